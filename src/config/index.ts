@@ -1,0 +1,4 @@
+export { loadConfig, validate, type LoadConfigOptions, type LoadedConfig } from "./load.js";
+export { configSchema, type ParleyConfig, type ParleyConfigInput } from "./schema.js";
+export { configFromEnv } from "./env.js";
+export { runtimeFacts, type RuntimeFacts } from "./runtime.js";

