@@ -46,6 +46,8 @@ const llmSection = z.object({
   /** CPU threads for llama.cpp; 0 picks the number of physical cores. Never left to the library (see MODELS.md). */
   threads: z.number().int().min(0).max(256).default(0),
   contextSize: z.number().int().min(256).max(131072).default(4096),
+  /** Conversations decoded side by side (KV-cache slots); more wait their turn in arrival order. */
+  parallel: z.number().int().min(1).max(64).default(4),
   /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   maxTokens: z.number().int().min(1).max(8192).default(256),

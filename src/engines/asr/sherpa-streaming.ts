@@ -1,0 +1,41 @@
+import type { ParleyConfig } from "../../config/index.js";
+import type { ModelRef } from "../model-ref.js";
+import { onlineRecognizerConfig } from "../sherpa-config.js";
+import { sessionStream } from "../stream.js";
+import type { AsrEvent, AudioInput, EngineInfo, EngineStream, StreamingAsr } from "../types.js";
+import { EngineWorker } from "../worker/host.js";
+
+/** Streaming ASR on sherpa-onnx's OnlineRecognizer, decoding in a worker thread. */
+export class SherpaStreamingAsr implements StreamingAsr {
+  readonly sampleRate: number;
+
+  private constructor(
+    private readonly worker: EngineWorker,
+    readonly info: EngineInfo,
+  ) {
+    this.sampleRate = worker.sampleRate;
+  }
+
+  static async load(ref: ModelRef, config: ParleyConfig["engines"]["asr"]): Promise<SherpaStreamingAsr> {
+    const started = performance.now();
+    const sampleRate = ref.model.sampleRate ?? 16000;
+    const worker = await EngineWorker.start("online-asr", { sampleRate, sherpa: onlineRecognizerConfig(ref, config) });
+    return new SherpaStreamingAsr(worker, {
+      kind: "asr-streaming",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      sampleRate,
+      loadMs: performance.now() - started,
+    });
+  }
+
+  open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent> {
+    const session = this.worker.open<AsrEvent>("stream", null, options.signal);
+    // sherpa resamples internally, so audio may arrive at any rate (8 kHz straight from RTP).
+    return sessionStream(session, (audio: AudioInput) => ({ data: { samples: audio.samples, sampleRate: audio.sampleRate } }));
+  }
+
+  dispose(): Promise<void> {
+    return this.worker.terminate();
+  }
+}

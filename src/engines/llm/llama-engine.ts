@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { LlamaChat, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import type { ParleyConfig } from "../../config/index.js";
+import { Channel } from "../../lib/channel.js";
+import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
+import { modelFile, modelSetting, type ModelRef } from "../model-ref.js";
+import type { ChatMessage, ChatOptions, EngineInfo, JsonSchema, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../types.js";
+import { toLlamaHistory } from "./history.js";
+import { llamaRuntime } from "./runtime.js";
+import { SlotPool } from "./sequence-pool.js";
+
+export interface LlamaEngineOptions {
+  config: ParleyConfig["engines"]["llm"];
+  /** Used when config.threads is 0. */
+  physicalCores: number;
+}
+
+/**
+ * GGUF models through node-llama-cpp: token streaming, function calling, and
+ * replies constrained to a JSON schema by a grammar. llama.cpp runs on its own
+ * native threads, so the event loop stays free without a worker thread.
+ */
+export class LlamaEngine implements LlmEngine {
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  private constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly slots: SlotPool<LlamaChat>,
+    private readonly defaults: ParleyConfig["engines"]["llm"],
+    readonly info: EngineInfo,
+  ) {}
+
+  static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
+    const started = performance.now();
+    const { config } = options;
+    const llama = await llamaRuntime(config.gpu);
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: modelFile(ref, "file"), ...(config.gpu === false ? { gpuLayers: 0 } : {}) });
+    } catch (err) {
+      throw new ModelError("model_load_failed", `model ${ref.model.id}: llama.cpp could not load ${modelFile(ref, "file")}: ${(err as Error).message}`, { cause: err });
+    }
+    const wanted = modelSetting<number>(ref, "contextSize", config.contextSize);
+    const contextSize = Math.min(wanted, model.trainContextSize);
+    // Threads are always explicit: the library default oversubscribes small boxes badly (MODELS.md).
+    const threads = config.threads > 0 ? config.threads : options.physicalCores;
+    const context = await model.createContext({ contextSize, sequences: config.parallel, threads, batchSize: Math.min(512, contextSize) });
+    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true }));
+    const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
+    return new LlamaEngine(llama, model, context, new SlotPool(chats), config, info);
+  }
+
+  /** Waiting conversations (all slots busy): a saturation signal for metrics. */
+  get queued(): number {
+    return this.slots.waiting;
+  }
+
+  async *chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta> {
+    const started = performance.now();
+    const chat = await this.slots.acquire(options.sessionKey, options.signal);
+    const deltas = new Channel<LlmDelta>();
+    let firstTokenAt: number | null = null;
+    const meterBefore = chat.sequence.tokenMeter.getState();
+    const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
+    const run = chat
+      .generateResponse(toLlamaHistory(messages), {
+        signal: options.signal,
+        stopOnAbortSignal: false,
+        maxTokens: options.maxTokens ?? this.defaults.maxTokens,
+        temperature: options.temperature ?? this.defaults.temperature,
+        onTextChunk: (text) => {
+          firstTokenAt ??= performance.now();
+          deltas.push({ type: "text", text });
+        },
+        ...(grammar ? { grammar } : options.tools?.length ? { functions: toFunctions(options.tools) } : {}),
+      })
+      .then((res) => {
+        for (const call of res.functionCalls ?? []) {
+          firstTokenAt ??= performance.now();
+          deltas.push({ type: "tool_call", call: { id: `call_${randomUUID().slice(0, 8)}`, name: call.functionName, arguments: (call.params ?? {}) as Record<string, unknown> } });
+        }
+        const used = chat.sequence.tokenMeter.diff(meterBefore);
+        const usage: LlmUsage = {
+          promptTokens: used.usedInputTokens,
+          completionTokens: used.usedOutputTokens,
+          firstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
+          totalMs: performance.now() - started,
+        };
+        const reason = res.metadata.stopReason;
+        deltas.push({ type: "done", stopReason: reason === "functionCalls" ? "tool_calls" : reason === "maxTokens" ? "length" : reason === "abort" ? "abort" : "stop", usage });
+        deltas.close();
+      })
+      .catch((err: unknown) => deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err))
+      .finally(() => this.slots.release(chat));
+    try {
+      for await (const delta of deltas) {
+        if (options.signal.aborted) throw new AbortError(options.signal.reason);
+        yield delta;
+      }
+    } finally {
+      await run;
+    }
+  }
+
+  private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = this.llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]) as Promise<LlamaGrammar>;
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}
+
+function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
+  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
+}

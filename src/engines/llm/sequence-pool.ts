@@ -1,0 +1,67 @@
+import { AbortError } from "../../lib/errors.js";
+
+interface Waiter<T> {
+  key: string | undefined;
+  resolve: (slot: T) => void;
+  reject: (err: unknown) => void;
+  signal: AbortSignal;
+  onAbort: () => void;
+}
+
+/**
+ * Hands out KV-cache slots (context sequences) in arrival order, so no
+ * conversation starves. A conversation that comes back gets the slot it used
+ * last when that one is free, which lets llama.cpp reuse its cached prefix.
+ */
+export class SlotPool<T> {
+  private readonly free: T[];
+  private readonly owner = new Map<T, string | undefined>();
+  private readonly waiters: Waiter<T>[] = [];
+
+  constructor(slots: T[]) {
+    this.free = [...slots];
+  }
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  acquire(key: string | undefined, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (this.free.length > 0) return Promise.resolve(this.take(key));
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        key,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new AbortError(signal.reason));
+        },
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  release(slot: T): void {
+    const next = this.waiters.shift();
+    if (!next) {
+      this.free.push(slot);
+      return;
+    }
+    next.signal.removeEventListener("abort", next.onAbort);
+    this.owner.set(slot, next.key);
+    next.resolve(slot);
+  }
+
+  private take(key: string | undefined): T {
+    let index = key === undefined ? -1 : this.free.findIndex((s) => this.owner.get(s) === key);
+    if (index < 0) index = this.free.findIndex((s) => !this.owner.has(s));
+    if (index < 0) index = 0;
+    const [slot] = this.free.splice(index, 1) as [T];
+    this.owner.set(slot, key);
+    return slot;
+  }
+}

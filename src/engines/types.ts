@@ -1,0 +1,159 @@
+/**
+ * One interface per engine kind. Engines know nothing of calls or jobs: they
+ * take audio or text, an AbortSignal, and give back events, text or audio.
+ * Audio crosses these interfaces as Float32 samples in [-1, 1] with an
+ * explicit sample rate; callers resample (src/audio) where a model needs it.
+ */
+import type { EngineType, ModelKind } from "../models/catalog-schema.js";
+
+export interface EngineInfo {
+  kind: ModelKind;
+  engine: EngineType;
+  modelId: string;
+  /** Rate the model works at (input for VAD/ASR, output for TTS); absent for the LLM. */
+  sampleRate?: number;
+  loadMs: number;
+}
+
+/** Everything an engine holds (a worker thread, a native model) is released by dispose(). */
+export interface Engine {
+  readonly info: EngineInfo;
+  dispose(): Promise<void>;
+}
+
+/** A push/iterate stream: push input, iterate events; close() ends both sides. */
+export interface EngineStream<In, Event> extends AsyncIterable<Event> {
+  push(input: In): void;
+  /** No more input: the engine flushes what it holds (a last segment, a last final) and ends the events. */
+  end(): void;
+  /** Stops at once; pending events are dropped. */
+  close(): void;
+}
+
+export interface AudioInput {
+  samples: Float32Array;
+  sampleRate: number;
+}
+
+// ---------- VAD ----------
+export type VadEvent =
+  | { type: "speech-start"; atMs: number }
+  | { type: "speech-end"; startMs: number; endMs: number };
+
+export interface SpeechSegment {
+  startMs: number;
+  endMs: number;
+}
+
+export interface VadEngine extends Engine {
+  /** Input samples must be at this rate (16 kHz for silero). */
+  readonly sampleRate: number;
+  open(options: { signal: AbortSignal }): EngineStream<Float32Array, VadEvent>;
+  /** Speech segments of a whole recording (voicemail trimming). */
+  segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]>;
+}
+
+// ---------- ASR ----------
+export type AsrEvent =
+  | { type: "partial"; text: string; audioMs: number }
+  | { type: "final"; text: string; audioMs: number }
+  /** The recogniser decided the utterance is over (trailing silence); a final precedes it when text was heard. */
+  | { type: "endpoint"; audioMs: number };
+
+export interface StreamingAsr extends Engine {
+  readonly sampleRate: number;
+  open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent>;
+}
+
+export interface Transcript {
+  text: string;
+  /** Per-token timing where the model gives it. */
+  tokens: { text: string; startMs: number }[];
+  durationMs: number;
+  language?: string;
+}
+
+export interface BatchAsr extends Engine {
+  readonly sampleRate: number;
+  transcribe(audio: AudioInput, options: { signal: AbortSignal }): Promise<Transcript>;
+}
+
+// ---------- LLM ----------
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type ChatMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  | { role: "tool"; toolCallId: string; content: string };
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments object. */
+  parameters: JsonSchema;
+}
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** From the call to the first generated token. */
+  firstTokenMs: number | null;
+  totalMs: number;
+}
+
+export type LlmDelta =
+  | { type: "text"; text: string }
+  | { type: "tool_call"; call: ToolCall }
+  | { type: "done"; stopReason: "stop" | "length" | "tool_calls" | "abort"; usage: LlmUsage };
+
+export interface ChatOptions {
+  signal: AbortSignal;
+  tools?: ToolSpec[];
+  /** Constrains the reply to JSON matching this schema (a grammar at generation time). */
+  schema?: JsonSchema;
+  maxTokens?: number;
+  temperature?: number;
+  /** Conversations that pass the same key reuse the same KV cache slot when it is free. */
+  sessionKey?: string;
+}
+
+export interface LlmEngine extends Engine {
+  chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta>;
+}
+
+// ---------- TTS ----------
+export interface TtsChunk {
+  samples: Float32Array;
+  sampleRate: number;
+  /** Which sentence of the input this audio belongs to. */
+  sentence: number;
+  /** The sentence's text, on its first chunk (for "what was actually played"). */
+  text?: string;
+}
+
+export interface SynthesizeOptions {
+  signal: AbortSignal;
+  speakerId?: number;
+  speed?: number;
+}
+
+export interface TtsEngine extends Engine {
+  readonly sampleRate: number;
+  /** Streams audio sentence by sentence, so the first sentence can play while the rest is made. */
+  synthesize(text: string, options: SynthesizeOptions): AsyncIterable<TtsChunk>;
+}
+
+export interface EngineSet {
+  vad: VadEngine;
+  asrStreaming: StreamingAsr;
+  asrBatch: BatchAsr;
+  llm: LlmEngine;
+  tts: TtsEngine;
+}

@@ -1,0 +1,79 @@
+import type { CallContext, WorkerEngine } from "./engine-api.js";
+import { UnknownOperationError } from "./engine-api.js";
+import { loadSherpa, type SherpaVad } from "./sherpa.js";
+
+/**
+ * sherpa-onnx's detector keeps only the last segment that completes within one
+ * acceptWaveform call, so audio goes in one model window at a time.
+ */
+const WINDOW = 512;
+
+export interface VadWorkerConfig {
+  /** sherpa-onnx VadConfig (sileroVad model, threshold, durations, sampleRate, numThreads). */
+  sherpa: Record<string, unknown>;
+  sampleRate: number;
+}
+
+/** Silero VAD on sherpa-onnx: one detector per stream, since detectors keep state. */
+export function loadVad(raw: unknown): WorkerEngine {
+  const config = raw as VadWorkerConfig;
+  const sherpa = loadSherpa();
+  const create = () => new sherpa.Vad(config.sherpa, 60);
+  create(); // fail at load time, not on the first call, if the model is unusable
+  const rate = config.sampleRate;
+  const ms = (samples: number) => Math.round((samples * 1000) / rate);
+
+  /** Feeds samples and reports segments that ended. */
+  const drain = (vad: SherpaVad, emit: (e: unknown) => void) => {
+    while (!vad.isEmpty()) {
+      const seg = vad.front(false);
+      emit({ type: "speech-end", startMs: ms(seg.start), endMs: ms(seg.start + seg.samples.length) });
+      vad.pop();
+    }
+  };
+
+  return {
+    sampleRate: rate,
+    async run(op: string, args: unknown, ctx: CallContext) {
+      if (op === "segments") {
+        const vad = create();
+        const segments: { startMs: number; endMs: number }[] = [];
+        const collect = (e: unknown) => {
+          const { startMs, endMs } = e as { startMs: number; endMs: number };
+          segments.push({ startMs, endMs });
+        };
+        const samples = (args as { samples: Float32Array }).samples;
+        for (let i = 0; i < samples.length && !ctx.signal.aborted; i += WINDOW) {
+          vad.acceptWaveform(samples.subarray(i, i + WINDOW));
+          drain(vad, collect);
+        }
+        vad.flush();
+        drain(vad, collect);
+        return segments;
+      }
+      if (op === "stream") {
+        const vad = create();
+        let total = 0;
+        let speaking = false;
+        for await (const chunk of ctx.input) {
+          const samples = chunk as Float32Array;
+          for (let i = 0; i < samples.length; i += WINDOW) {
+            const piece = samples.subarray(i, i + WINDOW);
+            vad.acceptWaveform(piece);
+            total += piece.length;
+            const detected = vad.isDetected();
+            if (detected && !speaking) ctx.emit({ type: "speech-start", atMs: ms(total) });
+            speaking = detected;
+            drain(vad, ctx.emit);
+          }
+        }
+        if (!ctx.signal.aborted) {
+          vad.flush();
+          drain(vad, ctx.emit);
+        }
+        return null;
+      }
+      throw new UnknownOperationError(op);
+    },
+  };
+}
