@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { validate, type ParleyConfig, type ParleyConfigInput } from "../../src/config/index.js";
 import type { CatalogModel } from "../../src/models/catalog-schema.js";
 import { catalogModelSchema } from "../../src/models/catalog-schema.js";
@@ -62,8 +63,8 @@ export function storiesRef(): ModelRef {
     license: "MIT",
     languages: ["en"],
     sizeBytes: 0,
-    files: [{ path: "stories260K.gguf", url: "https://example.invalid/stories260K.gguf" }],
-    config: { file: "stories260K.gguf", contextSize: 256 },
+    files: [{ path: "stories260K.gguf", url: pathToFileURL(fixtures.stories260k).href }], // read in place, never downloaded
+    config: { file: "stories260K.gguf", contextSize: 256, threads: 1 },
   };
   return { model, dir: dirname(fixtures.stories260k) };
 }

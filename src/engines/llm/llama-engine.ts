@@ -45,7 +45,8 @@ export class LlamaEngine implements LlmEngine {
     const wanted = modelSetting<number>(ref, "contextSize", config.contextSize);
     const contextSize = Math.min(wanted, model.trainContextSize);
     // Threads are always explicit: the library default oversubscribes small boxes badly (MODELS.md).
-    const threads = config.threads > 0 ? config.threads : options.physicalCores;
+    // A catalog entry may suggest a count (tiny models run fastest on one thread).
+    const threads = config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
     const context = await model.createContext({ contextSize, sequences: config.parallel, threads, batchSize: Math.min(512, contextSize) });
     const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };

@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { benchEngines } from "../../bench/engines-bench.js";
+import { packageRoot } from "../../models/paths.js";
+import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
+import { printJson, printTable } from "../output.js";
+import { CliError, type CliContext, type Command } from "../types.js";
+
+const USAGE = `Usage: parley bench <what> [options]
+
+Benchmarks, with machine-readable output (--json). Figures compare within one
+run (ratios), because shared machines are noisy.
+
+  engines    load time and speed of each engine of a profile (RTF for VAD, ASR,
+             TTS; time to first token and tokens/s for the LLM, against a bare
+             node-llama-cpp loop on the same model)
+
+Options:
+  --profile NAME     profile to benchmark (default: the configured one)
+  --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
+  --runs N           LLM runs per side (default 10)
+  --json             JSON on stdout
+  --config FILE, --data-dir DIR
+`;
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "benchmark engines (and, later, batch, calls, notifications)",
+  usage: USAGE,
+  async run(args, ctx) {
+    const [what, ...rest] = args;
+    if (what === "engines") return benchEnginesCommand(rest, ctx);
+    throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
+  },
+};
+
+async function benchEnginesCommand(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseFlags(args, { ...commonOptions, fixtures: { type: "string" }, runs: { type: "string" } }, false);
+  const { config } = configFromFlags(ctx, values);
+  const runs = values.runs ? Number(values.runs) : 10;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new CliError(`--runs: expected a whole number 1..1000, got '${values.runs}'`, 2);
+  const report = await benchEngines({
+    config,
+    cwd: ctx.cwd,
+    fixturesDir: fixturesDir(values.fixtures, ctx.cwd),
+    llmRuns: runs,
+    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+  });
+  if (values.json) {
+    printJson(ctx, report);
+    return 0;
+  }
+  printTable(ctx, report.engines, [
+    { header: "role", value: (r) => r.role },
+    { header: "model", value: (r) => r.modelId },
+    { header: "load ms", value: (r) => r.loadMs, align: "right" },
+    { header: "RTF", value: (r) => (typeof r.rtf === "number" ? r.rtf : ""), align: "right" },
+    { header: "TTFT ms", value: (r) => (r.parley as { ttftMsP50?: number } | undefined)?.ttftMsP50 ?? "", align: "right" },
+    { header: "tok/s", value: (r) => (r.parley as { tokensPerSecP50?: number } | undefined)?.tokensPerSecP50 ?? "", align: "right" },
+    { header: "vs bare", value: (r) => (typeof r.ratio === "number" ? `${r.ratio}x` : ""), align: "right" },
+  ]);
+  ctx.stdout.write(`\nresident memory: ${report.memory.rssBaselineMb} MB before loading, ${report.memory.rssLoadedMb} MB with the profile loaded\n`);
+  for (const [name, figures] of Object.entries(report.fixtures)) ctx.stdout.write(`fixture ${name}: ${JSON.stringify(figures)}\n`);
+  return 0;
+}
+
+function fixturesDir(flag: string | undefined, cwd: string): string | null {
+  if (flag) {
+    const dir = resolve(cwd, flag);
+    if (!existsSync(dir)) throw new CliError(`--fixtures: ${dir} does not exist`, 2);
+    return dir;
+  }
+  const beside = resolve(packageRoot(), "..", "shared", "fixtures");
+  return existsSync(beside) ? beside : null;
+}

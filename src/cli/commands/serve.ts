@@ -1,0 +1,43 @@
+import { createLogger } from "../../lib/logger.js";
+import { ParleyServer } from "../../server/server.js";
+import { missingModelsMessage, resolveProfileModels } from "../../server/resolve-models.js";
+import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
+import { parseHostPort } from "../host-port.js";
+import { CliError, type Command } from "../types.js";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run the server: HTTP API and the profile's engines",
+  usage: `Usage: parley serve [options]
+
+Starts Parley: the HTTP API (/healthz, /readyz, /metrics, /v1) and the
+engines of the selected model profile. Logs are JSON lines on stderr.
+SIGTERM or SIGINT stops it gracefully.
+
+Options:
+  --profile NAME       model profile (tiny, small, default, or one from a site catalog)
+  --config FILE        config file (default: ./parley.yaml when present)
+  --data-dir DIR       where the database, recordings and models live (default ./data)
+  --http HOST:PORT     HTTP listen address (default 127.0.0.1:8080)
+`,
+  async run(args, ctx) {
+    const { values } = parseFlags(args, { ...commonOptions, http: { type: "string" } }, false);
+    const extra: Record<string, unknown> = {};
+    if (values.http) extra.http = parseHostPort(values.http, "--http");
+    const { config, source } = configFromFlags(ctx, values, extra);
+    const logger = createLogger(config.log);
+    const models = await resolveProfileModels(config, ctx.cwd);
+    if (models.missing.length > 0) throw new CliError(missingModelsMessage(models));
+    logger.info({ config: source, profile: config.profile, dataDir: config.dataDir }, "starting parley");
+    const server = await ParleyServer.start({ config, logger, cwd: ctx.cwd });
+    const { host, port } = server.address;
+    ctx.stderr.write(`parley: listening on http://${host}:${port} (profile ${config.profile}); /readyz turns 200 once the engines are loaded\n`);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await server.stop();
+    logger.flush();
+    return 0;
+  },
+};

@@ -1,0 +1,101 @@
+import type { Logger } from "../lib/logger.js";
+import type { ParleyConfig } from "../config/index.js";
+import { Gauge, type Registry } from "prom-client";
+import { describeError } from "../lib/errors.js";
+import { createEngine, disposeEngineSet } from "../engines/factory.js";
+import type { ModelRef } from "../engines/model-ref.js";
+import type { Engine, EngineSet } from "../engines/types.js";
+import { roleKinds, modelRoles, type ModelRole } from "../models/catalog-schema.js";
+
+export type EngineStatus = "missing" | "pending" | "loading" | "ready" | "failed";
+
+export interface RoleState {
+  role: ModelRole;
+  modelId: string;
+  status: EngineStatus;
+  loadMs?: number;
+  error?: string;
+}
+
+/**
+ * Owns the profile's engines for a running server: loads them in the
+ * background (the HTTP server is up meanwhile, answering /readyz with 503 and
+ * what is still loading), exposes them once ready, and disposes them on stop.
+ */
+export class EngineHost {
+  private readonly states = new Map<ModelRole, RoleState>();
+  private readonly loaded: Partial<Record<ModelRole, Engine>> = {};
+  private loading: Promise<void> | null = null;
+  private readonly onChange: (s: RoleState) => void;
+
+  constructor(
+    private readonly refs: Partial<Record<ModelRole, ModelRef>>,
+    missing: { role: ModelRole; modelId: string }[],
+    private readonly config: ParleyConfig,
+    private readonly logger: Logger,
+    registry: Registry,
+  ) {
+    for (const role of modelRoles) {
+      const ref = refs[role];
+      if (ref) this.states.set(role, { role, modelId: ref.model.id, status: "pending" });
+    }
+    for (const m of missing) this.states.set(m.role, { role: m.role, modelId: m.modelId, status: "missing" });
+    const ready = new Gauge({ name: "parley_engine_ready", help: "1 when the engine of a role is loaded and serving", labelNames: ["role", "model"], registers: [registry] });
+    const loadSeconds = new Gauge({ name: "parley_engine_load_seconds", help: "Time the engine took to load", labelNames: ["role", "model"], registers: [registry] });
+    this.onChange = (s) => {
+      ready.set({ role: s.role, model: s.modelId }, s.status === "ready" ? 1 : 0);
+      if (s.loadMs !== undefined) loadSeconds.set({ role: s.role, model: s.modelId }, s.loadMs / 1000);
+    };
+    for (const s of this.states.values()) this.onChange(s);
+  }
+
+  /** Starts loading every installed engine; resolves when all have loaded or failed. */
+  start(): Promise<void> {
+    this.loading ??= this.loadAll();
+    return this.loading;
+  }
+
+  private async loadAll(): Promise<void> {
+    // One at a time: loading is disk and memory heavy, and the first error is the clearest.
+    for (const role of ["vad", "asrStreaming", "asrBatch", "tts", "llm"] as const) {
+      const ref = this.refs[role];
+      if (!ref) continue;
+      this.update(role, { status: "loading" });
+      try {
+        const engine = await createEngine(roleKinds[role], ref, this.config);
+        this.loaded[role] = engine;
+        this.update(role, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
+        this.logger.info({ role, model: ref.model.id, loadMs: Math.round(engine.info.loadMs) }, "engine loaded");
+      } catch (err) {
+        this.update(role, { status: "failed", error: describeError(err) });
+        this.logger.error({ role, model: ref.model.id, err: describeError(err) }, "engine failed to load");
+      }
+    }
+  }
+
+  private update(role: ModelRole, patch: Partial<RoleState>): void {
+    const s = this.states.get(role);
+    if (!s) return;
+    Object.assign(s, patch);
+    this.onChange(s);
+  }
+
+  get ready(): boolean {
+    return [...this.states.values()].every((s) => s.status === "ready") && this.states.size === modelRoles.length;
+  }
+
+  status(): RoleState[] {
+    return modelRoles.map((r) => this.states.get(r)).filter((s): s is RoleState => s !== undefined);
+  }
+
+  /** The engines, once all are ready; null before. */
+  engines(): EngineSet | null {
+    return this.ready ? (this.loaded as EngineSet) : null;
+  }
+
+  async stop(): Promise<void> {
+    await this.loading?.catch(() => undefined);
+    if (this.ready) await disposeEngineSet(this.loaded as EngineSet);
+    else await Promise.allSettled(Object.values(this.loaded).map((e) => e.dispose()));
+  }
+}
