@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { jobsSection } from "./sections/jobs.js";
+import { rtpSection } from "./sections/rtp.js";
+import { sipSection } from "./sections/sip.js";
 
 /**
  * The one typed configuration of Parley. Every section is strict: an unknown
@@ -76,6 +79,9 @@ export const configSchema = z.object({
   log: logSection.prefault({}),
   models: modelsSection.prefault({}),
   engines: enginesSection.prefault({}),
+  jobs: jobsSection.prefault({}),
+  sip: sipSection.prefault({}),
+  rtp: rtpSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,4 @@
+import { z } from "zod";
+
+/** RTP media (owned by src/rtp). */
+export const rtpSection = z.object({}).strict();
