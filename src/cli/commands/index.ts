@@ -1,4 +1,8 @@
 import type { Command } from "../types.js";
+import { benchCommand } from "./bench.js";
+import { doctorCommand } from "./doctor.js";
+import { models } from "./models.js";
+import { serveCommand } from "./serve.js";
 
 /** Every `parley` verb, in the order `parley --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand, models, doctorCommand, benchCommand];

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ModelError } from "../../../src/lib/errors.js";
+import { loadCatalog, modelRoles, roleKinds, type CatalogModel } from "../../../src/models/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "parley-catalog-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function catalogFile(doc: unknown): string {
+  const file = join(dir, `c${++n}.json`);
+  writeFileSync(file, typeof doc === "string" ? doc : JSON.stringify(doc));
+  return file;
+}
+
+const entry = (over: Record<string, unknown> = {}) => ({
+  id: "site-llm", kind: "llm", engine: "llama-cpp", description: "d", license: "MIT", languages: ["en"], sizeBytes: 10,
+  files: [{ path: "m.gguf", url: "https://example.com/m.gguf", size: 10 }], config: { file: "m.gguf" }, ...over,
+});
+
+function loadError(doc: unknown): ModelError {
+  try {
+    loadCatalog({ extra: [catalogFile(doc)] });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ModelError);
+    return err as ModelError;
+  }
+  throw new Error("expected the catalog to be rejected");
+}
+
+describe("built-in catalog", () => {
+  const catalog = loadCatalog();
+  const real = catalog.models.filter((m) => !m.generator && !m.npm);
+
+  it("has the tiny, small and default profiles, each role pointing at a model of its kind", () => {
+    for (const name of ["tiny", "small", "default"]) {
+      const { models } = catalog.resolveProfile(name);
+      for (const role of modelRoles) expect(models[role].kind).toBe(roleKinds[role]);
+    }
+  });
+
+  it("pins production downloads to https URLs, exact sizes and (where known) sha256", () => {
+    expect(real.length).toBeGreaterThanOrEqual(9);
+    for (const m of real) {
+      const urls = m.files?.map((f) => f.url) ?? [m.archive!.url];
+      for (const u of urls) expect(new URL(u).protocol, m.id).toBe("https:");
+      if (m.files) {
+        for (const f of m.files) {
+          expect(f.size, `${m.id}/${f.path}`).toBeGreaterThan(0);
+          expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
+        }
+        expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
+      }
+    }
+  });
+
+  it("names in config only files the entry downloads", () => {
+    const roles = ["model", "encoder", "decoder", "joiner", "tokens", "file"];
+    for (const m of real.filter((x): x is CatalogModel & { files: NonNullable<CatalogModel["files"]> } => x.files !== undefined)) {
+      for (const role of roles) {
+        const value = m.config[role];
+        if (typeof value === "string") expect(m.files.map((f) => f.path), `${m.id} config.${role}`).toContain(value);
+      }
+    }
+  });
+
+  it("covers every kind with real models and lists which profiles use a model", () => {
+    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts"]));
+    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "small"]);
+    expect(catalog.findModel("whisper-cpp-base.en")?.engine).toBe("whisper-cpp");
+  });
+});
+
+describe("catalog merging and validation", () => {
+  it("adds site models and profiles, and a site entry overrides a built-in one by id", () => {
+    const site = catalogFile({
+      version: 1,
+      models: [entry(), entry({ id: "tiny-llm", description: "site copy" })],
+      profiles: { site: { description: "s", vad: "silero-vad-v5", asrStreaming: "zipformer-en-20m-2023-02-17", asrBatch: "whisper-tiny.en-int8", llm: "site-llm", tts: "piper-en_us-amy-low" } },
+    });
+    const c = loadCatalog({ extra: [site] });
+    expect(c.resolveProfile("site").models.llm.id).toBe("site-llm");
+    expect(c.model("tiny-llm").description).toBe("site copy");
+    expect(c.origins.get("model:site-llm")).toBe(site);
+  });
+
+  it("lets imported bundle entries add models but never replace built-in ones", () => {
+    const imported = catalogFile({ version: 1, models: [entry({ id: "bundled-llm" }), entry({ id: "tiny-llm", description: "from a bundle" })], profiles: {} });
+    const c = loadCatalog({ imported });
+    expect(c.findModel("bundled-llm")).toBeDefined();
+    expect(c.model("tiny-llm").description).not.toBe("from a bundle");
+  });
+
+  it("names the file, the model id and the field of a bad value", () => {
+    const err = loadError({ version: 1, models: [entry({ files: [{ path: "m.gguf", url: "https://example.com/m", sha256: "ABC" }] })], profiles: {} });
+    expect(err.code).toBe("catalog_invalid");
+    expect(err.message).toMatch(/^catalog \/.*c\d+\.json: model 'site-llm': files\[0\]\.sha256: must be 64 lowercase hex digits$/);
+  });
+
+  it("reports unknown fields, a missing source and paths escaping the model folder", () => {
+    expect(loadError({ version: 1, models: [entry({ colour: "red" })], profiles: {} }).message).toContain("model 'site-llm': unknown field 'colour'");
+    expect(loadError({ version: 1, models: [entry({ files: undefined })], profiles: {} }).message).toContain("model 'site-llm': a model needs exactly one source");
+    expect(loadError({ version: 1, models: [entry({ files: [{ path: "../x", url: "https://e.com/x" }] })], profiles: {} }).message).toContain("files[0].path: must be a relative path");
+    expect(loadError({ version: 1, models: [{ kind: "llm" }], profiles: {} }).message).toContain("model #1 (no valid id)");
+  });
+
+  it("rejects a profile role that points at a model of the wrong kind or at no model", () => {
+    const p = (llm: string) => ({ version: 1, models: [entry()], profiles: { bad: { description: "b", vad: "silero-vad-v5", asrStreaming: "zipformer-en-20m-2023-02-17", asrBatch: "whisper-tiny.en-int8", llm, tts: "piper-en_us-amy-low" } } });
+    const wrongKind = loadError(p("piper-en_us-amy-low"));
+    expect(wrongKind.message).toMatch(/profile 'bad': llm: 'piper-en_us-amy-low' is a tts model, the role needs llm$/);
+    expect(loadError(p("nowhere")).message).toContain("profile 'bad': llm: no model 'nowhere' in any catalog");
+  });
+
+  it("rejects duplicate ids, broken JSON and missing files, naming the file", () => {
+    expect(loadError({ version: 1, models: [entry(), entry()], profiles: {} }).message).toContain("model 'site-llm': id appears twice");
+    expect(loadError("{ not json").message).toMatch(/c\d+\.json: invalid JSON/);
+    expect(() => loadCatalog({ extra: [join(dir, "absent.json")] })).toThrow(/absent\.json: file not found/);
+  });
+
+  it("explains unknown models and profiles", () => {
+    const c = loadCatalog();
+    expect(() => c.model("nope")).toThrow(/no model 'nope' in the catalog/);
+    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default\)/);
+  });
+});
