@@ -1,6 +1,7 @@
 import { commands } from "./commands/index.js";
 import { CliError, type CliContext } from "./types.js";
 import { describeError } from "../lib/errors.js";
+import { packageRoot } from "../models/paths.js";
 
 /** Entry point of the `parley` command: dispatches to one command module per verb. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -38,6 +39,8 @@ function helpText(): string {
 
 async function version(): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  const { join } = await import("node:path");
+  // packageRoot() works from src/ (tsx) and from dist/src/ alike.
+  const pkg = JSON.parse(await readFile(join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
