@@ -2,9 +2,18 @@ import { processEnvironment } from "../config/runtime.js";
 import { main } from "./main.js";
 
 // The process entry of `parley` (bin/parley.js imports the compiled copy).
+// Signal handlers stay installed (process.on, not once): a library's
+// signal-exit hook re-raises a signal when it believes nobody else listens,
+// which would kill the process in the middle of a graceful shutdown.
 const controller = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => controller.abort(new Error(`received ${sig}`)));
+  process.on(sig, () => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`parley: second ${sig}, exiting without cleanup\n`);
+      process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+    }
+    controller.abort(new Error(`received ${sig}`));
+  });
 }
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,

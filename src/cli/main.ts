@@ -26,7 +26,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   try {
     return await command.run(rest, ctx);
   } catch (err) {
-    ctx.stderr.write(`parley ${name}: ${describeError(err)}\n`);
+    // A CliError is written for the user in full; anything else gets its first line.
+    const message = err instanceof CliError ? err.message : describeError(err);
+    ctx.stderr.write(`parley ${name}: ${message}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }
