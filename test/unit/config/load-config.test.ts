@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { configFromEnv, loadConfig } from "../../../src/config/index.js";
+import { ConfigError } from "../../../src/lib/errors.js";
+
+const dir = () => mkdtempSync(join(tmpdir(), "parley-config-"));
+
+describe("configuration", () => {
+  it("has working defaults with no file and no environment", () => {
+    const { config, source } = loadConfig({ env: {}, cwd: dir() });
+    expect(source).toBeNull();
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(config.engines.llm.gpu).toBe(false);
+    expect(config.dataDir.endsWith("/data")).toBe(true);
+  });
+
+  it("layers file < environment < flags", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "parley.yaml"), "profile: small\nhttp:\n  port: 9000\n  host: 0.0.0.0\n");
+    const { config, source } = loadConfig({ env: { PARLEY_HTTP__PORT: "9100" }, cwd, overrides: { profile: "tiny" } });
+    expect(source).toBe(join(cwd, "parley.yaml"));
+    expect(config.profile).toBe("tiny");
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 9100 });
+  });
+
+  it("maps PARLEY_* names onto nested camelCase fields with typed values", () => {
+    expect(configFromEnv({ PARLEY_ENGINES__LLM__MAX_TOKENS: "64", PARLEY_ENGINES__LLM__GPU: "false", PARLEY_DATA_DIR: "/srv/p", HOME: "/root", PARLEY_CONFIG: "x.yaml" })).toEqual({
+      engines: { llm: { maxTokens: 64, gpu: false } },
+      dataDir: "/srv/p",
+    });
+  });
+
+  it("names the file, the field and the reason for an invalid value", () => {
+    const cwd = dir();
+    const file = join(cwd, "bad.yaml");
+    writeFileSync(file, "http:\n  port: 99999\n");
+    expect(() => loadConfig({ file, env: {}, cwd })).toThrow(ConfigError);
+    expect(() => loadConfig({ file, env: {}, cwd })).toThrow(new RegExp(`${file}: http.port: .*65535`));
+  });
+
+  it("rejects unknown fields instead of ignoring a typo", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "parley.yaml"), "engines:\n  ttts: {}\n");
+    expect(() => loadConfig({ env: {}, cwd })).toThrow(/engines.ttts: unknown field/);
+  });
+
+  it("reports broken YAML and a missing explicit file clearly", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "parley.yaml"), "http: [unclosed\n");
+    expect(() => loadConfig({ env: {}, cwd })).toThrow(/invalid YAML/);
+    expect(() => loadConfig({ file: "nope.yaml", env: {}, cwd })).toThrow(/config file not found/);
+    writeFileSync(join(cwd, "list.yaml"), "- a\n- b\n");
+    expect(() => loadConfig({ file: "list.yaml", env: {}, cwd })).toThrow(/top level must be a mapping/);
+  });
+
+  it("resolves relative paths against the working directory", () => {
+    const cwd = dir();
+    const { config } = loadConfig({ env: { PARLEY_DATA_DIR: "state", PARLEY_MODELS__DIR: "m" }, cwd });
+    expect(config.dataDir).toBe(join(cwd, "state"));
+    expect(config.models.dir).toBe(join(cwd, "m"));
+  });
+});
