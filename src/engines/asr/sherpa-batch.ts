@@ -18,7 +18,7 @@ export class SherpaBatchAsr implements BatchAsr {
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["asr"]): Promise<SherpaBatchAsr> {
     const started = performance.now();
     const sampleRate = ref.model.sampleRate ?? 16000;
-    const worker = await EngineWorker.start("offline-asr", { sampleRate, sherpa: offlineRecognizerConfig(ref, config) });
+    const worker = await EngineWorker.start("offline-asr", { sampleRate, sherpa: offlineRecognizerConfig(ref, config) }, ref.model.id);
     return new SherpaBatchAsr(worker, {
       kind: "asr-batch",
       engine: ref.model.engine,

@@ -19,7 +19,7 @@ export class SherpaStreamingAsr implements StreamingAsr {
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["asr"]): Promise<SherpaStreamingAsr> {
     const started = performance.now();
     const sampleRate = ref.model.sampleRate ?? 16000;
-    const worker = await EngineWorker.start("online-asr", { sampleRate, sherpa: onlineRecognizerConfig(ref, config) });
+    const worker = await EngineWorker.start("online-asr", { sampleRate, sherpa: onlineRecognizerConfig(ref, config) }, ref.model.id);
     return new SherpaStreamingAsr(worker, {
       kind: "asr-streaming",
       engine: ref.model.engine,

@@ -21,7 +21,7 @@ export class SherpaTts implements TtsEngine {
 
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["tts"]): Promise<SherpaTts> {
     const started = performance.now();
-    const worker = await EngineWorker.start("tts", { sherpa: offlineTtsConfig(ref, config) });
+    const worker = await EngineWorker.start("tts", { sherpa: offlineTtsConfig(ref, config) }, ref.model.id);
     return new SherpaTts(worker, config, {
       kind: "tts",
       engine: ref.model.engine,

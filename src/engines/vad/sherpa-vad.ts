@@ -41,7 +41,7 @@ export class SherpaVad implements VadEngine {
         provider: "cpu",
         debug: 0,
       },
-    });
+    }, ref.model.id);
     const info: EngineInfo = { kind: "vad", engine: ref.model.engine, modelId: ref.model.id, sampleRate, loadMs: performance.now() - started };
     return new SherpaVad(worker, info);
   }

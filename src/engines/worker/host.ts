@@ -1,6 +1,7 @@
 import { Worker, type TransferListItem } from "node:worker_threads";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, ParleyError } from "../../lib/errors.js";
+import { assertOnnxIntact, onnxPathsIn } from "../onnx-check.js";
 import type { HostMessage, SerializedError, WorkerEngineKind, WorkerMessage } from "./protocol.js";
 
 interface PendingCall {
@@ -42,12 +43,14 @@ export class EngineWorker {
   }
 
   /** Starts a worker and loads the model in it; rejects with the loader's error message. */
-  static async start(kind: WorkerEngineKind, config: unknown): Promise<EngineWorker> {
+  static async start(kind: WorkerEngineKind, config: unknown, modelId: string): Promise<EngineWorker> {
+    // A damaged ONNX file would abort the process from native code: check it first.
+    for (const path of onnxPathsIn(config)) await assertOnnxIntact(path, modelId);
     const worker = spawnWorker();
     const sampleRate = await new Promise<number>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.t === "loaded") resolve(m.sampleRate);
-        else if (m.t === "load-error") reject(toError(m.error, "model_load_failed"));
+        else if (m.t === "load-error") reject(new ParleyError("model_load_failed", `model ${modelId}: ${m.error.message}`, { status: 503 }));
         else return;
         worker.off("message", onMessage);
         worker.off("error", reject);
