@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
   getLlama,
   LlamaChat,
+  defineChatSessionFunction,
   LlamaChatSession,
   resolveChatWrapper,
   type ChatHistoryItem,
@@ -166,6 +167,26 @@ describe("scripted-llm", () => {
       expect(second.functionCalls).toBeUndefined();
     } finally {
       chat.dispose({ disposeSequence: false });
+    }
+  });
+
+  it("runs LlamaChatSession's tool loop: one handler call, then the closing line", async () => {
+    const calls: unknown[] = [];
+    const schedule = defineChatSessionFunction({
+      description: functions.schedule_callback.description,
+      params: functions.schedule_callback.params,
+      handler(params) {
+        calls.push(params);
+        return { status: "scheduled", when: params.when };
+      },
+    });
+    const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, chatWrapper });
+    try {
+      const answer = await session.prompt("Hi, can you call me back tomorrow about my order?", { functions: { schedule_callback: schedule } });
+      expect(calls).toEqual([{ when: "tomorrow 10:00", topic: "order" }]);
+      expect(answer).toBe(reply(CLOSING));
+    } finally {
+      session.dispose({ disposeSequence: false });
     }
   });
 
