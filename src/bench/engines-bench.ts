@@ -135,7 +135,8 @@ async function compareLlm(llm: LlmEngine, ref: ModelRef, o: EnginesBenchOptions)
   const threads = o.config.engines.llm.threads > 0 ? o.config.engines.llm.threads : Number(ref.model.config.threads ?? 0) || 1;
   const contextSize = Number(ref.model.config.contextSize ?? o.config.engines.llm.contextSize);
   const bare = await bareLoop(join(ref.dir, String(ref.model.config.file)), threads, contextSize);
-  const maxTokens = 128;
+  // Leave room for the prompt: a small model (stories260K: 256 tokens) must not hit a context shift.
+  const maxTokens = Math.min(128, Math.floor(contextSize / 2));
   const ours: LlmRun[] = [];
   const theirs: LlmRun[] = [];
   try {

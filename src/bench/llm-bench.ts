@@ -38,7 +38,8 @@ export async function bareLoop(modelPath: string, threads: number, contextSize: 
   const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences: 1 });
-  const session = new LlamaChatSession({ contextSequence: context.getSequence() });
+  // No system prompt: Parley's run sends none either, and stories260K's 256-token context has no room for the default one.
+  const session = new LlamaChatSession({ contextSequence: context.getSequence(), systemPrompt: "" });
   return {
     async run(maxTokens: number): Promise<LlmRun> {
       session.resetChatHistory();

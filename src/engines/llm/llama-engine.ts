@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
@@ -48,7 +48,9 @@ export class LlamaEngine implements LlmEngine {
     // A catalog entry may suggest a count (tiny models run fastest on one thread).
     const threads = config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
     const context = await model.createContext({ contextSize, sequences: config.parallel, threads, batchSize: Math.min(512, contextSize) });
-    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true }));
+    // Resolved once: detecting the chat format renders the model's template several times (about a second).
+    const chatWrapper = resolveChatWrapper(model);
+    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, ...(chatWrapper ? { chatWrapper } : {}) }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
     return new LlamaEngine(llama, model, context, new SlotPool(chats), config, info);
   }
