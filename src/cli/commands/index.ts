@@ -1,8 +1,9 @@
 import type { Command } from "../types.js";
 import { benchCommand } from "./bench.js";
+import { configCommand } from "./config.js";
 import { doctorCommand } from "./doctor.js";
 import { models } from "./models.js";
 import { serveCommand } from "./serve.js";
 
 /** Every `parley` verb, in the order `parley --help` lists them. */
-export const commands: Command[] = [serveCommand, models, doctorCommand, benchCommand];
+export const commands: Command[] = [serveCommand, models, doctorCommand, configCommand, benchCommand];
