@@ -33,7 +33,8 @@ export const TINY_DEFAULTS: TinyDefaults = {
       reply: "Perfect, we will call you back tomorrow at ten. Goodbye!",
     },
     {
-      triggers: ["urgent", "emergency", "flooding"],
+      // Not "emergency": it is a voicemail category, named in every extraction prompt.
+      triggers: ["urgent", "flooding"],
       reply:
         '{"summary": "Alice reports that her basement is flooding and needs help now.", "caller_name": "Alice", ' +
         '"callback_number": "+14155550123", "category": "emergency", "tags": ["flooding", "urgent"], "urgency": 5, ' +

@@ -107,7 +107,7 @@ describe("scripted-llm", () => {
   it("matches triggers case-insensitively and as whole words only", async () => {
     expect(await ask("URGENT: water everywhere")).toBe(reply(EMERGENCY));
     expect(await ask("Back to you.")).toBe(reply(CALL));
-    expect(await ask("Emergency!")).toBe(reply(EMERGENCY));
+    expect(await ask("Flooding!")).toBe(reply(EMERGENCY));
     for (const text of ["I want a callback", "thanks for the feedback", "it was rescheduled", "reply urgently", "backs and forths"]) {
       expect(await ask(text)).toBe(TINY_DEFAULTS.llmDefaultReply);
     }
