@@ -61,3 +61,4 @@ export {
   toDbfs,
 } from "./levels.js";
 export { type DtmfSequenceOptions, type ToneOptions, DTMF_FREQUENCIES, dtmf, dtmfSequence, silence, sine, tone } from "./tones.js";
+export { decodeUpload, type DecodeOptions } from "./decode-upload.js";

@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import { ParleyError } from "../lib/errors.js";
+import { parseWav, type WavLimits } from "./wav.js";
+import type { DecodedWav } from "./wav-format.js";
+
+export interface DecodeOptions extends WavLimits {
+  /** Path of ffmpeg for formats other than WAV; null when it is not installed. */
+  ffmpeg: string | null;
+  signal?: AbortSignal;
+}
+
+const RIFF = [0x52, 0x49, 0x46, 0x46];
+const RIFX = [0x52, 0x49, 0x46, 0x58];
+const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
+
+/**
+ * Any uploaded recording to mono samples. WAV (PCM, mu-law, A-law, float, any
+ * rate, mono or stereo) is read in process; anything else goes through ffmpeg
+ * when it is installed (to 16 kHz mono PCM WAV on a pipe), and is a 415
+ * otherwise. Limits apply before the work: the WAV header, or ffmpeg's `-t`.
+ */
+export async function decodeUpload(bytes: Uint8Array, o: DecodeOptions): Promise<DecodedWav> {
+  if (bytes.length === 0) throw new ParleyError("audio_empty", "the audio is empty (0 bytes)", { status: 400 });
+  if (o.maxBytes !== undefined && bytes.length > o.maxBytes) {
+    throw new ParleyError("audio_too_large", `the audio is ${bytes.length} bytes; the limit is ${o.maxBytes}`, { status: 413 });
+  }
+  if (startsWith(bytes, RIFF) || startsWith(bytes, RIFX)) return parseWav(bytes, o);
+  if (!o.ffmpeg) {
+    throw new ParleyError("audio_unsupported", "only WAV audio is accepted on this server (install ffmpeg for MP3, OGG, M4A and others)", { status: 415 });
+  }
+  const wav = await transcode(o.ffmpeg, bytes, o);
+  const decoded = parseWav(wav, {});
+  if (o.maxDurationMs !== undefined && decoded.durationMs > o.maxDurationMs) {
+    throw new ParleyError("audio_too_long", `the audio is longer than the limit of ${Math.round(o.maxDurationMs / 1000)} s`, { status: 413 });
+  }
+  return decoded;
+}
+
+/** ffmpeg reads stdin, writes WAV to stdout; no shell, arguments are fixed, so nothing in the upload reaches a command line. */
+function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise<Buffer> {
+  const args = ["-hide_banner", "-loglevel", "error", "-nostdin", "-i", "pipe:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"];
+  // One second past the limit is enough to know the recording is too long, without decoding all of it.
+  if (o.maxDurationMs !== undefined) args.push("-t", String(o.maxDurationMs / 1000 + 1));
+  args.push("-f", "wav", "pipe:1");
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ["pipe", "pipe", "pipe"], ...(o.signal ? { signal: o.signal } : {}) });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    child.on("error", (e) => reject(new ParleyError("audio_decode_failed", `ffmpeg could not run: ${e.message}`, { status: 500, cause: e })));
+    child.on("close", (code) => {
+      if (code === 0 && out.length > 0) return resolve(Buffer.concat(out));
+      const reason = err.trim().split("\n").pop() || `ffmpeg exited with ${code}`;
+      reject(new ParleyError("audio_unsupported", `the audio could not be decoded: ${reason}`, { status: 415 }));
+    });
+    child.stdin.on("error", () => undefined); // ffmpeg may stop reading early on a bad file; its exit code tells us
+    child.stdin.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+  });
+}

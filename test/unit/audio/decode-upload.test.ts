@@ -1,0 +1,38 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodeUpload, encodeWav, sine } from "../../../src/audio/index.js";
+
+const FFMPEG = existsSync("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
+const noFfmpeg = FFMPEG ? false : "ffmpeg is not installed (apt-get install ffmpeg)";
+
+describe("decoding uploaded recordings", () => {
+  it("reads WAV in process", async () => {
+    const wav = encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 500 })], sampleRate: 8000 });
+    const d = await decodeUpload(wav, { ffmpeg: null });
+    expect(d.sampleRate).toBe(8000);
+    expect(d.durationMs).toBe(500);
+  });
+
+  it("rejects empty, over-size and non-WAV audio without ffmpeg with 400/413/415", async () => {
+    await expect(decodeUpload(new Uint8Array(), { ffmpeg: null })).rejects.toMatchObject({ status: 400, code: "audio_empty" });
+    await expect(decodeUpload(new Uint8Array(100), { ffmpeg: null, maxBytes: 10 })).rejects.toMatchObject({ status: 413 });
+    await expect(decodeUpload(Buffer.from("ID3\x04 not a wav"), { ffmpeg: null })).rejects.toMatchObject({ status: 415, code: "audio_unsupported" });
+  });
+
+  it.skipIf(noFfmpeg)("decodes other formats through ffmpeg, and enforces the duration limit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "upload-"));
+    const wavPath = join(dir, "in.wav");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(wavPath, encodeWav({ channels: [sine(440, { sampleRate: 16000, durationMs: 3000 })], sampleRate: 16000 }));
+    execFileSync(FFMPEG!, ["-loglevel", "error", "-i", wavPath, "-c:a", "libvorbis", join(dir, "in.ogg")]);
+    const ogg = readFileSync(join(dir, "in.ogg"));
+    const d = await decodeUpload(ogg, { ffmpeg: FFMPEG });
+    expect(d.sampleRate).toBe(16000);
+    expect(Math.abs(d.durationMs - 3000)).toBeLessThan(100);
+    await expect(decodeUpload(ogg, { ffmpeg: FFMPEG, maxDurationMs: 1000 })).rejects.toMatchObject({ status: 413, code: "audio_too_long" });
+    await expect(decodeUpload(Buffer.from("garbage that is not audio at all".repeat(20)), { ffmpeg: FFMPEG })).rejects.toMatchObject({ status: 415 });
+  });
+});
