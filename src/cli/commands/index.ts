@@ -4,6 +4,7 @@ import { configCommand } from "./config.js";
 import { doctorCommand } from "./doctor.js";
 import { models } from "./models.js";
 import { serveCommand } from "./serve.js";
+import { workerCommand } from "./worker.js";
 
 /** Every `parley` verb, in the order `parley --help` lists them. */
-export const commands: Command[] = [serveCommand, models, doctorCommand, configCommand, benchCommand];
+export const commands: Command[] = [serveCommand, workerCommand, models, doctorCommand, configCommand, benchCommand];

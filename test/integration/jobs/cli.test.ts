@@ -1,0 +1,51 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../src/cli/main.js";
+import { tempDir } from "./helpers.js";
+
+class Capture extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function parley(...argv: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr, env: {}, cwd: "/nonexistent-parley-cwd", signal: new AbortController().signal });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+describe("parley worker (CLI)", () => {
+  it("is listed and says which tasks it runs", async () => {
+    expect((await parley("--help")).out).toMatch(/\n {2}worker +run the job worker alone/);
+    const help = await parley("worker", "--help");
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("runs the task kinds registered in this build");
+    expect(help.out).toContain("'noop' and 'sleep'");
+  });
+
+  it("refuses unknown flags and bad config with a one-line reason", async () => {
+    const flag = await parley("worker", "--lanes", "3");
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/^parley worker: Unknown option '--lanes'/);
+    const config = await parley("worker", "--config", "/nonexistent/parley.yaml");
+    expect(config).toMatchObject({ code: 1, err: "parley worker: config file not found: /nonexistent/parley.yaml\n" });
+  });
+
+  it("names a corrupt database file and exits 1", async () => {
+    const { dir, cleanup } = tempDir("parley-cli-");
+    try {
+      writeFileSync(join(dir, "parley.db"), "this is not a database, it is a shopping list".repeat(100));
+      const r = await parley("worker", "--data-dir", dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`parley worker: ${join(dir, "parley.db")} is not a SQLite database or is corrupt`);
+    } finally {
+      cleanup();
+    }
+  });
+});

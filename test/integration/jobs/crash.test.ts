@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteJobQueue, createTaskRegistry, Worker } from "../../../src/jobs/index.js";
+import { openDatabase } from "../../../src/store/index.js";
+import { repoRoot } from "../../helpers/paths.js";
+import { jobsConfig, tempDir, waitFor } from "./helpers.js";
+
+// Short leases so the test waits seconds, not minutes; the child reads the same values from its config file.
+const JOBS = { leaseMs: 1500, heartbeatMs: 300, pollIntervalMs: 100, shutdownGraceMs: 300 };
+
+const children: ChildProcess[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** `parley worker` as a real process (through tsx, as in development), against `dir`. */
+function spawnWorker(dir: string): { child: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const configFile = join(dir, "parley.yaml");
+  writeFileSync(configFile, `log:\n  level: info\njobs:\n${Object.entries(JOBS).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PARLEY_")));
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/bin.ts"), "worker", "--config", configFile, "--data-dir", dir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, stderr: () => err, exited };
+}
+
+function setup() {
+  const { dir, cleanup } = tempDir("parley-crash-");
+  const db = openDatabase(join(dir, "parley.db"));
+  cleanups.push(() => (db.close(), cleanup()));
+  const config = jobsConfig(JOBS);
+  return { dir, db, config, queue: createSqliteJobQueue(db, config) };
+}
+
+describe("a worker process that dies mid-job", () => {
+  it("kill -9 during a job: after the lease expires another worker runs it again and the trail shows both attempts", async () => {
+    const { dir, config, queue } = setup();
+    const { job } = await queue.enqueue({ kind: "sleep", payload: { ms: 60_000 }, idempotencyKey: "crash-test" });
+    const { child, exited } = spawnWorker(dir);
+    const running = await waitFor(async () => {
+      const j = await queue.get(job.id);
+      return j?.status === "running" ? j : null;
+    }, "the child to claim the job", 30_000, 50);
+    expect(running.lockedBy).toContain(`:${child.pid}:`);
+    child.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
+
+    // This process registers its own 'sleep' (the registry is pluggable): the re-run should finish quickly.
+    const tasks = createTaskRegistry().register("sleep", async () => ({ resumed: true }));
+    const worker = new Worker({ queue, tasks, config, workerId: "survivor" });
+    worker.start();
+    try {
+      const done = await waitFor(async () => {
+        const j = await queue.get(job.id);
+        return j?.status === "succeeded" ? j : null;
+      }, "the job to run again", 15_000, 50);
+      expect(done).toMatchObject({ attempts: 2, result: { resumed: true } });
+    } finally {
+      await worker.stop({ graceMs: 0 });
+    }
+    const trail = await queue.history(job.id);
+    expect(trail.map((e) => [e.type, e.attempt])).toEqual([["enqueued", 0], ["claimed", 1], ["lease_expired", 1], ["claimed", 2], ["succeeded", 2]]);
+    expect(trail[1]?.workerId).toBe(running.lockedBy);
+    expect(trail[3]?.workerId).toBe("survivor");
+    // Not re-run while the dead worker's lease was still valid.
+    expect(trail[3]!.at).toBeGreaterThanOrEqual(running.leaseUntil!);
+  });
+
+  it("SIGTERM: the worker hands its in-flight job back (attempt not counted) and exits 0", async () => {
+    const { dir, queue } = setup();
+    const { job } = await queue.enqueue({ kind: "sleep", payload: { ms: 60_000 } });
+    const { child, exited, stderr } = spawnWorker(dir);
+    await waitFor(async () => (await queue.get(job.id))?.status === "running", "the child to claim the job", 30_000, 50);
+    child.kill("SIGTERM");
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(await queue.get(job.id)).toMatchObject({ status: "queued", attempts: 0, lockedBy: null });
+    expect(stderr()).toContain("stopped (0 finished, 1 handed back)");
+    expect(stderr()).toMatch(/"msg":"worker started"/);
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultMigrationsDir, loadMigrations, StoreError } from "../../../src/store/index.js";
+
+const dirs: string[] = [];
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "parley-migrations-"));
+  dirs.push(dir);
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("migration files", () => {
+  it("ships a valid, gap-free sequence starting at 001_jobs.sql", () => {
+    const migrations = loadMigrations();
+    expect(migrations.length).toBeGreaterThanOrEqual(2);
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(migrations[0]?.name).toBe("001_jobs.sql");
+    expect(migrations[1]?.name).toBe("002_job_events.sql");
+    expect(defaultMigrationsDir()).toMatch(/store[/\\]migrations[/\\]?$/);
+  });
+
+  it("orders by number, ignores other files and normalises CRLF before hashing", () => {
+    const lf = loadMigrations(folder({ "002_b.sql": "SELECT 2;\n", "001_a.sql": "SELECT 1;\n", "README.md": "notes" }));
+    expect(lf.map((m) => m.name)).toEqual(["001_a.sql", "002_b.sql"]);
+    const crlf = loadMigrations(folder({ "001_a.sql": "SELECT 1;\r\n", "002_b.sql": "SELECT 2;\r\n" }));
+    expect(crlf.map((m) => m.checksum)).toEqual(lf.map((m) => m.checksum));
+  });
+
+  it("refuses a gap, naming the missing number", () => {
+    const dir = folder({ "001_a.sql": "", "003_c.sql": "" });
+    expect(() => loadMigrations(dir)).toThrow(/migration 002 is missing before 003_c\.sql/);
+  });
+
+  it("refuses two migrations with the same number", () => {
+    const dir = folder({ "001_a.sql": "", "002_voicemails.sql": "", "002_webhooks.sql": "" });
+    expect(() => loadMigrations(dir)).toThrow(/002_voicemails\.sql and 002_webhooks\.sql have the same number/);
+  });
+
+  it.each(["1_short.sql", "001-dash.sql", "001_Upper.sql", "jobs.sql"])("refuses the badly named %s", (name) => {
+    const dir = folder({ [name]: "" });
+    expect(() => loadMigrations(dir)).toThrow(StoreError);
+    expect(() => loadMigrations(dir)).toThrow(/expected NNN_words\.sql/);
+  });
+
+  it("names a missing folder", () => {
+    expect(() => loadMigrations("/nonexistent/parley/migrations")).toThrow(/cannot read the migrations folder \/nonexistent/);
+  });
+
+  it("accepts an empty folder (no schema yet)", () => {
+    const dir = join(folder({}), "empty");
+    mkdirSync(dir);
+    expect(loadMigrations(dir)).toEqual([]);
+  });
+});
