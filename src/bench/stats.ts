@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 /** Small statistics helpers shared by the benchmarks. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -24,6 +26,6 @@ export function machineFacts(): Record<string, unknown> {
   return {
     node: process.versions.node,
     platform: `${process.platform}-${process.arch}`,
-    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null,
+    cpus: availableParallelism(),
   };
 }

@@ -1,4 +1,42 @@
 import { z } from "zod";
 
-/** RTP media (owned by src/rtp). */
-export const rtpSection = z.object({}).strict();
+/**
+ * RTP media (owned by src/rtp). Defaults suit one box behind a PBX on a
+ * LAN: 500 calls' worth of even ports, loopback until told otherwise (like
+ * the SIP side), a jitter buffer that starts at 60 ms and adapts between 20
+ * and 200, and silence sent whenever the agent is not speaking.
+ */
+const portRange = z.object({
+  min: z.number().int().min(1024).max(65535).default(20000),
+  max: z.number().int().min(1024).max(65535).default(20999),
+}).strict()
+  .refine((r) => r.min <= r.max, { message: "rtp.ports.min must not be above rtp.ports.max" })
+  .refine((r) => (r.min % 2 === 0 ? r.min : r.min + 1) <= r.max, { message: "rtp.ports must hold at least one even port (RTP uses even ports)" });
+
+const jitterBuffer = z.object({
+  /** Lowest playout delay the buffer adapts down to. */
+  minMs: z.number().int().min(0).max(1000).default(20),
+  /** Delay at the start of a stream, before any jitter is observed. */
+  initialMs: z.number().int().min(0).max(2000).default(60),
+  /** Highest playout delay; packets later than this are dropped as late. */
+  maxMs: z.number().int().min(20).max(2000).default(200),
+}).strict()
+  .refine((j) => j.minMs <= j.initialMs && j.initialMs <= j.maxMs, { message: "rtp.jitterBuffer needs minMs <= initialMs <= maxMs" });
+
+export const rtpSection = z.object({
+  /** UDP ports for media; each call takes one even port (the odd neighbour is left for RTCP). */
+  ports: portRange.prefault({}),
+  /** Address the media sockets bind to; 0.0.0.0 to take calls from other hosts. */
+  bindHost: z.string().min(1).default("127.0.0.1"),
+  jitterBuffer: jitterBuffer.prefault({}),
+  /**
+   * Send G.711 silence packets while the agent says nothing: keeps NAT
+   * pinholes open and the PBX's jitter buffer fed. When false, nothing is
+   * sent while idle and the next talkspurt starts with the marker bit.
+   */
+  sendSilenceWhenIdle: z.boolean().default(true),
+  /** Caller frames (20 ms each) queued for a slow reader before the oldest are dropped. */
+  maxInboundFrames: z.number().int().min(5).max(3000).default(50),
+}).strict();
+
+export type RtpConfig = z.infer<typeof rtpSection>;
