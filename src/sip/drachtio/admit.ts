@@ -1,0 +1,66 @@
+import type { Logger } from "../../lib/logger.js";
+import { negotiate, type SdpCapabilities } from "../sdp.js";
+import type { AccessPolicy } from "../security/access.js";
+import type { CapacityHook, RemoteEndpoint } from "../types.js";
+import { parseNameAddr, toSipAddress } from "../uri.js";
+import type { DrachtioCallInit } from "./call.js";
+import type { SrfRequest, SrfResponse } from "./srf-types.js";
+
+export interface AdmitDeps {
+  access: AccessPolicy;
+  caps: SdpCapabilities;
+  capacity: CapacityHook;
+  hasHandler: boolean;
+  logger: Logger;
+  onRefused: (source: RemoteEndpoint) => void;
+}
+
+/**
+ * The drachtio side of INVITE admission, same rules as the embedded UA:
+ * allow list or digest (403 / 401), SDP with a common codec (488), capacity
+ * (486 / 503), a handler (480). Returns what the call needs, or null once a
+ * final response has been sent.
+ */
+export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { init: DrachtioCallInit; user: string | undefined } | null {
+  const source: RemoteEndpoint = {
+    address: req.source_address,
+    port: Number(req.source_port),
+    transport: String(req.protocol).toLowerCase().startsWith("tcp") ? "tcp" : "udp",
+  };
+  const authorizations = req.get("authorization") ? [req.get("authorization") ?? ""] : [];
+  const decision = deps.access.decide(source.address, authorizations, "INVITE", req.uri);
+  if (decision.kind === "deny") {
+    deps.logger.warn({ src: source.address, port: source.port, method: "INVITE", why: decision.why }, "sip request refused");
+    deps.onRefused(source);
+    res.send(403, "Forbidden");
+    return null;
+  }
+  if (decision.kind === "challenge") {
+    // drachtio joins repeated headers with commas, which WWW-Authenticate cannot take: offer one
+    // challenge, MD5, because many PBXs and trunks still lack SHA-256 digest.
+    const md5 = deps.access.challenges(decision.stale).find((c) => c.includes("algorithm=MD5")) ?? "";
+    res.send(401, "Unauthorized", { headers: { "WWW-Authenticate": md5 } });
+    return null;
+  }
+  const sdp = req.body ?? "";
+  const media = negotiate(sdp, deps.caps);
+  if (!media) {
+    res.send(488, "Not Acceptable Here");
+    return null;
+  }
+  const capacity = deps.capacity();
+  if (capacity !== "available") {
+    res.send(capacity === "busy" ? 486 : 503, capacity === "busy" ? "Busy Here" : "Service Unavailable");
+    return null;
+  }
+  if (!deps.hasHandler) {
+    res.send(480, "Temporarily Unavailable");
+    return null;
+  }
+  const from = parseNameAddr(req.get("from") ?? "") ?? { uri: "", params: {} };
+  const to = parseNameAddr(req.get("to") ?? "") ?? { uri: "", params: {} };
+  return {
+    init: { callId: req.get("call-id") ?? req.callId, from: toSipAddress(from), to: toSipAddress(to), remote: source, media, remoteSdp: sdp },
+    user: decision.username,
+  };
+}

@@ -1,0 +1,128 @@
+import { isIPv6 } from "node:net";
+import { parse, type MediaDescription, type SessionDescription } from "sdp-transform";
+
+/**
+ * SDP offer/answer for G.711 telephony (RFC 3264): pick the codec the offerer
+ * prefers among ours, the telephone-event payload type, the remote RTP address
+ * and port, ptime and direction. Media itself is src/rtp's business.
+ */
+
+export type G711Codec = "PCMU" | "PCMA";
+export type MediaDirection = "sendrecv" | "sendonly" | "recvonly" | "inactive";
+
+/** What we can do; the order here does not matter, the offerer's does. */
+export interface SdpCapabilities {
+  codecs: readonly G711Codec[];
+  telephoneEvent: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: SdpCapabilities = { codecs: ["PCMU", "PCMA"], telephoneEvent: true };
+
+/** An m= line of the offer that we did not take; the answer must repeat it with port 0. */
+export interface OfferedLine {
+  type: string;
+  protocol: string;
+  payloads: string;
+}
+
+/** The outcome of negotiating one audio stream. */
+export interface NegotiatedMedia {
+  codec: { name: G711Codec; payloadType: number; clockRate: 8000 };
+  telephoneEvent: { payloadType: number; events: string } | null;
+  /** Where to send RTP. On hold this may be 0.0.0.0: send nothing. */
+  remote: { address: string; port: number; ipVersion: 4 | 6 };
+  ptime: number;
+  /** The direction the remote side declared for itself. */
+  direction: MediaDirection;
+  /** The direction we answer with (the mirror of `direction`). */
+  answerDirection: MediaDirection;
+  /** True for every hold form: a=sendonly, a=inactive, c=0.0.0.0. */
+  hold: boolean;
+  /** Index of the chosen m= line, and every m= line in order (to reject the others). */
+  mediaIndex: number;
+  lines: OfferedLine[];
+}
+
+const STATIC_PT: Record<number, G711Codec> = { 0: "PCMU", 8: "PCMA" };
+const DIRECTIONS: readonly MediaDirection[] = ["sendrecv", "sendonly", "recvonly", "inactive"];
+
+/** Negotiates an offer (or reads an answer) against our capabilities; null when nothing usable is in common. */
+export function negotiate(sdp: string, caps: SdpCapabilities = DEFAULT_CAPABILITIES): NegotiatedMedia | null {
+  let session: SessionDescription;
+  try {
+    session = parse(sdp);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(session.media)) return null;
+  const lines = session.media.map((m) => ({ type: String(m.type), protocol: String(m.protocol), payloads: String(m.payloads ?? "") }));
+  for (const [index, media] of session.media.entries()) {
+    if (media.type !== "audio" || !(media.port > 0) || media.protocol !== "RTP/AVP") continue;
+    const codec = pickCodec(media, caps);
+    if (!codec) continue;
+    const address = media.connection?.ip ?? session.connection?.ip;
+    if (!address) return null;
+    const direction = directionOf(media, session);
+    return {
+      codec,
+      telephoneEvent: caps.telephoneEvent ? pickTelephoneEvent(media) : null,
+      remote: { address, port: media.port, ipVersion: isIPv6(address) ? 6 : 4 },
+      ptime: ptimeOf(media),
+      direction,
+      answerDirection: mirror(direction),
+      hold: direction === "sendonly" || direction === "inactive" || address === "0.0.0.0" || address === "::",
+      mediaIndex: index,
+      lines,
+    };
+  }
+  return null;
+}
+
+/** The answerer's direction for an offered one (RFC 3264 section 6.1). */
+export function mirror(direction: MediaDirection): MediaDirection {
+  if (direction === "sendonly") return "recvonly";
+  if (direction === "recvonly") return "sendonly";
+  return direction;
+}
+
+function payloadTypes(media: MediaDescription): number[] {
+  return String(media.payloads ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter((p) => /^\d{1,3}$/.test(p))
+    .map(Number);
+}
+
+function pickCodec(media: MediaDescription, caps: SdpCapabilities): NegotiatedMedia["codec"] | null {
+  for (const pt of payloadTypes(media)) {
+    const map = media.rtp?.find((r) => r.payload === pt);
+    let name: string | undefined;
+    if (map) name = (map.rate ?? 8000) === 8000 ? map.codec.toUpperCase() : undefined;
+    else name = STATIC_PT[pt];
+    if (name === "PCMU" || name === "PCMA") {
+      if (caps.codecs.includes(name)) return { name, payloadType: pt, clockRate: 8000 };
+    }
+  }
+  return null;
+}
+
+function pickTelephoneEvent(media: MediaDescription): NegotiatedMedia["telephoneEvent"] {
+  const offered = new Set(payloadTypes(media));
+  const map = media.rtp?.find((r) => offered.has(r.payload) && r.codec.toLowerCase() === "telephone-event" && (r.rate ?? 8000) === 8000);
+  if (!map) return null;
+  const fmtp = media.fmtp?.find((f) => f.payload === map.payload)?.config.trim();
+  return { payloadType: map.payload, events: fmtp && /^[\d,\- ]+$/.test(fmtp) ? fmtp.replace(/\s+/g, "") : "0-15" };
+}
+
+function directionOf(media: MediaDescription, session: SessionDescription): MediaDirection {
+  const value = media.direction ?? (session as { direction?: string }).direction;
+  return DIRECTIONS.includes(value as MediaDirection) ? (value as MediaDirection) : "sendrecv";
+}
+
+/** ptime in ms; G.711 telephony uses 10..60 in steps of 10, anything else falls back to 20. */
+function ptimeOf(media: MediaDescription): number {
+  const p = Number(media.ptime);
+  return Number.isInteger(p) && p >= 10 && p <= 60 && p % 10 === 0 ? p : 20;
+}
+
+export { buildAnswer, buildOffer, reanswer, type LocalMedia } from "./sdp-build.js";

@@ -1,0 +1,213 @@
+import { spawn } from "node:child_process";
+import { createSocket, type Socket } from "node:dgram";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createServer } from "node:net";
+import { sipSection } from "../../../src/config/sections/sip.js";
+import { createLogger, type Logger } from "../../../src/lib/logger.js";
+import { createSipPort, type SipPort } from "../../../src/sip/index.js";
+import { parseDatagram } from "../../../src/sip/embedded/parser.js";
+import type { SipMessage } from "../../../src/sip/embedded/message.js";
+import { repoRoot } from "../../helpers/paths.js";
+
+export const scenarios = join(repoRoot, "test/fixtures/sipp");
+
+/** Log lines captured from the UA (pino JSON), for assertions on what was logged. */
+export interface CapturedLogger {
+  logger: Logger;
+  lines: Record<string, unknown>[];
+}
+
+export function captureLogger(level = "debug"): CapturedLogger {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger({ level }, stream), lines };
+}
+
+/** An embedded UA on 127.0.0.1 and a free port, from a (partial) sip config section. */
+export async function startUa(config: Record<string, unknown> = {}, logger?: Logger): Promise<SipPort> {
+  const parsed = sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, ...config });
+  return createSipPort(parsed, { logger: logger ?? captureLogger("silent").logger });
+}
+
+/** A port free for both UDP and TCP on `host` right now (SIPp needs a fixed one). */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  for (;;) {
+    const udp = createSocket("udp4");
+    const port = await new Promise<number>((resolve) => udp.bind(0, host, () => resolve(udp.address().port)));
+    const tcp = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      tcp.once("error", () => resolve(false));
+      tcp.listen(port, host, () => resolve(true));
+    });
+    await new Promise<void>((r) => udp.close(() => r()));
+    if (ok) {
+      await new Promise<void>((r) => tcp.close(() => r()));
+      return port;
+    }
+  }
+}
+
+export interface SippOptions {
+  /** Scenario file under test/fixtures/sipp, or a built-in (-sn). */
+  scenario?: string;
+  builtin?: "uas" | "uac";
+  /** host:port to call (UAC role). */
+  target?: string;
+  localIp?: string;
+  transport?: "u1" | "t1";
+  keys?: Record<string, string>;
+  timeoutS?: number;
+  /** Write every message to a file (returned as `messages`). */
+  traceMessages?: boolean;
+}
+
+export interface SippRun {
+  port: number;
+  done: Promise<SippResult>;
+  /** Resolves once SIPp's SIP port is bound (UAS role: before we dial it). */
+  ready: Promise<void>;
+}
+
+export interface SippResult {
+  code: number | null;
+  output: string;
+  errors: string;
+  messages: string;
+}
+
+/** Starts SIPp for one call; it is killed after timeoutS + 5 s whatever happens. */
+export async function startSipp(options: SippOptions): Promise<SippRun> {
+  const dir = mkdtempSync(join(tmpdir(), "parley-sipp-"));
+  const localIp = options.localIp ?? "127.0.0.1";
+  const port = await freePort(localIp);
+  const mediaPort = await freePort(localIp);
+  const args = [
+    ...(options.target ? [options.target] : []),
+    ...(options.builtin ? ["-sn", options.builtin] : ["-sf", join(scenarios, options.scenario ?? "")]),
+    "-s", "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", "1", "-nostdin",
+    "-t", options.transport ?? "u1", "-timeout", `${options.timeoutS ?? 15}s`, "-timeout_error",
+    "-trace_err", "-error_file", join(dir, "errors.log"),
+    ...(options.traceMessages ? ["-trace_msg", "-message_file", join(dir, "messages.log")] : []),
+    ...Object.entries(options.keys ?? {}).flatMap(([k, v]) => ["-key", k, v]),
+  ];
+  const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  const killer = setTimeout(() => child.kill("SIGKILL"), ((options.timeoutS ?? 15) + 5) * 1000);
+  const done = new Promise<SippResult>((resolve) => {
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "");
+      const result = { code, output, errors: read("errors.log"), messages: read("messages.log") };
+      rmSync(dir, { recursive: true, force: true });
+      resolve(result);
+    });
+  });
+  return { port, done, ready: waitBound(localIp, port, options.transport === "t1") };
+}
+
+/** Runs SIPp to completion. */
+export async function runSipp(options: SippOptions): Promise<SippResult> {
+  return (await startSipp(options)).done;
+}
+
+async function waitBound(host: string, port: number, tcp: boolean): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const inUse = await new Promise<boolean>((resolve) => {
+      if (tcp) {
+        const server = createServer();
+        server.once("error", () => resolve(true));
+        server.listen(port, host, () => server.close(() => resolve(false)));
+      } else {
+        const s = createSocket("udp4");
+        s.once("error", () => resolve(true));
+        s.bind(port, host, () => s.close(() => resolve(false)));
+      }
+    });
+    if (inUse) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sipp did not bind ${host}:${port}`);
+}
+
+/** A bare UDP peer for hand-written SIP (malformed input, floods, missing ACKs). */
+export class RawPeer {
+  readonly received: SipMessage[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly socket: Socket, readonly port: number, readonly host: string) {
+    socket.on("message", (buf) => {
+      const parsed = parseDatagram(buf);
+      if (parsed.ok) this.received.push(parsed.value);
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static async open(host = "127.0.0.1"): Promise<RawPeer> {
+    const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
+    const port = await new Promise<number>((resolve) => socket.bind(0, host, () => resolve(socket.address().port)));
+    return new RawPeer(socket, port, host);
+  }
+
+  send(data: string | Buffer, port: number, host = this.host): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.send(data, port, host, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Waits for a received message matching `predicate`. */
+  async waitFor(predicate: (m: SipMessage) => boolean, timeoutMs = 3000): Promise<SipMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find(predicate);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("timed out waiting for a SIP message");
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/** A minimal request from a RawPeer (CRLF line endings, correct Content-Length). */
+export function rawRequest(options: { method: string; uri: string; peerPort: number; host?: string; callId?: string; branch?: string; cseq?: number; toTag?: string; headers?: string[]; body?: string }): string {
+  const host = options.host ?? "127.0.0.1";
+  const h = host.includes(":") ? `[${host}]` : host;
+  const body = options.body ?? "";
+  return [
+    `${options.method} ${options.uri} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${h}:${options.peerPort};branch=${options.branch ?? `z9hG4bK${Math.random().toString(36).slice(2)}`};rport`,
+    "Max-Forwards: 70",
+    `From: <sip:raw@${h}:${options.peerPort}>;tag=rawtag`,
+    `To: <${options.uri}>${options.toTag ? `;tag=${options.toTag}` : ""}`,
+    `Call-ID: ${options.callId ?? `raw-${Math.random().toString(36).slice(2)}`}`,
+    `CSeq: ${options.cseq ?? 1} ${options.method}`,
+    `Contact: <sip:raw@${h}:${options.peerPort}>`,
+    ...(options.headers ?? []),
+    ...(body ? ["Content-Type: application/sdp"] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "",
+    body,
+  ].join("\r\n");
+}
+
+export const G711_OFFER = [
+  "v=0", "o=raw 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+  "m=audio 49170 RTP/AVP 0 8 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000", "",
+].join("\r\n");
