@@ -1,25 +1,43 @@
 import { Hono } from "hono";
-import type { Registry } from "prom-client";
-import type { Logger } from "../lib/logger.js";
-import { errorHandler, notFoundHandler } from "./errors.js";
+import { bodyLimit } from "hono/body-limit";
+import type { Services } from "../server/services.js";
+import { requireApiKey } from "./auth/middleware.js";
+import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
+import { OpenApiRegistry } from "./openapi/registry.js";
 import { healthRoutes, type ReadinessSource } from "./routes/health.js";
+import { v1Routes } from "./routes/v1.js";
 
-export interface AppDeps {
-  logger: Logger;
-  registry: Registry;
+export interface AppOptions {
+  services: Services;
   readiness: ReadinessSource;
+  version: string;
 }
 
 /**
  * The HTTP surface of Parley. Tests call `app.request()` on it directly; the
  * server wraps it with @hono/node-server.
  */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(o: AppOptions): Hono {
+  const { services } = o;
   const app = new Hono();
-  app.use("*", httpMetrics(deps.registry));
-  app.route("/", healthRoutes(deps.readiness, deps.registry));
-  app.onError(errorHandler(deps.logger));
+  const openapi = new OpenApiRegistry();
+  app.use("*", httpMetrics(services.registry));
+  app.route("/", healthRoutes(o.readiness, services.registry));
+  const v1 = new Hono();
+  v1.use(
+    "*",
+    bodyLimit({
+      maxSize: services.config.api.maxBodyBytes,
+      onError: (c) => c.json(errorBody("payload_too_large", `the request body is over the limit of ${services.config.api.maxBodyBytes} bytes`), 413),
+    }),
+  );
+  openapi.add("get", "/v1/openapi.json", { summary: "This API's OpenAPI 3.1 document", tags: ["meta"], public: true });
+  v1.get("/openapi.json", (c) => c.json(openapi.document({ title: "Parley API", version: o.version })));
+  v1.use("*", requireApiKey(services.apiKeys, services.clock));
+  v1.route("/", v1Routes(services, openapi));
+  app.route("/v1", v1);
+  app.onError(errorHandler(services.logger));
   app.notFound(notFoundHandler);
   return app;
 }

@@ -40,6 +40,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = validate(merged, existsSync(file) ? file : "configuration");
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
   if (config.models.dir && !isAbsolute(config.models.dir)) config.models.dir = resolve(cwd, config.models.dir);
+  if (!isAbsolute(config.agents.dir)) config.agents.dir = resolve(cwd, config.agents.dir);
   return { config, source: existsSync(file) ? file : null };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentsSection, apiSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { jobsSection } from "./sections/jobs.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
@@ -80,6 +81,10 @@ export const configSchema = z.object({
   models: modelsSection.prefault({}),
   engines: enginesSection.prefault({}),
   jobs: jobsSection.prefault({}),
+  agents: agentsSection.prefault({}),
+  voicemail: voicemailSection.prefault({}),
+  api: apiSection.prefault({}),
+  webhooks: webhooksSection.prefault({}),
   sip: sipSection.prefault({}),
   rtp: rtpSection.prefault({}),
 }).strict();

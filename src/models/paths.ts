@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ParleyConfig } from "../config/index.js";
@@ -47,3 +47,8 @@ export const storeLayout = {
   importedCatalog: join(".catalog", "imported.json"),
   manifest: "manifest.json",
 } as const;
+
+/** Parley's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}

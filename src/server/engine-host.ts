@@ -1,7 +1,7 @@
 import type { Logger } from "../lib/logger.js";
 import type { ParleyConfig } from "../config/index.js";
 import { Gauge, type Registry } from "prom-client";
-import { describeError } from "../lib/errors.js";
+import { describeError, ParleyError } from "../lib/errors.js";
 import { createEngine, disposeEngineSet } from "../engines/factory.js";
 import type { ModelRef } from "../engines/model-ref.js";
 import type { Engine, EngineSet } from "../engines/types.js";
@@ -86,6 +86,21 @@ export class EngineHost {
 
   status(): RoleState[] {
     return modelRoles.map((r) => this.states.get(r)).filter((s): s is RoleState => s !== undefined);
+  }
+
+  /**
+   * Waits until every engine is loaded (jobs that start while the server is
+   * still loading models wait here); rejects when one failed or is missing.
+   */
+  async whenReady(signal: AbortSignal): Promise<EngineSet> {
+    await Promise.race([
+      this.start(),
+      new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+    ]);
+    const engines = this.engines();
+    if (engines) return engines;
+    const broken = this.status().filter((s) => s.status !== "ready").map((s) => `${s.role} (${s.modelId}): ${s.status}${s.error ? `, ${s.error}` : ""}`);
+    throw new ParleyError("engines_unavailable", `engines are not available: ${broken.join("; ")}`, { status: 503, retryable: true });
   }
 
   /** The engines, once all are ready; null before. */

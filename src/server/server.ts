@@ -3,51 +3,63 @@ import type { AddressInfo } from "node:net";
 import type { Hono } from "hono";
 import type { ParleyConfig } from "../config/index.js";
 import { createApp } from "../api/app.js";
-import { createMetricsRegistry, type Registry } from "../lib/metrics.js";
+import { attachJobMetrics, Worker } from "../jobs/index.js";
+import type { Clock } from "../lib/clock.js";
+import { createMetricsRegistry } from "../lib/metrics.js";
 import type { Logger } from "../lib/logger.js";
-import { EngineHost } from "./engine-host.js";
-import { resolveProfileModels, type ProfileModels } from "./resolve-models.js";
+import { packageVersion } from "../models/paths.js";
+import { resolveProfileModels } from "./resolve-models.js";
+import { createServices, type Services } from "./services.js";
+import { registerAppTasks } from "./tasks.js";
 
 export interface StartOptions {
   config: ParleyConfig;
   logger: Logger;
   cwd: string;
+  clock?: Clock;
 }
 
 /**
- * A running Parley: the HTTP API plus the engines of one profile. The HTTP
- * server comes up first so health checks answer while models load.
+ * A running Parley: the HTTP API, the job worker (unless jobs.runInServe is
+ * off) and the engines of one profile. HTTP comes up first so health checks
+ * answer while models load.
  */
 export class ParleyServer {
   private constructor(
-    readonly config: ParleyConfig,
+    readonly services: Services,
     readonly app: Hono,
-    readonly engines: EngineHost,
-    readonly models: ProfileModels,
-    readonly registry: Registry,
     private readonly http: ServerType,
-    private readonly logger: Logger,
+    private readonly worker: Worker | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
     const { config, logger } = options;
     const registry = createMetricsRegistry();
     const models = await resolveProfileModels(config, options.cwd);
-    const engines = new EngineHost(models.refs, models.missing, config, logger, registry);
+    const services = createServices({ config, logger, registry, models, ...(options.clock ? { clock: options.clock } : {}) });
+    registerAppTasks(services);
+    attachJobMetrics(registry, services.queue);
     const app = createApp({
-      logger,
-      registry,
+      services,
+      version: packageVersion(),
       readiness: {
-        ready: () => engines.ready,
-        details: () => ({ profile: models.profile, engines: engines.status() }),
+        ready: () => services.engines.ready,
+        details: () => ({ profile: models.profile, engines: services.engines.status() }),
       },
     });
-    const http = await listen(app, config.http.host, config.http.port);
-    const server = new ParleyServer(config, app, engines, models, registry, http, logger);
-    const addr = server.address;
-    logger.info({ host: addr.host, port: addr.port, profile: models.profile }, "http listening");
-    void engines.start().then(() => {
-      if (engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+    let http: ServerType;
+    try {
+      http = await listen(app, config.http.host, config.http.port);
+    } catch (err) {
+      services.db.close();
+      throw err;
+    }
+    const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
+    const server = new ParleyServer(services, app, http, worker);
+    logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
+    worker?.start();
+    void services.engines.start().then(() => {
+      if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
     });
     return server;
   }
@@ -57,16 +69,22 @@ export class ParleyServer {
     return { host: a.address, port: a.port };
   }
 
-  /** Graceful stop: no new connections, in-flight requests finish, engines are released. */
+  /** Graceful stop: no new connections, in-flight jobs finish or are handed back, engines released, database closed. */
   async stop(): Promise<void> {
-    this.logger.info("shutting down");
-    await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
-      // Idle keep-alive sockets would hold close() open forever.
-      (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    });
-    await this.engines.stop();
-    this.logger.info("stopped");
+    const { logger } = this.services;
+    logger.info("shutting down");
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Idle keep-alive sockets (and SSE clients) would hold close() open.
+    (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    (this.http as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await closed;
+    if (this.worker) {
+      const report = await this.worker.stop({ graceMs: this.services.config.jobs.shutdownGraceMs });
+      logger.info(report, "worker stopped");
+    }
+    await this.services.engines.stop();
+    this.services.db.close();
+    logger.info("stopped");
   }
 }
 

@@ -1,0 +1,95 @@
+import { ParleyError } from "../lib/errors.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { AgentsRepo } from "../store/repos/agents-repo.js";
+import type { AgentDefinition } from "./definition.js";
+import { loadAgentDir, parseAgent } from "./load.js";
+
+export type AgentSource = "file" | "api";
+
+export interface AgentEntry {
+  agent: AgentDefinition;
+  source: AgentSource;
+}
+
+/** Which agent handles a message left on a mailbox, and as what. */
+export interface MailboxRoute {
+  agent: AgentDefinition;
+  kind: "voicemail" | "form";
+}
+
+/**
+ * All agents: the YAML files (read once at start, read-only through the API)
+ * and those created through the API (stored in the database). A name can
+ * only be one or the other.
+ */
+export class AgentRegistry {
+  private readonly files = new Map<string, AgentDefinition>();
+  private readonly stored = new Map<string, AgentDefinition>();
+
+  constructor(
+    dir: string,
+    private readonly defaultName: string,
+    private readonly repo: AgentsRepo,
+    private readonly clock: Clock,
+    logger: Logger,
+  ) {
+    for (const a of loadAgentDir(dir)) this.files.set(a.name, a);
+    for (const row of repo.all()) {
+      try {
+        this.stored.set(row.name, parseAgent(row.definition, `database agent '${row.name}'`));
+      } catch (err) {
+        // A definition that an older version accepted must not stop the server; it is reported and skipped.
+        logger.error({ agent: row.name, err: (err as Error).message }, "stored agent is invalid; skipped");
+      }
+    }
+  }
+
+  list(): AgentEntry[] {
+    const files = [...this.files.values()].map((agent) => ({ agent, source: "file" as const }));
+    const api = [...this.stored.values()].map((agent) => ({ agent, source: "api" as const }));
+    return [...files, ...api].sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+  }
+
+  find(name: string): AgentEntry | null {
+    const f = this.files.get(name);
+    if (f) return { agent: f, source: "file" };
+    const s = this.stored.get(name);
+    return s ? { agent: s, source: "api" } : null;
+  }
+
+  get(name: string): AgentDefinition {
+    const e = this.find(name);
+    if (!e) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
+    return e.agent;
+  }
+
+  /** The agent (and message kind) for a mailbox: a form mailbox first, then a voicemail one, then the default agent. */
+  forMailbox(mailbox: string | null): MailboxRoute {
+    const all = this.list().map((e) => e.agent);
+    if (mailbox) {
+      const form = all.find((a) => a.form?.mailboxes.includes(mailbox));
+      if (form) return { agent: form, kind: "form" };
+      const vm = all.find((a) => a.voicemail.mailboxes.includes(mailbox));
+      if (vm) return { agent: vm, kind: "voicemail" };
+    }
+    const fallback = this.find(this.defaultName);
+    if (!fallback) throw new ParleyError("agent_unknown", `no agent handles mailbox '${mailbox ?? "(none)"}' and the default agent '${this.defaultName}' does not exist`, { status: 422 });
+    return { agent: fallback.agent, kind: "voicemail" };
+  }
+
+  /** Creates or replaces an API agent; file agents cannot be changed here. */
+  save(input: unknown): AgentDefinition {
+    const agent = parseAgent(input, "agent");
+    if (this.files.has(agent.name)) throw new ParleyError("agent_read_only", `agent '${agent.name}' is defined in a file; edit the YAML instead`, { status: 409 });
+    this.repo.upsert(agent.name, agent, this.clock.now());
+    this.stored.set(agent.name, agent);
+    return agent;
+  }
+
+  delete(name: string): void {
+    if (this.files.has(name)) throw new ParleyError("agent_read_only", `agent '${name}' is defined in a file; remove the YAML instead`, { status: 409 });
+    if (!this.repo.delete(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
+    this.stored.delete(name);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { ParleyError } from "../lib/errors.js";
+
+/** Parses a request part with a zod schema; a failure is a 400 naming each field and reason. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const text = r.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
+  throw new ParleyError("invalid_request", `invalid ${what}: ${text}`, { status: 400, details: { issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } });
+}
+
+/** The JSON body, or a 400 when it is not JSON (never a 500). */
+export async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) throw new ParleyError("unsupported_media_type", "send a JSON body with Content-Type: application/json", { status: 415 });
+  try {
+    return (await c.req.json()) as unknown;
+  } catch {
+    throw new ParleyError("invalid_json", "the body is not valid JSON", { status: 400 });
+  }
+}
+
+/** A positive integer path parameter, or a 404 (an id that cannot exist is simply not found). */
+export function idParam(c: Context, name = "id"): number {
+  const raw = c.req.param(name) ?? "";
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new ParleyError("not_found", `no such ${name}: '${raw}'`, { status: 404 });
+  return id;
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/** Agent definitions on disk. */
+export const agentsSection = z.object({
+  /** Folder of agents/*.yaml (read-only; agents created through the API live in the database). */
+  dir: z.string().min(1).default("./agents"),
+  /** The agent for messages whose mailbox no agent claims. */
+  default: z.string().min(1).default("receptionist"),
+}).strict();
+
+/** Voicemail intake and processing. */
+export const voicemailSection = z.object({
+  maxBytes: z.number().int().min(1024).max(1024 ** 3).default(50 * 1024 ** 2),
+  maxDurationMs: z.number().int().min(1000).max(4 * 3600_000).default(10 * 60_000),
+  /** Less speech than this after VAD trimming makes a message "silent": no ASR, no LLM call. */
+  minSpeechMs: z.number().int().min(0).max(10_000).default(300),
+  /** Country calling code for numbers said without one (E.164 normalisation). */
+  defaultCountryCode: z.string().regex(/^\d{1,3}$/).default("1"),
+  /** ffmpeg for formats other than WAV: "auto" finds it on the PATH, "off" accepts WAV only. */
+  ffmpeg: z.string().min(1).default("auto"),
+}).strict();
+
+/** The HTTP API. */
+export const apiSection = z.object({
+  /** Largest request body (uploads included). */
+  maxBodyBytes: z.number().int().min(1024).max(1024 ** 3).default(60 * 1024 ** 2),
+}).strict();
+
+/** Webhook deliveries. */
+export const webhooksSection = z.object({
+  timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+  /** Attempts per delivery before it is dead-lettered (each attempt backs off like every job). */
+  maxAttempts: z.number().int().min(1).max(50).default(8),
+}).strict();

@@ -1,0 +1,45 @@
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { EventsRepo } from "../store/repos/events-repo.js";
+import type { DomainEvents, DomainEventType, PublishedEvent } from "./types.js";
+
+type Listener = (event: PublishedEvent) => void;
+
+/**
+ * Publishes domain events: each is stored first (the audit trail and the
+ * source for SSE resume), then handed to in-process listeners (webhook
+ * fan-out, live SSE clients). A listener that throws is logged, never allowed
+ * to break the publisher.
+ */
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly repo: EventsRepo,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  publish<T extends DomainEventType>(type: T, subject: string | null, data: DomainEvents[T]): PublishedEvent<T> {
+    const record = this.repo.insert(type, subject, data, this.clock.now());
+    const event = { ...record, type, data } as PublishedEvent<T>;
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, event: type }, "event listener failed");
+      }
+    }
+    return event;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stored events after an id, for clients that reconnect. */
+  since(afterId: number, limit?: number): PublishedEvent[] {
+    return this.repo.since(afterId, limit) as PublishedEvent[];
+  }
+}

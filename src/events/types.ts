@@ -1,0 +1,36 @@
+/**
+ * Domain events: what operators, webhooks and the SSE stream hear about.
+ * Names are dotted (`voicemail.processed`), stable, and documented in the
+ * API reference; payloads are plain JSON.
+ */
+export interface DomainEvents {
+  "voicemail.received": { voicemailId: number; agent: string; mailbox: string | null; caller: string | null };
+  "voicemail.processed": { voicemailId: number; status: string; urgency: number | null; category: string | null; summary: string | null };
+  "voicemail.urgent": { voicemailId: number; urgency: number; summary: string | null; callbackNumber: string | null; reason: string | null };
+  "voicemail.updated": { voicemailId: number; status: string };
+  "voicemail.deleted": { voicemailId: number };
+  "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
+  "job.dead": { jobId: number; kind: string; error: string; attempts: number };
+  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
+}
+
+export type DomainEventType = keyof DomainEvents;
+
+export const domainEventTypes = [
+  "voicemail.received",
+  "voicemail.processed",
+  "voicemail.urgent",
+  "voicemail.updated",
+  "voicemail.deleted",
+  "form.submitted",
+  "job.dead",
+  "callback.scheduled",
+] as const satisfies readonly DomainEventType[];
+
+export interface PublishedEvent<T extends DomainEventType = DomainEventType> {
+  id: number;
+  type: T;
+  subject: string | null;
+  data: DomainEvents[T];
+  createdAt: number;
+}

@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import type { Database } from "better-sqlite3";
+import type { ParleyConfig } from "../config/index.js";
+import { AgentRegistry } from "../agent/registry.js";
+import { EventBus } from "../events/bus.js";
+import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
+import type { TaskRegistry } from "../jobs/tasks/registry.js";
+import { systemClock, type Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { Registry } from "../lib/metrics.js";
+import { openDatabase } from "../store/index.js";
+import { AudioStore } from "../store/audio-store.js";
+import { AgentsRepo } from "../store/repos/agents-repo.js";
+import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
+import { EventsRepo } from "../store/repos/events-repo.js";
+import { EngineHost } from "./engine-host.js";
+import { audioDir, databaseFile } from "./paths.js";
+import type { ProfileModels } from "./resolve-models.js";
+
+/**
+ * Everything a running Parley shares: one database, one queue, one event bus,
+ * the agents, the engines. `parley serve` and `parley worker` build the same
+ * services; tasks and API routes receive them instead of reaching for globals.
+ */
+export interface Services {
+  config: ParleyConfig;
+  logger: Logger;
+  clock: Clock;
+  registry: Registry;
+  db: Database;
+  queue: JobQueue;
+  bus: EventBus;
+  agents: AgentRegistry;
+  audio: AudioStore;
+  engines: EngineHost;
+  tasks: TaskRegistry;
+  apiKeys: ApiKeysRepo;
+  /** Path of ffmpeg, or null when it is off or not installed. */
+  ffmpeg: string | null;
+}
+
+export interface CreateServicesOptions {
+  config: ParleyConfig;
+  logger: Logger;
+  registry: Registry;
+  models: ProfileModels;
+  clock?: Clock;
+}
+
+/** Opens the database (migrating it), and wires queue, events, agents and engines. Engines load later (`engines.start()`). */
+export function createServices(o: CreateServicesOptions): Services {
+  const clock = o.clock ?? systemClock;
+  const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
+  try {
+    const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
+    const bus = new EventBus(new EventsRepo(db), clock, o.logger);
+    // A job that used up its attempts is an event operators and webhooks hear about.
+    queue.events.on("job:dead", ({ job, error }) => {
+      if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
+      bus.publish("job.dead", `job:${job.id}`, { jobId: job.id, kind: job.kind, error: error.message, attempts: job.attempts });
+    });
+    const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger);
+    return {
+      config: o.config,
+      logger: o.logger,
+      clock,
+      registry: o.registry,
+      db,
+      queue,
+      bus,
+      agents,
+      audio: new AudioStore(db, audioDir(o.config)),
+      engines: new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry),
+      tasks: defaultTaskRegistry(),
+      apiKeys: new ApiKeysRepo(db),
+      ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function findFfmpeg(setting: string): string | null {
+  if (setting === "off") return null;
+  const candidate = setting === "auto" ? "ffmpeg" : setting;
+  try {
+    execFileSync(candidate, ["-version"], { stdio: "ignore", timeout: 5000 });
+    return candidate;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,6 @@
+import type { Services } from "./services.js";
+
+/** Registers every job kind of this build on the services' task registry (serve and worker alike). */
+export function registerAppTasks(services: Services): void {
+  void services;
+}

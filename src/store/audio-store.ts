@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Database, Statement } from "better-sqlite3";
+
+export interface AudioBlob {
+  sha256: string;
+  path: string;
+  bytes: number;
+  contentType: string;
+  durationMs: number;
+  createdAt: number;
+}
+
+interface Row {
+  sha256: string;
+  path: string;
+  bytes: number;
+  content_type: string;
+  duration_ms: number;
+  created_at: number;
+}
+
+const toBlob = (r: Row): AudioBlob => ({ sha256: r.sha256, path: r.path, bytes: r.bytes, contentType: r.content_type, durationMs: r.duration_ms, createdAt: r.created_at });
+
+/**
+ * Recordings stored once by the SHA-256 of their bytes, under
+ * <dataDir>/audio/ab/abcdef...; the file name comes from the hash, never from
+ * anything a caller sent. A file is written to a temporary name and renamed,
+ * so a crash never leaves a half file under a real name.
+ */
+export class AudioStore {
+  private readonly getStmt: Statement<[string], Row>;
+  private readonly insertStmt: Statement<[string, string, number, string, number, number]>;
+  private readonly deleteStmt: Statement<[string]>;
+
+  constructor(
+    db: Database,
+    private readonly root: string,
+  ) {
+    this.getStmt = db.prepare("SELECT * FROM audio_blobs WHERE sha256 = ?");
+    this.insertStmt = db.prepare("INSERT OR IGNORE INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    this.deleteStmt = db.prepare("DELETE FROM audio_blobs WHERE sha256 = ?");
+  }
+
+  static hash(bytes: Uint8Array): string {
+    return createHash("sha256").update(bytes).digest("hex");
+  }
+
+  get(sha256: string): AudioBlob | null {
+    const r = this.getStmt.get(sha256);
+    return r ? toBlob(r) : null;
+  }
+
+  /** Writes the file (if new); the caller records the row inside its own transaction with `record`. */
+  async writeFile(sha256: string, bytes: Uint8Array, extension: string): Promise<string> {
+    const dir = join(this.root, sha256.slice(0, 2));
+    const path = join(dir, `${sha256}.${extension}`);
+    try {
+      await stat(path);
+      return path;
+    } catch {
+      // not there yet
+    }
+    await mkdir(dir, { recursive: true });
+    const tmp = `${path}.tmp-${randomBytes(4).toString("hex")}`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+    return path;
+  }
+
+  record(blob: AudioBlob): void {
+    this.insertStmt.run(blob.sha256, blob.path, blob.bytes, blob.contentType, blob.durationMs, blob.createdAt);
+  }
+
+  /** Removes the row (inside the caller's transaction) ... */
+  forget(sha256: string): void {
+    this.deleteStmt.run(sha256);
+  }
+
+  /** ... and then the file. */
+  async removeFile(path: string): Promise<void> {
+    await rm(path, { force: true });
+  }
+}
