@@ -11,6 +11,7 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
+import { requeueUnfinished } from "../voicemail/ingest.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -57,6 +58,7 @@ export class ParleyServer {
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
     const server = new ParleyServer(services, app, http, worker);
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
+    await requeueUnfinished(services);
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");

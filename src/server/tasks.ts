@@ -1,6 +1,9 @@
+import { registerVoicemailTasks } from "../jobs/tasks/voicemail.js";
+import { registerWebhookTasks } from "../webhooks/index.js";
 import type { Services } from "./services.js";
 
 /** Registers every job kind of this build on the services' task registry (serve and worker alike). */
 export function registerAppTasks(services: Services): void {
-  void services;
+  registerVoicemailTasks(services);
+  registerWebhookTasks(services);
 }

@@ -15,6 +15,8 @@ export interface OperationDoc {
   /** Request media types other than JSON (uploads). */
   bodyMediaTypes?: Record<string, { description: string }>;
   response?: z.ZodType;
+  /** The success status `response` is sent with (default 200): 201 for creations, 202 for queued work, 204 for no body. */
+  status?: number;
   /** Extra status codes with a description; errors share the Error schema. */
   responses?: Record<number, string>;
   /** Routes that need no API key. */
@@ -69,13 +71,15 @@ function operation(path: string, d: OperationDoc): Record<string, unknown> {
   const content: Record<string, unknown> = {};
   if (d.body) content["application/json"] = { schema: jsonSchema(d.body) };
   for (const [type, { description }] of Object.entries(d.bodyMediaTypes ?? {})) content[type] = { schema: { type: "string", format: "binary", description } };
-  const responses: Record<string, unknown> = {
-    "200": d.responseMediaType
-      ? { description: "OK", content: { [d.responseMediaType]: {} } }
-      : { description: "OK", ...(d.response ? { content: { "application/json": { schema: jsonSchema(d.response) } } } : {}) },
-  };
+  const okStatus = String(d.status ?? 200);
+  const okContent = d.responseMediaType
+    ? { content: { [d.responseMediaType]: {} } }
+    : d.response && okStatus !== "204" ? { content: { "application/json": { schema: jsonSchema(d.response) } } } : {};
+  const responses: Record<string, unknown> = { [okStatus]: { description: d.responses?.[Number(okStatus)] ?? "OK", ...okContent } };
   for (const [status, description] of Object.entries(d.responses ?? {})) {
-    responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    if (status === okStatus) continue;
+    // Only 4xx and 5xx carry the Error body; another success status is described without one.
+    responses[status] = Number(status) >= 400 ? { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } : { description };
   }
   if (!d.public) responses["401"] ??= { description: "Missing or unknown API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   return {

@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
+import { agentRoutes } from "./agents.js";
+import { voicemailRoutes } from "./voicemails.js";
 
 /** Every /v1 resource; each module describes its operations in the OpenAPI registry. */
 export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
   const v1 = new Hono();
-  void services;
-  void openapi;
+  v1.route("/voicemails", voicemailRoutes(services, openapi));
+  v1.route("/agents", agentRoutes(services, openapi));
   return v1;
 }

@@ -1,7 +1,11 @@
-import { join } from "node:path";
-import { createSqliteJobQueue, defaultTaskRegistry, Worker } from "../../jobs/index.js";
+import { Worker } from "../../jobs/index.js";
 import { createLogger } from "../../lib/logger.js";
-import { openDatabase } from "../../store/index.js";
+import { createMetricsRegistry } from "../../lib/metrics.js";
+import { databaseFile } from "../../server/paths.js";
+import { resolveProfileModels } from "../../server/resolve-models.js";
+import { createServices } from "../../server/services.js";
+import { registerAppTasks } from "../../server/tasks.js";
+import { requeueUnfinished } from "../../voicemail/ingest.js";
 import { parseFlags, configFromFlags } from "../flags.js";
 import type { Command } from "../types.js";
 
@@ -9,8 +13,9 @@ const USAGE = `Usage: parley worker [options]
 
 Runs the job worker alone, against the database of the data directory
 (<data-dir>/parley.db), for when the queue should not share a process with
-the HTTP API. It runs the task kinds registered in this build; today that is
-only the built-in 'noop' and 'sleep' (harmless, for tests and benchmarks).
+the HTTP API. It runs every task kind of this build (voicemail processing,
+webhook deliveries, ...) and loads the profile's engines for the tasks that
+need them (they wait until the engines are ready).
 Lanes, concurrency, leases and retries come from the 'jobs' config section.
 Logs are JSON lines on stderr.
 
@@ -22,6 +27,7 @@ again when their lease (jobs.leaseMs) expires.
 Options:
   --config FILE     config file (default: ./parley.yaml when present)
   --data-dir DIR    where the database lives (default ./data)
+  --profile NAME    model profile for inference tasks (default: the configured one)
 `;
 
 export const workerCommand: Command = {
@@ -29,18 +35,20 @@ export const workerCommand: Command = {
   summary: "run the job worker alone (the task kinds registered in this build)",
   usage: USAGE,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { config: { type: "string" }, "data-dir": { type: "string" } }, false);
+    const { values } = parseFlags(args, { config: { type: "string" }, "data-dir": { type: "string" }, profile: { type: "string" } }, false);
     const { config, source } = configFromFlags(ctx, values);
     const logger = createLogger(config.log);
-    const file = join(config.dataDir, "parley.db");
-    const db = openDatabase(file, { logger });
+    const models = await resolveProfileModels(config, ctx.cwd);
+    const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
     try {
-      const queue = createSqliteJobQueue(db, config.jobs, { logger });
-      const tasks = defaultTaskRegistry();
-      const worker = new Worker({ queue, tasks, config: config.jobs, logger });
-      logger.info({ config: source, database: file }, "starting parley worker");
+      registerAppTasks(services);
+      await requeueUnfinished(services);
+      const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger });
+      logger.info({ config: source, database: databaseFile(config), profile: models.profile, missingModels: models.missing.map((m) => m.modelId) }, "starting parley worker");
       worker.start();
-      ctx.stderr.write(`parley worker: ${worker.id} running ${tasks.kinds().join(", ")} from ${file}\n`);
+      // Inference tasks wait for the engines; the rest (webhooks) run at once.
+      void services.engines.start();
+      ctx.stderr.write(`parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
@@ -49,7 +57,8 @@ export const workerCommand: Command = {
       ctx.stderr.write(`parley worker: stopped (${report.finished} finished, ${report.released} handed back)\n`);
       return 0;
     } finally {
-      db.close();
+      await services.engines.stop();
+      services.db.close();
       logger.flush();
     }
   },

@@ -1,0 +1,126 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { ParleyError } from "../../lib/errors.js";
+import type { Services } from "../../server/services.js";
+import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
+import { ingestVoicemail } from "../../voicemail/ingest.js";
+import type { OpenApiRegistry } from "../openapi/registry.js";
+import { idParam, jsonBody, parseWith } from "../validate.js";
+import { sendFile } from "./range.js";
+import { decodeCursor, encodeCursor, presentVoicemail } from "./voicemail-present.js";
+
+const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,13}$/)]).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
+const meta = z.object({
+  caller: z.string().max(128).optional(),
+  mailbox: z.string().max(128).optional(),
+  received_at: time.optional(),
+  agent: z.string().max(63).optional(),
+});
+const listQuery = z.object({
+  status: z.string().optional().transform((s, ctx) => {
+    const list = s?.split(",").filter(Boolean);
+    const bad = list?.filter((x) => !(voicemailStatuses as readonly string[]).includes(x));
+    if (bad?.length) ctx.addIssue({ code: "custom", message: `unknown status ${bad.join(", ")}; one of ${voicemailStatuses.join(", ")}` });
+    return list as (typeof voicemailStatuses)[number][] | undefined;
+  }),
+  urgency: z.coerce.number().int().min(1).max(5).optional(),
+  tag: z.string().max(64).optional(),
+  mailbox: z.string().max(128).optional(),
+  agent: z.string().max(63).optional(),
+  kind: z.enum(["voicemail", "form"]).optional(),
+  from: time.optional(),
+  to: time.optional(),
+  sort: z.enum(["newest", "urgency"]).default("newest"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const patchBody = z.object({ status: z.enum(["handled", "archived", "escalated", "processed"]) }).strict();
+
+const AUDIO_TYPES = /^(audio\/|application\/octet-stream)/i;
+
+/** /v1/voicemails: upload, list, get, audio, status, delete. */
+export function voicemailRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+  const app = new Hono();
+  const repo = new VoicemailsRepo(services.db);
+  const find = (c: Context) => {
+    const v = repo.get(idParam(c));
+    if (!v) throw new ParleyError("not_found", `no voicemail ${c.req.param("id")}`, { status: 404 });
+    return v;
+  };
+
+  openapi.add("post", "/v1/voicemails", {
+    summary: "Upload a voicemail or voice-form message",
+    description: "multipart/form-data with the recording in `audio` (and caller, mailbox, received_at, agent fields), or the raw audio as the body with those as query parameters. WAV (PCM, mu-law, A-law, float; any rate; mono or stereo) always; other formats when ffmpeg is installed. The same audio uploaded twice is stored and processed once (200 with duplicate: true).",
+    tags: ["voicemails"],
+    query: meta,
+    bodyMediaTypes: { "multipart/form-data": { description: "audio file plus fields" }, "audio/wav": { description: "the recording itself" } },
+    responses: { 201: "Stored and queued", 400: "Corrupt or empty audio, bad fields", 413: "Too large or too long", 415: "Not audio, or a format this server cannot decode", 422: "Unknown agent" },
+  });
+  app.post("/", async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    let bytes: Uint8Array;
+    let fields: Record<string, unknown>;
+    if (type.toLowerCase().startsWith("multipart/form-data")) {
+      const form = await c.req.parseBody();
+      const file = form.audio ?? form.file;
+      if (!(file instanceof File)) throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", { status: 400 });
+      bytes = new Uint8Array(await file.arrayBuffer());
+      fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"));
+    } else if (AUDIO_TYPES.test(type)) {
+      bytes = new Uint8Array(await c.req.arrayBuffer());
+      fields = c.req.query();
+    } else {
+      throw new ParleyError("unsupported_media_type", "send the recording as multipart/form-data (field 'audio') or as the raw body with an audio/* Content-Type", { status: 415 });
+    }
+    const m = parseWith(meta, fields, "fields");
+    const { voicemail, created } = await ingestVoicemail(services, { bytes, caller: m.caller, mailbox: m.mailbox, receivedAt: m.received_at, agent: m.agent });
+    return c.json({ voicemail: presentVoicemail(voicemail), duplicate: !created }, created ? 201 : 200);
+  });
+
+  openapi.add("get", "/v1/voicemails", { summary: "List voicemails, newest (or most urgent) first", tags: ["voicemails"], query: listQuery, responses: { 400: "Bad filter" } });
+  app.get("/", (c) => {
+    const q = parseWith(listQuery, c.req.query(), "query");
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after === null) throw new ParleyError("invalid_request", "invalid cursor", { status: 400 });
+    const items = repo.list({ status: q.status, minUrgency: q.urgency, tag: q.tag, mailbox: q.mailbox, agent: q.agent, kind: q.kind, receivedFrom: q.from, receivedTo: q.to, sort: q.sort, after, limit: q.limit + 1 });
+    const page = items.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return c.json({ items: page.map(presentVoicemail), nextCursor: items.length > q.limit && last ? encodeCursor(last) : null });
+  });
+
+  openapi.add("get", "/v1/voicemails/{id}", { summary: "One voicemail with its transcript, triage and routing", tags: ["voicemails"], responses: { 404: "No such voicemail" } });
+  app.get("/:id", (c) => c.json(presentVoicemail(find(c))));
+
+  openapi.add("get", "/v1/voicemails/{id}/audio", { summary: "The recording, with HTTP Range support", tags: ["voicemails"], responseMediaType: "audio/wav", responses: { 404: "No such voicemail", 416: "Range not satisfiable" } });
+  app.get("/:id/audio", async (c) => {
+    const v = find(c);
+    const blob = services.audio.get(v.audioSha256);
+    if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
+    return sendFile(c, blob.path, blob.contentType);
+  });
+
+  openapi.add("patch", "/v1/voicemails/{id}", { summary: "Mark handled, archived or escalated", tags: ["voicemails"], body: patchBody, responses: { 400: "Bad status", 404: "No such voicemail", 409: "Still being processed" } });
+  app.patch("/:id", async (c) => {
+    const v = find(c);
+    const body = parseWith(patchBody, await jsonBody(c), "body");
+    if (v.status === "queued" || v.status === "processing") throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
+    repo.setStatus(v.id, body.status, services.clock.now());
+    services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
+    return c.json(presentVoicemail(repo.get(v.id) ?? v));
+  });
+
+  openapi.add("delete", "/v1/voicemails/{id}", { summary: "Delete a voicemail and its recording", tags: ["voicemails"], responses: { 404: "No such voicemail" } });
+  app.delete("/:id", async (c) => {
+    const v = find(c);
+    const blob = services.audio.get(v.audioSha256);
+    if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
+    services.db.transaction(() => {
+      repo.delete(v.id);
+      if (repo.usersOfAudio(v.audioSha256) === 0) services.audio.forget(v.audioSha256);
+    })();
+    if (blob && !services.audio.get(v.audioSha256)) await services.audio.removeFile(blob.path);
+    services.bus.publish("voicemail.deleted", `voicemail:${v.id}`, { voicemailId: v.id });
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Services } from "../../server/services.js";
+import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
+import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints } from "../../webhooks/index.js";
+import type { OpenApiRegistry } from "../openapi/registry.js";
+import { idPageQuery, pageSchema } from "../pagination.js";
+import { idParam, jsonBody, parseWith } from "../validate.js";
+import { createdEndpointSchema, deliverySchema, endpointSchema, testResultSchema } from "./webhook-schemas.js";
+
+const tags = ["webhooks"];
+const deliveriesQuery = z.object(idPageQuery);
+
+/** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
+export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+  const app = new Hono();
+  const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
+
+  openapi.add("post", "/v1/webhooks", {
+    summary: "Create a webhook endpoint",
+    description: "Events are signed with the endpoint's secret (Parley-Signature). Omit `secret` to have one generated; either way it is returned in this response only.",
+    tags, body: createEndpointSchema, response: createdEndpointSchema, status: 201,
+    responses: { 201: "Created (the body holds the secret, once)", 400: "Invalid fields", 409: "The name is taken", 415: "Not JSON" },
+  });
+  app.post("/", async (c) => {
+    const input = parseWith(createEndpointSchema, await jsonBody(c), "body");
+    const { endpoint, secret } = endpoints.create(input);
+    return c.json({ ...endpoint, secret }, 201);
+  });
+
+  openapi.add("get", "/v1/webhooks", { summary: "List webhook endpoints (secrets are never shown)", tags, response: z.object({ items: z.array(endpointSchema) }) });
+  app.get("/", (c) => c.json({ items: endpoints.list() }));
+
+  openapi.add("get", "/v1/webhooks/{id}", { summary: "Get a webhook endpoint", tags, response: endpointSchema, responses: { 404: "No such endpoint" } });
+  app.get("/:id", (c) => c.json(endpoints.get(idParam(c))));
+
+  openapi.add("patch", "/v1/webhooks/{id}", {
+    summary: "Change a webhook endpoint",
+    description: "Any of name, url, events, enabled; `secret` replaces the signing secret (it is not returned). Deliveries already queued use the new values.",
+    tags, body: updateEndpointSchema, response: endpointSchema,
+    responses: { 400: "Invalid fields", 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
+  });
+  app.patch("/:id", async (c) => {
+    const id = idParam(c);
+    const changes = parseWith(updateEndpointSchema, await jsonBody(c), "body");
+    return c.json(endpoints.update(id, changes));
+  });
+
+  openapi.add("delete", "/v1/webhooks/{id}", {
+    summary: "Delete a webhook endpoint and its delivery log",
+    description: "Deliveries still queued for it finish without sending.",
+    tags, status: 204, responses: { 204: "Deleted", 404: "No such endpoint" },
+  });
+  app.delete("/:id", (c) => {
+    endpoints.remove(idParam(c));
+    return c.body(null, 204);
+  });
+
+  openapi.add("get", "/v1/webhooks/{id}/deliveries", {
+    summary: "The delivery log of an endpoint: every attempt, newest first",
+    tags, query: deliveriesQuery, response: pageSchema(deliverySchema), responses: { 400: "Bad cursor or limit", 404: "No such endpoint" },
+  });
+  app.get("/:id/deliveries", (c) => {
+    const id = idParam(c);
+    const q = parseWith(deliveriesQuery, c.req.query(), "query");
+    const page = endpoints.deliveries(id, q);
+    return c.json({ items: page.deliveries, nextCursor: page.nextCursor });
+  });
+
+  openapi.add("post", "/v1/webhooks/{id}/test", {
+    summary: "Send a webhook.test event to this endpoint only",
+    description: "Queues a signed delivery like any other; watch its outcome in the delivery log.",
+    tags, response: testResultSchema, status: 202, responses: { 202: "Queued", 404: "No such endpoint", 409: "The endpoint is disabled" },
+  });
+  app.post("/:id/test", async (c) => {
+    const endpoint = endpoints.record(idParam(c));
+    const { eventId, job } = await sendTestEvent(services, endpoint);
+    return c.json({ eventId, jobId: job.id }, 202);
+  });
+
+  return app;
+}

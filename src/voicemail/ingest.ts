@@ -1,0 +1,104 @@
+import { decodeUpload } from "../audio/index.js";
+import type { MailboxRoute } from "../agent/registry.js";
+import { ParleyError } from "../lib/errors.js";
+import type { Services } from "../server/services.js";
+import { AudioStore } from "../store/audio-store.js";
+import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
+
+export const VOICEMAIL_JOB = "voicemail.process";
+
+export interface IncomingMessage {
+  bytes: Uint8Array;
+  caller?: string | null | undefined;
+  mailbox?: string | null | undefined;
+  receivedAt?: number | undefined;
+  /** Which agent handles it; by default the one that claims the mailbox. */
+  agent?: string | undefined;
+}
+
+export interface IngestResult {
+  voicemail: VoicemailRecord;
+  /** False when the same audio was uploaded before: nothing new is stored or processed. */
+  created: boolean;
+}
+
+const clean = (v: string | null | undefined, max = 128): string | null => {
+  const t = v?.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return t ? t.slice(0, max) : null;
+};
+
+/**
+ * Takes a recording in: validates it (format, size, duration), stores it once
+ * by content hash, records the message and queues its processing. A bad file
+ * is rejected before anything is stored; a failure after the file is written
+ * removes it again, so nothing is ever half-stored.
+ */
+export async function ingestVoicemail(services: Services, msg: IncomingMessage): Promise<IngestResult> {
+  const repo = new VoicemailsRepo(services.db);
+  const sha256 = AudioStore.hash(msg.bytes);
+  const existing = repo.byHash(sha256);
+  if (existing) return { voicemail: existing, created: false };
+
+  const decoded = await decodeUpload(msg.bytes, {
+    ffmpeg: services.ffmpeg,
+    maxBytes: services.config.voicemail.maxBytes,
+    maxDurationMs: services.config.voicemail.maxDurationMs,
+  });
+  const mailbox = clean(msg.mailbox);
+  const route = resolveRoute(services, msg.agent, mailbox);
+  const isWav = msg.bytes[0] === 0x52 && msg.bytes[1] === 0x49;
+  const path = await services.audio.writeFile(sha256, msg.bytes, isWav ? "wav" : "bin");
+  const now = services.clock.now();
+  let voicemail: VoicemailRecord;
+  try {
+    voicemail = services.db.transaction(() => {
+      services.audio.record({ sha256, path, bytes: msg.bytes.length, contentType: isWav ? "audio/wav" : "application/octet-stream", durationMs: decoded.durationMs, createdAt: now });
+      return repo.insert({
+        audioSha256: sha256,
+        agent: route.agent.name,
+        kind: route.kind,
+        mailbox,
+        caller: clean(msg.caller),
+        receivedAt: msg.receivedAt ?? now,
+        durationMs: decoded.durationMs,
+        now,
+      });
+    })();
+  } catch (err) {
+    // Lost a race with an identical upload: that one stands, ours was never stored.
+    const winner = repo.byHash(sha256);
+    if (winner) return { voicemail: winner, created: false };
+    await services.audio.removeFile(path);
+    throw err;
+  }
+  await queueProcessing(services, voicemail);
+  services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, { voicemailId: voicemail.id, agent: voicemail.agent, mailbox: voicemail.mailbox, caller: voicemail.caller });
+  return { voicemail: repo.get(voicemail.id) ?? voicemail, created: true };
+}
+
+/** Queues (or finds) the processing job; the idempotency key makes this safe to repeat. */
+export async function queueProcessing(services: Services, voicemail: VoicemailRecord): Promise<number> {
+  const { job } = await services.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: voicemail.id }, idempotencyKey: `voicemail-${voicemail.id}` });
+  new VoicemailsRepo(services.db).setJob(voicemail.id, job.id);
+  return job.id;
+}
+
+/**
+ * At start: any message still queued or processing gets its job back (a
+ * crash between storing a message and queueing its job loses nothing).
+ */
+export async function requeueUnfinished(services: Services): Promise<number> {
+  const repo = new VoicemailsRepo(services.db);
+  const pending = repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
+  for (const v of pending) await queueProcessing(services, v);
+  return pending.length;
+}
+
+/** The agent named by the caller (it must exist), else the one that claims the mailbox. */
+function resolveRoute(services: Services, agentName: string | undefined, mailbox: string | null): MailboxRoute {
+  if (!agentName) return services.agents.forMailbox(mailbox);
+  const entry = services.agents.find(agentName);
+  if (!entry) throw new ParleyError("agent_unknown", `no agent named '${agentName}'`, { status: 422 });
+  const kind = mailbox !== null && entry.agent.form?.mailboxes.includes(mailbox) ? "form" : "voicemail";
+  return { agent: entry.agent, kind };
+}

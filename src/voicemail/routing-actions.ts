@@ -1,0 +1,32 @@
+import type { RoutingDecision } from "../agent/routing.js";
+import { describeError } from "../lib/errors.js";
+import type { Services } from "../server/services.js";
+import type { VoicemailRecord } from "../store/repos/voicemails-repo.js";
+import { deliverTo } from "../webhooks/index.js";
+
+export const CALLBACK_JOB = "callback.place";
+
+/** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
+export async function applyRouting(services: Services, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
+  for (const action of decision.actions) {
+    if (action.type === "webhook") {
+      try {
+        await deliverTo(services, action.endpoint, eventId);
+      } catch (err) {
+        // A rule naming a missing endpoint must not fail the message: it is logged and the rest still runs.
+        services.logger.warn({ voicemailId: vm.id, rule: action.rule, endpoint: action.endpoint, err: describeError(err) }, "routing webhook not delivered");
+      }
+    } else if (action.type === "callback") {
+      const runAt = services.clock.now() + action.inMinutes * 60_000;
+      const to = vm.callbackNumber ?? vm.caller;
+      const { job } = await services.queue.enqueue({
+        kind: CALLBACK_JOB,
+        payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule },
+        runAt,
+        priority: vm.urgency ?? 0,
+        idempotencyKey: `voicemail-${vm.id}-callback`,
+      });
+      services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}` });
+    }
+  }
+}
