@@ -42,4 +42,19 @@ export class EventBus {
   since(afterId: number, limit?: number): PublishedEvent[] {
     return this.repo.since(afterId, limit) as PublishedEvent[];
   }
+
+  /** One stored event, or null. */
+  get(id: number): PublishedEvent | null {
+    return this.repo.get(id) as PublishedEvent | null;
+  }
+
+  /** The newest stored event's id (0 when none): a live-only stream starts after it. */
+  latestId(): number {
+    return this.repo.latestId();
+  }
+
+  /** Listeners attached now (tests check that SSE clients unsubscribe when they leave). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
 }

@@ -12,6 +12,8 @@ export interface DomainEvents {
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
   "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
+  /** Sent by POST /v1/webhooks/{id}/test to that one endpoint; never fanned out to subscribers. */
+  "webhook.test": { endpointId: number; endpoint: string; message: string };
 }
 
 export type DomainEventType = keyof DomainEvents;
@@ -25,6 +27,7 @@ export const domainEventTypes = [
   "form.submitted",
   "job.dead",
   "callback.scheduled",
+  "webhook.test",
 ] as const satisfies readonly DomainEventType[];
 
 export interface PublishedEvent<T extends DomainEventType = DomainEventType> {

@@ -41,6 +41,8 @@ export interface Playback {
   readonly done: Promise<PlaybackResult>;
   /** Drops this item (others keep playing); `done` resolves with reason "aborted". */
   cancel(): void;
+  /** performance.now() at the tick that sent this item's first samples (the first RTP packet out); null if it never played. */
+  readonly started: Promise<number | null>;
 }
 
 export interface PlaybackQueueOptions {
@@ -68,9 +70,12 @@ class PlayItem implements Playback {
   detach: (() => void) | null = null;
   resolve!: (r: PlaybackResult) => void;
   readonly done: Promise<PlaybackResult>;
+  markStarted!: (at: number | null) => void;
+  readonly started: Promise<number | null>;
 
   constructor(readonly id: number, private readonly queue: PlaybackQueue) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
   cancel(): void {
@@ -100,6 +105,7 @@ class PlayItem implements Playback {
       }
     }
     this.wakePump();
+    this.markStarted(null); // no-op when it already started
     const r: PlaybackResult = {
       completed: reason === "completed",
       reason,
@@ -172,6 +178,7 @@ export class PlaybackQueue {
         w += k;
         item.offset += k;
         item.buffered -= k;
+        if (item.playedSamples === 0) item.markStarted(performance.now());
         item.playedSamples += k;
         item.starved = false;
         if (item.offset === chunk.length) this.nextChunk(item);

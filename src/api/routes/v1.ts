@@ -2,12 +2,18 @@ import { Hono } from "hono";
 import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
+import { eventRoutes } from "./events.js";
+import { jobRoutes } from "./jobs.js";
 import { voicemailRoutes } from "./voicemails.js";
+import { webhookRoutes } from "./webhooks.js";
 
 /** Every /v1 resource; each module describes its operations in the OpenAPI registry. */
 export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
   const v1 = new Hono();
   v1.route("/voicemails", voicemailRoutes(services, openapi));
   v1.route("/agents", agentRoutes(services, openapi));
+  v1.route("/webhooks", webhookRoutes(services, openapi));
+  v1.route("/jobs", jobRoutes(services, openapi));
+  v1.route("/events", eventRoutes(services, openapi));
   return v1;
 }

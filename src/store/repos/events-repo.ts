@@ -24,12 +24,14 @@ export class EventsRepo {
   private readonly sinceStmt: Statement<[number, number], EventRow>;
   private readonly bySubjectStmt: Statement<[string, number], EventRow>;
   private readonly getStmt: Statement<[number], EventRow>;
+  private readonly latestStmt: Statement<[], { id: number | null }>;
 
   constructor(db: Database) {
     this.insertStmt = db.prepare("INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?) RETURNING *");
     this.sinceStmt = db.prepare("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?");
     this.bySubjectStmt = db.prepare("SELECT * FROM events WHERE subject = ? ORDER BY id LIMIT ?");
     this.getStmt = db.prepare("SELECT * FROM events WHERE id = ?");
+    this.latestStmt = db.prepare("SELECT max(id) AS id FROM events");
   }
 
   insert(type: string, subject: string | null, data: unknown, now: number): EventRecord {
@@ -48,5 +50,10 @@ export class EventsRepo {
   get(id: number): EventRecord | null {
     const r = this.getStmt.get(id);
     return r ? toRecord(r) : null;
+  }
+
+  /** The id of the newest event, 0 when there is none (where a live-only SSE stream starts). */
+  latestId(): number {
+    return this.latestStmt.get()?.id ?? 0;
   }
 }
