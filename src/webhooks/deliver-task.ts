@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { eventEnvelope } from "../events/envelope.js";
+import { ParleyError } from "../lib/errors.js";
+import type { TaskDefinition } from "../jobs/tasks/registry.js";
+import { WebhooksRepo } from "../store/repos/webhooks-repo.js";
+import { deliveryKey, type DeliverPayload, type WebhookServices } from "./enqueue.js";
+import { deliveryFailed, WebhookError } from "./errors.js";
+import { webhookHeaders } from "./request.js";
+import { postWebhook } from "./send.js";
+
+export type DeliverResult =
+  | { delivered: true; statusCode: number; attempt: number; durationMs: number }
+  | { skipped: "endpoint_deleted" | "endpoint_disabled" };
+
+const payloadSchema = z.object({ endpointId: z.number().int().positive(), eventId: z.number().int().positive() });
+
+// The HTTP timeout fires first; this only stops a run that hangs elsewhere.
+const TASK_MARGIN_MS = 5000;
+
+/**
+ * The `webhook.deliver` task: one attempt to POST one event to one endpoint.
+ * Every attempt is written to `webhook_deliveries`. Anything but a 2xx
+ * throws a retryable error, so the queue retries with backoff up to
+ * `webhooks.maxAttempts` and then dead-letters (without a `job.dead` event,
+ * which could loop back into a webhook).
+ */
+export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPayload, DeliverResult> {
+  const repo = WebhooksRepo.for(s.db);
+  return {
+    timeoutMs: s.config.webhooks.timeoutMs + TASK_MARGIN_MS,
+    parsePayload: (payload) => {
+      const r = payloadSchema.safeParse(payload);
+      if (!r.success) throw new ParleyError("job_invalid", "webhook.deliver payload: expected { endpointId, eventId }", { status: 400 });
+      return r.data;
+    },
+    run: async ({ endpointId, eventId }, { job, signal }) => {
+      // Deleted or disabled since the job was queued: the operator's latest word wins; nothing to retry.
+      const endpoint = repo.get(endpointId);
+      if (!endpoint) return { skipped: "endpoint_deleted" };
+      if (!endpoint.enabled) return { skipped: "endpoint_disabled" };
+      const event = s.bus.get(eventId);
+      if (!event) throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, { status: 404, retryable: false });
+      const body = JSON.stringify(eventEnvelope(event));
+      const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId);
+      const headers = webhookHeaders({ body, eventType: event.type, deliveryId: job.id, idempotencyKey, secret: endpoint.secret, nowSec: Math.floor(s.clock.now() / 1000) });
+      const outcome = await postWebhook(endpoint.url, body, headers, { timeoutMs: s.config.webhooks.timeoutMs, signal });
+      repo.addDelivery({
+        endpointId, eventId, idempotencyKey, attempt: job.attempts,
+        statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs, createdAt: s.clock.now(),
+      });
+      if (!outcome.ok) throw deliveryFailed(endpoint.name, outcome);
+      return { delivered: true, statusCode: outcome.statusCode as number, attempt: job.attempts, durationMs: outcome.durationMs };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { EnqueueResult, NewJob } from "../jobs/types.js";
+import type { Services } from "../server/services.js";
+import { WebhooksRepo, type WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
+import { endpointDisabled, eventNotFound, unknownEndpointName } from "./errors.js";
+
+export const DELIVER_KIND = "webhook.deliver";
+
+/** What a `webhook.deliver` job carries: ids only, so a later secret or URL change applies to retries. */
+export interface DeliverPayload {
+  endpointId: number;
+  eventId: number;
+}
+
+/** The services webhook code uses (a subset, so callers and tests need not build everything). */
+export type WebhookServices = Pick<Services, "db" | "queue" | "bus" | "config" | "clock" | "logger">;
+
+// Deliveries are short I/O; an urgent-voicemail alert must not wait behind a backlog of transcriptions.
+const DELIVERY_PRIORITY = 10;
+
+/**
+ * The Idempotency-Key of one event to one endpoint. It is also the job's
+ * idempotency key, so the fan-out, a routing rule and any replay of the same
+ * event enqueue one job between them, and every attempt sends the same header.
+ */
+export function deliveryKey(eventId: number, endpointId: number): string {
+  return `event-${eventId}-endpoint-${endpointId}`;
+}
+
+export function deliveryJob(endpointId: number, eventId: number, maxAttempts: number): NewJob<DeliverPayload> {
+  return { kind: DELIVER_KIND, payload: { endpointId, eventId }, priority: DELIVERY_PRIORITY, maxAttempts, idempotencyKey: deliveryKey(eventId, endpointId) };
+}
+
+/** Enqueues the delivery of a stored event to one endpoint (the event must exist; the endpoint must be enabled). */
+export async function enqueueDelivery(s: WebhookServices, endpoint: WebhookEndpointRecord, eventId: number): Promise<EnqueueResult<DeliverPayload>> {
+  if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
+  if (!s.bus.get(eventId)) throw eventNotFound(eventId);
+  return s.queue.enqueue(deliveryJob(endpoint.id, eventId, s.config.webhooks.maxAttempts));
+}
+
+/**
+ * Delivers a stored event to the endpoint a routing rule names
+ * (`webhook: on-call`), whether or not that endpoint subscribes to the
+ * event's type. Throws a WebhookError the caller can log: unknown name
+ * (`webhook_endpoint_unknown`), disabled endpoint, or unknown event. If the
+ * fan-out already queued this event for this endpoint, that job is returned
+ * (`created: false`) and nothing is sent twice.
+ *
+ * @example
+ * await deliverTo(services, "on-call", urgentEvent.id);
+ */
+export async function deliverTo(s: WebhookServices, endpointName: string, eventId: number): Promise<EnqueueResult<DeliverPayload>> {
+  const endpoint = WebhooksRepo.for(s.db).byName(endpointName);
+  if (!endpoint) throw unknownEndpointName(endpointName);
+  return enqueueDelivery(s, endpoint, eventId);
+}
+
+/** Publishes a `webhook.test` event and queues it for this endpoint only; resolves with the event id and the job. */
+export async function sendTestEvent(s: WebhookServices, endpoint: WebhookEndpointRecord): Promise<{ eventId: number; job: EnqueueResult<DeliverPayload>["job"] }> {
+  if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
+  const event = s.bus.publish("webhook.test", `webhook:${endpoint.id}`, {
+    endpointId: endpoint.id,
+    endpoint: endpoint.name,
+    message: "A test delivery from Parley: if you can read this, the endpoint and its signature check work.",
+  });
+  const { job } = await s.queue.enqueue(deliveryJob(endpoint.id, event.id, s.config.webhooks.maxAttempts));
+  return { eventId: event.id, job };
+}
