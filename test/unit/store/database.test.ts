@@ -14,6 +14,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const all = () => loadMigrations();
 const firstOnly = () => loadMigrations().slice(0, 1);
 
+/** The number a later build's next migration gets: one past the shipped ones. */
+const next = (words: string) => `${String(loadMigrations().length + 1).padStart(3, "0")}_${words}.sql`;
+
 /** The shipped migrations plus extra files, as a later build would have them. */
 function laterBuild(extra: Record<string, string>): Migration[] {
   const folder = join(dir, "later-migrations");
@@ -65,11 +68,11 @@ describe("openDatabase", () => {
     expect(old.prepare("SELECT name FROM sqlite_schema WHERE name = 'job_events'").get()).toBeUndefined();
     old.close();
 
-    const db = openDatabase(file, { migrations: laterBuild({ "003_job_notes.sql": "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated';" }) });
+    const db = openDatabase(file, { migrations: laterBuild({ [next("job_notes")]: "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated';" }) });
     expect(db.prepare("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 50 });
     expect(db.prepare("SELECT payload, priority, idempotency_key, note FROM jobs WHERE id = 7").get()).toEqual({ payload: '{"n":7}', priority: 1, idempotency_key: "key-7", note: "migrated" });
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'job_events'").get()).toEqual({ name: "job_events" });
-    expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 3 });
+    expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: all().length + 1 });
     // The new table's foreign key reaches the old rows.
     db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (7, 1, 'enqueued', 0)").run();
     expect(() => db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (999, 1, 'enqueued', 0)").run()).toThrow(/FOREIGN KEY/);
@@ -84,7 +87,7 @@ describe("openDatabase", () => {
     db.close();
     // SQLite's rebuild recipe: new table, copy, drop the old one, rename.
     const rebuild = "CREATE TABLE jobs_new AS SELECT * FROM jobs;\nDROP TABLE jobs;\nALTER TABLE jobs_new RENAME TO jobs;\nCREATE UNIQUE INDEX jobs_id ON jobs (id);";
-    const after = openDatabase(file, { migrations: laterBuild({ "003_rebuild_jobs.sql": rebuild }) });
+    const after = openDatabase(file, { migrations: laterBuild({ [next("rebuild_jobs")]: rebuild }) });
     expect(after.prepare("SELECT count(*) AS n FROM job_events").get()).toEqual({ n: 1 });
     expect(after.pragma("foreign_keys", { simple: true })).toBe(1);
     after.close();
@@ -96,7 +99,7 @@ describe("openDatabase", () => {
     const err = storeError(() => openDatabase(file, { migrations: firstOnly() }));
     expect(err.code).toBe("store_too_new");
     expect(err.message).toContain(file);
-    expect(err.message).toMatch(/newer Parley \(schema version 2, this build knows up to 1; unknown migrations: 002_job_events\.sql\)/);
+    expect(err.message).toMatch(new RegExp(`newer Parley \\(schema version ${all().length}, this build knows up to 1; unknown migrations: 002_job_events\\.sql`));
   });
 
   it("refuses an applied migration that was edited or renumbered", () => {
@@ -111,13 +114,13 @@ describe("openDatabase", () => {
   it("rolls a failing migration back entirely and names it", () => {
     const file = join(dir, "parley.db");
     openDatabase(file).close();
-    const broken = laterBuild({ "003_broken.sql": "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y TEXT;" });
+    const broken = laterBuild({ [next("broken")]: "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y TEXT;" });
     const err = storeError(() => openDatabase(file, { migrations: broken }));
     expect(err.code).toBe("store_migration_failed");
-    expect(err.message).toMatch(/migration 003_broken\.sql failed and was rolled back: no such table: no_such_table/);
+    expect(err.message).toContain(`migration ${next("broken")} failed and was rolled back: no such table: no_such_table`);
     const db = openDatabase(file);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'half_done'").get()).toBeUndefined();
-    expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 2 });
+    expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: all().length });
     db.close();
   });
 
