@@ -1,0 +1,332 @@
+import type { ChatMessage, EngineSet } from "../../engines/types.js";
+import { childController } from "../../lib/abort.js";
+import { Channel } from "../../lib/channel.js";
+import { describeError, isAbortError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import type { AgentDefinition } from "../definition.js";
+import { ToolSet, type AfterTurn, type ToolServices } from "../tools/index.js";
+import { runAgentTurn, type AgentTurnResult } from "./agent-turn.js";
+import { isBackchannel } from "./backchannel.js";
+import { DtmfCollector } from "./dtmf-collector.js";
+import { Listener, type Utterance } from "./listener.js";
+import { playedPart, Speaker } from "./speaker.js";
+import type { CallAudio, CallControl, ConversationOutcome, ConversationResult, TurnRecord, TurnTiming } from "./types.js";
+
+export interface ConversationDeps {
+  agent: AgentDefinition;
+  engines: Pick<EngineSet, "vad" | "asrStreaming" | "llm" | "tts">;
+  audio: CallAudio;
+  control: CallControl;
+  toolServices: ToolServices;
+  callId: string;
+  caller: string | null;
+  logger: Logger;
+  /** Caller audio this many dB under our own level while we play is echo (see Listener). */
+  echoMarginDb: number;
+  /** Each turn as it completes (call records, metrics). */
+  onTurn?: (turn: TurnRecord) => void;
+}
+
+type Event =
+  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf" }
+  | { type: "speech-start"; at: number }
+  | { type: "text"; text: string }
+  | { type: "barge-check" }
+  | { type: "turn-done"; result: AgentTurnResult; source: TurnRecord["source"]; u: Utterance | null }
+  | { type: "silence" }
+  | { type: "max-duration" };
+
+interface ActiveTurn {
+  controller: AbortController;
+  source: TurnRecord["source"];
+}
+
+const DTMF_INTER_DIGIT_MS = 1500;
+const BARGE_TEXT_WAIT_MS = 400; // speech over the agent with no words yet: wait this much longer for some
+
+/**
+ * A live conversation: greets, listens, answers through the LLM and TTS,
+ * lets the caller interrupt (barge-in), runs tools, reprompts on silence and
+ * ends politely. Driven by one event queue, so every decision happens in one
+ * place and in order. Knows nothing of SIP or RTP (see CallAudio, CallControl).
+ */
+export class Conversation {
+  private readonly events = new Channel<Event>();
+  private readonly history: ChatMessage[] = [];
+  private readonly turns: TurnRecord[] = [];
+  private readonly speaker: Speaker;
+  private readonly listener: Listener;
+  private readonly tools: ToolSet;
+  private readonly dtmfCollector: DtmfCollector;
+  private active: ActiveTurn | null = null;
+  private bargeWatchSince: number | null = null;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  private reprompted = false;
+  private bargeIns = 0;
+  private outcome: ConversationOutcome | null = null;
+
+  constructor(private readonly d: ConversationDeps) {
+    this.speaker = new Speaker(d.engines.tts, d.audio, d.agent.voice);
+    this.tools = new ToolSet(d.agent);
+    this.history.push({ role: "system", content: d.agent.systemPrompt });
+    this.listener = new Listener(
+      d.engines.vad,
+      d.engines.asrStreaming,
+      {
+        endpointSilenceMs: d.agent.live.endpointSilenceMs,
+        echoMarginDb: d.echoMarginDb,
+        agentLevel: () => ({ playing: d.audio.playing, levelDb: this.speaker.levelDb }),
+      },
+      {
+        speechStart: (at) => this.events.push({ type: "speech-start", at }),
+        speechEnd: () => undefined,
+        text: (text) => this.events.push({ type: "text", text }),
+        utterance: (u) => this.events.push({ type: "utterance", u, source: "speech" }),
+      },
+    );
+    this.dtmfCollector = new DtmfCollector(DTMF_INTER_DIGIT_MS, (digits) => {
+      const now = performance.now();
+      const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
+      this.events.push({ type: "utterance", u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" }, source: "dtmf" });
+    });
+  }
+
+  /** A keypad digit from the call (RFC 4733). Interrupts the agent at once. */
+  dtmf(digit: string): void {
+    if (this.active) this.bargeIn();
+    this.dtmfCollector.push(digit);
+  }
+
+  /** Runs until the call ends (the signal) or the conversation ends it (hang-up, transfer, message, timeouts). */
+  async run(signal: AbortSignal): Promise<ConversationResult> {
+    const life = childController(signal);
+    const listening = this.listener.run(this.d.audio.frames, life.signal).catch((err: unknown) => {
+      if (!isAbortError(err)) this.d.logger.error({ err: describeError(err) }, "listener failed");
+    });
+    const maxTimer = setTimeout(() => this.events.push({ type: "max-duration" }), this.d.agent.live.maxCallMs);
+    const stop = () => this.events.close();
+    life.signal.addEventListener("abort", stop, { once: true });
+    try {
+      this.startScripted(this.d.agent.live.greeting, "greeting");
+      for (;;) {
+        const e = await this.events.next();
+        if (e === undefined || this.outcome !== null) break;
+        await this.handle(e);
+        if (this.outcome !== null) break;
+      }
+    } finally {
+      clearTimeout(maxTimer);
+      this.clearSilence();
+      this.dtmfCollector.stop();
+      this.active?.controller.abort();
+      life.abort();
+      await listening;
+    }
+    return { outcome: this.outcome ?? "caller-hangup", turns: this.turns, history: this.history, bargeIns: this.bargeIns };
+  }
+
+  private async handle(e: Event): Promise<void> {
+    switch (e.type) {
+      case "speech-start":
+        this.clearSilence();
+        if (this.active && this.bargeWatchSince === null) {
+          this.bargeWatchSince = e.at;
+          setTimeout(() => this.events.push({ type: "barge-check" }), this.d.agent.live.bargeInMinMs);
+        }
+        return;
+      case "text":
+      case "barge-check":
+        this.considerBargeIn();
+        return;
+      case "utterance":
+        return this.onUtterance(e.u, e.source);
+      case "turn-done":
+        return this.onTurnDone(e.result, e.source, e.u);
+      case "silence":
+        return await this.onSilence();
+      case "max-duration":
+        this.d.logger.info({ callId: this.d.callId }, "maximum call duration reached");
+        if (this.active) this.bargeIn();
+        await this.finish(this.d.agent.live.goodbye, "max-duration");
+        return;
+    }
+  }
+
+  /** Speech over the agent interrupts it once it has lasted bargeInMinMs, unless it is only a backchannel ("mhm"). */
+  private considerBargeIn(): void {
+    if (!this.active || this.bargeWatchSince === null) return;
+    const lasted = performance.now() - this.bargeWatchSince;
+    if (lasted < this.d.agent.live.bargeInMinMs) return;
+    const text = this.listener.pendingText;
+    if (text && isBackchannel(text, this.d.agent.live.backchannels)) return;
+    if (!text && lasted < this.d.agent.live.bargeInMinMs + BARGE_TEXT_WAIT_MS) {
+      setTimeout(() => this.events.push({ type: "barge-check" }), BARGE_TEXT_WAIT_MS);
+      return;
+    }
+    if (!text && !this.listener.inSpeech) {
+      this.bargeWatchSince = null; // a noise burst that ended without words
+      return;
+    }
+    this.bargeIn();
+  }
+
+  private bargeIn(): void {
+    if (!this.active) return;
+    this.bargeIns++;
+    // Playback stops within a frame; LLM and TTS work for the turn is cancelled through its signal.
+    this.d.audio.clearPlayback();
+    this.active.controller.abort(new Error("barge-in"));
+    this.bargeWatchSince = null;
+  }
+
+  private async onUtterance(u: Utterance, source: "speech" | "dtmf"): Promise<void> {
+    if (this.active) {
+      // Heard while the agent was still talking and not taken as a barge-in: a backchannel, dropped.
+      if (source === "speech" && isBackchannel(u.text, this.d.agent.live.backchannels)) return;
+      this.bargeIn();
+      await this.waitForTurnToSettle();
+    }
+    this.clearSilence();
+    this.reprompted = false;
+    this.record({ role: "user", text: u.text, source, at: Date.now() });
+    this.history.push({ role: "user", content: u.text });
+    this.startLlmTurn(u);
+  }
+
+  private startLlmTurn(u: Utterance): void {
+    const controller = new AbortController();
+    this.active = { controller, source: "speech" };
+    this.bargeWatchSince = null;
+    const deps = {
+      llm: this.d.engines.llm,
+      speaker: this.speaker,
+      tools: this.tools,
+      toolContext: (signal: AbortSignal) => ({ callId: this.d.callId, caller: this.d.caller, agent: this.d.agent, signal, history: () => this.history, services: this.d.toolServices }),
+      sessionKey: this.d.callId,
+      fillerAfterMs: this.d.agent.live.fillerAfterMs,
+      filler: this.d.agent.live.filler,
+      logger: this.d.logger,
+      onFiller: () => this.record({ role: "agent", text: this.d.agent.live.filler, source: "filler", at: Date.now() }),
+    };
+    void runAgentTurn(deps, [...this.history], controller.signal).then(
+      (result) => this.events.push({ type: "turn-done", result, source: "speech", u }),
+      (err: unknown) => {
+        this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn failed");
+        this.events.push({ type: "turn-done", result: emptyTurn(true), source: "speech", u });
+      },
+    );
+  }
+
+  /** Speaks fixed text (greeting, reprompt) as a turn that can be interrupted like any other. */
+  private startScripted(text: string, source: TurnRecord["source"]): void {
+    const controller = new AbortController();
+    this.active = { controller, source };
+    const u = this.speaker.say(text, controller.signal);
+    void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null)]).then(([r, firstAudio, firstRtp]) => {
+      const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
+      const result: AgentTurnResult = { ...emptyTurn(!r.completed), spoken, messages: spoken ? [{ role: "assistant", content: spoken }] : [], ttsFirstAudioAt: firstAudio, firstRtpAt: firstRtp };
+      this.events.push({ type: "turn-done", result, source, u: null });
+    });
+  }
+
+  private async onTurnDone(result: AgentTurnResult, source: TurnRecord["source"], u: Utterance | null): Promise<void> {
+    this.active = null;
+    this.bargeWatchSince = null;
+    this.history.push(...result.messages);
+    this.record({
+      role: "agent",
+      text: result.spoken,
+      source,
+      at: Date.now(),
+      ...(result.interrupted ? { interrupted: true } : {}),
+      ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
+      ...(u ? { timing: timing(u, result) } : {}),
+    });
+    if (result.after) await this.afterTurn(result.after);
+    else if (this.outcome === null) this.armSilence();
+  }
+
+  private async afterTurn(after: AfterTurn): Promise<void> {
+    if (after.type === "hangup") {
+      this.outcome = after.outcome;
+      await this.d.control.hangup(after.outcome);
+    } else if (after.type === "transfer") {
+      const r = await this.d.control.transfer(after.target).catch((err: unknown) => ({ status: 500, reason: describeError(err) }));
+      if (r.status >= 200 && r.status < 300) {
+        this.outcome = "transferred";
+        return;
+      }
+      this.d.logger.warn({ callId: this.d.callId, status: r.status, reason: r.reason }, "transfer failed");
+      this.startScripted("I'm sorry, I could not put you through. How else can I help?", "speech");
+    } else {
+      this.outcome = "message-taken";
+    }
+  }
+
+  private async onSilence(): Promise<void> {
+    if (this.active || this.outcome !== null) return;
+    if (!this.reprompted) {
+      this.reprompted = true;
+      this.startScripted(this.d.agent.live.reprompt, "reprompt");
+      return;
+    }
+    await this.finish(this.d.agent.live.goodbye, "silence-timeout");
+  }
+
+  /** Says goodbye and hangs up. */
+  private async finish(goodbye: string, outcome: ConversationOutcome): Promise<void> {
+    this.outcome = outcome;
+    await this.waitForTurnToSettle();
+    const u = this.speaker.say(goodbye, new AbortController().signal);
+    await u.playback.done;
+    this.record({ role: "agent", text: goodbye, source: "goodbye", at: Date.now() });
+    await this.d.control.hangup(outcome);
+  }
+
+  private armSilence(): void {
+    this.clearSilence();
+    this.silenceTimer = setTimeout(() => this.events.push({ type: "silence" }), this.d.agent.live.silenceTimeoutMs);
+  }
+
+  private clearSilence(): void {
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    this.silenceTimer = null;
+  }
+
+  /**
+   * After a barge-in, waits for the interrupted turn's result, so what was
+   * actually played is in the history before the caller's words. Other events
+   * that arrive meanwhile are kept and handled afterwards, in order.
+   */
+  private async waitForTurnToSettle(): Promise<void> {
+    const later: Event[] = [];
+    while (this.active) {
+      const e = await this.events.next();
+      if (e === undefined) break;
+      if (e.type === "turn-done") await this.onTurnDone(e.result, e.source, e.u);
+      else later.push(e);
+    }
+    for (const e of later) this.events.push(e);
+  }
+
+  private record(turn: Omit<TurnRecord, "index">): void {
+    const t = { index: this.turns.length, ...turn };
+    this.turns.push(t);
+    this.d.onTurn?.(t);
+  }
+}
+
+function emptyTurn(interrupted: boolean): AgentTurnResult {
+  return { spoken: "", interrupted, messages: [], after: null, toolCalls: [], llmFirstTokenAt: null, ttsFirstAudioAt: null, firstRtpAt: null };
+}
+
+function timing(u: Utterance, r: AgentTurnResult): TurnTiming {
+  const rel = (t: number | null) => (t === null ? null : Math.round(t - u.speechEndAt));
+  return {
+    endpointMs: rel(u.decidedAt),
+    asrFinalMs: Math.max(0, Math.round(u.textAt - u.speechEndAt)),
+    llmFirstTokenMs: rel(r.llmFirstTokenAt),
+    ttsFirstAudioMs: rel(r.ttsFirstAudioAt),
+    firstRtpMs: rel(r.firstRtpAt),
+  };
+}

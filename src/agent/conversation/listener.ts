@@ -1,0 +1,158 @@
+import { int16ToFloat32, Resampler, rmsDbfs, type Frame } from "../../audio/index.js";
+import type { AsrEvent, StreamingAsr, VadEngine, VadEvent } from "../../engines/types.js";
+
+/** A finished caller utterance, with the timings the latency breakdown needs (performance.now() times). */
+export interface Utterance {
+  text: string;
+  /** When the caller's last word ended (estimated from the VAD's segment end). */
+  speechEndAt: number;
+  /** When we decided the turn was over. */
+  decidedAt: number;
+  /** When the recogniser had the text we used. */
+  textAt: number;
+  /** What ended it: the VAD's silence rule or the recogniser's own endpoint. */
+  by: "vad" | "asr";
+}
+
+export interface ListenerHandlers {
+  speechStart(at: number): void;
+  speechEnd(at: number): void;
+  /** The recogniser's current text for the utterance in progress (unconsumed part). */
+  text(text: string): void;
+  utterance(u: Utterance): void;
+}
+
+export interface ListenerOptions {
+  /** Trailing silence that ends a turn. */
+  endpointSilenceMs: number;
+  /** Caller audio this far below the agent's own level, while the agent plays, is taken as echo. */
+  echoMarginDb: number;
+  /** The agent's current playback level, and whether it is playing. */
+  agentLevel: () => { playing: boolean; levelDb: number };
+}
+
+/**
+ * Hears the caller: feeds VAD (at its rate) and streaming ASR (at 8 kHz; the
+ * recogniser resamples) from the call's frames, and decides when the caller
+ * has finished. A turn ends at whichever comes first: `endpointSilenceMs` of
+ * silence after VAD speech with text in hand, or the recogniser's endpoint.
+ * Frames that look like our own audio coming back (echo) are replaced with
+ * silence, so the agent never answers itself.
+ */
+export class Listener {
+  private audioMs = 0;
+  private current = "";
+  private consumed = "";
+  private textAt = 0;
+  private speaking = false;
+  private speechEndAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly toVad: Resampler;
+  echoFrames = 0;
+
+  constructor(
+    private readonly vad: VadEngine,
+    private readonly asr: StreamingAsr,
+    private readonly o: ListenerOptions,
+    private readonly on: ListenerHandlers,
+  ) {
+    this.toVad = new Resampler(8000, vad.sampleRate);
+  }
+
+  /** Runs until the frames end or the signal fires. */
+  async run(frames: AsyncIterable<Frame>, signal: AbortSignal): Promise<void> {
+    const vadStream = this.vad.open({ signal });
+    const asrStream = this.asr.open({ signal });
+    const vadDone = (async () => {
+      for await (const e of vadStream) this.onVad(e);
+    })();
+    const asrDone = (async () => {
+      for await (const e of asrStream) this.onAsr(e);
+    })();
+    try {
+      for await (const frame of frames) {
+        if (signal.aborted) break;
+        const samples = int16ToFloat32(frame.pcm);
+        if (this.isEcho(samples)) samples.fill(0);
+        asrStream.push({ samples, sampleRate: frame.sampleRate });
+        vadStream.push(frame.sampleRate === this.vad.sampleRate ? samples : this.toVad.process(samples));
+        this.audioMs += (frame.pcm.length * 1000) / frame.sampleRate;
+      }
+    } finally {
+      this.clearTimer();
+      vadStream.close();
+      asrStream.close();
+      await Promise.allSettled([vadDone, asrDone]);
+    }
+  }
+
+  /** Text heard but not yet used as a turn (barge-in decisions look at it). */
+  get pendingText(): string {
+    return this.unconsumed(this.current);
+  }
+
+  get inSpeech(): boolean {
+    return this.speaking;
+  }
+
+  private isEcho(samples: Float32Array): boolean {
+    const agent = this.o.agentLevel();
+    if (!agent.playing) return false;
+    const echo = rmsDbfs(samples) < agent.levelDb - this.o.echoMarginDb;
+    if (echo) this.echoFrames++;
+    return echo;
+  }
+
+  private onVad(e: VadEvent): void {
+    const now = performance.now();
+    if (e.type === "speech-start") {
+      this.speaking = true;
+      this.clearTimer();
+      this.on.speechStart(now);
+      return;
+    }
+    this.speaking = false;
+    // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago.
+    this.speechEndAt = now - Math.max(0, this.audioMs - e.endMs);
+    this.on.speechEnd(this.speechEndAt);
+    this.clearTimer();
+    const wait = Math.max(0, this.speechEndAt + this.o.endpointSilenceMs - now);
+    this.timer = setTimeout(() => this.decide("vad"), wait);
+  }
+
+  private onAsr(e: AsrEvent): void {
+    if (e.type === "partial") {
+      this.current = e.text;
+      this.textAt = performance.now();
+      const pending = this.pendingText;
+      if (pending) this.on.text(pending);
+    } else if (e.type === "final") {
+      this.current = e.text;
+      this.textAt = performance.now();
+      if (!this.speaking) this.decide("asr");
+    } else {
+      // The recogniser starts a fresh utterance after its endpoint.
+      this.current = "";
+      this.consumed = "";
+    }
+  }
+
+  private decide(by: "vad" | "asr"): void {
+    this.clearTimer();
+    const text = this.pendingText;
+    if (!text) return;
+    this.consumed = this.current;
+    const now = performance.now();
+    this.on.utterance({ text, speechEndAt: this.speechEndAt || now, decidedAt: now, textAt: this.textAt || now, by });
+  }
+
+  private unconsumed(full: string): string {
+    if (!this.consumed) return full.trim();
+    return full.startsWith(this.consumed) ? full.slice(this.consumed.length).trim() : full.trim();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

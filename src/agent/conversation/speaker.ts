@@ -1,0 +1,73 @@
+import { float32ToInt16, Resampler, rmsDbfs } from "../../audio/index.js";
+import type { TtsEngine } from "../../engines/types.js";
+import { Channel } from "../../lib/channel.js";
+import type { CallAudio, PlaybackHandle } from "./types.js";
+
+export interface Utterance {
+  text: string;
+  playback: PlaybackHandle;
+  /** Wall time (performance.now) of the first synthesized audio, or null if none came. */
+  firstAudio: Promise<number | null>;
+}
+
+/**
+ * Turns sentences into queued 8 kHz audio. Synthesis runs ahead of playback
+ * (each sentence is rendered into its own buffer as fast as TTS allows), so
+ * sentence two is ready the moment sentence one has played: no gap.
+ */
+export class Speaker {
+  /** Level of the agent audio queued most recently (dBFS): the echo gate compares the caller's level with it. */
+  levelDb = -120;
+
+  constructor(
+    private readonly tts: TtsEngine,
+    private readonly audio: CallAudio,
+    private readonly voice: { speakerId: number; speed: number },
+  ) {}
+
+  /** True when nothing of ours is queued or playing. */
+  audioIdle(): boolean {
+    return !this.audio.playing;
+  }
+
+  say(text: string, signal: AbortSignal): Utterance {
+    const pcm = new Channel<Int16Array>();
+    let markFirst: (t: number | null) => void = () => undefined;
+    const firstAudio = new Promise<number | null>((r) => (markFirst = r));
+    void this.render(text, pcm, signal, markFirst);
+    const playback = this.audio.play(pcm, { signal });
+    return { text, playback, firstAudio };
+  }
+
+  private async render(text: string, out: Channel<Int16Array>, signal: AbortSignal, markFirst: (t: number | null) => void): Promise<void> {
+    let resampler: Resampler | null = null;
+    let first = true;
+    try {
+      for await (const chunk of this.tts.synthesize(text, { signal, speakerId: this.voice.speakerId, speed: this.voice.speed })) {
+        if (first) {
+          markFirst(performance.now());
+          first = false;
+        }
+        resampler ??= new Resampler(chunk.sampleRate, 8000);
+        const samples = chunk.sampleRate === 8000 ? chunk.samples : resampler.process(chunk.samples);
+        this.levelDb = Math.max(this.levelDb - 1, rmsDbfs(samples));
+        out.push(float32ToInt16(samples));
+      }
+      if (resampler) out.push(float32ToInt16(resampler.flush()));
+      out.close();
+    } catch (err) {
+      out.fail(err);
+    } finally {
+      markFirst(null);
+    }
+  }
+}
+
+/** The part of a sentence that was played before it was cut off, to the nearest word. */
+export function playedPart(text: string, playedSamples: number, queuedSamples: number, completed: boolean): string {
+  if (completed) return text;
+  if (queuedSamples <= 0 || playedSamples <= 0) return "";
+  const words = text.split(/\s+/);
+  const n = Math.floor((playedSamples / queuedSamples) * words.length);
+  return n > 0 ? `${words.slice(0, n).join(" ")}...` : "";
+}

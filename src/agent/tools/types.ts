@@ -1,0 +1,38 @@
+import type { ChatMessage, ToolSpec } from "../../engines/types.js";
+import type { AgentDefinition } from "../definition.js";
+
+/** What happens once the agent's reply to a tool call has been played. */
+export type AfterTurn =
+  | { type: "hangup"; outcome: "agent-hangup" | "callback-scheduled" }
+  | { type: "transfer"; target: string }
+  | { type: "take-message" };
+
+export interface ToolOutcome {
+  /** Returned to the model as the tool's result (JSON). */
+  result: unknown;
+  after?: AfterTurn;
+}
+
+/** Services the call layer gives tools: the parts of Parley a live call can reach. */
+export interface ToolServices {
+  /** Queues the hybrid follow-up: an outbound call at `when`, carrying what was said so far. */
+  scheduleCallback(request: { to: string | null; when: Date; topic: string; summary: string; agent: string; callId: string }): Promise<{ jobId: number }>;
+  /** The site's time zone (IANA) for reading times like "tomorrow 10:00". */
+  timeZone: string;
+  now(): Date;
+}
+
+export interface ToolContext {
+  callId: string;
+  caller: string | null;
+  agent: AgentDefinition;
+  signal: AbortSignal;
+  /** The conversation so far (what was said and played). */
+  history(): ChatMessage[];
+  services: ToolServices;
+}
+
+export interface ToolHandler {
+  spec: ToolSpec;
+  run(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutcome>;
+}
