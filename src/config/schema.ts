@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentsSection, apiSection, voicemailSection, webhooksSection } from "./sections/async.js";
+import { callsSection } from "./sections/calls.js";
 import { jobsSection } from "./sections/jobs.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
@@ -87,6 +88,7 @@ export const configSchema = z.object({
   webhooks: webhooksSection.prefault({}),
   sip: sipSection.prefault({}),
   rtp: rtpSection.prefault({}),
+  calls: callsSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;

@@ -38,6 +38,8 @@ export class RtpSender {
   audioPackets = 0;
   silencePackets = 0;
   eventPackets = 0;
+  /** Sees each tick's agent audio as it goes out (null for silence): the call recorder's agent channel. */
+  onSent: ((pcm: Int16Array | null) => void) | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -86,7 +88,9 @@ export class RtpSender {
       if (got < FRAME_SAMPLES) this.pcm.fill(0, got);
       encodePayload(this.law, this.pcm, buf, RTP_HEADER_BYTES);
       this.audioPackets++;
+      this.onSent?.(this.pcm);
     } else if (this.sendSilenceWhenIdle) {
+      this.onSent?.(null);
       buf.fill(this.silence, RTP_HEADER_BYTES, RTP_HEADER_BYTES + FRAME_SAMPLES);
       this.silencePackets++;
     } else {

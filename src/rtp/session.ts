@@ -50,6 +50,8 @@ export interface RtpSessionOptions {
   signal?: AbortSignal;
   /** Negotiated media, to start at once. */
   media?: RtpMedia;
+  /** Sees each 20 ms of agent audio as it is sent (null: silence); the buffer is reused, copy what you keep. */
+  onSentFrame?: (pcm: Int16Array | null) => void;
   /** Our SSRC and first sequence number and timestamp; random unless told (RFC 3550 asks for random). */
   ssrc?: number;
   initialSequence?: number;
@@ -102,6 +104,7 @@ export class RtpSession implements PacerClient {
       socket, this.receiver.latch, this.queue, this.dtmfSender, this.ssrc,
       o.initialSequence ?? randomInt(0, 0x10000), o.initialTimestamp ?? randomInt(0, 2 ** 32 - 1), cfg.sendSilenceWhenIdle,
     );
+    if (o.onSentFrame) this.sender.onSent = o.onSentFrame;
     this.pacer = new Pacer(this, { timers: this.timers });
     // The only per-datagram closure: Node hands us (buffer, rinfo); everything after it is allocation-free.
     socket.on("message", (buf, rinfo) => this.receiver.onDatagram(buf, rinfo.address, rinfo.port, this.timers.now()));
@@ -149,6 +152,11 @@ export class RtpSession implements PacerClient {
   /** Barge-in: drops all queued agent audio now; the next packet is silence. Returns the number of items dropped. */
   clearPlayback(): number {
     return this.queue.clear("cleared");
+  }
+
+  /** Sees each 20 ms of agent audio as it is sent (null: silence): the call recorder. The buffer is reused. */
+  set onSentFrame(fn: ((pcm: Int16Array | null) => void) | null) {
+    this.sender.onSent = fn;
   }
 
   /** True while agent audio is queued or playing. */

@@ -11,6 +11,9 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
+import { CallManager } from "../calls/call-manager.js";
+import { PortPool } from "../rtp/index.js";
+import { createSipPort, type SipPort } from "../sip/index.js";
 import { requeueUnfinished } from "../voicemail/ingest.js";
 
 export interface StartOptions {
@@ -31,6 +34,7 @@ export class ParleyServer {
     readonly app: Hono,
     private readonly http: ServerType,
     private readonly worker: Worker | null,
+    private readonly sip: SipPort | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -40,6 +44,16 @@ export class ParleyServer {
     const services = createServices({ config, logger, registry, models, ...(options.clock ? { clock: options.clock } : {}) });
     registerAppTasks(services);
     attachJobMetrics(registry, services.queue);
+    let sip: SipPort | null = null;
+    if (config.sip.enabled) {
+      try {
+        sip = await createSipPort(config.sip, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+      } catch (err) {
+        services.db.close();
+        throw err;
+      }
+      services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
+    }
     const app = createApp({
       services,
       version: packageVersion(),
@@ -52,18 +66,28 @@ export class ParleyServer {
     try {
       http = await listen(app, config.http.host, config.http.port);
     } catch (err) {
+      await sip?.close();
       services.db.close();
       throw err;
     }
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    const server = new ParleyServer(services, app, http, worker);
+    const server = new ParleyServer(services, app, http, worker, sip);
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
+    if (sip && services.calls) {
+      services.calls.start();
+      logger.info({ driver: sip.driver, ...sip.local }, "sip listening");
+    }
     await requeueUnfinished(services);
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
     });
     return server;
+  }
+
+  /** Where SIP listens, when it runs. */
+  get sipAddress(): { host: string; port: number } | null {
+    return this.sip ? this.sip.local : null;
   }
 
   get address(): { host: string; port: number } {
@@ -80,6 +104,9 @@ export class ParleyServer {
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     (this.http as { closeAllConnections?: () => void }).closeAllConnections?.();
     await closed;
+    // Calls first: each says goodbye (BYE) and writes its record while the engines are still there.
+    await this.services.calls?.stop();
+    await this.sip?.close();
     if (this.worker) {
       const report = await this.worker.stop({ graceMs: this.services.config.jobs.shutdownGraceMs });
       logger.info(report, "worker stopped");

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import type { Database } from "better-sqlite3";
+import type { CallManager } from "../calls/call-manager.js";
 import type { ParleyConfig } from "../config/index.js";
 import { AgentRegistry } from "../agent/registry.js";
 import { EventBus } from "../events/bus.js";
@@ -37,6 +38,8 @@ export interface Services {
   apiKeys: ApiKeysRepo;
   /** Path of ffmpeg, or null when it is off or not installed. */
   ffmpeg: string | null;
+  /** Live calls, when this process runs SIP (`parley serve` with sip.enabled); null otherwise. */
+  calls: CallManager | null;
 }
 
 export interface CreateServicesOptions {
@@ -74,6 +77,7 @@ export function createServices(o: CreateServicesOptions): Services {
       tasks: defaultTaskRegistry(),
       apiKeys: new ApiKeysRepo(db),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
+      calls: null,
     };
   } catch (err) {
     db.close();

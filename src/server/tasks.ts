@@ -1,3 +1,4 @@
+import { registerCallSummaryTask } from "../jobs/tasks/call-summary.js";
 import { registerVoicemailTasks } from "../jobs/tasks/voicemail.js";
 import { registerWebhookTasks } from "../webhooks/index.js";
 import type { Services } from "./services.js";
@@ -6,4 +7,5 @@ import type { Services } from "./services.js";
 export function registerAppTasks(services: Services): void {
   registerVoicemailTasks(services);
   registerWebhookTasks(services);
+  registerCallSummaryTask(services);
 }

@@ -4,7 +4,7 @@ import type { Services } from "../server/services.js";
 import type { VoicemailRecord } from "../store/repos/voicemails-repo.js";
 import { deliverTo } from "../webhooks/index.js";
 
-export const CALLBACK_JOB = "callback.place";
+import { CALLBACK_JOB } from "../calls/jobs.js";
 
 /** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
 export async function applyRouting(services: Services, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {

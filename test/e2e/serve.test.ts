@@ -18,7 +18,7 @@ describe("parley serve --profile tiny (real process)", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("answers /healthz at once, /readyz 200 once the engines load, /metrics, and stops on SIGTERM with exit 0", async () => {
-    const server = await startParley(["--profile", "tiny", "--data-dir", dataDir, "--http", "127.0.0.1:0"]);
+    const server = await startParley(["--profile", "tiny", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"]);
     try {
       const health = await fetch(`${server.baseUrl}/healthz`);
       expect(health.status).toBe(200);

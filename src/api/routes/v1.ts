@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
+import { callRoutes } from "./calls.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
 import { voicemailRoutes } from "./voicemails.js";
@@ -12,6 +13,7 @@ export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
   const v1 = new Hono();
   v1.route("/voicemails", voicemailRoutes(services, openapi));
   v1.route("/agents", agentRoutes(services, openapi));
+  v1.route("/calls", callRoutes(services, openapi));
   v1.route("/webhooks", webhookRoutes(services, openapi));
   v1.route("/jobs", jobRoutes(services, openapi));
   v1.route("/events", eventRoutes(services, openapi));

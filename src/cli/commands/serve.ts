@@ -19,11 +19,15 @@ Options:
   --config FILE        config file (default: ./parley.yaml when present)
   --data-dir DIR       where the database, recordings and models live (default ./data)
   --http HOST:PORT     HTTP listen address (default 127.0.0.1:8080)
+  --sip HOST:PORT      SIP listen address, UDP and TCP (default 127.0.0.1:5080; sip.listen in the config)
+  --no-sip             do not answer calls (API and voicemail only)
 `,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { ...commonOptions, http: { type: "string" } }, false);
+    const { values } = parseFlags(args, { ...commonOptions, http: { type: "string" }, sip: { type: "string" }, "no-sip": { type: "boolean", default: false } }, false);
     const extra: Record<string, unknown> = {};
     if (values.http) extra.http = parseHostPort(values.http, "--http");
+    if (values.sip) extra.sip = { listen: parseHostPort(values.sip, "--sip") };
+    if (values["no-sip"]) extra.sip = { enabled: false };
     const { config, source } = configFromFlags(ctx, values, extra);
     const logger = createLogger(config.log);
     const models = await resolveProfileModels(config, ctx.cwd);
@@ -31,7 +35,8 @@ Options:
     logger.info({ config: source, profile: config.profile, dataDir: config.dataDir }, "starting parley");
     const server = await ParleyServer.start({ config, logger, cwd: ctx.cwd });
     const { host, port } = server.address;
-    ctx.stderr.write(`parley: listening on http://${host}:${port} (profile ${config.profile}); /readyz turns 200 once the engines are loaded\n`);
+    const sip = server.sipAddress;
+    ctx.stderr.write(`parley: listening on http://${host}:${port}${sip ? ` and sip:${sip.host}:${sip.port}` : ""} (profile ${config.profile}); /readyz turns 200 once the engines are loaded\n`);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener("abort", () => resolve(), { once: true });

@@ -53,6 +53,8 @@ const drachtioSection = z.object({
 }).strict();
 
 export const sipSection = z.object({
+  /** `parley serve` answers calls; off for an API-and-voicemail-only box. */
+  enabled: z.boolean().default(true),
   driver: z.enum(["embedded", "drachtio"]).default("embedded"),
   listen: listenSection.prefault({}),
   transports: z.array(z.enum(["udp", "tcp"])).min(1).default(["udp", "tcp"]),

@@ -1,0 +1,87 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { ParleyError } from "../../lib/errors.js";
+import type { Services } from "../../server/services.js";
+import { CallsRepo, type CallRecord } from "../../store/repos/calls-repo.js";
+import type { OpenApiRegistry } from "../openapi/registry.js";
+import { idPageQuery } from "../pagination.js";
+import { idParam, jsonBody, parseWith } from "../validate.js";
+import { sendFile } from "./range.js";
+
+const listQuery = z.object({ ...idPageQuery, outcome: z.string().max(40).optional(), direction: z.enum(["inbound", "outbound"]).optional() });
+const dialBody = z.object({
+  to: z.string().min(3).max(256).regex(/^[^\r\n<>"]+$/, "a SIP URI or a number"),
+  agent: z.string().max(63).optional(),
+  greeting: z.string().max(500).optional(),
+}).strict();
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function present(c: CallRecord) {
+  return {
+    id: c.id,
+    direction: c.direction,
+    from: c.fromUri,
+    to: c.toUri,
+    remoteNumber: c.remoteNumber,
+    agent: c.agent,
+    startedAt: iso(c.startedAt),
+    answeredAt: iso(c.answeredAt),
+    endedAt: iso(c.endedAt),
+    durationMs: c.endedAt && c.answeredAt ? c.endedAt - c.answeredAt : null,
+    outcome: c.outcome,
+    summary: c.summary,
+    voicemailId: c.voicemailId,
+    recordingUrl: c.recordingPath ? `/v1/calls/${c.id}/recording` : null,
+    context: c.context,
+  };
+}
+
+/** /v1/calls: the live calls' records, turns with their latency breakdown, recordings; and placing a call. */
+export function callRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+  const app = new Hono();
+  const repo = new CallsRepo(services.db);
+  const find = (c: Context) => {
+    const call = repo.get(idParam(c));
+    if (!call) throw new ParleyError("not_found", `no call ${c.req.param("id")}`, { status: 404 });
+    return call;
+  };
+
+  openapi.add("get", "/v1/calls", { summary: "Calls, newest first", tags: ["calls"], query: listQuery });
+  app.get("/", (c) => {
+    const q = parseWith(listQuery, c.req.query(), "query");
+    const rows = repo.list({ outcome: q.outcome, direction: q.direction, beforeId: q.cursor, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    return c.json({ items: page.map(present), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null });
+  });
+
+  openapi.add("get", "/v1/calls/{id}", { summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)", tags: ["calls"], responses: { 404: "No such call" } });
+  app.get("/:id", (c) => {
+    const call = find(c);
+    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id) });
+  });
+
+  openapi.add("get", "/v1/calls/{id}/recording", { summary: "The call's stereo recording (caller left, agent right), with Range support", tags: ["calls"], responseMediaType: "audio/wav", responses: { 404: "No recording" } });
+  app.get("/:id/recording", (c) => {
+    const call = find(c);
+    if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
+    return sendFile(c, call.recordingPath, "audio/wav");
+  });
+
+  openapi.add("post", "/v1/calls", {
+    summary: "Place an outbound call now: the agent talks to whoever answers",
+    tags: ["calls"],
+    body: dialBody,
+    status: 202,
+    responses: { 409: "This server does not run SIP", 502: "Not answered (busy, no answer, rejected)", 503: "Engines loading or at capacity" },
+  });
+  app.post("/", async (c) => {
+    const body = parseWith(dialBody, await jsonBody(c), "body");
+    if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP (sip.enabled is false)", { status: 409 });
+    const agent = body.agent ?? services.config.calls.defaultAgent ?? services.config.agents.default;
+    if (!services.agents.find(agent)) throw new ParleyError("agent_unknown", `no agent named '${agent}'`, { status: 422 });
+    const dialed = await services.calls.dial({ to: body.to, agent, ...(body.greeting ? { greeting: body.greeting } : {}), context: { source: "api" } });
+    return c.json({ callId: dialed.callId, status: "answered" }, 202);
+  });
+  return app;
+}

@@ -1,0 +1,137 @@
+import { Conversation } from "../agent/conversation/conversation.js";
+import { Speaker } from "../agent/conversation/speaker.js";
+import type { CallAudio, ConversationOutcome } from "../agent/conversation/types.js";
+import type { AgentDefinition } from "../agent/definition.js";
+import type { EngineSet } from "../engines/types.js";
+import { describeError } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { RtpSession } from "../rtp/index.js";
+import type { Services } from "../server/services.js";
+import type { SipCall } from "../sip/index.js";
+import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
+import { ingestVoicemail } from "../voicemail/ingest.js";
+import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
+import type { FrameFanout } from "./frame-fanout.js";
+import { takeMessage } from "./message-taker.js";
+import type { CallMetrics } from "./metrics.js";
+import type { CallRecorder } from "./recorder.js";
+
+export interface CallSessionDeps {
+  services: Services;
+  engines: EngineSet;
+  agent: AgentDefinition;
+  sip: SipCall;
+  rtp: RtpSession;
+  fanout: FrameFanout;
+  recorder: CallRecorder | null;
+  record: CallRecord;
+  metrics: CallMetrics;
+  logger: Logger;
+}
+
+/**
+ * One answered call, from the first RTP packet to the last row written: the
+ * conversation, DTMF, hold, taking a message, and the call record with every
+ * turn and its latency. Runs until the call ends, whoever ends it.
+ */
+export async function runCallSession(d: CallSessionDeps): Promise<ConversationOutcome> {
+  const { services, sip, rtp } = d;
+  const repo = new CallsRepo(services.db);
+  const audio = rtpAudio(rtp, d.fanout.attach());
+  const conversation = new Conversation({
+    agent: d.agent,
+    engines: d.engines,
+    audio,
+    control: {
+      hangup: async () => {
+        await rtp.idle(); // the goodbye is heard before the BYE
+        await sip.hangup();
+      },
+      transfer: (target) => sip.transfer(target),
+    },
+    toolServices: {
+      timeZone: services.config.calls.timeZone,
+      now: () => new Date(services.clock.now()),
+      scheduleCallback: async (r) => {
+        const { job } = await services.queue.enqueue({
+          kind: CALLBACK_JOB,
+          payload: { to: r.to, agent: r.agent, topic: r.topic, summary: r.summary, callId: d.record.id, source: "live-call" },
+          runAt: r.when.getTime(),
+          idempotencyKey: `call-${d.record.id}-callback`,
+        });
+        services.bus.publish("callback.scheduled", `call:${d.record.id}`, { jobId: job.id, to: r.to, runAt: r.when.getTime(), reason: r.topic });
+        return { jobId: job.id };
+      },
+    },
+    callId: `call-${d.record.id}`,
+    caller: d.record.remoteNumber,
+    logger: d.logger,
+    echoMarginDb: services.config.calls.echoMarginDb,
+    onTurn: (t) => {
+      repo.turn(d.record.id, t);
+      d.metrics.turn(t);
+    },
+  });
+  const dtmf = (async () => {
+    for await (const e of rtp.events) if (e.type === "dtmf:digit") conversation.dtmf(e.digit);
+  })();
+  const offReinvite = sip.on("call:reinvite", (offer) => {
+    // Hold and resume: follow the new remote address and direction (a held call sends nothing).
+    const m = offer.media;
+    rtp.update({ remoteAddress: m.remote.address, remotePort: m.remote.port, direction: m.answerDirection });
+  });
+  let outcome: ConversationOutcome = "failed";
+  let bargeIns = 0;
+  try {
+    const result = await conversation.run(sip.signal);
+    outcome = result.outcome;
+    bargeIns = result.bargeIns;
+    if (outcome === "message-taken") await recordMessage(d, audio);
+  } catch (err) {
+    d.logger.error({ callId: d.record.id, err: describeError(err) }, "call failed");
+  } finally {
+    offReinvite();
+    if (!sip.signal.aborted) await sip.hangup();
+    const stats = await rtp.close();
+    await dtmf.catch(() => undefined);
+    await d.fanout.finished().catch(() => undefined);
+    const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
+    repo.end(d.record.id, { endedAt: services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
+    d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late });
+    if (repo.turns(d.record.id).some((t) => t.role === "user")) {
+      await services.queue.enqueue({ kind: SUMMARY_JOB, payload: { callId: d.record.id }, idempotencyKey: `call-${d.record.id}-summary` });
+    }
+  }
+  return outcome;
+}
+
+/** take_message: the prompt, the tone, the caller's message into the voicemail pipeline. */
+async function recordMessage(d: CallSessionDeps, audio: CallAudio): Promise<void> {
+  const wav = await takeMessage(
+    new Speaker(d.engines.tts, audio, d.agent.voice),
+    audio,
+    () => d.fanout.attach(),
+    { prompt: d.agent.voicemail.prompt, endSilenceMs: d.services.config.calls.message.endSilenceMs, maxMs: d.services.config.calls.message.maxMs, signal: d.sip.signal },
+  );
+  if (!wav) return;
+  const { voicemail } = await ingestVoicemail(d.services, {
+    bytes: wav,
+    caller: d.record.remoteNumber,
+    mailbox: d.agent.voicemail.mailboxes[0] ?? null,
+    agent: d.agent.name,
+    receivedAt: d.services.clock.now(),
+  });
+  new CallsRepo(d.services.db).linkVoicemail(d.record.id, voicemail.id);
+}
+
+/** The call's RTP session as the conversation sees it: caller frames in, agent audio out. */
+function rtpAudio(rtp: RtpSession, frames: CallAudio["frames"]): CallAudio {
+  return {
+    frames,
+    play: (source, o) => rtp.play(source, o),
+    clearPlayback: () => rtp.clearPlayback(),
+    get playing() {
+      return rtp.playing;
+    },
+  };
+}

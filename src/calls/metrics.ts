@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { TurnRecord } from "../agent/conversation/types.js";
+
+const STAGES = [
+  ["endpointMs", "endpoint"],
+  ["asrFinalMs", "asr_final"],
+  ["llmFirstTokenMs", "llm_first_token"],
+  ["ttsFirstAudioMs", "tts_first_audio"],
+  ["firstRtpMs", "first_rtp"],
+] as const;
+
+/** Live-call metrics: active calls, outcomes, and each turn's latency stages from the caller's last word. */
+export class CallMetrics {
+  readonly active: Gauge;
+  private readonly calls: Counter<"direction" | "outcome">;
+  private readonly turnLatency: Histogram<"stage">;
+  private readonly bargeIns: Counter;
+  private readonly underruns: Counter;
+  private readonly rtpLate: Counter;
+
+  constructor(registry: Registry) {
+    this.active = new Gauge({ name: "parley_calls_active", help: "Live calls in progress", registers: [registry] });
+    this.calls = new Counter({ name: "parley_calls_total", help: "Finished calls by direction and outcome", labelNames: ["direction", "outcome"], registers: [registry] });
+    this.turnLatency = new Histogram({
+      name: "parley_turn_latency_seconds",
+      help: "Per-turn latency from the caller's last word to each stage (first_rtp is what the caller hears)",
+      labelNames: ["stage"],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5],
+      registers: [registry],
+    });
+    this.bargeIns = new Counter({ name: "parley_barge_ins_total", help: "Times a caller interrupted the agent", registers: [registry] });
+    this.underruns = new Counter({ name: "parley_rtp_underruns_total", help: "Agent audio that ran dry mid-sentence (TTS slower than playback)", registers: [registry] });
+    this.rtpLate = new Counter({ name: "parley_rtp_late_packets_total", help: "Caller packets that arrived too late for the jitter buffer", registers: [registry] });
+  }
+
+  turn(t: TurnRecord): void {
+    if (!t.timing) return;
+    for (const [key, stage] of STAGES) {
+      const ms = t.timing[key];
+      if (ms !== null) this.turnLatency.observe({ stage }, ms / 1000);
+    }
+  }
+
+  ended(direction: string, outcome: string, stats: { bargeIns: number; underruns: number; late: number }): void {
+    this.calls.inc({ direction, outcome });
+    this.bargeIns.inc(stats.bargeIns);
+    this.underruns.inc(stats.underruns);
+    this.rtpLate.inc(stats.late);
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** Live calls: capacity, which agent answers, recordings, and the conversation's media settings. */
+export const callsSection = z.object({
+  /** Calls handled at once; above it new INVITEs get 503 (and OPTIONS too, so a balancer moves on). */
+  maxCalls: z.number().int().min(1).max(1000).default(50),
+  /** The agent that answers when the dialled user names none (agents/<name>.yaml). */
+  defaultAgent: z.string().min(1).optional(),
+  /** Caller audio this far below the agent's level while the agent speaks is taken as line echo. */
+  echoMarginDb: z.number().min(3).max(60).default(15),
+  /** Record calls (stereo WAV: caller left, agent right) even when the agent does not ask for it. */
+  recordAll: z.boolean().default(false),
+  /** IANA time zone for times agreed on the phone ("tomorrow at ten"). */
+  timeZone: z.string().min(1).default("UTC"),
+  /** The address put in our SDP (behind NAT: the public one); defaults to the RTP bind host. */
+  mediaAddress: z.string().min(1).optional(),
+  /** Taking a message: how long a silence ends it, and the longest message. */
+  message: z
+    .object({ endSilenceMs: z.number().int().min(500).max(20_000).default(3000), maxMs: z.number().int().min(5000).max(600_000).default(120_000) })
+    .strict()
+    .prefault({}),
+  /** Outbound calls: our identity (From) when the trunk gives none, and how long to ring. */
+  outbound: z
+    .object({ from: z.string().min(1).default("sip:parley@127.0.0.1"), ringTimeoutMs: z.number().int().min(5000).max(180_000).default(45_000) })
+    .strict()
+    .prefault({}),
+}).strict();
+
+export type CallsConfig = z.infer<typeof callsSection>;

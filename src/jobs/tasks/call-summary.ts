@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { extractVoicemail } from "../../agent/extraction/extract.js";
+import { SUMMARY_JOB } from "../../calls/jobs.js";
+import type { Services } from "../../server/services.js";
+import { CallsRepo } from "../../store/repos/calls-repo.js";
+
+const payload = z.object({ callId: z.number().int().positive() });
+
+/**
+ * call.summarize: after a live call, the same extraction as a voicemail
+ * (summary, caller, callback number, category, urgency, action) over the
+ * call's transcript, stored with the call.
+ */
+export function registerCallSummaryTask(services: Services): void {
+  const repo = new CallsRepo(services.db);
+  services.tasks.register(SUMMARY_JOB, {
+    parsePayload: (raw) => payload.parse(raw),
+    inference: true,
+    timeoutMs: 5 * 60_000,
+    run: async (p: z.infer<typeof payload>, helpers) => {
+      const call = repo.get(p.callId);
+      if (!call) return { callId: p.callId, skipped: "deleted" };
+      const transcript = repo
+        .turns(call.id)
+        .filter((t) => t.text)
+        .map((t) => `${t.role === "user" ? "Caller" : "Agent"}: ${t.text}`)
+        .join("\n");
+      const agent = services.agents.find(call.agent)?.agent ?? services.agents.get(services.config.agents.default);
+      const engines = await services.engines.whenReady(helpers.signal);
+      const x = await extractVoicemail(engines.llm, agent, transcript, { caller: call.remoteNumber, receivedAt: new Date(call.startedAt).toISOString() }, {
+        signal: helpers.signal,
+        defaultCountryCode: services.config.voicemail.defaultCountryCode,
+      });
+      repo.setSummary(call.id, { ...x.data, usage: x.usage });
+      return { callId: call.id, urgency: x.data.urgency };
+    },
+  });
+}
