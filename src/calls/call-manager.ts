@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ConversationOutcome } from "../agent/conversation/types.js";
 import type { AgentDefinition } from "../agent/definition.js";
+import { sleep } from "../lib/abort.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
 import type { Services } from "../server/services.js";
@@ -83,6 +84,11 @@ export class CallManager {
       startedAt: this.services.clock.now(),
     });
     try {
+      const delay = this.services.config.calls.answerDelayMs;
+      if (delay > 0) {
+        await call.ringing();
+        await sleep(delay, call.signal);
+      }
       await call.accept(buildAnswer(call.media, { address: this.mediaAddress(), port: rtp.localPort }));
     } catch (err) {
       await rtp.close();

@@ -69,9 +69,15 @@ export class Listener {
     const asrDone = (async () => {
       for await (const e of asrStream) this.onAsr(e);
     })();
+    // A caller who sends no RTP (hold, a silent far end) must not keep us waiting for a frame after the end.
+    const it = frames[Symbol.asyncIterator]();
+    const stop = () => void it.return?.();
+    signal.addEventListener("abort", stop, { once: true });
     try {
-      for await (const frame of frames) {
-        if (signal.aborted) break;
+      for (;;) {
+        const next = await it.next();
+        if (next.done || signal.aborted) break;
+        const frame = next.value;
         const samples = int16ToFloat32(frame.pcm);
         if (this.isEcho(samples)) samples.fill(0);
         asrStream.push({ samples, sampleRate: frame.sampleRate });
@@ -79,6 +85,7 @@ export class Listener {
         this.audioMs += (frame.pcm.length * 1000) / frame.sampleRate;
       }
     } finally {
+      signal.removeEventListener("abort", stop);
       this.clearTimer();
       vadStream.close();
       asrStream.close();

@@ -8,6 +8,8 @@ export const callsSection = z.object({
   defaultAgent: z.string().min(1).optional(),
   /** Caller audio this far below the agent's level while the agent speaks is taken as line echo. */
   echoMarginDb: z.number().min(3).max(60).default(15),
+  /** Ring this long (180 Ringing) before answering; 0 answers at once. Some PBXs expect a ring. */
+  answerDelayMs: z.number().int().min(0).max(30_000).default(0),
   /** Record calls (stereo WAV: caller left, agent right) even when the agent does not ask for it. */
   recordAll: z.boolean().default(false),
   /** IANA time zone for times agreed on the phone ("tomorrow at ten"). */
