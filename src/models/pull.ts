@@ -83,7 +83,8 @@ export async function pullModel(model: CatalogModel, o: PullOptions): Promise<"i
     await writeManifest(staging, manifest);
     await store.install(model.id, staging, { replace: o.force === true });
   } catch (err) {
-    await store.discard(staging);
+    // The original failure is what the user needs; a cleanup problem must not replace it.
+    await store.discard(staging).catch(() => undefined);
     throw err;
   }
   await rm(store.partialDirOf(model.id), { recursive: true, force: true });

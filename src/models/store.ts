@@ -100,7 +100,8 @@ export class ModelStore {
   }
 
   async discard(staging: string): Promise<void> {
-    await rm(staging, { recursive: true, force: true });
+    // An aborted extraction may still be closing files in there for a moment (ENOTEMPTY, EBUSY): retry briefly.
+    await rm(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 
   /**

@@ -23,6 +23,7 @@ function present(c: CallRecord) {
     direction: c.direction,
     from: c.fromUri,
     to: c.toUri,
+    sipCallId: c.sipCallId,
     remoteNumber: c.remoteNumber,
     agent: c.agent,
     startedAt: iso(c.startedAt),

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
+import { benchCallsCommand } from "./bench-calls.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
@@ -14,6 +15,10 @@ run (ratios), because shared machines are noisy.
   engines    load time and speed of each engine of a profile (RTF for VAD, ASR,
              TTS; time to first token and tokens/s for the LLM, against a bare
              node-llama-cpp loop on the same model)
+  calls      K concurrent live calls against a real parley serve, from our own
+             UAC: turn latency on the wire (p50/p95/p99), the framework's own
+             overhead, RTP gaps and underruns, CPU and memory per call
+             (--calls 1,10,50; needs flite)
 
 Options:
   --profile NAME     profile to benchmark (default: the configured one)
@@ -30,6 +35,7 @@ export const benchCommand: Command = {
   async run(args, ctx) {
     const [what, ...rest] = args;
     if (what === "engines") return benchEnginesCommand(rest, ctx);
+    if (what === "calls") return benchCallsCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

@@ -1,0 +1,152 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiKey } from "../../api/auth/api-keys.js";
+import { float32ToInt16, parseWav, Resampler } from "../../audio/index.js";
+import type { ParleyConfig } from "../../config/index.js";
+import { processEnvironment } from "../../config/runtime.js";
+import { sipSection } from "../../config/sections/sip.js";
+import { systemClock } from "../../lib/clock.js";
+import { ParleyError } from "../../lib/errors.js";
+import { silentLogger } from "../../lib/logger.js";
+import { modelsDirOf } from "../../models/paths.js";
+import { databaseFile } from "../../server/paths.js";
+import { createSipPort } from "../../sip/index.js";
+import { openDatabase } from "../../store/index.js";
+import { ApiKeysRepo } from "../../store/repos/api-keys-repo.js";
+import { machineFacts, percentile, round } from "../stats.js";
+import { benchCall, type CallMeasure } from "./bench-caller.js";
+import { ServerProcess } from "./server-process.js";
+
+export interface CallsBenchOptions {
+  config: ParleyConfig;
+  /** Concurrency levels, e.g. [1, 10, 50]. */
+  levels: number[];
+  log: (line: string) => void;
+}
+
+const LINE = "Hello, I would like to book a table.";
+const ENDPOINT_SILENCE_MS = 600; // the receptionist's live.endpointSilenceMs: the wait a turn has by design
+
+/**
+ * `parley bench calls`: a real `parley serve` (child process) answering K
+ * concurrent calls from our own UAC, measured on the wire: turn latency from
+ * the caller's last speech packet to the agent's first audible packet, the
+ * server's own per-turn timings (to split off endpointing and engine compute),
+ * RTP gaps and jitter, CPU and memory per call.
+ */
+export async function benchCalls(o: CallsBenchOptions) {
+  const speech = fliteSpeech(LINE);
+  const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
+  const db = openDatabase(databaseFile({ ...o.config, dataDir }));
+  const key = createApiKey(new ApiKeysRepo(db), "bench", systemClock).key;
+  db.close();
+  const max = Math.max(...o.levels);
+  o.log(`starting parley serve (profile ${o.config.profile}) for up to ${max} calls`);
+  const server = await ServerProcess.start(["--profile", o.config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"], {
+    ...processEnvWithout("PARLEY_"),
+    PARLEY_MODELS__DIR: modelsDirOf(o.config),
+    PARLEY_CALLS__MAX_CALLS: String(max + 5),
+    PARLEY_RTP__PORTS__MIN: "40000",
+    PARLEY_RTP__PORTS__MAX: String(40000 + 4 * max + 100),
+    PARLEY_LOG__LEVEL: "warn",
+  });
+  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: silentLogger() });
+  const levels = [];
+  try {
+    for (const k of o.levels) {
+      o.log(`${k} concurrent call(s)`);
+      levels.push(await runLevel(k, server, sip, speech, key));
+    }
+  } finally {
+    await sip.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { bench: "calls", profile: o.config.profile, machine: machineFacts(), line: LINE, endpointSilenceMs: ENDPOINT_SILENCE_MS, levels };
+}
+
+async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnType<typeof createSipPort>>, speech: Int16Array, key: string) {
+  const cpu0 = server.cpuSeconds();
+  const rss0 = server.rssMb();
+  const underruns0 = await server.metric("parley_rtp_underruns_total");
+  let peakRss = rss0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rssMb())), 200);
+  const started = performance.now();
+  const target = `sip:receptionist@${server.sip.host}:${server.sip.port}`;
+  const controller = new AbortController();
+  const calls = await Promise.all(
+    Array.from({ length: k }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 40)); // a realistic arrival spread, not one burst
+      return benchCall(sip, target, speech, { holdMs: 15_000, signal: controller.signal });
+    }),
+  );
+  clearInterval(sampler);
+  const wallS = (performance.now() - started) / 1000;
+  const cpuS = server.cpuSeconds() - cpu0;
+  const timings = await serverTimings(server, key, calls);
+  const latencies = calls.map((c) => c.turnLatencyMs).filter((x): x is number => x !== null);
+  const overhead: number[] = [];
+  const afterAudio: number[] = [];
+  const endpoint: number[] = [];
+  const compute: number[] = [];
+  calls.forEach((c, i) => {
+    const e = timings[i]?.endpointMs;
+    const a = timings[i]?.ttsFirstAudioMs;
+    if (c.turnLatencyMs === null || e === null || e === undefined || a === null || a === undefined) return;
+    endpoint.push(e);
+    compute.push(a - e);
+    // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design.
+    overhead.push(c.turnLatencyMs - ENDPOINT_SILENCE_MS - (a - e));
+    afterAudio.push(c.turnLatencyMs - a);
+  });
+  const p = (xs: number[], q: number) => (xs.length ? round(percentile(xs, q), 1) : null);
+  return {
+    calls: k,
+    answered: calls.filter((c) => c.answered).length,
+    replied: latencies.length,
+    errors: calls.filter((c) => c.error).map((c) => c.error).slice(0, 5),
+    turnLatencyMs: { p50: p(latencies, 50), p95: p(latencies, 95), p99: p(latencies, 99) },
+    frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
+    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95) },
+    rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },
+    cpu: { serverCpuSeconds: round(cpuS, 2), percentOfOneCore: round((cpuS / wallS) * 100, 1), cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1) },
+    memory: { rssBeforeMb: round(rss0, 1), rssPeakMb: round(peakRss, 1), perCallMb: round((peakRss - rss0) / k, 2), target: 10 },
+  };
+}
+
+/** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
+async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
+  const headers = { authorization: `Bearer ${key}` };
+  await new Promise((r) => setTimeout(r, 500)); // records are written as each call's session ends
+  const list = (await (await fetch(`${server.http}/v1/calls?limit=200`, { headers })).json()) as { items: { id: number; sipCallId: string }[] };
+  const byCallId = new Map(list.items.map((c) => [c.sipCallId, c.id]));
+  return Promise.all(
+    calls.map(async (c) => {
+      const id = byCallId.get(c.sipCallId);
+      if (!id) return null;
+      const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as { turns: { role: string; source: string | null; timing: Record<string, number | null> | null }[] };
+      return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
+    }),
+  );
+}
+
+function fliteSpeech(text: string): Int16Array {
+  const dir = mkdtempSync(join(tmpdir(), "parley-bench-speech-"));
+  try {
+    const file = join(dir, "line.wav");
+    execFileSync("flite", ["-voice", "slt", "-t", text, "-o", file]);
+    const w = parseWav(readFileSync(file));
+    return float32ToInt16(new Resampler(w.sampleRate, 8000).process(w.samples));
+  } catch (err) {
+    throw new ParleyError("bench_needs_flite", `parley bench calls speaks with flite (apt-get install flite): ${(err as Error).message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The child gets its own PARLEY_* settings, not the bench's. */
+function processEnvWithout(prefix: string): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(processEnvironment()).filter(([k]) => !k.startsWith(prefix)));
+}
