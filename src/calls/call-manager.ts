@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ConversationOutcome } from "../agent/conversation/types.js";
 import type { AgentDefinition } from "../agent/definition.js";
+import type { EngineSet } from "../engines/types.js";
 import { sleep } from "../lib/abort.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
@@ -25,6 +26,13 @@ export interface DialRequest {
 }
 
 export type DialFailure = "busy" | "no-answer" | "rejected" | "failed";
+
+export interface PlacedCall {
+  record: CallRecord;
+  call: SipCall;
+  rtp: RtpSession;
+  engines: EngineSet;
+}
 
 export interface DialedCall {
   callId: number;
@@ -104,6 +112,19 @@ export class CallManager {
 
   /** Places a call and, once answered, runs the agent on it. Rejects with the reason when nobody answers. */
   async dial(req: DialRequest): Promise<DialedCall> {
+    const placed = await this.place(req);
+    const agent = this.services.agents.get(req.agent);
+    const withGreeting = req.greeting ? { ...agent, live: { ...agent.live, greeting: req.greeting } } : agent;
+    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines);
+    return { callId: placed.record.id, finished };
+  }
+
+  /**
+   * Dials and returns the answered call with its RTP session running, for
+   * callers with their own script (notifications). They end it with `finish`.
+   * Rejects (ParleyError, details.outcome busy / no-answer / rejected / failed) when nobody answers.
+   */
+  async place(req: Omit<DialRequest, "greeting">): Promise<PlacedCall> {
     const engines = this.services.engines.engines();
     if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
     if (this.running.size >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
@@ -135,14 +156,21 @@ export class CallManager {
       this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: 0, late: 0 });
       throw new ParleyError(`dial_${outcome.replace("-", "_")}`, `the call to ${req.to} was not answered: ${describeError(err)}`, { status: 502, retryable: outcome !== "rejected", details: { outcome } });
     }
+    this.repo.setSipCallId(record.id, call.callId);
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
-    const withGreeting = req.greeting ? { ...agent, live: { ...agent.live, greeting: req.greeting } } : agent;
-    const finished = this.run(call, rtp, record, withGreeting, engines);
-    return { callId: record.id, finished };
+    return { record, call, rtp, engines };
   }
 
-  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: NonNullable<ReturnType<Services["engines"]["engines"]>>): Promise<ConversationOutcome> {
+  /** Ends a placed call (BYE if still up) and writes its record. */
+  async finish(placed: PlacedCall, outcome: string): Promise<void> {
+    if (!placed.call.signal.aborted) await placed.call.hangup();
+    const stats = await placed.rtp.close();
+    this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: stats });
+    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late });
+  }
+
+  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet): Promise<ConversationOutcome> {
     const recorder = agent.live.record || this.services.config.calls.recordAll ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${record.id}.wav`)).catch(() => null) : null;
     if (recorder) rtp.onSentFrame = (pcm) => recorder.agent(pcm);
     const fanout = new FrameFanout(rtp.frames, recorder ? (pcm) => recorder.caller(pcm) : null);

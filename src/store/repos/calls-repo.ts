@@ -65,6 +65,7 @@ export class CallsRepo {
   private readonly turnsStmt: Statement<[number], Row>;
   private readonly summaryStmt: Statement<[string, number]>;
   private readonly voicemailStmt: Statement<[number, number]>;
+  private readonly sipIdStmt: Statement<[string, number]>;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
@@ -81,6 +82,7 @@ export class CallsRepo {
     this.turnsStmt = db.prepare("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx");
     this.summaryStmt = db.prepare("UPDATE calls SET summary = ? WHERE id = ?");
     this.voicemailStmt = db.prepare("UPDATE calls SET voicemail_id = ? WHERE id = ?");
+    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ? WHERE id = ?");
   }
 
   start(c: { sipCallId: string; direction: "inbound" | "outbound"; fromUri: string; toUri: string; remoteNumber: string | null; agent: string; startedAt: number; context?: unknown }): CallRecord {
@@ -129,6 +131,11 @@ export class CallsRepo {
 
   setSummary(id: number, summary: unknown): void {
     this.summaryStmt.run(JSON.stringify(summary), id);
+  }
+
+  /** Outbound calls learn their SIP Call-ID once dialled. */
+  setSipCallId(id: number, sipCallId: string): void {
+    this.sipIdStmt.run(sipCallId, id);
   }
 
   linkVoicemail(id: number, voicemailId: number): void {

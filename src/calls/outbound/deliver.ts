@@ -1,0 +1,172 @@
+import { int16ToFloat32, type Frame } from "../../audio/index.js";
+import type { EngineSet } from "../../engines/types.js";
+import { describeError, ParleyError } from "../../lib/errors.js";
+import type { Services } from "../../server/services.js";
+import { CallsRepo } from "../../store/repos/calls-repo.js";
+import { FrameFanout } from "../frame-fanout.js";
+import type { PlacedCall } from "../call-manager.js";
+import { DEFAULT_AMD, detectAnsweringMachine, waitForRecording, type AmdResult } from "./amd.js";
+
+export type DeliveryOutcome = "delivered_human" | "delivered_voicemail" | "no_answer" | "busy" | "failed" | "opted_out";
+export type MenuOption = "confirm" | "transfer" | "callback" | "opt_out" | "repeat";
+
+export interface DeliveryRequest {
+  /** An E.164 number (dialled through sip.trunk) or a SIP URI. */
+  to: string;
+  agent: string;
+  /** The message as 8 kHz PCM16, in order (a disclosure first when there is one). */
+  parts: Int16Array[];
+  menu?: { prompt: Int16Array; options: Record<string, MenuOption> };
+  /** Spoken opt-out keywords, heard by the streaming recogniser after the message. */
+  optOutWords?: string[];
+  amd: boolean;
+  signal: AbortSignal;
+}
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  choice: MenuOption | null;
+  digits: string;
+  amd: AmdResult | null;
+  callId: number | null;
+  durationMs: number;
+}
+
+const MENU_WAIT_MS = 8000;
+const MAX_REPEATS = 2;
+
+/**
+ * One outbound notification call: dial, tell a person from a machine, play
+ * the message (after the beep, for a machine), offer the keypad menu to a
+ * person and take the answer. The caller of this (notify.deliver) applies
+ * compliance before and the retry policy after.
+ */
+export async function deliverNotification(services: Services, req: DeliveryRequest): Promise<DeliveryResult> {
+  const started = services.clock.now();
+  const calls = services.calls;
+  if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
+  let placed: PlacedCall;
+  try {
+    placed = await calls.place({ to: dialTarget(services, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
+  } catch (err) {
+    const failure = (err as ParleyError).details?.outcome;
+    if (failure === undefined) throw err;
+    const outcome: DeliveryOutcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
+    return { outcome, choice: null, digits: "", amd: null, callId: null, durationMs: services.clock.now() - started };
+  }
+  const repo = new CallsRepo(services.db);
+  const fanout = new FrameFanout(placed.rtp.frames, null);
+  const frames = fanout.attach()[Symbol.asyncIterator]();
+  const digits: string[] = [];
+  const waker: { onDigit: (() => void) | null } = { onDigit: null };
+  const dtmf = (async () => {
+    for await (const e of placed.rtp.events) {
+      if (e.type !== "dtmf:digit") continue;
+      digits.push(e.digit);
+      waker.onDigit?.();
+    }
+  })();
+  const signal = AbortSignal.any([req.signal, placed.call.signal]);
+  let outcome: DeliveryOutcome = "failed";
+  let choice: MenuOption | null = null;
+  let amd: AmdResult | null = null;
+  let turn = 0;
+  const say = (text: string, role: "agent" | "user" = "agent") => repo.turn(placed.record.id, { index: turn++, role, text, at: services.clock.now(), source: role === "user" ? "dtmf" : "speech" });
+  try {
+    if (req.amd) amd = await detectAnsweringMachine(frames, placed.engines.vad, placed.engines.asrStreaming, { ...DEFAULT_AMD }, signal);
+    if (amd?.verdict === "machine") {
+      if (!amd.beep) amd = { ...amd, beep: (await waitForRecording(frames, { silenceMs: 1200, maxMs: 30_000 }, signal)) === "beep" };
+      const played = await play(placed, req.parts, signal);
+      say("(notification left on an answering machine)");
+      outcome = played ? "delivered_voicemail" : "failed";
+    } else {
+      let repeats = 0;
+      for (;;) {
+        const played = await play(placed, req.parts, signal);
+        say("(notification message)");
+        if (!played) break;
+        outcome = "delivered_human";
+        if (!req.menu) break;
+        digits.length = 0;
+        await play(placed, [req.menu.prompt], signal);
+        const heard = await waitForAnswer(frames, placed.engines, () => digits[0], (fn) => (waker.onDigit = fn), req.optOutWords ?? [], signal);
+        if (heard.digit) say(`(pressed ${heard.digit})`, "user");
+        if (heard.spokenOptOut) {
+          say(`(said "${heard.spokenOptOut}")`, "user");
+          choice = "opt_out";
+        } else choice = heard.digit ? (req.menu.options[heard.digit] ?? null) : null;
+        if (choice === "repeat" && repeats++ < MAX_REPEATS) continue;
+        break;
+      }
+      if (choice === "opt_out") outcome = "opted_out";
+      if (choice === "transfer") await transfer(services, placed, req.agent);
+    }
+  } catch (err) {
+    if (!signal.aborted) services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
+  } finally {
+    waker.onDigit = null;
+    await calls.finish(placed, outcome);
+    await dtmf.catch(() => undefined);
+    await fanout.finished().catch(() => undefined);
+  }
+  return { outcome, choice, digits: digits.join(""), amd, callId: placed.record.id, durationMs: services.clock.now() - started };
+}
+
+/** Numbers go out through the configured trunk; SIP URIs are dialled as they are (tests, PBX extensions). */
+export function dialTarget(services: Services, to: string): string {
+  if (/^sips?:/.test(to)) return to;
+  const trunk = services.config.sip.trunk?.uri;
+  if (!trunk) throw new ParleyError("no_trunk", `cannot dial ${to}: configure sip.trunk.uri (or give a SIP URI)`, { status: 422, retryable: false });
+  const host = trunk.replace(/^sips?:/, "").replace(/^[^@]*@/, "");
+  return `sip:${to}@${host}`;
+}
+
+async function play(placed: PlacedCall, parts: Int16Array[], signal: AbortSignal): Promise<boolean> {
+  for (const pcm of parts) {
+    const r = await placed.rtp.play(pcm, { signal }).done;
+    if (!r.completed) return false;
+  }
+  return true;
+}
+
+/** Waits for a key (or a spoken opt-out word) after the menu prompt, reading caller audio meanwhile. */
+async function waitForAnswer(
+  frames: AsyncIterator<Frame>,
+  engines: EngineSet,
+  firstDigit: () => string | undefined,
+  setOnDigit: (fn: () => void) => void,
+  optOutWords: string[],
+  signal: AbortSignal,
+): Promise<{ digit: string | null; spokenOptOut: string | null }> {
+  const asr = optOutWords.length ? engines.asrStreaming.open({ signal }) : null;
+  let heard = "";
+  const reading = asr
+    ? (async () => {
+        for await (const e of asr) if (e.type === "partial" || e.type === "final") heard = e.text.toLowerCase();
+      })()
+    : Promise.resolve();
+  let wake: () => void = () => undefined;
+  setOnDigit(() => wake());
+  try {
+    const deadline = Date.now() + MENU_WAIT_MS;
+    while (Date.now() < deadline && !signal.aborted) {
+      const d = firstDigit();
+      if (d) return { digit: d, spokenOptOut: null };
+      const word = optOutWords.find((w) => new RegExp(`\\b${w.toLowerCase()}\\b`).test(heard));
+      if (word) return { digit: null, spokenOptOut: word };
+      const next = await Promise.race([frames.next(), new Promise<null>((r) => (wake = () => r(null)))]);
+      if (next && !next.done && asr) asr.push({ samples: int16ToFloat32(next.value.pcm), sampleRate: 8000 });
+      if (next && next.done) break;
+    }
+    return { digit: firstDigit() ?? null, spokenOptOut: null };
+  } finally {
+    asr?.close();
+    await reading;
+  }
+}
+
+async function transfer(services: Services, placed: PlacedCall, agentName: string): Promise<void> {
+  const agent = services.agents.get(agentName);
+  const target = agent.tools.find((t) => t.type === "builtin" && t.name === "transfer");
+  if (target?.type === "builtin" && target.target) await placed.call.transfer(target.target).catch(() => undefined);
+}
