@@ -100,6 +100,15 @@ const formSchema = z.object({
   fields: z.array(formField).min(1),
 }).strict();
 
+const surveySchema = z.object({
+  /** Results are grouped by this name (GET /v1/surveys/{name}). */
+  name: id,
+  prompt: z.string().default("Before you go: how did we do? Press or say a number from 1 to 5, or tell us in a few words."),
+  /** Ask at the end of live calls that the agent ends (not when the caller hangs up). */
+  afterCall: z.boolean().default(false),
+  thanks: z.string().default("Thank you for your feedback. Goodbye!"),
+}).strict();
+
 export const agentSchema = z.object({
   name: id,
   description: z.string().default(""),
@@ -110,6 +119,7 @@ export const agentSchema = z.object({
   live: liveSchema.prefault({}),
   voicemail: voicemailSchema.prefault({}),
   form: formSchema.optional(),
+  survey: surveySchema.optional(),
 }).strict().superRefine((a, ctx) => {
   const names = new Set<string>();
   a.tools.forEach((t, i) => {
@@ -126,3 +136,4 @@ export type AgentInput = z.input<typeof agentSchema>;
 export type AgentTool = z.infer<typeof toolSchema>;
 export type RoutingRule = z.infer<typeof routingRule>;
 export type FormField = z.infer<typeof formField>;
+export type SurveyDefinition = z.infer<typeof surveySchema>;

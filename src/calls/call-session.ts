@@ -13,8 +13,12 @@ import { ingestVoicemail } from "../voicemail/ingest.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
+import { runSurvey } from "./survey/survey.js";
 import type { CallMetrics } from "./metrics.js";
 import type { CallRecorder } from "./recorder.js";
+
+/** Endings where the agent said goodbye: the caller is still there to answer a survey. */
+const AGENT_ENDED = new Set(["agent-hangup", "callback-scheduled"]);
 
 export interface CallSessionDeps {
   services: Services;
@@ -38,13 +42,24 @@ export async function runCallSession(d: CallSessionDeps): Promise<ConversationOu
   const { services, sip, rtp } = d;
   const repo = new CallsRepo(services.db);
   const audio = rtpAudio(rtp, d.fanout.attach());
+  const digits: string[] = [];
   const conversation = new Conversation({
     agent: d.agent,
     engines: d.engines,
     audio,
     control: {
-      hangup: async () => {
+      hangup: async (reason) => {
         await rtp.idle(); // the goodbye is heard before the BYE
+        const survey = d.agent.survey;
+        if (survey?.afterCall && AGENT_ENDED.has(reason) && !sip.signal.aborted) {
+          await runSurvey(services, d.engines, d.agent, survey, {
+            speaker: new Speaker(d.engines.tts, audio, d.agent.voice),
+            frames: () => d.fanout.attach()[Symbol.asyncIterator](),
+            digit: () => digits[0],
+            clearDigits: () => void (digits.length = 0),
+            signal: sip.signal,
+          }, d.record.id).catch((err: unknown) => d.logger.warn({ err: describeError(err) }, "survey failed"));
+        }
         await sip.hangup();
       },
       transfer: (target) => sip.transfer(target),
@@ -73,7 +88,11 @@ export async function runCallSession(d: CallSessionDeps): Promise<ConversationOu
     },
   });
   const dtmf = (async () => {
-    for await (const e of rtp.events) if (e.type === "dtmf:digit") conversation.dtmf(e.digit);
+    for await (const e of rtp.events) {
+      if (e.type !== "dtmf:digit") continue;
+      digits.push(e.digit);
+      conversation.dtmf(e.digit);
+    }
   })();
   const offReinvite = sip.on("call:reinvite", (offer) => {
     // Hold and resume: follow the new remote address and direction (a held call sends nothing).

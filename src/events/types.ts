@@ -12,6 +12,7 @@ export interface DomainEvents {
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
   "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
+  "survey.response": { survey: string; agent: string; callId: number | null; rating: number | null; comment: string | null; channel: "dtmf" | "voice" | "none" };
   /** Sent by POST /v1/webhooks/{id}/test to that one endpoint; never fanned out to subscribers. */
   "webhook.test": { endpointId: number; endpoint: string; message: string };
 }
@@ -27,6 +28,7 @@ export const domainEventTypes = [
   "form.submitted",
   "job.dead",
   "callback.scheduled",
+  "survey.response",
   "webhook.test",
 ] as const satisfies readonly DomainEventType[];
 

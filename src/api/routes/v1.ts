@@ -3,6 +3,7 @@ import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
+import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
 import { voicemailRoutes } from "./voicemails.js";
@@ -14,6 +15,7 @@ export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
   v1.route("/voicemails", voicemailRoutes(services, openapi));
   v1.route("/agents", agentRoutes(services, openapi));
   v1.route("/calls", callRoutes(services, openapi));
+  v1.route("/surveys", surveyRoutes(services, openapi));
   v1.route("/webhooks", webhookRoutes(services, openapi));
   v1.route("/jobs", jobRoutes(services, openapi));
   v1.route("/events", eventRoutes(services, openapi));
