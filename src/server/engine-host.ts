@@ -6,6 +6,7 @@ import { createEngine, disposeEngineSet } from "../engines/factory.js";
 import type { ModelRef } from "../engines/model-ref.js";
 import type { Engine, EngineSet } from "../engines/types.js";
 import { roleKinds, modelRoles, type ModelRole } from "../models/catalog-schema.js";
+import { EngineMetrics } from "./engine-metrics.js";
 
 export type EngineStatus = "missing" | "pending" | "loading" | "ready" | "failed";
 
@@ -27,6 +28,7 @@ export class EngineHost {
   private readonly loaded: Partial<Record<ModelRole, Engine>> = {};
   private loading: Promise<void> | null = null;
   private readonly onChange: (s: RoleState) => void;
+  private readonly metrics: EngineMetrics;
 
   constructor(
     private readonly refs: Partial<Record<ModelRole, ModelRef>>,
@@ -40,6 +42,7 @@ export class EngineHost {
       if (ref) this.states.set(role, { role, modelId: ref.model.id, status: "pending" });
     }
     for (const m of missing) this.states.set(m.role, { role: m.role, modelId: m.modelId, status: "missing" });
+    this.metrics = new EngineMetrics(registry);
     const ready = new Gauge({ name: "parley_engine_ready", help: "1 when the engine of a role is loaded and serving", labelNames: ["role", "model"], registers: [registry] });
     const loadSeconds = new Gauge({ name: "parley_engine_load_seconds", help: "Time the engine took to load", labelNames: ["role", "model"], registers: [registry] });
     this.onChange = (s) => {
@@ -63,7 +66,7 @@ export class EngineHost {
       this.update(role, { status: "loading" });
       try {
         const engine = await createEngine(roleKinds[role], ref, this.config);
-        this.loaded[role] = engine;
+        this.loaded[role] = this.metrics.instrument(role, engine);
         this.update(role, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
         this.logger.info({ role, model: ref.model.id, loadMs: Math.round(engine.info.loadMs) }, "engine loaded");
       } catch (err) {
