@@ -1,6 +1,8 @@
 import { Conversation } from "../agent/conversation/conversation.js";
 import { Speaker } from "../agent/conversation/speaker.js";
-import type { CallAudio, ConversationOutcome } from "../agent/conversation/types.js";
+import type { Span } from "@opentelemetry/api";
+import type { CallAudio, ConversationOutcome, TurnRecord } from "../agent/conversation/types.js";
+import { inSpan, recordSpan } from "../lib/tracing.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { EngineSet } from "../engines/types.js";
 import { describeError } from "../lib/errors.js";
@@ -39,6 +41,14 @@ export interface CallSessionDeps {
  * turn and its latency. Runs until the call ends, whoever ends it.
  */
 export async function runCallSession(d: CallSessionDeps): Promise<ConversationOutcome> {
+  return inSpan(`call ${d.sip.direction}`, { "call.id": d.record.id, "call.agent": d.agent.name, "call.direction": d.sip.direction }, async (span) => {
+    const outcome = await runTraced(d, span);
+    span.setAttribute("call.outcome", outcome);
+    return outcome;
+  });
+}
+
+async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOutcome> {
   const { services, sip, rtp } = d;
   const repo = new CallsRepo(services.db);
   const audio = rtpAudio(rtp, d.fanout.attach());
@@ -85,6 +95,7 @@ export async function runCallSession(d: CallSessionDeps): Promise<ConversationOu
     onTurn: (t) => {
       repo.turn(d.record.id, t);
       d.metrics.turn(t);
+      traceTurn(t, span);
     },
   });
   const dtmf = (async () => {
@@ -153,4 +164,13 @@ function rtpAudio(rtp: RtpSession, frames: CallAudio["frames"]): CallAudio {
       return rtp.playing;
     },
   };
+}
+
+/** A turn as a span under its call: from the caller's last word to the turn's end, with the latency stages as attributes. */
+function traceTurn(t: TurnRecord, call: Span): void {
+  if (t.role !== "agent" || !t.timing) return;
+  const lead = t.timing.firstRtpMs ?? t.timing.ttsFirstAudioMs ?? 0;
+  const attributes: Record<string, string | number | boolean> = { "turn.index": t.index, "turn.interrupted": t.interrupted === true };
+  for (const [k, v] of Object.entries(t.timing)) if (v !== null) attributes[`latency.${k}`] = v;
+  recordSpan("turn", t.at - lead, t.at, attributes, call);
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { agentsSection, apiSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
+import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
+import { clockSection, notifySection } from "./sections/notify.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
 
@@ -89,6 +91,10 @@ export const configSchema = z.object({
   sip: sipSection.prefault({}),
   rtp: rtpSection.prefault({}),
   calls: callsSection.prefault({}),
+  tracing: tracingSection.prefault({}),
+  notify: notifySection.prefault({}),
+  /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
+  clock: clockSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;

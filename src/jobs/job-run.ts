@@ -1,4 +1,5 @@
 import { abortable } from "../lib/abort.js";
+import { inSpan } from "../lib/tracing.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { JobJsonError, JobLeaseLostError, JobTimeoutError } from "./job-errors.js";
@@ -47,9 +48,12 @@ export async function runJob(o: JobRunOptions): Promise<RunOutcome> {
   let result: unknown;
   try {
     const payload = parse(o.task, job.payload);
-    const helpers = { signal: controller.signal, job, logger, enqueue: o.queue.enqueue.bind(o.queue) };
-    // The race frees the slot when a task ignores its signal; its late result is dropped.
-    result = await abortable(o.task.run(payload, helpers), controller.signal);
+    // Traced when tracing is on (a no-op span otherwise); tasks hang their stages under it.
+    result = await inSpan(`job ${job.kind}`, { "job.id": job.id, "job.kind": job.kind, "job.attempt": job.attempts }, (span) => {
+      const helpers = { signal: controller.signal, job, logger, enqueue: o.queue.enqueue.bind(o.queue), span };
+      // The race frees the slot when a task ignores its signal; its late result is dropped.
+      return abortable(o.task.run(payload, helpers), controller.signal);
+    });
   } catch (err) {
     return settleFailure(o, lease, controller.signal.aborted ? controller.signal.reason : err);
   } finally {

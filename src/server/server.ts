@@ -11,6 +11,7 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
+import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
@@ -35,11 +36,13 @@ export class ParleyServer {
     private readonly http: ServerType,
     private readonly worker: Worker | null,
     private readonly sip: SipPort | null,
+    private readonly tracing: TracingHandle,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
     const { config, logger } = options;
     const registry = createMetricsRegistry();
+    const tracing = setupTracing(config.tracing, packageVersion());
     const models = await resolveProfileModels(config, options.cwd);
     const services = createServices({ config, logger, registry, models, ...(options.clock ? { clock: options.clock } : {}) });
     registerAppTasks(services);
@@ -71,7 +74,7 @@ export class ParleyServer {
       throw err;
     }
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    const server = new ParleyServer(services, app, http, worker, sip);
+    const server = new ParleyServer(services, app, http, worker, sip, tracing);
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
       services.calls.start();
@@ -113,6 +116,7 @@ export class ParleyServer {
     }
     await this.services.engines.stop();
     this.services.db.close();
+    await this.tracing.shutdown();
     logger.info("stopped");
   }
 }

@@ -1,4 +1,6 @@
 import { Worker } from "../../jobs/index.js";
+import { setupTracing } from "../../lib/tracing.js";
+import { packageVersion } from "../../models/paths.js";
 import { createLogger } from "../../lib/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../server/paths.js";
@@ -39,6 +41,7 @@ export const workerCommand: Command = {
     const { config, source } = configFromFlags(ctx, values);
     const logger = createLogger(config.log);
     const models = await resolveProfileModels(config, ctx.cwd);
+    const tracing = setupTracing(config.tracing, packageVersion());
     const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
     try {
       registerAppTasks(services);
@@ -59,6 +62,7 @@ export const workerCommand: Command = {
     } finally {
       await services.engines.stop();
       services.db.close();
+      await tracing.shutdown();
       logger.flush();
     }
   },

@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import type { Logger } from "../../lib/logger.js";
 import { KIND_PATTERN } from "../new-job.js";
 import type { EnqueueResult, Job, NewJob } from "../types.js";
@@ -11,6 +12,8 @@ export interface TaskHelpers<P = unknown> {
   logger: Logger;
   /** Enqueue follow-up work (a callback, a webhook); wakes this process's worker. */
   enqueue: <Q>(job: NewJob<Q>) => Promise<EnqueueResult<Q>>;
+  /** The job's trace span (a no-op unless tracing is on): parent of the task's stage spans. */
+  span?: Span;
 }
 
 /**
