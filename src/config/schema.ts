@@ -37,6 +37,8 @@ const vadSection = z.object({
   threshold: z.number().min(0.05).max(0.95).default(0.5),
   minSilenceMs: z.number().int().min(20).max(5000).default(300),
   minSpeechMs: z.number().int().min(20).max(5000).default(200),
+  /** Worker threads running detectors (sherpa runtime); streams are spread over them. "auto": up to 2, by the CPUs. */
+  workers: z.union([z.literal("auto"), z.number().int().min(1).max(16)]).default("auto"),
 }).strict();
 
 const asrSection = z.object({

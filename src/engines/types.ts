@@ -46,9 +46,10 @@ export interface SpeechSegment {
 }
 
 export interface VadEngine extends Engine {
-  /** Input samples must be at this rate (16 kHz for silero). */
+  /** The model's rate (16 kHz for silero); `segments` takes audio at this rate. */
   readonly sampleRate: number;
-  open(options: { signal: AbortSignal }): EngineStream<Float32Array, VadEvent>;
+  /** A stream of audio at `inputRate` (default: the model's rate); the engine resamples off the event loop. */
+  open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent>;
   /** Speech segments of a whole recording (voicemail trimming). */
   segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]>;
 }

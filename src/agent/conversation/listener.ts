@@ -1,4 +1,4 @@
-import { int16ToFloat32, Resampler, rmsDbfs, type Frame } from "../../audio/index.js";
+import { int16ToFloat32, rmsDbfs, type Frame } from "../../audio/index.js";
 import type { AsrEvent, StreamingAsr, VadEngine, VadEvent } from "../../engines/types.js";
 
 /** A finished caller utterance, with the timings the latency breakdown needs (performance.now() times). */
@@ -47,7 +47,6 @@ export class Listener {
   private speaking = false;
   private speechEndAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  private readonly toVad: Resampler;
   echoFrames = 0;
 
   constructor(
@@ -56,12 +55,11 @@ export class Listener {
     private readonly o: ListenerOptions,
     private readonly on: ListenerHandlers,
   ) {
-    this.toVad = new Resampler(8000, vad.sampleRate);
   }
 
   /** Runs until the frames end or the signal fires. */
   async run(frames: AsyncIterable<Frame>, signal: AbortSignal): Promise<void> {
-    const vadStream = this.vad.open({ signal });
+    const vadStream = this.vad.open({ signal, inputRate: 8000 });
     const asrStream = this.asr.open({ signal });
     const vadDone = (async () => {
       for await (const e of vadStream) this.onVad(e);
@@ -81,7 +79,7 @@ export class Listener {
         const samples = int16ToFloat32(frame.pcm);
         if (this.isEcho(samples)) samples.fill(0);
         asrStream.push({ samples, sampleRate: frame.sampleRate });
-        vadStream.push(frame.sampleRate === this.vad.sampleRate ? samples : this.toVad.process(samples));
+        vadStream.push(samples);
         this.audioMs += (frame.pcm.length * 1000) / frame.sampleRate;
       }
     } finally {

@@ -1,4 +1,4 @@
-import { int16ToFloat32, Resampler, type Frame } from "../../audio/index.js";
+import { int16ToFloat32, type Frame } from "../../audio/index.js";
 import type { StreamingAsr, VadEngine } from "../../engines/types.js";
 import { BeepDetector } from "./beep.js";
 
@@ -35,9 +35,8 @@ const MACHINE_WORDS = /\b(leave (a|your) message|after the (tone|beep)|not avail
  * loaded, and the beep. Reads frames until it can decide.
  */
 export async function detectAnsweringMachine(frames: AsyncIterator<Frame>, vad: VadEngine, asr: StreamingAsr, o: AmdOptions, signal: AbortSignal): Promise<AmdResult> {
-  const vadStream = vad.open({ signal });
+  const vadStream = vad.open({ signal, inputRate: 8000 });
   const asrStream = asr.open({ signal });
-  const toVad = new Resampler(8000, vad.sampleRate);
   const beep = new BeepDetector();
   let audioMs = 0;
   let speechStart: number | null = null;
@@ -64,7 +63,7 @@ export async function detectAnsweringMachine(frames: AsyncIterator<Frame>, vad: 
       if (r.done) break;
       const samples = int16ToFloat32(r.value.pcm);
       asrStream.push({ samples, sampleRate: 8000 });
-      vadStream.push(toVad.process(samples));
+      vadStream.push(samples);
       audioMs += 20;
       if (beep.push(r.value.pcm)) return { verdict: "machine", greetingMs: audioMs, reason: "a beep", beep: true };
       if (MACHINE_WORDS.test(words)) return { verdict: "machine", greetingMs: audioMs - (speechStart ?? 0), reason: `greeting words: "${words.slice(0, 60)}"` };

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { ParleyConfig } from "../../config/index.js";
 import type { ModelRef } from "../model-ref.js";
 import { modelFile } from "../model-ref.js";
@@ -14,18 +15,23 @@ import { EngineWorker } from "../worker/host.js";
  */
 export class SherpaVad implements VadEngine {
   readonly sampleRate: number;
+  /** Open streams per worker: a new stream goes to the least busy one. */
+  private readonly load: number[];
 
   private constructor(
-    private readonly worker: EngineWorker,
+    private readonly workers: EngineWorker[],
     readonly info: EngineInfo,
   ) {
-    this.sampleRate = worker.sampleRate;
+    this.sampleRate = workers[0]!.sampleRate;
+    this.load = workers.map(() => 0);
   }
 
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["vad"]): Promise<SherpaVad> {
     const started = performance.now();
     const sampleRate = ref.model.sampleRate ?? 16000;
-    const worker = await EngineWorker.start("vad", {
+    // Silero runs on every 32 ms of every call: with many calls one thread is not enough.
+    const count = config.workers === "auto" ? Math.min(2, availableParallelism()) : config.workers;
+    const start = () => EngineWorker.start("vad", {
       sampleRate,
       sherpa: {
         sileroVad: {
@@ -42,20 +48,39 @@ export class SherpaVad implements VadEngine {
         debug: 0,
       },
     }, ref.model.id);
+    const first = await start(); // a broken model fails once, clearly, before more workers start
+    const workers = [first];
+    try {
+      for (let i = 1; i < count; i++) workers.push(await start());
+    } catch (err) {
+      await Promise.allSettled(workers.map((w) => w.terminate()));
+      throw err;
+    }
     const info: EngineInfo = { kind: "vad", engine: ref.model.engine, modelId: ref.model.id, sampleRate, loadMs: performance.now() - started };
-    return new SherpaVad(worker, info);
+    return new SherpaVad(workers, info);
   }
 
-  open(options: { signal: AbortSignal }): EngineStream<Float32Array, VadEvent> {
-    const session = this.worker.open<VadEvent>("stream", null, options.signal);
+  open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
+    const i = this.leastBusy();
+    this.load[i]!++;
+    const session = this.workers[i]!.open<VadEvent>("stream", { inputRate: options.inputRate ?? this.sampleRate }, options.signal);
+    void session.done.finally(() => this.load[i]!--).catch(() => undefined);
     return sessionStream(session, (samples: Float32Array) => ({ data: samples }));
   }
 
   segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]> {
-    return this.worker.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal });
+    const i = this.leastBusy();
+    this.load[i]!++;
+    return this.workers[i]!.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal }).finally(() => this.load[i]!--);
   }
 
-  dispose(): Promise<void> {
-    return this.worker.terminate();
+  private leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
+    return best;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

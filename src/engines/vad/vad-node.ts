@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
+import { Resampler } from "../../audio/resample.js";
 import { ModelError } from "../../lib/errors.js";
 import { modelFile, type ModelRef } from "../model-ref.js";
 import { assertOnnxIntact } from "../onnx-check.js";
@@ -78,13 +79,14 @@ export class VadNodeVad implements VadEngine {
     return this.lib.Silero.new(this.lib.ort, async () => this.modelBytes);
   }
 
-  open(options: { signal: AbortSignal }): EngineStream<Float32Array, VadEvent> {
+  open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
     const events = new Channel<VadEvent>();
     const input = new Channel<Float32Array>();
+    const resampler = options.inputRate && options.inputRate !== this.sampleRate ? new Resampler(options.inputRate, this.sampleRate) : null;
     void this.runStream(input, events, options.signal).catch((err: unknown) => events.fail(err));
     options.signal.addEventListener("abort", () => (input.close(), events.close()), { once: true });
     return {
-      push: (samples) => void input.push(samples),
+      push: (samples) => void input.push(resampler ? resampler.process(samples) : samples),
       end: () => input.close(),
       close: () => (input.close(), events.close()),
       [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),

@@ -97,7 +97,9 @@ export class EngineWorker {
     const id = this.nextId++;
     const events = new Channel<Event>();
     let settled = false;
+    let cancelled: () => void = () => undefined;
     const done = new Promise<unknown>((resolve, reject) => {
+      cancelled = () => resolve(null);
       this.pending.set(id, {
         onEvent: (e) => events.push(e as Event),
         resolve: (r) => {
@@ -119,6 +121,7 @@ export class EngineWorker {
       this.pending.delete(id);
       this.post({ t: "cancel", id });
       events.close();
+      cancelled(); // `done` settles on every path (callers count open sessions by it)
     };
     if (this.failure) events.fail(this.failure);
     else this.post({ t: "call", id, op, args });

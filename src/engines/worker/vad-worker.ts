@@ -1,6 +1,7 @@
 import type { CallContext, WorkerEngine } from "./engine-api.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa, type SherpaVad } from "./sherpa.js";
+import { Resampler } from "../../audio/resample.js";
 
 /**
  * sherpa-onnx's detector keeps only the last segment that completes within one
@@ -18,8 +19,13 @@ export interface VadWorkerConfig {
 export function loadVad(raw: unknown): WorkerEngine {
   const config = raw as VadWorkerConfig;
   const sherpa = loadSherpa();
-  const create = () => new sherpa.Vad(config.sherpa, 60);
-  create(); // fail at load time, not on the first call, if the model is unusable
+  // Creating a detector loads the model again (about 50 ms): finished streams give theirs back, reset.
+  const idle: SherpaVad[] = [new sherpa.Vad(config.sherpa, 60)]; // also fails at load time if the model is unusable
+  const create = () => idle.pop() ?? new sherpa.Vad(config.sherpa, 60);
+  const release = (vad: SherpaVad) => {
+    vad.reset();
+    idle.push(vad);
+  };
   const rate = config.sampleRate;
   const ms = (samples: number) => Math.round((samples * 1000) / rate);
 
@@ -49,14 +55,18 @@ export function loadVad(raw: unknown): WorkerEngine {
         }
         vad.flush();
         drain(vad, collect);
+        release(vad);
         return segments;
       }
       if (op === "stream") {
         const vad = create();
+        // Telephone audio arrives at 8 kHz; upsampling here keeps that work off the main thread.
+        const inputRate = (args as { inputRate?: number } | null)?.inputRate ?? rate;
+        const resampler = inputRate === rate ? null : new Resampler(inputRate, rate);
         let total = 0;
         let speaking = false;
         for await (const chunk of ctx.input) {
-          const samples = chunk as Float32Array;
+          const samples = resampler ? resampler.process(chunk as Float32Array) : (chunk as Float32Array);
           for (let i = 0; i < samples.length; i += WINDOW) {
             const piece = samples.subarray(i, i + WINDOW);
             vad.acceptWaveform(piece);
@@ -71,6 +81,7 @@ export function loadVad(raw: unknown): WorkerEngine {
           vad.flush();
           drain(vad, ctx.emit);
         }
+        release(vad);
         return null;
       }
       throw new UnknownOperationError(op);
