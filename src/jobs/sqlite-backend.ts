@@ -21,6 +21,13 @@ export interface SqliteQueueOptions {
   random?: () => number;
 }
 
+interface PendingCompletion {
+  lease: JobLease;
+  text: string;
+  resolve: (job: Job) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The queue on one SQLite file. Every state change and its `job_events` row
  * commit in one IMMEDIATE transaction (the write lock is taken up front, so
@@ -34,6 +41,7 @@ export class SqliteQueueBackend implements QueueBackend {
   private readonly random: () => number;
   // One transaction wrapper for every write: better-sqlite3 passes the closure through.
   private readonly tx: Transaction<(fn: () => unknown) => unknown>;
+  private readonly completions: PendingCompletion[] = [];
 
   constructor(db: Database, private readonly options: SqliteQueueOptions) {
     this.tx = db.transaction((fn: () => unknown) => fn());
@@ -75,7 +83,7 @@ export class SqliteQueueBackend implements QueueBackend {
       for (const candidate of this.jobs.ready(o.order, o.kinds, now, o.limit)) {
         const job = this.jobs.markRunning(candidate.id, o.workerId, now, now + leaseMs);
         if (!job) continue;
-        const waitedMs = now - Math.max(candidate.runAt, candidate.createdAt);
+        const waitedMs = now - Math.max(job.runAt, job.createdAt);
         this.trail.add({ jobId: job.id, at: now, type: "claimed", attempt: job.attempts, workerId: o.workerId, detail: { order: o.order, waitedMs } });
         jobs.push(job);
       }
@@ -90,13 +98,42 @@ export class SqliteQueueBackend implements QueueBackend {
     return job.leaseUntil as number;
   }
 
+  /**
+   * Completions that arrive together (slots whose tasks finished in the same
+   * tick) share one transaction: a commit costs more than the two statements
+   * of a completion. The batch is written in a microtask, before any timer or
+   * I/O callback, so a completion is never delayed behind other work. Each
+   * promise settles only after the commit, and each lease is fenced on its
+   * own (a lost one fails alone).
+   */
   async complete(lease: JobLease, result: unknown): Promise<Job> {
     const text = toJson(result, `the result of job ${lease.id}`);
-    return this.write(() => {
-      const now = this.clock.now();
-      const job = this.fenced(this.jobs.succeed(lease, now, text), lease);
-      this.trail.add({ jobId: job.id, at: now, type: "succeeded", attempt: job.attempts, workerId: lease.workerId, detail: { runMs: now - (job.startedAt ?? now) } });
-      return job;
+    return new Promise<Job>((resolve, reject) => {
+      this.completions.push({ lease, text, resolve, reject });
+      if (this.completions.length === 1) queueMicrotask(() => this.flushCompletions());
+    });
+  }
+
+  private flushCompletions(): void {
+    const batch = this.completions.splice(0);
+    let jobs: (Job | null)[];
+    try {
+      jobs = this.write(() => {
+        const now = this.clock.now();
+        return batch.map(({ lease, text }) => {
+          const job = this.jobs.succeed(lease, now, text);
+          if (job) this.trail.add({ jobId: job.id, at: now, type: "succeeded", attempt: job.attempts, workerId: lease.workerId, detail: { runMs: now - (job.startedAt ?? now) } });
+          return job;
+        });
+      });
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+      return;
+    }
+    batch.forEach((c, i) => {
+      const job = jobs[i];
+      if (job) c.resolve(job);
+      else c.reject(new JobLeaseLostError(c.lease.id, c.lease.workerId));
     });
   }
 

@@ -1,6 +1,7 @@
 import { decodeUpload } from "../audio/index.js";
 import type { MailboxRoute } from "../agent/registry.js";
 import { ParleyError } from "../lib/errors.js";
+import { assertCompleteWav } from "./complete-wav.js";
 import type { Services } from "../server/services.js";
 import { AudioStore } from "../store/audio-store.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
@@ -44,6 +45,9 @@ export async function ingestVoicemail(services: Services, msg: IncomingMessage):
     maxBytes: services.config.voicemail.maxBytes,
     maxDurationMs: services.config.voicemail.maxDurationMs,
   });
+  assertCompleteWav(msg.bytes);
+  // Whole milliseconds: the columns are STRICT INTEGER, and 8 kHz or 11.025 kHz audio has fractional durations.
+  const durationMs = Math.round(decoded.durationMs);
   const mailbox = clean(msg.mailbox);
   const route = resolveRoute(services, msg.agent, mailbox);
   const isWav = msg.bytes[0] === 0x52 && msg.bytes[1] === 0x49;
@@ -52,7 +56,7 @@ export async function ingestVoicemail(services: Services, msg: IncomingMessage):
   let voicemail: VoicemailRecord;
   try {
     voicemail = services.db.transaction(() => {
-      services.audio.record({ sha256, path, bytes: msg.bytes.length, contentType: isWav ? "audio/wav" : "application/octet-stream", durationMs: decoded.durationMs, createdAt: now });
+      services.audio.record({ sha256, path, bytes: msg.bytes.length, contentType: isWav ? "audio/wav" : "application/octet-stream", durationMs, createdAt: now });
       return repo.insert({
         audioSha256: sha256,
         agent: route.agent.name,
@@ -60,7 +64,7 @@ export async function ingestVoicemail(services: Services, msg: IncomingMessage):
         mailbox,
         caller: clean(msg.caller),
         receivedAt: msg.receivedAt ?? now,
-        durationMs: decoded.durationMs,
+        durationMs,
         now,
       });
     })();
@@ -85,13 +89,22 @@ export async function queueProcessing(services: Services, voicemail: VoicemailRe
 
 /**
  * At start: any message still queued or processing gets its job back (a
- * crash between storing a message and queueing its job loses nothing).
+ * crash between storing a message and queueing its job loses nothing). A
+ * message whose job already ended without it (dead or cancelled while this
+ * process was not listening) is marked failed instead of waiting for ever.
  */
 export async function requeueUnfinished(services: Services): Promise<number> {
   const repo = new VoicemailsRepo(services.db);
   const pending = repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
-  for (const v of pending) await queueProcessing(services, v);
-  return pending.length;
+  let queued = 0;
+  for (const v of pending) {
+    const { job } = await services.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: v.id }, idempotencyKey: `voicemail-${v.id}` });
+    repo.setJob(v.id, job.id);
+    if (job.status === "dead" || job.status === "cancelled") {
+      repo.markFailed(v.id, job.lastError?.message ?? `processing job ${job.id} was ${job.status}`, services.clock.now());
+    } else queued++;
+  }
+  return queued;
 }
 
 /** The agent named by the caller (it must exist), else the one that claims the mailbox. */

@@ -19,14 +19,15 @@ export async function applyRouting(services: Services, vm: VoicemailRecord, deci
     } else if (action.type === "callback") {
       const runAt = services.clock.now() + action.inMinutes * 60_000;
       const to = vm.callbackNumber ?? vm.caller;
-      const { job } = await services.queue.enqueue({
+      const { job, created } = await services.queue.enqueue({
         kind: CALLBACK_JOB,
         payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule },
         runAt,
         priority: vm.urgency ?? 0,
         idempotencyKey: `voicemail-${vm.id}-callback`,
       });
-      services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}` });
+      // Announced once: a re-run of the routing (after a crash) finds the job by its key and adds nothing.
+      if (created) services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}` });
     }
   }
 }

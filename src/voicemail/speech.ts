@@ -15,7 +15,8 @@ export async function trimToSpeech(samples: Float32Array, sampleRate: number, va
   const rate = vad.sampleRate;
   const audio = sampleRate === rate ? samples : new Resampler(sampleRate, rate).process(samples);
   const segments = await vad.segments(audio, { signal });
-  const speechMs = segments.reduce((n, s) => n + (s.endMs - s.startMs), 0);
+  // Whole milliseconds: it is stored in a STRICT INTEGER column, and segment edges need not be whole.
+  const speechMs = Math.round(segments.reduce((n, s) => n + (s.endMs - s.startMs), 0));
   const merged: SpeechSegment[] = [];
   for (const s of segments) {
     const start = Math.max(0, s.startMs - PAD_MS);

@@ -11,6 +11,9 @@ import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { createServices, type Services } from "../../src/server/services.js";
 import { registerAppTasks } from "../../src/server/tasks.js";
+import type { ModelRef } from "../../src/engines/model-ref.js";
+import type { ModelRole } from "../../src/models/catalog-schema.js";
+import { generatedModel, sileroRef } from "./models.js";
 import { repoRoot } from "./paths.js";
 
 export interface TestAppOptions {
@@ -21,6 +24,12 @@ export interface TestAppOptions {
   registerTasks?: boolean;
   /** Log to stderr at this level instead of discarding logs (debugging a test). */
   logLevel?: string;
+  /**
+   * Load engines: "tiny" generates the tiny profile's models (cached) and
+   * starts them before the app is returned; `llm` swaps in another LLM (a
+   * variant of the scripted model). Default: no engines (API-only tests).
+   */
+  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef };
 }
 
 export interface TestApp {
@@ -40,9 +49,9 @@ export interface TestApp {
 }
 
 /**
- * A real Parley app over a real database in a temp dir, with models not
- * loaded (the tiny profile with an empty model set): everything but
- * inference works. Jobs poll every 20 ms and retry after 10-50 ms so tests
+ * A real Parley app over a real database in a temp dir. By default no models
+ * are loaded (the tiny profile with an empty model set): everything but
+ * inference works; `engines: "tiny"` loads the tiny test models. Jobs poll every 20 ms and retry after 10-50 ms so tests
  * that run a worker are quick.
  *
  * @example
@@ -59,11 +68,24 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     dataDir,
     log: { level: o.logLevel ?? "silent" },
     agents: { dir: join(repoRoot, "agents"), ...input.agents },
+    // One llama.cpp thread: two test files may run side by side on a 2-core machine.
+    engines: { ...input.engines, llm: { threads: 1, parallel: 2, ...input.engines?.llm } },
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
   const logger: Logger = o.logLevel ? createLogger(config.log) : silentLogger();
-  const services = createServices({ config, logger, registry: createMetricsRegistry(), models: { profile: "tiny", refs: {}, missing: [] }, ...(o.clock ? { clock: o.clock } : {}) });
+  const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines.llm : undefined) : {};
+  const services = createServices({ config, logger, registry: createMetricsRegistry(), models: { profile: "tiny", refs, missing: [] }, ...(o.clock ? { clock: o.clock } : {}) });
   if (o.registerTasks ?? true) registerAppTasks(services);
+  if (o.engines) {
+    await services.engines.start();
+    if (!services.engines.ready) {
+      const status = JSON.stringify(services.engines.status());
+      await services.engines.stop();
+      services.db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`tiny engines failed to load: ${status}`);
+    }
+  }
   const app = createApp({ services, version: "test", readiness: { ready: () => true, details: () => ({ profile: "tiny" }) } });
   const { key } = createApiKey(services.apiKeys, "test", services.clock);
   const workers: Worker[] = [];
@@ -89,5 +111,16 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The tiny profile's five models (generated once, cached under .cache/test-models). */
+async function tinyRefs(llm?: ModelRef): Promise<Partial<Record<ModelRole, ModelRef>>> {
+  return {
+    vad: sileroRef(),
+    asrStreaming: await generatedModel("tiny-asr-streaming"),
+    asrBatch: await generatedModel("tiny-asr-batch"),
+    llm: llm ?? (await generatedModel("tiny-llm")),
+    tts: await generatedModel("tiny-tts"),
   };
 }

@@ -4,15 +4,21 @@ import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { errorBody } from "../errors.js";
 
-/** Serves a file with single-range support (audio players seek with Range requests). */
+/**
+ * Serves a file with single-range support (audio players seek with Range
+ * requests). As RFC 9110 allows, a Range in another unit, or asking for
+ * several ranges (multipart/byteranges is not implemented), is ignored and
+ * the whole file sent; a malformed or unsatisfiable byte range is a 416.
+ */
 export async function sendFile(c: Context, path: string, contentType: string): Promise<Response> {
   const size = (await stat(path)).size;
-  const header = c.req.header("range");
+  const raw = c.req.header("range")?.trim();
+  const header = raw && /^bytes=/i.test(raw) && !raw.includes(",") ? raw : undefined;
   const headers: Record<string, string> = { "content-type": contentType, "accept-ranges": "bytes", "cache-control": "private, max-age=3600" };
   if (!header) {
     return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, { ...headers, "content-length": String(size) });
   }
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const m = /^bytes=(\d*)-(\d*)$/i.exec(header);
   let start = m?.[1] ? Number(m[1]) : NaN;
   let end = m?.[2] ? Number(m[2]) : size - 1;
   if (m && !m[1] && m[2]) {

@@ -9,7 +9,10 @@ import { idParam, jsonBody, parseWith } from "../validate.js";
 import { sendFile } from "./range.js";
 import { decodeCursor, encodeCursor, presentVoicemail } from "./voicemail-present.js";
 
-const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,13}$/)]).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
+// ISO 8601 with a zone, or epoch digits: milliseconds, or seconds when the number is too small to be a plausible ms time (before 1973).
+const time = z
+  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{9,13}$/, "an ISO 8601 time or epoch milliseconds")])
+  .transform((s) => (/^\d+$/.test(s) ? (Number(s) < 1e11 ? Number(s) * 1000 : Number(s)) : Date.parse(s)));
 const meta = z.object({
   caller: z.string().max(128).optional(),
   mailbox: z.string().max(128).optional(),
@@ -61,7 +64,9 @@ export function voicemailRoutes(services: Services, openapi: OpenApiRegistry): H
     let bytes: Uint8Array;
     let fields: Record<string, unknown>;
     if (type.toLowerCase().startsWith("multipart/form-data")) {
-      const form = await c.req.parseBody();
+      const form = await c.req.parseBody().catch((err: unknown) => {
+        throw new ParleyError("invalid_request", `the multipart body cannot be read: ${err instanceof Error ? err.message : String(err)}`, { status: 400 });
+      });
       const file = form.audio ?? form.file;
       if (!(file instanceof File)) throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", { status: 400 });
       bytes = new Uint8Array(await file.arrayBuffer());
@@ -113,11 +118,12 @@ export function voicemailRoutes(services: Services, openapi: OpenApiRegistry): H
   app.delete("/:id", async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
-    if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
     services.db.transaction(() => {
       repo.delete(v.id);
       if (repo.usersOfAudio(v.audioSha256) === 0) services.audio.forget(v.audioSha256);
     })();
+    // After the row is gone, so a running job stops without announcing anything (it finds no message).
+    if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
     if (blob && !services.audio.get(v.audioSha256)) await services.audio.removeFile(blob.path);
     services.bus.publish("voicemail.deleted", `voicemail:${v.id}`, { voicemailId: v.id });
     return c.body(null, 204);

@@ -3,6 +3,7 @@ import type { Services } from "../../server/services.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
 import { VOICEMAIL_JOB } from "../../voicemail/ingest.js";
 import { processVoicemail } from "../../voicemail/process.js";
+import type { Job } from "../types.js";
 
 const payload = z.object({ voicemailId: z.number().int().positive() });
 
@@ -16,16 +17,28 @@ export function registerVoicemailTasks(services: Services): void {
     inference: true,
     timeoutMs: 10 * 60_000,
   });
-  const idOf = (p: unknown) => payload.safeParse(p).data?.voicemailId;
-  services.queue.events.on("job:retry", ({ job }) => {
-    const id = job.kind === VOICEMAIL_JOB ? idOf(job.payload) : undefined;
-    if (id) repo.setStatus(id, "queued", services.clock.now());
-  });
-  services.queue.events.on("job:dead", ({ job, error }) => {
-    const id = job.kind === VOICEMAIL_JOB ? idOf(job.payload) : undefined;
-    if (!id) return;
+  /** The message of a voicemail job, while it is still waiting for (or in) processing. */
+  const pending = (job: Job) => {
+    if (job.kind !== VOICEMAIL_JOB) return null;
+    const id = payload.safeParse(job.payload).data?.voicemailId;
+    const vm = id ? repo.get(id) : null;
+    return vm && ["queued", "processing", "failed"].includes(vm.status) && vm.processedAt === null ? vm : null;
+  };
+  const markFailed = (job: Job, reason: string) => {
+    const vm = pending(job);
+    if (!vm) return;
     // The message stays, with its audio and the reason, for an operator to retry or read.
-    repo.markFailed(id, error.message, services.clock.now());
-    services.bus.publish("voicemail.updated", `voicemail:${id}`, { voicemailId: id, status: "failed" });
-  });
+    repo.markFailed(vm.id, reason, services.clock.now());
+    services.bus.publish("voicemail.updated", `voicemail:${vm.id}`, { voicemailId: vm.id, status: "failed" });
+  };
+  const requeued = (job: Job) => {
+    const vm = pending(job);
+    if (vm) repo.setStatus(vm.id, "queued", services.clock.now());
+  };
+  services.queue.events.on("job:retry", ({ job }) => requeued(job));
+  // An operator retried the dead job (POST /v1/jobs/{id}/retry): the message waits for it again.
+  services.queue.events.on("job:requeued", ({ job }) => requeued(job));
+  services.queue.events.on("job:dead", ({ job, error }) => markFailed(job, error.message));
+  // Cancelled by an operator: without this the message would say "queued" for ever.
+  services.queue.events.on("job:cancelled", ({ job }) => markFailed(job, `processing was cancelled (job ${job.id})`));
 }

@@ -21,7 +21,14 @@ export interface JobListFilter {
 }
 
 type Params = Record<string, string | number | null>;
-type StatementName = Exclude<keyof ReturnType<typeof prepareStatements>, "counts">;
+
+/** What choosing the next jobs needs: the claim order's keys, read from the index alone (markRunning returns the rows). */
+export interface ReadyJob {
+  id: number;
+  priority: number;
+  run_at: number;
+}
+type StatementName = Exclude<keyof ReturnType<typeof prepareStatements>, "counts" | "readyByPriority" | "readyNewest">;
 
 // The fence every write by a worker carries: a stale lease (expired and re-claimed,
 // or cancelled) matches no row, so a slow worker can never overwrite a newer attempt.
@@ -58,13 +65,13 @@ export class JobsRepo {
    * kind (and status, for newest), merged here: SQLite cannot walk one ordered
    * index across an IN list and would sort the whole backlog on every claim.
    */
-  ready(order: "priority" | "newest", kinds: readonly string[], now: number, limit: number): JobRecord[] {
+  ready(order: "priority" | "newest", kinds: readonly string[], now: number, limit: number): ReadyJob[] {
     const rows =
       order === "newest"
         ? kinds.flatMap((kind) => READY_STATUSES.flatMap((status) => this.s.readyNewest.all({ kind, status, now, limit })))
         : kinds.flatMap((kind) => this.s.readyByPriority.all({ kind, now, limit }));
     if (rows.length > 1) rows.sort(order === "newest" ? newestFirst : priorityFirst);
-    return rows.slice(0, limit).map(toJobRecord);
+    return rows.slice(0, limit);
   }
 
   markRunning(id: number, workerId: string, now: number, leaseUntil: number): JobRecord | null {
@@ -133,9 +140,9 @@ function prepareStatements(db: Database) {
     byKey: p("SELECT * FROM jobs WHERE kind = @kind AND idempotency_key = @key"),
     get: p("SELECT * FROM jobs WHERE id = @id"),
     // INDEXED BY pins the plan whatever the statistics say: a sort over the backlog on every claim would be the slow path.
-    readyByPriority: p(`SELECT * FROM jobs INDEXED BY jobs_ready_priority
+    readyByPriority: db.prepare<Params, ReadyJob>(`SELECT id, priority, run_at FROM jobs INDEXED BY jobs_ready_priority
       WHERE kind = @kind AND status IN ('queued', 'failed') AND run_at <= @now ORDER BY priority DESC, run_at, id LIMIT @limit`),
-    readyNewest: p(`SELECT * FROM jobs INDEXED BY jobs_kind_status
+    readyNewest: db.prepare<Params, ReadyJob>(`SELECT id, priority, run_at FROM jobs INDEXED BY jobs_kind_status
       WHERE kind = @kind AND status = @status AND lease_until IS NULL AND run_at <= @now ORDER BY id DESC LIMIT @limit`),
     markRunning: p(`UPDATE jobs SET status = 'running', locked_by = @workerId, lease_until = @leaseUntil,
       attempts = attempts + 1, started_at = @now, updated_at = @now
@@ -167,10 +174,10 @@ function prepareStatements(db: Database) {
   };
 }
 
-function priorityFirst(a: JobRow, b: JobRow): number {
+function priorityFirst(a: ReadyJob, b: ReadyJob): number {
   return b.priority - a.priority || a.run_at - b.run_at || a.id - b.id;
 }
 
-function newestFirst(a: JobRow, b: JobRow): number {
+function newestFirst(a: ReadyJob, b: ReadyJob): number {
   return b.id - a.id;
 }

@@ -101,6 +101,18 @@ describe("leases", () => {
     expect((await f.queue.complete(lease(job), { ok: 1 })).status).toBe("succeeded");
   });
 
+  it("completes jobs finishing in the same turn together (one transaction), fencing each lease on its own", async () => {
+    await f.queue.enqueueMany([{ kind: "a", payload: 1 }, { kind: "a", payload: 2 }, { kind: "a", payload: 3 }]);
+    const [x, y, z] = (await f.queue.claim({ kinds: ["a"], workerId: "w1", limit: 3, order: "priority" })).jobs;
+    const succeeded = f.db.prepare("SELECT count(*) AS n FROM job_events WHERE type = 'succeeded'");
+    const settled = await Promise.allSettled([f.queue.complete(lease(x!), "x"), f.queue.complete(lease(y!, "stale-worker"), "y"), f.queue.complete(lease(z!), "z")]);
+    expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(JobLeaseLostError);
+    expect((succeeded.get() as { n: number }).n).toBe(2);
+    expect((await f.queue.get(y!.id))?.status).toBe("running"); // the lost lease changed nothing
+    expect((await f.queue.get(z!.id))).toMatchObject({ status: "succeeded", result: "z" });
+  });
+
   it("dead-letters a job whose every attempt lost its lease (it keeps killing its worker)", async () => {
     const { job } = await f.queue.enqueue({ kind: "a", payload: null, maxAttempts: 2 });
     await claimOne();
