@@ -6,7 +6,7 @@ import { Registry, collectDefaultMetrics } from "prom-client";
  */
 export function createMetricsRegistry(options: { defaults?: boolean } = {}): Registry {
   const registry = new Registry();
-  if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: "parley_process_" });
+  if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: "parley_" });
   return registry;
 }
 
