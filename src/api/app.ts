@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Services } from "../server/services.js";
 import { requireApiKey } from "./auth/middleware.js";
+import { consoleRoutes } from "./console/index.js";
 import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
+import { notifyMetrics } from "../notify/metrics.js";
 import { OpenApiRegistry } from "./openapi/registry.js";
 import { healthRoutes, type ReadinessSource } from "./routes/health.js";
 import { v1Routes } from "./routes/v1.js";
@@ -23,6 +25,8 @@ export function createApp(o: AppOptions): Hono {
   const app = new Hono();
   const openapi = new OpenApiRegistry();
   app.use("*", httpMetrics(services.registry));
+  // Registered up front (it is otherwise made on the first outbound attempt) so /metrics always lists it for dashboards.
+  notifyMetrics(services.registry);
   app.route("/", healthRoutes(o.readiness, services.registry));
   const v1 = new Hono();
   v1.use(
@@ -37,6 +41,8 @@ export function createApp(o: AppOptions): Hono {
   v1.use("*", requireApiKey(services.apiKeys, services.clock));
   v1.route("/", v1Routes(services, openapi));
   app.route("/v1", v1);
+  // The operator console: its own sign-in (session cookie, CSRF), its own error pages.
+  app.route("/console", consoleRoutes(services));
   app.onError(errorHandler(services.logger));
   app.notFound(notFoundHandler);
   return app;

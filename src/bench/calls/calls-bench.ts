@@ -108,6 +108,8 @@ async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnTyp
     replied: latencies.length,
     errors: calls.filter((c) => c.error).map((c) => c.error).slice(0, 5),
     turnLatencyMs: { p50: p(latencies, 50), p95: p(latencies, 95), p99: p(latencies, 99) },
+    // Every answered turn, for the histogram in `parley bench report`.
+    turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
     breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95) },
     rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },

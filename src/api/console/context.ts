@@ -1,0 +1,34 @@
+import type { Services } from "../../server/services.js";
+import { OperatorStore } from "./auth/operators.js";
+import { LoginRateLimiter } from "./auth/rate-limit.js";
+import { loadConsoleSecret } from "./auth/secret.js";
+import { SessionSigner, type ConsoleSession } from "./auth/session.js";
+
+/** Hono variables of a signed-in console request. */
+export type ConsoleEnv = { Variables: { session: ConsoleSession; csrf: string } };
+
+/** What the console's routes share: the services, the operator accounts, the session signer, the login limiter. */
+export interface ConsoleDeps {
+  services: Services;
+  operators: OperatorStore;
+  limiter: LoginRateLimiter;
+  /** The signer, made on first use (that is when `<dataDir>/console-secret` is created). */
+  signer(): SessionSigner;
+  sessionTtlMs: number;
+}
+
+export const SESSION_COOKIE = "parley_session";
+export const LOGIN_COOKIE = "parley_login";
+/** A working day, so a session outlives a shift but not a night. */
+export const SESSION_TTL_MS = 12 * 60 * 60_000;
+
+export function consoleDeps(services: Services): ConsoleDeps {
+  let signer: SessionSigner | null = null;
+  return {
+    services,
+    operators: OperatorStore.forDataDir(services.config.dataDir),
+    limiter: new LoginRateLimiter(),
+    signer: () => (signer ??= new SessionSigner(loadConsoleSecret(services.config.dataDir))),
+    sessionTtlMs: SESSION_TTL_MS,
+  };
+}

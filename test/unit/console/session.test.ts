@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "../../../src/api/console/auth/passwords.js";
+import { LoginRateLimiter } from "../../../src/api/console/auth/rate-limit.js";
+import { SessionSigner } from "../../../src/api/console/auth/session.js";
+import { safeNext } from "../../../src/api/console/auth/login-routes.js";
+
+const who = { kind: "operator" as const, subject: "ana", label: "ana", stamp: "s1" };
+
+describe("console session cookies", () => {
+  const signer = new SessionSigner(randomBytes(32));
+
+  it("round-trips a session and refuses it once expired", () => {
+    const { value, session } = signer.issue(who, 1_000, 60_000);
+    expect(signer.verify(value, 2_000)).toEqual(session);
+    expect(signer.verify(value, 61_000)).toBeNull();
+  });
+
+  it("refuses a forged, altered or foreign cookie", () => {
+    const { value } = signer.issue(who, 0, 60_000);
+    const [v, payload, mac] = value.split(".") as [string, string, string];
+    const forged = Buffer.from(JSON.stringify({ ...who, subject: "root", sid: "x", exp: 9e15 })).toString("base64url");
+    expect(signer.verify(`${v}.${forged}.${mac}`, 1)).toBeNull();
+    expect(signer.verify(`${v}.${payload}.${mac.slice(0, -2)}xx`, 1)).toBeNull();
+    expect(signer.verify(value, 1)).not.toBeNull();
+    expect(new SessionSigner(randomBytes(32)).verify(value, 1)).toBeNull();
+    for (const junk of [undefined, "", "v1", "v2.a.b", "v1..", `v1.${payload}`]) expect(signer.verify(junk, 1)).toBeNull();
+  });
+
+  it("revokes a session on logout, and binds CSRF tokens to one session", () => {
+    const a = signer.issue(who, 0, 60_000);
+    const b = signer.issue(who, 0, 60_000);
+    expect(signer.checkCsrf(a.session, signer.csrfToken(a.session))).toBe(true);
+    expect(signer.checkCsrf(a.session, signer.csrfToken(b.session))).toBe(false);
+    expect(signer.checkCsrf(a.session, undefined)).toBe(false);
+    signer.revoke(a.session, 1);
+    expect(signer.verify(a.value, 2)).toBeNull();
+    expect(signer.verify(b.value, 2)).not.toBeNull();
+  });
+
+  it("checks the login form's token against its nonce cookie", () => {
+    const nonce = randomBytes(18).toString("base64url");
+    expect(signer.checkLoginToken(nonce, signer.loginToken(nonce))).toBe(true);
+    expect(signer.checkLoginToken(randomBytes(18).toString("base64url"), signer.loginToken(nonce))).toBe(false);
+    expect(signer.checkLoginToken(undefined, signer.loginToken(nonce))).toBe(false);
+  });
+});
+
+describe("operator passwords", () => {
+  it("hashes with a fresh salt and verifies only the right password", async () => {
+    const [a, b] = await Promise.all([hashPassword("correct horse"), hashPassword("correct horse")]);
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword("correct horse", a)).toBe(true);
+    expect(await verifyPassword("correct horsf", a)).toBe(false);
+    for (const bad of ["", "scrypt$1$2", "bcrypt$32768$8$1$AAAA$BBBB", "scrypt$99999999$8$1$AAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBB"]) expect(await verifyPassword("x", bad)).toBe(false);
+  });
+});
+
+describe("login rate limit", () => {
+  it("allows 10 failures per address in 10 minutes, then says how long to wait", () => {
+    const limit = new LoginRateLimiter(10, 600_000);
+    for (let i = 0; i < 10; i++) {
+      expect(limit.wait("10.0.0.1", i * 1000)).toBe(0);
+      limit.fail("10.0.0.1", i * 1000);
+    }
+    expect(limit.wait("10.0.0.1", 20_000)).toBe(600_000 - 20_000);
+    expect(limit.wait("10.0.0.2", 20_000)).toBe(0);
+    expect(limit.wait("10.0.0.1", 600_001)).toBe(0);
+  });
+
+  it("stays bounded under a flood of addresses", () => {
+    const limit = new LoginRateLimiter(10, 600_000, 100);
+    for (let i = 0; i < 1000; i++) limit.fail(`10.0.${i >> 8}.${i & 255}`, i);
+    expect((limit as unknown as { failures: Map<string, number[]> }).failures.size).toBeLessThanOrEqual(101);
+  });
+});
+
+describe("where a login may send the browser", () => {
+  it("keeps it inside the console", () => {
+    expect(safeNext("/console/calls/3")).toBe("/console/calls/3");
+    expect(safeNext("/console/inbox?status=all&selected=2")).toBe("/console/inbox?status=all&selected=2");
+    for (const bad of [undefined, "", "https://evil.example/", "//evil.example/console", "/v1/voicemails", "/console/login", "/console\\@evil", "/console/logout"]) {
+      expect(safeNext(bad)).toBe("/console/inbox");
+    }
+  });
+});
