@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import type { Span } from "@opentelemetry/api";
+import { inSpan } from "../lib/tracing.js";
 import { extractForm, extractVoicemail } from "../agent/extraction/extract.js";
 import { route } from "../agent/routing.js";
 import { decodeUpload } from "../audio/index.js";
@@ -16,7 +18,9 @@ export type { ProcessOutcome } from "./finish.js";
  * then events. Throws on failure; the job retries, and after its last attempt
  * the message is marked failed with the reason (the audio is kept).
  */
-export async function processVoicemail(services: Services, voicemailId: number, signal: AbortSignal): Promise<ProcessOutcome | { voicemailId: number; skipped: string }> {
+export async function processVoicemail(services: Services, voicemailId: number, signal: AbortSignal, span?: Span): Promise<ProcessOutcome | { voicemailId: number; skipped: string }> {
+  // Each stage is a child span of the job's (no-ops unless tracing is on).
+  const stage = <T>(name: string, fn: () => Promise<T>) => inSpan(name, { "voicemail.id": voicemailId }, fn, span);
   const repo = new VoicemailsRepo(services.db);
   const vm = repo.get(voicemailId);
   if (!vm) return { voicemailId, skipped: "deleted" };
@@ -28,11 +32,11 @@ export async function processVoicemail(services: Services, voicemailId: number, 
   const engines = await services.engines.whenReady(signal);
   const blob = services.audio.get(vm.audioSha256);
   if (!blob) throw new ParleyError("audio_missing", `the recording of voicemail ${vm.id} is missing from the store`, { retryable: false });
-  const decoded = await decodeUpload(await readFile(blob.path), { ffmpeg: services.ffmpeg, signal });
-  const speech = await trimToSpeech(decoded.samples, decoded.sampleRate, engines.vad, signal);
+  const decoded = await stage("decode", async () => decodeUpload(await readFile(blob.path), { ffmpeg: services.ffmpeg, signal }));
+  const speech = await stage("vad-trim", () => trimToSpeech(decoded.samples, decoded.sampleRate, engines.vad, signal));
   if (speech.speechMs < services.config.voicemail.minSpeechMs) return finish(services, vm, signal, { ...empty(), status: "silent", speechMs: speech.speechMs, transcript: "" });
 
-  const transcript = (await engines.asrBatch.transcribe({ samples: speech.samples, sampleRate: speech.sampleRate }, { signal })).text;
+  const transcript = (await stage("asr", () => engines.asrBatch.transcribe({ samples: speech.samples, sampleRate: speech.sampleRate }, { signal }))).text;
   if (!transcript) return finish(services, vm, signal, { ...empty(), status: "silent", speechMs: speech.speechMs, transcript });
 
   const agent = services.agents.get(vm.agent);
@@ -40,12 +44,13 @@ export async function processVoicemail(services: Services, voicemailId: number, 
   const options = { signal, defaultCountryCode: services.config.voicemail.defaultCountryCode };
 
   if (vm.kind === "form" && agent.form) {
-    const form = await extractForm(engines.llm, agent, agent.form.fields, transcript, meta, options);
+    const fields = agent.form.fields;
+    const form = await stage("extract-form", () => extractForm(engines.llm, agent, fields, transcript, meta, options));
     const results: VoicemailResults = { ...empty(), status: "processed", speechMs: speech.speechMs, transcript, summary: form.data.summary || null, form: form.data, extraction: { raw: form.raw, usage: form.usage } };
     return finish(services, vm, signal, results, { agent: agent.name, values: form.data.values, missing: form.data.missing });
   }
 
-  const x = await extractVoicemail(engines.llm, agent, transcript, meta, options);
+  const x = await stage("extract", () => extractVoicemail(engines.llm, agent, transcript, meta, options));
   const decision = route(agent, { urgency: x.data.urgency, category: x.data.category, tags: x.data.tags, mailbox: vm.mailbox });
   const statusAction = [...decision.actions].reverse().find((a) => a.type === "status");
   const status: VoicemailStatus = statusAction?.type === "status" ? statusAction.status : "processed";
