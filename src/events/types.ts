@@ -13,6 +13,15 @@ export interface DomainEvents {
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
   "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
   "survey.response": { survey: string; agent: string; callId: number | null; rating: number | null; comment: string | null; channel: "dtmf" | "voice" | "none" };
+  /** A notification's dial (or refusal to dial) is over; `nextAttemptAt` when a retry is scheduled. */
+  "notification.attempted": { notificationId: number; campaignId: number | null; attempt: number; outcome: string; nextAttemptAt: number | null };
+  /** A notification reached its final status (completed, failed, rejected_dnc, cancelled). */
+  "notification.finished": { notificationId: number; campaignId: number | null; status: string; outcome: string | null; attempts: number };
+  "campaign.progress": { campaignId: number; status: string; total: number; done: number; counts: Record<string, number>; outcomes: Record<string, number> };
+  "campaign.finished": { campaignId: number; status: string; total: number; counts: Record<string, number>; outcomes: Record<string, number> };
+  "dnc.added": { number: string; source: string };
+  /** A scheduled callback's dial is over (answered, or not and retried, or a voicemail left). */
+  "callback.attempted": { jobId: number; to: string; attempt: number; outcome: string; callId: number | null; nextAttemptAt: number | null };
   /** Sent by POST /v1/webhooks/{id}/test to that one endpoint; never fanned out to subscribers. */
   "webhook.test": { endpointId: number; endpoint: string; message: string };
 }
@@ -29,6 +38,12 @@ export const domainEventTypes = [
   "job.dead",
   "callback.scheduled",
   "survey.response",
+  "notification.attempted",
+  "notification.finished",
+  "campaign.progress",
+  "campaign.finished",
+  "dnc.added",
+  "callback.attempted",
   "webhook.test",
 ] as const satisfies readonly DomainEventType[];
 

@@ -5,3 +5,4 @@ import type { ParleyConfig } from "../config/index.js";
 export const databaseFile = (config: ParleyConfig): string => join(config.dataDir, "parley.db");
 export const audioDir = (config: ParleyConfig): string => join(config.dataDir, "audio");
 export const recordingsDir = (config: ParleyConfig): string => join(config.dataDir, "recordings");
+export const ttsCacheDir = (config: ParleyConfig): string => join(config.dataDir, "tts-cache");

@@ -6,7 +6,7 @@ import { AgentRegistry } from "../agent/registry.js";
 import { EventBus } from "../events/bus.js";
 import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
 import type { TaskRegistry } from "../jobs/tasks/registry.js";
-import { systemClock, type Clock } from "../lib/clock.js";
+import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import { openDatabase } from "../store/index.js";
@@ -14,8 +14,9 @@ import { AudioStore } from "../store/audio-store.js";
 import { AgentsRepo } from "../store/repos/agents-repo.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
+import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "./engine-host.js";
-import { audioDir, databaseFile } from "./paths.js";
+import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
 import type { ProfileModels } from "./resolve-models.js";
 
 /**
@@ -40,6 +41,8 @@ export interface Services {
   ffmpeg: string | null;
   /** Live calls, when this process runs SIP (`parley serve` with sip.enabled); null otherwise. */
   calls: CallManager | null;
+  /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */
+  ttsCache: TtsCache;
 }
 
 export interface CreateServicesOptions {
@@ -52,7 +55,9 @@ export interface CreateServicesOptions {
 
 /** Opens the database (migrating it), and wires queue, events, agents and engines. Engines load later (`engines.start()`). */
 export function createServices(o: CreateServicesOptions): Services {
-  const clock = o.clock ?? systemClock;
+  // A configured start time (tests, demos) moves "now" there and lets it run; an injected clock wins.
+  const startAt = o.config.clock.startAt;
+  const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
   const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
   try {
     const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
@@ -63,6 +68,11 @@ export function createServices(o: CreateServicesOptions): Services {
       bus.publish("job.dead", `job:${job.id}`, { jobId: job.id, kind: job.kind, error: error.message, attempts: job.attempts });
     });
     const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger);
+    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry);
+    const ttsCache = new TtsCache(db, ttsCacheDir(o.config), {
+      modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
+      engine: async (signal) => (await engines.whenReady(signal)).tts,
+    }, clock, o.registry);
     return {
       config: o.config,
       logger: o.logger,
@@ -73,11 +83,12 @@ export function createServices(o: CreateServicesOptions): Services {
       bus,
       agents,
       audio: new AudioStore(db, audioDir(o.config)),
-      engines: new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry),
+      engines,
       tasks: defaultTaskRegistry(),
       apiKeys: new ApiKeysRepo(db),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
       calls: null,
+      ttsCache,
     };
   } catch (err) {
     db.close();

@@ -1,5 +1,6 @@
 import { registerCallSummaryTask } from "../jobs/tasks/call-summary.js";
 import { registerVoicemailTasks } from "../jobs/tasks/voicemail.js";
+import { registerNotifyTasks } from "../notify/register.js";
 import { registerWebhookTasks } from "../webhooks/index.js";
 import type { Services } from "./services.js";
 
@@ -8,4 +9,5 @@ export function registerAppTasks(services: Services): void {
   registerVoicemailTasks(services);
   registerWebhookTasks(services);
   registerCallSummaryTask(services);
+  registerNotifyTasks(services);
 }

@@ -3,9 +3,13 @@ import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
+import { campaignRoutes } from "./campaigns.js";
+import { dncRoutes } from "./dnc.js";
 import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
+import { notificationRoutes } from "./notifications.js";
+import { templateRoutes } from "./templates.js";
 import { voicemailRoutes } from "./voicemails.js";
 import { webhookRoutes } from "./webhooks.js";
 
@@ -19,5 +23,9 @@ export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
   v1.route("/webhooks", webhookRoutes(services, openapi));
   v1.route("/jobs", jobRoutes(services, openapi));
   v1.route("/events", eventRoutes(services, openapi));
+  v1.route("/notifications", notificationRoutes(services, openapi));
+  v1.route("/templates", templateRoutes(services, openapi));
+  v1.route("/campaigns", campaignRoutes(services, openapi));
+  v1.route("/dnc", dncRoutes(services, openapi));
   return v1;
 }

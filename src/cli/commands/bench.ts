@@ -2,9 +2,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
+import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
+import { benchBatchCommand } from "./bench-batch.js";
+import { benchReportCommand } from "./bench-report.js";
 import { CliError, type CliContext, type Command } from "../types.js";
 
 const USAGE = `Usage: parley bench <what> [options]
@@ -19,6 +22,17 @@ run (ratios), because shared machines are noisy.
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
              (--calls 1,10,50; needs flite)
+  batch      flite-spoken voicemails of varied length through the whole
+             pipeline on a temporary data dir: voicemails per minute, audio
+             minutes per CPU minute, time to triage behind a backlog; then the
+             job queue alone (enqueue, claim, complete per second). Needs flite;
+             --profile defaults to tiny here.
+  notify     outbound voice, in one process against an in-process callee:
+             TTS renders per second through the cache, cold vs warm; campaign
+             dial pacing against the configured rate; CPU seconds per delivered
+             notification vs per live call of the same length
+  report     one self-contained HTML page with plots from the --json output of
+             the benches above: parley bench report [--out report.html] a.json b.json
 
 Options:
   --profile NAME     profile to benchmark (default: the configured one)
@@ -26,16 +40,29 @@ Options:
   --runs N           LLM runs per side (default 10)
   --json             JSON on stdout
   --config FILE, --data-dir DIR
+batch:
+  --count N          voicemails through the pipeline (default 20)
+  --backlog N        messages queued ahead of the timed arrivals (default 200)
+  --fresh N          arrivals timed behind the backlog (default 10)
+  --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+notify:
+  --pieces N         distinct pieces rendered cold, then warm (default 40)
+  --rate R           campaign calls per second to measure (default 5)
+  --pacing-calls N   calls in the pacing campaign (default 6 s worth)
+  --calls N          notifications, then live calls, for the CPU figures (default 3)
 `;
 
 export const benchCommand: Command = {
   name: "bench",
-  summary: "benchmark engines (and, later, batch, calls, notifications)",
+  summary: "benchmark engines, live calls and the batch (voicemail) pipeline",
   usage: USAGE,
   async run(args, ctx) {
     const [what, ...rest] = args;
     if (what === "engines") return benchEnginesCommand(rest, ctx);
+    if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
+    if (what === "notify") return benchNotifyCommand(rest, ctx);
+    if (what === "report") return benchReportCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

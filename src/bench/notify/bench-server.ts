@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CallManager } from "../../calls/call-manager.js";
+import type { ParleyConfig } from "../../config/index.js";
+import { Worker } from "../../jobs/index.js";
+import { silentLogger } from "../../lib/logger.js";
+import { createMetricsRegistry } from "../../lib/metrics.js";
+import { PortPool } from "../../rtp/index.js";
+import { missingModelsMessage, resolveProfileModels } from "../../server/resolve-models.js";
+import { createServices, type Services } from "../../server/services.js";
+import { registerAppTasks } from "../../server/tasks.js";
+import { createSipPort, type SipPort } from "../../sip/index.js";
+import { ParleyError } from "../../lib/errors.js";
+import { modelsDirOf } from "../../models/paths.js";
+
+const OUTBOUND_KINDS = ["notify.deliver", "campaign.tick", "callback.place"];
+
+/**
+ * What `parley serve` runs, in this process and on a temp data dir: the
+ * profile's engines, SIP on 127.0.0.1, the call manager and a worker with a
+ * lane for outbound calls. In process so the bench can read the CPU used by
+ * exactly the work it starts (process.cpuUsage covers the engine threads).
+ */
+export class BenchServer {
+  private constructor(readonly services: Services, private readonly sip: SipPort, private readonly worker: Worker, private readonly dataDir: string) {}
+
+  static async start(base: ParleyConfig, cwd: string): Promise<BenchServer> {
+    const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-notify-"));
+    const config: ParleyConfig = {
+      ...base,
+      dataDir,
+      // The models stay where they are installed; only the database and the cache are temporary.
+      models: { ...base.models, dir: modelsDirOf(base) },
+      // Every attempt is measured, none retried or held back by the compliance rules.
+      notify: { ...base.notify, maxAttemptsPerDay: 1000, retry: { ...base.notify.retry, busy: { retries: 0, afterMs: 0, maxAfterMs: 0 } } },
+      calls: { ...base.calls, maxCalls: 200, recordAll: false },
+      sip: { ...base.sip, listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0, burst: 100 } },
+      jobs: { ...base.jobs, lanes: [{ name: "outbound", order: "priority", concurrency: 64, kinds: OUTBOUND_KINDS }, { name: "work", order: "priority", concurrency: 2 }] },
+    };
+    const models = await resolveProfileModels(config, cwd);
+    if (models.missing.length) throw new ParleyError("models_missing", missingModelsMessage(models), { status: 503 });
+    const services = createServices({ config, logger: silentLogger(), registry: createMetricsRegistry({ defaults: false }), models });
+    registerAppTasks(services);
+    await services.engines.start();
+    if (!services.engines.ready) {
+      services.db.close();
+      throw new ParleyError("engines_unavailable", `engines failed to load: ${JSON.stringify(services.engines.status())}`, { status: 503 });
+    }
+    const sip = await createSipPort(config.sip, { logger: services.logger });
+    services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
+    services.calls.start();
+    const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger: services.logger });
+    worker.start();
+    return new BenchServer(services, sip, worker, dataDir);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop({ graceMs: 5000 });
+    await this.services.calls?.stop();
+    await this.sip.close();
+    await this.services.engines.stop();
+    this.services.db.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+import { CALLBACK_JOB } from "../../calls/jobs.js";
+import { dialTarget } from "../../calls/outbound/deliver.js";
+import type { TaskHelpers } from "../../jobs/index.js";
+import { describeError, ParleyError } from "../../lib/errors.js";
+import type { Services } from "../../server/services.js";
+import { nextCallSlot, rulesFor } from "../compliance/calling-rules.js";
+import { notifyContext, type NotifyContext } from "../context.js";
+import { normaliseRecipient, recipientZone } from "../recipient.js";
+import { decideRetry } from "../retry-policy.js";
+import { dialledNumber } from "../schedule.js";
+import { callbackPayloadSchema, callbackTopic, enqueueCallback, type CallbackPayload } from "./enqueue.js";
+import { announce, callbackGreeting, type Chain } from "./chain.js";
+import { leaveCallbackVoicemail } from "./voicemail-drop.js";
+
+const SLACK_MS = 1000;
+
+/**
+ * callback.place: the call a live agent or a voicemail rule promised. At its
+ * time, inside the recipient's window and under the per-day cap, and never
+ * to a number on the do-not-call list, it dials and hands the answered call
+ * to the agent, who greets with the reason ("calling you back about...")
+ * and carries on live. No answer or busy follows the retry policy; when the
+ * retries are used up, one last call leaves the message on voicemail.
+ */
+export function registerCallbackTask(services: Services): void {
+  services.tasks.register(CALLBACK_JOB, {
+    parsePayload: (raw) => callbackPayloadSchema.parse(raw),
+    // Ringing and, for the last try, leaving the message; the live conversation runs on after the job.
+    timeoutMs: 10 * 60_000,
+    run: (p: CallbackPayload, helpers) => placeCallback(services, p, helpers),
+  });
+}
+
+async function placeCallback(services: Services, p: CallbackPayload, helpers: TaskHelpers<CallbackPayload>) {
+  const ctx = notifyContext(services);
+  const now = services.clock.now();
+  if (!p.to) return { skipped: "no number to call back" };
+  const recipient = normaliseRecipient(p.to, services.config.voicemail.defaultCountryCode);
+  if ("error" in recipient) return { skipped: recipient.error };
+  const chain: Chain = { payload: p, to: recipient.to, number: dialledNumber(ctx, recipient.to), attempt: (p.attempt ?? 0) + 1, root: p.rootJobId ?? helpers.job.id };
+  // Checked at dial time: a number listed after the callback was promised is still never called.
+  const listed = ctx.dnc.listed(chain.to);
+  if (listed) {
+    ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: false, outcome: "rejected_dnc", startedAt: now });
+    announce(services, helpers.job.id, chain, "rejected_dnc", null, null);
+    return { outcome: "rejected_dnc" };
+  }
+  const agent = services.agents.find(p.agent) ? p.agent : services.config.agents.default;
+  const cc = services.config.voicemail.defaultCountryCode;
+  const rules = rulesFor(services.config.notify, recipientZone(services.config.notify, chain.to, cc), null);
+  const slot = nextCallSlot(now, rules, services.config.notify.maxAttemptsPerDay, (a, b) => ctx.attempts.dials(chain.number, a, b));
+  if (slot === null) return { outcome: "failed", reason: "the calling rules leave no time to call in the next month" };
+  if (slot > now + SLACK_MS) {
+    const job = await enqueueCallback(services, { ...p, rootJobId: chain.root, runAt: slot, idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${slot}` });
+    return { rescheduled: slot, jobId: job.id };
+  }
+  if (p.mode === "voicemail") return leaveCallbackVoicemail(services, ctx, chain, agent, helpers);
+  const calls = services.calls;
+  if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; callbacks are placed by `parley serve`", { status: 409, retryable: true });
+  const topic = callbackTopic(p);
+  const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: now });
+  try {
+    const call = await calls.dial({
+      to: dialTarget(services, chain.to),
+      agent,
+      greeting: callbackGreeting(agent, topic),
+      context: { source: "callback", jobId: helpers.job.id, rootJobId: chain.root, topic, summary: p.summary ?? null, callId: p.callId ?? null, voicemailId: p.voicemailId ?? null },
+      signal: helpers.signal,
+    });
+    ctx.attempts.finish(a.id, { outcome: "answered", choice: null, digits: null, amd: null, callId: call.callId, durationMs: null, nextAttemptAt: null, error: null });
+    announce(services, helpers.job.id, chain, "answered", call.callId, null);
+    return { outcome: "answered", callId: call.callId };
+  } catch (err) {
+    const failure = (err as ParleyError).details?.outcome;
+    if (failure === undefined) {
+      // Not an answer or a refusal but a reason the call could not start (engines loading, no free line): the job retries.
+      ctx.attempts.abandon(a.id, describeError(err));
+      throw err;
+    }
+    const outcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
+    return notAnswered(services, ctx, chain, a.id, outcome, helpers.job.id);
+  }
+}
+
+/** No answer, busy or a failure: the retry policy, then a last call to leave a voicemail. */
+async function notAnswered(services: Services, ctx: NotifyContext, chain: Chain, attemptId: number, outcome: "busy" | "no_answer" | "failed", jobId: number) {
+  const policy = services.config.notify.retry;
+  const decision = decideRetry(outcome, chain.attempt, policy);
+  const wait = decision.retry ? decision.afterMs : policy[outcome === "busy" ? "busy" : outcome === "no_answer" ? "noAnswer" : "failed"].afterMs;
+  // Out of retries: one more call, in voicemail mode, after the usual wait (at least the same window and cap rules apply).
+  const mode = decision.retry ? "live" : "voicemail";
+  const runAt = services.clock.now() + wait;
+  ctx.attempts.finish(attemptId, { outcome, choice: null, digits: null, amd: null, callId: null, durationMs: null, nextAttemptAt: runAt, error: null });
+  const next = await enqueueCallback(services, { ...chain.payload, attempt: chain.attempt, rootJobId: chain.root, mode, runAt, idempotencyKey: `callback-${chain.root}-${chain.attempt}` });
+  announce(services, jobId, chain, outcome, null, runAt);
+  return { outcome, next: mode, nextJobId: next.id, nextAttemptAt: runAt };
+}

@@ -1,0 +1,45 @@
+import type { Services } from "../../server/services.js";
+import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
+import type { NotificationStatus } from "../../store/repos/notifications-repo.js";
+import type { NotifyContext } from "../context.js";
+
+export interface CampaignProgress {
+  total: number;
+  /** Recipients in a final status. */
+  done: number;
+  counts: Record<NotificationStatus, number>;
+  /** Recipients per last outcome (delivered_human, no_answer...). */
+  outcomes: Record<string, number>;
+}
+
+/** Where a campaign stands, from its recipients' rows. */
+export function campaignProgress(ctx: NotifyContext, campaignId: number): CampaignProgress {
+  const counts = ctx.recipients.statusCounts(campaignId);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const open = counts.pending + counts.scheduled + counts.calling;
+  return { total, done: total - open, counts, outcomes: ctx.recipients.outcomeCounts(campaignId) };
+}
+
+/** Announces a campaign's progress (SSE, webhooks). */
+export function publishProgress(services: Services, ctx: NotifyContext, campaign: CampaignRecord): void {
+  const p = campaignProgress(ctx, campaign.id);
+  services.bus.publish("campaign.progress", `campaign:${campaign.id}`, { campaignId: campaign.id, status: campaign.status, ...p });
+}
+
+/**
+ * Marks a running campaign finished once no recipient is waiting or on the
+ * line, and announces it; true when it did. Safe to call from the pacer and
+ * from each delivery: the status change is conditional, so it happens once.
+ */
+export function finishIfDone(services: Services, ctx: NotifyContext, campaignId: number): boolean {
+  const p = campaignProgress(ctx, campaignId);
+  if (p.counts.pending + p.counts.scheduled + p.counts.calling > 0) return false;
+  const finished = ctx.notifications.atomically(() => {
+    const c = ctx.campaigns.get(campaignId);
+    if (!c || c.status !== "running") return null;
+    return ctx.campaigns.setStatus(campaignId, "finished", services.clock.now());
+  });
+  if (!finished) return false;
+  services.bus.publish("campaign.finished", `campaign:${campaignId}`, { campaignId, status: finished.status, total: p.total, counts: p.counts, outcomes: p.outcomes });
+  return true;
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import type { TaskHelpers } from "../../jobs/index.js";
+import { sleep } from "../../lib/abort.js";
+import type { Services } from "../../server/services.js";
+import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
+import { notifyContext, type NotifyContext } from "../context.js";
+import { finish, rejectIfListed } from "../outcomes.js";
+import { nextSlot, parkForPacer, scheduleDelivery } from "../schedule.js";
+import { finishIfDone } from "./progress.js";
+
+export const TICK_JOB = "campaign.tick";
+
+const payload = z.object({ campaignId: z.number().int().positive(), seq: z.number().int().min(0), slice: z.number().int().min(0) });
+type TickPayload = z.infer<typeof payload>;
+
+/** How often the pacer looks again while it waits (a free line, a due recipient, a pause). */
+const POLL_MS = 25;
+/** The most a release may come early to make up for a late timer. */
+const CATCH_UP_MS = 5;
+
+/**
+ * campaign.tick, the pacer: releases a campaign's recipients to notify.deliver
+ * at `callsPerSecond` and never while `maxConcurrent` are queued or on the
+ * line. It runs for notify.campaignSliceMs, then hands over to the next tick
+ * job (so a crash loses at most a slice, and the worker slot is shared);
+ * it stops when the campaign is paused, cancelled or finished, or when a
+ * newer generation (a resume) has taken over.
+ */
+export function registerTickTask(services: Services): void {
+  services.tasks.register(TICK_JOB, {
+    parsePayload: (raw) => payload.parse(raw),
+    timeoutMs: services.config.notify.campaignSliceMs + 60_000,
+    run: (p: TickPayload, helpers) => tick(services, p, helpers),
+  });
+}
+
+/** Queues the first tick of a new generation (start, resume). */
+export async function startTicking(services: Services, c: CampaignRecord): Promise<void> {
+  await services.queue.enqueue({ kind: TICK_JOB, payload: { campaignId: c.id, seq: c.tickSeq, slice: 0 }, priority: 10, idempotencyKey: `campaign-${c.id}-tick-${c.tickSeq}-0` });
+}
+
+async function tick(services: Services, p: TickPayload, helpers: TaskHelpers<TickPayload>) {
+  const ctx = notifyContext(services);
+  const sliceEnd = performance.now() + services.config.notify.campaignSliceMs;
+  let released = 0;
+  let nextRelease = performance.now();
+  let campaign: CampaignRecord | null = null;
+  while (performance.now() < sliceEnd) {
+    campaign = ctx.campaigns.get(p.campaignId);
+    if (!campaign || campaign.status !== "running" || campaign.tickSeq !== p.seq) return { released, stopped: campaign?.status ?? "deleted" };
+    if (finishIfDone(services, ctx, campaign.id)) return { released, stopped: "finished" };
+    const wait = nextRelease - performance.now();
+    if (wait > 0) {
+      await sleep(Math.min(wait, POLL_MS), helpers.signal);
+      continue;
+    }
+    const counts = ctx.recipients.statusCounts(campaign.id);
+    const now = services.clock.now();
+    const due = counts.scheduled + counts.calling < campaign.maxConcurrent ? ctx.recipients.nextDue(campaign.id, now) : null;
+    if (!due) {
+      const at = ctx.recipients.nextPendingAt(campaign.id);
+      // Nothing can go now: hand over early when the next recipient is due after this slice and no call is open.
+      if (at !== null && at - now > sliceEnd - performance.now() && counts.scheduled + counts.calling === 0) break;
+      await sleep(POLL_MS, helpers.signal);
+      continue;
+    }
+    if (!(await release(services, ctx, due.id, now))) continue; // not callable now: it used no share of the pace
+    released++;
+    // The next release one interval on. Timer lateness is made up only within a few milliseconds (no drift,
+    // and never a burst above the rate); a long delay (every line busy) starts the schedule afresh.
+    const interval = 1000 / campaign.callsPerSecond;
+    nextRelease = Math.max(nextRelease + interval, performance.now() + interval - Math.min(CATCH_UP_MS, interval / 20));
+  }
+  if (campaign) await handOver(services, ctx, campaign, p);
+  return { released, handedOver: true };
+}
+
+/** Sends one due recipient to notify.deliver, unless it is listed or outside its window (then it waits, or ends). */
+async function release(services: Services, ctx: NotifyContext, id: number, now: number): Promise<boolean> {
+  const n = ctx.notifications.get(id);
+  if (!n || n.status !== "pending") return false;
+  if (rejectIfListed(services, ctx, n, null)) return false;
+  const slot = nextSlot(services, ctx, n, now);
+  if (slot === null) {
+    finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month");
+    return false;
+  }
+  if (slot > now + 1000) {
+    parkForPacer(services, ctx, n, slot);
+    return false;
+  }
+  await scheduleDelivery(services, ctx, n, now);
+  return true;
+}
+
+/** Queues the next slice: at once while calls are open or recipients are due, else when the next one is. */
+async function handOver(services: Services, ctx: NotifyContext, c: CampaignRecord, p: TickPayload): Promise<void> {
+  const counts = ctx.recipients.statusCounts(c.id);
+  const at = ctx.recipients.nextPendingAt(c.id);
+  const now = services.clock.now();
+  const runAt = counts.scheduled + counts.calling > 0 || at === null ? now : Math.max(now, at);
+  await services.queue.enqueue({ kind: TICK_JOB, payload: { campaignId: c.id, seq: p.seq, slice: p.slice + 1 }, runAt, priority: 10, idempotencyKey: `campaign-${c.id}-tick-${p.seq}-${p.slice + 1}` });
+}

@@ -1,0 +1,47 @@
+import { CsvSyntaxError, parseCsv } from "../../lib/csv.js";
+import { ParleyError } from "../../lib/errors.js";
+import type { DoNotCallList } from "./dnc.js";
+
+export interface DncImportReport {
+  received: number;
+  added: number;
+  alreadyListed: number;
+  rejected: { row: number; value: string; reason: string }[];
+}
+
+const NUMBER_COLUMNS = new Set(["number", "phone", "to", "phone_number"]);
+
+/**
+ * A do-not-call list as CSV: one number per row in the first column (or in
+ * a column named number/phone/to when there is a header row), optionally a
+ * `reason` column. Rows whose number is not a number are reported, the rest
+ * added in one transaction.
+ */
+export function importDnc(list: DoNotCallList, text: string, now: number): DncImportReport {
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new ParleyError("invalid_csv", `the CSV cannot be read: ${err.message}`, { status: 400, details: { line: err.line } });
+    throw err;
+  }
+  const first = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  const hasHeader = first.some((f) => NUMBER_COLUMNS.has(f)) && !list.key(records[0]?.fields[0] ?? "");
+  const numberAt = hasHeader ? first.findIndex((f) => NUMBER_COLUMNS.has(f)) : 0;
+  const reasonAt = hasHeader ? first.indexOf("reason") : -1;
+  const rows = hasHeader ? records.slice(1) : records;
+  const report: DncImportReport = { received: rows.length, added: 0, alreadyListed: 0, rejected: [] };
+  const entries: { number: string; reason: string | null }[] = [];
+  for (const r of rows) {
+    const value = (r.fields[numberAt] ?? "").trim();
+    const key = value ? list.key(value) : null;
+    if (!key) {
+      report.rejected.push({ row: r.line, value, reason: value ? "not a phone number or SIP URI" : "empty" });
+      continue;
+    }
+    entries.push({ number: key, reason: reasonAt >= 0 ? r.fields[reasonAt]?.trim() || null : null });
+  }
+  report.added = list.repo.addMany(entries, "import", now);
+  report.alreadyListed = entries.length - report.added;
+  return report;
+}

@@ -1,0 +1,44 @@
+import type { Services } from "../server/services.js";
+import { CampaignRecipientsRepo } from "../store/repos/campaign-recipients-repo.js";
+import { CampaignsRepo } from "../store/repos/campaigns-repo.js";
+import { NotificationsRepo } from "../store/repos/notifications-repo.js";
+import { OutboundAttemptsRepo } from "../store/repos/outbound-attempts-repo.js";
+import { TemplatesRepo } from "../store/repos/templates-repo.js";
+import { DoNotCallList } from "./compliance/dnc.js";
+import type { Voice } from "./tts-cache.js";
+
+/** The outbound side's tables and lists, prepared once per running Parley. */
+export interface NotifyContext {
+  notifications: NotificationsRepo;
+  attempts: OutboundAttemptsRepo;
+  campaigns: CampaignsRepo;
+  recipients: CampaignRecipientsRepo;
+  templates: TemplatesRepo;
+  dnc: DoNotCallList;
+}
+
+const contexts = new WeakMap<Services, NotifyContext>();
+
+/** The context of these services (statements are prepared on first use, then shared by routes and tasks). */
+export function notifyContext(services: Services): NotifyContext {
+  let ctx = contexts.get(services);
+  if (!ctx) {
+    const { db } = services;
+    ctx = {
+      notifications: new NotificationsRepo(db),
+      attempts: new OutboundAttemptsRepo(db),
+      campaigns: new CampaignsRepo(db),
+      recipients: new CampaignRecipientsRepo(db),
+      templates: new TemplatesRepo(db),
+      dnc: new DoNotCallList(db, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
+    };
+    contexts.set(services, ctx);
+  }
+  return ctx;
+}
+
+/** An agent's voice; throws the registry's 404 for an unknown agent. */
+export function voiceOf(services: Services, agent: string): Voice {
+  const v = services.agents.get(agent).voice;
+  return { speakerId: v.speakerId, speed: v.speed };
+}

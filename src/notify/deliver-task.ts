@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { deliverNotification, type DeliveryResult } from "../calls/outbound/deliver.js";
+import type { TaskHelpers } from "../jobs/index.js";
+import { describeError, ParleyError } from "../lib/errors.js";
+import type { Services } from "../server/services.js";
+import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
+import type { NotificationRecord } from "../store/repos/notifications-repo.js";
+import { notifyContext, voiceOf, type NotifyContext } from "./context.js";
+import { applyOutcome, finish, rejectIfListed } from "./outcomes.js";
+import { renderMessage } from "./render.js";
+import { DELIVER_JOB, dialledNumber, nextSlot, parkForPacer, scheduleNext, type DeliverPayload } from "./schedule.js";
+
+const payload = z.object({ notificationId: z.number().int().positive(), seq: z.number().int().min(0) });
+/** A job that starts this close to its slot is on time (clock and poll granularity). */
+const SLACK_MS = 1000;
+
+/**
+ * notify.deliver: one attempt at one notification. Right before dialling it
+ * checks, in order: the do-not-call list, the campaign's state, the calling
+ * window and the per-day cap, and the campaign's concurrency; then renders
+ * the message (cache hits, normally: notify.render ran ahead) and places the
+ * call. Whatever queued the job and however long ago, a listed number is
+ * never dialled.
+ */
+export function registerDeliverTask(services: Services): void {
+  services.tasks.register(DELIVER_JOB, {
+    parsePayload: (raw) => payload.parse(raw),
+    // A call: ring, detection, the message, the menu; never the whole day.
+    timeoutMs: 10 * 60_000,
+    run: (p: DeliverPayload, helpers) => deliver(services, p, helpers),
+  });
+  // A delivery job that used up its own retries (no SIP here, engines never loaded) ends its notification.
+  services.queue.events.on("job:dead", ({ job, error }) => {
+    if (job.kind !== DELIVER_JOB) return;
+    const ctx = notifyContext(services);
+    const n = ctx.notifications.get((job.payload as DeliverPayload).notificationId);
+    if (n && (n.status === "scheduled" || n.status === "calling") && n.scheduleSeq === (job.payload as DeliverPayload).seq) finish(services, ctx, n, "failed", error.message);
+  });
+}
+
+async function deliver(services: Services, p: DeliverPayload, helpers: TaskHelpers<DeliverPayload>) {
+  const ctx = notifyContext(services);
+  const now = () => services.clock.now();
+  const n = current(ctx, p);
+  if (!n) return { skipped: "stale" };
+  if (rejectIfListed(services, ctx, n, helpers.job.id)) return { outcome: "rejected_dnc" };
+  const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
+  if (n.campaignId !== null) {
+    if (!campaign || campaign.status === "cancelled") return { skipped: finish(services, ctx, n, "cancelled", null).status };
+    // Paused: the recipient waits for the pacer, which resumes with the campaign.
+    if (campaign.status !== "running") return { parked: parkForPacer(services, ctx, n, n.nextAttemptAt ?? now()).status };
+  }
+  const slot = nextSlot(services, ctx, n, now());
+  if (slot === null) return { outcome: finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month").status };
+  if (slot > now() + SLACK_MS) return { rescheduled: (await scheduleNext(services, ctx, n, slot)).nextAttemptAt };
+  const rendered = await renderMessage(services.ttsCache, { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) }, services.config.notify.sentencePauseMs, helpers.signal)
+    .catch((err: unknown) => {
+      // A template that cannot be said will not become sayable by retrying.
+      if (err instanceof ParleyError && !err.retryable && err.status < 500) return finish(services, ctx, n, "failed", describeError(err));
+      throw err;
+    });
+  if (!("parts" in rendered)) return { outcome: rendered.status };
+  const calling = claimLine(services, ctx, p, campaign);
+  if (calling === "full") return { parked: parkForPacer(services, ctx, n, now()).status };
+  if (!calling) return { skipped: "stale" };
+  const attempt = ctx.attempts.start({ number: dialledNumber(ctx, n.to), kind: "notification", notificationId: n.id, jobId: helpers.job.id, attempt: calling.attempts, dialed: true, startedAt: now() });
+  let result: DeliveryResult;
+  try {
+    result = await deliverNotification(services, {
+      to: n.to,
+      agent: n.agent,
+      parts: rendered.parts,
+      ...(rendered.menuPrompt && n.menu ? { menu: { prompt: rendered.menuPrompt, options: n.menu.options } } : {}),
+      optOutWords: services.config.notify.optOutWords,
+      amd: n.amd,
+      signal: helpers.signal,
+    });
+  } catch (err) {
+    // Not an outcome of the call but a reason it could not be placed (no SIP in this process, engines loading,
+    // every line busy): no dial is counted, and the job's own retry tries again.
+    ctx.attempts.abandon(attempt.id, describeError(err));
+    ctx.notifications.atomically(() => {
+      const still = current(ctx, p);
+      if (still?.status === "calling") ctx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
+    });
+    throw err;
+  }
+  const saved = await applyOutcome(services, ctx, calling, attempt.id, result);
+  return { outcome: result.outcome, choice: result.choice, callId: result.callId, status: saved.status, nextAttemptAt: saved.nextAttemptAt };
+}
+
+/** The notification this job is for, or null when the job is stale (rescheduled, cancelled, finished since it was queued). */
+function current(ctx: NotifyContext, p: DeliverPayload): NotificationRecord | null {
+  const n = ctx.notifications.get(p.notificationId);
+  if (!n || n.scheduleSeq !== p.seq || (n.status !== "scheduled" && n.status !== "calling")) return null;
+  return n;
+}
+
+/**
+ * Marks the notification as on the line and counts the attempt, in one write
+ * transaction; for a campaign only while fewer than its max_concurrent
+ * recipients are on the line ("full" otherwise).
+ */
+function claimLine(services: Services, ctx: NotifyContext, p: DeliverPayload, campaign: CampaignRecord | null): NotificationRecord | "full" | null {
+  return ctx.notifications.atomically(() => {
+    const n = current(ctx, p);
+    if (!n) return null;
+    // A re-run after a crash mid-call already holds its line.
+    if (campaign && n.status !== "calling" && ctx.recipients.statusCounts(campaign.id).calling >= campaign.maxConcurrent) return "full";
+    return ctx.notifications.update(n.id, { status: "calling", attempts: n.attempts + 1 }, services.clock.now());
+  });
+}

@@ -1,0 +1,91 @@
+import type { DeliveryResult } from "../calls/outbound/deliver.js";
+import type { Services } from "../server/services.js";
+import { finalStatuses, type NotificationRecord, type NotificationStatus } from "../store/repos/notifications-repo.js";
+import { finishIfDone, publishProgress } from "./campaigns/progress.js";
+import { enqueueCallback } from "./callbacks/enqueue.js";
+import type { NotifyContext } from "./context.js";
+import { notifyMetrics } from "./metrics.js";
+import { decideRetry } from "./retry-policy.js";
+import { dialledNumber, nextSlot, scheduleNext } from "./schedule.js";
+
+/**
+ * What an attempt's outcome does to its notification: the do-not-call list
+ * on an opt-out, a callback when the menu asked for one, then the retry
+ * policy (a next attempt inside the recipient's window) or a final status,
+ * with the events and campaign progress that follow.
+ */
+export async function applyOutcome(services: Services, ctx: NotifyContext, n: NotificationRecord, attemptId: number, r: DeliveryResult): Promise<NotificationRecord> {
+  const now = services.clock.now();
+  if (r.outcome === "opted_out") {
+    // A key press names a menu option; an opt-out without one was spoken.
+    const byKey = [...r.digits].some((d) => n.menu?.options[d] === "opt_out");
+    ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`);
+  }
+  if (r.choice === "callback") await askedForCallback(services, ctx, n);
+  const current = ctx.notifications.get(n.id) ?? n;
+  const heard = { outcome: r.outcome, choice: r.choice, digits: r.digits || null, lastCallId: r.callId ?? current.lastCallId };
+  let nextAt: number | null = null;
+  let saved: NotificationRecord;
+  if (current.status === "cancelled") {
+    saved = ctx.notifications.update(n.id, heard, now);
+  } else {
+    const decision = decideRetry(r.outcome, current.attempts, services.config.notify.retry);
+    nextAt = decision.retry ? nextSlot(services, ctx, current, now + decision.afterMs) : null;
+    if (decision.retry && nextAt !== null) {
+      saved = await scheduleNext(services, ctx, ctx.notifications.update(n.id, heard, now), nextAt);
+    } else {
+      const status = decision.retry ? "failed" : decision.status;
+      saved = ctx.notifications.update(n.id, { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null }, now);
+    }
+  }
+  ctx.attempts.finish(attemptId, { outcome: r.outcome, choice: r.choice, digits: r.digits || null, amd: r.amd, callId: r.callId, durationMs: r.durationMs, nextAttemptAt: nextAt, error: null });
+  notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: r.outcome });
+  services.bus.publish("notification.attempted", `notification:${n.id}`, { notificationId: n.id, campaignId: n.campaignId, attempt: current.attempts, outcome: r.outcome, nextAttemptAt: nextAt });
+  settled(services, ctx, saved);
+  return saved;
+}
+
+/** Refuses to dial a listed number: the notification ends as rejected_dnc with no call placed. True when it was listed. */
+export function rejectIfListed(services: Services, ctx: NotifyContext, n: NotificationRecord, jobId: number | null): boolean {
+  const entry = ctx.dnc.listed(n.to);
+  if (!entry) return false;
+  const now = services.clock.now();
+  ctx.attempts.start({ number: dialledNumber(ctx, n.to), kind: "notification", notificationId: n.id, jobId, attempt: n.attempts + 1, dialed: false, outcome: "rejected_dnc", startedAt: now });
+  const saved = ctx.notifications.update(n.id, { status: "rejected_dnc", outcome: "rejected_dnc", nextAttemptAt: null, error: `${entry.number} is on the do-not-call list (${entry.source})` }, now);
+  notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: "rejected_dnc" });
+  services.logger.info({ notificationId: n.id, source: entry.source }, "not dialled: the number is on the do-not-call list");
+  settled(services, ctx, saved);
+  return true;
+}
+
+/** Ends a notification with a final status (cancelled, or failed with a reason) outside an attempt. */
+export function finish(services: Services, ctx: NotifyContext, n: NotificationRecord, status: NotificationStatus, error: string | null): NotificationRecord {
+  const saved = ctx.notifications.update(n.id, { status, nextAttemptAt: null, error }, services.clock.now());
+  settled(services, ctx, saved);
+  return saved;
+}
+
+/** Announces a final status, and moves the campaign's progress along. */
+function settled(services: Services, ctx: NotifyContext, n: NotificationRecord): void {
+  const final = finalStatuses.includes(n.status);
+  if (final) services.bus.publish("notification.finished", `notification:${n.id}`, { notificationId: n.id, campaignId: n.campaignId, status: n.status, outcome: n.outcome, attempts: n.attempts });
+  if (n.campaignId === null) return;
+  const campaign = ctx.campaigns.get(n.campaignId);
+  if (!campaign) return;
+  if (final) publishProgress(services, ctx, campaign);
+  finishIfDone(services, ctx, campaign.id);
+}
+
+async function askedForCallback(services: Services, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
+  const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
+  await enqueueCallback(services, {
+    to: n.to,
+    agent: n.agent,
+    topic: campaign ? campaign.name : "the message we left you",
+    summary: `Asked for a callback from the menu of notification ${n.id}.`,
+    source: "notification",
+    notificationId: n.id,
+    runAt: services.clock.now() + services.config.notify.menuCallbackDelayMs,
+    idempotencyKey: `notification-${n.id}-callback`,
+  });
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { Services } from "../server/services.js";
+import { finalStatuses } from "../store/repos/notifications-repo.js";
+import { notifyContext, voiceOf } from "./context.js";
+import { renderMessage } from "./render.js";
+import { RENDER_JOB } from "./schedule.js";
+
+const payload = z.object({ notificationId: z.number().int().positive() });
+
+/**
+ * notify.render: renders a notification's pieces into the TTS cache as soon
+ * as it is created, so the call itself only reads files. Static pieces a
+ * campaign shares are rendered by the first recipient and hit by the rest.
+ */
+export function registerRenderTask(services: Services): void {
+  services.tasks.register(RENDER_JOB, {
+    parsePayload: (raw) => payload.parse(raw),
+    // TTS is inference: it shares the inference cap with ASR and the LLM.
+    inference: true,
+    timeoutMs: 5 * 60_000,
+    run: async (p: z.infer<typeof payload>, helpers) => {
+      const n = notifyContext(services).notifications.get(p.notificationId);
+      if (!n || finalStatuses.includes(n.status)) return { skipped: n?.status ?? "deleted" };
+      const r = await renderMessage(
+        services.ttsCache,
+        { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) },
+        services.config.notify.sentencePauseMs,
+        helpers.signal,
+      );
+      return { pieces: r.pieces, hits: r.hits, misses: r.misses, durationMs: r.durationMs };
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { CallManager } from "../../../src/calls/call-manager.js";
+import { sipSection } from "../../../src/config/sections/sip.js";
+import { PortPool } from "../../../src/rtp/index.js";
+import type { Services } from "../../../src/server/services.js";
+import { createSipPort } from "../../../src/sip/index.js";
+import { freePort, scenarios } from "../sip/helpers.js";
+
+export const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
+
+/** Gives test services what `parley serve` has: an embedded SIP UA on 127.0.0.1 and a CallManager. Returns the undo. */
+export async function attachSip(services: Services): Promise<() => Promise<void>> {
+  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: services.logger });
+  const calls = new CallManager(services, sip, new PortPool(services.config.rtp.ports));
+  services.calls = calls;
+  calls.start();
+  return async () => {
+    await calls.stop();
+    await sip.close();
+    services.calls = null;
+  };
+}
+
+/** A SIPp callee that takes any number of calls (no -m) until stopped: a fixture scenario or a built-in one. */
+export interface Callee {
+  port: number;
+  /** A recipient at this callee, as a SIP URI whose user part is the number (the zone and the do-not-call key come from it). */
+  uri: (number: string) => string;
+  stop: () => Promise<void>;
+}
+
+export async function startCallee(scenario: string): Promise<Callee> {
+  const port = await freePort();
+  const mediaPort = await freePort();
+  const source = scenario.endsWith(".xml") ? ["-sf", join(scenarios, scenario)] : ["-sn", scenario];
+  const child: ChildProcess = spawn("sipp", [...source, "-i", "127.0.0.1", "-p", String(port), "-mp", String(mediaPort), "-nostdin", "-t", "u1", "-timeout", "300s"], { stdio: "ignore" });
+  // SIPp binds within milliseconds; a call placed before that is retransmitted by our UA anyway.
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    port,
+    uri: (number) => `sip:${number}@127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    }),
+  };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { cacheKey } from "../../../src/notify/tts-cache.js";
+
+describe("TTS cache keys", () => {
+  const voice = { speakerId: 0, speed: 1 };
+  const key = cacheKey("Hello there.", voice, "piper-amy");
+
+  it("are the same for the same text, voice and model (whitespace aside)", () => {
+    expect(cacheKey("Hello there.", { speakerId: 0, speed: 1 }, "piper-amy")).toBe(key);
+    expect(cacheKey("  Hello   there. ", voice, "piper-amy")).toBe(key);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("change with anything that changes the audio: text, speaker, speed, model", () => {
+    const others = [
+      cacheKey("Hello there!", voice, "piper-amy"),
+      cacheKey("hello there.", voice, "piper-amy"),
+      cacheKey("Hello there.", { speakerId: 1, speed: 1 }, "piper-amy"),
+      cacheKey("Hello there.", { speakerId: 0, speed: 1.1 }, "piper-amy"),
+      cacheKey("Hello there.", voice, "piper-lessac"),
+    ];
+    expect(new Set([key, ...others]).size).toBe(6);
+  });
+});
