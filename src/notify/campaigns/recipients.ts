@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv } from "../../lib/csv.js";
+import { parseUploadedCsv } from "../csv-upload.js";
 import { ParleyError } from "../../lib/errors.js";
 import { isTimeZone } from "../../lib/zoned-time.js";
 import type { Services } from "../../server/services.js";
@@ -41,13 +41,7 @@ const ZONE_COLUMNS = new Set(["timezone", "time_zone", "tz"]);
 
 /** CSV with a header row: a `to` (or number, phone) column, an optional `timezone` column, every other column a variable. */
 export function recipientsFromCsv(text: string): RawRecipient[] {
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new ParleyError("invalid_csv", `the CSV cannot be read: ${err.message}`, { status: 400, details: { line: err.line } });
-    throw err;
-  }
+  const records = parseUploadedCsv(text);
   const [header, ...rows] = records;
   if (!header) throw new ParleyError("invalid_csv", "the CSV is empty; the first line must name the columns (to, and one per variable)", { status: 400 });
   const names = header.fields.map((f) => f.trim());

@@ -1,5 +1,4 @@
-import { CsvSyntaxError, parseCsv } from "../../lib/csv.js";
-import { ParleyError } from "../../lib/errors.js";
+import { parseUploadedCsv } from "../csv-upload.js";
 import type { DoNotCallList } from "./dnc.js";
 
 export interface DncImportReport {
@@ -18,13 +17,7 @@ const NUMBER_COLUMNS = new Set(["number", "phone", "to", "phone_number"]);
  * added in one transaction.
  */
 export function importDnc(list: DoNotCallList, text: string, now: number): DncImportReport {
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new ParleyError("invalid_csv", `the CSV cannot be read: ${err.message}`, { status: 400, details: { line: err.line } });
-    throw err;
-  }
+  const records = parseUploadedCsv(text);
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const hasHeader = first.some((f) => NUMBER_COLUMNS.has(f)) && !list.key(records[0]?.fields[0] ?? "");
   const numberAt = hasHeader ? first.findIndex((f) => NUMBER_COLUMNS.has(f)) : 0;
