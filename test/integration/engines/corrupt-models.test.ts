@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../../helpers/scratch.js";
 import { createEngine } from "../../../src/engines/factory.js";
 import type { ModelRef } from "../../../src/engines/model-ref.js";
 import { ParleyError } from "../../../src/lib/errors.js";
@@ -12,7 +12,7 @@ import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
  * clear error naming the model, not crash the server.
  */
 function damaged(ref: ModelRef, file: string, how: "truncate" | "garbage"): ModelRef {
-  const dir = mkdtempSync(join(tmpdir(), "parley-corrupt-"));
+  const dir = scratchDir("parley-corrupt");
   cpSync(ref.dir, dir, { recursive: true });
   const path = join(dir, file);
   if (how === "truncate") truncateSync(path, Math.floor(readFileSync(path).length / 3));
@@ -45,7 +45,7 @@ describe("corrupt model files", () => {
 
   it("a missing model file is named in the error", async () => {
     const ref = await generatedModel("tiny-tts");
-    const gone: ModelRef = { model: ref.model, dir: mkdtempSync(join(tmpdir(), "parley-empty-")) };
+    const gone: ModelRef = { model: ref.model, dir: scratchDir("parley-empty") };
     await expect(createEngine("tts", gone, testConfig())).rejects.toThrow(/model\.onnx/);
   });
 });

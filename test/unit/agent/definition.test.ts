@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../../helpers/scratch.js";
 import { loadAgentDir, loadAgentFile, parseAgent } from "../../../src/agent/load.js";
 import { normalizeFormValues } from "../../../src/agent/extraction/form-values.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -13,7 +13,7 @@ describe("agent definitions", () => {
   });
 
   it("names the file, the field and the reason", () => {
-    const dir = mkdtempSync(join(tmpdir(), "agents-"));
+    const dir = scratchDir("agents");
     const file = join(dir, "sales.yaml");
     writeFileSync(file, "name: sales\nsystemPrompt: hi\nlive:\n  bargeInMinMs: 5\ntools:\n  - type: builtin\n    name: transfer\n");
     expect(() => loadAgentFile(file)).toThrow(new RegExp(`^${file}: .*live.bargeInMinMs: Too small`));
@@ -23,7 +23,7 @@ describe("agent definitions", () => {
   it("rejects unknown fields, duplicate tools, a name that does not match the file, and enum fields without values", () => {
     expect(() => parseAgent({ name: "a", systemPrompt: "x", colour: "red" }, "api")).toThrow(/colour/);
     expect(() => parseAgent({ name: "a", systemPrompt: "x", tools: [{ type: "builtin", name: "hangup" }, { type: "builtin", name: "hangup" }] }, "api")).toThrow(/defined twice/);
-    const dir = mkdtempSync(join(tmpdir(), "agents-"));
+    const dir = scratchDir("agents");
     writeFileSync(join(dir, "b.yaml"), "name: a\nsystemPrompt: x\n");
     expect(() => loadAgentFile(join(dir, "b.yaml"))).toThrow(/must match the file name 'b'/);
     expect(() => parseAgent({ name: "a", systemPrompt: "x", form: { mailboxes: ["1"], fields: [{ name: "size", type: "enum" }] } }, "api")).toThrow(/form.fields.0.values: an enum field needs values/);

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../../helpers/scratch.js";
 import { decodeUpload, encodeWav, sine } from "../../../src/audio/index.js";
 
 const FFMPEG = existsSync("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
@@ -23,7 +23,7 @@ describe("decoding uploaded recordings", () => {
   });
 
   it.skipIf(noFfmpeg)("decodes other formats through ffmpeg, and enforces the duration limit", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "upload-"));
+    const dir = scratchDir("upload");
     const wavPath = join(dir, "in.wav");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(wavPath, encodeWav({ channels: [sine(440, { sampleRate: 16000, durationMs: 3000 })], sampleRate: 16000 }));

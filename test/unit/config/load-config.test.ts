@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../../helpers/scratch.js";
 import { configFromEnv, loadConfig } from "../../../src/config/index.js";
 import { ConfigError } from "../../../src/lib/errors.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "parley-config-"));
+const dir = () => scratchDir("parley-config");
 
 describe("configuration", () => {
   it("has working defaults with no file and no environment", () => {
