@@ -163,6 +163,9 @@ function rtpAudio(rtp: RtpSession, frames: CallAudio["frames"]): CallAudio {
     get playing() {
       return rtp.playing;
     },
+    get inputDelayMs() {
+      return rtp.inputDelayMs;
+    },
   };
 }
 

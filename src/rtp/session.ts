@@ -209,6 +209,11 @@ export class RtpSession implements PacerClient {
     });
   }
 
+  /** How long caller audio waits in the jitter buffer before it is handed on (its current target delay). */
+  get inputDelayMs(): number {
+    return this.receiver.jitter.targetDelayMs;
+  }
+
   /** The pacer, for timing figures (benchmarks, diagnostics). */
   get timing(): Pick<Pacer, "lateness" | "intervals" | "resetTiming" | "ticks" | "reanchors"> {
     return this.pacer;

@@ -76,6 +76,7 @@ export class Conversation {
         endpointSilenceMs: d.agent.live.endpointSilenceMs,
         echoMarginDb: d.echoMarginDb,
         agentLevel: () => ({ playing: d.audio.playing, levelDb: this.speaker.levelDb }),
+        inputDelayMs: () => d.audio.inputDelayMs ?? 0,
       },
       {
         speechStart: (at) => this.events.push({ type: "speech-start", at }),

@@ -29,6 +29,8 @@ export interface ListenerOptions {
   echoMarginDb: number;
   /** The agent's current playback level, and whether it is playing. */
   agentLevel: () => { playing: boolean; levelDb: number };
+  /** How long frames were held before they reached us (the jitter buffer's delay), in ms. */
+  inputDelayMs?: () => number;
 }
 
 /**
@@ -117,8 +119,10 @@ export class Listener {
       return;
     }
     this.speaking = false;
-    // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago.
-    this.speechEndAt = now - Math.max(0, this.audioMs - e.endMs);
+    // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago on our side,
+    // and the jitter buffer held that audio a little longer before we saw it. Endpoint silence counts from the
+    // caller's real last word (wire time), so the buffer's delay is not added to every turn.
+    this.speechEndAt = now - Math.max(0, this.audioMs - e.endMs) - (this.o.inputDelayMs?.() ?? 0);
     this.on.speechEnd(this.speechEndAt);
     this.clearTimer();
     const wait = Math.max(0, this.speechEndAt + this.o.endpointSilenceMs - now);

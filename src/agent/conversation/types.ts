@@ -14,6 +14,8 @@ export interface CallAudio {
   /** Drops all queued agent audio at once (barge-in). */
   clearPlayback(): number;
   readonly playing: boolean;
+  /** How long caller frames are held (jitter buffer) before they reach `frames`; 0 when not known. */
+  readonly inputDelayMs?: number;
 }
 
 export interface PlaybackHandle {

@@ -91,6 +91,8 @@ async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnTyp
   const afterAudio: number[] = [];
   const endpoint: number[] = [];
   const compute: number[] = [];
+  const audioToRtp: number[] = [];
+  const hearingLag: number[] = [];
   calls.forEach((c, i) => {
     const e = timings[i]?.endpointMs;
     const a = timings[i]?.ttsFirstAudioMs;
@@ -100,6 +102,13 @@ async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnTyp
     // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design.
     overhead.push(c.turnLatencyMs - ENDPOINT_SILENCE_MS - (a - e));
     afterAudio.push(c.turnLatencyMs - a);
+    // The server's clock starts at its estimate of the speech end, which trails the real one by the jitter buffer and
+    // the VAD's decision: split the remainder into that lag and the server's own first audio to first packet sent.
+    const r = timings[i]?.firstRtpMs;
+    if (r !== null && r !== undefined) {
+      audioToRtp.push(r - a);
+      hearingLag.push(c.turnLatencyMs - r);
+    }
   });
   const p = (xs: number[], q: number) => (xs.length ? round(percentile(xs, q), 1) : null);
   return {
@@ -111,7 +120,7 @@ async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnTyp
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
-    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95) },
+    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
     rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },
     cpu: { serverCpuSeconds: round(cpuS, 2), percentOfOneCore: round((cpuS / wallS) * 100, 1), cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1) },
     memory: { rssBeforeMb: round(rss0, 1), rssPeakMb: round(peakRss, 1), perCallMb: round((peakRss - rss0) / k, 2), target: 10 },
