@@ -128,6 +128,7 @@ export class CallManager {
     const engines = this.services.engines.engines();
     if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
     if (this.running.size >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
+    for (const guard of this.services.dialGuards) guard(req.to);
     const agent = this.services.agents.get(req.agent);
     const rtp = await this.openRtp(req.signal);
     const record = this.repo.start({

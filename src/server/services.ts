@@ -14,6 +14,7 @@ import { AudioStore } from "../store/audio-store.js";
 import { AgentsRepo } from "../store/repos/agents-repo.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
+import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
 import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "./engine-host.js";
 import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
@@ -43,6 +44,8 @@ export interface Services {
   calls: CallManager | null;
   /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */
   ttsCache: TtsCache;
+  /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
+  dialGuards: ((to: string) => void)[];
 }
 
 export interface CreateServicesOptions {
@@ -73,7 +76,7 @@ export function createServices(o: CreateServicesOptions): Services {
       modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
       engine: async (signal) => (await engines.whenReady(signal)).tts,
     }, clock, o.registry);
-    return {
+    const services: Services = {
       config: o.config,
       logger: o.logger,
       clock,
@@ -89,7 +92,10 @@ export function createServices(o: CreateServicesOptions): Services {
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
       calls: null,
       ttsCache,
+      dialGuards: [],
     };
+    services.dialGuards.push(doNotCallGuard(services));
+    return services;
   } catch (err) {
     db.close();
     throw err;

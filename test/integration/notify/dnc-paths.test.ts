@@ -10,7 +10,8 @@ import { attachSip, sippMissing, startCallee, type Callee } from "./sip.js";
  * "A number on the do-not-call list is never dialled, whatever path the job
  * takes": a notification queued before the number was listed, a retry after
  * a busy first attempt, a campaign recipient (new, and on retry), a callback
- * (queued before, and on retry). The callee is SIPp answering 486 Busy, so
+ * (queued before, and on retry), and the paths outside the outbound jobs:
+ * a live call placed through `POST /v1/calls` and an outbound survey. The callee is SIPp answering 486 Busy, so
  * every call that is placed is visible (in SIPp and in the calls table) and
  * is retried under a policy with no wait.
  */
@@ -106,5 +107,19 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const retried = await waitFor(async () => (await json<{ items: { id: number; payload: { attempt?: number }; status: string; result: unknown }[] }>(t.request(`/v1/jobs?kind=${CALLBACK_JOB}`))).items.find((j) => j.payload.attempt === 1 && j.status === "succeeded"), "the retry");
     expect(retried.result).toEqual({ outcome: "rejected_dnc" });
     expect(callsTo(onRetry)).toBe(1);
+  });
+
+  it("a live call or a survey call asked for through the API is refused before any INVITE", async () => {
+    const number = "+442071230008";
+    await t.request("/v1/dnc", post({ number }));
+    const live = await t.request("/v1/calls", post({ to: callee.uri(number), agent: "receptionist" }));
+    expect(live.status).toBe(403);
+    expect(await live.json()).toMatchObject({ error: { code: "rejected_dnc" } });
+
+    t.services.agents.save({ name: "csat", systemPrompt: "You run a short survey.", survey: { name: "after-visit", prompt: "How did we do?", thanks: "Thanks." } });
+    const survey = await t.request("/v1/surveys/after-visit/calls", post({ to: callee.uri(number), agent: "csat" }));
+    expect(survey.status).toBe(403);
+    expect(await survey.json()).toMatchObject({ error: { code: "rejected_dnc", message: expect.stringContaining(number) } });
+    expect(callsTo(number)).toBe(0);
   });
 });
