@@ -26,10 +26,10 @@ export interface TestAppOptions {
   logLevel?: string;
   /**
    * Load engines: "tiny" generates the tiny profile's models (cached) and
-   * starts them before the app is returned; `llm` swaps in another LLM (a
-   * variant of the scripted model). Default: no engines (API-only tests).
+   * starts them before the app is returned; `llm` and `asrStreaming` swap in
+   * variants of the scripted models. Default: no engines (API-only tests).
    */
-  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef };
+  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef; asrStreaming?: ModelRef };
 }
 
 export interface TestApp {
@@ -73,7 +73,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
   const logger: Logger = o.logLevel ? createLogger(config.log) : silentLogger();
-  const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines.llm : undefined) : {};
+  const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
   const services = createServices({ config, logger, registry: createMetricsRegistry(), models: { profile: "tiny", refs, missing: [] }, ...(o.clock ? { clock: o.clock } : {}) });
   if (o.registerTasks ?? true) registerAppTasks(services);
   if (o.engines) {
@@ -115,12 +115,12 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
 }
 
 /** The tiny profile's five models (generated once, cached under .cache/test-models). */
-async function tinyRefs(llm?: ModelRef): Promise<Partial<Record<ModelRole, ModelRef>>> {
+async function tinyRefs(swap: { llm?: ModelRef; asrStreaming?: ModelRef }): Promise<Partial<Record<ModelRole, ModelRef>>> {
   return {
     vad: sileroRef(),
-    asrStreaming: await generatedModel("tiny-asr-streaming"),
+    asrStreaming: swap.asrStreaming ?? (await generatedModel("tiny-asr-streaming")),
     asrBatch: await generatedModel("tiny-asr-batch"),
-    llm: llm ?? (await generatedModel("tiny-llm")),
+    llm: swap.llm ?? (await generatedModel("tiny-llm")),
     tts: await generatedModel("tiny-tts"),
   };
 }

@@ -152,7 +152,7 @@ async function waitForAnswer(
     while (Date.now() < deadline && !signal.aborted) {
       const d = firstDigit();
       if (d) return { digit: d, spokenOptOut: null };
-      const word = optOutWords.find((w) => new RegExp(`\\b${w.toLowerCase()}\\b`).test(heard));
+      const word = optOutWords.find((w) => wordPattern(w).test(heard));
       if (word) return { digit: null, spokenOptOut: word };
       const next = await Promise.race([frames.next(), new Promise<null>((r) => (wake = () => r(null)))]);
       if (next && !next.done && asr) asr.push({ samples: int16ToFloat32(next.value.pcm), sampleRate: 8000 });
@@ -163,6 +163,11 @@ async function waitForAnswer(
     asr?.close();
     await reading;
   }
+}
+
+/** A configured opt-out phrase as a whole-word, case-insensitive pattern (its characters taken literally). */
+function wordPattern(phrase: string): RegExp {
+  return new RegExp(`\\b${phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`);
 }
 
 async function transfer(services: Services, placed: PlacedCall, agentName: string): Promise<void> {
