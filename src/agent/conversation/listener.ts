@@ -14,6 +14,17 @@ export interface Utterance {
   by: "vad" | "asr";
 }
 
+/**
+ * Silero decides that speech has ended some way past the last voiced frame
+ * (its probability falls slowly through soft endings). The turn's silence is
+ * counted from the last frame loud enough to be voice, when that is this far
+ * before the VAD's segment end at most; a frame is voice when it is within
+ * VOICED_BELOW_PEAK_DB of the utterance's loudest frame and above the floor.
+ */
+const MAX_EARLIER_MS = 240;
+const VOICED_BELOW_PEAK_DB = 30;
+const VOICED_FLOOR_DB = -55;
+
 export interface ListenerHandlers {
   speechStart(at: number): void;
   speechEnd(at: number): void;
@@ -48,6 +59,9 @@ export class Listener {
   private textAt = 0;
   private speaking = false;
   private speechEndAt = 0;
+  /** Loudest frame since the current utterance started, and where (audio ms) the last voiced frame ended. */
+  private utterancePeakDb = -120;
+  private lastVoicedMs = 0;
   private timer: NodeJS.Timeout | null = null;
   echoFrames = 0;
 
@@ -83,6 +97,7 @@ export class Listener {
         asrStream.push({ samples, sampleRate: frame.sampleRate });
         vadStream.push(samples);
         this.audioMs += (frame.pcm.length * 1000) / frame.sampleRate;
+        this.trackVoicing(samples);
       }
     } finally {
       signal.removeEventListener("abort", stop);
@@ -110,10 +125,17 @@ export class Listener {
     return echo;
   }
 
+  private trackVoicing(samples: Float32Array): void {
+    const level = rmsDbfs(samples);
+    this.utterancePeakDb = Math.max(this.utterancePeakDb, level);
+    if (level > Math.max(VOICED_FLOOR_DB, this.utterancePeakDb - VOICED_BELOW_PEAK_DB)) this.lastVoicedMs = this.audioMs;
+  }
+
   private onVad(e: VadEvent): void {
     const now = performance.now();
     if (e.type === "speech-start") {
       this.speaking = true;
+      this.utterancePeakDb = -120;
       this.clearTimer();
       this.on.speechStart(now);
       return;
@@ -122,7 +144,8 @@ export class Listener {
     // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago on our side,
     // and the jitter buffer held that audio a little longer before we saw it. Endpoint silence counts from the
     // caller's real last word (wire time), so the buffer's delay is not added to every turn.
-    this.speechEndAt = now - Math.max(0, this.audioMs - e.endMs) - (this.o.inputDelayMs?.() ?? 0);
+    const voicedEndMs = this.lastVoicedMs < e.endMs && this.lastVoicedMs >= e.endMs - MAX_EARLIER_MS ? this.lastVoicedMs : e.endMs;
+    this.speechEndAt = now - Math.max(0, this.audioMs - voicedEndMs) - (this.o.inputDelayMs?.() ?? 0);
     this.on.speechEnd(this.speechEndAt);
     this.clearTimer();
     const wait = Math.max(0, this.speechEndAt + this.o.endpointSilenceMs - now);
