@@ -146,7 +146,7 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     await shot(page, "08-call-waterfall");
   });
 
-  it("shows jobs, models with doctor results, agents (validating a pasted definition) and campaigns", async () => {
+  it("shows jobs, models with doctor results, and agents (validating a pasted definition)", async () => {
     await page.goto(url("/console/jobs"));
     expect(await page.locator("table.data").first().textContent()).toContain("voicemail.process");
     await shot(page, "09-jobs");
@@ -159,9 +159,32 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     await page.getByRole("button", { name: "Validate" }).click();
     expect(await page.locator("#validation").textContent()).toContain("Valid: agent 'night-line'.");
     await shot(page, "11-agents");
+  });
+
+  it("shows a campaign's progress and outcomes, and starts, pauses and resumes it", async () => {
     await page.goto(url("/console/campaigns"));
     expect(await page.locator("main").textContent()).toContain("No campaigns yet");
+    // A campaign whose calling window opens about 12 hours from now (UTC): started, its recipients wait parked, nobody is dialled.
+    const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
+    const api = (path: string, body: unknown) => fetch(url(path), { method: "POST", headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const campaign = (await (await api("/v1/campaigns", { name: "Delivery reminders", text: "Hi {name}, your order ships today.", window: { timeZone: "UTC", start: `${hour}:00`, end: `${hour}:30` } })).json()) as { id: number };
+    const report = (await (await api(`/v1/campaigns/${campaign.id}/recipients`, [1, 2, 3].map((i) => ({ to: `+4420794610${i}0`, name: `Customer ${i}`, timeZone: "UTC" })))).json()) as { imported: number };
+    expect(report.imported).toBe(3);
+
+    await page.goto(url("/console/campaigns"));
+    const card = page.locator(`[data-campaign="${campaign.id}"]`);
+    const status = card.locator(`[data-campaign-status="${campaign.id}"]`);
+    expect(await card.locator("h2").textContent()).toBe("Delivery reminders");
+    expect(await status.textContent()).toBe("draft");
+    expect(await card.locator(`[data-campaign-done="${campaign.id}"]`).textContent()).toBe("0 of 3 recipients done");
+    for (const [button, after] of [["Start", "running"], ["Pause", "paused"], ["Resume", "running"]] as const) {
+      await card.getByRole("button", { name: button, exact: true }).click();
+      await expect.poll(() => page.locator(`[data-campaign-status="${campaign.id}"]`).textContent(), { timeout: 10_000 }).toBe(after);
+    }
+    expect(await page.locator(`[data-counts="status-${campaign.id}"]`).textContent()).toMatch(/\d/);
     await shot(page, "12-campaigns");
+    const cancelled = (await (await api(`/v1/campaigns/${campaign.id}/cancel`, {})).json()) as { status: string };
+    expect(cancelled.status).toBe("cancelled");
   });
 
   it("exports every metric the issue lists and the sample Grafana dashboard queries", async () => {
