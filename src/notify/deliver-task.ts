@@ -83,6 +83,9 @@ async function deliver(services: Services, p: DeliverPayload, helpers: TaskHelpe
       const still = current(ctx, p);
       if (still?.status === "calling") ctx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
     });
+    // Listed between the check above and the dial: the call manager refused it, and the refusal is this attempt's outcome.
+    const fresh = current(ctx, p);
+    if (err instanceof ParleyError && err.code === "rejected_dnc" && fresh && rejectIfListed(services, ctx, fresh, helpers.job.id)) return { outcome: "rejected_dnc" };
     throw err;
   }
   const saved = await applyOutcome(services, ctx, calling, attempt.id, result);

@@ -50,7 +50,8 @@ export async function deliverNotification(services: Services, req: DeliveryReque
     placed = await calls.place({ to: dialTarget(services, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
-    if (failure === undefined) throw err;
+    // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.
+    if (failure === undefined || failure === "rejected_dnc") throw err;
     const outcome: DeliveryOutcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
     return { outcome, choice: null, digits: "", amd: null, callId: null, durationMs: services.clock.now() - started };
   }

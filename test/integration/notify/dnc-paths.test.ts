@@ -109,6 +109,22 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     expect(callsTo(onRetry)).toBe(1);
   });
 
+  it("a number listed between the last check and the dial is refused by the call manager and recorded as rejected_dnc", async () => {
+    const number = "+442071230009";
+    // A dial guard ahead of the do-not-call one lists the number at the last moment, as an operator's click could.
+    const listAtDial = (to: string) => void (to.includes(`${number}@`) && listNow(to));
+    t.services.dialGuards.unshift(listAtDial);
+    try {
+      const n = await json<{ id: number }>(t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })));
+      const done = await finished(n.id);
+      expect(done, JSON.stringify(done)).toMatchObject({ status: "rejected_dnc", outcome: "rejected_dnc" });
+      expect(done.history.filter((h) => h.dialed)).toEqual([]);
+      expect(callsTo(number)).toBe(0);
+    } finally {
+      t.services.dialGuards.splice(t.services.dialGuards.indexOf(listAtDial), 1);
+    }
+  });
+
   it("a live call or a survey call asked for through the API is refused before any INVITE", async () => {
     const number = "+442071230008";
     await t.request("/v1/dnc", post({ number }));
