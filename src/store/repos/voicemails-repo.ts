@@ -3,7 +3,8 @@ import type { Database, Statement } from "better-sqlite3";
 export const voicemailStatuses = ["queued", "processing", "processed", "silent", "failed", "escalated", "handled", "archived"] as const;
 export type VoicemailStatus = (typeof voicemailStatuses)[number];
 
-export interface VoicemailRecord {
+/** A stored message: what was uploaded, plus what processing made of it (`VoicemailResults`). */
+export interface VoicemailRecord extends VoicemailResults {
   id: number;
   audioSha256: string;
   agent: string;
@@ -11,22 +12,7 @@ export interface VoicemailRecord {
   mailbox: string | null;
   caller: string | null;
   receivedAt: number;
-  status: VoicemailStatus;
   durationMs: number;
-  speechMs: number | null;
-  transcript: string | null;
-  summary: string | null;
-  callerName: string | null;
-  callbackNumber: string | null;
-  category: string | null;
-  tags: string[];
-  urgency: number | null;
-  urgencyReason: string | null;
-  sentiment: string | null;
-  action: string | null;
-  form: unknown;
-  extraction: unknown;
-  routing: unknown;
   error: string | null;
   jobId: number | null;
   createdAt: number;

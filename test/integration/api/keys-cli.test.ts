@@ -1,26 +1,12 @@
-import { Writable } from "node:stream";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { verifyApiKey } from "../../../src/api/auth/api-keys.js";
-import { main } from "../../../src/cli/main.js";
+import { runCliInProcess } from "../../helpers/cli.js";
 import { openDatabase } from "../../../src/store/index.js";
 import { ApiKeysRepo } from "../../../src/store/repos/api-keys-repo.js";
 import { tempDir } from "../jobs/helpers.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function parley(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {}, cwd: "/nonexistent-parley-cwd", signal: new AbortController().signal });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const parley = (...argv: string[]) => runCliInProcess(argv);
 
 /** Whether a key works against the data dir's database, as the API would check it. */
 function works(dir: string, key: string): boolean {

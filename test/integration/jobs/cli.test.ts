@@ -1,24 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main.js";
+import { runCliInProcess } from "../../helpers/cli.js";
 import { tempDir } from "./helpers.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function parley(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {}, cwd: "/nonexistent-parley-cwd", signal: new AbortController().signal });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const parley = (...argv: string[]) => runCliInProcess(argv);
 
 describe("parley worker (CLI)", () => {
   it("is listed and says which tasks it runs", async () => {

@@ -1,29 +1,12 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main.js";
-import type { CliContext } from "../../../src/cli/types.js";
+import { runCliInProcess } from "../../helpers/cli.js";
 import { FixtureServer } from "./fixture-server.js";
 import { tempDir, testProfileCatalog, writeJson } from "./helpers.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-/** Runs `parley ...` in process with captured streams, as the bin would. */
-async function parley(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const ctx: CliContext = { stdout, stderr, env: {}, cwd, signal: new AbortController().signal };
-  const code = await main(argv, ctx);
-  return { code, out: stdout.text, err: stderr.text };
-}
+const parley = (cwd: string, ...argv: string[]) => runCliInProcess(argv, cwd);
 
 describe("parley models (CLI)", () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
