@@ -74,6 +74,11 @@ export class SherpaVad implements VadEngine {
     return this.workers[i]!.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal }).finally(() => this.load[i]!--);
   }
 
+  /** The worst of the workers: a call on the busiest one waits that long. */
+  get liveQueueDelayMs(): number {
+    return Math.max(...this.workers.map((w) => w.liveQueueDelayMs));
+  }
+
   private leastBusy(): number {
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
