@@ -9,6 +9,7 @@ import type { Services } from "../server/services.js";
 import { recordingsDir } from "../server/paths.js";
 import { buildAnswer, buildOffer, DEFAULT_CAPABILITIES, SipError, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
+import { Admission } from "./admission.js";
 import { runCallSession } from "./call-session.js";
 import { FrameFanout } from "./frame-fanout.js";
 import { CallMetrics } from "./metrics.js";
@@ -49,6 +50,7 @@ export class CallManager {
   private readonly running = new Map<number, { sip: SipCall; done: Promise<unknown> }>();
   private readonly metrics: CallMetrics;
   private readonly repo: CallsRepo;
+  private readonly admission: Admission;
   private stopping = false;
 
   constructor(
@@ -58,6 +60,7 @@ export class CallManager {
   ) {
     this.metrics = new CallMetrics(services.registry);
     this.repo = new CallsRepo(services.db);
+    this.admission = new Admission(services.config.calls.admission, () => services.engines.engines(), services.registry);
   }
 
   get active(): number {
@@ -65,8 +68,14 @@ export class CallManager {
   }
 
   start(): void {
-    // Above capacity (or while engines load) INVITEs get 503, and OPTIONS too, so a balancer moves on.
-    this.sip.setCapacity(() => (this.stopping || this.running.size >= this.services.config.calls.maxCalls || !this.services.engines.ready ? "unavailable" : "available"));
+    // Above capacity (or while engines load, or when the engines cannot keep the latency) INVITEs get 503,
+    // and OPTIONS too, so a balancer moves on.
+    this.sip.setCapacity((request) => {
+      if (this.stopping || this.running.size >= this.services.config.calls.maxCalls || !this.services.engines.ready) return "unavailable";
+      const verdict = this.admission.check(request === "INVITE");
+      if (!verdict.admit) return { overloaded: `live queueing delay ${Math.round(verdict.queueDelayMs)} ms`, retryAfterS: verdict.retryAfterS };
+      return "available";
+    });
     this.sip.onInvite((call) => this.answer(call));
   }
 
@@ -128,6 +137,10 @@ export class CallManager {
     const engines = this.services.engines.engines();
     if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
     if (this.running.size >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
+    const verdict = this.admission.check();
+    if (!verdict.admit) {
+      throw new ParleyError("overloaded", `the engines cannot keep live latency now (queueing delay ${Math.round(verdict.queueDelayMs)} ms)`, { status: 503, retryable: true, details: { retryAfterS: verdict.retryAfterS } });
+    }
     for (const guard of this.services.dialGuards) guard(req.to);
     const agent = this.services.agents.get(req.agent);
     const rtp = await this.openRtp(req.signal);

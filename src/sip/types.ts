@@ -17,11 +17,15 @@ export interface RemoteEndpoint {
   transport: SipTransportName;
 }
 
-/** What the call layer answers when asked whether it can take one more call. */
-export type Capacity = "available" | "busy" | "unavailable";
+/**
+ * What the call layer answers when asked whether it can take one more call.
+ * `overloaded`: the box cannot keep the agents' latency now (call admission);
+ * like "unavailable", with its own Retry-After.
+ */
+export type Capacity = "available" | "busy" | "unavailable" | { overloaded: string; retryAfterS: number };
 
-/** Capacity hook: "busy" answers 486, "unavailable" answers 503 (and OPTIONS 503, so a balancer skips us). */
-export type CapacityHook = () => Capacity;
+/** Capacity hook: "busy" answers 486, "unavailable" and overloaded answer 503 (and OPTIONS 503, so a balancer skips us). */
+export type CapacityHook = (request: "INVITE" | "OPTIONS") => Capacity;
 
 /** A re-INVITE's new offer (hold, resume, media change). */
 export interface ReinviteOffer {

@@ -21,6 +21,18 @@ export const callsSection = z.object({
     .object({ endSilenceMs: z.number().int().min(500).max(20_000).default(3000), maxMs: z.number().int().min(5000).max(600_000).default(120_000) })
     .strict()
     .prefault({}),
+  /**
+   * Admission from measured load: a new call is refused (503 with Retry-After, and OPTIONS 503 so a balancer moves
+   * on) while the live engines' queueing delay, summed over VAD, streaming ASR, LLM and TTS, is above
+   * `maxQueueDelayMs`: the extra silence a caller would hear before each answer. 0 turns it off (maxCalls only).
+   */
+  admission: z
+    .object({
+      maxQueueDelayMs: z.number().int().min(0).max(60_000).default(350),
+      retryAfterS: z.number().int().min(1).max(3600).default(15),
+    })
+    .strict()
+    .prefault({}),
   /** Outbound calls: our identity (From) when the trunk gives none, and how long to ring. */
   outbound: z
     .object({ from: z.string().min(1).default("sip:parley@127.0.0.1"), ringTimeoutMs: z.number().int().min(5000).max(180_000).default(45_000) })

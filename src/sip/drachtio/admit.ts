@@ -1,6 +1,7 @@
 import type { Logger } from "../../lib/logger.js";
 import { negotiate, type SdpCapabilities } from "../sdp.js";
 import type { AccessPolicy } from "../security/access.js";
+import { refusalFor } from "../capacity.js";
 import type { CapacityHook, RemoteEndpoint } from "../types.js";
 import { parseNameAddr, toSipAddress } from "../uri.js";
 import type { DrachtioCallInit } from "./call.js";
@@ -48,9 +49,9 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
     res.send(488, "Not Acceptable Here");
     return null;
   }
-  const capacity = deps.capacity();
-  if (capacity !== "available") {
-    res.send(capacity === "busy" ? 486 : 503, capacity === "busy" ? "Busy Here" : "Service Unavailable");
+  const refused = refusalFor(deps.capacity("INVITE"));
+  if (refused) {
+    res.send(refused.status, refused.reason, refused.retryAfterS ? { headers: { "Retry-After": String(refused.retryAfterS) } } : {});
     return null;
   }
   if (!deps.hasHandler) {

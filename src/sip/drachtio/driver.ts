@@ -7,6 +7,7 @@ import { TypedEmitter } from "../events.js";
 import { DEFAULT_CAPABILITIES, negotiate, type SdpCapabilities } from "../sdp.js";
 import { AccessPolicy } from "../security/access.js";
 import type { Cidr } from "../security/cidr.js";
+import { refusalFor } from "../capacity.js";
 import type { CapacityHook, DialOptions, InboundCall, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
 import { parseNameAddr, toSipAddress } from "../uri.js";
 import { DrachtioOutboundCall, type DrachtioDeps } from "./call.js";
@@ -55,7 +56,8 @@ export class DrachtioSipPort implements SipPort {
     this.access = new AccessPolicy(options.allow, verifier);
     srf.invite((req, res) => void this.onInviteRequest(req, res));
     srf.options((_req, res) => {
-      if (this.capacity() === "unavailable") res.send(503, "Service Unavailable", { headers: { "Retry-After": "5" } });
+      const refused = refusalFor(this.capacity("OPTIONS"));
+      if (refused?.status === 503) res.send(503, refused.reason, { headers: { "Retry-After": String(refused.retryAfterS) } });
       else res.send(200, "OK");
     });
   }

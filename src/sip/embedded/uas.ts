@@ -1,5 +1,6 @@
 import { negotiate } from "../sdp.js";
 import type { AccessPolicy } from "../security/access.js";
+import { refusalFor } from "../capacity.js";
 import type { CapacityHook, InboundCall, SipPortEvents } from "../types.js";
 import { toSipAddress } from "../uri.js";
 import { ALLOW } from "./builders.js";
@@ -47,7 +48,8 @@ export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essen
       return;
     case "OPTIONS": {
       // 503 when the call layer says it is unavailable, so a balancer (Kamailio dispatcher) skips this node.
-      if (deps.capacity()() === "unavailable") return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+      const refused = refusalFor(deps.capacity()("OPTIONS"));
+      if (refused?.status === 503) return ctx.respond(tx, 503, refused.reason, { headers: [["Retry-After", String(refused.retryAfterS)]] });
       return ctx.respond(tx, 200, "OK", { headers: [["Allow", ALLOW], ["Accept", "application/sdp"], ["Accept-Language", "en"]] });
     }
     case "BYE":
@@ -69,9 +71,8 @@ async function admitInvite(deps: UasDeps, request: SipRequest, ess: Essentials, 
   // Delayed offer (an INVITE without SDP) is not supported: 488 says "send me an offer" to most PBXs.
   const media = sdp.trim() ? negotiate(sdp, ctx.caps) : null;
   if (!media) return ctx.respond(tx, 488, "Not Acceptable Here", { headers: [["Warning", '305 parley "no common codec (PCMU, PCMA)"']] });
-  const capacity = deps.capacity()();
-  if (capacity === "busy") return ctx.respond(tx, 486, "Busy Here");
-  if (capacity === "unavailable") return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+  const refused = refusalFor(deps.capacity()("INVITE"));
+  if (refused) return ctx.respond(tx, refused.status, refused.reason, refused.retryAfterS ? { headers: [["Retry-After", String(refused.retryAfterS)]] } : {});
   const handler = deps.handler();
   if (!handler) return ctx.respond(tx, 480, "Temporarily Unavailable");
   const call = new EmbeddedInboundCall(ctx, tx, {
