@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
+import { benchCapacityCommand } from "./bench-capacity.js";
+import { benchLlmCommand } from "./bench-llm.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -22,6 +24,12 @@ run (ratios), because shared machines are noisy.
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
              (--calls 1,10,50; needs flite)
+  capacity   the most concurrent calls a box holds: p95 turn latency within
+             1.5x the single-call p95, every call answered, zero RTP gaps;
+             measured with idle batch engines and again while a backlog of
+             voicemails drains on the same engines (needs flite)
+  llm        the profile's LLM with 1, 4, 8 sequences decoded together:
+             prefill and aggregate / per-caller tokens per second
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the
@@ -45,6 +53,16 @@ batch:
   --backlog N        messages queued ahead of the timed arrivals (default 200)
   --fresh N          arrivals timed behind the backlog (default 10)
   --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+capacity:
+  --max-calls N      most calls to try (default 64)
+  --backlog N        voicemails kept waiting in the second pass (default 200; 0 skips it)
+  --factor F         latency allowed over the single call (default 1.5)
+  --hold-ms MS       how long each call stays up (default 15000)
+llm:
+  --sequences LIST   sequences decoded together (default 1,4,8)
+  --prompt N         prompt tokens per sequence (default 128)
+  --tokens N         tokens generated per sequence (default 64)
+  --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -61,6 +79,8 @@ export const benchCommand: Command = {
     if (what === "engines") return benchEnginesCommand(rest, ctx);
     if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
+    if (what === "capacity") return benchCapacityCommand(rest, ctx);
+    if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
