@@ -1,20 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../api/auth/api-keys.js";
-import { float32ToInt16, parseWav, Resampler } from "../../audio/index.js";
 import type { ParleyConfig } from "../../config/index.js";
 import { processEnvironment } from "../../config/runtime.js";
 import { sipSection } from "../../config/sections/sip.js";
 import { systemClock } from "../../lib/clock.js";
-import { ParleyError } from "../../lib/errors.js";
 import { silentLogger } from "../../lib/logger.js";
 import { modelsDirOf } from "../../models/paths.js";
 import { databaseFile } from "../../server/paths.js";
 import { createSipPort } from "../../sip/index.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo } from "../../store/repos/api-keys-repo.js";
+import { fliteSpeech } from "../flite-speech.js";
 import { machineFacts, percentile, round } from "../stats.js";
 import { benchCall, type CallMeasure } from "./bench-caller.js";
 import { ServerProcess } from "./server-process.js";
@@ -173,20 +171,6 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
       return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
     }),
   );
-}
-
-function fliteSpeech(text: string): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), "parley-bench-speech-"));
-  try {
-    const file = join(dir, "line.wav");
-    execFileSync("flite", ["-voice", "slt", "-t", text, "-o", file]);
-    const w = parseWav(readFileSync(file));
-    return float32ToInt16(new Resampler(w.sampleRate, 8000).process(w.samples));
-  } catch (err) {
-    throw new ParleyError("bench_needs_flite", `parley bench calls speaks with flite (apt-get install flite): ${(err as Error).message}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** The child gets its own PARLEY_* settings, not the bench's. */
