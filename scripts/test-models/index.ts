@@ -15,6 +15,8 @@ import { z } from "zod";
 import { ParleyError } from "../../src/lib/errors.js";
 import type { GeneratedFile, StreamedFile } from "./generated-file.js";
 import { buildLlmDouble, llmDoubleArgs } from "./llm-double.js";
+import { asrBatchDoubleArgs, asrStreamingDoubleArgs, buildAsrBatchDouble, buildAsrStreamingDouble, buildTtsDouble, ttsDoubleArgs } from "./onnx-doubles.js";
+import { buildVadDouble, vadDoubleArgs } from "./vad-double.js";
 import { buildScriptedLlm, scriptedLlmArgs } from "./scripted-llm.js";
 import { buildToneAsrBatch, toneAsrBatchArgs } from "./tone-asr-batch.js";
 import { buildToneAsrStreaming, toneAsrStreamingArgs } from "./tone-asr-streaming.js";
@@ -28,7 +30,7 @@ export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-b
 export type TestModelName = (typeof testModelNames)[number];
 
 /** The load doubles' generators: their args name the real model's shapes (see models/catalog.json). */
-export const loadDoubleNames = ["llm-double"] as const;
+export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double"] as const;
 export type LoadDoubleName = (typeof loadDoubleNames)[number];
 
 export const generatorNames = [...testModelNames, ...loadDoubleNames] as const;
@@ -60,6 +62,10 @@ const builders: Record<TestModelName, Build> = {
 
 const streamers: Record<LoadDoubleName, Stream> = {
   "llm-double": validated("llm-double", llmDoubleArgs, buildLlmDouble),
+  "asr-streaming-double": validated("asr-streaming-double", asrStreamingDoubleArgs, buildAsrStreamingDouble),
+  "asr-batch-double": validated("asr-batch-double", asrBatchDoubleArgs, buildAsrBatchDouble),
+  "tts-double": validated("tts-double", ttsDoubleArgs, buildTtsDouble),
+  "vad-double": validated("vad-double", vadDoubleArgs, buildVadDouble),
 };
 
 export function isTestModelName(name: string): name is TestModelName {
