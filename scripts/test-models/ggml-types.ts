@@ -4,9 +4,12 @@
  *
  * Two ways to fill a tensor:
  *  - `quantizeRow`: from float values. F32, Q8_0 and Q6_K are supported: all
- *    three are symmetric, so a zero weight stays exactly zero and a lone
- *    non-zero weight keeps its value to within the fp16 scale's rounding
- *    (relative error below 2^-10), which is what the scripted tensors need.
+ *    three are symmetric, so a zero weight stays exactly zero. Q8_0 keeps a
+ *    weight that is the largest of its 32 to within the fp16 scale's rounding
+ *    (below 2^-10 relative); Q6_K keeps weights within a factor of ~30 of
+ *    their 256-block's largest to a few per cent (one int8 scale per 16 and
+ *    6-bit values), and loses much smaller ones. The scripted tensors fit
+ *    that: their non-zero weights per row differ by at most 6x (llm-network.ts).
  *  - `randomRow` / zero rows: quantized bytes written directly, for the
  *    cost-only weights of the load doubles. Values do not matter there (their
  *    results are multiplied by zero weights later); ggml's dot-product kernels

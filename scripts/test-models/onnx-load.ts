@@ -6,7 +6,7 @@
  *
  * Why ONNX Runtime cannot remove it: every layer starts from a graph input
  * (or a shape computed from one), so constant folding has nothing to fold;
- * and the result is added to the output as Where(max|input| > 1e30, r, 0):
+ * and the result reaches the output as Where(max|input| > 1e30, out + r, out):
  * the condition is false for any real audio or token ids, but only at run
  * time, and Where needs both branches computed. The load-double tests measure
  * the cost against the tiny twin to check it is really spent.
@@ -99,12 +99,13 @@ export function summary(g: GraphBuilder, x: string): string {
 }
 
 /**
- * Adds `extra` (a scalar) to `output` through a zero only known at run time:
- * Where(probe > 1e30, extra, 0), with `probe` a magnitude of the model's input.
- * Writes the sum to `out` (the graph output's name).
+ * Joins `extra` (a scalar) to `output` through a condition only known at run
+ * time: Where(max|probe| > 1e30, output + extra, output), with `probe` the
+ * model's input. Where computes both branches and, the condition being false
+ * for any real input, returns `output` bit for bit (even its -0.0 samples).
+ * Writes the result to `out` (the graph output's name).
  */
 export function addThroughZero(g: GraphBuilder, output: string, probe: string, extra: string, out: string): string {
   const impossible = g.op("Greater", [g.op("ReduceMax", [g.op("Abs", [probe])], { keepdims: attr.int(0) }), g.float([], [1e30], "never")]);
-  const zero = g.op("Where", [impossible, extra, g.float([], [0])]);
-  return g.op("Add", [output, zero], {}, out);
+  return g.op("Where", [impossible, g.op("Add", [output, extra]), output], {}, out);
 }

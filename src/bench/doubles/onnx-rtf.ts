@@ -22,12 +22,20 @@ export function vadMs(config: Record<string, unknown>, samples: Float32Array): n
 export function streamingMs(config: Record<string, unknown>, samples: Float32Array, sampleRate: number): { ms: number; text: string } {
   const recognizer = new (loadSherpa().OnlineRecognizer)(config);
   const stream = recognizer.createStream();
+  const texts: string[] = [];
   const ms = timed(() => {
     stream.acceptWaveform({ samples, sampleRate });
     stream.inputFinished();
-    while (recognizer.isReady(stream)) recognizer.decode(stream);
+    // Endpoints end an utterance; the engine resets the stream there and goes on, as here.
+    for (;;) {
+      while (recognizer.isReady(stream)) recognizer.decode(stream);
+      if (!recognizer.isEndpoint(stream)) break;
+      texts.push(recognizer.getResult(stream).text);
+      recognizer.reset(stream);
+    }
   });
-  return { ms, text: recognizer.getResult(stream).text };
+  texts.push(recognizer.getResult(stream).text);
+  return { ms, text: texts.filter((t) => t.length > 0).join(" ") };
 }
 
 /** Offline recognizer on the whole audio: ms spent in decode and the text. */
