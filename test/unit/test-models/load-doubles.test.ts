@@ -69,7 +69,7 @@ describe("a small LLM double (qwen2, Q4_K_M recipe, padded vocabulary)", () => {
     const info = await readGgufFileInfo(files[0]!);
     expect(info.metadata.general.architecture).toBe("qwen2");
     expect(new Set((info.fullTensorInfo ?? []).map((t) => Number(t.ggmlType)))).toEqual(new Set([0, 6, 8, 12, 14]));
-    expect((info.metadata.tokenizer.ggml as { tokens: string[] }).tokens).toHaveLength(3000);
+    expect((info.metadata.tokenizer.ggml as { tokens: readonly string[] }).tokens).toHaveLength(3000);
 
     const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: files[0]! });
