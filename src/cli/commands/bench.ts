@@ -4,6 +4,7 @@ import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
+import { benchDoublesCommand } from "./bench-doubles.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -39,13 +40,18 @@ run (ratios), because shared machines are noisy.
              TTS renders per second through the cache, cold vs warm; campaign
              dial pacing against the configured rate; CPU seconds per delivered
              notification vs per live call of the same length
+  doubles    the load doubles against the real weights at hand: stories260K vs
+             its double (decode tokens/s) and silero v4 vs its double (RTF),
+             same run, interleaved; exits 1 outside ±15 %. With --profile
+             load-small|load-default, also each double's speed (LLM tokens/s
+             at --threads, default 2; RTF at 1 thread for the rest)
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
 Options:
   --profile NAME     profile to benchmark (default: the configured one)
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
-  --runs N           LLM runs per side (default 10)
+  --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
   --config FILE, --data-dir DIR
 batch:
@@ -83,6 +89,7 @@ export const benchCommand: Command = {
     if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
+    if (what === "doubles") return benchDoublesCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };
