@@ -74,7 +74,8 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
       { header: "SIZE", value: (r) => (r.source === "generator" ? (r.sizeBytes > 0 ? `generated ~${formatBytes(r.sizeBytes)}` : "generated") : formatBytes(r.sizeBytes)), align: "right" },
       { header: "INSTALLED", value: (r) => (r.installed ? "yes" : "no") },
       { header: "PROFILES", value: (r) => r.profiles.join(",") || "-" },
-      { header: "STANDS IN FOR", value: (r) => r.standsInFor ?? "-" },
+      // Only when a listed model is a load double: what it stands in for.
+      ...(rows.some((r) => r.standsInFor) ? [{ header: "STANDS IN FOR", value: (r: (typeof rows)[number]) => r.standsInFor ?? "-" }] : []),
     ]);
     ctx.stdout.write("\n");
     printTable(ctx, profiles, [
