@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
 import { modelFile, modelSetting, type ModelRef } from "../model-ref.js";
 import type { ChatMessage, ChatOptions, EngineInfo, JsonSchema, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../types.js";
-import { toLlamaHistory } from "./history.js";
+import { dropOldestItemsStrategy } from "./context-shift.js";
+import { toFunctions, toLlamaHistory } from "./history.js";
+import { countHistoryTokens } from "./prompt-tokens.js";
 import { llamaRuntime } from "./runtime.js";
 import { SlotPool } from "./sequence-pool.js";
 
@@ -30,6 +32,7 @@ export class LlamaEngine implements LlmEngine {
     private readonly slots: SlotPool<LlamaChat>,
     private readonly defaults: ParleyConfig["engines"]["llm"],
     readonly info: EngineInfo,
+    private readonly chatWrapper: ChatWrapper,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -50,9 +53,21 @@ export class LlamaEngine implements LlmEngine {
     const context = await model.createContext({ contextSize, sequences: config.parallel, threads, batchSize: Math.min(512, contextSize) });
     // Resolved once: detecting the chat format renders the model's template several times (about a second).
     const chatWrapper = resolveChatWrapper(model);
-    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, ...(chatWrapper ? { chatWrapper } : {}) }));
+    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
-    return new LlamaEngine(llama, model, context, new SlotPool(chats), config, info);
+    return new LlamaEngine(llama, model, context, new SlotPool(chats), config, info, chatWrapper);
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  get maxTokens(): number {
+    return this.defaults.maxTokens;
+  }
+
+  countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number {
+    return countHistoryTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), tools?.length ? toFunctions(tools) : undefined);
   }
 
   /** Waiting conversations (all slots busy): a saturation signal for metrics. */
@@ -67,6 +82,7 @@ export class LlamaEngine implements LlmEngine {
     let firstTokenAt: number | null = null;
     const meterBefore = chat.sequence.tokenMeter.getState();
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
+    const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
     const run = chat
       .generateResponse(toLlamaHistory(messages), {
         signal: options.signal,
@@ -77,7 +93,8 @@ export class LlamaEngine implements LlmEngine {
           firstTokenAt ??= performance.now();
           deltas.push({ type: "text", text });
         },
-        ...(grammar ? { grammar } : options.tools?.length ? { functions: toFunctions(options.tools) } : {}),
+        contextShift: { strategy: dropOldestItemsStrategy(functions) },
+        ...(grammar ? { grammar } : functions ? { functions } : {}),
       })
       .then((res) => {
         for (const call of res.functionCalls ?? []) {
@@ -121,8 +138,4 @@ export class LlamaEngine implements LlmEngine {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
-  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
 }
