@@ -103,15 +103,12 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
   let results = await Promise.all(utterances.map((u) => u.playback.done));
   const ttsError = (await Promise.all(utterances.map((u) => u.ttsError))).find((e) => e !== undefined);
   if (failure === null && ttsError !== undefined) failure = { stage: "tts", message: describeError(ttsError).slice(0, 300) };
-  if (failure !== null) {
-    deps.logger.warn({ stage: failure.stage, err: failure.message }, "agent turn failed; saying the fallback line");
-    if (!signal.aborted) {
-      // Said after whatever already played, as part of this turn: barge-in cuts it like any reply.
-      const fallback = deps.speaker.say(deps.fallbackLine, signal);
-      rounds.push({ utterances: [fallback], calls: [], results: [] });
-      utterances = [...utterances, fallback];
-      results = [...results, await fallback.playback.done];
-    }
+  if (failure !== null && !signal.aborted) {
+    // Said after whatever already played, as part of this turn: barge-in cuts it like any reply.
+    const fallback = deps.speaker.say(deps.fallbackLine, signal);
+    rounds.push({ utterances: [fallback], calls: [], results: [] });
+    utterances = [...utterances, fallback];
+    results = [...results, await fallback.playback.done];
   }
   if (results.some((r) => !r.completed) && (failure === null || signal.aborted)) interrupted = true;
   const played = new Map(utterances.map((u, i) => [u, playedPart(u.text, results[i]!.playedSamples, results[i]!.queuedSamples, results[i]!.completed)]));
@@ -127,7 +124,8 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
     spoken: [...played.values()].filter(Boolean).join(" "),
     interrupted,
     messages,
-    after: interrupted || failure ? null : after,
+    // What a tool already did stands: a transfer or a message the caller asked for still happens after the fallback line.
+    after: interrupted ? null : after,
     toolCalls: toolLog,
     llmFirstTokenAt,
     ttsFirstAudioAt: firstAudio,

@@ -288,7 +288,7 @@ export class Conversation {
     if (result.failure) {
       this.failures.failed();
       if (offered) this.offering = true;
-      this.d.logger.warn({ callId: this.d.callId, stage: result.failure.stage, inARow: this.failures.count, offered }, "turn failed");
+      this.d.logger.warn({ callId: this.d.callId, stage: result.failure.stage, err: result.failure.message, inARow: this.failures.count, offered }, "turn failed; the caller heard the fallback line");
     } else if (!result.interrupted) this.failures.reset();
   }
 
