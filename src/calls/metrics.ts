@@ -17,6 +17,8 @@ export class CallMetrics {
   private readonly bargeIns: Counter;
   private readonly underruns: Counter;
   private readonly rtpLate: Counter;
+  private readonly failedTurns: Counter<"stage">;
+  private readonly historyTrims: Counter;
 
   constructor(registry: Registry) {
     this.active = new Gauge({ name: "parley_calls_active", help: "Live calls in progress", registers: [registry] });
@@ -31,9 +33,13 @@ export class CallMetrics {
     this.bargeIns = new Counter({ name: "parley_barge_ins_total", help: "Times a caller interrupted the agent", registers: [registry] });
     this.underruns = new Counter({ name: "parley_rtp_underruns_total", help: "Agent audio that ran dry mid-sentence (TTS slower than playback)", registers: [registry] });
     this.rtpLate = new Counter({ name: "parley_rtp_late_packets_total", help: "Caller packets that arrived too late for the jitter buffer", registers: [registry] });
+    this.failedTurns = new Counter({ name: "parley_turns_failed_total", help: "Agent turns that failed (the caller heard the fallback line), by where they failed", labelNames: ["stage"], registers: [registry] });
+    this.historyTrims = new Counter({ name: "parley_history_trims_total", help: "Times a call's older turns were left out of the prompt to fit the model's context", registers: [registry] });
   }
 
   turn(t: TurnRecord): void {
+    if (t.failed) this.failedTurns.inc({ stage: t.failure?.stage ?? "internal" });
+    if (t.contextFit?.trimmed) this.historyTrims.inc();
     if (!t.timing) return;
     for (const [key, stage] of STAGES) {
       const ms = t.timing[key];

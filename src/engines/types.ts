@@ -145,6 +145,17 @@ export interface ChatOptions {
 
 export interface LlmEngine extends Engine, LiveQueue {
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta>;
+  /** Tokens one conversation can hold (its KV-cache slot): prompt and reply together. */
+  readonly contextSize: number;
+  /** The reply limit chat() applies when options.maxTokens is not given. */
+  readonly maxTokens: number;
+  /**
+   * The exact prompt size, in tokens, of these messages and tools for this
+   * model: rendered by its chat template (tool documentation included) and
+   * counted by its own tokenizer. Synchronous and cheap enough to call before
+   * every turn (about a millisecond for a few thousand tokens).
+   */
+  countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number;
 }
 
 // ---------- TTS ----------

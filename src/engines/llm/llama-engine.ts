@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
 import { modelFile, modelSetting, type ModelRef } from "../model-ref.js";
 import type { ChatMessage, ChatOptions, EngineInfo, JsonSchema, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../types.js";
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
-import { toLlamaHistory } from "./history.js";
+import { dropOldestItemsStrategy } from "./context-shift.js";
+import { toFunctions, toLlamaHistory } from "./history.js";
 import { LlmLoad } from "./llm-load.js";
+import { countHistoryTokens } from "./prompt-tokens.js";
 import { llamaRuntime } from "./runtime.js";
 import { SlotPool } from "./sequence-pool.js";
 
@@ -40,6 +42,7 @@ export class LlamaEngine implements LlmEngine {
     private readonly batchSlots: SlotPool<LlamaChat>,
     private readonly defaults: ParleyConfig["engines"]["llm"],
     readonly info: EngineInfo,
+    private readonly chatWrapper: ChatWrapper,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -67,9 +70,21 @@ export class LlamaEngine implements LlmEngine {
     });
     // Resolved once: detecting the chat format renders the model's template several times (about a second).
     const chatWrapper = resolveChatWrapper(model);
-    const chats = (n: number) => Array.from({ length: n }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, ...(chatWrapper ? { chatWrapper } : {}) }));
+    const chats = (n: number) => Array.from({ length: n }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
-    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info);
+    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info, chatWrapper);
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  get maxTokens(): number {
+    return this.defaults.maxTokens;
+  }
+
+  countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number {
+    return countHistoryTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), tools?.length ? toFunctions(tools) : undefined);
   }
 
   /** Waiting live conversations (all live sequences busy): a saturation signal for metrics. */
@@ -96,6 +111,7 @@ export class LlamaEngine implements LlmEngine {
     let lastTokenAt: number | null = null;
     const meterBefore = chat.sequence.tokenMeter.getState();
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
+    const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
     if (live) this.load.generating++;
     const run = chat
       .generateResponse(toLlamaHistory(messages), {
@@ -113,7 +129,8 @@ export class LlamaEngine implements LlmEngine {
           firstTokenAt ??= performance.now();
           deltas.push({ type: "text", text });
         },
-        ...(grammar ? { grammar } : options.tools?.length ? { functions: toFunctions(options.tools) } : {}),
+        contextShift: { strategy: dropOldestItemsStrategy(functions) },
+        ...(grammar ? { grammar } : functions ? { functions } : {}),
       })
       .then((res) => {
         for (const call of res.functionCalls ?? []) {
@@ -160,8 +177,4 @@ export class LlamaEngine implements LlmEngine {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
-  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
 }
