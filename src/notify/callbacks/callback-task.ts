@@ -1,5 +1,5 @@
 import { CALLBACK_JOB } from "../../calls/jobs.js";
-import { dialTarget } from "../../calls/outbound/deliver.js";
+import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { Services } from "../../server/services.js";
