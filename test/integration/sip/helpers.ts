@@ -59,6 +59,8 @@ export interface SippOptions {
   /** Scenario file under test/fixtures/sipp, or a built-in (-sn). */
   scenario?: string;
   builtin?: "uas" | "uac";
+  /** The user dialled (-s, default "agent"). */
+  service?: string;
   /** SIPp's own SIP port (default: a free one). */
   port?: number;
   /** host:port to call (UAC role). */
@@ -99,7 +101,7 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
   const args = [
     ...(options.target ? [options.target] : []),
     ...(options.builtin ? ["-sn", options.builtin] : ["-sf", join(scenarios, options.scenario ?? "")]),
-    "-s", "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", String(options.calls ?? 1), ...(options.rate ? ["-r", String(options.rate)] : []), "-nostdin",
+    "-s", options.service ?? "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", String(options.calls ?? 1), ...(options.rate ? ["-r", String(options.rate)] : []), "-nostdin",
     "-t", options.transport ?? "u1", "-timeout", `${options.timeoutS ?? 15}s`, "-timeout_error",
     "-trace_err", "-error_file", join(dir, "errors.log"),
     ...(options.traceMessages ? ["-trace_msg", "-message_file", join(dir, "messages.log")] : []),
