@@ -164,7 +164,7 @@ export class CallManager {
    */
   async place(req: Omit<DialRequest, "greeting">): Promise<PlacedCall> {
     // A number goes out through the trunk, whoever asked (the API, a notification, a callback, a survey).
-    const uri = dialTarget(this.services, req.to);
+    const uri = dialTarget(this.services.config, req.to);
     const engines = this.services.engines.engines();
     if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
     if (this.stopping) throw new ParleyError("shutting_down", "the server is shutting down", { status: 503, retryable: true });

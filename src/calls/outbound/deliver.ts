@@ -49,7 +49,7 @@ export async function deliverNotification(services: Services, req: DeliveryReque
   if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
   let placed: PlacedCall;
   try {
-    placed = await calls.place({ to: dialTarget(services, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
+    placed = await calls.place({ to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
     // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.

@@ -11,7 +11,7 @@ export async function surveyCall(services: Services, req: { to: string; agent: s
   if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP", { status: 409 });
   const agent = services.agents.get(req.agent);
   if (!agent.survey) throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });
-  const placed = await services.calls.place({ to: dialTarget(services, req.to), agent: agent.name, signal: req.signal, context: { source: "survey", survey: agent.survey.name } });
+  const placed = await services.calls.place({ to: dialTarget(services.config, req.to), agent: agent.name, signal: req.signal, context: { source: "survey", survey: agent.survey.name } });
   const fanout = new FrameFanout(placed.rtp.frames, null);
   const digits: string[] = [];
   const dtmf = watchDigits(placed.rtp, placed.call, (digit) => digits.push(digit));
