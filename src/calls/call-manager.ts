@@ -8,7 +8,7 @@ import { LogThrottle } from "../lib/log-throttle.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
 import type { Services } from "../server/services.js";
 import { recordingsDir } from "../server/paths.js";
-import { buildAnswer, buildOffer, DEFAULT_CAPABILITIES, SipError, trunkAccount, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
+import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, SipError, trunkAccount, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { runCallSession } from "./call-session.js";
 import { dialTarget } from "./dial-target.js";
@@ -135,7 +135,9 @@ export class CallManager {
     } catch (err) {
       await rtp.close();
       release();
-      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome: call.signal.aborted ? "cancelled" : "failed", recordingPath: null, rtpStats: null });
+      // Only the caller's CANCEL is "cancelled"; an ACK that never came or our own refusal is a failed call.
+      const cancelled = (call.signal.reason as CallEnded | undefined)?.endReason === "cancelled";
+      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome: cancelled ? "cancelled" : "failed", recordingPath: null, rtpStats: null });
       const suppressed = this.throttle.take("call_not_answered");
       if (suppressed !== null) log.info({ err: describeError(err), suppressed }, "call not answered");
       return;
