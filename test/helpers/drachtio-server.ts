@@ -34,7 +34,8 @@ export async function startDrachtio(): Promise<DrachtioServer> {
   const secret = randomBytes(8).toString("hex");
   const dir = mkdtempSync(join(tmpdir(), "parley-drachtio-"));
   const logFile = join(dir, "drachtio.log");
-  const pid = Number(execFileSync(join(toolDir, "start.sh"), [String(sipPort), String(adminPort), secret, logFile], { encoding: "utf8" }).trim());
+  // TMPDIR: start.sh writes its config with mktemp -t, into our folder, removed by stop().
+  const pid = Number(execFileSync(join(toolDir, "start.sh"), [String(sipPort), String(adminPort), secret, logFile], { encoding: "utf8", env: { ...process.env, TMPDIR: dir } }).trim());
   const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-20_000) : "");
   const stop = async () => {
     if (alive(pid)) {
