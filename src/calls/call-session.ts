@@ -12,6 +12,7 @@ import type { Services } from "../server/services.js";
 import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";
+import { watchDigits } from "./call-digits.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
@@ -98,13 +99,10 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       traceTurn(t, span);
     },
   });
-  const dtmf = (async () => {
-    for await (const e of rtp.events) {
-      if (e.type !== "dtmf:digit") continue;
-      digits.push(e.digit);
-      conversation.dtmf(e.digit);
-    }
-  })();
+  const dtmf = watchDigits(rtp, sip, (digit) => {
+    digits.push(digit);
+    conversation.dtmf(digit);
+  });
   const offReinvite = sip.on("call:reinvite", (offer) => {
     // Hold and resume: follow the new remote address and direction (a held call sends nothing).
     const m = offer.media;

@@ -20,8 +20,23 @@ export class CallMetrics {
   private readonly failedTurns: Counter<"stage">;
   private readonly historyTrims: Counter;
 
-  constructor(registry: Registry) {
+  /** `gauges` are read when scraped: call slots in use (counted from the INVITE) and RTP ports bound. */
+  constructor(registry: Registry, gauges?: { slots: () => number; ports: () => number }) {
     this.active = new Gauge({ name: "parley_calls_active", help: "Live calls in progress", registers: [registry] });
+    if (gauges) {
+      new Gauge({
+        name: "parley_calls_slots_used", help: "Calls counted against calls.maxCalls: from the INVITE (ours or theirs) until they end, answered or not", registers: [registry],
+        collect() {
+          this.set(gauges.slots());
+        },
+      });
+      new Gauge({
+        name: "parley_rtp_ports_in_use", help: "RTP ports bound by calls (ringing, awaiting ACK or talking)", registers: [registry],
+        collect() {
+          this.set(gauges.ports());
+        },
+      });
+    }
     this.calls = new Counter({ name: "parley_calls_total", help: "Finished calls by direction and outcome", labelNames: ["direction", "outcome"], registers: [registry] });
     this.turnLatency = new Histogram({
       name: "parley_turn_latency_seconds",

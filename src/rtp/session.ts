@@ -99,7 +99,7 @@ export class RtpSession implements PacerClient {
       minDelayMs: cfg.jitterBuffer.minMs,
       initialDelayMs: cfg.jitterBuffer.initialMs,
       maxDelayMs: cfg.jitterBuffer.maxMs,
-    }, new G711Decoder("pcmu"));
+    }, new G711Decoder("pcmu"), { latchAnySource: cfg.latchAnySource });
     this.sender = new RtpSender(
       socket, this.receiver.latch, this.queue, this.dtmfSender, this.ssrc,
       o.initialSequence ?? randomInt(0, 0x10000), o.initialTimestamp ?? randomInt(0, 2 ** 32 - 1), cfg.sendSilenceWhenIdle,

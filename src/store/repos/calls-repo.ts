@@ -69,7 +69,7 @@ export class CallsRepo {
   private readonly turnsStmt: Statement<[number], Row>;
   private readonly summaryStmt: Statement<[string, number]>;
   private readonly voicemailStmt: Statement<[number, number]>;
-  private readonly sipIdStmt: Statement<[string, number]>;
+  private readonly sipIdStmt: Statement<[string, string, number]>;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
@@ -86,7 +86,7 @@ export class CallsRepo {
     this.turnsStmt = db.prepare("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx");
     this.summaryStmt = db.prepare("UPDATE calls SET summary = ? WHERE id = ?");
     this.voicemailStmt = db.prepare("UPDATE calls SET voicemail_id = ? WHERE id = ?");
-    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ? WHERE id = ?");
+    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ?, from_uri = ? WHERE id = ?");
   }
 
   start(c: { sipCallId: string; direction: "inbound" | "outbound"; fromUri: string; toUri: string; remoteNumber: string | null; agent: string; startedAt: number; context?: unknown }): CallRecord {
@@ -144,8 +144,9 @@ export class CallsRepo {
   }
 
   /** Outbound calls learn their SIP Call-ID once dialled. */
-  setSipCallId(id: number, sipCallId: string): void {
-    this.sipIdStmt.run(sipCallId, id);
+  /** An outbound call was answered: its SIP Call-ID and the From we actually sent. */
+  setSipIdentity(id: number, sipCallId: string, fromUri: string): void {
+    this.sipIdStmt.run(sipCallId, fromUri, id);
   }
 
   linkVoicemail(id: number, voicemailId: number): void {
