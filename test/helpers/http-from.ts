@@ -32,14 +32,15 @@ export function cookieHeader(a: HttpAnswer): string {
 }
 
 /** Fetches the console login page from `localAddress` and returns a ready-to-post sign-in (cookie and form token). */
-export async function loginForm(baseUrl: string, localAddress: string): Promise<(fields: Record<string, string>) => Promise<HttpAnswer>> {
-  const page = await httpFrom(`${baseUrl}/console/login`, { localAddress });
+export async function loginForm(baseUrl: string, localAddress: string, timeoutMs = 30_000): Promise<(fields: Record<string, string>) => Promise<HttpAnswer>> {
+  const page = await httpFrom(`${baseUrl}/console/login`, { localAddress, timeoutMs });
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
   if (!token) throw new Error(`no sign-in form at ${baseUrl}/console/login (status ${page.status})`);
   const cookie = cookieHeader(page);
   return (fields) =>
     httpFrom(`${baseUrl}/console/login`, {
       localAddress,
+      timeoutMs,
       method: "POST",
       headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ _csrf: token, next: "/console/inbox", ...fields }).toString(),

@@ -22,8 +22,10 @@ export const voicemailSection = z.object({
 
 /** The HTTP API. */
 export const apiSection = z.object({
-  /** Largest request body (uploads included). */
+  /** Largest upload: a voicemail's audio, a campaign's recipients, a do-not-call import. */
   maxBodyBytes: z.number().int().min(1024).max(1024 ** 3).default(60 * 1024 ** 2),
+  /** Largest body of every other write (agent definitions, templates, webhooks, notifications...). */
+  maxJsonBytes: z.number().int().min(1024).max(64 * 1024 ** 2).default(1024 ** 2),
 }).strict();
 
 /** Webhook deliveries. */
