@@ -11,6 +11,8 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
+import { audioDir, ttsCacheDir } from "./paths.js";
+import { sweepTempFiles } from "../store/temp-files.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
@@ -81,6 +83,7 @@ export class ParleyServer {
       logger.info({ driver: sip.driver, ...sip.local }, "sip listening");
     }
     await requeueUnfinished(services);
+    await removeLeftoverTempFiles(services);
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
@@ -118,6 +121,17 @@ export class ParleyServer {
     this.services.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");
+  }
+}
+
+/** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
+async function removeLeftoverTempFiles(services: Services): Promise<void> {
+  for (const dir of [audioDir(services.config), ttsCacheDir(services.config)]) {
+    const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
+      services.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
+      return 0;
+    });
+    if (removed > 0) services.logger.info({ dir, removed }, "removed temporary files left by an earlier run");
   }
 }
 
