@@ -51,7 +51,8 @@ const httpTool = z.object({
   type: z.literal("http"),
   name: id,
   description: line.min(1),
-  url: z.url().max(2048),
+  /** http or https only; where it may point is config tools.allowHosts (see docs/agents.md). */
+  url: z.url().max(2048).refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL"),
   method: z.enum(["GET", "POST", "PUT", "PATCH"]).default("POST"),
   /** JSON schema of the arguments the model must supply. */
   parameters: jsonSchemaObject.default({ type: "object", properties: {} }),

@@ -75,6 +75,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       transfer: (target) => sip.transfer(target),
     },
     toolServices: {
+      outbound: services.outbound.tools,
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),
       scheduleCallback: async (r) => {

@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolSpec } from "../../engines/types.js";
+import type { OutboundPolicy } from "../../lib/outbound/index.js";
 import type { AgentDefinition } from "../definition.js";
 
 /** What happens once the agent's reply to a tool call has been played. */
@@ -20,6 +21,8 @@ export interface ToolServices {
   /** The site's time zone (IANA) for reading times like "tomorrow 10:00". */
   timeZone: string;
   now(): Date;
+  /** Where HTTP tools may send requests (config tools.*); absent: the defaults (no loopback, link-local or metadata). */
+  outbound?: OutboundPolicy;
 }
 
 export interface ToolContext {

@@ -20,10 +20,11 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     summary: "Create a webhook endpoint",
     description: "Events are signed with the endpoint's secret (Parley-Signature). Omit `secret` to have one generated; either way it is returned in this response only.",
     tags, body: createEndpointSchema, response: createdEndpointSchema, status: 201,
-    responses: { 201: "Created (the body holds the secret, once)", 400: "Invalid fields", 409: "The name is taken", 415: "Not JSON" },
+    responses: { 201: "Created (the body holds the secret, once)", 400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)", 409: "The name is taken", 415: "Not JSON" },
   });
   app.post("/", async (c) => {
     const input = parseWith(createEndpointSchema, await jsonBody(c), "body");
+    services.outbound.webhooks.assertUrl(input.url);
     const { endpoint, secret } = endpoints.create(input);
     return c.json({ ...endpoint, secret }, 201);
   });
@@ -38,11 +39,12 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     summary: "Change a webhook endpoint",
     description: "Any of name, url, events, enabled; `secret` replaces the signing secret (it is not returned). Deliveries already queued use the new values.",
     tags, body: updateEndpointSchema, response: endpointSchema,
-    responses: { 400: "Invalid fields", 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
+    responses: { 400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)", 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
   });
   app.patch("/:id", async (c) => {
     const id = idParam(c);
     const changes = parseWith(updateEndpointSchema, await jsonBody(c), "body");
+    if (changes.url !== undefined) services.outbound.webhooks.assertUrl(changes.url);
     return c.json(endpoints.update(id, changes));
   });
 

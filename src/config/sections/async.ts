@@ -28,9 +28,28 @@ export const apiSection = z.object({
   maxJsonBytes: z.number().int().min(1024).max(64 * 1024 ** 2).default(1024 ** 2),
 }).strict();
 
+/** A host name, an IP address or a CIDR range (10.0.0.0/8, fd00::/8) that outbound requests may reach whatever it is. */
+const allowedHost = z.string().min(1).max(255).regex(/^[A-Za-z0-9.:_\-[\]/]+$/, "a host name, an IP address or a CIDR range");
+
+/**
+ * Where Parley's own HTTP requests may go (see docs/webhooks.md, "Where
+ * webhooks may point"). Loopback, link-local (cloud metadata), unspecified,
+ * multicast and reserved addresses are always refused unless listed.
+ */
+const outboundFields = {
+  /** Hosts allowed whatever they resolve to, e.g. ["127.0.0.1", "crm.internal", "10.1.0.0/16"]. */
+  allowHosts: z.array(allowedHost).max(100).default([]),
+  /** Private-use networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7): where on-prem receivers live, so allowed by default. */
+  allowPrivateNetworks: z.boolean().default(true),
+};
+
 /** Webhook deliveries. */
 export const webhooksSection = z.object({
   timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
   /** Attempts per delivery before it is dead-lettered (each attempt backs off like every job). */
   maxAttempts: z.number().int().min(1).max(50).default(8),
+  ...outboundFields,
 }).strict();
+
+/** Agents' HTTP tools: where they may send requests. */
+export const toolsSection = z.object({ ...outboundFields }).strict();

@@ -8,7 +8,7 @@ import { startReceiver, type Receiver } from "./webhook-receiver.js";
 let t: TestApp;
 let rx: Receiver;
 beforeEach(async () => {
-  t = await createTestApp({ config: { webhooks: { maxAttempts: 3, timeoutMs: 500 } } });
+  t = await createTestApp({ config: { webhooks: { maxAttempts: 3, timeoutMs: 500, allowHosts: ["127.0.0.1"] } } });
   rx = await startReceiver();
 });
 afterEach(async () => {
