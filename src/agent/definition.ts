@@ -57,8 +57,12 @@ const httpTool = z.object({
   /** JSON schema of the arguments the model must supply. */
   parameters: jsonSchemaObject.default({ type: "object", properties: {} }),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),
-  /** A header carrying credentials, e.g. { name: Authorization, value: "Bearer ..." }. Keep the YAML readable only by Parley. */
-  auth: z.object({ header: z.string().min(1).max(128), value: z.string().min(1).max(4096) }).strict().optional(),
+  /**
+   * A header carrying credentials, e.g. { header: Authorization, value: "Bearer ..." }. Keep the YAML readable only
+   * by Parley. `value` is write-only: the API and console show `{header, valueSet: true}` instead, and a definition
+   * sent back without `value` keeps the stored one (see redact.ts).
+   */
+  auth: z.object({ header: z.string().min(1).max(128), value: z.string().min(1).max(4096).optional(), valueSet: z.boolean().optional() }).strict().optional(),
 }).strict();
 
 export const toolSchema = z.union([builtinTool, httpTool]);

@@ -4,6 +4,7 @@ import type { Logger } from "../lib/logger.js";
 import type { AgentsRepo } from "../store/repos/agents-repo.js";
 import type { AgentDefinition } from "./definition.js";
 import { AgentDefinitionError, loadAgentDir, parseAgent } from "./load.js";
+import { keepStoredSecrets } from "./redact.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
 
 export type AgentSource = "file" | "api";
@@ -89,13 +90,19 @@ export class AgentRegistry {
 
   /** Creates or replaces an API agent; file agents cannot be changed here. */
   save(input: unknown): AgentDefinition {
-    const agent = parseAgent(input, "agent");
+    const parsed = parseAgent(input, "agent");
+    if (this.files.has(parsed.name)) throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, { status: 409 });
+    // Auth values are write-only: a definition sent back as it was shown keeps the stored secrets.
+    const { agent, missing } = keepStoredSecrets(parsed, this.stored.get(parsed.name) ?? null);
+    if (missing.length > 0) {
+      const issues = missing.map((path) => ({ path, message: "required: this tool has no stored value to keep (send the header's value)" }));
+      throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+    }
     const refusals = this.toolRefusals(agent);
     if (refusals.length > 0) {
       const issues = refusals.map((r) => ({ path: r.path, message: r.reason }));
       throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
     }
-    if (this.files.has(agent.name)) throw new ParleyError("agent_read_only", `agent '${agent.name}' is defined in a file; edit the YAML instead`, { status: 409 });
     this.repo.upsert(agent.name, agent, this.clock.now());
     this.stored.set(agent.name, agent);
     return agent;

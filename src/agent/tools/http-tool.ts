@@ -19,7 +19,7 @@ export function httpTool(def: HttpTool): ToolHandler {
     async run(args, ctx) {
       const url = new URL(def.url);
       const headers: Record<string, string> = { accept: "application/json", "user-agent": "parley" };
-      if (def.auth) headers[def.auth.header] = def.auth.value;
+      if (def.auth?.value !== undefined) headers[def.auth.header] = def.auth.value;
       let body: string | undefined;
       if (def.method === "GET") {
         for (const [k, v] of Object.entries(args)) url.searchParams.set(k, typeof v === "string" ? v : JSON.stringify(v));
