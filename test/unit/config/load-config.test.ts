@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCliInProcess } from "../../helpers/cli.js";
 import { scratchDir } from "../../helpers/scratch.js";
 import { configFromEnv, loadConfig } from "../../../src/config/index.js";
 import { ConfigError } from "../../../src/lib/errors.js";
@@ -32,6 +33,20 @@ describe("configuration", () => {
     });
   });
 
+  it("reads only PARLEY_ variables that name a setting; others are named in a warning, never an error", () => {
+    const env = { PARLEY_KEY: "pk_x", PARLEY_WEBHOOK_SECRET: "whsec_y", PARLEY_HTTP__PORT: "9100", PARLEY_NOTIFY__ZONES__44: "Europe/London", PARLEY_HTTP__PROT: "1", PARLEY_: "x" };
+    const { config, warnings } = loadConfig({ env, cwd: dir() });
+    expect(config.http.port).toBe(9100);
+    expect(config.notify.zones).toEqual({ "44": "Europe/London" });
+    expect(warnings).toEqual(["PARLEY_", "PARLEY_HTTP__PROT", "PARLEY_KEY", "PARLEY_WEBHOOK_SECRET"].map((n) => expect.stringMatching(new RegExp(`^ignoring ${n}: it names no setting`))));
+    expect(configFromEnv(env)).toEqual({ http: { port: 9100 }, notify: { zones: { "44": "Europe/London" } } });
+  });
+
+  it("names the variable an invalid value came from", () => {
+    expect(() => loadConfig({ env: { PARLEY_HTTP__PORT: "eighty" }, cwd: dir() })).toThrow(/http\.port: .*\(from PARLEY_HTTP__PORT\)/);
+    expect(() => loadConfig({ env: { PARLEY_LOG__LEVEL: "loud" }, cwd: dir() })).toThrow(/log\.level: .*\(from PARLEY_LOG__LEVEL\)/);
+  });
+
   it("names the file, the field and the reason for an invalid value", () => {
     const cwd = dir();
     const file = join(cwd, "bad.yaml");
@@ -60,5 +75,18 @@ describe("configuration", () => {
     const { config } = loadConfig({ env: { PARLEY_DATA_DIR: "state", PARLEY_MODELS__DIR: "m" }, cwd });
     expect(config.dataDir).toBe(join(cwd, "state"));
     expect(config.models.dir).toBe(join(cwd, "m"));
+  });
+});
+
+describe("PARLEY_ variables a script set for itself (issue 10, item 19)", () => {
+  it("does not break any parley command: config check, print and keys list warn by name and succeed", async () => {
+    const cwd = dir();
+    const env = { PARLEY_KEY: "pk_0123456789_x", PARLEY_WEBHOOK_SECRET: "whsec_abc" };
+    for (const argv of [["config", "check"], ["config", "print", "--json"], ["keys", "list", "--data-dir", join(cwd, "data")]]) {
+      const r = await runCliInProcess(argv, cwd, env);
+      expect(r.code, `${argv.join(" ")}: ${r.err}`).toBe(0);
+      expect(r.err).toContain("parley: warning: ignoring PARLEY_KEY: it names no setting");
+      expect(r.err).toContain("ignoring PARLEY_WEBHOOK_SECRET");
+    }
   });
 });
