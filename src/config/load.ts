@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../lib/errors.js";
@@ -13,7 +13,11 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Highest-priority values, e.g. from CLI flags. */
   overrides?: Record<string, unknown>;
-  /** Directory that relative paths and the default `parley.yaml` are resolved against. */
+  /**
+   * The working directory: where the default `parley.yaml` is looked for, and what relative paths from the
+   * environment, flags and defaults are resolved against. Relative paths written in a config file are resolved
+   * against that file's folder, wherever Parley is started from.
+   */
   cwd?: string;
 }
 
@@ -36,7 +40,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const file = explicit ? resolve(cwd, explicit) : resolve(cwd, "parley.yaml");
   if (explicit && !existsSync(file)) throw new ConfigError(`config file not found: ${file}`);
 
-  const fromFile = existsSync(file) ? readYamlFile(file) : {};
+  const fromFile = existsSync(file) ? resolveFilePaths(readYamlFile(file), dirname(file)) : {};
   const fromEnv = readEnvConfig(env, configSchema);
   const merged = deepMerge(deepMerge(fromFile, fromEnv.values), options.overrides ?? {});
   const config = validate(merged, existsSync(file) ? file : "configuration", fromEnv.origins);
@@ -89,6 +93,25 @@ function readYamlFile(file: string): Record<string, unknown> {
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${file}: the top level must be a mapping`);
   return value as Record<string, unknown>;
+}
+
+/**
+ * The path settings of a config file, made absolute against the file's folder: `agents.dir: ./agents` beside
+ * /etc/parley/parley.yaml means /etc/parley/agents whether `parley serve` starts in / or in /home/ops.
+ */
+function resolveFilePaths(fromFile: Record<string, unknown>, base: string): Record<string, unknown> {
+  const abs = (v: unknown) => (typeof v === "string" && v.length > 0 && !isAbsolute(v) ? resolve(base, v) : v);
+  const out: Record<string, unknown> = { ...fromFile, dataDir: abs(fromFile.dataDir) };
+  if (out.dataDir === undefined) delete out.dataDir;
+  for (const section of ["agents", "models"] as const) {
+    const s = fromFile[section];
+    if (!isPlainObject(s)) continue;
+    const copy: Record<string, unknown> = { ...s };
+    if (copy.dir !== undefined) copy.dir = abs(copy.dir);
+    if (section === "models" && Array.isArray(copy.extraCatalogs)) copy.extraCatalogs = copy.extraCatalogs.map(abs);
+    out[section] = copy;
+  }
+  return out;
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { statfs } from "node:fs/promises";
 import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
 import { modelRoles } from "../models/catalog-schema.js";
@@ -10,6 +9,8 @@ import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
+import { agentChecks } from "./agents.js";
+import { listenChecks } from "./ports.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -32,9 +33,14 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   results.push(...(await nativeModules(config)));
   results.push(...(await modelProfiles(config, cwd)));
   results.push(await freeDisk(config.dataDir));
-  results.push(await portFree("http", config.http.host, config.http.port));
+  results.push(...(await configChecks(config)));
   results.push(...(await systemTools()));
   return results;
+}
+
+/** What `parley config check` checks beyond the schema: agent files, and that the listen ports are free. */
+export async function configChecks(config: ParleyConfig): Promise<CheckResult[]> {
+  return [...agentChecks(config), ...(await listenChecks(config))];
 }
 
 function nodeVersion(): CheckResult {
@@ -121,16 +127,6 @@ async function freeDisk(dataDir: string): Promise<CheckResult> {
   } catch (err) {
     return { group: "system", name: "disk", status: "fail", detail: `${dataDir}: ${describeError(err)}`, fix: "make the data directory writable" };
   }
-}
-
-function portFree(name: string, host: string, port: number): Promise<CheckResult> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", (err: NodeJS.ErrnoException) =>
-      resolve({ group: "network", name: `${name} port`, status: "warn", detail: `${host}:${port} ${err.code === "EADDRINUSE" ? "is in use" : describeError(err)}`, fix: `stop what listens there, or choose another with --${name} HOST:PORT` }),
-    );
-    server.listen(port, host, () => server.close(() => resolve({ group: "network", name: `${name} port`, status: "ok", detail: `${host}:${port} is free` })));
-  });
 }
 
 const TOOLS: { name: string; args: string[]; why: string; pkg: string }[] = [

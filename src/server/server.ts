@@ -63,8 +63,8 @@ export class ParleyServer {
       services,
       version: packageVersion(),
       readiness: {
-        ready: () => services.engines.ready,
-        details: () => ({ profile: models.profile, engines: services.engines.status() }),
+        ready: () => services.engines.ready && agentsReady(services),
+        details: () => ({ profile: models.profile, engines: services.engines.status(), agents: agentsStatus(services) }),
       },
     });
     let http: ServerType;
@@ -84,6 +84,7 @@ export class ParleyServer {
     }
     await requeueUnfinished(services);
     await removeLeftoverTempFiles(services);
+    warnAboutAgents(services);
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
@@ -121,6 +122,30 @@ export class ParleyServer {
     this.services.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");
+  }
+}
+
+/** Ready needs at least one agent (file or API) unless agents.allowNone: without one every request fails. */
+function agentsReady(services: Services): boolean {
+  return services.config.agents.allowNone || services.agents.list().length > 0;
+}
+
+function agentsStatus(services: Services): { count: number; dir: string; default: string; defaultExists: boolean; ready: boolean } {
+  const { dir, default: name } = services.config.agents;
+  return { count: services.agents.list().length, dir, default: name, defaultExists: services.agents.find(name) !== null, ready: agentsReady(services) };
+}
+
+/** Said loudly at start: zero agents is the trap of a server started from another folder (issue 10, item 20). */
+function warnAboutAgents(services: Services): void {
+  const s = agentsStatus(services);
+  if (s.count === 0) {
+    services.logger.error(
+      { agentsDir: s.dir, allowNone: services.config.agents.allowNone },
+      `no agents: ${s.dir} holds no *.yaml and the database has none; every upload, call and notification will fail. ` +
+        (services.config.agents.allowNone ? "agents.allowNone is set, so /readyz does not wait for one" : "/readyz answers 503 until an agent exists (set agents.dir, or agents.allowNone: true to serve without)"),
+    );
+  } else if (!s.defaultExists) {
+    services.logger.warn({ default: s.default, agents: s.count }, `agents.default '${s.default}' does not exist: messages to mailboxes no agent claims will be refused`);
   }
 }
 

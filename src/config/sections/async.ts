@@ -6,6 +6,11 @@ export const agentsSection = z.object({
   dir: z.string().min(1).default("./agents"),
   /** The agent for messages whose mailbox no agent claims. */
   default: z.string().min(1).default("receptionist"),
+  /**
+   * With no agent at all nothing works (every upload, call and notification needs one), so /readyz stays 503
+   * until one exists. true: become ready anyway, for a box whose agents are created through the API after start.
+   */
+  allowNone: z.boolean().default(false),
 }).strict();
 
 /** Voicemail intake and processing. */
