@@ -12,6 +12,7 @@ import type { Services } from "../server/services.js";
 import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";
+import { callbackTimeFor } from "./callback-time.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
@@ -76,6 +77,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     },
     toolServices: {
       outbound: services.outbound.tools,
+      callbackTime: callbackTimeFor(services),
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),
       scheduleCallback: async (r) => {

@@ -11,7 +11,8 @@ export interface DomainEvents {
   "voicemail.deleted": { voicemailId: number };
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
-  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
+  /** A callback was queued (or moved at dial time); `delay` says why it is placed later than asked. */
+  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string; delay?: string };
   "survey.response": { survey: string; agent: string; callId: number | null; rating: number | null; comment: string | null; channel: "dtmf" | "voice" | "none" };
   /** A notification's dial (or refusal to dial) is over; `nextAttemptAt` when a retry is scheduled. */
   "notification.attempted": { notificationId: number; campaignId: number | null; attempt: number; outcome: string; nextAttemptAt: number | null };

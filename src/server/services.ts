@@ -16,6 +16,8 @@ import { AgentsRepo } from "../store/repos/agents-repo.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
+import type { CallbackTimer } from "../notify/callbacks/policy.js";
+import { callbackTimer } from "../notify/callbacks/timer.js";
 import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "./engine-host.js";
 import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
@@ -47,6 +49,8 @@ export interface Services {
   ttsCache: TtsCache;
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
   dialGuards: ((to: string) => void)[];
+  /** When a callback someone asked for can be placed (notify.callbacks, the daily cap): for routing and live calls. */
+  callbackTimer: CallbackTimer;
   /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
   outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
 }
@@ -101,8 +105,10 @@ export function createServices(o: CreateServicesOptions): Services {
       ttsCache,
       dialGuards: [],
       outbound,
+      callbackTimer: () => ({ at: null, delay: null, why: null, timeZone: null, atLocal: null }),
     };
     services.dialGuards.push(doNotCallGuard(services));
+    services.callbackTimer = callbackTimer(services);
     return services;
   } catch (err) {
     db.close();

@@ -21,6 +21,11 @@ export interface ToolServices {
   /** The site's time zone (IANA) for reading times like "tomorrow 10:00". */
   timeZone: string;
   now(): Date;
+  /**
+   * Whether a callback to `to` can be placed at `when` under the site's callback rules (hours, days, the daily
+   * cap), and if not, the first time it can and why: the agent offers only times that can be kept.
+   */
+  callbackTime?(to: string | null, when: Date): { ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null };
   /** Where HTTP tools may send requests (config tools.*); absent: the defaults (no loopback, link-local or metadata). */
   outbound?: OutboundPolicy;
 }
