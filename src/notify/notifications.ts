@@ -6,7 +6,7 @@ import { windowSpecSchema } from "./compliance/calling-rules.js";
 import { notifyContext, type NotifyContext } from "./context.js";
 import { menuSchema } from "./menu.js";
 import { finish, rejectIfListed } from "./outcomes.js";
-import { normaliseRecipient, recipientZone } from "./recipient.js";
+import { normaliseRecipient, recipientZone, undialable } from "./recipient.js";
 import { nextSlot, RENDER_JOB, scheduleDelivery } from "./schedule.js";
 import { compileTemplate, missingVariables, variablesSchema } from "./templates.js";
 
@@ -66,6 +66,8 @@ export async function createNotification(services: Services, input: CreateNotifi
   const cc = services.config.voicemail.defaultCountryCode;
   const recipient = normaliseRecipient(input.to, cc);
   if ("error" in recipient) throw new ParleyError("invalid_recipient", recipient.error, { status: 400 });
+  const cannot = undialable(services.config.sip.trunk?.uri, recipient.to);
+  if (cannot) throw new ParleyError("no_trunk", cannot, { status: 422 });
   const now = services.clock.now();
   const notBefore = Math.max(now, input.runAt ?? now);
   let n: NotificationRecord;

@@ -39,7 +39,7 @@ function parleyWithStdin(args: string[], input: string): Promise<number | null> 
 export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const dir = mkdtempSync(join(tmpdir(), "parley-console-e2e-"));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${join(repoRoot, "agents")} }`, "calls: { recordAll: true }", "rtp: { ports: { min: 33000, max: 33099 } }", "log: { level: warn }"].join("\n"));
+  writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${join(repoRoot, "agents")} }`, "calls: { recordAll: true }", "rtp: { ports: { min: 33000, max: 33099 } }", "sip: { trunk: { uri: \"sip:trunk.example.invalid\" } }", "log: { level: warn }"].join("\n"));
   const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
   const pulled = await runParley(["models", "pull", "tiny", ...common]);
   if (pulled.code !== 0) throw new Error(`models pull failed: ${pulled.stderr}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../../src/lib/csv.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { readSse } from "../api/sse-reader.js";
-import { csv, jobs, json, post, START, waitFor } from "./helpers.js";
+import { csv, jobs, json, post, START, TEST_TRUNK, waitFor } from "./helpers.js";
 
 /**
  * Campaigns through the API, with the calling window closed (18:00-20:00 UTC;
@@ -12,7 +12,7 @@ import { csv, jobs, json, post, START, waitFor } from "./helpers.js";
  */
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ config: { clock: { startAt: START } } });
+  t = await createTestApp({ config: { clock: { startAt: START }, sip: { trunk: TEST_TRUNK } } });
   t.startWorker();
 });
 afterAll(() => t?.close());

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { csv, jobs, json, post, START } from "./helpers.js";
+import { csv, jobs, json, post, START, TEST_TRUNK } from "./helpers.js";
 
 /** /v1/notifications and /v1/dnc without engines or SIP: validation, scheduling into windows, idempotency, cancel, the DNC list. */
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ config: { clock: { startAt: START } } });
+  t = await createTestApp({ config: { clock: { startAt: START }, sip: { trunk: TEST_TRUNK } } });
 });
 afterAll(() => t?.close());
 
@@ -116,5 +116,32 @@ describe("/v1/dnc", () => {
 
     expect((await t.request("/v1/dnc/%2B12125550100", { method: "DELETE" })).status).toBe(204);
     expect((await t.request("/v1/dnc/+12125550100", { method: "DELETE" })).status).toBe(404);
+  });
+});
+
+describe("a phone number with no trunk to call it through (issue 10, item 23)", () => {
+  it("is refused when the notification is created (422 no_trunk naming the setting); a SIP URI is accepted", async () => {
+    const bare = await createTestApp({ config: { clock: { startAt: START } } });
+    try {
+      const res = await bare.request("/v1/notifications", post({ to: "+442079460000", text: "Your order ships today." }));
+      expect(res.status).toBe(422);
+      expect(await res.json()).toEqual({ error: { code: "no_trunk", message: "no SIP trunk is configured (sip.trunk.uri), so +442079460000 cannot be called: configure the trunk, or give a sip: URI" } });
+      expect(bare.services.db.prepare("SELECT count(*) AS n FROM notifications").get()).toEqual({ n: 0 });
+      expect((await bare.request("/v1/notifications", post({ to: "sip:+442079460000@pbx.example.com", text: "Your order ships today." }))).status).toBe(201);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("rejects a campaign's phone-number rows with the reason, keeping its SIP URI rows", async () => {
+    const bare = await createTestApp({ config: { clock: { startAt: START } } });
+    try {
+      const { id } = await json<{ id: number }>(bare.request("/v1/campaigns", post({ name: "c", text: "Hi." })));
+      const report = await json<{ imported: number; rejected: { row: number; reason: string }[] }>(bare.request(`/v1/campaigns/${id}/recipients`, csv("to\n+442079460001\nsip:+442079460002@pbx.example.com\n")));
+      expect(report.imported).toBe(1);
+      expect(report.rejected).toEqual([{ row: 2, to: "+442079460001", reason: "no SIP trunk is configured (sip.trunk.uri), so +442079460001 cannot be called: configure the trunk, or give a sip: URI" }]);
+    } finally {
+      await bare.close();
+    }
   });
 });
