@@ -40,7 +40,7 @@ export const builtinToolNames = ["transfer", "hangup", "take_message", "schedule
 
 const builtinTool = z.object({
   type: z.literal("builtin"),
-  name: z.enum(builtinToolNames),
+  name: z.enum(builtinToolNames, { error: (iss) => `unknown builtin tool '${String(iss.input)}'; the builtin tools are ${builtinToolNames.join(", ")}` }),
   /** transfer: the SIP URI of the human to hand the call to. */
   target: z.string().max(512).optional(),
   /** Override of the description the model sees. */
@@ -65,7 +65,10 @@ const httpTool = z.object({
   auth: z.object({ header: z.string().min(1).max(128), value: z.string().min(1).max(4096).optional(), valueSet: z.boolean().optional() }).strict().optional(),
 }).strict();
 
-export const toolSchema = z.union([builtinTool, httpTool]);
+// By `type`, so a mistake is reported on the field that is wrong, not as "Invalid input" for the whole tool.
+export const toolSchema = z.discriminatedUnion("type", [builtinTool, httpTool], {
+  error: (iss) => (iss.code === "invalid_union" ? `type must be "builtin" (${builtinToolNames.join(", ")}) or "http"` : undefined),
+});
 
 const liveSchema = z.object({
   greeting: line.default("Hello, how can I help you?"),
@@ -90,7 +93,7 @@ const routingAction = z.union([
   z.object({ webhook: word.min(1) }).strict(),
   z.object({ callback: z.object({ inMinutes: z.number().min(0).max(7 * 24 * 60).default(0) }).strict() }).strict(),
   z.object({ status: z.enum(["escalated", "handled", "archived"]) }).strict(),
-]);
+], { error: () => "an action is one of {webhook: <endpoint name>}, {callback: {inMinutes: <0-10080>}} or {status: escalated | handled | archived}" });
 
 const routingRule = z.object({
   name: id,

@@ -48,6 +48,35 @@ export const domainEventTypes = [
   "webhook.test",
 ] as const satisfies readonly DomainEventType[];
 
+/**
+ * Each event's data fields, in the order docs/webhooks.md lists them. The
+ * compiler holds this to DomainEvents (every field, nothing else), and a
+ * test holds the docs to this, so the documented list cannot drift.
+ */
+export const domainEventFields = {
+  "voicemail.received": ["voicemailId", "agent", "mailbox", "caller"],
+  "voicemail.processed": ["voicemailId", "status", "urgency", "category", "summary"],
+  "voicemail.urgent": ["voicemailId", "urgency", "summary", "callbackNumber", "reason"],
+  "voicemail.updated": ["voicemailId", "status"],
+  "voicemail.deleted": ["voicemailId"],
+  "form.submitted": ["voicemailId", "agent", "values", "missing"],
+  "job.dead": ["jobId", "kind", "error", "attempts"],
+  "callback.scheduled": ["jobId", "to", "runAt", "reason", "delay"],
+  "survey.response": ["survey", "agent", "callId", "rating", "comment", "channel"],
+  "notification.attempted": ["notificationId", "campaignId", "attempt", "outcome", "nextAttemptAt"],
+  "notification.finished": ["notificationId", "campaignId", "status", "outcome", "attempts"],
+  "campaign.progress": ["campaignId", "status", "total", "done", "counts", "outcomes"],
+  "campaign.finished": ["campaignId", "status", "total", "counts", "outcomes"],
+  "dnc.added": ["number", "source"],
+  "callback.attempted": ["jobId", "to", "attempt", "outcome", "callId", "nextAttemptAt"],
+  "webhook.test": ["endpointId", "endpoint", "message"],
+} as const satisfies { [K in DomainEventType]: readonly (keyof DomainEvents[K])[] };
+
+// Compile-time: a field added to DomainEvents but not listed above is an error here.
+type UnlistedFields = { [K in DomainEventType]: Exclude<keyof DomainEvents[K], (typeof domainEventFields)[K][number]> }[DomainEventType];
+const everyFieldListed: [UnlistedFields] extends [never] ? true : UnlistedFields = true;
+void everyFieldListed;
+
 export interface PublishedEvent<T extends DomainEventType = DomainEventType> {
   id: number;
   type: T;

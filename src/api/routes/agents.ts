@@ -6,7 +6,7 @@ import { redactAgent } from "../../agent/redact.js";
 import { ParleyError } from "../../lib/errors.js";
 import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
-import { jsonBody } from "../validate.js";
+import { definitionBody } from "../validate.js";
 
 /** /v1/agents: agents from files (read-only here) and from the API (stored in the database). */
 export function agentRoutes(services: Services, openapi: OpenApiRegistry): Hono {
@@ -21,11 +21,12 @@ export function agentRoutes(services: Services, openapi: OpenApiRegistry): Hono 
     summary: "Validate a definition without saving it",
     tags: ["agents"],
     body: agentSchema,
-    description: "Answers 200 {valid: true, agent} with defaults filled in, or 200 {valid: false, issues} naming each field and reason.",
+    description: "JSON or YAML (Content-Type: application/yaml, as agents/*.yaml are written). Answers 200 {valid: true, agent} with defaults filled in, or 200 {valid: false, issues} naming each field and reason.",
+    bodyMediaTypes: { "application/yaml": { description: "the definition as YAML" } },
   });
   app.post("/validate", async (c) => {
     try {
-      return c.json({ valid: true, agent: redactAgent(parseAgent(await jsonBody(c), "agent")) });
+      return c.json({ valid: true, agent: redactAgent(parseAgent(await definitionBody(c), "agent")) });
     } catch (err) {
       if (err instanceof ParleyError && err.code === "agent_invalid") return c.json({ valid: false, message: err.message, issues: err.details?.issues ?? [] });
       throw err;
@@ -39,18 +40,18 @@ export function agentRoutes(services: Services, openapi: OpenApiRegistry): Hono 
     return c.json(present(e));
   });
 
-  openapi.add("post", "/v1/agents", { summary: "Create an agent (or replace one made through the API)", tags: ["agents"], body: agentSchema, responses: { 201: "Saved", 409: "Defined in a file", 422: "Invalid definition" } });
+  openapi.add("post", "/v1/agents", { summary: "Create an agent (or replace one made through the API)", tags: ["agents"], body: agentSchema, bodyMediaTypes: { "application/yaml": { description: "the definition as YAML" } }, responses: { 201: "Saved", 409: "Defined in a file", 422: "Invalid definition" } });
   app.post("/", async (c) => {
-    const body = await jsonBody(c);
+    const body = await definitionBody(c);
     const name = (body as { name?: unknown } | null)?.name;
     const existed = typeof name === "string" && services.agents.find(name) !== null;
     const agent = services.agents.save(body);
     return c.json(present({ agent, source: "api" }), existed ? 200 : 201);
   });
 
-  openapi.add("put", "/v1/agents/{name}", { summary: "Replace an API agent", tags: ["agents"], body: agentSchema, responses: { 400: "Name mismatch", 409: "Defined in a file", 422: "Invalid definition" } });
+  openapi.add("put", "/v1/agents/{name}", { summary: "Replace an API agent", tags: ["agents"], body: agentSchema, bodyMediaTypes: { "application/yaml": { description: "the definition as YAML" } }, responses: { 400: "Name mismatch", 409: "Defined in a file", 422: "Invalid definition" } });
   app.put("/:name", async (c) => {
-    const body = (await jsonBody(c)) as Record<string, unknown>;
+    const body = (await definitionBody(c)) as Record<string, unknown>;
     if (body && typeof body === "object" && body.name !== undefined && body.name !== c.req.param("name")) {
       throw new ParleyError("invalid_request", `the body's name '${String(body.name)}' does not match the path '${c.req.param("name")}'`, { status: 400 });
     }

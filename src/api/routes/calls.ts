@@ -59,7 +59,7 @@ export function callRoutes(services: Services, openapi: OpenApiRegistry): Hono {
   openapi.add("get", "/v1/calls/{id}", { summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)", tags: ["calls"], responses: { 404: "No such call" } });
   app.get("/:id", (c) => {
     const call = find(c);
-    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id) });
+    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id).map((t) => ({ ...t, at: new Date(t.at).toISOString() })) });
   });
 
   openapi.add("get", "/v1/calls/{id}/recording", { summary: "The call's stereo recording (caller left, agent right), with Range support", tags: ["calls"], responseMediaType: "audio/wav", responses: { 404: "No recording" } });

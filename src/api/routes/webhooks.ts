@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Services } from "../../server/services.js";
 import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
-import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints } from "../../webhooks/index.js";
+import { withIsoTimes } from "../../lib/iso-time.js";
+import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints, type WebhookEndpoint } from "../../webhooks/index.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";
@@ -10,6 +11,9 @@ import { createdEndpointSchema, deliverySchema, endpointSchema, testResultSchema
 
 const tags = ["webhooks"];
 const deliveriesQuery = z.object(idPageQuery);
+
+/** An endpoint as the API shows it: ISO 8601 times, never the secret. */
+const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
 export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hono {
@@ -26,14 +30,14 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     const input = parseWith(createEndpointSchema, await jsonBody(c), "body");
     services.outbound.webhooks.assertUrl(input.url);
     const { endpoint, secret } = endpoints.create(input);
-    return c.json({ ...endpoint, secret }, 201);
+    return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   });
 
   openapi.add("get", "/v1/webhooks", { summary: "List webhook endpoints (secrets are never shown)", tags, response: z.object({ items: z.array(endpointSchema) }) });
-  app.get("/", (c) => c.json({ items: endpoints.list() }));
+  app.get("/", (c) => c.json({ items: endpoints.list().map(presentEndpoint) }));
 
   openapi.add("get", "/v1/webhooks/{id}", { summary: "Get a webhook endpoint", tags, response: endpointSchema, responses: { 404: "No such endpoint" } });
-  app.get("/:id", (c) => c.json(endpoints.get(idParam(c))));
+  app.get("/:id", (c) => c.json(presentEndpoint(endpoints.get(idParam(c)))));
 
   openapi.add("patch", "/v1/webhooks/{id}", {
     summary: "Change a webhook endpoint",
@@ -45,7 +49,7 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     const id = idParam(c);
     const changes = parseWith(updateEndpointSchema, await jsonBody(c), "body");
     if (changes.url !== undefined) services.outbound.webhooks.assertUrl(changes.url);
-    return c.json(endpoints.update(id, changes));
+    return c.json(presentEndpoint(endpoints.update(id, changes)));
   });
 
   openapi.add("delete", "/v1/webhooks/{id}", {
@@ -66,7 +70,7 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     const id = idParam(c);
     const q = parseWith(deliveriesQuery, c.req.query(), "query");
     const page = endpoints.deliveries(id, q);
-    return c.json({ items: page.deliveries, nextCursor: page.nextCursor });
+    return c.json({ items: page.deliveries.map((d) => withIsoTimes(d, ["createdAt"])), nextCursor: page.nextCursor });
   });
 
   openapi.add("post", "/v1/webhooks/{id}/test", {

@@ -45,7 +45,7 @@ describe("webhook delivery", () => {
       const [req] = rx.to(path);
       expect(req?.method).toBe("POST");
       const body = JSON.parse(req?.body ?? "") as unknown;
-      expect(body).toEqual({ id: event.id, type: "voicemail.urgent", createdAt: event.createdAt, data: event.data });
+      expect(body).toEqual({ id: event.id, type: "voicemail.urgent", createdAt: new Date(event.createdAt).toISOString(), data: event.data });
       expect(req?.headers).toMatchObject({ "content-type": "application/json", "parley-event": "voicemail.urgent", "idempotency-key": `event-${event.id}-endpoint-${id}` });
       expect(req?.headers["parley-delivery"]).toMatch(/^\d+$/);
       expect(req?.headers["user-agent"]).toMatch(/^Parley-Webhooks\//);

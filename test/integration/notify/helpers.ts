@@ -41,7 +41,7 @@ export interface JobJson {
   status: string;
   result: Record<string, unknown> | null;
   payload: Record<string, unknown>;
-  runAt: number;
+  runAt: string;
 }
 
 /** The jobs of a kind, newest first. */
