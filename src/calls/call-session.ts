@@ -21,7 +21,7 @@ import type { CallMetrics } from "./metrics.js";
 import type { CallRecorder } from "./recorder.js";
 
 /** Endings where the agent said goodbye: the caller is still there to answer a survey. */
-const AGENT_ENDED = new Set(["agent-hangup", "callback-scheduled"]);
+const AGENT_ENDED = new Set(["agent_hangup", "callback_scheduled"]);
 
 export interface CallSessionDeps {
   services: Services;
@@ -119,7 +119,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     const result = await conversation.run(sip.signal);
     outcome = result.outcome;
     bargeIns = result.bargeIns;
-    if (outcome === "message-taken") await recordMessage(d, audio);
+    if (outcome === "message_taken") await recordMessage(d, audio);
   } catch (err) {
     d.logger.error({ callId: d.record.id, err: describeError(err) }, "call failed");
   } finally {

@@ -23,7 +23,7 @@ export function builtinTool(def: Builtin): ToolHandler {
     case "hangup":
       return {
         spec: { name: "hangup", description: def.description ?? "End the call once the caller has nothing more to ask.", parameters: { type: "object", properties: {} } },
-        run: async () => ({ result: { status: "ending" }, after: { type: "hangup", outcome: "agent-hangup" } }),
+        run: async () => ({ result: { status: "ending" }, after: { type: "hangup", outcome: "agent_hangup" } }),
       };
     case "transfer":
       return {
@@ -68,7 +68,7 @@ export function builtinTool(def: Builtin): ToolHandler {
           }
           const topic = typeof args.topic === "string" && args.topic ? args.topic : "the caller's request";
           const { jobId } = await ctx.services.scheduleCallback({ to: ctx.caller, when, topic, summary: transcriptSummary(ctx), agent: ctx.agent.name, callId: ctx.callId });
-          return { result: { status: "scheduled", when: when.toISOString(), jobId }, after: { type: "hangup", outcome: "callback-scheduled" } };
+          return { result: { status: "scheduled", when: when.toISOString(), jobId }, after: { type: "hangup", outcome: "callback_scheduled" } };
         },
       };
   }

@@ -4,7 +4,7 @@ import type { AgentDefinition } from "../definition.js";
 
 /** What happens once the agent's reply to a tool call has been played. */
 export type AfterTurn =
-  | { type: "hangup"; outcome: "agent-hangup" | "callback-scheduled" }
+  | { type: "hangup"; outcome: "agent_hangup" | "callback_scheduled" }
   | { type: "transfer"; target: string }
   | { type: "take-message" };
 

@@ -84,7 +84,7 @@ async function placeCallback(services: Services, p: CallbackPayload, helpers: Ta
       ctx.attempts.abandon(a.id, describeError(err));
       throw err;
     }
-    const outcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
+    const outcome = failure === "busy" ? "busy" : failure === "no_answer" ? "no_answer" : "failed";
     return notAnswered(services, ctx, chain, a.id, outcome, helpers.job.id);
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { buildWav, encodeSamples } from "../../unit/audio/wav-builder.js";
 
@@ -82,5 +83,18 @@ describe("agent definitions through the API (issue 10, item 24)", () => {
     expect(await issues([], [{ name: "r", actions: [{ email: "ops@example.com" }] }])).toEqual([
       { path: "voicemail.routing.0.actions.0", message: "an action is one of {webhook: <endpoint name>}, {callback: {inMinutes: <0-10080>}} or {status: escalated | handled | archived}" },
     ]);
+  });
+
+  it("filters calls by snake_case outcome, still accepts the old hyphenated spelling, and names the known ones for a typo", async () => {
+    const calls = new CallsRepo(t.services.db);
+    const call = calls.start({ sipCallId: "x-1", direction: "inbound", fromUri: "sip:a@b", toUri: "sip:c@d", remoteNumber: null, agent: "receptionist", startedAt: Date.now() });
+    calls.end(call.id, { endedAt: Date.now(), outcome: "caller_hangup", recordingPath: null, rtpStats: null });
+    for (const q of ["caller_hangup", "caller-hangup"]) {
+      const body = (await (await t.request(`/v1/calls?outcome=${q}`)).json()) as { items: { id: number; outcome: string }[] };
+      expect(body.items.map((c) => [c.id, c.outcome])).toEqual([[call.id, "caller_hangup"]]);
+    }
+    const typo = await t.request("/v1/calls?outcome=hung_up");
+    expect(typo.status).toBe(400);
+    expect(((await typo.json()) as { error: { message: string } }).error.message).toContain("unknown outcome 'hung_up'; known: caller_hangup, agent_hangup");
   });
 });
