@@ -66,6 +66,8 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
       { header: "SIZE", value: (r) => (r.source === "generator" ? "generated" : formatBytes(r.sizeBytes)), align: "right" },
       { header: "INSTALLED", value: (r) => (r.installed ? "yes" : "no") },
       { header: "PROFILES", value: (r) => r.profiles.join(",") || "-" },
+      // What an operator must honour before shipping a voice or a model (Llama's terms, a CC-BY-SA voice, GPL data).
+      { header: "LICENSE", value: (r) => r.license || "-" },
     ]);
   }
   return 0;

@@ -38,8 +38,16 @@ describe("parley models (CLI)", () => {
     const r = await parley(tmp.dir, "models", "list", "--profile", "testprof", "--data-dir", "a");
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES$/);
+    expect(lines[0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES\s+LICENSE$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(ids);
+  });
+
+  it("shows each model's licence in the table (issue 10, item 25)", async () => {
+    const r = await parley(tmp.dir, "models", "list", "--profile", "small", "--data-dir", "a");
+    expect(r.code).toBe(0);
+    const piper = r.out.split("\n").find((l) => l.startsWith("piper-en_us-amy-low"));
+    expect(piper).toMatch(/CC-BY-SA-4\.0 AND GPL-3\.0-or-later\s*$/);
+    expect(r.out.split("\n").find((l) => l.startsWith("qwen2.5-0.5b"))).toMatch(/Apache-2\.0\s*$/);
   });
 
   it("pulls a profile with progress on stderr, verifies, exports, imports elsewhere and removes", async () => {
