@@ -33,7 +33,20 @@ export async function listenChecks(config: ParleyConfig): Promise<CheckResult[]>
   results.push(http ? { group: "network", name: "http port", status: "warn", detail: `${host}:${port} is ${http}`, fix: "stop what listens there, or choose another with --http HOST:PORT" } : { group: "network", name: "http port", status: "ok", detail: `${host}:${port} is free` });
   results.push(await sipCheck(config));
   results.push(await rtpCheck(config));
+  results.push(mediaAddressCheck(config));
   return results;
+}
+
+/** The address the SDP announces for RTP: bound to all interfaces (a container), it must come from the config. */
+function mediaAddressCheck(config: ParleyConfig): CheckResult {
+  const name = "media address";
+  if (!config.sip.enabled) return { group: "network", name, status: "ok", detail: "SIP is off" };
+  const address = config.calls.mediaAddress ?? config.sip.publicAddress ?? config.rtp.bindHost;
+  const from = config.calls.mediaAddress ? "calls.mediaAddress" : config.sip.publicAddress ? "sip.publicAddress" : "rtp.bindHost";
+  if (address === "0.0.0.0" || address === "::") {
+    return { group: "network", name, status: "warn", detail: `calls would announce ${address} in their SDP (from ${from}), which callers read as "on hold": no audio`, fix: "set sip.publicAddress (or calls.mediaAddress) to the address the PBX reaches this host on" };
+  }
+  return { group: "network", name, status: "ok", detail: `SDP announces ${address} (${from})` };
 }
 
 async function sipCheck(config: ParleyConfig): Promise<CheckResult> {

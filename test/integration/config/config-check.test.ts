@@ -78,4 +78,12 @@ describe("parley config check", () => {
       rtp.close();
     }
   });
+
+  it("warns when calls would announce 0.0.0.0 in their SDP (a container binding all interfaces without sip.publicAddress)", async () => {
+    const dir = site(["http: { port: 0 }", "sip: { listen: { port: 0 } }", "rtp: { bindHost: 0.0.0.0, ports: { min: 34300, max: 34309 } }"]);
+    const { checks } = await check(dir);
+    expect(find(checks, "network", "media address")).toMatchObject({ status: "warn", fix: expect.stringContaining("sip.publicAddress") });
+    writeFileSync(join(dir, "parley.yaml"), "dataDir: ./data\nagents: { dir: ./agents }\nhttp: { port: 0 }\nsip: { listen: { port: 0 }, publicAddress: 203.0.113.10 }\nrtp: { bindHost: 0.0.0.0, ports: { min: 34300, max: 34309 } }\n");
+    expect(find((await check(dir)).checks, "network", "media address")).toMatchObject({ status: "ok", detail: "SDP announces 203.0.113.10 (sip.publicAddress)" });
+  });
 });
