@@ -9,20 +9,11 @@ import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
-import { isLocalModel } from "../server/resolve-models.js";
-import { agentChecks } from "./agents.js";
+import { isLocalModel } from "../models/catalog-schema.js";
+import type { CheckResult, CheckStatus } from "./types.js";
 import { listenChecks } from "./ports.js";
 
-export type CheckStatus = "ok" | "warn" | "fail";
-
-export interface CheckResult {
-  group: string;
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  /** What to do about a warn or fail. */
-  fix?: string;
-}
+export type { CheckResult, CheckStatus } from "./types.js";
 
 const MIN_NODE: [number, number] = [20, 19];
 const MIN_FREE_BYTES = 2 * 1024 ** 3;
@@ -34,15 +25,11 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   results.push(...(await nativeModules(config)));
   results.push(...(await modelProfiles(config, cwd)));
   results.push(await freeDisk(config.dataDir));
-  results.push(...(await configChecks(config)));
+  results.push(...(await listenChecks(config)));
   results.push(...(await systemTools()));
   return results;
 }
 
-/** What `parley config check` checks beyond the schema: agent files, and that the listen ports are free. */
-export async function configChecks(config: ParleyConfig): Promise<CheckResult[]> {
-  return [...agentChecks(config), ...(await listenChecks(config))];
-}
 
 function nodeVersion(): CheckResult {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);

@@ -2,7 +2,7 @@ import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import type { CheckResult } from "./checks.js";
+import type { CheckResult } from "./types.js";
 
 /** Why a TCP port cannot be listened on, or null when it can. */
 function tcpBusy(host: string, port: number): Promise<string | null> {

@@ -1,7 +1,9 @@
 import type { ParleyConfig } from "../config/index.js";
 import type { ModelRef } from "../engines/model-ref.js";
 import { describeError, ModelError } from "../lib/errors.js";
-import { modelRoles, type CatalogModel, type ModelRole } from "../models/catalog-schema.js";
+import { isLocalModel, modelRoles, type CatalogModel, type ModelRole } from "../models/catalog-schema.js";
+
+export { isLocalModel };
 import { catalogForConfig, type ModelCatalog } from "../models/catalog.js";
 import { pullModel } from "../models/pull.js";
 import { ModelStore } from "../models/store.js";
@@ -20,11 +22,6 @@ export interface ResolveOptions {
   installLocal?: boolean;
   /** Told about each model installed on demand (the CLI prints it, the server logs it). */
   onInstall?: (modelId: string) => void;
-}
-
-/** Whether a model is made on this machine, with nothing to download. */
-export function isLocalModel(model: CatalogModel): boolean {
-  return model.generator !== undefined || model.npm !== undefined;
 }
 
 /**

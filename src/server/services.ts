@@ -17,7 +17,6 @@ import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
 import type { CallbackTimer } from "../notify/callbacks/policy.js";
-import { callbackTimer } from "../notify/callbacks/timer.js";
 import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "./engine-host.js";
 import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
@@ -105,10 +104,10 @@ export function createServices(o: CreateServicesOptions): Services {
       ttsCache,
       dialGuards: [],
       outbound,
-      callbackTimer: () => ({ at: null, delay: null, why: null, timeZone: null, atLocal: null }),
+      // Until the notify feature sets its policy (registerAppTasks): callbacks go when asked.
+      callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
     };
     services.dialGuards.push(doNotCallGuard(services));
-    services.callbackTimer = callbackTimer(services);
     return services;
   } catch (err) {
     db.close();

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { validate } from "../../config/index.js";
-import { configChecks } from "../../doctor/checks.js";
+import { configChecks } from "../agent-checks.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson } from "../output.js";
 import { CliError, type Command } from "../types.js";

@@ -93,7 +93,7 @@ describe("the live agent's schedule_callback", () => {
       services: {
         timeZone: "Europe/London",
         now: () => new Date(t.services.clock.now()),
-        callbackTime: callbackTimeFor(t.services),
+        callbackTime: callbackTimeFor((to, at) => t.services.callbackTimer(to, at)),
         scheduleCallback: async (r) => ({ jobId: (await t.services.queue.enqueue({ kind: CALLBACK_JOB, payload: { to: r.to, agent: r.agent, topic: r.topic }, runAt: r.when.getTime() })).job.id }),
       },
     };

@@ -4,7 +4,8 @@ import Database from "better-sqlite3";
 import { loadAgentDir } from "../agent/load.js";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import type { CheckResult } from "./checks.js";
+import { listenChecks } from "../doctor/ports.js";
+import type { CheckResult } from "../doctor/types.js";
 
 /** Names of agents created through the API, read from the database without changing it (none when it does not exist yet). */
 function storedAgentNames(dataDir: string): string[] {
@@ -59,4 +60,9 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
       : { group: "agents", name: "default", status: "warn", detail: `agents.default '${defaultName}' does not exist: messages to mailboxes no agent claims are refused`, fix: `set agents.default to one of: ${all.join(", ")}` },
   );
   return results;
+}
+
+/** What `parley config check` checks beyond the schema (and `parley doctor` too): agent files, and that the listen ports are free. */
+export async function configChecks(config: ParleyConfig): Promise<CheckResult[]> {
+  return [...agentChecks(config), ...(await listenChecks(config))];
 }
