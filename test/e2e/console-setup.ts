@@ -82,8 +82,10 @@ async function settled(base: string, key: string, ids: number[]): Promise<void> 
   throw new Error("the voicemails were not processed in 30 s");
 }
 
-/** The call's record is written as its session ends, a moment after the BYE. */
-/** The SIPp call, finished (inbound: the urgent voicemail's routing may place an outbound callback meanwhile). */
+/**
+ * The SIPp call, finished: its record is written as its session ends, a moment after the BYE. Inbound only: the
+ * urgent voicemail's routing may place an outbound callback meanwhile.
+ */
 async function finishedCall(base: string, key: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const list = (await (await fetch(`${base}/v1/calls?direction=inbound&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: number; outcome: string | null }[] };
