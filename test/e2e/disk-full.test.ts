@@ -61,7 +61,8 @@ describe.skipIf(skipReason !== null)(`a full disk under parley serve${skipReason
       `find "$DATA" -name '*.tmp-*'`,
       'echo "--- end"',
     ].join("\n");
-    wrapper = spawn("unshare", ["-Urm", "bash", "-c", script], { env: { ...process.env, DATA: data, NODE: process.execPath, BIN: bin, COMMON: common.join(" ") }, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so cleanup reaches `parley serve` too, whatever state the test left the wrapper in.
+    wrapper = spawn("unshare", ["-Urm", "bash", "-c", script], { env: { ...process.env, DATA: data, NODE: process.execPath, BIN: bin, COMMON: common.join(" ") }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     wrapper.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     base = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 60_000);
@@ -78,9 +79,10 @@ describe.skipIf(skipReason !== null)(`a full disk under parley serve${skipReason
     key = (JSON.parse(stdout.slice(stdout.indexOf("{"), stdout.indexOf("}") + 1)) as { key: string }).key;
   });
   afterAll(async () => {
-    if (wrapper && wrapper.exitCode === null) {
-      wrapper.kill("SIGKILL");
-      await new Promise((r) => wrapper.once("exit", r));
+    if (wrapper?.pid && wrapper.exitCode === null) {
+      const exited = new Promise((r) => wrapper.once("exit", r));
+      process.kill(-wrapper.pid, "SIGKILL");
+      await exited;
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { runParley, startParley, waitForStatus } from "../helpers/parley-process.js";
 import { repoRoot } from "../helpers/paths.js";
 import { scratchDir } from "../helpers/scratch.js";
@@ -27,6 +27,7 @@ describe("parley serve and its agents", () => {
     const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common], { cwd: elsewhere })).stdout) as { key: string }).key;
 
     const server = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], { cwd: elsewhere });
+    onTestFinished(() => void server.stop(2000)); // also when the test fails or times out
     try {
       // Engines load, but with no agent the server does not call itself ready.
       const deadline = Date.now() + 90_000;
@@ -52,6 +53,7 @@ describe("parley serve and its agents", () => {
     // The same site with its agent file, still started elsewhere: the file beside parley.yaml is found.
     cpSync(join(repoRoot, "agents", "receptionist.yaml"), join(site, "agents", "receptionist.yaml"));
     const again = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], { cwd: elsewhere });
+    onTestFinished(() => void again.stop(2000));
     try {
       const list = (await (await fetch(`${again.baseUrl}/v1/agents`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: Array<{ name: string; source: string }> };
       expect(list.items.find((a) => a.source === "file")?.name).toBe("receptionist");

@@ -49,6 +49,8 @@ async function startServer(dir: string): Promise<{ base: string; key: string; st
   // Engines load after the server listens; figures are taken once they have (RSS would otherwise grow under them).
   for (let i = 0; i < 240 && (await fetch(`${base}/readyz`).catch(() => null))?.status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
   await new Promise((r) => setTimeout(r, 2000));
+  // Whatever ends this script (an error included), the server goes with it.
+  process.once("exit", () => child.kill("SIGKILL"));
   return { base, key, stop: () => child.kill("SIGTERM") };
 }
 
@@ -95,7 +97,7 @@ async function agentBodyFlood(base: string, key: string): Promise<unknown> {
   let probing = true;
   const prober = (async () => {
     while (probing) {
-      const p = await timed(() => httpFrom(`${base}/v1/jobs`, { localAddress: "127.0.0.3", headers: auth }).then((r) => r.status));
+      const p = await timed(() => httpFrom(`${base}/v1/jobs`, { localAddress: "127.0.0.3", headers: auth }).then((r) => r.status, () => 0));
       probes.push(p.value === 200 ? p.ms : -p.value);
       await new Promise((r) => setTimeout(r, 100));
     }
