@@ -41,10 +41,10 @@ module.exports = {
     {
       name: "no-folder-cycles",
       severity: "error",
-      comment: "top-level folders may not import each other in a circle",
+      comment: "folders (top-level and nested) may not import each other in a circle",
       scope: "folder",
-      from: { path: "^src/[^/]+/$" },
-      to: { path: "^src/[^/]+/$", circular: true },
+      from: { path: "^src/" },
+      to: { circular: true },
     },
     ...upward,
     {
