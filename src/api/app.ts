@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { requireApiKey } from "./auth/middleware.js";
 import { consoleRoutes } from "./console/index.js";
 import { errorHandler, notFoundHandler } from "./errors.js";

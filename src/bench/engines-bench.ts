@@ -6,7 +6,7 @@ import { createEngine } from "../engines/factory.js";
 import type { ModelRef } from "../engines/model-ref.js";
 import type { BatchAsr, Engine, LlmEngine, StreamingAsr, TtsEngine, VadEngine } from "../engines/types.js";
 import type { CatalogModel } from "../models/catalog-schema.js";
-import { missingModelsMessage, resolveProfileModels } from "../server/resolve-models.js";
+import { missingModelsMessage, resolveProfileModels } from "../app/resolve-models.js";
 import { benchAudio, BENCH_TEXT } from "./bench-audio.js";
 import { bareLoop, runEngine, summarize, type LlmFigures, type LlmRun } from "./llm-bench.js";
 import { machineFacts, round, rssMb } from "./stats.js";

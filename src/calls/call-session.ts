@@ -8,7 +8,7 @@ import type { EngineSet } from "../engines/types.js";
 import { describeError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { RtpSession } from "../rtp/index.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";

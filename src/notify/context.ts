@@ -1,4 +1,4 @@
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { CampaignRecipientsRepo } from "../store/repos/campaign-recipients-repo.js";
 import { CampaignsRepo } from "../store/repos/campaigns-repo.js";
 import { NotificationsRepo } from "../store/repos/notifications-repo.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { deliverNotification, type DeliveryResult } from "../calls/outbound/deliver.js";
 import type { TaskHelpers } from "../jobs/index.js";
 import { describeError, ParleyError } from "../lib/errors.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
 import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { notifyContext, voiceOf, type NotifyContext } from "./context.js";

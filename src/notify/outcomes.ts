@@ -1,5 +1,5 @@
 import type { DeliveryResult } from "../calls/outbound/deliver.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { finalStatuses, type NotificationRecord, type NotificationStatus } from "../store/repos/notifications-repo.js";
 import { finishIfDone, publishProgress } from "./campaigns/progress.js";
 import { enqueueCallback } from "./callbacks/enqueue.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { registerCallbackTask } from "./callbacks/callback-task.js";
 import { callbackTimer } from "./callbacks/timer.js";
 import { registerTickTask } from "./campaigns/tick-task.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { finalStatuses } from "../store/repos/notifications-repo.js";
 import { notifyContext, voiceOf } from "./context.js";
 import { renderMessage } from "./render.js";

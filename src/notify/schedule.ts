@@ -1,4 +1,4 @@
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { nextCallSlot, rulesFor } from "./compliance/calling-rules.js";
 import type { NotifyContext } from "./context.js";

@@ -1,5 +1,5 @@
 import type { RoutingDecision } from "../agent/routing.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { VoicemailsRepo, type VoicemailRecord, type VoicemailResults } from "../store/repos/voicemails-repo.js";
 import { applyRouting } from "./routing-actions.js";

@@ -2,7 +2,7 @@ import { decodeUpload } from "../audio/index.js";
 import type { MailboxRoute } from "../agent/registry.js";
 import { ParleyError } from "../lib/errors.js";
 import { assertCompleteWav } from "./complete-wav.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { AudioStore } from "../store/audio-store.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 

@@ -5,7 +5,7 @@ import { extractForm, extractVoicemail } from "../agent/extraction/extract.js";
 import { route } from "../agent/routing.js";
 import { decodeUpload } from "../audio/index.js";
 import { ParleyError } from "../lib/errors.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { VoicemailsRepo, type VoicemailRecord, type VoicemailResults, type VoicemailStatus } from "../store/repos/voicemails-repo.js";
 import { FINISHED_STATUSES, finishMessage, resumeRouting, type ProcessOutcome } from "./finish.js";
 import { trimToSpeech } from "./speech.js";

@@ -1,6 +1,6 @@
 import type { RoutingDecision } from "../agent/routing.js";
 import { describeError } from "../lib/errors.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 import { deliverTo } from "../webhooks/index.js";
 

@@ -1,5 +1,5 @@
 import type { EnqueueResult, NewJob } from "../jobs/types.js";
-import type { Services } from "../server/services.js";
+import type { Services } from "../app/services.js";
 import { WebhooksRepo, type WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
 import { endpointDisabled, eventNotFound, unknownEndpointName } from "./errors.js";
 

@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { verifySignature } from "../../src/lib/signature.js";
-import { createServices, type Services } from "../../src/server/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { waitFor } from "../integration/jobs/helpers.js";
 import { runParley } from "../helpers/parley-process.js";
 import { spawnParleyWorker, type SpawnedWorker } from "../helpers/parley-worker.js";

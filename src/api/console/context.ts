@@ -1,4 +1,4 @@
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { OperatorStore } from "./auth/operators.js";
 import { ConcurrencyGate } from "../../lib/concurrency-gate.js";
 import { LoginRateLimiter } from "./auth/rate-limit.js";

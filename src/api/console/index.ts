@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { agentRoutes } from "./agents/routes.js";
 import { assetRoutes } from "./assets.js";
 import { requireSession } from "./auth/guard.js";

@@ -4,7 +4,7 @@ import { agentSchema } from "../../agent/definition.js";
 import { parseAgent } from "../../agent/load.js";
 import { redactAgent } from "../../agent/redact.js";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { definitionBody } from "../validate.js";
 

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { CallsRepo, type CallRecord } from "../../store/repos/calls-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";

@@ -6,7 +6,7 @@ import { campaignProgress } from "../../notify/campaigns/progress.js";
 import { importRecipients, recipientsFromCsv, recipientsFromJson } from "../../notify/campaigns/recipients.js";
 import { resultsCsv } from "../../notify/campaigns/results-csv.js";
 import { notifyContext } from "../../notify/context.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { campaignStatuses } from "../../store/repos/campaigns-repo.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";

@@ -4,7 +4,7 @@ import { ParleyError } from "../../lib/errors.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
 import { notifyContext } from "../../notify/context.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { jsonBody, parseWith } from "../validate.js";
 

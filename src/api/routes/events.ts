@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { domainEventTypes } from "../../events/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { streamEvents } from "../sse/event-stream.js";
 import { parseWith } from "../validate.js";

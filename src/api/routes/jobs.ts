@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { JobNotFoundError } from "../../jobs/index.js";
 import { KIND_PATTERN } from "../../jobs/new-job.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { JOB_STATUSES } from "../../store/repos/job-record.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery, pageSchema } from "../pagination.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { notifyContext } from "../../notify/context.js";
 import { cancelNotification, createNotification, createNotificationSchema } from "../../notify/notifications.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { surveyCall } from "../../calls/survey/outbound.js";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { SurveyResultsRepo } from "../../store/repos/survey-results-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";

@@ -8,7 +8,7 @@ import { agentName } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../notify/tts-cache.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";

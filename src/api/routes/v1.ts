@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { isDiskFull } from "../../store/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
 import { ingestVoicemail } from "../../voicemail/ingest.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";

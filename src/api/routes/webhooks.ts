@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints, type WebhookEndpoint } from "../../webhooks/index.js";

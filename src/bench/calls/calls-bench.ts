@@ -8,7 +8,7 @@ import { sipSection } from "../../config/sections/sip.js";
 import { systemClock } from "../../lib/clock.js";
 import { silentLogger } from "../../lib/logger.js";
 import { modelsDirOf } from "../../models/paths.js";
-import { databaseFile } from "../../server/paths.js";
+import { databaseFile } from "../../config/paths.js";
 import { createSipPort } from "../../sip/index.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo } from "../../store/repos/api-keys-repo.js";

@@ -4,7 +4,7 @@ import { importRecipients } from "../../notify/campaigns/recipients.js";
 import { notifyContext, voiceOf } from "../../notify/context.js";
 import { createNotification } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { percentile, round } from "../stats.js";
 import type { BenchCallee } from "./bench-callee.js";
 

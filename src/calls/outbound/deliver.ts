@@ -1,7 +1,7 @@
 import { int16ToFloat32, type Frame } from "../../audio/index.js";
 import type { EngineSet } from "../../engines/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
 import { watchDigits } from "../call-digits.js";
 import { dialTarget } from "../dial-target.js";

@@ -1,6 +1,6 @@
 import { ParleyError } from "../../lib/errors.js";
 import { Speaker } from "../../agent/conversation/speaker.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { FrameFanout } from "../frame-fanout.js";
 import { runSurvey, type SurveyAnswer } from "./survey.js";
 import { watchDigits } from "../call-digits.js";

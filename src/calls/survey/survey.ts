@@ -4,7 +4,7 @@ import { int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
 import type { Speaker } from "../../agent/conversation/speaker.js";
 import type { AgentDefinition, SurveyDefinition } from "../../agent/definition.js";
 import type { EngineSet, LlmEngine } from "../../engines/types.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 
 export interface SurveyAnswer {
   rating: number | null;

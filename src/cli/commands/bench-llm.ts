@@ -3,7 +3,7 @@ import { machineFacts } from "../../bench/stats.js";
 import { runtimeFacts } from "../../config/index.js";
 import { modelFile, modelSetting } from "../../engines/model-ref.js";
 import { ModelError } from "../../lib/errors.js";
-import { missingModelsMessage, resolveProfileModels } from "../../server/resolve-models.js";
+import { missingModelsMessage, resolveProfileModels } from "../../app/resolve-models.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { CliError, type CliContext } from "../types.js";

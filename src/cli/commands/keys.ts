@@ -1,7 +1,7 @@
 import { createApiKey } from "../../api/auth/api-keys.js";
 import { systemClock } from "../../lib/clock.js";
 import { isoTime, withIsoTimes } from "../../lib/iso-time.js";
-import { databaseFile } from "../../server/paths.js";
+import { databaseFile } from "../../config/paths.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo, type ApiKeyRecord } from "../../store/repos/api-keys-repo.js";
 import { configFromFlags, parseFlags } from "../flags.js";

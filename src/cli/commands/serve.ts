@@ -1,6 +1,6 @@
 import { createLogger } from "../../lib/logger.js";
-import { ParleyServer } from "../../server/server.js";
-import { missingModelsMessage, resolveProfileModels } from "../../server/resolve-models.js";
+import { ParleyServer } from "../../app/server.js";
+import { missingModelsMessage, resolveProfileModels } from "../../app/resolve-models.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { parseHostPort } from "../host-port.js";
 import { CliError, type Command } from "../types.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { extractVoicemail } from "../../agent/extraction/extract.js";
 import { SUMMARY_JOB } from "../../calls/jobs.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
 
 const payload = z.object({ callId: z.number().int().positive() });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
 import { VOICEMAIL_JOB } from "../../voicemail/ingest.js";
 import { processVoicemail } from "../../voicemail/process.js";

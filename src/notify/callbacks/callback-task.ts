@@ -2,7 +2,7 @@ import { CALLBACK_JOB } from "../../calls/jobs.js";
 import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
 import { callbackRules, callbackTiming } from "./policy.js";
 import { notifyContext, type NotifyContext } from "../context.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { notifyMetrics } from "../metrics.js";
 import type { CallbackPayload } from "./enqueue.js";
 

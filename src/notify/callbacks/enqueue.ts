@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CALLBACK_JOB } from "../../calls/jobs.js";
 import type { Job } from "../../jobs/index.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 
 /**
  * The payload of callback.place. Live calls (schedule_callback) send

@@ -1,4 +1,4 @@
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { notifyContext } from "../context.js";
 import { normaliseRecipient, recipientZone } from "../recipient.js";
 import { dialledNumber } from "../schedule.js";

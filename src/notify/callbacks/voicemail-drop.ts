@@ -1,7 +1,7 @@
 import { deliverNotification } from "../../calls/outbound/deliver.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { voiceOf, type NotifyContext } from "../context.js";
 import { renderMessage } from "../render.js";
 import { literalTemplate } from "../templates.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { CampaignRecord, CampaignStatus } from "../../store/repos/campaigns-repo.js";
 import { windowSpecSchema } from "../compliance/calling-rules.js";
 import { notifyContext } from "../context.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { NotifyContext } from "../context.js";

@@ -1,7 +1,7 @@
 import { parseUploadedCsv } from "../csv-upload.js";
 import { ParleyError } from "../../lib/errors.js";
 import { isTimeZone } from "../../lib/zoned-time.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NewNotification } from "../../store/repos/notifications-repo.js";
 import { notifyContext } from "../context.js";

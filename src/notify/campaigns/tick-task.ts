@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { sleep } from "../../lib/abort.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import { notifyContext, type NotifyContext } from "../context.js";
 import { finish, rejectIfListed } from "../outcomes.js";

@@ -1,5 +1,5 @@
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../server/services.js";
+import type { Services } from "../../app/services.js";
 import { notifyContext } from "../context.js";
 
 /**

@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
 import { openDatabase } from "../../../src/store/index.js";
 import { EventsRepo } from "../../../src/store/repos/events-repo.js";
-import { databaseFile } from "../../../src/server/paths.js";
+import { databaseFile } from "../../../src/config/paths.js";
 import { readSse, type SseMessage, type SseReader } from "./sse-reader.js";
 
 let t: TestApp;

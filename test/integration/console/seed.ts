@@ -2,7 +2,7 @@ import { encodeWav } from "../../../src/audio/index.js";
 import { AudioStore } from "../../../src/store/audio-store.js";
 import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
 import { VoicemailsRepo, type VoicemailResults } from "../../../src/store/repos/voicemails-repo.js";
-import type { Services } from "../../../src/server/services.js";
+import type { Services } from "../../../src/app/services.js";
 
 /**
  * Rows as the pipeline leaves them, written through the repositories: the

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
-import type { Services } from "../../../src/server/services.js";
+import type { Services } from "../../../src/app/services.js";
 import { createSipPort } from "../../../src/sip/index.js";
 import { freePort, scenarios } from "../sip/helpers.js";
 

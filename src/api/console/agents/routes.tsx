@@ -3,7 +3,7 @@ import { parseDocument, stringify } from "yaml";
 import { parseAgent } from "../../../agent/load.js";
 import { redactAgent } from "../../../agent/redact.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { formField } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { parseCallOutcome } from "../../../calls/outcomes.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { CallsRepo } from "../../../store/repos/calls-repo.js";
 import { sendFile } from "../../routes/range.js";
 import type { ConsoleEnv } from "../context.js";

@@ -3,7 +3,7 @@ import { changeCampaign, type CampaignAction } from "../../../notify/campaigns/c
 import { campaignProgress } from "../../../notify/campaigns/progress.js";
 import { notifyContext } from "../../../notify/context.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { wantsJson } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { VoicemailStatsRepo } from "../../../store/repos/voicemail-stats-repo.js";
 import { VoicemailsRepo, type VoicemailStatus } from "../../../store/repos/voicemails-repo.js";
 import { decodeCursor, encodeCursor } from "../../routes/voicemail-present.js";

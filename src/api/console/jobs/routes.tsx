@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { KIND_PATTERN } from "../../../jobs/new-job.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { safeNext } from "../auth/login-routes.js";
 import { formField, wantsJson } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { describeError } from "../../../lib/errors.js";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import { streamEvents } from "../../sse/event-stream.js";
 import type { ConsoleEnv } from "../context.js";
 import type { ConsoleMetrics } from "../metrics.js";

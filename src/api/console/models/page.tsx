@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../../doctor/checks.js";
-import type { RoleState } from "../../../server/engine-host.js";
+import type { RoleState } from "../../../engines/host/engine-host.js";
 import { Empty, Time } from "../views/components.js";
 import type { ModelsView } from "./data.js";
 

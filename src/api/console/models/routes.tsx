@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../../../server/services.js";
+import type { Services } from "../../../app/services.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
 import { doctorCache, modelsView } from "./data.js";

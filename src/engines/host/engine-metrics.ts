@@ -1,6 +1,6 @@
 import { Histogram, type Registry } from "prom-client";
-import type { BatchAsr, Engine, LlmEngine, TtsEngine } from "../engines/types.js";
-import type { ModelRole } from "../models/catalog-schema.js";
+import type { BatchAsr, Engine, LlmEngine, TtsEngine } from "../types.js";
+import type { ModelRole } from "../../models/catalog-schema.js";
 
 /**
  * Engine speed as it is used, not just in benchmarks: real-time factor of

@@ -11,7 +11,7 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
-import { audioDir, ttsCacheDir } from "./paths.js";
+import { audioDir, ttsCacheDir } from "../config/paths.js";
 import { sweepTempFiles } from "../store/temp-files.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { CallManager } from "../calls/call-manager.js";

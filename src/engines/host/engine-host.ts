@@ -1,11 +1,11 @@
-import type { Logger } from "../lib/logger.js";
-import type { ParleyConfig } from "../config/index.js";
+import type { Logger } from "../../lib/logger.js";
+import type { ParleyConfig } from "../../config/index.js";
 import { Gauge, type Registry } from "prom-client";
-import { describeError, ParleyError } from "../lib/errors.js";
-import { createEngine, disposeEngineSet } from "../engines/factory.js";
-import type { ModelRef } from "../engines/model-ref.js";
-import type { Engine, EngineSet } from "../engines/types.js";
-import { roleKinds, modelRoles, type ModelRole } from "../models/catalog-schema.js";
+import { describeError, ParleyError } from "../../lib/errors.js";
+import { createEngine, disposeEngineSet } from "../factory.js";
+import type { ModelRef } from "../model-ref.js";
+import type { Engine, EngineSet } from "../types.js";
+import { roleKinds, modelRoles, type ModelRole } from "../../models/catalog-schema.js";
 import { EngineMetrics } from "./engine-metrics.js";
 
 export type EngineStatus = "missing" | "pending" | "loading" | "ready" | "failed";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ParleyConfig } from "../config/index.js";
+import type { ParleyConfig } from "./index.js";
 
 /** Where a configuration keeps its state, all under dataDir. */
 export const databaseFile = (config: ParleyConfig): string => join(config.dataDir, "parley.db");

@@ -18,8 +18,8 @@ import { EventsRepo } from "../store/repos/events-repo.js";
 import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
 import type { CallbackTimer } from "../notify/callbacks/policy.js";
 import { TtsCache } from "../notify/tts-cache.js";
-import { EngineHost } from "./engine-host.js";
-import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
+import { EngineHost } from "../engines/host/engine-host.js";
+import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
 
 /**
