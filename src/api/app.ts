@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../app/services.js";
+import type { ApiDeps } from "./deps.js";
 import { requireApiKey } from "./auth/middleware.js";
 import { consoleRoutes } from "./console/index.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
@@ -11,7 +11,7 @@ import { healthRoutes, type ReadinessSource } from "./routes/health.js";
 import { v1Routes } from "./routes/v1.js";
 
 export interface AppOptions {
-  services: Services;
+  services: ApiDeps;
   readiness: ReadinessSource;
   version: string;
 }

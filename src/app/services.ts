@@ -19,6 +19,8 @@ import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
 import type { CallbackTimer } from "../notify/callbacks/policy.js";
 import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "../engines/host/engine-host.js";
+import { ingestVoicemail } from "../voicemail/ingest.js";
+import type { CallerMessage } from "../calls/deps.js";
 import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
 
@@ -52,6 +54,8 @@ export interface Services {
   callbackTimer: CallbackTimer;
   /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
   outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
+  /** A message left on a live call goes to the voicemail feature (calls/ does not import voicemail/). */
+  onMessage: (msg: CallerMessage) => Promise<{ voicemailId: number }>;
 }
 
 export interface CreateServicesOptions {
@@ -106,6 +110,7 @@ export function createServices(o: CreateServicesOptions): Services {
       outbound,
       // Until the notify feature sets its policy (registerAppTasks): callbacks go when asked.
       callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
+      onMessage: async (msg) => ({ voicemailId: (await ingestVoicemail(services, msg)).voicemail.id }),
     };
     services.dialGuards.push(doNotCallGuard(services));
     return services;

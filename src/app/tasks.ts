@@ -1,5 +1,6 @@
-import { registerCallSummaryTask } from "../jobs/tasks/call-summary.js";
-import { registerVoicemailTasks } from "../jobs/tasks/voicemail.js";
+import { registerCallSummaryTask } from "../calls/summary-task.js";
+import { registerVoicemailTasks } from "../voicemail/tasks.js";
+import { callbackTimer } from "../notify/callbacks/timer.js";
 import { registerNotifyTasks } from "../notify/register.js";
 import { registerWebhookTasks } from "../webhooks/index.js";
 import type { Services } from "./services.js";
@@ -9,5 +10,7 @@ export function registerAppTasks(services: Services): void {
   registerVoicemailTasks(services);
   registerWebhookTasks(services);
   registerCallSummaryTask(services);
+  // The callback policy the voicemail routing and live calls ask (they do not import notify).
+  services.callbackTimer = callbackTimer(services);
   registerNotifyTasks(services);
 }

@@ -6,7 +6,7 @@ import { sleep } from "../lib/abort.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import { LogThrottle } from "../lib/log-throttle.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
-import type { Services } from "../app/services.js";
+import type { CallsDeps } from "./deps.js";
 import { recordingsDir } from "../config/paths.js";
 import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, SipError, trunkAccount, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
@@ -61,7 +61,7 @@ export class CallManager {
   private stopping = false;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: CallsDeps,
     private readonly sip: SipPort,
     private readonly pool: PortPool,
   ) {

@@ -8,10 +8,9 @@ import type { EngineSet } from "../engines/types.js";
 import { describeError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { RtpSession } from "../rtp/index.js";
-import type { Services } from "../app/services.js";
+import type { CallsDeps } from "./deps.js";
 import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
-import { ingestVoicemail } from "../voicemail/ingest.js";
 import { watchDigits } from "./call-digits.js";
 import { callbackTimeFor } from "./callback-time.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
@@ -25,7 +24,7 @@ import type { CallRecorder } from "./recorder.js";
 const AGENT_ENDED = new Set(["agent_hangup", "callback_scheduled"]);
 
 export interface CallSessionDeps {
-  services: Services;
+  services: CallsDeps;
   engines: EngineSet;
   agent: AgentDefinition;
   sip: SipCall;
@@ -145,14 +144,14 @@ async function recordMessage(d: CallSessionDeps, audio: CallAudio): Promise<void
     { prompt: d.agent.voicemail.prompt, endSilenceMs: d.services.config.calls.message.endSilenceMs, maxMs: d.services.config.calls.message.maxMs, signal: d.sip.signal },
   );
   if (!wav) return;
-  const { voicemail } = await ingestVoicemail(d.services, {
+  const { voicemailId } = await d.services.onMessage({
     bytes: wav,
     caller: d.record.remoteNumber,
     mailbox: d.agent.voicemail.mailboxes[0] ?? null,
     agent: d.agent.name,
     receivedAt: d.services.clock.now(),
   });
-  new CallsRepo(d.services.db).linkVoicemail(d.record.id, voicemail.id);
+  new CallsRepo(d.services.db).linkVoicemail(d.record.id, voicemailId);
 }
 
 /** The call's RTP session as the conversation sees it: caller frames in, agent audio out. */

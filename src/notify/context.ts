@@ -1,4 +1,4 @@
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import { CampaignRecipientsRepo } from "../store/repos/campaign-recipients-repo.js";
 import { CampaignsRepo } from "../store/repos/campaigns-repo.js";
 import { NotificationsRepo } from "../store/repos/notifications-repo.js";
@@ -17,10 +17,10 @@ export interface NotifyContext {
   dnc: DoNotCallList;
 }
 
-const contexts = new WeakMap<Services, NotifyContext>();
+const contexts = new WeakMap<NotifyDeps, NotifyContext>();
 
 /** The context of these services (statements are prepared on first use, then shared by routes and tasks). */
-export function notifyContext(services: Services): NotifyContext {
+export function notifyContext(services: NotifyDeps): NotifyContext {
   let ctx = contexts.get(services);
   if (!ctx) {
     const { db } = services;
@@ -38,7 +38,7 @@ export function notifyContext(services: Services): NotifyContext {
 }
 
 /** An agent's voice; throws the registry's 404 for an unknown agent. */
-export function voiceOf(services: Services, agent: string): Voice {
+export function voiceOf(services: NotifyDeps, agent: string): Voice {
   const v = services.agents.get(agent).voice;
   return { speakerId: v.speakerId, speed: v.speed };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { deliverNotification, type DeliveryResult } from "../calls/outbound/deliver.js";
 import type { TaskHelpers } from "../jobs/index.js";
 import { describeError, ParleyError } from "../lib/errors.js";
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
 import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { notifyContext, voiceOf, type NotifyContext } from "./context.js";
@@ -22,7 +22,7 @@ const SLACK_MS = 1000;
  * call. Whatever queued the job and however long ago, a listed number is
  * never dialled.
  */
-export function registerDeliverTask(services: Services): void {
+export function registerDeliverTask(services: NotifyDeps): void {
   services.tasks.register(DELIVER_JOB, {
     parsePayload: (raw) => payload.parse(raw),
     // A call: ring, detection, the message, the menu; never the whole day.
@@ -38,7 +38,7 @@ export function registerDeliverTask(services: Services): void {
   });
 }
 
-async function deliver(services: Services, p: DeliverPayload, helpers: TaskHelpers<DeliverPayload>) {
+async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHelpers<DeliverPayload>) {
   const ctx = notifyContext(services);
   const now = () => services.clock.now();
   const n = current(ctx, p);
@@ -104,7 +104,7 @@ function current(ctx: NotifyContext, p: DeliverPayload): NotificationRecord | nu
  * transaction; for a campaign only while fewer than its max_concurrent
  * recipients are on the line ("full" otherwise).
  */
-function claimLine(services: Services, ctx: NotifyContext, p: DeliverPayload, campaign: CampaignRecord | null): NotificationRecord | "full" | null {
+function claimLine(services: NotifyDeps, ctx: NotifyContext, p: DeliverPayload, campaign: CampaignRecord | null): NotificationRecord | "full" | null {
   return ctx.notifications.atomically(() => {
     const n = current(ctx, p);
     if (!n) return null;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ParleyError } from "../lib/errors.js";
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { windowSpecSchema } from "./compliance/calling-rules.js";
 import { notifyContext, type NotifyContext } from "./context.js";
@@ -38,7 +38,7 @@ export function templateText(ctx: NotifyContext, ref: number | string | undefine
 }
 
 /** The agent a request names, or the default; an unknown one is a 422. */
-export function agentName(services: Services, agent: string | undefined): string {
+export function agentName(services: NotifyDeps, agent: string | undefined): string {
   const name = agent ?? services.config.agents.default;
   if (!services.agents.find(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 422 });
   return name;
@@ -50,7 +50,7 @@ export function agentName(services: Services, agent: string | undefined): string
  * number already on the do-not-call list is stored as rejected_dnc and
  * never queued. A repeated idempotency key returns the first one.
  */
-export async function createNotification(services: Services, input: CreateNotification): Promise<{ notification: NotificationRecord; created: boolean }> {
+export async function createNotification(services: NotifyDeps, input: CreateNotification): Promise<{ notification: NotificationRecord; created: boolean }> {
   const ctx = notifyContext(services);
   if (input.idempotencyKey) {
     const existing = ctx.notifications.byKey(input.idempotencyKey);
@@ -91,7 +91,7 @@ export async function createNotification(services: Services, input: CreateNotifi
 }
 
 /** Cancels a notification that has not finished: a queued delivery is dropped, a call in progress is ended. */
-export async function cancelNotification(services: Services, id: number): Promise<NotificationRecord> {
+export async function cancelNotification(services: NotifyDeps, id: number): Promise<NotificationRecord> {
   const ctx = notifyContext(services);
   const n = ctx.notifications.get(id);
   if (!n) throw new ParleyError("not_found", `no notification ${id}`, { status: 404 });

@@ -1,5 +1,5 @@
 import type { DeliveryResult } from "../calls/outbound/deliver.js";
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import { finalStatuses, type NotificationRecord, type NotificationStatus } from "../store/repos/notifications-repo.js";
 import { finishIfDone, publishProgress } from "./campaigns/progress.js";
 import { enqueueCallback } from "./callbacks/enqueue.js";
@@ -14,7 +14,7 @@ import { dialledNumber, nextSlot, scheduleNext } from "./schedule.js";
  * policy (a next attempt inside the recipient's window) or a final status,
  * with the events and campaign progress that follow.
  */
-export async function applyOutcome(services: Services, ctx: NotifyContext, n: NotificationRecord, attemptId: number, r: DeliveryResult): Promise<NotificationRecord> {
+export async function applyOutcome(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, attemptId: number, r: DeliveryResult): Promise<NotificationRecord> {
   const now = services.clock.now();
   if (r.outcome === "opted_out") {
     // A key press names a menu option; an opt-out without one was spoken.
@@ -46,7 +46,7 @@ export async function applyOutcome(services: Services, ctx: NotifyContext, n: No
 }
 
 /** Refuses to dial a listed number: the notification ends as rejected_dnc with no call placed. True when it was listed. */
-export function rejectIfListed(services: Services, ctx: NotifyContext, n: NotificationRecord, jobId: number | null): boolean {
+export function rejectIfListed(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, jobId: number | null): boolean {
   const entry = ctx.dnc.listed(n.to);
   if (!entry) return false;
   const now = services.clock.now();
@@ -59,14 +59,14 @@ export function rejectIfListed(services: Services, ctx: NotifyContext, n: Notifi
 }
 
 /** Ends a notification with a final status (cancelled, or failed with a reason) outside an attempt. */
-export function finish(services: Services, ctx: NotifyContext, n: NotificationRecord, status: NotificationStatus, error: string | null): NotificationRecord {
+export function finish(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, status: NotificationStatus, error: string | null): NotificationRecord {
   const saved = ctx.notifications.update(n.id, { status, nextAttemptAt: null, error }, services.clock.now());
   settled(services, ctx, saved);
   return saved;
 }
 
 /** Announces a final status, and moves the campaign's progress along. */
-function settled(services: Services, ctx: NotifyContext, n: NotificationRecord): void {
+function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): void {
   const final = finalStatuses.includes(n.status);
   if (final) services.bus.publish("notification.finished", `notification:${n.id}`, { notificationId: n.id, campaignId: n.campaignId, status: n.status, outcome: n.outcome, attempts: n.attempts });
   if (n.campaignId === null) return;
@@ -76,7 +76,7 @@ function settled(services: Services, ctx: NotifyContext, n: NotificationRecord):
   finishIfDone(services, ctx, campaign.id);
 }
 
-async function askedForCallback(services: Services, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
+async function askedForCallback(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
   const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
   await enqueueCallback(services, {
     to: n.to,

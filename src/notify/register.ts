@@ -1,6 +1,5 @@
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import { registerCallbackTask } from "./callbacks/callback-task.js";
-import { callbackTimer } from "./callbacks/timer.js";
 import { registerTickTask } from "./campaigns/tick-task.js";
 import { registerDeliverTask } from "./deliver-task.js";
 import { registerRenderTask } from "./render-task.js";
@@ -11,9 +10,7 @@ import { registerRenderTask } from "./render-task.js";
  * process that runs it (`parley serve`); see docs/notifications.md for a
  * lane of their own.
  */
-export function registerNotifyTasks(services: Services): void {
-  // The callback policy the voicemail routing and live calls ask (they do not import notify).
-  services.callbackTimer = callbackTimer(services);
+export function registerNotifyTasks(services: NotifyDeps): void {
   registerRenderTask(services);
   registerDeliverTask(services);
   registerTickTask(services);

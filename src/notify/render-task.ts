@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Services } from "../app/services.js";
+import type { NotifyDeps } from "./deps.js";
 import { finalStatuses } from "../store/repos/notifications-repo.js";
 import { notifyContext, voiceOf } from "./context.js";
 import { renderMessage } from "./render.js";
@@ -12,7 +12,7 @@ const payload = z.object({ notificationId: z.number().int().positive() });
  * as it is created, so the call itself only reads files. Static pieces a
  * campaign shares are rendered by the first recipient and hit by the rest.
  */
-export function registerRenderTask(services: Services): void {
+export function registerRenderTask(services: NotifyDeps): void {
   services.tasks.register(RENDER_JOB, {
     parsePayload: (raw) => payload.parse(raw),
     // TTS is inference: it shares the inference cap with ASR and the LLM.

@@ -1,5 +1,5 @@
 import type { RoutingDecision } from "../agent/routing.js";
-import type { Services } from "../app/services.js";
+import type { VoicemailDeps } from "./deps.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { VoicemailsRepo, type VoicemailRecord, type VoicemailResults } from "../store/repos/voicemails-repo.js";
 import { applyRouting } from "./routing-actions.js";
@@ -30,7 +30,7 @@ export interface FormAnnouncement {
  * Routing actions (a named webhook, a callback job) follow; they are
  * idempotent, and a re-run after a crash here completes them (`resumeRouting`).
  */
-export async function finishMessage(services: Services, vm: VoicemailRecord, results: VoicemailResults, form?: FormAnnouncement): Promise<ProcessOutcome> {
+export async function finishMessage(services: VoicemailDeps, vm: VoicemailRecord, results: VoicemailResults, form?: FormAnnouncement): Promise<ProcessOutcome> {
   const repo = new VoicemailsRepo(services.db);
   const subject = `voicemail:${vm.id}`;
   const triggerEventId = services.db.transaction(() => {
@@ -51,7 +51,7 @@ export async function finishMessage(services: Services, vm: VoicemailRecord, res
  * again; the routing actions are re-applied (their idempotency keys make a
  * second webhook or callback job impossible).
  */
-export async function resumeRouting(services: Services, vm: VoicemailRecord): Promise<ProcessOutcome> {
+export async function resumeRouting(services: VoicemailDeps, vm: VoicemailRecord): Promise<ProcessOutcome> {
   const events = new EventsRepo(services.db).bySubject(`voicemail:${vm.id}`);
   const trigger = events.filter((e) => e.type === "voicemail.urgent").pop() ?? events.filter((e) => e.type === "voicemail.processed").pop();
   const decision = vm.routing as RoutingDecision | null;

@@ -2,7 +2,7 @@ import { decodeUpload } from "../audio/index.js";
 import type { MailboxRoute } from "../agent/registry.js";
 import { ParleyError } from "../lib/errors.js";
 import { assertCompleteWav } from "./complete-wav.js";
-import type { Services } from "../app/services.js";
+import type { VoicemailDeps } from "./deps.js";
 import { AudioStore } from "../store/audio-store.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 
@@ -34,7 +34,7 @@ const clean = (v: string | null | undefined, max = 128): string | null => {
  * is rejected before anything is stored; a failure after the file is written
  * removes it again, so nothing is ever half-stored.
  */
-export async function ingestVoicemail(services: Services, msg: IncomingMessage): Promise<IngestResult> {
+export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMessage): Promise<IngestResult> {
   const repo = new VoicemailsRepo(services.db);
   const sha256 = AudioStore.hash(msg.bytes);
   const existing = repo.byHash(sha256);
@@ -81,7 +81,7 @@ export async function ingestVoicemail(services: Services, msg: IncomingMessage):
 }
 
 /** Queues (or finds) the processing job; the idempotency key makes this safe to repeat. */
-export async function queueProcessing(services: Services, voicemail: VoicemailRecord): Promise<number> {
+export async function queueProcessing(services: VoicemailDeps, voicemail: VoicemailRecord): Promise<number> {
   const { job } = await services.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: voicemail.id }, idempotencyKey: `voicemail-${voicemail.id}` });
   new VoicemailsRepo(services.db).setJob(voicemail.id, job.id);
   return job.id;
@@ -93,7 +93,7 @@ export async function queueProcessing(services: Services, voicemail: VoicemailRe
  * message whose job already ended without it (dead or cancelled while this
  * process was not listening) is marked failed instead of waiting for ever.
  */
-export async function requeueUnfinished(services: Services): Promise<number> {
+export async function requeueUnfinished(services: VoicemailDeps): Promise<number> {
   const repo = new VoicemailsRepo(services.db);
   const pending = repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
   let queued = 0;
@@ -108,7 +108,7 @@ export async function requeueUnfinished(services: Services): Promise<number> {
 }
 
 /** The agent named by the caller (it must exist), else the one that claims the mailbox. */
-function resolveRoute(services: Services, agentName: string | undefined, mailbox: string | null): MailboxRoute {
+function resolveRoute(services: VoicemailDeps, agentName: string | undefined, mailbox: string | null): MailboxRoute {
   if (!agentName) return services.agents.forMailbox(mailbox);
   const entry = services.agents.find(agentName);
   if (!entry) throw new ParleyError("agent_unknown", `no agent named '${agentName}'`, { status: 422 });

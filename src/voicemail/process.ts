@@ -5,7 +5,7 @@ import { extractForm, extractVoicemail } from "../agent/extraction/extract.js";
 import { route } from "../agent/routing.js";
 import { decodeUpload } from "../audio/index.js";
 import { ParleyError } from "../lib/errors.js";
-import type { Services } from "../app/services.js";
+import type { VoicemailDeps } from "./deps.js";
 import { VoicemailsRepo, type VoicemailRecord, type VoicemailResults, type VoicemailStatus } from "../store/repos/voicemails-repo.js";
 import { FINISHED_STATUSES, finishMessage, resumeRouting, type ProcessOutcome } from "./finish.js";
 import { trimToSpeech } from "./speech.js";
@@ -18,7 +18,7 @@ export type { ProcessOutcome } from "./finish.js";
  * then events. Throws on failure; the job retries, and after its last attempt
  * the message is marked failed with the reason (the audio is kept).
  */
-export async function processVoicemail(services: Services, voicemailId: number, signal: AbortSignal, span?: Span): Promise<ProcessOutcome | { voicemailId: number; skipped: string }> {
+export async function processVoicemail(services: VoicemailDeps, voicemailId: number, signal: AbortSignal, span?: Span): Promise<ProcessOutcome | { voicemailId: number; skipped: string }> {
   // Each stage is a child span of the job's (no-ops unless tracing is on).
   const stage = <T>(name: string, fn: () => Promise<T>) => inSpan(name, { "voicemail.id": voicemailId }, fn, span);
   const repo = new VoicemailsRepo(services.db);
@@ -74,7 +74,7 @@ export async function processVoicemail(services: Services, voicemailId: number, 
 }
 
 /** The last check before anything is announced: a job cancelled meanwhile (the message was deleted) publishes nothing. */
-function finish(services: Services, vm: VoicemailRecord, signal: AbortSignal, results: VoicemailResults, form?: Parameters<typeof finishMessage>[3]): Promise<ProcessOutcome> {
+function finish(services: VoicemailDeps, vm: VoicemailRecord, signal: AbortSignal, results: VoicemailResults, form?: Parameters<typeof finishMessage>[3]): Promise<ProcessOutcome> {
   signal.throwIfAborted();
   return finishMessage(services, vm, results, form);
 }

@@ -1,13 +1,13 @@
 import type { RoutingDecision } from "../agent/routing.js";
 import { describeError } from "../lib/errors.js";
-import type { Services } from "../app/services.js";
+import type { VoicemailDeps } from "./deps.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 import { deliverTo } from "../webhooks/index.js";
 
 import { CALLBACK_JOB } from "../calls/jobs.js";
 
 /** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
-export async function applyRouting(services: Services, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
+export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
   for (const action of decision.actions) {
     if (action.type === "webhook") {
       try {

@@ -1,5 +1,11 @@
 import type { EnqueueResult, NewJob } from "../jobs/types.js";
-import type { Services } from "../app/services.js";
+import type { Database } from "better-sqlite3";
+import type { ParleyConfig } from "../config/index.js";
+import type { EventBus } from "../events/bus.js";
+import type { JobQueue } from "../jobs/index.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { OutboundPolicy } from "../lib/outbound/index.js";
 import { WebhooksRepo, type WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
 import { endpointDisabled, eventNotFound, unknownEndpointName } from "./errors.js";
 
@@ -11,8 +17,17 @@ export interface DeliverPayload {
   eventId: number;
 }
 
-/** The services webhook code uses (a subset, so callers and tests need not build everything). */
-export type WebhookServices = Pick<Services, "db" | "queue" | "bus" | "config" | "clock" | "logger" | "outbound">;
+/** What the webhooks feature uses, and nothing more (so callers and tests need not build everything). */
+export interface WebhookServices {
+  db: Database;
+  queue: JobQueue;
+  bus: EventBus;
+  config: ParleyConfig;
+  clock: Clock;
+  logger: Logger;
+  /** Where webhooks may send requests (config webhooks.*). */
+  outbound: { webhooks: OutboundPolicy };
+}
 
 // Deliveries are short I/O; an urgent-voicemail alert must not wait behind a backlog of transcriptions.
 const DELIVERY_PRIORITY = 10;

@@ -1,4 +1,4 @@
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { OperatorStore } from "./auth/operators.js";
 import { ConcurrencyGate } from "../../lib/concurrency-gate.js";
 import { LoginRateLimiter } from "./auth/rate-limit.js";
@@ -10,7 +10,7 @@ export type ConsoleEnv = { Variables: { session: ConsoleSession; csrf: string } 
 
 /** What the console's routes share: the services, the operator accounts, the session signer, the login limiter. */
 export interface ConsoleDeps {
-  services: Services;
+  services: ApiDeps;
   operators: OperatorStore;
   limiter: LoginRateLimiter;
   /** Password hashes run at once, and waiting; more sign-ins than that get 429 (a flood cannot hold the thread pool). */
@@ -25,7 +25,7 @@ export const LOGIN_COOKIE = "parley_login";
 /** A working day, so a session outlives a shift but not a night. */
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
 
-export function consoleDeps(services: Services): ConsoleDeps {
+export function consoleDeps(services: ApiDeps): ConsoleDeps {
   let signer: SessionSigner | null = null;
   return {
     services,

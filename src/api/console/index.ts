@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { agentRoutes } from "./agents/routes.js";
 import { assetRoutes } from "./assets.js";
 import { requireSession } from "./auth/guard.js";
@@ -28,7 +28,7 @@ const MAX_BODY = 256 * 1024;
  * @example
  * app.route("/console", consoleRoutes(services));
  */
-export function consoleRoutes(services: Services): Hono<ConsoleEnv> {
+export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const deps = consoleDeps(services);
   const metrics = consoleMetrics(services.registry, services.db);
   const app = new Hono<ConsoleEnv>();

@@ -4,12 +4,12 @@ import { agentSchema } from "../../agent/definition.js";
 import { parseAgent } from "../../agent/load.js";
 import { redactAgent } from "../../agent/redact.js";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { definitionBody } from "../validate.js";
 
 /** /v1/agents: agents from files (read-only here) and from the API (stored in the database). */
-export function agentRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function agentRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   // Auth values of HTTP tools are write-only: shown as {header, valueSet: true}, kept when sent back so.
   const present = (e: { agent: z.infer<typeof agentSchema>; source: string }) => ({ ...redactAgent(e.agent), source: e.source });

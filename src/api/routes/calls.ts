@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { CallsRepo, type CallRecord } from "../../store/repos/calls-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
@@ -46,7 +46,7 @@ function present(c: CallRecord) {
 }
 
 /** /v1/calls: the live calls' records, turns with their latency breakdown, recordings; and placing a call. */
-export function callRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const repo = new CallsRepo(services.db);
   const find = (c: Context) => {

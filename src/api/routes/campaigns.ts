@@ -6,7 +6,7 @@ import { campaignProgress } from "../../notify/campaigns/progress.js";
 import { importRecipients, recipientsFromCsv, recipientsFromJson } from "../../notify/campaigns/recipients.js";
 import { resultsCsv } from "../../notify/campaigns/results-csv.js";
 import { notifyContext } from "../../notify/context.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { campaignStatuses } from "../../store/repos/campaigns-repo.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
@@ -21,7 +21,7 @@ const recipientsQuery = z.object({ ...idPageQuery, status: statusList<Notificati
 const CSV_TYPES = /^(text\/csv|application\/csv|text\/plain)/i;
 
 /** /v1/campaigns: bulk outreach (recipients by CSV or JSON, pacing, pause/resume/cancel, progress, results). */
-export function campaignRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const ctx = () => notifyContext(services);
   const find = (c: Context) => {

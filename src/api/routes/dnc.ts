@@ -4,7 +4,7 @@ import { ParleyError } from "../../lib/errors.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
 import { notifyContext } from "../../notify/context.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { jsonBody, parseWith } from "../validate.js";
 
@@ -23,7 +23,7 @@ const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv)/i;
 const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, ["createdAt"]);
 
 /** /v1/dnc: the do-not-call list. Every dial checks it first, whatever queued the call. */
-export function dncRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function dncRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const list = () => notifyContext(services).dnc;
   const keyOf = (raw: string) => {

@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { domainEventTypes } from "../../events/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { streamEvents } from "../sse/event-stream.js";
 import { parseWith } from "../validate.js";
@@ -27,7 +27,7 @@ const query = z.object({
 });
 
 /** /v1/events: the live stream of domain events (Server-Sent Events), resumable by event id. */
-export function eventRoutes(services: Services, openapi: OpenApiRegistry, o: EventRouteOptions = {}): Hono {
+export function eventRoutes(services: ApiDeps, openapi: OpenApiRegistry, o: EventRouteOptions = {}): Hono {
   const app = new Hono();
   openapi.add("get", "/v1/events", {
     summary: "Stream domain events (Server-Sent Events)",

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { JobNotFoundError } from "../../jobs/index.js";
 import { KIND_PATTERN } from "../../jobs/new-job.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { JOB_STATUSES } from "../../store/repos/job-record.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
@@ -18,7 +18,7 @@ const listQuery = z.object({
 });
 
 /** /v1/jobs: the durable queue for operators: list, inspect, retry, cancel. */
-export function jobRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function jobRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const { queue } = services;
 

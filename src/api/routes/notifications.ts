@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { notifyContext } from "../../notify/context.js";
 import { cancelNotification, createNotification, createNotificationSchema } from "../../notify/notifications.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
@@ -30,7 +30,7 @@ const listQuery = z.object({
 });
 
 /** /v1/notifications: one outbound message to one recipient, its status, attempts and outcomes. */
-export function notificationRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const ctx = () => notifyContext(services);
 

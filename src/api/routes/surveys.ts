@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { surveyCall } from "../../calls/survey/outbound.js";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { SurveyResultsRepo } from "../../store/repos/survey-results-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
@@ -12,7 +12,7 @@ const callBody = z.object({ to: z.string().min(3).max(256).regex(/^[^\r\n<>"]+$/
 const listQuery = z.object(idPageQuery);
 
 /** /v1/surveys: aggregate results per survey, the responses, and outbound survey calls. */
-export function surveyRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function surveyRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const repo = new SurveyResultsRepo(services.db);
   const known = () => new Set(services.agents.list().flatMap((e) => (e.agent.survey ? [e.agent.survey.name] : [])));

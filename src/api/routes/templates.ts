@@ -8,7 +8,7 @@ import { agentName } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../notify/tts-cache.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";
@@ -30,7 +30,7 @@ const previewBody = z.object({
 }).strict();
 
 /** /v1/templates: message templates for notifications and campaigns, and a preview of one as audio. */
-export function templateRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const repo = () => notifyContext(services).templates;
   const find = (c: Context) => {

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
@@ -14,7 +14,7 @@ import { voicemailRoutes } from "./voicemails.js";
 import { webhookRoutes } from "./webhooks.js";
 
 /** Every /v1 resource; each module describes its operations in the OpenAPI registry. */
-export function v1Routes(services: Services, openapi: OpenApiRegistry): Hono {
+export function v1Routes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const v1 = new Hono();
   v1.route("/voicemails", voicemailRoutes(services, openapi));
   v1.route("/agents", agentRoutes(services, openapi));

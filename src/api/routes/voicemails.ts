@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { isDiskFull } from "../../store/errors.js";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
 import { ingestVoicemail } from "../../voicemail/ingest.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
@@ -43,7 +43,7 @@ const patchBody = z.object({ status: z.enum(["handled", "archived", "escalated",
 const AUDIO_TYPES = /^(audio\/|application\/octet-stream)/i;
 
 /** /v1/voicemails: upload, list, get, audio, status, delete. */
-export function voicemailRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const repo = new VoicemailsRepo(services.db);
   const find = (c: Context) => {

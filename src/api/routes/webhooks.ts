@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Services } from "../../app/services.js";
+import type { ApiDeps } from "../deps.js";
 import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints, type WebhookEndpoint } from "../../webhooks/index.js";
@@ -16,7 +16,7 @@ const deliveriesQuery = z.object(idPageQuery);
 const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
-export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hono {
+export function webhookRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const app = new Hono();
   const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
 

@@ -1,7 +1,7 @@
 import { int16ToFloat32, type Frame } from "../../audio/index.js";
 import type { EngineSet } from "../../engines/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { PlacingDeps } from "./deps.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
 import { watchDigits } from "../call-digits.js";
 import { dialTarget } from "../dial-target.js";
@@ -43,7 +43,7 @@ const MAX_REPEATS = 2;
  * person and take the answer. The caller of this (notify.deliver) applies
  * compliance before and the retry policy after.
  */
-export async function deliverNotification(services: Services, req: DeliveryRequest): Promise<DeliveryResult> {
+export async function deliverNotification(services: PlacingDeps, req: DeliveryRequest): Promise<DeliveryResult> {
   const started = services.clock.now();
   const calls = services.calls;
   if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
@@ -161,7 +161,7 @@ function wordPattern(phrase: string): RegExp {
   return new RegExp(`\\b${phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`);
 }
 
-async function transfer(services: Services, placed: PlacedCall, agentName: string): Promise<void> {
+async function transfer(services: PlacingDeps, placed: PlacedCall, agentName: string): Promise<void> {
   const agent = services.agents.get(agentName);
   const target = agent.tools.find((t) => t.type === "builtin" && t.name === "transfer");
   if (target?.type === "builtin" && target.target) await placed.call.transfer(target.target).catch(() => undefined);

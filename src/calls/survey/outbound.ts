@@ -1,13 +1,13 @@
 import { ParleyError } from "../../lib/errors.js";
 import { Speaker } from "../../agent/conversation/speaker.js";
-import type { Services } from "../../app/services.js";
+import type { PlacingDeps } from "../outbound/deps.js";
 import { FrameFanout } from "../frame-fanout.js";
 import { runSurvey, type SurveyAnswer } from "./survey.js";
 import { watchDigits } from "../call-digits.js";
 import { dialTarget } from "../dial-target.js";
 
 /** An outbound survey call: dial, say who we are, ask, record the answer, hang up. */
-export async function surveyCall(services: Services, req: { to: string; agent: string; signal: AbortSignal }): Promise<{ callId: number; answer: SurveyAnswer }> {
+export async function surveyCall(services: PlacingDeps, req: { to: string; agent: string; signal: AbortSignal }): Promise<{ callId: number; answer: SurveyAnswer }> {
   if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP", { status: 409 });
   const agent = services.agents.get(req.agent);
   if (!agent.survey) throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });

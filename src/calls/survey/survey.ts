@@ -4,7 +4,7 @@ import { int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
 import type { Speaker } from "../../agent/conversation/speaker.js";
 import type { AgentDefinition, SurveyDefinition } from "../../agent/definition.js";
 import type { EngineSet, LlmEngine } from "../../engines/types.js";
-import type { Services } from "../../app/services.js";
+import type { CallsDeps } from "../deps.js";
 
 export interface SurveyAnswer {
   rating: number | null;
@@ -34,7 +34,7 @@ const MAX_SPEECH_MS = 20_000;
  * is published as a `survey.response` event (the aggregates are computed from
  * those events).
  */
-export async function runSurvey(services: Services, engines: EngineSet, agent: AgentDefinition, survey: SurveyDefinition, io: SurveyIo, callId: number | null): Promise<SurveyAnswer> {
+export async function runSurvey(services: Pick<CallsDeps, "bus">, engines: EngineSet, agent: AgentDefinition, survey: SurveyDefinition, io: SurveyIo, callId: number | null): Promise<SurveyAnswer> {
   io.clearDigits();
   await io.speaker.say(survey.prompt, io.signal).playback.done;
   const answer = await listen(engines, io);

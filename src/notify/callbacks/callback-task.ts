@@ -2,7 +2,7 @@ import { CALLBACK_JOB } from "../../calls/jobs.js";
 import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
 import { callbackRules, callbackTiming } from "./policy.js";
 import { notifyContext, type NotifyContext } from "../context.js";
@@ -23,7 +23,7 @@ const SLACK_MS = 1000;
  * and carries on live. No answer or busy follows the retry policy; when the
  * retries are used up, one last call leaves the message on voicemail.
  */
-export function registerCallbackTask(services: Services): void {
+export function registerCallbackTask(services: NotifyDeps): void {
   services.tasks.register(CALLBACK_JOB, {
     parsePayload: (raw) => callbackPayloadSchema.parse(raw),
     // Ringing and, for the last try, leaving the message; the live conversation runs on after the job.
@@ -32,7 +32,7 @@ export function registerCallbackTask(services: Services): void {
   });
 }
 
-async function placeCallback(services: Services, p: CallbackPayload, helpers: TaskHelpers<CallbackPayload>) {
+async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: TaskHelpers<CallbackPayload>) {
   const ctx = notifyContext(services);
   const now = services.clock.now();
   if (!p.to) return { skipped: "no number to call back" };
@@ -90,7 +90,7 @@ async function placeCallback(services: Services, p: CallbackPayload, helpers: Ta
 }
 
 /** No answer, busy or a failure: the retry policy, then a last call to leave a voicemail. */
-async function notAnswered(services: Services, ctx: NotifyContext, chain: Chain, attemptId: number, outcome: "busy" | "no_answer" | "failed", jobId: number) {
+async function notAnswered(services: NotifyDeps, ctx: NotifyContext, chain: Chain, attemptId: number, outcome: "busy" | "no_answer" | "failed", jobId: number) {
   const policy = services.config.notify.retry;
   const decision = decideRetry(outcome, chain.attempt, policy);
   const wait = decision.retry ? decision.afterMs : policy[outcome === "busy" ? "busy" : outcome === "no_answer" ? "noAnswer" : "failed"].afterMs;

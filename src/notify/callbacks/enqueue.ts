@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CALLBACK_JOB } from "../../calls/jobs.js";
 import type { Job } from "../../jobs/index.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 
 /**
  * The payload of callback.place. Live calls (schedule_callback) send
@@ -32,7 +32,7 @@ export const callbackPayloadSchema = z.object({
 export type CallbackPayload = z.infer<typeof callbackPayloadSchema>;
 
 /** Queues a callback for `runAt` and announces it (callback.scheduled). */
-export async function enqueueCallback(services: Services, p: CallbackPayload & { runAt: number; idempotencyKey: string }, delay: string | null = null): Promise<Job> {
+export async function enqueueCallback(services: NotifyDeps, p: CallbackPayload & { runAt: number; idempotencyKey: string }, delay: string | null = null): Promise<Job> {
   const { runAt, idempotencyKey, ...payload } = p;
   const { job, created } = await services.queue.enqueue({ kind: CALLBACK_JOB, payload, runAt, idempotencyKey, priority: 5 });
   if (created) services.bus.publish("callback.scheduled", p.notificationId ? `notification:${p.notificationId}` : `job:${job.id}`, { jobId: job.id, to: p.to, runAt, reason: p.topic ?? p.reason ?? "callback", ...(delay ? { delay } : {}) });

@@ -1,4 +1,4 @@
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import { notifyContext } from "../context.js";
 import { normaliseRecipient, recipientZone } from "../recipient.js";
 import { dialledNumber } from "../schedule.js";
@@ -9,7 +9,7 @@ import { callbackRules, callbackTiming, localLabel, type CallbackTimer } from ".
  * to live calls' schedule_callback tool (they do not import notify): the same
  * rules the callback task applies when it dials.
  */
-export function callbackTimer(services: Services): CallbackTimer {
+export function callbackTimer(services: NotifyDeps): CallbackTimer {
   return (to, requested, urgency = null) => {
     const cc = services.config.voicemail.defaultCountryCode;
     const recipient = to ? normaliseRecipient(to, cc) : null;

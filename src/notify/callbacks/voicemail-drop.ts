@@ -1,7 +1,7 @@
 import { deliverNotification } from "../../calls/outbound/deliver.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import { voiceOf, type NotifyContext } from "../context.js";
 import { renderMessage } from "../render.js";
 import { literalTemplate } from "../templates.js";
@@ -14,7 +14,7 @@ import { callbackTopic, type CallbackPayload } from "./enqueue.js";
  * voicemail, or says it to whoever picks up. Whatever its outcome, the
  * callback ends here.
  */
-export async function leaveCallbackVoicemail(services: Services, ctx: NotifyContext, chain: Chain, agent: string, helpers: TaskHelpers<CallbackPayload>) {
+export async function leaveCallbackVoicemail(services: NotifyDeps, ctx: NotifyContext, chain: Chain, agent: string, helpers: TaskHelpers<CallbackPayload>) {
   const text = `${callbackGreeting(agent, callbackTopic(chain.payload))} Sorry we missed you. Please call us back when it suits you.`;
   const rendered = await renderMessage(services.ttsCache, { text: literalTemplate(text), variables: {}, voice: voiceOf(services, agent) }, services.config.notify.sentencePauseMs, helpers.signal);
   const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: services.clock.now() });

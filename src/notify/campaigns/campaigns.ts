@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import type { CampaignRecord, CampaignStatus } from "../../store/repos/campaigns-repo.js";
 import { windowSpecSchema } from "../compliance/calling-rules.js";
 import { notifyContext } from "../context.js";
@@ -26,7 +26,7 @@ export const createCampaignSchema = z.object({
 }).strict().refine((b) => (b.templateId === undefined) !== (b.text === undefined), { message: "give exactly one of templateId and text" });
 
 /** Creates a campaign in `draft`: upload recipients, then start it. */
-export function createCampaign(services: Services, input: z.infer<typeof createCampaignSchema>): CampaignRecord {
+export function createCampaign(services: NotifyDeps, input: z.infer<typeof createCampaignSchema>): CampaignRecord {
   const ctx = notifyContext(services);
   const agent = agentName(services, input.agent);
   const { text, templateId } = templateText(ctx, input.templateId, input.text);
@@ -53,7 +53,7 @@ const ALLOWED: Record<CampaignAction, readonly CampaignStatus[]> = {
  * every recipient not yet finished and ends the calls in progress.
  * A 409 names the status that forbids the action.
  */
-export async function changeCampaign(services: Services, id: number, action: CampaignAction): Promise<CampaignRecord> {
+export async function changeCampaign(services: NotifyDeps, id: number, action: CampaignAction): Promise<CampaignRecord> {
   const ctx = notifyContext(services);
   const now = services.clock.now();
   const changed = ctx.notifications.atomically(() => {
@@ -79,7 +79,7 @@ export async function changeCampaign(services: Services, id: number, action: Cam
 }
 
 /** Cancelled campaign: the recipients on the line are marked cancelled, then their delivery jobs aborted (which hangs up). */
-async function endCallsInProgress(services: Services, id: number): Promise<void> {
+async function endCallsInProgress(services: NotifyDeps, id: number): Promise<void> {
   const ctx = notifyContext(services);
   const open = ctx.recipients.open(id);
   for (const n of open) ctx.notifications.update(n.id, { status: "cancelled", scheduleSeq: n.scheduleSeq + 1 }, services.clock.now());

@@ -1,4 +1,4 @@
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NotificationStatus } from "../../store/repos/notifications-repo.js";
 import type { NotifyContext } from "../context.js";
@@ -21,7 +21,7 @@ export function campaignProgress(ctx: NotifyContext, campaignId: number): Campai
 }
 
 /** Announces a campaign's progress (SSE, webhooks). */
-export function publishProgress(services: Services, ctx: NotifyContext, campaign: CampaignRecord): void {
+export function publishProgress(services: NotifyDeps, ctx: NotifyContext, campaign: CampaignRecord): void {
   const p = campaignProgress(ctx, campaign.id);
   services.bus.publish("campaign.progress", `campaign:${campaign.id}`, { campaignId: campaign.id, status: campaign.status, ...p });
 }
@@ -31,7 +31,7 @@ export function publishProgress(services: Services, ctx: NotifyContext, campaign
  * line, and announces it; true when it did. Safe to call from the pacer and
  * from each delivery: the status change is conditional, so it happens once.
  */
-export function finishIfDone(services: Services, ctx: NotifyContext, campaignId: number): boolean {
+export function finishIfDone(services: NotifyDeps, ctx: NotifyContext, campaignId: number): boolean {
   const p = campaignProgress(ctx, campaignId);
   if (p.counts.pending + p.counts.scheduled + p.counts.calling > 0) return false;
   const finished = ctx.notifications.atomically(() => {

@@ -1,7 +1,7 @@
 import { parseUploadedCsv } from "../csv-upload.js";
 import { ParleyError } from "../../lib/errors.js";
 import { isTimeZone } from "../../lib/zoned-time.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NewNotification } from "../../store/repos/notifications-repo.js";
 import { notifyContext } from "../context.js";
@@ -84,7 +84,7 @@ export function recipientsFromJson(body: unknown): RawRecipient[] {
  * present and not too long) and imports the valid ones in one transaction.
  * Numbers on the do-not-call list are imported as rejected_dnc and flagged.
  */
-export async function importRecipients(services: Services, campaign: CampaignRecord, rows: readonly RawRecipient[]): Promise<ImportReport> {
+export async function importRecipients(services: NotifyDeps, campaign: CampaignRecord, rows: readonly RawRecipient[]): Promise<ImportReport> {
   const ctx = notifyContext(services);
   if (!["draft", "running", "paused"].includes(campaign.status)) {
     throw new ParleyError("campaign_invalid_state", `campaign ${campaign.id} is ${campaign.status}: no more recipients`, { status: 409 });

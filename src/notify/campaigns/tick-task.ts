@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { sleep } from "../../lib/abort.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import { notifyContext, type NotifyContext } from "../context.js";
 import { finish, rejectIfListed } from "../outcomes.js";
@@ -26,7 +26,7 @@ const CATCH_UP_MS = 5;
  * it stops when the campaign is paused, cancelled or finished, or when a
  * newer generation (a resume) has taken over.
  */
-export function registerTickTask(services: Services): void {
+export function registerTickTask(services: NotifyDeps): void {
   services.tasks.register(TICK_JOB, {
     parsePayload: (raw) => payload.parse(raw),
     timeoutMs: services.config.notify.campaignSliceMs + 60_000,
@@ -35,11 +35,11 @@ export function registerTickTask(services: Services): void {
 }
 
 /** Queues the first tick of a new generation (start, resume). */
-export async function startTicking(services: Services, c: CampaignRecord): Promise<void> {
+export async function startTicking(services: NotifyDeps, c: CampaignRecord): Promise<void> {
   await services.queue.enqueue({ kind: TICK_JOB, payload: { campaignId: c.id, seq: c.tickSeq, slice: 0 }, priority: 10, idempotencyKey: `campaign-${c.id}-tick-${c.tickSeq}-0` });
 }
 
-async function tick(services: Services, p: TickPayload, helpers: TaskHelpers<TickPayload>) {
+async function tick(services: NotifyDeps, p: TickPayload, helpers: TaskHelpers<TickPayload>) {
   const ctx = notifyContext(services);
   const sliceEnd = performance.now() + services.config.notify.campaignSliceMs;
   let released = 0;
@@ -76,7 +76,7 @@ async function tick(services: Services, p: TickPayload, helpers: TaskHelpers<Tic
 }
 
 /** Sends one due recipient to notify.deliver, unless it is listed or outside its window (then it waits, or ends). */
-async function release(services: Services, ctx: NotifyContext, id: number, now: number): Promise<boolean> {
+async function release(services: NotifyDeps, ctx: NotifyContext, id: number, now: number): Promise<boolean> {
   const n = ctx.notifications.get(id);
   if (!n || n.status !== "pending") return false;
   if (rejectIfListed(services, ctx, n, null)) return false;
@@ -94,7 +94,7 @@ async function release(services: Services, ctx: NotifyContext, id: number, now: 
 }
 
 /** Queues the next slice: at once while calls are open or recipients are due, else when the next one is. */
-async function handOver(services: Services, ctx: NotifyContext, c: CampaignRecord, p: TickPayload): Promise<void> {
+async function handOver(services: NotifyDeps, ctx: NotifyContext, c: CampaignRecord, p: TickPayload): Promise<void> {
   const counts = ctx.recipients.statusCounts(c.id);
   const at = ctx.recipients.nextPendingAt(c.id);
   const now = services.clock.now();

@@ -1,5 +1,5 @@
 import { ParleyError } from "../../lib/errors.js";
-import type { Services } from "../../app/services.js";
+import type { NotifyDeps } from "../deps.js";
 import { notifyContext } from "../context.js";
 
 /**
@@ -9,7 +9,7 @@ import { notifyContext } from "../context.js";
  * number is never dialled. The outbound tasks check earlier too, so that
  * they can record the refusal as their outcome; this catches every other path.
  */
-export function doNotCallGuard(services: Services): (to: string) => void {
+export function doNotCallGuard(services: NotifyDeps): (to: string) => void {
   return (to) => {
     const entry = notifyContext(services).dnc.listed(to);
     if (entry) {

@@ -3,7 +3,7 @@ import { parseDocument, stringify } from "yaml";
 import { parseAgent } from "../../../agent/load.js";
 import { redactAgent } from "../../../agent/redact.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { formField } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
@@ -12,7 +12,7 @@ import { AgentList, ValidateForm, type ValidationResult } from "./page.js";
 const MAX_TEXT = 200_000;
 
 /** Agents: the list, one definition, and validation of a pasted one. */
-export function agentRoutes(services: Services): Hono<ConsoleEnv> {
+export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   const page = async (c: Context<ConsoleEnv>, text: string, result: ValidationResult | null, status: 200 | 422 = 200) => {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { parseCallOutcome } from "../../../calls/outcomes.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { CallsRepo } from "../../../store/repos/calls-repo.js";
 import { sendFile } from "../../routes/range.js";
 import type { ConsoleEnv } from "../context.js";
@@ -12,7 +12,7 @@ import { CallsBody } from "./list.js";
 const PAGE = 50;
 
 /** Calls: the list, one call with its waterfall, and its recording. */
-export function callRoutes(services: Services): Hono<ConsoleEnv> {
+export function callRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new CallsRepo(services.db);
   const find = (c: Context) => {

@@ -3,7 +3,7 @@ import { changeCampaign, type CampaignAction } from "../../../notify/campaigns/c
 import { campaignProgress } from "../../../notify/campaigns/progress.js";
 import { notifyContext } from "../../../notify/context.js";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { wantsJson } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
@@ -12,7 +12,7 @@ import { CampaignsBody } from "./page.js";
 const ACTIONS = new Set<CampaignAction>(["start", "pause", "resume", "cancel"]);
 
 /** Campaigns: progress and outcomes, and start / pause / resume / cancel through the notify module's own rules. */
-export function campaignRoutes(services: Services): Hono<ConsoleEnv> {
+export function campaignRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   app.get("/campaigns", async (c) => {

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { ParleyError } from "../../../lib/errors.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { VoicemailStatsRepo } from "../../../store/repos/voicemail-stats-repo.js";
 import { VoicemailsRepo, type VoicemailStatus } from "../../../store/repos/voicemails-repo.js";
 import { decodeCursor, encodeCursor } from "../../routes/voicemail-present.js";
@@ -18,7 +18,7 @@ const PAGE = 50;
 const SETTABLE = new Set<VoicemailStatus>(["handled", "archived", "escalated", "processed"]);
 
 /** The voicemail inbox: the page, one message as a fragment (live updates), its audio, and status changes. */
-export function inboxRoutes(services: Services): Hono<ConsoleEnv> {
+export function inboxRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new VoicemailsRepo(services.db);
   const stats = new VoicemailStatsRepo(services.db);

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { KIND_PATTERN } from "../../../jobs/new-job.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { safeNext } from "../auth/login-routes.js";
 import { formField, wantsJson } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
@@ -10,7 +10,7 @@ import { JobList, QueueTable } from "./page.js";
 const PAGE = 50;
 
 /** Jobs: queue depth per kind, dead and failed jobs, and retry. */
-export function jobRoutes(services: Services): Hono<ConsoleEnv> {
+export function jobRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const { queue } = services;
 

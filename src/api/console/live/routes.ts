@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { describeError } from "../../../lib/errors.js";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import { streamEvents } from "../../sse/event-stream.js";
 import type { ConsoleEnv } from "../context.js";
 import type { ConsoleMetrics } from "../metrics.js";
@@ -17,7 +17,7 @@ const LIVE_TYPES = new Set([
  * the session cookie (EventSource cannot send an API key header). Starts with
  * the next event; a reconnecting EventSource resumes after the last id it saw.
  */
-export function liveRoutes(services: Services, metrics: ConsoleMetrics, o: { heartbeatMs?: number; pollMs?: number } = {}): Hono<ConsoleEnv> {
+export function liveRoutes(services: ApiDeps, metrics: ConsoleMetrics, o: { heartbeatMs?: number; pollMs?: number } = {}): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.get("/events", (c) => {
     const last = c.req.header("last-event-id")?.trim();

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import type { Services } from "../../../app/services.js";
+import type { ApiDeps } from "../../deps.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
 import { doctorCache, modelsView } from "./data.js";
 import { ModelsBody } from "./page.js";
 
 /** Models: this server's engines, the catalog's profiles, installed models, and doctor results. */
-export function modelRoutes(services: Services): Hono<ConsoleEnv> {
+export function modelRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const doctor = doctorCache(services.config);
   app.get("/models", async (c) => {

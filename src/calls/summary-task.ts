@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { extractVoicemail } from "../../agent/extraction/extract.js";
-import { SUMMARY_JOB } from "../../calls/jobs.js";
-import type { Services } from "../../app/services.js";
-import { CallsRepo } from "../../store/repos/calls-repo.js";
+import { extractVoicemail } from "../agent/extraction/extract.js";
+import { SUMMARY_JOB } from "./jobs.js";
+import type { TaskRegistry } from "../jobs/index.js";
+import type { CallsDeps } from "./deps.js";
+import { CallsRepo } from "../store/repos/calls-repo.js";
 
 const payload = z.object({ callId: z.number().int().positive() });
 
@@ -11,7 +12,7 @@ const payload = z.object({ callId: z.number().int().positive() });
  * (summary, caller, callback number, category, urgency, action) over the
  * call's transcript, stored with the call.
  */
-export function registerCallSummaryTask(services: Services): void {
+export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegistry }): void {
   const repo = new CallsRepo(services.db);
   services.tasks.register(SUMMARY_JOB, {
     parsePayload: (raw) => payload.parse(raw),

@@ -1,14 +1,15 @@
 import { z } from "zod";
-import type { Services } from "../../app/services.js";
-import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
-import { VOICEMAIL_JOB } from "../../voicemail/ingest.js";
-import { processVoicemail } from "../../voicemail/process.js";
-import type { Job } from "../types.js";
+import type { TaskRegistry } from "../jobs/index.js";
+import type { VoicemailDeps } from "./deps.js";
+import { VoicemailsRepo } from "../store/repos/voicemails-repo.js";
+import { VOICEMAIL_JOB } from "./ingest.js";
+import { processVoicemail } from "./process.js";
+import type { Job } from "../jobs/types.js";
 
 const payload = z.object({ voicemailId: z.number().int().positive() });
 
 /** The voicemail.process job kind, and keeping each message's status in step with its job. */
-export function registerVoicemailTasks(services: Services): void {
+export function registerVoicemailTasks(services: VoicemailDeps & { tasks: TaskRegistry }): void {
   const repo = new VoicemailsRepo(services.db);
   services.tasks.register(VOICEMAIL_JOB, {
     run: (p: z.infer<typeof payload>, helpers) => processVoicemail(services, p.voicemailId, helpers.signal, helpers.span),

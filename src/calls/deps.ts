@@ -1,0 +1,45 @@
+import type { Database } from "better-sqlite3";
+import type { AgentRegistry } from "../agent/registry.js";
+import type { ParleyConfig } from "../config/index.js";
+import type { EngineHost } from "../engines/host/engine-host.js";
+import type { EventBus } from "../events/bus.js";
+import type { JobQueue } from "../jobs/index.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { Registry } from "../lib/metrics.js";
+import type { OutboundPolicy } from "../lib/outbound/index.js";
+
+/** A message a caller left on a live call (WAV bytes): the voicemail feature takes it in; app/ wires the two. */
+export interface CallerMessage {
+  bytes: Uint8Array;
+  caller: string | null;
+  mailbox: string | null;
+  agent: string;
+  receivedAt: number;
+}
+
+/** When a callback can be placed (the notify feature's policy, handed over by app/). */
+export type CallbackTimer = (
+  to: string | null,
+  requested: number,
+) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
+
+/** What the calls feature uses, and nothing more: app/ gives it these. */
+export interface CallsDeps {
+  config: ParleyConfig;
+  logger: Logger;
+  clock: Clock;
+  registry: Registry;
+  db: Database;
+  queue: JobQueue;
+  bus: EventBus;
+  agents: AgentRegistry;
+  engines: EngineHost;
+  /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
+  dialGuards: ((to: string) => void)[];
+  callbackTimer: CallbackTimer;
+  /** Where agents' HTTP tools may send requests (config tools.*). */
+  outbound: { tools: OutboundPolicy };
+  /** A caller left a message: stores it (the voicemail feature) and gives back the new voicemail's id. */
+  onMessage: (msg: CallerMessage) => Promise<{ voicemailId: number }>;
+}

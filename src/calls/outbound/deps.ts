@@ -1,0 +1,18 @@
+import type { Database } from "better-sqlite3";
+import type { AgentRegistry } from "../../agent/registry.js";
+import type { ParleyConfig } from "../../config/index.js";
+import type { EventBus } from "../../events/bus.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+import type { CallManager } from "../call-manager.js";
+
+/** What placing a notification or survey call uses: the live calls (null where this process runs no SIP) and a few shared pieces. */
+export interface PlacingDeps {
+  config: ParleyConfig;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  bus: EventBus;
+  agents: AgentRegistry;
+  calls: CallManager | null;
+}

@@ -1,0 +1,31 @@
+import type { Database } from "better-sqlite3";
+import type { AgentRegistry } from "../agent/registry.js";
+import type { ParleyConfig } from "../config/index.js";
+import type { EngineHost } from "../engines/host/engine-host.js";
+import type { EventBus } from "../events/bus.js";
+import type { JobQueue } from "../jobs/index.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { OutboundPolicy } from "../lib/outbound/index.js";
+import type { AudioStore } from "../store/audio-store.js";
+
+/** When a callback can be placed (the notify feature's policy, handed over by app/): voicemail routing asks it. */
+export type CallbackTimer = (to: string | null, requested: number, urgency?: number | null) => { at: number | null; delay: string | null };
+
+/** What the voicemail feature uses, and nothing more: app/ gives it these. */
+export interface VoicemailDeps {
+  config: ParleyConfig;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  queue: JobQueue;
+  bus: EventBus;
+  agents: AgentRegistry;
+  audio: AudioStore;
+  engines: EngineHost;
+  /** Path of ffmpeg, or null when it is off or not installed. */
+  ffmpeg: string | null;
+  callbackTimer: CallbackTimer;
+  /** Routing rules deliver webhooks (through the webhooks feature's functions, which need the policy). */
+  outbound: { webhooks: OutboundPolicy };
+}
