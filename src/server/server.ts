@@ -16,6 +16,7 @@ import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { requeueUnfinished } from "../voicemail/ingest.js";
+import { startMainThreadStalls } from "./main-thread-stalls.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -37,6 +38,7 @@ export class ParleyServer {
     private readonly worker: Worker | null,
     private readonly sip: SipPort | null,
     private readonly tracing: TracingHandle,
+    private readonly stopStalls: () => void,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -74,7 +76,7 @@ export class ParleyServer {
       throw err;
     }
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    const server = new ParleyServer(services, app, http, worker, sip, tracing);
+    const server = new ParleyServer(services, app, http, worker, sip, tracing, startMainThreadStalls(config.diagnostics.stallMainThread, logger));
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
       services.calls.start();
@@ -102,6 +104,7 @@ export class ParleyServer {
   async stop(): Promise<void> {
     const { logger } = this.services;
     logger.info("shutting down");
+    this.stopStalls();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
