@@ -98,13 +98,19 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       traceTurn(t, span);
     },
   });
+  let mediaFailed = false;
   const dtmf = (async () => {
     for await (const e of rtp.events) {
       if (e.type !== "dtmf:digit") continue;
       digits.push(e.digit);
       conversation.dtmf(e.digit);
     }
-  })();
+  })().catch(async (err: unknown) => {
+    // The call's media is gone (its thread died): the caller can hear nothing more. End the call, loudly.
+    mediaFailed = true;
+    d.logger.error({ callId: d.record.id, err: describeError(err) }, "call media failed: hanging up");
+    if (!sip.signal.aborted) await sip.hangup().catch(() => undefined);
+  });
   const offReinvite = sip.on("call:reinvite", (offer) => {
     // Hold and resume: follow the new remote address and direction (a held call sends nothing).
     const m = offer.media;
@@ -114,7 +120,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
   let bargeIns = 0;
   try {
     const result = await conversation.run(sip.signal);
-    outcome = result.outcome;
+    outcome = mediaFailed ? "failed" : result.outcome;
     bargeIns = result.bargeIns;
     if (outcome === "message-taken") await recordMessage(d, audio);
   } catch (err) {
@@ -123,7 +129,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     offReinvite();
     if (!sip.signal.aborted) await sip.hangup();
     const stats = await rtp.close();
-    await dtmf.catch(() => undefined);
+    await dtmf;
     await d.fanout.finished().catch(() => undefined);
     const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
     repo.end(d.record.id, { endedAt: services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });

@@ -37,6 +37,12 @@ export const rtpSection = z.object({
   sendSilenceWhenIdle: z.boolean().default(true),
   /** Caller frames (20 ms each) queued for a slow reader before the oldest are dropped. */
   maxInboundFrames: z.number().int().min(5).max(3000).default(50),
+  /**
+   * Threads running call media (sockets, pacing, jitter buffers), apart from
+   * the main thread so inference never delays a packet. One carries hundreds
+   * of calls; sessions are spread over them.
+   */
+  mediaThreads: z.number().int().min(1).max(16).default(1),
 }).strict();
 
 export type RtpConfig = z.infer<typeof rtpSection>;
