@@ -168,7 +168,7 @@ export class CallManager {
     if (!placed.call.signal.aborted) await placed.call.hangup();
     const stats = await placed.rtp.close();
     this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: stats });
-    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late });
+    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
   }
 
   private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet): Promise<ConversationOutcome> {

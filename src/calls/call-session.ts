@@ -133,7 +133,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     await d.fanout.finished().catch(() => undefined);
     const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
     repo.end(d.record.id, { endedAt: services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
-    d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late });
+    d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late }, stats);
     if (repo.turns(d.record.id).some((t) => t.role === "user")) {
       await services.queue.enqueue({ kind: SUMMARY_JOB, payload: { callId: d.record.id }, idempotencyKey: `call-${d.record.id}-summary` });
     }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
+import { benchRtpCommand } from "./bench-rtp.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -22,6 +23,11 @@ run (ratios), because shared machines are noisy.
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
              (--calls 1,10,50; needs flite)
+  rtp        the media plane alone: N loopback RTP sessions in the media
+             thread, playing and hearing audio: send lag and intervals, stalls,
+             media-thread CPU per session, the main thread's event-loop delay
+             (--sessions 1,10,50 --seconds 10; --stall-main MS blocks the main
+             thread that long every second, to show media does not notice)
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the
@@ -45,6 +51,10 @@ batch:
   --backlog N        messages queued ahead of the timed arrivals (default 200)
   --fresh N          arrivals timed behind the backlog (default 10)
   --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+rtp:
+  --sessions LIST    concurrent sessions per run (default 1,10,50)
+  --seconds N        measured seconds per run (default 10)
+  --stall-main MS    block the main thread MS every second (default 0)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -61,6 +71,7 @@ export const benchCommand: Command = {
     if (what === "engines") return benchEnginesCommand(rest, ctx);
     if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
+    if (what === "rtp") return benchRtpCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
