@@ -194,7 +194,7 @@ export class CallManager {
   }
 
   private openRtp(signal?: AbortSignal): Promise<RtpSession> {
-    return RtpSession.open({ config: this.services.config.rtp, pool: this.pool, ...(signal ? { signal } : {}) });
+    return RtpSession.open({ config: this.services.config.rtp, pool: this.pool, logger: this.services.logger, ...(signal ? { signal } : {}) });
   }
 
   private mediaAddress(): string {

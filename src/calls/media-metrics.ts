@@ -76,6 +76,17 @@ export class MediaMetrics {
       },
     });
     new Gauge({
+      name: "parley_rtp_media_threads",
+      help: "Media threads running, labelled with the scheduling they got (rtp.mediaThreadPriority; the lowest if they differ)",
+      labelNames: ["priority"],
+      registers,
+      collect() {
+        const f = mediaPlaneFigures();
+        this.reset();
+        if (f.threads > 0) this.set({ priority: f.priority ?? "normal" }, f.threads);
+      },
+    });
+    new Gauge({
       name: "parley_rtp_media_sessions",
       help: "RTP sessions held by the media threads",
       registers,

@@ -27,6 +27,7 @@ import type { Frame } from "../audio/index.js";
 import type { RtpConfig } from "../config/sections/rtp.js";
 import { throwIfAborted } from "../lib/abort.js";
 import { Channel } from "../lib/channel.js";
+import type { Logger } from "../lib/logger.js";
 import { payloadTypeForLaw } from "./codec.js";
 import { type DtmfSendOptions, dtmfOptions } from "./dtmf-sender.js";
 import { dtmfEventCode } from "./dtmf.js";
@@ -54,6 +55,8 @@ export interface RtpSessionOptions {
   media?: RtpMedia;
   /** Sees each 20 ms of agent audio as it is sent (null: silence); the buffer is reused, copy what you keep. */
   onSentFrame?: (pcm: Int16Array | null) => void;
+  /** Where the media thread says, when it starts, what scheduling it got. */
+  logger?: Logger;
   /** Our SSRC and first sequence number and timestamp; random unless told (RFC 3550 asks for random). */
   ssrc?: number;
   initialSequence?: number;
@@ -124,7 +127,7 @@ export class RtpSession implements SessionPort {
   static async open(o: RtpSessionOptions): Promise<RtpSession> {
     throwIfAborted(o.signal);
     const cfg = o.config;
-    const worker = mediaPool.acquire(cfg.mediaThreads);
+    const worker = mediaPool.acquire({ threads: cfg.mediaThreads, priority: cfg.mediaThreadPriority, ...(o.logger ? { logger: o.logger } : {}) });
     try {
       await worker.ready;
     } catch (err) {

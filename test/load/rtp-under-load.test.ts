@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeWav, parseWav } from "../../src/audio/index.js";
 import { readPcapUdp } from "../../src/bench/wire/pcap.js";
-import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, UNDER_LOAD_LIMITS } from "../../src/bench/wire/rtp-timing.js";
+import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, splitGaps, UNDER_LOAD_LIMITS } from "../../src/bench/wire/rtp-timing.js";
 import { freePort } from "../integration/sip/helpers.js";
 import { CpuHog } from "../helpers/cpu-hog.js";
 import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
@@ -19,7 +19,10 @@ import { Capture, tcpdumpMissing } from "../helpers/wire.js";
  * processes), the main thread is blocked on purpose every second (as slow
  * inference callbacks would block it), and voicemails keep the engines and
  * the job worker busy. tcpdump captures Parley's RTP to SIPp; the pcap
- * says how steadily the sender kept time.
+ * says how steadily the sender kept time. SIPp's own stream to Parley is
+ * captured too, as the control: a gap both streams show at the same moment
+ * is the whole machine stalling (a VM's vCPU descheduled, say), reported
+ * apart and not held against Parley.
  *
  * Opt-in (long, and it saturates the machine): PARLEY_LOAD_TESTS=1. Knobs:
  *   PARLEY_LOAD_PROFILE    model profile (tiny; load-default where installed)
@@ -27,7 +30,9 @@ import { Capture, tcpdumpMissing } from "../helpers/wire.js";
  *   PARLEY_LOAD_HOGS       CPU hog processes (the number of cores, at least 2)
  *   PARLEY_LOAD_STALLS     main-thread stalls "everyMs:minMs:maxMs" (1000:200:400), 0 for none
  *   PARLEY_LOAD_VOICEMAIL_MS  a voicemail upload this often (2000), 0 for none
+ *   PARLEY_LOAD_PRIORITY   rtp.mediaThreadPriority for the server (its default unless set)
  *   PARLEY_LOAD_REPORT     also write the JSON report to this file
+ *   PARLEY_LOAD_PCAP       also keep Parley's capture here
  *   PARLEY_LOAD_EXPECT     "pass" (default) asserts the limits; "report" only prints (a baseline run)
  */
 const env = process.env;
@@ -41,6 +46,7 @@ const hogs = Number(env.PARLEY_LOAD_HOGS ?? Math.max(2, availableParallelism()))
 const [stallEvery, stallMin, stallMax] = (env.PARLEY_LOAD_STALLS ?? "1000:200:400").split(":").map(Number) as [number, number?, number?];
 const voicemailEveryMs = Number(env.PARLEY_LOAD_VOICEMAIL_MS ?? 2000);
 const assertLimits = (env.PARLEY_LOAD_EXPECT ?? "pass") === "pass";
+const priority = env.PARLEY_LOAD_PRIORITY;
 
 /** The child gets only the settings written here, not the test's PARLEY_LOAD_* variables (undefined: not passed on). */
 const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("PARLEY_")).map((k) => [k, undefined]));
@@ -66,11 +72,13 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
   let server: RunningParley | null = null;
   let hog: CpuHog | null = null;
   let capture: Capture | null = null;
+  let control: Capture | null = null;
   let uploads: NodeJS.Timeout | null = null;
 
   afterAll(async () => {
     if (uploads) clearInterval(uploads);
     await capture?.stop();
+    await control?.stop();
     await hog?.stop();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -92,7 +100,7 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     const stalls = stallEvery > 0 ? `diagnostics: { stallMainThread: { everyMs: ${stallEvery}, minMs: ${stallMin ?? 200}, maxMs: ${stallMax ?? 400} } }` : "";
     writeFileSync(join(dir, "parley.yaml"), [
       `agents: { dir: ${agents}, default: talker }`,
-      "rtp: { ports: { min: 31400, max: 31499 } }",
+      `rtp: { ports: { min: 31400, max: 31499 }${priority ? `, mediaThreadPriority: ${priority}` : ""} }`,
       "log: { level: warn }",
       stalls,
     ].join("\n"));
@@ -107,6 +115,7 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     const audio = callerAudio(dir, callS);
     const mediaPort = await freePort();
     capture = await Capture.start(mediaPort, join(dir, "parley-rtp.pcap"));
+    control = await Capture.start(mediaPort, join(dir, "sipp-rtp.pcap"), "src");
     hog = CpuHog.start(hogs);
     let uploaded = 0;
     if (voicemailEveryMs > 0) {
@@ -129,10 +138,14 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     uploads = null;
     await hog.stop();
     await capture.stop();
+    await control.stop();
     expect(r.code, r.output + r.errors).toBe(0);
 
-    const packets = rtpFromDatagrams(readPcapUdp(capture.file), (d) => d.dstPort === mediaPort);
-    const wire = analyzeRtpTiming(packets);
+    const wire = analyzeRtpTiming(rtpFromDatagrams(readPcapUdp(capture.file), (d) => d.dstPort === mediaPort));
+    // The control: SIPp's stream, with a lower gap threshold, so that a machine-wide stall shows in it too.
+    const sipp = analyzeRtpTiming(rtpFromDatagrams(readPcapUdp(control.file), (d) => d.srcPort === mediaPort), { gapMs: 40 });
+    const gaps = splitGaps(wire.gapList, sipp.gapList);
+    if (env.PARLEY_LOAD_PCAP) copyFileSync(capture.file, env.PARLEY_LOAD_PCAP);
     const list = (await (await fetch(`${server.baseUrl}/v1/calls?limit=1`, { headers })).json()) as { items: { id: number }[] };
     type CallJson = { outcome: string | null; rtp: Record<string, unknown> | null; turns: { role: string; source: string | null }[] };
     const fetchRecord = async () => (await (await fetch(`${server!.baseUrl}/v1/calls/${list.items[0]!.id}`, { headers })).json()) as CallJson;
@@ -150,7 +163,9 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
       load: { cpuHogs: hogs, mainThreadStalls: stallEvery > 0 ? { everyMs: stallEvery, minMs: stallMin, maxMs: stallMax } : null, voicemailsUploaded: uploaded },
       limits: UNDER_LOAD_LIMITS,
       wire,
-      violations: rtpTimingViolations(wire),
+      violations: rtpTimingViolations(wire, UNDER_LOAD_LIMITS, gaps.shared),
+      machineStalls: { sharedWithControl: gaps.shared, controlGaps: sipp.gaps },
+      control: { sender: "sipp rtp_stream", packets: sipp.packets, interDepartureMs: sipp.interDepartureMs, gaps: sipp.gaps, lagMs: sipp.lagMs },
       server: { outcome: record.outcome, turns: record.turns.length, rtp: record.rtp },
     };
     const json = JSON.stringify(report, null, 2);

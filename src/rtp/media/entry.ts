@@ -6,6 +6,7 @@
  */
 import { readlinkSync, writeFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
+import { type MediaThreadPriority, applyThreadPriority } from "./thread-priority.js";
 import { SharedFigures } from "../shared-figures.js";
 import { realTimers } from "../timer-source.js";
 import { MediaHost } from "./media-host.js";
@@ -13,10 +14,12 @@ import { type FromMedia, PLANE_COUNTERS, PLANE_HISTOGRAMS, type ToMedia } from "
 
 const port = parentPort;
 if (port === null) throw new Error("the media worker must run in a worker thread");
-const plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS, (workerData as { plane: SharedArrayBuffer }).plane);
+const data = workerData as { plane: SharedArrayBuffer; priority: MediaThreadPriority };
+const plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS, data.plane);
 const host = new MediaHost((m, transfer) => port.postMessage(m, transfer), realTimers, plane);
 port.on("message", (m: ToMedia) => host.handle(m));
-port.postMessage({ t: "ready", timeOrigin: performance.timeOrigin, tid: linuxThreadId() } satisfies FromMedia);
+const tid = linuxThreadId();
+port.postMessage({ t: "ready", timeOrigin: performance.timeOrigin, tid, priority: applyThreadPriority(tid, data.priority) } satisfies FromMedia);
 
 /** This thread's Linux id (for its CPU figures in /proc), named so `top -H` shows it; null elsewhere. */
 function linuxThreadId(): number | null {

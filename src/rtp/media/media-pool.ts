@@ -8,8 +8,10 @@
  * The pool also answers for the whole media plane's timing (`/metrics`):
  * its threads' shared figures, plus those of threads already gone.
  */
+import type { Logger } from "../../lib/logger.js";
 import { MsHistogram } from "../histogram.js";
 import { MediaWorker } from "./media-worker.js";
+import type { MediaThreadPriority } from "./thread-priority.js";
 
 /** How long an empty thread waits for a new session before it ends. */
 const IDLE_MS = 3000;
@@ -31,6 +33,15 @@ export interface MediaPlaneFigures {
   /** CPU the media threads used, and time they waited runnable for a CPU (Linux; 0 elsewhere). */
   cpuMs: number;
   runQueueWaitMs: number;
+  /** The scheduling the live threads got ("normal" if any of them got only that). */
+  priority: MediaThreadPriority | null;
+}
+
+/** How a thread is started: its scheduling, and where to say what it got. */
+export interface ThreadOptions {
+  threads: number;
+  priority: MediaThreadPriority;
+  logger?: Logger;
 }
 
 class MediaPool {
@@ -39,13 +50,19 @@ class MediaPool {
   private readonly retired = { ticks: 0, stalls: 0, skippedSlots: 0, maxLagMs: 0, cpuMs: 0, runQueueWaitMs: 0, tickIntervals: new MsHistogram(), tickLateness: new MsHistogram() };
 
   /** A thread for one more session (started if needed; await its `ready`). */
-  acquire(threads: number): MediaWorker {
+  acquire(o: ThreadOptions): MediaWorker {
     const live = this.workers.filter((w) => !w.failed);
     let pick: MediaWorker | undefined;
-    if (live.length < threads) {
-      pick = new MediaWorker();
-      pick.onExit = () => this.forget(pick!);
-      this.workers.push(pick);
+    if (live.length < o.threads) {
+      const w = new MediaWorker(o.priority);
+      w.onExit = () => this.forget(w);
+      void w.ready.then(() => {
+        const p = w.priority;
+        if (p.got !== p.asked) o.logger?.warn({ asked: p.asked, got: p.got, reason: p.error }, "media thread runs below the priority asked (rtp.mediaThreadPriority): packets may be late when the CPUs are saturated");
+        else o.logger?.info({ priority: p.got }, "media thread started");
+      }, () => undefined);
+      this.workers.push(w);
+      pick = w;
     } else {
       pick = live.reduce((a, b) => (b.load < a.load ? b : a));
     }
@@ -79,8 +96,9 @@ class MediaPool {
     const r = this.retired;
     const out: MediaPlaneFigures = {
       threads: this.workers.length, sessions: 0, ticks: r.ticks, stalls: r.stalls, skippedSlots: r.skippedSlots, lagMs: 0, maxLagMs: r.maxLagMs,
-      tickIntervals: new MsHistogram(), tickLateness: new MsHistogram(), cpuMs: r.cpuMs, runQueueWaitMs: r.runQueueWaitMs,
+      tickIntervals: new MsHistogram(), tickLateness: new MsHistogram(), cpuMs: r.cpuMs, runQueueWaitMs: r.runQueueWaitMs, priority: null,
     };
+    const rank = { normal: 0, high: 1, realtime: 2 } as const;
     out.tickIntervals.merge(r.tickIntervals);
     out.tickLateness.merge(r.tickLateness);
     for (const w of this.workers) {
@@ -97,6 +115,8 @@ class MediaPool {
       const cpu = w.cpu();
       out.cpuMs += cpu?.cpuMs ?? 0;
       out.runQueueWaitMs += cpu?.waitMs ?? 0;
+      const got = w.priority.got;
+      if (out.priority === null || rank[got] < rank[out.priority]) out.priority = got;
     }
     return out;
   }

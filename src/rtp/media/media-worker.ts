@@ -14,6 +14,7 @@ import { Worker, type TransferListItem } from "node:worker_threads";
 import { RtpError } from "../errors.js";
 import { SharedFigures } from "../shared-figures.js";
 import { type BindRequest, type FromMedia, PLANE_COUNTERS, PLANE_HISTOGRAMS, type SessionUpdate, type ToMedia } from "./protocol.js";
+import type { MediaThreadPriority, PriorityOutcome } from "./thread-priority.js";
 import type { PlaneFigures } from "./media-host.js";
 
 /** What a session handle takes from its worker. */
@@ -34,6 +35,8 @@ export class MediaWorker {
   /** Add to a worker time (performance.now() there) to get the main thread's performance.now(). */
   private offsetMs = 0;
   private tid: number | null = null;
+  /** The scheduling the thread got (known once ready). */
+  priority: PriorityOutcome;
   private readonly sessions = new Map<number, SessionPort>();
   private readonly binds = new Map<number, PendingBind>();
   private nextSid = 1;
@@ -43,15 +46,17 @@ export class MediaWorker {
   /** Called when the thread has exited (asked or not), so the pool forgets it. */
   onExit: (() => void) | null = null;
 
-  constructor() {
+  constructor(priority: MediaThreadPriority) {
+    this.priority = { asked: priority, got: "normal", error: "not started yet" };
     this.plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS);
-    this.worker = spawnMediaWorker(this.plane.buffer);
+    this.worker = spawnMediaWorker(this.plane.buffer, priority);
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromMedia) => {
         if (m.t !== "ready") return;
         this.offsetMs = m.timeOrigin - performance.timeOrigin;
         this.tid = m.tid;
+        this.priority = m.priority;
         this.worker.off("message", onMessage);
         resolve();
       };
@@ -79,6 +84,11 @@ export class MediaWorker {
   /** Why the thread is gone, once it is. */
   get failure(): Error | null {
     return this.failed_;
+  }
+
+  /** The thread's Linux id, null elsewhere (or before it is ready). */
+  get threadId(): number | null {
+    return this.tid;
   }
 
   /**
@@ -186,10 +196,10 @@ export class MediaWorker {
  * (TypeScript sources) a plain worker cannot load .ts, so a tiny bootstrap
  * registers tsx's loader inside the worker first.
  */
-function spawnMediaWorker(plane: SharedArrayBuffer): Worker {
+function spawnMediaWorker(plane: SharedArrayBuffer, priority: MediaThreadPriority): Worker {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(fromSource ? "./entry.ts" : "./entry.js", import.meta.url);
-  const options = { workerData: { plane }, name: "parley-media" };
+  const options = { workerData: { plane, priority }, name: "parley-media" };
   if (!fromSource) return new Worker(entry, options);
   const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });

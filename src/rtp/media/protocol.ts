@@ -10,6 +10,7 @@
  * at all: they sit in shared memory (see shared-figures.ts).
  */
 import type { PlayoutEndReason } from "../playout.js";
+import type { PriorityOutcome } from "./thread-priority.js";
 import type { RtpMedia, RtpSessionEvent } from "../types.js";
 
 export interface BindRequest {
@@ -70,8 +71,8 @@ export interface SessionUpdate {
 }
 
 export type FromMedia =
-  /** `tid`: the thread's Linux id, for its CPU figures (null where /proc has none). */
-  | { t: "ready"; timeOrigin: number; tid: number | null }
+  /** `tid`: the thread's Linux id, for its CPU figures (null where /proc has none); `priority`: what it runs at. */
+  | { t: "ready"; timeOrigin: number; tid: number | null; priority: PriorityOutcome }
   | { t: "bound"; sid: number; port: number }
   | { t: "bind-failed"; sid: number; code: string | null; message: string }
   | { t: "tick"; updates: SessionUpdate[] }

@@ -3,7 +3,8 @@ import { CallMetrics } from "../../../src/calls/metrics.js";
 import { createMetricsRegistry } from "../../../src/lib/metrics.js";
 import { mediaPool } from "../../../src/rtp/media/media-pool.js";
 import type { RtpSession } from "../../../src/rtp/session.js";
-import { RawPeer, collect, media, openPair, openSession, sleep, tonePcm } from "./helpers.js";
+import { readFileSync } from "node:fs";
+import { RawPeer, collect, media, openPair, openSession, rtpConfig, sleep, tonePcm } from "./helpers.js";
 
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -113,5 +114,27 @@ describe("the media thread", () => {
     expect(value('parley_rtp_media_tick_interval_seconds\\{quantile="0.5"\\}')).toBeGreaterThan(0.005);
     expect(text).toContain("parley_rtp_send_skipped_frames_total");
     expect(text).toContain("parley_rtp_call_max_lag_seconds_bucket");
+  });
+
+  it("runs at the scheduling asked for where the OS allows it, and says truly what it got", async () => {
+    for (const t of mediaPool.threads()) await t.kill(); // a fresh thread takes the new setting
+    for (const asked of ["realtime", "high", "normal"] as const) {
+      const s = await openSession({ config: rtpConfig({ mediaThreadPriority: asked }) });
+      const [thread] = mediaPool.threads();
+      const p = thread!.priority;
+      expect(p.asked).toBe(asked);
+      // What the kernel says of the thread: scheduling policy (0 normal, 2 round-robin) and nice.
+      const tid = thread!.threadId;
+      if (tid !== null) {
+        const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        const nice = Number(fields[16]);
+        const policy = Number(fields[38]);
+        expect({ realtime: policy === 2, high: policy === 0 && nice === -10, normal: policy === 0 && nice === 0 }[p.got]).toBe(true);
+      }
+      if (p.got !== asked) expect(p.error).toMatch(/refused|only set on Linux/);
+      else expect(p.error).toBeNull();
+      await s.close();
+      await thread!.kill();
+    }
   });
 });

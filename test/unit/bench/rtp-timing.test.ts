@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePcapUdp } from "../../../src/bench/wire/pcap.js";
-import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, type RtpOnWire } from "../../../src/bench/wire/rtp-timing.js";
+import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, splitGaps, type RtpOnWire } from "../../../src/bench/wire/rtp-timing.js";
 import { serializeRtp } from "../../../src/rtp/packet.js";
 
 interface Sent {
@@ -119,5 +119,19 @@ describe("analyzeRtpTiming", () => {
     expect(r.ssrc).toBe(1);
     expect(r.audioPackets).toBe(45);
     expect(r.lagMs.max).toBe(0);
+  });
+});
+
+describe("splitGaps", () => {
+  it("holds against the sender only the gaps another sender on the machine did not suffer at the same moment", () => {
+    const ours = analyze([...steady(50), ...steady(50, { seq: 150, ts: 5000 + 54 * 160, atMs: 1_000_000 + 50 * 20 + 80 }), ...steady(50, { seq: 200, ts: 5000 + 108 * 160, atMs: 1_000_000 + 100 * 20 + 160 + 300 })]);
+    expect(ours.gaps).toBe(2);
+    // The control stalled over our first gap only.
+    const control = [{ atMs: 1_000_000 + 49 * 20 - 5, ms: 90 }];
+    const { own, shared } = splitGaps(ours.gapList, control);
+    expect(shared.map((g) => g.ms)).toEqual([100]);
+    expect(own.map((g) => g.ms)).toEqual([400]);
+    expect(rtpTimingViolations(ours, undefined, shared)).toContainEqual(expect.stringMatching(/longest interval 400 ms > 60 ms \(1 over\)/));
+    expect(rtpTimingViolations(ours).some((v) => /\(2 over\)/.test(v))).toBe(true);
   });
 });
