@@ -38,43 +38,48 @@ export interface FigureSources {
   tickErrors: number;
 }
 
-/** Worker side: copies every counter of the session's parts into its figures. */
+const I = SharedFigures.slots(COUNTERS);
+const DROP_SLOTS = DROPS.map((d) => I[d]);
+
+/** Worker side: copies every counter of the session's parts into its figures (every tick of every session: by index). */
 export function writeSessionFigures(f: SessionFigures, s: FigureSources): void {
   const r = s.receiver;
   const jb = r.jitter;
+  const jc = jb.counters;
   const tx = s.sender;
-  f.set("packetsIn", r.packetsIn);
-  f.set("bytesIn", r.bytesIn);
-  f.set("packetsOut", tx.packetsOut);
-  f.set("bytesOut", tx.bytesOut);
-  f.set("audioPacketsOut", tx.audioPackets);
-  f.set("silencePacketsOut", tx.silencePackets);
-  f.set("eventPacketsOut", tx.eventPackets);
-  f.set("socketErrors", s.socketErrors);
-  f.set("relatches", r.latch.relatches);
-  f.set("ssrcChanges", r.ssrcChanges);
-  f.set("lost", r.seq.lost);
-  f.set("duplicates", r.seq.duplicates + jb.counters.duplicates);
-  f.set("reordered", r.seq.reordered);
-  f.set("late", jb.counters.late);
-  f.set("seqRestarts", r.seq.restarts);
-  f.set("jitterMs", jb.jitterMs);
-  f.set("jb:targetDelayMs", jb.targetDelayMs);
-  f.set("jb:bufferedMs", jb.bufferedMs);
-  f.set("jb:framesOut", jb.counters.framesOut);
-  f.set("jb:concealedFrames", jb.counters.concealedFrames);
-  f.set("jb:partialFrames", jb.counters.partialFrames);
-  f.set("jb:resets", jb.counters.resets);
-  f.set("dtmfIn", r.dtmfIn);
-  f.set("dtmfOut", s.dtmf.sent);
-  f.set("underruns", s.playout.underruns);
-  f.set("ticks", tx.ticks);
-  f.set("stalls", tx.stalls);
-  f.set("skippedFrames", tx.skippedFrames);
-  f.set("lagMs", tx.lagMs);
-  f.set("maxLagMs", tx.maxLagMs);
-  f.set("tickErrors", s.tickErrors);
-  RTP_DROP_REASONS.forEach((reason, i) => f.set(DROPS[i]!, r.dropped[reason]));
+  const v = f.values;
+  v[I.packetsIn] = r.packetsIn;
+  v[I.bytesIn] = r.bytesIn;
+  v[I.packetsOut] = tx.packetsOut;
+  v[I.bytesOut] = tx.bytesOut;
+  v[I.audioPacketsOut] = tx.audioPackets;
+  v[I.silencePacketsOut] = tx.silencePackets;
+  v[I.eventPacketsOut] = tx.eventPackets;
+  v[I.socketErrors] = s.socketErrors;
+  v[I.relatches] = r.latch.relatches;
+  v[I.ssrcChanges] = r.ssrcChanges;
+  v[I.lost] = r.seq.lost;
+  v[I.duplicates] = r.seq.duplicates + jc.duplicates;
+  v[I.reordered] = r.seq.reordered;
+  v[I.late] = jc.late;
+  v[I.seqRestarts] = r.seq.restarts;
+  v[I.jitterMs] = jb.jitterMs;
+  v[I["jb:targetDelayMs"]] = jb.targetDelayMs;
+  v[I["jb:bufferedMs"]] = jb.bufferedMs;
+  v[I["jb:framesOut"]] = jc.framesOut;
+  v[I["jb:concealedFrames"]] = jc.concealedFrames;
+  v[I["jb:partialFrames"]] = jc.partialFrames;
+  v[I["jb:resets"]] = jc.resets;
+  v[I.dtmfIn] = r.dtmfIn;
+  v[I.dtmfOut] = s.dtmf.sent;
+  v[I.underruns] = s.playout.underruns;
+  v[I.ticks] = tx.ticks;
+  v[I.stalls] = tx.stalls;
+  v[I.skippedFrames] = tx.skippedFrames;
+  v[I.lagMs] = tx.lagMs;
+  v[I.maxLagMs] = tx.maxLagMs;
+  v[I.tickErrors] = s.tickErrors;
+  for (let i = 0; i < RTP_DROP_REASONS.length; i++) v[DROP_SLOTS[i]!] = r.dropped[RTP_DROP_REASONS[i]!];
   f.publish();
 }
 

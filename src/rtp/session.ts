@@ -140,6 +140,8 @@ export class RtpSession implements SessionPort {
     let session: RtpSession | null = null;
     // Deliveries before the constructor has run cannot happen: nothing flows until start().
     const port: SessionPort = {
+      deliverFrames: (frames, offset, count) => session?.deliverFrames(frames, offset, count),
+      deliverProgress: (item, played) => session?.deliverProgress(item, played),
       deliver: (u) => session?.deliver(u),
       closedByWorker: (u) => session?.closedByWorker(u),
       fail: (err) => session?.fail(err),
@@ -281,16 +283,23 @@ export class RtpSession implements SessionPort {
   // SessionPort: what the media worker says.
 
   /** @internal */
+  deliverFrames(frames: Int16Array, offset: number, count: number): void {
+    if (this.frameChannel.isClosed) return;
+    for (let i = 0; i < count; i++) {
+      // Each frame owns its samples (a consumer may keep it), not a view of the batch every session shares.
+      const pcm = frames.slice(offset + i * FRAME, offset + (i + 1) * FRAME);
+      this.frameChannel.push({ pcm, sampleRate: 8000, ptsMs: this.framesIn++ * 20 });
+    }
+  }
+
+  /** @internal */
+  deliverProgress(item: number, playedSamples: number): void {
+    this.queue.progress(item, playedSamples);
+  }
+
+  /** @internal */
   deliver(u: SessionUpdate): void {
     if (u.latched !== undefined) this.latched = u.latched;
-    if (u.frames && !this.frameChannel.isClosed) {
-      const n = u.frames.length / FRAME;
-      // Each frame owns its samples (a consumer may keep it): one frame is the transferred buffer itself.
-      for (let i = 0; i < n; i++) {
-        const pcm = n === 1 ? u.frames : u.frames.slice(i * FRAME, (i + 1) * FRAME);
-        this.frameChannel.push({ pcm, sampleRate: 8000, ptsMs: this.framesIn++ * 20 });
-      }
-    }
     if (u.sentKinds && this.sentTap) {
       const tap = this.sentTap;
       let at = 0;
@@ -308,7 +317,6 @@ export class RtpSession implements SessionPort {
     }
     const q = this.queue;
     if (u.started) for (let i = 0; i < u.started.length; i += 2) q.started(u.started[i]!, this.worker.toMainTime(u.started[i + 1]!));
-    if (u.progress) for (let i = 0; i < u.progress.length; i += 2) q.progress(u.progress[i]!, u.progress[i + 1]!);
     if (u.ended) for (const e of u.ended) q.ended(e.id, e.reason, e.playedSamples, e.underruns, this.worker.toMainTime(e.atMs));
     if (u.dtmf) {
       for (let i = 0; i < u.dtmf.length; i += 2) {

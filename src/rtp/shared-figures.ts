@@ -16,7 +16,8 @@ const GEN_BYTES = 8;
 export class SharedFigures<C extends string, H extends string> {
   readonly buffer: SharedArrayBuffer;
   private readonly gen: Int32Array;
-  private readonly values: Float64Array;
+  /** The counters, in the order they were named (hot paths write by index: see `slots`). */
+  readonly values: Float64Array;
   private readonly index = new Map<string, number>();
   private readonly histograms = new Map<string, MsHistogram>();
 
@@ -34,6 +35,11 @@ export class SharedFigures<C extends string, H extends string> {
       if (buffer === undefined) h.reset();
       this.histograms.set(name, h);
     });
+  }
+
+  /** Index of each counter in `values`. */
+  static slots<N extends string>(counters: readonly N[]): Record<N, number> {
+    return Object.fromEntries(counters.map((name, i) => [name, i])) as Record<N, number>;
   }
 
   set(name: C, value: number): void {

@@ -19,6 +19,7 @@ import { SharedFigures } from "../shared-figures.js";
 import type { TimerSource } from "../timer-source.js";
 import { bindUdp } from "../udp.js";
 import { MediaSession } from "./media-session.js";
+import { PcmBatch } from "./pcm-batch.js";
 import { type BindRequest, type FromMedia, PLANE_COUNTERS, PLANE_HISTOGRAMS, type SessionUpdate, type ToMedia } from "./protocol.js";
 
 /** A tick later than this means the thread itself was held up (see JitterBuffer.localStall). */
@@ -32,6 +33,7 @@ export class MediaHost implements PacerClient {
   private readonly pacer: Pacer;
   private lastTickAt = -1;
   private flushQueued = false;
+  private readonly frames = new PcmBatch();
 
   constructor(
     private readonly post: (m: FromMedia, transfer?: TransferListItem[]) => void,
@@ -122,15 +124,30 @@ export class MediaHost implements PacerClient {
     const now = this.timers.now();
     const updates: SessionUpdate[] = [];
     const transfer: TransferListItem[] = [];
+    const frameIndex: number[] = [];
+    const progress: number[] = [];
     for (const s of this.sessions.values()) {
-      if (s.running) s.drain(now);
+      if (s.running) {
+        const n = s.drain(now, this.frames);
+        if (n > 0) frameIndex.push(s.sid, n);
+      }
+      s.takeProgress(progress);
       const u = s.take();
       if (u === null) continue;
       updates.push(u);
-      if (u.frames) transfer.push(u.frames.buffer as ArrayBuffer);
       if (u.sentPcm) transfer.push(u.sentPcm.buffer as ArrayBuffer);
     }
-    if (updates.length > 0) this.post({ t: "tick", updates }, transfer);
+    // Packed: one buffer of frames and two small arrays for every session, not an object each.
+    const frames = this.frames.take() ?? null;
+    if (frames) transfer.push(frames.buffer as ArrayBuffer);
+    if (frames === null && progress.length === 0 && updates.length === 0) return;
+    this.post({
+      t: "tick",
+      frames,
+      frameIndex: frameIndex.length > 0 ? Int32Array.from(frameIndex) : null,
+      progress: progress.length > 0 ? Float64Array.from(progress) : null,
+      updates,
+    }, transfer);
   };
 
   private async bind(m: BindRequest): Promise<void> {
@@ -160,7 +177,6 @@ export class MediaHost implements PacerClient {
     // After the socket's close callback: the keys' outcomes (microtasks) are in too.
     const u = s.take();
     const transfer: TransferListItem[] = [];
-    if (u?.frames) transfer.push(u.frames.buffer as ArrayBuffer);
     if (u?.sentPcm) transfer.push(u.sentPcm.buffer as ArrayBuffer);
     this.post({ t: "closed", sid: s.sid, update: u }, transfer);
   }

@@ -27,7 +27,8 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
   tickErrors = 0;
   private socketErrors = 0;
   private media: Required<RtpMedia> | null = null;
-  private readonly frames = new PcmBatch();
+  /** Where caller frames go while `drain` runs: the flush's one buffer for every session. */
+  private frameOut: PcmBatch | null = null;
   private events: RtpSessionEvent[] = [];
   private progress = new Map<number, number>();
   private startedItems: number[] = [];
@@ -96,10 +97,21 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
     if (localStall) this.receiver.jitter.localStall = true;
   }
 
-  /** Caller frames whose playout time has come; counters out to the shared figures. */
-  drain(nowMs: number): void {
+  /** Caller frames whose playout time has come, into `batch`; returns how many. Counters out to the shared figures. */
+  drain(nowMs: number, batch: PcmBatch): number {
+    const before = batch.size;
+    this.frameOut = batch;
     this.receiver.drain(nowMs);
+    this.frameOut = null;
     this.publish();
+    return batch.size - before;
+  }
+
+  /** Appends [sid, item, samples played] for each item that played since the last call. */
+  takeProgress(out: number[]): void {
+    if (this.progress.size === 0) return;
+    for (const [id, played] of this.progress) out.push(this.sid, id, played);
+    this.progress.clear();
   }
 
   publish(): void {
@@ -108,22 +120,15 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
     });
   }
 
-  /** The news since the last call, or null when there is none. */
+  /** The news since the last call beyond frames and progress (events, playback starts and ends...), or null when there is none. */
   take(): SessionUpdate | null {
     const latch = this.receiver.latch;
     const key = latch.latchedAddress === null ? "" : `${latch.latchedAddress}|${latch.latchedPort}|${latch.latchedSsrc}`;
     const latchChanged = key !== this.latchKey;
-    const frames = this.frames.take();
-    if (!frames && !latchChanged && this.events.length === 0 && this.progress.size === 0 && this.startedItems.length === 0 && this.ended.length === 0
+    if (!latchChanged && this.events.length === 0 && this.startedItems.length === 0 && this.ended.length === 0
       && this.sentKinds.length === 0 && this.dtmfDone.length === 0) return null;
     const u: SessionUpdate = { sid: this.sid };
-    if (frames) u.frames = frames;
     if (this.events.length > 0) [u.events, this.events] = [this.events, []];
-    if (this.progress.size > 0) {
-      u.progress = [];
-      for (const [id, played] of this.progress) u.progress.push(id, played);
-      this.progress.clear();
-    }
     if (this.startedItems.length > 0) [u.started, this.startedItems] = [this.startedItems, []];
     if (this.ended.length > 0) [u.ended, this.ended] = [this.ended, []];
     if (this.sentKinds.length > 0) {
@@ -153,7 +158,7 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
 
   // ReceiverSink
   frame(pcm: Int16Array): void {
-    this.frames.push(pcm);
+    this.frameOut?.push(pcm);
   }
 
   event(e: RtpSessionEvent): void {

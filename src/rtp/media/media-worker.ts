@@ -19,6 +19,9 @@ import type { PlaneFigures } from "./media-host.js";
 
 /** What a session handle takes from its worker. */
 export interface SessionPort {
+  /** `count` caller frames at `frames[offset...]` (20 ms of 8 kHz PCM16 each). */
+  deliverFrames(frames: Int16Array, offset: number, count: number): void;
+  deliverProgress(item: number, playedSamples: number): void;
   deliver(u: SessionUpdate): void;
   closedByWorker(u: SessionUpdate | null): void;
   fail(err: Error): void;
@@ -149,9 +152,20 @@ export class MediaWorker {
 
   private onMessage(m: FromMedia): void {
     switch (m.t) {
-      case "tick":
+      case "tick": {
+        const { frames, frameIndex, progress } = m;
+        if (frames && frameIndex) {
+          let at = 0;
+          for (let i = 0; i < frameIndex.length; i += 2) {
+            const count = frameIndex[i + 1]!;
+            this.sessions.get(frameIndex[i]!)?.deliverFrames(frames, at, count);
+            at += count * 160;
+          }
+        }
+        if (progress) for (let i = 0; i < progress.length; i += 3) this.sessions.get(progress[i]!)?.deliverProgress(progress[i + 1]!, progress[i + 2]!);
         for (const u of m.updates) this.sessions.get(u.sid)?.deliver(u);
         break;
+      }
       case "bound":
       case "bind-failed": {
         const b = this.binds.get(m.sid);

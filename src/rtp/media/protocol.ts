@@ -49,15 +49,15 @@ export interface EndedItem {
   atMs: number;
 }
 
-/** One session's news since the last tick; fields are present only when there is something. */
+/**
+ * One session's news since the last tick beyond its caller frames and
+ * playback progress (those travel packed for all sessions, see `tick`);
+ * fields are present only when there is something.
+ */
 export interface SessionUpdate {
   sid: number;
-  /** Caller audio: whole 20 ms frames of 8 kHz PCM16, back to back, in order. */
-  frames?: Int16Array;
   /** Events; `atMs` on the worker's clock (see MediaWorker.toMainTime). */
   events?: RtpSessionEvent[];
-  /** [item id, samples played so far] pairs. */
-  progress?: number[];
   /** [item id, time its first packet went out] pairs. */
   started?: number[];
   ended?: EndedItem[];
@@ -75,7 +75,12 @@ export type FromMedia =
   | { t: "ready"; timeOrigin: number; tid: number | null; priority: PriorityOutcome }
   | { t: "bound"; sid: number; port: number }
   | { t: "bind-failed"; sid: number; code: string | null; message: string }
-  | { t: "tick"; updates: SessionUpdate[] }
+  /**
+   * Once per tick, for every session: caller frames back to back in one
+   * buffer (20 ms of 8 kHz PCM16 each) with [sid, frame count] pairs in
+   * buffer order, [sid, item, samples played] triplets, and the sparse rest.
+   */
+  | { t: "tick"; frames: Int16Array | null; frameIndex: Int32Array | null; progress: Float64Array | null; updates: SessionUpdate[] }
   /** The session is gone and its port free; its last news and final figures are in. */
   | { t: "closed"; sid: number; update: SessionUpdate | null };
 
