@@ -8,6 +8,7 @@ import { readPcapUdp } from "../../src/bench/wire/pcap.js";
 import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, splitGaps, UNDER_LOAD_LIMITS } from "../../src/bench/wire/rtp-timing.js";
 import { freePort } from "../integration/sip/helpers.js";
 import { CpuHog } from "../helpers/cpu-hog.js";
+import { MachineProbe } from "../helpers/machine-probe.js";
 import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
 import { sippCall } from "../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw, speechWavBytes } from "../helpers/speech.js";
@@ -20,9 +21,10 @@ import { Capture, tcpdumpMissing } from "../helpers/wire.js";
  * inference callbacks would block it), and voicemails keep the engines and
  * the job worker busy. tcpdump captures Parley's RTP to SIPp; the pcap
  * says how steadily the sender kept time. SIPp's own stream to Parley is
- * captured too, as the control: a gap both streams show at the same moment
- * is the whole machine stalling (a VM's vCPU descheduled, say), reported
- * apart and not held against Parley.
+ * captured too, as the reference sender. A realtime probe pinned to each CPU
+ * witnesses whole-machine stalls (a VM's vCPU descheduled by its host stops
+ * every thread on it, realtime or not): a gap in Parley's stream that a
+ * probe saw at the same moment is reported apart and not held against it.
  *
  * Opt-in (long, and it saturates the machine): PARLEY_LOAD_TESTS=1. Knobs:
  *   PARLEY_LOAD_PROFILE    model profile (tiny; load-default where installed)
@@ -33,6 +35,8 @@ import { Capture, tcpdumpMissing } from "../helpers/wire.js";
  *   PARLEY_LOAD_PRIORITY   rtp.mediaThreadPriority for the server (its default unless set)
  *   PARLEY_LOAD_REPORT     also write the JSON report to this file
  *   PARLEY_LOAD_PCAP       also keep Parley's capture here
+ *   PARLEY_LOAD_NODE_ARGS  extra node options for the server, space-separated (e.g. --trace-gc)
+ *   PARLEY_LOAD_SERVER_STDOUT  keep what the server printed on stdout here
  *   PARLEY_LOAD_EXPECT     "pass" (default) asserts the limits; "report" only prints (a baseline run)
  */
 const env = process.env;
@@ -47,6 +51,7 @@ const [stallEvery, stallMin, stallMax] = (env.PARLEY_LOAD_STALLS ?? "1000:200:40
 const voicemailEveryMs = Number(env.PARLEY_LOAD_VOICEMAIL_MS ?? 2000);
 const assertLimits = (env.PARLEY_LOAD_EXPECT ?? "pass") === "pass";
 const priority = env.PARLEY_LOAD_PRIORITY;
+const nodeArgs = (env.PARLEY_LOAD_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 /** The child gets only the settings written here, not the test's PARLEY_LOAD_* variables (undefined: not passed on). */
 const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("PARLEY_")).map((k) => [k, undefined]));
@@ -71,6 +76,7 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
   let dir = "";
   let server: RunningParley | null = null;
   let hog: CpuHog | null = null;
+  let probe: MachineProbe | null = null;
   let capture: Capture | null = null;
   let control: Capture | null = null;
   let uploads: NodeJS.Timeout | null = null;
@@ -80,6 +86,7 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     await capture?.stop();
     await control?.stop();
     await hog?.stop();
+    await probe?.stop();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -108,7 +115,10 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     expect(pulled.code, pulled.stderr).toBe(0);
     const key = (JSON.parse((await runParley(["keys", "create", "--data-dir", dir, "--json"], { env: childEnv })).stdout) as { key: string }).key;
     const sipPort = await freePort();
-    server = await startParley(["--profile", profile, "--config", join(dir, "parley.yaml"), "--data-dir", dir, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${sipPort}`], { env: childEnv });
+    server = await startParley(["--profile", profile, "--config", join(dir, "parley.yaml"), "--data-dir", dir, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${sipPort}`], { env: childEnv, nodeArgs });
+    // Drained, so that whatever the node options print (--trace-gc writes to stdout) never blocks the server.
+    const serverOut: Buffer[] = [];
+    server.child.stdout?.on("data", (d: Buffer) => serverOut.push(d));
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 300_000);
     const headers = { authorization: `Bearer ${key}` };
 
@@ -116,6 +126,7 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     const mediaPort = await freePort();
     capture = await Capture.start(mediaPort, join(dir, "parley-rtp.pcap"));
     control = await Capture.start(mediaPort, join(dir, "sipp-rtp.pcap"), "src");
+    probe = MachineProbe.start();
     hog = CpuHog.start(hogs);
     let uploaded = 0;
     if (voicemailEveryMs > 0) {
@@ -137,15 +148,17 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
     if (uploads) clearInterval(uploads);
     uploads = null;
     await hog.stop();
+    const machineStalls = await probe.stop();
     await capture.stop();
     await control.stop();
     expect(r.code, r.output + r.errors).toBe(0);
 
     const wire = analyzeRtpTiming(rtpFromDatagrams(readPcapUdp(capture.file), (d) => d.dstPort === mediaPort));
-    // The control: SIPp's stream, with a lower gap threshold, so that a machine-wide stall shows in it too.
-    const sipp = analyzeRtpTiming(rtpFromDatagrams(readPcapUdp(control.file), (d) => d.srcPort === mediaPort), { gapMs: 40 });
-    const gaps = splitGaps(wire.gapList, sipp.gapList);
+    // The reference sender: SIPp's own stream to Parley, in the same minutes.
+    const sipp = analyzeRtpTiming(rtpFromDatagrams(readPcapUdp(control.file), (d) => d.srcPort === mediaPort));
+    const gaps = splitGaps(wire.gapList, machineStalls);
     if (env.PARLEY_LOAD_PCAP) copyFileSync(capture.file, env.PARLEY_LOAD_PCAP);
+    if (env.PARLEY_LOAD_SERVER_STDOUT) writeFileSync(env.PARLEY_LOAD_SERVER_STDOUT, Buffer.concat(serverOut));
     const list = (await (await fetch(`${server.baseUrl}/v1/calls?limit=1`, { headers })).json()) as { items: { id: number }[] };
     type CallJson = { outcome: string | null; rtp: Record<string, unknown> | null; turns: { role: string; source: string | null }[] };
     const fetchRecord = async () => (await (await fetch(`${server!.baseUrl}/v1/calls/${list.items[0]!.id}`, { headers })).json()) as CallJson;
@@ -155,6 +168,8 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
       await new Promise((res) => setTimeout(res, 200));
       record = await fetchRecord();
     }
+    // The server's own view of its media clock, from /metrics.
+    const metrics = (await (await fetch(`${server.baseUrl}/metrics`)).text()).split("\n").filter((l) => l.startsWith("parley_rtp_") && !l.includes("_bucket"));
     const report = {
       test: "rtp-under-load",
       profile,
@@ -164,9 +179,9 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
       limits: UNDER_LOAD_LIMITS,
       wire,
       violations: rtpTimingViolations(wire, UNDER_LOAD_LIMITS, gaps.shared),
-      machineStalls: { sharedWithControl: gaps.shared, controlGaps: sipp.gaps },
-      control: { sender: "sipp rtp_stream", packets: sipp.packets, interDepartureMs: sipp.interDepartureMs, gaps: sipp.gaps, lagMs: sipp.lagMs },
-      server: { outcome: record.outcome, turns: record.turns.length, rtp: record.rtp },
+      machine: { probe: probe.mode, stalls: machineStalls.length, worstMs: Math.round(Math.max(0, ...machineStalls.map((m) => m.ms))), list: machineStalls.slice(0, 50), gapsItExplains: gaps.shared },
+      reference: { sender: "sipp rtp_stream", packets: sipp.packets, interDepartureMs: sipp.interDepartureMs, gaps: sipp.gaps, lagMs: sipp.lagMs, missing: sipp.sequence.missing },
+      server: { outcome: record.outcome, turns: record.turns.length, rtp: record.rtp, metrics },
     };
     const json = JSON.stringify(report, null, 2);
     console.log(json);
