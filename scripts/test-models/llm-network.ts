@@ -28,7 +28,7 @@
  * empty and the two lookup lanes sit in the two slowest pairs, where positions
  * up to the context length turn them by less than 1e-20 radians.
  */
-import type { GgufTensor } from "./gguf-writer.js";
+import { floatTensor, type GgufTensor } from "./gguf-writer.js";
 
 /** The roles a generator assigns before weights are written. */
 export interface NetworkPlan {
@@ -38,6 +38,8 @@ export interface NetworkPlan {
   /** Number of residual dimensions in use (before padding). */
   dimsUsed: number;
   biasDim: number;
+  /** Class of tokens with no role (and of padding tokens a wider vocabulary adds). */
+  otherDim: number;
   /** Trigger-class dimension of each rule, in priority order. */
   triggerDims: readonly number[];
   /** Selector dimension of each rule. */
@@ -88,57 +90,93 @@ class Matrix {
     this.data[row * this.cols + col] = value;
   }
   tensor(name: string): GgufTensor {
-    return { name, dims: [this.cols, this.rows], data: this.data };
+    return floatTensor(name, [this.cols, this.rows], this.data);
   }
 }
 
-const filled = (name: string, length: number, value: number): GgufTensor => ({ name, dims: [length], data: new Float32Array(length).fill(value) });
+const filled = (name: string, length: number, value: number): GgufTensor => floatTensor(name, [length], new Float32Array(length).fill(value));
 
-/** All tensors of the model, in the order llama.cpp names them. */
-export function buildTensors(plan: NetworkPlan): GgufTensor[] {
-  const { embeddingLength: n, headDim: hd, feedForwardLength: ff } = hyperparameters(plan);
+/** One weight: (row, col, value) in ggml's [cols, rows] layout, i.e. output `row` reads input `col`. */
+export type Entry = readonly [row: number, col: number, value: number];
+
+/**
+ * The hand-written weights, as sparse entries so a wider model (the load
+ * doubles) can place them in its first head: q/k/v rows are lanes of head 0
+ * (and KV head 0), o's columns are lanes of head 0, rows of o and columns of
+ * q/k/v are residual dimensions. `n` is the embedding width, `hd` the head size.
+ */
+export interface ScriptedWeights {
+  q: Entry[];
+  k: Entry[];
+  v: Entry[];
+  o: Entry[];
+  /** Output rows per token: (residual dim, weight). */
+  output: Map<number, [number, number][]>;
+  /** Embedding row of a token (padding tokens past the plan's vocabulary embed as OTHER). */
+  embed(token: number, out: Float32Array): void;
+}
+
+export function scriptedWeights(plan: NetworkPlan, n: number, hd: number): ScriptedWeights {
   const rules = plan.triggerDims.length;
   const s = Math.sqrt(n / 2);
   const queryGain = SCORE_UNIT * Math.sqrt(hd); // cancels llama.cpp's 1/sqrt(head size) score scale
   const triggerLane = hd - 2;
   const sinkLane = hd - 4;
+  const q: Entry[] = [
+    [sinkLane, plan.biasDim, queryGain / s],
+    [sinkLane, plan.newlineDim, -queryGain / s],
+    [triggerLane, plan.newlineDim, queryGain / s],
+  ];
+  const k: Entry[] = [[sinkLane, plan.sinkDim, 1 / s], [triggerLane, plan.sinkDim, 1 / s]];
+  const v: Entry[] = [];
+  const o: Entry[] = [];
+  plan.triggerDims.forEach((dim, rule) => {
+    k.push([triggerLane, dim, (rules - rule + 1) / s]);
+    v.push([rule, dim, 1 / s]);
+    o.push([plan.selectorDims[rule] ?? -1, rule, 1]);
+  });
+  const output = new Map<number, [number, number][]>();
+  const add = (token: number, dim: number, w: number) => {
+    const row = output.get(token) ?? [];
+    const same = row.find((e) => e[0] === dim);
+    if (same) same[1] = w;
+    else row.push([dim, w]);
+    output.set(token, row);
+  };
+  for (const [dim, token] of plan.next) add(token, dim, NEXT_WEIGHT);
+  plan.ruleFirst.forEach((token, rule) => add(token, plan.selectorDims[rule] ?? -1, SELECT_WEIGHT));
+  add(plan.stopToken, plan.biasDim, STOP_BIAS);
+  const embed = (token: number, out: Float32Array) => {
+    out[plan.biasDim] = 1;
+    out[plan.classOf[token] ?? plan.otherDim] = 1;
+  };
+  return { q, k, v, o, output, embed };
+}
+
+/** All tensors of the tiny model, in the order llama.cpp names them. */
+export function buildTensors(plan: NetworkPlan): GgufTensor[] {
+  const { embeddingLength: n, headDim: hd, feedForwardLength: ff } = hyperparameters(plan);
+  const w = scriptedWeights(plan, n, hd);
+  const fromEntries = (cols: number, rows: number, entries: readonly Entry[]) => {
+    const m = new Matrix(cols, rows);
+    for (const [row, col, value] of entries) m.set(row, col, value);
+    return m;
+  };
 
   const embeddings = new Matrix(n, plan.vocabSize);
-  plan.classOf.forEach((dim, token) => {
-    embeddings.set(token, plan.biasDim, 1);
-    embeddings.set(token, dim, 1);
-  });
-
-  const wq = new Matrix(n, hd);
-  wq.set(sinkLane, plan.biasDim, queryGain / s);
-  wq.set(sinkLane, plan.newlineDim, -queryGain / s);
-  wq.set(triggerLane, plan.newlineDim, queryGain / s);
-
-  const wk = new Matrix(n, hd);
-  wk.set(sinkLane, plan.sinkDim, 1 / s);
-  wk.set(triggerLane, plan.sinkDim, 1 / s);
-  const wv = new Matrix(n, hd);
-  const wo = new Matrix(hd, n);
-  plan.triggerDims.forEach((dim, rule) => {
-    wk.set(triggerLane, dim, (rules - rule + 1) / s);
-    wv.set(rule, dim, 1 / s);
-    wo.set(plan.selectorDims[rule] ?? -1, rule, 1);
-  });
-
+  for (let token = 0; token < plan.vocabSize; token++) w.embed(token, embeddings.data.subarray(token * n, (token + 1) * n));
   const output = new Matrix(n, plan.vocabSize);
-  for (const [dim, token] of plan.next) output.set(token, dim, NEXT_WEIGHT);
-  plan.ruleFirst.forEach((token, rule) => output.set(token, plan.selectorDims[rule] ?? -1, SELECT_WEIGHT));
-  output.set(plan.stopToken, plan.biasDim, STOP_BIAS);
+  for (const [token, row] of w.output) for (const [dim, value] of row) output.set(token, dim, value);
 
   return [
     embeddings.tensor("token_embd.weight"),
     filled("output_norm.weight", n, 1),
     output.tensor("output.weight"),
     filled("blk.0.attn_norm.weight", n, 1),
-    wq.tensor("blk.0.attn_q.weight"),
-    wk.tensor("blk.0.attn_k.weight"),
-    wv.tensor("blk.0.attn_v.weight"),
-    wo.tensor("blk.0.attn_output.weight"),
+    fromEntries(n, hd, w.q).tensor("blk.0.attn_q.weight"),
+    fromEntries(n, hd, w.k).tensor("blk.0.attn_k.weight"),
+    fromEntries(n, hd, w.v).tensor("blk.0.attn_v.weight"),
+    fromEntries(hd, n, w.o).tensor("blk.0.attn_output.weight"),
     filled("blk.0.ffn_norm.weight", n, 1),
     // The feed-forward block must exist but contributes nothing (ffn_down is zero).
     new Matrix(n, ff).tensor("blk.0.ffn_gate.weight"),

@@ -9,6 +9,8 @@ import { bytesField, floatField, intField, message, type ProtoBytes } from "./pr
 /** TensorProto.DataType values used by the test models. */
 export const DataType = {
   FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
   INT32: 6,
   INT64: 7,
   BOOL: 9,
@@ -20,7 +22,7 @@ export type DataType = (typeof DataType)[keyof typeof DataType];
 export type Dim = number | string;
 
 /** Constant tensor data; the typed array decides the bytes, `dataType` what ONNX calls them. */
-export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint16Array | Uint8Array;
+export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint16Array | Uint8Array | Int8Array;
 
 export interface TensorSpec {
   name: string;
@@ -40,13 +42,15 @@ export type AttrValue =
   | { kind: "int"; value: number }
   | { kind: "ints"; value: readonly number[] }
   | { kind: "float"; value: number }
-  | { kind: "string"; value: string };
+  | { kind: "string"; value: string }
+  | { kind: "graph"; value: GraphSpec };
 
 export const attr = {
   int: (value: number): AttrValue => ({ kind: "int", value }),
   ints: (value: readonly number[]): AttrValue => ({ kind: "ints", value }),
   float: (value: number): AttrValue => ({ kind: "float", value }),
   string: (value: string): AttrValue => ({ kind: "string", value }),
+  graph: (value: GraphSpec): AttrValue => ({ kind: "graph", value }),
 };
 
 export interface NodeSpec {
@@ -78,6 +82,7 @@ export interface ModelSpec {
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_STRING = 3;
+const ATTR_GRAPH = 5;
 const ATTR_INTS = 7;
 
 /** IR version 7 is the oldest that knows opset 13; any onnxruntime of the last years reads it. */
@@ -109,6 +114,8 @@ function encodeAttribute(name: string, value: AttrValue): ProtoBytes {
       return message(bytesField(1, name), floatField(2, value.value), intField(20, ATTR_FLOAT));
     case "string":
       return message(bytesField(1, name), bytesField(4, value.value), intField(20, ATTR_STRING));
+    case "graph":
+      return message(bytesField(1, name), bytesField(6, encodeGraph(value.value)), intField(20, ATTR_GRAPH));
   }
 }
 

@@ -68,14 +68,14 @@ const CHAT_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
-interface Script {
+export interface Script {
   base: BaseVocab;
   /** Token ids of each reply: the rules' in order, then the default reply. */
   chains: number[][];
 }
 
 /** Validates the rules and builds the vocabulary (reply pieces included) and the reply token chains. */
-function prepare(args: ScriptedLlmArgs): Script {
+export function prepareScript(args: ScriptedLlmArgs): Script {
   const rules = args.rules ?? TINY_DEFAULTS.llmRules;
   const defaultReply = args.defaultReply ?? TINY_DEFAULTS.llmDefaultReply;
   const triggers = rules.map((r) => r.triggers.map((t) => t.toLowerCase()));
@@ -95,12 +95,12 @@ function prepare(args: ScriptedLlmArgs): Script {
 
 /** The model's complete vocabulary with the SPM emulation, for tests that compare it with llama.cpp's tokenizer. */
 export function scriptedLlmVocab(args: ScriptedLlmArgs): Vocab {
-  return prepare(args).base.vocab;
+  return prepareScript(args).base.vocab;
 }
 
 /** Builds model.gguf for the given rules. */
 export function buildScriptedLlm(args: ScriptedLlmArgs): GeneratedFile[] {
-  const { base, chains } = prepare(args);
+  const { base, chains } = prepareScript(args);
   const { vocab } = base;
   const plan = networkPlan(base, chains);
   const hp = hyperparameters(plan);
@@ -120,10 +120,29 @@ export function buildScriptedLlm(args: ScriptedLlmArgs): GeneratedFile[] {
     ["llama.rope.dimension_count", gguf.u32(hp.headDim)],
     ["llama.rope.freq_base", gguf.f32(hp.ropeFreqBase)],
     ["llama.vocab_size", gguf.u32(vocab.size)],
+    ...tokenizerMetadata(base, vocab.size),
+  ];
+  return [{ name: "model.gguf", data: encodeGguf(metadata, buildTensors(plan)) }];
+}
+
+/**
+ * The tokenizer keys: the script's SPM vocabulary, padded with unused tokens
+ * to `vocabSize` (the load doubles pad to the real model's vocabulary). No
+ * text reaches a padding token: SPM only merges into pieces whose prefixes
+ * are pieces too, and nothing else starts with "<|parley_pad".
+ */
+export function tokenizerMetadata(base: BaseVocab, vocabSize: number): (readonly [string, GgufValue])[] {
+  const { vocab } = base;
+  if (vocabSize < vocab.size) throw new Error(`the script needs ${vocab.size} tokens; the model's vocabulary has ${vocabSize}`);
+  const pad = vocabSize - vocab.size;
+  const pieces = pad === 0 ? vocab.pieces : [...vocab.pieces, ...Array.from({ length: pad }, (_, i) => `<|parley_pad_${i}|>`)];
+  const scores = pad === 0 ? vocab.scores : [...vocab.scores, ...new Array<number>(pad).fill(0)];
+  const types = pad === 0 ? vocab.types : [...vocab.types, ...new Array<number>(pad).fill(UNUSED_TOKEN)];
+  return [
     ["tokenizer.ggml.model", gguf.string("llama")],
-    ["tokenizer.ggml.tokens", gguf.strings(vocab.pieces)],
-    ["tokenizer.ggml.scores", gguf.numbers("f32", vocab.scores)],
-    ["tokenizer.ggml.token_type", gguf.numbers("i32", vocab.types)],
+    ["tokenizer.ggml.tokens", gguf.strings(pieces)],
+    ["tokenizer.ggml.scores", gguf.numbers("f32", scores)],
+    ["tokenizer.ggml.token_type", gguf.numbers("i32", types)],
     ["tokenizer.ggml.bos_token_id", gguf.u32(base.bos)],
     ["tokenizer.ggml.eos_token_id", gguf.u32(base.imEnd)],
     ["tokenizer.ggml.unknown_token_id", gguf.u32(base.unknown)],
@@ -133,8 +152,10 @@ export function buildScriptedLlm(args: ScriptedLlmArgs): GeneratedFile[] {
     ["tokenizer.ggml.add_space_prefix", gguf.bool(false)],
     ["tokenizer.chat_template", gguf.string(CHAT_TEMPLATE)],
   ];
-  return [{ name: "model.gguf", data: encodeGguf(metadata, buildTensors(plan)) }];
 }
+
+/** llama_token_type LLAMA_TOKEN_TYPE_UNUSED. */
+const UNUSED_TOKEN = 5;
 
 function checkDistinctTriggers(triggers: readonly (readonly string[])[]): void {
   const seen = new Map<string, number>();
@@ -155,7 +176,7 @@ function replyChain(plan: ReplyPlan, base: BaseVocab): number[] {
 }
 
 /** Assigns residual dimensions and the bigram table; `chains` holds the rules' replies, then the default reply. */
-function networkPlan(base: BaseVocab, chains: readonly number[][]): NetworkPlan {
+export function networkPlan(base: BaseVocab, chains: readonly number[][]): NetworkPlan {
   const rules = base.ruleTriggerTokens.length;
   let nextDim = 0;
   const biasDim = nextDim++;
@@ -189,6 +210,7 @@ function networkPlan(base: BaseVocab, chains: readonly number[][]): NetworkPlan 
     classOf,
     dimsUsed: nextDim,
     biasDim,
+    otherDim,
     triggerDims,
     selectorDims,
     sinkDim,

@@ -30,6 +30,7 @@ import { buildCtcScript, CHUNK_MS, LOUD_MEAN_ABS, NOT_CHOSEN, tokensTxt, wordsAr
 import { FBANK, meanAbsLogOffset, preemphasisLogGains } from "./fbank-calibration.js";
 import type { GeneratedFile } from "./generated-file.js";
 import { GraphBuilder } from "./onnx-graph.js";
+import { padOutput, type LoadPad } from "./onnx-stages.js";
 import { attr, DataType } from "./onnx-writer.js";
 import { TINY_DEFAULTS } from "./tiny-defaults.js";
 
@@ -39,8 +40,8 @@ export type ToneAsrBatchArgs = z.infer<typeof toneAsrBatchArgs>;
 const FRAMES_PER_CHUNK = CHUNK_MS / FBANK.frameShiftMs; // 30
 const SUBSAMPLING = 4;
 
-/** Builds model.onnx and tokens.txt for the given script. */
-export function buildToneAsrBatch(args: ToneAsrBatchArgs): GeneratedFile[] {
+/** Builds model.onnx and tokens.txt for the given script; with `pad`, the load double (same output, the real model's compute). */
+export function buildToneAsrBatch(args: ToneAsrBatchArgs, pad?: LoadPad): GeneratedFile[] {
   const words = args.words ?? TINY_DEFAULTS.batchAsrWords;
   const script = buildCtcScript(words);
   const vocab = script.tokens.length;
@@ -87,7 +88,14 @@ export function buildToneAsrBatch(args: ToneAsrBatchArgs): GeneratedFile[] {
   // One-hot log-probs: 0 for the chosen token, NOT_CHOSEN elsewhere.
   const ids = g.float([vocab], Array.from({ length: vocab }, (_, v) => v), "token_ids");
   const chosen = g.op("Equal", [g.op("Unsqueeze", [frameToken, g.int64([1], [2])]), ids]);
-  g.op("Where", [chosen, g.float([], [0]), g.float([], [NOT_CHOSEN])], {}, "log_probs");
+  if (!pad) g.op("Where", [chosen, g.float([], [0]), g.float([], [NOT_CHOSEN])], {}, "log_probs");
+  else {
+    // Whisper encodes whole 30 s windows (3,000 frames of 10 ms) and decodes tokens per second of audio.
+    const windows = g.op("Div", [g.op("Add", [frames, g.int64([], [2999])]), g.int64([], [3000])]);
+    const seconds = g.op("Div", [g.op("Cast", [frames], { to: attr.int(DataType.FLOAT) }), g.float([], [100])]);
+    const scripted = g.op("Where", [chosen, g.float([], [0]), g.float([], [NOT_CHOSEN])]);
+    padOutput(g, pad, { window: windows, second: seconds }, features, scripted, "log_probs");
+  }
   g.op("Div", [g.op("Add", [lengths, g.int64([], [SUBSAMPLING - 1])]), four], {}, "log_probs_length");
 
   const metadata = { comment: "Parley scripted test double: one script word per loud 300 ms chunk" };

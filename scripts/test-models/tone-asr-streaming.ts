@@ -30,6 +30,7 @@
 import type { z } from "zod";
 import { buildCtcScript, CHUNK_MS, LOUD_MEAN_ABS, NOT_CHOSEN, tokensTxt, wordsArgs } from "./ctc-script.js";
 import { GraphBuilder } from "./onnx-graph.js";
+import { padOutput, type LoadPad } from "./onnx-stages.js";
 import { attr, DataType } from "./onnx-writer.js";
 import type { GeneratedFile } from "./generated-file.js";
 import { TINY_DEFAULTS } from "./tiny-defaults.js";
@@ -43,8 +44,8 @@ const FRAMES_PER_CHUNK = 10;
 /** T-one's real state is large; ours needs one slot, the rest are carried unchanged. */
 const STATE_DIM = 8;
 
-/** Builds model.onnx and tokens.txt for the given script. */
-export function buildToneAsrStreaming(args: ToneAsrStreamingArgs): GeneratedFile[] {
+/** Builds model.onnx and tokens.txt for the given script; with `pad`, the load double (same output, the real model's compute). */
+export function buildToneAsrStreaming(args: ToneAsrStreamingArgs, pad?: LoadPad): GeneratedFile[] {
   const words = args.words ?? TINY_DEFAULTS.streamingAsrWords;
   const script = buildCtcScript(words);
   const vocab = script.tokens.length;
@@ -79,7 +80,11 @@ export function buildToneAsrStreaming(args: ToneAsrStreamingArgs): GeneratedFile
   const emit = g.op("Mul", [loud, firstFrame]); // [N,10,1]
   const wordPart = g.op("Mul", [emit, row]);
   const blankPart = g.op("Mul", [g.op("Sub", [g.float([], [1]), emit]), blank]);
-  g.op("Add", [wordPart, blankPart], {}, "logprobs");
+  if (!pad) g.op("Add", [wordPart, blankPart], {}, "logprobs");
+  else {
+    const chunks = g.op("Slice", [g.op("Shape", [signal]), g.int64([1], [0]), g.int64([1], [1])]); // N chunks per call
+    padOutput(g, pad, { chunk: chunks }, magnitude, g.op("Add", [wordPart, blankPart]), "logprobs");
+  }
 
   // next_state = [emitted + loud, state[:, 1:]]
   const advanced = g.op("Add", [emitted, g.op("Squeeze", [loud, g.int64([1], [2])])]);

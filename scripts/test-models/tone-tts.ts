@@ -20,6 +20,7 @@
 import { z } from "zod";
 import type { GeneratedFile } from "./generated-file.js";
 import { GraphBuilder } from "./onnx-graph.js";
+import { padOutput, type LoadPad } from "./onnx-stages.js";
 import { attr, DataType } from "./onnx-writer.js";
 
 export const toneTtsArgs = z.object({}).strict();
@@ -37,8 +38,8 @@ const CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 const SPACE_ID = 1;
 const FIRST_CHAR_ID = 2;
 
-/** Builds model.onnx and tokens.txt. */
-export function buildToneTts(_args: ToneTtsArgs): GeneratedFile[] {
+/** Builds model.onnx and tokens.txt; with `pad`, the load double (same audio, the real voice's compute per character). */
+export function buildToneTts(_args: ToneTtsArgs, pad?: LoadPad): GeneratedFile[] {
   const vocab = FIRST_CHAR_ID + CHARACTERS.length;
   const g = new GraphBuilder("tone_vits");
   const x = g.input("x", DataType.INT64, [1, "T"]);
@@ -55,7 +56,12 @@ export function buildToneTts(_args: ToneTtsArgs): GeneratedFile[] {
   // Loudness per token: silent for the space (and the unused ids 0), AMPLITUDE otherwise.
   const gains = Array.from({ length: vocab }, (_, id) => (id >= FIRST_CHAR_ID ? AMPLITUDE : 0));
   const gain = g.op("Unsqueeze", [g.op("Gather", [g.float([vocab], gains, "char_gain"), x], { axis: attr.int(0) }), g.int64([1], [2])]); // [1,T,1]
-  g.op("Reshape", [g.op("Mul", [tone, gain]), g.int64([3], [1, 1, -1])], {}, "y");
+  if (!pad) g.op("Reshape", [g.op("Mul", [tone, gain]), g.int64([3], [1, 1, -1])], {}, "y");
+  else {
+    const chars = g.op("Slice", [g.op("Shape", [x]), g.int64([1], [1]), g.int64([1], [2])]);
+    const scripted = g.op("Reshape", [g.op("Mul", [tone, gain]), g.int64([3], [1, 1, -1])]);
+    padOutput(g, pad, { char: chars }, g.op("Cast", [x], { to: attr.int(DataType.FLOAT) }), scripted, "y");
+  }
 
   const metadata = {
     model_type: "vits",

@@ -50,6 +50,14 @@ const liveSchema = z.object({
   /** A tool slower than this makes the agent say the filler instead of leaving dead air. */
   fillerAfterMs: z.number().int().min(100).max(10_000).default(800),
   filler: z.string().default("One moment, please."),
+  /** Said when a turn fails (the model, a tool or speech synthesis errs); the call goes on. */
+  fallback: z.string().min(1).default("Sorry, I didn't catch that. Could you say it again?"),
+  /** Failed turns in a row after which the caller is offered to leave a message (0: never). */
+  messageOfferAfter: z.number().int().min(0).max(20).default(3),
+  /** The offer, said instead of the fallback line; keypad 1, a yes, or no answer at all takes the message. */
+  messageOffer: z.string().min(1).default("I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1."),
+  /** Said when the caller turns the offer down; the conversation goes on. */
+  messageOfferDeclined: z.string().min(1).default("All right. How else can I help?"),
   /** Recording of both sides (caller left, agent right). */
   record: z.boolean().default(false),
 }).strict();

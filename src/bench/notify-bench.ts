@@ -1,4 +1,5 @@
 import type { ParleyConfig } from "../config/index.js";
+import { fliteSpeech } from "./flite-speech.js";
 import { machineFacts } from "./stats.js";
 import { BenchCallee } from "./notify/bench-callee.js";
 import { BenchServer } from "./notify/bench-server.js";
@@ -34,7 +35,7 @@ export async function benchNotify(o: NotifyBenchOptions) {
     o.log(`pacing: ${o.pacingCalls} calls at ${o.rate}/s`);
     const pacing = await benchPacing(server.services, callee, o.rate, o.pacingCalls);
     o.log(`CPU: ${o.calls} notification(s), then ${o.calls} live call(s) of the same length`);
-    const cpu = await benchCpu(server.services, callee, o.calls);
+    const cpu = await benchCpu(server.services, callee, o.calls, fliteSpeech("Yes, that works for me. Thank you, see you tomorrow."));
     return { bench: "notify", profile: o.config.profile, machine: machineFacts(), renders, pacing, cpu };
   } finally {
     await callee.close();

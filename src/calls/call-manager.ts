@@ -4,12 +4,15 @@ import type { AgentDefinition } from "../agent/definition.js";
 import type { EngineSet } from "../engines/types.js";
 import { sleep } from "../lib/abort.js";
 import { describeError, ParleyError } from "../lib/errors.js";
+import { LogThrottle } from "../lib/log-throttle.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
 import type { Services } from "../server/services.js";
 import { recordingsDir } from "../server/paths.js";
-import { buildAnswer, buildOffer, DEFAULT_CAPABILITIES, SipError, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
+import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, SipError, trunkAccount, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
+import { Admission } from "./admission.js";
 import { runCallSession } from "./call-session.js";
+import { dialTarget } from "./dial-target.js";
 import { FrameFanout } from "./frame-fanout.js";
 import { CallMetrics } from "./metrics.js";
 import { CallRecorder } from "./recorder.js";
@@ -49,6 +52,12 @@ export class CallManager {
   private readonly running = new Map<number, { sip: SipCall; done: Promise<unknown> }>();
   private readonly metrics: CallMetrics;
   private readonly repo: CallsRepo;
+  private readonly admission: Admission;
+  private readonly throttle: LogThrottle;
+  /** Calls holding a slot of `calls.maxCalls`: from the INVITE (theirs or ours) until they end, answered or not. */
+  private slots = 0;
+  /** The slots of placed calls, freed by `finish` or when their session ends. */
+  private readonly placedSlots = new Map<number, () => void>();
   private stopping = false;
 
   constructor(
@@ -56,30 +65,62 @@ export class CallManager {
     private readonly sip: SipPort,
     private readonly pool: PortPool,
   ) {
-    this.metrics = new CallMetrics(services.registry);
+    this.metrics = new CallMetrics(services.registry, { slots: () => this.slots, ports: () => pool.allocated });
     this.repo = new CallsRepo(services.db);
+    this.admission = new Admission(services.config.calls.admission, () => services.engines.engines(), services.registry);
+    this.throttle = new LogThrottle({ registry: services.registry });
   }
 
+  /** Calls with a running session (answered, talking). */
   get active(): number {
     return this.running.size;
   }
 
+  /** Calls counted against `calls.maxCalls`: ringing, answered and awaiting ACK, or talking. */
+  get inUse(): number {
+    return this.slots;
+  }
+
   start(): void {
-    // Above capacity (or while engines load) INVITEs get 503, and OPTIONS too, so a balancer moves on.
-    this.sip.setCapacity(() => (this.stopping || this.running.size >= this.services.config.calls.maxCalls || !this.services.engines.ready ? "unavailable" : "available"));
+    // Above capacity (or while engines load, or when the engines cannot keep the latency) INVITEs get 503,
+    // and OPTIONS too, so a balancer moves on.
+    this.sip.setCapacity((request) => {
+      if (this.stopping || this.slots >= this.services.config.calls.maxCalls || !this.services.engines.ready) return "unavailable";
+      const verdict = this.admission.check(request === "INVITE");
+      if (!verdict.admit) return { overloaded: `live queueing delay ${Math.round(verdict.queueDelayMs)} ms`, retryAfterS: verdict.retryAfterS };
+      return "available";
+    });
     this.sip.onInvite((call) => this.answer(call));
   }
 
+  /** Takes a call slot; the returned function frees it (once). */
+  private takeSlot(): () => void {
+    this.slots++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.slots--;
+    };
+  }
+
   private async answer(call: InboundCall): Promise<void> {
+    // Counted from the INVITE: a caller that never ACKs our 200 still holds a slot (and an RTP port) until it is given up.
+    const release = this.takeSlot();
     const engines = this.services.engines.engines();
-    if (!engines) return call.reject(503, "Engines Loading");
+    if (!engines) {
+      release();
+      return call.reject(503, "Engines Loading");
+    }
     const agent = this.agentFor(call.to.user);
     const log = this.services.logger.child({ sipCallId: call.callId, agent: agent.name });
     let rtp: RtpSession;
     try {
       rtp = await this.openRtp(call.signal);
     } catch (err) {
-      log.warn({ err: describeError(err) }, "no RTP port for the call");
+      release();
+      const suppressed = this.throttle.take("rtp_port_unavailable");
+      if (suppressed !== null) log.warn({ err: describeError(err), suppressed }, "no RTP port for the call");
       return call.reject(err instanceof PortsExhaustedError ? 503 : 500);
     }
     const record = this.repo.start({
@@ -97,17 +138,23 @@ export class CallManager {
         await call.ringing();
         await sleep(delay, call.signal);
       }
-      await call.accept(buildAnswer(call.media, { address: this.mediaAddress(), port: rtp.localPort }));
+      const local = { address: this.mediaAddress(), port: rtp.localPort };
+      // A delayed offer (INVITE without SDP): our 200 offers, and call.media is the ACK's answer once accepted.
+      await call.accept(call.offerSdp ? buildAnswer(call.media, local) : buildOffer(local, DEFAULT_CAPABILITIES));
     } catch (err) {
       await rtp.close();
-      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome: call.signal.aborted ? "cancelled" : "failed", recordingPath: null, rtpStats: null });
-      log.info({ err: describeError(err) }, "call not answered");
+      release();
+      // Only the caller's CANCEL is "cancelled"; an ACK that never came or our own refusal is a failed call.
+      const cancelled = (call.signal.reason as CallEnded | undefined)?.endReason === "cancelled";
+      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome: cancelled ? "cancelled" : "failed", recordingPath: null, rtpStats: null });
+      const suppressed = this.throttle.take("call_not_answered");
+      if (suppressed !== null) log.info({ err: describeError(err), suppressed }, "call not answered");
       return;
     }
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
-    log.info({ callId: record.id, codec: call.media.codec.name }, "call answered");
-    await this.run(call, rtp, record, agent, engines);
+    log.info({ callId: record.id, codec: call.media.codec.name, delayedOffer: !call.offerSdp }, "call answered");
+    await this.run(call, rtp, record, agent, engines, release);
   }
 
   /** Places a call and, once answered, runs the agent on it. Rejects with the reason when nobody answers. */
@@ -115,7 +162,9 @@ export class CallManager {
     const placed = await this.place(req);
     const agent = this.services.agents.get(req.agent);
     const withGreeting = req.greeting ? { ...agent, live: { ...agent.live, greeting: req.greeting } } : agent;
-    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines);
+    const release = this.placedSlots.get(placed.record.id) ?? (() => {});
+    this.placedSlots.delete(placed.record.id);
+    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines, release);
     return { callId: placed.record.id, finished };
   }
 
@@ -125,18 +174,35 @@ export class CallManager {
    * Rejects (ParleyError, details.outcome busy / no-answer / rejected / failed) when nobody answers.
    */
   async place(req: Omit<DialRequest, "greeting">): Promise<PlacedCall> {
+    // A number goes out through the trunk, whoever asked (the API, a notification, a callback, a survey).
+    const uri = dialTarget(this.services.config, req.to);
     const engines = this.services.engines.engines();
     if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
-    if (this.running.size >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
-    for (const guard of this.services.dialGuards) guard(req.to);
+    if (this.stopping) throw new ParleyError("shutting_down", "the server is shutting down", { status: 503, retryable: true });
+    if (this.slots >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
+    const verdict = this.admission.check();
+    if (!verdict.admit) {
+      throw new ParleyError("overloaded", `the engines cannot keep live latency now (queueing delay ${Math.round(verdict.queueDelayMs)} ms)`, { status: 503, retryable: true, details: { retryAfterS: verdict.retryAfterS } });
+    }
+    for (const guard of this.services.dialGuards) guard(uri);
     const agent = this.services.agents.get(req.agent);
-    const rtp = await this.openRtp(req.signal);
+    const release = this.takeSlot();
+    let rtp: RtpSession;
+    try {
+      rtp = await this.openRtp(req.signal);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const outbound = this.services.config.calls.outbound;
+    // Without calls.outbound.from: the trunk account; without a trunk account, the driver's own (sip:parley@<us>).
+    const from = outbound.from ?? trunkAccount(this.services.config.sip);
     const record = this.repo.start({
       sipCallId: "",
       direction: "outbound",
-      fromUri: this.services.config.calls.outbound.from,
-      toUri: req.to,
-      remoteNumber: numberOf(req.to),
+      fromUri: from ?? "",
+      toUri: uri,
+      remoteNumber: numberOf(uri),
       agent: agent.name,
       startedAt: this.services.clock.now(),
       context: req.context,
@@ -144,34 +210,48 @@ export class CallManager {
     let call: SipCall;
     try {
       call = await this.sip.dial({
-        uri: req.to,
-        from: this.services.config.calls.outbound.from,
+        uri,
+        ...(from ? { from } : {}),
+        ...(outbound.displayName ? { fromDisplayName: outbound.displayName } : {}),
+        ...(outbound.assertedIdentity ? { headers: { "P-Asserted-Identity": `<${outbound.assertedIdentity}>` } } : {}),
         sdp: buildOffer({ address: this.mediaAddress(), port: rtp.localPort }, DEFAULT_CAPABILITIES),
-        timeoutMs: this.services.config.calls.outbound.ringTimeoutMs,
+        timeoutMs: outbound.ringTimeoutMs,
         ...(req.signal ? { signal: req.signal } : {}),
       });
     } catch (err) {
       await rtp.close();
+      release();
       const outcome = dialFailure(err);
       this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: null });
       this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: 0, late: 0 });
       throw new ParleyError(`dial_${outcome.replace("-", "_")}`, `the call to ${req.to} was not answered: ${describeError(err)}`, { status: 502, retryable: outcome !== "rejected", details: { outcome } });
     }
-    this.repo.setSipCallId(record.id, call.callId);
+    this.repo.setSipIdentity(record.id, call.callId, call.from.uri);
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
-    return { record, call, rtp, engines };
+    this.placedSlots.set(record.id, release);
+    return { record: { ...record, sipCallId: call.callId, fromUri: call.from.uri }, call, rtp, engines };
   }
 
   /** Ends a placed call (BYE if still up) and writes its record. */
   async finish(placed: PlacedCall, outcome: string): Promise<void> {
     if (!placed.call.signal.aborted) await placed.call.hangup();
     const stats = await placed.rtp.close();
+    this.placedSlots.get(placed.record.id)?.();
+    this.placedSlots.delete(placed.record.id);
     this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: stats });
     this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
   }
 
-  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet): Promise<ConversationOutcome> {
+  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, release: () => void): Promise<ConversationOutcome> {
+    try {
+      return await this.session(call, rtp, record, agent, engines);
+    } finally {
+      release();
+    }
+  }
+
+  private async session(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet): Promise<ConversationOutcome> {
     const recorder = agent.live.record || this.services.config.calls.recordAll ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${record.id}.wav`)).catch(() => null) : null;
     if (recorder) rtp.onSentFrame = (pcm) => recorder.agent(pcm);
     const fanout = new FrameFanout(rtp.frames, recorder ? (pcm) => recorder.caller(pcm) : null);
@@ -199,6 +279,19 @@ export class CallManager {
 
   private mediaAddress(): string {
     return this.services.config.calls.mediaAddress ?? this.services.config.sip.publicAddress ?? this.services.config.rtp.bindHost;
+  }
+
+  /**
+   * Stops taking calls (INVITE and OPTIONS get 503, `place` refuses) and waits up to `ms` for the calls in
+   * progress to end by themselves. Resolves with how many are still going (`stop` hangs those up).
+   */
+  async drain(ms: number, signal?: AbortSignal): Promise<number> {
+    this.stopping = true;
+    const deadline = Date.now() + ms;
+    while (this.slots > 0 && Date.now() < deadline && !signal?.aborted) {
+      await sleep(Math.min(100, Math.max(1, deadline - Date.now()))).catch(() => undefined);
+    }
+    return this.slots;
   }
 
   /** Ends every call politely and waits for their records to be written. */

@@ -12,6 +12,7 @@ import type { Services } from "../server/services.js";
 import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";
+import { watchDigits } from "./call-digits.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
@@ -99,13 +100,10 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     },
   });
   let mediaFailed = false;
-  const dtmf = (async () => {
-    for await (const e of rtp.events) {
-      if (e.type !== "dtmf:digit") continue;
-      digits.push(e.digit);
-      conversation.dtmf(e.digit);
-    }
-  })().catch(async (err: unknown) => {
+  const dtmf = watchDigits(rtp, sip, (digit) => {
+    digits.push(digit);
+    conversation.dtmf(digit);
+  }).catch(async (err: unknown) => {
     // The call's media is gone (its thread died): the caller can hear nothing more. End the call, loudly.
     mediaFailed = true;
     d.logger.error({ callId: d.record.id, err: describeError(err) }, "call media failed: hanging up");

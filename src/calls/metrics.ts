@@ -20,9 +20,26 @@ export class CallMetrics {
   private readonly underruns: Counter;
   private readonly rtpLate: Counter;
   private readonly media: MediaMetrics;
+  private readonly failedTurns: Counter<"stage">;
+  private readonly historyTrims: Counter;
 
-  constructor(registry: Registry) {
+  /** `gauges` are read when scraped: call slots in use (counted from the INVITE) and RTP ports bound. */
+  constructor(registry: Registry, gauges?: { slots: () => number; ports: () => number }) {
     this.active = new Gauge({ name: "parley_calls_active", help: "Live calls in progress", registers: [registry] });
+    if (gauges) {
+      new Gauge({
+        name: "parley_calls_slots_used", help: "Calls counted against calls.maxCalls: from the INVITE (ours or theirs) until they end, answered or not", registers: [registry],
+        collect() {
+          this.set(gauges.slots());
+        },
+      });
+      new Gauge({
+        name: "parley_rtp_ports_in_use", help: "RTP ports bound by calls (ringing, awaiting ACK or talking)", registers: [registry],
+        collect() {
+          this.set(gauges.ports());
+        },
+      });
+    }
     this.calls = new Counter({ name: "parley_calls_total", help: "Finished calls by direction and outcome", labelNames: ["direction", "outcome"], registers: [registry] });
     this.turnLatency = new Histogram({
       name: "parley_turn_latency_seconds",
@@ -35,9 +52,13 @@ export class CallMetrics {
     this.underruns = new Counter({ name: "parley_rtp_underruns_total", help: "Agent audio that ran dry mid-sentence (TTS slower than playback)", registers: [registry] });
     this.rtpLate = new Counter({ name: "parley_rtp_late_packets_total", help: "Caller packets that arrived too late for the jitter buffer", registers: [registry] });
     this.media = new MediaMetrics(registry);
+    this.failedTurns = new Counter({ name: "parley_turns_failed_total", help: "Agent turns that failed (the caller heard the fallback line), by where they failed", labelNames: ["stage"], registers: [registry] });
+    this.historyTrims = new Counter({ name: "parley_history_trims_total", help: "Times a call's older turns were left out of the prompt to fit the model's context", registers: [registry] });
   }
 
   turn(t: TurnRecord): void {
+    if (t.failed) this.failedTurns.inc({ stage: t.failure?.stage ?? "internal" });
+    if (t.contextFit?.trimmed) this.historyTrims.inc();
     if (!t.timing) return;
     for (const [key, stage] of STAGES) {
       const ms = t.timing[key];

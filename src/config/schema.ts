@@ -56,8 +56,17 @@ const llmSection = z.object({
   /** CPU threads for llama.cpp; 0 picks the number of physical cores. Never left to the library (see MODELS.md). */
   threads: z.number().int().min(0).max(256).default(0),
   contextSize: z.number().int().min(256).max(131072).default(4096),
-  /** Conversations decoded side by side (KV-cache slots); more wait their turn in arrival order. */
-  parallel: z.number().int().min(1).max(64).default(4),
+  /**
+   * Live conversations decoded side by side: sequences of one shared context, each keeping its call's KV cache
+   * between turns; more calls wait their turn in arrival order (and take the least recently used sequence).
+   */
+  parallel: z.number().int().min(1).max(64).default(8),
+  /** Sequences for batch work (voicemail extraction, summaries), apart from live calls' so they never hold one. */
+  batchParallel: z.number().int().min(1).max(16).default(1),
+  /** Most prompt tokens one live sequence reads per decode step while others wait (keeps other callers' speech flowing). */
+  prefillChunkTokens: z.number().int().min(8).max(4096).default(128),
+  /** Most tokens a batch sequence evaluates per decode step: how long a live turn can wait behind batch work. */
+  batchChunkTokens: z.number().int().min(1).max(4096).default(32),
   /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   maxTokens: z.number().int().min(1).max(8192).default(256),
@@ -66,6 +75,8 @@ const llmSection = z.object({
 
 const ttsSection = z.object({
   threads: z.number().int().min(1).max(64).default(1),
+  /** Sentences rendered at once; the rest wait, live calls' first. "auto": half the CPUs, at least one. */
+  concurrency: z.union([z.literal("auto"), z.number().int().min(1).max(32)]).default("auto"),
   speed: z.number().min(0.5).max(2).default(1),
   speakerId: z.number().int().min(0).default(0),
 }).strict();

@@ -21,6 +21,22 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
+/**
+ * Who is waiting for the work: a caller on the line ("live", the default) or
+ * nobody (voicemail, summaries, notification renders: "batch"). Engines shared
+ * by both serve live work first; batch work uses what live calls leave.
+ */
+export type WorkPriority = "live" | "batch";
+
+/**
+ * An engine that serves live calls reports how long live work currently waits
+ * on it because of other work (ms, a moving average that fades when idle).
+ * Call admission and /metrics read it.
+ */
+export interface LiveQueue {
+  readonly liveQueueDelayMs: number;
+}
+
 /** A push/iterate stream: push input, iterate events; close() ends both sides. */
 export interface EngineStream<In, Event> extends AsyncIterable<Event> {
   push(input: In): void;
@@ -45,12 +61,12 @@ export interface SpeechSegment {
   endMs: number;
 }
 
-export interface VadEngine extends Engine {
+export interface VadEngine extends Engine, LiveQueue {
   /** The model's rate (16 kHz for silero); `segments` takes audio at this rate. */
   readonly sampleRate: number;
   /** A stream of audio at `inputRate` (default: the model's rate); the engine resamples off the event loop. */
   open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent>;
-  /** Speech segments of a whole recording (voicemail trimming). */
+  /** Speech segments of a whole recording (voicemail trimming): batch work, it yields to live streams as it goes. */
   segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]>;
 }
 
@@ -61,7 +77,7 @@ export type AsrEvent =
   /** The recogniser decided the utterance is over (trailing silence); a final precedes it when text was heard. */
   | { type: "endpoint"; audioMs: number };
 
-export interface StreamingAsr extends Engine {
+export interface StreamingAsr extends Engine, LiveQueue {
   readonly sampleRate: number;
   open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent>;
 }
@@ -123,10 +139,23 @@ export interface ChatOptions {
   temperature?: number;
   /** Conversations that pass the same key reuse the same KV cache slot when it is free. */
   sessionKey?: string;
+  /** "live" (default) goes before "batch" in every decode step; batch requests use their own sequences. */
+  priority?: WorkPriority;
 }
 
-export interface LlmEngine extends Engine {
+export interface LlmEngine extends Engine, LiveQueue {
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta>;
+  /** Tokens one conversation can hold (its KV-cache slot): prompt and reply together. */
+  readonly contextSize: number;
+  /** The reply limit chat() applies when options.maxTokens is not given. */
+  readonly maxTokens: number;
+  /**
+   * The exact prompt size, in tokens, of these messages and tools for this
+   * model: rendered by its chat template (tool documentation included) and
+   * counted by its own tokenizer. Synchronous and cheap enough to call before
+   * every turn (about a millisecond for a few thousand tokens).
+   */
+  countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number;
 }
 
 // ---------- TTS ----------
@@ -141,11 +170,13 @@ export interface TtsChunk {
 
 export interface SynthesizeOptions {
   signal: AbortSignal;
+  /** "live" (default) sentences are rendered before queued "batch" ones. */
+  priority?: WorkPriority;
   speakerId?: number;
   speed?: number;
 }
 
-export interface TtsEngine extends Engine {
+export interface TtsEngine extends Engine, LiveQueue {
   readonly sampleRate: number;
   /** Streams audio sentence by sentence, so the first sentence can play while the rest is made. */
   synthesize(text: string, options: SynthesizeOptions): AsyncIterable<TtsChunk>;

@@ -48,9 +48,16 @@ export const archiveSchema = z.object({
   strip: z.number().int().min(0).default(1),
 }).strict();
 
+/** Generators in scripts/test-models: the tiny test models, then the load doubles (kept equal to its generatorNames by a test). */
+export const generatorNames = [
+  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts",
+  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double",
+] as const;
+export type GeneratorName = (typeof generatorNames)[number];
+
 export const generatorSchema = z.object({
-  /** Name of a generator in scripts/test-models (deterministic test models). */
-  name: z.enum(["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts"]),
+  /** Name of a generator in scripts/test-models (deterministic test models and load doubles). */
+  name: z.enum(generatorNames),
   args: z.record(z.string(), z.unknown()).default({}),
 }).strict();
 
@@ -80,10 +87,18 @@ export const catalogModelSchema = z.object({
   npm: npmSourceSchema.optional(),
   /** Engine-specific settings: file roles (encoder, tokens...), model_type, data dirs. */
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * For a load double: the id of the real model whose compute it reproduces
+   * (a catalog model of the same kind). Doubles are generated, never downloaded.
+   */
+  standsInFor: z.string().min(1).optional(),
 }).strict().refine(
   (m) => [m.files, m.archive, m.generator, m.npm].filter((s) => s !== undefined).length === 1,
   { message: "a model needs exactly one source: files, archive, generator or npm" },
-);
+).refine((m) => m.standsInFor === undefined || m.generator !== undefined, {
+  message: "only a generated model (a load double) can stand in for another",
+  path: ["standsInFor"],
+});
 
 export const modelRoles = ["vad", "asrStreaming", "asrBatch", "llm", "tts"] as const;
 export type ModelRole = (typeof modelRoles)[number];

@@ -92,6 +92,7 @@ export function loadCatalog(options: LoadCatalogOptions = {}): ModelCatalog {
   if (options.imported && existsSync(options.imported)) add(options.imported, readCatalogFile(options.imported), true);
   for (const file of options.extra ?? []) add(file, readCatalogFile(file), false);
   checkProfiles(models, profiles, origins);
+  checkStandIns(models, origins);
   return new ModelCatalog(models, profiles, origins);
 }
 
@@ -126,6 +127,18 @@ export function readCatalogFile(file: string): Catalog {
     seen.add(m.id);
   }
   return parsed.data;
+}
+
+/** A double's `standsInFor` must name a real model of the same kind. */
+function checkStandIns(models: Map<string, CatalogModel>, origins: Map<string, string>): void {
+  for (const m of models.values()) {
+    if (m.standsInFor === undefined) continue;
+    const where = `catalog ${origins.get(`model:${m.id}`) ?? "?"}: model '${m.id}': standsInFor`;
+    const real = models.get(m.standsInFor);
+    if (!real) throw new ModelError("catalog_invalid", `${where}: no model '${m.standsInFor}' in any catalog`, { status: 500 });
+    if (real.kind !== m.kind) throw new ModelError("catalog_invalid", `${where}: '${real.id}' is a ${real.kind} model, '${m.id}' is ${m.kind}`, { status: 500 });
+    if (real.standsInFor !== undefined) throw new ModelError("catalog_invalid", `${where}: '${real.id}' is itself a double`, { status: 500 });
+  }
 }
 
 function checkProfiles(models: Map<string, CatalogModel>, profiles: Map<string, Profile>, origins: Map<string, string>): void {

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { ModelError } from "../lib/errors.js";
 import { extractArchive } from "./archive.js";
-import type { CatalogModel } from "./catalog-schema.js";
+import type { CatalogModel, GeneratorName } from "./catalog-schema.js";
 import { download } from "./download.js";
 import type { ManifestSource } from "./manifest.js";
 import { applyMirror } from "./mirror.js";
@@ -74,7 +74,7 @@ export async function materialize(model: CatalogModel, staging: string, ctx: Sou
   throw new ModelError("catalog_invalid", `model '${model.id}' has no source`);
 }
 
-type Generate = (name: "scripted-llm" | "tone-asr-streaming" | "tone-asr-batch" | "tone-tts", args: Record<string, unknown>, outDir: string) => Promise<{ files: string[] }>;
+type Generate = (name: GeneratorName, args: Record<string, unknown>, outDir: string) => Promise<{ files: string[] }>;
 
 /** The deterministic test-model generators live in scripts/, loaded only when a generated model is pulled. */
 async function loadGenerator(): Promise<Generate> {

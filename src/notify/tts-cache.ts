@@ -152,7 +152,8 @@ export class TtsCache {
     const engine = await this.source.engine(signal);
     const chunks: Float32Array[] = [];
     let rate = engine.sampleRate;
-    for await (const chunk of engine.synthesize(normaliseText(text), { signal, speakerId: voice.speakerId, speed: voice.speed })) {
+    // Renders are batch work: a caller's sentence on the same engine goes first.
+    for await (const chunk of engine.synthesize(normaliseText(text), { signal, speakerId: voice.speakerId, speed: voice.speed, priority: "batch" })) {
       chunks.push(chunk.samples);
       rate = chunk.sampleRate;
     }

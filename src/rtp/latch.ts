@@ -4,12 +4,18 @@
  *
  * Rules, chosen against hijacking ("RTP bleed") as much as for NAT:
  * - Until a packet arrives we send to the SDP address.
- * - The first valid packet (right payload type, parsed cleanly) latches its
- *   source address, port and SSRC.
+ * - Only a source that matches the SDP may latch: its address (any port: a
+ *   PBX may send from another port than it receives on). A stranger who
+ *   sprays every port of the range before the caller's first packet gets
+ *   nothing, and its packets are dropped, not heard. With `anySource` (for
+ *   callers behind NAT, whose SDP names a private address) the first valid
+ *   packet from anywhere latches, as classic symmetric RTP does.
+ * - The first valid packet (right payload type, parsed cleanly) from such a
+ *   source latches its address, port and SSRC.
  * - After that, another source is accepted (and latched) only if it carries
- *   the latched SSRC (the same stream after a NAT rebinding), or if it is
- *   exactly the SDP address and port (what signalling told us wins over a
- *   stranger that raced the caller).
+ *   the latched SSRC (the same stream after a NAT rebinding; without
+ *   `anySource` it must match the SDP too), or if it is exactly the SDP
+ *   address and port (what signalling told us wins over a stranger).
  * - A source that sent a malformed datagram is never latched to (a short
  *   memory of such sources is kept).
  * `setRemote` (a re-INVITE) forgets the latch.
@@ -24,6 +30,8 @@ const TAINT_MEMORY = 8;
 
 export class SymmetricLatch {
   private sdpAddress = "";
+  /** The SDP address as a dual-stack socket reports an IPv4 source (::ffff:a.b.c.d). */
+  private sdpMapped = "";
   private sdpPort = 0;
   latchedAddress: string | null = null;
   latchedPort = 0;
@@ -32,6 +40,9 @@ export class SymmetricLatch {
   private readonly taintedAddress: string[] = new Array<string>(TAINT_MEMORY).fill("");
   private readonly taintedPort = new Int32Array(TAINT_MEMORY).fill(-1);
   private taintNext = 0;
+
+  /** `anySource`: latch to the first valid source wherever it is (NAT); otherwise only to one matching the SDP. */
+  constructor(readonly anySource = false) {}
 
   /** Where packets go now: the latched source, else the SDP address. */
   get sendAddress(): string {
@@ -45,6 +56,7 @@ export class SymmetricLatch {
   /** Sets the address from SDP and forgets any latch. An unspecified address (0.0.0.0, old-style hold) means "send nowhere until latched". */
   setRemote(address: string, port: number): void {
     this.sdpAddress = address;
+    this.sdpMapped = `::ffff:${address}`;
     this.sdpPort = address === "0.0.0.0" || address === "::" ? 0 : port;
     this.latchedAddress = null;
     this.latchedPort = 0;
@@ -54,6 +66,7 @@ export class SymmetricLatch {
   check(address: string, port: number, ssrc: number): number {
     if (this.latchedAddress !== null && port === this.latchedPort && address === this.latchedAddress) return LATCH_ACCEPT;
     if (this.isTainted(address, port)) return LATCH_REJECT;
+    if (!this.anySource && (this.sdpPort === 0 || (address !== this.sdpAddress && address !== this.sdpMapped))) return LATCH_REJECT;
     if (this.latchedAddress !== null) {
       const fromSdp = port === this.sdpPort && address === this.sdpAddress;
       if (ssrc !== this.latchedSsrc && !fromSdp) return LATCH_REJECT;

@@ -47,7 +47,7 @@ function isKeepalive(buf: Uint8Array): boolean {
 
 export class RtpReceiver {
   private readonly header = new RtpHeader();
-  readonly latch = new SymmetricLatch();
+  readonly latch: SymmetricLatch;
   readonly seq = new SequenceTracker();
   readonly jitter: JitterBuffer;
   readonly dtmf = new DtmfReceiver();
@@ -66,7 +66,10 @@ export class RtpReceiver {
     private readonly sink: ReceiverSink,
     jitter: Omit<JitterBufferOptions, "decoder">,
     decoder: PayloadDecoder,
+    /** `latchAnySource`: latch to whoever sends first (callers behind NAT); otherwise only to a source matching the SDP. */
+    options: { latchAnySource?: boolean } = {},
   ) {
+    this.latch = new SymmetricLatch(options.latchAnySource ?? false);
     this.jitter = new JitterBuffer({ ...jitter, decoder, frameSamples: FRAME_SAMPLES, clockRate: SAMPLE_RATE });
   }
 

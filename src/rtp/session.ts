@@ -152,6 +152,7 @@ export class RtpSession implements SessionPort {
       initialTimestamp: o.initialTimestamp ?? randomInt(0, 2 ** 32 - 1),
       jitter: { minDelayMs: cfg.jitterBuffer.minMs, initialDelayMs: cfg.jitterBuffer.initialMs, maxDelayMs: cfg.jitterBuffer.maxMs },
       sendSilenceWhenIdle: cfg.sendSilenceWhenIdle,
+      latchAnySource: cfg.latchAnySource,
     }, port);
     let localPort: number;
     try {

@@ -31,6 +31,8 @@ export interface StartOptions {
  * answer while models load.
  */
 export class ParleyServer {
+  private draining = false;
+
   private constructor(
     readonly services: Services,
     readonly app: Hono,
@@ -52,18 +54,20 @@ export class ParleyServer {
     let sip: SipPort | null = null;
     if (config.sip.enabled) {
       try {
-        sip = await createSipPort(config.sip, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+        sip = await createSipPort(config.sip, { logger, registry, ...(options.clock ? { clock: options.clock } : {}) });
       } catch (err) {
         services.db.close();
         throw err;
       }
       services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
     }
+    let server: ParleyServer | null = null;
     const app = createApp({
       services,
       version: packageVersion(),
       readiness: {
-        ready: () => services.engines.ready,
+        // Not ready while draining: a balancer stops sending us work (SIP says the same with 503s).
+        ready: () => services.engines.ready && !server?.draining,
         details: () => ({ profile: models.profile, engines: services.engines.status() }),
       },
     });
@@ -76,7 +80,7 @@ export class ParleyServer {
       throw err;
     }
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    const server = new ParleyServer(services, app, http, worker, sip, tracing, startMainThreadStalls(config.diagnostics.stallMainThread, logger));
+    server = new ParleyServer(services, app, http, worker, sip, tracing, startMainThreadStalls(config.diagnostics.stallMainThread, logger));
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
       services.calls.start();
@@ -100,9 +104,21 @@ export class ParleyServer {
     return { host: a.address, port: a.port };
   }
 
-  /** Graceful stop: no new connections, in-flight jobs finish or are handed back, engines released, database closed. */
+  /**
+   * Graceful stop. First the calls drain: new INVITEs and OPTIONS get 503 and /readyz 503, while calls in
+   * progress go on for up to `calls.drainMs` (the API keeps answering meanwhile). Then the rest get a BYE, HTTP
+   * closes, in-flight jobs finish or are handed back, engines are released and the database closed.
+   */
   async stop(): Promise<void> {
     const { logger } = this.services;
+    const calls = this.services.calls;
+    if (calls) {
+      this.draining = true;
+      const drainMs = this.services.config.calls.drainMs;
+      if (calls.inUse > 0) logger.info({ calls: calls.inUse, drainMs }, "draining: calls in progress may finish; new calls get 503");
+      const left = await calls.drain(drainMs);
+      if (left > 0) logger.info({ calls: left }, "drain time is up: hanging up the calls still in progress");
+    }
     logger.info("shutting down");
     this.stopStalls();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));

@@ -31,6 +31,7 @@ export type CallEndReason =
   | "cancelled"
   | "rejected"
   | "ack-timeout"
+  | "media-failed"
   | "transport-error"
   | "shutdown";
 

@@ -62,7 +62,7 @@ export function negotiate(sdp: string, caps: SdpCapabilities = DEFAULT_CAPABILIT
     if (!codec) continue;
     const address = media.connection?.ip ?? session.connection?.ip;
     if (!address) return null;
-    const direction = directionOf(media, session);
+    const direction = heldByAddress(directionOf(media, session), address);
     return {
       codec,
       telephoneEvent: caps.telephoneEvent ? pickTelephoneEvent(media) : null,
@@ -70,12 +70,24 @@ export function negotiate(sdp: string, caps: SdpCapabilities = DEFAULT_CAPABILIT
       ptime: ptimeOf(media),
       direction,
       answerDirection: mirror(direction),
-      hold: direction === "sendonly" || direction === "inactive" || address === "0.0.0.0" || address === "::",
+      hold: direction === "sendonly" || direction === "inactive",
       mediaIndex: index,
       lines,
     };
   }
   return null;
+}
+
+/**
+ * Media not negotiated yet: an INVITE without SDP (delayed offer) before its
+ * ACK brings the answer, or an answer we could not use. Sends nowhere.
+ */
+export function unnegotiatedMedia(): NegotiatedMedia {
+  return {
+    codec: { name: "PCMU", payloadType: 0, clockRate: 8000 }, telephoneEvent: null,
+    remote: { address: "0.0.0.0", port: 0, ipVersion: 4 }, ptime: 20, direction: "inactive",
+    answerDirection: "inactive", hold: true, mediaIndex: 0, lines: [],
+  };
 }
 
 /** The answerer's direction for an offered one (RFC 3264 section 6.1). */
@@ -117,6 +129,18 @@ function pickTelephoneEvent(media: MediaDescription): NegotiatedMedia["telephone
 function directionOf(media: MediaDescription, session: SessionDescription): MediaDirection {
   const value = media.direction ?? (session as { direction?: string }).direction;
   return DIRECTIONS.includes(value as MediaDirection) ? (value as MediaDirection) : "sendrecv";
+}
+
+/**
+ * RFC 2543 hold (RFC 3264 8.4): c=0.0.0.0 means "send me nothing" whatever the
+ * a= line says, so a sendrecv offer is a sendonly one (we answer recvonly and
+ * stop sending) and a recvonly one is inactive.
+ */
+function heldByAddress(direction: MediaDirection, address: string): MediaDirection {
+  if (address !== "0.0.0.0" && address !== "::") return direction;
+  if (direction === "sendrecv") return "sendonly";
+  if (direction === "recvonly") return "inactive";
+  return direction;
 }
 
 /** ptime in ms; G.711 telephony uses 10..60 in steps of 10, anything else falls back to 20. */

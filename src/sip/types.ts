@@ -17,11 +17,15 @@ export interface RemoteEndpoint {
   transport: SipTransportName;
 }
 
-/** What the call layer answers when asked whether it can take one more call. */
-export type Capacity = "available" | "busy" | "unavailable";
+/**
+ * What the call layer answers when asked whether it can take one more call.
+ * `overloaded`: the box cannot keep the agents' latency now (call admission);
+ * like "unavailable", with its own Retry-After.
+ */
+export type Capacity = "available" | "busy" | "unavailable" | { overloaded: string; retryAfterS: number };
 
-/** Capacity hook: "busy" answers 486, "unavailable" answers 503 (and OPTIONS 503, so a balancer skips us). */
-export type CapacityHook = () => Capacity;
+/** Capacity hook: "busy" answers 486, "unavailable" and overloaded answer 503 (and OPTIONS 503, so a balancer skips us). */
+export type CapacityHook = (request: "INVITE" | "OPTIONS") => Capacity;
 
 /** A re-INVITE's new offer (hold, resume, media change). */
 export interface ReinviteOffer {
@@ -51,6 +55,8 @@ export interface CallEvents {
   "call:reinvite": ReinviteOffer;
   /** SIP INFO inside the dialog (e.g. application/dtmf-relay); answered 200. */
   "call:info": { contentType: string; body: string };
+  /** A keypad digit the phone sent as SIP INFO (application/dtmf-relay or application/dtmf); RFC 4733 digits come from the RTP session. */
+  "call:dtmf": { digit: string; durationMs: number | null };
   /** The call is over, for whatever reason (same value as `signal.reason`). */
   "call:ended": CallEnded;
 }
@@ -82,7 +88,10 @@ export interface SipCall {
 export interface InboundCall extends SipCall {
   readonly direction: "inbound";
   readonly requestUri: string;
-  /** The offer's SDP text; `media` is its negotiation against our capabilities. */
+  /**
+   * The offer's SDP text; `media` is its negotiation against our capabilities. Empty for a delayed offer (an
+   * INVITE without SDP): `accept` then sends our offer, and `media` is the answer the ACK carried once it resolves.
+   */
   readonly offerSdp: string;
   /** The digest user the caller authenticated as, when it came from outside the allow list. */
   readonly authenticatedUser: string | undefined;
@@ -93,7 +102,11 @@ export interface InboundCall extends SipCall {
   header(name: string): string | undefined;
   /** Sends 180 Ringing. */
   ringing(): Promise<void>;
-  /** Sends 200 OK with our SDP, retransmitted until ACK; resolves on ACK, rejects (SipError 408) on timeout. */
+  /**
+   * Sends 200 OK with our SDP (the answer; our offer when `offerSdp` is empty), retransmitted until ACK; resolves
+   * on ACK. Rejects with SipError 408 when no ACK comes in time, 488 when a delayed offer's ACK has no usable
+   * answer, and 503 (after answering the INVITE so) when the source already has too many unacknowledged calls.
+   */
   accept(localSdp: string): Promise<void>;
   /** Sends a final error response (status 300..699). */
   reject(status: number, reason?: string): Promise<void>;

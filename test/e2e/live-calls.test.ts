@@ -9,7 +9,7 @@ import { freePort } from "../integration/sip/helpers.js";
 import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
 import { repoRoot } from "../helpers/paths.js";
 import { sippCall } from "../helpers/sipp-call.js";
-import { fliteMissing, soxMissing, speechUlaw, speechWav } from "../helpers/speech.js";
+import { fliteMissing, soxMissing, speechUlaw, speechWav, VOICEMAIL_ROUTINE } from "../helpers/speech.js";
 import { Capture, pcmuAudio, rtpPackets, tcpdumpMissing } from "../helpers/wire.js";
 import { wavTo8k } from "../helpers/line.js";
 
@@ -26,7 +26,8 @@ interface CallJson {
   direction: string;
   outcome: string | null;
   agent: string;
-  turns: { role: string; text: string; source: string | null; interrupted: boolean; timing: Record<string, number | null> | null }[];
+  voicemailId: number | null;
+  turns: { role: string; text: string; source: string | null; interrupted: boolean; failed: boolean; failure: { stage: string; message: string } | null; timing: Record<string, number | null> | null }[];
 }
 
 describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
@@ -69,6 +70,11 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
         "\n  bargeInMinMs: 300\n",
     );
     writeFileSync(join(agents, "quiet.yaml"), "name: quiet\nsystemPrompt: You wait.\nlive:\n  greeting: Hello.\n  silenceTimeoutMs: 2000\n  reprompt: Still there?\n  goodbye: Goodbye.\n");
+    // A system prompt longer than the tiny model's context (about one token per character, 2048 tokens): every turn fails.
+    writeFileSync(
+      join(agents, "overfull.yaml"),
+      `name: overfull\nsystemPrompt: "${"Answer every question about opening hours politely. ".repeat(45)}"\nlive:\n  greeting: Hello.\n  silenceTimeoutMs: 3500\n`,
+    );
     writeFileSync(
       join(dir, "parley.yaml"),
       [
@@ -153,6 +159,35 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     const c = await settledCall();
     expect(c.outcome).toBe("silence-timeout");
     expect(c.turns.map((t) => t.source)).toEqual(["greeting", "reprompt", "goodbye"]);
+  });
+
+  it("three failed turns: the fallback line twice, then the offer; no answer takes the message into a voicemail", async () => {
+    // The caller's side, as one stream: three questions, a pause through the offer and the message prompt, then the message.
+    const parts = [
+      speechUlaw("I would like to book a table.", { leadSilenceS: 1.5, tailSilenceS: 3.5 }),
+      speechUlaw("Can you hear me?", { tailSilenceS: 3.5 }),
+      speechUlaw("Is anyone there?", { tailSilenceS: 9 }),
+      speechUlaw(VOICEMAIL_ROUTINE, { tailSilenceS: 5 }),
+    ];
+    const audio = join(dir, "three-failures.ulaw");
+    writeFileSync(audio, Buffer.concat(parts.map((p) => readFileSync(p))));
+    const r = await call({ audio, holdMs: 45_000, hangup: "wait-for-bye" }, "overfull");
+    expect(r.code, r.output + r.errors).toBe(0);
+    const c = await settledCall();
+    expect(c.outcome).toBe("message-taken");
+    const replies = c.turns.filter((t) => t.role === "agent" && t.source === "speech");
+    const offer = "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.";
+    expect(replies.slice(0, 3).map((t) => t.text)).toEqual(["Sorry, I didn't catch that. Could you say it again?", "Sorry, I didn't catch that. Could you say it again?", offer]);
+    // A pause inside a sentence can make one more caller turn (an answer that is neither yes nor no); it fails too and offers again.
+    expect(replies[replies.length - 1]!.text).toBe(offer);
+    for (const t of replies) {
+      expect(t).toMatchObject({ failed: true, interrupted: false, failure: { stage: "context" } });
+      expect(t.failure!.message).toMatch(/shorten the system prompt/);
+    }
+    // The message went the take_message way: the recording became a voicemail linked to the call.
+    expect(c.voicemailId).not.toBeNull();
+    const vm = await api<{ id: number; agent: string }>(`/v1/voicemails/${c.voicemailId}`);
+    expect(vm).toMatchObject({ id: c.voicemailId, agent: "overfull" });
   });
 
   it("a CANCEL before answer gets 487 and leaves a cancelled record", async () => {

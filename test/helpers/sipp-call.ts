@@ -18,7 +18,10 @@ export interface CallScript {
   /** How long to stay on the call after the ACK before hanging up (caller) or giving up waiting. */
   holdMs: number;
   hangup: "caller" | "wait-for-bye";
-  offer?: "g711" | "g729";
+  /** "delayed": an INVITE without SDP, the answer in the ACK (Cisco CUBE/CUCM style). */
+  offer?: "g711" | "g729" | "delayed";
+  /** Keys to send as SIP INFO (application/dtmf-relay) after the audio starts, 300 ms apart. */
+  infoDigits?: string;
   /** CANCEL this long after sending the INVITE (expects 487). */
   cancelAfterMs?: number;
 }
@@ -32,7 +35,7 @@ const HEAD = (cseq: string) => `
       Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
       Max-Forwards: 70`;
 
-function sdp(offer: "g711" | "g729"): string {
+function sdp(offer: "g711" | "g729" | "delayed"): string {
   const media = offer === "g711" ? "m=audio [media_port] RTP/AVP 0 101\n      a=rtpmap:0 PCMU/8000\n      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-15" : "m=audio [media_port] RTP/AVP 18\n      a=rtpmap:18 G729/8000";
   return `v=0
       o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
@@ -44,7 +47,13 @@ function sdp(offer: "g711" | "g729"): string {
 }
 
 export function scenario(s: CallScript): string {
-  const invite = `<send retrans="500"><![CDATA[
+  const delayed = s.offer === "delayed";
+  const invite = delayed
+    ? `<send retrans="500"><![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}
+      Content-Length: 0
+  ]]></send>`
+    : `<send retrans="500"><![CDATA[
       INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}
       Content-Type: application/sdp
       Content-Length: [len]
@@ -93,11 +102,23 @@ export function scenario(s: CallScript): string {
   if (s.audioDelayMs) media.push(`<pause milliseconds="${s.audioDelayMs}"/>`);
   if (s.audio) media.push(`<nop><action><exec rtp_stream="${s.audio},1,0"/></action></nop>`);
   if (s.dtmfPcap) media.push(`<nop><action><exec play_pcap_audio="${s.dtmfPcap}"/></action></nop>`);
+  [...(s.infoDigits ?? "")].forEach((digit, i) => {
+    media.push(`<pause milliseconds="300"/>
+  <send retrans="500"><![CDATA[
+      INFO sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD(`${10 + i} INFO`)}
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=${digit}
+      Duration=160
+  ]]></send>
+  <recv response="200"/>`);
+  });
   const ending =
     s.hangup === "caller"
       ? `<pause milliseconds="${s.holdMs}"/>
   <send retrans="500"><![CDATA[
-      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("2 BYE")}
+      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("99 BYE")}
       Content-Length: 0
   ]]></send>
   <recv response="200" crlf="true"/>`
@@ -117,7 +138,10 @@ export function scenario(s: CallScript): string {
   <recv response="200" rtd="true"/>
   <send><![CDATA[
       ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 ACK")}
-      Content-Length: 0
+${delayed ? `      Content-Type: application/sdp
+      Content-Length: [len]
+
+      ${sdp("g711")}` : "      Content-Length: 0"}
   ]]></send>
   ${media.join("\n  ")}
   ${ending}`);
@@ -134,11 +158,11 @@ export interface SippCallResult {
 }
 
 /** Runs one SIPp call at `target` (host:port) from 127.0.0.1, media on `mediaPort`. Killed after holdMs + 20 s whatever happens. */
-export function sippCall(target: string, s: CallScript, o: { sipPort: number; mediaPort: number; service?: string }): Promise<SippCallResult> {
+export function sippCall(target: string, s: CallScript, o: { sipPort: number; mediaPort: number; service?: string; localIp?: string }): Promise<SippCallResult> {
   const dir = mkdtempSync(join(tmpdir(), "parley-sipp-call-"));
   const file = join(dir, "scenario.xml");
   writeFileSync(file, scenario(s));
-  const args = [target, "-sf", file, "-s", o.service ?? "receptionist", "-i", "127.0.0.1", "-p", String(o.sipPort), "-mp", String(o.mediaPort), "-m", "1", "-nostdin", "-t", "u1",
+  const args = [target, "-sf", file, "-s", o.service ?? "receptionist", "-i", o.localIp ?? "127.0.0.1", "-p", String(o.sipPort), "-mp", String(o.mediaPort), "-m", "1", "-nostdin", "-t", "u1",
     "-timeout", `${Math.ceil(s.holdMs / 1000) + 15}s`, "-timeout_error", "-trace_err", "-error_file", join(dir, "errors.log")];
   const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

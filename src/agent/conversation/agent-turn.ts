@@ -1,10 +1,12 @@
 import type { ChatMessage, LlmEngine, ToolCall } from "../../engines/types.js";
 import { SentenceChunker } from "../../engines/tts/sentences.js";
-import { isAbortError } from "../../lib/errors.js";
+import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
 import type { ToolSet } from "../tools/index.js";
+import type { ContextFit, ContextWindow } from "./context-window.js";
 import { playedPart, type Speaker, type Utterance } from "./speaker.js";
+import { atStage, failureOf, TurnStageError, type TurnFailure } from "./turn-failure.js";
 
 export interface AgentTurnDeps {
   llm: LlmEngine;
@@ -15,6 +17,10 @@ export interface AgentTurnDeps {
   fillerAfterMs: number;
   filler: string;
   logger: Logger;
+  /** Keeps the prompt within the model's context. */
+  window: ContextWindow;
+  /** What the caller hears when the turn fails (the fallback line, or the offer to take a message). */
+  fallbackLine: string;
   /** Called when the filler is said (turn records). */
   onFiller?: () => void;
 }
@@ -30,6 +36,10 @@ export interface AgentTurnResult {
   llmFirstTokenAt: number | null;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
+  /** Set when the turn failed (the fallback line was said instead of, or after, what the model produced). */
+  failure: TurnFailure | null;
+  /** How the prompt fit the context (the turn's last LLM call; `trimmed` from any call of the turn that trimmed). */
+  contextFit: ContextFit | null;
 }
 
 const MAX_TOOL_ROUNDS = 3;
@@ -39,48 +49,68 @@ const MAX_TOOL_ROUNDS = 3;
  * once (the first plays while the rest is generated), tool calls run (with a
  * filler when slow), and the reply continues from their results. Aborting the
  * signal (barge-in) stops generation and synthesis; the result then says how
- * much was actually played.
+ * much was actually played. A failure anywhere (the prompt cannot fit, the
+ * LLM, a tool or TTS throws) ends the turn with the fallback line after what
+ * was already played: the caller is never left in silence.
  */
 export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], signal: AbortSignal): Promise<AgentTurnResult> {
   const messages: ChatMessage[] = [];
-  const rounds: { utterances: Utterance[]; calls: ToolCall[]; results: ChatMessage[] }[] = [];
+  const rounds: Round[] = [];
   const toolLog: AgentTurnResult["toolCalls"] = [];
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
   let interrupted = false;
+  let failure: TurnFailure | null = null;
+  let contextFit: ContextFit | null = null;
+  let trimmed: ContextFit["trimmed"];
   try {
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
-      const current = { utterances: [] as Utterance[], calls: [] as ToolCall[], results: [] as ChatMessage[] };
+      const current: Round = { utterances: [], calls: [], results: [] };
       rounds.push(current);
       const chunker = new SentenceChunker();
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
-      for await (const d of deps.llm.chat([...history, ...messagesFor(rounds.slice(0, -1))], { signal, sessionKey: deps.sessionKey, ...(withTools ? { tools: deps.tools.specs } : {}) })) {
-        if (d.type === "text") {
-          llmFirstTokenAt ??= performance.now();
-          for (const s of chunker.push(d.text)) say(s);
-        } else if (d.type === "tool_call") {
-          llmFirstTokenAt ??= performance.now();
-          current.calls.push(d.call);
+      const fitted = await atStage("context", signal, async () => deps.window.fit([...history, ...messagesFor(rounds.slice(0, -1))]));
+      trimmed = fitted.fit.trimmed ?? trimmed;
+      contextFit = { ...fitted.fit, ...(trimmed ? { trimmed } : {}) };
+      await atStage("llm", signal, async () => {
+        for await (const d of deps.llm.chat(fitted.messages, { signal, sessionKey: deps.sessionKey, ...(withTools ? { tools: deps.tools.specs } : {}) })) {
+          if (d.type === "text") {
+            llmFirstTokenAt ??= performance.now();
+            for (const s of chunker.push(d.text)) say(s);
+          } else if (d.type === "tool_call") {
+            llmFirstTokenAt ??= performance.now();
+            current.calls.push(d.call);
+          }
         }
-      }
+      });
       for (const s of chunker.flush()) say(s);
       if (current.calls.length === 0) break;
       for (const call of current.calls) {
-        const outcome = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
+        const { outcome, crash } = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
         toolLog.push({ name: call.name, arguments: call.arguments, result: outcome.result });
         current.results.push({ role: "tool", toolCallId: call.id, content: JSON.stringify(outcome.result) });
         after = outcome.after ?? after;
+        if (crash !== undefined) throw new TurnStageError("tool", crash);
       }
     }
   } catch (err) {
-    if (!isAbortError(err) && !signal.aborted) throw err;
-    interrupted = true;
+    if (isAbortError(err) || signal.aborted) interrupted = true;
+    else failure = failureOf(err);
   }
   // What was heard: wait for each sentence to finish playing or be cut.
-  const utterances = rounds.flatMap((r) => r.utterances);
-  const results = await Promise.all(utterances.map((u) => u.playback.done));
-  if (results.some((r) => !r.completed)) interrupted = true;
+  let utterances = rounds.flatMap((r) => r.utterances);
+  let results = await Promise.all(utterances.map((u) => u.playback.done));
+  const ttsError = (await Promise.all(utterances.map((u) => u.ttsError))).find((e) => e !== undefined);
+  if (failure === null && ttsError !== undefined) failure = { stage: "tts", message: describeError(ttsError).slice(0, 300) };
+  if (failure !== null && !signal.aborted) {
+    // Said after whatever already played, as part of this turn: barge-in cuts it like any reply.
+    const fallback = deps.speaker.say(deps.fallbackLine, signal);
+    rounds.push({ utterances: [fallback], calls: [], results: [] });
+    utterances = [...utterances, fallback];
+    results = [...results, await fallback.playback.done];
+  }
+  if (results.some((r) => !r.completed) && (failure === null || signal.aborted)) interrupted = true;
   const played = new Map(utterances.map((u, i) => [u, playedPart(u.text, results[i]!.playedSamples, results[i]!.queuedSamples, results[i]!.completed)]));
   for (const r of rounds) {
     const text = r.utterances.map((u) => played.get(u) ?? "").filter(Boolean).join(" ");
@@ -94,27 +124,43 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
     spoken: [...played.values()].filter(Boolean).join(" "),
     interrupted,
     messages,
+    // What a tool already did stands: a transfer or a message the caller asked for still happens after the fallback line.
     after: interrupted ? null : after,
     toolCalls: toolLog,
     llmFirstTokenAt,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,
+    failure,
+    contextFit,
   };
 }
 
-function messagesFor(rounds: { utterances: Utterance[]; calls: ToolCall[]; results: ChatMessage[] }[]): ChatMessage[] {
+interface Round {
+  utterances: Utterance[];
+  calls: ToolCall[];
+  results: ChatMessage[];
+}
+
+function messagesFor(rounds: Round[]): ChatMessage[] {
   return rounds.flatMap((r) => [{ role: "assistant" as const, content: r.utterances.map((u) => u.text).join(" "), toolCalls: r.calls }, ...r.results]);
 }
 
-/** Runs a tool; when it is slower than fillerAfterMs and nothing is playing, the caller hears the filler. */
-async function runTool(deps: AgentTurnDeps, call: ToolCall, signal: AbortSignal, idle: () => boolean): Promise<ToolOutcome> {
+/**
+ * Runs a tool; when it is slower than fillerAfterMs and nothing is playing,
+ * the caller hears the filler. A handler that throws is a crash (the turn
+ * fails); the model still gets an error result, so the history stays whole.
+ */
+async function runTool(deps: AgentTurnDeps, call: ToolCall, signal: AbortSignal, idle: () => boolean): Promise<{ outcome: ToolOutcome; crash?: unknown }> {
   const handler = deps.tools.get(call.name);
-  if (!handler) return { result: { error: `there is no tool named ${call.name}` } };
-  const run = handler.run(call.arguments, deps.toolContext(signal)).catch((err: unknown): ToolOutcome => {
-    if (signal.aborted) throw err;
-    deps.logger.warn({ tool: call.name, err: (err as Error).message }, "tool failed");
-    return { result: { error: "the tool failed; apologise and offer another way to help" } };
-  });
+  if (!handler) return { outcome: { result: { error: `there is no tool named ${call.name}` } } };
+  const run = handler.run(call.arguments, deps.toolContext(signal)).then(
+    (outcome) => ({ outcome }),
+    (err: unknown) => {
+      if (signal.aborted) throw err;
+      deps.logger.warn({ tool: call.name, err: describeError(err) }, "tool failed");
+      return { outcome: { result: { error: "the tool failed" } }, crash: err };
+    },
+  );
   let timer: NodeJS.Timeout | undefined;
   const filler = new Promise<void>((resolve) => {
     timer = setTimeout(() => {

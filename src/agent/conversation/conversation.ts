@@ -7,9 +7,12 @@ import type { AgentDefinition } from "../definition.js";
 import { ToolSet, type AfterTurn, type ToolServices } from "../tools/index.js";
 import { runAgentTurn, type AgentTurnResult } from "./agent-turn.js";
 import { isBackchannel } from "./backchannel.js";
+import { ContextWindow } from "./context-window.js";
 import { DtmfCollector } from "./dtmf-collector.js";
 import { Listener, type Utterance } from "./listener.js";
+import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker } from "./speaker.js";
+import { failureOf, TurnStageError } from "./turn-failure.js";
 import type { CallAudio, CallControl, ConversationOutcome, ConversationResult, TurnRecord, TurnTiming } from "./types.js";
 
 export interface ConversationDeps {
@@ -28,7 +31,7 @@ export interface ConversationDeps {
 }
 
 type Event =
-  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf" }
+  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string }
   | { type: "speech-start"; at: number }
   | { type: "text"; text: string }
   | { type: "barge-check" }
@@ -39,6 +42,8 @@ type Event =
 interface ActiveTurn {
   controller: AbortController;
   source: TurnRecord["source"];
+  /** This turn says the message offer, not the fallback line, if it fails. */
+  offersMessage?: boolean;
 }
 
 const DTMF_INTER_DIGIT_MS = 1500;
@@ -64,10 +69,16 @@ export class Conversation {
   private reprompted = false;
   private bargeIns = 0;
   private outcome: ConversationOutcome | null = null;
+  private readonly window: ContextWindow;
+  private readonly failures: FailureStreak;
+  /** The message offer was made and the caller's answer is awaited. */
+  private offering = false;
 
   constructor(private readonly d: ConversationDeps) {
     this.speaker = new Speaker(d.engines.tts, d.audio, d.agent.voice);
     this.tools = new ToolSet(d.agent);
+    this.window = new ContextWindow(d.engines.llm, this.tools.specs);
+    this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
     this.history.push({ role: "system", content: d.agent.systemPrompt });
     this.listener = new Listener(
       d.engines.vad,
@@ -88,7 +99,7 @@ export class Conversation {
     this.dtmfCollector = new DtmfCollector(DTMF_INTER_DIGIT_MS, (digits) => {
       const now = performance.now();
       const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
-      this.events.push({ type: "utterance", u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" }, source: "dtmf" });
+      this.events.push({ type: "utterance", u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" }, source: "dtmf", digits });
     });
   }
 
@@ -140,7 +151,7 @@ export class Conversation {
         this.considerBargeIn();
         return;
       case "utterance":
-        return this.onUtterance(e.u, e.source);
+        return this.onUtterance(e.u, e.source, e.digits);
       case "turn-done":
         return this.onTurnDone(e.result, e.source, e.u);
       case "silence":
@@ -180,7 +191,7 @@ export class Conversation {
     this.bargeWatchSince = null;
   }
 
-  private async onUtterance(u: Utterance, source: "speech" | "dtmf"): Promise<void> {
+  private async onUtterance(u: Utterance, source: "speech" | "dtmf", digits?: string): Promise<void> {
     if (this.active) {
       // Heard while the agent was still talking and not taken as a barge-in: a backchannel, dropped.
       if (source === "speech" && isBackchannel(u.text, this.d.agent.live.backchannels)) return;
@@ -191,12 +202,25 @@ export class Conversation {
     this.reprompted = false;
     this.record({ role: "user", text: u.text, source, at: Date.now() });
     this.history.push({ role: "user", content: u.text });
+    if (this.offering) {
+      this.offering = false;
+      const answer = readOfferAnswer({ text: u.text, ...(digits !== undefined ? { digits } : {}) });
+      this.d.logger.info({ callId: this.d.callId, answer }, "answer to the message offer");
+      if (answer === "yes") return this.afterTurn({ type: "take-message" });
+      if (answer === "no") {
+        this.failures.reset();
+        this.startScripted(this.d.agent.live.messageOfferDeclined, "fallback");
+        return;
+      }
+      // Anything else is an ordinary turn: the caller moved on.
+    }
     this.startLlmTurn(u);
   }
 
   private startLlmTurn(u: Utterance): void {
     const controller = new AbortController();
-    this.active = { controller, source: "speech" };
+    const offersMessage = this.failures.offerOnNextFailure;
+    this.active = { controller, source: "speech", offersMessage };
     this.bargeWatchSince = null;
     const deps = {
       llm: this.d.engines.llm,
@@ -207,13 +231,16 @@ export class Conversation {
       fillerAfterMs: this.d.agent.live.fillerAfterMs,
       filler: this.d.agent.live.filler,
       logger: this.d.logger,
+      window: this.window,
+      fallbackLine: offersMessage ? this.d.agent.live.messageOffer : this.d.agent.live.fallback,
       onFiller: () => this.record({ role: "agent", text: this.d.agent.live.filler, source: "filler", at: Date.now() }),
     };
     void runAgentTurn(deps, [...this.history], controller.signal).then(
       (result) => this.events.push({ type: "turn-done", result, source: "speech", u }),
       (err: unknown) => {
-        this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn failed");
-        this.events.push({ type: "turn-done", result: emptyTurn(true), source: "speech", u });
+        // runAgentTurn handles its own failures; this is a bug, and the caller still must not be left in silence.
+        this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn crashed");
+        this.events.push({ type: "turn-done", result: { ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) }, source: "speech", u });
       },
     );
   }
@@ -223,28 +250,46 @@ export class Conversation {
     const controller = new AbortController();
     this.active = { controller, source };
     const u = this.speaker.say(text, controller.signal);
-    void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null)]).then(([r, firstAudio, firstRtp]) => {
+    void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null), u.ttsError]).then(([r, firstAudio, firstRtp, ttsError]) => {
       const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
-      const result: AgentTurnResult = { ...emptyTurn(!r.completed), spoken, messages: spoken ? [{ role: "assistant", content: spoken }] : [], ttsFirstAudioAt: firstAudio, firstRtpAt: firstRtp };
+      const failure = ttsError === undefined ? null : failureOf(new TurnStageError("tts", ttsError));
+      const result: AgentTurnResult = { ...emptyTurn(!r.completed && !failure), spoken, messages: spoken ? [{ role: "assistant", content: spoken }] : [], ttsFirstAudioAt: firstAudio, firstRtpAt: firstRtp, failure };
       this.events.push({ type: "turn-done", result, source, u: null });
     });
   }
 
   private async onTurnDone(result: AgentTurnResult, source: TurnRecord["source"], u: Utterance | null): Promise<void> {
+    const turn = this.active;
     this.active = null;
     this.bargeWatchSince = null;
     this.history.push(...result.messages);
+    if (u !== null) this.countFailures(result, turn?.offersMessage === true);
     this.record({
       role: "agent",
       text: result.spoken,
       source,
       at: Date.now(),
       ...(result.interrupted ? { interrupted: true } : {}),
+      ...(result.failure ? { failed: true, failure: result.failure } : {}),
       ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
       ...(u ? { timing: timing(u, result) } : {}),
+      ...(result.contextFit ? { contextFit: result.contextFit } : {}),
     });
+    if (result.failure?.stage === "internal" && u !== null && !result.spoken) {
+      this.startScripted(this.offering ? this.d.agent.live.messageOffer : this.d.agent.live.fallback, "fallback");
+      return;
+    }
     if (result.after) await this.afterTurn(result.after);
     else if (this.outcome === null) this.armSilence();
+  }
+
+  /** LLM turns: failures in a row lead to the message offer; a turn the model answered starts the count again. */
+  private countFailures(result: AgentTurnResult, offered: boolean): void {
+    if (result.failure) {
+      this.failures.failed();
+      if (offered) this.offering = true;
+      this.d.logger.warn({ callId: this.d.callId, stage: result.failure.stage, err: result.failure.message, inARow: this.failures.count, offered }, "turn failed; the caller heard the fallback line");
+    } else if (!result.interrupted) this.failures.reset();
   }
 
   private async afterTurn(after: AfterTurn): Promise<void> {
@@ -266,6 +311,12 @@ export class Conversation {
 
   private async onSilence(): Promise<void> {
     if (this.active || this.outcome !== null) return;
+    if (this.offering) {
+      // No answer to the offer: the line is not working for this caller, so the message is taken.
+      this.offering = false;
+      this.d.logger.info({ callId: this.d.callId, answer: "none" }, "answer to the message offer");
+      return this.afterTurn({ type: "take-message" });
+    }
     if (!this.reprompted) {
       this.reprompted = true;
       this.startScripted(this.d.agent.live.reprompt, "reprompt");
@@ -318,7 +369,7 @@ export class Conversation {
 }
 
 function emptyTurn(interrupted: boolean): AgentTurnResult {
-  return { spoken: "", interrupted, messages: [], after: null, toolCalls: [], llmFirstTokenAt: null, ttsFirstAudioAt: null, firstRtpAt: null };
+  return { spoken: "", interrupted, messages: [], after: null, toolCalls: [], llmFirstTokenAt: null, ttsFirstAudioAt: null, firstRtpAt: null, failure: null, contextFit: null };
 }
 
 function timing(u: Utterance, r: AgentTurnResult): TurnTiming {

@@ -1,6 +1,7 @@
 import { float32ToInt16, Resampler, rmsDbfs } from "../../audio/index.js";
 import type { TtsEngine } from "../../engines/types.js";
 import { Channel } from "../../lib/channel.js";
+import { isAbortError } from "../../lib/errors.js";
 import type { CallAudio, PlaybackHandle } from "./types.js";
 
 export interface Utterance {
@@ -8,6 +9,8 @@ export interface Utterance {
   playback: PlaybackHandle;
   /** Wall time (performance.now) of the first synthesized audio, or null if none came. */
   firstAudio: Promise<number | null>;
+  /** Settles when synthesis ends: with its error when TTS failed, else undefined (cancelled included). */
+  ttsError: Promise<unknown>;
 }
 
 /**
@@ -34,12 +37,12 @@ export class Speaker {
     const pcm = new Channel<Int16Array>();
     let markFirst: (t: number | null) => void = () => undefined;
     const firstAudio = new Promise<number | null>((r) => (markFirst = r));
-    void this.render(text, pcm, signal, markFirst);
+    const ttsError = this.render(text, pcm, signal, markFirst);
     const playback = this.audio.play(pcm, { signal });
-    return { text, playback, firstAudio };
+    return { text, playback, firstAudio, ttsError };
   }
 
-  private async render(text: string, out: Channel<Int16Array>, signal: AbortSignal, markFirst: (t: number | null) => void): Promise<void> {
+  private async render(text: string, out: Channel<Int16Array>, signal: AbortSignal, markFirst: (t: number | null) => void): Promise<unknown> {
     let resampler: Resampler | null = null;
     let first = true;
     try {
@@ -55,8 +58,10 @@ export class Speaker {
       }
       if (resampler) out.push(float32ToInt16(resampler.flush()));
       out.close();
+      return undefined;
     } catch (err) {
       out.fail(err);
+      return signal.aborted || isAbortError(err) ? undefined : err;
     } finally {
       markFirst(null);
     }

@@ -1,5 +1,7 @@
 import type { Frame } from "../../audio/index.js";
 import type { ChatMessage } from "../../engines/types.js";
+import type { ContextFit } from "./context-window.js";
+import type { TurnFailure } from "./turn-failure.js";
 
 /**
  * What a conversation needs from the call's media: the caller's audio and a
@@ -51,9 +53,15 @@ export interface TurnRecord {
   text: string;
   at: number;
   interrupted?: boolean;
+  /** The turn failed (LLM, tool, TTS, or a prompt that cannot fit): the caller heard the fallback line, or the offer to take a message. */
+  failed?: true;
+  failure?: TurnFailure;
   toolCalls?: { name: string; arguments: Record<string, unknown>; result: unknown }[];
   timing?: TurnTiming;
-  source?: "speech" | "dtmf" | "greeting" | "reprompt" | "goodbye" | "filler";
+  /** Agent turns from the LLM: the prompt's size against the context, and whether older turns were left out. */
+  contextFit?: ContextFit;
+  /** "fallback": a fixed line of the failure path (the reply to a declined message offer). */
+  source?: "speech" | "dtmf" | "greeting" | "reprompt" | "goodbye" | "filler" | "fallback";
 }
 
 export type ConversationOutcome =

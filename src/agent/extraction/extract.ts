@@ -32,7 +32,8 @@ export class ExtractionError extends ParleyError {
 async function complete(llm: LlmEngine, messages: Parameters<LlmEngine["chat"]>[0], schema: Record<string, unknown>, o: ExtractOptions): Promise<{ value: unknown; raw: string; usage: LlmUsage | null }> {
   let raw = "";
   let usage: LlmUsage | null = null;
-  for await (const d of llm.chat(messages, { signal: o.signal, schema, maxTokens: o.maxTokens ?? 512, temperature: 0 })) {
+  // Nobody is on the line: extraction and summaries are batch work, after every live turn.
+  for await (const d of llm.chat(messages, { signal: o.signal, schema, maxTokens: o.maxTokens ?? 512, temperature: 0, priority: "batch" })) {
     if (d.type === "text") raw += d.text;
     else if (d.type === "done") {
       usage = d.usage;

@@ -70,11 +70,17 @@ export function callRoutes(services: Services, openapi: OpenApiRegistry): Hono {
   });
 
   openapi.add("post", "/v1/calls", {
-    summary: "Place an outbound call now: the agent talks to whoever answers",
+    summary: "Place an outbound call now (a SIP URI, or a phone number through sip.trunk): the agent talks to whoever answers",
     tags: ["calls"],
     body: dialBody,
     status: 202,
-    responses: { 409: "This server does not run SIP", 502: "Not answered (busy, no answer, rejected)", 503: "Engines loading or at capacity" },
+    responses: {
+      403: "The number is on the do-not-call list",
+      409: "This server does not run SIP",
+      422: "A phone number without sip.trunk (no_trunk), not a number or SIP URI (invalid_number), or an unknown agent",
+      502: "Not answered (busy, no answer, rejected)",
+      503: "Engines loading, at capacity, or shutting down",
+    },
   });
   app.post("/", async (c) => {
     const body = parseWith(dialBody, await jsonBody(c), "body");

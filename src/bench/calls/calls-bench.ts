@@ -1,20 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../api/auth/api-keys.js";
-import { float32ToInt16, parseWav, Resampler } from "../../audio/index.js";
 import type { ParleyConfig } from "../../config/index.js";
 import { processEnvironment } from "../../config/runtime.js";
 import { sipSection } from "../../config/sections/sip.js";
 import { systemClock } from "../../lib/clock.js";
-import { ParleyError } from "../../lib/errors.js";
 import { silentLogger } from "../../lib/logger.js";
 import { modelsDirOf } from "../../models/paths.js";
 import { databaseFile } from "../../server/paths.js";
 import { createSipPort } from "../../sip/index.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo } from "../../store/repos/api-keys-repo.js";
+import { fliteSpeech } from "../flite-speech.js";
 import { machineFacts, percentile, round } from "../stats.js";
 import { benchCall, type CallMeasure } from "./bench-caller.js";
 import { ServerProcess } from "./server-process.js";
@@ -37,37 +35,69 @@ const ENDPOINT_SILENCE_MS = 600; // the receptionist's live.endpointSilenceMs: t
  * RTP gaps and jitter, CPU and memory per call.
  */
 export async function benchCalls(o: CallsBenchOptions) {
-  const speech = fliteSpeech(LINE);
-  const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
-  const db = openDatabase(databaseFile({ ...o.config, dataDir }));
-  const key = createApiKey(new ApiKeysRepo(db), "bench", systemClock).key;
-  db.close();
   const max = Math.max(...o.levels);
-  o.log(`starting parley serve (profile ${o.config.profile}) for up to ${max} calls`);
-  const server = await ServerProcess.start(["--profile", o.config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"], {
-    ...processEnvWithout("PARLEY_"),
-    PARLEY_MODELS__DIR: modelsDirOf(o.config),
-    PARLEY_CALLS__MAX_CALLS: String(max + 5),
-    PARLEY_RTP__PORTS__MIN: "40000",
-    PARLEY_RTP__PORTS__MAX: String(40000 + 4 * max + 100),
-    PARLEY_LOG__LEVEL: "warn",
-  });
-  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: silentLogger() });
+  const harness = await startCallsHarness(o.config, max, {}, o.log);
   const levels = [];
   try {
     for (const k of o.levels) {
       o.log(`${k} concurrent call(s)`);
-      levels.push(await runLevel(k, server, sip, speech, key));
+      levels.push(await runLevel(k, harness));
     }
   } finally {
-    await sip.close();
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await harness.close();
   }
   return { bench: "calls", profile: o.config.profile, machine: machineFacts(), line: LINE, endpointSilenceMs: ENDPOINT_SILENCE_MS, levels };
 }
 
-async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnType<typeof createSipPort>>, speech: Int16Array, key: string) {
+/** A `parley serve` child on a throwaway data dir, our own UAC, an API key and the caller's line: what call benches share. */
+export interface CallsHarness {
+  server: ServerProcess;
+  sip: Awaited<ReturnType<typeof createSipPort>>;
+  key: string;
+  speech: Int16Array;
+  close(): Promise<void>;
+}
+
+/** Starts the harness for up to `maxCalls` concurrent calls; `env` adds PARLEY_* settings for the server. */
+export async function startCallsHarness(config: ParleyConfig, maxCalls: number, env: Record<string, string>, log: (line: string) => void): Promise<CallsHarness> {
+  const speech = fliteSpeech(LINE);
+  const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
+  const db = openDatabase(databaseFile({ ...config, dataDir }));
+  const key = createApiKey(new ApiKeysRepo(db), "bench", systemClock).key;
+  db.close();
+  log(`starting parley serve (profile ${config.profile}) for up to ${maxCalls} calls`);
+  let server: ServerProcess;
+  try {
+    server = await ServerProcess.start(["--profile", config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"], {
+      ...processEnvWithout("PARLEY_"),
+      PARLEY_MODELS__DIR: modelsDirOf(config),
+      PARLEY_CALLS__MAX_CALLS: String(maxCalls + 5),
+      PARLEY_RTP__PORTS__MIN: "40000",
+      PARLEY_RTP__PORTS__MAX: String(40000 + 4 * maxCalls + 100),
+      PARLEY_LOG__LEVEL: "warn",
+      ...env,
+    });
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: silentLogger() });
+  return {
+    server,
+    sip,
+    key,
+    speech,
+    async close() {
+      await sip.close();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** K concurrent calls, each speaking the line once and holding `holdMs`: latency on the wire, overhead, RTP, CPU, memory. */
+export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
+  const { server, sip, speech, key } = h;
   const cpu0 = server.cpuSeconds();
   const rss0 = server.rssMb();
   const underruns0 = await server.metric("parley_rtp_underruns_total");
@@ -79,7 +109,7 @@ async function runLevel(k: number, server: ServerProcess, sip: Awaited<ReturnTyp
   const calls = await Promise.all(
     Array.from({ length: k }, async (_, i) => {
       await new Promise((r) => setTimeout(r, i * 40)); // a realistic arrival spread, not one burst
-      return benchCall(sip, target, speech, { holdMs: 15_000, signal: controller.signal });
+      return benchCall(sip, target, speech, { holdMs, signal: controller.signal });
     }),
   );
   clearInterval(sampler);
@@ -141,20 +171,6 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
       return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
     }),
   );
-}
-
-function fliteSpeech(text: string): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), "parley-bench-speech-"));
-  try {
-    const file = join(dir, "line.wav");
-    execFileSync("flite", ["-voice", "slt", "-t", text, "-o", file]);
-    const w = parseWav(readFileSync(file));
-    return float32ToInt16(new Resampler(w.sampleRate, 8000).process(w.samples));
-  } catch (err) {
-    throw new ParleyError("bench_needs_flite", `parley bench calls speaks with flite (apt-get install flite): ${(err as Error).message}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** The child gets its own PARLEY_* settings, not the bench's. */

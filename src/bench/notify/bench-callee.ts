@@ -24,6 +24,8 @@ export class BenchCallee {
   readonly calls: CalleeCall[] = [];
   /** Hang up answered calls after this long; null: wait for the other side's BYE. */
   holdMs: number | null = null;
+  /** What the person says back (8 kHz PCM16), `atMs` after answering; null: they only listen. */
+  reply: { pcm: Int16Array; atMs: number } | null = null;
   private waiters: ((c: CalleeCall) => void)[] = [];
 
   private constructor(private readonly sip: SipPort) {}
@@ -56,7 +58,7 @@ export class BenchCallee {
     await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
     await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: socket.address().port }));
     record.answeredAt = performance.now();
-    const stop = sendSilence(socket, call.media.remote.address, call.media.remote.port, call.media.codec.payloadType);
+    const stop = sendAudio(socket, call.media.remote.address, call.media.remote.port, call.media.codec.payloadType, this.reply);
     const hold = this.holdMs !== null ? setTimeout(() => void call.hangup(), this.holdMs) : null;
     await new Promise<void>((resolve) => (call.signal.aborted ? resolve() : call.signal.addEventListener("abort", () => resolve(), { once: true })));
     record.endedAt = performance.now();
@@ -67,17 +69,30 @@ export class BenchCallee {
   }
 }
 
-/** 20 ms packets of silence on an absolute timeline, as a phone sends while its user listens. */
-function sendSilence(socket: Socket, host: string, port: number, payloadType: number): () => void {
-  const payload = encodeMulaw(new Int16Array(160));
+/**
+ * 20 ms packets on an absolute timeline, as a phone sends: silence while its
+ * user listens, and the reply (if any) from its time on.
+ */
+function sendAudio(socket: Socket, host: string, port: number, payloadType: number, reply: BenchCallee["reply"]): () => void {
+  const silence = encodeMulaw(new Int16Array(160));
+  const replyFrom = reply ? Math.round(reply.atMs / 20) : Infinity;
   const t0 = performance.now();
   let n = 0;
   let timer: NodeJS.Timeout;
   const tick = () => {
+    const k = n - replyFrom;
+    const payload = reply && k >= 0 && k * 160 < reply.pcm.length ? encodeMulaw(padded(reply.pcm.subarray(k * 160, k * 160 + 160))) : silence;
     socket.send(serializeRtp({ payloadType, sequence: n & 0xffff, timestamp: (n * 160) >>> 0, ssrc: 0xca11ee, payload }), port, host);
     n++;
     timer = setTimeout(tick, Math.max(0, t0 + n * 20 - performance.now()));
   };
   tick();
   return () => clearTimeout(timer);
+}
+
+function padded(frame: Int16Array): Int16Array {
+  if (frame.length === 160) return frame;
+  const out = new Int16Array(160);
+  out.set(frame);
+  return out;
 }

@@ -1,3 +1,4 @@
+import { CallsRepo } from "../../store/repos/calls-repo.js";
 import { changeCampaign, createCampaign } from "../../notify/campaigns/campaigns.js";
 import { importRecipients } from "../../notify/campaigns/recipients.js";
 import { notifyContext, voiceOf } from "../../notify/context.js";
@@ -57,10 +58,11 @@ const MESSAGE = "Hello, this is Acme Plumbing with a reminder about your appoint
 /**
  * CPU seconds (process.cpuUsage: every thread, engines included) per
  * delivered notification, then per live call held open for the same time,
- * both against the same callee, one call at a time. The notification's
- * pieces are in the cache (as for every campaign recipient after the first).
+ * then per live interaction (the person answers, the agent replies), all
+ * against the same callee, one call at a time. The notification's pieces are
+ * in the cache (as for every campaign recipient after the first).
  */
-export async function benchCpu(services: Services, callee: BenchCallee, calls: number) {
+export async function benchCpu(services: Services, callee: BenchCallee, calls: number, reply: Int16Array) {
   const agent = services.config.agents.default;
   await renderMessage(services.ttsCache, { text: MESSAGE, variables: {}, voice: voiceOf(services, agent) }, services.config.notify.sentencePauseMs, signal());
   const ctx = notifyContext(services);
@@ -77,24 +79,53 @@ export async function benchCpu(services: Services, callee: BenchCallee, calls: n
     notes.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
   }
   const holdS = notes.reduce((a, b) => a + b.seconds, 0) / notes.length;
-  callee.holdMs = Math.round(holdS * 1000);
-  const live: { cpu: number; seconds: number }[] = [];
-  for (let i = 0; i < calls; i++) {
-    const cpu0 = process.cpuUsage();
-    const ended = callee.nextEnded();
-    const dialed = await services.calls!.dial({ to: callee.uri(`hold-live-${i + 1}`), agent, greeting: MESSAGE, context: { source: "bench" } });
-    const call = await ended;
-    await dialed.finished;
-    live.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
-  }
   const summary = (rows: { cpu: number; seconds: number }[]) => ({
     calls: rows.length,
     callSeconds: round(rows.reduce((a, b) => a + b.seconds, 0) / rows.length, 2),
     cpuSecondsPerCall: round(rows.reduce((a, b) => a + b.cpu, 0) / rows.length, 3),
   });
   const note = summary(notes);
-  const call = summary(live);
-  return { notification: note, liveCall: call, liveOverNotification: round(call.cpuSecondsPerCall / Math.max(note.cpuSecondsPerCall, 1e-6), 2) };
+  // (1) A live call of the same length: the agent says the same message with live TTS, then listens.
+  const listening = await liveCalls(services, callee, calls, "live", Math.round(holdS * 1000), null);
+  // (2) A live interaction: the person answers after the message and the agent replies (ASR, LLM and TTS, live);
+  // the call lasts as long as that takes.
+  const replyMs = (reply.length / 8000) * 1000;
+  const talking = await liveCalls(services, callee, calls, "talk", Math.round(holdS * 1000 + replyMs + 4000), { pcm: reply, atMs: Math.round(holdS * 1000) });
+  const listen = summary(listening.rows);
+  const talk = summary(talking.rows);
+  const ratio = (live: { cpuSecondsPerCall: number }) => round(live.cpuSecondsPerCall / Math.max(note.cpuSecondsPerCall, 1e-6), 2);
+  return {
+    notification: note,
+    liveCall: listen,
+    liveInteraction: { ...talk, agentReplies: talking.agentReplies },
+    liveOverNotification: ratio(listen),
+    interactionOverNotification: ratio(talk),
+  };
+}
+
+/** Live calls to the callee, one at a time, held `holdMs` by the callee, who says `reply` (or nothing). */
+async function liveCalls(services: Services, callee: BenchCallee, calls: number, label: string, holdMs: number, reply: BenchCallee["reply"]) {
+  const agent = services.config.agents.default;
+  callee.holdMs = holdMs;
+  callee.reply = reply;
+  const rows: { cpu: number; seconds: number }[] = [];
+  let agentReplies = 0;
+  try {
+    for (let i = 0; i < calls; i++) {
+      const cpu0 = process.cpuUsage();
+      const ended = callee.nextEnded();
+      const dialed = await services.calls!.dial({ to: callee.uri(`hold-${label}-${i + 1}`), agent, greeting: MESSAGE, context: { source: "bench" } });
+      const call = await ended;
+      await dialed.finished;
+      rows.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
+      // Whether the interaction happened: the agent's answers to the person.
+      agentReplies += new CallsRepo(services.db).turns(dialed.callId).filter((t) => t.role === "agent" && t.source === "speech").length;
+    }
+  } finally {
+    callee.holdMs = null;
+    callee.reply = null;
+  }
+  return { rows, agentReplies };
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {

@@ -3,6 +3,8 @@ import type { EngineSet } from "../../engines/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { Services } from "../../server/services.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
+import { watchDigits } from "../call-digits.js";
+import { dialTarget } from "../dial-target.js";
 import { FrameFanout } from "../frame-fanout.js";
 import type { PlacedCall } from "../call-manager.js";
 import { DEFAULT_AMD, detectAnsweringMachine, waitForRecording, type AmdResult } from "./amd.js";
@@ -47,7 +49,7 @@ export async function deliverNotification(services: Services, req: DeliveryReque
   if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
   let placed: PlacedCall;
   try {
-    placed = await calls.place({ to: dialTarget(services, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
+    placed = await calls.place({ to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
     // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.
@@ -60,13 +62,10 @@ export async function deliverNotification(services: Services, req: DeliveryReque
   const frames = fanout.attach()[Symbol.asyncIterator]();
   const digits: string[] = [];
   const waker: { onDigit: (() => void) | null } = { onDigit: null };
-  const dtmf = (async () => {
-    for await (const e of placed.rtp.events) {
-      if (e.type !== "dtmf:digit") continue;
-      digits.push(e.digit);
-      waker.onDigit?.();
-    }
-  })();
+  const dtmf = watchDigits(placed.rtp, placed.call, (digit) => {
+    digits.push(digit);
+    waker.onDigit?.();
+  });
   const signal = AbortSignal.any([req.signal, placed.call.signal]);
   let outcome: DeliveryOutcome = "failed";
   let choice: MenuOption | null = null;
@@ -111,15 +110,6 @@ export async function deliverNotification(services: Services, req: DeliveryReque
     await fanout.finished().catch(() => undefined);
   }
   return { outcome, choice, digits: digits.join(""), amd, callId: placed.record.id, durationMs: services.clock.now() - started };
-}
-
-/** Numbers go out through the configured trunk; SIP URIs are dialled as they are (tests, PBX extensions). */
-export function dialTarget(services: Services, to: string): string {
-  if (/^sips?:/.test(to)) return to;
-  const trunk = services.config.sip.trunk?.uri;
-  if (!trunk) throw new ParleyError("no_trunk", `cannot dial ${to}: configure sip.trunk.uri (or give a SIP URI)`, { status: 422, retryable: false });
-  const host = trunk.replace(/^sips?:/, "").replace(/^[^@]*@/, "");
-  return `sip:${to}@${host}`;
 }
 
 async function play(placed: PlacedCall, parts: Int16Array[], signal: AbortSignal): Promise<boolean> {

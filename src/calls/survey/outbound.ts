@@ -3,19 +3,18 @@ import { Speaker } from "../../agent/conversation/speaker.js";
 import type { Services } from "../../server/services.js";
 import { FrameFanout } from "../frame-fanout.js";
 import { runSurvey, type SurveyAnswer } from "./survey.js";
-import { dialTarget } from "../outbound/deliver.js";
+import { watchDigits } from "../call-digits.js";
+import { dialTarget } from "../dial-target.js";
 
 /** An outbound survey call: dial, say who we are, ask, record the answer, hang up. */
 export async function surveyCall(services: Services, req: { to: string; agent: string; signal: AbortSignal }): Promise<{ callId: number; answer: SurveyAnswer }> {
   if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP", { status: 409 });
   const agent = services.agents.get(req.agent);
   if (!agent.survey) throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });
-  const placed = await services.calls.place({ to: dialTarget(services, req.to), agent: agent.name, signal: req.signal, context: { source: "survey", survey: agent.survey.name } });
+  const placed = await services.calls.place({ to: dialTarget(services.config, req.to), agent: agent.name, signal: req.signal, context: { source: "survey", survey: agent.survey.name } });
   const fanout = new FrameFanout(placed.rtp.frames, null);
   const digits: string[] = [];
-  const dtmf = (async () => {
-    for await (const e of placed.rtp.events) if (e.type === "dtmf:digit") digits.push(e.digit);
-  })();
+  const dtmf = watchDigits(placed.rtp, placed.call, (digit) => digits.push(digit));
   const audio = {
     frames: fanout.attach(),
     play: (s: Int16Array | AsyncIterable<Int16Array>, o?: { signal?: AbortSignal }) => placed.rtp.play(s, o),

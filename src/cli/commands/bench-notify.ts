@@ -37,6 +37,8 @@ export async function benchNotifyCommand(args: string[], ctx: CliContext): Promi
     { measure: `CPU s per notification (${cpu.notification.callSeconds} s call)`, value: cpu.notification.cpuSecondsPerCall },
     { measure: `CPU s per live call (${cpu.liveCall.callSeconds} s call)`, value: cpu.liveCall.cpuSecondsPerCall },
     { measure: "live / notification", value: `${cpu.liveOverNotification}x` },
+    { measure: `CPU s per live interaction (${cpu.liveInteraction.callSeconds} s call, ${cpu.liveInteraction.agentReplies} agent replies)`, value: cpu.liveInteraction.cpuSecondsPerCall },
+    { measure: "interaction / notification", value: `${cpu.interactionOverNotification}x` },
   ], [
     { header: "measure", value: (r) => r.measure },
     { header: "value", value: (r) => r.value, align: "right" },

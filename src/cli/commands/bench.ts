@@ -3,6 +3,9 @@ import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
 import { benchRtpCommand } from "./bench-rtp.js";
+import { benchCapacityCommand } from "./bench-capacity.js";
+import { benchLlmCommand } from "./bench-llm.js";
+import { benchDoublesCommand } from "./bench-doubles.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -28,6 +31,12 @@ run (ratios), because shared machines are noisy.
              media-thread CPU per session, the main thread's event-loop delay
              (--sessions 1,10,50 --seconds 10; --stall-main MS blocks the main
              thread that long every second, to show media does not notice)
+  capacity   the most concurrent calls a box holds: p95 turn latency within
+             1.5x the single-call p95, every call answered, zero RTP gaps;
+             measured with idle batch engines and again while a backlog of
+             voicemails drains on the same engines (needs flite)
+  llm        the profile's LLM with 1, 4, 8 sequences decoded together:
+             prefill and aggregate / per-caller tokens per second
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the
@@ -37,13 +46,18 @@ run (ratios), because shared machines are noisy.
              TTS renders per second through the cache, cold vs warm; campaign
              dial pacing against the configured rate; CPU seconds per delivered
              notification vs per live call of the same length
+  doubles    the load doubles against the real weights at hand: stories260K vs
+             its double (decode tokens/s) and silero v4 vs its double (RTF),
+             same run, interleaved; exits 1 outside ±15 %. With --profile
+             load-small|load-default, also each double's speed (LLM tokens/s
+             at --threads, default 2; RTF at 1 thread for the rest)
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
 Options:
   --profile NAME     profile to benchmark (default: the configured one)
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
-  --runs N           LLM runs per side (default 10)
+  --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
   --config FILE, --data-dir DIR
 batch:
@@ -55,6 +69,16 @@ rtp:
   --sessions LIST    concurrent sessions per run (default 1,10,50)
   --seconds N        measured seconds per run (default 10)
   --stall-main MS    block the main thread MS every second (default 0)
+capacity:
+  --max-calls N      most calls to try (default 64)
+  --backlog N        voicemails kept waiting in the second pass (default 200; 0 skips it)
+  --factor F         latency allowed over the single call (default 1.5)
+  --hold-ms MS       how long each call stays up (default 15000)
+llm:
+  --sequences LIST   sequences decoded together (default 1,4,8)
+  --prompt N         prompt tokens per sequence (default 128)
+  --tokens N         tokens generated per sequence (default 64)
+  --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -72,8 +96,11 @@ export const benchCommand: Command = {
     if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
     if (what === "rtp") return benchRtpCommand(rest, ctx);
+    if (what === "capacity") return benchCapacityCommand(rest, ctx);
+    if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
+    if (what === "doubles") return benchDoublesCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

@@ -7,11 +7,13 @@ import {
   catalogForConfig, describeProblem, exportBundle, importBundle, ModelStore, pull, verifyInstalled,
   type CatalogModel, type ModelCatalog, type PullEvent, type VerifyReport,
 } from "../../models/index.js";
+import { modelRoles } from "../../models/catalog-schema.js";
 
 const usage = `Usage: parley models <subcommand> [options]
 
 Subcommands:
-  list [--profile P]               catalog models, whether installed, size, kind, profiles using them
+  list [--profile P]               catalog models, whether installed, size, kind, profiles using them,
+                                   what each load double stands in for; then the profiles' models
   pull <id|profile> [--mirror URL] [--force]
                                    download and install a model or all five models of a profile
   verify [id...]                   re-hash installed models against their manifests and the catalog
@@ -47,25 +49,38 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const rows = s.catalog.models.filter((m) => !wanted || wanted.has(m.id)).map((m) => ({
     id: m.id, kind: m.kind, engine: m.engine, source: sourceOf(m), sizeBytes: m.sizeBytes, license: m.license, languages: m.languages,
     description: m.description, installed: installed.has(m.id), installedAt: installed.get(m.id)?.installedAt ?? null,
-    profiles: s.catalog.profilesUsing(m.id),
+    profiles: s.catalog.profilesUsing(m.id), standsInFor: m.standsInFor ?? null,
   }));
   // Installed models the catalog no longer describes still take space: show them too.
   if (!wanted) {
     for (const m of installed.values()) {
       if (s.catalog.findModel(m.id)) continue;
       const bytes = m.files.reduce((n, f) => n + f.size, 0);
-      rows.push({ id: m.id, kind: m.kind, engine: m.engine, source: m.source.type, sizeBytes: bytes, license: "", languages: [], description: "(not in the catalog)", installed: true, installedAt: m.installedAt, profiles: [] });
+      rows.push({ id: m.id, kind: m.kind, engine: m.engine, source: m.source.type, sizeBytes: bytes, license: "", languages: [], description: "(not in the catalog)", installed: true, installedAt: m.installedAt, profiles: [], standsInFor: null });
     }
   }
-  if (s.json) printJson(ctx, { modelsDir: s.store.root, models: rows });
+  const profileNames = values.profile ? [s.catalog.resolveProfile(values.profile).name] : s.catalog.profileNames;
+  const profiles = profileNames.map((name) => {
+    const { profile, models } = s.catalog.resolveProfile(name);
+    const doubles = Object.values(models).filter((m) => m.standsInFor !== undefined).length;
+    return { name, description: profile.description, models: Object.fromEntries(modelRoles.map((role) => [role, models[role].id])), doubles };
+  });
+  if (s.json) printJson(ctx, { modelsDir: s.store.root, models: rows, profiles });
   else {
     printTable(ctx, rows, [
       { header: "ID", value: (r) => r.id },
       { header: "KIND", value: (r) => r.kind },
       { header: "ENGINE", value: (r) => r.engine },
-      { header: "SIZE", value: (r) => (r.source === "generator" ? "generated" : formatBytes(r.sizeBytes)), align: "right" },
+      { header: "SIZE", value: (r) => (r.source === "generator" ? (r.sizeBytes > 0 ? `generated ~${formatBytes(r.sizeBytes)}` : "generated") : formatBytes(r.sizeBytes)), align: "right" },
       { header: "INSTALLED", value: (r) => (r.installed ? "yes" : "no") },
       { header: "PROFILES", value: (r) => r.profiles.join(",") || "-" },
+      // Only when a listed model is a load double: what it stands in for.
+      ...(rows.some((r) => r.standsInFor) ? [{ header: "STANDS IN FOR", value: (r: (typeof rows)[number]) => r.standsInFor ?? "-" }] : []),
+    ]);
+    ctx.stdout.write("\n");
+    printTable(ctx, profiles, [
+      { header: "PROFILE", value: (p) => p.name },
+      ...modelRoles.map((role) => ({ header: role.toUpperCase(), value: (p: (typeof profiles)[number]) => p.models[role] ?? "" })),
     ]);
   }
   return 0;

@@ -35,6 +35,13 @@ export const rtpSection = z.object({
    * sent while idle and the next talkspurt starts with the marker bit.
    */
   sendSilenceWhenIdle: z.boolean().default(true),
+  /**
+   * Symmetric RTP ("latching"): send to where the caller's media really comes from. By default only a source at
+   * the SDP's address may latch, so a stranger who sprays our ports before the caller's first packet hears
+   * nothing and is not heard. Turn this on when callers sit behind NAT and their SDP names a private address:
+   * then the first valid packet from anywhere latches (the classic behaviour, open to that race).
+   */
+  latchAnySource: z.boolean().default(false),
   /** Caller frames (20 ms each) queued for a slow reader before the oldest are dropped. */
   maxInboundFrames: z.number().int().min(5).max(3000).default(50),
   /**

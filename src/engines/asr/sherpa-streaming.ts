@@ -35,6 +35,10 @@ export class SherpaStreamingAsr implements StreamingAsr {
     return sessionStream(session, (audio: AudioInput) => ({ data: { samples: audio.samples, sampleRate: audio.sampleRate } }));
   }
 
+  get liveQueueDelayMs(): number {
+    return this.worker.liveQueueDelayMs;
+  }
+
   dispose(): Promise<void> {
     return this.worker.terminate();
   }

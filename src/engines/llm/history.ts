@@ -1,5 +1,5 @@
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from "node-llama-cpp";
-import type { ChatMessage } from "../types.js";
+import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatModelResponse } from "node-llama-cpp";
+import type { ChatMessage, ToolSpec } from "../types.js";
 
 /**
  * Converts Parley's chat messages to node-llama-cpp's history. Tool results
@@ -52,4 +52,9 @@ function parseResult(content: string): unknown {
   } catch {
     return content;
   }
+}
+
+/** Parley's tool specs as node-llama-cpp's function definitions (documented in the system prompt by the chat wrapper). */
+export function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
+  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
 }

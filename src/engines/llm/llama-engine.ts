@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
 import { modelFile, modelSetting, type ModelRef } from "../model-ref.js";
 import type { ChatMessage, ChatOptions, EngineInfo, JsonSchema, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../types.js";
-import { toLlamaHistory } from "./history.js";
+import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
+import { dropOldestItemsStrategy } from "./context-shift.js";
+import { toFunctions, toLlamaHistory } from "./history.js";
+import { LlmLoad } from "./llm-load.js";
+import { countHistoryTokens } from "./prompt-tokens.js";
 import { llamaRuntime } from "./runtime.js";
 import { SlotPool } from "./sequence-pool.js";
 
@@ -19,17 +23,26 @@ export interface LlamaEngineOptions {
  * GGUF models through node-llama-cpp: token streaming, function calling, and
  * replies constrained to a JSON schema by a grammar. llama.cpp runs on its own
  * native threads, so the event loop stays free without a worker thread.
+ *
+ * One loaded model and one context serve every call and job: each
+ * conversation gets a sequence of that context (its KV cache, kept between
+ * its turns), and all sequences are decoded together in shared batches
+ * (batch-scheduler.ts decides who goes first: live calls). Live calls and
+ * batch work have separate sequences, so a voicemail never holds a caller's.
  */
 export class LlamaEngine implements LlmEngine {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private readonly load = new LlmLoad();
 
   private constructor(
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
-    private readonly slots: SlotPool<LlamaChat>,
+    private readonly liveSlots: SlotPool<LlamaChat>,
+    private readonly batchSlots: SlotPool<LlamaChat>,
     private readonly defaults: ParleyConfig["engines"]["llm"],
     readonly info: EngineInfo,
+    private readonly chatWrapper: ChatWrapper,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -47,37 +60,77 @@ export class LlamaEngine implements LlmEngine {
     // Threads are always explicit: the library default oversubscribes small boxes badly (MODELS.md).
     // A catalog entry may suggest a count (tiny models run fastest on one thread).
     const threads = config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
-    const context = await model.createContext({ contextSize, sequences: config.parallel, threads, batchSize: Math.min(512, contextSize) });
+    const sequences = config.parallel + config.batchParallel;
+    const context = await model.createContext({
+      contextSize,
+      sequences,
+      threads,
+      batchSize: Math.min(512, contextSize),
+      batching: { itemPrioritizationStrategy: liveFirstStrategy({ prefillChunkTokens: config.prefillChunkTokens, batchChunkTokens: config.batchChunkTokens }) },
+    });
     // Resolved once: detecting the chat format renders the model's template several times (about a second).
     const chatWrapper = resolveChatWrapper(model);
-    const chats = Array.from({ length: config.parallel }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, ...(chatWrapper ? { chatWrapper } : {}) }));
+    const chats = (n: number) => Array.from({ length: n }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
-    return new LlamaEngine(llama, model, context, new SlotPool(chats), config, info);
+    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info, chatWrapper);
   }
 
-  /** Waiting conversations (all slots busy): a saturation signal for metrics. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  get maxTokens(): number {
+    return this.defaults.maxTokens;
+  }
+
+  countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number {
+    return countHistoryTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), tools?.length ? toFunctions(tools) : undefined);
+  }
+
+  /** Waiting live conversations (all live sequences busy): a saturation signal for metrics. */
   get queued(): number {
-    return this.slots.waiting;
+    return this.liveSlots.waiting;
+  }
+
+  get liveQueueDelayMs(): number {
+    return this.load.queueDelayMs;
+  }
+
+  /** The parts of the live queueing delay (metrics, diagnostics). */
+  loadSnapshot(): ReturnType<LlmLoad["snapshot"]> & { queuedLive: number; queuedBatch: number } {
+    return { ...this.load.snapshot(), queuedLive: this.liveSlots.waiting, queuedBatch: this.batchSlots.waiting };
   }
 
   async *chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta> {
     const started = performance.now();
-    const chat = await this.slots.acquire(options.sessionKey, options.signal);
+    const live = (options.priority ?? "live") === "live";
+    const chat = await (live ? this.liveSlots : this.batchSlots).acquire(options.sessionKey, options.signal);
+    if (live) this.load.slotWaited(performance.now() - started);
     const deltas = new Channel<LlmDelta>();
     let firstTokenAt: number | null = null;
+    let lastTokenAt: number | null = null;
     const meterBefore = chat.sequence.tokenMeter.getState();
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
+    const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
+    if (live) this.load.generating++;
     const run = chat
       .generateResponse(toLlamaHistory(messages), {
         signal: options.signal,
         stopOnAbortSignal: false,
+        evaluationPriority: live ? LIVE_PRIORITY : BATCH_PRIORITY,
         maxTokens: options.maxTokens ?? this.defaults.maxTokens,
         temperature: options.temperature ?? this.defaults.temperature,
+        onToken: () => {
+          const now = performance.now();
+          if (live && lastTokenAt !== null) this.load.tokenGap(now - lastTokenAt);
+          lastTokenAt = now;
+        },
         onTextChunk: (text) => {
           firstTokenAt ??= performance.now();
           deltas.push({ type: "text", text });
         },
-        ...(grammar ? { grammar } : options.tools?.length ? { functions: toFunctions(options.tools) } : {}),
+        contextShift: { strategy: dropOldestItemsStrategy(functions) },
+        ...(grammar ? { grammar } : functions ? { functions } : {}),
       })
       .then((res) => {
         for (const call of res.functionCalls ?? []) {
@@ -96,7 +149,10 @@ export class LlamaEngine implements LlmEngine {
         deltas.close();
       })
       .catch((err: unknown) => deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err))
-      .finally(() => this.slots.release(chat));
+      .finally(() => {
+        if (live) this.load.generating--;
+        (live ? this.liveSlots : this.batchSlots).release(chat);
+      });
     try {
       for await (const delta of deltas) {
         if (options.signal.aborted) throw new AbortError(options.signal.reason);
@@ -121,8 +177,4 @@ export class LlamaEngine implements LlmEngine {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
-  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
 }

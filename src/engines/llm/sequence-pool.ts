@@ -11,12 +11,17 @@ interface Waiter<T> {
 /**
  * Hands out KV-cache slots (context sequences) in arrival order, so no
  * conversation starves. A conversation that comes back gets the slot it used
- * last when that one is free, which lets llama.cpp reuse its cached prefix.
+ * last when that one is free, which lets llama.cpp reuse its cached prefix
+ * (a call's KV cache survives between its turns). A newcomer takes a slot
+ * nobody used yet, else the one used least recently, so the caches of calls
+ * still going are the last to be overwritten.
  */
 export class SlotPool<T> {
   private readonly free: T[];
   private readonly owner = new Map<T, string | undefined>();
+  private readonly lastUsed = new Map<T, number>();
   private readonly waiters: Waiter<T>[] = [];
+  private uses = 0;
 
   constructor(slots: T[]) {
     this.free = [...slots];
@@ -46,6 +51,7 @@ export class SlotPool<T> {
   }
 
   release(slot: T): void {
+    this.lastUsed.set(slot, ++this.uses);
     const next = this.waiters.shift();
     if (!next) {
       this.free.push(slot);
@@ -59,9 +65,17 @@ export class SlotPool<T> {
   private take(key: string | undefined): T {
     let index = key === undefined ? -1 : this.free.findIndex((s) => this.owner.get(s) === key);
     if (index < 0) index = this.free.findIndex((s) => !this.owner.has(s));
-    if (index < 0) index = 0;
+    if (index < 0) index = this.leastRecentlyUsed();
     const [slot] = this.free.splice(index, 1) as [T];
     this.owner.set(slot, key);
     return slot;
+  }
+
+  private leastRecentlyUsed(): number {
+    let best = 0;
+    for (let i = 1; i < this.free.length; i++) {
+      if ((this.lastUsed.get(this.free[i]!) ?? 0) < (this.lastUsed.get(this.free[best]!) ?? 0)) best = i;
+    }
+    return best;
   }
 }

@@ -3,6 +3,7 @@ import { AbortError } from "../../lib/errors.js";
 import { Channel } from "../../lib/channel.js";
 import type { ModelRef } from "../model-ref.js";
 import { offlineTtsConfig } from "../sherpa-config.js";
+import { availableParallelism } from "node:os";
 import type { EngineInfo, SynthesizeOptions, TtsChunk, TtsEngine } from "../types.js";
 import { EngineWorker } from "../worker/host.js";
 import { splitSentences } from "./sentences.js";
@@ -21,7 +22,9 @@ export class SherpaTts implements TtsEngine {
 
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["tts"]): Promise<SherpaTts> {
     const started = performance.now();
-    const worker = await EngineWorker.start("tts", { sherpa: offlineTtsConfig(ref, config) }, ref.model.id);
+    // One sentence at a time on small boxes keeps the priority order strict; bigger boxes render a few at once.
+    const concurrency = config.concurrency === "auto" ? Math.max(1, Math.floor(availableParallelism() / 2)) : config.concurrency;
+    const worker = await EngineWorker.start("tts", { sherpa: offlineTtsConfig(ref, config), concurrency }, ref.model.id);
     return new SherpaTts(worker, config, {
       kind: "tts",
       engine: ref.model.engine,
@@ -37,7 +40,7 @@ export class SherpaTts implements TtsEngine {
       if (options.signal.aborted) throw new AbortError(options.signal.reason);
       const chunks = new Channel<Float32Array>();
       const done = this.worker
-        .call("synthesize", { text: sentence, sid: options.speakerId ?? this.defaults.speakerId, speed: options.speed ?? this.defaults.speed }, {
+        .call("synthesize", { text: sentence, sid: options.speakerId ?? this.defaults.speakerId, speed: options.speed ?? this.defaults.speed, priority: options.priority ?? "live" }, {
           signal: options.signal,
           onEvent: (samples) => chunks.push(samples as Float32Array),
         })
@@ -52,6 +55,10 @@ export class SherpaTts implements TtsEngine {
       }
       await done;
     }
+  }
+
+  get liveQueueDelayMs(): number {
+    return this.worker.liveQueueDelayMs;
   }
 
   dispose(): Promise<void> {

@@ -6,6 +6,24 @@ import { sessionStream } from "../stream.js";
 import type { EngineInfo, EngineStream, SpeechSegment, VadEngine, VadEvent } from "../types.js";
 import { EngineWorker } from "../worker/host.js";
 
+/** The sherpa-onnx VadConfig Parley runs silero with (the benchmarks use the same). */
+export function sileroVadConfig(model: string, sampleRate: number, config: ParleyConfig["engines"]["vad"]): Record<string, unknown> {
+  return {
+    sileroVad: {
+      model,
+      threshold: config.threshold,
+      minSilenceDuration: config.minSilenceMs / 1000,
+      minSpeechDuration: config.minSpeechMs / 1000,
+      windowSize: 512,
+      maxSpeechDuration: 30,
+    },
+    sampleRate,
+    numThreads: 1,
+    provider: "cpu",
+    debug: 0,
+  };
+}
+
 /**
  * Silero VAD on sherpa-onnx, the default VAD runtime: it runs in a worker
  * thread like the other sherpa engines (so a burst of calls cannot stall the
@@ -31,23 +49,7 @@ export class SherpaVad implements VadEngine {
     const sampleRate = ref.model.sampleRate ?? 16000;
     // Silero runs on every 32 ms of every call: with many calls one thread is not enough.
     const count = config.workers === "auto" ? Math.min(2, availableParallelism()) : config.workers;
-    const start = () => EngineWorker.start("vad", {
-      sampleRate,
-      sherpa: {
-        sileroVad: {
-          model: modelFile(ref, "model"),
-          threshold: config.threshold,
-          minSilenceDuration: config.minSilenceMs / 1000,
-          minSpeechDuration: config.minSpeechMs / 1000,
-          windowSize: 512,
-          maxSpeechDuration: 30,
-        },
-        sampleRate,
-        numThreads: 1,
-        provider: "cpu",
-        debug: 0,
-      },
-    }, ref.model.id);
+    const start = () => EngineWorker.start("vad", { sampleRate, sherpa: sileroVadConfig(modelFile(ref, "model"), sampleRate, config) }, ref.model.id);
     const first = await start(); // a broken model fails once, clearly, before more workers start
     const workers = [first];
     try {
@@ -72,6 +74,11 @@ export class SherpaVad implements VadEngine {
     const i = this.leastBusy();
     this.load[i]!++;
     return this.workers[i]!.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal }).finally(() => this.load[i]!--);
+  }
+
+  /** The worst of the workers: a call on the busiest one waits that long. */
+  get liveQueueDelayMs(): number {
+    return Math.max(...this.workers.map((w) => w.liveQueueDelayMs));
   }
 
   private leastBusy(): number {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
+import { DecayingAverage } from "../../lib/decaying-average.js";
 import { Resampler } from "../../audio/resample.js";
 import { ModelError } from "../../lib/errors.js";
 import { modelFile, type ModelRef } from "../model-ref.js";
@@ -36,6 +37,7 @@ const FRAME = 512; // 32 ms at 16 kHz, a window silero was trained on
  */
 export class VadNodeVad implements VadEngine {
   readonly sampleRate = 16000;
+  private readonly live = new DecayingAverage(5000);
 
   private constructor(
     private readonly modelBytes: ArrayBuffer,
@@ -81,12 +83,12 @@ export class VadNodeVad implements VadEngine {
 
   open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
     const events = new Channel<VadEvent>();
-    const input = new Channel<Float32Array>();
+    const input = new Channel<{ samples: Float32Array; at: number }>();
     const resampler = options.inputRate && options.inputRate !== this.sampleRate ? new Resampler(options.inputRate, this.sampleRate) : null;
     void this.runStream(input, events, options.signal).catch((err: unknown) => events.fail(err));
     options.signal.addEventListener("abort", () => (input.close(), events.close()), { once: true });
     return {
-      push: (samples) => void input.push(resampler ? resampler.process(samples) : samples),
+      push: (samples) => void input.push({ samples: resampler ? resampler.process(samples) : samples, at: performance.now() }),
       end: () => input.close(),
       close: () => (input.close(), events.close()),
       [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
@@ -102,7 +104,12 @@ export class VadNodeVad implements VadEngine {
     return out;
   }
 
-  private async runStream(input: Channel<Float32Array>, events: Channel<VadEvent>, signal: AbortSignal): Promise<void> {
+  /** How long live audio waits before silero sees it (the libuv pool runs every stream's frames in turn). */
+  get liveQueueDelayMs(): number {
+    return this.live.current;
+  }
+
+  private async runStream(input: Channel<{ samples: Float32Array; at: number }>, events: Channel<VadEvent>, signal: AbortSignal): Promise<void> {
     const model = await this.newModel();
     const processor = new this.lib.FrameProcessor((f) => model.process(f), () => model.reset_state(), this.options);
     processor.resume();
@@ -118,7 +125,8 @@ export class VadNodeVad implements VadEngine {
         events.push({ type: "speech-end", startMs: Math.max(0, Math.round(endMs - (audio.length / 16000) * 1000)), endMs });
       }
     };
-    for await (const chunk of input) {
+    for await (const { samples: chunk, at } of input) {
+      this.live.sample(performance.now() - at);
       const joined = new Float32Array(pending.length + chunk.length);
       joined.set(pending);
       joined.set(chunk, pending.length);

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { Channel } from "../../lib/channel.js";
-import type { CallContext, WorkerEngine } from "./engine-api.js";
+import type { CallContext, CallInput, WorkerEngine, WorkerEngineLoader } from "./engine-api.js";
+import { LiveStatsWriter } from "./live-stats.js";
 import { serializeError, type HostMessage, type WorkerEngineKind, type WorkerMessage } from "./protocol.js";
 import { loadVad } from "./vad-worker.js";
 import { loadOnlineAsr } from "./online-asr-worker.js";
@@ -11,7 +12,7 @@ import { loadTts } from "./tts-worker.js";
 const port = parentPort;
 if (!port) throw new Error("engines/worker/entry must run in a worker thread");
 
-const loaders: Record<WorkerEngineKind, (config: unknown) => WorkerEngine> = {
+const loaders: Record<WorkerEngineKind, WorkerEngineLoader> = {
   vad: loadVad,
   "online-asr": loadOnlineAsr,
   "offline-asr": loadOfflineAsr,
@@ -19,7 +20,7 @@ const loaders: Record<WorkerEngineKind, (config: unknown) => WorkerEngine> = {
 };
 
 let engine: WorkerEngine | null = null;
-const active = new Map<number, { controller: AbortController; input: Channel<unknown> }>();
+const active = new Map<number, { controller: AbortController; input: Channel<CallInput> }>();
 
 const send = (m: WorkerMessage, transfer?: Parameters<typeof port.postMessage>[1]) => port.postMessage(m, transfer);
 
@@ -27,7 +28,7 @@ port.on("message", (m: HostMessage) => {
   switch (m.t) {
     case "load":
       try {
-        engine = loaders[m.kind](m.config);
+        engine = loaders[m.kind](m.config, new LiveStatsWriter(m.stats));
         send({ t: "loaded", sampleRate: engine.sampleRate });
       } catch (err) {
         send({ t: "load-error", error: serializeError(err) });
@@ -37,7 +38,7 @@ port.on("message", (m: HostMessage) => {
       void runCall(m.id, m.op, m.args);
       return;
     case "push":
-      active.get(m.id)?.input.push(m.data);
+      active.get(m.id)?.input.push({ data: m.data, at: m.at });
       return;
     case "end":
       active.get(m.id)?.input.close();
@@ -65,7 +66,7 @@ port.on("message", (m: HostMessage) => {
 
 async function runCall(id: number, op: string, args: unknown): Promise<void> {
   const controller = new AbortController();
-  const input = new Channel<unknown>();
+  const input = new Channel<CallInput>();
   active.set(id, { controller, input });
   const ctx: CallContext = {
     signal: controller.signal,

@@ -2,6 +2,7 @@ import { Worker, type TransferListItem } from "node:worker_threads";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, ParleyError } from "../../lib/errors.js";
 import { assertOnnxIntact, onnxPathsIn } from "../onnx-check.js";
+import { createLiveStatsBuffer, epochNow, readLiveDelay } from "./live-stats.js";
 import type { HostMessage, SerializedError, WorkerEngineKind, WorkerMessage } from "./protocol.js";
 
 interface PendingCall {
@@ -33,6 +34,7 @@ export class EngineWorker {
   private constructor(
     private readonly worker: Worker,
     readonly sampleRate: number,
+    private readonly stats: SharedArrayBuffer,
   ) {
     worker.on("message", (m: WorkerMessage) => this.onMessage(m));
     worker.on("error", (err) => this.failAll(new ParleyError("engine_crashed", `engine worker failed: ${err.message}`, { cause: err })));
@@ -47,6 +49,7 @@ export class EngineWorker {
     // A damaged ONNX file would abort the process from native code: check it first.
     for (const path of onnxPathsIn(config)) await assertOnnxIntact(path, modelId);
     const worker = spawnWorker();
+    const stats = createLiveStatsBuffer();
     const sampleRate = await new Promise<number>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.t === "loaded") resolve(m.sampleRate);
@@ -57,12 +60,17 @@ export class EngineWorker {
       };
       worker.on("message", onMessage);
       worker.once("error", reject);
-      worker.postMessage({ t: "load", kind, config } satisfies HostMessage);
+      worker.postMessage({ t: "load", kind, config, stats } satisfies HostMessage);
     }).catch(async (err: unknown) => {
       await worker.terminate();
       throw err;
     });
-    return new EngineWorker(worker, sampleRate);
+    return new EngineWorker(worker, sampleRate, stats);
+  }
+
+  /** How long live work currently waits in this worker before it starts (ms; fades when idle). */
+  get liveQueueDelayMs(): number {
+    return readLiveDelay(this.stats);
   }
 
   /** A one-shot request; `onEvent` receives anything streamed before the result. */
@@ -132,7 +140,7 @@ export class EngineWorker {
       done,
       cancel,
       push: (data, transfer) => {
-        if (!settled) this.post({ t: "push", id, data }, transfer);
+        if (!settled) this.post({ t: "push", id, data, at: epochNow() }, transfer);
       },
       end: () => {
         if (!settled) this.post({ t: "end", id });

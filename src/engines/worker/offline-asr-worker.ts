@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import type { CallContext, WorkerEngine } from "./engine-api.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa } from "./sherpa.js";
@@ -8,9 +9,22 @@ export interface OfflineAsrWorkerConfig {
   sampleRate: number;
 }
 
+/**
+ * Batch work yields the CPU to live calls: on Linux a thread has its own nice
+ * value, so lowering this worker thread's (before the model starts its own
+ * threads, which inherit it) lets the kernel run live ASR, TTS, VAD and the
+ * LLM first whenever they want a core, and voicemail takes what is left.
+ */
+const BATCH_NICE = 10;
+
 /** Whole-recording recognition (voicemail). */
 export function loadOfflineAsr(raw: unknown): WorkerEngine {
   const config = raw as OfflineAsrWorkerConfig;
+  try {
+    setPriority(BATCH_NICE); // pid 0: this thread only, on Linux
+  } catch {
+    // not permitted (some containers): batch ASR then competes on equal terms
+  }
   const recognizer = new (loadSherpa().OfflineRecognizer)(config.sherpa);
   return {
     sampleRate: config.sampleRate,

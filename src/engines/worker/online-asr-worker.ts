@@ -1,6 +1,7 @@
-import type { CallContext, WorkerEngine } from "./engine-api.js";
+import type { CallContext, WorkerEngineLoader } from "./engine-api.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa } from "./sherpa.js";
+import { StreamBatcher } from "./stream-batcher.js";
 
 export interface OnlineAsrWorkerConfig {
   /** sherpa-onnx OnlineRecognizerConfig. */
@@ -8,42 +9,54 @@ export interface OnlineAsrWorkerConfig {
   sampleRate: number;
 }
 
-/** Streaming recognition: one recognizer per model, one stream per session, endpoint rules from config. */
-export function loadOnlineAsr(raw: unknown): WorkerEngine {
+/**
+ * Streaming recognition: one recognizer per model, one stream per call, all
+ * streams decoded together in batches (stream-batcher.ts), endpoint rules
+ * from config.
+ */
+export const loadOnlineAsr: WorkerEngineLoader = (raw, stats) => {
   const config = raw as OnlineAsrWorkerConfig;
   const recognizer = new (loadSherpa().OnlineRecognizer)(config.sherpa);
+  const batcher = new StreamBatcher(recognizer, stats);
   return {
     sampleRate: config.sampleRate,
     async run(op: string, _args: unknown, ctx: CallContext) {
       if (op !== "stream") throw new UnknownOperationError(op);
-      const stream = recognizer.createStream();
-      let audioMs = 0;
       let last = "";
-      const decode = () => {
-        while (recognizer.isReady(stream)) recognizer.decode(stream);
-        const text = recognizer.getResult(stream).text.trim();
-        if (text !== last && text) ctx.emit({ type: "partial", text, audioMs });
+      const entry = batcher.open(() => {
+        if (ctx.signal.aborted) return;
+        const text = recognizer.getResult(entry.stream).text.trim();
+        if (text !== last && text) ctx.emit({ type: "partial", text, audioMs: entry.audioMs });
         last = text;
-        if (recognizer.isEndpoint(stream)) {
-          if (text) ctx.emit({ type: "final", text, audioMs });
-          ctx.emit({ type: "endpoint", audioMs });
-          recognizer.reset(stream);
+        if (recognizer.isEndpoint(entry.stream)) {
+          if (text) ctx.emit({ type: "final", text, audioMs: entry.audioMs });
+          ctx.emit({ type: "endpoint", audioMs: entry.audioMs });
+          recognizer.reset(entry.stream);
           last = "";
         }
-      };
-      for await (const chunk of ctx.input) {
-        const { samples, sampleRate } = chunk as { samples: Float32Array; sampleRate: number };
-        stream.acceptWaveform({ samples, sampleRate });
-        audioMs += (samples.length * 1000) / sampleRate;
-        decode();
+      });
+      try {
+        for await (const chunk of ctx.input) {
+          const { samples, sampleRate } = chunk.data as { samples: Float32Array; sampleRate: number };
+          entry.accept(samples, sampleRate, chunk.at);
+        }
+      } finally {
+        batcher.close(entry);
       }
       if (ctx.signal.aborted) return null;
-      stream.inputFinished();
-      while (recognizer.isReady(stream)) recognizer.decode(stream);
-      const text = recognizer.getResult(stream).text.trim();
-      if (text) ctx.emit({ type: "final", text, audioMs });
-      ctx.emit({ type: "endpoint", audioMs });
+      // The end of the call's audio: what is still queued is decoded at once, outside the batches.
+      for (const c of entry.queue.splice(0)) {
+        entry.stream.acceptWaveform({ samples: c.samples, sampleRate: c.sampleRate });
+        entry.audioMs += (c.samples.length * 1000) / c.sampleRate;
+        while (recognizer.isReady(entry.stream)) recognizer.decode(entry.stream);
+        entry.onDecoded();
+      }
+      entry.stream.inputFinished();
+      while (recognizer.isReady(entry.stream)) recognizer.decode(entry.stream);
+      const text = recognizer.getResult(entry.stream).text.trim();
+      if (text) ctx.emit({ type: "final", text, audioMs: entry.audioMs });
+      ctx.emit({ type: "endpoint", audioMs: entry.audioMs });
       return null;
     },
   };
-}
+};

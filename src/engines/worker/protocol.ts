@@ -12,9 +12,11 @@ export interface SerializedError {
 }
 
 export type HostMessage =
-  | { t: "load"; kind: WorkerEngineKind; config: unknown }
+  /** `stats` is where the worker publishes its live queueing delay (live-stats.ts). */
+  | { t: "load"; kind: WorkerEngineKind; config: unknown; stats: SharedArrayBuffer }
   | { t: "call"; id: number; op: string; args: unknown }
-  | { t: "push"; id: number; data: unknown }
+  /** `at`: when the host sent it (epoch ms, live-stats.ts), so the worker can tell how long input waited. */
+  | { t: "push"; id: number; data: unknown; at: number }
   | { t: "end"; id: number }
   | { t: "cancel"; id: number }
   /** Release the model and let the thread end by itself. */

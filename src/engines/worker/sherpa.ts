@@ -28,6 +28,8 @@ export interface SherpaOnlineRecognizer {
   createStream(): SherpaOnlineStream;
   isReady(stream: SherpaOnlineStream): boolean;
   decode(stream: SherpaOnlineStream): void;
+  /** One batched model run over streams that are all ready. */
+  decodeStreams(streams: SherpaOnlineStream[]): void;
   isEndpoint(stream: SherpaOnlineStream): boolean;
   reset(stream: SherpaOnlineStream): void;
   getResult(stream: SherpaOnlineStream): { text: string; tokens: string[]; timestamps: number[] };

@@ -1,4 +1,5 @@
-import type { CallContext, WorkerEngine } from "./engine-api.js";
+import type { CallContext, WorkerEngineLoader } from "./engine-api.js";
+import { epochNow } from "./live-stats.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa, type SherpaVad } from "./sherpa.js";
 import { Resampler } from "../../audio/resample.js";
@@ -8,6 +9,11 @@ import { Resampler } from "../../audio/resample.js";
  * acceptWaveform call, so audio goes in one model window at a time.
  */
 const WINDOW = 512;
+/**
+ * A whole recording (voicemail) is read this many windows at a time, then the
+ * worker lets waiting live audio through: about 2 s of audio, a few ms of work.
+ */
+const SEGMENT_SLICE_WINDOWS = 64;
 
 export interface VadWorkerConfig {
   /** sherpa-onnx VadConfig (sileroVad model, threshold, durations, sampleRate, numThreads). */
@@ -16,7 +22,7 @@ export interface VadWorkerConfig {
 }
 
 /** Silero VAD on sherpa-onnx: one detector per stream, since detectors keep state. */
-export function loadVad(raw: unknown): WorkerEngine {
+export const loadVad: WorkerEngineLoader = (raw, stats) => {
   const config = raw as VadWorkerConfig;
   const sherpa = loadSherpa();
   // Creating a detector loads the model again (about 50 ms): finished streams give theirs back, reset.
@@ -52,6 +58,8 @@ export function loadVad(raw: unknown): WorkerEngine {
         for (let i = 0; i < samples.length && !ctx.signal.aborted; i += WINDOW) {
           vad.acceptWaveform(samples.subarray(i, i + WINDOW));
           drain(vad, collect);
+          // Batch work: let live streams' audio through between slices.
+          if ((i / WINDOW) % SEGMENT_SLICE_WINDOWS === SEGMENT_SLICE_WINDOWS - 1) await new Promise((r) => setImmediate(r));
         }
         vad.flush();
         drain(vad, collect);
@@ -66,7 +74,8 @@ export function loadVad(raw: unknown): WorkerEngine {
         let total = 0;
         let speaking = false;
         for await (const chunk of ctx.input) {
-          const samples = resampler ? resampler.process(chunk as Float32Array) : (chunk as Float32Array);
+          stats.sample(epochNow() - chunk.at);
+          const samples = resampler ? resampler.process(chunk.data as Float32Array) : (chunk.data as Float32Array);
           for (let i = 0; i < samples.length; i += WINDOW) {
             const piece = samples.subarray(i, i + WINDOW);
             vad.acceptWaveform(piece);
@@ -87,4 +96,4 @@ export function loadVad(raw: unknown): WorkerEngine {
       throw new UnknownOperationError(op);
     },
   };
-}
+};

@@ -1,5 +1,5 @@
 import { CALLBACK_JOB } from "../../calls/jobs.js";
-import { dialTarget } from "../../calls/outbound/deliver.js";
+import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { Services } from "../../server/services.js";
@@ -61,7 +61,7 @@ async function placeCallback(services: Services, p: CallbackPayload, helpers: Ta
   const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: now });
   try {
     const call = await calls.dial({
-      to: dialTarget(services, chain.to),
+      to: dialTarget(services.config, chain.to),
       agent,
       greeting: callbackGreeting(agent, topic),
       context: { source: "callback", jobId: helpers.job.id, rootJobId: chain.root, topic, summary: p.summary ?? null, callId: p.callId ?? null, voicemailId: p.voicemailId ?? null },

@@ -47,7 +47,7 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
   ) {
     this.figures = sessionFigures(req.figures);
     this.playout = new Playout(this);
-    this.receiver = new RtpReceiver(this, req.jitter, new G711Decoder("pcmu"));
+    this.receiver = new RtpReceiver(this, req.jitter, new G711Decoder("pcmu"), { latchAnySource: req.latchAnySource });
     this.sender = new RtpSender(socket, this.receiver.latch, this.playout, this.dtmf, req.ssrc, req.initialSequence, req.initialTimestamp, req.sendSilenceWhenIdle, {
       lateness: this.figures.histogram("lateness"),
       intervals: this.figures.histogram("intervals"),

@@ -24,6 +24,8 @@ export interface BindRequest {
   initialTimestamp: number;
   jitter: { minDelayMs: number; initialDelayMs: number; maxDelayMs: number };
   sendSilenceWhenIdle: boolean;
+  /** rtp.latchAnySource: latch to whoever sends first, not only to a source matching the SDP. */
+  latchAnySource: boolean;
 }
 
 export type ToMedia =

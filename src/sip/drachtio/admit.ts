@@ -1,6 +1,9 @@
+import type { LogThrottle } from "../../lib/log-throttle.js";
 import type { Logger } from "../../lib/logger.js";
-import { negotiate, type SdpCapabilities } from "../sdp.js";
+import { negotiate, unnegotiatedMedia, type SdpCapabilities } from "../sdp.js";
 import type { AccessPolicy } from "../security/access.js";
+import { refusalFor } from "../capacity.js";
+import type { UnacknowledgedDialogs } from "../security/unacked.js";
 import type { CapacityHook, RemoteEndpoint } from "../types.js";
 import { parseNameAddr, toSipAddress } from "../uri.js";
 import type { DrachtioCallInit } from "./call.js";
@@ -11,7 +14,9 @@ export interface AdmitDeps {
   caps: SdpCapabilities;
   capacity: CapacityHook;
   hasHandler: boolean;
+  unacked: UnacknowledgedDialogs;
   logger: Logger;
+  throttle: LogThrottle;
   onRefused: (source: RemoteEndpoint) => void;
 }
 
@@ -30,7 +35,8 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
   const authorizations = req.get("authorization") ? [req.get("authorization") ?? ""] : [];
   const decision = deps.access.decide(source.address, authorizations, "INVITE", req.uri);
   if (decision.kind === "deny") {
-    deps.logger.warn({ src: source.address, port: source.port, method: "INVITE", why: decision.why }, "sip request refused");
+    const suppressed = deps.throttle.take("sip_request_refused", source.address);
+    if (suppressed !== null) deps.logger.warn({ src: source.address, port: source.port, method: "INVITE", why: decision.why, suppressed }, "sip request refused");
     deps.onRefused(source);
     res.send(403, "Forbidden");
     return null;
@@ -43,14 +49,18 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
     return null;
   }
   const sdp = req.body ?? "";
-  const media = negotiate(sdp, deps.caps);
+  // A delayed offer (no SDP): our 200 carries the offer, the ACK the answer.
+  const delayed = !sdp.trim();
+  const media = delayed ? unnegotiatedMedia() : negotiate(sdp, deps.caps);
   if (!media) {
     res.send(488, "Not Acceptable Here");
     return null;
   }
-  const capacity = deps.capacity();
-  if (capacity !== "available") {
-    res.send(capacity === "busy" ? 486 : 503, capacity === "busy" ? "Busy Here" : "Service Unavailable");
+  const refused = refusalFor(deps.capacity("INVITE"));
+  if (refused || deps.unacked.full(source.address)) {
+    const retryAfterS = refused?.retryAfterS ?? 5;
+    if (refused?.status === 486) res.send(486, refused.reason);
+    else res.send(503, "Service Unavailable", { headers: { "Retry-After": String(retryAfterS) } });
     return null;
   }
   if (!deps.hasHandler) {
@@ -60,7 +70,7 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
   const from = parseNameAddr(req.get("from") ?? "") ?? { uri: "", params: {} };
   const to = parseNameAddr(req.get("to") ?? "") ?? { uri: "", params: {} };
   return {
-    init: { callId: req.get("call-id") ?? req.callId, from: toSipAddress(from), to: toSipAddress(to), remote: source, media, remoteSdp: sdp },
+    init: { callId: req.get("call-id") ?? req.callId, from: toSipAddress(from), to: toSipAddress(to), remote: source, media, remoteSdp: delayed ? "" : sdp },
     user: decision.username,
   };
 }

@@ -1,7 +1,9 @@
 import type { Logger } from "../../lib/logger.js";
 import { CallEnded, type CallEndReason } from "../errors.js";
 import { TypedEmitter } from "../events.js";
+import { parseInfoDtmf } from "../info-dtmf.js";
 import { negotiate, reanswer, type NegotiatedMedia, type SdpCapabilities } from "../sdp.js";
+import type { UnacknowledgedDialogs } from "../security/unacked.js";
 import { notifyOutcome, transferByRefer, type ReferWaiter } from "../transfer.js";
 import type { CallEvents, OutboundCall, ReinviteHandler, RemoteEndpoint, SipCall, TransferResult } from "../types.js";
 import type { SipAddress } from "../uri.js";
@@ -21,7 +23,15 @@ export interface DrachtioDeps {
   caps: SdpCapabilities;
   /** Our Contact URI as drachtio-server reports it (for Referred-By). */
   contactUri: string;
+  /** Answered inbound calls awaiting ACK, per source. */
+  unacked: UnacknowledgedDialogs;
+  /** How long an answered call waits for its ACK. */
+  ackTimeoutMs: number;
 }
+
+/** What we accept and understand, on every 200 (drachtio-server adds neither). */
+export const ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
+export const CAPABILITY_HEADERS = { Allow: ALLOW, Accept: "application/sdp" } as const;
 
 /**
  * A call over a drachtio-srf Dialog. drachtio-server owns transactions,
@@ -42,6 +52,8 @@ export abstract class DrachtioCall implements SipCall {
   protected readonly events: TypedEmitter<CallEvents>;
   private reinviteHandler: ReinviteHandler | null = null;
   private readonly referWaiters = new Set<ReferWaiter>();
+  /** An offerless re-INVITE was answered with our offer: its ACK carries the answer. */
+  private awaitingReinviteAnswer = false;
 
   constructor(protected readonly deps: DrachtioDeps, init: DrachtioCallInit) {
     this.callId = init.callId;
@@ -91,9 +103,14 @@ export abstract class DrachtioCall implements SipCall {
       this.end("remote-bye");
     });
     dialog.on("modify", (req, res) => void this.answerReinvite(req, res));
+    dialog.on("ack", (req) => this.reinviteAck(req));
     dialog.on("info", (req, res) => {
       res.send(200, "OK");
-      if (!this.signal.aborted) this.events.emit("call:info", { contentType: req.get("content-type") ?? "", body: req.body ?? "" });
+      const info = { contentType: req.get("content-type") ?? "", body: req.body ?? "" };
+      if (this.signal.aborted) return;
+      this.events.emit("call:info", info);
+      const dtmf = parseInfoDtmf(info.contentType, info.body);
+      if (dtmf && !this.signal.aborted) this.events.emit("call:dtmf", dtmf);
     });
     dialog.on("notify", (req, res) => {
       res.send(200, "OK");
@@ -111,6 +128,15 @@ export abstract class DrachtioCall implements SipCall {
 
   private async answerReinvite(req: SrfRequest, res: SrfResponse): Promise<void> {
     const sdp = req.body ?? "";
+    if (!sdp.trim()) {
+      // An offerless re-INVITE (a session refresh, or a PBX asking for our offer): the ACK brings the answer.
+      const offer = this.localSdp ? reanswer(this.localSdp, this.media) : null;
+      if (!offer) return res.send(500, "Server Internal Error");
+      this.awaitingReinviteAnswer = true;
+      res.send(200, "OK", { body: offer, headers: { "Content-Type": "application/sdp", ...CAPABILITY_HEADERS } });
+      this.localSdp = offer;
+      return;
+    }
     const media = negotiate(sdp, this.deps.caps);
     if (!media) return res.send(488, "Not Acceptable Here");
     let answer: string | null = null;
@@ -120,8 +146,20 @@ export abstract class DrachtioCall implements SipCall {
       this.deps.logger.warn({ callId: this.callId, err: (err as Error).message }, "re-INVITE handler failed");
     }
     if (!answer) return res.send(500, "Server Internal Error");
-    res.send(200, "OK", { body: answer, headers: { "Content-Type": "application/sdp" } });
+    res.send(200, "OK", { body: answer, headers: { "Content-Type": "application/sdp", ...CAPABILITY_HEADERS } });
     this.localSdp = answer;
+    this.applyMedia(sdp, media);
+  }
+
+  private reinviteAck(req: SrfRequest): void {
+    if (!this.awaitingReinviteAnswer) return;
+    this.awaitingReinviteAnswer = false;
+    const sdp = req.body ?? "";
+    const media = sdp.trim() ? negotiate(sdp, this.deps.caps) : null;
+    if (media) this.applyMedia(sdp, media);
+  }
+
+  protected applyMedia(sdp: string, media: NegotiatedMedia): void {
     this.media = media;
     this.remoteSdp = sdp;
     if (!this.signal.aborted) this.events.emit("call:reinvite", { sdp, media, hold: media.hold });

@@ -1,5 +1,7 @@
 import { AbortError } from "../../lib/errors.js";
+import { LogThrottle } from "../../lib/log-throttle.js";
 import type { Logger } from "../../lib/logger.js";
+import type { Registry } from "../../lib/metrics.js";
 import { DigestVerifier, type SipCredential } from "../auth/digest-server.js";
 import { NonceIssuer } from "../auth/nonce.js";
 import { SipError } from "../errors.js";
@@ -7,14 +9,18 @@ import { TypedEmitter } from "../events.js";
 import { DEFAULT_CAPABILITIES, negotiate, type SdpCapabilities } from "../sdp.js";
 import { AccessPolicy } from "../security/access.js";
 import type { Cidr } from "../security/cidr.js";
+import { refusalFor } from "../capacity.js";
+import { UnacknowledgedDialogs } from "../security/unacked.js";
+import { sipMetrics } from "../metrics.js";
 import type { CapacityHook, DialOptions, InboundCall, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
-import { parseNameAddr, toSipAddress } from "../uri.js";
-import { DrachtioOutboundCall, type DrachtioDeps } from "./call.js";
+import { formatNameAddr, parseNameAddr, toSipAddress } from "../uri.js";
+import { CAPABILITY_HEADERS, DrachtioOutboundCall, type DrachtioDeps } from "./call.js";
 import { DrachtioInboundCall } from "./inbound-call.js";
 import { DrachtioRegistration } from "./register.js";
 import { connectSrf } from "./connect.js";
 import { loadSrf, type SrfClient, type SrfRequest, type SrfResponse } from "./srf-types.js";
 import { admit } from "./admit.js";
+import { trunkAuth, type TrunkCredentials } from "./trunk-auth.js";
 
 export interface DrachtioOptions {
   host: string;
@@ -27,7 +33,13 @@ export interface DrachtioOptions {
   caps?: SdpCapabilities;
   connectTimeoutMs?: number;
   defaultFrom?: string;
-  trunkAuth?: { username: string; password: string };
+  /** The trunk: its credentials answer challenges from it (and only from it) on outbound calls. */
+  trunk?: TrunkCredentials;
+  /** Answered calls awaiting ACK per source before its INVITEs get 503 (default 10). */
+  maxUnacknowledgedPerSource?: number;
+  /** How long an answered call waits for its ACK (default 8 s). */
+  ackTimeoutMs?: number;
+  registry?: Registry;
   logger: Logger;
 }
 
@@ -46,17 +58,23 @@ export class DrachtioSipPort implements SipPort {
   private readonly registrations = new Set<DrachtioRegistration>();
   private readonly deps: DrachtioDeps;
   private readonly access: AccessPolicy;
+  private readonly throttle: LogThrottle;
 
   private constructor(private readonly srf: SrfClient, private readonly options: DrachtioOptions) {
     this.local = { host: options.host, port: 5060 };
-    this.deps = { logger: options.logger, caps: options.caps ?? DEFAULT_CAPABILITIES, contactUri: `sip:parley@${options.host}` };
+    const unacked = new UnacknowledgedDialogs(options.maxUnacknowledgedPerSource ?? 10);
+    this.deps = { logger: options.logger, caps: options.caps ?? DEFAULT_CAPABILITIES, contactUri: `sip:parley@${options.host}`, unacked, ackTimeoutMs: options.ackTimeoutMs ?? 8000 };
     this.events = new TypedEmitter((event, err) => options.logger.error({ event, err: String(err) }, "sip listener failed"));
     const verifier = new DigestVerifier(options.realm, options.credentials, new NonceIssuer(options.nonceTtlMs, { now: () => Date.now() }));
     this.access = new AccessPolicy(options.allow, verifier);
+    this.throttle = new LogThrottle(options.registry ? { registry: options.registry } : {});
+    // TCP connections are drachtio-server's; only the dialogs awaiting ACK are ours to report.
+    if (options.registry) sipMetrics(options.registry, { unacknowledged: () => unacked.total, tcpConnections: () => 0 });
     srf.invite((req, res) => void this.onInviteRequest(req, res));
     srf.options((_req, res) => {
-      if (this.capacity() === "unavailable") res.send(503, "Service Unavailable", { headers: { "Retry-After": "5" } });
-      else res.send(200, "OK");
+      const refused = refusalFor(this.capacity("OPTIONS"));
+      if (refused?.status === 503) res.send(503, refused.reason, { headers: { "Retry-After": String(refused.retryAfterS) } });
+      else res.send(200, "OK", { headers: { ...CAPABILITY_HEADERS, "Accept-Language": "en" } });
     });
   }
 
@@ -100,11 +118,12 @@ export class DrachtioSipPort implements SipPort {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => cancel("timeout"), options.timeoutMs ?? 60_000);
     const from = options.from ?? this.options.defaultFrom;
-    const auth = options.auth ?? this.options.trunkAuth;
+    const auth = options.auth ?? (this.options.trunk ? trunkAuth(this.options.trunk, this.options.logger) : undefined);
+    const fromHeader = from ? formatNameAddr({ uri: from, params: {}, ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}) }) : null;
     try {
       const dialog = await this.srf.createUAC(options.uri, {
         localSdp: options.sdp,
-        headers: { ...(options.headers ?? {}), ...(from ? { From: `<${from}>` } : {}) },
+        headers: { ...(options.headers ?? {}), ...(fromHeader ? { From: fromHeader } : {}), Allow: CAPABILITY_HEADERS.Allow },
         ...(auth ? { auth } : {}),
         ...(options.proxy ? { proxy: options.proxy } : {}),
       }, {
@@ -143,7 +162,7 @@ export class DrachtioSipPort implements SipPort {
   }
 
   async register(options: RegisterOptions): Promise<Registration> {
-    const registration = new DrachtioRegistration(this.srf, options, (e, p) => this.events.emit(e, p), this.options.logger);
+    const registration = new DrachtioRegistration(this.srf, options, () => this.local, (e, p) => this.events.emit(e, p), this.options.logger);
     await registration.start();
     this.registrations.add(registration);
     return registration;
@@ -160,7 +179,8 @@ export class DrachtioSipPort implements SipPort {
 
   private async onInviteRequest(req: SrfRequest, res: SrfResponse): Promise<void> {
     const admitted = admit(req, res, {
-      access: this.access, caps: this.deps.caps, capacity: this.capacity, hasHandler: this.handler !== null, logger: this.options.logger,
+      access: this.access, caps: this.deps.caps, capacity: this.capacity, hasHandler: this.handler !== null, unacked: this.deps.unacked,
+      logger: this.options.logger, throttle: this.throttle,
       onRefused: (source) => this.events.emit("sip:refused", { source, method: "INVITE" }),
     });
     if (!admitted || !this.handler) return;

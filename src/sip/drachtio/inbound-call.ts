@@ -1,12 +1,10 @@
 import { ParleyError } from "../../lib/errors.js";
 import { CallEnded, SipError } from "../errors.js";
+import { negotiate } from "../sdp.js";
 import { sanitizeHeaderValue } from "../syntax.js";
 import type { InboundCall } from "../types.js";
-import { DrachtioCall, type DrachtioCallInit, type DrachtioDeps } from "./call.js";
+import { CAPABILITY_HEADERS, DrachtioCall, type DrachtioCallInit, type DrachtioDeps } from "./call.js";
 import type { SrfClient, SrfRequest, SrfResponse } from "./srf-types.js";
-
-/** How long we wait for the ACK of our 200 (64*T1 with the default T1). */
-const ACK_TIMEOUT_MS = 32_000;
 
 /** An inbound INVITE over drachtio; drachtio-server sends 100 Trying and retransmits our 2xx. */
 export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
@@ -45,26 +43,56 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
   async accept(localSdp: string): Promise<void> {
     if (this.signal.aborted) throw this.signal.reason as CallEnded;
     if (this.answered || this.res.finalResponseSent) throw new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 });
+    if (this.deps.unacked.full(this.remote.address)) {
+      // Checked again here: a burst of INVITEs is admitted before the first of them is answered.
+      await this.reject(503, "Service Unavailable");
+      throw new SipError(503, "Service Unavailable", { details: { why: "too many unacknowledged calls from this source" } });
+    }
     this.answered = true;
     this.localSdp = localSdp;
-    const dialog = await this.srf.createUAS(this.req, this.res, { localSdp, headers: { "Content-Type": "application/sdp" } });
+    const release = this.deps.unacked.hold(this.remote.address);
+    let dialog: Awaited<ReturnType<SrfClient["createUAS"]>>;
+    try {
+      dialog = await this.srf.createUAS(this.req, this.res, { localSdp, headers: { "Content-Type": "application/sdp", ...CAPABILITY_HEADERS } });
+    } catch (err) {
+      release();
+      throw err;
+    }
     this.attach(dialog);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        release();
         reject(new SipError(408, "ACK not received"));
         void this.hangup();
-      }, ACK_TIMEOUT_MS);
+      }, this.deps.ackTimeoutMs);
       timer.unref();
-      dialog.on("ack", () => {
+      dialog.once("ack", (ack) => {
         clearTimeout(timer);
+        release();
+        // Delayed offer: our 200 carried the offer, the ACK the answer.
+        if (!this.offerSdp && !this.takeAnswer(ack.body ?? "")) {
+          reject(new SipError(488, "Not Acceptable Here", { details: { why: "the ACK carried no usable answer to our offer" } }));
+          this.end("media-failed");
+          void dialog.destroy().catch(() => {});
+          return;
+        }
         if (!this.signal.aborted) this.events.emit("call:ack", {});
         resolve();
       });
       this.signal.addEventListener("abort", () => {
         clearTimeout(timer);
+        release();
         reject(this.signal.reason as CallEnded);
       }, { once: true });
     });
+  }
+
+  private takeAnswer(sdp: string): boolean {
+    const media = sdp.trim() ? negotiate(sdp, this.deps.caps) : null;
+    if (!media) return false;
+    this.media = media;
+    this.remoteSdp = sdp;
+    return true;
   }
 
   async reject(status: number, reason?: string): Promise<void> {

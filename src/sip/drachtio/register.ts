@@ -1,18 +1,32 @@
 import type { Logger } from "../../lib/logger.js";
 import { SipError } from "../errors.js";
+import { grantedBinding } from "../register-binding.js";
 import type { Registration, RegisterOptions, SipPortEvents } from "../types.js";
+import { parseUri } from "../uri.js";
 import type { SrfClient, SrfFinalResponse } from "./srf-types.js";
 
 type Emit = <K extends keyof SipPortEvents>(event: K, payload: SipPortEvents[K]) => void;
 
-/** REGISTER through drachtio-server (it adds Contact and answers the digest challenge with `auth`), refreshed before expiry. */
+/**
+ * REGISTER through drachtio-server, refreshed before expiry. drachtio-server
+ * answers the digest challenge (`auth`) but adds no Contact to a REGISTER, so
+ * we send ours (the AOR's user at drachtio-server's SIP address); a 200 that
+ * does not list that binding is a failure, not a registration.
+ */
 export class DrachtioRegistration implements Registration {
   readonly aor: string;
   expiresAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(private readonly srf: SrfClient, private readonly options: RegisterOptions, private readonly emit: Emit, private readonly logger: Logger) {
+  constructor(
+    private readonly srf: SrfClient,
+    private readonly options: RegisterOptions,
+    /** drachtio-server's SIP address, where the registrar should send calls for the AOR. */
+    private readonly sipAddress: () => { host: string; port: number },
+    private readonly emit: Emit,
+    private readonly logger: Logger,
+  ) {
     this.aor = options.aor;
   }
 
@@ -27,16 +41,26 @@ export class DrachtioRegistration implements Registration {
     this.expiresAt = 0;
   }
 
+  /** Our Contact: the AOR's user at drachtio-server, over the registrar's transport. */
+  get contactUri(): string {
+    const { host, port } = this.sipAddress();
+    const user = parseUri(this.aor)?.user ?? "parley";
+    const tcp = parseUri(this.options.registrar)?.params.transport?.toLowerCase() === "tcp";
+    return `sip:${user}@${host.includes(":") ? `[${host}]` : host}:${port}${tcp ? ";transport=tcp" : ""}`;
+  }
+
   private async send(expiresS: number): Promise<void> {
+    const contact = this.contactUri;
     const req = await this.srf.request(this.options.registrar, {
       method: "REGISTER",
-      headers: { "To": `<${this.aor}>`, "From": `<${this.aor}>`, "Expires": String(expiresS) },
+      headers: { "To": `<${this.aor}>`, "From": `<${this.aor}>`, "Contact": `<${contact}>`, "Expires": String(expiresS) },
       auth: { username: this.options.username, password: this.options.password },
     });
     const res = await new Promise<SrfFinalResponse>((resolve) => req.on("response", (r) => r.status >= 200 && resolve(r)));
     if (res.status >= 300) throw new SipError(res.status, res.reason);
     if (expiresS === 0 || this.stopped) return;
-    const granted = Number(res.get("expires")) > 0 ? Number(res.get("expires")) : expiresS;
+    const granted = grantedBinding([res.get("contact") ?? ""], contact, res.get("expires"));
+    if (granted === null) throw new SipError(502, "Registrar kept no binding", { details: { contact } });
     this.expiresAt = Date.now() + granted * 1000;
     this.emit("sip:registered", { aor: this.aor, expiresS: granted });
     this.schedule(Math.max(1, granted - Math.min(30, granted / 2)));

@@ -48,10 +48,20 @@ export interface SrfDialog {
   remote: { sdp: string; uri: string };
   on(event: "destroy", listener: (msg?: SrfMessage) => void): void;
   on(event: "ack", listener: (req: SrfRequest) => void): void;
+  once(event: "ack", listener: (req: SrfRequest) => void): void;
   on(event: "modify" | "info" | "notify", listener: (req: SrfRequest, res: SrfResponse) => void): void;
   destroy(options?: SrfSendOptions): Promise<unknown>;
   request(options: { method: string; headers?: Record<string, string>; body?: string }): Promise<SrfFinalResponse>;
 }
+
+/** A 401/407 drachtio-srf hands an `auth` function, with where it came from. */
+export interface SrfChallenge extends SrfFinalResponse {
+  source_address?: string;
+  source_port?: number | string;
+}
+
+/** drachtio-srf's `auth` as a function: call back with credentials, or an error to answer nothing. */
+export type SrfAuthCallback = (req: SrfRequest, res: SrfChallenge, callback: (err: Error | null, username?: string, password?: string) => void) => void;
 
 export interface SrfProgress {
   cbRequest?: (err: unknown, req: SrfRequest) => void;
@@ -70,7 +80,7 @@ export interface SrfClient {
   createUAC(uri: string, options: {
     localSdp: string;
     headers?: Record<string, string>;
-    auth?: { username: string; password: string };
+    auth?: { username: string; password: string } | SrfAuthCallback;
     proxy?: string;
   }, progress?: SrfProgress): Promise<SrfDialog>;
   request(uri: string, options: {

@@ -14,7 +14,11 @@ export class Authenticator {
   private nc = 0;
   private answeredNonce: string | null = null;
 
-  constructor(private readonly credentials: { username: string; password: string } | undefined) {}
+  /** `realm`: answer only challenges naming it (the trunk's, when configured). */
+  constructor(
+    private readonly credentials: { username: string; password: string } | undefined,
+    private readonly realm?: string,
+  ) {}
 
   /** Authorization headers for a request, if a challenge is known. */
   headers(method: string, uri: string): [string, string][] {
@@ -30,6 +34,7 @@ export class Authenticator {
     const name = response.status === 401 ? "www-authenticate" : "proxy-authenticate";
     const challenge = chooseChallenge(getHeaders(response, name));
     if (!challenge) return false;
+    if (this.realm !== undefined && challenge.realm !== this.realm) return false;
     if (challenge.nonce === this.answeredNonce && !challenge.stale) return false;
     this.challenge = challenge;
     this.headerName = response.status === 401 ? "authorization" : "proxy-authorization";

@@ -1,5 +1,6 @@
 import { CallEnded, type CallEndReason } from "../errors.js";
 import { TypedEmitter } from "../events.js";
+import { parseInfoDtmf } from "../info-dtmf.js";
 import { negotiate, reanswer, type NegotiatedMedia } from "../sdp.js";
 import type { CallEvents, ReinviteHandler, RemoteEndpoint, SipCall, TransferResult } from "../types.js";
 import type { SipAddress } from "../uri.js";
@@ -120,10 +121,15 @@ export abstract class EmbeddedCall implements SipCall {
       case "INVITE":
         void this.handleReinvite(request, tx);
         return;
-      case "INFO":
+      case "INFO": {
         this.ctx.respond(tx, 200, "OK");
-        if (!this.ended) this.events.emit("call:info", { contentType: request.headers.find((h) => h.name === "content-type")?.value ?? "", body: bodyText(request) });
+        const info = { contentType: getHeader(request, "content-type") ?? "", body: bodyText(request) };
+        if (this.ended) return;
+        this.events.emit("call:info", info);
+        const dtmf = parseInfoDtmf(info.contentType, info.body);
+        if (dtmf && !this.ended) this.events.emit("call:dtmf", dtmf);
         return;
+      }
       case "NOTIFY":
         this.ctx.respond(tx, 200, "OK");
         notifyOutcome({ event: getHeader(request, "event"), subscriptionState: getHeader(request, "subscription-state"), body: bodyText(request) }, this.referWaiters);

@@ -1,5 +1,6 @@
 import type { Logger } from "../../lib/logger.js";
 import type { SdpCapabilities } from "../sdp.js";
+import type { UnacknowledgedDialogs } from "../security/unacked.js";
 import type { LocalIdentity } from "./local.js";
 import type { ResponseOptions } from "./builders.js";
 import type { Essentials } from "./headers.js";
@@ -29,6 +30,8 @@ export interface UaContext {
   caps: SdpCapabilities;
   transports: readonly TransportName[];
   userAgent: string;
+  /** Answered inbound calls awaiting their ACK, per source (the cap on unacknowledged dialogs). */
+  unacked: UnacknowledgedDialogs;
   /** Makes a dialog reachable for in-dialog requests (key = Call-ID|local tag|remote tag). */
   addDialog(key: string, handler: DialogHandler): void;
   removeDialog(key: string): void;

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { AbortError, ParleyError } from "../../lib/errors.js";
 import { throwIfAborted } from "../../lib/abort.js";
 import { SipError } from "../errors.js";
-import { negotiate } from "../sdp.js";
+import { negotiate, unnegotiatedMedia } from "../sdp.js";
 import { isToken, sanitizeHeaderValue } from "../syntax.js";
 import type { DialOptions } from "../types.js";
 import { formatNameAddr, parseUri, toSipAddress } from "../uri.js";
@@ -22,8 +22,8 @@ const RESERVED = new Set(["via", "from", "to", "call-id", "cseq", "contact", "co
 
 export interface DialDefaults {
   from: string;
-  /** Credentials used when the request goes to this host (the configured trunk). */
-  trunk?: { host: string; port: number; username: string; password: string };
+  /** Credentials used when the request goes to this host (the configured trunk), for its realm only when `realm` is set. */
+  trunk?: { host: string; port: number; realm?: string; username: string; password: string };
 }
 
 /** Places a call: INVITE (with digest retry), ACK on 2xx, CANCEL on abort or timeout. */
@@ -37,7 +37,7 @@ export async function dial(ctx: UaContext, options: DialOptions, defaults: DialD
   // The trunk's credentials only go to the trunk: a challenge from anyone else gets nothing.
   const useTrunk = trunk !== undefined && target.port === trunk.port
     && (await resolveUri(`sip:${trunk.host}:${trunk.port}`, "udp", ctx.transports).then((t) => t.address, () => null)) === target.address;
-  const auth = new Authenticator(options.auth ?? (useTrunk ? trunk : undefined));
+  const auth = options.auth ? new Authenticator(options.auth) : new Authenticator(useTrunk ? trunk : undefined, trunk?.realm);
   const callId = randomToken(12);
   const from = formatNameAddr({ uri: options.from ?? defaults.from, params: { tag: randomToken() }, ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}) });
   const to = `<${options.uri}>`;
@@ -73,7 +73,7 @@ export async function dial(ctx: UaContext, options: DialOptions, defaults: DialD
     const answerSdp = bodyText(final);
     const media = negotiate(answerSdp, ctx.caps);
     call = new EmbeddedOutboundCall(ctx, {
-      callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: target, media: media ?? placeholderMedia(), remoteSdp: answerSdp,
+      callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: target, media: media ?? unnegotiatedMedia(), remoteSdp: answerSdp,
     }, dialog, options.sdp, { ...ack, invite, seq }, auth);
     ctx.addDialog(dialog.key, call);
     if (cancelledBy || !media) {
@@ -108,13 +108,4 @@ function extraHeaders(headers: Record<string, string> | undefined): [string, str
     out.push([name, sanitizeHeaderValue(value)]);
   }
   return out;
-}
-
-/** Media for a call we are about to hang up because its answer was unusable. */
-function placeholderMedia() {
-  return {
-    codec: { name: "PCMU" as const, payloadType: 0, clockRate: 8000 as const }, telephoneEvent: null,
-    remote: { address: "0.0.0.0", port: 0, ipVersion: 4 as const }, ptime: 20, direction: "inactive" as const,
-    answerDirection: "inactive" as const, hold: true, mediaIndex: 0, lines: [],
-  };
 }

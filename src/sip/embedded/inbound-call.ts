@@ -1,5 +1,6 @@
 import { ParleyError } from "../../lib/errors.js";
 import { CallEnded, SipError } from "../errors.js";
+import { negotiate } from "../sdp.js";
 import type { InboundCall } from "../types.js";
 import { sanitizeHeaderValue } from "../syntax.js";
 import { ALLOW } from "./builders.js";
@@ -7,7 +8,7 @@ import { EmbeddedCall, type CallInit } from "./call.js";
 import type { UaContext } from "./context.js";
 import { Dialog, dialogKey } from "./dialog.js";
 import type { Essentials } from "./headers.js";
-import { getHeader, type SipRequest } from "./message.js";
+import { bodyText, getHeader, type SipRequest } from "./message.js";
 import { later } from "./timers.js";
 import type { ServerTransaction } from "./transactions/server.js";
 
@@ -25,6 +26,8 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
   readonly offerSdp: string;
   readonly localTag: string;
   private acked = false;
+  /** The body of the ACK for our 2xx: the answer to our offer when the INVITE had none. */
+  private ackBody = "";
   private confirmedWaiters: (() => void)[] = [];
   private readonly offerTimer: NodeJS.Timeout;
 
@@ -61,22 +64,39 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
   accept(localSdp: string): Promise<void> {
     if (this.ended) return Promise.reject(this.signal.reason as CallEnded);
     if (!this.tx.pending) return Promise.reject(new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 }));
+    const source = this.tx.source.address;
+    if (this.ctx.unacked.full(source)) {
+      // Checked again here: a burst of INVITEs is admitted before the first of them is answered.
+      void this.reject(503, "Service Unavailable");
+      return Promise.reject(new SipError(503, "Service Unavailable", { details: { why: "too many unacknowledged calls from this source" } }));
+    }
     clearTimeout(this.offerTimer);
+    const release = this.ctx.unacked.hold(source);
     this.dialog = Dialog.forUas(this.tx.request, this.tx.essentials, this.localTag, this.tx.source.transport);
     this.localSdp = localSdp;
     const done = new Promise<void>((resolve, reject) => {
       this.tx.onAck = () => {
+        release();
         this.confirm();
+        if (!this.offerSdp && !this.takeAnswer()) {
+          reject(new SipError(488, "Not Acceptable Here", { details: { why: "the ACK carried no usable answer to our offer" } }));
+          void this.terminate("media-failed");
+          return;
+        }
         if (!this.ended) this.events.emit("call:ack", {});
         resolve();
       };
       this.tx.onAckTimeout = () => {
+        release();
         this.confirm();
         reject(new SipError(408, "ACK not received"));
         // RFC 3261 13.3.1.4: an unacknowledged 2xx ends the session with a BYE.
         void this.terminate("ack-timeout");
       };
-      this.signal.addEventListener("abort", () => reject(this.signal.reason as CallEnded), { once: true });
+      this.signal.addEventListener("abort", () => {
+        release();
+        reject(this.signal.reason as CallEnded);
+      }, { once: true });
     });
     done.catch(() => {}); // the caller may not await accept(); the rejection is still delivered to those who do
     this.ctx.respond(this.tx, 200, "OK", {
@@ -111,6 +131,7 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
 
   override handleAck(request: SipRequest, ess: Essentials): void {
     if (!this.acked && ess.cseq.seq === this.tx.essentials.cseq.seq) {
+      this.ackBody = bodyText(request);
       this.tx.acknowledge2xx();
       return;
     }
@@ -130,6 +151,15 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
     clearTimeout(this.offerTimer);
     if (!this.dialog && !this.released) this.ctx.removeDialog(this.key);
     super.release();
+  }
+
+  /** Delayed offer: the answer to the offer in our 200 came in the ACK. False when it is missing or unusable. */
+  private takeAnswer(): boolean {
+    const media = this.ackBody.trim() ? negotiate(this.ackBody, this.ctx.caps) : null;
+    if (!media) return false;
+    this.media = media;
+    this.remoteSdp = this.ackBody;
+    return true;
   }
 
   private cancelled(): void {

@@ -1,7 +1,8 @@
 import { randomInt } from "node:crypto";
 import { SipError } from "../errors.js";
 import type { Registration, RegisterOptions, SipPortEvents } from "../types.js";
-import { formatUri, parseNameAddr, parseUri } from "../uri.js";
+import { grantedBinding } from "../register-binding.js";
+import { formatUri, parseUri } from "../uri.js";
 import { Authenticator } from "./authenticator.js";
 import { makeRequest, randomToken } from "./builders.js";
 import type { UaContext } from "./context.js";
@@ -74,7 +75,8 @@ export class EmbeddedRegistration implements Registration {
     }
     if (response.status >= 300) throw new SipError(response.status, response.reason);
     if (expiresS === 0) return 0;
-    const granted = grantedExpiry(response, contactUri, expiresS);
+    const granted = grantedBinding(getHeaders(response, "contact"), contactUri, getHeader(response, "expires"));
+    if (granted === null) throw new SipError(502, "Registrar kept no binding", { details: { contact: contactUri } });
     this.expiresAt = Date.now() + granted * 1000;
     this.backoffS = 30;
     this.emit("sip:registered", { aor: this.aor, expiresS: granted });
@@ -99,15 +101,4 @@ export class EmbeddedRegistration implements Registration {
       this.backoffS = Math.min(this.backoffS * 2, 300);
     }
   }
-}
-
-/** The expiry the registrar granted: our Contact's expires parameter, else Expires, else what we asked. */
-function grantedExpiry(response: SipResponse, contactUri: string, requested: number): number {
-  for (const value of getHeaders(response, "contact")) {
-    const contact = parseNameAddr(value);
-    const expires = Number(contact?.params.expires);
-    if (contact && contact.uri === contactUri && expires > 0) return expires;
-  }
-  const header = Number(getHeader(response, "expires"));
-  return header > 0 ? header : requested;
 }

@@ -3,6 +3,8 @@ export interface SipTimers {
   t1: number;
   t2: number;
   t4: number;
+  /** How long our 2xx to an INVITE is retransmitted waiting for its ACK; 64*T1 (RFC 3261 13.3.1.4) when absent. */
+  ackTimeout?: number;
 }
 
 export const DEFAULT_TIMERS: SipTimers = { t1: 500, t2: 4000, t4: 5000 };

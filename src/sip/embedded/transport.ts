@@ -4,7 +4,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { SipMessage } from "./message.js";
 import { parseDatagram } from "./parser.js";
 import { serialize } from "./serializer.js";
-import { TcpConnections } from "./tcp.js";
+import { TcpConnections, type TcpLimits, type TcpRefusal, type TcpSourceClass } from "./tcp.js";
 
 export type TransportName = "udp" | "tcp";
 
@@ -24,6 +24,10 @@ export interface TransportOptions {
   /** Called before parsing with the source address; false drops the message (rate limiting). */
   admit: (address: string) => boolean;
   onMessage: (message: SipMessage, source: Endpoint) => void;
+  /** TCP only: who a connecting address is, decided at accept (see TcpConnections). */
+  classifyTcp?: (address: string) => TcpSourceClass;
+  onTcpRefused?: (reason: TcpRefusal, address: string) => void;
+  tcpLimits?: Partial<TcpLimits>;
 }
 
 /**
@@ -80,6 +84,9 @@ export class SipTransport {
       this.tcp = new TcpConnections({
         logger,
         admit: this.options.admit,
+        ...(this.options.classifyTcp ? { classify: this.options.classifyTcp } : {}),
+        ...(this.options.onTcpRefused ? { onRefused: this.options.onTcpRefused } : {}),
+        ...(this.options.tcpLimits ? { limits: this.options.tcpLimits } : {}),
         onMessage: (message, address, remotePort) => this.deliver(message, { transport: "tcp", address, port: remotePort }),
       });
       port = await this.tcp.listen(host, port);
@@ -106,6 +113,11 @@ export class SipTransport {
   /** True when a TCP connection to this endpoint is open (UDP needs none). */
   hasConnection(to: Endpoint): boolean {
     return to.transport === "udp" ? this.udp !== null : (this.tcp?.has(to.address, to.port) ?? false);
+  }
+
+  /** Open TCP connections (0 without TCP). */
+  get tcpConnections(): number {
+    return this.tcp?.size ?? 0;
   }
 
   /** Closes sockets and every TCP connection. */

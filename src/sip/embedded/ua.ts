@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from "../../lib/clock.js";
+import { LogThrottle } from "../../lib/log-throttle.js";
 import type { Logger } from "../../lib/logger.js";
+import type { Registry } from "../../lib/metrics.js";
 import { DigestVerifier, type SipCredential } from "../auth/digest-server.js";
 import { NonceIssuer } from "../auth/nonce.js";
 import { TypedEmitter } from "../events.js";
@@ -7,6 +9,8 @@ import { DEFAULT_CAPABILITIES, type SdpCapabilities } from "../sdp.js";
 import { AccessPolicy } from "../security/access.js";
 import type { Cidr } from "../security/cidr.js";
 import { RateLimiter } from "../security/rate-limit.js";
+import { UnacknowledgedDialogs } from "../security/unacked.js";
+import { sipMetrics } from "../metrics.js";
 import type { CapacityHook, DialOptions, InboundCall, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
 import { makeResponse, type ResponseOptions } from "./builders.js";
 import type { DialogHandler, UaContext } from "./context.js";
@@ -20,6 +24,7 @@ import { DEFAULT_TIMERS, type SipTimers } from "./timers.js";
 import { TransactionLayer } from "./transactions/layer.js";
 import type { ServerTransaction } from "./transactions/server.js";
 import { SipTransport, type Endpoint, type TransportName } from "./transport.js";
+import type { TcpLimits } from "./tcp.js";
 import { handleOutOfDialog } from "./uas.js";
 
 export interface EmbeddedOptions {
@@ -34,6 +39,11 @@ export interface EmbeddedOptions {
   nonceTtlMs: number;
   rateLimit: { perSecond: number; burst: number };
   timers?: SipTimers;
+  tcp?: Partial<TcpLimits>;
+  /** Answered calls awaiting ACK per source before its INVITEs get 503 (default 10). */
+  maxUnacknowledgedPerSource?: number;
+  /** Where SIP metrics go (unacknowledged dialogs, TCP connections and refusals, suppressed log lines). */
+  registry?: Registry;
   userAgent: string;
   caps?: SdpCapabilities;
   dialDefaults?: Partial<DialDefaults>;
@@ -50,7 +60,6 @@ export class EmbeddedSipPort implements SipPort {
   private readonly dialogs = new Map<string, DialogHandler>();
   private readonly registrations = new Set<EmbeddedRegistration>();
   private readonly events: TypedEmitter<SipPortEvents>;
-  private readonly refusedAt = new Map<string, number>();
   private handler: ((call: InboundCall) => void | Promise<void>) | null = null;
   private capacity: CapacityHook = () => "available";
   private closing = false;
@@ -59,23 +68,40 @@ export class EmbeddedSipPort implements SipPort {
     private readonly options: EmbeddedOptions,
     private readonly ctx: UaContext,
     private readonly access: AccessPolicy,
+    private readonly throttle: LogThrottle,
   ) {
     this.events = new TypedEmitter((event, err) => options.logger.error({ event, err: String(err) }, "sip listener failed"));
   }
 
   /** Binds the transports and returns a running UA. */
   static async start(options: EmbeddedOptions): Promise<EmbeddedSipPort> {
+    const { logger } = options;
     const limiter = new RateLimiter(options.rateLimit);
+    const verifier = new DigestVerifier(options.realm, options.credentials, new NonceIssuer(options.nonceTtlMs, options.clock ?? systemClock));
+    const access = new AccessPolicy(options.allow, verifier);
+    const throttle = new LogThrottle(options.registry ? { registry: options.registry } : {});
     let port: EmbeddedSipPort | null = null;
+    let tcpRefused: (reason: string) => void = () => {};
     const transport = await SipTransport.open({
-      host: options.host, port: options.port, transports: options.transports, logger: options.logger,
+      host: options.host, port: options.port, transports: options.transports, logger,
       admit: (address) => limiter.take(address),
       onMessage: (message, source) => port?.onMessage(message, source),
+      classifyTcp: (address) => (access.sourceAllowed(address) ? "trusted" : access.acceptsCredentials ? "untrusted" : "refused"),
+      onTcpRefused: (reason, address) => {
+        tcpRefused(reason);
+        const suppressed = throttle.take("sip_tcp_refused", address);
+        if (suppressed !== null) logger.warn({ src: address, why: reason, suppressed }, "sip tcp connection refused");
+      },
+      ...(options.tcp ? { tcpLimits: options.tcp } : {}),
     });
     const timers = options.timers ?? DEFAULT_TIMERS;
     const transactions = new TransactionLayer(transport, timers, options.logger);
+    const unacked = new UnacknowledgedDialogs(options.maxUnacknowledgedPerSource ?? 10);
+    if (options.registry) {
+      tcpRefused = sipMetrics(options.registry, { unacknowledged: () => unacked.total, tcpConnections: () => transport.tcpConnections }).tcpRefused;
+    }
     const ctx: UaContext = {
-      transport, transactions, timers, logger: options.logger, userAgent: options.userAgent,
+      transport, transactions, timers, logger, userAgent: options.userAgent, unacked,
       local: new LocalIdentity(options.host, transport.port, options.publicHost),
       caps: options.caps ?? DEFAULT_CAPABILITIES,
       transports: options.transports,
@@ -83,8 +109,7 @@ export class EmbeddedSipPort implements SipPort {
       removeDialog: (key) => port?.dialogs.delete(key),
       respond: (tx, status, reason, opts) => respond(options.userAgent, tx, status, reason, opts),
     };
-    const verifier = new DigestVerifier(options.realm, options.credentials, new NonceIssuer(options.nonceTtlMs, options.clock ?? systemClock));
-    port = new EmbeddedSipPort(options, ctx, new AccessPolicy(options.allow, verifier));
+    port = new EmbeddedSipPort(options, ctx, access, throttle);
     return port;
   }
 
@@ -166,7 +191,7 @@ export class EmbeddedSipPort implements SipPort {
     }
     handleOutOfDialog({
       ctx: this.ctx, access: this.access, emit: (e, p) => this.events.emit(e, p),
-      capacity: () => this.capacity, handler: () => this.handler, refusedLog: (s) => this.shouldLogRefusal(s.address),
+      capacity: () => this.capacity, handler: () => this.handler, refusedLog: (s) => this.throttle.take("sip_request_refused", s.address),
     }, request, ess, tx);
   }
 
@@ -178,16 +203,6 @@ export class EmbeddedSipPort implements SipPort {
     if (!invite.pending) return;
     if (invite.onCancel) invite.onCancel();
     else this.ctx.respond(invite, 487, "Request Terminated");
-  }
-
-  /** One refusal log line per source per 10 s, so a flood cannot flood the log too. */
-  private shouldLogRefusal(address: string): boolean {
-    const now = Date.now();
-    const last = this.refusedAt.get(address);
-    if (last !== undefined && now - last < 10_000) return false;
-    if (this.refusedAt.size > 1000) this.refusedAt.clear();
-    this.refusedAt.set(address, now);
-    return true;
   }
 }
 

@@ -1,5 +1,6 @@
-import { negotiate } from "../sdp.js";
+import { negotiate, unnegotiatedMedia } from "../sdp.js";
 import type { AccessPolicy } from "../security/access.js";
+import { refusalFor } from "../capacity.js";
 import type { CapacityHook, InboundCall, SipPortEvents } from "../types.js";
 import { toSipAddress } from "../uri.js";
 import { ALLOW } from "./builders.js";
@@ -19,7 +20,8 @@ export interface UasDeps {
   capacity: () => CapacityHook;
   handler: () => ((call: InboundCall) => void | Promise<void>) | null;
   emit: <K extends keyof SipPortEvents>(event: K, payload: SipPortEvents[K]) => void;
-  refusedLog: (source: Endpoint) => boolean;
+  /** Whether to log this refusal: null when a recent line covered it, else how many were not logged since. */
+  refusedLog: (source: Endpoint) => number | null;
 }
 
 /**
@@ -32,8 +34,9 @@ export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essen
   const source = tx.source;
   const decision = deps.access.decide(source.address, getHeaders(request, "authorization"), request.method, request.uri);
   if (decision.kind === "deny") {
-    if (deps.refusedLog(source)) {
-      ctx.logger.warn({ src: source.address, port: source.port, transport: source.transport, method: request.method, why: decision.why }, "sip request refused");
+    const suppressed = deps.refusedLog(source);
+    if (suppressed !== null) {
+      ctx.logger.warn({ src: source.address, port: source.port, transport: source.transport, method: request.method, why: decision.why, suppressed }, "sip request refused");
     }
     deps.emit("sip:refused", { source: { ...source }, method: request.method });
     return ctx.respond(tx, 403, "Forbidden");
@@ -47,7 +50,8 @@ export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essen
       return;
     case "OPTIONS": {
       // 503 when the call layer says it is unavailable, so a balancer (Kamailio dispatcher) skips this node.
-      if (deps.capacity()() === "unavailable") return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+      const refused = refusalFor(deps.capacity()("OPTIONS"));
+      if (refused?.status === 503) return ctx.respond(tx, 503, refused.reason, { headers: [["Retry-After", String(refused.retryAfterS)]] });
       return ctx.respond(tx, 200, "OK", { headers: [["Allow", ALLOW], ["Accept", "application/sdp"], ["Accept-Language", "en"]] });
     }
     case "BYE":
@@ -66,16 +70,17 @@ async function admitInvite(deps: UasDeps, request: SipRequest, ess: Essentials, 
   const sdp = bodyText(request);
   const type = getHeader(request, "content-type") ?? "";
   if (sdp.trim() && !/^application\/sdp\b/i.test(type)) return ctx.respond(tx, 415, "Unsupported Media Type", { headers: [["Accept", "application/sdp"]] });
-  // Delayed offer (an INVITE without SDP) is not supported: 488 says "send me an offer" to most PBXs.
-  const media = sdp.trim() ? negotiate(sdp, ctx.caps) : null;
+  // A delayed offer (no SDP, as Cisco CUBE/CUCM send): our 200 will carry the offer and the ACK the answer.
+  const delayed = !sdp.trim();
+  const media = delayed ? unnegotiatedMedia() : negotiate(sdp, ctx.caps);
   if (!media) return ctx.respond(tx, 488, "Not Acceptable Here", { headers: [["Warning", '305 parley "no common codec (PCMU, PCMA)"']] });
-  const capacity = deps.capacity()();
-  if (capacity === "busy") return ctx.respond(tx, 486, "Busy Here");
-  if (capacity === "unavailable") return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+  const refused = refusalFor(deps.capacity()("INVITE"));
+  if (refused) return ctx.respond(tx, refused.status, refused.reason, refused.retryAfterS ? { headers: [["Retry-After", String(refused.retryAfterS)]] } : {});
+  if (ctx.unacked.full(tx.source.address)) return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
   const handler = deps.handler();
   if (!handler) return ctx.respond(tx, 480, "Temporarily Unavailable");
   const call = new EmbeddedInboundCall(ctx, tx, {
-    callId: ess.callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: tx.source, media, remoteSdp: sdp,
+    callId: ess.callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: tx.source, media, remoteSdp: delayed ? "" : sdp,
   }, user);
   ctx.addDialog(call.key, call);
   try {

@@ -22,6 +22,11 @@ export class AccessPolicy {
     return anyCidrContains(this.allow, address);
   }
 
+  /** True when callers outside the allow list may authenticate (credentials are configured). */
+  get acceptsCredentials(): boolean {
+    return this.verifier.enabled;
+  }
+
   /** Decides for one request; `authorizations` are its Authorization header values. */
   decide(address: string, authorizations: readonly string[], method: string, requestUri: string): AccessDecision {
     if (this.sourceAllowed(address)) return { kind: "allow" };

@@ -27,8 +27,12 @@ export interface CallTurnRow {
   source: string | null;
   at: number;
   interrupted: boolean;
+  /** The turn failed; `failure` says where and why. */
+  failed: boolean;
+  failure: TurnRecord["failure"] | null;
   toolCalls: unknown;
   timing: TurnRecord["timing"] | null;
+  contextFit: TurnRecord["contextFit"] | null;
 }
 
 type Row = Record<string, unknown>;
@@ -65,7 +69,7 @@ export class CallsRepo {
   private readonly turnsStmt: Statement<[number], Row>;
   private readonly summaryStmt: Statement<[string, number]>;
   private readonly voicemailStmt: Statement<[number, number]>;
-  private readonly sipIdStmt: Statement<[string, number]>;
+  private readonly sipIdStmt: Statement<[string, string, number]>;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
@@ -75,14 +79,14 @@ export class CallsRepo {
     this.answeredStmt = db.prepare("UPDATE calls SET answered_at = ? WHERE id = ?");
     this.endStmt = db.prepare("UPDATE calls SET ended_at = @endedAt, outcome = @outcome, recording_path = @recordingPath, rtp_stats = @rtpStats WHERE id = @id");
     this.turnStmt = db.prepare(
-      `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, tool_calls, timing)
-       VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @toolCalls, @timing)`,
+      `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, timing, context_fit)
+       VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @failed, @failure, @toolCalls, @timing, @contextFit)`,
     );
     this.getStmt = db.prepare("SELECT * FROM calls WHERE id = ?");
     this.turnsStmt = db.prepare("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx");
     this.summaryStmt = db.prepare("UPDATE calls SET summary = ? WHERE id = ?");
     this.voicemailStmt = db.prepare("UPDATE calls SET voicemail_id = ? WHERE id = ?");
-    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ? WHERE id = ?");
+    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ?, from_uri = ? WHERE id = ?");
   }
 
   start(c: { sipCallId: string; direction: "inbound" | "outbound"; fromUri: string; toUri: string; remoteNumber: string | null; agent: string; startedAt: number; context?: unknown }): CallRecord {
@@ -106,8 +110,11 @@ export class CallsRepo {
       source: t.source ?? null,
       at: t.at,
       interrupted: t.interrupted ? 1 : 0,
+      failed: t.failed ? 1 : 0,
+      failure: t.failure ? JSON.stringify(t.failure) : null,
       toolCalls: t.toolCalls ? JSON.stringify(t.toolCalls) : null,
       timing: t.timing ? JSON.stringify(t.timing) : null,
+      contextFit: t.contextFit ? JSON.stringify(t.contextFit) : null,
     });
   }
 
@@ -124,8 +131,11 @@ export class CallsRepo {
       source: r.source as string | null,
       at: r.at as number,
       interrupted: r.interrupted === 1,
+      failed: r.failed === 1,
+      failure: json(r.failure) as TurnRecord["failure"] | null,
       toolCalls: json(r.tool_calls),
       timing: json(r.timing) as TurnRecord["timing"] | null,
+      contextFit: json(r.context_fit) as TurnRecord["contextFit"] | null,
     }));
   }
 
@@ -134,8 +144,9 @@ export class CallsRepo {
   }
 
   /** Outbound calls learn their SIP Call-ID once dialled. */
-  setSipCallId(id: number, sipCallId: string): void {
-    this.sipIdStmt.run(sipCallId, id);
+  /** An outbound call was answered: its SIP Call-ID and the From we actually sent. */
+  setSipIdentity(id: number, sipCallId: string, fromUri: string): void {
+    this.sipIdStmt.run(sipCallId, fromUri, id);
   }
 
   linkVoicemail(id: number, voicemailId: number): void {

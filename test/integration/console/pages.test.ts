@@ -78,6 +78,9 @@ describe("console pages", () => {
     expect(page).toContain('data-turns="1"');
     for (const stage of ["endpointMs", "asrFinalMs", "llmFirstTokenMs", "ttsFirstAudioMs", "firstRtpMs"]) expect(page).toContain(`data-stage="${stage}"`);
     expect(page).toContain("I need a &lt;plumber&gt;");
+    // A failed turn says where it failed (the reason in its title), and a trimmed history is marked.
+    expect(page).toContain('title="llama.cpp &lt;decode&gt; failed">failed: llm</span>');
+    expect(page).toContain('title="1930 -&gt; 1400 tokens">history trimmed</span>');
     expect((await c.get(`/console/calls/${call.id}/recording`)).status).toBe(404);
     expect((await c.get("/console/calls/424242")).status).toBe(404);
   });

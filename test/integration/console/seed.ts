@@ -33,6 +33,17 @@ export function seedCall(services: Services) {
   calls.turn(call.id, { index: 0, role: "agent", text: "Thanks for calling.", at: now - 58_000, source: "greeting" });
   calls.turn(call.id, { index: 1, role: "user", text: "I need a <plumber>", at: now - 50_000, source: "speech" });
   calls.turn(call.id, { index: 2, role: "agent", text: "Sure.", at: now - 49_000, source: "speech", timing: { endpointMs: 600, asrFinalMs: 640, llmFirstTokenMs: 790, ttsFirstAudioMs: 850, firstRtpMs: 880 } });
+  calls.turn(call.id, { index: 3, role: "user", text: "And tomorrow?", at: now - 45_000, source: "speech" });
+  calls.turn(call.id, {
+    index: 4,
+    role: "agent",
+    text: "Sorry, I didn't catch that. Could you say it again?",
+    at: now - 44_000,
+    source: "speech",
+    failed: true,
+    failure: { stage: "llm", message: "llama.cpp <decode> failed" },
+    contextFit: { promptTokens: 1400, limit: 1920, fitMs: 2.5, trimmed: { tokensBefore: 1930, leftOut: 12, keptToolResults: 1 } },
+  });
   calls.end(call.id, { endedAt: now - 30_000, outcome: "caller-hangup", recordingPath: null, rtpStats: { codec: "PCMU", packetsIn: 10, packetsOut: 12, lost: 0, late: 0, jitterMs: 1, underruns: 0 } });
   return call;
 }

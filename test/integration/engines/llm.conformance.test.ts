@@ -47,6 +47,20 @@ for (const c of cases) {
       expect(end?.usage.firstTokenMs).not.toBeNull();
     });
 
+    it("measures prompts with its own template and tokenizer, within a context it reports", async () => {
+      expect(llm.contextSize).toBeGreaterThanOrEqual(256);
+      expect(llm.maxTokens).toBe(48);
+      const short = llm.countTokens([{ role: "user", content: "Hello there" }]);
+      const long = llm.countTokens([{ role: "user", content: "Hello there, how are you today?" }]);
+      expect(short).toBeGreaterThan(2); // the words and the template around them
+      expect(long).toBeGreaterThan(short);
+      const unique: ChatMessage[] = [{ role: "user", content: `Ticket ${Date.now()}: hello there` }];
+      const end = done(await collect(llm.chat(unique, { signal: AbortSignal.timeout(30_000), maxTokens: 4 })));
+      // What llama.cpp evaluated is what was counted, less the template tokens a slot shares with earlier prompts.
+      expect(end!.usage.promptTokens).toBeLessThanOrEqual(llm.countTokens(unique));
+      expect(end!.usage.promptTokens).toBeGreaterThan(llm.countTokens(unique) - 8);
+    });
+
     it("is deterministic at temperature 0", async () => {
       const a = text(await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })));
       const b = text(await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })));

@@ -37,9 +37,11 @@ describe("parley models (CLI)", () => {
   it("filters the human table by profile", async () => {
     const r = await parley(tmp.dir, "models", "list", "--profile", "testprof", "--data-dir", "a");
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES$/);
-    expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(ids);
+    // The models table, then a blank line and the profile table.
+    const [models, profiles] = r.out.trim().split("\n\n").map((t) => t.split("\n"));
+    expect(models![0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES$/);
+    expect(models!.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(ids);
+    expect(profiles![2]).toMatch(/^testprof\s/);
   });
 
   it("pulls a profile with progress on stderr, verifies, exports, imports elsewhere and removes", async () => {

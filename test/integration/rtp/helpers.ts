@@ -81,11 +81,12 @@ export class RawPeer {
     });
   }
 
-  static open(): Promise<RawPeer> {
+  /** Binds on `host` (another loopback address, 127.0.0.2..., stands in for another machine). */
+  static open(host = HOST): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
       const s = createSocket("udp4");
       s.once("error", reject);
-      s.bind(0, HOST, () => resolve(new RawPeer(s, s.address().port)));
+      s.bind(0, host, () => resolve(new RawPeer(s, s.address().port)));
     });
   }
 

@@ -72,6 +72,41 @@ describe("symmetric RTP", () => {
     expect(caller.received.length).toBeGreaterThanOrEqual(20);
   });
 
+  it("a stranger at another address who sends first is neither latched to nor heard, and gets nothing", async () => {
+    const caller = track(await RawPeer.open());
+    const stranger = track(await RawPeer.open("127.0.0.2"));
+    const s = track(await openSession({ config: rtpConfig(ROOMY) }));
+    s.start(media(caller.port));
+    const heard = collect(s.frames);
+    const playback = s.play(tonePcm(600)); // the greeting, before the caller says anything
+    // The stranger sprays valid RTP (the caller's payload type, loud) before the caller's first packet.
+    const spray = stranger.stream(s.localPort, tonePcm(400, 0.9, 2000), { ssrc: 0xbad });
+    await sleep(200);
+    const fromCaller = await caller.stream(s.localPort, tonePcm(200), { ssrc: 0x1234 });
+    await spray;
+    await playback.done;
+    await sleep(200);
+    const stats = await s.close();
+    await heard.done;
+    expect(fromCaller).toBe(10);
+    expect(stats.latched).toMatchObject({ address: "127.0.0.1", port: caller.port, ssrc: 0x1234 });
+    expect(stats.dropped.foreign_source).toBe(20);
+    expect(stranger.received.length).toBe(0);
+    expect(caller.received.length).toBeGreaterThanOrEqual(30); // the greeting went to the SDP address all along
+    // What was heard is the caller's tone only (10 loud frames, give or take concealment), never the stranger's.
+    expect(heard.frames.filter((f) => rmsDbfs(f.pcm) > -20).length).toBeLessThanOrEqual(12);
+  });
+
+  it("with latchAnySource (callers behind NAT) the first source from anywhere latches", async () => {
+    const natted = track(await RawPeer.open("127.0.0.2"));
+    const s = track(await openSession({ config: rtpConfig({ latchAnySource: true }) }));
+    s.start(media(9)); // the SDP names an address the caller's packets never come from
+    await natted.stream(s.localPort, tonePcm(60));
+    await sleep(60);
+    expect(s.stats().latched).toMatchObject({ address: "127.0.0.2", port: natted.port });
+    expect(natted.received.length).toBeGreaterThanOrEqual(1);
+  });
+
   it("keepalives (empty datagrams, STUN) do not stop a NATed caller from being latched", async () => {
     const caller = track(await RawPeer.open());
     const s = track(await openSession());

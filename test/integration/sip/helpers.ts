@@ -59,6 +59,10 @@ export interface SippOptions {
   /** Scenario file under test/fixtures/sipp, or a built-in (-sn). */
   scenario?: string;
   builtin?: "uas" | "uac";
+  /** The user dialled (-s, default "agent"). */
+  service?: string;
+  /** SIPp's own SIP port (default: a free one). */
+  port?: number;
   /** host:port to call (UAC role). */
   target?: string;
   localIp?: string;
@@ -67,6 +71,9 @@ export interface SippOptions {
   timeoutS?: number;
   /** Write every message to a file (returned as `messages`). */
   traceMessages?: boolean;
+  /** Calls to place (-m, default 1) and how many per second (-r; default SIPp's 10). */
+  calls?: number;
+  rate?: number;
 }
 
 export interface SippRun {
@@ -81,21 +88,24 @@ export interface SippResult {
   output: string;
   errors: string;
   messages: string;
+  /** With several calls: SIPp's statistics CSV (-trace_stat). */
+  stats: string;
 }
 
 /** Starts SIPp for one call; it is killed after timeoutS + 5 s whatever happens. */
 export async function startSipp(options: SippOptions): Promise<SippRun> {
   const dir = mkdtempSync(join(tmpdir(), "parley-sipp-"));
   const localIp = options.localIp ?? "127.0.0.1";
-  const port = await freePort(localIp);
+  const port = options.port ?? (await freePort(localIp));
   const mediaPort = await freePort(localIp);
   const args = [
     ...(options.target ? [options.target] : []),
     ...(options.builtin ? ["-sn", options.builtin] : ["-sf", join(scenarios, options.scenario ?? "")]),
-    "-s", "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", "1", "-nostdin",
+    "-s", options.service ?? "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", String(options.calls ?? 1), ...(options.rate ? ["-r", String(options.rate)] : []), "-nostdin",
     "-t", options.transport ?? "u1", "-timeout", `${options.timeoutS ?? 15}s`, "-timeout_error",
     "-trace_err", "-error_file", join(dir, "errors.log"),
     ...(options.traceMessages ? ["-trace_msg", "-message_file", join(dir, "messages.log")] : []),
+    ...(options.calls && options.calls > 1 ? ["-trace_stat", "-stf", join(dir, "stats.csv"), "-fd", "1"] : []),
     ...Object.entries(options.keys ?? {}).flatMap(([k, v]) => ["-key", k, v]),
   ];
   const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
@@ -107,7 +117,7 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
     child.on("exit", (code) => {
       clearTimeout(killer);
       const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "");
-      const result = { code, output, errors: read("errors.log"), messages: read("messages.log") };
+      const result = { code, output, errors: read("errors.log"), messages: read("messages.log"), stats: read("stats.csv") };
       rmSync(dir, { recursive: true, force: true });
       resolve(result);
     });

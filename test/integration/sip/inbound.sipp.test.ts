@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildAnswer, CallEnded, type InboundCall, type SipPort } from "../../../src/sip/index.js";
+import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, type InboundCall, type SipPort } from "../../../src/sip/index.js";
 import { captureLogger, runSipp, startUa } from "./helpers.js";
 
 /**
@@ -72,6 +72,49 @@ describe("embedded UA answers SIPp", () => {
     expect(events).toEqual(["cancel"]);
     expect(reason).toBeInstanceOf(CallEnded);
     expect((reason as CallEnded).endReason).toBe("cancelled");
+  });
+
+  for (const transport of ["u1", "t1"] as const) {
+    it(`answers a delayed offer (INVITE without SDP) with an offer and takes the answer from the ACK (${transport === "u1" ? "UDP" : "TCP"})`, async () => {
+      ua = await startUa();
+      const seen: { offerSdp: string; acceptedMedia: InboundCall["media"] | null; ended: Promise<CallEnded> }[] = [];
+      ua.onInvite(async (call) => {
+        const entry = { offerSdp: call.offerSdp, acceptedMedia: null as InboundCall["media"] | null, ended: new Promise<CallEnded>((r) => call.on("call:ended", r)) };
+        seen.push(entry);
+        await call.accept(buildOffer({ address: "127.0.0.1", port: 40_000 }, DEFAULT_CAPABILITIES));
+        entry.acceptedMedia = call.media;
+      });
+      const result = await runSipp({ scenario: "uac-delayed-offer.xml", target: `127.0.0.1:${ua.local.port}`, transport });
+      expect(result.code, result.errors || result.output).toBe(0);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.offerSdp).toBe("");
+      // The ACK's answer: PCMA (second in our offer) on SIPp's media port, not a default.
+      expect(seen[0]!.acceptedMedia).toMatchObject({ codec: { name: "PCMA", payloadType: 8 }, remote: { address: "127.0.0.1" }, telephoneEvent: { payloadType: 101 }, hold: false });
+      expect(seen[0]!.acceptedMedia!.remote.port).toBeGreaterThan(0);
+      expect((await seen[0]!.ended).endReason).toBe("remote-bye");
+    });
+  }
+
+  it("delivers keys sent as SIP INFO (application/dtmf-relay and application/dtmf) as call:dtmf", async () => {
+    ua = await startUa();
+    const digits: { digit: string; durationMs: number | null }[] = [];
+    answering(ua, async (call) => {
+      call.on("call:dtmf", (d) => digits.push(d));
+    });
+    const result = await runSipp({ scenario: "uac-info-dtmf.xml", target: `127.0.0.1:${ua.local.port}` });
+    expect(result.code, result.errors || result.output).toBe(0);
+    expect(digits).toEqual([{ digit: "5", durationMs: 160 }, { digit: "9", durationMs: null }]);
+  });
+
+  it("takes a re-INVITE with c=0.0.0.0 as hold: answers recvonly", async () => {
+    ua = await startUa();
+    const offers: { hold: boolean; answerDirection: string }[] = [];
+    answering(ua, async (call) => {
+      call.on("call:reinvite", (offer) => offers.push({ hold: offer.hold, answerDirection: offer.media.answerDirection }));
+    });
+    const result = await runSipp({ scenario: "uac-reinvite-hold-c0.xml", target: `127.0.0.1:${ua.local.port}` });
+    expect(result.code, result.errors || result.output).toBe(0);
+    expect(offers).toEqual([{ hold: true, answerDirection: "recvonly" }]);
   });
 
   it("answers OPTIONS with 200, Allow and Accept", async () => {

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { computeDigest, parseAuthParams, type DigestAlgorithm } from "../../../src/sip/auth/digest.js";
-import { buildOffer, DEFAULT_CAPABILITIES, SipError, type SipPort } from "../../../src/sip/index.js";
-import { startSipp, startUa } from "./helpers.js";
+import { buildAnswer, buildOffer, DEFAULT_CAPABILITIES, SipError, type SipPort } from "../../../src/sip/index.js";
+import { kamailioMissing, startKamailio, type Kamailio } from "../../helpers/kamailio.js";
+import { freePort, runSipp, startSipp, startUa } from "./helpers.js";
 
 /** Outbound calls (UAC) from the embedded UA to SIPp acting as callee, trunk or registrar. */
 
@@ -107,5 +108,55 @@ describe("embedded UA calls SIPp", () => {
     expect(registered).toEqual([2, 2]);
     const result = await sipp.done;
     expect(result.code, result.errors || result.output).toBe(0);
+  });
+
+  it("treats a registrar's 200 that lists no binding for our Contact as a failure", async () => {
+    ua = await startUa();
+    const sipp = await startSipp({ scenario: "uas-registrar-no-binding.xml" });
+    await sipp.ready;
+    const error = await ua.register({ registrar: `sip:127.0.0.1:${sipp.port}`, aor: "sip:parley-trunk@sipp.test", expiresS: 60, ...auth }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SipError);
+    expect((error as SipError).sipStatus).toBe(502);
+    expect((await sipp.done).code).toBe(0);
+  });
+
+  for (const [why, trunk] of [
+    ["a host that is not the trunk", (_sippPort: number, other: number) => ({ uri: `sip:127.0.0.1:${other}`, ...auth })],
+    ["the trunk host naming another realm", (sippPort: number) => ({ uri: `sip:127.0.0.1:${sippPort}`, ...auth, realm: "trunk.example" })],
+  ] as const) {
+    it(`withholds the trunk's credentials from ${why}`, async () => {
+      const sipp = await startSipp({ scenario: "uas-digest-md5.xml", traceMessages: true, timeoutS: 4 });
+      await sipp.ready;
+      ua = await startUa({ trunk: trunk(sipp.port, await freePort()) });
+      const error = await ua.dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000 }).catch((e: unknown) => e);
+      expect((error as SipError).sipStatus).toBe(401);
+      const result = await sipp.done;
+      expect(result.messages).not.toMatch(/^\s*Authorization:/m);
+    });
+  }
+});
+
+describe.skipIf(kamailioMissing)(`embedded UA and Kamailio as registrar${kamailioMissing ? ` (skipped: ${kamailioMissing})` : ""}`, () => {
+  let kamailio: Kamailio;
+  beforeAll(async () => {
+    kamailio = await startKamailio();
+  });
+  afterAll(async () => {
+    await kamailio?.stop();
+  });
+
+  it("registers (digest), and a call to the AOR through Kamailio reaches us", async () => {
+    ua = await startUa();
+    const ended: string[] = [];
+    ua.onInvite(async (call) => {
+      call.on("call:ended", (e) => ended.push(e.endReason));
+      await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 }));
+    });
+    const registration = await ua.register({ registrar: `sip:127.0.0.1:${kamailio.port}`, aor: "sip:parley-trunk@127.0.0.1", expiresS: 60, ...auth });
+    expect(registration.expiresAt).toBeGreaterThan(Date.now());
+    const call = await runSipp({ scenario: "uac-via-proxy.xml", target: `127.0.0.1:${kamailio.port}`, service: "parley-trunk", timeoutS: 10 });
+    expect(call.code, `${call.errors || call.output}\n${kamailio.log()}`).toBe(0);
+    expect(ended).toEqual(["remote-bye"]);
+    await registration.stop();
   });
 });

@@ -122,6 +122,6 @@ describe("catalog merging and validation", () => {
   it("explains unknown models and profiles", () => {
     const c = loadCatalog();
     expect(() => c.model("nope")).toThrow(/no model 'nope' in the catalog/);
-    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default\)/);
+    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default\)/);
   });
 });

@@ -8,6 +8,7 @@ describe("rtp config section", () => {
       bindHost: "127.0.0.1",
       jitterBuffer: { minMs: 20, initialMs: 60, maxMs: 200 },
       sendSilenceWhenIdle: true,
+      latchAnySource: false,
       maxInboundFrames: 50,
       mediaThreads: 1,
       mediaThreadPriority: "realtime",

@@ -53,7 +53,9 @@ describe("negotiate", () => {
     const of = (extra: string[], conn = "c=IN IP4 10.0.0.5") => negotiate(sdp(["v=0", "o=- 1 2 IN IP4 10.0.0.5", "s=-", conn, "t=0 0", ...extra]));
     expect(of(["m=audio 4000 RTP/AVP 0", "a=sendonly"])).toMatchObject({ hold: true, direction: "sendonly", answerDirection: "recvonly" });
     expect(of(["m=audio 4000 RTP/AVP 0", "a=inactive"])).toMatchObject({ hold: true, answerDirection: "inactive" });
-    expect(of(["m=audio 4000 RTP/AVP 0"], "c=IN IP4 0.0.0.0")).toMatchObject({ hold: true, direction: "sendrecv" });
+    // RFC 2543 hold: c=0.0.0.0 means "send me nothing" even with a=sendrecv: we answer recvonly and stop sending.
+    expect(of(["m=audio 4000 RTP/AVP 0"], "c=IN IP4 0.0.0.0")).toMatchObject({ hold: true, direction: "sendonly", answerDirection: "recvonly" });
+    expect(of(["m=audio 4000 RTP/AVP 0", "a=recvonly"], "c=IN IP4 0.0.0.0")).toMatchObject({ hold: true, answerDirection: "inactive" });
     expect(of(["a=sendonly", "m=audio 4000 RTP/AVP 0"])).toMatchObject({ hold: true, answerDirection: "recvonly" }); // session level
     expect(of(["m=audio 4000 RTP/AVP 0", "a=recvonly"])).toMatchObject({ hold: false, answerDirection: "sendonly" });
     expect(of(["m=audio 4000 RTP/AVP 0", "a=sendrecv"])).toMatchObject({ hold: false, answerDirection: "sendrecv" });

@@ -1,6 +1,6 @@
 /** The protobuf, ONNX and GGUF encoders, byte by byte. */
 import { describe, expect, it } from "vitest";
-import { encodeGguf, gguf } from "../../../scripts/test-models/gguf-writer.js";
+import { encodeGguf, floatTensor, gguf } from "../../../scripts/test-models/gguf-writer.js";
 import { attr, DataType, encodeNode, encodeTensor } from "../../../scripts/test-models/onnx-writer.js";
 import { bytesField, floatField, intField, varint } from "../../../scripts/test-models/protobuf.js";
 
@@ -39,7 +39,7 @@ describe("onnx", () => {
 
 describe("gguf", () => {
   it("writes the v3 header, typed metadata and aligned tensor data", () => {
-    const file = Buffer.from(encodeGguf([["k", gguf.u32(7)], ["s", gguf.strings(["a", "bc"])]], [{ name: "w", dims: [3], data: Float32Array.from([1, 2, 3]) }]));
+    const file = Buffer.from(encodeGguf([["k", gguf.u32(7)], ["s", gguf.strings(["a", "bc"])]], [floatTensor("w", [3], Float32Array.from([1, 2, 3]))]));
     expect(file.subarray(0, 4).toString("ascii")).toBe("GGUF");
     expect(file.readUInt32LE(4)).toBe(3);
     expect(file.readBigUInt64LE(8)).toBe(1n); // tensors
@@ -55,6 +55,6 @@ describe("gguf", () => {
   });
 
   it("refuses a tensor whose data does not match its dims", () => {
-    expect(() => encodeGguf([], [{ name: "w", dims: [2, 2], data: new Float32Array(3) }])).toThrow(/3 values for dims \[2, 2\]/);
+    expect(() => encodeGguf([], [floatTensor("w", [2, 2], new Float32Array(3))])).toThrow(/3 values for dims \[2, 2\]/);
   });
 });

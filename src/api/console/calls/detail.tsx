@@ -79,6 +79,8 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
               <span class="who">{t.role === "user" ? "Caller" : "Agent"}</span>
               {t.source && t.source !== "speech" ? <span class="tag">{t.source}</span> : null}
               {t.interrupted ? <span class="tag warn">interrupted</span> : null}
+              {t.failed ? <span class="tag warn" title={t.failure?.message ?? ""}>{`failed: ${t.failure?.stage ?? "unknown"}`}</span> : null}
+              {t.contextFit?.trimmed ? <span class="tag" title={`${t.contextFit.trimmed.tokensBefore} -> ${t.contextFit.promptTokens} tokens`}>history trimmed</span> : null}
               <span class="text">{t.text}</span>
               {t.role === "agent" && t.timing?.firstRtpMs != null ? <span class="lat">{`${Math.round(t.timing.firstRtpMs)} ms`}</span> : null}
             </li>

@@ -18,8 +18,8 @@ export type ServerTxState = "proceeding" | "completed" | "confirmed" | "accepted
  * A server transaction (RFC 3261 17.2, with RFC 6026's "accepted" state).
  * Retransmitted requests are answered from here with the last response and
  * never reach the call layer again. For INVITE a 2xx is retransmitted (T1
- * doubling to T2) until the dialog's ACK arrives (`acknowledge2xx`) or 64*T1
- * passes (`onAckTimeout`); a non-2xx final is retransmitted (timer G) until
+ * doubling to T2) until the dialog's ACK arrives (`acknowledge2xx`) or the ACK
+ * timeout (64*T1 unless configured shorter) passes (`onAckTimeout`); a non-2xx final is retransmitted (timer G) until
  * its ACK or timer H.
  */
 export class ServerTransaction {
@@ -65,7 +65,7 @@ export class ServerTransaction {
     } else if (response.status < 300) {
       this.state = "accepted";
       this.retransmitter = new Retransmitter(() => this.transmit(), {
-        initial: t1, cap: t2, giveUpAfter: 64 * t1, retransmit: true,
+        initial: t1, cap: t2, giveUpAfter: this.ctx.timers.ackTimeout ?? 64 * t1, retransmit: true,
         onGiveUp: () => {
           this.finishAfter(0);
           this.onAckTimeout?.();

@@ -1,0 +1,155 @@
+/**
+ * `parley bench capacity`: how many concurrent live calls one box holds. A
+ * level passes when every call got its answer, the p95 turn latency on the
+ * wire stays within `latencyFactor` (1.5) times the single-call p95, and no
+ * RTP gap reached the caller. Levels ramp up (1, 2, 4, 6, 8, 12, 16, ...)
+ * until one fails, then the space between the last pass and the first failure
+ * is bisected. It runs twice: with idle batch engines, and while a backlog of
+ * voicemails drains through the same engines (kept topped up before each
+ * level), which is what a box behind a PBX sees on a Monday morning.
+ *
+ * Admission from load is switched off in the server under test, so the figure
+ * is what the engines can do; each level also reports the queueing delay the
+ * admission check saw (its max and mean), to set `calls.admission`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ParleyConfig } from "../../config/index.js";
+import { padded, speakMessages, type SpokenMessage } from "../batch-voicemails.js";
+import { machineFacts, round } from "../stats.js";
+import { runLevel, startCallsHarness, type CallsHarness } from "./calls-bench.js";
+
+export interface CapacityBenchOptions {
+  config: ParleyConfig;
+  /** Most calls to try. */
+  maxCalls: number;
+  /** Voicemails kept waiting during the second pass (0 skips it). */
+  backlog: number;
+  /** A level passes while its p95 stays within this factor of the single-call p95. */
+  latencyFactor: number;
+  /** How long each call stays up (its one turn must fit). */
+  holdMs: number;
+  log: (line: string) => void;
+}
+
+type Level = Awaited<ReturnType<typeof runLevel>> & { queueDelayMs: { max: number; mean: number }; backlogWaiting?: number; passed: boolean };
+
+const RAMP = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+
+export async function benchCapacity(o: CapacityBenchOptions) {
+  // Admission off: the bench measures what the engines can do, not what the admission limit lets in.
+  const harness = await startCallsHarness(o.config, o.maxCalls, { PARLEY_CALLS__ADMISSION__MAX_QUEUE_DELAY_MS: "0" }, o.log);
+  const dir = mkdtempSync(join(tmpdir(), "parley-bench-capacity-"));
+  try {
+    const idle = await search(harness, o, null);
+    let withBacklog: Awaited<ReturnType<typeof search>> | null = null;
+    if (o.backlog > 0) {
+      o.log(`speaking voicemails for a backlog of ${o.backlog}`);
+      const backlog = new Backlog(harness, await speakMessages(Math.min(20, o.backlog), dir), o.backlog);
+      withBacklog = await search(harness, o, backlog);
+      withBacklog.voicemailsProcessed = await backlog.processed();
+    }
+    return {
+      bench: "capacity",
+      profile: o.config.profile,
+      machine: machineFacts(),
+      rule: `p95 turn latency within ${o.latencyFactor}x the single-call p95, every call answered, zero wire gaps`,
+      capacity: { idle: idle.capacity, withBacklog: withBacklog?.capacity ?? null },
+      idle,
+      withBacklog,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await harness.close();
+  }
+}
+
+async function search(h: CallsHarness, o: CapacityBenchOptions, backlog: Backlog | null) {
+  const label = backlog ? `with a backlog of ${o.backlog} voicemails` : "with idle batch engines";
+  const levels: Level[] = [];
+  const measure = async (k: number, baselineP95: number | null): Promise<Level> => {
+    const waiting = backlog ? await backlog.topUp() : undefined;
+    o.log(`${label}: ${k} concurrent call(s)${waiting !== undefined ? ` (${waiting} voicemails waiting)` : ""}`);
+    const sampler = new QueueDelaySampler(h);
+    const level = await runLevel(k, h, o.holdMs);
+    const queueDelayMs = sampler.stop();
+    const p95 = level.turnLatencyMs.p95;
+    const passed = level.replied === k && level.rtp.wireGaps === 0 && p95 !== null && (baselineP95 === null || p95 <= o.latencyFactor * baselineP95);
+    const out: Level = { ...level, queueDelayMs, passed, ...(waiting !== undefined ? { backlogWaiting: waiting } : {}) };
+    levels.push(out);
+    o.log(`  p95 ${p95} ms, gaps ${level.rtp.wireGaps}, replied ${level.replied}/${k}, queue delay max ${queueDelayMs.max} ms: ${passed ? "pass" : "fail"}`);
+    return out;
+  };
+  const single = await measure(1, null);
+  const baseline = single.turnLatencyMs.p95;
+  if (!single.passed || baseline === null) return { capacity: 0, singleCallP95Ms: baseline, levels, voicemailsProcessed: null as number | null };
+  let best = 1;
+  let failed: number | null = null;
+  for (const k of RAMP.filter((n) => n > 1 && n <= o.maxCalls)) {
+    if ((await measure(k, baseline)).passed) best = k;
+    else {
+      failed = k;
+      break;
+    }
+  }
+  // Bisect between the last pass and the first failure (a few levels at most).
+  while (failed !== null && failed - best > 1) {
+    const mid = Math.floor((best + failed) / 2);
+    if ((await measure(mid, baseline)).passed) best = mid;
+    else failed = mid;
+  }
+  return { capacity: best, singleCallP95Ms: baseline, levels, voicemailsProcessed: null as number | null };
+}
+
+/** Polls the server's summed live queueing delay (what admission reads) while a level runs. */
+class QueueDelaySampler {
+  private readonly samples: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(h: CallsHarness) {
+    this.timer = setInterval(() => {
+      void h.server.metric("parley_calls_queue_delay_seconds").then((s) => this.samples.push(s * 1000), () => undefined);
+    }, 500);
+  }
+
+  stop(): { max: number; mean: number } {
+    clearInterval(this.timer);
+    if (this.samples.length === 0) return { max: 0, mean: 0 };
+    return { max: round(Math.max(...this.samples), 1), mean: round(this.samples.reduce((a, b) => a + b, 0) / this.samples.length, 1) };
+  }
+}
+
+/** Voicemails uploaded through the API of the server under test, kept at `size` waiting before each level. */
+class Backlog {
+  private uploaded = 0;
+
+  constructor(
+    private readonly h: CallsHarness,
+    private readonly messages: SpokenMessage[],
+    private readonly size: number,
+  ) {}
+
+  async topUp(): Promise<number> {
+    for (let waiting = await this.waiting(); waiting < this.size; waiting++) await this.upload();
+    return this.waiting();
+  }
+
+  async processed(): Promise<number> {
+    return this.h.server.metric('parley_jobs_outcomes_total{kind="voicemail.process",outcome="succeeded"}');
+  }
+
+  private async waiting(): Promise<number> {
+    const queued = await this.h.server.metric('parley_jobs{kind="voicemail.process",status="queued"}');
+    const running = await this.h.server.metric('parley_jobs{kind="voicemail.process",status="running"}');
+    return queued + running;
+  }
+
+  private async upload(): Promise<void> {
+    const i = this.uploaded++;
+    // Padding makes every upload distinct (uploads are deduplicated by content).
+    const bytes = padded(this.messages[i % this.messages.length]!, 10 + i);
+    const res = await fetch(`${this.h.server.http}/v1/voicemails?mailbox=100`, { method: "POST", headers: { authorization: `Bearer ${this.h.key}`, "content-type": "audio/wav" }, body: bytes });
+    if (res.status !== 201) throw new Error(`voicemail upload answered ${res.status}: ${await res.text()}`);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * How one llama.cpp context shares its decode batches between live calls and
+ * batch work (voicemail extraction, summaries).
+ *
+ * node-llama-cpp decodes every sequence of a context together: each step it
+ * asks a prioritisation strategy which queued tokens go into the next batch.
+ * Ours puts live work first and keeps every step short:
+ * - live items come first and share the batch fairly (one token each for
+ *   decoding sequences, then prompt tokens), so a caller's reply is never
+ *   behind a voicemail;
+ * - a prompt being read (prefill) takes at most `prefillChunkTokens` per step
+ *   while other sequences wait, so one caller's long first prompt does not
+ *   freeze every other caller's speech for a second;
+ * - batch work takes at most `batchChunkTokens` per step, always: when a live
+ *   turn arrives it waits for one short step at most ("yields within one
+ *   inference step"), never for a 512-token batch of someone's voicemail.
+ *
+ * On CPU a step costs about the same per token from a few dozen tokens up, so
+ * the chunks cost little throughput (see the closing figures of `bench llm`).
+ */
+import type { BatchItem, PrioritizedBatchItem } from "node-llama-cpp";
+
+/** node-llama-cpp's evaluation priorities (1..5) as Parley uses them. */
+export const LIVE_PRIORITY = 5;
+export const BATCH_PRIORITY = 1;
+
+export interface BatchSchedulerOptions {
+  /** Most prompt tokens one live sequence reads per step while others wait. */
+  prefillChunkTokens: number;
+  /** Most tokens one batch sequence evaluates per step. */
+  batchChunkTokens: number;
+}
+
+/** Builds the strategy passed as `batching.itemPrioritizationStrategy`. */
+export function liveFirstStrategy(o: BatchSchedulerOptions) {
+  return ({ items, size }: { items: readonly BatchItem[]; size: number }): PrioritizedBatchItem[] => {
+    const live = items.filter((i) => i.evaluationPriority >= LIVE_PRIORITY);
+    const batch = items.filter((i) => i.evaluationPriority < LIVE_PRIORITY);
+    const out: PrioritizedBatchItem[] = [];
+    let left = size;
+    const crowded = items.length > 1;
+    left = share(live, left, crowded ? o.prefillChunkTokens : Infinity, out);
+    share(batch, left, o.batchChunkTokens, out);
+    return out;
+  };
+}
+
+/**
+ * Gives each item up to `cap` tokens out of `budget`, fairly: first one token
+ * each (a decoding sequence needs exactly one), then the rest in turn.
+ * Returns what is left of the budget.
+ */
+function share(items: readonly BatchItem[], budget: number, cap: number, out: PrioritizedBatchItem[]): number {
+  if (items.length === 0 || budget <= 0) return budget;
+  const amounts = items.map(() => 0);
+  let left = budget;
+  let progress = true;
+  // Round-robin in growing slices: one token each, then fair shares of what is left.
+  while (left > 0 && progress) {
+    progress = false;
+    const wanting = items.filter((item, i) => amounts[i]! < Math.min(item.tokens.length, cap)).length;
+    if (wanting === 0) break;
+    const slice = Math.max(1, Math.floor(left / wanting));
+    items.forEach((item, i) => {
+      const want = Math.min(item.tokens.length, cap) - amounts[i]!;
+      if (want <= 0 || left <= 0) return;
+      const give = Math.min(want, slice, left);
+      amounts[i]! += give;
+      left -= give;
+      progress = true;
+    });
+  }
+  items.forEach((item, i) => {
+    if (amounts[i]! > 0) out.push({ item, processAmount: amounts[i]! });
+  });
+  return left;
+}

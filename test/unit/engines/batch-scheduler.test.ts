@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { BatchItem } from "node-llama-cpp";
+import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "../../../src/engines/llm/batch-scheduler.js";
+
+const item = (tokens: number, priority: number): BatchItem =>
+  ({ tokens: Array.from({ length: tokens }, (_, i) => i), logits: [], evaluationPriority: priority }) as unknown as BatchItem;
+const strategy = liveFirstStrategy({ prefillChunkTokens: 128, batchChunkTokens: 32 });
+const amounts = (items: BatchItem[], size: number) => {
+  const out = strategy({ items, size });
+  return items.map((i) => out.find((p) => p.item === i)?.processAmount ?? 0);
+};
+
+describe("LLM batch scheduler (live first, short steps)", () => {
+  it("gives every decoding live sequence its token and caps a live prefill while others wait", () => {
+    const decoding = [item(1, LIVE_PRIORITY), item(1, LIVE_PRIORITY), item(1, LIVE_PRIORITY)];
+    const prefill = item(400, LIVE_PRIORITY);
+    expect(amounts([...decoding, prefill], 512)).toEqual([1, 1, 1, 128]);
+  });
+
+  it("lets a live prefill use the whole batch when it is alone", () => {
+    expect(amounts([item(400, LIVE_PRIORITY)], 512)).toEqual([400]);
+  });
+
+  it("puts live work before batch work, and never gives batch work more than its chunk", () => {
+    const live = item(1, LIVE_PRIORITY);
+    const batch = item(900, BATCH_PRIORITY);
+    expect(amounts([batch, live], 512)).toEqual([32, 1]);
+    // Alone, batch work still takes one short chunk per step: a live turn waits one short step at most.
+    expect(amounts([item(900, BATCH_PRIORITY)], 512)).toEqual([32]);
+  });
+
+  it("serves batch items only from what live items leave", () => {
+    const lives = Array.from({ length: 4 }, () => item(200, LIVE_PRIORITY));
+    const batch = item(100, BATCH_PRIORITY);
+    // 4 live prefills share 512 tokens (128 each, their cap) and leave nothing for batch work.
+    expect(amounts([...lives, batch], 512)).toEqual([128, 128, 128, 128, 0]);
+    expect(amounts([...lives, batch], 540)).toEqual([128, 128, 128, 128, 28]);
+  });
+
+  it("shares a small batch fairly between many live sequences", () => {
+    const lives = Array.from({ length: 5 }, () => item(50, LIVE_PRIORITY));
+    const got = amounts(lives, 64);
+    expect(got.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(Math.max(...got) - Math.min(...got)).toBeLessThanOrEqual(1);
+  });
+});
