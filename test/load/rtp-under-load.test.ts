@@ -33,6 +33,7 @@ import { Capture, tcpdumpMissing } from "../helpers/wire.js";
  *   PARLEY_LOAD_STALLS     main-thread stalls "everyMs:minMs:maxMs" (1000:200:400), 0 for none
  *   PARLEY_LOAD_VOICEMAIL_MS  a voicemail upload this often (2000), 0 for none
  *   PARLEY_LOAD_PRIORITY   rtp.mediaThreadPriority for the server (its default unless set)
+ *   PARLEY_LOAD_MODELS_DIR keep the profile's models here between runs (load-default takes minutes to generate)
  *   PARLEY_LOAD_REPORT     also write the JSON report to this file
  *   PARLEY_LOAD_PCAP       also keep Parley's capture here
  *   PARLEY_LOAD_NODE_ARGS  extra node options for the server, space-separated (e.g. --trace-gc)
@@ -52,6 +53,7 @@ const voicemailEveryMs = Number(env.PARLEY_LOAD_VOICEMAIL_MS ?? 2000);
 const assertLimits = (env.PARLEY_LOAD_EXPECT ?? "pass") === "pass";
 const priority = env.PARLEY_LOAD_PRIORITY;
 const nodeArgs = (env.PARLEY_LOAD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const modelsDir = env.PARLEY_LOAD_MODELS_DIR;
 
 /** The child gets only the settings written here, not the test's PARLEY_LOAD_* variables (undefined: not passed on). */
 const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("PARLEY_")).map((k) => [k, undefined]));
@@ -109,9 +111,10 @@ describe.skipIf(skip)(`RTP under load: ${callS} s SIPp call, ${hogs} CPU hogs, m
       `agents: { dir: ${agents}, default: talker }`,
       `rtp: { ports: { min: 31400, max: 31499 }${priority ? `, mediaThreadPriority: ${priority}` : ""} }`,
       "log: { level: warn }",
+      modelsDir ? `models: { dir: ${modelsDir} }` : "",
       stalls,
     ].join("\n"));
-    const pulled = await runParley(["models", "pull", profile, "--data-dir", dir], { env: childEnv, timeoutMs: 600_000 });
+    const pulled = await runParley(["models", "pull", profile, "--config", join(dir, "parley.yaml"), "--data-dir", dir], { env: childEnv, timeoutMs: 600_000 });
     expect(pulled.code, pulled.stderr).toBe(0);
     const key = (JSON.parse((await runParley(["keys", "create", "--data-dir", dir, "--json"], { env: childEnv })).stdout) as { key: string }).key;
     const sipPort = await freePort();
