@@ -51,7 +51,7 @@ class MediaPool {
 
   /** A thread for one more session (started if needed; await its `ready`). */
   acquire(o: ThreadOptions): MediaWorker {
-    const live = this.workers.filter((w) => !w.failed);
+    const live = this.workers.filter((w) => w.available); // not one that is dying or being stopped
     let pick: MediaWorker | undefined;
     if (live.length < o.threads) {
       const w = new MediaWorker(o.priority);
@@ -74,7 +74,7 @@ class MediaPool {
 
   /** A session of `w` is gone: an empty thread ends after a grace period. */
   released(w: MediaWorker): void {
-    if (w.load > 0 || w.failed || this.idle.has(w)) return;
+    if (w.load > 0 || !w.available || this.idle.has(w)) return;
     const timer = setTimeout(() => {
       this.idle.delete(w);
       if (w.load > 0) return;

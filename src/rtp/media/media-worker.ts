@@ -84,6 +84,11 @@ export class MediaWorker {
     return this.failed_ !== null;
   }
 
+  /** Takes new sessions: not dead, and not being stopped. */
+  get available(): boolean {
+    return this.failed_ === null && !this.stopping;
+  }
+
   /** Why the thread is gone, once it is. */
   get failure(): Error | null {
     return this.failed_;
