@@ -7,12 +7,13 @@ const bands = [
   ["config"],
   ["audio"],
   ["store", "rtp", "sip", "engines", "models"],
-  ["jobs", "events"],
+  // doctor/: the machine checks, for `parley doctor` and the console's models page (config, models, engines only).
+  ["jobs", "events", "doctor"],
   ["agent"],
   ["calls", "voicemail", "notify", "webhooks"],
   ["api"],
   ["app"],
-  ["cli", "bench", "doctor"],
+  ["cli", "bench"],
 ];
 const features = ["calls", "voicemail", "notify", "webhooks"];
 // Entry points that may build the application; everything else receives what app/ built.

@@ -2,7 +2,6 @@ import { context, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
-import type { TracingConfig } from "../config/sections/tracing.js";
 
 /**
  * Optional OpenTelemetry tracing. Instrumented code only touches the API
@@ -15,7 +14,15 @@ export interface TracingHandle {
   shutdown(): Promise<void>;
 }
 
-export function setupTracing(config: TracingConfig, version: string): TracingHandle {
+/** The tracing settings (config's `tracing` section; declared here so lib/ imports no config). */
+export interface TracingOptions {
+  enabled: boolean;
+  endpoint: string;
+  serviceName: string;
+  sampleRatio: number;
+}
+
+export function setupTracing(config: TracingOptions, version: string): TracingHandle {
   if (!config.enabled) return { shutdown: async () => undefined };
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": config.serviceName, "service.version": version }),

@@ -6,8 +6,9 @@ import { z } from "zod";
  * in the agent's voice; without one it is written from the options.
  */
 
-export const menuActions = ["confirm", "transfer", "callback", "opt_out", "repeat"] as const;
-export type MenuAction = (typeof menuActions)[number];
+import { menuActions, type Menu, type MenuAction } from "../store/records/outbound.js";
+
+export { menuActions, type Menu, type MenuAction };
 
 const options = z.record(z.string().regex(/^[0-9*#]$/, "a single key: 0-9, * or #"), z.enum(menuActions))
   .refine((o) => Object.keys(o).length > 0, { message: "at least one option" });
@@ -17,11 +18,6 @@ export const menuSchema = z.union([
   z.object({ options, prompt: z.string().min(1).max(500).optional() }).strict(),
   options,
 ]).transform((m): Menu => ("options" in m && typeof m.options === "object" ? (m as Menu) : { options: m as Record<string, MenuAction> }));
-
-export interface Menu {
-  options: Record<string, MenuAction>;
-  prompt?: string | undefined;
-}
 
 const PHRASES: Record<MenuAction, string> = {
   confirm: "to confirm",

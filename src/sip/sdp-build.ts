@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { isIPv6 } from "node:net";
 import { parse, write, type MediaDescription, type SessionDescription } from "sdp-transform";
-import type { G711Codec, MediaDirection, NegotiatedMedia, SdpCapabilities } from "./sdp.js";
+import type { G711Codec, MediaDirection, NegotiatedMedia, SdpCapabilities } from "./sdp-types.js";
 
 /** Our side of the media: where our RTP socket listens (the public address behind NAT). */
 export interface LocalMedia {

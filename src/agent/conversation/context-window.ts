@@ -1,24 +1,8 @@
 import type { ChatMessage, LlmEngine, ToolCall, ToolSpec } from "../../engines/types.js";
 import { ParleyError } from "../../lib/errors.js";
 
-/** How one turn's prompt fit the model's context (recorded on the turn for diagnostics). */
-export interface ContextFit {
-  /** Tokens of the prompt sent (system prompt, tool documentation, kept history). */
-  promptTokens: number;
-  /** The most the prompt may take: the context less the room kept for the reply. */
-  limit: number;
-  /** Time spent measuring and trimming, in ms. */
-  fitMs: number;
-  /** Present when this turn had to leave older turns out. */
-  trimmed?: {
-    /** The prompt's size before, with every turn kept since the last trim. */
-    tokensBefore: number;
-    /** Messages of the call's history before the cut (all trims so far); the kept tool results among them are re-sent on their own. */
-    leftOut: number;
-    /** Tool results kept although their turns were left out. */
-    keptToolResults: number;
-  };
-}
+export type { ContextFit } from "../../store/records/call-turn.js";
+import type { ContextFit } from "../../store/records/call-turn.js";
 
 export interface FittedPrompt {
   messages: ChatMessage[];

@@ -1,19 +1,7 @@
 import { describeError, ParleyError } from "../../lib/errors.js";
 
-/**
- * Where a turn failed. "context": the prompt could not be made to fit the
- * model's context (system prompt and tools too big for it); "llm": the model
- * threw; "tool": a tool's handler threw (a tool's own error result, such as an
- * HTTP service that does not answer, is not a failure: the model reads it and
- * answers); "tts": synthesis threw; "internal": anything else.
- */
-export type FailureStage = "context" | "llm" | "tool" | "tts" | "internal";
-
-/** Why a turn failed, as recorded on the turn (a short single line, no caller data). */
-export interface TurnFailure {
-  stage: FailureStage;
-  message: string;
-}
+export type { FailureStage, TurnFailure } from "../../store/records/call-turn.js";
+import type { FailureStage, TurnFailure } from "../../store/records/call-turn.js";
 
 const MAX_MESSAGE = 300;
 

@@ -1,7 +1,5 @@
 import type { Frame } from "../../audio/index.js";
 import type { ChatMessage } from "../../engines/types.js";
-import type { ContextFit } from "./context-window.js";
-import type { TurnFailure } from "./turn-failure.js";
 
 /**
  * What a conversation needs from the call's media: the caller's audio and a
@@ -35,34 +33,8 @@ export interface CallControl {
   transfer(targetUri: string): Promise<{ status: number; reason: string }>;
 }
 
-/** Timings of one exchange, in ms from the caller's last word (the latency breakdown). */
-export interface TurnTiming {
-  /** Trailing silence we waited before deciding the caller had finished. */
-  endpointMs: number | null;
-  /** When the final text was available. */
-  asrFinalMs: number | null;
-  llmFirstTokenMs: number | null;
-  ttsFirstAudioMs: number | null;
-  firstRtpMs: number | null;
-}
-
-export interface TurnRecord {
-  index: number;
-  /** "user" turns carry what was heard; "agent" turns what was actually played. */
-  role: "user" | "agent";
-  text: string;
-  at: number;
-  interrupted?: boolean;
-  /** The turn failed (LLM, tool, TTS, or a prompt that cannot fit): the caller heard the fallback line, or the offer to take a message. */
-  failed?: true;
-  failure?: TurnFailure;
-  toolCalls?: { name: string; arguments: Record<string, unknown>; result: unknown }[];
-  timing?: TurnTiming;
-  /** Agent turns from the LLM: the prompt's size against the context, and whether older turns were left out. */
-  contextFit?: ContextFit;
-  /** "fallback": a fixed line of the failure path (the reply to a declined message offer). */
-  source?: "speech" | "dtmf" | "greeting" | "reprompt" | "goodbye" | "filler" | "fallback";
-}
+export type { TurnRecord, TurnTiming } from "../../store/records/call-turn.js";
+import type { TurnRecord } from "../../store/records/call-turn.js";
 
 export type ConversationOutcome =
   | "caller_hangup"

@@ -16,7 +16,11 @@ export const windowSpecSchema = z.object({
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")).max(366).optional().describe("added to notify.holidays"),
 }).strict().refine((w) => !w.start || !w.end || w.start < w.end, { message: "start must be before end" });
 
-export type WindowSpec = z.infer<typeof windowSpecSchema>;
+export type { WindowSpec } from "../../store/records/outbound.js";
+import type { WindowSpec } from "../../store/records/outbound.js";
+// The schema's output is exactly the stored shape.
+const _sameShape: z.ZodType<WindowSpec> = windowSpecSchema;
+void _sameShape;
 
 /** The recipient's zone: an explicit one, else the window's, else the number's, else the configured default. */
 export function resolveZone(config: NotifyConfig, to: string, explicit?: string | null, spec?: WindowSpec | null): string {

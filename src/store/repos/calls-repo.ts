@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { TurnRecord } from "../../agent/conversation/types.js";
+import type { TurnRecord } from "../records/call-turn.js";
 
 export interface CallRecord {
   id: number;

@@ -1,6 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { WindowSpec } from "../../notify/compliance/calling-rules.js";
-import type { Menu } from "../../notify/menu.js";
+import type { Menu, WindowSpec } from "../records/outbound.js";
 
 export const campaignStatuses = ["draft", "running", "paused", "cancelled", "finished"] as const;
 export type CampaignStatus = (typeof campaignStatuses)[number];

@@ -1,6 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { Menu } from "../../notify/menu.js";
-import type { WindowSpec } from "../../notify/compliance/calling-rules.js";
+import type { Menu, WindowSpec } from "../records/outbound.js";
 
 export const notificationStatuses = ["pending", "scheduled", "calling", "completed", "failed", "rejected_dnc", "cancelled"] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];

@@ -1,0 +1,69 @@
+/**
+ * The record of one turn of a call, as the calls table stores it (turns are
+ * JSON on the call). The conversation (agent/) writes these; they live here
+ * because the store persists them and must not import the layers above.
+ */
+
+/**
+ * Where a turn failed. "context": the prompt could not be made to fit the
+ * model's context (system prompt and tools too big for it); "llm": the model
+ * threw; "tool": a tool's handler threw (a tool's own error result, such as an
+ * HTTP service that does not answer, is not a failure: the model reads it and
+ * answers); "tts": synthesis threw; "internal": anything else.
+ */
+export type FailureStage = "context" | "llm" | "tool" | "tts" | "internal";
+
+/** Why a turn failed, as recorded on the turn (a short single line, no caller data). */
+export interface TurnFailure {
+  stage: FailureStage;
+  message: string;
+}
+
+/** How one turn's prompt fit the model's context (recorded on the turn for diagnostics). */
+export interface ContextFit {
+  /** Tokens of the prompt sent (system prompt, tool documentation, kept history). */
+  promptTokens: number;
+  /** The most the prompt may take: the context less the room kept for the reply. */
+  limit: number;
+  /** Time spent measuring and trimming, in ms. */
+  fitMs: number;
+  /** Present when this turn had to leave older turns out. */
+  trimmed?: {
+    /** The prompt's size before, with every turn kept since the last trim. */
+    tokensBefore: number;
+    /** Messages of the call's history before the cut (all trims so far); the kept tool results among them are re-sent on their own. */
+    leftOut: number;
+    /** Tool results kept although their turns were left out. */
+    keptToolResults: number;
+  };
+}
+
+/** Timings of one exchange, in ms from the caller's last word (the latency breakdown). */
+export interface TurnTiming {
+  /** Trailing silence we waited before deciding the caller had finished. */
+  endpointMs: number | null;
+  /** When the final text was available. */
+  asrFinalMs: number | null;
+  llmFirstTokenMs: number | null;
+  ttsFirstAudioMs: number | null;
+  firstRtpMs: number | null;
+}
+
+export interface TurnRecord {
+  index: number;
+  /** "user" turns carry what was heard; "agent" turns what was actually played. */
+  role: "user" | "agent";
+  text: string;
+  at: number;
+  interrupted?: boolean;
+  /** The turn failed (LLM, tool, TTS, or a prompt that cannot fit): the caller heard the fallback line, or the offer to take a message. */
+  failed?: true;
+  failure?: TurnFailure;
+  toolCalls?: { name: string; arguments: Record<string, unknown>; result: unknown }[];
+  timing?: TurnTiming;
+  /** Agent turns from the LLM: the prompt's size against the context, and whether older turns were left out. */
+  contextFit?: ContextFit;
+  /** "fallback": a fixed line of the failure path (the reply to a declined message offer). */
+  source?: "speech" | "dtmf" | "greeting" | "reprompt" | "goodbye" | "filler" | "fallback";
+}
+
