@@ -13,7 +13,7 @@ import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { watchDigits } from "./call-digits.js";
 import { callbackTimeFor } from "./callback-time.js";
-import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
+import { SUMMARY_JOB } from "./kinds.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
 import { runSurvey } from "./survey/survey.js";
@@ -82,7 +82,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       now: () => new Date(services.clock.now()),
       scheduleCallback: async (r) => {
         const { job } = await services.queue.enqueue({
-          kind: CALLBACK_JOB,
+          kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
           payload: { to: r.to, agent: r.agent, topic: r.topic, summary: r.summary, callId: d.record.id, source: "live-call" },
           runAt: r.when.getTime(),
           idempotencyKey: `call-${d.record.id}-callback`,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { extractVoicemail } from "../agent/extraction/extract.js";
-import { SUMMARY_JOB } from "./jobs.js";
+import { SUMMARY_JOB } from "./kinds.js";
 import type { TaskRegistry } from "../jobs/index.js";
 import type { CallsDeps } from "./deps.js";
 import { CallsRepo } from "../store/repos/calls-repo.js";

@@ -1,4 +1,5 @@
 export type * from "./types.js";
+export type { JobKind, JobKinds, KindedJob, PayloadOf } from "./kinds.js";
 export { retryDelayMs, type RetryPolicy } from "./backoff.js";
 export { TypedEmitter, type JobEventMap, type JobEvents } from "./events.js";
 export { JobJsonError, JobLeaseLostError, JobNotFoundError, JobStateError, JobTimeoutError, isRetryable, toJobError } from "./job-errors.js";

@@ -1,6 +1,7 @@
 import type { Logger } from "../lib/logger.js";
 import { TypedEmitter, type JobEventMap, type JobEvents } from "./events.js";
 import { isRetryable, toJobError } from "./job-errors.js";
+import type { KindedJob, PayloadOf } from "./kinds.js";
 import type {
   ClaimOptions, ClaimResult, EnqueueResult, FailResult, Job, JobCount, JobEventRecord, JobLease, JobPage, ListOptions, NewJob, QueueBackend,
 } from "./types.js";
@@ -25,9 +26,9 @@ export class JobQueue {
     this.events = new TypedEmitter<JobEventMap>((error, name) => options.logger?.error({ err: error, event: name }, "job event listener failed"));
   }
 
-  /** Adds a job, or returns the one already holding its idempotency key. */
-  async enqueue<P>(job: NewJob<P>): Promise<EnqueueResult<P>> {
-    const result = await this.backend.enqueue(this.withDefaults(job));
+  /** Adds a job, or returns the one already holding its idempotency key. A declared kind's payload is checked (jobs/kinds.ts). */
+  async enqueue<K extends string>(job: KindedJob<K>): Promise<EnqueueResult<PayloadOf<K>>> {
+    const result = await this.backend.enqueue<PayloadOf<K>>(this.withDefaults(job));
     if (result.created) this.events.emit("job:enqueued", { job: result.job });
     return result;
   }

@@ -3,14 +3,9 @@ import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { nextCallSlot, rulesFor } from "./compliance/calling-rules.js";
 import type { NotifyContext } from "./context.js";
 
-export const DELIVER_JOB = "notify.deliver";
-export const RENDER_JOB = "notify.render";
+import { DELIVER_JOB, RENDER_JOB, type DeliverPayload } from "./kinds.js";
 
-/** Payload of notify.deliver: `seq` must match the row's schedule_seq, or the job is stale (rescheduled or cancelled since). */
-export interface DeliverPayload {
-  notificationId: number;
-  seq: number;
-}
+export { DELIVER_JOB, RENDER_JOB, type DeliverPayload };
 
 /** The number as the per-day cap and the do-not-call list know it. */
 export function dialledNumber(ctx: NotifyContext, to: string): string {
@@ -36,7 +31,7 @@ export function nextSlot(services: NotifyDeps, ctx: NotifyContext, n: Notificati
 export async function scheduleDelivery(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, at: number): Promise<NotificationRecord> {
   const seq = n.scheduleSeq + 1;
   ctx.notifications.update(n.id, { status: "scheduled", nextAttemptAt: at, scheduleSeq: seq }, services.clock.now());
-  const { job } = await services.queue.enqueue<DeliverPayload>({
+  const { job } = await services.queue.enqueue({
     kind: DELIVER_JOB,
     payload: { notificationId: n.id, seq },
     runAt: at,

@@ -6,7 +6,9 @@ import type { VoicemailDeps } from "./deps.js";
 import { AudioStore } from "../store/audio-store.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 
-export const VOICEMAIL_JOB = "voicemail.process";
+import { VOICEMAIL_JOB } from "./kinds.js";
+
+export { VOICEMAIL_JOB };
 
 export interface IncomingMessage {
   bytes: Uint8Array;

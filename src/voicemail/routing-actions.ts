@@ -4,8 +4,6 @@ import type { VoicemailDeps } from "./deps.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 import { deliverTo } from "../webhooks/index.js";
 
-import { CALLBACK_JOB } from "../calls/jobs.js";
-
 /** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
 export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
   for (const action of decision.actions) {
@@ -23,7 +21,7 @@ export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord,
       const timing = services.callbackTimer(to, requestedAt, vm.urgency);
       const runAt = timing.at ?? requestedAt;
       const { job, created } = await services.queue.enqueue({
-        kind: CALLBACK_JOB,
+        kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
         payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule, ...(vm.urgency !== null ? { urgency: vm.urgency } : {}) },
         runAt,
         priority: vm.urgency ?? 0,

@@ -1,4 +1,5 @@
-import type { EnqueueResult, NewJob } from "../jobs/types.js";
+import type { KindedJob } from "../jobs/kinds.js";
+import type { EnqueueResult } from "../jobs/types.js";
 import type { Database } from "better-sqlite3";
 import type { ParleyConfig } from "../config/index.js";
 import type { EventBus } from "../events/bus.js";
@@ -9,13 +10,9 @@ import type { OutboundPolicy } from "../lib/outbound/index.js";
 import { WebhooksRepo, type WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
 import { endpointDisabled, eventNotFound, unknownEndpointName } from "./errors.js";
 
-export const DELIVER_KIND = "webhook.deliver";
+import { DELIVER_KIND, type DeliverPayload } from "./kinds.js";
 
-/** What a `webhook.deliver` job carries: ids only, so a later secret or URL change applies to retries. */
-export interface DeliverPayload {
-  endpointId: number;
-  eventId: number;
-}
+export { DELIVER_KIND, type DeliverPayload };
 
 /** What the webhooks feature uses, and nothing more (so callers and tests need not build everything). */
 export interface WebhookServices {
@@ -41,7 +38,7 @@ export function deliveryKey(eventId: number, endpointId: number): string {
   return `event-${eventId}-endpoint-${endpointId}`;
 }
 
-export function deliveryJob(endpointId: number, eventId: number, maxAttempts: number): NewJob<DeliverPayload> {
+export function deliveryJob(endpointId: number, eventId: number, maxAttempts: number): KindedJob<typeof DELIVER_KIND> {
   return { kind: DELIVER_KIND, payload: { endpointId, eventId }, priority: DELIVERY_PRIORITY, maxAttempts, idempotencyKey: deliveryKey(eventId, endpointId) };
 }
 

@@ -1,7 +1,8 @@
 import type { Span } from "@opentelemetry/api";
 import type { Logger } from "../../lib/logger.js";
 import { KIND_PATTERN } from "../new-job.js";
-import type { EnqueueResult, Job, NewJob } from "../types.js";
+import type { KindedJob, PayloadOf } from "../kinds.js";
+import type { EnqueueResult, Job } from "../types.js";
 
 /** What a task gets besides its payload (graphile/worker's helpers). */
 export interface TaskHelpers<P = unknown> {
@@ -11,7 +12,7 @@ export interface TaskHelpers<P = unknown> {
   /** Carries jobId, kind and attempt; personal data only in named fields. */
   logger: Logger;
   /** Enqueue follow-up work (a callback, a webhook); wakes this process's worker. */
-  enqueue: <Q>(job: NewJob<Q>) => Promise<EnqueueResult<Q>>;
+  enqueue: <K extends string>(job: KindedJob<K>) => Promise<EnqueueResult<PayloadOf<K>>>;
   /** The job's trace span (a no-op unless tracing is on): parent of the task's stage spans. */
   span?: Span;
 }

@@ -1,4 +1,4 @@
-import { CALLBACK_JOB } from "../../calls/jobs.js";
+import { CALLBACK_JOB } from "../kinds.js";
 import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";

@@ -8,7 +8,9 @@ import { finish, rejectIfListed } from "../outcomes.js";
 import { nextSlot, parkForPacer, scheduleDelivery } from "../schedule.js";
 import { finishIfDone } from "./progress.js";
 
-export const TICK_JOB = "campaign.tick";
+import { TICK_JOB } from "../kinds.js";
+
+export { TICK_JOB };
 
 const payload = z.object({ campaignId: z.number().int().positive(), seq: z.number().int().min(0), slice: z.number().int().min(0) });
 type TickPayload = z.infer<typeof payload>;

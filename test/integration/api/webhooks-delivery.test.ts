@@ -91,7 +91,8 @@ describe("webhook delivery", () => {
 
     // Another kind of job dying is an event like any other, delivered to '*'.
     rx.script("/down", [200]);
-    const { job: bad } = await t.services.queue.enqueue({ kind: "sleep", payload: { ms: "never" } });
+    // A wrong payload on purpose (the compile-time check bypassed, as untyped input would): the job dies.
+    const { job: bad } = await t.services.queue.enqueue({ kind: "sleep", payload: { ms: "never" } as unknown as { ms: number } });
     await waitFor(() => rx.to("/down").find((r) => r.headers["parley-event"] === "job.dead"), "job.dead delivered");
     const delivered = rx.to("/down").find((r) => r.headers["parley-event"] === "job.dead");
     expect(JSON.parse(delivered?.body ?? "")).toMatchObject({ type: "job.dead", data: { jobId: bad.id, kind: "sleep", attempts: 1 } });

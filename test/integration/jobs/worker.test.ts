@@ -67,7 +67,8 @@ describe("Worker", () => {
     startWorker(f.queue, tasks, f.config);
     const flaky = (await f.queue.enqueue({ kind: "flaky", payload: null })).job;
     const fatal = (await f.queue.enqueue({ kind: "fatal", payload: null })).job;
-    const bad = (await f.queue.enqueue({ kind: "sleep", payload: { ms: "soon" } })).job;
+    // A wrong payload on purpose (as untyped input from the API would be): the task's parsePayload refuses it at run time.
+    const bad = (await f.queue.enqueue({ kind: "sleep", payload: { ms: "soon" } as unknown as { ms: number } })).job;
     expect(await settled(f, flaky.id, "dead")).toMatchObject({ attempts: 3, lastError: { message: "transient 3" } });
     expect(await settled(f, fatal.id, "dead")).toMatchObject({ attempts: 1, lastError: { code: "bad_input", retryable: false } });
     expect(await settled(f, bad.id, "dead")).toMatchObject({ attempts: 1, lastError: { code: "job_invalid", message: expect.stringContaining("sleep payload") } });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { builtinTool } from "../../../src/agent/tools/builtin.js";
 import type { ToolContext } from "../../../src/agent/tools/index.js";
 import { callbackTimeFor } from "../../../src/calls/callback-time.js";
-import { CALLBACK_JOB } from "../../../src/calls/jobs.js";
+import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
 import { notifySection } from "../../../src/config/sections/notify.js";
 import { callbackRules, callbackTiming } from "../../../src/notify/callbacks/policy.js";
 import { VoicemailsRepo } from "../../../src/store/repos/voicemails-repo.js";

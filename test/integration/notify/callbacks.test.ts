@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CALLBACK_JOB } from "../../../src/calls/jobs.js";
+import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
 import type { TestApp } from "../../helpers/app.js";
 import { machineGreeting } from "../../helpers/callee-audio.js";
 import { startCallee } from "../../helpers/sipp-callee.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublishedEvent } from "../../../src/events/types.js";
-import { CALLBACK_JOB } from "../../../src/calls/jobs.js";
+import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
 import { notifyContext } from "../../../src/notify/context.js";
 import type { TestApp } from "../../helpers/app.js";
 import { json, notifyApp, post, settledJob, waitFor } from "./helpers.js";

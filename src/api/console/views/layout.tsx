@@ -1,5 +1,4 @@
 import type { Child } from "hono/jsx";
-import type { ConsoleSession } from "../auth/session.js";
 
 /** The console's sections, in the order the navigation shows them. */
 export const SECTIONS = [
@@ -16,7 +15,8 @@ export type SectionId = (typeof SECTIONS)[number]["id"];
 export interface PageProps {
   title: string;
   section: SectionId;
-  session: ConsoleSession;
+  /** Who is signed in (a ConsoleSession; views only show its label, and do not import auth/). */
+  session: { label: string };
   csrf: string;
   /** Page scripts under /console/assets, after the shared console.js. */
   scripts?: string[];
