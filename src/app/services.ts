@@ -22,6 +22,10 @@ import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "../engines/host/engine-host.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";
 import type { CallerMessage } from "../calls/deps.js";
+import { dialTarget } from "../calls/dial-target.js";
+import { deliverNotification } from "../calls/outbound/deliver.js";
+import type { OutboundDialer } from "../notify/dialer.js";
+import { deliverTo } from "../webhooks/index.js";
 import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
 
@@ -57,6 +61,10 @@ export interface Services {
   outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
   /** A message left on a live call goes to the voicemail feature (calls/ does not import voicemail/). */
   onMessage: (msg: CallerMessage) => Promise<{ voicemailId: number }>;
+  /** How notify places its calls: through the live calls above (calls/ and notify/ do not import each other). */
+  dialer: OutboundDialer;
+  /** A voicemail routing rule's webhook (voicemail/ does not import webhooks/). */
+  deliverWebhook: (endpointName: string, eventId: number) => Promise<unknown>;
 }
 
 export interface CreateServicesOptions {
@@ -114,6 +122,16 @@ export function createServices(o: CreateServicesOptions): Services {
       // Until the notify feature sets its policy (registerAppTasks): callbacks go when asked.
       callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
       onMessage: async (msg) => ({ voicemailId: (await ingestVoicemail(services, msg)).voicemail.id }),
+      deliverWebhook: (endpointName, eventId) => deliverTo(services, endpointName, eventId),
+      dialer: {
+        available: () => services.calls !== null,
+        deliver: (call) => deliverNotification(services, call),
+        dialLive: async (call) => {
+          if (!services.calls) throw new Error("no SIP in this process"); // callers check available() first
+          const { callId } = await services.calls.dial({ ...call, to: dialTarget(services.config, call.to) });
+          return { callId };
+        },
+      },
     };
     services.dialGuards.push(doNotCallGuard(services));
     return services;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deliverNotification, type DeliveryResult } from "../calls/outbound/deliver.js";
+import type { DeliveryResult } from "../store/records/outbound.js";
 import type { TaskHelpers } from "../jobs/index.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import type { NotifyDeps } from "./deps.js";
@@ -66,7 +66,7 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
   const attempt = ctx.attempts.start({ number: dialledNumber(ctx, n.to), kind: "notification", notificationId: n.id, jobId: helpers.job.id, attempt: calling.attempts, dialed: true, startedAt: now() });
   let result: DeliveryResult;
   try {
-    result = await deliverNotification(services, {
+    result = await services.dialer.deliver({
       to: n.to,
       agent: n.agent,
       parts: rendered.parts,

@@ -1,12 +1,12 @@
 import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
-import type { CallManager } from "../calls/call-manager.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EventBus } from "../events/bus.js";
 import type { JobQueue, TaskRegistry } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
+import type { OutboundDialer } from "./dialer.js";
 import type { TtsCache } from "./tts-cache.js";
 
 /** What the notify feature (notifications, campaigns, callbacks, compliance) uses, and nothing more: app/ gives it these. */
@@ -20,8 +20,8 @@ export interface NotifyDeps {
   bus: EventBus;
   agents: AgentRegistry;
   tasks: TaskRegistry;
-  /** Live calls, when this process runs SIP (`parley serve` with sip.enabled); null otherwise. */
-  calls: CallManager | null;
+  /** Places the calls (the calls feature, wired by app/). */
+  dialer: OutboundDialer;
   /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */
   ttsCache: TtsCache;
 }

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from "../calls/outbound/deliver.js";
+import type { DeliveryOutcome } from "../store/records/outbound.js";
 
 /**
  * Every outcome a notification attempt can have: a delivery's outcome, a

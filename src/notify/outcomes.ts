@@ -1,4 +1,4 @@
-import type { DeliveryResult } from "../calls/outbound/deliver.js";
+import type { DeliveryResult } from "../store/records/outbound.js";
 import type { NotifyDeps } from "./deps.js";
 import { finalStatuses, type NotificationRecord, type NotificationStatus } from "../store/repos/notifications-repo.js";
 import { finishIfDone, publishProgress } from "./campaigns/progress.js";

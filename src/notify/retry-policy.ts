@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from "../calls/outbound/deliver.js";
+import type { DeliveryOutcome } from "../store/records/outbound.js";
 import type { NotifyConfig } from "../config/sections/notify.js";
 
 /** What happens after an attempt: try again after a while, or stop with a final status. */

@@ -6,7 +6,6 @@ import type { EventBus } from "../events/bus.js";
 import type { JobQueue } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import type { OutboundPolicy } from "../lib/outbound/index.js";
 import type { AudioStore } from "../store/audio-store.js";
 
 /** When a callback can be placed (the notify feature's policy, handed over by app/): voicemail routing asks it. */
@@ -26,6 +25,6 @@ export interface VoicemailDeps {
   /** Path of ffmpeg, or null when it is off or not installed. */
   ffmpeg: string | null;
   callbackTimer: CallbackTimer;
-  /** Routing rules deliver webhooks (through the webhooks feature's functions, which need the policy). */
-  outbound: { webhooks: OutboundPolicy };
+  /** A routing rule's webhook: queues the delivery of a stored event to the named endpoint (the webhooks feature, wired by app/). */
+  deliverWebhook: (endpointName: string, eventId: number) => Promise<unknown>;
 }

@@ -2,14 +2,13 @@ import type { RoutingDecision } from "../agent/routing.js";
 import { describeError } from "../lib/errors.js";
 import type { VoicemailDeps } from "./deps.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
-import { deliverTo } from "../webhooks/index.js";
 
 /** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
 export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
   for (const action of decision.actions) {
     if (action.type === "webhook") {
       try {
-        await deliverTo(services, action.endpoint, eventId);
+        await services.deliverWebhook(action.endpoint, eventId);
       } catch (err) {
         // A rule naming a missing endpoint must not fail the message: it is logged and the rest still runs.
         services.logger.warn({ voicemailId: vm.id, rule: action.rule, endpoint: action.endpoint, err: describeError(err) }, "routing webhook not delivered");

@@ -9,8 +9,11 @@ import { FrameFanout } from "../frame-fanout.js";
 import type { PlacedCall } from "../call-manager.js";
 import { DEFAULT_AMD, detectAnsweringMachine, waitForRecording, type AmdResult } from "./amd.js";
 
-export type DeliveryOutcome = "delivered_human" | "delivered_voicemail" | "no_answer" | "busy" | "failed" | "opted_out";
-export type MenuOption = "confirm" | "transfer" | "callback" | "opt_out" | "repeat";
+import type { DeliveryOutcome, DeliveryResult, MenuAction } from "../../store/records/outbound.js";
+
+// The outcome and result are what outbound_attempts stores (store/records/outbound.ts).
+export type { DeliveryOutcome, DeliveryResult };
+export type MenuOption = MenuAction;
 
 export interface DeliveryRequest {
   /** An E.164 number (dialled through sip.trunk) or a SIP URI. */
@@ -23,15 +26,6 @@ export interface DeliveryRequest {
   optOutWords?: string[];
   amd: boolean;
   signal: AbortSignal;
-}
-
-export interface DeliveryResult {
-  outcome: DeliveryOutcome;
-  choice: MenuOption | null;
-  digits: string;
-  amd: AmdResult | null;
-  callId: number | null;
-  durationMs: number;
 }
 
 const MENU_WAIT_MS = 8000;

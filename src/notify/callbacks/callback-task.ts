@@ -1,5 +1,4 @@
 import { CALLBACK_JOB } from "../kinds.js";
-import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { NotifyDeps } from "../deps.js";
@@ -62,13 +61,12 @@ async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: 
     return { rescheduled: timing.at, jobId: job.id, delay: timing.delay };
   }
   if (p.mode === "voicemail") return leaveCallbackVoicemail(services, ctx, chain, agent, helpers);
-  const calls = services.calls;
-  if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; callbacks are placed by `parley serve`", { status: 409, retryable: true });
+  if (!services.dialer.available()) throw new ParleyError("sip_disabled", "this process does not run SIP; callbacks are placed by `parley serve`", { status: 409, retryable: true });
   const topic = callbackTopic(p);
   const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: now });
   try {
-    const call = await calls.dial({
-      to: dialTarget(services.config, chain.to),
+    const call = await services.dialer.dialLive({
+      to: chain.to,
       agent,
       greeting: callbackGreeting(agent, topic),
       context: { source: "callback", jobId: helpers.job.id, rootJobId: chain.root, topic, summary: p.summary ?? null, callId: p.callId ?? null, voicemailId: p.voicemailId ?? null },

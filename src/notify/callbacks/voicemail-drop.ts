@@ -1,4 +1,3 @@
-import { deliverNotification } from "../../calls/outbound/deliver.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError } from "../../lib/errors.js";
 import type { NotifyDeps } from "../deps.js";
@@ -20,7 +19,7 @@ export async function leaveCallbackVoicemail(services: NotifyDeps, ctx: NotifyCo
   const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: services.clock.now() });
   let r;
   try {
-    r = await deliverNotification(services, { to: chain.to, agent, parts: rendered.parts, amd: true, signal: helpers.signal });
+    r = await services.dialer.deliver({ to: chain.to, agent, parts: rendered.parts, amd: true, signal: helpers.signal });
   } catch (err) {
     ctx.attempts.abandon(a.id, describeError(err));
     throw err;

@@ -22,3 +22,26 @@ export interface WindowSpec {
   quietDays?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[] | undefined;
   holidays?: string[] | undefined;
 }
+
+/** How an outbound notification call ended (outbound_attempts.outcome, notifications.outcome). */
+export type DeliveryOutcome = "delivered_human" | "delivered_voicemail" | "no_answer" | "busy" | "failed" | "opted_out";
+
+/** What answering-machine detection decided (outbound_attempts.amd, as JSON). */
+export interface AmdVerdictRecord {
+  verdict: "human" | "machine" | "unknown";
+  /** Length of the answering party's first speech (a person says "Hello?"; a machine talks on). */
+  greetingMs: number;
+  reason: string;
+  /** Machine only: whether its beep was heard (else we waited for the greeting to end). */
+  beep?: boolean;
+}
+
+/** One notification call's result, as the attempt row stores it. */
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  choice: MenuAction | null;
+  digits: string;
+  amd: AmdVerdictRecord | null;
+  callId: number | null;
+  durationMs: number;
+}
