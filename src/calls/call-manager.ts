@@ -35,6 +35,16 @@ export interface PlacedCall {
   call: SipCall;
   rtp: RtpSession;
   engines: EngineSet;
+  /** The caller's frames, for the script to read (`attach()`); the recording, when on, taps them first. */
+  fanout: FrameFanout;
+  /** The call's recording (agent live.record or calls.recordAll), closed by `finish` or the live session. */
+  recorder: CallRecorder | null;
+}
+
+/** A call's recording and the reader of its caller frames (CallManager.media). */
+interface CallMedia {
+  recorder: CallRecorder | null;
+  fanout: FrameFanout;
 }
 
 export interface DialedCall {
@@ -164,7 +174,7 @@ export class CallManager {
     const withGreeting = req.greeting ? { ...agent, live: { ...agent.live, greeting: req.greeting } } : agent;
     const release = this.placedSlots.get(placed.record.id) ?? (() => {});
     this.placedSlots.delete(placed.record.id);
-    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines, release);
+    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines, release, placed);
     return { callId: placed.record.id, finished };
   }
 
@@ -230,7 +240,8 @@ export class CallManager {
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
     this.placedSlots.set(record.id, release);
-    return { record: { ...record, sipCallId: call.callId, fromUri: call.from.uri }, call, rtp, engines };
+    const { recorder, fanout } = await this.media(record.id, agent, rtp);
+    return { record: { ...record, sipCallId: call.callId, fromUri: call.from.uri }, call, rtp, engines, fanout, recorder };
   }
 
   /** Ends a placed call (BYE if still up) and writes its record. */
@@ -239,22 +250,33 @@ export class CallManager {
     const stats = await placed.rtp.close();
     this.placedSlots.get(placed.record.id)?.();
     this.placedSlots.delete(placed.record.id);
-    this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: stats });
+    const recording = placed.recorder ? await placed.recorder.close().catch(() => null) : null;
+    this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
     this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
   }
 
-  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, release: () => void): Promise<ConversationOutcome> {
+  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, release: () => void, media?: CallMedia): Promise<ConversationOutcome> {
     try {
-      return await this.session(call, rtp, record, agent, engines);
+      return await this.session(call, rtp, record, agent, engines, media);
     } finally {
       release();
     }
   }
 
-  private async session(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet): Promise<ConversationOutcome> {
-    const recorder = agent.live.record || this.services.config.calls.recordAll ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${record.id}.wav`)).catch(() => null) : null;
+  /**
+   * Every call's media, whatever runs on it (a live conversation, a
+   * notification, a survey): the recording when the agent's live.record or
+   * calls.recordAll asks for it, and the one reader of the caller's frames.
+   */
+  private async media(callId: number, agent: AgentDefinition, rtp: RtpSession): Promise<CallMedia> {
+    const recorder = agent.live.record || this.services.config.calls.recordAll ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${callId}.wav`)).catch(() => null) : null;
     if (recorder) rtp.onSentFrame = (pcm) => recorder.agent(pcm);
     const fanout = new FrameFanout(rtp.frames, recorder ? (pcm) => recorder.caller(pcm) : null);
+    return { recorder, fanout };
+  }
+
+  private async session(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, media?: CallMedia): Promise<ConversationOutcome> {
+    const { recorder, fanout } = media ?? (await this.media(record.id, agent, rtp));
     this.metrics.active.inc();
     const done = runCallSession({ services: this.services, engines, agent, sip: call, rtp, fanout, recorder, record, metrics: this.metrics, logger: this.services.logger.child({ callId: record.id }) });
     this.running.set(record.id, { sip: call, done });

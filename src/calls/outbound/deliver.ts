@@ -5,7 +5,6 @@ import type { PlacingDeps } from "./deps.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
 import { watchDigits } from "../call-digits.js";
 import { dialTarget } from "../dial-target.js";
-import { FrameFanout } from "../frame-fanout.js";
 import type { PlacedCall } from "../call-manager.js";
 import { DEFAULT_AMD, detectAnsweringMachine, waitForRecording, type AmdResult } from "./amd.js";
 
@@ -52,7 +51,7 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
     return { outcome, choice: null, digits: "", amd: null, callId: null, durationMs: services.clock.now() - started };
   }
   const repo = new CallsRepo(services.db);
-  const fanout = new FrameFanout(placed.rtp.frames, null);
+  const fanout = placed.fanout;
   const frames = fanout.attach()[Symbol.asyncIterator]();
   const digits: string[] = [];
   const waker: { onDigit: (() => void) | null } = { onDigit: null };

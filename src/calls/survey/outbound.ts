@@ -1,7 +1,6 @@
 import { ParleyError } from "../../lib/errors.js";
 import { Speaker } from "../../agent/conversation/speaker.js";
 import type { PlacingDeps } from "../outbound/deps.js";
-import { FrameFanout } from "../frame-fanout.js";
 import { runSurvey, type SurveyAnswer } from "./survey.js";
 import { watchDigits } from "../call-digits.js";
 import { dialTarget } from "../dial-target.js";
@@ -12,7 +11,7 @@ export async function surveyCall(services: PlacingDeps, req: { to: string; agent
   const agent = services.agents.get(req.agent);
   if (!agent.survey) throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });
   const placed = await services.calls.place({ to: dialTarget(services.config, req.to), agent: agent.name, signal: req.signal, context: { source: "survey", survey: agent.survey.name } });
-  const fanout = new FrameFanout(placed.rtp.frames, null);
+  const fanout = placed.fanout;
   const digits: string[] = [];
   const dtmf = watchDigits(placed.rtp, placed.call, (digit) => digits.push(digit));
   const audio = {
