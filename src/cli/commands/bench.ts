@@ -59,7 +59,7 @@ Options:
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
   --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
-  --config FILE, --data-dir DIR
+  --config FILE, --data-dir DIR   (calls and capacity also start the server under test with --config FILE)
 batch:
   --count N          voicemails through the pipeline (default 20)
   --backlog N        messages queued ahead of the timed arrivals (default 200)
