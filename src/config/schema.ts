@@ -80,11 +80,19 @@ const ttsSection = z.object({
   speakerId: z.number().int().min(0).default(0),
 }).strict();
 
+const embedSection = z.object({
+  /** CPU threads for the embedding model; 0: what the catalog entry suggests, else the physical cores. */
+  threads: z.number().int().min(0).max(256).default(0),
+  gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
+}).strict();
+
 const enginesSection = z.object({
   vad: vadSection.prefault({}),
   asr: asrSection.prefault({}),
   llm: llmSection.prefault({}),
   tts: ttsSection.prefault({}),
+  /** The knowledge base's text-embedding model (the profile's `embed` role). */
+  embed: embedSection.prefault({}),
 }).strict();
 
 export const configSchema = z.object({
