@@ -3,6 +3,7 @@ import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSect
 import { callsSection } from "./sections/calls.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
+import { knowledgeSection } from "./sections/knowledge.js";
 import { clockSection, notifySection } from "./sections/notify.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
@@ -115,6 +116,7 @@ export const configSchema = z.object({
   calls: callsSection.prefault({}),
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
+  knowledge: knowledgeSection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
 }).strict();
