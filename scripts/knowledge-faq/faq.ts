@@ -29,6 +29,7 @@ export interface FaqEntry {
 
 export interface Faq {
   title: string;
+  /** In document order. */
   entries: FaqEntry[];
   /** The whole FAQ as Markdown: `## topic`, then `### question` and the answer. */
   markdown: string;
@@ -67,7 +68,10 @@ function familyEntries(): FaqEntry[] {
 
 /** Builds the FAQ; throws if an entry key repeats or a question points at no entry (a broken generator, not bad input). */
 export function buildFaq(): Faq {
-  const entries = [...familyEntries(), ...policies.map((p) => ({ ...p, key: `policy:${p.key}` }))];
+  const all = [...familyEntries(), ...policies.map((p) => ({ ...p, key: `policy:${p.key}` }))];
+  const topics = [...new Set(all.map((e) => e.topic))];
+  // In document order: topic by topic.
+  const entries = topics.flatMap((topic) => all.filter((e) => e.topic === topic));
   const keys = new Set<string>();
   for (const e of entries) {
     if (keys.has(e.key)) throw new Error(`FAQ entry ${e.key} appears twice`);
@@ -75,7 +79,6 @@ export function buildFaq(): Faq {
   }
   for (const q of questions) if (!keys.has(q.entry)) throw new Error(`question ${JSON.stringify(q.text)} points at no entry ${q.entry}`);
   const title = "Brightwater Dental Group: frequently asked questions";
-  const topics = [...new Set(entries.map((e) => e.topic))];
   const markdown = [
     `# ${title}`,
     "",

@@ -77,23 +77,28 @@ export function buildEmbedVocab(): EmbedVocab {
   return { pieces, types, pad, unknown, cls, sep, ids, maxPieceBytes };
 }
 
-/** Words as llama.cpp's WPM preprocessing cuts them: lower case, punctuation split off, white space dropped. */
+/**
+ * Words as llama.cpp's WPM preprocessing cuts them: NFD, accents and control
+ * characters dropped, lower case, punctuation (and ASCII symbols) split off
+ * as words of their own, white space dropped.
+ */
 export function wpmWords(text: string): string[] {
   const words: string[] = [];
   let current = "";
-  for (const ch of text.normalize("NFD").toLowerCase()) {
-    if (/\s/u.test(ch)) {
-      if (current) words.push(current);
-      current = "";
-    } else if (/[\p{P}\p{S}]/u.test(ch)) {
-      if (current) words.push(current);
+  const end = () => {
+    if (current) words.push(current);
+    current = "";
+  };
+  for (const ch of text.normalize("NFD")) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (/\s/u.test(ch)) end();
+    else if (cp === 0 || cp === 0xfffd || /[\p{Cc}\p{Mn}]/u.test(ch)) continue;
+    else if (/\p{P}/u.test(ch) || (cp < 0x7f && /\p{S}/u.test(ch))) {
+      end();
       words.push(ch);
-      current = "";
-    } else {
-      current += ch;
-    }
+    } else current += ch.toLowerCase();
   }
-  if (current) words.push(current);
+  end();
   return words;
 }
 

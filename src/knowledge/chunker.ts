@@ -23,7 +23,7 @@ interface Section {
   paragraphs: string[];
 }
 
-/** Level of an FAQ question in the heading stack: below every real heading. */
+/** Level of an FAQ question that was not a heading ("Q:", <dt>): below every real heading. */
 const QUESTION_LEVEL = 7;
 
 /**
@@ -65,7 +65,7 @@ function sections(blocks: readonly Block[]): Section[] {
       current.paragraphs.push(block.text);
       continue;
     }
-    const level = block.kind === "question" ? QUESTION_LEVEL : block.level;
+    const level = block.level ?? QUESTION_LEVEL;
     while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= level) stack.pop();
     stack.push({ level, text: block.text });
     current = { path: stack.map((h) => h.text), entry: block.kind === "question", paragraphs: [] };

@@ -6,7 +6,8 @@
  */
 export type Block =
   | { kind: "heading"; level: number; text: string }
-  | { kind: "question"; text: string }
+  /** `level`: the heading level when the question was a heading; none for "Q:" lines and the like (below every heading). */
+  | { kind: "question"; text: string; level?: number }
   | { kind: "paragraph"; text: string };
 
 /** Collapses runs of white space (not line breaks) and trims; NFC, so the same words index the same. */

@@ -6,8 +6,10 @@ const SKIPPED = new Set(["script", "style", "noscript", "template", "head", "svg
 /** Elements that end the current block (their text starts a new one). */
 const BREAKS = new Set([
   "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "pre", "ul", "ol", "li", "table",
-  "tr", "td", "th", "dl", "dd", "figure", "figcaption", "address", "hr", "br",
+  "tr", "dl", "dd", "figure", "figcaption", "address", "hr", "br",
 ]);
+/** Table cells: a row's cells stay one block, separated by spaces. */
+const CELLS = new Set(["td", "th"]);
 /** Elements whose text is an FAQ question (definition terms, <details> summaries). */
 const QUESTIONS = new Set(["dt", "summary"]);
 
@@ -28,7 +30,7 @@ export function htmlBlocks(html: string): Block[] {
     const clean = cleanInline(text.replace(/\n+/g, " "));
     text = "";
     if (!clean) return;
-    if (heading) blocks.push(isQuestionLine(clean) ? { kind: "question", text: clean } : { kind: "heading", level: heading.level, text: clean });
+    if (heading) blocks.push(isQuestionLine(clean) ? { kind: "question", text: clean, level: heading.level } : { kind: "heading", level: heading.level, text: clean });
     else if (question) blocks.push({ kind: "question", text: clean });
     else blocks.push({ kind: "paragraph", text: clean });
   };
@@ -45,7 +47,7 @@ export function htmlBlocks(html: string): Block[] {
         if (level || QUESTIONS.has(name) || BREAKS.has(name)) flush();
         if (level) heading = { level: Number(level) };
         if (QUESTIONS.has(name)) question = true;
-        if (name === "td" || name === "th") text += " ";
+        if (CELLS.has(name)) text += " ";
       },
       ontext(data) {
         if (skipDepth === 0) text += data;
@@ -57,7 +59,7 @@ export function htmlBlocks(html: string): Block[] {
         }
         if (skipDepth > 0) return;
         const closesHeading = /^h[1-6]$/.test(name);
-        if (closesHeading || QUESTIONS.has(name) || (BREAKS.has(name) && name !== "td" && name !== "th")) flush();
+        if (closesHeading || QUESTIONS.has(name) || BREAKS.has(name)) flush();
         if (closesHeading) heading = null;
         if (QUESTIONS.has(name)) question = false;
       },

@@ -26,7 +26,7 @@ export function markdownBlocks(source: string): Block[] {
     flush();
     const text = cleanInline(inline(raw));
     if (!text) return;
-    blocks.push(isQuestionLine(text) ? { kind: "question", text } : { kind: "heading", level, text });
+    blocks.push(isQuestionLine(text) ? { kind: "question", text, level } : { kind: "heading", level, text });
   };
 
   for (let i = 0; i < lines.length; i++) {

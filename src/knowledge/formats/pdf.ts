@@ -47,7 +47,7 @@ export async function pdfBlocks(data: Uint8Array, name: string, maxPages: number
     if (isHeading(line, body)) {
       flush();
       const level = Math.min(6, sizes.indexOf(line.fontSize) + 1);
-      blocks.push(isQuestionLine(line.text) ? { kind: "question", text: line.text } : { kind: "heading", level, text: line.text });
+      blocks.push(isQuestionLine(line.text) ? { kind: "question", text: line.text, level } : { kind: "heading", level, text: line.text });
       return;
     }
     const gap = previous && previous.page === line.page ? previous.y - line.y : Infinity;
