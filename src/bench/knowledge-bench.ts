@@ -7,7 +7,7 @@ import type { EmbedEngine } from "../engines/types.js";
 import { createKnowledge, ftsQuery, type Knowledge } from "../knowledge/index.js";
 import { systemClock } from "../lib/clock.js";
 import { silentLogger } from "../lib/logger.js";
-import { catalogForConfig, ModelStore } from "../models/index.js";
+import { catalogForConfig, isLocalModel, ModelStore, pullModel } from "../models/index.js";
 import { openDatabase } from "../store/index.js";
 import { KnowledgeIndexRepo } from "../store/repos/knowledge-index-repo.js";
 import { entryQuestion, loadFaq, scoreRetrieval, type FaqSet, type RetrievalScores } from "./knowledge/faq-eval.js";
@@ -83,7 +83,11 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
   }
 }
 
-/** The profile's embedding model, loaded as the server loads it; null when the profile names none. */
+/**
+ * The profile's embedding model, loaded as the server will load it; null when
+ * the profile names none. Like every bench, a model with nothing to download
+ * (the tiny double, the load doubles) is generated on first use.
+ */
 async function loadEmbedder(config: ParleyConfig, cwd: string, log: (line: string) => void): Promise<EmbedEngine | null> {
   const catalog = catalogForConfig(config, cwd);
   const model = catalog.resolveProfile(config.profile).models.embed;
@@ -91,7 +95,12 @@ async function loadEmbedder(config: ParleyConfig, cwd: string, log: (line: strin
     log(`profile ${config.profile} has no embedding model: BM25 only`);
     return null;
   }
-  const ref = await ModelStore.forConfig(config).requireRef(catalog, model.id);
+  const store = ModelStore.forConfig(config);
+  if (!(await store.get(model.id)) && isLocalModel(model)) {
+    log(`generating ${model.id} (first use)`);
+    await pullModel(model, { catalog, store });
+  }
+  const ref = await store.requireRef(catalog, model.id);
   return createEngine("embed", ref, config);
 }
 

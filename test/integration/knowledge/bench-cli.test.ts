@@ -36,12 +36,12 @@ describe("parley bench knowledge", () => {
     expect(r.err).toContain("bench: indexed 200 entries as 200 chunks");
   });
 
-  it("says how to get the embedding model when it is not installed", async () => {
+  it("says how to get the embedding model when it must be downloaded and is not installed", async () => {
     const empty = mkdtempSync(join(tmpdir(), "parley-bench-knowledge-empty-"));
     try {
-      const r = await runCliInProcess(["bench", "knowledge", "--profile", "tiny", "--data-dir", empty]);
+      const r = await runCliInProcess(["bench", "knowledge", "--profile", "small", "--data-dir", empty]);
       expect(r.code).not.toBe(0);
-      expect(r.err).toMatch(/model 'tiny-embed' is not installed .*parley models pull tiny-embed/);
+      expect(r.err).toMatch(/model 'bge-small-en-v1.5-q8_0' is not installed .*parley models pull bge-small-en-v1.5-q8_0/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
