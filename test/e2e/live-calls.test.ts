@@ -174,7 +174,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     const r = await call({ audio, holdMs: 45_000, hangup: "wait-for-bye" }, "overfull");
     expect(r.code, r.output + r.errors).toBe(0);
     const c = await settledCall();
-    expect(c.outcome).toBe("message-taken");
+    expect(c.outcome).toBe("message_taken");
     const replies = c.turns.filter((t) => t.role === "agent" && t.source === "speech");
     const offer = "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.";
     expect(replies.slice(0, 3).map((t) => t.text)).toEqual(["Sorry, I didn't catch that. Could you say it again?", "Sorry, I didn't catch that. Could you say it again?", offer]);
