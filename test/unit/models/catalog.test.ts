@@ -53,8 +53,8 @@ describe("built-in catalog", () => {
         else expect(m.description, m.id).toMatch(/sha256 alone/);
       }
     }
-    // Only one entry (bge-small: ggml-org publishes "36.7 MB") lacks an exact size.
-    expect(real.filter((m) => m.files?.some((f) => f.size === undefined)).map((m) => m.id)).toEqual(["bge-small-en-v1.5-q8_0"]);
+    // Every production file has its exact size.
+    expect(real.filter((m) => m.files?.some((f) => f.size === undefined)).map((m) => m.id)).toEqual([]);
   });
 
   it("pins every Hugging Face URL to a revision and every archive to its size and sha256 (issue 10, item 25)", () => {
