@@ -15,7 +15,7 @@ export async function docxBlocks(data: Uint8Array, name: string, maxUnpackedByte
   const unpacked = zipUncompressedBytes(data);
   if (unpacked === null) throw new KnowledgeError("knowledge_document_unreadable", `${name}: not a readable DOCX (no zip directory found)`);
   if (unpacked > maxUnpackedBytes) {
-    throw new KnowledgeError("knowledge_document_too_large", `${name}: unpacks to ${unpacked} bytes, more than ${maxUnpackedBytes} (knowledge.maxUnpackedBytes)`);
+    throw new KnowledgeError("knowledge_document_too_large", `${name}: unpacks to ${unpacked} bytes, more than ${maxUnpackedBytes} (knowledge.limits.maxUnpackedBytes)`);
   }
   let html: string;
   try {

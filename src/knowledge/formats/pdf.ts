@@ -22,7 +22,7 @@ export async function pdfBlocks(data: Uint8Array, name: string, maxPages: number
   try {
     const pdf = await getDocumentProxy(data, { verbosity: 0 });
     if (pdf.numPages > maxPages) {
-      throw new KnowledgeError("knowledge_document_too_large", `${name}: ${pdf.numPages} pages, more than the ${maxPages} a document may have (knowledge.maxPdfPages); split it`);
+      throw new KnowledgeError("knowledge_document_too_large", `${name}: ${pdf.numPages} pages, more than the ${maxPages} a document may have (knowledge.limits.maxPdfPages); split it`);
     }
     items = (await extractTextItems(pdf)).items;
   } catch (err) {
