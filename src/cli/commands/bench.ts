@@ -6,6 +6,7 @@ import { benchRtpCommand } from "./bench-rtp.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
+import { benchKnowledgeCommand } from "./bench-knowledge.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -51,6 +52,10 @@ run (ratios), because shared machines are noisy.
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
              at --threads, default 2; RTF at 1 thread for the rest)
+  knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
+             questions): recall@1/@3 and MRR of BM25, of the embedding model's
+             vectors and of both fused, and the latency one search adds to a
+             live turn (--runs passes over the questions, default 5)
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
@@ -101,6 +106,7 @@ export const benchCommand: Command = {
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
+    if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };
