@@ -41,6 +41,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
   if (config.models.dir && !isAbsolute(config.models.dir)) config.models.dir = resolve(cwd, config.models.dir);
   if (!isAbsolute(config.agents.dir)) config.agents.dir = resolve(cwd, config.agents.dir);
+  for (const folder of config.intake.folders) folder.path = resolve(cwd, folder.path);
+  const tls = config.intake.smtp?.tls;
+  if (tls) Object.assign(tls, { key: resolve(cwd, tls.key), cert: resolve(cwd, tls.cert) });
   return { config, source: existsSync(file) ? file : null };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentsSection, apiSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
+import { intakeSection } from "./sections/intake.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { clockSection, notifySection } from "./sections/notify.js";
@@ -106,6 +107,8 @@ export const configSchema = z.object({
   calls: callsSection.prefault({}),
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
+  /** Voicemail from the PBX: voicemail-to-email over SMTP, watched spool folders. */
+  intake: intakeSection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
 }).strict();
