@@ -13,7 +13,7 @@ import { runInvite } from "./invite-client.js";
 import { bodyText, getHeaders, type SipRequest } from "./message.js";
 import { EmbeddedOutboundCall } from "./outbound-call.js";
 import { resolveUri } from "./resolve.js";
-import { authenticatorFor } from "./trunk-credentials.js";
+import { authenticatorFor, type TrunkCredentials } from "./trunk-credentials.js";
 import { readEssentials } from "./headers.js";
 import type { Endpoint } from "./transport.js";
 
@@ -23,7 +23,7 @@ const RESERVED = new Set(["via", "from", "to", "call-id", "cseq", "contact", "co
 export interface DialDefaults {
   from: string;
   /** Credentials used when the request goes to this host (the configured trunk), for its realm only when `realm` is set. */
-  trunk?: { host: string; port: number; realm?: string; username: string; password: string };
+  trunk?: TrunkCredentials;
 }
 
 /** Places a call: INVITE (with digest retry), ACK on 2xx, CANCEL on abort or timeout. */

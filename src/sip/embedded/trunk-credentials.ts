@@ -1,8 +1,17 @@
-import type { DialDefaults } from "./dial.js";
 import { Authenticator } from "./authenticator.js";
 import type { UaContext } from "./context.js";
 import { resolveUri } from "./resolve.js";
 import type { Endpoint } from "./transport.js";
+
+/** The trunk and the credentials that belong to it (sip.trunk). */
+export interface TrunkCredentials {
+  host: string;
+  port: number;
+  /** Answer only challenges naming this realm, when set. */
+  realm?: string;
+  username: string;
+  password: string;
+}
 
 /**
  * Who answers a digest challenge to a request we originate (INVITE, NOTIFY):
@@ -13,7 +22,7 @@ import type { Endpoint } from "./transport.js";
 export async function authenticatorFor(
   ctx: UaContext,
   target: Endpoint,
-  trunk: DialDefaults["trunk"],
+  trunk: TrunkCredentials | undefined,
   explicit: { username: string; password: string } | undefined,
 ): Promise<Authenticator> {
   if (explicit) return new Authenticator(explicit);
