@@ -39,7 +39,7 @@ export interface IntakeBenchReport {
   recording: { ms: number; bytes: number };
   /** From the end of DATA to the handler's call; and to the 250 the PBX gets (the handler here returns at once). */
   smtp: { mails: number; handoffMs: Spread; replyMs: Spread };
-  /** From the msgNNNN.txt written (the recording complete, as Asterisk writes it) to the handler's call. */
+  /** From the msgNNNN.txt written (the recording complete, as Asterisk writes it) to the handler's call; arrivals spread over the poll cycle. */
   folders: { files: number; stableMs: number; pollMs: number; handoffMs: Spread };
 }
 
@@ -104,6 +104,8 @@ async function benchFolders(dir: string, wav: Buffer, options: IntakeBenchOption
   const handoff: number[] = [];
   try {
     for (let i = 0; i < files; i++) {
+      // Arrivals spread over the poll cycle, as real ones fall: right after a hand-off the next scan is a full poll away.
+      await sleep((i / files) * folder.pollMs);
       const base = join(box, `msg${String(i).padStart(4, "0")}`);
       // A distinct recording each time (the intake knows recordings by content).
       const audio = Buffer.concat([wav, Buffer.from([i & 0xff, 0])]);
