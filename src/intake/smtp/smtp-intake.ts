@@ -97,15 +97,21 @@ function receive(
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
+  let answered = false;
+  const answer = (err: Error | null, message?: string) => {
+    if (answered) return;
+    answered = true;
+    callback(err, message);
+  };
   stream.on("data", (chunk: Buffer) => {
     size += chunk.length;
     if (size <= limit) chunks.push(chunk);
   });
-  stream.on("error", (err) => callback(smtpError(451, `the mail could not be read: ${err.message}`)));
+  stream.on("error", (err) => answer(smtpError(451, `the mail could not be read: ${err.message}`)));
   stream.on("end", () => {
-    if (stream.sizeExceeded) return callback(smtpError(552, `the mail is larger than ${limit} bytes`));
+    if (stream.sizeExceeded) return answer(smtpError(552, `the mail is larger than ${limit} bytes`));
     const recipients = session.envelope.rcptTo.map((r) => r.address);
-    acceptMail(Buffer.concat(chunks), recipients, ctx, performance.now()).then((message) => callback(null, message), (err: Error) => callback(err));
+    acceptMail(Buffer.concat(chunks), recipients, ctx, performance.now()).then((message) => answer(null, message), (err: Error) => answer(err));
   });
 }
 
