@@ -8,7 +8,7 @@ import type { VoicemailHandler } from "../types.js";
 import { FolderWatcher } from "./folder-watcher.js";
 
 export interface FolderIntakeDeps {
-  /** The database that records what was taken (table intake_files, migration 015). */
+  /** The database that records what was taken (table intake_files, migration 018). */
   db: Database;
   /** Where each voicemail goes (the voicemail feature's ingest, in the app). */
   onVoicemail: VoicemailHandler;

@@ -46,12 +46,19 @@ describe("intake configuration", () => {
     expect(smtp?.allowFrom).toHaveLength(5);
   });
 
-  it("resolves relative folder and TLS paths against the working directory", () => {
-    const cwd = scratchDir("parley-intake-config");
-    writeFileSync(join(cwd, "parley.yaml"), "intake:\n  smtp:\n    listen: 0.0.0.0:2525\n    tls: { key: tls/key.pem, cert: tls/cert.pem }\n  folders:\n    - path: spool/vm\n");
-    const { config } = loadConfig({ env: {}, cwd });
-    expect(config.intake.folders[0]?.path).toBe(join(cwd, "spool/vm"));
-    expect(config.intake.smtp?.tls).toEqual({ key: join(cwd, "tls/key.pem"), cert: join(cwd, "tls/cert.pem") });
+  it("resolves relative folder and TLS paths in parley.yaml against the file's folder, wherever parley starts", () => {
+    const dir = scratchDir("parley-intake-config");
+    const elsewhere = scratchDir("parley-intake-cwd");
+    writeFileSync(join(dir, "parley.yaml"), "intake:\n  smtp:\n    listen: 0.0.0.0:2525\n    tls: { key: tls/key.pem, cert: tls/cert.pem }\n  folders:\n    - path: spool/vm\n");
+    const { config } = loadConfig({ env: {}, cwd: elsewhere, file: join(dir, "parley.yaml") });
+    expect(config.intake.folders[0]?.path).toBe(join(dir, "spool/vm"));
+    expect(config.intake.smtp?.tls).toEqual({ key: join(dir, "tls/key.pem"), cert: join(dir, "tls/cert.pem") });
     expect(config.intake.smtp?.listen).toBe("0.0.0.0:2525");
+  });
+
+  it("resolves relative folder paths given as overrides against the working directory", () => {
+    const cwd = scratchDir("parley-intake-cwd");
+    const { config } = loadConfig({ env: {}, cwd, overrides: { intake: { folders: [{ path: "spool/vm" }] } } });
+    expect(config.intake.folders[0]?.path).toBe(join(cwd, "spool/vm"));
   });
 });
