@@ -2,6 +2,7 @@ import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
 import { diagnosticsSection } from "./sections/diagnostics.js";
+import { intakeSection } from "./sections/intake.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { knowledgeSection } from "./sections/knowledge.js";
@@ -124,6 +125,8 @@ export const configSchema = z.object({
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
   knowledge: knowledgeSection.prefault({}),
+  /** Voicemail from the PBX: voicemail-to-email over SMTP, watched spool folders. */
+  intake: intakeSection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
   /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */
