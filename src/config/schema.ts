@@ -4,6 +4,7 @@ import { callsSection } from "./sections/calls.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { clockSection, notifySection } from "./sections/notify.js";
+import { privacySection } from "./sections/privacy.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
 
@@ -106,6 +107,8 @@ export const configSchema = z.object({
   calls: callsSection.prefault({}),
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
+  /** PII redaction and what recordings keep during sensitive steps (docs/privacy.md). */
+  privacy: privacySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
 }).strict();
