@@ -5,6 +5,7 @@ export { defaultSafeContexts } from "./context-words.js";
 export { cardBrand, luhnValid } from "./card-numbers.js";
 export { nationalIdValidators } from "./national-id-checks.js";
 export { keyMatcher } from "./structured.js";
+export { Sensitive, isSensitive } from "./sensitive.js";
 export {
   type BuiltinPiiKind,
   type CustomRule,
