@@ -26,6 +26,7 @@ describe("reading text aloud", () => {
     ["fr", "à 21h", "à vingt et une heures"],
     ["fr", "à 1:00", "à une heure"],
     ["es", "a las 14:30", "a las catorce y treinta"],
+    ["es", "a las 14:30 horas.", "a las catorce y treinta."],
     ["es", "a la 1:00", "a la una en punto"],
     ["en", "at 14:30", "at two thirty p.m."],
     ["en", "at 9:05 am", "at nine oh five a.m."],
@@ -83,6 +84,8 @@ describe("reading text aloud", () => {
       ["en", "Press 1 for sales."],
       ["fr", "version 3.5 du logiciel"],
       ["es", "Tenemos 2024 clientes."],
+      ["es", "Tardará 3 horas."],
+      ["en", "It takes 3 hours."],
     ] as const) {
       expect(readAloud(text, language)).toBe(text);
     }

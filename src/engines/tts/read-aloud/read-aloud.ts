@@ -27,6 +27,8 @@ export function readAloud(text: string, language = "en"): string {
   out = out.replace(TIME, (m, h: string, colonMin: string | undefined, hMin: string | undefined, mer: string | undefined, unit: string | undefined) => {
     // A bare number is a time only with minutes, an "h", am/pm or a unit word ("14 Uhr", "9 heures").
     if (colonMin === undefined && !/^\d{1,2}h/i.test(m) && mer === undefined && unit === undefined) return m;
+    // "3 horas" is mostly a duration ("tardará 3 horas"); "14:30 horas" is a clock time.
+    if (colonMin === undefined && unit?.trim() === "horas") return m;
     const hours = Number(h);
     const minutes = Number(colonMin ?? hMin ?? 0);
     const meridiem = mer === undefined ? undefined : mer.toLowerCase() === "a" ? "am" : "pm";
@@ -52,7 +54,7 @@ export function spokenFormsFor(language: string): SpokenForms {
 const ISO_DATE = /(?<![\d./-])(\d{4})-(\d{2})-(\d{2})(?![\d/-]|:\d)/g;
 // 12.05.2024, 12/05/2024, 5/12/24, and German "12.05." (day and month, no year)
 const NUMERIC_DATE = /(?<![\d./])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2})(?![\d./]\d|\d)|\.(?=\s|$))/g;
-// 14:30, 9:05, 14h30, 14h, 2:30 pm, 3 p.m., 14:30 Uhr, 9 heures, 14:00 h
+// 14:30, 9:05, 14h30, 14h, 2:30 pm, 3 p.m., 14:30 Uhr, 9 heures, 14:00 h, 14:30 horas
 const TIME = /(?<![\d:.,])(\d{1,2})(?::(\d{2})|h(\d{2})?)?(?:\s?([ap])\.?\s?m\.?(?!\p{L}))?(\s(?:Uhr|heures?|horas|h)(?!\p{L}))?(?![\d:]|\p{L})/gu;
 const CURRENCY_SYMBOLS = "€|\\$|£|EUR|USD|GBP|CHF";
 const AMOUNT = "\\d{1,3}(?:[.,'\\u00a0\\u202f ]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?";
