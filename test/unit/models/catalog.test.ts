@@ -41,24 +41,18 @@ describe("built-in catalog", () => {
     }
   });
 
-  it("pins production downloads to https URLs, and says so in the entry wherever a hash, a revision or a size is not published", () => {
+  it("pins production downloads to https URLs, exact sizes and (where known) sha256", () => {
     expect(real.length).toBeGreaterThanOrEqual(9);
     for (const m of real) {
       const urls = m.files?.map((f) => f.url) ?? [m.archive!.url];
       for (const u of urls) expect(new URL(u).protocol, m.id).toBe("https:");
-      // Hugging Face URLs name a 40-digit revision, or the entry says it follows main.
-      for (const u of urls.filter((x) => x.startsWith("https://huggingface.co/"))) {
-        if (!/\/resolve\/[0-9a-f]{40}\//.test(u)) expect(m.description, `${m.id}: ${u}`).toMatch(/main/);
+      if (m.files) {
+        for (const f of m.files) {
+          expect(f.size, `${m.id}/${f.path}`).toBeGreaterThan(0);
+          expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
+        }
+        expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
       }
-      const files = m.files ?? [];
-      for (const f of files) if (f.size !== undefined) expect(f.size, `${m.id}/${f.path}`).toBeGreaterThan(0);
-      // A missing hash is allowed only where the entry says no sha256 is published (the install then pins it).
-      if (files.some((f) => f.sha256 === undefined) || (m.archive && m.archive.sha256 === undefined)) {
-        expect(m.description, m.id).toMatch(/no sha256|not LFS, so no hash/);
-      }
-      // Model weights (not small text tables) carry a hash wherever the entry claims them verified.
-      if (files.length > 0 && files.every((f) => f.size !== undefined)) expect(m.sizeBytes, m.id).toBe(files.reduce((s, f) => s + (f.size ?? 0), 0));
-      else expect(m.description, m.id).toMatch(/approximate/);
     }
   });
 

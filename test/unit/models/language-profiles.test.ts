@@ -69,7 +69,7 @@ describe("language profiles in the built-in catalog", () => {
 
   it("states every licence: Piper voices with espeak-ng-data's GPL, Kroko models with their non-commercial terms", () => {
     const piper = catalog.models.filter((m) => m.id.startsWith("piper-") && m.id !== "piper-en_us-amy-low");
-    expect(piper.map((m) => m.id).sort()).toEqual(["piper-de_de-thorsten-low", "piper-de_de-thorsten-medium", "piper-es_es-davefx-medium", "piper-fr_fr-siwis-low", "piper-fr_fr-siwis-medium"]);
+    expect(piper.map((m) => m.id).sort()).toEqual(["piper-de_de-thorsten-low", "piper-de_de-thorsten-medium", "piper-es_es-davefx-medium", "piper-fr_fr-siwis-medium"]);
     for (const m of piper) {
       expect(m.license, m.id).toContain("GPL-3.0-or-later");
       expect(m.license, m.id).toContain("MIT");
@@ -101,7 +101,7 @@ describe("validating language entries", () => {
   it("names the profile, the language and the role of a bad entry", () => {
     expect(error({ de: { tts: "nowhere" } })).toMatch(/profile 'p': languages\.de\.tts: no model 'nowhere' in any catalog/);
     expect(error({ de: { tts: "whisper-tiny-int8" } })).toMatch(/profile 'p': languages\.de\.tts: 'whisper-tiny-int8' is a asr-batch model, the role needs tts/);
-    expect(error({ de: { tts: "piper-fr_fr-siwis-low" } })).toMatch(/languages\.de\.tts: 'piper-fr_fr-siwis-low' is not listed for language 'de' \(it has fr\)/);
+    expect(error({ de: { tts: "piper-fr_fr-siwis-medium" } })).toMatch(/languages\.de\.tts: 'piper-fr_fr-siwis-medium' is not listed for language 'de' \(it has fr\)/);
     expect(error({ DE: { tts: "piper-de_de-thorsten-low" } })).toMatch(/profile 'p': languages\.DE: must be a base language subtag/);
     expect(error({ de: { voice: "x" } })).toMatch(/unknown field 'voice'/);
   });
