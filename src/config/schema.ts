@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
+import { diagnosticsSection } from "./sections/diagnostics.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { clockSection, notifySection } from "./sections/notify.js";
@@ -112,6 +113,8 @@ export const configSchema = z.object({
   privacy: privacySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
+  /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */
+  diagnostics: diagnosticsSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;
