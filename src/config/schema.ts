@@ -68,6 +68,12 @@ const llmSection = z.object({
   prefillChunkTokens: z.number().int().min(8).max(4096).default(128),
   /** Most tokens a batch sequence evaluates per decode step: how long a live turn can wait behind batch work. */
   batchChunkTokens: z.number().int().min(1).max(4096).default(32),
+  /**
+   * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
+   * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of
+   * tens of MB (the KV cache of those tokens).
+   */
+  promptStates: z.number().int().min(0).max(64).default(8),
   /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   maxTokens: z.number().int().min(1).max(8192).default(256),
