@@ -8,7 +8,8 @@ const bands = [
   ["audio"],
   ["store", "rtp", "sip", "engines", "models"],
   // doctor/: the machine checks, for `parley doctor` and the console's models page (config, models, engines only).
-  ["jobs", "events", "doctor"],
+  // intake/: voicemail arriving by e-mail or a spool folder; knowledge/: documents, chunks and search for agents.
+  ["jobs", "events", "doctor", "intake", "knowledge"],
   ["agent"],
   ["calls", "voicemail", "notify", "webhooks"],
   ["api"],
@@ -61,6 +62,13 @@ module.exports = {
       comment: `app/ is the composition root: only ${composers.join(" and ")} build the application`,
       from: { path: "^src/", pathNot: `${any(composers)}|^src/app/` },
       to: { path: "^src/app/" },
+    },
+    {
+      name: "every-folder-in-a-layer",
+      severity: "error",
+      comment: "a new top-level folder under src/ must be placed in a layer (the bands above, and docs/architecture.md)",
+      from: { path: "^src/", pathNot: any(bands.flat()) },
+      to: {},
     },
     {
       name: "no-unresolvable",

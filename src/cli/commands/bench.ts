@@ -6,6 +6,8 @@ import { benchRtpCommand } from "./bench-rtp.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
+import { benchKnowledgeCommand } from "./bench-knowledge.js";
+import { benchIntakeCommand } from "./bench-intake.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -51,6 +53,14 @@ run (ratios), because shared machines are noisy.
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
              at --threads, default 2; RTF at 1 thread for the rest)
+  knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
+             questions): recall@1/@3 and MRR of BM25, of the embedding model's
+             vectors and of both fused, and the latency one search adds to a
+             live turn (--runs passes over the questions, default 5)
+  intake     time from arrival to hand-off of the PBX intakes: FreePBX-style
+             mails over SMTP (end of DATA to the handler), and recordings
+             written into an Asterisk-style spool (.txt to the handler) at the
+             folder's stableMs/pollMs
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
@@ -59,7 +69,7 @@ Options:
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
   --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
-  --config FILE, --data-dir DIR
+  --config FILE, --data-dir DIR   (calls and capacity also start the server under test with --config FILE)
 batch:
   --count N          voicemails through the pipeline (default 20)
   --backlog N        messages queued ahead of the timed arrivals (default 200)
@@ -79,6 +89,11 @@ llm:
   --prompt N         prompt tokens per sequence (default 128)
   --tokens N         tokens generated per sequence (default 64)
   --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
+intake:
+  --mails N          mails sent (default 20)
+  --files N          recordings dropped in the spool (default 5)
+  --stable-ms MS, --poll-ms MS   folder settings (default 2000 each, as configured by default)
+  --recording-ms MS  length of each recording (default 30000)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -99,8 +114,10 @@ export const benchCommand: Command = {
     if (what === "capacity") return benchCapacityCommand(rest, ctx);
     if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
+    if (what === "intake") return benchIntakeCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
+    if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };
