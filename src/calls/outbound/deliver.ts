@@ -3,7 +3,7 @@ import type { EngineSet } from "../../engines/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { PlacingDeps } from "./deps.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
-import { watchDigits } from "../call-digits.js";
+import { runCallScript, type CallScript } from "../call-script.js";
 import { dialTarget } from "../dial-target.js";
 import type { PlacedCall } from "../call-manager.js";
 import { DEFAULT_AMD, detectAnsweringMachine, waitForRecording, type AmdResult } from "./amd.js";
@@ -40,9 +40,57 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
   const started = services.clock.now();
   const calls = services.calls;
   if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
-  let placed: PlacedCall;
+  let outcome: DeliveryOutcome = "failed";
+  let choice: MenuOption | null = null;
+  let amd: AmdResult | null = null;
+  let digits: string[] = [];
+  const script: CallScript<void> = {
+    source: "notification",
+    outcome: () => outcome,
+    run: async (call) => {
+      const { placed, signal } = call;
+      digits = call.digits;
+      const repo = new CallsRepo(services.db);
+      const frames = placed.fanout.attach()[Symbol.asyncIterator]();
+      let turn = 0;
+      const say = (text: string, role: "agent" | "user" = "agent") => repo.turn(placed.record.id, { index: turn++, role, text, at: services.clock.now(), source: role === "user" ? "dtmf" : "speech" });
+      try {
+        if (req.amd) amd = await detectAnsweringMachine(frames, placed.engines.vad, placed.engines.asrStreaming, { ...DEFAULT_AMD }, signal);
+        if (amd?.verdict === "machine") {
+          if (!amd.beep) amd = { ...amd, beep: (await waitForRecording(frames, { silenceMs: 1200, maxMs: 30_000 }, signal)) === "beep" };
+          const played = await play(placed, req.parts, signal);
+          say("(notification left on an answering machine)");
+          outcome = played ? "delivered_voicemail" : "failed";
+        } else {
+          let repeats = 0;
+          for (;;) {
+            const played = await play(placed, req.parts, signal);
+            say("(notification message)");
+            if (!played) break;
+            outcome = "delivered_human";
+            if (!req.menu) break;
+            digits.length = 0;
+            await play(placed, [req.menu.prompt], signal);
+            const heard = await waitForAnswer(frames, placed.engines, () => digits[0], (fn) => (call.onDigit = fn), req.optOutWords ?? [], signal);
+            if (heard.digit) say(`(pressed ${heard.digit})`, "user");
+            if (heard.spokenOptOut) {
+              say(`(said "${heard.spokenOptOut}")`, "user");
+              choice = "opt_out";
+            } else choice = heard.digit ? (req.menu.options[heard.digit] ?? null) : null;
+            if (choice === "repeat" && repeats++ < MAX_REPEATS) continue;
+            break;
+          }
+          if (choice === "opt_out") outcome = "opted_out";
+          if (choice === "transfer") await transfer(services, placed, req.agent);
+        }
+      } catch (err) {
+        if (!signal.aborted) services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
+      }
+    },
+  };
+  let callId: number;
   try {
-    placed = await calls.place({ to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal, context: { source: "notification" } });
+    ({ placed: { record: { id: callId } } } = await runCallScript(calls, { to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal }, script));
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
     // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.
@@ -50,59 +98,7 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
     const outcome: DeliveryOutcome = failure === "busy" ? "busy" : failure === "no_answer" ? "no_answer" : "failed";
     return { outcome, choice: null, digits: "", amd: null, callId: null, durationMs: services.clock.now() - started };
   }
-  const repo = new CallsRepo(services.db);
-  const fanout = placed.fanout;
-  const frames = fanout.attach()[Symbol.asyncIterator]();
-  const digits: string[] = [];
-  const waker: { onDigit: (() => void) | null } = { onDigit: null };
-  const dtmf = watchDigits(placed.rtp, placed.call, (digit) => {
-    digits.push(digit);
-    waker.onDigit?.();
-  });
-  const signal = AbortSignal.any([req.signal, placed.call.signal]);
-  let outcome: DeliveryOutcome = "failed";
-  let choice: MenuOption | null = null;
-  let amd: AmdResult | null = null;
-  let turn = 0;
-  const say = (text: string, role: "agent" | "user" = "agent") => repo.turn(placed.record.id, { index: turn++, role, text, at: services.clock.now(), source: role === "user" ? "dtmf" : "speech" });
-  try {
-    if (req.amd) amd = await detectAnsweringMachine(frames, placed.engines.vad, placed.engines.asrStreaming, { ...DEFAULT_AMD }, signal);
-    if (amd?.verdict === "machine") {
-      if (!amd.beep) amd = { ...amd, beep: (await waitForRecording(frames, { silenceMs: 1200, maxMs: 30_000 }, signal)) === "beep" };
-      const played = await play(placed, req.parts, signal);
-      say("(notification left on an answering machine)");
-      outcome = played ? "delivered_voicemail" : "failed";
-    } else {
-      let repeats = 0;
-      for (;;) {
-        const played = await play(placed, req.parts, signal);
-        say("(notification message)");
-        if (!played) break;
-        outcome = "delivered_human";
-        if (!req.menu) break;
-        digits.length = 0;
-        await play(placed, [req.menu.prompt], signal);
-        const heard = await waitForAnswer(frames, placed.engines, () => digits[0], (fn) => (waker.onDigit = fn), req.optOutWords ?? [], signal);
-        if (heard.digit) say(`(pressed ${heard.digit})`, "user");
-        if (heard.spokenOptOut) {
-          say(`(said "${heard.spokenOptOut}")`, "user");
-          choice = "opt_out";
-        } else choice = heard.digit ? (req.menu.options[heard.digit] ?? null) : null;
-        if (choice === "repeat" && repeats++ < MAX_REPEATS) continue;
-        break;
-      }
-      if (choice === "opt_out") outcome = "opted_out";
-      if (choice === "transfer") await transfer(services, placed, req.agent);
-    }
-  } catch (err) {
-    if (!signal.aborted) services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
-  } finally {
-    waker.onDigit = null;
-    await calls.finish(placed, outcome);
-    await dtmf.catch(() => undefined);
-    await fanout.finished().catch(() => undefined);
-  }
-  return { outcome, choice, digits: digits.join(""), amd, callId: placed.record.id, durationMs: services.clock.now() - started };
+  return { outcome, choice, digits: digits.join(""), amd, callId, durationMs: services.clock.now() - started };
 }
 
 async function play(placed: PlacedCall, parts: Int16Array[], signal: AbortSignal): Promise<boolean> {
