@@ -21,16 +21,18 @@ import { buildScriptedLlm, scriptedLlmArgs } from "./scripted-llm.js";
 import { buildToneAsrBatch, toneAsrBatchArgs } from "./tone-asr-batch.js";
 import { buildToneAsrStreaming, toneAsrStreamingArgs } from "./tone-asr-streaming.js";
 import { buildToneTts, toneTtsArgs } from "./tone-tts.js";
+import { buildTurnDouble, turnDoubleArgs } from "./turn-double.js";
+import { buildTurnRule, turnRuleArgs } from "./turn-rule.js";
 
 export type { GeneratedFile, StreamedFile } from "./generated-file.js";
 export { TINY_DEFAULTS } from "./tiny-defaults.js";
 
 /** The tiny profile's generators: `{}` means the tiny defaults. */
-export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts"] as const;
+export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "turn-rule"] as const;
 export type TestModelName = (typeof testModelNames)[number];
 
 /** The load doubles' generators: their args name the real model's shapes (see models/catalog.json). */
-export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double"] as const;
+export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "turn-double"] as const;
 export type LoadDoubleName = (typeof loadDoubleNames)[number];
 
 export const generatorNames = [...testModelNames, ...loadDoubleNames] as const;
@@ -58,6 +60,7 @@ const builders: Record<TestModelName, Build> = {
   "tone-asr-streaming": validated("tone-asr-streaming", toneAsrStreamingArgs, buildToneAsrStreaming),
   "tone-asr-batch": validated("tone-asr-batch", toneAsrBatchArgs, buildToneAsrBatch),
   "tone-tts": validated("tone-tts", toneTtsArgs, buildToneTts),
+  "turn-rule": validated("turn-rule", turnRuleArgs, buildTurnRule),
 };
 
 const streamers: Record<LoadDoubleName, Stream> = {
@@ -66,6 +69,7 @@ const streamers: Record<LoadDoubleName, Stream> = {
   "asr-batch-double": validated("asr-batch-double", asrBatchDoubleArgs, buildAsrBatchDouble),
   "tts-double": validated("tts-double", ttsDoubleArgs, buildTtsDouble),
   "vad-double": validated("vad-double", vadDoubleArgs, buildVadDouble),
+  "turn-double": validated("turn-double", turnDoubleArgs, buildTurnDouble),
 };
 
 export function isTestModelName(name: string): name is TestModelName {

@@ -80,11 +80,20 @@ const ttsSection = z.object({
   speakerId: z.number().int().min(0).default(0),
 }).strict();
 
+const turnSection = z.object({
+  /** onnxruntime threads per worker (Smart Turn's reference code runs one). */
+  threads: z.number().int().min(1).max(64).default(1),
+  /** Worker threads, each with its own session; a call goes to the least busy. "auto": up to 2, by the CPUs. */
+  workers: z.union([z.literal("auto"), z.number().int().min(1).max(16)]).default("auto"),
+}).strict();
+
 const enginesSection = z.object({
   vad: vadSection.prefault({}),
   asr: asrSection.prefault({}),
   llm: llmSection.prefault({}),
   tts: ttsSection.prefault({}),
+  /** The end-of-turn model (a profile's `turn` role). */
+  turn: turnSection.prefault({}),
 }).strict();
 
 export const configSchema = z.object({

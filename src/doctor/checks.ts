@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import { modelRoles } from "../models/catalog-schema.js";
+import { profileRoles } from "../models/catalog-schema.js";
 import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
@@ -96,14 +96,15 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
   const installed = new Set((await store.list()).map((m) => m.id));
   return catalog.profileNames.map((name) => {
     const profile = catalog.resolveProfile(name);
-    const missing = modelRoles.map((r) => profile.models[r].id).filter((id) => !installed.has(id));
+    const ids = profileRoles.map((r) => profile.models[r]?.id).filter((id): id is string => id !== undefined);
+    const missing = ids.filter((id) => !installed.has(id));
     const active = name === config.profile;
     const status: CheckStatus = missing.length === 0 ? "ok" : active ? "fail" : "warn";
     return {
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
       status,
-      detail: missing.length === 0 ? "all 5 models installed" : `${5 - missing.length}/5 installed; missing ${missing.join(", ")}`,
+      detail: missing.length === 0 ? `all ${ids.length} models installed` : `${ids.length - missing.length}/${ids.length} installed; missing ${missing.join(", ")}`,
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });

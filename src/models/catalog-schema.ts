@@ -6,7 +6,7 @@ import { z } from "zod";
  * the model store, generated (tiny test models) or copied from an npm package.
  */
 
-export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts"] as const;
+export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts", "turn"] as const;
 export type ModelKind = (typeof modelKinds)[number];
 
 /** Engine types, each implemented by one class in src/engines. */
@@ -25,6 +25,7 @@ export const engineTypes = [
   "sherpa-tts-vits",            // Piper / VITS
   "sherpa-tts-kokoro",
   "sherpa-tts-matcha",
+  "smart-turn",                 // Smart Turn v3.x end-of-turn classifier (.onnx: Whisper log-mel in, P(complete) out) on onnxruntime-node
 ] as const;
 export type EngineType = (typeof engineTypes)[number];
 
@@ -50,8 +51,8 @@ export const archiveSchema = z.object({
 
 /** Generators in scripts/test-models: the tiny test models, then the load doubles (kept equal to its generatorNames by a test). */
 export const generatorNames = [
-  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts",
-  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double",
+  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "turn-rule",
+  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "turn-double",
 ] as const;
 export type GeneratorName = (typeof generatorNames)[number];
 
@@ -100,16 +101,30 @@ export const catalogModelSchema = z.object({
   path: ["standsInFor"],
 });
 
+/** The five roles every profile fills: the engines the server loads for calls and voicemail. */
 export const modelRoles = ["vad", "asrStreaming", "asrBatch", "llm", "tts"] as const;
 export type ModelRole = (typeof modelRoles)[number];
 
+/**
+ * Roles a profile may fill. Without one the feature falls back: with no
+ * `turn` model, a turn ends on silence alone (`endpointSilenceMs`). Optional,
+ * so profiles in site catalogs written before the role existed still load.
+ */
+export const optionalRoles = ["turn"] as const;
+export type OptionalRole = (typeof optionalRoles)[number];
+
+/** Every role a profile can name, required ones first. */
+export const profileRoles = [...modelRoles, ...optionalRoles] as const;
+export type ProfileRole = (typeof profileRoles)[number];
+
 /** Which kind of model each role of a profile needs. */
-export const roleKinds: Record<ModelRole, ModelKind> = {
+export const roleKinds: Record<ProfileRole, ModelKind> = {
   vad: "vad",
   asrStreaming: "asr-streaming",
   asrBatch: "asr-batch",
   llm: "llm",
   tts: "tts",
+  turn: "turn",
 };
 
 export const profileSchema = z.object({
@@ -119,6 +134,8 @@ export const profileSchema = z.object({
   asrBatch: z.string(),
   llm: z.string(),
   tts: z.string(),
+  /** The end-of-turn model (kind `turn`), optional. */
+  turn: z.string().optional(),
 }).strict();
 
 export const catalogSchema = z.object({

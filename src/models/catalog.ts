@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ParleyConfig } from "../config/index.js";
 import { ModelError } from "../lib/errors.js";
 import { describeCatalogIssues } from "./catalog-issues.js";
-import { catalogSchema, modelRoles, roleKinds, type Catalog, type CatalogModel, type ModelRole, type Profile } from "./catalog-schema.js";
+import { catalogSchema, modelRoles, optionalRoles, profileRoles, roleKinds, type Catalog, type CatalogModel, type ModelRole, type OptionalRole, type Profile } from "./catalog-schema.js";
 import { builtinCatalogPath, extraCatalogPaths, modelsDirOf, storeLayout } from "./paths.js";
 
 export interface LoadCatalogOptions {
@@ -15,11 +15,11 @@ export interface LoadCatalogOptions {
   extra?: readonly string[];
 }
 
-/** A profile with its five models looked up. */
+/** A profile with its models looked up: the five required roles, and the optional ones it names. */
 export interface ResolvedProfile {
   name: string;
   profile: Profile;
-  models: Record<ModelRole, CatalogModel>;
+  models: Record<ModelRole, CatalogModel> & Partial<Record<OptionalRole, CatalogModel>>;
 }
 
 /** The merged, validated catalog: what can be installed and which profiles exist. */
@@ -54,19 +54,23 @@ export class ModelCatalog {
     return this.profileMap.get(name);
   }
 
-  /** The profile's five models (vad, streaming ASR, batch ASR, LLM, TTS). */
+  /** The profile's models: vad, streaming ASR, batch ASR, LLM, TTS, and the turn model where it names one. */
   resolveProfile(name: string): ResolvedProfile {
     const profile = this.profileMap.get(name);
     if (!profile) {
       throw new ModelError("profile_unknown", `no profile '${name}' in the catalog (known: ${this.profileNames.join(", ")})`, { status: 404 });
     }
-    const models = Object.fromEntries(modelRoles.map((role) => [role, this.model(profile[role])])) as Record<ModelRole, CatalogModel>;
+    const models = Object.fromEntries(modelRoles.map((role) => [role, this.model(profile[role])])) as ResolvedProfile["models"];
+    for (const role of optionalRoles) {
+      const id = profile[role];
+      if (id !== undefined) models[role] = this.model(id);
+    }
     return { name, profile, models };
   }
 
   /** Names of the profiles that use a model. */
   profilesUsing(id: string): string[] {
-    return [...this.profileMap].filter(([, p]) => modelRoles.some((r) => p[r] === id)).map(([name]) => name);
+    return [...this.profileMap].filter(([, p]) => profileRoles.some((r) => p[r] === id)).map(([name]) => name);
   }
 }
 
@@ -143,8 +147,9 @@ function checkStandIns(models: Map<string, CatalogModel>, origins: Map<string, s
 
 function checkProfiles(models: Map<string, CatalogModel>, profiles: Map<string, Profile>, origins: Map<string, string>): void {
   for (const [name, profile] of profiles) {
-    for (const role of modelRoles) {
+    for (const role of profileRoles) {
       const id = profile[role];
+      if (id === undefined) continue; // an optional role left out
       const model = models.get(id);
       const where = `catalog ${origins.get(`profile:${name}`) ?? "?"}: profile '${name}': ${role}`;
       if (!model) throw new ModelError("catalog_invalid", `${where}: no model '${id}' in any catalog`, { status: 500 });

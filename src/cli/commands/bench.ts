@@ -6,6 +6,7 @@ import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
 import { benchNotifyCommand } from "./bench-notify.js";
+import { benchTurnsCommand } from "./bench-turns.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
@@ -45,6 +46,11 @@ run (ratios), because shared machines are noisy.
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
              at --threads, default 2; RTF at 1 thread for the rest)
+  turns      end of turn: 40 flite caller lines (half pausing mid-sentence),
+             streamed through silero; for silence alone and for the profile's
+             turn model asked after a short silence, the false cut-ins (the
+             turn ends while the caller only paused) and the latency from the
+             last word to the decision. Needs flite.
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
@@ -69,6 +75,12 @@ llm:
   --prompt N         prompt tokens per sequence (default 128)
   --tokens N         tokens generated per sequence (default 64)
   --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
+turns:
+  --ask-after LIST         silence (ms) before the model is asked (default 200)
+  --endpoint-silence LIST  silence (ms) that ends a turn anyway (default 600,1000,1500;
+                           the first, silence alone, is the baseline)
+  --threshold P            P(complete) above which the model ends the turn (default: the model's)
+  --limit N                only the first N lines
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -90,6 +102,7 @@ export const benchCommand: Command = {
     if (what === "notify") return benchNotifyCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
+    if (what === "turns") return benchTurnsCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

@@ -7,7 +7,7 @@ import {
   catalogForConfig, describeProblem, exportBundle, importBundle, ModelStore, pull, verifyInstalled,
   type CatalogModel, type ModelCatalog, type PullEvent, type VerifyReport,
 } from "../../models/index.js";
-import { modelRoles } from "../../models/catalog-schema.js";
+import { profileRoles } from "../../models/catalog-schema.js";
 
 const usage = `Usage: parley models <subcommand> [options]
 
@@ -63,7 +63,9 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const profiles = profileNames.map((name) => {
     const { profile, models } = s.catalog.resolveProfile(name);
     const doubles = Object.values(models).filter((m) => m.standsInFor !== undefined).length;
-    return { name, description: profile.description, models: Object.fromEntries(modelRoles.map((role) => [role, models[role].id])), doubles };
+    // A role the profile leaves out (an optional one) is absent from `models` in JSON and "-" in the table.
+    const named = profileRoles.flatMap((role) => (models[role] ? [[role, models[role].id] as const] : []));
+    return { name, description: profile.description, models: Object.fromEntries(named) as Partial<Record<(typeof profileRoles)[number], string>>, doubles };
   });
   if (s.json) printJson(ctx, { modelsDir: s.store.root, models: rows, profiles });
   else {
@@ -80,7 +82,7 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write("\n");
     printTable(ctx, profiles, [
       { header: "PROFILE", value: (p) => p.name },
-      ...modelRoles.map((role) => ({ header: role.toUpperCase(), value: (p: (typeof profiles)[number]) => p.models[role] ?? "" })),
+      ...profileRoles.map((role) => ({ header: role.toUpperCase(), value: (p: (typeof profiles)[number]) => p.models[role] ?? "-" })),
     ]);
   }
   return 0;
