@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { ParleyConfig } from "../../config/index.js";
+import { AbortError, ParleyError } from "../../lib/errors.js";
 import type { ModelRef } from "../model-ref.js";
 import { modelFile, modelSetting } from "../model-ref.js";
 import type { AudioInput, EngineInfo, TurnDetector, TurnPrediction } from "../types.js";
@@ -47,6 +48,8 @@ export class SmartTurnDetector implements TurnDetector {
 
   async predict(audio: AudioInput, options: { signal: AbortSignal }): Promise<TurnPrediction> {
     const started = performance.now();
+    if (options.signal.aborted) throw new AbortError(options.signal.reason);
+    checkAudio(audio);
     const i = this.leastBusy();
     this.busy[i]!++;
     try {
@@ -71,5 +74,15 @@ export class SmartTurnDetector implements TurnDetector {
 
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Bad audio is refused here, with what is wrong, before it costs a prediction (NaN would come back as NaN). */
+function checkAudio(audio: AudioInput): void {
+  if (!Number.isInteger(audio.sampleRate) || audio.sampleRate < 1000 || audio.sampleRate > 384_000) {
+    throw new ParleyError("audio_invalid", `turn model: sample rate must be a whole number of Hz in 1000..384000, got ${audio.sampleRate}`, { status: 400 });
+  }
+  for (let i = 0; i < audio.samples.length; i++) {
+    if (!Number.isFinite(audio.samples[i])) throw new ParleyError("audio_invalid", `turn model: sample ${i} is ${audio.samples[i]}; audio must be finite numbers in [-1, 1]`, { status: 400 });
   }
 }
