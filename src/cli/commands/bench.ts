@@ -45,7 +45,8 @@ run (ratios), because shared machines are noisy.
              its double (decode tokens/s) and silero v4 vs its double (RTF),
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
-             at --threads, default 2; RTF at 1 thread for the rest)
+             at --threads, default 2; RTF at 1 thread for the audio models;
+             ms per prediction over 8 s for the turn model)
   turns      end of turn: 40 flite caller lines (half pausing mid-sentence),
              streamed through silero; for silence alone and for the profile's
              turn model asked after a short silence, the false cut-ins (the
