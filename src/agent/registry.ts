@@ -3,7 +3,9 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { AgentsRepo } from "../store/repos/agents-repo.js";
 import type { AgentDefinition } from "./definition.js";
-import { loadAgentDir, parseAgent } from "./load.js";
+import { AgentDefinitionError, loadAgentDir, parseAgent } from "./load.js";
+import { keepStoredSecrets } from "./redact.js";
+import type { OutboundPolicy } from "../lib/outbound/index.js";
 
 export type AgentSource = "file" | "api";
 
@@ -27,14 +29,22 @@ export class AgentRegistry {
   private readonly files = new Map<string, AgentDefinition>();
   private readonly stored = new Map<string, AgentDefinition>();
 
+  private readonly toolPolicy: OutboundPolicy | null;
+
   constructor(
     dir: string,
     private readonly defaultName: string,
     private readonly repo: AgentsRepo,
     private readonly clock: Clock,
     logger: Logger,
+    options: { toolPolicy?: OutboundPolicy } = {},
   ) {
-    for (const a of loadAgentDir(dir)) this.files.set(a.name, a);
+    this.toolPolicy = options.toolPolicy ?? null;
+    for (const a of loadAgentDir(dir)) {
+      this.files.set(a.name, a);
+      // The operator wrote the file: a refused URL is reported now and refused when the tool runs, not fatal at start.
+      for (const r of this.toolRefusals(a)) logger.warn({ agent: a.name, tool: r.tool, reason: r.reason }, "agent HTTP tool URL is not allowed; calls to it will be refused");
+    }
     for (const row of repo.all()) {
       try {
         this.stored.set(row.name, parseAgent(row.definition, `database agent '${row.name}'`));
@@ -80,11 +90,34 @@ export class AgentRegistry {
 
   /** Creates or replaces an API agent; file agents cannot be changed here. */
   save(input: unknown): AgentDefinition {
-    const agent = parseAgent(input, "agent");
-    if (this.files.has(agent.name)) throw new ParleyError("agent_read_only", `agent '${agent.name}' is defined in a file; edit the YAML instead`, { status: 409 });
+    const parsed = parseAgent(input, "agent");
+    if (this.files.has(parsed.name)) throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, { status: 409 });
+    // Auth values are write-only: a definition sent back as it was shown keeps the stored secrets.
+    const { agent, missing } = keepStoredSecrets(parsed, this.stored.get(parsed.name) ?? null);
+    if (missing.length > 0) {
+      const issues = missing.map((path) => ({ path, message: "required: this tool has no stored value to keep (send the header's value)" }));
+      throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+    }
+    const refusals = this.toolRefusals(agent);
+    if (refusals.length > 0) {
+      const issues = refusals.map((r) => ({ path: r.path, message: r.reason }));
+      throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+    }
     this.repo.upsert(agent.name, agent, this.clock.now());
     this.stored.set(agent.name, agent);
     return agent;
+  }
+
+  /** HTTP tools whose URL the tools policy refuses (scheme, or a literal address such as 127.0.0.1). */
+  private toolRefusals(agent: AgentDefinition): { tool: string; path: string; reason: string }[] {
+    if (!this.toolPolicy) return [];
+    const out: { tool: string; path: string; reason: string }[] = [];
+    agent.tools.forEach((t, i) => {
+      if (t.type !== "http") return;
+      const reason = this.toolPolicy?.urlRefusal(t.url);
+      if (reason) out.push({ tool: t.name, path: `tools.${i}.url`, reason: `${t.url.split("?")[0]} ${reason}` });
+    });
+    return out;
   }
 
   delete(name: string): void {

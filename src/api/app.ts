@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Services } from "../server/services.js";
 import { requireApiKey } from "./auth/middleware.js";
 import { consoleRoutes } from "./console/index.js";
-import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
+import { errorHandler, notFoundHandler } from "./errors.js";
+import { bodyLimits } from "./middleware/body-limits.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
 import { notifyMetrics } from "../notify/metrics.js";
 import { OpenApiRegistry } from "./openapi/registry.js";
@@ -29,16 +29,11 @@ export function createApp(o: AppOptions): Hono {
   notifyMetrics(services.registry);
   app.route("/", healthRoutes(o.readiness, services.registry));
   const v1 = new Hono();
-  v1.use(
-    "*",
-    bodyLimit({
-      maxSize: services.config.api.maxBodyBytes,
-      onError: (c) => c.json(errorBody("payload_too_large", `the request body is over the limit of ${services.config.api.maxBodyBytes} bytes`), 413),
-    }),
-  );
   openapi.add("get", "/v1/openapi.json", { summary: "This API's OpenAPI 3.1 document", tags: ["meta"], public: true });
   v1.get("/openapi.json", (c) => c.json(openapi.document({ title: "Parley API", version: o.version })));
   v1.use("*", requireApiKey(services.apiKeys, services.clock));
+  // After the key check: nobody without a key makes the server read a body.
+  v1.use("*", bodyLimits({ uploadBytes: services.config.api.maxBodyBytes, jsonBytes: services.config.api.maxJsonBytes }));
   v1.route("/", v1Routes(services, openapi));
   app.route("/v1", v1);
   // The operator console: its own sign-in (session cookie, CSRF), its own error pages.

@@ -1,7 +1,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ParleyError } from "../lib/errors.js";
+import { describeError, ParleyError } from "../lib/errors.js";
+import { DiskFullError, isDiskFull } from "../store/errors.js";
 import type { Logger } from "../lib/logger.js";
 
 /** Every API error has the same shape: `{ error: { code, message } }`. */
@@ -10,7 +11,10 @@ export function errorBody(code: string, message: string, details?: Record<string
 }
 
 export function errorHandler(logger: Logger): ErrorHandler {
-  return (err: Error, c: Context) => {
+  return (thrown: Error, c: Context) => {
+    // A full disk can surface anywhere a write happens (files, SQLite): always the same 507 with what to do.
+    const err = isDiskFull(thrown) && !(thrown instanceof DiskFullError) ? new DiskFullError(thrown) : thrown;
+    if (err instanceof DiskFullError) logger.error({ err: describeError(err.cause), path: c.req.path }, "disk full");
     if (err instanceof ParleyError) {
       if (err.status >= 500) logger.error({ err: err.message, code: err.code, path: c.req.path }, "request failed");
       return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
@@ -27,6 +31,7 @@ export const notFoundHandler: NotFoundHandler = (c) => c.json(errorBody("not_fou
 
 function httpCode(status: number): string {
   if (status === 413) return "payload_too_large";
+  if (status === 507) return "insufficient_storage";
   if (status === 415) return "unsupported_media_type";
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ParleyError } from "../lib/errors.js";
 
@@ -19,6 +20,21 @@ export async function jsonBody(c: Context): Promise<unknown> {
   } catch {
     throw new ParleyError("invalid_json", "the body is not valid JSON", { status: 400 });
   }
+}
+
+const YAML_TYPES = /^(application\/(x-)?yaml|text\/(x-)?yaml)\b/i;
+
+/** An agent definition body: JSON, or YAML as the files are written (application/yaml, text/yaml). */
+export async function definitionBody(c: Context): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!YAML_TYPES.test(type)) {
+    if (!type.toLowerCase().includes("application/json")) throw new ParleyError("unsupported_media_type", "send the definition as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)", { status: 415 });
+    return jsonBody(c);
+  }
+  const doc = parseDocument(await c.req.text());
+  const first = doc.errors[0];
+  if (first) throw new ParleyError("invalid_yaml", `the body is not valid YAML: ${first.message.split("\n")[0]}`, { status: 400 });
+  return doc.toJS() as unknown;
 }
 
 /** A positive integer path parameter, or a 404 (an id that cannot exist is simply not found). */

@@ -135,7 +135,7 @@ function parseFmt(r: Reader, at: number, size: number, warnings: string[]): FmtF
   const channels = r.u16(at + 2);
   const sampleRate = r.u32(at + 4);
   const byteRate = r.u32(at + 8);
-  let blockAlign = r.u16(at + 12);
+  const blockAlign = r.u16(at + 12);
   const bitsPerSample = r.u16(at + 14);
   const extensible = tag === WAVE_FORMAT_EXTENSIBLE;
   if (extensible) {
@@ -150,10 +150,8 @@ function parseFmt(r: Reader, at: number, size: number, warnings: string[]): FmtF
     throw unsupportedWav(`sample rate ${sampleRate} Hz is outside ${MIN_WAV_RATE}..${MAX_WAV_RATE} Hz`, { sampleRate });
   }
   if (bitsPerSample === 0) throw invalidWav("fmt chunk says 0 bits per sample");
-  if (blockAlign === 0) {
-    blockAlign = Math.ceil(bitsPerSample / 8) * channels;
-    warnings.push(`fmt chunk has block align 0; assumed ${blockAlign}`);
-  }
+  // 0 bytes per frame is no layout at all: guessing one would decode whatever the header really meant as noise.
+  if (blockAlign === 0) throw invalidWav("fmt chunk says block align 0 (bytes per sample frame): the header is corrupt", { blockAlign });
   // The container (bytes per sample) comes from blockAlign: 20-bit audio in 3-byte slots is legal.
   const container = blockAlign / channels;
   if (!Number.isInteger(container) || bitsPerSample > container * 8) {

@@ -28,7 +28,7 @@ export interface DialRequest {
   signal?: AbortSignal;
 }
 
-export type DialFailure = "busy" | "no-answer" | "rejected" | "failed";
+export type DialFailure = "busy" | "no_answer" | "rejected" | "failed";
 
 export interface PlacedCall {
   record: CallRecord;
@@ -171,7 +171,7 @@ export class CallManager {
   /**
    * Dials and returns the answered call with its RTP session running, for
    * callers with their own script (notifications). They end it with `finish`.
-   * Rejects (ParleyError, details.outcome busy / no-answer / rejected / failed) when nobody answers.
+   * Rejects (ParleyError, details.outcome busy / no_answer / rejected / failed) when nobody answers.
    */
   async place(req: Omit<DialRequest, "greeting">): Promise<PlacedCall> {
     // A number goes out through the trunk, whoever asked (the API, a notification, a callback, a survey).
@@ -224,7 +224,7 @@ export class CallManager {
       const outcome = dialFailure(err);
       this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: null });
       this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: 0, late: 0 });
-      throw new ParleyError(`dial_${outcome.replace("-", "_")}`, `the call to ${req.to} was not answered: ${describeError(err)}`, { status: 502, retryable: outcome !== "rejected", details: { outcome } });
+      throw new ParleyError(`dial_${outcome}`, `the call to ${req.to} was not answered: ${describeError(err)}`, { status: 502, retryable: outcome !== "rejected", details: { outcome } });
     }
     this.repo.setSipIdentity(record.id, call.callId, call.from.uri);
     this.repo.answered(record.id, this.services.clock.now());
@@ -322,7 +322,7 @@ function numberOf(uri: string): string | null {
 function dialFailure(err: unknown): DialFailure {
   if (err instanceof SipError) {
     if (err.sipStatus === 486 || err.sipStatus === 600) return "busy";
-    if ([408, 480, 487].includes(err.sipStatus)) return "no-answer";
+    if ([408, 480, 487].includes(err.sipStatus)) return "no_answer";
     if (err.sipStatus >= 400 && err.sipStatus < 700) return "rejected";
   }
   return "failed";

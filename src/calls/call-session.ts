@@ -13,6 +13,7 @@ import type { SipCall } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { ingestVoicemail } from "../voicemail/ingest.js";
 import { watchDigits } from "./call-digits.js";
+import { callbackTimeFor } from "./callback-time.js";
 import { CALLBACK_JOB, SUMMARY_JOB } from "./jobs.js";
 import type { FrameFanout } from "./frame-fanout.js";
 import { takeMessage } from "./message-taker.js";
@@ -21,7 +22,7 @@ import type { CallMetrics } from "./metrics.js";
 import type { CallRecorder } from "./recorder.js";
 
 /** Endings where the agent said goodbye: the caller is still there to answer a survey. */
-const AGENT_ENDED = new Set(["agent-hangup", "callback-scheduled"]);
+const AGENT_ENDED = new Set(["agent_hangup", "callback_scheduled"]);
 
 export interface CallSessionDeps {
   services: Services;
@@ -76,6 +77,8 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       transfer: (target) => sip.transfer(target),
     },
     toolServices: {
+      outbound: services.outbound.tools,
+      callbackTime: callbackTimeFor((to, at) => services.callbackTimer(to, at)),
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),
       scheduleCallback: async (r) => {
@@ -114,7 +117,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     const result = await conversation.run(sip.signal);
     outcome = result.outcome;
     bargeIns = result.bargeIns;
-    if (outcome === "message-taken") await recordMessage(d, audio);
+    if (outcome === "message_taken") await recordMessage(d, audio);
   } catch (err) {
     d.logger.error({ callId: d.record.id, err: describeError(err) }, "call failed");
   } finally {

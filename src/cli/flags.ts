@@ -35,5 +35,7 @@ export function configFromFlags(
   const overrides: Record<string, unknown> = { ...extra };
   if (values["data-dir"]) overrides.dataDir = values["data-dir"];
   if (values.profile) overrides.profile = values.profile;
-  return loadConfig({ file: values.config, env: ctx.env, cwd: ctx.cwd, overrides });
+  const loaded = loadConfig({ file: values.config, env: ctx.env, cwd: ctx.cwd, overrides });
+  for (const w of loaded.warnings) ctx.stderr.write(`parley: warning: ${w}\n`);
+  return loaded;
 }

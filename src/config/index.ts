@@ -1,4 +1,4 @@
-export { loadConfig, validate, type LoadConfigOptions, type LoadedConfig } from "./load.js";
+export { configFromEnv, loadConfig, validate, type LoadConfigOptions, type LoadedConfig } from "./load.js";
 export { configSchema, type ParleyConfig, type ParleyConfigInput } from "./schema.js";
-export { configFromEnv } from "./env.js";
+export { readEnvConfig, type EnvConfig } from "./env.js";
 export { runtimeFacts, type RuntimeFacts } from "./runtime.js";

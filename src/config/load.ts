@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../lib/errors.js";
-import { configFromEnv } from "./env.js";
+import { readEnvConfig } from "./env.js";
 import { configSchema, type ParleyConfig } from "./schema.js";
 
 export interface LoadConfigOptions {
@@ -13,7 +13,11 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Highest-priority values, e.g. from CLI flags. */
   overrides?: Record<string, unknown>;
-  /** Directory that relative paths and the default `parley.yaml` are resolved against. */
+  /**
+   * The working directory: where the default `parley.yaml` is looked for, and what relative paths from the
+   * environment, flags and defaults are resolved against. Relative paths written in a config file are resolved
+   * against that file's folder, wherever Parley is started from.
+   */
   cwd?: string;
 }
 
@@ -21,6 +25,8 @@ export interface LoadedConfig {
   config: ParleyConfig;
   /** The file that was read, if any. */
   source: string | null;
+  /** Things worth telling the operator that did not stop the load (PARLEY_ variables that name no setting). */
+  warnings: string[];
 }
 
 /**
@@ -34,26 +40,37 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const file = explicit ? resolve(cwd, explicit) : resolve(cwd, "parley.yaml");
   if (explicit && !existsSync(file)) throw new ConfigError(`config file not found: ${file}`);
 
-  const fromFile = existsSync(file) ? readYamlFile(file) : {};
-  const fromEnv = configFromEnv(env);
-  const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});
-  const config = validate(merged, existsSync(file) ? file : "configuration");
+  const fromFile = existsSync(file) ? resolveFilePaths(readYamlFile(file), dirname(file)) : {};
+  const fromEnv = readEnvConfig(env, configSchema);
+  const merged = deepMerge(deepMerge(fromFile, fromEnv.values), options.overrides ?? {});
+  const config = validate(merged, existsSync(file) ? file : "configuration", fromEnv.origins);
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
   if (config.models.dir && !isAbsolute(config.models.dir)) config.models.dir = resolve(cwd, config.models.dir);
   if (!isAbsolute(config.agents.dir)) config.agents.dir = resolve(cwd, config.agents.dir);
-  return { config, source: existsSync(file) ? file : null };
+  const warnings = fromEnv.ignored.map((name) => `ignoring ${name}: it names no setting (settings map as PARLEY_HTTP__PORT -> http.port, see README "Configuration")`);
+  return { config, source: existsSync(file) ? file : null, warnings };
+}
+
+/** The values the PARLEY_* variables of `env` give, by config path (unknown variables left out). */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  return readEnvConfig(env, configSchema).values;
 }
 
 /** Validates an already-assembled object (used by tests and the API). */
-export function validate(input: unknown, sourceName = "configuration"): ParleyConfig {
+export function validate(input: unknown, sourceName = "configuration", origins: ReadonlyMap<string, string> = new Map()): ParleyConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new ConfigError(`${sourceName}: ${formatIssues(result.error.issues)}`, {
+  throw new ConfigError(`${sourceName}: ${formatIssues(result.error.issues, origins)}`, {
     details: { issues: result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
   });
 }
 
-function formatIssues(issues: z.core.$ZodIssue[]): string {
+function formatIssues(issues: z.core.$ZodIssue[], origins: ReadonlyMap<string, string>): string {
+  // A value from the environment is named by its variable: that is what the operator has to change.
+  const from = (path: string) => {
+    for (let p = path; p; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") if (origins.has(p)) return ` (from ${origins.get(p)})`;
+    return "";
+  };
   return issues
     .map((i) => {
       const path = i.path.join(".");
@@ -61,7 +78,7 @@ function formatIssues(issues: z.core.$ZodIssue[]): string {
         const where = path ? `${path}.` : "";
         return i.keys.map((k) => `${where}${k}: unknown field`).join("; ");
       }
-      return `${path || "(root)"}: ${i.message}`;
+      return `${path || "(root)"}: ${i.message}${from(path)}`;
     })
     .join("; ");
 }
@@ -76,6 +93,25 @@ function readYamlFile(file: string): Record<string, unknown> {
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${file}: the top level must be a mapping`);
   return value as Record<string, unknown>;
+}
+
+/**
+ * The path settings of a config file, made absolute against the file's folder: `agents.dir: ./agents` beside
+ * /etc/parley/parley.yaml means /etc/parley/agents whether `parley serve` starts in / or in /home/ops.
+ */
+function resolveFilePaths(fromFile: Record<string, unknown>, base: string): Record<string, unknown> {
+  const abs = (v: unknown) => (typeof v === "string" && v.length > 0 && !isAbsolute(v) ? resolve(base, v) : v);
+  const out: Record<string, unknown> = { ...fromFile, dataDir: abs(fromFile.dataDir) };
+  if (out.dataDir === undefined) delete out.dataDir;
+  for (const section of ["agents", "models"] as const) {
+    const s = fromFile[section];
+    if (!isPlainObject(s)) continue;
+    const copy: Record<string, unknown> = { ...s };
+    if (copy.dir !== undefined) copy.dir = abs(copy.dir);
+    if (section === "models" && Array.isArray(copy.extraCatalogs)) copy.extraCatalogs = copy.extraCatalogs.map(abs);
+    out[section] = copy;
+  }
+  return out;
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

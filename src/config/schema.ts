@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentsSection, apiSection, voicemailSection, webhooksSection } from "./sections/async.js";
+import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
@@ -110,6 +110,7 @@ export const configSchema = z.object({
   voicemail: voicemailSection.prefault({}),
   api: apiSection.prefault({}),
   webhooks: webhooksSection.prefault({}),
+  tools: toolsSection.prefault({}),
   sip: sipSection.prefault({}),
   rtp: rtpSection.prefault({}),
   calls: callsSection.prefault({}),

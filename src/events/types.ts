@@ -11,7 +11,8 @@ export interface DomainEvents {
   "voicemail.deleted": { voicemailId: number };
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
-  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string };
+  /** A callback was queued (or moved at dial time); `delay` says why it is placed later than asked. */
+  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string; delay?: string };
   "survey.response": { survey: string; agent: string; callId: number | null; rating: number | null; comment: string | null; channel: "dtmf" | "voice" | "none" };
   /** A notification's dial (or refusal to dial) is over; `nextAttemptAt` when a retry is scheduled. */
   "notification.attempted": { notificationId: number; campaignId: number | null; attempt: number; outcome: string; nextAttemptAt: number | null };
@@ -46,6 +47,35 @@ export const domainEventTypes = [
   "callback.attempted",
   "webhook.test",
 ] as const satisfies readonly DomainEventType[];
+
+/**
+ * Each event's data fields, in the order docs/webhooks.md lists them. The
+ * compiler holds this to DomainEvents (every field, nothing else), and a
+ * test holds the docs to this, so the documented list cannot drift.
+ */
+export const domainEventFields = {
+  "voicemail.received": ["voicemailId", "agent", "mailbox", "caller"],
+  "voicemail.processed": ["voicemailId", "status", "urgency", "category", "summary"],
+  "voicemail.urgent": ["voicemailId", "urgency", "summary", "callbackNumber", "reason"],
+  "voicemail.updated": ["voicemailId", "status"],
+  "voicemail.deleted": ["voicemailId"],
+  "form.submitted": ["voicemailId", "agent", "values", "missing"],
+  "job.dead": ["jobId", "kind", "error", "attempts"],
+  "callback.scheduled": ["jobId", "to", "runAt", "reason", "delay"],
+  "survey.response": ["survey", "agent", "callId", "rating", "comment", "channel"],
+  "notification.attempted": ["notificationId", "campaignId", "attempt", "outcome", "nextAttemptAt"],
+  "notification.finished": ["notificationId", "campaignId", "status", "outcome", "attempts"],
+  "campaign.progress": ["campaignId", "status", "total", "done", "counts", "outcomes"],
+  "campaign.finished": ["campaignId", "status", "total", "counts", "outcomes"],
+  "dnc.added": ["number", "source"],
+  "callback.attempted": ["jobId", "to", "attempt", "outcome", "callId", "nextAttemptAt"],
+  "webhook.test": ["endpointId", "endpoint", "message"],
+} as const satisfies { [K in DomainEventType]: readonly (keyof DomainEvents[K])[] };
+
+// Compile-time: a field added to DomainEvents but not listed above is an error here.
+type UnlistedFields = { [K in DomainEventType]: Exclude<keyof DomainEvents[K], (typeof domainEventFields)[K][number]> }[DomainEventType];
+const everyFieldListed: [UnlistedFields] extends [never] ? true : UnlistedFields = true;
+void everyFieldListed;
 
 export interface PublishedEvent<T extends DomainEventType = DomainEventType> {
   id: number;

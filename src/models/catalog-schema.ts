@@ -148,3 +148,8 @@ export type CatalogModel = z.infer<typeof catalogModelSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
 export type Profile = z.infer<typeof profileSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
+
+/** Whether a model is made on this machine, with nothing to download (generated, or copied from an npm package). */
+export function isLocalModel(model: CatalogModel): boolean {
+  return model.generator !== undefined || model.npm !== undefined;
+}

@@ -6,19 +6,18 @@ import { windowSpecSchema } from "./compliance/calling-rules.js";
 import { notifyContext, type NotifyContext } from "./context.js";
 import { menuSchema } from "./menu.js";
 import { finish, rejectIfListed } from "./outcomes.js";
-import { normaliseRecipient, recipientZone } from "./recipient.js";
+import { normaliseRecipient, recipientZone, undialable } from "./recipient.js";
 import { nextSlot, RENDER_JOB, scheduleDelivery } from "./schedule.js";
-import { compileTemplate, missingVariables } from "./templates.js";
+import { compileTemplate, missingVariables, variablesSchema } from "./templates.js";
 
 /** ISO 8601 with a zone, or epoch milliseconds. */
 export const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.number().int().min(0)]);
-const value = z.union([z.string().max(1000), z.number(), z.boolean()]);
 
 export const createNotificationSchema = z.object({
   to: z.string().min(3).max(256).describe("E.164 (+14155550123), a national number of the site's country, or a SIP URI"),
   templateId: z.union([z.number().int().positive(), z.string().min(1).max(63)]).optional().describe("a template's id or name; or give `text`"),
   text: z.string().min(1).max(2000).optional().describe("the message, with {variables}; or give `templateId`"),
-  variables: z.record(z.string(), value).default({}),
+  variables: variablesSchema.default({}),
   agent: z.string().min(1).max(63).optional().describe("whose voice (and transfer target); agents.default when absent"),
   runAt: instant.optional().describe("not before this time (ISO 8601 or epoch ms); now when absent"),
   window: windowSpecSchema.optional().describe("calling hours and zone for this recipient; config notify.window and the number's zone fill the rest"),
@@ -67,6 +66,8 @@ export async function createNotification(services: Services, input: CreateNotifi
   const cc = services.config.voicemail.defaultCountryCode;
   const recipient = normaliseRecipient(input.to, cc);
   if ("error" in recipient) throw new ParleyError("invalid_recipient", recipient.error, { status: 400 });
+  const cannot = undialable(services.config.sip.trunk?.uri, recipient.to);
+  if (cannot) throw new ParleyError("no_trunk", cannot, { status: 422 });
   const now = services.clock.now();
   const notBefore = Math.max(now, input.runAt ?? now);
   let n: NotificationRecord;

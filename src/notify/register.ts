@@ -1,5 +1,6 @@
 import type { Services } from "../server/services.js";
 import { registerCallbackTask } from "./callbacks/callback-task.js";
+import { callbackTimer } from "./callbacks/timer.js";
 import { registerTickTask } from "./campaigns/tick-task.js";
 import { registerDeliverTask } from "./deliver-task.js";
 import { registerRenderTask } from "./render-task.js";
@@ -11,6 +12,8 @@ import { registerRenderTask } from "./render-task.js";
  * lane of their own.
  */
 export function registerNotifyTasks(services: Services): void {
+  // The callback policy the voicemail routing and live calls ask (they do not import notify).
+  services.callbackTimer = callbackTimer(services);
   registerRenderTask(services);
   registerDeliverTask(services);
   registerTickTask(services);

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ParleyError } from "../lib/errors.js";
 
 /**
@@ -25,6 +26,12 @@ export interface Segment {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Variables one message may carry, and the length of a name: a message names a few, not thousands. */
+export const MAX_VARIABLES = 100;
+/** Template variables as the API takes them: name -> string, number or boolean; bounded in count and size. */
+export const variablesSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(1000), z.number(), z.boolean()]))
+  .refine((v) => Object.keys(v).length <= MAX_VARIABLES, { message: `at most ${MAX_VARIABLES} variables` });
 export const MAX_VALUE_CHARS = 200;
 
 function invalid(message: string, details?: Record<string, unknown>): never {

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { Counter, Gauge, type Registry } from "prom-client";
@@ -7,6 +7,7 @@ import { concatFloat32, encodeWav, float32ToInt16, readWavHeader, resample } fro
 import type { TtsEngine } from "../engines/types.js";
 import type { Clock } from "../lib/clock.js";
 import { TtsCacheRepo } from "../store/repos/tts-cache-repo.js";
+import { writeFileAtomic } from "../store/temp-files.js";
 import { PcmLru } from "./pcm-lru.js";
 
 /** The voice settings a render depends on (an agent's `voice`). */
@@ -162,12 +163,7 @@ export class TtsCache {
     const file = join(this.dir, path);
     await mkdir(dirname(file), { recursive: true });
     // Written aside and renamed: a reader never sees half a file, and a crash leaves no row for one.
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, encodeWav({ channels: [pcm], sampleRate: CACHE_RATE }));
-    await rename(tmp, file).catch(async (err: unknown) => {
-      await rm(tmp, { force: true });
-      throw err;
-    });
+    await writeFileAtomic(file, encodeWav({ channels: [pcm], sampleRate: CACHE_RATE }));
     const modelId = engine.info.modelId;
     this.memory.set(key, pcm);
     this.repo.insert({ key, modelId, voice: { speakerId: voice.speakerId, speed: voice.speed }, text: normaliseText(text), path, samples: pcm.length, renderMs: Math.round(performance.now() - started) }, this.clock.now());

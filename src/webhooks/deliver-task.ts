@@ -43,7 +43,7 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       const body = JSON.stringify(eventEnvelope(event));
       const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId);
       const headers = webhookHeaders({ body, eventType: event.type, deliveryId: job.id, idempotencyKey, secret: endpoint.secret, nowSec: Math.floor(s.clock.now() / 1000) });
-      const outcome = await postWebhook(endpoint.url, body, headers, { timeoutMs: s.config.webhooks.timeoutMs, signal });
+      const outcome = await postWebhook(endpoint.url, body, headers, { timeoutMs: s.config.webhooks.timeoutMs, signal, policy: s.outbound.webhooks });
       repo.addDelivery({
         endpointId, eventId, idempotencyKey, attempt: job.attempts,
         statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs, createdAt: s.clock.now(),

@@ -12,7 +12,7 @@ export interface DeliverPayload {
 }
 
 /** The services webhook code uses (a subset, so callers and tests need not build everything). */
-export type WebhookServices = Pick<Services, "db" | "queue" | "bus" | "config" | "clock" | "logger">;
+export type WebhookServices = Pick<Services, "db" | "queue" | "bus" | "config" | "clock" | "logger" | "outbound">;
 
 // Deliveries are short I/O; an urgent-voicemail alert must not wait behind a backlog of transcriptions.
 const DELIVERY_PRIORITY = 10;

@@ -14,7 +14,8 @@ export type WebhookErrorCode =
   | "webhook_endpoint_disabled"
   | "webhook_name_taken"
   | "webhook_event_not_found"
-  | "webhook_delivery_failed";
+  | "webhook_delivery_failed"
+  | "webhook_destination_refused";
 
 export const endpointNotFound = (id: number): WebhookError => new WebhookError("webhook_not_found", `webhook endpoint ${id} does not exist`, { status: 404 });
 
@@ -30,7 +31,11 @@ export const nameTaken = (name: string): WebhookError => new WebhookError("webho
 export const eventNotFound = (id: number): WebhookError => new WebhookError("webhook_event_not_found", `event ${id} does not exist`, { status: 404 });
 
 /** A failed attempt: retryable, whatever the status (see docs/webhooks.md: a 4xx may be a receiver being redeployed). */
-export function deliveryFailed(endpoint: string, outcome: { statusCode: number | null; error: string | null }): WebhookError {
+export function deliveryFailed(endpoint: string, outcome: { statusCode: number | null; error: string | null; refused?: boolean }): WebhookError {
+  if (outcome.refused) {
+    // Retrying cannot help until the operator changes webhooks.allowHosts or the URL: dead at once, with the reason.
+    return new WebhookError("webhook_destination_refused", `webhook endpoint '${endpoint}' was not called: ${outcome.error ?? "refused"}`, { status: 400, retryable: false, details: { ...outcome } });
+  }
   const what = outcome.statusCode !== null ? `answered HTTP ${outcome.statusCode}` : `could not be reached: ${outcome.error ?? "unknown error"}`;
   return new WebhookError("webhook_delivery_failed", `webhook endpoint '${endpoint}' ${what}`, { status: 502, retryable: true, details: { ...outcome } });
 }

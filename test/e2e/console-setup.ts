@@ -39,7 +39,7 @@ function parleyWithStdin(args: string[], input: string): Promise<number | null> 
 export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const dir = mkdtempSync(join(tmpdir(), "parley-console-e2e-"));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${join(repoRoot, "agents")} }`, "calls: { recordAll: true }", "rtp: { ports: { min: 33000, max: 33099 } }", "log: { level: warn }"].join("\n"));
+  writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${join(repoRoot, "agents")} }`, "calls: { recordAll: true }", "rtp: { ports: { min: 33000, max: 33099 } }", "sip: { trunk: { uri: \"sip:trunk.example.invalid\" } }", "log: { level: warn }"].join("\n"));
   const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
   const pulled = await runParley(["models", "pull", "tiny", ...common]);
   if (pulled.code !== 0) throw new Error(`models pull failed: ${pulled.stderr}`);
@@ -82,10 +82,13 @@ async function settled(base: string, key: string, ids: number[]): Promise<void> 
   throw new Error("the voicemails were not processed in 30 s");
 }
 
-/** The call's record is written as its session ends, a moment after the BYE. */
+/**
+ * The SIPp call, finished: its record is written as its session ends, a moment after the BYE. Inbound only: the
+ * urgent voicemail's routing may place an outbound callback meanwhile.
+ */
 async function finishedCall(base: string, key: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const list = (await (await fetch(`${base}/v1/calls?limit=1`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: number; outcome: string | null }[] };
+    const list = (await (await fetch(`${base}/v1/calls?direction=inbound&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: number; outcome: string | null }[] };
     if (list.items[0]?.outcome) return list.items[0].id;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -104,7 +104,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     await capture.stop();
     expect(r.code, r.output + r.errors).toBe(0);
     const c = await settledCall();
-    expect(c.outcome).toBe("caller-hangup");
+    expect(c.outcome).toBe("caller_hangup");
     const user = c.turns.find((t) => t.role === "user");
     expect(user?.text).toMatch(/^hello i would like/);
     const reply = c.turns.find((t) => t.role === "agent" && t.source === "speech");
@@ -157,7 +157,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     const r = await call({ holdMs: 15_000, hangup: "wait-for-bye" }, "quiet");
     expect(r.code, r.output + r.errors).toBe(0);
     const c = await settledCall();
-    expect(c.outcome).toBe("silence-timeout");
+    expect(c.outcome).toBe("silence_timeout");
     expect(c.turns.map((t) => t.source)).toEqual(["greeting", "reprompt", "goodbye"]);
   });
 
@@ -174,7 +174,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     const r = await call({ audio, holdMs: 45_000, hangup: "wait-for-bye" }, "overfull");
     expect(r.code, r.output + r.errors).toBe(0);
     const c = await settledCall();
-    expect(c.outcome).toBe("message-taken");
+    expect(c.outcome).toBe("message_taken");
     const replies = c.turns.filter((t) => t.role === "agent" && t.source === "speech");
     const offer = "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.";
     expect(replies.slice(0, 3).map((t) => t.text)).toEqual(["Sorry, I didn't catch that. Could you say it again?", "Sorry, I didn't catch that. Could you say it again?", offer]);
@@ -259,7 +259,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
     for (let i = 0; i < 50; i++) {
       const c = await api<CallJson>(`/v1/calls/${callId}`);
       if (c.outcome) {
-        expect(c).toMatchObject({ direction: "outbound", agent: "quiet", outcome: "silence-timeout" });
+        expect(c).toMatchObject({ direction: "outbound", agent: "quiet", outcome: "silence_timeout" });
         expect(c.turns[0]).toMatchObject({ source: "greeting", text: "Hello, this is Acme calling you back." });
         return;
       }
@@ -304,7 +304,7 @@ describe.skipIf(skip)("the hybrid flow over SIP", () => {
     expect(r.code, r.output + r.errors).toBe(0);
     const headers = { authorization: `Bearer ${key}` };
     const calls = (await (await fetch(`${server.baseUrl}/v1/calls`, { headers })).json()) as { items: { id: number; outcome: string }[] };
-    expect(calls.items[0]?.outcome).toBe("callback-scheduled");
+    expect(calls.items[0]?.outcome).toBe("callback_scheduled");
     const jobs = (await (await fetch(`${server.baseUrl}/v1/jobs?kind=callback.place`, { headers })).json()) as { items: { kind: string; status: string; payload: Record<string, unknown>; runAt: number | string }[] };
     expect(jobs.items).toHaveLength(1);
     expect(jobs.items[0]!.payload).toMatchObject({ topic: "order", source: "live-call" });

@@ -114,11 +114,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
       }
     }
     // Pacing: the pacer released deliveries (notify.deliver jobs) no faster than 5 per second, and never more than 12 calls were on at once.
-    const released = (await api<{ items: { createdAt: number }[] }>("/v1/jobs?kind=notify.deliver&limit=200")).items.map((j) => j.createdAt).sort((a, b) => a - b);
+    const released = (await api<{ items: { createdAt: string }[] }>("/v1/jobs?kind=notify.deliver&limit=200")).items.map((j) => Date.parse(j.createdAt)).sort((a, b) => a - b);
     expect(released.length).toBe(58); // 50 first attempts and the busy lines' 8 retries
     for (let i = 5; i < released.length; i++) expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
     const list = await api<{ items: { id: number }[] }>(`/v1/notifications?campaignId=${campaign.id}&limit=200`);
-    const attempts = (await Promise.all(list.items.map((x) => api<{ history: { startedAt: number; durationMs: number }[] }>(`/v1/notifications/${x.id}`)))).flatMap((x) => x.history);
+    const attempts = (await Promise.all(list.items.map((x) => api<{ history: { startedAt: string; durationMs: number }[] }>(`/v1/notifications/${x.id}`)))).flatMap((x) => x.history.map((h) => ({ startedAt: Date.parse(h.startedAt), durationMs: h.durationMs })));
     expect(attempts).toHaveLength(58);
     const overlap = Math.max(...attempts.map((a) => attempts.filter((b) => b.startedAt <= a.startedAt && a.startedAt < b.startedAt + b.durationMs).length));
     expect(overlap).toBeLessThanOrEqual(12);

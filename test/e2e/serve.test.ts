@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { runParley, startParley, waitForStatus } from "../helpers/parley-process.js";
 
 /**
@@ -37,13 +37,13 @@ describe("parley serve --profile tiny (real process)", () => {
     expect(server.stderr()).toMatch(/"msg":"stopped"/);
   });
 
-  it("refuses to start without models and says which are missing and how to get them", async () => {
+  it("refuses to start without models that must be downloaded, and says which are missing and how to get them", async () => {
     const empty = mkdtempSync(join(tmpdir(), "parley-e2e-empty-"));
     try {
-      const r = await runParley(["serve", "--profile", "tiny", "--data-dir", empty, "--http", "127.0.0.1:0"]);
+      const r = await runParley(["serve", "--profile", "small", "--data-dir", empty, "--http", "127.0.0.1:0"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("tiny-llm (llm)");
-      expect(r.stderr).toContain("parley models pull tiny");
+      expect(r.stderr).toMatch(/profile 'small' is missing \d model\(s\)/);
+      expect(r.stderr).toContain("parley models pull small");
       expect(r.stderr).toContain("parley models import");
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -75,9 +75,14 @@ describe("parley serve --profile tiny (real process)", () => {
     }
   });
 
-  it("bench engines --profile tiny --json measures every engine and the LLM against a bare loop", async () => {
-    const r = await runParley(["bench", "engines", "--profile", "tiny", "--data-dir", dataDir, "--runs", "3", "--json"], { timeoutMs: 240_000 });
+  it("bench engines --profile tiny --json generates the tiny models on demand (no pull first) and measures every engine", async () => {
+    // Issue 10, item 21: a fresh data dir, no `models pull tiny`: the local test models are generated when needed.
+    const fresh = mkdtempSync(join(tmpdir(), "parley-e2e-fresh-"));
+    onTestFinished(() => rmSync(fresh, { recursive: true, force: true }));
+    const r = await runParley(["bench", "engines", "--profile", "tiny", "--data-dir", fresh, "--runs", "3", "--json"], { timeoutMs: 240_000 });
     expect(r.code, r.stderr).toBe(0);
+    const listed = JSON.parse((await runParley(["models", "list", "--profile", "tiny", "--json", "--data-dir", fresh])).stdout) as { models: { id: string; installed: boolean }[] };
+    expect(listed.models.map((m) => [m.id, m.installed])).toContainEqual(["tiny-llm", true]);
     const report = JSON.parse(r.stdout) as { engines: { role: string; loadMs: number; rtf?: number; ratio?: number }[]; memory: { rssLoadedMb: number } };
     expect(report.engines.map((e) => e.role)).toEqual(["vad", "asrStreaming", "asrBatch", "tts", "llm"]);
     for (const e of report.engines) expect(e.loadMs).toBeGreaterThan(0);

@@ -91,7 +91,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
         `agents: { dir: ${JSON.stringify(join(repoRoot, "agents"))} }`,
         "engines: { llm: { threads: 1 } }",
         `jobs: ${JSON.stringify(JOBS)}`,
-        "webhooks: { timeoutMs: 30000, maxAttempts: 5 }",
+        "webhooks: { timeoutMs: 30000, maxAttempts: 5, allowHosts: [127.0.0.1] }",
         "voicemail: { ffmpeg: 'off' }",
         "",
       ].join("\n"),

@@ -10,10 +10,10 @@ class Capture extends Writable {
   }
 }
 
-/** Runs `parley <argv>` in process with captured streams and no environment, as the bin would. */
-export async function runCliInProcess(argv: string[], cwd = "/nonexistent-parley-cwd"): Promise<{ code: number; out: string; err: string }> {
+/** Runs `parley <argv>` in process with captured streams and no environment (or the one given), as the bin would. */
+export async function runCliInProcess(argv: string[], cwd = "/nonexistent-parley-cwd", env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {}, cwd, signal: new AbortController().signal });
+  const code = await main(argv, { stdout, stderr, env, cwd, signal: new AbortController().signal });
   return { code, out: stdout.text, err: stderr.text };
 }

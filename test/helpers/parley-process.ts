@@ -37,8 +37,8 @@ export interface RunningParley {
 }
 
 /** Starts `parley serve` and resolves once it prints its listening address. */
-export function startParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunningParley> {
-  const child = spawn(process.execPath, [BIN, "serve", ...args], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunningParley> {
+  const child = spawn(process.execPath, [BIN, "serve", ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

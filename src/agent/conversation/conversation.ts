@@ -134,7 +134,7 @@ export class Conversation {
       life.abort();
       await listening;
     }
-    return { outcome: this.outcome ?? "caller-hangup", turns: this.turns, history: this.history, bargeIns: this.bargeIns };
+    return { outcome: this.outcome ?? "caller_hangup", turns: this.turns, history: this.history, bargeIns: this.bargeIns };
   }
 
   private async handle(e: Event): Promise<void> {
@@ -159,7 +159,7 @@ export class Conversation {
       case "max-duration":
         this.d.logger.info({ callId: this.d.callId }, "maximum call duration reached");
         if (this.active) this.bargeIn();
-        await this.finish(this.d.agent.live.goodbye, "max-duration");
+        await this.finish(this.d.agent.live.goodbye, "max_duration");
         return;
     }
   }
@@ -305,7 +305,7 @@ export class Conversation {
       this.d.logger.warn({ callId: this.d.callId, status: r.status, reason: r.reason }, "transfer failed");
       this.startScripted("I'm sorry, I could not put you through. How else can I help?", "speech");
     } else {
-      this.outcome = "message-taken";
+      this.outcome = "message_taken";
     }
   }
 
@@ -322,7 +322,7 @@ export class Conversation {
       this.startScripted(this.d.agent.live.reprompt, "reprompt");
       return;
     }
-    await this.finish(this.d.agent.live.goodbye, "silence-timeout");
+    await this.finish(this.d.agent.live.goodbye, "silence_timeout");
   }
 
   /** Says goodbye and hangs up. */

@@ -65,13 +65,13 @@ export interface TurnRecord {
 }
 
 export type ConversationOutcome =
-  | "caller-hangup"
-  | "agent-hangup"
+  | "caller_hangup"
+  | "agent_hangup"
   | "transferred"
-  | "message-taken"
-  | "callback-scheduled"
-  | "silence-timeout"
-  | "max-duration"
+  | "message_taken"
+  | "callback_scheduled"
+  | "silence_timeout"
+  | "max_duration"
   | "failed";
 
 export interface ConversationResult {

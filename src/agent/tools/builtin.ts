@@ -23,7 +23,7 @@ export function builtinTool(def: Builtin): ToolHandler {
     case "hangup":
       return {
         spec: { name: "hangup", description: def.description ?? "End the call once the caller has nothing more to ask.", parameters: { type: "object", properties: {} } },
-        run: async () => ({ result: { status: "ending" }, after: { type: "hangup", outcome: "agent-hangup" } }),
+        run: async () => ({ result: { status: "ending" }, after: { type: "hangup", outcome: "agent_hangup" } }),
       };
     case "transfer":
       return {
@@ -53,9 +53,22 @@ export function builtinTool(def: Builtin): ToolHandler {
           const whenText = typeof args.when === "string" ? args.when : "";
           const when = parseWhen(whenText, ctx.services.now(), ctx.services.timeZone);
           if (!when) return { result: { status: "error", error: `could not read the time '${whenText}'; ask for a day and a time` } };
+          if (when.getTime() < ctx.services.now().getTime() - 60_000) return { result: { status: "error", error: `${when.toISOString()} has passed; ask for a time from now on` } };
+          // Offer only what can be kept: a time the callback rules forbid is refused with the first time that works.
+          const check = ctx.services.callbackTime?.(ctx.caller, when);
+          if (check && !check.ok) {
+            return {
+              result: {
+                status: "unavailable",
+                error: `we cannot call back then: ${check.reason}`,
+                ...(check.next ? { firstPossible: check.next.toISOString(), firstPossibleLocal: check.nextLocal } : {}),
+                instruction: check.next ? "offer the caller the first possible time instead, and schedule it only if they agree" : "tell the caller we cannot arrange a callback",
+              },
+            };
+          }
           const topic = typeof args.topic === "string" && args.topic ? args.topic : "the caller's request";
           const { jobId } = await ctx.services.scheduleCallback({ to: ctx.caller, when, topic, summary: transcriptSummary(ctx), agent: ctx.agent.name, callId: ctx.callId });
-          return { result: { status: "scheduled", when: when.toISOString(), jobId }, after: { type: "hangup", outcome: "callback-scheduled" } };
+          return { result: { status: "scheduled", when: when.toISOString(), jobId }, after: { type: "hangup", outcome: "callback_scheduled" } };
         },
       };
   }

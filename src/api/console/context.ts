@@ -1,5 +1,6 @@
 import type { Services } from "../../server/services.js";
 import { OperatorStore } from "./auth/operators.js";
+import { ConcurrencyGate } from "../../lib/concurrency-gate.js";
 import { LoginRateLimiter } from "./auth/rate-limit.js";
 import { loadConsoleSecret } from "./auth/secret.js";
 import { SessionSigner, type ConsoleSession } from "./auth/session.js";
@@ -12,6 +13,8 @@ export interface ConsoleDeps {
   services: Services;
   operators: OperatorStore;
   limiter: LoginRateLimiter;
+  /** Password hashes run at once, and waiting; more sign-ins than that get 429 (a flood cannot hold the thread pool). */
+  hashing: ConcurrencyGate;
   /** The signer, made on first use (that is when `<dataDir>/console-secret` is created). */
   signer(): SessionSigner;
   sessionTtlMs: number;
@@ -28,6 +31,9 @@ export function consoleDeps(services: Services): ConsoleDeps {
     services,
     operators: OperatorStore.forDataDir(services.config.dataDir),
     limiter: new LoginRateLimiter(),
+    // Two scrypt hashes at once (of libuv's four threads, so file and DNS work goes on); 32 more may wait (~2 s):
+    // room for one address's 10 allowed attempts and an operator elsewhere; a flood from many addresses gets 429.
+    hashing: new ConcurrencyGate(2, 32),
     signer: () => (signer ??= new SessionSigner(loadConsoleSecret(services.config.dataDir))),
     sessionTtlMs: SESSION_TTL_MS,
   };

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ParleyError } from "../../lib/errors.js";
+import { DiskFullError, isDiskFull } from "../../store/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { wantsJson } from "./auth/guard.js";
 import { documentHtml } from "./views/layout.js";
@@ -34,7 +35,8 @@ export async function errorPage(c: Context, status: ContentfulStatusCode, messag
 
 /** Console errors as pages (scripts asking for JSON get JSON); internal details only in the log. */
 export function consoleErrorHandler(logger: Logger): ErrorHandler {
-  return (err, c) => {
+  return (thrown, c) => {
+    const err = isDiskFull(thrown) && !(thrown instanceof DiskFullError) ? new DiskFullError(thrown) : thrown;
     if (err instanceof ParleyError) return errorPage(c, err.status as ContentfulStatusCode, err.message);
     if (err instanceof HTTPException) return errorPage(c, err.status, err.message || "request rejected");
     logger.error({ err: err.message, stack: err.stack, path: c.req.path }, "console request failed");

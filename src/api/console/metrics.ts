@@ -4,14 +4,14 @@ import { VoicemailStatsRepo } from "../../store/repos/voicemail-stats-repo.js";
 
 /** Console sign-ins and live clients, and the voicemail backlog operators work through. */
 export interface ConsoleMetrics {
-  login(method: string, outcome: "ok" | "failed" | "rate_limited" | "bad_form"): void;
+  login(method: string, outcome: "ok" | "failed" | "rate_limited" | "busy" | "bad_form"): void;
   liveClients: Gauge;
 }
 
 const byRegistry = new WeakMap<Registry, ConsoleMetrics>();
 
 /**
- * - parley_console_logins_total{method,outcome}: sign-in attempts (failed and rate_limited are worth an alert);
+ * - parley_console_logins_total{method,outcome}: sign-in attempts (failed, rate_limited and busy are worth an alert);
  * - parley_console_live_clients: open live-update streams;
  * - parley_voicemails{status,urgency}: messages per status and urgency, read from the database on each scrape.
  * One set per registry (several apps may share a test process).

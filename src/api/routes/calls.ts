@@ -6,9 +6,16 @@ import { CallsRepo, type CallRecord } from "../../store/repos/calls-repo.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";
+import { callOutcomes, parseCallOutcome } from "../../calls/outcomes.js";
 import { sendFile } from "./range.js";
 
-const listQuery = z.object({ ...idPageQuery, outcome: z.string().max(40).optional(), direction: z.enum(["inbound", "outbound"]).optional() });
+// Old hyphenated spellings (no-answer) still filter: stored values were migrated to snake_case.
+const outcome = z.string().max(40).transform((s, ctx) => {
+  const parsed = parseCallOutcome(s);
+  if (!parsed) ctx.addIssue({ code: "custom", message: `unknown outcome '${s}'; known: ${callOutcomes.join(", ")}` });
+  return parsed ?? s;
+});
+const listQuery = z.object({ ...idPageQuery, outcome: outcome.optional(), direction: z.enum(["inbound", "outbound"]).optional() });
 const dialBody = z.object({
   to: z.string().min(3).max(256).regex(/^[^\r\n<>"]+$/, "a SIP URI or a number"),
   agent: z.string().max(63).optional(),
@@ -59,7 +66,7 @@ export function callRoutes(services: Services, openapi: OpenApiRegistry): Hono {
   openapi.add("get", "/v1/calls/{id}", { summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)", tags: ["calls"], responses: { 404: "No such call" } });
   app.get("/:id", (c) => {
     const call = find(c);
-    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id) });
+    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id).map((t) => ({ ...t, at: new Date(t.at).toISOString() })) });
   });
 
   openapi.add("get", "/v1/calls/{id}/recording", { summary: "The call's stereo recording (caller left, agent right), with Range support", tags: ["calls"], responseMediaType: "audio/wav", responses: { 404: "No recording" } });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
+import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
 import { notifyContext } from "../../notify/context.js";
 import type { Services } from "../../server/services.js";
@@ -11,11 +12,15 @@ const tags = ["compliance"];
 const addBody = z.object({ number: z.string().min(3).max(256).describe("E.164, a national number, or a SIP URI"), reason: z.string().max(500).optional() }).strict();
 const listQuery = z.object({
   prefix: z.string().regex(/^\+?\d{1,15}$/, "digits, optionally with a leading +").optional().describe("only numbers starting with this"),
-  cursor: z.string().max(256).optional().describe("the nextCursor of the previous page"),
+  // A page ends at a listed entry: an E.164 number or a SIP URI (what nextCursor holds), nothing else.
+  cursor: z.string().max(256).regex(/^\+\d{1,15}$|^sips?:\S+$/i, "pass the nextCursor value of the previous page").optional().describe("the nextCursor of the previous page"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const checkQuery = z.object({ number: z.string().min(3).max(256) });
 const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv)/i;
+
+/** A list entry with its time as ISO 8601. */
+const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, ["createdAt"]);
 
 /** /v1/dnc: the do-not-call list. Every dial checks it first, whatever queued the call. */
 export function dncRoutes(services: Services, openapi: OpenApiRegistry): Hono {
@@ -32,7 +37,7 @@ export function dncRoutes(services: Services, openapi: OpenApiRegistry): Hono {
     const b = parseWith(addBody, await jsonBody(c), "body");
     keyOf(b.number);
     const { entry, created } = list().add(b.number, "api", b.reason ?? null);
-    return c.json(entry, created ? 201 : 200);
+    return c.json(presentEntry(entry), created ? 201 : 200);
   });
 
   openapi.add("get", "/v1/dnc", { summary: "The do-not-call list, in number order", tags, query: listQuery });
@@ -41,7 +46,7 @@ export function dncRoutes(services: Services, openapi: OpenApiRegistry): Hono {
     const prefix = q.prefix ? (q.prefix.startsWith("+") ? q.prefix : `+${q.prefix}`) : undefined;
     const rows = list().repo.list({ after: q.cursor, prefix, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    return c.json({ items: page, total: list().repo.count(), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.number ?? null) : null });
+    return c.json({ items: page.map(presentEntry), total: list().repo.count(), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.number ?? null) : null });
   });
 
   openapi.add("get", "/v1/dnc/check", { summary: "Whether a number may be called", tags, query: checkQuery, responses: { 400: "Not a number" } });
@@ -49,7 +54,7 @@ export function dncRoutes(services: Services, openapi: OpenApiRegistry): Hono {
     const q = parseWith(checkQuery, c.req.query(), "query");
     const number = keyOf(q.number);
     const entry = list().listed(q.number);
-    return c.json({ number, listed: entry !== null, entry });
+    return c.json({ number, listed: entry !== null, entry: entry && presentEntry(entry) });
   });
 
   openapi.add("post", "/v1/dnc/import", {

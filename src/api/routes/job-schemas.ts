@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { JOB_STATUSES } from "../../store/repos/job-record.js";
 
-/** Response shapes of /v1/jobs, for the OpenAPI document (the queue's Job records as they are). */
-const ms = z.number().int().describe("milliseconds since the epoch");
+/** Response shapes of /v1/jobs, for the OpenAPI document (the queue's Job records, times as ISO 8601). */
+const ms = z.iso.datetime().describe("ISO 8601, UTC");
 
 const jobError = z.object({ name: z.string(), message: z.string(), code: z.string().optional(), retryable: z.boolean().optional() });
 

@@ -7,6 +7,7 @@ import { JOB_STATUSES } from "../../store/repos/job-record.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
 import { idParam, parseWith } from "../validate.js";
+import { presentJob, presentJobEvent } from "./job-present.js";
 import { jobDetailSchema, jobSchema } from "./job-schemas.js";
 
 const tags = ["jobs"];
@@ -28,7 +29,7 @@ export function jobRoutes(services: Services, openapi: OpenApiRegistry): Hono {
   app.get("/", async (c) => {
     const q = parseWith(listQuery, c.req.query(), "query");
     const page = await queue.list({ kind: q.kind, status: q.status, cursor: q.cursor, limit: q.limit });
-    return c.json({ items: page.jobs, nextCursor: page.nextCursor });
+    return c.json({ items: page.jobs.map(presentJob), nextCursor: page.nextCursor });
   });
 
   openapi.add("get", "/v1/jobs/{id}", {
@@ -39,21 +40,21 @@ export function jobRoutes(services: Services, openapi: OpenApiRegistry): Hono {
     const id = idParam(c);
     const job = await queue.get(id);
     if (!job) throw new JobNotFoundError(id);
-    return c.json({ ...job, events: await queue.history(id) });
+    return c.json({ ...presentJob(job), events: (await queue.history(id)).map(presentJobEvent) });
   });
 
   openapi.add("post", "/v1/jobs/{id}/retry", {
     summary: "Run a dead, failed or cancelled job again now, with its attempts reset",
     tags, response: jobSchema, responses: { 404: "No such job", 409: "The job is queued, running or succeeded" },
   });
-  app.post("/:id/retry", async (c) => c.json(await queue.retry(idParam(c))));
+  app.post("/:id/retry", async (c) => c.json(presentJob(await queue.retry(idParam(c)))));
 
   openapi.add("post", "/v1/jobs/{id}/cancel", {
     summary: "Cancel a queued, failed or running job",
     description: "A running job's task is aborted; its worker's lease is void, so a late result is dropped.",
     tags, response: jobSchema, responses: { 404: "No such job", 409: "The job is already finished (succeeded, dead or cancelled)" },
   });
-  app.post("/:id/cancel", async (c) => c.json(await queue.cancel(idParam(c))));
+  app.post("/:id/cancel", async (c) => c.json(presentJob(await queue.cancel(idParam(c)))));
 
   return app;
 }

@@ -3,8 +3,9 @@ import type { NotificationRecord } from "../../store/repos/notifications-repo.js
 import type { AttemptRecord } from "../../store/repos/outbound-attempts-repo.js";
 import type { TemplateRecord } from "../../store/repos/templates-repo.js";
 import { compileTemplate, fillTemplate } from "../../notify/templates.js";
+import { isoTime, isoTimeOrNull } from "../../lib/iso-time.js";
 
-/** API shapes of the outbound side (times in ms since the epoch, as everywhere in /v1). */
+/** API shapes of the outbound side (times as ISO 8601 strings, as everywhere in /v1). */
 export function presentNotification(n: NotificationRecord) {
   return {
     id: n.id,
@@ -25,14 +26,14 @@ export function presentNotification(n: NotificationRecord) {
     choice: n.choice,
     digits: n.digits,
     attempts: n.attempts,
-    nextAttemptAt: n.nextAttemptAt,
+    nextAttemptAt: isoTimeOrNull(n.nextAttemptAt),
     jobId: n.jobId,
     lastCallId: n.lastCallId,
     idempotencyKey: n.idempotencyKey,
     error: n.error,
-    createdAt: n.createdAt,
-    updatedAt: n.updatedAt,
-    finishedAt: n.finishedAt,
+    createdAt: isoTime(n.createdAt),
+    updatedAt: isoTime(n.updatedAt),
+    finishedAt: isoTimeOrNull(n.finishedAt),
   };
 }
 
@@ -46,15 +47,15 @@ export function presentAttempt(a: AttemptRecord) {
     amd: a.amd,
     callId: a.callId,
     jobId: a.jobId,
-    startedAt: a.startedAt,
+    startedAt: isoTime(a.startedAt),
     durationMs: a.durationMs,
-    nextAttemptAt: a.nextAttemptAt,
+    nextAttemptAt: isoTimeOrNull(a.nextAttemptAt),
     error: a.error,
   };
 }
 
 export function presentTemplate(t: TemplateRecord) {
-  return { id: t.id, name: t.name, text: t.text, variables: t.variables, description: t.description, createdAt: t.createdAt, updatedAt: t.updatedAt };
+  return { id: t.id, name: t.name, text: t.text, variables: t.variables, description: t.description, createdAt: isoTime(t.createdAt), updatedAt: isoTime(t.updatedAt) };
 }
 
 export function presentCampaign(c: CampaignRecord) {
@@ -71,9 +72,9 @@ export function presentCampaign(c: CampaignRecord) {
     disclosure: c.disclosure,
     menu: c.menu,
     amd: c.amd,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    startedAt: c.startedAt,
-    finishedAt: c.finishedAt,
+    createdAt: isoTime(c.createdAt),
+    updatedAt: isoTime(c.updatedAt),
+    startedAt: isoTimeOrNull(c.startedAt),
+    finishedAt: isoTimeOrNull(c.finishedAt),
   };
 }

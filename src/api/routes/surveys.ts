@@ -24,13 +24,22 @@ export function surveyRoutes(services: Services, openapi: OpenApiRegistry): Hono
     return c.json({ items: [...names].sort().map((name) => ({ survey: name, responses: counts.get(name) ?? 0 })) });
   });
 
-  openapi.add("get", "/v1/surveys/{name}", { summary: "Aggregate results: responses, average rating, distribution 1-5, by channel (keypad or voice)", tags: ["surveys"] });
-  app.get("/:name", (c) => c.json(repo.summary(c.req.param("name"))));
+  /** A survey exists when an agent defines it or responses were stored under its name (an agent removed since). */
+  const existing = (name: string) => {
+    if (!known().has(name) && !repo.names().some((n) => n.survey === name)) {
+      throw new ParleyError("not_found", `no survey named '${name}': no agent defines it and it has no responses`, { status: 404 });
+    }
+    return name;
+  };
 
-  openapi.add("get", "/v1/surveys/{name}/responses", { summary: "Individual responses, newest first", tags: ["surveys"], query: listQuery });
+  openapi.add("get", "/v1/surveys/{name}", { summary: "Aggregate results: responses, average rating, distribution 1-5, by channel (keypad or voice)", tags: ["surveys"], responses: { 404: "No such survey" } });
+  app.get("/:name", (c) => c.json(repo.summary(existing(c.req.param("name")))));
+
+  openapi.add("get", "/v1/surveys/{name}/responses", { summary: "Individual responses, newest first", tags: ["surveys"], query: listQuery, responses: { 404: "No such survey" } });
   app.get("/:name/responses", (c) => {
+    const name = existing(c.req.param("name"));
     const q = parseWith(listQuery, c.req.query(), "query");
-    const rows = repo.responses(c.req.param("name"), q.cursor ?? Number.MAX_SAFE_INTEGER, q.limit + 1);
+    const rows = repo.responses(name, q.cursor ?? Number.MAX_SAFE_INTEGER, q.limit + 1);
     const page = rows.slice(0, q.limit);
     return c.json({ items: page.map((r) => ({ ...r, at: new Date(r.at).toISOString() })), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.eventId ?? null) : null });
   });

@@ -6,7 +6,7 @@ import { notifyContext, voiceOf } from "../../notify/context.js";
 import { menuSchema } from "../../notify/menu.js";
 import { agentName } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
-import { compileTemplate } from "../../notify/templates.js";
+import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../notify/tts-cache.js";
 import type { Services } from "../../server/services.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
@@ -23,7 +23,7 @@ const createBody = z.object({
 }).strict();
 const patchBody = z.object({ name: name.optional(), text: z.string().min(1).max(2000).optional(), description: z.string().max(500).optional() }).strict();
 const previewBody = z.object({
-  variables: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).default({}),
+  variables: variablesSchema.default({}),
   agent: z.string().min(1).max(63).optional(),
   disclosure: z.string().min(1).max(500).optional(),
   menu: menuSchema.optional(),

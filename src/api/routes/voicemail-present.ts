@@ -32,6 +32,8 @@ export function presentVoicemail(v: VoicemailRecord) {
     createdAt: iso(v.createdAt),
     updatedAt: iso(v.updatedAt),
     processedAt: iso(v.processedAt),
+    /** The callback routing queued: when asked for and when placed (ISO), and why later if it is. */
+    callback: v.callback ? { jobId: v.callback.jobId, requestedAt: iso(v.callback.requestedAt), at: iso(v.callback.at), delayed: v.callback.delay !== null, delay: v.callback.delay } : null,
   };
 }
 

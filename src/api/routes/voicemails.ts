@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
+import { isDiskFull } from "../../store/errors.js";
 import type { Services } from "../../server/services.js";
 import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
 import { ingestVoicemail } from "../../voicemail/ingest.js";
@@ -118,10 +119,19 @@ export function voicemailRoutes(services: Services, openapi: OpenApiRegistry): H
   app.delete("/:id", async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
-    services.db.transaction(() => {
+    const forget = services.db.transaction(() => {
       repo.delete(v.id);
       if (repo.usersOfAudio(v.audioSha256) === 0) services.audio.forget(v.audioSha256);
-    })();
+    });
+    try {
+      forget();
+    } catch (err) {
+      // A full disk: SQLite cannot even log the delete. Deleting is how space is freed, so the recording goes
+      // first (when no other message shares it), then the row, in the room it left.
+      if (!isDiskFull(err) || !blob || repo.usersOfAudio(v.audioSha256) > 1) throw err;
+      await services.audio.removeFile(blob.path);
+      forget();
+    }
     // After the row is gone, so a running job stops without announcing anything (it finds no message).
     if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
     if (blob && !services.audio.get(v.audioSha256)) await services.audio.removeFile(blob.path);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Response shapes of /v1/webhooks, for the OpenAPI document (the handlers build them from the repo records). */
-const ms = z.number().int().describe("milliseconds since the epoch");
+const ms = z.iso.datetime().describe("ISO 8601, UTC");
 
 export const endpointSchema = z.object({
   id: z.number().int(),

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Services } from "../../server/services.js";
 import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
-import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints } from "../../webhooks/index.js";
+import { withIsoTimes } from "../../lib/iso-time.js";
+import { createEndpointSchema, sendTestEvent, updateEndpointSchema, WebhookEndpoints, type WebhookEndpoint } from "../../webhooks/index.js";
 import type { OpenApiRegistry } from "../openapi/registry.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";
@@ -10,6 +11,9 @@ import { createdEndpointSchema, deliverySchema, endpointSchema, testResultSchema
 
 const tags = ["webhooks"];
 const deliveriesQuery = z.object(idPageQuery);
+
+/** An endpoint as the API shows it: ISO 8601 times, never the secret. */
+const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
 export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hono {
@@ -20,30 +24,32 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     summary: "Create a webhook endpoint",
     description: "Events are signed with the endpoint's secret (Parley-Signature). Omit `secret` to have one generated; either way it is returned in this response only.",
     tags, body: createEndpointSchema, response: createdEndpointSchema, status: 201,
-    responses: { 201: "Created (the body holds the secret, once)", 400: "Invalid fields", 409: "The name is taken", 415: "Not JSON" },
+    responses: { 201: "Created (the body holds the secret, once)", 400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)", 409: "The name is taken", 415: "Not JSON" },
   });
   app.post("/", async (c) => {
     const input = parseWith(createEndpointSchema, await jsonBody(c), "body");
+    services.outbound.webhooks.assertUrl(input.url);
     const { endpoint, secret } = endpoints.create(input);
-    return c.json({ ...endpoint, secret }, 201);
+    return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   });
 
   openapi.add("get", "/v1/webhooks", { summary: "List webhook endpoints (secrets are never shown)", tags, response: z.object({ items: z.array(endpointSchema) }) });
-  app.get("/", (c) => c.json({ items: endpoints.list() }));
+  app.get("/", (c) => c.json({ items: endpoints.list().map(presentEndpoint) }));
 
   openapi.add("get", "/v1/webhooks/{id}", { summary: "Get a webhook endpoint", tags, response: endpointSchema, responses: { 404: "No such endpoint" } });
-  app.get("/:id", (c) => c.json(endpoints.get(idParam(c))));
+  app.get("/:id", (c) => c.json(presentEndpoint(endpoints.get(idParam(c)))));
 
   openapi.add("patch", "/v1/webhooks/{id}", {
     summary: "Change a webhook endpoint",
     description: "Any of name, url, events, enabled; `secret` replaces the signing secret (it is not returned). Deliveries already queued use the new values.",
     tags, body: updateEndpointSchema, response: endpointSchema,
-    responses: { 400: "Invalid fields", 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
+    responses: { 400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)", 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
   });
   app.patch("/:id", async (c) => {
     const id = idParam(c);
     const changes = parseWith(updateEndpointSchema, await jsonBody(c), "body");
-    return c.json(endpoints.update(id, changes));
+    if (changes.url !== undefined) services.outbound.webhooks.assertUrl(changes.url);
+    return c.json(presentEndpoint(endpoints.update(id, changes)));
   });
 
   openapi.add("delete", "/v1/webhooks/{id}", {
@@ -64,7 +70,7 @@ export function webhookRoutes(services: Services, openapi: OpenApiRegistry): Hon
     const id = idParam(c);
     const q = parseWith(deliveriesQuery, c.req.query(), "query");
     const page = endpoints.deliveries(id, q);
-    return c.json({ items: page.deliveries, nextCursor: page.nextCursor });
+    return c.json({ items: page.deliveries.map((d) => withIsoTimes(d, ["createdAt"])), nextCursor: page.nextCursor });
   });
 
   openapi.add("post", "/v1/webhooks/{id}/test", {

@@ -30,7 +30,12 @@ export async function turnBenchModels(config: ParleyConfig, cwd: string, log: (l
   let installed = await store.get(model.id);
   if (!installed && model.generator) {
     log(`generating ${model.id} (no download)`);
-    await pullModel(model, { catalog, store });
+    try {
+      await pullModel(model, { catalog, store });
+    } catch (err) {
+      // Another process (a server or a second bench) may have generated it first: that is as good.
+      if (!(err instanceof ModelError && err.code === "model_exists")) throw err;
+    }
     installed = await store.get(model.id);
   }
   if (!installed) {

@@ -54,7 +54,7 @@ export async function deliverNotification(services: Services, req: DeliveryReque
     const failure = (err as ParleyError).details?.outcome;
     // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.
     if (failure === undefined || failure === "rejected_dnc") throw err;
-    const outcome: DeliveryOutcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
+    const outcome: DeliveryOutcome = failure === "busy" ? "busy" : failure === "no_answer" ? "no_answer" : "failed";
     return { outcome, choice: null, digits: "", amd: null, callId: null, durationMs: services.clock.now() - started };
   }
   const repo = new CallsRepo(services.db);

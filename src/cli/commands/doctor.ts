@@ -1,4 +1,5 @@
 import { runChecks, type CheckResult } from "../../doctor/checks.js";
+import { agentChecks } from "../agent-checks.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import type { Command } from "../types.js";
@@ -15,7 +16,8 @@ Exits 1 when a check fails (warnings are optional features).`,
   async run(args, ctx) {
     const { values } = parseFlags(args, commonOptions, false);
     const { config } = configFromFlags(ctx, values);
-    const results = await runChecks(config, ctx.cwd);
+    // The agents are this command's to check (the console's doctor page runs runChecks alone).
+    const results = [...(await runChecks(config, ctx.cwd)), ...agentChecks(config)];
     const failed = results.filter((r) => r.status === "fail").length;
     const warned = results.filter((r) => r.status === "warn").length;
     if (values.json) {

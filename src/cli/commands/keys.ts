@@ -1,5 +1,6 @@
 import { createApiKey } from "../../api/auth/api-keys.js";
 import { systemClock } from "../../lib/clock.js";
+import { isoTime, withIsoTimes } from "../../lib/iso-time.js";
 import { databaseFile } from "../../server/paths.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo, type ApiKeyRecord } from "../../store/repos/api-keys-repo.js";
@@ -54,7 +55,7 @@ export const keysCommand: Command = {
 function create(ctx: CliContext, repo: ApiKeysRepo, name: string, json: boolean): number {
   if (name.trim() === "" || name.length > 100) throw new CliError("--name must be 1..100 characters", 2);
   const key = createApiKey(repo, name, systemClock);
-  if (json) printJson(ctx, { ...key, note: NOT_AGAIN });
+  if (json) printJson(ctx, { ...key, createdAt: isoTime(key.createdAt), note: NOT_AGAIN });
   else ctx.stdout.write(`Created API key ${key.id} (${key.name}):\n\n  ${key.key}\n\n${NOT_AGAIN}\n`);
   return 0;
 }
@@ -62,7 +63,7 @@ function create(ctx: CliContext, repo: ApiKeysRepo, name: string, json: boolean)
 function list(ctx: CliContext, repo: ApiKeysRepo, json: boolean): number {
   // The hash is of no use to anyone reading the list, and stays in the database.
   const keys = repo.list().map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
-  if (json) printJson(ctx, keys);
+  if (json) printJson(ctx, keys.map((k) => withIsoTimes(k, ["createdAt", "lastUsedAt", "revokedAt"])));
   else if (keys.length === 0) ctx.stdout.write("no API keys; create one with: parley keys create --name NAME\n");
   else printTable(ctx, keys, [
     { header: "ID", value: (k) => k.id },
@@ -80,7 +81,7 @@ function revoke(ctx: CliContext, repo: ApiKeysRepo, id: string, json: boolean): 
   if (key.revokedAt !== null) throw new CliError(`key ${id} (${key.name}) was already revoked at ${iso(key.revokedAt)}`);
   const now = systemClock.now();
   repo.revoke(id, now);
-  if (json) printJson(ctx, { id, name: key.name, revokedAt: now });
+  if (json) printJson(ctx, { id, name: key.name, revokedAt: isoTime(now) });
   else ctx.stdout.write(`revoked key ${id} (${key.name})\n`);
   return 0;
 }

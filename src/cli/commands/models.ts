@@ -76,6 +76,8 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
       { header: "SIZE", value: (r) => (r.source === "generator" ? (r.sizeBytes > 0 ? `generated ~${formatBytes(r.sizeBytes)}` : "generated") : formatBytes(r.sizeBytes)), align: "right" },
       { header: "INSTALLED", value: (r) => (r.installed ? "yes" : "no") },
       { header: "PROFILES", value: (r) => r.profiles.join(",") || "-" },
+      // What an operator must honour before shipping a voice or a model (Llama's terms, a CC-BY-SA voice, GPL data).
+      { header: "LICENSE", value: (r) => r.license || "-" },
       // Only when a listed model is a load double: what it stands in for.
       ...(rows.some((r) => r.standsInFor) ? [{ header: "STANDS IN FOR", value: (r: (typeof rows)[number]) => r.standsInFor ?? "-" }] : []),
     ]);

@@ -30,7 +30,7 @@ Options:
     if (values["no-sip"]) extra.sip = { enabled: false };
     const { config, source } = configFromFlags(ctx, values, extra);
     const logger = createLogger(config.log);
-    const models = await resolveProfileModels(config, ctx.cwd);
+    const models = await resolveProfileModels(config, ctx.cwd, { onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)") });
     if (models.missing.length > 0) throw new CliError(missingModelsMessage(models));
     logger.info({ config: source, profile: config.profile, dataDir: config.dataDir }, "starting parley");
     const server = await ParleyServer.start({ config, logger, cwd: ctx.cwd });

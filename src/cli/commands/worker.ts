@@ -40,7 +40,7 @@ export const workerCommand: Command = {
     const { values } = parseFlags(args, { config: { type: "string" }, "data-dir": { type: "string" }, profile: { type: "string" } }, false);
     const { config, source } = configFromFlags(ctx, values);
     const logger = createLogger(config.log);
-    const models = await resolveProfileModels(config, ctx.cwd);
+    const models = await resolveProfileModels(config, ctx.cwd, { onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)") });
     const tracing = setupTracing(config.tracing, packageVersion());
     const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
     try {

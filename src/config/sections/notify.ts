@@ -50,6 +50,22 @@ export const notifySection = z.object({
   optOutWords: z.array(z.string().min(1).max(40)).default(["stop", "remove me", "unsubscribe", "do not call"]),
   /** Silence put between sentences when separately rendered pieces are joined. */
   sentencePauseMs: z.number().int().min(0).max(2000).default(350),
+  /**
+   * Callbacks the person asked for (a live call's "call me back", a voicemail's routing rule, a menu's "call me
+   * back"): their own hours, wider than the outreach window above, because the person invited the call. See
+   * docs/notifications.md, "Callbacks" for how this sits with calling-hour rules.
+   */
+  callbacks: z.object({
+    /** Local to the person called. The default is the outer bound most calling-hour rules allow (8 am - 9 pm). */
+    window: z.object({ start: clockTime.default("08:00"), end: clockTime.default("21:00") }).strict().prefault({})
+      .refine((w) => w.start < w.end, { message: "start must be before end (no windows across midnight)" }),
+    /** Days no callback is placed; none by default (someone who asks to be called on Sunday asked). */
+    quietDays: z.array(weekdayName).default([]),
+    /** Keep notify.holidays free of callbacks too. */
+    observeHolidays: z.boolean().default(false),
+    /** A voicemail callback at or above this urgency is placed at once, whatever the hours (0: never). */
+    anyTimeFromUrgency: z.number().int().min(0).max(5).default(0),
+  }).strict().prefault({}),
   /** Menu option "callback": when the callback is placed. */
   menuCallbackDelayMs: z.number().int().min(0).max(7 * 24 * 60 * MINUTE).default(60 * MINUTE),
   /** One campaign.tick job releases calls for this long, then hands over to the next (crash safety, fairness). */

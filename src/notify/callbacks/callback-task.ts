@@ -3,7 +3,8 @@ import { dialTarget } from "../../calls/dial-target.js";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { Services } from "../../server/services.js";
-import { nextCallSlot, rulesFor } from "../compliance/calling-rules.js";
+import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
+import { callbackRules, callbackTiming } from "./policy.js";
 import { notifyContext, type NotifyContext } from "../context.js";
 import { normaliseRecipient, recipientZone } from "../recipient.js";
 import { decideRetry } from "../retry-policy.js";
@@ -47,12 +48,18 @@ async function placeCallback(services: Services, p: CallbackPayload, helpers: Ta
   }
   const agent = services.agents.find(p.agent) ? p.agent : services.config.agents.default;
   const cc = services.config.voicemail.defaultCountryCode;
-  const rules = rulesFor(services.config.notify, recipientZone(services.config.notify, chain.to, cc), null);
-  const slot = nextCallSlot(now, rules, services.config.notify.maxAttemptsPerDay, (a, b) => ctx.attempts.dials(chain.number, a, b));
-  if (slot === null) return { outcome: "failed", reason: "the calling rules leave no time to call in the next month" };
-  if (slot > now + SLACK_MS) {
-    const job = await enqueueCallback(services, { ...p, rootJobId: chain.root, runAt: slot, idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${slot}` });
-    return { rescheduled: slot, jobId: job.id };
+  // The callback rules (notify.callbacks), not the outreach window: the person asked for this call.
+  const rules = callbackRules(services.config.notify, recipientZone(services.config.notify, chain.to, cc), p.urgency ?? null);
+  const timing = callbackTiming(services.config.notify, rules, now, (a, b) => ctx.attempts.dials(chain.number, a, b));
+  if (timing.at === null) return { outcome: "failed", reason: "the callback rules leave no time to call in the next month" };
+  if (timing.at > now + SLACK_MS) {
+    const job = await enqueueCallback(services, { ...p, rootJobId: chain.root, runAt: timing.at, idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${timing.at}` }, timing.delay);
+    // Moved at dial time (the daily cap filled meanwhile, say): the voicemail shows the new time and why.
+    if (p.voicemailId) {
+      const repo = new VoicemailsRepo(services.db);
+      repo.setCallback(p.voicemailId, { jobId: job.id, requestedAt: repo.get(p.voicemailId)?.callback?.requestedAt ?? now, at: timing.at, delay: timing.delay });
+    }
+    return { rescheduled: timing.at, jobId: job.id, delay: timing.delay };
   }
   if (p.mode === "voicemail") return leaveCallbackVoicemail(services, ctx, chain, agent, helpers);
   const calls = services.calls;
@@ -77,7 +84,7 @@ async function placeCallback(services: Services, p: CallbackPayload, helpers: Ta
       ctx.attempts.abandon(a.id, describeError(err));
       throw err;
     }
-    const outcome = failure === "busy" ? "busy" : failure === "no-answer" ? "no_answer" : "failed";
+    const outcome = failure === "busy" ? "busy" : failure === "no_answer" ? "no_answer" : "failed";
     return notAnswered(services, ctx, chain, a.id, outcome, helpers.job.id);
   }
 }

@@ -21,6 +21,8 @@ export const callbackPayloadSchema = z.object({
   notificationId: z.number().int().positive().optional(),
   source: z.string().max(40).optional(),
   rule: z.string().max(63).optional(),
+  /** The voicemail's urgency: notify.callbacks.anyTimeFromUrgency may lift the hours for it. */
+  urgency: z.number().int().min(1).max(5).optional(),
   attempt: z.number().int().min(0).max(1000).optional(),
   rootJobId: z.number().int().positive().optional(),
   /** "voicemail": the retries are used up; this call leaves the message (answering-machine detection on). */
@@ -30,10 +32,10 @@ export const callbackPayloadSchema = z.object({
 export type CallbackPayload = z.infer<typeof callbackPayloadSchema>;
 
 /** Queues a callback for `runAt` and announces it (callback.scheduled). */
-export async function enqueueCallback(services: Services, p: CallbackPayload & { runAt: number; idempotencyKey: string }): Promise<Job> {
+export async function enqueueCallback(services: Services, p: CallbackPayload & { runAt: number; idempotencyKey: string }, delay: string | null = null): Promise<Job> {
   const { runAt, idempotencyKey, ...payload } = p;
   const { job, created } = await services.queue.enqueue({ kind: CALLBACK_JOB, payload, runAt, idempotencyKey, priority: 5 });
-  if (created) services.bus.publish("callback.scheduled", p.notificationId ? `notification:${p.notificationId}` : `job:${job.id}`, { jobId: job.id, to: p.to, runAt, reason: p.topic ?? p.reason ?? "callback" });
+  if (created) services.bus.publish("callback.scheduled", p.notificationId ? `notification:${p.notificationId}` : `job:${job.id}`, { jobId: job.id, to: p.to, runAt, reason: p.topic ?? p.reason ?? "callback", ...(delay ? { delay } : {}) });
   return job;
 }
 

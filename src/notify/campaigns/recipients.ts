@@ -5,7 +5,7 @@ import type { Services } from "../../server/services.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NewNotification } from "../../store/repos/notifications-repo.js";
 import { notifyContext } from "../context.js";
-import { normaliseRecipient, recipientZone } from "../recipient.js";
+import { normaliseRecipient, recipientZone, undialable } from "../recipient.js";
 import { cleanValue, MAX_VALUE_CHARS } from "../templates.js";
 import { RENDER_JOB } from "../schedule.js";
 
@@ -99,6 +99,8 @@ export async function importRecipients(services: Services, campaign: CampaignRec
     if (!r.to?.trim()) { reject("no number in 'to'"); continue; }
     const recipient = normaliseRecipient(r.to, cc);
     if ("error" in recipient) { reject(recipient.error); continue; }
+    const cannot = undialable(services.config.sip.trunk?.uri, recipient.to);
+    if (cannot) { reject(cannot); continue; }
     const earlier = seen.get(recipient.to);
     if (earlier !== undefined) { reject(earlier === 0 ? `${recipient.to} is already in the campaign` : `${recipient.to} repeats row ${earlier}`); continue; }
     const zone = r.timeZone?.trim() || undefined;

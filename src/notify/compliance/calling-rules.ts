@@ -12,8 +12,8 @@ export const windowSpecSchema = z.object({
   timeZone: z.string().refine(isTimeZone, { message: "not an IANA time zone (e.g. America/Chicago)" }).optional().describe("the recipient's zone; derived from the number when absent"),
   start: clockTime.optional().describe("local HH:MM; notify.window.start when absent"),
   end: clockTime.optional().describe("local HH:MM; notify.window.end when absent"),
-  quietDays: z.array(weekdayName).optional().describe("replaces notify.quietDays"),
-  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")).optional().describe("added to notify.holidays"),
+  quietDays: z.array(weekdayName).max(7).optional().describe("replaces notify.quietDays"),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")).max(366).optional().describe("added to notify.holidays"),
 }).strict().refine((w) => !w.start || !w.end || w.start < w.end, { message: "start must be before end" });
 
 export type WindowSpec = z.infer<typeof windowSpecSchema>;

@@ -18,6 +18,16 @@ export interface VoicemailRecord extends VoicemailResults {
   createdAt: number;
   updatedAt: number;
   processedAt: number | null;
+  /** The callback its routing queued, if any. */
+  callback: VoicemailCallback | null;
+}
+
+/** A callback queued for a voicemail: asked for at `requestedAt`, placed at `at` (null: no time left), `delay` says why later. */
+export interface VoicemailCallback {
+  jobId: number;
+  requestedAt: number;
+  at: number | null;
+  delay: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -53,6 +63,7 @@ function toRecord(r: Row): VoicemailRecord {
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
     processedAt: r.processed_at as number | null,
+    callback: json(r.callback) as VoicemailCallback | null,
   };
 }
 
@@ -147,6 +158,11 @@ export class VoicemailsRepo {
   byHash(sha256: string): VoicemailRecord | null {
     const r = this.byHashStmt.get(sha256);
     return r ? toRecord(r) : null;
+  }
+
+  /** Records (or updates, when the callback is moved at dial time) the voicemail's callback. */
+  setCallback(id: number, callback: VoicemailCallback): void {
+    this.db.prepare("UPDATE voicemails SET callback = ? WHERE id = ?").run(JSON.stringify(callback), id);
   }
 
   setJob(id: number, jobId: number): void {

@@ -40,7 +40,7 @@ describe("GET /v1/events (SSE)", () => {
     const a = publish(1);
     const b = t.services.bus.publish("voicemail.urgent", "voicemail:2", { voicemailId: 2, urgency: 5, summary: "help", callbackNumber: null, reason: null });
     const got = await sse.next(2);
-    expect(got[0]).toEqual({ id: String(a.id), event: "voicemail.updated", data: JSON.stringify({ id: a.id, type: "voicemail.updated", createdAt: a.createdAt, data: { voicemailId: 1, status: "handled" } }) });
+    expect(got[0]).toEqual({ id: String(a.id), event: "voicemail.updated", data: JSON.stringify({ id: a.id, type: "voicemail.updated", createdAt: new Date(a.createdAt).toISOString(), data: { voicemailId: 1, status: "handled" } }) });
     expect(got[1]).toMatchObject({ id: String(b.id), event: "voicemail.urgent" });
     expect(JSON.parse(got[1]?.data ?? "")).toMatchObject({ data: { voicemailId: 2, urgency: 5 } });
   });

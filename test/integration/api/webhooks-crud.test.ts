@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await createTestApp({ registerTasks: false });
+  t = await createTestApp({ registerTasks: false, config: { webhooks: { allowHosts: ["127.0.0.1"] } } });
 });
 afterEach(() => t.close());
 

@@ -8,7 +8,7 @@ import { startReceiver, type Receiver } from "./webhook-receiver.js";
 let t: TestApp;
 let rx: Receiver;
 beforeEach(async () => {
-  t = await createTestApp({ config: { webhooks: { maxAttempts: 3, timeoutMs: 500 } } });
+  t = await createTestApp({ config: { webhooks: { maxAttempts: 3, timeoutMs: 500, allowHosts: ["127.0.0.1"] } } });
   rx = await startReceiver();
 });
 afterEach(async () => {
@@ -45,7 +45,7 @@ describe("webhook delivery", () => {
       const [req] = rx.to(path);
       expect(req?.method).toBe("POST");
       const body = JSON.parse(req?.body ?? "") as unknown;
-      expect(body).toEqual({ id: event.id, type: "voicemail.urgent", createdAt: event.createdAt, data: event.data });
+      expect(body).toEqual({ id: event.id, type: "voicemail.urgent", createdAt: new Date(event.createdAt).toISOString(), data: event.data });
       expect(req?.headers).toMatchObject({ "content-type": "application/json", "parley-event": "voicemail.urgent", "idempotency-key": `event-${event.id}-endpoint-${id}` });
       expect(req?.headers["parley-delivery"]).toMatch(/^\d+$/);
       expect(req?.headers["user-agent"]).toMatch(/^Parley-Webhooks\//);

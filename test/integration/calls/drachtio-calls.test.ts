@@ -57,7 +57,7 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
     const r = await sippCall(`127.0.0.1:${server.sipPort}`, { audio, holdMs: 7000, hangup: "caller" }, { sipPort: await freePort(), mediaPort });
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();
-    expect(call.outcome).toBe("caller-hangup");
+    expect(call.outcome).toBe("caller_hangup");
     const turns = new CallsRepo(t.services.db).turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toMatch(/^hello i would like/);
     const rtp = call.rtpStats as { latched: { port: number } | null; audioPacketsOut: number };

@@ -72,7 +72,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     const r = await sippCall(target(), { offer: "delayed", audio, holdMs: 7000, hangup: "caller" }, { sipPort: await freePort(), mediaPort });
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
-    expect(call.outcome).toBe("caller-hangup");
+    expect(call.outcome).toBe("caller_hangup");
     const turns = new CallsRepo(s.t.services.db).turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toMatch(/^hello i would like/);
     const rtp = call.rtpStats as { codec: string; sdpRemote: { port: number }; latched: { port: number } | null; audioPacketsOut: number };
@@ -135,7 +135,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
       const normal = await sippCall(target(), { holdMs: 2000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
       expect(normal.code, normal.output + normal.errors).toBe(0);
       const call = await settled(s.t);
-      expect(call.outcome).toBe("caller-hangup");
+      expect(call.outcome).toBe("caller_hangup");
       expect(call.fromUri).toContain("+15550100@127.0.0.1");
       await flood;
     } finally {

@@ -107,7 +107,7 @@ describe("console sign-in and sessions", () => {
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(500);
       const metrics = await (await fresh.app.request("/metrics")).text();
-      expect(metrics).toMatch(/parley_console_logins_total\{method="any",outcome="rate_limited"\} 2/);
+      expect(metrics).toMatch(/parley_console_logins_total\{method="key",outcome="rate_limited"\} 2/);
       expect(metrics).toMatch(/parley_console_logins_total\{method="key",outcome="failed"\} 10/);
     } finally {
       await fresh.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCampaign, createCampaignSchema } from "../../../src/notify/campaigns/campaigns.js";
 import { importRecipients, recipientsFromCsv } from "../../../src/notify/campaigns/recipients.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
+import { TEST_TRUNK } from "../notify/helpers.js";
 import { consoleClient, type ConsoleClient } from "../../helpers/console.js";
 
 /** The campaigns page: progress and controls through the notify module's own start/pause/resume rules. */
@@ -9,7 +10,7 @@ describe("console campaigns", () => {
   let t: TestApp;
   let c: ConsoleClient;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ config: { sip: { trunk: TEST_TRUNK } } });
     c = await consoleClient(t.app, { key: t.key });
   });
   afterAll(() => t?.close());

@@ -44,7 +44,7 @@ export function seedCall(services: Services) {
     failure: { stage: "llm", message: "llama.cpp <decode> failed" },
     contextFit: { promptTokens: 1400, limit: 1920, fitMs: 2.5, trimmed: { tokensBefore: 1930, leftOut: 12, keptToolResults: 1 } },
   });
-  calls.end(call.id, { endedAt: now - 30_000, outcome: "caller-hangup", recordingPath: null, rtpStats: { codec: "PCMU", packetsIn: 10, packetsOut: 12, lost: 0, late: 0, jitterMs: 1, underruns: 0 } });
+  calls.end(call.id, { endedAt: now - 30_000, outcome: "caller_hangup", recordingPath: null, rtpStats: { codec: "PCMU", packetsIn: 10, packetsOut: 12, lost: 0, late: 0, jitterMs: 1, underruns: 0 } });
   return call;
 }
 

@@ -162,8 +162,8 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     await line.say(wavTo8k(speechWav("Please call me back tomorrow.")));
     await line.say(silencePcm(300));
     const r = await c.result;
-    expect(r.outcome).toBe("callback-scheduled");
-    expect(c.hangups).toEqual(["callback-scheduled"]);
+    expect(r.outcome).toBe("callback_scheduled");
+    expect(c.hangups).toEqual(["callback_scheduled"]);
     expect(c.callbacks).toHaveLength(1);
     expect(c.callbacks[0]!.when.toISOString()).toBe("2026-11-26T10:00:00.000Z");
     expect(c.callbacks[0]!.topic).toBe("order");
@@ -177,9 +177,9 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     line = await openLine();
     const c = start({ live: { silenceTimeoutMs: 2000, reprompt: "Are you still there?", goodbye: "Goodbye now." } });
     const r = await c.result;
-    expect(r.outcome).toBe("silence-timeout");
+    expect(r.outcome).toBe("silence_timeout");
     expect(r.turns.map((t) => t.source)).toEqual(["greeting", "reprompt", "goodbye"]);
-    expect(c.hangups).toEqual(["silence-timeout"]);
+    expect(c.hangups).toEqual(["silence_timeout"]);
   });
 
   it("does not answer its own echo", async () => {

@@ -7,6 +7,7 @@ import type { ConversationResult, TurnRecord } from "../../../src/agent/conversa
 import { createEngine } from "../../../src/engines/factory.js";
 import type { LlmEngine, StreamingAsr, TtsEngine, VadEngine } from "../../../src/engines/types.js";
 import { silentLogger } from "../../../src/lib/logger.js";
+import { OutboundPolicy } from "../../../src/lib/outbound/address-policy.js";
 import { openFastLine, type FastLine } from "../../helpers/fast-line.js";
 import { until } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
@@ -107,7 +108,7 @@ describe("a long call", () => {
       engines: { vad, asrStreaming: asr, llm, tts },
       audio: line.audio,
       control: { hangup: async () => controller.abort(), transfer: async () => ({ status: 503, reason: "no transfers in this test" }) },
-      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }) },
+      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }), outbound: new OutboundPolicy({ allowHosts: ["127.0.0.1"], allowPrivateNetworks: true, setting: "tools.allowHosts" }) },
       callId: "long-call",
       caller: "+14155550100",
       logger: silentLogger(),

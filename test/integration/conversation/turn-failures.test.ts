@@ -125,7 +125,7 @@ describe("failed turns", () => {
       expect(c.hangups).toEqual([]);
     } finally {
       const r = await c.end();
-      expect(r.outcome).toBe("caller-hangup");
+      expect(r.outcome).toBe("caller_hangup");
       // The history has the call, its error result and the fallback: the model knows what happened.
       expect(r.history.slice(-3)).toMatchObject([{ role: "assistant", toolCalls: [{ name: "schedule_callback" }] }, { role: "tool", content: '{"error":"the tool failed"}' }, { role: "assistant", content: FALLBACK }]);
     }
@@ -143,7 +143,7 @@ describe("failed turns", () => {
       }
       c.conversation.dtmf("1");
       const r = await c.result;
-      expect(r.outcome).toBe("message-taken");
+      expect(r.outcome).toBe("message_taken");
       expect(r.turns[r.turns.length - 1]).toMatchObject({ role: "user", source: "dtmf" });
     } finally {
       await c.end();
@@ -156,7 +156,7 @@ describe("failed turns", () => {
       await threeFailures(c);
       await c.utter(1);
       const r = await c.result;
-      expect(r.outcome).toBe("message-taken");
+      expect(r.outcome).toBe("message_taken");
       expect(r.turns[r.turns.length - 1]).toMatchObject({ role: "user", text: "yes" });
     } finally {
       await c.end();
@@ -169,7 +169,7 @@ describe("failed turns", () => {
       await threeFailures(c);
       const offeredAt = performance.now();
       const r = await c.result;
-      expect(r.outcome).toBe("message-taken");
+      expect(r.outcome).toBe("message_taken");
       expect(performance.now() - offeredAt).toBeGreaterThan(1500);
       expect(r.turns.filter((t) => t.source === "reprompt")).toEqual([]);
     } finally {
@@ -193,7 +193,7 @@ describe("failed turns", () => {
       expect(next).toMatchObject({ text: FALLBACK, failed: true });
     } finally {
       const r = await c.end();
-      expect(r.outcome).toBe("caller-hangup");
+      expect(r.outcome).toBe("caller_hangup");
     }
   });
 
@@ -207,7 +207,7 @@ describe("failed turns", () => {
       expect(c.turns.find((t) => t.source === "fallback")?.text).toBe(DECLINED);
     } finally {
       const r = await c.end();
-      expect(r.outcome).toBe("caller-hangup");
+      expect(r.outcome).toBe("caller_hangup");
     }
   });
 });

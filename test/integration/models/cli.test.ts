@@ -39,9 +39,17 @@ describe("parley models (CLI)", () => {
     expect(r.code).toBe(0);
     // The models table, then a blank line and the profile table.
     const [models, profiles] = r.out.trim().split("\n\n").map((t) => t.split("\n"));
-    expect(models![0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES$/);
+    expect(models![0]).toMatch(/^ID\s+KIND\s+ENGINE\s+SIZE\s+INSTALLED\s+PROFILES\s+LICENSE$/);
     expect(models!.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(ids);
     expect(profiles![2]).toMatch(/^testprof\s/);
+  });
+
+  it("shows each model's licence in the table (issue 10, item 25)", async () => {
+    const r = await parley(tmp.dir, "models", "list", "--profile", "small", "--data-dir", "a");
+    expect(r.code).toBe(0);
+    const piper = r.out.split("\n").find((l) => l.startsWith("piper-en_us-amy-low"));
+    expect(piper).toMatch(/CC-BY-SA-4\.0 AND GPL-3\.0-or-later\s*$/);
+    expect(r.out.split("\n").find((l) => l.startsWith("qwen2.5-0.5b"))).toMatch(/Apache-2\.0\s*$/);
   });
 
   it("pulls a profile with progress on stderr, verifies, exports, imports elsewhere and removes", async () => {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-interface NotificationJson { id: number; status: string; nextAttemptAt: number; timeZone: string; message: string }
+interface NotificationJson { id: number; status: string; nextAttemptAt: string; timeZone: string; message: string }
 
 const renderOf = async (notificationId: number) => {
   const job = (await jobs(t, "notify.render")).find((j) => j.payload.notificationId === notificationId);
@@ -35,7 +35,7 @@ describe("TTS render cache", () => {
     const first = await send("Ann", "Monday");
     expect(first).toMatchObject({ status: "scheduled", timeZone: "America/New_York", message: "Hello Ann. Your appointment is on Monday. Press a key." });
     // 09:00 UTC is 04:00 in New York: the call waits for 09:00 there (14:00 UTC); the render does not.
-    expect(new Date(first.nextAttemptAt).toISOString()).toBe("2026-11-25T14:00:00.000Z");
+    expect(first.nextAttemptAt).toBe("2026-11-25T14:00:00.000Z");
     expect(await renderOf(first.id)).toEqual({ pieces: 5, hits: 0, misses: 5, durationMs: expect.any(Number) });
     const files = cacheFiles();
     expect(files).toHaveLength(5);

@@ -4,9 +4,15 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 /** Wednesday 25 Nov 2026, 09:00 UTC: open in London, 04:00 (closed) in New York. */
 export const START = "2026-11-25T09:00:00Z";
 
-/** A test app with the tiny engines (TTS renders for real) and the service clock starting at START, through config. */
+/**
+ * A trunk for tests that accept phone numbers without dialling them: notifications and campaign rows to numbers
+ * need one (issue 10, item 23); `.invalid` never resolves, so a call that did go out would fail at once.
+ */
+export const TEST_TRUNK = { uri: "sip:trunk.example.invalid" };
+
+/** A test app with the tiny engines (TTS renders for real), a trunk, and the service clock starting at START, through config. */
 export function notifyApp(config: ParleyConfigInput = {}): Promise<TestApp> {
-  return createTestApp({ engines: "tiny", config: { clock: { startAt: START }, ...config } });
+  return createTestApp({ engines: "tiny", config: { clock: { startAt: START }, ...config, sip: { trunk: TEST_TRUNK, ...config.sip } } });
 }
 
 /** JSON helpers for `t.request`. */
@@ -35,7 +41,7 @@ export interface JobJson {
   status: string;
   result: Record<string, unknown> | null;
   payload: Record<string, unknown>;
-  runAt: number;
+  runAt: string;
 }
 
 /** The jobs of a kind, newest first. */

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { csv, jobs, json, post, START } from "./helpers.js";
+import { csv, jobs, json, post, START, TEST_TRUNK } from "./helpers.js";
 
 /** /v1/notifications and /v1/dnc without engines or SIP: validation, scheduling into windows, idempotency, cancel, the DNC list. */
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ config: { clock: { startAt: START } } });
+  t = await createTestApp({ config: { clock: { startAt: START }, sip: { trunk: TEST_TRUNK } } });
 });
 afterAll(() => t?.close());
 
-interface N { id: number; status: string; outcome: string | null; nextAttemptAt: number | null; timeZone: string; jobId: number | null; history?: { outcome: string; dialed: boolean }[] }
+interface N { id: number; status: string; outcome: string | null; nextAttemptAt: string | null; timeZone: string; jobId: number | null; history?: { outcome: string; dialed: boolean }[] }
 const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) => t.request("/v1/notifications", post({ to: "+442071234567", text: "Your parcel {ref} arrives today.", variables: { ref: "A1" }, ...body }, headers));
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 describe("POST /v1/notifications", () => {
   it("refuses what it cannot send, naming the field", async () => {
@@ -41,14 +40,14 @@ describe("POST /v1/notifications", () => {
     const london = await json<N>(create({}));
     expect(london).toMatchObject({ status: "scheduled", timeZone: "Europe/London" });
     // Open now in London: due at once (the service clock started at 09:00 and runs on).
-    expect(london.nextAttemptAt! - Date.parse(START)).toBeLessThan(5000);
+    expect(Date.parse(london.nextAttemptAt!) - Date.parse(START)).toBeLessThan(5000);
     const tokyo = await json<N>(create({ window: { timeZone: "Asia/Tokyo", start: "10:00", end: "12:00" } }));
-    expect(iso(tokyo.nextAttemptAt)).toBe("2026-11-26T01:00:00.000Z"); // 18:00 in Tokyo now: tomorrow 10:00
+    expect(tokyo.nextAttemptAt).toBe("2026-11-26T01:00:00.000Z"); // 18:00 in Tokyo now: tomorrow 10:00
     // Asked for Sunday: a quiet day, so Monday at the window's opening.
     const sunday = await json<N>(create({ runAt: "2026-11-29T12:00:00Z" }));
-    expect(iso(sunday.nextAttemptAt)).toBe("2026-11-30T09:00:00.000Z");
+    expect(sunday.nextAttemptAt).toBe("2026-11-30T09:00:00.000Z");
     const job = (await jobs(t, "notify.deliver")).find((j) => j.id === sunday.jobId);
-    expect(iso(job!.runAt)).toBe("2026-11-30T09:00:00.000Z");
+    expect(job!.runAt).toBe("2026-11-30T09:00:00.000Z");
     expect((await jobs(t, "notify.render")).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -116,5 +115,32 @@ describe("/v1/dnc", () => {
 
     expect((await t.request("/v1/dnc/%2B12125550100", { method: "DELETE" })).status).toBe(204);
     expect((await t.request("/v1/dnc/+12125550100", { method: "DELETE" })).status).toBe(404);
+  });
+});
+
+describe("a phone number with no trunk to call it through (issue 10, item 23)", () => {
+  it("is refused when the notification is created (422 no_trunk naming the setting); a SIP URI is accepted", async () => {
+    const bare = await createTestApp({ config: { clock: { startAt: START } } });
+    try {
+      const res = await bare.request("/v1/notifications", post({ to: "+442079460000", text: "Your order ships today." }));
+      expect(res.status).toBe(422);
+      expect(await res.json()).toEqual({ error: { code: "no_trunk", message: "no SIP trunk is configured (sip.trunk.uri), so +442079460000 cannot be called: configure the trunk, or give a sip: URI" } });
+      expect(bare.services.db.prepare("SELECT count(*) AS n FROM notifications").get()).toEqual({ n: 0 });
+      expect((await bare.request("/v1/notifications", post({ to: "sip:+442079460000@pbx.example.com", text: "Your order ships today." }))).status).toBe(201);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("rejects a campaign's phone-number rows with the reason, keeping its SIP URI rows", async () => {
+    const bare = await createTestApp({ config: { clock: { startAt: START } } });
+    try {
+      const { id } = await json<{ id: number }>(bare.request("/v1/campaigns", post({ name: "c", text: "Hi." })));
+      const report = await json<{ imported: number; rejected: { row: number; reason: string }[] }>(bare.request(`/v1/campaigns/${id}/recipients`, csv("to\n+442079460001\nsip:+442079460002@pbx.example.com\n")));
+      expect(report.imported).toBe(1);
+      expect(report.rejected).toEqual([{ row: 2, to: "+442079460001", reason: "no SIP trunk is configured (sip.trunk.uri), so +442079460001 cannot be called: configure the trunk, or give a sip: URI" }]);
+    } finally {
+      await bare.close();
+    }
   });
 });

@@ -114,7 +114,7 @@ describe("/v1/agents", () => {
     const notJson = await t.request("/v1/agents/validate", { method: "POST", headers: { "content-type": "application/json" }, body: "{name:" });
     expect(notJson.status).toBe(400);
     expect((await errorOf(notJson)).code).toBe("invalid_json");
-    const notJsonType = await t.request("/v1/agents", { method: "POST", headers: { "content-type": "text/yaml" }, body: "name: x" });
+    const notJsonType = await t.request("/v1/agents", { method: "POST", headers: { "content-type": "text/plain" }, body: "name: x" });
     expect(notJsonType.status).toBe(415);
   });
 

@@ -22,7 +22,7 @@ describe.skipIf(fliteMissing)("voice forms and LLM output that fails validation"
   let rx: Receiver;
   beforeAll(async () => {
     const llm = await generatedModel("tiny-llm", { rules: [{ triggers: ["form"], reply: FORM_REPLY }, { triggers: ["transcript"], reply: INVALID_TRIAGE }] }, "-form-invalid");
-    t = await createTestApp({ engines: { profile: "tiny", llm }, config: { jobs: { kinds: { "voicemail.process": { maxAttempts: 2 } } } } });
+    t = await createTestApp({ engines: { profile: "tiny", llm }, config: { webhooks: { allowHosts: ["127.0.0.1"] }, jobs: { kinds: { "voicemail.process": { maxAttempts: 2 } } } } });
     rx = await startReceiver();
     t.startWorker();
   });

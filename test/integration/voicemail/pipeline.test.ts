@@ -22,7 +22,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
   let rx: Receiver;
   let worker: Worker;
   beforeAll(async () => {
-    t = await createTestApp({ engines: "tiny" });
+    t = await createTestApp({ engines: "tiny", config: { webhooks: { allowHosts: ["127.0.0.1"] } } });
     rx = await startReceiver();
     worker = t.startWorker();
   });

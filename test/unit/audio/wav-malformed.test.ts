@@ -124,7 +124,10 @@ describe("parseWav rejects malformed files with a typed error", () => {
   it("a byte rate or RIFF size that disagrees is tolerated with a warning", () => {
     expect(parseWav(wav({ byteRate: 12345 })).warnings).toEqual([expect.stringMatching(/byte rate 12345/)]);
     expect(parseWav(wav({ riffSize: 100 })).warnings).toEqual([expect.stringMatching(/RIFF size 100 is smaller/)]);
-    expect(parseWav(wav({ blockAlign: 0 })).warnings).toEqual([expect.stringMatching(/block align 0; assumed 2/), expect.stringMatching(/byte rate/)]);
+  });
+
+  it("a block align of 0 is refused, not guessed (issue 10, item 24)", () => {
+    expectInvalid(wav({ blockAlign: 0 }), /fmt chunk says block align 0 \(bytes per sample frame\): the header is corrupt/);
   });
 });
 

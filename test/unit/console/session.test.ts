@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../../../src/api/console/auth/passwords.js";
 import { LoginRateLimiter } from "../../../src/api/console/auth/rate-limit.js";
+import { ConcurrencyGate } from "../../../src/lib/concurrency-gate.js";
 import { SessionSigner } from "../../../src/api/console/auth/session.js";
 import { safeNext } from "../../../src/api/console/auth/login-routes.js";
 
@@ -58,21 +59,48 @@ describe("operator passwords", () => {
 });
 
 describe("login rate limit", () => {
-  it("allows 10 failures per address in 10 minutes, then says how long to wait", () => {
+  it("allows 10 attempts per address in 10 minutes, counted as they begin, then says how long to wait", () => {
     const limit = new LoginRateLimiter(10, 600_000);
-    for (let i = 0; i < 10; i++) {
-      expect(limit.wait("10.0.0.1", i * 1000)).toBe(0);
-      limit.fail("10.0.0.1", i * 1000);
-    }
-    expect(limit.wait("10.0.0.1", 20_000)).toBe(600_000 - 20_000);
-    expect(limit.wait("10.0.0.2", 20_000)).toBe(0);
-    expect(limit.wait("10.0.0.1", 600_001)).toBe(0);
+    // Ten begun at once (none finished yet) use up the allowance: the eleventh is refused before any hashing.
+    for (let i = 0; i < 10; i++) expect(limit.begin("10.0.0.1", 1000)).toBe(0);
+    expect(limit.begin("10.0.0.1", 20_000)).toBe(600_000 + 1000 - 20_000);
+    expect(limit.begin("10.0.0.2", 20_000)).toBe(0);
+    expect(limit.begin("10.0.0.1", 601_001)).toBe(0);
+  });
+
+  it("takes back an attempt that succeeded or was never checked", () => {
+    const limit = new LoginRateLimiter(2, 600_000);
+    expect(limit.begin("a", 1)).toBe(0);
+    limit.refund("a", 1);
+    expect(limit.begin("a", 2)).toBe(0);
+    expect(limit.begin("a", 3)).toBe(0);
+    expect(limit.begin("a", 4)).toBeGreaterThan(0);
   });
 
   it("stays bounded under a flood of addresses", () => {
     const limit = new LoginRateLimiter(10, 600_000, 100);
-    for (let i = 0; i < 1000; i++) limit.fail(`10.0.${i >> 8}.${i & 255}`, i);
-    expect((limit as unknown as { failures: Map<string, number[]> }).failures.size).toBeLessThanOrEqual(101);
+    for (let i = 0; i < 1000; i++) limit.begin(`10.0.${i >> 8}.${i & 255}`, i);
+    expect((limit as unknown as { attempts: Map<string, number[]> }).attempts.size).toBeLessThanOrEqual(101);
+  });
+});
+
+describe("concurrency gate", () => {
+  it("lets `concurrent` in, queues `waiting` in order, refuses the rest at once", async () => {
+    const gate = new ConcurrencyGate(2, 1);
+    const a = await gate.enter();
+    const b = await gate.enter();
+    const order: string[] = [];
+    const c = gate.enter().then((r) => (order.push("c"), r));
+    expect(await gate.enter()).toBeNull();
+    expect(gate.load).toBe(3);
+    a!();
+    a!(); // a second release is ignored
+    const rc = await c;
+    expect(order).toEqual(["c"]);
+    expect(gate.load).toBe(2);
+    b!();
+    rc!();
+    expect(gate.load).toBe(0);
   });
 });
 

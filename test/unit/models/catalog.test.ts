@@ -67,6 +67,22 @@ describe("built-in catalog", () => {
     }
   });
 
+  it("pins every Hugging Face URL to a revision and every archive to its size and sha256 (issue 10, item 25)", () => {
+    for (const m of real) {
+      for (const u of m.files?.map((f) => f.url) ?? [m.archive!.url]) {
+        if (new URL(u).hostname === "huggingface.co") expect(u, m.id).toMatch(/\/resolve\/[0-9a-f]{40}\//);
+      }
+      if (m.archive) {
+        expect(m.archive.sha256, m.id).toMatch(/^[0-9a-f]{64}$/);
+        expect(m.archive.size, m.id).toBe(m.sizeBytes);
+      }
+    }
+    const piper = real.find((m) => m.id === "piper-en_us-amy-low")!;
+    expect(piper.archive).toMatchObject({ size: 67095344, sha256: "c70f5284a09a7fd4ed203b39b2ff51cac1432b422b852eb647b481dade3cf639" });
+    // The voice is CC-BY-SA (Piper's maintainers), the phonemizer data GPL-3.0-or-later: both stated.
+    expect(piper.license).toBe("CC-BY-SA-4.0 AND GPL-3.0-or-later");
+  });
+
   it("names in config only files the entry downloads", () => {
     const roles = ["model", "encoder", "decoder", "joiner", "tokens", "file"];
     for (const m of real.filter((x): x is CatalogModel & { files: NonNullable<CatalogModel["files"]> } => x.files !== undefined)) {

@@ -58,3 +58,20 @@ describe("migration files", () => {
     expect(loadMigrations(dir)).toEqual([]);
   });
 });
+
+describe("migration 016: one style for call outcomes (issue 10, item 24)", () => {
+  it("renames call outcomes stored with hyphens, leaving the others", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const { migrate } = await import("../../../src/store/migrate.js");
+    const all = loadMigrations();
+    const db = new Database(":memory:");
+    const clock = { now: () => 0 } as Parameters<typeof migrate>[3];
+    // A database as version 015 left it, with calls written then.
+    migrate(db, all.filter((m) => m.version <= 15), ":memory:", clock);
+    const insert = db.prepare("INSERT INTO calls (sip_call_id, direction, from_uri, to_uri, agent, started_at, outcome) VALUES (?, 'inbound', 'a', 'b', 'receptionist', 0, ?)");
+    ["caller-hangup", "no-answer", "max-duration", "busy", null].forEach((o, i) => insert.run(`c${i}`, o));
+    migrate(db, all, ":memory:", clock);
+    expect((db.prepare("SELECT outcome FROM calls ORDER BY id").all() as { outcome: string | null }[]).map((r) => r.outcome)).toEqual(["caller_hangup", "no_answer", "max_duration", "busy", null]);
+    db.close();
+  });
+});

@@ -16,7 +16,7 @@ describe("webhook request", () => {
   });
 
   it("sends the envelope fields only", () => {
-    expect(JSON.parse(body)).toEqual({ id: 42, type: "voicemail.urgent", createdAt: 1_700_000_000_000, data: { voicemailId: 7 } });
-    expect(eventEnvelope({ id: 1, type: "t", createdAt: 2, data: null, subject: "x:1" } as Parameters<typeof eventEnvelope>[0])).toEqual({ id: 1, type: "t", createdAt: 2, data: null });
+    expect(JSON.parse(body)).toEqual({ id: 42, type: "voicemail.urgent", createdAt: "2023-11-14T22:13:20.000Z", data: { voicemailId: 7 } });
+    expect(eventEnvelope({ id: 1, type: "t", createdAt: 2, data: null, subject: "x:1" } as Parameters<typeof eventEnvelope>[0])).toEqual({ id: 1, type: "t", createdAt: "1970-01-01T00:00:00.002Z", data: null });
   });
 });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { parseDocument, stringify } from "yaml";
-import type { AgentDefinition } from "../../../agent/definition.js";
 import { parseAgent } from "../../../agent/load.js";
+import { redactAgent } from "../../../agent/redact.js";
 import { ParleyError } from "../../../lib/errors.js";
 import type { Services } from "../../../server/services.js";
 import { formField } from "../auth/guard.js";
@@ -63,7 +63,5 @@ export function validate(text: string): ValidationResult {
   }
 }
 
-/** HTTP tools' auth header values are credentials: the console shows that one is set, not what it is. */
-function redact(agent: AgentDefinition): AgentDefinition {
-  return { ...agent, tools: agent.tools.map((t) => ("auth" in t && t.auth ? { ...t, auth: { ...t.auth, value: "(hidden)" } } : t)) };
-}
+/** HTTP tools' auth header values are credentials: the console shows that one is set, not what it is (as the API does). */
+const redact = redactAgent;

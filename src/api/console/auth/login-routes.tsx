@@ -21,28 +21,37 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
   app.post("/login", async (c) => {
     const field = (name: string) => formField(c, name);
     const next = safeNext(await field("next"));
-    const now = services.clock.now();
     const client = clientAddress(c);
-    const wait = deps.limiter.wait(client, now);
-    if (wait > 0) {
-      metrics.login("any", "rate_limited");
-      c.header("retry-after", String(Math.ceil(wait / 1000)));
-      return c.html(await loginPage(c, deps, next, `Too many sign-in attempts from your address. Try again in ${Math.ceil(wait / 60_000)} minute(s).`), 429);
-    }
     if (!sameOrigin(c) || !deps.signer().checkLoginToken(getCookie(c, LOGIN_COOKIE), await field("_csrf"))) {
       metrics.login("any", "bad_form");
       return c.html(await loginPage(c, deps, next, "The sign-in form expired. Please try again."), 403);
     }
     const method = (await field("method")) === "key" ? "key" : "operator";
-    const who = method === "key" ? keySession(deps, (await field("key")) ?? "") : await operatorSession(deps, (await field("name")) ?? "", (await field("password")) ?? "");
+    const name = (await field("name")) ?? "";
+    const secret = (method === "key" ? await field("key") : await field("password")) ?? "";
+    // Counted here, before any hashing, in one synchronous step with the check: parallel attempts cannot all slip through.
+    const startedAt = services.clock.now();
+    const wait = deps.limiter.begin(client, startedAt);
+    if (wait > 0) {
+      metrics.login(method, "rate_limited");
+      c.header("retry-after", String(Math.ceil(wait / 1000)));
+      return c.html(await loginPage(c, deps, next, `Too many sign-in attempts from your address. Try again in ${Math.ceil(wait / 60_000)} minute(s).`), 429);
+    }
+    const who = method === "key" ? keySession(deps, secret) : await operatorSession(deps, name, secret);
+    if (who === "busy") {
+      deps.limiter.refund(client, startedAt);
+      metrics.login(method, "busy");
+      c.header("retry-after", "1");
+      return c.html(await loginPage(c, deps, next, "The server is busy with other sign-ins. Try again in a moment.", name), 429);
+    }
     if (!who) {
-      deps.limiter.fail(client, now);
       metrics.login(method, "failed");
       services.logger.warn({ method, client }, "console sign-in failed");
       const error = method === "key" ? "That API key is unknown or revoked." : "Wrong name or password.";
-      return c.html(await loginPage(c, deps, next, error, method === "operator" ? ((await field("name")) ?? "") : ""), 401);
+      return c.html(await loginPage(c, deps, next, error, method === "operator" ? name : ""), 401);
     }
-    const { value } = deps.signer().issue(who, now, deps.sessionTtlMs);
+    deps.limiter.refund(client, startedAt);
+    const { value } = deps.signer().issue(who, services.clock.now(), deps.sessionTtlMs);
     setCookie(c, SESSION_COOKIE, value, { httpOnly: true, sameSite: "Strict", secure: isHttps(c), path: "/console", maxAge: Math.floor(deps.sessionTtlMs / 1000) });
     deleteCookie(c, LOGIN_COOKIE, { path: "/console/login" });
     metrics.login(method, "ok");
@@ -74,10 +83,17 @@ function keySession(deps: ConsoleDeps, presented: string): Who | null {
   return { kind: "key", subject: key.id, label: `key ${key.name}`, stamp: "" };
 }
 
-async function operatorSession(deps: ConsoleDeps, name: string, password: string): Promise<Who | null> {
+/** The operator's session, null for a wrong name or password, or "busy" when too many hashes are running and waiting. */
+async function operatorSession(deps: ConsoleDeps, name: string, password: string): Promise<Who | null | "busy"> {
   if (name.length > 64 || password.length > 1024) return null;
-  const op = await deps.operators.authenticate(name, password);
-  return op ? { kind: "operator", subject: op.name, label: op.name, stamp: credentialStamp(op) } : null;
+  const release = await deps.hashing.enter();
+  if (!release) return "busy";
+  try {
+    const op = await deps.operators.authenticate(name, password);
+    return op ? { kind: "operator", subject: op.name, label: op.name, stamp: credentialStamp(op) } : null;
+  } finally {
+    release();
+  }
 }
 
 /** Only paths inside the console: `next` must not send a fresh session to another site. */

@@ -1,3 +1,4 @@
+import { callOutcomes } from "../../../calls/outcomes.js";
 import type { CallRecord } from "../../../store/repos/calls-repo.js";
 import { Empty, formatDuration, Time } from "../views/components.js";
 
@@ -8,7 +9,7 @@ export interface CallRow {
   replyP50: number | null;
 }
 
-const OUTCOMES = ["caller-hangup", "agent-hangup", "transferred", "message-taken", "callback-scheduled", "silence-timeout", "max-duration", "failed", "rejected", "no-answer", "busy", "cancelled"];
+const OUTCOMES = callOutcomes;
 
 /** Calls, newest first, with a filter and a link to each call's transcript and waterfall. */
 export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: string; next: string | null }) {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { parseCallOutcome } from "../../../calls/outcomes.js";
 import { ParleyError } from "../../../lib/errors.js";
 import type { Services } from "../../../server/services.js";
 import { CallsRepo } from "../../../store/repos/calls-repo.js";
@@ -23,7 +24,7 @@ export function callRoutes(services: Services): Hono<ConsoleEnv> {
 
   app.get("/calls", async (c) => {
     const direction = ["inbound", "outbound"].includes(c.req.query("direction") ?? "") ? c.req.query("direction") : undefined;
-    const outcome = /^[a-z-]{1,40}$/.test(c.req.query("outcome") ?? "") ? c.req.query("outcome") : undefined;
+    const outcome = parseCallOutcome(c.req.query("outcome") ?? "") ?? undefined;
     const before = Number(c.req.query("before"));
     const rows = repo.list({ direction, outcome, beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined, limit: PAGE + 1 });
     const page = rows.slice(0, PAGE).map((call) => {

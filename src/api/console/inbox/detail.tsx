@@ -44,6 +44,7 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
           ["Caller", v.caller],
           ["Name given", v.callerName],
           ["Call back on", v.callbackNumber],
+          ["Callback", v.callback ? (v.callback.at === null ? `not placed: ${v.callback.delay ?? "no time allowed"}` : v.callback.delay ? <>delayed to <Time ms={v.callback.at} />: {v.callback.delay}</> : <>queued for <Time ms={v.callback.at} /></>) : null],
           ["Mailbox", v.mailbox],
           ["Agent", v.agent],
           ["Received", <Time ms={v.receivedAt} />],

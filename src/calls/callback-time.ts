@@ -1,0 +1,17 @@
+import type { ToolServices } from "../agent/tools/index.js";
+
+/** What the callback timer the services carry answers (see notify/callbacks/policy.ts). */
+type CallbackTimer = (to: string | null, requested: number) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
+
+/**
+ * The schedule_callback tool's check, from the callback timer the notify
+ * feature gives the services: a time the callback rules allow, or the first
+ * one they do and why the asked-for one does not work.
+ */
+export function callbackTimeFor(timer: CallbackTimer): NonNullable<ToolServices["callbackTime"]> {
+  return (to, when) => {
+    const t = timer(to, when.getTime());
+    if (t.at !== null && t.delay === null) return { ok: true };
+    return { ok: false, reason: t.why ?? "no time is allowed", next: t.at === null ? null : new Date(t.at), nextLocal: t.atLocal };
+  };
+}
