@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
+import { diagnosticsSection } from "./sections/diagnostics.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
 import { clockSection, notifySection } from "./sections/notify.js";
@@ -66,6 +67,12 @@ const llmSection = z.object({
   prefillChunkTokens: z.number().int().min(8).max(4096).default(128),
   /** Most tokens a batch sequence evaluates per decode step: how long a live turn can wait behind batch work. */
   batchChunkTokens: z.number().int().min(1).max(4096).default(32),
+  /**
+   * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
+   * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of
+   * tens of MB (the KV cache of those tokens).
+   */
+  promptStates: z.number().int().min(0).max(64).default(8),
   /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   maxTokens: z.number().int().min(1).max(8192).default(256),
@@ -118,6 +125,8 @@ export const configSchema = z.object({
   notify: notifySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
+  /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */
+  diagnostics: diagnosticsSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;

@@ -161,6 +161,13 @@ export interface LlmEngine extends Engine, LiveQueue {
    * every turn (about a millisecond for a few thousand tokens).
    */
   countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number;
+  /**
+   * Evaluates ahead of time the opening that conversations with these
+   * messages and tools share (an agent's system prompt and tool
+   * documentation), so their first turns do not prefill it. Optional: an
+   * engine without prompt caching has nothing to prepare.
+   */
+  prepare?(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void>;
 }
 
 // ---------- TTS ----------

@@ -123,12 +123,24 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const compute: number[] = [];
   const audioToRtp: number[] = [];
   const hearingLag: number[] = [];
+  const asrFinal: number[] = [];
+  const firstToken: number[] = [];
+  const tokenToAudio: number[] = [];
   calls.forEach((c, i) => {
     const e = timings[i]?.endpointMs;
     const a = timings[i]?.ttsFirstAudioMs;
     if (c.turnLatencyMs === null || e === null || e === undefined || a === null || a === undefined) return;
     endpoint.push(e);
     compute.push(a - e);
+    // Where the engines' compute went: the final transcript, the LLM's first token (prefill), then its first
+    // sentence and the TTS's first audio.
+    const f = timings[i]?.asrFinalMs;
+    const t = timings[i]?.llmFirstTokenMs;
+    if (f !== null && f !== undefined) asrFinal.push(f - e);
+    if (t !== null && t !== undefined) {
+      firstToken.push(t - (f ?? e));
+      tokenToAudio.push(a - t);
+    }
     // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design.
     overhead.push(c.turnLatencyMs - ENDPOINT_SILENCE_MS - (a - e));
     afterAudio.push(c.turnLatencyMs - a);
@@ -150,7 +162,7 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
-    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
+    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), asrFinalP50: p(asrFinal, 50), llmFirstTokenP50: p(firstToken, 50), firstTokenToAudioP50: p(tokenToAudio, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
     rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },
     cpu: { serverCpuSeconds: round(cpuS, 2), percentOfOneCore: round((cpuS / wallS) * 100, 1), cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1) },
     memory: { rssBeforeMb: round(rss0, 1), rssPeakMb: round(peakRss, 1), perCallMb: round((peakRss - rss0) / k, 2), target: 10 },

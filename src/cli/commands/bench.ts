@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
+import { benchRtpCommand } from "./bench-rtp.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
@@ -26,6 +27,11 @@ run (ratios), because shared machines are noisy.
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
              (--calls 1,10,50; needs flite)
+  rtp        the media plane alone: N loopback RTP sessions in the media
+             thread, playing and hearing audio: send lag and intervals, stalls,
+             media-thread CPU per session, the main thread's event-loop delay
+             (--sessions 1,10,50 --seconds 10; --stall-main MS blocks the main
+             thread that long every second, to show media does not notice)
   capacity   the most concurrent calls a box holds: p95 turn latency within
              1.5x the single-call p95, every call answered, zero RTP gaps;
              measured with idle batch engines and again while a backlog of
@@ -66,6 +72,10 @@ batch:
   --backlog N        messages queued ahead of the timed arrivals (default 200)
   --fresh N          arrivals timed behind the backlog (default 10)
   --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+rtp:
+  --sessions LIST    concurrent sessions per run (default 1,10,50)
+  --seconds N        measured seconds per run (default 10)
+  --stall-main MS    block the main thread MS every second (default 0)
 capacity:
   --max-calls N      most calls to try (default 64)
   --backlog N        voicemails kept waiting in the second pass (default 200; 0 skips it)
@@ -98,6 +108,7 @@ export const benchCommand: Command = {
     if (what === "engines") return benchEnginesCommand(rest, ctx);
     if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
+    if (what === "rtp") return benchRtpCommand(rest, ctx);
     if (what === "capacity") return benchCapacityCommand(rest, ctx);
     if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
