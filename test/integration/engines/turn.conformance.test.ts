@@ -38,7 +38,8 @@ const SENTENCE = "I would like to book a table for two tomorrow evening.";
 const signal = () => AbortSignal.timeout(60_000);
 
 for (const m of models) {
-  describe.skipIf(m.skip)(`turn conformance: ${m.id}`, () => {
+  // A skipped model says why in its suite's name, which the reporter prints.
+  describe.skipIf(m.skip)(`turn conformance: ${m.id}${m.skip ? ` (skipped: ${m.skip})` : ""}`, () => {
     let turn: TurnDetector;
     beforeAll(async () => {
       turn = await createEngine("turn", await m.ref(), testConfig({ engines: { turn: { workers: 1 } } }));
