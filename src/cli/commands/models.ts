@@ -45,7 +45,7 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseFlags(args, commonOptions, false);
   const s = open(ctx, values);
   const installed = new Map((await s.store.list()).map((m) => [m.id, m]));
-  const wanted = values.profile ? new Set(Object.values(s.catalog.resolveProfile(values.profile).models).map((m) => m.id)) : null;
+  const wanted = values.profile ? new Set((s.catalog.resolveProfile(values.profile), s.catalog.profileModelIds(values.profile))) : null;
   const rows = s.catalog.models.filter((m) => !wanted || wanted.has(m.id)).map((m) => ({
     id: m.id, kind: m.kind, engine: m.engine, source: sourceOf(m), sizeBytes: m.sizeBytes, license: m.license, languages: m.languages,
     description: m.description, installed: installed.has(m.id), installedAt: installed.get(m.id)?.installedAt ?? null,
@@ -63,9 +63,8 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const profiles = profileNames.map((name) => {
     const { profile, models } = s.catalog.resolveProfile(name);
     const doubles = Object.values(models).filter((m) => m.standsInFor !== undefined).length;
-    // A role the profile leaves out (an optional one) is absent from `models` in JSON and "-" in the table.
-    const named = profileRoles.flatMap((role) => (models[role] ? [[role, models[role].id] as const] : []));
-    return { name, description: profile.description, models: Object.fromEntries(named) as Partial<Record<(typeof profileRoles)[number], string>>, doubles };
+    const ids = Object.fromEntries(profileRoles.flatMap((role) => (models[role] ? [[role, models[role].id]] : [])));
+    return { name, description: profile.description, models: ids as Partial<Record<(typeof profileRoles)[number], string>>, languages: profile.languages ?? {}, doubles };
   });
   if (s.json) printJson(ctx, { modelsDir: s.store.root, models: rows, profiles });
   else {

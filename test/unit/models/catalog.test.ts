@@ -52,19 +52,20 @@ describe("built-in catalog", () => {
     expect(file?.sha256).toBe("2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f");
   });
 
-  it("pins production downloads to https URLs, exact sizes and (where known) sha256", () => {
+  it("pins production downloads to https URLs, sha256 and exact sizes (where the publisher gives more than a rounded figure)", () => {
     expect(real.length).toBeGreaterThanOrEqual(9);
     for (const m of real) {
       const urls = m.files?.map((f) => f.url) ?? [m.archive!.url];
       for (const u of urls) expect(new URL(u).protocol, m.id).toBe("https:");
       if (m.files) {
-        for (const f of m.files) {
-          expect(f.size, `${m.id}/${f.path}`).toBeGreaterThan(0);
-          expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
-        }
-        expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
+        for (const f of m.files) expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
+        // A file pinned by sha256 alone says so, and its catalog size is the publisher's rounded figure.
+        if (m.files.every((f) => f.size !== undefined)) expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
+        else expect(m.description, m.id).toMatch(/sha256 alone/);
       }
     }
+    // Every production file has its exact size.
+    expect(real.filter((m) => m.files?.some((f) => f.size === undefined)).map((m) => m.id)).toEqual([]);
   });
 
   it("pins every Hugging Face URL to a revision and every archive to its size and sha256 (issue 10, item 25)", () => {
@@ -94,8 +95,8 @@ describe("built-in catalog", () => {
   });
 
   it("covers every kind with real models and lists which profiles use a model", () => {
-    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "turn"]));
-    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "small"]);
+    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed", "turn"]));
+    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "multilingual", "small"]);
     expect(catalog.findModel("whisper-cpp-base.en")?.engine).toBe("whisper-cpp");
   });
 });
@@ -149,6 +150,17 @@ describe("catalog merging and validation", () => {
     expect(wrong.message).toMatch(/profile 'bad': turn: 'silero-vad-v5' is a vad model, the role needs turn$/);
   });
 
+  it("lets a profile leave the embedder out, and checks it when named", () => {
+    const roles = { description: "e", vad: "silero-vad-v5", asrStreaming: "zipformer-en-20m-2023-02-17", asrBatch: "whisper-tiny.en-int8", llm: "site-llm", tts: "piper-en_us-amy-low" };
+    const without = loadCatalog({ extra: [catalogFile({ version: 1, models: [entry()], profiles: { plain: roles } })] });
+    expect(without.resolveProfile("plain").models.embed).toBeUndefined();
+    expect(Object.keys(without.resolveProfile("plain").models).sort()).toEqual([...modelRoles].sort());
+    const named = loadCatalog({ extra: [catalogFile({ version: 1, models: [entry()], profiles: { kb: { ...roles, embed: "bge-small-en-v1.5-q8_0" } } })] });
+    expect(named.resolveProfile("kb").models.embed?.id).toBe("bge-small-en-v1.5-q8_0");
+    expect(named.profilesUsing("bge-small-en-v1.5-q8_0")).toContain("kb");
+    expect(loadError({ version: 1, models: [entry()], profiles: { bad: { ...roles, embed: "site-llm" } } }).message).toMatch(/profile 'bad': embed: 'site-llm' is a llm model, the role needs embed$/);
+  });
+
   it("rejects duplicate ids, broken JSON and missing files, naming the file", () => {
     expect(loadError({ version: 1, models: [entry(), entry()], profiles: {} }).message).toContain("model 'site-llm': id appears twice");
     expect(loadError("{ not json").message).toMatch(/c\d+\.json: invalid JSON/);
@@ -158,6 +170,6 @@ describe("catalog merging and validation", () => {
   it("explains unknown models and profiles", () => {
     const c = loadCatalog();
     expect(() => c.model("nope")).toThrow(/no model 'nope' in the catalog/);
-    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default\)/);
+    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default, small-de, small-fr, small-es, multilingual\)/);
   });
 });

@@ -25,6 +25,7 @@ const expectedFiles: Record<TestModelName, string[]> = {
   "tone-asr-batch": ["model.onnx", "tokens.txt"],
   "tone-tts": ["model.onnx", "tokens.txt"],
   "turn-rule": ["model.onnx"],
+  "hashed-embed": ["model.gguf"],
 };
 
 function argsError(fn: () => unknown): ParleyError {
