@@ -30,10 +30,16 @@ const SYNTAX_ERRORS: Record<string, string> = {
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
+interface ParsedRow {
+  record: string[];
+  info: { lines: number };
+}
+
 /** Parses CSV text into records; blank lines are skipped. Throws CsvSyntaxError on an unterminated quote or a stray one. */
 export function parseCsv(text: string): CsvRecord[] {
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: ParsedRow[];
   try {
+    // With `info`, each row comes as { record, info }: csv-parse's types do not follow the option.
     rows = parse(text, {
       bom: true,
       info: true,
@@ -42,7 +48,7 @@ export function parseCsv(text: string): CsvRecord[] {
       skip_empty_lines: true,
       // Files mix line endings (an export edited by hand); without the list, the first ending found is the only one.
       record_delimiter: ["\r\n", "\n", "\r"],
-    });
+    }) as unknown as ParsedRow[];
   } catch (err) {
     if (err instanceof CsvError) throw new CsvSyntaxError(SYNTAX_ERRORS[err.code] ?? err.message, Number((err as { lines?: number }).lines ?? 1));
     throw err;
