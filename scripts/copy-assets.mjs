@@ -1,7 +1,7 @@
 // Copies the non-TypeScript files the server reads at run time (SQL
 // migrations, console assets) from src/ into dist/src/, next to the compiled
 // modules that load them with `new URL("./...", import.meta.url)`.
-import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,4 +20,6 @@ function walk(dir) {
 }
 
 const src = join(root, "src");
+// A renamed migration must not survive as its old copy: the store refuses two files with one number.
+rmSync(join(root, "dist", "src", "store", "migrations"), { recursive: true, force: true });
 if (existsSync(src)) walk(src);

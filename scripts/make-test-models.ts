@@ -1,7 +1,7 @@
 /**
  * Writes one deterministic test model.
  *   npx tsx scripts/make-test-models.ts <name> <outDir> [argsJson] [--json]
- * Names: scripted-llm, tone-asr-streaming, tone-asr-batch, tone-tts. Without
+ * Names: scripted-llm, tone-asr-streaming, tone-asr-batch, tone-tts, hashed-embed. Without
  * argsJson the tiny profile's defaults are used.
  */
 import { stat } from "node:fs/promises";

@@ -17,6 +17,7 @@ import type { GeneratedFile, StreamedFile } from "./generated-file.js";
 import { buildLlmDouble, llmDoubleArgs } from "./llm-double.js";
 import { asrBatchDoubleArgs, asrStreamingDoubleArgs, buildAsrBatchDouble, buildAsrStreamingDouble, buildTtsDouble, ttsDoubleArgs } from "./onnx-doubles.js";
 import { buildVadDouble, vadDoubleArgs } from "./vad-double.js";
+import { buildEmbedDouble, buildHashedEmbed, embedDoubleArgs, hashedEmbedArgs } from "./hashed-embed.js";
 import { buildScriptedLlm, scriptedLlmArgs } from "./scripted-llm.js";
 import { buildToneAsrBatch, toneAsrBatchArgs } from "./tone-asr-batch.js";
 import { buildToneAsrStreaming, toneAsrStreamingArgs } from "./tone-asr-streaming.js";
@@ -26,11 +27,11 @@ export type { GeneratedFile, StreamedFile } from "./generated-file.js";
 export { TINY_DEFAULTS } from "./tiny-defaults.js";
 
 /** The tiny profile's generators: `{}` means the tiny defaults. */
-export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts"] as const;
+export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed"] as const;
 export type TestModelName = (typeof testModelNames)[number];
 
 /** The load doubles' generators: their args name the real model's shapes (see models/catalog.json). */
-export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double"] as const;
+export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double"] as const;
 export type LoadDoubleName = (typeof loadDoubleNames)[number];
 
 export const generatorNames = [...testModelNames, ...loadDoubleNames] as const;
@@ -58,6 +59,7 @@ const builders: Record<TestModelName, Build> = {
   "tone-asr-streaming": validated("tone-asr-streaming", toneAsrStreamingArgs, buildToneAsrStreaming),
   "tone-asr-batch": validated("tone-asr-batch", toneAsrBatchArgs, buildToneAsrBatch),
   "tone-tts": validated("tone-tts", toneTtsArgs, buildToneTts),
+  "hashed-embed": validated("hashed-embed", hashedEmbedArgs, buildHashedEmbed),
 };
 
 const streamers: Record<LoadDoubleName, Stream> = {
@@ -66,6 +68,7 @@ const streamers: Record<LoadDoubleName, Stream> = {
   "asr-batch-double": validated("asr-batch-double", asrBatchDoubleArgs, buildAsrBatchDouble),
   "tts-double": validated("tts-double", ttsDoubleArgs, buildTtsDouble),
   "vad-double": validated("vad-double", vadDoubleArgs, buildVadDouble),
+  "embed-double": validated("embed-double", embedDoubleArgs, buildEmbedDouble),
 };
 
 export function isTestModelName(name: string): name is TestModelName {

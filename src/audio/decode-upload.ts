@@ -15,7 +15,8 @@ const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] ==
 
 /**
  * Any uploaded recording to mono samples. WAV (PCM, mu-law, A-law, float, any
- * rate, mono or stereo) is read in process; anything else goes through ffmpeg
+ * rate, mono or stereo) is read in process; anything else (other codecs in a
+ * WAV container included, such as Asterisk's GSM wav49) goes through ffmpeg
  * when it is installed (to 16 kHz mono PCM WAV on a pipe), and is a 415
  * otherwise. Limits apply before the work: the WAV header, or ffmpeg's `-t`.
  */
@@ -24,7 +25,14 @@ export async function decodeUpload(bytes: Uint8Array, o: DecodeOptions): Promise
   if (o.maxBytes !== undefined && bytes.length > o.maxBytes) {
     throw new ParleyError("audio_too_large", `the audio is ${bytes.length} bytes; the limit is ${o.maxBytes}`, { status: 413 });
   }
-  if (startsWith(bytes, RIFF) || startsWith(bytes, RIFX)) return parseWav(bytes, o);
+  if (startsWith(bytes, RIFF) || startsWith(bytes, RIFX)) {
+    try {
+      return parseWav(bytes, o);
+    } catch (err) {
+      // A WAV container around a codec we do not decode in process (GSM 6.10: Asterisk's wav49, ADPCM): ffmpeg reads it.
+      if (!o.ffmpeg || !(err instanceof ParleyError) || err.details?.formatTag === undefined) throw err;
+    }
+  }
   if (!o.ffmpeg) {
     throw new ParleyError("audio_unsupported", "only WAV audio is accepted on this server (install ffmpeg for MP3, OGG, M4A and others)", { status: 415 });
   }

@@ -143,6 +143,9 @@ function parseFmt(r: Reader, at: number, size: number, warnings: string[]): FmtF
     tag = subFormat(r, at + 24);
   }
 
+  // A codec we do not decode (GSM 6.10 from Asterisk's wav49, ADPCM...) is a 415 whatever its other fields say:
+  // GSM declares 0 bits per sample, which is right for GSM and would otherwise read as a broken file.
+  if (!DECODED_TAGS.has(tag)) throw unsupportedEncoding(tag);
   if (channels === 0) throw invalidWav("fmt chunk says 0 channels");
   if (channels > 2) throw unsupportedWav(`${channels} channels; only mono and stereo are supported`, { channels });
   if (sampleRate === 0) throw invalidWav("fmt chunk says sample rate 0");
@@ -193,14 +196,19 @@ function pickEncoding(tag: number, container: number, bits: number): WavEncoding
     case WAVE_FORMAT_ALAW:
       if (container !== 1 || bits !== 8) throw invalidWav(`G.711 audio must be 8 bits per sample, got ${bits}`);
       return tag === WAVE_FORMAT_MULAW ? "mulaw" : "alaw";
-    default: {
-      const hex = `0x${tag.toString(16).padStart(4, "0")}`;
-      const name = KNOWN_FORMAT_NAMES[tag];
-      throw unsupportedWav(`encoding ${name === undefined ? hex : `${name} (${hex})`}; convert to PCM, float, mu-law or A-law`, {
-        formatTag: tag,
-      });
-    }
+    default:
+      throw unsupportedEncoding(tag);
   }
+}
+
+/** The format tags decoded in process. */
+const DECODED_TAGS: ReadonlySet<number> = new Set([WAVE_FORMAT_PCM, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_ALAW]);
+
+/** 415 naming the codec; `details.formatTag` tells decodeUpload that ffmpeg may read it. */
+function unsupportedEncoding(tag: number): ReturnType<typeof unsupportedWav> {
+  const hex = `0x${tag.toString(16).padStart(4, "0")}`;
+  const name = KNOWN_FORMAT_NAMES[tag];
+  return unsupportedWav(`encoding ${name === undefined ? hex : `${name} (${hex})`}; convert to PCM, float, mu-law or A-law`, { formatTag: tag });
 }
 
 function finish(

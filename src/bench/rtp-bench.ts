@@ -1,12 +1,16 @@
 /**
- * `parley bench calls` (media part): N RTP sessions on loopback, in pairs
- * talking to each other, each sending a 20 ms packet per tick of its own
- * pacer and playing audio continuously, while a reader drains its caller
- * frames. Figures are taken over a steady-state window after a warm-up:
- * pacer lateness against the absolute timeline and send intervals (merged
- * histograms over every session), re-anchors, underruns, packets per
- * second, receive-side loss/late/concealment, CPU per session
- * (process.cpuUsage) and heap/RSS per session, plus event-loop delay.
+ * `parley bench rtp`: N RTP sessions on loopback, in pairs talking to each
+ * other, each sending a 20 ms packet per tick of the media thread's clock and
+ * playing audio continuously, while the main thread drains their caller
+ * frames. Figures are taken over a steady-state window after a warm-up: send
+ * lag against the real time the timestamps tell and send intervals (merged
+ * histograms over every session), stalls and skipped slots, underruns,
+ * packets per second, receive-side loss/late/concealment, CPU of the media
+ * thread per session (Linux /proc schedstat) and of the whole process,
+ * heap/RSS per session, and the main thread's event-loop delay. With
+ * `mainStallMs`, the main thread is blocked that long every second during
+ * the window (as slow inference callbacks would block it), to show that the
+ * media does not notice.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
@@ -14,6 +18,7 @@ import { runInNewContext } from "node:vm";
 import { float32ToInt16, sine } from "../audio/index.js";
 import { rtpSection } from "../config/sections/rtp.js";
 import { MsHistogram } from "../rtp/histogram.js";
+import { mediaPool } from "../rtp/media/media-pool.js";
 import { RtpSession } from "../rtp/session.js";
 import type { RtpSessionStats } from "../rtp/types.js";
 import { machineFacts, round } from "./stats.js";
@@ -23,6 +28,8 @@ export interface RtpBenchOptions {
   sessions?: number[];
   /** Measured seconds per run, after a 1 s warm-up; 5 unless told. */
   seconds?: number;
+  /** Block the main thread this long every second of the window (busy-wait); 0 unless told. */
+  mainStallMs?: number;
   host?: string;
   log?: (line: string) => void;
 }
@@ -30,14 +37,23 @@ export interface RtpBenchOptions {
 export interface RtpBenchRun {
   sessions: number;
   seconds: number;
+  /** Each packet's lag behind the real time its timestamp tells (under 40 ms by design). */
   sendLatenessMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   sendIntervalMs: { p50: number; p99: number; min: number; max: number };
-  reanchors: number;
+  /** Media clock ticks a frame or more late (the media thread was held up), and the slots they skipped. */
+  stalls: number;
+  skippedFrames: number;
+  /** Worst lag of a packet behind the real time its timestamp tells. */
+  maxLagMs: number;
   underruns: number;
   packetsOutPerSecond: number;
   packetsInPerSecond: number;
   receive: { lost: number; late: number; concealedFrames: number; malformed: number; framesDropped: number; jitterMsMean: number; jitterMsMax: number };
   cpu: { userMs: number; systemMs: number; percentOfOneCore: number; msPerSessionPerSecond: number };
+  /** The media thread(s) alone (null where the OS does not say): CPU, and time runnable but waiting for a CPU. */
+  mediaThread: { cpuMs: number; percentOfOneCore: number; msPerSessionPerSecond: number; runQueueWaitMs: number } | null;
+  /** Main-thread stalls injected during the window (mainStallMs), and their total. */
+  mainStalls: { count: number; totalMs: number };
   memory: { heapKbPerSession: number; rssKbPerSession: number; rssMb: number };
   /** How late the event loop ran timers (beyond the sampler's own period). */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
@@ -63,13 +79,35 @@ export async function benchRtp(o: RtpBenchOptions = {}) {
   const seconds = o.seconds ?? 5;
   const runs: RtpBenchRun[] = [];
   for (const n of counts) {
-    o.log?.(`rtp bench: ${n} sessions for ${seconds} s`);
-    runs.push(await runOnce(n + (n % 2), seconds, o.host ?? "127.0.0.1"));
+    o.log?.(`rtp bench: ${n} sessions for ${seconds} s${o.mainStallMs ? `, main thread blocked ${o.mainStallMs} ms every second` : ""}`);
+    runs.push(await runOnce(n + (n % 2), seconds, o.host ?? "127.0.0.1", o.mainStallMs ?? 0));
   }
-  return { bench: "rtp", machine: machineFacts(), runs };
+  return { bench: "rtp", machine: machineFacts(), mainStallMs: o.mainStallMs ?? 0, runs };
 }
 
-async function runOnce(n: number, seconds: number, host: string): Promise<RtpBenchRun> {
+/** CPU of the media threads now (summed), or null where the OS does not say. */
+function mediaCpu(): { cpuMs: number; waitMs: number } | null {
+  const all = mediaPool.threads().map((w) => w.cpu());
+  if (all.length === 0 || all.some((c) => c === null)) return null;
+  return all.reduce<{ cpuMs: number; waitMs: number }>((sum, c) => ({ cpuMs: sum.cpuMs + c!.cpuMs, waitMs: sum.waitMs + c!.waitMs }), { cpuMs: 0, waitMs: 0 });
+}
+
+/** Blocks the main thread `ms` every second until stopped, the way a synchronous decode would. */
+function stallMainThread(ms: number): { stop(): { count: number; totalMs: number } } {
+  let count = 0;
+  let totalMs = 0;
+  const timer = ms > 0 ? setInterval(() => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      // busy
+    }
+    count++;
+    totalMs += performance.now() - t0;
+  }, 1000) : null;
+  return { stop: () => (timer && clearInterval(timer), { count, totalMs: round(totalMs, 0) }) };
+}
+
+async function runOnce(n: number, seconds: number, host: string, mainStallMs: number): Promise<RtpBenchRun> {
   const config = rtpSection.parse({ bindHost: host });
   // One shared tone, long enough for warm-up and window: play() does not copy it.
   const audio = float32ToInt16(sine(440, { sampleRate: 8000, durationMs: (seconds + 3) * 1000, amplitude: 0.3 }));
@@ -99,9 +137,13 @@ async function runOnce(n: number, seconds: number, host: string): Promise<RtpBen
   gc();
   const mem1 = process.memoryUsage();
   const cpu0 = process.cpuUsage();
+  const media0 = mediaCpu();
   const t0 = performance.now();
+  const stalls = stallMainThread(mainStallMs);
   await sleep(seconds * 1000);
+  const mainStalls = stalls.stop();
   const cpu = process.cpuUsage(cpu0);
+  const media1 = mediaCpu();
   const elapsedS = (performance.now() - t0) / 1000;
   loop.disable();
   const after = sessions.map((s) => s.stats());
@@ -124,7 +166,9 @@ async function runOnce(n: number, seconds: number, host: string): Promise<RtpBen
     seconds: round(elapsedS, 2),
     sendLatenessMs: { p50: l.p50Ms, p95: l.p95Ms, p99: l.p99Ms, max: l.maxMs, mean: l.meanMs },
     sendIntervalMs: { p50: iv.p50Ms, p99: iv.p99Ms, min: iv.minMs, max: iv.maxMs },
-    reanchors: delta((s) => s.pacer.reanchors),
+    stalls: delta((s) => s.pacer.stalls),
+    skippedFrames: delta((s) => s.pacer.skippedFrames),
+    maxLagMs: round(Math.max(...after.map((s) => s.pacer.maxLagMs)), 2),
     underruns: delta((s) => s.underruns),
     packetsOutPerSecond: round(delta((s) => s.packetsOut) / elapsedS, 0),
     packetsInPerSecond: round(delta((s) => s.packetsIn) / elapsedS, 0),
@@ -138,6 +182,13 @@ async function runOnce(n: number, seconds: number, host: string): Promise<RtpBen
       jitterMsMax: round(Math.max(...jitters), 2),
     },
     cpu: { userMs: round(cpu.user / 1000, 0), systemMs: round(cpu.system / 1000, 0), percentOfOneCore: round((cpuMs / (elapsedS * 1000)) * 100, 1), msPerSessionPerSecond: round(cpuMs / n / elapsedS, 3) },
+    mediaThread: media0 && media1 ? {
+      cpuMs: round(media1.cpuMs - media0.cpuMs, 0),
+      percentOfOneCore: round(((media1.cpuMs - media0.cpuMs) / (elapsedS * 1000)) * 100, 1),
+      msPerSessionPerSecond: round((media1.cpuMs - media0.cpuMs) / n / elapsedS, 3),
+      runQueueWaitMs: round(media1.waitMs - media0.waitMs, 0),
+    } : null,
+    mainStalls,
     memory: {
       heapKbPerSession: round((mem1.heapUsed - mem0.heapUsed) / 1024 / n, 1),
       rssKbPerSession: round((mem1.rss - mem0.rss) / 1024 / n, 1),

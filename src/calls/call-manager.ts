@@ -240,7 +240,7 @@ export class CallManager {
     this.placedSlots.get(placed.record.id)?.();
     this.placedSlots.delete(placed.record.id);
     this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: stats });
-    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late });
+    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
   }
 
   private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, release: () => void): Promise<ConversationOutcome> {
@@ -274,7 +274,7 @@ export class CallManager {
   }
 
   private openRtp(signal?: AbortSignal): Promise<RtpSession> {
-    return RtpSession.open({ config: this.services.config.rtp, pool: this.pool, ...(signal ? { signal } : {}) });
+    return RtpSession.open({ config: this.services.config.rtp, pool: this.pool, logger: this.services.logger, ...(signal ? { signal } : {}) });
   }
 
   private mediaAddress(): string {

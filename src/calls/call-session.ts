@@ -102,9 +102,15 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       traceTurn(t, span);
     },
   });
+  let mediaFailed = false;
   const dtmf = watchDigits(rtp, sip, (digit) => {
     digits.push(digit);
     conversation.dtmf(digit);
+  }).catch(async (err: unknown) => {
+    // The call's media is gone (its thread died): the caller can hear nothing more. End the call, loudly.
+    mediaFailed = true;
+    d.logger.error({ callId: d.record.id, err: describeError(err) }, "call media failed: hanging up");
+    if (!sip.signal.aborted) await sip.hangup().catch(() => undefined);
   });
   const offReinvite = sip.on("call:reinvite", (offer) => {
     // Hold and resume: follow the new remote address and direction (a held call sends nothing).
@@ -115,7 +121,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
   let bargeIns = 0;
   try {
     const result = await conversation.run(sip.signal);
-    outcome = result.outcome;
+    outcome = mediaFailed ? "failed" : result.outcome;
     bargeIns = result.bargeIns;
     if (outcome === "message_taken") await recordMessage(d, audio);
   } catch (err) {
@@ -124,11 +130,11 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     offReinvite();
     if (!sip.signal.aborted) await sip.hangup();
     const stats = await rtp.close();
-    await dtmf.catch(() => undefined);
+    await dtmf;
     await d.fanout.finished().catch(() => undefined);
     const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
     repo.end(d.record.id, { endedAt: services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
-    d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late });
+    d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late }, stats);
     if (repo.turns(d.record.id).some((t) => t.role === "user")) {
       await services.queue.enqueue({ kind: SUMMARY_JOB, payload: { callId: d.record.id }, idempotencyKey: `call-${d.record.id}-summary` });
     }

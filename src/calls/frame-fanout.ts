@@ -12,9 +12,15 @@ export class FrameFanout {
 
   constructor(source: AsyncIterable<Frame>, private readonly tap: ((pcm: Int16Array) => void) | null) {
     this.done = (async () => {
-      for await (const frame of source) {
-        this.tap?.(frame.pcm);
-        this.target?.push(frame);
+      try {
+        for await (const frame of source) {
+          this.tap?.(frame.pcm);
+          this.target?.push(frame);
+        }
+      } catch (err) {
+        // The media failed (its thread died): the consumer must hear of it, not wait forever.
+        this.target?.fail(err);
+        throw err;
       }
       this.target?.close();
     })();

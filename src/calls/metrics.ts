@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { TurnRecord } from "../agent/conversation/types.js";
+import type { RtpSessionStats } from "../rtp/index.js";
+import { MediaMetrics } from "./media-metrics.js";
 
 const STAGES = [
   ["endpointMs", "endpoint"],
@@ -17,6 +19,7 @@ export class CallMetrics {
   private readonly bargeIns: Counter;
   private readonly underruns: Counter;
   private readonly rtpLate: Counter;
+  private readonly media: MediaMetrics;
   private readonly failedTurns: Counter<"stage">;
   private readonly historyTrims: Counter;
 
@@ -48,6 +51,7 @@ export class CallMetrics {
     this.bargeIns = new Counter({ name: "parley_barge_ins_total", help: "Times a caller interrupted the agent", registers: [registry] });
     this.underruns = new Counter({ name: "parley_rtp_underruns_total", help: "Agent audio that ran dry mid-sentence (TTS slower than playback)", registers: [registry] });
     this.rtpLate = new Counter({ name: "parley_rtp_late_packets_total", help: "Caller packets that arrived too late for the jitter buffer", registers: [registry] });
+    this.media = new MediaMetrics(registry);
     this.failedTurns = new Counter({ name: "parley_turns_failed_total", help: "Agent turns that failed (the caller heard the fallback line), by where they failed", labelNames: ["stage"], registers: [registry] });
     this.historyTrims = new Counter({ name: "parley_history_trims_total", help: "Times a call's older turns were left out of the prompt to fit the model's context", registers: [registry] });
   }
@@ -62,10 +66,11 @@ export class CallMetrics {
     }
   }
 
-  ended(direction: string, outcome: string, stats: { bargeIns: number; underruns: number; late: number }): void {
+  ended(direction: string, outcome: string, stats: { bargeIns: number; underruns: number; late: number }, rtp: RtpSessionStats | null = null): void {
     this.calls.inc({ direction, outcome });
     this.bargeIns.inc(stats.bargeIns);
     this.underruns.inc(stats.underruns);
     this.rtpLate.inc(stats.late);
+    if (rtp) this.media.callEnded(rtp);
   }
 }

@@ -1,3 +1,4 @@
+import "./gc-flags.js"; // first: before any other module runs or any thread starts (see there)
 import { processEnvironment } from "../config/runtime.js";
 import { main } from "./main.js";
 

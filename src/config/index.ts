@@ -2,3 +2,4 @@ export { configFromEnv, loadConfig, validate, type LoadConfigOptions, type Loade
 export { configSchema, type ParleyConfig, type ParleyConfigInput } from "./schema.js";
 export { readEnvConfig, type EnvConfig } from "./env.js";
 export { runtimeFacts, type RuntimeFacts } from "./runtime.js";
+export { knowledgeSection, type KnowledgeConfig } from "./sections/knowledge.js";

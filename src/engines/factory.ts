@@ -6,10 +6,11 @@ import { roleKinds } from "../models/catalog-schema.js";
 import { SherpaBatchAsr } from "./asr/sherpa-batch.js";
 import { SherpaStreamingAsr } from "./asr/sherpa-streaming.js";
 import { WhisperCppAsr } from "./asr/whisper-cpp.js";
+import { LlamaEmbedder } from "./embed/llama-embedder.js";
 import { LlamaEngine } from "./llm/llama-engine.js";
 import type { ModelRef } from "./model-ref.js";
 import { SherpaTts } from "./tts/sherpa-tts.js";
-import type { BatchAsr, Engine, EngineSet, LlmEngine, StreamingAsr, TtsEngine, VadEngine } from "./types.js";
+import type { BatchAsr, EmbedEngine, Engine, EngineSet, LlmEngine, StreamingAsr, TtsEngine, VadEngine } from "./types.js";
 import { SherpaVad } from "./vad/sherpa-vad.js";
 import { VadNodeVad } from "./vad/vad-node.js";
 
@@ -19,6 +20,7 @@ interface KindToEngine {
   "asr-batch": BatchAsr;
   llm: LlmEngine;
   tts: TtsEngine;
+  embed: EmbedEngine;
 }
 
 /** The one factory: an installed model in, a loaded engine of the requested kind out. */
@@ -45,6 +47,8 @@ export async function createEngine<K extends ModelKind>(kind: K, ref: ModelRef, 
         return WhisperCppAsr.load(ref, e.asr);
       case "llama-cpp":
         return LlamaEngine.load(ref, { config: e.llm, physicalCores: runtimeFacts().physicalCores });
+      case "llama-cpp-embedding":
+        return LlamaEmbedder.load(ref, { config: e.embed, physicalCores: runtimeFacts().physicalCores });
       case "sherpa-tts-vits":
       case "sherpa-tts-kokoro":
       case "sherpa-tts-matcha":

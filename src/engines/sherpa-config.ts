@@ -31,9 +31,11 @@ export function onlineRecognizerConfig(ref: ModelRef, asr: ParleyConfig["engines
     default:
       throw new ModelError("model_engine_mismatch", `model ${ref.model.id} (${ref.model.engine}) is not a streaming ASR model`);
   }
+  // Models exported without a model_type in their metadata (the Kroko zipformers) name it in the catalog: "zipformer2".
+  const modelType = modelSetting<string | undefined>(ref, "modelType", undefined);
   return {
     featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { ...modelConfig, tokens, ...common(asr.threads) },
+    modelConfig: withoutUndefined({ ...modelConfig, tokens, modelType, ...common(asr.threads) }),
     decodingMethod: "greedy_search",
     enableEndpoint: 1,
     rule1MinTrailingSilence: asr.endpointIdleMs / 1000,

@@ -156,6 +156,13 @@ export interface LlmEngine extends Engine, LiveQueue {
    * every turn (about a millisecond for a few thousand tokens).
    */
   countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number;
+  /**
+   * Evaluates ahead of time the opening that conversations with these
+   * messages and tools share (an agent's system prompt and tool
+   * documentation), so their first turns do not prefill it. Optional: an
+   * engine without prompt caching has nothing to prepare.
+   */
+  prepare?(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void>;
 }
 
 // ---------- TTS ----------
@@ -180,6 +187,28 @@ export interface TtsEngine extends Engine, LiveQueue {
   readonly sampleRate: number;
   /** Streams audio sentence by sentence, so the first sentence can play while the rest is made. */
   synthesize(text: string, options: SynthesizeOptions): AsyncIterable<TtsChunk>;
+}
+
+// ---------- text embeddings ----------
+/** What a text is embedded as: a caller's question (live) or a passage of a document (batch). Models may prefix them differently. */
+export type EmbedPurpose = "query" | "document";
+
+export interface EmbedOptions {
+  purpose: EmbedPurpose;
+  signal: AbortSignal;
+}
+
+export interface EmbedEngine extends Engine {
+  /** Length of every vector. */
+  readonly dimensions: number;
+  /** Most tokens of one text the model reads; a longer text is cut to fit (its tail is not embedded). */
+  readonly maxTokens: number;
+  countTokens(text: string): number;
+  /**
+   * One unit-length vector per text (cosine similarity is their dot product).
+   * Queries never wait behind documents: a caller on the line asked them.
+   */
+  embed(texts: readonly string[], options: EmbedOptions): Promise<Float32Array[]>;
 }
 
 export interface EngineSet {

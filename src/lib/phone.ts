@@ -106,7 +106,7 @@ export function isAssignedE164(e164: string): boolean {
  * part of the number (Italy: 06 1234 5678 was stored as +39612345678, not
  * +390612345678). A stored number that is not assigned as it stands but is
  * once that 0 is put back is returned with it; any other text unchanged.
- * Migration 017 applies it to stored numbers.
+ * Migration 019 applies it to stored numbers.
  */
 export function repairLegacyE164(stored: string): string {
   const m = /^\+(\d+)$/.exec(stored);

@@ -41,7 +41,8 @@ export interface ExportResult {
  */
 export async function exportBundle(profileName: string, outFile: string, o: ExportOptions): Promise<ExportResult> {
   const resolved = o.catalog.resolveProfile(profileName);
-  const ids = [...new Set(Object.values(resolved.models).map((m) => m.id))];
+  // Every model the profile may load, its language entries' included: the site may run agents in any of them.
+  const ids = o.catalog.profileModelIds(profileName);
   const models: BundleDocument["models"] = [];
   const files: BundleDocument["files"] = [];
   const tarPaths: string[] = [];

@@ -6,7 +6,7 @@ import { z } from "zod";
  * the model store, generated (tiny test models) or copied from an npm package.
  */
 
-export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts"] as const;
+export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed"] as const;
 export type ModelKind = (typeof modelKinds)[number];
 
 /** Engine types, each implemented by one class in src/engines. */
@@ -22,6 +22,7 @@ export const engineTypes = [
   "sherpa-offline-ctc",         // offline CTC slots (zipformer CTC; also the tiny scripted batch ASR)
   "whisper-cpp",                // ggml whisper model run by nodejs-whisper (optional)
   "llama-cpp",                  // GGUF through node-llama-cpp
+  "llama-cpp-embedding",        // GGUF text-embedding model through node-llama-cpp's embedding context
   "sherpa-tts-vits",            // Piper / VITS
   "sherpa-tts-kokoro",
   "sherpa-tts-matcha",
@@ -50,8 +51,8 @@ export const archiveSchema = z.object({
 
 /** Generators in scripts/test-models: the tiny test models, then the load doubles (kept equal to its generatorNames by a test). */
 export const generatorNames = [
-  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts",
-  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double",
+  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed",
+  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double",
 ] as const;
 export type GeneratorName = (typeof generatorNames)[number];
 
@@ -100,17 +101,39 @@ export const catalogModelSchema = z.object({
   path: ["standsInFor"],
 });
 
+/** The roles every profile fills: the engines a live call and the batch worker load. */
 export const modelRoles = ["vad", "asrStreaming", "asrBatch", "llm", "tts"] as const;
 export type ModelRole = (typeof modelRoles)[number];
 
+/**
+ * Roles a profile may leave out: features that work without their model.
+ * `embed`: the knowledge base's embedding model (without one, retrieval is BM25 alone).
+ */
+export const optionalRoles = ["embed"] as const;
+export type OptionalRole = (typeof optionalRoles)[number];
+
+/** Every role a profile can name, required first. */
+export const profileRoles = [...modelRoles, ...optionalRoles] as const;
+export type ProfileRole = (typeof profileRoles)[number];
+
 /** Which kind of model each role of a profile needs. */
-export const roleKinds: Record<ModelRole, ModelKind> = {
+export const roleKinds: Record<ProfileRole, ModelKind> = {
   vad: "vad",
   asrStreaming: "asr-streaming",
   asrBatch: "asr-batch",
   llm: "llm",
   tts: "tts",
+  embed: "embed",
 };
+
+/** Roles a language may override in a profile: any of the five, none required. */
+export const languageOverrideSchema = z.object({
+  vad: z.string().optional(),
+  asrStreaming: z.string().optional(),
+  asrBatch: z.string().optional(),
+  llm: z.string().optional(),
+  tts: z.string().optional(),
+}).strict();
 
 export const profileSchema = z.object({
   description: z.string(),
@@ -119,7 +142,18 @@ export const profileSchema = z.object({
   asrBatch: z.string(),
   llm: z.string(),
   tts: z.string(),
-}).strict();
+  embed: z.string().optional(),
+  /**
+   * Models an agent of a given language uses instead (base language subtag:
+   * "de", "fr"): a multilingual profile names one voice and one live
+   * recogniser per language here, and the agent's `language` picks them.
+   */
+  languages: z.record(z.string(), languageOverrideSchema).optional(),
+}).strict().superRefine((p, ctx) => {
+  for (const key of Object.keys(p.languages ?? {})) {
+    if (!/^[a-z]{2,3}$/.test(key)) ctx.addIssue({ code: "custom", path: ["languages", key], message: "must be a base language subtag such as de, fr, es (lower case, no region)" });
+  }
+});
 
 export const catalogSchema = z.object({
   version: z.literal(1),
@@ -130,6 +164,7 @@ export const catalogSchema = z.object({
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
 export type Profile = z.infer<typeof profileSchema>;
+export type LanguageOverride = z.infer<typeof languageOverrideSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
 
 /** Whether a model is made on this machine, with nothing to download (generated, or copied from an npm package). */

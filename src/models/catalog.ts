@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ParleyConfig } from "../config/index.js";
 import { ModelError } from "../lib/errors.js";
 import { describeCatalogIssues } from "./catalog-issues.js";
-import { catalogSchema, modelRoles, roleKinds, type Catalog, type CatalogModel, type ModelRole, type Profile } from "./catalog-schema.js";
+import { catalogSchema, modelRoles, optionalRoles, profileRoles, roleKinds, type Catalog, type CatalogModel, type ModelRole, type OptionalRole, type Profile, type ProfileRole } from "./catalog-schema.js";
 import { builtinCatalogPath, extraCatalogPaths, modelsDirOf, storeLayout } from "./paths.js";
 
 export interface LoadCatalogOptions {
@@ -15,11 +15,13 @@ export interface LoadCatalogOptions {
   extra?: readonly string[];
 }
 
-/** A profile with its five models looked up. */
+/** A profile with its models looked up: the five engines, and the optional ones it names. */
 export interface ResolvedProfile {
   name: string;
   profile: Profile;
-  models: Record<ModelRole, CatalogModel>;
+  models: Record<ModelRole, CatalogModel> & Partial<Record<OptionalRole, CatalogModel>>;
+  /** The language the models were picked for (its base subtag), when one was asked for. */
+  language?: string;
 }
 
 /** The merged, validated catalog: what can be installed and which profiles exist. */
@@ -54,19 +56,38 @@ export class ModelCatalog {
     return this.profileMap.get(name);
   }
 
-  /** The profile's five models (vad, streaming ASR, batch ASR, LLM, TTS). */
-  resolveProfile(name: string): ResolvedProfile {
+  /**
+   * The profile's models: the five engines (vad, streaming ASR, batch ASR, LLM, TTS), then the optional ones it
+   * names (embed). With a language (a BCP 47 tag such as "de-AT"), the roles the profile's `languages` entry for
+   * its base subtag names are taken from there.
+   */
+  resolveProfile(name: string, language?: string): ResolvedProfile {
     const profile = this.profileMap.get(name);
     if (!profile) {
       throw new ModelError("profile_unknown", `no profile '${name}' in the catalog (known: ${this.profileNames.join(", ")})`, { status: 404 });
     }
-    const models = Object.fromEntries(modelRoles.map((role) => [role, this.model(profile[role])])) as Record<ModelRole, CatalogModel>;
-    return { name, profile, models };
+    const base = language === undefined ? undefined : (language.split("-")[0] ?? language).toLowerCase();
+    const override = base === undefined ? undefined : profile.languages?.[base];
+    const models = Object.fromEntries(modelRoles.map((role) => [role, this.model(override?.[role] ?? profile[role])])) as ResolvedProfile["models"];
+    for (const role of optionalRoles) {
+      const id = profile[role];
+      if (id !== undefined) models[role] = this.model(id);
+    }
+    return base === undefined ? { name, profile, models } : { name, profile, models, language: base };
   }
 
-  /** Names of the profiles that use a model. */
+  /** Every model a profile may load: its five, its optional ones, and those of its language entries (what a pull or a bundle must carry). */
+  profileModelIds(name: string): string[] {
+    const profile = this.profileMap.get(name);
+    if (!profile) return [];
+    const ids = profileRoles.map((r) => profile[r]).filter((id): id is string => id !== undefined);
+    for (const o of Object.values(profile.languages ?? {})) for (const r of modelRoles) if (o[r]) ids.push(o[r]);
+    return [...new Set(ids)];
+  }
+
+  /** Names of the profiles that use a model (in a role or a language entry). */
   profilesUsing(id: string): string[] {
-    return [...this.profileMap].filter(([, p]) => modelRoles.some((r) => p[r] === id)).map(([name]) => name);
+    return [...this.profileMap.keys()].filter((name) => this.profileModelIds(name).includes(id));
   }
 }
 
@@ -143,14 +164,31 @@ function checkStandIns(models: Map<string, CatalogModel>, origins: Map<string, s
 
 function checkProfiles(models: Map<string, CatalogModel>, profiles: Map<string, Profile>, origins: Map<string, string>): void {
   for (const [name, profile] of profiles) {
-    for (const role of modelRoles) {
+    const at = `catalog ${origins.get(`profile:${name}`) ?? "?"}: profile '${name}'`;
+    for (const role of profileRoles) {
       const id = profile[role];
-      const model = models.get(id);
-      const where = `catalog ${origins.get(`profile:${name}`) ?? "?"}: profile '${name}': ${role}`;
-      if (!model) throw new ModelError("catalog_invalid", `${where}: no model '${id}' in any catalog`, { status: 500 });
-      if (model.kind !== roleKinds[role]) {
-        throw new ModelError("catalog_invalid", `${where}: '${id}' is a ${model.kind} model, the role needs ${roleKinds[role]}`, { status: 500 });
+      if (id !== undefined) checkRole(models, `${at}: ${role}`, id, role); // an optional role the profile may leave out
+    }
+    for (const [language, override] of Object.entries(profile.languages ?? {})) {
+      for (const role of modelRoles) {
+        const id = override[role];
+        if (id === undefined) continue;
+        const where = `${at}: languages.${language}.${role}`;
+        checkRole(models, where, id, role);
+        // A language entry exists to serve that language: a model that says it does not speak it is a slip.
+        const langs = models.get(id)!.languages.map((l) => (l.split("-")[0] ?? l).toLowerCase());
+        if (role !== "vad" && !langs.includes(language) && !langs.includes("multi")) {
+          throw new ModelError("catalog_invalid", `${where}: '${id}' is not listed for language '${language}' (it has ${langs.join(", ")})`, { status: 500 });
+        }
       }
     }
+  }
+}
+
+function checkRole(models: Map<string, CatalogModel>, where: string, id: string, role: ProfileRole): void {
+  const model = models.get(id);
+  if (!model) throw new ModelError("catalog_invalid", `${where}: no model '${id}' in any catalog`, { status: 500 });
+  if (model.kind !== roleKinds[role]) {
+    throw new ModelError("catalog_invalid", `${where}: '${id}' is a ${model.kind} model, the role needs ${roleKinds[role]}`, { status: 500 });
   }
 }

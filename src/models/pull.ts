@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ModelError } from "../lib/errors.js";
-import { modelRoles, type CatalogModel } from "./catalog-schema.js";
+import type { CatalogModel } from "./catalog-schema.js";
 import type { ModelCatalog } from "./catalog.js";
 import { describeFiles, writeManifest, type Manifest, type ManifestFile } from "./manifest.js";
 import { materialize } from "./sources.js";
@@ -33,14 +33,12 @@ export interface PullResult {
   skipped: string[];
 }
 
-/** Models a pull target names: one model id, or the five models of a profile. */
+/** Models a pull target names: one model id, or every model of a profile (its language entries' too). */
 export function pullTargets(catalog: ModelCatalog, target: string): CatalogModel[] {
   const model = catalog.findModel(target);
   if (model) return [model];
-  const profile = catalog.findProfile(target);
-  if (!profile) throw new ModelError("model_unknown", `no model or profile named '${target}' in the catalog; see \`parley models list\``, { status: 404 });
-  const ids = [...new Set(modelRoles.map((r) => profile[r]))];
-  return ids.map((id) => catalog.model(id));
+  if (!catalog.findProfile(target)) throw new ModelError("model_unknown", `no model or profile named '${target}' in the catalog; see \`parley models list\``, { status: 404 });
+  return catalog.profileModelIds(target).map((id) => catalog.model(id));
 }
 
 /** Installs a model or every model of a profile, skipping what is already installed. */

@@ -19,6 +19,15 @@ export interface DtmfSendOptions {
   volume?: number;
 }
 
+/** The options with their defaults, checked; throws RtpError (400) for values out of range. */
+export function dtmfOptions(options: DtmfSendOptions = {}): Required<DtmfSendOptions> {
+  const durationMs = options.durationMs ?? 100;
+  const volume = options.volume ?? 10;
+  if (!(durationMs >= 40 && durationMs <= 5000)) throw new RtpError("rtp_dtmf_invalid", `DTMF duration must be 40-5000 ms, got ${durationMs}`, { status: 400 });
+  if (!(Number.isInteger(volume) && volume >= 0 && volume <= 63)) throw new RtpError("rtp_dtmf_invalid", `DTMF volume must be 0-63, got ${volume}`, { status: 400 });
+  return { durationMs, volume };
+}
+
 interface Pending {
   event: number;
   durationTicks: number;
@@ -51,10 +60,7 @@ export class DtmfSender {
   /** Queues a key; resolves true once its last end packet is sent, false if cancelled first. */
   enqueue(digit: string, options: DtmfSendOptions = {}): Promise<boolean> {
     const event = dtmfEventCode(digit);
-    const durationMs = options.durationMs ?? 100;
-    const volume = options.volume ?? 10;
-    if (!(durationMs >= 40 && durationMs <= 5000)) throw new RtpError("rtp_dtmf_invalid", `DTMF duration must be 40-5000 ms, got ${durationMs}`, { status: 400 });
-    if (!(Number.isInteger(volume) && volume >= 0 && volume <= 63)) throw new RtpError("rtp_dtmf_invalid", `DTMF volume must be 0-63, got ${volume}`, { status: 400 });
+    const { durationMs, volume } = dtmfOptions(options);
     return new Promise<boolean>((resolve) => {
       this.queue.push({ event, durationTicks: Math.round(durationMs * this.ticksPerMs), volume, resolve });
     });
@@ -63,13 +69,15 @@ export class DtmfSender {
   /**
    * Writes this tick's event payload at `buf[offset]` and returns its length,
    * or returns 0 when this tick carries ordinary audio (idle, or the gap
-   * between keys). `timelineTs` is the timestamp this tick's audio would have.
+   * between keys). `timelineTs` is the timestamp this tick's audio would have;
+   * `frames` the media time since the last tick, in frames (more than one
+   * after slots skipped in a stall: the key's duration follows media time).
    */
-  writeTick(timelineTs: number, buf: Uint8Array, offset: number): number {
+  writeTick(timelineTs: number, buf: Uint8Array, offset: number, frames = 1): number {
     let cur = this.current;
     if (cur === null) {
       if (this.gapLeft > 0) {
-        this.gapLeft--;
+        this.gapLeft = Math.max(0, this.gapLeft - frames);
         return 0;
       }
       cur = this.queue.shift() ?? null;
@@ -81,8 +89,10 @@ export class DtmfSender {
       this.endsSent = 0;
     }
     this.marker = this.packets === 0;
+    // The first packet of a key covers one frame; later ones add the media time since the previous.
+    const advance = this.packets === 0 ? 1 : frames;
     this.packets++;
-    this.elapsed = Math.min(this.elapsed + this.frameTicks, cur.durationTicks);
+    this.elapsed = Math.min(this.elapsed + advance * this.frameTicks, cur.durationTicks);
     if (this.elapsed < cur.durationTicks) return writeTelephoneEvent(buf, offset, cur.event, false, cur.volume, this.elapsed);
     const n = writeTelephoneEvent(buf, offset, cur.event, true, cur.volume, cur.durationTicks);
     if (++this.endsSent >= END_REPEATS) {

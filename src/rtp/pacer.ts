@@ -1,18 +1,22 @@
 /**
- * The 20 ms heartbeat of a call: one tick per packet, on a monotonic clock.
+ * The 20 ms heartbeat of the media plane: one tick per packet slot, on a
+ * monotonic clock, and never far behind it.
  *
- * Ticks are scheduled against an absolute timeline (t0 + n * frameMs), never
- * as "20 ms after the last one", so timer slop does not accumulate into
- * drift. A tick that runs a little late is followed by the next one at its
- * timeline slot, but never sooner than `minGapMs` after it, so a late tick
- * does not turn into two packets back to back. A tick later than
- * `reanchorAfterMs` (a frame, by default: the event loop was blocked) starts
- * a new timeline at "now" instead of sending the missed packets in a burst;
- * the receiver's jitter buffer absorbs the shift, which is what it is for.
- * Every tick's lateness and interval go into fixed histograms.
+ * Slots sit on one absolute timeline (t0 + n * frameMs) that is never moved,
+ * so timer slop does not accumulate into drift and the media time a packet
+ * carries is the real time it was due to leave at. A tick that runs late,
+ * but less than `maxLagMs` (two frames), still serves its own slot: the
+ * receiver's jitter buffer absorbs that like network jitter. The ticks after
+ * it catch up at no less than `minGapMs` (half a frame) apart, so a late
+ * tick never turns into packets back to back. A tick later than `maxLagMs`
+ * (the thread was stalled) skips the slots whose time has passed and serves
+ * the newest one: the client is told how many were skipped, advances its
+ * media clock (the RTP timestamp) over them, and sends one packet, not a
+ * burst. So however long the stall, the sender is never more than
+ * `maxLagMs` behind real time, and it never builds up lag.
  *
- * One timer per session drives both directions: the send path sends one
- * packet per tick and the receive path pulls the frames that are due.
+ * Every tick's lateness (how late it woke) and interval go into fixed histograms; `stalls`
+ * counts the ticks that had to skip, `skippedSlots` the slots skipped.
  */
 import { MsHistogram } from "./histogram.js";
 import { type TimerSource, realTimers } from "./timer-source.js";
@@ -20,21 +24,22 @@ import { type TimerSource, realTimers } from "./timer-source.js";
 /** What the pacer drives. */
 export interface PacerClient {
   /**
-   * Runs once per tick; `nowMs` is the tick's time on the pacer's clock and
-   * `latenessMs` how late it ran against its slot. Must not throw (errors are
-   * counted and swallowed).
+   * Runs once per tick; `nowMs` is the tick's time on the pacer's clock,
+   * `dueMs` the time of the slot it serves (now - due stays under maxLagMs),
+   * `skipped` how many slots before it were skipped. Must not throw (errors
+   * are counted and swallowed).
    */
-  onTick(nowMs: number, latenessMs: number): void;
+  onTick(nowMs: number, dueMs: number, skipped: number): void;
 }
 
 export interface PacerOptions {
   timers?: TimerSource;
-  /** Packet interval; 20 ms unless told. */
+  /** Slot length; 20 ms unless told. */
   frameMs?: number;
-  /** Smallest interval between two ticks; a quarter frame (5 ms) unless told. */
+  /** Smallest interval between two ticks (catching up after a late one); half a frame (10 ms) unless told. */
   minGapMs?: number;
-  /** Lateness after which the timeline restarts at "now"; one frame unless told. */
-  reanchorAfterMs?: number;
+  /** Lateness from which missed slots are skipped rather than served late; two frames (40 ms) unless told. */
+  maxLagMs?: number;
 }
 
 /** A timer fired this much early (libuv's cached loop time) is run anyway rather than re-armed. */
@@ -44,7 +49,7 @@ export class Pacer {
   readonly frameMs: number;
   private readonly timers: TimerSource;
   private readonly minGapMs: number;
-  private readonly reanchorAfterMs: number;
+  private readonly maxLagMs: number;
   private readonly run = () => this.tick();
   private handle: unknown = null;
   private running = false;
@@ -52,10 +57,13 @@ export class Pacer {
   private n = 0;
   private lastTickAt = -Infinity;
   ticks = 0;
-  reanchors = 0;
+  /** Ticks that came after the timeline had moved on by a frame or more (the thread was stalled). */
+  stalls = 0;
+  /** Slots skipped after stalls (their media time passed with no packet). */
+  skippedSlots = 0;
   clientErrors = 0;
   lastClientError: unknown = null;
-  /** How late each tick ran against its timeline slot. */
+  /** How late each tick ran against the slot it was armed for (before any skipping): how long the thread was held up. */
   readonly lateness = new MsHistogram();
   /** Time between consecutive ticks. */
   readonly intervals = new MsHistogram();
@@ -63,8 +71,8 @@ export class Pacer {
   constructor(private readonly client: PacerClient, options: PacerOptions = {}) {
     this.timers = options.timers ?? realTimers;
     this.frameMs = options.frameMs ?? 20;
-    this.minGapMs = options.minGapMs ?? this.frameMs / 4;
-    this.reanchorAfterMs = options.reanchorAfterMs ?? this.frameMs;
+    this.minGapMs = options.minGapMs ?? this.frameMs / 2;
+    this.maxLagMs = Math.max(this.frameMs, options.maxLagMs ?? 2 * this.frameMs);
   }
 
   get isRunning(): boolean {
@@ -98,24 +106,29 @@ export class Pacer {
     if (!this.running) return;
     const timers = this.timers;
     const now = timers.now();
-    const due = this.t0 + this.n * this.frameMs;
-    const wake = Math.max(due, this.lastTickAt + this.minGapMs);
+    const frame = this.frameMs;
+    const wake = Math.max(this.t0 + this.n * frame, this.lastTickAt + this.minGapMs);
     if (wake - now > EARLY_TOLERANCE_MS) {
       this.handle = timers.setTimeout(this.run, wake - now);
       return;
     }
-    const late = now - due;
+    let skipped = 0;
+    const late = now - (this.t0 + this.n * frame);
     this.lateness.record(late);
-    if (late > this.reanchorAfterMs) {
-      this.reanchors++;
-      this.t0 = now;
-      this.n = 0;
+    if (late >= this.maxLagMs) {
+      // Too late to serve: jump to the newest slot whose time has come; the ones between are skipped.
+      const newest = Math.floor((now + EARLY_TOLERANCE_MS - this.t0) / frame);
+      skipped = newest - this.n;
+      this.stalls++;
+      this.skippedSlots += skipped;
+      this.n = newest;
     }
+    const due = this.t0 + this.n * frame;
     if (this.lastTickAt !== -Infinity) this.intervals.record(now - this.lastTickAt);
     this.lastTickAt = now;
     this.ticks++;
     try {
-      this.client.onTick(now, late);
+      this.client.onTick(now, due, skipped);
     } catch (err) {
       // One bad tick must not stop the call's media: count it and keep the heartbeat.
       this.clientErrors++;
@@ -123,7 +136,7 @@ export class Pacer {
     }
     if (!this.running) return;
     this.n++;
-    const next = Math.max(this.t0 + this.n * this.frameMs, now + this.minGapMs);
+    const next = Math.max(this.t0 + this.n * frame, now + this.minGapMs);
     this.handle = timers.setTimeout(this.run, Math.max(0, next - timers.now()));
   }
 }

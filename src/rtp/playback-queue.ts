@@ -1,17 +1,21 @@
 /**
- * The agent's outgoing audio: a FIFO of playback items that the pacer drains
- * 160 samples per tick.
+ * The agent's outgoing audio, on the main thread: a FIFO of playback items
+ * whose samples are handed to the media worker, which plays them out 160 a
+ * tick (see Playout) and reports back.
  *
- * An item is a whole buffer or a stream (TTS chunks as they are made). Each
- * item counts the samples actually sent, so the call layer knows what the
- * caller really heard when a turn is cut short (barge-in keeps only that in
- * the history). Streams are pulled lazily up to a high-water mark, so a fast
- * TTS does not buffer a whole answer that barge-in will throw away.
+ * An item is a whole buffer or a stream (TTS chunks as they are made).
+ * Streams are pulled lazily, only while less than a high-water mark (2 s) is
+ * queued ahead of what was played, so a fast TTS does not render a whole
+ * answer that barge-in will throw away, and yet a stall of this thread (an
+ * inference callback, a GC) does not starve the caller's ear: the worker
+ * keeps playing what it holds. Each item's `done` carries the exact count of
+ * samples the worker sent, so the call layer knows what the caller heard
+ * when a turn is cut short (barge-in keeps only that in the history).
  *
- * `clear()` settles every item at once: the next tick already sends silence,
- * so playback stops within one frame. An underrun is a stream item that had
- * started playing and has nothing ready at a tick: the caller hears a gap in
- * the middle of a sentence.
+ * `clear()` (barge-in) and `cancel()` take effect here at once (`playing`
+ * turns false, producers stop) and in the worker at its next message, before
+ * its next packet: playback stops within one frame. `done` settles when the
+ * worker confirms, with what was really played.
  */
 import type { Frame } from "../audio/index.js";
 import { RtpError } from "./errors.js";
@@ -37,32 +41,37 @@ export interface PlaybackResult {
 /** A queued item; `done` settles when it has been played out or dropped. */
 export interface Playback {
   readonly id: number;
+  /** Samples sent so far (as of the worker's last report, at most a tick old). */
   readonly playedSamples: number;
   readonly done: Promise<PlaybackResult>;
   /** Drops this item (others keep playing); `done` resolves with reason "aborted". */
   cancel(): void;
-  /** performance.now() at the tick that sent this item's first samples (the first RTP packet out); null if it never played. */
+  /** performance.now() when the first RTP packet with this item's samples went out; null if it never played. */
   readonly started: Promise<number | null>;
+}
+
+/** Where the queue's audio goes: the session's media worker. */
+export interface PlayoutLink {
+  enqueue(id: number, pcm: Int16Array | null, end: boolean): void;
+  push(id: number, pcm: Int16Array): void;
+  end(id: number, failed: boolean): void;
+  cancel(id: number): void;
+  clear(): void;
 }
 
 export interface PlaybackQueueOptions {
   sampleRate: number;
-  /** Samples buffered ahead per stream item before pulling pauses; 2 s unless told. */
+  /** Samples queued ahead of playback per stream item before pulling pauses; 2 s unless told. */
   highWaterSamples?: number;
-  /** Called whenever the queue becomes empty. */
-  onIdle?: () => void;
+  /** Called whenever the queue becomes empty, with the time it did. */
+  onIdle?: (atMs: number) => void;
 }
 
 class PlayItem implements Playback {
-  chunks: Int16Array[] = [];
-  head = 0;
-  offset = 0;
-  buffered = 0;
   queuedSamples = 0;
   playedSamples = 0;
-  underruns = 0;
-  starved = false;
-  ended = false;
+  /** No longer counted as playing (ended, cancelled, cleared): its producer stops. */
+  stopped = false;
   settled = false;
   failure: unknown = undefined;
   iterator: AsyncIterator<Int16Array | Frame> | null = null;
@@ -79,42 +88,7 @@ class PlayItem implements Playback {
   }
 
   cancel(): void {
-    this.queue.remove(this, "aborted");
-  }
-
-  push(pcm: Int16Array): void {
-    if (pcm.length === 0) return;
-    this.chunks.push(pcm);
-    this.buffered += pcm.length;
-    this.queuedSamples += pcm.length;
-  }
-
-  settle(reason: PlaybackEndReason): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.detach?.();
-    this.chunks.length = 0;
-    this.buffered = 0;
-    const it = this.iterator;
-    if (it !== null && !this.ended) {
-      // Stop the producer (e.g. TTS for a sentence nobody will hear).
-      try {
-        void Promise.resolve(it.return?.()).catch(() => undefined);
-      } catch {
-        // a broken iterator must not break barge-in
-      }
-    }
-    this.wakePump();
-    this.markStarted(null); // no-op when it already started
-    const r: PlaybackResult = {
-      completed: reason === "completed",
-      reason,
-      playedSamples: this.playedSamples,
-      queuedSamples: this.queuedSamples,
-      underruns: this.underruns,
-    };
-    if (reason === "failed") r.error = this.failure;
-    this.resolve(r);
+    this.queue.cancel(this);
   }
 
   wakePump(): void {
@@ -127,149 +101,181 @@ class PlayItem implements Playback {
 }
 
 export class PlaybackQueue {
-  private readonly items: PlayItem[] = [];
+  /** Items counted by `playing`, in order. */
+  private active: PlayItem[] = [];
+  /** Items whose outcome the worker has not reported yet. */
+  private readonly unsettled = new Map<number, PlayItem>();
   private readonly highWater: number;
   private idleWaiters: (() => void)[] = [];
   private nextId = 1;
-  underruns = 0;
 
-  constructor(private readonly o: PlaybackQueueOptions) {
+  constructor(private readonly link: PlayoutLink, private readonly o: PlaybackQueueOptions) {
     this.highWater = o.highWaterSamples ?? 2 * o.sampleRate;
   }
 
   /** True while anything is queued or playing. */
   get playing(): boolean {
-    return this.items.length > 0;
+    return this.active.length > 0;
   }
 
-  /** Queues audio behind what is already queued. */
+  /** Queues audio behind what is already queued. Throws RtpError (400) for audio at another rate. */
   enqueue(source: PlaybackSource, signal?: AbortSignal): Playback {
+    const whole = source instanceof Int16Array || isFrame(source) ? this.toPcm(source) : null;
     const item = new PlayItem(this.nextId++, this);
-    if (source instanceof Int16Array || isFrame(source)) {
-      item.push(this.toPcm(source));
-      item.ended = true;
+    if (signal?.aborted) {
+      this.settle(item, { reason: "aborted", playedSamples: 0, underruns: 0 });
+      return item;
+    }
+    this.active.push(item);
+    this.unsettled.set(item.id, item);
+    if (whole !== null) {
+      item.queuedSamples = whole.length;
+      this.link.enqueue(item.id, whole.slice(), true); // a copy: the caller keeps its buffer, ours is transferred
     } else {
-      void this.pump(item, source);
+      this.link.enqueue(item.id, null, false);
+      void this.pump(item, source as AsyncIterable<Int16Array | Frame>);
     }
     if (signal !== undefined) {
-      if (signal.aborted) {
-        item.settle("aborted");
-        return item;
-      }
-      const onAbort = () => this.remove(item, "aborted");
+      const onAbort = () => this.cancel(item);
       signal.addEventListener("abort", onAbort, { once: true });
       item.detach = () => signal.removeEventListener("abort", onAbort);
     }
-    this.items.push(item);
     return item;
   }
 
-  /** Copies up to `n` samples of queued audio into `out`; returns how many (the rest is the caller's silence). */
-  fill(out: Int16Array, n: number): number {
-    let w = 0;
-    const items = this.items;
-    while (w < n && items.length > 0) {
-      const item = items[0]!;
-      if (item.buffered > 0) {
-        const chunk = item.chunks[item.head]!;
-        const k = Math.min(chunk.length - item.offset, n - w);
-        const off = item.offset;
-        for (let i = 0; i < k; i++) out[w + i] = chunk[off + i]!;
-        w += k;
-        item.offset += k;
-        item.buffered -= k;
-        if (item.playedSamples === 0) item.markStarted(performance.now());
-        item.playedSamples += k;
-        item.starved = false;
-        if (item.offset === chunk.length) this.nextChunk(item);
-        if (item.buffered < this.highWater) item.wakePump();
-        if (item.buffered === 0 && item.ended) this.finish(item);
-        continue;
-      }
-      if (item.ended) {
-        this.finish(item);
-        continue;
-      }
-      // A stream with nothing ready: an underrun once it has started playing, a wait before that.
-      if (item.playedSamples > 0 && !item.starved) {
-        item.starved = true;
-        item.underruns++;
-        this.underruns++;
-      }
-      break;
-    }
-    return w;
+  /** Barge-in: drops every item now; returns how many were dropped. */
+  clear(): number {
+    const n = this.active.length;
+    if (n === 0) return 0;
+    for (const item of this.active) this.stop(item);
+    this.active = [];
+    this.link.clear();
+    this.becameIdle(performance.now());
+    return n;
   }
 
-  /** Drops every item now; returns how many were dropped. */
-  clear(reason: PlaybackEndReason = "cleared"): number {
-    const n = this.items.length;
-    if (n === 0) return 0;
-    const all = this.items.splice(0);
-    for (const item of all) item.settle(reason);
-    this.becameIdle();
-    return n;
+  /** Drops one item. */
+  cancel(item: PlayItem): void {
+    if (item.stopped) return;
+    this.stop(item);
+    this.active = this.active.filter((x) => x !== item);
+    this.link.cancel(item.id);
+    if (this.active.length === 0) this.becameIdle(performance.now());
   }
 
   /** Resolves when nothing is queued (at once if nothing is). */
   idle(): Promise<void> {
-    if (this.items.length === 0) return Promise.resolve();
+    if (this.active.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Drops one item. */
-  remove(item: PlayItem, reason: PlaybackEndReason): void {
-    const i = this.items.indexOf(item);
-    if (i >= 0) this.items.splice(i, 1);
-    item.settle(reason);
-    if (i >= 0 && this.items.length === 0) this.becameIdle();
-  }
-
-  private finish(item: PlayItem): void {
-    this.items.shift();
-    item.settle(item.failure === undefined ? "completed" : "failed");
-    if (this.items.length === 0) this.becameIdle();
-  }
-
-  private nextChunk(item: PlayItem): void {
-    item.offset = 0;
-    item.head++;
-    if (item.head === item.chunks.length) {
-      item.chunks.length = 0;
-      item.head = 0;
-    } else if (item.head >= 64) {
-      item.chunks.splice(0, item.head); // a long stream: drop consumed chunk references now and then
-      item.head = 0;
+  /** The session is closing: producers stop now; the worker reports each item as "closed". */
+  stopAll(): void {
+    for (const item of this.active) this.stop(item);
+    if (this.active.length > 0) {
+      this.active = [];
+      this.becameIdle(performance.now());
     }
   }
 
-  private becameIdle(): void {
+  // What the worker reports (times already on this thread's clock).
+
+  started(id: number, atMs: number): void {
+    this.unsettled.get(id)?.markStarted(atMs);
+  }
+
+  progress(id: number, playedSamples: number): void {
+    const item = this.unsettled.get(id);
+    if (item === undefined) return;
+    item.playedSamples = playedSamples;
+    if (item.queuedSamples - playedSamples < this.highWater) item.wakePump();
+  }
+
+  ended(id: number, reason: PlaybackEndReason, playedSamples: number, underruns: number, atMs: number): void {
+    const item = this.unsettled.get(id);
+    if (item === undefined) return;
+    const wasActive = !item.stopped;
+    this.stop(item);
+    if (wasActive) this.active = this.active.filter((x) => x !== item);
+    this.settle(item, { reason, playedSamples, underruns });
+    if (wasActive && this.active.length === 0) this.becameIdle(atMs);
+  }
+
+  /** The media worker is gone: every item ends as "failed" with what it had played. */
+  failAll(err: Error): void {
+    this.stopAll();
+    for (const item of [...this.unsettled.values()]) {
+      item.failure ??= err;
+      this.settle(item, { reason: "failed", playedSamples: item.playedSamples, underruns: 0 });
+    }
+  }
+
+  private stop(item: PlayItem): void {
+    if (item.stopped) return;
+    item.stopped = true;
+    item.detach?.();
+    const it = item.iterator;
+    if (it !== null) {
+      // Stop the producer (e.g. TTS for a sentence nobody will hear).
+      try {
+        void Promise.resolve(it.return?.()).catch(() => undefined);
+      } catch {
+        // a broken iterator must not break barge-in
+      }
+    }
+    item.wakePump();
+  }
+
+  private settle(item: PlayItem, r: { reason: PlaybackEndReason; playedSamples: number; underruns: number }): void {
+    if (item.settled) return;
+    item.settled = true;
+    item.stopped = true;
+    this.unsettled.delete(item.id);
+    item.playedSamples = r.playedSamples;
+    item.markStarted(null); // no-op when it already started
+    const result: PlaybackResult = {
+      completed: r.reason === "completed",
+      reason: r.reason,
+      playedSamples: r.playedSamples,
+      queuedSamples: item.queuedSamples,
+      underruns: r.underruns,
+    };
+    if (r.reason === "failed") result.error = item.failure;
+    item.resolve(result);
+  }
+
+  private becameIdle(atMs: number): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
-    this.o.onIdle?.();
+    this.o.onIdle?.(atMs);
   }
 
   private async pump(item: PlayItem, source: AsyncIterable<Int16Array | Frame>): Promise<void> {
+    let failed = false;
     try {
       const it = source[Symbol.asyncIterator]();
       item.iterator = it;
-      while (!item.settled) {
-        if (item.buffered >= this.highWater) {
+      while (!item.stopped) {
+        if (item.queuedSamples - item.playedSamples >= this.highWater) {
           await new Promise<void>((resolve) => (item.wake = resolve));
           continue;
         }
         const r = await it.next();
-        if (item.settled) return;
+        if (item.stopped) return;
         if (r.done === true) break;
-        item.push(this.toPcm(r.value));
+        const pcm = this.toPcm(r.value);
+        if (pcm.length === 0) continue;
+        item.queuedSamples += pcm.length;
+        this.link.push(item.id, pcm.slice());
       }
     } catch (err) {
-      if (item.settled) return;
+      if (item.stopped) return;
       item.failure = err;
+      failed = true;
     }
-    // Whatever is buffered still plays; fill() settles the item once it is drained.
-    item.ended = true;
+    // Whatever was handed over still plays; the worker reports the item once it is drained.
+    if (!item.stopped) this.link.end(item.id, failed);
   }
 
   private toPcm(chunk: Int16Array | Frame): Int16Array {

@@ -1,14 +1,12 @@
 /**
  * The receive path of a session, per datagram: parse -> symmetric-RTP latch
  * -> sequence accounting -> jitter buffer (audio) or DTMF receiver (events);
- * and per tick: due frames out of the jitter buffer into the frame stream.
+ * and per tick: due frames out of the jitter buffer to the sink.
  *
  * This runs for every packet of every call, so it allocates nothing per
  * packet (one reused header, decoding straight from the datagram), never
  * throws (a bad datagram is a counted reason), and logs nothing.
  */
-import type { Frame } from "../audio/index.js";
-import type { Channel } from "../lib/channel.js";
 import type { PayloadDecoder } from "./codec.js";
 import { DTMF_ENDED, DTMF_STARTED, DtmfReceiver, dtmfKey } from "./dtmf.js";
 import { JitterBuffer, type JitterBufferOptions } from "./jitter-buffer.js";
@@ -19,12 +17,21 @@ import type { RtpDropReason, RtpSessionEvent } from "./types.js";
 
 const FRAME_SAMPLES = 160;
 const SAMPLE_RATE = 8000;
-const FRAME_MS = 20;
+
+/** Where the receive path delivers: caller frames (a reused buffer: copy it) and events. */
+export interface ReceiverSink {
+  frame(pcm: Int16Array): void;
+  event(e: RtpSessionEvent): void;
+}
+
+/** Every reason a datagram may be dropped for, parse errors first. */
+export const RTP_DROP_REASONS: readonly RtpDropReason[] = [
+  ...RTP_REJECT_REASONS, "not_receiving", "unexpected_pt", "foreign_source", "empty_payload", "oversize", "too_early", "probation",
+];
 
 export function emptyDropCounters(): Record<RtpDropReason, number> {
   const out = {} as Record<RtpDropReason, number>;
-  for (const r of RTP_REJECT_REASONS) out[r] = 0;
-  for (const r of ["not_receiving", "unexpected_pt", "foreign_source", "empty_payload", "oversize", "too_early", "probation"] as const) out[r] = 0;
+  for (const r of RTP_DROP_REASONS) out[r] = 0;
   return out;
 }
 
@@ -53,11 +60,10 @@ export class RtpReceiver {
   bytesIn = 0;
   ssrcChanges = 0;
   dtmfIn = 0;
-  private framesOut = 0;
+  private readonly pcm = new Int16Array(FRAME_SAMPLES);
 
   constructor(
-    private readonly frames: Channel<Frame>,
-    private readonly events: Channel<RtpSessionEvent>,
+    private readonly sink: ReceiverSink,
     jitter: Omit<JitterBufferOptions, "decoder">,
     decoder: PayloadDecoder,
     /** `latchAnySource`: latch to whoever sends first (callers behind NAT); otherwise only to a source matching the SDP. */
@@ -94,7 +100,7 @@ export class RtpReceiver {
       this.dropped.foreign_source++;
       return;
     }
-    if (verdict === LATCH_LATCHED) this.events.push({ type: "rtp:latched", address, port, ssrc: h.ssrc, atMs: nowMs });
+    if (verdict === LATCH_LATCHED) this.sink.event({ type: "rtp:latched", address, port, ssrc: h.ssrc, atMs: nowMs });
     if (!this.receiving) {
       this.dropped.not_receiving++;
       return;
@@ -121,16 +127,13 @@ export class RtpReceiver {
     if (answer !== 0) this.emitDtmf(answer, h.timestamp, nowMs);
   }
 
-  /** Moves every frame whose playout time has come into the frame stream. */
+  /** Hands every frame whose playout time has come to the sink. */
   drain(nowMs: number): void {
     if (!this.receiving) return;
     const jb = this.jitter;
     while (jb.due(nowMs)) {
-      // Each frame owns its samples: the consumer (VAD, ASR, recorder) may keep it.
-      const pcm = new Int16Array(FRAME_SAMPLES);
-      jb.pull(pcm);
-      this.frames.push({ pcm, sampleRate: SAMPLE_RATE, ptsMs: this.framesOut * FRAME_MS });
-      this.framesOut++;
+      jb.pull(this.pcm);
+      this.sink.frame(this.pcm);
     }
     jb.localStall = false;
   }
@@ -140,7 +143,7 @@ export class RtpReceiver {
       this.ssrcChanges++;
       this.seq.reset();
       this.dtmf.reset();
-      this.events.push({ type: "rtp:ssrc-changed", ssrc, atMs: nowMs });
+      this.sink.event({ type: "rtp:ssrc-changed", ssrc, atMs: nowMs });
     }
     this.remoteSsrc = ssrc;
     this.latch.followSsrc(ssrc);
@@ -152,10 +155,10 @@ export class RtpReceiver {
     if (digit === null) return;
     if ((answer & DTMF_STARTED) !== 0) {
       this.dtmfIn++;
-      this.events.push({ type: "dtmf:digit", digit, event: e.event, rtpTimestamp: timestamp, atMs: nowMs });
+      this.sink.event({ type: "dtmf:digit", digit, event: e.event, rtpTimestamp: timestamp, atMs: nowMs });
     }
     if ((answer & DTMF_ENDED) !== 0) {
-      this.events.push({ type: "dtmf:end", digit, event: e.event, durationMs: e.duration / 8, rtpTimestamp: timestamp, atMs: nowMs });
+      this.sink.event({ type: "dtmf:end", digit, event: e.event, durationMs: e.duration / 8, rtpTimestamp: timestamp, atMs: nowMs });
     }
   }
 }

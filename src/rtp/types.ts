@@ -87,6 +87,24 @@ export interface RtpSessionStats {
   dtmfOut: number;
   /** Stream items that ran dry mid-item (a gap the caller heard). */
   underruns: number;
-  pacer: { ticks: number; reanchors: number; clientErrors: number; lateness: HistogramSummary; intervals: HistogramSummary };
+  /**
+   * The send clock. `lagMs`: how far the last packet left behind the real
+   * time its RTP timestamp tells (under a frame, when all is well), and
+   * `maxLagMs` the most ever. `stalls`: ticks that came a frame or more late
+   * (the media thread was held up), `skippedFrames`: the slots they skipped
+   * (media time that passed with no packet; the audio was delayed, not
+   * dropped). `lateness`: each tick's lag; `intervals`: time between this
+   * session's packets (inter-departure).
+   */
+  pacer: {
+    ticks: number;
+    stalls: number;
+    skippedFrames: number;
+    lagMs: number;
+    maxLagMs: number;
+    clientErrors: number;
+    lateness: HistogramSummary;
+    intervals: HistogramSummary;
+  };
   maxSendLatenessMs: number;
 }

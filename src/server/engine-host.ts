@@ -4,9 +4,12 @@ import { Gauge, type Registry } from "prom-client";
 import { describeError, ParleyError } from "../lib/errors.js";
 import { createEngine, disposeEngineSet } from "../engines/factory.js";
 import type { ModelRef } from "../engines/model-ref.js";
-import type { Engine, EngineSet } from "../engines/types.js";
+import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec } from "../engines/types.js";
 import { roleKinds, modelRoles, type ModelRole } from "../models/catalog-schema.js";
 import { EngineMetrics } from "./engine-metrics.js";
+
+/** The openings live conversations will share (each agent's system prompt and tools), evaluated once at start. */
+export type SharedPrompts = () => { messages: ChatMessage[]; tools: ToolSpec[] }[];
 
 export type EngineStatus = "missing" | "pending" | "loading" | "ready" | "failed";
 
@@ -36,6 +39,7 @@ export class EngineHost {
     private readonly config: ParleyConfig,
     private readonly logger: Logger,
     registry: Registry,
+    private readonly sharedPrompts: SharedPrompts = () => [],
   ) {
     for (const role of modelRoles) {
       const ref = refs[role];
@@ -66,6 +70,9 @@ export class EngineHost {
       this.update(role, { status: "loading" });
       try {
         const engine = await createEngine(roleKinds[role], ref, this.config);
+        // The LLM counts as loaded once the agents' prompts are evaluated: before that a call's first turn
+        // would prefill them itself (seconds on CPU).
+        if (role === "llm") await this.prepare(engine as LlmEngine);
         this.loaded[role] = this.metrics.instrument(role, engine);
         this.update(role, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
         this.logger.info({ role, model: ref.model.id, loadMs: Math.round(engine.info.loadMs) }, "engine loaded");
@@ -74,6 +81,18 @@ export class EngineHost {
         this.logger.error({ role, model: ref.model.id, err: describeError(err) }, "engine failed to load");
       }
     }
+  }
+
+  private async prepare(llm: LlmEngine): Promise<void> {
+    if (!llm.prepare) return;
+    const started = performance.now();
+    const prompts = this.sharedPrompts();
+    for (const p of prompts) {
+      await llm.prepare(p.messages, p.tools, AbortSignal.timeout(120_000)).catch((err: unknown) => {
+        this.logger.warn({ err: describeError(err) }, "could not evaluate an agent's prompt ahead of calls; its first turns prefill it");
+      });
+    }
+    if (prompts.length > 0) this.logger.info({ agents: prompts.length, ms: Math.round(performance.now() - started) }, "agent prompts evaluated ahead of calls");
   }
 
   private update(role: ModelRole, patch: Partial<RoleState>): void {

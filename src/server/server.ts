@@ -18,6 +18,7 @@ import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { requeueUnfinished } from "../voicemail/ingest.js";
+import { startMainThreadStalls } from "./main-thread-stalls.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -41,6 +42,7 @@ export class ParleyServer {
     private readonly worker: Worker | null,
     private readonly sip: SipPort | null,
     private readonly tracing: TracingHandle,
+    private readonly stopStalls: () => void,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -80,7 +82,7 @@ export class ParleyServer {
       throw err;
     }
     const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    server = new ParleyServer(services, app, http, worker, sip, tracing);
+    server = new ParleyServer(services, app, http, worker, sip, tracing, startMainThreadStalls(config.diagnostics.stallMainThread, logger));
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
       services.calls.start();
@@ -122,6 +124,7 @@ export class ParleyServer {
       if (left > 0) logger.info({ calls: left }, "drain time is up: hanging up the calls still in progress");
     }
     logger.info("shutting down");
+    this.stopStalls();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();

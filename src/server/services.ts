@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import type { CallManager } from "../calls/call-manager.js";
 import type { ParleyConfig } from "../config/index.js";
 import { AgentRegistry } from "../agent/registry.js";
+import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
 import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
 import type { TaskRegistry } from "../jobs/tasks/registry.js";
@@ -81,7 +82,9 @@ export function createServices(o: CreateServicesOptions): Services {
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
     const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger, { toolPolicy: outbound.tools });
-    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry);
+    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
+      agents.list().map(({ agent: a }) => ({ messages: [{ role: "system" as const, content: a.systemPrompt }], tools: new ToolSet(a).specs })),
+    );
     const ttsCache = new TtsCache(db, ttsCacheDir(o.config), {
       modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
       engine: async (signal) => (await engines.whenReady(signal)).tts,

@@ -13,6 +13,11 @@ export { SipError, CallEnded, type CallEndReason } from "./errors.js";
 export { negotiate, buildAnswer, buildOffer, reanswer, mirror, unnegotiatedMedia, DEFAULT_CAPABILITIES } from "./sdp.js";
 export type { NegotiatedMedia, LocalMedia, SdpCapabilities, G711Codec, MediaDirection } from "./sdp.js";
 export type { SipAddress } from "./uri.js";
+export { forwardedUser, type ForwardedUser, type ForwardedUserInput, type ForwardSource } from "./forwarding/forwarded-user.js";
+export { parseDiversion, type DiversionEntry } from "./forwarding/diversion.js";
+export { parseHistoryInfo, type HistoryEntry } from "./forwarding/history-info.js";
+export { sendMessageWaiting, type MessageWaitingOptions } from "./mwi/send.js";
+export { formatMessageSummary, parseMessageSummary, MESSAGE_SUMMARY_EVENT, MESSAGE_SUMMARY_TYPE, type MessageSummary, type MessageCounts } from "./mwi/message-summary.js";
 
 export interface SipDeps {
   logger: Logger;

@@ -100,6 +100,12 @@ export interface InboundCall extends SipCall {
    * are impossible here, the parser drops such messages): never hand it to a shell, a path or SQL unescaped.
    */
   header(name: string): string | undefined;
+  /**
+   * Every value of a header (e.g. several Diversion lines), same caveats as `header`. The embedded driver gives
+   * one entry per header line; drachtio-srf joins repeated lines with commas into one entry, so parsers of list
+   * headers split entries on top-level commas either way (see forwarding/).
+   */
+  headers(name: string): string[];
   /** Sends 180 Ringing. */
   ringing(): Promise<void>;
   /**
@@ -137,6 +143,36 @@ export interface DialOptions {
   signal?: AbortSignal;
   /** Called on every provisional response (180, 183). */
   onProgress?: (status: number, reason: string) => void;
+}
+
+/**
+ * An out-of-dialog NOTIFY (RFC 6665), e.g. message waiting (RFC 3842) to a phone or to the PBX. Digest challenges
+ * from the target are answered as on dial(): with `auth`, else with the trunk's credentials when it goes to the trunk.
+ */
+export interface NotifyOptions {
+  /** Request-URI: the phone's contact (sip:1001@10.0.0.20:5060) or the mailbox at the PBX (sip:1001@pbx.example.com). */
+  uri: string;
+  /** The event package (Event header), e.g. "message-summary". */
+  event: string;
+  contentType: string;
+  body: string;
+  /** To; defaults to the Request-URI. */
+  to?: string;
+  /** From; defaults as for dial() (the trunk account, else sip:parley@<our address>). */
+  from?: string;
+  /** Subscription-State; default "terminated", as Asterisk sends unsolicited message-waiting NOTIFYs. */
+  subscriptionState?: string;
+  auth?: { username: string; password: string };
+  /** Extra headers; core headers (Via, From, To, Event...) are not overridable. */
+  headers?: Record<string, string>;
+  /** Where to send it instead of the URI's host (an outbound proxy or the PBX). */
+  proxy?: string;
+}
+
+/** The final response to a NOTIFY that was accepted (2xx). */
+export interface NotifyResult {
+  status: number;
+  reason: string;
 }
 
 export interface RegisterOptions {
@@ -177,6 +213,8 @@ export interface SipPort {
   on<K extends keyof SipPortEvents>(event: K, listener: (payload: SipPortEvents[K]) => void): () => void;
   /** Places an outbound call; resolves once answered. */
   dial(options: DialOptions): Promise<OutboundCall>;
+  /** Sends an out-of-dialog NOTIFY; resolves on 2xx, rejects with SipError on a final error or timeout (408). */
+  notify(options: NotifyOptions): Promise<NotifyResult>;
   /** Registers to a registrar and keeps the binding refreshed. */
   register(options: RegisterOptions): Promise<Registration>;
   /** Ends every call (BYE / 503), unregisters, closes sockets. */

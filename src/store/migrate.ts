@@ -51,7 +51,7 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
 
 /**
  * SQL functions a migration may call where plain SQL cannot do the work
- * (017 re-normalises phone numbers with the numbering plans). Only pure,
+ * (019 re-normalises phone numbers with the numbering plans). Only pure,
  * deterministic functions: a migration must give the same result whenever it runs.
  */
 function registerMigrationFunctions(db: Database): void {

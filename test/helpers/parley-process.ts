@@ -36,9 +36,9 @@ export interface RunningParley {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts `parley serve` and resolves once it prints its listening address. */
-export function startParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunningParley> {
-  const child = spawn(process.execPath, [BIN, "serve", ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `parley serve` and resolves once it prints its listening address; `nodeArgs` go to node itself (e.g. --trace-gc). */
+export function startParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; nodeArgs?: string[] } = {}): Promise<RunningParley> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, "serve", ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../../engines/types.js";
 import type { AgentDefinition, FormField } from "../definition.js";
+import { extractionTextFor, type ExtractionText } from "./prompt-text.js";
 
 /** What we know about a recording besides its words. */
 export interface MessageMeta {
@@ -8,60 +9,53 @@ export interface MessageMeta {
   receivedAt?: string | null;
 }
 
-function metaLines(meta: MessageMeta): string {
+function metaLines(t: ExtractionText, meta: MessageMeta): string {
   return [
-    meta.mailbox ? `Mailbox: ${meta.mailbox}` : null,
-    meta.caller ? `Caller ID: ${meta.caller}` : null,
-    meta.receivedAt ? `Received: ${meta.receivedAt}` : null,
+    meta.mailbox ? `${t.mailbox} ${meta.mailbox}` : null,
+    meta.caller ? `${t.callerId} ${meta.caller}` : null,
+    meta.receivedAt ? `${t.received} ${meta.receivedAt}` : null,
   ]
     .filter(Boolean)
     .join("\n");
 }
 
 /**
- * The prompt for voicemail triage. The reply's shape is forced by a JSON
- * schema grammar; the prompt says what each field means. The transcript goes
- * last, as plain data the model must not take instructions from.
+ * The prompt for voicemail triage, in the agent's language (prompt-text.ts).
+ * The reply's shape is forced by a JSON schema grammar; the prompt says what
+ * each field means. The transcript goes last, as plain data the model must
+ * not take instructions from.
  */
 export function voicemailMessages(agent: AgentDefinition, transcript: string, meta: MessageMeta): ChatMessage[] {
-  const system = [
-    `You triage voicemail for this team: ${agent.description || agent.name}.`,
-    "Reply with one JSON object and nothing else. Fields:",
-    "- summary: at most two sentences, what the caller wants;",
-    '- caller_name: the name the caller gives, or "";',
-    '- callback_number: the phone number the caller asks to be reached on, digits as said, or "";',
-    `- category: one of ${agent.voicemail.categories.join(", ")};`,
-    "- tags: up to five lowercase keywords;",
-    "- urgency: 1 (no rush) to 5 (harm or damage happening now);",
-    "- urgency_reason: one short sentence;",
-    "- sentiment: positive, neutral or negative;",
-    "- action: forward, escalate, follow_up or none.",
-    agent.voicemail.instructions,
-  ]
+  const t = extractionTextFor(agent.language);
+  const system = [t.voicemail.intro(agent.description || agent.name), ...t.voicemail.fields(agent.voicemail.categories.join(", ")), agent.voicemail.instructions]
     .filter(Boolean)
     .join("\n");
-  const user = `${metaLines(meta)}\nTranscript of the message:\n${transcript}`.trim();
+  const user = `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim();
   return [
     { role: "system", content: system },
     { role: "user", content: user },
   ];
 }
 
-function describeField(f: FormField): string {
-  const kind = f.type === "enum" ? `one of ${(f.values ?? []).join(", ")}` : f.type === "date" ? "a date as YYYY-MM-DD" : f.type === "phone" ? "a phone number, digits" : f.type;
-  return `- ${f.name} (${kind}${f.required ? ", required" : ""}): ${f.description || f.name.replace(/_/g, " ")}; null when not said`;
+function describeField(t: ExtractionText, f: FormField): string {
+  return `- ${f.name} (${t.form.kind(f)}${f.required ? t.form.required : ""}): ${f.description || f.name.replace(/_/g, " ")}; ${t.form.notSaid}`;
 }
 
 /** The prompt for a voice form: the recording fills the form's fields. */
 export function formMessages(agent: AgentDefinition, fields: FormField[], transcript: string, meta: MessageMeta): ChatMessage[] {
-  const system = [
-    `You fill in a form from a recorded phone message for this team: ${agent.description || agent.name}.`,
-    "Reply with one JSON object and nothing else: summary (one sentence), then these fields:",
-    ...fields.map(describeField),
-    "Never invent a value the caller did not say.",
-  ].join("\n");
+  const t = extractionTextFor(agent.language);
+  const system = [t.form.intro(agent.description || agent.name), t.form.reply, ...fields.map((f) => describeField(t, f)), t.form.neverInvent].join("\n");
   return [
     { role: "system", content: system },
-    { role: "user", content: `${metaLines(meta)}\nTranscript of the message:\n${transcript}`.trim() },
+    { role: "user", content: `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim() },
+  ];
+}
+
+/** The prompt that reads a spoken survey answer into a rating and a comment, in the agent's language. */
+export function surveyAnswerMessages(language: string, said: string): ChatMessage[] {
+  const t = extractionTextFor(language);
+  return [
+    { role: "system", content: t.survey.system },
+    { role: "user", content: t.survey.said(said) },
   ];
 }

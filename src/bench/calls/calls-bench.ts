@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createApiKey } from "../../api/auth/api-keys.js";
 import type { ParleyConfig } from "../../config/index.js";
 import { processEnvironment } from "../../config/runtime.js";
@@ -19,6 +19,8 @@ import { ServerProcess } from "./server-process.js";
 
 export interface CallsBenchOptions {
   config: ParleyConfig;
+  /** The operator's parley.yaml, handed to the server under test (engine threads, agents, ...). */
+  configFile?: string | undefined;
   /** Concurrency levels, e.g. [1, 10, 50]. */
   levels: number[];
   log: (line: string) => void;
@@ -36,7 +38,7 @@ const ENDPOINT_SILENCE_MS = 600; // the receptionist's live.endpointSilenceMs: t
  */
 export async function benchCalls(o: CallsBenchOptions) {
   const max = Math.max(...o.levels);
-  const harness = await startCallsHarness(o.config, max, {}, o.log);
+  const harness = await startCallsHarness(o.config, max, {}, o.log, o.configFile);
   const levels = [];
   try {
     for (const k of o.levels) {
@@ -59,7 +61,7 @@ export interface CallsHarness {
 }
 
 /** Starts the harness for up to `maxCalls` concurrent calls; `env` adds PARLEY_* settings for the server. */
-export async function startCallsHarness(config: ParleyConfig, maxCalls: number, env: Record<string, string>, log: (line: string) => void): Promise<CallsHarness> {
+export async function startCallsHarness(config: ParleyConfig, maxCalls: number, env: Record<string, string>, log: (line: string) => void, configFile?: string): Promise<CallsHarness> {
   const speech = fliteSpeech(LINE);
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
   const db = openDatabase(databaseFile({ ...config, dataDir }));
@@ -68,7 +70,8 @@ export async function startCallsHarness(config: ParleyConfig, maxCalls: number, 
   log(`starting parley serve (profile ${config.profile}) for up to ${maxCalls} calls`);
   let server: ServerProcess;
   try {
-    server = await ServerProcess.start(["--profile", config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"], {
+    const args = ["--profile", config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"];
+    server = await ServerProcess.start(configFile ? [...args, "--config", resolve(configFile)] : args, {
       ...processEnvWithout("PARLEY_"),
       PARLEY_MODELS__DIR: modelsDirOf(config),
       PARLEY_CALLS__MAX_CALLS: String(maxCalls + 5),
@@ -123,12 +126,25 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const compute: number[] = [];
   const audioToRtp: number[] = [];
   const hearingLag: number[] = [];
+  const asrFinal: number[] = [];
+  const firstToken: number[] = [];
+  const tokenToAudio: number[] = [];
   calls.forEach((c, i) => {
     const e = timings[i]?.endpointMs;
     const a = timings[i]?.ttsFirstAudioMs;
     if (c.turnLatencyMs === null || e === null || e === undefined || a === null || a === undefined) return;
     endpoint.push(e);
     compute.push(a - e);
+    // Where the engines' compute went: the final transcript (often before the endpoint: negative), the LLM's
+    // first token (prefill), then its first sentence and the TTS's first audio.
+    const f = timings[i]?.asrFinalMs;
+    const t = timings[i]?.llmFirstTokenMs;
+    if (f !== null && f !== undefined) asrFinal.push(f - e);
+    if (t !== null && t !== undefined) {
+      // The LLM starts at the endpoint decision, or at the final transcript when that comes later.
+      firstToken.push(t - Math.max(e, f ?? e));
+      tokenToAudio.push(a - t);
+    }
     // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design.
     overhead.push(c.turnLatencyMs - ENDPOINT_SILENCE_MS - (a - e));
     afterAudio.push(c.turnLatencyMs - a);
@@ -150,7 +166,7 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
-    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
+    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), asrFinalP50: p(asrFinal, 50), llmFirstTokenP50: p(firstToken, 50), firstTokenToAudioP50: p(tokenToAudio, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
     rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },
     cpu: { serverCpuSeconds: round(cpuS, 2), percentOfOneCore: round((cpuS / wallS) * 100, 1), cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1) },
     memory: { rssBeforeMb: round(rss0, 1), rssPeakMb: round(peakRss, 1), perCallMb: round((peakRss - rss0) / k, 2), target: 10 },

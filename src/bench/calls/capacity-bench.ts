@@ -22,6 +22,8 @@ import { runLevel, startCallsHarness, type CallsHarness } from "./calls-bench.js
 
 export interface CapacityBenchOptions {
   config: ParleyConfig;
+  /** The operator's parley.yaml, handed to the server under test. */
+  configFile?: string | undefined;
   /** Most calls to try. */
   maxCalls: number;
   /** Voicemails kept waiting during the second pass (0 skips it). */
@@ -39,7 +41,7 @@ const RAMP = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 
 export async function benchCapacity(o: CapacityBenchOptions) {
   // Admission off: the bench measures what the engines can do, not what the admission limit lets in.
-  const harness = await startCallsHarness(o.config, o.maxCalls, { PARLEY_CALLS__ADMISSION__MAX_QUEUE_DELAY_MS: "0" }, o.log);
+  const harness = await startCallsHarness(o.config, o.maxCalls, { PARLEY_CALLS__ADMISSION__MAX_QUEUE_DELAY_MS: "0" }, o.log, o.configFile);
   const dir = mkdtempSync(join(tmpdir(), "parley-bench-capacity-"));
   try {
     const idle = await search(harness, o, null);

@@ -9,7 +9,7 @@ export async function benchCallsCommand(args: string[], ctx: CliContext): Promis
   const { config } = configFromFlags(ctx, values);
   const levels = (values.calls ?? "1,10,50").split(",").map(Number);
   if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 500)) throw new CliError(`--calls: expected a list of whole numbers 1..500, got '${values.calls}'`, 2);
-  const report = await benchCalls({ config, levels, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
+  const report = await benchCalls({ config, configFile: values.config, levels, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
   if (values.json) {
     printJson(ctx, report);
     return 0;

@@ -12,7 +12,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
   const holdMs = wholeNumber(values["hold-ms"], "--hold-ms", 15_000, 3000, 600_000);
   const latencyFactor = values.factor === undefined ? 1.5 : Number(values.factor);
   if (!(latencyFactor > 1 && latencyFactor <= 10)) throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
-  const report = await benchCapacity({ config, maxCalls, backlog, latencyFactor, holdMs, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
+  const report = await benchCapacity({ config, configFile: values.config, maxCalls, backlog, latencyFactor, holdMs, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
   if (values.json) {
     printJson(ctx, report);
     return 0;

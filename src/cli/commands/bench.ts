@@ -2,9 +2,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchEngines } from "../../bench/engines-bench.js";
 import { benchCallsCommand } from "./bench-calls.js";
+import { benchRtpCommand } from "./bench-rtp.js";
 import { benchCapacityCommand } from "./bench-capacity.js";
 import { benchLlmCommand } from "./bench-llm.js";
 import { benchDoublesCommand } from "./bench-doubles.js";
+import { benchKnowledgeCommand } from "./bench-knowledge.js";
+import { benchIntakeCommand } from "./bench-intake.js";
 import { benchNotifyCommand } from "./bench-notify.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -25,6 +28,11 @@ run (ratios), because shared machines are noisy.
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
              (--calls 1,10,50; needs flite)
+  rtp        the media plane alone: N loopback RTP sessions in the media
+             thread, playing and hearing audio: send lag and intervals, stalls,
+             media-thread CPU per session, the main thread's event-loop delay
+             (--sessions 1,10,50 --seconds 10; --stall-main MS blocks the main
+             thread that long every second, to show media does not notice)
   capacity   the most concurrent calls a box holds: p95 turn latency within
              1.5x the single-call p95, every call answered, zero RTP gaps;
              measured with idle batch engines and again while a backlog of
@@ -45,6 +53,14 @@ run (ratios), because shared machines are noisy.
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
              at --threads, default 2; RTF at 1 thread for the rest)
+  knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
+             questions): recall@1/@3 and MRR of BM25, of the embedding model's
+             vectors and of both fused, and the latency one search adds to a
+             live turn (--runs passes over the questions, default 5)
+  intake     time from arrival to hand-off of the PBX intakes: FreePBX-style
+             mails over SMTP (end of DATA to the handler), and recordings
+             written into an Asterisk-style spool (.txt to the handler) at the
+             folder's stableMs/pollMs
   report     one self-contained HTML page with plots from the --json output of
              the benches above: parley bench report [--out report.html] a.json b.json
 
@@ -53,12 +69,16 @@ Options:
   --fixtures DIR     real test weights and audio (default: ../shared/fixtures when present)
   --runs N           LLM runs per side (default 10; doubles: interleaved blocks, default 60)
   --json             JSON on stdout
-  --config FILE, --data-dir DIR
+  --config FILE, --data-dir DIR   (calls and capacity also start the server under test with --config FILE)
 batch:
   --count N          voicemails through the pipeline (default 20)
   --backlog N        messages queued ahead of the timed arrivals (default 200)
   --fresh N          arrivals timed behind the backlog (default 10)
   --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+rtp:
+  --sessions LIST    concurrent sessions per run (default 1,10,50)
+  --seconds N        measured seconds per run (default 10)
+  --stall-main MS    block the main thread MS every second (default 0)
 capacity:
   --max-calls N      most calls to try (default 64)
   --backlog N        voicemails kept waiting in the second pass (default 200; 0 skips it)
@@ -69,6 +89,11 @@ llm:
   --prompt N         prompt tokens per sequence (default 128)
   --tokens N         tokens generated per sequence (default 64)
   --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
+intake:
+  --mails N          mails sent (default 20)
+  --files N          recordings dropped in the spool (default 5)
+  --stable-ms MS, --poll-ms MS   folder settings (default 2000 each, as configured by default)
+  --recording-ms MS  length of each recording (default 30000)
 notify:
   --pieces N         distinct pieces rendered cold, then warm (default 40)
   --rate R           campaign calls per second to measure (default 5)
@@ -85,11 +110,14 @@ export const benchCommand: Command = {
     if (what === "engines") return benchEnginesCommand(rest, ctx);
     if (what === "batch") return benchBatchCommand(rest, ctx);
     if (what === "calls") return benchCallsCommand(rest, ctx);
+    if (what === "rtp") return benchRtpCommand(rest, ctx);
     if (what === "capacity") return benchCapacityCommand(rest, ctx);
     if (what === "llm") return benchLlmCommand(rest, ctx);
     if (what === "notify") return benchNotifyCommand(rest, ctx);
+    if (what === "intake") return benchIntakeCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
+    if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },
 };

@@ -7,7 +7,7 @@ import {
   catalogForConfig, describeProblem, exportBundle, importBundle, ModelStore, pull, verifyInstalled,
   type CatalogModel, type ModelCatalog, type PullEvent, type VerifyReport,
 } from "../../models/index.js";
-import { modelRoles } from "../../models/catalog-schema.js";
+import { profileRoles } from "../../models/catalog-schema.js";
 
 const usage = `Usage: parley models <subcommand> [options]
 
@@ -45,7 +45,7 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseFlags(args, commonOptions, false);
   const s = open(ctx, values);
   const installed = new Map((await s.store.list()).map((m) => [m.id, m]));
-  const wanted = values.profile ? new Set(Object.values(s.catalog.resolveProfile(values.profile).models).map((m) => m.id)) : null;
+  const wanted = values.profile ? new Set((s.catalog.resolveProfile(values.profile), s.catalog.profileModelIds(values.profile))) : null;
   const rows = s.catalog.models.filter((m) => !wanted || wanted.has(m.id)).map((m) => ({
     id: m.id, kind: m.kind, engine: m.engine, source: sourceOf(m), sizeBytes: m.sizeBytes, license: m.license, languages: m.languages,
     description: m.description, installed: installed.has(m.id), installedAt: installed.get(m.id)?.installedAt ?? null,
@@ -63,7 +63,8 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
   const profiles = profileNames.map((name) => {
     const { profile, models } = s.catalog.resolveProfile(name);
     const doubles = Object.values(models).filter((m) => m.standsInFor !== undefined).length;
-    return { name, description: profile.description, models: Object.fromEntries(modelRoles.map((role) => [role, models[role].id])), doubles };
+    const ids = Object.fromEntries(profileRoles.flatMap((role) => (models[role] ? [[role, models[role].id]] : [])));
+    return { name, description: profile.description, models: ids as Partial<Record<(typeof profileRoles)[number], string>>, languages: profile.languages ?? {}, doubles };
   });
   if (s.json) printJson(ctx, { modelsDir: s.store.root, models: rows, profiles });
   else {
@@ -82,7 +83,7 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write("\n");
     printTable(ctx, profiles, [
       { header: "PROFILE", value: (p) => p.name },
-      ...modelRoles.map((role) => ({ header: role.toUpperCase(), value: (p: (typeof profiles)[number]) => p.models[role] ?? "" })),
+      ...profileRoles.map((role) => ({ header: role.toUpperCase(), value: (p: (typeof profiles)[number]) => p.models[role] ?? "-" })),
     ]);
   }
   return 0;

@@ -44,6 +44,24 @@ export const rtpSection = z.object({
   latchAnySource: z.boolean().default(false),
   /** Caller frames (20 ms each) queued for a slow reader before the oldest are dropped. */
   maxInboundFrames: z.number().int().min(5).max(3000).default(50),
+  /**
+   * Threads running call media (sockets, pacing, jitter buffers), apart from
+   * the main thread so inference never delays a packet. One carries hundreds
+   * of calls; sessions are spread over them.
+   */
+  mediaThreads: z.number().int().min(1).max(16).default(1),
+  /**
+   * Scheduling of the media threads (Linux). "realtime" (default): SCHED_RR
+   * priority 10 (set with util-linux `chrt`), ahead of every ordinary thread
+   * on the box, as audio servers do (PipeWire, JACK; Asterisk -p): what keeps
+   * packets on time when the engines or other services saturate the CPUs. A
+   * media thread uses a few percent of a core, so this cannot starve anything.
+   * "high": nice -10, ahead of this process's engine threads only. "normal":
+   * no change. The first two need CAP_SYS_NICE (root, or systemd's
+   * AmbientCapabilities=CAP_SYS_NICE); without it the thread falls back a
+   * level at a time, and the server logs a warning saying why.
+   */
+  mediaThreadPriority: z.enum(["normal", "high", "realtime"]).default("realtime"),
 }).strict();
 
 export type RtpConfig = z.infer<typeof rtpSection>;

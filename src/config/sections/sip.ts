@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr } from "../../sip/security/cidr.js";
+import { parseCidr } from "../../lib/cidr.js";
 
 /**
  * SIP signalling (owned by src/sip). The defaults are a loopback demo:

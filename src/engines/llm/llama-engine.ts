@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama } from "node-llama-cpp";
+import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama, type Token } from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
@@ -9,7 +9,8 @@ import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-schedu
 import { dropOldestItemsStrategy } from "./context-shift.js";
 import { toFunctions, toLlamaHistory } from "./history.js";
 import { LlmLoad } from "./llm-load.js";
-import { countHistoryTokens } from "./prompt-tokens.js";
+import { countHistoryTokens, historyTokens } from "./prompt-tokens.js";
+import { PromptStates, sharedPrefix } from "./prompt-states.js";
 import { llamaRuntime } from "./runtime.js";
 import { SlotPool } from "./sequence-pool.js";
 
@@ -43,6 +44,8 @@ export class LlamaEngine implements LlmEngine {
     private readonly defaults: ParleyConfig["engines"]["llm"],
     readonly info: EngineInfo,
     private readonly chatWrapper: ChatWrapper,
+    /** Saved KV states of prompts calls share (the agent's system prompt and tools); null when turned off. */
+    private readonly states: PromptStates | null,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -72,7 +75,8 @@ export class LlamaEngine implements LlmEngine {
     const chatWrapper = resolveChatWrapper(model);
     const chats = (n: number) => Array.from({ length: n }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }));
     const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
-    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info, chatWrapper);
+    const states = config.promptStates > 0 ? new PromptStates(config.promptStates) : null;
+    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info, chatWrapper, states);
   }
 
   get contextSize(): number {
@@ -85,6 +89,38 @@ export class LlamaEngine implements LlmEngine {
 
   countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number {
     return countHistoryTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), tools?.length ? toFunctions(tools) : undefined);
+  }
+
+  /**
+   * Evaluates the opening every conversation with these messages and tools
+   * shares (an agent's system prompt and tool documentation) and keeps its KV
+   * state, so a call's first turn starts from it instead of prefilling it
+   * (seconds on CPU). Called for each agent when the server starts.
+   */
+  async prepare(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void> {
+    if (!this.states) return;
+    const functions = tools.length ? toFunctions(tools) : undefined;
+    const render = (text: string) => this.render([...messages, { role: "user", content: text }], functions);
+    // What a conversation's first prompt always starts with: where two different first questions part.
+    const opening = render("a").slice(0, sharedPrefix(render("a"), render("b")));
+    if (this.states.best(opening).shared >= opening.length || !this.states.wants(opening)) return;
+    const chat = await this.liveSlots.acquire(undefined, signal);
+    try {
+      await chat.sequence.clearHistory();
+      await chat.sequence.evaluateWithoutGeneratingNewTokens(opening, { evaluationPriority: LIVE_PRIORITY });
+      await this.states.save(chat.sequence);
+    } finally {
+      this.liveSlots.release(chat);
+    }
+  }
+
+  /** Saved prompt states (diagnostics, tests). */
+  get promptStates(): number {
+    return this.states?.size ?? 0;
+  }
+
+  private render(messages: ChatMessage[], functions: ChatModelFunctions | undefined): Token[] {
+    return historyTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), functions);
   }
 
   /** Waiting live conversations (all live sequences busy): a saturation signal for metrics. */
@@ -112,6 +148,9 @@ export class LlamaEngine implements LlmEngine {
     const meterBefore = chat.sequence.tokenMeter.getState();
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
     const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
+    // A shared opening already evaluated (the agent's prompt and tools): load it rather than prefill it again.
+    const prompt = this.states && !grammar ? this.render(messages, functions) : null;
+    if (prompt) await this.states?.restore(chat.sequence, prompt).catch(() => 0);
     if (live) this.load.generating++;
     const run = chat
       .generateResponse(toLlamaHistory(messages), {
@@ -148,6 +187,9 @@ export class LlamaEngine implements LlmEngine {
         deltas.push({ type: "done", stopReason: reason === "functionCalls" ? "tool_calls" : reason === "maxTokens" ? "length" : reason === "abort" ? "abort" : "stop", usage });
         deltas.close();
       })
+      // The first conversation with an opening nobody prepared leaves it for the next ones (before the slot is
+      // released, while the sequence holds exactly what it evaluated).
+      .then(() => (prompt && this.states?.wants(prompt) ? this.states.save(chat.sequence) : undefined))
       .catch((err: unknown) => deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err))
       .finally(() => {
         if (live) this.load.generating--;
@@ -174,6 +216,7 @@ export class LlamaEngine implements LlmEngine {
   }
 
   async dispose(): Promise<void> {
+    await this.states?.dispose();
     await this.context.dispose();
     await this.model.dispose();
   }

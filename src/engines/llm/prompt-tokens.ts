@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Tokenizer } from "node-llama-cpp";
+import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Token, Tokenizer } from "node-llama-cpp";
 
 /**
  * The exact number of tokens a chat history makes for a model: rendered by
@@ -8,6 +8,11 @@ import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Tokenizer } from
  * context shift return histories that did not fit (see context-shift.ts).
  */
 export function countHistoryTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], functions: ChatModelFunctions | undefined): number {
+  return historyTokens(chatWrapper, tokenizer, history, functions).length;
+}
+
+/** The tokens themselves: what LlamaChat will evaluate for this history (shared prompt states compare them). */
+export function historyTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], functions: ChatModelFunctions | undefined): Token[] {
   const { contextText } = chatWrapper.generateContextState({ chatHistory: [...history], ...(functions ? { availableFunctions: functions } : {}) });
-  return contextText.tokenize(tokenizer).length;
+  return contextText.tokenize(tokenizer);
 }

@@ -1,26 +1,34 @@
+import { sentenceRulesFor, type SentenceRules } from "./sentence-rules.js";
+
 /**
  * Sentence segmentation for speech. TTS is asked for one sentence at a time
  * so the first one plays while the rest is generated; the LLM's streamed text
- * goes through the same rules (SentenceChunker) before reaching TTS.
+ * goes through the same rules (SentenceChunker) before reaching TTS. The
+ * language (a BCP 47 tag, English by default) picks the abbreviations and
+ * ordinal rules (sentence-rules.ts).
  */
 
-// Words whose trailing period does not end a sentence.
-const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "approx", "no", "tel", "ext"]);
+// Quotes and brackets that may close a sentence after its punctuation, in the four languages' conventions.
+const CLOSERS = /[.!?"')\]»“”’]/;
 const SOFT_LIMIT = 180; // characters; longer sentences are split at commas so the first audio is not late
 
 /** Index just past the first sentence end in `text` at or after `from`, or -1. */
-function findBoundary(text: string, from: number): number {
+function findBoundary(text: string, from: number, rules: SentenceRules): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (c !== "." && c !== "!" && c !== "?" && c !== "\n") continue;
     let end = i + 1;
-    while (end < text.length && /[.!?"')\]]/.test(text[end] ?? "")) end++;
+    while (end < text.length && CLOSERS.test(text[end] ?? "")) end++;
+    // French spacing puts a (narrow) space before the closing guillemet: "« Merci. »".
+    if (/^[ \u00a0\u202f]»/.test(text.slice(end, end + 2))) end += 2;
     if (end >= text.length) return -1; // may continue ("3." then "5"); decided when more text or the end arrives
     if (!/\s/.test(text[end] ?? "")) continue; // "3.5", "e.g.x"
     if (c === ".") {
-      const word = /([A-Za-z.]+)\.$/.exec(text.slice(Math.max(0, i - 8), i + 1))?.[1]?.toLowerCase();
-      if (word && ABBREVIATIONS.has(word)) continue;
+      const word = /([\p{L}.°º]+)\.$/u.exec(text.slice(Math.max(0, i - 8), i + 1))?.[1]?.toLowerCase();
+      if (word && (rules.abbreviations.has(word) || rules.abbreviationEndings.some((e) => word.endsWith(e)))) continue;
       if (/\d$/.test(text.slice(0, i)) && /^\s*\d/.test(text.slice(end))) continue; // "version 2. 5"? rare; keep numbers whole
+      // German writes ordinals with a period ("am 3. Mai", "im 2. Stock"): a day-sized number before a word is one.
+      if (rules.ordinalDigits && /(?:^|[\s(])(?:[1-9]|[12]\d|3[01])$/.test(text.slice(0, i)) && /^\s+\p{L}/u.test(text.slice(end))) continue;
     }
     return end;
   }
@@ -43,20 +51,26 @@ function splitLong(sentence: string): string[] {
 }
 
 /** Splits complete text into speakable sentences. */
-export function splitSentences(text: string): string[] {
-  const chunker = new SentenceChunker();
+export function splitSentences(text: string, language?: string): string[] {
+  const chunker = new SentenceChunker(language);
   return [...chunker.push(text), ...chunker.flush()];
 }
 
 /** Incremental splitter for streamed text: push deltas, get back the sentences they complete. */
 export class SentenceChunker {
   private buffer = "";
+  private readonly rules: SentenceRules;
+
+  /** `language`: a BCP 47 tag; English rules when omitted or unknown. */
+  constructor(language?: string) {
+    this.rules = sentenceRulesFor(language);
+  }
 
   push(delta: string): string[] {
     this.buffer += delta;
     const out: string[] = [];
     for (;;) {
-      const end = findBoundary(this.buffer, 0);
+      const end = findBoundary(this.buffer, 0, this.rules);
       if (end < 0) break;
       const sentence = this.buffer.slice(0, end).trim();
       this.buffer = this.buffer.slice(end);

@@ -1,4 +1,4 @@
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import type { CallContext, WorkerEngine } from "./engine-api.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa } from "./sherpa.js";
@@ -21,7 +21,8 @@ const BATCH_NICE = 10;
 export function loadOfflineAsr(raw: unknown): WorkerEngine {
   const config = raw as OfflineAsrWorkerConfig;
   try {
-    setPriority(BATCH_NICE); // pid 0: this thread only, on Linux
+    // Relative to the process: a server an operator already runs at nice 5 gets its batch ASR at 15, not 10.
+    setPriority(Math.min(19, getPriority() + BATCH_NICE)); // pid 0: this thread only, on Linux
   } catch {
     // not permitted (some containers): batch ASR then competes on equal terms
   }

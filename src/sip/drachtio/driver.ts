@@ -12,10 +12,11 @@ import type { Cidr } from "../security/cidr.js";
 import { refusalFor } from "../capacity.js";
 import { UnacknowledgedDialogs } from "../security/unacked.js";
 import { sipMetrics } from "../metrics.js";
-import type { CapacityHook, DialOptions, InboundCall, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
+import type { CapacityHook, DialOptions, InboundCall, NotifyOptions, NotifyResult, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
 import { formatNameAddr, parseNameAddr, toSipAddress } from "../uri.js";
 import { CAPABILITY_HEADERS, DrachtioOutboundCall, type DrachtioDeps } from "./call.js";
 import { DrachtioInboundCall } from "./inbound-call.js";
+import { sendNotify } from "./notify.js";
 import { DrachtioRegistration } from "./register.js";
 import { connectSrf } from "./connect.js";
 import { loadSrf, type SrfClient, type SrfRequest, type SrfResponse } from "./srf-types.js";
@@ -159,6 +160,13 @@ export class DrachtioSipPort implements SipPort {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  notify(options: NotifyOptions): Promise<NotifyResult> {
+    return sendNotify(this.srf, options, {
+      from: this.options.defaultFrom ?? this.deps.contactUri, logger: this.options.logger,
+      ...(this.options.trunk ? { trunk: this.options.trunk } : {}),
+    });
   }
 
   async register(options: RegisterOptions): Promise<Registration> {

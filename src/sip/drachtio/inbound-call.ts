@@ -36,6 +36,12 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
     return this.req.get(name);
   }
 
+  headers(name: string): string[] {
+    // drachtio-srf keeps one string per header name, repeated lines joined with commas.
+    const value = this.req.get(name);
+    return value ? [value] : [];
+  }
+
   async ringing(): Promise<void> {
     if (!this.answered && !this.res.finalResponseSent && !this.signal.aborted) this.res.send(180, "Ringing");
   }

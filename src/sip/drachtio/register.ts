@@ -3,7 +3,8 @@ import { SipError } from "../errors.js";
 import { grantedBinding } from "../register-binding.js";
 import type { Registration, RegisterOptions, SipPortEvents } from "../types.js";
 import { parseUri } from "../uri.js";
-import type { SrfClient, SrfFinalResponse } from "./srf-types.js";
+import { requestFinal } from "./request.js";
+import type { SrfClient } from "./srf-types.js";
 
 type Emit = <K extends keyof SipPortEvents>(event: K, payload: SipPortEvents[K]) => void;
 
@@ -51,12 +52,11 @@ export class DrachtioRegistration implements Registration {
 
   private async send(expiresS: number): Promise<void> {
     const contact = this.contactUri;
-    const req = await this.srf.request(this.options.registrar, {
+    const res = await requestFinal(this.srf, this.options.registrar, {
       method: "REGISTER",
       headers: { "To": `<${this.aor}>`, "From": `<${this.aor}>`, "Contact": `<${contact}>`, "Expires": String(expiresS) },
       auth: { username: this.options.username, password: this.options.password },
     });
-    const res = await new Promise<SrfFinalResponse>((resolve) => req.on("response", (r) => r.status >= 200 && resolve(r)));
     if (res.status >= 300) throw new SipError(res.status, res.reason);
     if (expiresS === 0 || this.stopped) return;
     const granted = grantedBinding([res.get("contact") ?? ""], contact, res.get("expires"));

@@ -68,6 +68,14 @@ export interface SrfProgress {
   cbProvisional?: (res: SrfFinalResponse) => void;
 }
 
+export interface SrfRequestOptions {
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  auth?: { username: string; password: string } | SrfAuthCallback;
+  proxy?: string;
+}
+
 export interface SrfClient {
   connect(options: { host: string; port: number; secret: string }): void;
   disconnect(): void;
@@ -83,11 +91,11 @@ export interface SrfClient {
     auth?: { username: string; password: string } | SrfAuthCallback;
     proxy?: string;
   }, progress?: SrfProgress): Promise<SrfDialog>;
-  request(uri: string, options: {
-    method: string;
-    headers?: Record<string, string>;
-    auth?: { username: string; password: string };
-  }): Promise<SrfRequest & { on(event: "response", listener: (res: SrfFinalResponse) => void): void }>;
+  /**
+   * An out-of-dialog request. Use the callback form: the callback runs as drachtio-server confirms the send,
+   * before any response is read, whereas a listener added after the promise resolves can miss a fast response.
+   */
+  request(uri: string, options: SrfRequestOptions, callback: (err: Error | null, req: SrfRequest & { on(event: "response", listener: (res: SrfFinalResponse) => void): void }) => void): unknown;
 }
 
 /** Loads drachtio-srf lazily (the embedded driver never pays for it) and creates a client. */

@@ -6,7 +6,6 @@ import { negotiate, unnegotiatedMedia } from "../sdp.js";
 import { isToken, sanitizeHeaderValue } from "../syntax.js";
 import type { DialOptions } from "../types.js";
 import { formatNameAddr, parseUri, toSipAddress } from "../uri.js";
-import { Authenticator } from "./authenticator.js";
 import { ALLOW, makeRequest, newBranch, randomToken } from "./builders.js";
 import type { UaContext } from "./context.js";
 import { Dialog } from "./dialog.js";
@@ -14,6 +13,7 @@ import { runInvite } from "./invite-client.js";
 import { bodyText, getHeaders, type SipRequest } from "./message.js";
 import { EmbeddedOutboundCall } from "./outbound-call.js";
 import { resolveUri } from "./resolve.js";
+import { authenticatorFor, type TrunkCredentials } from "./trunk-credentials.js";
 import { readEssentials } from "./headers.js";
 import type { Endpoint } from "./transport.js";
 
@@ -23,7 +23,7 @@ const RESERVED = new Set(["via", "from", "to", "call-id", "cseq", "contact", "co
 export interface DialDefaults {
   from: string;
   /** Credentials used when the request goes to this host (the configured trunk), for its realm only when `realm` is set. */
-  trunk?: { host: string; port: number; realm?: string; username: string; password: string };
+  trunk?: TrunkCredentials;
 }
 
 /** Places a call: INVITE (with digest retry), ACK on 2xx, CANCEL on abort or timeout. */
@@ -33,11 +33,8 @@ export async function dial(ctx: UaContext, options: DialOptions, defaults: DialD
   if (!requestUri || requestUri.scheme === "tel") throw new ParleyError("invalid_argument", "dial needs a sip: URI", { status: 400 });
   const extra = extraHeaders(options.headers);
   const target = await resolveUri(options.proxy ?? options.uri, "udp", ctx.transports);
-  const trunk = defaults.trunk;
   // The trunk's credentials only go to the trunk: a challenge from anyone else gets nothing.
-  const useTrunk = trunk !== undefined && target.port === trunk.port
-    && (await resolveUri(`sip:${trunk.host}:${trunk.port}`, "udp", ctx.transports).then((t) => t.address, () => null)) === target.address;
-  const auth = options.auth ? new Authenticator(options.auth) : new Authenticator(useTrunk ? trunk : undefined, trunk?.realm);
+  const auth = await authenticatorFor(ctx, target, defaults.trunk, options.auth);
   const callId = randomToken(12);
   const from = formatNameAddr({ uri: options.from ?? defaults.from, params: { tag: randomToken() }, ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}) });
   const to = `<${options.uri}>`;
@@ -99,11 +96,12 @@ async function sendAck(ctx: UaContext, dialog: Dialog, invite: SipRequest, seq: 
   return { request, target };
 }
 
-function extraHeaders(headers: Record<string, string> | undefined): [string, string][] {
+/** Validated extra headers of a request we originate; names in RESERVED (plus `reserved`) are refused. */
+export function extraHeaders(headers: Record<string, string> | undefined, reserved: ReadonlySet<string> = new Set()): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!isToken(name) || RESERVED.has(name.toLowerCase())) {
-      throw new ParleyError("invalid_argument", `header ${JSON.stringify(name)} cannot be set on dial()`, { status: 400 });
+    if (!isToken(name) || RESERVED.has(name.toLowerCase()) || reserved.has(name.toLowerCase())) {
+      throw new ParleyError("invalid_argument", `header ${JSON.stringify(name)} cannot be set on a request Parley originates`, { status: 400 });
     }
     out.push([name, sanitizeHeaderValue(value)]);
   }

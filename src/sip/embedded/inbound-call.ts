@@ -8,7 +8,7 @@ import { EmbeddedCall, type CallInit } from "./call.js";
 import type { UaContext } from "./context.js";
 import { Dialog, dialogKey } from "./dialog.js";
 import type { Essentials } from "./headers.js";
-import { bodyText, getHeader, type SipRequest } from "./message.js";
+import { bodyText, getHeader, getHeaders, type SipRequest } from "./message.js";
 import { later } from "./timers.js";
 import type { ServerTransaction } from "./transactions/server.js";
 
@@ -54,6 +54,10 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
 
   header(name: string): string | undefined {
     return getHeader(this.tx.request, name);
+  }
+
+  headers(name: string): string[] {
+    return getHeaders(this.tx.request, name);
   }
 
   async ringing(): Promise<void> {

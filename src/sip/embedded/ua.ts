@@ -11,7 +11,7 @@ import type { Cidr } from "../security/cidr.js";
 import { RateLimiter } from "../security/rate-limit.js";
 import { UnacknowledgedDialogs } from "../security/unacked.js";
 import { sipMetrics } from "../metrics.js";
-import type { CapacityHook, DialOptions, InboundCall, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
+import type { CapacityHook, DialOptions, InboundCall, NotifyOptions, NotifyResult, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
 import { makeResponse, type ResponseOptions } from "./builders.js";
 import type { DialogHandler, UaContext } from "./context.js";
 import { dial, type DialDefaults } from "./dial.js";
@@ -19,6 +19,7 @@ import { dialogKey } from "./dialog.js";
 import { readEssentials, stampReceived, tagOf, type Essentials } from "./headers.js";
 import { LocalIdentity } from "./local.js";
 import type { SipMessage, SipRequest } from "./message.js";
+import { sendNotify } from "./notify.js";
 import { EmbeddedRegistration } from "./register.js";
 import { DEFAULT_TIMERS, type SipTimers } from "./timers.js";
 import { TransactionLayer } from "./transactions/layer.js";
@@ -130,8 +131,15 @@ export class EmbeddedSipPort implements SipPort {
   }
 
   dial(options: DialOptions): Promise<OutboundCall> {
-    const defaults: DialDefaults = { from: `sip:parley@${this.ctx.local.host}`, ...this.options.dialDefaults };
-    return dial(this.ctx, options, defaults);
+    return dial(this.ctx, options, this.dialDefaults());
+  }
+
+  notify(options: NotifyOptions): Promise<NotifyResult> {
+    return sendNotify(this.ctx, options, this.dialDefaults());
+  }
+
+  private dialDefaults(): DialDefaults {
+    return { from: `sip:parley@${this.ctx.local.host}`, ...this.options.dialDefaults };
   }
 
   async register(options: RegisterOptions): Promise<Registration> {

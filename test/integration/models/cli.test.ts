@@ -28,10 +28,17 @@ describe("parley models (CLI)", () => {
   it("lists catalog models with their installed state as JSON", async () => {
     const r = await parley(tmp.dir, "models", "list", "--json", "--data-dir", "a");
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out) as { modelsDir: string; models: Array<{ id: string; installed: boolean; profiles: string[]; kind: string }> };
+    const doc = JSON.parse(r.out) as {
+      modelsDir: string;
+      models: Array<{ id: string; installed: boolean; profiles: string[]; kind: string }>;
+      profiles: Array<{ name: string; languages: Record<string, Record<string, string>> }>;
+    };
     expect(doc.modelsDir).toBe(join(tmp.dir, "a", "models"));
     expect(doc.models.find((m) => m.id === "t-llm")).toMatchObject({ installed: false, profiles: ["testprof"], kind: "llm" });
-    expect(doc.models.find((m) => m.id === "qwen2.5-0.5b-instruct-q4_k_m")?.profiles).toEqual(["small"]);
+    expect(doc.models.find((m) => m.id === "qwen2.5-0.5b-instruct-q4_k_m")?.profiles).toEqual(["small", "small-de", "small-fr", "small-es"]);
+    // A profile's language entries are part of what it lists, and their models say which profiles use them.
+    expect(doc.profiles.find((p) => p.name === "multilingual")?.languages.de?.tts).toBe("piper-de_de-thorsten-medium");
+    expect(doc.models.find((m) => m.id === "piper-de_de-thorsten-medium")?.profiles).toEqual(["multilingual"]);
   });
 
   it("filters the human table by profile", async () => {

@@ -13,7 +13,7 @@ import { TINY_DEFAULTS } from "../../../scripts/test-models/index.js";
 import { offlineRecognizerConfig, onlineRecognizerConfig } from "../../../src/engines/sherpa-config.js";
 import { batchMs, streamingMs } from "../../../src/bench/doubles/onnx-rtf.js";
 import { proveSilero, proveStories, readSpeech, toneBursts, TOLERANCE } from "../../../src/bench/doubles/proofs.js";
-import { loadCatalog, ModelStore, pull } from "../../../src/models/index.js";
+import { loadCatalog, ModelStore, pull, type ModelRole } from "../../../src/models/index.js";
 import { fixtures, missingFixture } from "../../helpers/paths.js";
 import { testConfig } from "../../helpers/models.js";
 
@@ -41,7 +41,7 @@ describe.skipIf(optIn).each(["load-small", "load-default"])("%s", (profile) => {
   it("generates with `models pull` (no download) and keeps tiny's replies and words", async () => {
     await pull(profile, { catalog, store });
     const { models } = catalog.resolveProfile(profile);
-    const ref = (role: keyof typeof models) => ({ model: models[role], dir: store.dirOf(models[role].id) });
+    const ref = (role: ModelRole) => ({ model: models[role], dir: store.dirOf(models[role].id) });
 
     const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: join(ref("llm").dir, "model.gguf") });

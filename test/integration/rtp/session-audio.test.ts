@@ -13,26 +13,32 @@ const track = <T extends { close(): Promise<unknown> }>(x: T) => (open.push(x), 
 const roundTrip = (pcm: Int16Array, law: G711Law) => (law === "pcmu" ? decodeMulaw(encodeMulaw(pcm)) : decodeAlaw(encodeAlaw(pcm)));
 const loud = (f: Frame) => rmsDbfs(f.pcm) > -40;
 
-/** Checks that `frames` contain `src` (after G.711) at the right level and length. */
-function expectHeard(frames: Frame[], src: Int16Array, law: G711Law) {
+/**
+ * Checks that `frames` contain `src` (after G.711) at the right level and length. `skipped`: slots the
+ * sender skipped after stalls of its thread (see Pacer); each is a 20 ms pause inserted in the audio
+ * (concealed by the receiver), never lost audio, so every source frame must still be heard, in order.
+ */
+function expectHeard(frames: Frame[], src: Int16Array, law: G711Law, skipped: number) {
   const first = frames.findIndex(loud);
   expect(first).toBeGreaterThanOrEqual(0);
-  const heard = concatInt16(frames.map((f) => f.pcm)).subarray(first * 160, first * 160 + src.length);
   const ref = roundTrip(src, law);
-  expect(heard.length).toBe(ref.length);
   // Level and duration, as a listener would judge them.
-  expect(Math.abs(rmsDbfs(heard) - rmsDbfs(src))).toBeLessThan(0.5);
-  const active = frames.filter(loud).length;
-  expect(Math.abs(active - src.length / 160)).toBeLessThanOrEqual(1);
-  // And sample for sample: 20 ms frames identical to the G.711 round trip. A packet late beyond the
-  // (roomy) jitter buffer on a badly overloaded machine is concealed, so allow a few.
-  let same = 0;
-  for (let k = 0; k < ref.length / 160; k++) {
-    let eq = true;
-    for (let i = k * 160; i < (k + 1) * 160; i++) if (heard[i] !== ref[i]) eq = false;
-    if (eq) same++;
+  const active = frames.filter(loud);
+  expect(Math.abs(rmsDbfs(concatInt16(active.map((f) => f.pcm))) - rmsDbfs(src))).toBeLessThan(0.5 + skipped);
+  expect(active.length).toBeGreaterThanOrEqual(src.length / 160 - 1);
+  expect(active.length).toBeLessThanOrEqual(src.length / 160 + 1 + skipped);
+  // And sample for sample: each 20 ms of the G.711 round trip heard whole, in order. A packet late beyond
+  // the (roomy) jitter buffer on a badly overloaded machine is concealed, so allow a few.
+  const same = (f: Frame, k: number) => f.pcm.every((v, i) => v === ref[k * 160 + i]);
+  const n = ref.length / 160;
+  let found = 0;
+  for (let k = 0, j = first; k < n && j < frames.length; k++) {
+    const at = frames.slice(j, j + 3 + skipped).findIndex((f) => same(f, k));
+    if (at < 0) continue;
+    found++;
+    j += at + 1;
   }
-  expect(same / (ref.length / 160)).toBeGreaterThanOrEqual(0.95);
+  expect(found / n).toBeGreaterThanOrEqual(0.95);
 }
 
 describe("two RtpSessions over loopback", () => {
@@ -50,8 +56,8 @@ describe("two RtpSessions over loopback", () => {
       await sleep(500); // the jitter buffer's delay
       const [sa, sb] = await Promise.all([a.close(), b.close()]);
       await Promise.all([heardByA.done, heardByB.done]);
-      expectHeard(heardByB.frames, toB, codec);
-      expectHeard(heardByA.frames, toA, codec);
+      expectHeard(heardByB.frames, toB, codec, sa.pacer.skippedFrames);
+      expectHeard(heardByA.frames, toA, codec, sb.pacer.skippedFrames);
       // Caller frames are 20 ms, 8 kHz, with continuous timestamps.
       expect(heardByB.frames.every((f, i) => f.sampleRate === 8000 && f.pcm.length === 160 && f.ptsMs === i * 20)).toBe(true);
       for (const s of [sa, sb]) {
@@ -70,21 +76,25 @@ describe("two RtpSessions over loopback", () => {
     await sleep(60);
     const playback = a.play(tonePcm(5000));
     await sleep(300);
-    const sentBeforeClear = a.stats().packetsOut;
     expect(a.playing).toBe(true);
+    const playedAtClear = playback.playedSamples; // as of the media thread's last report, a tick old at most
     expect(a.clearPlayback()).toBe(1);
     expect(a.playing).toBe(false);
     const result = await playback.done;
     await sleep(200);
     await a.close();
-    const firstSeq = peer.received[0]!.sequence;
+    expect(result).toMatchObject({ completed: false, reason: "cleared", queuedSamples: 40000 });
+    // The media thread handles the clear before its next packet (or the one after, had a tick already begun).
+    expect(result.playedSamples - playedAtClear).toBeLessThanOrEqual(3 * 160);
+    // On the wire: the tone, in one piece, exactly as many samples as reported played; silence after.
     const isSilent = (p: Uint8Array) => p.every((b) => b === 0xff);
-    const afterClear = peer.received.filter((p) => ((p.sequence - firstSeq) & 0xffff) >= sentBeforeClear);
-    expect(afterClear.length).toBeGreaterThanOrEqual(3); // ~10 in 200 ms; fewer if the loop stalls
-    expect(afterClear.filter((p) => !isSilent(p.payload)).length).toBe(0);
-    const tonePackets = peer.received.filter((p) => !isSilent(p.payload)).length;
-    expect(tonePackets).toBeGreaterThanOrEqual(3);
-    expect(result).toMatchObject({ completed: false, reason: "cleared", playedSamples: tonePackets * 160, queuedSamples: 40000 });
+    const tone = peer.received.map((p) => !isSilent(p.payload));
+    const firstTone = tone.indexOf(true);
+    const lastTone = tone.lastIndexOf(true);
+    expect(tone.slice(firstTone, lastTone + 1).every(Boolean)).toBe(true);
+    expect((lastTone - firstTone + 1) * 160).toBe(result.playedSamples);
+    expect(result.playedSamples).toBeGreaterThanOrEqual(3 * 160);
+    expect(tone.length - lastTone - 1).toBeGreaterThanOrEqual(3); // ~10 silent packets in 200 ms; fewer if the machine stalls
   });
 
   it("sends a steady stream with continuous sequence numbers and timestamps, marker on the first packet only", async () => {
@@ -93,18 +103,25 @@ describe("two RtpSessions over loopback", () => {
     a.start(media(peer.port));
     a.play(tonePcm(200));
     await sleep(600);
-    await a.close();
+    const stats = await a.close();
+    await sleep(30); // the last datagrams land
     const r = peer.received;
-    expect(r.length).toBeGreaterThanOrEqual(10); // 30 slots; fewer if the loop stalls
+    expect(r.length).toBe(stats.packetsOut);
+    expect(r.length).toBeGreaterThanOrEqual(20); // 30 slots; fewer if the media thread was held up
+    // Where the machine held the media thread up by two frames or more, the sender skipped those slots:
+    // the timestamp jumps over them (media time = real time) and the marker says so; nothing else breaks the stream.
+    let skipped = 0;
     r.forEach((p, i) => {
       expect(p.ssrc).toBe(0xabcdef01);
       expect(p.payloadType).toBe(0);
-      expect(p.marker).toBe(i === 0);
-      if (i > 0) {
-        expect(p.sequence).toBe((r[i - 1]!.sequence + 1) & 0xffff);
-        expect(p.timestamp).toBe((r[i - 1]!.timestamp + 160) >>> 0);
-      }
+      if (i === 0) return expect(p.marker).toBe(true);
+      const step = (p.timestamp - r[i - 1]!.timestamp) >>> 0;
+      expect(p.sequence).toBe((r[i - 1]!.sequence + 1) & 0xffff);
+      expect(step % 160).toBe(0);
+      expect(p.marker).toBe(step > 160);
+      skipped += step / 160 - 1;
     });
+    expect(skipped).toBe(stats.pacer.skippedFrames);
   });
 
   it("with idle silence off, sends only talkspurts, each opening with the marker bit", async () => {

@@ -35,4 +35,17 @@ describe("decoding uploaded recordings", () => {
     await expect(decodeUpload(ogg, { ffmpeg: FFMPEG, maxDurationMs: 1000 })).rejects.toMatchObject({ status: 413, code: "audio_too_long" });
     await expect(decodeUpload(Buffer.from("garbage that is not audio at all".repeat(20)), { ffmpeg: FFMPEG })).rejects.toMatchObject({ status: 415 });
   });
+
+  it.skipIf(noFfmpeg)("decodes a WAV whose codec is not read in process (GSM 6.10, Asterisk's wav49) through ffmpeg; without ffmpeg it is a 415 naming the codec", async () => {
+    const dir = scratchDir("upload-gsm");
+    const { writeFileSync } = await import("node:fs");
+    const pcm = join(dir, "in.wav");
+    writeFileSync(pcm, encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }));
+    execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
+    const gsm = readFileSync(join(dir, "wav49.wav"));
+    expect(gsm.subarray(20, 22).readUInt16LE(0)).toBe(0x31);
+    const d = await decodeUpload(gsm, { ffmpeg: FFMPEG });
+    expect(Math.abs(d.durationMs - 2000)).toBeLessThan(100);
+    await expect(decodeUpload(gsm, { ffmpeg: null })).rejects.toMatchObject({ status: 415, message: expect.stringContaining("GSM 6.10") });
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ModelError } from "../../../src/lib/errors.js";
-import { loadCatalog, modelRoles, roleKinds, type CatalogModel } from "../../../src/models/index.js";
+import { loadCatalog, modelRoles, profileRoles, roleKinds, type CatalogModel } from "../../../src/models/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "parley-catalog-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,26 +34,27 @@ describe("built-in catalog", () => {
   const catalog = loadCatalog();
   const real = catalog.models.filter((m) => !m.generator && !m.npm);
 
-  it("has the tiny, small and default profiles, each role pointing at a model of its kind", () => {
-    for (const name of ["tiny", "small", "default"]) {
+  it("has the tiny, small and default profiles, each role (the embedder too) pointing at a model of its kind", () => {
+    for (const name of ["tiny", "small", "default", "load-small", "load-default"]) {
       const { models } = catalog.resolveProfile(name);
-      for (const role of modelRoles) expect(models[role].kind).toBe(roleKinds[role]);
+      for (const role of profileRoles) expect(models[role]?.kind, `${name}.${role}`).toBe(roleKinds[role]);
     }
   });
 
-  it("pins production downloads to https URLs, exact sizes and (where known) sha256", () => {
+  it("pins production downloads to https URLs, sha256 and exact sizes (where the publisher gives more than a rounded figure)", () => {
     expect(real.length).toBeGreaterThanOrEqual(9);
     for (const m of real) {
       const urls = m.files?.map((f) => f.url) ?? [m.archive!.url];
       for (const u of urls) expect(new URL(u).protocol, m.id).toBe("https:");
       if (m.files) {
-        for (const f of m.files) {
-          expect(f.size, `${m.id}/${f.path}`).toBeGreaterThan(0);
-          expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
-        }
-        expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
+        for (const f of m.files) expect(f.sha256, `${m.id}/${f.path}`).toMatch(/^[0-9a-f]{64}$/);
+        // A file pinned by sha256 alone says so, and its catalog size is the publisher's rounded figure.
+        if (m.files.every((f) => f.size !== undefined)) expect(m.sizeBytes, m.id).toBe(m.files.reduce((s, f) => s + (f.size ?? 0), 0));
+        else expect(m.description, m.id).toMatch(/sha256 alone/);
       }
     }
+    // Every production file has its exact size.
+    expect(real.filter((m) => m.files?.some((f) => f.size === undefined)).map((m) => m.id)).toEqual([]);
   });
 
   it("pins every Hugging Face URL to a revision and every archive to its size and sha256 (issue 10, item 25)", () => {
@@ -83,8 +84,8 @@ describe("built-in catalog", () => {
   });
 
   it("covers every kind with real models and lists which profiles use a model", () => {
-    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts"]));
-    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "small"]);
+    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed"]));
+    expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "multilingual", "small"]);
     expect(catalog.findModel("whisper-cpp-base.en")?.engine).toBe("whisper-cpp");
   });
 });
@@ -129,6 +130,17 @@ describe("catalog merging and validation", () => {
     expect(loadError(p("nowhere")).message).toContain("profile 'bad': llm: no model 'nowhere' in any catalog");
   });
 
+  it("lets a profile leave the embedder out, and checks it when named", () => {
+    const roles = { description: "e", vad: "silero-vad-v5", asrStreaming: "zipformer-en-20m-2023-02-17", asrBatch: "whisper-tiny.en-int8", llm: "site-llm", tts: "piper-en_us-amy-low" };
+    const without = loadCatalog({ extra: [catalogFile({ version: 1, models: [entry()], profiles: { plain: roles } })] });
+    expect(without.resolveProfile("plain").models.embed).toBeUndefined();
+    expect(Object.keys(without.resolveProfile("plain").models).sort()).toEqual([...modelRoles].sort());
+    const named = loadCatalog({ extra: [catalogFile({ version: 1, models: [entry()], profiles: { kb: { ...roles, embed: "bge-small-en-v1.5-q8_0" } } })] });
+    expect(named.resolveProfile("kb").models.embed?.id).toBe("bge-small-en-v1.5-q8_0");
+    expect(named.profilesUsing("bge-small-en-v1.5-q8_0")).toContain("kb");
+    expect(loadError({ version: 1, models: [entry()], profiles: { bad: { ...roles, embed: "site-llm" } } }).message).toMatch(/profile 'bad': embed: 'site-llm' is a llm model, the role needs embed$/);
+  });
+
   it("rejects duplicate ids, broken JSON and missing files, naming the file", () => {
     expect(loadError({ version: 1, models: [entry(), entry()], profiles: {} }).message).toContain("model 'site-llm': id appears twice");
     expect(loadError("{ not json").message).toMatch(/c\d+\.json: invalid JSON/);
@@ -138,6 +150,6 @@ describe("catalog merging and validation", () => {
   it("explains unknown models and profiles", () => {
     const c = loadCatalog();
     expect(() => c.model("nope")).toThrow(/no model 'nope' in the catalog/);
-    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default\)/);
+    expect(() => c.resolveProfile("huge")).toThrow(/no profile 'huge' in the catalog \(known: tiny, small, default, load-small, load-default, small-de, small-fr, small-es, multilingual\)/);
   });
 });

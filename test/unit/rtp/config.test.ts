@@ -10,6 +10,8 @@ describe("rtp config section", () => {
       sendSilenceWhenIdle: true,
       latchAnySource: false,
       maxInboundFrames: 50,
+      mediaThreads: 1,
+      mediaThreadPriority: "realtime",
     });
   });
 
@@ -18,6 +20,8 @@ describe("rtp config section", () => {
     expect(() => rtpSection.parse({ ports: { min: 30000, max: 20000 } })).toThrow(/min must not be above/);
     expect(() => rtpSection.parse({ ports: { min: 20001, max: 20001 } })).toThrow(/even port/);
     expect(() => rtpSection.parse({ jitterBuffer: { minMs: 100, initialMs: 50 } })).toThrow(/minMs <= initialMs <= maxMs/);
+    expect(() => rtpSection.parse({ mediaThreads: 0 })).toThrow();
+    expect(() => rtpSection.parse({ mediaThreadPriority: "max" })).toThrow();
     expect(rtpSection.parse({ ports: { min: 40000, max: 40001 } }).ports).toEqual({ min: 40000, max: 40001 });
   });
 });

@@ -76,15 +76,15 @@ describe("migration 016: one style for call outcomes (issue 10, item 24)", () =>
   });
 });
 
-describe("migration 017: phone numbers stored by the old normalisation (issue 11, item 5)", () => {
+describe("migration 019: phone numbers stored by the old normalisation (issue 11, item 5)", () => {
   it("puts Italy's leading 0 back on do-not-call entries, undialled recipients and callback numbers, leaving the rest", async () => {
     const { default: Database } = await import("better-sqlite3");
     const { migrate } = await import("../../../src/store/migrate.js");
     const all = loadMigrations();
     const db = new Database(":memory:");
     const clock = { now: () => 0 } as Parameters<typeof migrate>[3];
-    // A database as version 016 left it, with numbers the old rule stored.
-    migrate(db, all.filter((m) => m.version <= 16), ":memory:", clock);
+    // A database as version 018 left it, with numbers the old rule stored.
+    migrate(db, all.filter((m) => m.version <= 18), ":memory:", clock);
     const dnc = db.prepare("INSERT INTO dnc_numbers (number, source, created_at) VALUES (?, 'api', 0)");
     // 06 1234 5678 stored wrongly; 02 1234 5678 listed under both forms; right numbers and a SIP URI.
     for (const n of ["+39612345678", "+39212345678", "+390212345678", "+393471234567", "+442079460958", "sip:alice@pbx.example"]) dnc.run(n);

@@ -24,6 +24,7 @@ const expectedFiles: Record<TestModelName, string[]> = {
   "tone-asr-streaming": ["model.onnx", "tokens.txt"],
   "tone-asr-batch": ["model.onnx", "tokens.txt"],
   "tone-tts": ["model.onnx", "tokens.txt"],
+  "hashed-embed": ["model.gguf"],
 };
 
 function argsError(fn: () => unknown): ParleyError {

@@ -1,0 +1,1 @@
+export { startFolderIntake, type FolderIntake, type FolderIntakeDeps } from "./folder-intake.js";

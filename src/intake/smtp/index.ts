@@ -1,0 +1,1 @@
+export { startSmtpIntake, type SmtpIntake, type SmtpIntakeDeps } from "./smtp-intake.js";
