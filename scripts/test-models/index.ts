@@ -22,16 +22,18 @@ import { buildScriptedLlm, scriptedLlmArgs } from "./scripted-llm.js";
 import { buildToneAsrBatch, toneAsrBatchArgs } from "./tone-asr-batch.js";
 import { buildToneAsrStreaming, toneAsrStreamingArgs } from "./tone-asr-streaming.js";
 import { buildToneTts, toneTtsArgs } from "./tone-tts.js";
+import { buildTurnDouble, turnDoubleArgs } from "./turn-double.js";
+import { buildTurnRule, turnRuleArgs } from "./turn-rule.js";
 
 export type { GeneratedFile, StreamedFile } from "./generated-file.js";
 export { TINY_DEFAULTS } from "./tiny-defaults.js";
 
 /** The tiny profile's generators: `{}` means the tiny defaults. */
-export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed"] as const;
+export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed", "turn-rule"] as const;
 export type TestModelName = (typeof testModelNames)[number];
 
 /** The load doubles' generators: their args name the real model's shapes (see models/catalog.json). */
-export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double"] as const;
+export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double", "turn-double"] as const;
 export type LoadDoubleName = (typeof loadDoubleNames)[number];
 
 export const generatorNames = [...testModelNames, ...loadDoubleNames] as const;
@@ -60,6 +62,7 @@ const builders: Record<TestModelName, Build> = {
   "tone-asr-batch": validated("tone-asr-batch", toneAsrBatchArgs, buildToneAsrBatch),
   "tone-tts": validated("tone-tts", toneTtsArgs, buildToneTts),
   "hashed-embed": validated("hashed-embed", hashedEmbedArgs, buildHashedEmbed),
+  "turn-rule": validated("turn-rule", turnRuleArgs, buildTurnRule),
 };
 
 const streamers: Record<LoadDoubleName, Stream> = {
@@ -69,6 +72,7 @@ const streamers: Record<LoadDoubleName, Stream> = {
   "tts-double": validated("tts-double", ttsDoubleArgs, buildTtsDouble),
   "vad-double": validated("vad-double", vadDoubleArgs, buildVadDouble),
   "embed-double": validated("embed-double", embedDoubleArgs, buildEmbedDouble),
+  "turn-double": validated("turn-double", turnDoubleArgs, buildTurnDouble),
 };
 
 export function isTestModelName(name: string): name is TestModelName {

@@ -70,9 +70,9 @@ export class GraphBuilder {
     return { name: this.name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs };
   }
 
-  /** Encodes the graph as a complete .onnx file. */
-  toBytes(producerName: string, metadata: Readonly<Record<string, string>>): Uint8Array {
-    return encodeModel({ graph: this.build(), producerName, metadata });
+  /** Encodes the graph as a complete .onnx file (default-domain opset 13 unless told). */
+  toBytes(producerName: string, metadata: Readonly<Record<string, string>>, opsetVersion?: number): Uint8Array {
+    return encodeModel({ graph: this.build(), producerName, metadata, ...(opsetVersion !== undefined ? { opsetVersion } : {}) });
   }
 
   private constant(label: string, dataType: DataType, dims: readonly number[], data: Float32Array | BigInt64Array): string {

@@ -85,8 +85,8 @@ const ATTR_STRING = 3;
 const ATTR_GRAPH = 5;
 const ATTR_INTS = 7;
 
-/** IR version 7 is the oldest that knows opset 13; any onnxruntime of the last years reads it. */
-const IR_VERSION = 7;
+/** IR version 7 is the oldest that knows opset 13 (8 for opsets 14 to 17); any onnxruntime of the last years reads them. */
+const irVersionFor = (opset: number) => (opset <= 13 ? 7 : 8);
 
 function rawBytes(data: TensorData): ProtoBytes {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -143,7 +143,8 @@ export function encodeGraph(g: GraphSpec): ProtoBytes {
 
 /** ModelProto{ir_version=1, producer_name=2, graph=7, opset_import=8, metadata_props=14}: the bytes of a .onnx file. */
 export function encodeModel(m: ModelSpec): Uint8Array {
-  const opset = message(bytesField(1, ""), intField(2, m.opsetVersion ?? 13));
+  const opsetVersion = m.opsetVersion ?? 13;
+  const opset = message(bytesField(1, ""), intField(2, opsetVersion));
   const metadata = Object.entries(m.metadata ?? {}).map(([key, value]) => bytesField(14, message(bytesField(1, key), bytesField(2, value))));
-  return message(intField(1, IR_VERSION), bytesField(2, m.producerName), bytesField(7, encodeGraph(m.graph)), bytesField(8, opset), metadata);
+  return message(intField(1, irVersionFor(opsetVersion)), bytesField(2, m.producerName), bytesField(7, encodeGraph(m.graph)), bytesField(8, opset), metadata);
 }

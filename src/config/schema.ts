@@ -96,6 +96,13 @@ const embedSection = z.object({
   gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
 }).strict();
 
+const turnSection = z.object({
+  /** onnxruntime threads per worker (Smart Turn's reference code runs one). */
+  threads: z.number().int().min(1).max(64).default(1),
+  /** Worker threads, each with its own session; a call goes to the least busy. "auto": up to 2, by the CPUs. */
+  workers: z.union([z.literal("auto"), z.number().int().min(1).max(16)]).default("auto"),
+}).strict();
+
 const enginesSection = z.object({
   vad: vadSection.prefault({}),
   asr: asrSection.prefault({}),
@@ -103,6 +110,8 @@ const enginesSection = z.object({
   tts: ttsSection.prefault({}),
   /** The knowledge base's text-embedding model (the profile's `embed` role). */
   embed: embedSection.prefault({}),
+  /** The end-of-turn model (a profile's `turn` role). */
+  turn: turnSection.prefault({}),
 }).strict();
 
 export const configSchema = z.object({

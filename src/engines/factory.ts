@@ -10,7 +10,8 @@ import { LlamaEmbedder } from "./embed/llama-embedder.js";
 import { LlamaEngine } from "./llm/llama-engine.js";
 import type { ModelRef } from "./model-ref.js";
 import { SherpaTts } from "./tts/sherpa-tts.js";
-import type { BatchAsr, EmbedEngine, Engine, EngineSet, LlmEngine, StreamingAsr, TtsEngine, VadEngine } from "./types.js";
+import { SmartTurnDetector } from "./turn/smart-turn.js";
+import type { BatchAsr, EmbedEngine, Engine, EngineSet, LlmEngine, StreamingAsr, TtsEngine, TurnDetector, VadEngine } from "./types.js";
 import { SherpaVad } from "./vad/sherpa-vad.js";
 import { VadNodeVad } from "./vad/vad-node.js";
 
@@ -21,6 +22,7 @@ interface KindToEngine {
   llm: LlmEngine;
   tts: TtsEngine;
   embed: EmbedEngine;
+  turn: TurnDetector;
 }
 
 /** The one factory: an installed model in, a loaded engine of the requested kind out. */
@@ -53,6 +55,8 @@ export async function createEngine<K extends ModelKind>(kind: K, ref: ModelRef, 
       case "sherpa-tts-kokoro":
       case "sherpa-tts-matcha":
         return SherpaTts.load(ref, e.tts);
+      case "smart-turn":
+        return SmartTurnDetector.load(ref, e.turn);
     }
   })();
   return engine as KindToEngine[K];

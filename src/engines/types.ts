@@ -52,9 +52,14 @@ export interface AudioInput {
 }
 
 // ---------- VAD ----------
+/**
+ * Times are audio positions (ms since the stream's first sample). `atMs` is
+ * where the detector was when it decided: a speech-end comes a minimum
+ * silence after `endMs`, so `atMs - endMs` is what the VAD itself costs a turn.
+ */
 export type VadEvent =
   | { type: "speech-start"; atMs: number }
-  | { type: "speech-end"; startMs: number; endMs: number };
+  | { type: "speech-end"; startMs: number; endMs: number; atMs: number };
 
 export interface SpeechSegment {
   startMs: number;
@@ -187,6 +192,34 @@ export interface TtsEngine extends Engine, LiveQueue {
   readonly sampleRate: number;
   /** Streams audio sentence by sentence, so the first sentence can play while the rest is made. */
   synthesize(text: string, options: SynthesizeOptions): AsyncIterable<TtsChunk>;
+}
+
+// ---------- Turn ----------
+export interface TurnPrediction {
+  /** The model's verdict at its threshold: the caller has finished their turn. */
+  complete: boolean;
+  /** P(complete), 0..1. */
+  probability: number;
+  /** Wall time of the call as its caller saw it: queueing, transfer, features and inference. */
+  ms: number;
+  /** The model's own share in its worker: features and inference. */
+  modelMs: number;
+}
+
+/**
+ * Semantic end of turn: after the caller falls silent, has the caller
+ * finished, or only paused? Reads the end of the turn's audio (prosody and
+ * words as heard, no transcript).
+ */
+export interface TurnDetector extends Engine, LiveQueue {
+  /** The rate the model reads (16 kHz for Smart Turn); `predict` resamples any other. */
+  readonly sampleRate: number;
+  /** How much of the end of the audio the model reads (8 s for Smart Turn); anything earlier is ignored. */
+  readonly windowMs: number;
+  /** P(complete) above this is a finished turn. */
+  readonly threshold: number;
+  /** The verdict on `audio`: the caller's turn so far, ending now (typically after a short silence). */
+  predict(audio: AudioInput, options: { signal: AbortSignal }): Promise<TurnPrediction>;
 }
 
 // ---------- text embeddings ----------

@@ -6,7 +6,7 @@ import { z } from "zod";
  * the model store, generated (tiny test models) or copied from an npm package.
  */
 
-export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed"] as const;
+export const modelKinds = ["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed", "turn"] as const;
 export type ModelKind = (typeof modelKinds)[number];
 
 /** Engine types, each implemented by one class in src/engines. */
@@ -26,6 +26,7 @@ export const engineTypes = [
   "sherpa-tts-vits",            // Piper / VITS
   "sherpa-tts-kokoro",
   "sherpa-tts-matcha",
+  "smart-turn",                 // Smart Turn v3.x end-of-turn classifier (.onnx: Whisper log-mel in, P(complete) out) on onnxruntime-node
 ] as const;
 export type EngineType = (typeof engineTypes)[number];
 
@@ -51,8 +52,8 @@ export const archiveSchema = z.object({
 
 /** Generators in scripts/test-models: the tiny test models, then the load doubles (kept equal to its generatorNames by a test). */
 export const generatorNames = [
-  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed",
-  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double",
+  "scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed", "turn-rule",
+  "llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double", "turn-double",
 ] as const;
 export type GeneratorName = (typeof generatorNames)[number];
 
@@ -108,8 +109,9 @@ export type ModelRole = (typeof modelRoles)[number];
 /**
  * Roles a profile may leave out: features that work without their model.
  * `embed`: the knowledge base's embedding model (without one, retrieval is BM25 alone).
+ * `turn`: the end-of-turn model (without one, a turn ends on silence alone, `endpointSilenceMs`).
  */
-export const optionalRoles = ["embed"] as const;
+export const optionalRoles = ["embed", "turn"] as const;
 export type OptionalRole = (typeof optionalRoles)[number];
 
 /** Every role a profile can name, required first. */
@@ -124,6 +126,7 @@ export const roleKinds: Record<ProfileRole, ModelKind> = {
   llm: "llm",
   tts: "tts",
   embed: "embed",
+  turn: "turn",
 };
 
 /** Roles a language may override in a profile: any of the five, none required. */
@@ -143,6 +146,8 @@ export const profileSchema = z.object({
   llm: z.string(),
   tts: z.string(),
   embed: z.string().optional(),
+  /** The end-of-turn model (kind `turn`). */
+  turn: z.string().optional(),
   /**
    * Models an agent of a given language uses instead (base language subtag:
    * "de", "fr"): a multilingual profile names one voice and one live

@@ -87,7 +87,7 @@ async function loadGenerator(): Promise<Generate> {
 }
 
 /** Folder of an installed npm package, found the way Node would resolve it from here. */
-function npmPackageDir(pkg: string): string {
+export function npmPackageDir(pkg: string): string {
   const require = createRequire(import.meta.url);
   for (const dir of require.resolve.paths(pkg) ?? []) {
     if (existsSync(join(dir, pkg, "package.json"))) return join(dir, pkg);

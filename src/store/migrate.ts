@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { describeError } from "../lib/errors.js";
 import type { Clock } from "../lib/clock.js";
+import { repairLegacyE164 } from "../lib/phone.js";
 import { StoreError } from "./errors.js";
 import type { Migration } from "./migration-files.js";
 
@@ -31,6 +32,7 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
     checksum TEXT NOT NULL,
     applied_at INTEGER NOT NULL
   ) STRICT`);
+  registerMigrationFunctions(db);
   const applied = db.prepare<[], AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version").all();
   checkApplied(applied, migrations, file);
   const from = applied.length;
@@ -45,6 +47,15 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
     db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
   }
   return { from, to: migrations.length, applied: done };
+}
+
+/**
+ * SQL functions a migration may call where plain SQL cannot do the work
+ * (019 re-normalises phone numbers with the numbering plans). Only pure,
+ * deterministic functions: a migration must give the same result whenever it runs.
+ */
+function registerMigrationFunctions(db: Database): void {
+  db.function("repair_legacy_e164", { deterministic: true }, (value: unknown) => (typeof value === "string" ? repairLegacyE164(value) : value));
 }
 
 /** Applies one file and records it, atomically; false when another process applied it first. */

@@ -75,6 +75,12 @@ describe.skipIf(curlMissing)("docs/api.md examples against a real server", () =>
         expect(r.status, r.stderr).toBe(28);
         expect(r.stdout).toMatch(/^event: voicemail\.received$/m);
         expect(r.stdout).toMatch(/^data: \{"id":\d+,"type":"voicemail\.received","createdAt":"\d{4}-/m);
+      } else if (/-X POST \S*\/v1\/calls /.test(block)) {
+        // Placing a call needs a SIP peer that answers; this server runs without SIP, so the example must reach the
+        // route as written (key, body) and get the documented 409 for a server without SIP (curl --fail: exit 22).
+        const r = run(block);
+        expect(r.status, `${block}\n${r.stdout}\n${r.stderr}`).toBe(22);
+        expect(r.stdout).toContain('"code":"sip_disabled"');
       } else {
         const r = run(block);
         expect(r.status, `${block}\n${r.stdout}\n${r.stderr}`).toBe(0);

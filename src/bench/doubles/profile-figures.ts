@@ -7,6 +7,7 @@ import { round } from "../stats.js";
 import { openDecoder } from "./llm-decode.js";
 import { batchMs, streamingMs, ttsMs, vadMs } from "./onnx-rtf.js";
 import { toneBursts } from "./proofs.js";
+import { turnMs } from "./turn-ms.js";
 
 export interface DoubleFigure {
   role: string;
@@ -19,11 +20,14 @@ export interface DoubleFigure {
   /** Audio models: compute seconds per second of audio (TTS: per second of speech at 15 characters a second). */
   rtf?: number;
   msPerChar?: number;
+  /** Turn model: median ms per prediction over 8 s of audio (features and inference), and as its caller waits for it. */
+  msPerCall?: number;
+  wallMsPerCall?: number;
 }
 
 const TTS_TEXT = "Thanks for calling. We will call you back tomorrow at ten. Goodbye!";
 
-/** Installs (generates) a profile's models and measures each: tokens/s for the LLM, RTF at 1 thread for the rest. */
+/** Installs (generates) a profile's models and measures each: tokens/s for the LLM, RTF at 1 thread for the audio models, ms per prediction for the turn model. */
 export async function profileFigures(profile: string, o: { catalog: ModelCatalog; store: ModelStore; config: ParleyConfig; llmThreads: number; log: (line: string) => void }): Promise<DoubleFigure[]> {
   o.log(`installing ${profile} (generated on first use)`);
   await pull(profile, { catalog: o.catalog, store: o.store });
@@ -55,6 +59,11 @@ export async function profileFigures(profile: string, o: { catalog: ModelCatalog
       const { ms } = await ttsMs(offlineTtsConfig(ref, { ...o.config.engines.tts, threads: 1 }), TTS_TEXT);
       figures.push({ ...base, threads: 1, msPerChar: round(ms / TTS_TEXT.length, 2), rtf: round(ms / 1000 / (TTS_TEXT.length / 15), 4) });
     }
+  }
+  const turn = models.turn;
+  if (turn) {
+    o.log(`measuring turn: ${turn.id}`);
+    figures.push({ role: "turn", id: turn.id, standsInFor: turn.standsInFor ?? null, threads: 1, ...(await turnMs({ model: turn, dir: o.store.dirOf(turn.id) })) });
   }
   return figures;
 }

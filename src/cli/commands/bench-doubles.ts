@@ -71,6 +71,7 @@ export async function benchDoublesCommand(args: string[], ctx: CliContext): Prom
         { header: "PREFILL TOK/S", value: (f) => f.prefillTokensPerSec ?? "", align: "right" },
         { header: "RTF", value: (f) => f.rtf ?? "", align: "right" },
         { header: "MS/CHAR", value: (f) => f.msPerChar ?? "", align: "right" },
+        { header: "MS/CALL", value: (f) => f.msPerCall ?? "", align: "right" },
       ]);
     }
   }

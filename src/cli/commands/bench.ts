@@ -9,6 +9,7 @@ import { benchDoublesCommand } from "./bench-doubles.js";
 import { benchKnowledgeCommand } from "./bench-knowledge.js";
 import { benchIntakeCommand } from "./bench-intake.js";
 import { benchNotifyCommand } from "./bench-notify.js";
+import { benchTurnsCommand } from "./bench-turns.js";
 import { packageRoot } from "../../models/paths.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
@@ -52,7 +53,13 @@ run (ratios), because shared machines are noisy.
              its double (decode tokens/s) and silero v4 vs its double (RTF),
              same run, interleaved; exits 1 outside ±15 %. With --profile
              load-small|load-default, also each double's speed (LLM tokens/s
-             at --threads, default 2; RTF at 1 thread for the rest)
+             at --threads, default 2; RTF at 1 thread for the audio models;
+             ms per prediction over 8 s for the turn model)
+  turns      end of turn: 40 flite caller lines (half pausing mid-sentence),
+             streamed through silero; for silence alone and for the profile's
+             turn model asked after a short silence, the false cut-ins (the
+             turn ends while the caller only paused) and the latency from the
+             last word to the decision. Needs flite.
   knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
              questions): recall@1/@3 and MRR of BM25, of the embedding model's
              vectors and of both fused, and the latency one search adds to a
@@ -89,6 +96,12 @@ llm:
   --prompt N         prompt tokens per sequence (default 128)
   --tokens N         tokens generated per sequence (default 64)
   --threads N        llama.cpp threads (default: engines.llm.threads, else the physical cores)
+turns:
+  --ask-after LIST         silence (ms) before the model is asked (default 200)
+  --endpoint-silence LIST  silence (ms) that ends a turn anyway (default 600,1000,1500;
+                           the first, silence alone, is the baseline)
+  --threshold P            P(complete) above which the model ends the turn (default: the model's)
+  --limit N                only the first N lines
 intake:
   --mails N          mails sent (default 20)
   --files N          recordings dropped in the spool (default 5)
@@ -117,6 +130,7 @@ export const benchCommand: Command = {
     if (what === "intake") return benchIntakeCommand(rest, ctx);
     if (what === "report") return benchReportCommand(rest, ctx);
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
+    if (what === "turns") return benchTurnsCommand(rest, ctx);
     if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
     throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
   },

@@ -122,7 +122,8 @@ export class VadNodeVad implements VadEngine {
         events.push({ type: "speech-start", atMs: Math.round(frames * frameMs) });
       } else if (msg === Message.SpeechEnd && audio) {
         const endMs = Math.round(frames * frameMs);
-        events.push({ type: "speech-end", startMs: Math.max(0, Math.round(endMs - (audio.length / 16000) * 1000)), endMs });
+        // vad-node's segment runs to where it decided (its redemption frames included): end and decision coincide.
+        events.push({ type: "speech-end", startMs: Math.max(0, Math.round(endMs - (audio.length / 16000) * 1000)), endMs, atMs: endMs });
       }
     };
     for await (const { samples: chunk, at } of input) {

@@ -22,8 +22,8 @@ export interface WorkerEngine {
   run(op: string, args: unknown, ctx: CallContext): Promise<unknown>;
 }
 
-/** Loads a model in the worker; `stats` takes the live queueing delays the engine measures. */
-export type WorkerEngineLoader = (config: unknown, stats: LiveStatsWriter) => WorkerEngine;
+/** Loads a model in the worker (onnxruntime's loader is asynchronous); `stats` takes the live queueing delays the engine measures. */
+export type WorkerEngineLoader = (config: unknown, stats: LiveStatsWriter) => WorkerEngine | Promise<WorkerEngine>;
 
 export class UnknownOperationError extends Error {
   readonly code = "engine_unknown_op";

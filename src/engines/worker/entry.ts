@@ -7,6 +7,7 @@ import { loadVad } from "./vad-worker.js";
 import { loadOnlineAsr } from "./online-asr-worker.js";
 import { loadOfflineAsr } from "./offline-asr-worker.js";
 import { loadTts } from "./tts-worker.js";
+import { loadTurn } from "./turn-worker.js";
 
 // Worker thread entry: hosts one sherpa-onnx model and runs the calls the host sends.
 const port = parentPort;
@@ -17,6 +18,7 @@ const loaders: Record<WorkerEngineKind, WorkerEngineLoader> = {
   "online-asr": loadOnlineAsr,
   "offline-asr": loadOfflineAsr,
   tts: loadTts,
+  turn: loadTurn,
 };
 
 let engine: WorkerEngine | null = null;
@@ -27,12 +29,7 @@ const send = (m: WorkerMessage, transfer?: Parameters<typeof port.postMessage>[1
 port.on("message", (m: HostMessage) => {
   switch (m.t) {
     case "load":
-      try {
-        engine = loaders[m.kind](m.config, new LiveStatsWriter(m.stats));
-        send({ t: "loaded", sampleRate: engine.sampleRate });
-      } catch (err) {
-        send({ t: "load-error", error: serializeError(err) });
-      }
+      void load(m.kind, m.config, m.stats);
       return;
     case "call":
       void runCall(m.id, m.op, m.args);
@@ -63,6 +60,16 @@ port.on("message", (m: HostMessage) => {
     }
   }
 });
+
+/** The host sends calls only after "loaded", so nothing waits on a model still loading. */
+async function load(kind: WorkerEngineKind, config: unknown, stats: SharedArrayBuffer): Promise<void> {
+  try {
+    engine = await loaders[kind](config, new LiveStatsWriter(stats));
+    send({ t: "loaded", sampleRate: engine.sampleRate });
+  } catch (err) {
+    send({ t: "load-error", error: serializeError(err) });
+  }
+}
 
 async function runCall(id: number, op: string, args: unknown): Promise<void> {
   const controller = new AbortController();

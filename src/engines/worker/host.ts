@@ -134,7 +134,11 @@ export class EngineWorker {
     if (this.failure) events.fail(this.failure);
     else this.post({ t: "call", id, op, args });
     if (signal.aborted) cancel();
-    else signal.addEventListener("abort", cancel, { once: true });
+    else {
+      signal.addEventListener("abort", cancel, { once: true });
+      // A signal that outlives the session (one per bench run, say) must not collect a listener per session.
+      void done.finally(() => signal.removeEventListener("abort", cancel)).catch(() => undefined);
+    }
     return {
       events,
       done,

@@ -3,7 +3,7 @@
  * A "call" is one request; it may stream events back before its "done", and
  * an open call (a session) accepts "push"ed input until "end" or "cancel".
  */
-export type WorkerEngineKind = "vad" | "online-asr" | "offline-asr" | "tts";
+export type WorkerEngineKind = "vad" | "online-asr" | "offline-asr" | "tts" | "turn";
 
 export interface SerializedError {
   name: string;

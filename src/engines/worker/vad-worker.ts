@@ -35,11 +35,11 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
   const rate = config.sampleRate;
   const ms = (samples: number) => Math.round((samples * 1000) / rate);
 
-  /** Feeds samples and reports segments that ended. */
-  const drain = (vad: SherpaVad, emit: (e: unknown) => void) => {
+  /** Reports segments that ended; `at` is how many samples the detector has read (when it decided). */
+  const drain = (vad: SherpaVad, at: number, emit: (e: unknown) => void) => {
     while (!vad.isEmpty()) {
       const seg = vad.front(false);
-      emit({ type: "speech-end", startMs: ms(seg.start), endMs: ms(seg.start + seg.samples.length) });
+      emit({ type: "speech-end", startMs: ms(seg.start), endMs: ms(seg.start + seg.samples.length), atMs: ms(at) });
       vad.pop();
     }
   };
@@ -57,12 +57,12 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
         const samples = (args as { samples: Float32Array }).samples;
         for (let i = 0; i < samples.length && !ctx.signal.aborted; i += WINDOW) {
           vad.acceptWaveform(samples.subarray(i, i + WINDOW));
-          drain(vad, collect);
+          drain(vad, i + WINDOW, collect);
           // Batch work: let live streams' audio through between slices.
           if ((i / WINDOW) % SEGMENT_SLICE_WINDOWS === SEGMENT_SLICE_WINDOWS - 1) await new Promise((r) => setImmediate(r));
         }
         vad.flush();
-        drain(vad, collect);
+        drain(vad, samples.length, collect);
         release(vad);
         return segments;
       }
@@ -83,12 +83,12 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
             const detected = vad.isDetected();
             if (detected && !speaking) ctx.emit({ type: "speech-start", atMs: ms(total) });
             speaking = detected;
-            drain(vad, ctx.emit);
+            drain(vad, total, ctx.emit);
           }
         }
         if (!ctx.signal.aborted) {
           vad.flush();
-          drain(vad, ctx.emit);
+          drain(vad, total, ctx.emit);
         }
         release(vad);
         return null;

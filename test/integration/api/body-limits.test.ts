@@ -79,11 +79,11 @@ describe("request and field size limits", () => {
 
   it("bounds the variables of a notification and the lists of a calling window (400 naming the field)", async () => {
     const variables = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, "x"]));
-    const res = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+15550100", text: "Hi", variables }) });
+    const res = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+12125550100", text: "Hi", variables }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("variables");
     const holidays = Array.from({ length: 400 }, () => "2026-12-25");
-    const w = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+15550100", text: "Hi", window: { holidays } }) });
+    const w = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+12125550100", text: "Hi", window: { holidays } }) });
     expect(w.status).toBe(400);
     expect(((await w.json()) as { error: { message: string } }).error.message).toContain("window.holidays");
   });

@@ -18,7 +18,7 @@ describe("console campaigns", () => {
   it("shows a campaign's progress and starts, pauses and resumes it", async () => {
     expect(await (await c.get("/console/campaigns")).text()).toContain("No campaigns yet");
     const campaign = createCampaign(t.services, createCampaignSchema.parse({ name: "Recall <2026>", text: "Hello {name}, your order is ready." }));
-    const report = await importRecipients(t.services, campaign, recipientsFromCsv("to,name\n+15550100,Bob\n+15550101,Eve\n"));
+    const report = await importRecipients(t.services, campaign, recipientsFromCsv("to,name\n+12125550100,Bob\n+12125550101,Eve\n"));
     expect(report.imported).toBe(2);
     let page = await (await c.get("/console/campaigns")).text();
     expect(page).toContain("Recall &lt;2026&gt;");

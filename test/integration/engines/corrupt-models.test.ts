@@ -26,6 +26,7 @@ const cases: { kind: Parameters<typeof createEngine>[0]; ref: () => Promise<Mode
   { kind: "asr-batch", ref: () => generatedModel("tiny-asr-batch"), file: "model.onnx" },
   { kind: "tts", ref: () => generatedModel("tiny-tts"), file: "model.onnx" },
   { kind: "vad", ref: async () => sileroRef(), file: "silero_vad.onnx" },
+  { kind: "turn", ref: () => generatedModel("tiny-turn"), file: "model.onnx" },
 ];
 
 describe("corrupt model files", () => {
@@ -42,6 +43,14 @@ describe("corrupt model files", () => {
       });
     }
   }
+
+  it("turn: a model that is not in Smart Turn's slot (silero in its place) is refused at load, saying what it has", async () => {
+    const silero = sileroRef();
+    const ref: ModelRef = { model: { ...(await generatedModel("tiny-turn")).model, config: { model: "silero_vad.onnx" } }, dir: silero.dir };
+    const err = await createEngine("turn", ref, testConfig()).then((e) => (void e.dispose(), null), (e: unknown) => e);
+    expect(err).toBeInstanceOf(ParleyError);
+    expect((err as ParleyError).message).toMatch(/not a Smart Turn model: it needs a float32 input 'input_features' \[batch, 80, 800\]; it has input float32/);
+  });
 
   it("a missing model file is named in the error", async () => {
     const ref = await generatedModel("tiny-tts");

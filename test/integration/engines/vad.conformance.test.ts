@@ -61,6 +61,8 @@ for (const runtime of runtimes) {
       expect(starts.length).toBeGreaterThan(0);
       expect(ends.length).toBeGreaterThan(0);
       expect(events[0]?.type).toBe("speech-start");
+      // A speech-end is decided after its segment ends (the minimum silence), and says where.
+      for (const e of ends) expect(e.atMs).toBeGreaterThanOrEqual(e.endMs);
       const first = starts[0];
       expect(first && first.type === "speech-start" ? first.atMs : 0).toBeGreaterThanOrEqual(400); // after the leading silence
       const whole = await vad.segments(audio, { signal: AbortSignal.timeout(20_000) });

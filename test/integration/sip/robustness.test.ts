@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildAnswer, SipError, type SipPort } from "../../../src/sip/index.js";
 import type { SipMessage } from "../../../src/sip/embedded/message.js";
+import { fuzzRandom } from "../../helpers/seeded-random.js";
 import { G711_OFFER, RawPeer, rawRequest, startUa } from "./helpers.js";
 
 /** Hand-written SIP from a bare UDP/TCP peer: malformed input, floods, lost ACKs, IPv6 sources. */
@@ -36,13 +37,14 @@ async function options(p: RawPeer, port: number, host = "127.0.0.1"): Promise<nu
 }
 
 describe("embedded UA under hostile or broken input", () => {
-  it("drops malformed datagrams and keeps answering", async () => {
+  it("drops malformed datagrams and keeps answering", async (ctx) => {
+    const random = fuzzRandom(ctx.task.name, "test/integration/sip/robustness.test.ts");
     ua = await startUa({ rateLimit: { perSecond: 0, burst: 1 } }); // this test floods on purpose
     const p = await peer();
     const port = ua.local.port;
     const valid = rawRequest({ method: "OPTIONS", uri: `sip:agent@127.0.0.1:${port}`, peerPort: p.port });
     const garbage: (string | Buffer)[] = [
-      randomBytes(1), randomBytes(300), randomBytes(1400), Buffer.alloc(60_000, 0x41),
+      random.bytes(1), random.bytes(300), random.bytes(1400), Buffer.alloc(60_000, 0x41),
       "\r\n\r\n", "INVITE\r\n\r\n", "SIP/2.0 200\r\n\r\n",
       valid.slice(0, valid.length / 2), // truncated inside the head
       valid.replace("Content-Length: 0", "Content-Length: 500"), // body shorter than announced
@@ -54,7 +56,7 @@ describe("embedded UA under hostile or broken input", () => {
       valid.replace("OPTIONS sip:", "OPTIONS  sip:"),
       Buffer.concat([Buffer.from(valid.slice(0, 40)), Buffer.from([0, 0xff, 0xfe]), Buffer.from(valid.slice(40))]),
     ];
-    for (let i = 0; i < 200; i++) garbage.push(randomBytes(1 + Math.floor(Math.random() * 2000)));
+    for (let i = 0; i < 200; i++) garbage.push(random.bytes(1 + random.int(2000)));
     for (const g of garbage) await p.send(g, port);
     expect(await options(p, port)).toBe(200);
     // Nothing but the final OPTIONS was answered (once per copy of it that got through).

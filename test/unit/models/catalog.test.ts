@@ -34,11 +34,22 @@ describe("built-in catalog", () => {
   const catalog = loadCatalog();
   const real = catalog.models.filter((m) => !m.generator && !m.npm);
 
-  it("has the tiny, small and default profiles, each role (the embedder too) pointing at a model of its kind", () => {
+  it("has the tiny, small, default and load profiles, each role (the turn model too) pointing at a model of its kind", () => {
     for (const name of ["tiny", "small", "default", "load-small", "load-default"]) {
       const { models } = catalog.resolveProfile(name);
-      for (const role of profileRoles) expect(models[role]?.kind, `${name}.${role}`).toBe(roleKinds[role]);
+      for (const role of profileRoles) expect(models[role]?.kind, `${name} ${role}`).toBe(roleKinds[role]);
     }
+    expect(catalog.resolveProfile("small").models.turn?.id).toBe("smart-turn-v3.2-cpu");
+    expect(catalog.resolveProfile("default").models.turn?.id).toBe("smart-turn-v3.2-cpu");
+    expect(catalog.resolveProfile("tiny").models.turn?.id).toBe("tiny-turn");
+    expect(catalog.resolveProfile("load-small").models.turn?.standsInFor).toBe("smart-turn-v3.2-cpu");
+  });
+
+  it("pins Smart Turn v3.2 to a Hugging Face revision with its published size and sha256", () => {
+    const file = catalog.model("smart-turn-v3.2-cpu").files?.[0];
+    expect(file?.url).toBe("https://huggingface.co/pipecat-ai/smart-turn-v3/resolve/f766f81d3cfdf7737ac64aad813d91bbfd56bf93/smart-turn-v3.2-cpu.onnx");
+    expect(file?.size).toBe(8_679_182);
+    expect(file?.sha256).toBe("2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f");
   });
 
   it("pins production downloads to https URLs, sha256 and exact sizes (where the publisher gives more than a rounded figure)", () => {
@@ -84,7 +95,7 @@ describe("built-in catalog", () => {
   });
 
   it("covers every kind with real models and lists which profiles use a model", () => {
-    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed"]));
+    expect(new Set(real.map((m) => m.kind))).toEqual(new Set(["vad", "asr-streaming", "asr-batch", "llm", "tts", "embed", "turn"]));
     expect(catalog.profilesUsing("piper-en_us-amy-low").sort()).toEqual(["default", "multilingual", "small"]);
     expect(catalog.findModel("whisper-cpp-base.en")?.engine).toBe("whisper-cpp");
   });
@@ -128,6 +139,15 @@ describe("catalog merging and validation", () => {
     const wrongKind = loadError(p("piper-en_us-amy-low"));
     expect(wrongKind.message).toMatch(/profile 'bad': llm: 'piper-en_us-amy-low' is a tts model, the role needs llm$/);
     expect(loadError(p("nowhere")).message).toContain("profile 'bad': llm: no model 'nowhere' in any catalog");
+  });
+
+  it("takes profiles without a turn model (the role is optional) and rejects one of the wrong kind", () => {
+    const roles = { vad: "silero-vad-v5", asrStreaming: "zipformer-en-20m-2023-02-17", asrBatch: "whisper-tiny.en-int8", llm: "site-llm", tts: "piper-en_us-amy-low" };
+    const c = loadCatalog({ extra: [catalogFile({ version: 1, models: [entry()], profiles: { plain: { description: "p", ...roles } } })] });
+    expect(c.resolveProfile("plain").models.turn).toBeUndefined();
+    expect(Object.keys(c.resolveProfile("plain").models).sort()).toEqual([...modelRoles].sort());
+    const wrong = loadError({ version: 1, models: [entry()], profiles: { bad: { description: "b", ...roles, turn: "silero-vad-v5" } } });
+    expect(wrong.message).toMatch(/profile 'bad': turn: 'silero-vad-v5' is a vad model, the role needs turn$/);
   });
 
   it("lets a profile leave the embedder out, and checks it when named", () => {

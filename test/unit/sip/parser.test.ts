@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getHeader, getHeaders, type SipMessage } from "../../../src/sip/embedded/message.js";
 import { LIMITS, parseDatagram } from "../../../src/sip/embedded/parser.js";
 import { serialize } from "../../../src/sip/embedded/serializer.js";
 import { StreamFramer } from "../../../src/sip/embedded/stream-framer.js";
 import { readEssentials } from "../../../src/sip/embedded/headers.js";
+import { fuzzRandom } from "../../helpers/seeded-random.js";
 
 const BODY = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 const INVITE = [
@@ -85,9 +85,10 @@ describe("parseDatagram", () => {
     expect(parseDatagram(Buffer.from(long))).toEqual({ ok: false, error: "head too large" });
   });
 
-  it("never throws on random bytes or on any truncation of a valid message", () => {
+  it("never throws on random bytes or on any truncation of a valid message", (ctx) => {
+    const random = fuzzRandom(ctx.task.name, "test/unit/sip/parser.test.ts");
     for (let i = 0; i < 3000; i++) {
-      const r = parseDatagram(randomBytes(1 + (i % 1500)));
+      const r = parseDatagram(random.bytes(1 + (i % 1500)));
       expect(typeof r.ok).toBe("boolean");
     }
     const bytes = Buffer.from(INVITE);
@@ -99,11 +100,12 @@ describe("parseDatagram", () => {
     }
   });
 
-  it("survives random mutations of a valid message (bit flips, inserted CR/LF)", () => {
+  it("survives random mutations of a valid message (bit flips, inserted CR/LF)", (ctx) => {
+    const random = fuzzRandom(ctx.task.name, "test/unit/sip/parser.test.ts");
     const base = Buffer.from(INVITE);
     for (let i = 0; i < 3000; i++) {
       const copy = Buffer.from(base);
-      for (let k = 0; k < 1 + (i % 8); k++) copy[Math.floor(Math.random() * copy.length)] = [0x0d, 0x0a, 0x00, 0x3a, 0x3b, 0x22, 0x3c, Math.floor(Math.random() * 256)][k % 8]!;
+      for (let k = 0; k < 1 + (i % 8); k++) copy[random.int(copy.length)] = [0x0d, 0x0a, 0x00, 0x3a, 0x3b, 0x22, 0x3c, random.int(256)][k % 8]!;
       const r = parseDatagram(copy);
       if (r.ok) readEssentials(r.value);
     }

@@ -24,6 +24,7 @@ const expectedFiles: Record<TestModelName, string[]> = {
   "tone-asr-streaming": ["model.onnx", "tokens.txt"],
   "tone-asr-batch": ["model.onnx", "tokens.txt"],
   "tone-tts": ["model.onnx", "tokens.txt"],
+  "turn-rule": ["model.onnx"],
   "hashed-embed": ["model.gguf"],
 };
 
@@ -75,6 +76,7 @@ describe("generateTestModel", () => {
     expect(argsError(() => buildTestModel("tone-asr-streaming", { words: ["two words"] })).message).toMatch(/words\.0: .*whitespace/);
     expect(argsError(() => buildTestModel("tone-asr-batch", { words: [] })).message).toMatch(/words: .*at least one word/);
     expect(argsError(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["ok"] }] })).message).toMatch(/rules\.0\.reply/);
+    expect(argsError(() => buildTestModel("turn-rule", { minVoicedMs: 5 })).message).toMatch(/turn-rule: minVoicedMs: /);
     expect(argsError(() => buildTestModel("nope" as TestModelName, {})).code).toBe("test_model_unknown");
   });
 });

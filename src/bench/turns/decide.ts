@@ -1,0 +1,30 @@
+import { planPause, resolvePause, type EndOfTurnSettings, type TurnEnd } from "../../agent/turn-taking/pause-plan.js";
+import type { HeardPause } from "./timeline.js";
+
+/** One row of the report: VAD only, or the turn model asked after a silence, each with its silence deadline. */
+export interface TurnSetting extends EndOfTurnSettings {
+  name: string;
+}
+
+export interface Verdict {
+  complete: boolean;
+  probability: number;
+  /** The prediction's wall time (queueing, features and inference): the decision comes this much after the ask. */
+  ms: number;
+  modelMs: number;
+}
+
+/** Asks the turn model about the utterance's audio up to `atMs`; the bench caches one verdict per ask time. */
+export type AskModel = (atMs: number) => Promise<Verdict>;
+
+/** When the turn ended under `setting`, walking the utterance's pauses in order; null when the audio ran out first. */
+export async function decideTurn(setting: TurnSetting, pauses: readonly HeardPause[], ask: AskModel): Promise<TurnEnd> {
+  for (const pause of pauses) {
+    const plan = planPause(setting, pause);
+    // A caller heard again before the ask cancels it: no prediction is made.
+    const verdict = plan.askAtMs !== null && plan.askAtMs < pause.resumedAtMs ? await ask(plan.askAtMs) : null;
+    const end = resolvePause(plan, verdict, pause.resumedAtMs);
+    if (end) return end;
+  }
+  return null;
+}
