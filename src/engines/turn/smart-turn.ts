@@ -7,7 +7,7 @@ import type { AudioInput, EngineInfo, TurnDetector, TurnPrediction } from "../ty
 import { epochNow } from "../worker/live-stats.js";
 import { EngineWorker } from "../worker/host.js";
 import type { TurnPredictArgs, TurnPredictResult, TurnWorkerConfig } from "../worker/turn-worker.js";
-import { SMART_TURN_SECONDS, SMART_TURN_THRESHOLD } from "./smart-turn-input.js";
+import { SMART_TURN_SECONDS, SMART_TURN_THRESHOLD } from "../worker/smart-turn-input.js";
 
 /**
  * Smart Turn v3.x (and its test doubles, which keep its input/output

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { resample } from "../../audio/resample.js";
-import { SMART_TURN_INPUT, SMART_TURN_RATE, SMART_TURN_SHAPE, SmartTurnFeatures } from "../turn/smart-turn-input.js";
+import { SMART_TURN_INPUT, SMART_TURN_RATE, SMART_TURN_SHAPE, SmartTurnFeatures } from "./smart-turn-input.js";
 import type { CallContext, WorkerEngineLoader } from "./engine-api.js";
 import { UnknownOperationError } from "./engine-api.js";
 import { epochNow } from "./live-stats.js";
