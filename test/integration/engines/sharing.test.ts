@@ -113,12 +113,12 @@ describe("batch ASR yields the CPU to live work", () => {
   let asr: BatchAsr;
   afterAll(async () => asr?.dispose());
 
-  it("runs its worker thread at a lower scheduling priority (nice +10) than the rest of the process", async () => {
-    const niceOfTask = (t: string) => Number(readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+  const niceOfTask = (t: string) => Number(readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+  const base = niceOfTask(String(process.pid)); // the main thread: whatever nice the test runner was started at
+  // At nice 19 already (a runner started under `nice -n 19`) there is no lower priority to show.
+  it.skipIf(base >= 19)(`runs its worker thread at a lower scheduling priority (nice +10) than the rest of the process${base >= 19 ? " (skipped: the runner is at nice 19 already)" : ""}`, async () => {
     const niceOf = () => readdirSync("/proc/self/task").map(niceOfTask);
-    const base = niceOfTask(String(process.pid)); // the main thread: whatever nice the test runner was started at
     const lowered = Math.min(19, base + 10);
-    expect(lowered).toBeGreaterThan(base); // a runner already at 19 could not show the difference
     expect(niceOf()).not.toContain(lowered);
     asr = await createEngine("asr-batch", await generatedModel("tiny-asr-batch"), testConfig());
     expect(niceOf()).toContain(lowered);
