@@ -4,16 +4,9 @@ import type { Logger } from "../../lib/logger.js";
 import { chooseChallenge } from "../auth/digest.js";
 import { bareHost } from "../uri.js";
 import type { SrfAuthCallback, SrfChallenge } from "./srf-types.js";
+import type { TrunkCredentials } from "../auth/trunk-credentials.js";
 
-/** The trunk and the credentials that belong to it. */
-export interface TrunkCredentials {
-  host: string;
-  port: number;
-  /** When set, a challenge must name this realm too. */
-  realm?: string;
-  username: string;
-  password: string;
-}
+export type { TrunkCredentials };
 
 /**
  * drachtio-srf's `auth` as a function: the trunk's credentials answer a

@@ -2,16 +2,9 @@ import { Authenticator } from "./authenticator.js";
 import type { UaContext } from "./context.js";
 import { resolveUri } from "./resolve.js";
 import type { Endpoint } from "./transport.js";
+import type { TrunkCredentials } from "../auth/trunk-credentials.js";
 
-/** The trunk and the credentials that belong to it (sip.trunk). */
-export interface TrunkCredentials {
-  host: string;
-  port: number;
-  /** Answer only challenges naming this realm, when set. */
-  realm?: string;
-  username: string;
-  password: string;
-}
+export type { TrunkCredentials };
 
 /**
  * Who answers a digest challenge to a request we originate (INVITE, NOTIFY):
