@@ -140,7 +140,8 @@ export class LlamaEngine implements LlmEngine {
   async *chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta> {
     const started = performance.now();
     const live = (options.priority ?? "live") === "live";
-    const chat = await (live ? this.liveSlots : this.batchSlots).acquire(options.sessionKey, options.signal);
+    const pool = live ? this.liveSlots : this.batchSlots;
+    const chat = await pool.acquire(options.sessionKey, options.signal);
     if (live) this.load.slotWaited(performance.now() - started);
     const deltas = new Channel<LlmDelta>();
     let firstTokenAt: number | null = null;
@@ -148,8 +149,10 @@ export class LlamaEngine implements LlmEngine {
     const meterBefore = chat.sequence.tokenMeter.getState();
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
     const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
-    // A shared opening already evaluated (the agent's prompt and tools): load it rather than prefill it again.
-    const prompt = this.states && !grammar ? this.render(messages, functions) : null;
+    // A shared opening already evaluated (the agent's prompt and tools): load it rather than prefill it again. A
+    // conversation back on its own sequence already holds its opening, so its later turns skip the rendering
+    // (a few ms of tokenizing on the event loop per turn).
+    const prompt = this.states && !grammar && !pool.resumed(chat) ? this.render(messages, functions) : null;
     if (prompt) await this.states?.restore(chat.sequence, prompt).catch(() => 0);
     if (live) this.load.generating++;
     const run = chat
@@ -193,7 +196,7 @@ export class LlamaEngine implements LlmEngine {
       .catch((err: unknown) => deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err))
       .finally(() => {
         if (live) this.load.generating--;
-        (live ? this.liveSlots : this.batchSlots).release(chat);
+        pool.release(chat);
       });
     try {
       for await (const delta of deltas) {

@@ -21,6 +21,8 @@ export class SlotPool<T> {
   private readonly owner = new Map<T, string | undefined>();
   private readonly lastUsed = new Map<T, number>();
   private readonly waiters: Waiter<T>[] = [];
+  /** Slots handed back to the conversation that used them last (their KV cache is that conversation's). */
+  private readonly resumedSlots = new Set<T>();
   private uses = 0;
 
   constructor(slots: T[]) {
@@ -58,7 +60,7 @@ export class SlotPool<T> {
       return;
     }
     next.signal.removeEventListener("abort", next.onAbort);
-    this.owner.set(slot, next.key);
+    this.assign(slot, next.key);
     next.resolve(slot);
   }
 
@@ -67,8 +69,19 @@ export class SlotPool<T> {
     if (index < 0) index = this.free.findIndex((s) => !this.owner.has(s));
     if (index < 0) index = this.leastRecentlyUsed();
     const [slot] = this.free.splice(index, 1) as [T];
-    this.owner.set(slot, key);
+    this.assign(slot, key);
     return slot;
+  }
+
+  /** Whether `slot` went back to the conversation that held it last (so it still holds that conversation). */
+  resumed(slot: T): boolean {
+    return this.resumedSlots.has(slot);
+  }
+
+  private assign(slot: T, key: string | undefined): void {
+    if (key !== undefined && this.owner.get(slot) === key) this.resumedSlots.add(slot);
+    else this.resumedSlots.delete(slot);
+    this.owner.set(slot, key);
   }
 
   private leastRecentlyUsed(): number {

@@ -79,6 +79,12 @@ describe("shared prompt states (tiny LLM)", () => {
       expect(other.usage.promptTokens).toBeLessThan(full - opening + 16);
       expect(other.text).toBe((await reply(plain, firstTurn("Can I leave a message?"), "cold-2")).text);
       expect((llm as unknown as { promptStates: number }).promptStates).toBe(1);
+
+      // call-1's second turn, back on its own sequence: only the new turn is read, and nothing is loaded over it.
+      const second = [...firstTurn("What are your opening hours?"), { role: "assistant" as const, content: warm.text }, { role: "user" as const, content: "Thank you." }];
+      const next = await reply(llm, second, "call-1");
+      expect(next.usage.promptTokens).toBeLessThan(full - opening);
+      expect(next.text).toBe((await reply(plain, second, "cold-next")).text);
     } finally {
       await llm.dispose();
     }

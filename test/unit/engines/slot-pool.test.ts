@@ -25,6 +25,25 @@ describe("LLM slot pool", () => {
     expect(await pool.acquire("alice", new AbortController().signal)).toBe(s1);
   });
 
+  it("says when a slot went back to the conversation that held it last, and not otherwise", async () => {
+    const pool = new SlotPool(["a"]);
+    const signal = new AbortController().signal;
+    const first = await pool.acquire("alice", signal);
+    expect(pool.resumed(first)).toBe(false); // a new conversation
+    pool.release(first);
+    const again = await pool.acquire("alice", signal);
+    expect(pool.resumed(again)).toBe(true);
+    // Handed over through the wait queue to someone else: not resumed; an unnamed conversation never is.
+    const bob = pool.acquire("bob", signal);
+    pool.release(again);
+    expect(pool.resumed(await bob)).toBe(false);
+    pool.release(await bob);
+    const anon = await pool.acquire(undefined, signal);
+    expect(pool.resumed(anon)).toBe(false);
+    pool.release(anon);
+    expect(pool.resumed(await pool.acquire(undefined, signal))).toBe(false);
+  });
+
   it("drops a waiter whose signal aborts, without losing the slot", async () => {
     const pool = new SlotPool(["a"]);
     const held = await pool.acquire(undefined, new AbortController().signal);
