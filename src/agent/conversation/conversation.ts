@@ -11,7 +11,7 @@ import { ContextWindow } from "./context-window.js";
 import { DtmfCollector } from "./dtmf-collector.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
-import { playedPart, Speaker } from "./speaker.js";
+import { playedPart, Speaker, type Utterance as SpokenText } from "./speaker.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type { CallAudio, CallControl, ConversationOutcome, ConversationResult, TurnRecord, TurnTiming } from "./types.js";
 
@@ -249,7 +249,7 @@ export class Conversation {
   private startScripted(text: string, source: TurnRecord["source"]): void {
     const controller = new AbortController();
     this.active = { controller, source };
-    const u = this.speaker.say(text, controller.signal);
+    const u = this.say(text, controller.signal);
     void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null), u.ttsError]).then(([r, firstAudio, firstRtp, ttsError]) => {
       const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
       const failure = ttsError === undefined ? null : failureOf(new TurnStageError("tts", ttsError));
@@ -325,11 +325,21 @@ export class Conversation {
     await this.finish(this.d.agent.live.goodbye, "silence_timeout");
   }
 
+  /** Speaks fixed text; when the call's media is already closed the conversation is over (the caller is gone). */
+  private say(text: string, signal: AbortSignal): SpokenText {
+    const u = this.speaker.say(text, signal);
+    if (u.mediaError !== undefined) {
+      this.d.logger.info({ callId: this.d.callId, err: describeError(u.mediaError) }, "the call's media closed; the conversation ends");
+      this.events.close();
+    }
+    return u;
+  }
+
   /** Says goodbye and hangs up. */
   private async finish(goodbye: string, outcome: ConversationOutcome): Promise<void> {
     this.outcome = outcome;
     await this.waitForTurnToSettle();
-    const u = this.speaker.say(goodbye, new AbortController().signal);
+    const u = this.say(goodbye, new AbortController().signal);
     await u.playback.done;
     this.record({ role: "agent", text: goodbye, source: "goodbye", at: Date.now() });
     await this.d.control.hangup(outcome);

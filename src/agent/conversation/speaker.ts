@@ -11,6 +11,12 @@ export interface Utterance {
   firstAudio: Promise<number | null>;
   /** Settles when synthesis ends: with its error when TTS failed, else undefined (cancelled included). */
   ttsError: Promise<unknown>;
+  /** Set when the call's media refused the audio (closed): nothing was played or synthesized. */
+  mediaError?: unknown;
+}
+
+function unplayed(): PlaybackHandle {
+  return { playedSamples: 0, done: Promise.resolve({ completed: false, playedSamples: 0, queuedSamples: 0 }), started: Promise.resolve(null) };
 }
 
 /**
@@ -37,8 +43,15 @@ export class Speaker {
     const pcm = new Channel<Int16Array>();
     let markFirst: (t: number | null) => void = () => undefined;
     const firstAudio = new Promise<number | null>((r) => (markFirst = r));
+    let playback: PlaybackHandle;
+    try {
+      playback = this.audio.play(pcm, { signal });
+    } catch (err) {
+      // The media is gone (the call ended under us): nothing can be heard, so nothing is synthesized.
+      markFirst(null);
+      return { text, playback: unplayed(), firstAudio, ttsError: Promise.resolve(undefined), mediaError: err };
+    }
     const ttsError = this.render(text, pcm, signal, markFirst);
-    const playback = this.audio.play(pcm, { signal });
     return { text, playback, firstAudio, ttsError };
   }
 
