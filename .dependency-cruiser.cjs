@@ -25,7 +25,10 @@ const any = (folders) => `^src/(${folders.join("|")})/`;
 const upward = bands.slice(0, -1).map((band, i) => ({
   name: `no-upward-from-${band.join("-")}`,
   severity: "error",
-  comment: `${band.join(", ")} may not import a higher layer (${bands.slice(i + 1).flat().join(", ")})`,
+  comment: `${band.join(", ")} may not import a higher layer (${bands
+    .slice(i + 1)
+    .flat()
+    .join(", ")})`,
   from: { path: any(band) },
   to: { path: any(bands.slice(i + 1).flat()) },
 }));
@@ -66,7 +69,8 @@ module.exports = {
     {
       name: "every-folder-in-a-layer",
       severity: "error",
-      comment: "a new top-level folder under src/ must be placed in a layer (the bands above, and docs/architecture.md)",
+      comment:
+        "a new top-level folder under src/ must be placed in a layer (the bands above, and docs/architecture.md)",
       from: { path: "^src/", pathNot: any(bands.flat()) },
       to: {},
     },

@@ -42,4 +42,6 @@ async function main(argv: string[]): Promise<void> {
   for (const r of rows) process.stdout.write(`${r.path.padEnd(width)}  ${String(r.bytes).padStart(10)} bytes\n`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => fail(err instanceof Error ? (err.message.split("\n")[0] ?? err.name) : String(err)));
+main(process.argv.slice(2)).catch((err: unknown) =>
+  fail(err instanceof Error ? (err.message.split("\n")[0] ?? err.name) : String(err)),
+);

@@ -11,9 +11,19 @@ import { repoRoot } from "./helpers/paths.js";
  * no CLI does.
  */
 export default function setup(): void {
-  const tsc = spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
-  if (tsc.status !== 0) process.stderr.write(`global setup: tsc reported errors (the build still emitted):\n${tsc.stdout.slice(0, 4000)}\n`);
-  const assets = spawnSync(process.execPath, [join(repoRoot, "scripts/copy-assets.mjs")], { cwd: repoRoot, encoding: "utf8" });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    { cwd: repoRoot, encoding: "utf8" },
+  );
+  if (tsc.status !== 0)
+    process.stderr.write(
+      `global setup: tsc reported errors (the build still emitted):\n${tsc.stdout.slice(0, 4000)}\n`,
+    );
+  const assets = spawnSync(process.execPath, [join(repoRoot, "scripts/copy-assets.mjs")], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
   if (assets.status !== 0) throw new Error(`copying run-time assets failed: ${assets.stderr}`);
   if (!existsSync(join(repoRoot, "dist/src/cli/bin.js"))) throw new Error("the build produced no dist/src/cli/bin.js");
 }

@@ -40,28 +40,61 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function hours(c: Clinic): string {
   const late = c.lateDay ? `, with a late clinic on ${c.lateDay}` : "";
-  const saturday = c.saturday ? `On Saturdays it is open ${c.saturday}; it is closed on Sundays.` : "It is closed at weekends.";
+  const saturday = c.saturday
+    ? `On Saturdays it is open ${c.saturday}; it is closed on Sundays.`
+    : "It is closed at weekends.";
   return `The ${c.name} clinic is open ${c.weekdays} from Monday to Friday${late}. ${saturday}`;
 }
 
 function familyEntries(): FaqEntry[] {
   const out: FaqEntry[] = [];
-  const add = (topic: string, key: string, question: string, answer: string) => out.push({ key, topic, question, answer });
+  const add = (topic: string, key: string, question: string, answer: string) =>
+    out.push({ key, topic, question, answer });
   for (const c of clinics) {
     add("Our clinics", `hours:${c.key}`, `What are the opening hours of the ${c.name} clinic?`, hours(c));
-    add("Our clinics", `location:${c.key}`, `Where is the ${c.name} clinic, and where can I park?`, `The ${c.name} clinic is at ${c.address}. ${c.parking} ${c.transit} Its phone number is ${c.phone}.`);
-    add("Our clinics", `facilities:${c.key}`, `Is the ${c.name} clinic accessible?`, `The ${c.name} clinic has ${c.facilities}.`);
+    add(
+      "Our clinics",
+      `location:${c.key}`,
+      `Where is the ${c.name} clinic, and where can I park?`,
+      `The ${c.name} clinic is at ${c.address}. ${c.parking} ${c.transit} Its phone number is ${c.phone}.`,
+    );
+    add(
+      "Our clinics",
+      `facilities:${c.key}`,
+      `Is the ${c.name} clinic accessible?`,
+      `The ${c.name} clinic has ${c.facilities}.`,
+    );
   }
   for (const t of treatments) {
-    add("Treatments and prices", `price:${t.key}`, `What is the price of ${t.name}?`, `${capital(t.name)} costs ${t.price}. Insurance may pay part of it: see the insurance questions below.`);
-    add("Treatments and prices", `duration:${t.key}`, `How long does ${t.name} take, and what happens?`, `It takes ${t.duration}. ${t.expect}`);
+    add(
+      "Treatments and prices",
+      `price:${t.key}`,
+      `What is the price of ${t.name}?`,
+      `${capital(t.name)} costs ${t.price}. Insurance may pay part of it: see the insurance questions below.`,
+    );
+    add(
+      "Treatments and prices",
+      `duration:${t.key}`,
+      `How long does ${t.name} take, and what happens?`,
+      `It takes ${t.duration}. ${t.expect}`,
+    );
     add("Aftercare", `aftercare:${t.key}`, `What should I do after ${t.name}?`, t.aftercare);
     add("Treatments and prices", `suitable:${t.key}`, `Who is ${t.name} for?`, t.suitable);
   }
   for (const i of insurers) add("Insurance", `insurer:${i.key}`, `Do you accept ${i.name}?`, i.answer);
   for (const d of dentists) {
-    add("Our dentists", `dentist-role:${d.key}`, `Who is ${d.name}?`, `${d.name} is ${d.role}, at our ${d.clinic} clinic, and speaks ${d.languages}.`);
-    add("Our dentists", `dentist-days:${d.key}`, `When does ${d.name} work?`, `${d.name} works at the ${d.clinic} clinic on ${d.days}.`);
+    add(
+      "Our dentists",
+      `dentist-role:${d.key}`,
+      `Who is ${d.name}?`,
+      `${d.name} is ${d.role}, at our ${d.clinic} clinic, and speaks ${d.languages}.`,
+    );
+    add(
+      "Our dentists",
+      `dentist-days:${d.key}`,
+      `When does ${d.name} work?`,
+      `${d.name} works at the ${d.clinic} clinic on ${d.days}.`,
+    );
   }
   return out;
 }
@@ -77,12 +110,17 @@ export function buildFaq(): Faq {
     if (keys.has(e.key)) throw new Error(`FAQ entry ${e.key} appears twice`);
     keys.add(e.key);
   }
-  for (const q of questions) if (!keys.has(q.entry)) throw new Error(`question ${JSON.stringify(q.text)} points at no entry ${q.entry}`);
+  for (const q of questions)
+    if (!keys.has(q.entry)) throw new Error(`question ${JSON.stringify(q.text)} points at no entry ${q.entry}`);
   const title = "Brightwater Dental Group: frequently asked questions";
   const markdown = [
     `# ${title}`,
     "",
-    ...topics.flatMap((topic) => [`## ${topic}`, "", ...entries.filter((e) => e.topic === topic).flatMap((e) => [`### ${e.question}`, "", e.answer, ""])]),
+    ...topics.flatMap((topic) => [
+      `## ${topic}`,
+      "",
+      ...entries.filter((e) => e.topic === topic).flatMap((e) => [`### ${e.question}`, "", e.answer, ""]),
+    ]),
   ].join("\n");
   return { title, entries, markdown, questions };
 }

@@ -12,10 +12,12 @@ const WORD_MARK = "\u2581";
 /** A script word: one token of tokens.txt, so no whitespace (the file is split on it). */
 export const scriptWord = z.string().regex(/^\S+$/u, "a word must be non-empty and contain no whitespace");
 
-export const wordsArgs = z.object({
-  /** The words emitted, one per loud chunk, in order. */
-  words: z.array(scriptWord).min(1, "the script needs at least one word").optional(),
-}).strict();
+export const wordsArgs = z
+  .object({
+    /** The words emitted, one per loud chunk, in order. */
+    words: z.array(scriptWord).min(1, "the script needs at least one word").optional(),
+  })
+  .strict();
 
 export interface CtcScript {
   /** Symbol of each token id; id 0 is the blank. */

@@ -61,17 +61,59 @@
  */
 import type { Stage } from "./onnx-stages.js";
 
-type Zipformer1 = { stacks: number[]; layers: number; D: number; A: number; FF: number; leftContext: number; chunk: number };
+type Zipformer1 = {
+  stacks: number[];
+  layers: number;
+  D: number;
+  A: number;
+  FF: number;
+  leftContext: number;
+  chunk: number;
+};
 
 function zipformerV1(z: Zipformer1): Stage[] {
   const rows = (d: number) => 15 / d;
-  const stages: Stage[] = [{ kind: "chain", unit: "chunk", perUnit: 15, widths: [160, 1024, 1024, z.D], int8: true, what: "conv embedding" }];
+  const stages: Stage[] = [
+    { kind: "chain", unit: "chunk", perUnit: 15, widths: [160, 1024, 1024, z.D], int8: true, what: "conv embedding" },
+  ];
   for (const d of z.stacks) {
     stages.push(
-      { kind: "chain", unit: "chunk", perUnit: rows(d), widths: [z.D, z.FF, z.D], repeat: 3 * z.layers, int8: true, what: `stack /${d} feed-forward` },
-      { kind: "chain", unit: "chunk", perUnit: rows(d), widths: [z.D, 2 * z.A, z.D], repeat: z.layers, int8: true, what: `stack /${d} attention projections` },
-      { kind: "chain", unit: "chunk", perUnit: rows(d), widths: [z.D, (3 * z.D) / 2, z.D], repeat: 2 * z.layers, int8: true, what: `stack /${d} conv modules` },
-      { kind: "scores", unit: "chunk", perUnit: rows(d), width: z.A, ctx: Math.round((z.leftContext + z.chunk) / d), repeat: z.layers, what: `stack /${d} attention scores` },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows(d),
+        widths: [z.D, z.FF, z.D],
+        repeat: 3 * z.layers,
+        int8: true,
+        what: `stack /${d} feed-forward`,
+      },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows(d),
+        widths: [z.D, 2 * z.A, z.D],
+        repeat: z.layers,
+        int8: true,
+        what: `stack /${d} attention projections`,
+      },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows(d),
+        widths: [z.D, (3 * z.D) / 2, z.D],
+        repeat: 2 * z.layers,
+        int8: true,
+        what: `stack /${d} conv modules`,
+      },
+      {
+        kind: "scores",
+        unit: "chunk",
+        perUnit: rows(d),
+        width: z.A,
+        ctx: Math.round((z.leftContext + z.chunk) / d),
+        repeat: z.layers,
+        what: `stack /${d} attention scores`,
+      },
     );
   }
   stages.push({ kind: "chain", unit: "chunk", perUnit: 7.5, widths: [z.D, 512, 500], int8: true, what: "joiner" });
@@ -81,14 +123,55 @@ function zipformerV1(z: Zipformer1): Stage[] {
 type Stack2 = { layers: number; d: number; FF: number; D: number; H: number };
 
 function zipformerV2(stacks: Stack2[], leftContext: number, chunk: number): Stage[] {
-  const stages: Stage[] = [{ kind: "chain", unit: "chunk", perUnit: 15, widths: [160, 1024, 1024, stacks[0]!.D], int8: true, what: "conv embedding" }];
+  const stages: Stage[] = [
+    {
+      kind: "chain",
+      unit: "chunk",
+      perUnit: 15,
+      widths: [160, 1024, 1024, stacks[0]!.D],
+      int8: true,
+      what: "conv embedding",
+    },
+  ];
   for (const s of stacks) {
     const rows = 15 / s.d;
     stages.push(
-      { kind: "chain", unit: "chunk", perUnit: rows, widths: [s.D, s.FF, s.D], repeat: 3 * s.layers, int8: true, what: `stack /${s.d} feed-forward` },
-      { kind: "chain", unit: "chunk", perUnit: rows, widths: [s.D, 58 * s.H, s.D], repeat: s.layers, int8: true, what: `stack /${s.d} attention projections` },
-      { kind: "chain", unit: "chunk", perUnit: rows, widths: [s.D, (3 * s.D) / 2, s.D], repeat: 3 * s.layers, int8: true, what: `stack /${s.d} non-linear attention and conv modules` },
-      { kind: "scores", unit: "chunk", perUnit: rows, width: 28 * s.H, ctx: Math.round((leftContext + chunk) / s.d), repeat: s.layers, what: `stack /${s.d} attention scores` },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows,
+        widths: [s.D, s.FF, s.D],
+        repeat: 3 * s.layers,
+        int8: true,
+        what: `stack /${s.d} feed-forward`,
+      },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows,
+        widths: [s.D, 58 * s.H, s.D],
+        repeat: s.layers,
+        int8: true,
+        what: `stack /${s.d} attention projections`,
+      },
+      {
+        kind: "chain",
+        unit: "chunk",
+        perUnit: rows,
+        widths: [s.D, (3 * s.D) / 2, s.D],
+        repeat: 3 * s.layers,
+        int8: true,
+        what: `stack /${s.d} non-linear attention and conv modules`,
+      },
+      {
+        kind: "scores",
+        unit: "chunk",
+        perUnit: rows,
+        width: 28 * s.H,
+        ctx: Math.round((leftContext + chunk) / s.d),
+        repeat: s.layers,
+        what: `stack /${s.d} attention scores`,
+      },
     );
   }
   stages.push({ kind: "chain", unit: "chunk", perUnit: 7.5, widths: [512, 512, 500], int8: true, what: "joiner" });
@@ -100,14 +183,54 @@ function whisper(D: number, layers: number): Stage[] {
   return [
     { kind: "chain", unit: "window", perUnit: 3000, widths: [240, D], int8: true, what: "conv1" },
     { kind: "chain", unit: "window", perUnit: 1500, widths: [3 * D, D], int8: true, what: "conv2" },
-    { kind: "chain", unit: "window", perUnit: 1500, widths: [D, 6 * D, D], repeat: layers, int8: true, what: "encoder layers" },
-    { kind: "scores", unit: "window", perUnit: 1500, width: D, ctx: 1500, repeat: layers, what: "encoder self-attention" },
-    { kind: "chain", unit: "window", perUnit: 1500, widths: [D, 2 * D], repeat: layers, int8: true, what: "cross-attention keys and values" },
+    {
+      kind: "chain",
+      unit: "window",
+      perUnit: 1500,
+      widths: [D, 6 * D, D],
+      repeat: layers,
+      int8: true,
+      what: "encoder layers",
+    },
+    {
+      kind: "scores",
+      unit: "window",
+      perUnit: 1500,
+      width: D,
+      ctx: 1500,
+      repeat: layers,
+      what: "encoder self-attention",
+    },
+    {
+      kind: "chain",
+      unit: "window",
+      perUnit: 1500,
+      widths: [D, 2 * D],
+      repeat: layers,
+      int8: true,
+      what: "cross-attention keys and values",
+    },
     ...(["window", "second"] as const).flatMap((unit): Stage[] => {
       const perUnit = unit === "window" ? 4 : 3;
       return [
-        { kind: "chain", unit, perUnit, widths: [D, 7 * D, D], repeat: layers, int8: true, what: `decoder layers (${unit} tokens)` },
-        { kind: "scores", unit, perUnit, width: D, ctx: 1500, repeat: layers, what: `decoder cross-attention (${unit} tokens)` },
+        {
+          kind: "chain",
+          unit,
+          perUnit,
+          widths: [D, 7 * D, D],
+          repeat: layers,
+          int8: true,
+          what: `decoder layers (${unit} tokens)`,
+        },
+        {
+          kind: "scores",
+          unit,
+          perUnit,
+          width: D,
+          ctx: 1500,
+          repeat: layers,
+          what: `decoder cross-attention (${unit} tokens)`,
+        },
         { kind: "chain", unit, perUnit, widths: [D, vocab], int8: true, what: `logits (${unit} tokens)` },
       ];
     }),
@@ -117,23 +240,68 @@ function whisper(D: number, layers: number): Stage[] {
 function piperVits(): Stage[] {
   const frames = 62.5 / 15;
   return [
-    { kind: "chain", unit: "char", perUnit: 2, widths: [192, 2688, 192], repeat: 6, int8: false, what: "text encoder layers" },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: 2,
+      widths: [192, 2688, 192],
+      repeat: 6,
+      int8: false,
+      what: "text encoder layers",
+    },
     { kind: "scores", unit: "char", perUnit: 2, width: 192, ctx: 120, repeat: 6, what: "text encoder attention" },
-    { kind: "chain", unit: "char", perUnit: 2, widths: [192, 768, 192], repeat: 2, int8: false, what: "duration predictor" },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: 2,
+      widths: [192, 768, 192],
+      repeat: 2,
+      int8: false,
+      what: "duration predictor",
+    },
     { kind: "chain", unit: "char", perUnit: frames, widths: [192, 4713, 192], repeat: 4, int8: false, what: "flow" },
-    { kind: "chain", unit: "char", perUnit: frames, widths: [1344, 256, 2048], int8: false, what: "conv_pre and upsample 1" },
-    { kind: "chain", unit: "char", perUnit: frames * 8, widths: [128, 1920, 128], int8: false, what: "resblocks at 128 channels" },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: frames,
+      widths: [1344, 256, 2048],
+      int8: false,
+      what: "conv_pre and upsample 1",
+    },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: frames * 8,
+      widths: [128, 1920, 128],
+      int8: false,
+      what: "resblocks at 128 channels",
+    },
     { kind: "chain", unit: "char", perUnit: frames * 8, widths: [128, 1024], int8: false, what: "upsample 2" },
-    { kind: "chain", unit: "char", perUnit: frames * 64, widths: [64, 960, 64], int8: false, what: "resblocks at 64 channels" },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: frames * 64,
+      widths: [64, 960, 64],
+      int8: false,
+      what: "resblocks at 64 channels",
+    },
     { kind: "chain", unit: "char", perUnit: frames * 64, widths: [64, 256], int8: false, what: "upsample 3" },
-    { kind: "chain", unit: "char", perUnit: frames * 256, widths: [32, 480, 32], int8: false, what: "resblocks at 32 channels" },
+    {
+      kind: "chain",
+      unit: "char",
+      perUnit: frames * 256,
+      widths: [32, 480, 32],
+      int8: false,
+      what: "resblocks at 32 channels",
+    },
     { kind: "chain", unit: "char", perUnit: frames * 256, widths: [224, 1], int8: false, what: "conv_post" },
   ];
 }
 
 /** The stand-ins, by the catalog id of the real model. */
 export const doublePresets = {
-  "zipformer-en-20m-2023-02-17": () => zipformerV1({ stacks: [1, 2, 4, 8, 2], layers: 2, D: 256, A: 192, FF: 768, leftContext: 64, chunk: 16 }),
+  "zipformer-en-20m-2023-02-17": () =>
+    zipformerV1({ stacks: [1, 2, 4, 8, 2], layers: 2, D: 256, A: 192, FF: 768, leftContext: 64, chunk: 16 }),
   "zipformer-en-2023-06-26": () =>
     zipformerV2(
       [

@@ -42,7 +42,8 @@ const layouts: Record<GgmlTypeName, BlockLayout> = {
 /** Bytes of one row of `rowLength` values; the row length must be a whole number of blocks. */
 export function rowBytes(type: GgmlTypeName, rowLength: number): number {
   const { blockSize, blockBytes } = layouts[type];
-  if (rowLength % blockSize !== 0) throw new Error(`a ${type} row needs a multiple of ${blockSize} values, got ${rowLength}`);
+  if (rowLength % blockSize !== 0)
+    throw new Error(`a ${type} row needs a multiple of ${blockSize} values, got ${rowLength}`);
   return (rowLength / blockSize) * blockBytes;
 }
 
@@ -68,11 +69,11 @@ export function toHalf(value: number): number {
     const half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    return sign | (half + (rest > mid || (rest === mid && (half & 1)) ? 1 : 0));
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half += 1; // may carry into the exponent, which is correct
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half += 1; // may carry into the exponent, which is correct
   return sign | half;
 }
 
@@ -100,7 +101,8 @@ export function quantizeRow(type: GgmlTypeName, values: Float32Array, out: Uint8
       for (let b = 0; b * 32 < values.length; b++) quantizeQ8Block(values.subarray(b * 32, b * 32 + 32), view, b * 34);
       return;
     case "Q6_K":
-      for (let b = 0; b * 256 < values.length; b++) quantizeQ6KBlock(values.subarray(b * 256, b * 256 + 256), out.subarray(b * 210, b * 210 + 210));
+      for (let b = 0; b * 256 < values.length; b++)
+        quantizeQ6KBlock(values.subarray(b * 256, b * 256 + 256), out.subarray(b * 210, b * 210 + 210));
       return;
     default:
       throw new Error(`${type} is only written as random or zero blocks (no float quantizer here)`);
@@ -132,7 +134,8 @@ function quantizeQ6KBlock(x: Float32Array, out: Uint8Array): void {
   for (let g = 0; g < 16; g++) {
     scales[g] = d === 0 ? 0 : clamp(Math.round(groupScale[g]! / d), -128, 127);
     const step = d * scales[g]!;
-    for (let i = 0; i < 16; i++) q[g * 16 + i] = (step === 0 ? 0 : clamp(Math.round(x[g * 16 + i]! / step), -32, 31)) + 32;
+    for (let i = 0; i < 16; i++)
+      q[g * 16 + i] = (step === 0 ? 0 : clamp(Math.round(x[g * 16 + i]! / step), -32, 31)) + 32;
   }
   // Bit layout of dequantize_row_q6_K: per half-block of 128, ql holds low nibbles of
   // values l and l+64 (l < 64), qh the high 2 bits of l, l+32, l+64, l+96 (l < 32).
@@ -204,7 +207,8 @@ export function randomRows(type: GgmlTypeName, out: Uint8Array, random: () => nu
   for (let i = words.length * 4; i < out.length; i++) out[i] = random() & 0xff;
   const { blockBytes, scaleOffsets } = layouts[type];
   const half = toHalf(scale);
-  for (let at = 0; at < out.length; at += blockBytes) for (const off of scaleOffsets) view.setUint16(at + off, half, true);
+  for (let at = 0; at < out.length; at += blockBytes)
+    for (const off of scaleOffsets) view.setUint16(at + off, half, true);
 }
 
 /** A fast deterministic 32-bit generator (xorshift32) seeded from a string. */

@@ -49,18 +49,30 @@ const rowsOf = (dims: readonly number[]): number => dims.slice(1).reduce((a, b) 
 const bytesOf = (t: Pick<GgufTensor, "dims" | "type">): number => rowBytes(t.type, t.dims[0] ?? 1) * rowsOf(t.dims);
 
 /** A tensor from float values held in memory (the tiny models, norms, biases). */
-export function floatTensor(name: string, dims: readonly number[], data: Float32Array, type: GgmlTypeName = "F32"): GgufTensor {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  data: Float32Array,
+  type: GgmlTypeName = "F32",
+): GgufTensor {
   const elements = dims.reduce((a, b) => a * b, 1);
   if (elements !== data.length) throw new Error(`tensor ${name}: ${data.length} values for dims [${dims.join(", ")}]`);
   return rowTensor(name, dims, type, (row, out) => out.set(data.subarray(row * out.length, (row + 1) * out.length)));
 }
 
 /** A tensor whose rows a function fills (into a zeroed buffer), quantized row by row: large sparse matrices never exist as floats. */
-export function rowTensor(name: string, dims: readonly number[], type: GgmlTypeName, fillRow: (row: number, out: Float32Array) => void): GgufTensor {
+export function rowTensor(
+  name: string,
+  dims: readonly number[],
+  type: GgmlTypeName,
+  fillRow: (row: number, out: Float32Array) => void,
+): GgufTensor {
   const length = dims[0] ?? 1;
   const perRow = rowBytes(type, length);
   return {
-    name, dims, type,
+    name,
+    dims,
+    type,
     encode(first, count, out) {
       const values = new Float32Array(length);
       for (let r = 0; r < count; r++) {
@@ -78,7 +90,9 @@ export function randomTensor(name: string, dims: readonly number[], type: GgmlTy
   let random = seededRandom(name);
   let next = 0;
   return {
-    name, dims, type,
+    name,
+    dims,
+    type,
     encode(first, count, out) {
       if (first !== next) {
         // Rows are normally asked for in order; restart the stream for any other order.
@@ -167,7 +181,11 @@ function writeValue(sink: ByteSink, v: GgufValue): void {
 }
 
 /** Header, metadata and tensor infos, padded to the alignment: everything before the tensor data. */
-function encodeHeader(metadata: readonly (readonly [string, GgufValue])[], tensors: readonly GgufTensor[], alignment: number): Uint8Array {
+function encodeHeader(
+  metadata: readonly (readonly [string, GgufValue])[],
+  tensors: readonly GgufTensor[],
+  alignment: number,
+): Uint8Array {
   const kv: (readonly [string, GgufValue])[] = [...metadata];
   if (alignment !== DEFAULT_ALIGNMENT) kv.push(["general.alignment", gguf.u32(alignment)]);
   const sink = new ByteSink();
@@ -210,12 +228,21 @@ function* tensorChunks(tensors: readonly GgufTensor[], alignment: number): Gener
 }
 
 /** Encodes a complete .gguf file in memory. `general.alignment` is written when it differs from the default. */
-export function encodeGguf(metadata: readonly (readonly [string, GgufValue])[], tensors: readonly GgufTensor[], alignment = DEFAULT_ALIGNMENT): Uint8Array {
+export function encodeGguf(
+  metadata: readonly (readonly [string, GgufValue])[],
+  tensors: readonly GgufTensor[],
+  alignment = DEFAULT_ALIGNMENT,
+): Uint8Array {
   return Buffer.concat([encodeHeader(metadata, tensors, alignment), ...tensorChunks(tensors, alignment)]);
 }
 
 /** Writes a .gguf file chunk by chunk: memory stays at a few MB whatever the model size. Returns the bytes written. */
-export async function writeGgufFile(path: string, metadata: readonly (readonly [string, GgufValue])[], tensors: readonly GgufTensor[], alignment = DEFAULT_ALIGNMENT): Promise<number> {
+export async function writeGgufFile(
+  path: string,
+  metadata: readonly (readonly [string, GgufValue])[],
+  tensors: readonly GgufTensor[],
+  alignment = DEFAULT_ALIGNMENT,
+): Promise<number> {
   const file = await open(path, "w");
   let written = 0;
   try {

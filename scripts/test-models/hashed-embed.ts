@@ -26,7 +26,16 @@
  *  - No output head: BERT has none, so a token costs only its layers.
  */
 import { z } from "zod";
-import { encodeGguf, floatTensor, gguf, randomTensor, writeGgufFile, zeroTensor, type GgufTensor, type GgufValue } from "./gguf-writer.js";
+import {
+  encodeGguf,
+  floatTensor,
+  gguf,
+  randomTensor,
+  writeGgufFile,
+  zeroTensor,
+  type GgufTensor,
+  type GgufValue,
+} from "./gguf-writer.js";
 import type { GeneratedFile, StreamedFile } from "./generated-file.js";
 import { seededRandom, toHalf } from "./ggml-types.js";
 import { buildEmbedVocab, STOP_WORDS, type EmbedVocab } from "./embed-vocab.js";
@@ -45,18 +54,30 @@ const shapeArgs = {
 };
 
 /** The tiny profile's model: every shape has a default, the blocks are all zero. */
-export const hashedEmbedArgs = z.object({
-  name: shapeArgs.name.default("parley-hashed-embed"),
-  embeddingLength: shapeArgs.embeddingLength.default(256),
-  layers: shapeArgs.layers.default(1),
-  headCount: shapeArgs.headCount.default(4),
-  feedForwardLength: shapeArgs.feedForwardLength.default(64),
-  contextLength: shapeArgs.contextLength.default(2048),
-}).strict().refine((a) => a.embeddingLength % a.headCount === 0, { message: "embeddingLength must be a multiple of headCount", path: ["headCount"] });
+export const hashedEmbedArgs = z
+  .object({
+    name: shapeArgs.name.default("parley-hashed-embed"),
+    embeddingLength: shapeArgs.embeddingLength.default(256),
+    layers: shapeArgs.layers.default(1),
+    headCount: shapeArgs.headCount.default(4),
+    feedForwardLength: shapeArgs.feedForwardLength.default(64),
+    contextLength: shapeArgs.contextLength.default(2048),
+  })
+  .strict()
+  .refine((a) => a.embeddingLength % a.headCount === 0, {
+    message: "embeddingLength must be a multiple of headCount",
+    path: ["headCount"],
+  });
 export type HashedEmbedArgs = z.infer<typeof hashedEmbedArgs>;
 
 /** A cost double of a real embedding model: its shapes and weight type, with random (cost-only) q/k/v/up weights. */
-export const embedDoubleArgs = z.object({ ...shapeArgs, weights: z.enum(["f16", "q8_0"]) }).strict().refine((a) => a.embeddingLength % a.headCount === 0, { message: "embeddingLength must be a multiple of headCount", path: ["headCount"] });
+export const embedDoubleArgs = z
+  .object({ ...shapeArgs, weights: z.enum(["f16", "q8_0"]) })
+  .strict()
+  .refine((a) => a.embeddingLength % a.headCount === 0, {
+    message: "embeddingLength must be a multiple of headCount",
+    path: ["headCount"],
+  });
 export type EmbedDoubleArgs = z.infer<typeof embedDoubleArgs>;
 
 type Shape = HashedEmbedArgs & { random: boolean; weights: "f16" | "q8_0" };
@@ -118,7 +139,9 @@ export function embeddingRow(vocab: EmbedVocab, token: number, out: Uint16Array)
 
 function tokenEmbeddings(vocab: EmbedVocab, width: number): GgufTensor {
   return {
-    name: "token_embd.weight", dims: [width, vocab.pieces.length], type: "F16",
+    name: "token_embd.weight",
+    dims: [width, vocab.pieces.length],
+    type: "F16",
     encode(first, count, out) {
       const rows = new Uint16Array(out.buffer, out.byteOffset, count * width);
       for (let r = 0; r < count; r++) embeddingRow(vocab, first + r, rows.subarray(r * width, (r + 1) * width));
@@ -129,7 +152,8 @@ function tokenEmbeddings(vocab: EmbedVocab, width: number): GgufTensor {
 function tensors(args: Shape, vocab: EmbedVocab): GgufTensor[] {
   const n = args.embeddingLength;
   const ff = args.feedForwardLength;
-  const filled = (name: string, length: number, value: number) => floatTensor(name, [length], new Float32Array(length).fill(value));
+  const filled = (name: string, length: number, value: number) =>
+    floatTensor(name, [length], new Float32Array(length).fill(value));
   const norm = (name: string, last = false) => {
     const gain = new Float32Array(n).fill(1);
     // The last LayerNorm drops the two balancing dimensions: what is left is w · u, times sqrt(width).
@@ -138,16 +162,23 @@ function tensors(args: Shape, vocab: EmbedVocab): GgufTensor[] {
   };
   const type = args.weights === "q8_0" ? "Q8_0" : "F16";
   // Cost-only weights: small, so no activation overflows F16; their results are multiplied by zero.
-  const active = (name: string, dims: number[]) => (args.random ? randomTensor(name, dims, type, 0.02) : zeroTensor(name, dims, type));
+  const active = (name: string, dims: number[]) =>
+    args.random ? randomTensor(name, dims, type, 0.02) : zeroTensor(name, dims, type);
   const zero = (name: string, dims: number[]) => zeroTensor(name, dims, type);
   const blocks = Array.from({ length: args.layers }, (_, l) => [
-    active(`blk.${l}.attn_q.weight`, [n, n]), filled(`blk.${l}.attn_q.bias`, n, 0),
-    active(`blk.${l}.attn_k.weight`, [n, n]), filled(`blk.${l}.attn_k.bias`, n, 0),
-    active(`blk.${l}.attn_v.weight`, [n, n]), filled(`blk.${l}.attn_v.bias`, n, 0),
-    zero(`blk.${l}.attn_output.weight`, [n, n]), filled(`blk.${l}.attn_output.bias`, n, 0),
+    active(`blk.${l}.attn_q.weight`, [n, n]),
+    filled(`blk.${l}.attn_q.bias`, n, 0),
+    active(`blk.${l}.attn_k.weight`, [n, n]),
+    filled(`blk.${l}.attn_k.bias`, n, 0),
+    active(`blk.${l}.attn_v.weight`, [n, n]),
+    filled(`blk.${l}.attn_v.bias`, n, 0),
+    zero(`blk.${l}.attn_output.weight`, [n, n]),
+    filled(`blk.${l}.attn_output.bias`, n, 0),
     ...norm(`blk.${l}.attn_output_norm`),
-    active(`blk.${l}.ffn_up.weight`, [n, ff]), filled(`blk.${l}.ffn_up.bias`, ff, 0),
-    zero(`blk.${l}.ffn_down.weight`, [ff, n]), filled(`blk.${l}.ffn_down.bias`, n, 0),
+    active(`blk.${l}.ffn_up.weight`, [n, ff]),
+    filled(`blk.${l}.ffn_up.bias`, ff, 0),
+    zero(`blk.${l}.ffn_down.weight`, [ff, n]),
+    filled(`blk.${l}.ffn_down.bias`, n, 0),
     ...norm(`blk.${l}.layer_output_norm`, l === args.layers - 1),
   ]).flat();
   return [
@@ -163,7 +194,10 @@ function metadata(args: Shape, vocab: EmbedVocab): (readonly [string, GgufValue]
   return [
     ["general.architecture", gguf.string("bert")],
     ["general.name", gguf.string(args.name)],
-    ["general.description", gguf.string("Parley test double: a hashed bag-of-word-pieces embedding, not a language model")],
+    [
+      "general.description",
+      gguf.string("Parley test double: a hashed bag-of-word-pieces embedding, not a language model"),
+    ],
     ["bert.context_length", gguf.u32(args.contextLength)],
     ["bert.embedding_length", gguf.u32(args.embeddingLength)],
     ["bert.block_count", gguf.u32(args.layers)],
@@ -194,5 +228,10 @@ export function buildHashedEmbed(args: HashedEmbedArgs): GeneratedFile[] {
 export function buildEmbedDouble(args: EmbedDoubleArgs): StreamedFile[] {
   const vocab = buildEmbedVocab();
   const shape = { ...args, random: true };
-  return [{ name: "model.gguf", write: async (path) => void (await writeGgufFile(path, metadata(shape, vocab), tensors(shape, vocab))) }];
+  return [
+    {
+      name: "model.gguf",
+      write: async (path) => void (await writeGgufFile(path, metadata(shape, vocab), tensors(shape, vocab))),
+    },
+  ];
 }

@@ -15,7 +15,14 @@ import { z } from "zod";
 import { ParleyError } from "../../src/lib/errors.js";
 import type { GeneratedFile, StreamedFile } from "./generated-file.js";
 import { buildLlmDouble, llmDoubleArgs } from "./llm-double.js";
-import { asrBatchDoubleArgs, asrStreamingDoubleArgs, buildAsrBatchDouble, buildAsrStreamingDouble, buildTtsDouble, ttsDoubleArgs } from "./onnx-doubles.js";
+import {
+  asrBatchDoubleArgs,
+  asrStreamingDoubleArgs,
+  buildAsrBatchDouble,
+  buildAsrStreamingDouble,
+  buildTtsDouble,
+  ttsDoubleArgs,
+} from "./onnx-doubles.js";
 import { buildVadDouble, vadDoubleArgs } from "./vad-double.js";
 import { buildEmbedDouble, buildHashedEmbed, embedDoubleArgs, hashedEmbedArgs } from "./hashed-embed.js";
 import { buildScriptedLlm, scriptedLlmArgs } from "./scripted-llm.js";
@@ -29,11 +36,26 @@ export type { GeneratedFile, StreamedFile } from "./generated-file.js";
 export { TINY_DEFAULTS } from "./tiny-defaults.js";
 
 /** The tiny profile's generators: `{}` means the tiny defaults. */
-export const testModelNames = ["scripted-llm", "tone-asr-streaming", "tone-asr-batch", "tone-tts", "hashed-embed", "turn-rule"] as const;
+export const testModelNames = [
+  "scripted-llm",
+  "tone-asr-streaming",
+  "tone-asr-batch",
+  "tone-tts",
+  "hashed-embed",
+  "turn-rule",
+] as const;
 export type TestModelName = (typeof testModelNames)[number];
 
 /** The load doubles' generators: their args name the real model's shapes (see models/catalog.json). */
-export const loadDoubleNames = ["llm-double", "asr-streaming-double", "asr-batch-double", "tts-double", "vad-double", "embed-double", "turn-double"] as const;
+export const loadDoubleNames = [
+  "llm-double",
+  "asr-streaming-double",
+  "asr-batch-double",
+  "tts-double",
+  "vad-double",
+  "embed-double",
+  "turn-double",
+] as const;
 export type LoadDoubleName = (typeof loadDoubleNames)[number];
 
 export const generatorNames = [...testModelNames, ...loadDoubleNames] as const;
@@ -44,11 +66,18 @@ type Stream = (args: Record<string, unknown>) => (GeneratedFile | StreamedFile)[
 
 function argsError(name: string, error: z.ZodError): ParleyError {
   const issues = error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "args"}: ${i.message}`);
-  return new ParleyError("test_model_args_invalid", `invalid args for test model ${name}: ${issues.join("; ")}`, { status: 400, cause: error });
+  return new ParleyError("test_model_args_invalid", `invalid args for test model ${name}: ${issues.join("; ")}`, {
+    status: 400,
+    cause: error,
+  });
 }
 
 /** Wraps a typed builder so it first validates untyped (catalog or CLI) args with its schema. */
-function validated<A, R>(name: string, schema: z.ZodType<A>, build: (args: A) => R): (args: Record<string, unknown>) => R {
+function validated<A, R>(
+  name: string,
+  schema: z.ZodType<A>,
+  build: (args: A) => R,
+): (args: Record<string, unknown>) => R {
   return (args) => {
     const parsed = schema.safeParse(args);
     if (!parsed.success) throw argsError(name, parsed.error);
@@ -89,12 +118,20 @@ function run<R>(name: string, fn: () => R): R {
     return fn();
   } catch (err) {
     if (err instanceof ParleyError) throw err;
-    throw new ParleyError("test_model_args_invalid", `test model ${name}: ${err instanceof Error ? err.message : String(err)}`, { status: 400, cause: err });
+    throw new ParleyError(
+      "test_model_args_invalid",
+      `test model ${name}: ${err instanceof Error ? err.message : String(err)}`,
+      { status: 400, cause: err },
+    );
   }
 }
 
 function unknown(name: string): ParleyError {
-  return new ParleyError("test_model_unknown", `unknown test model ${JSON.stringify(name)}; known: ${generatorNames.join(", ")}`, { status: 400 });
+  return new ParleyError(
+    "test_model_unknown",
+    `unknown test model ${JSON.stringify(name)}; known: ${generatorNames.join(", ")}`,
+    { status: 400 },
+  );
 }
 
 /** Builds a tiny test model in memory (validating args); `{}` means the tiny profile's defaults. */
@@ -109,7 +146,11 @@ export function buildTestModel(name: TestModelName, args: Record<string, unknown
  * returns the paths written. Each file is written under a temporary name and
  * renamed, so a cache never sees a half-written model.
  */
-export async function generateTestModel(name: GeneratorName, args: Record<string, unknown>, outDir: string): Promise<{ files: string[] }> {
+export async function generateTestModel(
+  name: GeneratorName,
+  args: Record<string, unknown>,
+  outDir: string,
+): Promise<{ files: string[] }> {
   const produce = isTestModelName(name) ? builders[name] : (streamers as Record<string, Stream | undefined>)[name];
   if (produce === undefined) throw unknown(name);
   const files = run(name, () => produce(args));

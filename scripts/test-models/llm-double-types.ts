@@ -23,7 +23,8 @@ import { fitsRow, type GgmlTypeName } from "./ggml-types.js";
 export const weightRecipes = ["q4_k_m", "q8_0", "f32"] as const;
 export type WeightRecipe = (typeof weightRecipes)[number];
 
-export type MatrixRole = "token_embd" | "output" | "attn_q" | "attn_k" | "attn_v" | "attn_output" | "ffn_gate" | "ffn_up" | "ffn_down";
+export type MatrixRole =
+  "token_embd" | "output" | "attn_q" | "attn_k" | "attn_v" | "attn_output" | "ffn_gate" | "ffn_up" | "ffn_down";
 
 /** llama-quantize's use_more_bits: the layers that get the larger type in Q4_K_M. */
 export function useMoreBits(layer: number, layers: number): boolean {
@@ -34,7 +35,13 @@ export function useMoreBits(layer: number, layers: number): boolean {
 const FALLBACK: Partial<Record<GgmlTypeName, GgmlTypeName>> = { Q4_K: "Q5_0", Q6_K: "Q8_0" };
 
 /** The type llama-quantize would give this matrix (row length `rowLength`) under the recipe. */
-export function recipeType(recipe: WeightRecipe, role: MatrixRole, layer: number, layers: number, rowLength: number): GgmlTypeName {
+export function recipeType(
+  recipe: WeightRecipe,
+  role: MatrixRole,
+  layer: number,
+  layers: number,
+  rowLength: number,
+): GgmlTypeName {
   if (recipe === "f32") return "F32";
   if (recipe === "q8_0") return "Q8_0";
   let type: GgmlTypeName = "Q4_K";

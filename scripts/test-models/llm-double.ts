@@ -24,7 +24,16 @@
  * The file is streamed to disk tensor by tensor (gguf-writer.ts).
  */
 import { z } from "zod";
-import { floatTensor, gguf, randomTensor, rowTensor, writeGgufFile, zeroTensor, type GgufTensor, type GgufValue } from "./gguf-writer.js";
+import {
+  floatTensor,
+  gguf,
+  randomTensor,
+  rowTensor,
+  writeGgufFile,
+  zeroTensor,
+  type GgufTensor,
+  type GgufValue,
+} from "./gguf-writer.js";
 import type { StreamedFile } from "./generated-file.js";
 import { seededRandom, type GgmlTypeName } from "./ggml-types.js";
 import { recipeType, scriptedType, weightRecipes, type MatrixRole, type WeightRecipe } from "./llm-double-types.js";
@@ -33,20 +42,22 @@ import { networkPlan, prepareScript, scriptedLlmArgs, tokenizerMetadata } from "
 
 const positive = z.number().int().positive();
 
-export const llmDoubleArgs = scriptedLlmArgs.extend({
-  /** What the double stands in for, written into general.name. */
-  name: z.string().min(1),
-  architecture: z.enum(["qwen2", "llama"]),
-  layers: positive,
-  embeddingLength: positive,
-  feedForwardLength: positive,
-  headCount: positive,
-  headCountKv: positive,
-  vocabSize: positive,
-  contextLength: positive,
-  rmsEpsilon: z.number().positive().default(1e-6),
-  weights: z.enum(weightRecipes),
-}).strict();
+export const llmDoubleArgs = scriptedLlmArgs
+  .extend({
+    /** What the double stands in for, written into general.name. */
+    name: z.string().min(1),
+    architecture: z.enum(["qwen2", "llama"]),
+    layers: positive,
+    embeddingLength: positive,
+    feedForwardLength: positive,
+    headCount: positive,
+    headCountKv: positive,
+    vocabSize: positive,
+    contextLength: positive,
+    rmsEpsilon: z.number().positive().default(1e-6),
+    weights: z.enum(weightRecipes),
+  })
+  .strict();
 export type LlmDoubleArgs = z.infer<typeof llmDoubleArgs>;
 
 /** Magnitude of the random weights: small enough that no activation overflows F16 (the KV cache type). */
@@ -67,13 +78,20 @@ export function buildLlmDouble(args: LlmDoubleArgs): StreamedFile[] {
   const shape = checkShape(args);
   const script = prepareScript(args);
   const plan = networkPlan(script.base, script.chains);
-  if (plan.dimsUsed > shape.n) throw new Error(`the script needs ${plan.dimsUsed} residual dimensions; the model is ${shape.n} wide`);
-  if (plan.triggerDims.length > shape.hd - 4) throw new Error(`the script has ${plan.triggerDims.length} rules; a head of ${shape.hd} holds at most ${shape.hd - 4}`);
+  if (plan.dimsUsed > shape.n)
+    throw new Error(`the script needs ${plan.dimsUsed} residual dimensions; the model is ${shape.n} wide`);
+  if (plan.triggerDims.length > shape.hd - 4)
+    throw new Error(
+      `the script has ${plan.triggerDims.length} rules; a head of ${shape.hd} holds at most ${shape.hd - 4}`,
+    );
   const arch = args.architecture;
   const metadata: (readonly [string, GgufValue])[] = [
     ["general.architecture", gguf.string(arch)],
     ["general.name", gguf.string(`parley-load-double: ${args.name}`)],
-    ["general.description", gguf.string("Parley load double: the real model's shapes and weight types, keyword-scripted replies")],
+    [
+      "general.description",
+      gguf.string("Parley load double: the real model's shapes and weight types, keyword-scripted replies"),
+    ],
     [`${arch}.context_length`, gguf.u32(args.contextLength)],
     [`${arch}.embedding_length`, gguf.u32(shape.n)],
     [`${arch}.block_count`, gguf.u32(shape.layers)],
@@ -99,20 +117,24 @@ function checkShape(args: LlmDoubleArgs): Shape {
   const hd = n / heads;
   if (hd < 8 || hd % 2 !== 0) throw new Error(`head size ${hd} must be even and at least 8`);
   // NEOX pairs lane i with i + hd/2: the scripted lanes must not land in a fast-turning pair.
-  if (args.architecture === "qwen2" && hd < 16) throw new Error(`qwen2 (NEOX RoPE) needs a head size of at least 16, got ${hd}`);
+  if (args.architecture === "qwen2" && hd < 16)
+    throw new Error(`qwen2 (NEOX RoPE) needs a head size of at least 16, got ${hd}`);
   return { n, hd, heads, kvHeads, ff: args.feedForwardLength, vocab: args.vocabSize, layers: args.layers };
 }
 
 function doubleTensors(plan: NetworkPlan, shape: Shape, args: LlmDoubleArgs): GgufTensor[] {
   const { n, hd, heads, kvHeads, ff, vocab, layers } = shape;
   const w = scriptedWeights(plan, n, hd);
-  const type = (role: MatrixRole, layer: number, rowLength: number) => recipeType(args.weights, role, layer, layers, rowLength);
+  const type = (role: MatrixRole, layer: number, rowLength: number) =>
+    recipeType(args.weights, role, layer, layers, rowLength);
   const scale = RANDOM_SCALE[args.weights];
   const ones = (name: string) => floatTensor(name, [n], new Float32Array(n).fill(1));
   const qwen = args.architecture === "qwen2";
 
   const tensors: GgufTensor[] = [
-    rowTensor("token_embd.weight", [n, vocab], scriptedType(type("token_embd", 0, n)), (token, out) => w.embed(token, out)),
+    rowTensor("token_embd.weight", [n, vocab], scriptedType(type("token_embd", 0, n)), (token, out) =>
+      w.embed(token, out),
+    ),
     ones("output_norm.weight"),
     rowTensor("output.weight", [n, vocab], scriptedType(type("output", 0, n)), (token, out) => {
       for (const [dim, value] of w.output.get(token) ?? []) out[dim] = value;
@@ -122,10 +144,23 @@ function doubleTensors(plan: NetworkPlan, shape: Shape, args: LlmDoubleArgs): Gg
     const blk = `blk.${layer}`;
     const scripted = layer === 0;
     /** A projection of `inputs` -> `outputs`: the scripted entries fill the first head's rows, the rest is random. */
-    const projection = (role: MatrixRole, inputs: number, outputs: number, entries: readonly Entry[], headRows: number) => {
+    const projection = (
+      role: MatrixRole,
+      inputs: number,
+      outputs: number,
+      entries: readonly Entry[],
+      headRows: number,
+    ) => {
       const name = `${blk}.${role}.weight`;
       if (!scripted) return randomTensor(name, [inputs, outputs], type(role, layer, inputs), scale);
-      return scriptedProjection(name, [inputs, outputs], scriptedType(type(role, layer, inputs)), entries, headRows, scale);
+      return scriptedProjection(
+        name,
+        [inputs, outputs],
+        scriptedType(type(role, layer, inputs)),
+        entries,
+        headRows,
+        scale,
+      );
     };
     tensors.push(
       ones(`${blk}.attn_norm.weight`),
@@ -135,8 +170,13 @@ function doubleTensors(plan: NetworkPlan, shape: Shape, args: LlmDoubleArgs): Gg
     );
     if (qwen) {
       // Biases exist in qwen2 (llama.cpp requires them); the scripted heads get zero bias.
-      const bias = (name: string, length: number, scriptedRows: number) => floatTensor(name, [length], randomVector(name, length, scale, scripted ? scriptedRows : 0));
-      tensors.push(bias(`${blk}.attn_q.bias`, heads * hd, hd), bias(`${blk}.attn_k.bias`, kvHeads * hd, hd), bias(`${blk}.attn_v.bias`, kvHeads * hd, hd));
+      const bias = (name: string, length: number, scriptedRows: number) =>
+        floatTensor(name, [length], randomVector(name, length, scale, scripted ? scriptedRows : 0));
+      tensors.push(
+        bias(`${blk}.attn_q.bias`, heads * hd, hd),
+        bias(`${blk}.attn_k.bias`, kvHeads * hd, hd),
+        bias(`${blk}.attn_v.bias`, kvHeads * hd, hd),
+      );
     }
     const outputType = type("attn_output", layer, heads * hd);
     tensors.push(
@@ -153,7 +193,14 @@ function doubleTensors(plan: NetworkPlan, shape: Shape, args: LlmDoubleArgs): Gg
 }
 
 /** Rows [0, headRows) hold the scripted entries (the rest of those rows zero); later rows (other heads) are random floats. */
-function scriptedProjection(name: string, dims: [number, number], type: GgmlTypeName, entries: readonly Entry[], headRows: number, scale: number): GgufTensor {
+function scriptedProjection(
+  name: string,
+  dims: [number, number],
+  type: GgmlTypeName,
+  entries: readonly Entry[],
+  headRows: number,
+  scale: number,
+): GgufTensor {
   const byRow = entryRows(entries);
   const random = randomVectorSource(name, scale);
   return rowTensor(name, dims, type, (row, out) => (row < headRows ? byRow(row, out) : random(out)));

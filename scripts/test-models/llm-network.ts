@@ -82,11 +82,15 @@ export function hyperparameters(plan: NetworkPlan): Hyperparameters {
 /** A row-major matrix in ggml layout: `rows` outputs of `cols` inputs, dims [cols, rows]. */
 class Matrix {
   readonly data: Float32Array;
-  constructor(readonly cols: number, readonly rows: number) {
+  constructor(
+    readonly cols: number,
+    readonly rows: number,
+  ) {
     this.data = new Float32Array(cols * rows);
   }
   set(row: number, col: number, value: number): void {
-    if (row < 0 || row >= this.rows || col < 0 || col >= this.cols) throw new Error(`weight index (${row}, ${col}) out of range`);
+    if (row < 0 || row >= this.rows || col < 0 || col >= this.cols)
+      throw new Error(`weight index (${row}, ${col}) out of range`);
     this.data[row * this.cols + col] = value;
   }
   tensor(name: string): GgufTensor {
@@ -94,7 +98,8 @@ class Matrix {
   }
 }
 
-const filled = (name: string, length: number, value: number): GgufTensor => floatTensor(name, [length], new Float32Array(length).fill(value));
+const filled = (name: string, length: number, value: number): GgufTensor =>
+  floatTensor(name, [length], new Float32Array(length).fill(value));
 
 /** One weight: (row, col, value) in ggml's [cols, rows] layout, i.e. output `row` reads input `col`. */
 export type Entry = readonly [row: number, col: number, value: number];
@@ -127,7 +132,10 @@ export function scriptedWeights(plan: NetworkPlan, n: number, hd: number): Scrip
     [sinkLane, plan.newlineDim, -queryGain / s],
     [triggerLane, plan.newlineDim, queryGain / s],
   ];
-  const k: Entry[] = [[sinkLane, plan.sinkDim, 1 / s], [triggerLane, plan.sinkDim, 1 / s]];
+  const k: Entry[] = [
+    [sinkLane, plan.sinkDim, 1 / s],
+    [triggerLane, plan.sinkDim, 1 / s],
+  ];
   const v: Entry[] = [];
   const o: Entry[] = [];
   plan.triggerDims.forEach((dim, rule) => {
@@ -164,7 +172,8 @@ export function buildTensors(plan: NetworkPlan): GgufTensor[] {
   };
 
   const embeddings = new Matrix(n, plan.vocabSize);
-  for (let token = 0; token < plan.vocabSize; token++) w.embed(token, embeddings.data.subarray(token * n, (token + 1) * n));
+  for (let token = 0; token < plan.vocabSize; token++)
+    w.embed(token, embeddings.data.subarray(token * n, (token + 1) * n));
   const output = new Matrix(n, plan.vocabSize);
   for (const [token, row] of w.output) for (const [dim, value] of row) output.set(token, dim, value);
 

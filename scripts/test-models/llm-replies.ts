@@ -44,12 +44,14 @@ export function parseCall(reply: string): { name: string; params: string } | und
 /** Plans every reply in order, so earlier (higher-priority) replies keep the natural word pieces. */
 export function planReplies(replies: readonly string[], rules: PieceRules): ReplyPlan[] {
   // "||call:▁", "(" and ")" are shared tokens with a single successor each.
-  if (replies.filter((r) => parseCall(r) !== undefined).length > 1) throw new Error("at most one reply may be a function call");
+  if (replies.filter((r) => parseCall(r) !== undefined).length > 1)
+    throw new Error("at most one reply may be a function call");
   const used = new Set<string>();
   const plans = replies.map((reply, index): ReplyPlan => {
     const call = parseCall(reply);
     if (call === undefined) {
-      if (reply.includes("||call:")) throw new Error(`reply ${index + 1}: a function call must be the whole reply, as ||call: name({...})`);
+      if (reply.includes("||call:"))
+        throw new Error(`reply ${index + 1}: a function call must be the whole reply, as ||call: name({...})`);
       return { kind: "text", pieces: cutText(reply, rules, used, `reply ${index + 1}`) };
     }
     if (call.params !== "") {
@@ -60,14 +62,21 @@ export function planReplies(replies: readonly string[], rules: PieceRules): Repl
       }
     }
     if (!isUsable(call.name, rules, used)) {
-      throw new Error(`reply ${index + 1}: function name ${JSON.stringify(call.name)} clashes with a trigger or another piece`);
+      throw new Error(
+        `reply ${index + 1}: function name ${JSON.stringify(call.name)} clashes with a trigger or another piece`,
+      );
     }
     used.add(call.name);
-    return { kind: "call", name: call.name, params: call.params === "" ? [] : cutText(call.params, rules, used, `reply ${index + 1}`) };
+    return {
+      kind: "call",
+      name: call.name,
+      params: call.params === "" ? [] : cutText(call.params, rules, used, `reply ${index + 1}`),
+    };
   });
   // A later piece can make an earlier one buildable, so check again against the final set.
   for (const piece of used) {
-    if (rules.isDangerous(piece) && buildable(piece, rules, used)) throw new Error(`reply piece ${JSON.stringify(piece)} would swallow a trigger word or newline of the prompt`);
+    if (rules.isDangerous(piece) && buildable(piece, rules, used))
+      throw new Error(`reply piece ${JSON.stringify(piece)} would swallow a trigger word or newline of the prompt`);
   }
   return plans;
 }
@@ -80,7 +89,8 @@ function isUsable(piece: string, rules: PieceRules, used: ReadonlySet<string>): 
 /** Whether SPM could merge two symbols into this piece, counting reply pieces it can build in turn. */
 function buildable(piece: string, rules: PieceRules, replyPieces: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 8) return true; // deep enough to be unsure: treat as buildable
-  const symbol = (s: string): boolean => rules.isSymbol(s) || (replyPieces.has(s) && buildable(s, rules, replyPieces, depth + 1));
+  const symbol = (s: string): boolean =>
+    rules.isSymbol(s) || (replyPieces.has(s) && buildable(s, rules, replyPieces, depth + 1));
   const chars = [...piece];
   for (let i = 1; i < chars.length; i++) {
     if (symbol(chars.slice(0, i).join("")) && symbol(chars.slice(i).join(""))) return true;
@@ -101,7 +111,8 @@ function cutText(text: string, rules: PieceRules, used: Set<string>, where: stri
       used.delete(previous);
       piece = previous + piece;
     }
-    if (!isUsable(piece, rules, used)) throw new Error(`${where}: cannot cut ${JSON.stringify(text)} into unique pieces`);
+    if (!isUsable(piece, rules, used))
+      throw new Error(`${where}: cannot cut ${JSON.stringify(text)} into unique pieces`);
     pieces.push(piece);
     used.add(piece);
   }

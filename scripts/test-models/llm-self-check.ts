@@ -33,7 +33,8 @@ export function checkTokenization(base: BaseVocab, ruleTriggers: readonly (reado
     }
   });
   const call = vocab.tokenize(CALL_PREFIX);
-  if (call.length !== 1 || call[0] !== base.callPrefix) throw new Error(`"${CALL_PREFIX}" must be a single token, got ${call.length} tokens`);
+  if (call.length !== 1 || call[0] !== base.callPrefix)
+    throw new Error(`"${CALL_PREFIX}" must be a single token, got ${call.length} tokens`);
   const header = vocab.tokenize("assistant\n");
   if (header[header.length - 1] !== base.newline) throw new Error('"assistant\\n" must end with the newline token');
 }

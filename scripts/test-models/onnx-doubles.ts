@@ -14,20 +14,26 @@ import { buildToneTts } from "./tone-tts.js";
 
 const presetsOf = <K extends DoublePreset>(...ids: [K, ...K[]]) => z.enum(ids);
 
-export const asrStreamingDoubleArgs = z.object({
-  standIn: presetsOf("zipformer-en-20m-2023-02-17", "zipformer-en-2023-06-26"),
-  scale: scaleArg,
-}).strict();
+export const asrStreamingDoubleArgs = z
+  .object({
+    standIn: presetsOf("zipformer-en-20m-2023-02-17", "zipformer-en-2023-06-26"),
+    scale: scaleArg,
+  })
+  .strict();
 
-export const asrBatchDoubleArgs = z.object({
-  standIn: presetsOf("whisper-tiny.en-int8", "whisper-base.en-int8"),
-  scale: scaleArg,
-}).strict();
+export const asrBatchDoubleArgs = z
+  .object({
+    standIn: presetsOf("whisper-tiny.en-int8", "whisper-base.en-int8"),
+    scale: scaleArg,
+  })
+  .strict();
 
-export const ttsDoubleArgs = z.object({
-  standIn: presetsOf("piper-en_us-amy-low"),
-  scale: scaleArg,
-}).strict();
+export const ttsDoubleArgs = z
+  .object({
+    standIn: presetsOf("piper-en_us-amy-low"),
+    scale: scaleArg,
+  })
+  .strict();
 
 type Args = { standIn: DoublePreset; scale: number };
 const pad = (a: Args) => ({ stages: doublePresets[a.standIn](), scale: a.scale, seed: a.standIn });

@@ -68,7 +68,10 @@ export class ComputePad {
     const wScale = this.weights.float([], [1 / (73 * Math.sqrt(k))], "w8_scale");
     const [xq, xScale, xZero] = this.g.ops("DynamicQuantizeLinear", [x], 3) as [string, string, string];
     const product = this.g.op("MatMulInteger", [xq, w, xZero]);
-    return this.g.op("Mul", [this.g.op("Cast", [product], { to: attr.int(DataType.FLOAT) }), this.g.op("Mul", [xScale, wScale])]);
+    return this.g.op("Mul", [
+      this.g.op("Cast", [product], { to: attr.int(DataType.FLOAT) }),
+      this.g.op("Mul", [xScale, wScale]),
+    ]);
   }
 
   private floatWeight(k: number, m: number): string {
@@ -82,7 +85,17 @@ export class ComputePad {
 /** A [rows, width] float tensor whose row count is `rows` (an int64 [1] tensor) and whose values come from `source` (any float tensor). */
 export function rowsFrom(g: GraphBuilder, source: string, rows: string, width: number): string {
   const level = g.op("ReduceMean", [g.op("Abs", [source])], { keepdims: attr.int(0) }); // a scalar from the input
-  const row = g.op("Add", [g.op("Mul", [level, g.float([1, width], Array.from({ length: width }, (_, i) => ((i % 7) - 3) / 3000), "row_pattern")]), g.float([], [0.01])]);
+  const row = g.op("Add", [
+    g.op("Mul", [
+      level,
+      g.float(
+        [1, width],
+        Array.from({ length: width }, (_, i) => ((i % 7) - 3) / 3000),
+        "row_pattern",
+      ),
+    ]),
+    g.float([], [0.01]),
+  ]);
   return g.op("Expand", [row, g.op("Concat", [rows, g.int64([1], [width])], { axis: attr.int(0) })]);
 }
 
@@ -106,6 +119,9 @@ export function summary(g: GraphBuilder, x: string): string {
  * Writes the result to `out` (the graph output's name).
  */
 export function addThroughZero(g: GraphBuilder, output: string, probe: string, extra: string, out: string): string {
-  const impossible = g.op("Greater", [g.op("ReduceMax", [g.op("Abs", [probe])], { keepdims: attr.int(0) }), g.float([], [1e30], "never")]);
+  const impossible = g.op("Greater", [
+    g.op("ReduceMax", [g.op("Abs", [probe])], { keepdims: attr.int(0) }),
+    g.float([], [1e30], "never"),
+  ]);
   return g.op("Where", [impossible, g.op("Add", [output, extra]), output], {}, out);
 }

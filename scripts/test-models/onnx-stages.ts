@@ -18,7 +18,15 @@ export const unitKinds = ["chunk", "window", "second", "char"] as const;
 export type UnitKind = (typeof unitKinds)[number];
 
 export type Stage =
-  | { kind: "chain"; unit: UnitKind; perUnit: number; widths: readonly number[]; repeat?: number; int8: boolean; what: string }
+  | {
+      kind: "chain";
+      unit: UnitKind;
+      perUnit: number;
+      widths: readonly number[];
+      repeat?: number;
+      int8: boolean;
+      what: string;
+    }
   | { kind: "scores"; unit: UnitKind; perUnit: number; width: number; ctx: number; repeat?: number; what: string };
 
 /** Args every ONNX load double takes besides its preset. */
@@ -29,7 +37,14 @@ export const scaleArg = z.number().positive().max(1).default(1);
  * count tensor computed from the graph's input, `source` is any float tensor
  * of the input. Returns a scalar that depends on every stage.
  */
-export function buildStages(g: GraphBuilder, stages: readonly Stage[], units: Partial<Record<UnitKind, string>>, source: string, seed: string, scale: number): string {
+export function buildStages(
+  g: GraphBuilder,
+  stages: readonly Stage[],
+  units: Partial<Record<UnitKind, string>>,
+  source: string,
+  seed: string,
+  scale: number,
+): string {
   const parts: string[] = [];
   stages.forEach((stage, i) => {
     const count = units[stage.unit];
@@ -45,7 +60,17 @@ export function buildStages(g: GraphBuilder, stages: readonly Stage[], units: Pa
     }
   });
   if (parts.length === 0) return g.float([], [0]);
-  return g.op("ReduceMean", [g.op("Concat", parts.map((p) => g.op("Reshape", [p, g.int64([1], [1])])), { axis: attr.int(0) })], { keepdims: attr.int(0) });
+  return g.op(
+    "ReduceMean",
+    [
+      g.op(
+        "Concat",
+        parts.map((p) => g.op("Reshape", [p, g.int64([1], [1])])),
+        { axis: attr.int(0) },
+      ),
+    ],
+    { keepdims: attr.int(0) },
+  );
 }
 
 /** Multiply-accumulates per unit of a stage list (for the docs and `models list`). */
@@ -53,7 +78,8 @@ export function macsPerUnit(stages: readonly Stage[], unit: UnitKind): number {
   let total = 0;
   for (const s of stages) {
     if (s.unit !== unit) continue;
-    const perRow = s.kind === "chain" ? s.widths.slice(1).reduce((sum, w, i) => sum + w * s.widths[i]!, 0) : 2 * s.width * s.ctx;
+    const perRow =
+      s.kind === "chain" ? s.widths.slice(1).reduce((sum, w, i) => sum + w * s.widths[i]!, 0) : 2 * s.width * s.ctx;
     total += perRow * s.perUnit * (s.repeat ?? 1);
   }
   return total;
@@ -71,7 +97,14 @@ export interface LoadPad {
  * Finishes a double's output: the scripted value `scripted` plus the stages'
  * result through a data-dependent zero, written to the graph output `out`.
  */
-export function padOutput(g: GraphBuilder, pad: LoadPad, units: Partial<Record<UnitKind, string>>, source: string, scripted: string, out: string): string {
+export function padOutput(
+  g: GraphBuilder,
+  pad: LoadPad,
+  units: Partial<Record<UnitKind, string>>,
+  source: string,
+  scripted: string,
+  out: string,
+): string {
   const extra = buildStages(g, pad.stages, units, source, pad.seed, pad.scale);
   return addThroughZero(g, scripted, source, extra, out);
 }

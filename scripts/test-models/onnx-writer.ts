@@ -94,7 +94,12 @@ function rawBytes(data: TensorData): ProtoBytes {
 
 /** TensorProto{dims=1, data_type=2, name=8, raw_data=9}. */
 export function encodeTensor(t: TensorSpec): ProtoBytes {
-  return message(t.dims.map((d) => intField(1, d)), intField(2, t.dataType), bytesField(8, t.name), bytesField(9, rawBytes(t.data)));
+  return message(
+    t.dims.map((d) => intField(1, d)),
+    intField(2, t.dataType),
+    bytesField(8, t.name),
+    bytesField(9, rawBytes(t.data)),
+  );
 }
 
 /** ValueInfoProto{name, type: TypeProto{tensor_type: {elem_type, shape: {dim: [{dim_value | dim_param}]}}}}. */
@@ -109,7 +114,11 @@ function encodeAttribute(name: string, value: AttrValue): ProtoBytes {
     case "int":
       return message(bytesField(1, name), intField(3, value.value), intField(20, ATTR_INT));
     case "ints":
-      return message(bytesField(1, name), value.value.map((v) => intField(8, v)), intField(20, ATTR_INTS));
+      return message(
+        bytesField(1, name),
+        value.value.map((v) => intField(8, v)),
+        intField(20, ATTR_INTS),
+      );
     case "float":
       return message(bytesField(1, name), floatField(2, value.value), intField(20, ATTR_FLOAT));
     case "string":
@@ -122,12 +131,20 @@ function encodeAttribute(name: string, value: AttrValue): ProtoBytes {
 /** NodeProto{input=1, output=2, name=3, op_type=4, attribute=5}. */
 export function encodeNode(n: NodeSpec): ProtoBytes {
   // Sorted attribute names keep the bytes independent of object key order.
-  const attributes = Object.keys(n.attributes ?? {}).sort().map((key) => {
-    const value = n.attributes?.[key];
-    if (value === undefined) throw new Error(`attribute ${key} of ${n.name} is undefined`);
-    return bytesField(5, encodeAttribute(key, value));
-  });
-  return message(n.inputs.map((i) => bytesField(1, i)), n.outputs.map((o) => bytesField(2, o)), bytesField(3, n.name), bytesField(4, n.opType), attributes);
+  const attributes = Object.keys(n.attributes ?? {})
+    .sort()
+    .map((key) => {
+      const value = n.attributes?.[key];
+      if (value === undefined) throw new Error(`attribute ${key} of ${n.name} is undefined`);
+      return bytesField(5, encodeAttribute(key, value));
+    });
+  return message(
+    n.inputs.map((i) => bytesField(1, i)),
+    n.outputs.map((o) => bytesField(2, o)),
+    bytesField(3, n.name),
+    bytesField(4, n.opType),
+    attributes,
+  );
 }
 
 /** GraphProto{node=1, name=2, initializer=5, input=11, output=12}. */
@@ -145,6 +162,14 @@ export function encodeGraph(g: GraphSpec): ProtoBytes {
 export function encodeModel(m: ModelSpec): Uint8Array {
   const opsetVersion = m.opsetVersion ?? 13;
   const opset = message(bytesField(1, ""), intField(2, opsetVersion));
-  const metadata = Object.entries(m.metadata ?? {}).map(([key, value]) => bytesField(14, message(bytesField(1, key), bytesField(2, value))));
-  return message(intField(1, irVersionFor(opsetVersion)), bytesField(2, m.producerName), bytesField(7, encodeGraph(m.graph)), bytesField(8, opset), metadata);
+  const metadata = Object.entries(m.metadata ?? {}).map(([key, value]) =>
+    bytesField(14, message(bytesField(1, key), bytesField(2, value))),
+  );
+  return message(
+    intField(1, irVersionFor(opsetVersion)),
+    bytesField(2, m.producerName),
+    bytesField(7, encodeGraph(m.graph)),
+    bytesField(8, opset),
+    metadata,
+  );
 }

@@ -21,7 +21,10 @@ const INT8_STD = 73.3;
 export class QdqLayers {
   private readonly random: () => number;
 
-  constructor(private readonly g: GraphBuilder, seed: string) {
+  constructor(
+    private readonly g: GraphBuilder,
+    seed: string,
+  ) {
     this.random = seededRandom(seed);
   }
 
@@ -39,7 +42,16 @@ export class QdqLayers {
   matmul(x: string, k: number, n: number, o: { outRange: number; bias?: boolean }): string {
     const w = this.weight([k, n], 1, k);
     const y = this.activation(this.g.op("MatMul", [x, w.dequantized]), o.outRange);
-    return o.bias === false ? y : this.g.op("Add", [y, this.g.float([n], Array.from({ length: n }, () => this.small()), "bias")]);
+    return o.bias === false
+      ? y
+      : this.g.op("Add", [
+          y,
+          this.g.float(
+            [n],
+            Array.from({ length: n }, () => this.small()),
+            "bias",
+          ),
+        ]);
   }
 
   /** Two activations multiplied (attention scores, weighted values), output through Q/DQ. */
@@ -48,14 +60,33 @@ export class QdqLayers {
   }
 
   /** A 1-D convolution [batch, cin, t] -> [batch, cout, t / stride], padding k/2, int32 bias at scale x·w. */
-  conv1d(x: string, o: { cin: number; cout: number; kernel: number; stride: number; inScale: number; outRange: number }): string {
+  conv1d(
+    x: string,
+    o: { cin: number; cout: number; kernel: number; stride: number; inScale: number; outRange: number },
+  ): string {
     const w = this.weight([o.cout, o.cin, o.kernel], 0, o.cin * o.kernel);
     const bias = new Int32Array(o.cout).map(() => Math.round(this.small() / (o.inScale * w.scales[0]!)));
-    const biasScales = this.g.float([o.cout], [...w.scales].map((s) => s * o.inScale), "bias_scale");
-    const dqBias = this.g.op("DequantizeLinear", [this.g.tensor(DataType.INT32, [o.cout], bias, "bias32"), biasScales, this.g.tensor(DataType.INT32, [o.cout], new Int32Array(o.cout), "bias_zp")], { axis: attr.int(0) });
+    const biasScales = this.g.float(
+      [o.cout],
+      [...w.scales].map((s) => s * o.inScale),
+      "bias_scale",
+    );
+    const dqBias = this.g.op(
+      "DequantizeLinear",
+      [
+        this.g.tensor(DataType.INT32, [o.cout], bias, "bias32"),
+        biasScales,
+        this.g.tensor(DataType.INT32, [o.cout], new Int32Array(o.cout), "bias_zp"),
+      ],
+      { axis: attr.int(0) },
+    );
     const pad = o.kernel >> 1;
     const y = this.g.op("Conv", [x, w.dequantized, dqBias], {
-      kernel_shape: attr.ints([o.kernel]), strides: attr.ints([o.stride]), pads: attr.ints([pad, pad]), dilations: attr.ints([1]), group: attr.int(1),
+      kernel_shape: attr.ints([o.kernel]),
+      strides: attr.ints([o.stride]),
+      pads: attr.ints([pad, pad]),
+      dilations: attr.ints([1]),
+      group: attr.int(1),
     });
     return this.activation(y, o.outRange);
   }

@@ -48,17 +48,30 @@ import { TRIGGER_PATTERN, triggerForms } from "./llm-triggers.js";
 import { TokenType, type Vocab } from "./llm-vocab.js";
 import { TINY_DEFAULTS } from "./tiny-defaults.js";
 
-const ruleArgs = z.object({
-  triggers: z.array(z.string().regex(TRIGGER_PATTERN, "a trigger is one word of letters, digits and inner underscores, two characters or more")).min(1),
-  reply: z.string().min(1),
-}).strict();
+const ruleArgs = z
+  .object({
+    triggers: z
+      .array(
+        z
+          .string()
+          .regex(
+            TRIGGER_PATTERN,
+            "a trigger is one word of letters, digits and inner underscores, two characters or more",
+          ),
+      )
+      .min(1),
+    reply: z.string().min(1),
+  })
+  .strict();
 
-export const scriptedLlmArgs = z.object({
-  /** Priority order: the first rule with a trigger in the prompt wins. */
-  rules: z.array(ruleArgs).optional(),
-  /** The reply when no trigger appears. */
-  defaultReply: z.string().min(1).optional(),
-}).strict();
+export const scriptedLlmArgs = z
+  .object({
+    /** Priority order: the first rule with a trigger in the prompt wins. */
+    rules: z.array(ruleArgs).optional(),
+    /** The reply when no trigger appears. */
+    defaultReply: z.string().min(1).optional(),
+  })
+  .strict();
 export type ScriptedLlmArgs = z.infer<typeof scriptedLlmArgs>;
 
 const CONTEXT_LENGTH = 8192;
@@ -133,9 +146,11 @@ export function buildScriptedLlm(args: ScriptedLlmArgs): GeneratedFile[] {
  */
 export function tokenizerMetadata(base: BaseVocab, vocabSize: number): (readonly [string, GgufValue])[] {
   const { vocab } = base;
-  if (vocabSize < vocab.size) throw new Error(`the script needs ${vocab.size} tokens; the model's vocabulary has ${vocabSize}`);
+  if (vocabSize < vocab.size)
+    throw new Error(`the script needs ${vocab.size} tokens; the model's vocabulary has ${vocabSize}`);
   const pad = vocabSize - vocab.size;
-  const pieces = pad === 0 ? vocab.pieces : [...vocab.pieces, ...Array.from({ length: pad }, (_, i) => `<|parley_pad_${i}|>`)];
+  const pieces =
+    pad === 0 ? vocab.pieces : [...vocab.pieces, ...Array.from({ length: pad }, (_, i) => `<|parley_pad_${i}|>`)];
   const scores = pad === 0 ? vocab.scores : [...vocab.scores, ...new Array<number>(pad).fill(0)];
   const types = pad === 0 ? vocab.types : [...vocab.types, ...new Array<number>(pad).fill(UNUSED_TOKEN)];
   return [
@@ -162,7 +177,8 @@ function checkDistinctTriggers(triggers: readonly (readonly string[])[]): void {
   triggers.forEach((words, rule) => {
     for (const word of words) {
       const earlier = seen.get(word);
-      if (earlier !== undefined) throw new Error(`trigger "${word}" appears in rule ${earlier + 1} and rule ${rule + 1}`);
+      if (earlier !== undefined)
+        throw new Error(`trigger "${word}" appears in rule ${earlier + 1} and rule ${rule + 1}`);
       seen.set(word, rule);
     }
   });
@@ -172,7 +188,13 @@ function checkDistinctTriggers(triggers: readonly (readonly string[])[]): void {
 function replyChain(plan: ReplyPlan, base: BaseVocab): number[] {
   const piece = (p: string): number => base.vocab.add(p, TokenType.normal, REPLY_SCORE);
   if (plan.kind === "text") return plan.pieces.map(piece);
-  return [base.callPrefix, piece(plan.name), base.vocab.require("("), ...plan.params.map(piece), base.vocab.require(")")];
+  return [
+    base.callPrefix,
+    piece(plan.name),
+    base.vocab.require("("),
+    ...plan.params.map(piece),
+    base.vocab.require(")"),
+  ];
 }
 
 /** Assigns residual dimensions and the bigram table; `chains` holds the rules' replies, then the default reply. */
@@ -197,7 +219,8 @@ export function networkPlan(base: BaseVocab, chains: readonly number[][]): Netwo
   const next = new Map<number, number>();
   for (const chain of chains) {
     chain.forEach((token, i) => {
-      if (classOf[token] !== otherDim) throw new Error(`reply token ${JSON.stringify(base.vocab.pieces[token])} already has a role`);
+      if (classOf[token] !== otherDim)
+        throw new Error(`reply token ${JSON.stringify(base.vocab.pieces[token])} already has a role`);
       const dim = nextDim++;
       classOf[token] = dim;
       next.set(dim, chain[i + 1] ?? base.imEnd);

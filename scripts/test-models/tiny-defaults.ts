@@ -26,7 +26,9 @@ const words = (text: string): string[] => text.split(" ");
 
 export const TINY_DEFAULTS: TinyDefaults = {
   streamingAsrWords: words("hello i would like to book a table for two tomorrow evening please call me back"),
-  batchAsrWords: words("hello this is alice calling about my order please call me back it is urgent the basement is flooding"),
+  batchAsrWords: words(
+    "hello this is alice calling about my order please call me back it is urgent the basement is flooding",
+  ),
   llmRules: [
     {
       triggers: ["scheduled"],

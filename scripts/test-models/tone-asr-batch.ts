@@ -55,7 +55,9 @@ export function buildToneAsrBatch(args: ToneAsrBatchArgs, pad?: LoadPad): Genera
   // Per frame: mean |sample| estimate = exp(0.5 · log Σ_bins energy / preemphasis gain + c).
   const flattened = g.op("Sub", [features, g.float([FBANK.bins], preemphasisLogGains(), "preemphasis_log_gain")]);
   const logPower = g.op("ReduceLogSumExp", [flattened], { axes: attr.ints([2]), keepdims: attr.int(0) }); // [N,T]
-  const frameMeanAbs = g.op("Exp", [g.op("Add", [g.op("Mul", [logPower, g.float([], [0.5])]), g.float([], [meanAbsLogOffset()], "mean_abs_offset")])]);
+  const frameMeanAbs = g.op("Exp", [
+    g.op("Add", [g.op("Mul", [logPower, g.float([], [0.5])]), g.float([], [meanAbsLogOffset()], "mean_abs_offset")]),
+  ]);
 
   // Per 300 ms chunk: average of its frames (a short last chunk averages what it has).
   const pooled = g.op("AveragePool", [g.op("Unsqueeze", [frameMeanAbs, g.int64([1], [1])])], {
@@ -63,15 +65,25 @@ export function buildToneAsrBatch(args: ToneAsrBatchArgs, pad?: LoadPad): Genera
     strides: attr.ints([FRAMES_PER_CHUNK]),
     ceil_mode: attr.int(1),
   }); // [N,1,C]
-  const loud = g.op("Cast", [g.op("Greater", [g.op("Squeeze", [pooled, g.int64([1], [1])]), g.float([], [LOUD_MEAN_ABS], "loud_mean_abs")])], {
-    to: attr.int(DataType.FLOAT),
-  }); // [N,C]
+  const loud = g.op(
+    "Cast",
+    [g.op("Greater", [g.op("Squeeze", [pooled, g.int64([1], [1])]), g.float([], [LOUD_MEAN_ABS], "loud_mean_abs")])],
+    {
+      to: attr.int(DataType.FLOAT),
+    },
+  ); // [N,C]
 
   // The k-th loud chunk says word k; past the end of the script, blank (id 0).
   const spoken = g.op("CumSum", [loud, g.int64([], [1])]);
-  const position = g.op("Min", [g.op("Max", [g.op("Sub", [spoken, g.float([], [1])]), g.float([], [0])]), g.float([], [script.wordIds.length])]);
+  const position = g.op("Min", [
+    g.op("Max", [g.op("Sub", [spoken, g.float([], [1])]), g.float([], [0])]),
+    g.float([], [script.wordIds.length]),
+  ]);
   const wordTable = g.float([script.wordIds.length + 1], [...script.wordIds, 0], "word_ids");
-  const chunkToken = g.op("Mul", [loud, g.op("Gather", [wordTable, g.op("Cast", [position], { to: attr.int(DataType.INT64) })], { axis: attr.int(0) })]); // [N,C]
+  const chunkToken = g.op("Mul", [
+    loud,
+    g.op("Gather", [wordTable, g.op("Cast", [position], { to: attr.int(DataType.INT64) })], { axis: attr.int(0) }),
+  ]); // [N,C]
 
   // Output frame j (40 ms) belongs to chunk floor(4j / 30); the word goes on a chunk's first output frame.
   const frames = g.op("Gather", [g.op("Shape", [features]), g.int64([], [1])]);
@@ -81,12 +93,21 @@ export function buildToneAsrBatch(args: ToneAsrBatchArgs, pad?: LoadPad): Genera
   const j4 = g.op("Mul", [g.op("Range", [g.int64([], [0]), outFrames, g.int64([], [1])]), four]);
   const chunkOfFrame = g.op("Div", [j4, perChunk]);
   // floor((4j - 4) / 30) computed as floor((4j + 26) / 30) - 1 so integer division never sees a negative number.
-  const chunkOfPrevious = g.op("Sub", [g.op("Div", [g.op("Add", [j4, g.int64([], [FRAMES_PER_CHUNK - SUBSAMPLING])]), perChunk]), g.int64([], [1])]);
-  const startsChunk = g.op("Cast", [g.op("Not", [g.op("Equal", [chunkOfFrame, chunkOfPrevious])])], { to: attr.int(DataType.FLOAT) });
+  const chunkOfPrevious = g.op("Sub", [
+    g.op("Div", [g.op("Add", [j4, g.int64([], [FRAMES_PER_CHUNK - SUBSAMPLING])]), perChunk]),
+    g.int64([], [1]),
+  ]);
+  const startsChunk = g.op("Cast", [g.op("Not", [g.op("Equal", [chunkOfFrame, chunkOfPrevious])])], {
+    to: attr.int(DataType.FLOAT),
+  });
   const frameToken = g.op("Mul", [g.op("Gather", [chunkToken, chunkOfFrame], { axis: attr.int(1) }), startsChunk]); // [N,T_out]
 
   // One-hot log-probs: 0 for the chosen token, NOT_CHOSEN elsewhere.
-  const ids = g.float([vocab], Array.from({ length: vocab }, (_, v) => v), "token_ids");
+  const ids = g.float(
+    [vocab],
+    Array.from({ length: vocab }, (_, v) => v),
+    "token_ids",
+  );
   const chosen = g.op("Equal", [g.op("Unsqueeze", [frameToken, g.int64([1], [2])]), ids]);
   if (!pad) g.op("Where", [chosen, g.float([], [0]), g.float([], [NOT_CHOSEN])], {}, "log_probs");
   else {

@@ -59,11 +59,14 @@ export function buildToneAsrStreaming(args: ToneAsrStreamingArgs, pad?: LoadPad)
   // Is this chunk speech? Mean |sample| over the 300 ms.
   const magnitude = g.op("Abs", [g.op("Cast", [signal], { to: attr.int(DataType.FLOAT) })]);
   const energy = g.op("ReduceMean", [magnitude], { axes: attr.ints([1, 2]), keepdims: attr.int(1) }); // [N,1,1]
-  const loud = g.op("Cast", [g.op("Greater", [energy, g.float([], [LOUD_MEAN_ABS], "loud_mean_abs")])], { to: attr.int(DataType.FLOAT) });
+  const loud = g.op("Cast", [g.op("Greater", [energy, g.float([], [LOUD_MEAN_ABS], "loud_mean_abs")])], {
+    to: attr.int(DataType.FLOAT),
+  });
 
   // Row `k` of the table is the log-probs that emit word k; the last row (script done) emits blank.
   const rows: number[] = [];
-  const rowFor = (tokenId: number): number[] => Array.from({ length: vocab }, (_, v) => (v === tokenId ? 0 : NOT_CHOSEN));
+  const rowFor = (tokenId: number): number[] =>
+    Array.from({ length: vocab }, (_, v) => (v === tokenId ? 0 : NOT_CHOSEN));
   for (const id of script.wordIds) rows.push(...rowFor(id));
   rows.push(...rowFor(0));
   const table = g.float([script.wordIds.length + 1, vocab], rows, "script_table");
@@ -73,10 +76,16 @@ export function buildToneAsrStreaming(args: ToneAsrStreamingArgs, pad?: LoadPad)
   const one = g.int64([1], [1]);
   const emitted = g.op("Slice", [stateF, g.int64([1], [0]), one, one]); // [N,1]
   const position = g.op("Min", [emitted, g.float([], [script.wordIds.length], "script_end")]);
-  const row = g.op("Gather", [table, g.op("Cast", [position], { to: attr.int(DataType.INT64) })], { axis: attr.int(0) }); // [N,1,V]
+  const row = g.op("Gather", [table, g.op("Cast", [position], { to: attr.int(DataType.INT64) })], {
+    axis: attr.int(0),
+  }); // [N,1,V]
 
   // The word goes on the chunk's first output frame; all other frames are blank.
-  const firstFrame = g.float([1, FRAMES_PER_CHUNK, 1], Array.from({ length: FRAMES_PER_CHUNK }, (_, i) => (i === 0 ? 1 : 0)), "first_frame");
+  const firstFrame = g.float(
+    [1, FRAMES_PER_CHUNK, 1],
+    Array.from({ length: FRAMES_PER_CHUNK }, (_, i) => (i === 0 ? 1 : 0)),
+    "first_frame",
+  );
   const emit = g.op("Mul", [loud, firstFrame]); // [N,10,1]
   const wordPart = g.op("Mul", [emit, row]);
   const blankPart = g.op("Mul", [g.op("Sub", [g.float([], [1]), emit]), blank]);
@@ -89,7 +98,12 @@ export function buildToneAsrStreaming(args: ToneAsrStreamingArgs, pad?: LoadPad)
   // next_state = [emitted + loud, state[:, 1:]]
   const advanced = g.op("Add", [emitted, g.op("Squeeze", [loud, g.int64([1], [2])])]);
   const rest = g.op("Slice", [stateF, one, g.int64([1], [STATE_DIM]), one]);
-  g.op("Cast", [g.op("Concat", [advanced, rest], { axis: attr.int(1) })], { to: attr.int(DataType.FLOAT16) }, "next_state");
+  g.op(
+    "Cast",
+    [g.op("Concat", [advanced, rest], { axis: attr.int(1) })],
+    { to: attr.int(DataType.FLOAT16) },
+    "next_state",
+  );
 
   const metadata = {
     frame_length_ms: String(CHUNK_MS),

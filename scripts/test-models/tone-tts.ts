@@ -50,12 +50,19 @@ export function buildToneTts(_args: ToneTtsArgs, pad?: LoadPad): GeneratedFile[]
   // phase[t, n] = (BASE_STEP + id_t · STEP_PER_ID) · n for n in [0, 256)
   const ids = g.op("Unsqueeze", [g.op("Cast", [x], { to: attr.int(DataType.FLOAT) }), g.int64([1], [2])]); // [1,T,1]
   const step = g.op("Add", [g.op("Mul", [ids, g.float([], [STEP_PER_ID])]), g.float([], [BASE_STEP])]);
-  const ramp = g.float([1, 1, SAMPLES_PER_CHAR], Array.from({ length: SAMPLES_PER_CHAR }, (_, n) => n), "sample_index");
+  const ramp = g.float(
+    [1, 1, SAMPLES_PER_CHAR],
+    Array.from({ length: SAMPLES_PER_CHAR }, (_, n) => n),
+    "sample_index",
+  );
   const tone = g.op("Sin", [g.op("Mul", [step, ramp])]); // [1,T,256]
 
   // Loudness per token: silent for the space (and the unused ids 0), AMPLITUDE otherwise.
   const gains = Array.from({ length: vocab }, (_, id) => (id >= FIRST_CHAR_ID ? AMPLITUDE : 0));
-  const gain = g.op("Unsqueeze", [g.op("Gather", [g.float([vocab], gains, "char_gain"), x], { axis: attr.int(0) }), g.int64([1], [2])]); // [1,T,1]
+  const gain = g.op("Unsqueeze", [
+    g.op("Gather", [g.float([vocab], gains, "char_gain"), x], { axis: attr.int(0) }),
+    g.int64([1], [2]),
+  ]); // [1,T,1]
   if (!pad) g.op("Reshape", [g.op("Mul", [tone, gain]), g.int64([3], [1, 1, -1])], {}, "y");
   else {
     const chars = g.op("Slice", [g.op("Shape", [x]), g.int64([1], [1]), g.int64([1], [2])]);

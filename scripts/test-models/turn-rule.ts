@@ -25,10 +25,12 @@ import type { GeneratedFile } from "./generated-file.js";
 import { GraphBuilder } from "./onnx-graph.js";
 import { attr, DataType } from "./onnx-writer.js";
 
-export const turnRuleArgs = z.object({
-  /** Speech in the window, in ms, from which the caller counts as finished. */
-  minVoicedMs: z.number().int().min(10).max(8000).default(1500),
-}).strict();
+export const turnRuleArgs = z
+  .object({
+    /** Speech in the window, in ms, from which the caller counts as finished. */
+    minVoicedMs: z.number().int().min(10).max(8000).default(1500),
+  })
+  .strict();
 export type TurnRuleArgs = z.infer<typeof turnRuleArgs>;
 
 export const TURN_MELS = 80;
@@ -54,7 +56,10 @@ export function turnRuleProbability(g: GraphBuilder, features: string, args: Tur
   const level = g.op("ReduceMax", [bands], { axes: attr.ints([1]), keepdims: attr.int(0) }); // [batch, 800]
   const loudest = g.op("ReduceMax", [level], { axes: attr.ints([1]), keepdims: attr.int(1) }); // [batch, 1]
   const quietest = g.op("ReduceMin", [level], { axes: attr.ints([1]), keepdims: attr.int(1) });
-  const gate = g.op("Max", [g.op("Sub", [loudest, g.float([], [VOICED_BELOW_PEAK])]), g.op("Add", [quietest, g.float([], [VOICED_ABOVE_QUIETEST])])]);
+  const gate = g.op("Max", [
+    g.op("Sub", [loudest, g.float([], [VOICED_BELOW_PEAK])]),
+    g.op("Add", [quietest, g.float([], [VOICED_ABOVE_QUIETEST])]),
+  ]);
   const voiced = g.op("Cast", [g.op("Greater", [level, gate])], { to: attr.int(DataType.FLOAT) });
   const frames = g.op("ReduceSum", [voiced, g.int64([1], [1])], { keepdims: attr.int(1) }); // [batch, 1]; opset 13+: axes as input
   const margin = g.op("Sub", [frames, g.float([], [args.minVoicedMs / 10], "min_voiced_frames")]);
@@ -66,6 +71,8 @@ export function buildTurnRule(args: TurnRuleArgs): GeneratedFile[] {
   const g = new GraphBuilder("turn_rule");
   const features = smartTurnSlot(g);
   g.op("Identity", [turnRuleProbability(g, features, args)], {}, "logits");
-  const metadata = { comment: `Parley test double in Smart Turn's slot: complete after ${args.minVoicedMs} ms of speech in the window` };
+  const metadata = {
+    comment: `Parley test double in Smart Turn's slot: complete after ${args.minVoicedMs} ms of speech in the window`,
+  };
   return [{ name: "model.onnx", data: g.toBytes("parley/scripts/test-models", metadata, TURN_OPSET) }];
 }

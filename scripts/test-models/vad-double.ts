@@ -32,10 +32,12 @@ import { GraphBuilder } from "./onnx-graph.js";
 import { addThroughZero } from "./onnx-load.js";
 import { attr, DataType } from "./onnx-writer.js";
 
-export const vadDoubleArgs = z.object({
-  /** Which silero's contract and network to copy. */
-  silero: z.enum(["v4", "v5"]),
-}).strict();
+export const vadDoubleArgs = z
+  .object({
+    /** Which silero's contract and network to copy. */
+    silero: z.enum(["v4", "v5"]),
+  })
+  .strict();
 export type VadDoubleArgs = z.infer<typeof vadDoubleArgs>;
 
 /** Mean |sample| of a loud window, on sherpa's float scale (int16 / 32768). */
@@ -84,7 +86,9 @@ export function buildVadDouble(args: VadDoubleArgs): GeneratedFile[] {
   // The scripted decision: mean |sample| of the window's newest 512 samples against LOUD.
   const newest = v4 ? input : g.op("Slice", [input, g.int64([1], [64]), g.int64([1], [576]), g.int64([1], [1])]);
   const level = g.op("ReduceMean", [g.op("Abs", [newest])], { axes: attr.ints([1]), keepdims: attr.int(1) }); // [1,1]
-  const scripted = g.op("Sigmoid", [g.op("Mul", [g.op("Sub", [level, g.float([], [LOUD], "loud")]), g.float([], [SHARPNESS])])]);
+  const scripted = g.op("Sigmoid", [
+    g.op("Mul", [g.op("Sub", [level, g.float([], [LOUD], "loud")]), g.float([], [SHARPNESS])]),
+  ]);
 
   const w = new Weights(g);
   const { probability, hn, cn } = v4 ? sileroV4(g, w, input, h, c) : sileroV5(g, w, input, h, c);
@@ -94,7 +98,9 @@ export function buildVadDouble(args: VadDoubleArgs): GeneratedFile[] {
     g.op("Identity", [cn], {}, "cn");
   } else g.op("Concat", [hn, cn], { axis: attr.int(0) }, "stateN");
 
-  const metadata = { comment: `Parley load double: silero ${args.silero}'s network with random weights; scripted speech decision` };
+  const metadata = {
+    comment: `Parley load double: silero ${args.silero}'s network with random weights; scripted speech decision`,
+  };
   return [{ name: "model.onnx", data: g.toBytes("parley/scripts/test-models", metadata) }];
 }
 
@@ -106,21 +112,57 @@ interface Recurrent {
 
 /** STFT by convolution, then |X| over the 129 bins: [1, 129, frames]. */
 function magnitude(g: GraphBuilder, w: Weights, padded: string, stride: number): string {
-  const spectrum = g.op("Conv", [g.op("Unsqueeze", [padded, g.int64([1], [1])]), w.make([258, 1, 256], 256)], { kernel_shape: attr.ints([256]), strides: attr.ints([stride]) });
-  const part = (from: number) => g.op("Slice", [spectrum, g.int64([1], [from]), g.int64([1], [from + 129]), g.int64([1], [1])]);
+  const spectrum = g.op("Conv", [g.op("Unsqueeze", [padded, g.int64([1], [1])]), w.make([258, 1, 256], 256)], {
+    kernel_shape: attr.ints([256]),
+    strides: attr.ints([stride]),
+  });
+  const part = (from: number) =>
+    g.op("Slice", [spectrum, g.int64([1], [from]), g.int64([1], [from + 129]), g.int64([1], [1])]);
   const square = (x: string) => g.op("Pow", [x, g.float([], [2])]);
   return g.op("Sqrt", [g.op("Add", [square(part(0)), square(part(129))])]);
 }
 
-function conv(g: GraphBuilder, w: Weights, x: string, cin: number, cout: number, k: number, o: { stride?: number; group?: number } = {}): string {
+function conv(
+  g: GraphBuilder,
+  w: Weights,
+  x: string,
+  cin: number,
+  cout: number,
+  k: number,
+  o: { stride?: number; group?: number } = {},
+): string {
   const group = o.group ?? 1;
   return g.op("Conv", [x, w.make([cout, cin / group, k], (cin / group) * k), w.make([cout], cin)], {
-    kernel_shape: attr.ints([k]), strides: attr.ints([o.stride ?? 1]), pads: attr.ints([(k - 1) >> 1, (k - 1) >> 1]), group: attr.int(group),
+    kernel_shape: attr.ints([k]),
+    strides: attr.ints([o.stride ?? 1]),
+    pads: attr.ints([(k - 1) >> 1, (k - 1) >> 1]),
+    group: attr.int(group),
   });
 }
 
-function lstm(g: GraphBuilder, w: Weights, x: string, inputSize: number, hidden: number, h0: string, c0: string): [string, string, string] {
-  const [y, yh, yc] = g.ops("LSTM", [x, w.make([1, 4 * hidden, inputSize], inputSize), w.make([1, 4 * hidden, hidden], hidden), w.make([1, 8 * hidden], hidden), "", h0, c0], 3, { hidden_size: attr.int(hidden) }) as [string, string, string];
+function lstm(
+  g: GraphBuilder,
+  w: Weights,
+  x: string,
+  inputSize: number,
+  hidden: number,
+  h0: string,
+  c0: string,
+): [string, string, string] {
+  const [y, yh, yc] = g.ops(
+    "LSTM",
+    [
+      x,
+      w.make([1, 4 * hidden, inputSize], inputSize),
+      w.make([1, 4 * hidden, hidden], hidden),
+      w.make([1, 8 * hidden], hidden),
+      "",
+      h0,
+      c0,
+    ],
+    3,
+    { hidden_size: attr.int(hidden) },
+  ) as [string, string, string];
   return [g.op("Squeeze", [y, g.int64([1], [1])]), yh, yc]; // y: [T, 1, hidden]
 }
 
@@ -128,10 +170,19 @@ function lstm(g: GraphBuilder, w: Weights, x: string, inputSize: number, hidden:
 function sileroV4(g: GraphBuilder, w: Weights, input: string, h: string, c: string): Recurrent {
   const relu = (x: string) => g.op("Relu", [x]);
   const padded = g.op("Pad", [input, g.int64([4], [0, 96, 0, 96])], { mode: attr.string("reflect") });
-  const spect = g.op("Log", [g.op("Add", [g.op("Mul", [magnitude(g, w, padded, 64), g.float([], [1048576])]), g.float([], [1])])]); // [1,129,8]
+  const spect = g.op("Log", [
+    g.op("Add", [g.op("Mul", [magnitude(g, w, padded, 64), g.float([], [1048576])]), g.float([], [1])]),
+  ]); // [1,129,8]
   const mean = g.op("ReduceMean", [spect], { axes: attr.ints([1]), keepdims: attr.int(1) });
-  const smoothed = g.op("Conv", [g.op("Pad", [mean, g.int64([6], [0, 0, 3, 0, 0, 3])], { mode: attr.string("reflect") }), w.make([1, 1, 7], 7)], { kernel_shape: attr.ints([7]) });
-  const norm = g.op("Add", [spect, g.op("Neg", [g.op("ReduceMean", [smoothed], { axes: attr.ints([-1]), keepdims: attr.int(1) })])]);
+  const smoothed = g.op(
+    "Conv",
+    [g.op("Pad", [mean, g.int64([6], [0, 0, 3, 0, 0, 3])], { mode: attr.string("reflect") }), w.make([1, 1, 7], 7)],
+    { kernel_shape: attr.ints([7]) },
+  );
+  const norm = g.op("Add", [
+    spect,
+    g.op("Neg", [g.op("ReduceMean", [smoothed], { axes: attr.ints([-1]), keepdims: attr.int(1) })]),
+  ]);
   let x = g.op("Concat", [spect, norm], { axis: attr.int(1) }); // [1,258,8]
   const block = (x: string, cin: number, cout: number, project: boolean) => {
     const inner = conv(g, w, relu(conv(g, w, x, cin, cin, 5, { group: cin })), cin, cout, 1);
@@ -147,7 +198,9 @@ function sileroV4(g: GraphBuilder, w: Weights, input: string, h: string, c: stri
   const cell = (from: number) => g.op("Slice", [c, g.int64([1], [from]), g.int64([1], [from + 1]), g.int64([1], [0])]);
   const [y1, h1, c1] = lstm(g, w, sequence, 64, 64, layer(0), cell(0));
   const [y2, h2, c2] = lstm(g, w, y1, 64, 64, layer(1), cell(1));
-  const decoded = g.op("Sigmoid", [conv(g, w, relu(g.op("Transpose", [y2], { perm: attr.ints([1, 2, 0]) })), 64, 1, 1)]); // [1,1,2]
+  const decoded = g.op("Sigmoid", [
+    conv(g, w, relu(g.op("Transpose", [y2], { perm: attr.ints([1, 2, 0]) })), 64, 1, 1),
+  ]); // [1,1,2]
   return {
     probability: g.op("ReduceMean", [decoded], { axes: attr.ints([2]), keepdims: attr.int(0) }),
     hn: g.op("Concat", [h1, h2], { axis: attr.int(0) }),
@@ -165,6 +218,8 @@ function sileroV5(g: GraphBuilder, w: Weights, input: string, h: string, c: stri
   x = relu(conv(g, w, x, 64, 64, 3, { stride: 2 }));
   x = relu(conv(g, w, x, 64, 128, 3)); // [1,128,1]
   const [y, hn, cn] = lstm(g, w, g.op("Transpose", [x], { perm: attr.ints([2, 0, 1]) }), 128, 128, h, c);
-  const decoded = g.op("Sigmoid", [conv(g, w, relu(g.op("Transpose", [y], { perm: attr.ints([1, 2, 0]) })), 128, 1, 1)]);
+  const decoded = g.op("Sigmoid", [
+    conv(g, w, relu(g.op("Transpose", [y], { perm: attr.ints([1, 2, 0]) })), 128, 1, 1),
+  ]);
   return { probability: g.op("ReduceMean", [decoded], { axes: attr.ints([2]), keepdims: attr.int(0) }), hn, cn };
 }

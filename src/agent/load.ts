@@ -24,14 +24,17 @@ export function parseAgent(input: unknown, source: string): AgentDefinition {
 /** Reads and validates one YAML file; the agent's name must match the file name. */
 export function loadAgentFile(file: string): AgentDefinition {
   const doc = parseDocument(readFileSync(file, "utf8"));
-  if (doc.errors.length > 0) throw new AgentDefinitionError(`${file}: invalid YAML: ${doc.errors[0]?.message.split("\n")[0]}`);
+  if (doc.errors.length > 0)
+    throw new AgentDefinitionError(`${file}: invalid YAML: ${doc.errors[0]?.message.split("\n")[0]}`);
   const agent = parseAgent(doc.toJS(), file);
   agent.tools.forEach((t, i) => {
     // Only the API keeps a stored value for a definition sent back without one; a file must carry it.
-    if (t.type === "http" && t.auth && t.auth.value === undefined) throw new AgentDefinitionError(`${file}: tools.${i}.auth.value: required`);
+    if (t.type === "http" && t.auth && t.auth.value === undefined)
+      throw new AgentDefinitionError(`${file}: tools.${i}.auth.value: required`);
   });
   const expected = basename(file).replace(/\.ya?ml$/, "");
-  if (agent.name !== expected) throw new AgentDefinitionError(`${file}: name: '${agent.name}' must match the file name '${expected}'`);
+  if (agent.name !== expected)
+    throw new AgentDefinitionError(`${file}: name: '${agent.name}' must match the file name '${expected}'`);
   return agent;
 }
 

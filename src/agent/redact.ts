@@ -10,7 +10,9 @@ import type { AgentDefinition } from "./definition.js";
 export function redactAgent(agent: AgentDefinition): AgentDefinition {
   return {
     ...agent,
-    tools: agent.tools.map((t) => (t.type === "http" && t.auth ? { ...t, auth: { header: t.auth.header, valueSet: t.auth.value !== undefined } } : t)),
+    tools: agent.tools.map((t) =>
+      t.type === "http" && t.auth ? { ...t, auth: { header: t.auth.header, valueSet: t.auth.value !== undefined } } : t,
+    ),
   };
 }
 
@@ -19,14 +21,20 @@ export function redactAgent(agent: AgentDefinition): AgentDefinition {
  * stored definition's tool of the same name (and header). Returns the paths
  * of tools left without a value: a new tool must bring its secret.
  */
-export function keepStoredSecrets(agent: AgentDefinition, stored: AgentDefinition | null): { agent: AgentDefinition; missing: string[] } {
+export function keepStoredSecrets(
+  agent: AgentDefinition,
+  stored: AgentDefinition | null,
+): { agent: AgentDefinition; missing: string[] } {
   const missing: string[] = [];
   const tools = agent.tools.map((t, i) => {
     if (t.type !== "http" || !t.auth) return t;
     const { valueSet: _shown, ...auth } = t.auth;
     if (auth.value !== undefined) return { ...t, auth };
     const before = stored?.tools.find((s) => s.type === "http" && s.name === t.name);
-    const value = before?.type === "http" && before.auth?.header.toLowerCase() === auth.header.toLowerCase() ? before.auth.value : undefined;
+    const value =
+      before?.type === "http" && before.auth?.header.toLowerCase() === auth.header.toLowerCase()
+        ? before.auth.value
+        : undefined;
     if (value === undefined) missing.push(`tools.${i}.auth.value`);
     return { ...t, auth: { ...auth, ...(value !== undefined ? { value } : {}) } };
   });

@@ -43,7 +43,11 @@ export class AgentRegistry {
     for (const a of loadAgentDir(dir)) {
       this.files.set(a.name, a);
       // The operator wrote the file: a refused URL is reported now and refused when the tool runs, not fatal at start.
-      for (const r of this.toolRefusals(a)) logger.warn({ agent: a.name, tool: r.tool, reason: r.reason }, "agent HTTP tool URL is not allowed; calls to it will be refused");
+      for (const r of this.toolRefusals(a))
+        logger.warn(
+          { agent: a.name, tool: r.tool, reason: r.reason },
+          "agent HTTP tool URL is not allowed; calls to it will be refused",
+        );
     }
     for (const row of repo.all()) {
       try {
@@ -84,18 +88,29 @@ export class AgentRegistry {
       if (vm) return { agent: vm, kind: "voicemail" };
     }
     const fallback = this.find(this.defaultName);
-    if (!fallback) throw new ParleyError("agent_unknown", `no agent handles mailbox '${mailbox ?? "(none)"}' and the default agent '${this.defaultName}' does not exist`, { status: 422 });
+    if (!fallback)
+      throw new ParleyError(
+        "agent_unknown",
+        `no agent handles mailbox '${mailbox ?? "(none)"}' and the default agent '${this.defaultName}' does not exist`,
+        { status: 422 },
+      );
     return { agent: fallback.agent, kind: "voicemail" };
   }
 
   /** Creates or replaces an API agent; file agents cannot be changed here. */
   save(input: unknown): AgentDefinition {
     const parsed = parseAgent(input, "agent");
-    if (this.files.has(parsed.name)) throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, { status: 409 });
+    if (this.files.has(parsed.name))
+      throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, {
+        status: 409,
+      });
     // Auth values are write-only: a definition sent back as it was shown keeps the stored secrets.
     const { agent, missing } = keepStoredSecrets(parsed, this.stored.get(parsed.name) ?? null);
     if (missing.length > 0) {
-      const issues = missing.map((path) => ({ path, message: "required: this tool has no stored value to keep (send the header's value)" }));
+      const issues = missing.map((path) => ({
+        path,
+        message: "required: this tool has no stored value to keep (send the header's value)",
+      }));
       throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
     }
     const refusals = this.toolRefusals(agent);
@@ -121,7 +136,10 @@ export class AgentRegistry {
   }
 
   delete(name: string): void {
-    if (this.files.has(name)) throw new ParleyError("agent_read_only", `agent '${name}' is defined in a file; remove the YAML instead`, { status: 409 });
+    if (this.files.has(name))
+      throw new ParleyError("agent_read_only", `agent '${name}' is defined in a file; remove the YAML instead`, {
+        status: 409,
+      });
     if (!this.repo.delete(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
     this.stored.delete(name);
   }

@@ -8,7 +8,10 @@ export interface RoutingInput {
   mailbox: string | null;
 }
 
-export type RoutingAction = { type: "webhook"; endpoint: string } | { type: "callback"; inMinutes: number } | { type: "status"; status: "escalated" | "handled" | "archived" };
+export type RoutingAction =
+  | { type: "webhook"; endpoint: string }
+  | { type: "callback"; inMinutes: number }
+  | { type: "status"; status: "escalated" | "handled" | "archived" };
 
 export interface RoutingDecision {
   matched: string[];
@@ -32,7 +35,8 @@ export function route(agent: AgentDefinition, input: RoutingInput): RoutingDecis
     decision.matched.push(rule.name);
     for (const a of rule.actions) {
       if ("webhook" in a) decision.actions.push({ rule: rule.name, type: "webhook", endpoint: a.webhook });
-      else if ("callback" in a) decision.actions.push({ rule: rule.name, type: "callback", inMinutes: a.callback.inMinutes });
+      else if ("callback" in a)
+        decision.actions.push({ rule: rule.name, type: "callback", inMinutes: a.callback.inMinutes });
       else decision.actions.push({ rule: rule.name, type: "status", status: a.status });
     }
     if (rule.stop) break;

@@ -33,7 +33,10 @@ export function createApp(o: AppOptions): Hono {
   v1.get("/openapi.json", (c) => c.json(openapi.document({ title: "Parley API", version: o.version })));
   v1.use("*", requireApiKey(services.apiKeys, services.clock));
   // After the key check: nobody without a key makes the server read a body.
-  v1.use("*", bodyLimits({ uploadBytes: services.config.api.maxBodyBytes, jsonBytes: services.config.api.maxJsonBytes }));
+  v1.use(
+    "*",
+    bodyLimits({ uploadBytes: services.config.api.maxBodyBytes, jsonBytes: services.config.api.maxJsonBytes }),
+  );
   v1.route("/", v1Routes(services, openapi));
   app.route("/v1", v1);
   // The operator console: its own sign-in (session cookie, CSRF), its own error pages.

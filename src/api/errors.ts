@@ -27,7 +27,8 @@ export function errorHandler(logger: Logger): ErrorHandler {
   };
 }
 
-export const notFoundHandler: NotFoundHandler = (c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404);
+export const notFoundHandler: NotFoundHandler = (c) =>
+  c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404);
 
 function httpCode(status: number): string {
   if (status === 413) return "payload_too_large";

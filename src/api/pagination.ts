@@ -5,7 +5,11 @@ import { z } from "zod";
  * `nextCursor` of the previous page (the last id it held).
  */
 export const idPageQuery = {
-  cursor: z.string().regex(/^\d{1,15}$/, "pass the nextCursor value of the previous page").transform(Number).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, "pass the nextCursor value of the previous page")
+    .transform(Number)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
 

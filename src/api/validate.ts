@@ -8,13 +8,19 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const text = r.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
-  throw new ParleyError("invalid_request", `invalid ${what}: ${text}`, { status: 400, details: { issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } });
+  throw new ParleyError("invalid_request", `invalid ${what}: ${text}`, {
+    status: 400,
+    details: { issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+  });
 }
 
 /** The JSON body, or a 400 when it is not JSON (never a 500). */
 export async function jsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
-  if (!type.toLowerCase().includes("application/json")) throw new ParleyError("unsupported_media_type", "send a JSON body with Content-Type: application/json", { status: 415 });
+  if (!type.toLowerCase().includes("application/json"))
+    throw new ParleyError("unsupported_media_type", "send a JSON body with Content-Type: application/json", {
+      status: 415,
+    });
   try {
     return (await c.req.json()) as unknown;
   } catch {
@@ -28,12 +34,20 @@ const YAML_TYPES = /^(application\/(x-)?yaml|text\/(x-)?yaml)\b/i;
 export async function definitionBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!YAML_TYPES.test(type)) {
-    if (!type.toLowerCase().includes("application/json")) throw new ParleyError("unsupported_media_type", "send the definition as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)", { status: 415 });
+    if (!type.toLowerCase().includes("application/json"))
+      throw new ParleyError(
+        "unsupported_media_type",
+        "send the definition as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)",
+        { status: 415 },
+      );
     return jsonBody(c);
   }
   const doc = parseDocument(await c.req.text());
   const first = doc.errors[0];
-  if (first) throw new ParleyError("invalid_yaml", `the body is not valid YAML: ${first.message.split("\n")[0]}`, { status: 400 });
+  if (first)
+    throw new ParleyError("invalid_yaml", `the body is not valid YAML: ${first.message.split("\n")[0]}`, {
+      status: 400,
+    });
   return doc.toJS() as unknown;
 }
 
@@ -41,6 +55,7 @@ export async function definitionBody(c: Context): Promise<unknown> {
 export function idParam(c: Context, name = "id"): number {
   const raw = c.req.param(name) ?? "";
   const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new ParleyError("not_found", `no such ${name}: '${raw}'`, { status: 404 });
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new ParleyError("not_found", `no such ${name}: '${raw}'`, { status: 404 });
   return id;
 }

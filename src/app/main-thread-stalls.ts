@@ -13,7 +13,10 @@ const SPREAD = 0.618_033_988_75;
 /** Starts the stalls; returns what stops them. */
 export function startMainThreadStalls(cfg: DiagnosticsConfig["stallMainThread"], logger: Logger): () => void {
   if (cfg.everyMs === 0) return () => undefined;
-  logger.warn({ everyMs: cfg.everyMs, minMs: cfg.minMs, maxMs: cfg.maxMs }, "diagnostics: stalling the main thread on purpose");
+  logger.warn(
+    { everyMs: cfg.everyMs, minMs: cfg.minMs, maxMs: cfg.maxMs },
+    "diagnostics: stalling the main thread on purpose",
+  );
   let k = 0;
   let stalls = 0;
   let stalledMs = 0;

@@ -28,7 +28,11 @@ export interface ResolveOptions {
  * Looks up the configured profile's five models in the store, installing
  * the local ones on demand; anything still missing is listed, not thrown.
  */
-export async function resolveProfileModels(config: ParleyConfig, cwd: string, o: ResolveOptions = {}): Promise<ProfileModels> {
+export async function resolveProfileModels(
+  config: ParleyConfig,
+  cwd: string,
+  o: ResolveOptions = {},
+): Promise<ProfileModels> {
   const catalog = catalogForConfig(config, cwd);
   const resolved = catalog.resolveProfile(config.profile);
   const store = ModelStore.forConfig(config);
@@ -37,21 +41,31 @@ export async function resolveProfileModels(config: ParleyConfig, cwd: string, o:
   for (const role of modelRoles) {
     const model = resolved.models[role];
     let installed = await store.get(model.id);
-    if (!installed && (o.installLocal ?? true) && isLocalModel(model)) installed = await installLocal(model, { catalog, store }, o.onInstall);
+    if (!installed && (o.installLocal ?? true) && isLocalModel(model))
+      installed = await installLocal(model, { catalog, store }, o.onInstall);
     if (installed) refs[role] = { model, dir: installed.dir };
     else missing.push({ role, modelId: model.id });
   }
   return { profile: resolved.name, refs, missing };
 }
 
-async function installLocal(model: CatalogModel, o: { catalog: ModelCatalog; store: ModelStore }, onInstall?: (id: string) => void): Promise<Awaited<ReturnType<ModelStore["get"]>>> {
+async function installLocal(
+  model: CatalogModel,
+  o: { catalog: ModelCatalog; store: ModelStore },
+  onInstall?: (id: string) => void,
+): Promise<Awaited<ReturnType<ModelStore["get"]>>> {
   const { store } = o;
   try {
     await pullModel(model, o);
     onInstall?.(model.id);
   } catch (err) {
     // Another process (a worker starting beside the server) may have installed it first: that is as good.
-    if (!(err instanceof ModelError && err.code === "model_exists")) throw new ModelError("model_install_failed", `could not generate model '${model.id}' on demand: ${describeError(err)}`, { cause: err });
+    if (!(err instanceof ModelError && err.code === "model_exists"))
+      throw new ModelError(
+        "model_install_failed",
+        `could not generate model '${model.id}' on demand: ${describeError(err)}`,
+        { cause: err },
+      );
   }
   return store.get(model.id);
 }

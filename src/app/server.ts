@@ -50,7 +50,13 @@ export class ParleyServer {
     const registry = createMetricsRegistry();
     const tracing = setupTracing(config.tracing, packageVersion());
     const models = await resolveProfileModels(config, options.cwd);
-    const services = createServices({ config, logger, registry, models, ...(options.clock ? { clock: options.clock } : {}) });
+    const services = createServices({
+      config,
+      logger,
+      registry,
+      models,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     registerAppTasks(services);
     attachJobMetrics(registry, services.queue);
     let sip: SipPort | null = null;
@@ -70,7 +76,11 @@ export class ParleyServer {
       readiness: {
         // Not ready while draining (a balancer stops sending us work; SIP says the same with 503s) or with no agent.
         ready: () => services.engines.ready && !server?.draining && agentsReady(services),
-        details: () => ({ profile: models.profile, engines: services.engines.status(), agents: agentsStatus(services) }),
+        details: () => ({
+          profile: models.profile,
+          engines: services.engines.status(),
+          agents: agentsStatus(services),
+        }),
       },
     });
     let http: ServerType;
@@ -81,8 +91,18 @@ export class ParleyServer {
       services.db.close();
       throw err;
     }
-    const worker = config.jobs.runInServe ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger }) : null;
-    server = new ParleyServer(services, app, http, worker, sip, tracing, startMainThreadStalls(config.diagnostics.stallMainThread, logger));
+    const worker = config.jobs.runInServe
+      ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger })
+      : null;
+    server = new ParleyServer(
+      services,
+      app,
+      http,
+      worker,
+      sip,
+      tracing,
+      startMainThreadStalls(config.diagnostics.stallMainThread, logger),
+    );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
       services.calls.start();
@@ -119,7 +139,8 @@ export class ParleyServer {
     if (calls) {
       this.draining = true;
       const drainMs = this.services.config.calls.drainMs;
-      if (calls.inUse > 0) logger.info({ calls: calls.inUse, drainMs }, "draining: calls in progress may finish; new calls get 503");
+      if (calls.inUse > 0)
+        logger.info({ calls: calls.inUse, drainMs }, "draining: calls in progress may finish; new calls get 503");
       const left = await calls.drain(drainMs);
       if (left > 0) logger.info({ calls: left }, "drain time is up: hanging up the calls still in progress");
     }
@@ -149,9 +170,21 @@ function agentsReady(services: Services): boolean {
   return services.config.agents.allowNone || services.agents.list().length > 0;
 }
 
-function agentsStatus(services: Services): { count: number; dir: string; default: string; defaultExists: boolean; ready: boolean } {
+function agentsStatus(services: Services): {
+  count: number;
+  dir: string;
+  default: string;
+  defaultExists: boolean;
+  ready: boolean;
+} {
   const { dir, default: name } = services.config.agents;
-  return { count: services.agents.list().length, dir, default: name, defaultExists: services.agents.find(name) !== null, ready: agentsReady(services) };
+  return {
+    count: services.agents.list().length,
+    dir,
+    default: name,
+    defaultExists: services.agents.find(name) !== null,
+    ready: agentsReady(services),
+  };
 }
 
 /** Said loudly at start: zero agents is the trap of a server started from another folder (issue 10, item 20). */
@@ -161,10 +194,15 @@ function warnAboutAgents(services: Services): void {
     services.logger.error(
       { agentsDir: s.dir, allowNone: services.config.agents.allowNone },
       `no agents: ${s.dir} holds no *.yaml and the database has none; every upload, call and notification will fail. ` +
-        (services.config.agents.allowNone ? "agents.allowNone is set, so /readyz does not wait for one" : "/readyz answers 503 until an agent exists (set agents.dir, or agents.allowNone: true to serve without)"),
+        (services.config.agents.allowNone
+          ? "agents.allowNone is set, so /readyz does not wait for one"
+          : "/readyz answers 503 until an agent exists (set agents.dir, or agents.allowNone: true to serve without)"),
     );
   } else if (!s.defaultExists) {
-    services.logger.warn({ default: s.default, agents: s.count }, `agents.default '${s.default}' does not exist: messages to mailboxes no agent claims will be refused`);
+    services.logger.warn(
+      { default: s.default, agents: s.count },
+      `agents.default '${s.default}' does not exist: messages to mailboxes no agent claims will be refused`,
+    );
   }
 }
 

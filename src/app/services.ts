@@ -87,20 +87,41 @@ export function createServices(o: CreateServicesOptions): Services {
     // A job that used up its attempts is an event operators and webhooks hear about.
     queue.events.on("job:dead", ({ job, error }) => {
       if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
-      bus.publish("job.dead", `job:${job.id}`, { jobId: job.id, kind: job.kind, error: error.message, attempts: job.attempts });
+      bus.publish("job.dead", `job:${job.id}`, {
+        jobId: job.id,
+        kind: job.kind,
+        error: error.message,
+        attempts: job.attempts,
+      });
     });
     const outbound = {
       webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
-    const agents = new AgentRegistry(o.config.agents.dir, o.config.agents.default, new AgentsRepo(db), clock, o.logger, { toolPolicy: outbound.tools });
-    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
-      agents.list().map(({ agent: a }) => ({ messages: [{ role: "system" as const, content: a.systemPrompt }], tools: new ToolSet(a).specs })),
+    const agents = new AgentRegistry(
+      o.config.agents.dir,
+      o.config.agents.default,
+      new AgentsRepo(db),
+      clock,
+      o.logger,
+      { toolPolicy: outbound.tools },
     );
-    const ttsCache = new TtsCache(db, ttsCacheDir(o.config), {
-      modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
-      engine: async (signal) => (await engines.whenReady(signal)).tts,
-    }, clock, o.registry);
+    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
+      agents.list().map(({ agent: a }) => ({
+        messages: [{ role: "system" as const, content: a.systemPrompt }],
+        tools: new ToolSet(a).specs,
+      })),
+    );
+    const ttsCache = new TtsCache(
+      db,
+      ttsCacheDir(o.config),
+      {
+        modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
+        engine: async (signal) => (await engines.whenReady(signal)).tts,
+      },
+      clock,
+      o.registry,
+    );
     const services: Services = {
       config: o.config,
       logger: o.logger,

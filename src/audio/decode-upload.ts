@@ -23,7 +23,9 @@ const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] ==
 export async function decodeUpload(bytes: Uint8Array, o: DecodeOptions): Promise<DecodedWav> {
   if (bytes.length === 0) throw new ParleyError("audio_empty", "the audio is empty (0 bytes)", { status: 400 });
   if (o.maxBytes !== undefined && bytes.length > o.maxBytes) {
-    throw new ParleyError("audio_too_large", `the audio is ${bytes.length} bytes; the limit is ${o.maxBytes}`, { status: 413 });
+    throw new ParleyError("audio_too_large", `the audio is ${bytes.length} bytes; the limit is ${o.maxBytes}`, {
+      status: 413,
+    });
   }
   if (startsWith(bytes, RIFF) || startsWith(bytes, RIFX)) {
     try {
@@ -34,19 +36,41 @@ export async function decodeUpload(bytes: Uint8Array, o: DecodeOptions): Promise
     }
   }
   if (!o.ffmpeg) {
-    throw new ParleyError("audio_unsupported", "only WAV audio is accepted on this server (install ffmpeg for MP3, OGG, M4A and others)", { status: 415 });
+    throw new ParleyError(
+      "audio_unsupported",
+      "only WAV audio is accepted on this server (install ffmpeg for MP3, OGG, M4A and others)",
+      { status: 415 },
+    );
   }
   const wav = await transcode(o.ffmpeg, bytes, o);
   const decoded = parseWav(wav, {});
   if (o.maxDurationMs !== undefined && decoded.durationMs > o.maxDurationMs) {
-    throw new ParleyError("audio_too_long", `the audio is longer than the limit of ${Math.round(o.maxDurationMs / 1000)} s`, { status: 413 });
+    throw new ParleyError(
+      "audio_too_long",
+      `the audio is longer than the limit of ${Math.round(o.maxDurationMs / 1000)} s`,
+      { status: 413 },
+    );
   }
   return decoded;
 }
 
 /** ffmpeg reads stdin, writes WAV to stdout; no shell, arguments are fixed, so nothing in the upload reaches a command line. */
 function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise<Buffer> {
-  const args = ["-hide_banner", "-loglevel", "error", "-nostdin", "-i", "pipe:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"];
+  const args = [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+    "-i",
+    "pipe:0",
+    "-vn",
+    "-ac",
+    "1",
+    "-ar",
+    "16000",
+    "-c:a",
+    "pcm_s16le",
+  ];
   // One second past the limit is enough to know the recording is too long, without decoding all of it.
   if (o.maxDurationMs !== undefined) args.push("-t", String(o.maxDurationMs / 1000 + 1));
   args.push("-f", "wav", "pipe:1");
@@ -56,7 +80,9 @@ function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise
     let err = "";
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-    child.on("error", (e) => reject(new ParleyError("audio_decode_failed", `ffmpeg could not run: ${e.message}`, { status: 500, cause: e })));
+    child.on("error", (e) =>
+      reject(new ParleyError("audio_decode_failed", `ffmpeg could not run: ${e.message}`, { status: 500, cause: e })),
+    );
     child.on("close", (code) => {
       if (code === 0 && out.length > 0) return resolve(Buffer.concat(out));
       const reason = err.trim().split("\n").pop() || `ffmpeg exited with ${code}`;

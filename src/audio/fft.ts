@@ -43,7 +43,16 @@ export class Fft {
     this.work(outRe, outIm, 0, inRe, inIm, 0, 1, 0);
   }
 
-  private work(outRe: Float64Array, outIm: Float64Array, out: number, inRe: Float64Array, inIm: Float64Array, at: number, stride: number, stage: number): void {
+  private work(
+    outRe: Float64Array,
+    outIm: Float64Array,
+    out: number,
+    inRe: Float64Array,
+    inIm: Float64Array,
+    at: number,
+    stride: number,
+    stage: number,
+  ): void {
     const p = this.radices[stage] ?? 1;
     const m = this.size / (stride * p);
     if (m === 1) {
@@ -52,7 +61,8 @@ export class Fft {
         outIm[out + q] = inIm[at + q * stride]!;
       }
     } else {
-      for (let q = 0; q < p; q++) this.work(outRe, outIm, out + q * m, inRe, inIm, at + q * stride, stride * p, stage + 1);
+      for (let q = 0; q < p; q++)
+        this.work(outRe, outIm, out + q * m, inRe, inIm, at + q * stride, stride * p, stage + 1);
     }
     this.butterfly(outRe, outIm, out, stride, p, m);
   }

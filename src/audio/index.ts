@@ -60,6 +60,22 @@ export {
   rmsDbfs,
   toDbfs,
 } from "./levels.js";
-export { type DtmfSequenceOptions, type ToneOptions, DTMF_FREQUENCIES, dtmf, dtmfSequence, silence, sine, tone } from "./tones.js";
+export {
+  type DtmfSequenceOptions,
+  type ToneOptions,
+  DTMF_FREQUENCIES,
+  dtmf,
+  dtmfSequence,
+  silence,
+  sine,
+  tone,
+} from "./tones.js";
 export { decodeUpload, type DecodeOptions } from "./decode-upload.js";
-export { type SilenceSpansOptions, type SilencedWav, type TimeSpan, frameRanges, silenceWavSpans, silenceWavSpansInPlace } from "./silence-spans.js";
+export {
+  type SilenceSpansOptions,
+  type SilencedWav,
+  type TimeSpan,
+  frameRanges,
+  silenceWavSpans,
+  silenceWavSpansInPlace,
+} from "./silence-spans.js";

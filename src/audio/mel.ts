@@ -35,7 +35,9 @@ export interface MelFilterbankOptions {
 export function melFilterbank(o: MelFilterbankOptions): Float64Array {
   const minMel = hzToMelSlaney(o.minHz ?? 0);
   const maxMel = hzToMelSlaney(o.maxHz ?? o.sampleRate / 2);
-  const edges = Array.from({ length: o.filters + 2 }, (_, i) => melToHzSlaney(minMel + ((maxMel - minMel) * i) / (o.filters + 1)));
+  const edges = Array.from({ length: o.filters + 2 }, (_, i) =>
+    melToHzSlaney(minMel + ((maxMel - minMel) * i) / (o.filters + 1)),
+  );
   // FFT bin k sits at k · (sr/2) / (bins - 1) Hz (numpy linspace(0, sr // 2, bins)).
   const nyquist = Math.floor(o.sampleRate / 2);
   const weights = new Float64Array(o.filters * o.bins);

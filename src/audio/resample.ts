@@ -43,11 +43,18 @@ export class Resampler {
   private p = 0;
 
   constructor(fromRate: number, toRate: number, options: ResamplerOptions = {}) {
-    for (const [name, rate] of [["fromRate", fromRate], ["toRate", toRate]] as const) {
+    for (const [name, rate] of [
+      ["fromRate", fromRate],
+      ["toRate", toRate],
+    ] as const) {
       if (!Number.isInteger(rate) || rate < MIN_RATE || rate > MAX_RATE) {
-        throw new ParleyError("audio_invalid", `Resampler: ${name} must be an integer in ${MIN_RATE}..${MAX_RATE} Hz, got ${rate}`, {
-          status: 400,
-        });
+        throw new ParleyError(
+          "audio_invalid",
+          `Resampler: ${name} must be an integer in ${MIN_RATE}..${MAX_RATE} Hz, got ${rate}`,
+          {
+            status: 400,
+          },
+        );
       }
     }
     this.fromRate = fromRate;
@@ -231,7 +238,12 @@ function dot(rows: Float32Array, r: number, buf: Float32Array, s: number, taps: 
 }
 
 /** Converts a whole signal at once, with the filter delay removed: output length is ceil(n * to / from). */
-export function resample(input: Float32Array, fromRate: number, toRate: number, options: ResamplerOptions = {}): Float32Array {
+export function resample(
+  input: Float32Array,
+  fromRate: number,
+  toRate: number,
+  options: ResamplerOptions = {},
+): Float32Array {
   if (fromRate === toRate) return input.slice();
   const r = new Resampler(fromRate, toRate, options);
   const g = gcd(fromRate, toRate);
@@ -244,6 +256,9 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   const fromHead = head.subarray(Math.min(delay, head.length), Math.min(delay + wanted, head.length));
   out.set(fromHead, 0);
   const tailStart = Math.max(0, delay - head.length);
-  out.set(tail.subarray(Math.min(tailStart, tail.length), Math.min(tailStart + wanted - fromHead.length, tail.length)), fromHead.length);
+  out.set(
+    tail.subarray(Math.min(tailStart, tail.length), Math.min(tailStart + wanted - fromHead.length, tail.length)),
+    fromHead.length,
+  );
   return out;
 }

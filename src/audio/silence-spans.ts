@@ -27,18 +27,27 @@ export interface SilencedWav {
 }
 
 /** A copy of `wav` with the spans silenced; the input is not changed. */
-export function silenceWavSpans(wav: Uint8Array, spans: readonly TimeSpan[], options: SilenceSpansOptions = {}): SilencedWav {
+export function silenceWavSpans(
+  wav: Uint8Array,
+  spans: readonly TimeSpan[],
+  options: SilenceSpansOptions = {},
+): SilencedWav {
   const bytes = new Uint8Array(wav);
   const silencedMs = silenceWavSpansInPlace(bytes, spans, options);
   return { bytes, silencedMs };
 }
 
 /** Silences the spans inside `wav` itself (a buffer just read from a file); returns the milliseconds silenced. */
-export function silenceWavSpansInPlace(wav: Uint8Array, spans: readonly TimeSpan[], options: SilenceSpansOptions = {}): number {
+export function silenceWavSpansInPlace(
+  wav: Uint8Array,
+  spans: readonly TimeSpan[],
+  options: SilenceSpansOptions = {},
+): number {
   const h = readWavHeader(wav);
   const channels = options.channels ?? Array.from({ length: h.channels }, (_, i) => i);
   for (const c of channels) {
-    if (!Number.isInteger(c) || c < 0 || c >= h.channels) throw invalidWav(`channel ${c} does not exist; the file has ${h.channels}`);
+    if (!Number.isInteger(c) || c < 0 || c >= h.channels)
+      throw invalidWav(`channel ${c} does not exist; the file has ${h.channels}`);
   }
   const bytesPerSample = h.blockAlign / h.channels;
   const zero = zeroSample(h.encoding, bytesPerSample);
@@ -54,13 +63,20 @@ export function silenceWavSpansInPlace(wav: Uint8Array, spans: readonly TimeSpan
 }
 
 /** Sample frames covered by the spans: validated, clamped to the audio, sorted, merged. */
-export function frameRanges(spans: readonly TimeSpan[], sampleRate: number, totalFrames: number): { from: number; to: number }[] {
+export function frameRanges(
+  spans: readonly TimeSpan[],
+  sampleRate: number,
+  totalFrames: number,
+): { from: number; to: number }[] {
   const ranges = spans.map((s, i) => {
     if (!Number.isFinite(s.startMs) || !Number.isFinite(s.endMs) || s.startMs < 0 || s.endMs < s.startMs) {
       throw invalidWav(`span ${i} (${s.startMs}..${s.endMs} ms) must have 0 <= startMs <= endMs`);
     }
     // Outward rounding: a sample half inside the span is silenced too.
-    return { from: Math.min(totalFrames, Math.floor((s.startMs * sampleRate) / 1000)), to: Math.min(totalFrames, Math.ceil((s.endMs * sampleRate) / 1000)) };
+    return {
+      from: Math.min(totalFrames, Math.floor((s.startMs * sampleRate) / 1000)),
+      to: Math.min(totalFrames, Math.ceil((s.endMs * sampleRate) / 1000)),
+    };
   });
   ranges.sort((a, b) => a.from - b.from);
   const merged: { from: number; to: number }[] = [];

@@ -41,16 +41,29 @@ export function silence(sampleRate: number, durationMs: number): Float32Array {
 
 /** DTMF (low, high) frequencies in Hz per key, as in ITU-T Q.23. */
 export const DTMF_FREQUENCIES: Readonly<Record<string, readonly [number, number]>> = {
-  "1": [697, 1209], "2": [697, 1336], "3": [697, 1477], A: [697, 1633],
-  "4": [770, 1209], "5": [770, 1336], "6": [770, 1477], B: [770, 1633],
-  "7": [852, 1209], "8": [852, 1336], "9": [852, 1477], C: [852, 1633],
-  "*": [941, 1209], "0": [941, 1336], "#": [941, 1477], D: [941, 1633],
+  "1": [697, 1209],
+  "2": [697, 1336],
+  "3": [697, 1477],
+  A: [697, 1633],
+  "4": [770, 1209],
+  "5": [770, 1336],
+  "6": [770, 1477],
+  B: [770, 1633],
+  "7": [852, 1209],
+  "8": [852, 1336],
+  "9": [852, 1477],
+  C: [852, 1633],
+  "*": [941, 1209],
+  "0": [941, 1336],
+  "#": [941, 1477],
+  D: [941, 1633],
 };
 
 /** The dual tone for one DTMF key (0-9, *, #, A-D). */
 export function dtmf(digit: string, options: ToneOptions): Float32Array {
   const pair = DTMF_FREQUENCIES[digit.toUpperCase()];
-  if (pair === undefined) throw new ParleyError("audio_invalid", `not a DTMF key: ${JSON.stringify(digit)}`, { status: 400 });
+  if (pair === undefined)
+    throw new ParleyError("audio_invalid", `not a DTMF key: ${JSON.stringify(digit)}`, { status: 400 });
   return tone(pair, options);
 }
 

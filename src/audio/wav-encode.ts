@@ -49,7 +49,9 @@ export function wavHeader(options: WavHeaderOptions): Buffer {
 /** Writes the RIFF and data sizes for `dataBytes` of samples into a header from `wavHeader`. */
 export function patchWavHeader(header: Uint8Array, dataBytes: number): void {
   if (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > MAX_DATA_BYTES) {
-    throw new ParleyError("audio_too_large", `WAV data of ${dataBytes} bytes does not fit a RIFF file`, { status: 413 });
+    throw new ParleyError("audio_too_large", `WAV data of ${dataBytes} bytes does not fit a RIFF file`, {
+      status: 413,
+    });
   }
   const view = new DataView(header.buffer, header.byteOffset, WAV_HEADER_BYTES);
   // The RIFF size counts an odd data chunk's pad byte; PCM16 data is always even, but stay correct.
@@ -83,9 +85,13 @@ export function encodeWav(options: EncodeWavOptions): Buffer {
 
 function checkShape(sampleRate: number, channels: number): void {
   if (channels !== 1 && channels !== 2) {
-    throw new ParleyError("audio_invalid", `WAV output must be mono or stereo, got ${channels} channels`, { status: 400 });
+    throw new ParleyError("audio_invalid", `WAV output must be mono or stereo, got ${channels} channels`, {
+      status: 400,
+    });
   }
   if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate > 0xffffffff / 4) {
-    throw new ParleyError("audio_invalid", `WAV output needs a positive integer sample rate, got ${sampleRate}`, { status: 400 });
+    throw new ParleyError("audio_invalid", `WAV output needs a positive integer sample rate, got ${sampleRate}`, {
+      status: 400,
+    });
   }
 }

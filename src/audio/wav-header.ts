@@ -104,7 +104,11 @@ export function readWavHeader(bytes: Uint8Array, limits: WavLimits = {}): WavHea
         warnings.push(`second fmt chunk at byte ${offset} ignored`);
       } else {
         if (size < 16) throw invalidWav(`fmt chunk is ${size} bytes, needs at least 16`, { offset, size });
-        if (body + size > len) throw invalidWav(`truncated header: fmt chunk at byte ${offset} runs past the end of the file`, { offset, size });
+        if (body + size > len)
+          throw invalidWav(`truncated header: fmt chunk at byte ${offset} runs past the end of the file`, {
+            offset,
+            size,
+          });
         fmt = parseFmt(r, body, size, warnings);
       }
     } else if (id === "data") {
@@ -113,10 +117,13 @@ export function readWavHeader(bytes: Uint8Array, limits: WavLimits = {}): WavHea
     }
     let next = body + size + (size & 1);
     if (next > len) {
-      throw invalidWav(`chunk ${JSON.stringify(id)} at byte ${offset} declares ${size} bytes, past the end of the file (${len} bytes), before any data chunk`, {
-        offset,
-        size,
-      });
+      throw invalidWav(
+        `chunk ${JSON.stringify(id)} at byte ${offset} declares ${size} bytes, past the end of the file (${len} bytes), before any data chunk`,
+        {
+          offset,
+          size,
+        },
+      );
     }
     // Some writers omit the pad byte after an odd-sized chunk; follow whichever offset holds a chunk id.
     if ((size & 1) === 1 && next + 8 <= len && r.id(next) === null && r.id(next - 1) !== null) {
@@ -126,7 +133,8 @@ export function readWavHeader(bytes: Uint8Array, limits: WavLimits = {}): WavHea
     offset = next;
   }
   if (fmt === null) throw invalidWav(offset === 12 && len < 44 ? `truncated header: ${len} bytes` : "no fmt chunk");
-  if (offset < len) throw invalidWav(`no data chunk (the file ends inside a chunk header at byte ${offset})`, { offset });
+  if (offset < len)
+    throw invalidWav(`no data chunk (the file ends inside a chunk header at byte ${offset})`, { offset });
   throw invalidWav("no data chunk", { bytes: len });
 }
 
@@ -154,7 +162,8 @@ function parseFmt(r: Reader, at: number, size: number, warnings: string[]): FmtF
   }
   if (bitsPerSample === 0) throw invalidWav("fmt chunk says 0 bits per sample");
   // 0 bytes per frame is no layout at all: guessing one would decode whatever the header really meant as noise.
-  if (blockAlign === 0) throw invalidWav("fmt chunk says block align 0 (bytes per sample frame): the header is corrupt", { blockAlign });
+  if (blockAlign === 0)
+    throw invalidWav("fmt chunk says block align 0 (bytes per sample frame): the header is corrupt", { blockAlign });
   // The container (bytes per sample) comes from blockAlign: 20-bit audio in 3-byte slots is legal.
   const container = blockAlign / channels;
   if (!Number.isInteger(container) || bitsPerSample > container * 8) {
@@ -165,7 +174,8 @@ function parseFmt(r: Reader, at: number, size: number, warnings: string[]): FmtF
     });
   }
   const encoding = pickEncoding(tag, container, bitsPerSample);
-  if (byteRate !== blockAlign * sampleRate) warnings.push(`fmt byte rate ${byteRate} disagrees with ${blockAlign * sampleRate}; ignored`);
+  if (byteRate !== blockAlign * sampleRate)
+    warnings.push(`fmt byte rate ${byteRate} disagrees with ${blockAlign * sampleRate}; ignored`);
   return { encoding, channels, sampleRate, bitsPerSample, blockAlign, extensible };
 }
 
@@ -176,7 +186,8 @@ function subFormat(r: Reader, at: number): number {
   const data3 = r.u16(at + 6);
   let tailOk = data1 >>> 16 === 0 && data2 === 0x0000 && data3 === 0x0010;
   for (let i = 0; tailOk && i < 8; i++) tailOk = r.bytes[at + 8 + i] === SUBFORMAT_GUID_TAIL[6 + i];
-  if (!tailOk) throw unsupportedWav("WAVE_FORMAT_EXTENSIBLE with a sub-format GUID that is not a standard audio format");
+  if (!tailOk)
+    throw unsupportedWav("WAVE_FORMAT_EXTENSIBLE with a sub-format GUID that is not a standard audio format");
   return data1 & 0xffff;
 }
 
@@ -202,13 +213,21 @@ function pickEncoding(tag: number, container: number, bits: number): WavEncoding
 }
 
 /** The format tags decoded in process. */
-const DECODED_TAGS: ReadonlySet<number> = new Set([WAVE_FORMAT_PCM, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_ALAW]);
+const DECODED_TAGS: ReadonlySet<number> = new Set([
+  WAVE_FORMAT_PCM,
+  WAVE_FORMAT_IEEE_FLOAT,
+  WAVE_FORMAT_MULAW,
+  WAVE_FORMAT_ALAW,
+]);
 
 /** 415 naming the codec; `details.formatTag` tells decodeUpload that ffmpeg may read it. */
 function unsupportedEncoding(tag: number): ReturnType<typeof unsupportedWav> {
   const hex = `0x${tag.toString(16).padStart(4, "0")}`;
   const name = KNOWN_FORMAT_NAMES[tag];
-  return unsupportedWav(`encoding ${name === undefined ? hex : `${name} (${hex})`}; convert to PCM, float, mu-law or A-law`, { formatTag: tag });
+  return unsupportedWav(
+    `encoding ${name === undefined ? hex : `${name} (${hex})`}; convert to PCM, float, mu-law or A-law`,
+    { formatTag: tag },
+  );
 }
 
 function finish(
@@ -226,13 +245,18 @@ function finish(
   const unknownSize = declared > present && UNKNOWN_SIZE_MARKERS.has(declared);
   // Limits use the declared size, so an upload can be refused from its first bytes; an unknown size uses what is present.
   const limitBytes = unknownSize ? present : declared;
-  if (limits.maxBytes !== undefined && limitBytes > limits.maxBytes) throw tooLarge(limitBytes, limits.maxBytes, "the data chunk");
+  if (limits.maxBytes !== undefined && limitBytes > limits.maxBytes)
+    throw tooLarge(limitBytes, limits.maxBytes, "the data chunk");
   const limitMs = (Math.floor(limitBytes / fmt.blockAlign) * 1000) / fmt.sampleRate;
   if (limits.maxDurationMs !== undefined && limitMs > limits.maxDurationMs) {
-    throw new ParleyError("audio_too_long", `audio is ${fmtMs(limitMs)} long, the limit is ${fmtMs(limits.maxDurationMs)}`, {
-      status: 413,
-      details: { durationMs: limitMs, maxDurationMs: limits.maxDurationMs },
-    });
+    throw new ParleyError(
+      "audio_too_long",
+      `audio is ${fmtMs(limitMs)} long, the limit is ${fmtMs(limits.maxDurationMs)}`,
+      {
+        status: 413,
+        details: { durationMs: limitMs, maxDurationMs: limits.maxDurationMs },
+      },
+    );
   }
 
   let bytes = declared;
@@ -249,7 +273,8 @@ function finish(
     bytes -= partial;
     warnings.push(`dropped ${partial} trailing byte(s) of an incomplete sample frame`);
   }
-  if (bytes === 0) throw invalidWav(`truncated data: no complete sample frame (${present} bytes after the data header)`);
+  if (bytes === 0)
+    throw invalidWav(`truncated data: no complete sample frame (${present} bytes after the data header)`);
   if (riffSize !== UNKNOWN_DATA_SIZE && riffSize !== 0 && riffSize + 8 < dataOffset + bytes) {
     warnings.push(`RIFF size ${riffSize} is smaller than the audio it contains; ignored`);
   }

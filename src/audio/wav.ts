@@ -9,7 +9,14 @@ import { type WavLimits, readWavHeader } from "./wav-header.js";
 
 export { readWavHeader, type WavLimits } from "./wav-header.js";
 export { decodeWavSamples } from "./wav-decode.js";
-export { encodeWav, patchWavHeader, wavHeader, WAV_HEADER_BYTES, type EncodeWavOptions, type WavHeaderOptions } from "./wav-encode.js";
+export {
+  encodeWav,
+  patchWavHeader,
+  wavHeader,
+  WAV_HEADER_BYTES,
+  type EncodeWavOptions,
+  type WavHeaderOptions,
+} from "./wav-encode.js";
 export { MAX_WAV_RATE, MIN_WAV_RATE, type DecodedWav, type WavEncoding, type WavHeader } from "./wav-format.js";
 
 /**

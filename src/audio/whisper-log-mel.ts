@@ -45,13 +45,17 @@ export function logMelFrames(seconds: number): number {
  */
 export class WhisperLogMel {
   private readonly window = periodicHann(WHISPER_N_FFT);
-  private readonly filters = sparseRows(melFilterbank({ bins: WHISPER_N_FFT / 2 + 1, filters: WHISPER_MELS, sampleRate: WHISPER_SAMPLE_RATE }), WHISPER_N_FFT / 2 + 1);
+  private readonly filters = sparseRows(
+    melFilterbank({ bins: WHISPER_N_FFT / 2 + 1, filters: WHISPER_MELS, sampleRate: WHISPER_SAMPLE_RATE }),
+    WHISPER_N_FFT / 2 + 1,
+  );
   private readonly spectrum = new RealPowerSpectrum(WHISPER_N_FFT);
   readonly samples: number;
   readonly frames: number;
 
   constructor(readonly options: LogMelOptions) {
-    if (!Number.isInteger(options.seconds) || options.seconds < 1) throw new RangeError(`seconds must be a whole number of seconds, got ${options.seconds}`);
+    if (!Number.isInteger(options.seconds) || options.seconds < 1)
+      throw new RangeError(`seconds must be a whole number of seconds, got ${options.seconds}`);
     this.samples = options.seconds * WHISPER_SAMPLE_RATE;
     this.frames = logMelFrames(options.seconds);
   }

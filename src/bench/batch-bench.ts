@@ -83,21 +83,33 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
   if (models.missing.length > 0) {
     // One line: the CLI prints the first line of an error.
     const ids = models.missing.map((m) => m.modelId).join(", ");
-    throw new ModelError("model_missing", `profile '${models.profile}' is missing ${ids}; get them with: parley models pull ${models.profile} (or parley models import <bundle>)`);
+    throw new ModelError(
+      "model_missing",
+      `profile '${models.profile}' is missing ${ids}; get them with: parley models pull ${models.profile} (or parley models import <bundle>)`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), "parley-bench-batch-"));
   try {
     log(`speaking ${count} voicemails with flite`);
     const messages = await speakMessages(count, dir);
     // The user's models and settings, on a throwaway database and audio store.
-    const config: ParleyConfig = { ...o.config, dataDir: join(dir, "data"), models: { ...o.config.models, dir: modelsDirOf(o.config) }, log: { level: "silent" } };
+    const config: ParleyConfig = {
+      ...o.config,
+      dataDir: join(dir, "data"),
+      models: { ...o.config.models, dir: modelsDirOf(o.config) },
+      log: { level: "silent" },
+    };
     const services = createServices({ config, logger: silentLogger(), registry: createMetricsRegistry(), models });
     try {
       registerAppTasks(services);
       log(`loading the ${models.profile} profile's engines`);
       const loadStarted = performance.now();
       await services.engines.start();
-      if (!services.engines.ready) throw new ModelError("engines_unavailable", `engines failed to load: ${JSON.stringify(services.engines.status())}`);
+      if (!services.engines.ready)
+        throw new ModelError(
+          "engines_unavailable",
+          `engines failed to load: ${JSON.stringify(services.engines.status())}`,
+        );
       const engineLoadMs = round(performance.now() - loadStarted, 0);
       const run = new PipelineRun(services, o.signal);
       const throughput = await run.throughput(messages, log);
@@ -105,7 +117,15 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
       o.signal?.throwIfAborted();
       log("the queue alone");
       const queue = await benchQueue({ jobs: o.queueJobs ?? 5000, log });
-      return { bench: "batch", profile: models.profile, machine: machineFacts(), engineLoadMs, throughput, triage, queue };
+      return {
+        bench: "batch",
+        profile: models.profile,
+        machine: machineFacts(),
+        engineLoadMs,
+        throughput,
+        triage,
+        queue,
+      };
     } finally {
       await services.engines.stop();
       services.db.close();
@@ -130,9 +150,13 @@ class PipelineRun {
     this.app = createApp({ services, version: "bench", readiness: { ready: () => true, details: () => ({}) } });
     this.key = createApiKey(services.apiKeys, "bench", services.clock).key;
     services.bus.subscribe((e) => {
-      if (e.type === "voicemail.processed") this.doneAt.set((e.data as { voicemailId: number }).voicemailId, performance.now());
+      if (e.type === "voicemail.processed")
+        this.doneAt.set((e.data as { voicemailId: number }).voicemailId, performance.now());
     });
-    services.queue.events.on("job:succeeded", ({ job, durationMs }) => job.kind === VOICEMAIL_JOB && this.jobMs.push(durationMs));
+    services.queue.events.on(
+      "job:succeeded",
+      ({ job, durationMs }) => job.kind === VOICEMAIL_JOB && this.jobMs.push(durationMs),
+    );
   }
 
   async throughput(messages: SpokenMessage[], log: (l: string) => void): Promise<BatchBenchReport["throughput"]> {
@@ -154,7 +178,10 @@ class PipelineRun {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const audioMs = messages.reduce((n, m) => n + m.durationMs, 0);
     const statuses: Record<string, number> = {};
-    for (const r of this.services.db.prepare("SELECT status, count(*) AS n FROM voicemails GROUP BY status").all() as Array<{ status: string; n: number }>) statuses[r.status] = r.n;
+    for (const r of this.services.db
+      .prepare("SELECT status, count(*) AS n FROM voicemails GROUP BY status")
+      .all() as Array<{ status: string; n: number }>)
+      statuses[r.status] = r.n;
     const meanJobMs = round(this.jobMs.reduce((a, b) => a + b, 0) / Math.max(1, this.jobMs.length), 0);
     log(`${messages.length} voicemails in ${round(wallMs / 1000, 1)} s (${round(cpuMs / 1000, 1)} s CPU)`);
     return {
@@ -170,9 +197,16 @@ class PipelineRun {
   }
 
   /** A backlog queued first, then fresh messages one after another, each timed from upload to results. */
-  async triage(messages: SpokenMessage[], backlog: number, fresh: number, meanJobMs: number, log: (l: string) => void): Promise<BatchBenchReport["triage"]> {
+  async triage(
+    messages: SpokenMessage[],
+    backlog: number,
+    fresh: number,
+    meanJobMs: number,
+    log: (l: string) => void,
+  ): Promise<BatchBenchReport["triage"]> {
     log(`queueing a backlog of ${backlog} voicemails`);
-    for (let i = 0; i < backlog; i++) await this.upload(padded(messages[i % messages.length] as SpokenMessage, 10 + i), { mailbox: "100" });
+    for (let i = 0; i < backlog; i++)
+      await this.upload(padded(messages[i % messages.length] as SpokenMessage, 10 + i), { mailbox: "100" });
     const worker = this.worker();
     const times: number[] = [];
     const waiting: number[] = [];
@@ -182,7 +216,9 @@ class PipelineRun {
         waiting.push(this.pending());
         const started = performance.now();
         // Fresh audio: padded past anything in the backlog, so it is never a duplicate.
-        const id = await this.upload(padded(messages[(i * 7) % messages.length] as SpokenMessage, 10 + backlog + i), { mailbox: "frontdesk" });
+        const id = await this.upload(padded(messages[(i * 7) % messages.length] as SpokenMessage, 10 + backlog + i), {
+          mailbox: "frontdesk",
+        });
         await this.settled([id]);
         times.push((this.doneAt.get(id) ?? performance.now()) - started);
         await sleep(200, this.signal);
@@ -208,19 +244,33 @@ class PipelineRun {
   }
 
   private worker(): Worker {
-    const w = new Worker({ queue: this.services.queue, tasks: this.services.tasks, config: this.services.config.jobs, logger: this.services.logger });
+    const w = new Worker({
+      queue: this.services.queue,
+      tasks: this.services.tasks,
+      config: this.services.config.jobs,
+      logger: this.services.logger,
+    });
     w.start();
     return w;
   }
 
   private pending(): number {
-    return (this.services.db.prepare("SELECT count(*) AS n FROM voicemails WHERE status IN ('queued', 'processing')").get() as { n: number }).n;
+    return (
+      this.services.db
+        .prepare("SELECT count(*) AS n FROM voicemails WHERE status IN ('queued', 'processing')")
+        .get() as { n: number }
+    ).n;
   }
 
   private async upload(bytes: Uint8Array, fields: Record<string, string>): Promise<number> {
-    const res = await this.app.request(`/v1/voicemails?${new URLSearchParams(fields)}`, { method: "POST", headers: { authorization: `Bearer ${this.key}`, "content-type": "audio/wav" }, body: bytes });
+    const res = await this.app.request(`/v1/voicemails?${new URLSearchParams(fields)}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.key}`, "content-type": "audio/wav" },
+      body: bytes,
+    });
     const body = (await res.json()) as { voicemail?: { id: number }; error?: { message: string } };
-    if (res.status !== 201 || !body.voicemail) throw new Error(`upload answered ${res.status}: ${body.error?.message ?? "no voicemail"}`);
+    if (res.status !== 201 || !body.voicemail)
+      throw new Error(`upload answered ${res.status}: ${body.error?.message ?? "no voicemail"}`);
     return body.voicemail.id;
   }
 

@@ -7,15 +7,21 @@ import { join } from "node:path";
  * repeated to the wanted length when it is there, else tone bursts that the
  * scripted test models treat as words. Mono float32 at 16 kHz.
  */
-export function benchAudio(seconds: number, fixturesDir: string | null): { samples: Float32Array; sampleRate: number; source: string } {
+export function benchAudio(
+  seconds: number,
+  fixturesDir: string | null,
+): { samples: Float32Array; sampleRate: number; source: string } {
   const rate = 16000;
   const out = new Float32Array(seconds * rate);
   const jfk = fixturesDir ? join(fixturesDir, "audio", "jfk.wav") : null;
   if (jfk && existsSync(jfk)) {
-    const sherpa = createRequire(import.meta.url)("sherpa-onnx-node") as { readWave(p: string, ext?: boolean): { samples: Float32Array; sampleRate: number } };
+    const sherpa = createRequire(import.meta.url)("sherpa-onnx-node") as {
+      readWave(p: string, ext?: boolean): { samples: Float32Array; sampleRate: number };
+    };
     const wave = sherpa.readWave(jfk, false);
     if (wave.sampleRate === rate) {
-      for (let i = 0; i < out.length; i += wave.samples.length) out.set(wave.samples.subarray(0, Math.min(wave.samples.length, out.length - i)), i);
+      for (let i = 0; i < out.length; i += wave.samples.length)
+        out.set(wave.samples.subarray(0, Math.min(wave.samples.length, out.length - i)), i);
       return { samples: out, sampleRate: rate, source: "jfk.wav" };
     }
   }

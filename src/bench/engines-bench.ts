@@ -46,11 +46,23 @@ export async function benchEngines(o: EnginesBenchOptions) {
       return e;
     };
     const vad = await load<VadEngine>("vad", refs.vad);
-    results.push({ ...base("vad", vad), ...(await benchVad(vad, audio.samples, audio.sampleRate)), audio: audio.source });
+    results.push({
+      ...base("vad", vad),
+      ...(await benchVad(vad, audio.samples, audio.sampleRate)),
+      audio: audio.source,
+    });
     const asr = await load<StreamingAsr>("asr-streaming", refs.asrStreaming);
-    results.push({ ...base("asrStreaming", asr), ...(await benchStreamingAsr(asr, audio.samples, audio.sampleRate)), audio: audio.source });
+    results.push({
+      ...base("asrStreaming", asr),
+      ...(await benchStreamingAsr(asr, audio.samples, audio.sampleRate)),
+      audio: audio.source,
+    });
     const batch = await load<BatchAsr>("asr-batch", refs.asrBatch);
-    results.push({ ...base("asrBatch", batch), ...(await benchBatchAsr(batch, audio.samples.subarray(0, 30 * audio.sampleRate), audio.sampleRate)), audio: audio.source });
+    results.push({
+      ...base("asrBatch", batch),
+      ...(await benchBatchAsr(batch, audio.samples.subarray(0, 30 * audio.sampleRate), audio.sampleRate)),
+      audio: audio.source,
+    });
     const tts = await load<TtsEngine>("tts", refs.tts);
     results.push({ ...base("tts", tts), ...(await benchTts(tts)) });
     const llm = await load<LlmEngine>("llm", refs.llm);
@@ -69,7 +81,10 @@ export async function benchEngines(o: EnginesBenchOptions) {
       } catch (err) {
         fixtures.stories260k = { skipped: (err as Error).message };
       }
-      fixtures.jfkVad = audio.source === "jfk.wav" ? { note: "the VAD and ASR figures above ran on jfk.wav" } : { skipped: "jfk.wav not found" };
+      fixtures.jfkVad =
+        audio.source === "jfk.wav"
+          ? { note: "the VAD and ASR figures above ran on jfk.wav" }
+          : { skipped: "jfk.wav not found" };
     }
     return {
       bench: "engines",
@@ -103,7 +118,8 @@ async function benchStreamingAsr(asr: StreamingAsr, samples: Float32Array, rate:
     for await (const e of stream) if (e.type === "final") finals++;
   })();
   const frame = rate / 50; // 20 ms, as from RTP
-  for (let i = 0; i < samples.length; i += frame) stream.push({ samples: samples.slice(i, i + frame), sampleRate: rate });
+  for (let i = 0; i < samples.length; i += frame)
+    stream.push({ samples: samples.slice(i, i + frame), sampleRate: rate });
   stream.end();
   await reader;
   const secs = (performance.now() - started) / 1000;
@@ -114,7 +130,11 @@ async function benchBatchAsr(asr: BatchAsr, samples: Float32Array, rate: number)
   const started = performance.now();
   const t = await asr.transcribe({ samples, sampleRate: rate }, { signal: AbortSignal.timeout(300_000) });
   const secs = (performance.now() - started) / 1000;
-  return { audioSec: samples.length / rate, rtf: round(secs / (samples.length / rate), 4), words: t.text.split(/\s+/).filter(Boolean).length };
+  return {
+    audioSec: samples.length / rate,
+    rtf: round(secs / (samples.length / rate), 4),
+    words: t.text.split(/\s+/).filter(Boolean).length,
+  };
 }
 
 async function benchTts(tts: TtsEngine) {
@@ -127,12 +147,21 @@ async function benchTts(tts: TtsEngine) {
   }
   const secs = (performance.now() - started) / 1000;
   const audioSec = samples / tts.sampleRate;
-  return { audioSec: round(audioSec, 2), rtf: round(secs / Math.max(audioSec, 1e-6), 4), firstAudioMs: round(firstChunkMs ?? 0, 1) };
+  return {
+    audioSec: round(audioSec, 2),
+    rtf: round(secs / Math.max(audioSec, 1e-6), 4),
+    firstAudioMs: round(firstChunkMs ?? 0, 1),
+  };
 }
 
 /** Interleaves engine and bare-loop runs so machine noise hits both alike; compares medians. */
-async function compareLlm(llm: LlmEngine, ref: ModelRef, o: EnginesBenchOptions): Promise<{ parley: LlmFigures; bare: LlmFigures; ratio: number; target: number; meetsTarget: boolean }> {
-  const threads = o.config.engines.llm.threads > 0 ? o.config.engines.llm.threads : Number(ref.model.config.threads ?? 0) || 1;
+async function compareLlm(
+  llm: LlmEngine,
+  ref: ModelRef,
+  o: EnginesBenchOptions,
+): Promise<{ parley: LlmFigures; bare: LlmFigures; ratio: number; target: number; meetsTarget: boolean }> {
+  const threads =
+    o.config.engines.llm.threads > 0 ? o.config.engines.llm.threads : Number(ref.model.config.threads ?? 0) || 1;
   const contextSize = Number(ref.model.config.contextSize ?? o.config.engines.llm.contextSize);
   const bare = await bareLoop(join(ref.dir, String(ref.model.config.file)), threads, contextSize);
   // Leave room for the prompt: a small model (stories260K: 256 tokens) must not hit a context shift.

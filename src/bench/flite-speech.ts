@@ -14,9 +14,11 @@ export function fliteSpeech(text: string): Int16Array {
     const w = parseWav(readFileSync(file));
     return float32ToInt16(new Resampler(w.sampleRate, 8000).process(w.samples));
   } catch (err) {
-    throw new ParleyError("bench_needs_flite", `parley bench speaks its callers with flite (apt-get install flite): ${(err as Error).message}`);
+    throw new ParleyError(
+      "bench_needs_flite",
+      `parley bench speaks its callers with flite (apt-get install flite): ${(err as Error).message}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

@@ -63,7 +63,9 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
     o.log(`indexed ${faq.entries.length} entries as ${added.document.chunkCount} chunks in ${Math.round(indexMs)} ms`);
     const index = new KnowledgeIndexRepo(db);
     const retrieval = await scoreAll(faq, index, hybrid, embedder);
-    o.log(`recall@3: BM25 ${retrieval.bm25.recallAt3}${retrieval.hybrid ? `, vectors ${retrieval.vector?.recallAt3}, hybrid ${retrieval.hybrid.recallAt3}` : ""}`);
+    o.log(
+      `recall@3: BM25 ${retrieval.bm25.recallAt3}${retrieval.hybrid ? `, vectors ${retrieval.vector?.recallAt3}, hybrid ${retrieval.hybrid.recallAt3}` : ""}`,
+    );
     const latencyMs = await measureLatency(faq, hybrid, lexical, embedder, o.runs);
     const { vectorSearch } = hybrid.status(AGENT);
     db.close();
@@ -72,7 +74,12 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
       profile: o.config.profile,
       embedModel: embedder?.info.modelId ?? null,
       vectorSearch,
-      faq: { entries: faq.entries.length, questions: faq.questions.length, chunks: added.document.chunkCount, indexMs: round(indexMs, 1) },
+      faq: {
+        entries: faq.entries.length,
+        questions: faq.questions.length,
+        chunks: added.document.chunkCount,
+        indexMs: round(indexMs, 1),
+      },
       retrieval,
       latencyMs,
       machine: machineFacts(),
@@ -88,7 +95,11 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
  * the profile names none. Like every bench, a model with nothing to download
  * (the tiny double, the load doubles) is generated on first use.
  */
-async function loadEmbedder(config: ParleyConfig, cwd: string, log: (line: string) => void): Promise<EmbedEngine | null> {
+async function loadEmbedder(
+  config: ParleyConfig,
+  cwd: string,
+  log: (line: string) => void,
+): Promise<EmbedEngine | null> {
   const catalog = catalogForConfig(config, cwd);
   const model = catalog.resolveProfile(config.profile).models.embed;
   if (!model) {
@@ -104,7 +115,12 @@ async function loadEmbedder(config: ParleyConfig, cwd: string, log: (line: strin
   return createEngine("embed", ref, config);
 }
 
-async function scoreAll(faq: FaqSet, index: KnowledgeIndexRepo, kb: Knowledge, embedder: EmbedEngine | null): Promise<KnowledgeBenchReport["retrieval"]> {
+async function scoreAll(
+  faq: FaqSet,
+  index: KnowledgeIndexRepo,
+  kb: Knowledge,
+  embedder: EmbedEngine | null,
+): Promise<KnowledgeBenchReport["retrieval"]> {
   const headings = (ids: number[]) => index.chunksByIds(ids).map((c) => entryQuestion(c.heading));
   const bm25 = await scoreRetrieval(faq, (q) => {
     const match = ftsQuery(q);
@@ -116,11 +132,19 @@ async function scoreAll(faq: FaqSet, index: KnowledgeIndexRepo, kb: Knowledge, e
     const [v] = await embedder.embed([q], { purpose: "query", signal });
     return v ? headings(index.nearest(AGENT, embedder.info.modelId, v, 10).map((r) => r.chunkId)) : [];
   });
-  const hybrid = await scoreRetrieval(faq, async (q) => (await kb.search(AGENT, q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)));
+  const hybrid = await scoreRetrieval(faq, async (q) =>
+    (await kb.search(AGENT, q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)),
+  );
   return { bm25, vector, hybrid };
 }
 
-async function measureLatency(faq: FaqSet, hybrid: Knowledge, lexical: Knowledge, embedder: EmbedEngine | null, runs: number): Promise<KnowledgeBenchReport["latencyMs"]> {
+async function measureLatency(
+  faq: FaqSet,
+  hybrid: Knowledge,
+  lexical: Knowledge,
+  embedder: EmbedEngine | null,
+  runs: number,
+): Promise<KnowledgeBenchReport["latencyMs"]> {
   const total: number[] = [];
   const embed: number[] = [];
   const bm25Only: number[] = [];
@@ -136,6 +160,15 @@ async function measureLatency(faq: FaqSet, hybrid: Knowledge, lexical: Knowledge
       bm25Only.push(l.timings.totalMs);
     }
   }
-  const stats = (xs: number[]): LatencyStats => ({ p50: round(percentile(xs, 50), 3), p95: round(percentile(xs, 95), 3), mean: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3) });
-  return { hybrid: embedder ? stats(total) : null, embedQuery: embedder ? stats(embed) : null, bm25Only: stats(bm25Only), samples: bm25Only.length };
+  const stats = (xs: number[]): LatencyStats => ({
+    p50: round(percentile(xs, 50), 3),
+    p95: round(percentile(xs, 95), 3),
+    mean: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3),
+  });
+  return {
+    hybrid: embedder ? stats(total) : null,
+    embedQuery: embedder ? stats(embed) : null,
+    bm25Only: stats(bm25Only),
+    samples: bm25Only.length,
+  };
 }

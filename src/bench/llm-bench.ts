@@ -22,7 +22,11 @@ export async function runEngine(llm: LlmEngine, maxTokens: number): Promise<LlmR
   const started = performance.now();
   let first: number | null = null;
   let tokens = 0;
-  for await (const d of llm.chat([{ role: "user", content: PROMPT }], { signal: AbortSignal.timeout(120_000), maxTokens, temperature: 0 })) {
+  for await (const d of llm.chat([{ role: "user", content: PROMPT }], {
+    signal: AbortSignal.timeout(120_000),
+    maxTokens,
+    temperature: 0,
+  })) {
     if (d.type === "text") first ??= performance.now();
     if (d.type === "done") tokens = d.usage.completionTokens;
   }
@@ -37,7 +41,11 @@ export async function runEngine(llm: LlmEngine, maxTokens: number): Promise<LlmR
 export async function bareLoop(modelPath: string, threads: number, contextSize: number) {
   const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
-  const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads, sequences: 1 });
+  const context = await model.createContext({
+    contextSize: Math.min(contextSize, model.trainContextSize),
+    threads,
+    sequences: 1,
+  });
   // No system prompt: Parley's run sends none either, and stories260K's 256-token context has no room for the default one.
   const session = new LlamaChatSession({ contextSequence: context.getSequence(), systemPrompt: "" });
   return {
@@ -46,7 +54,11 @@ export async function bareLoop(modelPath: string, threads: number, contextSize: 
       const meter = session.sequence.tokenMeter.getState();
       const started = performance.now();
       let first: number | null = null;
-      await session.prompt(PROMPT, { maxTokens, temperature: 0, onTextChunk: () => void (first ??= performance.now()) });
+      await session.prompt(PROMPT, {
+        maxTokens,
+        temperature: 0,
+        onTextChunk: () => void (first ??= performance.now()),
+      });
       const tokens = session.sequence.tokenMeter.diff(meter).usedOutputTokens;
       return toRun(started, first, performance.now(), tokens);
     },

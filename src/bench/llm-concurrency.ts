@@ -30,9 +30,12 @@ export interface LlmConcurrencyLevel {
   perSequenceTokensPerSec: number;
 }
 
-const PROMPT = "You are the receptionist of a dental practice. Answer briefly and kindly. The caller says: hello, I would like to book an appointment for Tuesday morning, if possible with doctor Smith. ";
+const PROMPT =
+  "You are the receptionist of a dental practice. Answer briefly and kindly. The caller says: hello, I would like to book an appointment for Tuesday morning, if possible with doctor Smith. ";
 
-export async function benchLlmConcurrency(o: LlmConcurrencyOptions): Promise<{ levels: LlmConcurrencyLevel[]; promptTokens: number; generateTokens: number; threads: number }> {
+export async function benchLlmConcurrency(
+  o: LlmConcurrencyOptions,
+): Promise<{ levels: LlmConcurrencyLevel[]; promptTokens: number; generateTokens: number; threads: number }> {
   const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false });
   const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: 0 });
   try {
@@ -48,9 +51,19 @@ export async function benchLlmConcurrency(o: LlmConcurrencyOptions): Promise<{ l
   }
 }
 
-async function level(model: LlamaModel, n: number, prompt: Token[], o: LlmConcurrencyOptions): Promise<LlmConcurrencyLevel> {
+async function level(
+  model: LlamaModel,
+  n: number,
+  prompt: Token[],
+  o: LlmConcurrencyOptions,
+): Promise<LlmConcurrencyLevel> {
   const contextSize = Math.min(o.contextSize, model.trainContextSize);
-  const context = await model.createContext({ contextSize, sequences: n, threads: o.threads, batchSize: Math.min(512, contextSize) });
+  const context = await model.createContext({
+    contextSize,
+    sequences: n,
+    threads: o.threads,
+    batchSize: Math.min(512, contextSize),
+  });
   try {
     const sequences = Array.from({ length: n }, () => context.getSequence());
     const t0 = performance.now();

@@ -35,7 +35,12 @@ export async function benchNotify(o: NotifyBenchOptions) {
     o.log(`pacing: ${o.pacingCalls} calls at ${o.rate}/s`);
     const pacing = await benchPacing(server.services, callee, o.rate, o.pacingCalls);
     o.log(`CPU: ${o.calls} notification(s), then ${o.calls} live call(s) of the same length`);
-    const cpu = await benchCpu(server.services, callee, o.calls, fliteSpeech("Yes, that works for me. Thank you, see you tomorrow."));
+    const cpu = await benchCpu(
+      server.services,
+      callee,
+      o.calls,
+      fliteSpeech("Yes, that works for me. Thank you, see you tomorrow."),
+    );
     return { bench: "notify", profile: o.config.profile, machine: machineFacts(), renders, pacing, cpu };
   } finally {
     await callee.close();

@@ -34,10 +34,22 @@ export interface QueueBenchReport {
   machine: Record<string, unknown>;
   jobs: number;
   /** Jobs per second. */
-  throughput: { enqueue: number; enqueueBulk: number; claim: number; claimBatch50: number; complete: number; cycle: number; worker: number };
+  throughput: {
+    enqueue: number;
+    enqueueBulk: number;
+    claim: number;
+    claimBatch50: number;
+    complete: number;
+    cycle: number;
+    worker: number;
+  };
   triage: {
-    backlog: number; taskMs: number; slots: number; targetMs: number;
-    withFreshLane: TriageRun; withoutFreshLane: TriageRun;
+    backlog: number;
+    taskMs: number;
+    slots: number;
+    targetMs: number;
+    withFreshLane: TriageRun;
+    withoutFreshLane: TriageRun;
     /** The same scheduling with a realistic 20 s per voicemail, from the formulas the runs above confirm. */
     projection20s: { withFreshLaneStartMs: number; withoutFreshLaneStartMs: number };
   };
@@ -77,7 +89,11 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function measureThroughput(file: string, n: number, log: (l: string) => void): Promise<QueueBenchReport["throughput"]> {
+async function measureThroughput(
+  file: string,
+  n: number,
+  log: (l: string) => void,
+): Promise<QueueBenchReport["throughput"]> {
   const db = openDatabase(file);
   try {
     const queue = createSqliteJobQueue(db, defaults());
@@ -86,23 +102,29 @@ async function measureThroughput(file: string, n: number, log: (l: string) => vo
       for (let i = 0; i < n; i++) await queue.enqueue({ kind: "noop", payload: { i } });
     });
     const bulkMs = await timed(async () => {
-      for (let i = 0; i < n; i += 500) await queue.enqueueMany(Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ kind: "noop", payload: { i: i + j } })));
+      for (let i = 0; i < n; i += 500)
+        await queue.enqueueMany(
+          Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ kind: "noop", payload: { i: i + j } })),
+        );
     });
     const claimed: Job[] = [];
     const claimMs = await timed(async () => {
       for (let i = 0; i < n; i++) claimed.push(...(await claim(1)).jobs);
     });
     const completeMs = await timed(async () => {
-      for (const job of claimed.splice(0)) await queue.complete({ id: job.id, workerId: "bench", attempt: job.attempts }, null);
+      for (const job of claimed.splice(0))
+        await queue.complete({ id: job.id, workerId: "bench", attempt: job.attempts }, null);
     });
     const batchMs = await timed(async () => {
-      for (let got = 1; got > 0; ) {
+      for (let got = 1; got > 0;) {
         const { jobs } = await claim(50);
         claimed.push(...jobs);
         got = jobs.length;
       }
     });
-    log(`enqueue ${rate(n, enqueueMs)}/s, bulk ${rate(n, bulkMs)}/s, claim ${rate(n, claimMs)}/s, complete ${rate(n, completeMs)}/s`);
+    log(
+      `enqueue ${rate(n, enqueueMs)}/s, bulk ${rate(n, bulkMs)}/s, claim ${rate(n, claimMs)}/s, complete ${rate(n, completeMs)}/s`,
+    );
     const workerRate = await measureWorker(db, queue, n);
     log(`worker (noop) ${workerRate}/s`);
     return {
@@ -135,12 +157,19 @@ async function measureWorker(db: Database, queue: JobQueue, n: number): Promise<
   return rate(n, ms);
 }
 
-async function measureTriage(dir: string, o: QueueBenchOptions, log: (l: string) => void): Promise<QueueBenchReport["triage"]> {
+async function measureTriage(
+  dir: string,
+  o: QueueBenchOptions,
+  log: (l: string) => void,
+): Promise<QueueBenchReport["triage"]> {
   const backlog = o.backlog ?? 200;
   const taskMs = o.taskMs ?? 50;
   const slots = Math.max(2, o.slots ?? availableParallelism());
   const targetMs = o.triageTargetMs ?? defaults().triageTargetMs;
-  const fresh: JobLaneConfig[] = [{ name: "fresh", order: "newest", concurrency: 1 }, { name: "backlog", order: "priority", concurrency: slots - 1 }];
+  const fresh: JobLaneConfig[] = [
+    { name: "fresh", order: "newest", concurrency: 1 },
+    { name: "backlog", order: "priority", concurrency: slots - 1 },
+  ];
   const fifo: JobLaneConfig[] = [{ name: "backlog", order: "priority", concurrency: slots }];
   const withFreshLane = await triageRun(join(dir, "triage-fresh.db"), fresh, backlog, taskMs, targetMs);
   log(`triage with a fresh lane: started after ${withFreshLane.startMs} ms, done after ${withFreshLane.finishMs} ms`);
@@ -149,12 +178,23 @@ async function measureTriage(dir: string, o: QueueBenchOptions, log: (l: string)
   // With a fresh lane the new job waits for at most one job; without, for the backlog shared by all slots.
   const realMs = 20_000;
   return {
-    backlog, taskMs, slots, targetMs, withFreshLane, withoutFreshLane,
+    backlog,
+    taskMs,
+    slots,
+    targetMs,
+    withFreshLane,
+    withoutFreshLane,
     projection20s: { withFreshLaneStartMs: realMs, withoutFreshLaneStartMs: Math.round((backlog * realMs) / slots) },
   };
 }
 
-async function triageRun(file: string, lanes: JobLaneConfig[], backlog: number, taskMs: number, targetMs: number): Promise<TriageRun> {
+async function triageRun(
+  file: string,
+  lanes: JobLaneConfig[],
+  backlog: number,
+  taskMs: number,
+  targetMs: number,
+): Promise<TriageRun> {
   const db = openDatabase(file);
   const config = defaults({ lanes, triageTargetMs: targetMs });
   const queue = createSqliteJobQueue(db, config);
@@ -178,7 +218,12 @@ async function triageRun(file: string, lanes: JobLaneConfig[], backlog: number, 
     newId = (await queue.enqueue({ kind: "voicemail.sim", payload: { new: true } })).job.id;
     const finished = await done;
     const startMs = round(started - t0, 0);
-    return { lanes: lanes.map((l) => `${l.name}(${l.order}, ${String(l.concurrency)})`).join(" + "), startMs, finishMs: round(finished - t0, 0), withinTarget: startMs <= targetMs };
+    return {
+      lanes: lanes.map((l) => `${l.name}(${l.order}, ${String(l.concurrency)})`).join(" + "),
+      startMs,
+      finishMs: round(finished - t0, 0),
+      withinTarget: startMs <= targetMs,
+    };
   } finally {
     await worker.stop({ graceMs: 0 });
     db.close();

@@ -48,10 +48,23 @@ export interface RtpBenchRun {
   underruns: number;
   packetsOutPerSecond: number;
   packetsInPerSecond: number;
-  receive: { lost: number; late: number; concealedFrames: number; malformed: number; framesDropped: number; jitterMsMean: number; jitterMsMax: number };
+  receive: {
+    lost: number;
+    late: number;
+    concealedFrames: number;
+    malformed: number;
+    framesDropped: number;
+    jitterMsMean: number;
+    jitterMsMax: number;
+  };
   cpu: { userMs: number; systemMs: number; percentOfOneCore: number; msPerSessionPerSecond: number };
   /** The media thread(s) alone (null where the OS does not say): CPU, and time runnable but waiting for a CPU. */
-  mediaThread: { cpuMs: number; percentOfOneCore: number; msPerSessionPerSecond: number; runQueueWaitMs: number } | null;
+  mediaThread: {
+    cpuMs: number;
+    percentOfOneCore: number;
+    msPerSessionPerSecond: number;
+    runQueueWaitMs: number;
+  } | null;
   /** Main-thread stalls injected during the window (mainStallMs), and their total. */
   mainStalls: { count: number; totalMs: number };
   memory: { heapKbPerSession: number; rssKbPerSession: number; rssMb: number };
@@ -79,7 +92,9 @@ export async function benchRtp(o: RtpBenchOptions = {}) {
   const seconds = o.seconds ?? 5;
   const runs: RtpBenchRun[] = [];
   for (const n of counts) {
-    o.log?.(`rtp bench: ${n} sessions for ${seconds} s${o.mainStallMs ? `, main thread blocked ${o.mainStallMs} ms every second` : ""}`);
+    o.log?.(
+      `rtp bench: ${n} sessions for ${seconds} s${o.mainStallMs ? `, main thread blocked ${o.mainStallMs} ms every second` : ""}`,
+    );
     runs.push(await runOnce(n + (n % 2), seconds, o.host ?? "127.0.0.1", o.mainStallMs ?? 0));
   }
   return { bench: "rtp", machine: machineFacts(), mainStallMs: o.mainStallMs ?? 0, runs };
@@ -89,21 +104,27 @@ export async function benchRtp(o: RtpBenchOptions = {}) {
 function mediaCpu(): { cpuMs: number; waitMs: number } | null {
   const all = mediaPool.threads().map((w) => w.cpu());
   if (all.length === 0 || all.some((c) => c === null)) return null;
-  return all.reduce<{ cpuMs: number; waitMs: number }>((sum, c) => ({ cpuMs: sum.cpuMs + c!.cpuMs, waitMs: sum.waitMs + c!.waitMs }), { cpuMs: 0, waitMs: 0 });
+  return all.reduce<{ cpuMs: number; waitMs: number }>(
+    (sum, c) => ({ cpuMs: sum.cpuMs + c!.cpuMs, waitMs: sum.waitMs + c!.waitMs }),
+    { cpuMs: 0, waitMs: 0 },
+  );
 }
 
 /** Blocks the main thread `ms` every second until stopped, the way a synchronous decode would. */
 function stallMainThread(ms: number): { stop(): { count: number; totalMs: number } } {
   let count = 0;
   let totalMs = 0;
-  const timer = ms > 0 ? setInterval(() => {
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms) {
-      // busy
-    }
-    count++;
-    totalMs += performance.now() - t0;
-  }, 1000) : null;
+  const timer =
+    ms > 0
+      ? setInterval(() => {
+          const t0 = performance.now();
+          while (performance.now() - t0 < ms) {
+            // busy
+          }
+          count++;
+          totalMs += performance.now() - t0;
+        }, 1000)
+      : null;
   return { stop: () => (timer && clearInterval(timer), { count, totalMs: round(totalMs, 0) }) };
 }
 
@@ -181,19 +202,31 @@ async function runOnce(n: number, seconds: number, host: string, mainStallMs: nu
       jitterMsMean: round(jitters.reduce((a, b) => a + b, 0) / jitters.length, 2),
       jitterMsMax: round(Math.max(...jitters), 2),
     },
-    cpu: { userMs: round(cpu.user / 1000, 0), systemMs: round(cpu.system / 1000, 0), percentOfOneCore: round((cpuMs / (elapsedS * 1000)) * 100, 1), msPerSessionPerSecond: round(cpuMs / n / elapsedS, 3) },
-    mediaThread: media0 && media1 ? {
-      cpuMs: round(media1.cpuMs - media0.cpuMs, 0),
-      percentOfOneCore: round(((media1.cpuMs - media0.cpuMs) / (elapsedS * 1000)) * 100, 1),
-      msPerSessionPerSecond: round((media1.cpuMs - media0.cpuMs) / n / elapsedS, 3),
-      runQueueWaitMs: round(media1.waitMs - media0.waitMs, 0),
-    } : null,
+    cpu: {
+      userMs: round(cpu.user / 1000, 0),
+      systemMs: round(cpu.system / 1000, 0),
+      percentOfOneCore: round((cpuMs / (elapsedS * 1000)) * 100, 1),
+      msPerSessionPerSecond: round(cpuMs / n / elapsedS, 3),
+    },
+    mediaThread:
+      media0 && media1
+        ? {
+            cpuMs: round(media1.cpuMs - media0.cpuMs, 0),
+            percentOfOneCore: round(((media1.cpuMs - media0.cpuMs) / (elapsedS * 1000)) * 100, 1),
+            msPerSessionPerSecond: round((media1.cpuMs - media0.cpuMs) / n / elapsedS, 3),
+            runQueueWaitMs: round(media1.waitMs - media0.waitMs, 0),
+          }
+        : null,
     mainStalls,
     memory: {
       heapKbPerSession: round((mem1.heapUsed - mem0.heapUsed) / 1024 / n, 1),
       rssKbPerSession: round((mem1.rss - mem0.rss) / 1024 / n, 1),
       rssMb: round(mem1.rss / 1024 / 1024, 1),
     },
-    eventLoopDelayMs: { p50: loopDelay(loop.percentile(50)), p99: loopDelay(loop.percentile(99)), max: loopDelay(loop.max) },
+    eventLoopDelayMs: {
+      p50: loopDelay(loop.percentile(50)),
+      p99: loopDelay(loop.percentile(99)),
+      max: loopDelay(loop.max),
+    },
   };
 }

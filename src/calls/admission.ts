@@ -54,7 +54,12 @@ export class Admission {
         this.set(total() / 1000);
       },
     });
-    this.refused = new Counter({ name: "parley_calls_admission_refused_total", help: "New calls refused by admission from measured load", labelNames: ["reason"], registers: [registry] });
+    this.refused = new Counter({
+      name: "parley_calls_admission_refused_total",
+      help: "New calls refused by admission from measured load",
+      labelNames: ["reason"],
+      registers: [registry],
+    });
   }
 
   /** Summed live queueing delay of the engines now (ms); 0 while engines load. */

@@ -8,7 +8,18 @@ import { LogThrottle } from "../lib/log-throttle.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
 import type { CallsDeps } from "./deps.js";
 import { recordingsDir } from "../config/paths.js";
-import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, SipError, trunkAccount, type InboundCall, type NegotiatedMedia, type SipCall, type SipPort } from "../sip/index.js";
+import {
+  buildAnswer,
+  buildOffer,
+  CallEnded,
+  DEFAULT_CAPABILITIES,
+  SipError,
+  trunkAccount,
+  type InboundCall,
+  type NegotiatedMedia,
+  type SipCall,
+  type SipPort,
+} from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { Admission } from "./admission.js";
 import { runCallSession } from "./call-session.js";
@@ -77,7 +88,11 @@ export class CallManager {
   ) {
     this.metrics = new CallMetrics(services.registry, { slots: () => this.slots, ports: () => pool.allocated });
     this.repo = new CallsRepo(services.db);
-    this.admission = new Admission(services.config.calls.admission, () => services.engines.engines(), services.registry);
+    this.admission = new Admission(
+      services.config.calls.admission,
+      () => services.engines.engines(),
+      services.registry,
+    );
     this.throttle = new LogThrottle({ registry: services.registry });
   }
 
@@ -95,9 +110,14 @@ export class CallManager {
     // Above capacity (or while engines load, or when the engines cannot keep the latency) INVITEs get 503,
     // and OPTIONS too, so a balancer moves on.
     this.sip.setCapacity((request) => {
-      if (this.stopping || this.slots >= this.services.config.calls.maxCalls || !this.services.engines.ready) return "unavailable";
+      if (this.stopping || this.slots >= this.services.config.calls.maxCalls || !this.services.engines.ready)
+        return "unavailable";
       const verdict = this.admission.check(request === "INVITE");
-      if (!verdict.admit) return { overloaded: `live queueing delay ${Math.round(verdict.queueDelayMs)} ms`, retryAfterS: verdict.retryAfterS };
+      if (!verdict.admit)
+        return {
+          overloaded: `live queueing delay ${Math.round(verdict.queueDelayMs)} ms`,
+          retryAfterS: verdict.retryAfterS,
+        };
       return "available";
     });
     this.sip.onInvite((call) => this.answer(call));
@@ -156,7 +176,12 @@ export class CallManager {
       release();
       // Only the caller's CANCEL is "cancelled"; an ACK that never came or our own refusal is a failed call.
       const cancelled = (call.signal.reason as CallEnded | undefined)?.endReason === "cancelled";
-      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome: cancelled ? "cancelled" : "failed", recordingPath: null, rtpStats: null });
+      this.repo.end(record.id, {
+        endedAt: this.services.clock.now(),
+        outcome: cancelled ? "cancelled" : "failed",
+        recordingPath: null,
+        rtpStats: null,
+      });
       const suppressed = this.throttle.take("call_not_answered");
       if (suppressed !== null) log.info({ err: describeError(err), suppressed }, "call not answered");
       return;
@@ -187,12 +212,19 @@ export class CallManager {
     // A number goes out through the trunk, whoever asked (the API, a notification, a callback, a survey).
     const uri = dialTarget(this.services.config, req.to);
     const engines = this.services.engines.engines();
-    if (!engines) throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
-    if (this.stopping) throw new ParleyError("shutting_down", "the server is shutting down", { status: 503, retryable: true });
-    if (this.slots >= this.services.config.calls.maxCalls) throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
+    if (!engines)
+      throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
+    if (this.stopping)
+      throw new ParleyError("shutting_down", "the server is shutting down", { status: 503, retryable: true });
+    if (this.slots >= this.services.config.calls.maxCalls)
+      throw new ParleyError("at_capacity", "all call slots are busy", { status: 503, retryable: true });
     const verdict = this.admission.check();
     if (!verdict.admit) {
-      throw new ParleyError("overloaded", `the engines cannot keep live latency now (queueing delay ${Math.round(verdict.queueDelayMs)} ms)`, { status: 503, retryable: true, details: { retryAfterS: verdict.retryAfterS } });
+      throw new ParleyError(
+        "overloaded",
+        `the engines cannot keep live latency now (queueing delay ${Math.round(verdict.queueDelayMs)} ms)`,
+        { status: 503, retryable: true, details: { retryAfterS: verdict.retryAfterS } },
+      );
     }
     for (const guard of this.services.dialGuards) guard(uri);
     const agent = this.services.agents.get(req.agent);
@@ -234,14 +266,25 @@ export class CallManager {
       const outcome = dialFailure(err);
       this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: null });
       this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: 0, late: 0 });
-      throw new ParleyError(`dial_${outcome}`, `the call to ${req.to} was not answered: ${describeError(err)}`, { status: 502, retryable: outcome !== "rejected", details: { outcome } });
+      throw new ParleyError(`dial_${outcome}`, `the call to ${req.to} was not answered: ${describeError(err)}`, {
+        status: 502,
+        retryable: outcome !== "rejected",
+        details: { outcome },
+      });
     }
     this.repo.setSipIdentity(record.id, call.callId, call.from.uri);
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
     this.placedSlots.set(record.id, release);
     const { recorder, fanout } = await this.media(record.id, agent, rtp);
-    return { record: { ...record, sipCallId: call.callId, fromUri: call.from.uri }, call, rtp, engines, fanout, recorder };
+    return {
+      record: { ...record, sipCallId: call.callId, fromUri: call.from.uri },
+      call,
+      rtp,
+      engines,
+      fanout,
+      recorder,
+    };
   }
 
   /** Ends a placed call (BYE if still up) and writes its record. */
@@ -251,11 +294,24 @@ export class CallManager {
     this.placedSlots.get(placed.record.id)?.();
     this.placedSlots.delete(placed.record.id);
     const recording = placed.recorder ? await placed.recorder.close().catch(() => null) : null;
-    this.repo.end(placed.record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
+    this.repo.end(placed.record.id, {
+      endedAt: this.services.clock.now(),
+      outcome,
+      recordingPath: recording?.path ?? null,
+      rtpStats: stats,
+    });
     this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
   }
 
-  private async run(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, release: () => void, media?: CallMedia): Promise<ConversationOutcome> {
+  private async run(
+    call: SipCall,
+    rtp: RtpSession,
+    record: CallRecord,
+    agent: AgentDefinition,
+    engines: EngineSet,
+    release: () => void,
+    media?: CallMedia,
+  ): Promise<ConversationOutcome> {
     try {
       return await this.session(call, rtp, record, agent, engines, media);
     } finally {
@@ -269,16 +325,37 @@ export class CallManager {
    * calls.recordAll asks for it, and the one reader of the caller's frames.
    */
   private async media(callId: number, agent: AgentDefinition, rtp: RtpSession): Promise<CallMedia> {
-    const recorder = agent.live.record || this.services.config.calls.recordAll ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${callId}.wav`)).catch(() => null) : null;
+    const recorder =
+      agent.live.record || this.services.config.calls.recordAll
+        ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${callId}.wav`)).catch(() => null)
+        : null;
     if (recorder) rtp.onSentFrame = (pcm) => recorder.agent(pcm);
     const fanout = new FrameFanout(rtp.frames, recorder ? (pcm) => recorder.caller(pcm) : null);
     return { recorder, fanout };
   }
 
-  private async session(call: SipCall, rtp: RtpSession, record: CallRecord, agent: AgentDefinition, engines: EngineSet, media?: CallMedia): Promise<ConversationOutcome> {
+  private async session(
+    call: SipCall,
+    rtp: RtpSession,
+    record: CallRecord,
+    agent: AgentDefinition,
+    engines: EngineSet,
+    media?: CallMedia,
+  ): Promise<ConversationOutcome> {
     const { recorder, fanout } = media ?? (await this.media(record.id, agent, rtp));
     this.metrics.active.inc();
-    const done = runCallSession({ services: this.services, engines, agent, sip: call, rtp, fanout, recorder, record, metrics: this.metrics, logger: this.services.logger.child({ callId: record.id }) });
+    const done = runCallSession({
+      services: this.services,
+      engines,
+      agent,
+      sip: call,
+      rtp,
+      fanout,
+      recorder,
+      record,
+      metrics: this.metrics,
+      logger: this.services.logger.child({ callId: record.id }),
+    });
     this.running.set(record.id, { sip: call, done });
     try {
       return await done;
@@ -296,11 +373,20 @@ export class CallManager {
   }
 
   private openRtp(signal?: AbortSignal): Promise<RtpSession> {
-    return RtpSession.open({ config: this.services.config.rtp, pool: this.pool, logger: this.services.logger, ...(signal ? { signal } : {}) });
+    return RtpSession.open({
+      config: this.services.config.rtp,
+      pool: this.pool,
+      logger: this.services.logger,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   private mediaAddress(): string {
-    return this.services.config.calls.mediaAddress ?? this.services.config.sip.publicAddress ?? this.services.config.rtp.bindHost;
+    return (
+      this.services.config.calls.mediaAddress ??
+      this.services.config.sip.publicAddress ??
+      this.services.config.rtp.bindHost
+    );
   }
 
   /**

@@ -41,15 +41,33 @@ export interface ScriptRequest {
  * does when nobody answers), runs the script, ends the call. The live
  * conversation runs through the same media path (CallManager.dial).
  */
-export async function runCallScript<R>(calls: CallManager, req: ScriptRequest, script: CallScript<R>): Promise<{ placed: PlacedCall; result: R }> {
-  const placed = await calls.place({ to: req.to, agent: req.agent, signal: req.signal, context: { source: script.source, ...req.context } });
-  const call: ScriptedCall = { placed, digits: [], onDigit: null, signal: AbortSignal.any([req.signal, placed.call.signal]) };
+export async function runCallScript<R>(
+  calls: CallManager,
+  req: ScriptRequest,
+  script: CallScript<R>,
+): Promise<{ placed: PlacedCall; result: R }> {
+  const placed = await calls.place({
+    to: req.to,
+    agent: req.agent,
+    signal: req.signal,
+    context: { source: script.source, ...req.context },
+  });
+  const call: ScriptedCall = {
+    placed,
+    digits: [],
+    onDigit: null,
+    signal: AbortSignal.any([req.signal, placed.call.signal]),
+  };
   const dtmf = watchDigits(placed.rtp, placed.call, (digit) => {
     call.digits.push(digit);
     call.onDigit?.();
   });
   try {
-    const result = await inSpan(`call outbound ${script.source}`, { "call.id": placed.record.id, "call.agent": req.agent, "call.direction": "outbound" }, () => script.run(call));
+    const result = await inSpan(
+      `call outbound ${script.source}`,
+      { "call.id": placed.record.id, "call.agent": req.agent, "call.direction": "outbound" },
+      () => script.run(call),
+    );
     return { placed, result };
   } finally {
     call.onDigit = null;

@@ -42,11 +42,15 @@ export interface CallSessionDeps {
  * turn and its latency. Runs until the call ends, whoever ends it.
  */
 export async function runCallSession(d: CallSessionDeps): Promise<ConversationOutcome> {
-  return inSpan(`call ${d.sip.direction}`, { "call.id": d.record.id, "call.agent": d.agent.name, "call.direction": d.sip.direction }, async (span) => {
-    const outcome = await runTraced(d, span);
-    span.setAttribute("call.outcome", outcome);
-    return outcome;
-  });
+  return inSpan(
+    `call ${d.sip.direction}`,
+    { "call.id": d.record.id, "call.agent": d.agent.name, "call.direction": d.sip.direction },
+    async (span) => {
+      const outcome = await runTraced(d, span);
+      span.setAttribute("call.outcome", outcome);
+      return outcome;
+    },
+  );
 }
 
 async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOutcome> {
@@ -63,13 +67,20 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
         await rtp.idle(); // the goodbye is heard before the BYE
         const survey = d.agent.survey;
         if (survey?.afterCall && AGENT_ENDED.has(reason) && !sip.signal.aborted) {
-          await runSurvey(services, d.engines, d.agent, survey, {
-            speaker: new Speaker(d.engines.tts, audio, d.agent.voice),
-            frames: () => d.fanout.attach()[Symbol.asyncIterator](),
-            digit: () => digits[0],
-            clearDigits: () => void (digits.length = 0),
-            signal: sip.signal,
-          }, d.record.id).catch((err: unknown) => d.logger.warn({ err: describeError(err) }, "survey failed"));
+          await runSurvey(
+            services,
+            d.engines,
+            d.agent,
+            survey,
+            {
+              speaker: new Speaker(d.engines.tts, audio, d.agent.voice),
+              frames: () => d.fanout.attach()[Symbol.asyncIterator](),
+              digit: () => digits[0],
+              clearDigits: () => void (digits.length = 0),
+              signal: sip.signal,
+            },
+            d.record.id,
+          ).catch((err: unknown) => d.logger.warn({ err: describeError(err) }, "survey failed"));
         }
         await sip.hangup();
       },
@@ -83,11 +94,23 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
       scheduleCallback: async (r) => {
         const { job } = await services.queue.enqueue({
           kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
-          payload: { to: r.to, agent: r.agent, topic: r.topic, summary: r.summary, callId: d.record.id, source: "live-call" },
+          payload: {
+            to: r.to,
+            agent: r.agent,
+            topic: r.topic,
+            summary: r.summary,
+            callId: d.record.id,
+            source: "live-call",
+          },
           runAt: r.when.getTime(),
           idempotencyKey: `call-${d.record.id}-callback`,
         });
-        services.bus.publish("callback.scheduled", `call:${d.record.id}`, { jobId: job.id, to: r.to, runAt: r.when.getTime(), reason: r.topic });
+        services.bus.publish("callback.scheduled", `call:${d.record.id}`, {
+          jobId: job.id,
+          to: r.to,
+          runAt: r.when.getTime(),
+          reason: r.topic,
+        });
         return { jobId: job.id };
       },
     },
@@ -132,10 +155,19 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     await dtmf;
     await d.fanout.finished().catch(() => undefined);
     const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
-    repo.end(d.record.id, { endedAt: services.clock.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
+    repo.end(d.record.id, {
+      endedAt: services.clock.now(),
+      outcome,
+      recordingPath: recording?.path ?? null,
+      rtpStats: stats,
+    });
     d.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late }, stats);
     if (repo.turns(d.record.id).some((t) => t.role === "user")) {
-      await services.queue.enqueue({ kind: SUMMARY_JOB, payload: { callId: d.record.id }, idempotencyKey: `call-${d.record.id}-summary` });
+      await services.queue.enqueue({
+        kind: SUMMARY_JOB,
+        payload: { callId: d.record.id },
+        idempotencyKey: `call-${d.record.id}-summary`,
+      });
     }
   }
   return outcome;
@@ -143,12 +175,12 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
 
 /** take_message: the prompt, the tone, the caller's message into the voicemail pipeline. */
 async function recordMessage(d: CallSessionDeps, audio: CallAudio): Promise<void> {
-  const wav = await takeMessage(
-    new Speaker(d.engines.tts, audio, d.agent.voice),
-    audio,
-    () => d.fanout.attach(),
-    { prompt: d.agent.voicemail.prompt, endSilenceMs: d.services.config.calls.message.endSilenceMs, maxMs: d.services.config.calls.message.maxMs, signal: d.sip.signal },
-  );
+  const wav = await takeMessage(new Speaker(d.engines.tts, audio, d.agent.voice), audio, () => d.fanout.attach(), {
+    prompt: d.agent.voicemail.prompt,
+    endSilenceMs: d.services.config.calls.message.endSilenceMs,
+    maxMs: d.services.config.calls.message.maxMs,
+    signal: d.sip.signal,
+  });
   if (!wav) return;
   const { voicemailId } = await d.services.onMessage({
     bytes: wav,
@@ -179,7 +211,10 @@ function rtpAudio(rtp: RtpSession, frames: CallAudio["frames"]): CallAudio {
 function traceTurn(t: TurnRecord, call: Span): void {
   if (t.role !== "agent" || !t.timing) return;
   const lead = t.timing.firstRtpMs ?? t.timing.ttsFirstAudioMs ?? 0;
-  const attributes: Record<string, string | number | boolean> = { "turn.index": t.index, "turn.interrupted": t.interrupted === true };
+  const attributes: Record<string, string | number | boolean> = {
+    "turn.index": t.index,
+    "turn.interrupted": t.interrupted === true,
+  };
   for (const [k, v] of Object.entries(t.timing)) if (v !== null) attributes[`latency.${k}`] = v;
   recordSpan("turn", t.at - lead, t.at, attributes, call);
 }

@@ -1,7 +1,10 @@
 import type { ToolServices } from "../agent/tools/index.js";
 
 /** What the callback timer the services carry answers (see notify/callbacks/policy.ts). */
-type CallbackTimer = (to: string | null, requested: number) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
+type CallbackTimer = (
+  to: string | null,
+  requested: number,
+) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
 
 /**
  * The schedule_callback tool's check, from the callback timer the notify
@@ -12,6 +15,11 @@ export function callbackTimeFor(timer: CallbackTimer): NonNullable<ToolServices[
   return (to, when) => {
     const t = timer(to, when.getTime());
     if (t.at !== null && t.delay === null) return { ok: true };
-    return { ok: false, reason: t.why ?? "no time is allowed", next: t.at === null ? null : new Date(t.at), nextLocal: t.atLocal };
+    return {
+      ok: false,
+      reason: t.why ?? "no time is allowed",
+      next: t.at === null ? null : new Date(t.at),
+      nextLocal: t.atLocal,
+    };
   };
 }

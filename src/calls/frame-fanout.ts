@@ -10,7 +10,10 @@ export class FrameFanout {
   private target: Channel<Frame> | null = null;
   private readonly done: Promise<void>;
 
-  constructor(source: AsyncIterable<Frame>, private readonly tap: ((pcm: Int16Array) => void) | null) {
+  constructor(
+    source: AsyncIterable<Frame>,
+    private readonly tap: ((pcm: Int16Array) => void) | null,
+  ) {
     this.done = (async () => {
       try {
         for await (const frame of source) {

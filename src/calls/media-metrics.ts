@@ -54,7 +54,8 @@ export class MediaMetrics {
       registers,
       collect() {
         const h = mediaPlaneFigures().tickIntervals;
-        for (const q of QUANTILES) this.set({ quantile: String(q) }, (q === 1 ? Math.max(0, h.max) : h.percentile(q * 100)) / 1000);
+        for (const q of QUANTILES)
+          this.set({ quantile: String(q) }, (q === 1 ? Math.max(0, h.max) : h.percentile(q * 100)) / 1000);
       },
     });
     new Counter({

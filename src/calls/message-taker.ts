@@ -18,7 +18,12 @@ const BEEP = float32ToInt16(sine(1000, { sampleRate: 8000, durationMs: 400, ampl
  * caller until they stop talking (or hang up, or the limit). Returns the
  * recording as an 8 kHz WAV, or null when the caller said nothing.
  */
-export async function takeMessage(speaker: Speaker, audio: CallAudio, listen: () => AsyncIterable<Frame>, o: MessageOptions): Promise<Buffer | null> {
+export async function takeMessage(
+  speaker: Speaker,
+  audio: CallAudio,
+  listen: () => AsyncIterable<Frame>,
+  o: MessageOptions,
+): Promise<Buffer | null> {
   await speaker.say(o.prompt, o.signal).playback.done;
   await audio.play(BEEP, { signal: o.signal }).done;
   const parts: Int16Array[] = [];

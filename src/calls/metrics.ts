@@ -28,19 +28,28 @@ export class CallMetrics {
     this.active = new Gauge({ name: "parley_calls_active", help: "Live calls in progress", registers: [registry] });
     if (gauges) {
       new Gauge({
-        name: "parley_calls_slots_used", help: "Calls counted against calls.maxCalls: from the INVITE (ours or theirs) until they end, answered or not", registers: [registry],
+        name: "parley_calls_slots_used",
+        help: "Calls counted against calls.maxCalls: from the INVITE (ours or theirs) until they end, answered or not",
+        registers: [registry],
         collect() {
           this.set(gauges.slots());
         },
       });
       new Gauge({
-        name: "parley_rtp_ports_in_use", help: "RTP ports bound by calls (ringing, awaiting ACK or talking)", registers: [registry],
+        name: "parley_rtp_ports_in_use",
+        help: "RTP ports bound by calls (ringing, awaiting ACK or talking)",
+        registers: [registry],
         collect() {
           this.set(gauges.ports());
         },
       });
     }
-    this.calls = new Counter({ name: "parley_calls_total", help: "Finished calls by direction and outcome", labelNames: ["direction", "outcome"], registers: [registry] });
+    this.calls = new Counter({
+      name: "parley_calls_total",
+      help: "Finished calls by direction and outcome",
+      labelNames: ["direction", "outcome"],
+      registers: [registry],
+    });
     this.turnLatency = new Histogram({
       name: "parley_turn_latency_seconds",
       help: "Per-turn latency from the caller's last word to each stage (first_rtp is what the caller hears)",
@@ -48,12 +57,33 @@ export class CallMetrics {
       buckets: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5],
       registers: [registry],
     });
-    this.bargeIns = new Counter({ name: "parley_barge_ins_total", help: "Times a caller interrupted the agent", registers: [registry] });
-    this.underruns = new Counter({ name: "parley_rtp_underruns_total", help: "Agent audio that ran dry mid-sentence (TTS slower than playback)", registers: [registry] });
-    this.rtpLate = new Counter({ name: "parley_rtp_late_packets_total", help: "Caller packets that arrived too late for the jitter buffer", registers: [registry] });
+    this.bargeIns = new Counter({
+      name: "parley_barge_ins_total",
+      help: "Times a caller interrupted the agent",
+      registers: [registry],
+    });
+    this.underruns = new Counter({
+      name: "parley_rtp_underruns_total",
+      help: "Agent audio that ran dry mid-sentence (TTS slower than playback)",
+      registers: [registry],
+    });
+    this.rtpLate = new Counter({
+      name: "parley_rtp_late_packets_total",
+      help: "Caller packets that arrived too late for the jitter buffer",
+      registers: [registry],
+    });
     this.media = new MediaMetrics(registry);
-    this.failedTurns = new Counter({ name: "parley_turns_failed_total", help: "Agent turns that failed (the caller heard the fallback line), by where they failed", labelNames: ["stage"], registers: [registry] });
-    this.historyTrims = new Counter({ name: "parley_history_trims_total", help: "Times a call's older turns were left out of the prompt to fit the model's context", registers: [registry] });
+    this.failedTurns = new Counter({
+      name: "parley_turns_failed_total",
+      help: "Agent turns that failed (the caller heard the fallback line), by where they failed",
+      labelNames: ["stage"],
+      registers: [registry],
+    });
+    this.historyTrims = new Counter({
+      name: "parley_history_trims_total",
+      help: "Times a call's older turns were left out of the prompt to fit the model's context",
+      registers: [registry],
+    });
   }
 
   turn(t: TurnRecord): void {
@@ -66,7 +96,12 @@ export class CallMetrics {
     }
   }
 
-  ended(direction: string, outcome: string, stats: { bargeIns: number; underruns: number; late: number }, rtp: RtpSessionStats | null = null): void {
+  ended(
+    direction: string,
+    outcome: string,
+    stats: { bargeIns: number; underruns: number; late: number },
+    rtp: RtpSessionStats | null = null,
+  ): void {
     this.calls.inc({ direction, outcome });
     this.bargeIns.inc(stats.bargeIns);
     this.underruns.inc(stats.underruns);

@@ -40,7 +40,9 @@ export class CallRecorder {
   }
 
   private flush(all: boolean): void {
-    const n = all ? Math.max(this.callerFrames.length, this.agentFrames.length) : Math.min(this.callerFrames.length, this.agentFrames.length);
+    const n = all
+      ? Math.max(this.callerFrames.length, this.agentFrames.length)
+      : Math.min(this.callerFrames.length, this.agentFrames.length);
     if (n === 0 || !this.stream) return;
     const out = new Int16Array(n * FRAME * 2);
     for (let f = 0; f < n; f++) {

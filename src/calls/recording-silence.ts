@@ -18,7 +18,11 @@ export interface SilenceFileOptions {
 }
 
 /** Returns the milliseconds silenced. */
-export async function silenceRecordingFile(path: string, spans: readonly TimeSpan[], options: SilenceFileOptions = {}): Promise<number> {
+export async function silenceRecordingFile(
+  path: string,
+  spans: readonly TimeSpan[],
+  options: SilenceFileOptions = {},
+): Promise<number> {
   const fh = await open(path, "r+");
   try {
     const size = (await fh.stat()).size;

@@ -28,10 +28,16 @@ export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegis
         .join("\n");
       const agent = services.agents.find(call.agent)?.agent ?? services.agents.get(services.config.agents.default);
       const engines = await services.engines.whenReady(helpers.signal);
-      const x = await extractVoicemail(engines.llm, agent, transcript, { caller: call.remoteNumber, receivedAt: new Date(call.startedAt).toISOString() }, {
-        signal: helpers.signal,
-        defaultCountryCode: services.config.voicemail.defaultCountryCode,
-      });
+      const x = await extractVoicemail(
+        engines.llm,
+        agent,
+        transcript,
+        { caller: call.remoteNumber, receivedAt: new Date(call.startedAt).toISOString() },
+        {
+          signal: helpers.signal,
+          defaultCountryCode: services.config.voicemail.defaultCountryCode,
+        },
+      );
       repo.setSummary(call.id, { ...x.data, usage: x.usage });
       return { callId: call.id, urgency: x.data.urgency };
     },

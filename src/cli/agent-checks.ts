@@ -32,7 +32,15 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
   try {
     files = loadAgentDir(dir).map((a) => a.name);
   } catch (err) {
-    return [{ group: "agents", name: "files", status: "fail", detail: describeError(err), fix: "fix the field named in the message (docs/agents.md describes each)" }];
+    return [
+      {
+        group: "agents",
+        name: "files",
+        status: "fail",
+        detail: describeError(err),
+        fix: "fix the field named in the message (docs/agents.md describes each)",
+      },
+    ];
   }
   let stored: string[] = [];
   let storedNote = "";
@@ -49,15 +57,28 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
       name: "files",
       status: allowNone ? "warn" : "fail",
       detail: `no agents: ${dir} ${existsSync(dir) ? "holds no *.yaml" : "does not exist"}, and the database has none${storedNote}`,
-      fix: allowNone ? "create one with POST /v1/agents" : "set agents.dir (relative paths in parley.yaml are relative to the file), or agents.allowNone: true to create agents through the API",
+      fix: allowNone
+        ? "create one with POST /v1/agents"
+        : "set agents.dir (relative paths in parley.yaml are relative to the file), or agents.allowNone: true to create agents through the API",
     });
     return results;
   }
-  results.push({ group: "agents", name: "files", status: "ok", detail: `${files.length} in ${dir}${files.length ? ` (${files.join(", ")})` : ""}; ${stored.length} from the API${storedNote}` });
+  results.push({
+    group: "agents",
+    name: "files",
+    status: "ok",
+    detail: `${files.length} in ${dir}${files.length ? ` (${files.join(", ")})` : ""}; ${stored.length} from the API${storedNote}`,
+  });
   results.push(
     all.includes(defaultName)
       ? { group: "agents", name: "default", status: "ok", detail: `'${defaultName}' exists` }
-      : { group: "agents", name: "default", status: "warn", detail: `agents.default '${defaultName}' does not exist: messages to mailboxes no agent claims are refused`, fix: `set agents.default to one of: ${all.join(", ")}` },
+      : {
+          group: "agents",
+          name: "default",
+          status: "warn",
+          detail: `agents.default '${defaultName}' does not exist: messages to mailboxes no agent claims are refused`,
+          fix: `set agents.default to one of: ${all.join(", ")}`,
+        },
   );
   return results;
 }

@@ -26,6 +26,10 @@ import { setFlagsFromString } from "node:v8";
 
 const FLAGS = ["--no-parallel-scavenge", "--no-parallel-compaction", "--no-parallel-pointer-update"];
 
-if (!process.execArgv.some((a) => /single-threaded-gc|parallel-scavenge|parallel-compaction|parallel-pointer-update/.test(a))) {
+if (
+  !process.execArgv.some((a) =>
+    /single-threaded-gc|parallel-scavenge|parallel-compaction|parallel-pointer-update/.test(a),
+  )
+) {
   for (const flag of FLAGS) setFlagsFromString(flag);
 }

@@ -15,7 +15,9 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
       .map((v, i) => (columns[i]?.align === "right" ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  return [line(columns.map((c) => c.header)), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
+  return (
+    [line(columns.map((c) => c.header)), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n"
+  );
 }
 
 function cellText(v: string | number | boolean | null | undefined): string {

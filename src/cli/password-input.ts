@@ -14,7 +14,11 @@ export async function firstLine(stream: NodeJS.ReadableStream): Promise<string> 
  * Asks for a password on a terminal without echoing it. Raw mode hands us
  * each key: Enter ends, Backspace deletes, Ctrl-C aborts.
  */
-export function promptHidden(question: string, input: NodeJS.ReadStream, output: NodeJS.WritableStream): Promise<string> {
+export function promptHidden(
+  question: string,
+  input: NodeJS.ReadStream,
+  output: NodeJS.WritableStream,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     output.write(question);
     let value = "";

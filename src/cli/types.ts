@@ -20,7 +20,10 @@ export interface Command {
 
 /** A failure with a one-line reason for the user; main prints it and exits non-zero. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = "CliError";
   }

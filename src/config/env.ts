@@ -59,7 +59,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (let i = 0; i < 10; i++) {
     const def = s._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-    if (["default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type) && def.innerType) s = def.innerType;
+    if (["default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type) && def.innerType)
+      s = def.innerType;
     else if (def.type === "pipe" && def.in) s = def.in;
     else break;
   }
@@ -74,7 +75,7 @@ function parseScalar(raw: string): unknown {
   try {
     const v: unknown = parseYamlScalar(raw);
     // Only scalars and flow lists; anything else stays the raw string.
-    return v === null || typeof v === "object" && !Array.isArray(v) ? raw : v;
+    return v === null || (typeof v === "object" && !Array.isArray(v)) ? raw : v;
   } catch {
     return raw;
   }

@@ -50,7 +50,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   for (const folder of config.intake.folders) folder.path = resolve(cwd, folder.path);
   const tls = config.intake.smtp?.tls;
   if (tls) Object.assign(tls, { key: resolve(cwd, tls.key), cert: resolve(cwd, tls.cert) });
-  const warnings = fromEnv.ignored.map((name) => `ignoring ${name}: it names no setting (settings map as PARLEY_HTTP__PORT -> http.port, see README "Configuration")`);
+  const warnings = fromEnv.ignored.map(
+    (name) =>
+      `ignoring ${name}: it names no setting (settings map as PARLEY_HTTP__PORT -> http.port, see README "Configuration")`,
+  );
   return { config, source: existsSync(file) ? file : null, warnings };
 }
 
@@ -60,7 +63,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 }
 
 /** Validates an already-assembled object (used by tests and the API). */
-export function validate(input: unknown, sourceName = "configuration", origins: ReadonlyMap<string, string> = new Map()): ParleyConfig {
+export function validate(
+  input: unknown,
+  sourceName = "configuration",
+  origins: ReadonlyMap<string, string> = new Map(),
+): ParleyConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(`${sourceName}: ${formatIssues(result.error.issues, origins)}`, {
@@ -71,7 +78,8 @@ export function validate(input: unknown, sourceName = "configuration", origins: 
 function formatIssues(issues: z.core.$ZodIssue[], origins: ReadonlyMap<string, string>): string {
   // A value from the environment is named by its variable: that is what the operator has to change.
   const from = (path: string) => {
-    for (let p = path; p; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") if (origins.has(p)) return ` (from ${origins.get(p)})`;
+    for (let p = path; p; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "")
+      if (origins.has(p)) return ` (from ${origins.get(p)})`;
     return "";
   };
   return issues
@@ -94,7 +102,8 @@ function readYamlFile(file: string): Record<string, unknown> {
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${file}: the top level must be a mapping`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new ConfigError(`${file}: the top level must be a mapping`);
   return value as Record<string, unknown>;
 }
 
@@ -121,7 +130,8 @@ function resolveFilePaths(fromFile: Record<string, unknown>, base: string): Reco
 /** The intake's folders and TLS files written in parley.yaml are relative to that file, like dataDir. */
 function resolveIntakePaths(intake: Record<string, unknown>, abs: (v: unknown) => unknown): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...intake };
-  if (Array.isArray(copy.folders)) copy.folders = copy.folders.map((f: unknown) => (isPlainObject(f) ? { ...f, path: abs(f.path) } : f));
+  if (Array.isArray(copy.folders))
+    copy.folders = copy.folders.map((f: unknown) => (isPlainObject(f) ? { ...f, path: abs(f.path) } : f));
   if (isPlainObject(copy.smtp) && isPlainObject(copy.smtp.tls)) {
     const tls = copy.smtp.tls;
     copy.smtp = { ...copy.smtp, tls: { ...tls, key: abs(tls.key), cert: abs(tls.cert) } };

@@ -29,7 +29,6 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   return results;
 }
 
-
 function nodeVersion(): CheckResult {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
@@ -54,7 +53,10 @@ async function nativeModules(config: ParleyConfig): Promise<CheckResult[]> {
   };
   const results = [
     tryLoad("better-sqlite3", () => {
-      const Database = require("better-sqlite3") as new (f: string) => { prepare(s: string): { get(): { v: string } }; close(): void };
+      const Database = require("better-sqlite3") as new (f: string) => {
+        prepare(s: string): { get(): { v: string } };
+        close(): void;
+      };
       const db = new Database(":memory:");
       const v = db.prepare("select sqlite_version() as v").get().v;
       db.close();
@@ -71,9 +73,20 @@ async function nativeModules(config: ParleyConfig): Promise<CheckResult[]> {
   ];
   try {
     const llama = await llamaRuntime(config.engines.llm.gpu);
-    results.push({ group: "native", name: "node-llama-cpp", status: "ok", detail: `llama.cpp ${llama.llamaCppRelease.release}, gpu: ${llama.gpu || "none"}` });
+    results.push({
+      group: "native",
+      name: "node-llama-cpp",
+      status: "ok",
+      detail: `llama.cpp ${llama.llamaCppRelease.release}, gpu: ${llama.gpu || "none"}`,
+    });
   } catch (err) {
-    results.push({ group: "native", name: "node-llama-cpp", status: "fail", detail: describeError(err), fix: `${reinstall}; Parley never builds llama.cpp from source` });
+    results.push({
+      group: "native",
+      name: "node-llama-cpp",
+      status: "fail",
+      detail: describeError(err),
+      fix: `${reinstall}; Parley never builds llama.cpp from source`,
+    });
   }
   return results;
 }
@@ -83,7 +96,15 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
   try {
     catalog = catalogForConfig(config, cwd);
   } catch (err) {
-    return [{ group: "models", name: "catalog", status: "fail", detail: describeError(err), fix: "fix the catalog file named in the message" }];
+    return [
+      {
+        group: "models",
+        name: "catalog",
+        status: "fail",
+        detail: describeError(err),
+        fix: "fix the catalog file named in the message",
+      },
+    ];
   }
   const store = ModelStore.forConfig(config);
   const installed = new Set((await store.list()).map((m) => m.id));
@@ -101,9 +122,12 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
       status,
-      detail: missing.length === 0
-        ? (onDemand ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use` : `all ${total} models installed`)
-        : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
+      detail:
+        missing.length === 0
+          ? onDemand
+            ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use`
+            : `all ${total} models installed`
+          : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });
@@ -117,9 +141,21 @@ async function freeDisk(dataDir: string): Promise<CheckResult> {
     const gb = (free / 1024 ** 3).toFixed(1);
     return free >= MIN_FREE_BYTES
       ? { group: "system", name: "disk", status: "ok", detail: `${gb} GB free in ${dataDir}` }
-      : { group: "system", name: "disk", status: "warn", detail: `${gb} GB free in ${dataDir}`, fix: "free space or point --data-dir elsewhere: models need 1-5 GB, recordings grow" };
+      : {
+          group: "system",
+          name: "disk",
+          status: "warn",
+          detail: `${gb} GB free in ${dataDir}`,
+          fix: "free space or point --data-dir elsewhere: models need 1-5 GB, recordings grow",
+        };
   } catch (err) {
-    return { group: "system", name: "disk", status: "fail", detail: `${dataDir}: ${describeError(err)}`, fix: "make the data directory writable" };
+    return {
+      group: "system",
+      name: "disk",
+      status: "fail",
+      detail: `${dataDir}: ${describeError(err)}`,
+      fix: "make the data directory writable",
+    };
   }
 }
 
@@ -136,7 +172,13 @@ async function systemTools(): Promise<CheckResult[]> {
     TOOLS.map(async (t): Promise<CheckResult> => {
       const version = await probe(t.name, t.args);
       return version === null
-        ? { group: "tools", name: t.name, status: "warn", detail: `not found (optional: ${t.why})`, fix: `apt-get install ${t.pkg}` }
+        ? {
+            group: "tools",
+            name: t.name,
+            status: "warn",
+            detail: `not found (optional: ${t.why})`,
+            fix: `apt-get install ${t.pkg}`,
+          }
         : { group: "tools", name: t.name, status: "ok", detail: version };
     }),
   );
@@ -144,7 +186,13 @@ async function systemTools(): Promise<CheckResult[]> {
   results.push(
     whisper
       ? { group: "tools", name: "whisper.cpp", status: "ok", detail: whisper }
-      : { group: "tools", name: "whisper.cpp", status: "warn", detail: "not built (optional batch ASR engine)", fix: "npx nodejs-whisper download (needs cmake)" },
+      : {
+          group: "tools",
+          name: "whisper.cpp",
+          status: "warn",
+          detail: "not built (optional batch ASR engine)",
+          fix: "npx nodejs-whisper download (needs cmake)",
+        },
   );
   return results;
 }
@@ -153,7 +201,11 @@ function probe(cmd: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: 5000 }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === "ENOENT") return resolve(null);
-      const line = `${stdout}\n${stderr}`.split("\n").map((l) => l.trim()).find((l) => /\d+\.\d+/.test(l)) ?? "present";
+      const line =
+        `${stdout}\n${stderr}`
+          .split("\n")
+          .map((l) => l.trim())
+          .find((l) => /\d+\.\d+/.test(l)) ?? "present";
       resolve(line.slice(0, 80));
     });
   });

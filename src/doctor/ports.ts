@@ -8,7 +8,9 @@ import type { CheckResult } from "./types.js";
 function tcpBusy(host: string, port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "EADDRINUSE" ? "in use" : describeError(err)));
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      resolve(err.code === "EADDRINUSE" ? "in use" : describeError(err)),
+    );
     server.listen(port, host, () => server.close(() => resolve(null)));
   });
 }
@@ -30,7 +32,17 @@ export async function listenChecks(config: ParleyConfig): Promise<CheckResult[]>
   const results: CheckResult[] = [];
   const { host, port } = config.http;
   const http = await tcpBusy(host, port);
-  results.push(http ? { group: "network", name: "http port", status: "warn", detail: `${host}:${port} is ${http}`, fix: "stop what listens there, or choose another with --http HOST:PORT" } : { group: "network", name: "http port", status: "ok", detail: `${host}:${port} is free` });
+  results.push(
+    http
+      ? {
+          group: "network",
+          name: "http port",
+          status: "warn",
+          detail: `${host}:${port} is ${http}`,
+          fix: "stop what listens there, or choose another with --http HOST:PORT",
+        }
+      : { group: "network", name: "http port", status: "ok", detail: `${host}:${port} is free` },
+  );
   results.push(await sipCheck(config));
   results.push(await rtpCheck(config));
   results.push(mediaAddressCheck(config));
@@ -42,9 +54,19 @@ function mediaAddressCheck(config: ParleyConfig): CheckResult {
   const name = "media address";
   if (!config.sip.enabled) return { group: "network", name, status: "ok", detail: "SIP is off" };
   const address = config.calls.mediaAddress ?? config.sip.publicAddress ?? config.rtp.bindHost;
-  const from = config.calls.mediaAddress ? "calls.mediaAddress" : config.sip.publicAddress ? "sip.publicAddress" : "rtp.bindHost";
+  const from = config.calls.mediaAddress
+    ? "calls.mediaAddress"
+    : config.sip.publicAddress
+      ? "sip.publicAddress"
+      : "rtp.bindHost";
   if (address === "0.0.0.0" || address === "::") {
-    return { group: "network", name, status: "warn", detail: `calls would announce ${address} in their SDP (from ${from}), which callers read as "on hold": no audio`, fix: "set sip.publicAddress (or calls.mediaAddress) to the address the PBX reaches this host on" };
+    return {
+      group: "network",
+      name,
+      status: "warn",
+      detail: `calls would announce ${address} in their SDP (from ${from}), which callers read as "on hold": no audio`,
+      fix: "set sip.publicAddress (or calls.mediaAddress) to the address the PBX reaches this host on",
+    };
   }
   return { group: "network", name, status: "ok", detail: `SDP announces ${address} (${from})` };
 }
@@ -53,9 +75,21 @@ async function sipCheck(config: ParleyConfig): Promise<CheckResult> {
   const name = "sip port";
   const { sip } = config;
   if (!sip.enabled) return { group: "network", name, status: "ok", detail: "SIP is off (sip.enabled: false)" };
-  if (sip.driver === "drachtio") return { group: "network", name, status: "ok", detail: `drachtio-server listens for SIP; Parley connects to ${sip.drachtio.host}:${sip.drachtio.port}` };
+  if (sip.driver === "drachtio")
+    return {
+      group: "network",
+      name,
+      status: "ok",
+      detail: `drachtio-server listens for SIP; Parley connects to ${sip.drachtio.host}:${sip.drachtio.port}`,
+    };
   const { host, port } = sip.listen;
-  if (port === 0) return { group: "network", name, status: "ok", detail: `${host}: a free port is picked at start (sip.listen.port: 0)` };
+  if (port === 0)
+    return {
+      group: "network",
+      name,
+      status: "ok",
+      detail: `${host}: a free port is picked at start (sip.listen.port: 0)`,
+    };
   const busy: string[] = [];
   for (const transport of sip.transports) {
     const why = transport === "udp" ? await udpBusy(host, port) : await tcpBusy(host, port);
@@ -63,7 +97,13 @@ async function sipCheck(config: ParleyConfig): Promise<CheckResult> {
   }
   return busy.length === 0
     ? { group: "network", name, status: "ok", detail: `${host}:${port} is free (${sip.transports.join(", ")})` }
-    : { group: "network", name, status: "warn", detail: `${host}:${port}: ${busy.join(", ")}`, fix: "stop what listens there (another parley serve?), or choose another with --sip HOST:PORT" };
+    : {
+        group: "network",
+        name,
+        status: "warn",
+        detail: `${host}:${port}: ${busy.join(", ")}`,
+        fix: "stop what listens there (another parley serve?), or choose another with --sip HOST:PORT",
+      };
 }
 
 /** Every even port of rtp.ports on rtp.bindHost (each call takes one); a few in use cost capacity, all in use every call. */

@@ -11,7 +11,17 @@ import { LlamaEngine } from "./llm/llama-engine.js";
 import type { ModelRef } from "./model-ref.js";
 import { SherpaTts } from "./tts/sherpa-tts.js";
 import { SmartTurnDetector } from "./turn/smart-turn.js";
-import type { BatchAsr, EmbedEngine, Engine, EngineSet, LlmEngine, StreamingAsr, TtsEngine, TurnDetector, VadEngine } from "./types.js";
+import type {
+  BatchAsr,
+  EmbedEngine,
+  Engine,
+  EngineSet,
+  LlmEngine,
+  StreamingAsr,
+  TtsEngine,
+  TurnDetector,
+  VadEngine,
+} from "./types.js";
 import { SherpaVad } from "./vad/sherpa-vad.js";
 import { VadNodeVad } from "./vad/vad-node.js";
 
@@ -26,7 +36,11 @@ interface KindToEngine {
 }
 
 /** The one factory: an installed model in, a loaded engine of the requested kind out. */
-export async function createEngine<K extends ModelKind>(kind: K, ref: ModelRef, config: ParleyConfig): Promise<KindToEngine[K]> {
+export async function createEngine<K extends ModelKind>(
+  kind: K,
+  ref: ModelRef,
+  config: ParleyConfig,
+): Promise<KindToEngine[K]> {
   if (ref.model.kind !== kind) {
     throw new ModelError("model_kind_mismatch", `model ${ref.model.id} is a ${ref.model.kind} model, not ${kind}`);
   }
@@ -68,7 +82,11 @@ export interface LoadEnginesOptions {
 }
 
 /** Loads a profile's five engines; on any failure, the ones already loaded are disposed. */
-export async function loadEngineSet(refs: Record<ModelRole, ModelRef>, config: ParleyConfig, options: LoadEnginesOptions = {}): Promise<EngineSet> {
+export async function loadEngineSet(
+  refs: Record<ModelRole, ModelRef>,
+  config: ParleyConfig,
+  options: LoadEnginesOptions = {},
+): Promise<EngineSet> {
   const loaded: Partial<Record<ModelRole, Engine>> = {};
   try {
     // Sequential: loading is I/O and memory heavy, and a clear first failure beats five at once.

@@ -13,12 +13,18 @@ const GRAPH_FIELD = 7;
 const MAX_FIELD = 20; // ModelProto has fields 1..20; anything else is not ONNX
 
 export async function assertOnnxIntact(path: string, modelId: string): Promise<void> {
-  const fail = (why: string) => new ModelError("model_load_failed", `model ${modelId}: ${path} is not a usable ONNX file (${why}); re-install it with parley models pull or import`);
+  const fail = (why: string) =>
+    new ModelError(
+      "model_load_failed",
+      `model ${modelId}: ${path} is not a usable ONNX file (${why}); re-install it with parley models pull or import`,
+    );
   let handle;
   try {
     handle = await open(path, "r");
   } catch (err) {
-    throw new ModelError("model_load_failed", `model ${modelId}: cannot open ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ModelError("model_load_failed", `model ${modelId}: cannot open ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   try {
     const size = (await handle.stat()).size;

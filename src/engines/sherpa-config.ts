@@ -20,7 +20,13 @@ export function onlineRecognizerConfig(ref: ModelRef, asr: ParleyConfig["engines
   let modelConfig: Obj;
   switch (ref.model.engine) {
     case "sherpa-online-transducer":
-      modelConfig = { transducer: { encoder: modelFile(ref, "encoder"), decoder: modelFile(ref, "decoder"), joiner: modelFile(ref, "joiner") } };
+      modelConfig = {
+        transducer: {
+          encoder: modelFile(ref, "encoder"),
+          decoder: modelFile(ref, "decoder"),
+          joiner: modelFile(ref, "joiner"),
+        },
+      };
       break;
     case "sherpa-online-paraformer":
       modelConfig = { paraformer: { encoder: modelFile(ref, "encoder"), decoder: modelFile(ref, "decoder") } };
@@ -29,7 +35,10 @@ export function onlineRecognizerConfig(ref: ModelRef, asr: ParleyConfig["engines
       modelConfig = { toneCtc: { model: modelFile(ref, "model") } };
       break;
     default:
-      throw new ModelError("model_engine_mismatch", `model ${ref.model.id} (${ref.model.engine}) is not a streaming ASR model`);
+      throw new ModelError(
+        "model_engine_mismatch",
+        `model ${ref.model.id} (${ref.model.engine}) is not a streaming ASR model`,
+      );
   }
   // Models exported without a model_type in their metadata (the Kroko zipformers) name it in the catalog: "zipformer2".
   const modelType = modelSetting<string | undefined>(ref, "modelType", undefined);
@@ -70,11 +79,21 @@ export function offlineRecognizerConfig(ref: ModelRef, asr: ParleyConfig["engine
       break;
     case "sherpa-offline-sense-voice":
       modelConfig = {
-        senseVoice: { model: modelFile(ref, "model"), language: modelSetting(ref, "language", "auto"), useInverseTextNormalization: 1 },
+        senseVoice: {
+          model: modelFile(ref, "model"),
+          language: modelSetting(ref, "language", "auto"),
+          useInverseTextNormalization: 1,
+        },
       };
       break;
     case "sherpa-offline-transducer":
-      modelConfig = { transducer: { encoder: modelFile(ref, "encoder"), decoder: modelFile(ref, "decoder"), joiner: modelFile(ref, "joiner") } };
+      modelConfig = {
+        transducer: {
+          encoder: modelFile(ref, "encoder"),
+          decoder: modelFile(ref, "decoder"),
+          joiner: modelFile(ref, "joiner"),
+        },
+      };
       break;
     case "sherpa-offline-ctc": {
       // Which CTC slot (zipformerCtc, nemoCtc, wenetCtc...) the catalog names; the tiny test model uses one too.
@@ -83,12 +102,20 @@ export function offlineRecognizerConfig(ref: ModelRef, asr: ParleyConfig["engine
       break;
     }
     default:
-      throw new ModelError("model_engine_mismatch", `model ${ref.model.id} (${ref.model.engine}) is not a batch ASR model for sherpa-onnx`);
+      throw new ModelError(
+        "model_engine_mismatch",
+        `model ${ref.model.id} (${ref.model.engine}) is not a batch ASR model for sherpa-onnx`,
+      );
   }
   const modelType = modelSetting<string | undefined>(ref, "modelType", undefined);
   return {
     featConfig: { sampleRate: 16000, featureDim: modelSetting(ref, "featureDim", 80) },
-    modelConfig: withoutUndefined({ ...modelConfig, tokens: modelFile(ref, "tokens"), modelType, ...common(asr.threads) }),
+    modelConfig: withoutUndefined({
+      ...modelConfig,
+      tokens: modelFile(ref, "tokens"),
+      modelType,
+      ...common(asr.threads),
+    }),
     decodingMethod: "greedy_search",
   };
 }

@@ -58,8 +58,7 @@ export interface AudioInput {
  * silence after `endMs`, so `atMs - endMs` is what the VAD itself costs a turn.
  */
 export type VadEvent =
-  | { type: "speech-start"; atMs: number }
-  | { type: "speech-end"; startMs: number; endMs: number; atMs: number };
+  { type: "speech-start"; atMs: number } | { type: "speech-end"; startMs: number; endMs: number; atMs: number };
 
 export interface SpeechSegment {
   startMs: number;

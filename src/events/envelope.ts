@@ -19,5 +19,7 @@ export function eventEnvelope(e: Pick<EventRecord, "id" | "type" | "createdAt" |
 
 function outwardData(data: unknown): unknown {
   if (!data || typeof data !== "object" || Array.isArray(data)) return data;
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, EVENT_TIME_FIELDS.has(k) && typeof v === "number" ? isoTime(v) : v]));
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, EVENT_TIME_FIELDS.has(k) && typeof v === "number" ? isoTime(v) : v]),
+  );
 }

@@ -5,24 +5,75 @@
  */
 export interface DomainEvents {
   "voicemail.received": { voicemailId: number; agent: string; mailbox: string | null; caller: string | null };
-  "voicemail.processed": { voicemailId: number; status: string; urgency: number | null; category: string | null; summary: string | null };
-  "voicemail.urgent": { voicemailId: number; urgency: number; summary: string | null; callbackNumber: string | null; reason: string | null };
+  "voicemail.processed": {
+    voicemailId: number;
+    status: string;
+    urgency: number | null;
+    category: string | null;
+    summary: string | null;
+  };
+  "voicemail.urgent": {
+    voicemailId: number;
+    urgency: number;
+    summary: string | null;
+    callbackNumber: string | null;
+    reason: string | null;
+  };
   "voicemail.updated": { voicemailId: number; status: string };
   "voicemail.deleted": { voicemailId: number };
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
   /** A callback was queued (or moved at dial time); `delay` says why it is placed later than asked. */
   "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string; delay?: string };
-  "survey.response": { survey: string; agent: string; callId: number | null; rating: number | null; comment: string | null; channel: "dtmf" | "voice" | "none" };
+  "survey.response": {
+    survey: string;
+    agent: string;
+    callId: number | null;
+    rating: number | null;
+    comment: string | null;
+    channel: "dtmf" | "voice" | "none";
+  };
   /** A notification's dial (or refusal to dial) is over; `nextAttemptAt` when a retry is scheduled. */
-  "notification.attempted": { notificationId: number; campaignId: number | null; attempt: number; outcome: string; nextAttemptAt: number | null };
+  "notification.attempted": {
+    notificationId: number;
+    campaignId: number | null;
+    attempt: number;
+    outcome: string;
+    nextAttemptAt: number | null;
+  };
   /** A notification reached its final status (completed, failed, rejected_dnc, cancelled). */
-  "notification.finished": { notificationId: number; campaignId: number | null; status: string; outcome: string | null; attempts: number };
-  "campaign.progress": { campaignId: number; status: string; total: number; done: number; counts: Record<string, number>; outcomes: Record<string, number> };
-  "campaign.finished": { campaignId: number; status: string; total: number; counts: Record<string, number>; outcomes: Record<string, number> };
+  "notification.finished": {
+    notificationId: number;
+    campaignId: number | null;
+    status: string;
+    outcome: string | null;
+    attempts: number;
+  };
+  "campaign.progress": {
+    campaignId: number;
+    status: string;
+    total: number;
+    done: number;
+    counts: Record<string, number>;
+    outcomes: Record<string, number>;
+  };
+  "campaign.finished": {
+    campaignId: number;
+    status: string;
+    total: number;
+    counts: Record<string, number>;
+    outcomes: Record<string, number>;
+  };
   "dnc.added": { number: string; source: string };
   /** A scheduled callback's dial is over (answered, or not and retried, or a voicemail left). */
-  "callback.attempted": { jobId: number; to: string; attempt: number; outcome: string; callId: number | null; nextAttemptAt: number | null };
+  "callback.attempted": {
+    jobId: number;
+    to: string;
+    attempt: number;
+    outcome: string;
+    callId: number | null;
+    nextAttemptAt: number | null;
+  };
   /** Sent by POST /v1/webhooks/{id}/test to that one endpoint; never fanned out to subscribers. */
   "webhook.test": { endpointId: number; endpoint: string; message: string };
 }
@@ -73,7 +124,9 @@ export const domainEventFields = {
 } as const satisfies { [K in DomainEventType]: readonly (keyof DomainEvents[K])[] };
 
 // Compile-time: a field added to DomainEvents but not listed above is an error here.
-type UnlistedFields = { [K in DomainEventType]: Exclude<keyof DomainEvents[K], (typeof domainEventFields)[K][number]> }[DomainEventType];
+type UnlistedFields = {
+  [K in DomainEventType]: Exclude<keyof DomainEvents[K], (typeof domainEventFields)[K][number]>;
+}[DomainEventType];
 const everyFieldListed: [UnlistedFields] extends [never] ? true : UnlistedFields = true;
 void everyFieldListed;
 

@@ -31,7 +31,10 @@ export function parseCallerId(text: string | null | undefined): CallerParts {
 export function normaliseNumber(text: string | null | undefined): string | null {
   let value = clean(text);
   if (!value || UNKNOWN.test(value)) return null;
-  value = value.replace(/^(?:sips?|tel):/i, "").replace(/@.*$/, "").replace(/;.*$/, "");
+  value = value
+    .replace(/^(?:sips?|tel):/i, "")
+    .replace(/@.*$/, "")
+    .replace(/;.*$/, "");
   const compact = value.replace(/[\s\-.()]/g, "");
   return compact ? compact.slice(0, 64) : null;
 }

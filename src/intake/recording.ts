@@ -34,7 +34,8 @@ export async function prepareRecording(
   signal?: AbortSignal,
 ): Promise<PreparedRecording> {
   const decoded = await decodeUpload(bytes, { ffmpeg: limits.ffmpeg, ...pick(limits), ...(signal ? { signal } : {}) });
-  if (!isRiff(bytes) || readableInProcess(bytes)) return { bytes, contentType, filename, durationMs: decoded.durationMs };
+  if (!isRiff(bytes) || readableInProcess(bytes))
+    return { bytes, contentType, filename, durationMs: decoded.durationMs };
   const pcm = encodeWav({ channels: [decoded.samples], sampleRate: decoded.sampleRate });
   const base = filename && extensionOf(filename) ? filename.replace(/\.[^.]+$/, "") : (filename ?? "recording");
   return { bytes: pcm, contentType: "audio/wav", filename: `${base}.wav`, durationMs: decoded.durationMs };

@@ -21,5 +21,8 @@ export function createSqliteJobQueue(db: Database, config: JobsConfig, options: 
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  return new JobQueue(backend, { maxAttemptsByKind: config.kinds, ...(options.logger ? { logger: options.logger } : {}) });
+  return new JobQueue(backend, {
+    maxAttemptsByKind: config.kinds,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }

@@ -44,16 +44,23 @@ export async function runJob(o: JobRunOptions): Promise<RunOutcome> {
   const { job, controller, logger } = o;
   const lease: JobLease = { id: job.id, workerId: o.workerId, attempt: job.attempts };
   const heartbeat = setInterval(() => void beat(o, lease), o.heartbeatMs);
-  const timeout = o.timeoutMs > 0 ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, o.timeoutMs)), o.timeoutMs) : null;
+  const timeout =
+    o.timeoutMs > 0
+      ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, o.timeoutMs)), o.timeoutMs)
+      : null;
   let result: unknown;
   try {
     const payload = parse(o.task, job.payload);
     // Traced when tracing is on (a no-op span otherwise); tasks hang their stages under it.
-    result = await inSpan(`job ${job.kind}`, { "job.id": job.id, "job.kind": job.kind, "job.attempt": job.attempts }, (span) => {
-      const helpers = { signal: controller.signal, job, logger, enqueue: o.queue.enqueue.bind(o.queue), span };
-      // The race frees the slot when a task ignores its signal; its late result is dropped.
-      return abortable(o.task.run(payload, helpers), controller.signal);
-    });
+    result = await inSpan(
+      `job ${job.kind}`,
+      { "job.id": job.id, "job.kind": job.kind, "job.attempt": job.attempts },
+      (span) => {
+        const helpers = { signal: controller.signal, job, logger, enqueue: o.queue.enqueue.bind(o.queue), span };
+        // The race frees the slot when a task ignores its signal; its late result is dropped.
+        return abortable(o.task.run(payload, helpers), controller.signal);
+      },
+    );
   } catch (err) {
     return settleFailure(o, lease, controller.signal.aborted ? controller.signal.reason : err);
   } finally {
@@ -86,7 +93,14 @@ async function settleFailure(o: JobRunOptions, lease: JobLease, reason: unknown)
 async function failed(o: JobRunOptions, lease: JobLease, error: unknown): Promise<RunOutcome> {
   const r = await o.queue.fail(lease, error);
   const level = r.outcome === "dead" ? "error" : "warn";
-  o.logger[level]({ err: describeError(error), outcome: r.outcome, ...(r.outcome === "retry" ? { delayMs: r.delayMs } : { reason: r.reason }) }, "job failed");
+  o.logger[level](
+    {
+      err: describeError(error),
+      outcome: r.outcome,
+      ...(r.outcome === "retry" ? { delayMs: r.delayMs } : { reason: r.reason }),
+    },
+    "job failed",
+  );
   return r.outcome;
 }
 
@@ -119,6 +133,10 @@ function parse(task: TaskDefinition, payload: unknown): unknown {
     return task.parsePayload(payload);
   } catch (err) {
     if (err instanceof ParleyError && !err.retryable) throw err;
-    throw new ParleyError("job_invalid_payload", `invalid payload: ${describeError(err)}`, { status: 400, retryable: false, cause: err });
+    throw new ParleyError("job_invalid_payload", `invalid payload: ${describeError(err)}`, {
+      status: 400,
+      retryable: false,
+      cause: err,
+    });
   }
 }

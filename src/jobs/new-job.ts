@@ -16,15 +16,26 @@ export interface CheckedJob {
 
 /** Validates a new job and serialises its payload; throws a 400 ParleyError naming the field. */
 export function checkNewJob(job: NewJob<unknown>, defaultMaxAttempts: number): CheckedJob {
-  if (typeof job.kind !== "string" || !KIND_PATTERN.test(job.kind)) invalid("kind", `'${String(job.kind)}' is not a job kind (lower-case words joined by '.', '_' or '-')`);
+  if (typeof job.kind !== "string" || !KIND_PATTERN.test(job.kind))
+    invalid("kind", `'${String(job.kind)}' is not a job kind (lower-case words joined by '.', '_' or '-')`);
   const priority = job.priority ?? 0;
   if (!Number.isSafeInteger(priority)) invalid("priority", "must be a whole number");
-  if (job.runAt !== undefined && !Number.isSafeInteger(job.runAt)) invalid("runAt", "must be milliseconds since the epoch");
+  if (job.runAt !== undefined && !Number.isSafeInteger(job.runAt))
+    invalid("runAt", "must be milliseconds since the epoch");
   const maxAttempts = job.maxAttempts ?? defaultMaxAttempts;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1000) invalid("maxAttempts", "must be 1..1000");
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1000)
+    invalid("maxAttempts", "must be 1..1000");
   const key = job.idempotencyKey ?? null;
-  if (key !== null && (typeof key !== "string" || key.length === 0 || key.length > 255)) invalid("idempotencyKey", "must be 1..255 characters");
-  return { kind: job.kind, payload: toJson(job.payload, `the payload of a ${job.kind} job`), priority, runAt: job.runAt, maxAttempts, idempotencyKey: key };
+  if (key !== null && (typeof key !== "string" || key.length === 0 || key.length > 255))
+    invalid("idempotencyKey", "must be 1..255 characters");
+  return {
+    kind: job.kind,
+    payload: toJson(job.payload, `the payload of a ${job.kind} job`),
+    priority,
+    runAt: job.runAt,
+    maxAttempts,
+    idempotencyKey: key,
+  };
 }
 
 /** A page size within 1..500 (default 50). */

@@ -3,7 +3,18 @@ import { TypedEmitter, type JobEventMap, type JobEvents } from "./events.js";
 import { isRetryable, toJobError } from "./job-errors.js";
 import type { KindedJob, PayloadOf } from "./kinds.js";
 import type {
-  ClaimOptions, ClaimResult, EnqueueResult, FailResult, Job, JobCount, JobEventRecord, JobLease, JobPage, ListOptions, NewJob, QueueBackend,
+  ClaimOptions,
+  ClaimResult,
+  EnqueueResult,
+  FailResult,
+  Job,
+  JobCount,
+  JobEventRecord,
+  JobLease,
+  JobPage,
+  ListOptions,
+  NewJob,
+  QueueBackend,
 } from "./types.js";
 
 export interface JobQueueOptions {
@@ -22,8 +33,13 @@ export interface JobQueueOptions {
 export class JobQueue {
   readonly events: JobEvents;
 
-  constructor(readonly backend: QueueBackend, private readonly options: JobQueueOptions = {}) {
-    this.events = new TypedEmitter<JobEventMap>((error, name) => options.logger?.error({ err: error, event: name }, "job event listener failed"));
+  constructor(
+    readonly backend: QueueBackend,
+    private readonly options: JobQueueOptions = {},
+  ) {
+    this.events = new TypedEmitter<JobEventMap>((error, name) =>
+      options.logger?.error({ err: error, event: name }, "job event listener failed"),
+    );
   }
 
   /** Adds a job, or returns the one already holding its idempotency key. A declared kind's payload is checked (jobs/kinds.ts). */
@@ -45,7 +61,8 @@ export class JobQueue {
     const result = await this.backend.claim(options);
     for (const e of result.expired) {
       this.events.emit("job:lease-expired", e);
-      if (e.outcome === "dead" && e.job.lastError) this.events.emit("job:dead", { job: e.job, error: e.job.lastError, reason: "lease_expired" });
+      if (e.outcome === "dead" && e.job.lastError)
+        this.events.emit("job:dead", { job: e.job, error: e.job.lastError, reason: "lease_expired" });
     }
     return result;
   }
@@ -64,8 +81,14 @@ export class JobQueue {
   async fail(lease: JobLease, error: unknown, retryable = isRetryable(error)): Promise<FailResult> {
     const outcome = await this.backend.fail(lease, error, { retryable });
     const info = outcome.job.lastError ?? toJobError(error);
-    this.events.emit("job:failed", { job: outcome.job, error: info, willRetry: outcome.outcome === "retry", durationMs: runTime(outcome.job) });
-    if (outcome.outcome === "retry") this.events.emit("job:retry", { job: outcome.job, error: info, delayMs: outcome.delayMs });
+    this.events.emit("job:failed", {
+      job: outcome.job,
+      error: info,
+      willRetry: outcome.outcome === "retry",
+      durationMs: runTime(outcome.job),
+    });
+    if (outcome.outcome === "retry")
+      this.events.emit("job:retry", { job: outcome.job, error: info, delayMs: outcome.delayMs });
     else this.events.emit("job:dead", { job: outcome.job, error: info, reason: outcome.reason });
     return outcome;
   }

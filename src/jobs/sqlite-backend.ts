@@ -6,8 +6,20 @@ import { retryDelayMs, type RetryPolicy } from "./backoff.js";
 import { JobLeaseLostError, JobNotFoundError, JobStateError, toJobError, toJson } from "./job-errors.js";
 import { checkNewJob, pageLimit } from "./new-job.js";
 import type {
-  ClaimOptions, ClaimResult, EnqueueResult, ExpiredLease, FailOptions, FailResult, Job, JobCount,
-  JobEventRecord, JobLease, JobPage, ListOptions, NewJob, QueueBackend,
+  ClaimOptions,
+  ClaimResult,
+  EnqueueResult,
+  ExpiredLease,
+  FailOptions,
+  FailResult,
+  Job,
+  JobCount,
+  JobEventRecord,
+  JobLease,
+  JobPage,
+  ListOptions,
+  NewJob,
+  QueueBackend,
 } from "./types.js";
 
 export interface SqliteQueueOptions {
@@ -43,7 +55,10 @@ export class SqliteQueueBackend implements QueueBackend {
   private readonly tx: Transaction<(fn: () => unknown) => unknown>;
   private readonly completions: PendingCompletion[] = [];
 
-  constructor(db: Database, private readonly options: SqliteQueueOptions) {
+  constructor(
+    db: Database,
+    private readonly options: SqliteQueueOptions,
+  ) {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.jobs = new JobsRepo(db);
     this.trail = new JobEventsRepo(db);
@@ -64,7 +79,13 @@ export class SqliteQueueBackend implements QueueBackend {
       return rows.map((row) => {
         const inserted = this.jobs.insert({ ...row, runAt: row.runAt ?? now, now });
         if (inserted) {
-          this.trail.add({ jobId: inserted.id, at: now, type: "enqueued", attempt: 0, detail: { priority: row.priority, runAt: inserted.runAt } });
+          this.trail.add({
+            jobId: inserted.id,
+            at: now,
+            type: "enqueued",
+            attempt: 0,
+            detail: { priority: row.priority, runAt: inserted.runAt },
+          });
           return { job: inserted as Job<P>, created: true };
         }
         const existing = this.jobs.findByKey(row.kind, row.idempotencyKey as string);
@@ -84,7 +105,14 @@ export class SqliteQueueBackend implements QueueBackend {
         const job = this.jobs.markRunning(candidate.id, o.workerId, now, now + leaseMs);
         if (!job) continue;
         const waitedMs = now - Math.max(job.runAt, job.createdAt);
-        this.trail.add({ jobId: job.id, at: now, type: "claimed", attempt: job.attempts, workerId: o.workerId, detail: { order: o.order, waitedMs } });
+        this.trail.add({
+          jobId: job.id,
+          at: now,
+          type: "claimed",
+          attempt: job.attempts,
+          workerId: o.workerId,
+          detail: { order: o.order, waitedMs },
+        });
         jobs.push(job);
       }
       return { jobs, expired };
@@ -122,7 +150,15 @@ export class SqliteQueueBackend implements QueueBackend {
         const now = this.clock.now();
         return batch.map(({ lease, text }) => {
           const job = this.jobs.succeed(lease, now, text);
-          if (job) this.trail.add({ jobId: job.id, at: now, type: "succeeded", attempt: job.attempts, workerId: lease.workerId, detail: { runMs: now - (job.startedAt ?? now) } });
+          if (job)
+            this.trail.add({
+              jobId: job.id,
+              at: now,
+              type: "succeeded",
+              attempt: job.attempts,
+              workerId: lease.workerId,
+              detail: { runMs: now - (job.startedAt ?? now) },
+            });
           return job;
         });
       });
@@ -147,12 +183,26 @@ export class SqliteQueueBackend implements QueueBackend {
       if (!options.retryable || exhausted) {
         const job = this.fenced(this.jobs.bury(lease, now, text), lease);
         const reason = options.retryable ? "attempts_exhausted" : "non_retryable";
-        this.trail.add({ jobId: job.id, at: now, type: "dead", attempt: job.attempts, workerId: lease.workerId, detail: { reason, error: info } });
+        this.trail.add({
+          jobId: job.id,
+          at: now,
+          type: "dead",
+          attempt: job.attempts,
+          workerId: lease.workerId,
+          detail: { reason, error: info },
+        });
         return { outcome: "dead", job, reason };
       }
       const delayMs = retryDelayMs(current?.attempts ?? 1, this.options.retry, this.random);
       const job = this.fenced(this.jobs.retryLater(lease, now, now + delayMs, text), lease);
-      this.trail.add({ jobId: job.id, at: now, type: "failed", attempt: job.attempts, workerId: lease.workerId, detail: { delayMs, runAt: job.runAt, error: info } });
+      this.trail.add({
+        jobId: job.id,
+        at: now,
+        type: "failed",
+        attempt: job.attempts,
+        workerId: lease.workerId,
+        detail: { delayMs, runAt: job.runAt, error: info },
+      });
       return { outcome: "retry", job, delayMs };
     });
   }
@@ -171,8 +221,15 @@ export class SqliteQueueBackend implements QueueBackend {
       const now = this.clock.now();
       const before = this.existing(id);
       const job = this.jobs.cancel(id, now);
-      if (!job) throw new JobStateError(`job ${id} is ${before.status}; only queued, failed or running jobs can be cancelled`);
-      this.trail.add({ jobId: id, at: now, type: "cancelled", attempt: job.attempts, detail: { from: before.status, worker: before.lockedBy } });
+      if (!job)
+        throw new JobStateError(`job ${id} is ${before.status}; only queued, failed or running jobs can be cancelled`);
+      this.trail.add({
+        jobId: id,
+        at: now,
+        type: "cancelled",
+        attempt: job.attempts,
+        detail: { from: before.status, worker: before.lockedBy },
+      });
       return job;
     });
   }
@@ -182,8 +239,15 @@ export class SqliteQueueBackend implements QueueBackend {
       const now = this.clock.now();
       const before = this.existing(id);
       const job = this.jobs.requeue(id, now);
-      if (!job) throw new JobStateError(`job ${id} is ${before.status}; only dead, failed or cancelled jobs can be retried`);
-      this.trail.add({ jobId: id, at: now, type: "requeued", attempt: 0, detail: { from: before.status, attempts: before.attempts } });
+      if (!job)
+        throw new JobStateError(`job ${id} is ${before.status}; only dead, failed or cancelled jobs can be retried`);
+      this.trail.add({
+        jobId: id,
+        at: now,
+        type: "requeued",
+        attempt: 0,
+        detail: { from: before.status, attempts: before.attempts },
+      });
       return job;
     });
   }
@@ -195,7 +259,12 @@ export class SqliteQueueBackend implements QueueBackend {
   async list(options: ListOptions = {}): Promise<JobPage> {
     const limit = pageLimit(options.limit);
     // One row more than asked tells whether another page exists without a count query.
-    const rows = this.jobs.list({ kind: options.kind ?? null, status: options.status ?? null, beforeId: options.cursor ?? null, limit: limit + 1 });
+    const rows = this.jobs.list({
+      kind: options.kind ?? null,
+      status: options.status ?? null,
+      beforeId: options.cursor ?? null,
+      limit: limit + 1,
+    });
     const jobs = rows.slice(0, limit);
     return { jobs, nextCursor: rows.length > limit ? (jobs[jobs.length - 1]?.id ?? null) : null };
   }
@@ -215,11 +284,25 @@ export class SqliteQueueBackend implements QueueBackend {
   private expireLeases(kinds: readonly string[], now: number): ExpiredLease[] {
     const out: ExpiredLease[] = [];
     for (const stale of this.jobs.expired(kinds, now)) {
-      const error = toJson({ name: "LeaseExpired", message: `worker ${stale.lockedBy ?? "?"} stopped renewing its lease`, code: "job_lease_expired" }, "the error");
+      const error = toJson(
+        {
+          name: "LeaseExpired",
+          message: `worker ${stale.lockedBy ?? "?"} stopped renewing its lease`,
+          code: "job_lease_expired",
+        },
+        "the error",
+      );
       const job = this.jobs.expire(stale.id, now, error);
       if (!job) continue;
       const outcome = job.status === "dead" ? "dead" : "requeued";
-      this.trail.add({ jobId: job.id, at: now, type: outcome === "dead" ? "dead" : "lease_expired", attempt: job.attempts, workerId: stale.lockedBy, detail: { leaseUntil: stale.leaseUntil, reason: "lease_expired" } });
+      this.trail.add({
+        jobId: job.id,
+        at: now,
+        type: outcome === "dead" ? "dead" : "lease_expired",
+        attempt: job.attempts,
+        workerId: stale.lockedBy,
+        detail: { leaseUntil: stale.leaseUntil, reason: "lease_expired" },
+      });
       out.push({ job, outcome, previousWorker: stale.lockedBy });
     }
     return out;

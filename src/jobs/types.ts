@@ -1,4 +1,11 @@
-import type { JobCount, JobErrorInfo, JobEventRecord, JobLease, JobRecord, JobStatus } from "../store/repos/job-record.js";
+import type {
+  JobCount,
+  JobErrorInfo,
+  JobEventRecord,
+  JobLease,
+  JobRecord,
+  JobStatus,
+} from "../store/repos/job-record.js";
 
 export type { JobCount, JobErrorInfo, JobEventRecord, JobLease, JobStatus };
 export type Job<P = unknown> = JobRecord<P>;

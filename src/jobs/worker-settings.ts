@@ -26,13 +26,18 @@ export interface WorkerSettings {
  * slots become the CPUs left after the fixed lanes, inference kinds get the
  * inference cap, and each kind its timeout.
  */
-export function resolveWorkerSettings(config: JobsConfig, tasks: TaskRegistry, cpus = os.availableParallelism()): WorkerSettings {
+export function resolveWorkerSettings(
+  config: JobsConfig,
+  tasks: TaskRegistry,
+  cpus = os.availableParallelism(),
+): WorkerSettings {
   const registered = tasks.kinds();
   const warnings: string[] = [];
   const fixed = config.lanes.reduce((n, l) => n + (l.concurrency === "auto" ? 0 : l.concurrency), 0);
   const lanes = config.lanes.map((l): LaneSettings => {
     const unknown = (l.kinds ?? []).filter((k) => !registered.includes(k));
-    if (unknown.length > 0) warnings.push(`lane '${l.name}' names kinds no task is registered for: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      warnings.push(`lane '${l.name}' names kinds no task is registered for: ${unknown.join(", ")}`);
     return {
       name: l.name,
       order: l.order,
@@ -51,7 +56,9 @@ export function resolveWorkerSettings(config: JobsConfig, tasks: TaskRegistry, c
     const serving = lanes.filter((l) => l.kinds.includes(kind)).reduce((n, l) => n + l.slots, 0);
     const limit = limits.get(kind) as number;
     if (limit < serving && lanes.some((l) => l.order === "newest" && l.kinds.includes(kind))) {
-      warnings.push(`kind '${kind}' is capped at ${limit} but its lanes have ${serving} slots: when the cap is reached, the newest-first lane waits too`);
+      warnings.push(
+        `kind '${kind}' is capped at ${limit} but its lanes have ${serving} slots: when the cap is reached, the newest-first lane waits too`,
+      );
     }
   }
   return { lanes, limits, timeouts, warnings };

@@ -78,11 +78,19 @@ export class Worker {
     const events = this.options.queue.events;
     // Cancellation stays subscribed through the grace period; wake-ups are dropped first at stop.
     this.unsubscribe.push(
-      events.on("job:cancelled", ({ job }) => this.running.get(job.id)?.controller.abort(new RunInterrupt("cancelled"))),
+      events.on("job:cancelled", ({ job }) =>
+        this.running.get(job.id)?.controller.abort(new RunInterrupt("cancelled")),
+      ),
       events.on("job:enqueued", () => this.wake()),
       events.on("job:requeued", () => this.wake()),
     );
-    this.logger.info({ lanes: this.lanes.map((l) => ({ name: l.name, order: l.order, slots: l.slots })), kinds: this.options.tasks.kinds() }, "worker started");
+    this.logger.info(
+      {
+        lanes: this.lanes.map((l) => ({ name: l.name, order: l.order, slots: l.slots })),
+        kinds: this.options.tasks.kinds(),
+      },
+      "worker started",
+    );
     this.wake();
   }
 
@@ -118,7 +126,10 @@ export class Worker {
     this.logger.info({ inFlight: inFlight.length, graceMs }, "worker stopping");
     const all = Promise.all(inFlight.map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+    const graceOver = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+    ]);
     clearTimeout(timer);
     if (graceOver) for (const r of this.running.values()) r.controller.abort(new RunInterrupt("shutdown"));
     const outcomes = await all;
@@ -164,7 +175,13 @@ export class Worker {
       const kinds = lane.kinds.filter((k) => this.room(k) > 0);
       if (kinds.length === 0) return;
       const limit = Math.min(lane.slots - lane.running.size, ...kinds.map((k) => this.room(k)));
-      const { jobs } = await this.options.queue.claim({ kinds, workerId: this.id, limit, order: lane.order, leaseMs: this.options.config.leaseMs });
+      const { jobs } = await this.options.queue.claim({
+        kinds,
+        workerId: this.id,
+        limit,
+        order: lane.order,
+        leaseMs: this.options.config.leaseMs,
+      });
       for (const job of jobs) this.launch(job, lane);
       if (jobs.length < limit) return;
     }
@@ -183,10 +200,15 @@ export class Worker {
     const waitedMs = claimedAt - readyAt;
     // A miss is a job that became due while this newest-first lane was busy and still waited past the
     // target. Older jobs it picks up when idle were passed over for newer ones: that is backlog, not triage.
-    const triageMissed = lane.order === "newest" && readyAt > lane.lastClaimAt && waitedMs > this.options.config.triageTargetMs;
+    const triageMissed =
+      lane.order === "newest" && readyAt > lane.lastClaimAt && waitedMs > this.options.config.triageTargetMs;
     lane.lastClaimAt = Math.max(lane.lastClaimAt, claimedAt);
     this.options.queue.events.emit("job:started", { job, lane: lane.name, waitedMs, triageMissed });
-    if (triageMissed) logger.warn({ waitedMs, targetMs: this.options.config.triageTargetMs }, "triage target missed: a new job waited longer than jobs.triageTargetMs");
+    if (triageMissed)
+      logger.warn(
+        { waitedMs, targetMs: this.options.config.triageTargetMs },
+        "triage target missed: a new job waited longer than jobs.triageTargetMs",
+      );
     const run: Running = { job, lane, controller, done: Promise.resolve("lost") };
     this.running.set(job.id, run);
     lane.running.add(run);

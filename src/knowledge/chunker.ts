@@ -14,7 +14,12 @@ export interface ChunkOptions {
   maxEntryChars: number;
 }
 
-export const defaultChunking: ChunkOptions = { targetChars: 900, maxChars: 1500, overlapChars: 150, maxEntryChars: 3000 };
+export const defaultChunking: ChunkOptions = {
+  targetChars: 900,
+  maxChars: 1500,
+  overlapChars: 150,
+  maxEntryChars: 3000,
+};
 
 interface Section {
   path: string[];
@@ -41,7 +46,10 @@ export function chunkBlocks(blocks: readonly Block[], o: ChunkOptions = defaultC
   for (const section of sections(blocks)) {
     const heading = section.path.join(" > ");
     const body = section.paragraphs.join("\n\n");
-    const pieces = body.length <= o.maxChars || (section.entry && body.length <= o.maxEntryChars) ? [body] : pack(section.paragraphs, o);
+    const pieces =
+      body.length <= o.maxChars || (section.entry && body.length <= o.maxEntryChars)
+        ? [body]
+        : pack(section.paragraphs, o);
     for (const text of pieces) chunks.push({ position: chunks.length, heading, text });
   }
   return chunks;
@@ -72,7 +80,13 @@ function sections(blocks: readonly Block[]): Section[] {
     out.push(current);
   }
   // A question with no answer is still worth finding (the question may be the whole point); empty headings are not.
-  return out.flatMap((s) => (s.paragraphs.length > 0 ? [s] : s.entry ? [{ ...s, path: s.path.slice(0, -1), paragraphs: [s.path.at(-1) ?? ""] }] : []));
+  return out.flatMap((s) =>
+    s.paragraphs.length > 0
+      ? [s]
+      : s.entry
+        ? [{ ...s, path: s.path.slice(0, -1), paragraphs: [s.path.at(-1) ?? ""] }]
+        : [],
+  );
 }
 
 /** Units no longer than maxChars: paragraphs, else their sentences, else word runs. */

@@ -6,18 +6,24 @@
  * every chunk and add time, not ranking. The words still go through the
  * index's tokenizer (Porter stemming), so "opening" finds "open".
  */
-const STOP_WORDS = new Set((
-  "a about an and any are as at be been but by can could did do does for from had has have how i if in into is it its " +
-  "me my no not of on or our so than that the their them then there these they this to too us was we were what when " +
-  "where which who whom why will with would you your yours just also some such should shall may might must very"
-).split(" "));
+const STOP_WORDS = new Set(
+  (
+    "a about an and any are as at be been but by can could did do does for from had has have how i if in into is it its " +
+    "me my no not of on or our so than that the their them then there these they this to too us was we were what when " +
+    "where which who whom why will with would you your yours just also some such should shall may might must very"
+  ).split(" "),
+);
 
 /** At most this many words: a long rambling question must not make a slow query. */
 const MAX_TERMS = 24;
 
 /** The words of a question that the full-text search looks for. */
 export function queryTerms(question: string): string[] {
-  const words = question.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  const words =
+    question
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
   const terms: string[] = [];
   for (const raw of words) {
     const word = raw.replace(/['’].*$/, "");

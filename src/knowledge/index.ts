@@ -1,5 +1,12 @@
 /** The knowledge base: documents per agent, chunked, indexed twice (FTS5 BM25 and vectors), searched hybrid. */
-export { createKnowledge, type AddDocumentResult, type DocumentInput, type Knowledge, type KnowledgeDeps, type KnowledgeStatus } from "./knowledge.js";
+export {
+  createKnowledge,
+  type AddDocumentResult,
+  type DocumentInput,
+  type Knowledge,
+  type KnowledgeDeps,
+  type KnowledgeStatus,
+} from "./knowledge.js";
 export type { KnowledgeHit, KnowledgeSearchResult } from "./search.js";
 export { KnowledgeError, type KnowledgeErrorCode } from "./errors.js";
 export { chunkBlocks, defaultChunking, embeddingText, type ChunkOptions } from "./chunker.js";

@@ -5,7 +5,12 @@ import { isAbortError } from "../lib/errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Database } from "../store/index.js";
-import { KnowledgeDocumentsRepo, type KnowledgeChunk, type KnowledgeDocument, type KnowledgeFormat } from "../store/repos/knowledge-documents-repo.js";
+import {
+  KnowledgeDocumentsRepo,
+  type KnowledgeChunk,
+  type KnowledgeDocument,
+  type KnowledgeFormat,
+} from "../store/repos/knowledge-documents-repo.js";
 import { KnowledgeIndexRepo } from "../store/repos/knowledge-index-repo.js";
 import { chunkBlocks, embeddingText } from "./chunker.js";
 import { KnowledgeError } from "./errors.js";
@@ -53,7 +58,11 @@ export interface KnowledgeStatus {
 
 /** The knowledge base's facade: what the API, the live `search_knowledge` tool and voicemail extraction use. */
 export interface Knowledge {
-  addDocument(agent: string, input: DocumentInput, options?: { signal?: AbortSignal; onProgress?: (embedded: number, total: number) => void }): Promise<AddDocumentResult>;
+  addDocument(
+    agent: string,
+    input: DocumentInput,
+    options?: { signal?: AbortSignal; onProgress?: (embedded: number, total: number) => void },
+  ): Promise<AddDocumentResult>;
   removeDocument(agent: string, name: string): boolean;
   listDocuments(agent: string): KnowledgeDocument[];
   /** A document with its chunks, in order; null when the agent has no such document. */
@@ -81,7 +90,11 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
   const { embedder, clock, logger } = deps;
   const neverAborted = new AbortController().signal;
 
-  const embedAll = async (texts: string[], signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> => {
+  const embedAll = async (
+    texts: string[],
+    signal: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Float32Array[]> => {
     if (!embedder) return [];
     const out: Float32Array[] = [];
     try {
@@ -91,7 +104,11 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       }
     } catch (err) {
       if (isAbortError(err)) throw err;
-      throw new KnowledgeError("knowledge_embedding_failed", `embedding model ${embedder.info.modelId} failed: ${(err as Error).message}`, { cause: err, retryable: true });
+      throw new KnowledgeError(
+        "knowledge_embedding_failed",
+        `embedding model ${embedder.info.modelId} failed: ${(err as Error).message}`,
+        { cause: err, retryable: true },
+      );
     }
     return out;
   };
@@ -106,23 +123,62 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       const existing = documents.get(agent, name);
       const model = embedder?.info.modelId ?? null;
       if (existing && existing.sha256 === sha256 && (!model || index.missingInDocument(existing.id, model) === 0)) {
-        return { document: existing, outcome: "unchanged", embedded: model !== null, timings: { extractMs: 0, embedMs: 0, writeMs: 0 } };
+        return {
+          document: existing,
+          outcome: "unchanged",
+          embedded: model !== null,
+          timings: { extractMs: 0, embedMs: 0, writeMs: 0 },
+        };
       }
       const started = performance.now();
-      const extracted = await extractDocument({ name, data, ...(input.contentType ? { contentType: input.contentType } : {}), ...(input.format ? { format: input.format } : {}) }, settings.limits);
+      const extracted = await extractDocument(
+        {
+          name,
+          data,
+          ...(input.contentType ? { contentType: input.contentType } : {}),
+          ...(input.format ? { format: input.format } : {}),
+        },
+        settings.limits,
+      );
       const chunks = chunkBlocks(extracted.blocks, settings.chunking);
       if (chunks.length > settings.limits.maxChunks) {
-        throw new KnowledgeError("knowledge_document_too_long", `${name}: ${chunks.length} chunks, more than the ${settings.limits.maxChunks} a document may have (knowledge.limits.maxChunks); split it`);
+        throw new KnowledgeError(
+          "knowledge_document_too_long",
+          `${name}: ${chunks.length} chunks, more than the ${settings.limits.maxChunks} a document may have (knowledge.limits.maxChunks); split it`,
+        );
       }
       const extracted_ = performance.now();
       const vectors = await embedAll(chunks.map(embeddingText), signal, options.onProgress);
       const embedded_ = performance.now();
-      const document = documents.replace({
-        agent, name, format: extracted.format, sha256, bytes: data.byteLength, chars: extracted.chars, chunks,
-        ...(embedder && model ? { vectors: { model, dims: embedder.dimensions, vectors } } : {}),
-      }, clock.now());
-      const timings = { extractMs: extracted_ - started, embedMs: embedded_ - extracted_, writeMs: performance.now() - embedded_ };
-      logger.info({ agent, document: name, version: document.version, format: extracted.format, chunks: chunks.length, ...timings }, "knowledge document indexed");
+      const document = documents.replace(
+        {
+          agent,
+          name,
+          format: extracted.format,
+          sha256,
+          bytes: data.byteLength,
+          chars: extracted.chars,
+          chunks,
+          ...(embedder && model ? { vectors: { model, dims: embedder.dimensions, vectors } } : {}),
+        },
+        clock.now(),
+      );
+      const timings = {
+        extractMs: extracted_ - started,
+        embedMs: embedded_ - extracted_,
+        writeMs: performance.now() - embedded_,
+      };
+      logger.info(
+        {
+          agent,
+          document: name,
+          version: document.version,
+          format: extracted.format,
+          chunks: chunks.length,
+          ...timings,
+        },
+        "knowledge document indexed",
+      );
       return { document, outcome: existing ? "replaced" : "created", embedded: model !== null, timings };
     },
 
@@ -142,7 +198,13 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
     search(agent, query, options = {}) {
       checkAgent(agent);
       const k = Math.max(1, Math.min(20, Math.trunc(options.k ?? settings.search.k)));
-      return hybridSearch({ index, embedder, settings: settings.search }, agent, query, k, options.signal ?? neverAborted);
+      return hybridSearch(
+        { index, embedder, settings: settings.search },
+        agent,
+        query,
+        k,
+        options.signal ?? neverAborted,
+      );
     },
 
     async reindex(agent, options = {}) {
@@ -154,7 +216,10 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
         const missing = index.missingVectors(agent, model, EMBED_BATCH * 4);
         if (missing.length === 0) break;
         const vectors = await embedAll(missing.map(embeddingText), options.signal ?? neverAborted);
-        const stored = index.putVectors(model, missing.map((c, i) => ({ chunkId: c.id, vector: vectors[i]! })));
+        const stored = index.putVectors(
+          model,
+          missing.map((c, i) => ({ chunkId: c.id, vector: vectors[i]! })),
+        );
         embedded += stored;
         if (stored === 0) break; // every chunk of the batch went (a re-upload) while it was embedded
       }
@@ -166,7 +231,11 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       const model = embedder?.info.modelId ?? null;
       const counts = index.counts(checkAgent(agent), model ?? "");
       const support = index.vectorSupport;
-      const vectorSearch = !embedder ? "off" : support.loaded ? `sqlite-vec ${support.version}` : `javascript (${support.reason})`;
+      const vectorSearch = !embedder
+        ? "off"
+        : support.loaded
+          ? `sqlite-vec ${support.version}`
+          : `javascript (${support.reason})`;
       return { ...counts, embedModel: model, vectorSearch };
     },
   };

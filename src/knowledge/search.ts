@@ -43,7 +43,13 @@ export interface SearchDeps {
  * (the embedding model's), `candidates` from each, fused by reciprocal rank;
  * the best `k` come back with their documents and both lists' evidence.
  */
-export async function hybridSearch(deps: SearchDeps, agent: string, query: string, k: number, signal: AbortSignal): Promise<KnowledgeSearchResult> {
+export async function hybridSearch(
+  deps: SearchDeps,
+  agent: string,
+  query: string,
+  k: number,
+  signal: AbortSignal,
+): Promise<KnowledgeSearchResult> {
   const started = performance.now();
   const { index, embedder, settings } = deps;
   const match = ftsQuery(query);
@@ -57,7 +63,8 @@ export async function hybridSearch(deps: SearchDeps, agent: string, query: strin
     const [vector] = await embedder.embed([query], { purpose: "query", signal });
     const embedded = performance.now();
     embedMs = embedded - bm25Done;
-    if (vector && vector.some((x) => x !== 0)) vectors = index.nearest(agent, embedder.info.modelId, vector, settings.candidates);
+    if (vector && vector.some((x) => x !== 0))
+      vectors = index.nearest(agent, embedder.info.modelId, vector, settings.candidates);
     vectorMs = performance.now() - embedded;
   }
 
@@ -78,7 +85,13 @@ export async function hybridSearch(deps: SearchDeps, agent: string, query: strin
   };
 }
 
-function toHit(chunk: KnowledgeChunk, score: number, ranks: Record<string, number>, bm25: number | undefined, distance: number | undefined): KnowledgeHit {
+function toHit(
+  chunk: KnowledgeChunk,
+  score: number,
+  ranks: Record<string, number>,
+  bm25: number | undefined,
+  distance: number | undefined,
+): KnowledgeHit {
   const hit: KnowledgeHit = {
     chunkId: chunk.id,
     documentId: chunk.documentId,
@@ -90,6 +103,7 @@ function toHit(chunk: KnowledgeChunk, score: number, ranks: Record<string, numbe
     score,
   };
   if (ranks.bm25 !== undefined && bm25 !== undefined) hit.bm25 = { rank: ranks.bm25, score: bm25 };
-  if (ranks.vector !== undefined && distance !== undefined) hit.vector = { rank: ranks.vector, similarity: 1 - distance };
+  if (ranks.vector !== undefined && distance !== undefined)
+    hit.vector = { rank: ranks.vector, similarity: 1 - distance };
   return hit;
 }

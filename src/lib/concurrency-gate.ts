@@ -41,7 +41,8 @@ export class ConcurrencyGate {
       if (done) return;
       done = true;
       const next = this.queue.shift();
-      if (next) next(); // the place passes straight to the next in line
+      if (next)
+        next(); // the place passes straight to the next in line
       else this.active--;
     };
   }

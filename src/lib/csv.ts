@@ -15,7 +15,10 @@ export interface CsvRecord {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = "CsvSyntaxError";
   }
@@ -50,7 +53,8 @@ export function parseCsv(text: string): CsvRecord[] {
       record_delimiter: ["\r\n", "\n", "\r"],
     }) as unknown as ParsedRow[];
   } catch (err) {
-    if (err instanceof CsvError) throw new CsvSyntaxError(SYNTAX_ERRORS[err.code] ?? err.message, Number((err as { lines?: number }).lines ?? 1));
+    if (err instanceof CsvError)
+      throw new CsvSyntaxError(SYNTAX_ERRORS[err.code] ?? err.message, Number((err as { lines?: number }).lines ?? 1));
     throw err;
   }
   // csv-parse counts the line on which a record ends, and a CRLF inside a quoted field as two lines:

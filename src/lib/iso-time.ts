@@ -12,7 +12,10 @@ export function isoTimeOrNull(ms: number | null | undefined): string | null {
 }
 
 /** A copy of `record` with the named fields (ms or null) turned into ISO strings; other fields untouched. */
-export function withIsoTimes<T extends object, K extends keyof T>(record: T, keys: readonly K[]): Omit<T, K> & { [P in K]: string | null } {
+export function withIsoTimes<T extends object, K extends keyof T>(
+  record: T,
+  keys: readonly K[],
+): Omit<T, K> & { [P in K]: string | null } {
   const out = { ...record } as Record<string, unknown>;
   for (const k of keys) {
     const v = record[k];

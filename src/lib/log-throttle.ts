@@ -69,5 +69,10 @@ export class LogThrottle {
 function suppressedCounter(registry: Registry): Counter<"event"> {
   const existing = registry.getSingleMetric(METRIC);
   if (existing) return existing as Counter<"event">;
-  return new Counter({ name: METRIC, help: "Log lines not written because the same line repeated within its window (floods)", labelNames: ["event"], registers: [registry] });
+  return new Counter({
+    name: METRIC,
+    help: "Log lines not written because the same line repeated within its window (floods)",
+    labelNames: ["event"],
+    registers: [registry],
+  });
 }

@@ -27,7 +27,10 @@ export function createLogger(config: LoggerConfig, destination?: NodeJS.Writable
     level: config.level,
     base: { service: "parley" },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ["apiKey", "secret", "password", "*.apiKey", "*.secret", "*.password", "authorization"], censor: "[redacted]" },
+    redact: {
+      paths: ["apiKey", "secret", "password", "*.apiKey", "*.secret", "*.password", "authorization"],
+      censor: "[redacted]",
+    },
   };
   if (config.redact) Object.assign(options, piiHooks(config.redact));
   if (destination) return pino(options, destination);

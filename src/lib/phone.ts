@@ -10,7 +10,13 @@
  * advises this, and a Parley behind a PBX on an air-gapped site keeps its
  * metadata for years while regulators keep opening new ranges.
  */
-import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode, type PhoneNumber } from "libphonenumber-js/max";
+import {
+  parsePhoneNumberWithError,
+  ParseError,
+  validatePhoneNumberLength,
+  type CountryCode,
+  type PhoneNumber,
+} from "libphonenumber-js/max";
 import metadata from "libphonenumber-js/metadata.max.json";
 
 export interface PhoneOptions {
@@ -19,12 +25,24 @@ export interface PhoneOptions {
 }
 
 /** Why a text is not a phone number (stable names, for callers that branch on them). */
-export type PhoneProblem = "empty" | "not_a_number" | "unknown_country_code" | "too_short" | "too_long" | "invalid_length";
+export type PhoneProblem =
+  "empty" | "not_a_number" | "unknown_country_code" | "too_short" | "too_long" | "invalid_length";
 
 export type PhoneParse = { e164: string } | { problem: PhoneProblem; error: string };
 
 const WORD_DIGITS: Record<string, string> = {
-  zero: "0", oh: "0", o: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9",
+  zero: "0",
+  oh: "0",
+  o: "0",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
 };
 
 /** Spoken digits ("four one five...") as ASR writes them, to digits. */
@@ -136,7 +154,12 @@ function problemOf(code: string): PhoneProblem {
   }
 }
 
-function fail(problem: PhoneProblem, raw: string | null | undefined, options: PhoneOptions, callingCode?: string): PhoneParse {
+function fail(
+  problem: PhoneProblem,
+  raw: string | null | undefined,
+  options: PhoneOptions,
+  callingCode?: string,
+): PhoneParse {
   const shown = JSON.stringify((raw ?? "").trim().slice(0, 40));
   const where = callingCode ? ` with country code +${callingCode}` : "";
   const error: Record<PhoneProblem, string> = {

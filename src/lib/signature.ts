@@ -14,7 +14,13 @@ export function signPayload(secret: string, timestampSec: number, body: string):
 }
 
 /** What a receiver does; used by our tests and documented for integrators. */
-export function verifySignature(header: string, secret: string, body: string, nowSec: number, toleranceSec = 300): boolean {
+export function verifySignature(
+  header: string,
+  secret: string,
+  body: string,
+  nowSec: number,
+  toleranceSec = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
   const t = Number(parts.t);
   const v1 = parts.v1;

@@ -27,7 +27,9 @@ export function setupTracing(config: TracingOptions, version: string): TracingHa
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": config.serviceName, "service.version": version }),
     sampler: new TraceIdRatioBasedSampler(config.sampleRatio),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.endpoint }), { scheduledDelayMillis: 500 })],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: config.endpoint }), { scheduledDelayMillis: 500 }),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   return {
@@ -40,7 +42,12 @@ export function setupTracing(config: TracingOptions, version: string): TracingHa
 }
 
 /** Runs `fn` inside a child span of `parent` (or a root span); records errors and always ends the span. */
-export async function inSpan<T>(name: string, attributes: Record<string, string | number | boolean>, fn: (span: Span) => Promise<T>, parent?: Span): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T>,
+  parent?: Span,
+): Promise<T> {
   const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
   const span = tracer().startSpan(name, { attributes }, ctx);
   try {
@@ -55,7 +62,13 @@ export async function inSpan<T>(name: string, attributes: Record<string, string 
 }
 
 /** A span for something that started earlier (a turn, measured afterwards). */
-export function recordSpan(name: string, startMs: number, endMs: number, attributes: Record<string, string | number | boolean>, parent?: Span): void {
+export function recordSpan(
+  name: string,
+  startMs: number,
+  endMs: number,
+  attributes: Record<string, string | number | boolean>,
+  parent?: Span,
+): void {
   const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
   const span = tracer().startSpan(name, { attributes, startTime: startMs }, ctx);
   span.end(endMs);

@@ -27,7 +27,15 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", weekday: "short",
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      weekday: "short",
     });
     formatters.set(timeZone, f);
   }
@@ -49,8 +57,12 @@ export function localParts(ms: number, timeZone: string): LocalParts {
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(ms)) out[p.type] = p.value;
   return {
-    year: Number(out.year), month: Number(out.month), day: Number(out.day),
-    hour: Number(out.hour), minute: Number(out.minute), weekday: WEEKDAYS[out.weekday ?? ""] ?? 0,
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    weekday: WEEKDAYS[out.weekday ?? ""] ?? 0,
   };
 }
 
@@ -58,7 +70,14 @@ export function localParts(ms: number, timeZone: string): LocalParts {
 export function zoneOffsetMs(ms: number, timeZone: string): number {
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(ms)) out[p.type] = p.value;
-  const asUtc = Date.UTC(Number(out.year), Number(out.month) - 1, Number(out.day), Number(out.hour), Number(out.minute), Number(out.second));
+  const asUtc = Date.UTC(
+    Number(out.year),
+    Number(out.month) - 1,
+    Number(out.day),
+    Number(out.hour),
+    Number(out.minute),
+    Number(out.second),
+  );
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 

@@ -6,7 +6,11 @@ export function parseUploadedCsv(text: string): CsvRecord[] {
   try {
     return parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new ParleyError("invalid_csv", `the CSV cannot be read: ${err.message}`, { status: 400, details: { line: err.line } });
+    if (err instanceof CsvSyntaxError)
+      throw new ParleyError("invalid_csv", `the CSV cannot be read: ${err.message}`, {
+        status: 400,
+        details: { line: err.line },
+      });
     throw err;
   }
 }

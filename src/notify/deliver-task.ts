@@ -34,7 +34,12 @@ export function registerDeliverTask(services: NotifyDeps): void {
     if (job.kind !== DELIVER_JOB) return;
     const ctx = notifyContext(services);
     const n = ctx.notifications.get((job.payload as DeliverPayload).notificationId);
-    if (n && (n.status === "scheduled" || n.status === "calling") && n.scheduleSeq === (job.payload as DeliverPayload).seq) finish(services, ctx, n, "failed", error.message);
+    if (
+      n &&
+      (n.status === "scheduled" || n.status === "calling") &&
+      n.scheduleSeq === (job.payload as DeliverPayload).seq
+    )
+      finish(services, ctx, n, "failed", error.message);
   });
 }
 
@@ -46,24 +51,42 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
   if (rejectIfListed(services, ctx, n, helpers.job.id)) return { outcome: "rejected_dnc" };
   const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
   if (n.campaignId !== null) {
-    if (!campaign || campaign.status === "cancelled") return { skipped: finish(services, ctx, n, "cancelled", null).status };
+    if (!campaign || campaign.status === "cancelled")
+      return { skipped: finish(services, ctx, n, "cancelled", null).status };
     // Paused: the recipient waits for the pacer, which resumes with the campaign.
-    if (campaign.status !== "running") return { parked: parkForPacer(services, ctx, n, n.nextAttemptAt ?? now()).status };
+    if (campaign.status !== "running")
+      return { parked: parkForPacer(services, ctx, n, n.nextAttemptAt ?? now()).status };
   }
   const slot = nextSlot(services, ctx, n, now());
-  if (slot === null) return { outcome: finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month").status };
+  if (slot === null)
+    return {
+      outcome: finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month").status,
+    };
   if (slot > now() + SLACK_MS) return { rescheduled: (await scheduleNext(services, ctx, n, slot)).nextAttemptAt };
-  const rendered = await renderMessage(services.ttsCache, { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) }, services.config.notify.sentencePauseMs, helpers.signal)
-    .catch((err: unknown) => {
-      // A template that cannot be said will not become sayable by retrying.
-      if (err instanceof ParleyError && !err.retryable && err.status < 500) return finish(services, ctx, n, "failed", describeError(err));
-      throw err;
-    });
+  const rendered = await renderMessage(
+    services.ttsCache,
+    { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) },
+    services.config.notify.sentencePauseMs,
+    helpers.signal,
+  ).catch((err: unknown) => {
+    // A template that cannot be said will not become sayable by retrying.
+    if (err instanceof ParleyError && !err.retryable && err.status < 500)
+      return finish(services, ctx, n, "failed", describeError(err));
+    throw err;
+  });
   if (!("parts" in rendered)) return { outcome: rendered.status };
   const calling = claimLine(services, ctx, p, campaign);
   if (calling === "full") return { parked: parkForPacer(services, ctx, n, now()).status };
   if (!calling) return { skipped: "stale" };
-  const attempt = ctx.attempts.start({ number: dialledNumber(ctx, n.to), kind: "notification", notificationId: n.id, jobId: helpers.job.id, attempt: calling.attempts, dialed: true, startedAt: now() });
+  const attempt = ctx.attempts.start({
+    number: dialledNumber(ctx, n.to),
+    kind: "notification",
+    notificationId: n.id,
+    jobId: helpers.job.id,
+    attempt: calling.attempts,
+    dialed: true,
+    startedAt: now(),
+  });
   let result: DeliveryResult;
   try {
     result = await services.dialer.deliver({
@@ -81,15 +104,28 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
     ctx.attempts.abandon(attempt.id, describeError(err));
     ctx.notifications.atomically(() => {
       const still = current(ctx, p);
-      if (still?.status === "calling") ctx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
+      if (still?.status === "calling")
+        ctx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
     });
     // Listed between the check above and the dial: the call manager refused it, and the refusal is this attempt's outcome.
     const fresh = current(ctx, p);
-    if (err instanceof ParleyError && err.code === "rejected_dnc" && fresh && rejectIfListed(services, ctx, fresh, helpers.job.id)) return { outcome: "rejected_dnc" };
+    if (
+      err instanceof ParleyError &&
+      err.code === "rejected_dnc" &&
+      fresh &&
+      rejectIfListed(services, ctx, fresh, helpers.job.id)
+    )
+      return { outcome: "rejected_dnc" };
     throw err;
   }
   const saved = await applyOutcome(services, ctx, calling, attempt.id, result);
-  return { outcome: result.outcome, choice: result.choice, callId: result.callId, status: saved.status, nextAttemptAt: saved.nextAttemptAt };
+  return {
+    outcome: result.outcome,
+    choice: result.choice,
+    callId: result.callId,
+    status: saved.status,
+    nextAttemptAt: saved.nextAttemptAt,
+  };
 }
 
 /** The notification this job is for, or null when the job is stale (rescheduled, cancelled, finished since it was queued). */
@@ -104,12 +140,22 @@ function current(ctx: NotifyContext, p: DeliverPayload): NotificationRecord | nu
  * transaction; for a campaign only while fewer than its max_concurrent
  * recipients are on the line ("full" otherwise).
  */
-function claimLine(services: NotifyDeps, ctx: NotifyContext, p: DeliverPayload, campaign: CampaignRecord | null): NotificationRecord | "full" | null {
+function claimLine(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  p: DeliverPayload,
+  campaign: CampaignRecord | null,
+): NotificationRecord | "full" | null {
   return ctx.notifications.atomically(() => {
     const n = current(ctx, p);
     if (!n) return null;
     // A re-run after a crash mid-call already holds its line.
-    if (campaign && n.status !== "calling" && ctx.recipients.statusCounts(campaign.id).calling >= campaign.maxConcurrent) return "full";
+    if (
+      campaign &&
+      n.status !== "calling" &&
+      ctx.recipients.statusCounts(campaign.id).calling >= campaign.maxConcurrent
+    )
+      return "full";
     return ctx.notifications.update(n.id, { status: "calling", attempts: n.attempts + 1 }, services.clock.now());
   });
 }

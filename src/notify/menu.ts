@@ -10,14 +10,16 @@ import { menuActions, type Menu, type MenuAction } from "../store/records/outbou
 
 export { menuActions, type Menu, type MenuAction };
 
-const options = z.record(z.string().regex(/^[0-9*#]$/, "a single key: 0-9, * or #"), z.enum(menuActions))
+const options = z
+  .record(z.string().regex(/^[0-9*#]$/, "a single key: 0-9, * or #"), z.enum(menuActions))
   .refine((o) => Object.keys(o).length > 0, { message: "at least one option" });
 
 /** `{"1": "confirm", ...}`, or `{options: {...}, prompt: "..."}` to say something other than the default prompt. */
-export const menuSchema = z.union([
-  z.object({ options, prompt: z.string().min(1).max(500).optional() }).strict(),
-  options,
-]).transform((m): Menu => ("options" in m && typeof m.options === "object" ? (m as Menu) : { options: m as Record<string, MenuAction> }));
+export const menuSchema = z
+  .union([z.object({ options, prompt: z.string().min(1).max(500).optional() }).strict(), options])
+  .transform((m): Menu =>
+    "options" in m && typeof m.options === "object" ? (m as Menu) : { options: m as Record<string, MenuAction> },
+  );
 
 const PHRASES: Record<MenuAction, string> = {
   confirm: "to confirm",

@@ -12,7 +12,12 @@ export function notifyMetrics(registry: Registry): NotifyMetrics {
   let m = byRegistry.get(registry);
   if (!m) {
     m = {
-      attempts: new Counter({ name: "parley_outbound_attempts_total", help: "Outbound attempts by kind and outcome (rejected_dnc: never dialled)", labelNames: ["kind", "outcome"], registers: [registry] }),
+      attempts: new Counter({
+        name: "parley_outbound_attempts_total",
+        help: "Outbound attempts by kind and outcome (rejected_dnc: never dialled)",
+        labelNames: ["kind", "outcome"],
+        registers: [registry],
+      }),
     };
     byRegistry.set(registry, m);
   }

@@ -14,7 +14,13 @@ import { dialledNumber, nextSlot, scheduleNext } from "./schedule.js";
  * policy (a next attempt inside the recipient's window) or a final status,
  * with the events and campaign progress that follow.
  */
-export async function applyOutcome(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, attemptId: number, r: DeliveryResult): Promise<NotificationRecord> {
+export async function applyOutcome(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  attemptId: number,
+  r: DeliveryResult,
+): Promise<NotificationRecord> {
   const now = services.clock.now();
   if (r.outcome === "opted_out") {
     // A key press names a menu option; an opt-out without one was spoken.
@@ -23,7 +29,12 @@ export async function applyOutcome(services: NotifyDeps, ctx: NotifyContext, n: 
   }
   if (r.choice === "callback") await askedForCallback(services, ctx, n);
   const current = ctx.notifications.get(n.id) ?? n;
-  const heard = { outcome: r.outcome, choice: r.choice, digits: r.digits || null, lastCallId: r.callId ?? current.lastCallId };
+  const heard = {
+    outcome: r.outcome,
+    choice: r.choice,
+    digits: r.digits || null,
+    lastCallId: r.callId ?? current.lastCallId,
+  };
   let nextAt: number | null = null;
   let saved: NotificationRecord;
   if (current.status === "cancelled") {
@@ -35,31 +46,82 @@ export async function applyOutcome(services: NotifyDeps, ctx: NotifyContext, n: 
       saved = await scheduleNext(services, ctx, ctx.notifications.update(n.id, heard, now), nextAt);
     } else {
       const status = decision.retry ? "failed" : decision.status;
-      saved = ctx.notifications.update(n.id, { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null }, now);
+      saved = ctx.notifications.update(
+        n.id,
+        { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null },
+        now,
+      );
     }
   }
-  ctx.attempts.finish(attemptId, { outcome: r.outcome, choice: r.choice, digits: r.digits || null, amd: r.amd, callId: r.callId, durationMs: r.durationMs, nextAttemptAt: nextAt, error: null });
+  ctx.attempts.finish(attemptId, {
+    outcome: r.outcome,
+    choice: r.choice,
+    digits: r.digits || null,
+    amd: r.amd,
+    callId: r.callId,
+    durationMs: r.durationMs,
+    nextAttemptAt: nextAt,
+    error: null,
+  });
   notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: r.outcome });
-  services.bus.publish("notification.attempted", `notification:${n.id}`, { notificationId: n.id, campaignId: n.campaignId, attempt: current.attempts, outcome: r.outcome, nextAttemptAt: nextAt });
+  services.bus.publish("notification.attempted", `notification:${n.id}`, {
+    notificationId: n.id,
+    campaignId: n.campaignId,
+    attempt: current.attempts,
+    outcome: r.outcome,
+    nextAttemptAt: nextAt,
+  });
   settled(services, ctx, saved);
   return saved;
 }
 
 /** Refuses to dial a listed number: the notification ends as rejected_dnc with no call placed. True when it was listed. */
-export function rejectIfListed(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, jobId: number | null): boolean {
+export function rejectIfListed(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  jobId: number | null,
+): boolean {
   const entry = ctx.dnc.listed(n.to);
   if (!entry) return false;
   const now = services.clock.now();
-  ctx.attempts.start({ number: dialledNumber(ctx, n.to), kind: "notification", notificationId: n.id, jobId, attempt: n.attempts + 1, dialed: false, outcome: "rejected_dnc", startedAt: now });
-  const saved = ctx.notifications.update(n.id, { status: "rejected_dnc", outcome: "rejected_dnc", nextAttemptAt: null, error: `${entry.number} is on the do-not-call list (${entry.source})` }, now);
+  ctx.attempts.start({
+    number: dialledNumber(ctx, n.to),
+    kind: "notification",
+    notificationId: n.id,
+    jobId,
+    attempt: n.attempts + 1,
+    dialed: false,
+    outcome: "rejected_dnc",
+    startedAt: now,
+  });
+  const saved = ctx.notifications.update(
+    n.id,
+    {
+      status: "rejected_dnc",
+      outcome: "rejected_dnc",
+      nextAttemptAt: null,
+      error: `${entry.number} is on the do-not-call list (${entry.source})`,
+    },
+    now,
+  );
   notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: "rejected_dnc" });
-  services.logger.info({ notificationId: n.id, source: entry.source }, "not dialled: the number is on the do-not-call list");
+  services.logger.info(
+    { notificationId: n.id, source: entry.source },
+    "not dialled: the number is on the do-not-call list",
+  );
   settled(services, ctx, saved);
   return true;
 }
 
 /** Ends a notification with a final status (cancelled, or failed with a reason) outside an attempt. */
-export function finish(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, status: NotificationStatus, error: string | null): NotificationRecord {
+export function finish(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  status: NotificationStatus,
+  error: string | null,
+): NotificationRecord {
   const saved = ctx.notifications.update(n.id, { status, nextAttemptAt: null, error }, services.clock.now());
   settled(services, ctx, saved);
   return saved;
@@ -68,7 +130,14 @@ export function finish(services: NotifyDeps, ctx: NotifyContext, n: Notification
 /** Announces a final status, and moves the campaign's progress along. */
 function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): void {
   const final = finalStatuses.includes(n.status);
-  if (final) services.bus.publish("notification.finished", `notification:${n.id}`, { notificationId: n.id, campaignId: n.campaignId, status: n.status, outcome: n.outcome, attempts: n.attempts });
+  if (final)
+    services.bus.publish("notification.finished", `notification:${n.id}`, {
+      notificationId: n.id,
+      campaignId: n.campaignId,
+      status: n.status,
+      outcome: n.outcome,
+      attempts: n.attempts,
+    });
   if (n.campaignId === null) return;
   const campaign = ctx.campaigns.get(n.campaignId);
   if (!campaign) return;

@@ -14,7 +14,11 @@ export function normaliseRecipient(raw: string, defaultCountryCode: string): { t
   const s = raw.trim();
   if (SIP_URI.test(s)) return s.length <= 256 ? { to: s } : { error: "the SIP URI is too long" };
   const e164 = normalizeE164(s, { defaultCountryCode });
-  return e164 ? { to: e164 } : { error: `'${s.slice(0, 40)}' is not a phone number (E.164, or national with the site's country code ${defaultCountryCode})` };
+  return e164
+    ? { to: e164 }
+    : {
+        error: `'${s.slice(0, 40)}' is not a phone number (E.164, or national with the site's country code ${defaultCountryCode})`,
+      };
 }
 
 /**
@@ -29,6 +33,12 @@ export function undialable(trunkUri: string | undefined, to: string): string | n
 }
 
 /** The recipient's zone: explicit, else the window's, else derived from the number (a SIP URI's number too). */
-export function recipientZone(config: NotifyConfig, to: string, defaultCountryCode: string, explicit?: string | null, window?: WindowSpec | null): string {
+export function recipientZone(
+  config: NotifyConfig,
+  to: string,
+  defaultCountryCode: string,
+  explicit?: string | null,
+  window?: WindowSpec | null,
+): string {
   return resolveZone(config, dncKey(to, defaultCountryCode) ?? to, explicit, window);
 }

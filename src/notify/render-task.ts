@@ -23,7 +23,13 @@ export function registerRenderTask(services: NotifyDeps): void {
       if (!n || finalStatuses.includes(n.status)) return { skipped: n?.status ?? "deleted" };
       const r = await renderMessage(
         services.ttsCache,
-        { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) },
+        {
+          text: n.text,
+          variables: n.variables,
+          disclosure: n.disclosure,
+          menu: n.menu,
+          voice: voiceOf(services, n.agent),
+        },
         services.config.notify.sentencePauseMs,
         helpers.signal,
       );

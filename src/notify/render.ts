@@ -37,7 +37,12 @@ const EDGE_KEEP = (40 * CACHE_RATE) / 1000;
  * sentences meet. Called ahead of the call (notify.render) and again at dial
  * time, when every piece is a cache hit.
  */
-export async function renderMessage(cache: TtsCache, spec: MessageSpec, sentencePauseMs: number, signal: AbortSignal): Promise<RenderedMessage> {
+export async function renderMessage(
+  cache: TtsCache,
+  spec: MessageSpec,
+  sentencePauseMs: number,
+  signal: AbortSignal,
+): Promise<RenderedMessage> {
   const tally = { pieces: 0, hits: 0, misses: 0 };
   const speak = async (template: string): Promise<Int16Array> => {
     const segments = planSegments(compileTemplate(template), spec.variables, sentencePauseMs);
@@ -57,7 +62,13 @@ export async function renderMessage(cache: TtsCache, spec: MessageSpec, sentence
   parts.push(await speak(spec.text));
   const menuPrompt = spec.menu ? await speak(literalTemplate(menuPromptText(spec.menu))) : null;
   const samples = parts.reduce((n, p) => n + p.length, 0);
-  return { parts, menuPrompt, text: fillTemplate(compileTemplate(spec.text), spec.variables), ...tally, durationMs: Math.round((samples * 1000) / CACHE_RATE) };
+  return {
+    parts,
+    menuPrompt,
+    text: fillTemplate(compileTemplate(spec.text), spec.variables),
+    ...tally,
+    durationMs: Math.round((samples * 1000) / CACHE_RATE),
+  };
 }
 
 /** Drops the engine's leading and trailing near-silence, keeping a few milliseconds. */
@@ -69,4 +80,3 @@ export function trimEdges(pcm: Int16Array): Int16Array {
   if (start >= end) return pcm.subarray(0, 0);
   return pcm.subarray(Math.max(0, start - EDGE_KEEP), Math.min(pcm.length, end + EDGE_KEEP));
 }
-

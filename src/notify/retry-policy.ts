@@ -25,7 +25,8 @@ export function decideRetry(outcome: DeliveryOutcome, attempts: number, policy: 
   const name = RULES[outcome];
   if (!name) return { retry: false, status: "completed" };
   const rule: Rule = policy[name];
-  if (attempts > rule.retries) return { retry: false, status: outcome === "delivered_voicemail" ? "completed" : "failed" };
+  if (attempts > rule.retries)
+    return { retry: false, status: outcome === "delivered_voicemail" ? "completed" : "failed" };
   return { retry: true, afterMs: retryWait(rule, attempts) };
 }
 

@@ -21,14 +21,21 @@ export function dialledNumber(ctx: NotifyContext, to: string): string {
 export function nextSlot(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, from: number): number | null {
   const rules = rulesFor(services.config.notify, n.timeZone, n.window);
   const number = dialledNumber(ctx, n.to);
-  return nextCallSlot(from, rules, services.config.notify.maxAttemptsPerDay, (a, b) => ctx.attempts.dials(number, a, b));
+  return nextCallSlot(from, rules, services.config.notify.maxAttemptsPerDay, (a, b) =>
+    ctx.attempts.dials(number, a, b),
+  );
 }
 
 /**
  * Queues a notify.deliver job for `at`. The row's sequence number is bumped
  * first, so any job queued for it earlier finds itself stale and does nothing.
  */
-export async function scheduleDelivery(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, at: number): Promise<NotificationRecord> {
+export async function scheduleDelivery(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  at: number,
+): Promise<NotificationRecord> {
   const seq = n.scheduleSeq + 1;
   ctx.notifications.update(n.id, { status: "scheduled", nextAttemptAt: at, scheduleSeq: seq }, services.clock.now());
   const { job } = await services.queue.enqueue({
@@ -43,11 +50,25 @@ export async function scheduleDelivery(services: NotifyDeps, ctx: NotifyContext,
 }
 
 /** A campaign recipient goes (back) to the campaign's pacer, due at `at`. */
-export function parkForPacer(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, at: number): NotificationRecord {
-  return ctx.notifications.update(n.id, { status: "pending", nextAttemptAt: at, scheduleSeq: n.scheduleSeq + 1, jobId: null }, services.clock.now());
+export function parkForPacer(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  at: number,
+): NotificationRecord {
+  return ctx.notifications.update(
+    n.id,
+    { status: "pending", nextAttemptAt: at, scheduleSeq: n.scheduleSeq + 1, jobId: null },
+    services.clock.now(),
+  );
 }
 
 /** Where the next attempt goes: a campaign's pacer or a job of its own. */
-export async function scheduleNext(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, at: number): Promise<NotificationRecord> {
+export async function scheduleNext(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  at: number,
+): Promise<NotificationRecord> {
   return n.campaignId === null ? scheduleDelivery(services, ctx, n, at) : parkForPacer(services, ctx, n, at);
 }

@@ -70,9 +70,14 @@ export function compileTemplate(text: string): CompiledTemplate {
 
 /** A variable's value as it may be spoken: control characters removed, whitespace collapsed, length capped. */
 export function cleanValue(value: unknown): string {
-  const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+  const s =
+    typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim().slice(0, MAX_VALUE_CHARS);
+  return s
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, MAX_VALUE_CHARS);
 }
 
 /** Names of the template's variables that `values` lacks or leaves empty. */
@@ -82,7 +87,11 @@ export function missingVariables(t: CompiledTemplate, values: Readonly<Record<st
 
 /** The whole message as text, variables filled in (for records and the call's transcript). */
 export function fillTemplate(t: CompiledTemplate, values: Readonly<Record<string, unknown>>): string {
-  return t.pieces.map((p) => (p.kind === "text" ? p.text : cleanValue(values[p.name]))).join("").replace(/\s+/g, " ").trim();
+  return t.pieces
+    .map((p) => (p.kind === "text" ? p.text : cleanValue(values[p.name])))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**
@@ -91,9 +100,17 @@ export function fillTemplate(t: CompiledTemplate, values: Readonly<Record<string
  * Pieces with nothing to say (a lone "." after a variable) are dropped.
  * Throws `variables_missing` (400) naming what is missing.
  */
-export function planSegments(t: CompiledTemplate, values: Readonly<Record<string, unknown>>, sentencePauseMs: number): Segment[] {
+export function planSegments(
+  t: CompiledTemplate,
+  values: Readonly<Record<string, unknown>>,
+  sentencePauseMs: number,
+): Segment[] {
   const missing = missingVariables(t, values);
-  if (missing.length) throw new ParleyError("variables_missing", `missing template variables: ${missing.join(", ")}`, { status: 400, details: { missing } });
+  if (missing.length)
+    throw new ParleyError("variables_missing", `missing template variables: ${missing.join(", ")}`, {
+      status: 400,
+      details: { missing },
+    });
   const out: Segment[] = [];
   let sentenceStart = true;
   const push = (text: string, kind: Segment["kind"]) => {

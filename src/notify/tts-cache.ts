@@ -36,7 +36,14 @@ const RENDER_VERSION = 1;
  * Anything that changes the audio changes the key, so a hit is never stale.
  */
 export function cacheKey(text: string, voice: Voice, modelId: string): string {
-  const identity = { v: RENDER_VERSION, model: modelId, speakerId: voice.speakerId, speed: voice.speed, rate: CACHE_RATE, text: normaliseText(text) };
+  const identity = {
+    v: RENDER_VERSION,
+    model: modelId,
+    speakerId: voice.speakerId,
+    speed: voice.speed,
+    rate: CACHE_RATE,
+    text: normaliseText(text),
+  };
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }
 
@@ -66,10 +73,24 @@ export class TtsCache {
   private readonly misses: Counter;
   private counts = { hits: 0, misses: 0 };
 
-  constructor(db: Database, private readonly dir: string, private readonly source: TtsSource, private readonly clock: Clock, registry: Registry) {
+  constructor(
+    db: Database,
+    private readonly dir: string,
+    private readonly source: TtsSource,
+    private readonly clock: Clock,
+    registry: Registry,
+  ) {
     this.repo = new TtsCacheRepo(db);
-    this.hits = new Counter({ name: "parley_tts_cache_hits_total", help: "TTS renders served from the cache", registers: [registry] });
-    this.misses = new Counter({ name: "parley_tts_cache_misses_total", help: "TTS renders synthesised because the cache did not hold them", registers: [registry] });
+    this.hits = new Counter({
+      name: "parley_tts_cache_hits_total",
+      help: "TTS renders served from the cache",
+      registers: [registry],
+    });
+    this.misses = new Counter({
+      name: "parley_tts_cache_misses_total",
+      help: "TTS renders synthesised because the cache did not hold them",
+      registers: [registry],
+    });
     const counts = () => this.counts;
     new Gauge({
       name: "parley_tts_cache_hit_ratio",
@@ -81,7 +102,14 @@ export class TtsCache {
       },
     });
     const repo = this.repo;
-    new Gauge({ name: "parley_tts_cache_entries", help: "Renders held in the TTS cache", registers: [registry], collect() { this.set(repo.size().entries); } });
+    new Gauge({
+      name: "parley_tts_cache_entries",
+      help: "Renders held in the TTS cache",
+      registers: [registry],
+      collect() {
+        this.set(repo.size().entries);
+      },
+    });
   }
 
   /** Hits and misses since start. */
@@ -154,7 +182,12 @@ export class TtsCache {
     const chunks: Float32Array[] = [];
     let rate = engine.sampleRate;
     // Renders are batch work: a caller's sentence on the same engine goes first.
-    for await (const chunk of engine.synthesize(normaliseText(text), { signal, speakerId: voice.speakerId, speed: voice.speed, priority: "batch" })) {
+    for await (const chunk of engine.synthesize(normaliseText(text), {
+      signal,
+      speakerId: voice.speakerId,
+      speed: voice.speed,
+      priority: "batch",
+    })) {
       chunks.push(chunk.samples);
       rate = chunk.sampleRate;
     }
@@ -166,14 +199,26 @@ export class TtsCache {
     await writeFileAtomic(file, encodeWav({ channels: [pcm], sampleRate: CACHE_RATE }));
     const modelId = engine.info.modelId;
     this.memory.set(key, pcm);
-    this.repo.insert({ key, modelId, voice: { speakerId: voice.speakerId, speed: voice.speed }, text: normaliseText(text), path, samples: pcm.length, renderMs: Math.round(performance.now() - started) }, this.clock.now());
+    this.repo.insert(
+      {
+        key,
+        modelId,
+        voice: { speakerId: voice.speakerId, speed: voice.speed },
+        text: normaliseText(text),
+        path,
+        samples: pcm.length,
+        renderMs: Math.round(performance.now() - started),
+      },
+      this.clock.now(),
+    );
     return pcm;
   }
 
   private async read(path: string): Promise<Int16Array> {
     const bytes = await readFile(join(this.dir, path));
     const header = readWavHeader(bytes);
-    if (header.encoding !== "pcm_s16" || header.sampleRate !== CACHE_RATE || header.channels !== 1) throw new Error("not an 8 kHz mono PCM16 render");
+    if (header.encoding !== "pcm_s16" || header.sampleRate !== CACHE_RATE || header.channels !== 1)
+      throw new Error("not an 8 kHz mono PCM16 render");
     const data = bytes.subarray(header.dataOffset);
     const pcm = new Int16Array(data.length >> 1);
     for (let i = 0; i < pcm.length; i++) pcm[i] = data.readInt16LE(i * 2);

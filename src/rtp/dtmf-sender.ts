@@ -23,8 +23,10 @@ export interface DtmfSendOptions {
 export function dtmfOptions(options: DtmfSendOptions = {}): Required<DtmfSendOptions> {
   const durationMs = options.durationMs ?? 100;
   const volume = options.volume ?? 10;
-  if (!(durationMs >= 40 && durationMs <= 5000)) throw new RtpError("rtp_dtmf_invalid", `DTMF duration must be 40-5000 ms, got ${durationMs}`, { status: 400 });
-  if (!(Number.isInteger(volume) && volume >= 0 && volume <= 63)) throw new RtpError("rtp_dtmf_invalid", `DTMF volume must be 0-63, got ${volume}`, { status: 400 });
+  if (!(durationMs >= 40 && durationMs <= 5000))
+    throw new RtpError("rtp_dtmf_invalid", `DTMF duration must be 40-5000 ms, got ${durationMs}`, { status: 400 });
+  if (!(Number.isInteger(volume) && volume >= 0 && volume <= 63))
+    throw new RtpError("rtp_dtmf_invalid", `DTMF volume must be 0-63, got ${volume}`, { status: 400 });
   return { durationMs, volume };
 }
 
@@ -50,7 +52,10 @@ export class DtmfSender {
   timestamp = 0;
   sent = 0;
 
-  constructor(private readonly frameTicks = 160, private readonly ticksPerMs = 8) {}
+  constructor(
+    private readonly frameTicks = 160,
+    private readonly ticksPerMs = 8,
+  ) {}
 
   /** True while a key is queued, on the wire, or in its trailing gap. */
   get active(): boolean {
@@ -93,7 +98,8 @@ export class DtmfSender {
     const advance = this.packets === 0 ? 1 : frames;
     this.packets++;
     this.elapsed = Math.min(this.elapsed + advance * this.frameTicks, cur.durationTicks);
-    if (this.elapsed < cur.durationTicks) return writeTelephoneEvent(buf, offset, cur.event, false, cur.volume, this.elapsed);
+    if (this.elapsed < cur.durationTicks)
+      return writeTelephoneEvent(buf, offset, cur.event, false, cur.volume, this.elapsed);
     const n = writeTelephoneEvent(buf, offset, cur.event, true, cur.volume, cur.durationTicks);
     if (++this.endsSent >= END_REPEATS) {
       this.current = null;

@@ -48,7 +48,14 @@ export function parseTelephoneEventInto(buf: Uint8Array, offset: number, length:
 }
 
 /** Writes a payload at `buf[offset]`; returns 4. */
-export function writeTelephoneEvent(buf: Uint8Array, offset: number, event: number, end: boolean, volume: number, duration: number): number {
+export function writeTelephoneEvent(
+  buf: Uint8Array,
+  offset: number,
+  event: number,
+  end: boolean,
+  volume: number,
+  duration: number,
+): number {
   buf[offset] = event & 0xff;
   buf[offset + 1] = (end ? 0x80 : 0) | (volume & 0x3f);
   buf[offset + 2] = (duration >> 8) & 0xff;

@@ -11,11 +11,15 @@ export class RtpError extends ParleyError {
 /** Every port of the range is taken; SIP answers 503 and the caller may retry later. */
 export class PortsExhaustedError extends RtpError {
   constructor(min: number, max: number, inUse: number, busyElsewhere: number) {
-    super("rtp_ports_exhausted", `no free RTP port in ${min}-${max} (${inUse} in use here, ${busyElsewhere} busy elsewhere)`, {
-      status: 503,
-      retryable: true,
-      details: { min, max, inUse, busyElsewhere },
-    });
+    super(
+      "rtp_ports_exhausted",
+      `no free RTP port in ${min}-${max} (${inUse} in use here, ${busyElsewhere} busy elsewhere)`,
+      {
+        status: 503,
+        retryable: true,
+        details: { min, max, inUse, busyElsewhere },
+      },
+    );
     this.name = "PortsExhaustedError";
   }
 }

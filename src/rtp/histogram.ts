@@ -37,7 +37,12 @@ export class MsHistogram {
    * (max stays exact). `storage` (from `bytesFor`) shares the figures with
    * another thread; a fresh buffer otherwise.
    */
-  constructor(readonly binMs = 0.1, readonly rangeMs = 200, storage?: ArrayBufferLike, byteOffset = 0) {
+  constructor(
+    readonly binMs = 0.1,
+    readonly rangeMs = 200,
+    storage?: ArrayBufferLike,
+    byteOffset = 0,
+  ) {
     const nBins = Math.ceil(rangeMs / binMs) + 1;
     this.buffer = storage ?? new ArrayBuffer(MsHistogram.bytesFor(binMs, rangeMs));
     this.meta = new Float64Array(this.buffer, byteOffset, 4);
@@ -103,7 +108,8 @@ export class MsHistogram {
 
   /** Adds another histogram of the same shape into this one. */
   merge(other: MsHistogram): void {
-    if (other.binMs !== this.binMs || other.bins.length !== this.bins.length) throw new RangeError("histograms differ in shape");
+    if (other.binMs !== this.binMs || other.bins.length !== this.bins.length)
+      throw new RangeError("histograms differ in shape");
     for (let i = 0; i < this.bins.length; i++) this.bins[i]! += other.bins[i]!;
     const m = this.meta;
     m[COUNT]! += other.count;

@@ -25,7 +25,12 @@ export { PortPool, type PortRange } from "./port-pool.js";
 export { PortsExhaustedError, RtpError } from "./errors.js";
 export { type TimerSource, realTimers } from "./timer-source.js";
 export { Pacer, type PacerClient, type PacerOptions } from "./pacer.js";
-export { JitterBuffer, type JitterBufferOptions, type JitterFrameKind, type JitterPushResult } from "./jitter-buffer.js";
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterFrameKind,
+  type JitterPushResult,
+} from "./jitter-buffer.js";
 export { MsHistogram, type HistogramSummary } from "./histogram.js";
 export { DTMF_KEYS, dtmfEventCode, dtmfKey } from "./dtmf.js";
 export { PT_PCMA, PT_PCMU, lawForPayloadType, payloadTypeForLaw } from "./codec.js";

@@ -94,12 +94,22 @@ export class JitterBuffer {
    */
   localStall = false;
   readonly counters: JitterBufferCounters = {
-    stored: 0, duplicates: 0, late: 0, tooEarly: 0, oversize: 0, resets: 0, framesOut: 0, partialFrames: 0, concealedFrames: 0,
+    stored: 0,
+    duplicates: 0,
+    late: 0,
+    tooEarly: 0,
+    oversize: 0,
+    resets: 0,
+    framesOut: 0,
+    partialFrames: 0,
+    concealedFrames: 0,
   };
 
   constructor(private readonly o: JitterBufferOptions) {
     if (!(o.minDelayMs >= 0 && o.minDelayMs <= o.initialDelayMs && o.initialDelayMs <= o.maxDelayMs)) {
-      throw new RangeError(`jitter buffer delays must satisfy 0 <= min <= initial <= max (got ${o.minDelayMs}, ${o.initialDelayMs}, ${o.maxDelayMs})`);
+      throw new RangeError(
+        `jitter buffer delays must satisfy 0 <= min <= initial <= max (got ${o.minDelayMs}, ${o.initialDelayMs}, ${o.maxDelayMs})`,
+      );
     }
     this.decoder = o.decoder;
     this.frameSamples = o.frameSamples ?? 160;
@@ -151,7 +161,15 @@ export class JitterBuffer {
   }
 
   /** Offers one audio packet: payload is `buf[offset, offset + length)`, `arrivalMs` on the session's clock. */
-  push(ssrc: number, sequence: number, timestamp: number, buf: Uint8Array, offset: number, length: number, arrivalMs: number): JitterPushResult {
+  push(
+    ssrc: number,
+    sequence: number,
+    timestamp: number,
+    buf: Uint8Array,
+    offset: number,
+    length: number,
+    arrivalMs: number,
+  ): JitterPushResult {
     const c = this.counters;
     if (length > this.maxPacketSamples) {
       c.oversize++;

@@ -64,9 +64,11 @@ export class SymmetricLatch {
 
   /** Decides on a valid packet (right PT) from `address:port` with `ssrc`. */
   check(address: string, port: number, ssrc: number): number {
-    if (this.latchedAddress !== null && port === this.latchedPort && address === this.latchedAddress) return LATCH_ACCEPT;
+    if (this.latchedAddress !== null && port === this.latchedPort && address === this.latchedAddress)
+      return LATCH_ACCEPT;
     if (this.isTainted(address, port)) return LATCH_REJECT;
-    if (!this.anySource && (this.sdpPort === 0 || (address !== this.sdpAddress && address !== this.sdpMapped))) return LATCH_REJECT;
+    if (!this.anySource && (this.sdpPort === 0 || (address !== this.sdpAddress && address !== this.sdpMapped)))
+      return LATCH_REJECT;
     if (this.latchedAddress !== null) {
       const fromSdp = port === this.sdpPort && address === this.sdpAddress;
       if (ssrc !== this.latchedSsrc && !fromSdp) return LATCH_REJECT;

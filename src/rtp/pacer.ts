@@ -68,7 +68,10 @@ export class Pacer {
   /** Time between consecutive ticks. */
   readonly intervals = new MsHistogram();
 
-  constructor(private readonly client: PacerClient, options: PacerOptions = {}) {
+  constructor(
+    private readonly client: PacerClient,
+    options: PacerOptions = {},
+  ) {
     this.timers = options.timers ?? realTimers;
     this.frameMs = options.frameMs ?? 20;
     this.minGapMs = options.minGapMs ?? this.frameMs / 2;

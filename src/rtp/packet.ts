@@ -22,7 +22,12 @@ export type RtpRejectReason =
   | "rtcp"; // an RTCP packet (PT 72-76 with the marker bit, RFC 5761) on the RTP port
 
 export const RTP_REJECT_REASONS: readonly RtpRejectReason[] = [
-  "too_short", "bad_version", "truncated_csrc", "truncated_extension", "bad_padding", "rtcp",
+  "too_short",
+  "bad_version",
+  "truncated_csrc",
+  "truncated_extension",
+  "bad_padding",
+  "rtcp",
 ];
 
 /** Header fields of one packet; one instance is reused for every packet of a session. */
@@ -89,7 +94,14 @@ export function parseRtpInto(buf: Uint8Array, out: RtpHeader): RtpRejectReason |
 }
 
 /** Writes the 12-byte fixed header (no CSRC, extension or padding) at the start of `buf`; returns 12. */
-export function writeRtpHeader(buf: Uint8Array, marker: boolean, payloadType: number, sequence: number, timestamp: number, ssrc: number): number {
+export function writeRtpHeader(
+  buf: Uint8Array,
+  marker: boolean,
+  payloadType: number,
+  sequence: number,
+  timestamp: number,
+  ssrc: number,
+): number {
   buf[0] = 0x80;
   buf[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
   buf[2] = (sequence >> 8) & 0xff;
@@ -135,19 +147,29 @@ export function parseRtp(buf: Uint8Array): { ok: true; packet: RtpPacket } | { o
   return {
     ok: true,
     packet: {
-      marker: h.marker, payloadType: h.payloadType, sequence: h.sequence, timestamp: h.timestamp, ssrc: h.ssrc,
-      csrc, extension, padding: h.padding, payload: buf.slice(h.payloadOffset, h.payloadOffset + h.payloadLength),
+      marker: h.marker,
+      payloadType: h.payloadType,
+      sequence: h.sequence,
+      timestamp: h.timestamp,
+      ssrc: h.ssrc,
+      csrc,
+      extension,
+      padding: h.padding,
+      payload: buf.slice(h.payloadOffset, h.payloadOffset + h.payloadLength),
     },
   };
 }
 
 /** Serialises a packet into a new buffer. */
-export function serializeRtp(p: Partial<RtpPacket> & Pick<RtpPacket, "payloadType" | "sequence" | "timestamp" | "ssrc" | "payload">): Uint8Array {
+export function serializeRtp(
+  p: Partial<RtpPacket> & Pick<RtpPacket, "payloadType" | "sequence" | "timestamp" | "ssrc" | "payload">,
+): Uint8Array {
   const csrc = p.csrc ?? [];
   const ext = p.extension ?? null;
   const padding = p.padding ?? 0;
   if (csrc.length > 15) throw new RangeError("RTP allows at most 15 CSRCs");
-  if (ext !== null && ext.data.length % 4 !== 0) throw new RangeError("RTP header extension must be a multiple of 4 bytes");
+  if (ext !== null && ext.data.length % 4 !== 0)
+    throw new RangeError("RTP header extension must be a multiple of 4 bytes");
   if (padding < 0 || padding > 255) throw new RangeError("RTP padding must be 0-255 bytes");
   const extBytes = ext === null ? 0 : 4 + ext.data.length;
   const out = new Uint8Array(RTP_HEADER_BYTES + csrc.length * 4 + extBytes + p.payload.length + padding);
@@ -155,13 +177,18 @@ export function serializeRtp(p: Partial<RtpPacket> & Pick<RtpPacket, "payloadTyp
   out[0] = 0x80 | (padding > 0 ? 0x20 : 0) | (ext !== null ? 0x10 : 0) | csrc.length;
   let at = RTP_HEADER_BYTES;
   for (const c of csrc) {
-    out[at] = c >>> 24; out[at + 1] = (c >>> 16) & 0xff; out[at + 2] = (c >>> 8) & 0xff; out[at + 3] = c & 0xff;
+    out[at] = c >>> 24;
+    out[at + 1] = (c >>> 16) & 0xff;
+    out[at + 2] = (c >>> 8) & 0xff;
+    out[at + 3] = c & 0xff;
     at += 4;
   }
   if (ext !== null) {
-    out[at] = ext.profile >> 8; out[at + 1] = ext.profile & 0xff;
+    out[at] = ext.profile >> 8;
+    out[at + 1] = ext.profile & 0xff;
     const words = ext.data.length / 4;
-    out[at + 2] = words >> 8; out[at + 3] = words & 0xff;
+    out[at + 2] = words >> 8;
+    out[at + 3] = words & 0xff;
     out.set(ext.data, at + 4);
     at += extBytes;
   }

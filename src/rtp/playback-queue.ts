@@ -82,7 +82,10 @@ class PlayItem implements Playback {
   markStarted!: (at: number | null) => void;
   readonly started: Promise<number | null>;
 
-  constructor(readonly id: number, private readonly queue: PlaybackQueue) {
+  constructor(
+    readonly id: number,
+    private readonly queue: PlaybackQueue,
+  ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
@@ -109,7 +112,10 @@ export class PlaybackQueue {
   private idleWaiters: (() => void)[] = [];
   private nextId = 1;
 
-  constructor(private readonly link: PlayoutLink, private readonly o: PlaybackQueueOptions) {
+  constructor(
+    private readonly link: PlayoutLink,
+    private readonly o: PlaybackQueueOptions,
+  ) {
     this.highWater = o.highWaterSamples ?? 2 * o.sampleRate;
   }
 
@@ -281,12 +287,21 @@ export class PlaybackQueue {
   private toPcm(chunk: Int16Array | Frame): Int16Array {
     if (chunk instanceof Int16Array) return chunk;
     if (chunk.sampleRate !== this.o.sampleRate) {
-      throw new RtpError("rtp_rate", `playback needs ${this.o.sampleRate} Hz audio, got ${chunk.sampleRate} Hz: resample first`, { status: 400 });
+      throw new RtpError(
+        "rtp_rate",
+        `playback needs ${this.o.sampleRate} Hz audio, got ${chunk.sampleRate} Hz: resample first`,
+        { status: 400 },
+      );
     }
     return chunk.pcm;
   }
 }
 
 function isFrame(x: unknown): x is Frame {
-  return typeof x === "object" && x !== null && (x as Frame).pcm instanceof Int16Array && typeof (x as Frame).sampleRate === "number";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    (x as Frame).pcm instanceof Int16Array &&
+    typeof (x as Frame).sampleRate === "number"
+  );
 }

@@ -29,14 +29,21 @@ export class PortPool {
   busyElsewhere = 0;
 
   constructor(range: PortRange) {
-    if (!(Number.isInteger(range.min) && Number.isInteger(range.max) && range.min >= 1 && range.max <= 65535 && range.min <= range.max)) {
+    if (!(
+      Number.isInteger(range.min) &&
+      Number.isInteger(range.max) &&
+      range.min >= 1 &&
+      range.max <= 65535 &&
+      range.min <= range.max
+    )) {
       throw new RtpError("rtp_ports_invalid", `RTP port range ${range.min}-${range.max} is not a valid range`);
     }
     this.min = range.min;
     this.max = range.max;
     this.first = range.min % 2 === 0 ? range.min : range.min + 1;
     this.count = this.first > range.max ? 0 : Math.floor((range.max - this.first) / 2) + 1;
-    if (this.count === 0) throw new RtpError("rtp_ports_invalid", `RTP port range ${range.min}-${range.max} holds no even port`);
+    if (this.count === 0)
+      throw new RtpError("rtp_ports_invalid", `RTP port range ${range.min}-${range.max} holds no even port`);
   }
 
   /** Even ports in the range. */

@@ -26,7 +26,14 @@ export interface ReceiverSink {
 
 /** Every reason a datagram may be dropped for, parse errors first. */
 export const RTP_DROP_REASONS: readonly RtpDropReason[] = [
-  ...RTP_REJECT_REASONS, "not_receiving", "unexpected_pt", "foreign_source", "empty_payload", "oversize", "too_early", "probation",
+  ...RTP_REJECT_REASONS,
+  "not_receiving",
+  "unexpected_pt",
+  "foreign_source",
+  "empty_payload",
+  "oversize",
+  "too_early",
+  "probation",
 ];
 
 export function emptyDropCounters(): Record<RtpDropReason, number> {
@@ -42,7 +49,9 @@ export function emptyDropCounters(): Record<RtpDropReason, number> {
  */
 function isKeepalive(buf: Uint8Array): boolean {
   if (buf.length === 0) return true;
-  return buf.length >= 20 && buf[0]! >> 6 === 0 && buf[4] === 0x21 && buf[5] === 0x12 && buf[6] === 0xa4 && buf[7] === 0x42;
+  return (
+    buf.length >= 20 && buf[0]! >> 6 === 0 && buf[4] === 0x21 && buf[5] === 0x12 && buf[6] === 0xa4 && buf[7] === 0x42
+  );
 }
 
 export class RtpReceiver {
@@ -158,7 +167,14 @@ export class RtpReceiver {
       this.sink.event({ type: "dtmf:digit", digit, event: e.event, rtpTimestamp: timestamp, atMs: nowMs });
     }
     if ((answer & DTMF_ENDED) !== 0) {
-      this.sink.event({ type: "dtmf:end", digit, event: e.event, durationMs: e.duration / 8, rtpTimestamp: timestamp, atMs: nowMs });
+      this.sink.event({
+        type: "dtmf:end",
+        digit,
+        event: e.event,
+        durationMs: e.duration / 8,
+        rtpTimestamp: timestamp,
+        atMs: nowMs,
+      });
     }
   }
 }

@@ -75,7 +75,10 @@ export class RtpSender {
     initialSequence: number,
     initialTimestamp: number,
     private readonly sendSilenceWhenIdle: boolean,
-    figures: { lateness: MsHistogram; intervals: MsHistogram } = { lateness: new MsHistogram(), intervals: new MsHistogram() },
+    figures: { lateness: MsHistogram; intervals: MsHistogram } = {
+      lateness: new MsHistogram(),
+      intervals: new MsHistogram(),
+    },
   ) {
     this.sequence = initialSequence & 0xffff;
     this.timestamp = initialTimestamp >>> 0;

@@ -42,7 +42,7 @@ export class SequenceTracker {
       return "in_order";
     }
     const maxSeq = this.maxExt & 0xffff;
-    const delta = (((seq - maxSeq) << 16) >> 16); // signed 16-bit distance from the highest seen
+    const delta = ((seq - maxSeq) << 16) >> 16; // signed 16-bit distance from the highest seen
     if (delta > 0 && delta <= MAX_DROPOUT) {
       const from = this.maxExt + 1;
       const to = this.maxExt + delta;

@@ -112,13 +112,16 @@ export class RtpSession implements SessionPort {
     this.frames = this.frameChannel;
     this.events = this.eventChannel;
     const post = worker.post.bind(worker);
-    this.queue = new PlaybackQueue({
-      enqueue: (id, pcm, end) => post({ t: "enqueue", sid, id, pcm, end }, pcm ? [pcm.buffer as ArrayBuffer] : []),
-      push: (id, pcm) => post({ t: "push", sid, id, pcm }, [pcm.buffer as ArrayBuffer]),
-      end: (id, failed) => post({ t: "end", sid, id, failed }),
-      cancel: (id) => post({ t: "cancel", sid, id }),
-      clear: () => post({ t: "clear", sid }),
-    }, { sampleRate: 8000, onIdle: (atMs) => this.eventChannel.push({ type: "playback:idle", atMs }) });
+    this.queue = new PlaybackQueue(
+      {
+        enqueue: (id, pcm, end) => post({ t: "enqueue", sid, id, pcm, end }, pcm ? [pcm.buffer as ArrayBuffer] : []),
+        push: (id, pcm) => post({ t: "push", sid, id, pcm }, [pcm.buffer as ArrayBuffer]),
+        end: (id, failed) => post({ t: "end", sid, id, failed }),
+        cancel: (id) => post({ t: "cancel", sid, id }),
+        clear: () => post({ t: "clear", sid }),
+      },
+      { sampleRate: 8000, onIdle: (atMs) => this.eventChannel.push({ type: "playback:idle", atMs }) },
+    );
     if (o.onSentFrame) this.onSentFrame = o.onSentFrame;
     o.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
@@ -127,7 +130,11 @@ export class RtpSession implements SessionPort {
   static async open(o: RtpSessionOptions): Promise<RtpSession> {
     throwIfAborted(o.signal);
     const cfg = o.config;
-    const worker = mediaPool.acquire({ threads: cfg.mediaThreads, priority: cfg.mediaThreadPriority, ...(o.logger ? { logger: o.logger } : {}) });
+    const worker = mediaPool.acquire({
+      threads: cfg.mediaThreads,
+      priority: cfg.mediaThreadPriority,
+      ...(o.logger ? { logger: o.logger } : {}),
+    });
     try {
       await worker.ready;
     } catch (err) {
@@ -146,14 +153,26 @@ export class RtpSession implements SessionPort {
       closedByWorker: (u) => session?.closedByWorker(u),
       fail: (err) => session?.fail(err),
     };
-    const bind = (p: number) => worker.bind({
-      sid, host: cfg.bindHost, port: p, figures: figures.buffer, ssrc,
-      initialSequence: o.initialSequence ?? randomInt(0, 0x10000),
-      initialTimestamp: o.initialTimestamp ?? randomInt(0, 2 ** 32 - 1),
-      jitter: { minDelayMs: cfg.jitterBuffer.minMs, initialDelayMs: cfg.jitterBuffer.initialMs, maxDelayMs: cfg.jitterBuffer.maxMs },
-      sendSilenceWhenIdle: cfg.sendSilenceWhenIdle,
-      latchAnySource: cfg.latchAnySource,
-    }, port);
+    const bind = (p: number) =>
+      worker.bind(
+        {
+          sid,
+          host: cfg.bindHost,
+          port: p,
+          figures: figures.buffer,
+          ssrc,
+          initialSequence: o.initialSequence ?? randomInt(0, 0x10000),
+          initialTimestamp: o.initialTimestamp ?? randomInt(0, 2 ** 32 - 1),
+          jitter: {
+            minDelayMs: cfg.jitterBuffer.minMs,
+            initialDelayMs: cfg.jitterBuffer.initialMs,
+            maxDelayMs: cfg.jitterBuffer.maxMs,
+          },
+          sendSilenceWhenIdle: cfg.sendSilenceWhenIdle,
+          latchAnySource: cfg.latchAnySource,
+        },
+        port,
+      );
     let localPort: number;
     try {
       localPort = o.pool ? (await o.pool.acquire(bind)).port : await bind(o.port ?? 0);
@@ -217,7 +236,8 @@ export class RtpSession implements SessionPort {
   /** Sends keys as RFC 4733 events, one after another; resolves true once all are sent, false if the session closed first. */
   async sendDtmf(digits: string, options: DtmfSendOptions = {}): Promise<boolean> {
     this.assertOpen();
-    if ((this.media?.telephoneEventPt ?? null) === null) throw new RtpError("rtp_dtmf_unavailable", "the remote did not negotiate telephone-event", { status: 409 });
+    if ((this.media?.telephoneEventPt ?? null) === null)
+      throw new RtpError("rtp_dtmf_unavailable", "the remote did not negotiate telephone-event", { status: 409 });
     if (digits.length === 0) return true;
     for (const d of digits) dtmfEventCode(d); // all keys valid before any is queued
     const { durationMs, volume } = dtmfOptions(options);
@@ -235,8 +255,12 @@ export class RtpSession implements SessionPort {
   /** Statistics as of the media worker's last tick (at most 20 ms old); `close()` returns the final ones. */
   stats(): RtpSessionStats {
     return readSessionStats(this.figures, {
-      localAddress: this.localAddress, localPort: this.localPort, media: this.media, latched: this.latched,
-      inboundFramesDropped: this.frameChannel.dropped, eventsDropped: this.eventChannel.dropped,
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      media: this.media,
+      latched: this.latched,
+      inboundFramesDropped: this.frameChannel.dropped,
+      eventsDropped: this.eventChannel.dropped,
     });
   }
 
@@ -317,8 +341,10 @@ export class RtpSession implements SessionPort {
       for (const e of u.events) this.eventChannel.push({ ...e, atMs: this.worker.toMainTime(e.atMs) });
     }
     const q = this.queue;
-    if (u.started) for (let i = 0; i < u.started.length; i += 2) q.started(u.started[i]!, this.worker.toMainTime(u.started[i + 1]!));
-    if (u.ended) for (const e of u.ended) q.ended(e.id, e.reason, e.playedSamples, e.underruns, this.worker.toMainTime(e.atMs));
+    if (u.started)
+      for (let i = 0; i < u.started.length; i += 2) q.started(u.started[i]!, this.worker.toMainTime(u.started[i + 1]!));
+    if (u.ended)
+      for (const e of u.ended) q.ended(e.id, e.reason, e.playedSamples, e.underruns, this.worker.toMainTime(e.atMs));
     if (u.dtmf) {
       for (let i = 0; i < u.dtmf.length; i += 2) {
         const done = this.dtmfRequests.get(u.dtmf[i]!);
@@ -363,20 +389,33 @@ export class RtpSession implements SessionPort {
       direction: media.direction ?? "sendrecv",
     };
     const eventPt = full.telephoneEventPt ?? -1;
-    if (!(Number.isInteger(full.remotePort) && full.remotePort >= 0 && full.remotePort <= 65535)) throw new RtpError("rtp_media_invalid", `bad remote port ${full.remotePort}`, { status: 400 });
-    if (!isPayloadType(full.payloadType) || (eventPt !== -1 && (!isPayloadType(eventPt) || eventPt === full.payloadType))) {
-      throw new RtpError("rtp_media_invalid", `bad payload types: audio ${full.payloadType}, telephone-event ${full.telephoneEventPt}`, { status: 400 });
+    if (!(Number.isInteger(full.remotePort) && full.remotePort >= 0 && full.remotePort <= 65535))
+      throw new RtpError("rtp_media_invalid", `bad remote port ${full.remotePort}`, { status: 400 });
+    if (
+      !isPayloadType(full.payloadType) ||
+      (eventPt !== -1 && (!isPayloadType(eventPt) || eventPt === full.payloadType))
+    ) {
+      throw new RtpError(
+        "rtp_media_invalid",
+        `bad payload types: audio ${full.payloadType}, telephone-event ${full.telephoneEventPt}`,
+        { status: 400 },
+      );
     }
     const prev = this.media;
     // A new remote forgets the latch (the worker does the same): until the next packet, nothing is latched.
-    if (prev !== null && (prev.remoteAddress !== full.remoteAddress || prev.remotePort !== full.remotePort)) this.latched = null;
+    if (prev !== null && (prev.remoteAddress !== full.remoteAddress || prev.remotePort !== full.remotePort))
+      this.latched = null;
     if (eventPt < 0) this.settleDtmf();
     this.media = full;
     this.worker.post({ t: "apply", sid: this.sid, media: full, start });
   }
 
   private assertOpen(): void {
-    if (this.failure) throw new RtpError("rtp_media_failed", `the session's media failed: ${this.failure.message}`, { status: 503, cause: this.failure });
+    if (this.failure)
+      throw new RtpError("rtp_media_failed", `the session's media failed: ${this.failure.message}`, {
+        status: 503,
+        cause: this.failure,
+      });
     if (this.closing) throw new RtpError("rtp_closed", "the RTP session is closed", { status: 409 });
   }
 }

@@ -25,7 +25,8 @@ export class SharedFigures<C extends string, H extends string> {
   constructor(counters: readonly C[], histograms: readonly H[], buffer?: SharedArrayBuffer) {
     const histBytes = MsHistogram.bytesFor();
     const size = GEN_BYTES + counters.length * 8 + histograms.length * histBytes;
-    if (buffer !== undefined && buffer.byteLength !== size) throw new RangeError(`shared figures of ${buffer.byteLength} bytes, expected ${size}`);
+    if (buffer !== undefined && buffer.byteLength !== size)
+      throw new RangeError(`shared figures of ${buffer.byteLength} bytes, expected ${size}`);
     this.buffer = buffer ?? new SharedArrayBuffer(size);
     this.gen = new Int32Array(this.buffer, 0, 1);
     this.values = new Float64Array(this.buffer, GEN_BYTES, counters.length);

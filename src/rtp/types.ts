@@ -80,7 +80,14 @@ export interface RtpSessionStats {
   /** RFC 3550 interarrival jitter of the current source, ms. */
   jitterMs: number;
   /** concealedFrames: frames played with no audio at all (loss, late packets, or the sender pausing). */
-  jitterBuffer: { targetDelayMs: number; bufferedMs: number; framesOut: number; concealedFrames: number; partialFrames: number; resets: number };
+  jitterBuffer: {
+    targetDelayMs: number;
+    bufferedMs: number;
+    framesOut: number;
+    concealedFrames: number;
+    partialFrames: number;
+    resets: number;
+  };
   inboundFramesDropped: number;
   eventsDropped: number;
   dtmfIn: number;

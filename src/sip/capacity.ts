@@ -14,6 +14,7 @@ export interface Refusal {
 export function refusalFor(capacity: Capacity): Refusal | null {
   if (capacity === "available") return null;
   if (capacity === "busy") return { status: 486, reason: "Busy Here" };
-  if (capacity === "unavailable") return { status: 503, reason: "Service Unavailable", retryAfterS: DEFAULT_RETRY_AFTER_S };
+  if (capacity === "unavailable")
+    return { status: 503, reason: "Service Unavailable", retryAfterS: DEFAULT_RETRY_AFTER_S };
   return { status: 503, reason: "Service Unavailable", retryAfterS: capacity.retryAfterS };
 }

@@ -10,14 +10,34 @@ import { parseUri } from "./uri.js";
 
 export * from "./types.js";
 export { SipError, CallEnded, type CallEndReason } from "./errors.js";
-export { negotiate, buildAnswer, buildOffer, reanswer, mirror, unnegotiatedMedia, DEFAULT_CAPABILITIES } from "./sdp.js";
+export {
+  negotiate,
+  buildAnswer,
+  buildOffer,
+  reanswer,
+  mirror,
+  unnegotiatedMedia,
+  DEFAULT_CAPABILITIES,
+} from "./sdp.js";
 export type { NegotiatedMedia, LocalMedia, SdpCapabilities, G711Codec, MediaDirection } from "./sdp.js";
 export type { SipAddress } from "./uri.js";
-export { forwardedUser, type ForwardedUser, type ForwardedUserInput, type ForwardSource } from "./forwarding/forwarded-user.js";
+export {
+  forwardedUser,
+  type ForwardedUser,
+  type ForwardedUserInput,
+  type ForwardSource,
+} from "./forwarding/forwarded-user.js";
 export { parseDiversion, type DiversionEntry } from "./forwarding/diversion.js";
 export { parseHistoryInfo, type HistoryEntry } from "./forwarding/history-info.js";
 export { sendMessageWaiting, type MessageWaitingOptions } from "./mwi/send.js";
-export { formatMessageSummary, parseMessageSummary, MESSAGE_SUMMARY_EVENT, MESSAGE_SUMMARY_TYPE, type MessageSummary, type MessageCounts } from "./mwi/message-summary.js";
+export {
+  formatMessageSummary,
+  parseMessageSummary,
+  MESSAGE_SUMMARY_EVENT,
+  MESSAGE_SUMMARY_TYPE,
+  type MessageSummary,
+  type MessageCounts,
+} from "./mwi/message-summary.js";
 
 export interface SipDeps {
   logger: Logger;
@@ -37,14 +57,22 @@ export async function createSipPort(config: SipConfig, deps: SipDeps): Promise<S
   const allow = config.allow.map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
   const trunk = config.trunk ? parseUri(config.trunk.uri) : null;
   if (config.trunk && !trunk) throw new ConfigError(`sip.trunk.uri is not a SIP URI: ${config.trunk.uri}`);
-  const trunkCreds = config.trunk?.username && config.trunk.password ? { username: config.trunk.username, password: config.trunk.password } : undefined;
+  const trunkCreds =
+    config.trunk?.username && config.trunk.password
+      ? { username: config.trunk.username, password: config.trunk.password }
+      : undefined;
   const trunkAor = trunkAccount(config);
   const trunkRealm = config.trunk?.realm ? { realm: config.trunk.realm } : {};
   // Never longer than RFC 3261's 64*T1 (a configured short T1 shortens it too).
   const ackTimeoutMs = Math.min(config.timers.ackTimeoutMs, 64 * config.timers.t1Ms);
   const common = {
-    allow, credentials: config.credentials, realm: config.realm, nonceTtlMs: config.nonceTtlS * 1000, logger: deps.logger,
-    maxUnacknowledgedPerSource: config.maxUnacknowledgedPerSource, ackTimeoutMs,
+    allow,
+    credentials: config.credentials,
+    realm: config.realm,
+    nonceTtlMs: config.nonceTtlS * 1000,
+    logger: deps.logger,
+    maxUnacknowledgedPerSource: config.maxUnacknowledgedPerSource,
+    ackTimeoutMs,
     ...(deps.caps ? { caps: deps.caps } : {}),
     ...(deps.registry ? { registry: deps.registry } : {}),
   };
@@ -54,21 +82,34 @@ export async function createSipPort(config: SipConfig, deps: SipDeps): Promise<S
     if (!secret) throw new ConfigError("sip.drachtio.secret is required with driver drachtio");
     const { DrachtioSipPort } = await import("./drachtio/driver.js");
     port = await DrachtioSipPort.start({
-      ...common, host: config.drachtio.host, port: config.drachtio.port, secret, connectTimeoutMs: config.drachtio.connectTimeoutMs,
+      ...common,
+      host: config.drachtio.host,
+      port: config.drachtio.port,
+      secret,
+      connectTimeoutMs: config.drachtio.connectTimeoutMs,
       ...(trunkAor ? { defaultFrom: trunkAor } : {}),
-      ...(trunk && trunkCreds ? { trunk: { host: trunk.host, port: trunk.port ?? 5060, ...trunkRealm, ...trunkCreds } } : {}),
+      ...(trunk && trunkCreds
+        ? { trunk: { host: trunk.host, port: trunk.port ?? 5060, ...trunkRealm, ...trunkCreds } }
+        : {}),
     });
   } else {
     const { EmbeddedSipPort } = await import("./embedded/ua.js");
     port = await EmbeddedSipPort.start({
-      ...common, host: config.listen.host, port: config.listen.port, transports: config.transports, userAgent: config.userAgent,
+      ...common,
+      host: config.listen.host,
+      port: config.listen.port,
+      transports: config.transports,
+      userAgent: config.userAgent,
       timers: { t1: config.timers.t1Ms, t2: config.timers.t2Ms, t4: config.timers.t4Ms, ackTimeout: ackTimeoutMs },
-      rateLimit: config.rateLimit, tcp: config.tcp,
+      rateLimit: config.rateLimit,
+      tcp: config.tcp,
       ...(config.publicAddress ? { publicHost: config.publicAddress } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
       dialDefaults: {
         ...(trunkAor ? { from: trunkAor } : {}),
-        ...(trunk && trunkCreds ? { trunk: { host: trunk.host, port: trunk.port ?? 5060, ...trunkRealm, ...trunkCreds } } : {}),
+        ...(trunk && trunkCreds
+          ? { trunk: { host: trunk.host, port: trunk.port ?? 5060, ...trunkRealm, ...trunkCreds } }
+          : {}),
       },
     });
   }

@@ -8,7 +8,11 @@ import { parseNameAddr, parseUri } from "./uri.js";
  * REGISTER that carried none) means calls to the AOR will not reach us, so
  * it is not a registration. Returns the granted seconds, or null.
  */
-export function grantedBinding(contactHeaders: readonly string[], ourContact: string, expiresHeader: string | undefined): number | null {
+export function grantedBinding(
+  contactHeaders: readonly string[],
+  ourContact: string,
+  expiresHeader: string | undefined,
+): number | null {
   const ours = parseUri(ourContact);
   if (!ours) return null;
   const fallback = Number(expiresHeader);
@@ -26,6 +30,9 @@ export function grantedBinding(contactHeaders: readonly string[], ourContact: st
 }
 
 /** Same user, host and port (registrars may reorder or drop URI parameters). */
-function sameBinding(a: NonNullable<ReturnType<typeof parseUri>>, b: NonNullable<ReturnType<typeof parseUri>>): boolean {
+function sameBinding(
+  a: NonNullable<ReturnType<typeof parseUri>>,
+  b: NonNullable<ReturnType<typeof parseUri>>,
+): boolean {
   return (a.user ?? "") === (b.user ?? "") && a.host === b.host && (a.port ?? 5060) === (b.port ?? 5060);
 }

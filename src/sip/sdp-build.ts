@@ -16,7 +16,11 @@ export interface LocalMedia {
 const STATIC_PT: Record<G711Codec, number> = { PCMU: 0, PCMA: 8 };
 
 /** Builds our SDP answer for a negotiated offer. */
-export function buildAnswer(media: NegotiatedMedia, local: LocalMedia, direction: MediaDirection = media.answerDirection): string {
+export function buildAnswer(
+  media: NegotiatedMedia,
+  local: LocalMedia,
+  direction: MediaDirection = media.answerDirection,
+): string {
   const payloads = [media.codec.payloadType];
   const rtp: MediaDescription["rtp"] = [{ payload: media.codec.payloadType, codec: media.codec.name, rate: 8000 }];
   const fmtp: MediaDescription["fmtp"] = [];
@@ -28,14 +32,27 @@ export function buildAnswer(media: NegotiatedMedia, local: LocalMedia, direction
   // RFC 3264 6: the answer has as many m= lines as the offer; the ones we do not take get port 0.
   const lines: MediaDescription[] = media.lines.map((line, i) =>
     i === media.mediaIndex
-      ? { type: "audio", port: local.port, protocol: "RTP/AVP", payloads: payloads.join(" "), rtp, fmtp, ptime: media.ptime, direction }
+      ? {
+          type: "audio",
+          port: local.port,
+          protocol: "RTP/AVP",
+          payloads: payloads.join(" "),
+          rtp,
+          fmtp,
+          ptime: media.ptime,
+          direction,
+        }
       : { type: line.type, port: 0, protocol: line.protocol, payloads: line.payloads || "0", rtp: [], fmtp: [] },
   );
   return write(session(local, lines));
 }
 
 /** Builds our SDP offer (UAC): PCMU and PCMA in our order of preference, plus telephone-event. */
-export function buildOffer(local: LocalMedia, caps: SdpCapabilities, options: { ptime?: number; telephoneEventPt?: number } = {}): string {
+export function buildOffer(
+  local: LocalMedia,
+  caps: SdpCapabilities,
+  options: { ptime?: number; telephoneEventPt?: number } = {},
+): string {
   const payloads: number[] = caps.codecs.map((c) => STATIC_PT[c]);
   const rtp: MediaDescription["rtp"] = caps.codecs.map((c) => ({ payload: STATIC_PT[c], codec: c, rate: 8000 }));
   const fmtp: MediaDescription["fmtp"] = [];
@@ -46,8 +63,14 @@ export function buildOffer(local: LocalMedia, caps: SdpCapabilities, options: { 
     fmtp.push({ payload: pt, config: "0-16" });
   }
   const line: MediaDescription = {
-    type: "audio", port: local.port, protocol: "RTP/AVP", payloads: payloads.join(" "), rtp, fmtp,
-    ptime: options.ptime ?? 20, direction: "sendrecv",
+    type: "audio",
+    port: local.port,
+    protocol: "RTP/AVP",
+    payloads: payloads.join(" "),
+    rtp,
+    fmtp,
+    ptime: options.ptime ?? 20,
+    direction: "sendrecv",
   };
   return write(session(local, [line]));
 }

@@ -7,7 +7,14 @@ import { parse, type MediaDescription, type SessionDescription } from "sdp-trans
  * and port, ptime and direction. Media itself is src/rtp's business.
  */
 
-import { DEFAULT_CAPABILITIES, type G711Codec, type MediaDirection, type NegotiatedMedia, type OfferedLine, type SdpCapabilities } from "./sdp-types.js";
+import {
+  DEFAULT_CAPABILITIES,
+  type G711Codec,
+  type MediaDirection,
+  type NegotiatedMedia,
+  type OfferedLine,
+  type SdpCapabilities,
+} from "./sdp-types.js";
 
 export * from "./sdp-types.js";
 
@@ -23,7 +30,11 @@ export function negotiate(sdp: string, caps: SdpCapabilities = DEFAULT_CAPABILIT
     return null;
   }
   if (!Array.isArray(session.media)) return null;
-  const lines = session.media.map((m) => ({ type: String(m.type), protocol: String(m.protocol), payloads: String(m.payloads ?? "") }));
+  const lines = session.media.map((m) => ({
+    type: String(m.type),
+    protocol: String(m.protocol),
+    payloads: String(m.payloads ?? ""),
+  }));
   for (const [index, media] of session.media.entries()) {
     if (media.type !== "audio" || !(media.port > 0) || media.protocol !== "RTP/AVP") continue;
     const codec = pickCodec(media, caps);
@@ -52,9 +63,15 @@ export function negotiate(sdp: string, caps: SdpCapabilities = DEFAULT_CAPABILIT
  */
 export function unnegotiatedMedia(): NegotiatedMedia {
   return {
-    codec: { name: "PCMU", payloadType: 0, clockRate: 8000 }, telephoneEvent: null,
-    remote: { address: "0.0.0.0", port: 0, ipVersion: 4 }, ptime: 20, direction: "inactive",
-    answerDirection: "inactive", hold: true, mediaIndex: 0, lines: [],
+    codec: { name: "PCMU", payloadType: 0, clockRate: 8000 },
+    telephoneEvent: null,
+    remote: { address: "0.0.0.0", port: 0, ipVersion: 4 },
+    ptime: 20,
+    direction: "inactive",
+    answerDirection: "inactive",
+    hold: true,
+    mediaIndex: 0,
+    lines: [],
   };
 }
 
@@ -88,7 +105,9 @@ function pickCodec(media: MediaDescription, caps: SdpCapabilities): NegotiatedMe
 
 function pickTelephoneEvent(media: MediaDescription): NegotiatedMedia["telephoneEvent"] {
   const offered = new Set(payloadTypes(media));
-  const map = media.rtp?.find((r) => offered.has(r.payload) && r.codec.toLowerCase() === "telephone-event" && (r.rate ?? 8000) === 8000);
+  const map = media.rtp?.find(
+    (r) => offered.has(r.payload) && r.codec.toLowerCase() === "telephone-event" && (r.rate ?? 8000) === 8000,
+  );
   if (!map) return null;
   const fmtp = media.fmtp?.find((f) => f.payload === map.payload)?.config.trim();
   return { payloadType: map.payload, events: fmtp && /^[\d,\- ]+$/.test(fmtp) ? fmtp.replace(/\s+/g, "") : "0-15" };

@@ -24,7 +24,8 @@ export interface ReferOptions {
  */
 export async function transferByRefer(options: ReferOptions): Promise<TransferResult> {
   const target = parseUri(options.targetUri);
-  if (!target || target.scheme === "tel") throw new SipError(416, "Unsupported URI Scheme", { details: { target: options.targetUri } });
+  if (!target || target.scheme === "tel")
+    throw new SipError(416, "Unsupported URI Scheme", { details: { target: options.targetUri } });
   if (options.callSignal.aborted) throw options.callSignal.reason as CallEnded;
   let settle = null as ((r: TransferResult | Error) => void) | null;
   // Listen before sending: the first NOTIFY can overtake the 202.

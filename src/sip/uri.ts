@@ -55,7 +55,12 @@ export function parseUri(text: string): SipUri | null {
   const port = hm[2] === undefined ? undefined : Number(hm[2]);
   if (port !== undefined && (port < 1 || port > 65535)) return null;
   const user = userinfo === undefined ? undefined : decode(userinfo.split(":")[0] ?? "");
-  const uri: SipUri = { scheme, host: hm[1].toLowerCase(), params: semi >= 0 ? parseParams(hostAndParams.slice(semi + 1)) : {}, headers };
+  const uri: SipUri = {
+    scheme,
+    host: hm[1].toLowerCase(),
+    params: semi >= 0 ? parseParams(hostAndParams.slice(semi + 1)) : {},
+    headers,
+  };
   if (user) uri.user = user;
   if (port !== undefined) uri.port = port;
   return uri;
@@ -88,7 +93,10 @@ export function parseNameAddr(value: string): NameAddr | null {
     if (gt < 0) return null;
     const display = unquote(text.slice(0, lt).trim());
     const rest = text.slice(gt + 1).trim();
-    const addr: NameAddr = { uri: text.slice(lt + 1, gt).trim(), params: rest.startsWith(";") ? parseParams(rest.slice(1)) : {} };
+    const addr: NameAddr = {
+      uri: text.slice(lt + 1, gt).trim(),
+      params: rest.startsWith(";") ? parseParams(rest.slice(1)) : {},
+    };
     if (display) addr.displayName = display;
     return addr.uri ? addr : null;
   }

@@ -22,7 +22,14 @@ interface Row {
   created_at: number;
 }
 
-const toBlob = (r: Row): AudioBlob => ({ sha256: r.sha256, path: r.path, bytes: r.bytes, contentType: r.content_type, durationMs: r.duration_ms, createdAt: r.created_at });
+const toBlob = (r: Row): AudioBlob => ({
+  sha256: r.sha256,
+  path: r.path,
+  bytes: r.bytes,
+  contentType: r.content_type,
+  durationMs: r.duration_ms,
+  createdAt: r.created_at,
+});
 
 /**
  * Recordings stored once by the SHA-256 of their bytes, under
@@ -42,7 +49,9 @@ export class AudioStore {
     private readonly root: string,
   ) {
     this.getStmt = db.prepare("SELECT * FROM audio_blobs WHERE sha256 = ?");
-    this.insertStmt = db.prepare("INSERT OR IGNORE INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    this.insertStmt = db.prepare(
+      "INSERT OR IGNORE INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     this.deleteStmt = db.prepare("DELETE FROM audio_blobs WHERE sha256 = ?");
   }
 

@@ -34,7 +34,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   try {
     db = new BetterSqlite3(file);
   } catch (err) {
-    throw new StoreError("store_open_failed", `cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError("store_open_failed", `cannot open the database ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
@@ -59,16 +61,23 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 function prepareParent(file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const stat = statSync(file, { throwIfNoEntry: false });
-  if (stat && !stat.isFile()) throw new StoreError("store_open_failed", `cannot open the database ${file}: it is not a regular file`);
+  if (stat && !stat.isFile())
+    throw new StoreError("store_open_failed", `cannot open the database ${file}: it is not a regular file`);
 }
 
 function asStoreError(err: unknown, file: string): StoreError {
   if (err instanceof StoreError) return err;
   const code = (err as { code?: string }).code ?? "";
   if (CORRUPT_CODES.has(code)) {
-    return new StoreError("store_corrupt", `${file} is not a SQLite database or is corrupt (${(err as Error).message}); restore it from a backup or move it aside`, { cause: err });
+    return new StoreError(
+      "store_corrupt",
+      `${file} is not a SQLite database or is corrupt (${(err as Error).message}); restore it from a backup or move it aside`,
+      { cause: err },
+    );
   }
-  return new StoreError("store_open_failed", `cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+  return new StoreError("store_open_failed", `cannot open the database ${file}: ${(err as Error).message}`, {
+    cause: err,
+  });
 }
 
 function logMigrations(logger: Logger | undefined, file: string, report: MigrationReport): void {

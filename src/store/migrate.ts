@@ -33,7 +33,9 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
     applied_at INTEGER NOT NULL
   ) STRICT`);
   registerMigrationFunctions(db);
-  const applied = db.prepare<[], AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version").all();
+  const applied = db
+    .prepare<[], AppliedRow>("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+    .all();
   checkApplied(applied, migrations, file);
   const from = applied.length;
   const done: string[] = [];
@@ -55,7 +57,9 @@ export function migrate(db: Database, migrations: readonly Migration[], file: st
  * deterministic functions: a migration must give the same result whenever it runs.
  */
 function registerMigrationFunctions(db: Database): void {
-  db.function("repair_legacy_e164", { deterministic: true }, (value: unknown) => (typeof value === "string" ? repairLegacyE164(value) : value));
+  db.function("repair_legacy_e164", { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? repairLegacyE164(value) : value,
+  );
 }
 
 /** Applies one file and records it, atomically; false when another process applied it first. */
@@ -66,7 +70,12 @@ function applyMigration(db: Database, m: Migration, file: string, clock: Clock):
     db.exec(m.sql);
     const broken = db.prepare("PRAGMA foreign_key_check").all();
     if (broken.length > 0) throw new Error(`leaves ${broken.length} rows violating foreign keys`);
-    db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)").run(m.version, m.name, m.checksum, clock.now());
+    db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)").run(
+      m.version,
+      m.name,
+      m.checksum,
+      clock.now(),
+    );
     // Mirrors the version into the file header, so the sqlite3 shell and backup tools can read it.
     db.pragma(`user_version = ${m.version}`);
     return true;
@@ -75,7 +84,11 @@ function applyMigration(db: Database, m: Migration, file: string, clock: Clock):
     // IMMEDIATE takes the write lock first: two processes never interleave one migration.
     return apply.immediate();
   } catch (err) {
-    throw new StoreError("store_migration_failed", `${file}: migration ${m.name} failed and was rolled back: ${describeError(err)}`, { cause: err });
+    throw new StoreError(
+      "store_migration_failed",
+      `${file}: migration ${m.name} failed and was rolled back: ${describeError(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -83,7 +96,10 @@ function checkApplied(applied: readonly AppliedRow[], migrations: readonly Migra
   const known = migrations.length;
   const newest = applied[applied.length - 1];
   if (newest && newest.version > known) {
-    const unknown = applied.filter((a) => a.version > known).map((a) => a.name).join(", ");
+    const unknown = applied
+      .filter((a) => a.version > known)
+      .map((a) => a.name)
+      .join(", ");
     throw new StoreError(
       "store_too_new",
       `${file} was written by a newer Parley (schema version ${newest.version}, this build knows up to ${known}; unknown migrations: ${unknown}). Upgrade Parley or open a backup made by this version.`,
@@ -92,13 +108,22 @@ function checkApplied(applied: readonly AppliedRow[], migrations: readonly Migra
   applied.forEach((row, i) => {
     const code = migrations[i];
     if (row.version !== i + 1 || !code) {
-      throw new StoreError("store_migration_invalid", `${file}: schema_migrations has version ${row.version} where ${i + 1} was expected; the database was changed by hand`);
+      throw new StoreError(
+        "store_migration_invalid",
+        `${file}: schema_migrations has version ${row.version} where ${i + 1} was expected; the database was changed by hand`,
+      );
     }
     if (row.name !== code.name) {
-      throw new StoreError("store_migration_changed", `${file}: migration ${row.version} was applied as ${row.name} but this build calls it ${code.name}; two migrations were given the same number`);
+      throw new StoreError(
+        "store_migration_changed",
+        `${file}: migration ${row.version} was applied as ${row.name} but this build calls it ${code.name}; two migrations were given the same number`,
+      );
     }
     if (row.checksum !== code.checksum) {
-      throw new StoreError("store_migration_changed", `${file}: migration ${code.name} was edited after it was applied; released migrations are immutable, add a new one instead`);
+      throw new StoreError(
+        "store_migration_changed",
+        `${file}: migration ${code.name} was edited after it was applied; released migrations are immutable, add a new one instead`,
+      );
     }
   });
 }

@@ -38,14 +38,21 @@ export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new StoreError("store_migration_invalid", `cannot read the migrations folder ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError(
+      "store_migration_invalid",
+      `cannot read the migrations folder ${dir}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const migrations: Migration[] = [];
   for (const name of names) {
     if (!name.endsWith(".sql")) continue;
     const match = FILE_PATTERN.exec(name);
     if (!match) {
-      throw new StoreError("store_migration_invalid", `${dir}: '${name}' is not a migration name; expected NNN_words.sql, e.g. 002_voicemails.sql`);
+      throw new StoreError(
+        "store_migration_invalid",
+        `${dir}: '${name}' is not a migration name; expected NNN_words.sql, e.g. 002_voicemails.sql`,
+      );
     }
     const sql = readFileSync(`${dir}/${name}`, "utf8").replace(/\r\n/g, "\n");
     migrations.push({ version: Number(match[1]), name, sql, checksum: createHash("sha256").update(sql).digest("hex") });
@@ -61,8 +68,14 @@ function checkSequence(migrations: readonly Migration[], dir: string): void {
     if (m.version === expected) return;
     const previous = migrations[i - 1];
     if (previous && previous.version === m.version) {
-      throw new StoreError("store_migration_invalid", `${dir}: ${previous.name} and ${m.name} have the same number; renumber the newer one`);
+      throw new StoreError(
+        "store_migration_invalid",
+        `${dir}: ${previous.name} and ${m.name} have the same number; renumber the newer one`,
+      );
     }
-    throw new StoreError("store_migration_invalid", `${dir}: migration ${String(expected).padStart(3, "0")} is missing before ${m.name}; numbers must have no gaps`);
+    throw new StoreError(
+      "store_migration_invalid",
+      `${dir}: migration ${String(expected).padStart(3, "0")} is missing before ${m.name}; numbers must have no gaps`,
+    );
   });
 }

@@ -18,9 +18,13 @@ export function assertCompleteWav(bytes: Uint8Array): void {
   const header = readWavHeader(bytes);
   const present = bytes.byteLength - header.dataOffset;
   if (header.declaredDataBytes > present && !UNKNOWN_SIZE_MARKERS.has(header.declaredDataBytes)) {
-    throw new ParleyError("audio_truncated", `invalid WAV: the data chunk declares ${header.declaredDataBytes} bytes but only ${present} are present; the file looks cut short, send all of it`, {
-      status: 400,
-      details: { declaredBytes: header.declaredDataBytes, presentBytes: present },
-    });
+    throw new ParleyError(
+      "audio_truncated",
+      `invalid WAV: the data chunk declares ${header.declaredDataBytes} bytes but only ${present} are present; the file looks cut short, send all of it`,
+      {
+        status: 400,
+        details: { declaredBytes: header.declaredDataBytes, presentBytes: present },
+      },
+    );
   }
 }

@@ -9,7 +9,11 @@ import type { Logger } from "../lib/logger.js";
 import type { AudioStore } from "../store/audio-store.js";
 
 /** When a callback can be placed (the notify feature's policy, handed over by app/): voicemail routing asks it. */
-export type CallbackTimer = (to: string | null, requested: number, urgency?: number | null) => { at: number | null; delay: string | null };
+export type CallbackTimer = (
+  to: string | null,
+  requested: number,
+  urgency?: number | null,
+) => { at: number | null; delay: string | null };
 
 /** What the voicemail feature uses, and nothing more: app/ gives it these. */
 export interface VoicemailDeps {

@@ -30,15 +30,32 @@ export interface FormAnnouncement {
  * Routing actions (a named webhook, a callback job) follow; they are
  * idempotent, and a re-run after a crash here completes them (`resumeRouting`).
  */
-export async function finishMessage(services: VoicemailDeps, vm: VoicemailRecord, results: VoicemailResults, form?: FormAnnouncement): Promise<ProcessOutcome> {
+export async function finishMessage(
+  services: VoicemailDeps,
+  vm: VoicemailRecord,
+  results: VoicemailResults,
+  form?: FormAnnouncement,
+): Promise<ProcessOutcome> {
   const repo = new VoicemailsRepo(services.db);
   const subject = `voicemail:${vm.id}`;
   const triggerEventId = services.db.transaction(() => {
     repo.saveResults(vm.id, results, services.clock.now());
     if (form) services.bus.publish("form.submitted", subject, { voicemailId: vm.id, ...form });
-    const processed = services.bus.publish("voicemail.processed", subject, { voicemailId: vm.id, status: results.status, urgency: results.urgency, category: results.category, summary: results.summary });
+    const processed = services.bus.publish("voicemail.processed", subject, {
+      voicemailId: vm.id,
+      status: results.status,
+      urgency: results.urgency,
+      category: results.category,
+      summary: results.summary,
+    });
     if (results.urgency === null || results.urgency < 4) return processed.id;
-    return services.bus.publish("voicemail.urgent", subject, { voicemailId: vm.id, urgency: results.urgency, summary: results.summary, callbackNumber: results.callbackNumber, reason: results.urgencyReason }).id;
+    return services.bus.publish("voicemail.urgent", subject, {
+      voicemailId: vm.id,
+      urgency: results.urgency,
+      summary: results.summary,
+      callbackNumber: results.callbackNumber,
+      reason: results.urgencyReason,
+    }).id;
   })();
   const decision = results.routing as RoutingDecision | null;
   if (decision) await applyRouting(services, repo.get(vm.id) ?? vm, decision, triggerEventId);
@@ -53,12 +70,20 @@ export async function finishMessage(services: VoicemailDeps, vm: VoicemailRecord
  */
 export async function resumeRouting(services: VoicemailDeps, vm: VoicemailRecord): Promise<ProcessOutcome> {
   const events = new EventsRepo(services.db).bySubject(`voicemail:${vm.id}`);
-  const trigger = events.filter((e) => e.type === "voicemail.urgent").pop() ?? events.filter((e) => e.type === "voicemail.processed").pop();
+  const trigger =
+    events.filter((e) => e.type === "voicemail.urgent").pop() ??
+    events.filter((e) => e.type === "voicemail.processed").pop();
   const decision = vm.routing as RoutingDecision | null;
   if (decision && trigger) await applyRouting(services, vm, decision, trigger.id);
   return { ...outcome(vm.id, vm.status, vm.speechMs, vm.transcript, vm.urgency), resumed: true };
 }
 
-function outcome(voicemailId: number, status: ProcessOutcome["status"], speechMs: number | null, transcript: string | null, urgency: number | null): ProcessOutcome {
+function outcome(
+  voicemailId: number,
+  status: ProcessOutcome["status"],
+  speechMs: number | null,
+  transcript: string | null,
+  urgency: number | null,
+): ProcessOutcome {
   return { voicemailId, status, speechMs, transcriptChars: transcript?.length ?? 0, urgency };
 }

@@ -58,7 +58,14 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
   let voicemail: VoicemailRecord;
   try {
     voicemail = services.db.transaction(() => {
-      services.audio.record({ sha256, path, bytes: msg.bytes.length, contentType: isWav ? "audio/wav" : "application/octet-stream", durationMs, createdAt: now });
+      services.audio.record({
+        sha256,
+        path,
+        bytes: msg.bytes.length,
+        contentType: isWav ? "audio/wav" : "application/octet-stream",
+        durationMs,
+        createdAt: now,
+      });
       return repo.insert({
         audioSha256: sha256,
         agent: route.agent.name,
@@ -78,13 +85,22 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     throw err;
   }
   await queueProcessing(services, voicemail);
-  services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, { voicemailId: voicemail.id, agent: voicemail.agent, mailbox: voicemail.mailbox, caller: voicemail.caller });
+  services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, {
+    voicemailId: voicemail.id,
+    agent: voicemail.agent,
+    mailbox: voicemail.mailbox,
+    caller: voicemail.caller,
+  });
   return { voicemail: repo.get(voicemail.id) ?? voicemail, created: true };
 }
 
 /** Queues (or finds) the processing job; the idempotency key makes this safe to repeat. */
 export async function queueProcessing(services: VoicemailDeps, voicemail: VoicemailRecord): Promise<number> {
-  const { job } = await services.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: voicemail.id }, idempotencyKey: `voicemail-${voicemail.id}` });
+  const { job } = await services.queue.enqueue({
+    kind: VOICEMAIL_JOB,
+    payload: { voicemailId: voicemail.id },
+    idempotencyKey: `voicemail-${voicemail.id}`,
+  });
   new VoicemailsRepo(services.db).setJob(voicemail.id, job.id);
   return job.id;
 }
@@ -100,10 +116,18 @@ export async function requeueUnfinished(services: VoicemailDeps): Promise<number
   const pending = repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
   let queued = 0;
   for (const v of pending) {
-    const { job } = await services.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: v.id }, idempotencyKey: `voicemail-${v.id}` });
+    const { job } = await services.queue.enqueue({
+      kind: VOICEMAIL_JOB,
+      payload: { voicemailId: v.id },
+      idempotencyKey: `voicemail-${v.id}`,
+    });
     repo.setJob(v.id, job.id);
     if (job.status === "dead" || job.status === "cancelled") {
-      repo.markFailed(v.id, job.lastError?.message ?? `processing job ${job.id} was ${job.status}`, services.clock.now());
+      repo.markFailed(
+        v.id,
+        job.lastError?.message ?? `processing job ${job.id} was ${job.status}`,
+        services.clock.now(),
+      );
     } else queued++;
   }
   return queued;

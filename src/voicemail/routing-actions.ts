@@ -4,14 +4,22 @@ import type { VoicemailDeps } from "./deps.js";
 import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
 
 /** Carries out a routing decision's webhook and callback actions (status was applied with the results). */
-export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord, decision: RoutingDecision, eventId: number): Promise<void> {
+export async function applyRouting(
+  services: VoicemailDeps,
+  vm: VoicemailRecord,
+  decision: RoutingDecision,
+  eventId: number,
+): Promise<void> {
   for (const action of decision.actions) {
     if (action.type === "webhook") {
       try {
         await services.deliverWebhook(action.endpoint, eventId);
       } catch (err) {
         // A rule naming a missing endpoint must not fail the message: it is logged and the rest still runs.
-        services.logger.warn({ voicemailId: vm.id, rule: action.rule, endpoint: action.endpoint, err: describeError(err) }, "routing webhook not delivered");
+        services.logger.warn(
+          { voicemailId: vm.id, rule: action.rule, endpoint: action.endpoint, err: describeError(err) },
+          "routing webhook not delivered",
+        );
       }
     } else if (action.type === "callback") {
       const requestedAt = services.clock.now() + action.inMinutes * 60_000;
@@ -21,15 +29,33 @@ export async function applyRouting(services: VoicemailDeps, vm: VoicemailRecord,
       const runAt = timing.at ?? requestedAt;
       const { job, created } = await services.queue.enqueue({
         kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
-        payload: { to, agent: vm.agent, voicemailId: vm.id, reason: vm.summary ?? "a voicemail", rule: action.rule, ...(vm.urgency !== null ? { urgency: vm.urgency } : {}) },
+        payload: {
+          to,
+          agent: vm.agent,
+          voicemailId: vm.id,
+          reason: vm.summary ?? "a voicemail",
+          rule: action.rule,
+          ...(vm.urgency !== null ? { urgency: vm.urgency } : {}),
+        },
         runAt,
         priority: vm.urgency ?? 0,
         idempotencyKey: `voicemail-${vm.id}-callback`,
       });
       // Announced once: a re-run of the routing (after a crash) finds the job by its key and adds nothing.
       if (created) {
-        new VoicemailsRepo(services.db).setCallback(vm.id, { jobId: job.id, requestedAt, at: timing.at, delay: timing.delay });
-        services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, { jobId: job.id, to, runAt, reason: `routing rule ${action.rule}`, ...(timing.delay ? { delay: timing.delay } : {}) });
+        new VoicemailsRepo(services.db).setCallback(vm.id, {
+          jobId: job.id,
+          requestedAt,
+          at: timing.at,
+          delay: timing.delay,
+        });
+        services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, {
+          jobId: job.id,
+          to,
+          runAt,
+          reason: `routing rule ${action.rule}`,
+          ...(timing.delay ? { delay: timing.delay } : {}),
+        });
       }
     }
   }

@@ -11,7 +11,12 @@ export interface TrimmedSpeech {
 const PAD_MS = 200; // keep a little air around each segment: ASR clips word edges otherwise
 
 /** Resamples to the VAD's rate, finds the speech, and returns just the speech (padded, merged) for ASR. */
-export async function trimToSpeech(samples: Float32Array, sampleRate: number, vad: VadEngine, signal: AbortSignal): Promise<TrimmedSpeech> {
+export async function trimToSpeech(
+  samples: Float32Array,
+  sampleRate: number,
+  vad: VadEngine,
+  signal: AbortSignal,
+): Promise<TrimmedSpeech> {
   const rate = vad.sampleRate;
   const audio = sampleRate === rate ? samples : new Resampler(sampleRate, rate).process(samples);
   const segments = await vad.segments(audio, { signal });
@@ -25,7 +30,9 @@ export async function trimToSpeech(samples: Float32Array, sampleRate: number, va
     if (last && start <= last.endMs) last.endMs = Math.max(last.endMs, end);
     else merged.push({ startMs: start, endMs: end });
   }
-  const pieces = merged.map((s) => audio.subarray(Math.floor((s.startMs * rate) / 1000), Math.ceil((s.endMs * rate) / 1000)));
+  const pieces = merged.map((s) =>
+    audio.subarray(Math.floor((s.startMs * rate) / 1000), Math.ceil((s.endMs * rate) / 1000)),
+  );
   const out = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of pieces) {

@@ -12,7 +12,8 @@ const payload = z.object({ voicemailId: z.number().int().positive() });
 export function registerVoicemailTasks(services: VoicemailDeps & { tasks: TaskRegistry }): void {
   const repo = new VoicemailsRepo(services.db);
   services.tasks.register(VOICEMAIL_JOB, {
-    run: (p: z.infer<typeof payload>, helpers) => processVoicemail(services, p.voicemailId, helpers.signal, helpers.span),
+    run: (p: z.infer<typeof payload>, helpers) =>
+      processVoicemail(services, p.voicemailId, helpers.signal, helpers.span),
     parsePayload: (raw) => payload.parse(raw),
     // ASR and the LLM: capped by jobs.inferenceConcurrency so voicemails never starve live calls of CPU.
     inference: true,

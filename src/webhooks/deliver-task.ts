@@ -30,7 +30,10 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
     timeoutMs: s.config.webhooks.timeoutMs + TASK_MARGIN_MS,
     parsePayload: (payload) => {
       const r = payloadSchema.safeParse(payload);
-      if (!r.success) throw new ParleyError("job_invalid", "webhook.deliver payload: expected { endpointId, eventId }", { status: 400 });
+      if (!r.success)
+        throw new ParleyError("job_invalid", "webhook.deliver payload: expected { endpointId, eventId }", {
+          status: 400,
+        });
       return r.data;
     },
     run: async ({ endpointId, eventId }, { job, signal }) => {
@@ -39,17 +42,43 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       if (!endpoint) return { skipped: "endpoint_deleted" };
       if (!endpoint.enabled) return { skipped: "endpoint_disabled" };
       const event = s.bus.get(eventId);
-      if (!event) throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, { status: 404, retryable: false });
+      if (!event)
+        throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, {
+          status: 404,
+          retryable: false,
+        });
       const body = JSON.stringify(eventEnvelope(event));
       const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId);
-      const headers = webhookHeaders({ body, eventType: event.type, deliveryId: job.id, idempotencyKey, secret: endpoint.secret, nowSec: Math.floor(s.clock.now() / 1000) });
-      const outcome = await postWebhook(endpoint.url, body, headers, { timeoutMs: s.config.webhooks.timeoutMs, signal, policy: s.outbound.webhooks });
+      const headers = webhookHeaders({
+        body,
+        eventType: event.type,
+        deliveryId: job.id,
+        idempotencyKey,
+        secret: endpoint.secret,
+        nowSec: Math.floor(s.clock.now() / 1000),
+      });
+      const outcome = await postWebhook(endpoint.url, body, headers, {
+        timeoutMs: s.config.webhooks.timeoutMs,
+        signal,
+        policy: s.outbound.webhooks,
+      });
       repo.addDelivery({
-        endpointId, eventId, idempotencyKey, attempt: job.attempts,
-        statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs, createdAt: s.clock.now(),
+        endpointId,
+        eventId,
+        idempotencyKey,
+        attempt: job.attempts,
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+        durationMs: outcome.durationMs,
+        createdAt: s.clock.now(),
       });
       if (!outcome.ok) throw deliveryFailed(endpoint.name, outcome);
-      return { delivered: true, statusCode: outcome.statusCode as number, attempt: job.attempts, durationMs: outcome.durationMs };
+      return {
+        delivered: true,
+        statusCode: outcome.statusCode as number,
+        attempt: job.attempts,
+        durationMs: outcome.durationMs,
+      };
     },
   };
 }

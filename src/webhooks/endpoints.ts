@@ -14,18 +14,36 @@ export interface DeliveryPage {
 
 /** The fields the API shows, listed one by one so a column added later is not published by accident; never the secret. */
 export function publicView(e: WebhookEndpointRecord): WebhookEndpoint {
-  return { id: e.id, name: e.name, url: e.url, events: e.events, enabled: e.enabled, createdAt: e.createdAt, updatedAt: e.updatedAt };
+  return {
+    id: e.id,
+    name: e.name,
+    url: e.url,
+    events: e.events,
+    enabled: e.enabled,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
 }
 
 /** Managing webhook endpoints: CRUD with typed errors, and the delivery log. */
 export class WebhookEndpoints {
-  constructor(private readonly repo: WebhooksRepo, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: WebhooksRepo,
+    private readonly clock: Clock,
+  ) {}
 
   /** Creates an endpoint; the secret (given or generated) is returned this once. */
   create(input: CreateEndpointInput): { endpoint: WebhookEndpoint; secret: string } {
     const secret = input.secret ?? generateSecret();
     try {
-      const record = this.repo.insert({ name: input.name, url: input.url, secret, events: input.events, enabled: input.enabled, now: this.clock.now() });
+      const record = this.repo.insert({
+        name: input.name,
+        url: input.url,
+        secret,
+        events: input.events,
+        enabled: input.enabled,
+        now: this.clock.now(),
+      });
       return { endpoint: publicView(record), secret };
     } catch (err) {
       if (isUniqueViolation(err)) throw nameTaken(input.name);
@@ -70,6 +88,9 @@ export class WebhookEndpoints {
     // One row more than asked says whether another page exists, without a count query.
     const rows = this.repo.deliveries(id, page.cursor ?? null, page.limit + 1);
     const deliveries = rows.slice(0, page.limit);
-    return { deliveries, nextCursor: rows.length > page.limit ? (deliveries[deliveries.length - 1]?.id ?? null) : null };
+    return {
+      deliveries,
+      nextCursor: rows.length > page.limit ? (deliveries[deliveries.length - 1]?.id ?? null) : null,
+    };
   }
 }

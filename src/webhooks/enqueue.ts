@@ -39,11 +39,21 @@ export function deliveryKey(eventId: number, endpointId: number): string {
 }
 
 export function deliveryJob(endpointId: number, eventId: number, maxAttempts: number): KindedJob<typeof DELIVER_KIND> {
-  return { kind: DELIVER_KIND, payload: { endpointId, eventId }, priority: DELIVERY_PRIORITY, maxAttempts, idempotencyKey: deliveryKey(eventId, endpointId) };
+  return {
+    kind: DELIVER_KIND,
+    payload: { endpointId, eventId },
+    priority: DELIVERY_PRIORITY,
+    maxAttempts,
+    idempotencyKey: deliveryKey(eventId, endpointId),
+  };
 }
 
 /** Enqueues the delivery of a stored event to one endpoint (the event must exist; the endpoint must be enabled). */
-export async function enqueueDelivery(s: WebhookServices, endpoint: WebhookEndpointRecord, eventId: number): Promise<EnqueueResult<DeliverPayload>> {
+export async function enqueueDelivery(
+  s: WebhookServices,
+  endpoint: WebhookEndpointRecord,
+  eventId: number,
+): Promise<EnqueueResult<DeliverPayload>> {
   if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
   if (!s.bus.get(eventId)) throw eventNotFound(eventId);
   return s.queue.enqueue(deliveryJob(endpoint.id, eventId, s.config.webhooks.maxAttempts));
@@ -60,14 +70,21 @@ export async function enqueueDelivery(s: WebhookServices, endpoint: WebhookEndpo
  * @example
  * await deliverTo(services, "on-call", urgentEvent.id);
  */
-export async function deliverTo(s: WebhookServices, endpointName: string, eventId: number): Promise<EnqueueResult<DeliverPayload>> {
+export async function deliverTo(
+  s: WebhookServices,
+  endpointName: string,
+  eventId: number,
+): Promise<EnqueueResult<DeliverPayload>> {
   const endpoint = WebhooksRepo.for(s.db).byName(endpointName);
   if (!endpoint) throw unknownEndpointName(endpointName);
   return enqueueDelivery(s, endpoint, eventId);
 }
 
 /** Publishes a `webhook.test` event and queues it for this endpoint only; resolves with the event id and the job. */
-export async function sendTestEvent(s: WebhookServices, endpoint: WebhookEndpointRecord): Promise<{ eventId: number; job: EnqueueResult<DeliverPayload>["job"] }> {
+export async function sendTestEvent(
+  s: WebhookServices,
+  endpoint: WebhookEndpointRecord,
+): Promise<{ eventId: number; job: EnqueueResult<DeliverPayload>["job"] }> {
   if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
   const event = s.bus.publish("webhook.test", `webhook:${endpoint.id}`, {
     endpointId: endpoint.id,

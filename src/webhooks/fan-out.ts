@@ -20,7 +20,10 @@ export function attachWebhookFanOut(s: WebhookServices): () => void {
     if (targets.length === 0) return;
     const jobs = targets.map((e) => deliveryJob(e.id, event.id, s.config.webhooks.maxAttempts));
     s.queue.enqueueMany(jobs).catch((err: unknown) => {
-      s.logger.error({ err: describeError(err), eventId: event.id, event: event.type, endpoints: targets.map((e) => e.name) }, "webhook fan-out failed");
+      s.logger.error(
+        { err: describeError(err), eventId: event.id, event: event.type, endpoints: targets.map((e) => e.name) },
+        "webhook fan-out failed",
+      );
     });
   });
 }

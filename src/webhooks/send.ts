@@ -26,17 +26,30 @@ export interface SendOptions {
  * is discarded unread. A destination the policy refuses is not contacted at
  * all, so the delivery log cannot be used to probe the server's own ports.
  */
-export async function postWebhook(url: string, body: string, headers: Record<string, string>, o: SendOptions): Promise<SendOutcome> {
+export async function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  o: SendOptions,
+): Promise<SendOutcome> {
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const res = await outboundRequest(url, { method: "POST", body, headers, signal: AbortSignal.any([o.signal, timeout]), policy: o.policy, maxResponseBytes: 0 });
+    const res = await outboundRequest(url, {
+      method: "POST",
+      body,
+      headers,
+      signal: AbortSignal.any([o.signal, timeout]),
+      policy: o.policy,
+      maxResponseBytes: 0,
+    });
     const ok = res.status >= 200 && res.status < 300;
     return { ok, statusCode: res.status, error: ok ? null : statusError(res.status), durationMs: elapsed() };
   } catch (err) {
     if (o.signal.aborted) throw err;
-    if (err instanceof DestinationRefusedError) return { ok: false, statusCode: null, error: `refused: ${err.message}`, durationMs: elapsed(), refused: true };
+    if (err instanceof DestinationRefusedError)
+      return { ok: false, statusCode: null, error: `refused: ${err.message}`, durationMs: elapsed(), refused: true };
     const error = timeout.aborted ? `no response within ${o.timeoutMs} ms` : describeError(err);
     return { ok: false, statusCode: null, error, durationMs: elapsed() };
   }

@@ -25,14 +25,19 @@ describe.skipIf(curlMissing)("docs/api.md examples against a real server", () =>
   let site: string;
   let server: RunningParley;
   let key: string;
-  const env = () => ({ ...process.env, KEY: key, PARLEY_CONFIG: join(site, "parley.yaml"), PARLEY_DATA_DIR: join(site, "data") });
+  const env = () => ({
+    ...process.env,
+    KEY: key,
+    PARLEY_CONFIG: join(site, "parley.yaml"),
+    PARLEY_DATA_DIR: join(site, "data"),
+  });
 
   /** Runs a block in bash in the site folder: `curl` fails on HTTP errors and gives up after 3 s; `parley` is the built CLI. */
   const run = (block: string) => {
     const port = new URL(server.baseUrl).port;
     const script = [
       "set -eo pipefail",
-      "curl() { command curl --fail-with-body --max-time 3 \"$@\"; }",
+      'curl() { command curl --fail-with-body --max-time 3 "$@"; }',
       `parley() { "${process.execPath}" "${join(repoRoot, "bin", "parley.js")}" "$@"; }`,
       block.replaceAll("localhost:8080", `127.0.0.1:${port}`),
     ].join("\n");
@@ -44,12 +49,17 @@ describe.skipIf(curlMissing)("docs/api.md examples against a real server", () =>
     mkdirSync(join(site, "agents"));
     cpSync(join(repoRoot, "agents", "receptionist.yaml"), join(site, "agents", "receptionist.yaml"));
     // A trunk, so the examples' phone numbers are accepted (nothing is dialled: SIP is off).
-    writeFileSync(join(site, "parley.yaml"), "agents: { dir: ./agents }\nsip: { trunk: { uri: \"sip:trunk.example.invalid\" } }\nlog: { level: warn }\n");
+    writeFileSync(
+      join(site, "parley.yaml"),
+      'agents: { dir: ./agents }\nsip: { trunk: { uri: "sip:trunk.example.invalid" } }\nlog: { level: warn }\n',
+    );
     const tone = new Int16Array(16000).map((_, i) => Math.round(3000 * Math.sin(i / 5)));
     writeFileSync(join(site, "message.wav"), encodeWav({ channels: [tone], sampleRate: 8000 }));
     writeFileSync(join(site, "dnc.csv"), "number,reason\n+14155550199,asked\n");
     const common = ["--config", join(site, "parley.yaml"), "--data-dir", join(site, "data")];
-    key = (JSON.parse((await runParley(["keys", "create", "--json", ...common], { cwd: site })).stdout) as { key: string }).key;
+    key = (
+      JSON.parse((await runParley(["keys", "create", "--json", ...common], { cwd: site })).stdout) as { key: string }
+    ).key;
     server = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], { cwd: site });
   }, 120_000);
   afterAll(async () => {
@@ -67,7 +77,13 @@ describe.skipIf(curlMissing)("docs/api.md examples against a real server", () =>
         const created = run(block.split("\n")[0] ?? "");
         expect(created.status, created.stderr).toBe(0);
         const id = /Created API key (\w+)/.exec(created.stdout)?.[1];
-        const rest = run(block.split("\n").slice(1).join("\n").replace("<id>", id ?? "missing"));
+        const rest = run(
+          block
+            .split("\n")
+            .slice(1)
+            .join("\n")
+            .replace("<id>", id ?? "missing"),
+        );
         expect(rest.status, rest.stderr + rest.stdout).toBe(0);
       } else if (block.includes("curl -N")) {
         // The event stream never ends: after 3 s curl gives up (exit 28) with the replayed events in hand.

@@ -17,12 +17,37 @@ describe.skipIf(fliteMissing)("parley bench batch --json (real process)", () => 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("runs voicemails through the pipeline, times fresh arrivals behind a backlog, and measures the queue", async () => {
-    const r = await runParley(["bench", "batch", "--data-dir", dataDir, "--count", "4", "--backlog", "12", "--fresh", "2", "--queue-jobs", "300", "--json"], { timeoutMs: 180_000 });
+    const r = await runParley(
+      [
+        "bench",
+        "batch",
+        "--data-dir",
+        dataDir,
+        "--count",
+        "4",
+        "--backlog",
+        "12",
+        "--fresh",
+        "2",
+        "--queue-jobs",
+        "300",
+        "--json",
+      ],
+      { timeoutMs: 180_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as BatchBenchReport;
-    expect(report).toMatchObject({ bench: "batch", profile: "tiny", throughput: { voicemails: 4 }, triage: { backlog: 12, arrivals: 2 }, queue: { jobs: 300 } });
+    expect(report).toMatchObject({
+      bench: "batch",
+      profile: "tiny",
+      throughput: { voicemails: 4 },
+      triage: { backlog: 12, arrivals: 2 },
+      queue: { jobs: 300 },
+    });
     // Every message reached a final state through the real engines; none failed.
-    expect(Object.keys(report.throughput.statuses).every((s) => ["processed", "escalated", "silent"].includes(s))).toBe(true);
+    expect(Object.keys(report.throughput.statuses).every((s) => ["processed", "escalated", "silent"].includes(s))).toBe(
+      true,
+    );
     expect(report.throughput.voicemailsPerMinute).toBeGreaterThan(0);
     expect(report.throughput.audioMinutesPerCpuMinute).toBeGreaterThan(0);
     expect(report.triage.p95Ms).toBeGreaterThan(0);

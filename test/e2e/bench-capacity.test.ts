@@ -21,9 +21,34 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("bench llm --json reports prefill and decode rates per number of sequences", async () => {
-    const r = await runParley(["bench", "llm", "--profile", "tiny", "--data-dir", dataDir, "--sequences", "1,3", "--tokens", "16", "--prompt", "32", "--json"], { timeoutMs: 120_000 });
+    const r = await runParley(
+      [
+        "bench",
+        "llm",
+        "--profile",
+        "tiny",
+        "--data-dir",
+        dataDir,
+        "--sequences",
+        "1,3",
+        "--tokens",
+        "16",
+        "--prompt",
+        "32",
+        "--json",
+      ],
+      { timeoutMs: 120_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { model: string; levels: { sequences: number; aggregateTokensPerSec: number; perSequenceTokensPerSec: number; prefillTokensPerSec: number }[] };
+    const report = JSON.parse(r.stdout) as {
+      model: string;
+      levels: {
+        sequences: number;
+        aggregateTokensPerSec: number;
+        perSequenceTokensPerSec: number;
+        prefillTokensPerSec: number;
+      }[];
+    };
     expect(report.model).toBe("tiny-llm");
     expect(report.levels.map((l) => l.sequences)).toEqual([1, 3]);
     for (const l of report.levels) {
@@ -33,21 +58,54 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
     }
   });
 
-  it.skipIf(fliteMissing)("bench capacity --json ramps calls, then does it again behind a voicemail backlog", async () => {
-    const r = await runParley(
-      ["bench", "capacity", "--profile", "tiny", "--data-dir", dataDir, "--max-calls", "2", "--backlog", "6", "--hold-ms", "6000", "--json"],
-      { timeoutMs: 300_000 },
-    );
-    expect(r.code, r.stderr).toBe(0);
-    type Pass = { capacity: number; singleCallP95Ms: number; levels: { calls: number; replied: number; passed: boolean; backlogWaiting?: number; queueDelayMs: { max: number } }[]; voicemailsProcessed: number | null };
-    const report = JSON.parse(r.stdout) as { capacity: { idle: number; withBacklog: number }; idle: Pass; withBacklog: Pass };
-    expect(report.idle.levels[0]?.calls).toBe(1);
-    expect(report.idle.levels[0]?.replied).toBe(1); // one call on the tiny profile always gets its answer
-    expect(report.idle.singleCallP95Ms).toBeGreaterThan(0);
-    expect(report.capacity.idle).toBe(Math.max(0, ...report.idle.levels.filter((l) => l.passed).map((l) => l.calls)));
-    // The second pass kept the backlog topped up before each level and the worker drained some of it meanwhile.
-    for (const l of report.withBacklog.levels) expect(l.backlogWaiting).toBeGreaterThan(0);
-    expect(report.withBacklog.voicemailsProcessed).toBeGreaterThan(0);
-    for (const l of [...report.idle.levels, ...report.withBacklog.levels]) expect(l.queueDelayMs.max).toBeGreaterThanOrEqual(0);
-  });
+  it.skipIf(fliteMissing)(
+    "bench capacity --json ramps calls, then does it again behind a voicemail backlog",
+    async () => {
+      const r = await runParley(
+        [
+          "bench",
+          "capacity",
+          "--profile",
+          "tiny",
+          "--data-dir",
+          dataDir,
+          "--max-calls",
+          "2",
+          "--backlog",
+          "6",
+          "--hold-ms",
+          "6000",
+          "--json",
+        ],
+        { timeoutMs: 300_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      type Pass = {
+        capacity: number;
+        singleCallP95Ms: number;
+        levels: {
+          calls: number;
+          replied: number;
+          passed: boolean;
+          backlogWaiting?: number;
+          queueDelayMs: { max: number };
+        }[];
+        voicemailsProcessed: number | null;
+      };
+      const report = JSON.parse(r.stdout) as {
+        capacity: { idle: number; withBacklog: number };
+        idle: Pass;
+        withBacklog: Pass;
+      };
+      expect(report.idle.levels[0]?.calls).toBe(1);
+      expect(report.idle.levels[0]?.replied).toBe(1); // one call on the tiny profile always gets its answer
+      expect(report.idle.singleCallP95Ms).toBeGreaterThan(0);
+      expect(report.capacity.idle).toBe(Math.max(0, ...report.idle.levels.filter((l) => l.passed).map((l) => l.calls)));
+      // The second pass kept the backlog topped up before each level and the worker drained some of it meanwhile.
+      for (const l of report.withBacklog.levels) expect(l.backlogWaiting).toBeGreaterThan(0);
+      expect(report.withBacklog.voicemailsProcessed).toBeGreaterThan(0);
+      for (const l of [...report.idle.levels, ...report.withBacklog.levels])
+        expect(l.queueDelayMs.max).toBeGreaterThanOrEqual(0);
+    },
+  );
 });

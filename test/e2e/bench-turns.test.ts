@@ -19,10 +19,31 @@ describe.skipIf(fliteMissing)("parley bench turns (real process)", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("measures silence alone and the turn model on the corpus, generating what it needs", async () => {
-    const r = await runParley(["bench", "turns", "--profile", "tiny", "--limit", "4", "--endpoint-silence", "600,1500", "--json", "--data-dir", dataDir], { timeoutMs: 240_000 });
+    const r = await runParley(
+      [
+        "bench",
+        "turns",
+        "--profile",
+        "tiny",
+        "--limit",
+        "4",
+        "--endpoint-silence",
+        "600,1500",
+        "--json",
+        "--data-dir",
+        dataDir,
+      ],
+      { timeoutMs: 240_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as TurnsReport;
-    expect(report).toMatchObject({ bench: "turns", profile: "tiny", turnModel: { id: "tiny-turn", threshold: 0.5 }, vad: { id: "silero-vad-v4-npm" }, corpus: { lines: 4, paused: 2 } });
+    expect(report).toMatchObject({
+      bench: "turns",
+      profile: "tiny",
+      turnModel: { id: "tiny-turn", threshold: 0.5 },
+      vad: { id: "silero-vad-v4-npm" },
+      corpus: { lines: 4, paused: 2 },
+    });
     expect(report.settings.map((s) => s.name)).toEqual(["vad 600", "vad 1500", "model@200 600", "model@200 1500"]);
     expect(report.settings.map((s) => s.baseline)).toEqual([true, false, false, false]);
     expect(report.utterances).toHaveLength(4 * 4);
@@ -44,7 +65,9 @@ describe.skipIf(fliteMissing)("parley bench turns (real process)", () => {
     expect(r.stderr).toContain("bench: generating tiny-turn (no download)");
 
     // The corpus is cached: a second run generates nothing.
-    const again = await runParley(["bench", "turns", "--profile", "tiny", "--limit", "4", "--data-dir", dataDir], { timeoutMs: 240_000 });
+    const again = await runParley(["bench", "turns", "--profile", "tiny", "--limit", "4", "--data-dir", dataDir], {
+      timeoutMs: 240_000,
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toContain("generated");
     expect(again.stdout).toMatch(/silence 600 ms \(baseline\)/);
@@ -57,6 +80,8 @@ describe.skipIf(fliteMissing)("parley bench turns (real process)", () => {
     expect(badFlag.stderr).toMatch(/--ask-after: expected a list of whole milliseconds 20\.\.1000, got '5'/);
     const notPulled = await runParley(["bench", "turns", "--profile", "small", "--data-dir", dataDir]);
     expect(notPulled.code).toBe(1);
-    expect(notPulled.stderr).toContain("the turn model 'smart-turn-v3.2-cpu' of profile 'small' is not installed; run `parley models pull smart-turn-v3.2-cpu`");
+    expect(notPulled.stderr).toContain(
+      "the turn model 'smart-turn-v3.2-cpu' of profile 'small' is not installed; run `parley models pull smart-turn-v3.2-cpu`",
+    );
   });
 });

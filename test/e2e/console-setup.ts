@@ -24,7 +24,10 @@ export interface ConsoleWorld {
 /** Runs the built `parley` with stdin: `operators add --password-stdin` reads the password there. */
 function parleyWithStdin(args: string[], input: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "parley.js"), ...args], { cwd: repoRoot, stdio: ["pipe", "ignore", "inherit"] });
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "parley.js"), ...args], {
+      cwd: repoRoot,
+      stdio: ["pipe", "ignore", "inherit"],
+    });
     child.on("error", reject);
     child.on("exit", (code) => resolve(code));
     child.stdin.end(input);
@@ -39,33 +42,72 @@ function parleyWithStdin(args: string[], input: string): Promise<number | null> 
 export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const dir = mkdtempSync(join(tmpdir(), "parley-console-e2e-"));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${join(repoRoot, "agents")} }`, "calls: { recordAll: true }", "rtp: { ports: { min: 33000, max: 33099 } }", "sip: { trunk: { uri: \"sip:trunk.example.invalid\" } }", "log: { level: warn }"].join("\n"));
+  writeFileSync(
+    join(dir, "parley.yaml"),
+    [
+      `agents: { dir: ${join(repoRoot, "agents")} }`,
+      "calls: { recordAll: true }",
+      "rtp: { ports: { min: 33000, max: 33099 } }",
+      'sip: { trunk: { uri: "sip:trunk.example.invalid" } }',
+      "log: { level: warn }",
+    ].join("\n"),
+  );
   const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
   const pulled = await runParley(["models", "pull", "tiny", ...common]);
   if (pulled.code !== 0) throw new Error(`models pull failed: ${pulled.stderr}`);
-  if ((await parleyWithStdin(["operators", "add", OPERATOR.name, "--password-stdin", ...common], `${OPERATOR.password}\n`)) !== 0) throw new Error("operators add failed");
+  if (
+    (await parleyWithStdin(
+      ["operators", "add", OPERATOR.name, "--password-stdin", ...common],
+      `${OPERATOR.password}\n`,
+    )) !== 0
+  )
+    throw new Error("operators add failed");
   const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common])).stdout) as { key: string }).key;
   const sipPort = await freePort();
-  const server = await startParley(["--profile", "tiny", ...common, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${sipPort}`]);
+  const server = await startParley([
+    "--profile",
+    "tiny",
+    ...common,
+    "--http",
+    "127.0.0.1:0",
+    "--sip",
+    `127.0.0.1:${sipPort}`,
+  ]);
   try {
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
     const upload = async (text: string, mailbox: string) => {
-      const res = await fetch(`${server.baseUrl}/v1/voicemails?mailbox=${mailbox}&caller=%2B15550100`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "audio/wav" }, body: speechWavBytes(text) });
+      const res = await fetch(`${server.baseUrl}/v1/voicemails?mailbox=${mailbox}&caller=%2B15550100`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "audio/wav" },
+        body: speechWavBytes(text),
+      });
       if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { voicemail: { id: number } }).voicemail.id;
     };
     const routineId = await upload(VOICEMAIL_ROUTINE, "100");
     const urgentId = await upload(VOICEMAIL_URGENT, "frontdesk");
     const audio = speechUlaw("Hello, I would like to book a table.", { leadSilenceS: 2, tailSilenceS: 3 });
-    const call = await sippCall(`127.0.0.1:${sipPort}`, { audio, holdMs: 8000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort(), service: "receptionist" });
+    const call = await sippCall(
+      `127.0.0.1:${sipPort}`,
+      { audio, holdMs: 8000, hangup: "caller" },
+      { sipPort: await freePort(), mediaPort: await freePort(), service: "receptionist" },
+    );
     if (call.code !== 0) throw new Error(`the SIPp call failed: ${call.output}${call.errors}`);
     await settled(server.baseUrl, key, [routineId, urgentId]);
     const callId = await finishedCall(server.baseUrl, key);
-    return { dir, server, key, urgentId, routineId, callId, stop: async () => {
-      const code = await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-      return code;
-    } };
+    return {
+      dir,
+      server,
+      key,
+      urgentId,
+      routineId,
+      callId,
+      stop: async () => {
+        const code = await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+        return code;
+      },
+    };
   } catch (err) {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -75,7 +117,16 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
 
 async function settled(base: string, key: string, ids: number[]): Promise<void> {
   for (let i = 0; i < 150; i++) {
-    const statuses = await Promise.all(ids.map(async (id) => ((await (await fetch(`${base}/v1/voicemails/${id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { status: string }).status));
+    const statuses = await Promise.all(
+      ids.map(
+        async (id) =>
+          (
+            (await (
+              await fetch(`${base}/v1/voicemails/${id}`, { headers: { authorization: `Bearer ${key}` } })
+            ).json()) as { status: string }
+          ).status,
+      ),
+    );
     if (statuses.every((s) => s !== "queued" && s !== "processing")) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -88,7 +139,9 @@ async function settled(base: string, key: string, ids: number[]): Promise<void> 
  */
 async function finishedCall(base: string, key: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const list = (await (await fetch(`${base}/v1/calls?direction=inbound&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: { id: number; outcome: string | null }[] };
+    const list = (await (
+      await fetch(`${base}/v1/calls?direction=inbound&limit=1`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { items: { id: number; outcome: string | null }[] };
     if (list.items[0]?.outcome) return list.items[0].id;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -14,7 +14,9 @@ import { OPERATOR, SCREENSHOTS, startConsoleWorld, type ConsoleWorld } from "./c
  * test-results/screenshots (CI keeps them).
  */
 const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = existsSync(CHROMIUM) ? false : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium); playwright's own browsers are never downloaded`;
+const chromiumMissing = existsSync(CHROMIUM)
+  ? false
+  : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium); playwright's own browsers are never downloaded`;
 const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = chromiumMissing || fliteMissing || soxMissing || sippMissing;
 if (skip) console.warn(`console browser tests skipped: ${skip}`);
@@ -33,7 +35,17 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // A fresh profile each launch (playwright makes a temp user-data-dir); no background traffic to hosts this machine cannot reach.
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required",
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
     page = await context.newPage();
@@ -68,8 +80,15 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     expect([200, 206]).toContain((await response).status());
     // Playback itself needs an audio sink; headless chromium usually has a fake one, so time moves.
     // String expressions, not functions: the console's CSP (rightly) forbids the eval that waitForFunction would need.
-    const currentTime = () => page.evaluate(`document.querySelector("#vm-${world.urgentId} audio").currentTime`) as Promise<number>;
-    const moved = await expect.poll(currentTime, { timeout: 5000 }).toBeGreaterThan(0).then(() => true, () => false);
+    const currentTime = () =>
+      page.evaluate(`document.querySelector("#vm-${world.urgentId} audio").currentTime`) as Promise<number>;
+    const moved = await expect
+      .poll(currentTime, { timeout: 5000 })
+      .toBeGreaterThan(0)
+      .then(
+        () => true,
+        () => false,
+      );
     console.info(`audio currentTime advanced: ${moved}`);
     await page.keyboard.press("p");
     await shot(page, "03-playing");
@@ -86,7 +105,9 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     await expect.poll(() => second.locator("#live").textContent()).toContain("is now Handled");
     await shot(second, "04-second-page-live");
     await second.close();
-    const api = await fetch(url(`/v1/voicemails/${world.urgentId}`), { headers: { authorization: `Bearer ${world.key}` } });
+    const api = await fetch(url(`/v1/voicemails/${world.urgentId}`), {
+      headers: { authorization: `Bearer ${world.key}` },
+    });
     expect(((await api.json()) as { status: string }).status).toBe("handled");
   });
 
@@ -114,7 +135,11 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
   it("shows a new voicemail as it arrives, and its triage when it is done", async () => {
     await page.goto(url("/console/inbox"));
     await page.waitForSelector('body[data-live="on"]');
-    const res = await fetch(url("/v1/voicemails?mailbox=100&caller=%2B15550199"), { method: "POST", headers: { authorization: `Bearer ${world.key}`, "content-type": "audio/wav" }, body: speechWavBytes("Hi, this is Bob. Please call me back about my invoice.") });
+    const res = await fetch(url("/v1/voicemails?mailbox=100&caller=%2B15550199"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${world.key}`, "content-type": "audio/wav" },
+      body: speechWavBytes("Hi, this is Bob. Please call me back about my invoice."),
+    });
     const id = ((await res.json()) as { voicemail: { id: number } }).voicemail.id;
     await page.waitForSelector(`#row-${id}`, { timeout: 10_000 });
     await expect.poll(() => page.locator("#live").textContent()).toMatch(/New voicemail|is now/);
@@ -128,9 +153,14 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     const noToken = await page.request.post(target, { form: { status: "archived" } });
     expect(noToken.status()).toBe(403);
     const token = await page.locator('meta[name="csrf-token"]').getAttribute("content");
-    const otherOrigin = await page.request.post(target, { form: { status: "archived", _csrf: token ?? "" }, headers: { origin: "http://evil.example" } });
+    const otherOrigin = await page.request.post(target, {
+      form: { status: "archived", _csrf: token ?? "" },
+      headers: { origin: "http://evil.example" },
+    });
     expect(otherOrigin.status()).toBe(403);
-    const api = await fetch(url(`/v1/voicemails/${world.routineId}`), { headers: { authorization: `Bearer ${world.key}` } });
+    const api = await fetch(url(`/v1/voicemails/${world.routineId}`), {
+      headers: { authorization: `Bearer ${world.key}` },
+    });
     expect(((await api.json()) as { status: string }).status).not.toBe("archived");
   });
 
@@ -141,7 +171,9 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     await page.waitForSelector(".wf-svg");
     expect(await page.locator(".wf-bar").count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('.wf-bar[data-stage="firstRtpMs"]').count()).toBeGreaterThanOrEqual(1);
-    const rec = await page.request.get(url(`/console/calls/${world.callId}/recording`), { headers: { range: "bytes=0-1023" } });
+    const rec = await page.request.get(url(`/console/calls/${world.callId}/recording`), {
+      headers: { range: "bytes=0-1023" },
+    });
     expect(rec.status()).toBe(206);
     await shot(page, "08-call-waterfall");
   });
@@ -155,7 +187,9 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     expect(await page.locator("body").textContent()).toContain("tiny-llm");
     await shot(page, "10-models");
     await page.goto(url("/console/agents"));
-    await page.getByLabel("Agent definition (YAML or JSON)").fill("name: night-line\nsystemPrompt: You answer at night.\nlive:\n  greeting: Good evening.\n");
+    await page
+      .getByLabel("Agent definition (YAML or JSON)")
+      .fill("name: night-line\nsystemPrompt: You answer at night.\nlive:\n  greeting: Good evening.\n");
     await page.getByRole("button", { name: "Validate" }).click();
     expect(await page.locator("#validation").textContent()).toContain("Valid: agent 'night-line'.");
     await shot(page, "11-agents");
@@ -166,9 +200,25 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     expect(await page.locator("main").textContent()).toContain("No campaigns yet");
     // A campaign whose calling window opens about 12 hours from now (UTC): started, its recipients wait parked, nobody is dialled.
     const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
-    const api = (path: string, body: unknown) => fetch(url(path), { method: "POST", headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const campaign = (await (await api("/v1/campaigns", { name: "Delivery reminders", text: "Hi {name}, your order ships today.", window: { timeZone: "UTC", start: `${hour}:00`, end: `${hour}:30` } })).json()) as { id: number };
-    const report = (await (await api(`/v1/campaigns/${campaign.id}/recipients`, [1, 2, 3].map((i) => ({ to: `+4420794610${i}0`, name: `Customer ${i}`, timeZone: "UTC" })))).json()) as { imported: number };
+    const api = (path: string, body: unknown) =>
+      fetch(url(path), {
+        method: "POST",
+        headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const campaign = (await (
+      await api("/v1/campaigns", {
+        name: "Delivery reminders",
+        text: "Hi {name}, your order ships today.",
+        window: { timeZone: "UTC", start: `${hour}:00`, end: `${hour}:30` },
+      })
+    ).json()) as { id: number };
+    const report = (await (
+      await api(
+        `/v1/campaigns/${campaign.id}/recipients`,
+        [1, 2, 3].map((i) => ({ to: `+4420794610${i}0`, name: `Customer ${i}`, timeZone: "UTC" })),
+      )
+    ).json()) as { imported: number };
     expect(report.imported).toBe(3);
 
     await page.goto(url("/console/campaigns"));
@@ -177,9 +227,15 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     expect(await card.locator("h2").textContent()).toBe("Delivery reminders");
     expect(await status.textContent()).toBe("draft");
     expect(await card.locator(`[data-campaign-done="${campaign.id}"]`).textContent()).toBe("0 of 3 recipients done");
-    for (const [button, after] of [["Start", "running"], ["Pause", "paused"], ["Resume", "running"]] as const) {
+    for (const [button, after] of [
+      ["Start", "running"],
+      ["Pause", "paused"],
+      ["Resume", "running"],
+    ] as const) {
       await card.getByRole("button", { name: button, exact: true }).click();
-      await expect.poll(() => page.locator(`[data-campaign-status="${campaign.id}"]`).textContent(), { timeout: 10_000 }).toBe(after);
+      await expect
+        .poll(() => page.locator(`[data-campaign-status="${campaign.id}"]`).textContent(), { timeout: 10_000 })
+        .toBe(after);
     }
     expect(await page.locator(`[data-counts="status-${campaign.id}"]`).textContent()).toMatch(/\d/);
     await shot(page, "12-campaigns");
@@ -190,9 +246,19 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
   it("exports every metric the issue lists and the sample Grafana dashboard queries", async () => {
     const metrics = await (await fetch(url("/metrics"))).text();
     // Observed once the call, the voicemails and the engines above have run.
-    for (const sample of ["parley_calls_active ", 'parley_turn_latency_seconds_bucket{le="0.5",stage="first_rtp"}', "parley_rtp_underruns_total ", 'parley_jobs{kind="voicemail.process",status="succeeded"}',
-      'parley_job_run_seconds_bucket{le="1",kind="voicemail.process"', 'parley_job_queue_wait_seconds_bucket{le="1",kind="voicemail.process"', 'parley_engine_rtf_bucket{le="1",role="asr_batch"',
-      'parley_llm_tokens_per_second_bucket{le="10",model="tiny-llm"}', "parley_tts_cache_hit_ratio ", 'parley_voicemails{status="handled",urgency="5"} 1', 'parley_console_logins_total{method="operator",outcome="ok"} 1']) {
+    for (const sample of [
+      "parley_calls_active ",
+      'parley_turn_latency_seconds_bucket{le="0.5",stage="first_rtp"}',
+      "parley_rtp_underruns_total ",
+      'parley_jobs{kind="voicemail.process",status="succeeded"}',
+      'parley_job_run_seconds_bucket{le="1",kind="voicemail.process"',
+      'parley_job_queue_wait_seconds_bucket{le="1",kind="voicemail.process"',
+      'parley_engine_rtf_bucket{le="1",role="asr_batch"',
+      'parley_llm_tokens_per_second_bucket{le="10",model="tiny-llm"}',
+      "parley_tts_cache_hit_ratio ",
+      'parley_voicemails{status="handled",urgency="5"} 1',
+      'parley_console_logins_total{method="operator",outcome="ok"} 1',
+    ]) {
       expect(metrics, sample).toContain(sample);
     }
     const dashboard = readFileSync(join(repoRoot, "docs/grafana-dashboard.json"), "utf8");

@@ -24,26 +24,54 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
     const agents = join(dir, "agents");
     mkdirSync(agents);
     copyFileSync(join(repoRoot, "agents/receptionist.yaml"), join(agents, "receptionist.yaml"));
-    writeFileSync(join(dir, "parley.yaml"), [`agents: { dir: ${agents}, default: receptionist }`, `calls: { drainMs: ${DRAIN_MS} }`, "rtp: { ports: { min: 34300, max: 34339 } }", "log: { level: info }"].join("\n"));
+    writeFileSync(
+      join(dir, "parley.yaml"),
+      [
+        `agents: { dir: ${agents}, default: receptionist }`,
+        `calls: { drainMs: ${DRAIN_MS} }`,
+        "rtp: { ports: { min: 34300, max: 34339 } }",
+        "log: { level: info }",
+      ].join("\n"),
+    );
     expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function serve(): Promise<{ server: RunningParley; sip: string }> {
     const sipPort = await freePort();
-    const server = await startParley(["--profile", "tiny", "--config", join(dir, "parley.yaml"), "--data-dir", dir, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${sipPort}`]);
+    const server = await startParley([
+      "--profile",
+      "tiny",
+      "--config",
+      join(dir, "parley.yaml"),
+      "--data-dir",
+      dir,
+      "--http",
+      "127.0.0.1:0",
+      "--sip",
+      `127.0.0.1:${sipPort}`,
+    ]);
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
     return { server, sip: `127.0.0.1:${sipPort}` };
   }
 
-  const exited = (server: RunningParley) => new Promise<number | null>((resolve) => (server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once("exit", (code) => resolve(code))));
+  const exited = (server: RunningParley) =>
+    new Promise<number | null>((resolve) =>
+      server.child.exitCode !== null
+        ? resolve(server.child.exitCode)
+        : server.child.once("exit", (code) => resolve(code)),
+    );
 
   it("a call in progress goes on after SIGTERM and ends normally; meanwhile OPTIONS and a new INVITE get 503; then it exits 0", async () => {
     const { server, sip } = await serve();
     const exit = exited(server);
     try {
       // The caller hangs up itself 3.5 s after the answer: inside the drain window.
-      const call = sippCall(sip, { holdMs: 3500, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
+      const call = sippCall(
+        sip,
+        { holdMs: 3500, hangup: "caller" },
+        { sipPort: await freePort(), mediaPort: await freePort() },
+      );
       await new Promise((r) => setTimeout(r, 1000));
       server.child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
@@ -67,7 +95,11 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
     const exit = exited(server);
     try {
       const started = { at: 0 };
-      const call = sippCall(sip, { holdMs: 20_000, hangup: "wait-for-bye" }, { sipPort: await freePort(), mediaPort: await freePort() }).then((r) => ({ ...r, at: Date.now() }));
+      const call = sippCall(
+        sip,
+        { holdMs: 20_000, hangup: "wait-for-bye" },
+        { sipPort: await freePort(), mediaPort: await freePort() },
+      ).then((r) => ({ ...r, at: Date.now() }));
       await new Promise((r) => setTimeout(r, 1000));
       started.at = Date.now();
       server.child.kill("SIGTERM");

@@ -39,7 +39,10 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
   let key: string;
   const callees: { group: Group; sipp: RunningCallee }[] = [];
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    const res = await fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } });
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+    });
     return (await res.json()) as T;
   };
 
@@ -47,18 +50,36 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
     dir = mkdtempSync(join(tmpdir(), "parley-campaign-"));
     mkdirSync(join(dir, "agents"));
     copyFileSync(join(repoRoot, "agents/receptionist.yaml"), join(dir, "agents/receptionist.yaml"));
-    writeFileSync(join(dir, "parley.yaml"), [
-      `agents: { dir: ${join(dir, "agents")}, default: receptionist }`,
-      'clock: { startAt: "2026-11-25T10:00:00Z" }',
-      "calls: { maxCalls: 40, outbound: { ringTimeoutMs: 5000 } }",
-      "rtp: { ports: { min: 34000, max: 34399 } }",
-      "notify: { maxAttemptsPerDay: 5, retry: { busy: { retries: 1, afterMs: 0 }, noAnswer: { retries: 0 } } }",
-      "jobs: { lanes: [{ name: outbound, concurrency: 24, kinds: [notify.deliver, campaign.tick, callback.place] }, { name: backlog, concurrency: 2 }] }",
-      "log: { level: warn }",
-    ].join("\n"));
+    writeFileSync(
+      join(dir, "parley.yaml"),
+      [
+        `agents: { dir: ${join(dir, "agents")}, default: receptionist }`,
+        'clock: { startAt: "2026-11-25T10:00:00Z" }',
+        "calls: { maxCalls: 40, outbound: { ringTimeoutMs: 5000 } }",
+        "rtp: { ports: { min: 34000, max: 34399 } }",
+        "notify: { maxAttemptsPerDay: 5, retry: { busy: { retries: 1, afterMs: 0 }, noAnswer: { retries: 0 } } }",
+        "jobs: { lanes: [{ name: outbound, concurrency: 24, kinds: [notify.deliver, campaign.tick, callback.place] }, { name: backlog, concurrency: 2 }] }",
+        "log: { level: warn }",
+      ].join("\n"),
+    );
     expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
-    key = (JSON.parse((await runParley(["keys", "create", "--name", "e2e", "--data-dir", dir, "--json"])).stdout) as { key: string }).key;
-    server = await startParley(["--profile", "tiny", "--config", join(dir, "parley.yaml"), "--data-dir", dir, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${await freePort()}`]);
+    key = (
+      JSON.parse((await runParley(["keys", "create", "--name", "e2e", "--data-dir", dir, "--json"])).stdout) as {
+        key: string;
+      }
+    ).key;
+    server = await startParley([
+      "--profile",
+      "tiny",
+      "--config",
+      join(dir, "parley.yaml"),
+      "--data-dir",
+      dir,
+      "--http",
+      "127.0.0.1:0",
+      "--sip",
+      `127.0.0.1:${await freePort()}`,
+    ]);
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
   }, 180_000);
   afterAll(async () => {
@@ -71,28 +92,74 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
     const hello = humanHello();
     const machine = machineGreeting();
     const groups: Group[] = [
-      { name: "confirms", count: 20, calls: 20, callee: { kind: "answer", audio: hello, dtmfPcap: DTMF_1, dtmfAfterMs: 7000, holdMs: 30_000 }, expect: { status: "completed", outcome: "delivered_human", choice: "confirm", attempts: "1" } },
-      { name: "opts-out", count: 5, calls: 5, callee: { kind: "answer", audio: hello, dtmfPcap: DTMF_9, dtmfAfterMs: 7000, holdMs: 30_000 }, expect: { status: "completed", outcome: "opted_out", choice: "opt_out", attempts: "1" } },
-      { name: "machine", count: 10, calls: 10, callee: { kind: "answer", audio: machine, holdMs: 40_000 }, expect: { status: "completed", outcome: "delivered_voicemail", choice: "", attempts: "1" } },
-      { name: "busy", count: 8, calls: 16, callee: { kind: "busy" }, expect: { status: "failed", outcome: "busy", choice: "", attempts: "2" } },
-      { name: "no-answer", count: 7, calls: 7, callee: { kind: "no-answer" }, expect: { status: "failed", outcome: "no_answer", choice: "", attempts: "1" } },
+      {
+        name: "confirms",
+        count: 20,
+        calls: 20,
+        callee: { kind: "answer", audio: hello, dtmfPcap: DTMF_1, dtmfAfterMs: 7000, holdMs: 30_000 },
+        expect: { status: "completed", outcome: "delivered_human", choice: "confirm", attempts: "1" },
+      },
+      {
+        name: "opts-out",
+        count: 5,
+        calls: 5,
+        callee: { kind: "answer", audio: hello, dtmfPcap: DTMF_9, dtmfAfterMs: 7000, holdMs: 30_000 },
+        expect: { status: "completed", outcome: "opted_out", choice: "opt_out", attempts: "1" },
+      },
+      {
+        name: "machine",
+        count: 10,
+        calls: 10,
+        callee: { kind: "answer", audio: machine, holdMs: 40_000 },
+        expect: { status: "completed", outcome: "delivered_voicemail", choice: "", attempts: "1" },
+      },
+      {
+        name: "busy",
+        count: 8,
+        calls: 16,
+        callee: { kind: "busy" },
+        expect: { status: "failed", outcome: "busy", choice: "", attempts: "2" },
+      },
+      {
+        name: "no-answer",
+        count: 7,
+        calls: 7,
+        callee: { kind: "no-answer" },
+        expect: { status: "failed", outcome: "no_answer", choice: "", attempts: "1" },
+      },
     ];
     const rows = ["to,name,group"];
     let n = 0;
     for (const group of groups) {
       const port = await freePort();
-      callees.push({ group, sipp: startCallee(group.callee, { port, mediaPort: await freePort(), calls: group.calls, timeoutS: 150 }) });
-      for (let i = 0; i < group.count; i++) rows.push(`sip:+44207946${String(1000 + n++)}@127.0.0.1:${port},Customer ${n},${group.name}`);
+      callees.push({
+        group,
+        sipp: startCallee(group.callee, { port, mediaPort: await freePort(), calls: group.calls, timeoutS: 150 }),
+      });
+      for (let i = 0; i < group.count; i++)
+        rows.push(`sip:+44207946${String(1000 + n++)}@127.0.0.1:${port},Customer ${n},${group.name}`);
     }
     await new Promise((r) => setTimeout(r, 500)); // SIPp binds its ports
 
-    const campaign = await api<{ id: number }>("/v1/campaigns", { method: "POST", body: JSON.stringify({
-      name: "Delivery day", text: "Hi {name}, your order ships today.", disclosure: "This is an automated call from Acme.",
-      menu: { "1": "confirm", "9": "opt_out" }, pacing: { callsPerSecond: 5, maxConcurrent: 12 },
-    }) });
-    const report = await api<{ imported: number; rejected: unknown[] }>(`/v1/campaigns/${campaign.id}/recipients`, { method: "POST", headers: { "content-type": "text/csv" }, body: rows.join("\n") });
+    const campaign = await api<{ id: number }>("/v1/campaigns", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "Delivery day",
+        text: "Hi {name}, your order ships today.",
+        disclosure: "This is an automated call from Acme.",
+        menu: { "1": "confirm", "9": "opt_out" },
+        pacing: { callsPerSecond: 5, maxConcurrent: 12 },
+      }),
+    });
+    const report = await api<{ imported: number; rejected: unknown[] }>(`/v1/campaigns/${campaign.id}/recipients`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: rows.join("\n"),
+    });
     expect(report).toMatchObject({ imported: 50, rejected: [] });
-    expect((await api<{ status: string }>(`/v1/campaigns/${campaign.id}/start`, { method: "POST" })).status).toBe("running");
+    expect((await api<{ status: string }>(`/v1/campaigns/${campaign.id}/start`, { method: "POST" })).status).toBe(
+      "running",
+    );
 
     let state = { status: "running", progress: { done: 0, total: 50 } };
     for (let i = 0; i < 600 && state.status === "running"; i++) {
@@ -101,7 +168,13 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
     }
     expect(state).toMatchObject({ status: "finished", progress: { done: 50, total: 50 } });
 
-    const csv = parseCsv(await (await fetch(`${server.baseUrl}/v1/campaigns/${campaign.id}/results.csv`, { headers: { authorization: `Bearer ${key}` } })).text()).map((r) => r.fields);
+    const csv = parseCsv(
+      await (
+        await fetch(`${server.baseUrl}/v1/campaigns/${campaign.id}/results.csv`, {
+          headers: { authorization: `Bearer ${key}` },
+        })
+      ).text(),
+    ).map((r) => r.fields);
     const header = csv[0]!;
     const col = (name: string) => header.indexOf(name);
     const results = csv.slice(1);
@@ -110,21 +183,51 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
       const mine = results.filter((r) => r[col("group")] === group.name);
       expect(mine, group.name).toHaveLength(group.count);
       for (const r of mine) {
-        expect({ status: r[col("status")], outcome: r[col("outcome")], choice: r[col("choice")], attempts: r[col("attempts")] }, `${group.name} ${r[col("to")]}`).toEqual(group.expect);
+        expect(
+          {
+            status: r[col("status")],
+            outcome: r[col("outcome")],
+            choice: r[col("choice")],
+            attempts: r[col("attempts")],
+          },
+          `${group.name} ${r[col("to")]}`,
+        ).toEqual(group.expect);
       }
     }
     // Pacing: the pacer released deliveries (notify.deliver jobs) no faster than 5 per second, and never more than 12 calls were on at once.
-    const released = (await api<{ items: { createdAt: string }[] }>("/v1/jobs?kind=notify.deliver&limit=200")).items.map((j) => Date.parse(j.createdAt)).sort((a, b) => a - b);
+    const released = (await api<{ items: { createdAt: string }[] }>("/v1/jobs?kind=notify.deliver&limit=200")).items
+      .map((j) => Date.parse(j.createdAt))
+      .sort((a, b) => a - b);
     expect(released.length).toBe(58); // 50 first attempts and the busy lines' 8 retries
-    for (let i = 5; i < released.length; i++) expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
+    for (let i = 5; i < released.length; i++)
+      expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
     const list = await api<{ items: { id: number }[] }>(`/v1/notifications?campaignId=${campaign.id}&limit=200`);
-    const attempts = (await Promise.all(list.items.map((x) => api<{ history: { startedAt: string; durationMs: number }[] }>(`/v1/notifications/${x.id}`)))).flatMap((x) => x.history.map((h) => ({ startedAt: Date.parse(h.startedAt), durationMs: h.durationMs })));
+    const attempts = (
+      await Promise.all(
+        list.items.map((x) =>
+          api<{ history: { startedAt: string; durationMs: number }[] }>(`/v1/notifications/${x.id}`),
+        ),
+      )
+    ).flatMap((x) => x.history.map((h) => ({ startedAt: Date.parse(h.startedAt), durationMs: h.durationMs })));
     expect(attempts).toHaveLength(58);
-    const overlap = Math.max(...attempts.map((a) => attempts.filter((b) => b.startedAt <= a.startedAt && a.startedAt < b.startedAt + b.durationMs).length));
+    const overlap = Math.max(
+      ...attempts.map(
+        (a) => attempts.filter((b) => b.startedAt <= a.startedAt && a.startedAt < b.startedAt + b.durationMs).length,
+      ),
+    );
     expect(overlap).toBeLessThanOrEqual(12);
     // Pressing 9 put those numbers on the do-not-call list.
-    const optedOut = results.filter((r) => r[col("group")] === "opts-out").map((r) => /sip:(\+\d+)@/.exec(r[col("to")] ?? "")?.[1]);
-    for (const number of optedOut) expect((await api<{ listed: boolean; entry: { source: string } }>(`/v1/dnc/check?number=${encodeURIComponent(number!)}`)).entry.source).toBe("opt-out-dtmf");
+    const optedOut = results
+      .filter((r) => r[col("group")] === "opts-out")
+      .map((r) => /sip:(\+\d+)@/.exec(r[col("to")] ?? "")?.[1]);
+    for (const number of optedOut)
+      expect(
+        (
+          await api<{ listed: boolean; entry: { source: string } }>(
+            `/v1/dnc/check?number=${encodeURIComponent(number!)}`,
+          )
+        ).entry.source,
+      ).toBe("opt-out-dtmf");
     // The shared pieces (disclosure, "your order ships today", the menu) were rendered once, then served from the cache.
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
     expect(Number(/^parley_tts_cache_hit_ratio (\S+)/m.exec(metrics)?.[1])).toBeGreaterThan(0.5);

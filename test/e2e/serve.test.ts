@@ -18,7 +18,16 @@ describe("parley serve --profile tiny (real process)", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("answers /healthz at once, /readyz 200 once the engines load, /metrics, and stops on SIGTERM with exit 0", async () => {
-    const server = await startParley(["--profile", "tiny", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"]);
+    const server = await startParley([
+      "--profile",
+      "tiny",
+      "--data-dir",
+      dataDir,
+      "--http",
+      "127.0.0.1:0",
+      "--sip",
+      "127.0.0.1:0",
+    ]);
     try {
       const health = await fetch(`${server.baseUrl}/healthz`);
       expect(health.status).toBe(200);
@@ -79,11 +88,18 @@ describe("parley serve --profile tiny (real process)", () => {
     // Issue 10, item 21: a fresh data dir, no `models pull tiny`: the local test models are generated when needed.
     const fresh = mkdtempSync(join(tmpdir(), "parley-e2e-fresh-"));
     onTestFinished(() => rmSync(fresh, { recursive: true, force: true }));
-    const r = await runParley(["bench", "engines", "--profile", "tiny", "--data-dir", fresh, "--runs", "3", "--json"], { timeoutMs: 240_000 });
+    const r = await runParley(["bench", "engines", "--profile", "tiny", "--data-dir", fresh, "--runs", "3", "--json"], {
+      timeoutMs: 240_000,
+    });
     expect(r.code, r.stderr).toBe(0);
-    const listed = JSON.parse((await runParley(["models", "list", "--profile", "tiny", "--json", "--data-dir", fresh])).stdout) as { models: { id: string; installed: boolean }[] };
+    const listed = JSON.parse(
+      (await runParley(["models", "list", "--profile", "tiny", "--json", "--data-dir", fresh])).stdout,
+    ) as { models: { id: string; installed: boolean }[] };
     expect(listed.models.map((m) => [m.id, m.installed])).toContainEqual(["tiny-llm", true]);
-    const report = JSON.parse(r.stdout) as { engines: { role: string; loadMs: number; rtf?: number; ratio?: number }[]; memory: { rssLoadedMb: number } };
+    const report = JSON.parse(r.stdout) as {
+      engines: { role: string; loadMs: number; rtf?: number; ratio?: number }[];
+      memory: { rssLoadedMb: number };
+    };
     expect(report.engines.map((e) => e.role)).toEqual(["vad", "asrStreaming", "asrBatch", "tts", "llm"]);
     for (const e of report.engines) expect(e.loadMs).toBeGreaterThan(0);
     for (const e of report.engines.filter((x) => x.role !== "llm")) expect(e.rtf).toBeGreaterThan(0);

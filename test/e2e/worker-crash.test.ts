@@ -36,7 +36,12 @@ async function holdingReceiver(clock: () => number) {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const arrival: Arrival = { at: clock(), headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), abandoned: false };
+      const arrival: Arrival = {
+        at: clock(),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        abandoned: false,
+      };
       arrivals.push(arrival);
       if (arrivals.length === 1) {
         held.push(res);
@@ -100,7 +105,12 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
     expect(keys.code, keys.stderr).toBe(0);
     key = (JSON.parse(keys.stdout) as { key: string }).key;
     const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
-    services = createServices({ config, logger: silentLogger(), registry: createMetricsRegistry(), models: { profile: "tiny", refs: {}, missing: [] } });
+    services = createServices({
+      config,
+      logger: silentLogger(),
+      registry: createMetricsRegistry(),
+      models: { profile: "tiny", refs: {}, missing: [] },
+    });
     app = createApp({ services, version: "test", readiness: { ready: () => true, details: () => ({}) } });
   }, 180_000);
 
@@ -117,7 +127,11 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
   };
   const row = <T>(sql: string, ...params: unknown[]) => services.db.prepare(sql).get(...params) as T;
   const all = <T>(sql: string, ...params: unknown[]) => services.db.prepare(sql).all(...params) as T[];
-  const trail = (job: number) => all<{ type: string; attempt: number; worker_id: string | null; at: number }>("SELECT type, attempt, worker_id, at FROM job_events WHERE job_id = ? ORDER BY id", job);
+  const trail = (job: number) =>
+    all<{ type: string; attempt: number; worker_id: string | null; at: number }>(
+      "SELECT type, attempt, worker_id, at FROM job_events WHERE job_id = ? ORDER BY id",
+      job,
+    );
   const start = async (name: string) => {
     const w = await spawnParleyWorker(["--config", configFile]);
     workers.push(w);
@@ -128,7 +142,11 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
   it("completes the job after the lease expires, processes the message once, and delivers the webhook with one Idempotency-Key", async () => {
     const rx = await holdingReceiver(clock);
     try {
-      const hook = await api("/v1/webhooks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "on-call", url: rx.url, events: ["voicemail.urgent"] }) });
+      const hook = await api("/v1/webhooks", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "on-call", url: rx.url, events: ["voicemail.urgent"] }),
+      });
       expect(hook.status).toBe(201);
       const { id: endpointId, secret } = (await hook.json()) as { id: number; secret: string };
       const audio = speechWavBytes(VOICEMAIL_URGENT);
@@ -143,24 +161,42 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
 
       // 1. Kill a worker while it processes the message (it claims the job and waits for its engines to load).
       const a = await start("A");
-      await waitFor(() => row<{ status: string } | undefined>("SELECT status FROM voicemails WHERE id = ?", id)?.status === "processing", "worker A to start processing", 30_000, 20);
+      await waitFor(
+        () =>
+          row<{ status: string } | undefined>("SELECT status FROM voicemails WHERE id = ?", id)?.status ===
+          "processing",
+        "worker A to start processing",
+        30_000,
+        20,
+      );
       mark(`worker A claimed job ${jobId}: voicemail ${id} is processing`);
       await a.kill9();
       mark("worker A killed with SIGKILL");
       expect(row<{ status: string }>("SELECT status FROM voicemails WHERE id = ?", id).status).toBe("processing");
-      expect(row<{ status: string; locked_by: string }>("SELECT status, locked_by FROM jobs WHERE id = ?", jobId)).toMatchObject({ status: "running", locked_by: expect.stringContaining(`:${a.pid}:`) });
+      expect(
+        row<{ status: string; locked_by: string }>("SELECT status, locked_by FROM jobs WHERE id = ?", jobId),
+      ).toMatchObject({ status: "running", locked_by: expect.stringContaining(`:${a.pid}:`) });
 
       // 2. A second worker takes the job once A's lease has run out, processes it, and the webhook starts.
       const b = await start("B");
       await waitFor(() => rx.arrivals.length >= 1, "the first webhook attempt", 60_000, 20);
-      mark(`webhook attempt 1 arrived at the receiver (held, no answer); voicemail ${id} is ${row<{ status: string }>("SELECT status FROM voicemails WHERE id = ?", id).status}`);
+      mark(
+        `webhook attempt 1 arrived at the receiver (held, no answer); voicemail ${id} is ${row<{ status: string }>("SELECT status FROM voicemails WHERE id = ?", id).status}`,
+      );
       await b.kill9();
       mark("worker B killed with SIGKILL while the webhook was in flight");
 
       // 3. A third worker re-sends it after B's lease on the delivery expires.
       const c = await start("C");
-      await waitFor(() => row<{ status: string }>("SELECT status FROM jobs WHERE kind = 'webhook.deliver'")?.status === "succeeded", "the webhook to be delivered", 60_000, 20);
-      mark(`webhook attempt 2 arrived at ${(rx.arrivals[1]?.at ?? 0) / 1000} s and was answered 200; delivery job succeeded`);
+      await waitFor(
+        () => row<{ status: string }>("SELECT status FROM jobs WHERE kind = 'webhook.deliver'")?.status === "succeeded",
+        "the webhook to be delivered",
+        60_000,
+        20,
+      );
+      mark(
+        `webhook attempt 2 arrived at ${(rx.arrivals[1]?.at ?? 0) / 1000} s and was answered 200; delivery job succeeded`,
+      );
       const exit = await c.stop();
       mark(`worker C stopped with SIGTERM (exit ${exit.code})`);
       expect(exit).toEqual({ code: 0, signal: null });
@@ -169,28 +205,61 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       // saving the results but before marking its job done, on C, whose run finds the results and only
       // completes the routing. (On a starved machine a worker can also miss its own heartbeat and run the
       // job again itself: more attempts, still one set of results.)
-      expect(row<{ status: string; urgency: number }>("SELECT status, urgency FROM voicemails WHERE id = ?", id)).toEqual({ status: "escalated", urgency: 5 });
+      expect(
+        row<{ status: string; urgency: number }>("SELECT status, urgency FROM voicemails WHERE id = ?", id),
+      ).toEqual({ status: "escalated", urgency: 5 });
       const vmTrail = trail(jobId);
-      const vmJob = row<{ status: string; attempts: number; result: string }>("SELECT status, attempts, result FROM jobs WHERE id = ?", jobId);
+      const vmJob = row<{ status: string; attempts: number; result: string }>(
+        "SELECT status, attempts, result FROM jobs WHERE id = ?",
+        jobId,
+      );
       mark(`voicemail.process job ${jobId}: ${vmJob.status} after ${vmJob.attempts} attempts, result ${vmJob.result}`);
       expect(vmJob.status).toBe("succeeded");
-      expect(vmTrail.slice(0, 4).map((e) => [e.type, e.attempt])).toEqual([["enqueued", 0], ["claimed", 1], ["lease_expired", 1], ["claimed", 2]]);
+      expect(vmTrail.slice(0, 4).map((e) => [e.type, e.attempt])).toEqual([
+        ["enqueued", 0],
+        ["claimed", 1],
+        ["lease_expired", 1],
+        ["claimed", 2],
+      ]);
       expect(vmTrail[1]?.worker_id).toContain(`:${a.pid}:`);
       expect(vmTrail[3]?.worker_id).toContain(`:${b.pid}:`);
       expect(vmTrail.at(-1)?.type).toBe("succeeded");
       expect(JSON.parse(vmJob.result)).toMatchObject({ voicemailId: id, status: "escalated", urgency: 5 });
-      const count = (type: string) => row<{ n: number }>("SELECT count(*) AS n FROM events WHERE type = ? AND subject = ?", type, `voicemail:${id}`).n;
-      expect([count("voicemail.received"), count("voicemail.processed"), count("voicemail.urgent"), count("callback.scheduled")]).toEqual([1, 1, 1, 1]);
+      const count = (type: string) =>
+        row<{ n: number }>("SELECT count(*) AS n FROM events WHERE type = ? AND subject = ?", type, `voicemail:${id}`)
+          .n;
+      expect([
+        count("voicemail.received"),
+        count("voicemail.processed"),
+        count("voicemail.urgent"),
+        count("callback.scheduled"),
+      ]).toEqual([1, 1, 1, 1]);
       // The routing rule's callback, queued once (placing it needs SIP, which `parley worker` does not run).
-      expect(all("SELECT id FROM jobs WHERE kind = 'callback.place' AND idempotency_key = ?", `voicemail-${id}-callback`)).toHaveLength(1);
+      expect(
+        all("SELECT id FROM jobs WHERE kind = 'callback.place' AND idempotency_key = ?", `voicemail-${id}-callback`),
+      ).toHaveLength(1);
 
       // The webhook: one delivery job, two attempts, the same Idempotency-Key and delivery id each time.
-      const [delivery] = all<{ id: number; attempts: number; idempotency_key: string }>("SELECT id, attempts, idempotency_key FROM jobs WHERE kind = 'webhook.deliver'");
+      const [delivery] = all<{ id: number; attempts: number; idempotency_key: string }>(
+        "SELECT id, attempts, idempotency_key FROM jobs WHERE kind = 'webhook.deliver'",
+      );
       expect(all("SELECT id FROM jobs WHERE kind = 'webhook.deliver'")).toHaveLength(1);
-      const urgentEvent = row<{ id: number }>("SELECT id FROM events WHERE type = 'voicemail.urgent' AND subject = ?", `voicemail:${id}`);
-      expect(delivery).toMatchObject({ attempts: 2, idempotency_key: `event-${urgentEvent.id}-endpoint-${endpointId}` });
+      const urgentEvent = row<{ id: number }>(
+        "SELECT id FROM events WHERE type = 'voicemail.urgent' AND subject = ?",
+        `voicemail:${id}`,
+      );
+      expect(delivery).toMatchObject({
+        attempts: 2,
+        idempotency_key: `event-${urgentEvent.id}-endpoint-${endpointId}`,
+      });
       const deliveryTrail = trail(delivery?.id ?? 0);
-      expect(deliveryTrail.map((e) => [e.type, e.attempt])).toEqual([["enqueued", 0], ["claimed", 1], ["lease_expired", 1], ["claimed", 2], ["succeeded", 2]]);
+      expect(deliveryTrail.map((e) => [e.type, e.attempt])).toEqual([
+        ["enqueued", 0],
+        ["claimed", 1],
+        ["lease_expired", 1],
+        ["claimed", 2],
+        ["succeeded", 2],
+      ]);
       expect(deliveryTrail[1]?.worker_id).toContain(`:${b.pid}:`);
       expect(deliveryTrail[3]?.worker_id).toContain(`:${c.pid}:`);
       expect(rx.arrivals).toHaveLength(2);
@@ -199,22 +268,39 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
         expect(arrival.headers["idempotency-key"]).toBe(delivery?.idempotency_key);
         expect(arrival.headers["parley-delivery"]).toBe(String(delivery?.id));
         expect(arrival.body).toBe(rx.arrivals[0]?.body);
-        expect(verifySignature(arrival.headers["parley-signature"] as string, secret, arrival.body, Math.floor(Date.now() / 1000))).toBe(true);
+        expect(
+          verifySignature(
+            arrival.headers["parley-signature"] as string,
+            secret,
+            arrival.body,
+            Math.floor(Date.now() / 1000),
+          ),
+        ).toBe(true);
       }
-      expect(JSON.parse(rx.arrivals[1]?.body ?? "")).toMatchObject({ id: urgentEvent.id, type: "voicemail.urgent", data: { voicemailId: id, urgency: 5 } });
+      expect(JSON.parse(rx.arrivals[1]?.body ?? "")).toMatchObject({
+        id: urgentEvent.id,
+        type: "voicemail.urgent",
+        data: { voicemailId: id, urgency: 5 },
+      });
       // The attempt that died never got an answer, so the log holds the one that did.
       expect(all("SELECT attempt, status_code FROM webhook_deliveries")).toEqual([{ attempt: 2, status_code: 200 }]);
 
       // Nothing lost: the row, the recording (on disk and through the API).
-      const blob = services.audio.get(row<{ sha: string }>("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?", id).sha);
+      const blob = services.audio.get(
+        row<{ sha: string }>("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?", id).sha,
+      );
       expect(blob && existsSync(blob.path)).toBe(true);
       const download = await api(`/v1/voicemails/${id}/audio`);
       expect(Buffer.from(await download.arrayBuffer()).equals(audio)).toBe(true);
-
     } finally {
       await rx.close();
-      for (const job of all<{ id: number; kind: string }>("SELECT id, kind FROM jobs WHERE kind IN ('voicemail.process', 'webhook.deliver') ORDER BY id")) {
-        for (const e of trail(job.id)) timeline.push(`          ${job.kind} job ${job.id}: ${e.type} (attempt ${e.attempt})${e.worker_id ? ` by ${e.worker_id}` : ""} at ${new Date(e.at).toISOString()}`);
+      for (const job of all<{ id: number; kind: string }>(
+        "SELECT id, kind FROM jobs WHERE kind IN ('voicemail.process', 'webhook.deliver') ORDER BY id",
+      )) {
+        for (const e of trail(job.id))
+          timeline.push(
+            `          ${job.kind} job ${job.id}: ${e.type} (attempt ${e.attempt})${e.worker_id ? ` by ${e.worker_id}` : ""} at ${new Date(e.at).toISOString()}`,
+          );
       }
       console.log(`worker crash timeline (seconds since the test started):\n${timeline.join("\n")}`);
     }

@@ -24,9 +24,15 @@ describe("parley serve and its agents", () => {
     const common = ["--config", join(site, "parley.yaml")];
     const elsewhere = scratchDir("parley-cwd");
     expect((await runParley(["models", "pull", "tiny", ...common], { cwd: elsewhere })).code).toBe(0);
-    const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common], { cwd: elsewhere })).stdout) as { key: string }).key;
+    const key = (
+      JSON.parse((await runParley(["keys", "create", "--json", ...common], { cwd: elsewhere })).stdout) as {
+        key: string;
+      }
+    ).key;
 
-    const server = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], { cwd: elsewhere });
+    const server = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], {
+      cwd: elsewhere,
+    });
     onTestFinished(() => void server.stop(2000)); // also when the test fails or times out
     try {
       // Engines load, but with no agent the server does not call itself ready.
@@ -39,11 +45,21 @@ describe("parley serve and its agents", () => {
       }
       expect(ready?.engines.every((e) => e.status === "ready")).toBe(true);
       expect(ready?.status).toBe("not_ready");
-      expect(ready?.agents).toEqual({ count: 0, dir: join(site, "agents"), default: "receptionist", defaultExists: false, ready: false });
+      expect(ready?.agents).toEqual({
+        count: 0,
+        dir: join(site, "agents"),
+        default: "receptionist",
+        defaultExists: false,
+        ready: false,
+      });
       expect(server.stderr()).toContain(`no agents: ${join(site, "agents")} holds no *.yaml and the database has none`);
 
       const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-      const created = await fetch(`${server.baseUrl}/v1/agents`, { method: "POST", headers: auth, body: JSON.stringify({ name: "receptionist", systemPrompt: "You answer the phone." }) });
+      const created = await fetch(`${server.baseUrl}/v1/agents`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ name: "receptionist", systemPrompt: "You answer the phone." }),
+      });
       expect(created.status).toBe(201);
       await waitForStatus(`${server.baseUrl}/readyz`, 200, 10_000);
     } finally {
@@ -52,10 +68,14 @@ describe("parley serve and its agents", () => {
 
     // The same site with its agent file, still started elsewhere: the file beside parley.yaml is found.
     cpSync(join(repoRoot, "agents", "receptionist.yaml"), join(site, "agents", "receptionist.yaml"));
-    const again = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], { cwd: elsewhere });
+    const again = await startParley(["--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", ...common], {
+      cwd: elsewhere,
+    });
     onTestFinished(() => void again.stop(2000));
     try {
-      const list = (await (await fetch(`${again.baseUrl}/v1/agents`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: Array<{ name: string; source: string }> };
+      const list = (await (
+        await fetch(`${again.baseUrl}/v1/agents`, { headers: { authorization: `Bearer ${key}` } })
+      ).json()) as { items: Array<{ name: string; source: string }> };
       expect(list.items.find((a) => a.source === "file")?.name).toBe("receptionist");
     } finally {
       await again.stop();

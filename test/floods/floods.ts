@@ -26,7 +26,10 @@ const bin = resolve(binAt >= 0 ? (args[binAt + 1] as string) : join(repoRoot, "b
 const OPERATOR = { name: "ana", password: "a long passphrase" };
 
 function parley(dir: string, argv: string[], input?: string): string {
-  const r = spawnSync(process.execPath, [bin, ...argv, "--config", join(dir, "parley.yaml"), "--data-dir", dir], { input, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [bin, ...argv, "--config", join(dir, "parley.yaml"), "--data-dir", dir], {
+    input,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`parley ${argv.join(" ")} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -36,7 +39,24 @@ async function startServer(dir: string): Promise<{ base: string; key: string; st
   parley(dir, ["models", "pull", "tiny"]);
   parley(dir, ["operators", "add", OPERATOR.name, "--password-stdin"], `${OPERATOR.password}\n`);
   const key = (JSON.parse(parley(dir, ["keys", "create", "--json"])) as { key: string }).key;
-  const child = spawn(process.execPath, ["--max-old-space-size=4096", bin, "serve", "--profile", "tiny", "--no-sip", "--http", "127.0.0.1:0", "--config", join(dir, "parley.yaml"), "--data-dir", dir], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "--max-old-space-size=4096",
+      bin,
+      "serve",
+      "--profile",
+      "tiny",
+      "--no-sip",
+      "--http",
+      "127.0.0.1:0",
+      "--config",
+      join(dir, "parley.yaml"),
+      "--data-dir",
+      dir,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   const base = await new Promise<string>((res, rej) => {
     let err = "";
     child.stderr.on("data", (d: Buffer) => {
@@ -47,7 +67,8 @@ async function startServer(dir: string): Promise<{ base: string; key: string; st
     child.once("exit", (code) => rej(new Error(`serve exited ${code}: ${err}`)));
   });
   // Engines load after the server listens; figures are taken once they have (RSS would otherwise grow under them).
-  for (let i = 0; i < 240 && (await fetch(`${base}/readyz`).catch(() => null))?.status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 240 && (await fetch(`${base}/readyz`).catch(() => null))?.status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 500));
   await new Promise((r) => setTimeout(r, 2000));
   // Whatever ends this script (an error included), the server goes with it.
   process.once("exit", () => child.kill("SIGKILL"));
@@ -75,14 +96,31 @@ async function rssMb(base: string): Promise<number> {
 async function loginFlood(base: string, key: string): Promise<unknown> {
   const forms = await Promise.all(Array.from({ length: 100 }, () => loginForm(base, "127.0.0.1", 300_000)));
   const bystander = await loginForm(base, "127.0.0.2", 300_000);
-  const flood = timed(() => Promise.all(forms.map((post, i) => post({ method: "operator", name: OPERATOR.name, password: i === 50 ? OPERATOR.password : `wrong ${i}` }))));
+  const flood = timed(() =>
+    Promise.all(
+      forms.map((post, i) =>
+        post({ method: "operator", name: OPERATOR.name, password: i === 50 ? OPERATOR.password : `wrong ${i}` }),
+      ),
+    ),
+  );
   const during = await timed(() => bystander({ method: "operator", ...OPERATOR }));
-  const api = await timed(() => httpFrom(`${base}/v1/jobs`, { localAddress: "127.0.0.3", timeoutMs: 300_000, headers: { authorization: `Bearer ${key}` } }));
+  const api = await timed(() =>
+    httpFrom(`${base}/v1/jobs`, {
+      localAddress: "127.0.0.3",
+      timeoutMs: 300_000,
+      headers: { authorization: `Bearer ${key}` },
+    }),
+  );
   const done = await flood;
-  const after = await timed(async () => (await loginForm(base, "127.0.0.2", 300_000))({ method: "operator", ...OPERATOR }));
+  const after = await timed(async () =>
+    (await loginForm(base, "127.0.0.2", 300_000))({ method: "operator", ...OPERATOR }),
+  );
   return {
     flood: { requests: 100, statuses: tally(done.value), wallMs: done.ms, correctOneAnswered: done.value[50]?.status },
-    duringFlood: { signInFromOtherAddress: { status: during.value.status, ms: during.ms }, apiCall: { status: api.value.status, ms: api.ms } },
+    duringFlood: {
+      signInFromOtherAddress: { status: during.value.status, ms: during.ms },
+      apiCall: { status: api.value.status, ms: api.ms },
+    },
     afterFlood: { signInFromOtherAddress: { status: after.value.status, ms: after.ms } },
   };
 }
@@ -97,13 +135,23 @@ async function agentBodyFlood(base: string, key: string): Promise<unknown> {
   let probing = true;
   const prober = (async () => {
     while (probing) {
-      const p = await timed(() => httpFrom(`${base}/v1/jobs`, { localAddress: "127.0.0.3", headers: auth }).then((r) => r.status, () => 0));
+      const p = await timed(() =>
+        httpFrom(`${base}/v1/jobs`, { localAddress: "127.0.0.3", headers: auth }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
       probes.push(p.value === 200 ? p.ms : -p.value);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   const post = await timed(() =>
-    httpFrom(`${base}/v1/agents`, { method: "POST", headers: { ...auth, "content-type": "application/json", "content-length": body.length }, body, timeoutMs: 300_000 })
+    httpFrom(`${base}/v1/agents`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "content-length": body.length },
+      body,
+      timeoutMs: 300_000,
+    })
       .then((r) => ({ status: r.status, text: r.text.slice(0, 200) }))
       .catch((err: Error) => ({ status: 0, text: `no answer: ${err.message}` })),
   );
@@ -125,7 +173,12 @@ async function agentBodyFlood(base: string, key: string): Promise<unknown> {
 const dir = mkdtempSync(join(tmpdir(), "parley-flood-"));
 const server = await startServer(dir);
 try {
-  const result = which === "login" ? await loginFlood(server.base, server.key) : which === "agent-body" ? await agentBodyFlood(server.base, server.key) : null;
+  const result =
+    which === "login"
+      ? await loginFlood(server.base, server.key)
+      : which === "agent-body"
+        ? await agentBodyFlood(server.base, server.key)
+        : null;
   if (result === null) throw new Error("usage: floods.ts login|agent-body [--bin path/to/bin/parley.js]");
   process.stdout.write(`${JSON.stringify({ flood: which, bin, ...(result as object) }, null, 2)}\n`);
 } finally {

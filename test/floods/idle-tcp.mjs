@@ -4,12 +4,21 @@ import { connect } from "node:net";
 const [port, n, sources, ...waits] = process.argv.slice(2).map(Number);
 const sockets = [];
 let refused = 0;
-await Promise.all(Array.from({ length: n }, (_, i) => new Promise((resolve) => {
-  const s = connect({ host: "127.0.0.1", port, localAddress: `127.0.0.${2 + (i % sources)}` });
-  s.on("error", () => {});
-  s.once("connect", () => { sockets.push(s); resolve(); });
-  s.once("close", () => resolve());
-})));
+await Promise.all(
+  Array.from(
+    { length: n },
+    (_, i) =>
+      new Promise((resolve) => {
+        const s = connect({ host: "127.0.0.1", port, localAddress: `127.0.0.${2 + (i % sources)}` });
+        s.on("error", () => {});
+        s.once("connect", () => {
+          sockets.push(s);
+          resolve();
+        });
+        s.once("close", () => resolve());
+      }),
+  ),
+);
 const open = () => sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
 console.log(`opened ${sockets.length} of ${n}`);
 let t = 0;

@@ -74,7 +74,13 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
   });
   const logger: Logger = o.logLevel ? createLogger(config.log) : silentLogger();
   const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
-  const services = createServices({ config, logger, registry: createMetricsRegistry(), models: { profile: "tiny", refs, missing: [] }, ...(o.clock ? { clock: o.clock } : {}) });
+  const services = createServices({
+    config,
+    logger,
+    registry: createMetricsRegistry(),
+    models: { profile: "tiny", refs, missing: [] },
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
   if (o.registerTasks ?? true) registerAppTasks(services);
   if (o.engines) {
     await services.engines.start();
@@ -86,7 +92,11 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       throw new Error(`tiny engines failed to load: ${status}`);
     }
   }
-  const app = createApp({ services, version: "test", readiness: { ready: () => true, details: () => ({ profile: "tiny" }) } });
+  const app = createApp({
+    services,
+    version: "test",
+    readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
+  });
   const { key } = createApiKey(services.apiKeys, "test", services.clock);
   const workers: Worker[] = [];
   return {
@@ -115,7 +125,10 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
 }
 
 /** The tiny profile's five models (generated once, cached under .cache/test-models). */
-async function tinyRefs(swap: { llm?: ModelRef; asrStreaming?: ModelRef }): Promise<Partial<Record<ModelRole, ModelRef>>> {
+async function tinyRefs(swap: {
+  llm?: ModelRef;
+  asrStreaming?: ModelRef;
+}): Promise<Partial<Record<ModelRole, ModelRef>>> {
   return {
     vad: sileroRef(),
     asrStreaming: swap.asrStreaming ?? (await generatedModel("tiny-asr-streaming")),

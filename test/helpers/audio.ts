@@ -3,12 +3,21 @@ import { createRequire } from "node:module";
 /** Reads a WAV file through sherpa-onnx (independent of our own reader, which has its own tests). */
 export function readWaveFile(path: string): { samples: Float32Array; sampleRate: number } {
   const require = createRequire(import.meta.url);
-  const sherpa = require("sherpa-onnx-node") as { readWave(p: string, external?: boolean): { samples: Float32Array; sampleRate: number } };
+  const sherpa = require("sherpa-onnx-node") as {
+    readWave(p: string, external?: boolean): { samples: Float32Array; sampleRate: number };
+  };
   return sherpa.readWave(path, false);
 }
 
 /** Tone bursts separated by silence: loud enough for the scripted ASR, shaped like speech for the VAD's purposes. */
-export function toneBursts(options: { sampleRate: number; bursts: number; burstMs: number; gapMs: number; amplitude?: number; tailMs?: number }): Float32Array {
+export function toneBursts(options: {
+  sampleRate: number;
+  bursts: number;
+  burstMs: number;
+  gapMs: number;
+  amplitude?: number;
+  tailMs?: number;
+}): Float32Array {
   const { sampleRate, bursts, burstMs, gapMs } = options;
   const amp = options.amplitude ?? 0.3;
   const burst = Math.round((sampleRate * burstMs) / 1000);

@@ -14,7 +14,9 @@ export function humanHello(): string {
 }
 
 /** An answering machine: a long greeting, a 1 kHz beep, then silence (needs flite and sox). */
-export function machineGreeting(text = "Hi, you have reached Alice. I cannot take your call right now. Please leave a message after the tone."): string {
+export function machineGreeting(
+  text = "Hi, you have reached Alice. I cannot take your call right now. Please leave a message after the tone.",
+): string {
   const dir = join(cacheDir, "test-audio");
   const out = join(dir, `machine-${Buffer.from(text).toString("hex").slice(0, 24)}.ulaw`);
   if (existsSync(out)) return out;

@@ -11,7 +11,11 @@ class Capture extends Writable {
 }
 
 /** Runs `parley <argv>` in process with captured streams and no environment (or the one given), as the bin would. */
-export async function runCliInProcess(argv: string[], cwd = "/nonexistent-parley-cwd", env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+export async function runCliInProcess(
+  argv: string[],
+  cwd = "/nonexistent-parley-cwd",
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await main(argv, { stdout, stderr, env, cwd, signal: new AbortController().signal });

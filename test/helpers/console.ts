@@ -11,7 +11,10 @@ export interface ConsoleClient {
 
 /** The `name=value` of each Set-Cookie, joined as a Cookie header (attributes dropped). */
 export function cookiesOf(res: Response): string {
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 export function csrfOf(html: string): string {
@@ -21,7 +24,11 @@ export function csrfOf(html: string): string {
 }
 
 /** Opens the login page and posts the form; returns the raw answer (a 303 with the session cookie on success). */
-export async function submitLogin(app: Hono, fields: Record<string, string>, base = "http://localhost"): Promise<Response> {
+export async function submitLogin(
+  app: Hono,
+  fields: Record<string, string>,
+  base = "http://localhost",
+): Promise<Response> {
   const page = await app.request(`${base}/console/login`);
   const token = csrfOf(await page.text());
   return app.request(`${base}/console/login`, {
@@ -32,17 +39,30 @@ export async function submitLogin(app: Hono, fields: Record<string, string>, bas
 }
 
 /** Signs in with an API key or an operator account and reads the CSRF token off the inbox. */
-export async function consoleClient(app: Hono, who: { key: string } | { name: string; password: string }): Promise<ConsoleClient> {
+export async function consoleClient(
+  app: Hono,
+  who: { key: string } | { name: string; password: string },
+): Promise<ConsoleClient> {
   const res = await submitLogin(app, "key" in who ? { method: "key", key: who.key } : { method: "operator", ...who });
   if (res.status !== 303) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookie = cookiesOf(res).split("; ").filter((c) => c.startsWith("parley_session=")).join("; ");
+  const cookie = cookiesOf(res)
+    .split("; ")
+    .filter((c) => c.startsWith("parley_session="))
+    .join("; ");
   const inbox = await app.request("/console/inbox", { headers: { cookie } });
   const csrf = csrfOf(await inbox.text());
   return {
     cookie,
     csrf,
-    get: (path, init = {}) => Promise.resolve(app.request(path, { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } })),
+    get: (path, init = {}) =>
+      Promise.resolve(app.request(path, { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } })),
     post: (path, fields, headers = {}) =>
-      Promise.resolve(app.request(path, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ _csrf: csrf, ...fields }) })),
+      Promise.resolve(
+        app.request(path, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded", ...headers },
+          body: new URLSearchParams({ _csrf: csrf, ...fields }),
+        }),
+      ),
   };
 }

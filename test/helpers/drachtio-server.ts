@@ -15,7 +15,9 @@ import { repoRoot } from "./paths.js";
  */
 const toolDir = resolve(repoRoot, "../shared/tools/drachtio");
 export const drachtioBinary = join(toolDir, "drachtio");
-export const drachtioMissing: string | false = existsSync(drachtioBinary) ? false : `no drachtio-server build at ${drachtioBinary} (../shared/tools/drachtio is beside the project in CI and development)`;
+export const drachtioMissing: string | false = existsSync(drachtioBinary)
+  ? false
+  : `no drachtio-server build at ${drachtioBinary} (../shared/tools/drachtio is beside the project in CI and development)`;
 
 export interface DrachtioServer {
   /** Where it takes SIP (UDP and TCP). */
@@ -35,7 +37,12 @@ export async function startDrachtio(): Promise<DrachtioServer> {
   const dir = mkdtempSync(join(tmpdir(), "parley-drachtio-"));
   const logFile = join(dir, "drachtio.log");
   // TMPDIR: start.sh writes its config with mktemp -t, into our folder, removed by stop().
-  const pid = Number(execFileSync(join(toolDir, "start.sh"), [String(sipPort), String(adminPort), secret, logFile], { encoding: "utf8", env: { ...process.env, TMPDIR: dir } }).trim());
+  const pid = Number(
+    execFileSync(join(toolDir, "start.sh"), [String(sipPort), String(adminPort), secret, logFile], {
+      encoding: "utf8",
+      env: { ...process.env, TMPDIR: dir },
+    }).trim(),
+  );
   const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-20_000) : "");
   const stop = async () => {
     if (alive(pid)) {
@@ -52,7 +59,9 @@ export async function startDrachtio(): Promise<DrachtioServer> {
   }
   const text = log();
   await stop();
-  throw new Error(`drachtio-server did not start (is a runtime library missing? see ../shared/tools/drachtio/README.md):\n${text}`);
+  throw new Error(
+    `drachtio-server did not start (is a runtime library missing? see ../shared/tools/drachtio/README.md):\n${text}`,
+  );
 }
 
 function alive(pid: number): boolean {

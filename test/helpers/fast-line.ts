@@ -39,7 +39,10 @@ export function openFastLine(o: { speed: number }): FastLine {
   let generation = 0; // clearPlayback() starts a new one; items of older ones stop
   let tail: Promise<unknown> = Promise.resolve();
 
-  function play(source: Int16Array | AsyncIterable<Int16Array>, options: { signal?: AbortSignal } = {}): PlaybackHandle {
+  function play(
+    source: Int16Array | AsyncIterable<Int16Array>,
+    options: { signal?: AbortSignal } = {},
+  ): PlaybackHandle {
     const gen = generation;
     const stopped = () => options.signal?.aborted === true || gen !== generation;
     let playedSamples = 0;

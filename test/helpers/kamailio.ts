@@ -7,7 +7,9 @@ import { freePort } from "../integration/sip/helpers.js";
 import { repoRoot } from "./paths.js";
 
 /** Why Kamailio tests cannot run here, or false. */
-export const kamailioMissing: string | false = spawnSync("kamailio", ["-v"]).error ? "kamailio is not installed (apt-get install kamailio)" : false;
+export const kamailioMissing: string | false = spawnSync("kamailio", ["-v"]).error
+  ? "kamailio is not installed (apt-get install kamailio)"
+  : false;
 
 export interface Kamailio {
   port: number;
@@ -24,8 +26,13 @@ export async function startKamailio(timeoutS = 120): Promise<Kamailio> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "parley-kamailio-"));
   const cfg = join(dir, "kamailio.cfg");
-  writeFileSync(cfg, readFileSync(join(repoRoot, "test/fixtures/kamailio/registrar.cfg"), "utf8").replaceAll("SIP_PORT", String(port)));
-  const child: ChildProcess = spawn("kamailio", ["-f", cfg, "-DD", "-E", "-m", "32", "-M", "8", "-Y", dir], { stdio: ["ignore", "ignore", "pipe"] });
+  writeFileSync(
+    cfg,
+    readFileSync(join(repoRoot, "test/fixtures/kamailio/registrar.cfg"), "utf8").replaceAll("SIP_PORT", String(port)),
+  );
+  const child: ChildProcess = spawn("kamailio", ["-f", cfg, "-DD", "-E", "-m", "32", "-M", "8", "-Y", dir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
   const killer = setTimeout(() => child.kill("SIGKILL"), timeoutS * 1000);
@@ -54,10 +61,19 @@ async function answersOptions(port: number, timeoutMs: number): Promise<boolean>
   socket.on("message", (buf) => {
     if (buf.toString("latin1").startsWith("SIP/2.0 ")) answered = true;
   });
-  const options = (n: number) => [
-    `OPTIONS sip:127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${n};rport`, "Max-Forwards: 70",
-    `From: <sip:probe@127.0.0.1:${local}>;tag=probe`, `To: <sip:127.0.0.1:${port}>`, `Call-ID: probe-${local}`, `CSeq: ${n} OPTIONS`, "Content-Length: 0", "", "",
-  ].join("\r\n");
+  const options = (n: number) =>
+    [
+      `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${n};rport`,
+      "Max-Forwards: 70",
+      `From: <sip:probe@127.0.0.1:${local}>;tag=probe`,
+      `To: <sip:127.0.0.1:${port}>`,
+      `Call-ID: probe-${local}`,
+      `CSeq: ${n} OPTIONS`,
+      "Content-Length: 0",
+      "",
+      "",
+    ].join("\r\n");
   const deadline = Date.now() + timeoutMs;
   for (let n = 1; !answered && Date.now() < deadline; n++) {
     socket.send(options(n), port, "127.0.0.1");

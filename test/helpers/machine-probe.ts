@@ -25,7 +25,10 @@ process.on("SIGTERM", () => { process.stdout.write(JSON.stringify(stalls)); proc
 `;
 
 export class MachineProbe {
-  private constructor(private readonly children: { child: ChildProcess; out: string[] }[], readonly mode: string) {}
+  private constructor(
+    private readonly children: { child: ChildProcess; out: string[] }[],
+    readonly mode: string,
+  ) {}
 
   static start(thresholdMs = 30): MachineProbe {
     const cpus = availableParallelism();
@@ -41,22 +44,30 @@ export class MachineProbe {
       child.stdout!.on("data", (d: Buffer) => out.push(d.toString()));
       return { child, out };
     });
-    return new MachineProbe(children, `${cpus} probe(s), ${pinned ? "one pinned per CPU" : "not pinned (no taskset)"}, ${realtime ? "SCHED_FIFO" : "normal priority (chrt refused)"}`);
+    return new MachineProbe(
+      children,
+      `${cpus} probe(s), ${pinned ? "one pinned per CPU" : "not pinned (no taskset)"}, ${realtime ? "SCHED_FIFO" : "normal priority (chrt refused)"}`,
+    );
   }
 
   /** Stops the probes; the stalls they saw, by start time (wall clock ms, as pcap times are). */
   async stop(): Promise<Gap[]> {
-    const all = await Promise.all(this.children.map(({ child, out }) => new Promise<Gap[]>((resolve) => {
-      if (child.exitCode !== null) return resolve([]);
-      child.once("exit", () => {
-        try {
-          resolve(JSON.parse(out.join("")) as Gap[]);
-        } catch {
-          resolve([]);
-        }
-      });
-      child.kill("SIGTERM");
-    })));
+    const all = await Promise.all(
+      this.children.map(
+        ({ child, out }) =>
+          new Promise<Gap[]>((resolve) => {
+            if (child.exitCode !== null) return resolve([]);
+            child.once("exit", () => {
+              try {
+                resolve(JSON.parse(out.join("")) as Gap[]);
+              } catch {
+                resolve([]);
+              }
+            });
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
     return all.flat().sort((a, b) => a.atMs - b.atMs);
   }
 }

@@ -23,7 +23,11 @@ export function catalogEntry(id: string): CatalogModel {
  * and returns it as an engine ModelRef. The cache key covers the generator's
  * source, so editing a generator regenerates its models.
  */
-export async function generatedModel(id: string, argsOverride?: Record<string, unknown>, idSuffix = ""): Promise<ModelRef> {
+export async function generatedModel(
+  id: string,
+  argsOverride?: Record<string, unknown>,
+  idSuffix = "",
+): Promise<ModelRef> {
   const base = catalogEntry(id);
   if (!base.generator) throw new Error(`${id} is not a generated model`);
   const args = argsOverride ?? base.generator.args;
@@ -71,14 +75,20 @@ export function storiesRef(): ModelRef {
 
 /** A full config with test-friendly settings on top of the defaults. */
 export function testConfig(overrides: ParleyConfigInput = {}): ParleyConfig {
-  return validate({ dataDir: join(cacheDir, "unused-data"), ...overrides, engines: { ...overrides.engines, llm: { threads: 1, parallel: 2, ...overrides.engines?.llm } } });
+  return validate({
+    dataDir: join(cacheDir, "unused-data"),
+    ...overrides,
+    engines: { ...overrides.engines, llm: { threads: 1, parallel: 2, ...overrides.engines?.llm } },
+  });
 }
 
 let digest: string | null = null;
 function generatorSourceDigest(): string {
   if (digest) return digest;
   const dir = join(repoRoot, "scripts/test-models");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   digest = hash(files.map((f) => f + readFileSync(join(dir, f), "utf8")).join("\n"));
   return digest;
 }

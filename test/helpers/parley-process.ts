@@ -12,9 +12,16 @@ export interface RunResult {
 const BIN = join(repoRoot, "bin", "parley.js");
 
 /** Runs the built `parley` command to completion (global setup builds dist/). */
-export function runParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+export function runParley(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -37,8 +44,15 @@ export interface RunningParley {
 }
 
 /** Starts `parley serve` and resolves once it prints its listening address; `nodeArgs` go to node itself (e.g. --trace-gc). */
-export function startParley(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; nodeArgs?: string[] } = {}): Promise<RunningParley> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, "serve", ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startParley(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; nodeArgs?: string[] } = {},
+): Promise<RunningParley> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, "serve", ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

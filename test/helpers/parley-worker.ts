@@ -23,10 +23,16 @@ const BIN = join(repoRoot, "bin", "parley.js");
  */
 export function spawnParleyWorker(args: string[], options: { startTimeoutMs?: number } = {}): Promise<SpawnedWorker> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PARLEY_")));
-  const child = spawn(process.execPath, [BIN, "worker", ...args], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "worker", ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let err = "";
   child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const worker: SpawnedWorker = {
     child,
     pid: child.pid ?? -1,

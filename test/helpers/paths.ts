@@ -15,7 +15,9 @@ export const fixtures = {
 
 /** The reason a fixture-backed test is skipped, or null when the file is there. */
 export function missingFixture(path: string): string | null {
-  return existsSync(path) ? null : `fixture ${path} is absent (../shared/fixtures is only beside the project in CI and development)`;
+  return existsSync(path)
+    ? null
+    : `fixture ${path} is absent (../shared/fixtures is only beside the project in CI and development)`;
 }
 
 /** Cache for generated test models; .gitignored. */

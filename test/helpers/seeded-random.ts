@@ -24,7 +24,10 @@ export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env.PARLEY_FUZZ_SEED?.trim();
   if (!given) return DEFAULT_SEED;
   if (given === "random") return (Math.random() * 2 ** 32) >>> 0;
-  if (!/^\d+$/.test(given) || Number(given) >= 2 ** 32) throw new Error(`PARLEY_FUZZ_SEED must be an integer from 0 to ${2 ** 32 - 1}, or "random"; got ${JSON.stringify(given)}`);
+  if (!/^\d+$/.test(given) || Number(given) >= 2 ** 32)
+    throw new Error(
+      `PARLEY_FUZZ_SEED must be an integer from 0 to ${2 ** 32 - 1}, or "random"; got ${JSON.stringify(given)}`,
+    );
   return Number(given);
 }
 
@@ -58,7 +61,9 @@ export function seededRandom(seed: number): SeededRandom {
 export function fuzzRandom(testName: string, file: string): SeededRandom {
   const seed = fuzzSeed();
   onTestFailed(() => {
-    console.error(`fuzz test "${testName}" failed with seed ${seed}; rerun it with: PARLEY_FUZZ_SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(testName)}`);
+    console.error(
+      `fuzz test "${testName}" failed with seed ${seed}; rerun it with: PARLEY_FUZZ_SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(testName)}`,
+    );
   });
   let h = seed;
   for (const ch of testName) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;

@@ -36,7 +36,10 @@ const HEAD = (cseq: string) => `
       Max-Forwards: 70`;
 
 function sdp(offer: "g711" | "g729" | "delayed"): string {
-  const media = offer === "g711" ? "m=audio [media_port] RTP/AVP 0 101\n      a=rtpmap:0 PCMU/8000\n      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-15" : "m=audio [media_port] RTP/AVP 18\n      a=rtpmap:18 G729/8000";
+  const media =
+    offer === "g711"
+      ? "m=audio [media_port] RTP/AVP 0 101\n      a=rtpmap:0 PCMU/8000\n      a=rtpmap:101 telephone-event/8000\n      a=fmtp:101 0-15"
+      : "m=audio [media_port] RTP/AVP 18\n      a=rtpmap:18 G729/8000";
   return `v=0
       o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
       s=-
@@ -138,10 +141,14 @@ export function scenario(s: CallScript): string {
   <recv response="200" rtd="true"/>
   <send><![CDATA[
       ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 ACK")}
-${delayed ? `      Content-Type: application/sdp
+${
+  delayed
+    ? `      Content-Type: application/sdp
       Content-Length: [len]
 
-      ${sdp("g711")}` : "      Content-Length: 0"}
+      ${sdp("g711")}`
+    : "      Content-Length: 0"
+}
   ]]></send>
   ${media.join("\n  ")}
   ${ending}`);
@@ -158,12 +165,38 @@ export interface SippCallResult {
 }
 
 /** Runs one SIPp call at `target` (host:port) from 127.0.0.1, media on `mediaPort`. Killed after holdMs + 20 s whatever happens. */
-export function sippCall(target: string, s: CallScript, o: { sipPort: number; mediaPort: number; service?: string; localIp?: string }): Promise<SippCallResult> {
+export function sippCall(
+  target: string,
+  s: CallScript,
+  o: { sipPort: number; mediaPort: number; service?: string; localIp?: string },
+): Promise<SippCallResult> {
   const dir = mkdtempSync(join(tmpdir(), "parley-sipp-call-"));
   const file = join(dir, "scenario.xml");
   writeFileSync(file, scenario(s));
-  const args = [target, "-sf", file, "-s", o.service ?? "receptionist", "-i", o.localIp ?? "127.0.0.1", "-p", String(o.sipPort), "-mp", String(o.mediaPort), "-m", "1", "-nostdin", "-t", "u1",
-    "-timeout", `${Math.ceil(s.holdMs / 1000) + 15}s`, "-timeout_error", "-trace_err", "-error_file", join(dir, "errors.log")];
+  const args = [
+    target,
+    "-sf",
+    file,
+    "-s",
+    o.service ?? "receptionist",
+    "-i",
+    o.localIp ?? "127.0.0.1",
+    "-p",
+    String(o.sipPort),
+    "-mp",
+    String(o.mediaPort),
+    "-m",
+    "1",
+    "-nostdin",
+    "-t",
+    "u1",
+    "-timeout",
+    `${Math.ceil(s.holdMs / 1000) + 15}s`,
+    "-timeout_error",
+    "-trace_err",
+    "-error_file",
+    join(dir, "errors.log"),
+  ];
   const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-8000)));

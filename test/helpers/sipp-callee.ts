@@ -65,7 +65,9 @@ export function calleeScenario(c: Callee): string {
   <recv request="ACK"/>
   <Reference variables="whole"/>`;
   } else {
-    const dtmf = c.dtmfPcap ? `<pause milliseconds="${c.dtmfAfterMs ?? 5000}"/>\n  <nop><action><exec play_pcap_audio="${c.dtmfPcap}"/></action></nop>` : "";
+    const dtmf = c.dtmfPcap
+      ? `<pause milliseconds="${c.dtmfAfterMs ?? 5000}"/>\n  <nop><action><exec play_pcap_audio="${c.dtmfPcap}"/></action></nop>`
+      : "";
     body = `<recv request="INVITE" crlf="true"/>
   ${reply("180 Ringing")}
   <pause milliseconds="200"/>
@@ -86,12 +88,34 @@ export interface RunningCallee {
 }
 
 /** Starts a SIPp callee on 127.0.0.1:port for `calls` calls; killed after timeoutS whatever happens. */
-export function startCallee(c: Callee, o: { port: number; mediaPort: number; calls?: number; timeoutS?: number }): RunningCallee {
+export function startCallee(
+  c: Callee,
+  o: { port: number; mediaPort: number; calls?: number; timeoutS?: number },
+): RunningCallee {
   const dir = mkdtempSync(join(tmpdir(), "parley-callee-"));
   const file = join(dir, "callee.xml");
   writeFileSync(file, calleeScenario(c));
   const timeoutS = o.timeoutS ?? 30;
-  const args = ["-sf", file, "-i", "127.0.0.1", "-p", String(o.port), "-mp", String(o.mediaPort), "-m", String(o.calls ?? 1), "-nostdin", "-t", "u1", "-timeout", `${timeoutS}s`, "-trace_err", "-error_file", join(dir, "errors.log")];
+  const args = [
+    "-sf",
+    file,
+    "-i",
+    "127.0.0.1",
+    "-p",
+    String(o.port),
+    "-mp",
+    String(o.mediaPort),
+    "-m",
+    String(o.calls ?? 1),
+    "-nostdin",
+    "-t",
+    "u1",
+    "-timeout",
+    `${timeoutS}s`,
+    "-trace_err",
+    "-error_file",
+    join(dir, "errors.log"),
+  ];
   const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-6000)));

@@ -42,7 +42,9 @@ function cached(key: string, ext: string, make: (out: string) => void): string {
 
 /** A 16 kHz mono WAV of `text` spoken by flite's slt voice. */
 export function speechWav(text: string, voice = "slt"): string {
-  return cached(`flite:${voice}:${text}`, "wav", (out) => execFileSync("flite", ["-voice", voice, "-t", text, "-o", out]));
+  return cached(`flite:${voice}:${text}`, "wav", (out) =>
+    execFileSync("flite", ["-voice", voice, "-t", text, "-o", out]),
+  );
 }
 
 export function speechWavBytes(text: string, voice = "slt"): Buffer {
@@ -55,14 +57,31 @@ export function speechUlaw(text: string, options: { leadSilenceS?: number; tailS
   const lead = options.leadSilenceS ?? 0;
   const tail = options.tailSilenceS ?? 0;
   return cached(`ulaw:${text}:${lead}:${tail}`, "ulaw", (out) =>
-    execFileSync("sox", [wav, "-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw", out, "pad", String(lead), String(tail)]),
+    execFileSync("sox", [
+      wav,
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-e",
+      "u-law",
+      "-t",
+      "raw",
+      out,
+      "pad",
+      String(lead),
+      String(tail),
+    ]),
   );
 }
 
 /** sox conversion of a WAV to another encoding/rate (for format tests). */
 export function convertWav(input: string, args: string[], ext = "wav"): Buffer {
-  return readFileSync(cached(`sox:${input}:${args.join(" ")}`, ext, (out) => execFileSync("sox", [input, ...args, out])));
+  return readFileSync(
+    cached(`sox:${input}:${args.join(" ")}`, ext, (out) => execFileSync("sox", [input, ...args, out])),
+  );
 }
 
 export const VOICEMAIL_ROUTINE = "Hi, this is Alice, about my order.";
-export const VOICEMAIL_URGENT = "Hello, this is Alice calling about my order. Please call me back, it is urgent, the basement is flooding.";
+export const VOICEMAIL_URGENT =
+  "Hello, this is Alice calling about my order. Please call me back, it is urgent, the basement is flooding.";

@@ -17,11 +17,18 @@ export const tcpdumpMissing: string | false = (() => {
 })();
 
 export class Capture {
-  private constructor(private readonly child: ChildProcess, readonly file: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly file: string,
+  ) {}
 
   /** Starts capturing UDP to `port` (or from it) on loopback; resolves once tcpdump is listening. */
   static async start(port: number, file: string, direction: "dst" | "src" = "dst"): Promise<Capture> {
-    const child = spawn("tcpdump", ["-i", "lo", "-U", "-n", "-w", file, "udp", "and", direction, "port", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      "tcpdump",
+      ["-i", "lo", "-U", "-n", "-w", file, "udp", "and", direction, "port", String(port)],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error("tcpdump did not start")), 10_000);
       child.stderr!.on("data", (d: Buffer) => {

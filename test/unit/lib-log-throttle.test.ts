@@ -26,7 +26,9 @@ describe("LogThrottle", () => {
     expect(a.take("sip_request_refused", "10.0.0.1")).toBeNull();
     expect(b.take("sip_request_refused", "10.0.0.1")).toBe(0);
     expect(b.take("sip_request_refused", "10.0.0.1")).toBeNull();
-    expect(await registry.getSingleMetricAsString("parley_log_lines_suppressed_total")).toContain('{event="sip_request_refused"} 2');
+    expect(await registry.getSingleMetricAsString("parley_log_lines_suppressed_total")).toContain(
+      '{event="sip_request_refused"} 2',
+    );
   });
 
   it("forgets the oldest keys beyond maxKeys, so spoofed sources cannot grow it", () => {

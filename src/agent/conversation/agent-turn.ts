@@ -53,7 +53,11 @@ const MAX_TOOL_ROUNDS = 3;
  * LLM, a tool or TTS throws) ends the turn with the fallback line after what
  * was already played: the caller is never left in silence.
  */
-export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], signal: AbortSignal): Promise<AgentTurnResult> {
+export async function runAgentTurn(
+  deps: AgentTurnDeps,
+  history: ChatMessage[],
+  signal: AbortSignal,
+): Promise<AgentTurnResult> {
   const messages: ChatMessage[] = [];
   const rounds: Round[] = [];
   const toolLog: AgentTurnResult["toolCalls"] = [];
@@ -70,11 +74,17 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
       const chunker = new SentenceChunker();
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
-      const fitted = await atStage("context", signal, async () => deps.window.fit([...history, ...messagesFor(rounds.slice(0, -1))]));
+      const fitted = await atStage("context", signal, async () =>
+        deps.window.fit([...history, ...messagesFor(rounds.slice(0, -1))]),
+      );
       trimmed = fitted.fit.trimmed ?? trimmed;
       contextFit = { ...fitted.fit, ...(trimmed ? { trimmed } : {}) };
       await atStage("llm", signal, async () => {
-        for await (const d of deps.llm.chat(fitted.messages, { signal, sessionKey: deps.sessionKey, ...(withTools ? { tools: deps.tools.specs } : {}) })) {
+        for await (const d of deps.llm.chat(fitted.messages, {
+          signal,
+          sessionKey: deps.sessionKey,
+          ...(withTools ? { tools: deps.tools.specs } : {}),
+        })) {
           if (d.type === "text") {
             llmFirstTokenAt ??= performance.now();
             for (const s of chunker.push(d.text)) say(s);
@@ -102,7 +112,8 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
   let utterances = rounds.flatMap((r) => r.utterances);
   let results = await Promise.all(utterances.map((u) => u.playback.done));
   const ttsError = (await Promise.all(utterances.map((u) => u.ttsError))).find((e) => e !== undefined);
-  if (failure === null && ttsError !== undefined) failure = { stage: "tts", message: describeError(ttsError).slice(0, 300) };
+  if (failure === null && ttsError !== undefined)
+    failure = { stage: "tts", message: describeError(ttsError).slice(0, 300) };
   if (failure !== null && !signal.aborted) {
     // Said after whatever already played, as part of this turn: barge-in cuts it like any reply.
     const fallback = deps.speaker.say(deps.fallbackLine, signal);
@@ -111,9 +122,17 @@ export async function runAgentTurn(deps: AgentTurnDeps, history: ChatMessage[], 
     results = [...results, await fallback.playback.done];
   }
   if (results.some((r) => !r.completed) && (failure === null || signal.aborted)) interrupted = true;
-  const played = new Map(utterances.map((u, i) => [u, playedPart(u.text, results[i]!.playedSamples, results[i]!.queuedSamples, results[i]!.completed)]));
+  const played = new Map(
+    utterances.map((u, i) => [
+      u,
+      playedPart(u.text, results[i]!.playedSamples, results[i]!.queuedSamples, results[i]!.completed),
+    ]),
+  );
   for (const r of rounds) {
-    const text = r.utterances.map((u) => played.get(u) ?? "").filter(Boolean).join(" ");
+    const text = r.utterances
+      .map((u) => played.get(u) ?? "")
+      .filter(Boolean)
+      .join(" ");
     if (r.calls.length > 0) {
       messages.push({ role: "assistant", content: text, toolCalls: r.calls }, ...r.results);
     } else if (text) messages.push({ role: "assistant", content: text });
@@ -142,7 +161,10 @@ interface Round {
 }
 
 function messagesFor(rounds: Round[]): ChatMessage[] {
-  return rounds.flatMap((r) => [{ role: "assistant" as const, content: r.utterances.map((u) => u.text).join(" "), toolCalls: r.calls }, ...r.results]);
+  return rounds.flatMap((r) => [
+    { role: "assistant" as const, content: r.utterances.map((u) => u.text).join(" "), toolCalls: r.calls },
+    ...r.results,
+  ]);
 }
 
 /**
@@ -150,7 +172,12 @@ function messagesFor(rounds: Round[]): ChatMessage[] {
  * the caller hears the filler. A handler that throws is a crash (the turn
  * fails); the model still gets an error result, so the history stays whole.
  */
-async function runTool(deps: AgentTurnDeps, call: ToolCall, signal: AbortSignal, idle: () => boolean): Promise<{ outcome: ToolOutcome; crash?: unknown }> {
+async function runTool(
+  deps: AgentTurnDeps,
+  call: ToolCall,
+  signal: AbortSignal,
+  idle: () => boolean,
+): Promise<{ outcome: ToolOutcome; crash?: unknown }> {
   const handler = deps.tools.get(call.name);
   if (!handler) return { outcome: { result: { error: `there is no tool named ${call.name}` } } };
   const run = handler.run(call.arguments, deps.toolContext(signal)).then(

@@ -77,7 +77,8 @@ export class ContextWindow {
     const count = (m: ChatMessage[]) => this.llm.countTokens(m, this.tools);
     let prompt = this.assemble(history, this.start);
     let tokens = count(prompt);
-    if (tokens <= limit) return { messages: prompt, fit: { promptTokens: tokens, limit, fitMs: performance.now() - started } };
+    if (tokens <= limit)
+      return { messages: prompt, fit: { promptTokens: tokens, limit, fitMs: performance.now() - started } };
 
     const tokensBefore = tokens;
     const fixed = (this.fixedTokens ??= count(history.slice(0, 1)));
@@ -107,15 +108,29 @@ export class ContextWindow {
       );
     }
     this.start = cut;
-    const keptToolResults = prompt.filter((m) => m.role === "tool").length - history.slice(cut).filter((m) => m.role === "tool").length;
-    return { messages: prompt, fit: { promptTokens: tokens, limit, fitMs: performance.now() - started, trimmed: { tokensBefore, leftOut: cut - 1, keptToolResults } } };
+    const keptToolResults =
+      prompt.filter((m) => m.role === "tool").length - history.slice(cut).filter((m) => m.role === "tool").length;
+    return {
+      messages: prompt,
+      fit: {
+        promptTokens: tokens,
+        limit,
+        fitMs: performance.now() - started,
+        trimmed: { tokensBefore, leftOut: cut - 1, keptToolResults },
+      },
+    };
   }
 
   /** System prompt, then (when turns are left out) the note and the kept tool results, then the history from `cut`. */
   private assemble(history: ChatMessage[], cut: number, dropPinned = 0): ChatMessage[] {
     if (cut <= 1) return history;
     const system = history.slice(0, 1);
-    return [...system, { role: "system", content: TRIM_NOTE }, ...pinnedToolResults(history, cut).slice(dropPinned * 2), ...history.slice(cut)];
+    return [
+      ...system,
+      { role: "system", content: TRIM_NOTE },
+      ...pinnedToolResults(history, cut).slice(dropPinned * 2),
+      ...history.slice(cut),
+    ];
   }
 
   private pinnedCount(history: ChatMessage[], cut: number): number {
@@ -140,7 +155,8 @@ function turnStarts(history: ChatMessage[], from: number): number[] {
  */
 function pinnedToolResults(history: ChatMessage[], cut: number): ChatMessage[] {
   const calledLater = new Set<string>();
-  for (const m of history.slice(cut)) if (m.role === "assistant") for (const c of m.toolCalls ?? []) calledLater.add(c.name);
+  for (const m of history.slice(cut))
+    if (m.role === "assistant") for (const c of m.toolCalls ?? []) calledLater.add(c.name);
   const calls = new Map<string, ToolCall>();
   const latest = new Map<string, number>();
   const unanswered = new Set<number>();

@@ -13,7 +13,14 @@ import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, type Utterance as SpokenText } from "./speaker.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
-import type { CallAudio, CallControl, ConversationOutcome, ConversationResult, TurnRecord, TurnTiming } from "./types.js";
+import type {
+  CallAudio,
+  CallControl,
+  ConversationOutcome,
+  ConversationResult,
+  TurnRecord,
+  TurnTiming,
+} from "./types.js";
 
 export interface ConversationDeps {
   agent: AgentDefinition;
@@ -99,7 +106,12 @@ export class Conversation {
     this.dtmfCollector = new DtmfCollector(DTMF_INTER_DIGIT_MS, (digits) => {
       const now = performance.now();
       const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
-      this.events.push({ type: "utterance", u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" }, source: "dtmf", digits });
+      this.events.push({
+        type: "utterance",
+        u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" },
+        source: "dtmf",
+        digits,
+      });
     });
   }
 
@@ -134,7 +146,12 @@ export class Conversation {
       life.abort();
       await listening;
     }
-    return { outcome: this.outcome ?? "caller_hangup", turns: this.turns, history: this.history, bargeIns: this.bargeIns };
+    return {
+      outcome: this.outcome ?? "caller_hangup",
+      turns: this.turns,
+      history: this.history,
+      bargeIns: this.bargeIns,
+    };
   }
 
   private async handle(e: Event): Promise<void> {
@@ -226,7 +243,14 @@ export class Conversation {
       llm: this.d.engines.llm,
       speaker: this.speaker,
       tools: this.tools,
-      toolContext: (signal: AbortSignal) => ({ callId: this.d.callId, caller: this.d.caller, agent: this.d.agent, signal, history: () => this.history, services: this.d.toolServices }),
+      toolContext: (signal: AbortSignal) => ({
+        callId: this.d.callId,
+        caller: this.d.caller,
+        agent: this.d.agent,
+        signal,
+        history: () => this.history,
+        services: this.d.toolServices,
+      }),
       sessionKey: this.d.callId,
       fillerAfterMs: this.d.agent.live.fillerAfterMs,
       filler: this.d.agent.live.filler,
@@ -240,7 +264,12 @@ export class Conversation {
       (err: unknown) => {
         // runAgentTurn handles its own failures; this is a bug, and the caller still must not be left in silence.
         this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn crashed");
-        this.events.push({ type: "turn-done", result: { ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) }, source: "speech", u });
+        this.events.push({
+          type: "turn-done",
+          result: { ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) },
+          source: "speech",
+          u,
+        });
       },
     );
   }
@@ -250,12 +279,21 @@ export class Conversation {
     const controller = new AbortController();
     this.active = { controller, source };
     const u = this.say(text, controller.signal);
-    void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null), u.ttsError]).then(([r, firstAudio, firstRtp, ttsError]) => {
-      const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
-      const failure = ttsError === undefined ? null : failureOf(new TurnStageError("tts", ttsError));
-      const result: AgentTurnResult = { ...emptyTurn(!r.completed && !failure), spoken, messages: spoken ? [{ role: "assistant", content: spoken }] : [], ttsFirstAudioAt: firstAudio, firstRtpAt: firstRtp, failure };
-      this.events.push({ type: "turn-done", result, source, u: null });
-    });
+    void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null), u.ttsError]).then(
+      ([r, firstAudio, firstRtp, ttsError]) => {
+        const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
+        const failure = ttsError === undefined ? null : failureOf(new TurnStageError("tts", ttsError));
+        const result: AgentTurnResult = {
+          ...emptyTurn(!r.completed && !failure),
+          spoken,
+          messages: spoken ? [{ role: "assistant", content: spoken }] : [],
+          ttsFirstAudioAt: firstAudio,
+          firstRtpAt: firstRtp,
+          failure,
+        };
+        this.events.push({ type: "turn-done", result, source, u: null });
+      },
+    );
   }
 
   private async onTurnDone(result: AgentTurnResult, source: TurnRecord["source"], u: Utterance | null): Promise<void> {
@@ -288,7 +326,16 @@ export class Conversation {
     if (result.failure) {
       this.failures.failed();
       if (offered) this.offering = true;
-      this.d.logger.warn({ callId: this.d.callId, stage: result.failure.stage, err: result.failure.message, inARow: this.failures.count, offered }, "turn failed; the caller heard the fallback line");
+      this.d.logger.warn(
+        {
+          callId: this.d.callId,
+          stage: result.failure.stage,
+          err: result.failure.message,
+          inARow: this.failures.count,
+          offered,
+        },
+        "turn failed; the caller heard the fallback line",
+      );
     } else if (!result.interrupted) this.failures.reset();
   }
 
@@ -297,7 +344,9 @@ export class Conversation {
       this.outcome = after.outcome;
       await this.d.control.hangup(after.outcome);
     } else if (after.type === "transfer") {
-      const r = await this.d.control.transfer(after.target).catch((err: unknown) => ({ status: 500, reason: describeError(err) }));
+      const r = await this.d.control
+        .transfer(after.target)
+        .catch((err: unknown) => ({ status: 500, reason: describeError(err) }));
       if (r.status >= 200 && r.status < 300) {
         this.outcome = "transferred";
         return;
@@ -329,7 +378,10 @@ export class Conversation {
   private say(text: string, signal: AbortSignal): SpokenText {
     const u = this.speaker.say(text, signal);
     if (u.mediaError !== undefined) {
-      this.d.logger.info({ callId: this.d.callId, err: describeError(u.mediaError) }, "the call's media closed; the conversation ends");
+      this.d.logger.info(
+        { callId: this.d.callId, err: describeError(u.mediaError) },
+        "the call's media closed; the conversation ends",
+      );
       this.events.close();
     }
     return u;
@@ -379,7 +431,18 @@ export class Conversation {
 }
 
 function emptyTurn(interrupted: boolean): AgentTurnResult {
-  return { spoken: "", interrupted, messages: [], after: null, toolCalls: [], llmFirstTokenAt: null, ttsFirstAudioAt: null, firstRtpAt: null, failure: null, contextFit: null };
+  return {
+    spoken: "",
+    interrupted,
+    messages: [],
+    after: null,
+    toolCalls: [],
+    llmFirstTokenAt: null,
+    ttsFirstAudioAt: null,
+    firstRtpAt: null,
+    failure: null,
+    contextFit: null,
+  };
 }
 
 function timing(u: Utterance, r: AgentTurnResult): TurnTiming {

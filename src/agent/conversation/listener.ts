@@ -70,8 +70,7 @@ export class Listener {
     private readonly asr: StreamingAsr,
     private readonly o: ListenerOptions,
     private readonly on: ListenerHandlers,
-  ) {
-  }
+  ) {}
 
   /** Runs until the frames end or the signal fires. */
   async run(frames: AsyncIterable<Frame>, signal: AbortSignal): Promise<void> {
@@ -128,7 +127,8 @@ export class Listener {
   private trackVoicing(samples: Float32Array): void {
     const level = rmsDbfs(samples);
     this.utterancePeakDb = Math.max(this.utterancePeakDb, level);
-    if (level > Math.max(VOICED_FLOOR_DB, this.utterancePeakDb - VOICED_BELOW_PEAK_DB)) this.lastVoicedMs = this.audioMs;
+    if (level > Math.max(VOICED_FLOOR_DB, this.utterancePeakDb - VOICED_BELOW_PEAK_DB))
+      this.lastVoicedMs = this.audioMs;
   }
 
   private onVad(e: VadEvent): void {
@@ -144,7 +144,8 @@ export class Listener {
     // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago on our side,
     // and the jitter buffer held that audio a little longer before we saw it. Endpoint silence counts from the
     // caller's real last word (wire time), so the buffer's delay is not added to every turn.
-    const voicedEndMs = this.lastVoicedMs < e.endMs && this.lastVoicedMs >= e.endMs - MAX_EARLIER_MS ? this.lastVoicedMs : e.endMs;
+    const voicedEndMs =
+      this.lastVoicedMs < e.endMs && this.lastVoicedMs >= e.endMs - MAX_EARLIER_MS ? this.lastVoicedMs : e.endMs;
     this.speechEndAt = now - Math.max(0, this.audioMs - voicedEndMs) - (this.o.inputDelayMs?.() ?? 0);
     this.on.speechEnd(this.speechEndAt);
     this.clearTimer();

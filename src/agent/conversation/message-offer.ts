@@ -16,7 +16,11 @@ const NO = new Set(["no", "nope", "nah", "don't", "dont", "not"]);
 export function readOfferAnswer(answer: { text: string; digits?: string }): OfferAnswer {
   if (answer.digits !== undefined) return answer.digits === "1" ? "yes" : "no";
   const { text } = answer;
-  const words = text.toLowerCase().replace(/[^a-z' ]+/g, " ").split(/\s+/).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z' ]+/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
   // "no" wins over "yes" in "no, not now please": a refusal must never start a recording.
   if (words.some((w) => NO.has(w))) return "no";
   if (words.some((w) => YES.has(w))) return "yes";

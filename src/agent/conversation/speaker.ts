@@ -16,7 +16,11 @@ export interface Utterance {
 }
 
 function unplayed(): PlaybackHandle {
-  return { playedSamples: 0, done: Promise.resolve({ completed: false, playedSamples: 0, queuedSamples: 0 }), started: Promise.resolve(null) };
+  return {
+    playedSamples: 0,
+    done: Promise.resolve({ completed: false, playedSamples: 0, queuedSamples: 0 }),
+    started: Promise.resolve(null),
+  };
 }
 
 /**
@@ -55,11 +59,20 @@ export class Speaker {
     return { text, playback, firstAudio, ttsError };
   }
 
-  private async render(text: string, out: Channel<Int16Array>, signal: AbortSignal, markFirst: (t: number | null) => void): Promise<unknown> {
+  private async render(
+    text: string,
+    out: Channel<Int16Array>,
+    signal: AbortSignal,
+    markFirst: (t: number | null) => void,
+  ): Promise<unknown> {
     let resampler: Resampler | null = null;
     let first = true;
     try {
-      for await (const chunk of this.tts.synthesize(text, { signal, speakerId: this.voice.speakerId, speed: this.voice.speed })) {
+      for await (const chunk of this.tts.synthesize(text, {
+        signal,
+        speakerId: this.voice.speakerId,
+        speed: this.voice.speed,
+      })) {
         if (first) {
           markFirst(performance.now());
           first = false;

@@ -19,7 +19,10 @@ export interface Extracted<T> {
   usage: LlmUsage | null;
 }
 
-export type VoicemailFields = Omit<VoicemailExtraction, "callback_number"> & { callback_number: string | null; callback_number_raw: string };
+export type VoicemailFields = Omit<VoicemailExtraction, "callback_number"> & {
+  callback_number: string | null;
+  callback_number_raw: string;
+};
 
 /** Output that fails validation: retried by the job, dead-lettered with this reason after the last attempt. */
 export class ExtractionError extends ParleyError {
@@ -29,11 +32,22 @@ export class ExtractionError extends ParleyError {
   }
 }
 
-async function complete(llm: LlmEngine, messages: Parameters<LlmEngine["chat"]>[0], schema: Record<string, unknown>, o: ExtractOptions): Promise<{ value: unknown; raw: string; usage: LlmUsage | null }> {
+async function complete(
+  llm: LlmEngine,
+  messages: Parameters<LlmEngine["chat"]>[0],
+  schema: Record<string, unknown>,
+  o: ExtractOptions,
+): Promise<{ value: unknown; raw: string; usage: LlmUsage | null }> {
   let raw = "";
   let usage: LlmUsage | null = null;
   // Nobody is on the line: extraction and summaries are batch work, after every live turn.
-  for await (const d of llm.chat(messages, { signal: o.signal, schema, maxTokens: o.maxTokens ?? 512, temperature: 0, priority: "batch" })) {
+  for await (const d of llm.chat(messages, {
+    signal: o.signal,
+    schema,
+    maxTokens: o.maxTokens ?? 512,
+    temperature: 0,
+    priority: "batch",
+  })) {
     if (d.type === "text") raw += d.text;
     else if (d.type === "done") {
       usage = d.usage;
@@ -48,11 +62,25 @@ async function complete(llm: LlmEngine, messages: Parameters<LlmEngine["chat"]>[
 }
 
 /** Voicemail triage: summary, caller, callback number (E.164 where possible), category, tags, urgency, sentiment, action. */
-export async function extractVoicemail(llm: LlmEngine, agent: AgentDefinition, transcript: string, meta: MessageMeta, o: ExtractOptions): Promise<Extracted<VoicemailFields>> {
-  const { value, raw, usage } = await complete(llm, voicemailMessages(agent, transcript, meta), voicemailJsonSchema(agent), o);
+export async function extractVoicemail(
+  llm: LlmEngine,
+  agent: AgentDefinition,
+  transcript: string,
+  meta: MessageMeta,
+  o: ExtractOptions,
+): Promise<Extracted<VoicemailFields>> {
+  const { value, raw, usage } = await complete(
+    llm,
+    voicemailMessages(agent, transcript, meta),
+    voicemailJsonSchema(agent),
+    o,
+  );
   const parsed = voicemailValidator(agent).safeParse(value);
   if (!parsed.success) {
-    throw new ExtractionError(`the model's reply failed validation: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, raw);
+    throw new ExtractionError(
+      `the model's reply failed validation: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      raw,
+    );
   }
   const d = parsed.data;
   const summary = splitSentences(d.summary).slice(0, 2).join(" ") || d.summary;
@@ -70,8 +98,21 @@ export async function extractVoicemail(llm: LlmEngine, agent: AgentDefinition, t
 }
 
 /** A voice form: every field normalised to its type; required fields that were not said are listed as missing. */
-export async function extractForm(llm: LlmEngine, agent: AgentDefinition, fields: FormField[], transcript: string, meta: MessageMeta, o: ExtractOptions): Promise<Extracted<FormResult>> {
-  const { value, raw, usage } = await complete(llm, formMessages(agent, fields, transcript, meta), formJsonSchema(fields), o);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ExtractionError("the model's reply is not a JSON object", raw);
+export async function extractForm(
+  llm: LlmEngine,
+  agent: AgentDefinition,
+  fields: FormField[],
+  transcript: string,
+  meta: MessageMeta,
+  o: ExtractOptions,
+): Promise<Extracted<FormResult>> {
+  const { value, raw, usage } = await complete(
+    llm,
+    formMessages(agent, fields, transcript, meta),
+    formJsonSchema(fields),
+    o,
+  );
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ExtractionError("the model's reply is not a JSON object", raw);
   return { data: normalizeFormValues(fields, value as Record<string, unknown>, o.defaultCountryCode), raw, usage };
 }

@@ -47,7 +47,11 @@ function coerce(f: FormField, v: unknown, cc: string): { value: FormValue } | { 
   }
 }
 
-export function normalizeFormValues(fields: FormField[], raw: Record<string, unknown>, defaultCountryCode: string): FormResult {
+export function normalizeFormValues(
+  fields: FormField[],
+  raw: Record<string, unknown>,
+  defaultCountryCode: string,
+): FormResult {
   const values: Record<string, FormValue> = {};
   const invalid: FormResult["invalid"] = [];
   for (const f of fields) {

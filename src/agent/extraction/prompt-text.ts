@@ -54,12 +54,20 @@ const en: ExtractionText = {
     intro: (team) => `You fill in a form from a recorded phone message for this team: ${team}.`,
     reply: "Reply with one JSON object and nothing else: summary (one sentence), then these fields:",
     neverInvent: "Never invent a value the caller did not say.",
-    kind: (f) => (f.type === "enum" ? `one of ${(f.values ?? []).join(", ")}` : f.type === "date" ? "a date as YYYY-MM-DD" : f.type === "phone" ? "a phone number, digits" : f.type),
+    kind: (f) =>
+      f.type === "enum"
+        ? `one of ${(f.values ?? []).join(", ")}`
+        : f.type === "date"
+          ? "a date as YYYY-MM-DD"
+          : f.type === "phone"
+            ? "a phone number, digits"
+            : f.type,
     required: ", required",
     notSaid: "null when not said",
   },
   survey: {
-    system: "A customer answered a satisfaction survey on the phone. Reply with JSON: rating, the number from 1 to 5 they gave (0 if none), and comment, their words about the service (empty if none).",
+    system:
+      "A customer answered a satisfaction survey on the phone. Reply with JSON: rating, the number from 1 to 5 they gave (0 if none), and comment, their words about the service (empty if none).",
     said: (text) => `The customer said: ${text}`,
   },
 };
@@ -89,12 +97,23 @@ const de: ExtractionText = {
     reply: "Antworte mit genau einem JSON-Objekt und sonst nichts: summary (ein Satz auf Deutsch), dann diese Felder:",
     neverInvent: "Erfinde niemals einen Wert, den der Anrufer nicht genannt hat.",
     kind: (f) =>
-      f.type === "enum" ? `einer dieser Werte: ${(f.values ?? []).join(", ")}` : f.type === "date" ? "ein Datum im Format YYYY-MM-DD" : f.type === "phone" ? "eine Telefonnummer, nur Ziffern" : f.type === "number" ? "eine Zahl" : f.type === "boolean" ? "true oder false" : "Text",
+      f.type === "enum"
+        ? `einer dieser Werte: ${(f.values ?? []).join(", ")}`
+        : f.type === "date"
+          ? "ein Datum im Format YYYY-MM-DD"
+          : f.type === "phone"
+            ? "eine Telefonnummer, nur Ziffern"
+            : f.type === "number"
+              ? "eine Zahl"
+              : f.type === "boolean"
+                ? "true oder false"
+                : "Text",
     required: ", Pflichtfeld",
     notSaid: "null, wenn nicht genannt",
   },
   survey: {
-    system: "Ein Kunde hat am Telefon eine Zufriedenheitsumfrage beantwortet. Antworte mit JSON: rating, die Zahl von 1 bis 5, die er genannt hat (0, wenn keine), und comment, seine Worte über den Service (leer, wenn keine).",
+    system:
+      "Ein Kunde hat am Telefon eine Zufriedenheitsumfrage beantwortet. Antworte mit JSON: rating, die Zahl von 1 bis 5, die er genannt hat (0, wenn keine), und comment, seine Worte über den Service (leer, wenn keine).",
     said: (text) => `Der Kunde sagte: ${text}`,
   },
 };
@@ -120,16 +139,28 @@ const fr: ExtractionText = {
     ],
   },
   form: {
-    intro: (team) => `Tu remplis un formulaire à partir d'un message téléphonique enregistré pour cette équipe : ${team}.`,
+    intro: (team) =>
+      `Tu remplis un formulaire à partir d'un message téléphonique enregistré pour cette équipe : ${team}.`,
     reply: "Réponds par un seul objet JSON et rien d'autre : summary (une phrase en français), puis ces champs :",
     neverInvent: "N'invente jamais une valeur que l'appelant n'a pas dite.",
     kind: (f) =>
-      f.type === "enum" ? `une de ces valeurs : ${(f.values ?? []).join(", ")}` : f.type === "date" ? "une date au format YYYY-MM-DD" : f.type === "phone" ? "un numéro de téléphone, chiffres seulement" : f.type === "number" ? "un nombre" : f.type === "boolean" ? "true ou false" : "texte",
+      f.type === "enum"
+        ? `une de ces valeurs : ${(f.values ?? []).join(", ")}`
+        : f.type === "date"
+          ? "une date au format YYYY-MM-DD"
+          : f.type === "phone"
+            ? "un numéro de téléphone, chiffres seulement"
+            : f.type === "number"
+              ? "un nombre"
+              : f.type === "boolean"
+                ? "true ou false"
+                : "texte",
     required: ", obligatoire",
     notSaid: "null si non dit",
   },
   survey: {
-    system: "Un client a répondu par téléphone à une enquête de satisfaction. Réponds en JSON : rating, la note de 1 à 5 qu'il a donnée (0 s'il n'en a pas donné), et comment, ses mots sur le service (vide s'il n'en a pas dit).",
+    system:
+      "Un client a répondu par téléphone à une enquête de satisfaction. Réponds en JSON : rating, la note de 1 à 5 qu'il a donnée (0 s'il n'en a pas donné), et comment, ses mots sur le service (vide s'il n'en a pas dit).",
     said: (text) => `Le client a dit : ${text}`,
   },
 };
@@ -159,12 +190,23 @@ const es: ExtractionText = {
     reply: "Responde con un único objeto JSON y nada más: summary (una frase en español) y después estos campos:",
     neverInvent: "No inventes nunca un valor que quien llama no haya dicho.",
     kind: (f) =>
-      f.type === "enum" ? `uno de estos valores: ${(f.values ?? []).join(", ")}` : f.type === "date" ? "una fecha con el formato YYYY-MM-DD" : f.type === "phone" ? "un número de teléfono, solo cifras" : f.type === "number" ? "un número" : f.type === "boolean" ? "true o false" : "texto",
+      f.type === "enum"
+        ? `uno de estos valores: ${(f.values ?? []).join(", ")}`
+        : f.type === "date"
+          ? "una fecha con el formato YYYY-MM-DD"
+          : f.type === "phone"
+            ? "un número de teléfono, solo cifras"
+            : f.type === "number"
+              ? "un número"
+              : f.type === "boolean"
+                ? "true o false"
+                : "texto",
     required: ", obligatorio",
     notSaid: "null si no se dice",
   },
   survey: {
-    system: "Un cliente ha respondido por teléfono a una encuesta de satisfacción. Responde con JSON: rating, la puntuación del 1 al 5 que ha dado (0 si no ha dado ninguna), y comment, sus palabras sobre el servicio (vacío si no ha dicho nada).",
+    system:
+      "Un cliente ha respondido por teléfono a una encuesta de satisfacción. Responde con JSON: rating, la puntuación del 1 al 5 que ha dado (0 si no ha dado ninguna), y comment, sus palabras sobre el servicio (vacío si no ha dicho nada).",
     said: (text) => `El cliente dijo: ${text}`,
   },
 };

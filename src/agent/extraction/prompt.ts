@@ -27,7 +27,11 @@ function metaLines(t: ExtractionText, meta: MessageMeta): string {
  */
 export function voicemailMessages(agent: AgentDefinition, transcript: string, meta: MessageMeta): ChatMessage[] {
   const t = extractionTextFor(agent.language);
-  const system = [t.voicemail.intro(agent.description || agent.name), ...t.voicemail.fields(agent.voicemail.categories.join(", ")), agent.voicemail.instructions]
+  const system = [
+    t.voicemail.intro(agent.description || agent.name),
+    ...t.voicemail.fields(agent.voicemail.categories.join(", ")),
+    agent.voicemail.instructions,
+  ]
     .filter(Boolean)
     .join("\n");
   const user = `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim();
@@ -42,9 +46,19 @@ function describeField(t: ExtractionText, f: FormField): string {
 }
 
 /** The prompt for a voice form: the recording fills the form's fields. */
-export function formMessages(agent: AgentDefinition, fields: FormField[], transcript: string, meta: MessageMeta): ChatMessage[] {
+export function formMessages(
+  agent: AgentDefinition,
+  fields: FormField[],
+  transcript: string,
+  meta: MessageMeta,
+): ChatMessage[] {
   const t = extractionTextFor(agent.language);
-  const system = [t.form.intro(agent.description || agent.name), t.form.reply, ...fields.map((f) => describeField(t, f)), t.form.neverInvent].join("\n");
+  const system = [
+    t.form.intro(agent.description || agent.name),
+    t.form.reply,
+    ...fields.map((f) => describeField(t, f)),
+    t.form.neverInvent,
+  ].join("\n");
   return [
     { role: "system", content: system },
     { role: "user", content: `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim() },

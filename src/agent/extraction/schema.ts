@@ -25,7 +25,17 @@ export function voicemailJsonSchema(agent: AgentDefinition): JsonSchema {
       sentiment: { enum: [...sentiments] },
       action: { enum: [...recommendedActions] },
     },
-    required: ["summary", "caller_name", "callback_number", "category", "tags", "urgency", "urgency_reason", "sentiment", "action"],
+    required: [
+      "summary",
+      "caller_name",
+      "callback_number",
+      "category",
+      "tags",
+      "urgency",
+      "urgency_reason",
+      "sentiment",
+      "action",
+    ],
   };
 }
 

@@ -12,7 +12,8 @@ import type { PhraseTable } from "./types.js";
 export function localizeAgentDefaults(agent: AgentDefinition): AgentDefinition {
   const t = phrasesFor(agent.language);
   if (t.language === "en") return agent;
-  const line = (value: string, key: Exclude<keyof PhraseTable["live"], "backchannels">): string => (value === en.live[key] ? t.live[key] : value);
+  const line = (value: string, key: Exclude<keyof PhraseTable["live"], "backchannels">): string =>
+    value === en.live[key] ? t.live[key] : value;
   return {
     ...agent,
     live: {
@@ -24,9 +25,14 @@ export function localizeAgentDefaults(agent: AgentDefinition): AgentDefinition {
       fallback: line(agent.live.fallback, "fallback"),
       messageOffer: line(agent.live.messageOffer, "messageOffer"),
       messageOfferDeclined: line(agent.live.messageOfferDeclined, "messageOfferDeclined"),
-      backchannels: sameValue(agent.live.backchannels, en.live.backchannels) ? [...t.live.backchannels] : agent.live.backchannels,
+      backchannels: sameValue(agent.live.backchannels, en.live.backchannels)
+        ? [...t.live.backchannels]
+        : agent.live.backchannels,
     },
-    voicemail: { ...agent.voicemail, prompt: agent.voicemail.prompt === en.voicemail.prompt ? t.voicemail.prompt : agent.voicemail.prompt },
+    voicemail: {
+      ...agent.voicemail,
+      prompt: agent.voicemail.prompt === en.voicemail.prompt ? t.voicemail.prompt : agent.voicemail.prompt,
+    },
     survey: agent.survey && {
       ...agent.survey,
       prompt: agent.survey.prompt === en.survey.prompt ? t.survey.prompt : agent.survey.prompt,

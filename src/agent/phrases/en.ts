@@ -18,7 +18,8 @@ export const en: PhraseTable = {
     goodbye: "Thank you for calling. Goodbye!",
     filler: "One moment, please.",
     fallback: "Sorry, I didn't catch that. Could you say it again?",
-    messageOffer: "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.",
+    messageOffer:
+      "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.",
     messageOfferDeclined: "All right. How else can I help?",
     backchannels: ["mhm", "mm", "uh huh", "yeah", "yes", "okay", "ok", "right", "sure"],
   },

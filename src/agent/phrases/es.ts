@@ -18,17 +18,21 @@ export const es: PhraseTable = {
     goodbye: "Gracias por su llamada. ¡Adiós!",
     filler: "Un momento, por favor.",
     fallback: "Perdone, no le he entendido. ¿Podría repetirlo, por favor?",
-    messageOffer: "Lo siento, estoy teniendo problemas técnicos. ¿Desea dejar un mensaje para el equipo? Diga sí, o pulse 1.",
+    messageOffer:
+      "Lo siento, estoy teniendo problemas técnicos. ¿Desea dejar un mensaje para el equipo? Diga sí, o pulse 1.",
     messageOfferDeclined: "De acuerdo. ¿En qué más puedo ayudarle?",
     backchannels: ["mhm", "ajá", "sí", "vale", "ok", "okay", "claro", "exacto", "ya", "bueno", "de acuerdo"],
   },
   voicemail: { prompt: "Por favor, deje su mensaje después de la señal." },
   survey: {
-    prompt: "Antes de colgar: ¿qué tal le hemos atendido? Pulse o diga un número del 1 al 5, o cuéntenos su opinión en pocas palabras.",
+    prompt:
+      "Antes de colgar: ¿qué tal le hemos atendido? Pulse o diga un número del 1 al 5, o cuéntenos su opinión en pocas palabras.",
     thanks: "Gracias por su opinión. ¡Adiós!",
     intro: (name) => `Hola, le llamamos de ${name} para una encuesta muy breve.`,
   },
-  callback: { greeting: (name, topic) => `Hola, le llamamos de ${spokenName(name)} para devolverle la llamada sobre: ${topic}.` },
+  callback: {
+    greeting: (name, topic) => `Hola, le llamamos de ${spokenName(name)} para devolverle la llamada sobre: ${topic}.`,
+  },
   menu: { option: (key, action) => `Pulse ${KEYS[key] ?? key} ${MENU[action]}.` },
   answers: {
     // Recognisers often drop the accent of "sí".

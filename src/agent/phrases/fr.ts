@@ -18,17 +18,33 @@ export const fr: PhraseTable = {
     goodbye: "Merci de votre appel. Au revoir !",
     filler: "Un instant, s'il vous plaît.",
     fallback: "Pardon, je n'ai pas bien compris. Pourriez-vous répéter, s'il vous plaît ?",
-    messageOffer: "Je suis désolé, je rencontre un problème technique. Souhaitez-vous laisser un message à l'équipe ? Dites oui, ou appuyez sur 1.",
+    messageOffer:
+      "Je suis désolé, je rencontre un problème technique. Souhaitez-vous laisser un message à l'équipe ? Dites oui, ou appuyez sur 1.",
     messageOfferDeclined: "Très bien. Que puis-je faire d'autre pour vous ?",
-    backchannels: ["mhm", "hm", "oui", "ouais", "d'accord", "ok", "okay", "voilà", "exactement", "tout à fait", "ah bon"],
+    backchannels: [
+      "mhm",
+      "hm",
+      "oui",
+      "ouais",
+      "d'accord",
+      "ok",
+      "okay",
+      "voilà",
+      "exactement",
+      "tout à fait",
+      "ah bon",
+    ],
   },
   voicemail: { prompt: "Veuillez laisser votre message après le bip sonore." },
   survey: {
-    prompt: "Avant de raccrocher : êtes-vous satisfait de notre service ? Appuyez sur une touche ou dites un chiffre de 1 à 5, ou dites-nous en quelques mots ce que vous en pensez.",
+    prompt:
+      "Avant de raccrocher : êtes-vous satisfait de notre service ? Appuyez sur une touche ou dites un chiffre de 1 à 5, ou dites-nous en quelques mots ce que vous en pensez.",
     thanks: "Merci pour votre avis. Au revoir !",
     intro: (name) => `Bonjour, ici ${name}, pour une très courte enquête.`,
   },
-  callback: { greeting: (name, topic) => `Bonjour, ici ${spokenName(name)}. Nous vous rappelons au sujet de : ${topic}.` },
+  callback: {
+    greeting: (name, topic) => `Bonjour, ici ${spokenName(name)}. Nous vous rappelons au sujet de : ${topic}.`,
+  },
   menu: { option: (key, action) => `Appuyez sur ${KEYS[key] ?? key} ${MENU[action]}.` },
   answers: {
     yes: ["oui", "ouais", "d'accord", "ok", "okay", "volontiers", "bien sûr", "message", "enregistrer"],

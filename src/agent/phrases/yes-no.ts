@@ -9,7 +9,12 @@ export type YesNo = "yes" | "no" | "other";
  * recording. Entries may be several words ("bien sûr", "desde luego").
  */
 export function readYesNo(text: string, table: PhraseTable): YesNo {
-  const words = text.toLowerCase().normalize("NFC").replace(/[^\p{L}\p{N}'\s]+/gu, " ").split(/\s+/).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{N}'\s]+/gu, " ")
+    .split(/\s+/)
+    .filter(Boolean);
   const padded = ` ${words.join(" ")} `;
   const said = (list: readonly string[]) => list.some((w) => padded.includes(` ${w.toLowerCase().normalize("NFC")} `));
   if (said(table.answers.no)) return "no";

@@ -22,7 +22,8 @@ export function httpTool(def: HttpTool): ToolHandler {
       if (def.auth?.value !== undefined) headers[def.auth.header] = def.auth.value;
       let body: string | undefined;
       if (def.method === "GET") {
-        for (const [k, v] of Object.entries(args)) url.searchParams.set(k, typeof v === "string" ? v : JSON.stringify(v));
+        for (const [k, v] of Object.entries(args))
+          url.searchParams.set(k, typeof v === "string" ? v : JSON.stringify(v));
       } else {
         headers["content-type"] = "application/json";
         body = JSON.stringify(args);
@@ -30,8 +31,12 @@ export function httpTool(def: HttpTool): ToolHandler {
       const timeout = AbortSignal.timeout(def.timeoutMs);
       try {
         const res = await outboundRequest(url.toString(), {
-          method: def.method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.any([ctx.signal, timeout]),
-          policy: ctx.services.outbound ?? DEFAULT_POLICY, maxResponseBytes: MAX_RESULT_CHARS * 4,
+          method: def.method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          signal: AbortSignal.any([ctx.signal, timeout]),
+          policy: ctx.services.outbound ?? DEFAULT_POLICY,
+          maxResponseBytes: MAX_RESULT_CHARS * 4,
         });
         const text = res.body.slice(0, MAX_RESULT_CHARS);
         let data: unknown = text;
@@ -46,8 +51,19 @@ export function httpTool(def: HttpTool): ToolHandler {
         return { result: ok ? data : { error: `the service answered ${res.status}`, body: data } };
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        if (err instanceof DestinationRefusedError) return { result: { error: "the service may not be called from here (refused by the server's tools.allowHosts policy)" } };
-        return { result: { error: timeout.aborted ? `the service did not answer within ${def.timeoutMs} ms` : "the service could not be reached" } };
+        if (err instanceof DestinationRefusedError)
+          return {
+            result: {
+              error: "the service may not be called from here (refused by the server's tools.allowHosts policy)",
+            },
+          };
+        return {
+          result: {
+            error: timeout.aborted
+              ? `the service did not answer within ${def.timeoutMs} ms`
+              : "the service could not be reached",
+          },
+        };
       }
     },
   };

@@ -17,7 +17,14 @@ export interface ToolOutcome {
 /** Services the call layer gives tools: the parts of Parley a live call can reach. */
 export interface ToolServices {
   /** Queues the hybrid follow-up: an outbound call at `when`, carrying what was said so far. */
-  scheduleCallback(request: { to: string | null; when: Date; topic: string; summary: string; agent: string; callId: string }): Promise<{ jobId: number }>;
+  scheduleCallback(request: {
+    to: string | null;
+    when: Date;
+    topic: string;
+    summary: string;
+    agent: string;
+    callId: string;
+  }): Promise<{ jobId: number }>;
   /** The site's time zone (IANA) for reading times like "tomorrow 10:00". */
   timeZone: string;
   now(): Date;
@@ -25,7 +32,10 @@ export interface ToolServices {
    * Whether a callback to `to` can be placed at `when` under the site's callback rules (hours, days, the daily
    * cap), and if not, the first time it can and why: the agent offers only times that can be kept.
    */
-  callbackTime?(to: string | null, when: Date): { ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null };
+  callbackTime?(
+    to: string | null,
+    when: Date,
+  ): { ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null };
   /** Where HTTP tools may send requests (config tools.*); absent: the defaults (no loopback, link-local or metadata). */
   outbound?: OutboundPolicy;
 }

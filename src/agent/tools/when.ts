@@ -20,7 +20,10 @@ export function parseWhen(text: string, now: Date, timeZone: string): Date | nul
     const unit = rel[2]!.startsWith("minute") ? 60_000 : rel[2]!.startsWith("hour") ? 3_600_000 : 86_400_000;
     return new Date(now.getTime() + n * unit);
   }
-  const m = /^(?:(today|tomorrow|sunday|monday|tuesday|wednesday|thursday|friday|saturday)\s*)?(?:at\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/.exec(s);
+  const m =
+    /^(?:(today|tomorrow|sunday|monday|tuesday|wednesday|thursday|friday|saturday)\s*)?(?:at\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/.exec(
+      s,
+    );
   if (!m) return null;
   let hour = Number(m[2]);
   const minute = m[3] ? Number(m[3]) : 0;
@@ -32,9 +35,13 @@ export function parseWhen(text: string, now: Date, timeZone: string): Date | nul
   let dayOffset = 0;
   if (m[1] === "tomorrow") dayOffset = 1;
   else if (m[1] && m[1] !== "today") dayOffset = (DAYS.indexOf(m[1]) - local.weekday + 7) % 7 || 7;
-  let candidate = fromWallClock({ year: local.year, month: local.month, day: local.day + dayOffset, hour, minute }, timeZone);
+  let candidate = fromWallClock(
+    { year: local.year, month: local.month, day: local.day + dayOffset, hour, minute },
+    timeZone,
+  );
   // "10am" with no day, already past today: the next 10am.
-  if (!m[1] && candidate.getTime() <= now.getTime()) candidate = fromWallClock({ year: local.year, month: local.month, day: local.day + 1, hour, minute }, timeZone);
+  if (!m[1] && candidate.getTime() <= now.getTime())
+    candidate = fromWallClock({ year: local.year, month: local.month, day: local.day + 1, hour, minute }, timeZone);
   return candidate;
 }
 
@@ -48,7 +55,16 @@ interface Wall {
 
 function wallClock(d: Date, timeZone: string): Wall & { weekday: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", weekday: "long", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      weekday: "long",
+      hourCycle: "h23",
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );

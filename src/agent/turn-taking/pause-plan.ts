@@ -51,7 +51,11 @@ export type TurnEnd = { atMs: number; by: "model" | "silence" } | null;
  * the caller's next speech and the silence deadline; else at the deadline
  * if the caller is still silent then; else not at all (the caller resumed).
  */
-export function resolvePause(plan: PausePlan, verdict: { complete: boolean; ms: number } | null, resumedAtMs: number): TurnEnd {
+export function resolvePause(
+  plan: PausePlan,
+  verdict: { complete: boolean; ms: number } | null,
+  resumedAtMs: number,
+): TurnEnd {
   if (plan.askAtMs !== null && verdict?.complete) {
     const at = plan.askAtMs + verdict.ms;
     if (at < resumedAtMs && at < plan.deadlineMs) return { atMs: at, by: "model" };

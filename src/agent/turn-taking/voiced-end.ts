@@ -35,7 +35,9 @@ export class VoicedEndTracker {
 
   /** The last voiced moment for a VAD segment ending at `vadEndMs` (audio ms). */
   voicedEnd(vadEndMs: number): number {
-    return this.lastVoicedMs < vadEndMs && this.lastVoicedMs >= vadEndMs - MAX_EARLIER_MS ? this.lastVoicedMs : vadEndMs;
+    return this.lastVoicedMs < vadEndMs && this.lastVoicedMs >= vadEndMs - MAX_EARLIER_MS
+      ? this.lastVoicedMs
+      : vadEndMs;
   }
 
   get positionMs(): number {

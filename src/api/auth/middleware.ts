@@ -10,8 +10,17 @@ const TOUCH_EVERY_MS = 60_000; // last_used_at is for humans: one write a minute
 export function requireApiKey(repo: ApiKeysRepo, clock: Clock): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header("authorization");
-    const presented = header?.toLowerCase().startsWith("bearer ") ? header.slice(7) : (c.req.header("x-api-key") ?? c.req.query("api_key"));
-    if (!presented) return c.json(errorBody("unauthorized", "an API key is required: send Authorization: Bearer <key> (create one with `parley keys create`)"), 401);
+    const presented = header?.toLowerCase().startsWith("bearer ")
+      ? header.slice(7)
+      : (c.req.header("x-api-key") ?? c.req.query("api_key"));
+    if (!presented)
+      return c.json(
+        errorBody(
+          "unauthorized",
+          "an API key is required: send Authorization: Bearer <key> (create one with `parley keys create`)",
+        ),
+        401,
+      );
     const key = verifyApiKey(repo, presented);
     if (!key) return c.json(errorBody("unauthorized", "the API key is unknown or revoked"), 401);
     const now = clock.now();

@@ -20,8 +20,12 @@ function ErrorPage(p: { status: number; message: string }) {
       <body class="login-body">
         <main id="main" class="login">
           <h1>{p.status === 404 ? "Not found" : p.status >= 500 ? "Something went wrong" : "That did not work"}</h1>
-          <p class="notice error" role="alert">{p.message}</p>
-          <p><a href="/console/inbox">Back to the console</a></p>
+          <p class="notice error" role="alert">
+            {p.message}
+          </p>
+          <p>
+            <a href="/console/inbox">Back to the console</a>
+          </p>
         </main>
       </body>
     </html>

@@ -19,8 +19,17 @@ const byRegistry = new WeakMap<Registry, ConsoleMetrics>();
 export function consoleMetrics(registry: Registry, db: Database): ConsoleMetrics {
   const existing = byRegistry.get(registry);
   if (existing) return existing;
-  const logins = new Counter({ name: "parley_console_logins_total", help: "Console sign-in attempts by method and outcome", labelNames: ["method", "outcome"] as const, registers: [registry] });
-  const liveClients = new Gauge({ name: "parley_console_live_clients", help: "Console pages holding a live-update (SSE) stream", registers: [registry] });
+  const logins = new Counter({
+    name: "parley_console_logins_total",
+    help: "Console sign-in attempts by method and outcome",
+    labelNames: ["method", "outcome"] as const,
+    registers: [registry],
+  });
+  const liveClients = new Gauge({
+    name: "parley_console_live_clients",
+    help: "Console pages holding a live-update (SSE) stream",
+    registers: [registry],
+  });
   const stats = new VoicemailStatsRepo(db);
   new Gauge({
     name: "parley_voicemails",
@@ -30,7 +39,8 @@ export function consoleMetrics(registry: Registry, db: Database): ConsoleMetrics
     collect() {
       this.reset();
       try {
-        for (const r of stats.counts()) this.set({ status: r.status, urgency: r.urgency === null ? "none" : String(r.urgency) }, r.count);
+        for (const r of stats.counts())
+          this.set({ status: r.status, urgency: r.urgency === null ? "none" : String(r.urgency) }, r.count);
       } catch {
         // The database closes before the registry in a shutdown; a late scrape reports nothing rather than failing.
       }

@@ -25,7 +25,15 @@ export interface BodyLimits {
 export function bodyLimits(limits: BodyLimits): MiddlewareHandler {
   // What the client still sends is read and dropped by @hono/node-server for at most 500 ms (or 64 MB), then the
   // connection is closed: long enough for the client to read this answer, never stored.
-  const refuse = (c: Context, maxSize: number, setting: string) => c.json(errorBody("payload_too_large", `the request body is over the limit of ${maxSize} bytes for ${c.req.method} ${c.req.path} (${setting})`, { limitBytes: maxSize }), 413);
+  const refuse = (c: Context, maxSize: number, setting: string) =>
+    c.json(
+      errorBody(
+        "payload_too_large",
+        `the request body is over the limit of ${maxSize} bytes for ${c.req.method} ${c.req.path} (${setting})`,
+        { limitBytes: maxSize },
+      ),
+      413,
+    );
   const limiter = (maxSize: number, setting: string): MiddlewareHandler => {
     const streamed = bodyLimit({ maxSize, onError: (c) => refuse(c, maxSize, setting) });
     return (c, next) => {
@@ -37,5 +45,6 @@ export function bodyLimits(limits: BodyLimits): MiddlewareHandler {
   };
   const upload = limiter(limits.uploadBytes, "api.maxBodyBytes");
   const json = limiter(limits.jsonBytes, "api.maxJsonBytes");
-  return (c, next) => (UPLOADS.some((u) => u.method === c.req.method && u.path.test(c.req.path)) ? upload(c, next) : json(c, next));
+  return (c, next) =>
+    UPLOADS.some((u) => u.method === c.req.method && u.path.test(c.req.path)) ? upload(c, next) : json(c, next);
 }

@@ -15,6 +15,9 @@ export function httpMetrics(registry: Registry): MiddlewareHandler {
     const started = performance.now();
     await next();
     const route = routePath(c) || "unmatched";
-    duration.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
+    duration.observe(
+      { method: c.req.method, route, status: String(c.res.status) },
+      (performance.now() - started) / 1000,
+    );
   };
 }

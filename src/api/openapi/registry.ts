@@ -43,11 +43,21 @@ export class OpenApiRegistry {
     }
     return {
       openapi: "3.1.0",
-      info: { ...info, description: "Parley voice-agent server API. Every route except health, readiness and metrics needs an API key." },
+      info: {
+        ...info,
+        description:
+          "Parley voice-agent server API. Every route except health, readiness and metrics needs an API key.",
+      },
       servers: [{ url: "/" }],
       security: [{ apiKey: [] }],
       components: {
-        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "A key from `parley keys create`, as `Authorization: Bearer pk_...`" } },
+        securitySchemes: {
+          apiKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A key from `parley keys create`, as `Authorization: Bearer pk_...`",
+          },
+        },
         schemas: { Error: jsonSchema(errorSchema) },
       },
       paths,
@@ -55,33 +65,57 @@ export class OpenApiRegistry {
   }
 }
 
-const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
 
 function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(schema, { unrepresentable: "any", io: "input" });
 }
 
 function operation(path: string, d: OperationDoc): Record<string, unknown> {
-  const parameters: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  const parameters: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
   if (d.query) {
     for (const [name, schema] of Object.entries(d.query.shape)) {
-      parameters.push({ name, in: "query", required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) });
+      parameters.push({
+        name,
+        in: "query",
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        schema: jsonSchema(schema as z.ZodType),
+      });
     }
   }
   const content: Record<string, unknown> = {};
   if (d.body) content["application/json"] = { schema: jsonSchema(d.body) };
-  for (const [type, { description }] of Object.entries(d.bodyMediaTypes ?? {})) content[type] = { schema: { type: "string", format: "binary", description } };
+  for (const [type, { description }] of Object.entries(d.bodyMediaTypes ?? {}))
+    content[type] = { schema: { type: "string", format: "binary", description } };
   const okStatus = String(d.status ?? 200);
   const okContent = d.responseMediaType
     ? { content: { [d.responseMediaType]: {} } }
-    : d.response && okStatus !== "204" ? { content: { "application/json": { schema: jsonSchema(d.response) } } } : {};
-  const responses: Record<string, unknown> = { [okStatus]: { description: d.responses?.[Number(okStatus)] ?? "OK", ...okContent } };
+    : d.response && okStatus !== "204"
+      ? { content: { "application/json": { schema: jsonSchema(d.response) } } }
+      : {};
+  const responses: Record<string, unknown> = {
+    [okStatus]: { description: d.responses?.[Number(okStatus)] ?? "OK", ...okContent },
+  };
   for (const [status, description] of Object.entries(d.responses ?? {})) {
     if (status === okStatus) continue;
     // Only 4xx and 5xx carry the Error body; another success status is described without one.
-    responses[status] = Number(status) >= 400 ? { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } : { description };
+    responses[status] =
+      Number(status) >= 400
+        ? { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }
+        : { description };
   }
-  if (!d.public) responses["401"] ??= { description: "Missing or unknown API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+  if (!d.public)
+    responses["401"] ??= {
+      description: "Missing or unknown API key",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    };
   return {
     summary: d.summary,
     tags: d.tags,

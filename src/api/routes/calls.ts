@@ -10,17 +10,30 @@ import { callOutcomes, parseCallOutcome } from "../../calls/outcomes.js";
 import { sendFile } from "./range.js";
 
 // Old hyphenated spellings (no-answer) still filter: stored values were migrated to snake_case.
-const outcome = z.string().max(40).transform((s, ctx) => {
-  const parsed = parseCallOutcome(s);
-  if (!parsed) ctx.addIssue({ code: "custom", message: `unknown outcome '${s}'; known: ${callOutcomes.join(", ")}` });
-  return parsed ?? s;
+const outcome = z
+  .string()
+  .max(40)
+  .transform((s, ctx) => {
+    const parsed = parseCallOutcome(s);
+    if (!parsed) ctx.addIssue({ code: "custom", message: `unknown outcome '${s}'; known: ${callOutcomes.join(", ")}` });
+    return parsed ?? s;
+  });
+const listQuery = z.object({
+  ...idPageQuery,
+  outcome: outcome.optional(),
+  direction: z.enum(["inbound", "outbound"]).optional(),
 });
-const listQuery = z.object({ ...idPageQuery, outcome: outcome.optional(), direction: z.enum(["inbound", "outbound"]).optional() });
-const dialBody = z.object({
-  to: z.string().min(3).max(256).regex(/^[^\r\n<>"]+$/, "a SIP URI or a number"),
-  agent: z.string().max(63).optional(),
-  greeting: z.string().max(500).optional(),
-}).strict();
+const dialBody = z
+  .object({
+    to: z
+      .string()
+      .min(3)
+      .max(256)
+      .regex(/^[^\r\n<>"]+$/, "a SIP URI or a number"),
+    agent: z.string().max(63).optional(),
+    greeting: z.string().max(500).optional(),
+  })
+  .strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -60,16 +73,32 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     const q = parseWith(listQuery, c.req.query(), "query");
     const rows = repo.list({ outcome: q.outcome, direction: q.direction, beforeId: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    return c.json({ items: page.map(present), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null });
+    return c.json({
+      items: page.map(present),
+      nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
+    });
   });
 
-  openapi.add("get", "/v1/calls/{id}", { summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)", tags: ["calls"], responses: { 404: "No such call" } });
+  openapi.add("get", "/v1/calls/{id}", {
+    summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)",
+    tags: ["calls"],
+    responses: { 404: "No such call" },
+  });
   app.get("/:id", (c) => {
     const call = find(c);
-    return c.json({ ...present(call), rtp: call.rtpStats, turns: repo.turns(call.id).map((t) => ({ ...t, at: new Date(t.at).toISOString() })) });
+    return c.json({
+      ...present(call),
+      rtp: call.rtpStats,
+      turns: repo.turns(call.id).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
+    });
   });
 
-  openapi.add("get", "/v1/calls/{id}/recording", { summary: "The call's stereo recording (caller left, agent right), with Range support", tags: ["calls"], responseMediaType: "audio/wav", responses: { 404: "No recording" } });
+  openapi.add("get", "/v1/calls/{id}/recording", {
+    summary: "The call's stereo recording (caller left, agent right), with Range support",
+    tags: ["calls"],
+    responseMediaType: "audio/wav",
+    responses: { 404: "No recording" },
+  });
   app.get("/:id/recording", (c) => {
     const call = find(c);
     if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
@@ -77,7 +106,8 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   });
 
   openapi.add("post", "/v1/calls", {
-    summary: "Place an outbound call now (a SIP URI, or a phone number through sip.trunk): the agent talks to whoever answers",
+    summary:
+      "Place an outbound call now (a SIP URI, or a phone number through sip.trunk): the agent talks to whoever answers",
     tags: ["calls"],
     body: dialBody,
     status: 202,
@@ -91,10 +121,17 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   });
   app.post("/", async (c) => {
     const body = parseWith(dialBody, await jsonBody(c), "body");
-    if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP (sip.enabled is false)", { status: 409 });
+    if (!services.calls)
+      throw new ParleyError("sip_disabled", "this server does not run SIP (sip.enabled is false)", { status: 409 });
     const agent = body.agent ?? services.config.calls.defaultAgent ?? services.config.agents.default;
-    if (!services.agents.find(agent)) throw new ParleyError("agent_unknown", `no agent named '${agent}'`, { status: 422 });
-    const dialed = await services.calls.dial({ to: body.to, agent, ...(body.greeting ? { greeting: body.greeting } : {}), context: { source: "api" } });
+    if (!services.agents.find(agent))
+      throw new ParleyError("agent_unknown", `no agent named '${agent}'`, { status: 422 });
+    const dialed = await services.calls.dial({
+      to: body.to,
+      agent,
+      ...(body.greeting ? { greeting: body.greeting } : {}),
+      context: { source: "api" },
+    });
     return c.json({ callId: dialed.callId, status: "answered" }, 202);
   });
   return app;

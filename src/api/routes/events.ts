@@ -13,15 +13,27 @@ export interface EventRouteOptions {
   pollMs?: number;
 }
 
-const eventId = z.string().regex(/^\d{1,15}$/, "an event id (digits)").transform(Number);
+const eventId = z
+  .string()
+  .regex(/^\d{1,15}$/, "an event id (digits)")
+  .transform(Number);
 const types = z.string().transform((s, ctx) => {
-  const list = s.split(",").map((t) => t.trim()).filter(Boolean);
+  const list = s
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = list.filter((t) => !(domainEventTypes as readonly string[]).includes(t));
-  if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown event type ${unknown.join(", ")}; known: ${domainEventTypes.join(", ")}` });
+  if (unknown.length)
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown event type ${unknown.join(", ")}; known: ${domainEventTypes.join(", ")}`,
+    });
   return list;
 });
 const query = z.object({
-  since: eventId.optional().describe("replay stored events after this id, then go live (the Last-Event-ID header wins when both are sent)"),
+  since: eventId
+    .optional()
+    .describe("replay stored events after this id, then go live (the Last-Event-ID header wins when both are sent)"),
   types: types.optional().describe("comma-separated event types to receive; all when absent"),
   api_key: z.string().optional().describe("the API key, for EventSource clients that cannot send headers"),
 });
@@ -33,7 +45,10 @@ export function eventRoutes(services: ApiDeps, openapi: OpenApiRegistry, o: Even
     summary: "Stream domain events (Server-Sent Events)",
     description:
       "Each message has `id:` (the event id), `event:` (its type) and `data:` (JSON `{id, type, createdAt, data}`). Without `since` or Last-Event-ID the stream starts with the next event; with one it first replays the stored events after that id. A comment line is sent every 15 s.",
-    tags: ["events"], query, responseMediaType: "text/event-stream", responses: { 400: "Bad since, Last-Event-ID or types" },
+    tags: ["events"],
+    query,
+    responseMediaType: "text/event-stream",
+    responses: { 400: "Bad since, Last-Event-ID or types" },
   });
   app.get("/", (c) => {
     const q = parseWith(query, c.req.query(), "query");
@@ -42,7 +57,14 @@ export function eventRoutes(services: ApiDeps, openapi: OpenApiRegistry, o: Even
     c.header("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream
     return streamSSE(
       c,
-      (stream) => streamEvents(stream, { bus: services.bus, after, types: only, heartbeatMs: o.heartbeatMs ?? 15_000, pollMs: o.pollMs ?? 1000 }),
+      (stream) =>
+        streamEvents(stream, {
+          bus: services.bus,
+          after,
+          types: only,
+          heartbeatMs: o.heartbeatMs ?? 15_000,
+          pollMs: o.pollMs ?? 1000,
+        }),
       async (err) => services.logger.error({ err: describeError(err) }, "event stream failed"),
     );
   });
@@ -54,6 +76,9 @@ function resumeFrom(c: Context): number | undefined {
   const header = c.req.header("last-event-id");
   if (header === undefined || header.trim() === "") return undefined;
   const r = eventId.safeParse(header.trim());
-  if (!r.success) throw new ParleyError("invalid_request", "invalid Last-Event-ID header: expected an event id (digits)", { status: 400 });
+  if (!r.success)
+    throw new ParleyError("invalid_request", "invalid Last-Event-ID header: expected an event id (digits)", {
+      status: 400,
+    });
   return r.data;
 }

@@ -18,6 +18,10 @@ export function presentJob(j: JobRecord) {
 }
 
 export function presentJobEvent(e: JobEventRecord) {
-  const detail = e.detail && Object.fromEntries(Object.entries(e.detail).map(([k, v]) => [k, DETAIL_TIMES.has(k) && typeof v === "number" ? isoTime(v) : v]));
+  const detail =
+    e.detail &&
+    Object.fromEntries(
+      Object.entries(e.detail).map(([k, v]) => [k, DETAIL_TIMES.has(k) && typeof v === "number" ? isoTime(v) : v]),
+    );
   return { ...e, at: isoTime(e.at), detail };
 }

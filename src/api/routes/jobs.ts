@@ -24,7 +24,10 @@ export function jobRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
 
   openapi.add("get", "/v1/jobs", {
     summary: "List jobs, newest first",
-    tags, query: listQuery, response: pageSchema(jobSchema), responses: { 400: "Bad filter, cursor or limit" },
+    tags,
+    query: listQuery,
+    response: pageSchema(jobSchema),
+    responses: { 400: "Bad filter, cursor or limit" },
   });
   app.get("/", async (c) => {
     const q = parseWith(listQuery, c.req.query(), "query");
@@ -34,7 +37,9 @@ export function jobRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
 
   openapi.add("get", "/v1/jobs/{id}", {
     summary: "Get a job with its audit trail (enqueued, claimed, failed, retried...)",
-    tags, response: jobDetailSchema, responses: { 404: "No such job" },
+    tags,
+    response: jobDetailSchema,
+    responses: { 404: "No such job" },
   });
   app.get("/:id", async (c) => {
     const id = idParam(c);
@@ -45,14 +50,18 @@ export function jobRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
 
   openapi.add("post", "/v1/jobs/{id}/retry", {
     summary: "Run a dead, failed or cancelled job again now, with its attempts reset",
-    tags, response: jobSchema, responses: { 404: "No such job", 409: "The job is queued, running or succeeded" },
+    tags,
+    response: jobSchema,
+    responses: { 404: "No such job", 409: "The job is queued, running or succeeded" },
   });
   app.post("/:id/retry", async (c) => c.json(presentJob(await queue.retry(idParam(c)))));
 
   openapi.add("post", "/v1/jobs/{id}/cancel", {
     summary: "Cancel a queued, failed or running job",
     description: "A running job's task is aborted; its worker's lease is void, so a late result is dropped.",
-    tags, response: jobSchema, responses: { 404: "No such job", 409: "The job is already finished (succeeded, dead or cancelled)" },
+    tags,
+    response: jobSchema,
+    responses: { 404: "No such job", 409: "The job is already finished (succeeded, dead or cancelled)" },
   });
   app.post("/:id/cancel", async (c) => c.json(presentJob(await queue.cancel(idParam(c)))));
 

@@ -14,17 +14,26 @@ const tags = ["notifications"];
 
 /** `?status=a,b`: a comma-separated list of known values. */
 export function statusList<T extends string>(known: readonly T[]) {
-  return z.string().optional().transform((s, ctx) => {
-    const list = s?.split(",").map((x) => x.trim()).filter(Boolean);
-    const bad = list?.filter((x) => !(known as readonly string[]).includes(x));
-    if (bad?.length) ctx.addIssue({ code: "custom", message: `unknown status ${bad.join(", ")}; one of ${known.join(", ")}` });
-    return list as T[] | undefined;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const list = s
+        ?.split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const bad = list?.filter((x) => !(known as readonly string[]).includes(x));
+      if (bad?.length)
+        ctx.addIssue({ code: "custom", message: `unknown status ${bad.join(", ")}; one of ${known.join(", ")}` });
+      return list as T[] | undefined;
+    });
 }
 
 const listQuery = z.object({
   ...idPageQuery,
-  status: statusList<NotificationStatus>(notificationStatuses).describe(`comma-separated: ${notificationStatuses.join(", ")}`),
+  status: statusList<NotificationStatus>(notificationStatuses).describe(
+    `comma-separated: ${notificationStatuses.join(", ")}`,
+  ),
   campaignId: z.coerce.number().int().positive().optional(),
   to: z.string().max(256).optional().describe("the recipient as stored (E.164 or SIP URI)"),
 });
@@ -36,27 +45,60 @@ export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry):
 
   openapi.add("post", "/v1/notifications", {
     summary: "Send a voice notification",
-    description: "Renders the message now (TTS through the cache) and calls inside the recipient's window at or after `runAt`. A number on the do-not-call list is stored as `rejected_dnc` and never called. With an idempotency key (field or `Idempotency-Key` header) a repeat returns the first notification with 200.",
-    tags, body: createNotificationSchema, status: 201,
-    responses: { 201: "Created and queued", 200: "An earlier notification with the same idempotency key", 400: "Invalid fields, a bad template or missing variables", 415: "Not JSON", 422: "Unknown agent or template" },
+    description:
+      "Renders the message now (TTS through the cache) and calls inside the recipient's window at or after `runAt`. A number on the do-not-call list is stored as `rejected_dnc` and never called. With an idempotency key (field or `Idempotency-Key` header) a repeat returns the first notification with 200.",
+    tags,
+    body: createNotificationSchema,
+    status: 201,
+    responses: {
+      201: "Created and queued",
+      200: "An earlier notification with the same idempotency key",
+      400: "Invalid fields, a bad template or missing variables",
+      415: "Not JSON",
+      422: "Unknown agent or template",
+    },
   });
   app.post("/", async (c) => {
     const raw = (await jsonBody(c)) as Record<string, unknown>;
     const header = c.req.header("idempotency-key");
-    const body = parseWith(createNotificationSchema, header && raw && typeof raw === "object" && raw.idempotencyKey === undefined ? { ...raw, idempotencyKey: header } : raw, "body");
+    const body = parseWith(
+      createNotificationSchema,
+      header && raw && typeof raw === "object" && raw.idempotencyKey === undefined
+        ? { ...raw, idempotencyKey: header }
+        : raw,
+      "body",
+    );
     const { notification, created } = await createNotification(services, body);
     return c.json(presentNotification(notification), created ? 201 : 200);
   });
 
-  openapi.add("get", "/v1/notifications", { summary: "Notifications, newest first", tags, query: listQuery, responses: { 400: "Bad filter" } });
+  openapi.add("get", "/v1/notifications", {
+    summary: "Notifications, newest first",
+    tags,
+    query: listQuery,
+    responses: { 400: "Bad filter" },
+  });
   app.get("/", (c) => {
     const q = parseWith(listQuery, c.req.query(), "query");
-    const rows = ctx().notifications.list({ status: q.status, campaignId: q.campaignId, to: q.to, before: q.cursor, limit: q.limit + 1 });
+    const rows = ctx().notifications.list({
+      status: q.status,
+      campaignId: q.campaignId,
+      to: q.to,
+      before: q.cursor,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
-    return c.json({ items: page.map(presentNotification), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null });
+    return c.json({
+      items: page.map(presentNotification),
+      nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
+    });
   });
 
-  openapi.add("get", "/v1/notifications/{id}", { summary: "A notification with its history: every attempt and its outcome", tags, responses: { 404: "No such notification" } });
+  openapi.add("get", "/v1/notifications/{id}", {
+    summary: "A notification with its history: every attempt and its outcome",
+    tags,
+    responses: { 404: "No such notification" },
+  });
   app.get("/:id", (c) => {
     const n = ctx().notifications.get(idParam(c));
     if (!n) throw new ParleyError("not_found", `no notification ${c.req.param("id")}`, { status: 404 });
@@ -64,8 +106,10 @@ export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry):
   });
 
   openapi.add("post", "/v1/notifications/{id}/cancel", {
-    summary: "Cancel a notification", description: "A queued delivery is dropped; a call in progress is ended.",
-    tags, responses: { 404: "No such notification", 409: "Already finished" },
+    summary: "Cancel a notification",
+    description: "A queued delivery is dropped; a call in progress is ended.",
+    tags,
+    responses: { 404: "No such notification", 409: "Already finished" },
   });
   app.post("/:id/cancel", async (c) => c.json(presentNotification(await cancelNotification(services, idParam(c)))));
   return app;

@@ -55,7 +55,15 @@ export function presentAttempt(a: AttemptRecord) {
 }
 
 export function presentTemplate(t: TemplateRecord) {
-  return { id: t.id, name: t.name, text: t.text, variables: t.variables, description: t.description, createdAt: isoTime(t.createdAt), updatedAt: isoTime(t.updatedAt) };
+  return {
+    id: t.id,
+    name: t.name,
+    text: t.text,
+    variables: t.variables,
+    description: t.description,
+    createdAt: isoTime(t.createdAt),
+    updatedAt: isoTime(t.updatedAt),
+  };
 }
 
 export function presentCampaign(c: CampaignRecord) {

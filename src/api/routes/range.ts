@@ -14,9 +14,16 @@ export async function sendFile(c: Context, path: string, contentType: string): P
   const size = (await stat(path)).size;
   const raw = c.req.header("range")?.trim();
   const header = raw && /^bytes=/i.test(raw) && !raw.includes(",") ? raw : undefined;
-  const headers: Record<string, string> = { "content-type": contentType, "accept-ranges": "bytes", "cache-control": "private, max-age=3600" };
+  const headers: Record<string, string> = {
+    "content-type": contentType,
+    "accept-ranges": "bytes",
+    "cache-control": "private, max-age=3600",
+  };
   if (!header) {
-    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, { ...headers, "content-length": String(size) });
+    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, {
+      ...headers,
+      "content-length": String(size),
+    });
   }
   const m = /^bytes=(\d*)-(\d*)$/i.exec(header);
   let start = m?.[1] ? Number(m[1]) : NaN;
@@ -27,7 +34,9 @@ export async function sendFile(c: Context, path: string, contentType: string): P
     end = size - 1;
   }
   if (!m || !Number.isFinite(start) || start >= size || end < start) {
-    return c.json(errorBody("range_not_satisfiable", `cannot serve range '${header}' of ${size} bytes`), 416, { "content-range": `bytes */${size}` });
+    return c.json(errorBody("range_not_satisfiable", `cannot serve range '${header}' of ${size} bytes`), 416, {
+      "content-range": `bytes */${size}`,
+    });
   }
   end = Math.min(end, size - 1);
   return c.body(Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream, 206, {

@@ -16,18 +16,28 @@ import { presentTemplate } from "./notify-present.js";
 
 const tags = ["notifications"];
 const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lowercase letters, digits, '-' and '_' (at most 63)");
-const createBody = z.object({
-  name,
-  text: z.string().min(1).max(2000).describe("the message with {variables}; {{ and }} are literal braces"),
-  description: z.string().max(500).default(""),
-}).strict();
-const patchBody = z.object({ name: name.optional(), text: z.string().min(1).max(2000).optional(), description: z.string().max(500).optional() }).strict();
-const previewBody = z.object({
-  variables: variablesSchema.default({}),
-  agent: z.string().min(1).max(63).optional(),
-  disclosure: z.string().min(1).max(500).optional(),
-  menu: menuSchema.optional(),
-}).strict();
+const createBody = z
+  .object({
+    name,
+    text: z.string().min(1).max(2000).describe("the message with {variables}; {{ and }} are literal braces"),
+    description: z.string().max(500).default(""),
+  })
+  .strict();
+const patchBody = z
+  .object({
+    name: name.optional(),
+    text: z.string().min(1).max(2000).optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+const previewBody = z
+  .object({
+    variables: variablesSchema.default({}),
+    agent: z.string().min(1).max(63).optional(),
+    disclosure: z.string().min(1).max(500).optional(),
+    menu: menuSchema.optional(),
+  })
+  .strict();
 
 /** /v1/templates: message templates for notifications and campaigns, and a preview of one as audio. */
 export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
@@ -42,12 +52,19 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     try {
       return fn();
     } catch (err) {
-      if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new ParleyError("template_name_taken", "a template with that name already exists", { status: 409 });
+      if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE")
+        throw new ParleyError("template_name_taken", "a template with that name already exists", { status: 409 });
       throw err;
     }
   };
 
-  openapi.add("post", "/v1/templates", { summary: "Create a message template", tags, body: createBody, status: 201, responses: { 201: "Created", 400: "Invalid template", 409: "The name is taken", 415: "Not JSON" } });
+  openapi.add("post", "/v1/templates", {
+    summary: "Create a message template",
+    tags,
+    body: createBody,
+    status: 201,
+    responses: { 201: "Created", 400: "Invalid template", 409: "The name is taken", 415: "Not JSON" },
+  });
   app.post("/", async (c) => {
     const b = parseWith(createBody, await jsonBody(c), "body");
     const { variables } = compileTemplate(b.text);
@@ -59,7 +76,10 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     const q = parseWith(z.object(idPageQuery), c.req.query(), "query");
     const rows = repo().list({ before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    return c.json({ items: page.map(presentTemplate), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null });
+    return c.json({
+      items: page.map(presentTemplate),
+      nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
+    });
   });
 
   openapi.add("get", "/v1/templates/{id}", { summary: "A template", tags, responses: { 404: "No such template" } });
@@ -67,18 +87,35 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
 
   openapi.add("patch", "/v1/templates/{id}", {
     summary: "Change a template",
-    description: "Notifications and campaigns created afterwards use the new text; those already created keep the text they were validated with. Changed text renders anew (a new cache key); unchanged pieces stay cached.",
-    tags, body: patchBody, responses: { 400: "Invalid template", 404: "No such template", 409: "The name is taken" },
+    description:
+      "Notifications and campaigns created afterwards use the new text; those already created keep the text they were validated with. Changed text renders anew (a new cache key); unchanged pieces stay cached.",
+    tags,
+    body: patchBody,
+    responses: { 400: "Invalid template", 404: "No such template", 409: "The name is taken" },
   });
   app.patch("/:id", async (c) => {
     const t = find(c);
     const b = parseWith(patchBody, await jsonBody(c), "body");
     const text = b.text ?? t.text;
     const { variables } = compileTemplate(text);
-    return c.json(presentTemplate(unique(() => repo().update({ id: t.id, name: b.name ?? t.name, text, variables, description: b.description ?? t.description }, services.clock.now()))));
+    return c.json(
+      presentTemplate(
+        unique(() =>
+          repo().update(
+            { id: t.id, name: b.name ?? t.name, text, variables, description: b.description ?? t.description },
+            services.clock.now(),
+          ),
+        ),
+      ),
+    );
   });
 
-  openapi.add("delete", "/v1/templates/{id}", { summary: "Delete a template (notifications and campaigns made from it keep their text)", tags, status: 204, responses: { 404: "No such template" } });
+  openapi.add("delete", "/v1/templates/{id}", {
+    summary: "Delete a template (notifications and campaigns made from it keep their text)",
+    tags,
+    status: 204,
+    responses: { 404: "No such template" },
+  });
   app.delete("/:id", (c) => {
     repo().remove(find(c).id);
     return c.body(null, 204);
@@ -86,15 +123,27 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
 
   openapi.add("post", "/v1/templates/{id}/preview", {
     summary: "The message as the recipient would hear it (8 kHz WAV), rendered through the TTS cache",
-    tags, body: previewBody, responseMediaType: "audio/wav", responses: { 400: "Missing variables", 404: "No such template", 422: "Unknown agent", 503: "TTS not loaded" },
+    tags,
+    body: previewBody,
+    responseMediaType: "audio/wav",
+    responses: { 400: "Missing variables", 404: "No such template", 422: "Unknown agent", 503: "TTS not loaded" },
   });
   app.post("/:id/preview", async (c) => {
     const t = find(c);
     const b = parseWith(previewBody, await jsonBody(c), "body");
     const voice = voiceOf(services, agentName(services, b.agent));
-    const r = await renderMessage(services.ttsCache, { text: t.text, variables: b.variables, disclosure: b.disclosure ?? null, menu: b.menu ?? null, voice }, services.config.notify.sentencePauseMs, c.req.raw.signal);
+    const r = await renderMessage(
+      services.ttsCache,
+      { text: t.text, variables: b.variables, disclosure: b.disclosure ?? null, menu: b.menu ?? null, voice },
+      services.config.notify.sentencePauseMs,
+      c.req.raw.signal,
+    );
     const pcm = concatInt16([...r.parts, ...(r.menuPrompt ? [r.menuPrompt] : [])]);
-    return c.body(new Uint8Array(encodeWav({ channels: [pcm], sampleRate: CACHE_RATE })), 200, { "content-type": "audio/wav", "x-cache-hits": String(r.hits), "x-cache-misses": String(r.misses) });
+    return c.body(new Uint8Array(encodeWav({ channels: [pcm], sampleRate: CACHE_RATE })), 200, {
+      "content-type": "audio/wav",
+      "x-cache-hits": String(r.hits),
+      "x-cache-misses": String(r.misses),
+    });
   });
   return app;
 }

@@ -33,7 +33,15 @@ export function presentVoicemail(v: VoicemailRecord) {
     updatedAt: iso(v.updatedAt),
     processedAt: iso(v.processedAt),
     /** The callback routing queued: when asked for and when placed (ISO), and why later if it is. */
-    callback: v.callback ? { jobId: v.callback.jobId, requestedAt: iso(v.callback.requestedAt), at: iso(v.callback.at), delayed: v.callback.delay !== null, delay: v.callback.delay } : null,
+    callback: v.callback
+      ? {
+          jobId: v.callback.jobId,
+          requestedAt: iso(v.callback.requestedAt),
+          at: iso(v.callback.at),
+          delayed: v.callback.delay !== null,
+          delay: v.callback.delay,
+        }
+      : null,
   };
 }
 

@@ -21,12 +21,19 @@ const meta = z.object({
   agent: z.string().max(63).optional(),
 });
 const listQuery = z.object({
-  status: z.string().optional().transform((s, ctx) => {
-    const list = s?.split(",").filter(Boolean);
-    const bad = list?.filter((x) => !(voicemailStatuses as readonly string[]).includes(x));
-    if (bad?.length) ctx.addIssue({ code: "custom", message: `unknown status ${bad.join(", ")}; one of ${voicemailStatuses.join(", ")}` });
-    return list as (typeof voicemailStatuses)[number][] | undefined;
-  }),
+  status: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const list = s?.split(",").filter(Boolean);
+      const bad = list?.filter((x) => !(voicemailStatuses as readonly string[]).includes(x));
+      if (bad?.length)
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown status ${bad.join(", ")}; one of ${voicemailStatuses.join(", ")}`,
+        });
+      return list as (typeof voicemailStatuses)[number][] | undefined;
+    }),
   urgency: z.coerce.number().int().min(1).max(5).optional(),
   tag: z.string().max(64).optional(),
   mailbox: z.string().max(128).optional(),
@@ -54,11 +61,21 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
 
   openapi.add("post", "/v1/voicemails", {
     summary: "Upload a voicemail or voice-form message",
-    description: "multipart/form-data with the recording in `audio` (and caller, mailbox, received_at, agent fields), or the raw audio as the body with those as query parameters. WAV (PCM, mu-law, A-law, float; any rate; mono or stereo) always; other formats when ffmpeg is installed. The same audio uploaded twice is stored and processed once (200 with duplicate: true).",
+    description:
+      "multipart/form-data with the recording in `audio` (and caller, mailbox, received_at, agent fields), or the raw audio as the body with those as query parameters. WAV (PCM, mu-law, A-law, float; any rate; mono or stereo) always; other formats when ffmpeg is installed. The same audio uploaded twice is stored and processed once (200 with duplicate: true).",
     tags: ["voicemails"],
     query: meta,
-    bodyMediaTypes: { "multipart/form-data": { description: "audio file plus fields" }, "audio/wav": { description: "the recording itself" } },
-    responses: { 201: "Stored and queued", 400: "Corrupt or empty audio, bad fields", 413: "Too large or too long", 415: "Not audio, or a format this server cannot decode", 422: "Unknown agent" },
+    bodyMediaTypes: {
+      "multipart/form-data": { description: "audio file plus fields" },
+      "audio/wav": { description: "the recording itself" },
+    },
+    responses: {
+      201: "Stored and queued",
+      400: "Corrupt or empty audio, bad fields",
+      413: "Too large or too long",
+      415: "Not audio, or a format this server cannot decode",
+      422: "Unknown agent",
+    },
   });
   app.post("/", async (c) => {
     const type = c.req.header("content-type") ?? "";
@@ -66,38 +83,82 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
     let fields: Record<string, unknown>;
     if (type.toLowerCase().startsWith("multipart/form-data")) {
       const form = await c.req.parseBody().catch((err: unknown) => {
-        throw new ParleyError("invalid_request", `the multipart body cannot be read: ${err instanceof Error ? err.message : String(err)}`, { status: 400 });
+        throw new ParleyError(
+          "invalid_request",
+          `the multipart body cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+          { status: 400 },
+        );
       });
       const file = form.audio ?? form.file;
-      if (!(file instanceof File)) throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", { status: 400 });
+      if (!(file instanceof File))
+        throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", { status: 400 });
       bytes = new Uint8Array(await file.arrayBuffer());
       fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"));
     } else if (AUDIO_TYPES.test(type)) {
       bytes = new Uint8Array(await c.req.arrayBuffer());
       fields = c.req.query();
     } else {
-      throw new ParleyError("unsupported_media_type", "send the recording as multipart/form-data (field 'audio') or as the raw body with an audio/* Content-Type", { status: 415 });
+      throw new ParleyError(
+        "unsupported_media_type",
+        "send the recording as multipart/form-data (field 'audio') or as the raw body with an audio/* Content-Type",
+        { status: 415 },
+      );
     }
     const m = parseWith(meta, fields, "fields");
-    const { voicemail, created } = await ingestVoicemail(services, { bytes, caller: m.caller, mailbox: m.mailbox, receivedAt: m.received_at, agent: m.agent });
+    const { voicemail, created } = await ingestVoicemail(services, {
+      bytes,
+      caller: m.caller,
+      mailbox: m.mailbox,
+      receivedAt: m.received_at,
+      agent: m.agent,
+    });
     return c.json({ voicemail: presentVoicemail(voicemail), duplicate: !created }, created ? 201 : 200);
   });
 
-  openapi.add("get", "/v1/voicemails", { summary: "List voicemails, newest (or most urgent) first", tags: ["voicemails"], query: listQuery, responses: { 400: "Bad filter" } });
+  openapi.add("get", "/v1/voicemails", {
+    summary: "List voicemails, newest (or most urgent) first",
+    tags: ["voicemails"],
+    query: listQuery,
+    responses: { 400: "Bad filter" },
+  });
   app.get("/", (c) => {
     const q = parseWith(listQuery, c.req.query(), "query");
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after === null) throw new ParleyError("invalid_request", "invalid cursor", { status: 400 });
-    const items = repo.list({ status: q.status, minUrgency: q.urgency, tag: q.tag, mailbox: q.mailbox, agent: q.agent, kind: q.kind, receivedFrom: q.from, receivedTo: q.to, sort: q.sort, after, limit: q.limit + 1 });
+    const items = repo.list({
+      status: q.status,
+      minUrgency: q.urgency,
+      tag: q.tag,
+      mailbox: q.mailbox,
+      agent: q.agent,
+      kind: q.kind,
+      receivedFrom: q.from,
+      receivedTo: q.to,
+      sort: q.sort,
+      after,
+      limit: q.limit + 1,
+    });
     const page = items.slice(0, q.limit);
     const last = page[page.length - 1];
-    return c.json({ items: page.map(presentVoicemail), nextCursor: items.length > q.limit && last ? encodeCursor(last) : null });
+    return c.json({
+      items: page.map(presentVoicemail),
+      nextCursor: items.length > q.limit && last ? encodeCursor(last) : null,
+    });
   });
 
-  openapi.add("get", "/v1/voicemails/{id}", { summary: "One voicemail with its transcript, triage and routing", tags: ["voicemails"], responses: { 404: "No such voicemail" } });
+  openapi.add("get", "/v1/voicemails/{id}", {
+    summary: "One voicemail with its transcript, triage and routing",
+    tags: ["voicemails"],
+    responses: { 404: "No such voicemail" },
+  });
   app.get("/:id", (c) => c.json(presentVoicemail(find(c))));
 
-  openapi.add("get", "/v1/voicemails/{id}/audio", { summary: "The recording, with HTTP Range support", tags: ["voicemails"], responseMediaType: "audio/wav", responses: { 404: "No such voicemail", 416: "Range not satisfiable" } });
+  openapi.add("get", "/v1/voicemails/{id}/audio", {
+    summary: "The recording, with HTTP Range support",
+    tags: ["voicemails"],
+    responseMediaType: "audio/wav",
+    responses: { 404: "No such voicemail", 416: "Range not satisfiable" },
+  });
   app.get("/:id/audio", async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
@@ -105,17 +166,27 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
     return sendFile(c, blob.path, blob.contentType);
   });
 
-  openapi.add("patch", "/v1/voicemails/{id}", { summary: "Mark handled, archived or escalated", tags: ["voicemails"], body: patchBody, responses: { 400: "Bad status", 404: "No such voicemail", 409: "Still being processed" } });
+  openapi.add("patch", "/v1/voicemails/{id}", {
+    summary: "Mark handled, archived or escalated",
+    tags: ["voicemails"],
+    body: patchBody,
+    responses: { 400: "Bad status", 404: "No such voicemail", 409: "Still being processed" },
+  });
   app.patch("/:id", async (c) => {
     const v = find(c);
     const body = parseWith(patchBody, await jsonBody(c), "body");
-    if (v.status === "queued" || v.status === "processing") throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
+    if (v.status === "queued" || v.status === "processing")
+      throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
     repo.setStatus(v.id, body.status, services.clock.now());
     services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
     return c.json(presentVoicemail(repo.get(v.id) ?? v));
   });
 
-  openapi.add("delete", "/v1/voicemails/{id}", { summary: "Delete a voicemail and its recording", tags: ["voicemails"], responses: { 404: "No such voicemail" } });
+  openapi.add("delete", "/v1/voicemails/{id}", {
+    summary: "Delete a voicemail and its recording",
+    tags: ["voicemails"],
+    responses: { 404: "No such voicemail" },
+  });
   app.delete("/:id", async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);

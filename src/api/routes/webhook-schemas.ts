@@ -22,7 +22,9 @@ export const deliverySchema = z.object({
   endpointId: z.number().int(),
   eventId: z.number().int(),
   eventType: z.string().nullable(),
-  idempotencyKey: z.string().describe("the Idempotency-Key header sent; the same for every attempt of one event to one endpoint"),
+  idempotencyKey: z
+    .string()
+    .describe("the Idempotency-Key header sent; the same for every attempt of one event to one endpoint"),
   attempt: z.number().int(),
   statusCode: z.number().int().nullable().describe("the receiver's HTTP status; null when no response came"),
   error: z.string().nullable(),

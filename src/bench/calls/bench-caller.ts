@@ -25,11 +25,26 @@ const FRAME = 160;
  * and the measurement). It waits out the greeting, says its line, and
  * measures how long the agent takes to start answering.
  */
-export async function benchCall(sip: SipPort, target: string, speech: Int16Array, o: { holdMs: number; signal: AbortSignal }): Promise<CallMeasure> {
+export async function benchCall(
+  sip: SipPort,
+  target: string,
+  speech: Int16Array,
+  o: { holdMs: number; signal: AbortSignal },
+): Promise<CallMeasure> {
   const socket = createSocket("udp4");
   await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
   const port = socket.address().port;
-  const state = { lastAudibleAt: 0, firstAudibleAfterSpeech: null as number | null, speechEndAt: null as number | null, lastArrival: 0, lastTransit: 0, jitter: 0, gaps: 0, talking: false, heardGreeting: false };
+  const state = {
+    lastAudibleAt: 0,
+    firstAudibleAfterSpeech: null as number | null,
+    speechEndAt: null as number | null,
+    lastArrival: 0,
+    lastTransit: 0,
+    jitter: 0,
+    gaps: 0,
+    talking: false,
+    heardGreeting: false,
+  };
   socket.on("message", (buf) => {
     const now = performance.now();
     const parsed = parseRtp(buf);
@@ -39,7 +54,8 @@ export async function benchCall(sip: SipPort, target: string, speech: Int16Array
     // Jitter (RFC 3550 A.8) on the 20 ms media clock.
     const transit = now - parsed.packet.timestamp / 8;
     if (state.lastArrival) state.jitter += (Math.abs(transit - state.lastTransit) - state.jitter) / 16;
-    if (state.talking && state.lastArrival && now - state.lastArrival > 40) state.gaps += Math.round((now - state.lastArrival) / 20) - 1;
+    if (state.talking && state.lastArrival && now - state.lastArrival > 40)
+      state.gaps += Math.round((now - state.lastArrival) / 20) - 1;
     state.lastArrival = now;
     state.lastTransit = transit;
     state.talking = loud;
@@ -51,13 +67,19 @@ export async function benchCall(sip: SipPort, target: string, speech: Int16Array
   });
   let call: OutboundCall | null = null;
   try {
-    call = await sip.dial({ uri: target, sdp: buildOffer({ address: "127.0.0.1", port }, { ...DEFAULT_CAPABILITIES, codecs: ["PCMU"] }), timeoutMs: 20_000, signal: o.signal });
+    call = await sip.dial({
+      uri: target,
+      sdp: buildOffer({ address: "127.0.0.1", port }, { ...DEFAULT_CAPABILITIES, codecs: ["PCMU"] }),
+      timeoutMs: 20_000,
+      signal: o.signal,
+    });
     const remote = call.media.remote;
     const sender = new Sender(socket, remote.address, remote.port);
     sender.start();
     // Wait for the greeting to end: audible audio, then 500 ms without.
     const deadline = performance.now() + 15_000;
-    while (!(state.heardGreeting && performance.now() - state.lastAudibleAt > 500) && performance.now() < deadline) await sleep(20);
+    while (!(state.heardGreeting && performance.now() - state.lastAudibleAt > 500) && performance.now() < deadline)
+      await sleep(20);
     state.speechEndAt = await sender.say(speech);
     const answerBy = performance.now() + o.holdMs;
     while (state.firstAudibleAfterSpeech === null && performance.now() < answerBy) await sleep(10);
@@ -71,7 +93,14 @@ export async function benchCall(sip: SipPort, target: string, speech: Int16Array
       jitterMs: state.jitter,
     };
   } catch (err) {
-    return { sipCallId: call?.callId ?? "", answered: call !== null, turnLatencyMs: null, gaps: 0, jitterMs: 0, error: (err as Error).message };
+    return {
+      sipCallId: call?.callId ?? "",
+      answered: call !== null,
+      turnLatencyMs: null,
+      gaps: 0,
+      jitterMs: 0,
+      error: (err as Error).message,
+    };
   } finally {
     await call?.hangup();
     socket.close();
@@ -90,7 +119,11 @@ class Sender {
   private lastSpokenAt = 0;
   private readonly silence = new Int16Array(FRAME);
 
-  constructor(private readonly socket: Socket, private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   start(): void {
     this.t0 = performance.now();
@@ -113,7 +146,13 @@ class Sender {
 
   private tick = () => {
     const frame = this.queue.shift();
-    const packet = serializeRtp({ payloadType: 0, sequence: this.seq, timestamp: this.ts, ssrc: 0x5eed, payload: encodeMulaw(frame ?? this.silence) });
+    const packet = serializeRtp({
+      payloadType: 0,
+      sequence: this.seq,
+      timestamp: this.ts,
+      ssrc: 0x5eed,
+      payload: encodeMulaw(frame ?? this.silence),
+    });
     this.socket.send(packet, this.port, this.host);
     if (frame && rms(frame) > AUDIBLE) this.lastSpokenAt = performance.now();
     if (frame && this.queue.length === 0 && this.onDrained) {

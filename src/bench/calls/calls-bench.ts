@@ -48,7 +48,14 @@ export async function benchCalls(o: CallsBenchOptions) {
   } finally {
     await harness.close();
   }
-  return { bench: "calls", profile: o.config.profile, machine: machineFacts(), line: LINE, endpointSilenceMs: ENDPOINT_SILENCE_MS, levels };
+  return {
+    bench: "calls",
+    profile: o.config.profile,
+    machine: machineFacts(),
+    line: LINE,
+    endpointSilenceMs: ENDPOINT_SILENCE_MS,
+    levels,
+  };
 }
 
 /** A `parley serve` child on a throwaway data dir, our own UAC, an API key and the caller's line: what call benches share. */
@@ -61,7 +68,13 @@ export interface CallsHarness {
 }
 
 /** Starts the harness for up to `maxCalls` concurrent calls; `env` adds PARLEY_* settings for the server. */
-export async function startCallsHarness(config: ParleyConfig, maxCalls: number, env: Record<string, string>, log: (line: string) => void, configFile?: string): Promise<CallsHarness> {
+export async function startCallsHarness(
+  config: ParleyConfig,
+  maxCalls: number,
+  env: Record<string, string>,
+  log: (line: string) => void,
+  configFile?: string,
+): Promise<CallsHarness> {
   const speech = fliteSpeech(LINE);
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
   const db = openDatabase(databaseFile({ ...config, dataDir }));
@@ -84,7 +97,10 @@ export async function startCallsHarness(config: ParleyConfig, maxCalls: number, 
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: silentLogger() });
+  const sip = await createSipPort(
+    sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
+    { logger: silentLogger() },
+  );
   return {
     server,
     sip,
@@ -161,15 +177,44 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     calls: k,
     answered: calls.filter((c) => c.answered).length,
     replied: latencies.length,
-    errors: calls.filter((c) => c.error).map((c) => c.error).slice(0, 5),
+    errors: calls
+      .filter((c) => c.error)
+      .map((c) => c.error)
+      .slice(0, 5),
     turnLatencyMs: { p50: p(latencies, 50), p95: p(latencies, 95), p99: p(latencies, 99) },
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
-    breakdownMs: { endpointP50: p(endpoint, 50), engineComputeP50: p(compute, 50), asrFinalP50: p(asrFinal, 50), llmFirstTokenP50: p(firstToken, 50), firstTokenToAudioP50: p(tokenToAudio, 50), firstAudioToWireP50: p(afterAudio, 50), firstAudioToWireP95: p(afterAudio, 95), serverFirstAudioToRtpP50: p(audioToRtp, 50), speechEndLagP50: p(hearingLag, 50) },
-    rtp: { jitterMsP95: p(calls.map((c) => c.jitterMs), 95), wireGaps: calls.reduce((n, c) => n + c.gaps, 0), serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0 },
-    cpu: { serverCpuSeconds: round(cpuS, 2), percentOfOneCore: round((cpuS / wallS) * 100, 1), cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1) },
-    memory: { rssBeforeMb: round(rss0, 1), rssPeakMb: round(peakRss, 1), perCallMb: round((peakRss - rss0) / k, 2), target: 10 },
+    breakdownMs: {
+      endpointP50: p(endpoint, 50),
+      engineComputeP50: p(compute, 50),
+      asrFinalP50: p(asrFinal, 50),
+      llmFirstTokenP50: p(firstToken, 50),
+      firstTokenToAudioP50: p(tokenToAudio, 50),
+      firstAudioToWireP50: p(afterAudio, 50),
+      firstAudioToWireP95: p(afterAudio, 95),
+      serverFirstAudioToRtpP50: p(audioToRtp, 50),
+      speechEndLagP50: p(hearingLag, 50),
+    },
+    rtp: {
+      jitterMsP95: p(
+        calls.map((c) => c.jitterMs),
+        95,
+      ),
+      wireGaps: calls.reduce((n, c) => n + c.gaps, 0),
+      serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
+    },
+    cpu: {
+      serverCpuSeconds: round(cpuS, 2),
+      percentOfOneCore: round((cpuS / wallS) * 100, 1),
+      cpuMsPerCallSecond: round((cpuS * 1000) / (k * wallS), 1),
+    },
+    memory: {
+      rssBeforeMb: round(rss0, 1),
+      rssPeakMb: round(peakRss, 1),
+      perCallMb: round((peakRss - rss0) / k, 2),
+      target: 10,
+    },
   };
 }
 
@@ -177,13 +222,17 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
   const headers = { authorization: `Bearer ${key}` };
   await new Promise((r) => setTimeout(r, 500)); // records are written as each call's session ends
-  const list = (await (await fetch(`${server.http}/v1/calls?limit=200`, { headers })).json()) as { items: { id: number; sipCallId: string }[] };
+  const list = (await (await fetch(`${server.http}/v1/calls?limit=200`, { headers })).json()) as {
+    items: { id: number; sipCallId: string }[];
+  };
   const byCallId = new Map(list.items.map((c) => [c.sipCallId, c.id]));
   return Promise.all(
     calls.map(async (c) => {
       const id = byCallId.get(c.sipCallId);
       if (!id) return null;
-      const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as { turns: { role: string; source: string | null; timing: Record<string, number | null> | null }[] };
+      const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as {
+        turns: { role: string; source: string | null; timing: Record<string, number | null> | null }[];
+      };
       return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
     }),
   );

@@ -35,13 +35,23 @@ export interface CapacityBenchOptions {
   log: (line: string) => void;
 }
 
-type Level = Awaited<ReturnType<typeof runLevel>> & { queueDelayMs: { max: number; mean: number }; backlogWaiting?: number; passed: boolean };
+type Level = Awaited<ReturnType<typeof runLevel>> & {
+  queueDelayMs: { max: number; mean: number };
+  backlogWaiting?: number;
+  passed: boolean;
+};
 
 const RAMP = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 
 export async function benchCapacity(o: CapacityBenchOptions) {
   // Admission off: the bench measures what the engines can do, not what the admission limit lets in.
-  const harness = await startCallsHarness(o.config, o.maxCalls, { PARLEY_CALLS__ADMISSION__MAX_QUEUE_DELAY_MS: "0" }, o.log, o.configFile);
+  const harness = await startCallsHarness(
+    o.config,
+    o.maxCalls,
+    { PARLEY_CALLS__ADMISSION__MAX_QUEUE_DELAY_MS: "0" },
+    o.log,
+    o.configFile,
+  );
   const dir = mkdtempSync(join(tmpdir(), "parley-bench-capacity-"));
   try {
     const idle = await search(harness, o, null);
@@ -77,15 +87,27 @@ async function search(h: CallsHarness, o: CapacityBenchOptions, backlog: Backlog
     const level = await runLevel(k, h, o.holdMs);
     const queueDelayMs = sampler.stop();
     const p95 = level.turnLatencyMs.p95;
-    const passed = level.replied === k && level.rtp.wireGaps === 0 && p95 !== null && (baselineP95 === null || p95 <= o.latencyFactor * baselineP95);
-    const out: Level = { ...level, queueDelayMs, passed, ...(waiting !== undefined ? { backlogWaiting: waiting } : {}) };
+    const passed =
+      level.replied === k &&
+      level.rtp.wireGaps === 0 &&
+      p95 !== null &&
+      (baselineP95 === null || p95 <= o.latencyFactor * baselineP95);
+    const out: Level = {
+      ...level,
+      queueDelayMs,
+      passed,
+      ...(waiting !== undefined ? { backlogWaiting: waiting } : {}),
+    };
     levels.push(out);
-    o.log(`  p95 ${p95} ms, gaps ${level.rtp.wireGaps}, replied ${level.replied}/${k}, queue delay max ${queueDelayMs.max} ms: ${passed ? "pass" : "fail"}`);
+    o.log(
+      `  p95 ${p95} ms, gaps ${level.rtp.wireGaps}, replied ${level.replied}/${k}, queue delay max ${queueDelayMs.max} ms: ${passed ? "pass" : "fail"}`,
+    );
     return out;
   };
   const single = await measure(1, null);
   const baseline = single.turnLatencyMs.p95;
-  if (!single.passed || baseline === null) return { capacity: 0, singleCallP95Ms: baseline, levels, voicemailsProcessed: null as number | null };
+  if (!single.passed || baseline === null)
+    return { capacity: 0, singleCallP95Ms: baseline, levels, voicemailsProcessed: null as number | null };
   let best = 1;
   let failed: number | null = null;
   for (const k of RAMP.filter((n) => n > 1 && n <= o.maxCalls)) {
@@ -111,14 +133,20 @@ class QueueDelaySampler {
 
   constructor(h: CallsHarness) {
     this.timer = setInterval(() => {
-      void h.server.metric("parley_calls_queue_delay_seconds").then((s) => this.samples.push(s * 1000), () => undefined);
+      void h.server.metric("parley_calls_queue_delay_seconds").then(
+        (s) => this.samples.push(s * 1000),
+        () => undefined,
+      );
     }, 500);
   }
 
   stop(): { max: number; mean: number } {
     clearInterval(this.timer);
     if (this.samples.length === 0) return { max: 0, mean: 0 };
-    return { max: round(Math.max(...this.samples), 1), mean: round(this.samples.reduce((a, b) => a + b, 0) / this.samples.length, 1) };
+    return {
+      max: round(Math.max(...this.samples), 1),
+      mean: round(this.samples.reduce((a, b) => a + b, 0) / this.samples.length, 1),
+    };
   }
 }
 
@@ -151,7 +179,11 @@ class Backlog {
     const i = this.uploaded++;
     // Padding makes every upload distinct (uploads are deduplicated by content).
     const bytes = padded(this.messages[i % this.messages.length]!, 10 + i);
-    const res = await fetch(`${this.h.server.http}/v1/voicemails?mailbox=100`, { method: "POST", headers: { authorization: `Bearer ${this.h.key}`, "content-type": "audio/wav" }, body: bytes });
+    const res = await fetch(`${this.h.server.http}/v1/voicemails?mailbox=100`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.h.key}`, "content-type": "audio/wav" },
+      body: bytes,
+    });
     if (res.status !== 201) throw new Error(`voicemail upload answered ${res.status}: ${await res.text()}`);
   }
 }

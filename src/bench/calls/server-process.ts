@@ -13,7 +13,11 @@ export class ServerProcess {
 
   static async start(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
     const bin = join(packageRoot(), "bin", "parley.js");
-    const child = spawn(process.execPath, [bin, "serve", ...args], { cwd: packageRoot(), env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [bin, "serve", ...args], {
+      cwd: packageRoot(),
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     const started = await new Promise<{ http: string; host: string; port: number }>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`parley serve did not start:\n${err.slice(-2000)}`)), 60_000);
@@ -29,7 +33,10 @@ export class ServerProcess {
     });
     const server = new ServerProcess(child, started.http, { host: started.host, port: started.port });
     for (let i = 0; i < 600; i++) {
-      const ok = await fetch(`${started.http}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${started.http}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return server;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -26,7 +26,11 @@ export interface DecodeOptions {
 export async function openDecoder(modelPath: string, o: DecodeOptions) {
   const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
   const model: LlamaModel = await llama.loadModel({ modelPath, gpuLayers: 0 });
-  const context: LlamaContext = await model.createContext({ contextSize: o.contextSize, threads: o.threads, sequences: 1 });
+  const context: LlamaContext = await model.createContext({
+    contextSize: o.contextSize,
+    threads: o.threads,
+    sequences: 1,
+  });
   const sequence = context.getSequence();
   const token = (i: number) => o.tokenIds[i % o.tokenIds.length]! as Token;
   let position = 0;
@@ -34,7 +38,9 @@ export async function openDecoder(modelPath: string, o: DecodeOptions) {
     await sequence.clearHistory();
     const prompt = Array.from({ length: o.prefill }, (_, i) => token(i));
     const t0 = performance.now();
-    await sequence.controlledEvaluate(prompt.map((t, i) => (i === prompt.length - 1 ? ([t, { generateNext: { token: true } }] as const) : t)));
+    await sequence.controlledEvaluate(
+      prompt.map((t, i) => (i === prompt.length - 1 ? ([t, { generateNext: { token: true } }] as const) : t)),
+    );
     position = o.prefill;
     return performance.now() - t0;
   };
@@ -49,7 +55,8 @@ export async function openDecoder(modelPath: string, o: DecodeOptions) {
     async block(count: number): Promise<number> {
       if (position === 0 || position + count >= o.contextSize) await prefill();
       const t0 = performance.now();
-      for (let i = 0; i < count; i++) await sequence.controlledEvaluate([[token(position++), { generateNext: { token: true } }]]);
+      for (let i = 0; i < count; i++)
+        await sequence.controlledEvaluate([[token(position++), { generateNext: { token: true } }]]);
       return performance.now() - t0;
     },
     async dispose() {

@@ -19,7 +19,11 @@ export function vadMs(config: Record<string, unknown>, samples: Float32Array): n
 }
 
 /** Streaming recognizer (one stream, whole audio, decoded as it becomes ready): ms spent and the text. */
-export function streamingMs(config: Record<string, unknown>, samples: Float32Array, sampleRate: number): { ms: number; text: string } {
+export function streamingMs(
+  config: Record<string, unknown>,
+  samples: Float32Array,
+  sampleRate: number,
+): { ms: number; text: string } {
   const recognizer = new (loadSherpa().OnlineRecognizer)(config);
   const stream = recognizer.createStream();
   const texts: string[] = [];
@@ -39,7 +43,11 @@ export function streamingMs(config: Record<string, unknown>, samples: Float32Arr
 }
 
 /** Offline recognizer on the whole audio: ms spent in decode and the text. */
-export function batchMs(config: Record<string, unknown>, samples: Float32Array, sampleRate: number): { ms: number; text: string } {
+export function batchMs(
+  config: Record<string, unknown>,
+  samples: Float32Array,
+  sampleRate: number,
+): { ms: number; text: string } {
   const recognizer = new (loadSherpa().OfflineRecognizer)(config);
   const stream = recognizer.createStream();
   stream.acceptWaveform({ samples, sampleRate });

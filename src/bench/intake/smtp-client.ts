@@ -25,7 +25,15 @@ export async function deliver(port: number, from: string, to: string, message: B
     await command(socket, replies, `RCPT TO:<${to}>`, 250);
     await command(socket, replies, "DATA", 354);
     // Dot-stuffing (RFC 5321 4.5.2): a line starting with "." gets another.
-    socket.write(Buffer.from(message.toString("latin1").replace(/\r\n\./g, "\r\n..").replace(/\r?\n?$/, "\r\n"), "latin1"));
+    socket.write(
+      Buffer.from(
+        message
+          .toString("latin1")
+          .replace(/\r\n\./g, "\r\n..")
+          .replace(/\r?\n?$/, "\r\n"),
+        "latin1",
+      ),
+    );
     socket.write(".\r\n");
     const dataEndAt = performance.now();
     const reply = await replies.next();
@@ -62,7 +70,9 @@ function replyReader(socket: Socket): ReplyReader {
   socket.on("error", (err) => {
     for (const take of waiting.splice(0)) take(`000 ${err.message}`);
   });
-  return { next: () => new Promise<string>((resolve) => (ready.length > 0 ? resolve(ready.shift()!) : waiting.push(resolve))) };
+  return {
+    next: () => new Promise<string>((resolve) => (ready.length > 0 ? resolve(ready.shift()!) : waiting.push(resolve))),
+  };
 }
 
 async function expect(replies: ReplyReader, code: number): Promise<string> {

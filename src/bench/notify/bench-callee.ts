@@ -31,7 +31,10 @@ export class BenchCallee {
   private constructor(private readonly sip: SipPort) {}
 
   static async start(): Promise<BenchCallee> {
-    const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: silentLogger() });
+    const sip = await createSipPort(
+      sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
+      { logger: silentLogger() },
+    );
     const callee = new BenchCallee(sip);
     sip.onInvite((call) => callee.answer(call));
     return callee;
@@ -51,16 +54,29 @@ export class BenchCallee {
   }
 
   private async answer(call: InboundCall): Promise<void> {
-    const record: CalleeCall = { user: call.to.user ?? "", invitedAt: performance.now(), answeredAt: null, endedAt: null };
+    const record: CalleeCall = {
+      user: call.to.user ?? "",
+      invitedAt: performance.now(),
+      answeredAt: null,
+      endedAt: null,
+    };
     this.calls.push(record);
     if (record.user.startsWith("busy")) return call.reject(486, "Busy Here");
     const socket = createSocket("udp4");
     await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
     await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: socket.address().port }));
     record.answeredAt = performance.now();
-    const stop = sendAudio(socket, call.media.remote.address, call.media.remote.port, call.media.codec.payloadType, this.reply);
+    const stop = sendAudio(
+      socket,
+      call.media.remote.address,
+      call.media.remote.port,
+      call.media.codec.payloadType,
+      this.reply,
+    );
     const hold = this.holdMs !== null ? setTimeout(() => void call.hangup(), this.holdMs) : null;
-    await new Promise<void>((resolve) => (call.signal.aborted ? resolve() : call.signal.addEventListener("abort", () => resolve(), { once: true })));
+    await new Promise<void>((resolve) =>
+      call.signal.aborted ? resolve() : call.signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
     record.endedAt = performance.now();
     if (hold) clearTimeout(hold);
     stop();
@@ -73,7 +89,13 @@ export class BenchCallee {
  * 20 ms packets on an absolute timeline, as a phone sends: silence while its
  * user listens, and the reply (if any) from its time on.
  */
-function sendAudio(socket: Socket, host: string, port: number, payloadType: number, reply: BenchCallee["reply"]): () => void {
+function sendAudio(
+  socket: Socket,
+  host: string,
+  port: number,
+  payloadType: number,
+  reply: BenchCallee["reply"],
+): () => void {
   const silence = encodeMulaw(new Int16Array(160));
   const replyFrom = reply ? Math.round(reply.atMs / 20) : Infinity;
   const t0 = performance.now();
@@ -81,8 +103,15 @@ function sendAudio(socket: Socket, host: string, port: number, payloadType: numb
   let timer: NodeJS.Timeout;
   const tick = () => {
     const k = n - replyFrom;
-    const payload = reply && k >= 0 && k * 160 < reply.pcm.length ? encodeMulaw(padded(reply.pcm.subarray(k * 160, k * 160 + 160))) : silence;
-    socket.send(serializeRtp({ payloadType, sequence: n & 0xffff, timestamp: (n * 160) >>> 0, ssrc: 0xca11ee, payload }), port, host);
+    const payload =
+      reply && k >= 0 && k * 160 < reply.pcm.length
+        ? encodeMulaw(padded(reply.pcm.subarray(k * 160, k * 160 + 160)))
+        : silence;
+    socket.send(
+      serializeRtp({ payloadType, sequence: n & 0xffff, timestamp: (n * 160) >>> 0, ssrc: 0xca11ee, payload }),
+      port,
+      host,
+    );
     n++;
     timer = setTimeout(tick, Math.max(0, t0 + n * 20 - performance.now()));
   };

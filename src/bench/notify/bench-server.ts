@@ -23,7 +23,12 @@ const OUTBOUND_KINDS = ["notify.deliver", "campaign.tick", "callback.place"];
  * exactly the work it starts (process.cpuUsage covers the engine threads).
  */
 export class BenchServer {
-  private constructor(readonly services: Services, private readonly sip: SipPort, private readonly worker: Worker, private readonly dataDir: string) {}
+  private constructor(
+    readonly services: Services,
+    private readonly sip: SipPort,
+    private readonly worker: Worker,
+    private readonly dataDir: string,
+  ) {}
 
   static async start(base: ParleyConfig, cwd: string): Promise<BenchServer> {
     const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-notify-"));
@@ -33,24 +38,48 @@ export class BenchServer {
       // The models stay where they are installed; only the database and the cache are temporary.
       models: { ...base.models, dir: modelsDirOf(base) },
       // Every attempt is measured, none retried or held back by the compliance rules.
-      notify: { ...base.notify, maxAttemptsPerDay: 1000, retry: { ...base.notify.retry, busy: { retries: 0, afterMs: 0, maxAfterMs: 0 } } },
+      notify: {
+        ...base.notify,
+        maxAttemptsPerDay: 1000,
+        retry: { ...base.notify.retry, busy: { retries: 0, afterMs: 0, maxAfterMs: 0 } },
+      },
       calls: { ...base.calls, maxCalls: 200, recordAll: false },
       sip: { ...base.sip, listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0, burst: 100 } },
-      jobs: { ...base.jobs, lanes: [{ name: "outbound", order: "priority", concurrency: 64, kinds: OUTBOUND_KINDS }, { name: "work", order: "priority", concurrency: 2 }] },
+      jobs: {
+        ...base.jobs,
+        lanes: [
+          { name: "outbound", order: "priority", concurrency: 64, kinds: OUTBOUND_KINDS },
+          { name: "work", order: "priority", concurrency: 2 },
+        ],
+      },
     };
     const models = await resolveProfileModels(config, cwd);
     if (models.missing.length) throw new ParleyError("models_missing", missingModelsMessage(models), { status: 503 });
-    const services = createServices({ config, logger: silentLogger(), registry: createMetricsRegistry({ defaults: false }), models });
+    const services = createServices({
+      config,
+      logger: silentLogger(),
+      registry: createMetricsRegistry({ defaults: false }),
+      models,
+    });
     registerAppTasks(services);
     await services.engines.start();
     if (!services.engines.ready) {
       services.db.close();
-      throw new ParleyError("engines_unavailable", `engines failed to load: ${JSON.stringify(services.engines.status())}`, { status: 503 });
+      throw new ParleyError(
+        "engines_unavailable",
+        `engines failed to load: ${JSON.stringify(services.engines.status())}`,
+        { status: 503 },
+      );
     }
     const sip = await createSipPort(config.sip, { logger: services.logger });
     services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
     services.calls.start();
-    const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger: services.logger });
+    const worker = new Worker({
+      queue: services.queue,
+      tasks: services.tasks,
+      config: config.jobs,
+      logger: services.logger,
+    });
     worker.start();
     return new BenchServer(services, sip, worker, dataDir);
   }

@@ -16,7 +16,11 @@ const signal = () => AbortSignal.timeout(600_000);
 /** Renders per second of distinct pieces through the cache: cold (every piece synthesised) then warm (every piece read back). */
 export async function benchRenders(services: Services, pieces: number) {
   const voice = voiceOf(services, services.config.agents.default);
-  const texts = Array.from({ length: pieces }, (_, i) => `Reminder ${i + 1}: your delivery arrives on ${DAYS[i % 7]} between ${8 + (i % 9)} and ${10 + (i % 9)} o'clock.`);
+  const texts = Array.from(
+    { length: pieces },
+    (_, i) =>
+      `Reminder ${i + 1}: your delivery arrives on ${DAYS[i % 7]} between ${8 + (i % 9)} and ${10 + (i % 9)} o'clock.`,
+  );
   const pass = async (expectHit: boolean) => {
     const started = performance.now();
     for (const text of texts) {
@@ -33,13 +37,32 @@ export async function benchRenders(services: Services, pieces: number) {
 
 /** A campaign of `count` busy callees at `rate` calls per second: INVITE arrival times at the callee against the schedule. */
 export async function benchPacing(services: Services, callee: BenchCallee, rate: number, count: number) {
-  const campaign = createCampaign(services, { name: "bench pacing", text: "Hello.", window: ANY_TIME, pacing: { callsPerSecond: rate, maxConcurrent: 1000 }, amd: false });
-  await importRecipients(services, campaign, Array.from({ length: count }, (_, i) => ({ row: i + 1, to: callee.uri(`busy-${i + 1}`), timeZone: undefined, variables: {} })));
+  const campaign = createCampaign(services, {
+    name: "bench pacing",
+    text: "Hello.",
+    window: ANY_TIME,
+    pacing: { callsPerSecond: rate, maxConcurrent: 1000 },
+    amd: false,
+  });
+  await importRecipients(
+    services,
+    campaign,
+    Array.from({ length: count }, (_, i) => ({
+      row: i + 1,
+      to: callee.uri(`busy-${i + 1}`),
+      timeZone: undefined,
+      variables: {},
+    })),
+  );
   const from = callee.calls.length;
   await changeCampaign(services, campaign.id, "start");
   const ctx = notifyContext(services);
-  for (let i = 0; i < 1200 && ctx.campaigns.get(campaign.id)?.status === "running"; i++) await new Promise((r) => setTimeout(r, 100));
-  const arrivals = callee.calls.slice(from).map((c) => c.invitedAt).sort((a, b) => a - b);
+  for (let i = 0; i < 1200 && ctx.campaigns.get(campaign.id)?.status === "running"; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const arrivals = callee.calls
+    .slice(from)
+    .map((c) => c.invitedAt)
+    .sort((a, b) => a - b);
   const intervals = arrivals.slice(1).map((t, i) => t - (arrivals[i] as number));
   const target = 1000 / rate;
   const spanS = ((arrivals[arrivals.length - 1] ?? 0) - (arrivals[0] ?? 0)) / 1000;
@@ -48,12 +71,18 @@ export async function benchPacing(services: Services, callee: BenchCallee, rate:
     configuredPerSecond: rate,
     achievedPerSecond: round((arrivals.length - 1) / spanS, 3),
     rateErrorPct: round(((arrivals.length - 1) / spanS / rate - 1) * 100, 2),
-    intervalMs: { target: round(target, 1), p50: round(percentile(intervals, 50), 1), p95: round(percentile(intervals, 95), 1), max: round(Math.max(...intervals), 1) },
+    intervalMs: {
+      target: round(target, 1),
+      p50: round(percentile(intervals, 50), 1),
+      p95: round(percentile(intervals, 95), 1),
+      max: round(Math.max(...intervals), 1),
+    },
     meanAbsErrorMs: round(intervals.reduce((n, d) => n + Math.abs(d - target), 0) / Math.max(1, intervals.length), 1),
   };
 }
 
-const MESSAGE = "Hello, this is Acme Plumbing with a reminder about your appointment tomorrow morning. Our engineer will arrive between nine and eleven. Please make sure someone is at home. Thank you, and have a good day.";
+const MESSAGE =
+  "Hello, this is Acme Plumbing with a reminder about your appointment tomorrow morning. Our engineer will arrive between nine and eleven. Please make sure someone is at home. Thank you, and have a good day.";
 
 /**
  * CPU seconds (process.cpuUsage: every thread, engines included) per
@@ -64,18 +93,34 @@ const MESSAGE = "Hello, this is Acme Plumbing with a reminder about your appoint
  */
 export async function benchCpu(services: Services, callee: BenchCallee, calls: number, reply: Int16Array) {
   const agent = services.config.agents.default;
-  await renderMessage(services.ttsCache, { text: MESSAGE, variables: {}, voice: voiceOf(services, agent) }, services.config.notify.sentencePauseMs, signal());
+  await renderMessage(
+    services.ttsCache,
+    { text: MESSAGE, variables: {}, voice: voiceOf(services, agent) },
+    services.config.notify.sentencePauseMs,
+    signal(),
+  );
   const ctx = notifyContext(services);
   const notes: { cpu: number; seconds: number }[] = [];
   callee.holdMs = null;
   for (let i = 0; i < calls; i++) {
     const cpu0 = process.cpuUsage();
     const ended = callee.nextEnded();
-    const { notification } = await createNotification(services, { to: callee.uri(`hold-note-${i + 1}`), text: MESSAGE, variables: {}, window: ANY_TIME });
+    const { notification } = await createNotification(services, {
+      to: callee.uri(`hold-note-${i + 1}`),
+      text: MESSAGE,
+      variables: {},
+      window: ANY_TIME,
+    });
     const call = await ended;
-    for (let w = 0; w < 300 && !["completed", "failed"].includes(ctx.notifications.get(notification.id)?.status ?? ""); w++) await new Promise((r) => setTimeout(r, 50));
+    for (
+      let w = 0;
+      w < 300 && !["completed", "failed"].includes(ctx.notifications.get(notification.id)?.status ?? "");
+      w++
+    )
+      await new Promise((r) => setTimeout(r, 50));
     const n = ctx.notifications.get(notification.id);
-    if (n?.status !== "completed") throw new Error(`bench: notification ${notification.id} ended ${n?.status} (${n?.outcome ?? n?.error})`);
+    if (n?.status !== "completed")
+      throw new Error(`bench: notification ${notification.id} ended ${n?.status} (${n?.outcome ?? n?.error})`);
     notes.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
   }
   const holdS = notes.reduce((a, b) => a + b.seconds, 0) / notes.length;
@@ -90,10 +135,14 @@ export async function benchCpu(services: Services, callee: BenchCallee, calls: n
   // (2) A live interaction: the person answers after the message and the agent replies (ASR, LLM and TTS, live);
   // the call lasts as long as that takes.
   const replyMs = (reply.length / 8000) * 1000;
-  const talking = await liveCalls(services, callee, calls, "talk", Math.round(holdS * 1000 + replyMs + 4000), { pcm: reply, atMs: Math.round(holdS * 1000) });
+  const talking = await liveCalls(services, callee, calls, "talk", Math.round(holdS * 1000 + replyMs + 4000), {
+    pcm: reply,
+    atMs: Math.round(holdS * 1000),
+  });
   const listen = summary(listening.rows);
   const talk = summary(talking.rows);
-  const ratio = (live: { cpuSecondsPerCall: number }) => round(live.cpuSecondsPerCall / Math.max(note.cpuSecondsPerCall, 1e-6), 2);
+  const ratio = (live: { cpuSecondsPerCall: number }) =>
+    round(live.cpuSecondsPerCall / Math.max(note.cpuSecondsPerCall, 1e-6), 2);
   return {
     notification: note,
     liveCall: listen,
@@ -104,7 +153,14 @@ export async function benchCpu(services: Services, callee: BenchCallee, calls: n
 }
 
 /** Live calls to the callee, one at a time, held `holdMs` by the callee, who says `reply` (or nothing). */
-async function liveCalls(services: Services, callee: BenchCallee, calls: number, label: string, holdMs: number, reply: BenchCallee["reply"]) {
+async function liveCalls(
+  services: Services,
+  callee: BenchCallee,
+  calls: number,
+  label: string,
+  holdMs: number,
+  reply: BenchCallee["reply"],
+) {
   const agent = services.config.agents.default;
   callee.holdMs = holdMs;
   callee.reply = reply;
@@ -114,12 +170,19 @@ async function liveCalls(services: Services, callee: BenchCallee, calls: number,
     for (let i = 0; i < calls; i++) {
       const cpu0 = process.cpuUsage();
       const ended = callee.nextEnded();
-      const dialed = await services.calls!.dial({ to: callee.uri(`hold-${label}-${i + 1}`), agent, greeting: MESSAGE, context: { source: "bench" } });
+      const dialed = await services.calls!.dial({
+        to: callee.uri(`hold-${label}-${i + 1}`),
+        agent,
+        greeting: MESSAGE,
+        context: { source: "bench" },
+      });
       const call = await ended;
       await dialed.finished;
       rows.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
       // Whether the interaction happened: the agent's answers to the person.
-      agentReplies += new CallsRepo(services.db).turns(dialed.callId).filter((t) => t.role === "agent" && t.source === "speech").length;
+      agentReplies += new CallsRepo(services.db)
+        .turns(dialed.callId)
+        .filter((t) => t.role === "agent" && t.source === "speech").length;
     }
   } finally {
     callee.holdMs = null;

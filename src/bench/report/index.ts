@@ -15,7 +15,14 @@ export async function renderReport(reports: LoadedReport[], generatedAt = new Da
  * @example
  * const { html, used } = await benchReport(["calls.json", "batch.json"]);
  */
-export async function benchReport(files: string[], generatedAt = new Date()): Promise<{ html: string; reports: LoadedReport[]; used: number }> {
+export async function benchReport(
+  files: string[],
+  generatedAt = new Date(),
+): Promise<{ html: string; reports: LoadedReport[]; used: number }> {
   const reports = await loadReports(files);
-  return { html: await renderReport(reports, generatedAt), reports, used: reports.filter((r) => r.kind !== null).length };
+  return {
+    html: await renderReport(reports, generatedAt),
+    reports,
+    used: reports.filter((r) => r.kind !== null).length,
+  };
 }

@@ -40,10 +40,17 @@ async function loadOne(file: string): Promise<LoadedReport> {
 /** Which bench produced a parsed report. */
 export function classify(file: string, json: unknown): LoadedReport {
   const base = { file, name: basename(file) };
-  if (!json || typeof json !== "object" || Array.isArray(json)) return { ...base, kind: null, data: {}, problem: "not a bench report (expected a JSON object)" };
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    return { ...base, kind: null, data: {}, problem: "not a bench report (expected a JSON object)" };
   const data = json as Record<string, unknown>;
   const kind = KINDS.find((k) => k === data.bench) ?? null;
-  if (!kind) return { ...base, kind: null, data, problem: `unknown bench '${String(data.bench ?? "(no bench field)")}'; known: ${KINDS.join(", ")}` };
+  if (!kind)
+    return {
+      ...base,
+      kind: null,
+      data,
+      problem: `unknown bench '${String(data.bench ?? "(no bench field)")}'; known: ${KINDS.join(", ")}`,
+    };
   return { ...base, kind, data, problem: null };
 }
 

@@ -7,10 +7,30 @@ import { EnginesSection } from "./sections/engines.js";
 import { NotifySection } from "./sections/notify.js";
 
 const SECTIONS: { kind: BenchKind; title: string; make: string; body: (r: LoadedReport[]) => Child }[] = [
-  { kind: "calls", title: "Live calls", make: "parley bench calls --calls 1,10,50 --json > calls.json", body: (r) => <CallsSection reports={r} /> },
-  { kind: "batch", title: "Batch (voicemail) pipeline and queue", make: "parley bench batch --json > batch.json", body: (r) => <BatchSection reports={r} /> },
-  { kind: "notify", title: "Notifications: TTS cache, pacing, CPU", make: "parley bench notify --json > notify.json", body: (r) => <NotifySection reports={r} /> },
-  { kind: "engines", title: "Engines", make: "parley bench engines --json > engines.json", body: (r) => <EnginesSection reports={r} /> },
+  {
+    kind: "calls",
+    title: "Live calls",
+    make: "parley bench calls --calls 1,10,50 --json > calls.json",
+    body: (r) => <CallsSection reports={r} />,
+  },
+  {
+    kind: "batch",
+    title: "Batch (voicemail) pipeline and queue",
+    make: "parley bench batch --json > batch.json",
+    body: (r) => <BatchSection reports={r} />,
+  },
+  {
+    kind: "notify",
+    title: "Notifications: TTS cache, pacing, CPU",
+    make: "parley bench notify --json > notify.json",
+    body: (r) => <NotifySection reports={r} />,
+  },
+  {
+    kind: "engines",
+    title: "Engines",
+    make: "parley bench engines --json > engines.json",
+    body: (r) => <EnginesSection reports={r} />,
+  },
 ];
 
 const CSS = `
@@ -45,13 +65,21 @@ export function ReportPage(p: { reports: LoadedReport[]; generatedAt: Date }) {
             return (
               <section>
                 <h2>{s.title}</h2>
-                {mine.length ? s.body(mine) : <p class="note">No report of this kind was given. Make one with <code>{s.make}</code>.</p>}
+                {mine.length ? (
+                  s.body(mine)
+                ) : (
+                  <p class="note">
+                    No report of this kind was given. Make one with <code>{s.make}</code>.
+                  </p>
+                )}
               </section>
             );
           })}
           <section>
             <h2>Every figure</h2>
-            {used.map((r) => <AllFigures report={r} />)}
+            {used.map((r) => (
+              <AllFigures report={r} />
+            ))}
           </section>
         </main>
       </body>
@@ -63,14 +91,27 @@ function Inputs(p: { reports: LoadedReport[] }) {
   return (
     <table>
       <caption>Inputs</caption>
-      <thead><tr><th scope="col">File</th><th scope="col">Bench</th><th scope="col">Profile</th><th scope="col">Machine</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">File</th>
+          <th scope="col">Bench</th>
+          <th scope="col">Profile</th>
+          <th scope="col">Machine</th>
+        </tr>
+      </thead>
       <tbody>
         {p.reports.map((r) => (
           <tr>
             <td>{r.name}</td>
             <td>{r.kind ?? <span class="problem">{`skipped: ${r.problem ?? ""}`}</span>}</td>
             <td>{typeof r.data.profile === "string" ? r.data.profile : "-"}</td>
-            <td>{r.data.machine && typeof r.data.machine === "object" ? Object.entries(r.data.machine as Record<string, unknown>).map(([k, v]) => `${k} ${String(v)}`).join(", ") : "-"}</td>
+            <td>
+              {r.data.machine && typeof r.data.machine === "object"
+                ? Object.entries(r.data.machine as Record<string, unknown>)
+                    .map(([k, v]) => `${k} ${String(v)}`)
+                    .join(", ")
+                : "-"}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -84,7 +125,8 @@ export function flatten(o: unknown, path = "", out: [string, number][] = []): [s
   else if (Array.isArray(o)) {
     // Raw samples are what the histograms are for; listing hundreds of them helps nobody.
     if (o.length <= 50) o.forEach((v, i) => flatten(v, `${path}[${i}]`, out));
-  } else if (o && typeof o === "object") for (const [k, v] of Object.entries(o)) flatten(v, path ? `${path}.${k}` : k, out);
+  } else if (o && typeof o === "object")
+    for (const [k, v] of Object.entries(o)) flatten(v, path ? `${path}.${k}` : k, out);
   return out;
 }
 
@@ -94,7 +136,16 @@ function AllFigures(p: { report: LoadedReport }) {
     <details>
       <summary>{`${p.report.name} (${rows.length} figures)`}</summary>
       <table>
-        <tbody>{rows.map(([k, v]) => <tr><td><code>{k}</code></td><td>{fmt(v)}</td></tr>)}</tbody>
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr>
+              <td>
+                <code>{k}</code>
+              </td>
+              <td>{fmt(v)}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </details>
   );

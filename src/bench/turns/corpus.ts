@@ -64,7 +64,10 @@ const STRAIGHT = [
 const pauseFor = (i: number) => 300 + ((i * 7) % 20) * 21;
 
 /** Paused and straight lines alternate, so any prefix of the corpus (tests use a few) has both. */
-export const TURN_CORPUS: readonly CorpusLine[] = PAUSED.flatMap((text, i) => [{ text, pauseMs: pauseFor(i) }, { text: STRAIGHT[i]! }]);
+export const TURN_CORPUS: readonly CorpusLine[] = PAUSED.flatMap((text, i) => [
+  { text, pauseMs: pauseFor(i) },
+  { text: STRAIGHT[i]! },
+]);
 
 /** Bump when the audio a line produces changes (layout, silences, telephone path), so caches regenerate. */
 export const CORPUS_VERSION = 1;

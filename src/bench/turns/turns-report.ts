@@ -40,7 +40,8 @@ export interface SettingFigures {
 export function summarizeSetting(s: TurnSetting, baseline: boolean, rows: readonly UtteranceOutcome[]): SettingFigures {
   const paused = rows.filter((r) => r.paused);
   const straight = rows.filter((r) => !r.paused);
-  const rate = (xs: readonly UtteranceOutcome[]) => (xs.length === 0 ? 0 : round(xs.filter((r) => r.cutIn).length / xs.length, 3));
+  const rate = (xs: readonly UtteranceOutcome[]) =>
+    xs.length === 0 ? 0 : round(xs.filter((r) => r.cutIn).length / xs.length, 3);
   const latencies = rows.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   return {
     name: s.name,
@@ -56,6 +57,13 @@ export function summarizeSetting(s: TurnSetting, baseline: boolean, rows: readon
     byModel: rows.filter((r) => r.by === "model").length,
     bySilence: rows.filter((r) => r.by === "silence").length,
     undecided: rows.filter((r) => r.endedAtMs === null).length,
-    latencyMs: latencies.length === 0 ? null : { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), mean: round(latencies.reduce((a, b) => a + b, 0) / latencies.length) },
+    latencyMs:
+      latencies.length === 0
+        ? null
+        : {
+            p50: round(percentile(latencies, 50)),
+            p95: round(percentile(latencies, 95)),
+            mean: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+          },
   };
 }

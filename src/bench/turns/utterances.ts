@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeMulaw, encodeMulaw, encodeWav, float32ToInt16, int16ToFloat32, parseWav, resample } from "../../audio/index.js";
+import {
+  decodeMulaw,
+  encodeMulaw,
+  encodeWav,
+  float32ToInt16,
+  int16ToFloat32,
+  parseWav,
+  resample,
+} from "../../audio/index.js";
 import { ParleyError } from "../../lib/errors.js";
 import { CORPUS_VERSION, TURN_CORPUS, type CorpusLine } from "./corpus.js";
 import { phonesOf, speakTimed } from "./flite-timing.js";
@@ -41,15 +49,29 @@ interface Meta {
  * the key covers the corpus text, pauses and CORPUS_VERSION. A folder only
  * appears complete (written aside, then renamed).
  */
-export function loadTurnCorpus(cacheRoot: string, o: { limit?: number; onProgress?: (done: number, total: number) => void } = {}): TurnUtterance[] {
+export function loadTurnCorpus(
+  cacheRoot: string,
+  o: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
+): TurnUtterance[] {
   const lines = TURN_CORPUS.slice(0, o.limit ?? TURN_CORPUS.length);
-  const key = createHash("sha256").update(JSON.stringify({ CORPUS_VERSION, lines, LEAD_MS, TAIL_MS })).digest("hex").slice(0, 12);
+  const key = createHash("sha256")
+    .update(JSON.stringify({ CORPUS_VERSION, lines, LEAD_MS, TAIL_MS }))
+    .digest("hex")
+    .slice(0, 12);
   const dir = join(cacheRoot, `turn-utterances-${key}`);
   if (!existsSync(join(dir, "corpus.json"))) generate(lines, dir, o.onProgress);
   const metas = JSON.parse(readFileSync(join(dir, "corpus.json"), "utf8")) as Meta[];
   return metas.map((m) => {
     const wav = parseWav(readFileSync(join(dir, m.file)));
-    return { id: m.id, text: m.text, pause: m.pause, lastWordEndMs: m.lastWordEndMs, durationMs: Math.round((wav.samples.length * 1000) / PHONE_RATE), samples: wav.samples, sampleRate: PHONE_RATE };
+    return {
+      id: m.id,
+      text: m.text,
+      pause: m.pause,
+      lastWordEndMs: m.lastWordEndMs,
+      durationMs: Math.round((wav.samples.length * 1000) / PHONE_RATE),
+      samples: wav.samples,
+      sampleRate: PHONE_RATE,
+    };
   });
 }
 
@@ -77,13 +99,15 @@ function generate(lines: readonly CorpusLine[], dir: string, onProgress?: (done:
 /** One line: flite audio, a pause inserted at the word boundary, lead and tail silence, then the phone line. */
 export function renderLine(line: CorpusLine, id: string): { samples: Float32Array; meta: Meta } {
   const parts = line.text.split("|").map((p) => p.trim());
-  if (parts.length > 2 || parts.some((p) => p === "")) throw new ParleyError("bench_corpus_invalid", `corpus line ${id}: at most one '|', between words: ${line.text}`);
+  if (parts.length > 2 || parts.some((p) => p === ""))
+    throw new ParleyError("bench_corpus_invalid", `corpus line ${id}: at most one '|', between words: ${line.text}`);
   const text = parts.join(" ");
   const speech = speakTimed(text);
   const rate = speech.sampleRate;
   const at = (ms: number) => Math.round((ms * rate) / 1000);
   const lastPhone = speech.phones[speech.phones.length - 1];
-  if (!lastPhone) throw new ParleyError("bench_corpus_invalid", `corpus line ${id}: flite spoke no phones for '${text}'`);
+  if (!lastPhone)
+    throw new ParleyError("bench_corpus_invalid", `corpus line ${id}: flite spoke no phones for '${text}'`);
   let audio = speech.samples;
   let pause: TurnUtterance["pause"] = null;
   let lastWordEndMs = lastPhone.endMs;
@@ -93,7 +117,10 @@ export function renderLine(line: CorpusLine, id: string): { samples: Float32Arra
     const before = phonesOf(parts[0]!);
     const spoken = speech.phones.map((p) => p.phone);
     if (before.some((p, i) => spoken[i] !== p)) {
-      throw new ParleyError("bench_corpus_invalid", `corpus line ${id}: flite speaks '${parts[0]}' differently inside the sentence; move the '|'`);
+      throw new ParleyError(
+        "bench_corpus_invalid",
+        `corpus line ${id}: flite speaks '${parts[0]}' differently inside the sentence; move the '|'`,
+      );
     }
     const boundaryMs = speech.phones[before.length - 1]!.endMs;
     audio = insertSilence(audio, at(boundaryMs), at(ms), at(FADE_MS));

@@ -35,15 +35,18 @@ export function parsePcapUdp(buf: Buffer): UdpDatagram[] {
   const magicBe = buf.readUInt32BE(0);
   const le = magicLe === MAGIC_US || magicLe === MAGIC_NS;
   if (!le && magicBe !== MAGIC_US && magicBe !== MAGIC_NS) {
-    throw new ParleyError("pcap_invalid", "not a classic pcap file (pcapng is not read here: write with tcpdump -w)", { status: 400 });
+    throw new ParleyError("pcap_invalid", "not a classic pcap file (pcapng is not read here: write with tcpdump -w)", {
+      status: 400,
+    });
   }
   const nanos = (le ? magicLe : magicBe) === MAGIC_NS;
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   const link = u32(20) & 0x0fffffff;
   const l2 = LINK_HEADER[link];
-  if (l2 === undefined) throw new ParleyError("pcap_invalid", `pcap link type ${link} is not supported`, { status: 400 });
+  if (l2 === undefined)
+    throw new ParleyError("pcap_invalid", `pcap link type ${link} is not supported`, { status: 400 });
   const out: UdpDatagram[] = [];
-  for (let off = 24; off + 16 <= buf.length; ) {
+  for (let off = 24; off + 16 <= buf.length;) {
     const sec = u32(off);
     const frac = u32(off + 4);
     const incl = u32(off + 8);
@@ -81,7 +84,14 @@ function udpOf(ip: Buffer, atMs: number): UdpDatagram | null {
   if (proto !== 17 || ip.length < header + 8) return null;
   const udp = ip.subarray(header);
   const length = Math.min(udp.readUInt16BE(4), udp.length);
-  return { atMs, srcAddress: src, srcPort: udp.readUInt16BE(0), dstAddress: dst, dstPort: udp.readUInt16BE(2), payload: udp.subarray(8, Math.max(8, length)) };
+  return {
+    atMs,
+    srcAddress: src,
+    srcPort: udp.readUInt16BE(0),
+    dstAddress: dst,
+    dstPort: udp.readUInt16BE(2),
+    payload: udp.subarray(8, Math.max(8, length)),
+  };
 }
 
 function ipv6(b: Buffer): string {

@@ -42,7 +42,16 @@ export interface RtpTimingReport {
   audioPackets: number;
   durationS: number;
   sequence: { missing: number; duplicates: number; reordered: number };
-  interDepartureMs: { count: number; mean: number; p50: number; p95: number; p99: number; p999: number; min: number; max: number };
+  interDepartureMs: {
+    count: number;
+    mean: number;
+    p50: number;
+    p95: number;
+    p99: number;
+    p999: number;
+    min: number;
+    max: number;
+  };
   /** Intervals by upper edge in ms ("inf" for the rest). */
   interDepartureHistogram: Record<string, number>;
   /** Intervals longer than gapMs, and when each began (capture time, ms; the first 100). */
@@ -69,19 +78,34 @@ export interface RtpTimingLimits {
 }
 
 /** What the issue asks of the sender under load. */
-export const UNDER_LOAD_LIMITS: RtpTimingLimits = { interDepartureP99Ms: 30, maxLagMs: 60, maxIntervalMs: 60, missingSequence: 0 };
+export const UNDER_LOAD_LIMITS: RtpTimingLimits = {
+  interDepartureP99Ms: 30,
+  maxLagMs: 60,
+  maxIntervalMs: 60,
+  missingSequence: 0,
+};
 
 const HISTOGRAM_EDGES = [5, 10, 15, 19, 21, 25, 30, 40, 60, 100, 200, 500];
 
 /** RTP packets among captured datagrams, e.g. those from one source port to one destination port. */
-export function rtpFromDatagrams(datagrams: readonly UdpDatagram[], accept: (d: UdpDatagram) => boolean = () => true): RtpOnWire[] {
+export function rtpFromDatagrams(
+  datagrams: readonly UdpDatagram[],
+  accept: (d: UdpDatagram) => boolean = () => true,
+): RtpOnWire[] {
   const out: RtpOnWire[] = [];
   for (const d of datagrams) {
     if (!accept(d)) continue;
     const r = parseRtp(d.payload);
     if (!r.ok) continue;
     const p = r.packet;
-    out.push({ atMs: d.atMs, sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, payloadType: p.payloadType, marker: p.marker });
+    out.push({
+      atMs: d.atMs,
+      sequence: p.sequence,
+      timestamp: p.timestamp,
+      ssrc: p.ssrc,
+      payloadType: p.payloadType,
+      marker: p.marker,
+    });
   }
   return out;
 }
@@ -172,9 +196,19 @@ export function analyzeRtpTiming(all: readonly RtpOnWire[], o: RtpTimingOptions 
     gapList: intervals.flatMap((v, i) => (v > gapMs ? [{ atMs: r3(packets[i]!.atMs), ms: r3(v) }] : [])).slice(0, 100),
     lagMs: {
       max: r3(maxOf(lags)),
-      p99: r3(pct([...lags].sort((a, b) => a - b), 99)),
+      p99: r3(
+        pct(
+          [...lags].sort((a, b) => a - b),
+          99,
+        ),
+      ),
       final: r3(lags[lags.length - 1] ?? 0),
-      driftPpm: r3(slope(offsets.map((x) => x.at), offsets.map((x) => x.off)) * 1e6),
+      driftPpm: r3(
+        slope(
+          offsets.map((x) => x.at),
+          offsets.map((x) => x.off),
+        ) * 1e6,
+      ),
     },
     sequenceLagMs: { max: r3(maxOf(seqLags)), final: r3(seqLags[seqLags.length - 1] ?? 0) },
     timestampJumps: { count: jumps, skippedMs: r3(skippedMs) },
@@ -191,7 +225,9 @@ export function splitGaps(ours: readonly Gap[], control: readonly Gap[]): { own:
   const own: Gap[] = [];
   const shared: Gap[] = [];
   for (const g of ours) {
-    const hit = control.some((c) => Math.min(g.atMs + g.ms, c.atMs + c.ms) - Math.max(g.atMs, c.atMs) >= Math.min(g.ms, c.ms) / 2);
+    const hit = control.some(
+      (c) => Math.min(g.atMs + g.ms, c.atMs + c.ms) - Math.max(g.atMs, c.atMs) >= Math.min(g.ms, c.ms) / 2,
+    );
     (hit ? shared : own).push(g);
   }
   return { own, shared };
@@ -202,10 +238,15 @@ export function splitGaps(ours: readonly Gap[], control: readonly Gap[]): { own:
  * With `machineGaps` (see splitGaps), intervals over the limit that the
  * whole machine shared are not held against the sender.
  */
-export function rtpTimingViolations(r: RtpTimingReport, limits: RtpTimingLimits = UNDER_LOAD_LIMITS, machineGaps: readonly Gap[] = []): string[] {
+export function rtpTimingViolations(
+  r: RtpTimingReport,
+  limits: RtpTimingLimits = UNDER_LOAD_LIMITS,
+  machineGaps: readonly Gap[] = [],
+): string[] {
   const out: string[] = [];
   if (r.packets < 2) out.push(`only ${r.packets} packet(s) captured`);
-  if (r.interDepartureMs.p99 > limits.interDepartureP99Ms) out.push(`inter-departure p99 ${r.interDepartureMs.p99} ms > ${limits.interDepartureP99Ms} ms`);
+  if (r.interDepartureMs.p99 > limits.interDepartureP99Ms)
+    out.push(`inter-departure p99 ${r.interDepartureMs.p99} ms > ${limits.interDepartureP99Ms} ms`);
   if (r.lagMs.max > limits.maxLagMs) out.push(`lag behind real time reached ${r.lagMs.max} ms > ${limits.maxLagMs} ms`);
   const own = r.gapList.filter((g) => g.ms > limits.maxIntervalMs && !machineGaps.some((m) => m.atMs === g.atMs));
   const unlisted = r.gaps > r.gapList.length; // more gaps than the list holds: judge by the longest

@@ -26,7 +26,8 @@ export interface AmdOptions {
 
 export const DEFAULT_AMD: AmdOptions = { maxMs: 5000, machineSpeechMs: 2400, humanSilenceMs: 800, silenceMs: 3000 };
 
-const MACHINE_WORDS = /\b(leave (a|your) message|after the (tone|beep)|not available|can't take your call|cannot take your call|voicemail|voice mail|you have reached|you've reached|mailbox)\b/i;
+const MACHINE_WORDS =
+  /\b(leave (a|your) message|after the (tone|beep)|not available|can't take your call|cannot take your call|voicemail|voice mail|you have reached|you've reached|mailbox)\b/i;
 
 /**
  * Answering-machine detection on local models: speech cadence from the VAD
@@ -34,7 +35,13 @@ const MACHINE_WORDS = /\b(leave (a|your) message|after the (tone|beep)|not avail
  * greeting), greeting words from streaming ASR when a real recogniser is
  * loaded, and the beep. Reads frames until it can decide.
  */
-export async function detectAnsweringMachine(frames: AsyncIterator<Frame>, vad: VadEngine, asr: StreamingAsr, o: AmdOptions, signal: AbortSignal): Promise<AmdResult> {
+export async function detectAnsweringMachine(
+  frames: AsyncIterator<Frame>,
+  vad: VadEngine,
+  asr: StreamingAsr,
+  o: AmdOptions,
+  signal: AbortSignal,
+): Promise<AmdResult> {
   const vadStream = vad.open({ signal, inputRate: 8000 });
   const asrStream = asr.open({ signal });
   const beep = new BeepDetector();
@@ -66,11 +73,19 @@ export async function detectAnsweringMachine(frames: AsyncIterator<Frame>, vad: 
       vadStream.push(samples);
       audioMs += 20;
       if (beep.push(r.value.pcm)) return { verdict: "machine", greetingMs: audioMs, reason: "a beep", beep: true };
-      if (MACHINE_WORDS.test(words)) return { verdict: "machine", greetingMs: audioMs - (speechStart ?? 0), reason: `greeting words: "${words.slice(0, 60)}"` };
+      if (MACHINE_WORDS.test(words))
+        return {
+          verdict: "machine",
+          greetingMs: audioMs - (speechStart ?? 0),
+          reason: `greeting words: "${words.slice(0, 60)}"`,
+        };
       const talking = speechStart !== null && speechEnd === null ? audioMs - speechStart : 0;
-      if (speechMs + talking > o.machineSpeechMs) return { verdict: "machine", greetingMs: speechMs + talking, reason: "a long greeting" };
-      if (speechEnd !== null && audioMs - speechEnd >= o.humanSilenceMs) return { verdict: "human", greetingMs: speechMs, reason: "a short greeting, then silence" };
-      if (speechStart === null && audioMs >= o.silenceMs) return { verdict: "unknown", greetingMs: 0, reason: "silence" };
+      if (speechMs + talking > o.machineSpeechMs)
+        return { verdict: "machine", greetingMs: speechMs + talking, reason: "a long greeting" };
+      if (speechEnd !== null && audioMs - speechEnd >= o.humanSilenceMs)
+        return { verdict: "human", greetingMs: speechMs, reason: "a short greeting, then silence" };
+      if (speechStart === null && audioMs >= o.silenceMs)
+        return { verdict: "unknown", greetingMs: 0, reason: "silence" };
     }
     return { verdict: speechMs > 0 ? "human" : "unknown", greetingMs: speechMs, reason: "no decision in time" };
   } finally {
@@ -81,7 +96,11 @@ export async function detectAnsweringMachine(frames: AsyncIterator<Frame>, vad: 
 }
 
 /** After a machine verdict without a beep: waits for the beep or the greeting's end (silence), so the message is recorded whole. */
-export async function waitForRecording(frames: AsyncIterator<Frame>, o: { silenceMs: number; maxMs: number }, signal: AbortSignal): Promise<"beep" | "silence" | "timeout"> {
+export async function waitForRecording(
+  frames: AsyncIterator<Frame>,
+  o: { silenceMs: number; maxMs: number },
+  signal: AbortSignal,
+): Promise<"beep" | "silence" | "timeout"> {
   const beep = new BeepDetector();
   let quietMs = 0;
   for (let ms = 0; ms < o.maxMs && !signal.aborted; ms += 20) {

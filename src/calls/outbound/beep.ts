@@ -10,12 +10,19 @@ export class BeepDetector {
   private run = 0;
   private lastHz = 0;
 
-  constructor(private readonly minMs = 160, private readonly sampleRate = 8000) {}
+  constructor(
+    private readonly minMs = 160,
+    private readonly sampleRate = 8000,
+  ) {}
 
   /** Feeds one frame; true on the frame that completes a beep. */
   push(pcm: Int16Array): boolean {
     const hz = this.frequency(pcm);
-    const steady = hz >= 300 && hz <= 3000 && rmsDbfs(pcm) > -35 && (this.run === 0 || Math.abs(hz - this.lastHz) / this.lastHz < 0.06);
+    const steady =
+      hz >= 300 &&
+      hz <= 3000 &&
+      rmsDbfs(pcm) > -35 &&
+      (this.run === 0 || Math.abs(hz - this.lastHz) / this.lastHz < 0.06);
     this.run = steady ? this.run + 1 : 0;
     this.lastHz = hz;
     const frameMs = (pcm.length * 1000) / this.sampleRate;
@@ -28,7 +35,7 @@ export class BeepDetector {
 
   private frequency(pcm: Int16Array): number {
     let crossings = 0;
-    for (let i = 1; i < pcm.length; i++) if ((pcm[i - 1]! < 0) !== (pcm[i]! < 0)) crossings++;
+    for (let i = 1; i < pcm.length; i++) if (pcm[i - 1]! < 0 !== pcm[i]! < 0) crossings++;
     return (crossings * this.sampleRate) / (2 * pcm.length);
   }
 }

@@ -39,7 +39,12 @@ const MAX_REPEATS = 2;
 export async function deliverNotification(services: PlacingDeps, req: DeliveryRequest): Promise<DeliveryResult> {
   const started = services.clock.now();
   const calls = services.calls;
-  if (!calls) throw new ParleyError("sip_disabled", "this process does not run SIP; notifications are delivered by `parley serve`", { status: 409, retryable: true });
+  if (!calls)
+    throw new ParleyError(
+      "sip_disabled",
+      "this process does not run SIP; notifications are delivered by `parley serve`",
+      { status: 409, retryable: true },
+    );
   let outcome: DeliveryOutcome = "failed";
   let choice: MenuOption | null = null;
   let amd: AmdResult | null = null;
@@ -53,11 +58,29 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
       const repo = new CallsRepo(services.db);
       const frames = placed.fanout.attach()[Symbol.asyncIterator]();
       let turn = 0;
-      const say = (text: string, role: "agent" | "user" = "agent") => repo.turn(placed.record.id, { index: turn++, role, text, at: services.clock.now(), source: role === "user" ? "dtmf" : "speech" });
+      const say = (text: string, role: "agent" | "user" = "agent") =>
+        repo.turn(placed.record.id, {
+          index: turn++,
+          role,
+          text,
+          at: services.clock.now(),
+          source: role === "user" ? "dtmf" : "speech",
+        });
       try {
-        if (req.amd) amd = await detectAnsweringMachine(frames, placed.engines.vad, placed.engines.asrStreaming, { ...DEFAULT_AMD }, signal);
+        if (req.amd)
+          amd = await detectAnsweringMachine(
+            frames,
+            placed.engines.vad,
+            placed.engines.asrStreaming,
+            { ...DEFAULT_AMD },
+            signal,
+          );
         if (amd?.verdict === "machine") {
-          if (!amd.beep) amd = { ...amd, beep: (await waitForRecording(frames, { silenceMs: 1200, maxMs: 30_000 }, signal)) === "beep" };
+          if (!amd.beep)
+            amd = {
+              ...amd,
+              beep: (await waitForRecording(frames, { silenceMs: 1200, maxMs: 30_000 }, signal)) === "beep",
+            };
           const played = await play(placed, req.parts, signal);
           say("(notification left on an answering machine)");
           outcome = played ? "delivered_voicemail" : "failed";
@@ -71,7 +94,14 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
             if (!req.menu) break;
             digits.length = 0;
             await play(placed, [req.menu.prompt], signal);
-            const heard = await waitForAnswer(frames, placed.engines, () => digits[0], (fn) => (call.onDigit = fn), req.optOutWords ?? [], signal);
+            const heard = await waitForAnswer(
+              frames,
+              placed.engines,
+              () => digits[0],
+              (fn) => (call.onDigit = fn),
+              req.optOutWords ?? [],
+              signal,
+            );
             if (heard.digit) say(`(pressed ${heard.digit})`, "user");
             if (heard.spokenOptOut) {
               say(`(said "${heard.spokenOptOut}")`, "user");
@@ -84,13 +114,22 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
           if (choice === "transfer") await transfer(services, placed, req.agent);
         }
       } catch (err) {
-        if (!signal.aborted) services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
+        if (!signal.aborted)
+          services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
       }
     },
   };
   let callId: number;
   try {
-    ({ placed: { record: { id: callId } } } = await runCallScript(calls, { to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal }, script));
+    ({
+      placed: {
+        record: { id: callId },
+      },
+    } = await runCallScript(
+      calls,
+      { to: dialTarget(services.config, req.to), agent: req.agent, signal: req.signal },
+      script,
+    ));
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
     // Not placed at all (no SIP, no line, or refused by the do-not-call guard): the caller decides what that means.

@@ -6,10 +6,14 @@ import { runCallScript, type CallScript } from "../call-script.js";
 import { dialTarget } from "../dial-target.js";
 
 /** An outbound survey call: dial, say who we are, ask, record the answer, hang up. */
-export async function surveyCall(services: PlacingDeps, req: { to: string; agent: string; signal: AbortSignal }): Promise<{ callId: number; answer: SurveyAnswer }> {
+export async function surveyCall(
+  services: PlacingDeps,
+  req: { to: string; agent: string; signal: AbortSignal },
+): Promise<{ callId: number; answer: SurveyAnswer }> {
   if (!services.calls) throw new ParleyError("sip_disabled", "this server does not run SIP", { status: 409 });
   const agent = services.agents.get(req.agent);
-  if (!agent.survey) throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });
+  if (!agent.survey)
+    throw new ParleyError("survey_missing", `agent '${agent.name}' defines no survey`, { status: 422 });
   const survey = agent.survey;
   let answer: SurveyAnswer = { rating: null, comment: null, channel: "none" };
   const script: CallScript<SurveyAnswer> = {
@@ -26,17 +30,34 @@ export async function surveyCall(services: PlacingDeps, req: { to: string; agent
         },
       };
       const speaker = new Speaker(placed.engines.tts, audio, agent.voice);
-      await speaker.say(`Hello, this is ${agent.description || agent.name}, with a very short survey.`, signal).playback.done;
-      answer = await runSurvey(services, placed.engines, agent, survey, {
-        speaker,
-        frames: () => fanout.attach()[Symbol.asyncIterator](),
-        digit: () => digits[0],
-        clearDigits: () => void (digits.length = 0),
-        signal,
-      }, placed.record.id);
+      await speaker.say(`Hello, this is ${agent.description || agent.name}, with a very short survey.`, signal).playback
+        .done;
+      answer = await runSurvey(
+        services,
+        placed.engines,
+        agent,
+        survey,
+        {
+          speaker,
+          frames: () => fanout.attach()[Symbol.asyncIterator](),
+          digit: () => digits[0],
+          clearDigits: () => void (digits.length = 0),
+          signal,
+        },
+        placed.record.id,
+      );
       return answer;
     },
   };
-  const { placed } = await runCallScript(services.calls, { to: dialTarget(services.config, req.to), agent: agent.name, signal: req.signal, context: { survey: survey.name } }, script);
+  const { placed } = await runCallScript(
+    services.calls,
+    {
+      to: dialTarget(services.config, req.to),
+      agent: agent.name,
+      signal: req.signal,
+      context: { survey: survey.name },
+    },
+    script,
+  );
   return { callId: placed.record.id, answer };
 }

@@ -34,12 +34,27 @@ const MAX_SPEECH_MS = 20_000;
  * is published as a `survey.response` event (the aggregates are computed from
  * those events).
  */
-export async function runSurvey(services: Pick<CallsDeps, "bus">, engines: EngineSet, agent: AgentDefinition, survey: SurveyDefinition, io: SurveyIo, callId: number | null): Promise<SurveyAnswer> {
+export async function runSurvey(
+  services: Pick<CallsDeps, "bus">,
+  engines: EngineSet,
+  agent: AgentDefinition,
+  survey: SurveyDefinition,
+  io: SurveyIo,
+  callId: number | null,
+): Promise<SurveyAnswer> {
   io.clearDigits();
   await io.speaker.say(survey.prompt, io.signal).playback.done;
   const answer = await listen(engines, io);
-  const published: SurveyAnswer = answer.channel === "voice" && answer.comment !== null ? await readVoiceAnswer(engines.llm, answer.comment, io.signal) : answer;
-  services.bus.publish("survey.response", callId ? `call:${callId}` : null, { survey: survey.name, agent: agent.name, callId, ...published });
+  const published: SurveyAnswer =
+    answer.channel === "voice" && answer.comment !== null
+      ? await readVoiceAnswer(engines.llm, answer.comment, io.signal)
+      : answer;
+  services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
+    survey: survey.name,
+    agent: agent.name,
+    callId,
+    ...published,
+  });
   if (!io.signal.aborted) await io.speaker.say(survey.thanks, io.signal).playback.done;
   return published;
 }
@@ -70,21 +85,33 @@ async function listen(engines: EngineSet, io: SurveyIo): Promise<SurveyAnswer> {
   pcm.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
   const samples = int16ToFloat32(joined);
   const up = new Resampler(8000, engines.asrBatch.sampleRate).process(samples);
-  const t = await engines.asrBatch.transcribe({ samples: up, sampleRate: engines.asrBatch.sampleRate }, { signal: io.signal });
+  const t = await engines.asrBatch.transcribe(
+    { samples: up, sampleRate: engines.asrBatch.sampleRate },
+    { signal: io.signal },
+  );
   return { rating: null, comment: t.text || null, channel: "voice" };
 }
 
-const answerSchema = { type: "object", properties: { rating: { type: "integer" }, comment: { type: "string" } }, required: ["rating", "comment"] };
+const answerSchema = {
+  type: "object",
+  properties: { rating: { type: "integer" }, comment: { type: "string" } },
+  required: ["rating", "comment"],
+};
 const answerValidator = z.object({ rating: z.number().int().min(0).max(5), comment: z.string() });
 
 /** "Pretty good, four, the wait was long" -> rating 4, comment "the wait was long". */
 async function readVoiceAnswer(llm: LlmEngine, said: string, signal: AbortSignal): Promise<SurveyAnswer> {
   let raw = "";
   const messages = [
-    { role: "system" as const, content: "A customer answered a satisfaction survey on the phone. Reply with JSON: rating, the number from 1 to 5 they gave (0 if none), and comment, their words about the service (empty if none)." },
+    {
+      role: "system" as const,
+      content:
+        "A customer answered a satisfaction survey on the phone. Reply with JSON: rating, the number from 1 to 5 they gave (0 if none), and comment, their words about the service (empty if none).",
+    },
     { role: "user" as const, content: `The customer said: ${said}` },
   ];
-  for await (const d of llm.chat(messages, { signal, schema: answerSchema, maxTokens: 200, temperature: 0 })) if (d.type === "text") raw += d.text;
+  for await (const d of llm.chat(messages, { signal, schema: answerSchema, maxTokens: 200, temperature: 0 }))
+    if (d.type === "text") raw += d.text;
   try {
     const v = answerValidator.parse(JSON.parse(raw));
     return { rating: v.rating >= 1 ? v.rating : null, comment: v.comment || said, channel: "voice" };

@@ -7,13 +7,24 @@ import { CliError, type CliContext } from "../types.js";
 const whole = (flag: string, value: string | undefined, fallback: number, min: number, max: number): number => {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`--${flag}: expected a whole number ${min}..${max}, got '${value}'`, 2);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`--${flag}: expected a whole number ${min}..${max}, got '${value}'`, 2);
   return n;
 };
 
 /** `parley bench batch`: voicemails through the whole pipeline, triage behind a backlog, and the queue alone. */
 export async function benchBatchCommand(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseFlags(args, { ...commonOptions, count: { type: "string" }, backlog: { type: "string" }, fresh: { type: "string" }, "queue-jobs": { type: "string" } }, false);
+  const { values } = parseFlags(
+    args,
+    {
+      ...commonOptions,
+      count: { type: "string" },
+      backlog: { type: "string" },
+      fresh: { type: "string" },
+      "queue-jobs": { type: "string" },
+    },
+    false,
+  );
   const count = whole("count", values.count, 20, 1, 10_000);
   const backlog = whole("backlog", values.backlog, 200, 0, 100_000);
   const fresh = whole("fresh", values.fresh, 10, 1, 1000);
@@ -22,7 +33,16 @@ export async function benchBatchCommand(args: string[], ctx: CliContext): Promis
   if (problem) throw new CliError(problem, 1);
   // The tiny profile unless told: it runs anywhere, in seconds, with models generated locally.
   const { config } = configFromFlags(ctx, { ...values, profile: values.profile ?? "tiny" });
-  const report = await benchBatch({ config, cwd: ctx.cwd, count, backlog, fresh, queueJobs, log: (line) => ctx.stderr.write(`bench: ${line}\n`), signal: ctx.signal });
+  const report = await benchBatch({
+    config,
+    cwd: ctx.cwd,
+    count,
+    backlog,
+    fresh,
+    queueJobs,
+    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+    signal: ctx.signal,
+  });
   if (values.json) printJson(ctx, report);
   else printReport(ctx, report);
   return 0;
@@ -32,10 +52,26 @@ function printReport(ctx: CliContext, r: BatchBenchReport): void {
   const t = r.throughput;
   const q = r.queue.throughput;
   const rows: Array<{ what: string; value: string | number; note: string }> = [
-    { what: "voicemails per minute", value: t.voicemailsPerMinute, note: `${t.voicemails} messages, ${t.audioMinutes} min of audio in ${t.wallSeconds} s` },
-    { what: "audio minutes per CPU minute", value: t.audioMinutesPerCpuMinute, note: `${t.cpuSeconds} s CPU; mean job ${t.meanJobMs} ms; ${JSON.stringify(t.statuses)}` },
-    { what: "time to triage p50 (ms)", value: r.triage.p50Ms, note: `${r.triage.arrivals} fresh arrivals behind a backlog of ${r.triage.backlog} (at least ${r.triage.minBacklogAtArrival} waiting)` },
-    { what: "time to triage p95 (ms)", value: r.triage.p95Ms, note: `target ${r.triage.targetMs} ms: ${r.triage.withinTarget ? "met" : "MISSED"}; first-in-first-out would be ~${r.triage.fifoEstimateMs} ms` },
+    {
+      what: "voicemails per minute",
+      value: t.voicemailsPerMinute,
+      note: `${t.voicemails} messages, ${t.audioMinutes} min of audio in ${t.wallSeconds} s`,
+    },
+    {
+      what: "audio minutes per CPU minute",
+      value: t.audioMinutesPerCpuMinute,
+      note: `${t.cpuSeconds} s CPU; mean job ${t.meanJobMs} ms; ${JSON.stringify(t.statuses)}`,
+    },
+    {
+      what: "time to triage p50 (ms)",
+      value: r.triage.p50Ms,
+      note: `${r.triage.arrivals} fresh arrivals behind a backlog of ${r.triage.backlog} (at least ${r.triage.minBacklogAtArrival} waiting)`,
+    },
+    {
+      what: "time to triage p95 (ms)",
+      value: r.triage.p95Ms,
+      note: `target ${r.triage.targetMs} ms: ${r.triage.withinTarget ? "met" : "MISSED"}; first-in-first-out would be ~${r.triage.fifoEstimateMs} ms`,
+    },
     { what: "queue: enqueue / s", value: q.enqueue, note: `one transaction each; bulk ${q.enqueueBulk}/s` },
     { what: "queue: claim / s", value: q.claim, note: `one at a time; in batches of 50: ${q.claimBatch50}/s` },
     { what: "queue: complete / s", value: q.complete, note: "" },

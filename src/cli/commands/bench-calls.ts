@@ -8,8 +8,14 @@ export async function benchCallsCommand(args: string[], ctx: CliContext): Promis
   const { values } = parseFlags(args, { ...commonOptions, calls: { type: "string" } }, false);
   const { config } = configFromFlags(ctx, values);
   const levels = (values.calls ?? "1,10,50").split(",").map(Number);
-  if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 500)) throw new CliError(`--calls: expected a list of whole numbers 1..500, got '${values.calls}'`, 2);
-  const report = await benchCalls({ config, configFile: values.config, levels, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
+  if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 500))
+    throw new CliError(`--calls: expected a list of whole numbers 1..500, got '${values.calls}'`, 2);
+  const report = await benchCalls({
+    config,
+    configFile: values.config,
+    levels,
+    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+  });
   if (values.json) {
     printJson(ctx, report);
     return 0;
@@ -26,6 +32,8 @@ export async function benchCallsCommand(args: string[], ctx: CliContext): Promis
     { header: "CPU %", value: (l) => l.cpu.percentOfOneCore, align: "right" },
     { header: "MB/call", value: (l) => l.memory.perCallMb, align: "right" },
   ]);
-  ctx.stdout.write("\nms; turn latency is from the caller's last speech packet to the agent's first audible packet, on the wire.\n");
+  ctx.stdout.write(
+    "\nms; turn latency is from the caller's last speech packet to the agent's first audible packet, on the wire.\n",
+  );
   return 0;
 }

@@ -5,19 +5,41 @@ import { CliError, type CliContext } from "../types.js";
 
 /** `parley bench capacity`: the most concurrent calls that keep the single-call latency (x1.5) and a clean line. */
 export async function benchCapacityCommand(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseFlags(args, { ...commonOptions, "max-calls": { type: "string" }, backlog: { type: "string" }, factor: { type: "string" }, "hold-ms": { type: "string" } }, false);
+  const { values } = parseFlags(
+    args,
+    {
+      ...commonOptions,
+      "max-calls": { type: "string" },
+      backlog: { type: "string" },
+      factor: { type: "string" },
+      "hold-ms": { type: "string" },
+    },
+    false,
+  );
   const { config } = configFromFlags(ctx, values);
   const maxCalls = wholeNumber(values["max-calls"], "--max-calls", 64, 1, 500);
   const backlog = wholeNumber(values.backlog, "--backlog", 200, 0, 5000);
   const holdMs = wholeNumber(values["hold-ms"], "--hold-ms", 15_000, 3000, 600_000);
   const latencyFactor = values.factor === undefined ? 1.5 : Number(values.factor);
-  if (!(latencyFactor > 1 && latencyFactor <= 10)) throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
-  const report = await benchCapacity({ config, configFile: values.config, maxCalls, backlog, latencyFactor, holdMs, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
+  if (!(latencyFactor > 1 && latencyFactor <= 10))
+    throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
+  const report = await benchCapacity({
+    config,
+    configFile: values.config,
+    maxCalls,
+    backlog,
+    latencyFactor,
+    holdMs,
+    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+  });
   if (values.json) {
     printJson(ctx, report);
     return 0;
   }
-  for (const [name, pass] of [["idle batch engines", report.idle], [`backlog of ${backlog} voicemails`, report.withBacklog]] as const) {
+  for (const [name, pass] of [
+    ["idle batch engines", report.idle],
+    [`backlog of ${backlog} voicemails`, report.withBacklog],
+  ] as const) {
     if (!pass) continue;
     ctx.stdout.write(`\n${name}: capacity ${pass.capacity} call(s) (single-call p95 ${pass.singleCallP95Ms} ms)\n`);
     printTable(ctx, pass.levels, [
@@ -38,6 +60,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
 function wholeNumber(raw: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${flag}: expected a whole number ${min}..${max}, got '${raw}'`, 2);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`${flag}: expected a whole number ${min}..${max}, got '${raw}'`, 2);
   return n;
 }

@@ -11,7 +11,12 @@ import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { CliError, type CliContext } from "../types.js";
 
-const options = { ...commonOptions, fixtures: { type: "string" }, runs: { type: "string" }, threads: { type: "string" } } as const;
+const options = {
+  ...commonOptions,
+  fixtures: { type: "string" },
+  runs: { type: "string" },
+  threads: { type: "string" },
+} as const;
 
 /**
  * `parley bench doubles`: the load doubles against the real weights we have
@@ -23,10 +28,14 @@ export async function benchDoublesCommand(args: string[], ctx: CliContext): Prom
   const { values } = parseFlags(args, options, false);
   const { config } = configFromFlags(ctx, values);
   const runs = values.runs ? Number(values.runs) : 60;
-  if (!Number.isInteger(runs) || runs < 2 || runs > 10_000) throw new CliError(`--runs: expected a whole number 2..10000, got '${values.runs}'`, 2);
+  if (!Number.isInteger(runs) || runs < 2 || runs > 10_000)
+    throw new CliError(`--runs: expected a whole number 2..10000, got '${values.runs}'`, 2);
   const threads = values.threads ? Number(values.threads) : 2;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new CliError(`--threads: expected a whole number 1..256, got '${values.threads}'`, 2);
-  const fixtures = values.fixtures ? resolve(ctx.cwd, values.fixtures) : resolve(packageRoot(), "..", "shared", "fixtures");
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new CliError(`--threads: expected a whole number 1..256, got '${values.threads}'`, 2);
+  const fixtures = values.fixtures
+    ? resolve(ctx.cwd, values.fixtures)
+    : resolve(packageRoot(), "..", "shared", "fixtures");
   const log = (line: string) => ctx.stderr.write(`bench: ${line}\n`);
 
   const work = await mkdtemp(join(tmpdir(), "parley-bench-doubles-"));
@@ -40,16 +49,38 @@ export async function benchDoublesCommand(args: string[], ctx: CliContext): Prom
       proofs.push(await proveStories(stories, work, runs));
     } else skipped.push(`stories260K: ${stories} is absent`);
     log("silero v4 against its double");
-    proofs.push(await proveSilero(config, work, Math.max(5, Math.round(runs / 6)), await readSpeech(join(fixtures, "audio/jfk.wav"))));
+    proofs.push(
+      await proveSilero(
+        config,
+        work,
+        Math.max(5, Math.round(runs / 6)),
+        await readSpeech(join(fixtures, "audio/jfk.wav")),
+      ),
+    );
     if (values.profile) {
       const catalog = catalogForConfig(config, ctx.cwd);
-      profile = await profileFigures(values.profile, { catalog, store: ModelStore.forConfig(config), config, llmThreads: threads, log });
+      profile = await profileFigures(values.profile, {
+        catalog,
+        store: ModelStore.forConfig(config),
+        config,
+        llmThreads: threads,
+        log,
+      });
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   const ok = proofs.every((p) => p.withinTolerance);
-  if (values.json) printJson(ctx, { machine: machineFacts(), tolerance: TOLERANCE, ok, proofs, skipped, profile: values.profile ?? null, doubles: profile });
+  if (values.json)
+    printJson(ctx, {
+      machine: machineFacts(),
+      tolerance: TOLERANCE,
+      ok,
+      proofs,
+      skipped,
+      profile: values.profile ?? null,
+      doubles: profile,
+    });
   else {
     printTable(ctx, proofs, [
       { header: "PROOF", value: (p) => p.what },
@@ -75,6 +106,12 @@ export async function benchDoublesCommand(args: string[], ctx: CliContext): Prom
       ]);
     }
   }
-  if (!ok) ctx.stderr.write(`parley bench doubles: ${proofs.filter((p) => !p.withinTolerance).map((p) => `${p.what} ratio ${p.ratio}`).join(", ")} outside ±${TOLERANCE * 100}%\n`);
+  if (!ok)
+    ctx.stderr.write(
+      `parley bench doubles: ${proofs
+        .filter((p) => !p.withinTolerance)
+        .map((p) => `${p.what} ratio ${p.ratio}`)
+        .join(", ")} outside ±${TOLERANCE * 100}%\n`,
+    );
   return ok ? 0 : 1;
 }

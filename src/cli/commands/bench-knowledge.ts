@@ -8,8 +8,14 @@ export async function benchKnowledgeCommand(args: string[], ctx: CliContext): Pr
   const { values } = parseFlags(args, { ...commonOptions, runs: { type: "string" } }, false);
   const { config } = configFromFlags(ctx, values);
   const runs = values.runs ? Number(values.runs) : 5;
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new CliError(`--runs: expected a whole number 1..100, got '${values.runs}'`, 2);
-  const report = await benchKnowledge({ config, cwd: ctx.cwd, runs, log: (line) => ctx.stderr.write(`bench: ${line}\n`) });
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100)
+    throw new CliError(`--runs: expected a whole number 1..100, got '${values.runs}'`, 2);
+  const report = await benchKnowledge({
+    config,
+    cwd: ctx.cwd,
+    runs,
+    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+  });
   if (values.json) {
     printJson(ctx, report);
     return 0;
@@ -25,8 +31,13 @@ export async function benchKnowledgeCommand(args: string[], ctx: CliContext): Pr
     { header: "MRR@10", value: (r) => r.mrrAt10.toFixed(3), align: "right" },
   ]);
   const l = report.latencyMs;
-  ctx.stdout.write(`\n${report.faq.entries} entries in ${report.faq.chunks} chunks, ${report.faq.questions} questions; embedding model ${report.embedModel ?? "none"} (${report.vectorSearch})\n`);
-  if (l.hybrid && l.embedQuery) ctx.stdout.write(`one search (what a live turn pays): p50 ${l.hybrid.p50} ms, p95 ${l.hybrid.p95} ms, of which embedding the question p50 ${l.embedQuery.p50} ms\n`);
+  ctx.stdout.write(
+    `\n${report.faq.entries} entries in ${report.faq.chunks} chunks, ${report.faq.questions} questions; embedding model ${report.embedModel ?? "none"} (${report.vectorSearch})\n`,
+  );
+  if (l.hybrid && l.embedQuery)
+    ctx.stdout.write(
+      `one search (what a live turn pays): p50 ${l.hybrid.p50} ms, p95 ${l.hybrid.p95} ms, of which embedding the question p50 ${l.embedQuery.p50} ms\n`,
+    );
   ctx.stdout.write(`BM25 alone: p50 ${l.bm25Only.p50} ms, p95 ${l.bm25Only.p95} ms (${l.samples} searches)\n`);
   return 0;
 }

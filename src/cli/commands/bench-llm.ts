@@ -10,17 +10,30 @@ import { CliError, type CliContext } from "../types.js";
 
 /** `parley bench llm`: the profile's LLM with 1, 4, 8... sequences decoded together: aggregate and per-caller tokens/s. */
 export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseFlags(args, { ...commonOptions, sequences: { type: "string" }, prompt: { type: "string" }, tokens: { type: "string" }, threads: { type: "string" } }, false);
+  const { values } = parseFlags(
+    args,
+    {
+      ...commonOptions,
+      sequences: { type: "string" },
+      prompt: { type: "string" },
+      tokens: { type: "string" },
+      threads: { type: "string" },
+    },
+    false,
+  );
   const { config } = configFromFlags(ctx, values);
   const sequences = (values.sequences ?? "1,4,8").split(",").map(Number);
-  if (sequences.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new CliError(`--sequences: expected whole numbers 1..64, got '${values.sequences}'`, 2);
+  if (sequences.some((n) => !Number.isInteger(n) || n < 1 || n > 64))
+    throw new CliError(`--sequences: expected whole numbers 1..64, got '${values.sequences}'`, 2);
   const promptTokens = count(values.prompt, "--prompt", 128);
   const generateTokens = count(values.tokens, "--tokens", 64);
   const models = await resolveProfileModels(config, ctx.cwd);
   const ref = models.refs.llm;
   if (!ref) throw new ModelError("model_missing", missingModelsMessage(models));
   // Threads as the server would use them: the configured count, else the model's hint, else the physical cores.
-  const threads = values.threads ? count(values.threads, "--threads", 1) : config.engines.llm.threads || modelSetting<number>(ref, "threads", 0) || runtimeFacts().physicalCores;
+  const threads = values.threads
+    ? count(values.threads, "--threads", 1)
+    : config.engines.llm.threads || modelSetting<number>(ref, "threads", 0) || runtimeFacts().physicalCores;
   const report = await benchLlmConcurrency({
     modelPath: modelFile(ref, "file"),
     threads,
@@ -41,13 +54,16 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
     { header: "aggregate tok/s", value: (l) => l.aggregateTokensPerSec, align: "right" },
     { header: "per caller tok/s", value: (l) => l.perSequenceTokensPerSec, align: "right" },
   ]);
-  ctx.stdout.write(`\n${ref.model.id}, ${threads} thread(s); ${report.promptTokens} prompt tokens and ${report.generateTokens} generated per sequence\n`);
+  ctx.stdout.write(
+    `\n${ref.model.id}, ${threads} thread(s); ${report.promptTokens} prompt tokens and ${report.generateTokens} generated per sequence\n`,
+  );
   return 0;
 }
 
 function count(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 8192) throw new CliError(`${flag}: expected a whole number 1..8192, got '${raw}'`, 2);
+  if (!Number.isInteger(n) || n < 1 || n > 8192)
+    throw new CliError(`${flag}: expected a whole number 1..8192, got '${raw}'`, 2);
   return n;
 }

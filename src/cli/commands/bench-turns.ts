@@ -25,9 +25,15 @@ export async function benchTurnsCommand(args: string[], ctx: CliContext): Promis
   const { values } = parseFlags(args, options, false);
   const { config } = configFromFlags(ctx, values);
   const askAfterMs = msList(values["ask-after"] ?? "200", "--ask-after", 20, 1000);
-  const endpointSilenceMs = msList(values["endpoint-silence"] ?? "600,1000,1500", "--endpoint-silence", 150, MAX_ENDPOINT_MS);
+  const endpointSilenceMs = msList(
+    values["endpoint-silence"] ?? "600,1000,1500",
+    "--endpoint-silence",
+    150,
+    MAX_ENDPOINT_MS,
+  );
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-  if (threshold !== undefined && !(threshold > 0 && threshold < 1)) throw new CliError(`--threshold: expected a probability between 0 and 1, got '${values.threshold}'`, 2);
+  if (threshold !== undefined && !(threshold > 0 && threshold < 1))
+    throw new CliError(`--threshold: expected a probability between 0 and 1, got '${values.threshold}'`, 2);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= TURN_CORPUS.length)) {
     throw new CliError(`--limit: expected a whole number 1..${TURN_CORPUS.length}, got '${values.limit}'`, 2);
@@ -48,7 +54,13 @@ export async function benchTurnsCommand(args: string[], ctx: CliContext): Promis
     return 0;
   }
   printTable(ctx, report.settings, [
-    { header: "setting", value: (s) => (s.rule === "vad" ? `silence ${s.endpointSilenceMs} ms${s.baseline ? " (baseline)" : ""}` : `model after ${s.askAfterMs} ms, else ${s.endpointSilenceMs} ms`) },
+    {
+      header: "setting",
+      value: (s) =>
+        s.rule === "vad"
+          ? `silence ${s.endpointSilenceMs} ms${s.baseline ? " (baseline)" : ""}`
+          : `model after ${s.askAfterMs} ms, else ${s.endpointSilenceMs} ms`,
+    },
     { header: "cut-ins", value: (s) => `${s.cutIns}/${s.utterances}`, align: "right" },
     { header: "rate", value: (s) => pct(s.cutInRate), align: "right" },
     { header: "paused lines", value: (s) => pct(s.pausedCutInRate), align: "right" },

@@ -132,15 +132,23 @@ export const benchCommand: Command = {
     if (what === "doubles") return benchDoublesCommand(rest, ctx);
     if (what === "turns") return benchTurnsCommand(rest, ctx);
     if (what === "knowledge") return benchKnowledgeCommand(rest, ctx);
-    throw new CliError(what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help", 2);
+    throw new CliError(
+      what ? `unknown benchmark '${what}'; see parley bench --help` : "say what to benchmark; see parley bench --help",
+      2,
+    );
   },
 };
 
 async function benchEnginesCommand(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseFlags(args, { ...commonOptions, fixtures: { type: "string" }, runs: { type: "string" } }, false);
+  const { values } = parseFlags(
+    args,
+    { ...commonOptions, fixtures: { type: "string" }, runs: { type: "string" } },
+    false,
+  );
   const { config } = configFromFlags(ctx, values);
   const runs = values.runs ? Number(values.runs) : 10;
-  if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new CliError(`--runs: expected a whole number 1..1000, got '${values.runs}'`, 2);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000)
+    throw new CliError(`--runs: expected a whole number 1..1000, got '${values.runs}'`, 2);
   const report = await benchEngines({
     config,
     cwd: ctx.cwd,
@@ -157,12 +165,23 @@ async function benchEnginesCommand(args: string[], ctx: CliContext): Promise<num
     { header: "model", value: (r) => r.modelId },
     { header: "load ms", value: (r) => r.loadMs, align: "right" },
     { header: "RTF", value: (r) => (typeof r.rtf === "number" ? r.rtf : ""), align: "right" },
-    { header: "TTFT ms", value: (r) => (r.parley as { ttftMsP50?: number } | undefined)?.ttftMsP50 ?? "", align: "right" },
-    { header: "tok/s", value: (r) => (r.parley as { tokensPerSecP50?: number } | undefined)?.tokensPerSecP50 ?? "", align: "right" },
+    {
+      header: "TTFT ms",
+      value: (r) => (r.parley as { ttftMsP50?: number } | undefined)?.ttftMsP50 ?? "",
+      align: "right",
+    },
+    {
+      header: "tok/s",
+      value: (r) => (r.parley as { tokensPerSecP50?: number } | undefined)?.tokensPerSecP50 ?? "",
+      align: "right",
+    },
     { header: "vs bare", value: (r) => (typeof r.ratio === "number" ? `${r.ratio}x` : ""), align: "right" },
   ]);
-  ctx.stdout.write(`\nresident memory: ${report.memory.rssBaselineMb} MB before loading, ${report.memory.rssLoadedMb} MB with the profile loaded\n`);
-  for (const [name, figures] of Object.entries(report.fixtures)) ctx.stdout.write(`fixture ${name}: ${JSON.stringify(figures)}\n`);
+  ctx.stdout.write(
+    `\nresident memory: ${report.memory.rssBaselineMb} MB before loading, ${report.memory.rssLoadedMb} MB with the profile loaded\n`,
+  );
+  for (const [name, figures] of Object.entries(report.fixtures))
+    ctx.stdout.write(`fixture ${name}: ${JSON.stringify(figures)}\n`);
   return 0;
 }
 

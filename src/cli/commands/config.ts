@@ -11,7 +11,12 @@ const SECRET = /(password|secret|token|key)$/i;
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET.test(k) && typeof v === "string" && v ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET.test(k) && typeof v === "string" && v ? "[redacted]" : redact(v),
+      ]),
+    );
   }
   return value;
 }
@@ -36,7 +41,10 @@ export const configCommand: Command = {
         printJson(ctx, { ok: failed.length === 0, source, checks });
       } else {
         ctx.stdout.write(`configuration is valid (${source ?? "defaults and environment only"})\n`);
-        for (const r of checks) ctx.stdout.write(`${r.status === "ok" ? "ok  " : r.status === "warn" ? "WARN" : "FAIL"} ${r.group}: ${r.name}: ${r.detail}${r.fix ? ` -> ${r.fix}` : ""}\n`);
+        for (const r of checks)
+          ctx.stdout.write(
+            `${r.status === "ok" ? "ok  " : r.status === "warn" ? "WARN" : "FAIL"} ${r.group}: ${r.name}: ${r.detail}${r.fix ? ` -> ${r.fix}` : ""}\n`,
+          );
       }
       return failed.length === 0 ? 0 : 1;
     }
@@ -47,6 +55,9 @@ export const configCommand: Command = {
       else ctx.stdout.write(stringify(shown));
       return 0;
     }
-    throw new CliError(sub ? `unknown subcommand '${sub}'; use check or print` : "say check or print; see parley config --help", 2);
+    throw new CliError(
+      sub ? `unknown subcommand '${sub}'; use check or print` : "say check or print; see parley config --help",
+      2,
+    );
   },
 };

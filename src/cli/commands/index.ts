@@ -9,4 +9,13 @@ import { serveCommand } from "./serve.js";
 import { workerCommand } from "./worker.js";
 
 /** Every `parley` verb, in the order `parley --help` lists them. */
-export const commands: Command[] = [serveCommand, workerCommand, models, doctorCommand, configCommand, benchCommand, keysCommand, operatorsCommand()];
+export const commands: Command[] = [
+  serveCommand,
+  workerCommand,
+  models,
+  doctorCommand,
+  configCommand,
+  benchCommand,
+  keysCommand,
+  operatorsCommand(),
+];

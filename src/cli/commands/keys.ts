@@ -23,9 +23,15 @@ Options:
   --json            machine-readable output
 `;
 
-const NOT_AGAIN = "Store it now: it cannot be shown again (only its hash is kept). Use it as 'Authorization: Bearer <key>'.";
+const NOT_AGAIN =
+  "Store it now: it cannot be shown again (only its hash is kept). Use it as 'Authorization: Bearer <key>'.";
 
-const flags = { config: { type: "string" }, "data-dir": { type: "string" }, json: { type: "boolean", default: false }, name: { type: "string" } } as const;
+const flags = {
+  config: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean", default: false },
+  name: { type: "string" },
+} as const;
 
 export const keysCommand: Command = {
   name: "keys",
@@ -35,10 +41,19 @@ export const keysCommand: Command = {
     const { values, positionals } = parseFlags(args, flags);
     const [sub, ...rest] = positionals;
     if (sub !== "create" && sub !== "list" && sub !== "revoke") {
-      throw new CliError(sub ? `unknown subcommand '${sub}'; use create, list or revoke` : "say create, list or revoke; see parley keys --help", 2);
+      throw new CliError(
+        sub
+          ? `unknown subcommand '${sub}'; use create, list or revoke`
+          : "say create, list or revoke; see parley keys --help",
+        2,
+      );
     }
     if (values.name !== undefined && sub !== "create") throw new CliError("--name only applies to create", 2);
-    if (sub === "revoke" ? rest.length !== 1 : rest.length > 0) throw new CliError(sub === "revoke" ? "say which key: parley keys revoke <id>" : `unexpected argument '${rest[0]}'`, 2);
+    if (sub === "revoke" ? rest.length !== 1 : rest.length > 0)
+      throw new CliError(
+        sub === "revoke" ? "say which key: parley keys revoke <id>" : `unexpected argument '${rest[0]}'`,
+        2,
+      );
     const { config } = configFromFlags(ctx, values);
     const db = openDatabase(databaseFile(config));
     try {
@@ -62,23 +77,31 @@ function create(ctx: CliContext, repo: ApiKeysRepo, name: string, json: boolean)
 
 function list(ctx: CliContext, repo: ApiKeysRepo, json: boolean): number {
   // The hash is of no use to anyone reading the list, and stays in the database.
-  const keys = repo.list().map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
-  if (json) printJson(ctx, keys.map((k) => withIsoTimes(k, ["createdAt", "lastUsedAt", "revokedAt"])));
+  const keys = repo
+    .list()
+    .map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
+  if (json)
+    printJson(
+      ctx,
+      keys.map((k) => withIsoTimes(k, ["createdAt", "lastUsedAt", "revokedAt"])),
+    );
   else if (keys.length === 0) ctx.stdout.write("no API keys; create one with: parley keys create --name NAME\n");
-  else printTable(ctx, keys, [
-    { header: "ID", value: (k) => k.id },
-    { header: "NAME", value: (k) => k.name },
-    { header: "CREATED", value: (k) => iso(k.createdAt) },
-    { header: "LAST USED", value: (k) => iso(k.lastUsedAt) },
-    { header: "REVOKED", value: (k) => iso(k.revokedAt) },
-  ]);
+  else
+    printTable(ctx, keys, [
+      { header: "ID", value: (k) => k.id },
+      { header: "NAME", value: (k) => k.name },
+      { header: "CREATED", value: (k) => iso(k.createdAt) },
+      { header: "LAST USED", value: (k) => iso(k.lastUsedAt) },
+      { header: "REVOKED", value: (k) => iso(k.revokedAt) },
+    ]);
   return 0;
 }
 
 function revoke(ctx: CliContext, repo: ApiKeysRepo, id: string, json: boolean): number {
   const key: ApiKeyRecord | null = repo.get(id);
   if (!key) throw new CliError(`no API key with id '${id}'; see parley keys list`);
-  if (key.revokedAt !== null) throw new CliError(`key ${id} (${key.name}) was already revoked at ${iso(key.revokedAt)}`);
+  if (key.revokedAt !== null)
+    throw new CliError(`key ${id} (${key.name}) was already revoked at ${iso(key.revokedAt)}`);
   const now = systemClock.now();
   repo.revoke(id, now);
   if (json) printJson(ctx, { id, name: key.name, revokedAt: isoTime(now) });

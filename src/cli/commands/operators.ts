@@ -23,7 +23,12 @@ Options:
   --json            machine-readable output
 `;
 
-const flags = { config: { type: "string" }, "data-dir": { type: "string" }, json: { type: "boolean", default: false }, "password-stdin": { type: "boolean", default: false } } as const;
+const flags = {
+  config: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean", default: false },
+  "password-stdin": { type: "boolean", default: false },
+} as const;
 
 /** Where the password comes from; tests pass a stream instead of a terminal. */
 export interface PasswordSource {
@@ -39,10 +44,19 @@ export function operatorsCommand(source: PasswordSource = { stdin: process.stdin
       const { values, positionals } = parseFlags(args, flags);
       const [sub, ...rest] = positionals;
       if (sub !== "add" && sub !== "list" && sub !== "remove") {
-        throw new CliError(sub ? `unknown subcommand '${sub}'; use add, list or remove` : "say add, list or remove; see parley operators --help", 2);
+        throw new CliError(
+          sub
+            ? `unknown subcommand '${sub}'; use add, list or remove`
+            : "say add, list or remove; see parley operators --help",
+          2,
+        );
       }
       if (values["password-stdin"] && sub !== "add") throw new CliError("--password-stdin only applies to add", 2);
-      if (sub === "list" ? rest.length > 0 : rest.length !== 1) throw new CliError(sub === "list" ? `unexpected argument '${rest[0]}'` : `say which operator: parley operators ${sub} <name>`, 2);
+      if (sub === "list" ? rest.length > 0 : rest.length !== 1)
+        throw new CliError(
+          sub === "list" ? `unexpected argument '${rest[0]}'` : `say which operator: parley operators ${sub} <name>`,
+          2,
+        );
       const store = OperatorStore.forDataDir(configFromFlags(ctx, values).config.dataDir);
       try {
         if (sub === "list") return list(ctx, store, values.json);
@@ -73,7 +87,11 @@ function list(ctx: CliContext, store: OperatorStore, json: boolean): number {
   const ops = store.list().map((o) => ({ name: o.name, createdAt: o.createdAt }));
   if (json) printJson(ctx, ops);
   else if (ops.length === 0) ctx.stdout.write("no operators; add one with: parley operators add NAME\n");
-  else printTable(ctx, ops, [{ header: "NAME", value: (o) => o.name }, { header: "CREATED", value: (o) => o.createdAt }]);
+  else
+    printTable(ctx, ops, [
+      { header: "NAME", value: (o) => o.name },
+      { header: "CREATED", value: (o) => o.createdAt },
+    ]);
   return 0;
 }
 

@@ -23,20 +23,33 @@ Options:
   --no-sip             do not answer calls (API and voicemail only)
 `,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { ...commonOptions, http: { type: "string" }, sip: { type: "string" }, "no-sip": { type: "boolean", default: false } }, false);
+    const { values } = parseFlags(
+      args,
+      {
+        ...commonOptions,
+        http: { type: "string" },
+        sip: { type: "string" },
+        "no-sip": { type: "boolean", default: false },
+      },
+      false,
+    );
     const extra: Record<string, unknown> = {};
     if (values.http) extra.http = parseHostPort(values.http, "--http");
     if (values.sip) extra.sip = { listen: parseHostPort(values.sip, "--sip") };
     if (values["no-sip"]) extra.sip = { enabled: false };
     const { config, source } = configFromFlags(ctx, values, extra);
     const logger = createLogger(config.log);
-    const models = await resolveProfileModels(config, ctx.cwd, { onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)") });
+    const models = await resolveProfileModels(config, ctx.cwd, {
+      onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
+    });
     if (models.missing.length > 0) throw new CliError(missingModelsMessage(models));
     logger.info({ config: source, profile: config.profile, dataDir: config.dataDir }, "starting parley");
     const server = await ParleyServer.start({ config, logger, cwd: ctx.cwd });
     const { host, port } = server.address;
     const sip = server.sipAddress;
-    ctx.stderr.write(`parley: listening on http://${host}:${port}${sip ? ` and sip:${sip.host}:${sip.port}` : ""} (profile ${config.profile}); /readyz turns 200 once the engines are loaded\n`);
+    ctx.stderr.write(
+      `parley: listening on http://${host}:${port}${sip ? ` and sip:${sip.host}:${sip.port}` : ""} (profile ${config.profile}); /readyz turns 200 once the engines are loaded\n`,
+    );
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener("abort", () => resolve(), { once: true });

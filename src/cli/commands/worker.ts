@@ -37,21 +37,37 @@ export const workerCommand: Command = {
   summary: "run the job worker alone (the task kinds registered in this build)",
   usage: USAGE,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { config: { type: "string" }, "data-dir": { type: "string" }, profile: { type: "string" } }, false);
+    const { values } = parseFlags(
+      args,
+      { config: { type: "string" }, "data-dir": { type: "string" }, profile: { type: "string" } },
+      false,
+    );
     const { config, source } = configFromFlags(ctx, values);
     const logger = createLogger(config.log);
-    const models = await resolveProfileModels(config, ctx.cwd, { onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)") });
+    const models = await resolveProfileModels(config, ctx.cwd, {
+      onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
+    });
     const tracing = setupTracing(config.tracing, packageVersion());
     const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
     try {
       registerAppTasks(services);
       await requeueUnfinished(services);
       const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger });
-      logger.info({ config: source, database: databaseFile(config), profile: models.profile, missingModels: models.missing.map((m) => m.modelId) }, "starting parley worker");
+      logger.info(
+        {
+          config: source,
+          database: databaseFile(config),
+          profile: models.profile,
+          missingModels: models.missing.map((m) => m.modelId),
+        },
+        "starting parley worker",
+      );
       worker.start();
       // Inference tasks wait for the engines; the rest (webhooks) run at once.
       void services.engines.start();
-      ctx.stderr.write(`parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`);
+      ctx.stderr.write(
+        `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
+      );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         else ctx.signal.addEventListener("abort", () => resolve(), { once: true });

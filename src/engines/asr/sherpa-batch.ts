@@ -18,7 +18,11 @@ export class SherpaBatchAsr implements BatchAsr {
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["asr"]): Promise<SherpaBatchAsr> {
     const started = performance.now();
     const sampleRate = ref.model.sampleRate ?? 16000;
-    const worker = await EngineWorker.start("offline-asr", { sampleRate, sherpa: offlineRecognizerConfig(ref, config) }, ref.model.id);
+    const worker = await EngineWorker.start(
+      "offline-asr",
+      { sampleRate, sherpa: offlineRecognizerConfig(ref, config) },
+      ref.model.id,
+    );
     return new SherpaBatchAsr(worker, {
       kind: "asr-batch",
       engine: ref.model.engine,
@@ -30,7 +34,11 @@ export class SherpaBatchAsr implements BatchAsr {
 
   transcribe(audio: AudioInput, options: { signal: AbortSignal }): Promise<Transcript> {
     // Copied, not transferred: the caller keeps its buffer (voicemail audio is also stored and trimmed).
-    return this.worker.call<Transcript>("transcribe", { samples: audio.samples, sampleRate: audio.sampleRate }, { signal: options.signal });
+    return this.worker.call<Transcript>(
+      "transcribe",
+      { samples: audio.samples, sampleRate: audio.sampleRate },
+      { signal: options.signal },
+    );
   }
 
   dispose(): Promise<void> {

@@ -19,7 +19,11 @@ export class SherpaStreamingAsr implements StreamingAsr {
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["asr"]): Promise<SherpaStreamingAsr> {
     const started = performance.now();
     const sampleRate = ref.model.sampleRate ?? 16000;
-    const worker = await EngineWorker.start("online-asr", { sampleRate, sherpa: onlineRecognizerConfig(ref, config) }, ref.model.id);
+    const worker = await EngineWorker.start(
+      "online-asr",
+      { sampleRate, sherpa: onlineRecognizerConfig(ref, config) },
+      ref.model.id,
+    );
     return new SherpaStreamingAsr(worker, {
       kind: "asr-streaming",
       engine: ref.model.engine,
@@ -32,7 +36,9 @@ export class SherpaStreamingAsr implements StreamingAsr {
   open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent> {
     const session = this.worker.open<AsrEvent>("stream", null, options.signal);
     // sherpa resamples internally, so audio may arrive at any rate (8 kHz straight from RTP).
-    return sessionStream(session, (audio: AudioInput) => ({ data: { samples: audio.samples, sampleRate: audio.sampleRate } }));
+    return sessionStream(session, (audio: AudioInput) => ({
+      data: { samples: audio.samples, sampleRate: audio.sampleRate },
+    }));
   }
 
   get liveQueueDelayMs(): number {

@@ -50,16 +50,39 @@ export class WhisperCppAsr implements BatchAsr {
   }
 
   async transcribe(audio: AudioInput, options: { signal: AbortSignal }): Promise<Transcript> {
-    if (audio.sampleRate !== 16000) throw new ParleyError("audio_rate", "whisper.cpp needs 16 kHz audio; resample first", { status: 400 });
+    if (audio.sampleRate !== 16000)
+      throw new ParleyError("audio_rate", "whisper.cpp needs 16 kHz audio; resample first", { status: 400 });
     const dir = await mkdtemp(join(tmpdir(), "parley-whisper-"));
     try {
       const wav = join(dir, "in.wav");
       await writeFile(wav, encodeWav({ channels: [audio.samples], sampleRate: 16000 }));
-      await run(this.binary, ["-m", this.model, "-f", wav, "-l", this.language, "-t", String(this.threads), "-oj", "-of", join(dir, "out"), "-np"], options.signal);
-      const json = JSON.parse(await readFile(join(dir, "out.json"), "utf8")) as { transcription?: { text: string; offsets: { from: number } }[] };
+      await run(
+        this.binary,
+        [
+          "-m",
+          this.model,
+          "-f",
+          wav,
+          "-l",
+          this.language,
+          "-t",
+          String(this.threads),
+          "-oj",
+          "-of",
+          join(dir, "out"),
+          "-np",
+        ],
+        options.signal,
+      );
+      const json = JSON.parse(await readFile(join(dir, "out.json"), "utf8")) as {
+        transcription?: { text: string; offsets: { from: number } }[];
+      };
       const segments = json.transcription ?? [];
       return {
-        text: segments.map((s) => s.text.trim()).join(" ").trim(),
+        text: segments
+          .map((s) => s.text.trim())
+          .join(" ")
+          .trim(),
         tokens: segments.map((s) => ({ text: s.text.trim(), startMs: s.offsets.from })),
         durationMs: Math.round((audio.samples.length * 1000) / 16000),
         language: this.language,
@@ -80,7 +103,11 @@ export function findWhisperCli(): string | null {
   } catch {
     return null;
   }
-  const candidates = [join(root, "build", "bin", "whisper-cli"), join(root, "build", "whisper-cli"), join(root, "whisper-cli")];
+  const candidates = [
+    join(root, "build", "bin", "whisper-cli"),
+    join(root, "build", "whisper-cli"),
+    join(root, "whisper-cli"),
+  ];
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
@@ -89,7 +116,13 @@ function run(file: string, args: string[], signal: AbortSignal): Promise<void> {
     execFile(file, args, { signal, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       if (signal.aborted) return reject(new AbortError(signal.reason));
-      reject(new ParleyError("engine_error", `whisper-cli failed: ${stderr.split("\n").filter(Boolean).pop() ?? err.message}`, { retryable: true }));
+      reject(
+        new ParleyError(
+          "engine_error",
+          `whisper-cli failed: ${stderr.split("\n").filter(Boolean).pop() ?? err.message}`,
+          { retryable: true },
+        ),
+      );
     });
   });
 }

@@ -45,13 +45,26 @@ export class LlamaEmbedder implements EmbedEngine {
     const llama = await llamaRuntime(options.config.gpu);
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: modelFile(ref, "file"), ...(options.config.gpu === false ? { gpuLayers: 0 } : {}) });
+      model = await llama.loadModel({
+        modelPath: modelFile(ref, "file"),
+        ...(options.config.gpu === false ? { gpuLayers: 0 } : {}),
+      });
     } catch (err) {
-      throw new ModelError("model_load_failed", `model ${ref.model.id}: llama.cpp could not load ${modelFile(ref, "file")}: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(
+        "model_load_failed",
+        `model ${ref.model.id}: llama.cpp could not load ${modelFile(ref, "file")}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
-    const contextSize = Math.min(modelSetting<number>(ref, "contextSize", model.trainContextSize), model.trainContextSize);
+    const contextSize = Math.min(
+      modelSetting<number>(ref, "contextSize", model.trainContextSize),
+      model.trainContextSize,
+    );
     // Explicit, always: the library default oversubscribes small boxes (MODELS.md).
-    const threads = options.config.threads > 0 ? options.config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
+    const threads =
+      options.config.threads > 0
+        ? options.config.threads
+        : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
     // The whole text must be one batch: pooling reads every token of the sequence at once.
     const createContext = () => model.createEmbeddingContext({ contextSize, batchSize: contextSize, threads });
     let queries: LlamaEmbeddingContext;
@@ -59,10 +72,19 @@ export class LlamaEmbedder implements EmbedEngine {
       queries = await createContext();
     } catch (err) {
       await model.dispose();
-      throw new ModelError("model_load_failed", `model ${ref.model.id}: no embedding context: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(
+        "model_load_failed",
+        `model ${ref.model.id}: no embedding context: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const prefixes = { query: modelSetting(ref, "queryPrefix", ""), document: modelSetting(ref, "documentPrefix", "") };
-    const info: EngineInfo = { kind: "embed", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
+    const info: EngineInfo = {
+      kind: "embed",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      loadMs: performance.now() - started,
+    };
     return new LlamaEmbedder(model, queries, createContext, prefixes, contextSize - SPECIAL_TOKENS, info);
   }
 

@@ -47,8 +47,18 @@ export class EngineHost {
     }
     for (const m of missing) this.states.set(m.role, { role: m.role, modelId: m.modelId, status: "missing" });
     this.metrics = new EngineMetrics(registry);
-    const ready = new Gauge({ name: "parley_engine_ready", help: "1 when the engine of a role is loaded and serving", labelNames: ["role", "model"], registers: [registry] });
-    const loadSeconds = new Gauge({ name: "parley_engine_load_seconds", help: "Time the engine took to load", labelNames: ["role", "model"], registers: [registry] });
+    const ready = new Gauge({
+      name: "parley_engine_ready",
+      help: "1 when the engine of a role is loaded and serving",
+      labelNames: ["role", "model"],
+      registers: [registry],
+    });
+    const loadSeconds = new Gauge({
+      name: "parley_engine_load_seconds",
+      help: "Time the engine took to load",
+      labelNames: ["role", "model"],
+      registers: [registry],
+    });
     this.onChange = (s) => {
       ready.set({ role: s.role, model: s.modelId }, s.status === "ready" ? 1 : 0);
       if (s.loadMs !== undefined) loadSeconds.set({ role: s.role, model: s.modelId }, s.loadMs / 1000);
@@ -89,10 +99,17 @@ export class EngineHost {
     const prompts = this.sharedPrompts();
     for (const p of prompts) {
       await llm.prepare(p.messages, p.tools, AbortSignal.timeout(120_000)).catch((err: unknown) => {
-        this.logger.warn({ err: describeError(err) }, "could not evaluate an agent's prompt ahead of calls; its first turns prefill it");
+        this.logger.warn(
+          { err: describeError(err) },
+          "could not evaluate an agent's prompt ahead of calls; its first turns prefill it",
+        );
       });
     }
-    if (prompts.length > 0) this.logger.info({ agents: prompts.length, ms: Math.round(performance.now() - started) }, "agent prompts evaluated ahead of calls");
+    if (prompts.length > 0)
+      this.logger.info(
+        { agents: prompts.length, ms: Math.round(performance.now() - started) },
+        "agent prompts evaluated ahead of calls",
+      );
   }
 
   private update(role: ModelRole, patch: Partial<RoleState>): void {
@@ -121,8 +138,13 @@ export class EngineHost {
     ]);
     const engines = this.engines();
     if (engines) return engines;
-    const broken = this.status().filter((s) => s.status !== "ready").map((s) => `${s.role} (${s.modelId}): ${s.status}${s.error ? `, ${s.error}` : ""}`);
-    throw new ParleyError("engines_unavailable", `engines are not available: ${broken.join("; ")}`, { status: 503, retryable: true });
+    const broken = this.status()
+      .filter((s) => s.status !== "ready")
+      .map((s) => `${s.role} (${s.modelId}): ${s.status}${s.error ? `, ${s.error}` : ""}`);
+    throw new ParleyError("engines_unavailable", `engines are not available: ${broken.join("; ")}`, {
+      status: 503,
+      retryable: true,
+    });
   }
 
   /** The engines, once all are ready; null before. */

@@ -14,9 +14,27 @@ export class EngineMetrics {
   private readonly tps: Histogram<"model">;
 
   constructor(registry: Registry) {
-    this.rtf = new Histogram({ name: "parley_engine_rtf", help: "Real-time factor (compute time / audio time) per call of batch ASR and TTS", labelNames: ["role", "model"], buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2], registers: [registry] });
-    this.ttft = new Histogram({ name: "parley_llm_first_token_seconds", help: "LLM time to first token", labelNames: ["model"], buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2, 5], registers: [registry] });
-    this.tps = new Histogram({ name: "parley_llm_tokens_per_second", help: "LLM generation speed per reply", labelNames: ["model"], buckets: [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560], registers: [registry] });
+    this.rtf = new Histogram({
+      name: "parley_engine_rtf",
+      help: "Real-time factor (compute time / audio time) per call of batch ASR and TTS",
+      labelNames: ["role", "model"],
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+      registers: [registry],
+    });
+    this.ttft = new Histogram({
+      name: "parley_llm_first_token_seconds",
+      help: "LLM time to first token",
+      labelNames: ["model"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2, 5],
+      registers: [registry],
+    });
+    this.tps = new Histogram({
+      name: "parley_llm_tokens_per_second",
+      help: "LLM generation speed per reply",
+      labelNames: ["model"],
+      buckets: [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560],
+      registers: [registry],
+    });
   }
 
   instrument<E extends Engine>(role: ModelRole, engine: E): E {
@@ -35,7 +53,8 @@ export class EngineMetrics {
           if (d.type === "done" && d.usage.firstTokenMs !== null) {
             ttft.observe({ model }, d.usage.firstTokenMs / 1000);
             const decodeS = (d.usage.totalMs - d.usage.firstTokenMs) / 1000;
-            if (d.usage.completionTokens > 1 && decodeS > 0) tps.observe({ model }, (d.usage.completionTokens - 1) / decodeS);
+            if (d.usage.completionTokens > 1 && decodeS > 0)
+              tps.observe({ model }, (d.usage.completionTokens - 1) / decodeS);
           }
           yield d;
         }

@@ -46,10 +46,14 @@ export function dropOldestItemsStrategy(functions: ChatModelFunctions | undefine
 function shortenLastItem(history: ChatHistoryItem[], fits: (h: ChatHistoryItem[]) => boolean): ChatHistoryItem[] {
   const last = history[history.length - 1];
   if (!last || last.type === "system") return history;
-  const text = last.type === "user" ? last.text : last.response.filter((r): r is string => typeof r === "string").join("");
+  const text =
+    last.type === "user" ? last.text : last.response.filter((r): r is string => typeof r === "string").join("");
   const withTail = (keep: number): ChatHistoryItem[] => {
     const tail = keep > 0 ? text.slice(-keep) : "";
-    const item: ChatHistoryItem = last.type === "user" ? { type: "user", text: tail } : { type: "model", response: [...last.response.filter((r) => typeof r !== "string"), ...(tail ? [tail] : [])] };
+    const item: ChatHistoryItem =
+      last.type === "user"
+        ? { type: "user", text: tail }
+        : { type: "model", response: [...last.response.filter((r) => typeof r !== "string"), ...(tail ? [tail] : [])] };
     return [...history.slice(0, -1), item];
   };
   let lo = 0;

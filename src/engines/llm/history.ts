@@ -22,7 +22,12 @@ export function toLlamaHistory(messages: ChatMessage[]): ChatHistoryItem[] {
         const response: ChatModelResponse["response"] = [];
         if (m.content) response.push(m.content);
         for (const call of m.toolCalls ?? []) {
-          const item: ChatModelFunctionCall = { type: "functionCall", name: call.name, params: call.arguments, result: undefined };
+          const item: ChatModelFunctionCall = {
+            type: "functionCall",
+            name: call.name,
+            params: call.arguments,
+            result: undefined,
+          };
           callsById.set(call.id, item);
           response.push(item);
         }
@@ -56,5 +61,7 @@ function parseResult(content: string): unknown {
 
 /** Parley's tool specs as node-llama-cpp's function definitions (documented in the system prompt by the chat wrapper). */
 export function toFunctions(tools: ToolSpec[]): ChatModelFunctions {
-  return Object.fromEntries(tools.map((t) => [t.name, { description: t.description, params: t.parameters }])) as ChatModelFunctions;
+  return Object.fromEntries(
+    tools.map((t) => [t.name, { description: t.description, params: t.parameters }]),
+  ) as ChatModelFunctions;
 }

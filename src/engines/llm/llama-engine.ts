@@ -1,10 +1,29 @@
 import { randomUUID } from "node:crypto";
-import { LlamaChat, resolveChatWrapper, type ChatModelFunctions, type ChatWrapper, type LlamaContext, type LlamaGrammar, type LlamaModel, type Llama, type Token } from "node-llama-cpp";
+import {
+  LlamaChat,
+  resolveChatWrapper,
+  type ChatModelFunctions,
+  type ChatWrapper,
+  type LlamaContext,
+  type LlamaGrammar,
+  type LlamaModel,
+  type Llama,
+  type Token,
+} from "node-llama-cpp";
 import type { ParleyConfig } from "../../config/index.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, isAbortError, ModelError } from "../../lib/errors.js";
 import { modelFile, modelSetting, type ModelRef } from "../model-ref.js";
-import type { ChatMessage, ChatOptions, EngineInfo, JsonSchema, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../types.js";
+import type {
+  ChatMessage,
+  ChatOptions,
+  EngineInfo,
+  JsonSchema,
+  LlmDelta,
+  LlmEngine,
+  LlmUsage,
+  ToolSpec,
+} from "../types.js";
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
 import { dropOldestItemsStrategy } from "./context-shift.js";
 import { toFunctions, toLlamaHistory } from "./history.js";
@@ -54,29 +73,61 @@ export class LlamaEngine implements LlmEngine {
     const llama = await llamaRuntime(config.gpu);
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: modelFile(ref, "file"), ...(config.gpu === false ? { gpuLayers: 0 } : {}) });
+      model = await llama.loadModel({
+        modelPath: modelFile(ref, "file"),
+        ...(config.gpu === false ? { gpuLayers: 0 } : {}),
+      });
     } catch (err) {
-      throw new ModelError("model_load_failed", `model ${ref.model.id}: llama.cpp could not load ${modelFile(ref, "file")}: ${(err as Error).message}`, { cause: err });
+      throw new ModelError(
+        "model_load_failed",
+        `model ${ref.model.id}: llama.cpp could not load ${modelFile(ref, "file")}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const wanted = modelSetting<number>(ref, "contextSize", config.contextSize);
     const contextSize = Math.min(wanted, model.trainContextSize);
     // Threads are always explicit: the library default oversubscribes small boxes badly (MODELS.md).
     // A catalog entry may suggest a count (tiny models run fastest on one thread).
-    const threads = config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
+    const threads =
+      config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
     const sequences = config.parallel + config.batchParallel;
     const context = await model.createContext({
       contextSize,
       sequences,
       threads,
       batchSize: Math.min(512, contextSize),
-      batching: { itemPrioritizationStrategy: liveFirstStrategy({ prefillChunkTokens: config.prefillChunkTokens, batchChunkTokens: config.batchChunkTokens }) },
+      batching: {
+        itemPrioritizationStrategy: liveFirstStrategy({
+          prefillChunkTokens: config.prefillChunkTokens,
+          batchChunkTokens: config.batchChunkTokens,
+        }),
+      },
     });
     // Resolved once: detecting the chat format renders the model's template several times (about a second).
     const chatWrapper = resolveChatWrapper(model);
-    const chats = (n: number) => Array.from({ length: n }, () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }));
-    const info: EngineInfo = { kind: "llm", engine: ref.model.engine, modelId: ref.model.id, loadMs: performance.now() - started };
+    const chats = (n: number) =>
+      Array.from(
+        { length: n },
+        () => new LlamaChat({ contextSequence: context.getSequence(), autoDisposeSequence: true, chatWrapper }),
+      );
+    const info: EngineInfo = {
+      kind: "llm",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      loadMs: performance.now() - started,
+    };
     const states = config.promptStates > 0 ? new PromptStates(config.promptStates) : null;
-    return new LlamaEngine(llama, model, context, new SlotPool(chats(config.parallel)), new SlotPool(chats(config.batchParallel)), config, info, chatWrapper, states);
+    return new LlamaEngine(
+      llama,
+      model,
+      context,
+      new SlotPool(chats(config.parallel)),
+      new SlotPool(chats(config.batchParallel)),
+      config,
+      info,
+      chatWrapper,
+      states,
+    );
   }
 
   get contextSize(): number {
@@ -88,7 +139,12 @@ export class LlamaEngine implements LlmEngine {
   }
 
   countTokens(messages: ChatMessage[], tools?: ToolSpec[]): number {
-    return countHistoryTokens(this.chatWrapper, this.model.tokenizer, toLlamaHistory(messages), tools?.length ? toFunctions(tools) : undefined);
+    return countHistoryTokens(
+      this.chatWrapper,
+      this.model.tokenizer,
+      toLlamaHistory(messages),
+      tools?.length ? toFunctions(tools) : undefined,
+    );
   }
 
   /**
@@ -177,7 +233,14 @@ export class LlamaEngine implements LlmEngine {
       .then((res) => {
         for (const call of res.functionCalls ?? []) {
           firstTokenAt ??= performance.now();
-          deltas.push({ type: "tool_call", call: { id: `call_${randomUUID().slice(0, 8)}`, name: call.functionName, arguments: (call.params ?? {}) as Record<string, unknown> } });
+          deltas.push({
+            type: "tool_call",
+            call: {
+              id: `call_${randomUUID().slice(0, 8)}`,
+              name: call.functionName,
+              arguments: (call.params ?? {}) as Record<string, unknown>,
+            },
+          });
         }
         const used = chat.sequence.tokenMeter.diff(meterBefore);
         const usage: LlmUsage = {
@@ -187,13 +250,26 @@ export class LlamaEngine implements LlmEngine {
           totalMs: performance.now() - started,
         };
         const reason = res.metadata.stopReason;
-        deltas.push({ type: "done", stopReason: reason === "functionCalls" ? "tool_calls" : reason === "maxTokens" ? "length" : reason === "abort" ? "abort" : "stop", usage });
+        deltas.push({
+          type: "done",
+          stopReason:
+            reason === "functionCalls"
+              ? "tool_calls"
+              : reason === "maxTokens"
+                ? "length"
+                : reason === "abort"
+                  ? "abort"
+                  : "stop",
+          usage,
+        });
         deltas.close();
       })
       // The first conversation with an opening nobody prepared leaves it for the next ones (before the slot is
       // released, while the sequence holds exactly what it evaluated).
       .then(() => (prompt && this.states?.wants(prompt) ? this.states.save(chat.sequence) : undefined))
-      .catch((err: unknown) => deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err))
+      .catch((err: unknown) =>
+        deltas.fail(isAbortError(err) || options.signal.aborted ? new AbortError(options.signal.reason) : err),
+      )
       .finally(() => {
         if (live) this.load.generating--;
         pool.release(chat);
@@ -212,7 +288,9 @@ export class LlamaEngine implements LlmEngine {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = this.llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]) as Promise<LlamaGrammar>;
+      grammar = this.llama.createGrammarForJsonSchema(
+        schema as Parameters<Llama["createGrammarForJsonSchema"]>[0],
+      ) as Promise<LlamaGrammar>;
       this.grammars.set(key, grammar);
     }
     return grammar;

@@ -49,6 +49,11 @@ export class LlmLoad {
 
   /** The parts, for metrics and diagnostics. */
   snapshot(): { slotWaitMs: number; extraStepMs: number; soloStepMs: number | null; generating: number } {
-    return { slotWaitMs: this.slotWait.current, extraStepMs: this.extraPerToken.current, soloStepMs: this.soloStepMs, generating: this.generating };
+    return {
+      slotWaitMs: this.slotWait.current,
+      extraStepMs: this.extraPerToken.current,
+      soloStepMs: this.soloStepMs,
+      generating: this.generating,
+    };
   }
 }

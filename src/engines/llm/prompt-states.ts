@@ -79,7 +79,8 @@ export class PromptStates {
     const saved = sequence.saveStateToFile(file).then(
       () => {
         this.states.push({ file, tokens, lastUsed: this.uses });
-        while (this.states.length > this.maxStates) this.forget(this.states.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a)));
+        while (this.states.length > this.maxStates)
+          this.forget(this.states.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a)));
       },
       () => rmSync(file, { force: true }), // a failed save (disk full) only means no shortcut
     );

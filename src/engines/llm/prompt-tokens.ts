@@ -7,12 +7,25 @@ import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Token, Tokenizer
  * Counting without the functions is what made node-llama-cpp's default
  * context shift return histories that did not fit (see context-shift.ts).
  */
-export function countHistoryTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], functions: ChatModelFunctions | undefined): number {
+export function countHistoryTokens(
+  chatWrapper: ChatWrapper,
+  tokenizer: Tokenizer,
+  history: readonly ChatHistoryItem[],
+  functions: ChatModelFunctions | undefined,
+): number {
   return historyTokens(chatWrapper, tokenizer, history, functions).length;
 }
 
 /** The tokens themselves: what LlamaChat will evaluate for this history (shared prompt states compare them). */
-export function historyTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], functions: ChatModelFunctions | undefined): Token[] {
-  const { contextText } = chatWrapper.generateContextState({ chatHistory: [...history], ...(functions ? { availableFunctions: functions } : {}) });
+export function historyTokens(
+  chatWrapper: ChatWrapper,
+  tokenizer: Tokenizer,
+  history: readonly ChatHistoryItem[],
+  functions: ChatModelFunctions | undefined,
+): Token[] {
+  const { contextText } = chatWrapper.generateContextState({
+    chatHistory: [...history],
+    ...(functions ? { availableFunctions: functions } : {}),
+  });
   return contextText.tokenize(tokenizer);
 }

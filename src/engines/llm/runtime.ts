@@ -11,9 +11,11 @@ let instanceGpu: false | "auto" | null = null;
 export function llamaRuntime(gpu: false | "auto"): Promise<Llama> {
   if (instance && instanceGpu === gpu) return instance;
   instanceGpu = gpu;
-  instance = getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false }).catch((err: unknown) => {
-    instance = null;
-    throw err;
-  });
+  instance = getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false }).catch(
+    (err: unknown) => {
+      instance = null;
+      throw err;
+    },
+  );
   return instance;
 }

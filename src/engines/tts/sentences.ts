@@ -28,7 +28,12 @@ function findBoundary(text: string, from: number, rules: SentenceRules): number 
       if (word && (rules.abbreviations.has(word) || rules.abbreviationEndings.some((e) => word.endsWith(e)))) continue;
       if (/\d$/.test(text.slice(0, i)) && /^\s*\d/.test(text.slice(end))) continue; // "version 2. 5"? rare; keep numbers whole
       // German writes ordinals with a period ("am 3. Mai", "im 2. Stock"): a day-sized number before a word is one.
-      if (rules.ordinalDigits && /(?:^|[\s(])(?:[1-9]|[12]\d|3[01])$/.test(text.slice(0, i)) && /^\s+\p{L}/u.test(text.slice(end))) continue;
+      if (
+        rules.ordinalDigits &&
+        /(?:^|[\s(])(?:[1-9]|[12]\d|3[01])$/.test(text.slice(0, i)) &&
+        /^\s+\p{L}/u.test(text.slice(end))
+      )
+        continue;
     }
     return end;
   }
@@ -40,7 +45,11 @@ function splitLong(sentence: string): string[] {
   const parts: string[] = [];
   let rest = sentence;
   while (rest.length > SOFT_LIMIT) {
-    const cut = Math.max(rest.lastIndexOf(", ", SOFT_LIMIT), rest.lastIndexOf("; ", SOFT_LIMIT), rest.lastIndexOf(": ", SOFT_LIMIT));
+    const cut = Math.max(
+      rest.lastIndexOf(", ", SOFT_LIMIT),
+      rest.lastIndexOf("; ", SOFT_LIMIT),
+      rest.lastIndexOf(": ", SOFT_LIMIT),
+    );
     const at = cut > 20 ? cut + 1 : rest.lastIndexOf(" ", SOFT_LIMIT);
     if (at <= 0) break;
     parts.push(rest.slice(0, at).trim());

@@ -23,8 +23,13 @@ export class SherpaTts implements TtsEngine {
   static async load(ref: ModelRef, config: ParleyConfig["engines"]["tts"]): Promise<SherpaTts> {
     const started = performance.now();
     // One sentence at a time on small boxes keeps the priority order strict; bigger boxes render a few at once.
-    const concurrency = config.concurrency === "auto" ? Math.max(1, Math.floor(availableParallelism() / 2)) : config.concurrency;
-    const worker = await EngineWorker.start("tts", { sherpa: offlineTtsConfig(ref, config), concurrency }, ref.model.id);
+    const concurrency =
+      config.concurrency === "auto" ? Math.max(1, Math.floor(availableParallelism() / 2)) : config.concurrency;
+    const worker = await EngineWorker.start(
+      "tts",
+      { sherpa: offlineTtsConfig(ref, config), concurrency },
+      ref.model.id,
+    );
     return new SherpaTts(worker, config, {
       kind: "tts",
       engine: ref.model.engine,
@@ -40,10 +45,19 @@ export class SherpaTts implements TtsEngine {
       if (options.signal.aborted) throw new AbortError(options.signal.reason);
       const chunks = new Channel<Float32Array>();
       const done = this.worker
-        .call("synthesize", { text: sentence, sid: options.speakerId ?? this.defaults.speakerId, speed: options.speed ?? this.defaults.speed, priority: options.priority ?? "live" }, {
-          signal: options.signal,
-          onEvent: (samples) => chunks.push(samples as Float32Array),
-        })
+        .call(
+          "synthesize",
+          {
+            text: sentence,
+            sid: options.speakerId ?? this.defaults.speakerId,
+            speed: options.speed ?? this.defaults.speed,
+            priority: options.priority ?? "live",
+          },
+          {
+            signal: options.signal,
+            onEvent: (samples) => chunks.push(samples as Float32Array),
+          },
+        )
         .then(
           () => chunks.close(),
           (err: unknown) => chunks.fail(err),

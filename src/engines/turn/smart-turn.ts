@@ -42,7 +42,13 @@ export class SmartTurnDetector implements TurnDetector {
       throw err;
     }
     const threshold = modelSetting<number>(ref, "threshold", SMART_TURN_THRESHOLD);
-    const info: EngineInfo = { kind: "turn", engine: ref.model.engine, modelId: ref.model.id, sampleRate: first.sampleRate, loadMs: performance.now() - started };
+    const info: EngineInfo = {
+      kind: "turn",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      sampleRate: first.sampleRate,
+      loadMs: performance.now() - started,
+    };
     return new SmartTurnDetector(workers, threshold, info);
   }
 
@@ -55,7 +61,12 @@ export class SmartTurnDetector implements TurnDetector {
     try {
       const args: TurnPredictArgs = { samples: audio.samples, sampleRate: audio.sampleRate, at: epochNow() };
       const r = await this.workers[i]!.call<TurnPredictResult>("predict", args, { signal: options.signal });
-      return { complete: r.probability > this.threshold, probability: r.probability, ms: performance.now() - started, modelMs: r.modelMs };
+      return {
+        complete: r.probability > this.threshold,
+        probability: r.probability,
+        ms: performance.now() - started,
+        modelMs: r.modelMs,
+      };
     } finally {
       this.busy[i]!--;
     }
@@ -80,9 +91,18 @@ export class SmartTurnDetector implements TurnDetector {
 /** Bad audio is refused here, with what is wrong, before it costs a prediction (NaN would come back as NaN). */
 function checkAudio(audio: AudioInput): void {
   if (!Number.isInteger(audio.sampleRate) || audio.sampleRate < 1000 || audio.sampleRate > 384_000) {
-    throw new ParleyError("audio_invalid", `turn model: sample rate must be a whole number of Hz in 1000..384000, got ${audio.sampleRate}`, { status: 400 });
+    throw new ParleyError(
+      "audio_invalid",
+      `turn model: sample rate must be a whole number of Hz in 1000..384000, got ${audio.sampleRate}`,
+      { status: 400 },
+    );
   }
   for (let i = 0; i < audio.samples.length; i++) {
-    if (!Number.isFinite(audio.samples[i])) throw new ParleyError("audio_invalid", `turn model: sample ${i} is ${audio.samples[i]}; audio must be finite numbers in [-1, 1]`, { status: 400 });
+    if (!Number.isFinite(audio.samples[i]))
+      throw new ParleyError(
+        "audio_invalid",
+        `turn model: sample ${i} is ${audio.samples[i]}; audio must be finite numbers in [-1, 1]`,
+        { status: 400 },
+      );
   }
 }

@@ -7,7 +7,11 @@ import type { EngineInfo, EngineStream, SpeechSegment, VadEngine, VadEvent } fro
 import { EngineWorker } from "../worker/host.js";
 
 /** The sherpa-onnx VadConfig Parley runs silero with (the benchmarks use the same). */
-export function sileroVadConfig(model: string, sampleRate: number, config: ParleyConfig["engines"]["vad"]): Record<string, unknown> {
+export function sileroVadConfig(
+  model: string,
+  sampleRate: number,
+  config: ParleyConfig["engines"]["vad"],
+): Record<string, unknown> {
   return {
     sileroVad: {
       model,
@@ -49,7 +53,12 @@ export class SherpaVad implements VadEngine {
     const sampleRate = ref.model.sampleRate ?? 16000;
     // Silero runs on every 32 ms of every call: with many calls one thread is not enough.
     const count = config.workers === "auto" ? Math.min(2, availableParallelism()) : config.workers;
-    const start = () => EngineWorker.start("vad", { sampleRate, sherpa: sileroVadConfig(modelFile(ref, "model"), sampleRate, config) }, ref.model.id);
+    const start = () =>
+      EngineWorker.start(
+        "vad",
+        { sampleRate, sherpa: sileroVadConfig(modelFile(ref, "model"), sampleRate, config) },
+        ref.model.id,
+      );
     const first = await start(); // a broken model fails once, clearly, before more workers start
     const workers = [first];
     try {
@@ -58,14 +67,24 @@ export class SherpaVad implements VadEngine {
       await Promise.allSettled(workers.map((w) => w.terminate()));
       throw err;
     }
-    const info: EngineInfo = { kind: "vad", engine: ref.model.engine, modelId: ref.model.id, sampleRate, loadMs: performance.now() - started };
+    const info: EngineInfo = {
+      kind: "vad",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      sampleRate,
+      loadMs: performance.now() - started,
+    };
     return new SherpaVad(workers, info);
   }
 
   open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
     const i = this.leastBusy();
     this.load[i]!++;
-    const session = this.workers[i]!.open<VadEvent>("stream", { inputRate: options.inputRate ?? this.sampleRate }, options.signal);
+    const session = this.workers[i]!.open<VadEvent>(
+      "stream",
+      { inputRate: options.inputRate ?? this.sampleRate },
+      options.signal,
+    );
     void session.done.finally(() => this.load[i]!--).catch(() => undefined);
     return sessionStream(session, (samples: Float32Array) => ({ data: samples }));
   }
@@ -73,7 +92,9 @@ export class SherpaVad implements VadEngine {
   segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]> {
     const i = this.leastBusy();
     this.load[i]!++;
-    return this.workers[i]!.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal }).finally(() => this.load[i]!--);
+    return this.workers[i]!.call<SpeechSegment[]>("segments", { samples }, { signal: options.signal }).finally(
+      () => this.load[i]!--,
+    );
   }
 
   /** The worst of the workers: a call on the busiest one waits that long. */

@@ -20,7 +20,11 @@ interface FrameProcessorLike {
   endSegment(): { msg?: string; audio?: Float32Array };
 }
 interface VadNodeModule {
-  FrameProcessor: new (process: SileroModel["process"], reset: () => void, options: Record<string, number | boolean>) => FrameProcessorLike;
+  FrameProcessor: new (
+    process: SileroModel["process"],
+    reset: () => void,
+    options: Record<string, number | boolean>,
+  ) => FrameProcessorLike;
   Message: { SpeechStart: string; SpeechEnd: string; VADMisfire: string };
 }
 interface SileroModule {
@@ -67,11 +71,21 @@ export class VadNodeVad implements VadEngine {
       minSpeechFrames: Math.max(1, Math.ceil(config.minSpeechMs / frameMs)),
       submitUserSpeechOnPause: false,
     };
-    const engine = new VadNodeVad(bytes, options, lib, { kind: "vad", engine: ref.model.engine, modelId: ref.model.id, sampleRate: 16000, loadMs: 0 });
+    const engine = new VadNodeVad(bytes, options, lib, {
+      kind: "vad",
+      engine: ref.model.engine,
+      modelId: ref.model.id,
+      sampleRate: 16000,
+      loadMs: 0,
+    });
     try {
       await engine.newModel(); // fail now, not on the first call, if the model is not a silero v4
     } catch (err) {
-      throw new ModelError("model_load_failed", `model ${ref.model.id}: vad-node could not load it (silero v4 only): ${(err as Error).message}`, { cause: err });
+      throw new ModelError(
+        "model_load_failed",
+        `model ${ref.model.id}: vad-node could not load it (silero v4 only): ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     engine.info.loadMs = performance.now() - started;
     return engine;
@@ -84,11 +98,15 @@ export class VadNodeVad implements VadEngine {
   open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
     const events = new Channel<VadEvent>();
     const input = new Channel<{ samples: Float32Array; at: number }>();
-    const resampler = options.inputRate && options.inputRate !== this.sampleRate ? new Resampler(options.inputRate, this.sampleRate) : null;
+    const resampler =
+      options.inputRate && options.inputRate !== this.sampleRate
+        ? new Resampler(options.inputRate, this.sampleRate)
+        : null;
     void this.runStream(input, events, options.signal).catch((err: unknown) => events.fail(err));
     options.signal.addEventListener("abort", () => (input.close(), events.close()), { once: true });
     return {
-      push: (samples) => void input.push({ samples: resampler ? resampler.process(samples) : samples, at: performance.now() }),
+      push: (samples) =>
+        void input.push({ samples: resampler ? resampler.process(samples) : samples, at: performance.now() }),
       end: () => input.close(),
       close: () => (input.close(), events.close()),
       [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
@@ -109,9 +127,17 @@ export class VadNodeVad implements VadEngine {
     return this.live.current;
   }
 
-  private async runStream(input: Channel<{ samples: Float32Array; at: number }>, events: Channel<VadEvent>, signal: AbortSignal): Promise<void> {
+  private async runStream(
+    input: Channel<{ samples: Float32Array; at: number }>,
+    events: Channel<VadEvent>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const model = await this.newModel();
-    const processor = new this.lib.FrameProcessor((f) => model.process(f), () => model.reset_state(), this.options);
+    const processor = new this.lib.FrameProcessor(
+      (f) => model.process(f),
+      () => model.reset_state(),
+      this.options,
+    );
     processor.resume();
     const { Message } = this.lib;
     const frameMs = (FRAME / 16000) * 1000;
@@ -123,7 +149,12 @@ export class VadNodeVad implements VadEngine {
       } else if (msg === Message.SpeechEnd && audio) {
         const endMs = Math.round(frames * frameMs);
         // vad-node's segment runs to where it decided (its redemption frames included): end and decision coincide.
-        events.push({ type: "speech-end", startMs: Math.max(0, Math.round(endMs - (audio.length / 16000) * 1000)), endMs, atMs: endMs });
+        events.push({
+          type: "speech-end",
+          startMs: Math.max(0, Math.round(endMs - (audio.length / 16000) * 1000)),
+          endMs,
+          atMs: endMs,
+        });
       }
     };
     for await (const { samples: chunk, at } of input) {

@@ -37,7 +37,9 @@ export class EngineWorker {
     private readonly stats: SharedArrayBuffer,
   ) {
     worker.on("message", (m: WorkerMessage) => this.onMessage(m));
-    worker.on("error", (err) => this.failAll(new ParleyError("engine_crashed", `engine worker failed: ${err.message}`, { cause: err })));
+    worker.on("error", (err) =>
+      this.failAll(new ParleyError("engine_crashed", `engine worker failed: ${err.message}`, { cause: err })),
+    );
     worker.on("exit", (code) => {
       this.exited = true;
       this.failAll(new ParleyError("engine_stopped", `engine worker exited (code ${code})`));
@@ -53,7 +55,8 @@ export class EngineWorker {
     const sampleRate = await new Promise<number>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.t === "loaded") resolve(m.sampleRate);
-        else if (m.t === "load-error") reject(new ParleyError("model_load_failed", `model ${modelId}: ${m.error.message}`, { status: 503 }));
+        else if (m.t === "load-error")
+          reject(new ParleyError("model_load_failed", `model ${modelId}: ${m.error.message}`, { status: 503 }));
         else return;
         worker.off("message", onMessage);
         worker.off("error", reject);
@@ -74,7 +77,11 @@ export class EngineWorker {
   }
 
   /** A one-shot request; `onEvent` receives anything streamed before the result. */
-  call<R>(op: string, args: unknown, options: { signal: AbortSignal; onEvent?: (e: unknown) => void; transfer?: TransferListItem[] }): Promise<R> {
+  call<R>(
+    op: string,
+    args: unknown,
+    options: { signal: AbortSignal; onEvent?: (e: unknown) => void; transfer?: TransferListItem[] },
+  ): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     if (options.signal.aborted) return Promise.reject(new AbortError(options.signal.reason));
     const id = this.nextId++;

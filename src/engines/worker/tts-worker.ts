@@ -26,7 +26,12 @@ export const loadTts: WorkerEngineLoader = (raw, stats) => {
     sampleRate: tts.sampleRate,
     async run(op: string, args: unknown, ctx: CallContext) {
       if (op !== "synthesize") throw new UnknownOperationError(op);
-      const { text, sid, speed, priority } = args as { text: string; sid: number; speed: number; priority?: WorkPriority };
+      const { text, sid, speed, priority } = args as {
+        text: string;
+        sid: number;
+        speed: number;
+        priority?: WorkPriority;
+      };
       const { waitedMs, done } = await gate.enter(priority ?? "live", ctx.signal);
       if ((priority ?? "live") === "live") stats.sample(waitedMs);
       try {

@@ -74,16 +74,26 @@ export const loadTurn: WorkerEngineLoader = async (raw, stats) => {
  */
 function checkContract(session: InferenceSession): string {
   const input = session.inputMetadata.find((m) => m.name === SMART_TURN_INPUT);
-  const have = session.inputMetadata.map((m) => (m.isTensor ? `${m.name} ${m.type} [${m.shape.join(", ")}]` : m.name)).join("; ");
+  const have = session.inputMetadata
+    .map((m) => (m.isTensor ? `${m.name} ${m.type} [${m.shape.join(", ")}]` : m.name))
+    .join("; ");
   if (!input || !input.isTensor || input.type !== "float32") {
-    throw new Error(`not a Smart Turn model: it needs a float32 input '${SMART_TURN_INPUT}' [batch, 80, 800]; it has ${have || "no inputs"}`);
+    throw new Error(
+      `not a Smart Turn model: it needs a float32 input '${SMART_TURN_INPUT}' [batch, 80, 800]; it has ${have || "no inputs"}`,
+    );
   }
   const [, mels, frames] = input.shape;
   if (input.shape.length !== 3 || mels !== SMART_TURN_SHAPE[0] || frames !== SMART_TURN_SHAPE[1]) {
-    throw new Error(`not a Smart Turn model: '${SMART_TURN_INPUT}' must be [batch, 80, 800]; it is [${input.shape.join(", ")}]`);
+    throw new Error(
+      `not a Smart Turn model: '${SMART_TURN_INPUT}' must be [batch, 80, 800]; it is [${input.shape.join(", ")}]`,
+    );
   }
-  if (session.inputNames.length !== 1) throw new Error(`not a Smart Turn model: it takes ${session.inputNames.length} inputs (${have}); Smart Turn takes one`);
+  if (session.inputNames.length !== 1)
+    throw new Error(
+      `not a Smart Turn model: it takes ${session.inputNames.length} inputs (${have}); Smart Turn takes one`,
+    );
   const output = session.outputMetadata[0];
-  if (!output || !output.isTensor || output.type !== "float32") throw new Error("not a Smart Turn model: its first output must be a float32 tensor (P(complete))");
+  if (!output || !output.isTensor || output.type !== "float32")
+    throw new Error("not a Smart Turn model: its first output must be a float32 tensor (P(complete))");
   return output.name;
 }

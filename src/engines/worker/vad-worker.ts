@@ -59,7 +59,8 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
           vad.acceptWaveform(samples.subarray(i, i + WINDOW));
           drain(vad, i + WINDOW, collect);
           // Batch work: let live streams' audio through between slices.
-          if ((i / WINDOW) % SEGMENT_SLICE_WINDOWS === SEGMENT_SLICE_WINDOWS - 1) await new Promise((r) => setImmediate(r));
+          if ((i / WINDOW) % SEGMENT_SLICE_WINDOWS === SEGMENT_SLICE_WINDOWS - 1)
+            await new Promise((r) => setImmediate(r));
         }
         vad.flush();
         drain(vad, samples.length, collect);

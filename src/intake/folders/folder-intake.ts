@@ -32,9 +32,16 @@ export interface FolderIntake {
  */
 export function startFolderIntake(folders: readonly FolderIntakeConfig[], deps: FolderIntakeDeps): FolderIntake {
   const repo = new IntakeFilesRepo(deps.db);
-  const watchers = folders.map((folder) => new FolderWatcher(folder, {
-    repo, onVoicemail: deps.onVoicemail, recordings: deps.recordings, logger: deps.logger, clock: deps.clock ?? systemClock,
-  }));
+  const watchers = folders.map(
+    (folder) =>
+      new FolderWatcher(folder, {
+        repo,
+        onVoicemail: deps.onVoicemail,
+        recordings: deps.recordings,
+        logger: deps.logger,
+        clock: deps.clock ?? systemClock,
+      }),
+  );
   for (const w of watchers) w.start();
   return {
     async close() {

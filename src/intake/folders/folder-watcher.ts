@@ -62,7 +62,10 @@ export class FolderWatcher {
   private scanning: Promise<void> | null = null;
   private unreadable: string | null = null;
 
-  constructor(private readonly config: FolderIntakeConfig, private readonly deps: FolderWatcherDeps) {
+  constructor(
+    private readonly config: FolderIntakeConfig,
+    private readonly deps: FolderWatcherDeps,
+  ) {
     this.tracker = new StabilityTracker(config.stableMs);
   }
 
@@ -73,13 +76,22 @@ export class FolderWatcher {
     // coarse clock that can lag Date.now() by a tick; the margin keeps a recording written just now from looking old.
     const proposed = this.config.backfill ? 0 : Date.now() - BASELINE_MARGIN_MS;
     this.baseline = this.deps.repo.baseline(this.config.path, proposed, this.deps.clock.now());
-    this.deps.logger.info({ folder: this.config.path, layout: this.config.layout, since: this.baseline === 0 ? "all" : new Date(this.baseline).toISOString() }, "folder intake watching");
+    this.deps.logger.info(
+      {
+        folder: this.config.path,
+        layout: this.config.layout,
+        since: this.baseline === 0 ? "all" : new Date(this.baseline).toISOString(),
+      },
+      "folder intake watching",
+    );
     this.schedule(0);
   }
 
   /** Stops scanning; a hand-off in progress is told to stop (its signal) and waited for. */
   async close(): Promise<void> {
-    this.stopping.abort(new ParleyError("shutting_down", "the folder intake is closing", { status: 503, retryable: true }));
+    this.stopping.abort(
+      new ParleyError("shutting_down", "the folder intake is closing", { status: 503, retryable: true }),
+    );
     if (this.timer) clearTimeout(this.timer);
     await this.scanning;
   }
@@ -87,12 +99,14 @@ export class FolderWatcher {
   private schedule(delayMs: number): void {
     if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
-      this.scanning = this.scan().catch((err: unknown) => {
-        this.deps.logger.error({ folder: this.config.path, err: describeError(err) }, "folder intake scan failed");
-      }).finally(() => {
-        this.scanning = null;
-        this.schedule(this.config.pollMs);
-      });
+      this.scanning = this.scan()
+        .catch((err: unknown) => {
+          this.deps.logger.error({ folder: this.config.path, err: describeError(err) }, "folder intake scan failed");
+        })
+        .finally(() => {
+          this.scanning = null;
+          this.schedule(this.config.pollMs);
+        });
     }, delayMs);
   }
 
@@ -103,7 +117,8 @@ export class FolderWatcher {
     } catch (err) {
       // An unmounted share or a missing folder: say so once, keep looking.
       const why = describeError(err);
-      if (this.unreadable !== why) this.deps.logger.warn({ folder: this.config.path, err: why }, "folder intake cannot read the folder; retrying");
+      if (this.unreadable !== why)
+        this.deps.logger.warn({ folder: this.config.path, err: why }, "folder intake cannot read the folder; retrying");
       this.unreadable = why;
       return;
     }
@@ -120,15 +135,23 @@ export class FolderWatcher {
     const ready: Ready[] = [];
     for (const entry of entries) {
       const audio = await stat(entry.audioPath).catch(() => null);
-      if (!audio || audio.mtimeMs < baseline || this.known.has(key(entry.audioPath, audio.size, audio.mtimeMs))) continue;
+      if (!audio || audio.mtimeMs < baseline || this.known.has(key(entry.audioPath, audio.size, audio.mtimeMs)))
+        continue;
       if ((this.retries.get(entry.audioPath)?.at ?? 0) > now || audio.size === 0) continue;
       const unchanged = this.tracker.observe(entry.audioPath, audio.size, audio.mtimeMs, now);
       const txt = entry.txtPath ? await stat(entry.txtPath).catch(() => null) : null;
-      const txtSettled = txt !== null && entry.txtPath !== null && this.tracker.isStable(entry.txtPath, txt.size, txt.mtimeMs, now);
+      const txtSettled =
+        txt !== null && entry.txtPath !== null && this.tracker.isStable(entry.txtPath, txt.size, txt.mtimeMs, now);
       if (unchanged < this.config.stableMs) continue;
       const waitsForTxt = this.config.layout === "asterisk" && !txtSettled;
       if (waitsForTxt && unchanged < this.config.metadataWaitMs) continue;
-      ready.push({ entry, size: audio.size, mtimeMs: audio.mtimeMs, completeAt: Math.max(audio.mtimeMs, txt?.mtimeMs ?? 0), vouched: txtSettled });
+      ready.push({
+        entry,
+        size: audio.size,
+        mtimeMs: audio.mtimeMs,
+        completeAt: Math.max(audio.mtimeMs, txt?.mtimeMs ?? 0),
+        vouched: txtSettled,
+      });
     }
     this.tracker.sweep();
     return ready.sort((a, b) => a.mtimeMs - b.mtimeMs);
@@ -163,17 +186,49 @@ export class FolderWatcher {
     } catch (err) {
       return this.failed(ready, sha256, err, classifyFailure(err).permanent);
     }
-    this.deps.repo.record({ sha256, folder: this.config.path, path, size: ready.size, mtimeMs: ready.mtimeMs, status: "handed", error: null, takenAt: this.deps.clock.now() });
+    this.deps.repo.record({
+      sha256,
+      folder: this.config.path,
+      path,
+      size: ready.size,
+      mtimeMs: ready.mtimeMs,
+      status: "handed",
+      error: null,
+      takenAt: this.deps.clock.now(),
+    });
     this.known.add(seenKey);
     this.retries.delete(path);
-    this.deps.logger.info({ folder: this.config.path, path, mailbox: candidate.mailbox, caller: candidate.caller.number, bytes: bytes.length, waitedMs }, "folder intake: voicemail handed on");
+    this.deps.logger.info(
+      {
+        folder: this.config.path,
+        path,
+        mailbox: candidate.mailbox,
+        caller: candidate.caller.number,
+        bytes: bytes.length,
+        waitedMs,
+      },
+      "folder intake: voicemail handed on",
+    );
     if (this.config.deleteAfter) await this.remove(entry);
   }
 
-  private async candidate(entry: SpoolEntry, bytes: Buffer, ready: Ready, signal: AbortSignal): Promise<VoicemailCandidate> {
+  private async candidate(
+    entry: SpoolEntry,
+    bytes: Buffer,
+    ready: Ready,
+    signal: AbortSignal,
+  ): Promise<VoicemailCandidate> {
     const name = basename(entry.audioPath);
-    const recording = await prepareRecording(bytes, audioTypeForName(name) ?? "application/octet-stream", name, this.deps.recordings, signal);
-    const meta: AsteriskMessage | null = entry.txtPath ? parseAsteriskMessage(await readFile(entry.txtPath, "utf8").catch(() => "")) : null;
+    const recording = await prepareRecording(
+      bytes,
+      audioTypeForName(name) ?? "application/octet-stream",
+      name,
+      this.deps.recordings,
+      signal,
+    );
+    const meta: AsteriskMessage | null = entry.txtPath
+      ? parseAsteriskMessage(await readFile(entry.txtPath, "utf8").catch(() => ""))
+      : null;
     return {
       bytes: recording.bytes,
       contentType: recording.contentType,
@@ -191,21 +246,37 @@ export class FolderWatcher {
     const path = ready.entry.audioPath;
     const message = describeError(err);
     if (permanent) {
-      this.deps.repo.record({ sha256, folder: this.config.path, path, size: ready.size, mtimeMs: ready.mtimeMs, status: "rejected", error: message, takenAt: this.deps.clock.now() });
+      this.deps.repo.record({
+        sha256,
+        folder: this.config.path,
+        path,
+        size: ready.size,
+        mtimeMs: ready.mtimeMs,
+        status: "rejected",
+        error: message,
+        takenAt: this.deps.clock.now(),
+      });
       this.known.add(key(path, ready.size, ready.mtimeMs));
-      this.deps.logger.warn({ folder: this.config.path, path, err: message }, "folder intake: recording refused for good; it stays in the folder");
+      this.deps.logger.warn(
+        { folder: this.config.path, path, err: message },
+        "folder intake: recording refused for good; it stays in the folder",
+      );
       return;
     }
     const attempts = (this.retries.get(path)?.attempts ?? 0) + 1;
     const waitMs = Math.min(this.config.pollMs * 2 ** attempts, MAX_RETRY_MS);
     this.retries.set(path, { at: performance.now() + waitMs, attempts });
-    this.deps.logger.warn({ folder: this.config.path, path, attempts, retryInMs: waitMs, err: message }, "folder intake: hand-off failed; will try again");
+    this.deps.logger.warn(
+      { folder: this.config.path, path, attempts, retryInMs: waitMs, err: message },
+      "folder intake: hand-off failed; will try again",
+    );
   }
 
   private async remove(entry: SpoolEntry): Promise<void> {
     for (const file of entry.siblings) {
       await unlink(file).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== "ENOENT") this.deps.logger.warn({ file, err: err.message }, "folder intake: could not delete a handed-on file");
+        if (err.code !== "ENOENT")
+          this.deps.logger.warn({ file, err: err.message }, "folder intake: could not delete a handed-on file");
       });
     }
   }

@@ -64,7 +64,10 @@ export async function listSpool(config: FolderIntakeConfig): Promise<SpoolEntry[
 
 async function walk(dir: string, depth: number, visit: (dir: string, files: string[]) => Promise<void>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  await visit(dir, entries.filter((e) => e.isFile()).map((e) => e.name));
+  await visit(
+    dir,
+    entries.filter((e) => e.isFile()).map((e) => e.name),
+  );
   if (depth >= MAX_DEPTH) return;
   for (const e of entries) {
     if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "tmp") await walk(join(dir, e.name), depth + 1, visit);

@@ -34,22 +34,45 @@ const DATE_FUTURE_MS = 5 * 60_000;
  * refuses for good, 451 (4.3.0) for a temporary failure so the PBX's mail
  * queue retries. Resolves with the text of the 250 reply.
  */
-export async function acceptMail(raw: Buffer, recipients: readonly string[], ctx: AcceptContext, receivedAt = performance.now()): Promise<string> {
+export async function acceptMail(
+  raw: Buffer,
+  recipients: readonly string[],
+  ctx: AcceptContext,
+  receivedAt = performance.now(),
+): Promise<string> {
   const mail = await readMail(raw).catch((err: unknown) => {
     throw smtpError(554, `the mail could not be parsed: ${(err as Error).message}`);
   });
   const origin = mail.messageId ?? "(no Message-ID)";
   const part = mail.attachments.find((a) => isAudioPart(a.contentType, a.filename, a.content));
   if (!part) {
-    ctx.logger.warn({ messageId: origin, attachments: mail.attachments.length }, "smtp intake: mail without an audio attachment refused");
-    throw smtpError(554, "no audio attachment: a voicemail mail must carry the recording (WAV, or a format ffmpeg decodes); nothing was stored");
+    ctx.logger.warn(
+      { messageId: origin, attachments: mail.attachments.length },
+      "smtp intake: mail without an audio attachment refused",
+    );
+    throw smtpError(
+      554,
+      "no audio attachment: a voicemail mail must carry the recording (WAV, or a format ffmpeg decodes); nothing was stored",
+    );
   }
   const name = part.filename ?? part.contentType;
-  const recording = await prepareRecording(part.content, part.contentType, part.filename, ctx.recordings, ctx.signal).catch((err: unknown) => {
-    if (err instanceof ParleyError && err.status < 500) throw smtpError(554, `the attachment ${name} is not a usable recording: ${err.message}; nothing was stored`);
+  const recording = await prepareRecording(
+    part.content,
+    part.contentType,
+    part.filename,
+    ctx.recordings,
+    ctx.signal,
+  ).catch((err: unknown) => {
+    if (err instanceof ParleyError && err.status < 500)
+      throw smtpError(554, `the attachment ${name} is not a usable recording: ${err.message}; nothing was stored`);
     throw smtpError(451, `the attachment ${name} could not be checked now: ${(err as Error).message}`);
   });
-  const fields = extractFields(ctx.patterns, { subject: mail.subject, body: mail.text, recipients, header: mail.header });
+  const fields = extractFields(ctx.patterns, {
+    subject: mail.subject,
+    body: mail.text,
+    recipients,
+    header: mail.header,
+  });
   const now = ctx.clock.now();
   const dated = mail.date?.getTime();
   const candidate: VoicemailCandidate = {
@@ -69,13 +92,24 @@ export async function acceptMail(raw: Buffer, recipients: readonly string[], ctx
     await ctx.onVoicemail(candidate, { signal });
   } catch (err) {
     const failure = classifyFailure(err);
-    ctx.logger.warn({ messageId: origin, mailbox: candidate.mailbox, permanent: failure.permanent, err: failure.message }, "smtp intake: voicemail handler failed");
+    ctx.logger.warn(
+      { messageId: origin, mailbox: candidate.mailbox, permanent: failure.permanent, err: failure.message },
+      "smtp intake: voicemail handler failed",
+    );
     if (failure.permanent) throw smtpError(554, `the voicemail was refused: ${failure.message}`);
     throw smtpError(451, `the voicemail could not be stored now, try again later: ${failure.message}`);
   }
-  ctx.logger.info({
-    messageId: origin, mailbox: candidate.mailbox, caller: candidate.caller.number, bytes: candidate.bytes.byteLength, durationMs: Math.round(recording.durationMs),
-    handoffMs: Math.round(handoffMs), handlerMs: Math.round(performance.now() - handlerStarted),
-  }, "smtp intake: voicemail handed on");
+  ctx.logger.info(
+    {
+      messageId: origin,
+      mailbox: candidate.mailbox,
+      caller: candidate.caller.number,
+      bytes: candidate.bytes.byteLength,
+      durationMs: Math.round(recording.durationMs),
+      handoffMs: Math.round(handoffMs),
+      handlerMs: Math.round(performance.now() - handlerStarted),
+    },
+    "smtp intake: voicemail handed on",
+  );
   return "OK: voicemail accepted";
 }

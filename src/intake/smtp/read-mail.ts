@@ -24,7 +24,11 @@ export async function readMail(raw: Buffer): Promise<ReceivedMail> {
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
     messageId: mail.messageId ?? null,
     header: (name) => headerText(mail.headers.get(name.toLowerCase())),
-    attachments: mail.attachments.map((a) => ({ contentType: a.contentType, filename: a.filename ?? null, content: a.content })),
+    attachments: mail.attachments.map((a) => ({
+      contentType: a.contentType,
+      filename: a.filename ?? null,
+      content: a.content,
+    })),
   };
 }
 

@@ -44,8 +44,13 @@ export async function startSmtpIntake(config: SmtpIntakeConfig, deps: SmtpIntake
   const policy = new SenderPolicy(config.allowFrom);
   const closing = new AbortController();
   const ctx: AcceptContext = {
-    patterns: compilePatterns(config.patterns), defaultMailbox: config.defaultMailbox ?? null, recordings: deps.recordings,
-    onVoicemail: deps.onVoicemail, clock: deps.clock ?? systemClock, logger: deps.logger, signal: closing.signal,
+    patterns: compilePatterns(config.patterns),
+    defaultMailbox: config.defaultMailbox ?? null,
+    recordings: deps.recordings,
+    onVoicemail: deps.onVoicemail,
+    clock: deps.clock ?? systemClock,
+    logger: deps.logger,
+    signal: closing.signal,
     handlerTimeoutMs: deps.handlerTimeoutMs ?? 120_000,
   };
   warnAboutExposure(config, policy, host, deps.logger);
@@ -58,16 +63,24 @@ export async function startSmtpIntake(config: SmtpIntakeConfig, deps: SmtpIntake
     },
     onAuth(auth, _session, callback) {
       const user = config.auth?.users.find((u) => u.username === auth.username);
-      if (user && auth.password && sameSecret(auth.password, user.password)) return callback(null, { user: user.username });
+      if (user && auth.password && sameSecret(auth.password, user.password))
+        return callback(null, { user: user.username });
       deps.logger.warn({ user: auth.username, method: auth.method }, "smtp intake: failed login");
       callback(smtpError(535, "authentication failed: unknown user or wrong password"));
     },
     onMailFrom(address, session, callback) {
-      const mustLogIn = config.auth !== undefined && (config.auth.required || !policy.hostAllowed(session.remoteAddress));
-      if (mustLogIn && !session.user) return callback(smtpError(530, "authentication required: log in (AUTH PLAIN or LOGIN) before sending"));
+      const mustLogIn =
+        config.auth !== undefined && (config.auth.required || !policy.hostAllowed(session.remoteAddress));
+      if (mustLogIn && !session.user)
+        return callback(smtpError(530, "authentication required: log in (AUTH PLAIN or LOGIN) before sending"));
       if (!policy.senderAllowed(address.address)) {
-        deps.logger.warn({ src: session.remoteAddress, sender: address.address }, "smtp intake: sender outside allowFrom refused");
-        return callback(smtpError(553, `sender <${address.address}> may not send voicemail here (intake.smtp.allowFrom)`));
+        deps.logger.warn(
+          { src: session.remoteAddress, sender: address.address },
+          "smtp intake: sender outside allowFrom refused",
+        );
+        return callback(
+          smtpError(553, `sender <${address.address}> may not send voicemail here (intake.smtp.allowFrom)`),
+        );
       }
       callback();
     },
@@ -77,7 +90,14 @@ export async function startSmtpIntake(config: SmtpIntakeConfig, deps: SmtpIntake
   });
   server.on("error", (err) => deps.logger.error({ err: err.message }, "smtp intake: listener error"));
   const address = await listen(server, host, port, config.listen);
-  deps.logger.info({ listen: `${address.host}:${address.port}`, auth: config.auth ? "on" : "off", tls: config.tls ? "starttls" : "off" }, "smtp intake listening");
+  deps.logger.info(
+    {
+      listen: `${address.host}:${address.port}`,
+      auth: config.auth ? "on" : "off",
+      tls: config.tls ? "starttls" : "off",
+    },
+    "smtp intake listening",
+  );
   return {
     address,
     async close() {
@@ -111,7 +131,10 @@ function receive(
   stream.on("end", () => {
     if (stream.sizeExceeded) return answer(smtpError(552, `the mail is larger than ${limit} bytes`));
     const recipients = session.envelope.rcptTo.map((r) => r.address);
-    acceptMail(Buffer.concat(chunks), recipients, ctx, performance.now()).then((message) => answer(null, message), (err: Error) => answer(err));
+    acceptMail(Buffer.concat(chunks), recipients, ctx, performance.now()).then(
+      (message) => answer(null, message),
+      (err: Error) => answer(err),
+    );
   });
 }
 
@@ -156,8 +179,18 @@ function parseListen(listen: string): { host: string; port: number } {
 function listen(server: SMTPServer, host: string, port: number, text: string): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const hint = err.code === "EACCES" ? " (ports below 1024 need privileges: listen on 2525 and point the PBX's relay there)" : err.code === "EADDRINUSE" ? " (another program listens there)" : "";
-      reject(new ParleyError("smtp_listen_failed", `intake.smtp.listen ${text}: ${err.message}${hint}`, { status: 500, cause: err }));
+      const hint =
+        err.code === "EACCES"
+          ? " (ports below 1024 need privileges: listen on 2525 and point the PBX's relay there)"
+          : err.code === "EADDRINUSE"
+            ? " (another program listens there)"
+            : "";
+      reject(
+        new ParleyError("smtp_listen_failed", `intake.smtp.listen ${text}: ${err.message}${hint}`, {
+          status: 500,
+          cause: err,
+        }),
+      );
     };
     server.server.once("error", onError);
     server.listen(port, host, () => {
@@ -175,7 +208,12 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 function warnAboutExposure(config: SmtpIntakeConfig, policy: SenderPolicy, host: string, logger: Logger): void {
-  if (policy.open && !config.auth) logger.warn("smtp intake: allowFrom is empty and no auth is set: anyone who reaches the port can leave voicemail");
+  if (policy.open && !config.auth)
+    logger.warn("smtp intake: allowFrom is empty and no auth is set: anyone who reaches the port can leave voicemail");
   const loopback = host === "127.0.0.1" || host === "::1" || host === "localhost";
-  if (config.auth && !config.tls && !loopback) logger.warn({ listen: config.listen }, "smtp intake: AUTH without TLS sends passwords in clear text; set intake.smtp.tls or put TLS in front");
+  if (config.auth && !config.tls && !loopback)
+    logger.warn(
+      { listen: config.listen },
+      "smtp intake: AUTH without TLS sends passwords in clear text; set intake.smtp.tls or put TLS in front",
+    );
 }

@@ -15,7 +15,8 @@ export function registerBuiltinTasks(registry: TaskRegistry): TaskRegistry {
   registry.register("sleep", {
     parsePayload: (payload) => {
       const r = sleepPayload.safeParse(payload);
-      if (!r.success) throw new ParleyError("job_invalid", `sleep payload: expected { ms: 0..3600000 }`, { status: 400 });
+      if (!r.success)
+        throw new ParleyError("job_invalid", `sleep payload: expected { ms: 0..3600000 }`, { status: 400 });
       return r.data;
     },
     run: async ({ ms }, { signal }) => {

@@ -40,7 +40,8 @@ export class TaskRegistry {
 
   /** Adds a task kind; registering a kind twice is a programming error. */
   register<P, R>(kind: string, task: Task<P, R> | TaskDefinition<P, R>): this {
-    if (!KIND_PATTERN.test(kind)) throw new Error(`'${kind}' is not a job kind (lower-case words joined by '.', '_' or '-')`);
+    if (!KIND_PATTERN.test(kind))
+      throw new Error(`'${kind}' is not a job kind (lower-case words joined by '.', '_' or '-')`);
     if (this.tasks.has(kind)) throw new Error(`task kind '${kind}' is already registered`);
     const definition = typeof task === "function" ? { run: task } : task;
     this.tasks.set(kind, definition as TaskDefinition);

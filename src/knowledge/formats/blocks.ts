@@ -12,7 +12,11 @@ export type Block =
 
 /** Collapses runs of white space (not line breaks) and trims; NFC, so the same words index the same. */
 export function cleanInline(text: string): string {
-  return text.normalize("NFC").replace(/[^\S\n]+/g, " ").replace(/ *\n */g, "\n").trim();
+  return text
+    .normalize("NFC")
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ *\n */g, "\n")
+    .trim();
 }
 
 /** A line that reads as a question: ends in "?" and is short enough to be a title. */

@@ -13,8 +13,15 @@ const BY_TYPE: Record<string, KnowledgeFormat> = {
 };
 
 const BY_EXTENSION: Record<string, KnowledgeFormat> = {
-  ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
-  ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".txt": "text",
+  ".text": "text",
+  ".html": "html",
+  ".htm": "html",
+  ".xhtml": "html",
+  ".pdf": "pdf",
+  ".docx": "docx",
 };
 
 /** What the bytes start with, for the formats that have a signature. */
@@ -45,14 +52,29 @@ export function detectFormat(input: DetectInput): KnowledgeFormat {
   const mime = input.contentType?.split(";")[0]?.trim().toLowerCase();
   const sig = signature(data);
   if (sig === "ole") {
-    throw new KnowledgeError("knowledge_format_unsupported", `${name}: a Word 97-2003 (.doc) or other OLE file; save it as .docx, PDF or text and upload that`);
+    throw new KnowledgeError(
+      "knowledge_format_unsupported",
+      `${name}: a Word 97-2003 (.doc) or other OLE file; save it as .docx, PDF or text and upload that`,
+    );
   }
   const declared = input.format ?? (mime ? BY_TYPE[mime] : undefined) ?? BY_EXTENSION[extname(name).toLowerCase()];
   if (input.format !== undefined && !(knowledgeFormats as readonly string[]).includes(input.format)) {
-    throw new KnowledgeError("knowledge_format_unsupported", `${name}: unknown format '${input.format}' (known: ${knowledgeFormats.join(", ")})`);
+    throw new KnowledgeError(
+      "knowledge_format_unsupported",
+      `${name}: unknown format '${input.format}' (known: ${knowledgeFormats.join(", ")})`,
+    );
   }
-  if (mime && !BY_TYPE[mime] && mime !== "application/octet-stream" && input.format === undefined && !BY_EXTENSION[extname(name).toLowerCase()]) {
-    throw new KnowledgeError("knowledge_format_unsupported", `${name}: content type ${mime} is not a supported document (${knowledgeFormats.join(", ")})`);
+  if (
+    mime &&
+    !BY_TYPE[mime] &&
+    mime !== "application/octet-stream" &&
+    input.format === undefined &&
+    !BY_EXTENSION[extname(name).toLowerCase()]
+  ) {
+    throw new KnowledgeError(
+      "knowledge_format_unsupported",
+      `${name}: content type ${mime} is not a supported document (${knowledgeFormats.join(", ")})`,
+    );
   }
   const format = declared ?? (sig === "pdf" ? "pdf" : sig === "zip" ? "docx" : "text");
   const expected = format === "pdf" ? "pdf" : format === "docx" ? "zip" : null;
@@ -69,8 +91,13 @@ export function decodeText(name: string, data: Uint8Array): string {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(data);
   } catch (err) {
-    throw new KnowledgeError("knowledge_document_unreadable", `${name}: not UTF-8 text; save it as UTF-8 (or upload the PDF/DOCX itself)`, { cause: err });
+    throw new KnowledgeError(
+      "knowledge_document_unreadable",
+      `${name}: not UTF-8 text; save it as UTF-8 (or upload the PDF/DOCX itself)`,
+      { cause: err },
+    );
   }
-  if (text.includes("\u0000")) throw new KnowledgeError("knowledge_document_unreadable", `${name}: binary data (NUL bytes), not text`);
+  if (text.includes("\u0000"))
+    throw new KnowledgeError("knowledge_document_unreadable", `${name}: binary data (NUL bytes), not text`);
   return text;
 }

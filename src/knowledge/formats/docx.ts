@@ -13,9 +13,13 @@ import { zipUncompressedBytes } from "./zip-size.js";
  */
 export async function docxBlocks(data: Uint8Array, name: string, maxUnpackedBytes: number): Promise<Block[]> {
   const unpacked = zipUncompressedBytes(data);
-  if (unpacked === null) throw new KnowledgeError("knowledge_document_unreadable", `${name}: not a readable DOCX (no zip directory found)`);
+  if (unpacked === null)
+    throw new KnowledgeError("knowledge_document_unreadable", `${name}: not a readable DOCX (no zip directory found)`);
   if (unpacked > maxUnpackedBytes) {
-    throw new KnowledgeError("knowledge_document_too_large", `${name}: unpacks to ${unpacked} bytes, more than ${maxUnpackedBytes} (knowledge.limits.maxUnpackedBytes)`);
+    throw new KnowledgeError(
+      "knowledge_document_too_large",
+      `${name}: unpacks to ${unpacked} bytes, more than ${maxUnpackedBytes} (knowledge.limits.maxUnpackedBytes)`,
+    );
   }
   let html: string;
   try {
@@ -25,7 +29,11 @@ export async function docxBlocks(data: Uint8Array, name: string, maxUnpackedByte
     );
     html = result.value;
   } catch (err) {
-    throw new KnowledgeError("knowledge_document_unreadable", `${name}: not a readable DOCX: ${(err as Error).message}`, { cause: err });
+    throw new KnowledgeError(
+      "knowledge_document_unreadable",
+      `${name}: not a readable DOCX: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return htmlBlocks(html);
 }

@@ -30,7 +30,10 @@ export async function extractDocument(input: DetectInput, limits: ExtractLimits)
   const { name, data } = input;
   if (data.byteLength === 0) throw new KnowledgeError("knowledge_document_empty", `${name}: the file is empty`);
   if (data.byteLength > limits.maxBytes) {
-    throw new KnowledgeError("knowledge_document_too_large", `${name}: ${data.byteLength} bytes, more than the ${limits.maxBytes} a document may have (knowledge.limits.maxBytes); split it`);
+    throw new KnowledgeError(
+      "knowledge_document_too_large",
+      `${name}: ${data.byteLength} bytes, more than the ${limits.maxBytes} a document may have (knowledge.limits.maxBytes); split it`,
+    );
   }
   const format = detectFormat(input);
   const blocks = await blocksOf(format, input, limits);
@@ -40,7 +43,10 @@ export async function extractDocument(input: DetectInput, limits: ExtractLimits)
     throw new KnowledgeError("knowledge_document_empty", `${name}: no text found${hint}`);
   }
   if (chars > limits.maxChars) {
-    throw new KnowledgeError("knowledge_document_too_long", `${name}: ${chars} characters of text, more than the ${limits.maxChars} a document may have (knowledge.limits.maxChars); split it`);
+    throw new KnowledgeError(
+      "knowledge_document_too_long",
+      `${name}: ${chars} characters of text, more than the ${limits.maxChars} a document may have (knowledge.limits.maxChars); split it`,
+    );
   }
   return { format, blocks, chars };
 }

@@ -2,11 +2,45 @@ import { Parser } from "htmlparser2";
 import { cleanInline, isQuestionLine, type Block } from "./blocks.js";
 
 /** Elements whose text is never content. */
-const SKIPPED = new Set(["script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object", "nav", "button", "select", "form"]);
+const SKIPPED = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "head",
+  "svg",
+  "canvas",
+  "iframe",
+  "object",
+  "nav",
+  "button",
+  "select",
+  "form",
+]);
 /** Elements that end the current block (their text starts a new one). */
 const BREAKS = new Set([
-  "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "pre", "ul", "ol", "li", "table",
-  "tr", "dl", "dd", "figure", "figcaption", "address", "hr", "br",
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "aside",
+  "header",
+  "footer",
+  "blockquote",
+  "pre",
+  "ul",
+  "ol",
+  "li",
+  "table",
+  "tr",
+  "dl",
+  "dd",
+  "figure",
+  "figcaption",
+  "address",
+  "hr",
+  "br",
 ]);
 /** Table cells: a row's cells stay one block, separated by spaces. */
 const CELLS = new Set(["td", "th"]);
@@ -30,7 +64,12 @@ export function htmlBlocks(html: string): Block[] {
     const clean = cleanInline(text.replace(/\n+/g, " "));
     text = "";
     if (!clean) return;
-    if (heading) blocks.push(isQuestionLine(clean) ? { kind: "question", text: clean, level: heading.level } : { kind: "heading", level: heading.level, text: clean });
+    if (heading)
+      blocks.push(
+        isQuestionLine(clean)
+          ? { kind: "question", text: clean, level: heading.level }
+          : { kind: "heading", level: heading.level, text: clean },
+      );
     else if (question) blocks.push({ kind: "question", text: clean });
     else blocks.push({ kind: "paragraph", text: clean });
   };

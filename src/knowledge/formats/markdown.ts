@@ -15,7 +15,10 @@ const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
  */
 export function markdownBlocks(source: string): Block[] {
   const blocks: Block[] = [];
-  const lines = source.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const lines = source
+    .replace(/\r\n?/g, "\n")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .split("\n");
   let paragraph: string[] = [];
   const flush = () => {
     const text = cleanInline(paragraph.map((l) => stripAnswerPrefix(inline(l.replace(LIST_ITEM, "- ")))).join("\n"));
@@ -35,7 +38,8 @@ export function markdownBlocks(source: string): Block[] {
     if (fence) {
       flush();
       const code: string[] = [];
-      while (++i < lines.length && !(lines[i] ?? "").trimStart().startsWith(fence[1] ?? "```")) code.push(lines[i] ?? "");
+      while (++i < lines.length && !(lines[i] ?? "").trimStart().startsWith(fence[1] ?? "```"))
+        code.push(lines[i] ?? "");
       const text = code.join("\n").trim();
       if (text) blocks.push({ kind: "paragraph", text });
       continue;

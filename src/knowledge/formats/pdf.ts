@@ -22,13 +22,19 @@ export async function pdfBlocks(data: Uint8Array, name: string, maxPages: number
   try {
     const pdf = await getDocumentProxy(data, { verbosity: 0 });
     if (pdf.numPages > maxPages) {
-      throw new KnowledgeError("knowledge_document_too_large", `${name}: ${pdf.numPages} pages, more than the ${maxPages} a document may have (knowledge.limits.maxPdfPages); split it`);
+      throw new KnowledgeError(
+        "knowledge_document_too_large",
+        `${name}: ${pdf.numPages} pages, more than the ${maxPages} a document may have (knowledge.limits.maxPdfPages); split it`,
+      );
     }
     items = (await extractTextItems(pdf)).items;
   } catch (err) {
     if (err instanceof KnowledgeError) throw err;
     const e = err as Error;
-    const why = e.name === "PasswordException" ? "it is encrypted (remove the password and upload it again)" : `PDF.js cannot read it (${e.message})`;
+    const why =
+      e.name === "PasswordException"
+        ? "it is encrypted (remove the password and upload it again)"
+        : `PDF.js cannot read it (${e.message})`;
     throw new KnowledgeError("knowledge_document_unreadable", `${name}: not a readable PDF: ${why}`, { cause: err });
   }
   const lines = toLines(items);
@@ -47,7 +53,11 @@ export async function pdfBlocks(data: Uint8Array, name: string, maxPages: number
     if (isHeading(line, body)) {
       flush();
       const level = Math.min(6, sizes.indexOf(line.fontSize) + 1);
-      blocks.push(isQuestionLine(line.text) ? { kind: "question", text: line.text, level } : { kind: "heading", level, text: line.text });
+      blocks.push(
+        isQuestionLine(line.text)
+          ? { kind: "question", text: line.text, level }
+          : { kind: "heading", level, text: line.text },
+      );
       return;
     }
     const gap = previous && previous.page === line.page ? previous.y - line.y : Infinity;
@@ -100,11 +110,18 @@ function isHeading(line: Line, body: number): boolean {
 
 /** The usual distance between two lines of a paragraph. */
 function medianGap(lines: readonly Line[]): number {
-  const gaps = lines.slice(1).flatMap((l, i) => (lines[i]!.page === l.page && lines[i]!.y > l.y ? [lines[i]!.y - l.y] : [])).sort((a, b) => a - b);
+  const gaps = lines
+    .slice(1)
+    .flatMap((l, i) => (lines[i]!.page === l.page && lines[i]!.y > l.y ? [lines[i]!.y - l.y] : []))
+    .sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)] ?? Infinity;
 }
 
 /** Lines of a paragraph as running text; a word hyphenated across lines is joined. */
 function joinLines(lines: readonly string[]): string {
-  return lines.reduce((text, line) => (text === "" ? line : /[a-z]-$/i.test(text) && /^[a-z]/.test(line) ? text.slice(0, -1) + line : `${text} ${line}`), "");
+  return lines.reduce(
+    (text, line) =>
+      text === "" ? line : /[a-z]-$/i.test(text) && /^[a-z]/.test(line) ? text.slice(0, -1) + line : `${text} ${line}`,
+    "",
+  );
 }

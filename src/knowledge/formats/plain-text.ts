@@ -9,7 +9,10 @@ import { cleanInline, isQuestionLine, questionPrefixed, stripAnswerPrefix, type 
 export function textBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   for (const paragraph of text.replace(/\r\n?/g, "\n").split(/\n\s*\n/)) {
-    const lines = paragraph.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = paragraph
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     const first = lines[0];
     if (first === undefined) continue;
     const question = questionPrefixed(first) ?? (isQuestionLine(first) && lines.length > 1 ? first : null);

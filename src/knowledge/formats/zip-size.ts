@@ -46,12 +46,15 @@ function zip64Directory(view: DataView, eocd: number): { entries: number; offset
   if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) return null;
   const record = Number(view.getBigUint64(locator + 8, true));
   if (record + 56 > view.byteLength || view.getUint32(record, true) !== 0x06064b50) return null;
-  return { entries: Number(view.getBigUint64(record + 32, true)), offset: Number(view.getBigUint64(record + 48, true)) };
+  return {
+    entries: Number(view.getBigUint64(record + 32, true)),
+    offset: Number(view.getBigUint64(record + 48, true)),
+  };
 }
 
 /** The uncompressed size from an entry's ZIP64 extra field (id 1, first field). */
 function zip64Size(view: DataView, start: number, length: number): number | null {
-  for (let at = start; at + 4 <= start + length && at + 4 <= view.byteLength; ) {
+  for (let at = start; at + 4 <= start + length && at + 4 <= view.byteLength;) {
     const id = view.getUint16(at, true);
     const size = view.getUint16(at + 2, true);
     if (id === 0x0001 && size >= 8 && at + 12 <= view.byteLength) return Number(view.getBigUint64(at + 4, true));

@@ -61,10 +61,19 @@ export class OutboundPolicy {
 
   constructor(private readonly o: OutboundPolicyOptions) {
     for (const entry of o.allowHosts) {
-      const [addr = "", len] = entry.trim().toLowerCase().replace(/^\[|\]$/g, "").split("/");
+      const [addr = "", len] = entry
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, "")
+        .split("/");
       const family = isIP(addr);
       if (family === 0) this.names.add(addr.replace(/\.$/, ""));
-      else this.allowed.addSubnet(addr, len === undefined ? (family === 4 ? 32 : 128) : Number(len), family === 4 ? "ipv4" : "ipv6");
+      else
+        this.allowed.addSubnet(
+          addr,
+          len === undefined ? (family === 4 ? 32 : 128) : Number(len),
+          family === 4 ? "ipv4" : "ipv6",
+        );
     }
     for (const [net, prefix, type, reason] of ALWAYS) {
       const list = new BlockList();
@@ -86,10 +95,12 @@ export class OutboundPolicy {
     } catch {
       return "is not an absolute URL";
     }
-    if (u.protocol !== "http:" && u.protocol !== "https:") return `uses ${u.protocol.replace(/:$/, "")}: only http and https are allowed`;
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+      return `uses ${u.protocol.replace(/:$/, "")}: only http and https are allowed`;
     const host = hostOf(u);
     if (this.names.has(host)) return null;
-    if (host === "localhost" || host.endsWith(".localhost")) return `names ${host}, the server itself; list it in ${this.o.setting} to allow it`;
+    if (host === "localhost" || host.endsWith(".localhost"))
+      return `names ${host}, the server itself; list it in ${this.o.setting} to allow it`;
     return isIP(host) ? this.addressRefusal(host) : null;
   }
 
@@ -102,9 +113,13 @@ export class OutboundPolicy {
     const v4 = embeddedIpv4(address);
     if (v4 && this.allowed.check(v4, "ipv4")) return null;
     for (const { list, reason } of this.always) {
-      if (list.check(address, type) || (v4 !== null && list.check(v4, "ipv4"))) return `${address} is ${reason}; list it in ${this.o.setting} to allow it`;
+      if (list.check(address, type) || (v4 !== null && list.check(v4, "ipv4")))
+        return `${address} is ${reason}; list it in ${this.o.setting} to allow it`;
     }
-    if (!this.o.allowPrivateNetworks && (this.private.check(address, type) || (v4 !== null && this.private.check(v4, "ipv4")))) {
+    if (
+      !this.o.allowPrivateNetworks &&
+      (this.private.check(address, type) || (v4 !== null && this.private.check(v4, "ipv4")))
+    ) {
       return `${address} is in a private network and private networks are not allowed; list it in ${this.o.setting} to allow it`;
     }
     return null;
@@ -131,7 +146,8 @@ export class OutboundPolicy {
         if (refused) return callback(new DestinationRefusedError(`${name} resolves to ${refused}`), "", 0);
         const first = addresses[0];
         if (!first) return callback(Object.assign(new Error(`${name}: no addresses`), { code: "ENOTFOUND" }), "", 0);
-        if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        if ((options as { all?: boolean }).all)
+          (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
         else callback(null, first.address, first.family);
       });
     };
@@ -140,7 +156,10 @@ export class OutboundPolicy {
 
 /** The host of a URL as the connection would use it: lower case, no brackets, no trailing dot. */
 function hostOf(u: URL): string {
-  return u.hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return u.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
 }
 
 /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or 6to4 (2002::/16) IPv6 address. */
@@ -150,7 +169,8 @@ function embeddedIpv4(address: string): string | null {
   if (!words) return null;
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return v4(words[6]!, words[7]!);
-  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0)) return v4(words[6]!, words[7]!);
+  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0))
+    return v4(words[6]!, words[7]!);
   if (words[0] === 0x2002) return v4(words[1]!, words[2]!);
   return null;
 }

@@ -31,23 +31,29 @@ export function outboundRequest(url: string, o: OutboundOptions): Promise<Outbou
   const u = new URL(url);
   const send = u.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(u, { method: o.method, headers: o.headers, signal: o.signal, lookup: o.policy.lookupFor(u.hostname) }, (res) => {
-      if (o.maxResponseBytes === 0) {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" }));
+    const req = send(
+      u,
+      { method: o.method, headers: o.headers, signal: o.signal, lookup: o.policy.lookupFor(u.hostname) },
+      (res) => {
+        if (o.maxResponseBytes === 0) {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" }));
+          res.on("error", reject);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on("data", (d: Buffer) => {
+          if (kept >= o.maxResponseBytes) return;
+          chunks.push(d.subarray(0, o.maxResponseBytes - kept));
+          kept += Math.min(d.length, o.maxResponseBytes - kept);
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      res.on("data", (d: Buffer) => {
-        if (kept >= o.maxResponseBytes) return;
-        chunks.push(d.subarray(0, o.maxResponseBytes - kept));
-        kept += Math.min(d.length, o.maxResponseBytes - kept);
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+      },
+    );
     req.on("error", reject);
     req.end(o.body);
   });

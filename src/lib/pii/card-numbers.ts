@@ -36,7 +36,11 @@ const BRANDS: readonly Brand[] = [
   { name: "amex", lengths: [15], test: (d) => /^3[47]/.test(d) },
   { name: "visa", lengths: [13, 16, 19], test: (d) => d.startsWith("4") },
   { name: "mastercard", lengths: [16], test: (d) => between(d, 2, 51, 55) || between(d, 4, 2221, 2720) },
-  { name: "discover", lengths: [16, 19], test: (d) => d.startsWith("6011") || d.startsWith("65") || between(d, 3, 644, 649) },
+  {
+    name: "discover",
+    lengths: [16, 19],
+    test: (d) => d.startsWith("6011") || d.startsWith("65") || between(d, 3, 644, 649),
+  },
   { name: "jcb", lengths: [16, 17, 18, 19], test: (d) => between(d, 4, 3528, 3589) },
   { name: "diners", lengths: [14, 16, 19], test: (d) => /^3(?:0[0-5]|[68])/.test(d) },
   { name: "unionpay", lengths: [16, 17, 18, 19], test: (d) => d.startsWith("62") },

@@ -10,25 +10,112 @@
  */
 export const defaultSafeContexts: readonly string[] = [
   // en
-  "order*", "invoice*", "ref", "reference*", "booking*", "tracking*", "ticket*", "case", "confirmation*", "receipt*", "item*", "sku", "serial*", "part", "model", "version",
+  "order*",
+  "invoice*",
+  "ref",
+  "reference*",
+  "booking*",
+  "tracking*",
+  "ticket*",
+  "case",
+  "confirmation*",
+  "receipt*",
+  "item*",
+  "sku",
+  "serial*",
+  "part",
+  "model",
+  "version",
   // de
-  "bestell*", "auftrag*", "rechnung*", "referenz*", "kundennummer*", "sendung*", "vorgang*", "aktenzeichen*", "buchung*", "artikel*", "seriennummer*",
+  "bestell*",
+  "auftrag*",
+  "rechnung*",
+  "referenz*",
+  "kundennummer*",
+  "sendung*",
+  "vorgang*",
+  "aktenzeichen*",
+  "buchung*",
+  "artikel*",
+  "seriennummer*",
   // fr
-  "commande*", "facture*", "référence*", "dossier*", "suivi*", "colis", "réservation*", "article*",
+  "commande*",
+  "facture*",
+  "référence*",
+  "dossier*",
+  "suivi*",
+  "colis",
+  "réservation*",
+  "article*",
   // es
-  "pedido*", "factura*", "referencia*", "reserva*", "seguimiento*", "expediente*", "artículo*",
+  "pedido*",
+  "factura*",
+  "referencia*",
+  "reserva*",
+  "seguimiento*",
+  "expediente*",
+  "artículo*",
 ];
 
 export const contextWords = {
-  card: ["card*", "credit*", "debit*", "visa", "mastercard", "amex", "karte*", "kreditkarte*", "carte*", "bancaire", "cb", "tarjeta*", "crédito", "débito"],
-  cvv: ["cvv*", "cvc*", "security code", "sicherheitscode*", "prüfnummer*", "kartenprüfnummer*", "cryptogramme*", "code de sécurité", "código de seguridad"],
+  card: [
+    "card*",
+    "credit*",
+    "debit*",
+    "visa",
+    "mastercard",
+    "amex",
+    "karte*",
+    "kreditkarte*",
+    "carte*",
+    "bancaire",
+    "cb",
+    "tarjeta*",
+    "crédito",
+    "débito",
+  ],
+  cvv: [
+    "cvv*",
+    "cvc*",
+    "security code",
+    "sicherheitscode*",
+    "prüfnummer*",
+    "kartenprüfnummer*",
+    "cryptogramme*",
+    "code de sécurité",
+    "código de seguridad",
+  ],
   ssn: ["ssn", "social security*", "social"],
   deTaxId: ["steuer*", "identifikationsnummer*", "idnr", "tax id*", "tin"],
   phone: [
-    "phone*", "call*", "mobile", "cell*", "reach", "number", "telephone*", "tel", "fax",
-    "telefon*", "handy*", "nummer", "rufnummer*", "rückruf*", "anrufen", "erreichbar*", "mobil*",
-    "téléphone*", "numéro", "portable", "joindre", "appeler", "rappeler",
-    "teléfono*", "número", "móvil", "celular", "llamar*",
+    "phone*",
+    "call*",
+    "mobile",
+    "cell*",
+    "reach",
+    "number",
+    "telephone*",
+    "tel",
+    "fax",
+    "telefon*",
+    "handy*",
+    "nummer",
+    "rufnummer*",
+    "rückruf*",
+    "anrufen",
+    "erreichbar*",
+    "mobil*",
+    "téléphone*",
+    "numéro",
+    "portable",
+    "joindre",
+    "appeler",
+    "rappeler",
+    "teléfono*",
+    "número",
+    "móvil",
+    "celular",
+    "llamar*",
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -37,7 +124,10 @@ export function contextMatcher(entries: readonly string[]): (window: string) => 
   if (entries.length === 0) return () => false;
   const alternatives = entries.map((e) => {
     const prefix = e.endsWith("*");
-    const body = (prefix ? e.slice(0, -1) : e).trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+    const body = (prefix ? e.slice(0, -1) : e)
+      .trim()
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\s+/g, "\\s+");
     return prefix ? body : `${body}(?![\\p{L}\\p{N}])`;
   });
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})`, "iu");

@@ -8,8 +8,23 @@ import { nationalIdSchemes, type RedactionRules } from "./types.js";
  * phone number.
  */
 export const defaultPreserveKeys: readonly string[] = [
-  "id", "ids", "/^(?!caller).*(?:Id|Ids|_id|_ids)$/", "/(?:At|_at)$/", "timestamp", "ts",
-  "type", "kind", "event", "status", "level", "code", "sha256", "hash", "pid", "hostname", "service",
+  "id",
+  "ids",
+  "/^(?!caller).*(?:Id|Ids|_id|_ids)$/",
+  "/(?:At|_at)$/",
+  "timestamp",
+  "ts",
+  "type",
+  "kind",
+  "event",
+  "status",
+  "level",
+  "code",
+  "sha256",
+  "hash",
+  "pid",
+  "hostname",
+  "service",
 ];
 
 /** The rules a site gets without saying anything: cards and national IDs masked, as labels. */

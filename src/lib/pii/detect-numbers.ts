@@ -64,8 +64,10 @@ export function numberDetector(rules: RedactionRules): NumberDetector {
       const brand = cardBrand(digits);
       if (brand) return { kind: "card", detail: `${spoken}${brand}` };
       // One misheard digit breaks Luhn: spoken card-length digits after a card word are still a card.
-      if (run.spoken && ctx.card && digits.length >= 13 && digits.length <= 19 && /^[3-6]/.test(digits)) return { kind: "card", detail: "spoken unverified" };
-      if (ctx.cvv && (digits.length === 3 || digits.length === 4)) return { kind: "card", detail: `${spoken}security code` };
+      if (run.spoken && ctx.card && digits.length >= 13 && digits.length <= 19 && /^[3-6]/.test(digits))
+        return { kind: "card", detail: "spoken unverified" };
+      if (ctx.cvv && (digits.length === 3 || digits.length === 4))
+        return { kind: "card", detail: `${spoken}security code` };
     }
     if (ctx.safe) return null;
     if (kinds.has("nationalId")) {
@@ -79,9 +81,19 @@ export function numberDetector(rules: RedactionRules): NumberDetector {
   const nationalId = (c: Candidate): string | null => {
     const len = c.digits.length;
     if (len !== 9 && len !== 11 && len !== 15) return null;
-    const sizes = c.run.groups.slice(c.from, c.to + 1).map((g) => g.digits.length).join("-");
-    if (ids.has("us-ssn") && c.digits.length === 9 && validUsSsn(c.digits) && (sizes === "3-2-4" || c.ctx.ssn)) return "us-ssn";
-    if (ids.has("de-steuer-id") && c.digits.length === 11 && validDeSteuerId(c.digits) && (sizes === "2-3-3-3" || c.ctx.deTaxId)) return "de-steuer-id";
+    const sizes = c.run.groups
+      .slice(c.from, c.to + 1)
+      .map((g) => g.digits.length)
+      .join("-");
+    if (ids.has("us-ssn") && c.digits.length === 9 && validUsSsn(c.digits) && (sizes === "3-2-4" || c.ctx.ssn))
+      return "us-ssn";
+    if (
+      ids.has("de-steuer-id") &&
+      c.digits.length === 11 &&
+      validDeSteuerId(c.digits) &&
+      (sizes === "2-3-3-3" || c.ctx.deTaxId)
+    )
+      return "de-steuer-id";
     if (ids.has("fr-nir") && c.digits.length === 15 && validFrNir(c.digits)) return "fr-nir";
     return null;
   };

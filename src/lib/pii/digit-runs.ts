@@ -91,7 +91,10 @@ export function findDigitRuns(text: string, o: { spoken: boolean; protectedSpans
     }
     const spokenToken = !/^\d/.test(t.word);
     const gap = prev ? text.slice(prev.end, t.start) : "";
-    const joins = current !== null && prev !== null && (spokenToken || current.spoken ? SPOKEN_GAP.test(gap) || WRITTEN_GAP.test(gap) : WRITTEN_GAP.test(gap));
+    const joins =
+      current !== null &&
+      prev !== null &&
+      (spokenToken || current.spoken ? SPOKEN_GAP.test(gap) || WRITTEN_GAP.test(gap) : WRITTEN_GAP.test(gap));
     if (!joins) {
       close();
       current = { start: t.start, end: t.end, groups: [], spoken: false, plus: plusBefore(text, t.start, prev) };
@@ -120,7 +123,13 @@ function cut(run: DigitRun): DigitRun[] {
   const parts: DigitRun[] = [];
   for (let i = 0; i < run.groups.length; i += MAX_GROUPS) {
     const groups = run.groups.slice(i, i + MAX_GROUPS);
-    parts.push({ ...run, groups, start: i === 0 ? run.start : groups[0]!.start, end: groups[groups.length - 1]!.end, plus: i === 0 && run.plus });
+    parts.push({
+      ...run,
+      groups,
+      start: i === 0 ? run.start : groups[0]!.start,
+      end: groups[groups.length - 1]!.end,
+      plus: i === 0 && run.plus,
+    });
   }
   return parts;
 }

@@ -10,7 +10,13 @@ import type { MaskStyle, PiiFinding, PiiKind } from "./types.js";
  * same card can be matched without the number being stored.
  */
 
-const LABELS: Record<PiiKind, string> = { card: "card", nationalId: "national id", email: "email", phone: "phone", custom: "redacted" };
+const LABELS: Record<PiiKind, string> = {
+  card: "card",
+  nationalId: "national id",
+  email: "email",
+  phone: "phone",
+  custom: "redacted",
+};
 
 export interface MaskOptions {
   style: MaskStyle;

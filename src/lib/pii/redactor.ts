@@ -38,7 +38,10 @@ interface CompiledRule {
  */
 export function createRedactor(rules: RedactionRules): Redactor {
   const numbers = numberDetector(rules);
-  const custom: CompiledRule[] = rules.custom.map((rule) => ({ rule, re: new RegExp(rule.pattern, rule.flags.includes("g") ? rule.flags : `${rule.flags}g`) }));
+  const custom: CompiledRule[] = rules.custom.map((rule) => ({
+    rule,
+    re: new RegExp(rule.pattern, rule.flags.includes("g") ? rule.flags : `${rule.flags}g`),
+  }));
   const preserve = keyMatcher(rules.preserveKeys);
   const kinds = new Set(rules.kinds);
 
@@ -68,7 +71,9 @@ export function createRedactor(rules: RedactionRules): Redactor {
     let at = 0;
     for (const f of findings) {
       const replacement = custom.find((c) => c.rule.name === f.detail && f.kind === "custom")?.rule.replacement;
-      out += text.slice(at, f.start) + maskFinding(f, text.slice(f.start, f.end), { style: rules.mask, hashKey: rules.hashKey, replacement });
+      out +=
+        text.slice(at, f.start) +
+        maskFinding(f, text.slice(f.start, f.end), { style: rules.mask, hashKey: rules.hashKey, replacement });
       at = f.end;
     }
     return { text: out + text.slice(at), findings };
@@ -96,7 +101,8 @@ function mergeOverlaps(findings: PiiFinding[]): PiiFinding[] {
     // Overlap: one masked span covers both, so no part of either value is left readable.
     if (f.end > last.end) {
       last.end = f.end;
-      if (PRIORITY.indexOf(f.kind) < PRIORITY.indexOf(last.kind)) Object.assign(last, { kind: f.kind, detail: f.detail, normalized: f.normalized });
+      if (PRIORITY.indexOf(f.kind) < PRIORITY.indexOf(last.kind))
+        Object.assign(last, { kind: f.kind, detail: f.detail, normalized: f.normalized });
     }
   }
   return out;

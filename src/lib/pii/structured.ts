@@ -40,7 +40,8 @@ export function redactStructured<T>(value: T, text: (s: string) => string, prese
       copy.name = v.name;
       if (v.stack) copy.stack = text(v.stack);
       seen.set(v, copy);
-      for (const [k, item] of Object.entries(v)) (copy as unknown as Record<string, unknown>)[k] = preserve(k) ? item : walk(item);
+      for (const [k, item] of Object.entries(v))
+        (copy as unknown as Record<string, unknown>)[k] = preserve(k) ? item : walk(item);
       return copy;
     }
     // Dates, buffers, typed arrays (audio), maps, class instances: not text, left as they are.

@@ -11,13 +11,13 @@ export type PiiKind = BuiltinPiiKind | "custom";
 
 /** National identity numbers with a documented shape (and a checksum where the scheme has one). */
 export const nationalIdSchemes = [
-  "us-ssn",            // US Social Security number: AAA-GG-SSSS, area/group/serial rules (no checksum exists)
-  "uk-nino",           // UK National Insurance number: two letters, six digits, A-D (prefix rules, no checksum exists)
-  "es-dni",            // Spanish DNI: eight digits and a mod-23 check letter
-  "es-nie",            // Spanish NIE: X/Y/Z, seven digits and the same mod-23 check letter
+  "us-ssn", // US Social Security number: AAA-GG-SSSS, area/group/serial rules (no checksum exists)
+  "uk-nino", // UK National Insurance number: two letters, six digits, A-D (prefix rules, no checksum exists)
+  "es-dni", // Spanish DNI: eight digits and a mod-23 check letter
+  "es-nie", // Spanish NIE: X/Y/Z, seven digits and the same mod-23 check letter
   "it-codice-fiscale", // Italian codice fiscale: 16 characters, odd/even-table check character
-  "de-steuer-id",      // German tax identification number: 11 digits, ISO 7064 MOD 11,10 check digit, digit-repeat rule
-  "fr-nir",            // French social security number (NIR): 13 digits + 2-digit mod-97 key, Corsica 2A/2B
+  "de-steuer-id", // German tax identification number: 11 digits, ISO 7064 MOD 11,10 check digit, digit-repeat rule
+  "fr-nir", // French social security number (NIR): 13 digits + 2-digit mod-97 key, Corsica 2A/2B
 ] as const;
 export type NationalIdScheme = (typeof nationalIdSchemes)[number];
 

@@ -37,42 +37,105 @@ async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: 
   if (!p.to) return { skipped: "no number to call back" };
   const recipient = normaliseRecipient(p.to, services.config.voicemail.defaultCountryCode);
   if ("error" in recipient) return { skipped: recipient.error };
-  const chain: Chain = { payload: p, to: recipient.to, number: dialledNumber(ctx, recipient.to), attempt: (p.attempt ?? 0) + 1, root: p.rootJobId ?? helpers.job.id };
+  const chain: Chain = {
+    payload: p,
+    to: recipient.to,
+    number: dialledNumber(ctx, recipient.to),
+    attempt: (p.attempt ?? 0) + 1,
+    root: p.rootJobId ?? helpers.job.id,
+  };
   // Checked at dial time: a number listed after the callback was promised is still never called.
   const listed = ctx.dnc.listed(chain.to);
   if (listed) {
-    ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: false, outcome: "rejected_dnc", startedAt: now });
+    ctx.attempts.start({
+      number: chain.number,
+      kind: "callback",
+      notificationId: null,
+      jobId: helpers.job.id,
+      attempt: chain.attempt,
+      dialed: false,
+      outcome: "rejected_dnc",
+      startedAt: now,
+    });
     announce(services, helpers.job.id, chain, "rejected_dnc", null, null);
     return { outcome: "rejected_dnc" };
   }
   const agent = services.agents.find(p.agent) ? p.agent : services.config.agents.default;
   const cc = services.config.voicemail.defaultCountryCode;
   // The callback rules (notify.callbacks), not the outreach window: the person asked for this call.
-  const rules = callbackRules(services.config.notify, recipientZone(services.config.notify, chain.to, cc), p.urgency ?? null);
+  const rules = callbackRules(
+    services.config.notify,
+    recipientZone(services.config.notify, chain.to, cc),
+    p.urgency ?? null,
+  );
   const timing = callbackTiming(services.config.notify, rules, now, (a, b) => ctx.attempts.dials(chain.number, a, b));
-  if (timing.at === null) return { outcome: "failed", reason: "the callback rules leave no time to call in the next month" };
+  if (timing.at === null)
+    return { outcome: "failed", reason: "the callback rules leave no time to call in the next month" };
   if (timing.at > now + SLACK_MS) {
-    const job = await enqueueCallback(services, { ...p, rootJobId: chain.root, runAt: timing.at, idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${timing.at}` }, timing.delay);
+    const job = await enqueueCallback(
+      services,
+      {
+        ...p,
+        rootJobId: chain.root,
+        runAt: timing.at,
+        idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${timing.at}`,
+      },
+      timing.delay,
+    );
     // Moved at dial time (the daily cap filled meanwhile, say): the voicemail shows the new time and why.
     if (p.voicemailId) {
       const repo = new VoicemailsRepo(services.db);
-      repo.setCallback(p.voicemailId, { jobId: job.id, requestedAt: repo.get(p.voicemailId)?.callback?.requestedAt ?? now, at: timing.at, delay: timing.delay });
+      repo.setCallback(p.voicemailId, {
+        jobId: job.id,
+        requestedAt: repo.get(p.voicemailId)?.callback?.requestedAt ?? now,
+        at: timing.at,
+        delay: timing.delay,
+      });
     }
     return { rescheduled: timing.at, jobId: job.id, delay: timing.delay };
   }
   if (p.mode === "voicemail") return leaveCallbackVoicemail(services, ctx, chain, agent, helpers);
-  if (!services.dialer.available()) throw new ParleyError("sip_disabled", "this process does not run SIP; callbacks are placed by `parley serve`", { status: 409, retryable: true });
+  if (!services.dialer.available())
+    throw new ParleyError("sip_disabled", "this process does not run SIP; callbacks are placed by `parley serve`", {
+      status: 409,
+      retryable: true,
+    });
   const topic = callbackTopic(p);
-  const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: now });
+  const a = ctx.attempts.start({
+    number: chain.number,
+    kind: "callback",
+    notificationId: null,
+    jobId: helpers.job.id,
+    attempt: chain.attempt,
+    dialed: true,
+    startedAt: now,
+  });
   try {
     const call = await services.dialer.dialLive({
       to: chain.to,
       agent,
       greeting: callbackGreeting(agent, topic),
-      context: { source: "callback", jobId: helpers.job.id, rootJobId: chain.root, topic, summary: p.summary ?? null, callId: p.callId ?? null, voicemailId: p.voicemailId ?? null },
+      context: {
+        source: "callback",
+        jobId: helpers.job.id,
+        rootJobId: chain.root,
+        topic,
+        summary: p.summary ?? null,
+        callId: p.callId ?? null,
+        voicemailId: p.voicemailId ?? null,
+      },
       signal: helpers.signal,
     });
-    ctx.attempts.finish(a.id, { outcome: "answered", choice: null, digits: null, amd: null, callId: call.callId, durationMs: null, nextAttemptAt: null, error: null });
+    ctx.attempts.finish(a.id, {
+      outcome: "answered",
+      choice: null,
+      digits: null,
+      amd: null,
+      callId: call.callId,
+      durationMs: null,
+      nextAttemptAt: null,
+      error: null,
+    });
     announce(services, helpers.job.id, chain, "answered", call.callId, null);
     return { outcome: "answered", callId: call.callId };
   } catch (err) {
@@ -88,15 +151,40 @@ async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: 
 }
 
 /** No answer, busy or a failure: the retry policy, then a last call to leave a voicemail. */
-async function notAnswered(services: NotifyDeps, ctx: NotifyContext, chain: Chain, attemptId: number, outcome: "busy" | "no_answer" | "failed", jobId: number) {
+async function notAnswered(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  chain: Chain,
+  attemptId: number,
+  outcome: "busy" | "no_answer" | "failed",
+  jobId: number,
+) {
   const policy = services.config.notify.retry;
   const decision = decideRetry(outcome, chain.attempt, policy);
-  const wait = decision.retry ? decision.afterMs : policy[outcome === "busy" ? "busy" : outcome === "no_answer" ? "noAnswer" : "failed"].afterMs;
+  const wait = decision.retry
+    ? decision.afterMs
+    : policy[outcome === "busy" ? "busy" : outcome === "no_answer" ? "noAnswer" : "failed"].afterMs;
   // Out of retries: one more call, in voicemail mode, after the usual wait (at least the same window and cap rules apply).
   const mode = decision.retry ? "live" : "voicemail";
   const runAt = services.clock.now() + wait;
-  ctx.attempts.finish(attemptId, { outcome, choice: null, digits: null, amd: null, callId: null, durationMs: null, nextAttemptAt: runAt, error: null });
-  const next = await enqueueCallback(services, { ...chain.payload, attempt: chain.attempt, rootJobId: chain.root, mode, runAt, idempotencyKey: `callback-${chain.root}-${chain.attempt}` });
+  ctx.attempts.finish(attemptId, {
+    outcome,
+    choice: null,
+    digits: null,
+    amd: null,
+    callId: null,
+    durationMs: null,
+    nextAttemptAt: runAt,
+    error: null,
+  });
+  const next = await enqueueCallback(services, {
+    ...chain.payload,
+    attempt: chain.attempt,
+    rootJobId: chain.root,
+    mode,
+    runAt,
+    idempotencyKey: `callback-${chain.root}-${chain.attempt}`,
+  });
   announce(services, jobId, chain, outcome, null, runAt);
   return { outcome, next: mode, nextJobId: next.id, nextAttemptAt: runAt };
 }

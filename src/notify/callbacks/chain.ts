@@ -20,7 +20,21 @@ export function callbackGreeting(agent: string, topic: string): string {
 }
 
 /** Counts and announces an attempt's outcome (callback.attempted). */
-export function announce(services: NotifyDeps, jobId: number, chain: Chain, outcome: string, callId: number | null, nextAttemptAt: number | null): void {
+export function announce(
+  services: NotifyDeps,
+  jobId: number,
+  chain: Chain,
+  outcome: string,
+  callId: number | null,
+  nextAttemptAt: number | null,
+): void {
   notifyMetrics(services.registry).attempts.inc({ kind: "callback", outcome });
-  services.bus.publish("callback.attempted", `job:${chain.root}`, { jobId, to: chain.to, attempt: chain.attempt, outcome, callId, nextAttemptAt });
+  services.bus.publish("callback.attempted", `job:${chain.root}`, {
+    jobId,
+    to: chain.to,
+    attempt: chain.attempt,
+    outcome,
+    callId,
+    nextAttemptAt,
+  });
 }

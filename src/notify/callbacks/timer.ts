@@ -13,7 +13,8 @@ export function callbackTimer(services: NotifyDeps): CallbackTimer {
   return (to, requested, urgency = null) => {
     const cc = services.config.voicemail.defaultCountryCode;
     const recipient = to ? normaliseRecipient(to, cc) : null;
-    if (!recipient || "error" in recipient) return { at: requested, delay: null, why: null, timeZone: null, atLocal: null }; // nobody to call: the task says so
+    if (!recipient || "error" in recipient)
+      return { at: requested, delay: null, why: null, timeZone: null, atLocal: null }; // nobody to call: the task says so
     const ctx = notifyContext(services);
     const timeZone = recipientZone(services.config.notify, recipient.to, cc);
     const rules = callbackRules(services.config.notify, timeZone, urgency);

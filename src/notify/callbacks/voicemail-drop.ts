@@ -13,18 +13,52 @@ import { callbackTopic, type CallbackPayload } from "./enqueue.js";
  * voicemail, or says it to whoever picks up. Whatever its outcome, the
  * callback ends here.
  */
-export async function leaveCallbackVoicemail(services: NotifyDeps, ctx: NotifyContext, chain: Chain, agent: string, helpers: TaskHelpers<CallbackPayload>) {
+export async function leaveCallbackVoicemail(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  chain: Chain,
+  agent: string,
+  helpers: TaskHelpers<CallbackPayload>,
+) {
   const text = `${callbackGreeting(agent, callbackTopic(chain.payload))} Sorry we missed you. Please call us back when it suits you.`;
-  const rendered = await renderMessage(services.ttsCache, { text: literalTemplate(text), variables: {}, voice: voiceOf(services, agent) }, services.config.notify.sentencePauseMs, helpers.signal);
-  const a = ctx.attempts.start({ number: chain.number, kind: "callback", notificationId: null, jobId: helpers.job.id, attempt: chain.attempt, dialed: true, startedAt: services.clock.now() });
+  const rendered = await renderMessage(
+    services.ttsCache,
+    { text: literalTemplate(text), variables: {}, voice: voiceOf(services, agent) },
+    services.config.notify.sentencePauseMs,
+    helpers.signal,
+  );
+  const a = ctx.attempts.start({
+    number: chain.number,
+    kind: "callback",
+    notificationId: null,
+    jobId: helpers.job.id,
+    attempt: chain.attempt,
+    dialed: true,
+    startedAt: services.clock.now(),
+  });
   let r;
   try {
-    r = await services.dialer.deliver({ to: chain.to, agent, parts: rendered.parts, amd: true, signal: helpers.signal });
+    r = await services.dialer.deliver({
+      to: chain.to,
+      agent,
+      parts: rendered.parts,
+      amd: true,
+      signal: helpers.signal,
+    });
   } catch (err) {
     ctx.attempts.abandon(a.id, describeError(err));
     throw err;
   }
-  ctx.attempts.finish(a.id, { outcome: r.outcome, choice: r.choice, digits: r.digits || null, amd: r.amd, callId: r.callId, durationMs: r.durationMs, nextAttemptAt: null, error: null });
+  ctx.attempts.finish(a.id, {
+    outcome: r.outcome,
+    choice: r.choice,
+    digits: r.digits || null,
+    amd: r.amd,
+    callId: r.callId,
+    durationMs: r.durationMs,
+    nextAttemptAt: null,
+    error: null,
+  });
   announce(services, helpers.job.id, chain, r.outcome, r.callId, null);
   return { outcome: r.outcome, callId: r.callId, voicemail: true };
 }

@@ -10,20 +10,33 @@ import { compileTemplate } from "../templates.js";
 import { campaignProgress, publishProgress } from "./progress.js";
 import { startTicking } from "./tick-task.js";
 
-export const createCampaignSchema = z.object({
-  name: z.string().min(1).max(200),
-  templateId: z.union([z.number().int().positive(), z.string().min(1).max(63)]).optional().describe("a template's id or name; or give `text`"),
-  text: z.string().min(1).max(2000).optional().describe("the message, with {variables}; or give `templateId`"),
-  agent: z.string().min(1).max(63).optional(),
-  window: windowSpecSchema.optional().describe("calling hours (and a zone for every recipient, when given); each recipient's own zone otherwise"),
-  pacing: z.object({
-    callsPerSecond: z.number().positive().max(100).default(1).describe("new calls started per second, at most"),
-    maxConcurrent: z.number().int().min(1).max(1000).default(5).describe("calls on the line at once, at most"),
-  }).strict().prefault({}),
-  disclosure: z.string().min(1).max(500).optional().describe("said first on every call (who is calling and why)"),
-  menu: menuSchema.optional(),
-  amd: z.boolean().optional(),
-}).strict().refine((b) => (b.templateId === undefined) !== (b.text === undefined), { message: "give exactly one of templateId and text" });
+export const createCampaignSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    templateId: z
+      .union([z.number().int().positive(), z.string().min(1).max(63)])
+      .optional()
+      .describe("a template's id or name; or give `text`"),
+    text: z.string().min(1).max(2000).optional().describe("the message, with {variables}; or give `templateId`"),
+    agent: z.string().min(1).max(63).optional(),
+    window: windowSpecSchema
+      .optional()
+      .describe("calling hours (and a zone for every recipient, when given); each recipient's own zone otherwise"),
+    pacing: z
+      .object({
+        callsPerSecond: z.number().positive().max(100).default(1).describe("new calls started per second, at most"),
+        maxConcurrent: z.number().int().min(1).max(1000).default(5).describe("calls on the line at once, at most"),
+      })
+      .strict()
+      .prefault({}),
+    disclosure: z.string().min(1).max(500).optional().describe("said first on every call (who is calling and why)"),
+    menu: menuSchema.optional(),
+    amd: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => (b.templateId === undefined) !== (b.text === undefined), {
+    message: "give exactly one of templateId and text",
+  });
 
 /** Creates a campaign in `draft`: upload recipients, then start it. */
 export function createCampaign(services: NotifyDeps, input: z.infer<typeof createCampaignSchema>): CampaignRecord {
@@ -32,10 +45,22 @@ export function createCampaign(services: NotifyDeps, input: z.infer<typeof creat
   const { text, templateId } = templateText(ctx, input.templateId, input.text);
   const variables = compileTemplate(text).variables;
   if (input.disclosure) compileTemplate(input.disclosure);
-  return ctx.campaigns.insert({
-    name: input.name, templateId, text, variables, agent, window: input.window ?? null, callsPerSecond: input.pacing.callsPerSecond,
-    maxConcurrent: input.pacing.maxConcurrent, disclosure: input.disclosure ?? null, menu: input.menu ?? null, amd: input.amd ?? services.config.notify.amd,
-  }, services.clock.now());
+  return ctx.campaigns.insert(
+    {
+      name: input.name,
+      templateId,
+      text,
+      variables,
+      agent,
+      window: input.window ?? null,
+      callsPerSecond: input.pacing.callsPerSecond,
+      maxConcurrent: input.pacing.maxConcurrent,
+      disclosure: input.disclosure ?? null,
+      menu: input.menu ?? null,
+      amd: input.amd ?? services.config.notify.amd,
+    },
+    services.clock.now(),
+  );
 }
 
 export type CampaignAction = "start" | "pause" | "resume" | "cancel";
@@ -53,14 +78,25 @@ const ALLOWED: Record<CampaignAction, readonly CampaignStatus[]> = {
  * every recipient not yet finished and ends the calls in progress.
  * A 409 names the status that forbids the action.
  */
-export async function changeCampaign(services: NotifyDeps, id: number, action: CampaignAction): Promise<CampaignRecord> {
+export async function changeCampaign(
+  services: NotifyDeps,
+  id: number,
+  action: CampaignAction,
+): Promise<CampaignRecord> {
   const ctx = notifyContext(services);
   const now = services.clock.now();
   const changed = ctx.notifications.atomically(() => {
     const c = ctx.campaigns.get(id);
     if (!c) throw new ParleyError("not_found", `no campaign ${id}`, { status: 404 });
-    if (!ALLOWED[action].includes(c.status)) throw new ParleyError("campaign_invalid_state", `cannot ${action} campaign ${id}: it is ${c.status}`, { status: 409, details: { status: c.status } });
-    if (action === "start" && ctx.recipients.statusCounts(id).pending === 0) throw new ParleyError("campaign_empty", `campaign ${id} has no recipients to call; upload some first`, { status: 409 });
+    if (!ALLOWED[action].includes(c.status))
+      throw new ParleyError("campaign_invalid_state", `cannot ${action} campaign ${id}: it is ${c.status}`, {
+        status: 409,
+        details: { status: c.status },
+      });
+    if (action === "start" && ctx.recipients.statusCounts(id).pending === 0)
+      throw new ParleyError("campaign_empty", `campaign ${id} has no recipients to call; upload some first`, {
+        status: 409,
+      });
     if (action === "pause") return ctx.campaigns.setStatus(id, "paused", now);
     if (action === "cancel") {
       ctx.recipients.cancelWaiting(id, now);
@@ -73,7 +109,13 @@ export async function changeCampaign(services: NotifyDeps, id: number, action: C
   publishProgress(services, ctx, changed);
   if (action === "cancel") {
     const p = campaignProgress(ctx, id);
-    services.bus.publish("campaign.finished", `campaign:${id}`, { campaignId: id, status: "cancelled", total: p.total, counts: p.counts, outcomes: p.outcomes });
+    services.bus.publish("campaign.finished", `campaign:${id}`, {
+      campaignId: id,
+      status: "cancelled",
+      total: p.total,
+      counts: p.counts,
+      outcomes: p.outcomes,
+    });
   }
   return changed;
 }
@@ -82,6 +124,9 @@ export async function changeCampaign(services: NotifyDeps, id: number, action: C
 async function endCallsInProgress(services: NotifyDeps, id: number): Promise<void> {
   const ctx = notifyContext(services);
   const open = ctx.recipients.open(id);
-  for (const n of open) ctx.notifications.update(n.id, { status: "cancelled", scheduleSeq: n.scheduleSeq + 1 }, services.clock.now());
-  await Promise.all(open.filter((n) => n.jobId !== null).map((n) => services.queue.cancel(n.jobId as number).catch(() => undefined)));
+  for (const n of open)
+    ctx.notifications.update(n.id, { status: "cancelled", scheduleSeq: n.scheduleSeq + 1 }, services.clock.now());
+  await Promise.all(
+    open.filter((n) => n.jobId !== null).map((n) => services.queue.cancel(n.jobId as number).catch(() => undefined)),
+  );
 }

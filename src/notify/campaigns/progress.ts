@@ -23,7 +23,11 @@ export function campaignProgress(ctx: NotifyContext, campaignId: number): Campai
 /** Announces a campaign's progress (SSE, webhooks). */
 export function publishProgress(services: NotifyDeps, ctx: NotifyContext, campaign: CampaignRecord): void {
   const p = campaignProgress(ctx, campaign.id);
-  services.bus.publish("campaign.progress", `campaign:${campaign.id}`, { campaignId: campaign.id, status: campaign.status, ...p });
+  services.bus.publish("campaign.progress", `campaign:${campaign.id}`, {
+    campaignId: campaign.id,
+    status: campaign.status,
+    ...p,
+  });
 }
 
 /**
@@ -40,6 +44,12 @@ export function finishIfDone(services: NotifyDeps, ctx: NotifyContext, campaignI
     return ctx.campaigns.setStatus(campaignId, "finished", services.clock.now());
   });
   if (!finished) return false;
-  services.bus.publish("campaign.finished", `campaign:${campaignId}`, { campaignId, status: finished.status, total: p.total, counts: p.counts, outcomes: p.outcomes });
+  services.bus.publish("campaign.finished", `campaign:${campaignId}`, {
+    campaignId,
+    status: finished.status,
+    total: p.total,
+    counts: p.counts,
+    outcomes: p.outcomes,
+  });
   return true;
 }

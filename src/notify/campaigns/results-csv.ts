@@ -3,21 +3,51 @@ import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NotificationRecord } from "../../store/repos/notifications-repo.js";
 import type { NotifyContext } from "../context.js";
 
-const COLUMNS = ["row", "to", "status", "outcome", "attempts", "choice", "digits", "call_id", "time_zone", "next_attempt_at", "finished_at", "error"];
+const COLUMNS = [
+  "row",
+  "to",
+  "status",
+  "outcome",
+  "attempts",
+  "choice",
+  "digits",
+  "call_id",
+  "time_zone",
+  "next_attempt_at",
+  "finished_at",
+  "error",
+];
 const PAGE = 500;
 
 const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString());
 
 /** One recipient's line: its status and outcome, then its variables in the template's order. */
 function line(n: NotificationRecord, variables: readonly string[]): string {
-  return csvRow([n.rowNo, n.to, n.status, n.outcome, n.attempts, n.choice, n.digits, n.lastCallId, n.timeZone, iso(n.nextAttemptAt), iso(n.finishedAt), n.error, ...variables.map((v) => n.variables[v])]);
+  return csvRow([
+    n.rowNo,
+    n.to,
+    n.status,
+    n.outcome,
+    n.attempts,
+    n.choice,
+    n.digits,
+    n.lastCallId,
+    n.timeZone,
+    iso(n.nextAttemptAt),
+    iso(n.finishedAt),
+    n.error,
+    ...variables.map((v) => n.variables[v]),
+  ]);
 }
 
 /** The campaign's per-recipient results as CSV (RFC 4180), in upload order, read a page at a time as the client reads. */
 export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   // The template's variables first, in its order, then any other upload columns (a customer id...).
-  const variables = [...campaign.variables, ...ctx.recipients.columns(campaign.id).filter((c) => !campaign.variables.includes(c))];
+  const variables = [
+    ...campaign.variables,
+    ...ctx.recipients.columns(campaign.id).filter((c) => !campaign.variables.includes(c)),
+  ];
   let after = 0;
   let headerSent = false;
   return new ReadableStream<Uint8Array>({

@@ -12,7 +12,11 @@ import { TICK_JOB } from "../kinds.js";
 
 export { TICK_JOB };
 
-const payload = z.object({ campaignId: z.number().int().positive(), seq: z.number().int().min(0), slice: z.number().int().min(0) });
+const payload = z.object({
+  campaignId: z.number().int().positive(),
+  seq: z.number().int().min(0),
+  slice: z.number().int().min(0),
+});
 type TickPayload = z.infer<typeof payload>;
 
 /** How often the pacer looks again while it waits (a free line, a due recipient, a pause). */
@@ -38,7 +42,12 @@ export function registerTickTask(services: NotifyDeps): void {
 
 /** Queues the first tick of a new generation (start, resume). */
 export async function startTicking(services: NotifyDeps, c: CampaignRecord): Promise<void> {
-  await services.queue.enqueue({ kind: TICK_JOB, payload: { campaignId: c.id, seq: c.tickSeq, slice: 0 }, priority: 10, idempotencyKey: `campaign-${c.id}-tick-${c.tickSeq}-0` });
+  await services.queue.enqueue({
+    kind: TICK_JOB,
+    payload: { campaignId: c.id, seq: c.tickSeq, slice: 0 },
+    priority: 10,
+    idempotencyKey: `campaign-${c.id}-tick-${c.tickSeq}-0`,
+  });
 }
 
 async function tick(services: NotifyDeps, p: TickPayload, helpers: TaskHelpers<TickPayload>) {
@@ -49,7 +58,8 @@ async function tick(services: NotifyDeps, p: TickPayload, helpers: TaskHelpers<T
   let campaign: CampaignRecord | null = null;
   while (performance.now() < sliceEnd) {
     campaign = ctx.campaigns.get(p.campaignId);
-    if (!campaign || campaign.status !== "running" || campaign.tickSeq !== p.seq) return { released, stopped: campaign?.status ?? "deleted" };
+    if (!campaign || campaign.status !== "running" || campaign.tickSeq !== p.seq)
+      return { released, stopped: campaign?.status ?? "deleted" };
     if (finishIfDone(services, ctx, campaign.id)) return { released, stopped: "finished" };
     const wait = nextRelease - performance.now();
     if (wait > 0) {
@@ -58,7 +68,8 @@ async function tick(services: NotifyDeps, p: TickPayload, helpers: TaskHelpers<T
     }
     const counts = ctx.recipients.statusCounts(campaign.id);
     const now = services.clock.now();
-    const due = counts.scheduled + counts.calling < campaign.maxConcurrent ? ctx.recipients.nextDue(campaign.id, now) : null;
+    const due =
+      counts.scheduled + counts.calling < campaign.maxConcurrent ? ctx.recipients.nextDue(campaign.id, now) : null;
     if (!due) {
       const at = ctx.recipients.nextPendingAt(campaign.id);
       // Nothing can go now: hand over early when the next recipient is due after this slice and no call is open.
@@ -101,5 +112,11 @@ async function handOver(services: NotifyDeps, ctx: NotifyContext, c: CampaignRec
   const at = ctx.recipients.nextPendingAt(c.id);
   const now = services.clock.now();
   const runAt = counts.scheduled + counts.calling > 0 || at === null ? now : Math.max(now, at);
-  await services.queue.enqueue({ kind: TICK_JOB, payload: { campaignId: c.id, seq: p.seq, slice: p.slice + 1 }, runAt, priority: 10, idempotencyKey: `campaign-${c.id}-tick-${p.seq}-${p.slice + 1}` });
+  await services.queue.enqueue({
+    kind: TICK_JOB,
+    payload: { campaignId: c.id, seq: p.seq, slice: p.slice + 1 },
+    runAt,
+    priority: 10,
+    idempotencyKey: `campaign-${c.id}-tick-${p.seq}-${p.slice + 1}`,
+  });
 }

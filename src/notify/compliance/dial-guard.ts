@@ -13,10 +13,14 @@ export function doNotCallGuard(services: NotifyDeps): (to: string) => void {
   return (to) => {
     const entry = notifyContext(services).dnc.listed(to);
     if (entry) {
-      throw new ParleyError("rejected_dnc", `${entry.number} is on the do-not-call list (${entry.source}); the call was not placed`, {
-        status: 403,
-        details: { outcome: "rejected_dnc" },
-      });
+      throw new ParleyError(
+        "rejected_dnc",
+        `${entry.number} is on the do-not-call list (${entry.source}); the call was not placed`,
+        {
+          status: 403,
+          details: { outcome: "rejected_dnc" },
+        },
+      );
     }
   };
 }

@@ -29,7 +29,12 @@ export function dncKey(to: string, defaultCountryCode: string): string | null {
 export class DoNotCallList {
   readonly repo: DncRepo;
 
-  constructor(db: Database, private readonly clock: Clock, private readonly bus: EventBus, private readonly defaultCountryCode: string) {
+  constructor(
+    db: Database,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    private readonly defaultCountryCode: string,
+  ) {
     this.repo = new DncRepo(db);
   }
 

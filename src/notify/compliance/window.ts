@@ -42,7 +42,10 @@ export function isCallingDay(date: LocalDate, rules: WindowRules): boolean {
 
 /** Opening and closing instants of the window on a local date (whether or not it is a calling day). */
 export function windowOn(date: LocalDate, rules: WindowRules): { open: number; close: number } {
-  return { open: zonedTimeToUtc(date, rules.startMin, rules.timeZone), close: zonedTimeToUtc(date, rules.endMin, rules.timeZone) };
+  return {
+    open: zonedTimeToUtc(date, rules.startMin, rules.timeZone),
+    close: zonedTimeToUtc(date, rules.endMin, rules.timeZone),
+  };
 }
 
 /**

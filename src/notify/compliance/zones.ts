@@ -38,24 +38,69 @@ export const NANP_AREA_CODES: Readonly<Record<string, string>> = {
 
 /** Country codes (and area codes of countries with several zones) to the zone most of their numbers are in. */
 const WORLD: Record<string, string> = {
-  "7": "Europe/Moscow", "20": "Africa/Cairo", "27": "Africa/Johannesburg", "30": "Europe/Athens", "31": "Europe/Amsterdam",
-  "32": "Europe/Brussels", "33": "Europe/Paris", "34": "Europe/Madrid", "36": "Europe/Budapest", "39": "Europe/Rome",
-  "40": "Europe/Bucharest", "41": "Europe/Zurich", "43": "Europe/Vienna", "44": "Europe/London", "45": "Europe/Copenhagen",
-  "46": "Europe/Stockholm", "47": "Europe/Oslo", "48": "Europe/Warsaw", "49": "Europe/Berlin", "51": "America/Lima",
-  "52": "America/Mexico_City", "54": "America/Argentina/Buenos_Aires", "55": "America/Sao_Paulo", "56": "America/Santiago",
-  "57": "America/Bogota", "60": "Asia/Kuala_Lumpur", "61": "Australia/Sydney", "613": "Australia/Melbourne",
-  "617": "Australia/Brisbane", "618": "Australia/Adelaide", "6189": "Australia/Perth", "62": "Asia/Jakarta", "63": "Asia/Manila",
-  "64": "Pacific/Auckland", "65": "Asia/Singapore", "66": "Asia/Bangkok", "81": "Asia/Tokyo", "82": "Asia/Seoul",
-  "84": "Asia/Ho_Chi_Minh", "86": "Asia/Shanghai", "90": "Europe/Istanbul", "91": "Asia/Kolkata", "212": "Africa/Casablanca",
-  "234": "Africa/Lagos", "254": "Africa/Nairobi", "351": "Europe/Lisbon", "352": "Europe/Luxembourg", "353": "Europe/Dublin",
-  "354": "Atlantic/Reykjavik", "358": "Europe/Helsinki", "420": "Europe/Prague", "421": "Europe/Bratislava",
-  "852": "Asia/Hong_Kong", "966": "Asia/Riyadh", "971": "Asia/Dubai", "972": "Asia/Jerusalem",
+  "7": "Europe/Moscow",
+  "20": "Africa/Cairo",
+  "27": "Africa/Johannesburg",
+  "30": "Europe/Athens",
+  "31": "Europe/Amsterdam",
+  "32": "Europe/Brussels",
+  "33": "Europe/Paris",
+  "34": "Europe/Madrid",
+  "36": "Europe/Budapest",
+  "39": "Europe/Rome",
+  "40": "Europe/Bucharest",
+  "41": "Europe/Zurich",
+  "43": "Europe/Vienna",
+  "44": "Europe/London",
+  "45": "Europe/Copenhagen",
+  "46": "Europe/Stockholm",
+  "47": "Europe/Oslo",
+  "48": "Europe/Warsaw",
+  "49": "Europe/Berlin",
+  "51": "America/Lima",
+  "52": "America/Mexico_City",
+  "54": "America/Argentina/Buenos_Aires",
+  "55": "America/Sao_Paulo",
+  "56": "America/Santiago",
+  "57": "America/Bogota",
+  "60": "Asia/Kuala_Lumpur",
+  "61": "Australia/Sydney",
+  "613": "Australia/Melbourne",
+  "617": "Australia/Brisbane",
+  "618": "Australia/Adelaide",
+  "6189": "Australia/Perth",
+  "62": "Asia/Jakarta",
+  "63": "Asia/Manila",
+  "64": "Pacific/Auckland",
+  "65": "Asia/Singapore",
+  "66": "Asia/Bangkok",
+  "81": "Asia/Tokyo",
+  "82": "Asia/Seoul",
+  "84": "Asia/Ho_Chi_Minh",
+  "86": "Asia/Shanghai",
+  "90": "Europe/Istanbul",
+  "91": "Asia/Kolkata",
+  "212": "Africa/Casablanca",
+  "234": "Africa/Lagos",
+  "254": "Africa/Nairobi",
+  "351": "Europe/Lisbon",
+  "352": "Europe/Luxembourg",
+  "353": "Europe/Dublin",
+  "354": "Atlantic/Reykjavik",
+  "358": "Europe/Helsinki",
+  "420": "Europe/Prague",
+  "421": "Europe/Bratislava",
+  "852": "Asia/Hong_Kong",
+  "966": "Asia/Riyadh",
+  "971": "Asia/Dubai",
+  "972": "Asia/Jerusalem",
 };
 
 /** The built-in prefix table: digits of E.164 without '+', to zone. */
 export const BUILTIN_ZONES: Readonly<Record<string, string>> = (() => {
   const table: Record<string, string> = { ...WORLD };
-  for (const [zone, codes] of Object.entries(NANP_AREA_CODES)) for (const code of codes.split(" ")) table[`1${code}`] = zone;
+  for (const [zone, codes] of Object.entries(NANP_AREA_CODES))
+    for (const code of codes.split(" ")) table[`1${code}`] = zone;
   return table;
 })();
 
@@ -63,7 +108,11 @@ export const BUILTIN_ZONES: Readonly<Record<string, string>> = (() => {
  * The zone of an E.164 number ("+12125550123" -> America/New_York) by the longest
  * matching prefix of `overrides` over the built-in table; `fallback` when none matches.
  */
-export function zoneForNumber(e164: string, fallback: string, overrides: Readonly<Record<string, string>> = {}): string {
+export function zoneForNumber(
+  e164: string,
+  fallback: string,
+  overrides: Readonly<Record<string, string>> = {},
+): string {
   const digits = /^\+(\d{7,15})$/.exec(e164)?.[1];
   if (!digits) return fallback;
   for (let n = Math.min(8, digits.length); n > 0; n--) {

@@ -19,7 +19,12 @@ const plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS, data.plane);
 const host = new MediaHost((m, transfer) => port.postMessage(m, transfer), realTimers, plane);
 port.on("message", (m: ToMedia) => host.handle(m));
 const tid = linuxThreadId();
-port.postMessage({ t: "ready", timeOrigin: performance.timeOrigin, tid, priority: applyThreadPriority(tid, data.priority) } satisfies FromMedia);
+port.postMessage({
+  t: "ready",
+  timeOrigin: performance.timeOrigin,
+  tid,
+  priority: applyThreadPriority(tid, data.priority),
+} satisfies FromMedia);
 
 /** This thread's Linux id (for its CPU figures in /proc), named so `top -H` shows it; null elsewhere. */
 function linuxThreadId(): number | null {

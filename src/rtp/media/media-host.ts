@@ -20,7 +20,14 @@ import type { TimerSource } from "../timer-source.js";
 import { bindUdp } from "../udp.js";
 import { MediaSession } from "./media-session.js";
 import { PcmBatch } from "./pcm-batch.js";
-import { type BindRequest, type FromMedia, PLANE_COUNTERS, PLANE_HISTOGRAMS, type SessionUpdate, type ToMedia } from "./protocol.js";
+import {
+  type BindRequest,
+  type FromMedia,
+  PLANE_COUNTERS,
+  PLANE_HISTOGRAMS,
+  type SessionUpdate,
+  type ToMedia,
+} from "./protocol.js";
 
 /** A tick later than this means the thread itself was held up (see JitterBuffer.localStall). */
 const LOCAL_STALL_MS = 5;
@@ -141,13 +148,16 @@ export class MediaHost implements PacerClient {
     const frames = this.frames.take() ?? null;
     if (frames) transfer.push(frames.buffer as ArrayBuffer);
     if (frames === null && progress.length === 0 && updates.length === 0) return;
-    this.post({
-      t: "tick",
-      frames,
-      frameIndex: frameIndex.length > 0 ? Int32Array.from(frameIndex) : null,
-      progress: progress.length > 0 ? Float64Array.from(progress) : null,
-      updates,
-    }, transfer);
+    this.post(
+      {
+        t: "tick",
+        frames,
+        frameIndex: frameIndex.length > 0 ? Int32Array.from(frameIndex) : null,
+        progress: progress.length > 0 ? Float64Array.from(progress) : null,
+        updates,
+      },
+      transfer,
+    );
   };
 
   private async bind(m: BindRequest): Promise<void> {
@@ -160,7 +170,12 @@ export class MediaHost implements PacerClient {
       this.post({ t: "bound", sid: m.sid, port: socket.address().port });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      this.post({ t: "bind-failed", sid: m.sid, code: typeof code === "string" ? code : null, message: (err as Error).message });
+      this.post({
+        t: "bind-failed",
+        sid: m.sid,
+        code: typeof code === "string" ? code : null,
+        message: (err as Error).message,
+      });
     }
   }
 

@@ -47,7 +47,16 @@ export interface ThreadOptions {
 class MediaPool {
   private workers: MediaWorker[] = [];
   private readonly idle = new Map<MediaWorker, NodeJS.Timeout>();
-  private readonly retired = { ticks: 0, stalls: 0, skippedSlots: 0, maxLagMs: 0, cpuMs: 0, runQueueWaitMs: 0, tickIntervals: new MsHistogram(), tickLateness: new MsHistogram() };
+  private readonly retired = {
+    ticks: 0,
+    stalls: 0,
+    skippedSlots: 0,
+    maxLagMs: 0,
+    cpuMs: 0,
+    runQueueWaitMs: 0,
+    tickIntervals: new MsHistogram(),
+    tickLateness: new MsHistogram(),
+  };
 
   /** A thread for one more session (started if needed; await its `ready`). */
   acquire(o: ThreadOptions): MediaWorker {
@@ -56,11 +65,18 @@ class MediaPool {
     if (live.length < o.threads) {
       const w = new MediaWorker(o.priority);
       w.onExit = () => this.forget(w);
-      void w.ready.then(() => {
-        const p = w.priority;
-        if (p.got !== p.asked) o.logger?.warn({ asked: p.asked, got: p.got, reason: p.error }, "media thread runs below the priority asked (rtp.mediaThreadPriority): packets may be late when the CPUs are saturated");
-        else o.logger?.info({ priority: p.got }, "media thread started");
-      }, () => undefined);
+      void w.ready.then(
+        () => {
+          const p = w.priority;
+          if (p.got !== p.asked)
+            o.logger?.warn(
+              { asked: p.asked, got: p.got, reason: p.error },
+              "media thread runs below the priority asked (rtp.mediaThreadPriority): packets may be late when the CPUs are saturated",
+            );
+          else o.logger?.info({ priority: p.got }, "media thread started");
+        },
+        () => undefined,
+      );
       this.workers.push(w);
       pick = w;
     } else {
@@ -95,8 +111,18 @@ class MediaPool {
   figures(): MediaPlaneFigures {
     const r = this.retired;
     const out: MediaPlaneFigures = {
-      threads: this.workers.length, sessions: 0, ticks: r.ticks, stalls: r.stalls, skippedSlots: r.skippedSlots, lagMs: 0, maxLagMs: r.maxLagMs,
-      tickIntervals: new MsHistogram(), tickLateness: new MsHistogram(), cpuMs: r.cpuMs, runQueueWaitMs: r.runQueueWaitMs, priority: null,
+      threads: this.workers.length,
+      sessions: 0,
+      ticks: r.ticks,
+      stalls: r.stalls,
+      skippedSlots: r.skippedSlots,
+      lagMs: 0,
+      maxLagMs: r.maxLagMs,
+      tickIntervals: new MsHistogram(),
+      tickLateness: new MsHistogram(),
+      cpuMs: r.cpuMs,
+      runQueueWaitMs: r.runQueueWaitMs,
+      priority: null,
     };
     const rank = { normal: 0, high: 1, realtime: 2 } as const;
     out.tickIntervals.merge(r.tickIntervals);

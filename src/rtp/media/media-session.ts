@@ -48,10 +48,20 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
     this.figures = sessionFigures(req.figures);
     this.playout = new Playout(this);
     this.receiver = new RtpReceiver(this, req.jitter, new G711Decoder("pcmu"), { latchAnySource: req.latchAnySource });
-    this.sender = new RtpSender(socket, this.receiver.latch, this.playout, this.dtmf, req.ssrc, req.initialSequence, req.initialTimestamp, req.sendSilenceWhenIdle, {
-      lateness: this.figures.histogram("lateness"),
-      intervals: this.figures.histogram("intervals"),
-    });
+    this.sender = new RtpSender(
+      socket,
+      this.receiver.latch,
+      this.playout,
+      this.dtmf,
+      req.ssrc,
+      req.initialSequence,
+      req.initialTimestamp,
+      req.sendSilenceWhenIdle,
+      {
+        lateness: this.figures.histogram("lateness"),
+        intervals: this.figures.histogram("intervals"),
+      },
+    );
     // The only per-datagram closure: Node hands us (buffer, rinfo); everything after it is allocation-free.
     socket.on("message", (buf, rinfo) => this.receiver.onDatagram(buf, rinfo.address, rinfo.port, this.timers.now()));
     socket.on("error", () => this.socketErrors++);
@@ -116,17 +126,30 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
 
   publish(): void {
     writeSessionFigures(this.figures, {
-      receiver: this.receiver, sender: this.sender, playout: this.playout, dtmf: this.dtmf, socketErrors: this.socketErrors, tickErrors: this.tickErrors,
+      receiver: this.receiver,
+      sender: this.sender,
+      playout: this.playout,
+      dtmf: this.dtmf,
+      socketErrors: this.socketErrors,
+      tickErrors: this.tickErrors,
     });
   }
 
   /** The news since the last call beyond frames and progress (events, playback starts and ends...), or null when there is none. */
   take(): SessionUpdate | null {
     const latch = this.receiver.latch;
-    const key = latch.latchedAddress === null ? "" : `${latch.latchedAddress}|${latch.latchedPort}|${latch.latchedSsrc}`;
+    const key =
+      latch.latchedAddress === null ? "" : `${latch.latchedAddress}|${latch.latchedPort}|${latch.latchedSsrc}`;
     const latchChanged = key !== this.latchKey;
-    if (!latchChanged && this.events.length === 0 && this.startedItems.length === 0 && this.ended.length === 0
-      && this.sentKinds.length === 0 && this.dtmfDone.length === 0) return null;
+    if (
+      !latchChanged &&
+      this.events.length === 0 &&
+      this.startedItems.length === 0 &&
+      this.ended.length === 0 &&
+      this.sentKinds.length === 0 &&
+      this.dtmfDone.length === 0
+    )
+      return null;
     const u: SessionUpdate = { sid: this.sid };
     if (this.events.length > 0) [u.events, this.events] = [this.events, []];
     if (this.startedItems.length > 0) [u.started, this.startedItems] = [this.startedItems, []];
@@ -140,7 +163,10 @@ export class MediaSession implements ReceiverSink, PlayoutSink {
     if (this.dtmfDone.length > 0) [u.dtmf, this.dtmfDone] = [this.dtmfDone, []];
     if (latchChanged) {
       this.latchKey = key;
-      u.latched = latch.latchedAddress === null ? null : { address: latch.latchedAddress, port: latch.latchedPort, ssrc: latch.latchedSsrc };
+      u.latched =
+        latch.latchedAddress === null
+          ? null
+          : { address: latch.latchedAddress, port: latch.latchedPort, ssrc: latch.latchedSsrc };
     }
     return u;
   }

@@ -13,7 +13,14 @@ import { readFileSync } from "node:fs";
 import { Worker, type TransferListItem } from "node:worker_threads";
 import { RtpError } from "../errors.js";
 import { SharedFigures } from "../shared-figures.js";
-import { type BindRequest, type FromMedia, PLANE_COUNTERS, PLANE_HISTOGRAMS, type SessionUpdate, type ToMedia } from "./protocol.js";
+import {
+  type BindRequest,
+  type FromMedia,
+  PLANE_COUNTERS,
+  PLANE_HISTOGRAMS,
+  type SessionUpdate,
+  type ToMedia,
+} from "./protocol.js";
 import type { MediaThreadPriority, PriorityOutcome } from "./thread-priority.js";
 import type { PlaneFigures } from "./media-host.js";
 
@@ -64,11 +71,17 @@ export class MediaWorker {
         resolve();
       };
       this.worker.on("message", onMessage);
-      this.worker.once("exit", () => reject(this.failed_ ?? new RtpError("rtp_media_worker_exited", "the media worker exited while starting")));
+      this.worker.once("exit", () =>
+        reject(this.failed_ ?? new RtpError("rtp_media_worker_exited", "the media worker exited while starting")),
+      );
     });
     this.ready.catch(() => undefined); // the opener that awaits it sees the error
     this.worker.on("message", (m: FromMedia) => this.onMessage(m));
-    this.worker.on("error", (err) => this.die(new RtpError("rtp_media_worker_crashed", `the media worker thread failed: ${err.message}`, { cause: err })));
+    this.worker.on("error", (err) =>
+      this.die(
+        new RtpError("rtp_media_worker_crashed", `the media worker thread failed: ${err.message}`, { cause: err }),
+      ),
+    );
     this.worker.on("exit", (code) => {
       this.die(new RtpError("rtp_media_worker_crashed", `the media worker thread exited (code ${code})`));
       this.onExit?.();
@@ -167,7 +180,9 @@ export class MediaWorker {
             at += count * 160;
           }
         }
-        if (progress) for (let i = 0; i < progress.length; i += 3) this.sessions.get(progress[i]!)?.deliverProgress(progress[i + 1]!, progress[i + 2]!);
+        if (progress)
+          for (let i = 0; i < progress.length; i += 3)
+            this.sessions.get(progress[i]!)?.deliverProgress(progress[i + 1]!, progress[i + 2]!);
         for (const u of m.updates) this.sessions.get(u.sid)?.deliver(u);
         break;
       }
@@ -200,7 +215,9 @@ export class MediaWorker {
 
   private die(err: Error): void {
     if (this.failed_) return;
-    const failure = this.stopping ? new RtpError("rtp_media_worker_stopped", "the media worker was stopped", { status: 503 }) : err;
+    const failure = this.stopping
+      ? new RtpError("rtp_media_worker_stopped", "the media worker was stopped", { status: 503 })
+      : err;
     this.failed_ = failure;
     for (const b of this.binds.values()) b.reject(failure);
     this.binds.clear();

@@ -82,7 +82,13 @@ export type FromMedia =
    * buffer (20 ms of 8 kHz PCM16 each) with [sid, frame count] pairs in
    * buffer order, [sid, item, samples played] triplets, and the sparse rest.
    */
-  | { t: "tick"; frames: Int16Array | null; frameIndex: Int32Array | null; progress: Float64Array | null; updates: SessionUpdate[] }
+  | {
+      t: "tick";
+      frames: Int16Array | null;
+      frameIndex: Int32Array | null;
+      progress: Float64Array | null;
+      updates: SessionUpdate[];
+    }
   /** The session is gone and its port free; its last news and final figures are in. */
   | { t: "closed"; sid: number; update: SessionUpdate | null };
 

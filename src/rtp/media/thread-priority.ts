@@ -27,7 +27,10 @@ export function applyThreadPriority(tid: number | null, asked: MediaThreadPriori
   if (asked === "realtime") {
     try {
       // Node has no sched_setscheduler; util-linux's chrt is on every Linux that has /proc/thread-self.
-      execFileSync("chrt", ["--rr", "--pid", RR_PRIORITY, String(tid)], { stdio: ["ignore", "ignore", "pipe"], timeout: 5000 });
+      execFileSync("chrt", ["--rr", "--pid", RR_PRIORITY, String(tid)], {
+        stdio: ["ignore", "ignore", "pipe"],
+        timeout: 5000,
+      });
       return { asked, got: "realtime", error: null };
     } catch (err) {
       error = `SCHED_RR refused: ${firstLine(err)}`;
@@ -37,7 +40,11 @@ export function applyThreadPriority(tid: number | null, asked: MediaThreadPriori
     setPriority(tid, NICE_HIGH);
     return { asked, got: "high", error };
   } catch (err) {
-    return { asked, got: "normal", error: [error, `nice ${NICE_HIGH} refused: ${firstLine(err)}`].filter(Boolean).join("; ") };
+    return {
+      asked,
+      got: "normal",
+      error: [error, `nice ${NICE_HIGH} refused: ${firstLine(err)}`].filter(Boolean).join("; "),
+    };
   }
 }
 

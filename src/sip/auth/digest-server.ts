@@ -10,7 +10,7 @@ export interface SipCredential {
 
 export type AuthOutcome = { ok: true; username: string } | { ok: false; stale: boolean; why: string };
 
-const SUPPORTED: Record<string, DigestAlgorithm> = { "md5": "MD5", "sha-256": "SHA-256" };
+const SUPPORTED: Record<string, DigestAlgorithm> = { md5: "MD5", "sha-256": "SHA-256" };
 
 /** UAS side of digest: issues challenges and checks Authorization headers against configured credentials. */
 export class DigestVerifier {

@@ -33,7 +33,7 @@ export interface DigestInput {
 }
 
 const ALGORITHMS: Record<string, DigestAlgorithm> = {
-  "md5": "MD5",
+  md5: "MD5",
   "md5-sess": "MD5-sess",
   "sha-256": "SHA-256",
   "sha-256-sess": "SHA-256-sess",
@@ -65,7 +65,10 @@ export function parseChallenge(value: string): DigestChallenge | null {
     realm: params.realm,
     nonce: params.nonce,
     algorithm,
-    qop: (params.qop ?? "").split(",").map((q) => q.trim().toLowerCase()).filter(Boolean),
+    qop: (params.qop ?? "")
+      .split(",")
+      .map((q) => q.trim().toLowerCase())
+      .filter(Boolean),
     stale: (params.stale ?? "").toLowerCase() === "true",
   };
   if (params.opaque !== undefined) challenge.opaque = params.opaque;
@@ -83,11 +86,16 @@ export function chooseChallenge(values: string[]): DigestChallenge | null {
 
 /** The digest `response` value (RFC 7616 3.4.1). */
 export function computeDigest(input: DigestInput): string {
-  const h = (s: string) => createHash(input.algorithm.startsWith("SHA-256") ? "sha256" : "md5").update(s, "utf8").digest("hex");
+  const h = (s: string) =>
+    createHash(input.algorithm.startsWith("SHA-256") ? "sha256" : "md5")
+      .update(s, "utf8")
+      .digest("hex");
   let ha1 = h(`${input.username}:${input.realm}:${input.password}`);
   if (input.algorithm.endsWith("-sess")) ha1 = h(`${ha1}:${input.nonce}:${input.cnonce ?? ""}`);
   const ha2 = h(`${input.method}:${input.uri}`);
-  return input.qop ? h(`${ha1}:${input.nonce}:${input.nc ?? ""}:${input.cnonce ?? ""}:${input.qop}:${ha2}`) : h(`${ha1}:${input.nonce}:${ha2}`);
+  return input.qop
+    ? h(`${ha1}:${input.nonce}:${input.nc ?? ""}:${input.cnonce ?? ""}:${input.qop}:${ha2}`)
+    : h(`${ha1}:${input.nonce}:${ha2}`);
 }
 
 /** Answers a challenge: the Authorization (or Proxy-Authorization) header value. */

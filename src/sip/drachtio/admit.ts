@@ -26,7 +26,11 @@ export interface AdmitDeps {
  * (486 / 503), a handler (480). Returns what the call needs, or null once a
  * final response has been sent.
  */
-export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { init: DrachtioCallInit; user: string | undefined } | null {
+export function admit(
+  req: SrfRequest,
+  res: SrfResponse,
+  deps: AdmitDeps,
+): { init: DrachtioCallInit; user: string | undefined } | null {
   const source: RemoteEndpoint = {
     address: req.source_address,
     port: Number(req.source_port),
@@ -36,7 +40,11 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
   const decision = deps.access.decide(source.address, authorizations, "INVITE", req.uri);
   if (decision.kind === "deny") {
     const suppressed = deps.throttle.take("sip_request_refused", source.address);
-    if (suppressed !== null) deps.logger.warn({ src: source.address, port: source.port, method: "INVITE", why: decision.why, suppressed }, "sip request refused");
+    if (suppressed !== null)
+      deps.logger.warn(
+        { src: source.address, port: source.port, method: "INVITE", why: decision.why, suppressed },
+        "sip request refused",
+      );
     deps.onRefused(source);
     res.send(403, "Forbidden");
     return null;
@@ -70,7 +78,14 @@ export function admit(req: SrfRequest, res: SrfResponse, deps: AdmitDeps): { ini
   const from = parseNameAddr(req.get("from") ?? "") ?? { uri: "", params: {} };
   const to = parseNameAddr(req.get("to") ?? "") ?? { uri: "", params: {} };
   return {
-    init: { callId: req.get("call-id") ?? req.callId, from: toSipAddress(from), to: toSipAddress(to), remote: source, media, remoteSdp: delayed ? "" : sdp },
+    init: {
+      callId: req.get("call-id") ?? req.callId,
+      from: toSipAddress(from),
+      to: toSipAddress(to),
+      remote: source,
+      media,
+      remoteSdp: delayed ? "" : sdp,
+    },
     user: decision.username,
   };
 }

@@ -55,14 +55,19 @@ export abstract class DrachtioCall implements SipCall {
   /** An offerless re-INVITE was answered with our offer: its ACK carries the answer. */
   private awaitingReinviteAnswer = false;
 
-  constructor(protected readonly deps: DrachtioDeps, init: DrachtioCallInit) {
+  constructor(
+    protected readonly deps: DrachtioDeps,
+    init: DrachtioCallInit,
+  ) {
     this.callId = init.callId;
     this.from = init.from;
     this.to = init.to;
     this.remote = init.remote;
     this.media = init.media;
     this.remoteSdp = init.remoteSdp;
-    this.events = new TypedEmitter<CallEvents>((event, err) => deps.logger.error({ event, err: String(err), callId: this.callId }, "call listener failed"));
+    this.events = new TypedEmitter<CallEvents>((event, err) =>
+      deps.logger.error({ event, err: String(err), callId: this.callId }, "call listener failed"),
+    );
   }
 
   get signal(): AbortSignal {
@@ -80,12 +85,18 @@ export abstract class DrachtioCall implements SipCall {
   async hangup(): Promise<void> {
     if (this.signal.aborted) return;
     this.end("local-bye");
-    await this.dialog?.destroy().catch((err: Error) => this.deps.logger.debug({ callId: this.callId, err: err.message }, "BYE failed"));
+    await this.dialog
+      ?.destroy()
+      .catch((err: Error) => this.deps.logger.debug({ callId: this.callId, err: err.message }, "BYE failed"));
   }
 
   transfer(targetUri: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<TransferResult> {
     return transferByRefer({
-      targetUri, callSignal: this.signal, waiters: this.referWaiters, referredBy: this.deps.contactUri, ...options,
+      targetUri,
+      callSignal: this.signal,
+      waiters: this.referWaiters,
+      referredBy: this.deps.contactUri,
+      ...options,
       send: async (headers) => {
         if (!this.dialog) throw new CallEnded("local-bye", "no dialog");
         const res = await this.dialog.request({ method: "REFER", headers: Object.fromEntries(headers) });
@@ -114,7 +125,10 @@ export abstract class DrachtioCall implements SipCall {
     });
     dialog.on("notify", (req, res) => {
       res.send(200, "OK");
-      notifyOutcome({ event: req.get("event"), subscriptionState: req.get("subscription-state"), body: req.body ?? "" }, this.referWaiters);
+      notifyOutcome(
+        { event: req.get("event"), subscriptionState: req.get("subscription-state"), body: req.body ?? "" },
+        this.referWaiters,
+      );
     });
   }
 
@@ -141,7 +155,9 @@ export abstract class DrachtioCall implements SipCall {
     if (!media) return res.send(488, "Not Acceptable Here");
     let answer: string | null = null;
     try {
-      answer = this.reinviteHandler ? await this.reinviteHandler({ sdp, media, hold: media.hold }) : reanswer(this.localSdp ?? "", media);
+      answer = this.reinviteHandler
+        ? await this.reinviteHandler({ sdp, media, hold: media.hold })
+        : reanswer(this.localSdp ?? "", media);
     } catch (err) {
       this.deps.logger.warn({ callId: this.callId, err: (err as Error).message }, "re-INVITE handler failed");
     }

@@ -20,7 +20,11 @@ export interface ConnectOptions {
  */
 export async function connectSrf(srf: SrfClient, options: ConnectOptions): Promise<string> {
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
-  const unreachable = () => new ParleyError("drachtio_unreachable", `no drachtio-server answered at ${options.host}:${options.port}`, { status: 503, retryable: true });
+  const unreachable = () =>
+    new ParleyError("drachtio_unreachable", `no drachtio-server answered at ${options.host}:${options.port}`, {
+      status: 503,
+      retryable: true,
+    });
   if (!(await reachable(options.host, options.port, timeoutMs))) throw unreachable();
   const disconnect = () => {
     try {

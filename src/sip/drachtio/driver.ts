@@ -12,7 +12,18 @@ import type { Cidr } from "../security/cidr.js";
 import { refusalFor } from "../capacity.js";
 import { UnacknowledgedDialogs } from "../security/unacked.js";
 import { sipMetrics } from "../metrics.js";
-import type { CapacityHook, DialOptions, InboundCall, NotifyOptions, NotifyResult, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
+import type {
+  CapacityHook,
+  DialOptions,
+  InboundCall,
+  NotifyOptions,
+  NotifyResult,
+  OutboundCall,
+  Registration,
+  RegisterOptions,
+  SipPort,
+  SipPortEvents,
+} from "../types.js";
 import { formatNameAddr, parseNameAddr, toSipAddress } from "../uri.js";
 import { CAPABILITY_HEADERS, DrachtioOutboundCall, type DrachtioDeps } from "./call.js";
 import { DrachtioInboundCall } from "./inbound-call.js";
@@ -61,20 +72,37 @@ export class DrachtioSipPort implements SipPort {
   private readonly access: AccessPolicy;
   private readonly throttle: LogThrottle;
 
-  private constructor(private readonly srf: SrfClient, private readonly options: DrachtioOptions) {
+  private constructor(
+    private readonly srf: SrfClient,
+    private readonly options: DrachtioOptions,
+  ) {
     this.local = { host: options.host, port: 5060 };
     const unacked = new UnacknowledgedDialogs(options.maxUnacknowledgedPerSource ?? 10);
-    this.deps = { logger: options.logger, caps: options.caps ?? DEFAULT_CAPABILITIES, contactUri: `sip:parley@${options.host}`, unacked, ackTimeoutMs: options.ackTimeoutMs ?? 8000 };
-    this.events = new TypedEmitter((event, err) => options.logger.error({ event, err: String(err) }, "sip listener failed"));
-    const verifier = new DigestVerifier(options.realm, options.credentials, new NonceIssuer(options.nonceTtlMs, { now: () => Date.now() }));
+    this.deps = {
+      logger: options.logger,
+      caps: options.caps ?? DEFAULT_CAPABILITIES,
+      contactUri: `sip:parley@${options.host}`,
+      unacked,
+      ackTimeoutMs: options.ackTimeoutMs ?? 8000,
+    };
+    this.events = new TypedEmitter((event, err) =>
+      options.logger.error({ event, err: String(err) }, "sip listener failed"),
+    );
+    const verifier = new DigestVerifier(
+      options.realm,
+      options.credentials,
+      new NonceIssuer(options.nonceTtlMs, { now: () => Date.now() }),
+    );
     this.access = new AccessPolicy(options.allow, verifier);
     this.throttle = new LogThrottle(options.registry ? { registry: options.registry } : {});
     // TCP connections are drachtio-server's; only the dialogs awaiting ACK are ours to report.
-    if (options.registry) sipMetrics(options.registry, { unacknowledged: () => unacked.total, tcpConnections: () => 0 });
+    if (options.registry)
+      sipMetrics(options.registry, { unacknowledged: () => unacked.total, tcpConnections: () => 0 });
     srf.invite((req, res) => void this.onInviteRequest(req, res));
     srf.options((_req, res) => {
       const refused = refusalFor(this.capacity("OPTIONS"));
-      if (refused?.status === 503) res.send(503, refused.reason, { headers: { "Retry-After": String(refused.retryAfterS) } });
+      if (refused?.status === 503)
+        res.send(503, refused.reason, { headers: { "Retry-After": String(refused.retryAfterS) } });
       else res.send(200, "OK", { headers: { ...CAPABILITY_HEADERS, "Accept-Language": "en" } });
     });
   }
@@ -120,33 +148,53 @@ export class DrachtioSipPort implements SipPort {
     const timer = setTimeout(() => cancel("timeout"), options.timeoutMs ?? 60_000);
     const from = options.from ?? this.options.defaultFrom;
     const auth = options.auth ?? (this.options.trunk ? trunkAuth(this.options.trunk, this.options.logger) : undefined);
-    const fromHeader = from ? formatNameAddr({ uri: from, params: {}, ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}) }) : null;
+    const fromHeader = from
+      ? formatNameAddr({
+          uri: from,
+          params: {},
+          ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}),
+        })
+      : null;
     try {
-      const dialog = await this.srf.createUAC(options.uri, {
-        localSdp: options.sdp,
-        headers: { ...(options.headers ?? {}), ...(fromHeader ? { From: fromHeader } : {}), Allow: CAPABILITY_HEADERS.Allow },
-        ...(auth ? { auth } : {}),
-        ...(options.proxy ? { proxy: options.proxy } : {}),
-      }, {
-        cbRequest: (_err, req) => {
-          invite = req;
-          if (cancelledBy) req.cancel(() => {});
+      const dialog = await this.srf.createUAC(
+        options.uri,
+        {
+          localSdp: options.sdp,
+          headers: {
+            ...(options.headers ?? {}),
+            ...(fromHeader ? { From: fromHeader } : {}),
+            Allow: CAPABILITY_HEADERS.Allow,
+          },
+          ...(auth ? { auth } : {}),
+          ...(options.proxy ? { proxy: options.proxy } : {}),
         },
-        cbProvisional: (res) => options.onProgress?.(res.status, res.reason),
-      });
+        {
+          cbRequest: (_err, req) => {
+            invite = req;
+            if (cancelledBy) req.cancel(() => {});
+          },
+          cbProvisional: (res) => options.onProgress?.(res.status, res.reason),
+        },
+      );
       const media = negotiate(dialog.remote.sdp, this.deps.caps);
       if (!media) {
         await dialog.destroy().catch(() => {});
         throw new SipError(488, "Not Acceptable Here");
       }
-      const call = new DrachtioOutboundCall(this.deps, {
-        callId: dialog.sip.callId,
-        from: toSipAddress(parseNameAddr(`<${from ?? this.deps.contactUri}>`) ?? { uri: "", params: {} }),
-        to: toSipAddress(parseNameAddr(`<${options.uri}>`) ?? { uri: options.uri, params: {} }),
-        // drachtio-server owns the wire; the peer's address is not exposed for UAC dialogs.
-        remote: { address: "", port: 0, transport: "udp" },
-        media, remoteSdp: dialog.remote.sdp,
-      }, dialog, options.sdp);
+      const call = new DrachtioOutboundCall(
+        this.deps,
+        {
+          callId: dialog.sip.callId,
+          from: toSipAddress(parseNameAddr(`<${from ?? this.deps.contactUri}>`) ?? { uri: "", params: {} }),
+          to: toSipAddress(parseNameAddr(`<${options.uri}>`) ?? { uri: options.uri, params: {} }),
+          // drachtio-server owns the wire; the peer's address is not exposed for UAC dialogs.
+          remote: { address: "", port: 0, transport: "udp" },
+          media,
+          remoteSdp: dialog.remote.sdp,
+        },
+        dialog,
+        options.sdp,
+      );
       this.track(call);
       return call;
     } catch (err) {
@@ -154,7 +202,8 @@ export class DrachtioSipPort implements SipPort {
       if (cancelledBy === "abort") throw new AbortError(options.signal?.reason);
       if (cancelledBy === "timeout") throw new SipError(408, "No Answer");
       const status = (err as { status?: unknown }).status;
-      if (typeof status === "number") throw new SipError(status, String((err as { reason?: unknown }).reason ?? ""), { cause: err });
+      if (typeof status === "number")
+        throw new SipError(status, String((err as { reason?: unknown }).reason ?? ""), { cause: err });
       throw err;
     } finally {
       clearTimeout(timer);
@@ -164,13 +213,20 @@ export class DrachtioSipPort implements SipPort {
 
   notify(options: NotifyOptions): Promise<NotifyResult> {
     return sendNotify(this.srf, options, {
-      from: this.options.defaultFrom ?? this.deps.contactUri, logger: this.options.logger,
+      from: this.options.defaultFrom ?? this.deps.contactUri,
+      logger: this.options.logger,
       ...(this.options.trunk ? { trunk: this.options.trunk } : {}),
     });
   }
 
   async register(options: RegisterOptions): Promise<Registration> {
-    const registration = new DrachtioRegistration(this.srf, options, () => this.local, (e, p) => this.events.emit(e, p), this.options.logger);
+    const registration = new DrachtioRegistration(
+      this.srf,
+      options,
+      () => this.local,
+      (e, p) => this.events.emit(e, p),
+      this.options.logger,
+    );
     await registration.start();
     this.registrations.add(registration);
     return registration;
@@ -187,8 +243,13 @@ export class DrachtioSipPort implements SipPort {
 
   private async onInviteRequest(req: SrfRequest, res: SrfResponse): Promise<void> {
     const admitted = admit(req, res, {
-      access: this.access, caps: this.deps.caps, capacity: this.capacity, hasHandler: this.handler !== null, unacked: this.deps.unacked,
-      logger: this.options.logger, throttle: this.throttle,
+      access: this.access,
+      caps: this.deps.caps,
+      capacity: this.capacity,
+      hasHandler: this.handler !== null,
+      unacked: this.deps.unacked,
+      logger: this.options.logger,
+      throttle: this.throttle,
       onRefused: (source) => this.events.emit("sip:refused", { source, method: "INVITE" }),
     });
     if (!admitted || !this.handler) return;

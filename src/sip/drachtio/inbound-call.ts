@@ -48,18 +48,24 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
 
   async accept(localSdp: string): Promise<void> {
     if (this.signal.aborted) throw this.signal.reason as CallEnded;
-    if (this.answered || this.res.finalResponseSent) throw new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 });
+    if (this.answered || this.res.finalResponseSent)
+      throw new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 });
     if (this.deps.unacked.full(this.remote.address)) {
       // Checked again here: a burst of INVITEs is admitted before the first of them is answered.
       await this.reject(503, "Service Unavailable");
-      throw new SipError(503, "Service Unavailable", { details: { why: "too many unacknowledged calls from this source" } });
+      throw new SipError(503, "Service Unavailable", {
+        details: { why: "too many unacknowledged calls from this source" },
+      });
     }
     this.answered = true;
     this.localSdp = localSdp;
     const release = this.deps.unacked.hold(this.remote.address);
     let dialog: Awaited<ReturnType<SrfClient["createUAS"]>>;
     try {
-      dialog = await this.srf.createUAS(this.req, this.res, { localSdp, headers: { "Content-Type": "application/sdp", ...CAPABILITY_HEADERS } });
+      dialog = await this.srf.createUAS(this.req, this.res, {
+        localSdp,
+        headers: { "Content-Type": "application/sdp", ...CAPABILITY_HEADERS },
+      });
     } catch (err) {
       release();
       throw err;
@@ -77,7 +83,11 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
         release();
         // Delayed offer: our 200 carried the offer, the ACK the answer.
         if (!this.offerSdp && !this.takeAnswer(ack.body ?? "")) {
-          reject(new SipError(488, "Not Acceptable Here", { details: { why: "the ACK carried no usable answer to our offer" } }));
+          reject(
+            new SipError(488, "Not Acceptable Here", {
+              details: { why: "the ACK carried no usable answer to our offer" },
+            }),
+          );
           this.end("media-failed");
           void dialog.destroy().catch(() => {});
           return;
@@ -85,11 +95,15 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
         if (!this.signal.aborted) this.events.emit("call:ack", {});
         resolve();
       });
-      this.signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        release();
-        reject(this.signal.reason as CallEnded);
-      }, { once: true });
+      this.signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          release();
+          reject(this.signal.reason as CallEnded);
+        },
+        { once: true },
+      );
     });
   }
 
@@ -103,7 +117,9 @@ export class DrachtioInboundCall extends DrachtioCall implements InboundCall {
 
   async reject(status: number, reason?: string): Promise<void> {
     if (!Number.isInteger(status) || status < 300 || status > 699) {
-      throw new ParleyError("invalid_argument", `a rejection needs a status in 300..699, not ${status}`, { status: 400 });
+      throw new ParleyError("invalid_argument", `a rejection needs a status in 300..699, not ${status}`, {
+        status: 400,
+      });
     }
     if (this.answered || this.res.finalResponseSent) return;
     this.res.send(status, sanitizeHeaderValue(reason ?? "Rejected").slice(0, 100));

@@ -9,7 +9,22 @@ import type { SrfClient } from "./srf-types.js";
 import { trunkAuth, type TrunkCredentials } from "./trunk-auth.js";
 
 /** Headers a caller may not set: drachtio-server or the options own them. */
-const RESERVED = new Set(["via", "from", "to", "call-id", "cseq", "contact", "content-length", "content-type", "max-forwards", "route", "event", "subscription-state", "authorization", "proxy-authorization"]);
+const RESERVED = new Set([
+  "via",
+  "from",
+  "to",
+  "call-id",
+  "cseq",
+  "contact",
+  "content-length",
+  "content-type",
+  "max-forwards",
+  "route",
+  "event",
+  "subscription-state",
+  "authorization",
+  "proxy-authorization",
+]);
 
 export interface NotifyDefaults {
   /** Our From when the options give none. */
@@ -23,14 +38,28 @@ export interface NotifyDefaults {
  * (retransmissions, Timer F, a 408 on timeout). drachtio-srf answers a digest
  * challenge with `auth`; the trunk's credentials go only to the trunk, as on dial().
  */
-export async function sendNotify(srf: SrfClient, options: NotifyOptions, defaults: NotifyDefaults): Promise<NotifyResult> {
+export async function sendNotify(
+  srf: SrfClient,
+  options: NotifyOptions,
+  defaults: NotifyDefaults,
+): Promise<NotifyResult> {
   const requestUri = parseUri(options.uri);
-  if (!requestUri || requestUri.scheme === "tel") throw new ParleyError("invalid_argument", `notify needs a sip: URI, got ${JSON.stringify(options.uri)}`, { status: 400 });
-  if (!isToken(options.event)) throw new ParleyError("invalid_argument", `event ${JSON.stringify(options.event)} is not a SIP token`, { status: 400 });
+  if (!requestUri || requestUri.scheme === "tel")
+    throw new ParleyError("invalid_argument", `notify needs a sip: URI, got ${JSON.stringify(options.uri)}`, {
+      status: 400,
+    });
+  if (!isToken(options.event))
+    throw new ParleyError("invalid_argument", `event ${JSON.stringify(options.event)} is not a SIP token`, {
+      status: 400,
+    });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (!isToken(name) || RESERVED.has(name.toLowerCase())) {
-      throw new ParleyError("invalid_argument", `header ${JSON.stringify(name)} cannot be set on a request Parley originates`, { status: 400 });
+      throw new ParleyError(
+        "invalid_argument",
+        `header ${JSON.stringify(name)} cannot be set on a request Parley originates`,
+        { status: 400 },
+      );
     }
     headers[name] = sanitizeHeaderValue(value);
   }
@@ -49,6 +78,7 @@ export async function sendNotify(srf: SrfClient, options: NotifyOptions, default
     ...(auth ? { auth } : {}),
     ...(options.proxy ? { proxy: options.proxy } : {}),
   });
-  if (res.status >= 300) throw new SipError(res.status, res.reason, { details: { method: "NOTIFY", event: options.event } });
+  if (res.status >= 300)
+    throw new SipError(res.status, res.reason, { details: { method: "NOTIFY", event: options.event } });
   return { status: res.status, reason: res.reason };
 }

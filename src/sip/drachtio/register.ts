@@ -38,7 +38,8 @@ export class DrachtioRegistration implements Registration {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.expiresAt > 0) await this.send(0).catch((err: Error) => this.logger.debug({ err: err.message }, "unregister failed"));
+    if (this.expiresAt > 0)
+      await this.send(0).catch((err: Error) => this.logger.debug({ err: err.message }, "unregister failed"));
     this.expiresAt = 0;
   }
 
@@ -54,7 +55,7 @@ export class DrachtioRegistration implements Registration {
     const contact = this.contactUri;
     const res = await requestFinal(this.srf, this.options.registrar, {
       method: "REGISTER",
-      headers: { "To": `<${this.aor}>`, "From": `<${this.aor}>`, "Contact": `<${contact}>`, "Expires": String(expiresS) },
+      headers: { To: `<${this.aor}>`, From: `<${this.aor}>`, Contact: `<${contact}>`, Expires: String(expiresS) },
       auth: { username: this.options.username, password: this.options.password },
     });
     if (res.status >= 300) throw new SipError(res.status, res.reason);

@@ -12,7 +12,13 @@ import type { SrfClient, SrfFinalResponse, SrfRequestOptions } from "./srf-types
 export function requestFinal(srf: SrfClient, uri: string, options: SrfRequestOptions): Promise<SrfFinalResponse> {
   return new Promise<SrfFinalResponse>((resolve, reject) => {
     srf.request(uri, options, (err, req) => {
-      if (err) return reject(new SipError(503, "Service Unavailable", { cause: err, details: { method: options.method, why: err.message } }));
+      if (err)
+        return reject(
+          new SipError(503, "Service Unavailable", {
+            cause: err,
+            details: { method: options.method, why: err.message },
+          }),
+        );
       req.on("response", (res) => {
         if (res.status >= 200) resolve(res);
       });

@@ -61,7 +61,11 @@ export interface SrfChallenge extends SrfFinalResponse {
 }
 
 /** drachtio-srf's `auth` as a function: call back with credentials, or an error to answer nothing. */
-export type SrfAuthCallback = (req: SrfRequest, res: SrfChallenge, callback: (err: Error | null, username?: string, password?: string) => void) => void;
+export type SrfAuthCallback = (
+  req: SrfRequest,
+  res: SrfChallenge,
+  callback: (err: Error | null, username?: string, password?: string) => void,
+) => void;
 
 export interface SrfProgress {
   cbRequest?: (err: unknown, req: SrfRequest) => void;
@@ -84,18 +88,33 @@ export interface SrfClient {
   on(event: "disconnect", listener: () => void): void;
   invite(handler: (req: SrfRequest, res: SrfResponse) => void): void;
   options(handler: (req: SrfRequest, res: SrfResponse) => void): void;
-  createUAS(req: SrfRequest, res: SrfResponse, options: { localSdp: string; headers?: Record<string, string> }): Promise<SrfDialog>;
-  createUAC(uri: string, options: {
-    localSdp: string;
-    headers?: Record<string, string>;
-    auth?: { username: string; password: string } | SrfAuthCallback;
-    proxy?: string;
-  }, progress?: SrfProgress): Promise<SrfDialog>;
+  createUAS(
+    req: SrfRequest,
+    res: SrfResponse,
+    options: { localSdp: string; headers?: Record<string, string> },
+  ): Promise<SrfDialog>;
+  createUAC(
+    uri: string,
+    options: {
+      localSdp: string;
+      headers?: Record<string, string>;
+      auth?: { username: string; password: string } | SrfAuthCallback;
+      proxy?: string;
+    },
+    progress?: SrfProgress,
+  ): Promise<SrfDialog>;
   /**
    * An out-of-dialog request. Use the callback form: the callback runs as drachtio-server confirms the send,
    * before any response is read, whereas a listener added after the promise resolves can miss a fast response.
    */
-  request(uri: string, options: SrfRequestOptions, callback: (err: Error | null, req: SrfRequest & { on(event: "response", listener: (res: SrfFinalResponse) => void): void }) => void): unknown;
+  request(
+    uri: string,
+    options: SrfRequestOptions,
+    callback: (
+      err: Error | null,
+      req: SrfRequest & { on(event: "response", listener: (res: SrfFinalResponse) => void): void },
+    ) => void,
+  ): unknown;
 }
 
 /** Loads drachtio-srf lazily (the embedded driver never pays for it) and creates a client. */

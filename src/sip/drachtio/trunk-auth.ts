@@ -20,7 +20,10 @@ export function trunkAuth(trunk: TrunkCredentials, logger: Logger): SrfAuthCallb
   return (_req, res, callback) => {
     void fromTrunk(trunk, res).then((why) => {
       if (why === null) return callback(null, trunk.username, trunk.password);
-      logger.warn({ src: res.source_address, port: Number(res.source_port), why }, "digest challenge not from the trunk: credentials withheld");
+      logger.warn(
+        { src: res.source_address, port: Number(res.source_port), why },
+        "digest challenge not from the trunk: credentials withheld",
+      );
       callback(new Error(`credentials withheld: ${why}`));
     });
   };
@@ -29,9 +32,15 @@ export function trunkAuth(trunk: TrunkCredentials, logger: Logger): SrfAuthCallb
 /** Null when the challenge is the trunk's, else why not. */
 async function fromTrunk(trunk: TrunkCredentials, res: SrfChallenge): Promise<string | null> {
   const host = bareHost(trunk.host);
-  const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((all) => all.map((a) => a.address), () => []);
+  const addresses = isIP(host)
+    ? [host]
+    : await lookup(host, { all: true }).then(
+        (all) => all.map((a) => a.address),
+        () => [],
+      );
   const source = String(res.source_address ?? "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
-  if (!addresses.includes(source) || Number(res.source_port) !== trunk.port) return `challenger ${source}:${res.source_port} is not the trunk ${trunk.host}:${trunk.port}`;
+  if (!addresses.includes(source) || Number(res.source_port) !== trunk.port)
+    return `challenger ${source}:${res.source_port} is not the trunk ${trunk.host}:${trunk.port}`;
   if (trunk.realm === undefined) return null;
   const header = res.status === 407 ? "proxy-authenticate" : "www-authenticate";
   const realm = chooseChallenge([res.get(header) ?? ""])?.realm;

@@ -29,7 +29,12 @@ export interface ResponseOptions {
  * CSeq copied; To copied with our tag added if it had none; Record-Route
  * copied on dialog-creating responses to INVITE (12.1.1).
  */
-export function makeResponse(request: SipRequest, status: number, reason: string, options: ResponseOptions = {}): SipResponse {
+export function makeResponse(
+  request: SipRequest,
+  status: number,
+  reason: string,
+  options: ResponseOptions = {},
+): SipResponse {
   const headers: SipHeader[] = [];
   for (const via of getHeaders(request, "via")) headers.push({ name: "via", value: via });
   headers.push({ name: "from", value: getHeader(request, "from") ?? "" });

@@ -52,7 +52,10 @@ export abstract class EmbeddedCall implements SipCall {
   private readonly referWaiters = new Set<ReferWaiter>();
   private byePromise: Promise<void> | null = null;
 
-  constructor(protected readonly ctx: UaContext, init: CallInit) {
+  constructor(
+    protected readonly ctx: UaContext,
+    init: CallInit,
+  ) {
     this.callId = init.callId;
     this.from = init.from;
     this.to = init.to;
@@ -60,7 +63,9 @@ export abstract class EmbeddedCall implements SipCall {
     this.media = init.media;
     this.remoteSdp = init.remoteSdp;
     if (init.remote.transport === "tcp") this.flow = init.remote;
-    this.events = new TypedEmitter<CallEvents>((event, err) => ctx.logger.error({ event, err: String(err), callId: this.callId }, "call listener failed"));
+    this.events = new TypedEmitter<CallEvents>((event, err) =>
+      ctx.logger.error({ event, err: String(err), callId: this.callId }, "call listener failed"),
+    );
   }
 
   get signal(): AbortSignal {
@@ -132,10 +137,22 @@ export abstract class EmbeddedCall implements SipCall {
       }
       case "NOTIFY":
         this.ctx.respond(tx, 200, "OK");
-        notifyOutcome({ event: getHeader(request, "event"), subscriptionState: getHeader(request, "subscription-state"), body: bodyText(request) }, this.referWaiters);
+        notifyOutcome(
+          {
+            event: getHeader(request, "event"),
+            subscriptionState: getHeader(request, "subscription-state"),
+            body: bodyText(request),
+          },
+          this.referWaiters,
+        );
         return;
       case "OPTIONS":
-        this.ctx.respond(tx, 200, "OK", { headers: [["Allow", ALLOW], ["Accept", "application/sdp"]] });
+        this.ctx.respond(tx, 200, "OK", {
+          headers: [
+            ["Allow", ALLOW],
+            ["Accept", "application/sdp"],
+          ],
+        });
         return;
       default:
         this.ctx.respond(tx, 405, "Method Not Allowed", { headers: [["Allow", ALLOW]] });
@@ -154,10 +171,19 @@ export abstract class EmbeddedCall implements SipCall {
   }
 
   /** Sends a request in the dialog (with digest retry); resolves with the final response. */
-  protected sendInDialog(method: string, options: { headers?: [string, string][]; body?: string } = {}): Promise<SipResponse> {
+  protected sendInDialog(
+    method: string,
+    options: { headers?: [string, string][]; body?: string } = {},
+  ): Promise<SipResponse> {
     const dialog = this.dialog;
     if (!dialog) return Promise.reject(new CallEnded("local-bye", "no dialog"));
-    return requestWithAuth(this.ctx, (branch) => dialog.build(method, this.ctx.local, branch, options), dialog.transport, this.auth, this.flow);
+    return requestWithAuth(
+      this.ctx,
+      (branch) => dialog.build(method, this.ctx.local, branch, options),
+      dialog.transport,
+      this.auth,
+      this.flow,
+    );
   }
 
   /** Ends the call with a BYE, once, whoever asks first (hangup, ACK timeout, shutdown). */
@@ -223,7 +249,13 @@ export abstract class EmbeddedCall implements SipCall {
       // RFC 3261 13.3.1.4: no ACK for a 2xx means the session SHOULD be torn down with a BYE.
       void this.terminate("ack-timeout");
     };
-    this.ctx.respond(tx, 200, "OK", { body: answer, headers: [["Contact", this.ctx.local.contact(this.dialog.transport)], ["Allow", ALLOW]] });
+    this.ctx.respond(tx, 200, "OK", {
+      body: answer,
+      headers: [
+        ["Contact", this.ctx.local.contact(this.dialog.transport)],
+        ["Allow", ALLOW],
+      ],
+    });
     this.localSdp = answer;
     if (media) this.applyMedia(sdp, media);
   }

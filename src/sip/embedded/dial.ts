@@ -18,7 +18,23 @@ import { readEssentials } from "./headers.js";
 import type { Endpoint } from "./transport.js";
 
 /** Headers a caller of dial() may not set: the UA owns them. */
-const RESERVED = new Set(["via", "from", "to", "call-id", "cseq", "contact", "content-length", "content-type", "max-forwards", "route", "record-route", "authorization", "proxy-authorization", "allow", "user-agent"]);
+const RESERVED = new Set([
+  "via",
+  "from",
+  "to",
+  "call-id",
+  "cseq",
+  "contact",
+  "content-length",
+  "content-type",
+  "max-forwards",
+  "route",
+  "record-route",
+  "authorization",
+  "proxy-authorization",
+  "allow",
+  "user-agent",
+]);
 
 export interface DialDefaults {
   from: string;
@@ -27,23 +43,39 @@ export interface DialDefaults {
 }
 
 /** Places a call: INVITE (with digest retry), ACK on 2xx, CANCEL on abort or timeout. */
-export async function dial(ctx: UaContext, options: DialOptions, defaults: DialDefaults): Promise<EmbeddedOutboundCall> {
+export async function dial(
+  ctx: UaContext,
+  options: DialOptions,
+  defaults: DialDefaults,
+): Promise<EmbeddedOutboundCall> {
   throwIfAborted(options.signal);
   const requestUri = parseUri(options.uri);
-  if (!requestUri || requestUri.scheme === "tel") throw new ParleyError("invalid_argument", "dial needs a sip: URI", { status: 400 });
+  if (!requestUri || requestUri.scheme === "tel")
+    throw new ParleyError("invalid_argument", "dial needs a sip: URI", { status: 400 });
   const extra = extraHeaders(options.headers);
   const target = await resolveUri(options.proxy ?? options.uri, "udp", ctx.transports);
   // The trunk's credentials only go to the trunk: a challenge from anyone else gets nothing.
   const auth = await authenticatorFor(ctx, target, defaults.trunk, options.auth);
   const callId = randomToken(12);
-  const from = formatNameAddr({ uri: options.from ?? defaults.from, params: { tag: randomToken() }, ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}) });
+  const from = formatNameAddr({
+    uri: options.from ?? defaults.from,
+    params: { tag: randomToken() },
+    ...(options.fromDisplayName ? { displayName: options.fromDisplayName } : {}),
+  });
   const to = `<${options.uri}>`;
   const routes = options.proxy ? [`<${options.proxy.replace(/[<>]/g, "")};lr>`] : [];
   let seq = randomInt(1, 2 ** 30);
   let call: EmbeddedOutboundCall | null = null;
   for (let attempt = 0; ; attempt++) {
     const invite = makeRequest({
-      method: "INVITE", uri: options.uri, via: ctx.local.via(target.transport, newBranch()), from, to, callId, cseq: seq, routes,
+      method: "INVITE",
+      uri: options.uri,
+      via: ctx.local.via(target.transport, newBranch()),
+      from,
+      to,
+      callId,
+      cseq: seq,
+      routes,
       contact: ctx.local.contact(target.transport),
       headers: [...extra, ["Allow", ALLOW], ["User-Agent", ctx.userAgent], ...auth.headers("INVITE", options.uri)],
       body: options.sdp,
@@ -69,9 +101,21 @@ export async function dial(ctx: UaContext, options: DialOptions, defaults: DialD
     const ack = await sendAck(ctx, dialog, invite, seq, target);
     const answerSdp = bodyText(final);
     const media = negotiate(answerSdp, ctx.caps);
-    call = new EmbeddedOutboundCall(ctx, {
-      callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: target, media: media ?? unnegotiatedMedia(), remoteSdp: answerSdp,
-    }, dialog, options.sdp, { ...ack, invite, seq }, auth);
+    call = new EmbeddedOutboundCall(
+      ctx,
+      {
+        callId,
+        from: toSipAddress(ess.from),
+        to: toSipAddress(ess.to),
+        remote: target,
+        media: media ?? unnegotiatedMedia(),
+        remoteSdp: answerSdp,
+      },
+      dialog,
+      options.sdp,
+      { ...ack, invite, seq },
+      auth,
+    );
     ctx.addDialog(dialog.key, call);
     if (cancelledBy || !media) {
       // The answer raced our CANCEL, or it has no codec we offered: take the call down again.
@@ -89,19 +133,29 @@ async function sendAck(ctx: UaContext, dialog: Dialog, invite: SipRequest, seq: 
   for (const name of ["authorization", "proxy-authorization"]) {
     for (const value of getHeaders(invite, name)) request.headers.push({ name, value });
   }
-  const target = dialog.routeSet.length === 0 && dialog.transport === "tcp" && ctx.transport.hasConnection(inviteTarget)
-    ? inviteTarget
-    : await resolveUri(hop, dialog.transport, ctx.transports);
-  await ctx.transport.send(request, target).catch((err: Error) => ctx.logger.warn({ err: err.message }, "ACK not sent"));
+  const target =
+    dialog.routeSet.length === 0 && dialog.transport === "tcp" && ctx.transport.hasConnection(inviteTarget)
+      ? inviteTarget
+      : await resolveUri(hop, dialog.transport, ctx.transports);
+  await ctx.transport
+    .send(request, target)
+    .catch((err: Error) => ctx.logger.warn({ err: err.message }, "ACK not sent"));
   return { request, target };
 }
 
 /** Validated extra headers of a request we originate; names in RESERVED (plus `reserved`) are refused. */
-export function extraHeaders(headers: Record<string, string> | undefined, reserved: ReadonlySet<string> = new Set()): [string, string][] {
+export function extraHeaders(
+  headers: Record<string, string> | undefined,
+  reserved: ReadonlySet<string> = new Set(),
+): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (!isToken(name) || RESERVED.has(name.toLowerCase()) || reserved.has(name.toLowerCase())) {
-      throw new ParleyError("invalid_argument", `header ${JSON.stringify(name)} cannot be set on a request Parley originates`, { status: 400 });
+      throw new ParleyError(
+        "invalid_argument",
+        `header ${JSON.stringify(name)} cannot be set on a request Parley originates`,
+        { status: 400 },
+      );
     }
     out.push([name, sanitizeHeaderValue(value)]);
   }

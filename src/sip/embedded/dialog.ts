@@ -44,18 +44,38 @@ export class Dialog {
   static forUas(invite: SipRequest, ess: Essentials, localTag: string, transport: TransportName): Dialog {
     const to = getHeader(invite, "to") ?? "";
     return new Dialog(
-      ess.callId, localTag, tagOf(ess.from) ?? "", `${to};tag=${localTag}`, getHeader(invite, "from") ?? "",
-      contactUri(invite) ?? ess.from.uri, getHeaders(invite, "record-route"), transport,
-      randomInt(1, 2 ** 30), ess.cseq.seq,
+      ess.callId,
+      localTag,
+      tagOf(ess.from) ?? "",
+      `${to};tag=${localTag}`,
+      getHeader(invite, "from") ?? "",
+      contactUri(invite) ?? ess.from.uri,
+      getHeaders(invite, "record-route"),
+      transport,
+      randomInt(1, 2 ** 30),
+      ess.cseq.seq,
     );
   }
 
   /** The dialog as the UAC, from our INVITE and the 2xx that answered it. */
-  static forUac(invite: SipRequest, inviteSeq: number, response: SipResponse, ess: Essentials, transport: TransportName): Dialog {
+  static forUac(
+    invite: SipRequest,
+    inviteSeq: number,
+    response: SipResponse,
+    ess: Essentials,
+    transport: TransportName,
+  ): Dialog {
     return new Dialog(
-      ess.callId, tagOf(ess.from) ?? "", tagOf(ess.to) ?? "", getHeader(invite, "from") ?? "", getHeader(response, "to") ?? "",
-      contactUri(response) ?? invite.uri, getHeaders(response, "record-route").reverse(), transport,
-      inviteSeq, null,
+      ess.callId,
+      tagOf(ess.from) ?? "",
+      tagOf(ess.to) ?? "",
+      getHeader(invite, "from") ?? "",
+      getHeader(response, "to") ?? "",
+      contactUri(response) ?? invite.uri,
+      getHeaders(response, "record-route").reverse(),
+      transport,
+      inviteSeq,
+      null,
     );
   }
 
@@ -73,12 +93,17 @@ export class Dialog {
   }
 
   /** Builds an in-dialog request; `seq` is given for ACK (the INVITE's), else the next local CSeq. */
-  build(method: string, local: LocalIdentity, branch: string, options: {
-    seq?: number;
-    headers?: [string, string][];
-    body?: string;
-    contentType?: string;
-  } = {}): DialogRequest {
+  build(
+    method: string,
+    local: LocalIdentity,
+    branch: string,
+    options: {
+      seq?: number;
+      headers?: [string, string][];
+      body?: string;
+      contentType?: string;
+    } = {},
+  ): DialogRequest {
     const seq = options.seq ?? ++this.localSeq;
     const first = this.routeSet[0];
     const firstUri = first ? parseNameAddr(first)?.uri : undefined;
@@ -95,8 +120,14 @@ export class Dialog {
     }
     const withContact = method === "INVITE" || method === "REFER" || method === "UPDATE";
     const spec = {
-      method, uri, via: local.via(this.transport, branch), from: this.localHeader, to: this.remoteHeader,
-      callId: this.callId, cseq: seq, routes,
+      method,
+      uri,
+      via: local.via(this.transport, branch),
+      from: this.localHeader,
+      to: this.remoteHeader,
+      callId: this.callId,
+      cseq: seq,
+      routes,
       ...(withContact ? { contact: local.contact(this.transport) } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.body ? { body: options.body, contentType: options.contentType ?? "application/sdp" } : {}),

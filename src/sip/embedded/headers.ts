@@ -25,7 +25,8 @@ export interface Essentials {
   topVia: Via;
 }
 
-const VIA = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?:\s*:\s*(\d{1,5}))?\s*(?:;(.*))?$/;
+const VIA =
+  /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?:\s*:\s*(\d{1,5}))?\s*(?:;(.*))?$/;
 
 /** Parses one Via entry ("SIP/2.0/UDP host:port;branch=..."). */
 export function parseVia(value: string): Via | null {
@@ -72,7 +73,12 @@ export function tagOf(addr: NameAddr): string | undefined {
  * address differs from sent-by, RFC 3261 18.2.1) and the `rport` value (RFC
  * 3581), so the responses we copy it into tell a NATed peer how it is seen.
  */
-export function stampReceived(headers: { name: string; value: string }[], top: Via, sourceAddress: string, sourcePort: number): void {
+export function stampReceived(
+  headers: { name: string; value: string }[],
+  top: Via,
+  sourceAddress: string,
+  sourcePort: number,
+): void {
   const bare = top.host.replace(/^\[|\]$/g, "");
   const params = { ...top.params };
   if (bare.toLowerCase() !== sourceAddress.toLowerCase()) params.received = sourceAddress;

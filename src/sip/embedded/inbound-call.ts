@@ -62,17 +62,27 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
 
   async ringing(): Promise<void> {
     if (!this.tx.pending || this.ended) return;
-    this.ctx.respond(this.tx, 180, "Ringing", { toTag: this.localTag, headers: [["Contact", this.ctx.local.contact(this.tx.source.transport)]] });
+    this.ctx.respond(this.tx, 180, "Ringing", {
+      toTag: this.localTag,
+      headers: [["Contact", this.ctx.local.contact(this.tx.source.transport)]],
+    });
   }
 
   accept(localSdp: string): Promise<void> {
     if (this.ended) return Promise.reject(this.signal.reason as CallEnded);
-    if (!this.tx.pending) return Promise.reject(new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 }));
+    if (!this.tx.pending)
+      return Promise.reject(
+        new ParleyError("sip_invalid_state", "the call was already answered or rejected", { status: 409 }),
+      );
     const source = this.tx.source.address;
     if (this.ctx.unacked.full(source)) {
       // Checked again here: a burst of INVITEs is admitted before the first of them is answered.
       void this.reject(503, "Service Unavailable");
-      return Promise.reject(new SipError(503, "Service Unavailable", { details: { why: "too many unacknowledged calls from this source" } }));
+      return Promise.reject(
+        new SipError(503, "Service Unavailable", {
+          details: { why: "too many unacknowledged calls from this source" },
+        }),
+      );
     }
     clearTimeout(this.offerTimer);
     const release = this.ctx.unacked.hold(source);
@@ -83,7 +93,11 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
         release();
         this.confirm();
         if (!this.offerSdp && !this.takeAnswer()) {
-          reject(new SipError(488, "Not Acceptable Here", { details: { why: "the ACK carried no usable answer to our offer" } }));
+          reject(
+            new SipError(488, "Not Acceptable Here", {
+              details: { why: "the ACK carried no usable answer to our offer" },
+            }),
+          );
           void this.terminate("media-failed");
           return;
         }
@@ -97,27 +111,39 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
         // RFC 3261 13.3.1.4: an unacknowledged 2xx ends the session with a BYE.
         void this.terminate("ack-timeout");
       };
-      this.signal.addEventListener("abort", () => {
-        release();
-        reject(this.signal.reason as CallEnded);
-      }, { once: true });
+      this.signal.addEventListener(
+        "abort",
+        () => {
+          release();
+          reject(this.signal.reason as CallEnded);
+        },
+        { once: true },
+      );
     });
     done.catch(() => {}); // the caller may not await accept(); the rejection is still delivered to those who do
     this.ctx.respond(this.tx, 200, "OK", {
       toTag: this.localTag,
       body: localSdp,
-      headers: [["Contact", this.ctx.local.contact(this.tx.source.transport)], ["Allow", ALLOW], ["Accept", "application/sdp"]],
+      headers: [
+        ["Contact", this.ctx.local.contact(this.tx.source.transport)],
+        ["Allow", ALLOW],
+        ["Accept", "application/sdp"],
+      ],
     });
     return done;
   }
 
   async reject(status: number, reason?: string): Promise<void> {
     if (!Number.isInteger(status) || status < 300 || status > 699) {
-      throw new ParleyError("invalid_argument", `a rejection needs a status in 300..699, not ${status}`, { status: 400 });
+      throw new ParleyError("invalid_argument", `a rejection needs a status in 300..699, not ${status}`, {
+        status: 400,
+      });
     }
     if (!this.tx.pending) return;
     clearTimeout(this.offerTimer);
-    this.ctx.respond(this.tx, status, sanitizeHeaderValue(reason ?? defaultReason(status)).slice(0, 100), { toTag: this.localTag });
+    this.ctx.respond(this.tx, status, sanitizeHeaderValue(reason ?? defaultReason(status)).slice(0, 100), {
+      toTag: this.localTag,
+    });
     this.end("rejected", String(status));
     this.release();
   }
@@ -183,8 +209,15 @@ export class EmbeddedInboundCall extends EmbeddedCall implements InboundCall {
 
 function defaultReason(status: number): string {
   const reasons: Record<number, string> = {
-    403: "Forbidden", 404: "Not Found", 480: "Temporarily Unavailable", 486: "Busy Here", 487: "Request Terminated",
-    488: "Not Acceptable Here", 500: "Server Internal Error", 503: "Service Unavailable", 603: "Decline",
+    403: "Forbidden",
+    404: "Not Found",
+    480: "Temporarily Unavailable",
+    486: "Busy Here",
+    487: "Request Terminated",
+    488: "Not Acceptable Here",
+    500: "Server Internal Error",
+    503: "Service Unavailable",
+    603: "Decline",
   };
   return reasons[status] ?? "Rejected";
 }

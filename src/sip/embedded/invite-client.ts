@@ -27,7 +27,12 @@ export interface InviteHooks {
  * CANCEL waits for one. If nothing ends the transaction 64*T1 after the
  * CANCEL (a peer that never sends 487), we give up locally.
  */
-export function runInvite(ctx: UaContext, invite: SipRequest, target: Endpoint, hooks: InviteHooks): Promise<InviteOutcome> {
+export function runInvite(
+  ctx: UaContext,
+  invite: SipRequest,
+  target: Endpoint,
+  hooks: InviteHooks,
+): Promise<InviteOutcome> {
   return new Promise<InviteOutcome>((resolve, reject) => {
     let cancelledBy: InviteOutcome["cancelledBy"] = null;
     let cancelSent = false;
@@ -40,7 +45,10 @@ export function runInvite(ctx: UaContext, invite: SipRequest, target: Endpoint, 
       if (guard) clearTimeout(guard);
       hooks.signal?.removeEventListener("abort", onAbort);
     };
-    const failure = () => (cancelledBy === "abort" ? new AbortError(hooks.signal?.reason) : new SipError(408, cancelledBy ? "No Answer" : "Request Timeout"));
+    const failure = () =>
+      cancelledBy === "abort"
+        ? new AbortError(hooks.signal?.reason)
+        : new SipError(408, cancelledBy ? "No Answer" : "Request Timeout");
     const tx = ctx.transactions.sendRequest(invite, target, {
       onProvisional: (response) => {
         hooks.onProgress?.(response.status, response.reason);

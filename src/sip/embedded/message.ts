@@ -33,13 +33,35 @@ export type SipMessage = SipRequest | SipResponse;
 
 /** Compact forms (RFC 3261 7.3.3 and later RFCs) expanded to full names. */
 export const COMPACT: Readonly<Record<string, string>> = {
-  i: "call-id", m: "contact", e: "content-encoding", l: "content-length", c: "content-type",
-  f: "from", s: "subject", k: "supported", t: "to", v: "via", r: "refer-to", b: "referred-by",
-  o: "event", u: "allow-events", x: "session-expires",
+  i: "call-id",
+  m: "contact",
+  e: "content-encoding",
+  l: "content-length",
+  c: "content-type",
+  f: "from",
+  s: "subject",
+  k: "supported",
+  t: "to",
+  v: "via",
+  r: "refer-to",
+  b: "referred-by",
+  o: "event",
+  u: "allow-events",
+  x: "session-expires",
 };
 
 /** Headers whose values may be comma-joined lists of name-addr or via entries. */
-const LIST_HEADERS = new Set(["via", "route", "record-route", "contact", "allow", "supported", "require", "proxy-require", "unsupported"]);
+const LIST_HEADERS = new Set([
+  "via",
+  "route",
+  "record-route",
+  "contact",
+  "allow",
+  "supported",
+  "require",
+  "proxy-require",
+  "unsupported",
+]);
 
 /** Canonical (lower-case, expanded) name of a header. */
 export function canonicalName(name: string): string {

@@ -27,7 +27,14 @@ export interface SentAck {
 export class EmbeddedOutboundCall extends EmbeddedCall implements OutboundCall {
   readonly direction = "outbound" as const;
 
-  constructor(ctx: UaContext, init: CallInit, dialog: Dialog, localSdp: string, private readonly ack: SentAck, auth: Authenticator | undefined) {
+  constructor(
+    ctx: UaContext,
+    init: CallInit,
+    dialog: Dialog,
+    localSdp: string,
+    private readonly ack: SentAck,
+    auth: Authenticator | undefined,
+  ) {
     super(ctx, init);
     this.dialog = dialog;
     this.localSdp = localSdp;
@@ -44,8 +51,12 @@ export class EmbeddedOutboundCall extends EmbeddedCall implements OutboundCall {
     const { request, hop } = stray.build("ACK", this.ctx.local, newBranch(), { seq: this.ack.seq });
     void resolveUri(hop, stray.transport, this.ctx.transports)
       .then((target) => this.ctx.transport.send(request, target))
-      .then(() => requestWithAuth(this.ctx, (branch) => stray.build("BYE", this.ctx.local, branch), stray.transport, this.auth))
-      .catch((err: Error) => this.ctx.logger.debug({ callId: this.callId, err: err.message }, "could not end a forked 2xx"));
+      .then(() =>
+        requestWithAuth(this.ctx, (branch) => stray.build("BYE", this.ctx.local, branch), stray.transport, this.auth),
+      )
+      .catch((err: Error) =>
+        this.ctx.logger.debug({ callId: this.callId, err: err.message }, "could not end a forked 2xx"),
+      );
   }
 
   shutdown(): Promise<void> {

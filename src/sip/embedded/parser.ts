@@ -51,9 +51,11 @@ export function parseHead(text: string): ParseResult<MessageHead> {
     headers.push({ name: canonicalName(name), value: line.slice(colon + 1).trim() });
   }
   const req = REQUEST_LINE.exec(start);
-  if (req?.[1] && req[2]) return { ok: true, value: { kind: "request", method: req[1].toUpperCase(), uri: req[2], headers } };
+  if (req?.[1] && req[2])
+    return { ok: true, value: { kind: "request", method: req[1].toUpperCase(), uri: req[2], headers } };
   const res = STATUS_LINE.exec(start);
-  if (res?.[1]) return { ok: true, value: { kind: "response", status: Number(res[1]), reason: (res[2] ?? "").trim(), headers } };
+  if (res?.[1])
+    return { ok: true, value: { kind: "response", status: Number(res[1]), reason: (res[2] ?? "").trim(), headers } };
   return { ok: false, error: "bad start line" };
 }
 
@@ -61,7 +63,8 @@ export function parseHead(text: string): ParseResult<MessageHead> {
 export function contentLength(head: MessageHead): ParseResult<number | undefined> {
   const values = head.headers.filter((h) => h.name === "content-length").map((h) => h.value);
   if (values.length === 0) return { ok: true, value: undefined };
-  if (values.some((v) => v !== values[0]) || !/^\d{1,6}$/.test(values[0] ?? "")) return { ok: false, error: "bad Content-Length" };
+  if (values.some((v) => v !== values[0]) || !/^\d{1,6}$/.test(values[0] ?? ""))
+    return { ok: false, error: "bad Content-Length" };
   const n = Number(values[0]);
   return n > LIMITS.maxBodyBytes ? { ok: false, error: "body too large" } : { ok: true, value: n };
 }

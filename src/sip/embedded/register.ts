@@ -30,7 +30,11 @@ export class EmbeddedRegistration implements Registration {
   private backoffS = 30;
   private requestedS: number;
 
-  constructor(private readonly ctx: UaContext, private readonly options: RegisterOptions, private readonly emit: Emit) {
+  constructor(
+    private readonly ctx: UaContext,
+    private readonly options: RegisterOptions,
+    private readonly emit: Emit,
+  ) {
     this.aor = options.aor;
     this.auth = new Authenticator({ username: options.username, password: options.password });
     this.requestedS = options.expiresS;
@@ -48,26 +52,43 @@ export class EmbeddedRegistration implements Registration {
     if (this.timer) clearTimeout(this.timer);
     if (this.expiresAt === 0) return;
     this.expiresAt = 0;
-    await this.send(0).catch((err: Error) => this.ctx.logger.debug({ aor: this.aor, err: err.message }, "unregister failed"));
+    await this.send(0).catch((err: Error) =>
+      this.ctx.logger.debug({ aor: this.aor, err: err.message }, "unregister failed"),
+    );
   }
 
   private async send(expiresS: number): Promise<number> {
     const registrar = parseUri(this.options.registrar);
-    if (!registrar) throw new SipError(416, "Unsupported URI Scheme", { details: { registrar: this.options.registrar } });
+    if (!registrar)
+      throw new SipError(416, "Unsupported URI Scheme", { details: { registrar: this.options.registrar } });
     const requestUri = formatUri({ ...registrar, user: undefined, params: {} } as typeof registrar);
     const transportParam = registrar.params.transport === "tcp" ? "tcp" : "udp";
     const transport = this.ctx.transports.includes(transportParam) ? transportParam : (this.ctx.transports[0] ?? "udp");
     const contactUri = this.ctx.local.contactUri(transport);
     let response: SipResponse;
     for (let tooBrief = 0; ; tooBrief++) {
-      response = await requestWithAuth(this.ctx, (branch) => ({
-        hop: this.options.registrar,
-        request: makeRequest({
-          method: "REGISTER", uri: requestUri, via: this.ctx.local.via(transport, branch),
-          from: `<${this.aor}>;tag=${this.fromTag}`, to: `<${this.aor}>`, callId: this.callId, cseq: ++this.seq,
-          contact: `<${contactUri}>`, headers: [["Expires", String(expiresS)], ["User-Agent", this.ctx.userAgent]],
+      response = await requestWithAuth(
+        this.ctx,
+        (branch) => ({
+          hop: this.options.registrar,
+          request: makeRequest({
+            method: "REGISTER",
+            uri: requestUri,
+            via: this.ctx.local.via(transport, branch),
+            from: `<${this.aor}>;tag=${this.fromTag}`,
+            to: `<${this.aor}>`,
+            callId: this.callId,
+            cseq: ++this.seq,
+            contact: `<${contactUri}>`,
+            headers: [
+              ["Expires", String(expiresS)],
+              ["User-Agent", this.ctx.userAgent],
+            ],
+          }),
         }),
-      }), transport, this.auth);
+        transport,
+        this.auth,
+      );
       // 423 Interval Too Brief: ask again with the registrar's minimum (once).
       const min = Number(getHeader(response, "min-expires"));
       if (response.status !== 423 || tooBrief > 0 || !(min > 0)) break;

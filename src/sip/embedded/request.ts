@@ -13,7 +13,8 @@ export function sendAndWait(ctx: UaContext, request: SipRequest, target: Endpoin
     ctx.transactions.sendRequest(request, target, {
       onFinal: resolve,
       onTimeout: () => reject(new SipError(408, "Request Timeout", { details: { method: request.method } })),
-      onTransportError: (err) => reject(new SipError(503, "Service Unavailable", { cause: err, details: { method: request.method } })),
+      onTransportError: (err) =>
+        reject(new SipError(503, "Service Unavailable", { cause: err, details: { method: request.method } })),
     });
   });
 }

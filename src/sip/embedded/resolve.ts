@@ -9,9 +9,14 @@ import type { Endpoint, TransportName } from "./transport.js";
  * an A/AAAA lookup (no NAPTR/SRV: trunks are configured with host and port).
  * `transport=tcp|udp` in the URI wins over the default.
  */
-export async function resolveUri(text: string, defaultTransport: TransportName, enabled: readonly TransportName[]): Promise<Endpoint> {
+export async function resolveUri(
+  text: string,
+  defaultTransport: TransportName,
+  enabled: readonly TransportName[],
+): Promise<Endpoint> {
   const uri = parseUri(text);
-  if (!uri || uri.scheme === "tel" || !uri.host) throw new SipError(416, "Unsupported URI Scheme", { details: { uri: text } });
+  if (!uri || uri.scheme === "tel" || !uri.host)
+    throw new SipError(416, "Unsupported URI Scheme", { details: { uri: text } });
   const param = (uri.params.transport ?? "").toLowerCase();
   const wanted: TransportName = param === "tcp" || param === "udp" ? param : defaultTransport;
   const transport = enabled.includes(wanted) ? wanted : (enabled[0] ?? "udp");

@@ -3,8 +3,15 @@ import type { SipMessage } from "./message.js";
 
 /** How we write header names (the parser lower-cases them; peers like canonical case). */
 const PRETTY: Readonly<Record<string, string>> = {
-  "call-id": "Call-ID", "cseq": "CSeq", "www-authenticate": "WWW-Authenticate", "www-authorization": "WWW-Authorization",
-  "mime-version": "MIME-Version", "rack": "RAck", "rseq": "RSeq", "sip-etag": "SIP-ETag", "sip-if-match": "SIP-If-Match",
+  "call-id": "Call-ID",
+  cseq: "CSeq",
+  "www-authenticate": "WWW-Authenticate",
+  "www-authorization": "WWW-Authorization",
+  "mime-version": "MIME-Version",
+  rack: "RAck",
+  rseq: "RSeq",
+  "sip-etag": "SIP-ETag",
+  "sip-if-match": "SIP-If-Match",
 };
 
 /** Canonical spelling of a lower-case header name. */
@@ -18,9 +25,10 @@ export function prettyName(name: string): string {
  * from a peer (or take from config) can inject a header.
  */
 export function serialize(msg: SipMessage): Buffer {
-  const start = msg.kind === "request"
-    ? `${msg.method} ${sanitizeHeaderValue(msg.uri).replace(/\s+/g, "")} SIP/2.0`
-    : `SIP/2.0 ${msg.status} ${sanitizeHeaderValue(msg.reason)}`;
+  const start =
+    msg.kind === "request"
+      ? `${msg.method} ${sanitizeHeaderValue(msg.uri).replace(/\s+/g, "")} SIP/2.0`
+      : `SIP/2.0 ${msg.status} ${sanitizeHeaderValue(msg.reason)}`;
   const lines = [start];
   for (const h of msg.headers) {
     if (h.name === "content-length") continue;

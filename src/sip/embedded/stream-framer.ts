@@ -1,7 +1,8 @@
 import { contentLength, findHeadEnd, LIMITS, parseHead } from "./parser.js";
 import type { SipMessage } from "./message.js";
 
-export type FramerEvent = { kind: "message"; message: SipMessage } | { kind: "ping" } | { kind: "error"; error: string };
+export type FramerEvent =
+  { kind: "message"; message: SipMessage } | { kind: "ping" } | { kind: "error"; error: string };
 
 /**
  * Cuts a TCP byte stream into SIP messages by Content-Length (mandatory on

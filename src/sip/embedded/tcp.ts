@@ -23,7 +23,12 @@ export interface TcpLimits {
   idleTimeoutMs: number;
 }
 
-export const DEFAULT_TCP_LIMITS: TcpLimits = { maxConnections: 1024, maxConnectionsPerAddress: 32, firstMessageTimeoutMs: 5000, idleTimeoutMs: 300_000 };
+export const DEFAULT_TCP_LIMITS: TcpLimits = {
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 32,
+  firstMessageTimeoutMs: 5000,
+  idleTimeoutMs: 300_000,
+};
 
 export interface TcpOptions {
   logger: Logger;
@@ -127,10 +132,14 @@ export class TcpConnections {
   private accept(socket: Socket): void {
     const address = unmapAddress(socket.remoteAddress ?? "");
     const kind = this.options.classify?.(address) ?? "trusted";
-    const refusal: TcpRefusal | null = kind === "refused" ? "not_allowed"
-      : (this.perAddress.get(address) ?? 0) >= this.limits.maxConnectionsPerAddress ? "per_address_limit"
-        : kind === "untrusted" && this.untrusted >= this.limits.maxConnections ? "untrusted_limit"
-          : null;
+    const refusal: TcpRefusal | null =
+      kind === "refused"
+        ? "not_allowed"
+        : (this.perAddress.get(address) ?? 0) >= this.limits.maxConnectionsPerAddress
+          ? "per_address_limit"
+          : kind === "untrusted" && this.untrusted >= this.limits.maxConnections
+            ? "untrusted_limit"
+            : null;
     if (refusal) {
       socket.on("error", () => {});
       socket.destroy();
@@ -142,7 +151,10 @@ export class TcpConnections {
       socket.once("close", () => this.untrusted--);
     }
     const deadline = later(this.limits.firstMessageTimeoutMs, () => {
-      this.options.logger.debug({ src: address, port: socket.remotePort }, "sip tcp connection closed: no complete message in time");
+      this.options.logger.debug(
+        { src: address, port: socket.remotePort },
+        "sip tcp connection closed: no complete message in time",
+      );
       socket.destroy();
     });
     socket.once("close", () => clearTimeout(deadline));
@@ -157,7 +169,9 @@ export class TcpConnections {
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     const framer = new StreamFramer();
     socket.setTimeout(this.limits.idleTimeoutMs, () => socket.destroy());
-    socket.on("error", (err) => this.options.logger.debug({ src: address, port, err: err.message }, "sip tcp connection error"));
+    socket.on("error", (err) =>
+      this.options.logger.debug({ src: address, port, err: err.message }, "sip tcp connection error"),
+    );
     socket.on("close", () => {
       if (this.connections.get(k) === socket) this.connections.delete(k);
       const left = (this.perAddress.get(address) ?? 1) - 1;

@@ -87,7 +87,8 @@ export class SipTransport {
         ...(this.options.classifyTcp ? { classify: this.options.classifyTcp } : {}),
         ...(this.options.onTcpRefused ? { onRefused: this.options.onTcpRefused } : {}),
         ...(this.options.tcpLimits ? { limits: this.options.tcpLimits } : {}),
-        onMessage: (message, address, remotePort) => this.deliver(message, { transport: "tcp", address, port: remotePort }),
+        onMessage: (message, address, remotePort) =>
+          this.deliver(message, { transport: "tcp", address, port: remotePort }),
       });
       port = await this.tcp.listen(host, port);
     }
@@ -107,7 +108,9 @@ export class SipTransport {
     const family = this.udpFamily;
     if (family === 4 && isIPv6(to.address)) throw new Error("cannot reach an IPv6 address from an IPv4 socket");
     const address = family === 6 && isIPv4(to.address) ? `::ffff:${to.address}` : to.address;
-    await new Promise<void>((resolve, reject) => udp.send(bytes, to.port, address, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      udp.send(bytes, to.port, address, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   /** True when a TCP connection to this endpoint is open (UDP needs none). */

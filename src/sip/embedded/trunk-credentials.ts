@@ -19,7 +19,12 @@ export async function authenticatorFor(
   explicit: { username: string; password: string } | undefined,
 ): Promise<Authenticator> {
   if (explicit) return new Authenticator(explicit);
-  const useTrunk = trunk !== undefined && target.port === trunk.port
-    && (await resolveUri(`sip:${trunk.host}:${trunk.port}`, "udp", ctx.transports).then((t) => t.address, () => null)) === target.address;
+  const useTrunk =
+    trunk !== undefined &&
+    target.port === trunk.port &&
+    (await resolveUri(`sip:${trunk.host}:${trunk.port}`, "udp", ctx.transports).then(
+      (t) => t.address,
+      () => null,
+    )) === target.address;
   return new Authenticator(useTrunk ? trunk : undefined, trunk?.realm);
 }

@@ -11,7 +11,18 @@ import type { Cidr } from "../security/cidr.js";
 import { RateLimiter } from "../security/rate-limit.js";
 import { UnacknowledgedDialogs } from "../security/unacked.js";
 import { sipMetrics } from "../metrics.js";
-import type { CapacityHook, DialOptions, InboundCall, NotifyOptions, NotifyResult, OutboundCall, Registration, RegisterOptions, SipPort, SipPortEvents } from "../types.js";
+import type {
+  CapacityHook,
+  DialOptions,
+  InboundCall,
+  NotifyOptions,
+  NotifyResult,
+  OutboundCall,
+  Registration,
+  RegisterOptions,
+  SipPort,
+  SipPortEvents,
+} from "../types.js";
 import { makeResponse, type ResponseOptions } from "./builders.js";
 import type { DialogHandler, UaContext } from "./context.js";
 import { dial, type DialDefaults } from "./dial.js";
@@ -71,23 +82,33 @@ export class EmbeddedSipPort implements SipPort {
     private readonly access: AccessPolicy,
     private readonly throttle: LogThrottle,
   ) {
-    this.events = new TypedEmitter((event, err) => options.logger.error({ event, err: String(err) }, "sip listener failed"));
+    this.events = new TypedEmitter((event, err) =>
+      options.logger.error({ event, err: String(err) }, "sip listener failed"),
+    );
   }
 
   /** Binds the transports and returns a running UA. */
   static async start(options: EmbeddedOptions): Promise<EmbeddedSipPort> {
     const { logger } = options;
     const limiter = new RateLimiter(options.rateLimit);
-    const verifier = new DigestVerifier(options.realm, options.credentials, new NonceIssuer(options.nonceTtlMs, options.clock ?? systemClock));
+    const verifier = new DigestVerifier(
+      options.realm,
+      options.credentials,
+      new NonceIssuer(options.nonceTtlMs, options.clock ?? systemClock),
+    );
     const access = new AccessPolicy(options.allow, verifier);
     const throttle = new LogThrottle(options.registry ? { registry: options.registry } : {});
     let port: EmbeddedSipPort | null = null;
     let tcpRefused: (reason: string) => void = () => {};
     const transport = await SipTransport.open({
-      host: options.host, port: options.port, transports: options.transports, logger,
+      host: options.host,
+      port: options.port,
+      transports: options.transports,
+      logger,
       admit: (address) => limiter.take(address),
       onMessage: (message, source) => port?.onMessage(message, source),
-      classifyTcp: (address) => (access.sourceAllowed(address) ? "trusted" : access.acceptsCredentials ? "untrusted" : "refused"),
+      classifyTcp: (address) =>
+        access.sourceAllowed(address) ? "trusted" : access.acceptsCredentials ? "untrusted" : "refused",
       onTcpRefused: (reason, address) => {
         tcpRefused(reason);
         const suppressed = throttle.take("sip_tcp_refused", address);
@@ -99,10 +120,18 @@ export class EmbeddedSipPort implements SipPort {
     const transactions = new TransactionLayer(transport, timers, options.logger);
     const unacked = new UnacknowledgedDialogs(options.maxUnacknowledgedPerSource ?? 10);
     if (options.registry) {
-      tcpRefused = sipMetrics(options.registry, { unacknowledged: () => unacked.total, tcpConnections: () => transport.tcpConnections }).tcpRefused;
+      tcpRefused = sipMetrics(options.registry, {
+        unacknowledged: () => unacked.total,
+        tcpConnections: () => transport.tcpConnections,
+      }).tcpRefused;
     }
     const ctx: UaContext = {
-      transport, transactions, timers, logger, userAgent: options.userAgent, unacked,
+      transport,
+      transactions,
+      timers,
+      logger,
+      userAgent: options.userAgent,
+      unacked,
       local: new LocalIdentity(options.host, transport.port, options.publicHost),
       caps: options.caps ?? DEFAULT_CAPABILITIES,
       transports: options.transports,
@@ -143,7 +172,9 @@ export class EmbeddedSipPort implements SipPort {
   }
 
   async register(options: RegisterOptions): Promise<Registration> {
-    const registration = new EmbeddedRegistration(this.ctx, options, (event, payload) => this.events.emit(event, payload));
+    const registration = new EmbeddedRegistration(this.ctx, options, (event, payload) =>
+      this.events.emit(event, payload),
+    );
     await registration.start();
     this.registrations.add(registration);
     return registration;
@@ -164,14 +195,19 @@ export class EmbeddedSipPort implements SipPort {
   private onMessage(message: SipMessage, source: Endpoint): void {
     const ess = readEssentials(message);
     if (!ess) {
-      this.options.logger.debug({ src: source.address, port: source.port }, "sip message without usable Via/From/To/Call-ID/CSeq dropped");
+      this.options.logger.debug(
+        { src: source.address, port: source.port },
+        "sip message without usable Via/From/To/Call-ID/CSeq dropped",
+      );
       return;
     }
     if (message.kind === "response") {
       if (this.ctx.transactions.receiveResponse(message, ess)) return;
       // A 2xx retransmitted after the INVITE transaction ended: the dialog re-sends its ACK.
       if (ess.cseq.method === "INVITE" && message.status < 300 && message.status >= 200) {
-        this.dialogs.get(dialogKey(ess.callId, tagOf(ess.from) ?? "", tagOf(ess.to) ?? ""))?.handleExtra2xx?.(message, ess);
+        this.dialogs
+          .get(dialogKey(ess.callId, tagOf(ess.from) ?? "", tagOf(ess.to) ?? ""))
+          ?.handleExtra2xx?.(message, ess);
       }
       return;
     }
@@ -197,10 +233,19 @@ export class EmbeddedSipPort implements SipPort {
       if (dialog) return dialog.handleRequest(request, ess, tx);
       return this.ctx.respond(tx, 481, "Call/Transaction Does Not Exist");
     }
-    handleOutOfDialog({
-      ctx: this.ctx, access: this.access, emit: (e, p) => this.events.emit(e, p),
-      capacity: () => this.capacity, handler: () => this.handler, refusedLog: (s) => this.throttle.take("sip_request_refused", s.address),
-    }, request, ess, tx);
+    handleOutOfDialog(
+      {
+        ctx: this.ctx,
+        access: this.access,
+        emit: (e, p) => this.events.emit(e, p),
+        capacity: () => this.capacity,
+        handler: () => this.handler,
+        refusedLog: (s) => this.throttle.take("sip_request_refused", s.address),
+      },
+      request,
+      ess,
+      tx,
+    );
   }
 
   /** CANCEL (RFC 3261 9.2): 200 to the CANCEL, then 487 to the INVITE if it is still unanswered. */
@@ -214,7 +259,13 @@ export class EmbeddedSipPort implements SipPort {
   }
 }
 
-function respond(userAgent: string, tx: ServerTransaction, status: number, reason: string, options: ResponseOptions = {}): void {
+function respond(
+  userAgent: string,
+  tx: ServerTransaction,
+  status: number,
+  reason: string,
+  options: ResponseOptions = {},
+): void {
   const headers: [string, string][] = [...(options.headers ?? []), ["Server", userAgent]];
   tx.respond(makeResponse(tx.request, status, reason, { ...options, toTag: options.toTag ?? tx.toTag, headers }));
 }

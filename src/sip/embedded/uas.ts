@@ -32,17 +32,34 @@ export interface UasDeps {
 export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essentials, tx: ServerTransaction): void {
   const { ctx } = deps;
   const source = tx.source;
-  const decision = deps.access.decide(source.address, getHeaders(request, "authorization"), request.method, request.uri);
+  const decision = deps.access.decide(
+    source.address,
+    getHeaders(request, "authorization"),
+    request.method,
+    request.uri,
+  );
   if (decision.kind === "deny") {
     const suppressed = deps.refusedLog(source);
     if (suppressed !== null) {
-      ctx.logger.warn({ src: source.address, port: source.port, transport: source.transport, method: request.method, why: decision.why, suppressed }, "sip request refused");
+      ctx.logger.warn(
+        {
+          src: source.address,
+          port: source.port,
+          transport: source.transport,
+          method: request.method,
+          why: decision.why,
+          suppressed,
+        },
+        "sip request refused",
+      );
     }
     deps.emit("sip:refused", { source: { ...source }, method: request.method });
     return ctx.respond(tx, 403, "Forbidden");
   }
   if (decision.kind === "challenge") {
-    return ctx.respond(tx, 401, "Unauthorized", { headers: deps.access.challenges(decision.stale).map((c) => ["WWW-Authenticate", c] as [string, string]) });
+    return ctx.respond(tx, 401, "Unauthorized", {
+      headers: deps.access.challenges(decision.stale).map((c) => ["WWW-Authenticate", c] as [string, string]),
+    });
   }
   switch (request.method) {
     case "INVITE":
@@ -51,8 +68,15 @@ export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essen
     case "OPTIONS": {
       // 503 when the call layer says it is unavailable, so a balancer (Kamailio dispatcher) skips this node.
       const refused = refusalFor(deps.capacity()("OPTIONS"));
-      if (refused?.status === 503) return ctx.respond(tx, 503, refused.reason, { headers: [["Retry-After", String(refused.retryAfterS)]] });
-      return ctx.respond(tx, 200, "OK", { headers: [["Allow", ALLOW], ["Accept", "application/sdp"], ["Accept-Language", "en"]] });
+      if (refused?.status === 503)
+        return ctx.respond(tx, 503, refused.reason, { headers: [["Retry-After", String(refused.retryAfterS)]] });
+      return ctx.respond(tx, 200, "OK", {
+        headers: [
+          ["Allow", ALLOW],
+          ["Accept", "application/sdp"],
+          ["Accept-Language", "en"],
+        ],
+      });
     }
     case "BYE":
       return ctx.respond(tx, 481, "Call/Transaction Does Not Exist");
@@ -62,26 +86,54 @@ export function handleOutOfDialog(deps: UasDeps, request: SipRequest, ess: Essen
   }
 }
 
-async function admitInvite(deps: UasDeps, request: SipRequest, ess: Essentials, tx: ServerTransaction, user: string | undefined): Promise<void> {
+async function admitInvite(
+  deps: UasDeps,
+  request: SipRequest,
+  ess: Essentials,
+  tx: ServerTransaction,
+  user: string | undefined,
+): Promise<void> {
   const { ctx } = deps;
   ctx.respond(tx, 100, "Trying");
   const required = getHeaders(request, "require");
-  if (required.length > 0) return ctx.respond(tx, 420, "Bad Extension", { headers: [["Unsupported", required.join(", ")]] });
+  if (required.length > 0)
+    return ctx.respond(tx, 420, "Bad Extension", { headers: [["Unsupported", required.join(", ")]] });
   const sdp = bodyText(request);
   const type = getHeader(request, "content-type") ?? "";
-  if (sdp.trim() && !/^application\/sdp\b/i.test(type)) return ctx.respond(tx, 415, "Unsupported Media Type", { headers: [["Accept", "application/sdp"]] });
+  if (sdp.trim() && !/^application\/sdp\b/i.test(type))
+    return ctx.respond(tx, 415, "Unsupported Media Type", { headers: [["Accept", "application/sdp"]] });
   // A delayed offer (no SDP, as Cisco CUBE/CUCM send): our 200 will carry the offer and the ACK the answer.
   const delayed = !sdp.trim();
   const media = delayed ? unnegotiatedMedia() : negotiate(sdp, ctx.caps);
-  if (!media) return ctx.respond(tx, 488, "Not Acceptable Here", { headers: [["Warning", '305 parley "no common codec (PCMU, PCMA)"']] });
+  if (!media)
+    return ctx.respond(tx, 488, "Not Acceptable Here", {
+      headers: [["Warning", '305 parley "no common codec (PCMU, PCMA)"']],
+    });
   const refused = refusalFor(deps.capacity()("INVITE"));
-  if (refused) return ctx.respond(tx, refused.status, refused.reason, refused.retryAfterS ? { headers: [["Retry-After", String(refused.retryAfterS)]] } : {});
-  if (ctx.unacked.full(tx.source.address)) return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+  if (refused)
+    return ctx.respond(
+      tx,
+      refused.status,
+      refused.reason,
+      refused.retryAfterS ? { headers: [["Retry-After", String(refused.retryAfterS)]] } : {},
+    );
+  if (ctx.unacked.full(tx.source.address))
+    return ctx.respond(tx, 503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
   const handler = deps.handler();
   if (!handler) return ctx.respond(tx, 480, "Temporarily Unavailable");
-  const call = new EmbeddedInboundCall(ctx, tx, {
-    callId: ess.callId, from: toSipAddress(ess.from), to: toSipAddress(ess.to), remote: tx.source, media, remoteSdp: delayed ? "" : sdp,
-  }, user);
+  const call = new EmbeddedInboundCall(
+    ctx,
+    tx,
+    {
+      callId: ess.callId,
+      from: toSipAddress(ess.from),
+      to: toSipAddress(ess.to),
+      remote: tx.source,
+      media,
+      remoteSdp: delayed ? "" : sdp,
+    },
+    user,
+  );
   ctx.addDialog(call.key, call);
   try {
     await handler(call);

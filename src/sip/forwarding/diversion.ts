@@ -22,7 +22,8 @@ export interface DiversionEntry {
  */
 export function parseDiversion(values: string | readonly string[] | undefined): DiversionEntry[] {
   return nameAddrEntries(values).map((addr) => {
-    const counter = addr.params.counter === undefined || addr.params.counter === null ? null : Number(addr.params.counter);
+    const counter =
+      addr.params.counter === undefined || addr.params.counter === null ? null : Number(addr.params.counter);
     return {
       uri: addr.uri,
       user: uriUser(addr.uri),

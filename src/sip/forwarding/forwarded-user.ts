@@ -58,11 +58,17 @@ function historyUser(entries: HistoryEntry[], prefer: "last" | "original"): Forw
   const mapped = [...entries].reverse().find((e) => e.tag === "mp" && e.from !== null);
   if (mapped) {
     const origin = entries.find((e) => e.index === mapped.from);
-    if (origin?.user) return { user: origin.user, source: "history-info", reason: mapped.cause === null ? cause : String(mapped.cause) };
+    if (origin?.user)
+      return {
+        user: origin.user,
+        source: "history-info",
+        reason: mapped.cause === null ? cause : String(mapped.cause),
+      };
   }
   for (let i = entries.length - 2; i >= 0; i--) {
     const e = entries[i];
-    if (e?.user && e.user !== last.user) return { user: e.user, source: "history-info", reason: e.cause === null ? cause : String(e.cause) };
+    if (e?.user && e.user !== last.user)
+      return { user: e.user, source: "history-info", reason: e.cause === null ? cause : String(e.cause) };
   }
   return null;
 }

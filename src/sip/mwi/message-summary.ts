@@ -36,10 +36,16 @@ export function formatMessageSummary(summary: MessageSummary): string {
   const v = summary.voice;
   const counts = [v.new, v.old, v.urgentNew ?? 0, v.urgentOld ?? 0];
   if (!counts.every((n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000)) {
-    throw new ParleyError("invalid_argument", `message counts must be whole numbers from 0: got ${counts.join("/")}`, { status: 400 });
+    throw new ParleyError("invalid_argument", `message counts must be whole numbers from 0: got ${counts.join("/")}`, {
+      status: 400,
+    });
   }
   if (summary.account !== undefined && !ACCOUNT.test(summary.account)) {
-    throw new ParleyError("invalid_argument", `Message-Account must be a sip:, sips: or tel: URI: ${JSON.stringify(summary.account)}`, { status: 400 });
+    throw new ParleyError(
+      "invalid_argument",
+      `Message-Account must be a sip:, sips: or tel: URI: ${JSON.stringify(summary.account)}`,
+      { status: 400 },
+    );
   }
   const waiting = summary.waiting ?? v.new > 0;
   const lines = [`Messages-Waiting: ${waiting ? "yes" : "no"}`];

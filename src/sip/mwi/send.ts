@@ -1,5 +1,10 @@
 import type { NotifyResult, SipPort } from "../types.js";
-import { formatMessageSummary, MESSAGE_SUMMARY_EVENT, MESSAGE_SUMMARY_TYPE, type MessageSummary } from "./message-summary.js";
+import {
+  formatMessageSummary,
+  MESSAGE_SUMMARY_EVENT,
+  MESSAGE_SUMMARY_TYPE,
+  type MessageSummary,
+} from "./message-summary.js";
 
 export interface MessageWaitingOptions {
   /** Where the NOTIFY goes: the phone's contact, or the mailbox's user at the PBX (which relays it to its phones). */

@@ -2,9 +2,7 @@ import type { DigestVerifier } from "../auth/digest-server.js";
 import { anyCidrContains, type Cidr } from "./cidr.js";
 
 export type AccessDecision =
-  | { kind: "allow"; username?: string }
-  | { kind: "challenge"; stale: boolean }
-  | { kind: "deny"; why: string };
+  { kind: "allow"; username?: string } | { kind: "challenge"; stale: boolean } | { kind: "deny"; why: string };
 
 /**
  * Who may send us out-of-dialog requests: a source inside the allow list, or

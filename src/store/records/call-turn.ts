@@ -66,4 +66,3 @@ export interface TurnRecord {
   /** "fallback": a fixed line of the failure path (the reply to a declined message offer). */
   source?: "speech" | "dtmf" | "greeting" | "reprompt" | "goodbye" | "filler" | "fallback";
 }
-

@@ -22,7 +22,9 @@ export class AgentsRepo {
   }
 
   all(): { name: string; definition: unknown; updatedAt: number }[] {
-    return this.allStmt.all().map((r) => ({ name: r.name, definition: JSON.parse(r.definition) as unknown, updatedAt: r.updated_at }));
+    return this.allStmt
+      .all()
+      .map((r) => ({ name: r.name, definition: JSON.parse(r.definition) as unknown, updatedAt: r.updated_at }));
   }
 
   upsert(name: string, definition: unknown, now: number): void {

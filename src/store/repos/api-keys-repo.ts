@@ -18,7 +18,14 @@ interface Row {
   revoked_at: number | null;
 }
 
-const toRecord = (r: Row): ApiKeyRecord => ({ id: r.id, name: r.name, secretHash: r.secret_hash, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
+const toRecord = (r: Row): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+});
 
 /** The `api_keys` table; secrets are never stored, only their hashes. */
 export class ApiKeysRepo {

@@ -77,7 +77,9 @@ export class CallsRepo {
        VALUES (@sipCallId, @direction, @fromUri, @toUri, @remoteNumber, @agent, @startedAt, @context) RETURNING *`,
     );
     this.answeredStmt = db.prepare("UPDATE calls SET answered_at = ? WHERE id = ?");
-    this.endStmt = db.prepare("UPDATE calls SET ended_at = @endedAt, outcome = @outcome, recording_path = @recordingPath, rtp_stats = @rtpStats WHERE id = @id");
+    this.endStmt = db.prepare(
+      "UPDATE calls SET ended_at = @endedAt, outcome = @outcome, recording_path = @recordingPath, rtp_stats = @rtpStats WHERE id = @id",
+    );
     this.turnStmt = db.prepare(
       `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, timing, context_fit)
        VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @failed, @failure, @toolCalls, @timing, @contextFit)`,
@@ -89,8 +91,19 @@ export class CallsRepo {
     this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ?, from_uri = ? WHERE id = ?");
   }
 
-  start(c: { sipCallId: string; direction: "inbound" | "outbound"; fromUri: string; toUri: string; remoteNumber: string | null; agent: string; startedAt: number; context?: unknown }): CallRecord {
-    return toCall(this.insertStmt.get({ ...c, context: c.context === undefined ? null : JSON.stringify(c.context) }) as Row);
+  start(c: {
+    sipCallId: string;
+    direction: "inbound" | "outbound";
+    fromUri: string;
+    toUri: string;
+    remoteNumber: string | null;
+    agent: string;
+    startedAt: number;
+    context?: unknown;
+  }): CallRecord {
+    return toCall(
+      this.insertStmt.get({ ...c, context: c.context === undefined ? null : JSON.stringify(c.context) }) as Row,
+    );
   }
 
   answered(id: number, at: number): void {
@@ -154,7 +167,12 @@ export class CallsRepo {
   }
 
   /** Newest first; `beforeId` is the cursor (the last id of the previous page). */
-  list(o: { outcome?: string | undefined; direction?: string | undefined; beforeId?: number | undefined; limit: number }): CallRecord[] {
+  list(o: {
+    outcome?: string | undefined;
+    direction?: string | undefined;
+    beforeId?: number | undefined;
+    limit: number;
+  }): CallRecord[] {
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: o.limit };
     if (o.outcome) (where.push("outcome = @outcome"), (params.outcome = o.outcome));

@@ -26,17 +26,33 @@ export interface CampaignRecord {
   finishedAt: number | null;
 }
 
-export type NewCampaign = Omit<CampaignRecord, "id" | "status" | "tickSeq" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt">;
+export type NewCampaign = Omit<
+  CampaignRecord,
+  "id" | "status" | "tickSeq" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt"
+>;
 
 type Row = Record<string, unknown>;
 const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
 
 const toCampaign = (r: Row): CampaignRecord => ({
-  id: r.id as number, name: r.name as string, templateId: r.template_id as number | null, text: r.text as string,
-  variables: json<string[]>(r.variables) ?? [], agent: r.agent as string, window: json<WindowSpec>(r.window_spec),
-  callsPerSecond: r.calls_per_second as number, maxConcurrent: r.max_concurrent as number, disclosure: r.disclosure as string | null,
-  menu: json<Menu>(r.menu), amd: r.amd === 1, status: r.status as CampaignStatus, tickSeq: r.tick_seq as number,
-  createdAt: r.created_at as number, updatedAt: r.updated_at as number, startedAt: r.started_at as number | null, finishedAt: r.finished_at as number | null,
+  id: r.id as number,
+  name: r.name as string,
+  templateId: r.template_id as number | null,
+  text: r.text as string,
+  variables: json<string[]>(r.variables) ?? [],
+  agent: r.agent as string,
+  window: json<WindowSpec>(r.window_spec),
+  callsPerSecond: r.calls_per_second as number,
+  maxConcurrent: r.max_concurrent as number,
+  disclosure: r.disclosure as string | null,
+  menu: json<Menu>(r.menu),
+  amd: r.amd === 1,
+  status: r.status as CampaignStatus,
+  tickSeq: r.tick_seq as number,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+  startedAt: r.started_at as number | null,
+  finishedAt: r.finished_at as number | null,
 });
 
 /** The `campaigns` table. */
@@ -45,10 +61,13 @@ export class CampaignsRepo {
 
   constructor(db: Database) {
     this.s = {
-      insert: db.prepare(`INSERT INTO campaigns (name, template_id, text, variables, agent, window_spec, calls_per_second, max_concurrent, disclosure, menu, amd, status, created_at, updated_at)
+      insert:
+        db.prepare(`INSERT INTO campaigns (name, template_id, text, variables, agent, window_spec, calls_per_second, max_concurrent, disclosure, menu, amd, status, created_at, updated_at)
         VALUES (@name, @templateId, @text, @variables, @agent, @window, @callsPerSecond, @maxConcurrent, @disclosure, @menu, @amd, 'draft', @now, @now) RETURNING *`),
       get: db.prepare("SELECT * FROM campaigns WHERE id = ?"),
-      list: db.prepare("SELECT * FROM campaigns WHERE id < @before AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit"),
+      list: db.prepare(
+        "SELECT * FROM campaigns WHERE id < @before AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit",
+      ),
       // A start or resume bumps tick_seq: the new generation of tick jobs replaces any older one still sleeping.
       setStatus: db.prepare(`UPDATE campaigns SET status = @status, updated_at = @now, tick_seq = tick_seq + @bump,
           started_at = CASE WHEN @status = 'running' THEN coalesce(started_at, @now) ELSE started_at END,
@@ -59,9 +78,16 @@ export class CampaignsRepo {
   }
 
   insert(c: NewCampaign, now: number): CampaignRecord {
-    return toCampaign(this.s.insert.get({
-      ...c, variables: JSON.stringify(c.variables), window: c.window ? JSON.stringify(c.window) : null, menu: c.menu ? JSON.stringify(c.menu) : null, amd: c.amd ? 1 : 0, now,
-    }) as Row);
+    return toCampaign(
+      this.s.insert.get({
+        ...c,
+        variables: JSON.stringify(c.variables),
+        window: c.window ? JSON.stringify(c.window) : null,
+        menu: c.menu ? JSON.stringify(c.menu) : null,
+        amd: c.amd ? 1 : 0,
+        now,
+      }) as Row,
+    );
   }
 
   get(id: number): CampaignRecord | null {
@@ -70,7 +96,13 @@ export class CampaignsRepo {
   }
 
   list(o: { status?: CampaignStatus | undefined; before?: number | undefined; limit: number }): CampaignRecord[] {
-    return (this.s.list.all({ status: o.status ?? null, before: o.before ?? Number.MAX_SAFE_INTEGER, limit: o.limit }) as Row[]).map(toCampaign);
+    return (
+      this.s.list.all({
+        status: o.status ?? null,
+        before: o.before ?? Number.MAX_SAFE_INTEGER,
+        limit: o.limit,
+      }) as Row[]
+    ).map(toCampaign);
   }
 
   setStatus(id: number, status: CampaignStatus, now: number, newTickGeneration = false): CampaignRecord {

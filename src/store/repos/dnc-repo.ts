@@ -9,7 +9,12 @@ export interface DncEntry {
 }
 
 type Row = Record<string, unknown>;
-const toEntry = (r: Row): DncEntry => ({ number: r.number as string, source: r.source as string, reason: r.reason as string | null, createdAt: r.created_at as number });
+const toEntry = (r: Row): DncEntry => ({
+  number: r.number as string,
+  source: r.source as string,
+  reason: r.reason as string | null,
+  createdAt: r.created_at as number,
+});
 
 /** The `dnc_numbers` table. */
 export class DncRepo {
@@ -17,10 +22,14 @@ export class DncRepo {
 
   constructor(private readonly db: Database) {
     this.s = {
-      add: db.prepare("INSERT OR IGNORE INTO dnc_numbers (number, source, reason, created_at) VALUES (@number, @source, @reason, @now)"),
+      add: db.prepare(
+        "INSERT OR IGNORE INTO dnc_numbers (number, source, reason, created_at) VALUES (@number, @source, @reason, @now)",
+      ),
       get: db.prepare("SELECT * FROM dnc_numbers WHERE number = ?"),
       remove: db.prepare("DELETE FROM dnc_numbers WHERE number = ?"),
-      list: db.prepare("SELECT * FROM dnc_numbers WHERE number > @after AND (@prefix IS NULL OR number LIKE @prefix || '%') ORDER BY number LIMIT @limit"),
+      list: db.prepare(
+        "SELECT * FROM dnc_numbers WHERE number > @after AND (@prefix IS NULL OR number LIKE @prefix || '%') ORDER BY number LIMIT @limit",
+      ),
       count: db.prepare("SELECT count(*) AS n FROM dnc_numbers"),
     };
   }
@@ -32,7 +41,9 @@ export class DncRepo {
 
   /** Adds many in one transaction; returns how many were new. */
   addMany(entries: readonly { number: string; reason: string | null }[], source: string, now: number): number {
-    return this.db.transaction(() => entries.reduce((n, e) => n + (this.add(e.number, source, e.reason, now) ? 1 : 0), 0))();
+    return this.db.transaction(() =>
+      entries.reduce((n, e) => n + (this.add(e.number, source, e.reason, now) ? 1 : 0), 0),
+    )();
   }
 
   get(number: string): DncEntry | null {

@@ -16,7 +16,13 @@ interface EventRow {
   created_at: number;
 }
 
-const toRecord = (r: EventRow): EventRecord => ({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data) as unknown, createdAt: r.created_at });
+const toRecord = (r: EventRow): EventRecord => ({
+  id: r.id,
+  type: r.type,
+  subject: r.subject,
+  data: JSON.parse(r.data) as unknown,
+  createdAt: r.created_at,
+});
 
 /** The `events` table: append-only domain events. */
 export class EventsRepo {
@@ -27,7 +33,9 @@ export class EventsRepo {
   private readonly latestStmt: Statement<[], { id: number | null }>;
 
   constructor(db: Database) {
-    this.insertStmt = db.prepare("INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?) RETURNING *");
+    this.insertStmt = db.prepare(
+      "INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
+    );
     this.sinceStmt = db.prepare("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?");
     this.bySubjectStmt = db.prepare("SELECT * FROM events WHERE subject = ? ORDER BY id LIMIT ?");
     this.getStmt = db.prepare("SELECT * FROM events WHERE id = ?");

@@ -21,8 +21,14 @@ export interface IntakeFileSeen {
 
 type Row = Record<string, unknown>;
 const toRecord = (r: Row): IntakeFileRecord => ({
-  sha256: r.sha256 as string, folder: r.folder as string, path: r.path as string, size: r.size as number, mtimeMs: r.mtime_ms as number,
-  status: r.status as IntakeFileRecord["status"], error: r.error as string | null, takenAt: r.taken_at as number,
+  sha256: r.sha256 as string,
+  folder: r.folder as string,
+  path: r.path as string,
+  size: r.size as number,
+  mtimeMs: r.mtime_ms as number,
+  status: r.status as IntakeFileRecord["status"],
+  error: r.error as string | null,
+  takenAt: r.taken_at as number,
 });
 
 /** The `intake_files` and `intake_folders` tables: what the folder intake has taken, and since when it watches. */
@@ -32,12 +38,17 @@ export class IntakeFilesRepo {
   constructor(db: Database) {
     this.s = {
       get: db.prepare("SELECT * FROM intake_files WHERE sha256 = ?"),
-      insert: db.prepare(`INSERT OR IGNORE INTO intake_files (sha256, folder, path, size, mtime_ms, status, error, taken_at)
+      insert:
+        db.prepare(`INSERT OR IGNORE INTO intake_files (sha256, folder, path, size, mtime_ms, status, error, taken_at)
         VALUES (@sha256, @folder, @path, @size, @mtimeMs, @status, @error, @takenAt)`),
-      seen: db.prepare("UPDATE intake_files SET path = @path, size = @size, mtime_ms = @mtimeMs WHERE sha256 = @sha256"),
+      seen: db.prepare(
+        "UPDATE intake_files SET path = @path, size = @size, mtime_ms = @mtimeMs WHERE sha256 = @sha256",
+      ),
       known: db.prepare("SELECT path, size, mtime_ms FROM intake_files WHERE folder = ?"),
       baseline: db.prepare("SELECT baseline_ms FROM intake_folders WHERE folder = ?"),
-      setBaseline: db.prepare("INSERT OR IGNORE INTO intake_folders (folder, baseline_ms, created_at) VALUES (?, ?, ?)"),
+      setBaseline: db.prepare(
+        "INSERT OR IGNORE INTO intake_folders (folder, baseline_ms, created_at) VALUES (?, ?, ?)",
+      ),
     };
   }
 
@@ -58,7 +69,11 @@ export class IntakeFilesRepo {
 
   /** Where this folder's known recordings were last seen. */
   known(folder: string): IntakeFileSeen[] {
-    return (this.s.known.all(folder) as Row[]).map((r) => ({ path: r.path as string, size: r.size as number, mtimeMs: r.mtime_ms as number }));
+    return (this.s.known.all(folder) as Row[]).map((r) => ({
+      path: r.path as string,
+      size: r.size as number,
+      mtimeMs: r.mtime_ms as number,
+    }));
   }
 
   /** The folder's baseline, if one was fixed. */

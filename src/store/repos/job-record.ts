@@ -96,15 +96,7 @@ export interface JobEventRecord {
 }
 
 export type JobEventType =
-  | "enqueued"
-  | "claimed"
-  | "succeeded"
-  | "failed"
-  | "dead"
-  | "released"
-  | "lease_expired"
-  | "cancelled"
-  | "requeued";
+  "enqueued" | "claimed" | "succeeded" | "failed" | "dead" | "released" | "lease_expired" | "cancelled" | "requeued";
 
 /** A lease: the job, the worker holding it and which attempt. Writes that carry a stale lease change nothing. */
 export interface JobLease {

@@ -68,7 +68,9 @@ export class JobsRepo {
   ready(order: "priority" | "newest", kinds: readonly string[], now: number, limit: number): ReadyJob[] {
     const rows =
       order === "newest"
-        ? kinds.flatMap((kind) => READY_STATUSES.flatMap((status) => this.s.readyNewest.all({ kind, status, now, limit })))
+        ? kinds.flatMap((kind) =>
+            READY_STATUSES.flatMap((status) => this.s.readyNewest.all({ kind, status, now, limit })),
+          )
         : kinds.flatMap((kind) => this.s.readyByPriority.all({ kind, now, limit }));
     if (rows.length > 1) rows.sort(order === "newest" ? newestFirst : priorityFirst);
     return rows.slice(0, limit);
@@ -117,7 +119,9 @@ export class JobsRepo {
 
   list(filter: JobListFilter): JobRecord[] {
     const beforeId = filter.beforeId ?? Number.MAX_SAFE_INTEGER;
-    return this.s.list.all({ kind: filter.kind, status: filter.status, beforeId, limit: filter.limit }).map(toJobRecord);
+    return this.s.list
+      .all({ kind: filter.kind, status: filter.status, beforeId, limit: filter.limit })
+      .map(toJobRecord);
   }
 
   /** Rows per kind and status (every status, finished ones included). */
@@ -134,7 +138,8 @@ export class JobsRepo {
 function prepareStatements(db: Database) {
   const p = (sql: string): Statement<[Params], JobRow> => db.prepare<Params, JobRow>(sql);
   return {
-    insert: p(`INSERT INTO jobs (kind, payload, status, priority, run_at, max_attempts, idempotency_key, created_at, updated_at)
+    insert:
+      p(`INSERT INTO jobs (kind, payload, status, priority, run_at, max_attempts, idempotency_key, created_at, updated_at)
       VALUES (@kind, @payload, 'queued', @priority, @runAt, @maxAttempts, @idempotencyKey, @now, @now)
       ON CONFLICT (kind, idempotency_key) DO NOTHING RETURNING *`),
     byKey: p("SELECT * FROM jobs WHERE kind = @kind AND idempotency_key = @key"),
@@ -147,7 +152,9 @@ function prepareStatements(db: Database) {
     markRunning: p(`UPDATE jobs SET status = 'running', locked_by = @workerId, lease_until = @leaseUntil,
       attempts = attempts + 1, started_at = @now, updated_at = @now
       WHERE id = @id AND status IN ('queued', 'failed') RETURNING *`),
-    expired: p("SELECT * FROM jobs INDEXED BY jobs_kind_status WHERE kind = @kind AND status = 'running' AND lease_until <= @now"),
+    expired: p(
+      "SELECT * FROM jobs INDEXED BY jobs_kind_status WHERE kind = @kind AND status = 'running' AND lease_until <= @now",
+    ),
     // A lost lease uses up its attempt: a job that kills its worker every time still ends up dead.
     expire: p(`UPDATE jobs SET
         status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
@@ -170,7 +177,9 @@ function prepareStatements(db: Database) {
       updated_at = @now WHERE id = @id AND status IN ('failed', 'dead', 'cancelled') RETURNING *`),
     list: p(`SELECT * FROM jobs WHERE id < @beforeId AND (@kind IS NULL OR kind = @kind)
       AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit`),
-    counts: db.prepare<[], JobCount>("SELECT kind, status, count(*) AS count FROM jobs GROUP BY kind, status ORDER BY kind, status"),
+    counts: db.prepare<[], JobCount>(
+      "SELECT kind, status, count(*) AS count FROM jobs GROUP BY kind, status ORDER BY kind, status",
+    ),
   };
 }
 

@@ -79,7 +79,8 @@ export const toChunk = (r: Row): KnowledgeChunk => ({
   text: r.text as string,
 });
 
-export const CHUNK_COLUMNS = "c.id, c.document_id, c.agent, c.position, c.heading, c.text, d.name AS document_name, d.version AS document_version";
+export const CHUNK_COLUMNS =
+  "c.id, c.document_id, c.agent, c.position, c.heading, c.text, d.name AS document_name, d.version AS document_version";
 
 /** Float32 vector as the BLOB sqlite-vec reads (little-endian on every platform Node runs on). */
 export const vectorBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -91,22 +92,29 @@ export const vectorBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.b
  * new one, never a mix.
  */
 export class KnowledgeDocumentsRepo {
-  private readonly s: Record<"get" | "list" | "upsert" | "dropChunks" | "insertChunk" | "insertVector" | "remove" | "chunks", Statement>;
+  private readonly s: Record<
+    "get" | "list" | "upsert" | "dropChunks" | "insertChunk" | "insertVector" | "remove" | "chunks",
+    Statement
+  >;
 
   constructor(private readonly db: Database) {
     this.s = {
       get: db.prepare("SELECT * FROM knowledge_documents WHERE agent = ? AND name = ?"),
       list: db.prepare("SELECT * FROM knowledge_documents WHERE agent = ? ORDER BY name"),
-      upsert: db.prepare(`INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at)
+      upsert:
+        db.prepare(`INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at)
         VALUES (@agent, @name, @format, @sha256, @bytes, @chars, @chunkCount, @now, @now)
         ON CONFLICT (agent, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
           chars = excluded.chars, chunk_count = excluded.chunk_count, version = version + 1, updated_at = excluded.updated_at
         RETURNING *`),
       dropChunks: db.prepare("DELETE FROM knowledge_chunks WHERE document_id = ?"),
-      insertChunk: db.prepare("INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) VALUES (?, ?, ?, ?, ?)"),
+      insertChunk: db.prepare(
+        "INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) VALUES (?, ?, ?, ?, ?)",
+      ),
       insertVector: db.prepare("INSERT INTO knowledge_vectors (chunk_id, model, dims, vector) VALUES (?, ?, ?, ?)"),
       remove: db.prepare("DELETE FROM knowledge_documents WHERE agent = ? AND name = ?"),
-      chunks: db.prepare(`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
+      chunks:
+        db.prepare(`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
         WHERE c.document_id = ? ORDER BY c.position`),
     };
   }
@@ -131,7 +139,9 @@ export class KnowledgeDocumentsRepo {
       // Chunks go, and with them (cascade and trigger) their vectors and full-text entries.
       this.s.dropChunks.run(doc.id);
       input.chunks.forEach((chunk, i) => {
-        const id = Number(this.s.insertChunk.run(doc.id, doc.agent, chunk.position, chunk.heading, chunk.text).lastInsertRowid);
+        const id = Number(
+          this.s.insertChunk.run(doc.id, doc.agent, chunk.position, chunk.heading, chunk.text).lastInsertRowid,
+        );
         const vector = vectors?.vectors[i];
         if (vectors && vector) this.s.insertVector.run(id, vectors.model, vectors.dims, vectorBlob(vector));
       });

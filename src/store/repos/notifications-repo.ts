@@ -1,7 +1,15 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Menu, WindowSpec } from "../records/outbound.js";
 
-export const notificationStatuses = ["pending", "scheduled", "calling", "completed", "failed", "rejected_dnc", "cancelled"] as const;
+export const notificationStatuses = [
+  "pending",
+  "scheduled",
+  "calling",
+  "completed",
+  "failed",
+  "rejected_dnc",
+  "cancelled",
+] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 /** Statuses a notification never leaves. */
 export const finalStatuses: readonly NotificationStatus[] = ["completed", "failed", "rejected_dnc", "cancelled"];
@@ -37,20 +45,57 @@ export interface NotificationRecord {
   finishedAt: number | null;
 }
 
-export type NewNotification = Pick<NotificationRecord, "campaignId" | "rowNo" | "to" | "agent" | "templateId" | "text" | "variables" | "menu" | "disclosure" | "window" | "timeZone" | "amd" | "status" | "nextAttemptAt" | "idempotencyKey">;
+export type NewNotification = Pick<
+  NotificationRecord,
+  | "campaignId"
+  | "rowNo"
+  | "to"
+  | "agent"
+  | "templateId"
+  | "text"
+  | "variables"
+  | "menu"
+  | "disclosure"
+  | "window"
+  | "timeZone"
+  | "amd"
+  | "status"
+  | "nextAttemptAt"
+  | "idempotencyKey"
+>;
 
 type Row = Record<string, unknown>;
 const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(v as string) as T));
 
 export function toNotification(r: Row): NotificationRecord {
   return {
-    id: r.id as number, campaignId: r.campaign_id as number | null, rowNo: r.row_no as number | null, to: r.to_number as string, agent: r.agent as string,
-    templateId: r.template_id as number | null, text: r.text as string, variables: json<Record<string, string>>(r.variables) ?? {}, menu: json<Menu>(r.menu),
-    disclosure: r.disclosure as string | null, window: json<WindowSpec>(r.window_spec), timeZone: r.time_zone as string, amd: r.amd === 1,
-    status: r.status as NotificationStatus, outcome: r.outcome as string | null, choice: r.choice as string | null, digits: r.digits as string | null,
-    attempts: r.attempts as number, nextAttemptAt: r.next_attempt_at as number | null, scheduleSeq: r.schedule_seq as number, jobId: r.job_id as number | null,
-    lastCallId: r.last_call_id as number | null, idempotencyKey: r.idempotency_key as string | null, error: r.error as string | null,
-    createdAt: r.created_at as number, updatedAt: r.updated_at as number, finishedAt: r.finished_at as number | null,
+    id: r.id as number,
+    campaignId: r.campaign_id as number | null,
+    rowNo: r.row_no as number | null,
+    to: r.to_number as string,
+    agent: r.agent as string,
+    templateId: r.template_id as number | null,
+    text: r.text as string,
+    variables: json<Record<string, string>>(r.variables) ?? {},
+    menu: json<Menu>(r.menu),
+    disclosure: r.disclosure as string | null,
+    window: json<WindowSpec>(r.window_spec),
+    timeZone: r.time_zone as string,
+    amd: r.amd === 1,
+    status: r.status as NotificationStatus,
+    outcome: r.outcome as string | null,
+    choice: r.choice as string | null,
+    digits: r.digits as string | null,
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number | null,
+    scheduleSeq: r.schedule_seq as number,
+    jobId: r.job_id as number | null,
+    lastCallId: r.last_call_id as number | null,
+    idempotencyKey: r.idempotency_key as string | null,
+    error: r.error as string | null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    finishedAt: r.finished_at as number | null,
   };
 }
 
@@ -69,14 +114,16 @@ export class NotificationsRepo {
 
   constructor(private readonly db: Database) {
     this.s = {
-      insert: db.prepare(`INSERT INTO notifications (campaign_id, row_no, to_number, agent, template_id, text, variables, menu, disclosure, window_spec, time_zone, amd,
+      insert:
+        db.prepare(`INSERT INTO notifications (campaign_id, row_no, to_number, agent, template_id, text, variables, menu, disclosure, window_spec, time_zone, amd,
           status, outcome, next_attempt_at, idempotency_key, created_at, updated_at, finished_at)
         VALUES (@campaignId, @rowNo, @to, @agent, @templateId, @text, @variables, @menu, @disclosure, @window, @timeZone, @amd,
           @status, CASE WHEN @status = 'rejected_dnc' THEN 'rejected_dnc' END, @nextAttemptAt, @idempotencyKey, @now, @now, CASE WHEN @status IN ('completed', 'failed', 'rejected_dnc', 'cancelled') THEN @now END)
         RETURNING *`),
       get: db.prepare("SELECT * FROM notifications WHERE id = ?"),
       byKey: db.prepare("SELECT * FROM notifications WHERE idempotency_key = ?"),
-      update: db.prepare(`UPDATE notifications SET status = @status, outcome = @outcome, choice = @choice, digits = @digits, attempts = @attempts,
+      update:
+        db.prepare(`UPDATE notifications SET status = @status, outcome = @outcome, choice = @choice, digits = @digits, attempts = @attempts,
           next_attempt_at = @nextAttemptAt, schedule_seq = @scheduleSeq, job_id = @jobId, last_call_id = @lastCallId, error = @error,
           updated_at = @now, finished_at = CASE WHEN @status IN ('completed', 'failed', 'rejected_dnc', 'cancelled') THEN coalesce(finished_at, @now) END
         WHERE id = @id RETURNING *`),
@@ -103,14 +150,44 @@ export class NotificationsRepo {
   }
 
   /** Writes the changing fields of a row; returns the stored row. */
-  update(id: number, patch: Partial<Pick<NotificationRecord, "status" | "outcome" | "choice" | "digits" | "attempts" | "nextAttemptAt" | "scheduleSeq" | "jobId" | "lastCallId" | "error">>, now: number): NotificationRecord {
+  update(
+    id: number,
+    patch: Partial<
+      Pick<
+        NotificationRecord,
+        | "status"
+        | "outcome"
+        | "choice"
+        | "digits"
+        | "attempts"
+        | "nextAttemptAt"
+        | "scheduleSeq"
+        | "jobId"
+        | "lastCallId"
+        | "error"
+      >
+    >,
+    now: number,
+  ): NotificationRecord {
     const current = this.get(id);
     if (!current) throw new Error(`notification ${id} is gone`);
     const next = { ...current, ...patch };
-    return toNotification(this.s.update.get({
-      id, status: next.status, outcome: next.outcome, choice: next.choice, digits: next.digits, attempts: next.attempts, nextAttemptAt: next.nextAttemptAt,
-      scheduleSeq: next.scheduleSeq, jobId: next.jobId, lastCallId: next.lastCallId, error: next.error, now,
-    }) as Row);
+    return toNotification(
+      this.s.update.get({
+        id,
+        status: next.status,
+        outcome: next.outcome,
+        choice: next.choice,
+        digits: next.digits,
+        attempts: next.attempts,
+        nextAttemptAt: next.nextAttemptAt,
+        scheduleSeq: next.scheduleSeq,
+        jobId: next.jobId,
+        lastCallId: next.lastCallId,
+        error: next.error,
+        now,
+      }) as Row,
+    );
   }
 
   /** Newest first, filtered. */
@@ -141,8 +218,21 @@ export class NotificationsRepo {
 
 function params(n: NewNotification, now: number): Record<string, unknown> {
   return {
-    campaignId: n.campaignId, rowNo: n.rowNo, to: n.to, agent: n.agent, templateId: n.templateId, text: n.text, variables: JSON.stringify(n.variables),
-    menu: n.menu ? JSON.stringify(n.menu) : null, disclosure: n.disclosure, window: n.window ? JSON.stringify(n.window) : null, timeZone: n.timeZone,
-    amd: n.amd ? 1 : 0, status: n.status, nextAttemptAt: n.nextAttemptAt, idempotencyKey: n.idempotencyKey, now,
+    campaignId: n.campaignId,
+    rowNo: n.rowNo,
+    to: n.to,
+    agent: n.agent,
+    templateId: n.templateId,
+    text: n.text,
+    variables: JSON.stringify(n.variables),
+    menu: n.menu ? JSON.stringify(n.menu) : null,
+    disclosure: n.disclosure,
+    window: n.window ? JSON.stringify(n.window) : null,
+    timeZone: n.timeZone,
+    amd: n.amd ? 1 : 0,
+    status: n.status,
+    nextAttemptAt: n.nextAttemptAt,
+    idempotencyKey: n.idempotencyKey,
+    now,
   };
 }

@@ -33,7 +33,9 @@ export class SurveyResultsRepo {
     this.listStmt = db.prepare(
       `SELECT id, created_at, data FROM events WHERE type = 'survey.response' AND json_extract(data, '$.survey') = ? AND id < ? ORDER BY id DESC LIMIT ?`,
     );
-    this.namesStmt = db.prepare(`SELECT json_extract(data, '$.survey') AS survey, count(*) AS n FROM events WHERE type = 'survey.response' GROUP BY 1 ORDER BY 1`);
+    this.namesStmt = db.prepare(
+      `SELECT json_extract(data, '$.survey') AS survey, count(*) AS n FROM events WHERE type = 'survey.response' GROUP BY 1 ORDER BY 1`,
+    );
   }
 
   summary(survey: string): SurveySummary {
@@ -51,13 +53,34 @@ export class SurveyResultsRepo {
         distribution[String(row.rating) as keyof typeof distribution] += row.n;
       }
     }
-    return { survey, responses, rated, averageRating: rated ? Math.round((sum / rated) * 100) / 100 : null, distribution, byChannel };
+    return {
+      survey,
+      responses,
+      rated,
+      averageRating: rated ? Math.round((sum / rated) * 100) / 100 : null,
+      distribution,
+      byChannel,
+    };
   }
 
   responses(survey: string, beforeId: number, limit: number): SurveyResponseRow[] {
     return this.listStmt.all(survey, beforeId, limit).map((r) => {
-      const d = JSON.parse(r.data) as { rating: number | null; comment: string | null; channel: string; callId: number | null; agent: string };
-      return { eventId: r.id, at: r.created_at, rating: d.rating, comment: d.comment, channel: d.channel, callId: d.callId, agent: d.agent };
+      const d = JSON.parse(r.data) as {
+        rating: number | null;
+        comment: string | null;
+        channel: string;
+        callId: number | null;
+        agent: string;
+      };
+      return {
+        eventId: r.id,
+        at: r.created_at,
+        rating: d.rating,
+        comment: d.comment,
+        channel: d.channel,
+        callId: d.callId,
+        agent: d.agent,
+      };
     });
   }
 

@@ -34,7 +34,8 @@ export class TemplatesRepo {
       get: db.prepare("SELECT * FROM notify_templates WHERE id = ?"),
       byName: db.prepare("SELECT * FROM notify_templates WHERE name = ?"),
       list: db.prepare("SELECT * FROM notify_templates WHERE id < @before ORDER BY id DESC LIMIT @limit"),
-      update: db.prepare(`UPDATE notify_templates SET name = @name, text = @text, variables = @variables, description = @description, updated_at = @now
+      update:
+        db.prepare(`UPDATE notify_templates SET name = @name, text = @text, variables = @variables, description = @description, updated_at = @now
         WHERE id = @id RETURNING *`),
       remove: db.prepare("DELETE FROM notify_templates WHERE id = ?"),
     };

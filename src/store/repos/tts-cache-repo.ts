@@ -36,7 +36,8 @@ export class TtsCacheRepo {
   constructor(db: Database) {
     this.s = {
       get: db.prepare("SELECT * FROM tts_cache WHERE key = ?"),
-      insert: db.prepare(`INSERT OR REPLACE INTO tts_cache (key, model_id, voice, text, path, samples, render_ms, created_at, last_used_at, hits)
+      insert:
+        db.prepare(`INSERT OR REPLACE INTO tts_cache (key, model_id, voice, text, path, samples, render_ms, created_at, last_used_at, hits)
         VALUES (@key, @modelId, @voice, @text, @path, @samples, @renderMs, @now, @now, 0)`),
       touch: db.prepare("UPDATE tts_cache SET hits = hits + 1, last_used_at = ? WHERE key = ?"),
       remove: db.prepare("DELETE FROM tts_cache WHERE key = ?"),
@@ -50,7 +51,16 @@ export class TtsCacheRepo {
   }
 
   insert(e: Omit<TtsCacheEntry, "createdAt" | "lastUsedAt" | "hits">, now: number): void {
-    this.s.insert.run({ key: e.key, modelId: e.modelId, voice: JSON.stringify(e.voice), text: e.text, path: e.path, samples: e.samples, renderMs: e.renderMs, now });
+    this.s.insert.run({
+      key: e.key,
+      modelId: e.modelId,
+      voice: JSON.stringify(e.voice),
+      text: e.text,
+      path: e.path,
+      samples: e.samples,
+      renderMs: e.renderMs,
+      now,
+    });
   }
 
   touch(key: string, now: number): void {

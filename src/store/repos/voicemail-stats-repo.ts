@@ -15,8 +15,12 @@ export class VoicemailStatsRepo {
 
   constructor(db: Database) {
     this.countsStmt = db.prepare("SELECT status, urgency, count(*) AS n FROM voicemails GROUP BY status, urgency");
-    this.tagsStmt = db.prepare("SELECT value AS tag, count(*) AS n FROM voicemails, json_each(voicemails.tags) GROUP BY value ORDER BY n DESC, value LIMIT ?");
-    this.mailboxesStmt = db.prepare("SELECT DISTINCT mailbox FROM voicemails WHERE mailbox IS NOT NULL ORDER BY mailbox LIMIT 200");
+    this.tagsStmt = db.prepare(
+      "SELECT value AS tag, count(*) AS n FROM voicemails, json_each(voicemails.tags) GROUP BY value ORDER BY n DESC, value LIMIT ?",
+    );
+    this.mailboxesStmt = db.prepare(
+      "SELECT DISTINCT mailbox FROM voicemails WHERE mailbox IS NOT NULL ORDER BY mailbox LIMIT 200",
+    );
   }
 
   counts(): VoicemailCount[] {

@@ -1,6 +1,15 @@
 import type { Database, Statement } from "better-sqlite3";
 
-export const voicemailStatuses = ["queued", "processing", "processed", "silent", "failed", "escalated", "handled", "archived"] as const;
+export const voicemailStatuses = [
+  "queued",
+  "processing",
+  "processed",
+  "silent",
+  "failed",
+  "escalated",
+  "handled",
+  "archived",
+] as const;
 export type VoicemailStatus = (typeof voicemailStatuses)[number];
 
 /** A stored message: what was uploaded, plus what processing made of it (`VoicemailResults`). */
@@ -134,7 +143,9 @@ export class VoicemailsRepo {
     this.byHashStmt = db.prepare("SELECT * FROM voicemails WHERE audio_sha256 = ?");
     this.setJobStmt = db.prepare("UPDATE voicemails SET job_id = ? WHERE id = ?");
     this.setStatusStmt = db.prepare("UPDATE voicemails SET status = ?, updated_at = ? WHERE id = ?");
-    this.claimStmt = db.prepare("UPDATE voicemails SET status = 'processing', error = NULL, updated_at = ? WHERE id = ?");
+    this.claimStmt = db.prepare(
+      "UPDATE voicemails SET status = 'processing', error = NULL, updated_at = ? WHERE id = ?",
+    );
     this.resultsStmt = db.prepare(
       `UPDATE voicemails SET status = @status, speech_ms = @speechMs, transcript = @transcript, summary = @summary, caller_name = @callerName,
        callback_number = @callbackNumber, category = @category, tags = @tags, urgency = @urgency, urgency_reason = @urgencyReason,
@@ -210,7 +221,8 @@ export class VoicemailsRepo {
       f.status.forEach((s, i) => (params[`s${i}`] = s));
     }
     if (f.minUrgency !== undefined) (where.push("urgency >= @minUrgency"), (params.minUrgency = f.minUrgency));
-    if (f.tag !== undefined) (where.push("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = @tag)"), (params.tag = f.tag.toLowerCase()));
+    if (f.tag !== undefined)
+      (where.push("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = @tag)"), (params.tag = f.tag.toLowerCase()));
     if (f.mailbox !== undefined) (where.push("mailbox = @mailbox"), (params.mailbox = f.mailbox));
     if (f.agent !== undefined) (where.push("agent = @agent"), (params.agent = f.agent));
     if (f.kind !== undefined) (where.push("kind = @kind"), (params.kind = f.kind));

@@ -74,12 +74,27 @@ interface DeliveryRow {
 type Params = Record<string, string | number | null>;
 
 const toEndpoint = (r: EndpointRow): WebhookEndpointRecord => ({
-  id: r.id, name: r.name, url: r.url, secret: r.secret, events: JSON.parse(r.events) as string[], enabled: r.enabled === 1, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  name: r.name,
+  url: r.url,
+  secret: r.secret,
+  events: JSON.parse(r.events) as string[],
+  enabled: r.enabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 const toDelivery = (r: DeliveryRow): WebhookDeliveryRecord => ({
-  id: r.id, endpointId: r.endpoint_id, eventId: r.event_id, eventType: r.event_type, idempotencyKey: r.idempotency_key, attempt: r.attempt,
-  statusCode: r.status_code, error: r.error, durationMs: r.duration_ms, createdAt: r.created_at,
+  id: r.id,
+  endpointId: r.endpoint_id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  idempotencyKey: r.idempotency_key,
+  attempt: r.attempt,
+  statusCode: r.status_code,
+  error: r.error,
+  durationMs: r.duration_ms,
+  createdAt: r.created_at,
 });
 
 const cache = new WeakMap<Database, WebhooksRepo>();
@@ -104,7 +119,16 @@ export class WebhooksRepo {
   }
 
   insert(e: NewWebhookEndpoint): WebhookEndpointRecord {
-    return toEndpoint(this.s.insert.get({ name: e.name, url: e.url, secret: e.secret, events: JSON.stringify(e.events), enabled: e.enabled ? 1 : 0, now: e.now }) as EndpointRow);
+    return toEndpoint(
+      this.s.insert.get({
+        name: e.name,
+        url: e.url,
+        secret: e.secret,
+        events: JSON.stringify(e.events),
+        enabled: e.enabled ? 1 : 0,
+        now: e.now,
+      }) as EndpointRow,
+    );
   }
 
   get(id: number): WebhookEndpointRecord | null {
@@ -128,8 +152,13 @@ export class WebhooksRepo {
   /** Applies the given fields; null when no such endpoint. */
   update(id: number, c: WebhookEndpointChanges, now: number): WebhookEndpointRecord | null {
     const r = this.s.update.get({
-      id, now, name: c.name ?? null, url: c.url ?? null, secret: c.secret ?? null,
-      events: c.events ? JSON.stringify(c.events) : null, enabled: c.enabled === undefined ? null : c.enabled ? 1 : 0,
+      id,
+      now,
+      name: c.name ?? null,
+      url: c.url ?? null,
+      secret: c.secret ?? null,
+      events: c.events ? JSON.stringify(c.events) : null,
+      enabled: c.enabled === undefined ? null : c.enabled ? 1 : 0,
     });
     return r ? toEndpoint(r) : null;
   }
@@ -141,8 +170,14 @@ export class WebhooksRepo {
 
   addDelivery(d: NewWebhookDelivery): void {
     this.s.addDelivery.run({
-      endpointId: d.endpointId, eventId: d.eventId, key: d.idempotencyKey, attempt: d.attempt,
-      statusCode: d.statusCode, error: d.error, durationMs: d.durationMs, now: d.createdAt,
+      endpointId: d.endpointId,
+      eventId: d.eventId,
+      key: d.idempotencyKey,
+      attempt: d.attempt,
+      statusCode: d.statusCode,
+      error: d.error,
+      durationMs: d.durationMs,
+      now: d.createdAt,
     });
   }
 
@@ -162,12 +197,17 @@ function prepare(db: Database) {
     list: endpoint("SELECT * FROM webhook_endpoints ORDER BY id"),
     enabled: endpoint("SELECT * FROM webhook_endpoints WHERE enabled = 1 ORDER BY id"),
     // NULL means "unchanged": one fixed statement for every PATCH, nothing spliced into SQL.
-    update: endpoint(`UPDATE webhook_endpoints SET name = coalesce(@name, name), url = coalesce(@url, url), secret = coalesce(@secret, secret),
+    update:
+      endpoint(`UPDATE webhook_endpoints SET name = coalesce(@name, name), url = coalesce(@url, url), secret = coalesce(@secret, secret),
       events = coalesce(@events, events), enabled = coalesce(@enabled, enabled), updated_at = @now WHERE id = @id RETURNING *`),
     remove: endpoint("DELETE FROM webhook_endpoints WHERE id = @id"),
-    addDelivery: db.prepare<Params>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, idempotency_key, attempt, status_code, error, duration_ms, created_at)
+    addDelivery:
+      db.prepare<Params>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, idempotency_key, attempt, status_code, error, duration_ms, created_at)
       VALUES (@endpointId, @eventId, @key, @attempt, @statusCode, @error, @durationMs, @now)`),
-    deliveries: db.prepare<Params, DeliveryRow>(`SELECT d.*, e.type AS event_type FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id
+    deliveries: db.prepare<
+      Params,
+      DeliveryRow
+    >(`SELECT d.*, e.type AS event_type FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id
       WHERE d.endpoint_id = @endpointId AND d.id < @beforeId ORDER BY d.id DESC LIMIT @limit`),
   };
 }

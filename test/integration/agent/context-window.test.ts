@@ -10,10 +10,22 @@ import { generatedModel, testConfig } from "../../helpers/models.js";
  * cut stays put between trims.
  */
 const SYSTEM: ChatMessage = { role: "system", content: "You are a helpful shop assistant. Keep replies short." };
-const lookup: ToolSpec = { name: "parcel_status", description: "Finds where the caller's parcel is.", parameters: { type: "object", properties: { ref: { type: "string" } } } };
-const note: ToolSpec = { name: "take_note", description: "Writes a note for the team.", parameters: { type: "object", properties: { text: { type: "string" } } } };
+const lookup: ToolSpec = {
+  name: "parcel_status",
+  description: "Finds where the caller's parcel is.",
+  parameters: { type: "object", properties: { ref: { type: "string" } } },
+};
+const note: ToolSpec = {
+  name: "take_note",
+  description: "Writes a note for the team.",
+  parameters: { type: "object", properties: { text: { type: "string" } } },
+};
 
-const call = (id: string, name: string, args: Record<string, unknown> = {}): ToolCall => ({ id, name, arguments: args });
+const call = (id: string, name: string, args: Record<string, unknown> = {}): ToolCall => ({
+  id,
+  name,
+  arguments: args,
+});
 
 /** `n` plain exchanges, each about 110 tokens. */
 function exchanges(n: number, from = 0): ChatMessage[] {
@@ -42,7 +54,12 @@ describe("ContextWindow on the tiny model", () => {
 
   it("leaves out the oldest turns, well under the limit, and keeps that cut while the prompt grows again", () => {
     const w = new ContextWindow(llm, [lookup]);
-    const history: ChatMessage[] = [SYSTEM, { role: "assistant", content: "Hello, you are through to the shop." }, ...exchanges(12), { role: "user", content: "Where is my parcel?" }];
+    const history: ChatMessage[] = [
+      SYSTEM,
+      { role: "assistant", content: "Hello, you are through to the shop." },
+      ...exchanges(12),
+      { role: "user", content: "Where is my parcel?" },
+    ];
     const before = llm.countTokens(history, [lookup]);
     expect(before).toBeGreaterThan(w.limit);
     const first = w.fit(history);
@@ -58,7 +75,10 @@ describe("ContextWindow on the tiny model", () => {
     expect(first.messages.slice(2)).toEqual(history.slice(history.length - first.messages.length + 2));
 
     // Two more turns: still under the limit, so the same cut, and the same prompt prefix (the KV cache stays valid).
-    history.push({ role: "assistant", content: "It is on its way." }, { role: "user", content: "Thank you, and when does it arrive?" });
+    history.push(
+      { role: "assistant", content: "It is on its way." },
+      { role: "user", content: "Thank you, and when does it arrive?" },
+    );
     const second = w.fit(history);
     expect(second.fit.trimmed).toBeUndefined();
     expect(second.messages.slice(0, first.messages.length)).toEqual(first.messages);
@@ -89,7 +109,11 @@ describe("ContextWindow on the tiny model", () => {
     expect(kept).toEqual(["c2", "c3"]); // c1 is superseded by the later parcel_status result
     // Each kept result follows the call that asked for it, so the model reads them as its own tool use.
     const i = messages.findIndex((m) => m.role === "tool" && m.toolCallId === "c2");
-    expect(messages[i - 1]).toEqual({ role: "assistant", content: "", toolCalls: [call("c2", "parcel_status", { ref: "A2" })] });
+    expect(messages[i - 1]).toEqual({
+      role: "assistant",
+      content: "",
+      toolCalls: [call("c2", "parcel_status", { ref: "A2" })],
+    });
     expect(messages.some((m) => m.role === "user" && m.content === "And parcel A2?")).toBe(false);
   });
 
@@ -108,12 +132,17 @@ describe("ContextWindow on the tiny model", () => {
     ];
     const { messages, fit } = w.fit(history);
     expect(fit.trimmed?.keptToolResults).toBe(0);
-    expect(messages.filter((m) => m.role === "tool").map((m) => (m as { toolCallId: string }).toolCallId)).toEqual(["c9"]);
+    expect(messages.filter((m) => m.role === "tool").map((m) => (m as { toolCallId: string }).toolCallId)).toEqual([
+      "c9",
+    ]);
   });
 
   it("says clearly when the system prompt and tools leave no room for the caller's turn", () => {
     const w = new ContextWindow(llm, [lookup]);
-    const history: ChatMessage[] = [{ role: "system", content: "Always be helpful and brief. ".repeat(70) }, { role: "user", content: "Hello?" }];
+    const history: ChatMessage[] = [
+      { role: "system", content: "Always be helpful and brief. ".repeat(70) },
+      { role: "user", content: "Hello?" },
+    ];
     let error: unknown;
     try {
       w.fit(history);
@@ -122,7 +151,9 @@ describe("ContextWindow on the tiny model", () => {
     }
     expect(error).toBeInstanceOf(ContextTooSmallError);
     expect((error as ContextTooSmallError).code).toBe("context_too_small");
-    expect((error as Error).message).toMatch(/^the prompt needs \d+ tokens with only the caller's latest turn kept \(system prompt and tool documentation alone: \d+\), but the model's context holds 2048 of which 128 are kept for the reply/);
+    expect((error as Error).message).toMatch(
+      /^the prompt needs \d+ tokens with only the caller's latest turn kept \(system prompt and tool documentation alone: \d+\), but the model's context holds 2048 of which 128 are kept for the reply/,
+    );
     expect((error as ContextTooSmallError).details).toMatchObject({ contextSize: 2048, limit: 1920 });
   });
 });

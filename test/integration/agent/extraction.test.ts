@@ -15,8 +15,13 @@ describe("extraction on the scripted LLM", () => {
   beforeAll(async () => {
     llm = await createEngine("llm", await generatedModel("tiny-llm"), testConfig());
     // A variant whose rule answers form prompts, as a real model would.
-    const formReply = '{"summary": "Alice orders three large items.", "caller_name": "Alice", "order_number": "A-1001", "quantity": 3, "delivery_date": "2026-12-01", "phone": "415 555 0123", "size": "large", "gift_wrap": null}';
-    formLlm = await createEngine("llm", await generatedModel("tiny-llm", { rules: [{ triggers: ["form"], reply: formReply }] }, "-form"), testConfig());
+    const formReply =
+      '{"summary": "Alice orders three large items.", "caller_name": "Alice", "order_number": "A-1001", "quantity": 3, "delivery_date": "2026-12-01", "phone": "415 555 0123", "size": "large", "gift_wrap": null}';
+    formLlm = await createEngine(
+      "llm",
+      await generatedModel("tiny-llm", { rules: [{ triggers: ["form"], reply: formReply }] }, "-form"),
+      testConfig(),
+    );
   });
   afterAll(async () => {
     await llm?.dispose();
@@ -25,8 +30,20 @@ describe("extraction on the scripted LLM", () => {
   const o = () => ({ signal: AbortSignal.timeout(30_000), defaultCountryCode: "1" });
 
   it("triages a routine message", async () => {
-    const r = await extractVoicemail(llm, agent, "hello this is alice calling about my order please call me", { mailbox: "100" }, o());
-    expect(r.data).toMatchObject({ caller_name: "Alice", category: "orders", urgency: 2, action: "follow_up", callback_number: "+14155550123" });
+    const r = await extractVoicemail(
+      llm,
+      agent,
+      "hello this is alice calling about my order please call me",
+      { mailbox: "100" },
+      o(),
+    );
+    expect(r.data).toMatchObject({
+      caller_name: "Alice",
+      category: "orders",
+      urgency: 2,
+      action: "follow_up",
+      callback_number: "+14155550123",
+    });
     expect(r.usage?.completionTokens).toBeGreaterThan(0);
   });
 
@@ -37,8 +54,23 @@ describe("extraction on the scripted LLM", () => {
   });
 
   it("fills a voice form and flags what is missing", async () => {
-    const r = await extractForm(formLlm, agent, agent.form!.fields, "alice order a one zero zero one three large ones", { mailbox: "orders" }, o());
-    expect(r.data.values).toMatchObject({ caller_name: "Alice", order_number: "A-1001", quantity: 3, delivery_date: "2026-12-01", phone: "+14155550123", size: "large", gift_wrap: null });
+    const r = await extractForm(
+      formLlm,
+      agent,
+      agent.form!.fields,
+      "alice order a one zero zero one three large ones",
+      { mailbox: "orders" },
+      o(),
+    );
+    expect(r.data.values).toMatchObject({
+      caller_name: "Alice",
+      order_number: "A-1001",
+      quantity: 3,
+      delivery_date: "2026-12-01",
+      phone: "+14155550123",
+      size: "large",
+      gift_wrap: null,
+    });
     expect(r.data.missing).toEqual([]);
   });
 });

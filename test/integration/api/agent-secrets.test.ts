@@ -27,16 +27,29 @@ describe("HTTP tool secrets through /v1/agents", () => {
   afterAll(() => t?.close());
 
   it("never answers with the secret, and keeps it when the shown form is sent back", async () => {
-    const created = await t.request("/v1/agents", { method: "POST", headers: json, body: JSON.stringify(agent({ header: "Authorization", value: SECRET })) });
+    const created = await t.request("/v1/agents", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(agent({ header: "Authorization", value: SECRET })),
+    });
     expect(created.status).toBe(201);
     const reads = [
       await created.text(),
       await (await t.request("/v1/agents")).text(),
       await (await t.request("/v1/agents/crm-agent")).text(),
-      await (await t.request("/v1/agents/validate", { method: "POST", headers: json, body: JSON.stringify(agent({ header: "Authorization", value: SECRET })) })).text(),
+      await (
+        await t.request("/v1/agents/validate", {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify(agent({ header: "Authorization", value: SECRET })),
+        })
+      ).text(),
     ];
     for (const text of reads) expect(text).not.toContain("s3cr3t");
-    const shown = (await (await t.request("/v1/agents/crm-agent")).json()) as { tools: Array<{ auth: unknown }>; source: string };
+    const shown = (await (await t.request("/v1/agents/crm-agent")).json()) as {
+      tools: Array<{ auth: unknown }>;
+      source: string;
+    };
     expect(shown.tools[0]?.auth).toEqual({ header: "Authorization", valueSet: true });
 
     // Read, change something else, write back: the secret is still the one stored.
@@ -47,17 +60,33 @@ describe("HTTP tool secrets through /v1/agents", () => {
     const stored = t.services.agents.get("crm-agent");
     expect(stored.description).toBe("CRM desk");
     expect(stored.tools[0]).toMatchObject({ auth: { header: "Authorization", value: SECRET } });
-    const row = t.services.db.prepare("SELECT definition FROM agents WHERE name = 'crm-agent'").get() as { definition: string };
+    const row = t.services.db.prepare("SELECT definition FROM agents WHERE name = 'crm-agent'").get() as {
+      definition: string;
+    };
     expect(row.definition).toContain(SECRET);
 
     // A new value replaces it; a new tool without one is refused, naming the field.
-    await t.request("/v1/agents/crm-agent", { method: "PUT", headers: json, body: JSON.stringify(agent({ header: "Authorization", value: "Bearer rotated-0123456789" })) });
+    await t.request("/v1/agents/crm-agent", {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify(agent({ header: "Authorization", value: "Bearer rotated-0123456789" })),
+    });
     expect(t.services.agents.get("crm-agent").tools[0]).toMatchObject({ auth: { value: "Bearer rotated-0123456789" } });
-    const fresh = await t.request("/v1/agents", { method: "POST", headers: json, body: JSON.stringify({ ...agent({ header: "Authorization", valueSet: true }), name: "other-agent" }) });
+    const fresh = await t.request("/v1/agents", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ ...agent({ header: "Authorization", valueSet: true }), name: "other-agent" }),
+    });
     expect(fresh.status).toBe(422);
-    expect(((await fresh.json()) as { error: { message: string } }).error.message).toContain("tools.0.auth.value: required");
+    expect(((await fresh.json()) as { error: { message: string } }).error.message).toContain(
+      "tools.0.auth.value: required",
+    );
     // Another header name is another credential: the old value does not follow it.
-    const renamed = await t.request("/v1/agents/crm-agent", { method: "PUT", headers: json, body: JSON.stringify(agent({ header: "X-Api-Key" })) });
+    const renamed = await t.request("/v1/agents/crm-agent", {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify(agent({ header: "X-Api-Key" })),
+    });
     expect(renamed.status).toBe(422);
   });
 
@@ -71,7 +100,10 @@ describe("HTTP tool secrets through /v1/agents", () => {
   it("requires the value in an agent file", () => {
     const dir = scratchDir("parley-agent-file");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "crm-agent.yaml"), "name: crm-agent\nsystemPrompt: hi\ntools:\n  - { type: http, name: crm, description: d, url: 'https://crm.example.com/', auth: { header: Authorization } }\n");
+    writeFileSync(
+      join(dir, "crm-agent.yaml"),
+      "name: crm-agent\nsystemPrompt: hi\ntools:\n  - { type: http, name: crm, description: d, url: 'https://crm.example.com/', auth: { header: Authorization } }\n",
+    );
     expect(() => loadAgentFile(join(dir, "crm-agent.yaml"))).toThrow(/tools\.0\.auth\.value: required/);
   });
 });

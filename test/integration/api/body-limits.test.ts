@@ -25,9 +25,15 @@ describe("request and field size limits", () => {
   afterAll(() => t?.close());
 
   it("refuses a body over api.maxJsonBytes on every JSON write route of the OpenAPI document (413, naming the limit)", async () => {
-    const doc = (await (await t.request("/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await t.request("/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const uploads = new Set(["post /v1/voicemails", "post /v1/campaigns/{id}/recipients", "post /v1/dnc/import"]);
-    const writes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => ["post", "put", "patch"].includes(m)).map((m) => ({ m, path })));
+    const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ["post", "put", "patch"].includes(m))
+        .map((m) => ({ m, path })),
+    );
     expect(writes.length).toBeGreaterThan(20);
     const big = JSON.stringify({ name: "x", padding: "p".repeat(JSON_LIMIT) });
     let checked = 0;
@@ -48,10 +54,18 @@ describe("request and field size limits", () => {
   it("lets upload routes take more than the JSON limit, up to api.maxBodyBytes", async () => {
     const csv = `number\n${Array.from({ length: 8000 }, (_, i) => `+1555${String(1000000 + i)}`).join("\n")}\n`;
     expect(csv.length).toBeGreaterThan(JSON_LIMIT);
-    const ok = await t.request("/v1/dnc/import", { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
+    const ok = await t.request("/v1/dnc/import", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv,
+    });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { added: number }).added).toBe(8000);
-    const over = await t.request("/v1/dnc/import", { method: "POST", headers: { "content-type": "text/csv" }, body: csv.repeat(3) });
+    const over = await t.request("/v1/dnc/import", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv.repeat(3),
+    });
     expect(over.status).toBe(413);
     expect(((await over.json()) as { error: { message: string } }).error.message).toContain("api.maxBodyBytes");
   });
@@ -62,9 +76,35 @@ describe("request and field size limits", () => {
       [{ description: "d".repeat(AGENT_LIMITS.line + 1) }, "description"],
       [{ live: { greeting: "g".repeat(AGENT_LIMITS.line + 1) } }, "live.greeting"],
       [{ voicemail: { instructions: "i".repeat(AGENT_LIMITS.prose + 1) } }, "voicemail.instructions"],
-      [{ voicemail: { mailboxes: Array.from({ length: AGENT_LIMITS.listItems + 1 }, (_, i) => `m${i}`) } }, "voicemail.mailboxes"],
-      [{ tools: Array.from({ length: AGENT_LIMITS.tools + 1 }, (_, i) => ({ type: "http", name: `t${i}`, description: "d", url: "https://example.com/x" })) }, "tools"],
-      [{ tools: [{ type: "http", name: "t", description: "d", url: "https://example.com/x", parameters: { type: "object", description: "x".repeat(AGENT_LIMITS.schemaChars) } }] }, "tools.0.parameters"],
+      [
+        { voicemail: { mailboxes: Array.from({ length: AGENT_LIMITS.listItems + 1 }, (_, i) => `m${i}`) } },
+        "voicemail.mailboxes",
+      ],
+      [
+        {
+          tools: Array.from({ length: AGENT_LIMITS.tools + 1 }, (_, i) => ({
+            type: "http",
+            name: `t${i}`,
+            description: "d",
+            url: "https://example.com/x",
+          })),
+        },
+        "tools",
+      ],
+      [
+        {
+          tools: [
+            {
+              type: "http",
+              name: "t",
+              description: "d",
+              url: "https://example.com/x",
+              parameters: { type: "object", description: "x".repeat(AGENT_LIMITS.schemaChars) },
+            },
+          ],
+        },
+        "tools.0.parameters",
+      ],
     ];
     for (const [over, field] of cases) {
       const res = await t.request("/v1/agents", { method: "POST", headers: json, body: JSON.stringify(agent(over)) });
@@ -79,11 +119,19 @@ describe("request and field size limits", () => {
 
   it("bounds the variables of a notification and the lists of a calling window (400 naming the field)", async () => {
     const variables = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, "x"]));
-    const res = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+12125550100", text: "Hi", variables }) });
+    const res = await t.request("/v1/notifications", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ to: "+12125550100", text: "Hi", variables }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("variables");
     const holidays = Array.from({ length: 400 }, () => "2026-12-25");
-    const w = await t.request("/v1/notifications", { method: "POST", headers: json, body: JSON.stringify({ to: "+12125550100", text: "Hi", window: { holidays } }) });
+    const w = await t.request("/v1/notifications", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ to: "+12125550100", text: "Hi", window: { holidays } }),
+    });
     expect(w.status).toBe(400);
     expect(((await w.json()) as { error: { message: string } }).error.message).toContain("window.holidays");
   });
@@ -124,7 +172,9 @@ describe("a 55 MB agent definition on a real socket", () => {
       });
       socket.on("error", reject);
       // Headers and the first bytes of the body only: the rest would never come.
-      socket.write(`POST /v1/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${t.key}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n{"name":"huge","systemPrompt":"`);
+      socket.write(
+        `POST /v1/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${t.key}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n{"name":"huge","systemPrompt":"`,
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
     expect(answer).toContain("payload_too_large");
@@ -132,7 +182,11 @@ describe("a 55 MB agent definition on a real socket", () => {
   });
 
   it("does not read a body for a caller without a key (401 first)", async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/agents`, { method: "POST", headers: json, body: JSON.stringify(agent({ systemPrompt: "s".repeat(2 * 1024 * 1024) })) });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/agents`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(agent({ systemPrompt: "s".repeat(2 * 1024 * 1024) })),
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -30,7 +30,8 @@ async function open(query = "", headers: Record<string, string> = {}): Promise<S
   return reader;
 }
 
-const publish = (n: number) => t.services.bus.publish("voicemail.updated", `voicemail:${n}`, { voicemailId: n, status: "handled" });
+const publish = (n: number) =>
+  t.services.bus.publish("voicemail.updated", `voicemail:${n}`, { voicemailId: n, status: "handled" });
 const ids = (messages: SseMessage[]) => messages.map((m) => Number(m.id));
 
 describe("GET /v1/events (SSE)", () => {
@@ -38,9 +39,24 @@ describe("GET /v1/events (SSE)", () => {
     publish(0); // before the connection: not replayed without since / Last-Event-ID
     const sse = await open();
     const a = publish(1);
-    const b = t.services.bus.publish("voicemail.urgent", "voicemail:2", { voicemailId: 2, urgency: 5, summary: "help", callbackNumber: null, reason: null });
+    const b = t.services.bus.publish("voicemail.urgent", "voicemail:2", {
+      voicemailId: 2,
+      urgency: 5,
+      summary: "help",
+      callbackNumber: null,
+      reason: null,
+    });
     const got = await sse.next(2);
-    expect(got[0]).toEqual({ id: String(a.id), event: "voicemail.updated", data: JSON.stringify({ id: a.id, type: "voicemail.updated", createdAt: new Date(a.createdAt).toISOString(), data: { voicemailId: 1, status: "handled" } }) });
+    expect(got[0]).toEqual({
+      id: String(a.id),
+      event: "voicemail.updated",
+      data: JSON.stringify({
+        id: a.id,
+        type: "voicemail.updated",
+        createdAt: new Date(a.createdAt).toISOString(),
+        data: { voicemailId: 1, status: "handled" },
+      }),
+    });
     expect(got[1]).toMatchObject({ id: String(b.id), event: "voicemail.urgent" });
     expect(JSON.parse(got[1]?.data ?? "")).toMatchObject({ data: { voicemailId: 2, urgency: 5 } });
   });
@@ -132,7 +148,9 @@ describe("GET /v1/events (SSE)", () => {
       const s = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
     });
     const { port } = server.address() as AddressInfo;
-    const sse = readSse(await fetch(`http://127.0.0.1:${port}/v1/events`, { headers: { authorization: `Bearer ${t.key}` } }));
+    const sse = readSse(
+      await fetch(`http://127.0.0.1:${port}/v1/events`, { headers: { authorization: `Bearer ${t.key}` } }),
+    );
     readers.push(sse);
     await waitFor(() => t.services.bus.listenerCount === before + 1, "the stream subscribed");
     const e = publish(1);

@@ -24,11 +24,17 @@ const get = async <T>(path: string): Promise<T> => {
 };
 const post = (path: string) => t.request(path, { method: "POST" });
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
-const enqueue = async (kind: string, payload: unknown = null) => (await t.services.queue.enqueue({ kind, payload })).job;
+const enqueue = async (kind: string, payload: unknown = null) =>
+  (await t.services.queue.enqueue({ kind, payload })).job;
 
 describe("/v1/jobs", () => {
   it("lists newest first with kind and status filters and cursor pagination", async () => {
-    const made = [await enqueue("noop"), await enqueue("sleep", { ms: 1 }), await enqueue("noop"), await enqueue("noop")];
+    const made = [
+      await enqueue("noop"),
+      await enqueue("sleep", { ms: 1 }),
+      await enqueue("noop"),
+      await enqueue("noop"),
+    ];
     await t.services.queue.cancel(made[0]?.id ?? 0);
     const first = await get<Page>("/v1/jobs?kind=noop&limit=2");
     expect(first.items.map((j) => j.id)).toEqual([made[3]?.id, made[2]?.id]);
@@ -62,16 +68,25 @@ describe("/v1/jobs", () => {
     const later = (await t.services.queue.enqueue({ kind: "noop", payload: null, runAt: Date.now() + 3_600_000 })).job;
     const refused = await post(`/v1/jobs/${later.id}/retry`);
     expect(refused.status).toBe(409);
-    expect(await errorOf(refused)).toEqual({ code: "job_invalid_state", message: `job ${later.id} is queued; only dead, failed or cancelled jobs can be retried` });
+    expect(await errorOf(refused)).toEqual({
+      code: "job_invalid_state",
+      message: `job ${later.id} is queued; only dead, failed or cancelled jobs can be retried`,
+    });
     const cancelled = await post(`/v1/jobs/${later.id}/cancel`);
     expect([cancelled.status, ((await cancelled.json()) as JobJson).status]).toEqual([200, "cancelled"]);
     const again = await post(`/v1/jobs/${later.id}/cancel`);
     expect(again.status).toBe(409);
-    expect((await errorOf(again)).message).toBe(`job ${later.id} is cancelled; only queued, failed or running jobs can be cancelled`);
+    expect((await errorOf(again)).message).toBe(
+      `job ${later.id} is cancelled; only queued, failed or running jobs can be cancelled`,
+    );
   });
 
   it("answers 404 for unknown jobs and 400 for bad filters", async () => {
-    for (const [path, method] of [["/v1/jobs/424242", "GET"], ["/v1/jobs/424242/retry", "POST"], ["/v1/jobs/424242/cancel", "POST"]] as const) {
+    for (const [path, method] of [
+      ["/v1/jobs/424242", "GET"],
+      ["/v1/jobs/424242/retry", "POST"],
+      ["/v1/jobs/424242/cancel", "POST"],
+    ] as const) {
       const res = await t.request(path, { method });
       expect(res.status, path).toBe(404);
       expect(await errorOf(res)).toEqual({ code: "job_not_found", message: "job 424242 does not exist" });
@@ -86,6 +101,9 @@ describe("/v1/jobs", () => {
 
   it("needs an API key", async () => {
     expect((await t.app.request("/v1/jobs")).status).toBe(401);
-    expect((await t.app.request("/v1/jobs/1/retry", { method: "POST", headers: { authorization: "Bearer pk_nope" } })).status).toBe(401);
+    expect(
+      (await t.app.request("/v1/jobs/1/retry", { method: "POST", headers: { authorization: "Bearer pk_nope" } }))
+        .status,
+    ).toBe(401);
   });
 });

@@ -24,7 +24,9 @@ describe("parley keys", () => {
     try {
       const human = await parley("keys", "create", "--name", "ops", "--data-dir", dir);
       expect(human.code).toBe(0);
-      expect(human.out).toMatch(/^Created API key [a-z0-9]{10} \(ops\):\n\n {2}pk_[a-z0-9]{10}_[A-Za-z0-9_-]{43}\n\nStore it now: it cannot be shown again/);
+      expect(human.out).toMatch(
+        /^Created API key [a-z0-9]{10} \(ops\):\n\n {2}pk_[a-z0-9]{10}_[A-Za-z0-9_-]{43}\n\nStore it now: it cannot be shown again/,
+      );
       const created = await parley("keys", "create", "--data-dir", dir, "--json");
       const json = JSON.parse(created.out) as { id: string; name: string; key: string; note: string };
       expect(json).toMatchObject({ name: "default", note: expect.stringContaining("cannot be shown again") });
@@ -52,10 +54,22 @@ describe("parley keys", () => {
   it("explains misuse with a one-line reason and a non-zero exit", async () => {
     const { dir, cleanup } = tempDir("parley-keys-");
     try {
-      expect(await parley("keys", "--data-dir", dir)).toMatchObject({ code: 2, err: "parley keys: say create, list or revoke; see parley keys --help\n" });
-      expect(await parley("keys", "rotate", "--data-dir", dir)).toMatchObject({ code: 2, err: "parley keys: unknown subcommand 'rotate'; use create, list or revoke\n" });
-      expect(await parley("keys", "revoke", "--data-dir", dir)).toMatchObject({ code: 2, err: "parley keys: say which key: parley keys revoke <id>\n" });
-      expect(await parley("keys", "revoke", "nosuchkey0", "--data-dir", dir)).toMatchObject({ code: 1, err: "parley keys: no API key with id 'nosuchkey0'; see parley keys list\n" });
+      expect(await parley("keys", "--data-dir", dir)).toMatchObject({
+        code: 2,
+        err: "parley keys: say create, list or revoke; see parley keys --help\n",
+      });
+      expect(await parley("keys", "rotate", "--data-dir", dir)).toMatchObject({
+        code: 2,
+        err: "parley keys: unknown subcommand 'rotate'; use create, list or revoke\n",
+      });
+      expect(await parley("keys", "revoke", "--data-dir", dir)).toMatchObject({
+        code: 2,
+        err: "parley keys: say which key: parley keys revoke <id>\n",
+      });
+      expect(await parley("keys", "revoke", "nosuchkey0", "--data-dir", dir)).toMatchObject({
+        code: 1,
+        err: "parley keys: no API key with id 'nosuchkey0'; see parley keys list\n",
+      });
       expect((await parley("keys", "list", "--name", "x", "--data-dir", dir)).code).toBe(2);
       expect((await parley("--help")).out).toMatch(/\n {2}keys +create, list and revoke API keys/);
     } finally {

@@ -11,7 +11,8 @@ import { readSse } from "./sse-reader.js";
 function epochNumbers(value: unknown, path = "$"): string[] {
   if (typeof value === "number") return value >= 1e12 && value < 1e13 ? [`${path} = ${value}`] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => epochNumbers(v, `${path}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => epochNumbers(v, `${path}.${k}`));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => epochNumbers(v, `${path}.${k}`));
   return [];
 }
 
@@ -22,7 +23,8 @@ function nonIsoTimes(value: unknown, path = "$"): string[] {
   return Object.entries(value).flatMap(([k, v]) => {
     const here = `${path}.${k}`;
     const named = /(^at$|At$)/.test(k);
-    const bad = named && v !== null && !(typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(v));
+    const bad =
+      named && v !== null && !(typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(v));
     return [...(bad ? [`${here} = ${JSON.stringify(v)}`] : []), ...nonIsoTimes(v, here)];
   });
 }
@@ -38,7 +40,11 @@ describe("times in API answers", () => {
   beforeAll(async () => {
     t = await createTestApp({ config: { sip: { trunk: { uri: "sip:trunk.example.invalid" } } } });
     const post = async (path: string, body: unknown, type = "application/json") => {
-      const res = await t.request(path, { method: "POST", headers: { "content-type": type }, body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body) });
+      const res = await t.request(path, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+      });
       answers.set(`POST ${path}`, await res.json().catch(() => null));
       return res;
     };
@@ -51,18 +57,28 @@ describe("times in API answers", () => {
     await post("/v1/dnc", { number: "+442079460009", reason: "asked" });
     await post("/v1/agents", { name: "surveyor", systemPrompt: "You ask.", survey: { name: "checkout" } });
     await post("/v1/voicemails?mailbox=100&caller=%2B442079460002", toneWav(3), "audio/wav");
-    t.services.bus.publish("callback.scheduled", "job:1", { jobId: 1, to: "+442079460002", runAt: Date.now(), reason: "test" });
-    const doc = (await (await t.request("/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    t.services.bus.publish("callback.scheduled", "job:1", {
+      jobId: 1,
+      to: "+442079460002",
+      runAt: Date.now(),
+      reason: "test",
+    });
+    const doc = (await (await t.request("/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     for (const path of Object.keys(doc.paths).filter((p) => doc.paths[p]?.get && p !== "/v1/events")) {
       const url = path.replace("{id}", "1").replace("{name}", "checkout").replace("{number}", "%2B442079460009");
       const res = await t.request(url);
-      if ((res.headers.get("content-type") ?? "").includes("application/json")) answers.set(`GET ${url}`, await res.json());
+      if ((res.headers.get("content-type") ?? "").includes("application/json"))
+        answers.set(`GET ${url}`, await res.json());
       else await res.body?.cancel();
     }
     // The stored events as the SSE stream replays them (and as webhooks carry them).
     const sse = readSse(await t.request("/v1/events?since=0"));
     const stored = t.services.bus.since(0, 1000).length;
-    (await sse.next(stored, { timeoutMs: 5000 })).forEach((m, i) => answers.set(`SSE ${i} ${m.event}`, JSON.parse(m.data ?? "null")));
+    (await sse.next(stored, { timeoutMs: 5000 })).forEach((m, i) =>
+      answers.set(`SSE ${i} ${m.event}`, JSON.parse(m.data ?? "null")),
+    );
     await sse.close();
   });
   afterAll(() => t?.close());
@@ -73,7 +89,9 @@ describe("times in API answers", () => {
     answers.delete("GET /v1/openapi.json");
     // The document describes times as strings too.
     expect(JSON.stringify(openapi)).not.toContain("milliseconds since the epoch");
-    const problems = [...answers].flatMap(([where, body]) => [...epochNumbers(body), ...nonIsoTimes(body)].map((p) => `${where}: ${p}`));
+    const problems = [...answers].flatMap(([where, body]) =>
+      [...epochNumbers(body), ...nonIsoTimes(body)].map((p) => `${where}: ${p}`),
+    );
     if (problems.length) console.log(problems.join("\n"));
     expect(problems).toEqual([]);
   });
@@ -97,7 +115,9 @@ describe("times in --json output", () => {
       "operators list": await run("operators", "list"),
       "models list": await run("models", "list", "--profile", "tiny"),
     };
-    const problems = Object.entries(outputs).flatMap(([cmd, out]) => [...epochNumbers(out), ...nonIsoTimes(out)].map((p) => `${cmd}: ${p}`));
+    const problems = Object.entries(outputs).flatMap(([cmd, out]) =>
+      [...epochNumbers(out), ...nonIsoTimes(out)].map((p) => `${cmd}: ${p}`),
+    );
     expect(problems).toEqual([]);
     expect((outputs["keys list"] as { createdAt: string }[])[0]?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });

@@ -22,14 +22,34 @@ interface Created {
 }
 
 async function endpoint(name: string, events: string[], o: { enabled?: boolean } = {}): Promise<Created> {
-  const res = await t.request("/v1/webhooks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, url: rx.url(`/${name}`), events, ...o }) });
+  const res = await t.request("/v1/webhooks", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, url: rx.url(`/${name}`), events, ...o }),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as Created;
 }
 
-const urgent = () => t.services.bus.publish("voicemail.urgent", "voicemail:7", { voicemailId: 7, urgency: 5, summary: "Pipe burst", callbackNumber: "+15550100", reason: "flooding" });
-const jobsOf = (kind: string) => t.services.db.prepare("SELECT id, status, idempotency_key AS key, attempts FROM jobs WHERE kind = ? ORDER BY id").all(kind) as Array<{ id: number; status: string; key: string; attempts: number }>;
-const settled = () => waitFor(() => jobsOf("webhook.deliver").every((j) => ["succeeded", "dead"].includes(j.status)) && jobsOf("webhook.deliver").length > 0, "webhook jobs settled");
+const urgent = () =>
+  t.services.bus.publish("voicemail.urgent", "voicemail:7", {
+    voicemailId: 7,
+    urgency: 5,
+    summary: "Pipe burst",
+    callbackNumber: "+15550100",
+    reason: "flooding",
+  });
+const jobsOf = (kind: string) =>
+  t.services.db
+    .prepare("SELECT id, status, idempotency_key AS key, attempts FROM jobs WHERE kind = ? ORDER BY id")
+    .all(kind) as Array<{ id: number; status: string; key: string; attempts: number }>;
+const settled = () =>
+  waitFor(
+    () =>
+      jobsOf("webhook.deliver").every((j) => ["succeeded", "dead"].includes(j.status)) &&
+      jobsOf("webhook.deliver").length > 0,
+    "webhook jobs settled",
+  );
 
 describe("webhook delivery", () => {
   it("fans an event out by type and '*', skips disabled and unsubscribed endpoints, and signs each body", async () => {
@@ -41,12 +61,24 @@ describe("webhook delivery", () => {
     const event = urgent();
     await settled();
     expect(rx.requests.map((r) => r.path).sort()).toEqual(["/all", "/by-type"]);
-    for (const [path, secret, id] of [["/by-type", byType.secret, byType.id], ["/all", all.secret, all.id]] as const) {
+    for (const [path, secret, id] of [
+      ["/by-type", byType.secret, byType.id],
+      ["/all", all.secret, all.id],
+    ] as const) {
       const [req] = rx.to(path);
       expect(req?.method).toBe("POST");
       const body = JSON.parse(req?.body ?? "") as unknown;
-      expect(body).toEqual({ id: event.id, type: "voicemail.urgent", createdAt: new Date(event.createdAt).toISOString(), data: event.data });
-      expect(req?.headers).toMatchObject({ "content-type": "application/json", "parley-event": "voicemail.urgent", "idempotency-key": `event-${event.id}-endpoint-${id}` });
+      expect(body).toEqual({
+        id: event.id,
+        type: "voicemail.urgent",
+        createdAt: new Date(event.createdAt).toISOString(),
+        data: event.data,
+      });
+      expect(req?.headers).toMatchObject({
+        "content-type": "application/json",
+        "parley-event": "voicemail.urgent",
+        "idempotency-key": `event-${event.id}-endpoint-${id}`,
+      });
       expect(req?.headers["parley-delivery"]).toMatch(/^\d+$/);
       expect(req?.headers["user-agent"]).toMatch(/^Parley-Webhooks\//);
       const signature = req?.headers["parley-signature"] as string;
@@ -67,14 +99,39 @@ describe("webhook delivery", () => {
     expect(second?.headers["idempotency-key"]).toBe(first?.headers["idempotency-key"]);
     expect(second?.headers["parley-delivery"]).toBe(first?.headers["parley-delivery"]);
     expect(second?.body).toBe(first?.body);
-    expect(verifySignature(second?.headers["parley-signature"] as string, hook.secret, second?.body ?? "", Math.floor(Date.now() / 1000))).toBe(true);
+    expect(
+      verifySignature(
+        second?.headers["parley-signature"] as string,
+        hook.secret,
+        second?.body ?? "",
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
     expect(jobsOf("webhook.deliver")).toMatchObject([{ status: "succeeded", attempts: 2 }]);
 
-    const page1 = (await (await t.request(`/v1/webhooks/${hook.id}/deliveries?limit=1`)).json()) as { items: Array<Record<string, unknown>>; nextCursor: number };
-    expect(page1.items).toEqual([expect.objectContaining({ endpointId: hook.id, eventId: event.id, eventType: "voicemail.urgent", attempt: 2, statusCode: 204, error: null, idempotencyKey: first?.headers["idempotency-key"] })]);
+    const page1 = (await (await t.request(`/v1/webhooks/${hook.id}/deliveries?limit=1`)).json()) as {
+      items: Array<Record<string, unknown>>;
+      nextCursor: number;
+    };
+    expect(page1.items).toEqual([
+      expect.objectContaining({
+        endpointId: hook.id,
+        eventId: event.id,
+        eventType: "voicemail.urgent",
+        attempt: 2,
+        statusCode: 204,
+        error: null,
+        idempotencyKey: first?.headers["idempotency-key"],
+      }),
+    ]);
     expect(page1.nextCursor).toEqual(page1.items[0]?.id);
-    const page2 = (await (await t.request(`/v1/webhooks/${hook.id}/deliveries?limit=1&cursor=${page1.nextCursor}`)).json()) as { items: Array<Record<string, unknown>>; nextCursor: number | null };
-    expect(page2).toEqual({ items: [expect.objectContaining({ attempt: 1, statusCode: 500, error: "HTTP 500" })], nextCursor: null });
+    const page2 = (await (
+      await t.request(`/v1/webhooks/${hook.id}/deliveries?limit=1&cursor=${page1.nextCursor}`)
+    ).json()) as { items: Array<Record<string, unknown>>; nextCursor: number | null };
+    expect(page2).toEqual({
+      items: [expect.objectContaining({ attempt: 1, statusCode: 500, error: "HTTP 500" })],
+      nextCursor: null,
+    });
     expect(page2.items[0]?.durationMs).toEqual(expect.any(Number));
   });
 
@@ -83,19 +140,30 @@ describe("webhook delivery", () => {
     rx.script("/down", [503]);
     t.startWorker();
     urgent();
-    const job = await waitFor(() => jobsOf("webhook.deliver").find((j) => j.status === "dead"), "the delivery dead-lettered");
+    const job = await waitFor(
+      () => jobsOf("webhook.deliver").find((j) => j.status === "dead"),
+      "the delivery dead-lettered",
+    );
     expect(job).toMatchObject({ attempts: 3 });
     expect(rx.to("/down")).toHaveLength(3);
-    const deadEvents = t.services.db.prepare("SELECT count(*) AS n FROM events WHERE type = 'job.dead'").get() as { n: number };
+    const deadEvents = t.services.db.prepare("SELECT count(*) AS n FROM events WHERE type = 'job.dead'").get() as {
+      n: number;
+    };
     expect(deadEvents.n).toBe(0);
 
     // Another kind of job dying is an event like any other, delivered to '*'.
     rx.script("/down", [200]);
     // A wrong payload on purpose (the compile-time check bypassed, as untyped input would): the job dies.
-    const { job: bad } = await t.services.queue.enqueue({ kind: "sleep", payload: { ms: "never" } as unknown as { ms: number } });
+    const { job: bad } = await t.services.queue.enqueue({
+      kind: "sleep",
+      payload: { ms: "never" } as unknown as { ms: number },
+    });
     await waitFor(() => rx.to("/down").find((r) => r.headers["parley-event"] === "job.dead"), "job.dead delivered");
     const delivered = rx.to("/down").find((r) => r.headers["parley-event"] === "job.dead");
-    expect(JSON.parse(delivered?.body ?? "")).toMatchObject({ type: "job.dead", data: { jobId: bad.id, kind: "sleep", attempts: 1 } });
+    expect(JSON.parse(delivered?.body ?? "")).toMatchObject({
+      type: "job.dead",
+      data: { jobId: bad.id, kind: "sleep", attempts: 1 },
+    });
   });
 
   it("deliverTo sends to a named endpoint once, even when the fan-out also queued it; unknown and disabled names are clear errors", async () => {
@@ -107,13 +175,21 @@ describe("webhook delivery", () => {
     const again = await deliverTo(t.services, "on-call", event.id);
     expect(again.created).toBe(false); // the fan-out got there first, with the same key
     const direct = await deliverTo(t.services, "pager", event.id);
-    expect(direct).toMatchObject({ created: true, job: { kind: "webhook.deliver", idempotencyKey: `event-${event.id}-endpoint-${direct.job.payload.endpointId}` } });
+    expect(direct).toMatchObject({
+      created: true,
+      job: { kind: "webhook.deliver", idempotencyKey: `event-${event.id}-endpoint-${direct.job.payload.endpointId}` },
+    });
     await settled();
     expect(rx.to("/on-call")).toHaveLength(1);
     expect(rx.to("/pager")).toHaveLength(1);
     expect(rx.to("/on-call")[0]?.headers["idempotency-key"]).toBe(`event-${event.id}-endpoint-${onCall.id}`);
-    await expect(deliverTo(t.services, "no-such-hook", event.id)).rejects.toMatchObject({ code: "webhook_endpoint_unknown", message: expect.stringContaining("no webhook endpoint is named 'no-such-hook'") });
-    await expect(deliverTo(t.services, "paused", event.id)).rejects.toMatchObject({ code: "webhook_endpoint_disabled" });
+    await expect(deliverTo(t.services, "no-such-hook", event.id)).rejects.toMatchObject({
+      code: "webhook_endpoint_unknown",
+      message: expect.stringContaining("no webhook endpoint is named 'no-such-hook'"),
+    });
+    await expect(deliverTo(t.services, "paused", event.id)).rejects.toMatchObject({
+      code: "webhook_endpoint_disabled",
+    });
     await expect(deliverTo(t.services, "pager", 999_999)).rejects.toMatchObject({ code: "webhook_event_not_found" });
   });
 
@@ -127,7 +203,11 @@ describe("webhook delivery", () => {
     await settled();
     expect(rx.requests.map((r) => r.path)).toEqual(["/target"]);
     expect(rx.requests[0]?.headers).toMatchObject({ "parley-event": "webhook.test", "parley-delivery": String(jobId) });
-    expect(JSON.parse(rx.requests[0]?.body ?? "")).toMatchObject({ id: eventId, type: "webhook.test", data: { endpointId: target.id, endpoint: "target" } });
+    expect(JSON.parse(rx.requests[0]?.body ?? "")).toMatchObject({
+      id: eventId,
+      type: "webhook.test",
+      data: { endpointId: target.id, endpoint: "target" },
+    });
   });
 
   it("does not follow redirects, gives up on a silent receiver after the timeout, and skips endpoints deleted or disabled meanwhile", async () => {
@@ -139,17 +219,35 @@ describe("webhook delivery", () => {
     rx.script("/silent", ["hang"]);
     const event = urgent(); // queued now, no worker yet
     await t.request(`/v1/webhooks/${deleted.id}`, { method: "DELETE" });
-    await t.request(`/v1/webhooks/${disabled.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled: false }) });
+    await t.request(`/v1/webhooks/${disabled.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ enabled: false }),
+    });
     t.startWorker();
-    await waitFor(() => jobsOf("webhook.deliver").filter((j) => j.status === "dead").length === 2, "both failing deliveries dead", 20_000);
+    await waitFor(
+      () => jobsOf("webhook.deliver").filter((j) => j.status === "dead").length === 2,
+      "both failing deliveries dead",
+      20_000,
+    );
     expect(rx.to("/elsewhere")).toHaveLength(0);
-    const log = (id: number) => t.services.db.prepare("SELECT status_code AS statusCode, error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id").all(id);
-    expect(log(moved.id)[0]).toEqual({ statusCode: 302, error: "HTTP 302: redirects are not followed; configure the final URL" });
+    const log = (id: number) =>
+      t.services.db
+        .prepare("SELECT status_code AS statusCode, error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id")
+        .all(id);
+    expect(log(moved.id)[0]).toEqual({
+      statusCode: 302,
+      error: "HTTP 302: redirects are not followed; configure the final URL",
+    });
     expect(log(silent.id)[0]).toEqual({ statusCode: null, error: "no response within 500 ms" });
-    const results = t.services.db.prepare("SELECT payload, result FROM jobs WHERE kind = 'webhook.deliver' AND status = 'succeeded'").all() as Array<{ payload: string; result: string }>;
-    expect(results.map((r) => [JSON.parse(r.payload), JSON.parse(r.result)])).toEqual(expect.arrayContaining([
-      [{ endpointId: deleted.id, eventId: event.id }, { skipped: "endpoint_deleted" }],
-      [{ endpointId: disabled.id, eventId: event.id }, { skipped: "endpoint_disabled" }],
-    ]));
+    const results = t.services.db
+      .prepare("SELECT payload, result FROM jobs WHERE kind = 'webhook.deliver' AND status = 'succeeded'")
+      .all() as Array<{ payload: string; result: string }>;
+    expect(results.map((r) => [JSON.parse(r.payload), JSON.parse(r.result)])).toEqual(
+      expect.arrayContaining([
+        [{ endpointId: deleted.id, eventId: event.id }, { skipped: "endpoint_deleted" }],
+        [{ endpointId: disabled.id, eventId: event.id }, { skipped: "endpoint_disabled" }],
+      ]),
+    );
   });
 });

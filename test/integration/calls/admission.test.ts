@@ -37,7 +37,16 @@ describe("admission from measured load", () => {
     await t?.close();
   });
 
-  const options = () => peer.send(rawRequest({ method: "OPTIONS", uri: `sip:parley@127.0.0.1:${ua.local.port}`, peerPort: peer.port, callId: `opt-${Math.random()}` }), ua.local.port);
+  const options = () =>
+    peer.send(
+      rawRequest({
+        method: "OPTIONS",
+        uri: `sip:parley@127.0.0.1:${ua.local.port}`,
+        peerPort: peer.port,
+        callId: `opt-${Math.random()}`,
+      }),
+      ua.local.port,
+    );
   const response = async (predicate: (m: SipResponse) => boolean): Promise<SipResponse> =>
     (await peer.waitFor((m) => m.kind === "response" && predicate(m))) as SipResponse;
   const metric = async (name: string) => {
@@ -64,7 +73,16 @@ describe("admission from measured load", () => {
     expect(llm.liveQueueDelayMs).toBeGreaterThan(1);
 
     peer.received.length = 0;
-    await peer.send(rawRequest({ method: "INVITE", uri: `sip:receptionist@127.0.0.1:${ua.local.port}`, peerPort: peer.port, callId: "admission-1", body: G711_OFFER }), ua.local.port);
+    await peer.send(
+      rawRequest({
+        method: "INVITE",
+        uri: `sip:receptionist@127.0.0.1:${ua.local.port}`,
+        peerPort: peer.port,
+        callId: "admission-1",
+        body: G711_OFFER,
+      }),
+      ua.local.port,
+    );
     const refused = await response((m) => m.status >= 300);
     expect(refused.status).toBe(503);
     expect(getHeader(refused, "retry-after")).toBe("42");
@@ -76,6 +94,8 @@ describe("admission from measured load", () => {
 
     const delays = await metric('parley_engine_queue_delay_seconds{role="llm"}');
     expect(Number(delays[0]?.split(" ")[1])).toBeGreaterThan(0);
-    expect(await metric("parley_calls_admission_refused_total")).toContain('parley_calls_admission_refused_total{reason="queue_delay"} 1');
+    expect(await metric("parley_calls_admission_refused_total")).toContain(
+      'parley_calls_admission_refused_total{reason="queue_delay"} 1',
+    );
   });
 });

@@ -25,13 +25,65 @@ const DTMF_9 = "/usr/share/sip-tester/dtmf_2833_9.pcap";
 
 /** A callee's voice as headerless mu-law: speech, then (for a machine) a beep, then silence. */
 function calleeAudio(text: string, withBeep: boolean): string {
-  const out = join(cacheDir, "test-audio", `callee-${withBeep ? "machine" : "human"}-${Buffer.from(text).toString("hex").slice(0, 24)}.ulaw`);
+  const out = join(
+    cacheDir,
+    "test-audio",
+    `callee-${withBeep ? "machine" : "human"}-${Buffer.from(text).toString("hex").slice(0, 24)}.ulaw`,
+  );
   const wav = speechWav(text);
   const parts = withBeep ? [wav, "-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw", `${out}.speech`] : [];
   if (withBeep) {
     execFileSync("sox", parts);
-    execFileSync("sox", ["-n", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw", `${out}.beep`, "synth", "0.5", "sine", "1000", "vol", "0.5"]);
-    execFileSync("sox", ["-t", "raw", "-r", "8000", "-c", "1", "-e", "u-law", `${out}.speech`, "-t", "raw", "-r", "8000", "-c", "1", "-e", "u-law", `${out}.beep`, "-t", "raw", "-r", "8000", "-c", "1", "-e", "u-law", out, "pad", "0", "12"]);
+    execFileSync("sox", [
+      "-n",
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-e",
+      "u-law",
+      "-t",
+      "raw",
+      `${out}.beep`,
+      "synth",
+      "0.5",
+      "sine",
+      "1000",
+      "vol",
+      "0.5",
+    ]);
+    execFileSync("sox", [
+      "-t",
+      "raw",
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-e",
+      "u-law",
+      `${out}.speech`,
+      "-t",
+      "raw",
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-e",
+      "u-law",
+      `${out}.beep`,
+      "-t",
+      "raw",
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-e",
+      "u-law",
+      out,
+      "pad",
+      "0",
+      "12",
+    ]);
   } else {
     execFileSync("sox", [wav, "-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw", out, "pad", "0.3", "15"]);
   }
@@ -61,13 +113,26 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("notification deliver
     const port = await freePort();
     const c = startCallee(callee, { port, mediaPort: await freePort(), timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 400));
-    const result = await deliverNotification(t.services, { to: `sip:customer@127.0.0.1:${port}`, agent: "receptionist", parts: [message], menu, amd: extra.amd ?? true, signal: AbortSignal.timeout(40_000) });
+    const result = await deliverNotification(t.services, {
+      to: `sip:customer@127.0.0.1:${port}`,
+      agent: "receptionist",
+      parts: [message],
+      menu,
+      amd: extra.amd ?? true,
+      signal: AbortSignal.timeout(40_000),
+    });
     const sipp = await c.done;
     return { result, sipp };
   };
 
   it("a person answers, hears the message and presses 1: delivered_human, confirmed", async () => {
-    const { result, sipp } = await deliver({ kind: "answer", audio: calleeAudio("Hello?", false), dtmfPcap: DTMF_1, dtmfAfterMs: 5500, holdMs: 25_000 });
+    const { result, sipp } = await deliver({
+      kind: "answer",
+      audio: calleeAudio("Hello?", false),
+      dtmfPcap: DTMF_1,
+      dtmfAfterMs: 5500,
+      holdMs: 25_000,
+    });
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
     expect(result).toMatchObject({ outcome: "delivered_human", choice: "confirm", digits: "1" });
     expect(result.amd?.verdict).toBe("human");
@@ -75,12 +140,19 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("notification deliver
   });
 
   it("pressing 9 opts out", async () => {
-    const { result } = await deliver({ kind: "answer", audio: calleeAudio("Hello?", false), dtmfPcap: DTMF_9, dtmfAfterMs: 5500, holdMs: 25_000 });
+    const { result } = await deliver({
+      kind: "answer",
+      audio: calleeAudio("Hello?", false),
+      dtmfPcap: DTMF_9,
+      dtmfAfterMs: 5500,
+      holdMs: 25_000,
+    });
     expect(result).toMatchObject({ outcome: "opted_out", choice: "opt_out", digits: "9" });
   });
 
   it("an answering machine: waits for the beep, then leaves the message", async () => {
-    const greeting = "Hi, you have reached Alice. I cannot take your call right now. Please leave a message after the tone.";
+    const greeting =
+      "Hi, you have reached Alice. I cannot take your call right now. Please leave a message after the tone.";
     const { result, sipp } = await deliver({ kind: "answer", audio: calleeAudio(greeting, true), holdMs: 25_000 });
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
     expect(result.outcome).toBe("delivered_voicemail");

@@ -29,7 +29,13 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
   beforeAll(async () => {
     server = await startDrachtio();
     t = await createTestApp({ engines: "tiny" });
-    sip = await createSipPort(sipSection.parse({ driver: "drachtio", drachtio: { host: "127.0.0.1", port: server.adminPort, secret: server.secret } }), { logger: t.services.logger, registry: t.services.registry });
+    sip = await createSipPort(
+      sipSection.parse({
+        driver: "drachtio",
+        drachtio: { host: "127.0.0.1", port: server.adminPort, secret: server.secret },
+      }),
+      { logger: t.services.logger, registry: t.services.registry },
+    );
     calls = new CallManager(t.services, sip, new PortPool({ min: 34400, max: 34419 }));
     t.services.calls = calls;
     calls.start();
@@ -54,7 +60,11 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
   it("answers, hears the caller's words, and its greeting reaches the caller", async () => {
     const audio = speechUlaw("Hello, I would like to book a table.", { leadSilenceS: 1, tailSilenceS: 3 });
     const mediaPort = await freePort();
-    const r = await sippCall(`127.0.0.1:${server.sipPort}`, { audio, holdMs: 7000, hangup: "caller" }, { sipPort: await freePort(), mediaPort });
+    const r = await sippCall(
+      `127.0.0.1:${server.sipPort}`,
+      { audio, holdMs: 7000, hangup: "caller" },
+      { sipPort: await freePort(), mediaPort },
+    );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();
     expect(call.outcome).toBe("caller_hangup");
@@ -66,10 +76,17 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
   });
 
   it("takes RFC 4733 DTMF and SIP INFO keys", async () => {
-    const r = await sippCall(`127.0.0.1:${server.sipPort}`, { dtmfPcap: DTMF_PCAP, infoDigits: "7", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
+    const r = await sippCall(
+      `127.0.0.1:${server.sipPort}`,
+      { dtmfPcap: DTMF_PCAP, infoDigits: "7", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" },
+      { sipPort: await freePort(), mediaPort: await freePort() },
+    );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();
-    const keys = new CallsRepo(t.services.db).turns(call.id).filter((x) => x.source === "dtmf").map((x) => x.text);
+    const keys = new CallsRepo(t.services.db)
+      .turns(call.id)
+      .filter((x) => x.source === "dtmf")
+      .map((x) => x.text);
     // The RFC 4733 "1" from the pcap and "7" as SIP INFO 300 ms later (one keypad turn, or two under load).
     const pressed = keys.flatMap((k) => /pressed ([\d*# ]+) on the keypad/.exec(k)?.[1]?.split(" ") ?? []);
     expect(pressed.sort()).toEqual(["1", "7"]);

@@ -29,10 +29,18 @@ interface Setup {
   pool: PortPool;
 }
 
-async function setup(o: { maxCalls: number; ports: { min: number; max: number }; sip?: Record<string, unknown>; logger?: TestApp["services"]["logger"] }): Promise<Setup> {
+async function setup(o: {
+  maxCalls: number;
+  ports: { min: number; max: number };
+  sip?: Record<string, unknown>;
+  logger?: TestApp["services"]["logger"];
+}): Promise<Setup> {
   const t = await createTestApp({ engines: "tiny", config: { calls: { maxCalls: o.maxCalls } } });
   const services = o.logger ? { ...t.services, logger: o.logger } : t.services;
-  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 }, ...o.sip }), { logger: services.logger, registry: t.services.registry });
+  const sip = await createSipPort(
+    sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 }, ...o.sip }),
+    { logger: services.logger, registry: t.services.registry },
+  );
   const pool = new PortPool(o.ports);
   const calls = new CallManager(services, sip, pool);
   t.services.calls = calls;
@@ -60,7 +68,11 @@ async function settled(t: TestApp, from = "@127.0.0.1"): Promise<CallRecord> {
 describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIPp callers)", () => {
   let s: Setup;
   beforeAll(async () => {
-    s = await setup({ maxCalls: 6, ports: PORTS, sip: { maxUnacknowledgedPerSource: 3, timers: { ackTimeoutMs: 2000 } } });
+    s = await setup({
+      maxCalls: 6,
+      ports: PORTS,
+      sip: { maxUnacknowledgedPerSource: 3, timers: { ackTimeoutMs: 2000 } },
+    });
   });
   afterAll(() => teardown(s));
 
@@ -69,13 +81,22 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
   it("a delayed offer (INVITE without SDP): our offer in the 200, the ACK's answer used; the caller is heard and hears us", async () => {
     const audio = speechUlaw("Hello, I would like to book a table.", { leadSilenceS: 1, tailSilenceS: 3 });
     const mediaPort = await freePort();
-    const r = await sippCall(target(), { offer: "delayed", audio, holdMs: 7000, hangup: "caller" }, { sipPort: await freePort(), mediaPort });
+    const r = await sippCall(
+      target(),
+      { offer: "delayed", audio, holdMs: 7000, hangup: "caller" },
+      { sipPort: await freePort(), mediaPort },
+    );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
     expect(call.outcome).toBe("caller_hangup");
     const turns = new CallsRepo(s.t.services.db).turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toMatch(/^hello i would like/);
-    const rtp = call.rtpStats as { codec: string; sdpRemote: { port: number }; latched: { port: number } | null; audioPacketsOut: number };
+    const rtp = call.rtpStats as {
+      codec: string;
+      sdpRemote: { port: number };
+      latched: { port: number } | null;
+      audioPacketsOut: number;
+    };
     expect(rtp.codec).toBe("pcmu");
     expect(rtp.sdpRemote.port).toBe(mediaPort); // from the ACK's SDP
     expect(rtp.latched?.port).toBe(mediaPort);
@@ -83,11 +104,18 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
   });
 
   it("keys sent as SIP INFO (application/dtmf-relay) reach the agent like RFC 4733 digits", async () => {
-    const r = await sippCall(target(), { infoDigits: "1", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
+    const r = await sippCall(
+      target(),
+      { infoDigits: "1", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" },
+      { sipPort: await freePort(), mediaPort: await freePort() },
+    );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
     const turns = new CallsRepo(s.t.services.db).turns(call.id);
-    expect(turns.find((x) => x.role === "user")).toMatchObject({ source: "dtmf", text: "(The caller pressed 1 on the keypad.)" });
+    expect(turns.find((x) => x.role === "user")).toMatchObject({
+      source: "dtmf",
+      text: "(The caller pressed 1 on the keypad.)",
+    });
   });
 
   it("a stranger spraying every RTP port before the caller's first packet gets none of the greeting and is not latched to", async () => {
@@ -100,14 +128,28 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     let seq = 0;
     const spray = setInterval(() => {
       for (let p = PORTS.min; p <= PORTS.max; p += 2) {
-        stranger.send(serializeRtp({ payloadType: 0, sequence: seq, timestamp: seq * 160, ssrc: 0xbad, payload: new Uint8Array(160).fill(0xff) }), p, "127.0.0.1");
+        stranger.send(
+          serializeRtp({
+            payloadType: 0,
+            sequence: seq,
+            timestamp: seq * 160,
+            ssrc: 0xbad,
+            payload: new Uint8Array(160).fill(0xff),
+          }),
+          p,
+          "127.0.0.1",
+        );
       }
       seq++;
     }, 20);
     try {
       // The caller stays silent for 2.5 s (no RTP): the greeting plays meanwhile, and the stranger sprays.
       const audio = speechUlaw("Hello?", { leadSilenceS: 0.5, tailSilenceS: 1 });
-      const r = await sippCall(target(), { audio, audioDelayMs: 2500, holdMs: 5000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
+      const r = await sippCall(
+        target(),
+        { audio, audioDelayMs: 2500, holdMs: 5000, hangup: "caller" },
+        { sipPort: await freePort(), mediaPort: await freePort() },
+      );
       expect(r.code, r.output + r.errors).toBe(0);
     } finally {
       clearInterval(spray);
@@ -115,7 +157,11 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     await new Promise((r) => setTimeout(r, 200));
     stranger.close();
     const call = await settled(s.t);
-    const rtp = call.rtpStats as { latched: { address: string } | null; dropped: { foreign_source: number }; audioPacketsOut: number };
+    const rtp = call.rtpStats as {
+      latched: { address: string } | null;
+      dropped: { foreign_source: number };
+      audioPacketsOut: number;
+    };
     expect(rtpReceived).toBe(0);
     expect(rtp.latched?.address).toBe("127.0.0.1");
     expect(rtp.dropped.foreign_source).toBeGreaterThan(20);
@@ -130,9 +176,20 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
       maxPorts = Math.max(maxPorts, s.pool.allocated);
     }, 10);
     try {
-      const flood = runSipp({ scenario: "uac-invite-no-ack.xml", target: target(), localIp: "127.0.0.2", calls: 130, rate: 43, timeoutS: 20 });
+      const flood = runSipp({
+        scenario: "uac-invite-no-ack.xml",
+        target: target(),
+        localIp: "127.0.0.2",
+        calls: 130,
+        rate: 43,
+        timeoutS: 20,
+      });
       await new Promise((r) => setTimeout(r, 1000));
-      const normal = await sippCall(target(), { holdMs: 2000, hangup: "caller" }, { sipPort: await freePort(), mediaPort: await freePort() });
+      const normal = await sippCall(
+        target(),
+        { holdMs: 2000, hangup: "caller" },
+        { sipPort: await freePort(), mediaPort: await freePort() },
+      );
       expect(normal.code, normal.output + normal.errors).toBe(0);
       const call = await settled(s.t);
       expect(call.outcome).toBe("caller_hangup");
@@ -152,12 +209,23 @@ describe.skipIf(skip)("INVITEs refused for lack of an RTP port", () => {
   let s: Setup;
   beforeAll(async () => {
     // Two ports only: every INVITE beyond two held calls finds none.
-    s = await setup({ maxCalls: 50, ports: { min: 34100, max: 34103 }, logger: captured.logger, sip: { maxUnacknowledgedPerSource: 50, timers: { ackTimeoutMs: 5000 } } });
+    s = await setup({
+      maxCalls: 50,
+      ports: { min: 34100, max: 34103 },
+      logger: captured.logger,
+      sip: { maxUnacknowledgedPerSource: 50, timers: { ackTimeoutMs: 5000 } },
+    });
   });
   afterAll(() => teardown(s));
 
   it("write one log line, and count the rest in parley_log_lines_suppressed_total", async () => {
-    const r = await runSipp({ scenario: "uac-invite-no-ack.xml", target: `127.0.0.1:${s.sip.local.port}`, calls: 12, rate: 100, timeoutS: 10 });
+    const r = await runSipp({
+      scenario: "uac-invite-no-ack.xml",
+      target: `127.0.0.1:${s.sip.local.port}`,
+      calls: 12,
+      rate: 100,
+      timeoutS: 10,
+    });
     expect(r.code, r.errors || r.output).toBe(0);
     const lines = captured.lines.filter((l) => l.msg === "no RTP port for the call");
     expect(lines).toHaveLength(1);

@@ -36,60 +36,95 @@ function wavInfo(path: string): { channels: number; rate: number; dataBytes: num
   return { channels: b.readUInt16LE(22), rate: b.readUInt32LE(24), dataBytes: b.length - 44 };
 }
 
-describe.skipIf(sippMissing || fliteMissing || soxMissing)("calls.recordAll records notification and survey calls", () => {
-  let t: TestApp;
-  let sip: SipPort;
+describe.skipIf(sippMissing || fliteMissing || soxMissing)(
+  "calls.recordAll records notification and survey calls",
+  () => {
+    let t: TestApp;
+    let sip: SipPort;
 
-  beforeAll(async () => {
-    t = await createTestApp({ engines: "tiny", config: { calls: { recordAll: true, outbound: { ringTimeoutMs: 5000 } } } });
-    t.services.agents.save({
-      name: "csat",
-      description: "Acme Plumbing",
-      systemPrompt: "You run a short survey.",
-      survey: { name: "after-visit", prompt: "How did we do? Press a number from one to five.", thanks: "Thanks." },
+    beforeAll(async () => {
+      t = await createTestApp({
+        engines: "tiny",
+        config: { calls: { recordAll: true, outbound: { ringTimeoutMs: 5000 } } },
+      });
+      t.services.agents.save({
+        name: "csat",
+        description: "Acme Plumbing",
+        systemPrompt: "You run a short survey.",
+        survey: { name: "after-visit", prompt: "How did we do? Press a number from one to five.", thanks: "Thanks." },
+      });
+      sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 } }), {
+        logger: silentLogger(),
+      });
+      t.services.calls = new CallManager(t.services, sip, new PortPool({ min: 33600, max: 33699 }));
+      t.services.calls.start();
     });
-    sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 } }), { logger: silentLogger() });
-    t.services.calls = new CallManager(t.services, sip, new PortPool({ min: 33600, max: 33699 }));
-    t.services.calls.start();
-  });
-  afterAll(async () => {
-    await t.services.calls?.stop();
-    await sip?.close();
-    await t?.close();
-  });
-
-  const expectRecorded = (callId: number | null) => {
-    expect(callId).not.toBeNull();
-    const call = new CallsRepo(t.services.db).get(callId!);
-    expect(call?.recordingPath).toBe(join(t.dataDir, "recordings", `call-${callId}.wav`));
-    expect(existsSync(call!.recordingPath!)).toBe(true);
-    const wav = wavInfo(call!.recordingPath!);
-    // Stereo 8 kHz (caller left, agent right), and more than a second of it: the message was played.
-    expect(wav).toMatchObject({ channels: 2, rate: 8000 });
-    expect(wav.dataBytes).toBeGreaterThan(8000 * 2 * 2);
-  };
-
-  it("a notification call is recorded", async () => {
-    const port = await freePort();
-    const c = startCallee({ kind: "answer", audio: calleeSays("Hello?"), dtmfPcap: "/usr/share/sip-tester/dtmf_2833_1.pcap", dtmfAfterMs: 4000, holdMs: 20_000 }, { port, mediaPort: await freePort(), timeoutS: 30 });
-    await new Promise((r) => setTimeout(r, 400));
-    const message = float32ToInt16(sine(440, { sampleRate: 8000, durationMs: 1500, amplitude: 0.3 }));
-    const prompt = float32ToInt16(sine(660, { sampleRate: 8000, durationMs: 800, amplitude: 0.3 }));
-    const result = await deliverNotification(t.services, {
-      to: `sip:customer@127.0.0.1:${port}`, agent: "receptionist", parts: [message], menu: { prompt, options: { "1": "confirm" } }, amd: false, signal: AbortSignal.timeout(40_000),
+    afterAll(async () => {
+      await t.services.calls?.stop();
+      await sip?.close();
+      await t?.close();
     });
-    await c.done;
-    expect(result.outcome).toBe("delivered_human");
-    expectRecorded(result.callId);
-  });
 
-  it("a survey call is recorded", async () => {
-    const port = await freePort();
-    const c = startCallee({ kind: "answer", audio: calleeSays("Hello?"), dtmfPcap: "/usr/share/sip-tester/dtmf_2833_4.pcap", dtmfAfterMs: 5000, holdMs: 20_000 }, { port, mediaPort: await freePort(), timeoutS: 30 });
-    await new Promise((r) => setTimeout(r, 400));
-    const r = await surveyCall(t.services, { to: `sip:customer@127.0.0.1:${port}`, agent: "csat", signal: AbortSignal.timeout(40_000) });
-    await c.done;
-    expect(r.answer.rating).toBe(4);
-    expectRecorded(r.callId);
-  });
-});
+    const expectRecorded = (callId: number | null) => {
+      expect(callId).not.toBeNull();
+      const call = new CallsRepo(t.services.db).get(callId!);
+      expect(call?.recordingPath).toBe(join(t.dataDir, "recordings", `call-${callId}.wav`));
+      expect(existsSync(call!.recordingPath!)).toBe(true);
+      const wav = wavInfo(call!.recordingPath!);
+      // Stereo 8 kHz (caller left, agent right), and more than a second of it: the message was played.
+      expect(wav).toMatchObject({ channels: 2, rate: 8000 });
+      expect(wav.dataBytes).toBeGreaterThan(8000 * 2 * 2);
+    };
+
+    it("a notification call is recorded", async () => {
+      const port = await freePort();
+      const c = startCallee(
+        {
+          kind: "answer",
+          audio: calleeSays("Hello?"),
+          dtmfPcap: "/usr/share/sip-tester/dtmf_2833_1.pcap",
+          dtmfAfterMs: 4000,
+          holdMs: 20_000,
+        },
+        { port, mediaPort: await freePort(), timeoutS: 30 },
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      const message = float32ToInt16(sine(440, { sampleRate: 8000, durationMs: 1500, amplitude: 0.3 }));
+      const prompt = float32ToInt16(sine(660, { sampleRate: 8000, durationMs: 800, amplitude: 0.3 }));
+      const result = await deliverNotification(t.services, {
+        to: `sip:customer@127.0.0.1:${port}`,
+        agent: "receptionist",
+        parts: [message],
+        menu: { prompt, options: { "1": "confirm" } },
+        amd: false,
+        signal: AbortSignal.timeout(40_000),
+      });
+      await c.done;
+      expect(result.outcome).toBe("delivered_human");
+      expectRecorded(result.callId);
+    });
+
+    it("a survey call is recorded", async () => {
+      const port = await freePort();
+      const c = startCallee(
+        {
+          kind: "answer",
+          audio: calleeSays("Hello?"),
+          dtmfPcap: "/usr/share/sip-tester/dtmf_2833_4.pcap",
+          dtmfAfterMs: 5000,
+          holdMs: 20_000,
+        },
+        { port, mediaPort: await freePort(), timeoutS: 30 },
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      const r = await surveyCall(t.services, {
+        to: `sip:customer@127.0.0.1:${port}`,
+        agent: "csat",
+        signal: AbortSignal.timeout(40_000),
+      });
+      await c.done;
+      expect(r.answer.rating).toBe(4);
+      expectRecorded(r.callId);
+    });
+  },
+);

@@ -40,7 +40,9 @@ describe("console sign-in and sessions", () => {
   });
 
   it("signs in an operator; wrong passwords and unknown keys get the form back with a reason", async () => {
-    expect((await submitLogin(t.app, { method: "operator", name: "ana", password: "a long passphrase" })).status).toBe(303);
+    expect((await submitLogin(t.app, { method: "operator", name: "ana", password: "a long passphrase" })).status).toBe(
+      303,
+    );
     const wrong = await submitLogin(t.app, { method: "operator", name: "ana", password: "not it at all" });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain("Wrong name or password.");
@@ -52,7 +54,11 @@ describe("console sign-in and sessions", () => {
     const page = await t.app.request("/console/login");
     const token = csrfOf(await page.text());
     const post = (headers: Record<string, string>, fields: Record<string, string>) =>
-      t.app.request("/console/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ method: "key", key: t.key, ...fields }) });
+      t.app.request("/console/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ method: "key", key: t.key, ...fields }),
+      });
     expect((await post({}, { _csrf: token })).status).toBe(403); // no nonce cookie
     expect((await post({ cookie: cookiesOf(page) }, {})).status).toBe(403);
     expect((await post({ cookie: cookiesOf(page), origin: "http://evil.example" }, { _csrf: token })).status).toBe(403);
@@ -61,7 +67,11 @@ describe("console sign-in and sessions", () => {
 
   it("checks the CSRF token of every state-changing request", async () => {
     const c = await consoleClient(t.app, { key: t.key });
-    const forged = await t.app.request("/console/jobs/1/retry", { method: "POST", headers: { cookie: c.cookie, "content-type": "application/x-www-form-urlencoded" }, body: "next=/console/jobs" });
+    const forged = await t.app.request("/console/jobs/1/retry", {
+      method: "POST",
+      headers: { cookie: c.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: "next=/console/jobs",
+    });
     expect(forged.status).toBe(403);
     const wrong = await c.post("/console/jobs/1/retry", { _csrf: "x".repeat(43) });
     expect(wrong.status).toBe(403);
@@ -69,7 +79,10 @@ describe("console sign-in and sessions", () => {
     expect(crossSite.status).toBe(403);
     // With the token the request reaches the handler (no job 1 here: 404).
     expect((await c.post("/console/jobs/1/retry", {})).status).toBe(404);
-    const viaHeader = await t.app.request("/console/jobs/1/retry", { method: "POST", headers: { cookie: c.cookie, "x-csrf-token": c.csrf, accept: "application/json" } });
+    const viaHeader = await t.app.request("/console/jobs/1/retry", {
+      method: "POST",
+      headers: { cookie: c.cookie, "x-csrf-token": c.csrf, accept: "application/json" },
+    });
     expect(viaHeader.status).toBe(404);
   });
 

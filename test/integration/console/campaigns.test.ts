@@ -17,8 +17,15 @@ describe("console campaigns", () => {
 
   it("shows a campaign's progress and starts, pauses and resumes it", async () => {
     expect(await (await c.get("/console/campaigns")).text()).toContain("No campaigns yet");
-    const campaign = createCampaign(t.services, createCampaignSchema.parse({ name: "Recall <2026>", text: "Hello {name}, your order is ready." }));
-    const report = await importRecipients(t.services, campaign, recipientsFromCsv("to,name\n+12125550100,Bob\n+12125550101,Eve\n"));
+    const campaign = createCampaign(
+      t.services,
+      createCampaignSchema.parse({ name: "Recall <2026>", text: "Hello {name}, your order is ready." }),
+    );
+    const report = await importRecipients(
+      t.services,
+      campaign,
+      recipientsFromCsv("to,name\n+12125550100,Bob\n+12125550101,Eve\n"),
+    );
     expect(report.imported).toBe(2);
     let page = await (await c.get("/console/campaigns")).text();
     expect(page).toContain("Recall &lt;2026&gt;");
@@ -28,7 +35,7 @@ describe("console campaigns", () => {
     const act = async (action: string) => {
       const res = await c.post(`/console/campaigns/${campaign.id}/${action}`, {});
       expect(res.status, action).toBe(303);
-      return (await (await c.get("/console/campaigns")).text());
+      return await (await c.get("/console/campaigns")).text();
     };
     page = await act("start");
     expect(page).toContain(`data-campaign-status="${campaign.id}">running`);

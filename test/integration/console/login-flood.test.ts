@@ -38,7 +38,11 @@ describe("console sign-in under a flood", () => {
   it("100 parallel sign-ins from one address (99 wrong): 10 are checked, 90 get 429; another address signs in during and after", async () => {
     const forms = await Promise.all(Array.from({ length: 100 }, () => loginForm(base, "127.0.0.1")));
     const bystander = await loginForm(base, "127.0.0.2");
-    const flood = Promise.all(forms.map((post, i) => post({ method: "operator", name: ANA.name, password: i === 50 ? ANA.password : `wrong guess ${i}` })));
+    const flood = Promise.all(
+      forms.map((post, i) =>
+        post({ method: "operator", name: ANA.name, password: i === 50 ? ANA.password : `wrong guess ${i}` }),
+      ),
+    );
     // While the flood is being answered: an operator elsewhere signs in, and a script uses the API.
     const [during, api] = await Promise.all([
       bystander({ method: "operator", ...ANA }),
@@ -63,8 +67,12 @@ describe("console sign-in under a flood", () => {
 
   it("a flood from many addresses is capped at a few hashes at once: the rest are told the server is busy", async () => {
     const addresses = Array.from({ length: 6 }, (_, i) => `127.0.1.${i + 1}`);
-    const forms = (await Promise.all(addresses.map((a) => Promise.all(Array.from({ length: 10 }, () => loginForm(base, a)))))).flat();
-    const answers = await Promise.all(forms.map((post, i) => post({ method: "operator", name: ANA.name, password: `wrong guess ${i}` })));
+    const forms = (
+      await Promise.all(addresses.map((a) => Promise.all(Array.from({ length: 10 }, () => loginForm(base, a)))))
+    ).flat();
+    const answers = await Promise.all(
+      forms.map((post, i) => post({ method: "operator", name: ANA.name, password: `wrong guess ${i}` })),
+    );
     const busy = answers.filter((a) => a.status === 429);
     // 2 hashing and 32 waiting fit; 60 attempts arriving together leave some with nowhere to wait.
     expect(busy.length).toBeGreaterThan(0);

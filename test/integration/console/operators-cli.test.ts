@@ -14,9 +14,18 @@ describe("parley operators", () => {
   const run = async (args: string[], stdinText = "") => {
     const stdin = Readable.from([stdinText]) as unknown as NodeJS.ReadStream;
     const stdout = new PassThrough();
-    const ctx: CliContext = { stdout, stderr: new PassThrough(), env: {}, cwd: dir, signal: new AbortController().signal };
+    const ctx: CliContext = {
+      stdout,
+      stderr: new PassThrough(),
+      env: {},
+      cwd: dir,
+      signal: new AbortController().signal,
+    };
     const run = operatorsCommand({ stdin }).run([...args, "--data-dir", dir], ctx);
-    const code = await run.catch((err: Error & { exitCode?: number }) => ({ error: err.message, exitCode: err.exitCode }));
+    const code = await run.catch((err: Error & { exitCode?: number }) => ({
+      error: err.message,
+      exitCode: err.exitCode,
+    }));
     return { code, out: String(stdout.read() ?? "") };
   };
 
@@ -32,11 +41,19 @@ describe("parley operators", () => {
   });
 
   it("explains what is wrong: short password, duplicate, no terminal, unknown name", async () => {
-    expect((await run(["add", "bo", "--password-stdin"], "short\n")).code).toMatchObject({ error: expect.stringContaining("at least 10"), exitCode: 2 });
+    expect((await run(["add", "bo", "--password-stdin"], "short\n")).code).toMatchObject({
+      error: expect.stringContaining("at least 10"),
+      exitCode: 2,
+    });
     await run(["add", "bo", "--password-stdin"], "a long passphrase\n");
-    expect((await run(["add", "bo", "--password-stdin"], "a long passphrase\n")).code).toMatchObject({ error: expect.stringContaining("already exists"), exitCode: 1 });
+    expect((await run(["add", "bo", "--password-stdin"], "a long passphrase\n")).code).toMatchObject({
+      error: expect.stringContaining("already exists"),
+      exitCode: 1,
+    });
     expect((await run(["add", "cy"])).code).toMatchObject({ error: expect.stringContaining("--password-stdin") });
-    expect((await run(["remove", "nobody"])).code).toMatchObject({ error: expect.stringContaining("no operator named 'nobody'") });
+    expect((await run(["remove", "nobody"])).code).toMatchObject({
+      error: expect.stringContaining("no operator named 'nobody'"),
+    });
     expect((await run(["frobnicate"])).code).toMatchObject({ exitCode: 2 });
   });
 });

@@ -22,7 +22,12 @@ describe("console pages", () => {
     t = await createTestApp();
     c = await consoleClient(t.app, { key: t.key });
     routine = await seedVoicemail(t.services, 1, {});
-    urgent = await seedVoicemail(t.services, 2, { status: "escalated", urgency: 5, summary: "Basement <b>flooding</b>", tags: ["flooding"], callerName: "Alice" }, { mailbox: "frontdesk" });
+    urgent = await seedVoicemail(
+      t.services,
+      2,
+      { status: "escalated", urgency: 5, summary: "Basement <b>flooding</b>", tags: ["flooding"], callerName: "Alice" },
+      { mailbox: "frontdesk" },
+    );
     handled = await seedVoicemail(t.services, 3, { status: "handled", urgency: 4, summary: "Already done" });
   });
   afterAll(() => t?.close());
@@ -31,14 +36,16 @@ describe("console pages", () => {
     const page = await html("/console/inbox");
     const order = [...page.matchAll(/id="row-(\d+)"/g)].map((m) => Number(m[1]));
     expect(order).toEqual([urgent.id, routine.id]); // handled is not open
-    expect(page).toContain("Urgent <span class=\"num\">5/5</span>");
+    expect(page).toContain('Urgent <span class="num">5/5</span>');
     expect(page).toContain("Basement &lt;b&gt;flooding&lt;/b&gt;");
     expect(page).not.toContain("<b>flooding</b>");
     expect(page).toContain('<audio controls="" preload="none" src="/console/voicemails/');
     expect(await html("/console/inbox?status=handled")).toContain(`id="row-${handled.id}"`);
     const filtered = await html("/console/inbox?status=all&tag=flooding&mailbox=frontdesk&urgency=5");
     expect([...filtered.matchAll(/id="row-(\d+)"/g)].map((m) => Number(m[1]))).toEqual([urgent.id]);
-    expect(await html(`/console/inbox?selected=${routine.id}`)).toMatch(new RegExp(`id="vm-${routine.id}" data-id="${routine.id}" aria-labelledby`));
+    expect(await html(`/console/inbox?selected=${routine.id}`)).toMatch(
+      new RegExp(`id="vm-${routine.id}" data-id="${routine.id}" aria-labelledby`),
+    );
   });
 
   it("serves the recording with Range, and one message as a fragment that says whether it fits a filter", async () => {
@@ -65,7 +72,11 @@ describe("console pages", () => {
     await sse.close();
     const api = await t.request(`/v1/voicemails/${routine.id}`);
     expect(((await api.json()) as { status: string }).status).toBe("handled");
-    const bad = await c.post(`/console/voicemails/${routine.id}/status`, { status: "deleted" }, { accept: "application/json" });
+    const bad = await c.post(
+      `/console/voicemails/${routine.id}/status`,
+      { status: "deleted" },
+      { accept: "application/json" },
+    );
     expect(bad.status).toBe(400);
   });
 
@@ -76,7 +87,8 @@ describe("console pages", () => {
     expect(list).toContain("880 ms");
     const page = await html(`/console/calls/${call.id}`);
     expect(page).toContain('data-turns="1"');
-    for (const stage of ["endpointMs", "asrFinalMs", "llmFirstTokenMs", "ttsFirstAudioMs", "firstRtpMs"]) expect(page).toContain(`data-stage="${stage}"`);
+    for (const stage of ["endpointMs", "asrFinalMs", "llmFirstTokenMs", "ttsFirstAudioMs", "firstRtpMs"])
+      expect(page).toContain(`data-stage="${stage}"`);
     expect(page).toContain("I need a &lt;plumber&gt;");
     // A failed turn says where it failed (the reason in its title), and a trimmed history is marked.
     expect(page).toContain('title="llama.cpp &lt;decode&gt; failed">failed: llm</span>');
@@ -104,7 +116,9 @@ describe("console pages", () => {
     const ok = await c.post("/console/agents/validate", { definition: "name: helper\nsystemPrompt: You help.\n" });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Valid: agent &#39;helper&#39;.");
-    const json = await c.post("/console/agents/validate", { definition: JSON.stringify({ name: "Bad Name", systemPrompt: 3 }) });
+    const json = await c.post("/console/agents/validate", {
+      definition: JSON.stringify({ name: "Bad Name", systemPrompt: 3 }),
+    });
     expect(json.status).toBe(422);
     const text = await json.text();
     expect(text).toContain("<code>name</code>");

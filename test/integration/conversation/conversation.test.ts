@@ -27,8 +27,16 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     const config = testConfig();
     vad = await createEngine("vad", sileroRef(), config);
     asr = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming"), config);
-    backchannelAsr = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming", { words: ["mhm"] }, "-mhm"), config);
-    callbackAsr = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming", { words: ["please", "call", "me", "back"] }, "-callback"), config);
+    backchannelAsr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming", { words: ["mhm"] }, "-mhm"),
+      config,
+    );
+    callbackAsr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming", { words: ["please", "call", "me", "back"] }, "-callback"),
+      config,
+    );
     llm = await createEngine("llm", await generatedModel("tiny-llm"), config);
     tts = await createEngine("tts", await generatedModel("tiny-tts"), config);
   });
@@ -48,7 +56,10 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
       {
         name: "test",
         systemPrompt: "You are a helpful receptionist. Keep replies short.",
-        tools: [{ type: "builtin", name: "schedule_callback" }, { type: "builtin", name: "hangup" }],
+        tools: [
+          { type: "builtin", name: "schedule_callback" },
+          { type: "builtin", name: "hangup" },
+        ],
         live: { greeting: "Hello, you are through to Acme.", silenceTimeoutMs: 20_000, ...live },
       },
       "test",
@@ -106,20 +117,30 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     expect(reply?.interrupted).toBeUndefined();
     // Every stage of the latency breakdown was measured, in order.
     const t = reply!.timing!;
-    for (const k of ["endpointMs", "llmFirstTokenMs", "ttsFirstAudioMs", "firstRtpMs"] as const) expect(t[k]).not.toBeNull();
+    for (const k of ["endpointMs", "llmFirstTokenMs", "ttsFirstAudioMs", "firstRtpMs"] as const)
+      expect(t[k]).not.toBeNull();
     expect(t.llmFirstTokenMs!).toBeGreaterThanOrEqual(t.endpointMs!);
     expect(t.firstRtpMs!).toBeGreaterThanOrEqual(t.ttsFirstAudioMs!);
     // The reply's audio reached the caller after they stopped talking.
     expect(audible(line.heard, saidAt + 2000)).toBeGreaterThan(25);
     c.end();
     const r = await c.result;
-    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual(["Hello, you are through to Acme.", "Thanks for calling. How can I help you today?"]);
+    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
+      "Hello, you are through to Acme.",
+      "Thanks for calling. How can I help you today?",
+    ]);
   });
 
   it("stops talking within a frame when the caller barges in, and keeps only what was played", async () => {
     line = await openLine();
     // A long greeting: on a loaded machine the caller's words may take seconds to be recognised, and there must still be greeting left to stop.
-    const c = start({ live: { greeting: "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening, and on weekends from ten until four. Our kitchen takes the last orders half an hour before we close, and tables for six or more are booked by phone.", bargeInMinMs: 300 } });
+    const c = start({
+      live: {
+        greeting:
+          "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening, and on weekends from ten until four. Our kitchen takes the last orders half an hour before we close, and tables for six or more are booked by phone.",
+        bargeInMinMs: 300,
+      },
+    });
     await until(() => audible(line.heard) > 40, 10_000, "the greeting to be under way");
     const speech = wavTo8k(speechWav("Sorry, I need to book a table now please."));
     const bargeAt = performance.now();
@@ -145,7 +166,14 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
 
   it("does not stop for a backchannel", async () => {
     line = await openLine();
-    const c = start({ streaming: backchannelAsr, live: { greeting: "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening.", bargeInMinMs: 300 } });
+    const c = start({
+      streaming: backchannelAsr,
+      live: {
+        greeting:
+          "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening.",
+        bargeInMinMs: 300,
+      },
+    });
     await until(() => audible(line.heard) > 30, 10_000, "the greeting to be under way");
     await line.say(wavTo8k(speechWav("Mhm.")));
     await until(() => c.turns.some((t) => t.source === "greeting"), 15_000, "the greeting to end");
@@ -161,7 +189,10 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
     c.conversation.dtmf("1");
     await until(() => c.turns.some((t) => t.role === "agent" && t.source === "speech"), 15_000, "the reply");
-    expect(c.turns.find((t) => t.role === "user")).toMatchObject({ source: "dtmf", text: "(The caller pressed 1 on the keypad.)" });
+    expect(c.turns.find((t) => t.role === "user")).toMatchObject({
+      source: "dtmf",
+      text: "(The caller pressed 1 on the keypad.)",
+    });
     c.end();
     await c.result;
   });
@@ -196,7 +227,9 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
   it("does not answer its own echo", async () => {
     // The caller's phone sends back what it hears, 20 dB down: line echo.
     line = await openLine({ echoGain: 0.1 });
-    const c = start({ live: { greeting: "Hello, you are through to Acme. We are open every day from nine until six." } });
+    const c = start({
+      live: { greeting: "Hello, you are through to Acme. We are open every day from nine until six." },
+    });
     await until(() => c.turns.some((t) => t.source === "greeting"), 15_000, "the greeting");
     await wait(2500);
     c.end();
@@ -218,7 +251,10 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
 
   it("control: with the echo gate off, the same echo is heard as speech (so the test above can fail)", async () => {
     line = await openLine({ echoGain: 0.1 });
-    const c = start({ echoMarginDb: 200, live: { greeting: "Hello, you are through to Acme. We are open every day from nine until six." } });
+    const c = start({
+      echoMarginDb: 200,
+      live: { greeting: "Hello, you are through to Acme. We are open every day from nine until six." },
+    });
     await until(() => c.turns.some((t) => t.role === "user"), 20_000, "the agent to hear its own echo");
     c.end();
     await c.result;

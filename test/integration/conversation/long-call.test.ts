@@ -48,7 +48,11 @@ describe("a long call", () => {
   beforeAll(async () => {
     const config = testConfig();
     vad = await createEngine("vad", sileroRef(), config);
-    asr = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming", { words: ["hello", "order", "menu"] }, "-long-call"), config);
+    asr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming", { words: ["hello", "order", "menu"] }, "-long-call"),
+      config,
+    );
     llm = await createEngine(
       "llm",
       await generatedModel(
@@ -98,7 +102,16 @@ describe("a long call", () => {
       {
         name: "shop",
         systemPrompt: "You are a helpful shop assistant. Keep replies short.",
-        tools: [{ type: "http", name: "parcel_status", description: "Finds where the caller's parcel is.", url: toolUrl, method: "GET", parameters: { type: "object", properties: { ref: { type: "string" } } } }],
+        tools: [
+          {
+            type: "http",
+            name: "parcel_status",
+            description: "Finds where the caller's parcel is.",
+            url: toolUrl,
+            method: "GET",
+            parameters: { type: "object", properties: { ref: { type: "string" } } },
+          },
+        ],
         live: { greeting: "Hello, you are through to the shop.", silenceTimeoutMs: 60_000 },
       },
       "test",
@@ -107,8 +120,20 @@ describe("a long call", () => {
       agent,
       engines: { vad, asrStreaming: asr, llm, tts },
       audio: line.audio,
-      control: { hangup: async () => controller.abort(), transfer: async () => ({ status: 503, reason: "no transfers in this test" }) },
-      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }), outbound: new OutboundPolicy({ allowHosts: ["127.0.0.1"], allowPrivateNetworks: true, setting: "tools.allowHosts" }) },
+      control: {
+        hangup: async () => controller.abort(),
+        transfer: async () => ({ status: 503, reason: "no transfers in this test" }),
+      },
+      toolServices: {
+        timeZone: "UTC",
+        now: () => new Date(),
+        scheduleCallback: async () => ({ jobId: 1 }),
+        outbound: new OutboundPolicy({
+          allowHosts: ["127.0.0.1"],
+          allowPrivateNetworks: true,
+          setting: "tools.allowHosts",
+        }),
+      },
       callId: "long-call",
       caller: "+14155550100",
       logger: silentLogger(),
@@ -140,7 +165,10 @@ describe("a long call", () => {
     const answers = replies();
     expect(answers).toHaveLength(TURNS);
     expect(answers.filter((t) => t.failed || t.interrupted)).toEqual([]);
-    expect(answers[0]).toMatchObject({ text: PARCEL_REPLY, toolCalls: [{ name: "parcel_status", result: { status: "shipped" } }] });
+    expect(answers[0]).toMatchObject({
+      text: PARCEL_REPLY,
+      toolCalls: [{ name: "parcel_status", result: { status: "shipped" } }],
+    });
     expect(toolCalls).toBe(1);
     expect(answers[1]!.text).toBe(MENU_REPLY);
     // Turn 2 stayed in the prompt for a while, then was left out; from then on the kept tool result decides.

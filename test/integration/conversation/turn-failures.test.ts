@@ -20,7 +20,8 @@ import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 const SPEED = 10;
 const CHUNK = 2400;
 const FALLBACK = "Sorry, I didn't catch that. Could you say it again?";
-const OFFER = "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.";
+const OFFER =
+  "I'm sorry, I'm having trouble on my side. Would you like to leave a message for the team? Say yes, or press 1.";
 const DECLINED = "All right. How else can I help?";
 
 /** The tiny scripted LLM with a deliberately tiny context. */
@@ -39,8 +40,17 @@ describe("failed turns", () => {
   beforeAll(async () => {
     const config = testConfig();
     vad = await createEngine("vad", sileroRef(), config);
-    for (const [name, words] of [["callback", ["please", "call", "me", "back"]], ["yes", ["yes"]], ["no", ["no"]], ["hello", ["hello"]]] as const) {
-      asr[name] = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming", { words: [...words] }, `-${name}`), config);
+    for (const [name, words] of [
+      ["callback", ["please", "call", "me", "back"]],
+      ["yes", ["yes"]],
+      ["no", ["no"]],
+      ["hello", ["hello"]],
+    ] as const) {
+      asr[name] = await createEngine(
+        "asr-streaming",
+        await generatedModel("tiny-asr-streaming", { words: [...words] }, `-${name}`),
+        config,
+      );
     }
     llm = await createEngine("llm", await generatedModel("tiny-llm"), config);
     smallLlm = await createEngine("llm", await tinyContext(), config);
@@ -48,7 +58,12 @@ describe("failed turns", () => {
   });
   afterAll(async () => Promise.all([vad, ...Object.values(asr), llm, smallLlm, tts].map((e) => e?.dispose())));
 
-  function start(o: { asr: StreamingAsr; llm: LlmEngine; live?: Record<string, unknown>; scheduleCallback?: () => Promise<{ jobId: number }> }) {
+  function start(o: {
+    asr: StreamingAsr;
+    llm: LlmEngine;
+    live?: Record<string, unknown>;
+    scheduleCallback?: () => Promise<{ jobId: number }>;
+  }) {
     const line = openFastLine({ speed: SPEED });
     const turns: TurnRecord[] = [];
     const hangups: string[] = [];
@@ -58,7 +73,10 @@ describe("failed turns", () => {
         {
           name: "test",
           systemPrompt: "You are a helpful receptionist. Keep replies short.",
-          tools: [{ type: "builtin", name: "schedule_callback" }, { type: "builtin", name: "hangup" }],
+          tools: [
+            { type: "builtin", name: "schedule_callback" },
+            { type: "builtin", name: "hangup" },
+          ],
           live: { greeting: "Hello, you are through to Acme.", silenceTimeoutMs: 20_000, ...o.live },
         },
         "test",
@@ -72,7 +90,11 @@ describe("failed turns", () => {
         },
         transfer: async () => ({ status: 503, reason: "no transfers in this test" }),
       },
-      toolServices: { timeZone: "UTC", now: () => new Date("2026-11-25T12:00:00Z"), scheduleCallback: o.scheduleCallback ?? (async () => ({ jobId: 7 })) },
+      toolServices: {
+        timeZone: "UTC",
+        now: () => new Date("2026-11-25T12:00:00Z"),
+        scheduleCallback: o.scheduleCallback ?? (async () => ({ jobId: 7 })),
+      },
       callId: "test-call",
       caller: "+14155550100",
       logger: silentLogger(),
@@ -85,7 +107,8 @@ describe("failed turns", () => {
     const utter = async (words: number) => {
       const lead = (CHUNK - (line.sentSamples % CHUNK)) % CHUNK;
       const pcm = new Int16Array(lead + words * CHUNK + 11 * CHUNK);
-      for (let i = 0; i < words * CHUNK; i++) pcm[lead + i] = Math.round(9000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
+      for (let i = 0; i < words * CHUNK; i++)
+        pcm[lead + i] = Math.round(9000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
       await line.say(pcm);
     };
     /** Says `words` words and waits for the agent's answer. */
@@ -101,7 +124,18 @@ describe("failed turns", () => {
       line.close();
       return r;
     };
-    return { conversation, line, turns, hangups, result, replies, utter, say, end, greeted: () => until(() => turns.some((t) => t.source === "greeting"), 10_000, "the greeting") };
+    return {
+      conversation,
+      line,
+      turns,
+      hangups,
+      result,
+      replies,
+      utter,
+      say,
+      end,
+      greeted: () => until(() => turns.some((t) => t.source === "greeting"), 10_000, "the greeting"),
+    };
   }
 
   async function threeFailures(c: ReturnType<typeof start>): Promise<TurnRecord[]> {
@@ -111,14 +145,28 @@ describe("failed turns", () => {
   }
 
   it("a tool that throws: the caller hears the fallback line, the turn is recorded as failed, and the call goes on", async () => {
-    const c = start({ asr: asr.callback, llm, scheduleCallback: async () => Promise.reject(new Error("the job queue is not available")) });
+    const c = start({
+      asr: asr.callback,
+      llm,
+      scheduleCallback: async () => Promise.reject(new Error("the job queue is not available")),
+    });
     try {
       await c.greeted();
       const heardBefore = c.line.heardSamples;
       const turn = await c.say(4); // "please call me back": the model calls schedule_callback
-      expect(turn).toMatchObject({ text: FALLBACK, failed: true, failure: { stage: "tool", message: "the job queue is not available" } });
+      expect(turn).toMatchObject({
+        text: FALLBACK,
+        failed: true,
+        failure: { stage: "tool", message: "the job queue is not available" },
+      });
       expect(turn.interrupted).toBeUndefined();
-      expect(turn.toolCalls).toEqual([{ name: "schedule_callback", arguments: { when: "tomorrow 10:00", topic: "order" }, result: { error: "the tool failed" } }]);
+      expect(turn.toolCalls).toEqual([
+        {
+          name: "schedule_callback",
+          arguments: { when: "tomorrow 10:00", topic: "order" },
+          result: { error: "the tool failed" },
+        },
+      ]);
       expect(c.line.heardSamples - heardBefore).toBeGreaterThan(FALLBACK.length * 0.5 * 8000 * 0.016); // the line was played
       // The call is still up, listening: no hang-up, no outcome.
       await wait(300);
@@ -127,7 +175,11 @@ describe("failed turns", () => {
       const r = await c.end();
       expect(r.outcome).toBe("caller_hangup");
       // The history has the call, its error result and the fallback: the model knows what happened.
-      expect(r.history.slice(-3)).toMatchObject([{ role: "assistant", toolCalls: [{ name: "schedule_callback" }] }, { role: "tool", content: '{"error":"the tool failed"}' }, { role: "assistant", content: FALLBACK }]);
+      expect(r.history.slice(-3)).toMatchObject([
+        { role: "assistant", toolCalls: [{ name: "schedule_callback" }] },
+        { role: "tool", content: '{"error":"the tool failed"}' },
+        { role: "assistant", content: FALLBACK },
+      ]);
     }
   });
 
@@ -183,7 +235,11 @@ describe("failed turns", () => {
       await threeFailures(c);
       const before = c.turns.length;
       await c.utter(1);
-      await until(() => c.turns.some((t, i) => i >= before && t.source === "fallback"), 10_000, "the reply to the declined offer");
+      await until(
+        () => c.turns.some((t, i) => i >= before && t.source === "fallback"),
+        10_000,
+        "the reply to the declined offer",
+      );
       expect(c.turns.slice(before).map((t) => [t.role, t.text])).toEqual([
         ["user", "no"],
         ["agent", DECLINED],

@@ -15,9 +15,15 @@ import { generatedModel, testConfig } from "../../helpers/models.js";
 const STREAMING_SCRIPT = ["hello", "i", "would", "like"];
 const BATCH_SCRIPT = ["hello", "this", "is", "alice"];
 const RATE = 16000;
-const utterance = (rate: number) => concat(toneBursts({ sampleRate: rate, bursts: 4, burstMs: 300, gapMs: 300 }), silence(rate, 2500));
+const utterance = (rate: number) =>
+  concat(toneBursts({ sampleRate: rate, bursts: 4, burstMs: 300, gapMs: 300 }), silence(rate, 2500));
 
-async function drive(asr: StreamingAsr, audio: Float32Array, rate: number, signal = AbortSignal.timeout(30_000)): Promise<AsrEvent[]> {
+async function drive(
+  asr: StreamingAsr,
+  audio: Float32Array,
+  rate: number,
+  signal = AbortSignal.timeout(30_000),
+): Promise<AsrEvent[]> {
   const stream = asr.open({ signal });
   const events: AsrEvent[] = [];
   const reader = (async () => {
@@ -52,7 +58,9 @@ describe("streaming ASR conformance: tiny scripted model", () => {
 
   it("takes audio at the telephone rate (8 kHz) as well", async () => {
     const events = await drive(asr, utterance(8000), 8000);
-    expect(events.filter((e) => e.type === "final").map((e) => (e as { text: string }).text)).toEqual([STREAMING_SCRIPT.join(" ")]);
+    expect(events.filter((e) => e.type === "final").map((e) => (e as { text: string }).text)).toEqual([
+      STREAMING_SCRIPT.join(" "),
+    ]);
   });
 
   it("recognises two utterances in one stream as two finals", async () => {
@@ -102,13 +110,18 @@ describe("batch ASR conformance: tiny scripted model", () => {
   });
 
   it("returns empty text for silence", async () => {
-    const t = await asr.transcribe({ samples: silence(RATE, 2000), sampleRate: RATE }, { signal: AbortSignal.timeout(30_000) });
+    const t = await asr.transcribe(
+      { samples: silence(RATE, 2000), sampleRate: RATE },
+      { signal: AbortSignal.timeout(30_000) },
+    );
     expect(t.text).toBe("");
   });
 
   it("rejects at once when aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(asr.transcribe({ samples: utterance(RATE), sampleRate: RATE }, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    await expect(
+      asr.transcribe({ samples: utterance(RATE), sampleRate: RATE }, { signal: controller.signal }),
+    ).rejects.toThrow(/abort/i);
   });
 });

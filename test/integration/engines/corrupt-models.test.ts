@@ -46,10 +46,18 @@ describe("corrupt model files", () => {
 
   it("turn: a model that is not in Smart Turn's slot (silero in its place) is refused at load, saying what it has", async () => {
     const silero = sileroRef();
-    const ref: ModelRef = { model: { ...(await generatedModel("tiny-turn")).model, config: { model: "silero_vad.onnx" } }, dir: silero.dir };
-    const err = await createEngine("turn", ref, testConfig()).then((e) => (void e.dispose(), null), (e: unknown) => e);
+    const ref: ModelRef = {
+      model: { ...(await generatedModel("tiny-turn")).model, config: { model: "silero_vad.onnx" } },
+      dir: silero.dir,
+    };
+    const err = await createEngine("turn", ref, testConfig()).then(
+      (e) => (void e.dispose(), null),
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ParleyError);
-    expect((err as ParleyError).message).toMatch(/not a Smart Turn model: it needs a float32 input 'input_features' \[batch, 80, 800\]; it has input float32/);
+    expect((err as ParleyError).message).toMatch(
+      /not a Smart Turn model: it needs a float32 input 'input_features' \[batch, 80, 800\]; it has input float32/,
+    );
   });
 
   it("a missing model file is named in the error", async () => {

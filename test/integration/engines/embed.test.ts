@@ -69,7 +69,12 @@ describe("the tiny embedding double", () => {
 
   it("makes lexically close texts close and unrelated ones far, the same way every time", async () => {
     const [question, hours, parking, again] = await engine.embed(
-      ["When is the clinic open on Saturdays?", "The clinic is open on Saturdays from nine to noon.", "Parking is free behind the building.", "When is the clinic open on Saturdays?"],
+      [
+        "When is the clinic open on Saturdays?",
+        "The clinic is open on Saturdays from nine to noon.",
+        "Parking is free behind the building.",
+        "When is the clinic open on Saturdays?",
+      ],
       { purpose: "query", signal },
     );
     expect(dot(question!, hours!)).toBeGreaterThan(dot(question!, parking!) + 0.3);
@@ -95,7 +100,17 @@ describe("the embedding engine", () => {
   });
 
   it("puts the catalog's query and document prefixes in front of each purpose", async () => {
-    const prefixed = await createEngine("embed", { ...ref, model: { ...ref.model, config: { ...ref.model.config, queryPrefix: "search query: ", documentPrefix: "passage: " } } }, testConfig());
+    const prefixed = await createEngine(
+      "embed",
+      {
+        ...ref,
+        model: {
+          ...ref.model,
+          config: { ...ref.model.config, queryPrefix: "search query: ", documentPrefix: "passage: " },
+        },
+      },
+      testConfig(),
+    );
     try {
       const [query] = await prefixed.embed([texts[2]!], { purpose: "query", signal });
       const [document] = await prefixed.embed([texts[2]!], { purpose: "document", signal });
@@ -109,7 +124,9 @@ describe("the embedding engine", () => {
   it("stops at once for an aborted signal", async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(engine.embed(texts, { purpose: "document", signal: controller.signal })).rejects.toSatisfy(isAbortError);
+    await expect(engine.embed(texts, { purpose: "document", signal: controller.signal })).rejects.toSatisfy(
+      isAbortError,
+    );
   });
 
   it("answers a query while a long batch of documents is still being embedded", async () => {

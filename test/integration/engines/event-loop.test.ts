@@ -52,7 +52,16 @@ describe("event loop during decoding", () => {
       Vad: new (c: object, s: number) => { acceptWaveform(x: Float32Array): void; isEmpty(): boolean; pop(): void };
     };
     const model = join(sileroRef().dir, "silero_vad.onnx");
-    const direct = new sherpa.Vad({ sileroVad: { model, threshold: 0.5, minSilenceDuration: 0.3, minSpeechDuration: 0.2, windowSize: 512 }, sampleRate: 16000, numThreads: 1, provider: "cpu", debug: 0 }, 60);
+    const direct = new sherpa.Vad(
+      {
+        sileroVad: { model, threshold: 0.5, minSilenceDuration: 0.3, minSpeechDuration: 0.2, windowSize: 512 },
+        sampleRate: 16000,
+        numThreads: 1,
+        provider: "cpu",
+        debug: 0,
+      },
+      60,
+    );
     const control = watchEventLoop();
     await new Promise((r) => setTimeout(r, 20)); // let the ticker start
     const t0 = performance.now();
@@ -94,7 +103,8 @@ describe("event loop during turn predictions", () => {
   it("stays responsive while the worker predicts, and the ticker catches session.run on the main thread", async () => {
     const watch = watchEventLoop();
     const started = performance.now();
-    for (let i = 0; i < RUNS; i++) await turn.predict({ samples: audio, sampleRate: 16000 }, { signal: AbortSignal.timeout(60_000) });
+    for (let i = 0; i < RUNS; i++)
+      await turn.predict({ samples: audio, sampleRate: 16000 }, { signal: AbortSignal.timeout(60_000) });
     const workerMs = performance.now() - started;
     const workerStallMs = watch.stop();
 
@@ -102,7 +112,10 @@ describe("event loop during turn predictions", () => {
       InferenceSession: { create(p: string, o: object): Promise<InferenceSession> };
       Tensor: new (t: "float32", d: Float32Array, dims: number[]) => Tensor;
     };
-    const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, graphOptimizationLevel: "all" });
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    });
     const input = { input_features: new ort.Tensor("float32", new Float32Array(80 * 800).fill(0.1), [1, 80, 800]) };
     const control = watchEventLoop();
     await new Promise((r) => setTimeout(r, 20));

@@ -1,4 +1,10 @@
-import { LlamaChat, resolveChatWrapper, type ChatHistoryItem, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import {
+  LlamaChat,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type LlamaContext,
+  type LlamaModel,
+} from "node-llama-cpp";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../../../src/engines/factory.js";
@@ -17,8 +23,16 @@ import { generatedModel, testConfig } from "../../helpers/models.js";
  * shift strategy did not return a history that fits the context size").
  */
 const tools: ToolSpec[] = [
-  { name: "schedule_callback", description: "Arrange for the team to phone the caller at an agreed time.", parameters: { type: "object", properties: { when: { type: "string" }, topic: { type: "string" } } } },
-  { name: "hangup", description: "End the call once the caller has nothing more to ask.", parameters: { type: "object", properties: {} } },
+  {
+    name: "schedule_callback",
+    description: "Arrange for the team to phone the caller at an agreed time.",
+    parameters: { type: "object", properties: { when: { type: "string" }, topic: { type: "string" } } },
+  },
+  {
+    name: "hangup",
+    description: "End the call once the caller has nothing more to ask.",
+    parameters: { type: "object", properties: {} },
+  },
 ];
 const SYSTEM: ChatMessage = { role: "system", content: "You are a helpful receptionist. Keep replies short." };
 
@@ -63,8 +77,13 @@ describe("LLM engine: the context", () => {
     expect(counted).toBeGreaterThan(llm.countTokens(longCall(1), tools));
     // A prompt no slot has seen (a unique first line) is evaluated whole: what llama.cpp read is what we counted,
     // give or take the few template tokens a slot shares with any earlier prompt.
-    const fresh: ChatMessage[] = [{ role: "system", content: `Call reference ${Date.now()}. ${SYSTEM.content}` }, ...history.slice(1)];
-    const done = (await collect(llm.chat(fresh, { signal: AbortSignal.timeout(30_000), tools, sessionKey: "fresh" }))).find((d) => d.type === "done");
+    const fresh: ChatMessage[] = [
+      { role: "system", content: `Call reference ${Date.now()}. ${SYSTEM.content}` },
+      ...history.slice(1),
+    ];
+    const done = (
+      await collect(llm.chat(fresh, { signal: AbortSignal.timeout(30_000), tools, sessionKey: "fresh" }))
+    ).find((d) => d.type === "done");
     const expected = llm.countTokens(fresh, tools);
     expect(done?.type === "done" && done.usage.promptTokens).toBeGreaterThan(expected - 8);
     expect(done?.type === "done" && done.usage.promptTokens).toBeLessThanOrEqual(expected);
@@ -74,7 +93,10 @@ describe("LLM engine: the context", () => {
     const history = longCall(30);
     expect(llm.countTokens(history, tools)).toBeGreaterThan(llm.contextSize * 2);
     const ds = await collect(llm.chat(history, { signal: AbortSignal.timeout(60_000), tools }));
-    const text = ds.filter((d) => d.type === "text").map((d) => (d as { text: string }).text).join("");
+    const text = ds
+      .filter((d) => d.type === "text")
+      .map((d) => (d as { text: string }).text)
+      .join("");
     expect(text).toBe("Thanks for calling. How can I help you today?");
     expect(ds[ds.length - 1]).toMatchObject({ type: "done", stopReason: "stop" });
   });
@@ -98,14 +120,21 @@ describe("LLM engine: the context", () => {
     });
 
     it("control: the default strategy returns a history too long once tools are documented, and the reply fails", async () => {
-      await expect(chat.generateResponse(history(), { functions, maxTokens: 32 })).rejects.toThrow(/default context shift strategy did not return a history that fits/);
+      await expect(chat.generateResponse(history(), { functions, maxTokens: 32 })).rejects.toThrow(
+        /default context shift strategy did not return a history that fits/,
+      );
     });
 
     it("dropOldestItemsStrategy returns a history that fits, counted with the tools, keeping the system prompt and the last turn", async () => {
       const items = history();
       const strategy = dropOldestItemsStrategy(functions);
       const max = 2048 - 205;
-      const { chatHistory } = await strategy({ chatHistory: items, maxTokensCount: max, tokenizer: model.tokenizer, chatWrapper: chat.chatWrapper });
+      const { chatHistory } = await strategy({
+        chatHistory: items,
+        maxTokensCount: max,
+        tokenizer: model.tokenizer,
+        chatWrapper: chat.chatWrapper,
+      });
       expect(countHistoryTokens(chat.chatWrapper, model.tokenizer, chatHistory, functions)).toBeLessThanOrEqual(max);
       expect(chatHistory[0]).toEqual(items[0]);
       expect(chatHistory.slice(-2)).toEqual(items.slice(-2));
@@ -118,15 +147,27 @@ describe("LLM engine: the context", () => {
     });
 
     it("with it, the same reply succeeds", async () => {
-      const res = await chat.generateResponse(history(), { functions, maxTokens: 64, contextShift: { strategy: dropOldestItemsStrategy(functions) } });
+      const res = await chat.generateResponse(history(), {
+        functions,
+        maxTokens: 64,
+        contextShift: { strategy: dropOldestItemsStrategy(functions) },
+      });
       expect(res.response).toBe("Thanks for calling. How can I help you today?");
     });
 
     it("cuts the start of the reply being written when the system prompt and that reply alone are too long", async () => {
       const long = "word ".repeat(600) + "the end";
-      const items: ChatHistoryItem[] = [{ type: "system", text: "You are a receptionist." }, { type: "model", response: [long] }];
+      const items: ChatHistoryItem[] = [
+        { type: "system", text: "You are a receptionist." },
+        { type: "model", response: [long] },
+      ];
       const strategy = dropOldestItemsStrategy(undefined);
-      const { chatHistory } = await strategy({ chatHistory: items, maxTokensCount: 300, tokenizer: model.tokenizer, chatWrapper: chat.chatWrapper });
+      const { chatHistory } = await strategy({
+        chatHistory: items,
+        maxTokensCount: 300,
+        tokenizer: model.tokenizer,
+        chatWrapper: chat.chatWrapper,
+      });
       expect(countHistoryTokens(chat.chatWrapper, model.tokenizer, chatHistory, undefined)).toBeLessThanOrEqual(300);
       expect(chatHistory[0]).toEqual(items[0]);
       const kept = (chatHistory[1] as { response: string[] }).response.join("");

@@ -14,7 +14,11 @@ async function collect(stream: AsyncIterable<LlmDelta>): Promise<LlmDelta[]> {
   for await (const d of stream) out.push(d);
   return out;
 }
-const text = (ds: LlmDelta[]) => ds.filter((d) => d.type === "text").map((d) => (d as { text: string }).text).join("");
+const text = (ds: LlmDelta[]) =>
+  ds
+    .filter((d) => d.type === "text")
+    .map((d) => (d as { text: string }).text)
+    .join("");
 const done = (ds: LlmDelta[]) => ds.find((d): d is Extract<LlmDelta, { type: "done" }> => d.type === "done");
 
 const extractionSchema = {
@@ -37,7 +41,9 @@ for (const c of cases) {
     afterAll(async () => llm?.dispose());
 
     it("streams text deltas and ends with one done carrying usage", async () => {
-      const ds = await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) }));
+      const ds = await collect(
+        llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) }),
+      );
       expect(text(ds).length).toBeGreaterThan(0);
       expect(ds.filter((d) => d.type === "text").length).toBeGreaterThan(1);
       const end = done(ds);
@@ -62,18 +68,28 @@ for (const c of cases) {
     });
 
     it("is deterministic at temperature 0", async () => {
-      const a = text(await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })));
-      const b = text(await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })));
+      const a = text(
+        await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })),
+      );
+      const b = text(
+        await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) })),
+      );
       expect(a).toBe(b);
     });
 
     it("constrains the reply to a JSON schema", async () => {
       const ds = await collect(
-        llm.chat([{ role: "system", content: "Reply in JSON." }, { role: "user", content: "The transcript: my pipe burst." }], {
-          signal: AbortSignal.timeout(30_000),
-          schema: extractionSchema,
-          maxTokens: 200,
-        }),
+        llm.chat(
+          [
+            { role: "system", content: "Reply in JSON." },
+            { role: "user", content: "The transcript: my pipe burst." },
+          ],
+          {
+            signal: AbortSignal.timeout(30_000),
+            schema: extractionSchema,
+            maxTokens: 200,
+          },
+        ),
       );
       const value = JSON.parse(text(ds)) as { summary: unknown; urgency: unknown };
       expect(typeof value.summary).toBe("string");
@@ -84,7 +100,10 @@ for (const c of cases) {
       const controller = new AbortController();
       const seen: LlmDelta[] = [];
       const run = (async () => {
-        for await (const d of llm.chat([{ role: "user", content: "Tell me a long story" }], { signal: controller.signal, maxTokens: 400 })) {
+        for await (const d of llm.chat([{ role: "user", content: "Tell me a long story" }], {
+          signal: controller.signal,
+          maxTokens: 400,
+        })) {
           seen.push(d);
           if (seen.length === 1) controller.abort();
         }
@@ -92,13 +111,20 @@ for (const c of cases) {
       await expect(run).rejects.toThrow(/abort/i);
       expect(seen.length).toBe(1);
       // The slot was released: the engine still answers.
-      const after = await collect(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) }));
+      const after = await collect(
+        llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) }),
+      );
       expect(done(after)).toBeDefined();
     });
 
     it("serves more conversations than slots, in turn, without losing any", async () => {
       const chats = Array.from({ length: 5 }, (_, i) =>
-        collect(llm.chat([{ role: "user", content: `Hello number ${i}` }], { signal: AbortSignal.timeout(60_000), sessionKey: `s${i}` })),
+        collect(
+          llm.chat([{ role: "user", content: `Hello number ${i}` }], {
+            signal: AbortSignal.timeout(60_000),
+            sessionKey: `s${i}`,
+          }),
+        ),
       );
       const results = await Promise.all(chats);
       for (const r of results) expect(done(r)?.stopReason).toMatch(/stop|length/);
@@ -133,7 +159,11 @@ describe("LLM engine: tool calls on the scripted model", () => {
     expect(done(first)?.stopReason).toBe("tool_calls");
 
     history.push({ role: "assistant", content: text(first), toolCalls: [call!.call] });
-    history.push({ role: "tool", toolCallId: call!.call.id, content: JSON.stringify({ status: "scheduled", when: "tomorrow 10:00" }) });
+    history.push({
+      role: "tool",
+      toolCallId: call!.call.id,
+      content: JSON.stringify({ status: "scheduled", when: "tomorrow 10:00" }),
+    });
     const second = await collect(llm.chat(history, { signal: AbortSignal.timeout(30_000), tools }));
     expect(text(second)).toBe("Perfect, we will call you back tomorrow at ten. Goodbye!");
   });

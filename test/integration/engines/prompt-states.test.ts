@@ -15,18 +15,40 @@ import { generatedModel, testConfig } from "../../helpers/models.js";
  */
 const SYSTEM: ChatMessage = {
   role: "system",
-  content: "You are the receptionist of a dental practice. Answer in one short sentence. Offer to take a message when you cannot help. Never give medical advice. Opening hours are eight to six on weekdays.",
+  content:
+    "You are the receptionist of a dental practice. Answer in one short sentence. Offer to take a message when you cannot help. Never give medical advice. Opening hours are eight to six on weekdays.",
 };
 const TOOLS: ToolSpec[] = [
-  { name: "take_message", description: "Takes a message for the team.", parameters: { type: "object", properties: { text: { type: "string" } } } },
-  { name: "schedule_callback", description: "Books a call back at a time the caller names.", parameters: { type: "object", properties: { when: { type: "string" } } } },
+  {
+    name: "take_message",
+    description: "Takes a message for the team.",
+    parameters: { type: "object", properties: { text: { type: "string" } } },
+  },
+  {
+    name: "schedule_callback",
+    description: "Books a call back at a time the caller names.",
+    parameters: { type: "object", properties: { when: { type: "string" } } },
+  },
 ];
-const firstTurn = (question: string): ChatMessage[] => [SYSTEM, { role: "assistant", content: "Hello, you are through to the practice." }, { role: "user", content: question }];
+const firstTurn = (question: string): ChatMessage[] => [
+  SYSTEM,
+  { role: "assistant", content: "Hello, you are through to the practice." },
+  { role: "user", content: question },
+];
 
-async function reply(llm: LlmEngine, messages: ChatMessage[], sessionKey: string): Promise<{ text: string; usage: LlmUsage }> {
+async function reply(
+  llm: LlmEngine,
+  messages: ChatMessage[],
+  sessionKey: string,
+): Promise<{ text: string; usage: LlmUsage }> {
   let text = "";
   let usage: LlmUsage | null = null;
-  for await (const d of llm.chat(messages, { signal: AbortSignal.timeout(60_000), tools: TOOLS, sessionKey, maxTokens: 16 }) as AsyncIterable<LlmDelta>) {
+  for await (const d of llm.chat(messages, {
+    signal: AbortSignal.timeout(60_000),
+    tools: TOOLS,
+    sessionKey,
+    maxTokens: 16,
+  }) as AsyncIterable<LlmDelta>) {
     if (d.type === "text") text += d.text;
     if (d.type === "done") usage = d.usage;
   }
@@ -65,7 +87,12 @@ describe("shared prompt states (tiny LLM)", () => {
       await llm.prepare!([SYSTEM], TOOLS, AbortSignal.timeout(60_000));
       const states = (llm as unknown as { promptStates: number }).promptStates;
       expect(states).toBe(1);
-      const opening = full - llm.countTokens([{ role: "assistant", content: "Hello, you are through to the practice." }, { role: "user", content: "What are your opening hours?" }]);
+      const opening =
+        full -
+        llm.countTokens([
+          { role: "assistant", content: "Hello, you are through to the practice." },
+          { role: "user", content: "What are your opening hours?" },
+        ]);
       expect(opening).toBeGreaterThan(64); // the system block with the tools' documentation
 
       const warm = await reply(llm, firstTurn("What are your opening hours?"), "call-1");
@@ -81,7 +108,11 @@ describe("shared prompt states (tiny LLM)", () => {
       expect((llm as unknown as { promptStates: number }).promptStates).toBe(1);
 
       // call-1's second turn, back on its own sequence: only the new turn is read, and nothing is loaded over it.
-      const second = [...firstTurn("What are your opening hours?"), { role: "assistant" as const, content: warm.text }, { role: "user" as const, content: "Thank you." }];
+      const second = [
+        ...firstTurn("What are your opening hours?"),
+        { role: "assistant" as const, content: warm.text },
+        { role: "user" as const, content: "Thank you." },
+      ];
       const next = await reply(llm, second, "call-1");
       expect(next.usage.promptTokens).toBeLessThan(full - opening);
       expect(next.text).toBe((await reply(plain, second, "cold-next")).text);

@@ -24,12 +24,18 @@ const text = async (s: AsyncIterable<LlmDelta>) => {
 describe("LLM shared by live calls and batch work", () => {
   let llm: LlmEngine;
   beforeAll(async () => {
-    llm = await createEngine("llm", await generatedModel("tiny-llm"), testConfig({ engines: { llm: { parallel: 1, batchParallel: 1 } } }));
+    llm = await createEngine(
+      "llm",
+      await generatedModel("tiny-llm"),
+      testConfig({ engines: { llm: { parallel: 1, batchParallel: 1 } } }),
+    );
   });
   afterAll(async () => llm?.dispose());
 
   it("runs batch work on its own sequence: a live chat never waits behind it for a slot", async () => {
-    const batch = text(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000), priority: "batch" }));
+    const batch = text(
+      llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000), priority: "batch" }),
+    );
     const live = text(llm.chat([{ role: "user", content: "Hello there" }], { signal: AbortSignal.timeout(30_000) }));
     // Both started at once with one live and one batch sequence: nobody queued for a slot.
     expect((llm as unknown as { queued: number }).queued).toBe(0);
@@ -39,7 +45,11 @@ describe("LLM shared by live calls and batch work", () => {
   });
 
   it("counts a live chat's wait for a busy live sequence as queueing delay", async () => {
-    const fresh = await createEngine("llm", await generatedModel("tiny-llm"), testConfig({ engines: { llm: { parallel: 1, batchParallel: 1 } } }));
+    const fresh = await createEngine(
+      "llm",
+      await generatedModel("tiny-llm"),
+      testConfig({ engines: { llm: { parallel: 1, batchParallel: 1 } } }),
+    );
     try {
       const snapshot = () => (fresh as unknown as { loadSnapshot(): { slotWaitMs: number } }).loadSnapshot();
       expect(fresh.liveQueueDelayMs).toBe(0);
@@ -48,7 +58,9 @@ describe("LLM shared by live calls and batch work", () => {
       const started = performance.now();
       let firstDone = 0;
       await Promise.all([
-        text(fresh.chat([{ role: "user", content: "Hello one" }], { signal })).then(() => (firstDone = performance.now() - started)),
+        text(fresh.chat([{ role: "user", content: "Hello one" }], { signal })).then(
+          () => (firstDone = performance.now() - started),
+        ),
         text(fresh.chat([{ role: "user", content: "Hello two" }], { signal })),
       ]);
       // Two samples, ~0 and ~firstDone: the average lies between them, well above zero.
@@ -63,18 +75,31 @@ describe("LLM shared by live calls and batch work", () => {
 describe("TTS renders live sentences before queued batch renders", () => {
   let tts: TtsEngine;
   beforeAll(async () => {
-    tts = await createEngine("tts", await generatedModel("tiny-tts"), testConfig({ engines: { tts: { concurrency: 1 } } }));
+    tts = await createEngine(
+      "tts",
+      await generatedModel("tiny-tts"),
+      testConfig({ engines: { tts: { concurrency: 1 } } }),
+    );
   });
   afterAll(async () => tts?.dispose());
 
   it("a live sentence requested after three batch renders finishes second", async () => {
     const finished: string[] = [];
     const render = async (name: string, priority: "live" | "batch") => {
-      for await (const _ of tts.synthesize(`Rendering piece ${name} with a few words`, { signal: AbortSignal.timeout(30_000), priority })) void _;
+      for await (const _ of tts.synthesize(`Rendering piece ${name} with a few words`, {
+        signal: AbortSignal.timeout(30_000),
+        priority,
+      }))
+        void _;
       finished.push(name);
     };
     // All four reach the worker together: the first batch render starts, the live one jumps the queue.
-    await Promise.all([render("batch-1", "batch"), render("batch-2", "batch"), render("batch-3", "batch"), render("live", "live")]);
+    await Promise.all([
+      render("batch-1", "batch"),
+      render("batch-2", "batch"),
+      render("batch-3", "batch"),
+      render("live", "live"),
+    ]);
     expect(finished).toEqual(["batch-1", "live", "batch-2", "batch-3"]);
     expect(tts.liveQueueDelayMs).toBeGreaterThan(0);
   });
@@ -113,15 +138,19 @@ describe("batch ASR yields the CPU to live work", () => {
   let asr: BatchAsr;
   afterAll(async () => asr?.dispose());
 
-  const niceOfTask = (t: string) => Number(readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+  const niceOfTask = (t: string) =>
+    Number(readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
   const base = niceOfTask(String(process.pid)); // the main thread: whatever nice the test runner was started at
   // At nice 19 already (a runner started under `nice -n 19`) there is no lower priority to show.
-  it.skipIf(base >= 19)(`runs its worker thread at a lower scheduling priority (nice +10) than the rest of the process${base >= 19 ? " (skipped: the runner is at nice 19 already)" : ""}`, async () => {
-    const niceOf = () => readdirSync("/proc/self/task").map(niceOfTask);
-    const lowered = Math.min(19, base + 10);
-    expect(niceOf()).not.toContain(lowered);
-    asr = await createEngine("asr-batch", await generatedModel("tiny-asr-batch"), testConfig());
-    expect(niceOf()).toContain(lowered);
-    expect(niceOf()).toContain(base); // the rest of the process, live engines included, is untouched
-  });
+  it.skipIf(base >= 19)(
+    `runs its worker thread at a lower scheduling priority (nice +10) than the rest of the process${base >= 19 ? " (skipped: the runner is at nice 19 already)" : ""}`,
+    async () => {
+      const niceOf = () => readdirSync("/proc/self/task").map(niceOfTask);
+      const lowered = Math.min(19, base + 10);
+      expect(niceOf()).not.toContain(lowered);
+      asr = await createEngine("asr-batch", await generatedModel("tiny-asr-batch"), testConfig());
+      expect(niceOf()).toContain(lowered);
+      expect(niceOf()).toContain(base); // the rest of the process, live engines included, is untouched
+    },
+  );
 });

@@ -22,7 +22,11 @@ describe("TTS conformance: tiny tone model", () => {
   it("streams audio sentence by sentence, each sentence's text on its first chunk", async () => {
     const chunks = await collect(tts, "Hello there. How are you today? Fine!");
     expect([...new Set(chunks.map((c) => c.sentence))]).toEqual([0, 1, 2]);
-    expect(chunks.filter((c) => c.text !== undefined).map((c) => c.text)).toEqual(["Hello there.", "How are you today?", "Fine!"]);
+    expect(chunks.filter((c) => c.text !== undefined).map((c) => c.text)).toEqual([
+      "Hello there.",
+      "How are you today?",
+      "Fine!",
+    ]);
     for (const c of chunks) expect(c.sampleRate).toBe(tts.sampleRate);
     expect(rms(chunks[0]!.samples)).toBeGreaterThan(0.01);
   });

@@ -23,7 +23,8 @@ import { spokenTurn } from "../../helpers/turn-speech.js";
 const REAL = join(fixturesDir, "turn", "smart-turn-v3.2-cpu.onnx");
 const realEntry = catalogEntry("smart-turn-v3.2-cpu");
 const realMissing = ((): string | false => {
-  if (!existsSync(REAL)) return `Smart Turn v3.2 weights are not here (they cannot be downloaded on this machine): put smart-turn-v3.2-cpu.onnx (from \`parley models pull smart-turn-v3.2-cpu\` on a connected machine) at ${REAL} to run this suite on them`;
+  if (!existsSync(REAL))
+    return `Smart Turn v3.2 weights are not here (they cannot be downloaded on this machine): put smart-turn-v3.2-cpu.onnx (from \`parley models pull smart-turn-v3.2-cpu\` on a connected machine) at ${REAL} to run this suite on them`;
   const sha = createHash("sha256").update(readFileSync(REAL)).digest("hex");
   return sha === realEntry.files?.[0]?.sha256 ? false : `${REAL} is not Smart Turn v3.2 CPU (sha256 ${sha})`;
 })();
@@ -55,8 +56,14 @@ for (const m of models) {
     });
 
     it.skipIf(fliteMissing)("hears a finished sentence as finished, and one cut off mid-phrase as not", async () => {
-      const whole = await turn.predict({ samples: spokenTurn(SENTENCE, { silenceMs: 400 }), sampleRate: 16000 }, { signal: signal() });
-      const cut = await turn.predict({ samples: spokenTurn(SENTENCE, { cutAfterWords: 4, silenceMs: 400 }), sampleRate: 16000 }, { signal: signal() });
+      const whole = await turn.predict(
+        { samples: spokenTurn(SENTENCE, { silenceMs: 400 }), sampleRate: 16000 },
+        { signal: signal() },
+      );
+      const cut = await turn.predict(
+        { samples: spokenTurn(SENTENCE, { cutAfterWords: 4, silenceMs: 400 }), sampleRate: 16000 },
+        { signal: signal() },
+      );
       expect(whole.complete, `P(complete) ${whole.probability}`).toBe(true);
       expect(cut.complete, `P(complete) ${cut.probability}`).toBe(false);
       for (const p of [whole, cut]) {
@@ -70,12 +77,20 @@ for (const m of models) {
 
     it.skipIf(fliteMissing)("gives the same answer for the same audio, and at 8 kHz the same verdict", async () => {
       const audio = spokenTurn(SENTENCE, { silenceMs: 400 });
-      const [a, b] = await Promise.all([turn.predict({ samples: audio, sampleRate: 16000 }, { signal: signal() }), turn.predict({ samples: audio, sampleRate: 16000 }, { signal: signal() })]);
+      const [a, b] = await Promise.all([
+        turn.predict({ samples: audio, sampleRate: 16000 }, { signal: signal() }),
+        turn.predict({ samples: audio, sampleRate: 16000 }, { signal: signal() }),
+      ]);
       expect(a!.probability).toBe(b!.probability);
-      const phone = await turn.predict({ samples: resample(audio, 16000, 8000), sampleRate: 8000 }, { signal: signal() });
+      const phone = await turn.predict(
+        { samples: resample(audio, 16000, 8000), sampleRate: 8000 },
+        { signal: signal() },
+      );
       expect(phone.complete).toBe(a!.complete);
       const cut = spokenTurn(SENTENCE, { cutAfterWords: 4, silenceMs: 400 });
-      expect((await turn.predict({ samples: resample(cut, 16000, 8000), sampleRate: 8000 }, { signal: signal() })).complete).toBe(false);
+      expect(
+        (await turn.predict({ samples: resample(cut, 16000, 8000), sampleRate: 8000 }, { signal: signal() })).complete,
+      ).toBe(false);
     });
 
     it.skipIf(fliteMissing)("reads only the last 8 s", async () => {
@@ -95,8 +110,12 @@ for (const m of models) {
     it("refuses bad audio with a clear error, and keeps working", async () => {
       const nan = new Float32Array(16000);
       nan[123] = Number.NaN;
-      await expect(turn.predict({ samples: nan, sampleRate: 16000 }, { signal: signal() })).rejects.toThrow(/sample 123 is NaN/);
-      const err = await turn.predict({ samples: new Float32Array(160), sampleRate: 0 }, { signal: signal() }).catch((e: unknown) => e);
+      await expect(turn.predict({ samples: nan, sampleRate: 16000 }, { signal: signal() })).rejects.toThrow(
+        /sample 123 is NaN/,
+      );
+      const err = await turn
+        .predict({ samples: new Float32Array(160), sampleRate: 0 }, { signal: signal() })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ParleyError);
       expect((err as ParleyError).code).toBe("audio_invalid");
       const empty = await turn.predict({ samples: new Float32Array(0), sampleRate: 16000 }, { signal: signal() });
@@ -105,7 +124,9 @@ for (const m of models) {
 
     it("stops when aborted, before or during a prediction, and answers the next one", async () => {
       const audio = new Float32Array(16000 * 4).map((_, i) => 0.3 * Math.sin(i / 5));
-      await expect(turn.predict({ samples: audio, sampleRate: 16000 }, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+      await expect(
+        turn.predict({ samples: audio, sampleRate: 16000 }, { signal: AbortSignal.abort() }),
+      ).rejects.toMatchObject({ name: "AbortError" });
       const controller = new AbortController();
       const pending = turn.predict({ samples: audio, sampleRate: 16000 }, { signal: controller.signal });
       controller.abort();

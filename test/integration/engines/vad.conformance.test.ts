@@ -45,30 +45,33 @@ for (const runtime of runtimes) {
       for (const s of segments) expect(s.endMs).toBeGreaterThan(s.startMs);
     });
 
-    it.skipIf(jfkMissing)("streams 20 ms frames: every speech-end follows a speech-start, and matches whole-file use", async () => {
-      const wave = readWaveFile(fixtures.jfkWav);
-      const audio = concat(silence(16000, 500), wave.samples, silence(16000, 1500));
-      const stream = vad.open({ signal: AbortSignal.timeout(20_000) });
-      const events: VadEvent[] = [];
-      const reader = (async () => {
-        for await (const e of stream) events.push(e);
-      })();
-      for (const f of frames(audio, 320)) stream.push(f);
-      stream.end();
-      await reader;
-      const starts = events.filter((e) => e.type === "speech-start");
-      const ends = events.filter((e): e is Extract<VadEvent, { type: "speech-end" }> => e.type === "speech-end");
-      expect(starts.length).toBeGreaterThan(0);
-      expect(ends.length).toBeGreaterThan(0);
-      expect(events[0]?.type).toBe("speech-start");
-      // A speech-end is decided after its segment ends (the minimum silence), and says where.
-      for (const e of ends) expect(e.atMs).toBeGreaterThanOrEqual(e.endMs);
-      const first = starts[0];
-      expect(first && first.type === "speech-start" ? first.atMs : 0).toBeGreaterThanOrEqual(400); // after the leading silence
-      const whole = await vad.segments(audio, { signal: AbortSignal.timeout(20_000) });
-      const total = (xs: { startMs: number; endMs: number }[]) => xs.reduce((n, s) => n + s.endMs - s.startMs, 0);
-      expect(Math.abs(total(ends) - total(whole))).toBeLessThan(1000);
-    });
+    it.skipIf(jfkMissing)(
+      "streams 20 ms frames: every speech-end follows a speech-start, and matches whole-file use",
+      async () => {
+        const wave = readWaveFile(fixtures.jfkWav);
+        const audio = concat(silence(16000, 500), wave.samples, silence(16000, 1500));
+        const stream = vad.open({ signal: AbortSignal.timeout(20_000) });
+        const events: VadEvent[] = [];
+        const reader = (async () => {
+          for await (const e of stream) events.push(e);
+        })();
+        for (const f of frames(audio, 320)) stream.push(f);
+        stream.end();
+        await reader;
+        const starts = events.filter((e) => e.type === "speech-start");
+        const ends = events.filter((e): e is Extract<VadEvent, { type: "speech-end" }> => e.type === "speech-end");
+        expect(starts.length).toBeGreaterThan(0);
+        expect(ends.length).toBeGreaterThan(0);
+        expect(events[0]?.type).toBe("speech-start");
+        // A speech-end is decided after its segment ends (the minimum silence), and says where.
+        for (const e of ends) expect(e.atMs).toBeGreaterThanOrEqual(e.endMs);
+        const first = starts[0];
+        expect(first && first.type === "speech-start" ? first.atMs : 0).toBeGreaterThanOrEqual(400); // after the leading silence
+        const whole = await vad.segments(audio, { signal: AbortSignal.timeout(20_000) });
+        const total = (xs: { startMs: number; endMs: number }[]) => xs.reduce((n, s) => n + s.endMs - s.startMs, 0);
+        expect(Math.abs(total(ends) - total(whole))).toBeLessThan(1000);
+      },
+    );
 
     // Clean speech (flite): jfk.wav, an old noisy recording, sits right at silero's threshold once narrowed to the telephone band.
     it.skipIf(fliteMissing)("takes telephone audio at 8 kHz and finds the same speech", async () => {
@@ -82,7 +85,9 @@ for (const runtime of runtimes) {
       for (const f of frames(narrow, 160)) stream.push(f);
       stream.end();
       await reader;
-      const whole = await vad.segments(concat(wave.samples, silence(16000, 1500)), { signal: AbortSignal.timeout(20_000) });
+      const whole = await vad.segments(concat(wave.samples, silence(16000, 1500)), {
+        signal: AbortSignal.timeout(20_000),
+      });
       const total = (xs: { startMs: number; endMs: number }[]) => xs.reduce((n, x) => n + x.endMs - x.startMs, 0);
       expect(ends.length).toBeGreaterThan(0);
       expect(Math.abs(total(ends) - total(whole))).toBeLessThan(1500);

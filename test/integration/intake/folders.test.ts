@@ -63,7 +63,9 @@ function setup() {
         handed.push({ candidate, sha: sha256(candidate.bytes), at, run: thisRun });
       },
       recordings: { ffmpeg: FFMPEG, maxDurationMs: 600_000 },
-      logger: process.env.DEBUG_INTAKE ? createLogger({ level: "debug" }, process.stdout) : captureLogger("silent").logger,
+      logger: process.env.DEBUG_INTAKE
+        ? createLogger({ level: "debug" }, process.stdout)
+        : captureLogger("silent").logger,
     });
     current = { intake, db };
     running.push(current);
@@ -94,7 +96,16 @@ describe("watched spool folders", () => {
     s.start();
     const wav = toneWav(2000);
     const origtime = Math.floor(Date.now() / 1000) - 30;
-    const { audioPaths, txtPath } = await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav }, callerid: '"Alice Smith" <5551234>', origtime, pieces: 5, pieceGapMs: 80, noTxt: true });
+    const { audioPaths, txtPath } = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav },
+      callerid: '"Alice Smith" <5551234>',
+      origtime,
+      pieces: 5,
+      pieceGapMs: 80,
+      noTxt: true,
+    });
     // The audio is complete and stable for well over stableMs, but Asterisk has not written the .txt yet.
     await sleep(FAST.stableMs * 3);
     expect(s.handed).toHaveLength(0);
@@ -104,10 +115,20 @@ describe("watched spool folders", () => {
     await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
     const c = s.handed[0]!.candidate;
     expect(Buffer.from(c.bytes).equals(wav)).toBe(true);
-    expect(c).toMatchObject({ mailbox: "1001", caller: { number: "5551234", name: "Alice Smith" }, receivedAt: origtime * 1000, source: "folder", origin: audioPaths[0], contentType: "audio/wav", filename: "msg0000.wav" });
+    expect(c).toMatchObject({
+      mailbox: "1001",
+      caller: { number: "5551234", name: "Alice Smith" },
+      receivedAt: origtime * 1000,
+      source: "folder",
+      origin: audioPaths[0],
+      contentType: "audio/wav",
+      filename: "msg0000.wav",
+    });
     // Never moved or deleted.
     expect(existsSync(audioPaths[0]!) && existsSync(txtPath)).toBe(true);
-    console.log(`folder intake (stableMs ${FAST.stableMs}, pollMs ${FAST.pollMs}): ${s.handed[0]!.at - txtAt} ms from the .txt written to hand-off`);
+    console.log(
+      `folder intake (stableMs ${FAST.stableMs}, pollMs ${FAST.pollMs}): ${s.handed[0]!.at - txtAt} ms from the .txt written to hand-off`,
+    );
     await sleep(FAST.stableMs * 2);
     expect(s.handed).toHaveLength(1);
   });
@@ -119,8 +140,13 @@ describe("watched spool folders", () => {
     });
     s.start();
     const messages = Array.from({ length: 8 }, (_, i) => ({
-      mailbox: i % 2 === 0 ? "1001" : "1002", n: Math.floor(i / 2), audio: { wav: toneWav(600 + i * 50, 300 + i * 40) },
-      callerid: `"Caller ${i}" <55501${String(i).padStart(2, "0")}>`, origtime: 1_796_480_000 + i, pieces: 4, pieceGapMs: 40,
+      mailbox: i % 2 === 0 ? "1001" : "1002",
+      n: Math.floor(i / 2),
+      audio: { wav: toneWav(600 + i * 50, 300 + i * 40) },
+      callerid: `"Caller ${i}" <55501${String(i).padStart(2, "0")}>`,
+      origtime: 1_796_480_000 + i,
+      pieces: 4,
+      pieceGapMs: 40,
     }));
     const writer = (async () => {
       for (const m of messages) await writeMessage(s.root, m);
@@ -139,15 +165,31 @@ describe("watched spool folders", () => {
     expect(s.handed.map((h) => h.sha).sort()).toEqual([...expected.keys()].sort());
     for (const h of s.handed) {
       const m = expected.get(h.sha)!;
-      expect(h.candidate).toMatchObject({ mailbox: m.mailbox, caller: { number: m.callerid.replace(/.*<(\d+)>/, "$1") }, receivedAt: m.origtime * 1000 });
+      expect(h.candidate).toMatchObject({
+        mailbox: m.mailbox,
+        caller: { number: m.callerid.replace(/.*<(\d+)>/, "$1") },
+        receivedAt: m.origtime * 1000,
+      });
     }
   });
 
   it("does not take a message again when Asterisk renumbers it (msg0001 becomes msg0000)", async () => {
     const s = setup();
     s.start();
-    const first = await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav: toneWav(500, 500) }, callerid: "<100>", origtime: 1_796_480_000 });
-    const second = await writeMessage(s.root, { mailbox: "1001", n: 1, audio: { wav: toneWav(500, 700) }, callerid: "<101>", origtime: 1_796_480_001 });
+    const first = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: toneWav(500, 500) },
+      callerid: "<100>",
+      origtime: 1_796_480_000,
+    });
+    const second = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 1,
+      audio: { wav: toneWav(500, 700) },
+      callerid: "<101>",
+      origtime: 1_796_480_001,
+    });
     await waitFor(() => s.handed.length === 2, 10_000, "two hand-offs");
     // The user deletes the first message on the phone; Asterisk moves msg0001 down to msg0000.
     for (const f of [...first.audioPaths, first.txtPath]) unlinkSync(f);
@@ -162,7 +204,13 @@ describe("watched spool folders", () => {
 
   it("leaves recordings that were there before the folder was first watched, unless backfill; the baseline survives restarts", async () => {
     const s = setup();
-    const old = await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav: toneWav(400, 350) }, callerid: "<1>", origtime: 1_796_000_000 });
+    const old = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: toneWav(400, 350) },
+      callerid: "<1>",
+      origtime: 1_796_000_000,
+    });
     // Older than the baseline's 1 s margin for the file system's coarse clock.
     await sleep(1200);
     s.start();
@@ -170,13 +218,25 @@ describe("watched spool folders", () => {
     expect(s.handed).toHaveLength(0);
     await s.stop();
     s.start({ backfill: true });
-    await writeMessage(s.root, { mailbox: "1001", n: 1, audio: { wav: toneWav(400, 450) }, callerid: "<2>", origtime: 1_796_000_100 });
+    await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 1,
+      audio: { wav: toneWav(400, 450) },
+      callerid: "<2>",
+      origtime: 1_796_000_100,
+    });
     await waitFor(() => s.handed.length === 1, 10_000, "the new message");
     await sleep(FAST.stableMs * 2);
     expect(s.handed.map((h) => h.candidate.origin)).not.toContain(old.audioPaths[0]);
 
     const fresh = setup();
-    await writeMessage(fresh.root, { mailbox: "1001", n: 0, audio: { wav: toneWav(400, 550) }, callerid: "<3>", origtime: 1_796_000_000 });
+    await writeMessage(fresh.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: toneWav(400, 550) },
+      callerid: "<3>",
+      origtime: 1_796_000_000,
+    });
     await sleep(30);
     fresh.start({ backfill: true });
     await waitFor(() => fresh.handed.length === 1, 10_000, "the backfilled message");
@@ -185,8 +245,20 @@ describe("watched spool folders", () => {
   it("refuses audio that does not decode for good: the handler never sees it, it is not retried, the file stays", async () => {
     const s = setup();
     s.start();
-    const bad = await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav: Buffer.from("RIFF\x24\x00\x00\x00WAVEjunk-that-is-not-a-fmt-chunk") }, callerid: "<1>", origtime: 1_796_480_000 });
-    const good = await writeMessage(s.root, { mailbox: "1001", n: 1, audio: { wav: toneWav(300) }, callerid: "<2>", origtime: 1_796_480_001 });
+    const bad = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: Buffer.from("RIFF\x24\x00\x00\x00WAVEjunk-that-is-not-a-fmt-chunk") },
+      callerid: "<1>",
+      origtime: 1_796_480_000,
+    });
+    const good = await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 1,
+      audio: { wav: toneWav(300) },
+      callerid: "<2>",
+      origtime: 1_796_480_001,
+    });
     await waitFor(() => s.handed.length === 1, 10_000, "the good message");
     await s.stop();
     const repo = new IntakeFilesRepo(openDatabase(s.dbFile));
@@ -211,8 +283,20 @@ describe("watched spool folders", () => {
       if (failures-- > 0) throw new Error("database is locked");
     });
     s.start();
-    await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav: toneWav(300, 610) }, callerid: "<1>", origtime: 1_796_480_000 });
-    await writeMessage(s.root, { mailbox: "1002", n: 0, audio: { wav: toneWav(300, 620) }, callerid: "<2>", origtime: 1_796_480_000 });
+    await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: toneWav(300, 610) },
+      callerid: "<1>",
+      origtime: 1_796_480_000,
+    });
+    await writeMessage(s.root, {
+      mailbox: "1002",
+      n: 0,
+      audio: { wav: toneWav(300, 620) },
+      callerid: "<2>",
+      origtime: 1_796_480_000,
+    });
     await waitFor(() => s.handed.length === 1, 15_000, "the retried hand-off");
     expect(failures).toBe(-1);
     await sleep(FAST.stableMs * 3);
@@ -220,21 +304,36 @@ describe("watched spool folders", () => {
     expect(refusals).toBe(1);
   });
 
-  it.skipIf(noFfmpeg)("with deleteAfter, removes every format of a message and its .txt once handed on; prefers PCM msg0000.wav over wav49 msg0000.WAV", async () => {
-    const s = setup();
-    s.start({ deleteAfter: true });
-    const gsm = gsmWav(scratchDir("folder-gsm"), 1000);
-    const pcm = toneWav(1000);
-    const { audioPaths, txtPath } = await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { WAV: gsm, wav: pcm }, callerid: "<1>", origtime: 1_796_480_000 });
-    await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
-    expect(Buffer.from(s.handed[0]!.candidate.bytes).equals(pcm)).toBe(true);
-    await waitFor(() => ![...audioPaths, txtPath].some((p) => existsSync(p)), 5000, "the files to go");
-  });
+  it.skipIf(noFfmpeg)(
+    "with deleteAfter, removes every format of a message and its .txt once handed on; prefers PCM msg0000.wav over wav49 msg0000.WAV",
+    async () => {
+      const s = setup();
+      s.start({ deleteAfter: true });
+      const gsm = gsmWav(scratchDir("folder-gsm"), 1000);
+      const pcm = toneWav(1000);
+      const { audioPaths, txtPath } = await writeMessage(s.root, {
+        mailbox: "1001",
+        n: 0,
+        audio: { WAV: gsm, wav: pcm },
+        callerid: "<1>",
+        origtime: 1_796_480_000,
+      });
+      await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
+      expect(Buffer.from(s.handed[0]!.candidate.bytes).equals(pcm)).toBe(true);
+      await waitFor(() => ![...audioPaths, txtPath].some((p) => existsSync(p)), 5000, "the files to go");
+    },
+  );
 
   it.skipIf(noFfmpeg)("hands on a wav49-only message (GSM in a WAV) as PCM WAV", async () => {
     const s = setup();
     s.start();
-    await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { WAV: gsmWav(scratchDir("folder-gsm49"), 1200) }, callerid: "<1>", origtime: 1_796_480_000 });
+    await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { WAV: gsmWav(scratchDir("folder-gsm49"), 1200) },
+      callerid: "<1>",
+      origtime: 1_796_480_000,
+    });
     await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
     expect(s.handed[0]!.candidate).toMatchObject({ contentType: "audio/wav", filename: "msg0000.wav" });
     expect(parseWav(s.handed[0]!.candidate.bytes).format).toBe("pcm_s16");
@@ -255,7 +354,9 @@ describe("watched spool folders", () => {
     await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
     expect(Buffer.from(s.handed[0]!.candidate.bytes).equals(wav)).toBe(true);
     expect(s.handed[0]!.candidate.mailbox).toBe("sales");
-    console.log(`folder intake, plain layout (stableMs ${FAST.stableMs}): ${s.handed[0]!.at - doneAt} ms from the last write to hand-off`);
+    console.log(
+      `folder intake, plain layout (stableMs ${FAST.stableMs}): ${s.handed[0]!.at - doneAt} ms from the last write to hand-off`,
+    );
   });
 
   it("keeps watching a folder that is missing at start (an unmounted share) and takes what appears", async () => {
@@ -264,7 +365,13 @@ describe("watched spool folders", () => {
     s.start();
     await sleep(FAST.pollMs * 4);
     mkdirSync(inbox(s.root, "1001"), { recursive: true });
-    await writeMessage(s.root, { mailbox: "1001", n: 0, audio: { wav: toneWav(300) }, callerid: "<1>", origtime: 1_796_480_000 });
+    await writeMessage(s.root, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: toneWav(300) },
+      callerid: "<1>",
+      origtime: 1_796_480_000,
+    });
     await waitFor(() => s.handed.length === 1, 10_000, "the hand-off");
     expect(s.handed[0]!.candidate.filename).toBe(`${msgName(0)}.wav`);
   });

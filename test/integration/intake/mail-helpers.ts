@@ -31,7 +31,14 @@ export interface RawPart {
  * multipart/mixed body with a text/plain part (8bit) and the recording as a
  * base64 part named msgNNNN.<fmt>, CRLF line ends as on the wire.
  */
-export function asteriskMail(o: { from: string; to: string; subject: string; headers?: Record<string, string>; text: string; parts: RawPart[] }): Buffer {
+export function asteriskMail(o: {
+  from: string;
+  to: string;
+  subject: string;
+  headers?: Record<string, string>;
+  text: string;
+  parts: RawPart[];
+}): Buffer {
   const boundary = "----voicemail_100117330001234567";
   const lines = [
     "Date: " + new Date().toUTCString(),
@@ -82,7 +89,12 @@ export interface SendOptions {
   to?: string[];
   raw?: Buffer;
   /** A mail nodemailer composes instead of `raw`. */
-  compose?: { subject: string; text: string; attachments?: { filename: string; content: Buffer; contentType?: string }[]; headers?: Record<string, string> };
+  compose?: {
+    subject: string;
+    text: string;
+    attachments?: { filename: string; content: Buffer; contentType?: string }[];
+    headers?: Record<string, string>;
+  };
   auth?: { user: string; pass: string };
   localAddress?: string;
   /** Use STARTTLS (the test's self-signed certificate is accepted). */
@@ -92,11 +104,16 @@ export interface SendOptions {
 /** Sends one mail over SMTP to 127.0.0.1 with nodemailer and returns the server's verdict. */
 export async function sendMail(o: SendOptions): Promise<SendResult> {
   const transport = createTransport({
-    host: "127.0.0.1", port: o.port, secure: false, name: "pbx.test",
+    host: "127.0.0.1",
+    port: o.port,
+    secure: false,
+    name: "pbx.test",
     ...(o.starttls ? { requireTLS: true, tls: { rejectUnauthorized: false } } : { ignoreTLS: true }),
     ...(o.auth ? { auth: o.auth } : {}),
     ...(o.localAddress ? { localAddress: o.localAddress } : {}),
-    connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 20_000,
+    connectionTimeout: 5000,
+    greetingTimeout: 5000,
+    socketTimeout: 20_000,
   });
   const envelope = { from: o.from ?? "vm@pbx.test", to: o.to ?? ["1001@parley.test"] };
   try {

@@ -59,9 +59,24 @@ export async function writeMessage(root: string, m: SpoolMessage): Promise<{ aud
 /** msgNNNN.txt as app_voicemail writes it (Asterisk 13+ fields). */
 export function messageTxt(m: Pick<SpoolMessage, "mailbox" | "callerid" | "origtime" | "n">): string {
   return [
-    ";", "; Message Information file", ";", "[message]",
-    `origmailbox=${m.mailbox}`, "context=from-internal", "macrocontext=ext-local", "exten=vmu" + m.mailbox, "rdnis=unknown", "priority=3",
-    "callerchan=PJSIP/trunk-00000012", `callerid=${m.callerid}`, `origdate=${new Date(m.origtime * 1000).toUTCString()}`, `origtime=${m.origtime}`,
-    "category=", `msg_id=${m.origtime}-${String(m.n).padStart(8, "0")}`, "flag=", "duration=2", "",
+    ";",
+    "; Message Information file",
+    ";",
+    "[message]",
+    `origmailbox=${m.mailbox}`,
+    "context=from-internal",
+    "macrocontext=ext-local",
+    "exten=vmu" + m.mailbox,
+    "rdnis=unknown",
+    "priority=3",
+    "callerchan=PJSIP/trunk-00000012",
+    `callerid=${m.callerid}`,
+    `origdate=${new Date(m.origtime * 1000).toUTCString()}`,
+    `origtime=${m.origtime}`,
+    "category=",
+    `msg_id=${m.origtime}-${String(m.n).padStart(8, "0")}`,
+    "flag=",
+    "duration=2",
+    "",
   ].join("\n");
 }

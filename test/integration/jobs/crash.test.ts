@@ -18,15 +18,30 @@ afterEach(() => {
 });
 
 /** `parley worker` as a real process (through tsx, as in development), against `dir`. */
-function spawnWorker(dir: string): { child: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+function spawnWorker(dir: string): {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+} {
   const configFile = join(dir, "parley.yaml");
-  writeFileSync(configFile, `log:\n  level: info\njobs:\n${Object.entries(JOBS).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n`);
+  writeFileSync(
+    configFile,
+    `log:\n  level: info\njobs:\n${Object.entries(JOBS)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join("\n")}\n`,
+  );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PARLEY_")));
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/bin.ts"), "worker", "--config", configFile, "--data-dir", dir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "src/cli/bin.ts"), "worker", "--config", configFile, "--data-dir", dir],
+    { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(child);
   let err = "";
   child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { child, stderr: () => err, exited };
 }
 
@@ -43,10 +58,15 @@ describe("a worker process that dies mid-job", () => {
     const { dir, config, queue } = setup();
     const { job } = await queue.enqueue({ kind: "sleep", payload: { ms: 60_000 }, idempotencyKey: "crash-test" });
     const { child, exited } = spawnWorker(dir);
-    const running = await waitFor(async () => {
-      const j = await queue.get(job.id);
-      return j?.status === "running" ? j : null;
-    }, "the child to claim the job", 30_000, 50);
+    const running = await waitFor(
+      async () => {
+        const j = await queue.get(job.id);
+        return j?.status === "running" ? j : null;
+      },
+      "the child to claim the job",
+      30_000,
+      50,
+    );
     expect(running.lockedBy).toContain(`:${child.pid}:`);
     child.kill("SIGKILL");
     expect((await exited).signal).toBe("SIGKILL");
@@ -56,16 +76,27 @@ describe("a worker process that dies mid-job", () => {
     const worker = new Worker({ queue, tasks, config, workerId: "survivor" });
     worker.start();
     try {
-      const done = await waitFor(async () => {
-        const j = await queue.get(job.id);
-        return j?.status === "succeeded" ? j : null;
-      }, "the job to run again", 15_000, 50);
+      const done = await waitFor(
+        async () => {
+          const j = await queue.get(job.id);
+          return j?.status === "succeeded" ? j : null;
+        },
+        "the job to run again",
+        15_000,
+        50,
+      );
       expect(done).toMatchObject({ attempts: 2, result: { resumed: true } });
     } finally {
       await worker.stop({ graceMs: 0 });
     }
     const trail = await queue.history(job.id);
-    expect(trail.map((e) => [e.type, e.attempt])).toEqual([["enqueued", 0], ["claimed", 1], ["lease_expired", 1], ["claimed", 2], ["succeeded", 2]]);
+    expect(trail.map((e) => [e.type, e.attempt])).toEqual([
+      ["enqueued", 0],
+      ["claimed", 1],
+      ["lease_expired", 1],
+      ["claimed", 2],
+      ["succeeded", 2],
+    ]);
     expect(trail[1]?.workerId).toBe(running.lockedBy);
     expect(trail[3]?.workerId).toBe("survivor");
     // Not re-run while the dead worker's lease was still valid.
@@ -76,7 +107,12 @@ describe("a worker process that dies mid-job", () => {
     const { dir, queue } = setup();
     const { job } = await queue.enqueue({ kind: "sleep", payload: { ms: 60_000 } });
     const { child, exited, stderr } = spawnWorker(dir);
-    await waitFor(async () => (await queue.get(job.id))?.status === "running", "the child to claim the job", 30_000, 50);
+    await waitFor(
+      async () => (await queue.get(job.id))?.status === "running",
+      "the child to claim the job",
+      30_000,
+      50,
+    );
     child.kill("SIGTERM");
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(await queue.get(job.id)).toMatchObject({ status: "queued", attempts: 0, lockedBy: null });

@@ -29,7 +29,9 @@ export interface QueueFixture {
 }
 
 /** A real database file in a temp dir with the queue on it. */
-export function queueFixture(o: { clock?: Clock; config?: Record<string, unknown>; random?: () => number } = {}): QueueFixture {
+export function queueFixture(
+  o: { clock?: Clock; config?: Record<string, unknown>; random?: () => number } = {},
+): QueueFixture {
   const { dir, cleanup } = tempDir();
   const file = join(dir, "parley.db");
   const db = openDatabase(file);
@@ -37,7 +39,12 @@ export function queueFixture(o: { clock?: Clock; config?: Record<string, unknown
   const config = jobsConfig(o.config);
   const queue = createSqliteJobQueue(db, config, { clock, ...(o.random ? { random: o.random } : {}) });
   return {
-    dir, file, db, queue, clock, config,
+    dir,
+    file,
+    db,
+    queue,
+    clock,
+    config,
     close: () => {
       db.close();
       cleanup();
@@ -46,7 +53,12 @@ export function queueFixture(o: { clock?: Clock; config?: Record<string, unknown
 }
 
 /** Polls until `check` returns a truthy value (real time). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 10): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();

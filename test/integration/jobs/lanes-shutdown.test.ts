@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTaskRegistry, registerBuiltinTasks, Worker, type JobQueue, type TaskHelpers } from "../../../src/jobs/index.js";
+import {
+  createTaskRegistry,
+  registerBuiltinTasks,
+  Worker,
+  type JobQueue,
+  type TaskHelpers,
+} from "../../../src/jobs/index.js";
 import { ManualClock, systemClock, type Clock } from "../../../src/lib/clock.js";
 import { gate, queueFixture, waitFor, type Gate, type QueueFixture } from "./helpers.js";
 
@@ -16,7 +22,12 @@ function setup(config: Record<string, unknown>, clock: Clock = systemClock) {
   return f;
 }
 
-function start(queue: JobQueue, tasks: ReturnType<typeof createTaskRegistry>, config: QueueFixture["config"], workerId?: string): Worker {
+function start(
+  queue: JobQueue,
+  tasks: ReturnType<typeof createTaskRegistry>,
+  config: QueueFixture["config"],
+  workerId?: string,
+): Worker {
   const w = new Worker({ queue, tasks, config, cpus: 2, ...(workerId ? { workerId } : {}) });
   workers.push(w);
   w.start();
@@ -43,8 +54,15 @@ function gatedTasks() {
 
 describe("lanes", () => {
   it("the newest-first lane takes a job that arrives behind a busy backlog", async () => {
-    const f = setup({ lanes: [{ name: "fresh", order: "newest", concurrency: 1 }, { name: "backlog", order: "priority", concurrency: 1 }] });
-    const backlog = (await f.queue.enqueueMany([...Array(20)].map((_, i) => ({ kind: "vm", payload: { i } })))).map((r) => r.job.id);
+    const f = setup({
+      lanes: [
+        { name: "fresh", order: "newest", concurrency: 1 },
+        { name: "backlog", order: "priority", concurrency: 1 },
+      ],
+    });
+    const backlog = (await f.queue.enqueueMany([...Array(20)].map((_, i) => ({ kind: "vm", payload: { i } })))).map(
+      (r) => r.job.id,
+    );
     const { tasks, started, finish } = gatedTasks();
     const w = start(f.queue, tasks, f.config);
     await waitFor(() => started.length === 2, "both lanes busy");
@@ -64,7 +82,9 @@ describe("lanes", () => {
 
   it("without the fresh lane the same job waits behind the whole backlog", async () => {
     const f = setup({ lanes: [{ name: "backlog", order: "priority", concurrency: 2 }] });
-    const backlog = (await f.queue.enqueueMany([...Array(6)].map((_, i) => ({ kind: "vm", payload: { i } })))).map((r) => r.job.id);
+    const backlog = (await f.queue.enqueueMany([...Array(6)].map((_, i) => ({ kind: "vm", payload: { i } })))).map(
+      (r) => r.job.id,
+    );
     const { tasks, started, finish } = gatedTasks();
     start(f.queue, tasks, f.config);
     await waitFor(() => started.length === 2, "both slots busy");
@@ -76,8 +96,19 @@ describe("lanes", () => {
 
   it("counts a triage miss only for a job that arrived while the fresh lane was busy, not for backlog it drains", async () => {
     const clock = new ManualClock(Date.UTC(2025, 0, 1));
-    const f = setup({ triageTargetMs: 1000, lanes: [{ name: "fresh", order: "newest", concurrency: 1 }, { name: "backlog", order: "priority", concurrency: 1 }] }, clock);
-    const old = (await f.queue.enqueueMany([0, 1, 2].map((i) => ({ kind: "vm", payload: { i } })))).map((r) => r.job.id);
+    const f = setup(
+      {
+        triageTargetMs: 1000,
+        lanes: [
+          { name: "fresh", order: "newest", concurrency: 1 },
+          { name: "backlog", order: "priority", concurrency: 1 },
+        ],
+      },
+      clock,
+    );
+    const old = (await f.queue.enqueueMany([0, 1, 2].map((i) => ({ kind: "vm", payload: { i } })))).map(
+      (r) => r.job.id,
+    );
     const { tasks, started, finish } = gatedTasks();
     const misses: Array<[number, boolean]> = [];
     f.queue.events.on("job:started", ({ job, triageMissed }) => misses.push([job.id, triageMissed]));
@@ -91,7 +122,12 @@ describe("lanes", () => {
     clock.advance(2000);
     await finish(old[1] as number);
     await waitFor(() => started.length === 4, "the fresh lane to take the late job");
-    expect(misses).toEqual([[old[2], false], [old[0], false], [old[1], false], [late, true]]);
+    expect(misses).toEqual([
+      [old[2], false],
+      [old[0], false],
+      [old[1], false],
+      [late, true],
+    ]);
   });
 });
 
@@ -134,7 +170,9 @@ describe("lost leases", () => {
     const f = setup({ leaseMs: 1000, heartbeatMs: 100 }, clock);
     let aborted: unknown = null;
     const tasks = createTaskRegistry().register("vm", async (_: unknown, h: TaskHelpers) => {
-      await new Promise((_r, reject) => h.signal.addEventListener("abort", () => ((aborted = h.signal.reason), reject(h.signal.reason))));
+      await new Promise((_r, reject) =>
+        h.signal.addEventListener("abort", () => ((aborted = h.signal.reason), reject(h.signal.reason))),
+      );
     });
     start(f.queue, tasks, f.config, "slow-worker");
     const { job } = await f.queue.enqueue({ kind: "vm", payload: null });

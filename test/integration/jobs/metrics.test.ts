@@ -16,11 +16,20 @@ describe("job metrics", () => {
     const tasks = registerBuiltinTasks(createTaskRegistry()).register("boom", async () => {
       throw new Error("no");
     });
-    await f.queue.enqueueMany([{ kind: "noop", payload: null }, { kind: "noop", payload: null }, { kind: "boom", payload: null }]);
+    await f.queue.enqueueMany([
+      { kind: "noop", payload: null },
+      { kind: "noop", payload: null },
+      { kind: "boom", payload: null },
+    ]);
     await f.queue.enqueue({ kind: "sleep", payload: { ms: 1 }, runAt: Date.now() + 3_600_000 });
     const worker = new Worker({ queue: f.queue, tasks, config: f.config, cpus: 2 });
     worker.start();
-    await waitFor(async () => (await f.queue.list({ status: "queued" })).jobs.length === 1 && (await f.queue.list({ status: "running" })).jobs.length === 0, "jobs done");
+    await waitFor(
+      async () =>
+        (await f.queue.list({ status: "queued" })).jobs.length === 1 &&
+        (await f.queue.list({ status: "running" })).jobs.length === 0,
+      "jobs done",
+    );
     await worker.stop({ graceMs: 0 });
 
     const text = await registry.metrics();

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JobLeaseLostError, JobNotFoundError, JobStateError, type JobEventMap, type JobLease } from "../../../src/jobs/index.js";
+import {
+  JobLeaseLostError,
+  JobNotFoundError,
+  JobStateError,
+  type JobEventMap,
+  type JobLease,
+} from "../../../src/jobs/index.js";
 import { ManualClock } from "../../../src/lib/clock.js";
 import { ParleyError } from "../../../src/lib/errors.js";
 import { queueFixture, type QueueFixture } from "./helpers.js";
@@ -11,14 +17,21 @@ const extra: QueueFixture[] = [];
 
 beforeEach(() => {
   clock = new ManualClock(T0);
-  f = queueFixture({ clock, config: { leaseMs: 30_000, heartbeatMs: 10_000, retryBaseMs: 1000, retryMaxMs: 60_000, maxAttempts: 3 } });
+  f = queueFixture({
+    clock,
+    config: { leaseMs: 30_000, heartbeatMs: 10_000, retryBaseMs: 1000, retryMaxMs: 60_000, maxAttempts: 3 },
+  });
 });
 afterEach(() => {
   f.close();
   for (const g of extra.splice(0)) g.close();
 });
 
-const lease = (job: { id: number; attempts: number }, workerId = "w1"): JobLease => ({ id: job.id, workerId, attempt: job.attempts });
+const lease = (job: { id: number; attempts: number }, workerId = "w1"): JobLease => ({
+  id: job.id,
+  workerId,
+  attempt: job.attempts,
+});
 
 async function claimOne(kinds = ["a"], workerId = "w1", order: "priority" | "newest" = "priority") {
   const { jobs } = await f.queue.claim({ kinds, workerId, limit: 1, order });
@@ -34,7 +47,14 @@ describe("enqueue and claim order", () => {
     const third = (await f.queue.enqueue({ kind: "a", payload: { n: "third" }, priority: 5 })).job;
     const claimed = (await f.queue.claim({ kinds: ["a"], workerId: "w1", limit: 10, order: "priority" })).jobs;
     expect(claimed.map((j) => j.id)).toEqual([first.id, second.id, third.id, low.id]);
-    expect(claimed[0]).toMatchObject({ status: "running", attempts: 1, lockedBy: "w1", leaseUntil: T0 + 30_000, startedAt: T0, payload: { n: "first" } });
+    expect(claimed[0]).toMatchObject({
+      status: "running",
+      attempts: 1,
+      lockedBy: "w1",
+      leaseUntil: T0 + 30_000,
+      startedAt: T0,
+      payload: { n: "first" },
+    });
     expect(await claimOne()).toBeUndefined();
     clock.advance(60_000);
     expect((await claimOne())?.id).toBe(later.id);
@@ -42,7 +62,8 @@ describe("enqueue and claim order", () => {
 
   it("claims newest first in the newest order, and only the kinds asked for", async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await f.queue.enqueue({ kind: i % 2 ? "b" : "a", payload: i, priority: i === 0 ? 100 : 0 })).job.id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await f.queue.enqueue({ kind: i % 2 ? "b" : "a", payload: i, priority: i === 0 ? 100 : 0 })).job.id);
     const newest = await f.queue.claim({ kinds: ["a", "b"], workerId: "w1", limit: 2, order: "newest" });
     expect(newest.jobs.map((j) => j.id)).toEqual([ids[4], ids[3]]);
     const onlyA = await f.queue.claim({ kinds: ["a"], workerId: "w1", limit: 5, order: "priority" });
@@ -57,16 +78,29 @@ describe("enqueue and claim order", () => {
     expect(a.created).toBe(true);
     expect(again).toEqual({ job: a.job, created: false });
     expect(otherKind.created).toBe(true);
-    const bulk = await f.queue.enqueueMany([{ kind: "a", payload: 1, idempotencyKey: "sha256:abc" }, { kind: "a", payload: 2, idempotencyKey: "k2" }, { kind: "a", payload: 3, idempotencyKey: "k2" }]);
+    const bulk = await f.queue.enqueueMany([
+      { kind: "a", payload: 1, idempotencyKey: "sha256:abc" },
+      { kind: "a", payload: 2, idempotencyKey: "k2" },
+      { kind: "a", payload: 3, idempotencyKey: "k2" },
+    ]);
     expect(bulk.map((r) => r.created)).toEqual([false, true, false]);
     expect(bulk[2]?.job.id).toBe(bulk[1]?.job.id);
     expect((await f.queue.stats()).find((s) => s.kind === "a")).toEqual({ kind: "a", status: "queued", count: 2 });
   });
 
   it("validates new jobs before writing any of a batch", async () => {
-    await expect(f.queue.enqueue({ kind: "Bad Kind", payload: null })).rejects.toThrow(/kind: 'Bad Kind' is not a job kind/);
-    await expect(f.queue.enqueue({ kind: "a", payload: 1n })).rejects.toThrow(/payload of a a job is not JSON-serialisable/);
-    await expect(f.queue.enqueueMany([{ kind: "a", payload: 1 }, { kind: "a", payload: 2, maxAttempts: 0 }])).rejects.toThrow(/maxAttempts: must be 1\.\.1000/);
+    await expect(f.queue.enqueue({ kind: "Bad Kind", payload: null })).rejects.toThrow(
+      /kind: 'Bad Kind' is not a job kind/,
+    );
+    await expect(f.queue.enqueue({ kind: "a", payload: 1n })).rejects.toThrow(
+      /payload of a a job is not JSON-serialisable/,
+    );
+    await expect(
+      f.queue.enqueueMany([
+        { kind: "a", payload: 1 },
+        { kind: "a", payload: 2, maxAttempts: 0 },
+      ]),
+    ).rejects.toThrow(/maxAttempts: must be 1\.\.1000/);
     expect(await f.queue.stats()).toEqual([]);
   });
 });
@@ -82,13 +116,23 @@ describe("leases", () => {
     const expired: JobEventMap["job:lease-expired"][] = [];
     f.queue.events.on("job:lease-expired", (e) => expired.push(e));
     const second = await claimOne(["a"], "w2");
-    expect(second).toMatchObject({ id: first?.id, attempts: 2, lockedBy: "w2", lastError: { code: "job_lease_expired" } });
+    expect(second).toMatchObject({
+      id: first?.id,
+      attempts: 2,
+      lockedBy: "w2",
+      lastError: { code: "job_lease_expired" },
+    });
     expect(expired.map((e) => [e.outcome, e.previousWorker])).toEqual([["requeued", "dead-worker"]]);
     // The dead worker's late writes change nothing.
     await expect(f.queue.complete(lease(first!, "dead-worker"), "late")).rejects.toBeInstanceOf(JobLeaseLostError);
     await expect(f.queue.heartbeat(lease(first!, "dead-worker"))).rejects.toBeInstanceOf(JobLeaseLostError);
     const types = (await f.queue.history(first!.id)).map((e) => [e.type, e.attempt, e.workerId]);
-    expect(types).toEqual([["enqueued", 0, null], ["claimed", 1, "dead-worker"], ["lease_expired", 1, "dead-worker"], ["claimed", 2, "w2"]]);
+    expect(types).toEqual([
+      ["enqueued", 0, null],
+      ["claimed", 1, "dead-worker"],
+      ["lease_expired", 1, "dead-worker"],
+      ["claimed", 2, "w2"],
+    ]);
   });
 
   it("heartbeats push the lease forward", async () => {
@@ -102,15 +146,23 @@ describe("leases", () => {
   });
 
   it("completes jobs finishing in the same turn together (one transaction), fencing each lease on its own", async () => {
-    await f.queue.enqueueMany([{ kind: "a", payload: 1 }, { kind: "a", payload: 2 }, { kind: "a", payload: 3 }]);
+    await f.queue.enqueueMany([
+      { kind: "a", payload: 1 },
+      { kind: "a", payload: 2 },
+      { kind: "a", payload: 3 },
+    ]);
     const [x, y, z] = (await f.queue.claim({ kinds: ["a"], workerId: "w1", limit: 3, order: "priority" })).jobs;
     const succeeded = f.db.prepare("SELECT count(*) AS n FROM job_events WHERE type = 'succeeded'");
-    const settled = await Promise.allSettled([f.queue.complete(lease(x!), "x"), f.queue.complete(lease(y!, "stale-worker"), "y"), f.queue.complete(lease(z!), "z")]);
+    const settled = await Promise.allSettled([
+      f.queue.complete(lease(x!), "x"),
+      f.queue.complete(lease(y!, "stale-worker"), "y"),
+      f.queue.complete(lease(z!), "z"),
+    ]);
     expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(JobLeaseLostError);
     expect((succeeded.get() as { n: number }).n).toBe(2);
     expect((await f.queue.get(y!.id))?.status).toBe("running"); // the lost lease changed nothing
-    expect((await f.queue.get(z!.id))).toMatchObject({ status: "succeeded", result: "z" });
+    expect(await f.queue.get(z!.id)).toMatchObject({ status: "succeeded", result: "z" });
   });
 
   it("dead-letters a job whose every attempt lost its lease (it keeps killing its worker)", async () => {
@@ -131,7 +183,11 @@ describe("leases", () => {
 describe("failures, backoff and dead letters", () => {
   it("retries with exponential backoff within the jitter bounds, then dead-letters keeping the last error", async () => {
     for (const r of [0, 0.999]) {
-      const g = queueFixture({ clock: new ManualClock(T0), random: () => r, config: { retryBaseMs: 1000, retryMaxMs: 3000, retryJitter: 0.5, maxAttempts: 4 } });
+      const g = queueFixture({
+        clock: new ManualClock(T0),
+        random: () => r,
+        config: { retryBaseMs: 1000, retryMaxMs: 3000, retryJitter: 0.5, maxAttempts: 4 },
+      });
       extra.push(g);
       const c = g.clock as ManualClock;
       await g.queue.enqueue({ kind: "a", payload: null });
@@ -142,7 +198,11 @@ describe("failures, backoff and dead letters", () => {
         expect(out.outcome).toBe("retry");
         if (out.outcome !== "retry") throw new Error("unreachable");
         delays.push(out.delayMs);
-        expect(out.job).toMatchObject({ status: "failed", runAt: c.now() + out.delayMs, lastError: { message: `boom ${attempt}` } });
+        expect(out.job).toMatchObject({
+          status: "failed",
+          runAt: c.now() + out.delayMs,
+          lastError: { message: `boom ${attempt}` },
+        });
         c.advance(out.delayMs - 1);
         expect((await g.queue.claim({ kinds: ["a"], workerId: "w", limit: 1, order: "priority" })).jobs).toEqual([]);
         c.advance(1);
@@ -156,7 +216,11 @@ describe("failures, backoff and dead letters", () => {
       });
       const last = (await g.queue.claim({ kinds: ["a"], workerId: "w", limit: 1, order: "priority" })).jobs[0]!;
       const out = await g.queue.fail(lease(last, "w"), new Error("boom 4"));
-      expect(out).toMatchObject({ outcome: "dead", reason: "attempts_exhausted", job: { status: "dead", attempts: 4, lastError: { name: "Error", message: "boom 4" } } });
+      expect(out).toMatchObject({
+        outcome: "dead",
+        reason: "attempts_exhausted",
+        job: { status: "dead", attempts: 4, lastError: { name: "Error", message: "boom 4" } },
+      });
     }
   });
 
@@ -166,10 +230,17 @@ describe("failures, backoff and dead letters", () => {
     const failed: boolean[] = [];
     f.queue.events.on("job:failed", (e) => failed.push(e.willRetry));
     const out = await f.queue.fail(lease(job), new ParleyError("bad_audio", "not a WAV file", { retryable: false }));
-    expect(out).toMatchObject({ outcome: "dead", reason: "non_retryable", job: { attempts: 1, lastError: { code: "bad_audio", retryable: false, message: "not a WAV file" } } });
+    expect(out).toMatchObject({
+      outcome: "dead",
+      reason: "non_retryable",
+      job: { attempts: 1, lastError: { code: "bad_audio", retryable: false, message: "not a WAV file" } },
+    });
     expect(failed).toEqual([false]);
     const trail = await f.queue.history(job.id);
-    expect(trail.at(-1)).toMatchObject({ type: "dead", detail: { reason: "non_retryable", error: { code: "bad_audio" } } });
+    expect(trail.at(-1)).toMatchObject({
+      type: "dead",
+      detail: { reason: "non_retryable", error: { code: "bad_audio" } },
+    });
   });
 });
 

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTaskRegistry, registerBuiltinTasks, Worker, type JobQueue, type TaskHelpers } from "../../../src/jobs/index.js";
+import {
+  createTaskRegistry,
+  registerBuiltinTasks,
+  Worker,
+  type JobQueue,
+  type TaskHelpers,
+} from "../../../src/jobs/index.js";
 import { systemClock } from "../../../src/lib/clock.js";
 import { ParleyError } from "../../../src/lib/errors.js";
 import { sleep } from "../../../src/lib/abort.js";
@@ -13,12 +19,20 @@ afterEach(async () => {
 });
 
 function setup(config: Record<string, unknown> = {}) {
-  const f = queueFixture({ clock: systemClock, config: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 20, ...config } });
+  const f = queueFixture({
+    clock: systemClock,
+    config: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 20, ...config },
+  });
   fixtures.push(f);
   return f;
 }
 
-function startWorker(queue: JobQueue, tasks: ReturnType<typeof createTaskRegistry>, config: QueueFixture["config"], cpus = 2): Worker {
+function startWorker(
+  queue: JobQueue,
+  tasks: ReturnType<typeof createTaskRegistry>,
+  config: QueueFixture["config"],
+  cpus = 2,
+): Worker {
   const w = new Worker({ queue, tasks, config, cpus });
   workers.push(w);
   w.start();
@@ -63,16 +77,30 @@ describe("Worker", () => {
         throw new ParleyError("bad_input", "cannot be processed", { retryable: false });
       });
     const events: string[] = [];
-    for (const name of ["job:failed", "job:retry", "job:dead"] as const) f.queue.events.on(name, ({ job }) => events.push(`${name}:${job.kind}`));
+    for (const name of ["job:failed", "job:retry", "job:dead"] as const)
+      f.queue.events.on(name, ({ job }) => events.push(`${name}:${job.kind}`));
     startWorker(f.queue, tasks, f.config);
     const flaky = (await f.queue.enqueue({ kind: "flaky", payload: null })).job;
     const fatal = (await f.queue.enqueue({ kind: "fatal", payload: null })).job;
     // A wrong payload on purpose (as untyped input from the API would be): the task's parsePayload refuses it at run time.
     const bad = (await f.queue.enqueue({ kind: "sleep", payload: { ms: "soon" } as unknown as { ms: number } })).job;
     expect(await settled(f, flaky.id, "dead")).toMatchObject({ attempts: 3, lastError: { message: "transient 3" } });
-    expect(await settled(f, fatal.id, "dead")).toMatchObject({ attempts: 1, lastError: { code: "bad_input", retryable: false } });
-    expect(await settled(f, bad.id, "dead")).toMatchObject({ attempts: 1, lastError: { code: "job_invalid", message: expect.stringContaining("sleep payload") } });
-    expect(events.filter((e) => e.endsWith(":flaky"))).toEqual(["job:failed:flaky", "job:retry:flaky", "job:failed:flaky", "job:retry:flaky", "job:failed:flaky", "job:dead:flaky"]);
+    expect(await settled(f, fatal.id, "dead")).toMatchObject({
+      attempts: 1,
+      lastError: { code: "bad_input", retryable: false },
+    });
+    expect(await settled(f, bad.id, "dead")).toMatchObject({
+      attempts: 1,
+      lastError: { code: "job_invalid", message: expect.stringContaining("sleep payload") },
+    });
+    expect(events.filter((e) => e.endsWith(":flaky"))).toEqual([
+      "job:failed:flaky",
+      "job:retry:flaky",
+      "job:failed:flaky",
+      "job:retry:flaky",
+      "job:failed:flaky",
+      "job:dead:flaky",
+    ]);
     expect(events).toContain("job:dead:fatal");
   });
 
@@ -90,7 +118,9 @@ describe("Worker", () => {
         now.total--;
       });
     };
-    const tasks = createTaskRegistry().register("heavy", { run: track("heavy"), inference: true }).register("light", track("light"));
+    const tasks = createTaskRegistry()
+      .register("heavy", { run: track("heavy"), inference: true })
+      .register("light", track("light"));
     await f.queue.enqueueMany([...Array(8)].map(() => ({ kind: "heavy", payload: null, priority: 1 })));
     await f.queue.enqueueMany([...Array(6)].map(() => ({ kind: "light", payload: null })));
     startWorker(f.queue, tasks, f.config, 16);
@@ -112,7 +142,9 @@ describe("Worker", () => {
     const f = setup({ lanes: [{ name: "one", concurrency: 1 }] });
     let reason: unknown;
     const tasks = registerBuiltinTasks(createTaskRegistry()).register("blocker", async (_: unknown, h: TaskHelpers) => {
-      await new Promise((_r, reject) => h.signal.addEventListener("abort", () => ((reason = h.signal.reason), reject(h.signal.reason))));
+      await new Promise((_r, reject) =>
+        h.signal.addEventListener("abort", () => ((reason = h.signal.reason), reject(h.signal.reason))),
+      );
     });
     startWorker(f.queue, tasks, f.config);
     const { job } = await f.queue.enqueue({ kind: "blocker", payload: null });

@@ -17,10 +17,25 @@ describe("parley bench knowledge", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("reports recall of BM25, vectors and hybrid on the generated FAQ, and the latency of one search, as JSON", async () => {
-    const r = await runCliInProcess(["bench", "knowledge", "--profile", "tiny", "--data-dir", dataDir, "--runs", "1", "--json"]);
+    const r = await runCliInProcess([
+      "bench",
+      "knowledge",
+      "--profile",
+      "tiny",
+      "--data-dir",
+      dataDir,
+      "--runs",
+      "1",
+      "--json",
+    ]);
     expect(r.code, r.err).toBe(0);
     const report = JSON.parse(r.out) as KnowledgeBenchReport;
-    expect(report).toMatchObject({ bench: "knowledge", profile: "tiny", embedModel: "tiny-embed", faq: { entries: 200, questions: 50, chunks: 200 } });
+    expect(report).toMatchObject({
+      bench: "knowledge",
+      profile: "tiny",
+      embedModel: "tiny-embed",
+      faq: { entries: 200, questions: 50, chunks: 200 },
+    });
     expect(report.vectorSearch).toMatch(/^sqlite-vec v/);
     for (const name of ["bm25", "vector", "hybrid"] as const) {
       const s = report.retrieval[name]!;
@@ -41,7 +56,9 @@ describe("parley bench knowledge", () => {
     try {
       const r = await runCliInProcess(["bench", "knowledge", "--profile", "small", "--data-dir", empty]);
       expect(r.code).not.toBe(0);
-      expect(r.err).toMatch(/model 'bge-small-en-v1.5-q8_0' is not installed .*parley models pull bge-small-en-v1.5-q8_0/);
+      expect(r.err).toMatch(
+        /model 'bge-small-en-v1.5-q8_0' is not installed .*parley models pull bge-small-en-v1.5-q8_0/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -52,7 +52,13 @@ describe("the generated FAQ", () => {
 
 describe("hybrid retrieval on tiny", () => {
   it("indexes each FAQ entry as one chunk with a vector", () => {
-    expect(kb.status("dental")).toEqual({ documents: 1, chunks: 200, vectors: 200, embedModel: "tiny-embed", vectorSearch: expect.stringMatching(/^sqlite-vec v/) });
+    expect(kb.status("dental")).toEqual({
+      documents: 1,
+      chunks: 200,
+      vectors: 200,
+      embedModel: "tiny-embed",
+      vectorSearch: expect.stringMatching(/^sqlite-vec v/),
+    });
     const chunks = kb.getDocument("dental", "faq.md")!.chunks;
     expect(chunks.map((c) => entryQuestion(c.heading))).toEqual(faq.entries.map((e) => e.question));
   });
@@ -61,12 +67,16 @@ describe("hybrid retrieval on tiny", () => {
     const index = new KnowledgeIndexRepo(db);
     const headings = (ids: number[]) => index.chunksByIds(ids).map((c) => entryQuestion(c.heading));
     const signal = new AbortController().signal;
-    const bm25 = await scoreRetrieval(faq, (q) => headings(index.bm25("dental", ftsQuery(q) ?? '""', 10).map((r) => r.chunkId)));
+    const bm25 = await scoreRetrieval(faq, (q) =>
+      headings(index.bm25("dental", ftsQuery(q) ?? '""', 10).map((r) => r.chunkId)),
+    );
     const vector = await scoreRetrieval(faq, async (q) => {
       const [v] = await embedder.embed([q], { purpose: "query", signal });
       return headings(index.nearest("dental", "tiny-embed", v!, 10).map((r) => r.chunkId));
     });
-    const hybrid = await scoreRetrieval(faq, async (q) => (await kb.search("dental", q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)));
+    const hybrid = await scoreRetrieval(faq, async (q) =>
+      (await kb.search("dental", q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)),
+    );
     expect(bm25.recallAt3).toBeGreaterThanOrEqual(0.6);
     expect(vector.recallAt3).toBeGreaterThanOrEqual(0.5);
     expect(hybrid.recallAt3).toBeGreaterThanOrEqual(0.6);
@@ -77,7 +87,12 @@ describe("hybrid retrieval on tiny", () => {
     expect(mode).toBe("hybrid");
     expect(hits).toHaveLength(3);
     const top = hits[0]!;
-    expect(top).toMatchObject({ documentName: "faq.md", documentVersion: 1, heading: "Brightwater Dental Group: frequently asked questions > Treatments and prices > Who is a dental implant for?" });
+    expect(top).toMatchObject({
+      documentName: "faq.md",
+      documentVersion: 1,
+      heading:
+        "Brightwater Dental Group: frequently asked questions > Treatments and prices > Who is a dental implant for?",
+    });
     expect(top.text).toContain("smokers have a higher failure rate");
     expect(top.bm25?.rank).toBeGreaterThanOrEqual(1);
     expect(top.vector?.rank).toBeGreaterThanOrEqual(1);
@@ -118,7 +133,11 @@ describe("vectors for documents added without a model", () => {
     try {
       const hybrid = createKnowledge({ db: other, embedder, ...deps() });
       const controller = new AbortController();
-      const upload = hybrid.addDocument("dental", { name: "faq.md", data: faq.markdown }, { signal: controller.signal, onProgress: () => controller.abort() });
+      const upload = hybrid.addDocument(
+        "dental",
+        { name: "faq.md", data: faq.markdown },
+        { signal: controller.signal, onProgress: () => controller.abort() },
+      );
       await expect(upload).rejects.toSatisfy(isAbortError);
       expect(hybrid.listDocuments("dental")).toEqual([]);
       expect(hybrid.status("dental")).toMatchObject({ chunks: 0, vectors: 0 });

@@ -11,7 +11,10 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../../src/store/index.js";
-import { KnowledgeDocumentsRepo, type ReplaceDocumentInput } from "../../../src/store/repos/knowledge-documents-repo.js";
+import {
+  KnowledgeDocumentsRepo,
+  type ReplaceDocumentInput,
+} from "../../../src/store/repos/knowledge-documents-repo.js";
 import { KnowledgeIndexRepo } from "../../../src/store/repos/knowledge-index-repo.js";
 
 const dir = mkdtempSync(join(tmpdir(), "parley-knowledge-store-"));
@@ -25,10 +28,27 @@ const freshDb = (): { db: Database; file: string } => {
 
 /** Version v of a document: v + 2 chunks, each naming its version. */
 function version(v: number, vectors?: { model: string; dims: number }): ReplaceDocumentInput {
-  const chunks = Array.from({ length: v + 2 }, (_, i) => ({ position: i, heading: `Part ${i}`, text: `release${v} paragraph ${i} about boilers` }));
+  const chunks = Array.from({ length: v + 2 }, (_, i) => ({
+    position: i,
+    heading: `Part ${i}`,
+    text: `release${v} paragraph ${i} about boilers`,
+  }));
   return {
-    agent: "reception", name: "manual.md", format: "markdown", sha256: String(v).padStart(64, "0"), bytes: 100 * v, chars: 90 * v, chunks,
-    ...(vectors ? { vectors: { ...vectors, vectors: chunks.map((_, i) => Float32Array.from({ length: vectors.dims }, (_, d) => Math.sin(v + i + d))) } } : {}),
+    agent: "reception",
+    name: "manual.md",
+    format: "markdown",
+    sha256: String(v).padStart(64, "0"),
+    bytes: 100 * v,
+    chars: 90 * v,
+    chunks,
+    ...(vectors
+      ? {
+          vectors: {
+            ...vectors,
+            vectors: chunks.map((_, i) => Float32Array.from({ length: vectors.dims }, (_, d) => Math.sin(v + i + d))),
+          },
+        }
+      : {}),
   };
 }
 
@@ -46,7 +66,9 @@ describe("knowledge documents repository", () => {
     expect(first).toMatchObject({ version: 1, chunkCount: 3, createdAt: 1000, updatedAt: 1000 });
     const second = docs.replace(version(2, { model: "m", dims: 4 }), 2000);
     expect(second).toMatchObject({ id: first.id, version: 2, chunkCount: 4, createdAt: 1000, updatedAt: 2000 });
-    expect(docs.chunks(second.id).map((c) => c.text)).toEqual([0, 1, 2, 3].map((i) => `release2 paragraph ${i} about boilers`));
+    expect(docs.chunks(second.id).map((c) => c.text)).toEqual(
+      [0, 1, 2, 3].map((i) => `release2 paragraph ${i} about boilers`),
+    );
     expect(index.bm25("reception", '"release1"', 10)).toEqual([]);
     expect(index.bm25("reception", '"release2"', 10)).toHaveLength(4);
     expect(index.counts("reception", "m")).toEqual({ documents: 1, chunks: 4, vectors: 4 });
@@ -90,11 +112,15 @@ describe("knowledge documents repository", () => {
     const { db, file } = freshDb();
     const docs = new KnowledgeDocumentsRepo(db);
     docs.replace(version(1), 0);
-    const reader = new Worker(READER, { eval: true, workerData: { file, sqlite: createRequire(import.meta.url).resolve("better-sqlite3") } });
-    const next = () => new Promise<unknown>((resolve, reject) => {
-      reader.once("message", resolve);
-      reader.once("error", reject);
+    const reader = new Worker(READER, {
+      eval: true,
+      workerData: { file, sqlite: createRequire(import.meta.url).resolve("better-sqlite3") },
     });
+    const next = () =>
+      new Promise<unknown>((resolve, reject) => {
+        reader.once("message", resolve);
+        reader.once("error", reject);
+      });
     await next(); // the reader is reading: start writing
     const report = next() as Promise<{ reads: number; versions: number[]; mixed: string[] }>;
     for (let v = 2; v <= 40; v++) {
@@ -174,7 +200,12 @@ describe("knowledge vector search", () => {
     expect(index.missingInDocument(doc.id, "m")).toBe(3);
     const missing = index.missingVectors("reception", "m", 10);
     expect(missing.map((c) => c.position)).toEqual([0, 1, 2]);
-    expect(index.putVectors("m", missing.map((c) => ({ chunkId: c.id, vector: new Float32Array([1, 0, 0]) })))).toBe(3);
+    expect(
+      index.putVectors(
+        "m",
+        missing.map((c) => ({ chunkId: c.id, vector: new Float32Array([1, 0, 0]) })),
+      ),
+    ).toBe(3);
     expect(index.missingInDocument(doc.id, "m")).toBe(0);
     // A chunk that went meanwhile (a re-upload) is skipped, not an error.
     expect(index.putVectors("m", [{ chunkId: 999_999, vector: new Float32Array([1, 0, 0]) }])).toBe(0);

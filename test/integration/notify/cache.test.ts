@@ -16,24 +16,49 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-interface NotificationJson { id: number; status: string; nextAttemptAt: string; timeZone: string; message: string }
+interface NotificationJson {
+  id: number;
+  status: string;
+  nextAttemptAt: string;
+  timeZone: string;
+  message: string;
+}
 
 const renderOf = async (notificationId: number) => {
   const job = (await jobs(t, "notify.render")).find((j) => j.payload.notificationId === notificationId);
   return (await settledJob(t, job!.id)).result as { pieces: number; hits: number; misses: number };
 };
-const cacheFiles = () => readdirSync(join(t.dataDir, "tts-cache"), { recursive: true }).map(String).filter((f) => f.endsWith(".wav")).sort();
+const cacheFiles = () =>
+  readdirSync(join(t.dataDir, "tts-cache"), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".wav"))
+    .sort();
 
 describe("TTS render cache", () => {
   let templateId: number;
 
   it("renders a new notification's pieces ahead of its call, then hits for every shared piece", async () => {
-    const tpl = await json<{ id: number; variables: string[] }>(t.request("/v1/templates", post({ name: "appointment", text: "Hello {name}. Your appointment is on {date}. Press a key." })));
+    const tpl = await json<{ id: number; variables: string[] }>(
+      t.request(
+        "/v1/templates",
+        post({ name: "appointment", text: "Hello {name}. Your appointment is on {date}. Press a key." }),
+      ),
+    );
     expect(tpl.variables).toEqual(["name", "date"]);
     templateId = tpl.id;
-    const send = (name: string, date: string) => json<NotificationJson>(t.request("/v1/notifications", post({ to: "+1 212 555 0100", templateId: "appointment", variables: { name, date } })));
+    const send = (name: string, date: string) =>
+      json<NotificationJson>(
+        t.request(
+          "/v1/notifications",
+          post({ to: "+1 212 555 0100", templateId: "appointment", variables: { name, date } }),
+        ),
+      );
     const first = await send("Ann", "Monday");
-    expect(first).toMatchObject({ status: "scheduled", timeZone: "America/New_York", message: "Hello Ann. Your appointment is on Monday. Press a key." });
+    expect(first).toMatchObject({
+      status: "scheduled",
+      timeZone: "America/New_York",
+      message: "Hello Ann. Your appointment is on Monday. Press a key.",
+    });
     // 09:00 UTC is 04:00 in New York: the call waits for 09:00 there (14:00 UTC); the render does not.
     expect(first.nextAttemptAt).toBe("2026-11-25T14:00:00.000Z");
     expect(await renderOf(first.id)).toEqual({ pieces: 5, hits: 0, misses: 5, durationMs: expect.any(Number) });
@@ -56,19 +81,34 @@ describe("TTS render cache", () => {
   it("misses for a different voice and for changed text: a cached render is never served stale", async () => {
     const agent = { name: "narrator", systemPrompt: "You read notices.", voice: { speakerId: 0, speed: 1.2 } };
     expect((await t.request("/v1/agents", post(agent))).status).toBe(201);
-    const other = await json<NotificationJson>(t.request("/v1/notifications", post({ to: "+12125550100", templateId, agent: "narrator", variables: { name: "Ann", date: "Monday" } })));
+    const other = await json<NotificationJson>(
+      t.request(
+        "/v1/notifications",
+        post({ to: "+12125550100", templateId, agent: "narrator", variables: { name: "Ann", date: "Monday" } }),
+      ),
+    );
     expect(await renderOf(other.id)).toMatchObject({ pieces: 5, hits: 0, misses: 5 });
 
-    const changed = await json<{ text: string }>(t.request(`/v1/templates/${templateId}`, patch({ text: "Hello {name}. Your visit is on {date}. Press a key." })));
+    const changed = await json<{ text: string }>(
+      t.request(`/v1/templates/${templateId}`, patch({ text: "Hello {name}. Your visit is on {date}. Press a key." })),
+    );
     expect(changed.text).toContain("visit");
-    const after = await json<NotificationJson>(t.request("/v1/notifications", post({ to: "+12125550100", templateId, variables: { name: "Ann", date: "Monday" } })));
+    const after = await json<NotificationJson>(
+      t.request(
+        "/v1/notifications",
+        post({ to: "+12125550100", templateId, variables: { name: "Ann", date: "Monday" } }),
+      ),
+    );
     expect(after.message).toBe("Hello Ann. Your visit is on Monday. Press a key.");
     expect(await renderOf(after.id)).toMatchObject({ pieces: 5, hits: 4, misses: 1 });
     expect(cacheFiles()).toHaveLength(12);
   });
 
   it("previews a template as 8 kHz WAV through the same cache", async () => {
-    const res = await t.request(`/v1/templates/${templateId}/preview`, post({ variables: { name: "Ann", date: "Monday" }, menu: { "1": "confirm" } }));
+    const res = await t.request(
+      `/v1/templates/${templateId}/preview`,
+      post({ variables: { name: "Ann", date: "Monday" }, menu: { "1": "confirm" } }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("audio/wav");
     expect(res.headers.get("x-cache-hits")).toBe("5");

@@ -21,7 +21,11 @@ describe("the callback policy", () => {
     expect(notify.quietDays).toEqual(["sun"]);
     const london = callbackRules(notify, "Europe/London");
     // Sunday 29 Nov 2026, 10:00 in London: no outreach, but a callback someone asked for is placed.
-    expect(callbackTiming(notify, london, at("2026-11-29T10:00:00Z"), none)).toEqual({ at: at("2026-11-29T10:00:00Z"), delay: null, why: null });
+    expect(callbackTiming(notify, london, at("2026-11-29T10:00:00Z"), none)).toEqual({
+      at: at("2026-11-29T10:00:00Z"),
+      delay: null,
+      why: null,
+    });
     const early = callbackTiming(notify, london, at("2026-11-25T05:00:00Z"), none);
     expect(iso(early.at)).toBe("2026-11-25T08:00:00.000Z");
     expect(early.why).toBe("05:00 is outside the callback hours 08:00-21:00 Europe/London (notify.callbacks.window)");
@@ -29,17 +33,28 @@ describe("the callback policy", () => {
   });
 
   it("names quiet days, holidays and the daily cap when they move a callback, and lets urgent voicemails through when configured", () => {
-    const notify = notifySection.parse({ holidays: ["2026-12-25"], callbacks: { quietDays: ["sun"], observeHolidays: true, anyTimeFromUrgency: 5 } });
+    const notify = notifySection.parse({
+      holidays: ["2026-12-25"],
+      callbacks: { quietDays: ["sun"], observeHolidays: true, anyTimeFromUrgency: 5 },
+    });
     const ny = callbackRules(notify, "America/New_York");
-    expect(callbackTiming(notify, ny, at("2026-11-29T15:00:00Z"), none).why).toBe("sun is a quiet day for callbacks (notify.callbacks.quietDays)");
-    expect(callbackTiming(notify, ny, at("2026-12-25T15:00:00Z"), none).why).toBe("2026-12-25 is a holiday (notify.holidays)");
+    expect(callbackTiming(notify, ny, at("2026-11-29T15:00:00Z"), none).why).toBe(
+      "sun is a quiet day for callbacks (notify.callbacks.quietDays)",
+    );
+    expect(callbackTiming(notify, ny, at("2026-12-25T15:00:00Z"), none).why).toBe(
+      "2026-12-25 is a holiday (notify.holidays)",
+    );
     const wed = at("2026-11-25T15:00:00Z");
     const capped = callbackTiming(notify, ny, wed, (from, to) => (from <= wed && wed < to ? 3 : 0));
     expect(capped.why).toBe("this number has had 3 calls today, the most allowed (notify.maxAttemptsPerDay)");
     expect(iso(capped.at)).toBe("2026-11-26T13:00:00.000Z"); // Thursday 08:00 in New York
     // 03:00 in New York: urgency 5 is called at once, urgency 4 waits for 08:00.
-    expect(callbackTiming(notify, callbackRules(notify, "America/New_York", 5), at("2026-11-25T08:00:00Z"), none)).toMatchObject({ at: at("2026-11-25T08:00:00Z"), delay: null });
-    expect(iso(callbackTiming(notify, callbackRules(notify, "America/New_York", 4), at("2026-11-25T08:00:00Z"), none).at)).toBe("2026-11-25T13:00:00.000Z");
+    expect(
+      callbackTiming(notify, callbackRules(notify, "America/New_York", 5), at("2026-11-25T08:00:00Z"), none),
+    ).toMatchObject({ at: at("2026-11-25T08:00:00Z"), delay: null });
+    expect(
+      iso(callbackTiming(notify, callbackRules(notify, "America/New_York", 4), at("2026-11-25T08:00:00Z"), none).at),
+    ).toBe("2026-11-25T13:00:00.000Z");
   });
 });
 
@@ -48,8 +63,19 @@ async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Recor
   const { voicemail } = (await res.json()) as { voicemail: { id: number } };
   const repo = new VoicemailsRepo(t.services.db);
   const vm = { ...repo.get(voicemail.id)!, urgency, callbackNumber: "+442071230100" };
-  const event = t.services.bus.publish("voicemail.urgent", `voicemail:${vm.id}`, { voicemailId: vm.id, urgency, summary: "Burst pipe", callbackNumber: vm.callbackNumber, reason: "flooding" });
-  await applyRouting(t.services, vm, { matched: ["urgent"], actions: [{ type: "callback", inMinutes: 0, rule: "urgent" }] }, event.id);
+  const event = t.services.bus.publish("voicemail.urgent", `voicemail:${vm.id}`, {
+    voicemailId: vm.id,
+    urgency,
+    summary: "Burst pipe",
+    callbackNumber: vm.callbackNumber,
+    reason: "flooding",
+  });
+  await applyRouting(
+    t.services,
+    vm,
+    { matched: ["urgent"], actions: [{ type: "callback", inMinutes: 0, rule: "urgent" }] },
+    event.id,
+  );
   return (await (await t.request(`/v1/voicemails/${vm.id}`)).json()) as Record<string, unknown>;
 }
 
@@ -62,9 +88,12 @@ describe("a voicemail's callback outside the callback hours", () => {
       expect(shown.callback).toMatchObject({
         at: "2026-11-25T08:00:00.000Z",
         delayed: true,
-        delay: "05:00 is outside the callback hours 08:00-21:00 Europe/London (notify.callbacks.window); placed Wed 25 Nov 08:00 Europe/London",
+        delay:
+          "05:00 is outside the callback hours 08:00-21:00 Europe/London (notify.callbacks.window); placed Wed 25 Nov 08:00 Europe/London",
       });
-      const job = t.services.db.prepare("SELECT run_at AS runAt FROM jobs WHERE kind = ?").get(CALLBACK_JOB) as { runAt: number };
+      const job = t.services.db.prepare("SELECT run_at AS runAt FROM jobs WHERE kind = ?").get(CALLBACK_JOB) as {
+        runAt: number;
+      };
       expect(iso(job.runAt)).toBe("2026-11-25T08:00:00.000Z");
       const scheduled = t.services.bus.since(0, 100).find((e) => e.type === "callback.scheduled");
       expect(scheduled?.data).toMatchObject({ delay: expect.stringContaining("outside the callback hours") });
@@ -74,7 +103,9 @@ describe("a voicemail's callback outside the callback hours", () => {
   });
 
   it("is placed at once for an urgent voicemail when notify.callbacks.anyTimeFromUrgency allows it", async () => {
-    const t = await createTestApp({ config: { clock: { startAt: "2026-11-25T05:00:00Z" }, notify: { callbacks: { anyTimeFromUrgency: 5 } } } });
+    const t = await createTestApp({
+      config: { clock: { startAt: "2026-11-25T05:00:00Z" }, notify: { callbacks: { anyTimeFromUrgency: 5 } } },
+    });
     try {
       const shown = (await voicemailWithCallback(t, 5)).callback as { at: string; delayed: boolean };
       expect(shown.delayed).toBe(false);
@@ -89,12 +120,24 @@ describe("the live agent's schedule_callback", () => {
   const run = async (t: TestApp, when: string) => {
     const tool = builtinTool({ type: "builtin", name: "schedule_callback" });
     const ctx: ToolContext = {
-      callId: "call-9", caller: "+442071230100", agent: t.services.agents.get("receptionist"), signal: new AbortController().signal, history: () => [],
+      callId: "call-9",
+      caller: "+442071230100",
+      agent: t.services.agents.get("receptionist"),
+      signal: new AbortController().signal,
+      history: () => [],
       services: {
         timeZone: "Europe/London",
         now: () => new Date(t.services.clock.now()),
         callbackTime: callbackTimeFor((to, at) => t.services.callbackTimer(to, at)),
-        scheduleCallback: async (r) => ({ jobId: (await t.services.queue.enqueue({ kind: CALLBACK_JOB, payload: { to: r.to, agent: r.agent, topic: r.topic }, runAt: r.when.getTime() })).job.id }),
+        scheduleCallback: async (r) => ({
+          jobId: (
+            await t.services.queue.enqueue({
+              kind: CALLBACK_JOB,
+              payload: { to: r.to, agent: r.agent, topic: r.topic },
+              runAt: r.when.getTime(),
+            })
+          ).job.id,
+        }),
       },
     };
     return tool.run({ when, topic: "the boiler" }, ctx);
@@ -102,7 +145,9 @@ describe("the live agent's schedule_callback", () => {
 
   it("refuses 'tomorrow at ten' on a day with no callbacks and offers the first possible time instead", async () => {
     // Saturday 28 Nov 2026, 18:00 in London; callbacks configured off on Sundays.
-    const t = await createTestApp({ config: { clock: { startAt: "2026-11-28T18:00:00Z" }, notify: { callbacks: { quietDays: ["sun"] } } } });
+    const t = await createTestApp({
+      config: { clock: { startAt: "2026-11-28T18:00:00Z" }, notify: { callbacks: { quietDays: ["sun"] } } },
+    });
     try {
       const out = await run(t, "tomorrow at 10:00");
       expect(out.after).toBeUndefined();
@@ -113,7 +158,9 @@ describe("the live agent's schedule_callback", () => {
         firstPossibleLocal: "Mon 30 Nov 08:00 Europe/London",
         instruction: "offer the caller the first possible time instead, and schedule it only if they agree",
       });
-      expect(t.services.db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = ?").get(CALLBACK_JOB)).toEqual({ n: 0 });
+      expect(t.services.db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = ?").get(CALLBACK_JOB)).toEqual({
+        n: 0,
+      });
       const agreed = await run(t, "monday 8am");
       expect(agreed.result).toMatchObject({ status: "scheduled", when: "2026-11-30T08:00:00.000Z" });
     } finally {
@@ -124,8 +171,14 @@ describe("the live agent's schedule_callback", () => {
   it("schedules 'tomorrow at ten' on a Sunday under the default callback policy", async () => {
     const t = await createTestApp({ config: { clock: { startAt: "2026-11-28T18:00:00Z" } } });
     try {
-      expect((await run(t, "tomorrow at 10:00")).result).toMatchObject({ status: "scheduled", when: "2026-11-29T10:00:00.000Z" });
-      expect((await run(t, "tomorrow at 7am")).result).toMatchObject({ status: "unavailable", firstPossible: "2026-11-29T08:00:00.000Z" });
+      expect((await run(t, "tomorrow at 10:00")).result).toMatchObject({
+        status: "scheduled",
+        when: "2026-11-29T10:00:00.000Z",
+      });
+      expect((await run(t, "tomorrow at 7am")).result).toMatchObject({
+        status: "unavailable",
+        firstPossible: "2026-11-29T08:00:00.000Z",
+      });
     } finally {
       await t.close();
     }

@@ -17,8 +17,20 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-interface Campaign { id: number; status: string; variables: string[]; progress: { total: number; done: number; counts: Record<string, number> } }
-interface Recipient { id: number; row: number; to: string; status: string; timeZone: string; nextAttemptAt: string | null }
+interface Campaign {
+  id: number;
+  status: string;
+  variables: string[];
+  progress: { total: number; done: number; counts: Record<string, number> };
+}
+interface Recipient {
+  id: number;
+  row: number;
+  to: string;
+  status: string;
+  timeZone: string;
+  nextAttemptAt: string | null;
+}
 
 const BAD_CSV = [
   "to,name,order,day,timezone",
@@ -35,13 +47,21 @@ const BAD_CSV = [
 
 describe("campaigns", () => {
   let id: number;
-  const recipients = async () => (await json<{ items: Recipient[] }>(t.request(`/v1/campaigns/${id}/recipients?limit=200`))).items;
+  const recipients = async () =>
+    (await json<{ items: Recipient[] }>(t.request(`/v1/campaigns/${id}/recipients?limit=200`))).items;
 
   it("is created as a draft and refuses to start without recipients", async () => {
-    const res = await t.request("/v1/campaigns", post({
-      name: "Delivery notices", text: "Hi {name}, order {order} ships {day}.", disclosure: "This is an automated call from Acme.",
-      window: { timeZone: "UTC", start: "18:00", end: "20:00" }, pacing: { callsPerSecond: 5, maxConcurrent: 2 }, menu: { "1": "confirm", "9": "opt_out" },
-    }));
+    const res = await t.request(
+      "/v1/campaigns",
+      post({
+        name: "Delivery notices",
+        text: "Hi {name}, order {order} ships {day}.",
+        disclosure: "This is an automated call from Acme.",
+        window: { timeZone: "UTC", start: "18:00", end: "20:00" },
+        pacing: { callsPerSecond: 5, maxConcurrent: 2 },
+        menu: { "1": "confirm", "9": "opt_out" },
+      }),
+    );
     expect(res.status).toBe(201);
     const c = await json<Campaign>(res);
     expect(c).toMatchObject({ status: "draft", variables: ["name", "order", "day"], progress: { total: 0 } });
@@ -65,14 +85,27 @@ describe("campaigns", () => {
         { row: 8, to: null, reason: "3 fields where the header has 5" },
       ],
     });
-    const json2 = await json(t.request(`/v1/campaigns/${id}/recipients`, post([
-      { to: "sip:+442071234567@127.0.0.1:5999", variables: { name: "Ivy", order: "B-1", day: "today" } },
-      { to: "+12125550102", name: "Bob", order: "A-2", day: "Tuesday" },
-    ])));
-    expect(json2).toMatchObject({ received: 2, imported: 1, rejected: [{ row: 2, reason: "+12125550102 is already in the campaign" }] });
+    const json2 = await json(
+      t.request(
+        `/v1/campaigns/${id}/recipients`,
+        post([
+          { to: "sip:+442071234567@127.0.0.1:5999", variables: { name: "Ivy", order: "B-1", day: "today" } },
+          { to: "+12125550102", name: "Bob", order: "A-2", day: "Tuesday" },
+        ]),
+      ),
+    );
+    expect(json2).toMatchObject({
+      received: 2,
+      imported: 1,
+      rejected: [{ row: 2, reason: "+12125550102 is already in the campaign" }],
+    });
     const rows = await recipients();
     expect(rows.map((r) => [r.to, r.status]).sort()).toEqual([
-      ["+12125550101", "pending"], ["+12125550102", "pending"], ["+12125550107", "pending"], ["+12125550108", "rejected_dnc"], ["sip:+442071234567@127.0.0.1:5999", "pending"],
+      ["+12125550101", "pending"],
+      ["+12125550102", "pending"],
+      ["+12125550107", "pending"],
+      ["+12125550108", "rejected_dnc"],
+      ["sip:+442071234567@127.0.0.1:5999", "pending"],
     ]);
     expect(rows.find((r) => r.to === "+12125550102")?.timeZone).toBe("America/Chicago");
     expect((await t.request(`/v1/campaigns/${id}/recipients`, csv("name\nx\n"))).status).toBe(400);
@@ -91,7 +124,9 @@ describe("campaigns", () => {
     }, "recipients parked");
     // The campaign's zone (UTC) for everyone but Bob, whose row names his own: 18:00 in Chicago.
     expect(parked.map((r) => [r.to, r.nextAttemptAt!]).sort()).toEqual([
-      ["+12125550101", "2026-11-25T18:00:00.000Z"], ["+12125550102", "2026-11-26T00:00:00.000Z"], ["+12125550107", "2026-11-25T18:00:00.000Z"],
+      ["+12125550101", "2026-11-25T18:00:00.000Z"],
+      ["+12125550102", "2026-11-26T00:00:00.000Z"],
+      ["+12125550107", "2026-11-25T18:00:00.000Z"],
       ["sip:+442071234567@127.0.0.1:5999", "2026-11-25T18:00:00.000Z"],
     ]);
     expect(await jobs(t, "notify.deliver")).toEqual([]);
@@ -104,23 +139,53 @@ describe("campaigns", () => {
     expect(new Set(ticks.map((j) => j.payload.seq))).toEqual(new Set([1, 2]));
 
     const cancelled = await json<Campaign>(t.request(`/v1/campaigns/${id}/cancel`, { method: "POST" }));
-    expect(cancelled).toMatchObject({ status: "cancelled", progress: { total: 5, done: 5, counts: { cancelled: 4, rejected_dnc: 1, pending: 0 } } });
+    expect(cancelled).toMatchObject({
+      status: "cancelled",
+      progress: { total: 5, done: 5, counts: { cancelled: 4, rejected_dnc: 1, pending: 0 } },
+    });
     expect((await t.request(`/v1/campaigns/${id}/resume`, { method: "POST" })).status).toBe(409);
-    expect((await t.request(`/v1/campaigns/${id}/recipients`, csv("to,name,order,day\n+12125550109,J,C,D\n"))).status).toBe(409);
+    expect(
+      (await t.request(`/v1/campaigns/${id}/recipients`, csv("to,name,order,day\n+12125550109,J,C,D\n"))).status,
+    ).toBe(409);
 
     const messages = await sse.next(4, { timeoutMs: 5000 });
     await sse.close();
     const seen = messages.map((m) => [m.event, (JSON.parse(m.data!) as { data: { status: string } }).data.status]);
-    expect(seen).toEqual([["campaign.progress", "running"], ["campaign.progress", "paused"], ["campaign.progress", "running"], ["campaign.progress", "cancelled"]]);
-    const finished = await json<{ items: { type: string; data: { status: string; total: number } }[] }>(Promise.resolve(new Response(JSON.stringify({ items: t.services.bus.since(0, 500) }))));
-    expect(finished.items.filter((e) => e.type === "campaign.finished").map((e) => e.data)).toEqual([expect.objectContaining({ status: "cancelled", total: 5 })]);
+    expect(seen).toEqual([
+      ["campaign.progress", "running"],
+      ["campaign.progress", "paused"],
+      ["campaign.progress", "running"],
+      ["campaign.progress", "cancelled"],
+    ]);
+    const finished = await json<{ items: { type: string; data: { status: string; total: number } }[] }>(
+      Promise.resolve(new Response(JSON.stringify({ items: t.services.bus.since(0, 500) }))),
+    );
+    expect(finished.items.filter((e) => e.type === "campaign.finished").map((e) => e.data)).toEqual([
+      expect.objectContaining({ status: "cancelled", total: 5 }),
+    ]);
   });
 
   it("exports per-recipient results as CSV in upload order", async () => {
     const res = await t.request(`/v1/campaigns/${id}/results.csv`);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const rows = parseCsv(await res.text()).map((r) => r.fields);
-    expect(rows[0]).toEqual(["row", "to", "status", "outcome", "attempts", "choice", "digits", "call_id", "time_zone", "next_attempt_at", "finished_at", "error", "name", "order", "day"]);
+    expect(rows[0]).toEqual([
+      "row",
+      "to",
+      "status",
+      "outcome",
+      "attempts",
+      "choice",
+      "digits",
+      "call_id",
+      "time_zone",
+      "next_attempt_at",
+      "finished_at",
+      "error",
+      "name",
+      "order",
+      "day",
+    ]);
     expect(rows.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[12]])).toEqual([
       ["2", "+12125550101", "cancelled", "", "Ann"],
       ["3", "+12125550102", "cancelled", "", "Bob"],

@@ -20,24 +20,31 @@ let callee: Callee;
 let detach: () => Promise<void>;
 const listedOn: Record<string, string> = {};
 /** Recipients are SIP URIs at the callee whose user part is the number. */
-const listedAfterFirst = (to: string) => Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
+const listedAfterFirst = (to: string) =>
+  Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
 /** Listed synchronously, inside the event listener: before anything can queue the next attempt. */
 const listNow = (to: string) => notifyContext(t.services).dnc.add(to, "api", "test");
 /** A few seconds ahead on the service clock (which started at START through config). */
 const soon = () => t.services.clock.now() + 1500;
 
 beforeAll(async () => {
-  t = await notifyApp({ notify: { retry: { busy: { retries: 2, afterMs: 0 } }, maxAttemptsPerDay: 20 }, jobs: { maxAttempts: 2 } });
+  t = await notifyApp({
+    notify: { retry: { busy: { retries: 2, afterMs: 0 } }, maxAttemptsPerDay: 20 },
+    jobs: { maxAttempts: 2 },
+  });
   detach = await attachSip(t.services);
   callee = await startCallee("uas-busy.xml");
   // After the first attempt at a number chosen below, list it: the retry must not dial.
   t.services.bus.subscribe((e: PublishedEvent) => {
     const data = e.data as { outcome?: string; to?: string; notificationId?: number };
     if (e.type === "notification.attempted" && data.outcome === "busy") {
-      const n = t.services.db.prepare("SELECT to_number FROM notifications WHERE id = ?").get(data.notificationId) as { to_number: string };
+      const n = t.services.db.prepare("SELECT to_number FROM notifications WHERE id = ?").get(data.notificationId) as {
+        to_number: string;
+      };
       if (listedAfterFirst(n.to_number)) listNow(n.to_number);
     }
-    if (e.type === "callback.attempted" && data.outcome === "busy" && data.to && listedAfterFirst(data.to)) listNow(data.to);
+    if (e.type === "callback.attempted" && data.outcome === "busy" && data.to && listedAfterFirst(data.to))
+      listNow(data.to);
   });
   t.startWorker();
 }, 120_000);
@@ -48,29 +55,51 @@ afterAll(async () => {
 });
 
 /** Calls placed to a number (the calls table: one row per INVITE sent). */
-const callsTo = (number: string) => (t.services.db.prepare("SELECT count(*) AS n FROM calls WHERE to_uri LIKE ?").get(`%${number}@%`) as { n: number }).n;
-const finished = (id: number) => waitFor(async () => {
-  const n = await json<{ status: string; outcome: string; history: { outcome: string; dialed: boolean }[] }>(t.request(`/v1/notifications/${id}`));
-  return ["completed", "failed", "rejected_dnc", "cancelled"].includes(n.status) ? n : null;
-}, `notification ${id}`, 30_000);
+const callsTo = (number: string) =>
+  (t.services.db.prepare("SELECT count(*) AS n FROM calls WHERE to_uri LIKE ?").get(`%${number}@%`) as { n: number }).n;
+const finished = (id: number) =>
+  waitFor(
+    async () => {
+      const n = await json<{ status: string; outcome: string; history: { outcome: string; dialed: boolean }[] }>(
+        t.request(`/v1/notifications/${id}`),
+      );
+      return ["completed", "failed", "rejected_dnc", "cancelled"].includes(n.status) ? n : null;
+    },
+    `notification ${id}`,
+    30_000,
+  );
 
 describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
   it("a notification queued before its number was listed is not dialled", async () => {
     const number = "+442071230001";
-    const n = await json<{ id: number; status: string }>(t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello.", runAt: soon() })));
+    const n = await json<{ id: number; status: string }>(
+      t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello.", runAt: soon() })),
+    );
     expect(n.status).toBe("scheduled");
     await t.request("/v1/dnc", post({ number }));
     const done = await finished(n.id);
-    expect(done).toMatchObject({ status: "rejected_dnc", outcome: "rejected_dnc", history: [{ outcome: "rejected_dnc", dialed: false }] });
+    expect(done).toMatchObject({
+      status: "rejected_dnc",
+      outcome: "rejected_dnc",
+      history: [{ outcome: "rejected_dnc", dialed: false }],
+    });
     expect(callsTo(number)).toBe(0);
   });
 
   it("a retry after a busy first attempt is not dialled once the number is listed", async () => {
     const number = "+442071230002";
     listedOn[number] = "first-attempt";
-    const n = await json<{ id: number }>(t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })));
+    const n = await json<{ id: number }>(
+      t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })),
+    );
     const done = await finished(n.id);
-    expect(done.history.map((h) => [h.outcome, h.dialed]), JSON.stringify(done)).toEqual([["busy", true], ["rejected_dnc", false]]);
+    expect(
+      done.history.map((h) => [h.outcome, h.dialed]),
+      JSON.stringify(done),
+    ).toEqual([
+      ["busy", true],
+      ["rejected_dnc", false],
+    ]);
     expect(callsTo(number)).toBe(1);
   });
 
@@ -79,16 +108,40 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const listedOnRetry = "+442071230004";
     const free = "+442071230005";
     listedOn[listedOnRetry] = "first-attempt";
-    const c = await json<{ id: number }>(t.request("/v1/campaigns", post({ name: "dnc", text: "Hi {name}.", window: { timeZone: "UTC" }, pacing: { callsPerSecond: 20, maxConcurrent: 3 } })));
-    const report = await json<{ imported: number }>(t.request(`/v1/campaigns/${c.id}/recipients`, post([listedBefore, listedOnRetry, free].map((n) => ({ to: callee.uri(n), name: "Sam" })))));
+    const c = await json<{ id: number }>(
+      t.request(
+        "/v1/campaigns",
+        post({
+          name: "dnc",
+          text: "Hi {name}.",
+          window: { timeZone: "UTC" },
+          pacing: { callsPerSecond: 20, maxConcurrent: 3 },
+        }),
+      ),
+    );
+    const report = await json<{ imported: number }>(
+      t.request(
+        `/v1/campaigns/${c.id}/recipients`,
+        post([listedBefore, listedOnRetry, free].map((n) => ({ to: callee.uri(n), name: "Sam" }))),
+      ),
+    );
     expect(report.imported).toBe(3);
     await t.request("/v1/dnc", post({ number: listedBefore })); // after the import, before the start
     await t.request(`/v1/campaigns/${c.id}/start`, { method: "POST" });
-    const result = await waitFor(async () => {
-      const r = await json<{ status: string; progress: { counts: Record<string, number> } }>(t.request(`/v1/campaigns/${c.id}`));
-      return r.status === "finished" ? r : null;
-    }, "campaign finished", 30_000);
-    expect(result.progress.counts, JSON.stringify(await json(t.request(`/v1/notifications?campaignId=${c.id}`)))).toMatchObject({ rejected_dnc: 2, failed: 1 });
+    const result = await waitFor(
+      async () => {
+        const r = await json<{ status: string; progress: { counts: Record<string, number> } }>(
+          t.request(`/v1/campaigns/${c.id}`),
+        );
+        return r.status === "finished" ? r : null;
+      },
+      "campaign finished",
+      30_000,
+    );
+    expect(
+      result.progress.counts,
+      JSON.stringify(await json(t.request(`/v1/notifications?campaignId=${c.id}`))),
+    ).toMatchObject({ rejected_dnc: 2, failed: 1 });
     expect([callsTo(listedBefore), callsTo(listedOnRetry), callsTo(free)]).toEqual([0, 1, 3]);
   });
 
@@ -96,7 +149,19 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const before = "+442071230006";
     const onRetry = "+442071230007";
     listedOn[onRetry] = "first-attempt";
-    const queue = (number: string, runAt: number) => t.services.queue.enqueue({ kind: CALLBACK_JOB, payload: { to: callee.uri(number), agent: "receptionist", topic: "your boiler", summary: "asked for a plumber", callId: 1, source: "live-call" }, runAt });
+    const queue = (number: string, runAt: number) =>
+      t.services.queue.enqueue({
+        kind: CALLBACK_JOB,
+        payload: {
+          to: callee.uri(number),
+          agent: "receptionist",
+          topic: "your boiler",
+          summary: "asked for a plumber",
+          callId: 1,
+          source: "live-call",
+        },
+        runAt,
+      });
     const { job: first } = await queue(before, soon());
     await t.request("/v1/dnc", post({ number: before }));
     expect((await settledJob(t, first.id)).result).toEqual({ outcome: "rejected_dnc" });
@@ -104,7 +169,15 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
 
     const { job } = await queue(onRetry, 0);
     expect((await settledJob(t, job.id)).result).toMatchObject({ outcome: "busy", next: "live" });
-    const retried = await waitFor(async () => (await json<{ items: { id: number; payload: { attempt?: number }; status: string; result: unknown }[] }>(t.request(`/v1/jobs?kind=${CALLBACK_JOB}`))).items.find((j) => j.payload.attempt === 1 && j.status === "succeeded"), "the retry");
+    const retried = await waitFor(
+      async () =>
+        (
+          await json<{ items: { id: number; payload: { attempt?: number }; status: string; result: unknown }[] }>(
+            t.request(`/v1/jobs?kind=${CALLBACK_JOB}`),
+          )
+        ).items.find((j) => j.payload.attempt === 1 && j.status === "succeeded"),
+      "the retry",
+    );
     expect(retried.result).toEqual({ outcome: "rejected_dnc" });
     expect(callsTo(onRetry)).toBe(1);
   });
@@ -115,7 +188,9 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const listAtDial = (to: string) => void (to.includes(`${number}@`) && listNow(to));
     t.services.dialGuards.unshift(listAtDial);
     try {
-      const n = await json<{ id: number }>(t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })));
+      const n = await json<{ id: number }>(
+        t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })),
+      );
       const done = await finished(n.id);
       expect(done, JSON.stringify(done)).toMatchObject({ status: "rejected_dnc", outcome: "rejected_dnc" });
       expect(done.history.filter((h) => h.dialed)).toEqual([]);
@@ -132,10 +207,16 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     expect(live.status).toBe(403);
     expect(await live.json()).toMatchObject({ error: { code: "rejected_dnc" } });
 
-    t.services.agents.save({ name: "csat", systemPrompt: "You run a short survey.", survey: { name: "after-visit", prompt: "How did we do?", thanks: "Thanks." } });
+    t.services.agents.save({
+      name: "csat",
+      systemPrompt: "You run a short survey.",
+      survey: { name: "after-visit", prompt: "How did we do?", thanks: "Thanks." },
+    });
     const survey = await t.request("/v1/surveys/after-visit/calls", post({ to: callee.uri(number), agent: "csat" }));
     expect(survey.status).toBe(403);
-    expect(await survey.json()).toMatchObject({ error: { code: "rejected_dnc", message: expect.stringContaining(number) } });
+    expect(await survey.json()).toMatchObject({
+      error: { code: "rejected_dnc", message: expect.stringContaining(number) },
+    });
     expect(callsTo(number)).toBe(0);
   });
 });

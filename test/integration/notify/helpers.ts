@@ -12,13 +12,28 @@ export const TEST_TRUNK = { uri: "sip:trunk.example.invalid" };
 
 /** A test app with the tiny engines (TTS renders for real), a trunk, and the service clock starting at START, through config. */
 export function notifyApp(config: ParleyConfigInput = {}): Promise<TestApp> {
-  return createTestApp({ engines: "tiny", config: { clock: { startAt: START }, ...config, sip: { trunk: TEST_TRUNK, ...config.sip } } });
+  return createTestApp({
+    engines: "tiny",
+    config: { clock: { startAt: START }, ...config, sip: { trunk: TEST_TRUNK, ...config.sip } },
+  });
 }
 
 /** JSON helpers for `t.request`. */
-export const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-export const patch = (body: unknown): RequestInit => ({ method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-export const csv = (text: string): RequestInit => ({ method: "POST", headers: { "content-type": "text/csv" }, body: text });
+export const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+export const patch = (body: unknown): RequestInit => ({
+  method: "PATCH",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+export const csv = (text: string): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "text/csv" },
+  body: text,
+});
 
 export async function json<T = Record<string, unknown>>(res: Response | Promise<Response>): Promise<T> {
   return (await (await res).json()) as T;
@@ -51,10 +66,14 @@ export async function jobs(t: TestApp, kind: string): Promise<JobJson[]> {
 
 /** Waits until the job has a final status and returns it. */
 export async function settledJob(t: TestApp, id: number, timeoutMs = 20_000): Promise<JobJson> {
-  return waitFor(async () => {
-    const j = await json<JobJson>(t.request(`/v1/jobs/${id}`));
-    return ["succeeded", "dead", "cancelled"].includes(j.status) ? j : null;
-  }, `job ${id}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const j = await json<JobJson>(t.request(`/v1/jobs/${id}`));
+      return ["succeeded", "dead", "cancelled"].includes(j.status) ? j : null;
+    },
+    `job ${id}`,
+    timeoutMs,
+  );
 }
 
 /** A Prometheus sample's value from /metrics (0 when absent). */

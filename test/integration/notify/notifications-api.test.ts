@@ -9,8 +9,20 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-interface N { id: number; status: string; outcome: string | null; nextAttemptAt: string | null; timeZone: string; jobId: number | null; history?: { outcome: string; dialed: boolean }[] }
-const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) => t.request("/v1/notifications", post({ to: "+442071234567", text: "Your parcel {ref} arrives today.", variables: { ref: "A1" }, ...body }, headers));
+interface N {
+  id: number;
+  status: string;
+  outcome: string | null;
+  nextAttemptAt: string | null;
+  timeZone: string;
+  jobId: number | null;
+  history?: { outcome: string; dialed: boolean }[];
+}
+const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  t.request(
+    "/v1/notifications",
+    post({ to: "+442071234567", text: "Your parcel {ref} arrives today.", variables: { ref: "A1" }, ...body }, headers),
+  );
 
 describe("POST /v1/notifications", () => {
   it("refuses what it cannot send, naming the field", async () => {
@@ -73,12 +85,18 @@ describe("POST /v1/notifications", () => {
 
 describe("GET and cancel", () => {
   it("lists with filters and cursors, and cancels a queued notification once", async () => {
-    const page1 = await json<{ items: N[]; nextCursor: number }>(t.request("/v1/notifications?status=scheduled&limit=2"));
+    const page1 = await json<{ items: N[]; nextCursor: number }>(
+      t.request("/v1/notifications?status=scheduled&limit=2"),
+    );
     expect(page1.items).toHaveLength(2);
-    const page2 = await json<{ items: N[] }>(t.request(`/v1/notifications?status=scheduled&limit=2&cursor=${page1.nextCursor}`));
+    const page2 = await json<{ items: N[] }>(
+      t.request(`/v1/notifications?status=scheduled&limit=2&cursor=${page1.nextCursor}`),
+    );
     expect(page2.items[0]!.id).toBeLessThan(page1.items[1]!.id);
     expect((await t.request("/v1/notifications?status=lost")).status).toBe(400);
-    expect((await json<{ items: N[] }>(t.request("/v1/notifications?to=%2B442079460000"))).items.map((n) => n.status)).toEqual(["rejected_dnc"]);
+    expect(
+      (await json<{ items: N[] }>(t.request("/v1/notifications?to=%2B442079460000"))).items.map((n) => n.status),
+    ).toEqual(["rejected_dnc"]);
 
     const target = page1.items[0]!;
     const cancelled = await json<N>(t.request(`/v1/notifications/${target.id}/cancel`, { method: "POST" }));
@@ -95,21 +113,43 @@ describe("/v1/dnc", () => {
     expect(added.status).toBe(201);
     expect(await json(added)).toMatchObject({ number: "+12125550100", source: "api" });
     expect((await t.request("/v1/dnc", post({ number: "+12125550100" }))).status).toBe(200);
-    expect(await json(t.request("/v1/dnc/check?number=sip%3A%2B12125550100%40pbx.example.com"))).toMatchObject({ number: "+12125550100", listed: true });
+    expect(await json(t.request("/v1/dnc/check?number=sip%3A%2B12125550100%40pbx.example.com"))).toMatchObject({
+      number: "+12125550100",
+      listed: true,
+    });
     expect(await json(t.request("/v1/dnc/check?number=%2B12125550199"))).toMatchObject({ listed: false, entry: null });
 
-    const report = await json(t.request("/v1/dnc/import", csv('number,reason\n+12125550101,asked by email\n"(212) 555-0102",\nnonsense,typo\n,\n+12125550100,again\n')));
+    const report = await json(
+      t.request(
+        "/v1/dnc/import",
+        csv('number,reason\n+12125550101,asked by email\n"(212) 555-0102",\nnonsense,typo\n,\n+12125550100,again\n'),
+      ),
+    );
     expect(report).toEqual({
-      received: 5, added: 2, alreadyListed: 1,
-      rejected: [{ row: 4, value: "nonsense", reason: "not a phone number or SIP URI" }, { row: 5, value: "", reason: "empty" }],
+      received: 5,
+      added: 2,
+      alreadyListed: 1,
+      rejected: [
+        { row: 4, value: "nonsense", reason: "not a phone number or SIP URI" },
+        { row: 5, value: "", reason: "empty" },
+      ],
     });
-    expect(await json(t.request("/v1/dnc/import", csv("+12125550103\n+12125550104\n")))).toMatchObject({ received: 2, added: 2 });
+    expect(await json(t.request("/v1/dnc/import", csv("+12125550103\n+12125550104\n")))).toMatchObject({
+      received: 2,
+      added: 2,
+    });
     expect((await t.request("/v1/dnc/import", post({}))).status).toBe(415);
 
-    const page = await json<{ items: { number: string; source: string; reason: string | null }[]; nextCursor: string; total: number }>(t.request("/v1/dnc?prefix=1212&limit=3"));
+    const page = await json<{
+      items: { number: string; source: string; reason: string | null }[];
+      nextCursor: string;
+      total: number;
+    }>(t.request("/v1/dnc?prefix=1212&limit=3"));
     expect(page.items.map((e) => e.number)).toEqual(["+12125550100", "+12125550101", "+12125550102"]);
     expect(page.items[1]).toMatchObject({ source: "import", reason: "asked by email" });
-    const rest = await json<{ items: { number: string }[]; nextCursor: string | null }>(t.request(`/v1/dnc?prefix=%2B1212&cursor=${encodeURIComponent(page.nextCursor)}`));
+    const rest = await json<{ items: { number: string }[]; nextCursor: string | null }>(
+      t.request(`/v1/dnc?prefix=%2B1212&cursor=${encodeURIComponent(page.nextCursor)}`),
+    );
     expect(rest.items.map((e) => e.number)).toEqual(["+12125550103", "+12125550104"]);
     expect(rest.nextCursor).toBeNull();
 
@@ -122,11 +162,27 @@ describe("a phone number with no trunk to call it through (issue 10, item 23)", 
   it("is refused when the notification is created (422 no_trunk naming the setting); a SIP URI is accepted", async () => {
     const bare = await createTestApp({ config: { clock: { startAt: START } } });
     try {
-      const res = await bare.request("/v1/notifications", post({ to: "+442079460000", text: "Your order ships today." }));
+      const res = await bare.request(
+        "/v1/notifications",
+        post({ to: "+442079460000", text: "Your order ships today." }),
+      );
       expect(res.status).toBe(422);
-      expect(await res.json()).toEqual({ error: { code: "no_trunk", message: "no SIP trunk is configured (sip.trunk.uri), so +442079460000 cannot be called: configure the trunk, or give a sip: URI" } });
+      expect(await res.json()).toEqual({
+        error: {
+          code: "no_trunk",
+          message:
+            "no SIP trunk is configured (sip.trunk.uri), so +442079460000 cannot be called: configure the trunk, or give a sip: URI",
+        },
+      });
       expect(bare.services.db.prepare("SELECT count(*) AS n FROM notifications").get()).toEqual({ n: 0 });
-      expect((await bare.request("/v1/notifications", post({ to: "sip:+442079460000@pbx.example.com", text: "Your order ships today." }))).status).toBe(201);
+      expect(
+        (
+          await bare.request(
+            "/v1/notifications",
+            post({ to: "sip:+442079460000@pbx.example.com", text: "Your order ships today." }),
+          )
+        ).status,
+      ).toBe(201);
     } finally {
       await bare.close();
     }
@@ -136,9 +192,18 @@ describe("a phone number with no trunk to call it through (issue 10, item 23)", 
     const bare = await createTestApp({ config: { clock: { startAt: START } } });
     try {
       const { id } = await json<{ id: number }>(bare.request("/v1/campaigns", post({ name: "c", text: "Hi." })));
-      const report = await json<{ imported: number; rejected: { row: number; reason: string }[] }>(bare.request(`/v1/campaigns/${id}/recipients`, csv("to\n+442079460001\nsip:+442079460002@pbx.example.com\n")));
+      const report = await json<{ imported: number; rejected: { row: number; reason: string }[] }>(
+        bare.request(`/v1/campaigns/${id}/recipients`, csv("to\n+442079460001\nsip:+442079460002@pbx.example.com\n")),
+      );
       expect(report.imported).toBe(1);
-      expect(report.rejected).toEqual([{ row: 2, to: "+442079460001", reason: "no SIP trunk is configured (sip.trunk.uri), so +442079460001 cannot be called: configure the trunk, or give a sip: URI" }]);
+      expect(report.rejected).toEqual([
+        {
+          row: 2,
+          to: "+442079460001",
+          reason:
+            "no SIP trunk is configured (sip.trunk.uri), so +442079460001 cannot be called: configure the trunk, or give a sip: URI",
+        },
+      ]);
     } finally {
       await bare.close();
     }

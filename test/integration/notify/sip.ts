@@ -7,11 +7,16 @@ import type { Services } from "../../../src/app/services.js";
 import { createSipPort } from "../../../src/sip/index.js";
 import { freePort, scenarios } from "../sip/helpers.js";
 
-export const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
+export const sippMissing = spawnSync("sipp", ["-v"]).error
+  ? "sipp is not installed (apt-get install sip-tester)"
+  : false;
 
 /** Gives test services what `parley serve` has: an embedded SIP UA on 127.0.0.1 and a CallManager. Returns the undo. */
 export async function attachSip(services: Services): Promise<() => Promise<void>> {
-  const sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }), { logger: services.logger });
+  const sip = await createSipPort(
+    sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
+    { logger: services.logger },
+  );
   const calls = new CallManager(services, sip, new PortPool(services.config.rtp.ports));
   services.calls = calls;
   calls.start();
@@ -34,16 +39,34 @@ export async function startCallee(scenario: string): Promise<Callee> {
   const port = await freePort();
   const mediaPort = await freePort();
   const source = scenario.endsWith(".xml") ? ["-sf", join(scenarios, scenario)] : ["-sn", scenario];
-  const child: ChildProcess = spawn("sipp", [...source, "-i", "127.0.0.1", "-p", String(port), "-mp", String(mediaPort), "-nostdin", "-t", "u1", "-timeout", "300s"], { stdio: "ignore" });
+  const child: ChildProcess = spawn(
+    "sipp",
+    [
+      ...source,
+      "-i",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-mp",
+      String(mediaPort),
+      "-nostdin",
+      "-t",
+      "u1",
+      "-timeout",
+      "300s",
+    ],
+    { stdio: "ignore" },
+  );
   // SIPp binds within milliseconds; a call placed before that is retransmitted by our UA anyway.
   await new Promise((r) => setTimeout(r, 300));
   return {
     port,
     uri: (number) => `sip:${number}@127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGKILL");
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
   };
 }

@@ -36,7 +36,10 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
 
   beforeAll(async () => {
     const asrStreaming = await generatedModel("tiny-asr-streaming", { words: ["stop"] }, "-stop");
-    t = await createTestApp({ engines: { profile: "tiny", asrStreaming }, config: { clock: { startAt: START }, calls: { outbound: { ringTimeoutMs: 5000 } } } });
+    t = await createTestApp({
+      engines: { profile: "tiny", asrStreaming },
+      config: { clock: { startAt: START }, calls: { outbound: { ringTimeoutMs: 5000 } } },
+    });
     detach = await attachSip(t.services);
     t.startWorker();
   }, 120_000);
@@ -47,15 +50,37 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
 
   it("a spoken opt-out word after the message ends the call as opted_out and lists the number", async () => {
     const port = await freePort();
-    const callee = startCallee({ kind: "answer", audio: helloThenStop(), holdMs: 25_000 }, { port, mediaPort: await freePort(), timeoutS: 40 });
+    const callee = startCallee(
+      { kind: "answer", audio: helloThenStop(), holdMs: 25_000 },
+      { port, mediaPort: await freePort(), timeoutS: 40 },
+    );
     await new Promise((r) => setTimeout(r, 400));
     const number = "+442071239001";
-    const created = await json<{ id: number }>(t.request("/v1/notifications", post({ to: `sip:${number}@127.0.0.1:${port}`, text: "Your parcel arrives tomorrow.", menu: { "1": "confirm", "9": "opt_out" } })));
-    const done = await waitFor(async () => {
-      const n = await json<{ status: string; outcome: string; history: { outcome: string; dialed: boolean }[] }>(t.request(`/v1/notifications/${created.id}`));
-      return ["completed", "failed"].includes(n.status) ? n : null;
-    }, "the notification's end", 40_000);
-    expect(done).toMatchObject({ status: "completed", outcome: "opted_out", history: [{ outcome: "opted_out", dialed: true }] });
+    const created = await json<{ id: number }>(
+      t.request(
+        "/v1/notifications",
+        post({
+          to: `sip:${number}@127.0.0.1:${port}`,
+          text: "Your parcel arrives tomorrow.",
+          menu: { "1": "confirm", "9": "opt_out" },
+        }),
+      ),
+    );
+    const done = await waitFor(
+      async () => {
+        const n = await json<{ status: string; outcome: string; history: { outcome: string; dialed: boolean }[] }>(
+          t.request(`/v1/notifications/${created.id}`),
+        );
+        return ["completed", "failed"].includes(n.status) ? n : null;
+      },
+      "the notification's end",
+      40_000,
+    );
+    expect(done).toMatchObject({
+      status: "completed",
+      outcome: "opted_out",
+      history: [{ outcome: "opted_out", dialed: true }],
+    });
     expect(notifyContext(t.services).dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
     const sipp = await callee.done;
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);

@@ -44,7 +44,8 @@ describe("tracing", () => {
   it("traces a job run, and nests spans under their parent", async () => {
     const worker = t.startWorker();
     const { job } = await t.services.queue.enqueue({ kind: "noop", payload: {} });
-    for (let i = 0; i < 100 && (await t.services.queue.get(job.id))?.status !== "succeeded"; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await t.services.queue.get(job.id))?.status !== "succeeded"; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await inSpan("call inbound", { "call.id": 7 }, async (call) => {
       recordSpan("turn", Date.now() - 500, Date.now(), { "latency.firstRtpMs": 420 }, call);
     });

@@ -29,7 +29,10 @@ export function media(port: number, o: Partial<RtpMedia> = {}): RtpMedia {
 }
 
 /** Two sessions talking to each other over loopback. */
-export async function openPair(o: Partial<RtpMedia> = {}, config: RtpConfig = rtpConfig(ROOMY)): Promise<[RtpSession, RtpSession]> {
+export async function openPair(
+  o: Partial<RtpMedia> = {},
+  config: RtpConfig = rtpConfig(ROOMY),
+): Promise<[RtpSession, RtpSession]> {
   const a = await openSession({ config });
   const b = await openSession({ config });
   a.start(media(b.localPort, o));
@@ -70,7 +73,10 @@ export class RawPeer {
   garbage = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  private constructor(readonly socket: Socket, readonly port: number) {
+  private constructor(
+    readonly socket: Socket,
+    readonly port: number,
+  ) {
     socket.on("message", (buf, rinfo) => {
       const r = parseRtp(buf);
       if (!r.ok) {
@@ -98,7 +104,11 @@ export class RawPeer {
    * Streams PCMU packets of `pcm` to `port` every 20 ms (setInterval: a
    * peer's pacing, not ours). Resolves when the audio has been sent.
    */
-  stream(port: number, pcm: Int16Array, o: { ssrc?: number; seq?: number; ts?: number; pt?: number } = {}): Promise<number> {
+  stream(
+    port: number,
+    pcm: Int16Array,
+    o: { ssrc?: number; seq?: number; ts?: number; pt?: number } = {},
+  ): Promise<number> {
     const codes = encodeMulaw(pcm);
     const ssrc = o.ssrc ?? 0x1234;
     let seq = o.seq ?? 100;
@@ -113,7 +123,10 @@ export class RawPeer {
           return;
         }
         const payload = codes.subarray(at, at + 160);
-        this.send(serializeRtp({ payloadType: o.pt ?? 0, sequence: seq, timestamp: ts, ssrc, marker: sent === 0, payload }), port);
+        this.send(
+          serializeRtp({ payloadType: o.pt ?? 0, sequence: seq, timestamp: ts, ssrc, marker: sent === 0, payload }),
+          port,
+        );
         seq = (seq + 1) & 0xffff;
         ts = (ts + 160) >>> 0;
         at += 160;

@@ -131,7 +131,9 @@ describe("the media thread", () => {
         const policy = Number(fields[38]);
         // "normal" leaves the thread as the process runs (a test runner may itself run under nice).
         const base = Number(readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
-        expect({ realtime: policy === 2, high: policy === 0 && nice === -10, normal: policy === 0 && nice === base }[p.got]).toBe(true);
+        expect(
+          { realtime: policy === 2, high: policy === 0 && nice === -10, normal: policy === 0 && nice === base }[p.got],
+        ).toBe(true);
       }
       if (p.got !== asked) expect(p.error).toMatch(/refused|only set on Linux/);
       else expect(p.error).toBeNull();

@@ -74,9 +74,10 @@ describe("PortPool", () => {
     sockets.push(...got.map((g) => g.value));
     expect(new Set(got.map((g) => g.port)).size).toBe(3);
     const other = new PortPool({ min: 50000, max: 50010 });
-    await expect(other.acquire(() => Promise.reject(Object.assign(new Error("boom"), { code: "EINVAL" })))).rejects.toThrow("boom");
+    await expect(
+      other.acquire(() => Promise.reject(Object.assign(new Error("boom"), { code: "EINVAL" }))),
+    ).rejects.toThrow("boom");
     expect(other.allocated).toBe(0);
     expect(() => new PortPool({ min: 3, max: 3 })).toThrow(/no even port/);
   });
 });
-

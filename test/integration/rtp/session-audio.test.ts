@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Frame, concatInt16, decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw, rmsDbfs } from "../../../src/audio/index.js";
+import {
+  type Frame,
+  concatInt16,
+  decodeAlaw,
+  decodeMulaw,
+  encodeAlaw,
+  encodeMulaw,
+  rmsDbfs,
+} from "../../../src/audio/index.js";
 import type { G711Law } from "../../../src/audio/index.js";
 import type { RtpSession } from "../../../src/rtp/session.js";
 import { RawPeer, collect, media, openPair, openSession, rtpConfig, sleep, tonePcm } from "./helpers.js";
@@ -10,7 +18,8 @@ afterEach(async () => {
 });
 const track = <T extends { close(): Promise<unknown> }>(x: T) => (open.push(x), x);
 
-const roundTrip = (pcm: Int16Array, law: G711Law) => (law === "pcmu" ? decodeMulaw(encodeMulaw(pcm)) : decodeAlaw(encodeAlaw(pcm)));
+const roundTrip = (pcm: Int16Array, law: G711Law) =>
+  law === "pcmu" ? decodeMulaw(encodeMulaw(pcm)) : decodeAlaw(encodeAlaw(pcm));
 const loud = (f: Frame) => rmsDbfs(f.pcm) > -40;
 
 /**
@@ -59,7 +68,9 @@ describe("two RtpSessions over loopback", () => {
       expectHeard(heardByB.frames, toB, codec, sa.pacer.skippedFrames);
       expectHeard(heardByA.frames, toA, codec, sb.pacer.skippedFrames);
       // Caller frames are 20 ms, 8 kHz, with continuous timestamps.
-      expect(heardByB.frames.every((f, i) => f.sampleRate === 8000 && f.pcm.length === 160 && f.ptsMs === i * 20)).toBe(true);
+      expect(heardByB.frames.every((f, i) => f.sampleRate === 8000 && f.pcm.length === 160 && f.ptsMs === i * 20)).toBe(
+        true,
+      );
       for (const s of [sa, sb]) {
         expect(s.malformed).toBe(0);
         expect(s.packetsIn).toBeGreaterThan(50);

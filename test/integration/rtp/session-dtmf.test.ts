@@ -26,7 +26,9 @@ describe("DTMF between sessions", () => {
     await expect(a.sendDtmf("159#", { durationMs: 100 })).resolves.toBe(true);
     await sleep(150);
     const digits = events.filter((e) => e.type === "dtmf:digit").map((e) => (e.type === "dtmf:digit" ? e.digit : ""));
-    const ends = events.filter((e) => e.type === "dtmf:end").map((e) => (e.type === "dtmf:end" ? `${e.digit}:${e.durationMs}` : ""));
+    const ends = events
+      .filter((e) => e.type === "dtmf:end")
+      .map((e) => (e.type === "dtmf:end" ? `${e.digit}:${e.durationMs}` : ""));
     expect(digits.join("")).toBe("159#");
     expect(ends).toEqual(["1:100", "5:100", "9:100", "#:100"]);
     const sa = a.stats();
@@ -56,7 +58,7 @@ describe.skipIf(!existsSync(PCAP))("SIPp's RFC 2833 pcap replayed into a session
     // Extract the RTP datagrams of the pcap (Ethernet/IPv4/UDP) and replay them at 20 ms.
     const b = readFileSync(PCAP);
     const rtp: Buffer[] = [];
-    for (let at = 24; at + 16 <= b.length; ) {
+    for (let at = 24; at + 16 <= b.length;) {
       const len = b.readUInt32LE(at + 8);
       const frame = b.subarray(at + 16, at + 16 + len);
       at += 16 + len;
@@ -72,7 +74,9 @@ describe.skipIf(!existsSync(PCAP))("SIPp's RFC 2833 pcap replayed into a session
       await sleep(20);
     }
     await sleep(60);
-    expect(events.filter((e) => e.type === "dtmf:digit").map((e) => (e.type === "dtmf:digit" ? e.digit : ""))).toEqual(["5"]);
+    expect(events.filter((e) => e.type === "dtmf:digit").map((e) => (e.type === "dtmf:digit" ? e.digit : ""))).toEqual([
+      "5",
+    ]);
     expect(events.find((e) => e.type === "dtmf:end")).toMatchObject({ digit: "5", durationMs: 280 });
     expect(events.find((e) => e.type === "rtp:latched")).toMatchObject({ port: peer.port, ssrc: 0x0e05384e });
   });

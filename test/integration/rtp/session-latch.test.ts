@@ -39,14 +39,37 @@ describe("symmetric RTP", () => {
     // The attacker gets in first: garbage, then valid-looking RTP from the same source.
     attacker.send(Uint8Array.of(1, 2, 3), s.localPort);
     await sleep(10);
-    attacker.send(serializeRtp({ payloadType: 0, sequence: 1, timestamp: 1, ssrc: 0x666, payload: new Uint8Array(160).fill(0x00) }), s.localPort);
+    attacker.send(
+      serializeRtp({ payloadType: 0, sequence: 1, timestamp: 1, ssrc: 0x666, payload: new Uint8Array(160).fill(0x00) }),
+      s.localPort,
+    );
     const garbage = (i: number): Uint8Array => {
       switch (i % 5) {
-        case 0: return Uint8Array.from({ length: 1 + ((i * 37) % 300) }, (_, k) => (k * 131 + i) & 0xff); // random bytes
-        case 1: return serializeRtp({ payloadType: 0, sequence: i, timestamp: i, ssrc: 0x1234, payload: new Uint8Array(160) }).slice(0, 9); // truncated
-        case 2: { const b = serializeRtp({ payloadType: 0, sequence: i, timestamp: i, ssrc: 0x1234, payload: new Uint8Array(160) }); b[0] = 0x40; return b; } // version 1
-        case 3: return Uint8Array.from([0x8f, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0x12, 0x34]); // CSRC count past the end
-        default: return new TextEncoder().encode("INVITE sip:x SIP/2.0\r\n\r\n");
+        case 0:
+          return Uint8Array.from({ length: 1 + ((i * 37) % 300) }, (_, k) => (k * 131 + i) & 0xff); // random bytes
+        case 1:
+          return serializeRtp({
+            payloadType: 0,
+            sequence: i,
+            timestamp: i,
+            ssrc: 0x1234,
+            payload: new Uint8Array(160),
+          }).slice(0, 9); // truncated
+        case 2: {
+          const b = serializeRtp({
+            payloadType: 0,
+            sequence: i,
+            timestamp: i,
+            ssrc: 0x1234,
+            payload: new Uint8Array(160),
+          });
+          b[0] = 0x40;
+          return b;
+        } // version 1
+        case 3:
+          return Uint8Array.from([0x8f, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0x12, 0x34]); // CSRC count past the end
+        default:
+          return new TextEncoder().encode("INVITE sip:x SIP/2.0\r\n\r\n");
       }
     };
     const stream = caller.stream(s.localPort, tonePcm(1000), { ssrc: 0x1234 });
@@ -57,7 +80,17 @@ describe("symmetric RTP", () => {
       if (i % 10 === 0) await sleep(5);
     }
     // A foreign valid stream from the attacker, with another SSRC, must not steal the latch.
-    for (let i = 0; i < 20; i++) attacker.send(serializeRtp({ payloadType: 0, sequence: 500 + i, timestamp: i * 160, ssrc: 0x666, payload: encodeMulaw(tonePcm(20, 0.9, 2000)) }), s.localPort);
+    for (let i = 0; i < 20; i++)
+      attacker.send(
+        serializeRtp({
+          payloadType: 0,
+          sequence: 500 + i,
+          timestamp: i * 160,
+          ssrc: 0x666,
+          payload: encodeMulaw(tonePcm(20, 0.9, 2000)),
+        }),
+        s.localPort,
+      );
     expect(await stream).toBe(50);
     await sleep(500);
     const stats = await s.close();

@@ -32,12 +32,26 @@ describe.skipIf(!hasBaresip)("baresip calls the embedded UA", () => {
     writeFileSync(join(dir, "caller.wav"), encodeWav({ channels: [tone], sampleRate: 8000 }));
     const sipPort = await freePort();
     const rtpBase = 20_000 + 2 * Math.floor(Math.random() * 10_000);
-    writeFileSync(join(dir, "config"), [
-      "poll_method epoll", `sip_listen 127.0.0.1:${sipPort}`, "call_local_timeout 20",
-      "audio_player aubridge,null", `audio_source aufile,${join(dir, "caller.wav")}`, "audio_alert aubridge,null",
-      `rtp_ports ${rtpBase}-${rtpBase + 20}`, "net_interface 127.0.0.1", "module_path /usr/lib/baresip/modules",
-      "module g711.so", "module aufile.so", "module aubridge.so", "module_tmp account.so", "module_app menu.so", "",
-    ].join("\n"));
+    writeFileSync(
+      join(dir, "config"),
+      [
+        "poll_method epoll",
+        `sip_listen 127.0.0.1:${sipPort}`,
+        "call_local_timeout 20",
+        "audio_player aubridge,null",
+        `audio_source aufile,${join(dir, "caller.wav")}`,
+        "audio_alert aubridge,null",
+        `rtp_ports ${rtpBase}-${rtpBase + 20}`,
+        "net_interface 127.0.0.1",
+        "module_path /usr/lib/baresip/modules",
+        "module g711.so",
+        "module aufile.so",
+        "module aubridge.so",
+        "module_tmp account.so",
+        "module_app menu.so",
+        "",
+      ].join("\n"),
+    );
     writeFileSync(join(dir, "accounts"), "<sip:probe@127.0.0.1>;regint=0;audio_codecs=PCMU/8000/1,PCMA/8000/1\n");
     const ended = new Promise<{ ended: CallEnded; user: string | undefined; codec: string }>((resolve) => {
       ua!.onInvite(async (call) => {
@@ -45,13 +59,20 @@ describe.skipIf(!hasBaresip)("baresip calls the embedded UA", () => {
         await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_010 }));
       });
     });
-    const child = spawn("baresip", ["-f", dir, "-e", `/dial sip:agent@127.0.0.1:${ua.local.port}`, "-t", "10"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("baresip", ["-f", dir, "-e", `/dial sip:agent@127.0.0.1:${ua.local.port}`, "-t", "10"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
     try {
-      const result = await Promise.race([ended, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no call end; baresip said:\n${output.slice(-3000)}`)), 12_000))]);
+      const result = await Promise.race([
+        ended,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no call end; baresip said:\n${output.slice(-3000)}`)), 12_000),
+        ),
+      ]);
       expect(result.ended.endReason).toBe("remote-bye");
       expect(result.user).toBe("probe");
       expect(result.codec).toBe("PCMU");

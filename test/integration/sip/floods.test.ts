@@ -69,7 +69,18 @@ describe("INVITEs whose 200 is never ACKed", () => {
     const port = ua.local.port;
     const flooder = await peer("127.0.0.2");
     const invite = (p: RawPeer, host: string, callId: string) =>
-      p.send(rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${port}`, peerPort: p.port, host, callId, body: G711_OFFER }), port, "127.0.0.1");
+      p.send(
+        rawRequest({
+          method: "INVITE",
+          uri: `sip:agent@127.0.0.1:${port}`,
+          peerPort: p.port,
+          host,
+          callId,
+          body: G711_OFFER,
+        }),
+        port,
+        "127.0.0.1",
+      );
     for (let i = 0; i < 10; i++) await invite(flooder, "127.0.0.2", `flood-${i}`);
     await flooder.waitFor(() => finals(flooder).size === 10);
     const first = [...finals(flooder).values()];
@@ -98,7 +109,11 @@ describe("idle SIP-over-TCP connections", () => {
   });
 
   it("caps connections per address, and closes one that sends no complete message in time even if it trickles bytes", async () => {
-    ua = await startUa({ allow: ["127.0.0.1/32"], credentials: [{ username: "remote", password: "secret" }], tcp: { maxConnectionsPerAddress: 5, firstMessageTimeoutMs: 500 } });
+    ua = await startUa({
+      allow: ["127.0.0.1/32"],
+      credentials: [{ username: "remote", password: "secret" }],
+      tcp: { maxConnectionsPerAddress: 5, firstMessageTimeoutMs: 500 },
+    });
     const conns = await Promise.all(Array.from({ length: 8 }, () => openIdle(ua!.local.port, "127.0.0.3")));
     const early = await Promise.all(conns.map((c) => closedWithin(c, 200)));
     expect(early.filter(Boolean)).toHaveLength(3);
@@ -121,14 +136,20 @@ describe("idle SIP-over-TCP connections", () => {
     });
     const port = ua.local.port;
     // 1,030 connections spread over ten outside addresses; most are closed at accept, some may be mid-close.
-    const opened = await Promise.allSettled(Array.from({ length: 1030 }, (_, i) => openIdle(port, `127.0.0.${2 + (i % 10)}`)));
+    const opened = await Promise.allSettled(
+      Array.from({ length: 1030 }, (_, i) => openIdle(port, `127.0.0.${2 + (i % 10)}`)),
+    );
     expect(opened.length).toBe(1030);
     const result = await runSipp({ scenario: "uac-call-bye.xml", target: `127.0.0.1:${port}`, transport: "t1" });
     expect(result.code, result.errors || result.output).toBe(0);
   });
 
   it("outside sources that may authenticate share maxConnections; the allow-listed PBX is not counted there", async () => {
-    ua = await startUa({ allow: ["127.0.0.1/32"], credentials: [{ username: "remote", password: "secret" }], tcp: { maxConnections: 50 } });
+    ua = await startUa({
+      allow: ["127.0.0.1/32"],
+      credentials: [{ username: "remote", password: "secret" }],
+      tcp: { maxConnections: 50 },
+    });
     ua.onInvite(async (call) => {
       await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 }));
     });

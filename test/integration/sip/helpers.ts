@@ -24,7 +24,8 @@ export function captureLogger(level = "debug"): CapturedLogger {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -101,9 +102,26 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
   const args = [
     ...(options.target ? [options.target] : []),
     ...(options.builtin ? ["-sn", options.builtin] : ["-sf", join(scenarios, options.scenario ?? "")]),
-    "-s", options.service ?? "agent", "-i", localIp, "-p", String(port), "-mp", String(mediaPort), "-m", String(options.calls ?? 1), ...(options.rate ? ["-r", String(options.rate)] : []), "-nostdin",
-    "-t", options.transport ?? "u1", "-timeout", `${options.timeoutS ?? 15}s`, "-timeout_error",
-    "-trace_err", "-error_file", join(dir, "errors.log"),
+    "-s",
+    options.service ?? "agent",
+    "-i",
+    localIp,
+    "-p",
+    String(port),
+    "-mp",
+    String(mediaPort),
+    "-m",
+    String(options.calls ?? 1),
+    ...(options.rate ? ["-r", String(options.rate)] : []),
+    "-nostdin",
+    "-t",
+    options.transport ?? "u1",
+    "-timeout",
+    `${options.timeoutS ?? 15}s`,
+    "-timeout_error",
+    "-trace_err",
+    "-error_file",
+    join(dir, "errors.log"),
     ...(options.traceMessages ? ["-trace_msg", "-message_file", join(dir, "messages.log")] : []),
     ...(options.calls && options.calls > 1 ? ["-trace_stat", "-stf", join(dir, "stats.csv"), "-fd", "1"] : []),
     ...Object.entries(options.keys ?? {}).flatMap(([k, v]) => ["-key", k, v]),
@@ -117,7 +135,13 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
     child.on("exit", (code) => {
       clearTimeout(killer);
       const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "");
-      const result = { code, output, errors: read("errors.log"), messages: read("messages.log"), stats: read("stats.csv") };
+      const result = {
+        code,
+        output,
+        errors: read("errors.log"),
+        messages: read("messages.log"),
+        stats: read("stats.csv"),
+      };
       rmSync(dir, { recursive: true, force: true });
       resolve(result);
     });
@@ -154,7 +178,11 @@ export class RawPeer {
   readonly received: SipMessage[] = [];
   private waiters: (() => void)[] = [];
 
-  private constructor(readonly socket: Socket, readonly port: number, readonly host: string) {
+  private constructor(
+    readonly socket: Socket,
+    readonly port: number,
+    readonly host: string,
+  ) {
     socket.on("message", (buf) => {
       const parsed = parseDatagram(buf);
       if (parsed.ok) this.received.push(parsed.value);
@@ -169,7 +197,9 @@ export class RawPeer {
   }
 
   send(data: string | Buffer, port: number, host = this.host): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.send(data, port, host, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.send(data, port, host, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   /** Waits for a received message matching `predicate`. */
@@ -196,7 +226,18 @@ export class RawPeer {
 }
 
 /** A minimal request from a RawPeer (CRLF line endings, correct Content-Length). */
-export function rawRequest(options: { method: string; uri: string; peerPort: number; host?: string; callId?: string; branch?: string; cseq?: number; toTag?: string; headers?: string[]; body?: string }): string {
+export function rawRequest(options: {
+  method: string;
+  uri: string;
+  peerPort: number;
+  host?: string;
+  callId?: string;
+  branch?: string;
+  cseq?: number;
+  toTag?: string;
+  headers?: string[];
+  body?: string;
+}): string {
   const host = options.host ?? "127.0.0.1";
   const h = host.includes(":") ? `[${host}]` : host;
   const body = options.body ?? "";
@@ -218,6 +259,14 @@ export function rawRequest(options: { method: string; uri: string; peerPort: num
 }
 
 export const G711_OFFER = [
-  "v=0", "o=raw 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-  "m=audio 49170 RTP/AVP 0 8 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000", "",
+  "v=0",
+  "o=raw 1 1 IN IP4 127.0.0.1",
+  "s=-",
+  "c=IN IP4 127.0.0.1",
+  "t=0 0",
+  "m=audio 49170 RTP/AVP 0 8 101",
+  "a=rtpmap:0 PCMU/8000",
+  "a=rtpmap:8 PCMA/8000",
+  "a=rtpmap:101 telephone-event/8000",
+  "",
 ].join("\r\n");

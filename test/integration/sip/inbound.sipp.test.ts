@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildAnswer, buildOffer, CallEnded, DEFAULT_CAPABILITIES, type InboundCall, type SipPort } from "../../../src/sip/index.js";
+import {
+  buildAnswer,
+  buildOffer,
+  CallEnded,
+  DEFAULT_CAPABILITIES,
+  type InboundCall,
+  type SipPort,
+} from "../../../src/sip/index.js";
 import { captureLogger, runSipp, startUa } from "./helpers.js";
 
 /**
@@ -79,17 +86,30 @@ describe("embedded UA answers SIPp", () => {
       ua = await startUa();
       const seen: { offerSdp: string; acceptedMedia: InboundCall["media"] | null; ended: Promise<CallEnded> }[] = [];
       ua.onInvite(async (call) => {
-        const entry = { offerSdp: call.offerSdp, acceptedMedia: null as InboundCall["media"] | null, ended: new Promise<CallEnded>((r) => call.on("call:ended", r)) };
+        const entry = {
+          offerSdp: call.offerSdp,
+          acceptedMedia: null as InboundCall["media"] | null,
+          ended: new Promise<CallEnded>((r) => call.on("call:ended", r)),
+        };
         seen.push(entry);
         await call.accept(buildOffer({ address: "127.0.0.1", port: 40_000 }, DEFAULT_CAPABILITIES));
         entry.acceptedMedia = call.media;
       });
-      const result = await runSipp({ scenario: "uac-delayed-offer.xml", target: `127.0.0.1:${ua.local.port}`, transport });
+      const result = await runSipp({
+        scenario: "uac-delayed-offer.xml",
+        target: `127.0.0.1:${ua.local.port}`,
+        transport,
+      });
       expect(result.code, result.errors || result.output).toBe(0);
       expect(seen).toHaveLength(1);
       expect(seen[0]!.offerSdp).toBe("");
       // The ACK's answer: PCMA (second in our offer) on SIPp's media port, not a default.
-      expect(seen[0]!.acceptedMedia).toMatchObject({ codec: { name: "PCMA", payloadType: 8 }, remote: { address: "127.0.0.1" }, telephoneEvent: { payloadType: 101 }, hold: false });
+      expect(seen[0]!.acceptedMedia).toMatchObject({
+        codec: { name: "PCMA", payloadType: 8 },
+        remote: { address: "127.0.0.1" },
+        telephoneEvent: { payloadType: 101 },
+        hold: false,
+      });
       expect(seen[0]!.acceptedMedia!.remote.port).toBeGreaterThan(0);
       expect((await seen[0]!.ended).endReason).toBe("remote-bye");
     });
@@ -103,14 +123,19 @@ describe("embedded UA answers SIPp", () => {
     });
     const result = await runSipp({ scenario: "uac-info-dtmf.xml", target: `127.0.0.1:${ua.local.port}` });
     expect(result.code, result.errors || result.output).toBe(0);
-    expect(digits).toEqual([{ digit: "5", durationMs: 160 }, { digit: "9", durationMs: null }]);
+    expect(digits).toEqual([
+      { digit: "5", durationMs: 160 },
+      { digit: "9", durationMs: null },
+    ]);
   });
 
   it("takes a re-INVITE with c=0.0.0.0 as hold: answers recvonly", async () => {
     ua = await startUa();
     const offers: { hold: boolean; answerDirection: string }[] = [];
     answering(ua, async (call) => {
-      call.on("call:reinvite", (offer) => offers.push({ hold: offer.hold, answerDirection: offer.media.answerDirection }));
+      call.on("call:reinvite", (offer) =>
+        offers.push({ hold: offer.hold, answerDirection: offer.media.answerDirection }),
+      );
     });
     const result = await runSipp({ scenario: "uac-reinvite-hold-c0.xml", target: `127.0.0.1:${ua.local.port}` });
     expect(result.code, result.errors || result.output).toBe(0);
@@ -129,7 +154,10 @@ describe("embedded UA answers SIPp", () => {
       const holds: boolean[] = [];
       answering(ua, async (call) => {
         call.on("call:reinvite", (offer) => holds.push(offer.hold));
-        if (withHandler) call.onReinvite((offer) => buildAnswer(offer.media, { address: "127.0.0.1", port: 40_000, version: holds.length + 2 }));
+        if (withHandler)
+          call.onReinvite((offer) =>
+            buildAnswer(offer.media, { address: "127.0.0.1", port: 40_000, version: holds.length + 2 }),
+          );
       });
       const result = await runSipp({ scenario: "uac-reinvite-hold.xml", target: `127.0.0.1:${ua.local.port}` });
       expect(result.code, result.errors || result.output).toBe(0);
@@ -168,7 +196,11 @@ describe("embedded UA answers SIPp", () => {
     ua = await startUa({ allow: ["127.0.0.1/32", "::1"] }, logger);
     const refused: string[] = [];
     ua.on("sip:refused", (e) => refused.push(`${e.source.address} ${e.method}`));
-    const result = await runSipp({ scenario: "uac-forbidden-403.xml", target: `127.0.0.1:${ua.local.port}`, localIp: "127.0.0.2" });
+    const result = await runSipp({
+      scenario: "uac-forbidden-403.xml",
+      target: `127.0.0.1:${ua.local.port}`,
+      localIp: "127.0.0.2",
+    });
     expect(result.code, result.errors || result.output).toBe(0);
     expect(refused).toEqual(["127.0.0.2 INVITE"]);
     const line = lines.find((l) => l.msg === "sip request refused");

@@ -21,7 +21,12 @@ describe("embedded UA calls SIPp", () => {
     const sipp = await startSipp({ builtin: "uas" });
     await sipp.ready;
     const progress: number[] = [];
-    const call = await ua.dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000, onProgress: (s) => progress.push(s) });
+    const call = await ua.dial({
+      uri: `sip:callee@127.0.0.1:${sipp.port}`,
+      sdp: offer,
+      timeoutMs: 5000,
+      onProgress: (s) => progress.push(s),
+    });
     expect(call.direction).toBe("outbound");
     expect(call.media.codec.name).toBe("PCMU");
     expect(call.media.remote.address).toBe("127.0.0.1");
@@ -32,7 +37,10 @@ describe("embedded UA calls SIPp", () => {
     expect(result.code, result.errors || result.output).toBe(0);
   });
 
-  for (const [algorithm, scenario] of [["MD5", "uas-digest-md5.xml"], ["SHA-256", "uas-digest-sha256.xml"]] as const) {
+  for (const [algorithm, scenario] of [
+    ["MD5", "uas-digest-md5.xml"],
+    ["SHA-256", "uas-digest-sha256.xml"],
+  ] as const) {
     it(`answers a ${algorithm} digest challenge with the right Authorization fields`, async () => {
       ua = await startUa();
       const sipp = await startSipp({ scenario, traceMessages: true });
@@ -45,10 +53,26 @@ describe("embedded UA calls SIPp", () => {
       // Recompute the response from the Authorization SIPp received: it must be exactly RFC 7616's.
       const header = /^Authorization: (.+)$/m.exec(result.messages)?.[1]?.trim() ?? "";
       const { params } = parseAuthParams(header);
-      expect(params).toMatchObject({ username: "parley-trunk", realm: "sipp.test", uri, algorithm, qop: "auth", nc: "00000001", opaque: "op4que" });
+      expect(params).toMatchObject({
+        username: "parley-trunk",
+        realm: "sipp.test",
+        uri,
+        algorithm,
+        qop: "auth",
+        nc: "00000001",
+        opaque: "op4que",
+      });
       const expected = computeDigest({
-        algorithm: algorithm as DigestAlgorithm, username: auth.username, password: auth.password, realm: "sipp.test",
-        nonce: params.nonce ?? "", method: "INVITE", uri, qop: "auth", nc: "00000001", cnonce: params.cnonce ?? "",
+        algorithm: algorithm as DigestAlgorithm,
+        username: auth.username,
+        password: auth.password,
+        realm: "sipp.test",
+        nonce: params.nonce ?? "",
+        method: "INVITE",
+        uri,
+        qop: "auth",
+        nc: "00000001",
+        cnonce: params.cnonce ?? "",
       });
       expect(params.response).toBe(expected);
     });
@@ -58,7 +82,9 @@ describe("embedded UA calls SIPp", () => {
     ua = await startUa();
     const sipp = await startSipp({ scenario: "uas-busy.xml" });
     await sipp.ready;
-    const error = await ua.dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000 }).catch((e: unknown) => e);
+    const error = await ua
+      .dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SipError);
     expect((error as SipError).sipStatus).toBe(486);
     expect((error as SipError).retryable).toBe(true);
@@ -70,10 +96,15 @@ describe("embedded UA calls SIPp", () => {
     const sipp = await startSipp({ scenario: "uas-ring-cancel.xml" });
     await sipp.ready;
     const controller = new AbortController();
-    const error = await ua.dial({
-      uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000, signal: controller.signal,
-      onProgress: (status) => status === 180 && controller.abort(),
-    }).catch((e: unknown) => e);
+    const error = await ua
+      .dial({
+        uri: `sip:callee@127.0.0.1:${sipp.port}`,
+        sdp: offer,
+        timeoutMs: 5000,
+        signal: controller.signal,
+        onProgress: (status) => status === 180 && controller.abort(),
+      })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AbortError");
     const result = await sipp.done;
     expect(result.code, result.errors || result.output).toBe(0);
@@ -84,7 +115,9 @@ describe("embedded UA calls SIPp", () => {
     const sipp = await startSipp({ scenario: "uas-ring-cancel.xml" });
     await sipp.ready;
     const started = Date.now();
-    const error = await ua.dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await ua
+      .dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 300 })
+      .catch((e: unknown) => e);
     expect((error as SipError).sipStatus).toBe(408);
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await sipp.done).code).toBe(0);
@@ -97,7 +130,10 @@ describe("embedded UA calls SIPp", () => {
     const registered: number[] = [];
     ua.on("sip:registered", (e) => registered.push(e.expiresS));
     const registration = await ua.register({
-      registrar: `sip:127.0.0.1:${sipp.port}`, aor: "sip:parley-trunk@sipp.test", expiresS: 60, ...auth,
+      registrar: `sip:127.0.0.1:${sipp.port}`,
+      aor: "sip:parley-trunk@sipp.test",
+      expiresS: 60,
+      ...auth,
     });
     expect(registration.expiresAt).toBeGreaterThan(Date.now());
     // Granted 2 s: the refresh must come before the binding lapses.
@@ -114,21 +150,31 @@ describe("embedded UA calls SIPp", () => {
     ua = await startUa();
     const sipp = await startSipp({ scenario: "uas-registrar-no-binding.xml" });
     await sipp.ready;
-    const error = await ua.register({ registrar: `sip:127.0.0.1:${sipp.port}`, aor: "sip:parley-trunk@sipp.test", expiresS: 60, ...auth }).catch((e: unknown) => e);
+    const error = await ua
+      .register({ registrar: `sip:127.0.0.1:${sipp.port}`, aor: "sip:parley-trunk@sipp.test", expiresS: 60, ...auth })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SipError);
     expect((error as SipError).sipStatus).toBe(502);
     expect((await sipp.done).code).toBe(0);
   });
 
   for (const [why, trunk] of [
-    ["a host that is not the trunk", (_sippPort: number, other: number) => ({ uri: `sip:127.0.0.1:${other}`, ...auth })],
-    ["the trunk host naming another realm", (sippPort: number) => ({ uri: `sip:127.0.0.1:${sippPort}`, ...auth, realm: "trunk.example" })],
+    [
+      "a host that is not the trunk",
+      (_sippPort: number, other: number) => ({ uri: `sip:127.0.0.1:${other}`, ...auth }),
+    ],
+    [
+      "the trunk host naming another realm",
+      (sippPort: number) => ({ uri: `sip:127.0.0.1:${sippPort}`, ...auth, realm: "trunk.example" }),
+    ],
   ] as const) {
     it(`withholds the trunk's credentials from ${why}`, async () => {
       const sipp = await startSipp({ scenario: "uas-digest-md5.xml", traceMessages: true, timeoutS: 4 });
       await sipp.ready;
       ua = await startUa({ trunk: trunk(sipp.port, await freePort()) });
-      const error = await ua.dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000 }).catch((e: unknown) => e);
+      const error = await ua
+        .dial({ uri: `sip:callee@127.0.0.1:${sipp.port}`, sdp: offer, timeoutMs: 5000 })
+        .catch((e: unknown) => e);
       expect((error as SipError).sipStatus).toBe(401);
       const result = await sipp.done;
       expect(result.messages).not.toMatch(/^\s*Authorization:/m);
@@ -136,27 +182,40 @@ describe("embedded UA calls SIPp", () => {
   }
 });
 
-describe.skipIf(kamailioMissing)(`embedded UA and Kamailio as registrar${kamailioMissing ? ` (skipped: ${kamailioMissing})` : ""}`, () => {
-  let kamailio: Kamailio;
-  beforeAll(async () => {
-    kamailio = await startKamailio();
-  });
-  afterAll(async () => {
-    await kamailio?.stop();
-  });
-
-  it("registers (digest), and a call to the AOR through Kamailio reaches us", async () => {
-    ua = await startUa();
-    const ended: string[] = [];
-    ua.onInvite(async (call) => {
-      call.on("call:ended", (e) => ended.push(e.endReason));
-      await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 }));
+describe.skipIf(kamailioMissing)(
+  `embedded UA and Kamailio as registrar${kamailioMissing ? ` (skipped: ${kamailioMissing})` : ""}`,
+  () => {
+    let kamailio: Kamailio;
+    beforeAll(async () => {
+      kamailio = await startKamailio();
     });
-    const registration = await ua.register({ registrar: `sip:127.0.0.1:${kamailio.port}`, aor: "sip:parley-trunk@127.0.0.1", expiresS: 60, ...auth });
-    expect(registration.expiresAt).toBeGreaterThan(Date.now());
-    const call = await runSipp({ scenario: "uac-via-proxy.xml", target: `127.0.0.1:${kamailio.port}`, service: "parley-trunk", timeoutS: 10 });
-    expect(call.code, `${call.errors || call.output}\n${kamailio.log()}`).toBe(0);
-    expect(ended).toEqual(["remote-bye"]);
-    await registration.stop();
-  });
-});
+    afterAll(async () => {
+      await kamailio?.stop();
+    });
+
+    it("registers (digest), and a call to the AOR through Kamailio reaches us", async () => {
+      ua = await startUa();
+      const ended: string[] = [];
+      ua.onInvite(async (call) => {
+        call.on("call:ended", (e) => ended.push(e.endReason));
+        await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 }));
+      });
+      const registration = await ua.register({
+        registrar: `sip:127.0.0.1:${kamailio.port}`,
+        aor: "sip:parley-trunk@127.0.0.1",
+        expiresS: 60,
+        ...auth,
+      });
+      expect(registration.expiresAt).toBeGreaterThan(Date.now());
+      const call = await runSipp({
+        scenario: "uac-via-proxy.xml",
+        target: `127.0.0.1:${kamailio.port}`,
+        service: "parley-trunk",
+        timeoutS: 10,
+      });
+      expect(call.code, `${call.errors || call.output}\n${kamailio.log()}`).toBe(0);
+      expect(ended).toEqual(["remote-bye"]);
+      await registration.stop();
+    });
+  },
+);

@@ -26,8 +26,15 @@ async function peer(host = "127.0.0.1"): Promise<RawPeer> {
 /** Sends OPTIONS, retransmitting like a UA would (a flood may have filled the socket buffer), and returns the status. */
 async function options(p: RawPeer, port: number, host = "127.0.0.1"): Promise<number> {
   const callId = `opt-${randomBytes(4).toString("hex")}`;
-  const request = rawRequest({ method: "OPTIONS", uri: `sip:agent@${host.includes(":") ? `[${host}]` : host}:${port}`, peerPort: p.port, host, callId });
-  const isAnswer = (m: SipMessage) => m.kind === "response" && m.headers.some((h) => h.name === "call-id" && h.value === callId);
+  const request = rawRequest({
+    method: "OPTIONS",
+    uri: `sip:agent@${host.includes(":") ? `[${host}]` : host}:${port}`,
+    peerPort: p.port,
+    host,
+    callId,
+  });
+  const isAnswer = (m: SipMessage) =>
+    m.kind === "response" && m.headers.some((h) => h.name === "call-id" && h.value === callId);
   for (let attempt = 0; attempt < 5; attempt++) {
     await p.send(request, port, host);
     const res = await p.waitFor(isAnswer, 500).catch(() => null);
@@ -44,8 +51,13 @@ describe("embedded UA under hostile or broken input", () => {
     const port = ua.local.port;
     const valid = rawRequest({ method: "OPTIONS", uri: `sip:agent@127.0.0.1:${port}`, peerPort: p.port });
     const garbage: (string | Buffer)[] = [
-      random.bytes(1), random.bytes(300), random.bytes(1400), Buffer.alloc(60_000, 0x41),
-      "\r\n\r\n", "INVITE\r\n\r\n", "SIP/2.0 200\r\n\r\n",
+      random.bytes(1),
+      random.bytes(300),
+      random.bytes(1400),
+      Buffer.alloc(60_000, 0x41),
+      "\r\n\r\n",
+      "INVITE\r\n\r\n",
+      "SIP/2.0 200\r\n\r\n",
       valid.slice(0, valid.length / 2), // truncated inside the head
       valid.replace("Content-Length: 0", "Content-Length: 500"), // body shorter than announced
       valid.replace("Content-Length: 0", "Content-Length: -1"),
@@ -84,7 +96,13 @@ describe("embedded UA under hostile or broken input", () => {
       `OPTIONS sip:agent@127.0.0.1:${port} SIP/2.0`,
       `v: SIP/2.0/UDP 127.0.0.1:${p.port}`,
       ` ;branch=z9hG4bKfolded1;rport`,
-      "f: <sip:raw@127.0.0.1>;tag=a", `t: <sip:agent@127.0.0.1:${port}>`, "i: folded-call", "CSeq: 7 OPTIONS", "l: 0", "", "",
+      "f: <sip:raw@127.0.0.1>;tag=a",
+      `t: <sip:agent@127.0.0.1:${port}>`,
+      "i: folded-call",
+      "CSeq: 7 OPTIONS",
+      "l: 0",
+      "",
+      "",
     ].join("\r\n");
     await p.send(text, port);
     const res = await p.waitFor((m) => m.kind === "response");
@@ -95,7 +113,10 @@ describe("embedded UA under hostile or broken input", () => {
     ua = await startUa({ rateLimit: { perSecond: 5, burst: 5 } });
     const p = await peer();
     for (let i = 0; i < 40; i++) {
-      await p.send(rawRequest({ method: "OPTIONS", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port }), ua.local.port);
+      await p.send(
+        rawRequest({ method: "OPTIONS", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port }),
+        ua.local.port,
+      );
     }
     await new Promise((r) => setTimeout(r, 300));
     const answered = p.received.length;
@@ -120,7 +141,13 @@ describe("embedded UA under hostile or broken input", () => {
       await call.ringing();
     });
     const p = await peer();
-    const invite = rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, branch: "z9hG4bKretrans1", body: G711_OFFER });
+    const invite = rawRequest({
+      method: "INVITE",
+      uri: `sip:agent@127.0.0.1:${ua.local.port}`,
+      peerPort: p.port,
+      branch: "z9hG4bKretrans1",
+      body: G711_OFFER,
+    });
     await p.send(invite, ua.local.port);
     await p.waitFor((m) => m.kind === "response" && m.status === 180);
     const before = p.received.length;
@@ -136,10 +163,18 @@ describe("embedded UA under hostile or broken input", () => {
     const p = await peer();
     const outcome = new Promise<unknown>((resolve) => {
       ua!.onInvite(async (call) => {
-        resolve(await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 })).then(() => "acked", (e: unknown) => e));
+        resolve(
+          await call.accept(buildAnswer(call.media, { address: "127.0.0.1", port: 40_000 })).then(
+            () => "acked",
+            (e: unknown) => e,
+          ),
+        );
       });
     });
-    await p.send(rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, body: G711_OFFER }), ua.local.port);
+    await p.send(
+      rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, body: G711_OFFER }),
+      ua.local.port,
+    );
     const error = await outcome;
     expect(error).toBeInstanceOf(SipError);
     expect((error as SipError).sipStatus).toBe(408);
@@ -153,18 +188,49 @@ describe("embedded UA under hostile or broken input", () => {
     const p = await peer();
     const g729 = G711_OFFER.replace("RTP/AVP 0 8 101", "RTP/AVP 18").replace(/a=rtpmap.*\r\n/g, "");
     const branch = "z9hG4bKack488";
-    await p.send(rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, branch, callId: "c488", body: g729 }), ua.local.port);
+    await p.send(
+      rawRequest({
+        method: "INVITE",
+        uri: `sip:agent@127.0.0.1:${ua.local.port}`,
+        peerPort: p.port,
+        branch,
+        callId: "c488",
+        body: g729,
+      }),
+      ua.local.port,
+    );
     const first = await p.waitFor((m) => m.kind === "response" && m.status === 488);
     const toTag = /tag=([^;\s]+)/.exec(first.headers.find((h) => h.name === "to")?.value ?? "")?.[1];
-    await p.send(rawRequest({ method: "ACK", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, branch, callId: "c488", toTag }), ua.local.port);
+    await p.send(
+      rawRequest({
+        method: "ACK",
+        uri: `sip:agent@127.0.0.1:${ua.local.port}`,
+        peerPort: p.port,
+        branch,
+        callId: "c488",
+        toTag,
+      }),
+      ua.local.port,
+    );
     await new Promise((r) => setTimeout(r, 50));
     const count = p.received.length;
     await new Promise((r) => setTimeout(r, 500));
     expect(p.received.length).toBe(count);
     // Control: without the ACK, timer G keeps re-sending the 488.
-    await p.send(rawRequest({ method: "INVITE", uri: `sip:agent@127.0.0.1:${ua.local.port}`, peerPort: p.port, callId: "c488b", body: g729 }), ua.local.port);
+    await p.send(
+      rawRequest({
+        method: "INVITE",
+        uri: `sip:agent@127.0.0.1:${ua.local.port}`,
+        peerPort: p.port,
+        callId: "c488b",
+        body: g729,
+      }),
+      ua.local.port,
+    );
     await new Promise((r) => setTimeout(r, 500));
-    const unacked = p.received.filter((m) => m.kind === "response" && m.status === 488 && m.headers.some((h) => h.value === "c488b"));
+    const unacked = p.received.filter(
+      (m) => m.kind === "response" && m.status === 488 && m.headers.some((h) => h.value === "c488b"),
+    );
     expect(unacked.length).toBeGreaterThanOrEqual(3);
   });
 });

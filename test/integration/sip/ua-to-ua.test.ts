@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildAnswer, buildOffer, DEFAULT_CAPABILITIES, SipError, type CallEnded, type InboundCall, type SipPort } from "../../../src/sip/index.js";
+import {
+  buildAnswer,
+  buildOffer,
+  DEFAULT_CAPABILITIES,
+  SipError,
+  type CallEnded,
+  type InboundCall,
+  type SipPort,
+} from "../../../src/sip/index.js";
 import { captureLogger, startUa } from "./helpers.js";
 
 /**
@@ -20,7 +28,11 @@ const offer = buildOffer({ address: "127.0.0.1", port: 40_004 }, DEFAULT_CAPABIL
 
 /** A UAS that trusts nobody by address, only the credential "trunk1". */
 async function guardedUas(): Promise<{ port: SipPort; calls: InboundCall[] }> {
-  const port = await startUa({ allow: ["192.0.2.0/24"], credentials: [{ username: "trunk1", password: "pa55" }], realm: "parley.test" });
+  const port = await startUa({
+    allow: ["192.0.2.0/24"],
+    credentials: [{ username: "trunk1", password: "pa55" }],
+    realm: "parley.test",
+  });
   const calls: InboundCall[] = [];
   port.onInvite(async (call) => {
     calls.push(call);
@@ -34,7 +46,12 @@ describe("embedded UA calling embedded UA", () => {
     const guarded = await guardedUas();
     uas = guarded.port;
     uac = await startUa();
-    const call = await uac.dial({ uri: `sip:agent@127.0.0.1:${uas.local.port}`, sdp: offer, auth: { username: "trunk1", password: "pa55" }, timeoutMs: 5000 });
+    const call = await uac.dial({
+      uri: `sip:agent@127.0.0.1:${uas.local.port}`,
+      sdp: offer,
+      auth: { username: "trunk1", password: "pa55" },
+      timeoutMs: 5000,
+    });
     expect(guarded.calls).toHaveLength(1);
     const callee = guarded.calls[0]!;
     expect(callee.authenticatedUser).toBe("trunk1");
@@ -54,9 +71,18 @@ describe("embedded UA calling embedded UA", () => {
       throw new Error("must not be reached");
     });
     uac = await startUa();
-    const wrong = await uac.dial({ uri: `sip:agent@127.0.0.1:${uas.local.port}`, sdp: offer, auth: { username: "trunk1", password: "guess" }, timeoutMs: 5000 }).catch((e: unknown) => e);
+    const wrong = await uac
+      .dial({
+        uri: `sip:agent@127.0.0.1:${uas.local.port}`,
+        sdp: offer,
+        auth: { username: "trunk1", password: "guess" },
+        timeoutMs: 5000,
+      })
+      .catch((e: unknown) => e);
     expect((wrong as SipError).sipStatus).toBe(403);
-    const none = await uac.dial({ uri: `sip:agent@127.0.0.1:${uas.local.port}`, sdp: offer, timeoutMs: 5000 }).catch((e: unknown) => e);
+    const none = await uac
+      .dial({ uri: `sip:agent@127.0.0.1:${uas.local.port}`, sdp: offer, timeoutMs: 5000 })
+      .catch((e: unknown) => e);
     expect((none as SipError).sipStatus).toBe(401);
     expect(JSON.stringify(lines)).not.toContain("guess");
   });
@@ -70,7 +96,9 @@ describe("embedded UA calling embedded UA", () => {
     });
     uac = await startUa();
     const uri = `sip:agent@127.0.0.1:${uas.local.port}`;
-    const busy = await uac.dial({ uri, sdp: offer, headers: { "X-Campaign": "spring\r\nInjected: yes" }, timeoutMs: 5000 }).catch((e: unknown) => e);
+    const busy = await uac
+      .dial({ uri, sdp: offer, headers: { "X-Campaign": "spring\r\nInjected: yes" }, timeoutMs: 5000 })
+      .catch((e: unknown) => e);
     expect((busy as SipError).sipStatus).toBe(486);
     expect(seen).toEqual(["spring Injected: yes", undefined]);
     const refused = await uac.dial({ uri, sdp: offer, headers: { Via: "SIP/2.0/UDP evil" } }).catch((e: unknown) => e);

@@ -23,7 +23,9 @@ const SALES = {
   voicemail: {
     mailboxes: ["200"],
     categories: ["quote", "other"],
-    routing: [{ name: "big-deals", when: { categories: ["quote"], urgencyAtLeast: 3 }, actions: [{ webhook: "sales-team" }] }],
+    routing: [
+      { name: "big-deals", when: { categories: ["quote"], urgencyAtLeast: 3 }, actions: [{ webhook: "sales-team" }] },
+    ],
   },
 };
 
@@ -33,14 +35,19 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const json = (method: string, path: string, body: unknown) => t.request(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (method: string, path: string, body: unknown) =>
+  t.request(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("/v1/agents", () => {
   it("lists file agents as read-only `source: file` and gets one; 404 for an unknown name", async () => {
     const list = (await (await t.request("/v1/agents")).json()) as { items: AgentJson[] };
     expect(list.items).toEqual([expect.objectContaining({ name: "receptionist", source: "file", language: "en" })]);
     const one = (await (await t.request("/v1/agents/receptionist")).json()) as AgentJson;
-    expect(one).toMatchObject({ name: "receptionist", source: "file", voicemail: { mailboxes: ["100", "frontdesk"], routing: [{ name: "emergencies-to-on-call" }] } });
+    expect(one).toMatchObject({
+      name: "receptionist",
+      source: "file",
+      voicemail: { mailboxes: ["100", "frontdesk"], routing: [{ name: "emergencies-to-on-call" }] },
+    });
     const missing = await t.request("/v1/agents/nobody");
     expect(missing.status).toBe(404);
     expect(await errorOf(missing)).toEqual({ code: "not_found", message: "no agent named 'nobody'" });
@@ -51,7 +58,13 @@ describe("/v1/agents", () => {
     expect(created.status).toBe(201);
     const agent = (await created.json()) as AgentJson;
     // Defaults are filled in, so what is stored is what runs.
-    expect(agent).toMatchObject({ name: "sales", source: "api", language: "en", live: { greeting: "Hello, how can I help you?" }, voicemail: { mailboxes: ["200"] } });
+    expect(agent).toMatchObject({
+      name: "sales",
+      source: "api",
+      language: "en",
+      live: { greeting: "Hello, how can I help you?" },
+      voicemail: { mailboxes: ["200"] },
+    });
 
     const again = await json("POST", "/v1/agents", { ...SALES, description: "Sales, again" });
     expect(again.status).toBe(200);
@@ -62,18 +75,36 @@ describe("/v1/agents", () => {
     expect(mismatch.status).toBe(400);
     expect((await errorOf(mismatch)).message).toBe("the body's name 'marketing' does not match the path 'sales'");
 
-    const names = ((await (await t.request("/v1/agents")).json()) as { items: AgentJson[] }).items.map((a) => [a.name, a.source]);
-    expect(names).toEqual([["receptionist", "file"], ["sales", "api"]]);
+    const names = ((await (await t.request("/v1/agents")).json()) as { items: AgentJson[] }).items.map((a) => [
+      a.name,
+      a.source,
+    ]);
+    expect(names).toEqual([
+      ["receptionist", "file"],
+      ["sales", "api"],
+    ]);
 
     // Stored in the database: a registry built at the next start finds it.
-    const reloaded = new AgentRegistry(join(repoRoot, "agents"), "receptionist", new AgentsRepo(t.services.db), t.services.clock, silentLogger());
+    const reloaded = new AgentRegistry(
+      join(repoRoot, "agents"),
+      "receptionist",
+      new AgentsRepo(t.services.db),
+      t.services.clock,
+      silentLogger(),
+    );
     expect(reloaded.find("sales")).toMatchObject({ source: "api", agent: { language: "de" } });
 
     // Its mailbox routes uploads to it; an upload can also name it.
     const byMailbox = await uploadRaw(t, toneWav(1), { mailbox: "200" });
-    expect(((await byMailbox.json()) as { voicemail: VoicemailJson }).voicemail).toMatchObject({ agent: "sales", kind: "voicemail" });
+    expect(((await byMailbox.json()) as { voicemail: VoicemailJson }).voicemail).toMatchObject({
+      agent: "sales",
+      kind: "voicemail",
+    });
     const byName = await uploadRaw(t, toneWav(2), { mailbox: "100", agent: "sales" });
-    expect(((await byName.json()) as { voicemail: VoicemailJson }).voicemail).toMatchObject({ agent: "sales", mailbox: "100" });
+    expect(((await byName.json()) as { voicemail: VoicemailJson }).voicemail).toMatchObject({
+      agent: "sales",
+      mailbox: "100",
+    });
 
     expect((await t.request("/v1/agents/sales", { method: "DELETE" })).status).toBe(204);
     expect((await t.request("/v1/agents/sales")).status).toBe(404);
@@ -89,32 +120,65 @@ describe("/v1/agents", () => {
       await t.request("/v1/agents/receptionist", { method: "DELETE" }),
     ]) {
       expect(res.status).toBe(409);
-      expect(await errorOf(res)).toMatchObject({ code: "agent_read_only", message: expect.stringMatching(/^agent 'receptionist' is defined in a file; (edit|remove) the YAML/) });
+      expect(await errorOf(res)).toMatchObject({
+        code: "agent_read_only",
+        message: expect.stringMatching(/^agent 'receptionist' is defined in a file; (edit|remove) the YAML/),
+      });
     }
   });
 
   it("rejects an invalid definition with 422 naming each field; /validate answers without saving", async () => {
-    const bad = { name: "Bad Name", systemPrompt: "", live: { bargeInMinMs: 5 }, voicemail: { routing: [{ name: "r", actions: [{ page: "x" }] }] }, colour: "red" };
+    const bad = {
+      name: "Bad Name",
+      systemPrompt: "",
+      live: { bargeInMinMs: 5 },
+      voicemail: { routing: [{ name: "r", actions: [{ page: "x" }] }] },
+      colour: "red",
+    };
     const res = await json("POST", "/v1/agents", bad);
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { error: { code: string; message: string; details: { issues: Array<{ path: string; message: string }> } } };
+    const body = (await res.json()) as {
+      error: { code: string; message: string; details: { issues: Array<{ path: string; message: string }> } };
+    };
     expect(body.error.code).toBe("agent_invalid");
     const paths = body.error.details.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["name", "systemPrompt", "live.bargeInMinMs", "voicemail.routing.0.actions.0", ""]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["name", "systemPrompt", "live.bargeInMinMs", "voicemail.routing.0.actions.0", ""]),
+    );
     expect(body.error.message).toMatch(/^agent: /);
     expect(body.error.message).toContain("colour");
 
-    const valid = (await (await json("POST", "/v1/agents/validate", SALES)).json()) as { valid: boolean; agent: AgentJson };
-    expect(valid).toMatchObject({ valid: true, agent: { name: "sales", language: "en", voicemail: { categories: ["quote", "other"] } } });
-    const invalid = await json("POST", "/v1/agents/validate", { ...SALES, form: { mailboxes: ["9"], fields: [{ name: "size", type: "enum" }] } });
+    const valid = (await (await json("POST", "/v1/agents/validate", SALES)).json()) as {
+      valid: boolean;
+      agent: AgentJson;
+    };
+    expect(valid).toMatchObject({
+      valid: true,
+      agent: { name: "sales", language: "en", voicemail: { categories: ["quote", "other"] } },
+    });
+    const invalid = await json("POST", "/v1/agents/validate", {
+      ...SALES,
+      form: { mailboxes: ["9"], fields: [{ name: "size", type: "enum" }] },
+    });
     expect(invalid.status).toBe(200);
-    expect(await invalid.json()).toMatchObject({ valid: false, issues: [{ path: "form.fields.0.values", message: "an enum field needs values" }] });
+    expect(await invalid.json()).toMatchObject({
+      valid: false,
+      issues: [{ path: "form.fields.0.values", message: "an enum field needs values" }],
+    });
     expect((await t.request("/v1/agents/sales")).status).toBe(404); // validating saved nothing
 
-    const notJson = await t.request("/v1/agents/validate", { method: "POST", headers: { "content-type": "application/json" }, body: "{name:" });
+    const notJson = await t.request("/v1/agents/validate", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{name:",
+    });
     expect(notJson.status).toBe(400);
     expect((await errorOf(notJson)).code).toBe("invalid_json");
-    const notJsonType = await t.request("/v1/agents", { method: "POST", headers: { "content-type": "text/plain" }, body: "name: x" });
+    const notJsonType = await t.request("/v1/agents", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "name: x",
+    });
     expect(notJsonType.status).toBe(415);
   });
 

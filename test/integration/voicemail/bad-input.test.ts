@@ -32,11 +32,21 @@ describe("bad input to /v1/voicemails", () => {
 
   it("refuses broken WAV files with 400 and says what is wrong", async () => {
     const raw = (bytes: Uint8Array) => () => uploadRaw(t, bytes);
-    await refused(raw(valid.subarray(0, 20)), 400, "audio_invalid", /^invalid WAV: no fmt chunk|^invalid WAV: truncated header/);
+    await refused(
+      raw(valid.subarray(0, 20)),
+      400,
+      "audio_invalid",
+      /^invalid WAV: no fmt chunk|^invalid WAV: truncated header/,
+    );
     await refused(raw(valid.subarray(0, 40)), 400, "audio_invalid", /^invalid WAV: /);
     await refused(raw(valid.subarray(0, 8)), 400, "audio_invalid", /^invalid WAV: truncated header: 8 bytes/);
     // The data chunk claims the whole recording, the upload holds half of it.
-    await refused(raw(valid.subarray(0, 8000)), 400, "audio_truncated", /^invalid WAV: the data chunk declares 16000 bytes but only 7956 are present/);
+    await refused(
+      raw(valid.subarray(0, 8000)),
+      400,
+      "audio_truncated",
+      /^invalid WAV: the data chunk declares 16000 bytes but only 7956 are present/,
+    );
     const notWave = Buffer.from(valid);
     notWave.write("AVI ", 8, "ascii");
     await refused(raw(notWave), 400, "audio_invalid", /expected "WAVE"/);
@@ -63,23 +73,68 @@ describe("bad input to /v1/voicemails", () => {
   it("refuses zero bytes, random bytes and the wrong content type", async () => {
     await refused(() => uploadRaw(t, new Uint8Array(0)), 400, "audio_empty", /^the audio is empty \(0 bytes\)$/);
     await refused(() => uploadMultipart(t, new Uint8Array(0)), 400, "audio_empty", /empty/);
-    const random = new Uint8Array(4000).map(((r) => () => Math.floor(r() * 256))(prng(42)));
+    const random = new Uint8Array(4000).map(
+      (
+        (r) => () =>
+          Math.floor(r() * 256)
+      )(prng(42)),
+    );
     await refused(() => uploadRaw(t, random), 415, "audio_unsupported", /^only WAV audio is accepted on this server/);
     await refused(() => uploadRaw(t, random, {}, "application/octet-stream"), 415, "audio_unsupported", /only WAV/);
-    await refused(() => t.request("/v1/voicemails", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ audio: "UklGRg==" }) }), 415, "unsupported_media_type", /multipart\/form-data .* audio\/\* Content-Type/);
-    await refused(() => t.request("/v1/voicemails", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" }), 415, "unsupported_media_type", /multipart/);
-    await refused(() => t.request("/v1/voicemails", { method: "POST", body: valid }), 415, "unsupported_media_type", /multipart/);
+    await refused(
+      () =>
+        t.request("/v1/voicemails", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ audio: "UklGRg==" }),
+        }),
+      415,
+      "unsupported_media_type",
+      /multipart\/form-data .* audio\/\* Content-Type/,
+    );
+    await refused(
+      () => t.request("/v1/voicemails", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" }),
+      415,
+      "unsupported_media_type",
+      /multipart/,
+    );
+    await refused(
+      () => t.request("/v1/voicemails", { method: "POST", body: valid }),
+      415,
+      "unsupported_media_type",
+      /multipart/,
+    );
     const noFile = new FormData();
     noFile.set("caller", "+14155550100");
-    await refused(() => t.request("/v1/voicemails", { method: "POST", body: noFile }), 400, "audio_missing", /no file in the 'audio' field/);
-    await refused(() => t.request("/v1/voicemails", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=xyz" }, body: "not multipart at all" }), 400, "invalid_request", /multipart body cannot be read|no file/);
+    await refused(
+      () => t.request("/v1/voicemails", { method: "POST", body: noFile }),
+      400,
+      "audio_missing",
+      /no file in the 'audio' field/,
+    );
+    await refused(
+      () =>
+        t.request("/v1/voicemails", {
+          method: "POST",
+          headers: { "content-type": "multipart/form-data; boundary=xyz" },
+          body: "not multipart at all",
+        }),
+      400,
+      "invalid_request",
+      /multipart body cannot be read|no file/,
+    );
   });
 
   it("refuses a body over api.maxBodyBytes, audio over voicemail.maxBytes, and audio over voicemail.maxDurationMs (413)", async () => {
     await refused(() => uploadRaw(t, toneWav(1, 4000)), 413, "payload_too_large", /over the limit of 100000 bytes/);
     await refused(() => uploadMultipart(t, toneWav(1, 4000)), 413, "payload_too_large", /100000/);
     await refused(() => uploadRaw(t, toneWav(1, 2000)), 413, "audio_too_large", /the limit is 50000/);
-    await refused(() => uploadRaw(t, toneWav(1, 1200)), 413, "audio_too_long", /^audio is 1\.2 s long, the limit is 1\.0 s$/);
+    await refused(
+      () => uploadRaw(t, toneWav(1, 1200)),
+      413,
+      "audio_too_long",
+      /^audio is 1\.2 s long, the limit is 1\.0 s$/,
+    );
     // A header that claims an hour, on a small file: judged by what it declares, before decoding.
     const claims = Buffer.from(valid);
     claims.writeUInt32LE(16000 * 2 * 3600, 40);
@@ -87,15 +142,28 @@ describe("bad input to /v1/voicemails", () => {
   });
 
   it("refuses bad metadata and names the field", async () => {
-    await refused(() => uploadRaw(t, valid, { received_at: "yesterday" }), 400, "invalid_request", /^invalid fields: received_at: /);
+    await refused(
+      () => uploadRaw(t, valid, { received_at: "yesterday" }),
+      400,
+      "invalid_request",
+      /^invalid fields: received_at: /,
+    );
     await refused(() => uploadRaw(t, valid, { caller: "x".repeat(200) }), 400, "invalid_request", /caller: Too big/);
-    await refused(() => uploadMultipart(t, valid, { received_at: "2026-13-45T99:00:00Z" }), 400, "invalid_request", /received_at/);
+    await refused(
+      () => uploadMultipart(t, valid, { received_at: "2026-13-45T99:00:00Z" }),
+      400,
+      "invalid_request",
+      /received_at/,
+    );
   });
 
   it("refuses invalid JSON and bad fields on PATCH, and bad list parameters", async () => {
     const v = await upload(t, valid);
     t.services.db.prepare("UPDATE voicemails SET status = 'processed' WHERE id = ?").run(v.id);
-    const patch = (body: string, type = "application/json") => () => t.request(`/v1/voicemails/${v.id}`, { method: "PATCH", headers: { "content-type": type }, body });
+    const patch =
+      (body: string, type = "application/json") =>
+      () =>
+        t.request(`/v1/voicemails/${v.id}`, { method: "PATCH", headers: { "content-type": type }, body });
     await refused(patch("{not json"), 400, "invalid_json", /^the body is not valid JSON$/);
     await refused(patch(""), 400, "invalid_json", /not valid JSON/);
     await refused(patch(JSON.stringify({ status: "gone" })), 400, "invalid_request", /^invalid body: status: /);
@@ -136,12 +204,18 @@ describe("bad input to /v1/voicemails", () => {
       }
       const res = i % 3 === 0 ? await uploadMultipart(t, bytes) : await uploadRaw(t, bytes);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) failures.push(`case ${i} (${Buffer.from(bytes.subarray(0, 64)).toString("hex")}): ${res.status} ${await res.text()}`);
+      if (res.status >= 500)
+        failures.push(
+          `case ${i} (${Buffer.from(bytes.subarray(0, 64)).toString("hex")}): ${res.status} ${await res.text()}`,
+        );
       else if (res.status >= 400) expect((await errorOf(res)).message.length, `case ${i}`).toBeGreaterThan(10);
     }
     expect(failures).toEqual([]);
     // Most mangled files are refused; some flips land in harmless fields and are stored, which is fine.
-    expect([...statuses.keys()].every((s) => [200, 201, 400, 413, 415].includes(s)), JSON.stringify([...statuses])).toBe(true);
+    expect(
+      [...statuses.keys()].every((s) => [200, 201, 400, 413, 415].includes(s)),
+      JSON.stringify([...statuses]),
+    ).toBe(true);
     // Whatever was accepted is a whole, stored message with its job; nothing else was left behind.
     const s = storage(t);
     expect(s.files).toBe(s.blobs);

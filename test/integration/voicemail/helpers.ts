@@ -41,13 +41,27 @@ export interface Page {
 export type Fields = Record<string, string>;
 
 /** Uploads the recording as the raw body (audio/wav), metadata in the query. */
-export function uploadRaw(t: TestApp, bytes: Uint8Array, fields: Fields = {}, contentType = "audio/wav"): Promise<Response> {
+export function uploadRaw(
+  t: TestApp,
+  bytes: Uint8Array,
+  fields: Fields = {},
+  contentType = "audio/wav",
+): Promise<Response> {
   const q = new URLSearchParams(fields).toString();
-  return t.request(`/v1/voicemails${q ? `?${q}` : ""}`, { method: "POST", headers: { "content-type": contentType }, body: bytes });
+  return t.request(`/v1/voicemails${q ? `?${q}` : ""}`, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: bytes,
+  });
 }
 
 /** Uploads the recording as multipart/form-data: the file in `audio`, metadata as fields. */
-export function uploadMultipart(t: TestApp, bytes: Uint8Array, fields: Fields = {}, file = "message.wav"): Promise<Response> {
+export function uploadMultipart(
+  t: TestApp,
+  bytes: Uint8Array,
+  fields: Fields = {},
+  file = "message.wav",
+): Promise<Response> {
   const form = new FormData();
   form.set("audio", new Blob([bytes], { type: "audio/wav" }), file);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -69,10 +83,15 @@ export async function getJson<T>(t: TestApp, path: string): Promise<T> {
 
 /** Waits until the message has left queued/processing (a worker must be running). */
 export function settled(t: TestApp, id: number, timeoutMs = 20_000): Promise<VoicemailJson> {
-  return waitFor(async () => {
-    const v = await getJson<VoicemailJson>(t, `/v1/voicemails/${id}`);
-    return ["queued", "processing"].includes(v.status) ? null : v;
-  }, `voicemail ${id} to be processed`, timeoutMs, 25);
+  return waitFor(
+    async () => {
+      const v = await getJson<VoicemailJson>(t, `/v1/voicemails/${id}`);
+      return ["queued", "processing"].includes(v.status) ? null : v;
+    },
+    `voicemail ${id} to be processed`,
+    timeoutMs,
+    25,
+  );
 }
 
 export async function errorOf(res: Response): Promise<{ code: string; message: string }> {
@@ -80,16 +99,31 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
 }
 
 /** What a test can see of storage: audio files on disk and rows in the tables a bad upload must not touch. */
-export function storage(t: TestApp): { files: number; voicemails: number; blobs: number; jobs: number; events: number } {
-  const count = (table: string) => (t.services.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  return { files: audioFiles(t).length, voicemails: count("voicemails"), blobs: count("audio_blobs"), jobs: count("jobs"), events: count("events") };
+export function storage(t: TestApp): {
+  files: number;
+  voicemails: number;
+  blobs: number;
+  jobs: number;
+  events: number;
+} {
+  const count = (table: string) =>
+    (t.services.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  return {
+    files: audioFiles(t).length,
+    voicemails: count("voicemails"),
+    blobs: count("audio_blobs"),
+    jobs: count("jobs"),
+    events: count("events"),
+  };
 }
 
 /** Every file under <dataDir>/audio (temporary files included: a half-written upload would show). */
 export function audioFiles(t: TestApp): string[] {
   const root = join(t.dataDir, "audio");
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 /** A distinct, valid 16 kHz PCM WAV (a tone whose pitch is the seed), for uploads that need different audio. */
@@ -114,9 +148,25 @@ export function prng(seed: number): () => number {
 }
 
 export const jobsOf = (t: TestApp, kind: string) =>
-  t.services.db.prepare("SELECT id, status, attempts, idempotency_key AS key, payload, result, last_error AS lastError FROM jobs WHERE kind = ? ORDER BY id").all(kind) as Array<{
-    id: number; status: string; attempts: number; key: string | null; payload: string; result: string | null; lastError: string | null;
+  t.services.db
+    .prepare(
+      "SELECT id, status, attempts, idempotency_key AS key, payload, result, last_error AS lastError FROM jobs WHERE kind = ? ORDER BY id",
+    )
+    .all(kind) as Array<{
+    id: number;
+    status: string;
+    attempts: number;
+    key: string | null;
+    payload: string;
+    result: string | null;
+    lastError: string | null;
   }>;
 
 export const eventsOf = (t: TestApp, type: string) =>
-  (t.services.db.prepare("SELECT id, subject, data FROM events WHERE type = ? ORDER BY id").all(type) as Array<{ id: number; subject: string; data: string }>).map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }));
+  (
+    t.services.db.prepare("SELECT id, subject, data FROM events WHERE type = ? ORDER BY id").all(type) as Array<{
+      id: number;
+      subject: string;
+      data: string;
+    }>
+  ).map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }));

@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Worker } from "../../../src/jobs/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { fliteMissing, speechWavBytes, VOICEMAIL_ROUTINE, VOICEMAIL_URGENT } from "../../helpers/speech.js";
-import { audioFiles, errorOf, eventsOf, getJson, settled, toneWav, upload, type Page, type VoicemailJson } from "./helpers.js";
+import {
+  audioFiles,
+  errorOf,
+  eventsOf,
+  getJson,
+  settled,
+  toneWav,
+  upload,
+  type Page,
+  type VoicemailJson,
+} from "./helpers.js";
 
 /** The inbox side of /v1/voicemails: filters, pages, one message, its audio, status changes, deletion. */
 describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
@@ -18,9 +28,19 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
   beforeAll(async () => {
     t = await createTestApp({ engines: "tiny" });
     worker = t.startWorker();
-    routine = await settled(t, (await upload(t, routineBytes, { mailbox: "100", received_at: "2026-03-01T10:00:00Z" })).id);
-    urgent = await settled(t, (await upload(t, speechWavBytes(VOICEMAIL_URGENT), { mailbox: "frontdesk", received_at: "2026-03-02T10:00:00Z" })).id);
-    silent = await settled(t, (await upload(t, toneWav(0, 300).fill(0, 44), { mailbox: "100", received_at: "2026-03-03T10:00:00Z" })).id);
+    routine = await settled(
+      t,
+      (await upload(t, routineBytes, { mailbox: "100", received_at: "2026-03-01T10:00:00Z" })).id,
+    );
+    urgent = await settled(
+      t,
+      (await upload(t, speechWavBytes(VOICEMAIL_URGENT), { mailbox: "frontdesk", received_at: "2026-03-02T10:00:00Z" }))
+        .id,
+    );
+    silent = await settled(
+      t,
+      (await upload(t, toneWav(0, 300).fill(0, 44), { mailbox: "100", received_at: "2026-03-03T10:00:00Z" })).id,
+    );
   });
   afterAll(() => t?.close());
 
@@ -49,7 +69,10 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: Page = await getJson<Page>(t, `/v1/voicemails?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+        const page: Page = await getJson<Page>(
+          t,
+          `/v1/voicemails?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         expect(page.items.length).toBeLessThanOrEqual(limit);
         seen.push(...page.items);
         cursor = page.nextCursor;
@@ -61,7 +84,11 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect(all).toHaveLength(12);
 
     let arrived: VoicemailJson | undefined;
-    const newest = await walk("sort=newest", 5, async () => void (arrived = await upload(t, toneWav(99, 200), { mailbox: "bulk" })));
+    const newest = await walk(
+      "sort=newest",
+      5,
+      async () => void (arrived = await upload(t, toneWav(99, 200), { mailbox: "bulk" })),
+    );
     expect(newest.pages).toBe(3);
     expect(newest.seen.map((v) => v.id)).toEqual(all.map((v) => v.id)); // the arrival is newer than the first page: not in this walk
     expect(arrived?.id).toBeGreaterThan(all[0]?.id ?? 0);
@@ -85,7 +112,11 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
   });
 
   it("gets one message; 404 for an unknown or impossible id", async () => {
-    expect(await getJson<VoicemailJson>(t, `/v1/voicemails/${urgent.id}`)).toMatchObject({ id: urgent.id, urgency: 5, audioUrl: `/v1/voicemails/${urgent.id}/audio` });
+    expect(await getJson<VoicemailJson>(t, `/v1/voicemails/${urgent.id}`)).toMatchObject({
+      id: urgent.id,
+      urgency: 5,
+      audioUrl: `/v1/voicemails/${urgent.id}/audio`,
+    });
     for (const id of ["999999", "abc", "0", "-1", "1.5"]) {
       const res = await t.request(`/v1/voicemails/${id}`);
       expect(res.status, id).toBe(404);
@@ -102,7 +133,12 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect(whole.headers.get("content-length")).toBe(String(size));
     expect(Buffer.from(await whole.arrayBuffer()).equals(routineBytes)).toBe(true);
 
-    const cases: Array<[string, number, number]> = [["bytes=0-43", 0, 43], ["bytes=100-", 100, size - 1], ["bytes=-100", size - 100, size - 1], ["bytes=10-99999999", 10, size - 1]];
+    const cases: Array<[string, number, number]> = [
+      ["bytes=0-43", 0, 43],
+      ["bytes=100-", 100, size - 1],
+      ["bytes=-100", size - 100, size - 1],
+      ["bytes=10-99999999", 10, size - 1],
+    ];
     for (const [range, start, end] of cases) {
       const res = await t.request(routine.audioUrl, { headers: { range } });
       expect(res.status, range).toBe(206);
@@ -124,13 +160,19 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
   });
 
   it("marks messages handled or archived, announces it, and refuses while a message is still processing", async () => {
-    const patch = (id: number, body: string, type = "application/json") => t.request(`/v1/voicemails/${id}`, { method: "PATCH", headers: { "content-type": type }, body });
+    const patch = (id: number, body: string, type = "application/json") =>
+      t.request(`/v1/voicemails/${id}`, { method: "PATCH", headers: { "content-type": type }, body });
     const handled = await patch(urgent.id, JSON.stringify({ status: "handled" }));
     expect(handled.status).toBe(200);
     expect(await handled.json()).toMatchObject({ id: urgent.id, status: "handled", urgency: 5 });
     expect((await patch(routine.id, JSON.stringify({ status: "archived" }))).status).toBe(200);
     expect(await ids("status=handled,archived")).toEqual([urgent.id, routine.id]);
-    expect(eventsOf(t, "voicemail.updated").map((e) => e.data)).toEqual(expect.arrayContaining([{ voicemailId: urgent.id, status: "handled" }, { voicemailId: routine.id, status: "archived" }]));
+    expect(eventsOf(t, "voicemail.updated").map((e) => e.data)).toEqual(
+      expect.arrayContaining([
+        { voicemailId: urgent.id, status: "handled" },
+        { voicemailId: routine.id, status: "archived" },
+      ]),
+    );
 
     const bad = await patch(urgent.id, JSON.stringify({ status: "deleted" }));
     expect(bad.status).toBe(400);
@@ -153,7 +195,9 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
 
   it("deletes a message with its recording; the job is cancelled if it had not run", async () => {
     const before = audioFiles(t).length;
-    const blob = t.services.audio.get(t.services.db.prepare("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?").pluck().get(silent.id) as string);
+    const blob = t.services.audio.get(
+      t.services.db.prepare("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?").pluck().get(silent.id) as string,
+    );
     expect(blob && existsSync(blob.path)).toBe(true);
     const res = await t.request(`/v1/voicemails/${silent.id}`, { method: "DELETE" });
     expect(res.status).toBe(204);
@@ -161,7 +205,9 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect((await t.request(silent.audioUrl)).status).toBe(404);
     expect(existsSync(blob?.path ?? "")).toBe(false);
     expect(audioFiles(t).length).toBe(before - 1);
-    expect(t.services.db.prepare("SELECT count(*) FROM audio_blobs WHERE sha256 = ?").pluck().get(blob?.sha256)).toBe(0);
+    expect(t.services.db.prepare("SELECT count(*) FROM audio_blobs WHERE sha256 = ?").pluck().get(blob?.sha256)).toBe(
+      0,
+    );
     expect(eventsOf(t, "voicemail.deleted").map((e) => e.data)).toEqual([{ voicemailId: silent.id }]);
     expect((await t.request(`/v1/voicemails/${silent.id}`, { method: "DELETE" })).status).toBe(404);
 

@@ -10,7 +10,18 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { fliteMissing, speechWavBytes, VOICEMAIL_ROUTINE, VOICEMAIL_URGENT } from "../../helpers/speech.js";
 import { startReceiver, type Receiver } from "../api/webhook-receiver.js";
 import { waitFor } from "../jobs/helpers.js";
-import { audioFiles, eventsOf, getJson, jobsOf, settled, toneWav, upload, uploadMultipart, uploadRaw, type VoicemailJson } from "./helpers.js";
+import {
+  audioFiles,
+  eventsOf,
+  getJson,
+  jobsOf,
+  settled,
+  toneWav,
+  upload,
+  uploadMultipart,
+  uploadRaw,
+  type VoicemailJson,
+} from "./helpers.js";
 
 /**
  * The whole voicemail pipeline through the API on the tiny engines: flite
@@ -32,10 +43,24 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
   });
 
   it("uploads a raw audio/wav body and triages a routine message as urgency 2", async () => {
-    const res = await uploadRaw(t, speechWavBytes(VOICEMAIL_ROUTINE), { caller: "+14155550100", mailbox: "100", received_at: "2026-03-02T09:15:00Z" });
+    const res = await uploadRaw(t, speechWavBytes(VOICEMAIL_ROUTINE), {
+      caller: "+14155550100",
+      mailbox: "100",
+      received_at: "2026-03-02T09:15:00Z",
+    });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { voicemail: VoicemailJson; duplicate: boolean };
-    expect(created).toMatchObject({ duplicate: false, voicemail: { status: "queued", agent: "receptionist", kind: "voicemail", mailbox: "100", caller: "+14155550100", receivedAt: "2026-03-02T09:15:00.000Z" } });
+    expect(created).toMatchObject({
+      duplicate: false,
+      voicemail: {
+        status: "queued",
+        agent: "receptionist",
+        kind: "voicemail",
+        mailbox: "100",
+        caller: "+14155550100",
+        receivedAt: "2026-03-02T09:15:00.000Z",
+      },
+    });
     expect(created.voicemail.durationMs).toBeGreaterThan(1500);
 
     const v = await settled(t, created.voicemail.id);
@@ -57,19 +82,37 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     expect(v.speechMs).toBeGreaterThan(1000);
     expect(v.transcript).not.toMatch(/urgent/);
     const [processed] = eventsOf(t, "voicemail.processed").filter((e) => e.subject === `voicemail:${v.id}`);
-    expect(processed?.data).toEqual({ voicemailId: v.id, status: "processed", urgency: 2, category: "orders", summary: v.summary });
+    expect(processed?.data).toEqual({
+      voicemailId: v.id,
+      status: "processed",
+      urgency: 2,
+      category: "orders",
+      summary: v.summary,
+    });
     expect(eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`)).toEqual([]);
   });
 
   it("uploads multipart; an urgent message is escalated, announced, webhooked to on-call and queues a callback", async () => {
-    const hook = await t.request("/v1/webhooks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "on-call", url: rx.url("/pager"), events: ["voicemail.urgent"] }) });
+    const hook = await t.request("/v1/webhooks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "on-call", url: rx.url("/pager"), events: ["voicemail.urgent"] }),
+    });
     expect(hook.status).toBe(201);
     const { id: endpointId, secret } = (await hook.json()) as { id: number; secret: string };
 
-    const res = await uploadMultipart(t, speechWavBytes(VOICEMAIL_URGENT), { caller: "4155550100", mailbox: "frontdesk", received_at: "1772442900000" });
+    const res = await uploadMultipart(t, speechWavBytes(VOICEMAIL_URGENT), {
+      caller: "4155550100",
+      mailbox: "frontdesk",
+      received_at: "1772442900000",
+    });
     expect(res.status).toBe(201);
     const { voicemail } = (await res.json()) as { voicemail: VoicemailJson };
-    expect(voicemail).toMatchObject({ mailbox: "frontdesk", caller: "4155550100", receivedAt: new Date(1772442900000).toISOString() });
+    expect(voicemail).toMatchObject({
+      mailbox: "frontdesk",
+      caller: "4155550100",
+      receivedAt: new Date(1772442900000).toISOString(),
+    });
 
     const v = await settled(t, voicemail.id);
     expect(v).toMatchObject({
@@ -87,21 +130,49 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     });
 
     const [urgent] = eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`);
-    expect(urgent?.data).toEqual({ voicemailId: v.id, urgency: 5, summary: v.summary, callbackNumber: "+14155550123", reason: v.urgencyReason });
+    expect(urgent?.data).toEqual({
+      voicemailId: v.id,
+      urgency: 5,
+      summary: v.summary,
+      callbackNumber: "+14155550123",
+      reason: v.urgencyReason,
+    });
 
     // The rule and the endpoint's own subscription name the same event: one delivery, not two.
-    await waitFor(() => jobsOf(t, "webhook.deliver").find((j) => j.key === `event-${urgent?.id}-endpoint-${endpointId}` && j.status === "succeeded"), "the on-call webhook delivered");
+    await waitFor(
+      () =>
+        jobsOf(t, "webhook.deliver").find(
+          (j) => j.key === `event-${urgent?.id}-endpoint-${endpointId}` && j.status === "succeeded",
+        ),
+      "the on-call webhook delivered",
+    );
     const deliveries = rx.to("/pager");
     expect(deliveries).toHaveLength(1);
     const body = JSON.parse(deliveries[0]?.body ?? "") as { type: string; data: Record<string, unknown> };
     expect(body).toMatchObject({ id: urgent?.id, type: "voicemail.urgent", data: { voicemailId: v.id, urgency: 5 } });
-    expect(verifySignature(deliveries[0]?.headers["parley-signature"] as string, secret, deliveries[0]?.body ?? "", Math.floor(Date.now() / 1000))).toBe(true);
+    expect(
+      verifySignature(
+        deliveries[0]?.headers["parley-signature"] as string,
+        secret,
+        deliveries[0]?.body ?? "",
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
 
     // The callback job itself (placing the call) needs SIP, which this app does not run: only its queueing is ours.
     const callbacks = jobsOf(t, "callback.place").filter((j) => j.key === `voicemail-${v.id}-callback`);
     expect(callbacks).toHaveLength(1);
-    expect(JSON.parse(callbacks[0]?.payload ?? "")).toMatchObject({ to: "+14155550123", voicemailId: v.id, agent: "receptionist", rule: "emergencies-to-on-call" });
-    expect(eventsOf(t, "callback.scheduled").filter((e) => e.subject === `voicemail:${v.id}`).map((e) => e.data.jobId)).toEqual([callbacks[0]?.id]);
+    expect(JSON.parse(callbacks[0]?.payload ?? "")).toMatchObject({
+      to: "+14155550123",
+      voicemailId: v.id,
+      agent: "receptionist",
+      rule: "emergencies-to-on-call",
+    });
+    expect(
+      eventsOf(t, "callback.scheduled")
+        .filter((e) => e.subject === `voicemail:${v.id}`)
+        .map((e) => e.data.jobId),
+    ).toEqual([callbacks[0]?.id]);
 
     // A second run of the same job (its worker died after saving) completes the routing and repeats nothing.
     const again = await processVoicemail(t.services, v.id, AbortSignal.timeout(10_000));
@@ -121,17 +192,30 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     const quiet = new Float32Array(rate * 3);
     const noise = new Float32Array(rate * 3);
     let seed = 7;
-    for (let i = 0; i < noise.length; i++) noise[i] = 0.004 * (((seed = (seed * 1103515245 + 12345) >>> 0) / 0x1_0000_0000) * 2 - 1);
+    for (let i = 0; i < noise.length; i++)
+      noise[i] = 0.004 * (((seed = (seed * 1103515245 + 12345) >>> 0) / 0x1_0000_0000) * 2 - 1);
     try {
       for (const samples of [quiet, noise]) {
         const uploaded = await upload(t, encodeWav({ channels: [samples], sampleRate: rate }), { mailbox: "100" });
         const v = await settled(t, uploaded.id);
-        expect(v).toMatchObject({ status: "silent", transcript: "", summary: null, urgency: null, category: null, routing: null });
+        expect(v).toMatchObject({
+          status: "silent",
+          transcript: "",
+          summary: null,
+          urgency: null,
+          category: null,
+          routing: null,
+        });
         expect(v.speechMs).toBeLessThan(t.services.config.voicemail.minSpeechMs);
         const row = new VoicemailsRepo(t.services.db).get(v.id);
         expect(row?.extraction).toBeNull();
         const job = jobsOf(t, "voicemail.process").find((j) => j.id === v.jobId);
-        expect(JSON.parse(job?.result ?? "")).toMatchObject({ voicemailId: v.id, status: "silent", transcriptChars: 0, urgency: null });
+        expect(JSON.parse(job?.result ?? "")).toMatchObject({
+          voicemailId: v.id,
+          status: "silent",
+          transcriptChars: 0,
+          urgency: null,
+        });
       }
       expect(chat).not.toHaveBeenCalled();
       // The spy does see the model when there is speech.
@@ -182,8 +266,24 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     const path = await t.services.audio.writeFile(sha, bytes, "wav");
     const now = Date.now();
     const orphan = t.services.db.transaction(() => {
-      t.services.audio.record({ sha256: sha, path, bytes: bytes.length, contentType: "audio/wav", durationMs: 400, createdAt: now });
-      return repo.insert({ audioSha256: sha, agent: "receptionist", kind: "voicemail", mailbox: "100", caller: null, receivedAt: now, durationMs: 400, now });
+      t.services.audio.record({
+        sha256: sha,
+        path,
+        bytes: bytes.length,
+        contentType: "audio/wav",
+        durationMs: 400,
+        createdAt: now,
+      });
+      return repo.insert({
+        audioSha256: sha,
+        agent: "receptionist",
+        kind: "voicemail",
+        mailbox: "100",
+        caller: null,
+        receivedAt: now,
+        durationMs: 400,
+        now,
+      });
     })();
     expect(orphan.jobId).toBeNull();
     expect(await requeueUnfinished(t.services)).toBe(1);

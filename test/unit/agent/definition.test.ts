@@ -15,18 +15,38 @@ describe("agent definitions", () => {
   it("names the file, the field and the reason", () => {
     const dir = scratchDir("agents");
     const file = join(dir, "sales.yaml");
-    writeFileSync(file, "name: sales\nsystemPrompt: hi\nlive:\n  bargeInMinMs: 5\ntools:\n  - type: builtin\n    name: transfer\n");
+    writeFileSync(
+      file,
+      "name: sales\nsystemPrompt: hi\nlive:\n  bargeInMinMs: 5\ntools:\n  - type: builtin\n    name: transfer\n",
+    );
     expect(() => loadAgentFile(file)).toThrow(new RegExp(`^${file}: .*live.bargeInMinMs: Too small`));
     expect(() => loadAgentFile(file)).toThrow(/tools.0.target: transfer needs a target SIP URI/);
   });
 
   it("rejects unknown fields, duplicate tools, a name that does not match the file, and enum fields without values", () => {
     expect(() => parseAgent({ name: "a", systemPrompt: "x", colour: "red" }, "api")).toThrow(/colour/);
-    expect(() => parseAgent({ name: "a", systemPrompt: "x", tools: [{ type: "builtin", name: "hangup" }, { type: "builtin", name: "hangup" }] }, "api")).toThrow(/defined twice/);
+    expect(() =>
+      parseAgent(
+        {
+          name: "a",
+          systemPrompt: "x",
+          tools: [
+            { type: "builtin", name: "hangup" },
+            { type: "builtin", name: "hangup" },
+          ],
+        },
+        "api",
+      ),
+    ).toThrow(/defined twice/);
     const dir = scratchDir("agents");
     writeFileSync(join(dir, "b.yaml"), "name: a\nsystemPrompt: x\n");
     expect(() => loadAgentFile(join(dir, "b.yaml"))).toThrow(/must match the file name 'b'/);
-    expect(() => parseAgent({ name: "a", systemPrompt: "x", form: { mailboxes: ["1"], fields: [{ name: "size", type: "enum" }] } }, "api")).toThrow(/form.fields.0.values: an enum field needs values/);
+    expect(() =>
+      parseAgent(
+        { name: "a", systemPrompt: "x", form: { mailboxes: ["1"], fields: [{ name: "size", type: "enum" }] } },
+        "api",
+      ),
+    ).toThrow(/form.fields.0.values: an enum field needs values/);
   });
 
   it("normalises form values to their types and flags missing required fields", () => {
@@ -48,7 +68,19 @@ describe("agent definitions", () => {
       },
       "t",
     ).form!.fields;
-    const r = normalizeFormValues(fields, { summary: "An order.", name: "Alice", qty: "3", when: "next week", phone: "(415) 555-0123", size: "LARGE", gift: "yes" }, "1");
+    const r = normalizeFormValues(
+      fields,
+      {
+        summary: "An order.",
+        name: "Alice",
+        qty: "3",
+        when: "next week",
+        phone: "(415) 555-0123",
+        size: "LARGE",
+        gift: "yes",
+      },
+      "1",
+    );
     expect(r.values).toEqual({ name: "Alice", qty: 3, when: null, phone: "+14155550123", size: "large", gift: true });
     expect(r.missing).toEqual(["when"]);
     expect(r.invalid).toEqual([{ field: "when", value: "next week", reason: "not a date as YYYY-MM-DD" }]);

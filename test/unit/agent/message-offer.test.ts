@@ -34,11 +34,28 @@ describe("the message offer after failed turns", () => {
 
   it("has sensible defaults in the agent definition, and each line can be set", () => {
     const a = parseAgent({ name: "a", systemPrompt: "x" }, "api");
-    expect(a.live).toMatchObject({ fallback: "Sorry, I didn't catch that. Could you say it again?", messageOfferAfter: 3 });
+    expect(a.live).toMatchObject({
+      fallback: "Sorry, I didn't catch that. Could you say it again?",
+      messageOfferAfter: 3,
+    });
     expect(a.live.messageOffer).toMatch(/leave a message.*press 1/);
-    const b = parseAgent({ name: "b", systemPrompt: "x", live: { fallback: "Pardon?", messageOfferAfter: 0, messageOffer: "Message?", messageOfferDeclined: "Fine." } }, "api");
-    expect(b.live).toMatchObject({ fallback: "Pardon?", messageOfferAfter: 0, messageOffer: "Message?", messageOfferDeclined: "Fine." });
+    const b = parseAgent(
+      {
+        name: "b",
+        systemPrompt: "x",
+        live: { fallback: "Pardon?", messageOfferAfter: 0, messageOffer: "Message?", messageOfferDeclined: "Fine." },
+      },
+      "api",
+    );
+    expect(b.live).toMatchObject({
+      fallback: "Pardon?",
+      messageOfferAfter: 0,
+      messageOffer: "Message?",
+      messageOfferDeclined: "Fine.",
+    });
     expect(() => parseAgent({ name: "c", systemPrompt: "x", live: { fallback: "" } }, "api")).toThrow(/live.fallback/);
-    expect(() => parseAgent({ name: "c", systemPrompt: "x", live: { messageOfferAfter: -1 } }, "api")).toThrow(/live.messageOfferAfter/);
+    expect(() => parseAgent({ name: "c", systemPrompt: "x", live: { messageOfferAfter: -1 } }, "api")).toThrow(
+      /live.messageOfferAfter/,
+    );
   });
 });

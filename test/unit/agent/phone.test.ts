@@ -43,7 +43,12 @@ describe("phone numbers to E.164", () => {
     ["+0 123 456 789", us, "unknown_country_code", /does not start with a known country calling code/],
     ["+999 1234 5678", us, "unknown_country_code", /known country calling code/],
     ["1".repeat(20), us, "too_long", /too long/],
-    ["020 7946 0958", { defaultCountryCode: "999" }, "unknown_country_code", /site's country code \+999 is not a known calling code/],
+    [
+      "020 7946 0958",
+      { defaultCountryCode: "999" },
+      "unknown_country_code",
+      /site's country code \+999 is not a known calling code/,
+    ],
   ])("refuses %j at a site with %o: %s", (raw, opts, problem, message) => {
     expect(normalizeE164(raw, opts)).toBeNull();
     const parsed = parseE164(raw, opts);

@@ -9,8 +9,17 @@ const agent = parseAgent(
     voicemail: {
       categories: ["billing", "emergency", "other"],
       routing: [
-        { name: "urgent", when: { urgencyAtLeast: 4 }, actions: [{ status: "escalated" }, { webhook: "on-call" }], stop: true },
-        { name: "billing-sales", when: { categories: ["billing"], mailboxes: ["200"] }, actions: [{ webhook: "billing" }] },
+        {
+          name: "urgent",
+          when: { urgencyAtLeast: 4 },
+          actions: [{ status: "escalated" }, { webhook: "on-call" }],
+          stop: true,
+        },
+        {
+          name: "billing-sales",
+          when: { categories: ["billing"], mailboxes: ["200"] },
+          actions: [{ webhook: "billing" }],
+        },
         { name: "tagged", when: { tagsAny: ["Refund"] }, actions: [{ callback: { inMinutes: 30 } }] },
       ],
     },

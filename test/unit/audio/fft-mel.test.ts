@@ -58,7 +58,9 @@ describe("FFT", () => {
     const copy = Float64Array.from(re);
     new Fft(8).transform(re, new Float64Array(8), new Float64Array(8), new Float64Array(8));
     expect(re).toEqual(copy);
-    expect(() => new Fft(8).transform(re, new Float64Array(4), new Float64Array(8), new Float64Array(8))).toThrow(/at least 8/);
+    expect(() => new Fft(8).transform(re, new Float64Array(4), new Float64Array(8), new Float64Array(8))).toThrow(
+      /at least 8/,
+    );
     expect(() => new Fft(0)).toThrow(RangeError);
   });
 
@@ -97,7 +99,14 @@ describe("slaney mel scale and filterbank", () => {
     const fb = melFilterbank({ bins: 201, filters: 80, sampleRate: 16000 });
     expect(fb.length).toBe(80 * 201);
     expect(fb.reduce((s, v) => s + v, 0)).toBeCloseTo(1.9990241029178577, 10);
-    const cells: [number, number, number][] = [[1, 0, 0.024862593984176087], [2, 1, 0.022871772096078023], [14, 10, 0], [46, 30, 0], [94, 50, 0], [190, 79, 0.0022320550527126157]];
+    const cells: [number, number, number][] = [
+      [1, 0, 0.024862593984176087],
+      [2, 1, 0.022871772096078023],
+      [14, 10, 0],
+      [46, 30, 0],
+      [94, 50, 0],
+      [190, 79, 0.0022320550527126157],
+    ];
     for (const [bin, mel, value] of cells) expect(fb[mel * 201 + bin]).toBeCloseTo(value, 12);
     expect(Math.min(...fb)).toBeGreaterThanOrEqual(0);
   });

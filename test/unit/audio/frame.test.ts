@@ -80,7 +80,7 @@ describe("Framer", () => {
     const framer = new Framer({ sampleRate: 8000, startPtsMs: 1000 });
     const input = Int16Array.from({ length: 1000 }, (_, i) => i);
     const frames = [];
-    for (let at = 0; at < input.length; ) {
+    for (let at = 0; at < input.length;) {
       const size = [7, 160, 333, 1, 90][at % 5]!;
       frames.push(...framer.push(input.subarray(at, at + size)));
       at += size;

@@ -81,13 +81,17 @@ function g191AlawExpand(code: number): number {
 describe("G.711 against the ITU-T G.191 reference", () => {
   it("mu-law encodes all 65536 inputs bit-exactly (table path and scalar)", () => {
     const table = encodeMulaw(ALL_INPUTS);
-    const mismatches = ALL_INPUTS.filter((x, i) => table[i] !== g191UlawCompress(x) || mulawEncodeSample(x) !== g191UlawCompress(x));
+    const mismatches = ALL_INPUTS.filter(
+      (x, i) => table[i] !== g191UlawCompress(x) || mulawEncodeSample(x) !== g191UlawCompress(x),
+    );
     expect(mismatches.length).toBe(0);
   });
 
   it("A-law encodes all 65536 inputs bit-exactly (table path and scalar)", () => {
     const table = encodeAlaw(ALL_INPUTS);
-    const mismatches = ALL_INPUTS.filter((x, i) => table[i] !== g191AlawCompress(x) || alawEncodeSample(x) !== g191AlawCompress(x));
+    const mismatches = ALL_INPUTS.filter(
+      (x, i) => table[i] !== g191AlawCompress(x) || alawEncodeSample(x) !== g191AlawCompress(x),
+    );
     expect(mismatches.length).toBe(0);
   });
 
@@ -135,8 +139,10 @@ describe("G.711 against the alawmulaw package", () => {
       const x = ALL_INPUTS[i]!;
       const expectMu = x >= 0 || x === -32768 ? oursMu[i] : oursMu[i - 1];
       const expectA = x >= 0 || x === -32768 ? oursA[i] : oursA[i - 1];
-      if ((theirsMu[i]! & 0xff) !== expectMu) throw new Error(`mu-law: alawmulaw(${x}) = ${theirsMu[i]}, expected ${expectMu}`);
-      if ((theirsA[i]! & 0xff) !== expectA) throw new Error(`A-law: alawmulaw(${x}) = ${theirsA[i]}, expected ${expectA}`);
+      if ((theirsMu[i]! & 0xff) !== expectMu)
+        throw new Error(`mu-law: alawmulaw(${x}) = ${theirsMu[i]}, expected ${expectMu}`);
+      if ((theirsA[i]! & 0xff) !== expectA)
+        throw new Error(`A-law: alawmulaw(${x}) = ${theirsA[i]}, expected ${expectA}`);
       if ((theirsMu[i]! & 0xff) !== oursMu[i]) differMu++;
       if ((theirsA[i]! & 0xff) !== oursA[i]) differA++;
     }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { float32ToInt16 } from "../../../src/audio/frame.js";
-import { SILENCE_FLOOR_DBFS, fromDbfs, isSilence, peak, peakDbfs, rms, rmsDbfs, toDbfs } from "../../../src/audio/levels.js";
+import {
+  SILENCE_FLOOR_DBFS,
+  fromDbfs,
+  isSilence,
+  peak,
+  peakDbfs,
+  rms,
+  rmsDbfs,
+  toDbfs,
+} from "../../../src/audio/levels.js";
 import { DTMF_FREQUENCIES, dtmf, dtmfSequence, silence, sine, tone } from "../../../src/audio/tones.js";
 import { ParleyError } from "../../../src/lib/errors.js";
 
@@ -45,7 +54,9 @@ describe("levels", () => {
     expect(isSilence(new Float32Array(0))).toBe(true);
     expect(isSilence(sine(440, { sampleRate: 8000, durationMs: 20, amplitude: 0.001 }))).toBe(true); // about -63 dBFS
     expect(isSilence(sine(440, { sampleRate: 8000, durationMs: 20, amplitude: 0.05 }))).toBe(false); // about -29 dBFS
-    expect(isSilence(sine(440, { sampleRate: 8000, durationMs: 20, amplitude: 0.05 }), { thresholdDbfs: -20 })).toBe(true);
+    expect(isSilence(sine(440, { sampleRate: 8000, durationMs: 20, amplitude: 0.05 }), { thresholdDbfs: -20 })).toBe(
+      true,
+    );
   });
 });
 

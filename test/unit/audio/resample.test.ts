@@ -48,25 +48,36 @@ describe("Resampler frequency response", () => {
     for (const f of [300, 1000, 3000]) expect(Math.abs(toneGainDb(from, to, f)), `${f} Hz`).toBeLessThan(0.5);
   });
 
-  it.each(ratios.filter(([from, to]) => from > to))("%i -> %i rejects tones above the output Nyquist (no aliasing)", (from, to) => {
-    const nyquist = to / 2;
-    for (const f of [nyquist * 1.1, nyquist * 1.25, Math.min(nyquist * 2.5, from / 2 - 100)]) {
-      expect(toneGainDb(from, to, f), `${f} Hz`).toBeLessThan(-60);
-    }
-  });
+  it.each(ratios.filter(([from, to]) => from > to))(
+    "%i -> %i rejects tones above the output Nyquist (no aliasing)",
+    (from, to) => {
+      const nyquist = to / 2;
+      for (const f of [nyquist * 1.1, nyquist * 1.25, Math.min(nyquist * 2.5, from / 2 - 100)]) {
+        expect(toneGainDb(from, to, f), `${f} Hz`).toBeLessThan(-60);
+      }
+    },
+  );
 
-  it.each(ratios.filter(([from, to]) => from < to))("%i -> %i leaves no images: output matches the ideal tone", (from, to) => {
-    for (const f of [1000, 3000]) {
-      const out = resample(sine(f, { sampleRate: from, durationMs: 500, amplitude: 0.5 }), from, to);
-      const ideal = sine(f, { sampleRate: to, durationMs: 500, amplitude: 0.5 });
-      const err = out.map((v, i) => v - ideal[i]!);
-      const margin = Math.round(to / 20);
-      expect(toDbfs(rms(err, margin, err.length - margin)) - toDbfs(rms(ideal)), `${f} Hz`).toBeLessThan(-55);
-    }
-  });
+  it.each(ratios.filter(([from, to]) => from < to))(
+    "%i -> %i leaves no images: output matches the ideal tone",
+    (from, to) => {
+      for (const f of [1000, 3000]) {
+        const out = resample(sine(f, { sampleRate: from, durationMs: 500, amplitude: 0.5 }), from, to);
+        const ideal = sine(f, { sampleRate: to, durationMs: 500, amplitude: 0.5 });
+        const err = out.map((v, i) => v - ideal[i]!);
+        const margin = Math.round(to / 20);
+        expect(toDbfs(rms(err, margin, err.length - margin)) - toDbfs(rms(ideal)), `${f} Hz`).toBeLessThan(-55);
+      }
+    },
+  );
 
   it("keeps DC exactly flat (every phase has unit gain)", () => {
-    for (const [from, to] of [[8000, 22050], [22050, 8000], [8000, 16000], [16000, 16001]] as const) {
+    for (const [from, to] of [
+      [8000, 22050],
+      [22050, 8000],
+      [8000, 16000],
+      [16000, 16001],
+    ] as const) {
       const out = new Resampler(from, to).process(new Float32Array(from / 10).fill(0.5));
       const steady = out.subarray(out.length / 2);
       for (const v of steady) expect(Math.abs(v - 0.5)).toBeLessThan(1e-5);
@@ -89,7 +100,7 @@ describe("Resampler streaming", () => {
     const chunked = new Resampler(from, to);
     const parts: Float32Array[] = [];
     let seed = 7;
-    for (let at = 0; at < input.length; ) {
+    for (let at = 0; at < input.length;) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       const size = seed % 400; // includes empty and one-sample chunks
       parts.push(chunked.process(input.subarray(at, at + size)));
@@ -117,7 +128,12 @@ describe("Resampler streaming", () => {
   });
 
   it("produces ceil(n * to / from) samples over a stream once flushed (plus the delay)", () => {
-    for (const [from, to, n] of [[8000, 16000, 1234], [16000, 8000, 1235], [22050, 8000, 5000], [24000, 8000, 2400]] as const) {
+    for (const [from, to, n] of [
+      [8000, 16000, 1234],
+      [16000, 8000, 1235],
+      [22050, 8000, 5000],
+      [24000, 8000, 2400],
+    ] as const) {
       const r = new Resampler(from, to);
       const total = r.process(new Float32Array(n)).length + r.flush().length;
       expect(total).toBeGreaterThanOrEqual(Math.ceil((n * to) / from) + r.delaySamples);

@@ -36,12 +36,26 @@ describe("silencing stretches of a recording", () => {
 
   it("silences only the channels asked for (the caller, left)", () => {
     const { bytes } = silenceWavSpans(recording(1), [{ startMs: 0, endMs: 100 }], { channels: [0] });
-    expect(samples(bytes, 0).subarray(0, 800).every((v) => v === 0)).toBe(true);
+    expect(
+      samples(bytes, 0)
+        .subarray(0, 800)
+        .every((v) => v === 0),
+    ).toBe(true);
     expect(samples(bytes, 1)[10]).toBe(-11);
   });
 
   it("merges overlapping spans, clamps to the end, rounds outward to whole samples", () => {
-    expect(frameRanges([{ startMs: 10, endMs: 20 }, { startMs: 15, endMs: 30 }, { startMs: 900, endMs: 5000 }], 8000, 8000)).toEqual([
+    expect(
+      frameRanges(
+        [
+          { startMs: 10, endMs: 20 },
+          { startMs: 15, endMs: 30 },
+          { startMs: 900, endMs: 5000 },
+        ],
+        8000,
+        8000,
+      ),
+    ).toEqual([
       { from: 80, to: 240 },
       { from: 7200, to: 8000 },
     ]);
@@ -51,13 +65,30 @@ describe("silencing stretches of a recording", () => {
   });
 
   it("writes each encoding's own silence: 0xFF for mu-law, 0xD5 for A-law, 128 for 8-bit PCM", () => {
-    for (const [formatTag, bitsPerSample, zero] of [[7, 8, 0xff], [6, 8, 0xd5], [1, 8, 128]] as const) {
-      const file = buildWav({ formatTag, channels: 1, sampleRate: 8000, bitsPerSample, data: new Uint8Array(800).fill(0x10) });
+    for (const [formatTag, bitsPerSample, zero] of [
+      [7, 8, 0xff],
+      [6, 8, 0xd5],
+      [1, 8, 128],
+    ] as const) {
+      const file = buildWav({
+        formatTag,
+        channels: 1,
+        sampleRate: 8000,
+        bitsPerSample,
+        data: new Uint8Array(800).fill(0x10),
+      });
       const { bytes } = silenceWavSpans(file, [{ startMs: 0, endMs: 50 }]);
       const data = bytes.subarray(readWavHeader(bytes).dataOffset);
-      expect([...data.subarray(0, 400)].every((b) => b === zero), `format ${formatTag}`).toBe(true);
+      expect(
+        [...data.subarray(0, 400)].every((b) => b === zero),
+        `format ${formatTag}`,
+      ).toBe(true);
       expect(data[400]).toBe(0x10);
-      expect(parseWav(bytes).samples.subarray(0, 400).every((v) => Math.abs(v) < 0.001)).toBe(true);
+      expect(
+        parseWav(bytes)
+          .samples.subarray(0, 400)
+          .every((v) => Math.abs(v) < 0.001),
+      ).toBe(true);
     }
   });
 
@@ -65,7 +96,9 @@ describe("silencing stretches of a recording", () => {
     const wav = recording(1);
     expect(() => silenceWavSpans(wav, [{ startMs: 500, endMs: 100 }])).toThrow(/span 0 \(500\.\.100 ms\)/);
     expect(() => silenceWavSpans(wav, [{ startMs: -1, endMs: 100 }])).toThrow(ParleyError);
-    expect(() => silenceWavSpans(wav, [{ startMs: 0, endMs: 100 }], { channels: [2] })).toThrow(/channel 2 does not exist; the file has 2/);
+    expect(() => silenceWavSpans(wav, [{ startMs: 0, endMs: 100 }], { channels: [2] })).toThrow(
+      /channel 2 does not exist; the file has 2/,
+    );
     expect(() => silenceWavSpans(Buffer.from("not a wav at all, clearly"), [])).toThrow(/invalid WAV/);
   });
 });

@@ -90,7 +90,11 @@ export function buildWav(o: BuildOptions): Buffer {
     chunk({ id: "data", body: o.data, ...(o.dataSize === undefined ? {} : { size: o.dataSize }) }),
     ...(o.after ?? []).map(chunk),
   ]);
-  return Buffer.concat([Buffer.from(o.magic ?? (be ? "RIFX" : "RIFF"), "latin1"), u32(o.riffSize ?? body.length), body]);
+  return Buffer.concat([
+    Buffer.from(o.magic ?? (be ? "RIFX" : "RIFF"), "latin1"),
+    u32(o.riffSize ?? body.length),
+    body,
+  ]);
 }
 
 /** Encodes interleaved float samples in [-1, 1) as a WAV encoding's bytes. */

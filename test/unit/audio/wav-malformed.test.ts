@@ -11,7 +11,10 @@ function wav(overrides: Partial<BuildOptions> = {}): Buffer {
     channels: 1,
     sampleRate: 8000,
     bitsPerSample: 16,
-    data: encodeSamples("pcm_s16", Float64Array.from({ length: 800 }, (_, i) => 0.3 * Math.sin(i / 3))),
+    data: encodeSamples(
+      "pcm_s16",
+      Float64Array.from({ length: 800 }, (_, i) => 0.3 * Math.sin(i / 3)),
+    ),
     ...overrides,
   });
 }
@@ -56,9 +59,19 @@ describe("parseWav rejects malformed files with a typed error", () => {
   });
 
   it("a missing, short, duplicated or oversized fmt chunk", () => {
-    const noFmt = Buffer.concat([Buffer.from("RIFF"), Buffer.alloc(4), Buffer.from("WAVEdata"), Buffer.from([4, 0, 0, 0, 1, 2, 3, 4])]);
+    const noFmt = Buffer.concat([
+      Buffer.from("RIFF"),
+      Buffer.alloc(4),
+      Buffer.from("WAVEdata"),
+      Buffer.from([4, 0, 0, 0, 1, 2, 3, 4]),
+    ]);
     expectInvalid(noFmt, /data chunk comes before any fmt chunk/);
-    const onlyList = Buffer.concat([Buffer.from("RIFF"), Buffer.alloc(4), Buffer.from("WAVELIST"), Buffer.from([4, 0, 0, 0, 1, 2, 3, 4])]);
+    const onlyList = Buffer.concat([
+      Buffer.from("RIFF"),
+      Buffer.alloc(4),
+      Buffer.from("WAVELIST"),
+      Buffer.from([4, 0, 0, 0, 1, 2, 3, 4]),
+    ]);
     expectInvalid(onlyList, /no fmt chunk/);
     const shortFmt = wav();
     shortFmt.writeUInt32LE(14, 16);
@@ -77,7 +90,10 @@ describe("parseWav rejects malformed files with a typed error", () => {
   });
 
   it("chunks that run past the end of the file before the data", () => {
-    expectInvalid(wav({ between: [{ id: "LIST", body: new Uint8Array(8), size: 1_000_000 }] }), /"LIST" at byte 36 declares 1000000 bytes, past the end/);
+    expectInvalid(
+      wav({ between: [{ id: "LIST", body: new Uint8Array(8), size: 1_000_000 }] }),
+      /"LIST" at byte 36 declares 1000000 bytes, past the end/,
+    );
     expectInvalid(wav({ between: [{ id: "LIST", body: new Uint8Array(8), size: 0xffffffff }] }), /past the end/);
   });
 
@@ -127,7 +143,10 @@ describe("parseWav rejects malformed files with a typed error", () => {
   });
 
   it("a block align of 0 is refused, not guessed (issue 10, item 24)", () => {
-    expectInvalid(wav({ blockAlign: 0 }), /fmt chunk says block align 0 \(bytes per sample frame\): the header is corrupt/);
+    expectInvalid(
+      wav({ blockAlign: 0 }),
+      /fmt chunk says block align 0 \(bytes per sample frame\): the header is corrupt/,
+    );
   });
 });
 
@@ -191,7 +210,9 @@ describe("size and duration limits, from the header, before decoding", () => {
 
   it("lets a caller refuse an upload from its first bytes", () => {
     const prefix = wav({ dataSize: 50 * 1024 * 1024 }).subarray(0, 4096);
-    expect(() => readWavHeader(prefix, { maxBytes: 10 * 1024 * 1024 })).toThrow(/data chunk is 52428800 bytes, the limit is 10485760/);
+    expect(() => readWavHeader(prefix, { maxBytes: 10 * 1024 * 1024 })).toThrow(
+      /data chunk is 52428800 bytes, the limit is 10485760/,
+    );
   });
 
   it.each([0xffffffff, 0x7ffff000])("an unknown-length marker (%i) is judged by the bytes present", (dataSize) => {
@@ -221,7 +242,8 @@ function parseOrTypedError(bytes: Uint8Array, limits: WavLimits | undefined, lab
     const got = parseWav(bytes, limits);
     if (got.channels !== 1 && got.channels !== 2) throw new Error(`${label}: channels ${got.channels}`);
     if (got.sampleRate < 4000 || got.sampleRate > 192000) throw new Error(`${label}: rate ${got.sampleRate}`);
-    if (got.samples.length === 0 || got.samples.length > bytes.length) throw new Error(`${label}: ${got.samples.length} samples`);
+    if (got.samples.length === 0 || got.samples.length > bytes.length)
+      throw new Error(`${label}: ${got.samples.length} samples`);
     for (const v of got.samples) if (!Number.isFinite(v)) throw new Error(`${label}: non-finite sample`);
     return "ok";
   } catch (err) {
@@ -233,11 +255,35 @@ function parseOrTypedError(bytes: Uint8Array, limits: WavLimits | undefined, lab
 describe("fuzzing the reader", () => {
   const seeds = [
     wav({ between: [{ id: "LIST", body: Buffer.from("INFOISFT\x03\x00\x00\x00ab\x00") }] }),
-    buildWav({ formatTag: 3, channels: 2, sampleRate: 44100, bitsPerSample: 32, data: encodeSamples("float32", new Float64Array(64).fill(0.25)), extensible: { subFormat: 3 } }),
-    buildWav({ formatTag: 7, channels: 1, sampleRate: 8000, bitsPerSample: 8, data: new Uint8Array(100).fill(0x55), fmtExtra: Uint8Array.of(0, 0), between: [{ id: "fact", body: Uint8Array.of(100, 0, 0, 0) }] }),
-    buildWav({ formatTag: 1, channels: 2, sampleRate: 22050, bitsPerSample: 24, data: new Uint8Array(60).fill(7), bigEndian: true }),
+    buildWav({
+      formatTag: 3,
+      channels: 2,
+      sampleRate: 44100,
+      bitsPerSample: 32,
+      data: encodeSamples("float32", new Float64Array(64).fill(0.25)),
+      extensible: { subFormat: 3 },
+    }),
+    buildWav({
+      formatTag: 7,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      data: new Uint8Array(100).fill(0x55),
+      fmtExtra: Uint8Array.of(0, 0),
+      between: [{ id: "fact", body: Uint8Array.of(100, 0, 0, 0) }],
+    }),
+    buildWav({
+      formatTag: 1,
+      channels: 2,
+      sampleRate: 22050,
+      bitsPerSample: 24,
+      data: new Uint8Array(60).fill(7),
+      bigEndian: true,
+    }),
   ];
-  const interesting = [0, 1, 2, 3, 15, 16, 17, 40, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+  const interesting = [
+    0, 1, 2, 3, 15, 16, 17, 40, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+  ];
 
   function mutate(base: Buffer, next: () => number): Buffer {
     let b = Buffer.from(base);
@@ -247,11 +293,18 @@ describe("fuzzing the reader", () => {
       const at = Math.floor(next() * Math.max(1, Math.min(b.length, next() < 0.8 ? 80 : b.length)));
       if (op === 0 && b.length > 0) b[at % b.length] = Math.floor(next() * 256);
       else if (op === 1 && b.length > 0) b[at % b.length] = b[at % b.length]! ^ (1 << Math.floor(next() * 8));
-      else if (op === 2 && at + 4 <= b.length) b.writeUInt32LE(interesting[Math.floor(next() * interesting.length)]!, at & ~1);
+      else if (op === 2 && at + 4 <= b.length)
+        b.writeUInt32LE(interesting[Math.floor(next() * interesting.length)]!, at & ~1);
       else if (op === 3 && at + 2 <= b.length) b.writeUInt16LE(interesting[Math.floor(next() * 11)]! & 0xffff, at & ~1);
       else if (op === 4) b = b.subarray(0, Math.floor(next() * b.length));
-      else if (op === 5) b = Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: Math.floor(next() * 9) }, () => Math.floor(next() * 256))), b.subarray(at)]);
-      else if (op === 6) b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + Math.floor(next() * 8)))]);
+      else if (op === 5)
+        b = Buffer.concat([
+          b.subarray(0, at),
+          Buffer.from(Array.from({ length: Math.floor(next() * 9) }, () => Math.floor(next() * 256))),
+          b.subarray(at),
+        ]);
+      else if (op === 6)
+        b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + Math.floor(next() * 8)))]);
     }
     return b;
   }

@@ -24,14 +24,30 @@ const sherpa = createRequire(import.meta.url)("sherpa-onnx-node") as {
 function soxFile(name: string, rate: number, channels: number, args: string[]): string {
   const path = join(dir, name);
   const synth = channels === 2 ? ["sine", "440", "sine", "1250"] : ["sine", "440"];
-  const r = spawnSync("sox", ["-D", "-n", "-r", String(rate), "-c", String(channels), ...args, path, "synth", "0.3", ...synth, "gain", "-4"]);
+  const r = spawnSync("sox", [
+    "-D",
+    "-n",
+    "-r",
+    String(rate),
+    "-c",
+    String(channels),
+    ...args,
+    path,
+    "synth",
+    "0.3",
+    ...synth,
+    "gain",
+    "-4",
+  ]);
   if (r.status !== 0) throw new Error(`sox failed: ${r.stderr.toString()}`);
   return path;
 }
 
 /** sox's own decoding of a file, mixed to mono float. */
 function soxDecode(path: string): Float32Array {
-  const r = spawnSync("sox", ["-D", path, "-t", "f32", "-e", "floating-point", "-c", "1", "-"], { maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync("sox", ["-D", path, "-t", "f32", "-e", "floating-point", "-c", "1", "-"], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`sox failed: ${r.stderr.toString()}`);
   const b = r.stdout as Buffer;
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
@@ -58,8 +74,28 @@ describe.skipIf(!hasSox)(`WAV reader vs sherpa-onnx and sox${hasSox ? "" : " (sk
   });
 
   it("reads what sox writes to a pipe (length unknown: size fields left at 0x7FFFF000)", () => {
-    const raw = spawnSync("sox", ["-D", "-n", "-r", "8000", "-c", "1", "-b", "16", "-t", "raw", "-", "synth", "0.5", "sine", "300"]);
-    const piped = spawnSync("sox", ["-t", "raw", "-r", "8000", "-e", "signed", "-b", "16", "-c", "1", "-", "-t", "wav", "-"], { input: raw.stdout });
+    const raw = spawnSync("sox", [
+      "-D",
+      "-n",
+      "-r",
+      "8000",
+      "-c",
+      "1",
+      "-b",
+      "16",
+      "-t",
+      "raw",
+      "-",
+      "synth",
+      "0.5",
+      "sine",
+      "300",
+    ]);
+    const piped = spawnSync(
+      "sox",
+      ["-t", "raw", "-r", "8000", "-e", "signed", "-b", "16", "-c", "1", "-", "-t", "wav", "-"],
+      { input: raw.stdout },
+    );
     const bytes = piped.stdout as Buffer;
     expect(bytes.readUInt32LE(40)).toBe(0x7ffff000);
     const got = parseWav(bytes, { maxDurationMs: 1000 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { float32ToInt16 } from "../../../src/audio/frame.js";
-import { WAV_HEADER_BYTES, encodeWav, parseWav, patchWavHeader, readWavHeader, wavHeader } from "../../../src/audio/wav.js";
+import {
+  WAV_HEADER_BYTES,
+  encodeWav,
+  parseWav,
+  patchWavHeader,
+  readWavHeader,
+  wavHeader,
+} from "../../../src/audio/wav.js";
 import type { WavEncoding } from "../../../src/audio/wav-format.js";
 import { ENCODING_FIELDS, buildWav, encodeSamples } from "./wav-builder.js";
 
@@ -33,42 +40,63 @@ describe("parseWav round trips", () => {
     [false, true].flatMap((bigEndian) => [false, true].map((extensible) => ({ encoding, bigEndian, extensible }))),
   );
 
-  it.each(layouts)("$encoding (big-endian: $bigEndian, extensible: $extensible), mono and stereo", ({ encoding, bigEndian, extensible }) => {
-    const f = ENCODING_FIELDS[encoding];
-    const { left, right } = stereoSignal(500);
-    for (const channels of [1, 2]) {
-      const interleaved = channels === 1 ? left : interleave(left, right);
-      const wav = buildWav({
-        formatTag: f.formatTag,
-        channels,
-        sampleRate: 16000,
-        bitsPerSample: f.bitsPerSample,
-        data: encodeSamples(encoding, interleaved, bigEndian),
-        bigEndian,
-        ...(extensible ? { extensible: { subFormat: f.formatTag } } : {}),
-      });
-      const got = parseWav(wav);
-      expect(got.format).toBe(encoding);
-      expect(got.sampleRate).toBe(16000);
-      expect(got.channels).toBe(channels);
-      expect(got.samples.length).toBe(500);
-      expect(got.durationMs).toBeCloseTo(31.25, 9);
-      expect(got.warnings).toEqual([]);
-      const want = channels === 1 ? left : left.map((l, i) => (l + right[i]!) / 2);
-      expect(maxError(got.samples, want)).toBeLessThanOrEqual(f.tolerance);
-    }
-  });
+  it.each(layouts)(
+    "$encoding (big-endian: $bigEndian, extensible: $extensible), mono and stereo",
+    ({ encoding, bigEndian, extensible }) => {
+      const f = ENCODING_FIELDS[encoding];
+      const { left, right } = stereoSignal(500);
+      for (const channels of [1, 2]) {
+        const interleaved = channels === 1 ? left : interleave(left, right);
+        const wav = buildWav({
+          formatTag: f.formatTag,
+          channels,
+          sampleRate: 16000,
+          bitsPerSample: f.bitsPerSample,
+          data: encodeSamples(encoding, interleaved, bigEndian),
+          bigEndian,
+          ...(extensible ? { extensible: { subFormat: f.formatTag } } : {}),
+        });
+        const got = parseWav(wav);
+        expect(got.format).toBe(encoding);
+        expect(got.sampleRate).toBe(16000);
+        expect(got.channels).toBe(channels);
+        expect(got.samples.length).toBe(500);
+        expect(got.durationMs).toBeCloseTo(31.25, 9);
+        expect(got.warnings).toEqual([]);
+        const want = channels === 1 ? left : left.map((l, i) => (l + right[i]!) / 2);
+        expect(maxError(got.samples, want)).toBeLessThanOrEqual(f.tolerance);
+      }
+    },
+  );
 
   it("decodes 16-bit samples to exactly x / 32768 (as sherpa-onnx and our Int16 conversion do)", () => {
     const pcm = Int16Array.of(-32768, -1, 0, 1, 32767);
-    const wav = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, data: new Uint8Array(pcm.buffer) });
+    const wav = buildWav({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 16,
+      data: new Uint8Array(pcm.buffer),
+    });
     expect(Array.from(parseWav(wav).samples)).toEqual(Array.from(pcm, (v) => v / 32768));
   });
 
   it("decodes 8-bit unsigned and 24-bit extremes", () => {
-    const u8 = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 8, data: Uint8Array.of(0, 128, 255) });
+    const u8 = buildWav({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      data: Uint8Array.of(0, 128, 255),
+    });
     expect(Array.from(parseWav(u8).samples)).toEqual([-1, 0, 127 / 128]);
-    const s24 = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 24, data: Uint8Array.of(0, 0, 0x80, 0xff, 0xff, 0x7f) });
+    const s24 = buildWav({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 24,
+      data: Uint8Array.of(0, 0, 0x80, 0xff, 0xff, 0x7f),
+    });
     expect(Array.from(parseWav(s24).samples)).toEqual([-1, 8388607 / 8388608]);
   });
 
@@ -76,7 +104,14 @@ describe("parseWav round trips", () => {
     const data = encodeSamples("pcm_s24", Float64Array.of(0.5, -0.25));
     const twenty = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 20, blockAlign: 3, data });
     expect(Array.from(parseWav(twenty).samples)).toEqual([0.5, -0.25]);
-    const ext = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 24, data, extensible: { subFormat: 1, validBits: 20 } });
+    const ext = buildWav({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 24,
+      data,
+      extensible: { subFormat: 1, validBits: 20 },
+    });
     expect(parseWav(ext).format).toBe("pcm_s24");
   });
 
@@ -103,20 +138,50 @@ describe("parseWav round trips", () => {
 
   it("accepts fmt chunks with cbSize extras and the extreme supported rates", () => {
     for (const sampleRate of [4000, 11025, 192000]) {
-      const wav = buildWav({ formatTag: 1, channels: 1, sampleRate, bitsPerSample: 16, data: new Uint8Array(4), fmtExtra: Uint8Array.of(0, 0) });
+      const wav = buildWav({
+        formatTag: 1,
+        channels: 1,
+        sampleRate,
+        bitsPerSample: 16,
+        data: new Uint8Array(4),
+        fmtExtra: Uint8Array.of(0, 0),
+      });
       expect(parseWav(wav).sampleRate).toBe(sampleRate);
     }
   });
 
   it("reads the header alone, without decoding", () => {
-    const wav = buildWav({ formatTag: 7, channels: 2, sampleRate: 8000, bitsPerSample: 8, data: new Uint8Array(1600), between: [{ id: "fact", body: new Uint8Array(4) }] });
+    const wav = buildWav({
+      formatTag: 7,
+      channels: 2,
+      sampleRate: 8000,
+      bitsPerSample: 8,
+      data: new Uint8Array(1600),
+      between: [{ id: "fact", body: new Uint8Array(4) }],
+    });
     const h = readWavHeader(wav);
-    expect(h).toMatchObject({ encoding: "mulaw", channels: 2, sampleRate: 8000, blockAlign: 2, frames: 800, durationMs: 100, dataBytes: 1600, bigEndian: false, extensible: false });
+    expect(h).toMatchObject({
+      encoding: "mulaw",
+      channels: 2,
+      sampleRate: 8000,
+      blockAlign: 2,
+      frames: 800,
+      durationMs: 100,
+      dataBytes: 1600,
+      bigEndian: false,
+      extensible: false,
+    });
     expect(h.dataOffset).toBe(wav.length - 1600);
   });
 
   it("accepts a Buffer that is a slice of a larger pool (non-zero byteOffset)", () => {
-    const wav = buildWav({ formatTag: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16, data: Uint8Array.of(0, 0x40) });
+    const wav = buildWav({
+      formatTag: 1,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 16,
+      data: Uint8Array.of(0, 0x40),
+    });
     const pool = Buffer.concat([Buffer.alloc(13, 0xee), wav, Buffer.alloc(5, 0xee)]);
     expect(Array.from(parseWav(pool.subarray(13, 13 + wav.length)).samples)).toEqual([0.5]);
   });
@@ -124,7 +189,7 @@ describe("parseWav round trips", () => {
 
 describe("encodeWav and wavHeader", () => {
   it("writes mono PCM16 that parseWav reads back exactly", () => {
-    const pcm = Int16Array.from({ length: 321 }, (_, i) => (i * 997) % 65536 - 32768);
+    const pcm = Int16Array.from({ length: 321 }, (_, i) => ((i * 997) % 65536) - 32768);
     const wav = encodeWav({ channels: [pcm], sampleRate: 8000 });
     expect(wav.length).toBe(WAV_HEADER_BYTES + 642);
     expect(wav.subarray(0, 4).toString("latin1")).toBe("RIFF");

@@ -17,7 +17,9 @@ describe("bench report", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("draws every section from the four benches as inline SVG, with no script and nothing fetched", async () => {
-    const html = await renderReport(["calls.json", "batch.json", "engines.json", "notify.json"].map((f) => classify(f, read(f))));
+    const html = await renderReport(
+      ["calls.json", "batch.json", "engines.json", "notify.json"].map((f) => classify(f, read(f))),
+    );
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect((html.match(/<svg viewBox/g) ?? []).length).toBeGreaterThanOrEqual(10);
@@ -33,7 +35,11 @@ describe("bench report", () => {
   it("says which sections are missing, falls back to percentiles without samples, and escapes names", async () => {
     const calls = read("calls.json");
     for (const l of calls.levels as Record<string, unknown>[]) delete l.turnLatenciesMs;
-    const html = await renderReport([classify("<i>old&.json", calls), classify("x.json", { bench: "weird" }), classify("y.json", [1, 2])]);
+    const html = await renderReport([
+      classify("<i>old&.json", calls),
+      classify("x.json", { bench: "weird" }),
+      classify("y.json", [1, 2]),
+    ]);
     expect(html).toContain("no per-turn samples in this report");
     expect(html).toContain("Turn latency percentiles per level");
     expect((html.match(/No report of this kind was given/g) ?? []).length).toBe(3);
@@ -43,13 +49,22 @@ describe("bench report", () => {
   });
 
   it("survives reports with fields missing or of the wrong type", async () => {
-    const html = await renderReport([classify("c.json", { bench: "calls", levels: [{ calls: "ten" }, null, { calls: 2, turnLatencyMs: { p95: "slow" } }] }), classify("e.json", { bench: "engines", engines: "none" }), classify("b.json", { bench: "batch" })]);
+    const html = await renderReport([
+      classify("c.json", {
+        bench: "calls",
+        levels: [{ calls: "ten" }, null, { calls: 2, turnLatencyMs: { p95: "slow" } }],
+      }),
+      classify("e.json", { bench: "engines", engines: "none" }),
+      classify("b.json", { bench: "batch" }),
+    ]);
     expect(html).toContain("<h2>Live calls</h2>");
     expect(html).not.toContain("NaN");
   });
 
   it("finds caches by shape, wherever the notify report puts them", () => {
-    expect(findCaches({ a: { hits: 3, misses: 1 }, b: [{ cache: { hitRatio: 0.5 } }], c: { hits: 0, misses: 0 } })).toEqual([
+    expect(
+      findCaches({ a: { hits: 3, misses: 1 }, b: [{ cache: { hitRatio: 0.5 } }], c: { hits: 0, misses: 0 } }),
+    ).toEqual([
       { path: "a", hits: 3, misses: 1, ratio: 0.75 },
       { path: "b[0].cache", hits: null, misses: null, ratio: 0.5 },
     ]);
@@ -59,7 +74,13 @@ describe("bench report", () => {
     const out = join(dir, "r.html");
     const junk = join(dir, "junk.json");
     writeFileSync(junk, "{not json");
-    const ctx = () => ({ stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: dir, signal: new AbortController().signal });
+    const ctx = () => ({
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {},
+      cwd: dir,
+      signal: new AbortController().signal,
+    });
     const ok = ctx();
     expect(await main(["bench", "report", "--out", out, fixture("calls.json"), junk], ok)).toBe(0);
     expect(String(ok.stderr.read())).toContain("skipped junk.json: not JSON");

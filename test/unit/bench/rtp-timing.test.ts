@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parsePcapUdp } from "../../../src/bench/wire/pcap.js";
-import { analyzeRtpTiming, rtpFromDatagrams, rtpTimingViolations, splitGaps, type RtpOnWire } from "../../../src/bench/wire/rtp-timing.js";
+import {
+  analyzeRtpTiming,
+  rtpFromDatagrams,
+  rtpTimingViolations,
+  splitGaps,
+  type RtpOnWire,
+} from "../../../src/bench/wire/rtp-timing.js";
 import { serializeRtp } from "../../../src/rtp/packet.js";
 
 interface Sent {
@@ -12,14 +18,22 @@ interface Sent {
 
 /** A classic pcap (microseconds, little-endian, Ethernet) of UDP 127.0.0.1:4000 -> :5000 carrying the packets. */
 function pcap(packets: Sent[], o: { bigEndian?: boolean; nanos?: boolean } = {}): Buffer {
-  const w32 = (b: Buffer, v: number, at: number) => (o.bigEndian ? b.writeUInt32BE(v >>> 0, at) : b.writeUInt32LE(v >>> 0, at));
+  const w32 = (b: Buffer, v: number, at: number) =>
+    o.bigEndian ? b.writeUInt32BE(v >>> 0, at) : b.writeUInt32LE(v >>> 0, at);
   const head = Buffer.alloc(24);
   w32(head, o.nanos ? 0xa1b23c4d : 0xa1b2c3d4, 0);
   w32(head, 65535, 16);
   w32(head, 1, 20);
   const parts = [head];
   for (const p of packets) {
-    const rtp = serializeRtp({ payloadType: p.pt ?? 0, sequence: p.seq & 0xffff, timestamp: p.ts >>> 0, ssrc: 0x1234, marker: false, payload: new Uint8Array(160).fill(0xff) });
+    const rtp = serializeRtp({
+      payloadType: p.pt ?? 0,
+      sequence: p.seq & 0xffff,
+      timestamp: p.ts >>> 0,
+      ssrc: 0x1234,
+      marker: false,
+      payload: new Uint8Array(160).fill(0xff),
+    });
     const frame = Buffer.alloc(14 + 20 + 8 + rtp.length);
     frame.writeUInt16BE(0x0800, 12);
     frame[14] = 0x45;
@@ -112,7 +126,14 @@ describe("analyzeRtpTiming", () => {
   });
 
   it("leaves telephone-event packets out of the media timeline, and picks the main stream", () => {
-    const packets: RtpOnWire[] = steady(50).map((p, i) => ({ atMs: p.atMs, sequence: p.seq, timestamp: i >= 20 && i < 25 ? 5000 + 20 * 160 : p.ts, ssrc: 1, payloadType: i >= 20 && i < 25 ? 101 : 0, marker: false }));
+    const packets: RtpOnWire[] = steady(50).map((p, i) => ({
+      atMs: p.atMs,
+      sequence: p.seq,
+      timestamp: i >= 20 && i < 25 ? 5000 + 20 * 160 : p.ts,
+      ssrc: 1,
+      payloadType: i >= 20 && i < 25 ? 101 : 0,
+      marker: false,
+    }));
     packets.push({ atMs: 1_000_500, sequence: 9, timestamp: 0, ssrc: 2, payloadType: 0, marker: false });
     const r = analyzeRtpTiming(packets, { audioPayloadTypes: [0] });
     expect(r.streams).toBe(2);
@@ -124,14 +145,20 @@ describe("analyzeRtpTiming", () => {
 
 describe("splitGaps", () => {
   it("holds against the sender only the gaps another sender on the machine did not suffer at the same moment", () => {
-    const ours = analyze([...steady(50), ...steady(50, { seq: 150, ts: 5000 + 54 * 160, atMs: 1_000_000 + 50 * 20 + 80 }), ...steady(50, { seq: 200, ts: 5000 + 108 * 160, atMs: 1_000_000 + 100 * 20 + 160 + 300 })]);
+    const ours = analyze([
+      ...steady(50),
+      ...steady(50, { seq: 150, ts: 5000 + 54 * 160, atMs: 1_000_000 + 50 * 20 + 80 }),
+      ...steady(50, { seq: 200, ts: 5000 + 108 * 160, atMs: 1_000_000 + 100 * 20 + 160 + 300 }),
+    ]);
     expect(ours.gaps).toBe(2);
     // The control stalled over our first gap only.
     const control = [{ atMs: 1_000_000 + 49 * 20 - 5, ms: 90 }];
     const { own, shared } = splitGaps(ours.gapList, control);
     expect(shared.map((g) => g.ms)).toEqual([100]);
     expect(own.map((g) => g.ms)).toEqual([400]);
-    expect(rtpTimingViolations(ours, undefined, shared)).toContainEqual(expect.stringMatching(/longest interval 400 ms > 60 ms \(1 over\)/));
+    expect(rtpTimingViolations(ours, undefined, shared)).toContainEqual(
+      expect.stringMatching(/longest interval 400 ms > 60 ms \(1 over\)/),
+    );
     expect(rtpTimingViolations(ours).some((v) => /\(2 over\)/.test(v))).toBe(true);
   });
 });

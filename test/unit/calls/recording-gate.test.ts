@@ -44,7 +44,9 @@ describe("recording gate for sensitive steps", () => {
     });
     expect(r.caller).toEqual([1, 2, 3, 0, 0, 0, 7, 8]);
     expect(r.agent).toEqual([-1, -2, -3, 0, 0, 0, -7, -8]);
-    expect(r.gate.spans()).toEqual([{ startMs: 60, endMs: 120, mode: "silence", withheldMs: 60, reason: "payment card" }]);
+    expect(r.gate.spans()).toEqual([
+      { startMs: 60, endMs: 120, mode: "silence", withheldMs: 60, reason: "payment card" },
+    ]);
   });
 
   it("pause: nothing of the stretch reaches the file, and both sides resume in step", async () => {
@@ -112,7 +114,10 @@ describe("silencing a recording on disk", () => {
     for (let i = 1; i <= 5000; i++) (recorder.caller(frame((i % 1000) + 1)), recorder.agent(frame(-((i % 1000) + 1))));
     await recorder.close();
     const before = readFileSync(path);
-    const spans = [{ startMs: 1000, endMs: 1040 }, { startMs: 30_000, endMs: 75_000 }];
+    const spans = [
+      { startMs: 1000, endMs: 1040 },
+      { startMs: 30_000, endMs: 75_000 },
+    ];
     const expected = silenceWavSpans(before, spans);
     expect(await silenceRecordingFile(path, spans)).toBe(expected.silencedMs);
     const after = readFileSync(path);
@@ -143,6 +148,8 @@ describe("silencing a recording on disk", () => {
     const recorder = await CallRecorder.create(path);
     for (let i = 1; i <= 10; i++) (recorder.caller(frame(i)), recorder.agent(null));
     await recorder.close();
-    await expect(silenceRecordingFile(path, [{ startMs: 0, endMs: 100 }], { signal: AbortSignal.abort() })).rejects.toThrow();
+    await expect(
+      silenceRecordingFile(path, [{ startMs: 0, endMs: 100 }], { signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
   });
 });

@@ -11,7 +11,11 @@ function context(): { ctx: CliContext; out: () => string; err: () => string } {
   let err = "";
   stdout.on("data", (d: Buffer) => (out += d.toString()));
   stderr.on("data", (d: Buffer) => (err += d.toString()));
-  return { ctx: { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal }, out: () => out, err: () => err };
+  return {
+    ctx: { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal },
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe("parley CLI", () => {

@@ -28,24 +28,47 @@ describe("configuration", () => {
   });
 
   it("maps PARLEY_* names onto nested camelCase fields with typed values", () => {
-    expect(configFromEnv({ PARLEY_ENGINES__LLM__MAX_TOKENS: "64", PARLEY_ENGINES__LLM__GPU: "false", PARLEY_DATA_DIR: "/srv/p", HOME: "/root", PARLEY_CONFIG: "x.yaml" })).toEqual({
+    expect(
+      configFromEnv({
+        PARLEY_ENGINES__LLM__MAX_TOKENS: "64",
+        PARLEY_ENGINES__LLM__GPU: "false",
+        PARLEY_DATA_DIR: "/srv/p",
+        HOME: "/root",
+        PARLEY_CONFIG: "x.yaml",
+      }),
+    ).toEqual({
       engines: { llm: { maxTokens: 64, gpu: false } },
       dataDir: "/srv/p",
     });
   });
 
   it("reads only PARLEY_ variables that name a setting; others are named in a warning, never an error", () => {
-    const env = { PARLEY_KEY: "pk_x", PARLEY_WEBHOOK_SECRET: "whsec_y", PARLEY_HTTP__PORT: "9100", PARLEY_NOTIFY__ZONES__44: "Europe/London", PARLEY_HTTP__PROT: "1", PARLEY_: "x" };
+    const env = {
+      PARLEY_KEY: "pk_x",
+      PARLEY_WEBHOOK_SECRET: "whsec_y",
+      PARLEY_HTTP__PORT: "9100",
+      PARLEY_NOTIFY__ZONES__44: "Europe/London",
+      PARLEY_HTTP__PROT: "1",
+      PARLEY_: "x",
+    };
     const { config, warnings } = loadConfig({ env, cwd: dir() });
     expect(config.http.port).toBe(9100);
     expect(config.notify.zones).toEqual({ "44": "Europe/London" });
-    expect(warnings).toEqual(["PARLEY_", "PARLEY_HTTP__PROT", "PARLEY_KEY", "PARLEY_WEBHOOK_SECRET"].map((n) => expect.stringMatching(new RegExp(`^ignoring ${n}: it names no setting`))));
+    expect(warnings).toEqual(
+      ["PARLEY_", "PARLEY_HTTP__PROT", "PARLEY_KEY", "PARLEY_WEBHOOK_SECRET"].map((n) =>
+        expect.stringMatching(new RegExp(`^ignoring ${n}: it names no setting`)),
+      ),
+    );
     expect(configFromEnv(env)).toEqual({ http: { port: 9100 }, notify: { zones: { "44": "Europe/London" } } });
   });
 
   it("names the variable an invalid value came from", () => {
-    expect(() => loadConfig({ env: { PARLEY_HTTP__PORT: "eighty" }, cwd: dir() })).toThrow(/http\.port: .*\(from PARLEY_HTTP__PORT\)/);
-    expect(() => loadConfig({ env: { PARLEY_LOG__LEVEL: "loud" }, cwd: dir() })).toThrow(/log\.level: .*\(from PARLEY_LOG__LEVEL\)/);
+    expect(() => loadConfig({ env: { PARLEY_HTTP__PORT: "eighty" }, cwd: dir() })).toThrow(
+      /http\.port: .*\(from PARLEY_HTTP__PORT\)/,
+    );
+    expect(() => loadConfig({ env: { PARLEY_LOG__LEVEL: "loud" }, cwd: dir() })).toThrow(
+      /log\.level: .*\(from PARLEY_LOG__LEVEL\)/,
+    );
   });
 
   it("names the file, the field and the reason for an invalid value", () => {
@@ -73,7 +96,10 @@ describe("configuration", () => {
 
   it("resolves relative paths written in a config file against the file's folder, wherever parley starts", () => {
     const site = dir();
-    writeFileSync(join(site, "parley.yaml"), "dataDir: ./state\nagents: { dir: ./agents }\nmodels: { dir: ../models, extraCatalogs: [site.json, /abs/x.json] }\n");
+    writeFileSync(
+      join(site, "parley.yaml"),
+      "dataDir: ./state\nagents: { dir: ./agents }\nmodels: { dir: ../models, extraCatalogs: [site.json, /abs/x.json] }\n",
+    );
     const elsewhere = dir();
     const { config } = loadConfig({ file: join(site, "parley.yaml"), env: {}, cwd: elsewhere });
     expect(config.dataDir).toBe(join(site, "state"));
@@ -81,7 +107,12 @@ describe("configuration", () => {
     expect(config.models.dir).toBe(join(site, "..", "models"));
     expect(config.models.extraCatalogs).toEqual([join(site, "site.json"), "/abs/x.json"]);
     // The environment and flags are the shell's: relative to where parley was started.
-    const viaEnv = loadConfig({ file: join(site, "parley.yaml"), env: { PARLEY_AGENTS__DIR: "mine" }, cwd: elsewhere, overrides: { dataDir: "flagged" } }).config;
+    const viaEnv = loadConfig({
+      file: join(site, "parley.yaml"),
+      env: { PARLEY_AGENTS__DIR: "mine" },
+      cwd: elsewhere,
+      overrides: { dataDir: "flagged" },
+    }).config;
     expect(viaEnv.agents.dir).toBe(join(elsewhere, "mine"));
     expect(viaEnv.dataDir).toBe(join(elsewhere, "flagged"));
   });
@@ -97,8 +128,18 @@ describe("configuration", () => {
 describe("PARLEY_ variables a script set for itself (issue 10, item 19)", () => {
   it("does not break any parley command: config check, print and keys list warn by name and succeed", async () => {
     const cwd = dir();
-    const env = { PARLEY_KEY: "pk_0123456789_x", PARLEY_WEBHOOK_SECRET: "whsec_abc", PARLEY_AGENTS__DIR: join(repoRoot, "agents"), PARLEY_SIP__ENABLED: "false", PARLEY_HTTP__PORT: "0" };
-    for (const argv of [["config", "check"], ["config", "print", "--json"], ["keys", "list", "--data-dir", join(cwd, "data")]]) {
+    const env = {
+      PARLEY_KEY: "pk_0123456789_x",
+      PARLEY_WEBHOOK_SECRET: "whsec_abc",
+      PARLEY_AGENTS__DIR: join(repoRoot, "agents"),
+      PARLEY_SIP__ENABLED: "false",
+      PARLEY_HTTP__PORT: "0",
+    };
+    for (const argv of [
+      ["config", "check"],
+      ["config", "print", "--json"],
+      ["keys", "list", "--data-dir", join(cwd, "data")],
+    ]) {
       const r = await runCliInProcess(argv, cwd, env);
       expect(r.code, `${argv.join(" ")}: ${r.err}`).toBe(0);
       expect(r.err).toContain("parley: warning: ignoring PARLEY_KEY: it names no setting");

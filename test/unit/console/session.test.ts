@@ -25,7 +25,8 @@ describe("console session cookies", () => {
     expect(signer.verify(`${v}.${payload}.${mac.slice(0, -2)}xx`, 1)).toBeNull();
     expect(signer.verify(value, 1)).not.toBeNull();
     expect(new SessionSigner(randomBytes(32)).verify(value, 1)).toBeNull();
-    for (const junk of [undefined, "", "v1", "v2.a.b", "v1..", `v1.${payload}`]) expect(signer.verify(junk, 1)).toBeNull();
+    for (const junk of [undefined, "", "v1", "v2.a.b", "v1..", `v1.${payload}`])
+      expect(signer.verify(junk, 1)).toBeNull();
   });
 
   it("revokes a session on logout, and binds CSRF tokens to one session", () => {
@@ -54,7 +55,13 @@ describe("operator passwords", () => {
     expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(await verifyPassword("correct horse", a)).toBe(true);
     expect(await verifyPassword("correct horsf", a)).toBe(false);
-    for (const bad of ["", "scrypt$1$2", "bcrypt$32768$8$1$AAAA$BBBB", "scrypt$99999999$8$1$AAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBB"]) expect(await verifyPassword("x", bad)).toBe(false);
+    for (const bad of [
+      "",
+      "scrypt$1$2",
+      "bcrypt$32768$8$1$AAAA$BBBB",
+      "scrypt$99999999$8$1$AAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBB",
+    ])
+      expect(await verifyPassword("x", bad)).toBe(false);
   });
 });
 
@@ -108,7 +115,16 @@ describe("where a login may send the browser", () => {
   it("keeps it inside the console", () => {
     expect(safeNext("/console/calls/3")).toBe("/console/calls/3");
     expect(safeNext("/console/inbox?status=all&selected=2")).toBe("/console/inbox?status=all&selected=2");
-    for (const bad of [undefined, "", "https://evil.example/", "//evil.example/console", "/v1/voicemails", "/console/login", "/console\\@evil", "/console/logout"]) {
+    for (const bad of [
+      undefined,
+      "",
+      "https://evil.example/",
+      "//evil.example/console",
+      "/v1/voicemails",
+      "/console/login",
+      "/console\\@evil",
+      "/console/logout",
+    ]) {
       expect(safeNext(bad)).toBe("/console/inbox");
     }
   });

@@ -15,7 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), "parley-depcruise-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function tree(files: Record<string, string>): void {
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", strict: true } }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", strict: true } }),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -24,22 +27,27 @@ function tree(files: Record<string, string>): void {
 
 function cruise(): { status: number | null; out: string } {
   const bin = join(repoRoot, "node_modules", ".bin", "depcruise");
-  const r = spawnSync(bin, ["src", "--config", join(repoRoot, ".dependency-cruiser.cjs"), "--output-type", "err"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(bin, ["src", "--config", join(repoRoot, ".dependency-cruiser.cjs"), "--output-type", "err"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 describe("npm run check:deps (dependency-cruiser with the project's layering rules)", () => {
   it("fails on an upward import, a file cycle, a feature importing a feature and app/ imported from below", () => {
     tree({
-      "src/lib/clock.ts": 'export const now = (): number => Date.now();\n',
+      "src/lib/clock.ts": "export const now = (): number => Date.now();\n",
       // Upward: store/ (lower) imports notify/ (a feature).
       "src/store/repo.ts": 'import type { Menu } from "../notify/menu.js";\nexport const menus: Menu[] = [];\n',
-      "src/notify/menu.ts": 'export interface Menu { options: Record<string, string> }\n',
+      "src/notify/menu.ts": "export interface Menu { options: Record<string, string> }\n",
       // A cycle between two files of one folder.
       "src/jobs/a.ts": 'import { b } from "./b.js";\nexport const a = (): number => b() + 1;\n',
       "src/jobs/b.ts": 'import { a } from "./a.js";\nexport const b = (): number => (Math.random() > 2 ? a() : 0);\n',
       // Features do not import each other.
-      "src/voicemail/route.ts": 'import { deliver } from "../webhooks/send.js";\nexport const route = (): void => deliver();\n',
+      "src/voicemail/route.ts":
+        'import { deliver } from "../webhooks/send.js";\nexport const route = (): void => deliver();\n',
       "src/webhooks/send.ts": "export const deliver = (): void => undefined;\n",
       // Only cli/ and bench/ build the application.
       "src/app/build.ts": 'import { now } from "../lib/clock.js";\nexport const build = (): number => now();\n',
@@ -59,7 +67,7 @@ describe("npm run check:deps (dependency-cruiser with the project's layering rul
   it("passes the same tree once the violations are gone", () => {
     rmSync(join(dir, "src"), { recursive: true, force: true });
     tree({
-      "src/lib/clock.ts": 'export const now = (): number => Date.now();\n',
+      "src/lib/clock.ts": "export const now = (): number => Date.now();\n",
       "src/store/repo.ts": 'import { now } from "../lib/clock.js";\nexport const stamp = (): number => now();\n',
       "src/app/build.ts": 'import { stamp } from "../store/repo.js";\nexport const build = (): number => stamp();\n',
       "src/cli/main.ts": 'import { build } from "../app/build.js";\nexport const main = (): number => build();\n',

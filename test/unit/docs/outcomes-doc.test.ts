@@ -33,6 +33,8 @@ describe("outcome names", () => {
   });
 
   it("docs/notifications.md lists every notification attempt outcome", () => {
-    expect(tableNames("notifications.md", "| outcome | meaning | default policy |")).toEqual([...notificationAttemptOutcomes]);
+    expect(tableNames("notifications.md", "| outcome | meaning | default policy |")).toEqual([
+      ...notificationAttemptOutcomes,
+    ]);
   });
 });

@@ -13,7 +13,14 @@ function documentedEvents(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of section.split("\n")) {
     const m = /^\| `([a-z]+\.[a-z.]+)` \| [^|]+ \| `([^`]*)`/.exec(line);
-    if (m?.[1] && m[2] !== undefined) rows.set(m[1], m[2].split(",").map((f) => f.trim()).filter(Boolean));
+    if (m?.[1] && m[2] !== undefined)
+      rows.set(
+        m[1],
+        m[2]
+          .split(",")
+          .map((f) => f.trim())
+          .filter(Boolean),
+      );
   }
   return rows;
 }
@@ -35,6 +42,8 @@ describe("docs/webhooks.md", () => {
     const t = Number(/t=(\d+)/.exec(header!)?.[1]);
     expect(verifySignature(header!, secret!, body, t)).toBe(true);
     expect(verifySignature(header!, secret!, body.replace("42", "43"), t)).toBe(false);
-    expect((JSON.parse(body) as { createdAt: string }).createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect((JSON.parse(body) as { createdAt: string }).createdAt).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+    );
   });
 });

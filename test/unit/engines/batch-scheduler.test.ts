@@ -3,7 +3,11 @@ import type { BatchItem } from "node-llama-cpp";
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "../../../src/engines/llm/batch-scheduler.js";
 
 const item = (tokens: number, priority: number): BatchItem =>
-  ({ tokens: Array.from({ length: tokens }, (_, i) => i), logits: [], evaluationPriority: priority }) as unknown as BatchItem;
+  ({
+    tokens: Array.from({ length: tokens }, (_, i) => i),
+    logits: [],
+    evaluationPriority: priority,
+  }) as unknown as BatchItem;
 const strategy = liveFirstStrategy({ prefillChunkTokens: 128, batchChunkTokens: 32 });
 const amounts = (items: BatchItem[], size: number) => {
   const out = strategy({ items, size });

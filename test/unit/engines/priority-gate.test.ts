@@ -9,7 +9,8 @@ describe("engine priority gate", () => {
     const order: string[] = [];
     const first = await gate.enter("batch", never());
     // Each request ends as soon as it starts, letting the next one in.
-    const run = (priority: "live" | "batch", name: string) => gate.enter(priority, never()).then((t) => (order.push(name), t.done()));
+    const run = (priority: "live" | "batch", name: string) =>
+      gate.enter(priority, never()).then((t) => (order.push(name), t.done()));
     const runs = [run("batch", "batch-1"), run("batch", "batch-2"), run("live", "live-1"), run("live", "live-2")];
     expect(gate.waiting).toBe(4);
     first.done();

@@ -7,7 +7,10 @@ describe("sentence splitting for speech", () => {
   });
 
   it("keeps abbreviations, decimals and times together", () => {
-    expect(splitSentences("Dr. Smith will see you at 3.30 today. Bring e.g. your card.")).toEqual(["Dr. Smith will see you at 3.30 today.", "Bring e.g. your card."]);
+    expect(splitSentences("Dr. Smith will see you at 3.30 today. Bring e.g. your card.")).toEqual([
+      "Dr. Smith will see you at 3.30 today.",
+      "Bring e.g. your card.",
+    ]);
   });
 
   it("splits very long sentences at commas so the first audio is not late", () => {

@@ -6,7 +6,9 @@ import { SenderPolicy } from "../../../src/intake/smtp/sender-policy.js";
 
 const defaults = compilePatterns(DEFAULT_SMTP_PATTERNS);
 const mail = (o: Partial<Omit<MailText, "header">> & { headers?: Record<string, string> }): MailText => ({
-  subject: o.subject ?? "", body: o.body ?? "", recipients: o.recipients ?? [],
+  subject: o.subject ?? "",
+  body: o.body ?? "",
+  recipients: o.recipients ?? [],
   header: (name) => Object.entries(o.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? null,
 });
 
@@ -30,38 +32,61 @@ describe("caller IDs as PBXs print them", () => {
 
 describe("the default patterns on the templates PBXs ship", () => {
   it("Asterisk's own template: X-Asterisk headers win, mailbox from the subject", () => {
-    const fields = extractFields(defaults, mail({
-      subject: "[PBX]: New message 3 in mailbox 1001",
-      body: "Dear Bob:\n\n\tJust wanted to let you know you were just left a 0:12 long message (number 3)\nin mailbox 1001 from Alice Smith, on Saturday so you might\n",
-      headers: { "X-Asterisk-CallerID": "5551234", "X-Asterisk-CallerIDName": "Alice Smith" },
-    }));
+    const fields = extractFields(
+      defaults,
+      mail({
+        subject: "[PBX]: New message 3 in mailbox 1001",
+        body: "Dear Bob:\n\n\tJust wanted to let you know you were just left a 0:12 long message (number 3)\nin mailbox 1001 from Alice Smith, on Saturday so you might\n",
+        headers: { "X-Asterisk-CallerID": "5551234", "X-Asterisk-CallerIDName": "Alice Smith" },
+      }),
+    );
     expect(fields).toEqual({ mailbox: "1001", callerNumber: "5551234", callerName: "Alice Smith" });
   });
 
   it("Asterisk's template without the headers (a relay that strips X- headers): the caller from the body", () => {
-    const fields = extractFields(defaults, mail({ subject: "[PBX]: New message 1 in mailbox 1001", body: "...\nin mailbox 1001 from 5551234, on Saturday, December 05 so you might\n" }));
+    const fields = extractFields(
+      defaults,
+      mail({
+        subject: "[PBX]: New message 1 in mailbox 1001",
+        body: "...\nin mailbox 1001 from 5551234, on Saturday, December 05 so you might\n",
+      }),
+    );
     expect(fields).toEqual({ mailbox: "1001", callerNumber: "5551234", callerName: null });
   });
 
   it("FreePBX's template: mailbox and From line in the body", () => {
-    const fields = extractFields(defaults, mail({
-      subject: "PBX Voicemail Notification",
-      body: 'Bob,\n\nThere is a new voicemail in mailbox 1002:\n\n\tFrom:\t"Carol" <5550142>\n\tLength:\t7 seconds\n',
-    }));
+    const fields = extractFields(
+      defaults,
+      mail({
+        subject: "PBX Voicemail Notification",
+        body: 'Bob,\n\nThere is a new voicemail in mailbox 1002:\n\n\tFrom:\t"Carol" <5550142>\n\tLength:\t7 seconds\n',
+      }),
+    );
     expect(fields).toEqual({ mailbox: "1002", callerNumber: "5550142", callerName: "Carol" });
   });
 
   it("FreeSWITCH's voicemail.tpl: Account and From lines", () => {
-    const fields = extractFields(defaults, mail({
-      subject: 'Voicemail from "Dan" <5550177> 00:00:09',
-      body: 'Created: Sat Dec 5 16:30:00 2026\nFrom: "Dan" <5550177>\nDuration: 00:00:09\nAccount: 1003@pbx.example.com\n',
-    }));
+    const fields = extractFields(
+      defaults,
+      mail({
+        subject: 'Voicemail from "Dan" <5550177> 00:00:09',
+        body: 'Created: Sat Dec 5 16:30:00 2026\nFrom: "Dan" <5550177>\nDuration: 00:00:09\nAccount: 1003@pbx.example.com\n',
+      }),
+    );
     expect(fields).toEqual({ mailbox: "1003", callerNumber: "5550177", callerName: "Dan" });
   });
 
   it("an unknown caller stays unknown; a mail nothing matches gives nothing", () => {
-    expect(extractFields(defaults, mail({ body: "in mailbox 1001 from an unknown caller, on Monday" }))).toEqual({ mailbox: "1001", callerNumber: null, callerName: null });
-    expect(extractFields(defaults, mail({ subject: "hello", recipients: ["info@parley.test"] }))).toEqual({ mailbox: null, callerNumber: null, callerName: null });
+    expect(extractFields(defaults, mail({ body: "in mailbox 1001 from an unknown caller, on Monday" }))).toEqual({
+      mailbox: "1001",
+      callerNumber: null,
+      callerName: null,
+    });
+    expect(extractFields(defaults, mail({ subject: "hello", recipients: ["info@parley.test"] }))).toEqual({
+      mailbox: null,
+      callerNumber: null,
+      callerName: null,
+    });
   });
 });
 

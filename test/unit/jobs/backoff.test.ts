@@ -11,7 +11,7 @@ describe("retryDelayMs", () => {
 
   it("stays within [ceiling * (1 - jitter), ceiling] for any draw", () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let attempt = 1; attempt <= 20; attempt++) {
       const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
       for (let i = 0; i < 200; i++) {

@@ -7,7 +7,17 @@ const jobs = (o: Record<string, unknown>) => validate({ jobs: o }).jobs;
 describe("jobs config", () => {
   it("has defaults for one box: a fresh lane of one slot and an auto backlog lane", () => {
     const c = jobs({});
-    expect(c).toMatchObject({ pollIntervalMs: 1000, leaseMs: 60_000, heartbeatMs: 15_000, retryBaseMs: 5000, retryMaxMs: 3_600_000, maxAttempts: 5, triageTargetMs: 300_000, shutdownGraceMs: 30_000, inferenceConcurrency: "auto" });
+    expect(c).toMatchObject({
+      pollIntervalMs: 1000,
+      leaseMs: 60_000,
+      heartbeatMs: 15_000,
+      retryBaseMs: 5000,
+      retryMaxMs: 3_600_000,
+      maxAttempts: 5,
+      triageTargetMs: 300_000,
+      shutdownGraceMs: 30_000,
+      inferenceConcurrency: "auto",
+    });
     expect(c.lanes).toEqual([
       { name: "fresh", order: "newest", concurrency: 1 },
       { name: "backlog", order: "priority", concurrency: "auto" },
@@ -18,10 +28,18 @@ describe("jobs config", () => {
     [{ heartbeatMs: 40_000 }, /jobs\.heartbeatMs: must be at most half of leaseMs/],
     [{ retryBaseMs: 10_000, retryMaxMs: 5000 }, /jobs\.retryMaxMs: must not be below retryBaseMs/],
     [{ lanes: [{ name: "a" }, { name: "a" }] }, /jobs\.lanes\.1\.name: duplicate lane 'a'/],
-    [{ lanes: [{ name: "a", concurrency: "auto" }, { name: "b", concurrency: "auto" }] }, /at most one lane may have concurrency "auto"/],
+    [
+      {
+        lanes: [
+          { name: "a", concurrency: "auto" },
+          { name: "b", concurrency: "auto" },
+        ],
+      },
+      /at most one lane may have concurrency "auto"/,
+    ],
     [{ lanes: [] }, /jobs\.lanes/],
     [{ lanes: [{ name: "x", order: "fifo" }] }, /jobs\.lanes\.0\.order/],
-    [{ kinds: { "Voicemail": { concurrency: 1 } } }, /jobs\.kinds/],
+    [{ kinds: { Voicemail: { concurrency: 1 } } }, /jobs\.kinds/],
     [{ kinds: { "voicemail.process": { concurency: 1 } } }, /concurency: unknown field/],
     [{ pollIntervalMs: 0 }, /jobs\.pollIntervalMs/],
     [{ retryJitter: 1.5 }, /jobs\.retryJitter/],
@@ -32,7 +50,10 @@ describe("jobs config", () => {
 
   it("reads overrides from PARLEY_JOBS__* like every section", async () => {
     const { loadConfig } = await import("../../../src/config/index.js");
-    const { config } = loadConfig({ env: { PARLEY_JOBS__POLL_INTERVAL_MS: "250", PARLEY_JOBS__TRIAGE_TARGET_MS: "60000" }, cwd: "/nonexistent-parley-dir" });
+    const { config } = loadConfig({
+      env: { PARLEY_JOBS__POLL_INTERVAL_MS: "250", PARLEY_JOBS__TRIAGE_TARGET_MS: "60000" },
+      cwd: "/nonexistent-parley-dir",
+    });
     expect(config.jobs.pollIntervalMs).toBe(250);
     expect(config.jobs.triageTargetMs).toBe(60_000);
   });
@@ -61,7 +82,11 @@ describe("resolveWorkerSettings", () => {
   it("applies per-kind settings and warns about lanes and caps that undo the triage lane", () => {
     const config = jobs({
       kinds: { "voicemail.process": { concurrency: 1, timeoutMs: 0 } },
-      lanes: [{ name: "fresh", order: "newest", kinds: ["voicemail.process", "survey.run"] }, { name: "io", concurrency: 4, kinds: ["webhook.deliver"] }, { name: "backlog", concurrency: 2 }],
+      lanes: [
+        { name: "fresh", order: "newest", kinds: ["voicemail.process", "survey.run"] },
+        { name: "io", concurrency: 4, kinds: ["webhook.deliver"] },
+        { name: "backlog", concurrency: 2 },
+      ],
     });
     const s = resolveWorkerSettings(config, tasks(), 4);
     expect(s.lanes.map((l) => [l.name, l.slots, l.kinds])).toEqual([

@@ -5,7 +5,8 @@ import { chunkBlocks, embeddingText, type Block, type ChunkOptions } from "../..
 const options: ChunkOptions = { targetChars: 300, maxChars: 500, overlapChars: 80, maxEntryChars: 1200 };
 
 /** Sentences that say where they are, so a test can tell which text went where. */
-const sentences = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `Sentence ${i + 1} of ${tag} talks about pipes and valves.`);
+const sentences = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `Sentence ${i + 1} of ${tag} talks about pipes and valves.`);
 
 describe("chunkBlocks", () => {
   it("gives each section one chunk with the path of headings above it, and never merges sections", () => {
@@ -38,12 +39,20 @@ describe("chunkBlocks", () => {
       { kind: "question", text: "Who agrees it?" },
       { kind: "paragraph", text: "Your manager." },
     ];
-    expect(chunkBlocks(blocks, options).map((c) => c.heading)).toEqual(["Handbook > Holidays", "Handbook > Can I work from home?", "Handbook > Can I work from home? > Who agrees it?"]);
+    expect(chunkBlocks(blocks, options).map((c) => c.heading)).toEqual([
+      "Handbook > Holidays",
+      "Handbook > Can I work from home?",
+      "Handbook > Can I work from home? > Who agrees it?",
+    ]);
   });
 
   it("keeps an FAQ answer whole up to maxEntryChars, even across paragraphs and above maxChars", () => {
     const answer = sentences("answer", 14); // ~700 characters: above maxChars, below maxEntryChars
-    const blocks: Block[] = [{ kind: "question", text: "How do I bleed a radiator?" }, { kind: "paragraph", text: answer.slice(0, 7).join(" ") }, { kind: "paragraph", text: answer.slice(7).join(" ") }];
+    const blocks: Block[] = [
+      { kind: "question", text: "How do I bleed a radiator?" },
+      { kind: "paragraph", text: answer.slice(0, 7).join(" ") },
+      { kind: "paragraph", text: answer.slice(7).join(" ") },
+    ];
     const chunks = chunkBlocks(blocks, options);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]!.text.length).toBeGreaterThan(options.maxChars);
@@ -52,7 +61,10 @@ describe("chunkBlocks", () => {
 
   it("packs a long section into pieces of about targetChars, each within maxChars, repeating the last sentences of the piece before", () => {
     const paragraphs = [sentences("a", 6).join(" "), sentences("b", 30).join(" "), "Short closing line."];
-    const chunks = chunkBlocks([{ kind: "heading", level: 1, text: "Guide" }, ...paragraphs.map((text): Block => ({ kind: "paragraph", text }))], options);
+    const chunks = chunkBlocks(
+      [{ kind: "heading", level: 1, text: "Guide" }, ...paragraphs.map((text): Block => ({ kind: "paragraph", text }))],
+      options,
+    );
     expect(chunks.length).toBeGreaterThan(3);
     for (const c of chunks) {
       expect(c.heading).toBe("Guide");
@@ -76,12 +88,21 @@ describe("chunkBlocks", () => {
   });
 
   it("keeps a question with no answer as a chunk and drops headings with no text", () => {
-    const chunks = chunkBlocks([{ kind: "heading", level: 1, text: "Empty" }, { kind: "question", text: "Any questions?" }, { kind: "heading", level: 1, text: "Also empty" }], options);
+    const chunks = chunkBlocks(
+      [
+        { kind: "heading", level: 1, text: "Empty" },
+        { kind: "question", text: "Any questions?" },
+        { kind: "heading", level: 1, text: "Also empty" },
+      ],
+      options,
+    );
     expect(chunks).toEqual([{ position: 0, heading: "Empty", text: "Any questions?" }]);
   });
 
   it("embeds a chunk with its headings", () => {
-    expect(embeddingText({ heading: "Billing > Cards", text: "We take cards." })).toBe("Billing > Cards\nWe take cards.");
+    expect(embeddingText({ heading: "Billing > Cards", text: "We take cards." })).toBe(
+      "Billing > Cards\nWe take cards.",
+    );
     expect(embeddingText({ heading: "", text: "Loose text." })).toBe("Loose text.");
   });
 });

@@ -23,14 +23,33 @@ function knowledgeError(fn: () => unknown): KnowledgeError {
 describe("markdownBlocks", () => {
   it("reads ATX and setext headings, FAQ questions, lists, code and inline syntax as words", () => {
     const md = [
-      "Acme Plumbing", "=============", "",
-      "## Opening *hours*", "", "We are **open** Monday to Friday.", "See [our page](https://acme.example/hours).", "",
-      "### Do you work on weekends?", "", "- Saturdays: 9-12", "- Sundays: emergencies only", "",
-      "---", "",
-      "Q: Can I pay by card?", "A: Yes, every card.", "",
-      "```", "code # not a heading", "```", "",
+      "Acme Plumbing",
+      "=============",
+      "",
+      "## Opening *hours*",
+      "",
+      "We are **open** Monday to Friday.",
+      "See [our page](https://acme.example/hours).",
+      "",
+      "### Do you work on weekends?",
+      "",
+      "- Saturdays: 9-12",
+      "- Sundays: emergencies only",
+      "",
+      "---",
+      "",
+      "Q: Can I pay by card?",
+      "A: Yes, every card.",
+      "",
+      "```",
+      "code # not a heading",
+      "```",
+      "",
       "<!-- hidden note -->",
-      "Prices", "------", "", "From `89` dollars. ![van](van.png)",
+      "Prices",
+      "------",
+      "",
+      "From `89` dollars. ![van](van.png)",
     ].join("\n");
     expect(markdownBlocks(md)).toEqual([
       { kind: "heading", level: 1, text: "Acme Plumbing" },
@@ -49,7 +68,8 @@ describe("markdownBlocks", () => {
 
 describe("textBlocks", () => {
   it("splits paragraphs on blank lines and finds FAQ questions in several styles", () => {
-    const text = "Welcome to Acme.\r\n\r\nWhat are your hours?\nNine to five.\n\nQ: Do you deliver?\nA: Yes.\n\nIs parking free?\n\nIt is, behind the shop.";
+    const text =
+      "Welcome to Acme.\r\n\r\nWhat are your hours?\nNine to five.\n\nQ: Do you deliver?\nA: Yes.\n\nIs parking free?\n\nIt is, behind the shop.";
     expect(textBlocks(text)).toEqual([
       { kind: "paragraph", text: "Welcome to Acme." },
       { kind: "question", text: "What are your hours?" },
@@ -88,25 +108,39 @@ describe("htmlBlocks", () => {
 describe("detectFormat", () => {
   it("takes the explicit format, then the content type, then the extension, then the bytes", () => {
     expect(detectFormat({ name: "notes", data: bytes("# hi"), format: "markdown" })).toBe("markdown");
-    expect(detectFormat({ name: "page", data: bytes("<p>hi</p>"), contentType: "text/html; charset=utf-8" })).toBe("html");
+    expect(detectFormat({ name: "page", data: bytes("<p>hi</p>"), contentType: "text/html; charset=utf-8" })).toBe(
+      "html",
+    );
     expect(detectFormat({ name: "faq.MD", data: bytes("# hi") })).toBe("markdown");
-    expect(detectFormat({ name: "upload.bin", data: bytes("%PDF-1.4 ..."), contentType: "application/octet-stream" })).toBe("pdf");
+    expect(
+      detectFormat({ name: "upload.bin", data: bytes("%PDF-1.4 ..."), contentType: "application/octet-stream" }),
+    ).toBe("pdf");
     expect(detectFormat({ name: "readme", data: bytes("plain words") })).toBe("text");
   });
 
   it("refuses bytes that contradict the declared format, Word 97 files and unknown types, naming the document", () => {
-    expect(knowledgeError(() => detectFormat({ name: "faq.txt", data: bytes("%PDF-1.7 binary") })).message).toBe("faq.txt: declared text, but the bytes are a PDF");
-    expect(knowledgeError(() => detectFormat({ name: "faq.pdf", data: bytes("just text") })).code).toBe("knowledge_format_mismatch");
-    expect(knowledgeError(() => detectFormat({ name: "faq.docx", data: bytes("%PDF-1.7") })).message).toContain("declared docx, but the bytes are a PDF");
+    expect(knowledgeError(() => detectFormat({ name: "faq.txt", data: bytes("%PDF-1.7 binary") })).message).toBe(
+      "faq.txt: declared text, but the bytes are a PDF",
+    );
+    expect(knowledgeError(() => detectFormat({ name: "faq.pdf", data: bytes("just text") })).code).toBe(
+      "knowledge_format_mismatch",
+    );
+    expect(knowledgeError(() => detectFormat({ name: "faq.docx", data: bytes("%PDF-1.7") })).message).toContain(
+      "declared docx, but the bytes are a PDF",
+    );
     const ole = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
     const doc = knowledgeError(() => detectFormat({ name: "old.doc", data: ole }));
     expect([doc.code, doc.status]).toEqual(["knowledge_format_unsupported", 415]);
-    expect(knowledgeError(() => detectFormat({ name: "pic", data: bytes("x"), contentType: "image/png" })).message).toContain("content type image/png is not a supported document");
+    expect(
+      knowledgeError(() => detectFormat({ name: "pic", data: bytes("x"), contentType: "image/png" })).message,
+    ).toContain("content type image/png is not a supported document");
   });
 
   it("decodes UTF-8 text (BOM dropped) and refuses broken UTF-8 and binary data", () => {
     expect(decodeText("a.txt", new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]))).toBe("hi");
-    expect(knowledgeError(() => decodeText("latin1.txt", new Uint8Array([0x63, 0x61, 0x66, 0xe9]))).message).toContain("latin1.txt: not UTF-8 text");
+    expect(knowledgeError(() => decodeText("latin1.txt", new Uint8Array([0x63, 0x61, 0x66, 0xe9]))).message).toContain(
+      "latin1.txt: not UTF-8 text",
+    );
     expect(knowledgeError(() => decodeText("bin.txt", new Uint8Array([0x61, 0, 0x62]))).message).toContain("NUL bytes");
   });
 });

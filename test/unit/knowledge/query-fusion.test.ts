@@ -15,12 +15,20 @@ describe("ftsQuery", () => {
     const db = new BetterSqlite3(":memory:");
     db.exec("CREATE VIRTUAL TABLE f USING fts5(heading, text, tokenize='porter unicode61')");
     db.prepare("INSERT INTO f VALUES (?, ?)").run("Hours", "We are open near the station");
-    for (const hostile of ['" OR *', "heading: NEAR(open station)", "open AND NOT) (", "text:* ^open", "'; DROP TABLE f; --"]) {
+    for (const hostile of [
+      '" OR *',
+      "heading: NEAR(open station)",
+      "open AND NOT) (",
+      "text:* ^open",
+      "'; DROP TABLE f; --",
+    ]) {
       const match = ftsQuery(hostile);
       if (match === null) continue;
       expect(() => db.prepare("SELECT rowid FROM f WHERE f MATCH ?").all(match), hostile).not.toThrow();
     }
-    expect(db.prepare("SELECT count(*) AS n FROM f WHERE f MATCH ?").get(ftsQuery("opening near the stations")!)).toEqual({ n: 1 });
+    expect(
+      db.prepare("SELECT count(*) AS n FROM f WHERE f MATCH ?").get(ftsQuery("opening near the stations")!),
+    ).toEqual({ n: 1 });
     db.close();
   });
 });

@@ -3,7 +3,13 @@ import { agentSchema, type FormField } from "../../../src/agent/definition.js";
 import { formMessages, surveyAnswerMessages, voicemailMessages } from "../../../src/agent/extraction/prompt.js";
 
 const agent = (language: string) =>
-  agentSchema.parse({ name: "frontdesk", language, description: "Front desk of Acme", systemPrompt: "x", voicemail: { instructions: "Plumbing leaks are urgent." } });
+  agentSchema.parse({
+    name: "frontdesk",
+    language,
+    description: "Front desk of Acme",
+    systemPrompt: "x",
+    voicemail: { instructions: "Plumbing leaks are urgent." },
+  });
 
 const fields: FormField[] = [
   { name: "full_name", type: "text", description: "", required: true },
@@ -33,7 +39,9 @@ describe("extraction prompts per language", () => {
         "Plumbing leaks are urgent.",
       ].join("\n"),
     );
-    expect(user!.content).toBe("Mailbox: 100\nCaller ID: +14155550123\nReceived: 2026-11-25T09:00:00Z\nTranscript of the message:\nhello there");
+    expect(user!.content).toBe(
+      "Mailbox: 100\nCaller ID: +14155550123\nReceived: 2026-11-25T09:00:00Z\nTranscript of the message:\nhello there",
+    );
     const [formSystem, formUser] = formMessages(agent("en"), fields, "text", { caller: "+1" });
     expect(formSystem!.content).toBe(
       [
@@ -52,28 +60,59 @@ describe("extraction prompts per language", () => {
   });
 
   it.each([
-    ["de", "Du sortierst Sprachnachrichten", "Abschrift der Nachricht:", "Rufnummer des Anrufers: +14155550123", "auf Deutsch"],
+    [
+      "de",
+      "Du sortierst Sprachnachrichten",
+      "Abschrift der Nachricht:",
+      "Rufnummer des Anrufers: +14155550123",
+      "auf Deutsch",
+    ],
     ["de-CH", "Du sortierst Sprachnachrichten", "Abschrift der Nachricht:", "Postfach: 100", "auf Deutsch"],
-    ["fr", "Tu tries les messages vocaux", "Transcription du message :", "Numéro de l'appelant : +14155550123", "en français"],
-    ["es", "Clasificas mensajes de voz", "Transcripción del mensaje:", "Número del llamante: +14155550123", "en español"],
-  ])("%s: instructions in the language, field names and enum values as the schema has them", (language, intro, heading, metaLine, summaryLanguage) => {
-    const [system, user] = voicemailMessages(agent(language), "Hallo", meta);
-    const s = system!.content;
-    expect(s).toContain(intro);
-    expect(s).toContain("Front desk of Acme");
-    expect(s).toContain(summaryLanguage);
-    for (const key of ["summary:", "caller_name:", "callback_number:", "category:", "tags:", "urgency:", "urgency_reason:", "sentiment:", "action:"]) {
-      expect(s).toMatch(new RegExp(`- ${key.replace(":", " ?:")}`));
-    }
-    expect(s).toContain("sales, support, billing, orders, emergency, other");
-    expect(s).toMatch(/positive, neutral (oder|ou|o) negative/);
-    expect(s).toMatch(/forward, escalate, follow_up (oder|ou|o) none/);
-    expect(s.endsWith("Plumbing leaks are urgent.")).toBe(true);
-    expect(s).not.toContain("You triage");
-    expect(user!.content).toContain(heading);
-    expect(user!.content).toContain(metaLine);
-    expect(user!.content.endsWith("Hallo")).toBe(true);
-  });
+    [
+      "fr",
+      "Tu tries les messages vocaux",
+      "Transcription du message :",
+      "Numéro de l'appelant : +14155550123",
+      "en français",
+    ],
+    [
+      "es",
+      "Clasificas mensajes de voz",
+      "Transcripción del mensaje:",
+      "Número del llamante: +14155550123",
+      "en español",
+    ],
+  ])(
+    "%s: instructions in the language, field names and enum values as the schema has them",
+    (language, intro, heading, metaLine, summaryLanguage) => {
+      const [system, user] = voicemailMessages(agent(language), "Hallo", meta);
+      const s = system!.content;
+      expect(s).toContain(intro);
+      expect(s).toContain("Front desk of Acme");
+      expect(s).toContain(summaryLanguage);
+      for (const key of [
+        "summary:",
+        "caller_name:",
+        "callback_number:",
+        "category:",
+        "tags:",
+        "urgency:",
+        "urgency_reason:",
+        "sentiment:",
+        "action:",
+      ]) {
+        expect(s).toMatch(new RegExp(`- ${key.replace(":", " ?:")}`));
+      }
+      expect(s).toContain("sales, support, billing, orders, emergency, other");
+      expect(s).toMatch(/positive, neutral (oder|ou|o) negative/);
+      expect(s).toMatch(/forward, escalate, follow_up (oder|ou|o) none/);
+      expect(s.endsWith("Plumbing leaks are urgent.")).toBe(true);
+      expect(s).not.toContain("You triage");
+      expect(user!.content).toContain(heading);
+      expect(user!.content).toContain(metaLine);
+      expect(user!.content.endsWith("Hallo")).toBe(true);
+    },
+  );
 
   it("writes form prompts in the language, keeping formats and enum values", () => {
     const [system] = formMessages(agent("de"), fields, "x", {});

@@ -4,7 +4,15 @@ import { TRIM_NOTE } from "../../../src/agent/conversation/context-window.js";
 import { readOfferAnswer } from "../../../src/agent/conversation/message-offer.js";
 import { isBackchannel } from "../../../src/agent/conversation/backchannel.js";
 import {
-  baseLanguage, hasPhrases, isLanguageTag, localizeAgentDefaults, menuActionNames, phraseLanguages, phrasesFor, readYesNo, type PhraseTable,
+  baseLanguage,
+  hasPhrases,
+  isLanguageTag,
+  localizeAgentDefaults,
+  menuActionNames,
+  phraseLanguages,
+  phrasesFor,
+  readYesNo,
+  type PhraseTable,
 } from "../../../src/agent/phrases/index.js";
 import { configSchema } from "../../../src/config/index.js";
 import { callbackGreeting } from "../../../src/notify/callbacks/chain.js";
@@ -33,8 +41,18 @@ describe("the English table is what Parley says today", () => {
 
   it("equals the notification menu, the callback greeting, the opt-out words and the context note", () => {
     expect([...menuActionNames]).toEqual([...menuActions]);
-    const options = { "1": "confirm", "2": "transfer", "3": "callback", "9": "opt_out", "*": "repeat", "#": "confirm" } as const;
-    const fromTable = Object.entries(options).sort(([a], [b]) => a.localeCompare(b)).map(([k, a]) => en.menu.option(k, a)).join(" ");
+    const options = {
+      "1": "confirm",
+      "2": "transfer",
+      "3": "callback",
+      "9": "opt_out",
+      "*": "repeat",
+      "#": "confirm",
+    } as const;
+    const fromTable = Object.entries(options)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, a]) => en.menu.option(k, a))
+      .join(" ");
     expect(fromTable).toBe(menuPromptText({ options }));
     expect(en.callback.greeting("front-desk", "your order")).toBe(callbackGreeting("front-desk", "your order"));
     expect(en.optOutWords).toEqual(configSchema.parse({}).notify.optOutWords);
@@ -42,7 +60,15 @@ describe("the English table is what Parley says today", () => {
   });
 
   it("reads yes and no as the message offer does", () => {
-    for (const text of ["yes please", "no, not now please", "sure", "nope", "what is this", "okay record it", "don't"]) {
+    for (const text of [
+      "yes please",
+      "no, not now please",
+      "sure",
+      "nope",
+      "what is this",
+      "okay record it",
+      "don't",
+    ]) {
       expect(readYesNo(text, en), text).toBe(readOfferAnswer({ text }));
     }
   });
@@ -92,7 +118,8 @@ describe("phrase tables", () => {
       ["es", "No, gracias", "no"],
       ["es", "¿Cuánto cuesta?", "other"],
     ];
-    for (const [language, text, expected] of cases) expect(readYesNo(text, phrasesFor(language)), `${language}: ${text}`).toBe(expected);
+    for (const [language, text, expected] of cases)
+      expect(readYesNo(text, phrasesFor(language)), `${language}: ${text}`).toBe(expected);
   });
 
   it("the backchannels of each language do not interrupt the agent", () => {
@@ -103,7 +130,9 @@ describe("phrase tables", () => {
   });
 
   it("writes menus with each language's key names", () => {
-    expect(phrasesFor("de").menu.option("*", "repeat")).toBe("Drücken Sie die Sterntaste, um die Nachricht noch einmal zu hören.");
+    expect(phrasesFor("de").menu.option("*", "repeat")).toBe(
+      "Drücken Sie die Sterntaste, um die Nachricht noch einmal zu hören.",
+    );
     expect(phrasesFor("de").menu.option("1", "confirm")).toBe("Drücken Sie die 1, um zu bestätigen.");
     expect(phrasesFor("fr").menu.option("#", "confirm")).toBe("Appuyez sur dièse pour confirmer.");
     expect(phrasesFor("es").menu.option("9", "opt_out")).toBe("Pulse 9 para no recibir más llamadas.");
@@ -123,14 +152,22 @@ describe("language tags", () => {
   });
 
   it("knows a well-formed tag", () => {
-    for (const good of ["de", "de-DE", "es-419", "sr-Latn-RS", "en-GB", "gsw"]) expect(isLanguageTag(good), good).toBe(true);
+    for (const good of ["de", "de-DE", "es-419", "sr-Latn-RS", "en-GB", "gsw"])
+      expect(isLanguageTag(good), good).toBe(true);
     for (const bad of ["", "german", "de_DE", "d", "de-", "en-GB-"]) expect(isLanguageTag(bad), bad).toBe(false);
   });
 });
 
 describe("an agent's built-in lines in its language", () => {
   it("replaces the lines the operator left to the defaults", () => {
-    const german = localizeAgentDefaults(agentSchema.parse({ name: "empfang", language: "de", systemPrompt: "Du bist der Empfang.", survey: { name: "csat" } }));
+    const german = localizeAgentDefaults(
+      agentSchema.parse({
+        name: "empfang",
+        language: "de",
+        systemPrompt: "Du bist der Empfang.",
+        survey: { name: "csat" },
+      }),
+    );
     const de = phrasesFor("de");
     expect(german.live.greeting).toBe(de.live.greeting);
     expect(german.live.reprompt).toBe(de.live.reprompt);
@@ -147,8 +184,14 @@ describe("an agent's built-in lines in its language", () => {
 
   it("keeps what the operator wrote, and everything that is not a phrase", () => {
     const def = agentSchema.parse({
-      name: "empfang", language: "de-AT", systemPrompt: "Du bist der Empfang.",
-      live: { greeting: "Servus, Firma Huber, was kann ich für Sie tun?", backchannels: ["eh", "passt"], silenceTimeoutMs: 9000 },
+      name: "empfang",
+      language: "de-AT",
+      systemPrompt: "Du bist der Empfang.",
+      live: {
+        greeting: "Servus, Firma Huber, was kann ich für Sie tun?",
+        backchannels: ["eh", "passt"],
+        silenceTimeoutMs: 9000,
+      },
     });
     const out = localizeAgentDefaults(def);
     expect(out.live.greeting).toBe("Servus, Firma Huber, was kann ich für Sie tun?");

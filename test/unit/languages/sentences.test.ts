@@ -17,19 +17,42 @@ describe("sentence splitting per language", () => {
       "Der Termin ist am 3. Mai um 10 Uhr.",
       "Die Praxis ist im 2. Stock.",
     ]);
-    expect(splitSentences("Frau Dr. Meier, Hauptstr. 5, Tel. 030 123. Danke!", "de-AT")).toEqual(["Frau Dr. Meier, Hauptstr. 5, Tel. 030 123.", "Danke!"]);
-    expect(splitSentences("Das sind bzw. waren drei usw. und so fort. Gut.", "de")).toEqual(["Das sind bzw. waren drei usw. und so fort.", "Gut."]);
+    expect(splitSentences("Frau Dr. Meier, Hauptstr. 5, Tel. 030 123. Danke!", "de-AT")).toEqual([
+      "Frau Dr. Meier, Hauptstr. 5, Tel. 030 123.",
+      "Danke!",
+    ]);
+    expect(splitSentences("Das sind bzw. waren drei usw. und so fort. Gut.", "de")).toEqual([
+      "Das sind bzw. waren drei usw. und so fort.",
+      "Gut.",
+    ]);
   });
 
   it("French: titles, the space before ! and ?, and closing guillemets", () => {
-    expect(splitSentences("Bonjour M. Dupont ! Comment allez-vous ? Très bien.", "fr")).toEqual(["Bonjour M. Dupont !", "Comment allez-vous ?", "Très bien."]);
-    expect(splitSentences("Mme Martin a dit « Merci. » Puis elle est partie.", "fr")).toEqual(["Mme Martin a dit « Merci. »", "Puis elle est partie."]);
-    expect(splitSentences("Apportez p.ex. votre carte. Tél. 01 23 45 67 89.", "fr")).toEqual(["Apportez p.ex. votre carte.", "Tél. 01 23 45 67 89."]);
+    expect(splitSentences("Bonjour M. Dupont ! Comment allez-vous ? Très bien.", "fr")).toEqual([
+      "Bonjour M. Dupont !",
+      "Comment allez-vous ?",
+      "Très bien.",
+    ]);
+    expect(splitSentences("Mme Martin a dit « Merci. » Puis elle est partie.", "fr")).toEqual([
+      "Mme Martin a dit « Merci. »",
+      "Puis elle est partie.",
+    ]);
+    expect(splitSentences("Apportez p.ex. votre carte. Tél. 01 23 45 67 89.", "fr")).toEqual([
+      "Apportez p.ex. votre carte.",
+      "Tél. 01 23 45 67 89.",
+    ]);
   });
 
   it("Spanish: titles and inverted marks", () => {
-    expect(splitSentences("¿Cómo está, Sra. García? ¡Muy bien! Gracias.", "es")).toEqual(["¿Cómo está, Sra. García?", "¡Muy bien!", "Gracias."]);
-    expect(splitSentences("Vivo en la Avda. de la Paz, núm. 5. El Dr. Pérez le atiende.", "es")).toEqual(["Vivo en la Avda. de la Paz, núm. 5.", "El Dr. Pérez le atiende."]);
+    expect(splitSentences("¿Cómo está, Sra. García? ¡Muy bien! Gracias.", "es")).toEqual([
+      "¿Cómo está, Sra. García?",
+      "¡Muy bien!",
+      "Gracias.",
+    ]);
+    expect(splitSentences("Vivo en la Avda. de la Paz, núm. 5. El Dr. Pérez le atiende.", "es")).toEqual([
+      "Vivo en la Avda. de la Paz, núm. 5.",
+      "El Dr. Pérez le atiende.",
+    ]);
   });
 
   it("a language's abbreviation is a sentence end in another", () => {

@@ -27,7 +27,9 @@ describe("seeded random source", () => {
     expect(fuzzSeed({})).toBe(fuzzSeed({ PARLEY_FUZZ_SEED: "" }));
     expect(fuzzSeed({ PARLEY_FUZZ_SEED: "12345" })).toBe(12345);
     expect(fuzzSeed({ PARLEY_FUZZ_SEED: "random" })).toBeLessThan(2 ** 32);
-    expect(() => fuzzSeed({ PARLEY_FUZZ_SEED: "abc" })).toThrow(/PARLEY_FUZZ_SEED must be an integer from 0 to 4294967295, or "random"; got "abc"/);
+    expect(() => fuzzSeed({ PARLEY_FUZZ_SEED: "abc" })).toThrow(
+      /PARLEY_FUZZ_SEED must be an integer from 0 to 4294967295, or "random"; got "abc"/,
+    );
     expect(() => fuzzSeed({ PARLEY_FUZZ_SEED: String(2 ** 32) })).toThrow(/PARLEY_FUZZ_SEED/);
   });
 });

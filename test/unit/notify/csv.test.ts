@@ -52,7 +52,7 @@ describe("CSV (RFC 4180)", () => {
 
 describe("CSV exports against formula injection (OWASP)", () => {
   it.each([
-    ["=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"],
+    ['=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'],
     ["+SUM(A1)", "'+SUM(A1)"],
     ["-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"],
     ["@SUM(1+1)", "'@SUM(1+1)"],
@@ -64,7 +64,17 @@ describe("CSV exports against formula injection (OWASP)", () => {
   });
 
   it("leaves E.164 numbers, signed numbers and ordinary text as they are", () => {
-    const text = csvRow(["+14155550123", "+390612345678", "-5", "+2.5", 3, -3, "sip:+15550100@pbx", "Ann = Bob", "a-b"]);
+    const text = csvRow([
+      "+14155550123",
+      "+390612345678",
+      "-5",
+      "+2.5",
+      3,
+      -3,
+      "sip:+15550100@pbx",
+      "Ann = Bob",
+      "a-b",
+    ]);
     expect(text).toBe("+14155550123,+390612345678,-5,+2.5,3,-3,sip:+15550100@pbx,Ann = Bob,a-b\r\n");
   });
 });
@@ -72,14 +82,23 @@ describe("CSV exports against formula injection (OWASP)", () => {
 describe("recipient uploads", () => {
   it("maps the header: to (or number/phone), timezone, and the rest as variables; flags rows of the wrong shape", () => {
     const rows = recipientsFromCsv("Phone,name,TimeZone,date\n+15550100,Ann,America/Chicago,Monday\n+15550101,Bob\n");
-    expect(rows[0]).toEqual({ row: 2, to: "+15550100", timeZone: "America/Chicago", variables: { name: "Ann", date: "Monday" } });
+    expect(rows[0]).toEqual({
+      row: 2,
+      to: "+15550100",
+      timeZone: "America/Chicago",
+      variables: { name: "Ann", date: "Monday" },
+    });
     expect(rows[1]).toMatchObject({ row: 3, to: undefined, broken: "2 fields where the header has 4" });
     expect(() => recipientsFromCsv("name,date\nAnn,Monday\n")).toThrow(/no 'to' column/);
     expect(() => recipientsFromCsv("")).toThrow(/empty/);
   });
 
   it("takes JSON rows with variables nested or flat", () => {
-    expect(recipientsFromJson({ recipients: [{ to: "+15550100", variables: { name: "Ann" } }, { to: 15550101, name: "Bob", n: 2 }, "junk"] })).toEqual([
+    expect(
+      recipientsFromJson({
+        recipients: [{ to: "+15550100", variables: { name: "Ann" } }, { to: 15550101, name: "Bob", n: 2 }, "junk"],
+      }),
+    ).toEqual([
       { row: 1, to: "+15550100", timeZone: undefined, variables: { name: "Ann" } },
       { row: 2, to: "15550101", timeZone: undefined, variables: { name: "Bob", n: "2" } },
       { row: 3, to: undefined, timeZone: undefined, variables: {} },

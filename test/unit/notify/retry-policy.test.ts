@@ -13,13 +13,17 @@ describe("retry policy per outcome", () => {
   });
 
   it("retries no answer after 30 min, up to 3 times, then fails", () => {
-    expect([1, 2, 3].map((n) => decideRetry("no_answer", n, policy))).toEqual(Array(3).fill({ retry: true, afterMs: 30 * MIN }));
+    expect([1, 2, 3].map((n) => decideRetry("no_answer", n, policy))).toEqual(
+      Array(3).fill({ retry: true, afterMs: 30 * MIN }),
+    );
     expect(decideRetry("no_answer", 4, policy)).toEqual({ retry: false, status: "failed" });
   });
 
   it("retries busy after 5 min; backs off failures, doubling up to the cap", () => {
     expect(decideRetry("busy", 2, policy)).toEqual({ retry: true, afterMs: 5 * MIN });
-    expect([1, 2, 3].map((n) => decideRetry("failed", n, policy))).toEqual([1, 2, 4].map((m) => ({ retry: true, afterMs: m * MIN })));
+    expect([1, 2, 3].map((n) => decideRetry("failed", n, policy))).toEqual(
+      [1, 2, 4].map((m) => ({ retry: true, afterMs: m * MIN })),
+    );
     const capped = notifySection.parse({ retry: { failed: { retries: 10, afterMs: MIN, maxAfterMs: 5 * MIN } } }).retry;
     expect(decideRetry("failed", 8, capped)).toEqual({ retry: true, afterMs: 5 * MIN });
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compileTemplate, fillTemplate, literalTemplate, missingVariables, planSegments } from "../../../src/notify/templates.js";
+import {
+  compileTemplate,
+  fillTemplate,
+  literalTemplate,
+  missingVariables,
+  planSegments,
+} from "../../../src/notify/templates.js";
 import { menuPromptText, menuSchema } from "../../../src/notify/menu.js";
 
 describe("templates", () => {
@@ -31,7 +37,10 @@ describe("templates", () => {
 
   it("keeps the static pieces identical across recipients, so they share cache entries", () => {
     const t = compileTemplate("Dear {name}. Your parcel arrives {day}.");
-    const statics = (vars: Record<string, string>) => planSegments(t, vars, 250).filter((s) => s.kind === "static").map((s) => s.text);
+    const statics = (vars: Record<string, string>) =>
+      planSegments(t, vars, 250)
+        .filter((s) => s.kind === "static")
+        .map((s) => s.text);
     expect(statics({ name: "Ann", day: "today" })).toEqual(statics({ name: "Bob Stone", day: "on Friday" }));
   });
 
@@ -39,7 +48,11 @@ describe("templates", () => {
     const t = compileTemplate("Hi {name}, code {code}.");
     expect(missingVariables(t, { name: "  ", code: 42 })).toEqual(["name"]);
     expect(() => planSegments(t, { code: "1" }, 0)).toThrow(/missing template variables: name/);
-    expect(planSegments(t, { name: "Ann\u0000\n Lee", code: "x".repeat(500) }, 0)[1]).toEqual({ text: "Ann Lee", kind: "variable", pauseBeforeMs: 0 });
+    expect(planSegments(t, { name: "Ann\u0000\n Lee", code: "x".repeat(500) }, 0)[1]).toEqual({
+      text: "Ann Lee",
+      kind: "variable",
+      pauseBeforeMs: 0,
+    });
     expect(planSegments(t, { name: "A", code: "x".repeat(500) }, 0)[3]?.text).toHaveLength(200);
   });
 
@@ -52,8 +65,12 @@ describe("menu", () => {
   it("takes a plain map or options with a prompt, and writes a prompt from the options", () => {
     const m = menuSchema.parse({ "9": "opt_out", "1": "confirm", "2": "transfer" });
     expect(m.options).toEqual({ "1": "confirm", "2": "transfer", "9": "opt_out" });
-    expect(menuPromptText(m)).toBe("Press 1 to confirm. Press 2 to speak to someone. Press 9 to stop receiving these calls.");
-    expect(menuPromptText(menuSchema.parse({ options: { "#": "repeat" }, prompt: "Say stop or press pound." }))).toBe("Say stop or press pound.");
+    expect(menuPromptText(m)).toBe(
+      "Press 1 to confirm. Press 2 to speak to someone. Press 9 to stop receiving these calls.",
+    );
+    expect(menuPromptText(menuSchema.parse({ options: { "#": "repeat" }, prompt: "Say stop or press pound." }))).toBe(
+      "Say stop or press pound.",
+    );
     expect(menuPromptText(menuSchema.parse({ "*": "repeat" }))).toBe("Press star to hear this message again.");
     expect(menuSchema.safeParse({ "12": "confirm" }).success).toBe(false);
     expect(menuSchema.safeParse({ "1": "dance" }).success).toBe(false);

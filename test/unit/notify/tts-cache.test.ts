@@ -19,7 +19,11 @@ function toneEngine(modelId = "tone-tts") {
     async *synthesize(text: string): AsyncIterable<TtsChunk> {
       engine.calls++;
       await new Promise((r) => setTimeout(r, 5));
-      yield { samples: sine(440, { sampleRate: 16000, durationMs: 100 * text.length, amplitude: 0.3 }), sampleRate: 16000, sentence: 0 };
+      yield {
+        samples: sine(440, { sampleRate: 16000, durationMs: 100 * text.length, amplitude: 0.3 }),
+        sampleRate: 16000,
+        sentence: 0,
+      };
     },
     dispose: async () => undefined,
   };
@@ -35,7 +39,8 @@ function setup() {
   const db = openDatabase(join(dir, "parley.db"));
   const engine = toneEngine();
   const source: TtsSource = { modelId: () => engine.info.modelId, engine: async () => engine as unknown as TtsEngine };
-  const open = () => new TtsCache(db, join(dir, "tts-cache"), source, systemClock, createMetricsRegistry({ defaults: false }));
+  const open = () =>
+    new TtsCache(db, join(dir, "tts-cache"), source, systemClock, createMetricsRegistry({ defaults: false }));
   return { dir, db, engine, open };
 }
 

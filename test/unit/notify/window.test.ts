@@ -38,8 +38,12 @@ describe("calling windows in the recipient's time zone", () => {
   });
 
   it("resolves local times in a DST gap forward and in an overlap to the earlier instant", () => {
-    expect(iso(zonedTimeToUtc({ year: 2026, month: 3, day: 8 }, 150, "America/New_York"))).toBe("2026-03-08T07:30:00.000Z"); // 02:30 -> 03:30 EDT
-    expect(iso(zonedTimeToUtc({ year: 2026, month: 11, day: 1 }, 90, "America/New_York"))).toBe("2026-11-01T05:30:00.000Z"); // 01:30 EDT
+    expect(iso(zonedTimeToUtc({ year: 2026, month: 3, day: 8 }, 150, "America/New_York"))).toBe(
+      "2026-03-08T07:30:00.000Z",
+    ); // 02:30 -> 03:30 EDT
+    expect(iso(zonedTimeToUtc({ year: 2026, month: 11, day: 1 }, 90, "America/New_York"))).toBe(
+      "2026-11-01T05:30:00.000Z",
+    ); // 01:30 EDT
     const early = rules("America/New_York", { start: "02:30", end: "04:00", quietDays: [] });
     expect(iso(nextOpening(at("2026-03-08T05:00:00Z"), early))).toBe("2026-03-08T07:30:00.000Z");
   });
@@ -55,14 +59,23 @@ describe("calling windows in the recipient's time zone", () => {
     expect(isOpen(t, rules("America/Los_Angeles"))).toBe(true);
     expect(iso(nextOpening(t, rules("Asia/Tokyo")))).toBe("2026-12-26T00:00:00.000Z");
     // A window's own quiet days replace the configured ones; its holidays add to them.
-    expect(iso(nextOpening(at("2026-01-18T02:00:00Z"), rules("America/New_York", { quietDays: ["sat"] })))).toBe("2026-01-18T14:00:00.000Z");
-    expect(iso(nextOpening(at("2026-01-19T13:00:00Z"), rules("America/New_York", { holidays: ["2026-01-19"] })))).toBe("2026-01-20T14:00:00.000Z");
+    expect(iso(nextOpening(at("2026-01-18T02:00:00Z"), rules("America/New_York", { quietDays: ["sat"] })))).toBe(
+      "2026-01-18T14:00:00.000Z",
+    );
+    expect(iso(nextOpening(at("2026-01-19T13:00:00Z"), rules("America/New_York", { holidays: ["2026-01-19"] })))).toBe(
+      "2026-01-20T14:00:00.000Z",
+    );
   });
 
   it("narrows the hours per notification and reports when no time is left", () => {
     const short = rules("Europe/London", { start: "12:00", end: "12:30" });
     expect(iso(nextOpening(at("2026-01-15T12:30:00Z"), short))).toBe("2026-01-16T12:00:00.000Z");
-    expect(nextOpening(at("2026-01-15T12:00:00Z"), rules("UTC", { quietDays: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] }))).toBeNull();
+    expect(
+      nextOpening(
+        at("2026-01-15T12:00:00Z"),
+        rules("UTC", { quietDays: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] }),
+      ),
+    ).toBeNull();
   });
 });
 

@@ -5,11 +5,21 @@ import { isTimeZone } from "../../../src/lib/zoned-time.js";
 describe("time zone from the number", () => {
   it("places North American numbers by area code and others by country code", () => {
     const cases: Record<string, string> = {
-      "+12125550123": "America/New_York", "+13125550123": "America/Chicago", "+17205550123": "America/Denver",
-      "+16025550123": "America/Phoenix", "+14155550123": "America/Los_Angeles", "+18085550123": "Pacific/Honolulu",
-      "+14165550123": "America/Toronto", "+16045550123": "America/Vancouver", "+17875550123": "America/Puerto_Rico",
-      "+442071234567": "Europe/London", "+33123456789": "Europe/Paris", "+4930123456": "Europe/Berlin",
-      "+61212345678": "Australia/Sydney", "+61891234567": "Australia/Perth", "+819012345678": "Asia/Tokyo",
+      "+12125550123": "America/New_York",
+      "+13125550123": "America/Chicago",
+      "+17205550123": "America/Denver",
+      "+16025550123": "America/Phoenix",
+      "+14155550123": "America/Los_Angeles",
+      "+18085550123": "Pacific/Honolulu",
+      "+14165550123": "America/Toronto",
+      "+16045550123": "America/Vancouver",
+      "+17875550123": "America/Puerto_Rico",
+      "+442071234567": "Europe/London",
+      "+33123456789": "Europe/Paris",
+      "+4930123456": "Europe/Berlin",
+      "+61212345678": "Australia/Sydney",
+      "+61891234567": "Australia/Perth",
+      "+819012345678": "Asia/Tokyo",
     };
     for (const [number, zone] of Object.entries(cases)) expect(zoneForNumber(number, "UTC"), number).toBe(zone);
   });

@@ -77,7 +77,8 @@ describe("card numbers", () => {
   });
 
   it("leaves numbers that fail Luhn or have no issuer", () => {
-    for (const s of ["4111 1111 1111 1112", "1234 5678 9012 3456", "0000 0000 0000 0000", "9999999999999995"]) expect(cards.text(s)).toBe(s);
+    for (const s of ["4111 1111 1111 1112", "1234 5678 9012 3456", "0000 0000 0000 0000", "9999999999999995"])
+      expect(cards.text(s)).toBe(s);
   });
 
   it("says what it found and where", () => {

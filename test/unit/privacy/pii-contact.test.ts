@@ -18,7 +18,8 @@ describe("e-mail addresses", () => {
   });
 
   it("leaves things that only look a little like addresses", () => {
-    for (const s of ["meet me at the station", "@everyone see you at 5", "version 2.0 at example", "user@localhost"]) expect(contact.text(s)).toBe(s);
+    for (const s of ["meet me at the station", "@everyone see you at 5", "version 2.0 at example", "user@localhost"])
+      expect(contact.text(s)).toBe(s);
   });
 });
 

@@ -40,7 +40,8 @@ describe("national ID validators", () => {
 
   it("German Steuer-ID: MOD 11,10 check digit and the repeated-digit rule", () => {
     const v = nationalIdValidators["de-steuer-id"];
-    for (const good of ["86095742719", "47036892816", "65929970489", "57549285017", "25768131411"]) expect(v(good), good).toBe(true);
+    for (const good of ["86095742719", "47036892816", "65929970489", "57549285017", "25768131411"])
+      expect(v(good), good).toBe(true);
     expect(v("86095742718")).toBe(false); // check digit
     expect(v("06095742719")).toBe(false); // leading zero
     expect(v("12345678903")).toBe(false); // no repeated digit
@@ -72,7 +73,9 @@ describe("national IDs in text", () => {
 
   it("accepts bare digit-only IDs only after a word that names them", () => {
     expect(ids.text("my social security number is 123456789")).toBe("my social security number is [national id]");
-    expect(ids.text("meine Steueridentifikationsnummer ist 86095742719")).toBe("meine Steueridentifikationsnummer ist [national id]");
+    expect(ids.text("meine Steueridentifikationsnummer ist 86095742719")).toBe(
+      "meine Steueridentifikationsnummer ist [national id]",
+    );
     expect(ids.text("reference 123456789")).toBe("reference 123456789");
     expect(ids.text("Artikel 86095742719")).toBe("Artikel 86095742719");
     expect(ids.text("86095742719")).toBe("86095742719");
@@ -88,6 +91,7 @@ describe("national IDs in text", () => {
   });
 
   it("leaves IDs whose check fails", () => {
-    for (const s of ["12345678A", "X1234567A", "RSSMRA85T10A562T", "86 095 742 718", "AB 12 34 56 E"]) expect(ids.text(s)).toBe(s);
+    for (const s of ["12345678A", "X1234567A", "RSSMRA85T10A562T", "86 095 742 718", "AB 12 34 56 E"])
+      expect(ids.text(s)).toBe(s);
   });
 });

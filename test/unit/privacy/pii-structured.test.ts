@@ -19,7 +19,12 @@ describe("structured values", () => {
       { role: "user", text: "I want to pay with 4111 1111 1111 1111, and mail me at anna@example.com", at: 2100 },
     ],
     summary: "Caller paid by card and left 0170 1234567 for a callback.",
-    extracted: { callback_number: "0170 1234567", caller_name: "Anna Berg", urgency: 3, tags: ["billing", "anna@example.com"] },
+    extracted: {
+      callback_number: "0170 1234567",
+      caller_name: "Anna Berg",
+      urgency: 3,
+      tags: ["billing", "anna@example.com"],
+    },
   };
 
   it("masks strings at any depth and leaves ids, timestamps, numbers and booleans exact", () => {
@@ -27,7 +32,10 @@ describe("structured values", () => {
     expect(out).toEqual({
       ...call,
       callerId: "[phone]",
-      transcript: [call.transcript[0], { role: "user", text: "I want to pay with [card], and mail me at [email]", at: 2100 }],
+      transcript: [
+        call.transcript[0],
+        { role: "user", text: "I want to pay with [card], and mail me at [email]", at: 2100 },
+      ],
       summary: "Caller paid by card and left [phone] for a callback.",
       extracted: { callback_number: "[phone]", caller_name: "Anna Berg", urgency: 3, tags: ["billing", "[email]"] },
     });
@@ -46,7 +54,11 @@ describe("structured values", () => {
 
   it("takes preserve keys as names and /regex/ strings", () => {
     const custom = createRedactor(redactionRules({ kinds: ["phone"], preserveKeys: ["keepme", "/^raw_/"] }));
-    expect(custom.value({ keepme: "0170 1234567", raw_number: "0170 1234567", id: "0170 1234567" })).toEqual({ keepme: "0170 1234567", raw_number: "0170 1234567", id: "[phone]" });
+    expect(custom.value({ keepme: "0170 1234567", raw_number: "0170 1234567", id: "0170 1234567" })).toEqual({
+      keepme: "0170 1234567",
+      raw_number: "0170 1234567",
+      id: "[phone]",
+    });
   });
 
   it("masks the message and stack of errors but keeps their type and code", () => {
@@ -88,7 +100,9 @@ describe("mask styles", () => {
 
   it("partial keeps a card's last four, a phone's last two and an address's domain, nothing of an ID", () => {
     const p = createRedactor(redactionRules({ kinds: ["card", "nationalId", "email", "phone"], mask: "partial" }));
-    expect(p.text(text)).toBe("card [card ending 1111], mail a***@example.com, phone [phone ending 67], SSN [national id]");
+    expect(p.text(text)).toBe(
+      "card [card ending 1111], mail a***@example.com, phone [phone ending 67], SSN [national id]",
+    );
   });
 
   it("char keeps the layout, and writes one star per spoken digit", () => {
@@ -98,8 +112,12 @@ describe("mask styles", () => {
   });
 
   it("hash gives equal tags for equal values, different for different values and keys", () => {
-    const h = createRedactor(redactionRules({ kinds: ["card"], mask: "hash", hashKey: "a-site-secret-of-some-length" }));
-    const other = createRedactor(redactionRules({ kinds: ["card"], mask: "hash", hashKey: "another-secret-of-some-length" }));
+    const h = createRedactor(
+      redactionRules({ kinds: ["card"], mask: "hash", hashKey: "a-site-secret-of-some-length" }),
+    );
+    const other = createRedactor(
+      redactionRules({ kinds: ["card"], mask: "hash", hashKey: "another-secret-of-some-length" }),
+    );
     const a = h.text("4111 1111 1111 1111");
     expect(a).toMatch(/^\[card [0-9a-f]{12}\]$/);
     expect(h.text("4111-1111-1111-1111")).toBe(a); // same number, other writing
@@ -111,18 +129,22 @@ describe("mask styles", () => {
 
 describe("custom rules", () => {
   it("masks a site's own patterns with its name or its replacement", () => {
-    const c = createRedactor(redactionRules({
-      kinds: [],
-      custom: [
-        { name: "iban", pattern: "\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\\b", flags: "" },
-        { name: "member", pattern: "M-\\d{6}", flags: "i", replacement: "[member no.]" },
-      ],
-    }));
+    const c = createRedactor(
+      redactionRules({
+        kinds: [],
+        custom: [
+          { name: "iban", pattern: "\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\\b", flags: "" },
+          { name: "member", pattern: "M-\\d{6}", flags: "i", replacement: "[member no.]" },
+        ],
+      }),
+    );
     expect(c.text("IBAN DE89 3704 0044 0532 0130 00, member m-123456")).toBe("IBAN [iban], member [member no.]");
   });
 
   it("merges overlapping findings into one masked stretch", () => {
-    const c = createRedactor(redactionRules({ kinds: ["card"], custom: [{ name: "tail", pattern: "1111 end", flags: "" }] }));
+    const c = createRedactor(
+      redactionRules({ kinds: ["card"], custom: [{ name: "tail", pattern: "1111 end", flags: "" }] }),
+    );
     expect(c.text("4111 1111 1111 1111 end")).toBe("[card]");
   });
 });

@@ -26,7 +26,14 @@ function loadError(yaml: string): string {
 describe("privacy configuration", () => {
   it("defaults: cards and national IDs masked as labels, logs untouched, recordings silenced in sensitive steps", () => {
     const { privacy } = loadConfig({ env: {}, cwd: scratchDir("parley-privacy") }).config;
-    expect(privacy.redact).toMatchObject({ enabled: true, kinds: ["card", "nationalId"], mask: "label", spokenDigits: true, logs: false, rules: [] });
+    expect(privacy.redact).toMatchObject({
+      enabled: true,
+      kinds: ["card", "nationalId"],
+      mask: "label",
+      spokenDigits: true,
+      logs: false,
+      rules: [],
+    });
     expect(privacy.redact.nationalIds).toHaveLength(7);
     expect(privacy.recordings.sensitive).toBe("silence");
     const rules = redactionRulesOf(privacy.redact);
@@ -65,12 +72,30 @@ describe("privacy configuration", () => {
     ["privacy:\n  redact:\n    kinds: [card, card]\n", /privacy\.redact\.kinds: lists a kind twice/],
     ["privacy:\n  redact:\n    nationalIds: [us-ssn, de-personalausweis]\n", /privacy\.redact\.nationalIds\.1: /],
     ["privacy:\n  redact:\n    mask: hash\n", /privacy\.redact\.hashKey: mask: hash needs a hashKey/],
-    ["privacy:\n  redact:\n    mask: hash\n    hashKey: short\n", /privacy\.redact\.hashKey: must be at least 16 characters/],
-    ["privacy:\n  redact:\n    rules: [{ name: bad, pattern: '([a-z' }]\n", /privacy\.redact\.rules\.0\.pattern: not a valid regular expression/],
-    ["privacy:\n  redact:\n    rules: [{ name: empty, pattern: 'x*' }]\n", /privacy\.redact\.rules\.0\.pattern: matches the empty string/],
-    ["privacy:\n  redact:\n    rules: [{ name: Bad Name, pattern: 'x' }]\n", /privacy\.redact\.rules\.0\.name: lowercase letters/],
-    ["privacy:\n  redact:\n    rules: [{ name: g, pattern: 'x', flags: gg }]\n", /privacy\.redact\.rules\.0\.flags: only the flags i, m, s and u/],
-    ["privacy:\n  redact:\n    preserveKeys: ['/(unclosed/']\n", /privacy\.redact\.preserveKeys\.0: not a valid regular expression/],
+    [
+      "privacy:\n  redact:\n    mask: hash\n    hashKey: short\n",
+      /privacy\.redact\.hashKey: must be at least 16 characters/,
+    ],
+    [
+      "privacy:\n  redact:\n    rules: [{ name: bad, pattern: '([a-z' }]\n",
+      /privacy\.redact\.rules\.0\.pattern: not a valid regular expression/,
+    ],
+    [
+      "privacy:\n  redact:\n    rules: [{ name: empty, pattern: 'x*' }]\n",
+      /privacy\.redact\.rules\.0\.pattern: matches the empty string/,
+    ],
+    [
+      "privacy:\n  redact:\n    rules: [{ name: Bad Name, pattern: 'x' }]\n",
+      /privacy\.redact\.rules\.0\.name: lowercase letters/,
+    ],
+    [
+      "privacy:\n  redact:\n    rules: [{ name: g, pattern: 'x', flags: gg }]\n",
+      /privacy\.redact\.rules\.0\.flags: only the flags i, m, s and u/,
+    ],
+    [
+      "privacy:\n  redact:\n    preserveKeys: ['/(unclosed/']\n",
+      /privacy\.redact\.preserveKeys\.0: not a valid regular expression/,
+    ],
     ["privacy:\n  redact:\n    colour: red\n", /privacy\.redact\.colour: unknown field/],
     ["privacy:\n  recordings:\n    sensitive: keep\n", /privacy\.recordings\.sensitive: /],
   ])("rejects %j naming the field", (yaml, message) => {
@@ -85,7 +110,10 @@ describe("per-agent overrides", () => {
     const global = defaults();
     const siteRule = { name: "site", pattern: "S-\\d+", flags: "" };
     const withRule = { ...global, redact: { ...global.redact, rules: [siteRule] } };
-    const agent = agentPrivacySchema.parse({ redact: { kinds: ["card", "phone"], mask: "partial", rules: [{ name: "agent", pattern: "A-\\d+" }] }, recordings: { sensitive: "pause" } });
+    const agent = agentPrivacySchema.parse({
+      redact: { kinds: ["card", "phone"], mask: "partial", rules: [{ name: "agent", pattern: "A-\\d+" }] },
+      recordings: { sensitive: "pause" },
+    });
     const eff = effectivePrivacy(withRule, agent);
     expect(eff.redact.kinds).toEqual(["card", "phone"]);
     expect(eff.redact.mask).toBe("partial");
@@ -97,7 +125,10 @@ describe("per-agent overrides", () => {
 
   it("validates the agent block like the global one", () => {
     expect(agentPrivacySchema.safeParse({ redact: { kinds: ["cards"] } }).success).toBe(false);
-    expect(agentPrivacySchema.safeParse({ redact: { mask: "hash", hashKey: "x" } }).error?.issues[0]?.path).toEqual(["redact", "hashKey"]);
+    expect(agentPrivacySchema.safeParse({ redact: { mask: "hash", hashKey: "x" } }).error?.issues[0]?.path).toEqual([
+      "redact",
+      "hashKey",
+    ]);
     expect(agentPrivacySchema.safeParse({ recordings: { sensitive: "pause" }, extra: 1 }).success).toBe(false);
   });
 

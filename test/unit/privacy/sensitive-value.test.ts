@@ -22,7 +22,12 @@ describe("sensitive values", () => {
 
   it("never reach a log line, even with log redaction off", () => {
     let out = "";
-    const sink = new Writable({ write(c: Buffer, _e, done) { out += c.toString(); done(); } });
+    const sink = new Writable({
+      write(c: Buffer, _e, done) {
+        out += c.toString();
+        done();
+      },
+    });
     createLogger({ level: "info" }, sink).info({ digits: pin }, "collected %s", pin);
     expect(out).toContain("[sensitive dtmf]");
     expect(out).not.toContain("4821");

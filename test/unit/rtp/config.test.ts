@@ -19,7 +19,9 @@ describe("rtp config section", () => {
     expect(() => rtpSection.parse({ portz: 1 })).toThrow();
     expect(() => rtpSection.parse({ ports: { min: 30000, max: 20000 } })).toThrow(/min must not be above/);
     expect(() => rtpSection.parse({ ports: { min: 20001, max: 20001 } })).toThrow(/even port/);
-    expect(() => rtpSection.parse({ jitterBuffer: { minMs: 100, initialMs: 50 } })).toThrow(/minMs <= initialMs <= maxMs/);
+    expect(() => rtpSection.parse({ jitterBuffer: { minMs: 100, initialMs: 50 } })).toThrow(
+      /minMs <= initialMs <= maxMs/,
+    );
     expect(() => rtpSection.parse({ mediaThreads: 0 })).toThrow();
     expect(() => rtpSection.parse({ mediaThreadPriority: "max" })).toThrow();
     expect(rtpSection.parse({ ports: { min: 40000, max: 40001 } }).ports).toEqual({ min: 40000, max: 40001 });

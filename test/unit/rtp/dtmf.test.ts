@@ -2,7 +2,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DtmfSender } from "../../../src/rtp/dtmf-sender.js";
-import { DTMF_ENDED, DTMF_STARTED, DtmfReceiver, TelephoneEvent, dtmfEventCode, dtmfKey, parseTelephoneEventInto, writeTelephoneEvent } from "../../../src/rtp/dtmf.js";
+import {
+  DTMF_ENDED,
+  DTMF_STARTED,
+  DtmfReceiver,
+  TelephoneEvent,
+  dtmfEventCode,
+  dtmfKey,
+  parseTelephoneEventInto,
+  writeTelephoneEvent,
+} from "../../../src/rtp/dtmf.js";
 import { RtpHeader, parseRtpInto, serializeRtp } from "../../../src/rtp/packet.js";
 
 const SIPP_DIR = "/usr/share/sip-tester";
@@ -13,7 +22,7 @@ function pcapUdpPayloads(path: string): Uint8Array[] {
   if (b.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`${path}: not a little-endian pcap`);
   if (b.readUInt32LE(20) !== 1) throw new Error(`${path}: not Ethernet`);
   const out: Uint8Array[] = [];
-  for (let at = 24; at + 16 <= b.length; ) {
+  for (let at = 24; at + 16 <= b.length;) {
     const len = b.readUInt32LE(at + 8);
     const frame = b.subarray(at + 16, at + 16 + len);
     at += 16 + len;
@@ -65,9 +74,15 @@ describe("DtmfReceiver", () => {
   it("reports a key once at its first packet and once at its end, whatever the repeats", () => {
     const rx = new DtmfReceiver();
     const seen = feed(rx, [
-      event(800, 1, 5, false, 160, true), event(800, 2, 5, false, 320), event(800, 3, 5, false, 480),
-      event(800, 4, 5, true, 640), event(800, 5, 5, true, 640), event(800, 6, 5, true, 640),
-      event(2000, 7, 5, false, 160, true), event(2000, 8, 5, true, 320), event(2000, 9, 5, true, 320),
+      event(800, 1, 5, false, 160, true),
+      event(800, 2, 5, false, 320),
+      event(800, 3, 5, false, 480),
+      event(800, 4, 5, true, 640),
+      event(800, 5, 5, true, 640),
+      event(800, 6, 5, true, 640),
+      event(2000, 7, 5, false, 160, true),
+      event(2000, 8, 5, true, 320),
+      event(2000, 9, 5, true, 320),
     ]);
     expect(seen).toEqual(["start 5", "end 5 640", "start 5", "end 5 320"]);
   });
@@ -103,9 +118,16 @@ describe("DtmfSender", () => {
       rows.push(`${tx.timestamp} m${tx.marker ? 1 : 0} ${e.event} ${e.end ? "E" : "-"} ${e.duration}`);
     }
     expect(rows).toEqual([
-      "1000 m1 7 - 160", "1000 m0 7 - 320", "1000 m0 7 - 480", "1000 m0 7 - 640",
-      "1000 m0 7 E 800", "1000 m0 7 E 800", "1000 m0 7 E 800",
-      "audio", "audio", "audio",
+      "1000 m1 7 - 160",
+      "1000 m0 7 - 320",
+      "1000 m0 7 - 480",
+      "1000 m0 7 - 640",
+      "1000 m0 7 E 800",
+      "1000 m0 7 E 800",
+      "1000 m0 7 E 800",
+      "audio",
+      "audio",
+      "audio",
     ]);
     await expect(done).resolves.toBe(true);
     expect(tx.active).toBe(false);
@@ -167,8 +189,23 @@ describe("crafted like SIPp's pcap (runs everywhere)", () => {
     const h = new RtpHeader();
     const rx = new DtmfReceiver();
     const seen: string[] = [];
-    const packets = [0, 320, 640, 960, 1280, 1600, 1920].map((d, i) => serializeRtp({ marker: i === 0, payloadType: 101, sequence: 0x20f4 + i, timestamp: 0x169e0, ssrc: 0x0e05384e, payload: Uint8Array.of(11, 10, d >> 8, d & 0xff) }));
-    const end = serializeRtp({ payloadType: 101, sequence: 0x20fb, timestamp: 0x169e0, ssrc: 0x0e05384e, payload: Uint8Array.of(11, 0x8a, 0x08, 0xc0) });
+    const packets = [0, 320, 640, 960, 1280, 1600, 1920].map((d, i) =>
+      serializeRtp({
+        marker: i === 0,
+        payloadType: 101,
+        sequence: 0x20f4 + i,
+        timestamp: 0x169e0,
+        ssrc: 0x0e05384e,
+        payload: Uint8Array.of(11, 10, d >> 8, d & 0xff),
+      }),
+    );
+    const end = serializeRtp({
+      payloadType: 101,
+      sequence: 0x20fb,
+      timestamp: 0x169e0,
+      ssrc: 0x0e05384e,
+      payload: Uint8Array.of(11, 0x8a, 0x08, 0xc0),
+    });
     for (const d of [...packets, end, end, end]) {
       expect(parseRtpInto(d, h)).toBeNull();
       const a = rx.onPacket(h.timestamp, d, h.payloadOffset, h.payloadLength);

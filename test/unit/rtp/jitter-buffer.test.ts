@@ -13,7 +13,12 @@ const linear: PayloadDecoder = {
 const pkt = (tag: number, samples = 160) => new Uint8Array(samples).fill(tag);
 
 function makeJb(o: Partial<{ min: number; initial: number; max: number }> = {}) {
-  return new JitterBuffer({ decoder: linear, minDelayMs: o.min ?? 20, initialDelayMs: o.initial ?? 40, maxDelayMs: o.max ?? 200 });
+  return new JitterBuffer({
+    decoder: linear,
+    minDelayMs: o.min ?? 20,
+    initialDelayMs: o.initial ?? 40,
+    maxDelayMs: o.max ?? 200,
+  });
 }
 
 /** Pulls every due frame at `now`; returns the first sample / 100 of each (0 for silence) and kinds. */
@@ -29,7 +34,10 @@ function drain(jb: JitterBuffer, now: number): { tags: number[]; kinds: JitterFr
 }
 
 /** Feeds packets (seq, ts derived from index) at their send time plus `delay(i)`, pulling every 20 ms. */
-function run(order: { i: number; arriveMs: number }[], opts: { seq0?: number; ts0?: number; ticks: number; jb?: JitterBuffer }) {
+function run(
+  order: { i: number; arriveMs: number }[],
+  opts: { seq0?: number; ts0?: number; ticks: number; jb?: JitterBuffer },
+) {
   const jb = opts.jb ?? makeJb();
   const seq0 = opts.seq0 ?? 1000;
   const ts0 = opts.ts0 ?? 5000;
@@ -50,7 +58,8 @@ function run(order: { i: number; arriveMs: number }[], opts: { seq0?: number; ts
   return { jb, tags, kinds };
 }
 
-const inOrder = (n: number, jitter: (i: number) => number = () => 0) => Array.from({ length: n }, (_, i) => ({ i, arriveMs: i * 20 + jitter(i) }));
+const inOrder = (n: number, jitter: (i: number) => number = () => 0) =>
+  Array.from({ length: n }, (_, i) => ({ i, arriveMs: i * 20 + jitter(i) }));
 
 describe("JitterBuffer", () => {
   it("plays an in-order stream out whole, in order, after the initial delay", () => {
@@ -83,7 +92,20 @@ describe("JitterBuffer", () => {
     const order = inOrder(20).filter(({ i }) => i !== 5 && !(i >= 10 && i <= 12));
     const { kinds, tags } = run(order, { ticks: 30 });
     expect(kinds.slice(0, 14)).toEqual([
-      "audio", "audio", "audio", "audio", "audio", "concealed", "audio", "audio", "audio", "audio", "concealed", "silence", "silence", "audio",
+      "audio",
+      "audio",
+      "audio",
+      "audio",
+      "audio",
+      "concealed",
+      "audio",
+      "audio",
+      "audio",
+      "audio",
+      "concealed",
+      "silence",
+      "silence",
+      "audio",
     ]);
     expect(tags[5]).toBe(5 / 2); // frame 5's stand-in is frame 4 (tag 5) at half amplitude
     expect(tags[11]).toBe(0);
@@ -99,8 +121,14 @@ describe("JitterBuffer", () => {
   it("raises the target delay on jitter, so the same jitter later costs nothing, then relaxes", () => {
     const jb = makeJb({ min: 20, initial: 20, max: 200 });
     // A 100 ms delay spike on packet 20 is late; a 70 ms spike on packet 40 is absorbed.
-    const spikes = new Map([[20, 100], [40, 70]]);
-    const { kinds } = run(inOrder(60, (i) => spikes.get(i) ?? 0), { ticks: 70, jb });
+    const spikes = new Map([
+      [20, 100],
+      [40, 70],
+    ]);
+    const { kinds } = run(
+      inOrder(60, (i) => spikes.get(i) ?? 0),
+      { ticks: 70, jb },
+    );
     expect(jb.counters.late).toBe(1);
     expect(kinds.slice(0, 60).filter((k) => k !== "audio").length).toBe(1);
     const raised = jb.targetDelayMs;
@@ -108,14 +136,20 @@ describe("JitterBuffer", () => {
     expect(raised).toBeLessThanOrEqual(100);
     // A calm stream afterwards lets the target decay back towards the minimum.
     const calm = makeJb({ min: 20, initial: 20, max: 200 });
-    run(inOrder(600, (i) => (i === 20 ? 100 : 0)), { ticks: 610, jb: calm });
+    run(
+      inOrder(600, (i) => (i === 20 ? 100 : 0)),
+      { ticks: 610, jb: calm },
+    );
     expect(calm.targetDelayMs).toBe(20);
     expect(calm.counters.resets).toBe(0);
   });
 
   it("stays within min and max delay", () => {
     const jb = makeJb({ min: 30, initial: 30, max: 80 });
-    run(inOrder(50, (i) => (i % 10 === 0 ? 400 : 0)), { ticks: 80, jb });
+    run(
+      inOrder(50, (i) => (i % 10 === 0 ? 400 : 0)),
+      { ticks: 80, jb },
+    );
     expect(jb.targetDelayMs).toBeLessThanOrEqual(80);
     const calm = makeJb({ min: 30, initial: 200, max: 200 });
     run(inOrder(2000), { ticks: 2010, jb: calm });
@@ -180,7 +214,8 @@ describe("JitterBuffer", () => {
     }
     // Frame k covers samples 160k..160k+159: packet floor(160k/240) at its start, floor((160k+159)/240) at its end.
     const want: number[] = [];
-    for (let k = 0; k < tags.length / 2; k++) want.push(Math.floor((160 * k) / 240) + 1, Math.floor((160 * k + 159) / 240) + 1);
+    for (let k = 0; k < tags.length / 2; k++)
+      want.push(Math.floor((160 * k) / 240) + 1, Math.floor((160 * k + 159) / 240) + 1);
     expect(tags).toEqual(want);
     expect(tags.length / 2).toBeGreaterThan(25);
   });

@@ -60,7 +60,13 @@ describe("Pacer on a virtual clock", () => {
     timers.advance(100);
     const after = ticks.filter((t) => t.now >= 1453);
     expect(after[0]).toEqual({ now: 1453, due: 1440, skipped: 16 });
-    expect(after.slice(1).map((t) => [t.now, t.due, t.skipped])).toEqual([[1463, 1460, 0], [1480, 1480, 0], [1500, 1500, 0], [1520, 1520, 0], [1540, 1540, 0]]);
+    expect(after.slice(1).map((t) => [t.now, t.due, t.skipped])).toEqual([
+      [1463, 1460, 0],
+      [1480, 1480, 0],
+      [1500, 1500, 0],
+      [1520, 1520, 0],
+      [1540, 1540, 0],
+    ]);
     expect(pacer.stalls).toBe(1);
     expect(pacer.skippedSlots).toBe(16);
     expect(pacer.lateness.max).toBe(333); // how long the thread was held up
@@ -73,7 +79,7 @@ describe("Pacer on a virtual clock", () => {
     pacer.start();
     // A deterministic storm: stalls of 0-450 ms between bursts of normal running.
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 300; i++) {
       timers.advance(Math.floor(rnd() * 200));
       timers.stall(Math.floor(rnd() * 450));
@@ -96,7 +102,11 @@ describe("Pacer on a virtual clock", () => {
     const timers = new VirtualTimers(0);
     const ticks: number[] = [];
     // Timers that fire 10% early (libuv compares against a cached loop time, so real ones can be early too).
-    const early = { now: () => timers.now(), setTimeout: (cb: () => void, ms: number) => timers.setTimeout(cb, ms * 0.9), clearTimeout: (h: unknown) => timers.clearTimeout(h) };
+    const early = {
+      now: () => timers.now(),
+      setTimeout: (cb: () => void, ms: number) => timers.setTimeout(cb, ms * 0.9),
+      clearTimeout: (h: unknown) => timers.clearTimeout(h),
+    };
     const pacer = new Pacer({ onTick: (now) => ticks.push(now) }, { timers: early });
     pacer.start();
     timers.advance(400);
@@ -110,7 +120,14 @@ describe("Pacer on a virtual clock", () => {
   it("keeps ticking when the client throws, and stops cleanly", () => {
     const timers = new VirtualTimers(0);
     let n = 0;
-    const pacer = new Pacer({ onTick: () => { if (++n % 2 === 0) throw new Error("boom"); } }, { timers });
+    const pacer = new Pacer(
+      {
+        onTick: () => {
+          if (++n % 2 === 0) throw new Error("boom");
+        },
+      },
+      { timers },
+    );
     pacer.start();
     timers.advance(100);
     expect(n).toBe(6);

@@ -20,17 +20,20 @@ function line(o: Partial<PlaybackQueueOptions> = {}) {
     itemProgress: (id, played) => queue.progress(id, played),
     itemEnded: (id, reason, played, underruns, at) => queue.ended(id, reason, played, underruns, at),
   });
-  queue = new PlaybackQueue({
-    enqueue: (id, pcm, end) => {
-      playout.open(id);
-      if (pcm) playout.push(id, pcm);
-      if (end) playout.end(id, false);
+  queue = new PlaybackQueue(
+    {
+      enqueue: (id, pcm, end) => {
+        playout.open(id);
+        if (pcm) playout.push(id, pcm);
+        if (end) playout.end(id, false);
+      },
+      push: (id, pcm) => playout.push(id, pcm),
+      end: (id, failed) => playout.end(id, failed),
+      cancel: (id) => playout.remove(id, "aborted", now),
+      clear: () => playout.clear("cleared", now),
     },
-    push: (id, pcm) => playout.push(id, pcm),
-    end: (id, failed) => playout.end(id, failed),
-    cancel: (id) => playout.remove(id, "aborted", now),
-    clear: () => playout.clear("cleared", now),
-  }, { sampleRate: 8000, onIdle: (at) => idle.push(at), ...o });
+    { sampleRate: 8000, onIdle: (at) => idle.push(at), ...o },
+  );
   const tick = () => {
     now += 20;
     const out = new Int16Array(160);
@@ -51,7 +54,12 @@ describe("PlaybackQueue with its Playout", () => {
     expect(t2.n).toBe(160);
     expect(t2.out[89]).toBe(250);
     expect(t2.out[90]).toBe(1001);
-    await expect(a.done).resolves.toMatchObject({ completed: true, reason: "completed", playedSamples: 250, queuedSamples: 250 });
+    await expect(a.done).resolves.toMatchObject({
+      completed: true,
+      reason: "completed",
+      playedSamples: 250,
+      queuedSamples: 250,
+    });
     await expect(a.started).resolves.toBe(t1.at);
     await expect(b.started).resolves.toBe(t2.at);
     const t3 = tick();
@@ -80,7 +88,12 @@ describe("PlaybackQueue with its Playout", () => {
     expect(q.clear()).toBe(2);
     expect(q.playing).toBe(false);
     expect(tick().n).toBe(0);
-    await expect(a.done).resolves.toMatchObject({ completed: false, reason: "cleared", playedSamples: 480, queuedSamples: 8000 });
+    await expect(a.done).resolves.toMatchObject({
+      completed: false,
+      reason: "cleared",
+      playedSamples: 480,
+      queuedSamples: 8000,
+    });
     await expect(b.done).resolves.toMatchObject({ completed: false, reason: "cleared", playedSamples: 0 });
     await expect(b.started).resolves.toBeNull();
     expect(idle).toHaveLength(1);

@@ -31,13 +31,24 @@ function sendPath() {
   const ended = new Map<number, { reason: PlayoutEndReason; played: number }>();
   const latch = new SymmetricLatch();
   latch.setRemote("127.0.0.1", 4000);
-  const playout = new Playout({ itemStarted: () => undefined, itemProgress: () => undefined, itemEnded: (id, reason, played) => ended.set(id, { reason, played }) });
+  const playout = new Playout({
+    itemStarted: () => undefined,
+    itemProgress: () => undefined,
+    itemEnded: (id, reason, played) => ended.set(id, { reason, played }),
+  });
   const dtmf = new DtmfSender();
   const out = {
     send: (buf: Uint8Array, offset: number, length: number) => {
       const r = parseRtp(Uint8Array.from(buf.subarray(offset, offset + length))); // a copy: the sender reuses its buffers
       if (!r.ok) throw new Error(r.reason);
-      wire.push({ at: timers.now(), seq: r.packet.sequence, ts: r.packet.timestamp, pt: r.packet.payloadType, marker: r.packet.marker, payload: r.packet.payload });
+      wire.push({
+        at: timers.now(),
+        seq: r.packet.sequence,
+        ts: r.packet.timestamp,
+        pt: r.packet.payloadType,
+        marker: r.packet.marker,
+        payload: r.packet.payload,
+      });
     },
   };
   const sender = new RtpSender(out, latch, playout, dtmf, 0x5eed, SEQ0, TS0, true);

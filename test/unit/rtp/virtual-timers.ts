@@ -59,7 +59,8 @@ export class VirtualTimers implements TimerSource {
 
   private earliest(): Pending | undefined {
     let best: Pending | undefined;
-    for (const p of this.pending) if (best === undefined || p.at < best.at || (p.at === best.at && p.id < best.id)) best = p;
+    for (const p of this.pending)
+      if (best === undefined || p.at < best.at || (p.at === best.at && p.id < best.id)) best = p;
     return best;
   }
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/lib/clock.js";
-import { authorize, chooseChallenge, computeDigest, parseAuthParams, parseChallenge } from "../../../src/sip/auth/digest.js";
+import {
+  authorize,
+  chooseChallenge,
+  computeDigest,
+  parseAuthParams,
+  parseChallenge,
+} from "../../../src/sip/auth/digest.js";
 import { DigestVerifier } from "../../../src/sip/auth/digest-server.js";
 import { NonceIssuer } from "../../../src/sip/auth/nonce.js";
 import { Authenticator } from "../../../src/sip/embedded/authenticator.js";
@@ -8,22 +14,46 @@ import type { SipResponse } from "../../../src/sip/embedded/message.js";
 
 describe("digest response (RFC test vectors)", () => {
   it("RFC 2617 section 3.5: MD5, qop=auth", () => {
-    expect(computeDigest({
-      algorithm: "MD5", username: "Mufasa", realm: "testrealm@host.com", password: "Circle Of Life",
-      nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", method: "GET", uri: "/dir/index.html", qop: "auth", nc: "00000001", cnonce: "0a4f113b",
-    })).toBe("6629fae49393a05397450978507c4ef1");
+    expect(
+      computeDigest({
+        algorithm: "MD5",
+        username: "Mufasa",
+        realm: "testrealm@host.com",
+        password: "Circle Of Life",
+        nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+        method: "GET",
+        uri: "/dir/index.html",
+        qop: "auth",
+        nc: "00000001",
+        cnonce: "0a4f113b",
+      }),
+    ).toBe("6629fae49393a05397450978507c4ef1");
   });
 
   it("RFC 2069 (errata): MD5 without qop", () => {
-    expect(computeDigest({
-      algorithm: "MD5", username: "Mufasa", realm: "testrealm@host.com", password: "CircleOfLife",
-      nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", method: "GET", uri: "/dir/index.html",
-    })).toBe("1949323746fe6a43ef61f9606e7febea");
+    expect(
+      computeDigest({
+        algorithm: "MD5",
+        username: "Mufasa",
+        realm: "testrealm@host.com",
+        password: "CircleOfLife",
+        nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+        method: "GET",
+        uri: "/dir/index.html",
+      }),
+    ).toBe("1949323746fe6a43ef61f9606e7febea");
   });
 
   const rfc7616 = {
-    username: "Mufasa", realm: "http-auth@example.org", password: "Circle of Life", method: "GET", uri: "/dir/index.html",
-    nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", qop: "auth" as const, nc: "00000001", cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
+    username: "Mufasa",
+    realm: "http-auth@example.org",
+    password: "Circle of Life",
+    method: "GET",
+    uri: "/dir/index.html",
+    nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+    qop: "auth" as const,
+    nc: "00000001",
+    cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
   };
 
   it("RFC 7616 section 3.9.1: MD5", () => {
@@ -31,15 +61,23 @@ describe("digest response (RFC test vectors)", () => {
   });
 
   it("RFC 7616 section 3.9.1: SHA-256", () => {
-    expect(computeDigest({ ...rfc7616, algorithm: "SHA-256" })).toBe("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+    expect(computeDigest({ ...rfc7616, algorithm: "SHA-256" })).toBe(
+      "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+    );
   });
 });
 
 describe("challenges and credentials", () => {
   it("parses the RFC 7616 challenge and prefers SHA-256 over MD5", () => {
-    const sha = 'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"';
+    const sha =
+      'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"';
     const md5 = 'Digest realm="http-auth@example.org", qop="auth", algorithm=MD5, nonce="abc"';
-    expect(parseChallenge(sha)).toMatchObject({ algorithm: "SHA-256", qop: ["auth", "auth-int"], opaque: "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", stale: false });
+    expect(parseChallenge(sha)).toMatchObject({
+      algorithm: "SHA-256",
+      qop: ["auth", "auth-int"],
+      opaque: "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS",
+      stale: false,
+    });
     expect(chooseChallenge([md5, sha])?.algorithm).toBe("SHA-256");
     expect(chooseChallenge(['Digest realm="r", nonce="n", qop="auth-int"'])).toBeNull(); // auth-int only: unsupported
     expect(chooseChallenge(['Basic realm="r"'])).toBeNull();
@@ -47,17 +85,52 @@ describe("challenges and credentials", () => {
   });
 
   it("formats an Authorization header whose fields recompute to the response", () => {
-    const challenge = parseChallenge('Digest realm="sip.example", nonce="n0nce", algorithm=SHA-256, qop="auth", opaque="o"')!;
-    const header = authorize(challenge, { username: "alice", password: "pw" }, { method: "INVITE", uri: "sip:bob@example.com" }, 2, "c0ffee");
+    const challenge = parseChallenge(
+      'Digest realm="sip.example", nonce="n0nce", algorithm=SHA-256, qop="auth", opaque="o"',
+    )!;
+    const header = authorize(
+      challenge,
+      { username: "alice", password: "pw" },
+      { method: "INVITE", uri: "sip:bob@example.com" },
+      2,
+      "c0ffee",
+    );
     const { scheme, params } = parseAuthParams(header);
     expect(scheme).toBe("Digest");
-    expect(params).toMatchObject({ username: "alice", realm: "sip.example", nonce: "n0nce", uri: "sip:bob@example.com", algorithm: "SHA-256", qop: "auth", nc: "00000002", cnonce: "c0ffee", opaque: "o" });
-    expect(params.response).toBe(computeDigest({ algorithm: "SHA-256", username: "alice", realm: "sip.example", password: "pw", nonce: "n0nce", method: "INVITE", uri: "sip:bob@example.com", qop: "auth", nc: "00000002", cnonce: "c0ffee" }));
+    expect(params).toMatchObject({
+      username: "alice",
+      realm: "sip.example",
+      nonce: "n0nce",
+      uri: "sip:bob@example.com",
+      algorithm: "SHA-256",
+      qop: "auth",
+      nc: "00000002",
+      cnonce: "c0ffee",
+      opaque: "o",
+    });
+    expect(params.response).toBe(
+      computeDigest({
+        algorithm: "SHA-256",
+        username: "alice",
+        realm: "sip.example",
+        password: "pw",
+        nonce: "n0nce",
+        method: "INVITE",
+        uri: "sip:bob@example.com",
+        qop: "auth",
+        nc: "00000002",
+        cnonce: "c0ffee",
+      }),
+    );
   });
 
   it("escapes quotes and drops CR/LF in quoted values (no header injection through a username)", () => {
     const challenge = parseChallenge('Digest realm="r", nonce="n", qop="auth"')!;
-    const header = authorize(challenge, { username: 'a"b\r\nX-Evil: 1', password: "pw" }, { method: "INVITE", uri: "sip:x@y" });
+    const header = authorize(
+      challenge,
+      { username: 'a"b\r\nX-Evil: 1', password: "pw" },
+      { method: "INVITE", uri: "sip:x@y" },
+    );
     expect(header).not.toMatch(/[\r\n]/);
     expect(parseAuthParams(header).params.username).toBe('a"b X-Evil: 1');
   });
@@ -79,8 +152,13 @@ describe("UAS verification", () => {
   });
 
   it("refuses a wrong password, a different URI, another method, an unknown user", () => {
-    expect(verifier.verify([answer(0, "wrong")], "INVITE", "sip:agent@127.0.0.1")).toMatchObject({ ok: false, stale: false });
-    expect(verifier.verify([answer(0, "secret", "sip:other@127.0.0.1")], "INVITE", "sip:agent@127.0.0.1")).toMatchObject({ ok: false });
+    expect(verifier.verify([answer(0, "wrong")], "INVITE", "sip:agent@127.0.0.1")).toMatchObject({
+      ok: false,
+      stale: false,
+    });
+    expect(
+      verifier.verify([answer(0, "secret", "sip:other@127.0.0.1")], "INVITE", "sip:agent@127.0.0.1"),
+    ).toMatchObject({ ok: false });
     expect(verifier.verify([answer(0)], "BYE", "sip:agent@127.0.0.1")).toMatchObject({ ok: false });
     const stranger = new DigestVerifier("parley", [{ username: "other", password: "secret" }], nonces);
     expect(stranger.verify([answer(0)], "INVITE", "sip:agent@127.0.0.1")).toMatchObject({ ok: false });
@@ -100,8 +178,16 @@ describe("UAS verification", () => {
 
 describe("client retry policy", () => {
   const challenge = (nonce: string, stale = false): SipResponse => ({
-    kind: "response", status: 401, reason: "Unauthorized", body: Buffer.alloc(0),
-    headers: [{ name: "www-authenticate", value: `Digest realm="r", nonce="${nonce}", qop="auth"${stale ? ", stale=true" : ""}` }],
+    kind: "response",
+    status: 401,
+    reason: "Unauthorized",
+    body: Buffer.alloc(0),
+    headers: [
+      {
+        name: "www-authenticate",
+        value: `Digest realm="r", nonce="${nonce}", qop="auth"${stale ? ", stale=true" : ""}`,
+      },
+    ],
   });
 
   it("retries a fresh or stale challenge, not a repeat of the nonce it just answered", () => {

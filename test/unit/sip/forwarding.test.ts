@@ -23,15 +23,30 @@ describe("Diversion", () => {
   });
 
   it("reads a Cisco CUCM chain in one header, most recent first", () => {
-    const header = "<sip:2002@10.10.10.11>;reason=no-answer;privacy=off;screen=yes,<sip:2001@10.10.10.11>;reason=unconditional;privacy=off;screen=yes";
-    expect(parseDiversion(header).map((d) => [d.user, d.reason])).toEqual([["2002", "no-answer"], ["2001", "unconditional"]]);
+    const header =
+      "<sip:2002@10.10.10.11>;reason=no-answer;privacy=off;screen=yes,<sip:2001@10.10.10.11>;reason=unconditional;privacy=off;screen=yes";
+    expect(parseDiversion(header).map((d) => [d.user, d.reason])).toEqual([
+      ["2002", "no-answer"],
+      ["2001", "unconditional"],
+    ]);
     expect(forwardedUser({ diversion: header })).toEqual({ user: "2002", source: "diversion", reason: "no-answer" });
-    expect(forwardedUser({ diversion: header }, "original")).toEqual({ user: "2001", source: "diversion", reason: "unconditional" });
+    expect(forwardedUser({ diversion: header }, "original")).toEqual({
+      user: "2001",
+      source: "diversion",
+      reason: "unconditional",
+    });
   });
 
   it("reads 3CX style (port in the URI, counter) and a carrier's tel: URI; quoted reasons and case are normalised", () => {
-    expect(parseDiversion("<sip:101@pbx.example.com:5060>;reason=no-answer;counter=1")[0]).toMatchObject({ user: "101", counter: 1 });
-    expect(parseDiversion('<tel:+4930123456>;reason="User-Busy";counter=2;privacy=full')[0]).toMatchObject({ user: "+4930123456", reason: "user-busy", counter: 2 });
+    expect(parseDiversion("<sip:101@pbx.example.com:5060>;reason=no-answer;counter=1")[0]).toMatchObject({
+      user: "101",
+      counter: 1,
+    });
+    expect(parseDiversion('<tel:+4930123456>;reason="User-Busy";counter=2;privacy=full')[0]).toMatchObject({
+      user: "+4930123456",
+      reason: "user-busy",
+      counter: 2,
+    });
   });
 
   it("takes several header lines in order, and skips what is not a name-addr", () => {
@@ -54,7 +69,14 @@ describe("History-Info", () => {
     expect(parseHistoryInfo(rfc7044)).toEqual([
       { uri: "sip:bob@example.com", user: "bob", index: "1", cause: null, tag: null, from: null },
       { uri: "sip:bob@192.0.2.4;cause=480", user: "bob", index: "1.1", cause: 480, tag: "rc", from: "1" },
-      { uri: "sip:vm@voicemail.example.com;target=sip:bob%40example.com;cause=480", user: "vm", index: "1.2", cause: 480, tag: "mp", from: "1" },
+      {
+        uri: "sip:vm@voicemail.example.com;target=sip:bob%40example.com;cause=480",
+        user: "vm",
+        index: "1.2",
+        cause: 480,
+        tag: "mp",
+        from: "1",
+      },
     ]);
   });
 
@@ -69,24 +91,40 @@ describe("History-Info", () => {
       "<sip:vm1001@10.0.0.5>;index=1.1.1",
     ];
     expect(parseHistoryInfo(header)[1]?.cause).toBe(408);
-    expect(forwardedUser({ historyInfo: header })).toEqual({ user: "+15551001", source: "history-info", reason: "408" });
+    expect(forwardedUser({ historyInfo: header })).toEqual({
+      user: "+15551001",
+      source: "history-info",
+      reason: "408",
+    });
   });
 
   it("gives the first entry's user for `original`, and nothing for a single entry", () => {
-    const chain = "<sip:1001@pbx>;index=1,<sip:1002@pbx;cause=302>;index=1.1;mp=1,<sip:vm@pbx;cause=408>;index=1.1.1;mp=1.1";
+    const chain =
+      "<sip:1001@pbx>;index=1,<sip:1002@pbx;cause=302>;index=1.1;mp=1,<sip:vm@pbx;cause=408>;index=1.1.1;mp=1.1";
     expect(forwardedUser({ historyInfo: chain })).toEqual({ user: "1002", source: "history-info", reason: "408" });
-    expect(forwardedUser({ historyInfo: chain }, "original")).toEqual({ user: "1001", source: "history-info", reason: "408" });
+    expect(forwardedUser({ historyInfo: chain }, "original")).toEqual({
+      user: "1001",
+      source: "history-info",
+      reason: "408",
+    });
     expect(forwardedUser({ historyInfo: "<sip:vm@pbx>;index=1" })).toBeNull();
   });
 });
 
 describe("forwardedUser", () => {
   it("prefers Diversion over History-Info", () => {
-    expect(forwardedUser({ diversion: "<sip:1001@pbx>;reason=no-answer", historyInfo: "<sip:2002@pbx>;index=1,<sip:vm@pbx>;index=1.1;mp=1" })?.user).toBe("1001");
+    expect(
+      forwardedUser({
+        diversion: "<sip:1001@pbx>;reason=no-answer",
+        historyInfo: "<sip:2002@pbx>;index=1,<sip:vm@pbx>;index=1.1;mp=1",
+      })?.user,
+    ).toBe("1001");
   });
 
   it("reads an RFC 4458 voicemail Request-URI (target and cause)", () => {
-    expect(forwardedUser({ requestUri: "sip:voicemail@vm.example.com;target=sip:bob%40example.com;cause=486" })).toEqual({ user: "bob", source: "request-uri-target", reason: "486" });
+    expect(
+      forwardedUser({ requestUri: "sip:voicemail@vm.example.com;target=sip:bob%40example.com;cause=486" }),
+    ).toEqual({ user: "bob", source: "request-uri-target", reason: "486" });
     expect(forwardedUser({ requestUri: "sip:1001@parley.example.com" })).toBeNull();
   });
 });

@@ -39,14 +39,30 @@ describe("parseDatagram", () => {
     expect(ess.cseq).toEqual({ seq: 314159, method: "INVITE" });
     expect(ess.from.displayName).toBe('Alice "A" Smith');
     expect(ess.from.params.tag).toBe("1928301774");
-    expect(ess.vias[2]).toMatchObject({ transport: "TCP", host: "[2001:db8::1]", port: 5061, params: { branch: "z9hG4bKv6" } });
+    expect(ess.vias[2]).toMatchObject({
+      transport: "TCP",
+      host: "[2001:db8::1]",
+      port: 5061,
+      params: { branch: "z9hG4bKv6" },
+    });
   });
 
   it("expands compact header names and joins folded lines", () => {
-    const m = parsed([
-      "OPTIONS sip:a@b SIP/2.0", "v: SIP/2.0/UDP 1.2.3.4:5060", "\t;branch=z9hG4bKx", "f: <sip:x@y>;tag=1", "t: <sip:a@b>", "i: abc",
-      "CSeq: 1", "  OPTIONS", "l: 0", "", "",
-    ].join("\r\n"));
+    const m = parsed(
+      [
+        "OPTIONS sip:a@b SIP/2.0",
+        "v: SIP/2.0/UDP 1.2.3.4:5060",
+        "\t;branch=z9hG4bKx",
+        "f: <sip:x@y>;tag=1",
+        "t: <sip:a@b>",
+        "i: abc",
+        "CSeq: 1",
+        "  OPTIONS",
+        "l: 0",
+        "",
+        "",
+      ].join("\r\n"),
+    );
     expect(getHeader(m, "via")).toBe("SIP/2.0/UDP 1.2.3.4:5060 ;branch=z9hG4bKx");
     expect(getHeader(m, "call-id")).toBe("abc");
     expect(readEssentials(m)?.cseq).toEqual({ seq: 1, method: "OPTIONS" });
@@ -54,7 +70,11 @@ describe("parseDatagram", () => {
   });
 
   it("parses responses, with or without a reason phrase", () => {
-    expect(parsed("SIP/2.0 180 Ringing\r\nContent-Length: 0\r\n\r\n")).toMatchObject({ kind: "response", status: 180, reason: "Ringing" });
+    expect(parsed("SIP/2.0 180 Ringing\r\nContent-Length: 0\r\n\r\n")).toMatchObject({
+      kind: "response",
+      status: 180,
+      reason: "Ringing",
+    });
     expect(parsed("SIP/2.0 200\r\n\r\n")).toMatchObject({ kind: "response", status: 200, reason: "" });
   });
 
@@ -71,15 +91,26 @@ describe("parseDatagram", () => {
   });
 
   it("rejects header smuggling: bare CR, NUL, a header line without a colon, a space in the name", () => {
-    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards: 70\rX-Injected: 1")))).toMatchObject({ ok: false });
-    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards: 7\u00000")))).toMatchObject({ ok: false });
-    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards 70")))).toMatchObject({ ok: false });
-    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max Forwards: 70")))).toMatchObject({ ok: false });
+    expect(
+      parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards: 70\rX-Injected: 1"))),
+    ).toMatchObject({ ok: false });
+    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards: 7\u00000")))).toMatchObject({
+      ok: false,
+    });
+    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max-Forwards 70")))).toMatchObject({
+      ok: false,
+    });
+    expect(parseDatagram(Buffer.from(INVITE.replace("Max-Forwards: 70", "Max Forwards: 70")))).toMatchObject({
+      ok: false,
+    });
   });
 
   it("rejects oversized input and too many headers", () => {
     expect(parseDatagram(Buffer.alloc(LIMITS.maxMessageBytes + 1, 0x41))).toMatchObject({ ok: false });
-    const many = INVITE.replace("Max-Forwards: 70", Array.from({ length: 200 }, (_, i) => `X-H${i}: ${i}`).join("\r\n"));
+    const many = INVITE.replace(
+      "Max-Forwards: 70",
+      Array.from({ length: 200 }, (_, i) => `X-H${i}: ${i}`).join("\r\n"),
+    );
     expect(parseDatagram(Buffer.from(many))).toEqual({ ok: false, error: "too many headers" });
     const long = INVITE.replace("Max-Forwards: 70", `X-Long: ${"a".repeat(LIMITS.maxHeaderBytes)}`);
     expect(parseDatagram(Buffer.from(long))).toEqual({ ok: false, error: "head too large" });
@@ -105,7 +136,8 @@ describe("parseDatagram", () => {
     const base = Buffer.from(INVITE);
     for (let i = 0; i < 3000; i++) {
       const copy = Buffer.from(base);
-      for (let k = 0; k < 1 + (i % 8); k++) copy[random.int(copy.length)] = [0x0d, 0x0a, 0x00, 0x3a, 0x3b, 0x22, 0x3c, random.int(256)][k % 8]!;
+      for (let k = 0; k < 1 + (i % 8); k++)
+        copy[random.int(copy.length)] = [0x0d, 0x0a, 0x00, 0x3a, 0x3b, 0x22, 0x3c, random.int(256)][k % 8]!;
       const r = parseDatagram(copy);
       if (r.ok) readEssentials(r.value);
     }
@@ -146,12 +178,16 @@ describe("StreamFramer (TCP)", () => {
   it("reports CRLFCRLF keep-alives as pings and errors on a missing Content-Length", () => {
     const framer = new StreamFramer();
     expect(framer.push(Buffer.from("\r\n\r\n")).map((e) => e.kind)).toEqual(["ping"]);
-    expect(framer.push(Buffer.from(INVITE.replace(/Content-Length: \d+\r\n/, "")))).toEqual([{ kind: "error", error: "no Content-Length on a stream" }]);
+    expect(framer.push(Buffer.from(INVITE.replace(/Content-Length: \d+\r\n/, "")))).toEqual([
+      { kind: "error", error: "no Content-Length on a stream" },
+    ]);
     expect(framer.push(Buffer.from(INVITE))).toEqual([]); // a failed stream stays failed
   });
 
   it("errors once a head grows past the limit without ending", () => {
     const framer = new StreamFramer();
-    expect(framer.push(Buffer.alloc(LIMITS.maxHeaderBytes + 10, 0x41))).toEqual([{ kind: "error", error: "head too large" }]);
+    expect(framer.push(Buffer.alloc(LIMITS.maxHeaderBytes + 10, 0x41))).toEqual([
+      { kind: "error", error: "head too large" },
+    ]);
   });
 });

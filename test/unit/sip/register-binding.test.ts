@@ -5,7 +5,10 @@ describe("grantedBinding", () => {
   const ours = "sip:parley@10.0.0.5:5080";
 
   it("finds our Contact among the AOR's bindings, with its expires parameter", () => {
-    const headers = ["<sip:other@10.0.0.9>;expires=60, <sip:parley@10.0.0.5:5080;transport=udp>;expires=120", "<sip:x@y>;expires=5"];
+    const headers = [
+      "<sip:other@10.0.0.9>;expires=60, <sip:parley@10.0.0.5:5080;transport=udp>;expires=120",
+      "<sip:x@y>;expires=5",
+    ];
     expect(grantedBinding(headers, ours, "3600")).toBe(120);
   });
 

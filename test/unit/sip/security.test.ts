@@ -35,7 +35,17 @@ describe("CIDR matching", () => {
   });
 
   it("rejects what is not an address or prefix", () => {
-    for (const bad of ["", "localhost", "10.0.0.0/33", "::1/129", "10.0.0.256", "10.0.0.0/8/8", "10.0.0.0/-1", "1.2.3.4/ 8", "::g"]) {
+    for (const bad of [
+      "",
+      "localhost",
+      "10.0.0.0/33",
+      "::1/129",
+      "10.0.0.256",
+      "10.0.0.0/8/8",
+      "10.0.0.0/-1",
+      "1.2.3.4/ 8",
+      "::g",
+    ]) {
       expect(parseCidr(bad), bad).toBeNull();
     }
     expect(cidrContains(cidr("10.0.0.0/8"), "not-an-ip")).toBe(false);

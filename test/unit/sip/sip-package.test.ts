@@ -34,8 +34,16 @@ const kirm = createRequire(import.meta.url)("sip") as Kirm;
 
 function message(via: string, uri = "sip:agent@127.0.0.1:5080", body = ""): string {
   return [
-    `INVITE ${uri} SIP/2.0`, `Via: ${via}`, "Max-Forwards: 70", "From: <sip:a@example.com>;tag=f1", `To: <${uri}>`,
-    "Call-ID: c1@x", "CSeq: 42 INVITE", `Content-Length: ${Buffer.byteLength(body)}`, "", body,
+    `INVITE ${uri} SIP/2.0`,
+    `Via: ${via}`,
+    "Max-Forwards: 70",
+    "From: <sip:a@example.com>;tag=f1",
+    `To: <${uri}>`,
+    "Call-ID: c1@x",
+    "CSeq: 42 INVITE",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "",
+    body,
   ].join("\r\n");
 }
 

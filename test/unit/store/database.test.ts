@@ -1,9 +1,25 @@
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultMigrationsDir, loadMigrations, openDatabase, StoreError, type Migration } from "../../../src/store/index.js";
+import {
+  defaultMigrationsDir,
+  loadMigrations,
+  openDatabase,
+  StoreError,
+  type Migration,
+} from "../../../src/store/index.js";
 
 let dir: string;
 beforeEach(() => {
@@ -21,7 +37,8 @@ const next = (words: string) => `${String(loadMigrations().length + 1).padStart(
 function laterBuild(extra: Record<string, string>): Migration[] {
   const folder = join(dir, "later-migrations");
   mkdirSync(folder);
-  for (const name of readdirSync(defaultMigrationsDir())) copyFileSync(join(defaultMigrationsDir(), name), join(folder, name));
+  for (const name of readdirSync(defaultMigrationsDir()))
+    copyFileSync(join(defaultMigrationsDir(), name), join(folder, name));
   for (const [name, sql] of Object.entries(extra)) writeFileSync(join(folder, name), sql);
   return loadMigrations(folder);
 }
@@ -53,7 +70,9 @@ describe("openDatabase", () => {
   it("is idempotent: a second open applies nothing and keeps rows", () => {
     const file = join(dir, "parley.db");
     const db = openDatabase(file);
-    db.prepare("INSERT INTO jobs (kind, payload, status, run_at, max_attempts, created_at, updated_at) VALUES ('noop', '{}', 'queued', 1, 3, 1, 1)").run();
+    db.prepare(
+      "INSERT INTO jobs (kind, payload, status, run_at, max_attempts, created_at, updated_at) VALUES ('noop', '{}', 'queued', 1, 3, 1, 1)",
+    ).run();
     db.close();
     const again = openDatabase(file);
     expect(again.prepare("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 1 });
@@ -63,30 +82,49 @@ describe("openDatabase", () => {
   it("migrates a database made with only the first migration forward, keeping its rows", () => {
     const file = join(dir, "parley.db");
     const old = openDatabase(file, { migrations: firstOnly() });
-    const insert = old.prepare("INSERT INTO jobs (kind, payload, status, priority, run_at, max_attempts, idempotency_key, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, 5, ?, ?, ?)");
-    for (let i = 1; i <= 50; i++) insert.run("voicemail.process", JSON.stringify({ n: i }), i % 3, 1000 + i, `key-${i}`, 1000, 1000);
+    const insert = old.prepare(
+      "INSERT INTO jobs (kind, payload, status, priority, run_at, max_attempts, idempotency_key, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, 5, ?, ?, ?)",
+    );
+    for (let i = 1; i <= 50; i++)
+      insert.run("voicemail.process", JSON.stringify({ n: i }), i % 3, 1000 + i, `key-${i}`, 1000, 1000);
     expect(old.prepare("SELECT name FROM sqlite_schema WHERE name = 'job_events'").get()).toBeUndefined();
     old.close();
 
-    const db = openDatabase(file, { migrations: laterBuild({ [next("job_notes")]: "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated';" }) });
+    const db = openDatabase(file, {
+      migrations: laterBuild({
+        [next("job_notes")]: "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated';",
+      }),
+    });
     expect(db.prepare("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 50 });
-    expect(db.prepare("SELECT payload, priority, idempotency_key, note FROM jobs WHERE id = 7").get()).toEqual({ payload: '{"n":7}', priority: 1, idempotency_key: "key-7", note: "migrated" });
-    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'job_events'").get()).toEqual({ name: "job_events" });
+    expect(db.prepare("SELECT payload, priority, idempotency_key, note FROM jobs WHERE id = 7").get()).toEqual({
+      payload: '{"n":7}',
+      priority: 1,
+      idempotency_key: "key-7",
+      note: "migrated",
+    });
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'job_events'").get()).toEqual({
+      name: "job_events",
+    });
     expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: all().length + 1 });
     // The new table's foreign key reaches the old rows.
     db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (7, 1, 'enqueued', 0)").run();
-    expect(() => db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (999, 1, 'enqueued', 0)").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (999, 1, 'enqueued', 0)").run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
   });
 
   it("lets a migration rebuild a parent table without cascading into its children", () => {
     const file = join(dir, "parley.db");
     const db = openDatabase(file);
-    db.prepare("INSERT INTO jobs (kind, payload, status, run_at, max_attempts, created_at, updated_at) VALUES ('noop', '{}', 'queued', 1, 3, 1, 1)").run();
+    db.prepare(
+      "INSERT INTO jobs (kind, payload, status, run_at, max_attempts, created_at, updated_at) VALUES ('noop', '{}', 'queued', 1, 3, 1, 1)",
+    ).run();
     db.prepare("INSERT INTO job_events (job_id, at, type, attempt) VALUES (1, 1, 'enqueued', 0)").run();
     db.close();
     // SQLite's rebuild recipe: new table, copy, drop the old one, rename.
-    const rebuild = "CREATE TABLE jobs_new AS SELECT * FROM jobs;\nDROP TABLE jobs;\nALTER TABLE jobs_new RENAME TO jobs;\nCREATE UNIQUE INDEX jobs_id ON jobs (id);";
+    const rebuild =
+      "CREATE TABLE jobs_new AS SELECT * FROM jobs;\nDROP TABLE jobs;\nALTER TABLE jobs_new RENAME TO jobs;\nCREATE UNIQUE INDEX jobs_id ON jobs (id);";
     const after = openDatabase(file, { migrations: laterBuild({ [next("rebuild_jobs")]: rebuild }) });
     expect(after.prepare("SELECT count(*) AS n FROM job_events").get()).toEqual({ n: 1 });
     expect(after.pragma("foreign_keys", { simple: true })).toBe(1);
@@ -99,25 +137,39 @@ describe("openDatabase", () => {
     const err = storeError(() => openDatabase(file, { migrations: firstOnly() }));
     expect(err.code).toBe("store_too_new");
     expect(err.message).toContain(file);
-    expect(err.message).toMatch(new RegExp(`newer Parley \\(schema version ${all().length}, this build knows up to 1; unknown migrations: 002_job_events\\.sql`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `newer Parley \\(schema version ${all().length}, this build knows up to 1; unknown migrations: 002_job_events\\.sql`,
+      ),
+    );
   });
 
   it("refuses an applied migration that was edited or renumbered", () => {
     const file = join(dir, "parley.db");
     openDatabase(file).close();
-    const edited = all().map((m) => (m.version === 2 ? { ...m, sql: m.sql + "\n-- tweak", checksum: "0".repeat(64) } : m));
-    expect(storeError(() => openDatabase(file, { migrations: edited })).message).toMatch(/002_job_events\.sql was edited after it was applied/);
+    const edited = all().map((m) =>
+      m.version === 2 ? { ...m, sql: m.sql + "\n-- tweak", checksum: "0".repeat(64) } : m,
+    );
+    expect(storeError(() => openDatabase(file, { migrations: edited })).message).toMatch(
+      /002_job_events\.sql was edited after it was applied/,
+    );
     const renamed = all().map((m) => (m.version === 2 ? { ...m, name: "002_voicemails.sql" } : m));
-    expect(storeError(() => openDatabase(file, { migrations: renamed })).message).toMatch(/applied as 002_job_events\.sql but this build calls it 002_voicemails\.sql/);
+    expect(storeError(() => openDatabase(file, { migrations: renamed })).message).toMatch(
+      /applied as 002_job_events\.sql but this build calls it 002_voicemails\.sql/,
+    );
   });
 
   it("rolls a failing migration back entirely and names it", () => {
     const file = join(dir, "parley.db");
     openDatabase(file).close();
-    const broken = laterBuild({ [next("broken")]: "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y TEXT;" });
+    const broken = laterBuild({
+      [next("broken")]: "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y TEXT;",
+    });
     const err = storeError(() => openDatabase(file, { migrations: broken }));
     expect(err.code).toBe("store_migration_failed");
-    expect(err.message).toContain(`migration ${next("broken")} failed and was rolled back: no such table: no_such_table`);
+    expect(err.message).toContain(
+      `migration ${next("broken")} failed and was rolled back: no such table: no_such_table`,
+    );
     const db = openDatabase(file);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'half_done'").get()).toBeUndefined();
     expect(db.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: all().length });
@@ -129,7 +181,9 @@ describe("openDatabase", () => {
     writeFileSync(file, randomBytes(8192));
     const err = storeError(() => openDatabase(file));
     expect(err.code).toBe("store_corrupt");
-    expect(err.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not a SQLite database or is corrupt`));
+    expect(err.message).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not a SQLite database or is corrupt`),
+    );
   });
 
   it("gives a clear error for a SQLite file whose pages were damaged", () => {

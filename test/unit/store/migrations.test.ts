@@ -49,7 +49,9 @@ describe("migration files", () => {
   });
 
   it("names a missing folder", () => {
-    expect(() => loadMigrations("/nonexistent/parley/migrations")).toThrow(/cannot read the migrations folder \/nonexistent/);
+    expect(() => loadMigrations("/nonexistent/parley/migrations")).toThrow(
+      /cannot read the migrations folder \/nonexistent/,
+    );
   });
 
   it("accepts an empty folder (no schema yet)", () => {
@@ -67,11 +69,20 @@ describe("migration 016: one style for call outcomes (issue 10, item 24)", () =>
     const db = new Database(":memory:");
     const clock = { now: () => 0 } as Parameters<typeof migrate>[3];
     // A database as version 015 left it, with calls written then.
-    migrate(db, all.filter((m) => m.version <= 15), ":memory:", clock);
-    const insert = db.prepare("INSERT INTO calls (sip_call_id, direction, from_uri, to_uri, agent, started_at, outcome) VALUES (?, 'inbound', 'a', 'b', 'receptionist', 0, ?)");
+    migrate(
+      db,
+      all.filter((m) => m.version <= 15),
+      ":memory:",
+      clock,
+    );
+    const insert = db.prepare(
+      "INSERT INTO calls (sip_call_id, direction, from_uri, to_uri, agent, started_at, outcome) VALUES (?, 'inbound', 'a', 'b', 'receptionist', 0, ?)",
+    );
     ["caller-hangup", "no-answer", "max-duration", "busy", null].forEach((o, i) => insert.run(`c${i}`, o));
     migrate(db, all, ":memory:", clock);
-    expect((db.prepare("SELECT outcome FROM calls ORDER BY id").all() as { outcome: string | null }[]).map((r) => r.outcome)).toEqual(["caller_hangup", "no_answer", "max_duration", "busy", null]);
+    expect(
+      (db.prepare("SELECT outcome FROM calls ORDER BY id").all() as { outcome: string | null }[]).map((r) => r.outcome),
+    ).toEqual(["caller_hangup", "no_answer", "max_duration", "busy", null]);
     db.close();
   });
 });
@@ -84,10 +95,23 @@ describe("migration 019: phone numbers stored by the old normalisation (issue 11
     const db = new Database(":memory:");
     const clock = { now: () => 0 } as Parameters<typeof migrate>[3];
     // A database as version 018 left it, with numbers the old rule stored.
-    migrate(db, all.filter((m) => m.version <= 18), ":memory:", clock);
+    migrate(
+      db,
+      all.filter((m) => m.version <= 18),
+      ":memory:",
+      clock,
+    );
     const dnc = db.prepare("INSERT INTO dnc_numbers (number, source, created_at) VALUES (?, 'api', 0)");
     // 06 1234 5678 stored wrongly; 02 1234 5678 listed under both forms; right numbers and a SIP URI.
-    for (const n of ["+39612345678", "+39212345678", "+390212345678", "+393471234567", "+442079460958", "sip:alice@pbx.example"]) dnc.run(n);
+    for (const n of [
+      "+39612345678",
+      "+39212345678",
+      "+390212345678",
+      "+393471234567",
+      "+442079460958",
+      "sip:alice@pbx.example",
+    ])
+      dnc.run(n);
     const notification = db.prepare(
       "INSERT INTO notifications (to_number, agent, text, variables, time_zone, amd, status, created_at, updated_at) VALUES (?, 'a', 't', '{}', 'UTC', 0, ?, 0, 0)",
     );
@@ -95,7 +119,9 @@ describe("migration 019: phone numbers stored by the old normalisation (issue 11
     notification.run("+39612345678", "scheduled");
     notification.run("+39612345678", "completed");
     notification.run("+14155550123", "pending");
-    db.prepare("INSERT INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES ('h', 'p', 1, 'audio/wav', 1, 0)").run();
+    db.prepare(
+      "INSERT INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES ('h', 'p', 1, 'audio/wav', 1, 0)",
+    ).run();
     db.prepare(
       "INSERT INTO voicemails (audio_sha256, agent, kind, received_at, status, duration_ms, callback_number, created_at, updated_at) VALUES ('h', 'a', 'voicemail', 0, 'processed', 1, '+39612345678', 0, 0)",
     ).run();
@@ -106,7 +132,12 @@ describe("migration 019: phone numbers stored by the old normalisation (issue 11
     expect(numbers("SELECT number AS n FROM dnc_numbers ORDER BY number")).toEqual(
       ["+390212345678", "+390612345678", "+393471234567", "+442079460958", "sip:alice@pbx.example"].sort(),
     );
-    expect(numbers("SELECT to_number AS n FROM notifications ORDER BY id")).toEqual(["+390612345678", "+390612345678", "+39612345678", "+14155550123"]);
+    expect(numbers("SELECT to_number AS n FROM notifications ORDER BY id")).toEqual([
+      "+390612345678",
+      "+390612345678",
+      "+39612345678",
+      "+14155550123",
+    ]);
     expect(numbers("SELECT callback_number AS n FROM voicemails")).toEqual(["+390612345678"]);
     db.close();
   });

@@ -6,7 +6,13 @@ import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestModel, generateTestModel, testModelNames, TINY_DEFAULTS, type TestModelName } from "../../../scripts/test-models/index.js";
+import {
+  buildTestModel,
+  generateTestModel,
+  testModelNames,
+  TINY_DEFAULTS,
+  type TestModelName,
+} from "../../../scripts/test-models/index.js";
 import { ParleyError } from "../../../src/lib/errors.js";
 import { repoRoot } from "../../helpers/paths.js";
 
@@ -47,15 +53,20 @@ describe("generateTestModel", () => {
   });
 
   it("treats {} as the tiny profile's defaults and other args as a different model", () => {
-    const bytes = (name: TestModelName, args: Record<string, unknown>): Buffer => Buffer.concat(buildTestModel(name, args).map((f) => Buffer.from(f.data)));
-    expect(bytes("tone-asr-batch", {}).equals(bytes("tone-asr-batch", { words: TINY_DEFAULTS.batchAsrWords }))).toBe(true);
+    const bytes = (name: TestModelName, args: Record<string, unknown>): Buffer =>
+      Buffer.concat(buildTestModel(name, args).map((f) => Buffer.from(f.data)));
+    expect(bytes("tone-asr-batch", {}).equals(bytes("tone-asr-batch", { words: TINY_DEFAULTS.batchAsrWords }))).toBe(
+      true,
+    );
     expect(bytes("tone-asr-batch", {}).equals(bytes("tone-asr-batch", { words: ["other"] }))).toBe(false);
     const defaults = { rules: TINY_DEFAULTS.llmRules, defaultReply: TINY_DEFAULTS.llmDefaultReply };
     expect(bytes("scripted-llm", {}).equals(bytes("scripted-llm", defaults))).toBe(true);
   });
 
   it("writes the script into tokens.txt, blank first", () => {
-    const tokens = buildTestModel("tone-asr-streaming", { words: ["hi", "there", "hi"] }).find((f) => f.name === "tokens.txt");
+    const tokens = buildTestModel("tone-asr-streaming", { words: ["hi", "there", "hi"] }).find(
+      (f) => f.name === "tokens.txt",
+    );
     expect(tokens?.data).toBe("<blk> 0\n\u2581hi 1\n\u2581there 2\n");
   });
 
@@ -73,17 +84,26 @@ describe("generateTestModel", () => {
     const unknownKey = argsError(() => buildTestModel("tone-tts", { voice: "x" }));
     expect(unknownKey.code).toBe("test_model_args_invalid");
     expect(unknownKey.message).toMatch(/tone-tts: .*voice/);
-    expect(argsError(() => buildTestModel("tone-asr-streaming", { words: ["two words"] })).message).toMatch(/words\.0: .*whitespace/);
-    expect(argsError(() => buildTestModel("tone-asr-batch", { words: [] })).message).toMatch(/words: .*at least one word/);
-    expect(argsError(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["ok"] }] })).message).toMatch(/rules\.0\.reply/);
-    expect(argsError(() => buildTestModel("turn-rule", { minVoicedMs: 5 })).message).toMatch(/turn-rule: minVoicedMs: /);
+    expect(argsError(() => buildTestModel("tone-asr-streaming", { words: ["two words"] })).message).toMatch(
+      /words\.0: .*whitespace/,
+    );
+    expect(argsError(() => buildTestModel("tone-asr-batch", { words: [] })).message).toMatch(
+      /words: .*at least one word/,
+    );
+    expect(argsError(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["ok"] }] })).message).toMatch(
+      /rules\.0\.reply/,
+    );
+    expect(argsError(() => buildTestModel("turn-rule", { minVoicedMs: 5 })).message).toMatch(
+      /turn-rule: minVoicedMs: /,
+    );
     expect(argsError(() => buildTestModel("nope" as TestModelName, {})).code).toBe("test_model_unknown");
   });
 });
 
 describe("make-test-models CLI", () => {
   const cli = join(repoRoot, "scripts/make-test-models.ts");
-  const tsx = (...args: string[]): Promise<{ stdout: string; stderr: string }> => run(process.execPath, ["--import", "tsx", cli, ...args], { cwd: repoRoot });
+  const tsx = (...args: string[]): Promise<{ stdout: string; stderr: string }> =>
+    run(process.execPath, ["--import", "tsx", cli, ...args], { cwd: repoRoot });
 
   it("writes a model and reports it as JSON", async () => {
     const out = join(root, "cli");

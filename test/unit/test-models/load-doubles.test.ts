@@ -27,18 +27,21 @@ describe("quantized GGUF types", () => {
   it.each([
     ["Q8_0", [21.2, -0.047, 1], 2e-3],
     ["Q6_K", [3, 1, -0.5, 1.7], 0.03],
-  ] as [GgmlTypeName, number[], number][])("%s keeps zeros exact and the scripted weights close", (type, weights, tolerance) => {
-    const values = new Float32Array(512);
-    weights.forEach((w, i) => (values[3 + 37 * i] = w)); // different 32-blocks, the same 256-block
-    values[300] = weights[0]!;
-    const bytes = new Uint8Array(rowBytes(type, 512));
-    quantizeRow(type, values, bytes);
-    const back = dequantizeRow(type, bytes, 512);
-    for (let i = 0; i < 512; i++) {
-      if (values[i] === 0) expect(back[i]).toBe(0);
-      else expect(Math.abs(back[i]! - values[i]!) / Math.abs(values[i]!)).toBeLessThan(tolerance);
-    }
-  });
+  ] as [GgmlTypeName, number[], number][])(
+    "%s keeps zeros exact and the scripted weights close",
+    (type, weights, tolerance) => {
+      const values = new Float32Array(512);
+      weights.forEach((w, i) => (values[3 + 37 * i] = w)); // different 32-blocks, the same 256-block
+      values[300] = weights[0]!;
+      const bytes = new Uint8Array(rowBytes(type, 512));
+      quantizeRow(type, values, bytes);
+      const back = dequantizeRow(type, bytes, 512);
+      for (let i = 0; i < 512; i++) {
+        if (values[i] === 0) expect(back[i]).toBe(0);
+        else expect(Math.abs(back[i]! - values[i]!) / Math.abs(values[i]!)).toBeLessThan(tolerance);
+      }
+    },
+  );
 
   it("follows llama-quantize's Q4_K_M recipe, with its fallbacks for rows that are not whole K blocks", () => {
     expect(useMoreBits(0, 24)).toBe(true);
@@ -62,7 +65,18 @@ describe("quantized GGUF types", () => {
 
 describe("a small LLM double (qwen2, Q4_K_M recipe, padded vocabulary)", () => {
   // Real-shaped in kind (GQA, NEOX, biases, Q5_0/Q4_K/Q6_K/Q8_0 mix), small in size.
-  const args = { name: "ci", architecture: "qwen2", layers: 3, embeddingLength: 192, feedForwardLength: 512, headCount: 3, headCountKv: 1, vocabSize: 3000, contextLength: 32768, weights: "q4_k_m" };
+  const args = {
+    name: "ci",
+    architecture: "qwen2",
+    layers: 3,
+    embeddingLength: 192,
+    feedForwardLength: 512,
+    headCount: 3,
+    headCountKv: 1,
+    vocabSize: 3000,
+    contextLength: 32768,
+    weights: "q4_k_m",
+  };
 
   it("loads in node-llama-cpp with the recipe's types and gives exactly tiny's replies", async () => {
     const { files } = await generateTestModel("llm-double", args, join(root, "llm"));
@@ -75,7 +89,10 @@ describe("a small LLM double (qwen2, Q4_K_M recipe, padded vocabulary)", () => {
     const model = await llama.loadModel({ modelPath: files[0]! });
     const context = await model.createContext({ contextSize: 2048, threads: 1 });
     try {
-      const session = new LlamaChatSession({ contextSequence: context.getSequence(), chatWrapper: resolveChatWrapper(model) });
+      const session = new LlamaChatSession({
+        contextSequence: context.getSequence(),
+        chatWrapper: resolveChatWrapper(model),
+      });
       const ask = async (text: string) => {
         session.resetChatHistory();
         return session.prompt(text, { temperature: 0, maxTokens: 200 });
@@ -90,40 +107,89 @@ describe("a small LLM double (qwen2, Q4_K_M recipe, padded vocabulary)", () => {
   }, 120_000);
 
   it("rejects shapes the script cannot live in, with a clear reason", async () => {
-    await expect(generateTestModel("llm-double", { ...args, embeddingLength: 64, headCount: 4 }, join(root, "narrow"))).rejects.toThrow(/residual dimensions|head size/);
-    await expect(generateTestModel("llm-double", { ...args, vocabSize: 100 }, join(root, "small-vocab"))).rejects.toThrow(/the script needs \d+ tokens/);
-    await expect(generateTestModel("llm-double", { ...args, headCount: 5 }, join(root, "odd"))).rejects.toThrow(/not a multiple/);
+    await expect(
+      generateTestModel("llm-double", { ...args, embeddingLength: 64, headCount: 4 }, join(root, "narrow")),
+    ).rejects.toThrow(/residual dimensions|head size/);
+    await expect(
+      generateTestModel("llm-double", { ...args, vocabSize: 100 }, join(root, "small-vocab")),
+    ).rejects.toThrow(/the script needs \d+ tokens/);
+    await expect(generateTestModel("llm-double", { ...args, headCount: 5 }, join(root, "odd"))).rejects.toThrow(
+      /not a multiple/,
+    );
   });
 });
 
 describe("ONNX doubles give their tiny twin's output", () => {
   const audio = toneBursts(6);
-  const generate = async (name: Parameters<typeof generateTestModel>[0], args: Record<string, unknown>) => join(root, name + JSON.stringify(args).replace(/\W/g, "")) + "/" + (await generateTestModel(name, args, join(root, name + JSON.stringify(args).replace(/\W/g, "")))).files[0]!.split("/").pop();
+  const generate = async (name: Parameters<typeof generateTestModel>[0], args: Record<string, unknown>) =>
+    join(root, name + JSON.stringify(args).replace(/\W/g, "")) +
+    "/" +
+    (await generateTestModel(name, args, join(root, name + JSON.stringify(args).replace(/\W/g, "")))).files[0]!.split(
+      "/",
+    ).pop();
   const dirOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
-  const online = (dir: string) => ({ featConfig: { sampleRate: 16000, featureDim: 80 }, modelConfig: { toneCtc: { model: `${dir}/model.onnx` }, tokens: `${dir}/tokens.txt`, numThreads: 1, provider: "cpu", debug: 0 }, decodingMethod: "greedy_search" });
-  const offline = (dir: string) => ({ featConfig: { sampleRate: 16000, featureDim: 80 }, modelConfig: { zipformerCtc: { model: `${dir}/model.onnx` }, tokens: `${dir}/tokens.txt`, numThreads: 1, provider: "cpu", debug: 0 }, decodingMethod: "greedy_search" });
-  const tts = (dir: string) => ({ model: { vits: { model: `${dir}/model.onnx`, tokens: `${dir}/tokens.txt` }, numThreads: 1, debug: 0, provider: "cpu" }, maxNumSentences: 1 });
+  const online = (dir: string) => ({
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: {
+      toneCtc: { model: `${dir}/model.onnx` },
+      tokens: `${dir}/tokens.txt`,
+      numThreads: 1,
+      provider: "cpu",
+      debug: 0,
+    },
+    decodingMethod: "greedy_search",
+  });
+  const offline = (dir: string) => ({
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: {
+      zipformerCtc: { model: `${dir}/model.onnx` },
+      tokens: `${dir}/tokens.txt`,
+      numThreads: 1,
+      provider: "cpu",
+      debug: 0,
+    },
+    decodingMethod: "greedy_search",
+  });
+  const tts = (dir: string) => ({
+    model: {
+      vits: { model: `${dir}/model.onnx`, tokens: `${dir}/tokens.txt` },
+      numThreads: 1,
+      debug: 0,
+      provider: "cpu",
+    },
+    maxNumSentences: 1,
+  });
 
-  it.each(["zipformer-en-20m-2023-02-17", "zipformer-en-2023-06-26"])("streaming double of %s hears tiny's words", async (standIn) => {
-    const tiny = dirOf(await generate("tone-asr-streaming", {}));
-    const dbl = dirOf(await generate("asr-streaming-double", { standIn, scale: 0.05 }));
-    const expected = streamingMs(online(tiny), audio, 16000);
-    expect(expected.text.split(" ").length).toBeGreaterThan(3);
-    expect(streamingMs(online(dbl), audio, 16000).text).toBe(expected.text);
-  }, 60_000);
+  it.each(["zipformer-en-20m-2023-02-17", "zipformer-en-2023-06-26"])(
+    "streaming double of %s hears tiny's words",
+    async (standIn) => {
+      const tiny = dirOf(await generate("tone-asr-streaming", {}));
+      const dbl = dirOf(await generate("asr-streaming-double", { standIn, scale: 0.05 }));
+      const expected = streamingMs(online(tiny), audio, 16000);
+      expect(expected.text.split(" ").length).toBeGreaterThan(3);
+      expect(streamingMs(online(dbl), audio, 16000).text).toBe(expected.text);
+    },
+    60_000,
+  );
 
-  it.each(["whisper-tiny.en-int8", "whisper-base.en-int8"])("batch double of %s transcribes as tiny", async (standIn) => {
-    const tiny = dirOf(await generate("tone-asr-batch", {}));
-    const dbl = dirOf(await generate("asr-batch-double", { standIn, scale: 0.01 }));
-    const expected = batchMs(offline(tiny), audio, 16000);
-    expect(expected.text.split(" ").length).toBeGreaterThan(3);
-    expect(batchMs(offline(dbl), audio, 16000).text).toBe(expected.text);
-  }, 60_000);
+  it.each(["whisper-tiny.en-int8", "whisper-base.en-int8"])(
+    "batch double of %s transcribes as tiny",
+    async (standIn) => {
+      const tiny = dirOf(await generate("tone-asr-batch", {}));
+      const dbl = dirOf(await generate("asr-batch-double", { standIn, scale: 0.01 }));
+      const expected = batchMs(offline(tiny), audio, 16000);
+      expect(expected.text.split(" ").length).toBeGreaterThan(3);
+      expect(batchMs(offline(dbl), audio, 16000).text).toBe(expected.text);
+    },
+    60_000,
+  );
 
   it("TTS double makes tiny's samples", async () => {
     const { loadSherpa } = await import("../../../src/engines/worker/sherpa.js");
     const tiny = new (loadSherpa().OfflineTts)(tts(dirOf(await generate("tone-tts", {}))));
-    const dbl = new (loadSherpa().OfflineTts)(tts(dirOf(await generate("tts-double", { standIn: "piper-en_us-amy-low", scale: 0.02 }))));
+    const dbl = new (loadSherpa().OfflineTts)(
+      tts(dirOf(await generate("tts-double", { standIn: "piper-en_us-amy-low", scale: 0.02 }))),
+    );
     const text = "Thanks for calling. How can I help you today?";
     const a = await tiny.generateAsync({ text, sid: 0, speed: 1 });
     const b = await dbl.generateAsync({ text, sid: 0, speed: 1 });
@@ -132,22 +198,60 @@ describe("ONNX doubles give their tiny twin's output", () => {
     expect((await ttsMs(tts(dirOf(await generate("tone-tts", {}))), text)).samples).toBe(a.samples.length);
   }, 60_000);
 
-  it.each(["v4", "v5"])("silero %s-shaped VAD double finds the loud windows and only those", async (silero) => {
-    const dir = dirOf(await generate("vad-double", { silero }));
-    const { loadSherpa } = await import("../../../src/engines/worker/sherpa.js");
-    const vad = new (loadSherpa().Vad)({ sileroVad: { model: `${dir}/model.onnx`, threshold: 0.5, minSilenceDuration: 0.2, minSpeechDuration: 0.1, windowSize: 512, maxSpeechDuration: 30 }, sampleRate: 16000, numThreads: 1, provider: "cpu", debug: 0 }, 60);
-    const segments: { start: number; end: number }[] = [];
-    for (let i = 0; i + 512 <= audio.length; i += 512) {
-      vad.acceptWaveform(audio.subarray(i, i + 512));
-      while (!vad.isEmpty()) {
-        const s = vad.front(false);
-        segments.push({ start: s.start / 16000, end: (s.start + s.samples.length) / 16000 });
-        vad.pop();
+  it.each(["v4", "v5"])(
+    "silero %s-shaped VAD double finds the loud windows and only those",
+    async (silero) => {
+      const dir = dirOf(await generate("vad-double", { silero }));
+      const { loadSherpa } = await import("../../../src/engines/worker/sherpa.js");
+      const vad = new (loadSherpa().Vad)(
+        {
+          sileroVad: {
+            model: `${dir}/model.onnx`,
+            threshold: 0.5,
+            minSilenceDuration: 0.2,
+            minSpeechDuration: 0.1,
+            windowSize: 512,
+            maxSpeechDuration: 30,
+          },
+          sampleRate: 16000,
+          numThreads: 1,
+          provider: "cpu",
+          debug: 0,
+        },
+        60,
+      );
+      const segments: { start: number; end: number }[] = [];
+      for (let i = 0; i + 512 <= audio.length; i += 512) {
+        vad.acceptWaveform(audio.subarray(i, i + 512));
+        while (!vad.isEmpty()) {
+          const s = vad.front(false);
+          segments.push({ start: s.start / 16000, end: (s.start + s.samples.length) / 16000 });
+          vad.pop();
+        }
       }
-    }
-    // Tone bursts: 0.5 s loud from every whole second; the last may still be open at the end.
-    expect(segments.length).toBeGreaterThanOrEqual(5);
-    segments.forEach((s, i) => expect(Math.abs(s.start - i)).toBeLessThan(0.15));
-    expect(vadMs({ sileroVad: { model: `${dir}/model.onnx`, threshold: 0.5, minSilenceDuration: 0.2, minSpeechDuration: 0.1, windowSize: 512, maxSpeechDuration: 30 }, sampleRate: 16000, numThreads: 1, provider: "cpu", debug: 0 }, audio)).toBeGreaterThan(0);
-  }, 60_000);
+      // Tone bursts: 0.5 s loud from every whole second; the last may still be open at the end.
+      expect(segments.length).toBeGreaterThanOrEqual(5);
+      segments.forEach((s, i) => expect(Math.abs(s.start - i)).toBeLessThan(0.15));
+      expect(
+        vadMs(
+          {
+            sileroVad: {
+              model: `${dir}/model.onnx`,
+              threshold: 0.5,
+              minSilenceDuration: 0.2,
+              minSpeechDuration: 0.1,
+              windowSize: 512,
+              maxSpeechDuration: 30,
+            },
+            sampleRate: 16000,
+            numThreads: 1,
+            provider: "cpu",
+            debug: 0,
+          },
+          audio,
+        ),
+      ).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

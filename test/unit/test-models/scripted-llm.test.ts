@@ -98,7 +98,7 @@ describe("scripted-llm", () => {
   });
 
   it.each(rules.flatMap((rule, index) => rule.triggers.map((trigger) => ({ index, trigger }))))(
-    "gives rule $index's reply when the prompt says \"$trigger\"",
+    'gives rule $index\'s reply when the prompt says "$trigger"',
     async ({ index, trigger }) => {
       expect(await ask(`Well, ${trigger}, I think.`)).toBe(reply(index));
     },
@@ -108,7 +108,13 @@ describe("scripted-llm", () => {
     expect(await ask("URGENT: water everywhere")).toBe(reply(EMERGENCY));
     expect(await ask("Back to you.")).toBe(reply(CALL));
     expect(await ask("Flooding!")).toBe(reply(EMERGENCY));
-    for (const text of ["I want a callback", "thanks for the feedback", "it was rescheduled", "reply urgently", "backs and forths"]) {
+    for (const text of [
+      "I want a callback",
+      "thanks for the feedback",
+      "it was rescheduled",
+      "reply urgently",
+      "backs and forths",
+    ]) {
       expect(await ask(text)).toBe(TINY_DEFAULTS.llmDefaultReply);
     }
   });
@@ -130,7 +136,10 @@ describe("scripted-llm", () => {
   it("is not triggered by node-llama-cpp's function documentation", async () => {
     const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false, chatWrapper });
     try {
-      const history: ChatHistoryItem[] = [...chat.chatWrapper.generateInitialChatHistory(), { type: "user", text: "Hello, who is this?" }];
+      const history: ChatHistoryItem[] = [
+        ...chat.chatWrapper.generateInitialChatHistory(),
+        { type: "user", text: "Hello, who is this?" },
+      ];
       const result = await chat.generateResponse(history, { functions, maxTokens: 200 });
       expect(result.response).toBe(TINY_DEFAULTS.llmDefaultReply);
       expect(result.functionCalls).toBeUndefined();
@@ -159,7 +168,15 @@ describe("scripted-llm", () => {
         ...history,
         {
           type: "model",
-          response: [{ type: "functionCall", name: call.functionName, params: call.params, rawCall: call.raw, result: { status: "scheduled", when: "tomorrow 10:00" } }],
+          response: [
+            {
+              type: "functionCall",
+              name: call.functionName,
+              params: call.params,
+              rawCall: call.raw,
+              result: { status: "scheduled", when: "tomorrow 10:00" },
+            },
+          ],
         },
       ];
       const second = await chat.generateResponse(withResult, { functions, maxTokens: 300 });
@@ -182,7 +199,9 @@ describe("scripted-llm", () => {
     });
     const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, chatWrapper });
     try {
-      const answer = await session.prompt("Hi, can you call me back tomorrow about my order?", { functions: { schedule_callback: schedule } });
+      const answer = await session.prompt("Hi, can you call me back tomorrow about my order?", {
+        functions: { schedule_callback: schedule },
+      });
       expect(calls).toEqual([{ when: "tomorrow 10:00", topic: "order" }]);
       expect(answer).toBe(reply(CLOSING));
     } finally {
@@ -204,15 +223,41 @@ describe("scripted-llm", () => {
 
   it("tokenizes exactly as the generator's SPM emulation predicts", () => {
     const vocab = scriptedLlmVocab({});
-    const alphabet = ["back", "urgent", "scheduled", "Flooding", "TRANSCRIPT", "emergency", "b", "a", "c", "k", " ", "_", "s", "x", "l", "9", "ed", "re", "\n", ".", "(", "||call: ", "é"];
+    const alphabet = [
+      "back",
+      "urgent",
+      "scheduled",
+      "Flooding",
+      "TRANSCRIPT",
+      "emergency",
+      "b",
+      "a",
+      "c",
+      "k",
+      " ",
+      "_",
+      "s",
+      "x",
+      "l",
+      "9",
+      "ed",
+      "re",
+      "\n",
+      ".",
+      "(",
+      "||call: ",
+      "é",
+    ];
     let seed = 12345;
     const next = (n: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed % n;
     };
     const samples = [...rules.map((r) => r.reply), TINY_DEFAULTS.llmDefaultReply, "assistant\n", "<not special> 😀"];
-    for (let i = 0; i < 500; i++) samples.push(Array.from({ length: 1 + next(8) }, () => alphabet[next(alphabet.length)]).join(""));
-    for (const text of samples) expect(vocab.tokenize(text), JSON.stringify(text)).toEqual(Array.from(model.tokenize(text, false)));
+    for (let i = 0; i < 500; i++)
+      samples.push(Array.from({ length: 1 + next(8) }, () => alphabet[next(alphabet.length)]).join(""));
+    for (const text of samples)
+      expect(vocab.tokenize(text), JSON.stringify(text)).toEqual(Array.from(model.tokenize(text, false)));
   });
 });
 
@@ -227,7 +272,9 @@ describe("scripted-llm with custom rules", () => {
 
   it("follows its own script", async () => {
     const custom = mkdtempSync(join(tmpdir(), "parley-scripted-llm-custom-"));
-    const customModel = await llama.loadModel({ modelPath: (await generateTestModel("scripted-llm", args, custom)).files[0] ?? "" });
+    const customModel = await llama.loadModel({
+      modelPath: (await generateTestModel("scripted-llm", args, custom)).files[0] ?? "",
+    });
     const customContext = await customModel.createContext({ contextSize: 2048, threads: 1 });
     try {
       const session = new LlamaChatSession({ contextSequence: customContext.getSequence(), chatWrapper });
@@ -243,12 +290,23 @@ describe("scripted-llm with custom rules", () => {
   });
 
   it("rejects rule sets it cannot honour, naming the problem", () => {
-    expect(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["two words"], reply: "x y" }] })).toThrow(/rules\.0\.triggers\.0/);
-    expect(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["same"], reply: "aa" }, { triggers: ["SAME"], reply: "bb" }] })).toThrow(/appears in rule 1 and rule 2/);
+    expect(() => buildTestModel("scripted-llm", { rules: [{ triggers: ["two words"], reply: "x y" }] })).toThrow(
+      /rules\.0\.triggers\.0/,
+    );
+    expect(() =>
+      buildTestModel("scripted-llm", {
+        rules: [
+          { triggers: ["same"], reply: "aa" },
+          { triggers: ["SAME"], reply: "bb" },
+        ],
+      }),
+    ).toThrow(/appears in rule 1 and rule 2/);
     const twoCalls = [
       { triggers: ["one"], reply: "||call: first({})" },
       { triggers: ["two"], reply: "||call: second({})" },
     ];
-    expect(() => buildTestModel("scripted-llm", { rules: twoCalls })).toThrow(/at most one reply may be a function call/);
+    expect(() => buildTestModel("scripted-llm", { rules: twoCalls })).toThrow(
+      /at most one reply may be a function call/,
+    );
   });
 });

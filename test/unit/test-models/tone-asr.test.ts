@@ -36,7 +36,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function streaming(dir: string, enableEndpoint: boolean): OnlineRecognizer {
   return new sherpa.OnlineRecognizer({
     featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { toneCtc: { model: join(dir, "model.onnx") }, tokens: join(dir, "tokens.txt"), numThreads: 1, provider: "cpu", debug: 0 },
+    modelConfig: {
+      toneCtc: { model: join(dir, "model.onnx") },
+      tokens: join(dir, "tokens.txt"),
+      numThreads: 1,
+      provider: "cpu",
+      debug: 0,
+    },
     decodingMethod: "greedy_search",
     enableEndpoint,
     // sherpa counts one T-one chunk as a 10 ms frame, so "the utterance contains speech" (rule 2) never
@@ -51,7 +57,13 @@ function streaming(dir: string, enableEndpoint: boolean): OnlineRecognizer {
 function batch(dir: string): OfflineRecognizer {
   return new sherpa.OfflineRecognizer({
     featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { zipformerCtc: { model: join(dir, "model.onnx") }, tokens: join(dir, "tokens.txt"), numThreads: 1, provider: "cpu", debug: 0 },
+    modelConfig: {
+      zipformerCtc: { model: join(dir, "model.onnx") },
+      tokens: join(dir, "tokens.txt"),
+      numThreads: 1,
+      provider: "cpu",
+      debug: 0,
+    },
     decodingMethod: "greedy_search",
   });
 }
@@ -99,7 +111,11 @@ function streamedText(rec: OnlineRecognizer, samples: Float32Array, sampleRate: 
   return rec.getResult(stream).text;
 }
 
-function batchResult(rec: OfflineRecognizer, samples: Float32Array, sampleRate: number): { text: string; timestamps: number[] } {
+function batchResult(
+  rec: OfflineRecognizer,
+  samples: Float32Array,
+  sampleRate: number,
+): { text: string; timestamps: number[] } {
   const stream = rec.createStream();
   stream.acceptWaveform({ samples, sampleRate });
   rec.decode(stream);
@@ -110,18 +126,25 @@ function batchResult(rec: OfflineRecognizer, samples: Float32Array, sampleRate: 
 const script = (words: readonly string[], n: number): string => words.slice(0, n).join(" ");
 
 describe("tone-asr-streaming", () => {
-  it.each([8000, 16000])("emits the next script word per loud chunk and an endpoint on trailing silence (%i Hz)", (rate) => {
-    // Loud chunks 1, 3, 4, 6 (single silent chunks in between do not end the utterance), then 3 s of silence.
-    const result = live(streaming(dirs.streaming, true), toneBursts("SLSLLSL" + "S".repeat(10), rate), rate);
-    const words = TINY_DEFAULTS.streamingAsrWords;
-    expect(result.partials).toEqual([1, 2, 3, 4].map((n) => script(words, n)));
-    expect(result.utterances).toEqual([script(words, 4)]);
-    // Speech ends at 2.1 s; the endpoint follows within the 3 s of silence.
-    expect(result.endpointsAt[0]).toBeGreaterThan(2.1);
-  });
+  it.each([8000, 16000])(
+    "emits the next script word per loud chunk and an endpoint on trailing silence (%i Hz)",
+    (rate) => {
+      // Loud chunks 1, 3, 4, 6 (single silent chunks in between do not end the utterance), then 3 s of silence.
+      const result = live(streaming(dirs.streaming, true), toneBursts("SLSLLSL" + "S".repeat(10), rate), rate);
+      const words = TINY_DEFAULTS.streamingAsrWords;
+      expect(result.partials).toEqual([1, 2, 3, 4].map((n) => script(words, n)));
+      expect(result.utterances).toEqual([script(words, 4)]);
+      // Speech ends at 2.1 s; the endpoint follows within the 3 s of silence.
+      expect(result.endpointsAt[0]).toBeGreaterThan(2.1);
+    },
+  );
 
   it("starts the script again after an endpoint, as sherpa re-initialises the model state on reset", () => {
-    const result = live(streaming(dirs.streaming, true), toneBursts("SLL" + "S".repeat(8) + "L" + "S".repeat(8), 8000), 8000);
+    const result = live(
+      streaming(dirs.streaming, true),
+      toneBursts("SLL" + "S".repeat(8) + "L" + "S".repeat(8), 8000),
+      8000,
+    );
     const words = TINY_DEFAULTS.streamingAsrWords;
     expect(result.utterances).toEqual([script(words, 2), script(words, 1)]);
   });
@@ -133,7 +156,9 @@ describe("tone-asr-streaming", () => {
   });
 
   it("stops after the last word of the script", () => {
-    expect(streamedText(streaming(dirs.streamingWords, false), toneBursts("L".repeat(9), 8000), 8000)).toBe(WORDS.join(" "));
+    expect(streamedText(streaming(dirs.streamingWords, false), toneBursts("L".repeat(9), 8000), 8000)).toBe(
+      WORDS.join(" "),
+    );
   });
 });
 

@@ -16,7 +16,12 @@ beforeAll(async () => {
   await generateTestModel("tone-tts", {}, root);
   // The engine config the model needs (see scripts/test-models/tone-tts.ts).
   tts = new (loadSherpa().OfflineTts)({
-    model: { vits: { model: join(root, "model.onnx"), tokens: join(root, "tokens.txt") }, numThreads: 1, debug: false, provider: "cpu" },
+    model: {
+      vits: { model: join(root, "model.onnx"), tokens: join(root, "tokens.txt") },
+      numThreads: 1,
+      debug: false,
+      provider: "cpu",
+    },
     maxNumSentences: 1,
   });
 });

@@ -23,8 +23,14 @@ let load: InferenceSession;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "parley-turn-models-"));
   const options = { intraOpNumThreads: 1, graphOptimizationLevel: "all" } as const;
-  tiny = await ort.InferenceSession.create((await generateTestModel("turn-rule", {}, join(root, "tiny"))).files[0]!, options);
-  load = await ort.InferenceSession.create((await generateTestModel("turn-double", { standIn: "smart-turn-v3.2-cpu" }, join(root, "load"))).files[0]!, options);
+  tiny = await ort.InferenceSession.create(
+    (await generateTestModel("turn-rule", {}, join(root, "tiny"))).files[0]!,
+    options,
+  );
+  load = await ort.InferenceSession.create(
+    (await generateTestModel("turn-double", { standIn: "smart-turn-v3.2-cpu" }, join(root, "load"))).files[0]!,
+    options,
+  );
 }, 120_000);
 afterAll(async () => {
   await Promise.allSettled([tiny?.release(), load?.release()]);
@@ -34,7 +40,8 @@ afterAll(async () => {
 /** Features of `voiced` loud frames (the rest at the floor), as Whisper's extractor lays them out: [80][800]. */
 function features(voiced: number, start = 100): Float32Array {
   const f = new Float32Array(80 * 800).fill(-0.9);
-  for (let m = 0; m < 80; m++) for (let t = start; t < start + voiced; t++) f[m * 800 + t] = 0.6 + 0.3 * Math.sin(m + t);
+  for (let m = 0; m < 80; m++)
+    for (let t = start; t < start + voiced; t++) f[m * 800 + t] = 0.6 + 0.3 * Math.sin(m + t);
   return f;
 }
 
@@ -56,7 +63,12 @@ describe("turn models in Smart Turn's slot", () => {
   });
 
   it("tiny-turn: P(complete) = sigmoid((voiced frames - 150) / 10), none in silence", async () => {
-    const p = await probabilities(tiny, [features(150), features(200), features(100), new Float32Array(80 * 800).fill(-1.5)]);
+    const p = await probabilities(tiny, [
+      features(150),
+      features(200),
+      features(100),
+      new Float32Array(80 * 800).fill(-1.5),
+    ]);
     expect(p[0]).toBeCloseTo(0.5, 5);
     expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-5)), 5);
     expect(p[2]).toBeCloseTo(1 / (1 + Math.exp(5)), 5);
@@ -64,7 +76,9 @@ describe("turn models in Smart Turn's slot", () => {
   });
 
   it("takes its threshold from its args", async () => {
-    const session = await ort.InferenceSession.create((await generateTestModel("turn-rule", { minVoicedMs: 500 }, join(root, "short"))).files[0]!);
+    const session = await ort.InferenceSession.create(
+      (await generateTestModel("turn-rule", { minVoicedMs: 500 }, join(root, "short"))).files[0]!,
+    );
     expect((await probabilities(session, [features(50)]))[0]).toBeCloseTo(0.5, 5);
     await session.release();
   });

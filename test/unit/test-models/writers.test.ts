@@ -30,8 +30,20 @@ describe("onnx", () => {
   });
 
   it("writes attributes in name order, so object key order never changes the bytes", () => {
-    const a = encodeNode({ opType: "Op", name: "n", inputs: ["x"], outputs: ["y"], attributes: { b: attr.int(1), a: attr.ints([2, 3]) } });
-    const b = encodeNode({ opType: "Op", name: "n", inputs: ["x"], outputs: ["y"], attributes: { a: attr.ints([2, 3]), b: attr.int(1) } });
+    const a = encodeNode({
+      opType: "Op",
+      name: "n",
+      inputs: ["x"],
+      outputs: ["y"],
+      attributes: { b: attr.int(1), a: attr.ints([2, 3]) },
+    });
+    const b = encodeNode({
+      opType: "Op",
+      name: "n",
+      inputs: ["x"],
+      outputs: ["y"],
+      attributes: { a: attr.ints([2, 3]), b: attr.int(1) },
+    });
     expect(hex(a)).toBe(hex(b));
     expect(hex(a).indexOf(hex(bytesField(1, "a")))).toBeLessThan(hex(a).indexOf(hex(bytesField(1, "b"))));
   });
@@ -39,7 +51,15 @@ describe("onnx", () => {
 
 describe("gguf", () => {
   it("writes the v3 header, typed metadata and aligned tensor data", () => {
-    const file = Buffer.from(encodeGguf([["k", gguf.u32(7)], ["s", gguf.strings(["a", "bc"])]], [floatTensor("w", [3], Float32Array.from([1, 2, 3]))]));
+    const file = Buffer.from(
+      encodeGguf(
+        [
+          ["k", gguf.u32(7)],
+          ["s", gguf.strings(["a", "bc"])],
+        ],
+        [floatTensor("w", [3], Float32Array.from([1, 2, 3]))],
+      ),
+    );
     expect(file.subarray(0, 4).toString("ascii")).toBe("GGUF");
     expect(file.readUInt32LE(4)).toBe(3);
     expect(file.readBigUInt64LE(8)).toBe(1n); // tensors

@@ -15,14 +15,26 @@ const MAX_TEXT = 200_000;
 export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
-  const page = async (c: Context<ConsoleEnv>, text: string, result: ValidationResult | null, status: 200 | 422 = 200) => {
+  const page = async (
+    c: Context<ConsoleEnv>,
+    text: string,
+    result: ValidationResult | null,
+    status: 200 | 422 = 200,
+  ) => {
     const body = (
       <>
         <AgentList agents={services.agents.list()} />
         <ValidateForm csrf={c.get("csrf")} text={text} result={result} />
       </>
     );
-    return c.html(await documentHtml(<Page title="Agents" section="agents" session={c.get("session")} csrf={c.get("csrf")}>{body}</Page>), status);
+    return c.html(
+      await documentHtml(
+        <Page title="Agents" section="agents" session={c.get("session")} csrf={c.get("csrf")}>
+          {body}
+        </Page>,
+      ),
+      status,
+    );
   };
 
   app.get("/agents", (c) => page(c, "", null));
@@ -38,11 +50,20 @@ export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
     if (!entry) throw new ParleyError("not_found", `no agent named '${c.req.param("name")}'`, { status: 404 });
     const body = (
       <>
-        <p><a href="/console/agents">All agents</a> · defined {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"}</p>
+        <p>
+          <a href="/console/agents">All agents</a> · defined{" "}
+          {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"}
+        </p>
         <pre class="definition">{stringify(redact(entry.agent))}</pre>
       </>
     );
-    return c.html(await documentHtml(<Page title={`Agent ${entry.agent.name}`} section="agents" session={c.get("session")} csrf={c.get("csrf")}>{body}</Page>));
+    return c.html(
+      await documentHtml(
+        <Page title={`Agent ${entry.agent.name}`} section="agents" session={c.get("session")} csrf={c.get("csrf")}>
+          {body}
+        </Page>,
+      ),
+    );
   });
   return app;
 }
@@ -50,7 +71,8 @@ export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
 /** YAML (JSON is YAML too) through the same schema as files and /v1/agents/validate. */
 export function validate(text: string): ValidationResult {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { valid: false, message: `Invalid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}`, issues: [] };
+  if (doc.errors.length > 0)
+    return { valid: false, message: `Invalid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}`, issues: [] };
   try {
     const agent = parseAgent(doc.toJS(), "definition");
     return { valid: true, name: agent.name, normalized: stringify(redact(agent)) };

@@ -4,7 +4,9 @@
   function fillCounts(list, counts) {
     if (!list) return;
     while (list.firstChild) list.removeChild(list.firstChild);
-    var keys = Object.keys(counts || {}).filter(function (k) { return counts[k] > 0; });
+    var keys = Object.keys(counts || {}).filter(function (k) {
+      return counts[k] > 0;
+    });
     if (keys.length === 0) {
       var none = document.createElement("li");
       none.textContent = "none yet";
@@ -38,7 +40,11 @@
     var total = d.total || 0;
     var done = typeof d.done === "number" ? d.done : total;
     var bar = card.querySelector("[data-campaign-progress]");
-    if (bar) { bar.max = Math.max(1, total); bar.value = done; bar.textContent = done + " of " + total; }
+    if (bar) {
+      bar.max = Math.max(1, total);
+      bar.value = done;
+      bar.textContent = done + " of " + total;
+    }
     var doneText = card.querySelector("[data-campaign-done]");
     if (doneText) doneText.textContent = done + " of " + total + " recipients done";
     var status = card.querySelector("[data-campaign-status]");

@@ -25,41 +25,71 @@
     // Clear first so the same message twice is still read out.
     region.textContent = "";
     clearTimeout(liveTimer);
-    liveTimer = setTimeout(function () { region.textContent = text; }, 50);
+    liveTimer = setTimeout(function () {
+      region.textContent = text;
+    }, 50);
   }
 
   /** POSTs form fields with the session's CSRF token; resolves with the parsed JSON answer or rejects with its message. */
   function post(url, fields) {
     var body = new URLSearchParams();
-    Object.keys(fields || {}).forEach(function (k) { body.append(k, fields[k]); });
+    Object.keys(fields || {}).forEach(function (k) {
+      body.append(k, fields[k]);
+    });
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "X-CSRF-Token": csrf, Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        "X-CSRF-Token": csrf,
+        Accept: "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: body,
     }).then(function (res) {
       return res.text().then(function (text) {
         var json = null;
-        try { json = JSON.parse(text); } catch (e) { /* an HTML error page */ }
-        if (!res.ok) throw new Error((json && json.error && json.error.message) || text.slice(0, 200) || res.statusText);
+        try {
+          json = JSON.parse(text);
+        } catch (e) {
+          /* an HTML error page */
+        }
+        if (!res.ok)
+          throw new Error((json && json.error && json.error.message) || text.slice(0, 200) || res.statusText);
         return json;
       });
     });
   }
 
-  var TYPES = ["voicemail.received", "voicemail.processed", "voicemail.updated", "voicemail.deleted", "voicemail.urgent", "job.dead", "campaign.progress", "campaign.finished"];
+  var TYPES = [
+    "voicemail.received",
+    "voicemail.processed",
+    "voicemail.updated",
+    "voicemail.deleted",
+    "voicemail.urgent",
+    "job.dead",
+    "campaign.progress",
+    "campaign.finished",
+  ];
   function connect() {
     if (!window.EventSource) return;
     var source = new EventSource("/console/events");
     TYPES.forEach(function (type) {
       source.addEventListener(type, function (e) {
         var envelope;
-        try { envelope = JSON.parse(e.data); } catch (err) { return; }
+        try {
+          envelope = JSON.parse(e.data);
+        } catch (err) {
+          return;
+        }
         document.dispatchEvent(new CustomEvent("parley:event", { detail: envelope }));
       });
     });
-    source.addEventListener("open", function () { document.body.setAttribute("data-live", "on"); });
-    source.addEventListener("error", function () { document.body.setAttribute("data-live", "off"); });
+    source.addEventListener("open", function () {
+      document.body.setAttribute("data-live", "on");
+    });
+    source.addEventListener("error", function () {
+      document.body.setAttribute("data-live", "off");
+    });
   }
 
   document.addEventListener("parley:event", function (e) {

@@ -7,7 +7,9 @@
   // Messages this page changed a moment ago: their echo from the live stream is not announced twice.
   var mine = {};
 
-  function rows() { return Array.prototype.slice.call(list.querySelectorAll(".vm-row")); }
+  function rows() {
+    return Array.prototype.slice.call(list.querySelectorAll(".vm-row"));
+  }
   function selectedId() {
     var a = list.querySelector('.vm-link[aria-current="true"]');
     return a ? a.getAttribute("data-select") : null;
@@ -16,7 +18,9 @@
   function select(id, focus) {
     var link = list.querySelector('.vm-link[data-select="' + id + '"]');
     if (!link) return;
-    list.querySelectorAll(".vm-link[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+    list.querySelectorAll(".vm-link[aria-current]").forEach(function (a) {
+      a.removeAttribute("aria-current");
+    });
     link.setAttribute("aria-current", "true");
     pane.querySelectorAll(".vm-detail").forEach(function (d) {
       if (d.getAttribute("data-id") !== String(id)) {
@@ -38,12 +42,16 @@
     var all = rows();
     if (all.length === 0) return;
     var current = selectedId();
-    var i = all.findIndex(function (r) { return r.getAttribute("data-id") === current; });
+    var i = all.findIndex(function (r) {
+      return r.getAttribute("data-id") === current;
+    });
     var next = i === -1 ? 0 : Math.min(all.length - 1, Math.max(0, i + step));
     select(all[next].getAttribute("data-id"), true);
   }
 
-  function detail(id) { return document.getElementById("vm-" + id); }
+  function detail(id) {
+    return document.getElementById("vm-" + id);
+  }
 
   function act(status) {
     var id = selectedId();
@@ -60,16 +68,22 @@
 
   function setStatus(id, status) {
     mine[id] = Date.now();
-    window.parley.post("/console/voicemails/" + id + "/status", { status: status }).then(function () {
-      return refresh(id, "changed");
-    }).catch(function (err) {
-      window.parley.announce("Could not change voicemail " + id + ": " + err.message);
-    });
+    window.parley
+      .post("/console/voicemails/" + id + "/status", { status: status })
+      .then(function () {
+        return refresh(id, "changed");
+      })
+      .catch(function (err) {
+        window.parley.announce("Could not change voicemail " + id + ": " + err.message);
+      });
   }
 
   /** Re-reads one message from the server and puts it in place (or in order, when new and it fits the filter). */
   function refresh(id, why) {
-    return fetch("/console/inbox/items/" + id + filterQuery, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (res) {
+    return fetch("/console/inbox/items/" + id + filterQuery, {
+      credentials: "same-origin",
+      headers: { Accept: "text/html" },
+    }).then(function (res) {
       if (res.status === 404) return remove(id);
       if (!res.ok) return;
       var fits = res.headers.get("x-inbox-match") === "1";
@@ -89,7 +103,8 @@
           var hadFocus = oldRow.contains(document.activeElement);
           keepPlayingAudio(oldDet, det);
           oldRow.replaceWith(row);
-          if (oldDet) oldDet.replaceWith(det); else pane.appendChild(det);
+          if (oldDet) oldDet.replaceWith(det);
+          else pane.appendChild(det);
           if (wasSelected) {
             row.querySelector(".vm-link").setAttribute("aria-current", "true");
             det.hidden = false;
@@ -97,7 +112,8 @@
           if (hadFocus) row.querySelector(".vm-link").focus();
           var status = row.querySelector(".status");
           if (why === "changed" && status) window.parley.announce("Marked " + status.textContent.toLowerCase() + ".");
-          else if (why === "live" && status) window.parley.announce("Voicemail from " + callerText(row) + " is now " + status.textContent + ".");
+          else if (why === "live" && status)
+            window.parley.announce("Voicemail from " + callerText(row) + " is now " + status.textContent + ".");
         } else if (fits) {
           insertInOrder(row);
           pane.appendChild(det);
@@ -128,7 +144,8 @@
       var ru = Number(r.getAttribute("data-urgency"));
       return ru < u || (ru === u && Number(r.getAttribute("data-id")) < id);
     });
-    if (before) list.insertBefore(row, before); else list.appendChild(row);
+    if (before) list.insertBefore(row, before);
+    else list.appendChild(row);
   }
 
   function remove(id) {
@@ -149,21 +166,41 @@
     if (help && help.open) return;
     var handled = true;
     switch (e.key) {
-      case "j": move(1); break;
-      case "k": move(-1); break;
-      case "h": act("handled"); break;
-      case "a": act("archived"); break;
-      case "e": act("escalated"); break;
-      case "u": act("processed"); break;
+      case "j":
+        move(1);
+        break;
+      case "k":
+        move(-1);
+        break;
+      case "h":
+        act("handled");
+        break;
+      case "a":
+        act("archived");
+        break;
+      case "e":
+        act("escalated");
+        break;
+      case "u":
+        act("processed");
+        break;
       case "p": {
         var id = selectedId();
         var audio = id && detail(id) && detail(id).querySelector("audio");
-        if (audio) { if (audio.paused) audio.play().catch(function () {}); else audio.pause(); }
+        if (audio) {
+          if (audio.paused) audio.play().catch(function () {});
+          else audio.pause();
+        }
         break;
       }
-      case "/": document.getElementById("f-tag").focus(); break;
-      case "?": if (help) help.showModal(); break;
-      default: handled = false;
+      case "/":
+        document.getElementById("f-tag").focus();
+        break;
+      case "?":
+        if (help) help.showModal();
+        break;
+      default:
+        handled = false;
     }
     if (handled) e.preventDefault();
   }

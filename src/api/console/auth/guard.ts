@@ -18,7 +18,8 @@ export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv>
     const signer = deps.signer();
     const s = signer.verify(getCookie(c, SESSION_COOKIE), deps.services.clock.now());
     if (!s || !stillValid(deps, s)) {
-      if (wantsJson(c) || c.req.path === "/console/events") return c.json({ error: { code: "unauthorized", message: "sign in to the console again" } }, 401);
+      if (wantsJson(c) || c.req.path === "/console/events")
+        return c.json({ error: { code: "unauthorized", message: "sign in to the console again" } }, 401);
       // A form posted after the session ended goes to the login page too; the action itself is not replayed.
       const url = new URL(SAFE.has(c.req.method) ? c.req.url : (sameSiteReferer(c) ?? "http://x/console/inbox"));
       return c.redirect(`/console/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
@@ -26,7 +27,10 @@ export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv>
     if (!SAFE.has(c.req.method)) {
       const token = c.req.header("x-csrf-token") ?? (await formField(c, "_csrf"));
       if (!sameOrigin(c) || !signer.checkCsrf(s, token)) {
-        return c.text("Forbidden: this request did not come from a console page of this session. Reload the page and try again.", 403);
+        return c.text(
+          "Forbidden: this request did not come from a console page of this session. Reload the page and try again.",
+          403,
+        );
       }
     }
     c.set("session", s);

@@ -35,14 +35,25 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
     if (wait > 0) {
       metrics.login(method, "rate_limited");
       c.header("retry-after", String(Math.ceil(wait / 1000)));
-      return c.html(await loginPage(c, deps, next, `Too many sign-in attempts from your address. Try again in ${Math.ceil(wait / 60_000)} minute(s).`), 429);
+      return c.html(
+        await loginPage(
+          c,
+          deps,
+          next,
+          `Too many sign-in attempts from your address. Try again in ${Math.ceil(wait / 60_000)} minute(s).`,
+        ),
+        429,
+      );
     }
     const who = method === "key" ? keySession(deps, secret) : await operatorSession(deps, name, secret);
     if (who === "busy") {
       deps.limiter.refund(client, startedAt);
       metrics.login(method, "busy");
       c.header("retry-after", "1");
-      return c.html(await loginPage(c, deps, next, "The server is busy with other sign-ins. Try again in a moment.", name), 429);
+      return c.html(
+        await loginPage(c, deps, next, "The server is busy with other sign-ins. Try again in a moment.", name),
+        429,
+      );
     }
     if (!who) {
       metrics.login(method, "failed");
@@ -52,7 +63,13 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
     }
     deps.limiter.refund(client, startedAt);
     const { value } = deps.signer().issue(who, services.clock.now(), deps.sessionTtlMs);
-    setCookie(c, SESSION_COOKIE, value, { httpOnly: true, sameSite: "Strict", secure: isHttps(c), path: "/console", maxAge: Math.floor(deps.sessionTtlMs / 1000) });
+    setCookie(c, SESSION_COOKIE, value, {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: isHttps(c),
+      path: "/console",
+      maxAge: Math.floor(deps.sessionTtlMs / 1000),
+    });
     deleteCookie(c, LOGIN_COOKIE, { path: "/console/login" });
     metrics.login(method, "ok");
     services.logger.info({ method, subject: who.subject }, "console sign-in");
@@ -68,9 +85,21 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
 }
 
 /** The login page with a fresh login-CSRF nonce in its own short-lived cookie. */
-async function loginPage(c: Context, deps: ConsoleDeps, next: string, error: string | null = null, name = ""): Promise<string> {
+async function loginPage(
+  c: Context,
+  deps: ConsoleDeps,
+  next: string,
+  error: string | null = null,
+  name = "",
+): Promise<string> {
   const nonce = randomBytes(18).toString("base64url");
-  setCookie(c, LOGIN_COOKIE, nonce, { httpOnly: true, sameSite: "Strict", secure: isHttps(c), path: "/console/login", maxAge: 3600 });
+  setCookie(c, LOGIN_COOKIE, nonce, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: isHttps(c),
+    path: "/console/login",
+    maxAge: 3600,
+  });
   return documentHtml(<LoginPage token={deps.signer().loginToken(nonce)} next={next} error={error} name={name} />);
 }
 
@@ -98,7 +127,13 @@ async function operatorSession(deps: ConsoleDeps, name: string, password: string
 
 /** Only paths inside the console: `next` must not send a fresh session to another site. */
 export function safeNext(next: string | undefined): string {
-  if (!next || !/^\/console(\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/.test(next) || next.startsWith("/console/login") || next.startsWith("/console/logout")) return "/console/inbox";
+  if (
+    !next ||
+    !/^\/console(\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/.test(next) ||
+    next.startsWith("/console/login") ||
+    next.startsWith("/console/logout")
+  )
+    return "/console/inbox";
   return next;
 }
 
@@ -112,5 +147,7 @@ function clientAddress(c: Context): string {
 }
 
 export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return (
+    new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
+  );
 }

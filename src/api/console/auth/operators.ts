@@ -17,7 +17,9 @@ export const MIN_PASSWORD = 10;
 
 const fileSchema = z.object({
   version: z.literal(1),
-  operators: z.array(z.object({ name: z.string().regex(OPERATOR_NAME), passwordHash: z.string().min(1), createdAt: z.string() })),
+  operators: z.array(
+    z.object({ name: z.string().regex(OPERATOR_NAME), passwordHash: z.string().min(1), createdAt: z.string() }),
+  ),
 });
 
 /**
@@ -47,7 +49,11 @@ export class OperatorStore {
     }
     if (this.cache?.stamp === stamp) return this.cache.operators;
     const parsed = fileSchema.safeParse(JSON.parse(readFileSync(this.file, "utf8")));
-    if (!parsed.success) throw new ParleyError("operators_invalid", `${this.file} is not a valid operators file: ${parsed.error.issues[0]?.message ?? "unknown"}`);
+    if (!parsed.success)
+      throw new ParleyError(
+        "operators_invalid",
+        `${this.file} is not a valid operators file: ${parsed.error.issues[0]?.message ?? "unknown"}`,
+      );
     this.cache = { stamp, operators: parsed.data.operators };
     return parsed.data.operators;
   }
@@ -57,9 +63,22 @@ export class OperatorStore {
   }
 
   async add(name: string, password: string, now: Date): Promise<OperatorRecord> {
-    if (!OPERATOR_NAME.test(name)) throw new ParleyError("operator_name_invalid", `'${name}' is not a valid operator name: letters, digits, . _ @ -, up to 64 characters`, { status: 400 });
-    if (password.length < MIN_PASSWORD) throw new ParleyError("password_too_short", `the password must be at least ${MIN_PASSWORD} characters`, { status: 400 });
-    if (this.find(name)) throw new ParleyError("operator_exists", `operator '${name}' already exists; remove it first to set a new password`, { status: 409 });
+    if (!OPERATOR_NAME.test(name))
+      throw new ParleyError(
+        "operator_name_invalid",
+        `'${name}' is not a valid operator name: letters, digits, . _ @ -, up to 64 characters`,
+        { status: 400 },
+      );
+    if (password.length < MIN_PASSWORD)
+      throw new ParleyError("password_too_short", `the password must be at least ${MIN_PASSWORD} characters`, {
+        status: 400,
+      });
+    if (this.find(name))
+      throw new ParleyError(
+        "operator_exists",
+        `operator '${name}' already exists; remove it first to set a new password`,
+        { status: 409 },
+      );
     const record = { name, passwordHash: await hashPassword(password), createdAt: now.toISOString() };
     this.write([...this.list(), record]);
     return record;

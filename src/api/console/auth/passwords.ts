@@ -12,7 +12,9 @@ const KEY_BYTES = 32;
 const MAX_MEM = 64 * 1024 * 1024;
 
 function scrypt(password: string, salt: Buffer, keylen: number, o: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password.normalize("NFKC"), salt, keylen, o, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize("NFKC"), salt, keylen, o, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** A new hash of `password` with a fresh random salt. */

@@ -49,7 +49,8 @@ export class LoginRateLimiter {
 
   /** Forgets clients idle past the window, then (a flood) the least recently seen ones. */
   private prune(now: number): void {
-    for (const [client, times] of this.attempts) if ((times.at(-1) ?? 0) <= now - this.windowMs) this.attempts.delete(client);
+    for (const [client, times] of this.attempts)
+      if ((times.at(-1) ?? 0) <= now - this.windowMs) this.attempts.delete(client);
     for (const client of this.attempts.keys()) {
       if (this.attempts.size <= this.maxClients) break;
       this.attempts.delete(client);

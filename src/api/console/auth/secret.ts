@@ -24,6 +24,7 @@ export function loadConsoleSecret(dataDir: string): Buffer {
   // A copy restored from a backup may have lost its mode; the secret is worth a login to anyone who reads it.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const hex = readFileSync(file, "utf8").trim();
-  if (!/^[0-9a-f]{64,}$/i.test(hex)) throw new Error(`${file} is not a console secret (64+ hex digits); delete it to make a new one`);
+  if (!/^[0-9a-f]{64,}$/i.test(hex))
+    throw new Error(`${file} is not a console secret (64+ hex digits); delete it to make a new one`);
   return Buffer.from(hex, "hex");
 }

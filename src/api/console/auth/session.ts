@@ -35,7 +35,11 @@ export class SessionSigner {
     this.csrfKey = createHmac("sha256", secret).update("parley console csrf v1").digest();
   }
 
-  issue(who: Omit<ConsoleSession, "sid" | "exp">, now: number, ttlMs: number): { value: string; session: ConsoleSession } {
+  issue(
+    who: Omit<ConsoleSession, "sid" | "exp">,
+    now: number,
+    ttlMs: number,
+  ): { value: string; session: ConsoleSession } {
     const session: ConsoleSession = { ...who, sid: randomBytes(16).toString("base64url"), exp: now + ttlMs };
     const payload = b64(JSON.stringify(session));
     return { value: `v1.${payload}.${this.mac(this.cookieKey, payload)}`, session };
@@ -77,7 +81,12 @@ export class SessionSigner {
   }
 
   checkLoginToken(nonce: string | undefined, token: string | undefined): boolean {
-    return typeof nonce === "string" && nonce.length >= 16 && typeof token === "string" && equal(token, this.loginToken(nonce));
+    return (
+      typeof nonce === "string" &&
+      nonce.length >= 16 &&
+      typeof token === "string" &&
+      equal(token, this.loginToken(nonce))
+    );
   }
 
   private mac(key: Buffer, data: string): string {

@@ -14,10 +14,14 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
   const { call } = p;
   const summary = (call.summary ?? null) as CallSummary | null;
   const rtp = (call.rtpStats ?? null) as Record<string, unknown> | null;
-  const replies = p.turns.filter((t) => t.role === "agent" && t.timing && Object.values(t.timing).some((v) => v !== null));
+  const replies = p.turns.filter(
+    (t) => t.role === "agent" && t.timing && Object.values(t.timing).some((v) => v !== null),
+  );
   return (
     <>
-      <p><a href="/console/calls">All calls</a></p>
+      <p>
+        <a href="/console/calls">All calls</a>
+      </p>
       <div class="two-col">
         <section aria-labelledby="facts-h">
           <h2 id="facts-h">Call</h2>
@@ -35,7 +39,14 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
               ["Summary", summary?.summary],
               ["Urgency", summary?.urgency === undefined ? null : `${summary.urgency} of 5`],
               ["Suggested action", summary?.action],
-              ["Message left", call.voicemailId ? <a href={`/console/inbox?status=all&selected=${call.voicemailId}`}>{`voicemail #${call.voicemailId}`}</a> : null],
+              [
+                "Message left",
+                call.voicemailId ? (
+                  <a
+                    href={`/console/inbox?status=all&selected=${call.voicemailId}`}
+                  >{`voicemail #${call.voicemailId}`}</a>
+                ) : null,
+              ],
             ]}
           />
         </section>
@@ -43,12 +54,21 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
           <h2 id="rec-h">Recording</h2>
           {call.recordingPath ? (
             <div class="player">
-              <audio controls preload="none" src={`/console/calls/${call.id}/recording`} aria-label={`Recording of call ${call.id}`}></audio>
-              <a href={`/console/calls/${call.id}/recording`} download={`call-${call.id}.wav`}>Download</a>
+              <audio
+                controls
+                preload="none"
+                src={`/console/calls/${call.id}/recording`}
+                aria-label={`Recording of call ${call.id}`}
+              ></audio>
+              <a href={`/console/calls/${call.id}/recording`} download={`call-${call.id}.wav`}>
+                Download
+              </a>
               <p class="hint">Stereo: the caller on the left, the agent on the right.</p>
             </div>
           ) : (
-            <p class="empty">Not recorded (set <code>calls.recordAll</code> or the agent's recording option).</p>
+            <p class="empty">
+              Not recorded (set <code>calls.recordAll</code> or the agent's recording option).
+            </p>
           )}
           {rtp ? (
             <Facts
@@ -79,10 +99,21 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
               <span class="who">{t.role === "user" ? "Caller" : "Agent"}</span>
               {t.source && t.source !== "speech" ? <span class="tag">{t.source}</span> : null}
               {t.interrupted ? <span class="tag warn">interrupted</span> : null}
-              {t.failed ? <span class="tag warn" title={t.failure?.message ?? ""}>{`failed: ${t.failure?.stage ?? "unknown"}`}</span> : null}
-              {t.contextFit?.trimmed ? <span class="tag" title={`${t.contextFit.trimmed.tokensBefore} -> ${t.contextFit.promptTokens} tokens`}>history trimmed</span> : null}
+              {t.failed ? (
+                <span
+                  class="tag warn"
+                  title={t.failure?.message ?? ""}
+                >{`failed: ${t.failure?.stage ?? "unknown"}`}</span>
+              ) : null}
+              {t.contextFit?.trimmed ? (
+                <span class="tag" title={`${t.contextFit.trimmed.tokensBefore} -> ${t.contextFit.promptTokens} tokens`}>
+                  history trimmed
+                </span>
+              ) : null}
               <span class="text">{t.text}</span>
-              {t.role === "agent" && t.timing?.firstRtpMs != null ? <span class="lat">{`${Math.round(t.timing.firstRtpMs)} ms`}</span> : null}
+              {t.role === "agent" && t.timing?.firstRtpMs != null ? (
+                <span class="lat">{`${Math.round(t.timing.firstRtpMs)} ms`}</span>
+              ) : null}
             </li>
           ))}
         </ol>

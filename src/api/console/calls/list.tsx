@@ -19,20 +19,34 @@ export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: st
         <div>
           <label for="c-dir">Direction</label>
           <select id="c-dir" name="direction">
-            <option value="" selected={!p.direction}>Any</option>
-            <option value="inbound" selected={p.direction === "inbound"}>Inbound</option>
-            <option value="outbound" selected={p.direction === "outbound"}>Outbound</option>
+            <option value="" selected={!p.direction}>
+              Any
+            </option>
+            <option value="inbound" selected={p.direction === "inbound"}>
+              Inbound
+            </option>
+            <option value="outbound" selected={p.direction === "outbound"}>
+              Outbound
+            </option>
           </select>
         </div>
         <div>
           <label for="c-out">Outcome</label>
           <select id="c-out" name="outcome">
-            <option value="" selected={!p.outcome}>Any</option>
-            {OUTCOMES.map((o) => <option value={o} selected={p.outcome === o}>{o}</option>)}
+            <option value="" selected={!p.outcome}>
+              Any
+            </option>
+            {OUTCOMES.map((o) => (
+              <option value={o} selected={p.outcome === o}>
+                {o}
+              </option>
+            ))}
           </select>
         </div>
         <div class="filter-buttons">
-          <button type="submit" class="secondary">Filter</button>
+          <button type="submit" class="secondary">
+            Filter
+          </button>
           <a href="/console/calls">Clear</a>
         </div>
       </form>
@@ -50,15 +64,23 @@ export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: st
               <th scope="col">Agent</th>
               <th scope="col">Length</th>
               <th scope="col">Outcome</th>
-              <th scope="col" class="num">Turns</th>
-              <th scope="col" class="num">Reply p50</th>
+              <th scope="col" class="num">
+                Turns
+              </th>
+              <th scope="col" class="num">
+                Reply p50
+              </th>
             </tr>
           </thead>
           <tbody>
             {p.rows.map(({ call, turns, replyP50 }) => (
               <tr>
-                <td><a href={`/console/calls/${call.id}`}>{`#${call.id}`}</a></td>
-                <td><Time ms={call.startedAt} /></td>
+                <td>
+                  <a href={`/console/calls/${call.id}`}>{`#${call.id}`}</a>
+                </td>
+                <td>
+                  <Time ms={call.startedAt} />
+                </td>
                 <td>{call.direction}</td>
                 <td>{call.remoteNumber ?? "-"}</td>
                 <td>{call.agent}</td>
@@ -71,7 +93,11 @@ export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: st
           </tbody>
         </table>
       )}
-      {p.next ? <a class="pager" href={p.next}>Older calls</a> : null}
+      {p.next ? (
+        <a class="pager" href={p.next}>
+          Older calls
+        </a>
+      ) : null}
     </>
   );
 }

@@ -23,26 +23,49 @@ export function callRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   };
 
   app.get("/calls", async (c) => {
-    const direction = ["inbound", "outbound"].includes(c.req.query("direction") ?? "") ? c.req.query("direction") : undefined;
+    const direction = ["inbound", "outbound"].includes(c.req.query("direction") ?? "")
+      ? c.req.query("direction")
+      : undefined;
     const outcome = parseCallOutcome(c.req.query("outcome") ?? "") ?? undefined;
     const before = Number(c.req.query("before"));
-    const rows = repo.list({ direction, outcome, beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined, limit: PAGE + 1 });
+    const rows = repo.list({
+      direction,
+      outcome,
+      beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+      limit: PAGE + 1,
+    });
     const page = rows.slice(0, PAGE).map((call) => {
       const turns = repo.turns(call.id);
       const replies = turns.map((t) => t.timing?.firstRtpMs).filter((v): v is number => typeof v === "number");
       return { call, turns: turns.length, replyP50: median(replies) };
     });
     const last = page[page.length - 1];
-    const q = new URLSearchParams({ ...(direction ? { direction } : {}), ...(outcome ? { outcome } : {}), ...(last ? { before: String(last.call.id) } : {}) });
+    const q = new URLSearchParams({
+      ...(direction ? { direction } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(last ? { before: String(last.call.id) } : {}),
+    });
     const next = rows.length > PAGE ? `/console/calls?${q}` : null;
     const body = <CallsBody rows={page} direction={direction} outcome={outcome} next={next} />;
-    return c.html(await documentHtml(<Page title="Calls" section="calls" session={c.get("session")} csrf={c.get("csrf")}>{body}</Page>));
+    return c.html(
+      await documentHtml(
+        <Page title="Calls" section="calls" session={c.get("session")} csrf={c.get("csrf")}>
+          {body}
+        </Page>,
+      ),
+    );
   });
 
   app.get("/calls/:id", async (c) => {
     const call = find(c);
     const body = <CallBody call={call} turns={repo.turns(call.id)} />;
-    return c.html(await documentHtml(<Page title={`Call #${call.id}`} section="calls" session={c.get("session")} csrf={c.get("csrf")}>{body}</Page>));
+    return c.html(
+      await documentHtml(
+        <Page title={`Call #${call.id}`} section="calls" session={c.get("session")} csrf={c.get("csrf")}>
+          {body}
+        </Page>,
+      ),
+    );
   });
 
   app.get("/calls/:id/recording", (c) => {

@@ -56,15 +56,30 @@ export function Waterfall(p: { rows: WaterfallRow[]; targetMs?: number }) {
       <ul class="legend" aria-label="Stages">
         {STAGES.map((s) => (
           <li>
-            <svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill={s.color} /></svg> {s.label}: {s.long}
+            <svg width="12" height="12" aria-hidden="true">
+              <rect width="12" height="12" fill={s.color} />
+            </svg>{" "}
+            {s.label}: {s.long}
           </li>
         ))}
         <li>
-          <svg width="14" height="12" aria-hidden="true"><line x1="7" x2="7" y1="0" y2="12" stroke="#b00020" stroke-width="2" stroke-dasharray="3 2" /></svg> {`the ${target} ms target`}
+          <svg width="14" height="12" aria-hidden="true">
+            <line x1="7" x2="7" y1="0" y2="12" stroke="#b00020" stroke-width="2" stroke-dasharray="3 2" />
+          </svg>{" "}
+          {`the ${target} ms target`}
         </li>
       </ul>
-      <svg viewBox={`0 0 ${LABEL_W + CHART_W + 40} ${height}`} role="img" aria-labelledby="wf-title" class="wf-svg" data-turns={p.rows.length}>
-        <title id="wf-title">Latency of each agent reply from the caller's last word, in milliseconds; the dashed line is the {target} ms target</title>
+      <svg
+        viewBox={`0 0 ${LABEL_W + CHART_W + 40} ${height}`}
+        role="img"
+        aria-labelledby="wf-title"
+        class="wf-svg"
+        data-turns={p.rows.length}
+      >
+        <title id="wf-title">
+          Latency of each agent reply from the caller's last word, in milliseconds; the dashed line is the {target} ms
+          target
+        </title>
         {ticks.map((t) => (
           <g>
             <line x1={x(t)} x2={x(t)} y1={TOP - 6} y2={height - 10} stroke="#c8ccd2" stroke-width="1" />
@@ -75,16 +90,34 @@ export function Waterfall(p: { rows: WaterfallRow[]; targetMs?: number }) {
           const y = TOP + i * ROW + 4;
           return (
             <g class="wf-row" data-row={i}>
-              <text x={LABEL_W - 8} y={y + 15} font-size="12" text-anchor="end" fill="#1d232c">{r.label}</text>
+              <text x={LABEL_W - 8} y={y + 15} font-size="12" text-anchor="end" fill="#1d232c">
+                {r.label}
+              </text>
               {segments(r.timing).map((s) => (
-                <rect class="wf-bar" data-stage={s.stage.key} x={x(s.from)} y={y} width={Math.max(1, x(s.to) - x(s.from))} height={ROW - 10} fill={s.stage.color}>
+                <rect
+                  class="wf-bar"
+                  data-stage={s.stage.key}
+                  x={x(s.from)}
+                  y={y}
+                  width={Math.max(1, x(s.to) - x(s.from))}
+                  height={ROW - 10}
+                  fill={s.stage.color}
+                >
                   <title>{`${s.stage.label}: ${Math.round(s.at)} ms from the caller's last word`}</title>
                 </rect>
               ))}
             </g>
           );
         })}
-        <line x1={x(target)} x2={x(target)} y1={TOP - 6} y2={height - 10} stroke="#b00020" stroke-width="2" stroke-dasharray="5 4" />
+        <line
+          x1={x(target)}
+          x2={x(target)}
+          y1={TOP - 6}
+          y2={height - 10}
+          stroke="#b00020"
+          stroke-width="2"
+          stroke-dasharray="5 4"
+        />
       </svg>
       <figcaption>
         <details>
@@ -93,14 +126,22 @@ export function Waterfall(p: { rows: WaterfallRow[]; targetMs?: number }) {
             <thead>
               <tr>
                 <th scope="col">Reply</th>
-                {STAGES.map((s) => <th scope="col">{s.label}</th>)}
+                {STAGES.map((s) => (
+                  <th scope="col">{s.label}</th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {p.rows.map((r) => (
                 <tr>
                   <th scope="row">{r.label}</th>
-                  {STAGES.map((s) => <td class="num">{r.timing[s.key] === null || r.timing[s.key] === undefined ? "-" : Math.round(r.timing[s.key] as number)}</td>)}
+                  {STAGES.map((s) => (
+                    <td class="num">
+                      {r.timing[s.key] === null || r.timing[s.key] === undefined
+                        ? "-"
+                        : Math.round(r.timing[s.key] as number)}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

@@ -20,7 +20,15 @@ function Counts(p: { counts: Record<string, number>; label: string; kind: string
   const shown = Object.entries(p.counts).filter(([, n]) => n > 0);
   return (
     <ul class="counts" aria-label={p.label} data-counts={`${p.kind}-${p.id}`}>
-      {shown.length ? shown.map(([k, n]) => <li><span class="k">{k.replace(/_/g, " ")}</span> <span class="n">{n}</span></li>) : <li>none yet</li>}
+      {shown.length ? (
+        shown.map(([k, n]) => (
+          <li>
+            <span class="k">{k.replace(/_/g, " ")}</span> <span class="n">{n}</span>
+          </li>
+        ))
+      ) : (
+        <li>none yet</li>
+      )}
     </ul>
   );
 }
@@ -28,7 +36,11 @@ function Counts(p: { counts: Record<string, number>; label: string; kind: string
 /** Campaigns with their progress, outcomes and controls; live progress comes over SSE (campaigns.js). */
 export function CampaignsBody(p: { rows: CampaignRow[]; csrf: string }) {
   if (p.rows.length === 0) {
-    return <Empty>No campaigns yet. Create one with <code>POST /v1/campaigns</code>, upload recipients, then start it here.</Empty>;
+    return (
+      <Empty>
+        No campaigns yet. Create one with <code>POST /v1/campaigns</code>, upload recipients, then start it here.
+      </Empty>
+    );
   }
   return (
     <ul class="campaigns">
@@ -36,11 +48,18 @@ export function CampaignsBody(p: { rows: CampaignRow[]; csrf: string }) {
         <li class="card campaign" data-campaign={c.id} aria-labelledby={`camp-${c.id}-h`}>
           <header>
             <h2 id={`camp-${c.id}-h`}>{c.name}</h2>
-            <span class={`status k-${c.status}`} data-campaign-status={c.id}>{c.status}</span>
+            <span class={`status k-${c.status}`} data-campaign-status={c.id}>
+              {c.status}
+            </span>
           </header>
           <div class="progress-line">
             <label for={`camp-${c.id}-p`}>Progress</label>
-            <progress id={`camp-${c.id}-p`} value={pr.done} max={Math.max(1, pr.total)} data-campaign-progress={c.id}>{`${pr.done} of ${pr.total}`}</progress>
+            <progress
+              id={`camp-${c.id}-p`}
+              value={pr.done}
+              max={Math.max(1, pr.total)}
+              data-campaign-progress={c.id}
+            >{`${pr.done} of ${pr.total}`}</progress>
             <span data-campaign-done={c.id}>{`${pr.done} of ${pr.total} recipients done`}</span>
           </div>
           <div class="two-col">
@@ -56,8 +75,18 @@ export function CampaignsBody(p: { rows: CampaignRow[]; csrf: string }) {
           <p class="hint">
             {`Agent ${c.agent} · up to ${c.callsPerSecond} call(s)/s, ${c.maxConcurrent} at once · created `}
             <Time ms={c.createdAt} />
-            {c.startedAt ? <> · started <Time ms={c.startedAt} /></> : null}
-            {c.finishedAt ? <> · ended <Time ms={c.finishedAt} /></> : null}
+            {c.startedAt ? (
+              <>
+                {" "}
+                · started <Time ms={c.startedAt} />
+              </>
+            ) : null}
+            {c.finishedAt ? (
+              <>
+                {" "}
+                · ended <Time ms={c.finishedAt} />
+              </>
+            ) : null}
           </p>
           <div class="actions">
             {ACTIONS[c.status].map(([action, label, kind]) => (
@@ -66,8 +95,15 @@ export function CampaignsBody(p: { rows: CampaignRow[]; csrf: string }) {
             {c.status === "draft" || c.status === "running" || c.status === "paused" ? (
               <details class="danger">
                 <summary>Cancel campaign</summary>
-                <p>Cancelling drops every recipient not yet called and ends the calls in progress. It cannot be undone.</p>
-                <ActionForm action={`/console/campaigns/${c.id}/cancel`} csrf={p.csrf} label="Cancel this campaign" kind="danger" />
+                <p>
+                  Cancelling drops every recipient not yet called and ends the calls in progress. It cannot be undone.
+                </p>
+                <ActionForm
+                  action={`/console/campaigns/${c.id}/cancel`}
+                  csrf={p.csrf}
+                  label="Cancel this campaign"
+                  kind="danger"
+                />
               </details>
             ) : null}
           </div>

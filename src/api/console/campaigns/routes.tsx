@@ -17,17 +17,36 @@ export function campaignRoutes(services: ApiDeps): Hono<ConsoleEnv> {
 
   app.get("/campaigns", async (c) => {
     const ctx = notifyContext(services);
-    const rows = ctx.campaigns.list({ limit: 100 }).map((campaign) => ({ campaign, progress: campaignProgress(ctx, campaign.id) }));
+    const rows = ctx.campaigns
+      .list({ limit: 100 })
+      .map((campaign) => ({ campaign, progress: campaignProgress(ctx, campaign.id) }));
     const done = c.req.query("done");
-    const notice = done && /^[a-z]+ \d+$/.test(done) ? { kind: "ok" as const, text: `Campaign ${done.split(" ")[1]}: ${done.split(" ")[0]} done.` } : null;
+    const notice =
+      done && /^[a-z]+ \d+$/.test(done)
+        ? { kind: "ok" as const, text: `Campaign ${done.split(" ")[1]}: ${done.split(" ")[0]} done.` }
+        : null;
     const body = <CampaignsBody rows={rows} csrf={c.get("csrf")} />;
-    return c.html(await documentHtml(<Page title="Campaigns" section="campaigns" session={c.get("session")} csrf={c.get("csrf")} scripts={["campaigns.js"]} notice={notice}>{body}</Page>));
+    return c.html(
+      await documentHtml(
+        <Page
+          title="Campaigns"
+          section="campaigns"
+          session={c.get("session")}
+          csrf={c.get("csrf")}
+          scripts={["campaigns.js"]}
+          notice={notice}
+        >
+          {body}
+        </Page>,
+      ),
+    );
   });
 
   app.post("/campaigns/:id/:action", async (c) => {
     const id = Number(c.req.param("id"));
     const action = c.req.param("action") as CampaignAction;
-    if (!ACTIONS.has(action) || !Number.isSafeInteger(id) || id < 1) throw new ParleyError("not_found", "no such campaign action", { status: 404 });
+    if (!ACTIONS.has(action) || !Number.isSafeInteger(id) || id < 1)
+      throw new ParleyError("not_found", "no such campaign action", { status: 404 });
     const changed = await changeCampaign(services, id, action);
     services.logger.info({ campaignId: id, action, by: c.get("session").subject }, "campaign changed in the console");
     if (wantsJson(c)) return c.json({ id, status: changed.status });

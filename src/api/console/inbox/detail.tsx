@@ -31,12 +31,28 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
         </ul>
       ) : null}
       <div class="player">
-        <audio controls preload="none" src={`/console/voicemails/${v.id}/audio`} aria-label={`Recording from ${callerOf(v)}`} data-audio={v.id}></audio>
-        <a href={`/console/voicemails/${v.id}/audio`} download={`voicemail-${v.id}.wav`}>Download</a>
+        <audio
+          controls
+          preload="none"
+          src={`/console/voicemails/${v.id}/audio`}
+          aria-label={`Recording from ${callerOf(v)}`}
+          data-audio={v.id}
+        ></audio>
+        <a href={`/console/voicemails/${v.id}/audio`} download={`voicemail-${v.id}.wav`}>
+          Download
+        </a>
       </div>
       <div class="actions" role="group" aria-label="Actions">
         {ACTIONS.filter((a) => a.status !== v.status).map((a) => (
-          <ActionForm action={`/console/voicemails/${v.id}/status`} csrf={p.csrf} fields={{ status: a.status, next: p.back }} label={a.label} hint={a.hint} kind={a.kind} disabled={busy} />
+          <ActionForm
+            action={`/console/voicemails/${v.id}/status`}
+            csrf={p.csrf}
+            fields={{ status: a.status, next: p.back }}
+            label={a.label}
+            hint={a.hint}
+            kind={a.kind}
+            disabled={busy}
+          />
         ))}
       </div>
       <Facts
@@ -44,7 +60,22 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
           ["Caller", v.caller],
           ["Name given", v.callerName],
           ["Call back on", v.callbackNumber],
-          ["Callback", v.callback ? (v.callback.at === null ? `not placed: ${v.callback.delay ?? "no time allowed"}` : v.callback.delay ? <>delayed to <Time ms={v.callback.at} />: {v.callback.delay}</> : <>queued for <Time ms={v.callback.at} /></>) : null],
+          [
+            "Callback",
+            v.callback ? (
+              v.callback.at === null ? (
+                `not placed: ${v.callback.delay ?? "no time allowed"}`
+              ) : v.callback.delay ? (
+                <>
+                  delayed to <Time ms={v.callback.at} />: {v.callback.delay}
+                </>
+              ) : (
+                <>
+                  queued for <Time ms={v.callback.at} />
+                </>
+              )
+            ) : null,
+          ],
           ["Mailbox", v.mailbox],
           ["Agent", v.agent],
           ["Received", <Time ms={v.receivedAt} />],
@@ -58,7 +89,9 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
       {form?.values ? (
         <section aria-label="Form answers">
           <h3>Form answers</h3>
-          <Facts items={Object.entries(form.values).map(([k, val]) => [k, val === null ? "(not given)" : String(val)])} />
+          <Facts
+            items={Object.entries(form.values).map(([k, val]) => [k, val === null ? "(not given)" : String(val)])}
+          />
         </section>
       ) : null}
       <h3>Transcript</h3>

@@ -15,7 +15,11 @@ export interface InboxFilter {
 
 /** The filter from a query string; anything malformed is dropped rather than refused (it is a page, not an API). */
 export function parseFilter(q: Record<string, string | undefined>): InboxFilter {
-  const view = q.status && (q.status === "open" || q.status === "all" || (voicemailStatuses as readonly string[]).includes(q.status)) ? (q.status as InboxView) : "open";
+  const view =
+    q.status &&
+    (q.status === "open" || q.status === "all" || (voicemailStatuses as readonly string[]).includes(q.status))
+      ? (q.status as InboxView)
+      : "open";
   const f: InboxFilter = { view };
   const urgency = Number(q.urgency);
   if (Number.isInteger(urgency) && urgency >= 1 && urgency <= 5) f.urgency = urgency;

@@ -34,34 +34,50 @@ export function InboxBody(p: InboxProps) {
       <Filters {...p} />
       <div class="panes">
         <section class="list-pane" aria-labelledby="list-h">
-          <h2 id="list-h" class="visually-hidden">Messages, most urgent first</h2>
+          <h2 id="list-h" class="visually-hidden">
+            Messages, most urgent first
+          </h2>
           {p.items.length === 0 ? <Empty>No voicemails here. New ones appear as they arrive.</Empty> : null}
           <ol id="vm-list" class="vm-list">
             {p.items.map((v) => (
               <VoicemailRow v={v} href={inboxHref(p.filter, { selected: v.id })} selected={v.id === p.selected} />
             ))}
           </ol>
-          {p.nextCursor ? <a class="pager" href={inboxHref(p.filter, { cursor: p.nextCursor })}>Older messages</a> : null}
+          {p.nextCursor ? (
+            <a class="pager" href={inboxHref(p.filter, { cursor: p.nextCursor })}>
+              Older messages
+            </a>
+          ) : null}
         </section>
         <section class="detail-pane" aria-label="Selected voicemail" id="detail-pane">
-          {p.items.length > 0 && p.selected === null ? <p class="empty" id="no-selection">Select a message (or press j).</p> : null}
+          {p.items.length > 0 && p.selected === null ? (
+            <p class="empty" id="no-selection">
+              Select a message (or press j).
+            </p>
+          ) : null}
           {p.items.map((v) => (
             <VoicemailDetail v={v} selected={v.id === p.selected} csrf={p.csrf} back={back} />
           ))}
         </section>
       </div>
-      <p class="hint">Press <kbd>?</kbd> for keyboard shortcuts.</p>
+      <p class="hint">
+        Press <kbd>?</kbd> for keyboard shortcuts.
+      </p>
       <dialog id="help" aria-labelledby="help-h">
         <h2 id="help-h">Keyboard shortcuts</h2>
         <dl class="shortcuts">
           {SHORTCUTS.map(([k, what]) => (
             <>
-              <dt><kbd>{k}</kbd></dt>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
               <dd>{what}</dd>
             </>
           ))}
         </dl>
-        <form method="dialog"><button class="secondary">Close</button></form>
+        <form method="dialog">
+          <button class="secondary">Close</button>
+        </form>
       </dialog>
     </div>
   );
@@ -74,17 +90,25 @@ function Filters(p: InboxProps) {
       <div>
         <label for="f-status">Status</label>
         <select id="f-status" name="status">
-          <option value="open" selected={f.view === "open"}>Open (needs someone)</option>
-          <option value="all" selected={f.view === "all"}>All</option>
+          <option value="open" selected={f.view === "open"}>
+            Open (needs someone)
+          </option>
+          <option value="all" selected={f.view === "all"}>
+            All
+          </option>
           {voicemailStatuses.map((s) => (
-            <option value={s} selected={f.view === s}>{statusLabel(s)}</option>
+            <option value={s} selected={f.view === s}>
+              {statusLabel(s)}
+            </option>
           ))}
         </select>
       </div>
       <div>
         <label for="f-urgency">Urgency</label>
         <select id="f-urgency" name="urgency">
-          <option value="" selected={f.urgency === undefined}>Any</option>
+          <option value="" selected={f.urgency === undefined}>
+            Any
+          </option>
           {[5, 4, 3, 2].map((u) => (
             <option value={String(u)} selected={f.urgency === u}>{`${u} or more`}</option>
           ))}
@@ -93,15 +117,25 @@ function Filters(p: InboxProps) {
       <div>
         <label for="f-tag">Tag</label>
         <input id="f-tag" name="tag" value={f.tag ?? ""} list="known-tags" size={12} />
-        <datalist id="known-tags">{p.tags.map((t) => <option value={t} />)}</datalist>
+        <datalist id="known-tags">
+          {p.tags.map((t) => (
+            <option value={t} />
+          ))}
+        </datalist>
       </div>
       <div>
         <label for="f-mailbox">Mailbox</label>
         <input id="f-mailbox" name="mailbox" value={f.mailbox ?? ""} list="known-mailboxes" size={10} />
-        <datalist id="known-mailboxes">{p.mailboxes.map((m) => <option value={m} />)}</datalist>
+        <datalist id="known-mailboxes">
+          {p.mailboxes.map((m) => (
+            <option value={m} />
+          ))}
+        </datalist>
       </div>
       <div class="filter-buttons">
-        <button type="submit" class="secondary">Filter</button>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
         <a href="/console/inbox">Clear</a>
       </div>
     </form>

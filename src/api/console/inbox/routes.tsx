@@ -33,13 +33,43 @@ export function inboxRoutes(services: ApiDeps): Hono<ConsoleEnv> {
     const q = c.req.query();
     const filter = parseFilter(q);
     const after = q.cursor ? (decodeCursor(q.cursor) ?? undefined) : undefined;
-    const rows = repo.list({ status: statusesOf(filter), minUrgency: filter.urgency, tag: filter.tag, mailbox: filter.mailbox, sort: "urgency", after, limit: PAGE + 1 });
+    const rows = repo.list({
+      status: statusesOf(filter),
+      minUrgency: filter.urgency,
+      tag: filter.tag,
+      mailbox: filter.mailbox,
+      sort: "urgency",
+      after,
+      limit: PAGE + 1,
+    });
     const items = rows.slice(0, PAGE);
     const last = items[items.length - 1];
     const wanted = Number(q.selected);
     const selected = items.find((v) => v.id === wanted)?.id ?? null;
-    const body = <InboxBody filter={filter} items={items} selected={selected} nextCursor={rows.length > PAGE && last ? encodeCursor(last) : null} csrf={c.get("csrf")} tags={stats.topTags()} mailboxes={stats.mailboxes()} />;
-    return c.html(await documentHtml(<Page title="Voicemail inbox" section="inbox" session={c.get("session")} csrf={c.get("csrf")} scripts={["inbox.js"]}>{body}</Page>));
+    const body = (
+      <InboxBody
+        filter={filter}
+        items={items}
+        selected={selected}
+        nextCursor={rows.length > PAGE && last ? encodeCursor(last) : null}
+        csrf={c.get("csrf")}
+        tags={stats.topTags()}
+        mailboxes={stats.mailboxes()}
+      />
+    );
+    return c.html(
+      await documentHtml(
+        <Page
+          title="Voicemail inbox"
+          section="inbox"
+          session={c.get("session")}
+          csrf={c.get("csrf")}
+          scripts={["inbox.js"]}
+        >
+          {body}
+        </Page>,
+      ),
+    );
   });
 
   // One message as list row + detail, for a page that heard about it over SSE; X-Inbox-Match says whether it fits that page's filter.
@@ -65,12 +95,19 @@ export function inboxRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   app.post("/voicemails/:id/status", async (c) => {
     const v = find(c);
     const status = (await formField(c, "status")) as VoicemailStatus | undefined;
-    if (!status || !SETTABLE.has(status)) throw new ParleyError("invalid_request", "status must be handled, archived, escalated or processed", { status: 400 });
+    if (!status || !SETTABLE.has(status))
+      throw new ParleyError("invalid_request", "status must be handled, archived, escalated or processed", {
+        status: 400,
+      });
     // Same rule as PATCH /v1/voicemails/{id}: a message still being processed would have its status overwritten by the job.
-    if (v.status === "queued" || v.status === "processing") throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
+    if (v.status === "queued" || v.status === "processing")
+      throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
     repo.setStatus(v.id, status, services.clock.now());
     services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status });
-    services.logger.info({ voicemailId: v.id, status, by: c.get("session").subject }, "voicemail status set in the console");
+    services.logger.info(
+      { voicemailId: v.id, status, by: c.get("session").subject },
+      "voicemail status set in the console",
+    );
     if (wantsJson(c)) return c.json({ id: v.id, status });
     return c.redirect(safeNext(await formField(c, "next")), 303);
   });

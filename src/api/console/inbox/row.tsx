@@ -14,13 +14,26 @@ export function VoicemailRow(p: { v: VoicemailRecord; href: string; selected: bo
   const { v } = p;
   return (
     <li class={`vm-row s-${v.status}`} id={`row-${v.id}`} data-id={v.id} data-urgency={v.urgency ?? 0}>
-      <a class="vm-link" href={p.href} aria-current={p.selected ? "true" : undefined} aria-controls={`vm-${v.id}`} data-select={v.id}>
+      <a
+        class="vm-link"
+        href={p.href}
+        aria-current={p.selected ? "true" : undefined}
+        aria-controls={`vm-${v.id}`}
+        data-select={v.id}
+      >
         <span class="vm-line1">
           <UrgencyBadge urgency={v.urgency} />
           <span class="vm-caller">{callerOf(v)}</span>
           <StatusBadge status={v.status} id={v.id} />
         </span>
-        <span class="vm-summary">{v.summary ?? (v.status === "queued" || v.status === "processing" ? "Transcribing..." : v.status === "silent" ? "No speech in the recording" : "No summary")}</span>
+        <span class="vm-summary">
+          {v.summary ??
+            (v.status === "queued" || v.status === "processing"
+              ? "Transcribing..."
+              : v.status === "silent"
+                ? "No speech in the recording"
+                : "No summary")}
+        </span>
         <span class="vm-line3">
           <Time ms={v.receivedAt} />
           {v.mailbox ? <span class="vm-mailbox">mailbox {v.mailbox}</span> : null}

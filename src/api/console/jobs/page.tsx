@@ -14,13 +14,19 @@ export function QueueTable(p: { counts: JobCount[] }) {
       <thead>
         <tr>
           <th scope="col">Kind</th>
-          {SHOWN.map((s) => <th scope="col" class="num">{s}</th>)}
+          {SHOWN.map((s) => (
+            <th scope="col" class="num">
+              {s}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {kinds.map((k) => (
           <tr>
-            <th scope="row"><a href={`/console/jobs?kind=${encodeURIComponent(k)}`}>{k}</a></th>
+            <th scope="row">
+              <a href={`/console/jobs?kind=${encodeURIComponent(k)}`}>{k}</a>
+            </th>
             {SHOWN.map((s) => (
               <td class={`num${(s === "dead" || s === "failed") && n(k, s) > 0 ? " bad" : ""}`}>{n(k, s)}</td>
             ))}
@@ -32,7 +38,14 @@ export function QueueTable(p: { counts: JobCount[] }) {
 }
 
 /** One list of jobs (dead, or failed and waiting to retry), each with its last error and a retry button. */
-export function JobList(p: { title: string; id: string; jobs: Job[]; csrf: string; back: string; more: string | null }) {
+export function JobList(p: {
+  title: string;
+  id: string;
+  jobs: Job[];
+  csrf: string;
+  back: string;
+  more: string | null;
+}) {
   return (
     <section aria-labelledby={p.id}>
       <h2 id={p.id}>{p.title}</h2>
@@ -44,10 +57,14 @@ export function JobList(p: { title: string; id: string; jobs: Job[]; csrf: strin
             <tr>
               <th scope="col">Job</th>
               <th scope="col">Kind</th>
-              <th scope="col" class="num">Attempts</th>
+              <th scope="col" class="num">
+                Attempts
+              </th>
               <th scope="col">Last error</th>
               <th scope="col">Updated</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -57,22 +74,40 @@ export function JobList(p: { title: string; id: string; jobs: Job[]; csrf: strin
                 <td>{j.kind}</td>
                 <td class="num">{`${j.attempts}/${j.maxAttempts}`}</td>
                 <td>
-                  {j.lastError ? <span>{j.lastError.code ? <code>{j.lastError.code}</code> : null} {j.lastError.message}</span> : "-"}
+                  {j.lastError ? (
+                    <span>
+                      {j.lastError.code ? <code>{j.lastError.code}</code> : null} {j.lastError.message}
+                    </span>
+                  ) : (
+                    "-"
+                  )}
                   <details>
                     <summary>Payload</summary>
                     <pre>{JSON.stringify(j.payload, null, 2).slice(0, 4000)}</pre>
                   </details>
                 </td>
-                <td><Time ms={j.updatedAt} /></td>
                 <td>
-                  <ActionForm action={`/console/jobs/${j.id}/retry`} csrf={p.csrf} fields={{ next: p.back }} label="Retry" kind="primary" />
+                  <Time ms={j.updatedAt} />
+                </td>
+                <td>
+                  <ActionForm
+                    action={`/console/jobs/${j.id}/retry`}
+                    csrf={p.csrf}
+                    fields={{ next: p.back }}
+                    label="Retry"
+                    kind="primary"
+                  />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {p.more ? <a class="pager" href={p.more}>More</a> : null}
+      {p.more ? (
+        <a class="pager" href={p.more}>
+          More
+        </a>
+      ) : null}
     </section>
   );
 }

@@ -20,28 +20,67 @@ export function jobRoutes(services: ApiDeps): Hono<ConsoleEnv> {
     const failedCursor = Number(c.req.query("failed_before")) || undefined;
     const [counts, dead, failed] = await Promise.all([
       queue.stats(),
-      queue.list({ status: "dead", ...(kind ? { kind } : {}), ...(deadCursor ? { cursor: deadCursor } : {}), limit: PAGE }),
-      queue.list({ status: "failed", ...(kind ? { kind } : {}), ...(failedCursor ? { cursor: failedCursor } : {}), limit: PAGE }),
+      queue.list({
+        status: "dead",
+        ...(kind ? { kind } : {}),
+        ...(deadCursor ? { cursor: deadCursor } : {}),
+        limit: PAGE,
+      }),
+      queue.list({
+        status: "failed",
+        ...(kind ? { kind } : {}),
+        ...(failedCursor ? { cursor: failedCursor } : {}),
+        limit: PAGE,
+      }),
     ]);
     const base = kind ? `/console/jobs?kind=${encodeURIComponent(kind)}&` : "/console/jobs?";
     const back = kind ? `/console/jobs?kind=${encodeURIComponent(kind)}` : "/console/jobs";
     const csrf = c.get("csrf");
-    const notice = c.req.query("retried") ? { kind: "ok" as const, text: `Job #${c.req.query("retried")} is queued again.` } : null;
+    const notice = c.req.query("retried")
+      ? { kind: "ok" as const, text: `Job #${c.req.query("retried")} is queued again.` }
+      : null;
     const body = (
       <>
-        {kind ? <p>Showing kind <code>{kind}</code>. <a href="/console/jobs">All kinds</a></p> : null}
+        {kind ? (
+          <p>
+            Showing kind <code>{kind}</code>. <a href="/console/jobs">All kinds</a>
+          </p>
+        ) : null}
         <QueueTable counts={counts} />
-        <JobList title="Dead: gave up" id="dead-h" jobs={dead.jobs} csrf={csrf} back={back} more={dead.nextCursor ? `${base}dead_before=${dead.nextCursor}` : null} />
-        <JobList title="Failed: waiting to retry" id="failed-h" jobs={failed.jobs} csrf={csrf} back={back} more={failed.nextCursor ? `${base}failed_before=${failed.nextCursor}` : null} />
+        <JobList
+          title="Dead: gave up"
+          id="dead-h"
+          jobs={dead.jobs}
+          csrf={csrf}
+          back={back}
+          more={dead.nextCursor ? `${base}dead_before=${dead.nextCursor}` : null}
+        />
+        <JobList
+          title="Failed: waiting to retry"
+          id="failed-h"
+          jobs={failed.jobs}
+          csrf={csrf}
+          back={back}
+          more={failed.nextCursor ? `${base}failed_before=${failed.nextCursor}` : null}
+        />
       </>
     );
-    return c.html(await documentHtml(<Page title="Jobs" section="jobs" session={c.get("session")} csrf={csrf} notice={notice}>{body}</Page>));
+    return c.html(
+      await documentHtml(
+        <Page title="Jobs" section="jobs" session={c.get("session")} csrf={csrf} notice={notice}>
+          {body}
+        </Page>,
+      ),
+    );
   });
 
   app.post("/jobs/:id/retry", async (c) => {
     const id = Number(c.req.param("id"));
     const job = await queue.retry(Number.isSafeInteger(id) && id > 0 ? id : 0);
-    services.logger.info({ jobId: job.id, kind: job.kind, by: c.get("session").subject }, "job retried from the console");
+    services.logger.info(
+      { jobId: job.id, kind: job.kind, by: c.get("session").subject },
+      "job retried from the console",
+    );
     if (wantsJson(c)) return c.json({ id: job.id, status: job.status });
     const next = safeNext(await formField(c, "next"));
     return c.redirect(`${next}${next.includes("?") ? "&" : "?"}retried=${job.id}`, 303);

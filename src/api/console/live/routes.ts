@@ -8,8 +8,14 @@ import type { ConsoleMetrics } from "../metrics.js";
 
 /** What console pages react to; the rest of the event stream stays on /v1/events. */
 const LIVE_TYPES = new Set([
-  "voicemail.received", "voicemail.processed", "voicemail.updated", "voicemail.deleted", "voicemail.urgent",
-  "job.dead", "campaign.progress", "campaign.finished",
+  "voicemail.received",
+  "voicemail.processed",
+  "voicemail.updated",
+  "voicemail.deleted",
+  "voicemail.urgent",
+  "job.dead",
+  "campaign.progress",
+  "campaign.finished",
 ]);
 
 /**
@@ -17,7 +23,11 @@ const LIVE_TYPES = new Set([
  * the session cookie (EventSource cannot send an API key header). Starts with
  * the next event; a reconnecting EventSource resumes after the last id it saw.
  */
-export function liveRoutes(services: ApiDeps, metrics: ConsoleMetrics, o: { heartbeatMs?: number; pollMs?: number } = {}): Hono<ConsoleEnv> {
+export function liveRoutes(
+  services: ApiDeps,
+  metrics: ConsoleMetrics,
+  o: { heartbeatMs?: number; pollMs?: number } = {},
+): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.get("/events", (c) => {
     const last = c.req.header("last-event-id")?.trim();
@@ -28,7 +38,13 @@ export function liveRoutes(services: ApiDeps, metrics: ConsoleMetrics, o: { hear
       async (stream) => {
         metrics.liveClients.inc();
         try {
-          await streamEvents(stream, { bus: services.bus, after, types: LIVE_TYPES, heartbeatMs: o.heartbeatMs ?? 15_000, pollMs: o.pollMs ?? 1000 });
+          await streamEvents(stream, {
+            bus: services.bus,
+            after,
+            types: LIVE_TYPES,
+            heartbeatMs: o.heartbeatMs ?? 15_000,
+            pollMs: o.pollMs ?? 1000,
+          });
         } finally {
           metrics.liveClients.dec();
         }

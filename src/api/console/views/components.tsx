@@ -16,8 +16,14 @@ export function UrgencyBadge(p: { urgency: number | null }) {
 }
 
 const STATUS: Record<string, string> = {
-  queued: "Queued", processing: "Processing", processed: "New", silent: "Silent", failed: "Failed",
-  escalated: "Escalated", handled: "Handled", archived: "Archived",
+  queued: "Queued",
+  processing: "Processing",
+  processed: "New",
+  silent: "Silent",
+  failed: "Failed",
+  escalated: "Escalated",
+  handled: "Handled",
+  archived: "Archived",
 };
 
 export function statusLabel(status: string): string {
@@ -25,7 +31,11 @@ export function statusLabel(status: string): string {
 }
 
 export function StatusBadge(p: { status: string; id?: number }) {
-  return <span class={`status s-${p.status}`} data-status-of={p.id}>{statusLabel(p.status)}</span>;
+  return (
+    <span class={`status s-${p.status}`} data-status-of={p.id}>
+      {statusLabel(p.status)}
+    </span>
+  );
 }
 
 /** A time as UTC text; console.js rewrites it in the browser's own time zone. */
@@ -42,7 +52,16 @@ export function formatDuration(ms: number | null): string {
 }
 
 /** A form that POSTs one action with the session's CSRF token. */
-export function ActionForm(p: { action: string; csrf: string; fields?: Record<string, string>; label: string; hint?: string; disabled?: boolean; kind?: string; children?: Child }) {
+export function ActionForm(p: {
+  action: string;
+  csrf: string;
+  fields?: Record<string, string>;
+  label: string;
+  hint?: string;
+  disabled?: boolean;
+  kind?: string;
+  children?: Child;
+}) {
   return (
     <form method="post" action={p.action} class="inline">
       <input type="hidden" name="_csrf" value={p.csrf} />

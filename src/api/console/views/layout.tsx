@@ -45,14 +45,20 @@ export function Page(p: PageProps) {
         ))}
       </head>
       <body data-section={p.section}>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <header class="top">
-          <a class="brand" href="/console/inbox">Parley</a>
+          <a class="brand" href="/console/inbox">
+            Parley
+          </a>
           <nav aria-label="Console sections">
             <ul>
               {SECTIONS.map((s) => (
                 <li>
-                  <a href={s.href} aria-current={s.id === p.section ? "page" : undefined}>{s.label}</a>
+                  <a href={s.href} aria-current={s.id === p.section ? "page" : undefined}>
+                    {s.label}
+                  </a>
                 </li>
               ))}
             </ul>
@@ -61,13 +67,19 @@ export function Page(p: PageProps) {
             <span>{p.session.label}</span>
             <form method="post" action="/console/logout">
               <input type="hidden" name="_csrf" value={p.csrf} />
-              <button type="submit" class="link">Sign out</button>
+              <button type="submit" class="link">
+                Sign out
+              </button>
             </form>
           </div>
         </header>
         <main id="main" tabindex={-1}>
           <h1>{p.title}</h1>
-          {p.notice ? <p class={`notice ${p.notice.kind}`} role={p.notice.kind === "error" ? "alert" : "status"}>{p.notice.text}</p> : null}
+          {p.notice ? (
+            <p class={`notice ${p.notice.kind}`} role={p.notice.kind === "error" ? "alert" : "status"}>
+              {p.notice.text}
+            </p>
+          ) : null}
           {p.children}
         </main>
         <div id="live" class="visually-hidden" role="status" aria-live="polite"></div>

@@ -18,7 +18,11 @@ export function LoginPage(p: LoginProps) {
       <body class="login-body">
         <main id="main" class="login">
           <h1>Parley console</h1>
-          {p.error ? <p class="notice error" role="alert">{p.error}</p> : null}
+          {p.error ? (
+            <p class="notice error" role="alert">
+              {p.error}
+            </p>
+          ) : null}
           <section aria-labelledby="op-h" class="card">
             <h2 id="op-h">Operator account</h2>
             <form method="post" action="/console/login">
@@ -29,7 +33,9 @@ export function LoginPage(p: LoginProps) {
               <input id="name" name="name" autocomplete="username" required value={p.name ?? ""} autofocus />
               <label for="password">Password</label>
               <input id="password" name="password" type="password" autocomplete="current-password" required />
-              <button type="submit" class="primary">Sign in</button>
+              <button type="submit" class="primary">
+                Sign in
+              </button>
             </form>
           </section>
           <section aria-labelledby="key-h" class="card">
@@ -40,11 +46,17 @@ export function LoginPage(p: LoginProps) {
               <input type="hidden" name="method" value="key" />
               <label for="key">Key</label>
               <input id="key" name="key" type="password" autocomplete="off" required aria-describedby="key-hint" />
-              <p id="key-hint" class="hint">A key from <code>parley keys create</code> (it starts with <code>pk_</code>).</p>
-              <button type="submit" class="secondary">Sign in with key</button>
+              <p id="key-hint" class="hint">
+                A key from <code>parley keys create</code> (it starts with <code>pk_</code>).
+              </p>
+              <button type="submit" class="secondary">
+                Sign in with key
+              </button>
             </form>
           </section>
-          <p class="hint">No account yet? On the server run <code>parley operators add NAME</code>.</p>
+          <p class="hint">
+            No account yet? On the server run <code>parley operators add NAME</code>.
+          </p>
         </main>
       </body>
     </html>

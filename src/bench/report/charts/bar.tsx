@@ -28,23 +28,49 @@ export function BarChart(p: { title: string; unit: string; bars: Bar[]; target?:
           const x = M.left + slot * i + (slot - bw) / 2;
           return (
             <g>
-              <rect x={x} y={y(b.value)} width={bw} height={Math.max(0.5, M.top + PH - y(b.value))} fill={PALETTE[groups.indexOf(b.group ?? "") % PALETTE.length]}>
+              <rect
+                x={x}
+                y={y(b.value)}
+                width={bw}
+                height={Math.max(0.5, M.top + PH - y(b.value))}
+                fill={PALETTE[groups.indexOf(b.group ?? "") % PALETTE.length]}
+              >
                 <title>{`${b.group ? `${b.group}: ` : ""}${b.label}: ${fmt(b.value)} ${p.unit}`}</title>
               </rect>
-              <text x={x + bw / 2} y={y(b.value) - 4} font-size="10" text-anchor="middle" fill="#1d232c">{fmt(b.value)}</text>
-              <text x={x + bw / 2} y={M.top + PH + 14} font-size="10" text-anchor="middle" fill="#3b4350">{b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label}</text>
+              <text x={x + bw / 2} y={y(b.value) - 4} font-size="10" text-anchor="middle" fill="#1d232c">
+                {fmt(b.value)}
+              </text>
+              <text x={x + bw / 2} y={M.top + PH + 14} font-size="10" text-anchor="middle" fill="#3b4350">
+                {b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label}
+              </text>
             </g>
           );
         })}
-        {target ? <line x1={M.left} x2={M.left + PW} y1={y(target.value)} y2={y(target.value)} stroke="#b00020" stroke-width="1.5" stroke-dasharray="5 4" /> : null}
+        {target ? (
+          <line
+            x1={M.left}
+            x2={M.left + PW}
+            y1={y(target.value)}
+            y2={y(target.value)}
+            stroke="#b00020"
+            stroke-width="1.5"
+            stroke-dasharray="5 4"
+          />
+        ) : null}
       </svg>
       <figcaption>
         {p.title}
-        {target ? ` (dashed: ${target.label})` : p.target ? ` (all far below ${p.target.label}: ${fmt(p.target.value)} ${p.unit})` : ""}
+        {target
+          ? ` (dashed: ${target.label})`
+          : p.target
+            ? ` (all far below ${p.target.label}: ${fmt(p.target.value)} ${p.unit})`
+            : ""}
         {groups.length > 1 ? <Legend names={groups} /> : null}
-        <DataTable head={["", p.unit]} rows={bars.map((b) => [`${b.group ? `${b.group}: ` : ""}${b.label}`, fmt(b.value)])} />
+        <DataTable
+          head={["", p.unit]}
+          rows={bars.map((b) => [`${b.group ? `${b.group}: ` : ""}${b.label}`, fmt(b.value)])}
+        />
       </figcaption>
     </figure>
   );
 }
-

@@ -26,7 +26,9 @@ export function fmt(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   // Number() drops trailing zeros: 3.7, not 3.70.
-  return a >= 100 ? String(Math.round(v)) : String(Number(a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2)));
+  return a >= 100
+    ? String(Math.round(v))
+    : String(Number(a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2)));
 }
 
 export function YAxis(p: { ticks: number[]; y: (v: number) => number; label: string }) {
@@ -35,10 +37,21 @@ export function YAxis(p: { ticks: number[]; y: (v: number) => number; label: str
       {p.ticks.map((t) => (
         <g>
           <line x1={M.left} x2={M.left + PW} y1={p.y(t)} y2={p.y(t)} stroke="#e1e4e8" />
-          <text x={M.left - 6} y={p.y(t) + 4} font-size="11" text-anchor="end" fill="#3b4350">{fmt(t)}</text>
+          <text x={M.left - 6} y={p.y(t) + 4} font-size="11" text-anchor="end" fill="#3b4350">
+            {fmt(t)}
+          </text>
         </g>
       ))}
-      <text x={14} y={M.top + PH / 2} font-size="12" text-anchor="middle" fill="#1d232c" transform={`rotate(-90 14 ${M.top + PH / 2})`}>{p.label}</text>
+      <text
+        x={14}
+        y={M.top + PH / 2}
+        font-size="12"
+        text-anchor="middle"
+        fill="#1d232c"
+        transform={`rotate(-90 14 ${M.top + PH / 2})`}
+      >
+        {p.label}
+      </text>
     </g>
   );
 }
@@ -48,7 +61,10 @@ export function Legend(p: { names: string[] }) {
     <ul class="legend">
       {p.names.map((n, i) => (
         <li>
-          <svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill={PALETTE[i % PALETTE.length]} /></svg> {n}
+          <svg width="12" height="12" aria-hidden="true">
+            <rect width="12" height="12" fill={PALETTE[i % PALETTE.length]} />
+          </svg>{" "}
+          {n}
         </li>
       ))}
     </ul>
@@ -60,8 +76,22 @@ export function DataTable(p: { head: string[]; rows: string[][] }) {
     <details>
       <summary>Numbers</summary>
       <table>
-        <thead><tr>{p.head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
-        <tbody>{p.rows.map((r) => <tr>{r.map((c) => <td>{c}</td>)}</tr>)}</tbody>
+        <thead>
+          <tr>
+            {p.head.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((r) => (
+            <tr>
+              {r.map((c) => (
+                <td>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
       </table>
     </details>
   );

@@ -12,7 +12,11 @@ export function EnginesSection(p: { reports: LoadedReport[] }) {
       <BarChart
         title="Real-time factor per engine (compute time / audio time; lower is faster, under 1 keeps up with speech)"
         unit="RTF"
-        bars={p.reports.flatMap((r) => engines(r).filter((e) => e.role !== "llm").map((e) => ({ label: String(e.role), value: num(e, "rtf") ?? NaN, ...g(r) })))}
+        bars={p.reports.flatMap((r) =>
+          engines(r)
+            .filter((e) => e.role !== "llm")
+            .map((e) => ({ label: String(e.role), value: num(e, "rtf") ?? NaN, ...g(r) })),
+        )}
         target={{ value: 1, label: "real time" }}
       />
       <BarChart
@@ -31,7 +35,13 @@ export function EnginesSection(p: { reports: LoadedReport[] }) {
           { label: "bare loop", value: num(llm(r), "bare.ttftMsP50") ?? NaN, ...g(r) },
         ])}
       />
-      <BarChart title="Engine load time" unit="ms" bars={p.reports.flatMap((r) => engines(r).map((e) => ({ label: String(e.role), value: num(e, "loadMs") ?? NaN, ...g(r) })))} />
+      <BarChart
+        title="Engine load time"
+        unit="ms"
+        bars={p.reports.flatMap((r) =>
+          engines(r).map((e) => ({ label: String(e.role), value: num(e, "loadMs") ?? NaN, ...g(r) })),
+        )}
+      />
     </>
   );
 }

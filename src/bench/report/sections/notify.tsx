@@ -22,9 +22,15 @@ export function findCaches(o: unknown, path = ""): CacheFigure[] {
   const misses = typeof r.misses === "number" ? r.misses : null;
   const given = typeof r.hitRatio === "number" ? r.hitRatio : null;
   if (given !== null || (hits !== null && misses !== null && hits + misses > 0)) {
-    out.push({ path: path || "cache", hits, misses, ratio: given ?? (hits as number) / ((hits as number) + (misses as number)) });
+    out.push({
+      path: path || "cache",
+      hits,
+      misses,
+      ratio: given ?? (hits as number) / ((hits as number) + (misses as number)),
+    });
   }
-  for (const [k, v] of Object.entries(r)) if (v && typeof v === "object") out.push(...findCaches(v, path ? `${path}.${k}` : k));
+  for (const [k, v] of Object.entries(r))
+    if (v && typeof v === "object") out.push(...findCaches(v, path ? `${path}.${k}` : k));
   return out;
 }
 
@@ -33,7 +39,9 @@ export function NotifySection(p: { reports: LoadedReport[] }) {
   const many = p.reports.length > 1;
   const g = (r: LoadedReport) => (many ? { group: r.name } : {});
   const speedups = p.reports.map((r) => num(r.data, "renders.warmOverCold")).filter((v): v is number => v !== null);
-  const caches = p.reports.flatMap((r) => findCaches(r.data).map((c) => ({ label: c.path, value: c.ratio * 100, ...g(r) })));
+  const caches = p.reports.flatMap((r) =>
+    findCaches(r.data).map((c) => ({ label: c.path, value: c.ratio * 100, ...g(r) })),
+  );
   return (
     <>
       <BarChart
@@ -48,8 +56,21 @@ export function NotifySection(p: { reports: LoadedReport[] }) {
       <BarChart
         title="Campaign pacing: time between dials"
         unit="ms"
-        bars={p.reports.flatMap((r) => ["p50", "p95", "max"].map((q) => ({ label: q, value: num(r.data, `pacing.intervalMs.${q}`) ?? NaN, ...g(r) })))}
-        {...(num(p.reports[0]?.data, "pacing.intervalMs.target") ? { target: { value: num(p.reports[0]?.data, "pacing.intervalMs.target") as number, label: "the configured interval" } } : {})}
+        bars={p.reports.flatMap((r) =>
+          ["p50", "p95", "max"].map((q) => ({
+            label: q,
+            value: num(r.data, `pacing.intervalMs.${q}`) ?? NaN,
+            ...g(r),
+          })),
+        )}
+        {...(num(p.reports[0]?.data, "pacing.intervalMs.target")
+          ? {
+              target: {
+                value: num(p.reports[0]?.data, "pacing.intervalMs.target") as number,
+                label: "the configured interval",
+              },
+            }
+          : {})}
       />
       <BarChart
         title="CPU seconds per call: a delivered notification against a live call of the same length"

@@ -1,16 +1,56 @@
 import { thousands, type Currency, type SpokenForms } from "./types.js";
 
-const ONES = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn"];
+const ONES = [
+  "null",
+  "eins",
+  "zwei",
+  "drei",
+  "vier",
+  "fünf",
+  "sechs",
+  "sieben",
+  "acht",
+  "neun",
+  "zehn",
+  "elf",
+  "zwölf",
+  "dreizehn",
+  "vierzehn",
+  "fünfzehn",
+  "sechzehn",
+  "siebzehn",
+  "achtzehn",
+  "neunzehn",
+];
 const TENS = ["", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"];
-const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
-const CURRENCY: Record<Currency, [string, string]> = { EUR: ["Euro", "Cent"], USD: ["Dollar", "Cent"], GBP: ["Pfund", "Pence"], CHF: ["Franken", "Rappen"] };
+const MONTHS = [
+  "Januar",
+  "Februar",
+  "März",
+  "April",
+  "Mai",
+  "Juni",
+  "Juli",
+  "August",
+  "September",
+  "Oktober",
+  "November",
+  "Dezember",
+];
+const CURRENCY: Record<Currency, [string, string]> = {
+  EUR: ["Euro", "Cent"],
+  USD: ["Dollar", "Cent"],
+  GBP: ["Pfund", "Pence"],
+  CHF: ["Franken", "Rappen"],
+};
 
 /** 0-999 written as one word, with "ein" in compounds ("einundzwanzig", "einhundert"). */
 function below1000(n: number): string {
   const h = Math.floor(n / 100);
   const r = n % 100;
   let s = h > 0 ? `${h === 1 ? "ein" : ONES[h]}hundert` : "";
-  if (r > 0) s += r < 20 ? ONES[r] : `${r % 10 ? `${r % 10 === 1 ? "ein" : ONES[r % 10]}und` : ""}${TENS[Math.floor(r / 10)]}`;
+  if (r > 0)
+    s += r < 20 ? ONES[r] : `${r % 10 ? `${r % 10 === 1 ? "ein" : ONES[r % 10]}und` : ""}${TENS[Math.floor(r / 10)]}`;
   return s;
 }
 
@@ -52,7 +92,11 @@ export const de: SpokenForms = {
   date(d, before) {
     // "am / vom / zum / den 12. Mai": dative or accusative -en; "der 12. Mai": -e; on its own: "zwölfter Mai".
     const w = before.toLowerCase();
-    const ending = /^(?:am|vom|zum|beim|den|dem|ab|seit|bis zum|im)$/.test(w) ? "en" : /^(?:der|die|das)$/.test(w) ? "e" : "er";
+    const ending = /^(?:am|vom|zum|beim|den|dem|ab|seit|bis zum|im)$/.test(w)
+      ? "en"
+      : /^(?:der|die|das)$/.test(w)
+        ? "e"
+        : "er";
     return `${ordinalStem(d.day)}${ending} ${MONTHS[d.month - 1]}${d.year !== undefined ? ` ${year(d.year)}` : ""}`;
   },
   time: (h, m, meridiem) => {

@@ -1,13 +1,64 @@
 import { thousands, type Currency, type SpokenForms } from "./types.js";
 
 const ONES = [
-  "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece", "catorce", "quince",
-  "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidós", "veintitrés", "veinticuatro", "veinticinco",
-  "veintiséis", "veintisiete", "veintiocho", "veintinueve",
+  "cero",
+  "uno",
+  "dos",
+  "tres",
+  "cuatro",
+  "cinco",
+  "seis",
+  "siete",
+  "ocho",
+  "nueve",
+  "diez",
+  "once",
+  "doce",
+  "trece",
+  "catorce",
+  "quince",
+  "dieciséis",
+  "diecisiete",
+  "dieciocho",
+  "diecinueve",
+  "veinte",
+  "veintiuno",
+  "veintidós",
+  "veintitrés",
+  "veinticuatro",
+  "veinticinco",
+  "veintiséis",
+  "veintisiete",
+  "veintiocho",
+  "veintinueve",
 ];
 const TENS = ["", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"];
-const HUNDREDS = ["", "ciento", "doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos"];
-const MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
+const HUNDREDS = [
+  "",
+  "ciento",
+  "doscientos",
+  "trescientos",
+  "cuatrocientos",
+  "quinientos",
+  "seiscientos",
+  "setecientos",
+  "ochocientos",
+  "novecientos",
+];
+const MONTHS = [
+  "enero",
+  "febrero",
+  "marzo",
+  "abril",
+  "mayo",
+  "junio",
+  "julio",
+  "agosto",
+  "septiembre",
+  "octubre",
+  "noviembre",
+  "diciembre",
+];
 const CURRENCY: Record<Currency, [string, string, string, string, boolean]> = {
   EUR: ["euro", "euros", "céntimo", "céntimos", false],
   USD: ["dólar", "dólares", "centavo", "centavos", false],
@@ -44,7 +95,10 @@ function cardinal(n: number): string {
 
 /** Before a feminine noun (hora, libra): "una", "veintiuna", "doscientas". */
 function feminine(n: number): string {
-  return cardinal(n).replace(/veintiuno$/, "veintiuna").replace(/(^|\s)uno$/, "$1una").replace(/ientos\b/g, "ientas");
+  return cardinal(n)
+    .replace(/veintiuno$/, "veintiuna")
+    .replace(/(^|\s)uno$/, "$1una")
+    .replace(/ientos\b/g, "ientas");
 }
 
 export const es: SpokenForms = {

@@ -1,8 +1,42 @@
 import { thousands, type Currency, type SpokenForms } from "./types.js";
 
-const ONES = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf"];
+const ONES = [
+  "zéro",
+  "un",
+  "deux",
+  "trois",
+  "quatre",
+  "cinq",
+  "six",
+  "sept",
+  "huit",
+  "neuf",
+  "dix",
+  "onze",
+  "douze",
+  "treize",
+  "quatorze",
+  "quinze",
+  "seize",
+  "dix-sept",
+  "dix-huit",
+  "dix-neuf",
+];
 const TENS = ["", "", "vingt", "trente", "quarante", "cinquante", "soixante"];
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+];
 const CURRENCY: Record<Currency, [string, string, string, string]> = {
   EUR: ["euro", "euros", "centime", "centimes"],
   USD: ["dollar", "dollars", "cent", "cents"],
@@ -59,7 +93,8 @@ export const fr: SpokenForms = {
   decimalWord: "virgule",
   percentWord: "pour cent",
   dayFirst: true,
-  date: (d) => `${d.day === 1 ? "premier" : cardinal(d.day)} ${MONTHS[d.month - 1]}${d.year !== undefined ? ` ${cardinal(d.year)}` : ""}`,
+  date: (d) =>
+    `${d.day === 1 ? "premier" : cardinal(d.day)} ${MONTHS[d.month - 1]}${d.year !== undefined ? ` ${cardinal(d.year)}` : ""}`,
   time: (h, m, meridiem) => {
     const hours = meridiem === "pm" && h < 12 ? h + 12 : meridiem === "am" && h === 12 ? 0 : h;
     return `${feminine(hours)} ${hours === 1 || hours === 0 ? "heure" : "heures"}${m ? ` ${feminine(m)}` : ""}`;

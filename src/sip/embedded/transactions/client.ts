@@ -77,7 +77,8 @@ export class ClientTransaction {
     const { status } = response;
     if (status < 200) {
       if (this.state !== "calling" && this.state !== "proceeding") return;
-      if (this.isInvite) this.retransmitter?.stop(); // timer B only covers "calling"
+      if (this.isInvite)
+        this.retransmitter?.stop(); // timer B only covers "calling"
       else this.retransmitter?.slowTo(this.ctx.timers.t2);
       this.state = "proceeding";
       this.callbacks.onProvisional?.(response);

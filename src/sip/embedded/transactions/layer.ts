@@ -23,7 +23,11 @@ export class TransactionLayer {
   ) {}
 
   /** The server transaction a request belongs to (for ACK/CANCEL: the INVITE's), if any. */
-  findServer(request: SipRequest, ess: Essentials, asMethod = request.method === "ACK" ? "INVITE" : request.method): ServerTransaction | undefined {
+  findServer(
+    request: SipRequest,
+    ess: Essentials,
+    asMethod = request.method === "ACK" ? "INVITE" : request.method,
+  ): ServerTransaction | undefined {
     return this.servers.get(serverKey(ess, asMethod));
   }
 
@@ -45,12 +49,18 @@ export class TransactionLayer {
     const ess = readEssentials(request);
     if (!ess) throw new Error(`cannot send malformed ${request.method}`);
     const key = clientKey(String(ess.topVia.params.branch ?? ""), ess.cseq.method);
-    const tx = new ClientTransaction(key, request, target, {
-      send: (m, to) => this.transport.send(m, to),
-      timers: this.timers,
-      logger: this.logger,
-      onTerminated: (k) => this.clients.delete(k),
-    }, callbacks);
+    const tx = new ClientTransaction(
+      key,
+      request,
+      target,
+      {
+        send: (m, to) => this.transport.send(m, to),
+        timers: this.timers,
+        logger: this.logger,
+        onTerminated: (k) => this.clients.delete(k),
+      },
+      callbacks,
+    );
     this.clients.set(key, tx);
     tx.start();
     return tx;

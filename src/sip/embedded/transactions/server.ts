@@ -65,7 +65,10 @@ export class ServerTransaction {
     } else if (response.status < 300) {
       this.state = "accepted";
       this.retransmitter = new Retransmitter(() => this.transmit(), {
-        initial: t1, cap: t2, giveUpAfter: this.ctx.timers.ackTimeout ?? 64 * t1, retransmit: true,
+        initial: t1,
+        cap: t2,
+        giveUpAfter: this.ctx.timers.ackTimeout ?? 64 * t1,
+        retransmit: true,
         onGiveUp: () => {
           this.finishAfter(0);
           this.onAckTimeout?.();
@@ -74,7 +77,10 @@ export class ServerTransaction {
     } else {
       this.state = "completed";
       this.retransmitter = new Retransmitter(() => this.transmit(), {
-        initial: t1, cap: t2, giveUpAfter: 64 * t1, retransmit: !reliable, // timers G and H
+        initial: t1,
+        cap: t2,
+        giveUpAfter: 64 * t1,
+        retransmit: !reliable, // timers G and H
         onGiveUp: () => this.finishAfter(0),
       });
     }
