@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentPrivacySchema } from "../config/sections/privacy.js";
 
 /**
  * An agent definition (agents/*.yaml, or created through the API): one agent
@@ -131,6 +132,16 @@ const liveSchema = z
     messageOfferDeclined: line.min(1).default("All right. How else can I help?"),
     /** Recording of both sides (caller left, agent right). */
     record: z.boolean().default(false),
+    /**
+     * Keypad entry is a sensitive step (a card number, a PIN): the digits reach
+     * the model for this call only, the transcript and the logs say how many
+     * were keyed, and the recording is paused or silenced while they are keyed
+     * (privacy.recordings.sensitive).
+     */
+    keypad: z
+      .object({ sensitive: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -239,6 +250,8 @@ export const agentSchema = z
     voicemail: voicemailSchema.prefault({}),
     form: formSchema.optional(),
     survey: surveySchema.optional(),
+    /** Overrides of the global `privacy` section for this agent's calls and messages (docs/privacy.md). */
+    privacy: agentPrivacySchema.optional(),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import type { CallManager } from "../calls/call-manager.js";
 import type { ParleyConfig } from "../config/index.js";
 import { AgentRegistry } from "../agent/registry.js";
+import { createPrivacyPolicy, type PrivacyPolicy } from "../agent/privacy-policy.js";
 import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
 import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
@@ -43,6 +44,8 @@ export interface Services {
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;
+  /** What personal data is masked before anything is stored (config privacy + each agent's override). */
+  privacy: PrivacyPolicy;
   audio: AudioStore;
   engines: EngineHost;
   tasks: TaskRegistry;
@@ -83,7 +86,9 @@ export function createServices(o: CreateServicesOptions): Services {
   const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
   try {
     const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
-    const bus = new EventBus(new EventsRepo(db), clock, o.logger);
+    // Per agent where the payload names one; the agents are looked up when an event is published.
+    const privacy = createPrivacyPolicy(o.config.privacy, (name) => agents.find(name)?.agent.privacy);
+    const bus = new EventBus(new EventsRepo(db), clock, o.logger, (data) => privacy.scrub(agentOf(data), data));
     // A job that used up its attempts is an event operators and webhooks hear about.
     queue.events.on("job:dead", ({ job, error }) => {
       if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
@@ -131,6 +136,7 @@ export function createServices(o: CreateServicesOptions): Services {
       queue,
       bus,
       agents,
+      privacy,
       audio: new AudioStore(db, audioDir(o.config)),
       engines,
       tasks: defaultTaskRegistry(),
@@ -160,6 +166,11 @@ export function createServices(o: CreateServicesOptions): Services {
     db.close();
     throw err;
   }
+}
+
+function agentOf(data: unknown): string | null {
+  const agent = (data as { agent?: unknown } | null)?.agent;
+  return typeof agent === "string" ? agent : null;
 }
 
 function findFfmpeg(setting: string): string | null {

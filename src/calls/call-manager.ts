@@ -27,6 +27,7 @@ import { dialTarget } from "./dial-target.js";
 import { FrameFanout } from "./frame-fanout.js";
 import { CallMetrics } from "./metrics.js";
 import { CallRecorder } from "./recorder.js";
+import { RecordingGate } from "./recording-gate.js";
 
 export interface DialRequest {
   /** A SIP URI, or a number dialled through the trunk. */
@@ -50,11 +51,15 @@ export interface PlacedCall {
   fanout: FrameFanout;
   /** The call's recording (agent live.record or calls.recordAll), closed by `finish` or the live session. */
   recorder: CallRecorder | null;
+  /** The recording's gate: a script's sensitive step pauses or silences the recording through it. */
+  gate: RecordingGate | null;
 }
 
 /** A call's recording and the reader of its caller frames (CallManager.media). */
 interface CallMedia {
   recorder: CallRecorder | null;
+  /** Between the call's audio and the recorder: withholds sensitive steps (privacy.recordings.sensitive). */
+  gate: RecordingGate | null;
   fanout: FrameFanout;
 }
 
@@ -276,7 +281,7 @@ export class CallManager {
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
     this.placedSlots.set(record.id, release);
-    const { recorder, fanout } = await this.media(record.id, agent, rtp);
+    const { recorder, gate, fanout } = await this.media(record.id, agent, rtp);
     return {
       record: { ...record, sipCallId: call.callId, fromUri: call.from.uri },
       call,
@@ -284,6 +289,7 @@ export class CallManager {
       engines,
       fanout,
       recorder,
+      gate,
     };
   }
 
@@ -329,9 +335,10 @@ export class CallManager {
       agent.live.record || this.services.config.calls.recordAll
         ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${callId}.wav`)).catch(() => null)
         : null;
-    if (recorder) rtp.onSentFrame = (pcm) => recorder.agent(pcm);
-    const fanout = new FrameFanout(rtp.frames, recorder ? (pcm) => recorder.caller(pcm) : null);
-    return { recorder, fanout };
+    const gate = recorder ? new RecordingGate(recorder, this.services.privacy.recordingMode(agent.name)) : null;
+    if (gate) rtp.onSentFrame = (pcm) => gate.agent(pcm);
+    const fanout = new FrameFanout(rtp.frames, gate ? (pcm) => gate.caller(pcm) : null);
+    return { recorder, gate, fanout };
   }
 
   private async session(
@@ -342,7 +349,7 @@ export class CallManager {
     engines: EngineSet,
     media?: CallMedia,
   ): Promise<ConversationOutcome> {
-    const { recorder, fanout } = media ?? (await this.media(record.id, agent, rtp));
+    const { recorder, gate, fanout } = media ?? (await this.media(record.id, agent, rtp));
     this.metrics.active.inc();
     const done = runCallSession({
       services: this.services,
@@ -352,6 +359,7 @@ export class CallManager {
       rtp,
       fanout,
       recorder,
+      gate,
       record,
       metrics: this.metrics,
       logger: this.services.logger.child({ callId: record.id }),

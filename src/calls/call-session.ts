@@ -19,6 +19,7 @@ import { takeMessage } from "./message-taker.js";
 import { runSurvey } from "./survey/survey.js";
 import type { CallMetrics } from "./metrics.js";
 import type { CallRecorder } from "./recorder.js";
+import type { RecordingGate } from "./recording-gate.js";
 
 /** Endings where the agent said goodbye: the caller is still there to answer a survey. */
 const AGENT_ENDED = new Set(["agent_hangup", "callback_scheduled"]);
@@ -31,6 +32,8 @@ export interface CallSessionDeps {
   rtp: RtpSession;
   fanout: FrameFanout;
   recorder: CallRecorder | null;
+  /** The recorder's gate: a sensitive keypad entry pauses or silences the recording. */
+  gate: RecordingGate | null;
   record: CallRecord;
   metrics: CallMetrics;
   logger: Logger;
@@ -95,10 +98,9 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
         const { job } = await services.queue.enqueue({
           kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
           payload: {
-            to: r.to,
+            to: r.to, // the number the job dials: kept as it is
             agent: r.agent,
-            topic: r.topic,
-            summary: r.summary,
+            ...services.privacy.scrub(d.agent.name, { topic: r.topic, summary: r.summary }),
             callId: d.record.id,
             source: "live-call",
           },
@@ -118,8 +120,9 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     caller: d.record.remoteNumber,
     logger: d.logger,
     echoMarginDb: services.config.calls.echoMarginDb,
+    onSensitiveKeypad: (phase) => (phase === "start" ? d.gate?.pause("sensitive keypad entry") : d.gate?.resume()),
     onTurn: (t) => {
-      repo.turn(d.record.id, t);
+      repo.turn(d.record.id, services.privacy.scrub(d.agent.name, t));
       d.metrics.turn(t);
       traceTurn(t, span);
     },
@@ -155,6 +158,8 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     await dtmf;
     await d.fanout.finished().catch(() => undefined);
     const recording = d.recorder ? await d.recorder.close().catch(() => null) : null;
+    const withheld = d.gate?.spans() ?? [];
+    if (withheld.length > 0) d.logger.info({ callId: d.record.id, withheld }, "recording withheld sensitive steps");
     repo.end(d.record.id, {
       endedAt: services.clock.now(),
       outcome,

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
+import type { PrivacyPolicy } from "../agent/privacy-policy.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EngineHost } from "../engines/host/engine-host.js";
 import type { EventBus } from "../events/bus.js";
@@ -34,6 +35,8 @@ export interface CallsDeps {
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;
+  /** Masks personal data before a turn, a summary or a job payload is stored. */
+  privacy: PrivacyPolicy;
   engines: EngineHost;
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
   dialGuards: ((to: string) => void)[];

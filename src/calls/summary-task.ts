@@ -38,7 +38,7 @@ export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegis
           defaultCountryCode: services.config.voicemail.defaultCountryCode,
         },
       );
-      repo.setSummary(call.id, { ...x.data, usage: x.usage });
+      repo.setSummary(call.id, services.privacy.scrub(call.agent, { ...x.data, usage: x.usage }));
       return { callId: call.id, urgency: x.data.urgency };
     },
   });

@@ -5,11 +5,16 @@ import type { DomainEvents, DomainEventType, PublishedEvent } from "./types.js";
 
 type Listener = (event: PublishedEvent) => void;
 
+/** Masks personal data in an event's payload before it is stored (the app's privacy policy). */
+export type ScrubEvent = <T>(data: T) => T;
+
 /**
  * Publishes domain events: each is stored first (the audit trail and the
  * source for SSE resume), then handed to in-process listeners (webhook
  * fan-out, live SSE clients). A listener that throws is logged, never allowed
- * to break the publisher.
+ * to break the publisher. With `scrub`, the payload is masked before it is
+ * stored, so the audit trail, SSE clients and webhook bodies (built from the
+ * stored event) never see what the privacy settings mask.
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
@@ -18,9 +23,11 @@ export class EventBus {
     private readonly repo: EventsRepo,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly scrub: ScrubEvent = (data) => data,
   ) {}
 
-  publish<T extends DomainEventType>(type: T, subject: string | null, data: DomainEvents[T]): PublishedEvent<T> {
+  publish<T extends DomainEventType>(type: T, subject: string | null, raw: DomainEvents[T]): PublishedEvent<T> {
+    const data = this.scrub(raw);
     const record = this.repo.insert(type, subject, data, this.clock.now());
     const event = { ...record, type, data } as PublishedEvent<T>;
     for (const l of this.listeners) {

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
+import type { PrivacyPolicy } from "../agent/privacy-policy.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EngineHost } from "../engines/host/engine-host.js";
 import type { EventBus } from "../events/bus.js";
@@ -24,6 +25,8 @@ export interface VoicemailDeps {
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;
+  /** Masks personal data in transcripts, summaries and extraction results before they are stored. */
+  privacy: PrivacyPolicy;
   audio: AudioStore;
   engines: EngineHost;
   /** Path of ffmpeg, or null when it is off or not installed. */

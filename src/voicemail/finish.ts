@@ -36,6 +36,8 @@ export async function finishMessage(
   results: VoicemailResults,
   form?: FormAnnouncement,
 ): Promise<ProcessOutcome> {
+  results = scrubResults(services, vm, results);
+  if (form) form = services.privacy.scrub(vm.agent, form);
   const repo = new VoicemailsRepo(services.db);
   const subject = `voicemail:${vm.id}`;
   const triggerEventId = services.db.transaction(() => {
@@ -60,6 +62,15 @@ export async function finishMessage(
   const decision = results.routing as RoutingDecision | null;
   if (decision) await applyRouting(services, repo.get(vm.id) ?? vm, decision, triggerEventId);
   return outcome(vm.id, results.status, results.speechMs, results.transcript, results.urgency);
+}
+
+/**
+ * The results as they may be stored: transcript, summary, extraction and form
+ * masked under the agent's privacy rules. The callback number stays exact: it
+ * is the number a callback job dials (events and webhooks mask it again).
+ */
+function scrubResults(services: VoicemailDeps, vm: VoicemailRecord, results: VoicemailResults): VoicemailResults {
+  return { ...services.privacy.scrub(vm.agent, results), callbackNumber: results.callbackNumber };
 }
 
 /**

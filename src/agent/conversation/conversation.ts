@@ -9,6 +9,7 @@ import { runAgentTurn, type AgentTurnResult } from "./agent-turn.js";
 import { isBackchannel } from "./backchannel.js";
 import { ContextWindow } from "./context-window.js";
 import { DtmfCollector } from "./dtmf-collector.js";
+import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, type Utterance as SpokenText } from "./speaker.js";
@@ -35,10 +36,16 @@ export interface ConversationDeps {
   echoMarginDb: number;
   /** Each turn as it completes (call records, metrics). */
   onTurn?: (turn: TurnRecord) => void;
+  /**
+   * A keypad entry of a sensitive step (agent.live.keypad.sensitive) starts
+   * (first key) or ends (# or the pause after the last key): the call pauses
+   * or silences its recording in between.
+   */
+  onSensitiveKeypad?: (phase: "start" | "end") => void;
 }
 
 type Event =
-  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string }
+  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string; recorded?: string }
   | { type: "speech-start"; at: number }
   | { type: "text"; text: string }
   | { type: "barge-check" }
@@ -70,6 +77,7 @@ export class Conversation {
   private readonly listener: Listener;
   private readonly tools: ToolSet;
   private readonly dtmfCollector: DtmfCollector;
+  private readonly keyed = new KeypadSecrets();
   private active: ActiveTurn | null = null;
   private bargeWatchSince: number | null = null;
   private silenceTimer: NodeJS.Timeout | null = null;
@@ -103,16 +111,29 @@ export class Conversation {
         utterance: (u) => this.events.push({ type: "utterance", u, source: "speech" }),
       },
     );
-    this.dtmfCollector = new DtmfCollector(DTMF_INTER_DIGIT_MS, (digits) => {
-      const now = performance.now();
-      const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
-      this.events.push({
-        type: "utterance",
-        u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" },
-        source: "dtmf",
-        digits,
-      });
-    });
+    const sensitive = d.agent.live.keypad.sensitive;
+    this.dtmfCollector = new DtmfCollector(
+      DTMF_INTER_DIGIT_MS,
+      (digits) => {
+        const now = performance.now();
+        const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
+        if (sensitive) {
+          this.keyed.add(digits);
+          d.onSensitiveKeypad?.("end");
+        }
+        this.events.push({
+          type: "utterance",
+          u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" },
+          source: "dtmf",
+          digits,
+          // The model hears the digits for this call; the record and the logs never do.
+          ...(sensitive ? { recorded: `(The caller keyed in ${digits.length} digits: ${KEYED_MASK}.)` } : {}),
+        });
+      },
+      () => {
+        if (sensitive) d.onSensitiveKeypad?.("start");
+      },
+    );
   }
 
   /** A keypad digit from the call (RFC 4733). Interrupts the agent at once. */
@@ -168,7 +189,7 @@ export class Conversation {
         this.considerBargeIn();
         return;
       case "utterance":
-        return this.onUtterance(e.u, e.source, e.digits);
+        return this.onUtterance(e.u, e.source, e.digits, e.recorded);
       case "turn-done":
         return this.onTurnDone(e.result, e.source, e.u);
       case "silence":
@@ -208,7 +229,12 @@ export class Conversation {
     this.bargeWatchSince = null;
   }
 
-  private async onUtterance(u: Utterance, source: "speech" | "dtmf", digits?: string): Promise<void> {
+  private async onUtterance(
+    u: Utterance,
+    source: "speech" | "dtmf",
+    digits?: string,
+    recorded?: string,
+  ): Promise<void> {
     if (this.active) {
       // Heard while the agent was still talking and not taken as a barge-in: a backchannel, dropped.
       if (source === "speech" && isBackchannel(u.text, this.d.agent.live.backchannels)) return;
@@ -217,7 +243,7 @@ export class Conversation {
     }
     this.clearSilence();
     this.reprompted = false;
-    this.record({ role: "user", text: u.text, source, at: Date.now() });
+    this.record({ role: "user", text: recorded ?? u.text, source, at: Date.now() });
     this.history.push({ role: "user", content: u.text });
     if (this.offering) {
       this.offering = false;
@@ -424,7 +450,8 @@ export class Conversation {
   }
 
   private record(turn: Omit<TurnRecord, "index">): void {
-    const t = { index: this.turns.length, ...turn };
+    // Digits keyed in a sensitive step are masked wherever the model repeated them (text, tool arguments).
+    const t = this.keyed.mask({ index: this.turns.length, ...turn });
     this.turns.push(t);
     this.d.onTurn?.(t);
   }

@@ -9,10 +9,13 @@ export class DtmfCollector {
   constructor(
     private readonly interDigitMs: number,
     private readonly done: (digits: string) => void,
+    /** The first key of an entry (a sensitive step starts there). */
+    private readonly started: () => void = () => undefined,
   ) {}
 
   push(digit: string): void {
     if (this.timer) clearTimeout(this.timer);
+    if (!this.digits && digit !== "#") this.started();
     if (digit === "#") {
       this.flush();
       return;

@@ -1,4 +1,4 @@
-import { createLogger } from "../../lib/logger.js";
+import { appLogger } from "../../app/logger.js";
 import { ParleyServer } from "../../app/server.js";
 import { missingModelsMessage, resolveProfileModels } from "../../app/resolve-models.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
@@ -38,7 +38,7 @@ Options:
     if (values.sip) extra.sip = { listen: parseHostPort(values.sip, "--sip") };
     if (values["no-sip"]) extra.sip = { enabled: false };
     const { config, source } = configFromFlags(ctx, values, extra);
-    const logger = createLogger(config.log);
+    const logger = appLogger(config);
     const models = await resolveProfileModels(config, ctx.cwd, {
       onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
     });

@@ -1,7 +1,7 @@
 import { Worker } from "../../jobs/index.js";
 import { setupTracing } from "../../lib/tracing.js";
 import { packageVersion } from "../../models/paths.js";
-import { createLogger } from "../../lib/logger.js";
+import { appLogger } from "../../app/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../config/paths.js";
 import { resolveProfileModels } from "../../app/resolve-models.js";
@@ -43,7 +43,7 @@ export const workerCommand: Command = {
       false,
     );
     const { config, source } = configFromFlags(ctx, values);
-    const logger = createLogger(config.log);
+    const logger = appLogger(config);
     const models = await resolveProfileModels(config, ctx.cwd, {
       onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
     });

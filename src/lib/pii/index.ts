@@ -4,7 +4,7 @@ export { defaultPreserveKeys, defaultRedactionRules, redactionRules } from "./de
 export { defaultSafeContexts } from "./context-words.js";
 export { cardBrand, luhnValid } from "./card-numbers.js";
 export { nationalIdValidators } from "./national-id-checks.js";
-export { keyMatcher } from "./structured.js";
+export { keyMatcher, redactStructured } from "./structured.js";
 export { Sensitive, isSensitive } from "./sensitive.js";
 export {
   type BuiltinPiiKind,
