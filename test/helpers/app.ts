@@ -11,6 +11,7 @@ import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { createServices, type Services } from "../../src/app/services.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
+import { appLogger } from "../../src/app/logger.js";
 import type { ModelRef } from "../../src/engines/model-ref.js";
 import type { ModelRole } from "../../src/models/catalog-schema.js";
 import { generatedModel, sileroRef } from "./models.js";
@@ -24,12 +25,14 @@ export interface TestAppOptions {
   registerTasks?: boolean;
   /** Log to stderr at this level instead of discarding logs (debugging a test). */
   logLevel?: string;
+  /** Write the app's log lines here (at `logLevel`, default debug), through the logger `parley serve` builds (privacy.redact.logs). */
+  logTo?: NodeJS.WritableStream;
   /**
    * Load engines: "tiny" generates the tiny profile's models (cached) and
    * starts them before the app is returned; `llm` and `asrStreaming` swap in
    * variants of the scripted models. Default: no engines (API-only tests).
    */
-  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef; asrStreaming?: ModelRef };
+  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef; asrStreaming?: ModelRef; asrBatch?: ModelRef };
 }
 
 export interface TestApp {
@@ -66,13 +69,17 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     profile: "tiny",
     ...input,
     dataDir,
-    log: { level: o.logLevel ?? "silent" },
+    log: { level: o.logLevel ?? (o.logTo ? "debug" : "silent") },
     agents: { dir: join(repoRoot, "agents"), ...input.agents },
     // One llama.cpp thread: two test files may run side by side on a 2-core machine.
     engines: { ...input.engines, llm: { threads: 1, parallel: 2, ...input.engines?.llm } },
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
-  const logger: Logger = o.logLevel ? createLogger(config.log) : silentLogger();
+  const logger: Logger = o.logTo
+    ? appLogger(config, o.logTo)
+    : o.logLevel
+      ? createLogger(config.log)
+      : silentLogger();
   const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
   const services = createServices({
     config,
@@ -128,11 +135,12 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
 async function tinyRefs(swap: {
   llm?: ModelRef;
   asrStreaming?: ModelRef;
+  asrBatch?: ModelRef;
 }): Promise<Partial<Record<ModelRole, ModelRef>>> {
   return {
     vad: sileroRef(),
     asrStreaming: swap.asrStreaming ?? (await generatedModel("tiny-asr-streaming")),
-    asrBatch: await generatedModel("tiny-asr-batch"),
+    asrBatch: swap.asrBatch ?? (await generatedModel("tiny-asr-batch")),
     llm: swap.llm ?? (await generatedModel("tiny-llm")),
     tts: await generatedModel("tiny-tts"),
   };
