@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { parseDocument } from "yaml";
 import { ParleyError } from "../lib/errors.js";
 import { agentSchema, type AgentDefinition } from "./definition.js";
+import { localizeAgentDefaults } from "./phrases/agent-defaults.js";
 
 /** An invalid agent definition; the message names the source, the field and the reason. */
 export class AgentDefinitionError extends ParleyError {
@@ -15,7 +16,8 @@ export class AgentDefinitionError extends ParleyError {
 /** Validates one definition (from a file or an API body). */
 export function parseAgent(input: unknown, source: string): AgentDefinition {
   const result = agentSchema.safeParse(input);
-  if (result.success) return result.data;
+  // Lines left at their (English) defaults are said in the agent's language.
+  if (result.success) return localizeAgentDefaults(result.data);
   const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
   const text = issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
   throw new AgentDefinitionError(`${source}: ${text}`, { issues });

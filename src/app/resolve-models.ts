@@ -1,5 +1,6 @@
 import type { ParleyConfig } from "../config/index.js";
 import type { ModelRef } from "../engines/model-ref.js";
+import type { LanguageRefs } from "../engines/host/engine-host.js";
 import { describeError, ModelError } from "../lib/errors.js";
 import { isLocalModel, modelRoles, type CatalogModel, type ModelRole } from "../models/catalog-schema.js";
 
@@ -11,6 +12,8 @@ import { ModelStore } from "../models/store.js";
 export interface ProfileModels {
   profile: string;
   refs: Partial<Record<ModelRole, ModelRef>>;
+  /** The profile's language entries: the models agents of that language use instead. */
+  languages?: LanguageRefs;
   missing: { role: ModelRole; modelId: string }[];
 }
 
@@ -38,15 +41,29 @@ export async function resolveProfileModels(
   const store = ModelStore.forConfig(config);
   const refs: Partial<Record<ModelRole, ModelRef>> = {};
   const missing: ProfileModels["missing"] = [];
-  for (const role of modelRoles) {
-    const model = resolved.models[role];
+  const find = async (model: CatalogModel): Promise<ModelRef | null> => {
     let installed = await store.get(model.id);
     if (!installed && (o.installLocal ?? true) && isLocalModel(model))
       installed = await installLocal(model, { catalog, store }, o.onInstall);
-    if (installed) refs[role] = { model, dir: installed.dir };
+    return installed ? { model, dir: installed.dir } : null;
+  };
+  for (const role of modelRoles) {
+    const model = resolved.models[role];
+    const ref = await find(model);
+    if (ref) refs[role] = ref;
     else missing.push({ role, modelId: model.id });
   }
-  return { profile: resolved.name, refs, missing };
+  const languages: LanguageRefs = {};
+  for (const language of Object.keys(resolved.profile.languages ?? {})) {
+    const own = catalog.resolveProfile(config.profile, language).models;
+    for (const role of modelRoles) {
+      if (own[role].id === resolved.models[role].id) continue;
+      const ref = await find(own[role]);
+      if (ref) (languages[language] ??= {})[role] = ref;
+      else missing.push({ role, modelId: own[role].id });
+    }
+  }
+  return { profile: resolved.name, refs, languages, missing };
 }
 
 async function installLocal(

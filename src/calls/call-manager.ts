@@ -142,12 +142,14 @@ export class CallManager {
   private async answer(call: InboundCall): Promise<void> {
     // Counted from the INVITE: a caller that never ACKs our 200 still holds a slot (and an RTP port) until it is given up.
     const release = this.takeSlot();
-    const engines = this.services.engines.engines();
-    if (!engines) {
+    const loaded = this.services.engines.engines();
+    if (!loaded) {
       release();
       return call.reject(503, "Engines Loading");
     }
     const agent = this.agentFor(call.to.user);
+    // The agent's language picks its recogniser and voice where the profile has them (languages entries).
+    const engines = this.services.engines.engines(agent.language) ?? loaded;
     const log = this.services.logger.child({ sipCallId: call.callId, agent: agent.name });
     let rtp: RtpSession;
     try {
@@ -216,8 +218,8 @@ export class CallManager {
   async place(req: Omit<DialRequest, "greeting">): Promise<PlacedCall> {
     // A number goes out through the trunk, whoever asked (the API, a notification, a callback, a survey).
     const uri = dialTarget(this.services.config, req.to);
-    const engines = this.services.engines.engines();
-    if (!engines)
+    const loaded = this.services.engines.engines();
+    if (!loaded)
       throw new ParleyError("engines_unavailable", "the engines are still loading", { status: 503, retryable: true });
     if (this.stopping)
       throw new ParleyError("shutting_down", "the server is shutting down", { status: 503, retryable: true });
@@ -233,6 +235,7 @@ export class CallManager {
     }
     for (const guard of this.services.dialGuards) guard(uri);
     const agent = this.services.agents.get(req.agent);
+    const engines = this.services.engines.engines(agent.language) ?? loaded;
     const release = this.takeSlot();
     let rtp: RtpSession;
     try {

@@ -1,5 +1,5 @@
 import { Conversation } from "../agent/conversation/conversation.js";
-import { Speaker } from "../agent/conversation/speaker.js";
+import { Speaker, voiceOf } from "../agent/conversation/speaker.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallAudio, ConversationOutcome, TurnRecord } from "../agent/conversation/types.js";
 import { inSpan, recordSpan } from "../lib/tracing.js";
@@ -76,7 +76,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
             d.agent,
             survey,
             {
-              speaker: new Speaker(d.engines.tts, audio, d.agent.voice),
+              speaker: new Speaker(d.engines.tts, audio, voiceOf(d.agent)),
               frames: () => d.fanout.attach()[Symbol.asyncIterator](),
               digit: () => digits[0],
               clearDigits: () => void (digits.length = 0),
@@ -180,7 +180,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
 
 /** take_message: the prompt, the tone, the caller's message into the voicemail pipeline. */
 async function recordMessage(d: CallSessionDeps, audio: CallAudio): Promise<void> {
-  const wav = await takeMessage(new Speaker(d.engines.tts, audio, d.agent.voice), audio, () => d.fanout.attach(), {
+  const wav = await takeMessage(new Speaker(d.engines.tts, audio, voiceOf(d.agent)), audio, () => d.fanout.attach(), {
     prompt: d.agent.voicemail.prompt,
     endSilenceMs: d.services.config.calls.message.endSilenceMs,
     maxMs: d.services.config.calls.message.maxMs,

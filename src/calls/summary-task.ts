@@ -27,7 +27,7 @@ export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegis
         .map((t) => `${t.role === "user" ? "Caller" : "Agent"}: ${t.text}`)
         .join("\n");
       const agent = services.agents.find(call.agent)?.agent ?? services.agents.get(services.config.agents.default);
-      const engines = await services.engines.whenReady(helpers.signal);
+      const engines = await services.engines.whenReady(helpers.signal, agent.language);
       const x = await extractVoicemail(
         engines.llm,
         agent,

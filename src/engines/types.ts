@@ -185,6 +185,8 @@ export interface SynthesizeOptions {
   priority?: WorkPriority;
   speakerId?: number;
   speed?: number;
+  /** BCP 47 tag of the text: picks the sentence rules and how dates, times, money and numbers are read aloud. */
+  language?: string;
 }
 
 export interface TtsEngine extends Engine, LiveQueue {

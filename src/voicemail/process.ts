@@ -40,7 +40,8 @@ export async function processVoicemail(
   if (!["queued", "processing", "failed"].includes(vm.status)) return { voicemailId, skipped: `already ${vm.status}` };
   repo.markProcessing(vm.id, services.clock.now());
 
-  const engines = await services.engines.whenReady(signal);
+  // The agent's language picks the profile's models for it (a languages entry), where there is one.
+  const engines = await services.engines.whenReady(signal, services.agents.find(vm.agent)?.agent.language);
   const blob = services.audio.get(vm.audioSha256);
   if (!blob)
     throw new ParleyError("audio_missing", `the recording of voicemail ${vm.id} is missing from the store`, {

@@ -13,6 +13,7 @@ import { createServices, type Services } from "../../src/app/services.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
 import { appLogger } from "../../src/app/logger.js";
 import type { ModelRef } from "../../src/engines/model-ref.js";
+import type { LanguageRefs } from "../../src/engines/host/engine-host.js";
 import type { ModelRole } from "../../src/models/catalog-schema.js";
 import { generatedModel, sileroRef } from "./models.js";
 import { repoRoot } from "./paths.js";
@@ -32,7 +33,16 @@ export interface TestAppOptions {
    * starts them before the app is returned; `llm` and `asrStreaming` swap in
    * variants of the scripted models. Default: no engines (API-only tests).
    */
-  engines?: "tiny" | { profile: "tiny"; llm?: ModelRef; asrStreaming?: ModelRef; asrBatch?: ModelRef };
+  engines?:
+    | "tiny"
+    | {
+        profile: "tiny";
+        llm?: ModelRef;
+        asrStreaming?: ModelRef;
+        asrBatch?: ModelRef;
+        /** Models for agents of a language (a profile's `languages` entries), by base subtag. */
+        languages?: LanguageRefs;
+      };
 }
 
 export interface TestApp {
@@ -75,17 +85,18 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     engines: { ...input.engines, llm: { threads: 1, parallel: 2, ...input.engines?.llm } },
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
-  const logger: Logger = o.logTo
-    ? appLogger(config, o.logTo)
-    : o.logLevel
-      ? createLogger(config.log)
-      : silentLogger();
+  const logger: Logger = o.logTo ? appLogger(config, o.logTo) : o.logLevel ? createLogger(config.log) : silentLogger();
   const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
   const services = createServices({
     config,
     logger,
     registry: createMetricsRegistry(),
-    models: { profile: "tiny", refs, missing: [] },
+    models: {
+      profile: "tiny",
+      refs,
+      missing: [],
+      ...(typeof o.engines === "object" && o.engines.languages ? { languages: o.engines.languages } : {}),
+    },
     ...(o.clock ? { clock: o.clock } : {}),
   });
   if (o.registerTasks ?? true) registerAppTasks(services);

@@ -15,6 +15,8 @@ export interface AgentTurnDeps {
   toolContext: (signal: AbortSignal) => ToolContext;
   sessionKey: string;
   fillerAfterMs: number;
+  /** The agent's language: where its sentences end (abbreviations, ordinals). */
+  language?: string;
   filler: string;
   logger: Logger;
   /** Keeps the prompt within the model's context. */
@@ -71,7 +73,7 @@ export async function runAgentTurn(
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
       const current: Round = { utterances: [], calls: [], results: [] };
       rounds.push(current);
-      const chunker = new SentenceChunker();
+      const chunker = new SentenceChunker(deps.language);
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>

@@ -12,7 +12,7 @@ import { DtmfCollector } from "./dtmf-collector.js";
 import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
-import { playedPart, Speaker, type Utterance as SpokenText } from "./speaker.js";
+import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type {
   CallAudio,
@@ -90,7 +90,7 @@ export class Conversation {
   private offering = false;
 
   constructor(private readonly d: ConversationDeps) {
-    this.speaker = new Speaker(d.engines.tts, d.audio, d.agent.voice);
+    this.speaker = new Speaker(d.engines.tts, d.audio, voiceOf(d.agent));
     this.tools = new ToolSet(d.agent);
     this.window = new ContextWindow(d.engines.llm, this.tools.specs);
     this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
@@ -247,7 +247,10 @@ export class Conversation {
     this.history.push({ role: "user", content: u.text });
     if (this.offering) {
       this.offering = false;
-      const answer = readOfferAnswer({ text: u.text, ...(digits !== undefined ? { digits } : {}) });
+      const answer = readOfferAnswer(
+        { text: u.text, ...(digits !== undefined ? { digits } : {}) },
+        this.d.agent.language,
+      );
       this.d.logger.info({ callId: this.d.callId, answer }, "answer to the message offer");
       if (answer === "yes") return this.afterTurn({ type: "take-message" });
       if (answer === "no") {
@@ -279,6 +282,7 @@ export class Conversation {
       }),
       sessionKey: this.d.callId,
       fillerAfterMs: this.d.agent.live.fillerAfterMs,
+      language: this.d.agent.language,
       filler: this.d.agent.live.filler,
       logger: this.d.logger,
       window: this.window,

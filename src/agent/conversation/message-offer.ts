@@ -1,3 +1,5 @@
+import { phrasesFor, readYesNo, type YesNo } from "../phrases/index.js";
+
 /**
  * After several failed turns in a row the agent stops retrying blindly and
  * offers the caller to leave a message. The answer is read without the LLM
@@ -7,24 +9,16 @@
  * Conversation.onSilence): a caller who hears the offer and says nothing
  * should not be left on a line that does not work.
  */
-export type OfferAnswer = "yes" | "no" | "other";
+export type OfferAnswer = YesNo;
 
-const YES = new Set(["yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please", "message", "record"]);
-const NO = new Set(["no", "nope", "nah", "don't", "dont", "not"]);
-
-/** Reads the caller's answer to the offer: keypad digits when they pressed keys, else what they said. */
-export function readOfferAnswer(answer: { text: string; digits?: string }): OfferAnswer {
+/**
+ * Reads the caller's answer to the offer: keypad digits when they pressed
+ * keys, else what they said, in the agent's language (its phrase table's yes
+ * and no words; "no" wins over "yes": a refusal must never start a recording).
+ */
+export function readOfferAnswer(answer: { text: string; digits?: string }, language = "en"): OfferAnswer {
   if (answer.digits !== undefined) return answer.digits === "1" ? "yes" : "no";
-  const { text } = answer;
-  const words = text
-    .toLowerCase()
-    .replace(/[^a-z' ]+/g, " ")
-    .split(/\s+/)
-    .filter(Boolean);
-  // "no" wins over "yes" in "no, not now please": a refusal must never start a recording.
-  if (words.some((w) => NO.has(w))) return "no";
-  if (words.some((w) => YES.has(w))) return "yes";
-  return "other";
+  return readYesNo(answer.text, phrasesFor(language));
 }
 
 /** Counts failed turns in a row and says when the next failure should make the offer. */

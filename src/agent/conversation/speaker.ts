@@ -23,6 +23,18 @@ function unplayed(): PlaybackHandle {
   };
 }
 
+/** How an agent speaks: its voice settings and its language (sentence rules, numbers and dates read aloud). */
+export interface SpeakerVoice {
+  speakerId: number;
+  speed: number;
+  language?: string;
+}
+
+/** The voice of an agent definition. */
+export function voiceOf(agent: { voice: { speakerId: number; speed: number }; language: string }): SpeakerVoice {
+  return { ...agent.voice, language: agent.language };
+}
+
 /**
  * Turns sentences into queued 8 kHz audio. Synthesis runs ahead of playback
  * (each sentence is rendered into its own buffer as fast as TTS allows), so
@@ -35,7 +47,7 @@ export class Speaker {
   constructor(
     private readonly tts: TtsEngine,
     private readonly audio: CallAudio,
-    private readonly voice: { speakerId: number; speed: number },
+    private readonly voice: SpeakerVoice,
   ) {}
 
   /** True when nothing of ours is queued or playing. */
@@ -72,6 +84,7 @@ export class Speaker {
         signal,
         speakerId: this.voice.speakerId,
         speed: this.voice.speed,
+        ...(this.voice.language ? { language: this.voice.language } : {}),
       })) {
         if (first) {
           markFirst(performance.now());

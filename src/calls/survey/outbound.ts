@@ -1,5 +1,5 @@
 import { ParleyError } from "../../lib/errors.js";
-import { Speaker } from "../../agent/conversation/speaker.js";
+import { Speaker, voiceOf } from "../../agent/conversation/speaker.js";
 import type { PlacingDeps } from "../outbound/deps.js";
 import { runSurvey, type SurveyAnswer } from "./survey.js";
 import { runCallScript, type CallScript } from "../call-script.js";
@@ -29,7 +29,7 @@ export async function surveyCall(
           return placed.rtp.playing;
         },
       };
-      const speaker = new Speaker(placed.engines.tts, audio, agent.voice);
+      const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
       await speaker.say(`Hello, this is ${agent.description || agent.name}, with a very short survey.`, signal).playback
         .done;
       answer = await runSurvey(

@@ -11,6 +11,9 @@ import { EngineMetrics } from "./engine-metrics.js";
 /** The openings live conversations will share (each agent's system prompt and tools), evaluated once at start. */
 export type SharedPrompts = () => { messages: ChatMessage[]; tools: ToolSpec[] }[];
 
+/** Engines an agent of a language uses instead of the base ones (a profile's `languages` entries), by base subtag. */
+export type LanguageRefs = Record<string, Partial<Record<ModelRole, ModelRef>>>;
+
 export type EngineStatus = "missing" | "pending" | "loading" | "ready" | "failed";
 
 export interface RoleState {
@@ -19,6 +22,8 @@ export interface RoleState {
   status: EngineStatus;
   loadMs?: number;
   error?: string;
+  /** Set for a language entry's engine (it serves agents of this language only). */
+  language?: string;
 }
 
 /**
@@ -29,6 +34,9 @@ export interface RoleState {
 export class EngineHost {
   private readonly states = new Map<ModelRole, RoleState>();
   private readonly loaded: Partial<Record<ModelRole, Engine>> = {};
+  /** Language entries: their states and engines, by base language subtag. */
+  private readonly languageStates: RoleState[] = [];
+  private readonly byLanguage = new Map<string, Partial<Record<ModelRole, Engine>>>();
   private loading: Promise<void> | null = null;
   private readonly onChange: (s: RoleState) => void;
   private readonly metrics: EngineMetrics;
@@ -40,7 +48,13 @@ export class EngineHost {
     private readonly logger: Logger,
     registry: Registry,
     private readonly sharedPrompts: SharedPrompts = () => [],
+    private readonly languageRefs: LanguageRefs = {},
   ) {
+    for (const [language, roles] of Object.entries(languageRefs))
+      for (const role of modelRoles) {
+        const ref = roles[role];
+        if (ref) this.languageStates.push({ role, modelId: ref.model.id, status: "pending", language });
+      }
     for (const role of modelRoles) {
       const ref = refs[role];
       if (ref) this.states.set(role, { role, modelId: ref.model.id, status: "pending" });
@@ -91,6 +105,29 @@ export class EngineHost {
         this.logger.error({ role, model: ref.model.id, err: describeError(err) }, "engine failed to load");
       }
     }
+    for (const s of this.languageStates) await this.loadLanguageEngine(s);
+  }
+
+  /** One engine of a language entry: it stands in for the base role's engine for that language's agents. */
+  private async loadLanguageEngine(s: RoleState): Promise<void> {
+    const language = s.language as string;
+    const ref = this.languageRefs[language]?.[s.role];
+    if (!ref) return;
+    s.status = "loading";
+    try {
+      const engine = await createEngine(roleKinds[s.role], ref, this.config);
+      const engines = this.byLanguage.get(language) ?? {};
+      engines[s.role] = this.metrics.instrument(s.role, engine);
+      this.byLanguage.set(language, engines);
+      Object.assign(s, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
+      this.logger.info({ role: s.role, language, model: ref.model.id, loadMs: s.loadMs }, "engine loaded");
+    } catch (err) {
+      Object.assign(s, { status: "failed", error: describeError(err) });
+      this.logger.error(
+        { role: s.role, language, model: ref.model.id, err: describeError(err) },
+        "engine failed to load",
+      );
+    }
   }
 
   private async prepare(llm: LlmEngine): Promise<void> {
@@ -120,23 +157,28 @@ export class EngineHost {
   }
 
   get ready(): boolean {
-    return [...this.states.values()].every((s) => s.status === "ready") && this.states.size === modelRoles.length;
+    return (
+      [...this.states.values(), ...this.languageStates].every((s) => s.status === "ready") &&
+      this.states.size === modelRoles.length
+    );
   }
 
+  /** Each role's state, then each language entry's. */
   status(): RoleState[] {
-    return modelRoles.map((r) => this.states.get(r)).filter((s): s is RoleState => s !== undefined);
+    const base = modelRoles.map((r) => this.states.get(r)).filter((s): s is RoleState => s !== undefined);
+    return [...base, ...this.languageStates];
   }
 
   /**
    * Waits until every engine is loaded (jobs that start while the server is
    * still loading models wait here); rejects when one failed or is missing.
    */
-  async whenReady(signal: AbortSignal): Promise<EngineSet> {
+  async whenReady(signal: AbortSignal, language?: string): Promise<EngineSet> {
     await Promise.race([
       this.start(),
       new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
-    const engines = this.engines();
+    const engines = this.engines(language);
     if (engines) return engines;
     const broken = this.status()
       .filter((s) => s.status !== "ready")
@@ -147,14 +189,21 @@ export class EngineHost {
     });
   }
 
-  /** The engines, once all are ready; null before. */
-  engines(): EngineSet | null {
-    return this.ready ? (this.loaded as EngineSet) : null;
+  /**
+   * The engines, once all are ready; null before. With a language (an
+   * agent's BCP 47 tag), its profile entry's engines replace the base ones.
+   */
+  engines(language?: string): EngineSet | null {
+    if (!this.ready) return null;
+    const own = language ? this.byLanguage.get((language.split("-")[0] ?? language).toLowerCase()) : undefined;
+    return (own ? { ...this.loaded, ...own } : this.loaded) as EngineSet;
   }
 
   async stop(): Promise<void> {
     await this.loading?.catch(() => undefined);
     if (this.ready) await disposeEngineSet(this.loaded as EngineSet);
     else await Promise.allSettled(Object.values(this.loaded).map((e) => e.dispose()));
+    for (const engines of this.byLanguage.values())
+      await Promise.allSettled(Object.values(engines).map((e) => e.dispose()));
   }
 }

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import type { EngineInfo, SynthesizeOptions, TtsChunk, TtsEngine } from "../types.js";
 import { EngineWorker } from "../worker/host.js";
 import { splitSentences } from "./sentences.js";
+import { readAloud } from "./read-aloud/index.js";
 
 /** TTS on sherpa-onnx's OfflineTts (Piper/VITS, Kokoro, Matcha), one sentence per worker call. */
 export class SherpaTts implements TtsEngine {
@@ -40,7 +41,8 @@ export class SherpaTts implements TtsEngine {
   }
 
   async *synthesize(text: string, options: SynthesizeOptions): AsyncIterable<TtsChunk> {
-    const sentences = splitSentences(text);
+    const language = options.language;
+    const sentences = splitSentences(text, language).map((s) => (language ? readAloud(s, language) : s));
     for (const [index, sentence] of sentences.entries()) {
       if (options.signal.aborted) throw new AbortError(options.signal.reason);
       const chunks = new Channel<Float32Array>();
