@@ -217,7 +217,15 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     expect(withheld?.withheld).toEqual([
       expect.objectContaining({ reason: "sensitive keypad entry", mode: "silence" }),
     ]);
-    expect(call.recordingPath).toBeTruthy();
+    // Silence keeps the timeline: the span has its length in the file, and every sample in it is zero (both sides).
+    const span = withheld!.withheld![0] as unknown as { startMs: number; endMs: number };
+    expect(span.endMs - span.startMs).toBeGreaterThan(1000); // 8 keys 300 ms apart
+    const wav = readFileSync(call.recordingPath!);
+    const at = (ms: number) => 44 + Math.round((ms / 1000) * 8000) * 4; // 8 kHz, 2 channels of 16 bits
+    expect(wav.length).toBeGreaterThanOrEqual(at(span.endMs));
+    expect(wav.subarray(at(span.startMs), at(span.endMs)).every((b) => b === 0)).toBe(true);
+    // And the recording is not silent throughout: the greeting before the entry was written.
+    expect(wav.subarray(44, at(span.startMs)).some((b) => b !== 0)).toBe(true);
   });
 
   it("the scan: no value in any writing is left in the data dir, the logs or the webhook bodies", async () => {
