@@ -1,5 +1,6 @@
 import type { ChatMessage, LlmEngine, ToolCall } from "../../engines/types.js";
 import { SentenceChunker } from "../../engines/tts/sentences.js";
+import { abortable } from "../../lib/abort.js";
 import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
@@ -23,6 +24,11 @@ export interface AgentTurnDeps {
   fallbackLine: string;
   /** Called when the filler is said (turn records). */
   onFiller?: () => void;
+  /**
+   * A speculative reply (started on the interim transcript) runs no tool until it is kept: tools act on the
+   * world (hang up, transfer, book), and a discarded reply must leave no trace. Its signal aborts when discarded.
+   */
+  untilKept?: Promise<void>;
 }
 
 export interface AgentTurnResult {
@@ -96,6 +102,7 @@ export async function runAgentTurn(
       });
       for (const s of chunker.flush()) say(s);
       if (current.calls.length === 0) break;
+      if (deps.untilKept) await abortable(deps.untilKept, signal);
       for (const call of current.calls) {
         const { outcome, crash } = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
         toolLog.push({ name: call.name, arguments: call.arguments, result: outcome.result });
