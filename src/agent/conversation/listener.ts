@@ -263,14 +263,13 @@ export class Listener {
       if (by !== "model") this.clearTimers();
       return;
     }
+    const verdict = this.verdict;
     this.clearTimers();
     this.pauseSeq++;
     this.consumed = this.current;
     const now = performance.now();
     this.takenAt = now;
     this.turnAudio?.reset();
-    const verdict = this.verdict;
-    this.verdict = null;
     this.on.utterance({
       text,
       speechEndAt: this.speechEndAt || now,
