@@ -1,5 +1,5 @@
 import type { ChatMessage, LlmEngine, ToolCall } from "../../engines/types.js";
-import { SentenceChunker } from "../../engines/tts/sentences.js";
+import { FIRST_CLAUSE, SentenceChunker } from "../../engines/tts/sentences.js";
 import { abortable } from "../../lib/abort.js";
 import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
@@ -77,7 +77,8 @@ export async function runAgentTurn(
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
       const current: Round = { utterances: [], calls: [], results: [] };
       rounds.push(current);
-      const chunker = new SentenceChunker();
+      // The reply's first words go to TTS at their first clause, so the caller hears them sooner; the rest by sentence.
+      const chunker = new SentenceChunker(undefined, round === 0 ? FIRST_CLAUSE : undefined);
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>

@@ -97,6 +97,8 @@ export class Listener {
   private askTimer: NodeJS.Timeout | null = null;
   private prediction: AbortController | null = null;
   private verdict: TurnPrediction | null = null;
+  /** The model said "complete" in this pause before the recogniser had words: the first words end the turn. */
+  private verdictComplete = false;
   /** Counts pauses (and what ends them), so a verdict that arrives after its pause is dropped. */
   private pauseSeq = 0;
   /** When the last turn was taken, while the caller has not spoken since (late words join it). */
@@ -212,7 +214,8 @@ export class Listener {
       );
       if (seq !== this.pauseSeq || controller.signal.aborted) return; // the caller spoke, or the turn was taken
       this.verdict = p;
-      if (p.probability > model.threshold) this.decide("model");
+      this.verdictComplete = p.probability > model.threshold;
+      if (this.verdictComplete) this.decide("model");
     } catch (err) {
       if (controller.signal.aborted || isAbortError(err)) return;
       // The silence deadline still stands for this pause; later pauses go by silence alone.
@@ -230,6 +233,7 @@ export class Listener {
       this.textAt = performance.now();
       const pending = this.pendingText;
       if (pending) this.on.text(pending);
+      if (pending && this.verdictComplete && !this.speaking) this.decide("model");
     } else if (e.type === "final") {
       this.current = e.text;
       if (this.absorbLateWords()) return;
@@ -293,5 +297,6 @@ export class Listener {
     this.prediction?.abort();
     this.prediction = null;
     this.verdict = null;
+    this.verdictComplete = false;
   }
 }

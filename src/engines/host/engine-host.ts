@@ -30,6 +30,8 @@ export class EngineHost {
   private readonly states = new Map<ModelRole, RoleState>();
   private readonly loaded: Partial<Record<ModelRole, Engine>> = {};
   private turn: TurnDetector | null = null;
+  /** The turn model was loaded, or found missing or broken: calls from here on all get the same answer. */
+  private turnSettled = false;
   private loading: Promise<void> | null = null;
   private readonly onChange: (s: RoleState) => void;
   private readonly metrics: EngineMetrics;
@@ -102,6 +104,14 @@ export class EngineHost {
    * (said once, here), and the server is ready without it.
    */
   private async loadTurn(): Promise<void> {
+    try {
+      await this.loadTurnModel();
+    } finally {
+      this.turnSettled = true;
+    }
+  }
+
+  private async loadTurnModel(): Promise<void> {
     const t = this.turnModel;
     if (t === null) {
       this.logger.info("the profile names no turn model: calls end turns on silence alone");
@@ -155,8 +165,13 @@ export class EngineHost {
     this.onChange(s);
   }
 
+  /** Every engine loaded, and the optional turn model loaded or known to be absent (so every call gets it). */
   get ready(): boolean {
-    return [...this.states.values()].every((s) => s.status === "ready") && this.states.size === modelRoles.length;
+    return (
+      this.turnSettled &&
+      [...this.states.values()].every((s) => s.status === "ready") &&
+      this.states.size === modelRoles.length
+    );
   }
 
   status(): RoleState[] {
