@@ -122,6 +122,7 @@ export function createServices(o: CreateServicesOptions): Services {
           messages: [{ role: "system" as const, content: a.systemPrompt }],
           tools: new ToolSet(a).specs,
         })),
+      o.models.turn ?? null,
       o.models.languages,
     );
     const ttsCache = new TtsCache(

@@ -1,5 +1,6 @@
 import { Conversation } from "../agent/conversation/conversation.js";
 import { Speaker, voiceOf } from "../agent/conversation/speaker.js";
+import { liveTurnSettings } from "../agent/turn-taking/settings.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallAudio, ConversationOutcome, TurnRecord } from "../agent/conversation/types.js";
 import { inSpan, recordSpan } from "../lib/tracing.js";
@@ -121,6 +122,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     logger: d.logger,
     echoMarginDb: services.config.calls.echoMarginDb,
     onSensitiveKeypad: (phase) => (phase === "start" ? d.gate?.pause("sensitive keypad entry") : d.gate?.resume()),
+    turn: liveTurnSettings(d.agent.live, services.config.calls.turn, d.engines.turn ?? null),
     onTurn: (t) => {
       repo.turn(d.record.id, services.privacy.scrub(d.agent.name, t));
       d.metrics.turn(t);
