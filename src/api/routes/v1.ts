@@ -8,6 +8,7 @@ import { dncRoutes } from "./dnc.js";
 import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
+import { knowledgeRoutes } from "./knowledge.js";
 import { notificationRoutes } from "./notifications.js";
 import { templateRoutes } from "./templates.js";
 import { voicemailRoutes } from "./voicemails.js";
@@ -17,6 +18,7 @@ import { webhookRoutes } from "./webhooks.js";
 export function v1Routes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
   const v1 = new Hono();
   v1.route("/voicemails", voicemailRoutes(services, openapi));
+  v1.route("/agents/:name/knowledge", knowledgeRoutes(services, openapi));
   v1.route("/agents", agentRoutes(services, openapi));
   v1.route("/calls", callRoutes(services, openapi));
   v1.route("/surveys", surveyRoutes(services, openapi));
