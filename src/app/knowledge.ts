@@ -21,8 +21,15 @@ import { catalogForConfig, isLocalModel, ModelStore, pullModel } from "../models
 export interface KnowledgeHost {
   readonly knowledge: Knowledge;
   /** Loads the embedding model, then indexes the agents' `knowledge:` documents. Never throws: it logs. */
-  start(o: { cwd: string; agents: () => AgentEntry[] }): Promise<void>;
+  start(o: StartOptions): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  cwd: string;
+  agents: () => AgentEntry[];
+  /** Index the agents' `knowledge:` files and embed what lacks vectors (default true; a `parley worker` only searches). */
+  index?: boolean;
 }
 
 export function createKnowledgeHost(deps: {
@@ -59,7 +66,7 @@ export function createKnowledgeHost(deps: {
     },
   };
 
-  async function run(o: { cwd: string; agents: () => AgentEntry[] }): Promise<void> {
+  async function run(o: StartOptions): Promise<void> {
     try {
       const { id, ref } = await embedModel(config, o.cwd);
       if (id && !ref)
@@ -75,6 +82,7 @@ export function createKnowledgeHost(deps: {
     } catch (err) {
       logger.error({ err: describeError(err) }, "knowledge: embedding model failed to load; search is BM25 only");
     }
+    if (o.index === false) return;
     for (const { agent, source } of o.agents()) {
       for (const path of agent.knowledge) {
         if (stopping.signal.aborted) return;
