@@ -1,11 +1,10 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
+import type { AgentRegistry } from "../../agent/registry.js";
 import type { Knowledge, KnowledgeDocument } from "../../knowledge/index.js";
 import { KnowledgeError } from "../../knowledge/index.js";
-import type { AgentRegistry } from "../../agent/registry.js";
 import { ParleyError } from "../../lib/errors.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
-import { jsonBody, parseWith } from "../validate.js";
+import { apiRouter, described, jsonRequest, route } from "../openapi/route.js";
 
 /** What the knowledge routes use: the agents (an upload names one) and the knowledge base. */
 export interface KnowledgeApiDeps {
@@ -13,29 +12,108 @@ export interface KnowledgeApiDeps {
   knowledge: Knowledge;
 }
 
-const TAGS = ["knowledge"];
-const BASE = "/v1/agents/{name}/knowledge";
-const DOCUMENT_TYPES = {
-  "multipart/form-data": { description: "the document in the `file` field; `name` (optional) overrides its file name" },
-  "text/markdown": { description: "the document itself, named by ?name=" },
-  "text/plain": { description: "the document itself, named by ?name=" },
-  "text/html": { description: "the document itself, named by ?name=" },
-  "application/pdf": { description: "the document itself, named by ?name=" },
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-    description: "the document itself (DOCX), named by ?name=",
-  },
-};
-const UPLOAD_RESPONSES = {
-  400: "Bad document or agent name, unreadable multipart body",
-  404: "No such agent",
-  413: "Over a size limit (knowledge.limits, api.maxBodyBytes)",
-  415: "A format the knowledge base does not read, or bytes that contradict the declared format",
-  422: "Broken (a corrupt PDF or DOCX) or empty document; nothing was stored",
-  503: "The embedding model failed; nothing was stored (retry)",
-};
+const tags = ["knowledge"];
+const agentParams = z.object({ name: z.string().describe("the agent's name") });
+const documentParams = agentParams.extend({
+  document: z.string().describe("the document's name (its file name unless the upload named it)"),
+});
+const uploadQuery = z.object({
+  name: z.string().max(200).optional().describe("the document's name, for a raw body (a multipart file has its own)"),
+});
 const searchBody = z
   .object({ query: z.string().min(1).max(2000), k: z.number().int().min(1).max(20).optional() })
   .strict();
+
+const binaryDocument = (description: string) => ({
+  schema: { type: "string" as const, format: "binary", description },
+});
+// The handler reads the document itself: the library checks nothing of the body.
+const documentBody = {
+  required: true,
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object" as const,
+        properties: {
+          file: { type: "string" as const, format: "binary", description: "the document" },
+          name: { type: "string" as const, description: "overrides the file's name" },
+        },
+        required: ["file"],
+      },
+    },
+    "text/markdown": binaryDocument("Markdown"),
+    "text/plain": binaryDocument("plain text (UTF-8)"),
+    "text/html": binaryDocument("HTML"),
+    "application/pdf": binaryDocument("PDF with a text layer"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": binaryDocument("DOCX"),
+  },
+};
+const uploadErrors = {
+  400: "Bad document or agent name, no document in the body",
+  404: "No such agent",
+  413: "Over a size limit (knowledge.limits, api.maxBodyBytes)",
+  415: "A format the knowledge base does not read, or bytes that contradict the declared format",
+  422: "A broken (corrupt PDF or DOCX) or empty document; nothing was stored",
+  503: "The embedding model failed; nothing was stored (retry)",
+};
+
+const list = route({
+  method: "get",
+  path: "/{name}/knowledge",
+  summary: "An agent's documents, and how its knowledge base searches",
+  tags,
+  request: { params: agentParams },
+  responses: { 200: described() },
+  errors: { 404: "No such agent" },
+});
+const upload = route({
+  method: "post",
+  path: "/{name}/knowledge",
+  summary: "Upload a document (the same name again replaces it)",
+  description:
+    "Markdown, plain text, HTML, PDF or DOCX, as multipart/form-data (field `file`) or as the raw body with its Content-Type and ?name=. 201 when new, 200 when it replaced a document of that name (outcome: replaced) or the bytes were already indexed (outcome: unchanged). A refused document stores nothing; an earlier version stays.",
+  tags,
+  request: { params: agentParams, query: uploadQuery, body: documentBody },
+  responses: { 201: described("Indexed"), 200: described("Replaced, or unchanged") },
+  errors: uploadErrors,
+});
+const search = route({
+  method: "post",
+  path: "/{name}/knowledge/search",
+  summary: "Search the agent's documents as its search_knowledge tool does",
+  tags,
+  request: { params: agentParams, body: jsonRequest(searchBody) },
+  responses: { 200: described("The hits, the mode (hybrid or bm25) and the timings") },
+  errors: { 400: "Bad query", 404: "No such agent", 503: "The embedding model failed" },
+});
+const get = route({
+  method: "get",
+  path: "/{name}/knowledge/{document}",
+  summary: "One document and its chunks, in order",
+  tags,
+  request: { params: documentParams },
+  responses: { 200: described() },
+  errors: { 404: "No such agent or document" },
+});
+const put = route({
+  method: "put",
+  path: "/{name}/knowledge/{document}",
+  summary: "Upload or replace the document of this name",
+  description: "The raw document as the body with its Content-Type, or multipart/form-data (field `file`).",
+  tags,
+  request: { params: documentParams, body: documentBody },
+  responses: { 201: described("Indexed"), 200: described("Replaced, or unchanged") },
+  errors: uploadErrors,
+});
+const remove = route({
+  method: "delete",
+  path: "/{name}/knowledge/{document}",
+  summary: "Delete a document and its chunks",
+  tags,
+  request: { params: documentParams },
+  responses: { 204: described("Deleted") },
+  errors: { 404: "No such agent or document" },
+});
 
 export function presentDocument(d: KnowledgeDocument) {
   return {
@@ -52,15 +130,15 @@ export function presentDocument(d: KnowledgeDocument) {
 }
 
 /**
- * /v1/agents/{name}/knowledge: an agent's documents. Uploading a name again
- * replaces the document atomically (a reader sees the old chunks or the new
- * ones); a broken or unsupported file is refused with a 4xx that names the
- * problem, and nothing of it is stored.
+ * /v1/agents/{name}/knowledge: an agent's documents (mounted beside the
+ * agents' own routes). Uploading a name again replaces the document
+ * atomically (a reader sees the old chunks or the new ones); a broken or
+ * unsupported file is refused with a 4xx that names the problem, and nothing
+ * of it is stored.
  */
-export function knowledgeRoutes(services: KnowledgeApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
-  const agentOf = (c: Context) => services.agents.get(c.req.param("name") ?? "").name;
-  const documentOf = (c: Context) => c.req.param("document") ?? "";
+export function knowledgeRoutes(services: KnowledgeApiDeps) {
+  const app = apiRouter();
+  const agentOf = (name: string) => services.agents.get(name).name;
 
   const store = async (c: Context, agent: string, upload: Upload) => {
     const r = await services.knowledge.addDocument(agent, upload, { signal: c.req.raw.signal });
@@ -70,9 +148,8 @@ export function knowledgeRoutes(services: KnowledgeApiDeps, openapi: OpenApiRegi
     );
   };
 
-  openapi.add("get", BASE, { summary: "An agent's documents, and how its knowledge base searches", tags: TAGS });
-  app.get("/", (c) => {
-    const agent = agentOf(c);
+  app.openapi(list, (c) => {
+    const agent = agentOf(c.req.valid("param").name);
     return c.json({
       agent,
       status: services.knowledge.status(agent),
@@ -80,72 +157,45 @@ export function knowledgeRoutes(services: KnowledgeApiDeps, openapi: OpenApiRegi
     });
   });
 
-  openapi.add("post", BASE, {
-    summary: "Upload a document (the same name again replaces it)",
-    description:
-      "Markdown, plain text, HTML, PDF or DOCX, as multipart/form-data (field `file`) or as the raw body with its Content-Type and ?name=. 201 when new, 200 when it replaced a document of that name (outcome: replaced) or the bytes were already indexed (outcome: unchanged).",
-    tags: TAGS,
-    query: z.object({ name: z.string().optional() }),
-    bodyMediaTypes: DOCUMENT_TYPES,
-    responses: { 201: "Indexed", ...UPLOAD_RESPONSES },
-  });
-  app.post("/", async (c) => {
-    const agent = agentOf(c);
-    return store(c, agent, await readUpload(c, c.req.query("name")));
+  app.openapi(upload, async (c) => {
+    const agent = agentOf(c.req.valid("param").name);
+    return store(c, agent, await readUpload(c, c.req.valid("query").name));
   });
 
-  openapi.add("post", `${BASE}/search`, {
-    summary: "Search the agent's documents as its search_knowledge tool does",
-    tags: TAGS,
-    body: searchBody,
-    responses: { 404: "No such agent" },
-  });
-  app.post("/search", async (c) => {
-    const agent = agentOf(c);
-    const q = parseWith(searchBody, await jsonBody(c), "body");
+  app.openapi(search, async (c) => {
+    const agent = agentOf(c.req.valid("param").name);
+    const q = c.req.valid("json");
     const r = await services.knowledge.search(agent, q.query, {
       ...(q.k !== undefined ? { k: q.k } : {}),
       signal: c.req.raw.signal,
     });
-    return c.json(r);
+    return c.json(r, 200);
   });
 
-  openapi.add("get", `${BASE}/{document}`, {
-    summary: "One document and its chunks, in order",
-    tags: TAGS,
-    responses: { 404: "No such agent or document" },
-  });
-  app.get("/:document", (c) => {
-    const agent = agentOf(c);
-    const found = services.knowledge.getDocument(agent, documentOf(c));
-    if (!found) throw notFound(agent, documentOf(c));
-    return c.json({
-      ...presentDocument(found.document),
-      items: found.chunks.map((k) => ({ id: k.id, position: k.position, heading: k.heading, text: k.text })),
-    });
-  });
-
-  openapi.add("put", `${BASE}/{document}`, {
-    summary: "Upload or replace the document of this name",
-    description: "The raw document as the body with its Content-Type (or multipart/form-data, field `file`).",
-    tags: TAGS,
-    bodyMediaTypes: DOCUMENT_TYPES,
-    responses: { 201: "Indexed", ...UPLOAD_RESPONSES },
-  });
-  app.put("/:document", async (c) => {
-    const agent = agentOf(c);
-    return store(c, agent, { ...(await readUpload(c, documentOf(c))), name: documentOf(c) });
+  app.openapi(get, (c) => {
+    const { name, document } = c.req.valid("param");
+    const agent = agentOf(name);
+    const found = services.knowledge.getDocument(agent, document);
+    if (!found) throw notFound(agent, document);
+    return c.json(
+      {
+        ...presentDocument(found.document),
+        items: found.chunks.map((k) => ({ id: k.id, position: k.position, heading: k.heading, text: k.text })),
+      },
+      200,
+    );
   });
 
-  openapi.add("delete", `${BASE}/{document}`, {
-    summary: "Delete a document and its chunks",
-    tags: TAGS,
-    status: 204,
-    responses: { 404: "No such agent or document" },
+  app.openapi(put, async (c) => {
+    const { name, document } = c.req.valid("param");
+    const agent = agentOf(name);
+    return store(c, agent, { ...(await readUpload(c, document)), name: document });
   });
-  app.delete("/:document", (c) => {
-    const agent = agentOf(c);
-    if (!services.knowledge.removeDocument(agent, documentOf(c))) throw notFound(agent, documentOf(c));
+
+  app.openapi(remove, (c) => {
+    const { name, document } = c.req.valid("param");
+    const agent = agentOf(name);
+    if (!services.knowledge.removeDocument(agent, document)) throw notFound(agent, document);
     return c.body(null, 204);
   });
   return app;
