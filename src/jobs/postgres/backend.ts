@@ -23,6 +23,9 @@ import { toJob, toJobEvent, type PgEventRow, type PgJobRow } from "./rows.js";
 import * as sql from "./statements.js";
 import type { WakeConnection, WakeListener } from "./wake-listener.js";
 
+/** A row of a claim: a job it leased, or one whose expired lease it settled. */
+type ClaimRow = PgJobRow & { outcome: "claimed" | "expired"; previous_worker: string | null };
+
 export interface PostgresQueueOptions {
   clock?: Clock;
   /** Lease given at claim and by each heartbeat unless the caller says otherwise. */
@@ -103,20 +106,28 @@ export class PostgresQueueBackend implements QueueBackend {
   }
 
   async claim(o: ClaimOptions): Promise<ClaimResult> {
+    if (o.kinds.length === 0) return { jobs: [], expired: [] };
     const now = this.clock.now();
-    const expired = await this.expireLeases(o.kinds, now);
-    if (o.limit < 1 || o.kinds.length === 0) return { jobs: [], expired };
-    const leaseUntil = now + (o.leaseMs ?? this.options.leaseMs);
-    const rows = await this.rows<PgJobRow>(sql.claimSql(o.order), [
-      o.kinds,
-      now,
-      o.limit,
-      o.workerId,
-      leaseUntil,
-      o.order,
-    ]);
-    const jobs = rows.map(toJob).sort(o.order === "newest" ? newestFirst : priorityFirst);
-    return { jobs, expired };
+    const limit = Math.max(0, o.limit);
+    const params = (n: number) => [o.kinds, now, n, o.workerId, now + (o.leaseMs ?? this.options.leaseMs), o.order];
+    const rows = await this.rows<ClaimRow>(sql.claimSql(o.order, true), params(limit));
+    const expired: ExpiredLease[] = [];
+    const jobs: Job[] = [];
+    for (const row of rows) {
+      const job = toJob(row);
+      if (row.outcome === "claimed") jobs.push(job);
+      else
+        expired.push({
+          job,
+          outcome: job.status === "dead" ? "dead" : "requeued",
+          previousWorker: row.previous_worker,
+        });
+    }
+    // Jobs whose lease ran out are claimable now, as on SQLite, but only to a statement that comes after.
+    if (expired.some((e) => e.outcome === "requeued") && jobs.length < limit)
+      for (const row of await this.rows<ClaimRow>(sql.claimSql(o.order, false), params(limit - jobs.length)))
+        jobs.push(toJob(row));
+    return { jobs: jobs.sort(o.order === "newest" ? newestFirst : priorityFirst), expired };
   }
 
   async heartbeat(lease: JobLease, leaseMs = this.options.leaseMs): Promise<number> {
@@ -232,16 +243,6 @@ export class PostgresQueueBackend implements QueueBackend {
   /** Calls `listener` with a kind whenever a job of it may have become claimable on any node (null: any kind). */
   watch(listener: WakeListener): () => void {
     return this.options.wake.subscribe(listener);
-  }
-
-  /** Settles expired leases of the claimed kinds, so a dead worker's jobs come back to whoever can run them. */
-  private async expireLeases(kinds: readonly string[], now: number): Promise<ExpiredLease[]> {
-    if (kinds.length === 0) return [];
-    const rows = await this.rows<PgJobRow & { previous_worker: string | null }>(sql.EXPIRE, [kinds, now]);
-    return rows.map((row) => {
-      const job = toJob(row);
-      return { job, outcome: job.status === "dead" ? "dead" : "requeued", previousWorker: row.previous_worker };
-    });
   }
 
   private async locked(c: PoolClient, id: number): Promise<Job> {

@@ -46,40 +46,11 @@ const READY_ORDER = {
 } as const;
 
 /**
- * $1 kinds, $2 now, $3 limit, $4 worker, $5 lease_until, $6 order name. One index walk per kind
- * (LATERAL), each locking its candidates with SKIP LOCKED so concurrent claimers take different
- * jobs without waiting; the best `limit` of them are leased. Candidates beyond the limit stay
- * locked only until this statement ends.
+ * Running jobs of the claimed kinds ($1) whose lease ran out by $2 go back to the queue, or die when
+ * that lost attempt was their last (a job that kills its worker every time still ends).
  */
-export function claimSql(order: keyof typeof READY_ORDER): string {
-  return `
-WITH picked AS (
-  SELECT c.id FROM unnest($1::text[]) AS k(kind), LATERAL (
-    SELECT id, priority, run_at FROM jobs
-    WHERE kind = k.kind AND status IN ('queued', 'failed') AND run_at <= $2
-    ${READY_ORDER[order].table} LIMIT $3 FOR UPDATE SKIP LOCKED
-  ) c
-  ${READY_ORDER[order].picked} LIMIT $3
-), claimed AS (
-  UPDATE jobs j SET status = 'running', locked_by = $4, lease_until = $5, attempts = j.attempts + 1,
-    started_at = $2, updated_at = $2
-  FROM picked WHERE j.id = picked.id AND j.status IN ('queued', 'failed')
-  RETURNING j.*
-), trail AS (
-  INSERT INTO job_events (job_id, at, type, attempt, worker_id, detail)
-  SELECT id, $2, 'claimed', attempts, $4,
-    jsonb_build_object('order', $6::text, 'waitedMs', $2 - GREATEST(run_at, created_at))
-  FROM claimed
-)
-SELECT * FROM claimed`;
-}
-
-/**
- * $1 kinds, $2 now. Running jobs of these kinds whose lease ran out go back to the queue, or die
- * when that lost attempt was their last (a job that kills its worker every time still ends).
- */
-export const EXPIRE = `
-WITH stale AS (
+const EXPIRE_CTES = `
+stale AS (
   SELECT id, locked_by, lease_until FROM jobs
   WHERE kind = ANY($1::text[]) AND status = 'running' AND lease_until <= $2
   FOR UPDATE SKIP LOCKED
@@ -91,14 +62,55 @@ WITH stale AS (
       'message', 'worker ' || coalesce(stale.locked_by, '?') || ' stopped renewing its lease'),
     locked_by = NULL, lease_until = NULL, updated_at = $2
   FROM stale WHERE j.id = stale.id
-  RETURNING j.*, stale.locked_by AS previous_worker, stale.lease_until AS previous_lease_until
-), trail AS (
+  RETURNING j.*, stale.locked_by AS previous_worker
+), expired_trail AS (
   INSERT INTO job_events (job_id, at, type, attempt, worker_id, detail)
-  SELECT id, $2, CASE WHEN status = 'dead' THEN 'dead' ELSE 'lease_expired' END, attempts, previous_worker,
-    jsonb_build_object('leaseUntil', previous_lease_until::bigint, 'reason', 'lease_expired')
-  FROM expired
-)
-SELECT * FROM expired ORDER BY id`;
+  SELECT e.id, $2, CASE WHEN e.status = 'dead' THEN 'dead' ELSE 'lease_expired' END, e.attempts, e.previous_worker,
+    jsonb_build_object('leaseUntil', s.lease_until, 'reason', 'lease_expired')
+  FROM expired e JOIN stale s ON s.id = e.id
+)`;
+
+/**
+ * One index walk per kind (LATERAL), each locking its candidates with SKIP LOCKED so concurrent
+ * claimers take different jobs without waiting; the best $3 of them are leased to $4 until $5.
+ * Candidates beyond the limit stay locked only until the statement ends.
+ */
+function claimCtes(order: keyof typeof READY_ORDER): string {
+  return `
+picked AS (
+  SELECT c.id FROM unnest($1::text[]) AS k(kind), LATERAL (
+    SELECT id, priority, run_at FROM jobs
+    WHERE kind = k.kind AND status IN ('queued', 'failed') AND run_at <= $2
+    ${READY_ORDER[order].table} LIMIT $3 FOR UPDATE SKIP LOCKED
+  ) c
+  ${READY_ORDER[order].picked} LIMIT $3
+), claimed AS (
+  UPDATE jobs j SET status = 'running', locked_by = $4, lease_until = $5, attempts = j.attempts + 1,
+    started_at = $2, updated_at = $2
+  FROM picked WHERE j.id = picked.id AND j.status IN ('queued', 'failed')
+  RETURNING j.*
+), claimed_trail AS (
+  INSERT INTO job_events (job_id, at, type, attempt, worker_id, detail)
+  SELECT id, $2, 'claimed', attempts, $4,
+    jsonb_build_object('order', $6::text, 'waitedMs', $2 - GREATEST(run_at, created_at))
+  FROM claimed
+)`;
+}
+
+/**
+ * A claim: $1 kinds, $2 now, $3 limit, $4 worker, $5 lease_until, $6 order name. With `expire`,
+ * expired leases are settled by the same statement (one round trip per claim); the jobs it puts
+ * back are not visible to the claim part of it (one snapshot), so the caller claims once more
+ * when some came back. Rows say `outcome`: 'expired' (with previous_worker) or 'claimed'.
+ */
+export function claimSql(order: keyof typeof READY_ORDER, expire: boolean): string {
+  const claimed = "SELECT 'claimed' AS outcome, claimed.*, NULL::text AS previous_worker FROM claimed";
+  return expire
+    ? `WITH ${EXPIRE_CTES}, ${claimCtes(order)}
+SELECT 'expired' AS outcome, expired.* FROM expired
+UNION ALL ${claimed}`
+    : `WITH ${claimCtes(order)} ${claimed}`;
+}
 
 /** $1-$3 lease, $4 now, $5 lease_until. */
 export const HEARTBEAT = `UPDATE jobs SET lease_until = $5, updated_at = $4 WHERE ${FENCE} RETURNING lease_until`;
