@@ -117,6 +117,34 @@ describe.skipIf(skip !== null)(`queue on PostgreSQL${skip ? ` (skipped: ${skip})
     expect(ran).toEqual([job.id]);
   });
 
+  it("when the LISTEN connection is cut, it reconnects, wakes everyone once (notifications may be lost) and hears again", async () => {
+    const schema = freshSchema();
+    const listener = node(schema);
+    const producer = node(schema);
+    await Promise.all([listener.open(), producer.open()]);
+    const heard: Array<string | null> = [];
+    listener.watch((kind) => heard.push(kind));
+    const hears = (kind: string) =>
+      waitFor(
+        async () => {
+          await producer.enqueue({ kind, payload: null });
+          return heard.includes(kind);
+        },
+        `a NOTIFY for ${kind}`,
+        10_000,
+        100,
+      );
+    await hears("before");
+    const cut = await queryIn<{ ok: boolean }>(
+      schema,
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()",
+      [`LISTEN "parley_jobs.${schema}"`],
+    );
+    expect(cut).toEqual([{ ok: true }]);
+    await waitFor(() => heard.includes(null), "the reconnect's wake-up for any kind", 15_000, 50);
+    await hears("after");
+  });
+
   it("two workers on one queue run each of many jobs exactly once (SKIP LOCKED)", async () => {
     const schema = freshSchema();
     const config = jobsConfig({ pollIntervalMs: 20, lanes: [{ name: "all", concurrency: 8 }] });
