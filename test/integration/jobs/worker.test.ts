@@ -128,7 +128,8 @@ describe.each(backends)("on $label", (engine) => {
         now.total++;
         peak[kind] = Math.max(peak[kind], now[kind]);
         peak.total = Math.max(peak.total, now.total);
-        await sleep(40, h.signal).finally(() => {
+        // Long enough that runs overlap even when claims are slow (PostgreSQL on a loaded machine: each claim is a round trip).
+        await sleep(150, h.signal).finally(() => {
           now[kind]--;
           now.total--;
         });
