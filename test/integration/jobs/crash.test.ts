@@ -16,6 +16,9 @@ import { jobsConfig, tempDir, waitFor } from "./helpers.js";
 
 // Short leases so the test waits seconds, not minutes; the child reads the same values from its config file.
 const JOBS = { leaseMs: 1500, heartbeatMs: 300, pollIntervalMs: 100, shutdownGraceMs: 300 };
+// Several leases held by a child that also starts its engines: a longer lease, so a loaded machine delaying its
+// heartbeats does not hand its jobs over before the kill.
+const PG_JOBS = { ...JOBS, leaseMs: 5000, heartbeatMs: 500 };
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -28,6 +31,7 @@ afterEach(async () => {
 function spawnWorker(
   dir: string,
   extraYaml = "",
+  jobs: Record<string, number> = JOBS,
 ): {
   child: ChildProcess;
   stderr: () => string;
@@ -36,7 +40,7 @@ function spawnWorker(
   const configFile = join(dir, "parley.yaml");
   writeFileSync(
     configFile,
-    `log:\n  level: info\njobs:\n${Object.entries(JOBS)
+    `log:\n  level: info\njobs:\n${Object.entries(jobs)
       .map(([k, v]) => `  ${k}: ${v}`)
       .join("\n")}\n${extraYaml}`,
   );
@@ -139,7 +143,7 @@ describe.skipIf(pgSkip !== null)(
     it("kill -9 of a process holding leases: its jobs run again on another worker after the lease, none lost or run twice", async () => {
       const { dir, cleanup } = tempDir("parley-crash-pg-");
       const { schema, drop } = scratchSchema();
-      const config = jobsConfig(JOBS);
+      const config = jobsConfig(PG_JOBS);
       const queue = createPostgresJobQueue({ url: testPostgresUrl, schema, poolSize: 4 }, config);
       cleanups.push(() => queue.close().then(drop).finally(cleanup));
       await queue.open();
@@ -149,7 +153,7 @@ describe.skipIf(pgSkip !== null)(
           [...Array(n)].map((_, i) => ({ kind: "sleep", payload: { ms: 60_000 }, idempotencyKey: `crash-${i}` })),
         )
       ).map((r) => r.job.id);
-      const { child, exited } = spawnWorker(dir, `store:\n  url: ${testPostgresUrl}\n  schema: ${schema}\n`);
+      const { child, exited } = spawnWorker(dir, `store:\n  url: ${testPostgresUrl}\n  schema: ${schema}\n`, PG_JOBS);
       const held = await waitFor(
         async () => {
           const running = (await queue.list({ status: "running" })).jobs;
