@@ -201,16 +201,22 @@ describe.each(backends)("on $label", (engine) => {
       const { job } = await f.queue.enqueue({ kind: "vm", payload: null });
       await waitFor(async () => (await f.queue.get(job.id))?.status === "running", "running");
       // The first worker looks dead from the queue's point of view (its event loop was blocked, say).
-      // On PostgreSQL the claim is a round trip, and the old worker's heartbeat (every 100 ms) may land first and
-      // legitimately renew its lease at the new time: then it looks dead once more, until the takeover wins.
+      // On PostgreSQL the claim is a round trip, and the old worker may act first at the new time: its heartbeat
+      // renews its lease, or its own poll finds the lease expired and claims the job again (one more attempt).
+      // Then it looks dead once more, until the takeover wins.
       const taken = await waitFor(async () => {
         clock.advance(5000);
         return (await f.queue.claim({ kinds: ["vm"], workerId: "other", limit: 1, order: "priority" })).jobs[0];
       }, "another worker to take the lease over");
-      expect(taken).toMatchObject({ id: job.id, attempts: 2, lockedBy: "other" });
+      expect(taken).toMatchObject({ id: job.id, lockedBy: "other" });
+      expect(taken.attempts).toBeGreaterThanOrEqual(2);
       await waitFor(() => aborted, "the old run to be aborted at its next heartbeat");
       expect(String(aborted)).toMatch(/lease_lost/);
-      expect(await f.queue.get(job.id)).toMatchObject({ status: "running", lockedBy: "other", attempts: 2 });
+      expect(await f.queue.get(job.id)).toMatchObject({
+        status: "running",
+        lockedBy: "other",
+        attempts: taken.attempts,
+      });
     });
   });
 });
