@@ -37,7 +37,13 @@ const jsonSchemaObject = z
   .refine((s) => s.type === "object", "must be a JSON schema with type: object")
   .refine((s) => JSON.stringify(s).length <= L.schemaChars, `must be at most ${L.schemaChars} characters as JSON`);
 
-export const builtinToolNames = ["transfer", "hangup", "take_message", "schedule_callback"] as const;
+export const builtinToolNames = [
+  "transfer",
+  "hangup",
+  "take_message",
+  "schedule_callback",
+  "search_knowledge",
+] as const;
 
 const builtinTool = z
   .object({
@@ -50,6 +56,8 @@ const builtinTool = z
     target: z.string().max(512).optional(),
     /** Override of the description the model sees. */
     description: line.optional(),
+    /** search_knowledge: chunks returned per search (default: config knowledge.search.k). */
+    k: z.number().int().min(1).max(10).optional(),
   })
   .strict()
   .refine((t) => t.name !== "transfer" || Boolean(t.target), {
@@ -99,6 +107,24 @@ const liveSchema = z
     /** Silence after the caller's last word that ends their turn. */
     endpointSilenceMs: z.number().int().min(150).max(3000).default(600),
     minSpeechMs: z.number().int().min(50).max(2000).default(200),
+    /**
+     * End of turn with the profile's turn model (docs/turn-taking.md); each field left out takes the server's
+     * `calls.turn` setting. `endpointSilenceMs` is the silence deadline while the model is in use (default: the
+     * one above): the model only ends turns earlier, so it can be longer to give pausing callers room.
+     */
+    turn: z
+      .object({
+        model: z.boolean().optional(),
+        askAfterMs: z.number().int().min(50).max(2000).optional(),
+        /** P(complete) above this ends the turn; default: the model's own (0.5 for Smart Turn). */
+        threshold: z.number().gt(0).lt(1).optional(),
+        endpointSilenceMs: z.number().int().min(150).max(5000).optional(),
+        /** Start the reply on the interim transcript when the caller pauses (kept only if the final text matches). */
+        speculative: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+
     /** Caller speech over the agent longer than this interrupts it (unless it is a backchannel). */
     bargeInMinMs: z.number().int().min(50).max(3000).default(300),
     backchannels: z
@@ -239,6 +265,11 @@ export const agentSchema = z
     voicemail: voicemailSchema.prefault({}),
     form: formSchema.optional(),
     survey: surveySchema.optional(),
+    /**
+     * Documents of the agent's knowledge base, as paths (relative ones from the agents directory): indexed at start
+     * and on reload when their content changed. Documents uploaded through the API sit beside them.
+     */
+    knowledge: z.array(z.string().min(1).max(1024)).max(L.listItems).default([]),
   })
   .strict()
   .superRefine((a, ctx) => {

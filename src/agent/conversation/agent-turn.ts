@@ -1,9 +1,11 @@
 import type { ChatMessage, LlmEngine, ToolCall } from "../../engines/types.js";
-import { SentenceChunker } from "../../engines/tts/sentences.js";
+import { FIRST_CLAUSE, SentenceChunker } from "../../engines/tts/sentences.js";
+import { abortable } from "../../lib/abort.js";
 import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
 import type { ToolSet } from "../tools/index.js";
+import type { TurnSource } from "../../store/records/call-turn.js";
 import type { ContextFit, ContextWindow } from "./context-window.js";
 import { playedPart, type Speaker, type Utterance } from "./speaker.js";
 import { atStage, failureOf, TurnStageError, type TurnFailure } from "./turn-failure.js";
@@ -23,6 +25,11 @@ export interface AgentTurnDeps {
   fallbackLine: string;
   /** Called when the filler is said (turn records). */
   onFiller?: () => void;
+  /**
+   * A speculative reply (started on the interim transcript) runs no tool until it is kept: tools act on the
+   * world (hang up, transfer, book), and a discarded reply must leave no trace. Its signal aborts when discarded.
+   */
+  untilKept?: Promise<void>;
 }
 
 export interface AgentTurnResult {
@@ -33,6 +40,8 @@ export interface AgentTurnResult {
   messages: ChatMessage[];
   after: AfterTurn | null;
   toolCalls: { name: string; arguments: Record<string, unknown>; result: unknown }[];
+  /** Knowledge chunks the turn's tools gave the model (search_knowledge), in the order it got them. */
+  sources: TurnSource[];
   llmFirstTokenAt: number | null;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
@@ -61,6 +70,7 @@ export async function runAgentTurn(
   const messages: ChatMessage[] = [];
   const rounds: Round[] = [];
   const toolLog: AgentTurnResult["toolCalls"] = [];
+  const sources: TurnSource[] = [];
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
   let interrupted = false;
@@ -71,7 +81,8 @@ export async function runAgentTurn(
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
       const current: Round = { utterances: [], calls: [], results: [] };
       rounds.push(current);
-      const chunker = new SentenceChunker();
+      // The reply's first words go to TTS at their first clause, so the caller hears them sooner; the rest by sentence.
+      const chunker = new SentenceChunker(undefined, round === 0 ? FIRST_CLAUSE : undefined);
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>
@@ -96,9 +107,11 @@ export async function runAgentTurn(
       });
       for (const s of chunker.flush()) say(s);
       if (current.calls.length === 0) break;
+      if (deps.untilKept) await abortable(deps.untilKept, signal);
       for (const call of current.calls) {
         const { outcome, crash } = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
         toolLog.push({ name: call.name, arguments: call.arguments, result: outcome.result });
+        for (const s of outcome.sources ?? []) if (!sources.some((k) => k.chunkId === s.chunkId)) sources.push(s);
         current.results.push({ role: "tool", toolCallId: call.id, content: JSON.stringify(outcome.result) });
         after = outcome.after ?? after;
         if (crash !== undefined) throw new TurnStageError("tool", crash);
@@ -146,6 +159,7 @@ export async function runAgentTurn(
     // What a tool already did stands: a transfer or a message the caller asked for still happens after the fallback line.
     after: interrupted ? null : after,
     toolCalls: toolLog,
+    sources,
     llmFirstTokenAt,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,

@@ -38,6 +38,22 @@ export interface ContextFit {
   };
 }
 
+/**
+ * A knowledge-base chunk an answer drew on (the agent's `search_knowledge` tool returned it this turn): enough to
+ * show the source in the transcript and to find it again, even after the document was re-uploaded.
+ */
+export interface TurnSource {
+  chunkId: number;
+  document: string;
+  /** The document's version when it was searched. */
+  version: number;
+  /** Order of the chunk in its document, from 0. */
+  position: number;
+  heading: string;
+  /** The start of the chunk's text, as the transcript shows it (at most 200 characters). */
+  excerpt: string;
+}
+
 /** Timings of one exchange, in ms from the caller's last word (the latency breakdown). */
 export interface TurnTiming {
   /** Trailing silence we waited before deciding the caller had finished. */
@@ -47,6 +63,18 @@ export interface TurnTiming {
   llmFirstTokenMs: number | null;
   ttsFirstAudioMs: number | null;
   firstRtpMs: number | null;
+  /**
+   * What ended the caller's turn: the silence deadline ("vad"), the recogniser's endpoint ("asr"), the turn
+   * model's verdict ("model"), or keypad digits ("dtmf"). Absent on records from before turn models.
+   */
+  endedBy?: "vad" | "asr" | "model" | "dtmf";
+  /** The turn model's last verdict in the pause that ended the turn (P(complete), and its wall time in ms). */
+  turnModel?: { probability: number; ms: number };
+  /**
+   * Speculative replies: `kept` when the reply heard was started on the interim transcript before the turn
+   * ended; `discarded`, how many started during this turn were thrown away unheard (the words changed).
+   */
+  speculation?: { kept: boolean; discarded: number };
 }
 
 export interface TurnRecord {
@@ -60,6 +88,8 @@ export interface TurnRecord {
   failed?: true;
   failure?: TurnFailure;
   toolCalls?: { name: string; arguments: Record<string, unknown>; result: unknown }[];
+  /** Agent turns that searched the knowledge base: the chunks the model was given to answer from. */
+  sources?: TurnSource[];
   timing?: TurnTiming;
   /** Agent turns from the LLM: the prompt's size against the context, and whether older turns were left out. */
   contextFit?: ContextFit;
