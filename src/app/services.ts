@@ -6,7 +6,7 @@ import { AgentRegistry } from "../agent/registry.js";
 import { createPrivacyPolicy, type PrivacyPolicy } from "../agent/privacy-policy.js";
 import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
-import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
+import { createJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
 import type { TaskRegistry } from "../jobs/tasks/registry.js";
 import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
@@ -93,7 +93,8 @@ export function createServices(o: CreateServicesOptions): Services {
   const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
   const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
   try {
-    const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
+    // store.url: postgres://... moves the queue (only the queue, for now) to PostgreSQL, shared by every node.
+    const queue = createJobQueue(db, o.config, { logger: o.logger, clock });
     // Per agent where the payload names one; the agents are looked up when an event is published.
     const privacy = createPrivacyPolicy(o.config.privacy, (name) => agents.find(name)?.agent.privacy);
     const bus = new EventBus(new EventsRepo(db), clock, o.logger, (data) => privacy.scrub(agentOf(data), data));
