@@ -47,7 +47,6 @@ export interface DialRequest {
 
 export type DialFailure = "busy" | "no_answer" | "rejected" | "failed";
 
-
 /** A call's recording and the reader of its caller frames (CallManager.media). */
 interface CallMedia {
   recorder: CallRecorder | null;

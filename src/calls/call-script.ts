@@ -47,7 +47,11 @@ export interface CallScript<R> {
 /** What places calls and runs scripts on them: CallManager. */
 export interface CallRunner {
   place(req: { to: string; agent: string; signal?: AbortSignal; context?: unknown }): Promise<PlacedCall>;
-  runScript<R>(placed: PlacedCall, script: CallScript<R>, signal?: AbortSignal): Promise<{ outcome: string; result: R }>;
+  runScript<R>(
+    placed: PlacedCall,
+    script: CallScript<R>,
+    signal?: AbortSignal,
+  ): Promise<{ outcome: string; result: R }>;
 }
 
 export interface ScriptRequest {
