@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { float32ToInt16, parseWav, resample } from "../../audio/index.js";
 import { Speaker } from "../../agent/conversation/speaker.js";
 import type { MailboxSettings } from "../../agent/definition.js";
-import { ConfigError } from "../../lib/errors.js";
+import { ConfigError, describeError } from "../../lib/errors.js";
 import type { InboundCall } from "../../sip/index.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
 import type { CallScript, ScriptedCall } from "../call-script.js";
@@ -50,7 +50,13 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
   call.logger.info({ mailbox, mailboxFrom: from, caller: caller.number }, "mailbox call");
   const audio = rtpAudio(placed.rtp, placed.fanout.attach());
   const finish = new AbortController();
-  const greeting = settings.greetingWav ? await recordedGreeting(settings.greetingWav) : null;
+  // A recorded greeting that cannot be read is logged, and the spoken one stands in: the caller can still leave a message.
+  const greeting = settings.greetingWav
+    ? await recordedGreeting(settings.greetingWav).catch((err: unknown) => {
+        call.logger.error({ err: describeError(err) }, "mailbox greeting: using the spoken greeting");
+        return null;
+      })
+    : null;
   const speaker = new Speaker(placed.engines.tts, audio, agent.voice);
   const wav = await takeMessage(audio, () => placed.fanout.attach(), {
     greet: async (signal) => {
