@@ -25,14 +25,14 @@ import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { Admission } from "./admission.js";
 import { runOnCall, type CallScript } from "./call-script.js";
 import type { PlacedCall } from "./placed-call.js";
-
-export type { PlacedCall };
 import { liveConversation } from "./live-conversation.js";
 import { mailboxScript } from "./mailbox/mailbox-script.js";
 import { dialTarget } from "./dial-target.js";
 import { FrameFanout } from "./frame-fanout.js";
 import { CallMetrics } from "./metrics.js";
 import { CallRecorder } from "./recorder.js";
+
+export type { PlacedCall };
 
 export interface DialRequest {
   /** A SIP URI, or a number dialled through the trunk. */
