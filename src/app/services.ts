@@ -106,11 +106,18 @@ export function createServices(o: CreateServicesOptions): Services {
       o.logger,
       { toolPolicy: outbound.tools },
     );
-    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
-      agents.list().map(({ agent: a }) => ({
-        messages: [{ role: "system" as const, content: a.systemPrompt }],
-        tools: new ToolSet(a).specs,
-      })),
+    const engines = new EngineHost(
+      o.models.refs,
+      o.models.missing,
+      o.config,
+      o.logger,
+      o.registry,
+      () =>
+        agents.list().map(({ agent: a }) => ({
+          messages: [{ role: "system" as const, content: a.systemPrompt }],
+          tools: new ToolSet(a).specs,
+        })),
+      o.models.turn ?? null,
     );
     const ttsCache = new TtsCache(
       db,

@@ -1,5 +1,6 @@
 import { Conversation } from "../agent/conversation/conversation.js";
 import { Speaker } from "../agent/conversation/speaker.js";
+import { liveTurnSettings } from "../agent/turn-taking/settings.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallAudio, ConversationOutcome, TurnRecord } from "../agent/conversation/types.js";
 import { recordSpan } from "../lib/tracing.js";
@@ -128,6 +129,7 @@ async function converse(
     caller: record.remoteNumber,
     logger: call.logger,
     echoMarginDb: services.config.calls.echoMarginDb,
+    turn: liveTurnSettings(agent.live, services.config.calls.turn, engines.turn ?? null),
     onTurn: (t) => {
       repo.turn(record.id, t);
       d.metrics.turn(t);
