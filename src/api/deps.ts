@@ -4,6 +4,7 @@ import type { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import type { VoicemailDeps } from "../voicemail/deps.js";
 import type { WebhookServices } from "../webhooks/index.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
+import type { Knowledge } from "../knowledge/index.js";
 
 /**
  * What the HTTP API reaches: the features' own dependencies (its routes call
@@ -16,4 +17,5 @@ export type ApiDeps = VoicemailDeps &
   PlacingDeps & {
     apiKeys: ApiKeysRepo;
     outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
+    knowledge: Knowledge;
   };

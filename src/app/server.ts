@@ -126,6 +126,8 @@ export class ParleyServer {
     worker?.start();
     void services.engines.start().then(() => {
       if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+      // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
+      return services.knowledgeHost.start({ cwd: options.cwd, agents: () => services.agents.list() });
     });
     return server;
   }
@@ -178,6 +180,7 @@ export class ParleyServer {
       logger.info(report, "worker stopped");
     }
     await this.services.engines.stop();
+    await this.services.knowledgeHost.stop();
     this.services.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");

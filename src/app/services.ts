@@ -28,6 +28,9 @@ import type { OutboundDialer } from "../notify/dialer.js";
 import { deliverTo } from "../webhooks/index.js";
 import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
+import type { KnowledgeSearch } from "../agent/tools/index.js";
+import type { Knowledge } from "../knowledge/index.js";
+import { createKnowledgeHost, type KnowledgeHost } from "./knowledge.js";
 
 /**
  * Everything a running Parley shares: one database, one queue, one event bus,
@@ -65,6 +68,11 @@ export interface Services {
   dialer: OutboundDialer;
   /** A voicemail routing rule's webhook (voicemail/ does not import webhooks/). */
   deliverWebhook: (endpointName: string, eventId: number) => Promise<unknown>;
+  /** The agents' knowledge bases (documents, chunks, search); `knowledgeHost` loads its embedding model. */
+  knowledge: Knowledge;
+  knowledgeHost: KnowledgeHost;
+  /** Retrieval as a port: live calls' search_knowledge tool and voicemail extraction's context. */
+  searchKnowledge: KnowledgeSearch;
 }
 
 export interface CreateServicesOptions {
@@ -129,6 +137,7 @@ export function createServices(o: CreateServicesOptions): Services {
       clock,
       o.registry,
     );
+    const knowledgeHost = createKnowledgeHost({ db, config: o.config, clock, logger: o.logger });
     const services: Services = {
       config: o.config,
       logger: o.logger,
@@ -151,6 +160,9 @@ export function createServices(o: CreateServicesOptions): Services {
       callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
       onMessage: async (msg) => ({ voicemailId: (await ingestVoicemail(services, msg)).voicemail.id }),
       deliverWebhook: (endpointName, eventId) => deliverTo(services, endpointName, eventId),
+      knowledge: knowledgeHost.knowledge,
+      knowledgeHost,
+      searchKnowledge: (agent, query, options) => knowledgeHost.knowledge.search(agent, query, options),
       dialer: {
         available: () => services.calls !== null,
         deliver: (call) => deliverNotification(services, call),

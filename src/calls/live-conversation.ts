@@ -99,6 +99,7 @@ async function converse(
     },
     toolServices: {
       outbound: services.outbound.tools,
+      searchKnowledge: services.searchKnowledge,
       callbackTime: callbackTimeFor((to, at) => services.callbackTimer(to, at)),
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),

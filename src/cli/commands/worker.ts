@@ -64,7 +64,11 @@ export const workerCommand: Command = {
       );
       worker.start();
       // Inference tasks wait for the engines; the rest (webhooks) run at once.
-      void services.engines.start();
+      // Voicemail extraction searches the knowledge base: hybrid once the embedding model is up. The server indexes the
+      // agents' documents; a worker beside it only reads them.
+      void services.engines
+        .start()
+        .then(() => services.knowledgeHost.start({ cwd: ctx.cwd, agents: () => services.agents.list(), index: false }));
       ctx.stderr.write(
         `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
       );
@@ -77,6 +81,7 @@ export const workerCommand: Command = {
       return 0;
     } finally {
       await services.engines.stop();
+      await services.knowledgeHost.stop();
       services.db.close();
       await tracing.shutdown();
       logger.flush();

@@ -52,7 +52,10 @@ export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
       <>
         <p>
           <a href="/console/agents">All agents</a> · defined{" "}
-          {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"}
+          {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"} ·{" "}
+          <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/knowledge`}>
+            {`Knowledge base (${services.knowledge.listDocuments(entry.agent.name).length} documents)`}
+          </a>
         </p>
         <pre class="definition">{stringify(redact(entry.agent))}</pre>
       </>
