@@ -59,6 +59,14 @@ export class ParleyServer {
       models,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    try {
+      // With store.url, the queue is on PostgreSQL: a start fails here, with the reason, when it cannot be reached.
+      await services.queue.open();
+    } catch (err) {
+      await services.queue.close();
+      services.db.close();
+      throw err;
+    }
     registerAppTasks(services);
     attachJobMetrics(registry, services.queue);
     let sip: SipPort | null = null;
@@ -66,6 +74,7 @@ export class ParleyServer {
       try {
         sip = await createSipPort(config.sip, { logger, registry, ...(options.clock ? { clock: options.clock } : {}) });
       } catch (err) {
+        await services.queue.close();
         services.db.close();
         throw err;
       }
@@ -90,6 +99,7 @@ export class ParleyServer {
       http = await listen(app, config.http.host, config.http.port);
     } catch (err) {
       await sip?.close();
+      await services.queue.close();
       services.db.close();
       throw err;
     }
@@ -181,6 +191,7 @@ export class ParleyServer {
     }
     await this.services.engines.stop();
     await this.services.knowledgeHost.stop();
+    await this.services.queue.close();
     this.services.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");

@@ -5,7 +5,7 @@ import type { ParleyConfig } from "../config/index.js";
 import { AgentRegistry } from "../agent/registry.js";
 import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
-import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
+import { createJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
 import type { TaskRegistry } from "../jobs/tasks/registry.js";
 import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
@@ -90,7 +90,8 @@ export function createServices(o: CreateServicesOptions): Services {
   const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
   const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
   try {
-    const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
+    // store.url: postgres://... moves the queue (only the queue, for now) to PostgreSQL, shared by every node.
+    const queue = createJobQueue(db, o.config, { logger: o.logger, clock });
     const bus = new EventBus(new EventsRepo(db), clock, o.logger);
     // A job that used up its attempts is an event operators and webhooks hear about.
     queue.events.on("job:dead", ({ job, error }) => {

@@ -10,6 +10,7 @@ import { clockSection, notifySection } from "./sections/notify.js";
 import { privacySection } from "./sections/privacy.js";
 import { rtpSection } from "./sections/rtp.js";
 import { sipSection } from "./sections/sip.js";
+import { storeSection } from "./sections/store.js";
 
 /**
  * The one typed configuration of Parley. Every section is strict: an unknown
@@ -140,6 +141,8 @@ export const configSchema = z
     dataDir: z.string().min(1).default("./data"),
     /** Which model profile to run: tiny (test models), small, default, or a custom one from a catalog. */
     profile: z.string().min(1).default("default"),
+    /** SQLite (default) or PostgreSQL for the job queue (`store.url: postgres://...`). */
+    store: storeSection.prefault({}),
     http: hostPort.prefault({}),
     log: logSection.prefault({}),
     models: modelsSection.prefault({}),

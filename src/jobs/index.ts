@@ -14,6 +14,8 @@ export {
 export { JobQueue, type JobQueueOptions } from "./queue.js";
 export { SqliteQueueBackend, type SqliteQueueOptions } from "./sqlite-backend.js";
 export { createSqliteJobQueue, type CreateQueueOptions } from "./create-queue.js";
+export { createJobQueue } from "./select-queue.js";
+export { createPostgresJobQueue, PostgresQueueBackend, type PostgresStore } from "./postgres/index.js";
 export { Worker, type WorkerOptions, type StopReport } from "./worker.js";
 export { resolveWorkerSettings, type LaneSettings, type WorkerSettings } from "./worker-settings.js";
 export { attachJobMetrics } from "./metrics.js";

@@ -127,6 +127,21 @@ export class JobQueue {
     return this.backend.stats();
   }
 
+  /** Jobs that became claimable in other processes (PostgreSQL); a no-op on SQLite, whose wake-ups are local events. */
+  watch(listener: (kind: string | null) => void): () => void {
+    return this.backend.watch?.(listener) ?? (() => {});
+  }
+
+  /** Waits until the backend is usable (PostgreSQL: connected and migrated), so a bad store.url stops a start with its reason. */
+  async open(): Promise<void> {
+    await this.backend.open?.();
+  }
+
+  /** Releases the backend's connections (PostgreSQL); nothing to do on SQLite. */
+  async close(): Promise<void> {
+    await this.backend.close?.();
+  }
+
   private withDefaults<P>(job: NewJob<P>): NewJob<P> {
     if (job.maxAttempts !== undefined) return job;
     const byKind = this.options.maxAttemptsByKind?.[job.kind]?.maxAttempts;

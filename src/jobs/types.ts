@@ -82,9 +82,9 @@ export interface JobPage {
 }
 
 /**
- * Storage of the durable queue. SQLite now; Postgres (FOR UPDATE SKIP LOCKED)
- * when one box is not enough, which is why every method is async even though
- * better-sqlite3 is synchronous. Writes by a worker carry its lease and change
+ * Storage of the durable queue: SQLite (one box) or PostgreSQL (several
+ * processes and nodes; FOR UPDATE SKIP LOCKED), which is why every method is
+ * async even though better-sqlite3 is synchronous. Writes by a worker carry its lease and change
  * nothing (JobLeaseLostError) when the lease is no longer theirs.
  */
 export interface QueueBackend {
@@ -108,4 +108,13 @@ export interface QueueBackend {
   events(id: number): Promise<JobEventRecord[]>;
   /** Row counts per kind and status. */
   stats(): Promise<JobCount[]>;
+  /**
+   * Backends shared by several processes announce jobs that became claimable anywhere (PostgreSQL's
+   * LISTEN/NOTIFY); `kind` null means "any kind". Absent: only this process's own enqueues wake its workers.
+   */
+  watch?(listener: (kind: string | null) => void): () => void;
+  /** Resolves once the backend can be used (PostgreSQL: connected, schema migrated); rejects with why not. */
+  open?(): Promise<void>;
+  /** Closes connections the backend owns (PostgreSQL's pool); a SQLite database is closed by its opener. */
+  close?(): Promise<void>;
 }

@@ -46,7 +46,8 @@ interface LaneState extends LaneSettings {
  * waits for at most one job to finish rather than for the whole backlog,
  * while "priority" lanes work through the backlog. Per-kind caps keep
  * inference-heavy kinds within the cores. Claims happen on a poll timer, at
- * once when this process enqueues, and whenever a slot frees.
+ * once when this process enqueues or (PostgreSQL) any process NOTIFYs, and
+ * whenever a slot frees.
  */
 export class Worker {
   readonly id: string;
@@ -83,6 +84,10 @@ export class Worker {
       ),
       events.on("job:enqueued", () => this.wake()),
       events.on("job:requeued", () => this.wake()),
+      // Other processes' enqueues (PostgreSQL's NOTIFY): only kinds this worker runs wake it.
+      this.options.queue.watch((kind) => {
+        if (kind === null || this.lanes.some((l) => l.kinds.includes(kind))) this.wake();
+      }),
     );
     this.logger.info(
       {

@@ -13,7 +13,7 @@ export interface MigrationReport {
   applied: string[];
 }
 
-interface AppliedRow {
+export interface AppliedRow {
   version: number;
   name: string;
   checksum: string;
@@ -92,7 +92,8 @@ function applyMigration(db: Database, m: Migration, file: string, clock: Clock):
   }
 }
 
-function checkApplied(applied: readonly AppliedRow[], migrations: readonly Migration[], file: string): void {
+/** Refuses applied migrations this build does not know, or that were renumbered or edited (also used by the Postgres queue's runner). */
+export function checkApplied(applied: readonly AppliedRow[], migrations: readonly Migration[], file: string): void {
   const known = migrations.length;
   const newest = applied[applied.length - 1];
   if (newest && newest.version > known) {

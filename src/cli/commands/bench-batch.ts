@@ -1,5 +1,7 @@
 import { benchBatch, type BatchBenchReport } from "../../bench/batch-bench.js";
 import { fliteProblem } from "../../bench/batch-voicemails.js";
+import { postgresUrlProblem } from "../../config/sections/store.js";
+import { benchQueueEngines, type QueueEnginesReport } from "../../bench/queue-engines-bench.js";
 import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { CliError, type CliContext } from "../types.js";
@@ -22,6 +24,9 @@ export async function benchBatchCommand(args: string[], ctx: CliContext): Promis
       backlog: { type: "string" },
       fresh: { type: "string" },
       "queue-jobs": { type: "string" },
+      postgres: { type: "string" },
+      "engine-jobs": { type: "string" },
+      "queue-only": { type: "boolean" },
     },
     false,
   );
@@ -29,6 +34,21 @@ export async function benchBatchCommand(args: string[], ctx: CliContext): Promis
   const backlog = whole("backlog", values.backlog, 200, 0, 100_000);
   const fresh = whole("fresh", values.fresh, 10, 1, 1000);
   const queueJobs = whole("queue-jobs", values["queue-jobs"], 5000, 100, 1_000_000);
+  const engineJobs = whole("engine-jobs", values["engine-jobs"], 2000, 10, 1_000_000);
+  const log = (line: string) => ctx.stderr.write(`bench: ${line}\n`);
+  const pgProblem = values.postgres === undefined ? null : postgresUrlProblem(values.postgres);
+  if (pgProblem) throw new CliError(`--postgres: ${pgProblem}`, 2);
+  if (values["queue-only"]) {
+    const { config } = configFromFlags(ctx, values);
+    const engines = await benchQueueEngines({
+      postgresUrl: values.postgres ?? config.store.url,
+      jobs: engineJobs,
+      log,
+    });
+    if (values.json) printJson(ctx, { bench: "batch", queueEngines: engines });
+    else printEngines(ctx, engines);
+    return 0;
+  }
   const problem = fliteProblem();
   if (problem) throw new CliError(problem, 1);
   // The tiny profile unless told: it runs anywhere, in seconds, with models generated locally.
@@ -40,11 +60,15 @@ export async function benchBatchCommand(args: string[], ctx: CliContext): Promis
     backlog,
     fresh,
     queueJobs,
-    log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+    log,
     signal: ctx.signal,
   });
-  if (values.json) printJson(ctx, report);
-  else printReport(ctx, report);
+  const engines = await benchQueueEngines({ postgresUrl: values.postgres ?? config.store.url, jobs: engineJobs, log });
+  if (values.json) printJson(ctx, { ...report, queueEngines: engines });
+  else {
+    printReport(ctx, report);
+    printEngines(ctx, engines);
+  }
   return 0;
 }
 
@@ -84,4 +108,17 @@ function printReport(ctx: CliContext, r: BatchBenchReport): void {
     { header: "value", value: (x) => x.value, align: "right" },
     { header: "", value: (x) => x.note },
   ]);
+}
+
+function printEngines(ctx: CliContext, r: QueueEnginesReport): void {
+  ctx.stdout.write(`\nqueue engines (${r.postgres ?? "no PostgreSQL"}), no-op jobs, workers idle between wake-ups:\n`);
+  printTable(ctx, r.runs, [
+    { header: "engine", value: (x) => x.engine },
+    { header: "enqueue/s", value: (x) => x.enqueuePerSecond, align: "right" },
+    { header: "worker jobs/s", value: (x) => x.workerPerSecond, align: "right" },
+    { header: "wake p50 ms", value: (x) => x.wakeMs.p50, align: "right" },
+    { header: "wake p95 ms", value: (x) => x.wakeMs.p95, align: "right" },
+    { header: "", value: (x) => `${x.jobs} jobs, ${x.concurrency} slots, poll ${x.pollIntervalMs} ms` },
+  ]);
+  for (const s of r.skipped) ctx.stdout.write(`skipped ${s.engine}: ${s.reason}\n`);
 }

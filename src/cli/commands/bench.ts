@@ -43,8 +43,10 @@ run (ratios), because shared machines are noisy.
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the
-             job queue alone (enqueue, claim, complete per second). Needs flite;
-             --profile defaults to tiny here.
+             job queue alone (enqueue, claim, complete per second); then the
+             queue engines side by side: SQLite, PostgreSQL and graphile-worker
+             on the same PostgreSQL (--postgres URL or store.url): jobs/s and
+             wake-up latency. Needs flite; --profile defaults to tiny here.
   notify     outbound voice, in one process against an in-process callee:
              TTS renders per second through the cache, cold vs warm; campaign
              dial pacing against the configured rate; CPU seconds per delivered
@@ -82,6 +84,9 @@ batch:
   --backlog N        messages queued ahead of the timed arrivals (default 200)
   --fresh N          arrivals timed behind the backlog (default 10)
   --queue-jobs N     jobs per phase of the queue measurement (default 5000)
+  --postgres URL     PostgreSQL for the queue-engine comparison (default: store.url; none: SQLite only)
+  --engine-jobs N    no-op jobs per engine in that comparison (default 2000)
+  --queue-only       only the queue engines (no voicemails, no flite needed)
 rtp:
   --sessions LIST    concurrent sessions per run (default 1,10,50)
   --seconds N        measured seconds per run (default 10)

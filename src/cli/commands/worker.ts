@@ -10,11 +10,20 @@ import { registerAppTasks } from "../../app/tasks.js";
 import { requeueUnfinished } from "../../voicemail/ingest.js";
 import { parseFlags, configFromFlags } from "../flags.js";
 import type { Command } from "../types.js";
+import type { ParleyConfig } from "../../config/index.js";
+import { redactUrl } from "../../config/sections/store.js";
+
+/** Where this worker's jobs come from, for its start line (no password). */
+function queueLocation(config: ParleyConfig): string {
+  const { url, schema } = config.store;
+  return url ? `${redactUrl(url)} (schema ${schema})` : databaseFile(config);
+}
 
 const USAGE = `Usage: parley worker [options]
 
-Runs the job worker alone, against the database of the data directory
-(<data-dir>/parley.db), for when the queue should not share a process with
+Runs the job worker alone, against the queue in the database of the data
+directory (<data-dir>/parley.db), or on PostgreSQL when store.url is set
+(several workers on several machines then share one queue), for when the queue should not share a process with
 the HTTP API. It runs every task kind of this build (voicemail processing,
 webhook deliveries, ...) and loads the profile's engines for the tasks that
 need them (they wait until the engines are ready).
@@ -50,6 +59,8 @@ export const workerCommand: Command = {
     const tracing = setupTracing(config.tracing, packageVersion());
     const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
     try {
+      // With store.url, the queue is on PostgreSQL: fail here, with the reason, when it cannot be reached.
+      await services.queue.open();
       registerAppTasks(services);
       await requeueUnfinished(services);
       const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger });
@@ -57,6 +68,7 @@ export const workerCommand: Command = {
         {
           config: source,
           database: databaseFile(config),
+          queue: queueLocation(config),
           profile: models.profile,
           missingModels: models.missing.map((m) => m.modelId),
         },
@@ -70,7 +82,7 @@ export const workerCommand: Command = {
         .start()
         .then(() => services.knowledgeHost.start({ cwd: ctx.cwd, agents: () => services.agents.list(), index: false }));
       ctx.stderr.write(
-        `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
+        `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${queueLocation(config)}\n`,
       );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
@@ -82,6 +94,7 @@ export const workerCommand: Command = {
     } finally {
       await services.engines.stop();
       await services.knowledgeHost.stop();
+      await services.queue.close();
       services.db.close();
       await tracing.shutdown();
       logger.flush();

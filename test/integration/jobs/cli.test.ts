@@ -33,4 +33,27 @@ describe("parley worker (CLI)", () => {
       cleanup();
     }
   });
+
+  it("with store.url on a PostgreSQL that does not answer, exits 1 naming it (password hidden)", async () => {
+    const { dir, cleanup } = tempDir("parley-cli-");
+    try {
+      writeFileSync(join(dir, "parley.yaml"), "store:\n  url: postgres://parley:s3cret@127.0.0.1:1/parley\n");
+      const r = await parley("worker", "--config", join(dir, "parley.yaml"), "--data-dir", dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        /^parley worker: cannot use the job queue at postgres:\/\/parley:\*\*\*@127\.0\.0\.1:1\/parley/,
+      );
+      expect(r.err).not.toContain("s3cret");
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("parley bench batch --queue-only (CLI)", () => {
+  it("refuses a --postgres that is not a postgres:// URL before measuring anything", async () => {
+    const r = await parley("bench", "batch", "--queue-only", "--postgres", "mysql://db.local/parley");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--postgres: only postgres:\/\/ \(or postgresql:\/\/\) URLs are supported/);
+  });
 });

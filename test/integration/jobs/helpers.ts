@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "../../../src/config/index.js";
 import type { JobsConfig } from "../../../src/config/sections/jobs.js";
-import { createSqliteJobQueue, type JobQueue } from "../../../src/jobs/index.js";
+import { createPostgresJobQueue, createSqliteJobQueue, type JobQueue } from "../../../src/jobs/index.js";
 import { ManualClock, type Clock } from "../../../src/lib/clock.js";
 import { openDatabase, type Database } from "../../../src/store/index.js";
+import { postgresUnavailable, queryIn, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
 
 /** A temporary folder and its cleanup. */
 export function tempDir(prefix = "parley-jobs-"): { dir: string; cleanup: () => void } {
@@ -18,38 +19,74 @@ export function jobsConfig(overrides: Record<string, unknown> = {}): JobsConfig 
   return validate({ jobs: overrides }).jobs;
 }
 
+export type BackendName = "sqlite" | "postgres";
+
 export interface QueueFixture {
-  dir: string;
-  file: string;
-  db: Database;
+  backend: BackendName;
   queue: JobQueue;
   clock: Clock;
   config: JobsConfig;
-  close: () => void;
+  /** Rows of `job_events` of one type, read from the database itself. */
+  countEvents: (type: string) => Promise<number>;
+  close: () => Promise<void>;
 }
 
-/** A real database file in a temp dir with the queue on it. */
-export function queueFixture(
-  o: { clock?: Clock; config?: Record<string, unknown>; random?: () => number } = {},
-): QueueFixture {
-  const { dir, cleanup } = tempDir();
-  const file = join(dir, "parley.db");
-  const db = openDatabase(file);
+export interface FixtureOptions {
+  clock?: Clock;
+  config?: Record<string, unknown>;
+  random?: () => number;
+}
+
+/** A real database with the queue on it: a SQLite file in a temp dir, or a schema of its own on the test PostgreSQL. */
+export async function queueFixture(backend: BackendName = "sqlite", o: FixtureOptions = {}): Promise<QueueFixture> {
   const clock = o.clock ?? new ManualClock(Date.UTC(2025, 0, 1));
   const config = jobsConfig(o.config);
-  const queue = createSqliteJobQueue(db, config, { clock, ...(o.random ? { random: o.random } : {}) });
+  const options = { clock, ...(o.random ? { random: o.random } : {}) };
+  if (backend === "postgres") {
+    const { schema, drop } = scratchSchema();
+    const queue = createPostgresJobQueue({ url: testPostgresUrl, schema, poolSize: 4 }, config, options);
+    await queue.open();
+    return {
+      backend,
+      queue,
+      clock,
+      config,
+      countEvents: async (type) =>
+        (await queryIn<{ n: number }>(schema, "SELECT count(*)::int AS n FROM job_events WHERE type = $1", [type]))[0]
+          ?.n ?? 0,
+      close: async () => {
+        await queue.close();
+        await drop();
+      },
+    };
+  }
+  const { dir, cleanup } = tempDir();
+  const db: Database = openDatabase(join(dir, "parley.db"));
+  const queue = createSqliteJobQueue(db, config, options);
   return {
-    dir,
-    file,
-    db,
+    backend,
     queue,
     clock,
     config,
-    close: () => {
+    countEvents: async (type) =>
+      (db.prepare("SELECT count(*) AS n FROM job_events WHERE type = ?").get(type) as { n: number }).n,
+    close: async () => {
       db.close();
       cleanup();
     },
   };
+}
+
+/**
+ * The engines a queue test runs on: SQLite always, PostgreSQL when the test
+ * database answers; `skip` says why not (vitest prints the describe's name).
+ */
+export async function queueBackends(): Promise<Array<{ backend: BackendName; skip: string | null; label: string }>> {
+  const pgSkip = await postgresUnavailable();
+  return [
+    { backend: "sqlite", skip: null, label: "sqlite" },
+    { backend: "postgres", skip: pgSkip, label: pgSkip ? `postgres (skipped: ${pgSkip})` : "postgres" },
+  ];
 }
 
 /** Polls until `check` returns a truthy value (real time). */

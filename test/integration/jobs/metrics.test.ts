@@ -5,11 +5,11 @@ import { createMetricsRegistry } from "../../../src/lib/metrics.js";
 import { queueFixture, waitFor, type QueueFixture } from "./helpers.js";
 
 let f: QueueFixture;
-afterEach(() => f.close());
+afterEach(async () => await f.close());
 
 describe("job metrics", () => {
   it("exposes depth per kind and status on scrape, run durations, outcomes and time in queue on the given registry", async () => {
-    f = queueFixture({ clock: systemClock, config: { pollIntervalMs: 20, maxAttempts: 1 } });
+    f = await queueFixture("sqlite", { clock: systemClock, config: { pollIntervalMs: 20, maxAttempts: 1 } });
     const registry = createMetricsRegistry({ defaults: false });
     const detach = attachJobMetrics(registry, f.queue);
     expect(() => attachJobMetrics(registry, f.queue)).toThrow(/already attached/);

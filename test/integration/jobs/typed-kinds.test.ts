@@ -10,7 +10,7 @@ afterEach(() => f?.close());
 
 describe("job kinds declared once, payloads checked at compile time", () => {
   it("enqueues a declared kind with its payload and an undeclared kind with any JSON", async () => {
-    f = queueFixture();
+    f = await queueFixture();
     const { job } = await f.queue.enqueue({ kind: VOICEMAIL_JOB, payload: { voicemailId: 7 } });
     // The result is typed by the kind: job.payload.voicemailId is a number, no cast.
     const id: number = job.payload.voicemailId;

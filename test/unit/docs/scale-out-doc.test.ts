@@ -17,6 +17,7 @@ describe("docs/scale-out.md", () => {
     expect(config.sip.publicAddress).toBe("10.0.0.11");
     expect(config.calls.drainMs).toBe(30_000);
     expect(config.models.dir).toBe("/srv/parley-models");
+    expect(config.store.url).toBe("postgres://parley:change-me@10.0.0.4:5432/parley");
   });
 
   it("names the defines that deploy/kamailio/kamailio.cfg really has", () => {

@@ -1,0 +1,3 @@
+export { PostgresQueueBackend, type PostgresQueueOptions } from "./backend.js";
+export { createPostgresJobQueue, type PostgresStore } from "./create.js";
+export { migratePostgresQueue, postgresQueueMigrations } from "./migrate.js";
