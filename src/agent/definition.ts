@@ -225,6 +225,34 @@ const voicemailSchema = z
   })
   .strict();
 
+/**
+ * A classic voicemail box on this agent's SIP address, with no conversation:
+ * the PBX forwards unanswered calls here and the message goes into the
+ * voicemail pipeline (docs/pbx.md).
+ */
+const mailboxSchema = z
+  .object({
+    /** Said by the TTS voice when there is no recorded greeting; `{mailbox}` is replaced by the mailbox. */
+    greeting: line.default("The person you are calling is not available. Please leave a message after the tone."),
+    /** A recorded greeting (a WAV file, any rate; relative to the working directory), played instead of `greeting`. */
+    greetingWav: z.string().min(1).max(4096).optional(),
+    /** The longest message; the call ends with what was recorded. */
+    maxMs: z.number().int().min(5_000).max(3_600_000).default(180_000),
+    /** Silence after the caller has spoken that ends the message. */
+    endSilenceMs: z.number().int().min(1000).max(60_000).default(5000),
+    /** The key that ends the message ("" for none). */
+    finishKey: z.enum(["#", "*", ""]).default("#"),
+    /** A forwarding chain's user: the most recent (`last`) or the first called (`original`, as Cisco Unity does). */
+    prefer: z.enum(["last", "original"]).default("last"),
+    /** Mailbox by user: a forwarded user or a dialled number (DID) to the mailbox it leaves messages in. */
+    map: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).default({}),
+    /** Said after the recording, before the call ends. */
+    goodbye: line.default("Thank you. Goodbye."),
+  })
+  .strict();
+
+export type MailboxSettings = z.infer<typeof mailboxSchema>;
+
 export const formFieldTypes = ["text", "number", "date", "phone", "enum", "boolean"] as const;
 
 const formField = z
@@ -283,6 +311,8 @@ export const agentSchema = z
      * and on reload when their content changed. Documents uploaded through the API sit beside them.
      */
     knowledge: z.array(z.string().min(1).max(1024)).max(L.listItems).default([]),
+    /** Answer inbound calls as a voicemail box (no LLM) instead of talking. */
+    mailbox: mailboxSchema.optional(),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -19,6 +19,7 @@ import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { requeueUnfinished } from "../voicemail/ingest.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
+import { startIntakes, type Intakes } from "./intakes.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -43,6 +44,7 @@ export class ParleyServer {
     private readonly sip: SipPort | null,
     private readonly tracing: TracingHandle,
     private readonly stopStalls: () => void,
+    private readonly intakes: Intakes,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -101,6 +103,15 @@ export class ParleyServer {
       services.db.close();
       throw err;
     }
+    let intakes: Intakes;
+    try {
+      intakes = await startIntakes(services, sip);
+    } catch (err) {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await sip?.close();
+      services.db.close();
+      throw err;
+    }
     const worker = config.jobs.runInServe
       ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger })
       : null;
@@ -112,6 +123,7 @@ export class ParleyServer {
       sip,
       tracing,
       startMainThreadStalls(config.diagnostics.stallMainThread, logger),
+      intakes,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && services.calls) {
@@ -128,6 +140,11 @@ export class ParleyServer {
       return services.knowledgeHost.start({ cwd: options.cwd, agents: () => services.agents.list() });
     });
     return server;
+  }
+
+  /** Where the SMTP intake listens, when it runs. */
+  get smtpAddress(): { host: string; port: number } | null {
+    return this.intakes.smtp?.address ?? null;
   }
 
   /** Where SIP listens, when it runs. */
@@ -163,6 +180,8 @@ export class ParleyServer {
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     (this.http as { closeAllConnections?: () => void }).closeAllConnections?.();
     await closed;
+    // No new voicemail from the PBX while the rest stops (a mail in progress finishes or gets 451).
+    await this.intakes.close();
     // Calls first: each says goodbye (BYE) and writes its record while the engines are still there.
     await this.services.calls?.stop();
     await this.sip?.close();

@@ -15,6 +15,7 @@ import {
   DEFAULT_CAPABILITIES,
   SipError,
   trunkAccount,
+  parseUri,
   type InboundCall,
   type NegotiatedMedia,
   type SipCall,
@@ -22,12 +23,17 @@ import {
 } from "../sip/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { Admission } from "./admission.js";
-import { runCallSession } from "./call-session.js";
+import { runOnCall, type CallScript } from "./call-script.js";
+import type { PlacedCall } from "./placed-call.js";
+import { liveConversation } from "./live-conversation.js";
+import { mailboxScript } from "./mailbox/mailbox-script.js";
 import { dialTarget } from "./dial-target.js";
 import { FrameFanout } from "./frame-fanout.js";
 import { CallMetrics } from "./metrics.js";
 import { CallRecorder } from "./recorder.js";
 import { RecordingGate } from "./recording-gate.js";
+
+export type { PlacedCall };
 
 export interface DialRequest {
   /** A SIP URI, or a number dialled through the trunk. */
@@ -41,19 +47,6 @@ export interface DialRequest {
 }
 
 export type DialFailure = "busy" | "no_answer" | "rejected" | "failed";
-
-export interface PlacedCall {
-  record: CallRecord;
-  call: SipCall;
-  rtp: RtpSession;
-  engines: EngineSet;
-  /** The caller's frames, for the script to read (`attach()`); the recording, when on, taps them first. */
-  fanout: FrameFanout;
-  /** The call's recording (agent live.record or calls.recordAll), closed by `finish` or the live session. */
-  recorder: CallRecorder | null;
-  /** The recording's gate: a script's sensitive step pauses or silences the recording through it. */
-  gate: RecordingGate | null;
-}
 
 /** A call's recording and the reader of its caller frames (CallManager.media). */
 interface CallMedia {
@@ -147,7 +140,7 @@ export class CallManager {
       release();
       return call.reject(503, "Engines Loading");
     }
-    const agent = this.agentFor(call.to.user);
+    const agent = this.agentFor(call);
     // The agent's language picks its recogniser and voice where the profile has them (languages entries).
     const engines = this.services.engines.engines(agent.language) ?? loaded;
     const log = this.services.logger.child({ sipCallId: call.callId, agent: agent.name });
@@ -196,18 +189,37 @@ export class CallManager {
     this.repo.answered(record.id, this.services.clock.now());
     rtp.start(rtpMedia(call.media));
     log.info({ callId: record.id, codec: call.media.codec.name, delayedOffer: !call.offerSdp }, "call answered");
-    await this.run(call, rtp, record, agent, engines, release);
+    const placed: PlacedCall = { record, call, rtp, engines, ...(await this.media(record.id, agent, rtp)) };
+    // An agent with a mailbox answers as a voicemail box (no conversation); any other talks with the caller.
+    const script: CallScript<unknown> = agent.mailbox
+      ? mailboxScript({ services: this.services, mailbox: agent.mailbox, invite: call })
+      : liveConversation({ services: this.services, metrics: this.metrics });
+    await this.execute(placed, agent, script, release).catch(() => undefined);
   }
 
   /** Places a call and, once answered, runs the agent on it. Rejects with the reason when nobody answers. */
   async dial(req: DialRequest): Promise<DialedCall> {
     const placed = await this.place(req);
-    const agent = this.services.agents.get(req.agent);
-    const withGreeting = req.greeting ? { ...agent, live: { ...agent.live, greeting: req.greeting } } : agent;
+    const script = liveConversation({ services: this.services, metrics: this.metrics, greeting: req.greeting });
+    const finished = this.runScript(placed, script).then(
+      (r) => r.outcome as ConversationOutcome,
+      () => script.outcome() as ConversationOutcome,
+    );
+    return { callId: placed.record.id, finished };
+  }
+
+  /**
+   * Runs a script on a placed call (`place`) and ends the call: see runOnCall.
+   * Rejects with the script's error, once the call is ended and recorded.
+   */
+  runScript<R>(
+    placed: PlacedCall,
+    script: CallScript<R>,
+    signal?: AbortSignal,
+  ): Promise<{ outcome: string; result: R }> {
     const release = this.placedSlots.get(placed.record.id) ?? (() => {});
     this.placedSlots.delete(placed.record.id);
-    const finished = this.run(placed.call, placed.rtp, placed.record, withGreeting, placed.engines, release, placed);
-    return { callId: placed.record.id, finished };
+    return this.execute(placed, this.services.agents.get(placed.record.agent), script, release, signal);
   }
 
   /**
@@ -296,38 +308,6 @@ export class CallManager {
     };
   }
 
-  /** Ends a placed call (BYE if still up) and writes its record. */
-  async finish(placed: PlacedCall, outcome: string): Promise<void> {
-    if (!placed.call.signal.aborted) await placed.call.hangup();
-    const stats = await placed.rtp.close();
-    this.placedSlots.get(placed.record.id)?.();
-    this.placedSlots.delete(placed.record.id);
-    const recording = placed.recorder ? await placed.recorder.close().catch(() => null) : null;
-    this.repo.end(placed.record.id, {
-      endedAt: this.services.clock.now(),
-      outcome,
-      recordingPath: recording?.path ?? null,
-      rtpStats: stats,
-    });
-    this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: stats.underruns, late: stats.late }, stats);
-  }
-
-  private async run(
-    call: SipCall,
-    rtp: RtpSession,
-    record: CallRecord,
-    agent: AgentDefinition,
-    engines: EngineSet,
-    release: () => void,
-    media?: CallMedia,
-  ): Promise<ConversationOutcome> {
-    try {
-      return await this.session(call, rtp, record, agent, engines, media);
-    } finally {
-      release();
-    }
-  }
-
   /**
    * Every call's media, whatever runs on it (a live conversation, a
    * notification, a survey): the recording when the agent's live.record or
@@ -344,42 +324,43 @@ export class CallManager {
     return { recorder, gate, fanout };
   }
 
-  private async session(
-    call: SipCall,
-    rtp: RtpSession,
-    record: CallRecord,
+  /** Every call, whatever its script: counted, hung up by `stop`, its slot freed when it ends. */
+  private async execute<R>(
+    placed: PlacedCall,
     agent: AgentDefinition,
-    engines: EngineSet,
-    media?: CallMedia,
-  ): Promise<ConversationOutcome> {
-    const { recorder, gate, fanout } = media ?? (await this.media(record.id, agent, rtp));
+    script: CallScript<R>,
+    release: () => void,
+    signal?: AbortSignal,
+  ): Promise<{ outcome: string; result: R }> {
+    const logger = this.services.logger.child({ callId: placed.record.id });
     this.metrics.active.inc();
-    const done = runCallSession({
-      services: this.services,
-      engines,
+    const done = runOnCall(
+      { repo: this.repo, metrics: this.metrics, now: () => this.services.clock.now() },
+      placed,
       agent,
-      sip: call,
-      rtp,
-      fanout,
-      recorder,
-      gate,
-      record,
-      metrics: this.metrics,
-      logger: this.services.logger.child({ callId: record.id }),
-    });
-    this.running.set(record.id, { sip: call, done });
+      script,
+      { logger, ...(signal ? { signal } : {}) },
+    );
+    this.running.set(placed.record.id, { sip: placed.call, done: done.catch(() => undefined) });
     try {
       return await done;
+    } catch (err) {
+      logger.error({ script: script.source, err: describeError(err) }, "call failed");
+      throw err;
     } finally {
-      this.running.delete(record.id);
+      this.running.delete(placed.record.id);
       this.metrics.active.dec();
+      release();
     }
   }
 
-  private agentFor(dialled: string | undefined): AgentDefinition {
-    // The dialled user may name an agent (sip:receptionist@parley); anything else goes to the default.
-    const named = dialled ? this.services.agents.find(dialled) : null;
-    if (named) return named.agent;
+  private agentFor(call: InboundCall): AgentDefinition {
+    // The dialled user may name an agent (sip:receptionist@parley); anything else goes to the default. The
+    // Request-URI comes first: a PBX forwarding to a mailbox agent (sip:vm@parley) keeps the original To.
+    for (const dialled of [parseUri(call.requestUri)?.user, call.to.user]) {
+      const named = dialled ? this.services.agents.find(dialled) : null;
+      if (named) return named.agent;
+    }
     return this.services.agents.get(this.services.config.calls.defaultAgent ?? this.services.config.agents.default);
   }
 

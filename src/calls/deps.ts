@@ -11,13 +11,22 @@ import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
 
-/** A message a caller left on a live call (WAV bytes): the voicemail feature takes it in; app/ wires the two. */
+/**
+ * A message a caller left (WAV bytes): on a live call (take_message) or in a
+ * SIP mailbox. The voicemail feature takes it in; app/ wires the two.
+ */
 export interface CallerMessage {
   bytes: Uint8Array;
+  /** The caller's number (From or P-Asserted-Identity user). */
   caller: string | null;
+  /** The caller's name, when the call said (a display name). */
+  callerName?: string | null;
   mailbox: string | null;
-  agent: string;
+  /** The agent that handles it; by default the one that claims the mailbox. */
+  agent?: string;
   receivedAt: number;
+  /** `call`: taken by the live agent; `sip-mailbox`: left in a SIP mailbox. */
+  source: "call" | "sip-mailbox";
 }
 
 /** When a callback can be placed (the notify feature's policy, handed over by app/). */

@@ -1,30 +1,32 @@
 import { encodeWav, float32ToInt16, rmsDbfs, sine, type Frame } from "../audio/index.js";
-import type { Speaker } from "../agent/conversation/speaker.js";
 import type { CallAudio } from "../agent/conversation/types.js";
 
 export interface MessageOptions {
-  prompt: string;
+  /** Plays the prompt or greeting ("please leave a message..."), resolving when it has been heard. */
+  greet: (signal: AbortSignal) => Promise<unknown>;
   /** Silence after the caller has spoken that ends the message. */
   endSilenceMs: number;
   maxMs: number;
   signal: AbortSignal;
+  /** Ends the recording when it aborts (the caller pressed the finish key), keeping what was said. */
+  finish?: AbortSignal;
 }
 
 const SPEECH_DBFS = -40; // louder than line noise, quieter than any talker
 const BEEP = float32ToInt16(sine(1000, { sampleRate: 8000, durationMs: 400, amplitude: 0.3 }));
 
 /**
- * "Leave a message after the tone": says the prompt, beeps, and records the
- * caller until they stop talking (or hang up, or the limit). Returns the
- * recording as an 8 kHz WAV, or null when the caller said nothing.
+ * "Leave a message after the tone": plays the prompt, beeps, and records the
+ * caller until they stop talking (or hang up, press the finish key, or reach
+ * the limit). Returns the recording as an 8 kHz WAV, or null when the caller
+ * said nothing.
  */
 export async function takeMessage(
-  speaker: Speaker,
   audio: CallAudio,
   listen: () => AsyncIterable<Frame>,
   o: MessageOptions,
 ): Promise<Buffer | null> {
-  await speaker.say(o.prompt, o.signal).playback.done;
+  await o.greet(o.signal);
   await audio.play(BEEP, { signal: o.signal }).done;
   const parts: Int16Array[] = [];
   let recordedMs = 0;
@@ -33,8 +35,10 @@ export async function takeMessage(
   // Listening starts after the beep: what the caller said over the prompt is not part of the message.
   const it = listen()[Symbol.asyncIterator]();
   const onAbort = () => void it.return?.();
-  o.signal.addEventListener("abort", onAbort, { once: true });
+  const stop = o.finish ? AbortSignal.any([o.signal, o.finish]) : o.signal;
+  stop.addEventListener("abort", onAbort, { once: true });
   try {
+    if (stop.aborted) return null;
     for (;;) {
       const r = await it.next();
       if (r.done) break;
@@ -49,7 +53,7 @@ export async function takeMessage(
       if (recordedMs >= o.maxMs || (spoke && quietMs >= o.endSilenceMs)) break;
     }
   } finally {
-    o.signal.removeEventListener("abort", onAbort);
+    stop.removeEventListener("abort", onAbort);
   }
   if (!spoke) return null;
   const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0));

@@ -1,5 +1,6 @@
 import type { ConversationOutcome } from "../agent/conversation/types.js";
 import type { DialFailure } from "./call-manager.js";
+import type { MailboxOutcome } from "./mailbox/mailbox-script.js";
 
 /**
  * Every outcome a call record can end with, in one style (snake_case, like
@@ -12,6 +13,7 @@ export const callOutcomes = [
   "agent_hangup",
   "transferred",
   "message_taken",
+  "no_message",
   "callback_scheduled",
   "silence_timeout",
   "max_duration",
@@ -20,12 +22,12 @@ export const callOutcomes = [
   "busy",
   "rejected",
   "cancelled",
-] as const satisfies readonly (ConversationOutcome | DialFailure | "cancelled")[];
+] as const satisfies readonly (ConversationOutcome | DialFailure | MailboxOutcome | "cancelled")[];
 
 export type CallOutcome = (typeof callOutcomes)[number];
 
 // Compile-time: an outcome added to the conversation or the dialler but not listed above is an error here.
-type Unlisted = Exclude<ConversationOutcome | DialFailure, CallOutcome>;
+type Unlisted = Exclude<ConversationOutcome | DialFailure | MailboxOutcome, CallOutcome>;
 const everyOutcomeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyOutcomeListed;
 

@@ -4,7 +4,14 @@
  * API reference; payloads are plain JSON.
  */
 export interface DomainEvents {
-  "voicemail.received": { voicemailId: number; agent: string; mailbox: string | null; caller: string | null };
+  "voicemail.received": {
+    voicemailId: number;
+    agent: string;
+    mailbox: string | null;
+    caller: string | null;
+    /** api, sip-mailbox, smtp, folder or call. */
+    source: string;
+  };
   "voicemail.processed": {
     voicemailId: number;
     status: string;
@@ -105,7 +112,7 @@ export const domainEventTypes = [
  * test holds the docs to this, so the documented list cannot drift.
  */
 export const domainEventFields = {
-  "voicemail.received": ["voicemailId", "agent", "mailbox", "caller"],
+  "voicemail.received": ["voicemailId", "agent", "mailbox", "caller", "source"],
   "voicemail.processed": ["voicemailId", "status", "urgency", "category", "summary"],
   "voicemail.urgent": ["voicemailId", "urgency", "summary", "callbackNumber", "reason"],
   "voicemail.updated": ["voicemailId", "status"],

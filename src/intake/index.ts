@@ -8,3 +8,4 @@ export type { IntakeSource, VoicemailCandidate, VoicemailHandler } from "./types
 export type { RecordingLimits } from "./recording.js";
 export { startSmtpIntake, type SmtpIntake, type SmtpIntakeDeps } from "./smtp/index.js";
 export { startFolderIntake, type FolderIntake, type FolderIntakeDeps } from "./folders/index.js";
+export { startMessageWaiting, type MessageWaiting, type MessageWaitingDeps } from "./mwi/message-waiting.js";

@@ -21,6 +21,7 @@ export {
 } from "./sdp.js";
 export type { NegotiatedMedia, LocalMedia, SdpCapabilities, G711Codec, MediaDirection } from "./sdp.js";
 export type { SipAddress } from "./uri.js";
+export { parseNameAddr, parseUri, toSipAddress } from "./uri.js";
 export {
   forwardedUser,
   type ForwardedUser,

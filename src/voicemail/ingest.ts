@@ -4,7 +4,7 @@ import { ParleyError } from "../lib/errors.js";
 import { assertCompleteWav } from "./complete-wav.js";
 import type { VoicemailDeps } from "./deps.js";
 import { AudioStore } from "../store/audio-store.js";
-import { VoicemailsRepo, type VoicemailRecord } from "../store/repos/voicemails-repo.js";
+import { VoicemailsRepo, type VoicemailRecord, type VoicemailSource } from "../store/repos/voicemails-repo.js";
 
 import { VOICEMAIL_JOB } from "./kinds.js";
 
@@ -17,6 +17,10 @@ export interface IncomingMessage {
   receivedAt?: number | undefined;
   /** Which agent handles it; by default the one that claims the mailbox. */
   agent?: string | undefined;
+  /** The caller's name as the PBX gave it (caller ID), when it did. */
+  callerName?: string | null | undefined;
+  /** Where it came from (default `api`, an upload). */
+  source?: VoicemailSource | undefined;
 }
 
 export interface IngestResult {
@@ -72,6 +76,8 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
         kind: route.kind,
         mailbox,
         caller: clean(msg.caller),
+        callerName: clean(msg.callerName),
+        source: msg.source ?? "api",
         receivedAt: msg.receivedAt ?? now,
         durationMs,
         now,
@@ -90,6 +96,7 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     agent: voicemail.agent,
     mailbox: voicemail.mailbox,
     caller: voicemail.caller,
+    source: voicemail.source,
   });
   return { voicemail: repo.get(voicemail.id) ?? voicemail, created: true };
 }

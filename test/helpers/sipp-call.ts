@@ -24,6 +24,8 @@ export interface CallScript {
   infoDigits?: string;
   /** CANCEL this long after sending the INVITE (expects 487). */
   cancelAfterMs?: number;
+  /** Extra INVITE header lines (a PBX's Diversion, P-Asserted-Identity...). */
+  inviteHeaders?: string[];
 }
 
 const HEAD = (cseq: string) => `
@@ -51,13 +53,14 @@ function sdp(offer: "g711" | "g729" | "delayed"): string {
 
 export function scenario(s: CallScript): string {
   const delayed = s.offer === "delayed";
+  const extra = (s.inviteHeaders ?? []).map((h) => `\n      ${h}`).join("");
   const invite = delayed
     ? `<send retrans="500"><![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}${extra}
       Content-Length: 0
   ]]></send>`
     : `<send retrans="500"><![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0${HEAD("1 INVITE").replace("[peer_tag_param]", "")}${extra}
       Content-Type: application/sdp
       Content-Length: [len]
 

@@ -11,6 +11,8 @@ export function presentVoicemail(v: VoicemailRecord) {
     status: v.status,
     mailbox: v.mailbox,
     caller: v.caller,
+    /** api, sip-mailbox, smtp, folder or call. */
+    source: v.source,
     receivedAt: iso(v.receivedAt),
     durationMs: v.durationMs,
     speechMs: v.speechMs,

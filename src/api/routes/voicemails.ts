@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { isDiskFull } from "../../store/errors.js";
 import type { ApiDeps } from "../deps.js";
-import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
+import { VoicemailsRepo, voicemailSources, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
 import { ingestVoicemail } from "../../voicemail/ingest.js";
 import { apiRouter, binary, described, documented, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idParam, parseWith, rejectInvalid } from "../validate.js";
@@ -39,6 +39,7 @@ const listQuery = z.object({
   mailbox: z.string().max(128).optional(),
   agent: z.string().max(63).optional(),
   kind: z.enum(["voicemail", "form"]).optional(),
+  source: z.enum(voicemailSources).optional(),
   from: time.optional(),
   to: time.optional(),
   sort: z.enum(["newest", "urgency"]).default("newest"),
@@ -197,6 +198,7 @@ export function voicemailRoutes(services: ApiDeps) {
       mailbox: q.mailbox,
       agent: q.agent,
       kind: q.kind,
+      source: q.source,
       receivedFrom: q.from,
       receivedTo: q.to,
       sort: q.sort,

@@ -4,7 +4,8 @@ import { parseCidr } from "../../lib/cidr.js";
 /**
  * Voicemail intake from the PBX (owned by src/intake): voicemail-to-email over
  * SMTP, and watched spool folders. Both are off until configured. What each
- * hands on becomes a voicemail with source "smtp" or "folder".
+ * hands on becomes a voicemail with source "smtp" or "folder". Message waiting
+ * tells phones how many voicemails wait in their mailbox.
  */
 
 /** HOST:PORT, IPv6 in brackets ([::1]:2525). */
@@ -183,12 +184,49 @@ const folderEntry = z
 
 export type FolderIntakeConfig = z.infer<typeof folderEntry>;
 
+const sipUri = z
+  .string()
+  .trim()
+  .regex(/^(sips?|tel):[^\s<>"]+$/i, "a sip:, sips: or tel: URI");
+
+const mwiSubscriber = z
+  .object({
+    /** The mailbox whose open (unhandled) voicemails light the lamp. */
+    mailbox: z.string().min(1).max(128),
+    /** Where the NOTIFY goes: the phone's contact (sip:1001@10.0.0.31:5060) or the mailbox's user at the PBX. */
+    uri: sipUri,
+    /** Message-Account in the body (what the phone dials to hear its messages); by default `uri`. */
+    account: sipUri.optional(),
+    /** Credentials for the target's digest challenge (a PBX usually asks). */
+    auth: z
+      .object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const mwiSection = z
+  .object({
+    /** Who hears about which mailbox; a mailbox may have several subscribers (a phone and the PBX). */
+    subscribers: z.array(mwiSubscriber).max(10_000).default([]),
+    /** Changes within this long are sent as one NOTIFY (a batch of messages marked handled). */
+    debounceMs: z.number().int().min(0).max(60_000).default(500),
+    /** A NOTIFY that failed is tried again after this long (and on the next change). */
+    retryMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  })
+  .strict();
+
+export type MwiConfig = z.infer<typeof mwiSection>;
+export type MwiSubscriber = z.infer<typeof mwiSubscriber>;
+
 export const intakeSection = z
   .object({
     /** Voicemail-to-email: off unless present. */
     smtp: smtpIntakeSection.optional(),
     /** Watched spool folders. */
     folders: z.array(folderEntry).default([]),
+    /** Message waiting (RFC 3842): a NOTIFY to each subscriber when its mailbox's open count changes (needs SIP). */
+    mwi: mwiSection.prefault({}),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -12,6 +12,10 @@ export const voicemailStatuses = [
 ] as const;
 export type VoicemailStatus = (typeof voicemailStatuses)[number];
 
+/** Where a voicemail came from: an upload, a SIP mailbox, voicemail-to-email, a spool folder, a live agent's message. */
+export const voicemailSources = ["api", "sip-mailbox", "smtp", "folder", "call"] as const;
+export type VoicemailSource = (typeof voicemailSources)[number];
+
 /** A stored message: what was uploaded, plus what processing made of it (`VoicemailResults`). */
 export interface VoicemailRecord extends VoicemailResults {
   id: number;
@@ -22,6 +26,7 @@ export interface VoicemailRecord extends VoicemailResults {
   caller: string | null;
   receivedAt: number;
   durationMs: number;
+  source: VoicemailSource;
   error: string | null;
   jobId: number | null;
   createdAt: number;
@@ -53,6 +58,7 @@ function toRecord(r: Row): VoicemailRecord {
     receivedAt: r.received_at as number,
     status: r.status as VoicemailStatus,
     durationMs: r.duration_ms as number,
+    source: r.source as VoicemailSource,
     speechMs: r.speech_ms as number | null,
     transcript: r.transcript as string | null,
     summary: r.summary as string | null,
@@ -84,6 +90,10 @@ export interface NewVoicemail {
   caller: string | null;
   receivedAt: number;
   durationMs: number;
+  /** Default `api`. */
+  source?: VoicemailSource;
+  /** The caller's name as the PBX gave it (caller ID); processing keeps it unless the message names the caller. */
+  callerName?: string | null;
   now: number;
 }
 
@@ -112,6 +122,7 @@ export interface VoicemailFilter {
   mailbox?: string | undefined;
   agent?: string | undefined;
   kind?: "voicemail" | "form" | undefined;
+  source?: VoicemailSource | undefined;
   receivedFrom?: number | undefined;
   receivedTo?: number | undefined;
   /** "newest" (id desc) or "urgency" (urgency desc, then newest): the inbox puts urgent messages first. */
@@ -133,11 +144,12 @@ export class VoicemailsRepo {
   private readonly failStmt: Statement<[string, number, number]>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly countByHashStmt: Statement<[string], { n: number }>;
+  private readonly mailboxCountsStmt: Statement<[string], { open: number | null; handled: number | null }>;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO voicemails (audio_sha256, agent, kind, mailbox, caller, received_at, status, duration_ms, created_at, updated_at)
-       VALUES (@audioSha256, @agent, @kind, @mailbox, @caller, @receivedAt, 'queued', @durationMs, @now, @now) RETURNING *`,
+      `INSERT INTO voicemails (audio_sha256, agent, kind, mailbox, caller, caller_name, received_at, status, duration_ms, source, created_at, updated_at)
+       VALUES (@audioSha256, @agent, @kind, @mailbox, @caller, @callerName, @receivedAt, 'queued', @durationMs, @source, @now, @now) RETURNING *`,
     );
     this.getStmt = db.prepare("SELECT * FROM voicemails WHERE id = ?");
     this.byHashStmt = db.prepare("SELECT * FROM voicemails WHERE audio_sha256 = ?");
@@ -147,7 +159,7 @@ export class VoicemailsRepo {
       "UPDATE voicemails SET status = 'processing', error = NULL, updated_at = ? WHERE id = ?",
     );
     this.resultsStmt = db.prepare(
-      `UPDATE voicemails SET status = @status, speech_ms = @speechMs, transcript = @transcript, summary = @summary, caller_name = @callerName,
+      `UPDATE voicemails SET status = @status, speech_ms = @speechMs, transcript = @transcript, summary = @summary, caller_name = coalesce(@callerName, caller_name),
        callback_number = @callbackNumber, category = @category, tags = @tags, urgency = @urgency, urgency_reason = @urgencyReason,
        sentiment = @sentiment, action = @action, form = @form, extraction = @extraction, routing = @routing, error = NULL,
        processed_at = @now, updated_at = @now WHERE id = @id`,
@@ -155,10 +167,24 @@ export class VoicemailsRepo {
     this.failStmt = db.prepare("UPDATE voicemails SET status = 'failed', error = ?, updated_at = ? WHERE id = ?");
     this.deleteStmt = db.prepare("DELETE FROM voicemails WHERE id = ?");
     this.countByHashStmt = db.prepare("SELECT count(*) AS n FROM voicemails WHERE audio_sha256 = ?");
+    this.mailboxCountsStmt = db.prepare(
+      `SELECT sum(status IN ('queued', 'processing', 'processed', 'escalated', 'failed')) AS open,
+              sum(status = 'handled') AS handled
+       FROM voicemails WHERE mailbox = ?`,
+    );
   }
 
   insert(v: NewVoicemail): VoicemailRecord {
-    return toRecord(this.insertStmt.get(v) as Row);
+    return toRecord(this.insertStmt.get({ source: "api", callerName: null, ...v }) as Row);
+  }
+
+  /**
+   * A mailbox's messages for its lamp: open (still needs someone: queued to
+   * escalated, and failed) and handled. Silent and archived ones count as neither.
+   */
+  mailboxCounts(mailbox: string): { open: number; handled: number } {
+    const r = this.mailboxCountsStmt.get(mailbox);
+    return { open: r?.open ?? 0, handled: r?.handled ?? 0 };
   }
 
   get(id: number): VoicemailRecord | null {
@@ -226,6 +252,7 @@ export class VoicemailsRepo {
     if (f.mailbox !== undefined) (where.push("mailbox = @mailbox"), (params.mailbox = f.mailbox));
     if (f.agent !== undefined) (where.push("agent = @agent"), (params.agent = f.agent));
     if (f.kind !== undefined) (where.push("kind = @kind"), (params.kind = f.kind));
+    if (f.source !== undefined) (where.push("source = @source"), (params.source = f.source));
     if (f.receivedFrom !== undefined) (where.push("received_at >= @from"), (params.from = f.receivedFrom));
     if (f.receivedTo !== undefined) (where.push("received_at < @to"), (params.to = f.receivedTo));
     let order = "id DESC";

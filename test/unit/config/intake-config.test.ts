@@ -10,6 +10,7 @@ describe("intake configuration", () => {
     const config = validate({});
     expect(config.intake.smtp).toBeUndefined();
     expect(config.intake.folders).toEqual([]);
+    expect(config.intake.mwi).toEqual({ subscribers: [], debounceMs: 500, retryMs: 60_000 });
   });
 
   it("fills an SMTP section's defaults: loopback listener and allow list, 25 MB, the PBX template patterns", () => {
@@ -58,6 +59,8 @@ describe("intake configuration", () => {
       /intake\.folders\.1\.path: the same folder as folders\.0\.path/,
     ],
     [{ folders: [{ path: "/spool", layout: "freeswitch" }] }, /intake\.folders\.0\.layout: /],
+    [{ mwi: { subscribers: [{ mailbox: "1001", uri: "10.0.0.31" }] } }, /intake\.mwi\.subscribers\.0\.uri: a sip:/],
+    [{ mwi: { subscribers: [{ uri: "sip:1001@pbx" }] } }, /intake\.mwi\.subscribers\.0\.mailbox: /],
     [{ folders: [{ path: "/spool", stableMs: 5 }] }, /intake\.folders\.0\.stableMs: /],
   ])("names the field of a bad value: %j", (intake, message) => {
     expect(() => validate({ intake })).toThrow(message);

@@ -1,6 +1,7 @@
 import type { VoicemailRecord } from "../../../store/repos/voicemails-repo.js";
 import { ActionForm, Facts, formatDuration, StatusBadge, Time, UrgencyBadge } from "../views/components.js";
 import { callerOf } from "./row.js";
+import { SOURCE_LABELS } from "./filter.js";
 
 const ACTIONS = [
   { status: "handled", label: "Mark handled", hint: "h", kind: "primary" },
@@ -77,6 +78,7 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
             ) : null,
           ],
           ["Mailbox", v.mailbox],
+          ["Source", SOURCE_LABELS[v.source]],
           ["Agent", v.agent],
           ["Received", <Time ms={v.receivedAt} />],
           ["Length", formatDuration(v.durationMs)],

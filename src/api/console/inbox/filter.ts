@@ -1,4 +1,19 @@
-import { voicemailStatuses, type VoicemailRecord, type VoicemailStatus } from "../../../store/repos/voicemails-repo.js";
+import {
+  voicemailSources,
+  voicemailStatuses,
+  type VoicemailRecord,
+  type VoicemailSource,
+  type VoicemailStatus,
+} from "../../../store/repos/voicemails-repo.js";
+
+/** How the console names each source. */
+export const SOURCE_LABELS: Record<VoicemailSource, string> = {
+  api: "API",
+  "sip-mailbox": "SIP mailbox",
+  smtp: "SMTP",
+  folder: "Folder",
+  call: "Live call",
+};
 
 /** What still needs someone: the inbox's default view. */
 export const OPEN_STATUSES: VoicemailStatus[] = ["queued", "processing", "processed", "escalated", "failed"];
@@ -11,6 +26,7 @@ export interface InboxFilter {
   urgency?: number;
   tag?: string;
   mailbox?: string;
+  source?: VoicemailSource;
 }
 
 /** The filter from a query string; anything malformed is dropped rather than refused (it is a page, not an API). */
@@ -27,6 +43,7 @@ export function parseFilter(q: Record<string, string | undefined>): InboxFilter 
   if (tag && tag.length <= 64) f.tag = tag;
   const mailbox = q.mailbox?.trim();
   if (mailbox && mailbox.length <= 128) f.mailbox = mailbox;
+  if (q.source && (voicemailSources as readonly string[]).includes(q.source)) f.source = q.source as VoicemailSource;
   return f;
 }
 
@@ -42,6 +59,7 @@ export function matches(v: VoicemailRecord, f: InboxFilter): boolean {
   if (f.urgency !== undefined && (v.urgency ?? 0) < f.urgency) return false;
   if (f.tag !== undefined && !v.tags.includes(f.tag)) return false;
   if (f.mailbox !== undefined && v.mailbox !== f.mailbox) return false;
+  if (f.source !== undefined && v.source !== f.source) return false;
   return true;
 }
 
@@ -52,6 +70,7 @@ export function inboxHref(f: InboxFilter, extra: { selected?: number; cursor?: s
   if (f.urgency !== undefined) q.set("urgency", String(f.urgency));
   if (f.tag) q.set("tag", f.tag);
   if (f.mailbox) q.set("mailbox", f.mailbox);
+  if (f.source) q.set("source", f.source);
   if (extra.cursor) q.set("cursor", extra.cursor);
   if (extra.selected !== undefined) q.set("selected", String(extra.selected));
   const s = q.toString();

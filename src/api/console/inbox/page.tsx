@@ -1,8 +1,8 @@
 import type { VoicemailRecord } from "../../../store/repos/voicemails-repo.js";
-import { voicemailStatuses } from "../../../store/repos/voicemails-repo.js";
+import { voicemailSources, voicemailStatuses } from "../../../store/repos/voicemails-repo.js";
 import { Empty, statusLabel } from "../views/components.js";
 import { VoicemailDetail } from "./detail.js";
-import { inboxHref, type InboxFilter } from "./filter.js";
+import { inboxHref, SOURCE_LABELS, type InboxFilter } from "./filter.js";
 import { VoicemailRow } from "./row.js";
 
 export interface InboxProps {
@@ -131,6 +131,19 @@ function Filters(p: InboxProps) {
             <option value={m} />
           ))}
         </datalist>
+      </div>
+      <div>
+        <label for="f-source">Source</label>
+        <select id="f-source" name="source">
+          <option value="" selected={f.source === undefined}>
+            Any
+          </option>
+          {voicemailSources.map((s) => (
+            <option value={s} selected={f.source === s}>
+              {SOURCE_LABELS[s]}
+            </option>
+          ))}
+        </select>
       </div>
       <div class="filter-buttons">
         <button type="submit" class="secondary">

@@ -38,6 +38,7 @@ export function inboxRoutes(services: ApiDeps): Hono<ConsoleEnv> {
       minUrgency: filter.urgency,
       tag: filter.tag,
       mailbox: filter.mailbox,
+      source: filter.source,
       sort: "urgency",
       after,
       limit: PAGE + 1,

@@ -1,5 +1,6 @@
 import type { VoicemailRecord } from "../../../store/repos/voicemails-repo.js";
 import { StatusBadge, Time, UrgencyBadge } from "../views/components.js";
+import { SOURCE_LABELS } from "./filter.js";
 
 /** Who called, as a person would say it. */
 export function callerOf(v: VoicemailRecord): string {
@@ -37,6 +38,10 @@ export function VoicemailRow(p: { v: VoicemailRecord; href: string; selected: bo
         <span class="vm-line3">
           <Time ms={v.receivedAt} />
           {v.mailbox ? <span class="vm-mailbox">mailbox {v.mailbox}</span> : null}
+          <span class="vm-source" data-source={v.source}>
+            <span class="visually-hidden">from </span>
+            {SOURCE_LABELS[v.source]}
+          </span>
           {v.tags.length ? <span class="visually-hidden">tags:</span> : null}
           {v.tags.slice(0, 4).map((t) => (
             <span class="tag">{t}</span>
