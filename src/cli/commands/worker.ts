@@ -5,9 +5,9 @@ import { createLogger } from "../../lib/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../config/paths.js";
 import { resolveProfileModels } from "../../app/resolve-models.js";
-import { createServices } from "../../app/services.js";
+import { createInfrastructure } from "../../app/infrastructure.js";
+import { createFeatures } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
-import { requeueUnfinished } from "../../voicemail/ingest.js";
 import { parseFlags, configFromFlags } from "../flags.js";
 import type { Command } from "../types.js";
 
@@ -48,11 +48,12 @@ export const workerCommand: Command = {
       onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
     });
     const tracing = setupTracing(config.tracing, packageVersion());
-    const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
+    const infra = createInfrastructure({ config, logger, registry: createMetricsRegistry(), models });
     try {
-      registerAppTasks(services);
-      await requeueUnfinished(services);
-      const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger });
+      const features = createFeatures(infra);
+      registerAppTasks(infra, features);
+      await features.voicemail.requeueUnfinished();
+      const worker = new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger });
       logger.info(
         {
           config: source,
@@ -64,9 +65,9 @@ export const workerCommand: Command = {
       );
       worker.start();
       // Inference tasks wait for the engines; the rest (webhooks) run at once.
-      void services.engines.start();
+      void infra.engines.start();
       ctx.stderr.write(
-        `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
+        `parley worker: ${worker.id} running ${infra.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
       );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
@@ -76,8 +77,8 @@ export const workerCommand: Command = {
       ctx.stderr.write(`parley worker: stopped (${report.finished} finished, ${report.released} handed back)\n`);
       return 0;
     } finally {
-      await services.engines.stop();
-      services.db.close();
+      await infra.engines.stop();
+      infra.db.close();
       await tracing.shutdown();
       logger.flush();
     }

@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import type { Database } from "better-sqlite3";
+import type { ParleyConfig } from "../config/index.js";
+import { createAgents } from "../agent/agents.js";
+import type { AgentRegistry } from "../agent/registry.js";
+import { ToolSet } from "../agent/tools/index.js";
+import { EventBus } from "../events/bus.js";
+import { createSqliteJobQueue, defaultTaskRegistry, type JobQueue, type TaskRegistry } from "../jobs/index.js";
+import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import { OutboundPolicy } from "../lib/outbound/index.js";
+import type { Registry } from "../lib/metrics.js";
+import { openDatabase } from "../store/index.js";
+import { AudioStore } from "../store/audio-store.js";
+import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
+import { EventsRepo } from "../store/repos/events-repo.js";
+import { EngineHost } from "../engines/host/engine-host.js";
+import { audioDir, databaseFile } from "../config/paths.js";
+import type { ProfileModels } from "./resolve-models.js";
+
+/**
+ * What every part of a running Parley shares and no feature owns: one database, one queue and task registry,
+ * one event bus, the engines, the agents. `parley serve` and `parley worker` build the same; app/ hands each
+ * feature the pieces it declares (features.ts), never this whole object.
+ */
+export interface Infrastructure {
+  config: ParleyConfig;
+  logger: Logger;
+  clock: Clock;
+  registry: Registry;
+  db: Database;
+  queue: JobQueue;
+  /** The job kinds this process runs: the builtin ones, then every feature's (registerAppTasks). */
+  tasks: TaskRegistry;
+  bus: EventBus;
+  agents: AgentRegistry;
+  audio: AudioStore;
+  engines: EngineHost;
+  apiKeys: ApiKeysRepo;
+  /** Path of ffmpeg, or null when it is off or not installed. */
+  ffmpeg: string | null;
+  /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
+  outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
+}
+
+export interface CreateInfrastructureOptions {
+  config: ParleyConfig;
+  logger: Logger;
+  registry: Registry;
+  models: ProfileModels;
+  clock?: Clock;
+}
+
+/** Opens the database (migrating it), and wires queue, events, agents and engines. Engines load later (`engines.start()`). */
+export function createInfrastructure(o: CreateInfrastructureOptions): Infrastructure {
+  // A configured start time (tests, demos) moves "now" there and lets it run; an injected clock wins.
+  const startAt = o.config.clock.startAt;
+  const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
+  const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
+  try {
+    const queue = createSqliteJobQueue(db, o.config.jobs, { logger: o.logger, clock });
+    const bus = new EventBus(new EventsRepo(db), clock, o.logger);
+    // A job that used up its attempts is an event operators and webhooks hear about.
+    queue.events.on("job:dead", ({ job, error }) => {
+      if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
+      bus.publish("job.dead", `job:${job.id}`, {
+        jobId: job.id,
+        kind: job.kind,
+        error: error.message,
+        attempts: job.attempts,
+      });
+    });
+    const outbound = {
+      webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
+      tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
+    };
+    const agents = createAgents({ config: o.config, db, clock, logger: o.logger, toolPolicy: outbound.tools });
+    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
+      agents.list().map(({ agent: a }) => ({
+        messages: [{ role: "system" as const, content: a.systemPrompt }],
+        tools: new ToolSet(a).specs,
+      })),
+    );
+    return {
+      config: o.config,
+      logger: o.logger,
+      clock,
+      registry: o.registry,
+      db,
+      queue,
+      tasks: defaultTaskRegistry(),
+      bus,
+      agents,
+      audio: new AudioStore(db, audioDir(o.config)),
+      engines,
+      apiKeys: new ApiKeysRepo(db),
+      ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
+      outbound,
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function findFfmpeg(setting: string): string | null {
+  if (setting === "off") return null;
+  const candidate = setting === "auto" ? "ffmpeg" : setting;
+  try {
+    execFileSync(candidate, ["-version"], { stdio: "ignore", timeout: 5000 });
+    return candidate;
+  } catch {
+    return null;
+  }
+}
