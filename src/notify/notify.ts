@@ -12,7 +12,7 @@ import { notifyContext, voiceOf, type NotifyContext } from "./context.js";
 import { deliverTask, watchDeliveries } from "./deliver-task.js";
 import type { NotifyDeps } from "./deps.js";
 import { CALLBACK_JOB, DELIVER_JOB, RENDER_JOB, TICK_JOB } from "./kinds.js";
-import { cancelNotification, createNotification, type CreateNotification } from "./notifications.js";
+import { agentName, cancelNotification, createNotification, type CreateNotification } from "./notifications.js";
 import { renderTask } from "./render-task.js";
 import type { TtsCache, Voice } from "./tts-cache.js";
 
@@ -30,6 +30,8 @@ export interface Notify extends FeatureJobs {
   importRecipients(campaign: CampaignRecord, rows: readonly RawRecipient[]): Promise<ImportReport>;
   /** An agent's voice; throws the registry's 404 for an unknown agent. */
   voiceOf(agent: string): Voice;
+  /** The agent a request names, or the default; an unknown one is a 422. */
+  agentName(agent: string | undefined): string;
   /** Rendered speech, content-addressed under `<dataDir>/tts-cache`. */
   readonly ttsCache: TtsCache;
   /** When a callback can be placed (windows, daily cap): voicemail routing and live calls ask it through app/. */
@@ -51,6 +53,7 @@ export function createNotify(deps: NotifyDeps): Notify {
     changeCampaign: (id, action) => changeCampaign(deps, id, action),
     importRecipients: (campaign, rows) => importRecipients(deps, campaign, rows),
     voiceOf: (agent) => voiceOf(deps, agent),
+    agentName: (agent) => agentName(deps, agent),
     ttsCache: deps.ttsCache,
     callbackTimer: callbackTimer(deps),
     dialGuard: doNotCallGuard(deps),
