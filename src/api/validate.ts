@@ -1,4 +1,5 @@
-import type { Context } from "hono";
+import type { Hook } from "@hono/zod-openapi";
+import type { Context, Env } from "hono";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ParleyError } from "../lib/errors.js";
@@ -7,11 +8,28 @@ import { ParleyError } from "../lib/errors.js";
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const text = r.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
-  throw new ParleyError("invalid_request", `invalid ${what}: ${text}`, {
+  throw invalidRequest(r.error, what);
+}
+
+function invalidRequest(error: z.ZodError, what: string): ParleyError {
+  const text = error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
+  return new ParleyError("invalid_request", `invalid ${what}: ${text}`, {
     status: 400,
-    details: { issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+    details: { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
   });
+}
+
+const PART_NAMES: Record<string, string> = { json: "body", param: "path", form: "fields" };
+
+/**
+ * What a route does when @hono/zod-openapi's validation of a request part fails: our 400 (the same body as
+ * `parseWith`), never the library's default. `what` overrides the part's name in the message.
+ */
+export function rejectInvalid(what?: string): Hook<unknown, Env, string, undefined> {
+  return (result) => {
+    if (!result.success) throw invalidRequest(result.error, what ?? PART_NAMES[result.target] ?? result.target);
+    return undefined;
+  };
 }
 
 /** The JSON body, or a 400 when it is not JSON (never a 500). */

@@ -30,7 +30,33 @@ export async function startKamailio(timeoutS = 120): Promise<Kamailio> {
     cfg,
     readFileSync(join(repoRoot, "test/fixtures/kamailio/registrar.cfg"), "utf8").replaceAll("SIP_PORT", String(port)),
   );
-  const child: ChildProcess = spawn("kamailio", ["-f", cfg, "-DD", "-E", "-m", "32", "-M", "8", "-Y", dir], {
+  return run(port, dir, ["-f", cfg], timeoutS);
+}
+
+/**
+ * The shipped deploy/kamailio/kamailio.cfg, as is, in front of `nodes` (host:port of each Parley's SIP), on
+ * 127.0.0.1 over UDP: only its defines are overridden (listen address, dispatcher list, probe interval).
+ */
+export async function startKamailioDispatcher(
+  nodes: string[],
+  o: { probeIntervalS?: number; timeoutS?: number } = {},
+): Promise<Kamailio> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "parley-kamailio-"));
+  const list = join(dir, "dispatcher.list");
+  writeFileSync(list, nodes.map((n) => `1 sip:${n};transport=udp 0 0\n`).join(""));
+  const defines = [
+    "UDP_ONLY",
+    `SIP_LISTEN=udp:127.0.0.1:${port}`,
+    `DISPATCHER_LIST="${list}"`,
+    `PROBE_INTERVAL_S=${o.probeIntervalS ?? 5}`,
+  ];
+  const args = ["-f", join(repoRoot, "deploy/kamailio/kamailio.cfg"), ...defines.flatMap((d) => ["-A", d])];
+  return run(port, dir, args, o.timeoutS ?? 120);
+}
+
+async function run(port: number, dir: string, cfgArgs: string[], timeoutS: number): Promise<Kamailio> {
+  const child: ChildProcess = spawn("kamailio", [...cfgArgs, "-DD", "-E", "-m", "32", "-M", "8", "-Y", dir], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let log = "";

@@ -70,7 +70,8 @@ export function startParley(
           stderr: () => stderr,
           stop: (timeoutMs = 15_000) =>
             new Promise((res) => {
-              if (child.exitCode !== null) return res(child.exitCode);
+              // Already gone: exited, or killed by a signal (a test's SIGKILL), which leaves exitCode null.
+              if (child.exitCode !== null || child.signalCode !== null) return res(child.exitCode);
               const kill = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
               child.once("exit", (code) => {
                 clearTimeout(kill);

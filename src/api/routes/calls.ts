@@ -1,11 +1,11 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { CallsRepo, type CallRecord } from "../../store/repos/calls-repo.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, binary, described, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";
-import { idParam, jsonBody, parseWith } from "../validate.js";
+import { idParam } from "../validate.js";
 import { callOutcomes, parseCallOutcome } from "../../calls/outcomes.js";
 import { sendFile } from "./range.js";
 
@@ -35,6 +35,53 @@ const dialBody = z
   })
   .strict();
 
+const tags = ["calls"];
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "Calls, newest first",
+  tags,
+  request: { query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad filter, cursor or limit" },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: { 404: "No such call" },
+});
+const recording = route({
+  method: "get",
+  path: "/{id}/recording",
+  summary: "The call's stereo recording (caller left, agent right), with Range support",
+  tags,
+  request: { params: idParams },
+  responses: { 200: binary("audio/wav"), 206: binary("audio/wav", "One range of it") },
+  errors: { 404: "No recording", 416: "Range not satisfiable" },
+});
+const dial = route({
+  method: "post",
+  path: "/",
+  summary:
+    "Place an outbound call now (a SIP URI, or a phone number through sip.trunk): the agent talks to whoever answers",
+  tags,
+  request: { body: jsonRequest(dialBody) },
+  responses: { 202: described("Answered") },
+  errors: {
+    400: "Invalid fields",
+    403: "The number is on the do-not-call list",
+    409: "This server does not run SIP",
+    415: "Not JSON",
+    422: "A phone number without sip.trunk (no_trunk), not a number or SIP URI (invalid_number), or an unknown agent",
+    502: "Not answered (busy, no answer, rejected)",
+    503: "Engines loading, at capacity, or shutting down",
+  },
+});
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function present(c: CallRecord) {
@@ -59,8 +106,8 @@ function present(c: CallRecord) {
 }
 
 /** /v1/calls: the live calls' records, turns with their latency breakdown, recordings; and placing a call. */
-export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function callRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const repo = new CallsRepo(services.db);
   const find = (c: Context) => {
     const call = repo.get(idParam(c));
@@ -68,9 +115,8 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     return call;
   };
 
-  openapi.add("get", "/v1/calls", { summary: "Calls, newest first", tags: ["calls"], query: listQuery });
-  app.get("/", (c) => {
-    const q = parseWith(listQuery, c.req.query(), "query");
+  app.openapi(list, (c) => {
+    const q = c.req.valid("query");
     const rows = repo.list({ outcome: q.outcome, direction: q.direction, beforeId: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
@@ -79,12 +125,7 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     });
   });
 
-  openapi.add("get", "/v1/calls/{id}", {
-    summary: "A call with its turns and each turn's latency breakdown (ms from the caller's last word)",
-    tags: ["calls"],
-    responses: { 404: "No such call" },
-  });
-  app.get("/:id", (c) => {
+  app.openapi(get, (c) => {
     const call = find(c);
     return c.json({
       ...present(call),
@@ -93,34 +134,14 @@ export function callRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     });
   });
 
-  openapi.add("get", "/v1/calls/{id}/recording", {
-    summary: "The call's stereo recording (caller left, agent right), with Range support",
-    tags: ["calls"],
-    responseMediaType: "audio/wav",
-    responses: { 404: "No recording" },
-  });
-  app.get("/:id/recording", (c) => {
+  app.openapi(recording, (c) => {
     const call = find(c);
     if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
     return sendFile(c, call.recordingPath, "audio/wav");
   });
 
-  openapi.add("post", "/v1/calls", {
-    summary:
-      "Place an outbound call now (a SIP URI, or a phone number through sip.trunk): the agent talks to whoever answers",
-    tags: ["calls"],
-    body: dialBody,
-    status: 202,
-    responses: {
-      403: "The number is on the do-not-call list",
-      409: "This server does not run SIP",
-      422: "A phone number without sip.trunk (no_trunk), not a number or SIP URI (invalid_number), or an unknown agent",
-      502: "Not answered (busy, no answer, rejected)",
-      503: "Engines loading, at capacity, or shutting down",
-    },
-  });
-  app.post("/", async (c) => {
-    const body = parseWith(dialBody, await jsonBody(c), "body");
+  app.openapi(dial, async (c) => {
+    const body = c.req.valid("json");
     if (!services.calls)
       throw new ParleyError("sip_disabled", "this server does not run SIP (sip.enabled is false)", { status: 409 });
     const agent = body.agent ?? services.config.calls.defaultAgent ?? services.config.agents.default;

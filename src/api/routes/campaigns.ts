@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import {
@@ -14,9 +14,9 @@ import { notifyContext } from "../../notify/context.js";
 import type { ApiDeps } from "../deps.js";
 import { campaignStatuses } from "../../store/repos/campaigns-repo.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, binary, described, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";
-import { idParam, jsonBody, parseWith } from "../validate.js";
+import { idParam, jsonBody } from "../validate.js";
 import { statusList } from "./notifications.js";
 import { presentCampaign, presentNotification } from "./notify-present.js";
 
@@ -25,9 +25,107 @@ const listQuery = z.object({ ...idPageQuery, status: z.enum(campaignStatuses).op
 const recipientsQuery = z.object({ ...idPageQuery, status: statusList<NotificationStatus>(notificationStatuses) });
 const CSV_TYPES = /^(text\/csv|application\/csv|text\/plain)/i;
 
+const notFound = { 404: "No such campaign" };
+
+const create = route({
+  method: "post",
+  path: "/",
+  summary: "Create a campaign (draft)",
+  tags,
+  request: { body: jsonRequest(createCampaignSchema) },
+  responses: { 201: described("Created") },
+  errors: { 400: "Invalid fields or template", 415: "Not JSON", 422: "Unknown agent or template" },
+});
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "Campaigns, newest first",
+  tags,
+  request: { query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad filter, cursor or limit" },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "A campaign with its progress (recipients per status and per outcome)",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: notFound,
+});
+const upload = route({
+  method: "post",
+  path: "/{id}/recipients",
+  summary: "Upload recipients (CSV or JSON)",
+  description:
+    "CSV (text/csv) with a header: a `to` column, optionally `timezone`, one column per template variable. JSON: `[{to, timeZone?, variables?}]` (or `{recipients: [...]}`). Every row is validated; valid rows are imported, numbers on the do-not-call list are imported as rejected_dnc and listed under `flagged`, and `rejected` lists every other bad row (CSV line or JSON index) with the reason.",
+  tags,
+  request: {
+    params: idParams,
+    // Read by the handler: every row is checked and a bad one is reported by line, not as a failed request.
+    body: {
+      required: true,
+      content: {
+        "text/csv": { schema: { type: "string", description: "recipients" } },
+        "application/json": {
+          schema: { type: ["array", "object"], description: "recipients: [{to, timeZone?, variables?}]" },
+        },
+      },
+    },
+  },
+  responses: { 200: described("Imported, with the flagged and rejected rows") },
+  errors: {
+    400: "Unreadable CSV or JSON",
+    ...notFound,
+    409: "The campaign is cancelled or finished",
+    413: "Too many rows",
+    415: "Neither CSV nor JSON",
+  },
+});
+const recipients = route({
+  method: "get",
+  path: "/{id}/recipients",
+  summary: "Per-recipient status, newest first",
+  tags,
+  request: { params: idParams, query: recipientsQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad filter, cursor or limit", ...notFound },
+});
+const results = route({
+  method: "get",
+  path: "/{id}/results.csv",
+  summary: "Per-recipient results as CSV",
+  tags,
+  request: { params: idParams },
+  responses: { 200: binary("text/csv") },
+  errors: notFound,
+});
+const actions = (["start", "pause", "resume", "cancel"] as const satisfies readonly CampaignAction[]).map((action) => ({
+  action,
+  declared: route({
+    method: "post",
+    path: `/{id}/${action}`,
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} the campaign`,
+    tags,
+    request: { params: idParams },
+    responses: { 200: described() },
+    errors: { ...notFound, 409: "Not allowed in the campaign's status (or no recipients, to start)" },
+  }),
+}));
+const remove = route({
+  method: "delete",
+  path: "/{id}",
+  summary: "Delete a campaign and its recipients (not while running)",
+  tags,
+  request: { params: idParams },
+  responses: { 204: described("Deleted") },
+  errors: { ...notFound, 409: "Running" },
+});
+
 /** /v1/campaigns: bulk outreach (recipients by CSV or JSON, pacing, pause/resume/cancel, progress, results). */
-export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function campaignRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const ctx = () => notifyContext(services);
   const find = (c: Context) => {
     const campaign = ctx().campaigns.get(idParam(c));
@@ -39,20 +137,10 @@ export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     progress: campaignProgress(ctx(), id),
   });
 
-  openapi.add("post", "/v1/campaigns", {
-    summary: "Create a campaign (draft)",
-    tags,
-    body: createCampaignSchema,
-    status: 201,
-    responses: { 201: "Created", 400: "Invalid fields or template", 415: "Not JSON", 422: "Unknown agent or template" },
-  });
-  app.post("/", async (c) =>
-    c.json(withProgress(createCampaign(services, parseWith(createCampaignSchema, await jsonBody(c), "body")).id), 201),
-  );
+  app.openapi(create, (c) => c.json(withProgress(createCampaign(services, c.req.valid("json")).id), 201));
 
-  openapi.add("get", "/v1/campaigns", { summary: "Campaigns, newest first", tags, query: listQuery });
-  app.get("/", (c) => {
-    const q = parseWith(listQuery, c.req.query(), "query");
+  app.openapi(list, (c) => {
+    const q = c.req.valid("query");
     const rows = ctx().campaigns.list({ status: q.status, before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
@@ -61,43 +149,18 @@ export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     });
   });
 
-  openapi.add("get", "/v1/campaigns/{id}", {
-    summary: "A campaign with its progress (recipients per status and per outcome)",
-    tags,
-    responses: { 404: "No such campaign" },
-  });
-  app.get("/:id", (c) => c.json(withProgress(find(c).id)));
+  app.openapi(get, (c) => c.json(withProgress(find(c).id)));
 
-  openapi.add("post", "/v1/campaigns/{id}/recipients", {
-    summary: "Upload recipients (CSV or JSON)",
-    description:
-      "CSV (text/csv) with a header: a `to` column, optionally `timezone`, one column per template variable. JSON: `[{to, timeZone?, variables?}]` (or `{recipients: [...]}`). Every row is validated; valid rows are imported, numbers on the do-not-call list are imported as rejected_dnc and listed under `flagged`, and `rejected` lists every other bad row (CSV line or JSON index) with the reason.",
-    tags,
-    bodyMediaTypes: { "text/csv": { description: "recipients" }, "application/json": { description: "recipients" } },
-    responses: {
-      400: "Unreadable CSV or JSON",
-      404: "No such campaign",
-      409: "The campaign is cancelled or finished",
-      413: "Too many rows",
-      415: "Neither CSV nor JSON",
-    },
-  });
-  app.post("/:id/recipients", async (c) => {
+  app.openapi(upload, async (c) => {
     const campaign = find(c);
     const type = c.req.header("content-type") ?? "";
     const rows = CSV_TYPES.test(type) ? recipientsFromCsv(await c.req.text()) : recipientsFromJson(await jsonBody(c));
     return c.json(await importRecipients(services, campaign, rows));
   });
 
-  openapi.add("get", "/v1/campaigns/{id}/recipients", {
-    summary: "Per-recipient status, newest first",
-    tags,
-    query: recipientsQuery,
-    responses: { 404: "No such campaign" },
-  });
-  app.get("/:id/recipients", (c) => {
+  app.openapi(recipients, (c) => {
     const campaign = find(c);
-    const q = parseWith(recipientsQuery, c.req.query(), "query");
+    const q = c.req.valid("query");
     const rows = ctx().notifications.list({
       campaignId: campaign.id,
       status: q.status,
@@ -111,13 +174,7 @@ export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     });
   });
 
-  openapi.add("get", "/v1/campaigns/{id}/results.csv", {
-    summary: "Per-recipient results as CSV",
-    tags,
-    responseMediaType: "text/csv",
-    responses: { 404: "No such campaign" },
-  });
-  app.get("/:id/results.csv", (c) => {
+  app.openapi(results, (c) => {
     const campaign = find(c);
     return c.body(resultsCsv(ctx(), campaign), 200, {
       "content-type": "text/csv; charset=utf-8",
@@ -125,25 +182,14 @@ export function campaignRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     });
   });
 
-  for (const action of ["start", "pause", "resume", "cancel"] as const satisfies readonly CampaignAction[]) {
-    openapi.add("post", `/v1/campaigns/{id}/${action}`, {
-      summary: `${action[0]!.toUpperCase()}${action.slice(1)} the campaign`,
-      tags,
-      responses: { 404: "No such campaign", 409: "Not allowed in the campaign's status (or no recipients, to start)" },
-    });
-    app.post(`/:id/${action}`, async (c) => {
+  for (const { action, declared } of actions) {
+    app.openapi(declared, async (c) => {
       const changed = await changeCampaign(services, idParam(c), action);
       return c.json(withProgress(changed.id));
     });
   }
 
-  openapi.add("delete", "/v1/campaigns/{id}", {
-    summary: "Delete a campaign and its recipients (not while running)",
-    tags,
-    status: 204,
-    responses: { 404: "No such campaign", 409: "Running" },
-  });
-  app.delete("/:id", (c) => {
+  app.openapi(remove, (c) => {
     const campaign = find(c);
     if (campaign.status === "running" || campaign.status === "paused")
       throw new ParleyError(

@@ -1,12 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
 import { notifyContext } from "../../notify/context.js";
 import type { ApiDeps } from "../deps.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
-import { jsonBody, parseWith } from "../validate.js";
+import { apiRouter, described, jsonRequest, route } from "../openapi/route.js";
 
 const tags = ["compliance"];
 const addBody = z
@@ -33,12 +31,62 @@ const listQuery = z.object({
 const checkQuery = z.object({ number: z.string().min(3).max(256) });
 const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv)/i;
 
+const add = route({
+  method: "post",
+  path: "/",
+  summary: "Add a number to the do-not-call list",
+  tags,
+  request: { body: jsonRequest(addBody) },
+  responses: { 201: described("Added"), 200: described("Already listed") },
+  errors: { 400: "Not a number", 415: "Not JSON" },
+});
+const listEntries = route({
+  method: "get",
+  path: "/",
+  summary: "The do-not-call list, in number order",
+  tags,
+  request: { query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad prefix, cursor or limit" },
+});
+const check = route({
+  method: "get",
+  path: "/check",
+  summary: "Whether a number may be called",
+  tags,
+  request: { query: checkQuery },
+  responses: { 200: described() },
+  errors: { 400: "Not a number" },
+});
+const importCsv = route({
+  method: "post",
+  path: "/import",
+  summary: "Import numbers from CSV",
+  description:
+    "text/csv: one number per row in the first column, or a header row with a number (or phone, to) column and optionally reason. Returns how many were added and every rejected row with the reason.",
+  tags,
+  request: {
+    body: { required: true, content: { "text/csv": { schema: { type: "string", description: "the list" } } } },
+  },
+  responses: { 200: described("Added, with every rejected row") },
+  errors: { 400: "Unreadable CSV", 415: "Not CSV" },
+});
+const remove = route({
+  method: "delete",
+  path: "/{number}",
+  summary: "Remove a number (URL-encode the +: %2B)",
+  tags,
+  request: { params: z.object({ number: z.string().describe("E.164, a national number, or a SIP URI") }) },
+  responses: { 204: described("Removed") },
+  errors: { 400: "Not a number", 404: "Not listed" },
+});
+
 /** A list entry with its time as ISO 8601. */
 const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, ["createdAt"]);
 
 /** /v1/dnc: the do-not-call list. Every dial checks it first, whatever queued the call. */
-export function dncRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function dncRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const list = () => notifyContext(services).dnc;
   const keyOf = (raw: string) => {
     const key = list().key(raw);
@@ -49,23 +97,15 @@ export function dncRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     return key;
   };
 
-  openapi.add("post", "/v1/dnc", {
-    summary: "Add a number to the do-not-call list",
-    tags,
-    body: addBody,
-    status: 201,
-    responses: { 201: "Added", 200: "Already listed", 400: "Not a number" },
-  });
-  app.post("/", async (c) => {
-    const b = parseWith(addBody, await jsonBody(c), "body");
+  app.openapi(add, (c) => {
+    const b = c.req.valid("json");
     keyOf(b.number);
     const { entry, created } = list().add(b.number, "api", b.reason ?? null);
     return c.json(presentEntry(entry), created ? 201 : 200);
   });
 
-  openapi.add("get", "/v1/dnc", { summary: "The do-not-call list, in number order", tags, query: listQuery });
-  app.get("/", (c) => {
-    const q = parseWith(listQuery, c.req.query(), "query");
+  app.openapi(listEntries, (c) => {
+    const q = c.req.valid("query");
     const prefix = q.prefix ? (q.prefix.startsWith("+") ? q.prefix : `+${q.prefix}`) : undefined;
     const rows = list().repo.list({ after: q.cursor, prefix, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
@@ -76,40 +116,20 @@ export function dncRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
     });
   });
 
-  openapi.add("get", "/v1/dnc/check", {
-    summary: "Whether a number may be called",
-    tags,
-    query: checkQuery,
-    responses: { 400: "Not a number" },
-  });
-  app.get("/check", (c) => {
-    const q = parseWith(checkQuery, c.req.query(), "query");
+  app.openapi(check, (c) => {
+    const q = c.req.valid("query");
     const number = keyOf(q.number);
     const entry = list().listed(q.number);
     return c.json({ number, listed: entry !== null, entry: entry && presentEntry(entry) });
   });
 
-  openapi.add("post", "/v1/dnc/import", {
-    summary: "Import numbers from CSV",
-    description:
-      "text/csv: one number per row in the first column, or a header row with a number (or phone, to) column and optionally reason. Returns how many were added and every rejected row with the reason.",
-    tags,
-    bodyMediaTypes: { "text/csv": { description: "the list" } },
-    responses: { 400: "Unreadable CSV", 415: "Not CSV" },
-  });
-  app.post("/import", async (c) => {
+  app.openapi(importCsv, async (c) => {
     if (!CSV_TYPES.test(c.req.header("content-type") ?? ""))
       throw new ParleyError("unsupported_media_type", "send the list as text/csv", { status: 415 });
     return c.json(importDnc(list(), await c.req.text(), services.clock.now()));
   });
 
-  openapi.add("delete", "/v1/dnc/{number}", {
-    summary: "Remove a number (URL-encode the +: %2B)",
-    tags,
-    status: 204,
-    responses: { 204: "Removed", 404: "Not listed" },
-  });
-  app.delete("/:number", (c) => {
+  app.openapi(remove, (c) => {
     const param = c.req.param("number");
     let raw = param;
     try {

@@ -1,12 +1,11 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { domainEventTypes } from "../../events/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { ApiDeps } from "../deps.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, binary, route } from "../openapi/route.js";
 import { streamEvents } from "../sse/event-stream.js";
-import { parseWith } from "../validate.js";
 
 export interface EventRouteOptions {
   heartbeatMs?: number;
@@ -38,20 +37,23 @@ const query = z.object({
   api_key: z.string().optional().describe("the API key, for EventSource clients that cannot send headers"),
 });
 
+const stream = route({
+  method: "get",
+  path: "/",
+  summary: "Stream domain events (Server-Sent Events)",
+  description:
+    "Each message has `id:` (the event id), `event:` (its type) and `data:` (JSON `{id, type, createdAt, data}`). Without `since` or Last-Event-ID the stream starts with the next event; with one it first replays the stored events after that id. A comment line is sent every 15 s.",
+  tags: ["events"],
+  request: { query },
+  responses: { 200: binary("text/event-stream", "The event stream") },
+  errors: { 400: "Bad since, Last-Event-ID or types" },
+});
+
 /** /v1/events: the live stream of domain events (Server-Sent Events), resumable by event id. */
-export function eventRoutes(services: ApiDeps, openapi: OpenApiRegistry, o: EventRouteOptions = {}): Hono {
-  const app = new Hono();
-  openapi.add("get", "/v1/events", {
-    summary: "Stream domain events (Server-Sent Events)",
-    description:
-      "Each message has `id:` (the event id), `event:` (its type) and `data:` (JSON `{id, type, createdAt, data}`). Without `since` or Last-Event-ID the stream starts with the next event; with one it first replays the stored events after that id. A comment line is sent every 15 s.",
-    tags: ["events"],
-    query,
-    responseMediaType: "text/event-stream",
-    responses: { 400: "Bad since, Last-Event-ID or types" },
-  });
-  app.get("/", (c) => {
-    const q = parseWith(query, c.req.query(), "query");
+export function eventRoutes(services: ApiDeps, o: EventRouteOptions = {}) {
+  const app = apiRouter();
+  app.openapi(stream, (c) => {
+    const q = c.req.valid("query");
     const after = resumeFrom(c) ?? q.since ?? services.bus.latestId();
     const only = q.types?.length ? new Set(q.types) : null;
     c.header("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream

@@ -1,11 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { notifyContext } from "../../notify/context.js";
 import { cancelNotification, createNotification, createNotificationSchema } from "../../notify/notifications.js";
 import type { ApiDeps } from "../deps.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, described, documented, idParams, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";
 import { idParam, jsonBody, parseWith } from "../validate.js";
 import { presentAttempt, presentNotification } from "./notify-present.js";
@@ -38,27 +37,62 @@ const listQuery = z.object({
   to: z.string().max(256).optional().describe("the recipient as stored (E.164 or SIP URI)"),
 });
 
+const create = route({
+  method: "post",
+  path: "/",
+  summary: "Send a voice notification",
+  description:
+    "Renders the message now (TTS through the cache) and calls inside the recipient's window at or after `runAt`. A number on the do-not-call list is stored as `rejected_dnc` and never called. With an idempotency key (field or `Idempotency-Key` header) a repeat returns the first notification with 200.",
+  tags,
+  request: {
+    // Validated by the handler, after the Idempotency-Key header is merged into it.
+    body: { required: true, content: { "application/json": { schema: documented(createNotificationSchema) } } },
+  },
+  responses: {
+    201: described("Created and queued"),
+    200: described("An earlier notification with the same idempotency key"),
+  },
+  errors: {
+    400: "Invalid fields, a bad template or missing variables",
+    415: "Not JSON",
+    422: "Unknown agent or template",
+  },
+});
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "Notifications, newest first",
+  tags,
+  request: { query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad filter" },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "A notification with its history: every attempt and its outcome",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: { 404: "No such notification" },
+});
+const cancel = route({
+  method: "post",
+  path: "/{id}/cancel",
+  summary: "Cancel a notification",
+  description: "A queued delivery is dropped; a call in progress is ended.",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: { 404: "No such notification", 409: "Already finished" },
+});
+
 /** /v1/notifications: one outbound message to one recipient, its status, attempts and outcomes. */
-export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function notificationRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const ctx = () => notifyContext(services);
 
-  openapi.add("post", "/v1/notifications", {
-    summary: "Send a voice notification",
-    description:
-      "Renders the message now (TTS through the cache) and calls inside the recipient's window at or after `runAt`. A number on the do-not-call list is stored as `rejected_dnc` and never called. With an idempotency key (field or `Idempotency-Key` header) a repeat returns the first notification with 200.",
-    tags,
-    body: createNotificationSchema,
-    status: 201,
-    responses: {
-      201: "Created and queued",
-      200: "An earlier notification with the same idempotency key",
-      400: "Invalid fields, a bad template or missing variables",
-      415: "Not JSON",
-      422: "Unknown agent or template",
-    },
-  });
-  app.post("/", async (c) => {
+  app.openapi(create, async (c) => {
     const raw = (await jsonBody(c)) as Record<string, unknown>;
     const header = c.req.header("idempotency-key");
     const body = parseWith(
@@ -72,14 +106,8 @@ export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry):
     return c.json(presentNotification(notification), created ? 201 : 200);
   });
 
-  openapi.add("get", "/v1/notifications", {
-    summary: "Notifications, newest first",
-    tags,
-    query: listQuery,
-    responses: { 400: "Bad filter" },
-  });
-  app.get("/", (c) => {
-    const q = parseWith(listQuery, c.req.query(), "query");
+  app.openapi(list, (c) => {
+    const q = c.req.valid("query");
     const rows = ctx().notifications.list({
       status: q.status,
       campaignId: q.campaignId,
@@ -94,23 +122,12 @@ export function notificationRoutes(services: ApiDeps, openapi: OpenApiRegistry):
     });
   });
 
-  openapi.add("get", "/v1/notifications/{id}", {
-    summary: "A notification with its history: every attempt and its outcome",
-    tags,
-    responses: { 404: "No such notification" },
-  });
-  app.get("/:id", (c) => {
+  app.openapi(get, (c) => {
     const n = ctx().notifications.get(idParam(c));
     if (!n) throw new ParleyError("not_found", `no notification ${c.req.param("id")}`, { status: 404 });
     return c.json({ ...presentNotification(n), history: ctx().attempts.forNotification(n.id).map(presentAttempt) });
   });
 
-  openapi.add("post", "/v1/notifications/{id}/cancel", {
-    summary: "Cancel a notification",
-    description: "A queued delivery is dropped; a call in progress is ended.",
-    tags,
-    responses: { 404: "No such notification", 409: "Already finished" },
-  });
-  app.post("/:id/cancel", async (c) => c.json(presentNotification(await cancelNotification(services, idParam(c)))));
+  app.openapi(cancel, async (c) => c.json(presentNotification(await cancelNotification(services, idParam(c)))));
   return app;
 }

@@ -1,12 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { surveyCall } from "../../calls/survey/outbound.js";
 import { ParleyError } from "../../lib/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { SurveyResultsRepo } from "../../store/repos/survey-results-repo.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, described, jsonRequest, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";
-import { jsonBody, parseWith } from "../validate.js";
 
 const callBody = z
   .object({
@@ -20,17 +18,56 @@ const callBody = z
   .strict();
 const listQuery = z.object(idPageQuery);
 
+const tags = ["surveys"];
+const nameParams = z.object({ name: z.string().describe("the survey's name") });
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "Surveys defined by agents, with their response counts",
+  tags,
+  responses: { 200: described() },
+});
+const summary = route({
+  method: "get",
+  path: "/{name}",
+  summary: "Aggregate results: responses, average rating, distribution 1-5, by channel (keypad or voice)",
+  tags,
+  request: { params: nameParams },
+  responses: { 200: described() },
+  errors: { 404: "No such survey" },
+});
+const responses = route({
+  method: "get",
+  path: "/{name}/responses",
+  summary: "Individual responses, newest first",
+  tags,
+  request: { params: nameParams, query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad cursor or limit", 404: "No such survey" },
+});
+const call = route({
+  method: "post",
+  path: "/{name}/calls",
+  summary: "Call someone now with the survey of the given agent",
+  tags,
+  request: { params: nameParams, body: jsonRequest(callBody) },
+  responses: { 200: described("The call's result") },
+  errors: {
+    400: "Invalid fields",
+    409: "No SIP",
+    415: "Not JSON",
+    422: "The agent has no such survey",
+    502: "Not answered",
+  },
+});
+
 /** /v1/surveys: aggregate results per survey, the responses, and outbound survey calls. */
-export function surveyRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function surveyRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const repo = new SurveyResultsRepo(services.db);
   const known = () => new Set(services.agents.list().flatMap((e) => (e.agent.survey ? [e.agent.survey.name] : [])));
 
-  openapi.add("get", "/v1/surveys", {
-    summary: "Surveys defined by agents, with their response counts",
-    tags: ["surveys"],
-  });
-  app.get("/", (c) => {
+  app.openapi(list, (c) => {
     const counts = new Map(repo.names().map((n) => [n.survey, n.responses]));
     const names = new Set([...known(), ...counts.keys()]);
     return c.json({ items: [...names].sort().map((name) => ({ survey: name, responses: counts.get(name) ?? 0 })) });
@@ -46,22 +83,11 @@ export function surveyRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono 
     return name;
   };
 
-  openapi.add("get", "/v1/surveys/{name}", {
-    summary: "Aggregate results: responses, average rating, distribution 1-5, by channel (keypad or voice)",
-    tags: ["surveys"],
-    responses: { 404: "No such survey" },
-  });
-  app.get("/:name", (c) => c.json(repo.summary(existing(c.req.param("name")))));
+  app.openapi(summary, (c) => c.json(repo.summary(existing(c.req.param("name")))));
 
-  openapi.add("get", "/v1/surveys/{name}/responses", {
-    summary: "Individual responses, newest first",
-    tags: ["surveys"],
-    query: listQuery,
-    responses: { 404: "No such survey" },
-  });
-  app.get("/:name/responses", (c) => {
+  app.openapi(responses, (c) => {
     const name = existing(c.req.param("name"));
-    const q = parseWith(listQuery, c.req.query(), "query");
+    const q = c.req.valid("query");
     const rows = repo.responses(name, q.cursor ?? Number.MAX_SAFE_INTEGER, q.limit + 1);
     const page = rows.slice(0, q.limit);
     return c.json({
@@ -70,14 +96,8 @@ export function surveyRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono 
     });
   });
 
-  openapi.add("post", "/v1/surveys/{name}/calls", {
-    summary: "Call someone now with the survey of the given agent",
-    tags: ["surveys"],
-    body: callBody,
-    responses: { 409: "No SIP", 422: "The agent has no such survey", 502: "Not answered" },
-  });
-  app.post("/:name/calls", async (c) => {
-    const body = parseWith(callBody, await jsonBody(c), "body");
+  app.openapi(call, async (c) => {
+    const body = c.req.valid("json");
     const agent = services.agents.find(body.agent)?.agent;
     if (!agent?.survey || agent.survey.name !== c.req.param("name")) {
       throw new ParleyError("survey_missing", `agent '${body.agent}' does not run survey '${c.req.param("name")}'`, {

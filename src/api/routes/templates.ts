@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { concatInt16, encodeWav } from "../../audio/index.js";
 import { ParleyError } from "../../lib/errors.js";
@@ -9,9 +9,9 @@ import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../notify/tts-cache.js";
 import type { ApiDeps } from "../deps.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, binary, described, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";
-import { idParam, jsonBody, parseWith } from "../validate.js";
+import { idParam } from "../validate.js";
 import { presentTemplate } from "./notify-present.js";
 
 const tags = ["notifications"];
@@ -39,9 +39,73 @@ const previewBody = z
   })
   .strict();
 
+const notFound = { 404: "No such template" };
+const create = route({
+  method: "post",
+  path: "/",
+  summary: "Create a message template",
+  tags,
+  request: { body: jsonRequest(createBody) },
+  responses: { 201: described("Created") },
+  errors: { 400: "Invalid template", 409: "The name is taken", 415: "Not JSON" },
+});
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "Templates, newest first",
+  tags,
+  request: { query: z.object(idPageQuery) },
+  responses: { 200: described() },
+  errors: { 400: "Bad cursor or limit" },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "A template",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: notFound,
+});
+const update = route({
+  method: "patch",
+  path: "/{id}",
+  summary: "Change a template",
+  description:
+    "Notifications and campaigns created afterwards use the new text; those already created keep the text they were validated with. Changed text renders anew (a new cache key); unchanged pieces stay cached.",
+  tags,
+  request: { params: idParams, body: jsonRequest(patchBody) },
+  responses: { 200: described() },
+  errors: { 400: "Invalid template", ...notFound, 409: "The name is taken", 415: "Not JSON" },
+});
+const remove = route({
+  method: "delete",
+  path: "/{id}",
+  summary: "Delete a template (notifications and campaigns made from it keep their text)",
+  tags,
+  request: { params: idParams },
+  responses: { 204: described("Deleted") },
+  errors: notFound,
+});
+const preview = route({
+  method: "post",
+  path: "/{id}/preview",
+  summary: "The message as the recipient would hear it (8 kHz WAV), rendered through the TTS cache",
+  tags,
+  request: { params: idParams, body: jsonRequest(previewBody) },
+  responses: { 200: binary("audio/wav") },
+  errors: {
+    400: "Missing variables",
+    ...notFound,
+    415: "Not JSON",
+    422: "Unknown agent",
+    503: "TTS not loaded",
+  },
+});
+
 /** /v1/templates: message templates for notifications and campaigns, and a preview of one as audio. */
-export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function templateRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const repo = () => notifyContext(services).templates;
   const find = (c: Context) => {
     const t = repo().get(idParam(c));
@@ -58,22 +122,14 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     }
   };
 
-  openapi.add("post", "/v1/templates", {
-    summary: "Create a message template",
-    tags,
-    body: createBody,
-    status: 201,
-    responses: { 201: "Created", 400: "Invalid template", 409: "The name is taken", 415: "Not JSON" },
-  });
-  app.post("/", async (c) => {
-    const b = parseWith(createBody, await jsonBody(c), "body");
+  app.openapi(create, (c) => {
+    const b = c.req.valid("json");
     const { variables } = compileTemplate(b.text);
     return c.json(presentTemplate(unique(() => repo().insert({ ...b, variables }, services.clock.now()))), 201);
   });
 
-  openapi.add("get", "/v1/templates", { summary: "Templates, newest first", tags, query: z.object(idPageQuery) });
-  app.get("/", (c) => {
-    const q = parseWith(z.object(idPageQuery), c.req.query(), "query");
+  app.openapi(list, (c) => {
+    const q = c.req.valid("query");
     const rows = repo().list({ before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
@@ -82,20 +138,11 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     });
   });
 
-  openapi.add("get", "/v1/templates/{id}", { summary: "A template", tags, responses: { 404: "No such template" } });
-  app.get("/:id", (c) => c.json(presentTemplate(find(c))));
+  app.openapi(get, (c) => c.json(presentTemplate(find(c))));
 
-  openapi.add("patch", "/v1/templates/{id}", {
-    summary: "Change a template",
-    description:
-      "Notifications and campaigns created afterwards use the new text; those already created keep the text they were validated with. Changed text renders anew (a new cache key); unchanged pieces stay cached.",
-    tags,
-    body: patchBody,
-    responses: { 400: "Invalid template", 404: "No such template", 409: "The name is taken" },
-  });
-  app.patch("/:id", async (c) => {
+  app.openapi(update, (c) => {
     const t = find(c);
-    const b = parseWith(patchBody, await jsonBody(c), "body");
+    const b = c.req.valid("json");
     const text = b.text ?? t.text;
     const { variables } = compileTemplate(text);
     return c.json(
@@ -110,27 +157,14 @@ export function templateRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hon
     );
   });
 
-  openapi.add("delete", "/v1/templates/{id}", {
-    summary: "Delete a template (notifications and campaigns made from it keep their text)",
-    tags,
-    status: 204,
-    responses: { 404: "No such template" },
-  });
-  app.delete("/:id", (c) => {
+  app.openapi(remove, (c) => {
     repo().remove(find(c).id);
     return c.body(null, 204);
   });
 
-  openapi.add("post", "/v1/templates/{id}/preview", {
-    summary: "The message as the recipient would hear it (8 kHz WAV), rendered through the TTS cache",
-    tags,
-    body: previewBody,
-    responseMediaType: "audio/wav",
-    responses: { 400: "Missing variables", 404: "No such template", 422: "Unknown agent", 503: "TTS not loaded" },
-  });
-  app.post("/:id/preview", async (c) => {
+  app.openapi(preview, async (c) => {
     const t = find(c);
-    const b = parseWith(previewBody, await jsonBody(c), "body");
+    const b = c.req.valid("json");
     const voice = voiceOf(services, agentName(services, b.agent));
     const r = await renderMessage(
       services.ttsCache,

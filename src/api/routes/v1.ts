@@ -1,6 +1,6 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter } from "../openapi/route.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
 import { campaignRoutes } from "./campaigns.js";
@@ -13,19 +13,19 @@ import { templateRoutes } from "./templates.js";
 import { voicemailRoutes } from "./voicemails.js";
 import { webhookRoutes } from "./webhooks.js";
 
-/** Every /v1 resource; each module describes its operations in the OpenAPI registry. */
-export function v1Routes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const v1 = new Hono();
-  v1.route("/voicemails", voicemailRoutes(services, openapi));
-  v1.route("/agents", agentRoutes(services, openapi));
-  v1.route("/calls", callRoutes(services, openapi));
-  v1.route("/surveys", surveyRoutes(services, openapi));
-  v1.route("/webhooks", webhookRoutes(services, openapi));
-  v1.route("/jobs", jobRoutes(services, openapi));
-  v1.route("/events", eventRoutes(services, openapi));
-  v1.route("/notifications", notificationRoutes(services, openapi));
-  v1.route("/templates", templateRoutes(services, openapi));
-  v1.route("/campaigns", campaignRoutes(services, openapi));
-  v1.route("/dnc", dncRoutes(services, openapi));
+/** Every /v1 resource; each module declares its operations once (`openapi/route.ts`), for hono and the document. */
+export function v1Routes(services: ApiDeps): OpenAPIHono {
+  const v1 = apiRouter();
+  v1.route("/voicemails", voicemailRoutes(services));
+  v1.route("/agents", agentRoutes(services));
+  v1.route("/calls", callRoutes(services));
+  v1.route("/surveys", surveyRoutes(services));
+  v1.route("/webhooks", webhookRoutes(services));
+  v1.route("/jobs", jobRoutes(services));
+  v1.route("/events", eventRoutes(services));
+  v1.route("/notifications", notificationRoutes(services));
+  v1.route("/templates", templateRoutes(services));
+  v1.route("/campaigns", campaignRoutes(services));
+  v1.route("/dnc", dncRoutes(services));
   return v1;
 }

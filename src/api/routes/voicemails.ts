@@ -1,12 +1,12 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { isDiskFull } from "../../store/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { VoicemailsRepo, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
 import { ingestVoicemail } from "../../voicemail/ingest.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
-import { idParam, jsonBody, parseWith } from "../validate.js";
+import { apiRouter, binary, described, documented, idParams, jsonRequest, route } from "../openapi/route.js";
+import { idParam, parseWith, rejectInvalid } from "../validate.js";
 import { sendFile } from "./range.js";
 import { decodeCursor, encodeCursor, presentVoicemail } from "./voicemail-present.js";
 
@@ -48,10 +48,92 @@ const listQuery = z.object({
 const patchBody = z.object({ status: z.enum(["handled", "archived", "escalated", "processed"]) }).strict();
 
 const AUDIO_TYPES = /^(audio\/|application\/octet-stream)/i;
+const tags = ["voicemails"];
+const notFound = { 404: "No such voicemail" };
+
+const upload = route({
+  method: "post",
+  path: "/",
+  summary: "Upload a voicemail or voice-form message",
+  description:
+    "multipart/form-data with the recording in `audio` (and caller, mailbox, received_at, agent fields), or the raw audio as the body with those as query parameters. WAV (PCM, mu-law, A-law, float; any rate; mono or stereo) always; other formats when ffmpeg is installed. The same audio uploaded twice is stored and processed once (200 with duplicate: true).",
+  tags,
+  request: {
+    query: meta,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: {
+            ...documented(meta),
+            properties: {
+              audio: { type: "string", format: "binary", description: "the recording" },
+              ...(documented(meta).properties as object),
+            },
+            required: ["audio"],
+          },
+        },
+        "audio/wav": { schema: { type: "string", format: "binary", description: "the recording itself" } },
+      },
+    },
+  },
+  responses: { 201: described("Stored and queued"), 200: described("The same audio was uploaded before") },
+  errors: {
+    400: "Corrupt or empty audio, bad fields",
+    413: "Too large or too long",
+    415: "Not audio, or a format this server cannot decode",
+    422: "Unknown agent",
+  },
+});
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "List voicemails, newest (or most urgent) first",
+  tags,
+  request: { query: listQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad filter" },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "One voicemail with its transcript, triage and routing",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described() },
+  errors: notFound,
+});
+const audio = route({
+  method: "get",
+  path: "/{id}/audio",
+  summary: "The recording, with HTTP Range support",
+  tags,
+  request: { params: idParams },
+  responses: { 200: binary("audio/wav"), 206: binary("audio/wav", "One range of it") },
+  errors: { ...notFound, 416: "Range not satisfiable" },
+});
+const update = route({
+  method: "patch",
+  path: "/{id}",
+  summary: "Mark handled, archived or escalated",
+  tags,
+  request: { params: idParams, body: jsonRequest(patchBody) },
+  responses: { 200: described() },
+  errors: { 400: "Bad status", ...notFound, 409: "Still being processed" },
+});
+const remove = route({
+  method: "delete",
+  path: "/{id}",
+  summary: "Delete a voicemail and its recording",
+  tags,
+  request: { params: idParams },
+  responses: { 204: described("Deleted") },
+  errors: notFound,
+});
 
 /** /v1/voicemails: upload, list, get, audio, status, delete. */
-export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function voicemailRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const repo = new VoicemailsRepo(services.db);
   const find = (c: Context) => {
     const v = repo.get(idParam(c));
@@ -59,70 +141,53 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
     return v;
   };
 
-  openapi.add("post", "/v1/voicemails", {
-    summary: "Upload a voicemail or voice-form message",
-    description:
-      "multipart/form-data with the recording in `audio` (and caller, mailbox, received_at, agent fields), or the raw audio as the body with those as query parameters. WAV (PCM, mu-law, A-law, float; any rate; mono or stereo) always; other formats when ffmpeg is installed. The same audio uploaded twice is stored and processed once (200 with duplicate: true).",
-    tags: ["voicemails"],
-    query: meta,
-    bodyMediaTypes: {
-      "multipart/form-data": { description: "audio file plus fields" },
-      "audio/wav": { description: "the recording itself" },
-    },
-    responses: {
-      201: "Stored and queued",
-      400: "Corrupt or empty audio, bad fields",
-      413: "Too large or too long",
-      415: "Not audio, or a format this server cannot decode",
-      422: "Unknown agent",
-    },
-  });
-  app.post("/", async (c) => {
-    const type = c.req.header("content-type") ?? "";
-    let bytes: Uint8Array;
-    let fields: Record<string, unknown>;
-    if (type.toLowerCase().startsWith("multipart/form-data")) {
-      const form = await c.req.parseBody().catch((err: unknown) => {
+  // The raw upload carries its fields in the query: a bad one is reported as a field, as in a multipart body.
+  app.openapi(
+    upload,
+    async (c) => {
+      const type = c.req.header("content-type") ?? "";
+      let bytes: Uint8Array;
+      let fields: Record<string, unknown>;
+      if (type.toLowerCase().startsWith("multipart/form-data")) {
+        const form = await c.req.parseBody().catch((err: unknown) => {
+          throw new ParleyError(
+            "invalid_request",
+            `the multipart body cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+            { status: 400 },
+          );
+        });
+        const file = form.audio ?? form.file;
+        if (!(file instanceof File))
+          throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", {
+            status: 400,
+          });
+        bytes = new Uint8Array(await file.arrayBuffer());
+        fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"));
+      } else if (AUDIO_TYPES.test(type)) {
+        bytes = new Uint8Array(await c.req.arrayBuffer());
+        fields = c.req.query();
+      } else {
         throw new ParleyError(
-          "invalid_request",
-          `the multipart body cannot be read: ${err instanceof Error ? err.message : String(err)}`,
-          { status: 400 },
+          "unsupported_media_type",
+          "send the recording as multipart/form-data (field 'audio') or as the raw body with an audio/* Content-Type",
+          { status: 415 },
         );
+      }
+      const m = parseWith(meta, fields, "fields");
+      const { voicemail, created } = await ingestVoicemail(services, {
+        bytes,
+        caller: m.caller,
+        mailbox: m.mailbox,
+        receivedAt: m.received_at,
+        agent: m.agent,
       });
-      const file = form.audio ?? form.file;
-      if (!(file instanceof File))
-        throw new ParleyError("audio_missing", "the multipart body has no file in the 'audio' field", { status: 400 });
-      bytes = new Uint8Array(await file.arrayBuffer());
-      fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"));
-    } else if (AUDIO_TYPES.test(type)) {
-      bytes = new Uint8Array(await c.req.arrayBuffer());
-      fields = c.req.query();
-    } else {
-      throw new ParleyError(
-        "unsupported_media_type",
-        "send the recording as multipart/form-data (field 'audio') or as the raw body with an audio/* Content-Type",
-        { status: 415 },
-      );
-    }
-    const m = parseWith(meta, fields, "fields");
-    const { voicemail, created } = await ingestVoicemail(services, {
-      bytes,
-      caller: m.caller,
-      mailbox: m.mailbox,
-      receivedAt: m.received_at,
-      agent: m.agent,
-    });
-    return c.json({ voicemail: presentVoicemail(voicemail), duplicate: !created }, created ? 201 : 200);
-  });
+      return c.json({ voicemail: presentVoicemail(voicemail), duplicate: !created }, created ? 201 : 200);
+    },
+    rejectInvalid("fields"),
+  );
 
-  openapi.add("get", "/v1/voicemails", {
-    summary: "List voicemails, newest (or most urgent) first",
-    tags: ["voicemails"],
-    query: listQuery,
-    responses: { 400: "Bad filter" },
-  });
-  app.get("/", (c) => {
-    const q = parseWith(listQuery, c.req.query(), "query");
+  app.openapi(list, (c) => {
+    const q = c.req.valid("query");
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after === null) throw new ParleyError("invalid_request", "invalid cursor", { status: 400 });
     const items = repo.list({
@@ -146,35 +211,18 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
     });
   });
 
-  openapi.add("get", "/v1/voicemails/{id}", {
-    summary: "One voicemail with its transcript, triage and routing",
-    tags: ["voicemails"],
-    responses: { 404: "No such voicemail" },
-  });
-  app.get("/:id", (c) => c.json(presentVoicemail(find(c))));
+  app.openapi(get, (c) => c.json(presentVoicemail(find(c))));
 
-  openapi.add("get", "/v1/voicemails/{id}/audio", {
-    summary: "The recording, with HTTP Range support",
-    tags: ["voicemails"],
-    responseMediaType: "audio/wav",
-    responses: { 404: "No such voicemail", 416: "Range not satisfiable" },
-  });
-  app.get("/:id/audio", async (c) => {
+  app.openapi(audio, async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
     if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
     return sendFile(c, blob.path, blob.contentType);
   });
 
-  openapi.add("patch", "/v1/voicemails/{id}", {
-    summary: "Mark handled, archived or escalated",
-    tags: ["voicemails"],
-    body: patchBody,
-    responses: { 400: "Bad status", 404: "No such voicemail", 409: "Still being processed" },
-  });
-  app.patch("/:id", async (c) => {
+  app.openapi(update, (c) => {
     const v = find(c);
-    const body = parseWith(patchBody, await jsonBody(c), "body");
+    const body = c.req.valid("json");
     if (v.status === "queued" || v.status === "processing")
       throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
     repo.setStatus(v.id, body.status, services.clock.now());
@@ -182,12 +230,7 @@ export function voicemailRoutes(services: ApiDeps, openapi: OpenApiRegistry): Ho
     return c.json(presentVoicemail(repo.get(v.id) ?? v));
   });
 
-  openapi.add("delete", "/v1/voicemails/{id}", {
-    summary: "Delete a voicemail and its recording",
-    tags: ["voicemails"],
-    responses: { 404: "No such voicemail" },
-  });
-  app.delete("/:id", async (c) => {
+  app.openapi(remove, async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
     const forget = services.db.transaction(() => {

@@ -1,4 +1,3 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.js";
 import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
@@ -10,115 +9,122 @@ import {
   WebhookEndpoints,
   type WebhookEndpoint,
 } from "../../webhooks/index.js";
-import type { OpenApiRegistry } from "../openapi/registry.js";
+import { apiRouter, described, idParams, jsonRequest, ok, route } from "../openapi/route.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
-import { idParam, jsonBody, parseWith } from "../validate.js";
+import { idParam } from "../validate.js";
 import { createdEndpointSchema, deliverySchema, endpointSchema, testResultSchema } from "./webhook-schemas.js";
 
 const tags = ["webhooks"];
-const deliveriesQuery = z.object(idPageQuery);
+const refusedUrl = "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)";
+
+const create = route({
+  method: "post",
+  path: "/",
+  summary: "Create a webhook endpoint",
+  description:
+    "Events are signed with the endpoint's secret (Parley-Signature). Omit `secret` to have one generated; either way it is returned in this response only.",
+  tags,
+  request: { body: jsonRequest(createEndpointSchema) },
+  responses: { 201: ok(createdEndpointSchema, "Created (the body holds the secret, once)") },
+  errors: { 400: refusedUrl, 409: "The name is taken", 415: "Not JSON" },
+});
+const list = route({
+  method: "get",
+  path: "/",
+  summary: "List webhook endpoints (secrets are never shown)",
+  tags,
+  responses: { 200: ok(z.object({ items: z.array(endpointSchema) })) },
+});
+const get = route({
+  method: "get",
+  path: "/{id}",
+  summary: "Get a webhook endpoint",
+  tags,
+  request: { params: idParams },
+  responses: { 200: ok(endpointSchema) },
+  errors: { 404: "No such endpoint" },
+});
+const update = route({
+  method: "patch",
+  path: "/{id}",
+  summary: "Change a webhook endpoint",
+  description:
+    "Any of name, url, events, enabled; `secret` replaces the signing secret (it is not returned). Deliveries already queued use the new values.",
+  tags,
+  request: { params: idParams, body: jsonRequest(updateEndpointSchema) },
+  responses: { 200: ok(endpointSchema) },
+  errors: { 400: refusedUrl, 404: "No such endpoint", 409: "The name is taken", 415: "Not JSON" },
+});
+const remove = route({
+  method: "delete",
+  path: "/{id}",
+  summary: "Delete a webhook endpoint and its delivery log",
+  description: "Deliveries still queued for it finish without sending.",
+  tags,
+  request: { params: idParams },
+  responses: { 204: described("Deleted") },
+  errors: { 404: "No such endpoint" },
+});
+const deliveries = route({
+  method: "get",
+  path: "/{id}/deliveries",
+  summary: "The delivery log of an endpoint: every attempt, newest first",
+  tags,
+  request: { params: idParams, query: z.object(idPageQuery) },
+  responses: { 200: ok(pageSchema(deliverySchema)) },
+  errors: { 400: "Bad cursor or limit", 404: "No such endpoint" },
+});
+const test = route({
+  method: "post",
+  path: "/{id}/test",
+  summary: "Send a webhook.test event to this endpoint only",
+  description: "Queues a signed delivery like any other; watch its outcome in the delivery log.",
+  tags,
+  request: { params: idParams },
+  responses: { 202: ok(testResultSchema, "Queued") },
+  errors: { 404: "No such endpoint", 409: "The endpoint is disabled" },
+});
 
 /** An endpoint as the API shows it: ISO 8601 times, never the secret. */
 const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
-export function webhookRoutes(services: ApiDeps, openapi: OpenApiRegistry): Hono {
-  const app = new Hono();
+export function webhookRoutes(services: ApiDeps) {
+  const app = apiRouter();
   const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
 
-  openapi.add("post", "/v1/webhooks", {
-    summary: "Create a webhook endpoint",
-    description:
-      "Events are signed with the endpoint's secret (Parley-Signature). Omit `secret` to have one generated; either way it is returned in this response only.",
-    tags,
-    body: createEndpointSchema,
-    response: createdEndpointSchema,
-    status: 201,
-    responses: {
-      201: "Created (the body holds the secret, once)",
-      400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)",
-      409: "The name is taken",
-      415: "Not JSON",
-    },
-  });
-  app.post("/", async (c) => {
-    const input = parseWith(createEndpointSchema, await jsonBody(c), "body");
+  app.openapi(create, (c) => {
+    const input = c.req.valid("json");
     services.outbound.webhooks.assertUrl(input.url);
     const { endpoint, secret } = endpoints.create(input);
     return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   });
 
-  openapi.add("get", "/v1/webhooks", {
-    summary: "List webhook endpoints (secrets are never shown)",
-    tags,
-    response: z.object({ items: z.array(endpointSchema) }),
-  });
-  app.get("/", (c) => c.json({ items: endpoints.list().map(presentEndpoint) }));
+  app.openapi(list, (c) => c.json({ items: endpoints.list().map(presentEndpoint) }, 200));
 
-  openapi.add("get", "/v1/webhooks/{id}", {
-    summary: "Get a webhook endpoint",
-    tags,
-    response: endpointSchema,
-    responses: { 404: "No such endpoint" },
-  });
-  app.get("/:id", (c) => c.json(presentEndpoint(endpoints.get(idParam(c)))));
+  app.openapi(get, (c) => c.json(presentEndpoint(endpoints.get(idParam(c))), 200));
 
-  openapi.add("patch", "/v1/webhooks/{id}", {
-    summary: "Change a webhook endpoint",
-    description:
-      "Any of name, url, events, enabled; `secret` replaces the signing secret (it is not returned). Deliveries already queued use the new values.",
-    tags,
-    body: updateEndpointSchema,
-    response: endpointSchema,
-    responses: {
-      400: "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)",
-      404: "No such endpoint",
-      409: "The name is taken",
-      415: "Not JSON",
-    },
-  });
-  app.patch("/:id", async (c) => {
+  app.openapi(update, (c) => {
     const id = idParam(c);
-    const changes = parseWith(updateEndpointSchema, await jsonBody(c), "body");
+    const changes = c.req.valid("json");
     if (changes.url !== undefined) services.outbound.webhooks.assertUrl(changes.url);
-    return c.json(presentEndpoint(endpoints.update(id, changes)));
+    return c.json(presentEndpoint(endpoints.update(id, changes)), 200);
   });
 
-  openapi.add("delete", "/v1/webhooks/{id}", {
-    summary: "Delete a webhook endpoint and its delivery log",
-    description: "Deliveries still queued for it finish without sending.",
-    tags,
-    status: 204,
-    responses: { 204: "Deleted", 404: "No such endpoint" },
-  });
-  app.delete("/:id", (c) => {
+  app.openapi(remove, (c) => {
     endpoints.remove(idParam(c));
     return c.body(null, 204);
   });
 
-  openapi.add("get", "/v1/webhooks/{id}/deliveries", {
-    summary: "The delivery log of an endpoint: every attempt, newest first",
-    tags,
-    query: deliveriesQuery,
-    response: pageSchema(deliverySchema),
-    responses: { 400: "Bad cursor or limit", 404: "No such endpoint" },
-  });
-  app.get("/:id/deliveries", (c) => {
-    const id = idParam(c);
-    const q = parseWith(deliveriesQuery, c.req.query(), "query");
-    const page = endpoints.deliveries(id, q);
-    return c.json({ items: page.deliveries.map((d) => withIsoTimes(d, ["createdAt"])), nextCursor: page.nextCursor });
+  app.openapi(deliveries, (c) => {
+    const page = endpoints.deliveries(idParam(c), c.req.valid("query"));
+    return c.json(
+      { items: page.deliveries.map((d) => withIsoTimes(d, ["createdAt"])), nextCursor: page.nextCursor },
+      200,
+    );
   });
 
-  openapi.add("post", "/v1/webhooks/{id}/test", {
-    summary: "Send a webhook.test event to this endpoint only",
-    description: "Queues a signed delivery like any other; watch its outcome in the delivery log.",
-    tags,
-    response: testResultSchema,
-    status: 202,
-    responses: { 202: "Queued", 404: "No such endpoint", 409: "The endpoint is disabled" },
-  });
-  app.post("/:id/test", async (c) => {
+  app.openapi(test, async (c) => {
     const endpoint = endpoints.record(idParam(c));
     const { eventId, job } = await sendTestEvent(services, endpoint);
     return c.json({ eventId, jobId: job.id }, 202);

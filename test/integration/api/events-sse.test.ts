@@ -3,7 +3,6 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OpenApiRegistry } from "../../../src/api/openapi/registry.js";
 import { eventRoutes } from "../../../src/api/routes/events.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
@@ -137,10 +136,7 @@ describe("GET /v1/events (SSE)", () => {
   });
 
   it("sends a heartbeat comment while idle", async () => {
-    const app = new Hono().route(
-      "/v1/events",
-      eventRoutes(apiDeps(t.services, t.features), new OpenApiRegistry(), { heartbeatMs: 30 }),
-    );
+    const app = new Hono().route("/v1/events", eventRoutes(apiDeps(t.services, t.features), { heartbeatMs: 30 }));
     const sse = readSse(await app.request("/v1/events"));
     readers.push(sse);
     expect(await sse.next(2, { comments: true })).toEqual([{ comment: "heartbeat" }, { comment: "heartbeat" }]);
