@@ -11,7 +11,6 @@ import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
-import { apiDeps } from "./api-deps.js";
 import { registerAppTasks } from "./tasks.js";
 import { audioDir, ttsCacheDir } from "../config/paths.js";
 import { sweepTempFiles } from "../store/temp-files.js";
@@ -73,7 +72,7 @@ export class ParleyServer {
     }
     let server: ParleyServer | null = null;
     const app = createApp({
-      services: apiDeps(infra, features),
+      deps: { ...infra, ...features },
       version: packageVersion(),
       readiness: {
         // Not ready while draining (a balancer stops sending us work; SIP says the same with 503s) or with no agent.

@@ -14,7 +14,6 @@ import { modelsDirOf } from "../models/paths.js";
 import { resolveProfileModels } from "../app/resolve-models.js";
 import { createInfrastructure, type Infrastructure } from "../app/infrastructure.js";
 import { createFeatures, type Features } from "../app/features.js";
-import { apiDeps } from "../app/api-deps.js";
 import { registerAppTasks } from "../app/tasks.js";
 import { VOICEMAIL_JOB } from "../voicemail/ingest.js";
 import { padded, speakMessages, type SpokenMessage } from "./batch-voicemails.js";
@@ -157,7 +156,7 @@ class PipelineRun {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.app = createApp({
-      services: apiDeps(services, features),
+      deps: { ...services, ...features },
       version: "bench",
       readiness: { ready: () => true, details: () => ({}) },
     });

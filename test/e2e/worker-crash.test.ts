@@ -12,7 +12,6 @@ import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { verifySignature } from "../../src/lib/signature.js";
 import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
 import { createFeatures } from "../../src/app/features.js";
-import { apiDeps } from "../../src/app/api-deps.js";
 import { waitFor } from "../integration/jobs/helpers.js";
 import { runParley } from "../helpers/parley-process.js";
 import { spawnParleyWorker, type SpawnedWorker } from "../helpers/parley-worker.js";
@@ -114,7 +113,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       models: { profile: "tiny", refs: {}, missing: [] },
     });
     app = createApp({
-      services: apiDeps(services, createFeatures(services)),
+      deps: { ...services, ...createFeatures(services) },
       version: "test",
       readiness: { ready: () => true, details: () => ({}) },
     });

@@ -11,7 +11,6 @@ import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
 import { createFeatures, type Features } from "../../src/app/features.js";
-import { apiDeps } from "../../src/app/api-deps.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
 import type { ModelRef } from "../../src/engines/model-ref.js";
 import type { ModelRole } from "../../src/models/catalog-schema.js";
@@ -101,7 +100,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     }
   }
   const app = createApp({
-    services: apiDeps(services, features),
+    deps: { ...services, ...features },
     version: "test",
     readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
   });

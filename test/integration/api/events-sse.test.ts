@@ -1,4 +1,3 @@
-import { apiDeps } from "../../../src/app/api-deps.js";
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
@@ -136,7 +135,7 @@ describe("GET /v1/events (SSE)", () => {
   });
 
   it("sends a heartbeat comment while idle", async () => {
-    const app = new Hono().route("/v1/events", eventRoutes(apiDeps(t.services, t.features), { heartbeatMs: 30 }));
+    const app = new Hono().route("/v1/events", eventRoutes(t.services, { heartbeatMs: 30 }));
     const sse = readSse(await app.request("/v1/events"));
     readers.push(sse);
     expect(await sse.next(2, { comments: true })).toEqual([{ comment: "heartbeat" }, { comment: "heartbeat" }]);
