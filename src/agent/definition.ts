@@ -99,6 +99,24 @@ const liveSchema = z
     /** Silence after the caller's last word that ends their turn. */
     endpointSilenceMs: z.number().int().min(150).max(3000).default(600),
     minSpeechMs: z.number().int().min(50).max(2000).default(200),
+    /**
+     * End of turn with the profile's turn model (docs/turn-taking.md); each field left out takes the server's
+     * `calls.turn` setting. `endpointSilenceMs` is the silence deadline while the model is in use (default: the
+     * one above): the model only ends turns earlier, so it can be longer to give pausing callers room.
+     */
+    turn: z
+      .object({
+        model: z.boolean().optional(),
+        askAfterMs: z.number().int().min(50).max(2000).optional(),
+        /** P(complete) above this ends the turn; default: the model's own (0.5 for Smart Turn). */
+        threshold: z.number().gt(0).lt(1).optional(),
+        endpointSilenceMs: z.number().int().min(150).max(5000).optional(),
+        /** Start the reply on the interim transcript when the caller pauses (kept only if the final text matches). */
+        speculative: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+
     /** Caller speech over the agent longer than this interrupts it (unless it is a backchannel). */
     bargeInMinMs: z.number().int().min(50).max(3000).default(300),
     backchannels: z

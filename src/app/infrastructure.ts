@@ -75,11 +75,18 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
     const agents = createAgents({ config: o.config, db, clock, logger: o.logger, toolPolicy: outbound.tools });
-    const engines = new EngineHost(o.models.refs, o.models.missing, o.config, o.logger, o.registry, () =>
-      agents.list().map(({ agent: a }) => ({
-        messages: [{ role: "system" as const, content: a.systemPrompt }],
-        tools: new ToolSet(a).specs,
-      })),
+    const engines = new EngineHost(
+      o.models.refs,
+      o.models.missing,
+      o.config,
+      o.logger,
+      o.registry,
+      () =>
+        agents.list().map(({ agent: a }) => ({
+          messages: [{ role: "system" as const, content: a.systemPrompt }],
+          tools: new ToolSet(a).specs,
+        })),
+      o.models.turn ?? null,
     );
     return {
       config: o.config,

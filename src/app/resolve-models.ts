@@ -12,6 +12,11 @@ export interface ProfileModels {
   profile: string;
   refs: Partial<Record<ModelRole, ModelRef>>;
   missing: { role: ModelRole; modelId: string }[];
+  /**
+   * The profile's end-of-turn model: installed (ref), named but not installed (missing: calls end turns on
+   * silence alone, which is not an error), or none named.
+   */
+  turn?: { ref: ModelRef } | { missing: string } | null;
 }
 
 export interface ResolveOptions {
@@ -46,7 +51,24 @@ export async function resolveProfileModels(
     if (installed) refs[role] = { model, dir: installed.dir };
     else missing.push({ role, modelId: model.id });
   }
-  return { profile: resolved.name, refs, missing };
+  return {
+    profile: resolved.name,
+    refs,
+    missing,
+    turn: await resolveTurn(resolved.models.turn, { catalog, store }, o),
+  };
+}
+
+async function resolveTurn(
+  model: CatalogModel | undefined,
+  o: { catalog: ModelCatalog; store: ModelStore },
+  r: ResolveOptions,
+): Promise<ProfileModels["turn"]> {
+  if (!model) return null;
+  let installed = await o.store.get(model.id);
+  if (!installed && (r.installLocal ?? true) && isLocalModel(model))
+    installed = await installLocal(model, o, r.onInstall);
+  return installed ? { ref: { model, dir: installed.dir } } : { missing: model.id };
 }
 
 async function installLocal(

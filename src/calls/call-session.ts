@@ -1,5 +1,6 @@
 import { Conversation } from "../agent/conversation/conversation.js";
 import { Speaker } from "../agent/conversation/speaker.js";
+import { liveTurnSettings } from "../agent/turn-taking/settings.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallAudio, ConversationOutcome, TurnRecord } from "../agent/conversation/types.js";
 import { inSpan, recordSpan } from "../lib/tracing.js";
@@ -118,6 +119,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     caller: d.record.remoteNumber,
     logger: d.logger,
     echoMarginDb: services.config.calls.echoMarginDb,
+    turn: liveTurnSettings(d.agent.live, services.config.calls.turn, d.engines.turn ?? null),
     onTurn: (t) => {
       repo.turn(d.record.id, t);
       d.metrics.turn(t);

@@ -22,6 +22,8 @@ export class CallMetrics {
   private readonly media: MediaMetrics;
   private readonly failedTurns: Counter<"stage">;
   private readonly historyTrims: Counter;
+  private readonly turnEnds: Counter<"by">;
+  private readonly speculative: Counter<"outcome">;
 
   /** `gauges` are read when scraped: call slots in use (counted from the INVITE) and RTP ports bound. */
   constructor(registry: Registry, gauges?: { slots: () => number; ports: () => number }) {
@@ -79,6 +81,18 @@ export class CallMetrics {
       labelNames: ["stage"],
       registers: [registry],
     });
+    this.turnEnds = new Counter({
+      name: "parley_turn_ends_total",
+      help: "Caller turns by what ended them: silence (vad), the recogniser's endpoint (asr), the turn model (model), keypad (dtmf)",
+      labelNames: ["by"],
+      registers: [registry],
+    });
+    this.speculative = new Counter({
+      name: "parley_speculative_replies_total",
+      help: "Replies started on the interim transcript when the caller paused: kept (hit) or discarded unheard (miss)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    });
     this.historyTrims = new Counter({
       name: "parley_history_trims_total",
       help: "Times a call's older turns were left out of the prompt to fit the model's context",
@@ -90,6 +104,10 @@ export class CallMetrics {
     if (t.failed) this.failedTurns.inc({ stage: t.failure?.stage ?? "internal" });
     if (t.contextFit?.trimmed) this.historyTrims.inc();
     if (!t.timing) return;
+    if (t.timing.endedBy) this.turnEnds.inc({ by: t.timing.endedBy });
+    const spec = t.timing.speculation;
+    if (spec?.kept) this.speculative.inc({ outcome: "hit" });
+    if (spec && spec.discarded > 0) this.speculative.inc({ outcome: "miss" }, spec.discarded);
     for (const [key, stage] of STAGES) {
       const ms = t.timing[key];
       if (ms !== null) this.turnLatency.observe({ stage }, ms / 1000);

@@ -103,7 +103,7 @@ export async function loadEngineSet(
 }
 
 export async function disposeEngineSet(set: EngineSet): Promise<void> {
-  await disposeAll([set.vad, set.asrStreaming, set.asrBatch, set.llm, set.tts]);
+  await disposeAll([set.vad, set.asrStreaming, set.asrBatch, set.llm, set.tts, ...(set.turn ? [set.turn] : [])]);
 }
 
 async function disposeAll(engines: Engine[]): Promise<void> {

@@ -249,4 +249,6 @@ export interface EngineSet {
   asrBatch: BatchAsr;
   llm: LlmEngine;
   tts: TtsEngine;
+  /** The end-of-turn model, when the profile has one installed; without it turns end on silence alone. */
+  turn?: TurnDetector;
 }

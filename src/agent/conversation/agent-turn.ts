@@ -1,5 +1,6 @@
 import type { ChatMessage, LlmEngine, ToolCall } from "../../engines/types.js";
-import { SentenceChunker } from "../../engines/tts/sentences.js";
+import { FIRST_CLAUSE, SentenceChunker } from "../../engines/tts/sentences.js";
+import { abortable } from "../../lib/abort.js";
 import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
@@ -23,6 +24,11 @@ export interface AgentTurnDeps {
   fallbackLine: string;
   /** Called when the filler is said (turn records). */
   onFiller?: () => void;
+  /**
+   * A speculative reply (started on the interim transcript) runs no tool until it is kept: tools act on the
+   * world (hang up, transfer, book), and a discarded reply must leave no trace. Its signal aborts when discarded.
+   */
+  untilKept?: Promise<void>;
 }
 
 export interface AgentTurnResult {
@@ -71,7 +77,8 @@ export async function runAgentTurn(
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
       const current: Round = { utterances: [], calls: [], results: [] };
       rounds.push(current);
-      const chunker = new SentenceChunker();
+      // The reply's first words go to TTS at their first clause, so the caller hears them sooner; the rest by sentence.
+      const chunker = new SentenceChunker(undefined, round === 0 ? FIRST_CLAUSE : undefined);
       const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>
@@ -96,6 +103,7 @@ export async function runAgentTurn(
       });
       for (const s of chunker.flush()) say(s);
       if (current.calls.length === 0) break;
+      if (deps.untilKept) await abortable(deps.untilKept, signal);
       for (const call of current.calls) {
         const { outcome, crash } = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
         toolLog.push({ name: call.name, arguments: call.arguments, result: outcome.result });

@@ -12,6 +12,8 @@ import { DtmfCollector } from "./dtmf-collector.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, type Utterance as SpokenText } from "./speaker.js";
+import { Speculation } from "./speculation.js";
+import type { LiveTurnSettings } from "../turn-taking/settings.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type {
   CallAudio,
@@ -35,11 +37,18 @@ export interface ConversationDeps {
   echoMarginDb: number;
   /** Each turn as it completes (call records, metrics). */
   onTurn?: (turn: TurnRecord) => void;
+  /**
+   * End of turn and speculative replies (agent/turn-taking/settings.ts); default: silence alone at the agent's
+   * endpointSilenceMs, no speculation.
+   */
+  turn?: LiveTurnSettings;
 }
 
 type Event =
   | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string }
   | { type: "speech-start"; at: number }
+  | { type: "pause"; text: string }
+  | { type: "late-text"; text: string }
   | { type: "text"; text: string }
   | { type: "barge-check" }
   | { type: "turn-done"; result: AgentTurnResult; source: TurnRecord["source"]; u: Utterance | null }
@@ -80,6 +89,13 @@ export class Conversation {
   private readonly failures: FailureStreak;
   /** The message offer was made and the caller's answer is awaited. */
   private offering = false;
+  private readonly turnSettings: LiveTurnSettings;
+  /** The speculative reply for the caller's turn in progress, if one was started. */
+  private spec: Speculation | null = null;
+  /** Speculative replies discarded during the caller's turn in progress. */
+  private discarded = 0;
+  /** The speaker of the last kept speculative reply: the echo gate hears its level too. */
+  private keptSpeaker: Speaker | null = null;
 
   constructor(private readonly d: ConversationDeps) {
     this.speaker = new Speaker(d.engines.tts, d.audio, d.agent.voice);
@@ -87,13 +103,27 @@ export class Conversation {
     this.window = new ContextWindow(d.engines.llm, this.tools.specs);
     this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
     this.history.push({ role: "system", content: d.agent.systemPrompt });
+    const t = (this.turnSettings = d.turn ?? {
+      detector: null,
+      askAfterMs: null,
+      endpointSilenceMs: d.agent.live.endpointSilenceMs,
+      threshold: 0.5,
+      speculative: false,
+    });
     this.listener = new Listener(
       d.engines.vad,
       d.engines.asrStreaming,
       {
-        endpointSilenceMs: d.agent.live.endpointSilenceMs,
+        endpointSilenceMs: t.endpointSilenceMs,
+        turnModel:
+          t.detector && t.askAfterMs !== null
+            ? { detector: t.detector, askAfterMs: t.askAfterMs, threshold: t.threshold }
+            : null,
         echoMarginDb: d.echoMarginDb,
-        agentLevel: () => ({ playing: d.audio.playing, levelDb: this.speaker.levelDb }),
+        agentLevel: () => ({
+          playing: d.audio.playing,
+          levelDb: Math.max(this.speaker.levelDb, this.keptSpeaker?.levelDb ?? -120),
+        }),
         inputDelayMs: () => d.audio.inputDelayMs ?? 0,
       },
       {
@@ -101,6 +131,13 @@ export class Conversation {
         speechEnd: () => undefined,
         text: (text) => this.events.push({ type: "text", text }),
         utterance: (u) => this.events.push({ type: "utterance", u, source: "speech" }),
+        pause: (text) => this.events.push({ type: "pause", text }),
+        lateText: (text) => this.events.push({ type: "late-text", text }),
+        modelError: (err) =>
+          d.logger.warn(
+            { callId: d.callId, err: describeError(err) },
+            "turn model failed: this call ends turns on silence alone",
+          ),
       },
     );
     this.dtmfCollector = new DtmfCollector(DTMF_INTER_DIGIT_MS, (digits) => {
@@ -108,7 +145,7 @@ export class Conversation {
       const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
       this.events.push({
         type: "utterance",
-        u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "asr" },
+        u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "dtmf" },
         source: "dtmf",
         digits,
       });
@@ -142,6 +179,7 @@ export class Conversation {
       clearTimeout(maxTimer);
       this.clearSilence();
       this.dtmfCollector.stop();
+      this.spec?.discard();
       this.active?.controller.abort();
       life.abort();
       await listening;
@@ -157,6 +195,8 @@ export class Conversation {
   private async handle(e: Event): Promise<void> {
     switch (e.type) {
       case "speech-start":
+        // The caller goes on: a reply started on their words so far is stale.
+        this.discardSpeculation();
         this.clearSilence();
         if (this.active && this.bargeWatchSince === null) {
           this.bargeWatchSince = e.at;
@@ -166,6 +206,12 @@ export class Conversation {
       case "text":
       case "barge-check":
         this.considerBargeIn();
+        return;
+      case "pause":
+        this.speculate(e.text);
+        return;
+      case "late-text":
+        this.amendLastUserTurn(e.text);
         return;
       case "utterance":
         return this.onUtterance(e.u, e.source, e.digits);
@@ -209,6 +255,9 @@ export class Conversation {
   }
 
   private async onUtterance(u: Utterance, source: "speech" | "dtmf", digits?: string): Promise<void> {
+    const spec = this.spec;
+    this.spec = null;
+    if (spec && (this.active || source !== "speech" || !spec.matches(u.text))) this.discardSpeculation(spec);
     if (this.active) {
       // Heard while the agent was still talking and not taken as a barge-in: a backchannel, dropped.
       if (source === "speech" && isBackchannel(u.text, this.d.agent.live.backchannels)) return;
@@ -231,7 +280,56 @@ export class Conversation {
       }
       // Anything else is an ordinary turn: the caller moved on.
     }
+    if (spec?.state === "pending") return this.keepSpeculation(spec, u);
     this.startLlmTurn(u);
+  }
+
+  /** The caller paused with words in hand: start the reply on them, its audio held until the turn is over. */
+  private speculate(text: string): void {
+    if (!this.turnSettings.speculative || this.active || this.offering || this.outcome !== null) return;
+    if (this.spec?.matches(text)) return; // already under way on these words
+    this.discardSpeculation();
+    const spec = new Speculation(text, this.d.engines.tts, this.d.audio, this.d.agent.voice);
+    const offersMessage = this.failures.offerOnNextFailure;
+    const deps = { ...this.turnDeps(offersMessage, spec.speaker), untilKept: spec.kept };
+    spec.offersMessage = offersMessage;
+    spec.result = runAgentTurn(deps, [...this.history, { role: "user", content: text }], spec.controller.signal).catch(
+      (err: unknown) => ({ ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) }),
+    );
+    void spec.result.then((result) => {
+      spec.done = result;
+      if (spec.state === "kept" && spec.utterance)
+        this.events.push({ type: "turn-done", result, source: "speech", u: spec.utterance });
+    });
+    this.spec = spec;
+  }
+
+  /** The final transcript has the speculative reply's words: it becomes this turn's reply, and its audio plays. */
+  private keepSpeculation(spec: Speculation, u: Utterance): void {
+    this.active = { controller: spec.controller, source: "speech", offersMessage: spec.offersMessage };
+    this.bargeWatchSince = null;
+    this.keptSpeaker = spec.speaker;
+    spec.utterance = { ...u, speculation: { kept: true, discarded: this.discarded } };
+    this.discarded = 0;
+    spec.keep();
+    if (spec.done) this.events.push({ type: "turn-done", result: spec.done, source: "speech", u: spec.utterance });
+  }
+
+  private discardSpeculation(spec: Speculation | null = this.spec): void {
+    if (!spec || spec.state !== "pending") return;
+    if (spec === this.spec) this.spec = null;
+    spec.discard();
+    this.discarded++;
+  }
+
+  /** Words the recogniser delivered after their turn was taken: the history gets the whole sentence. */
+  private amendLastUserTurn(text: string): void {
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const m = this.history[i]!;
+      if (m.role !== "user") continue;
+      this.history[i] = { role: "user", content: `${m.content} ${text}` };
+      return;
+    }
   }
 
   private startLlmTurn(u: Utterance): void {
@@ -239,9 +337,28 @@ export class Conversation {
     const offersMessage = this.failures.offerOnNextFailure;
     this.active = { controller, source: "speech", offersMessage };
     this.bargeWatchSince = null;
-    const deps = {
+    if (this.discarded > 0) u = { ...u, speculation: { kept: false, discarded: this.discarded } };
+    this.discarded = 0;
+    const deps = this.turnDeps(offersMessage, this.speaker);
+    void runAgentTurn(deps, [...this.history], controller.signal).then(
+      (result) => this.events.push({ type: "turn-done", result, source: "speech", u }),
+      (err: unknown) => {
+        // runAgentTurn handles its own failures; this is a bug, and the caller still must not be left in silence.
+        this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn crashed");
+        this.events.push({
+          type: "turn-done",
+          result: { ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) },
+          source: "speech",
+          u,
+        });
+      },
+    );
+  }
+
+  private turnDeps(offersMessage: boolean, speaker: Speaker) {
+    return {
       llm: this.d.engines.llm,
-      speaker: this.speaker,
+      speaker,
       tools: this.tools,
       toolContext: (signal: AbortSignal) => ({
         callId: this.d.callId,
@@ -259,19 +376,6 @@ export class Conversation {
       fallbackLine: offersMessage ? this.d.agent.live.messageOffer : this.d.agent.live.fallback,
       onFiller: () => this.record({ role: "agent", text: this.d.agent.live.filler, source: "filler", at: Date.now() }),
     };
-    void runAgentTurn(deps, [...this.history], controller.signal).then(
-      (result) => this.events.push({ type: "turn-done", result, source: "speech", u }),
-      (err: unknown) => {
-        // runAgentTurn handles its own failures; this is a bug, and the caller still must not be left in silence.
-        this.d.logger.error({ callId: this.d.callId, err: describeError(err) }, "agent turn crashed");
-        this.events.push({
-          type: "turn-done",
-          result: { ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) },
-          source: "speech",
-          u,
-        });
-      },
-    );
   }
 
   /** Speaks fixed text (greeting, reprompt) as a turn that can be interrupted like any other. */
@@ -453,5 +557,8 @@ function timing(u: Utterance, r: AgentTurnResult): TurnTiming {
     llmFirstTokenMs: rel(r.llmFirstTokenAt),
     ttsFirstAudioMs: rel(r.ttsFirstAudioAt),
     firstRtpMs: rel(r.firstRtpAt),
+    endedBy: u.by,
+    ...(u.model ? { turnModel: u.model } : {}),
+    ...(u.speculation ? { speculation: u.speculation } : {}),
   };
 }

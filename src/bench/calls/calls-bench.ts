@@ -161,8 +161,10 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       firstToken.push(t - Math.max(e, f ?? e));
       tokenToAudio.push(a - t);
     }
-    // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design.
-    overhead.push(c.turnLatencyMs - ENDPOINT_SILENCE_MS - (a - e));
+    // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design
+    // (a turn the turn model ended waited for its verdict instead: that wait is the measured endpoint).
+    const designWait = timings[i]?.endedBy === "model" ? e : ENDPOINT_SILENCE_MS;
+    overhead.push(c.turnLatencyMs - designWait - (a - e));
     afterAudio.push(c.turnLatencyMs - a);
     // The server's clock starts at its estimate of the speech end, which trails the real one by the jitter buffer and
     // the VAD's decision: split the remainder into that lag and the server's own first audio to first packet sent.
@@ -182,6 +184,12 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       .map((c) => c.error)
       .slice(0, 5),
     turnLatencyMs: { p50: p(latencies, 50), p95: p(latencies, 95), p99: p(latencies, 99) },
+    // What ended each measured turn (silence: "vad", recogniser: "asr", turn model: "model"), and speculative replies.
+    turnEnds: countBy(timings.map((t) => t?.endedBy ?? "unknown")),
+    speculative: {
+      kept: timings.filter((t) => t?.speculation?.kept).length,
+      discarded: timings.reduce((n, t) => n + (t?.speculation?.discarded ?? 0), 0),
+    },
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
@@ -218,6 +226,12 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   };
 }
 
+/** An agent turn's timing as the call record has it (TurnTiming): stages in ms, and how the turn ended. */
+type ServerTiming = Record<
+  "endpointMs" | "asrFinalMs" | "llmFirstTokenMs" | "ttsFirstAudioMs" | "firstRtpMs",
+  number | null | undefined
+> & { endedBy?: string; speculation?: { kept: boolean; discarded: number } };
+
 /** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
   const headers = { authorization: `Bearer ${key}` };
@@ -231,11 +245,17 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
       const id = byCallId.get(c.sipCallId);
       if (!id) return null;
       const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as {
-        turns: { role: string; source: string | null; timing: Record<string, number | null> | null }[];
+        turns: { role: string; source: string | null; timing: ServerTiming | null }[];
       };
       return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
     }),
   );
+}
+
+function countBy(xs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }
 
 /** The child gets its own PARLEY_* settings, not the bench's. */

@@ -32,7 +32,9 @@ export class ServerProcess {
       child.once("exit", (code) => reject(new Error(`parley serve exited (${code}):\n${err.slice(-2000)}`)));
     });
     const server = new ServerProcess(child, started.http, { host: started.host, port: started.port });
-    for (let i = 0; i < 600; i++) {
+    // Up to 3 minutes: the load profiles' engines (LLM, ASR, TTS and turn doubles at the real models' cost) take
+    // over a minute to load on a busy 2-core box.
+    for (let i = 0; i < 1800; i++) {
       const ok = await fetch(`${started.http}/readyz`).then(
         (r) => r.ok,
         () => false,

@@ -28,6 +28,19 @@ export const callsSection = z
     timeZone: z.string().min(1).default("UTC"),
     /** The address put in our SDP (behind NAT: the public one); defaults to the RTP bind host. */
     mediaAddress: z.string().min(1).optional(),
+    /**
+     * End of turn in live calls, the defaults an agent's `live.turn` overrides. `model`: ask the profile's turn
+     * model (when it has one) `askAfterMs` into a pause whether the caller has finished; `speculative`: start the
+     * reply on the interim transcript when the caller pauses, keep it if the final text matches (docs/turn-taking.md).
+     */
+    turn: z
+      .object({
+        model: z.boolean().default(true),
+        askAfterMs: z.number().int().min(50).max(2000).default(200),
+        speculative: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /** Taking a message: how long a silence ends it, and the longest message. */
     message: z
       .object({

@@ -4,7 +4,7 @@ import { Gauge, type Registry } from "prom-client";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import { createEngine, disposeEngineSet } from "../factory.js";
 import type { ModelRef } from "../model-ref.js";
-import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec } from "../types.js";
+import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec, TurnDetector } from "../types.js";
 import { roleKinds, modelRoles, type ModelRole } from "../../models/catalog-schema.js";
 import { EngineMetrics } from "./engine-metrics.js";
 
@@ -29,6 +29,9 @@ export interface RoleState {
 export class EngineHost {
   private readonly states = new Map<ModelRole, RoleState>();
   private readonly loaded: Partial<Record<ModelRole, Engine>> = {};
+  private turn: TurnDetector | null = null;
+  /** The turn model was loaded, or found missing or broken: calls from here on all get the same answer. */
+  private turnSettled = false;
   private loading: Promise<void> | null = null;
   private readonly onChange: (s: RoleState) => void;
   private readonly metrics: EngineMetrics;
@@ -40,6 +43,8 @@ export class EngineHost {
     private readonly logger: Logger,
     registry: Registry,
     private readonly sharedPrompts: SharedPrompts = () => [],
+    /** The profile's end-of-turn model (optional: without it calls end turns on silence alone). */
+    private readonly turnModel: { ref: ModelRef } | { missing: string } | null = null,
   ) {
     for (const role of modelRoles) {
       const ref = refs[role];
@@ -91,6 +96,47 @@ export class EngineHost {
         this.logger.error({ role, model: ref.model.id, err: describeError(err) }, "engine failed to load");
       }
     }
+    await this.loadTurn();
+  }
+
+  /**
+   * The turn model is optional: one that is missing or fails to load leaves calls ending turns on silence alone
+   * (said once, here), and the server is ready without it.
+   */
+  private async loadTurn(): Promise<void> {
+    try {
+      await this.loadTurnModel();
+    } finally {
+      this.turnSettled = true;
+    }
+  }
+
+  private async loadTurnModel(): Promise<void> {
+    const t = this.turnModel;
+    if (t === null) {
+      this.logger.info("the profile names no turn model: calls end turns on silence alone");
+      return;
+    }
+    if ("missing" in t) {
+      this.logger.warn(
+        { model: t.missing },
+        "turn model not installed: calls end turns on silence alone (parley models pull <profile> fetches it)",
+      );
+      return;
+    }
+    try {
+      const engine = await createEngine("turn", t.ref, this.config);
+      this.turn = engine;
+      this.logger.info(
+        { role: "turn", model: t.ref.model.id, loadMs: Math.round(engine.info.loadMs) },
+        "engine loaded",
+      );
+    } catch (err) {
+      this.logger.error(
+        { role: "turn", model: t.ref.model.id, err: describeError(err) },
+        "turn model failed to load: calls end turns on silence alone",
+      );
+    }
   }
 
   private async prepare(llm: LlmEngine): Promise<void> {
@@ -119,8 +165,13 @@ export class EngineHost {
     this.onChange(s);
   }
 
+  /** Every engine loaded, and the optional turn model loaded or known to be absent (so every call gets it). */
   get ready(): boolean {
-    return [...this.states.values()].every((s) => s.status === "ready") && this.states.size === modelRoles.length;
+    return (
+      this.turnSettled &&
+      [...this.states.values()].every((s) => s.status === "ready") &&
+      this.states.size === modelRoles.length
+    );
   }
 
   status(): RoleState[] {
@@ -149,11 +200,15 @@ export class EngineHost {
 
   /** The engines, once all are ready; null before. */
   engines(): EngineSet | null {
-    return this.ready ? (this.loaded as EngineSet) : null;
+    if (!this.ready) return null;
+    const set = this.loaded as EngineSet;
+    return this.turn ? { ...set, turn: this.turn } : set;
   }
 
   async stop(): Promise<void> {
     await this.loading?.catch(() => undefined);
+    await this.turn?.dispose().catch(() => undefined);
+    this.turn = null;
     if (this.ready) await disposeEngineSet(this.loaded as EngineSet);
     else await Promise.allSettled(Object.values(this.loaded).map((e) => e.dispose()));
   }

@@ -65,19 +65,64 @@ export function splitSentences(text: string, language?: string): string[] {
   return [...chunker.push(text), ...chunker.flush()];
 }
 
+/**
+ * Where the first chunk of a reply may end before its sentence does, so the
+ * caller hears the first words sooner: at the first clause boundary (a comma,
+ * semicolon, colon or dash followed by a space) once it has `minWords`, or
+ * after `maxWords` when no boundary came.
+ */
+export interface FirstClause {
+  minWords: number;
+  maxWords: number;
+}
+
+export const FIRST_CLAUSE: FirstClause = { minWords: 2, maxWords: 10 };
+
+/** Index just past the first chunk's end in `text` under `rule`, or -1 (wait for more text). */
+function firstClauseEnd(text: string, rule: FirstClause): number {
+  let words = 0;
+  const re = /\S+(\s+)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    words++;
+    const word = m[0].trimEnd();
+    const end = m.index + m[0].length;
+    const dash = word === "-" || word === "–" || word === "—";
+    if (words >= rule.minWords && (dash || /[,;:–—]$/.test(word))) return end;
+    if (words >= rule.maxWords) return end;
+  }
+  return -1;
+}
+
 /** Incremental splitter for streamed text: push deltas, get back the sentences they complete. */
 export class SentenceChunker {
   private buffer = "";
   private readonly rules: SentenceRules;
+  private firstClause: FirstClause | null;
 
-  /** `language`: a BCP 47 tag; English rules when omitted or unknown. */
-  constructor(language?: string) {
+  /**
+   * `language`: a BCP 47 tag; English rules when omitted or unknown. `firstClause`: the first chunk may end at a
+   * clause boundary (see FirstClause); later chunks go by sentence.
+   */
+  constructor(language?: string, firstClause?: FirstClause) {
     this.rules = sentenceRulesFor(language);
+    this.firstClause = firstClause ?? null;
   }
 
   push(delta: string): string[] {
     this.buffer += delta;
     const out: string[] = [];
+    if (this.firstClause) {
+      const sentenceEnd = findBoundary(this.buffer, 0, this.rules);
+      const clauseEnd = firstClauseEnd(this.buffer, this.firstClause);
+      if (clauseEnd < 0 && sentenceEnd < 0) return out;
+      this.firstClause = null;
+      // A whole sentence that is already here goes as one: only a clause ahead of its sentence is cut early.
+      if (clauseEnd >= 0 && (sentenceEnd < 0 || clauseEnd < sentenceEnd)) {
+        const clause = this.buffer.slice(0, clauseEnd).trim();
+        this.buffer = this.buffer.slice(clauseEnd);
+        if (/[\p{L}\p{N}]/u.test(clause)) out.push(clause);
+      }
+    }
     for (;;) {
       const end = findBoundary(this.buffer, 0, this.rules);
       if (end < 0) break;

@@ -47,6 +47,18 @@ export interface TurnTiming {
   llmFirstTokenMs: number | null;
   ttsFirstAudioMs: number | null;
   firstRtpMs: number | null;
+  /**
+   * What ended the caller's turn: the silence deadline ("vad"), the recogniser's endpoint ("asr"), the turn
+   * model's verdict ("model"), or keypad digits ("dtmf"). Absent on records from before turn models.
+   */
+  endedBy?: "vad" | "asr" | "model" | "dtmf";
+  /** The turn model's last verdict in the pause that ended the turn (P(complete), and its wall time in ms). */
+  turnModel?: { probability: number; ms: number };
+  /**
+   * Speculative replies: `kept` when the reply heard was started on the interim transcript before the turn
+   * ended; `discarded`, how many started during this turn were thrown away unheard (the words changed).
+   */
+  speculation?: { kept: boolean; discarded: number };
 }
 
 export interface TurnRecord {

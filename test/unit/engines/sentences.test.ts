@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SentenceChunker, splitSentences } from "../../../src/engines/tts/sentences.js";
+import { FIRST_CLAUSE, SentenceChunker, splitSentences } from "../../../src/engines/tts/sentences.js";
 
 describe("sentence splitting for speech", () => {
   it("splits on sentence punctuation and keeps it", () => {
@@ -34,5 +34,23 @@ describe("sentence splitting for speech", () => {
     expect(c.push(" 3.")).toEqual([]);
     expect(c.push("5 years old")).toEqual([]);
     expect(c.flush()).toEqual(["I am 3.5 years old"]);
+  });
+
+  it("first clause: the first chunk ends at its first clause, later ones by sentence", () => {
+    const c = new SentenceChunker(undefined, FIRST_CLAUSE);
+    expect(c.push("Sure")).toEqual([]);
+    expect(c.push(", I can")).toEqual([]); // one word before the comma: too short to say alone
+    expect(c.push(" help with that, and")).toEqual(["Sure, I can help with that,"]);
+    expect(c.push(" the table is yours, for two.")).toEqual([]); // the rest goes by sentence
+    expect(c.push(" Anything")).toEqual(["and the table is yours, for two."]);
+    expect(c.flush()).toEqual(["Anything"]);
+  });
+
+  it("first clause: a whole first sentence goes as one, and a long clause is cut after a few words", () => {
+    const whole = new SentenceChunker(undefined, FIRST_CLAUSE);
+    expect(whole.push("Thanks for calling. How can I help, today?")).toEqual(["Thanks for calling."]);
+    const long = new SentenceChunker(undefined, { minWords: 2, maxWords: 4 });
+    expect(long.push("we are open every day of the week")).toEqual(["we are open every"]);
+    expect(long.flush()).toEqual(["day of the week"]);
   });
 });

@@ -1,0 +1,36 @@
+import type { CallsConfig } from "../../config/sections/calls.js";
+import type { TurnDetector } from "../../engines/types.js";
+import type { AgentDefinition } from "../definition.js";
+import type { EndOfTurnSettings } from "./pause-plan.js";
+
+/** How one conversation decides that the caller has finished, and whether it answers early. */
+export interface LiveTurnSettings extends EndOfTurnSettings {
+  /** The turn model this call asks, or null: turns end on silence and the recogniser's endpoint alone. */
+  detector: TurnDetector | null;
+  /** P(complete) above this ends the turn. */
+  threshold: number;
+  /** Start the reply on the interim transcript when the caller pauses. */
+  speculative: boolean;
+}
+
+/**
+ * The agent's `live.turn` over the server's `calls.turn` defaults. Without a
+ * model (none installed, or the agent turns it off) the silence deadline is
+ * the agent's `endpointSilenceMs`, as before turn models; with one, the
+ * agent's `live.turn.endpointSilenceMs` when it sets it.
+ */
+export function liveTurnSettings(
+  live: AgentDefinition["live"],
+  defaults: CallsConfig["turn"],
+  detector: TurnDetector | null,
+): LiveTurnSettings {
+  const t = live.turn;
+  const use = detector !== null && (t.model ?? defaults.model) ? detector : null;
+  return {
+    detector: use,
+    askAfterMs: use ? (t.askAfterMs ?? defaults.askAfterMs) : null,
+    endpointSilenceMs: use ? (t.endpointSilenceMs ?? live.endpointSilenceMs) : live.endpointSilenceMs,
+    threshold: t.threshold ?? use?.threshold ?? 0.5,
+    speculative: t.speculative ?? defaults.speculative,
+  };
+}

@@ -1,0 +1,188 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseAgent } from "../../../src/agent/load.js";
+import { Conversation } from "../../../src/agent/conversation/conversation.js";
+import type { ConversationResult, TurnRecord } from "../../../src/agent/conversation/types.js";
+import { liveTurnSettings } from "../../../src/agent/turn-taking/settings.js";
+import { createEngine } from "../../../src/engines/factory.js";
+import type { LlmEngine, StreamingAsr, TtsEngine, TurnDetector, VadEngine } from "../../../src/engines/types.js";
+import { silentLogger } from "../../../src/lib/logger.js";
+import { audible, openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
+import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
+import { fliteMissing, speechWav } from "../../helpers/speech.js";
+
+const REPLY = "Thanks for calling. How can I help you today?";
+
+/**
+ * End of turn with the turn model, and speculative replies, in a live
+ * conversation on a real RTP line with the tiny engines. tiny-turn calls a
+ * turn complete once it has heard 1.5 s of speech: a whole sentence is
+ * complete, a lone "Hello." is a pause. What ended each turn is read from the
+ * turn records, never from timings.
+ */
+describe.skipIf(fliteMissing)("live conversation: turn model and speculative replies", () => {
+  let vad: VadEngine;
+  let asr: StreamingAsr;
+  let shortAsr: StreamingAsr;
+  let llm: LlmEngine;
+  let tts: TtsEngine;
+  let turn: TurnDetector;
+  let line: Line;
+  let sentence: Int16Array;
+  let pausing: Int16Array;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    vad = await createEngine("vad", sileroRef(), config);
+    asr = await createEngine("asr-streaming", await generatedModel("tiny-asr-streaming"), config);
+    // Two words, both out long before a sentence ends, and no recogniser endpoint (its idle rule counts the
+    // script's blanks as silence): the interim transcript at the pause is the final one, whatever the timing.
+    shortAsr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming", { words: ["hello", "there"] }, "-hello-there"),
+      testConfig({ engines: { asr: { endpointIdleMs: 20_000 } } }),
+    );
+    llm = await createEngine("llm", await generatedModel("tiny-llm"), config);
+    tts = await createEngine("tts", await generatedModel("tiny-tts"), config);
+    turn = await createEngine("turn", await generatedModel("tiny-turn"), config);
+    sentence = concat(wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow.")), silencePcm(400));
+    // Half a second of speech, a pause of 900 ms, then the rest: the caller is not done at the pause.
+    pausing = concat(
+      wavTo8k(speechWav("Hello.")),
+      silencePcm(900),
+      wavTo8k(speechWav("I would like to book a table for two tomorrow.")),
+      silencePcm(400),
+    );
+  });
+  afterAll(async () => Promise.all([vad, asr, shortAsr, llm, tts, turn].map((e) => e?.dispose())));
+  const running: { end: () => void; result: Promise<ConversationResult> }[] = [];
+  afterEach(async () => {
+    for (const c of running.splice(0)) {
+      c.end();
+      await c.result.catch(() => undefined);
+    }
+    await line?.close();
+  });
+
+  function start(o: { live: Record<string, unknown>; streaming?: StreamingAsr; speculative?: boolean }) {
+    const agent = parseAgent(
+      {
+        name: "test",
+        systemPrompt: "You are a helpful receptionist.",
+        live: { greeting: "Hello, you are through to Acme.", silenceTimeoutMs: 20_000, ...o.live },
+      },
+      "test",
+    );
+    const turns: (TurnRecord & { heardAt: number })[] = [];
+    const controller = new AbortController();
+    const conversation = new Conversation({
+      agent,
+      engines: { vad, asrStreaming: o.streaming ?? asr, llm, tts },
+      audio: line.agent,
+      control: { hangup: async () => controller.abort(), transfer: async () => ({ status: 503, reason: "none" }) },
+      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }) },
+      callId: "turn-test",
+      caller: null,
+      logger: silentLogger(),
+      echoMarginDb: 15,
+      turn: liveTurnSettings(agent.live, { model: true, askAfterMs: 200, speculative: o.speculative ?? false }, turn),
+      onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),
+    });
+    const result = conversation.run(controller.signal);
+    const end = () => controller.abort();
+    running.push({ end, result });
+    return { turns, result, end };
+  }
+
+  const replies = (turns: TurnRecord[]) => turns.filter((t) => t.role === "agent" && t.source === "speech");
+
+  it("ends a finished sentence on the model's verdict, long before the silence deadline", async () => {
+    line = await openLine();
+    // A 3 s deadline: only the model (or the recogniser's endpoint) can end this turn sooner.
+    const c = start({ live: { endpointSilenceMs: 3000 }, streaming: shortAsr });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(sentence);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    const reply = replies(c.turns)[0]!;
+    expect(reply.text).toBe(REPLY);
+    expect(reply.timing?.endedBy).toBe("model");
+    expect(reply.timing?.turnModel?.probability).toBeGreaterThan(0.5);
+  });
+
+  it("does not cut in on a pause the model calls unfinished", async () => {
+    line = await openLine();
+    const c = start({ live: { endpointSilenceMs: 2000 } });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(pausing);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    const users = c.turns.filter((t) => t.role === "user");
+    // One turn with the words from both sides of the pause, ended by the model after the second part.
+    expect(users).toHaveLength(1);
+    expect(users[0]!.text.split(" ").length).toBeGreaterThan(3);
+    expect(replies(c.turns)[0]!.timing?.endedBy).toBe("model");
+  });
+
+  it("control: with the model off and a short silence deadline, the same pause cuts in", async () => {
+    line = await openLine();
+    const c = start({ live: { endpointSilenceMs: 500, turn: { model: false } } });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(pausing);
+    await until(() => c.turns.filter((t) => t.role === "user").length >= 2, 15_000, "two caller turns");
+    // The first turn ended in the pause, before "table" (the script's eighth word) was said.
+    expect(c.turns.find((t) => t.role === "user")!.text).not.toContain("table");
+  });
+
+  it("keeps a speculative reply when the final transcript has the interim's words", async () => {
+    line = await openLine();
+    // No model and a long deadline: the reply starts at the pause, the turn ends 1.2 s after the last word.
+    const c = start({
+      live: { endpointSilenceMs: 1200, turn: { model: false } },
+      streaming: shortAsr,
+      speculative: true,
+    });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(sentence);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    const reply = replies(c.turns)[0]!;
+    expect(reply.text).toBe(REPLY);
+    expect(reply.timing?.endedBy).toBe("vad");
+    expect(reply.timing?.speculation).toEqual({ kept: true, discarded: 0 });
+    c.end();
+    const r = await c.result;
+    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
+      "Hello, you are through to Acme.",
+      REPLY,
+    ]);
+  });
+
+  it("discards a speculative reply when the caller goes on, and nothing of it is heard", async () => {
+    line = await openLine();
+    const c = start({ live: { endpointSilenceMs: 2000, turn: { model: false } }, speculative: true });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await until(() => !line.agent.playing, 10_000, "the greeting to finish playing");
+    const quietFrom = performance.now() + 300; // the jitter buffer's tail of the greeting
+    await line.say(pausing);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    const user = c.turns.find((t) => t.role === "user")!;
+    const reply = replies(c.turns)[0]!;
+    // The reply started on "hello" at the pause was thrown away when the caller went on...
+    expect(reply.timing?.speculation?.discarded).toBeGreaterThanOrEqual(1);
+    expect(c.turns.filter((t) => t.role === "user")).toHaveLength(1);
+    // ...and the caller heard nothing between the greeting and the end of their turn: no stale reply.
+    expect(audible(line.heard, quietFrom, user.heardAt)).toBe(0);
+    // One reply, heard after the turn ended.
+    await until(() => audible(line.heard, user.heardAt) > 20, 10_000, "the reply's audio");
+    c.end();
+    const r = await c.result;
+    expect(r.history.filter((m) => m.role === "assistant")).toHaveLength(2);
+  });
+});
+
+function concat(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
