@@ -37,7 +37,13 @@ const jsonSchemaObject = z
   .refine((s) => s.type === "object", "must be a JSON schema with type: object")
   .refine((s) => JSON.stringify(s).length <= L.schemaChars, `must be at most ${L.schemaChars} characters as JSON`);
 
-export const builtinToolNames = ["transfer", "hangup", "take_message", "schedule_callback"] as const;
+export const builtinToolNames = [
+  "transfer",
+  "hangup",
+  "take_message",
+  "schedule_callback",
+  "search_knowledge",
+] as const;
 
 const builtinTool = z
   .object({
@@ -50,6 +56,8 @@ const builtinTool = z
     target: z.string().max(512).optional(),
     /** Override of the description the model sees. */
     description: line.optional(),
+    /** search_knowledge: chunks returned per search (default: config knowledge.search.k). */
+    k: z.number().int().min(1).max(10).optional(),
   })
   .strict()
   .refine((t) => t.name !== "transfer" || Boolean(t.target), {
@@ -257,6 +265,11 @@ export const agentSchema = z
     voicemail: voicemailSchema.prefault({}),
     form: formSchema.optional(),
     survey: surveySchema.optional(),
+    /**
+     * Documents of the agent's knowledge base, as paths (relative ones from the agents directory): indexed at start
+     * and on reload when their content changed. Documents uploaded through the API sit beside them.
+     */
+    knowledge: z.array(z.string().min(1).max(1024)).max(L.listItems).default([]),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -9,6 +9,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
+import type { Knowledge } from "../knowledge/index.js";
 import type { Notify } from "../notify/notify.js";
 import type { AudioStore } from "../store/audio-store.js";
 import type { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
@@ -37,6 +38,8 @@ export interface ApiDeps {
   audio: AudioStore;
   engines: EngineHost;
   apiKeys: ApiKeysRepo;
+  /** The agents' knowledge bases (documents, chunks, search). */
+  knowledge: Knowledge;
   /** Where webhooks may send requests (config webhooks.*): an endpoint's URL is checked against it. */
   outbound: { webhooks: OutboundPolicy };
 }

@@ -1,4 +1,5 @@
 import type { AgentRegistry } from "../agent/registry.js";
+import type { KnowledgeSearch } from "../agent/tools/index.js";
 import { createCalls, type Calls } from "../calls/calls.js";
 import { ttsCacheDir } from "../config/paths.js";
 import type { OutboundDialer } from "../notify/dialer.js";
@@ -26,9 +27,12 @@ export interface Features {
  *   voicemail, calls: callbackTimer -> notify.callbackTimer
  *   calls.dialGuards         <- notify.dialGuard        (the do-not-call list, checked before every dial)
  *   notify.dialer            -> calls.deliver / dialLive
+ *   voicemail, calls: searchKnowledge -> the knowledge base's search (infrastructure)
  */
 export function createFeatures(infra: Infrastructure): Features {
   const { config, logger, clock, registry, db, queue, bus, agents, audio, engines, ffmpeg, outbound } = infra;
+  // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
+  const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
   const webhooks = createWebhooks({ config, logger, clock, db, queue, bus, outbound });
 
   // Notify dials through the calls feature, which is built below (it needs notify's callback timer and guard).
@@ -60,6 +64,7 @@ export function createFeatures(infra: Infrastructure): Features {
     audio,
     engines,
     ffmpeg,
+    searchKnowledge,
     callbackTimer: notify.callbackTimer,
     deliverWebhook: (endpointName, eventId) => webhooks.deliverTo(endpointName, eventId),
   });
@@ -75,6 +80,7 @@ export function createFeatures(infra: Infrastructure): Features {
     agents,
     engines,
     outbound,
+    searchKnowledge,
     dialGuards: [notify.dialGuard],
     callbackTimer: notify.callbackTimer,
     onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),

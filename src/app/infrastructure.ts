@@ -17,6 +17,8 @@ import { EventsRepo } from "../store/repos/events-repo.js";
 import { EngineHost } from "../engines/host/engine-host.js";
 import { audioDir, databaseFile } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
+import type { Knowledge } from "../knowledge/index.js";
+import { createKnowledgeHost, type KnowledgeHost } from "./knowledge.js";
 
 /**
  * What every part of a running Parley shares and no feature owns: one database, one queue and task registry,
@@ -41,6 +43,9 @@ export interface Infrastructure {
   ffmpeg: string | null;
   /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
   outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
+  /** The agents' knowledge bases (documents, chunks, search); `knowledgeHost` loads its embedding model. */
+  knowledge: Knowledge;
+  knowledgeHost: KnowledgeHost;
 }
 
 export interface CreateInfrastructureOptions {
@@ -88,6 +93,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
         })),
       o.models.turn ?? null,
     );
+    const knowledgeHost = createKnowledgeHost({ db, config: o.config, clock, logger: o.logger });
     return {
       config: o.config,
       logger: o.logger,
@@ -103,6 +109,8 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       apiKeys: new ApiKeysRepo(db),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
       outbound,
+      knowledge: knowledgeHost.knowledge,
+      knowledgeHost,
     };
   } catch (err) {
     db.close();

@@ -116,6 +116,8 @@ export class ParleyServer {
     worker?.start();
     void infra.engines.start().then(() => {
       if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+      // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
+      return infra.knowledgeHost.start({ cwd: options.cwd, agents: () => infra.agents.list() });
     });
     return server;
   }
@@ -161,6 +163,7 @@ export class ParleyServer {
       logger.info(report, "worker stopped");
     }
     await this.infra.engines.stop();
+    await this.infra.knowledgeHost.stop();
     this.infra.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");

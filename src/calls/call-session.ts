@@ -89,6 +89,7 @@ async function runTraced(d: CallSessionDeps, span: Span): Promise<ConversationOu
     },
     toolServices: {
       outbound: services.outbound.tools,
+      searchKnowledge: services.searchKnowledge,
       callbackTime: callbackTimeFor((to, at) => services.callbackTimer(to, at)),
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
+import type { KnowledgeSearch } from "../agent/tools/index.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EngineHost } from "../engines/host/engine-host.js";
 import type { EventBus } from "../events/bus.js";
@@ -42,4 +43,6 @@ export interface CallsDeps {
   outbound: { tools: OutboundPolicy };
   /** A caller left a message: stores it (the voicemail feature) and gives back the new voicemail's id. */
   onMessage: (msg: CallerMessage) => Promise<{ voicemailId: number }>;
+  /** The agents' knowledge bases, for the search_knowledge tool (app/ wires the knowledge base). */
+  searchKnowledge: KnowledgeSearch;
 }

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
+import type { KnowledgeSearch } from "../agent/tools/index.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EngineHost } from "../engines/host/engine-host.js";
 import type { EventBus } from "../events/bus.js";
@@ -31,4 +32,6 @@ export interface VoicemailDeps {
   callbackTimer: CallbackTimer;
   /** A routing rule's webhook: queues the delivery of a stored event to the named endpoint (the webhooks feature, wired by app/). */
   deliverWebhook: (endpointName: string, eventId: number) => Promise<unknown>;
+  /** The agent's knowledge base: passages matching the transcript go into the extraction prompt (app/ wires it). */
+  searchKnowledge: KnowledgeSearch;
 }

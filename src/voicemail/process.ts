@@ -13,6 +13,7 @@ import {
   type VoicemailStatus,
 } from "../store/repos/voicemails-repo.js";
 import { FINISHED_STATUSES, finishMessage, resumeRouting, type ProcessOutcome } from "./finish.js";
+import { knowledgeContext } from "./knowledge-context.js";
 import { trimToSpeech } from "./speech.js";
 
 export type { ProcessOutcome } from "./finish.js";
@@ -62,7 +63,21 @@ export async function processVoicemail(
     return finish(services, vm, signal, { ...empty(), status: "silent", speechMs: speech.speechMs, transcript });
 
   const agent = services.agents.get(vm.agent);
-  const meta = { mailbox: vm.mailbox, caller: vm.caller, receivedAt: new Date(vm.receivedAt).toISOString() };
+  const knowledge = await stage("knowledge", () =>
+    knowledgeContext(agent.name, transcript, {
+      search: services.searchKnowledge,
+      llm: engines.llm,
+      logger: services.logger,
+      ...services.config.knowledge.voicemailContext,
+      signal,
+    }),
+  );
+  const meta = {
+    mailbox: vm.mailbox,
+    caller: vm.caller,
+    receivedAt: new Date(vm.receivedAt).toISOString(),
+    ...(knowledge.length ? { knowledge } : {}),
+  };
   const options = { signal, defaultCountryCode: services.config.voicemail.defaultCountryCode };
 
   if (vm.kind === "form" && agent.form) {

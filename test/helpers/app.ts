@@ -126,6 +126,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     close: async () => {
       await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 0 })));
       await services.engines.stop();
+      await services.knowledgeHost.stop();
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

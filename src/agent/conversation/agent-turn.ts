@@ -5,6 +5,7 @@ import { describeError, isAbortError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
 import type { ToolSet } from "../tools/index.js";
+import type { TurnSource } from "../../store/records/call-turn.js";
 import type { ContextFit, ContextWindow } from "./context-window.js";
 import { playedPart, type Speaker, type Utterance } from "./speaker.js";
 import { atStage, failureOf, TurnStageError, type TurnFailure } from "./turn-failure.js";
@@ -39,6 +40,8 @@ export interface AgentTurnResult {
   messages: ChatMessage[];
   after: AfterTurn | null;
   toolCalls: { name: string; arguments: Record<string, unknown>; result: unknown }[];
+  /** Knowledge chunks the turn's tools gave the model (search_knowledge), in the order it got them. */
+  sources: TurnSource[];
   llmFirstTokenAt: number | null;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
@@ -67,6 +70,7 @@ export async function runAgentTurn(
   const messages: ChatMessage[] = [];
   const rounds: Round[] = [];
   const toolLog: AgentTurnResult["toolCalls"] = [];
+  const sources: TurnSource[] = [];
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
   let interrupted = false;
@@ -107,6 +111,7 @@ export async function runAgentTurn(
       for (const call of current.calls) {
         const { outcome, crash } = await runTool(deps, call, signal, () => deps.speaker.audioIdle());
         toolLog.push({ name: call.name, arguments: call.arguments, result: outcome.result });
+        for (const s of outcome.sources ?? []) if (!sources.some((k) => k.chunkId === s.chunkId)) sources.push(s);
         current.results.push({ role: "tool", toolCallId: call.id, content: JSON.stringify(outcome.result) });
         after = outcome.after ?? after;
         if (crash !== undefined) throw new TurnStageError("tool", crash);
@@ -154,6 +159,7 @@ export async function runAgentTurn(
     // What a tool already did stands: a transfer or a message the caller asked for still happens after the fallback line.
     after: interrupted ? null : after,
     toolCalls: toolLog,
+    sources,
     llmFirstTokenAt,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,

@@ -414,6 +414,7 @@ export class Conversation {
       ...(result.interrupted ? { interrupted: true } : {}),
       ...(result.failure ? { failed: true, failure: result.failure } : {}),
       ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
+      ...(result.sources.length ? { sources: result.sources } : {}),
       ...(u ? { timing: timing(u, result) } : {}),
       ...(result.contextFit ? { contextFit: result.contextFit } : {}),
     });
@@ -541,6 +542,7 @@ function emptyTurn(interrupted: boolean): AgentTurnResult {
     messages: [],
     after: null,
     toolCalls: [],
+    sources: [],
     llmFirstTokenAt: null,
     ttsFirstAudioAt: null,
     firstRtpAt: null,

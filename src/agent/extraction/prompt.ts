@@ -7,6 +7,14 @@ export interface MessageMeta {
   mailbox?: string | null;
   caller?: string | null;
   receivedAt?: string | null;
+  /** Passages of the agent's knowledge base that match the transcript (already bounded by the caller). */
+  knowledge?: { heading: string; text: string }[];
+}
+
+function knowledgeLines(t: ExtractionText, meta: MessageMeta): string {
+  if (!meta.knowledge?.length) return "";
+  const passages = meta.knowledge.map((k) => `- ${k.heading ? `${k.heading}: ` : ""}${k.text.replace(/\s+/g, " ")}`);
+  return `${t.knowledgeHeading}\n${passages.join("\n")}`;
 }
 
 function metaLines(t: ExtractionText, meta: MessageMeta): string {
@@ -34,7 +42,10 @@ export function voicemailMessages(agent: AgentDefinition, transcript: string, me
   ]
     .filter(Boolean)
     .join("\n");
-  const user = `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim();
+  const user = [metaLines(t, meta), knowledgeLines(t, meta), `${t.transcriptHeading}\n${transcript}`]
+    .filter(Boolean)
+    .join("\n")
+    .trim();
   return [
     { role: "system", content: system },
     { role: "user", content: user },
@@ -61,7 +72,13 @@ export function formMessages(
   ].join("\n");
   return [
     { role: "system", content: system },
-    { role: "user", content: `${metaLines(t, meta)}\n${t.transcriptHeading}\n${transcript}`.trim() },
+    {
+      role: "user",
+      content: [metaLines(t, meta), knowledgeLines(t, meta), `${t.transcriptHeading}\n${transcript}`]
+        .filter(Boolean)
+        .join("\n")
+        .trim(),
+    },
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { AgentTool } from "../definition.js";
 import type { ToolContext, ToolHandler } from "./types.js";
+import { searchKnowledgeTool } from "./search-knowledge.js";
 import { parseWhen } from "./when.js";
 
 /**
@@ -53,6 +54,8 @@ export function builtinTool(def: Builtin): ToolHandler {
         },
         run: async () => ({ result: { status: "recording" }, after: { type: "take-message" } }),
       };
+    case "search_knowledge":
+      return searchKnowledgeTool(def);
     case "schedule_callback":
       return {
         spec: {

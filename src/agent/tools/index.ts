@@ -4,7 +4,7 @@ import { builtinTool } from "./builtin.js";
 import { httpTool } from "./http-tool.js";
 import type { ToolHandler } from "./types.js";
 
-export type { AfterTurn, ToolContext, ToolHandler, ToolOutcome, ToolServices } from "./types.js";
+export type { AfterTurn, KnowledgeSearch, ToolContext, ToolHandler, ToolOutcome, ToolServices } from "./types.js";
 export { parseWhen } from "./when.js";
 
 /** The agent's tools, by name, ready to offer to the model and run. */

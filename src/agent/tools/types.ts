@@ -1,5 +1,7 @@
 import type { ChatMessage, ToolSpec } from "../../engines/types.js";
+import type { KnowledgeSearchResult } from "../../knowledge/index.js";
 import type { OutboundPolicy } from "../../lib/outbound/index.js";
+import type { TurnSource } from "../../store/records/call-turn.js";
 import type { AgentDefinition } from "../definition.js";
 
 /** What happens once the agent's reply to a tool call has been played. */
@@ -12,7 +14,16 @@ export interface ToolOutcome {
   /** Returned to the model as the tool's result (JSON). */
   result: unknown;
   after?: AfterTurn;
+  /** Knowledge-base chunks the result gave the model: recorded on the turn as the answer's sources. */
+  sources?: TurnSource[];
 }
+
+/** Hybrid retrieval over an agent's knowledge base (the app gives it; calls/ and voicemail/ do not build it). */
+export type KnowledgeSearch = (
+  agent: string,
+  query: string,
+  options: { k?: number; signal?: AbortSignal },
+) => Promise<KnowledgeSearchResult>;
 
 /** Services the call layer gives tools: the parts of Parley a live call can reach. */
 export interface ToolServices {
@@ -36,6 +47,8 @@ export interface ToolServices {
     to: string | null,
     when: Date,
   ): { ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null };
+  /** The agent's knowledge base (`search_knowledge`); absent: the tool answers that there is none. */
+  searchKnowledge?: KnowledgeSearch;
   /** Where HTTP tools may send requests (config tools.*); absent: the defaults (no loopback, link-local or metadata). */
   outbound?: OutboundPolicy;
 }

@@ -11,6 +11,7 @@ import { consoleDeps, type ConsoleEnv } from "./context.js";
 import { consoleErrorHandler, errorPage } from "./errors.js";
 import { inboxRoutes } from "./inbox/routes.js";
 import { jobRoutes } from "./jobs/routes.js";
+import { knowledgeConsoleRoutes } from "./knowledge/routes.js";
 import { liveRoutes } from "./live/routes.js";
 import { consoleMetrics } from "./metrics.js";
 import { modelRoutes } from "./models/routes.js";
@@ -33,7 +34,22 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const metrics = consoleMetrics(services.registry, services.db);
   const app = new Hono<ConsoleEnv>();
   app.use("*", securityHeaders());
-  app.use("*", bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorPage(c, 413, "The form is too large.") }));
+  const formLimit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorPage(c, 413, "The form is too large.") });
+  // A document upload may be as large as the knowledge base takes one (knowledge.limits.maxBytes), plus the form.
+  const documentLimit = bodyLimit({
+    maxSize: services.config.knowledge.limits.maxBytes + 64 * 1024,
+    onError: (c) =>
+      errorPage(
+        c,
+        413,
+        `The document is over ${services.config.knowledge.limits.maxBytes} bytes (knowledge.limits.maxBytes).`,
+      ),
+  });
+  app.use("*", (c, next) =>
+    c.req.method === "POST" && /^\/console\/agents\/[^/]+\/knowledge\/?$/.test(c.req.path)
+      ? documentLimit(c, next)
+      : formLimit(c, next),
+  );
   app.route("/assets", assetRoutes());
   app.route("/", loginRoutes(deps, metrics));
   app.get("/", (c) => c.redirect("/console/inbox", 303));
@@ -45,6 +61,7 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   pages.route("/", campaignRoutes(services));
   pages.route("/", jobRoutes(services));
   pages.route("/", modelRoutes(services));
+  pages.route("/", knowledgeConsoleRoutes(services));
   pages.route("/", agentRoutes(services));
   pages.route("/", liveRoutes(services, metrics));
   pages.all("*", (c) => errorPage(c, 404, `There is no console page at ${c.req.path}.`));

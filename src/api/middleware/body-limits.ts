@@ -7,6 +7,8 @@ const UPLOADS: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: "POST", path: /^\/v1\/voicemails\/?$/ },
   { method: "POST", path: /^\/v1\/campaigns\/\d+\/recipients\/?$/ },
   { method: "POST", path: /^\/v1\/dnc\/import\/?$/ },
+  { method: "POST", path: /^\/v1\/agents\/[^/]+\/knowledge\/?$/ },
+  { method: "PUT", path: /^\/v1\/agents\/[^/]+\/knowledge\/[^/]+$/ },
 ];
 
 export interface BodyLimits {

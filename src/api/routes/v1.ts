@@ -8,6 +8,7 @@ import { dncRoutes } from "./dnc.js";
 import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
+import { knowledgeRoutes } from "./knowledge.js";
 import { notificationRoutes } from "./notifications.js";
 import { templateRoutes } from "./templates.js";
 import { voicemailRoutes } from "./voicemails.js";
@@ -17,6 +18,7 @@ import { webhookRoutes } from "./webhooks.js";
 export function v1Routes(services: ApiDeps): OpenAPIHono {
   const v1 = apiRouter();
   v1.route("/voicemails", voicemailRoutes(services));
+  v1.route("/agents", knowledgeRoutes(services)); // /agents/{name}/knowledge...
   v1.route("/agents", agentRoutes(services));
   v1.route("/calls", callRoutes(services));
   v1.route("/surveys", surveyRoutes(services));

@@ -65,7 +65,11 @@ export const workerCommand: Command = {
       );
       worker.start();
       // Inference tasks wait for the engines; the rest (webhooks) run at once.
-      void infra.engines.start();
+      // Voicemail extraction searches the knowledge base: hybrid once the embedding model is up. The server indexes the
+      // agents' documents; a worker beside it only reads them.
+      void infra.engines
+        .start()
+        .then(() => infra.knowledgeHost.start({ cwd: ctx.cwd, agents: () => infra.agents.list(), index: false }));
       ctx.stderr.write(
         `parley worker: ${worker.id} running ${infra.tasks.kinds().join(", ")} from ${databaseFile(config)}\n`,
       );
@@ -78,6 +82,7 @@ export const workerCommand: Command = {
       return 0;
     } finally {
       await infra.engines.stop();
+      await infra.knowledgeHost.stop();
       infra.db.close();
       await tracing.shutdown();
       logger.flush();

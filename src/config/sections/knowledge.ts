@@ -58,12 +58,23 @@ const search = z
   })
   .strict();
 
+/** Passages of the agent's knowledge base given to voicemail extraction as background to the transcript. */
+const voicemailContext = z
+  .object({
+    /** Passages searched for with the transcript (0: none). */
+    k: z.number().int().min(0).max(10).default(3),
+    /** Most prompt tokens the passages may take together (counted with the LLM's tokenizer). */
+    maxTokens: z.number().int().min(0).max(8000).default(400),
+  })
+  .strict();
+
 /** The knowledge base: per-agent documents, chunked and searched (docs/knowledge.md). */
 export const knowledgeSection = z
   .object({
     limits: limits.prefault({}),
     chunking: chunking.prefault({}),
     search: search.prefault({}),
+    voicemailContext: voicemailContext.prefault({}),
   })
   .strict();
 

@@ -38,6 +38,22 @@ export interface ContextFit {
   };
 }
 
+/**
+ * A knowledge-base chunk an answer drew on (the agent's `search_knowledge` tool returned it this turn): enough to
+ * show the source in the transcript and to find it again, even after the document was re-uploaded.
+ */
+export interface TurnSource {
+  chunkId: number;
+  document: string;
+  /** The document's version when it was searched. */
+  version: number;
+  /** Order of the chunk in its document, from 0. */
+  position: number;
+  heading: string;
+  /** The start of the chunk's text, as the transcript shows it (at most 200 characters). */
+  excerpt: string;
+}
+
 /** Timings of one exchange, in ms from the caller's last word (the latency breakdown). */
 export interface TurnTiming {
   /** Trailing silence we waited before deciding the caller had finished. */
@@ -72,6 +88,8 @@ export interface TurnRecord {
   failed?: true;
   failure?: TurnFailure;
   toolCalls?: { name: string; arguments: Record<string, unknown>; result: unknown }[];
+  /** Agent turns that searched the knowledge base: the chunks the model was given to answer from. */
+  sources?: TurnSource[];
   timing?: TurnTiming;
   /** Agent turns from the LLM: the prompt's size against the context, and whether older turns were left out. */
   contextFit?: ContextFit;

@@ -31,6 +31,8 @@ export interface CallTurnRow {
   failed: boolean;
   failure: TurnRecord["failure"] | null;
   toolCalls: unknown;
+  /** Knowledge chunks the answer was given (search_knowledge). */
+  sources: TurnRecord["sources"] | null;
   timing: TurnRecord["timing"] | null;
   contextFit: TurnRecord["contextFit"] | null;
 }
@@ -81,8 +83,8 @@ export class CallsRepo {
       "UPDATE calls SET ended_at = @endedAt, outcome = @outcome, recording_path = @recordingPath, rtp_stats = @rtpStats WHERE id = @id",
     );
     this.turnStmt = db.prepare(
-      `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, timing, context_fit)
-       VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @failed, @failure, @toolCalls, @timing, @contextFit)`,
+      `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, sources, timing, context_fit)
+       VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @failed, @failure, @toolCalls, @sources, @timing, @contextFit)`,
     );
     this.getStmt = db.prepare("SELECT * FROM calls WHERE id = ?");
     this.turnsStmt = db.prepare("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx");
@@ -126,6 +128,7 @@ export class CallsRepo {
       failed: t.failed ? 1 : 0,
       failure: t.failure ? JSON.stringify(t.failure) : null,
       toolCalls: t.toolCalls ? JSON.stringify(t.toolCalls) : null,
+      sources: t.sources?.length ? JSON.stringify(t.sources) : null,
       timing: t.timing ? JSON.stringify(t.timing) : null,
       contextFit: t.contextFit ? JSON.stringify(t.contextFit) : null,
     });
@@ -147,6 +150,7 @@ export class CallsRepo {
       failed: r.failed === 1,
       failure: json(r.failure) as TurnRecord["failure"] | null,
       toolCalls: json(r.tool_calls),
+      sources: json(r.sources) as TurnRecord["sources"] | null,
       timing: json(r.timing) as TurnRecord["timing"] | null,
       contextFit: json(r.context_fit) as TurnRecord["contextFit"] | null,
     }));

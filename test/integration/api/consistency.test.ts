@@ -138,13 +138,14 @@ describe("agent definitions through the API (issue 10, item 24)", () => {
       {
         path: "tools.1.name",
         message:
-          "unknown builtin tool 'hang_up'; the builtin tools are transfer, hangup, take_message, schedule_callback",
+          "unknown builtin tool 'hang_up'; the builtin tools are transfer, hangup, take_message, schedule_callback, search_knowledge",
       },
     ]);
     expect(await issues([{ type: "webhook", name: "x" }])).toEqual([
       {
         path: "tools.0.type",
-        message: 'type must be "builtin" (transfer, hangup, take_message, schedule_callback) or "http"',
+        message:
+          'type must be "builtin" (transfer, hangup, take_message, schedule_callback, search_knowledge) or "http"',
       },
     ]);
     expect(await issues([], [{ name: "r", actions: [{ email: "ops@example.com" }] }])).toEqual([

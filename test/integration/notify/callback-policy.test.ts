@@ -1,3 +1,4 @@
+import type { VoicemailDeps } from "../../../src/voicemail/deps.js";
 import { describe, expect, it } from "vitest";
 import { builtinTool } from "../../../src/agent/tools/builtin.js";
 import type { ToolContext } from "../../../src/agent/tools/index.js";
@@ -71,8 +72,9 @@ async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Recor
     reason: "flooding",
   });
   // The voicemail feature's dependencies as app/ wires them (createFeatures).
-  const deps = {
+  const deps: VoicemailDeps = {
     ...t.services,
+    searchKnowledge: (agent, query, options) => t.services.knowledge.search(agent, query, options),
     callbackTimer: t.features.notify.callbackTimer,
     deliverWebhook: (name: string, eventId: number) => t.features.webhooks.deliverTo(name, eventId),
   };

@@ -12,7 +12,7 @@ import { AgentList, ValidateForm, type ValidationResult } from "./page.js";
 const MAX_TEXT = 200_000;
 
 /** Agents: the list, one definition, and validation of a pasted one. */
-export function agentRoutes(services: Pick<ApiDeps, "agents">): Hono<ConsoleEnv> {
+export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   const page = async (
@@ -52,7 +52,10 @@ export function agentRoutes(services: Pick<ApiDeps, "agents">): Hono<ConsoleEnv>
       <>
         <p>
           <a href="/console/agents">All agents</a> · defined{" "}
-          {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"}
+          {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"} ·{" "}
+          <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/knowledge`}>
+            {`Knowledge base (${services.knowledge.listDocuments(entry.agent.name).length} documents)`}
+          </a>
         </p>
         <pre class="definition">{stringify(redact(entry.agent))}</pre>
       </>

@@ -114,6 +114,15 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
               {t.role === "agent" && t.timing?.firstRtpMs != null ? (
                 <span class="lat">{`${Math.round(t.timing.firstRtpMs)} ms`}</span>
               ) : null}
+              {t.sources?.length ? (
+                <ul class="sources" aria-label="Sources from the knowledge base">
+                  {t.sources.map((s) => (
+                    <li
+                      title={s.excerpt}
+                    >{`${s.document} (v${s.version}, part ${s.position + 1}): ${s.heading || s.excerpt.slice(0, 80)}`}</li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ol>
