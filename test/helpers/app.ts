@@ -9,7 +9,8 @@ import { Worker } from "../../src/jobs/index.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
-import { createServices, type Services } from "../../src/app/services.js";
+import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createFeatures, type Features } from "../../src/app/features.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
 import type { ModelRef } from "../../src/engines/model-ref.js";
 import type { ModelRole } from "../../src/models/catalog-schema.js";
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   registerTasks?: boolean;
   /** Log to stderr at this level instead of discarding logs (debugging a test). */
   logLevel?: string;
+  /** The app's logger (a test that reads log lines); wins over logLevel. */
+  logger?: Logger;
   /**
    * Load engines: "tiny" generates the tiny profile's models (cached) and
    * starts them before the app is returned; `llm` and `asrStreaming` swap in
@@ -35,7 +38,10 @@ export interface TestAppOptions {
 export interface TestApp {
   /** The real /v1 app: call `app.request()` on it. */
   app: Hono;
-  services: Services;
+  /** The shared pieces (database, queue, bus, engines, agents...). */
+  services: Infrastructure;
+  /** The feature facades, as app/ wires them (`features.calls.attach(sip, ports)` to run SIP). */
+  features: Features;
   /** A working API key (Authorization: Bearer <key>). */
   key: string;
   /** The temp data dir (database, audio), removed by close(). */
@@ -72,16 +78,17 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     engines: { ...input.engines, llm: { threads: 1, parallel: 2, ...input.engines?.llm } },
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
-  const logger: Logger = o.logLevel ? createLogger(config.log) : silentLogger();
+  const logger: Logger = o.logger ?? (o.logLevel ? createLogger(config.log) : silentLogger());
   const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
-  const services = createServices({
+  const services = createInfrastructure({
     config,
     logger,
     registry: createMetricsRegistry(),
     models: { profile: "tiny", refs, missing: [] },
     ...(o.clock ? { clock: o.clock } : {}),
   });
-  if (o.registerTasks ?? true) registerAppTasks(services);
+  const features = createFeatures(services);
+  if (o.registerTasks ?? true) registerAppTasks(services, features);
   if (o.engines) {
     await services.engines.start();
     if (!services.engines.ready) {
@@ -93,7 +100,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     }
   }
   const app = createApp({
-    services,
+    deps: { ...services, ...features },
     version: "test",
     readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
   });
@@ -102,6 +109,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
   return {
     app,
     services,
+    features,
     key,
     dataDir,
     request: (path, init = {}) => {
