@@ -15,7 +15,8 @@ import { healthRoutes, type ReadinessSource } from "./routes/health.js";
 import { v1Routes } from "./routes/v1.js";
 
 export interface AppOptions {
-  services: ApiDeps;
+  /** The feature facades and the shared pieces the routes read (each route file takes the part it uses). */
+  deps: ApiDeps;
   readiness: ReadinessSource;
   version: string;
 }
@@ -25,7 +26,7 @@ export interface AppOptions {
  * server wraps it with @hono/node-server.
  */
 export function createApp(o: AppOptions): Hono {
-  const { services } = o;
+  const services = o.deps;
   const app = new OpenAPIHono<BlankEnv>();
   app.use("*", httpMetrics(services.registry));
   // Registered up front (it is otherwise made on the first outbound attempt) so /metrics always lists it for dashboards.

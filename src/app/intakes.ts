@@ -9,8 +9,8 @@ import {
   type VoicemailHandler,
 } from "../intake/index.js";
 import type { SipPort } from "../sip/index.js";
-import { ingestVoicemail } from "../voicemail/ingest.js";
-import type { Services } from "./services.js";
+import type { Voicemail } from "../voicemail/voicemail.js";
+import type { Infrastructure } from "./infrastructure.js";
 
 /** The PBX intakes a running Parley has: each is null when not configured. */
 export interface Intakes {
@@ -27,10 +27,14 @@ export interface Intakes {
  * A listener that cannot start (port taken) fails the start, closing what
  * was started before it.
  */
-export async function startIntakes(services: Services, sip: SipPort | null): Promise<Intakes> {
+export async function startIntakes(
+  services: Infrastructure,
+  voicemail: Pick<Voicemail, "ingest">,
+  sip: SipPort | null,
+): Promise<Intakes> {
   const { config, logger } = services;
   const onVoicemail: VoicemailHandler = async (c) =>
-    ingestVoicemail(services, {
+    voicemail.ingest({
       bytes: c.bytes,
       caller: c.caller.number,
       callerName: c.caller.name,
@@ -69,7 +73,7 @@ export async function startIntakes(services: Services, sip: SipPort | null): Pro
   };
 }
 
-function mwiFor(config: ParleyConfig, services: Services, sip: SipPort | null): MessageWaiting | null {
+function mwiFor(config: ParleyConfig, services: Infrastructure, sip: SipPort | null): MessageWaiting | null {
   const { subscribers } = config.intake.mwi;
   if (subscribers.length === 0) return null;
   if (!sip) {

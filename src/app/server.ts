@@ -9,15 +9,14 @@ import { createMetricsRegistry } from "../lib/metrics.js";
 import type { Logger } from "../lib/logger.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
-import { createServices, type Services } from "./services.js";
+import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
+import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
 import { audioDir, ttsCacheDir } from "../config/paths.js";
 import { sweepTempFiles } from "../store/temp-files.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
-import { CallManager } from "../calls/call-manager.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
-import { requeueUnfinished } from "../voicemail/ingest.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
 
@@ -37,7 +36,8 @@ export class ParleyServer {
   private draining = false;
 
   private constructor(
-    readonly services: Services,
+    readonly infra: Infrastructure,
+    readonly features: Features,
     readonly app: Hono,
     private readonly http: ServerType,
     private readonly worker: Worker | null,
@@ -52,7 +52,7 @@ export class ParleyServer {
     const registry = createMetricsRegistry();
     const tracing = setupTracing(config.tracing, packageVersion());
     const models = await resolveProfileModels(config, options.cwd);
-    const services = createServices({
+    const infra = createInfrastructure({
       config,
       logger,
       registry,
@@ -61,36 +61,37 @@ export class ParleyServer {
     });
     try {
       // With store.url, the queue is on PostgreSQL: a start fails here, with the reason, when it cannot be reached.
-      await services.queue.open();
+      await infra.queue.open();
     } catch (err) {
-      await services.queue.close();
-      services.db.close();
+      await infra.queue.close();
+      infra.db.close();
       throw err;
     }
-    registerAppTasks(services);
-    attachJobMetrics(registry, services.queue);
+    const features = createFeatures(infra);
+    registerAppTasks(infra, features);
+    attachJobMetrics(registry, infra.queue);
     let sip: SipPort | null = null;
     if (config.sip.enabled) {
       try {
         sip = await createSipPort(config.sip, { logger, registry, ...(options.clock ? { clock: options.clock } : {}) });
       } catch (err) {
-        await services.queue.close();
-        services.db.close();
+        await infra.queue.close();
+        infra.db.close();
         throw err;
       }
-      services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
+      features.calls.attach(sip, new PortPool(config.rtp.ports));
     }
     let server: ParleyServer | null = null;
     const app = createApp({
-      services,
+      deps: { ...infra, ...features },
       version: packageVersion(),
       readiness: {
         // Not ready while draining (a balancer stops sending us work; SIP says the same with 503s) or with no agent.
-        ready: () => services.engines.ready && !server?.draining && agentsReady(services),
+        ready: () => infra.engines.ready && !server?.draining && agentsReady(infra),
         details: () => ({
           profile: models.profile,
-          engines: services.engines.status(),
-          agents: agentsStatus(services),
+          engines: infra.engines.status(),
+          agents: agentsStatus(infra),
         }),
       },
     });
@@ -99,24 +100,26 @@ export class ParleyServer {
       http = await listen(app, config.http.host, config.http.port);
     } catch (err) {
       await sip?.close();
-      await services.queue.close();
-      services.db.close();
+      await infra.queue.close();
+      infra.db.close();
       throw err;
     }
     let intakes: Intakes;
     try {
-      intakes = await startIntakes(services, sip);
+      intakes = await startIntakes(infra, features.voicemail, sip);
     } catch (err) {
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sip?.close();
-      services.db.close();
+      await infra.queue.close();
+      infra.db.close();
       throw err;
     }
     const worker = config.jobs.runInServe
-      ? new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger })
+      ? new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger })
       : null;
     server = new ParleyServer(
-      services,
+      infra,
+      features,
       app,
       http,
       worker,
@@ -126,18 +129,18 @@ export class ParleyServer {
       intakes,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
-    if (sip && services.calls) {
-      services.calls.start();
+    if (sip && features.calls.manager) {
+      features.calls.manager.start();
       logger.info({ driver: sip.driver, ...sip.local }, "sip listening");
     }
-    await requeueUnfinished(services);
-    await removeLeftoverTempFiles(services);
-    warnAboutAgents(services);
+    await features.voicemail.requeueUnfinished();
+    await removeLeftoverTempFiles(infra);
+    warnAboutAgents(infra);
     worker?.start();
-    void services.engines.start().then(() => {
-      if (services.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+    void infra.engines.start().then(() => {
+      if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
       // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
-      return services.knowledgeHost.start({ cwd: options.cwd, agents: () => services.agents.list() });
+      return infra.knowledgeHost.start({ cwd: options.cwd, agents: () => infra.agents.list() });
     });
     return server;
   }
@@ -163,11 +166,11 @@ export class ParleyServer {
    * closes, in-flight jobs finish or are handed back, engines are released and the database closed.
    */
   async stop(): Promise<void> {
-    const { logger } = this.services;
-    const calls = this.services.calls;
+    const { logger } = this.infra;
+    const calls = this.features.calls.manager;
     if (calls) {
       this.draining = true;
-      const drainMs = this.services.config.calls.drainMs;
+      const drainMs = this.infra.config.calls.drainMs;
       if (calls.inUse > 0)
         logger.info({ calls: calls.inUse, drainMs }, "draining: calls in progress may finish; new calls get 503");
       const left = await calls.drain(drainMs);
@@ -183,56 +186,56 @@ export class ParleyServer {
     // No new voicemail from the PBX while the rest stops (a mail in progress finishes or gets 451).
     await this.intakes.close();
     // Calls first: each says goodbye (BYE) and writes its record while the engines are still there.
-    await this.services.calls?.stop();
+    await calls?.stop();
     await this.sip?.close();
     if (this.worker) {
-      const report = await this.worker.stop({ graceMs: this.services.config.jobs.shutdownGraceMs });
+      const report = await this.worker.stop({ graceMs: this.infra.config.jobs.shutdownGraceMs });
       logger.info(report, "worker stopped");
     }
-    await this.services.engines.stop();
-    await this.services.knowledgeHost.stop();
-    await this.services.queue.close();
-    this.services.db.close();
+    await this.infra.engines.stop();
+    await this.infra.knowledgeHost.stop();
+    await this.infra.queue.close();
+    this.infra.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");
   }
 }
 
 /** Ready needs at least one agent (file or API) unless agents.allowNone: without one every request fails. */
-function agentsReady(services: Services): boolean {
-  return services.config.agents.allowNone || services.agents.list().length > 0;
+function agentsReady(infra: Infrastructure): boolean {
+  return infra.config.agents.allowNone || infra.agents.list().length > 0;
 }
 
-function agentsStatus(services: Services): {
+function agentsStatus(infra: Infrastructure): {
   count: number;
   dir: string;
   default: string;
   defaultExists: boolean;
   ready: boolean;
 } {
-  const { dir, default: name } = services.config.agents;
+  const { dir, default: name } = infra.config.agents;
   return {
-    count: services.agents.list().length,
+    count: infra.agents.list().length,
     dir,
     default: name,
-    defaultExists: services.agents.find(name) !== null,
-    ready: agentsReady(services),
+    defaultExists: infra.agents.find(name) !== null,
+    ready: agentsReady(infra),
   };
 }
 
 /** Said loudly at start: zero agents is the trap of a server started from another folder (issue 10, item 20). */
-function warnAboutAgents(services: Services): void {
-  const s = agentsStatus(services);
+function warnAboutAgents(infra: Infrastructure): void {
+  const s = agentsStatus(infra);
   if (s.count === 0) {
-    services.logger.error(
-      { agentsDir: s.dir, allowNone: services.config.agents.allowNone },
+    infra.logger.error(
+      { agentsDir: s.dir, allowNone: infra.config.agents.allowNone },
       `no agents: ${s.dir} holds no *.yaml and the database has none; every upload, call and notification will fail. ` +
-        (services.config.agents.allowNone
+        (infra.config.agents.allowNone
           ? "agents.allowNone is set, so /readyz does not wait for one"
           : "/readyz answers 503 until an agent exists (set agents.dir, or agents.allowNone: true to serve without)"),
     );
   } else if (!s.defaultExists) {
-    services.logger.warn(
+    infra.logger.warn(
       { default: s.default, agents: s.count },
       `agents.default '${s.default}' does not exist: messages to mailboxes no agent claims will be refused`,
     );
@@ -240,13 +243,13 @@ function warnAboutAgents(services: Services): void {
 }
 
 /** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
-async function removeLeftoverTempFiles(services: Services): Promise<void> {
-  for (const dir of [audioDir(services.config), ttsCacheDir(services.config)]) {
+async function removeLeftoverTempFiles(infra: Infrastructure): Promise<void> {
+  for (const dir of [audioDir(infra.config), ttsCacheDir(infra.config)]) {
     const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
-      services.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
+      infra.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
       return 0;
     });
-    if (removed > 0) services.logger.info({ dir, removed }, "removed temporary files left by an earlier run");
+    if (removed > 0) infra.logger.info({ dir, removed }, "removed temporary files left by an earlier run");
   }
 }
 

@@ -1,16 +1,13 @@
-import { registerCallSummaryTask } from "../calls/summary-task.js";
-import { registerVoicemailTasks } from "../voicemail/tasks.js";
-import { callbackTimer } from "../notify/callbacks/timer.js";
-import { registerNotifyTasks } from "../notify/register.js";
-import { registerWebhookTasks } from "../webhooks/index.js";
-import type { Services } from "./services.js";
+import { registerFeatureJobs } from "../jobs/index.js";
+import type { Features } from "./features.js";
+import type { Infrastructure } from "./infrastructure.js";
 
-/** Registers every job kind of this build on the services' task registry (serve and worker alike). */
-export function registerAppTasks(services: Services): void {
-  registerVoicemailTasks(services);
-  registerWebhookTasks(services);
-  registerCallSummaryTask(services);
-  // The callback policy the voicemail routing and live calls ask (they do not import notify).
-  services.callbackTimer = callbackTimer(services);
-  registerNotifyTasks(services);
+/**
+ * Registers every feature's job kinds on the process's task registry and starts the features' listeners
+ * (webhook fan-out, voicemail and notification status following their jobs): serve and worker alike.
+ * Returns the detach of the listeners.
+ */
+export function registerAppTasks(infra: Pick<Infrastructure, "tasks">, features: Features): () => void {
+  const { voicemail, webhooks, calls, notify } = features;
+  return registerFeatureJobs(infra.tasks, [voicemail, webhooks, calls, notify]);
 }

@@ -12,7 +12,8 @@ import { silentLogger } from "../lib/logger.js";
 import { createMetricsRegistry } from "../lib/metrics.js";
 import { modelsDirOf } from "../models/paths.js";
 import { resolveProfileModels } from "../app/resolve-models.js";
-import { createServices, type Services } from "../app/services.js";
+import { createInfrastructure, type Infrastructure } from "../app/infrastructure.js";
+import { createFeatures, type Features } from "../app/features.js";
 import { registerAppTasks } from "../app/tasks.js";
 import { VOICEMAIL_JOB } from "../voicemail/ingest.js";
 import { padded, speakMessages, type SpokenMessage } from "./batch-voicemails.js";
@@ -99,9 +100,15 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
       models: { ...o.config.models, dir: modelsDirOf(o.config) },
       log: { level: "silent" },
     };
-    const services = createServices({ config, logger: silentLogger(), registry: createMetricsRegistry(), models });
+    const services = createInfrastructure({
+      config,
+      logger: silentLogger(),
+      registry: createMetricsRegistry(),
+      models,
+    });
     try {
-      registerAppTasks(services);
+      const features = createFeatures(services);
+      registerAppTasks(services, features);
       log(`loading the ${models.profile} profile's engines`);
       const loadStarted = performance.now();
       await services.engines.start();
@@ -111,7 +118,7 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
           `engines failed to load: ${JSON.stringify(services.engines.status())}`,
         );
       const engineLoadMs = round(performance.now() - loadStarted, 0);
-      const run = new PipelineRun(services, o.signal);
+      const run = new PipelineRun(services, features, o.signal);
       const throughput = await run.throughput(messages, log);
       const triage = await run.triage(messages, o.backlog ?? 200, o.fresh ?? 10, throughput.meanJobMs, log);
       o.signal?.throwIfAborted();
@@ -144,10 +151,15 @@ class PipelineRun {
   private readonly jobMs: number[] = [];
 
   constructor(
-    private readonly services: Services,
+    private readonly services: Infrastructure,
+    features: Features,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.app = createApp({ services, version: "bench", readiness: { ready: () => true, details: () => ({}) } });
+    this.app = createApp({
+      deps: { ...services, ...features },
+      version: "bench",
+      readiness: { ready: () => true, details: () => ({}) },
+    });
     this.key = createApiKey(services.apiKeys, "bench", services.clock).key;
     services.bus.subscribe((e) => {
       if (e.type === "voicemail.processed")

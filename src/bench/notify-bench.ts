@@ -31,12 +31,12 @@ export async function benchNotify(o: NotifyBenchOptions) {
   const callee = await BenchCallee.start();
   try {
     o.log(`rendering ${o.pieces} pieces, cold then warm`);
-    const renders = await benchRenders(server.services, o.pieces);
+    const renders = await benchRenders(server, o.pieces);
     o.log(`pacing: ${o.pacingCalls} calls at ${o.rate}/s`);
-    const pacing = await benchPacing(server.services, callee, o.rate, o.pacingCalls);
+    const pacing = await benchPacing(server, callee, o.rate, o.pacingCalls);
     o.log(`CPU: ${o.calls} notification(s), then ${o.calls} live call(s) of the same length`);
     const cpu = await benchCpu(
-      server.services,
+      server,
       callee,
       o.calls,
       fliteSpeech("Yes, that works for me. Thank you, see you tomorrow."),

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { extractVoicemail } from "../agent/extraction/extract.js";
-import { SUMMARY_JOB } from "./kinds.js";
-import type { TaskRegistry } from "../jobs/index.js";
+import type { TaskDefinition } from "../jobs/index.js";
 import type { CallsDeps } from "./deps.js";
 import { CallsRepo } from "../store/repos/calls-repo.js";
 
@@ -12,13 +11,13 @@ const payload = z.object({ callId: z.number().int().positive() });
  * (summary, caller, callback number, category, urgency, action) over the
  * call's transcript, stored with the call.
  */
-export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegistry }): void {
+export function summaryTask(services: CallsDeps): TaskDefinition<z.infer<typeof payload>, unknown> {
   const repo = new CallsRepo(services.db);
-  services.tasks.register(SUMMARY_JOB, {
+  return {
     parsePayload: (raw) => payload.parse(raw),
     inference: true,
     timeoutMs: 5 * 60_000,
-    run: async (p: z.infer<typeof payload>, helpers) => {
+    run: async (p, helpers) => {
       const call = repo.get(p.callId);
       if (!call) return { callId: p.callId, skipped: "deleted" };
       const transcript = repo
@@ -41,5 +40,5 @@ export function registerCallSummaryTask(services: CallsDeps & { tasks: TaskRegis
       repo.setSummary(call.id, services.privacy.scrub(call.agent, { ...x.data, usage: x.usage }));
       return { callId: call.id, urgency: x.data.urgency };
     },
-  });
+  };
 }

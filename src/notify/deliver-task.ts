@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DeliveryResult } from "../store/records/outbound.js";
-import type { TaskHelpers } from "../jobs/index.js";
+import type { TaskDefinition, TaskHelpers } from "../jobs/index.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import type { NotifyDeps } from "./deps.js";
 import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
@@ -22,15 +22,18 @@ const SLACK_MS = 1000;
  * call. Whatever queued the job and however long ago, a listed number is
  * never dialled.
  */
-export function registerDeliverTask(services: NotifyDeps): void {
-  services.tasks.register(DELIVER_JOB, {
+export function deliverTask(services: NotifyDeps): TaskDefinition<DeliverPayload, unknown> {
+  return {
     parsePayload: (raw) => payload.parse(raw),
     // A call: ring, detection, the message, the menu; never the whole day.
     timeoutMs: 10 * 60_000,
-    run: (p: DeliverPayload, helpers) => deliver(services, p, helpers),
-  });
-  // A delivery job that used up its own retries (no SIP here, engines never loaded) ends its notification.
-  services.queue.events.on("job:dead", ({ job, error }) => {
+    run: (p, helpers) => deliver(services, p, helpers),
+  };
+}
+
+/** A delivery job that used up its own retries (no SIP here, engines never loaded) ends its notification. */
+export function watchDeliveries(services: NotifyDeps): () => void {
+  return services.queue.events.on("job:dead", ({ job, error }) => {
     if (job.kind !== DELIVER_JOB) return;
     const ctx = notifyContext(services);
     const n = ctx.notifications.get((job.payload as DeliverPayload).notificationId);

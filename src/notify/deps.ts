@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { AgentRegistry } from "../agent/registry.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EventBus } from "../events/bus.js";
-import type { JobQueue, TaskRegistry } from "../jobs/index.js";
+import type { JobQueue } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
@@ -19,7 +19,6 @@ export interface NotifyDeps {
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;
-  tasks: TaskRegistry;
   /** Places the calls (the calls feature, wired by app/). */
   dialer: OutboundDialer;
   /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
+import type { TaskDefinition } from "../jobs/index.js";
 import type { NotifyDeps } from "./deps.js";
 import { finalStatuses } from "../store/repos/notifications-repo.js";
 import { notifyContext, voiceOf } from "./context.js";
 import { renderMessage } from "./render.js";
-import { RENDER_JOB } from "./schedule.js";
 
 const payload = z.object({ notificationId: z.number().int().positive() });
 
@@ -12,13 +12,13 @@ const payload = z.object({ notificationId: z.number().int().positive() });
  * as it is created, so the call itself only reads files. Static pieces a
  * campaign shares are rendered by the first recipient and hit by the rest.
  */
-export function registerRenderTask(services: NotifyDeps): void {
-  services.tasks.register(RENDER_JOB, {
+export function renderTask(services: NotifyDeps): TaskDefinition<z.infer<typeof payload>, unknown> {
+  return {
     parsePayload: (raw) => payload.parse(raw),
     // TTS is inference: it shares the inference cap with ASR and the LLM.
     inference: true,
     timeoutMs: 5 * 60_000,
-    run: async (p: z.infer<typeof payload>, helpers) => {
+    run: async (p, helpers) => {
       const n = notifyContext(services).notifications.get(p.notificationId);
       if (!n || finalStatuses.includes(n.status)) return { skipped: n?.status ?? "deleted" };
       const r = await renderMessage(
@@ -35,5 +35,5 @@ export function registerRenderTask(services: NotifyDeps): void {
       );
       return { pieces: r.pieces, hits: r.hits, misses: r.misses, durationMs: r.durationMs };
     },
-  });
+  };
 }

@@ -7,7 +7,7 @@ export {
   type DeliverPayload,
   type WebhookServices,
 } from "./enqueue.js";
-export { registerWebhookTasks } from "./register.js";
+export { createWebhooks, type Webhooks } from "./webhooks.js";
 export { WebhookEndpoints, publicView, type DeliveryPage, type WebhookEndpoint } from "./endpoints.js";
 export {
   createEndpointSchema,

@@ -10,7 +10,8 @@ import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { verifySignature } from "../../src/lib/signature.js";
-import { createServices, type Services } from "../../src/app/services.js";
+import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createFeatures } from "../../src/app/features.js";
 import { waitFor } from "../integration/jobs/helpers.js";
 import { runParley } from "../helpers/parley-process.js";
 import { spawnParleyWorker, type SpawnedWorker } from "../helpers/parley-worker.js";
@@ -78,7 +79,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
   const workers: SpawnedWorker[] = [];
   let dir: string;
   let configFile: string;
-  let services: Services;
+  let services: Infrastructure;
   let app: Hono;
   let key: string;
 
@@ -105,13 +106,17 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
     expect(keys.code, keys.stderr).toBe(0);
     key = (JSON.parse(keys.stdout) as { key: string }).key;
     const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
-    services = createServices({
+    services = createInfrastructure({
       config,
       logger: silentLogger(),
       registry: createMetricsRegistry(),
       models: { profile: "tiny", refs: {}, missing: [] },
     });
-    app = createApp({ services, version: "test", readiness: { ready: () => true, details: () => ({}) } });
+    app = createApp({
+      deps: { ...services, ...createFeatures(services) },
+      version: "test",
+      readiness: { ready: () => true, details: () => ({}) },
+    });
   }, 180_000);
 
   afterAll(async () => {

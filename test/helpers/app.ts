@@ -9,7 +9,8 @@ import { Worker } from "../../src/jobs/index.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
-import { createServices, type Services } from "../../src/app/services.js";
+import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createFeatures, type Features } from "../../src/app/features.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
 import { appLogger } from "../../src/app/logger.js";
 import type { ModelRef } from "../../src/engines/model-ref.js";
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   logLevel?: string;
   /** Write the app's log lines here (at `logLevel`, default debug), through the logger `parley serve` builds (privacy.redact.logs). */
   logTo?: NodeJS.WritableStream;
+  /** The app's logger (a test that reads log lines); wins over logLevel. */
+  logger?: Logger;
   /**
    * Load engines: "tiny" generates the tiny profile's models (cached) and
    * starts them before the app is returned; `llm` and `asrStreaming` swap in
@@ -48,7 +51,10 @@ export interface TestAppOptions {
 export interface TestApp {
   /** The real /v1 app: call `app.request()` on it. */
   app: Hono;
-  services: Services;
+  /** The shared pieces (database, queue, bus, engines, agents...). */
+  services: Infrastructure;
+  /** The feature facades, as app/ wires them (`features.calls.attach(sip, ports)` to run SIP). */
+  features: Features;
   /** A working API key (Authorization: Bearer <key>). */
   key: string;
   /** The temp data dir (database, audio), removed by close(). */
@@ -85,9 +91,10 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     engines: { ...input.engines, llm: { threads: 1, parallel: 2, ...input.engines?.llm } },
     jobs: { pollIntervalMs: 20, retryBaseMs: 10, retryMaxMs: 50, retryJitter: 0, shutdownGraceMs: 2000, ...input.jobs },
   });
-  const logger: Logger = o.logTo ? appLogger(config, o.logTo) : o.logLevel ? createLogger(config.log) : silentLogger();
+  const logger: Logger =
+    o.logger ?? (o.logTo ? appLogger(config, o.logTo) : o.logLevel ? createLogger(config.log) : silentLogger());
   const refs = o.engines ? await tinyRefs(typeof o.engines === "object" ? o.engines : {}) : {};
-  const services = createServices({
+  const services = createInfrastructure({
     config,
     logger,
     registry: createMetricsRegistry(),
@@ -99,7 +106,8 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     },
     ...(o.clock ? { clock: o.clock } : {}),
   });
-  if (o.registerTasks ?? true) registerAppTasks(services);
+  const features = createFeatures(services);
+  if (o.registerTasks ?? true) registerAppTasks(services, features);
   if (o.engines) {
     await services.engines.start();
     if (!services.engines.ready) {
@@ -111,7 +119,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     }
   }
   const app = createApp({
-    services,
+    deps: { ...services, ...features },
     version: "test",
     readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
   });
@@ -120,6 +128,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
   return {
     app,
     services,
+    features,
     key,
     dataDir,
     request: (path, init = {}) => {

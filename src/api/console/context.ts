@@ -10,7 +10,8 @@ export type ConsoleEnv = { Variables: { session: ConsoleSession; csrf: string } 
 
 /** What the console's routes share: the services, the operator accounts, the session signer, the login limiter. */
 export interface ConsoleDeps {
-  services: ApiDeps;
+  /** What sign-in and the guard read: API keys (sign-in with a key), the clock, the logger, the data dir. */
+  services: Pick<ApiDeps, "apiKeys" | "clock" | "config" | "logger">;
   operators: OperatorStore;
   limiter: LoginRateLimiter;
   /** Password hashes run at once, and waiting; more sign-ins than that get 429 (a flood cannot hold the thread pool). */
@@ -25,7 +26,7 @@ export const LOGIN_COOKIE = "parley_login";
 /** A working day, so a session outlives a shift but not a night. */
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
 
-export function consoleDeps(services: ApiDeps): ConsoleDeps {
+export function consoleDeps(services: ConsoleDeps["services"]): ConsoleDeps {
   let signer: SessionSigner | null = null;
   return {
     services,

@@ -73,7 +73,7 @@ const remove = route({
 });
 
 /** /v1/agents: agents from files (read-only here) and from the API (stored in the database). */
-export function agentRoutes(services: ApiDeps) {
+export function agentRoutes(services: Pick<ApiDeps, "agents">) {
   const app = apiRouter();
   // Auth values of HTTP tools are write-only: shown as {header, valueSet: true}, kept when sent back so.
   const present = (e: { agent: z.infer<typeof agentSchema>; source: string }) => ({

@@ -106,7 +106,7 @@ function present(c: CallRecord) {
 }
 
 /** /v1/calls: the live calls' records, turns with their latency breakdown, recordings; and placing a call. */
-export function callRoutes(services: ApiDeps) {
+export function callRoutes(services: Pick<ApiDeps, "agents" | "calls" | "config" | "db">) {
   const app = apiRouter();
   const repo = new CallsRepo(services.db);
   const find = (c: Context) => {
@@ -142,12 +142,13 @@ export function callRoutes(services: ApiDeps) {
 
   app.openapi(dial, async (c) => {
     const body = c.req.valid("json");
-    if (!services.calls)
+    const manager = services.calls.manager;
+    if (!manager)
       throw new ParleyError("sip_disabled", "this server does not run SIP (sip.enabled is false)", { status: 409 });
     const agent = body.agent ?? services.config.calls.defaultAgent ?? services.config.agents.default;
     if (!services.agents.find(agent))
       throw new ParleyError("agent_unknown", `no agent named '${agent}'`, { status: 422 });
-    const dialed = await services.calls.dial({
+    const dialed = await manager.dial({
       to: body.to,
       agent,
       ...(body.greeting ? { greeting: body.greeting } : {}),

@@ -1,16 +1,10 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import {
-  changeCampaign,
-  createCampaign,
-  createCampaignSchema,
-  type CampaignAction,
-} from "../../notify/campaigns/campaigns.js";
+import { createCampaignSchema, type CampaignAction } from "../../notify/campaigns/campaigns.js";
 import { campaignProgress } from "../../notify/campaigns/progress.js";
-import { importRecipients, recipientsFromCsv, recipientsFromJson } from "../../notify/campaigns/recipients.js";
+import { recipientsFromCsv, recipientsFromJson } from "../../notify/campaigns/recipients.js";
 import { resultsCsv } from "../../notify/campaigns/results-csv.js";
-import { notifyContext } from "../../notify/context.js";
 import type { ApiDeps } from "../deps.js";
 import { campaignStatuses } from "../../store/repos/campaigns-repo.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
@@ -124,9 +118,9 @@ const remove = route({
 });
 
 /** /v1/campaigns: bulk outreach (recipients by CSV or JSON, pacing, pause/resume/cancel, progress, results). */
-export function campaignRoutes(services: ApiDeps) {
+export function campaignRoutes(services: Pick<ApiDeps, "notify">) {
   const app = apiRouter();
-  const ctx = () => notifyContext(services);
+  const ctx = () => services.notify.context();
   const find = (c: Context) => {
     const campaign = ctx().campaigns.get(idParam(c));
     if (!campaign) throw new ParleyError("not_found", `no campaign ${c.req.param("id")}`, { status: 404 });
@@ -137,7 +131,7 @@ export function campaignRoutes(services: ApiDeps) {
     progress: campaignProgress(ctx(), id),
   });
 
-  app.openapi(create, (c) => c.json(withProgress(createCampaign(services, c.req.valid("json")).id), 201));
+  app.openapi(create, (c) => c.json(withProgress(services.notify.createCampaign(c.req.valid("json")).id), 201));
 
   app.openapi(list, (c) => {
     const q = c.req.valid("query");
@@ -155,7 +149,7 @@ export function campaignRoutes(services: ApiDeps) {
     const campaign = find(c);
     const type = c.req.header("content-type") ?? "";
     const rows = CSV_TYPES.test(type) ? recipientsFromCsv(await c.req.text()) : recipientsFromJson(await jsonBody(c));
-    return c.json(await importRecipients(services, campaign, rows));
+    return c.json(await services.notify.importRecipients(campaign, rows));
   });
 
   app.openapi(recipients, (c) => {
@@ -184,7 +178,7 @@ export function campaignRoutes(services: ApiDeps) {
 
   for (const { action, declared } of actions) {
     app.openapi(declared, async (c) => {
-      const changed = await changeCampaign(services, idParam(c), action);
+      const changed = await services.notify.changeCampaign(idParam(c), action);
       return c.json(withProgress(changed.id));
     });
   }

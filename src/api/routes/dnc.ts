@@ -2,7 +2,6 @@ import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
-import { notifyContext } from "../../notify/context.js";
 import type { ApiDeps } from "../deps.js";
 import { apiRouter, described, jsonRequest, route } from "../openapi/route.js";
 
@@ -85,9 +84,9 @@ const remove = route({
 const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, ["createdAt"]);
 
 /** /v1/dnc: the do-not-call list. Every dial checks it first, whatever queued the call. */
-export function dncRoutes(services: ApiDeps) {
+export function dncRoutes(services: Pick<ApiDeps, "clock" | "notify">) {
   const app = apiRouter();
-  const list = () => notifyContext(services).dnc;
+  const list = () => services.notify.context().dnc;
   const keyOf = (raw: string) => {
     const key = list().key(raw);
     if (!key)

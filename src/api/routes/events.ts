@@ -50,7 +50,7 @@ const stream = route({
 });
 
 /** /v1/events: the live stream of domain events (Server-Sent Events), resumable by event id. */
-export function eventRoutes(services: ApiDeps, o: EventRouteOptions = {}) {
+export function eventRoutes(services: Pick<ApiDeps, "bus" | "logger">, o: EventRouteOptions = {}) {
   const app = apiRouter();
   app.openapi(stream, (c) => {
     const q = c.req.valid("query");

@@ -55,7 +55,7 @@ const cancel = route({
 });
 
 /** /v1/jobs: the durable queue for operators: list, inspect, retry, cancel. */
-export function jobRoutes(services: ApiDeps) {
+export function jobRoutes(services: Pick<ApiDeps, "queue">) {
   const app = apiRouter();
   const { queue } = services;
 

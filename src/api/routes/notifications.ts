@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
-import { notifyContext } from "../../notify/context.js";
-import { cancelNotification, createNotification, createNotificationSchema } from "../../notify/notifications.js";
+import { createNotificationSchema } from "../../notify/notifications.js";
 import type { ApiDeps } from "../deps.js";
 import { notificationStatuses, type NotificationStatus } from "../../store/repos/notifications-repo.js";
 import { apiRouter, described, documented, idParams, route } from "../openapi/route.js";
@@ -88,9 +87,9 @@ const cancel = route({
 });
 
 /** /v1/notifications: one outbound message to one recipient, its status, attempts and outcomes. */
-export function notificationRoutes(services: ApiDeps) {
+export function notificationRoutes(services: Pick<ApiDeps, "notify">) {
   const app = apiRouter();
-  const ctx = () => notifyContext(services);
+  const ctx = () => services.notify.context();
 
   app.openapi(create, async (c) => {
     const raw = (await jsonBody(c)) as Record<string, unknown>;
@@ -102,7 +101,7 @@ export function notificationRoutes(services: ApiDeps) {
         : raw,
       "body",
     );
-    const { notification, created } = await createNotification(services, body);
+    const { notification, created } = await services.notify.createNotification(body);
     return c.json(presentNotification(notification), created ? 201 : 200);
   });
 
@@ -128,6 +127,6 @@ export function notificationRoutes(services: ApiDeps) {
     return c.json({ ...presentNotification(n), history: ctx().attempts.forNotification(n.id).map(presentAttempt) });
   });
 
-  app.openapi(cancel, async (c) => c.json(presentNotification(await cancelNotification(services, idParam(c)))));
+  app.openapi(cancel, async (c) => c.json(presentNotification(await services.notify.cancelNotification(idParam(c)))));
   return app;
 }

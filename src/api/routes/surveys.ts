@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { surveyCall } from "../../calls/survey/outbound.js";
 import { ParleyError } from "../../lib/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { SurveyResultsRepo } from "../../store/repos/survey-results-repo.js";
@@ -62,7 +61,7 @@ const call = route({
 });
 
 /** /v1/surveys: aggregate results per survey, the responses, and outbound survey calls. */
-export function surveyRoutes(services: ApiDeps) {
+export function surveyRoutes(services: Pick<ApiDeps, "agents" | "calls" | "db">) {
   const app = apiRouter();
   const repo = new SurveyResultsRepo(services.db);
   const known = () => new Set(services.agents.list().flatMap((e) => (e.agent.survey ? [e.agent.survey.name] : [])));
@@ -104,7 +103,7 @@ export function surveyRoutes(services: ApiDeps) {
         status: 422,
       });
     }
-    const result = await surveyCall(services, {
+    const result = await services.calls.survey({
       to: body.to,
       agent: agent.name,
       signal: AbortSignal.timeout(5 * 60_000),

@@ -2,9 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { concatInt16, encodeWav } from "../../audio/index.js";
 import { ParleyError } from "../../lib/errors.js";
-import { notifyContext, voiceOf } from "../../notify/context.js";
 import { menuSchema } from "../../notify/menu.js";
-import { agentName } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../notify/tts-cache.js";
@@ -104,9 +102,9 @@ const preview = route({
 });
 
 /** /v1/templates: message templates for notifications and campaigns, and a preview of one as audio. */
-export function templateRoutes(services: ApiDeps) {
+export function templateRoutes(services: Pick<ApiDeps, "clock" | "config" | "notify">) {
   const app = apiRouter();
-  const repo = () => notifyContext(services).templates;
+  const repo = () => services.notify.context().templates;
   const find = (c: Context) => {
     const t = repo().get(idParam(c));
     if (!t) throw new ParleyError("not_found", `no template ${c.req.param("id")}`, { status: 404 });
@@ -165,9 +163,9 @@ export function templateRoutes(services: ApiDeps) {
   app.openapi(preview, async (c) => {
     const t = find(c);
     const b = c.req.valid("json");
-    const voice = voiceOf(services, agentName(services, b.agent));
+    const voice = services.notify.voiceOf(services.notify.agentName(b.agent));
     const r = await renderMessage(
-      services.ttsCache,
+      services.notify.ttsCache,
       { text: t.text, variables: b.variables, disclosure: b.disclosure ?? null, menu: b.menu ?? null, voice },
       services.config.notify.sentencePauseMs,
       c.req.raw.signal,

@@ -4,7 +4,6 @@ import { ParleyError } from "../../lib/errors.js";
 import { isDiskFull } from "../../store/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { VoicemailsRepo, voicemailSources, voicemailStatuses } from "../../store/repos/voicemails-repo.js";
-import { ingestVoicemail } from "../../voicemail/ingest.js";
 import { apiRouter, binary, described, documented, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idParam, parseWith, rejectInvalid } from "../validate.js";
 import { sendFile } from "./range.js";
@@ -133,7 +132,7 @@ const remove = route({
 });
 
 /** /v1/voicemails: upload, list, get, audio, status, delete. */
-export function voicemailRoutes(services: ApiDeps) {
+export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "queue" | "voicemail">) {
   const app = apiRouter();
   const repo = new VoicemailsRepo(services.db);
   const find = (c: Context) => {
@@ -175,7 +174,7 @@ export function voicemailRoutes(services: ApiDeps) {
         );
       }
       const m = parseWith(meta, fields, "fields");
-      const { voicemail, created } = await ingestVoicemail(services, {
+      const { voicemail, created } = await services.voicemail.ingest({
         bytes,
         caller: m.caller,
         mailbox: m.mailbox,

@@ -4,7 +4,6 @@ import { WebhooksRepo } from "../../store/repos/webhooks-repo.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import {
   createEndpointSchema,
-  sendTestEvent,
   updateEndpointSchema,
   WebhookEndpoints,
   type WebhookEndpoint,
@@ -89,7 +88,7 @@ const test = route({
 const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
-export function webhookRoutes(services: ApiDeps) {
+export function webhookRoutes(services: Pick<ApiDeps, "clock" | "db" | "outbound" | "webhooks">) {
   const app = apiRouter();
   const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
 
@@ -126,7 +125,7 @@ export function webhookRoutes(services: ApiDeps) {
 
   app.openapi(test, async (c) => {
     const endpoint = endpoints.record(idParam(c));
-    const { eventId, job } = await sendTestEvent(services, endpoint);
+    const { eventId, job } = await services.webhooks.sendTest(endpoint);
     return c.json({ eventId, jobId: job.id }, 202);
   });
 

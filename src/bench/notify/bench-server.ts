@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CallManager } from "../../calls/call-manager.js";
 import type { ParleyConfig } from "../../config/index.js";
 import { Worker } from "../../jobs/index.js";
 import { silentLogger } from "../../lib/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { PortPool } from "../../rtp/index.js";
 import { missingModelsMessage, resolveProfileModels } from "../../app/resolve-models.js";
-import { createServices, type Services } from "../../app/services.js";
+import { createInfrastructure, type Infrastructure } from "../../app/infrastructure.js";
+import { createFeatures, type Features } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
 import { createSipPort, type SipPort } from "../../sip/index.js";
 import { ParleyError } from "../../lib/errors.js";
@@ -24,7 +24,8 @@ const OUTBOUND_KINDS = ["notify.deliver", "campaign.tick", "callback.place"];
  */
 export class BenchServer {
   private constructor(
-    readonly services: Services,
+    readonly infra: Infrastructure,
+    readonly features: Features,
     private readonly sip: SipPort,
     private readonly worker: Worker,
     private readonly dataDir: string,
@@ -55,13 +56,14 @@ export class BenchServer {
     };
     const models = await resolveProfileModels(config, cwd);
     if (models.missing.length) throw new ParleyError("models_missing", missingModelsMessage(models), { status: 503 });
-    const services = createServices({
+    const services = createInfrastructure({
       config,
       logger: silentLogger(),
       registry: createMetricsRegistry({ defaults: false }),
       models,
     });
-    registerAppTasks(services);
+    const features = createFeatures(services);
+    registerAppTasks(services, features);
     await services.engines.start();
     if (!services.engines.ready) {
       services.db.close();
@@ -72,8 +74,7 @@ export class BenchServer {
       );
     }
     const sip = await createSipPort(config.sip, { logger: services.logger });
-    services.calls = new CallManager(services, sip, new PortPool(config.rtp.ports));
-    services.calls.start();
+    features.calls.attach(sip, new PortPool(config.rtp.ports)).start();
     const worker = new Worker({
       queue: services.queue,
       tasks: services.tasks,
@@ -81,15 +82,15 @@ export class BenchServer {
       logger: services.logger,
     });
     worker.start();
-    return new BenchServer(services, sip, worker, dataDir);
+    return new BenchServer(services, features, sip, worker, dataDir);
   }
 
   async stop(): Promise<void> {
     await this.worker.stop({ graceMs: 5000 });
-    await this.services.calls?.stop();
+    await this.features.calls.manager?.stop();
     await this.sip.close();
-    await this.services.engines.stop();
-    this.services.db.close();
+    await this.infra.engines.stop();
+    this.infra.db.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

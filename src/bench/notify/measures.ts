@@ -1,10 +1,13 @@
 import { CallsRepo } from "../../store/repos/calls-repo.js";
-import { changeCampaign, createCampaign } from "../../notify/campaigns/campaigns.js";
-import { importRecipients } from "../../notify/campaigns/recipients.js";
-import { notifyContext, voiceOf } from "../../notify/context.js";
-import { createNotification } from "../../notify/notifications.js";
 import { renderMessage } from "../../notify/render.js";
-import type { Services } from "../../app/services.js";
+import type { Features } from "../../app/features.js";
+import type { Infrastructure } from "../../app/infrastructure.js";
+
+/** The running parts a measure drives (a BenchServer). */
+export interface BenchApp {
+  infra: Infrastructure;
+  features: Features;
+}
 import { percentile, round } from "../stats.js";
 import type { BenchCallee } from "./bench-callee.js";
 
@@ -14,8 +17,8 @@ const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 const signal = () => AbortSignal.timeout(600_000);
 
 /** Renders per second of distinct pieces through the cache: cold (every piece synthesised) then warm (every piece read back). */
-export async function benchRenders(services: Services, pieces: number) {
-  const voice = voiceOf(services, services.config.agents.default);
+export async function benchRenders(app: BenchApp, pieces: number) {
+  const voice = app.features.notify.voiceOf(app.infra.config.agents.default);
   const texts = Array.from(
     { length: pieces },
     (_, i) =>
@@ -24,7 +27,7 @@ export async function benchRenders(services: Services, pieces: number) {
   const pass = async (expectHit: boolean) => {
     const started = performance.now();
     for (const text of texts) {
-      const r = await services.ttsCache.render(text, voice, signal());
+      const r = await app.features.notify.ttsCache.render(text, voice, signal());
       if (r.hit !== expectHit) throw new Error(`bench: expected a cache ${expectHit ? "hit" : "miss"} for "${text}"`);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -36,16 +39,15 @@ export async function benchRenders(services: Services, pieces: number) {
 }
 
 /** A campaign of `count` busy callees at `rate` calls per second: INVITE arrival times at the callee against the schedule. */
-export async function benchPacing(services: Services, callee: BenchCallee, rate: number, count: number) {
-  const campaign = createCampaign(services, {
+export async function benchPacing(app: BenchApp, callee: BenchCallee, rate: number, count: number) {
+  const campaign = app.features.notify.createCampaign({
     name: "bench pacing",
     text: "Hello.",
     window: ANY_TIME,
     pacing: { callsPerSecond: rate, maxConcurrent: 1000 },
     amd: false,
   });
-  await importRecipients(
-    services,
+  await app.features.notify.importRecipients(
     campaign,
     Array.from({ length: count }, (_, i) => ({
       row: i + 1,
@@ -55,8 +57,8 @@ export async function benchPacing(services: Services, callee: BenchCallee, rate:
     })),
   );
   const from = callee.calls.length;
-  await changeCampaign(services, campaign.id, "start");
-  const ctx = notifyContext(services);
+  await app.features.notify.changeCampaign(campaign.id, "start");
+  const ctx = app.features.notify.context();
   for (let i = 0; i < 1200 && ctx.campaigns.get(campaign.id)?.status === "running"; i++)
     await new Promise((r) => setTimeout(r, 100));
   const arrivals = callee.calls
@@ -91,21 +93,21 @@ const MESSAGE =
  * against the same callee, one call at a time. The notification's pieces are
  * in the cache (as for every campaign recipient after the first).
  */
-export async function benchCpu(services: Services, callee: BenchCallee, calls: number, reply: Int16Array) {
-  const agent = services.config.agents.default;
+export async function benchCpu(app: BenchApp, callee: BenchCallee, calls: number, reply: Int16Array) {
+  const agent = app.infra.config.agents.default;
   await renderMessage(
-    services.ttsCache,
-    { text: MESSAGE, variables: {}, voice: voiceOf(services, agent) },
-    services.config.notify.sentencePauseMs,
+    app.features.notify.ttsCache,
+    { text: MESSAGE, variables: {}, voice: app.features.notify.voiceOf(agent) },
+    app.infra.config.notify.sentencePauseMs,
     signal(),
   );
-  const ctx = notifyContext(services);
+  const ctx = app.features.notify.context();
   const notes: { cpu: number; seconds: number }[] = [];
   callee.holdMs = null;
   for (let i = 0; i < calls; i++) {
     const cpu0 = process.cpuUsage();
     const ended = callee.nextEnded();
-    const { notification } = await createNotification(services, {
+    const { notification } = await app.features.notify.createNotification({
       to: callee.uri(`hold-note-${i + 1}`),
       text: MESSAGE,
       variables: {},
@@ -131,11 +133,11 @@ export async function benchCpu(services: Services, callee: BenchCallee, calls: n
   });
   const note = summary(notes);
   // (1) A live call of the same length: the agent says the same message with live TTS, then listens.
-  const listening = await liveCalls(services, callee, calls, "live", Math.round(holdS * 1000), null);
+  const listening = await liveCalls(app, callee, calls, "live", Math.round(holdS * 1000), null);
   // (2) A live interaction: the person answers after the message and the agent replies (ASR, LLM and TTS, live);
   // the call lasts as long as that takes.
   const replyMs = (reply.length / 8000) * 1000;
-  const talking = await liveCalls(services, callee, calls, "talk", Math.round(holdS * 1000 + replyMs + 4000), {
+  const talking = await liveCalls(app, callee, calls, "talk", Math.round(holdS * 1000 + replyMs + 4000), {
     pcm: reply,
     atMs: Math.round(holdS * 1000),
   });
@@ -154,14 +156,14 @@ export async function benchCpu(services: Services, callee: BenchCallee, calls: n
 
 /** Live calls to the callee, one at a time, held `holdMs` by the callee, who says `reply` (or nothing). */
 async function liveCalls(
-  services: Services,
+  app: BenchApp,
   callee: BenchCallee,
   calls: number,
   label: string,
   holdMs: number,
   reply: BenchCallee["reply"],
 ) {
-  const agent = services.config.agents.default;
+  const agent = app.infra.config.agents.default;
   callee.holdMs = holdMs;
   callee.reply = reply;
   const rows: { cpu: number; seconds: number }[] = [];
@@ -170,7 +172,7 @@ async function liveCalls(
     for (let i = 0; i < calls; i++) {
       const cpu0 = process.cpuUsage();
       const ended = callee.nextEnded();
-      const dialed = await services.calls!.dial({
+      const dialed = await app.features.calls.manager!.dial({
         to: callee.uri(`hold-${label}-${i + 1}`),
         agent,
         greeting: MESSAGE,
@@ -180,7 +182,7 @@ async function liveCalls(
       await dialed.finished;
       rows.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
       // Whether the interaction happened: the agent's answers to the person.
-      agentReplies += new CallsRepo(services.db)
+      agentReplies += new CallsRepo(app.infra.db)
         .turns(dialed.callId)
         .filter((t) => t.role === "agent" && t.source === "speech").length;
     }

@@ -5,9 +5,9 @@ import { appLogger } from "../../app/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../config/paths.js";
 import { resolveProfileModels } from "../../app/resolve-models.js";
-import { createServices } from "../../app/services.js";
+import { createInfrastructure } from "../../app/infrastructure.js";
+import { createFeatures } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
-import { requeueUnfinished } from "../../voicemail/ingest.js";
 import { parseFlags, configFromFlags } from "../flags.js";
 import type { Command } from "../types.js";
 import type { ParleyConfig } from "../../config/index.js";
@@ -57,13 +57,14 @@ export const workerCommand: Command = {
       onInstall: (id) => logger.info({ model: id }, "model generated on demand (nothing to download)"),
     });
     const tracing = setupTracing(config.tracing, packageVersion());
-    const services = createServices({ config, logger, registry: createMetricsRegistry(), models });
+    const infra = createInfrastructure({ config, logger, registry: createMetricsRegistry(), models });
     try {
       // With store.url, the queue is on PostgreSQL: fail here, with the reason, when it cannot be reached.
-      await services.queue.open();
-      registerAppTasks(services);
-      await requeueUnfinished(services);
-      const worker = new Worker({ queue: services.queue, tasks: services.tasks, config: config.jobs, logger });
+      await infra.queue.open();
+      const features = createFeatures(infra);
+      registerAppTasks(infra, features);
+      await features.voicemail.requeueUnfinished();
+      const worker = new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger });
       logger.info(
         {
           config: source,
@@ -78,11 +79,11 @@ export const workerCommand: Command = {
       // Inference tasks wait for the engines; the rest (webhooks) run at once.
       // Voicemail extraction searches the knowledge base: hybrid once the embedding model is up. The server indexes the
       // agents' documents; a worker beside it only reads them.
-      void services.engines
+      void infra.engines
         .start()
-        .then(() => services.knowledgeHost.start({ cwd: ctx.cwd, agents: () => services.agents.list(), index: false }));
+        .then(() => infra.knowledgeHost.start({ cwd: ctx.cwd, agents: () => infra.agents.list(), index: false }));
       ctx.stderr.write(
-        `parley worker: ${worker.id} running ${services.tasks.kinds().join(", ")} from ${queueLocation(config)}\n`,
+        `parley worker: ${worker.id} running ${infra.tasks.kinds().join(", ")} from ${queueLocation(config)}\n`,
       );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
@@ -92,10 +93,10 @@ export const workerCommand: Command = {
       ctx.stderr.write(`parley worker: stopped (${report.finished} finished, ${report.released} handed back)\n`);
       return 0;
     } finally {
-      await services.engines.stop();
-      await services.knowledgeHost.stop();
-      await services.queue.close();
-      services.db.close();
+      await infra.engines.stop();
+      await infra.knowledgeHost.stop();
+      await infra.queue.close();
+      infra.db.close();
       await tracing.shutdown();
       logger.flush();
     }

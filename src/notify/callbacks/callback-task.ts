@@ -1,5 +1,4 @@
-import { CALLBACK_JOB } from "../kinds.js";
-import type { TaskHelpers } from "../../jobs/index.js";
+import type { TaskDefinition, TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { NotifyDeps } from "../deps.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
@@ -22,13 +21,13 @@ const SLACK_MS = 1000;
  * and carries on live. No answer or busy follows the retry policy; when the
  * retries are used up, one last call leaves the message on voicemail.
  */
-export function registerCallbackTask(services: NotifyDeps): void {
-  services.tasks.register(CALLBACK_JOB, {
+export function callbackTask(services: NotifyDeps): TaskDefinition<CallbackPayload, unknown> {
+  return {
     parsePayload: (raw) => callbackPayloadSchema.parse(raw),
     // Ringing and, for the last try, leaving the message; the live conversation runs on after the job.
     timeoutMs: 10 * 60_000,
-    run: (p: CallbackPayload, helpers) => placeCallback(services, p, helpers),
-  });
+    run: (p, helpers) => placeCallback(services, p, helpers),
+  };
 }
 
 async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: TaskHelpers<CallbackPayload>) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TaskHelpers } from "../../jobs/index.js";
+import type { TaskDefinition, TaskHelpers } from "../../jobs/index.js";
 import { sleep } from "../../lib/abort.js";
 import type { NotifyDeps } from "../deps.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
@@ -32,12 +32,12 @@ const CATCH_UP_MS = 5;
  * it stops when the campaign is paused, cancelled or finished, or when a
  * newer generation (a resume) has taken over.
  */
-export function registerTickTask(services: NotifyDeps): void {
-  services.tasks.register(TICK_JOB, {
+export function tickTask(services: NotifyDeps): TaskDefinition<TickPayload, unknown> {
+  return {
     parsePayload: (raw) => payload.parse(raw),
     timeoutMs: services.config.notify.campaignSliceMs + 60_000,
-    run: (p: TickPayload, helpers) => tick(services, p, helpers),
-  });
+    run: (p, helpers) => tick(services, p, helpers),
+  };
 }
 
 /** Queues the first tick of a new generation (start, resume). */

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifySignature } from "../../../src/lib/signature.js";
-import { deliverTo } from "../../../src/webhooks/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
 import { startReceiver, type Receiver } from "./webhook-receiver.js";
@@ -172,9 +171,9 @@ describe("webhook delivery", () => {
     await endpoint("paused", ["*"], { enabled: false });
     t.startWorker();
     const event = urgent();
-    const again = await deliverTo(t.services, "on-call", event.id);
+    const again = await t.features.webhooks.deliverTo("on-call", event.id);
     expect(again.created).toBe(false); // the fan-out got there first, with the same key
-    const direct = await deliverTo(t.services, "pager", event.id);
+    const direct = await t.features.webhooks.deliverTo("pager", event.id);
     expect(direct).toMatchObject({
       created: true,
       job: { kind: "webhook.deliver", idempotencyKey: `event-${event.id}-endpoint-${direct.job.payload.endpointId}` },
@@ -183,14 +182,16 @@ describe("webhook delivery", () => {
     expect(rx.to("/on-call")).toHaveLength(1);
     expect(rx.to("/pager")).toHaveLength(1);
     expect(rx.to("/on-call")[0]?.headers["idempotency-key"]).toBe(`event-${event.id}-endpoint-${onCall.id}`);
-    await expect(deliverTo(t.services, "no-such-hook", event.id)).rejects.toMatchObject({
+    await expect(t.features.webhooks.deliverTo("no-such-hook", event.id)).rejects.toMatchObject({
       code: "webhook_endpoint_unknown",
       message: expect.stringContaining("no webhook endpoint is named 'no-such-hook'"),
     });
-    await expect(deliverTo(t.services, "paused", event.id)).rejects.toMatchObject({
+    await expect(t.features.webhooks.deliverTo("paused", event.id)).rejects.toMatchObject({
       code: "webhook_endpoint_disabled",
     });
-    await expect(deliverTo(t.services, "pager", 999_999)).rejects.toMatchObject({ code: "webhook_event_not_found" });
+    await expect(t.features.webhooks.deliverTo("pager", 999_999)).rejects.toMatchObject({
+      code: "webhook_event_not_found",
+    });
   });
 
   it("POST /test sends a webhook.test event to that endpoint only", async () => {

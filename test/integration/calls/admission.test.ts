@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import type { LlmEngine } from "../../../src/engines/types.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import type { SipPort } from "../../../src/sip/index.js";
@@ -26,7 +26,7 @@ describe("admission from measured load", () => {
       config: { calls: { admission: { maxQueueDelayMs: 1, retryAfterS: 42 } }, engines: { llm: { parallel: 1 } } },
     });
     ua = await startUa();
-    calls = new CallManager(t.services, ua, new PortPool({ min: 42000, max: 42100 }));
+    calls = t.features.calls.attach(ua, new PortPool({ min: 42000, max: 42100 }));
     calls.start();
     peer = await RawPeer.open();
   });

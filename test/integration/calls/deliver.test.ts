@@ -2,8 +2,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { float32ToInt16, sine } from "../../../src/audio/index.js";
-import { CallManager } from "../../../src/calls/call-manager.js";
-import { deliverNotification } from "../../../src/calls/outbound/deliver.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import { createSipPort, type SipPort } from "../../../src/sip/index.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
@@ -100,11 +98,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("notification deliver
   beforeAll(async () => {
     t = await createTestApp({ engines: "tiny", config: { calls: { outbound: { ringTimeoutMs: 5000 } } } });
     sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 } }), { logger: silentLogger() });
-    t.services.calls = new CallManager(t.services, sip, new PortPool({ min: 33000, max: 33199 }));
-    t.services.calls.start();
+    t.features.calls.attach(sip, new PortPool({ min: 33000, max: 33199 }));
+    t.features.calls.manager!.start();
   });
   afterAll(async () => {
-    await t.services.calls?.stop();
+    await t.features.calls.manager?.stop();
     await sip?.close();
     await t?.close();
   });
@@ -113,7 +111,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("notification deliver
     const port = await freePort();
     const c = startCallee(callee, { port, mediaPort: await freePort(), timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 400));
-    const result = await deliverNotification(t.services, {
+    const result = await t.features.calls.deliver({
       to: `sip:customer@127.0.0.1:${port}`,
       agent: "receptionist",
       parts: [message],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import { createSipPort, type SipPort } from "../../../src/sip/index.js";
@@ -36,8 +36,7 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
       }),
       { logger: t.services.logger, registry: t.services.registry },
     );
-    calls = new CallManager(t.services, sip, new PortPool({ min: 34400, max: 34419 }));
-    t.services.calls = calls;
+    calls = t.features.calls.attach(sip, new PortPool({ min: 34400, max: 34419 }));
     calls.start();
   });
   afterAll(async () => {

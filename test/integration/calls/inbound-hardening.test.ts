@@ -1,6 +1,6 @@
 import { createSocket } from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { parseRtp, serializeRtp } from "../../../src/rtp/packet.js";
 import { PortPool } from "../../../src/rtp/index.js";
@@ -35,15 +35,17 @@ async function setup(o: {
   sip?: Record<string, unknown>;
   logger?: TestApp["services"]["logger"];
 }): Promise<Setup> {
-  const t = await createTestApp({ engines: "tiny", config: { calls: { maxCalls: o.maxCalls } } });
-  const services = o.logger ? { ...t.services, logger: o.logger } : t.services;
+  const t = await createTestApp({
+    engines: "tiny",
+    config: { calls: { maxCalls: o.maxCalls } },
+    ...(o.logger ? { logger: o.logger } : {}),
+  });
   const sip = await createSipPort(
     sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 }, ...o.sip }),
-    { logger: services.logger, registry: t.services.registry },
+    { logger: t.services.logger, registry: t.services.registry },
   );
   const pool = new PortPool(o.ports);
-  const calls = new CallManager(services, sip, pool);
-  t.services.calls = calls;
+  const calls = t.features.calls.attach(sip, pool);
   calls.start();
   return { t, sip, calls, pool };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import { createSipPort, type SipPort } from "../../../src/sip/index.js";
@@ -19,8 +19,7 @@ async function withSip(t: TestApp, ports: { min: number; max: number }): Promise
     sipSection.parse({ ...t.services.config.sip, listen: { host: "127.0.0.1", port: 0 } }),
     { logger: t.services.logger },
   );
-  const calls = new CallManager(t.services, sip, new PortPool(ports));
-  t.services.calls = calls;
+  const calls = t.features.calls.attach(sip, new PortPool(ports));
   calls.start();
   return { sip, calls };
 }

@@ -3,9 +3,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { float32ToInt16, sine } from "../../../src/audio/index.js";
-import { CallManager } from "../../../src/calls/call-manager.js";
-import { deliverNotification } from "../../../src/calls/outbound/deliver.js";
-import { surveyCall } from "../../../src/calls/survey/outbound.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { silentLogger } from "../../../src/lib/logger.js";
 import { PortPool } from "../../../src/rtp/index.js";
@@ -56,11 +53,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
       sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 } }), {
         logger: silentLogger(),
       });
-      t.services.calls = new CallManager(t.services, sip, new PortPool({ min: 33600, max: 33699 }));
-      t.services.calls.start();
+      t.features.calls.attach(sip, new PortPool({ min: 33600, max: 33699 }));
+      t.features.calls.manager!.start();
     });
     afterAll(async () => {
-      await t.services.calls?.stop();
+      await t.features.calls.manager?.stop();
       await sip?.close();
       await t?.close();
     });
@@ -91,7 +88,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
       await new Promise((r) => setTimeout(r, 400));
       const message = float32ToInt16(sine(440, { sampleRate: 8000, durationMs: 1500, amplitude: 0.3 }));
       const prompt = float32ToInt16(sine(660, { sampleRate: 8000, durationMs: 800, amplitude: 0.3 }));
-      const result = await deliverNotification(t.services, {
+      const result = await t.features.calls.deliver({
         to: `sip:customer@127.0.0.1:${port}`,
         agent: "receptionist",
         parts: [message],
@@ -117,7 +114,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
         { port, mediaPort: await freePort(), timeoutS: 30 },
       );
       await new Promise((r) => setTimeout(r, 400));
-      const r = await surveyCall(t.services, {
+      const r = await t.features.calls.survey({
         to: `sip:customer@127.0.0.1:${port}`,
         agent: "csat",
         signal: AbortSignal.timeout(40_000),

@@ -1,8 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
-import { surveyCall } from "../../../src/calls/survey/outbound.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { silentLogger } from "../../../src/lib/logger.js";
 import { PortPool } from "../../../src/rtp/index.js";
@@ -60,11 +58,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("voice surveys", () =
       },
     });
     sip = await createSipPort(sipSection.parse({ listen: { host: "127.0.0.1", port: 0 } }), { logger: silentLogger() });
-    t.services.calls = new CallManager(t.services, sip, new PortPool({ min: 33400, max: 33499 }));
-    t.services.calls.start();
+    t.features.calls.attach(sip, new PortPool({ min: 33400, max: 33499 }));
+    t.features.calls.manager!.start();
   });
   afterAll(async () => {
-    await t.services.calls?.stop();
+    await t.features.calls.manager?.stop();
     await sip?.close();
     await t?.close();
   });
@@ -73,7 +71,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("voice surveys", () =
     const port = await freePort();
     const c = startCallee(callee, { port, mediaPort: await freePort(), timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 400));
-    const result = await surveyCall(t.services, {
+    const result = await t.features.calls.survey({
       to: `sip:customer@127.0.0.1:${port}`,
       agent: "csat",
       signal: AbortSignal.timeout(40_000),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCampaign, createCampaignSchema } from "../../../src/notify/campaigns/campaigns.js";
-import { importRecipients, recipientsFromCsv } from "../../../src/notify/campaigns/recipients.js";
+import { createCampaignSchema } from "../../../src/notify/campaigns/campaigns.js";
+import { recipientsFromCsv } from "../../../src/notify/campaigns/recipients.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { TEST_TRUNK } from "../notify/helpers.js";
 import { consoleClient, type ConsoleClient } from "../../helpers/console.js";
@@ -17,12 +17,10 @@ describe("console campaigns", () => {
 
   it("shows a campaign's progress and starts, pauses and resumes it", async () => {
     expect(await (await c.get("/console/campaigns")).text()).toContain("No campaigns yet");
-    const campaign = createCampaign(
-      t.services,
+    const campaign = t.features.notify.createCampaign(
       createCampaignSchema.parse({ name: "Recall <2026>", text: "Hello {name}, your order is ready." }),
     );
-    const report = await importRecipients(
-      t.services,
+    const report = await t.features.notify.importRecipients(
       campaign,
       recipientsFromCsv("to,name\n+12125550100,Bob\n+12125550101,Eve\n"),
     );

@@ -2,7 +2,7 @@ import { encodeWav } from "../../../src/audio/index.js";
 import { AudioStore } from "../../../src/store/audio-store.js";
 import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
 import { VoicemailsRepo, type VoicemailResults } from "../../../src/store/repos/voicemails-repo.js";
-import type { Services } from "../../../src/app/services.js";
+import type { Infrastructure } from "../../../src/app/infrastructure.js";
 
 /**
  * Rows as the pipeline leaves them, written through the repositories: the
@@ -10,7 +10,7 @@ import type { Services } from "../../../src/app/services.js";
  * call with timed turns, a dead job) without running models.
  */
 export async function seedVoicemail(
-  services: Services,
+  services: Infrastructure,
   n: number,
   results: Partial<VoicemailResults>,
   meta: { caller?: string; mailbox?: string } = {},
@@ -64,7 +64,7 @@ export async function seedVoicemail(
   return repo.get(v.id)!;
 }
 
-export function seedCall(services: Services) {
+export function seedCall(services: Infrastructure) {
   const calls = new CallsRepo(services.db);
   const now = services.clock.now();
   const call = calls.start({
@@ -113,7 +113,7 @@ export function seedCall(services: Services) {
 }
 
 /** A job that used its one attempt and failed for good. */
-export async function seedDeadJob(services: Services) {
+export async function seedDeadJob(services: Infrastructure) {
   const { job } = await services.queue.enqueue({ kind: "console.test", payload: { to: "+15550100" }, maxAttempts: 1 });
   const claimed = await services.queue.claim({
     kinds: ["console.test"],

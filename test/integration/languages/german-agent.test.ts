@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { phrasesFor } from "../../../src/agent/phrases/index.js";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import { createSipPort, type SipPort } from "../../../src/sip/index.js";
@@ -63,8 +63,7 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
       sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
       { logger: t.services.logger, registry: t.services.registry },
     );
-    calls = new CallManager(t.services, sip, new PortPool({ min: 34700, max: 34739 }));
-    t.services.calls = calls;
+    calls = t.features.calls.attach(sip, new PortPool({ min: 34700, max: 34739 }));
     calls.start();
     worker = t.startWorker();
   });

@@ -1,3 +1,4 @@
+import type { VoicemailDeps } from "../../../src/voicemail/deps.js";
 import { describe, expect, it } from "vitest";
 import { builtinTool } from "../../../src/agent/tools/builtin.js";
 import type { ToolContext } from "../../../src/agent/tools/index.js";
@@ -70,8 +71,15 @@ async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Recor
     callbackNumber: vm.callbackNumber,
     reason: "flooding",
   });
+  // The voicemail feature's dependencies as app/ wires them (createFeatures).
+  const deps: VoicemailDeps = {
+    ...t.services,
+    searchKnowledge: (agent, query, options) => t.services.knowledge.search(agent, query, options),
+    callbackTimer: t.features.notify.callbackTimer,
+    deliverWebhook: (name: string, eventId: number) => t.features.webhooks.deliverTo(name, eventId),
+  };
   await applyRouting(
-    t.services,
+    deps,
     vm,
     { matched: ["urgent"], actions: [{ type: "callback", inMinutes: 0, rule: "urgent" }] },
     event.id,
@@ -128,7 +136,7 @@ describe("the live agent's schedule_callback", () => {
       services: {
         timeZone: "Europe/London",
         now: () => new Date(t.services.clock.now()),
-        callbackTime: callbackTimeFor((to, at) => t.services.callbackTimer(to, at)),
+        callbackTime: callbackTimeFor((to, at) => t.features.notify.callbackTimer(to, at)),
         scheduleCallback: async (r) => ({
           jobId: (
             await t.services.queue.enqueue({

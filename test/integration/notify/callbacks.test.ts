@@ -24,7 +24,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("scheduled callbacks"
       notify: { retry: { busy: { retries: 0, afterMs: 3000 } } },
       calls: { outbound: { ringTimeoutMs: 5000 } },
     });
-    detach = await attachSip(t.services);
+    detach = await attachSip(t);
     t.startWorker();
   }, 120_000);
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublishedEvent } from "../../../src/events/types.js";
 import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
-import { notifyContext } from "../../../src/notify/context.js";
 import type { TestApp } from "../../helpers/app.js";
 import { json, notifyApp, post, settledJob, waitFor } from "./helpers.js";
 import { attachSip, sippMissing, startCallee, type Callee } from "./sip.js";
@@ -23,7 +22,7 @@ const listedOn: Record<string, string> = {};
 const listedAfterFirst = (to: string) =>
   Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
 /** Listed synchronously, inside the event listener: before anything can queue the next attempt. */
-const listNow = (to: string) => notifyContext(t.services).dnc.add(to, "api", "test");
+const listNow = (to: string) => t.features.notify.context().dnc.add(to, "api", "test");
 /** A few seconds ahead on the service clock (which started at START through config). */
 const soon = () => t.services.clock.now() + 1500;
 
@@ -32,7 +31,7 @@ beforeAll(async () => {
     notify: { retry: { busy: { retries: 2, afterMs: 0 } }, maxAttemptsPerDay: 20 },
     jobs: { maxAttempts: 2 },
   });
-  detach = await attachSip(t.services);
+  detach = await attachSip(t);
   callee = await startCallee("uas-busy.xml");
   // After the first attempt at a number chosen below, list it: the retry must not dial.
   t.services.bus.subscribe((e: PublishedEvent) => {
@@ -186,7 +185,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const number = "+442071230009";
     // A dial guard ahead of the do-not-call one lists the number at the last moment, as an operator's click could.
     const listAtDial = (to: string) => void (to.includes(`${number}@`) && listNow(to));
-    t.services.dialGuards.unshift(listAtDial);
+    t.features.calls.dialGuards.unshift(listAtDial);
     try {
       const n = await json<{ id: number }>(
         t.request("/v1/notifications", post({ to: callee.uri(number), text: "Hello." })),
@@ -196,7 +195,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       expect(done.history.filter((h) => h.dialed)).toEqual([]);
       expect(callsTo(number)).toBe(0);
     } finally {
-      t.services.dialGuards.splice(t.services.dialGuards.indexOf(listAtDial), 1);
+      t.features.calls.dialGuards.splice(t.features.calls.dialGuards.indexOf(listAtDial), 1);
     }
   });
 

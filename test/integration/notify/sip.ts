@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
-import type { Services } from "../../../src/app/services.js";
+import type { TestApp } from "../../helpers/app.js";
 import { createSipPort } from "../../../src/sip/index.js";
 import { freePort, scenarios } from "../sip/helpers.js";
 
@@ -11,19 +10,18 @@ export const sippMissing = spawnSync("sipp", ["-v"]).error
   ? "sipp is not installed (apt-get install sip-tester)"
   : false;
 
-/** Gives test services what `parley serve` has: an embedded SIP UA on 127.0.0.1 and a CallManager. Returns the undo. */
-export async function attachSip(services: Services): Promise<() => Promise<void>> {
+/** Gives a test app what `parley serve` has: an embedded SIP UA on 127.0.0.1 and live calls. Returns the undo. */
+export async function attachSip(t: TestApp): Promise<() => Promise<void>> {
   const sip = await createSipPort(
     sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
-    { logger: services.logger },
+    { logger: t.services.logger },
   );
-  const calls = new CallManager(services, sip, new PortPool(services.config.rtp.ports));
-  services.calls = calls;
+  const calls = t.features.calls.attach(sip, new PortPool(t.services.config.rtp.ports));
   calls.start();
   return async () => {
     await calls.stop();
     await sip.close();
-    services.calls = null;
+    t.features.calls.detach();
   };
 }
 

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifyContext } from "../../../src/notify/context.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { generatedModel } from "../../helpers/models.js";
 import { cacheDir } from "../../helpers/paths.js";
@@ -40,7 +39,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
       engines: { profile: "tiny", asrStreaming },
       config: { clock: { startAt: START }, calls: { outbound: { ringTimeoutMs: 5000 } } },
     });
-    detach = await attachSip(t.services);
+    detach = await attachSip(t);
     t.startWorker();
   }, 120_000);
   afterAll(async () => {
@@ -81,7 +80,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
       outcome: "opted_out",
       history: [{ outcome: "opted_out", dialed: true }],
     });
-    expect(notifyContext(t.services).dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
+    expect(t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
     const sipp = await callee.done;
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
   }, 60_000);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallManager } from "../../../src/calls/call-manager.js";
+import type { CallManager } from "../../../src/calls/call-manager.js";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import type { Worker } from "../../../src/jobs/index.js";
 import { PortPool } from "../../../src/rtp/index.js";
@@ -118,8 +118,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
         registry: t.services.registry,
       },
     );
-    calls = new CallManager(t.services, sip, new PortPool({ min: 34600, max: 34639 }));
-    t.services.calls = calls;
+    calls = t.features.calls.attach(sip, new PortPool({ min: 34600, max: 34639 }));
     calls.start();
     rx = await startReceiver();
     const hook = await t.request("/v1/webhooks", {

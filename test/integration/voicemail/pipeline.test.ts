@@ -3,8 +3,6 @@ import { encodeWav } from "../../../src/audio/wav-encode.js";
 import { verifySignature } from "../../../src/lib/signature.js";
 import { VoicemailsRepo } from "../../../src/store/repos/voicemails-repo.js";
 import { AudioStore } from "../../../src/store/audio-store.js";
-import { requeueUnfinished } from "../../../src/voicemail/ingest.js";
-import { processVoicemail } from "../../../src/voicemail/process.js";
 import type { Worker } from "../../../src/jobs/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { fliteMissing, speechWavBytes, VOICEMAIL_ROUTINE, VOICEMAIL_URGENT } from "../../helpers/speech.js";
@@ -175,7 +173,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     ).toEqual([callbacks[0]?.id]);
 
     // A second run of the same job (its worker died after saving) completes the routing and repeats nothing.
-    const again = await processVoicemail(t.services, v.id, AbortSignal.timeout(10_000));
+    const again = await t.features.voicemail.process(v.id, AbortSignal.timeout(10_000));
     expect(again).toMatchObject({ voicemailId: v.id, status: "escalated", urgency: 5, resumed: true });
     expect(eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
     expect(eventsOf(t, "voicemail.processed").filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
@@ -286,10 +284,10 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
       });
     })();
     expect(orphan.jobId).toBeNull();
-    expect(await requeueUnfinished(t.services)).toBe(1);
+    expect(await t.features.voicemail.requeueUnfinished()).toBe(1);
     const v = await settled(t, orphan.id);
     expect(v.jobId).toEqual(expect.any(Number));
     expect(jobsOf(t, "voicemail.process").filter((j) => j.key === `voicemail-${orphan.id}`)).toHaveLength(1);
-    expect(await requeueUnfinished(t.services)).toBe(0);
+    expect(await t.features.voicemail.requeueUnfinished()).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import { AgentList, ValidateForm, type ValidationResult } from "./page.js";
 const MAX_TEXT = 200_000;
 
 /** Agents: the list, one definition, and validation of a pasted one. */
-export function agentRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   const page = async (

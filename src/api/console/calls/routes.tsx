@@ -12,7 +12,7 @@ import { CallsBody } from "./list.js";
 const PAGE = 50;
 
 /** Calls: the list, one call with its waterfall, and its recording. */
-export function callRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new CallsRepo(services.db);
   const find = (c: Context) => {

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { changeCampaign, type CampaignAction } from "../../../notify/campaigns/campaigns.js";
+import type { CampaignAction } from "../../../notify/campaigns/campaigns.js";
 import { campaignProgress } from "../../../notify/campaigns/progress.js";
-import { notifyContext } from "../../../notify/context.js";
 import { ParleyError } from "../../../lib/errors.js";
 import type { ApiDeps } from "../../deps.js";
 import { wantsJson } from "../auth/guard.js";
@@ -12,11 +11,11 @@ import { CampaignsBody } from "./page.js";
 const ACTIONS = new Set<CampaignAction>(["start", "pause", "resume", "cancel"]);
 
 /** Campaigns: progress and outcomes, and start / pause / resume / cancel through the notify module's own rules. */
-export function campaignRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
 
   app.get("/campaigns", async (c) => {
-    const ctx = notifyContext(services);
+    const ctx = services.notify.context();
     const rows = ctx.campaigns
       .list({ limit: 100 })
       .map((campaign) => ({ campaign, progress: campaignProgress(ctx, campaign.id) }));
@@ -47,7 +46,7 @@ export function campaignRoutes(services: ApiDeps): Hono<ConsoleEnv> {
     const action = c.req.param("action") as CampaignAction;
     if (!ACTIONS.has(action) || !Number.isSafeInteger(id) || id < 1)
       throw new ParleyError("not_found", "no such campaign action", { status: 404 });
-    const changed = await changeCampaign(services, id, action);
+    const changed = await services.notify.changeCampaign(id, action);
     services.logger.info({ campaignId: id, action, by: c.get("session").subject }, "campaign changed in the console");
     if (wantsJson(c)) return c.json({ id, status: changed.status });
     return c.redirect(`/console/campaigns?done=${encodeURIComponent(`${action} ${id}`)}`, 303);

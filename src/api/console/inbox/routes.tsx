@@ -18,7 +18,7 @@ const PAGE = 50;
 const SETTABLE = new Set<VoicemailStatus>(["handled", "archived", "escalated", "processed"]);
 
 /** The voicemail inbox: the page, one message as a fragment (live updates), its audio, and status changes. */
-export function inboxRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function inboxRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "logger">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new VoicemailsRepo(services.db);
   const stats = new VoicemailStatsRepo(services.db);

@@ -10,7 +10,7 @@ import { JobList, QueueTable } from "./page.js";
 const PAGE = 50;
 
 /** Jobs: queue depth per kind, dead and failed jobs, and retry. */
-export function jobRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function jobRoutes(services: Pick<ApiDeps, "logger" | "queue">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const { queue } = services;
 

@@ -9,7 +9,7 @@ import { KnowledgeBody } from "./page.js";
 type Notice = { kind: "ok" | "error"; text: string } | null;
 
 /** /console/agents/{name}/knowledge: the agent's documents, upload and delete (the same facade as /v1). */
-export function knowledgeConsoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function knowledgeConsoleRoutes(services: Pick<ApiDeps, "agents" | "knowledge">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const agentOf = (c: Context<ConsoleEnv>) => {
     const entry = services.agents.find(c.req.param("name") ?? "");

@@ -24,7 +24,7 @@ const LIVE_TYPES = new Set([
  * the next event; a reconnecting EventSource resumes after the last id it saw.
  */
 export function liveRoutes(
-  services: ApiDeps,
+  services: Pick<ApiDeps, "bus" | "logger">,
   metrics: ConsoleMetrics,
   o: { heartbeatMs?: number; pollMs?: number } = {},
 ): Hono<ConsoleEnv> {

@@ -6,7 +6,7 @@ import { doctorCache, modelsView } from "./data.js";
 import { ModelsBody } from "./page.js";
 
 /** Models: this server's engines, the catalog's profiles, installed models, and doctor results. */
-export function modelRoutes(services: ApiDeps): Hono<ConsoleEnv> {
+export function modelRoutes(services: Pick<ApiDeps, "clock" | "config" | "engines">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const doctor = doctorCache(services.config);
   app.get("/models", async (c) => {

@@ -1,84 +1,57 @@
 import { execFileSync } from "node:child_process";
 import type { Database } from "better-sqlite3";
-import type { CallManager } from "../calls/call-manager.js";
 import type { ParleyConfig } from "../config/index.js";
-import { AgentRegistry } from "../agent/registry.js";
+import { createAgents } from "../agent/agents.js";
+import type { AgentRegistry } from "../agent/registry.js";
 import { createPrivacyPolicy, type PrivacyPolicy } from "../agent/privacy-policy.js";
 import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
-import { createJobQueue, defaultTaskRegistry, type JobQueue } from "../jobs/index.js";
-import type { TaskRegistry } from "../jobs/tasks/registry.js";
+import { createJobQueue, defaultTaskRegistry, type JobQueue, type TaskRegistry } from "../jobs/index.js";
 import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import { OutboundPolicy } from "../lib/outbound/index.js";
 import type { Registry } from "../lib/metrics.js";
 import { openDatabase } from "../store/index.js";
 import { AudioStore } from "../store/audio-store.js";
-import { AgentsRepo } from "../store/repos/agents-repo.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
-import { doNotCallGuard } from "../notify/compliance/dial-guard.js";
-import type { CallbackTimer } from "../notify/callbacks/policy.js";
-import { TtsCache } from "../notify/tts-cache.js";
 import { EngineHost } from "../engines/host/engine-host.js";
-import { ingestVoicemail } from "../voicemail/ingest.js";
-import type { CallerMessage } from "../calls/deps.js";
-import { dialTarget } from "../calls/dial-target.js";
-import { deliverNotification } from "../calls/outbound/deliver.js";
-import type { OutboundDialer } from "../notify/dialer.js";
-import { deliverTo } from "../webhooks/index.js";
-import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
+import { audioDir, databaseFile } from "../config/paths.js";
 import type { ProfileModels } from "./resolve-models.js";
-import type { KnowledgeSearch } from "../agent/tools/index.js";
 import type { Knowledge } from "../knowledge/index.js";
 import { createKnowledgeHost, type KnowledgeHost } from "./knowledge.js";
 
 /**
- * Everything a running Parley shares: one database, one queue, one event bus,
- * the agents, the engines. `parley serve` and `parley worker` build the same
- * services; tasks and API routes receive them instead of reaching for globals.
+ * What every part of a running Parley shares and no feature owns: one database, one queue and task registry,
+ * one event bus, the engines, the agents. `parley serve` and `parley worker` build the same; app/ hands each
+ * feature the pieces it declares (features.ts), never this whole object.
  */
-export interface Services {
+export interface Infrastructure {
   config: ParleyConfig;
   logger: Logger;
   clock: Clock;
   registry: Registry;
   db: Database;
   queue: JobQueue;
+  /** The job kinds this process runs: the builtin ones, then every feature's (registerAppTasks). */
+  tasks: TaskRegistry;
   bus: EventBus;
   agents: AgentRegistry;
   /** What personal data is masked before anything is stored (config privacy + each agent's override). */
   privacy: PrivacyPolicy;
   audio: AudioStore;
   engines: EngineHost;
-  tasks: TaskRegistry;
   apiKeys: ApiKeysRepo;
   /** Path of ffmpeg, or null when it is off or not installed. */
   ffmpeg: string | null;
-  /** Live calls, when this process runs SIP (`parley serve` with sip.enabled); null otherwise. */
-  calls: CallManager | null;
-  /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */
-  ttsCache: TtsCache;
-  /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
-  dialGuards: ((to: string) => void)[];
-  /** When a callback someone asked for can be placed (notify.callbacks, the daily cap): for routing and live calls. */
-  callbackTimer: CallbackTimer;
   /** Where webhooks and agents' HTTP tools may send requests (config webhooks.* and tools.*). */
   outbound: { webhooks: OutboundPolicy; tools: OutboundPolicy };
-  /** A message left on a live call goes to the voicemail feature (calls/ does not import voicemail/). */
-  onMessage: (msg: CallerMessage) => Promise<{ voicemailId: number }>;
-  /** How notify places its calls: through the live calls above (calls/ and notify/ do not import each other). */
-  dialer: OutboundDialer;
-  /** A voicemail routing rule's webhook (voicemail/ does not import webhooks/). */
-  deliverWebhook: (endpointName: string, eventId: number) => Promise<unknown>;
   /** The agents' knowledge bases (documents, chunks, search); `knowledgeHost` loads its embedding model. */
   knowledge: Knowledge;
   knowledgeHost: KnowledgeHost;
-  /** Retrieval as a port: live calls' search_knowledge tool and voicemail extraction's context. */
-  searchKnowledge: KnowledgeSearch;
 }
 
-export interface CreateServicesOptions {
+export interface CreateInfrastructureOptions {
   config: ParleyConfig;
   logger: Logger;
   registry: Registry;
@@ -87,7 +60,7 @@ export interface CreateServicesOptions {
 }
 
 /** Opens the database (migrating it), and wires queue, events, agents and engines. Engines load later (`engines.start()`). */
-export function createServices(o: CreateServicesOptions): Services {
+export function createInfrastructure(o: CreateInfrastructureOptions): Infrastructure {
   // A configured start time (tests, demos) moves "now" there and lets it run; an injected clock wins.
   const startAt = o.config.clock.startAt;
   const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
@@ -112,14 +85,7 @@ export function createServices(o: CreateServicesOptions): Services {
       webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
-    const agents = new AgentRegistry(
-      o.config.agents.dir,
-      o.config.agents.default,
-      new AgentsRepo(db),
-      clock,
-      o.logger,
-      { toolPolicy: outbound.tools },
-    );
+    const agents = createAgents({ config: o.config, db, clock, logger: o.logger, toolPolicy: outbound.tools });
     const engines = new EngineHost(
       o.models.refs,
       o.models.missing,
@@ -134,55 +100,26 @@ export function createServices(o: CreateServicesOptions): Services {
       o.models.turn ?? null,
       o.models.languages,
     );
-    const ttsCache = new TtsCache(
-      db,
-      ttsCacheDir(o.config),
-      {
-        modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
-        engine: async (signal) => (await engines.whenReady(signal)).tts,
-      },
-      clock,
-      o.registry,
-    );
     const knowledgeHost = createKnowledgeHost({ db, config: o.config, clock, logger: o.logger });
-    const services: Services = {
+    return {
       config: o.config,
       logger: o.logger,
       clock,
       registry: o.registry,
       db,
       queue,
+      tasks: defaultTaskRegistry(),
       bus,
       agents,
       privacy,
       audio: new AudioStore(db, audioDir(o.config)),
       engines,
-      tasks: defaultTaskRegistry(),
       apiKeys: new ApiKeysRepo(db),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
-      calls: null,
-      ttsCache,
-      dialGuards: [],
       outbound,
-      // Until the notify feature sets its policy (registerAppTasks): callbacks go when asked.
-      callbackTimer: (_to, requested) => ({ at: requested, delay: null, why: null, timeZone: null, atLocal: null }),
-      onMessage: async (msg) => ({ voicemailId: (await ingestVoicemail(services, msg)).voicemail.id }),
-      deliverWebhook: (endpointName, eventId) => deliverTo(services, endpointName, eventId),
       knowledge: knowledgeHost.knowledge,
       knowledgeHost,
-      searchKnowledge: (agent, query, options) => knowledgeHost.knowledge.search(agent, query, options),
-      dialer: {
-        available: () => services.calls !== null,
-        deliver: (call) => deliverNotification(services, call),
-        dialLive: async (call) => {
-          if (!services.calls) throw new Error("no SIP in this process"); // callers check available() first
-          const { callId } = await services.calls.dial({ ...call, to: dialTarget(services.config, call.to) });
-          return { callId };
-        },
-      },
     };
-    services.dialGuards.push(doNotCallGuard(services));
-    return services;
   } catch (err) {
     db.close();
     throw err;

@@ -1,0 +1,92 @@
+import type { AgentRegistry } from "../agent/registry.js";
+import type { KnowledgeSearch } from "../agent/tools/index.js";
+import { createCalls, type Calls } from "../calls/calls.js";
+import { ttsCacheDir } from "../config/paths.js";
+import type { OutboundDialer } from "../notify/dialer.js";
+import { createNotify, type Notify } from "../notify/notify.js";
+import { TtsCache } from "../notify/tts-cache.js";
+import { createVoicemail, type Voicemail } from "../voicemail/voicemail.js";
+import { createWebhooks, type Webhooks } from "../webhooks/index.js";
+import type { Infrastructure } from "./infrastructure.js";
+
+/** The features of a running Parley, each a small facade: what the API, the CLI and the worker use. */
+export interface Features {
+  voicemail: Voicemail;
+  notify: Notify;
+  calls: Calls;
+  webhooks: Webhooks;
+  agents: AgentRegistry;
+}
+
+/**
+ * Builds every feature from the shared pieces it declares, and wires the ports between them (features never
+ * import each other):
+ *
+ *   calls.onMessage          -> voicemail.ingest        (a message left on a live call)
+ *   voicemail.deliverWebhook -> webhooks.deliverTo      (a routing rule's webhook)
+ *   voicemail, calls: callbackTimer -> notify.callbackTimer
+ *   calls.dialGuards         <- notify.dialGuard        (the do-not-call list, checked before every dial)
+ *   notify.dialer            -> calls.deliver / dialLive
+ *   voicemail, calls: searchKnowledge -> the knowledge base's search (infrastructure)
+ */
+export function createFeatures(infra: Infrastructure): Features {
+  const { config, logger, clock, registry, db, queue, bus, agents, audio, engines, ffmpeg, outbound, privacy } = infra;
+  // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
+  const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
+  const webhooks = createWebhooks({ config, logger, clock, db, queue, bus, outbound });
+
+  // Notify dials through the calls feature, which is built below (it needs notify's callback timer and guard).
+  const dialer: OutboundDialer = {
+    available: () => calls.manager !== null,
+    deliver: (call) => calls.deliver(call),
+    dialLive: (call) => calls.dialLive(call),
+  };
+  const ttsCache = new TtsCache(
+    db,
+    ttsCacheDir(config),
+    {
+      modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
+      engine: async (signal) => (await engines.whenReady(signal)).tts,
+    },
+    clock,
+    registry,
+  );
+  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, dialer, ttsCache });
+
+  const voicemail = createVoicemail({
+    config,
+    logger,
+    clock,
+    db,
+    queue,
+    bus,
+    agents,
+    privacy,
+    audio,
+    engines,
+    ffmpeg,
+    searchKnowledge,
+    callbackTimer: notify.callbackTimer,
+    deliverWebhook: (endpointName, eventId) => webhooks.deliverTo(endpointName, eventId),
+  });
+
+  const calls: Calls = createCalls({
+    config,
+    logger,
+    clock,
+    registry,
+    db,
+    queue,
+    bus,
+    agents,
+    privacy,
+    engines,
+    outbound,
+    searchKnowledge,
+    dialGuards: [notify.dialGuard],
+    callbackTimer: notify.callbackTimer,
+    onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),
+  });
+
+  return { voicemail, notify, calls, webhooks, agents };
+}

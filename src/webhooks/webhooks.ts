@@ -1,0 +1,26 @@
+import type { EnqueueResult, FeatureJobs } from "../jobs/index.js";
+import type { WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
+import { webhookDeliverTask } from "./deliver-task.js";
+import { DELIVER_KIND, deliverTo, sendTestEvent, type DeliverPayload, type WebhookServices } from "./enqueue.js";
+import { attachWebhookFanOut } from "./fan-out.js";
+
+/** The webhooks feature as the API and the other features (through app/) see it. */
+export interface Webhooks extends FeatureJobs {
+  /** Queues the delivery of a stored event to the named endpoint (a voicemail routing rule's webhook). */
+  deliverTo(endpointName: string, eventId: number): Promise<EnqueueResult<DeliverPayload>>;
+  /** Publishes a `webhook.test` event and queues it for this endpoint only. */
+  sendTest(endpoint: WebhookEndpointRecord): ReturnType<typeof sendTestEvent>;
+}
+
+/**
+ * The webhooks feature: its task is the signed `webhook.deliver`; watching attaches the fan-out of every
+ * published domain event to the subscribed endpoints (once per process that publishes events or runs jobs).
+ */
+export function createWebhooks(deps: WebhookServices): Webhooks {
+  return {
+    deliverTo: (endpointName, eventId) => deliverTo(deps, endpointName, eventId),
+    sendTest: (endpoint) => sendTestEvent(deps, endpoint),
+    tasks: { [DELIVER_KIND]: webhookDeliverTask(deps) },
+    watch: () => attachWebhookFanOut(deps),
+  };
+}
