@@ -278,7 +278,7 @@ describe.skipIf(skip)(
         console.log(json);
         if (env.PARLEY_LOAD_REPORT) writeFileSync(env.PARLEY_LOAD_REPORT, json);
 
-        expect(record.outcome).toBe("caller-hangup");
+        expect(record.outcome).toBe("caller_hangup");
         if (!assertLimits) return;
         expect(report.violations).toEqual([]);
         expect(wire.packets).toBeGreaterThan(callS * 45); // 50 a second while the call is up
