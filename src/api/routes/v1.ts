@@ -5,6 +5,7 @@ import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
 import { campaignRoutes } from "./campaigns.js";
 import { dncRoutes } from "./dnc.js";
+import { searchRoutes } from "./search.js";
 import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
@@ -29,5 +30,6 @@ export function v1Routes(services: ApiDeps): OpenAPIHono {
   v1.route("/templates", templateRoutes(services));
   v1.route("/campaigns", campaignRoutes(services));
   v1.route("/dnc", dncRoutes(services));
+  v1.route("/search", searchRoutes(services));
   return v1;
 }
