@@ -7,6 +7,7 @@ import type { SdpCapabilities } from "./sdp.js";
 import { parseCidr, type Cidr } from "./security/cidr.js";
 import type { SipPort } from "./types.js";
 import { parseUri } from "./uri.js";
+import { reportTrunkRegistration } from "./trunk-registration.js";
 
 export * from "./types.js";
 export { SipError, CallEnded, type CallEndReason } from "./errors.js";
@@ -22,6 +23,7 @@ export {
 export type { NegotiatedMedia, LocalMedia, SdpCapabilities, G711Codec, MediaDirection } from "./sdp.js";
 export type { SipAddress } from "./uri.js";
 export { parseNameAddr, parseUri, toSipAddress } from "./uri.js";
+export { TRUNK_REGISTERED } from "./trunk-registration.js";
 export {
   forwardedUser,
   type ForwardedUser,
@@ -116,6 +118,7 @@ export async function createSipPort(config: SipConfig, deps: SipDeps): Promise<S
   }
   if (config.trunk?.register && trunkCreds && trunkAor) {
     const options = { registrar: config.trunk.uri, aor: trunkAor, expiresS: config.trunk.expiresS, ...trunkCreds };
+    if (deps.registry) reportTrunkRegistration(port, trunkAor, deps.registry);
     keepRegistering(port, options, deps.logger);
   }
   return port;

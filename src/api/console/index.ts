@@ -16,6 +16,8 @@ import { liveRoutes } from "./live/routes.js";
 import { consoleMetrics } from "./metrics.js";
 import { modelRoutes } from "./models/routes.js";
 import { securityHeaders } from "./security-headers.js";
+import { searchConsoleRoutes } from "./search/routes.js";
+import { homeRoutes } from "./home/routes.js";
 
 /** Enough for a pasted agent definition; console forms carry nothing larger. */
 const MAX_BODY = 256 * 1024;
@@ -52,7 +54,6 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   );
   app.route("/assets", assetRoutes());
   app.route("/", loginRoutes(deps, metrics));
-  app.get("/", (c) => c.redirect("/console/inbox", 303));
 
   const pages = new Hono<ConsoleEnv>();
   pages.use("*", requireSession(deps));
@@ -64,6 +65,8 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   pages.route("/", knowledgeConsoleRoutes(services));
   pages.route("/", agentRoutes(services));
   pages.route("/", liveRoutes(services, metrics));
+  pages.route("/", searchConsoleRoutes(services));
+  pages.route("/", homeRoutes(services));
   pages.all("*", (c) => errorPage(c, 404, `There is no console page at ${c.req.path}.`));
   app.route("/", pages);
   app.onError(consoleErrorHandler(services.logger));

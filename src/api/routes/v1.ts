@@ -6,6 +6,7 @@ import { callRoutes } from "./calls.js";
 import { campaignRoutes } from "./campaigns.js";
 import { dncRoutes } from "./dnc.js";
 import { searchRoutes } from "./search.js";
+import { statsRoutes } from "./stats.js";
 import { surveyRoutes } from "./surveys.js";
 import { eventRoutes } from "./events.js";
 import { jobRoutes } from "./jobs.js";
@@ -31,5 +32,6 @@ export function v1Routes(services: ApiDeps): OpenAPIHono {
   v1.route("/campaigns", campaignRoutes(services));
   v1.route("/dnc", dncRoutes(services));
   v1.route("/search", searchRoutes(services));
+  v1.route("/stats", statsRoutes(services));
   return v1;
 }

@@ -125,7 +125,7 @@ describe("where a login may send the browser", () => {
       "/console\\@evil",
       "/console/logout",
     ]) {
-      expect(safeNext(bad)).toBe("/console/inbox");
+      expect(safeNext(bad)).toBe("/console");
     }
   });
 });

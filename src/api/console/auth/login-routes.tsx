@@ -133,7 +133,7 @@ export function safeNext(next: string | undefined): string {
     next.startsWith("/console/login") ||
     next.startsWith("/console/logout")
   )
-    return "/console/inbox";
+    return "/console";
   return next;
 }
 

@@ -1,6 +1,7 @@
 import { callOutcomes } from "../../../calls/outcomes.js";
 import type { CallRecord } from "../../../store/repos/calls-repo.js";
 import { Empty, formatDuration, Time } from "../views/components.js";
+import { SearchBox } from "../search/box.js";
 
 export interface CallRow {
   call: CallRecord;
@@ -15,6 +16,7 @@ const OUTCOMES = callOutcomes;
 export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: string; next: string | null }) {
   return (
     <>
+      <SearchBox kind="call" id="calls-q" />
       <form class="filters" method="get" action="/console/calls" role="search" aria-label="Filter calls">
         <div>
           <label for="c-dir">Direction</label>

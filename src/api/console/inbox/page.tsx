@@ -4,6 +4,7 @@ import { Empty, statusLabel } from "../views/components.js";
 import { VoicemailDetail } from "./detail.js";
 import { inboxHref, SOURCE_LABELS, type InboxFilter } from "./filter.js";
 import { VoicemailRow } from "./row.js";
+import { SearchBox } from "../search/box.js";
 
 export interface InboxProps {
   filter: InboxFilter;
@@ -31,6 +32,7 @@ export function InboxBody(p: InboxProps) {
   const back = inboxHref(p.filter, p.selected !== null ? { selected: p.selected } : {});
   return (
     <div class="inbox" data-filter={inboxHref(p.filter)}>
+      <SearchBox kind="voicemail" id="inbox-q" />
       <Filters {...p} />
       <div class="panes">
         <section class="list-pane" aria-labelledby="list-h">

@@ -86,6 +86,22 @@ export function inboxRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | 
     return c.html(String(await html), 200, { "x-inbox-match": matches(v, filter) ? "1" : "0" });
   });
 
+  // One message on its own page (search results link here: the inbox shows only its first page of a filter).
+  app.get("/voicemails/:id", async (c) => {
+    const v = find(c);
+    const back = `/console/voicemails/${v.id}`;
+    return c.html(
+      await documentHtml(
+        <Page title={`Voicemail #${v.id}`} section="inbox" session={c.get("session")} csrf={c.get("csrf")}>
+          <p>
+            <a href={`/console/inbox?status=all&selected=${v.id}`}>Open in the inbox</a>
+          </p>
+          <VoicemailDetail v={v} selected={true} csrf={c.get("csrf")} back={back} />
+        </Page>,
+      ),
+    );
+  });
+
   app.get("/voicemails/:id/audio", async (c) => {
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);

@@ -2,12 +2,14 @@ import type { Child } from "hono/jsx";
 
 /** The console's sections, in the order the navigation shows them. */
 export const SECTIONS = [
+  { id: "home", label: "Home", href: "/console" },
   { id: "inbox", label: "Inbox", href: "/console/inbox" },
   { id: "calls", label: "Calls", href: "/console/calls" },
   { id: "campaigns", label: "Campaigns", href: "/console/campaigns" },
   { id: "jobs", label: "Jobs", href: "/console/jobs" },
   { id: "models", label: "Models", href: "/console/models" },
   { id: "agents", label: "Agents", href: "/console/agents" },
+  { id: "search", label: "Search", href: "/console/search" },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
@@ -49,7 +51,7 @@ export function Page(p: PageProps) {
           Skip to content
         </a>
         <header class="top">
-          <a class="brand" href="/console/inbox">
+          <a class="brand" href="/console">
             Parley
           </a>
           <nav aria-label="Console sections">

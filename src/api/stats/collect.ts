@@ -1,0 +1,105 @@
+import { statfs } from "node:fs/promises";
+import { TRUNK_REGISTERED, trunkAccount } from "../../sip/index.js";
+import { CampaignRecipientsRepo } from "../../store/repos/campaign-recipients-repo.js";
+import { CampaignsRepo } from "../../store/repos/campaigns-repo.js";
+import { DashboardRepo, type UrgencyCounts } from "../../store/repos/dashboard-repo.js";
+import { finalStatuses } from "../../store/repos/notifications-repo.js";
+import type { ApiDeps } from "../deps.js";
+import { bucketize, dayStarts, hourStarts, type Bucket } from "./buckets.js";
+
+export type StatsDeps = Pick<ApiDeps, "db" | "queue" | "engines" | "registry" | "config" | "clock">;
+
+/** Everything the home dashboard shows (and GET /v1/stats answers), at one moment. */
+export interface Stats {
+  generatedAt: number;
+  today: { since: number; voicemails: UrgencyCounts & { total: number }; calls: UrgencyCounts & { total: number } };
+  openEscalations: number;
+  failedVoicemails: number;
+  jobs: { queued: number; running: number; failed: number; dead: number };
+  campaigns: { id: number; name: string; status: string; total: number; done: number }[];
+  /** The last 24 hours by hour, and the last 14 days by day (server time zone), oldest first. */
+  series: { hourly: Bucket[]; daily: Bucket[] };
+  health: {
+    engines: { role: string; model: string; status: string; language: string | null; error: string | null }[];
+    enginesReady: boolean;
+    disk: { path: string; freeBytes: number; totalBytes: number } | { path: string; error: string };
+    /** null when no trunk registration is configured (sip.trunk.register), or this process runs no SIP. */
+    sipTrunk: { aor: string; registered: boolean } | null;
+  };
+}
+
+const total = (c: UrgencyCounts) => Object.values(c).reduce((a, b) => a + b, 0);
+
+/** Reads the stats; each part is one indexed query, the plots one scan of the last 14 days' times. */
+export async function collectStats(services: StatsDeps): Promise<Stats> {
+  const now = services.clock.now();
+  const repo = new DashboardRepo(services.db);
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  const since = midnight.getTime();
+  const hours = hourStarts(now, 24);
+  const days = dayStarts(now, 14);
+  const from = Math.min(hours[0]!, days[0]!);
+  const raw = { calls: repo.callTimes(from), voicemails: repo.voicemailTimes(from), turns: repo.turnLatencies(from) };
+  const voicemails = repo.voicemailsByUrgency(since);
+  const calls = repo.callsByUrgency(since);
+  const jobs = { queued: 0, running: 0, failed: 0, dead: 0 };
+  for (const c of await services.queue.stats()) if (c.status in jobs) jobs[c.status as keyof typeof jobs] += c.count;
+  const engines = services.engines.status().map((s) => ({
+    role: s.role,
+    model: s.modelId,
+    status: s.status,
+    language: s.language ?? null,
+    error: s.error ?? null,
+  }));
+  return {
+    generatedAt: now,
+    today: { since, voicemails: { ...voicemails, total: total(voicemails) }, calls: { ...calls, total: total(calls) } },
+    openEscalations: repo.openEscalations(),
+    failedVoicemails: repo.failedVoicemails(),
+    jobs,
+    campaigns: activeCampaigns(services),
+    series: { hourly: bucketize(hours, raw), daily: bucketize(days, raw) },
+    health: {
+      engines,
+      enginesReady: engines.length > 0 && engines.every((e) => e.status === "ready"),
+      disk: await diskOf(services.config.dataDir),
+      sipTrunk: await trunkState(services),
+    },
+  };
+}
+
+/** Running and paused campaigns, with how many recipients are done (a final status) of all. */
+function activeCampaigns(services: StatsDeps): Stats["campaigns"] {
+  const campaigns = new CampaignsRepo(services.db);
+  const recipients = new CampaignRecipientsRepo(services.db);
+  const active = [
+    ...campaigns.list({ status: "running", limit: 20 }),
+    ...campaigns.list({ status: "paused", limit: 20 }),
+  ];
+  return active.map((c) => {
+    const counts = recipients.statusCounts(c.id);
+    const all = Object.values(counts).reduce((a, b) => a + b, 0);
+    const done = finalStatuses.reduce((a, s) => a + counts[s], 0);
+    return { id: c.id, name: c.name, status: c.status, total: all, done };
+  });
+}
+
+async function diskOf(path: string): Promise<Stats["health"]["disk"]> {
+  try {
+    const s = await statfs(path);
+    return { path, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+  } catch (err) {
+    return { path, error: (err as Error).message };
+  }
+}
+
+/** The trunk registration gauge that the SIP port keeps (sip/trunk-registration.ts), when there is one. */
+async function trunkState(services: StatsDeps): Promise<Stats["health"]["sipTrunk"]> {
+  const aor = trunkAccount(services.config.sip);
+  if (!services.config.sip.trunk?.register || !aor) return null;
+  const gauge = services.registry.getSingleMetric(TRUNK_REGISTERED);
+  if (!gauge) return null;
+  const value = (await gauge.get()).values.find((v) => v.labels.aor === aor);
+  return { aor, registered: value?.value === 1 };
+}
