@@ -5,6 +5,8 @@ import { ingestVoicemail, requeueUnfinished, type IncomingMessage, type IngestRe
 import { processVoicemail } from "./process.js";
 import { VOICEMAIL_JOB } from "./kinds.js";
 import { processTask, watchVoicemailJobs } from "./tasks.js";
+import { retryVoicemail } from "./retry.js";
+import type { VoicemailRecord } from "../store/repos/voicemails-repo.js";
 
 /** The voicemail feature as the API, the CLI and the other features (through app/) see it. */
 export interface Voicemail extends FeatureJobs {
@@ -14,6 +16,8 @@ export interface Voicemail extends FeatureJobs {
   process(voicemailId: number, signal: AbortSignal, span?: Span): ReturnType<typeof processVoicemail>;
   /** At start: messages still queued or processing get their job back. Resolves with how many were queued. */
   requeueUnfinished(): Promise<number>;
+  /** An operator's Retry of a failed message: its pipeline runs again (404 unknown, 409 when it has not failed). */
+  retry(voicemailId: number): Promise<VoicemailRecord>;
 }
 
 /**
@@ -25,6 +29,7 @@ export function createVoicemail(deps: VoicemailDeps): Voicemail {
     ingest: (msg) => ingestVoicemail(deps, msg),
     process: (id, signal, span) => processVoicemail(deps, id, signal, span),
     requeueUnfinished: () => requeueUnfinished(deps),
+    retry: (id) => retryVoicemail(deps, id),
     tasks: { [VOICEMAIL_JOB]: processTask(deps) },
     watch: () => watchVoicemailJobs(deps),
   };

@@ -131,7 +131,17 @@ const remove = route({
   errors: notFound,
 });
 
-/** /v1/voicemails: upload, list, get, audio, status, delete. */
+const retry = route({
+  method: "post",
+  path: "/{id}/retry",
+  summary: "Run a failed message's pipeline again (from its stored recording)",
+  tags,
+  request: { params: idParams },
+  responses: { 200: described("Queued again") },
+  errors: { ...notFound, 409: "The message has not failed" },
+});
+
+/** /v1/voicemails: upload, list, get, audio, status, retry, delete. */
 export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "queue" | "voicemail">) {
   const app = apiRouter();
   const repo = new VoicemailsRepo(services.db);
@@ -230,6 +240,8 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
     return c.json(presentVoicemail(repo.get(v.id) ?? v));
   });
+
+  app.openapi(retry, async (c) => c.json(presentVoicemail(await services.voicemail.retry(find(c).id))));
 
   app.openapi(remove, async (c) => {
     const v = find(c);

@@ -1,6 +1,8 @@
 import type { CallRecord, CallTurnRow } from "../../../store/repos/calls-repo.js";
 import { Facts, formatDuration, Time } from "../views/components.js";
 import { Waterfall } from "./waterfall.js";
+import type { EventRecord } from "../../../store/repos/events-repo.js";
+import { isKeypad, SurveyAnswers, ToolCalls } from "./turn-extras.js";
 
 interface CallSummary {
   summary?: string;
@@ -10,7 +12,7 @@ interface CallSummary {
 }
 
 /** One call: facts, the recording, the latency waterfall of its replies, and the transcript. */
-export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
+export function CallBody(p: { call: CallRecord; turns: CallTurnRow[]; events?: EventRecord[] }) {
   const { call } = p;
   const summary = (call.summary ?? null) as CallSummary | null;
   const rtp = (call.rtpStats ?? null) as Record<string, unknown> | null;
@@ -97,7 +99,13 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
           {p.turns.map((t) => (
             <li class={`turn ${t.role}`}>
               <span class="who">{t.role === "user" ? "Caller" : "Agent"}</span>
-              {t.source && t.source !== "speech" ? <span class="tag">{t.source}</span> : null}
+              {isKeypad(t) ? (
+                <span class="tag" data-keypad>
+                  keypad
+                </span>
+              ) : t.source && t.source !== "speech" ? (
+                <span class="tag">{t.source}</span>
+              ) : null}
               {t.interrupted ? <span class="tag warn">interrupted</span> : null}
               {t.failed ? (
                 <span
@@ -114,6 +122,7 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
               {t.role === "agent" && t.timing?.firstRtpMs != null ? (
                 <span class="lat">{`${Math.round(t.timing.firstRtpMs)} ms`}</span>
               ) : null}
+              <ToolCalls t={t} />
               {t.sources?.length ? (
                 <ul class="sources" aria-label="Sources from the knowledge base">
                   {t.sources.map((s) => (
@@ -127,6 +136,7 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[] }) {
           ))}
         </ol>
       </section>
+      <SurveyAnswers events={p.events ?? []} />
     </>
   );
 }

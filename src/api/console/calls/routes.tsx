@@ -3,6 +3,7 @@ import { parseCallOutcome } from "../../../calls/outcomes.js";
 import { ParleyError } from "../../../lib/errors.js";
 import type { ApiDeps } from "../../deps.js";
 import { CallsRepo } from "../../../store/repos/calls-repo.js";
+import { EventsRepo } from "../../../store/repos/events-repo.js";
 import { sendFile } from "../../routes/range.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
@@ -58,7 +59,8 @@ export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
 
   app.get("/calls/:id", async (c) => {
     const call = find(c);
-    const body = <CallBody call={call} turns={repo.turns(call.id)} />;
+    const events = new EventsRepo(services.db).bySubject(`call:${call.id}`);
+    const body = <CallBody call={call} turns={repo.turns(call.id)} events={events} />;
     return c.html(
       await documentHtml(
         <Page title={`Call #${call.id}`} section="calls" session={c.get("session")} csrf={c.get("csrf")}>

@@ -2,6 +2,7 @@ import type { VoicemailRecord } from "../../../store/repos/voicemails-repo.js";
 import { ActionForm, Facts, formatDuration, StatusBadge, Time, UrgencyBadge } from "../views/components.js";
 import { callerOf } from "./row.js";
 import { SOURCE_LABELS } from "./filter.js";
+import { RoutingExplained } from "./routing.js";
 
 const ACTIONS = [
   { status: "handled", label: "Mark handled", hint: "h", kind: "primary" },
@@ -55,7 +56,17 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
             disabled={busy}
           />
         ))}
+        {v.status === "failed" ? (
+          <ActionForm
+            action={`/console/voicemails/${v.id}/retry`}
+            csrf={p.csrf}
+            fields={{ next: p.back }}
+            label="Retry"
+            kind="primary"
+          />
+        ) : null}
       </div>
+      <RoutingExplained v={v} />
       <Facts
         items={[
           ["Caller", v.caller],

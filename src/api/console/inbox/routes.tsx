@@ -18,7 +18,9 @@ const PAGE = 50;
 const SETTABLE = new Set<VoicemailStatus>(["handled", "archived", "escalated", "processed"]);
 
 /** The voicemail inbox: the page, one message as a fragment (live updates), its audio, and status changes. */
-export function inboxRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "logger">): Hono<ConsoleEnv> {
+export function inboxRoutes(
+  services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "logger" | "voicemail">,
+): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new VoicemailsRepo(services.db);
   const stats = new VoicemailStatsRepo(services.db);
@@ -107,6 +109,14 @@ export function inboxRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | 
     const blob = services.audio.get(v.audioSha256);
     if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
     return sendFile(c, blob.path, blob.contentType);
+  });
+
+  // Retry a failed message: the same operation as POST /v1/voicemails/{id}/retry.
+  app.post("/voicemails/:id/retry", async (c) => {
+    const v = await services.voicemail.retry(find(c).id);
+    services.logger.info({ voicemailId: v.id, by: c.get("session").subject }, "voicemail retried in the console");
+    if (wantsJson(c)) return c.json({ id: v.id, status: v.status });
+    return c.redirect(safeNext(await formField(c, "next")), 303);
   });
 
   app.post("/voicemails/:id/status", async (c) => {
