@@ -18,6 +18,8 @@ export interface ConsoleWorld {
   urgentId: number;
   routineId: number;
   callId: number;
+  /** The server's SIP port on 127.0.0.1 (for a test's own calls). */
+  sipPort: number;
   stop(): Promise<number | null>;
 }
 
@@ -64,15 +66,10 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     throw new Error("operators add failed");
   const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common])).stdout) as { key: string }).key;
   const sipPort = await freePort();
-  const server = await startParley([
-    "--profile",
-    "tiny",
-    ...common,
-    "--http",
-    "127.0.0.1:0",
-    "--sip",
-    `127.0.0.1:${sipPort}`,
-  ]);
+  const server = await startParley(
+    ["--profile", "tiny", ...common, "--http", "127.0.0.1:0", "--sip", `127.0.0.1:${sipPort}`],
+    { timeoutMs: 150_000 },
+  ); // a loaded 2-core machine can take over a minute to start serve
   try {
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
     const upload = async (text: string, mailbox: string) => {
@@ -102,6 +99,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       urgentId,
       routineId,
       callId,
+      sipPort,
       stop: async () => {
         const code = await server.stop();
         rmSync(dir, { recursive: true, force: true });

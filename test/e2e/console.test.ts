@@ -62,7 +62,8 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
     await page.getByLabel("Name").fill(OPERATOR.name);
     await page.getByLabel("Password").fill(OPERATOR.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL(/\/console\/inbox/);
+    await page.waitForURL(/\/console$/); // the home dashboard (test/e2e/console-dashboard.test.ts)
+    await page.goto(url("/console/inbox"));
     const first = page.locator(".vm-row").first();
     expect(await first.getAttribute("data-id")).toBe(String(world.urgentId));
     expect(await first.locator(".badge").textContent()).toMatch(/Urgent\s*5\/5/);
