@@ -18,8 +18,6 @@ export interface ConsoleWorld {
   urgentId: number;
   routineId: number;
   callId: number;
-  /** The server's SIP port on 127.0.0.1 (for a test's own calls). */
-  sipPort: number;
   stop(): Promise<number | null>;
 }
 
@@ -99,7 +97,6 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       urgentId,
       routineId,
       callId,
-      sipPort,
       stop: async () => {
         const code = await server.stop();
         rmSync(dir, { recursive: true, force: true });
