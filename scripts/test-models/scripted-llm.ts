@@ -42,7 +42,7 @@ import { encodeGguf, gguf, type GgufValue } from "./gguf-writer.js";
 import type { GeneratedFile } from "./generated-file.js";
 import { buildBaseVocab, REPLY_SCORE, type BaseVocab, type BaseVocabOptions } from "./llm-base-vocab.js";
 import { buildTensors, hyperparameters, type NetworkPlan } from "./llm-network.js";
-import { planReplies, type ReplyPlan } from "./llm-replies.js";
+import { planReplies, splitWords, type ReplyPlan } from "./llm-replies.js";
 import { checkCallTokens, checkTokenization } from "./llm-self-check.js";
 import { TRIGGER_PATTERN, triggerForms } from "./llm-triggers.js";
 import { TokenType, type Vocab } from "./llm-vocab.js";
@@ -104,6 +104,15 @@ export function prepareScript(args: ScriptedLlmArgs, options: BaseVocabOptions =
     isReserved: (piece) => vocab.id(piece) !== undefined && !base.prose.has(piece),
     isSymbol: (piece) => [...piece].length === 1 || vocab.id(piece) !== undefined,
     isDangerous: (piece) => piece.endsWith("\n") || triggerTexts.some((t) => piece.includes(t)),
+    // With prose pieces, a reply is cut where the tokenizer cuts its words, so it decodes in about the real
+    // tokens; a word with a trigger stays whole, as in tiny (its neighbours are pieces, so "flooding" + '",'
+    // would be buildable from prompt text, and swallow the trigger).
+    ...(base.prose.size > 0
+      ? {
+          split: (text: string) =>
+            splitWords(text).flatMap((w) => (triggerTexts.some((t) => w.includes(t)) ? [w] : vocab.symbols(w))),
+        }
+      : {}),
   });
   for (const plan of plans) if (plan.kind === "call") checkCallTokens(base, plan.name);
   return { base, chains: plans.map((plan) => replyChain(plan, base)) };

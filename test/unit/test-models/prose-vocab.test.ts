@@ -65,6 +65,19 @@ describe("prose pieces (emulation)", () => {
   });
 });
 
+describe("replies with prose pieces", () => {
+  it("are cut where the tokenizer cuts their words, so JSON decodes in more tokens than tiny's one a word", () => {
+    // The two JSON replies: 31 and 24 pieces on tiny; Qwen2.5's tokenizer spends about 90 on each.
+    for (const rule of [1, 2]) expect(prose.chains[rule]!.length).toBeGreaterThan(tiny.chains[rule]!.length * 1.4);
+    const text = (chain: number[]) =>
+      chain
+        .map((t) => prose.base.vocab.pieces[t])
+        .join("")
+        .replaceAll("\u2581", " ");
+    expect(text(prose.chains[1]!)).toBe(rules[1]!.reply);
+  });
+});
+
 describe("a prose double on node-llama-cpp", () => {
   let dir: string;
   let llama: Llama;
