@@ -91,7 +91,7 @@ describe("search index (migration 022)", () => {
     const triggers = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%fts%'").all();
     for (const t of triggers as { name: string }[])
       if (!t.name.startsWith("knowledge")) db.exec(`DROP TRIGGER ${t.name}`);
-    db.exec(`DROP TABLE voicemails_fts; DROP TABLE calls_fts; DROP VIEW calls_search_text;
+    db.exec(`DROP TABLE voicemails_fts; DROP TABLE calls_fts; DROP VIEW calls_search_text; DROP INDEX call_turns_at;
       DELETE FROM schema_migrations WHERE version = 22;`);
     db.close();
     const again = openDatabase(join(dir, "parley.db"));
