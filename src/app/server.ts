@@ -7,6 +7,7 @@ import { attachJobMetrics, Worker } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
 import { createMetricsRegistry } from "../lib/metrics.js";
 import type { Logger } from "../lib/logger.js";
+import { describeError } from "../lib/errors.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
@@ -34,6 +35,8 @@ export interface StartOptions {
  */
 export class ParleyServer {
   private draining = false;
+  /** Stops the phrase warm-up (a stop during start-up). */
+  private readonly warmup = new AbortController();
 
   private constructor(
     readonly infra: Infrastructure,
@@ -137,8 +140,17 @@ export class ParleyServer {
     await removeLeftoverTempFiles(infra);
     warnAboutAgents(infra);
     worker?.start();
-    void infra.engines.start().then(() => {
+    const warmup = server.warmup.signal;
+    void infra.engines.start().then(async () => {
       if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+      // Where calls are taken, every agent's greeting and fixed phrases go into the TTS cache before the first caller.
+      if (features.calls.manager && infra.engines.ready) {
+        const report = await features.calls.warmPhrases(warmup).catch((err: unknown) => {
+          logger.warn({ err: describeError(err) }, "phrase warm-up failed: the first calls render their phrases");
+          return null;
+        });
+        if (report && !warmup.aborted) logger.info(report, "phrase warm-up done");
+      }
       // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
       return infra.knowledgeHost.start({ cwd: options.cwd, agents: () => infra.agents.list() });
     });
@@ -177,6 +189,7 @@ export class ParleyServer {
       if (left > 0) logger.info({ calls: left }, "drain time is up: hanging up the calls still in progress");
     }
     logger.info("shutting down");
+    this.warmup.abort();
     this.stopStalls();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { float32ToInt16, parseWav, resample } from "../../audio/index.js";
 import { Speaker, voiceOf } from "../../agent/conversation/speaker.js";
-import type { MailboxSettings } from "../../agent/definition.js";
+import type { AgentDefinition, MailboxSettings } from "../../agent/definition.js";
 import { ConfigError, describeError } from "../../lib/errors.js";
 import type { InboundCall } from "../../sip/index.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
@@ -57,11 +57,13 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
         return null;
       })
     : null;
-  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
+  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
+  const spoken = spokenGreeting(settings, agent, mailbox);
   const wav = await takeMessage(audio, () => placed.fanout.attach(), {
     greet: async (signal) => {
       if (greeting) await audio.play(greeting, { signal }).done;
-      else await speaker.say(settings.greeting.replaceAll("{mailbox}", mailbox ?? ""), signal).playback.done;
+      else if (spoken.cached) await speaker.sayPhrase(spoken.text, "mailbox", signal).playback.done;
+      else await speaker.say(spoken.text, signal).playback.done;
       // Keys pressed over the greeting do not end the message: only those after the beep.
       call.digits.length = 0;
       call.onDigit = (digit) => {
@@ -84,8 +86,25 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
     source: "sip-mailbox",
   });
   new CallsRepo(services.db).linkVoicemail(placed.record.id, voicemailId);
-  if (!call.signal.aborted) await speaker.say(settings.goodbye, call.signal).playback.done.catch(() => undefined);
+  if (!call.signal.aborted)
+    await speaker.sayPhrase(settings.goodbye, "mailbox", call.signal).playback.done.catch(() => undefined);
   return voicemailId;
+}
+
+/**
+ * The spoken greeting for this call's mailbox, and whether it is played from the TTS cache: always when it names no
+ * mailbox; when it does, only for the mailboxes the agent knows (its map and its voicemail mailboxes). A mailbox read
+ * from a caller's INVITE could be anything, and each would be a new render kept on disk: those are synthesised live.
+ */
+export function spokenGreeting(
+  settings: MailboxSettings,
+  agent: AgentDefinition,
+  mailbox: string | null,
+): { text: string; cached: boolean } {
+  if (!settings.greeting.includes("{mailbox}")) return { text: settings.greeting, cached: true };
+  const known =
+    mailbox !== null && (Object.values(settings.map).includes(mailbox) || agent.voicemail.mailboxes.includes(mailbox));
+  return { text: settings.greeting.replaceAll("{mailbox}", mailbox ?? ""), cached: known };
 }
 
 /** A recorded greeting as the call's 8 kHz 16-bit PCM; a file that is missing or not a WAV is a configuration error. */
