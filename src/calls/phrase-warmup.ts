@@ -1,9 +1,9 @@
-import type { AgentDefinition } from "../agent/definition.js";
+import type { AgentDefinition, MailboxSettings } from "../agent/definition.js";
 import { voiceOf } from "../agent/conversation/speaker.js";
 import type { TtsEngine } from "../engines/types.js";
 import { describeError, isAbortError } from "../lib/errors.js";
 import type { CallsDeps } from "./deps.js";
-import { spokenGreeting } from "./mailbox/mailbox-script.js";
+import { knownMailboxes, spokenGreeting } from "./mailbox/mailbox-greeting.js";
 
 /** What a warm-up did: phrases rendered now, found already cached, and failed. */
 export interface WarmupReport {
@@ -38,10 +38,11 @@ export async function warmPhrases(
     if (!signal.aborted) deps.logger.warn({ err: describeError(err) }, "phrase warm-up skipped: engines unavailable");
     return report;
   }
+  const known = (box: MailboxSettings) => knownMailboxes(deps.agents, box);
   for (const pass of [greetingsOf, otherPhrasesOf]) {
     for (const agent of agents) {
       const engine = engineOf.get(agent.name) as TtsEngine;
-      for (const text of new Set(pass(agent))) {
+      for (const text of new Set(pass(agent, known))) {
         if (signal.aborted) return report;
         try {
           const r = await deps.ttsCache.render(text, voiceOf(agent), signal, { use: "warmup", engine });
@@ -59,14 +60,14 @@ export async function warmPhrases(
   return report;
 }
 
-/** The greetings an agent's calls open with: the live greeting, or its mailbox's spoken greeting(s). */
-function greetingsOf(agent: AgentDefinition): string[] {
+/** The greetings an agent's calls open with: the live greeting, or its mailbox's spoken greeting for each known mailbox. */
+function greetingsOf(agent: AgentDefinition, known: (box: MailboxSettings) => Set<string>): string[] {
   const box = agent.mailbox;
   if (!box) return [agent.live.greeting];
   if (box.greetingWav) return [];
-  const mailboxes = [...Object.values(box.map), ...agent.voicemail.mailboxes];
   if (!box.greeting.includes("{mailbox}")) return [box.greeting];
-  return mailboxes.map((m) => spokenGreeting(box, agent, m)).flatMap((g) => (g.cached ? [g.text] : []));
+  const mailboxes = known(box);
+  return [...mailboxes].map((m) => spokenGreeting(box, m, mailboxes).text);
 }
 
 /** The other fixed lines of its calls. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { float32ToInt16, parseWav, resample } from "../../audio/index.js";
 import { Speaker, voiceOf } from "../../agent/conversation/speaker.js";
-import type { AgentDefinition, MailboxSettings } from "../../agent/definition.js";
+import type { MailboxSettings } from "../../agent/definition.js";
 import { ConfigError, describeError } from "../../lib/errors.js";
 import type { InboundCall } from "../../sip/index.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
@@ -10,6 +10,7 @@ import type { CallsDeps } from "../deps.js";
 import { takeMessage } from "../message-taker.js";
 import { rtpAudio } from "../rtp-audio.js";
 import { callerOf, mailboxOf } from "./mailbox-address.js";
+import { knownMailboxes, spokenGreeting } from "./mailbox-greeting.js";
 
 export interface MailboxScriptDeps {
   services: CallsDeps;
@@ -58,7 +59,7 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
       })
     : null;
   const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
-  const spoken = spokenGreeting(settings, agent, mailbox);
+  const spoken = spokenGreeting(settings, mailbox, knownMailboxes(services.agents, settings));
   const wav = await takeMessage(audio, () => placed.fanout.attach(), {
     greet: async (signal) => {
       if (greeting) await audio.play(greeting, { signal }).done;
@@ -89,22 +90,6 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
   if (!call.signal.aborted)
     await speaker.sayPhrase(settings.goodbye, "mailbox", call.signal).playback.done.catch(() => undefined);
   return voicemailId;
-}
-
-/**
- * The spoken greeting for this call's mailbox, and whether it is played from the TTS cache: always when it names no
- * mailbox; when it does, only for the mailboxes the agent knows (its map and its voicemail mailboxes). A mailbox read
- * from a caller's INVITE could be anything, and each would be a new render kept on disk: those are synthesised live.
- */
-export function spokenGreeting(
-  settings: MailboxSettings,
-  agent: AgentDefinition,
-  mailbox: string | null,
-): { text: string; cached: boolean } {
-  if (!settings.greeting.includes("{mailbox}")) return { text: settings.greeting, cached: true };
-  const known =
-    mailbox !== null && (Object.values(settings.map).includes(mailbox) || agent.voicemail.mailboxes.includes(mailbox));
-  return { text: settings.greeting.replaceAll("{mailbox}", mailbox ?? ""), cached: known };
 }
 
 /** A recorded greeting as the call's 8 kHz 16-bit PCM; a file that is missing or not a WAV is a configuration error. */
