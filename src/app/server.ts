@@ -12,8 +12,8 @@ import { resolveProfileModels } from "./resolve-models.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
-import { audioDir, ttsCacheDir } from "../config/paths.js";
-import { sweepTempFiles } from "../store/temp-files.js";
+import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
+import { sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
@@ -242,9 +242,13 @@ function warnAboutAgents(infra: Infrastructure): void {
   }
 }
 
-/** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
+/**
+ * Temporary files a crash left in the files folder (half-written uploads, renders, recordings of calls cut by a
+ * crash), on this node or on another one sharing it: they only take space. Fresh ones may be in use (a call being
+ * recorded right now on another node), so only those untouched for a while go.
+ */
 async function removeLeftoverTempFiles(infra: Infrastructure): Promise<void> {
-  for (const dir of [audioDir(infra.config), ttsCacheDir(infra.config)]) {
+  for (const dir of [audioDir(infra.config), recordingsDir(infra.config), ttsCacheDir(infra.config)]) {
     const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
       infra.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
       return 0;
