@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -32,6 +33,8 @@ export class CallRecorder {
     await mkdir(dirname(path), { recursive: true });
     const r = new CallRecorder(path);
     r.stream = createWriteStream(r.tmp, { flags: "wx" });
+    // A folder that cannot be written fails the start of the recording, not the call's end.
+    await once(r.stream, "ready");
     // A write error (a full disk) must not crash the process mid-call: close() reports it through `finished`.
     r.stream.on("error", () => undefined);
     r.stream.write(wavHeader({ sampleRate: 8000, channels: 2 }));

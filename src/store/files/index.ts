@@ -5,7 +5,7 @@
  * temporary files a crashed writer left. docs/scale-out.md, "Shared files".
  */
 export { discardTemp, publishTemp, writeFileAtomic } from "./atomic-write.js";
-export { checkWavFile, damagedFile, readVerified } from "./read-checks.js";
+export { checkFileSize, checkWavFile, damagedFile, readVerified } from "./read-checks.js";
 export { STALE_TEMP_MS, sweepTempFiles } from "./sweep.js";
 export { isTempName, tempPathFor } from "./temp-names.js";
 export { recordingFile } from "./unique-names.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { readWavHeader } from "../../audio/index.js";
 import { UNKNOWN_SIZE_MARKERS } from "../../audio/wav-format.js";
 import { ParleyError } from "../../lib/errors.js";
@@ -21,14 +21,27 @@ export function damagedFile(path: string, reason: string, details: Record<string
 
 const HEADER_PROBE_BYTES = 4096;
 
+const missingFile = (path: string) =>
+  new ParleyError("file_missing", `stored file ${path} is missing`, { status: 404, details: { path } });
+
+/** A stored file of exactly the size its record says (cheap: one stat). */
+export async function checkFileSize(path: string, bytes: number): Promise<void> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    (err: NodeJS.ErrnoException) => {
+      throw err.code === "ENOENT" ? missingFile(path) : err;
+    },
+  );
+  if (size !== bytes) throw damagedFile(path, `${size} bytes, ${bytes} were stored`, { bytes: size, stored: bytes });
+}
+
 /**
  * A WAV file whose header is intact and whose data chunk is all there (or
  * declares "length unknown", as streaming writers do). Reads only the header.
  */
 export async function checkWavFile(path: string): Promise<void> {
   const fh = await open(path, "r").catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== "ENOENT") throw err;
-    throw new ParleyError("file_missing", `stored file ${path} is missing`, { status: 404, details: { path } });
+    throw err.code === "ENOENT" ? missingFile(path) : err;
   });
   let size: number;
   let head: Buffer;
@@ -56,7 +69,9 @@ export async function checkWavFile(path: string): Promise<void> {
 
 /** The bytes of a content-addressed file, refused unless their SHA-256 is the one it is stored under. */
 export async function readVerified(path: string, sha256: string): Promise<Buffer> {
-  const bytes = await readFile(path);
+  const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === "ENOENT" ? missingFile(path) : err;
+  });
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== sha256) {
     throw damagedFile(path, `its content hashes to ${actual.slice(0, 12)}..., not ${sha256.slice(0, 12)}...`, {

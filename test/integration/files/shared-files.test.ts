@@ -57,7 +57,9 @@ function startNode(args: string[]): Node {
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
           waiting.push({ line, resolve });
-          void exited.then((e) => reject(new Error(`the node exited (${e.code ?? e.signal}) before '${line}': ${e.stderr}`)));
+          void exited.then((e) =>
+            reject(new Error(`the node exited (${e.code ?? e.signal}) before '${line}': ${e.stderr}`)),
+          );
         });
   return { child, lines, exited, printed };
 }
@@ -122,10 +124,7 @@ describe("files shared by several nodes", () => {
 
   it("recordings of calls with the same per-node id on two nodes do not overwrite each other", async () => {
     const dir = join(scratchDir("parley-shared"), "recordings");
-    const nodes = [
-      startNode(["record", dir, "7", "1111", "3000"]),
-      startNode(["record", dir, "7", "2222", "3000"]),
-    ];
+    const nodes = [startNode(["record", dir, "7", "1111", "3000"]), startNode(["record", dir, "7", "2222", "3000"])];
     for (const n of nodes) expect((await n.exited).code).toBe(0);
     const paths = nodes.map((n) => n.lines[0]!);
     expect(new Set(paths).size).toBe(2);

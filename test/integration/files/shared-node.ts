@@ -42,7 +42,14 @@ async function audio(sharedDir: string, nodeDir: string, seed: string, count: nu
     const sha256 = AudioStore.hash(bytes);
     const path = await store.writeFile(sha256, bytes, "bin");
     const now = Date.now();
-    store.record({ sha256, path, bytes: bytes.length, contentType: "application/octet-stream", durationMs: 0, createdAt: now });
+    store.record({
+      sha256,
+      path,
+      bytes: bytes.length,
+      contentType: "application/octet-stream",
+      durationMs: 0,
+      createdAt: now,
+    });
     process.stdout.write(JSON.stringify({ i, sha256, path, bytes: bytes.length }) + "\n");
   }
   db.close();
