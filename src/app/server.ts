@@ -9,6 +9,7 @@ import { createMetricsRegistry } from "../lib/metrics.js";
 import type { Logger } from "../lib/logger.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
+import { startEventRelay } from "./event-relay.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
@@ -19,6 +20,7 @@ import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
+import type { PostgresEventRelay } from "../events/relay/index.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -45,6 +47,7 @@ export class ParleyServer {
     private readonly tracing: TracingHandle,
     private readonly stopStalls: () => void,
     private readonly intakes: Intakes,
+    private readonly relay: PostgresEventRelay | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -117,6 +120,8 @@ export class ParleyServer {
     const worker = config.jobs.runInServe
       ? new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger })
       : null;
+    // store.url: events published on other nodes reach this node's SSE clients, and ours reach theirs.
+    const relay = startEventRelay(infra, { receive: true });
     server = new ParleyServer(
       infra,
       features,
@@ -127,6 +132,7 @@ export class ParleyServer {
       tracing,
       startMainThreadStalls(config.diagnostics.stallMainThread, logger),
       intakes,
+      relay,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && features.calls.manager) {
@@ -194,6 +200,7 @@ export class ParleyServer {
     }
     await this.infra.engines.stop();
     await this.infra.knowledgeHost.stop();
+    await this.relay?.close();
     await this.infra.queue.close();
     this.infra.db.close();
     await this.tracing.shutdown();
