@@ -14,7 +14,7 @@ import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
 import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
-import { sweepTempFiles } from "../store/files/index.js";
+import { STALE_TEMP_MS, sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
@@ -36,6 +36,8 @@ export interface StartOptions {
  */
 export class ParleyServer {
   private draining = false;
+  /** Sweeps the files folder now and then: a node back within minutes of a crash left temporaries too young to sweep at start. */
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly infra: Infrastructure,
@@ -141,6 +143,8 @@ export class ParleyServer {
     }
     await features.voicemail.requeueUnfinished();
     await removeLeftoverTempFiles(infra);
+    server.sweeper = setInterval(() => void removeLeftoverTempFiles(infra), SWEEP_EVERY_MS);
+    server.sweeper.unref();
     warnAboutAgents(infra);
     worker?.start();
     void infra.engines.start().then(() => {
@@ -184,6 +188,7 @@ export class ParleyServer {
     }
     logger.info("shutting down");
     this.stopStalls();
+    if (this.sweeper) clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
@@ -249,10 +254,12 @@ function warnAboutAgents(infra: Infrastructure): void {
   }
 }
 
+const SWEEP_EVERY_MS = 3 * STALE_TEMP_MS;
+
 /**
  * Temporary files a crash left in the files folder (half-written uploads, renders, recordings of calls cut by a
  * crash), on this node or on another one sharing it: they only take space. Fresh ones may be in use (a call being
- * recorded right now on another node), so only those untouched for a while go.
+ * recorded right now on another node), so only those untouched for a while go. At start and every half hour.
  */
 async function removeLeftoverTempFiles(infra: Infrastructure): Promise<void> {
   for (const dir of [audioDir(infra.config), recordingsDir(infra.config), ttsCacheDir(infra.config)]) {
