@@ -10,16 +10,18 @@ import type { Logger } from "../lib/logger.js";
 import { describeError } from "../lib/errors.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
+import { startEventRelay } from "./event-relay.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
-import { audioDir, ttsCacheDir } from "../config/paths.js";
-import { sweepTempFiles } from "../store/temp-files.js";
+import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
+import { STALE_TEMP_MS, sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
+import type { PostgresEventRelay } from "../events/relay/index.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -37,6 +39,8 @@ export class ParleyServer {
   private draining = false;
   /** Stops the phrase warm-up (a stop during start-up). */
   private readonly warmup = new AbortController();
+  /** Sweeps the files folder now and then: a node back within minutes of a crash left temporaries too young to sweep at start. */
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly infra: Infrastructure,
@@ -48,6 +52,7 @@ export class ParleyServer {
     private readonly tracing: TracingHandle,
     private readonly stopStalls: () => void,
     private readonly intakes: Intakes,
+    private readonly relay: PostgresEventRelay | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -120,6 +125,8 @@ export class ParleyServer {
     const worker = config.jobs.runInServe
       ? new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger })
       : null;
+    // store.url: events published on other nodes reach this node's SSE clients, and ours reach theirs.
+    const relay = startEventRelay(infra, { receive: true });
     server = new ParleyServer(
       infra,
       features,
@@ -130,6 +137,7 @@ export class ParleyServer {
       tracing,
       startMainThreadStalls(config.diagnostics.stallMainThread, logger),
       intakes,
+      relay,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && features.calls.manager) {
@@ -138,6 +146,8 @@ export class ParleyServer {
     }
     await features.voicemail.requeueUnfinished();
     await removeLeftoverTempFiles(infra);
+    server.sweeper = setInterval(() => void removeLeftoverTempFiles(infra), SWEEP_EVERY_MS);
+    server.sweeper.unref();
     warnAboutAgents(infra);
     worker?.start();
     const warmup = server.warmup.signal;
@@ -191,6 +201,7 @@ export class ParleyServer {
     logger.info("shutting down");
     this.warmup.abort();
     this.stopStalls();
+    if (this.sweeper) clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
@@ -207,6 +218,7 @@ export class ParleyServer {
     }
     await this.infra.engines.stop();
     await this.infra.knowledgeHost.stop();
+    await this.relay?.close();
     await this.infra.queue.close();
     this.infra.db.close();
     await this.tracing.shutdown();
@@ -255,9 +267,15 @@ function warnAboutAgents(infra: Infrastructure): void {
   }
 }
 
-/** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
+const SWEEP_EVERY_MS = 3 * STALE_TEMP_MS;
+
+/**
+ * Temporary files a crash left in the files folder (half-written uploads, renders, recordings of calls cut by a
+ * crash), on this node or on another one sharing it: they only take space. Fresh ones may be in use (a call being
+ * recorded right now on another node), so only those untouched for a while go. At start and every half hour.
+ */
 async function removeLeftoverTempFiles(infra: Infrastructure): Promise<void> {
-  for (const dir of [audioDir(infra.config), ttsCacheDir(infra.config)]) {
+  for (const dir of [audioDir(infra.config), recordingsDir(infra.config), ttsCacheDir(infra.config)]) {
     const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
       infra.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
       return 0;

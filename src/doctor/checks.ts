@@ -10,6 +10,7 @@ import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
 import type { CheckResult, CheckStatus } from "./types.js";
+import { filesDirCheck } from "./files.js";
 import { listenChecks } from "./ports.js";
 
 export type { CheckResult, CheckStatus } from "./types.js";
@@ -24,6 +25,8 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   results.push(...(await nativeModules(config)));
   results.push(...(await modelProfiles(config, cwd)));
   results.push(await freeDisk(config.dataDir));
+  const files = await filesDirCheck(config);
+  if (files) results.push(files);
   results.push(...(await listenChecks(config)));
   results.push(...(await systemTools()));
   return results;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { encodeWav, readWavHeader } from "../../../audio/index.js";
-import { writeFileAtomic } from "../../../store/temp-files.js";
+import { writeFileAtomic } from "../../../store/files/index.js";
 import { CACHE_RATE } from "./cache-key.js";
 
 /** Hex digits of the file's SHA-256 in its name: enough to catch any damage, short enough to read. */
