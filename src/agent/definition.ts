@@ -236,7 +236,10 @@ const mailboxSchema = z
   .object({
     /** Said by the TTS voice when there is no recorded greeting; `{mailbox}` is replaced by the mailbox. */
     greeting: line.default("The person you are calling is not available. Please leave a message after the tone."),
-    /** A recorded greeting (a WAV file, any rate; relative to the working directory), played instead of `greeting`. */
+    /**
+     * A recorded greeting (a WAV file, any rate), played instead of `greeting`. Relative to the agent file's folder
+     * (a definition sent through the API: to the server's working directory).
+     */
     greetingWav: z.string().min(1).max(4096).optional(),
     /** The longest message; the call ends with what was recorded. */
     maxMs: z.number().int().min(5_000).max(3_600_000).default(180_000),

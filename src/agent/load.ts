@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { ParleyError } from "../lib/errors.js";
 import { agentSchema, type AgentDefinition } from "./definition.js";
@@ -37,6 +37,10 @@ export function loadAgentFile(file: string): AgentDefinition {
   const expected = basename(file).replace(/\.ya?ml$/, "");
   if (agent.name !== expected)
     throw new AgentDefinitionError(`${file}: name: '${agent.name}' must match the file name '${expected}'`);
+  // A path in an agent file is relative to that file, as paths in parley.yaml are to it: the greeting beside the
+  // agent is found wherever `parley serve` starts.
+  const box = agent.mailbox;
+  if (box?.greetingWav && !isAbsolute(box.greetingWav)) box.greetingWav = resolve(dirname(file), box.greetingWav);
   return agent;
 }
 

@@ -1,10 +1,8 @@
 import type { AgentRegistry } from "../agent/registry.js";
 import type { KnowledgeSearch } from "../agent/tools/index.js";
 import { createCalls, type Calls } from "../calls/calls.js";
-import { ttsCacheDir } from "../config/paths.js";
 import type { OutboundDialer } from "../notify/dialer.js";
 import { createNotify, type Notify } from "../notify/notify.js";
-import { TtsCache } from "../notify/tts-cache.js";
 import { createVoicemail, type Voicemail } from "../voicemail/voicemail.js";
 import { createWebhooks, type Webhooks } from "../webhooks/index.js";
 import type { Infrastructure } from "./infrastructure.js";
@@ -30,7 +28,22 @@ export interface Features {
  *   voicemail, calls: searchKnowledge -> the knowledge base's search (infrastructure)
  */
 export function createFeatures(infra: Infrastructure): Features {
-  const { config, logger, clock, registry, db, queue, bus, agents, audio, engines, ffmpeg, outbound, privacy } = infra;
+  const {
+    config,
+    logger,
+    clock,
+    registry,
+    db,
+    queue,
+    bus,
+    agents,
+    audio,
+    engines,
+    ffmpeg,
+    outbound,
+    privacy,
+    ttsCache,
+  } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
   const webhooks = createWebhooks({ config, logger, clock, db, queue, bus, outbound });
@@ -41,16 +54,6 @@ export function createFeatures(infra: Infrastructure): Features {
     deliver: (call) => calls.deliver(call),
     dialLive: (call) => calls.dialLive(call),
   };
-  const ttsCache = new TtsCache(
-    db,
-    ttsCacheDir(config),
-    {
-      modelId: () => engines.status().find((s) => s.role === "tts")?.modelId ?? null,
-      engine: async (signal) => (await engines.whenReady(signal)).tts,
-    },
-    clock,
-    registry,
-  );
   const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, dialer, ttsCache });
 
   const voicemail = createVoicemail({
@@ -83,6 +86,7 @@ export function createFeatures(infra: Infrastructure): Features {
     engines,
     outbound,
     searchKnowledge,
+    ttsCache,
     dialGuards: [notify.dialGuard],
     callbackTimer: notify.callbackTimer,
     onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),

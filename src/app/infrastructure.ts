@@ -16,7 +16,8 @@ import { AudioStore } from "../store/audio-store.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { EngineHost } from "../engines/host/engine-host.js";
-import { audioDir, databaseFile } from "../config/paths.js";
+import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
+import { TtsCache } from "../engines/tts/cache/index.js";
 import type { ProfileModels } from "./resolve-models.js";
 import type { Knowledge } from "../knowledge/index.js";
 import { createKnowledgeHost, type KnowledgeHost } from "./knowledge.js";
@@ -49,6 +50,8 @@ export interface Infrastructure {
   /** The agents' knowledge bases (documents, chunks, search); `knowledgeHost` loads its embedding model. */
   knowledge: Knowledge;
   knowledgeHost: KnowledgeHost;
+  /** Rendered speech, content-addressed under `<dataDir>/tts-cache`: notifications and live calls' fixed phrases. */
+  ttsCache: TtsCache;
 }
 
 export interface CreateInfrastructureOptions {
@@ -119,6 +122,16 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       outbound,
       knowledge: knowledgeHost.knowledge,
       knowledgeHost,
+      ttsCache: new TtsCache(
+        db,
+        ttsCacheDir(o.config),
+        {
+          modelId: () => engines.status().find((s) => s.role === "tts" && !s.language)?.modelId ?? null,
+          engine: async (signal) => (await engines.whenReady(signal)).tts,
+        },
+        clock,
+        o.registry,
+      ),
     };
   } catch (err) {
     db.close();

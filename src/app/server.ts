@@ -7,18 +7,21 @@ import { attachJobMetrics, Worker } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
 import { createMetricsRegistry } from "../lib/metrics.js";
 import type { Logger } from "../lib/logger.js";
+import { describeError } from "../lib/errors.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
+import { startEventRelay } from "./event-relay.js";
 import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
-import { audioDir, ttsCacheDir } from "../config/paths.js";
-import { sweepTempFiles } from "../store/temp-files.js";
+import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
+import { STALE_TEMP_MS, sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { PortPool } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
+import type { PostgresEventRelay } from "../events/relay/index.js";
 
 export interface StartOptions {
   config: ParleyConfig;
@@ -34,6 +37,10 @@ export interface StartOptions {
  */
 export class ParleyServer {
   private draining = false;
+  /** Stops the phrase warm-up (a stop during start-up). */
+  private readonly warmup = new AbortController();
+  /** Sweeps the files folder now and then: a node back within minutes of a crash left temporaries too young to sweep at start. */
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly infra: Infrastructure,
@@ -45,6 +52,7 @@ export class ParleyServer {
     private readonly tracing: TracingHandle,
     private readonly stopStalls: () => void,
     private readonly intakes: Intakes,
+    private readonly relay: PostgresEventRelay | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -117,6 +125,8 @@ export class ParleyServer {
     const worker = config.jobs.runInServe
       ? new Worker({ queue: infra.queue, tasks: infra.tasks, config: config.jobs, logger })
       : null;
+    // store.url: events published on other nodes reach this node's SSE clients, and ours reach theirs.
+    const relay = startEventRelay(infra, { receive: true });
     server = new ParleyServer(
       infra,
       features,
@@ -127,6 +137,7 @@ export class ParleyServer {
       tracing,
       startMainThreadStalls(config.diagnostics.stallMainThread, logger),
       intakes,
+      relay,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && features.calls.manager) {
@@ -135,10 +146,21 @@ export class ParleyServer {
     }
     await features.voicemail.requeueUnfinished();
     await removeLeftoverTempFiles(infra);
+    server.sweeper = setInterval(() => void removeLeftoverTempFiles(infra), SWEEP_EVERY_MS);
+    server.sweeper.unref();
     warnAboutAgents(infra);
     worker?.start();
-    void infra.engines.start().then(() => {
+    const warmup = server.warmup.signal;
+    void infra.engines.start().then(async () => {
       if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
+      // Where calls are taken, every agent's greeting and fixed phrases go into the TTS cache before the first caller.
+      if (features.calls.manager && infra.engines.ready) {
+        const report = await features.calls.warmPhrases(warmup).catch((err: unknown) => {
+          logger.warn({ err: describeError(err) }, "phrase warm-up failed: the first calls render their phrases");
+          return null;
+        });
+        if (report && !warmup.aborted) logger.info(report, "phrase warm-up done");
+      }
       // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
       return infra.knowledgeHost.start({ cwd: options.cwd, agents: () => infra.agents.list() });
     });
@@ -177,7 +199,9 @@ export class ParleyServer {
       if (left > 0) logger.info({ calls: left }, "drain time is up: hanging up the calls still in progress");
     }
     logger.info("shutting down");
+    this.warmup.abort();
     this.stopStalls();
+    if (this.sweeper) clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Idle keep-alive sockets (and SSE clients) would hold close() open.
     (this.http as { closeIdleConnections?: () => void }).closeIdleConnections?.();
@@ -194,6 +218,7 @@ export class ParleyServer {
     }
     await this.infra.engines.stop();
     await this.infra.knowledgeHost.stop();
+    await this.relay?.close();
     await this.infra.queue.close();
     this.infra.db.close();
     await this.tracing.shutdown();
@@ -242,9 +267,15 @@ function warnAboutAgents(infra: Infrastructure): void {
   }
 }
 
-/** Temporary files a crash left in the data dir (half-written uploads, renders): they only take space. */
+const SWEEP_EVERY_MS = 3 * STALE_TEMP_MS;
+
+/**
+ * Temporary files a crash left in the files folder (half-written uploads, renders, recordings of calls cut by a
+ * crash), on this node or on another one sharing it: they only take space. Fresh ones may be in use (a call being
+ * recorded right now on another node), so only those untouched for a while go. At start and every half hour.
+ */
 async function removeLeftoverTempFiles(infra: Infrastructure): Promise<void> {
-  for (const dir of [audioDir(infra.config), ttsCacheDir(infra.config)]) {
+  for (const dir of [audioDir(infra.config), recordingsDir(infra.config), ttsCacheDir(infra.config)]) {
     const removed = await sweepTempFiles(dir, Date.now()).catch((err: unknown) => {
       infra.logger.warn({ dir, err: (err as Error).message }, "could not sweep temporary files");
       return 0;

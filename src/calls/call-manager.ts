@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { ConversationOutcome } from "../agent/conversation/types.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { EngineSet } from "../engines/types.js";
@@ -21,6 +20,7 @@ import {
   type SipCall,
   type SipPort,
 } from "../sip/index.js";
+import { recordingFile } from "../store/files/index.js";
 import { CallsRepo, type CallRecord } from "../store/repos/calls-repo.js";
 import { Admission } from "./admission.js";
 import { runOnCall, type CallScript } from "./call-script.js";
@@ -316,7 +316,7 @@ export class CallManager {
   private async media(callId: number, agent: AgentDefinition, rtp: RtpSession): Promise<CallMedia> {
     const recorder =
       agent.live.record || this.services.config.calls.recordAll
-        ? await CallRecorder.create(join(recordingsDir(this.services.config), `call-${callId}.wav`)).catch(() => null)
+        ? await CallRecorder.create(recordingFile(recordingsDir(this.services.config), callId)).catch(() => null)
         : null;
     const gate = recorder ? new RecordingGate(recorder, this.services.privacy.recordingMode(agent.name)) : null;
     if (gate) rtp.onSentFrame = (pcm) => gate.agent(pcm);

@@ -4,6 +4,7 @@ import type { SipPort } from "../sip/index.js";
 import { CallManager, type DialRequest } from "./call-manager.js";
 import type { CallsDeps } from "./deps.js";
 import { dialTarget } from "./dial-target.js";
+import { warmPhrases, type WarmupReport } from "./phrase-warmup.js";
 import { SUMMARY_JOB } from "./kinds.js";
 import { deliverNotification, type DeliveryRequest, type DeliveryResult } from "./outbound/deliver.js";
 import { surveyCall } from "./survey/outbound.js";
@@ -25,6 +26,8 @@ export interface Calls extends FeatureJobs {
   dialLive(req: DialRequest): Promise<{ callId: number }>;
   /** An outbound survey call. */
   survey(req: Parameters<typeof surveyCall>[1]): ReturnType<typeof surveyCall>;
+  /** Renders every agent's greeting and fixed phrases into the TTS cache (at start, once the engines are loaded). */
+  warmPhrases(signal: AbortSignal): Promise<WarmupReport>;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createCalls(deps: CallsDeps): Calls {
       return { callId };
     },
     survey: (req) => surveyCall(placing(), req),
+    warmPhrases: (signal) => warmPhrases(deps, signal),
     tasks: { [SUMMARY_JOB]: summaryTask(deps) },
     watch: () => () => {},
   };

@@ -4,6 +4,7 @@ import type { PrivacyPolicy } from "../agent/privacy-policy.js";
 import type { KnowledgeSearch } from "../agent/tools/index.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EngineHost } from "../engines/host/engine-host.js";
+import type { TtsCache } from "../engines/tts/cache/index.js";
 import type { EventBus } from "../events/bus.js";
 import type { JobQueue } from "../jobs/index.js";
 import type { Clock } from "../lib/clock.js";
@@ -48,6 +49,8 @@ export interface CallsDeps {
   /** Masks personal data before a turn, a summary or a job payload is stored. */
   privacy: PrivacyPolicy;
   engines: EngineHost;
+  /** Rendered speech (infrastructure): greetings, fillers, fallback lines and mailbox greetings play from it. */
+  ttsCache: TtsCache;
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
   dialGuards: ((to: string) => void)[];
   callbackTimer: CallbackTimer;

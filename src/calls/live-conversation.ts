@@ -84,7 +84,7 @@ async function converse(
             agent,
             survey,
             {
-              speaker: new Speaker(engines.tts, audio, voiceOf(agent)),
+              speaker: new Speaker(engines.tts, audio, voiceOf(agent), services.ttsCache),
               frames: () => fanout.attach()[Symbol.asyncIterator](),
               digit: () => digits[0],
               clearDigits: () => void (digits.length = 0),
@@ -130,6 +130,8 @@ async function converse(
     logger: call.logger,
     echoMarginDb: services.config.calls.echoMarginDb,
     turn: liveTurnSettings(agent.live, services.config.calls.turn, engines.turn ?? null),
+    phrases: services.ttsCache,
+    greetingMadeForCall: Boolean(d.greeting),
     onSensitiveKeypad: (phase) => (phase === "start" ? gate?.pause("sensitive keypad entry") : gate?.resume()),
     onTurn: (t) => {
       repo.turn(record.id, services.privacy.scrub(agent.name, t));
@@ -155,9 +157,9 @@ async function converse(
 /** take_message: the prompt, the tone, the caller's message into the voicemail pipeline. */
 async function recordMessage(services: CallsDeps, call: ScriptedCall, audio: CallAudio): Promise<void> {
   const { placed, agent } = call;
-  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
+  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
   const wav = await takeMessage(audio, () => placed.fanout.attach(), {
-    greet: (signal) => speaker.say(agent.voicemail.prompt, signal).playback.done,
+    greet: (signal) => speaker.sayPhrase(agent.voicemail.prompt, "phrase", signal).playback.done,
     endSilenceMs: services.config.calls.message.endSilenceMs,
     maxMs: services.config.calls.message.maxMs,
     signal: placed.call.signal,

@@ -1,16 +1,21 @@
+import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
+import { finished } from "node:stream/promises";
 import { patchWavHeader, wavHeader, WAV_HEADER_BYTES } from "../audio/index.js";
+import { discardTemp, publishTemp, tempPathFor } from "../store/files/index.js";
 
 const FRAME = 160; // 20 ms at 8 kHz
 
 /**
  * A stereo call recording (caller left, agent right), 8 kHz PCM16 WAV,
  * streamed to disk as the call goes: one caller frame and one agent frame per
- * 20 ms tick are paired, silence filling whichever side had nothing. The
- * header's sizes are patched when the call ends; a crash leaves a file whose
- * header says "to the end", which players and our reader accept.
+ * 20 ms tick are paired, silence filling whichever side had nothing. It is
+ * written to a temporary file beside `path` and published under `path` when
+ * the call ends, header patched: in a folder shared by several nodes, nobody
+ * ever reads a recording still being written, and a node that crashes
+ * mid-call leaves only a temporary file, which a later sweep removes.
  */
 export class CallRecorder {
   private readonly callerFrames: Int16Array[] = [];
@@ -18,12 +23,20 @@ export class CallRecorder {
   private stream: WriteStream | null = null;
   private bytes = 0;
 
-  private constructor(readonly path: string) {}
+  private readonly tmp: string;
+
+  private constructor(readonly path: string) {
+    this.tmp = tempPathFor(path);
+  }
 
   static async create(path: string): Promise<CallRecorder> {
     await mkdir(dirname(path), { recursive: true });
     const r = new CallRecorder(path);
-    r.stream = createWriteStream(path);
+    r.stream = createWriteStream(r.tmp, { flags: "wx" });
+    // A folder that cannot be written fails the start of the recording, not the call's end.
+    await once(r.stream, "ready");
+    // A write error (a full disk) must not crash the process mid-call: close() reports it through `finished`.
+    r.stream.on("error", () => undefined);
     r.stream.write(wavHeader({ sampleRate: 8000, channels: 2 }));
     return r;
   }
@@ -59,20 +72,29 @@ export class CallRecorder {
     this.bytes += out.byteLength;
   }
 
-  /** Writes what is left and fixes the header's sizes. */
+  /** Writes what is left, fixes the header's sizes and publishes the file under `path`. */
   async close(): Promise<{ path: string; bytes: number }> {
-    this.flush(true);
-    const s = this.stream;
-    this.stream = null;
-    if (s) await new Promise<void>((resolve) => s.end(resolve));
-    const fh = await open(this.path, "r+");
     try {
-      const header = wavHeader({ sampleRate: 8000, channels: 2 });
-      patchWavHeader(header, this.bytes);
-      await fh.write(header, 0, WAV_HEADER_BYTES, 0);
-    } finally {
-      await fh.close();
+      this.flush(true);
+      const s = this.stream;
+      this.stream = null;
+      if (s) {
+        s.end();
+        await finished(s);
+      }
+      const fh = await open(this.tmp, "r+");
+      try {
+        const header = wavHeader({ sampleRate: 8000, channels: 2 });
+        patchWavHeader(header, this.bytes);
+        await fh.write(header, 0, WAV_HEADER_BYTES, 0);
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      await discardTemp(this.tmp).catch(() => undefined);
+      throw err;
     }
+    await publishTemp(this.tmp, this.path);
     return { path: this.path, bytes: this.bytes + WAV_HEADER_BYTES };
   }
 }

@@ -46,6 +46,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = validate(merged, existsSync(file) ? file : "configuration", fromEnv.origins);
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
   if (config.models.dir && !isAbsolute(config.models.dir)) config.models.dir = resolve(cwd, config.models.dir);
+  if (config.files.dir && !isAbsolute(config.files.dir)) config.files.dir = resolve(cwd, config.files.dir);
   if (!isAbsolute(config.agents.dir)) config.agents.dir = resolve(cwd, config.agents.dir);
   for (const folder of config.intake.folders) folder.path = resolve(cwd, folder.path);
   const tls = config.intake.smtp?.tls;
@@ -115,7 +116,7 @@ function resolveFilePaths(fromFile: Record<string, unknown>, base: string): Reco
   const abs = (v: unknown) => (typeof v === "string" && v.length > 0 && !isAbsolute(v) ? resolve(base, v) : v);
   const out: Record<string, unknown> = { ...fromFile, dataDir: abs(fromFile.dataDir) };
   if (out.dataDir === undefined) delete out.dataDir;
-  for (const section of ["agents", "models"] as const) {
+  for (const section of ["agents", "models", "files"] as const) {
     const s = fromFile[section];
     if (!isPlainObject(s)) continue;
     const copy: Record<string, unknown> = { ...s };

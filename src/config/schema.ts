@@ -2,6 +2,7 @@ import { z } from "zod";
 import { agentsSection, apiSection, toolsSection, voicemailSection, webhooksSection } from "./sections/async.js";
 import { callsSection } from "./sections/calls.js";
 import { diagnosticsSection } from "./sections/diagnostics.js";
+import { filesSection } from "./sections/files.js";
 import { intakeSection } from "./sections/intake.js";
 import { tracingSection } from "./sections/tracing.js";
 import { jobsSection } from "./sections/jobs.js";
@@ -137,12 +138,14 @@ const enginesSection = z
 
 export const configSchema = z
   .object({
-    /** Where the database, recordings and models live. */
+    /** Where the database and models live, and the recordings unless `files.dir` says otherwise. */
     dataDir: z.string().min(1).default("./data"),
     /** Which model profile to run: tiny (test models), small, default, or a custom one from a catalog. */
     profile: z.string().min(1).default("default"),
     /** SQLite (default) or PostgreSQL for the job queue (`store.url: postgres://...`). */
     store: storeSection.prefault({}),
+    /** Audio, recordings and the TTS cache: a folder shared by the nodes (`files.dir`); default dataDir. */
+    files: filesSection.prefault({}),
     http: hostPort.prefault({}),
     log: logSection.prefault({}),
     models: modelsSection.prefault({}),

@@ -4,12 +4,13 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
-import { isLocalModel, profileRoles } from "../models/catalog-schema.js";
+import { isLocalModel, modelRoles, optionalRoles, profileRoles, type OptionalRole } from "../models/catalog-schema.js";
 import { catalogForConfig } from "../models/catalog.js";
 import { ModelStore } from "../models/store.js";
 import { findWhisperCli } from "../engines/asr/whisper-cpp.js";
 import { llamaRuntime } from "../engines/llm/runtime.js";
 import type { CheckResult, CheckStatus } from "./types.js";
+import { filesDirCheck } from "./files.js";
 import { listenChecks } from "./ports.js";
 
 export type { CheckResult, CheckStatus } from "./types.js";
@@ -24,6 +25,8 @@ export async function runChecks(config: ParleyConfig, cwd: string): Promise<Chec
   results.push(...(await nativeModules(config)));
   results.push(...(await modelProfiles(config, cwd)));
   results.push(await freeDisk(config.dataDir));
+  const files = await filesDirCheck(config);
+  if (files) results.push(files);
   results.push(...(await listenChecks(config)));
   results.push(...(await systemTools()));
   return results;
@@ -117,7 +120,16 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
     const missing = models.filter((m) => !installed.has(m.id) && !isLocalModel(m)).map((m) => m.id);
     const onDemand = models.filter((m) => !installed.has(m.id) && isLocalModel(m)).length;
     const active = name === config.profile;
-    const status: CheckStatus = missing.length === 0 ? "ok" : active ? "fail" : "warn";
+    // An optional model missing is a warning, never a failure: the server runs without it, doing less.
+    const required = new Set(modelRoles.flatMap((r) => profile.models[r]?.id ?? []));
+    const missingRequired = missing.some((id) => required.has(id));
+    const status: CheckStatus = missing.length === 0 ? "ok" : active && missingRequired ? "fail" : "warn";
+    const without = optionalRoles
+      .filter((r) => {
+        const m = profile.models[r];
+        return m !== undefined && missing.includes(m.id);
+      })
+      .map((r) => WITHOUT[r]);
     return {
       group: "models",
       name: `profile ${name}${active ? " (selected)" : ""}`,
@@ -127,11 +139,18 @@ async function modelProfiles(config: ParleyConfig, cwd: string): Promise<CheckRe
           ? onDemand
             ? `${total - onDemand}/${total} installed; ${onDemand} generated locally on first use`
             : `all ${total} models installed`
-          : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}`,
+          : `${total - missing.length - onDemand}/${total} installed; missing ${missing.join(", ")}` +
+            (without.length ? ` (${without.join("; ")})` : ""),
       ...(missing.length ? { fix: `parley models pull ${name}, or parley models import <bundle.tar>` } : {}),
     };
   });
 }
+
+/** What the server does without an optional model. */
+const WITHOUT: Record<OptionalRole, string> = {
+  turn: "without the turn model, calls end turns on silence alone",
+  embed: "without the embedding model, knowledge search is BM25 alone",
+};
 
 async function freeDisk(dataDir: string): Promise<CheckResult> {
   try {

@@ -18,6 +18,8 @@ export type ScrubEvent = <T>(data: T) => T;
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+  /** Told that something was stored, published here or relayed from another node (SSE streams read the store). */
+  private readonly watchers = new Set<() => void>();
 
   constructor(
     private readonly repo: EventsRepo,
@@ -37,12 +39,39 @@ export class EventBus {
         this.logger.error({ err: (err as Error).message, event: type }, "event listener failed");
       }
     }
+    this.tellWatchers();
     return event;
   }
 
+  /** Events published by this node (webhook fan-out, the relay to other nodes): each is acted on once, where it happened. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called after any event is stored, this node's or one relayed from another (SSE streams read them from the store). */
+  watch(watcher: () => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /**
+   * Stores an event another node published (scrubbed there) so this node's SSE clients get it, under an id of
+   * this node's sequence. Subscribers are not told: webhooks and the rest act on an event at its origin only.
+   */
+  storeRelayed(e: { type: string; subject: string | null; data: unknown; createdAt: number }): void {
+    this.repo.insert(e.type, e.subject, e.data, e.createdAt);
+    this.tellWatchers();
+  }
+
+  private tellWatchers(): void {
+    for (const w of this.watchers) {
+      try {
+        w();
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message }, "event watcher failed");
+      }
+    }
   }
 
   /** Stored events after an id, for clients that reconnect. */
@@ -60,8 +89,8 @@ export class EventBus {
     return this.repo.latestId();
   }
 
-  /** Listeners attached now (tests check that SSE clients unsubscribe when they leave). */
+  /** Listeners and watchers attached now (tests check that SSE clients unsubscribe when they leave). */
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.listeners.size + this.watchers.size;
   }
 }

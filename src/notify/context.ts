@@ -5,7 +5,7 @@ import { NotificationsRepo } from "../store/repos/notifications-repo.js";
 import { OutboundAttemptsRepo } from "../store/repos/outbound-attempts-repo.js";
 import { TemplatesRepo } from "../store/repos/templates-repo.js";
 import { DoNotCallList } from "./compliance/dnc.js";
-import type { Voice } from "./tts-cache.js";
+import type { Voice } from "../engines/tts/cache/index.js";
 
 /** The outbound side's tables and lists, prepared once per running Parley. */
 export interface NotifyContext {

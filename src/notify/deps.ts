@@ -7,7 +7,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundDialer } from "./dialer.js";
-import type { TtsCache } from "./tts-cache.js";
+import type { TtsCache } from "../engines/tts/cache/index.js";
 
 /** What the notify feature (notifications, campaigns, callbacks, compliance) uses, and nothing more: app/ gives it these. */
 export interface NotifyDeps {

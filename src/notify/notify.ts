@@ -14,7 +14,7 @@ import type { NotifyDeps } from "./deps.js";
 import { CALLBACK_JOB, DELIVER_JOB, RENDER_JOB, TICK_JOB } from "./kinds.js";
 import { agentName, cancelNotification, createNotification, type CreateNotification } from "./notifications.js";
 import { renderTask } from "./render-task.js";
-import type { TtsCache, Voice } from "./tts-cache.js";
+import type { TtsCache, Voice } from "../engines/tts/cache/index.js";
 
 /**
  * The notify feature (templates, notifications, campaigns, callbacks, surveys' compliance) as the API, the

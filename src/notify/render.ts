@@ -1,7 +1,7 @@
 import { concatInt16 } from "../audio/index.js";
 import { menuPromptText, type Menu } from "./menu.js";
 import { compileTemplate, fillTemplate, literalTemplate, planSegments } from "./templates.js";
-import { CACHE_RATE, type TtsCache, type Voice } from "./tts-cache.js";
+import { CACHE_RATE, type TtsCache, type Voice } from "../engines/tts/cache/index.js";
 
 /** What a notification says, before it is audio. */
 export interface MessageSpec {

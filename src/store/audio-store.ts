@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database, Statement } from "better-sqlite3";
-import { writeFileAtomic } from "./temp-files.js";
+import { writeFileAtomic } from "./files/index.js";
 
 export interface AudioBlob {
   sha256: string;
@@ -33,11 +33,12 @@ const toBlob = (r: Row): AudioBlob => ({
 
 /**
  * Recordings stored once by the SHA-256 of their bytes, under
- * <dataDir>/audio/ab/abcdef...; the file name comes from the hash, never from
- * anything a caller sent. A file is written to a temporary name and renamed,
- * so a crash never leaves a half file under a real name (and a failed write,
- * a full disk, leaves no temporary file either; `sweepTempFiles` at start
- * removes what a crash left).
+ * <files.dir>/audio/ab/abcdef...; the file name comes from the hash, never from
+ * anything a caller sent, so two nodes sharing the folder that store the same
+ * message write the same name with the same bytes and cannot clash. A file is
+ * written to a temporary name and renamed, so a crash never leaves a half file
+ * under a real name (and a failed write, a full disk, leaves no temporary file
+ * either; `sweepTempFiles` at start removes what a crash left).
  */
 export class AudioStore {
   private readonly getStmt: Statement<[string], Row>;
@@ -68,12 +69,10 @@ export class AudioStore {
   async writeFile(sha256: string, bytes: Uint8Array, extension: string): Promise<string> {
     const dir = join(this.root, sha256.slice(0, 2));
     const path = join(dir, `${sha256}.${extension}`);
-    try {
-      await stat(path);
-      return path;
-    } catch {
-      // not there yet
-    }
+    // Already there (another upload, another node): kept when whole. A file of another size is not what its name
+    // says (written by something that did not write atomically): replaced, atomically, by the right bytes.
+    const existing = await stat(path).catch(() => null);
+    if (existing?.size === bytes.length) return path;
     await mkdir(dir, { recursive: true });
     await writeFileAtomic(path, bytes);
     return path;

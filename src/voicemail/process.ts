@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { Span } from "@opentelemetry/api";
 import { inSpan } from "../lib/tracing.js";
 import { extractForm, extractVoicemail } from "../agent/extraction/extract.js";
@@ -15,6 +14,7 @@ import {
 import { FINISHED_STATUSES, finishMessage, resumeRouting, type ProcessOutcome } from "./finish.js";
 import { knowledgeContext } from "./knowledge-context.js";
 import { trimToSpeech } from "./speech.js";
+import { readVerified } from "../store/files/index.js";
 
 export type { ProcessOutcome } from "./finish.js";
 
@@ -49,7 +49,8 @@ export async function processVoicemail(
       retryable: false,
     });
   const decoded = await stage("decode", async () =>
-    decodeUpload(await readFile(blob.path), { ffmpeg: services.ffmpeg, signal }),
+    // Verified against its content address: a file another node (or anything else) damaged is never transcribed.
+    decodeUpload(await readVerified(blob.path, blob.sha256), { ffmpeg: services.ffmpeg, signal }),
   );
   const speech = await stage("vad-trim", () => trimToSpeech(decoded.samples, decoded.sampleRate, engines.vad, signal));
   if (speech.speechMs < services.config.voicemail.minSpeechMs)

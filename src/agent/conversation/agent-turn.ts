@@ -131,7 +131,7 @@ export async function runAgentTurn(
     failure = { stage: "tts", message: describeError(ttsError).slice(0, 300) };
   if (failure !== null && !signal.aborted) {
     // Said after whatever already played, as part of this turn: barge-in cuts it like any reply.
-    const fallback = deps.speaker.say(deps.fallbackLine, signal);
+    const fallback = deps.speaker.sayPhrase(deps.fallbackLine, "fallback", signal);
     rounds.push({ utterances: [fallback], calls: [], results: [] });
     utterances = [...utterances, fallback];
     results = [...results, await fallback.playback.done];
@@ -209,7 +209,7 @@ async function runTool(
     timer = setTimeout(() => {
       if (idle() && !signal.aborted) {
         deps.onFiller?.();
-        deps.speaker.say(deps.filler, signal);
+        deps.speaker.sayPhrase(deps.filler, "filler", signal);
       }
       resolve();
     }, deps.fillerAfterMs);

@@ -12,7 +12,8 @@ import { DtmfCollector } from "./dtmf-collector.js";
 import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
-import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
+import { playedPart, Speaker, voiceOf, type PhraseCache, type Utterance as SpokenText } from "./speaker.js";
+import type { CacheUse } from "../../engines/tts/cache/index.js";
 import { ReadAhead } from "./read-ahead.js";
 import { Speculation } from "./speculation.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
@@ -50,6 +51,13 @@ export interface ConversationDeps {
    * endpointSilenceMs, no speculation.
    */
   turn?: LiveTurnSettings;
+  /**
+   * The TTS cache the fixed phrases play from (greeting, filler, fallback line, reprompt, goodbye): rendered once
+   * per voice and text, reused across calls. Without it they are synthesised live, like replies.
+   */
+  phrases?: PhraseCache | null;
+  /** The greeting was made for this call (a callback names its reason): synthesised live, never cached. */
+  greetingMadeForCall?: boolean;
 }
 
 type Event =
@@ -109,7 +117,7 @@ export class Conversation {
   private keptSpeaker: Speaker | null = null;
 
   constructor(private readonly d: ConversationDeps) {
-    this.speaker = new Speaker(d.engines.tts, d.audio, voiceOf(d.agent));
+    this.speaker = new Speaker(d.engines.tts, d.audio, voiceOf(d.agent), d.phrases ?? null);
     this.tools = new ToolSet(d.agent);
     this.window = new ContextWindow(d.engines.llm, this.tools.specs);
     this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
@@ -341,7 +349,7 @@ export class Conversation {
     if (!this.turnSettings.speculative || this.active || this.offering || this.outcome !== null) return;
     if (this.spec?.matches(text)) return; // already under way on these words
     this.discardSpeculation();
-    const spec = new Speculation(text, this.d.engines.tts, this.d.audio, this.d.agent.voice);
+    const spec = new Speculation(text, this.d.engines.tts, this.d.audio, voiceOf(this.d.agent), this.d.phrases ?? null);
     const offersMessage = this.failures.offerOnNextFailure;
     const deps = { ...this.turnDeps(offersMessage, spec.speaker), untilKept: spec.kept };
     spec.offersMessage = offersMessage;
@@ -435,7 +443,7 @@ export class Conversation {
   private startScripted(text: string, source: TurnRecord["source"]): void {
     const controller = new AbortController();
     this.active = { controller, source };
-    const u = this.say(text, controller.signal);
+    const u = this.say(text, controller.signal, this.phraseUse(source));
     void Promise.all([u.playback.done, u.firstAudio, u.playback.started ?? Promise.resolve(null), u.ttsError]).then(
       ([r, firstAudio, firstRtp, ttsError]) => {
         const spoken = playedPart(text, r.playedSamples, r.queuedSamples, r.completed);
@@ -532,9 +540,15 @@ export class Conversation {
     await this.finish(this.d.agent.live.goodbye, "silence_timeout");
   }
 
+  /** What a scripted line is for the TTS cache, or null when it is made for this call (synthesised live). */
+  private phraseUse(source: TurnRecord["source"]): CacheUse | null {
+    if (source === "greeting") return this.d.greetingMadeForCall ? null : "greeting";
+    return source === "fallback" ? "fallback" : "phrase";
+  }
+
   /** Speaks fixed text; when the call's media is already closed the conversation is over (the caller is gone). */
-  private say(text: string, signal: AbortSignal): SpokenText {
-    const u = this.speaker.say(text, signal);
+  private say(text: string, signal: AbortSignal, use: CacheUse | null): SpokenText {
+    const u = use ? this.speaker.sayPhrase(text, use, signal) : this.speaker.say(text, signal);
     if (u.mediaError !== undefined) {
       this.d.logger.info(
         { callId: this.d.callId, err: describeError(u.mediaError) },
@@ -549,7 +563,7 @@ export class Conversation {
   private async finish(goodbye: string, outcome: ConversationOutcome): Promise<void> {
     this.outcome = outcome;
     await this.waitForTurnToSettle();
-    const u = this.say(goodbye, new AbortController().signal);
+    const u = this.say(goodbye, new AbortController().signal, "phrase");
     await u.playback.done;
     this.record({ role: "agent", text: goodbye, source: "goodbye", at: Date.now() });
     await this.d.control.hangup(outcome);

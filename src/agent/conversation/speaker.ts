@@ -1,4 +1,5 @@
-import { float32ToInt16, Resampler, rmsDbfs } from "../../audio/index.js";
+import { float32ToInt16, int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
+import type { CacheUse, TtsCache } from "../../engines/tts/cache/index.js";
 import type { TtsEngine } from "../../engines/types.js";
 import { Channel } from "../../lib/channel.js";
 import { isAbortError } from "../../lib/errors.js";
@@ -30,6 +31,9 @@ export interface SpeakerVoice {
   language?: string;
 }
 
+/** Where a call's fixed phrases come from: the TTS cache (rendered once per voice, text and rate, reused across calls). */
+export type PhraseCache = Pick<TtsCache, "render">;
+
 /** The voice of an agent definition. */
 export function voiceOf(agent: { voice: { speakerId: number; speed: number }; language: string }): SpeakerVoice {
   return { ...agent.voice, language: agent.language };
@@ -48,6 +52,8 @@ export class Speaker {
     private readonly tts: TtsEngine,
     private readonly audio: CallAudio,
     private readonly voice: SpeakerVoice,
+    /** Fixed phrases come from here when set; without it (tests of the loop alone) they are synthesised live. */
+    private readonly phrases: PhraseCache | null = null,
   ) {}
 
   /** True when nothing of ours is queued or playing. */
@@ -55,7 +61,46 @@ export class Speaker {
     return !this.audio.playing;
   }
 
+  /** Speaks text made for this moment (a reply), synthesised live: its first sentence plays while the rest is made. */
   say(text: string, signal: AbortSignal): Utterance {
+    return this.speak(text, signal, (out, markFirst) => this.render(text, out, signal, markFirst));
+  }
+
+  /**
+   * Speaks a fixed phrase (a greeting, the filler, the fallback line, a
+   * prompt): the same text in the same voice every call, so it is played from
+   * the TTS cache, rendered once with this call's engine and kept. If the
+   * cache fails (a full disk), the phrase is synthesised live: the caller
+   * still hears it.
+   */
+  sayPhrase(text: string, use: CacheUse, signal: AbortSignal): Utterance {
+    const cache = this.phrases;
+    if (!cache) return this.say(text, signal);
+    return this.speak(text, signal, async (out, markFirst) => {
+      let pcm: Int16Array;
+      try {
+        pcm = (await cache.render(text, this.voice, signal, { use, engine: this.tts, priority: "live" })).pcm;
+      } catch (err) {
+        if (signal.aborted) {
+          out.fail(err);
+          markFirst(null);
+          return undefined;
+        }
+        return this.render(text, out, signal, markFirst);
+      }
+      markFirst(performance.now());
+      this.levelDb = Math.max(this.levelDb - 1, rmsDbfs(int16ToFloat32(pcm)));
+      out.push(pcm);
+      out.close();
+      return undefined;
+    });
+  }
+
+  private speak(
+    text: string,
+    signal: AbortSignal,
+    produce: (out: Channel<Int16Array>, markFirst: (t: number | null) => void) => Promise<unknown>,
+  ): Utterance {
     const pcm = new Channel<Int16Array>();
     let markFirst: (t: number | null) => void = () => undefined;
     const firstAudio = new Promise<number | null>((r) => (markFirst = r));
@@ -67,7 +112,7 @@ export class Speaker {
       markFirst(null);
       return { text, playback: unplayed(), firstAudio, ttsError: Promise.resolve(undefined), mediaError: err };
     }
-    const ttsError = this.render(text, pcm, signal, markFirst);
+    const ttsError = produce(pcm, markFirst);
     return { text, playback, firstAudio, ttsError };
   }
 

@@ -1,6 +1,6 @@
 import { HeldAudio } from "./held-audio.js";
 import type { AgentTurnResult } from "./agent-turn.js";
-import { Speaker } from "./speaker.js";
+import { Speaker, type PhraseCache, type SpeakerVoice } from "./speaker.js";
 import type { TtsEngine } from "../../engines/types.js";
 import type { CallAudio } from "./types.js";
 import type { Utterance } from "./listener.js";
@@ -47,10 +47,11 @@ export class Speculation {
     readonly text: string,
     tts: TtsEngine,
     audio: CallAudio,
-    voice: { speakerId: number; speed: number },
+    voice: SpeakerVoice,
+    phrases: PhraseCache | null,
   ) {
     this.held = new HeldAudio(audio);
-    this.speaker = new Speaker(tts, this.held, voice);
+    this.speaker = new Speaker(tts, this.held, voice, phrases);
   }
 
   matches(finalText: string): boolean {

@@ -8,6 +8,7 @@ import { idPageQuery } from "../pagination.js";
 import { idParam } from "../validate.js";
 import { callOutcomes, parseCallOutcome } from "../../calls/outcomes.js";
 import { sendFile } from "./range.js";
+import { checkWavFile } from "../../store/files/index.js";
 
 // Old hyphenated spellings (no-answer) still filter: stored values were migrated to snake_case.
 const outcome = z
@@ -134,9 +135,11 @@ export function callRoutes(services: Pick<ApiDeps, "agents" | "calls" | "config"
     });
   });
 
-  app.openapi(recording, (c) => {
+  app.openapi(recording, async (c) => {
     const call = find(c);
     if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
+    // The folder may be shared with other nodes: serve only a WAV that is whole.
+    await checkWavFile(call.recordingPath);
     return sendFile(c, call.recordingPath, "audio/wav");
   });
 

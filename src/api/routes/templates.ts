@@ -5,7 +5,7 @@ import { ParleyError } from "../../lib/errors.js";
 import { menuSchema } from "../../notify/menu.js";
 import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
-import { CACHE_RATE } from "../../notify/tts-cache.js";
+import { CACHE_RATE } from "../../engines/tts/cache/index.js";
 import type { ApiDeps } from "../deps.js";
 import { apiRouter, binary, described, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idPageQuery } from "../pagination.js";

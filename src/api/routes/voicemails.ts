@@ -7,6 +7,7 @@ import { VoicemailsRepo, voicemailSources, voicemailStatuses } from "../../store
 import { apiRouter, binary, described, documented, idParams, jsonRequest, route } from "../openapi/route.js";
 import { idParam, parseWith, rejectInvalid } from "../validate.js";
 import { sendFile } from "./range.js";
+import { checkFileSize } from "../../store/files/index.js";
 import { decodeCursor, encodeCursor, presentVoicemail } from "./voicemail-present.js";
 
 // ISO 8601 with a zone, or epoch digits: milliseconds, or seconds when the number is too small to be a plausible ms time (before 1973).
@@ -228,6 +229,8 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     const v = find(c);
     const blob = services.audio.get(v.audioSha256);
     if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
+    // The folder may be shared with other nodes: serve only the file of the size that was stored.
+    await checkFileSize(blob.path, blob.bytes);
     return sendFile(c, blob.path, blob.contentType);
   });
 

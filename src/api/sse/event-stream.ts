@@ -34,7 +34,8 @@ export async function streamEvents(stream: SSEStreamingApi, o: EventStreamOption
     dirty = true;
     wake?.();
   };
-  const unsubscribe = o.bus.subscribe(nudge);
+  // Told of events published here and of those relayed from other nodes (store.url on PostgreSQL).
+  const unsubscribe = o.bus.watch(nudge);
   const poll = setInterval(nudge, o.pollMs);
   const heartbeat = setInterval(() => void stream.write(": heartbeat\n\n"), o.heartbeatMs);
   stream.onAbort(nudge);

@@ -9,6 +9,8 @@ export interface CallMeasure {
   answered: boolean;
   /** Caller's last speech packet sent -> first audible agent packet received (ms). */
   turnLatencyMs: number | null;
+  /** The call answered (200 OK in hand) -> the greeting's first audible packet received (ms). */
+  greetingFirstPacketMs: number | null;
   /** Agent packets per 20 ms slot that never came (gaps > 40 ms in the agent stream while it talked). */
   gaps: number;
   /** RFC 3550 interarrival jitter of the agent stream, ms. */
@@ -44,6 +46,8 @@ export async function benchCall(
     gaps: 0,
     talking: false,
     heardGreeting: false,
+    answeredAt: null as number | null,
+    firstAudibleAt: null as number | null,
   };
   socket.on("message", (buf) => {
     const now = performance.now();
@@ -61,6 +65,7 @@ export async function benchCall(
     state.talking = loud;
     if (loud) {
       state.heardGreeting = true;
+      state.firstAudibleAt ??= now;
       state.lastAudibleAt = now;
       if (state.speechEndAt !== null && state.firstAudibleAfterSpeech === null) state.firstAudibleAfterSpeech = now;
     }
@@ -73,6 +78,7 @@ export async function benchCall(
       timeoutMs: 20_000,
       signal: o.signal,
     });
+    state.answeredAt = performance.now();
     const remote = call.media.remote;
     const sender = new Sender(socket, remote.address, remote.port);
     sender.start();
@@ -89,6 +95,8 @@ export async function benchCall(
       sipCallId: call.callId,
       answered: true,
       turnLatencyMs: state.firstAudibleAfterSpeech === null ? null : state.firstAudibleAfterSpeech - state.speechEndAt,
+      greetingFirstPacketMs:
+        state.firstAudibleAt === null || state.answeredAt === null ? null : state.firstAudibleAt - state.answeredAt,
       gaps: state.gaps,
       jitterMs: state.jitter,
     };
@@ -97,6 +105,7 @@ export async function benchCall(
       sipCallId: call?.callId ?? "",
       answered: call !== null,
       turnLatencyMs: null,
+      greetingFirstPacketMs: null,
       gaps: 0,
       jitterMs: 0,
       error: (err as Error).message,

@@ -136,6 +136,7 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const cpuS = server.cpuSeconds() - cpu0;
   const timings = await serverTimings(server, key, calls);
   const latencies = calls.map((c) => c.turnLatencyMs).filter((x): x is number => x !== null);
+  const greetings = calls.map((c) => c.greetingFirstPacketMs).filter((x): x is number => x !== null);
   const overhead: number[] = [];
   const afterAudio: number[] = [];
   const endpoint: number[] = [];
@@ -184,6 +185,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       .map((c) => c.error)
       .slice(0, 5),
     turnLatencyMs: { p50: p(latencies, 50), p95: p(latencies, 95), p99: p(latencies, 99) },
+    // From the 200 OK to the greeting's first audible packet (played from the TTS cache, warmed at start).
+    greetingFirstPacketMs: { p50: p(greetings, 50), p95: p(greetings, 95) },
     // What ended each measured turn (silence: "vad", recogniser: "asr", turn model: "model"), and speculative replies.
     turnEnds: countBy(timings.map((t) => t?.endedBy ?? "unknown")),
     speculative: {

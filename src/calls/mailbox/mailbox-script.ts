@@ -10,6 +10,7 @@ import type { CallsDeps } from "../deps.js";
 import { takeMessage } from "../message-taker.js";
 import { rtpAudio } from "../rtp-audio.js";
 import { callerOf, mailboxOf } from "./mailbox-address.js";
+import { knownMailboxes, spokenGreeting } from "./mailbox-greeting.js";
 
 export interface MailboxScriptDeps {
   services: CallsDeps;
@@ -57,11 +58,13 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
         return null;
       })
     : null;
-  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
+  const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
+  const spoken = spokenGreeting(settings, mailbox, knownMailboxes(services.agents, settings));
   const wav = await takeMessage(audio, () => placed.fanout.attach(), {
     greet: async (signal) => {
       if (greeting) await audio.play(greeting, { signal }).done;
-      else await speaker.say(settings.greeting.replaceAll("{mailbox}", mailbox ?? ""), signal).playback.done;
+      else if (spoken.cached) await speaker.sayPhrase(spoken.text, "mailbox", signal).playback.done;
+      else await speaker.say(spoken.text, signal).playback.done;
       // Keys pressed over the greeting do not end the message: only those after the beep.
       call.digits.length = 0;
       call.onDigit = (digit) => {
@@ -84,7 +87,8 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
     source: "sip-mailbox",
   });
   new CallsRepo(services.db).linkVoicemail(placed.record.id, voicemailId);
-  if (!call.signal.aborted) await speaker.say(settings.goodbye, call.signal).playback.done.catch(() => undefined);
+  if (!call.signal.aborted)
+    await speaker.sayPhrase(settings.goodbye, "mailbox", call.signal).playback.done.catch(() => undefined);
   return voicemailId;
 }
 

@@ -5,6 +5,7 @@ import type { EventBus } from "../../events/bus.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { CallManager } from "../call-manager.js";
+import type { TtsCache } from "../../engines/tts/cache/index.js";
 
 /** What placing a notification or survey call uses: the live calls (null where this process runs no SIP) and a few shared pieces. */
 export interface PlacingDeps {
@@ -15,4 +16,6 @@ export interface PlacingDeps {
   bus: EventBus;
   agents: AgentRegistry;
   calls: CallManager | null;
+  /** Fixed phrases (a survey's introduction and prompts) play from it. */
+  ttsCache: TtsCache;
 }

@@ -29,9 +29,9 @@ export async function surveyCall(
           return placed.rtp.playing;
         },
       };
-      const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
-      await speaker.say(`Hello, this is ${agent.description || agent.name}, with a very short survey.`, signal).playback
-        .done;
+      const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
+      const intro = `Hello, this is ${agent.description || agent.name}, with a very short survey.`;
+      await speaker.sayPhrase(intro, "phrase", signal).playback.done;
       answer = await runSurvey(
         services,
         placed.engines,

@@ -43,7 +43,7 @@ export async function runSurvey(
   callId: number | null,
 ): Promise<SurveyAnswer> {
   io.clearDigits();
-  await io.speaker.say(survey.prompt, io.signal).playback.done;
+  await io.speaker.sayPhrase(survey.prompt, "phrase", io.signal).playback.done;
   const answer = await listen(engines, io);
   const published: SurveyAnswer =
     answer.channel === "voice" && answer.comment !== null
@@ -55,7 +55,7 @@ export async function runSurvey(
     callId,
     ...published,
   });
-  if (!io.signal.aborted) await io.speaker.say(survey.thanks, io.signal).playback.done;
+  if (!io.signal.aborted) await io.speaker.sayPhrase(survey.thanks, "phrase", io.signal).playback.done;
   return published;
 }
 

@@ -5,7 +5,9 @@ import { appLogger } from "../../app/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../config/paths.js";
 import { resolveProfileModels } from "../../app/resolve-models.js";
+import { startEventRelay } from "../../app/event-relay.js";
 import { createInfrastructure } from "../../app/infrastructure.js";
+import type { PostgresEventRelay } from "../../events/relay/index.js";
 import { createFeatures } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
 import { parseFlags, configFromFlags } from "../flags.js";
@@ -58,9 +60,12 @@ export const workerCommand: Command = {
     });
     const tracing = setupTracing(config.tracing, packageVersion());
     const infra = createInfrastructure({ config, logger, registry: createMetricsRegistry(), models });
+    let relay: PostgresEventRelay | null = null;
     try {
       // With store.url, the queue is on PostgreSQL: fail here, with the reason, when it cannot be reached.
       await infra.queue.open();
+      // store.url: the events this worker publishes (a voicemail processed) reach SSE clients on every node.
+      relay = startEventRelay(infra, { receive: false });
       const features = createFeatures(infra);
       registerAppTasks(infra, features);
       await features.voicemail.requeueUnfinished();
@@ -95,6 +100,7 @@ export const workerCommand: Command = {
     } finally {
       await infra.engines.stop();
       await infra.knowledgeHost.stop();
+      await relay?.close();
       await infra.queue.close();
       infra.db.close();
       await tracing.shutdown();

@@ -24,6 +24,11 @@ export class WakeConnection {
     private readonly config: pg.ClientConfig,
     private readonly channel: string,
     private readonly logger: Logger,
+    /** What the log lines call this connection, and what happens while it is down (the event relay reuses it). */
+    private readonly describe = {
+      name: "queue wake-up",
+      whileDown: "workers poll until it is back",
+    },
   ) {}
 
   /** Subscribes; returns the unsubscribe function. */
@@ -72,7 +77,7 @@ export class WakeConnection {
     this.client = client;
     this.retryMs = 0;
     if (reconnected) {
-      this.logger.info({ channel: this.channel }, "queue wake-up connection restored");
+      this.logger.info({ channel: this.channel }, `${this.describe.name} connection restored`);
       this.emit(null);
     }
   }
@@ -84,7 +89,7 @@ export class WakeConnection {
     this.retryMs = Math.min(30_000, Math.max(500, this.retryMs * 2));
     this.logger.warn(
       { err: describeError(err), retryMs: this.retryMs },
-      "queue wake-up connection lost; workers poll until it is back",
+      `${this.describe.name} connection lost; ${this.describe.whileDown}`,
     );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -98,7 +103,7 @@ export class WakeConnection {
       try {
         l(kind);
       } catch (err) {
-        this.logger.error({ err: describeError(err) }, "queue wake-up listener failed");
+        this.logger.error({ err: describeError(err) }, `${this.describe.name} listener failed`);
       }
     }
   }

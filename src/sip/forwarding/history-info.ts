@@ -17,7 +17,11 @@ export interface HistoryEntry {
   from: string | null;
 }
 
-/** Parses History-Info values in header order (which is index order). Entries without a URI or index are skipped. */
+/**
+ * Parses History-Info values into index order ("1" < "1.1" < "1.2" < "2"): a PBX sends them in that order, but a
+ * proxy on the way may split or reorder header lines, and "the last entry" must be the last by index. Entries
+ * without a URI or index are skipped.
+ */
 export function parseHistoryInfo(values: string | readonly string[] | undefined): HistoryEntry[] {
   const out: HistoryEntry[] = [];
   for (const addr of nameAddrEntries(values)) {
@@ -33,7 +37,15 @@ export function parseHistoryInfo(values: string | readonly string[] | undefined)
       from: tag ? (addr.params[tag] ?? parentIndex(index)) : null,
     });
   }
-  return out;
+  return out.sort((a, b) => compareIndex(a.index, b.index)); // stable: equal indexes keep header order
+}
+
+/** Orders dotted indexes by their numbers, a parent before its children: "1.2" < "1.10", "1" < "1.1". */
+export function compareIndex(a: string, b: string): number {
+  const x = a.split(".").map(Number);
+  const y = b.split(".").map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return x.length - y.length;
 }
 
 /** "1.1.2" -> "1.1"; "1" -> null. */

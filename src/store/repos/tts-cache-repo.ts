@@ -4,7 +4,7 @@ import type { Database, Statement } from "better-sqlite3";
 export interface TtsCacheEntry {
   key: string;
   modelId: string;
-  voice: { speakerId: number; speed: number };
+  voice: { speakerId: number; speed: number; language?: string };
   text: string;
   path: string;
   samples: number;

@@ -17,7 +17,7 @@ import { freePort } from "../sip/helpers.js";
 /**
  * calls.recordAll records every call, not only live conversations: a
  * notification call and a survey call (SIPp callees on 127.0.0.1) each leave
- * a stereo WAV under <dataDir>/recordings and its path on the call record.
+ * a stereo WAV under <files.dir>/recordings (dataDir by default) and its path on the call record.
  */
 const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed" : false;
 
@@ -65,7 +65,9 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
     const expectRecorded = (callId: number | null) => {
       expect(callId).not.toBeNull();
       const call = new CallsRepo(t.services.db).get(callId!);
-      expect(call?.recordingPath).toBe(join(t.dataDir, "recordings", `call-${callId}.wav`));
+      // A globally unique name (nodes sharing files.dir number their calls independently).
+      expect(call?.recordingPath?.startsWith(join(t.dataDir, "recordings", `call-${callId}-`))).toBe(true);
+      expect(call?.recordingPath).toMatch(/-[0-9a-f-]{36}\.wav$/);
       expect(existsSync(call!.recordingPath!)).toBe(true);
       const wav = wavInfo(call!.recordingPath!);
       // Stereo 8 kHz (caller left, agent right), and more than a second of it: the message was played.

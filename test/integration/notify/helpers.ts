@@ -79,6 +79,9 @@ export async function settledJob(t: TestApp, id: number, timeoutMs = 20_000): Pr
 /** A Prometheus sample's value from /metrics (0 when absent). */
 export async function metric(t: TestApp, name: string): Promise<number> {
   const text = await (await t.app.request("/metrics")).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : 0;
+  // A metric with labels (the cache's counters by use) is the sum of its series; one without is its one line.
+  const plain = text.split("\n").find((l) => l.startsWith(`${name} `));
+  if (plain) return Number(plain.split(" ")[1]);
+  const series = text.split("\n").filter((l) => l.startsWith(`${name}{`));
+  return series.reduce((n, l) => n + Number(l.split(" ").pop()), 0);
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "n
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DiskFullError, isDiskFull } from "../../../src/store/errors.js";
-import { sweepTempFiles, writeFileAtomic } from "../../../src/store/temp-files.js";
+import { sweepTempFiles, writeFileAtomic } from "../../../src/store/files/index.js";
 import { scratchDir } from "../../helpers/scratch.js";
 
 describe("temporary files", () => {

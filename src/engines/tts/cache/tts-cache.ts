@@ -1,0 +1,171 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Database } from "better-sqlite3";
+import { concatFloat32, float32ToInt16, resample } from "../../../audio/index.js";
+import type { Clock } from "../../../lib/clock.js";
+import type { Registry } from "../../../lib/metrics.js";
+import { TtsCacheRepo } from "../../../store/repos/tts-cache-repo.js";
+import type { TtsEngine, WorkPriority } from "../../types.js";
+import { readRender, writeRender } from "./cache-file.js";
+import { CACHE_RATE, cacheKey, normaliseText, type Voice } from "./cache-key.js";
+import { CacheMetrics, type CacheUse } from "./cache-metrics.js";
+import { PcmLru } from "./pcm-lru.js";
+
+/** Where the cache gets its TTS: the model's id is known before the engine has loaded. */
+export interface TtsSource {
+  modelId(): string | null;
+  engine(signal: AbortSignal): Promise<TtsEngine>;
+}
+
+/** Decoded renders kept in memory (about 30 minutes of 8 kHz speech). */
+const MEMORY_BYTES = 32 * 1024 * 1024;
+const TOUCH_EVERY_MS = 60_000;
+
+export interface CacheRender {
+  key: string;
+  pcm: Int16Array;
+  hit: boolean;
+}
+
+export interface RenderOptions {
+  /** What the render is for: the metrics count hits and misses by it. Default `notify`. */
+  use?: CacheUse;
+  /**
+   * The engine to render with: a call's own (an agent's language may pick its own voice model). The key then
+   * names that engine's model. By default, the profile's TTS engine (the source).
+   */
+  engine?: TtsEngine;
+  /** `batch` (default): behind callers' sentences on the same engine; `live`: a caller is waiting for it. */
+  priority?: WorkPriority;
+}
+
+/**
+ * TTS renders, content-addressed, as 8 kHz PCM16 WAV files under
+ * `<dataDir>/tts-cache/` with a row each in `tts_cache`: notifications'
+ * speech and live calls' fixed phrases (greetings, fillers, fallback lines,
+ * mailbox greetings) alike. A key is rendered once: concurrent requests for
+ * it share one render, later ones read the file. A row whose file went
+ * missing or is damaged (cut short, changed) is rendered again, never played,
+ * and counted a miss.
+ */
+export class TtsCache {
+  private readonly repo: TtsCacheRepo;
+  private readonly inflight = new Map<string, Promise<Int16Array>>();
+  /** Recently used renders, decoded: a campaign's static pieces, every call's greeting. */
+  private readonly memory = new PcmLru(MEMORY_BYTES);
+  private readonly touched = new Map<string, number>();
+  private readonly metrics: CacheMetrics;
+
+  constructor(
+    db: Database,
+    private readonly dir: string,
+    private readonly source: TtsSource,
+    private readonly clock: Clock,
+    registry: Registry,
+  ) {
+    this.repo = new TtsCacheRepo(db);
+    const repo = this.repo;
+    this.metrics = new CacheMetrics(registry, () => repo.size().entries);
+  }
+
+  /** Hits and misses since start: all uses, or one. */
+  stats(use?: CacheUse): { hits: number; misses: number; hitRate: number } {
+    return this.metrics.stats(use);
+  }
+
+  /** The key `text` in `voice` has with the model configured now (or `engine`'s). */
+  keyFor(text: string, voice: Voice, engine?: TtsEngine): string {
+    const model = engine ? engine.info.modelId : this.source.modelId();
+    if (!model) throw new Error("no TTS model is configured");
+    return cacheKey(text, voice, model);
+  }
+
+  /** The speech for `text` in `voice` as 8 kHz PCM16: from the cache, or rendered once and stored. */
+  async render(text: string, voice: Voice, signal: AbortSignal, o: RenderOptions = {}): Promise<CacheRender> {
+    const use = o.use ?? "notify";
+    const key = this.keyFor(text, voice, o.engine);
+    const held = this.memory.get(key);
+    if (held) {
+      this.metrics.count(use, true);
+      this.touch(key);
+      return { key, pcm: held, hit: true };
+    }
+    const entry = this.repo.get(key);
+    if (entry) {
+      const pcm = await readRender(this.dir, entry.path, entry.samples).catch(() => null);
+      if (pcm) {
+        this.memory.set(key, pcm);
+        this.touch(key);
+        this.metrics.count(use, true);
+        return { key, pcm, hit: true };
+      }
+      // The file is gone, cut short or changed: it goes (a new render may carry another digest), and is made again.
+      this.repo.remove(key);
+      await rm(join(this.dir, entry.path), { force: true }).catch(() => undefined);
+    }
+    const pending = this.inflight.get(key);
+    if (pending) {
+      // Someone is rendering it right now: sharing that render is not a second synthesis.
+      this.metrics.count(use, true);
+      return { key, pcm: await pending, hit: true };
+    }
+    this.metrics.count(use, false);
+    const work = this.synthesize(key, text, voice, signal, o).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, work);
+    return { key, pcm: await work, hit: false };
+  }
+
+  /** Records use (hits, last_used_at) at most once a minute per key: a campaign's shared pieces are hit thousands of times. */
+  private touch(key: string): void {
+    const now = this.clock.now();
+    if (now - (this.touched.get(key) ?? -Infinity) < TOUCH_EVERY_MS) return;
+    this.touched.set(key, now);
+    if (this.touched.size > 10_000) this.touched.clear();
+    this.repo.touch(key, now);
+  }
+
+  private async synthesize(
+    key: string,
+    text: string,
+    voice: Voice,
+    signal: AbortSignal,
+    o: RenderOptions,
+  ): Promise<Int16Array> {
+    const started = performance.now();
+    const engine = o.engine ?? (await this.source.engine(signal));
+    const chunks: Float32Array[] = [];
+    let rate = engine.sampleRate;
+    // Renders ahead of use are batch work: a caller's sentence on the same engine goes first.
+    for await (const chunk of engine.synthesize(normaliseText(text), {
+      signal,
+      speakerId: voice.speakerId,
+      speed: voice.speed,
+      ...(voice.language ? { language: voice.language } : {}),
+      priority: o.priority ?? "batch",
+    })) {
+      chunks.push(chunk.samples);
+      rate = chunk.sampleRate;
+    }
+    const pcm = float32ToInt16(resample(concatFloat32(chunks), rate, CACHE_RATE));
+    // The row is written after the file is whole: a crash leaves no row for half a render.
+    const path = await writeRender(this.dir, key, pcm);
+    this.memory.set(key, pcm);
+    this.repo.insert(
+      {
+        key,
+        modelId: engine.info.modelId,
+        voice: {
+          speakerId: voice.speakerId,
+          speed: voice.speed,
+          ...(voice.language ? { language: voice.language } : {}),
+        },
+        text: normaliseText(text),
+        path,
+        samples: pcm.length,
+        renderMs: Math.round(performance.now() - started),
+      },
+      this.clock.now(),
+    );
+    return pcm;
+  }
+}

@@ -1,0 +1,1 @@
+export { eventsChannel, PostgresEventRelay, type EventRelayOptions } from "./postgres-relay.js";
