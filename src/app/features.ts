@@ -51,7 +51,7 @@ export function createFeatures(infra: Infrastructure): Features {
     clock,
     registry,
   );
-  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, dialer, ttsCache });
+  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache });
 
   const voicemail = createVoicemail({
     config,
