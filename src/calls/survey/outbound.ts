@@ -1,3 +1,4 @@
+import { phrasesFor } from "../../agent/phrases/index.js";
 import { ParleyError } from "../../lib/errors.js";
 import { Speaker, voiceOf } from "../../agent/conversation/speaker.js";
 import type { PlacingDeps } from "../outbound/deps.js";
@@ -30,8 +31,8 @@ export async function surveyCall(
         },
       };
       const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent));
-      await speaker.say(`Hello, this is ${agent.description || agent.name}, with a very short survey.`, signal).playback
-        .done;
+      const intro = phrasesFor(agent.language).survey.intro(agent.description || agent.name);
+      await speaker.say(intro, signal).playback.done;
       answer = await runSurvey(
         services,
         placed.engines,
