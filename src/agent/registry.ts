@@ -14,6 +14,13 @@ export interface AgentEntry {
   source: AgentSource;
 }
 
+/** An API agent saved (`entry`) or deleted (`entry` null), with the definition it replaced (null: a new agent). */
+export interface AgentChange {
+  name: string;
+  entry: AgentEntry | null;
+  previous: AgentDefinition | null;
+}
+
 /** Which agent handles a message left on a mailbox, and as what. */
 export interface MailboxRoute {
   agent: AgentDefinition;
@@ -30,6 +37,7 @@ export class AgentRegistry {
   private readonly stored = new Map<string, AgentDefinition>();
 
   private readonly toolPolicy: OutboundPolicy | null;
+  private readonly listeners = new Set<(change: AgentChange) => void>();
 
   constructor(
     dir: string,
@@ -118,9 +126,24 @@ export class AgentRegistry {
       const issues = refusals.map((r) => ({ path: r.path, message: r.reason }));
       throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
     }
+    const previous = this.stored.get(agent.name) ?? null;
     this.repo.upsert(agent.name, agent, this.clock.now());
     this.stored.set(agent.name, agent);
+    this.emit({ name: agent.name, entry: { agent, source: "api" }, previous });
     return agent;
+  }
+
+  /**
+   * Calls `listener` after each save or delete through the API (app/ indexes the agent's `knowledge:` list this
+   * way); returns the detach. A listener's failure is its own: it must not throw.
+   */
+  onChange(listener: (change: AgentChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: AgentChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   /** HTTP tools whose URL the tools policy refuses (scheme, or a literal address such as 127.0.0.1). */
@@ -141,6 +164,8 @@ export class AgentRegistry {
         status: 409,
       });
     if (!this.repo.delete(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
+    const previous = this.stored.get(name) ?? null;
     this.stored.delete(name);
+    this.emit({ name, entry: null, previous });
   }
 }

@@ -104,6 +104,8 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       o.models.languages,
     );
     const knowledgeHost = createKnowledgeHost({ db, config: o.config, clock, logger: o.logger });
+    // An agent saved through the API gets its `knowledge:` list indexed now, not at the next start.
+    agents.onChange((change) => void knowledgeHost.sync(change));
     return {
       config: o.config,
       logger: o.logger,

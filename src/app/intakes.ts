@@ -49,7 +49,14 @@ export async function startIntakes(
   };
   const folders =
     config.intake.folders.length > 0
-      ? startFolderIntake(config.intake.folders, { db: services.db, onVoicemail, recordings, logger })
+      ? startFolderIntake(config.intake.folders, {
+          db: services.db,
+          onVoicemail,
+          recordings,
+          logger,
+          // The global rules: no agent is chosen yet when a file is taken.
+          scrub: (text) => services.privacy.scrub(null, text),
+        })
       : null;
   let smtp: SmtpIntake | null = null;
   if (config.intake.smtp) {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, relative, resolve } from "node:path";
 import type { Database } from "better-sqlite3";
-import type { AgentEntry } from "../agent/registry.js";
+import type { AgentChange, AgentEntry } from "../agent/registry.js";
 import type { ParleyConfig } from "../config/index.js";
 import { createEngine } from "../engines/factory.js";
 import type { ModelRef } from "../engines/model-ref.js";
@@ -17,11 +17,20 @@ import { catalogForConfig, isLocalModel, ModelStore, pullModel } from "../models
  * (BM25 alone); when the profile's embedding model has loaded, the same
  * facade becomes hybrid, the agents' YAML documents are indexed (only those
  * whose bytes changed) and chunks lacking a vector of the model are embedded.
+ * An agent saved through the API is indexed the same way when it is saved
+ * (`sync`), and a path taken out of its list deletes that document.
  */
 export interface KnowledgeHost {
   readonly knowledge: Knowledge;
   /** Loads the embedding model, then indexes the agents' `knowledge:` documents. Never throws: it logs. */
   start(o: StartOptions): Promise<void>;
+  /**
+   * Brings one agent's knowledge base in step with its `knowledge:` list (an agent saved or deleted through the
+   * API): indexes the listed files whose bytes changed, deletes the documents of the entries the previous
+   * definition listed and this one does not, embeds what lacks a vector. Runs after the syncs queued before it;
+   * never throws: it logs.
+   */
+  sync(change: AgentChange): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,9 +53,16 @@ export function createKnowledgeHost(deps: {
   let embedder: EmbedEngine | null = null;
   const stopping = new AbortController();
   let started: Promise<void> | null = null;
+  // One sync at a time, in order: two saves of one agent in quick succession must not interleave their writes.
+  let syncing: Promise<void> = Promise.resolve();
+  const queued = (work: () => Promise<void>): Promise<void> => {
+    syncing = syncing.then(work, work);
+    return syncing;
+  };
   const knowledge: Knowledge = {
     addDocument: (agent, input, options) => current.addDocument(agent, input, options),
     removeDocument: (agent, name) => current.removeDocument(agent, name),
+    removeDocuments: (agent, names) => current.removeDocuments(agent, names),
     listDocuments: (agent) => current.listDocuments(agent),
     getDocument: (agent, name) => current.getDocument(agent, name),
     search: (agent, query, options) => current.search(agent, query, options),
@@ -59,9 +75,19 @@ export function createKnowledgeHost(deps: {
       started ??= run(o);
       return started;
     },
+    sync(change) {
+      const entry = change.entry ?? { agent: { name: change.name, knowledge: [] }, source: "api" as const };
+      return queued(() =>
+        syncAgent(entry, change.previous?.knowledge ?? []).catch((err: unknown) => {
+          if (!isAbortError(err))
+            logger.error({ agent: change.name, err: describeError(err) }, "knowledge: the agent's list was not synced");
+        }),
+      );
+    },
     async stop() {
       stopping.abort();
       await started; // an upload in flight is cancelled and rolled back before the database closes
+      await syncing;
       await embedder?.dispose();
     },
   };
@@ -83,17 +109,31 @@ export function createKnowledgeHost(deps: {
       logger.error({ err: describeError(err) }, "knowledge: embedding model failed to load; search is BM25 only");
     }
     if (o.index === false) return;
-    for (const { agent, source } of o.agents()) {
-      for (const path of agent.knowledge) {
-        if (stopping.signal.aborted) return;
-        await indexFile(knowledge, agent.name, path, source, config.agents.dir, logger, stopping.signal);
-      }
-      if (embedder && !stopping.signal.aborted)
-        await knowledge.reindex(agent.name, { signal: stopping.signal }).catch((err: unknown) => {
-          if (!isAbortError(err))
-            logger.warn({ agent: agent.name, err: describeError(err) }, "knowledge: embedding chunks failed");
-        });
+    for (const entry of o.agents()) {
+      if (stopping.signal.aborted) return;
+      await queued(() => syncAgent(entry, []));
     }
+  }
+
+  /** Indexes the agent's listed files, then deletes the documents of `before`'s entries it no longer lists. */
+  async function syncAgent(
+    { agent, source }: { agent: Pick<AgentEntry["agent"], "name" | "knowledge">; source: AgentEntry["source"] },
+    before: readonly string[],
+  ): Promise<void> {
+    for (const path of agent.knowledge) {
+      if (stopping.signal.aborted) return;
+      await indexFile(knowledge, agent.name, path, source, config.agents.dir, logger, stopping.signal);
+    }
+    // After the listed files are in, so a path that moved swaps its document without a moment with neither. A
+    // document keeps the file's name: an entry dropped whose name another entry still gives stays.
+    const kept = new Set(agent.knowledge.map((p) => basename(p)));
+    const dropped = [...new Set(before.map((p) => basename(p)))].filter((name) => !kept.has(name));
+    if (dropped.length > 0) knowledge.removeDocuments(agent.name, dropped);
+    if (embedder && !stopping.signal.aborted)
+      await knowledge.reindex(agent.name, { signal: stopping.signal }).catch((err: unknown) => {
+        if (!isAbortError(err))
+          logger.warn({ agent: agent.name, err: describeError(err) }, "knowledge: embedding chunks failed");
+      });
   }
 }
 

@@ -96,7 +96,11 @@ export interface Transcript {
 
 export interface BatchAsr extends Engine {
   readonly sampleRate: number;
-  transcribe(audio: AudioInput, options: { signal: AbortSignal }): Promise<Transcript>;
+  /**
+   * `language` (BCP 47, the agent's) is the language of the speech: a multilingual Whisper decodes in it instead
+   * of guessing (see engines/asr/whisper-language.ts); models with a fixed language ignore it.
+   */
+  transcribe(audio: AudioInput, options: { signal: AbortSignal; language?: string | undefined }): Promise<Transcript>;
 }
 
 // ---------- LLM ----------

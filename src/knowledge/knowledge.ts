@@ -64,6 +64,8 @@ export interface Knowledge {
     options?: { signal?: AbortSignal; onProgress?: (embedded: number, total: number) => void },
   ): Promise<AddDocumentResult>;
   removeDocument(agent: string, name: string): boolean;
+  /** Deletes the named documents (with their chunks) in one transaction: all or none; returns those that existed. */
+  removeDocuments(agent: string, names: readonly string[]): string[];
   listDocuments(agent: string): KnowledgeDocument[];
   /** A document with its chunks, in order; null when the agent has no such document. */
   getDocument(agent: string, name: string): { document: KnowledgeDocument; chunks: KnowledgeChunk[] } | null;
@@ -185,6 +187,12 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
     removeDocument(agent, name) {
       const removed = documents.remove(checkAgent(agent), checkDocumentName(name));
       if (removed) logger.info({ agent, document: name }, "knowledge document removed");
+      return removed;
+    },
+
+    removeDocuments(agent, names) {
+      const removed = documents.removeMany(checkAgent(agent), names.map(checkDocumentName));
+      for (const name of removed) logger.info({ agent, document: name }, "knowledge document removed");
       return removed;
     },
 

@@ -1,3 +1,4 @@
+import { phrasesFor } from "../agent/phrases/index.js";
 import type { NotifyDeps } from "./deps.js";
 import { CampaignRecipientsRepo } from "../store/repos/campaign-recipients-repo.js";
 import { CampaignsRepo } from "../store/repos/campaigns-repo.js";
@@ -41,4 +42,17 @@ export function notifyContext(services: NotifyDeps): NotifyContext {
 export function voiceOf(services: NotifyDeps, agent: string): Voice {
   const v = services.agents.get(agent).voice;
   return { speakerId: v.speakerId, speed: v.speed };
+}
+
+/** The agent's language (its menu lines and opt-out words); "en" for an agent deleted since. */
+export function languageOf(services: NotifyDeps, agent: string): string {
+  return services.agents.find(agent)?.agent.language ?? "en";
+}
+
+/**
+ * The words that opt a number out when said after a message: the configured ones (`notify.optOutWords`, English
+ * by default) and those of the agent's language ("stopp", "abmelden"...), so a German notification hears both.
+ */
+export function optOutWordsOf(services: NotifyDeps, agent: string): string[] {
+  return [...new Set([...services.config.notify.optOutWords, ...phrasesFor(languageOf(services, agent)).optOutWords])];
 }

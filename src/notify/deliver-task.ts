@@ -5,7 +5,7 @@ import { describeError, ParleyError } from "../lib/errors.js";
 import type { NotifyDeps } from "./deps.js";
 import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
 import type { NotificationRecord } from "../store/repos/notifications-repo.js";
-import { notifyContext, voiceOf, type NotifyContext } from "./context.js";
+import { languageOf, notifyContext, optOutWordsOf, voiceOf, type NotifyContext } from "./context.js";
 import { applyOutcome, finish, rejectIfListed } from "./outcomes.js";
 import { renderMessage } from "./render.js";
 import { DELIVER_JOB, dialledNumber, nextSlot, parkForPacer, scheduleNext, type DeliverPayload } from "./schedule.js";
@@ -68,7 +68,14 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
   if (slot > now() + SLACK_MS) return { rescheduled: (await scheduleNext(services, ctx, n, slot)).nextAttemptAt };
   const rendered = await renderMessage(
     services.ttsCache,
-    { text: n.text, variables: n.variables, disclosure: n.disclosure, menu: n.menu, voice: voiceOf(services, n.agent) },
+    {
+      text: n.text,
+      variables: n.variables,
+      disclosure: n.disclosure,
+      menu: n.menu,
+      voice: voiceOf(services, n.agent),
+      language: languageOf(services, n.agent),
+    },
     services.config.notify.sentencePauseMs,
     helpers.signal,
   ).catch((err: unknown) => {
@@ -97,7 +104,7 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
       agent: n.agent,
       parts: rendered.parts,
       ...(rendered.menuPrompt && n.menu ? { menu: { prompt: rendered.menuPrompt, options: n.menu.options } } : {}),
-      optOutWords: services.config.notify.optOutWords,
+      optOutWords: optOutWordsOf(services, n.agent),
       amd: n.amd,
       signal: helpers.signal,
     });

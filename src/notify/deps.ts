@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { PrivacyPolicy } from "../agent/privacy-policy.js";
 import type { AgentRegistry } from "../agent/registry.js";
 import type { ParleyConfig } from "../config/index.js";
 import type { EventBus } from "../events/bus.js";
@@ -19,6 +20,8 @@ export interface NotifyDeps {
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;
+  /** Masks the recipients' variables and the message text under the agent's privacy rules before they are stored. */
+  privacy: PrivacyPolicy;
   /** Places the calls (the calls feature, wired by app/). */
   dialer: OutboundDialer;
   /** Rendered speech for notifications, content-addressed under `<dataDir>/tts-cache`. */

@@ -6,6 +6,7 @@ import { z } from "zod";
  * in the agent's voice; without one it is written from the options.
  */
 
+import { phrasesFor } from "../agent/phrases/index.js";
 import { menuActions, type Menu, type MenuAction } from "../store/records/outbound.js";
 
 export { menuActions, type Menu, type MenuAction };
@@ -21,21 +22,16 @@ export const menuSchema = z
     "options" in m && typeof m.options === "object" ? (m as Menu) : { options: m as Record<string, MenuAction> },
   );
 
-const PHRASES: Record<MenuAction, string> = {
-  confirm: "to confirm",
-  transfer: "to speak to someone",
-  callback: "to be called back later",
-  opt_out: "to stop receiving these calls",
-  repeat: "to hear this message again",
-};
-
-const KEY_NAMES: Record<string, string> = { "*": "star", "#": "pound" };
-
-/** What the menu says: its own prompt, or "Press 1 to confirm. Press 9 to stop receiving these calls." */
-export function menuPromptText(menu: Menu): string {
+/**
+ * What the menu says: its own prompt, or one line per option in the agent's language ("Press 1 to confirm.
+ * Press 9 to stop receiving these calls.", "Drücken Sie die 1, um zu bestätigen."); English for a language
+ * Parley has no phrases for.
+ */
+export function menuPromptText(menu: Menu, language = "en"): string {
   if (menu.prompt) return menu.prompt;
+  const { option } = phrasesFor(language).menu;
   return Object.entries(menu.options)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, action]) => `Press ${KEY_NAMES[key] ?? key} ${PHRASES[action]}.`)
+    .map(([key, action]) => option(key, action))
     .join(" ");
 }

@@ -119,10 +119,12 @@ export async function createNotification(
         to: recipient.to,
         agent,
         templateId,
-        text,
-        variables,
+        // Masked before they are stored (docs/privacy.md): the message is said from what is stored, so a card
+        // number in a variable is never read out either; `to` stays exact (it is dialled).
+        text: services.privacy.scrub(agent, text),
+        variables: services.privacy.scrub(agent, variables),
         menu: input.menu ?? null,
-        disclosure: input.disclosure ?? null,
+        disclosure: input.disclosure ? services.privacy.scrub(agent, input.disclosure) : null,
         window: input.window ?? null,
         timeZone: recipientZone(services.config.notify, recipient.to, cc, null, input.window),
         amd: input.amd ?? services.config.notify.amd,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { TaskDefinition } from "../jobs/index.js";
 import type { NotifyDeps } from "./deps.js";
 import { finalStatuses } from "../store/repos/notifications-repo.js";
-import { notifyContext, voiceOf } from "./context.js";
+import { notifyContext, voiceOf, languageOf } from "./context.js";
 import { renderMessage } from "./render.js";
 
 const payload = z.object({ notificationId: z.number().int().positive() });
@@ -29,6 +29,7 @@ export function renderTask(services: NotifyDeps): TaskDefinition<z.infer<typeof 
           disclosure: n.disclosure,
           menu: n.menu,
           voice: voiceOf(services, n.agent),
+          language: languageOf(services, n.agent),
         },
         services.config.notify.sentencePauseMs,
         helpers.signal,

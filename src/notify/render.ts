@@ -12,6 +12,8 @@ export interface MessageSpec {
   disclosure?: string | null;
   menu?: Menu | null;
   voice: Voice;
+  /** The agent's language: the default menu lines are said in it (English when absent or without phrases). */
+  language?: string;
 }
 
 export interface RenderedMessage {
@@ -60,7 +62,7 @@ export async function renderMessage(
   const parts: Int16Array[] = [];
   if (spec.disclosure) parts.push(await speak(spec.disclosure));
   parts.push(await speak(spec.text));
-  const menuPrompt = spec.menu ? await speak(literalTemplate(menuPromptText(spec.menu))) : null;
+  const menuPrompt = spec.menu ? await speak(literalTemplate(menuPromptText(spec.menu, spec.language))) : null;
   const samples = parts.reduce((n, p) => n + p.length, 0);
   return {
     parts,

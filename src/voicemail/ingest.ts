@@ -76,7 +76,9 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
         kind: route.kind,
         mailbox,
         caller: clean(msg.caller),
-        callerName: clean(msg.callerName),
+        // Free text from the PBX or the mail (an intake's caller name can be an address or a number): masked under
+        // the agent's rules before it is stored. `caller` stays exact: a callback dials it (docs/privacy.md).
+        callerName: services.privacy.scrub(route.agent.name, clean(msg.callerName)),
         source: msg.source ?? "api",
         receivedAt: msg.receivedAt ?? now,
         durationMs,

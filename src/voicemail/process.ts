@@ -41,8 +41,10 @@ export async function processVoicemail(
   if (!["queued", "processing", "failed"].includes(vm.status)) return { voicemailId, skipped: `already ${vm.status}` };
   repo.markProcessing(vm.id, services.clock.now());
 
-  // The agent's language picks the profile's models for it (a languages entry), where there is one.
-  const engines = await services.engines.whenReady(signal, services.agents.find(vm.agent)?.agent.language);
+  // The agent's language picks the profile's models for it (a languages entry), where there is one, and the
+  // language a multilingual Whisper transcribes the message in.
+  const language = services.agents.find(vm.agent)?.agent.language;
+  const engines = await services.engines.whenReady(signal, language);
   const blob = services.audio.get(vm.audioSha256);
   if (!blob)
     throw new ParleyError("audio_missing", `the recording of voicemail ${vm.id} is missing from the store`, {
@@ -58,7 +60,7 @@ export async function processVoicemail(
 
   const transcript = (
     await stage("asr", () =>
-      engines.asrBatch.transcribe({ samples: speech.samples, sampleRate: speech.sampleRate }, { signal }),
+      engines.asrBatch.transcribe({ samples: speech.samples, sampleRate: speech.sampleRate }, { signal, language }),
     )
   ).text;
   if (!transcript)

@@ -33,6 +33,10 @@ export function localizeAgentDefaults(agent: AgentDefinition): AgentDefinition {
       ...agent.voicemail,
       prompt: agent.voicemail.prompt === en.voicemail.prompt ? t.voicemail.prompt : agent.voicemail.prompt,
     },
+    mailbox: agent.mailbox && {
+      ...agent.mailbox,
+      goodbye: agent.mailbox.goodbye === en.mailbox.goodbye ? t.mailbox.goodbye : agent.mailbox.goodbye,
+    },
     survey: agent.survey && {
       ...agent.survey,
       prompt: agent.survey.prompt === en.survey.prompt ? t.survey.prompt : agent.survey.prompt,

@@ -24,6 +24,7 @@ export const de: PhraseTable = {
     backchannels: ["mhm", "hm", "ja", "jaja", "okay", "ok", "genau", "richtig", "stimmt", "ach so", "alles klar"],
   },
   voicemail: { prompt: "Bitte hinterlassen Sie Ihre Nachricht nach dem Signalton." },
+  mailbox: { goodbye: "Vielen Dank. Auf Wiederhören!" },
   survey: {
     prompt:
       "Bevor Sie auflegen: Wie zufrieden waren Sie mit uns? Drücken oder sagen Sie eine Zahl von 1 bis 5, oder sagen Sie uns in wenigen Worten Ihre Meinung.",

@@ -24,6 +24,7 @@ export const en: PhraseTable = {
     backchannels: ["mhm", "mm", "uh huh", "yeah", "yes", "okay", "ok", "right", "sure"],
   },
   voicemail: { prompt: "Please leave your message after the tone." },
+  mailbox: { goodbye: "Thank you. Goodbye." },
   survey: {
     prompt: "Before you go: how did we do? Press or say a number from 1 to 5, or tell us in a few words.",
     thanks: "Thank you for your feedback. Goodbye!",

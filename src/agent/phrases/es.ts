@@ -24,6 +24,7 @@ export const es: PhraseTable = {
     backchannels: ["mhm", "ajá", "sí", "vale", "ok", "okay", "claro", "exacto", "ya", "bueno", "de acuerdo"],
   },
   voicemail: { prompt: "Por favor, deje su mensaje después de la señal." },
+  mailbox: { goodbye: "Gracias. ¡Adiós!" },
   survey: {
     prompt:
       "Antes de colgar: ¿qué tal le hemos atendido? Pulse o diga un número del 1 al 5, o cuéntenos su opinión en pocas palabras.",

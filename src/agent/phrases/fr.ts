@@ -36,6 +36,7 @@ export const fr: PhraseTable = {
     ],
   },
   voicemail: { prompt: "Veuillez laisser votre message après le bip sonore." },
+  mailbox: { goodbye: "Merci. Au revoir !" },
   survey: {
     prompt:
       "Avant de raccrocher : êtes-vous satisfait de notre service ? Appuyez sur une touche ou dites un chiffre de 1 à 5, ou dites-nous en quelques mots ce que vous en pensez.",

@@ -31,6 +31,10 @@ export interface PhraseTable {
     /** "Leave your message after the tone." */
     prompt: string;
   };
+  mailbox: {
+    /** Said after a SIP mailbox recorded the message, before the call ends. */
+    goodbye: string;
+  };
   survey: {
     prompt: string;
     thanks: string;

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { PrivacyPolicy } from "../../agent/privacy-policy.js";
 import type { AgentRegistry } from "../../agent/registry.js";
 import type { ParleyConfig } from "../../config/index.js";
 import type { EventBus } from "../../events/bus.js";
@@ -15,6 +16,8 @@ export interface PlacingDeps {
   db: Database;
   bus: EventBus;
   agents: AgentRegistry;
+  /** Masks what a survey caller said before it is published. */
+  privacy: PrivacyPolicy;
   calls: CallManager | null;
   /** Fixed phrases (a survey's introduction and prompts) play from it. */
   ttsCache: TtsCache;

@@ -1,3 +1,4 @@
+import { phrasesFor } from "../../agent/phrases/index.js";
 import { ParleyError } from "../../lib/errors.js";
 import { Speaker, voiceOf } from "../../agent/conversation/speaker.js";
 import type { PlacingDeps } from "../outbound/deps.js";
@@ -30,7 +31,7 @@ export async function surveyCall(
         },
       };
       const speaker = new Speaker(placed.engines.tts, audio, voiceOf(agent), services.ttsCache);
-      const intro = `Hello, this is ${agent.description || agent.name}, with a very short survey.`;
+      const intro = phrasesFor(agent.language).survey.intro(agent.description || agent.name);
       await speaker.sayPhrase(intro, "phrase", signal).playback.done;
       answer = await runSurvey(
         services,

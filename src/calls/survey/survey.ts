@@ -35,7 +35,7 @@ const MAX_SPEECH_MS = 20_000;
  * those events).
  */
 export async function runSurvey(
-  services: Pick<CallsDeps, "bus">,
+  services: Pick<CallsDeps, "bus" | "privacy">,
   engines: EngineSet,
   agent: AgentDefinition,
   survey: SurveyDefinition,
@@ -44,11 +44,14 @@ export async function runSurvey(
 ): Promise<SurveyAnswer> {
   io.clearDigits();
   await io.speaker.sayPhrase(survey.prompt, "phrase", io.signal).playback.done;
-  const answer = await listen(engines, io);
-  const published: SurveyAnswer =
+  const answer = await listen(engines, io, agent.language);
+  const read: SurveyAnswer =
     answer.channel === "voice" && answer.comment !== null
       ? await readVoiceAnswer(engines.llm, answer.comment, io.signal)
       : answer;
+  // The comment is the caller's own words: masked under the agent's rules before it is published (stored as the
+  // survey.response event, sent to webhooks) or handed back to the API.
+  const published: SurveyAnswer = { ...read, comment: services.privacy.scrub(agent.name, read.comment) };
   services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
     survey: survey.name,
     agent: agent.name,
@@ -60,7 +63,7 @@ export async function runSurvey(
 }
 
 /** A digit, or a spoken answer (transcribed), or nothing. */
-async function listen(engines: EngineSet, io: SurveyIo): Promise<SurveyAnswer> {
+async function listen(engines: EngineSet, io: SurveyIo, language: string): Promise<SurveyAnswer> {
   const it = io.frames();
   const pcm: Int16Array[] = [];
   let spoke = false;
@@ -87,7 +90,7 @@ async function listen(engines: EngineSet, io: SurveyIo): Promise<SurveyAnswer> {
   const up = new Resampler(8000, engines.asrBatch.sampleRate).process(samples);
   const t = await engines.asrBatch.transcribe(
     { samples: up, sampleRate: engines.asrBatch.sampleRate },
-    { signal: io.signal },
+    { signal: io.signal, language },
   );
   return { rating: null, comment: t.text || null, channel: "voice" };
 }

@@ -4,7 +4,7 @@ import { UnknownOperationError } from "./engine-api.js";
 import { loadSherpa } from "./sherpa.js";
 
 export interface OfflineAsrWorkerConfig {
-  /** sherpa-onnx OfflineRecognizerConfig. */
+  /** sherpa-onnx OfflineRecognizerConfig (a Whisper model's `language` is changed per request, see run). */
   sherpa: Record<string, unknown>;
   sampleRate: number;
 }
@@ -27,11 +27,31 @@ export function loadOfflineAsr(raw: unknown): WorkerEngine {
     // not permitted (some containers): batch ASR then competes on equal terms
   }
   const recognizer = new (loadSherpa().OfflineRecognizer)(config.sherpa);
+  const modelConfig = config.sherpa.modelConfig as { whisper?: { language: string } } | undefined;
+  let language = modelConfig?.whisper?.language;
+  /** Whisper decodes in the language it is set to; sherpa-onnx lets it change between streams (SetConfig). */
+  const useLanguage = (wanted: string | undefined) => {
+    if (!modelConfig?.whisper || wanted === undefined || wanted === language) return;
+    recognizer.setConfig({
+      ...config.sherpa,
+      modelConfig: { ...modelConfig, whisper: { ...modelConfig.whisper, language: wanted } },
+    });
+    language = wanted;
+  };
   return {
     sampleRate: config.sampleRate,
     async run(op: string, args: unknown, ctx: CallContext) {
       if (op !== "transcribe") throw new UnknownOperationError(op);
-      const { samples, sampleRate } = args as { samples: Float32Array; sampleRate: number };
+      const {
+        samples,
+        sampleRate,
+        language: wanted,
+      } = args as {
+        samples: Float32Array;
+        sampleRate: number;
+        language?: string;
+      };
+      useLanguage(wanted);
       const stream = recognizer.createStream();
       stream.acceptWaveform({ samples, sampleRate });
       if (ctx.signal.aborted) return null;

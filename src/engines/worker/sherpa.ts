@@ -44,6 +44,8 @@ export interface SherpaOfflineRecognizer {
   decode(stream: SherpaOfflineStream): void;
   decodeAsync(stream: SherpaOfflineStream): Promise<unknown>;
   getResult(stream: SherpaOfflineStream): { text: string; tokens: string[]; timestamps: number[]; lang?: string };
+  /** Replaces the config between streams (sherpa-onnx applies a Whisper model's language and task). */
+  setConfig(config: Record<string, unknown>): void;
 }
 
 export interface SherpaOfflineTts {

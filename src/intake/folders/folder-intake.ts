@@ -16,6 +16,8 @@ export interface FolderIntakeDeps {
   recordings: RecordingLimits;
   logger: Logger;
   clock?: Clock;
+  /** Masks personal data in what intake_files keeps of a recording (its path, a refusal); the app gives the privacy policy's. */
+  scrub?: (text: string) => string;
 }
 
 export interface FolderIntake {
@@ -31,7 +33,7 @@ export interface FolderIntake {
  * @example const folders = startFolderIntake(config.intake.folders, { db, onVoicemail, recordings, logger })
  */
 export function startFolderIntake(folders: readonly FolderIntakeConfig[], deps: FolderIntakeDeps): FolderIntake {
-  const repo = new IntakeFilesRepo(deps.db);
+  const repo = new IntakeFilesRepo(deps.db, deps.scrub);
   const watchers = folders.map(
     (folder) =>
       new FolderWatcher(folder, {

@@ -113,7 +113,7 @@ async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: 
     const call = await services.dialer.dialLive({
       to: chain.to,
       agent,
-      greeting: callbackGreeting(agent, topic),
+      greeting: callbackGreeting(agent, topic, services.agents.find(agent)?.agent.language),
       context: {
         source: "callback",
         jobId: helpers.job.id,

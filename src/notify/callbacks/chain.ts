@@ -1,3 +1,4 @@
+import { phrasesFor } from "../../agent/phrases/index.js";
 import type { NotifyDeps } from "../deps.js";
 import { notifyMetrics } from "../metrics.js";
 import type { CallbackPayload } from "./enqueue.js";
@@ -14,9 +15,9 @@ export interface Chain {
   root: number;
 }
 
-/** "Hello, this is receptionist calling you back about your order." */
-export function callbackGreeting(agent: string, topic: string): string {
-  return `Hello, this is ${agent.replace(/[-_]+/g, " ")} calling you back about ${topic}.`;
+/** "Hello, this is receptionist calling you back about your order.", in the agent's language (English without phrases for it). */
+export function callbackGreeting(agent: string, topic: string, language = "en"): string {
+  return phrasesFor(language).callback.greeting(agent, topic);
 }
 
 /** Counts and announces an attempt's outcome (callback.attempted). */

@@ -49,13 +49,14 @@ export function createCampaign(services: NotifyDeps, input: z.infer<typeof creat
     {
       name: input.name,
       templateId,
-      text,
+      // The operator's own text, masked like the recipients' variables (docs/privacy.md).
+      text: services.privacy.scrub(agent, text),
       variables,
       agent,
       window: input.window ?? null,
       callsPerSecond: input.pacing.callsPerSecond,
       maxConcurrent: input.pacing.maxConcurrent,
-      disclosure: input.disclosure ?? null,
+      disclosure: input.disclosure ? services.privacy.scrub(agent, input.disclosure) : null,
       menu: input.menu ?? null,
       amd: input.amd ?? services.config.notify.amd,
     },

@@ -185,7 +185,8 @@ export async function importRecipients(
       agent: campaign.agent,
       templateId: campaign.templateId,
       text: campaign.text,
-      variables,
+      // Masked before they are stored, under the campaign agent's rules (docs/privacy.md); `to` stays exact.
+      variables: services.privacy.scrub(campaign.agent, variables),
       menu: campaign.menu,
       disclosure: campaign.disclosure,
       window: campaign.window,

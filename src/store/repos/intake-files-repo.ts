@@ -35,7 +35,15 @@ const toRecord = (r: Row): IntakeFileRecord => ({
 export class IntakeFilesRepo {
   private readonly s: Record<"get" | "insert" | "seen" | "known" | "baseline" | "setBaseline", Statement>;
 
-  constructor(db: Database) {
+  /**
+   * `scrub` masks what is written of a recording's path and refusal (a PBX may name files after the caller's
+   * number; docs/privacy.md): the content hash, not the path, is what makes a recording known, so a masked path
+   * only costs a scan reading that file again after a restart.
+   */
+  constructor(
+    db: Database,
+    private readonly scrub: (text: string) => string = (text) => text,
+  ) {
     this.s = {
       get: db.prepare("SELECT * FROM intake_files WHERE sha256 = ?"),
       insert:
@@ -59,12 +67,19 @@ export class IntakeFilesRepo {
 
   /** Records a recording as taken; false when it was already (the first record stands). */
   record(r: IntakeFileRecord): boolean {
-    return this.s.insert.run({ ...r, mtimeMs: Math.trunc(r.mtimeMs) }).changes > 0;
+    return (
+      this.s.insert.run({
+        ...r,
+        path: this.scrub(r.path),
+        error: r.error === null ? null : this.scrub(r.error),
+        mtimeMs: Math.trunc(r.mtimeMs),
+      }).changes > 0
+    );
   }
 
   /** A known recording seen at another path (renumbered, moved between folders). */
   seenAt(sha256: string, at: IntakeFileSeen): void {
-    this.s.seen.run({ sha256, path: at.path, size: at.size, mtimeMs: Math.trunc(at.mtimeMs) });
+    this.s.seen.run({ sha256, path: this.scrub(at.path), size: at.size, mtimeMs: Math.trunc(at.mtimeMs) });
   }
 
   /** Where this folder's known recordings were last seen. */

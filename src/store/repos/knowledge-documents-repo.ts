@@ -166,4 +166,20 @@ export class KnowledgeDocumentsRepo {
   chunks(documentId: number): KnowledgeChunk[] {
     return (this.s.chunks.all(documentId) as Row[]).map(toChunk);
   }
+
+  /** Deletes the named documents with their chunks, vectors and full-text entries in one transaction; returns those that existed. */
+  removeMany(agent: string, names: readonly string[]): string[] {
+    const remove = this.db.transaction(() => {
+      const gone: string[] = [];
+      for (const name of names) {
+        const doc = this.get(agent, name);
+        if (!doc) continue;
+        this.s.dropChunks.run(doc.id);
+        this.s.remove.run(agent, name);
+        gone.push(name);
+      }
+      return gone;
+    });
+    return remove.immediate();
+  }
 }

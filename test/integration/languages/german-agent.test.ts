@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { phrasesFor } from "../../../src/agent/phrases/index.js";
 import type { CallManager } from "../../../src/calls/call-manager.js";
@@ -7,7 +9,8 @@ import { createSipPort, type SipPort } from "../../../src/sip/index.js";
 import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
 import type { Worker } from "../../../src/jobs/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { generatedModel } from "../../helpers/models.js";
+import { catalogEntry, generatedModel } from "../../helpers/models.js";
+import { repoRoot } from "../../helpers/paths.js";
 import { sippCall } from "../../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw, speechWavBytes } from "../../helpers/speech.js";
 import { waitFor } from "../jobs/helpers.js";
@@ -17,19 +20,24 @@ import { settled, uploadRaw, type VoicemailJson } from "../voicemail/helpers.js"
 
 /**
  * Issue 16, languages: a German agent end to end on the tiny models. The
- * profile has a `de` entry (a streaming recogniser whose script is German and
- * a voice of its own, both test doubles); the base recogniser's script is
- * English, so German words in the transcript prove the German one was
- * chosen. The scripted LLM answers extraction with a German summary only
- * when the prompt holds "Abschrift" (the German prompt's transcript heading).
+ * `tiny` profile has a `de` entry (models/catalog.json: `tiny-*-de`, the
+ * project's generators with German scripts): a streaming and a batch
+ * recogniser whose scripts are German, an LLM that replies in German and a
+ * voice of its own. The base recognisers' scripts are English, so German
+ * words in a transcript prove the German one was chosen; the German LLM
+ * answers extraction with its German record only when the prompt holds
+ * "Abschrift" (the German prompt's transcript heading).
  */
 const skip = sippMissing || fliteMissing || soxMissing;
 
-const GERMAN_WORDS = "hallo ich möchte einen tisch für zwei reservieren".split(" ");
-const GERMAN_EXTRACTION =
-  '{"summary": "Der Anrufer möchte einen Tisch reservieren.", "caller_name": "", "callback_number": "", ' +
-  '"category": "termin", "tags": ["tisch"], "urgency": 2, "urgency_reason": "Keine Eile.", "sentiment": "neutral", ' +
-  '"action": "follow_up"}';
+const TINY_DE = (
+  JSON.parse(readFileSync(join(repoRoot, "models/catalog.json"), "utf8")) as {
+    profiles: { tiny: { languages: { de: Record<"asrStreaming" | "asrBatch" | "llm" | "tts", string> } } };
+  }
+).profiles.tiny.languages.de;
+const DE = catalogEntry("tiny-asr-streaming-de").generator!.args as { words: string[] };
+const DE_BATCH = catalogEntry("tiny-asr-batch-de").generator!.args as { words: string[] };
+const DE_LLM = catalogEntry("tiny-llm-de").generator!.args as { defaultReply: string };
 
 describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)", () => {
   let t: TestApp;
@@ -39,17 +47,13 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
   const de = phrasesFor("de");
 
   beforeAll(async () => {
-    const [llm, asrStreamingDe, ttsDe] = await Promise.all([
-      generatedModel(
-        "tiny-llm",
-        { rules: [{ triggers: ["Abschrift"], reply: GERMAN_EXTRACTION }], defaultReply: "Gerne, einen Moment bitte." },
-        "-de-extraction",
-      ),
-      generatedModel("tiny-asr-streaming", { words: GERMAN_WORDS }, "-de"),
-      generatedModel("tiny-tts", undefined, "-de"),
-    ]);
+    // The tiny profile's de entry, as `parley serve --profile tiny` installs it.
+    const entry = TINY_DE;
+    const [asrStreaming, asrBatch, llm, tts] = await Promise.all(
+      [entry.asrStreaming, entry.asrBatch, entry.llm, entry.tts].map((id) => generatedModel(id)),
+    );
     t = await createTestApp({
-      engines: { profile: "tiny", llm, languages: { de: { asrStreaming: asrStreamingDe, tts: ttsDe } } },
+      engines: { profile: "tiny", languages: { de: { asrStreaming, asrBatch, llm, tts } } },
     });
     t.services.agents.save({
       name: "empfang",
@@ -57,7 +61,7 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
       description: "Sanitär Huber",
       systemPrompt: "Du bist der Empfang der Sanitär Huber GmbH. Antworte kurz.",
       live: { silenceTimeoutMs: 2000 },
-      voicemail: { categories: ["notdienst", "termin", "sonstiges"] },
+      voicemail: { categories: ["emergency", "termin", "sonstiges"] },
     });
     sip = await createSipPort(
       sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
@@ -77,6 +81,8 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
   it("loads the de entry's models beside the base ones, and hands them to German agents only", () => {
     expect(t.services.engines.status().filter((s) => s.language === "de")).toEqual([
       expect.objectContaining({ role: "asrStreaming", modelId: "tiny-asr-streaming-de", status: "ready" }),
+      expect.objectContaining({ role: "asrBatch", modelId: "tiny-asr-batch-de", status: "ready" }),
+      expect.objectContaining({ role: "llm", modelId: "tiny-llm-de", status: "ready" }),
       expect.objectContaining({ role: "tts", modelId: "tiny-tts-de", status: "ready" }),
     ]);
     expect(t.services.engines.engines("de-AT")?.tts.info.modelId).toBe("tiny-tts-de");
@@ -105,11 +111,14 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
     expect(said("greeting")).toBe(de.live.greeting);
     expect(said("reprompt")).toBe(de.live.reprompt);
     expect(said("goodbye")).toBe(de.live.goodbye);
-    expect(turns.find((x) => x.role === "user")?.text).toBe(GERMAN_WORDS.join(" "));
-    expect(said("speech")).toBe("Gerne, einen Moment bitte.");
+    // The German script's first words (one per loud 300 ms of the caller's audio), and the German LLM's reply.
+    const heard = turns.find((x) => x.role === "user")?.text ?? "";
+    expect(heard.split(" ").length).toBeGreaterThanOrEqual(3);
+    expect(DE.words.join(" ").startsWith(heard), heard).toBe(true);
+    expect(said("speech")).toBe(DE_LLM.defaultReply);
   });
 
-  it("a voicemail: the extraction prompt is the German one", async () => {
+  it("a voicemail: heard by the German batch recogniser, extracted by the German LLM from the German prompt", async () => {
     const res = await uploadRaw(t, speechWavBytes("Hello, I would like to book a table for two people tomorrow."), {
       agent: "empfang",
     });
@@ -118,8 +127,11 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
     const v = await settled(t, voicemail.id, 60_000);
     expect(v).toMatchObject({
       status: "processed",
-      summary: "Der Anrufer möchte einen Tisch reservieren.",
-      category: "termin",
+      summary: "Anna meldet, dass ihr Keller unter Wasser steht, und braucht sofort Hilfe.",
+      category: "emergency",
     });
+    // The German batch script's first words, one per loud 300 ms of the message.
+    expect(v.transcript?.split(" ").length).toBeGreaterThanOrEqual(5);
+    expect(DE_BATCH.words.join(" ").startsWith(v.transcript ?? "-"), v.transcript ?? "").toBe(true);
   });
 });

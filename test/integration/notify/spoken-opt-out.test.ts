@@ -85,3 +85,63 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
   }, 60_000);
 });
+
+/**
+ * The same in German (issue 16): the notification's agent speaks German, the
+ * callee says "Stopp" (the scripted recogniser hears "stopp"), which is not one
+ * of the configured English opt-out words: only the German table's words
+ * make it an opt-out.
+ */
+describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice in German", () => {
+  let t: TestApp;
+  let detach: () => Promise<void>;
+
+  beforeAll(async () => {
+    const asrStreaming = await generatedModel("tiny-asr-streaming", { words: ["stopp"] }, "-stopp");
+    t = await createTestApp({
+      engines: { profile: "tiny", asrStreaming },
+      config: { clock: { startAt: START }, calls: { outbound: { ringTimeoutMs: 5000 } } },
+    });
+    t.services.agents.save({ name: "benachrichtigung", language: "de", systemPrompt: "Du benachrichtigst Kunden." });
+    detach = await attachSip(t);
+    t.startWorker();
+  }, 120_000);
+  afterAll(async () => {
+    await detach?.();
+    await t?.close();
+  });
+
+  it("'stopp' after a German agent's message ends the call as opted_out and lists the number", async () => {
+    expect(t.services.config.notify.optOutWords).not.toContain("stopp");
+    const port = await freePort();
+    const callee = startCallee(
+      { kind: "answer", audio: helloThenStop(), holdMs: 25_000 },
+      { port, mediaPort: await freePort(), timeoutS: 40 },
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    const number = "+442071239002";
+    const created = await json<{ id: number }>(
+      t.request(
+        "/v1/notifications",
+        post({
+          to: `sip:${number}@127.0.0.1:${port}`,
+          agent: "benachrichtigung",
+          text: "Ihr Paket kommt morgen.",
+          menu: { "1": "confirm", "9": "opt_out" },
+        }),
+      ),
+    );
+    const done = await waitFor(
+      async () => {
+        const n = await json<{ status: string; outcome: string }>(t.request(`/v1/notifications/${created.id}`));
+        return ["completed", "failed"].includes(n.status) ? n : null;
+      },
+      "the notification's end",
+      40_000,
+    );
+    expect(done).toMatchObject({ status: "completed", outcome: "opted_out" });
+    expect(t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
+    const sipp = await callee.done;
+    expect(sipp.code, sipp.output + sipp.errors).toBe(0);
+  }, 60_000);
+});

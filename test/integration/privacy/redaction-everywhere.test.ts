@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startIntakes, type Intakes } from "../../../src/app/intakes.js";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallManager } from "../../../src/calls/call-manager.js";
@@ -17,6 +19,7 @@ import { waitFor } from "../jobs/helpers.js";
 import { sippMissing } from "../notify/sip.js";
 import { freePort } from "../sip/helpers.js";
 import { settled, uploadRaw, type VoicemailJson } from "../voicemail/helpers.js";
+import { writeMessage } from "../intake/spool-writer.js";
 
 /**
  * Issue 16, PII redaction: a live call and a voicemail that carry a card
@@ -25,6 +28,10 @@ import { settled, uploadRaw, type VoicemailJson } from "../voicemail/helpers.js"
  * every file under the data dir (the SQLite database and its WAL as raw
  * bytes, the audio store, the recordings), every captured log line and every
  * webhook body is scanned for each value in each writing: none is left.
+ * The values also arrive where the operator or the PBX puts them: a
+ * notification's and a campaign's text and recipient variables, and the
+ * spool folder intake (a caller name in Asterisk's msgNNNN.txt, a refused
+ * file named after the caller).
  *
  * The scripted tiny models say the values: the streaming ASR hears them on
  * the call, the LLM repeats them in its reply and in every summary and
@@ -66,6 +73,9 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
   let calls: CallManager;
   let rx: Receiver;
   let worker: Worker;
+  let intakes: Intakes;
+  const spool = mkdtempSync(join(tmpdir(), "parley-privacy-spool-"));
+  const plainSpool = mkdtempSync(join(tmpdir(), "parley-privacy-plain-"));
   const logLines: string[] = [];
   const logs = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -95,6 +105,12 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
       config: {
         privacy: { redact: { kinds: ["card", "nationalId", "email", "phone"], logs: true } },
         webhooks: { allowHosts: ["127.0.0.1"] },
+        intake: {
+          folders: [
+            { path: spool, stableMs: 300, pollMs: 50, backfill: true, mailbox: "1001" },
+            { path: plainSpool, layout: "plain", stableMs: 300, pollMs: 50, backfill: true },
+          ],
+        },
       },
     });
     t.services.agents.save({
@@ -128,12 +144,15 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     });
     expect(hook.status, await hook.clone().text()).toBe(201);
     worker = t.startWorker();
-  });
+    intakes = await startIntakes(t.services, t.features.voicemail, null);
+  }, 240_000);
   afterAll(async () => {
+    await intakes?.close();
     await calls?.stop();
     await sip?.close();
     await t?.close();
     await rx?.close();
+    for (const dir of [spool, plainSpool]) rmSync(dir, { recursive: true, force: true });
   });
 
   const target = () => `127.0.0.1:${sip.local.port}`;
@@ -225,6 +244,82 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     expect(wav.subarray(at(span.startMs), at(span.endMs)).every((b) => b === 0)).toBe(true);
     // And the recording is not silent throughout: the greeting before the entry was written.
     expect(wav.subarray(44, at(span.startMs)).some((b) => b !== 0)).toBe(true);
+  });
+
+  it("a notification and a campaign: their text and recipient variables are stored masked", async () => {
+    const post = (path: string, body: unknown) =>
+      t.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const variables = {
+      name: "Anna",
+      card: VALUES.card[0],
+      dni: "12345678Z",
+      mail: VALUES.email[0],
+      phone: VALUES.phone[0],
+    };
+    // Far ahead: stored now, never dialled during the test.
+    const runAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const n = await post("/v1/notifications", {
+      to: "sip:crm@127.0.0.1",
+      agent: "privy",
+      text: `Hi {name}, card {card}, ID {dni}, mail {mail}, phone {phone}. Or call ${VALUES.phone[0]}.`,
+      variables,
+      runAt,
+    });
+    expect(n.status, await n.clone().text()).toBe(201);
+    const stored = (await n.json()) as { id: number; message: string; variables: Record<string, string> };
+    expect(stored.variables).toEqual({
+      name: "Anna",
+      card: "[card]",
+      dni: "[national id]",
+      mail: "[email]",
+      phone: "[phone]",
+    });
+    expect(stored.message).toBe(
+      "Hi Anna, card [card], ID [national id], mail [email], phone [phone]. Or call [phone].",
+    );
+
+    const c = await post("/v1/campaigns", { name: "privacy", agent: "privy", text: "Hi {name}, about card {card}." });
+    expect(c.status, await c.clone().text()).toBe(201);
+    const { id } = (await c.json()) as { id: number };
+    const r = await post(`/v1/campaigns/${id}/recipients`, [{ to: "sip:crm2@127.0.0.1", variables }]);
+    expect(r.status, await r.clone().text()).toBe(200);
+    const list = (await (await t.request(`/v1/campaigns/${id}/recipients`)).json()) as {
+      items: { variables: Record<string, string> }[];
+    };
+    expect(list.items[0]?.variables).toMatchObject({ card: "[card]", mail: "[email]", phone: "[phone]" });
+  });
+
+  it("the spool folder intake: a caller name from msgNNNN.txt and a refused file's name are stored masked", async () => {
+    await writeMessage(spool, {
+      mailbox: "1001",
+      n: 0,
+      audio: { wav: speechWavBytes("Hello, this is a message left on the mailbox for the privacy check.") },
+      callerid: `"${VALUES.email[0]}" <+14155550100>`,
+      origtime: Math.floor(Date.now() / 1000),
+    });
+    // Not audio: refused for good, and intake_files keeps its path and why.
+    writeFileSync(join(plainSpool, `${VALUES.email[0]} call ${VALUES.phone[1]}.wav`), "not a recording");
+    const vm = await waitFor(
+      () => t.services.db.prepare("SELECT caller, caller_name FROM voicemails WHERE source = 'folder'").get(),
+      "the spool voicemail",
+      60_000,
+    );
+    expect(vm).toEqual({ caller: "+14155550100", caller_name: "[email]" });
+    const rows = await waitFor(
+      () => {
+        const all = t.services.db.prepare("SELECT path, status, error FROM intake_files ORDER BY path").all() as {
+          path: string;
+          status: string;
+          error: string | null;
+        }[];
+        return all.some((f) => f.status === "rejected") ? all : null;
+      },
+      "the refused file recorded",
+      60_000,
+    );
+    const refused = rows.find((f) => f.status === "rejected")!;
+    expect(refused.path.endsWith("[email] call [phone].wav"), refused.path).toBe(true);
+    for (const value of [VALUES.email[0]!, VALUES.phone[1]!]) expect(refused.error ?? "").not.toContain(value);
   });
 
   it("the scan: no value in any writing is left in the data dir, the logs or the webhook bodies", async () => {

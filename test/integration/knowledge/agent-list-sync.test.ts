@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../helpers/app.js";
+import { waitFor } from "../jobs/helpers.js";
+
+/**
+ * Issue 16, knowledge: an agent created or changed through the API gets its
+ * `knowledge:` list indexed when it is saved (not at the next start), and a
+ * path taken out of the list deletes that document with its chunks, full-text
+ * entries and vectors, in one transaction. Other documents (uploads) stay.
+ */
+describe("an API agent's knowledge list, kept in step when the agent is saved", () => {
+  let dir: string;
+  let t: TestApp;
+  const FAQ = "# Hours\n\n## When are you open?\n\nWeekdays from 8 to 18.\n";
+  const PRICES = "# Prices\n\n## How much is a cleaning?\n\nA cleaning costs 85 euros, xylophonic.\n";
+  const NOTES = "# Notes\n\n## Is there parking?\n\nParking is behind the building.\n";
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "parley-agent-list-"));
+    const agents = join(dir, "agents");
+    mkdirSync(agents);
+    writeFileSync(join(agents, "faq.md"), FAQ);
+    writeFileSync(join(agents, "prices.md"), PRICES);
+    t = await createTestApp({ config: { agents: { dir: agents } } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const json = (method: string, body: unknown) => ({
+    method,
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+  const docs = () => t.services.knowledge.listDocuments("desk").map((d) => d.name);
+  const count = (sql: string, ...args: unknown[]) => (t.services.db.prepare(sql).get(...args) as { n: number }).n;
+
+  it("indexes the listed files when the agent is created through the API", async () => {
+    const res = await t.request(
+      "/v1/agents",
+      json("POST", { name: "desk", systemPrompt: "You answer questions.", knowledge: ["faq.md", "prices.md"] }),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    await waitFor(() => docs().length === 2, "the listed documents indexed", 60_000);
+    expect(docs()).toEqual(["faq.md", "prices.md"]);
+    // An upload beside them, which no list may delete.
+    const up = await t.request("/v1/agents/desk/knowledge?name=notes.md", {
+      method: "POST",
+      body: NOTES,
+      headers: { "content-type": "text/markdown" },
+    });
+    expect(up.status).toBe(201);
+    expect((await t.services.knowledge.search("desk", "cleaning xylophonic")).hits[0]?.documentName).toBe("prices.md");
+  });
+
+  it("a path taken out of the list deletes that document and its chunks; the upload stays", async () => {
+    const prices = t.services.knowledge.getDocument("desk", "prices.md")!;
+    expect(prices.chunks.length).toBeGreaterThan(0);
+    const res = await t.request(
+      "/v1/agents/desk",
+      json("PUT", { systemPrompt: "You answer questions.", knowledge: ["faq.md"] }),
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    await waitFor(() => !docs().includes("prices.md"), "prices.md removed", 60_000);
+    expect(docs()).toEqual(["faq.md", "notes.md"]);
+    const id = prices.document.id;
+    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?", id)).toBe(0);
+    expect(
+      count(
+        "SELECT count(*) AS n FROM knowledge_vectors WHERE chunk_id IN (" +
+          prices.chunks.map((c) => c.id).join(",") +
+          ")",
+      ),
+    ).toBe(0);
+    expect(count("SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH 'xylophonic'")).toBe(0);
+    expect((await t.services.knowledge.search("desk", "cleaning xylophonic")).hits).toEqual([]);
+  });
+
+  it("a changed listed file is indexed again on the next save; deleting the agent deletes its listed documents", async () => {
+    writeFileSync(join(dir, "agents", "faq.md"), FAQ.replace("8 to 18", "7 to 19"));
+    await t.request("/v1/agents/desk", json("PUT", { systemPrompt: "You answer briefly.", knowledge: ["faq.md"] }));
+    await waitFor(
+      () => t.services.knowledge.getDocument("desk", "faq.md")?.document.version === 2,
+      "faq.md version 2",
+      60_000,
+    );
+    const del = await t.request("/v1/agents/desk", { method: "DELETE" });
+    expect(del.status).toBe(204);
+    await waitFor(() => docs().length === 1, "the listed documents removed", 60_000);
+    expect(docs()).toEqual(["notes.md"]);
+  });
+
+  it("removal is all or nothing: a delete that fails half-way leaves every document and chunk in place", () => {
+    const kb = t.services.knowledge;
+    const db = t.services.db;
+    for (const name of ["a.txt", "b.txt"]) {
+      db.prepare(
+        "INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at) VALUES ('atomic', ?, 'text', ?, 1, 1, 1, 0, 0)",
+      ).run(name, name[0]!.repeat(64));
+      db.prepare(
+        "INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) SELECT id, agent, 0, '', 'chunk of ' || name FROM knowledge_documents WHERE agent = 'atomic' AND name = ?",
+      ).run(name);
+    }
+    // The second document's deletion fails (as a full disk or a crash would): the first must come back too.
+    db.exec(
+      "CREATE TEMP TRIGGER refuse_b BEFORE DELETE ON knowledge_documents WHEN old.name = 'b.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    try {
+      expect(() => kb.removeDocuments("atomic", ["a.txt", "b.txt"])).toThrow(/refused/);
+    } finally {
+      db.exec("DROP TRIGGER temp.refuse_b");
+    }
+    expect(kb.listDocuments("atomic").map((d) => d.name)).toEqual(["a.txt", "b.txt"]);
+    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(2);
+    expect(kb.removeDocuments("atomic", ["a.txt", "missing.txt"])).toEqual(["a.txt"]);
+    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(1);
+  });
+});
