@@ -67,6 +67,7 @@ export function createFeatures(infra: Infrastructure): Features {
     ffmpeg,
     searchKnowledge,
     callbackTimer: notify.callbackTimer,
+    scheduleCallback: (r) => notify.scheduleCallback(r),
     deliverWebhook: (endpointName, eventId) => webhooks.deliverTo(endpointName, eventId),
   });
 
@@ -85,6 +86,7 @@ export function createFeatures(infra: Infrastructure): Features {
     searchKnowledge,
     dialGuards: [notify.dialGuard],
     callbackTimer: notify.callbackTimer,
+    scheduleCallback: (r) => notify.scheduleCallback(r),
     onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),
   });
 
