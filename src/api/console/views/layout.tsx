@@ -8,6 +8,7 @@ export const SECTIONS = [
   { id: "jobs", label: "Jobs", href: "/console/jobs" },
   { id: "models", label: "Models", href: "/console/models" },
   { id: "agents", label: "Agents", href: "/console/agents" },
+  { id: "callbacks", label: "Callbacks", href: "/console/callbacks" },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
