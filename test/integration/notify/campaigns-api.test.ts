@@ -200,13 +200,14 @@ describe("campaigns", () => {
       ["8", "", "rejected", "", ""],
       ["2", "+12125550102", "rejected", "", ""],
     ]);
+    // A reason starting with "+" is written with a leading "'" (the CSV-injection guard: not a signed number).
     expect(rows.filter((r) => r[2] === "rejected").map((r) => r[11])).toEqual([
-      "+12125550101 repeats row 2",
+      "'+12125550101 repeats row 2",
       expect.stringMatching(/not a phone number/),
       "missing variables: order",
       "unknown time zone 'Mars/Base'",
       "3 fields where the header has 5",
-      "+12125550102 is already in the campaign",
+      "'+12125550102 is already in the campaign",
     ]);
     expect((await t.request(`/v1/campaigns/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await t.request(`/v1/campaigns/${id}`)).status).toBe(404);
