@@ -70,6 +70,7 @@ export function createFeatures(infra: Infrastructure): Features {
     ffmpeg,
     searchKnowledge,
     callbackTimer: notify.callbackTimer,
+    scheduleCallback: (r) => notify.scheduleCallback(r),
     deliverWebhook: (endpointName, eventId) => webhooks.deliverTo(endpointName, eventId),
   });
 
@@ -89,6 +90,7 @@ export function createFeatures(infra: Infrastructure): Features {
     ttsCache,
     dialGuards: [notify.dialGuard],
     callbackTimer: notify.callbackTimer,
+    scheduleCallback: (r) => notify.scheduleCallback(r),
     onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),
   });
 

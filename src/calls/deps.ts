@@ -7,6 +7,7 @@ import type { EngineHost } from "../engines/host/engine-host.js";
 import type { TtsCache } from "../engines/tts/cache/index.js";
 import type { EventBus } from "../events/bus.js";
 import type { JobQueue } from "../jobs/index.js";
+import type { JobKinds } from "../jobs/kinds.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
@@ -29,6 +30,20 @@ export interface CallerMessage {
   /** `call`: taken by the live agent; `sip-mailbox`: left in a SIP mailbox. */
   source: "call" | "sip-mailbox";
 }
+
+/**
+ * Promises a callback (the notify feature, wired by app/): queues its callback.place job, records it, and
+ * announces callback.scheduled once; a repeated request with the same key adds nothing. (The voicemail feature
+ * declares the same port: features do not import each other.)
+ */
+export type ScheduleCallback = (request: {
+  payload: JobKinds["callback.place"];
+  runAt: number;
+  idempotencyKey: string;
+  priority?: number;
+  delay?: string | null;
+  reason?: string;
+}) => Promise<{ callbackId: number; jobId: number; created: boolean }>;
 
 /** When a callback can be placed (the notify feature's policy, handed over by app/). */
 export type CallbackTimer = (
@@ -54,6 +69,8 @@ export interface CallsDeps {
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
   dialGuards: ((to: string) => void)[];
   callbackTimer: CallbackTimer;
+  /** Promises a callback (the notify feature): the schedule_callback tool's work. */
+  scheduleCallback: ScheduleCallback;
   /** Where agents' HTTP tools may send requests (config tools.*). */
   outbound: { tools: OutboundPolicy };
   /** A caller left a message: stores it (the voicemail feature) and gives back the new voicemail's id. */

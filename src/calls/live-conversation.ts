@@ -104,8 +104,8 @@ async function converse(
       timeZone: services.config.calls.timeZone,
       now: () => new Date(services.clock.now()),
       scheduleCallback: async (r) => {
-        const { job } = await services.queue.enqueue({
-          kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
+        // Announced (callback.scheduled) once by the notify feature: a repeated tool call finds the callback by its key.
+        const { jobId } = await services.scheduleCallback({
           payload: {
             to: r.to, // the number the job dials: kept as it is
             agent: r.agent,
@@ -115,14 +115,9 @@ async function converse(
           },
           runAt: r.when.getTime(),
           idempotencyKey: `call-${record.id}-callback`,
-        });
-        services.bus.publish("callback.scheduled", `call:${record.id}`, {
-          jobId: job.id,
-          to: r.to,
-          runAt: r.when.getTime(),
           reason: r.topic,
         });
-        return { jobId: job.id };
+        return { jobId };
       },
     },
     callId: `call-${record.id}`,

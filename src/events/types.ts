@@ -30,8 +30,15 @@ export interface DomainEvents {
   "voicemail.deleted": { voicemailId: number };
   "form.submitted": { voicemailId: number; agent: string; values: Record<string, unknown>; missing: string[] };
   "job.dead": { jobId: number; kind: string; error: string; attempts: number };
-  /** A callback was queued (or moved at dial time); `delay` says why it is placed later than asked. */
-  "callback.scheduled": { jobId: number; to: string | null; runAt: number; reason: string; delay?: string };
+  /** A callback was promised (sent once per callback); `delay` says why it is placed later than asked. */
+  "callback.scheduled": {
+    callbackId: number;
+    jobId: number;
+    to: string | null;
+    runAt: number;
+    reason: string;
+    delay?: string;
+  };
   "survey.response": {
     survey: string;
     agent: string;
@@ -119,7 +126,7 @@ export const domainEventFields = {
   "voicemail.deleted": ["voicemailId"],
   "form.submitted": ["voicemailId", "agent", "values", "missing"],
   "job.dead": ["jobId", "kind", "error", "attempts"],
-  "callback.scheduled": ["jobId", "to", "runAt", "reason", "delay"],
+  "callback.scheduled": ["callbackId", "jobId", "to", "runAt", "reason", "delay"],
   "survey.response": ["survey", "agent", "callId", "rating", "comment", "channel"],
   "notification.attempted": ["notificationId", "campaignId", "attempt", "outcome", "nextAttemptAt"],
   "notification.finished": ["notificationId", "campaignId", "status", "outcome", "attempts"],

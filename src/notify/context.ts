@@ -1,5 +1,7 @@
 import { phrasesFor } from "../agent/phrases/index.js";
 import type { NotifyDeps } from "./deps.js";
+import { CallbacksRepo } from "../store/repos/callbacks-repo.js";
+import { CampaignRejectedRowsRepo } from "../store/repos/campaign-rejected-rows-repo.js";
 import { CampaignRecipientsRepo } from "../store/repos/campaign-recipients-repo.js";
 import { CampaignsRepo } from "../store/repos/campaigns-repo.js";
 import { NotificationsRepo } from "../store/repos/notifications-repo.js";
@@ -14,7 +16,10 @@ export interface NotifyContext {
   attempts: OutboundAttemptsRepo;
   campaigns: CampaignsRepo;
   recipients: CampaignRecipientsRepo;
+  /** Upload rows that were not imported, with the reason (results.csv lists them). */
+  rejectedRows: CampaignRejectedRowsRepo;
   templates: TemplatesRepo;
+  callbacks: CallbacksRepo;
   dnc: DoNotCallList;
 }
 
@@ -30,7 +35,9 @@ export function notifyContext(services: NotifyDeps): NotifyContext {
       attempts: new OutboundAttemptsRepo(db),
       campaigns: new CampaignsRepo(db),
       recipients: new CampaignRecipientsRepo(db),
+      rejectedRows: new CampaignRejectedRowsRepo(db),
       templates: new TemplatesRepo(db),
+      callbacks: new CallbacksRepo(db),
       dnc: new DoNotCallList(db, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
     };
     contexts.set(services, ctx);

@@ -4,6 +4,8 @@ import type { NotificationRecord } from "../store/repos/notifications-repo.js";
 import { callbackTask } from "./callbacks/callback-task.js";
 import type { CallbackTimer } from "./callbacks/policy.js";
 import { callbackTimer } from "./callbacks/timer.js";
+import { scheduleCallback, type CallbackRequest, type ScheduledCallback } from "./callbacks/schedule-callback.js";
+import { callbackDesk, type CallbackDesk } from "./callbacks/desk.js";
 import { changeCampaign, createCampaign, type CampaignAction } from "./campaigns/campaigns.js";
 import { importRecipients, type ImportReport, type RawRecipient } from "./campaigns/recipients.js";
 import { tickTask } from "./campaigns/tick-task.js";
@@ -34,6 +36,10 @@ export interface Notify extends FeatureJobs {
   agentName(agent: string | undefined): string;
   /** Rendered speech, content-addressed under `<dataDir>/tts-cache`. */
   readonly ttsCache: TtsCache;
+  /** Promises a callback: queues it, records it (the callbacks table) and announces callback.scheduled once. */
+  scheduleCallback(request: CallbackRequest): Promise<ScheduledCallback>;
+  /** The promised callbacks: list, cancel, reschedule (the /v1/callbacks API and the console). */
+  readonly callbacks: CallbackDesk;
   /** When a callback can be placed (windows, daily cap): voicemail routing and live calls ask it through app/. */
   readonly callbackTimer: CallbackTimer;
   /** The do-not-call rule as a dial guard: throws a ParleyError for a listed number (calls check it before dialling). */
@@ -56,6 +62,8 @@ export function createNotify(deps: NotifyDeps): Notify {
     agentName: (agent) => agentName(deps, agent),
     ttsCache: deps.ttsCache,
     callbackTimer: callbackTimer(deps),
+    scheduleCallback: (request) => scheduleCallback(deps, request),
+    callbacks: callbackDesk(deps),
     dialGuard: doNotCallGuard(deps),
     // The three that dial need SIP, so they belong to the process that runs it (`parley serve`); see
     // docs/notifications.md for a lane of their own.

@@ -2,7 +2,7 @@ import type { DeliveryResult } from "../store/records/outbound.js";
 import type { NotifyDeps } from "./deps.js";
 import { finalStatuses, type NotificationRecord, type NotificationStatus } from "../store/repos/notifications-repo.js";
 import { finishIfDone, publishProgress } from "./campaigns/progress.js";
-import { enqueueCallback } from "./callbacks/enqueue.js";
+import { scheduleCallback } from "./callbacks/schedule-callback.js";
 import type { NotifyContext } from "./context.js";
 import { notifyMetrics } from "./metrics.js";
 import { decideRetry } from "./retry-policy.js";
@@ -147,13 +147,15 @@ function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord
 
 async function askedForCallback(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
   const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
-  await enqueueCallback(services, {
-    to: n.to,
-    agent: n.agent,
-    topic: campaign ? campaign.name : "the message we left you",
-    summary: `Asked for a callback from the menu of notification ${n.id}.`,
-    source: "notification",
-    notificationId: n.id,
+  await scheduleCallback(services, {
+    payload: {
+      to: n.to,
+      agent: n.agent,
+      topic: campaign ? campaign.name : "the message we left you",
+      summary: `Asked for a callback from the menu of notification ${n.id}.`,
+      source: "notification",
+      notificationId: n.id,
+    },
     runAt: services.clock.now() + services.config.notify.menuCallbackDelayMs,
     idempotencyKey: `notification-${n.id}-callback`,
   });

@@ -27,8 +27,7 @@ export async function applyRouting(
       // The callback rules (hours, days, the daily cap) decide when it can really be placed; later is shown on the message.
       const timing = services.callbackTimer(to, requestedAt, vm.urgency);
       const runAt = timing.at ?? requestedAt;
-      const { job, created } = await services.queue.enqueue({
-        kind: "callback.place", // run by the notify feature (declared in notify/kinds.ts)
+      const { jobId, created } = await services.scheduleCallback({
         payload: {
           to,
           agent: vm.agent,
@@ -40,23 +39,12 @@ export async function applyRouting(
         runAt,
         priority: vm.urgency ?? 0,
         idempotencyKey: `voicemail-${vm.id}-callback`,
+        reason: `routing rule ${action.rule}`,
+        delay: timing.delay,
       });
-      // Announced once: a re-run of the routing (after a crash) finds the job by its key and adds nothing.
-      if (created) {
-        new VoicemailsRepo(services.db).setCallback(vm.id, {
-          jobId: job.id,
-          requestedAt,
-          at: timing.at,
-          delay: timing.delay,
-        });
-        services.bus.publish("callback.scheduled", `voicemail:${vm.id}`, {
-          jobId: job.id,
-          to,
-          runAt,
-          reason: `routing rule ${action.rule}`,
-          ...(timing.delay ? { delay: timing.delay } : {}),
-        });
-      }
+      // Announced once (by scheduleCallback): a re-run of the routing (after a crash) finds the callback by its key.
+      if (created)
+        new VoicemailsRepo(services.db).setCallback(vm.id, { jobId, requestedAt, at: timing.at, delay: timing.delay });
     }
   }
 }

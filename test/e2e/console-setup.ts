@@ -142,3 +142,60 @@ async function finishedCall(base: string, key: string): Promise<number> {
   }
   throw new Error("no finished call");
 }
+
+export interface BareConsole {
+  dir: string;
+  server: RunningParley;
+  key: string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * A real `parley serve --profile tiny` on 127.0.0.1 with an operator and an API key and nothing else: for a page's
+ * browser file that makes its own data. `config` lines are added to parley.yaml (after agents, the trunk, the log).
+ */
+export async function startBareConsole(config: string[] = []): Promise<BareConsole> {
+  const dir = mkdtempSync(join(tmpdir(), "parley-console-e2e-"));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(
+    join(dir, "parley.yaml"),
+    [
+      `agents: { dir: ${join(repoRoot, "agents")} }`,
+      'sip: { trunk: { uri: "sip:trunk.example.invalid" } }',
+      "log: { level: warn }",
+      ...config,
+    ].join("\n"),
+  );
+  const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
+  const pulled = await runParley(["models", "pull", "tiny", ...common]);
+  if (pulled.code !== 0) throw new Error(`models pull failed: ${pulled.stderr}`);
+  if (
+    (await parleyWithStdin(
+      ["operators", "add", OPERATOR.name, "--password-stdin", ...common],
+      `${OPERATOR.password}\n`,
+    )) !== 0
+  )
+    throw new Error("operators add failed");
+  const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common])).stdout) as { key: string }).key;
+  const server = await startParley([
+    "--profile",
+    "tiny",
+    ...common,
+    "--http",
+    "127.0.0.1:0",
+    "--sip",
+    `127.0.0.1:${await freePort()}`,
+  ]);
+  const stop = async () => {
+    const code = await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    return code;
+  };
+  try {
+    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
+    return { dir, server, key, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

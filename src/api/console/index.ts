@@ -6,6 +6,7 @@ import { assetRoutes } from "./assets.js";
 import { requireSession } from "./auth/guard.js";
 import { loginRoutes } from "./auth/login-routes.js";
 import { callRoutes } from "./calls/routes.js";
+import { callbackConsoleRoutes } from "./callbacks/routes.js";
 import { campaignRoutes } from "./campaigns/routes.js";
 import { consoleDeps, type ConsoleEnv } from "./context.js";
 import { consoleErrorHandler, errorPage } from "./errors.js";
@@ -67,6 +68,7 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   pages.route("/", liveRoutes(services, metrics));
   pages.route("/", searchConsoleRoutes(services));
   pages.route("/", homeRoutes(services));
+  pages.route("/", callbackConsoleRoutes(services));
   pages.all("*", (c) => errorPage(c, 404, `There is no console page at ${c.req.path}.`));
   app.route("/", pages);
   app.onError(consoleErrorHandler(services.logger));

@@ -3,6 +3,7 @@ import type { ApiDeps } from "../deps.js";
 import { apiRouter } from "../openapi/route.js";
 import { agentRoutes } from "./agents.js";
 import { callRoutes } from "./calls.js";
+import { callbackRoutes } from "./callbacks.js";
 import { campaignRoutes } from "./campaigns.js";
 import { dncRoutes } from "./dnc.js";
 import { searchRoutes } from "./search.js";
@@ -33,5 +34,6 @@ export function v1Routes(services: ApiDeps): OpenAPIHono {
   v1.route("/dnc", dncRoutes(services));
   v1.route("/search", searchRoutes(services));
   v1.route("/stats", statsRoutes(services));
+  v1.route("/callbacks", callbackRoutes(services));
   return v1;
 }

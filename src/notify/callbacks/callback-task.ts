@@ -10,6 +10,7 @@ import { dialledNumber } from "../schedule.js";
 import { callbackPayloadSchema, callbackTopic, enqueueCallback, type CallbackPayload } from "./enqueue.js";
 import { announce, callbackGreeting, type Chain } from "./chain.js";
 import { leaveCallbackVoicemail } from "./voicemail-drop.js";
+import { attemptThrew, claimCallback, settleCallback, type AttemptResult } from "./ledger.js";
 
 const SLACK_MS = 1000;
 
@@ -30,7 +31,31 @@ export function callbackTask(services: NotifyDeps): TaskDefinition<CallbackPaylo
   };
 }
 
-async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: TaskHelpers<CallbackPayload>) {
+/** Runs one attempt for the callback this job belongs to, unless it was cancelled or moved to another job. */
+async function placeCallback(
+  services: NotifyDeps,
+  p: CallbackPayload,
+  helpers: TaskHelpers<CallbackPayload>,
+): Promise<AttemptResult> {
+  const ctx = notifyContext(services);
+  const callback = claimCallback(ctx, p, helpers, services.clock.now());
+  if ("skipped" in callback) return callback;
+  const attempt = (p.attempt ?? 0) + 1;
+  try {
+    const r = await attemptCallback(services, p, helpers);
+    settleCallback(ctx, callback, helpers.job.id, r, attempt, services.clock.now());
+    return r;
+  } catch (err) {
+    attemptThrew(ctx, callback, helpers, err, services.clock.now());
+    throw err;
+  }
+}
+
+async function attemptCallback(
+  services: NotifyDeps,
+  p: CallbackPayload,
+  helpers: TaskHelpers<CallbackPayload>,
+): Promise<AttemptResult> {
   const ctx = notifyContext(services);
   const now = services.clock.now();
   if (!p.to) return { skipped: "no number to call back" };
@@ -71,16 +96,12 @@ async function placeCallback(services: NotifyDeps, p: CallbackPayload, helpers: 
   if (timing.at === null)
     return { outcome: "failed", reason: "the callback rules leave no time to call in the next month" };
   if (timing.at > now + SLACK_MS) {
-    const job = await enqueueCallback(
-      services,
-      {
-        ...p,
-        rootJobId: chain.root,
-        runAt: timing.at,
-        idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${timing.at}`,
-      },
-      timing.delay,
-    );
+    const job = await enqueueCallback(services, {
+      ...p,
+      rootJobId: chain.root,
+      runAt: timing.at,
+      idempotencyKey: `callback-${chain.root}-${chain.attempt}-at-${timing.at}`,
+    });
     // Moved at dial time (the daily cap filled meanwhile, say): the voicemail shows the new time and why.
     if (p.voicemailId) {
       const repo = new VoicemailsRepo(services.db);
@@ -157,7 +178,7 @@ async function notAnswered(
   attemptId: number,
   outcome: "busy" | "no_answer" | "failed",
   jobId: number,
-) {
+): Promise<AttemptResult> {
   const policy = services.config.notify.retry;
   const decision = decideRetry(outcome, chain.attempt, policy);
   const wait = decision.retry

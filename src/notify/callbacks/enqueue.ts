@@ -5,26 +5,17 @@ import type { NotifyDeps } from "../deps.js";
 export { callbackPayloadSchema, type CallbackPayload } from "./payload.js";
 import type { CallbackPayload } from "./payload.js";
 
-/** Queues a callback for `runAt` and announces it (callback.scheduled). */
+/**
+ * Queues the next job of a callback already promised (a retry, a move at dial time, a reschedule). It announces
+ * nothing: callback.scheduled is sent once, when the callback is promised (schedule-callback.ts), and each
+ * attempt's outcome goes out as callback.attempted.
+ */
 export async function enqueueCallback(
   services: NotifyDeps,
   p: CallbackPayload & { runAt: number; idempotencyKey: string },
-  delay: string | null = null,
 ): Promise<Job> {
   const { runAt, idempotencyKey, ...payload } = p;
-  const { job, created } = await services.queue.enqueue({
-    kind: CALLBACK_JOB,
-    payload,
-    runAt,
-    idempotencyKey,
-    priority: 5,
-  });
-  if (created)
-    services.bus.publish(
-      "callback.scheduled",
-      p.notificationId ? `notification:${p.notificationId}` : `job:${job.id}`,
-      { jobId: job.id, to: p.to, runAt, reason: p.topic ?? p.reason ?? "callback", ...(delay ? { delay } : {}) },
-    );
+  const { job } = await services.queue.enqueue({ kind: CALLBACK_JOB, payload, runAt, idempotencyKey, priority: 5 });
   return job;
 }
 

@@ -60,5 +60,5 @@ export async function leaveCallbackVoicemail(
     error: null,
   });
   announce(services, helpers.job.id, chain, r.outcome, r.callId, null);
-  return { outcome: r.outcome, callId: r.callId, voicemail: true };
+  return { outcome: r.outcome, callId: r.callId, voicemail: true as const };
 }

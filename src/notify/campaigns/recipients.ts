@@ -105,7 +105,8 @@ export function recipientsFromJson(body: unknown): RawRecipient[] {
  * Validates each row (the number normalised to E.164 or a SIP URI, no
  * duplicate within the campaign, a known time zone, every template variable
  * present and not too long) and imports the valid ones in one transaction.
- * Numbers on the do-not-call list are imported as rejected_dnc and flagged.
+ * Numbers on the do-not-call list are imported as rejected_dnc and flagged;
+ * every other bad row is kept with its reason (results.csv lists it).
  */
 export async function importRecipients(
   services: NotifyDeps,
@@ -198,6 +199,8 @@ export async function importRecipients(
     });
   }
   const ids = ctx.notifications.insertMany(accepted, services.clock.now());
+  // Kept, so the results CSV shows every row of every upload: a rejected one with its reason.
+  ctx.rejectedRows.insertMany(campaign.id, report.rejected, services.clock.now());
   report.imported = accepted.length - report.flagged.length;
   // Rendered ahead of the calls, as bulk work: the first recipient renders the shared pieces, the rest hit the cache.
   const toRender = ids.filter((_, i) => accepted[i]?.status === "pending");

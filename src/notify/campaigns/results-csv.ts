@@ -2,6 +2,7 @@ import { csvRow } from "../../lib/csv.js";
 import type { CampaignRecord } from "../../store/repos/campaigns-repo.js";
 import type { NotificationRecord } from "../../store/repos/notifications-repo.js";
 import type { NotifyContext } from "../context.js";
+import type { RejectedRow } from "../../store/repos/campaign-rejected-rows-repo.js";
 
 const COLUMNS = [
   "row",
@@ -40,7 +41,15 @@ function line(n: NotificationRecord, variables: readonly string[]): string {
   ]);
 }
 
-/** The campaign's per-recipient results as CSV (RFC 4180), in upload order, read a page at a time as the client reads. */
+/** A row the upload rejected: status `rejected`, the reason in `error`, no variables (they were never imported). */
+function rejectedLine(r: RejectedRow, variables: readonly string[]): string {
+  return csvRow([r.row, r.to, "rejected", "", 0, "", "", "", "", "", "", r.reason, ...variables.map(() => "")]);
+}
+
+/**
+ * The campaign's per-recipient results as CSV (RFC 4180), in upload order, read a page at a time as the client
+ * reads; then the rows the uploads rejected, with their reason, so every row sent appears once.
+ */
 export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   // The template's variables first, in its order, then any other upload columns (a customer id...).
@@ -49,6 +58,8 @@ export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): Readab
     ...ctx.recipients.columns(campaign.id).filter((c) => !campaign.variables.includes(c)),
   ];
   let after = 0;
+  let rejectedAfter = 0;
+  let recipientsDone = false;
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -57,13 +68,22 @@ export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): Readab
         controller.enqueue(encoder.encode(csvRow([...COLUMNS, ...variables])));
         return;
       }
-      const page = ctx.recipients.page(campaign.id, after, PAGE);
-      if (page.length === 0) {
+      if (!recipientsDone) {
+        const page = ctx.recipients.page(campaign.id, after, PAGE);
+        if (page.length > 0) {
+          after = page[page.length - 1]?.id ?? after;
+          controller.enqueue(encoder.encode(page.map((n) => line(n, variables)).join("")));
+          return;
+        }
+        recipientsDone = true;
+      }
+      const rejected = ctx.rejectedRows.page(campaign.id, rejectedAfter, PAGE);
+      if (rejected.length === 0) {
         controller.close();
         return;
       }
-      after = page[page.length - 1]?.id ?? after;
-      controller.enqueue(encoder.encode(page.map((n) => line(n, variables)).join("")));
+      rejectedAfter = rejected[rejected.length - 1]?.id ?? rejectedAfter;
+      controller.enqueue(encoder.encode(rejected.map((r) => rejectedLine(r, variables)).join("")));
     },
   });
 }

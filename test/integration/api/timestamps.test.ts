@@ -58,6 +58,7 @@ describe("times in API answers", () => {
     await post("/v1/agents", { name: "surveyor", systemPrompt: "You ask.", survey: { name: "checkout" } });
     await post("/v1/voicemails?mailbox=100&caller=%2B442079460002", toneWav(3), "audio/wav");
     t.services.bus.publish("callback.scheduled", "job:1", {
+      callbackId: 1,
       jobId: 1,
       to: "+442079460002",
       runAt: Date.now(),

@@ -76,6 +76,7 @@ async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Recor
     ...t.services,
     searchKnowledge: (agent, query, options) => t.services.knowledge.search(agent, query, options),
     callbackTimer: t.features.notify.callbackTimer,
+    scheduleCallback: (r) => t.features.notify.scheduleCallback(r),
     deliverWebhook: (name: string, eventId: number) => t.features.webhooks.deliverTo(name, eventId),
   };
   await applyRouting(

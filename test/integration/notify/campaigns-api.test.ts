@@ -165,7 +165,7 @@ describe("campaigns", () => {
     ]);
   });
 
-  it("exports per-recipient results as CSV in upload order", async () => {
+  it("exports per-recipient results as CSV in upload order, then the rejected rows with their reason", async () => {
     const res = await t.request(`/v1/campaigns/${id}/results.csv`);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const rows = parseCsv(await res.text()).map((r) => r.fields);
@@ -192,6 +192,22 @@ describe("campaigns", () => {
       ["9", "+12125550107", "cancelled", "", "Gil, Jr."],
       ["10", "+12125550108", "rejected_dnc", "rejected_dnc", "Hal"],
       ["1", "sip:+442071234567@127.0.0.1:5999", "cancelled", "", "Ivy"],
+      // Then every row the uploads rejected, with its reason in `error` (the CSV's, then the JSON upload's).
+      ["4", "+12125550101", "rejected", "", ""],
+      ["5", "12", "rejected", "", ""],
+      ["6", "+12125550104", "rejected", "", ""],
+      ["7", "+12125550105", "rejected", "", ""],
+      ["8", "", "rejected", "", ""],
+      ["2", "+12125550102", "rejected", "", ""],
+    ]);
+    // A reason starting with "+" is written with a leading "'" (the CSV-injection guard: not a signed number).
+    expect(rows.filter((r) => r[2] === "rejected").map((r) => r[11])).toEqual([
+      "'+12125550101 repeats row 2",
+      expect.stringMatching(/not a phone number/),
+      "missing variables: order",
+      "unknown time zone 'Mars/Base'",
+      "3 fields where the header has 5",
+      "'+12125550102 is already in the campaign",
     ]);
     expect((await t.request(`/v1/campaigns/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await t.request(`/v1/campaigns/${id}`)).status).toBe(404);

@@ -38,6 +38,12 @@ export function CallBody(p: { call: CallRecord; turns: CallTurnRow[]; events?: E
               ["Answered", call.answeredAt ? <Time ms={call.answeredAt} /> : null],
               ["Length", formatDuration(call.endedAt && call.answeredAt ? call.endedAt - call.answeredAt : null)],
               ["Outcome", call.outcome ?? "in progress"],
+              [
+                "Callback",
+                call.outcome === "callback_scheduled" ? (
+                  <a href={`/console/callbacks?call=${call.id}`}>the callback promised on this call</a>
+                ) : null,
+              ],
               ["Summary", summary?.summary],
               ["Urgency", summary?.urgency === undefined ? null : `${summary.urgency} of 5`],
               ["Suggested action", summary?.action],

@@ -16,7 +16,7 @@ const ACTIONS = {
 } as const;
 
 /** Counts as "label: n" items, zeros left out. */
-function Counts(p: { counts: Record<string, number>; label: string; kind: string; id: number }) {
+export function Counts(p: { counts: Record<string, number>; label: string; kind: string; id: number }) {
   const shown = Object.entries(p.counts).filter(([, n]) => n > 0);
   return (
     <ul class="counts" aria-label={p.label} data-counts={`${p.kind}-${p.id}`}>
@@ -37,78 +37,110 @@ function Counts(p: { counts: Record<string, number>; label: string; kind: string
 export function CampaignsBody(p: { rows: CampaignRow[]; csrf: string }) {
   if (p.rows.length === 0) {
     return (
-      <Empty>
-        No campaigns yet. Create one with <code>POST /v1/campaigns</code>, upload recipients, then start it here.
-      </Empty>
+      <>
+        <NewCampaignLink />
+        <Empty>
+          No campaigns yet. Create one from a CSV of recipients (or with <code>POST /v1/campaigns</code>), then start it
+          here.
+        </Empty>
+      </>
     );
   }
   return (
-    <ul class="campaigns">
-      {p.rows.map(({ campaign: c, progress: pr }) => (
-        <li class="card campaign" data-campaign={c.id} aria-labelledby={`camp-${c.id}-h`}>
-          <header>
-            <h2 id={`camp-${c.id}-h`}>{c.name}</h2>
-            <span class={`status k-${c.status}`} data-campaign-status={c.id}>
-              {c.status}
-            </span>
-          </header>
-          <div class="progress-line">
-            <label for={`camp-${c.id}-p`}>Progress</label>
-            <progress
-              id={`camp-${c.id}-p`}
-              value={pr.done}
-              max={Math.max(1, pr.total)}
-              data-campaign-progress={c.id}
-            >{`${pr.done} of ${pr.total}`}</progress>
-            <span data-campaign-done={c.id}>{`${pr.done} of ${pr.total} recipients done`}</span>
-          </div>
-          <div class="two-col">
-            <div>
-              <h3>Recipients</h3>
-              <Counts counts={pr.counts} label="Recipients by status" kind="status" id={c.id} />
+    <>
+      <NewCampaignLink />
+      <ul class="campaigns">
+        {p.rows.map(({ campaign: c, progress: pr }) => (
+          <li class="card campaign" data-campaign={c.id} aria-labelledby={`camp-${c.id}-h`}>
+            <header>
+              <h2 id={`camp-${c.id}-h`}>
+                <a href={`/console/campaigns/${c.id}`}>{c.name}</a>
+              </h2>
+              <span class={`status k-${c.status}`} data-campaign-status={c.id}>
+                {c.status}
+              </span>
+            </header>
+            <div class="progress-line">
+              <label for={`camp-${c.id}-p`}>Progress</label>
+              <progress
+                id={`camp-${c.id}-p`}
+                value={pr.done}
+                max={Math.max(1, pr.total)}
+                data-campaign-progress={c.id}
+              >{`${pr.done} of ${pr.total}`}</progress>
+              <span data-campaign-done={c.id}>{`${pr.done} of ${pr.total} recipients done`}</span>
             </div>
-            <div>
-              <h3>Outcomes</h3>
-              <Counts counts={pr.outcomes} label="Outcomes of the calls" kind="outcome" id={c.id} />
+            <div class="two-col">
+              <div>
+                <h3>Recipients</h3>
+                <Counts counts={pr.counts} label="Recipients by status" kind="status" id={c.id} />
+              </div>
+              <div>
+                <h3>Outcomes</h3>
+                <Counts counts={pr.outcomes} label="Outcomes of the calls" kind="outcome" id={c.id} />
+              </div>
             </div>
-          </div>
-          <p class="hint">
-            {`Agent ${c.agent} · up to ${c.callsPerSecond} call(s)/s, ${c.maxConcurrent} at once · created `}
-            <Time ms={c.createdAt} />
-            {c.startedAt ? (
-              <>
-                {" "}
-                · started <Time ms={c.startedAt} />
-              </>
-            ) : null}
-            {c.finishedAt ? (
-              <>
-                {" "}
-                · ended <Time ms={c.finishedAt} />
-              </>
-            ) : null}
-          </p>
-          <div class="actions">
-            {ACTIONS[c.status].map(([action, label, kind]) => (
-              <ActionForm action={`/console/campaigns/${c.id}/${action}`} csrf={p.csrf} label={label} kind={kind} />
-            ))}
-            {c.status === "draft" || c.status === "running" || c.status === "paused" ? (
-              <details class="danger">
-                <summary>Cancel campaign</summary>
-                <p>
-                  Cancelling drops every recipient not yet called and ends the calls in progress. It cannot be undone.
-                </p>
-                <ActionForm
-                  action={`/console/campaigns/${c.id}/cancel`}
-                  csrf={p.csrf}
-                  label="Cancel this campaign"
-                  kind="danger"
-                />
-              </details>
-            ) : null}
-          </div>
-        </li>
+            <p class="hint">
+              {`Agent ${c.agent} · up to ${c.callsPerSecond} call(s)/s, ${c.maxConcurrent} at once · created `}
+              <Time ms={c.createdAt} />
+              {c.startedAt ? (
+                <>
+                  {" "}
+                  · started <Time ms={c.startedAt} />
+                </>
+              ) : null}
+              {c.finishedAt ? (
+                <>
+                  {" "}
+                  · ended <Time ms={c.finishedAt} />
+                </>
+              ) : null}
+            </p>
+            <CampaignActions campaign={c} csrf={p.csrf} back="/console/campaigns" />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function NewCampaignLink() {
+  return (
+    <p>
+      <a class="button primary" href="/console/campaigns/new">
+        New campaign from CSV
+      </a>
+    </p>
+  );
+}
+
+/** Start / pause / resume as the status allows, and cancel behind a confirmation; `back` is where the form returns. */
+export function CampaignActions(p: { campaign: CampaignRecord; csrf: string; back: string }) {
+  const c = p.campaign;
+  return (
+    <div class="actions">
+      {ACTIONS[c.status].map(([action, label, kind]) => (
+        <ActionForm
+          action={`/console/campaigns/${c.id}/${action}`}
+          csrf={p.csrf}
+          label={label}
+          kind={kind}
+          fields={{ back: p.back }}
+        />
       ))}
-    </ul>
+      {c.status === "draft" || c.status === "running" || c.status === "paused" ? (
+        <details class="danger">
+          <summary>Cancel campaign</summary>
+          <p>Cancelling drops every recipient not yet called and ends the calls in progress. It cannot be undone.</p>
+          <ActionForm
+            action={`/console/campaigns/${c.id}/cancel`}
+            csrf={p.csrf}
+            label="Cancel this campaign"
+            kind="danger"
+            fields={{ back: p.back }}
+          />
+        </details>
+      ) : null}
+    </div>
   );
 }

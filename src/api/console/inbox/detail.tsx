@@ -88,6 +88,10 @@ export function VoicemailDetail(p: { v: VoicemailRecord; selected: boolean; csrf
               )
             ) : null,
           ],
+          [
+            "Callback status",
+            v.callback ? <a href={`/console/callbacks?voicemail=${v.id}`}>see the callback</a> : null,
+          ],
           ["Mailbox", v.mailbox],
           ["Source", SOURCE_LABELS[v.source]],
           ["Agent", v.agent],

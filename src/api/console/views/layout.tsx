@@ -10,6 +10,7 @@ export const SECTIONS = [
   { id: "models", label: "Models", href: "/console/models" },
   { id: "agents", label: "Agents", href: "/console/agents" },
   { id: "search", label: "Search", href: "/console/search" },
+  { id: "callbacks", label: "Callbacks", href: "/console/callbacks" },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
