@@ -16,6 +16,10 @@ import { liveRoutes } from "./live/routes.js";
 import { consoleMetrics } from "./metrics.js";
 import { modelRoutes } from "./models/routes.js";
 import { securityHeaders } from "./security-headers.js";
+import { complianceRoutes } from "./compliance/routes.js";
+import { notificationConsoleRoutes } from "./notifications/routes.js";
+import { templateConsoleRoutes } from "./templates/routes.js";
+import { webhookConsoleRoutes } from "./webhooks/routes.js";
 
 /** Enough for a pasted agent definition; console forms carry nothing larger. */
 const MAX_BODY = 256 * 1024;
@@ -64,6 +68,10 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   pages.route("/", knowledgeConsoleRoutes(services));
   pages.route("/", agentRoutes(services));
   pages.route("/", liveRoutes(services, metrics));
+  pages.route("/", complianceRoutes(services));
+  pages.route("/", webhookConsoleRoutes(services));
+  pages.route("/", templateConsoleRoutes(services));
+  pages.route("/", notificationConsoleRoutes(services));
   pages.all("*", (c) => errorPage(c, 404, `There is no console page at ${c.req.path}.`));
   app.route("/", pages);
   app.onError(consoleErrorHandler(services.logger));

@@ -8,6 +8,10 @@ export const SECTIONS = [
   { id: "jobs", label: "Jobs", href: "/console/jobs" },
   { id: "models", label: "Models", href: "/console/models" },
   { id: "agents", label: "Agents", href: "/console/agents" },
+  { id: "dnc", label: "Do not call", href: "/console/dnc" },
+  { id: "webhooks", label: "Webhooks", href: "/console/webhooks" },
+  { id: "templates", label: "Templates", href: "/console/templates" },
+  { id: "notifications", label: "Notifications", href: "/console/notifications" },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
