@@ -78,6 +78,34 @@ describe("console: do not call", () => {
     expect(search).toContain('data-dnc="+442071838751"');
     expect(await page("/console/dnc?q=1212")).toContain("No listed number starts with that.");
   });
+
+  it("shows each campaign's own calling window and quiet days, and the defaults where it has none", async () => {
+    const create = (body: unknown) =>
+      t.request("/v1/campaigns", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const own = (await (
+      await create({
+        name: "Recall",
+        text: "Hello.",
+        window: { timeZone: "Europe/London", start: "10:00", end: "18:00", quietDays: ["sat", "sun"] },
+      })
+    ).json()) as { id: number };
+    const plain = (await (await create({ name: "Plain", text: "Hi." })).json()) as { id: number };
+    const html = await page("/console/dnc");
+    expect(html).toMatch(
+      new RegExp(
+        `data-campaign-window="${own.id}"><td>Recall</td><td>draft</td><td>10:00-18:00</td><td>Europe/London</td><td>sat, sun</td>`,
+      ),
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `data-campaign-window="${plain.id}"><td>Plain</td><td>draft</td><td>09:00-20:00 \\(default\\)</td><td>the recipient(?:'|&#39;)s</td><td>sun \\(default\\)</td>`,
+      ),
+    );
+  });
 });
 
 describe("console: templates", () => {
