@@ -50,7 +50,7 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
   let page: Page;
   const callees: RunningCallee[] = [];
   const notes: { confirm: number; optOut: number; optOutTo: string } = { confirm: 0, optOut: 0, optOutTo: "" };
-  let endpointId = 0;
+  let flakyId = 0;
   let templateId = 0;
   const url = (path: string) => `${server.baseUrl}${path}`;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -74,7 +74,7 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
         'clock: { startAt: "2026-11-25T10:00:00Z" }',
         "calls: { outbound: { ringTimeoutMs: 5000 } }",
         "rtp: { ports: { min: 35000, max: 35099 } }",
-        'webhooks: { allowHosts: ["127.0.0.1"] }',
+        'webhooks: { allowHosts: ["127.0.0.1"], maxAttempts: 1 }',
         "log: { level: warn }",
       ].join("\n"),
     );
@@ -111,8 +111,11 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
       `127.0.0.1:${await freePort()}`,
     ]);
     await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
-    endpointId = (
-      await api<{ id: number }>("/v1/webhooks", { name: "ops-desk", url: rx.url("/hook"), events: ["dnc.added"] })
+    await api("/v1/webhooks", { name: "ops-desk", url: rx.url("/hook"), events: ["dnc.added"] });
+    // One attempt per delivery (webhooks.maxAttempts: 1): the first answer, 503, leaves a dead delivery to retry.
+    rx.script("/flaky", [503, 200]);
+    flakyId = (
+      await api<{ id: number }>("/v1/webhooks", { name: "flaky", url: rx.url("/flaky"), events: ["dnc.added"] })
     ).id;
     templateId = (
       await api<{ id: number }>("/v1/templates", { name: "pickup", text: "Hello {name}. Your order is ready." })
@@ -210,6 +213,26 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
     expect(await row.first().textContent()).toContain("HTTP 200");
     expect(rx.to("/hook").some((r) => r.headers["parley-event"] === "webhook.test")).toBe(true);
     await shot("compliance-03-webhook-log");
+  });
+
+  it("retries a delivery that failed, from the delivery log", async () => {
+    await page.goto(url(`/console/webhooks/${flakyId}`));
+    const log = page.locator('#delivery-log tr[data-event-type="dnc.added"]');
+    const last = log.last(); // the oldest: the first number added, answered 503
+    expect(await last.getAttribute("data-delivery-status")).toBe("dead");
+    expect(await last.textContent()).toContain("HTTP 503");
+    const attempts = await log.count();
+    await last.getByRole("button", { name: "Retry" }).click();
+    await page.waitForSelector(".notice.ok");
+    for (let i = 0; i < 60 && (await log.count()) === attempts; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.reload();
+    }
+    const retried = log.first();
+    expect(await retried.textContent()).toContain("HTTP 200");
+    expect(await retried.getAttribute("data-delivery-status")).toBe("succeeded");
+    expect(await last.getAttribute("data-delivery-status")).toBe("succeeded"); // the same delivery, delivered now
+    await shot("compliance-03b-webhook-retry");
   });
 
   it("renders a template and plays it in the page", async () => {
