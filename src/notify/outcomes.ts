@@ -25,7 +25,11 @@ export async function applyOutcome(
   if (r.outcome === "opted_out") {
     // A key press names a menu option; an opt-out without one was spoken.
     const byKey = [...r.digits].some((d) => n.menu?.options[d] === "opt_out");
-    ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`);
+    ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`, {
+      actor: `notification ${n.id}`,
+      notificationId: n.id,
+      campaignId: n.campaignId,
+    });
   }
   if (r.choice === "callback") await askedForCallback(services, ctx, n);
   const current = ctx.notifications.get(n.id) ?? n;

@@ -65,6 +65,7 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       repo.addDelivery({
         endpointId,
         eventId,
+        jobId: job.id,
         idempotencyKey,
         attempt: job.attempts,
         statusCode: outcome.statusCode,

@@ -14,6 +14,7 @@ export type WebhookErrorCode =
   | "webhook_endpoint_disabled"
   | "webhook_name_taken"
   | "webhook_event_not_found"
+  | "webhook_delivery_not_found"
   | "webhook_delivery_failed"
   | "webhook_destination_refused";
 

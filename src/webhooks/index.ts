@@ -20,3 +20,4 @@ export {
 } from "./endpoint-input.js";
 export { WebhookError, type WebhookErrorCode } from "./errors.js";
 export type { DeliverResult } from "./deliver-task.js";
+export type { DeliveryAttempt, DeliveryState } from "./delivery-jobs.js";

@@ -19,6 +19,10 @@ import { modelRoutes } from "./models/routes.js";
 import { securityHeaders } from "./security-headers.js";
 import { searchConsoleRoutes } from "./search/routes.js";
 import { homeRoutes } from "./home/routes.js";
+import { complianceRoutes } from "./compliance/routes.js";
+import { notificationConsoleRoutes } from "./notifications/routes.js";
+import { templateConsoleRoutes } from "./templates/routes.js";
+import { webhookConsoleRoutes } from "./webhooks/routes.js";
 
 /** Enough for a pasted agent definition; console forms carry nothing larger. */
 const MAX_BODY = 256 * 1024;
@@ -69,6 +73,10 @@ export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   pages.route("/", searchConsoleRoutes(services));
   pages.route("/", homeRoutes(services));
   pages.route("/", callbackConsoleRoutes(services));
+  pages.route("/", complianceRoutes(services));
+  pages.route("/", webhookConsoleRoutes(services));
+  pages.route("/", templateConsoleRoutes(services));
+  pages.route("/", notificationConsoleRoutes(services));
   pages.all("*", (c) => errorPage(c, 404, `There is no console page at ${c.req.path}.`));
   app.route("/", pages);
   app.onError(consoleErrorHandler(services.logger));

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { ParleyError } from "../../lib/errors.js";
 import { withIsoTimes } from "../../lib/iso-time.js";
 import { importDnc } from "../../notify/compliance/dnc-import.js";
+import type { DncActor } from "../../notify/compliance/dnc.js";
+import type { DncAuditRecord } from "../../store/repos/dnc-audit-repo.js";
 import type { ApiDeps } from "../deps.js";
 import { apiRouter, described, jsonRequest, route } from "../openapi/route.js";
+import { idPageQuery } from "../pagination.js";
 
 const tags = ["compliance"];
 const addBody = z
@@ -28,6 +31,13 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const checkQuery = z.object({ number: z.string().min(3).max(256) });
+const removeQuery = z.object({
+  reason: z.string().max(500).optional().describe("why it is removed, kept in the audit trail"),
+});
+const auditQuery = z.object({
+  ...idPageQuery,
+  number: z.string().min(3).max(256).optional().describe("only this number's history (normalised as on add)"),
+});
 const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv)/i;
 
 const add = route({
@@ -75,17 +85,58 @@ const remove = route({
   path: "/{number}",
   summary: "Remove a number (URL-encode the +: %2B)",
   tags,
-  request: { params: z.object({ number: z.string().describe("E.164, a national number, or a SIP URI") }) },
+  description: "The removal is kept in the audit trail with the API key that made it and the `reason`.",
+  request: {
+    params: z.object({ number: z.string().describe("E.164, a national number, or a SIP URI") }),
+    query: removeQuery,
+  },
   responses: { 204: described("Removed") },
   errors: { 400: "Not a number", 404: "Not listed" },
 });
+
+const audit = route({
+  method: "get",
+  path: "/audit",
+  summary: "The audit trail: every add and removal with who made it, when and why, newest first",
+  tags,
+  request: { query: auditQuery },
+  responses: { 200: described() },
+  errors: { 400: "Bad number, cursor or limit" },
+});
+const optOuts = route({
+  method: "get",
+  path: "/opt-outs",
+  summary: "Numbers that opted out on a call (by key or by speech), with the notification and campaign, newest first",
+  tags,
+  request: { query: z.object(idPageQuery) },
+  responses: { 200: described() },
+  errors: { 400: "Bad cursor or limit" },
+});
+
+export const OPT_OUT_SOURCES = ["opt-out-dtmf", "opt-out-speech"] as const;
+
+/** An audit row with its time as ISO 8601. */
+export const presentAudit = (a: DncAuditRecord) => withIsoTimes(a, ["createdAt"]);
 
 /** A list entry with its time as ISO 8601. */
 const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, ["createdAt"]);
 
 /** /v1/dnc: the do-not-call list. Every dial checks it first, whatever queued the call. */
-export function dncRoutes(services: Pick<ApiDeps, "clock" | "notify">) {
+export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify">) {
   const app = apiRouter();
+  /** The API key that made the request, as the audit trail names it. */
+  const caller = (c: { get: (k: never) => unknown }): DncActor => {
+    const id = String(c.get("apiKeyId" as never) ?? "");
+    const key = id ? services.apiKeys.get(id) : null;
+    return { actor: key ? `key ${key.name} (${key.id})` : "api" };
+  };
+  const auditPage = (rows: DncAuditRecord[], limit: number) => {
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(presentAudit),
+      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  };
   const list = () => services.notify.context().dnc;
   const keyOf = (raw: string) => {
     const key = list().key(raw);
@@ -99,7 +150,7 @@ export function dncRoutes(services: Pick<ApiDeps, "clock" | "notify">) {
   app.openapi(add, (c) => {
     const b = c.req.valid("json");
     keyOf(b.number);
-    const { entry, created } = list().add(b.number, "api", b.reason ?? null);
+    const { entry, created } = list().add(b.number, "api", b.reason ?? null, caller(c));
     return c.json(presentEntry(entry), created ? 201 : 200);
   });
 
@@ -125,7 +176,7 @@ export function dncRoutes(services: Pick<ApiDeps, "clock" | "notify">) {
   app.openapi(importCsv, async (c) => {
     if (!CSV_TYPES.test(c.req.header("content-type") ?? ""))
       throw new ParleyError("unsupported_media_type", "send the list as text/csv", { status: 415 });
-    return c.json(importDnc(list(), await c.req.text(), services.clock.now()));
+    return c.json(importDnc(list(), await c.req.text(), caller(c)));
   });
 
   app.openapi(remove, (c) => {
@@ -136,9 +187,22 @@ export function dncRoutes(services: Pick<ApiDeps, "clock" | "notify">) {
     } catch {
       // already decoded
     }
-    if (!list().remove(keyOf(raw)))
+    if (!list().remove(keyOf(raw), "api", c.req.valid("query").reason ?? null, caller(c)))
       throw new ParleyError("not_found", `${raw} is not on the do-not-call list`, { status: 404 });
     return c.body(null, 204);
+  });
+
+  app.openapi(audit, (c) => {
+    const q = c.req.valid("query");
+    const number = q.number === undefined ? undefined : keyOf(q.number);
+    return c.json(auditPage(list().audit.list({ number, before: q.cursor, limit: q.limit + 1 }), q.limit));
+  });
+
+  app.openapi(optOuts, (c) => {
+    const q = c.req.valid("query");
+    return c.json(
+      auditPage(list().audit.list({ sources: OPT_OUT_SOURCES, before: q.cursor, limit: q.limit + 1 }), q.limit),
+    );
   });
   return app;
 }

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { concatInt16, encodeWav } from "../../audio/index.js";
 import { ParleyError } from "../../lib/errors.js";
-import { menuSchema } from "../../notify/menu.js";
+import { menuSchema, type Menu } from "../../notify/menu.js";
 import { renderMessage } from "../../notify/render.js";
 import { compileTemplate, variablesSchema } from "../../notify/templates.js";
 import { CACHE_RATE } from "../../engines/tts/cache/index.js";
@@ -101,6 +101,28 @@ const preview = route({
   },
 });
 
+/** A template's message as the recipient would hear it: an 8 kHz WAV rendered piece by piece through the TTS cache. */
+export async function templateWav(
+  services: Pick<ApiDeps, "config" | "notify">,
+  text: string,
+  o: { variables: Record<string, unknown>; agent?: string | undefined; disclosure?: string | undefined; menu?: Menu },
+  signal: AbortSignal,
+): Promise<{ wav: Uint8Array<ArrayBuffer>; hits: number; misses: number }> {
+  const voice = services.notify.voiceOf(services.notify.agentName(o.agent));
+  const r = await renderMessage(
+    services.notify.ttsCache,
+    { text, variables: o.variables, disclosure: o.disclosure ?? null, menu: o.menu ?? null, voice },
+    services.config.notify.sentencePauseMs,
+    signal,
+  );
+  const pcm = concatInt16([...r.parts, ...(r.menuPrompt ? [r.menuPrompt] : [])]);
+  return {
+    wav: new Uint8Array(encodeWav({ channels: [pcm], sampleRate: CACHE_RATE })),
+    hits: r.hits,
+    misses: r.misses,
+  };
+}
+
 /** /v1/templates: message templates for notifications and campaigns, and a preview of one as audio. */
 export function templateRoutes(services: Pick<ApiDeps, "clock" | "config" | "notify">) {
   const app = apiRouter();
@@ -163,15 +185,8 @@ export function templateRoutes(services: Pick<ApiDeps, "clock" | "config" | "not
   app.openapi(preview, async (c) => {
     const t = find(c);
     const b = c.req.valid("json");
-    const voice = services.notify.voiceOf(services.notify.agentName(b.agent));
-    const r = await renderMessage(
-      services.notify.ttsCache,
-      { text: t.text, variables: b.variables, disclosure: b.disclosure ?? null, menu: b.menu ?? null, voice },
-      services.config.notify.sentencePauseMs,
-      c.req.raw.signal,
-    );
-    const pcm = concatInt16([...r.parts, ...(r.menuPrompt ? [r.menuPrompt] : [])]);
-    return c.body(new Uint8Array(encodeWav({ channels: [pcm], sampleRate: CACHE_RATE })), 200, {
+    const r = await templateWav(services, t.text, b, c.req.raw.signal);
+    return c.body(r.wav, 200, {
       "content-type": "audio/wav",
       "x-cache-hits": String(r.hits),
       "x-cache-misses": String(r.misses),

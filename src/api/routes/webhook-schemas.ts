@@ -17,11 +17,29 @@ export const createdEndpointSchema = endpointSchema.extend({
   secret: z.string().describe("the signing secret: returned by this response only, store it now"),
 });
 
+export const deliveryStateSchema = z.object({
+  jobId: z.number().int(),
+  status: z
+    .enum(["queued", "running", "failed", "succeeded", "dead", "cancelled"])
+    .describe("failed: waiting to retry; dead: gave up"),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  nextAttemptAt: ms.nullable().describe("when the next attempt runs, while one is due"),
+});
+
 export const deliverySchema = z.object({
   id: z.number().int(),
   endpointId: z.number().int(),
   eventId: z.number().int(),
   eventType: z.string().nullable(),
+  jobId: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the webhook.deliver job of this attempt (one job per event and endpoint)"),
+  delivery: deliveryStateSchema
+    .nullable()
+    .describe("where the delivery stands now; null for attempts logged before job ids were kept"),
   idempotencyKey: z
     .string()
     .describe("the Idempotency-Key header sent; the same for every attempt of one event to one endpoint"),

@@ -11,7 +11,13 @@ import {
 import { apiRouter, described, idParams, jsonRequest, ok, route } from "../openapi/route.js";
 import { idPageQuery, pageSchema } from "../pagination.js";
 import { idParam } from "../validate.js";
-import { createdEndpointSchema, deliverySchema, endpointSchema, testResultSchema } from "./webhook-schemas.js";
+import {
+  createdEndpointSchema,
+  deliverySchema,
+  deliveryStateSchema,
+  endpointSchema,
+  testResultSchema,
+} from "./webhook-schemas.js";
 
 const tags = ["webhooks"];
 const refusedUrl = "Invalid fields, or a URL webhooks.allowHosts does not allow (destination_refused)";
@@ -84,6 +90,17 @@ const test = route({
   errors: { 404: "No such endpoint", 409: "The endpoint is disabled" },
 });
 
+const retry = route({
+  method: "post",
+  path: "/{id}/deliveries/{jobId}/retry",
+  summary: "Send a failed or dead delivery again now, with its attempts reset",
+  description: "`jobId` is the delivery's `jobId` in the delivery log. Its next attempts are logged like any other.",
+  tags,
+  request: { params: z.object({ id: z.string(), jobId: z.string().regex(/^\d{1,15}$/, "a job id") }) },
+  responses: { 200: ok(deliveryStateSchema, "Queued again") },
+  errors: { 404: "No such endpoint, or not a delivery to it", 409: "The delivery is queued, running or succeeded" },
+});
+
 /** An endpoint as the API shows it: ISO 8601 times, never the secret. */
 const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
@@ -115,18 +132,25 @@ export function webhookRoutes(services: Pick<ApiDeps, "clock" | "db" | "outbound
     return c.body(null, 204);
   });
 
-  app.openapi(deliveries, (c) => {
+  app.openapi(deliveries, async (c) => {
     const page = endpoints.deliveries(idParam(c), c.req.valid("query"));
-    return c.json(
-      { items: page.deliveries.map((d) => withIsoTimes(d, ["createdAt"])), nextCursor: page.nextCursor },
-      200,
-    );
+    const items = (await services.webhooks.deliveryStates(page.deliveries)).map((d) => ({
+      ...withIsoTimes(d, ["createdAt"]),
+      delivery: d.delivery && withIsoTimes(d.delivery, ["nextAttemptAt"]),
+    }));
+    return c.json({ items, nextCursor: page.nextCursor }, 200);
   });
 
   app.openapi(test, async (c) => {
     const endpoint = endpoints.record(idParam(c));
     const { eventId, job } = await services.webhooks.sendTest(endpoint);
     return c.json({ eventId, jobId: job.id }, 202);
+  });
+
+  app.openapi(retry, async (c) => {
+    const endpoint = endpoints.get(idParam(c));
+    const state = await services.webhooks.retryDelivery(endpoint.id, Number(c.req.param("jobId")));
+    return c.json(withIsoTimes(state, ["nextAttemptAt"]), 200);
   });
 
   return app;

@@ -1,5 +1,5 @@
 import { parseUploadedCsv } from "../csv-upload.js";
-import type { DoNotCallList } from "./dnc.js";
+import type { DncActor, DoNotCallList } from "./dnc.js";
 
 export interface DncImportReport {
   received: number;
@@ -14,9 +14,9 @@ const NUMBER_COLUMNS = new Set(["number", "phone", "to", "phone_number"]);
  * A do-not-call list as CSV: one number per row in the first column (or in
  * a column named number/phone/to when there is a header row), optionally a
  * `reason` column. Rows whose number is not a number are reported, the rest
- * added in one transaction.
+ * added in one transaction, each new one audited as `by`'s.
  */
-export function importDnc(list: DoNotCallList, text: string, now: number): DncImportReport {
+export function importDnc(list: DoNotCallList, text: string, by: DncActor): DncImportReport {
   const records = parseUploadedCsv(text);
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const hasHeader = first.some((f) => NUMBER_COLUMNS.has(f)) && !list.key(records[0]?.fields[0] ?? "");
@@ -34,7 +34,7 @@ export function importDnc(list: DoNotCallList, text: string, now: number): DncIm
     }
     entries.push({ number: key, reason: reasonAt >= 0 ? r.fields[reasonAt]?.trim() || null : null });
   }
-  report.added = list.repo.addMany(entries, "import", now);
+  report.added = list.addMany(entries, "import", by);
   report.alreadyListed = entries.length - report.added;
   return report;
 }

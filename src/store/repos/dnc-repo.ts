@@ -20,7 +20,7 @@ const toEntry = (r: Row): DncEntry => ({
 export class DncRepo {
   private readonly s: Record<"add" | "get" | "remove" | "list" | "count", Statement>;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.s = {
       add: db.prepare(
         "INSERT OR IGNORE INTO dnc_numbers (number, source, reason, created_at) VALUES (@number, @source, @reason, @now)",
@@ -37,13 +37,6 @@ export class DncRepo {
   /** Adds a number; false when it was already listed (the first entry is kept). */
   add(number: string, source: string, reason: string | null, now: number): boolean {
     return this.s.add.run({ number, source, reason, now }).changes > 0;
-  }
-
-  /** Adds many in one transaction; returns how many were new. */
-  addMany(entries: readonly { number: string; reason: string | null }[], source: string, now: number): number {
-    return this.db.transaction(() =>
-      entries.reduce((n, e) => n + (this.add(e.number, source, e.reason, now) ? 1 : 0), 0),
-    )();
   }
 
   get(number: string): DncEntry | null {

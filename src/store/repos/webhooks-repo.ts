@@ -19,6 +19,8 @@ export interface WebhookDeliveryRecord {
   endpointId: number;
   eventId: number;
   eventType: string | null;
+  /** The webhook.deliver job of this attempt (null for attempts logged before migration 024). */
+  jobId: number | null;
   idempotencyKey: string;
   attempt: number;
   statusCode: number | null;
@@ -63,6 +65,7 @@ interface DeliveryRow {
   endpoint_id: number;
   event_id: number;
   event_type: string | null;
+  job_id: number | null;
   idempotency_key: string;
   attempt: number;
   status_code: number | null;
@@ -89,6 +92,7 @@ const toDelivery = (r: DeliveryRow): WebhookDeliveryRecord => ({
   endpointId: r.endpoint_id,
   eventId: r.event_id,
   eventType: r.event_type,
+  jobId: r.job_id,
   idempotencyKey: r.idempotency_key,
   attempt: r.attempt,
   statusCode: r.status_code,
@@ -172,6 +176,7 @@ export class WebhooksRepo {
     this.s.addDelivery.run({
       endpointId: d.endpointId,
       eventId: d.eventId,
+      jobId: d.jobId,
       key: d.idempotencyKey,
       attempt: d.attempt,
       statusCode: d.statusCode,
@@ -202,8 +207,8 @@ function prepare(db: Database) {
       events = coalesce(@events, events), enabled = coalesce(@enabled, enabled), updated_at = @now WHERE id = @id RETURNING *`),
     remove: endpoint("DELETE FROM webhook_endpoints WHERE id = @id"),
     addDelivery:
-      db.prepare<Params>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, idempotency_key, attempt, status_code, error, duration_ms, created_at)
-      VALUES (@endpointId, @eventId, @key, @attempt, @statusCode, @error, @durationMs, @now)`),
+      db.prepare<Params>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, job_id, idempotency_key, attempt, status_code, error, duration_ms, created_at)
+      VALUES (@endpointId, @eventId, @jobId, @key, @attempt, @statusCode, @error, @durationMs, @now)`),
     deliveries: db.prepare<
       Params,
       DeliveryRow

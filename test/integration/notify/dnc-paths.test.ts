@@ -22,7 +22,7 @@ const listedOn: Record<string, string> = {};
 const listedAfterFirst = (to: string) =>
   Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
 /** Listed synchronously, inside the event listener: before anything can queue the next attempt. */
-const listNow = (to: string) => t.features.notify.context().dnc.add(to, "api", "test");
+const listNow = (to: string) => t.features.notify.context().dnc.add(to, "api", "test", { actor: "test" });
 /** A few seconds ahead on the service clock (which started at START through config). */
 const soon = () => t.services.clock.now() + 1500;
 

@@ -11,6 +11,10 @@ export const SECTIONS = [
   { id: "agents", label: "Agents", href: "/console/agents" },
   { id: "search", label: "Search", href: "/console/search" },
   { id: "callbacks", label: "Callbacks", href: "/console/callbacks" },
+  { id: "dnc", label: "Do not call", href: "/console/dnc" },
+  { id: "webhooks", label: "Webhooks", href: "/console/webhooks" },
+  { id: "templates", label: "Templates", href: "/console/templates" },
+  { id: "notifications", label: "Notifications", href: "/console/notifications" },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];
