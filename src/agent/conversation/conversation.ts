@@ -14,6 +14,7 @@ import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
 import { Speculation } from "./speculation.js";
+import { systemMessage } from "./system-message.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type {
@@ -110,7 +111,7 @@ export class Conversation {
     this.tools = new ToolSet(d.agent);
     this.window = new ContextWindow(d.engines.llm, this.tools.specs);
     this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
-    this.history.push({ role: "system", content: d.agent.systemPrompt });
+    this.history.push(systemMessage(d.agent));
     const t = (this.turnSettings = d.turn ?? {
       detector: null,
       askAfterMs: null,

@@ -3,6 +3,7 @@ import type { ApiDeps } from "../deps.js";
 import { apiRouter } from "../openapi/route.js";
 import { agentRoutes } from "./agents.js";
 import { agentVersionRoutes } from "./agent-versions.js";
+import { agentChatRoutes } from "./agent-chat.js";
 import { callRoutes } from "./calls.js";
 import { campaignRoutes } from "./campaigns.js";
 import { dncRoutes } from "./dnc.js";
@@ -22,6 +23,7 @@ export function v1Routes(services: ApiDeps): OpenAPIHono {
   v1.route("/agents", knowledgeRoutes(services)); // /agents/{name}/knowledge...
   v1.route("/agents", agentRoutes(services));
   v1.route("/agents", agentVersionRoutes(services)); // /agents/{name}/versions...
+  v1.route("/agents", agentChatRoutes(services)); // /agents/{name}/chat
   v1.route("/calls", callRoutes(services));
   v1.route("/surveys", surveyRoutes(services));
   v1.route("/webhooks", webhookRoutes(services));
