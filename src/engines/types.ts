@@ -167,6 +167,22 @@ export interface LlmEngine extends Engine, LiveQueue {
    * engine without prompt caching has nothing to prepare.
    */
   prepare?(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void>;
+  /**
+   * Reads ahead the part of a live conversation's next prompt that can no
+   * longer change (the history and the caller's words so far, less the last
+   * word), into the KV cache of the conversation's `sessionKey`, while the
+   * caller is still speaking. The reply that follows then evaluates only the
+   * rest. Best effort: it does nothing (returns 0) when the conversation's
+   * LLM work is under way or no slot is free, and never makes a reply wait
+   * longer than one short evaluation. Returns the tokens it evaluated.
+   */
+  prefill?(messages: ChatMessage[], options: PrefillOptions): Promise<number>;
+}
+
+export interface PrefillOptions {
+  sessionKey: string;
+  tools?: ToolSpec[];
+  signal: AbortSignal;
 }
 
 // ---------- TTS ----------

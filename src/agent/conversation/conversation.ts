@@ -13,6 +13,7 @@ import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
+import { ReadAhead } from "./read-ahead.js";
 import { Speculation } from "./speculation.js";
 import { systemMessage } from "./system-message.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
@@ -101,6 +102,8 @@ export class Conversation {
   private readonly turnSettings: LiveTurnSettings;
   /** The speculative reply for the caller's turn in progress, if one was started. */
   private spec: Speculation | null = null;
+  /** Reads the caller's words into the LLM while they speak (settings.readAhead). */
+  private readAhead: ReadAhead | null = null;
   /** Speculative replies discarded during the caller's turn in progress. */
   private discarded = 0;
   /** The speaker of the last kept speculative reply: the echo gate hears its level too. */
@@ -118,6 +121,7 @@ export class Conversation {
       endpointSilenceMs: d.agent.live.endpointSilenceMs,
       threshold: 0.5,
       speculative: false,
+      readAhead: false,
     });
     this.listener = new Listener(
       d.engines.vad,
@@ -187,6 +191,15 @@ export class Conversation {
       if (!isAbortError(err)) this.d.logger.error({ err: describeError(err) }, "listener failed");
     });
     const maxTimer = setTimeout(() => this.events.push({ type: "max-duration" }), this.d.agent.live.maxCallMs);
+    if (this.turnSettings.readAhead)
+      this.readAhead = new ReadAhead(
+        this.d.engines.llm,
+        this.window,
+        this.tools.specs,
+        this.d.callId,
+        life.signal,
+        (err) => this.d.logger.warn({ callId: this.d.callId, err: describeError(err) }, "reading ahead failed"),
+      );
     const stop = () => this.events.close();
     life.signal.addEventListener("abort", stop, { once: true });
     try {
@@ -226,6 +239,9 @@ export class Conversation {
         }
         return;
       case "text":
+        this.considerBargeIn();
+        this.readCallerWords(e.text);
+        return;
       case "barge-check":
         this.considerBargeIn();
         return;
@@ -282,6 +298,7 @@ export class Conversation {
     digits?: string,
     recorded?: string,
   ): Promise<void> {
+    this.readAhead?.cancel();
     const spec = this.spec;
     this.spec = null;
     if (spec && (this.active || source !== "speech" || !spec.matches(u.text))) this.discardSpeculation(spec);
@@ -312,6 +329,12 @@ export class Conversation {
     }
     if (spec?.state === "pending") return this.keepSpeculation(spec, u);
     this.startLlmTurn(u);
+  }
+
+  /** The caller's words so far, read into the LLM while they go on (not while the agent speaks: they may barge in). */
+  private readCallerWords(text: string): void {
+    if (!this.readAhead || this.active || this.spec || this.offering || this.outcome !== null) return;
+    this.readAhead.read([...this.history, { role: "user", content: text }]);
   }
 
   /** The caller paused with words in hand: start the reply on them, its audio held until the turn is over. */

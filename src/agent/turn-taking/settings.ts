@@ -11,6 +11,8 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
   threshold: number;
   /** Start the reply on the interim transcript when the caller pauses. */
   speculative: boolean;
+  /** Read the caller's words into the LLM while they speak (engines that can; ReadAhead). */
+  readAhead: boolean;
 }
 
 /**
@@ -32,5 +34,6 @@ export function liveTurnSettings(
     endpointSilenceMs: use ? (t.endpointSilenceMs ?? live.endpointSilenceMs) : live.endpointSilenceMs,
     threshold: t.threshold ?? use?.threshold ?? 0.5,
     speculative: t.speculative ?? defaults.speculative,
+    readAhead: t.readAhead ?? defaults.readAhead,
   };
 }

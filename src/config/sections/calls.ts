@@ -31,13 +31,15 @@ export const callsSection = z
     /**
      * End of turn in live calls, the defaults an agent's `live.turn` overrides. `model`: ask the profile's turn
      * model (when it has one) `askAfterMs` into a pause whether the caller has finished; `speculative`: start the
-     * reply on the interim transcript when the caller pauses, keep it if the final text matches (docs/turn-taking.md).
+     * reply on the interim transcript when the caller pauses, keep it if the final text matches; `readAhead`: read
+     * the caller's words into the LLM while they speak, so the reply reads only the last ones (docs/turn-taking.md).
      */
     turn: z
       .object({
         model: z.boolean().default(true),
         askAfterMs: z.number().int().min(50).max(2000).default(200),
         speculative: z.boolean().default(true),
+        readAhead: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -22,6 +22,7 @@ import type {
   LlmDelta,
   LlmEngine,
   LlmUsage,
+  PrefillOptions,
   ToolSpec,
 } from "../types.js";
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
@@ -31,6 +32,7 @@ import { LlmLoad } from "./llm-load.js";
 import { countHistoryTokens, historyTokens } from "./prompt-tokens.js";
 import { PromptStates, sharedPrefix } from "./prompt-states.js";
 import { llamaRuntime } from "./runtime.js";
+import { SessionOrder } from "./session-order.js";
 import { SlotPool } from "./sequence-pool.js";
 
 export interface LlamaEngineOptions {
@@ -53,6 +55,7 @@ export interface LlamaEngineOptions {
 export class LlamaEngine implements LlmEngine {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly load = new LlmLoad();
+  private readonly order = new SessionOrder();
 
   private constructor(
     private readonly llama: Llama,
@@ -170,6 +173,46 @@ export class LlamaEngine implements LlmEngine {
     }
   }
 
+  async prefill(messages: ChatMessage[], options: PrefillOptions): Promise<number> {
+    const key = options.sessionKey;
+    // A reply or read-ahead of this conversation is under way: its prompt is newer than ours, or will be.
+    if (options.signal.aborted || this.order.busy(key)) return 0;
+    const leave = await this.order.enter(key);
+    const chat = this.liveSlots.tryAcquire(key);
+    if (!chat) {
+      leave();
+      return 0;
+    }
+    try {
+      const functions = options.tools?.length ? toFunctions(options.tools) : undefined;
+      const tokens = this.settledPrefix(messages, functions);
+      if (this.states && !this.liveSlots.resumed(chat)) await this.states.restore(chat.sequence, tokens).catch(() => 0);
+      // Keep what the slot holds of these tokens (the call's earlier turns), drop what departs from them.
+      await chat.sequence.adaptStateToTokens(tokens, false);
+      const rest = tokens.slice(chat.sequence.nextTokenIndex);
+      if (rest.length === 0 || options.signal.aborted) return 0;
+      await chat.sequence.evaluateWithoutGeneratingNewTokens(rest, { evaluationPriority: LIVE_PRIORITY });
+      return rest.length;
+    } finally {
+      this.liveSlots.release(chat);
+      leave();
+    }
+  }
+
+  /**
+   * The prompt's tokens that stay the same however the last message goes
+   * on: rendered once as it is and once with more words after it, they agree
+   * up to where its text ends; the last token before that is left out too,
+   * since the next words may merge into it ("book" becoming "booking").
+   */
+  private settledPrefix(messages: ChatMessage[], functions: ChatModelFunctions | undefined): Token[] {
+    const last = messages.at(-1);
+    const now = this.render(messages, functions);
+    if (!last) return now;
+    const longer = this.render([...messages.slice(0, -1), { ...last, content: `${last.content} and more` }], functions);
+    return now.slice(0, Math.max(0, sharedPrefix(now, longer) - 1));
+  }
+
   /** Saved prompt states (diagnostics, tests). */
   get promptStates(): number {
     return this.states?.size ?? 0;
@@ -197,7 +240,15 @@ export class LlamaEngine implements LlmEngine {
     const started = performance.now();
     const live = (options.priority ?? "live") === "live";
     const pool = live ? this.liveSlots : this.batchSlots;
-    const chat = await pool.acquire(options.sessionKey, options.signal);
+    // After the conversation's earlier work (a discarded speculative reply, a read-ahead) so its slot comes back.
+    const leave = await this.order.enter(options.sessionKey);
+    let chat: LlamaChat;
+    try {
+      chat = await pool.acquire(options.sessionKey, options.signal);
+    } catch (err) {
+      leave();
+      throw err;
+    }
     if (live) this.load.slotWaited(performance.now() - started);
     const deltas = new Channel<LlmDelta>();
     let firstTokenAt: number | null = null;
@@ -273,6 +324,7 @@ export class LlamaEngine implements LlmEngine {
       .finally(() => {
         if (live) this.load.generating--;
         pool.release(chat);
+        leave();
       });
     try {
       for await (const delta of deltas) {

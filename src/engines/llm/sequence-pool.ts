@@ -52,6 +52,12 @@ export class SlotPool<T> {
     });
   }
 
+  /** A free slot right now (the one `key` used last when free), or null: never waits, never jumps the queue. */
+  tryAcquire(key: string | undefined): T | null {
+    if (this.free.length === 0 || this.waiters.length > 0) return null;
+    return this.take(key);
+  }
+
   release(slot: T): void {
     this.lastUsed.set(slot, ++this.uses);
     const next = this.waiters.shift();

@@ -84,7 +84,11 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
       caller: null,
       logger: silentLogger(),
       echoMarginDb: 15,
-      turn: liveTurnSettings(agent.live, { model: true, askAfterMs: 200, speculative: o.speculative ?? false }, turn),
+      turn: liveTurnSettings(
+        agent.live,
+        { model: true, askAfterMs: 200, speculative: o.speculative ?? false, readAhead: false },
+        turn,
+      ),
       onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),
     });
     const result = conversation.run(controller.signal);
