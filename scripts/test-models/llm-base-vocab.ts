@@ -7,6 +7,7 @@
  * built from text at all (replies.ts makes sure of that).
  */
 import { CALL_PREFIX } from "./llm-replies.js";
+import { prosePieces } from "./llm-prose-vocab.js";
 import { chainPieces, TriggerScore, triggerForms, triggerPieces } from "./llm-triggers.js";
 import { escapeSpaces, SPACE, TokenType, Vocab } from "./llm-vocab.js";
 
@@ -24,10 +25,20 @@ export interface BaseVocab {
   callPrefix: number;
   /** Token ids of every form of every trigger, per rule. */
   ruleTriggerTokens: number[][];
+  /** Pieces that are only there for ordinary text (the load doubles' prose pieces); replies may reuse them. */
+  prose: ReadonlySet<string>;
+}
+
+export interface BaseVocabOptions {
+  /** Add ordinary-text pieces (llm-prose-vocab.ts) so text costs about the real tokenizer's tokens. */
+  prose?: boolean;
 }
 
 /** Builds the base vocabulary for rules given as lists of trigger words (priority order). */
-export function buildBaseVocab(ruleTriggers: readonly (readonly string[])[]): BaseVocab {
+export function buildBaseVocab(
+  ruleTriggers: readonly (readonly string[])[],
+  options: BaseVocabOptions = {},
+): BaseVocab {
   const vocab = new Vocab();
   const unknown = vocab.add("<unk>", TokenType.unknown, 0);
   const bos = vocab.add("<s>", TokenType.control, 0);
@@ -47,5 +58,12 @@ export function buildBaseVocab(ruleTriggers: readonly (readonly string[])[]): Ba
   }
   const ruleTriggerTokens = ruleTriggers.map((words) => words.flatMap(triggerForms).map((form) => vocab.require(form)));
 
-  return { vocab, unknown, bos, imStart, imEnd, newline: vocab.byteToken(10), callPrefix, ruleTriggerTokens };
+  // Added last, so the ids of everything above are the same with or without them.
+  const prose = new Set<string>();
+  for (const { piece, score } of options.prose ? prosePieces(ruleTriggers.flat()) : []) {
+    if (vocab.id(piece) === undefined) prose.add(piece);
+    vocab.add(piece, TokenType.normal, score);
+  }
+
+  return { vocab, unknown, bos, imStart, imEnd, newline: vocab.byteToken(10), callPrefix, ruleTriggerTokens, prose };
 }

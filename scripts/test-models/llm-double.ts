@@ -56,6 +56,11 @@ export const llmDoubleArgs = scriptedLlmArgs
     contextLength: positive,
     rmsEpsilon: z.number().positive().default(1e-6),
     weights: z.enum(weightRecipes),
+    /**
+     * Fill the vocabulary with Qwen2.5's text pieces (llm-prose-vocab.ts), so prompts cost the real
+     * tokenizer's tokens; off, text is one token per character as in tiny (stories260K's 512 tokens hold no more).
+     */
+    prosePieces: z.boolean().default(false),
   })
   .strict();
 export type LlmDoubleArgs = z.infer<typeof llmDoubleArgs>;
@@ -76,7 +81,8 @@ interface Shape {
 /** Builds model.gguf (streamed) for the given shapes and script. */
 export function buildLlmDouble(args: LlmDoubleArgs): StreamedFile[] {
   const shape = checkShape(args);
-  const script = prepareScript(args);
+  const { prosePieces, ...scriptArgs } = args;
+  const script = prepareScript(scriptArgs, { prose: prosePieces });
   const plan = networkPlan(script.base, script.chains);
   if (plan.dimsUsed > shape.n)
     throw new Error(`the script needs ${plan.dimsUsed} residual dimensions; the model is ${shape.n} wide`);

@@ -10,9 +10,11 @@
  * the final newline of "<|im_start|>assistant\n" ("t" + "\n"). Such
  * "dangerous" pieces must not be buildable.
  *
- * Cutting starts at word boundaries ("▁word"); a word that is already taken
- * grows by the next word until it is unique (the last one joins its
- * predecessor instead).
+ * Cutting starts at word boundaries ("▁word"), or at the units a `split`
+ * function gives (the load doubles cut like the real tokenizer, so a reply
+ * costs about its tokens to decode); a unit that is already taken grows by
+ * the next one until it is unique (the last one joins its predecessor
+ * instead).
  */
 import { escapeSpaces } from "./llm-vocab.js";
 
@@ -27,6 +29,8 @@ export interface PieceRules {
   isSymbol(piece: string): boolean;
   /** A string containing a trigger word, or ending with a newline. */
   isDangerous(piece: string): boolean;
+  /** The units a text is cut from (SPM form); words by default. */
+  split?(text: string): string[];
 }
 
 export type ReplyPlan =
@@ -98,9 +102,14 @@ function buildable(piece: string, rules: PieceRules, replyPieces: ReadonlySet<st
   return false;
 }
 
+/** A text's words in SPM form, each with the spaces before it ("▁word"). */
+export function splitWords(text: string): string[] {
+  return escapeSpaces(text).match(/\u2581*[^\u2581]+|\u2581+/gu) ?? [];
+}
+
 /** Cuts one text into usable pieces (SPM form, "▁" for spaces) and marks them used. */
 function cutText(text: string, rules: PieceRules, used: Set<string>, where: string): string[] {
-  const words = escapeSpaces(text).match(/\u2581*[^\u2581]+|\u2581+/gu) ?? [];
+  const words = rules.split?.(text) ?? splitWords(text);
   const pieces: string[] = [];
   let i = 0;
   while (i < words.length) {

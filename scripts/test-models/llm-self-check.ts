@@ -38,3 +38,21 @@ export function checkTokenization(base: BaseVocab, ruleTriggers: readonly (reado
   const header = vocab.tokenize("assistant\n");
   if (header[header.length - 1] !== base.newline) throw new Error('"assistant\\n" must end with the newline token');
 }
+
+/**
+ * node-llama-cpp re-tokenizes "||call: name" + "(" before it asks for the
+ * parameters, and "\n||result: ...\n" after the call: the model must then
+ * continue from the "(" token and from the newline token, whatever pieces
+ * the text before them makes.
+ */
+export function checkCallTokens(base: BaseVocab, name: string): void {
+  const { vocab } = base;
+  const open = vocab.tokenize(`${CALL_PREFIX}${name}(`);
+  if (open[0] !== base.callPrefix || open[open.length - 1] !== vocab.require("("))
+    throw new Error(`"${CALL_PREFIX}${name}(" must start with the call prefix and end with the "(" token`);
+  for (const text of [`\n||result: {"status": "done"}\n`, `\n||result: "ok"\n`, "assistant\n"]) {
+    const tokens = vocab.tokenize(text);
+    if (tokens[tokens.length - 1] !== base.newline)
+      throw new Error(`${JSON.stringify(text)} must end with the newline token`);
+  }
+}

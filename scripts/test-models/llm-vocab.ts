@@ -68,6 +68,14 @@ export class Vocab {
    * fall back to bytes for characters that are not pieces.
    */
   tokenize(text: string): number[] {
+    return this.symbols(text).flatMap((s) => {
+      const id = this.ids.get(s);
+      return id !== undefined ? [id] : [...Buffer.from(s, "utf8")].map((b) => this.byteToken(b));
+    });
+  }
+
+  /** The text of each symbol SPM ends with (before byte fallback), in order: the pieces `tokenize` returns. */
+  symbols(text: string): string[] {
     const symbols = [...escapeSpaces(text)];
     for (;;) {
       let best = -1;
@@ -84,9 +92,6 @@ export class Vocab {
       if (best < 0) break;
       symbols.splice(best, 2, (symbols[best] ?? "") + (symbols[best + 1] ?? ""));
     }
-    return symbols.flatMap((s) => {
-      const id = this.ids.get(s);
-      return id !== undefined ? [id] : [...Buffer.from(s, "utf8")].map((b) => this.byteToken(b));
-    });
+    return symbols;
   }
 }

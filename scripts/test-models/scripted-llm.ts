@@ -40,10 +40,10 @@
 import { z } from "zod";
 import { encodeGguf, gguf, type GgufValue } from "./gguf-writer.js";
 import type { GeneratedFile } from "./generated-file.js";
-import { buildBaseVocab, REPLY_SCORE, type BaseVocab } from "./llm-base-vocab.js";
+import { buildBaseVocab, REPLY_SCORE, type BaseVocab, type BaseVocabOptions } from "./llm-base-vocab.js";
 import { buildTensors, hyperparameters, type NetworkPlan } from "./llm-network.js";
-import { planReplies, type ReplyPlan } from "./llm-replies.js";
-import { checkTokenization } from "./llm-self-check.js";
+import { planReplies, splitWords, type ReplyPlan } from "./llm-replies.js";
+import { checkCallTokens, checkTokenization } from "./llm-self-check.js";
 import { TRIGGER_PATTERN, triggerForms } from "./llm-triggers.js";
 import { TokenType, type Vocab } from "./llm-vocab.js";
 import { TINY_DEFAULTS } from "./tiny-defaults.js";
@@ -88,21 +88,33 @@ export interface Script {
 }
 
 /** Validates the rules and builds the vocabulary (reply pieces included) and the reply token chains. */
-export function prepareScript(args: ScriptedLlmArgs): Script {
+export function prepareScript(args: ScriptedLlmArgs, options: BaseVocabOptions = {}): Script {
   const rules = args.rules ?? TINY_DEFAULTS.llmRules;
   const defaultReply = args.defaultReply ?? TINY_DEFAULTS.llmDefaultReply;
   const triggers = rules.map((r) => r.triggers.map((t) => t.toLowerCase()));
   checkDistinctTriggers(triggers);
 
-  const base = buildBaseVocab(triggers);
+  const base = buildBaseVocab(triggers, options);
   checkTokenization(base, triggers);
   const { vocab } = base;
   const triggerTexts = triggers.flat().flatMap(triggerForms);
   const plans = planReplies([...rules.map((r) => r.reply), defaultReply], {
-    isReserved: (piece) => vocab.id(piece) !== undefined,
+    // A prose piece may be a reply piece too: its token then gets the reply's successor, which only
+    // matters where the model continues from it (prompt text ends in "\n", never in a prose piece).
+    isReserved: (piece) => vocab.id(piece) !== undefined && !base.prose.has(piece),
     isSymbol: (piece) => [...piece].length === 1 || vocab.id(piece) !== undefined,
     isDangerous: (piece) => piece.endsWith("\n") || triggerTexts.some((t) => piece.includes(t)),
+    // With prose pieces, a reply is cut where the tokenizer cuts its words, so it decodes in about the real
+    // tokens; a word with a trigger stays whole, as in tiny (its neighbours are pieces, so "flooding" + '",'
+    // would be buildable from prompt text, and swallow the trigger).
+    ...(base.prose.size > 0
+      ? {
+          split: (text: string) =>
+            splitWords(text).flatMap((w) => (triggerTexts.some((t) => w.includes(t)) ? [w] : vocab.symbols(w))),
+        }
+      : {}),
   });
+  for (const plan of plans) if (plan.kind === "call") checkCallTokens(base, plan.name);
   return { base, chains: plans.map((plan) => replyChain(plan, base)) };
 }
 
