@@ -1,7 +1,7 @@
 import { ParleyError } from "../lib/errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import type { AgentsRepo } from "../store/repos/agents-repo.js";
+import type { AgentsRepo, AgentVersion, AgentVersionSummary } from "../store/repos/agents-repo.js";
 import type { AgentDefinition } from "./definition.js";
 import { AgentDefinitionError, loadAgentDir, parseAgent } from "./load.js";
 import { keepStoredSecrets } from "./redact.js";
@@ -105,8 +105,11 @@ export class AgentRegistry {
     return { agent: fallback.agent, kind: "voicemail" };
   }
 
-  /** Creates or replaces an API agent; file agents cannot be changed here. */
-  save(input: unknown): AgentDefinition {
+  /**
+   * Creates or replaces an API agent, keeping the definition as its next version (who saved it: `by`, e.g.
+   * "operator ops" or "key 3"); file agents cannot be changed here: their history is the file's.
+   */
+  save(input: unknown, options: { by?: string | null; restoredFrom?: number } = {}): AgentDefinition {
     const parsed = parseAgent(input, "agent");
     if (this.files.has(parsed.name))
       throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, {
@@ -127,7 +130,10 @@ export class AgentRegistry {
       throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
     }
     const previous = this.stored.get(agent.name) ?? null;
-    this.repo.upsert(agent.name, agent, this.clock.now());
+    this.repo.save(agent.name, agent, this.clock.now(), {
+      by: options.by ?? null,
+      restoredFrom: options.restoredFrom ?? null,
+    });
     this.stored.set(agent.name, agent);
     this.emit({ name: agent.name, entry: { agent, source: "api" }, previous });
     return agent;
@@ -156,6 +162,37 @@ export class AgentRegistry {
       if (reason) out.push({ tool: t.name, path: `tools.${i}.url`, reason: `${t.url.split("?")[0]} ${reason}` });
     });
     return out;
+  }
+
+  /** An API agent's saved definitions, newest first (the first is the current one). */
+  versions(name: string): AgentVersionSummary[] {
+    this.editable(name);
+    return this.repo.versions(name);
+  }
+
+  /** One saved definition of an API agent, as stored (auth values included: redact before showing it). */
+  version(name: string, version: number): AgentVersion {
+    this.editable(name);
+    const v = this.repo.version(name, version);
+    if (!v) throw new ParleyError("not_found", `agent '${name}' has no version ${version}`, { status: 404 });
+    return v;
+  }
+
+  /** Saves an old version again, as the newest, through the same validation as any save. */
+  restore(name: string, version: number, by: string | null): AgentDefinition {
+    const v = this.version(name, version);
+    return this.save({ ...(v.definition as object), name }, { by, restoredFrom: version });
+  }
+
+  /** Throws unless `name` is an agent made through the API (404 unknown, 409 defined in a file). */
+  private editable(name: string): void {
+    if (this.files.has(name))
+      throw new ParleyError(
+        "agent_read_only",
+        `agent '${name}' is defined in a file, which Parley does not change: edit the YAML (its history is the file's)`,
+        { status: 409 },
+      );
+    if (!this.stored.has(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
   }
 
   delete(name: string): void {

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { Playground } from "../agent/playground/playground.js";
 import type { AgentRegistry } from "../agent/registry.js";
 import type { Calls } from "../calls/calls.js";
 import type { ParleyConfig } from "../config/index.js";
@@ -28,6 +29,8 @@ export interface ApiDeps {
   calls: Calls;
   webhooks: Webhooks;
   agents: AgentRegistry;
+  /** Chat with an agent as a caller would, without a phone (the console's playground and /v1/agents/{name}/chat). */
+  playground: Playground;
   config: ParleyConfig;
   logger: Logger;
   clock: Clock;

@@ -1,5 +1,6 @@
 import type { AgentRegistry } from "../agent/registry.js";
-import type { KnowledgeSearch } from "../agent/tools/index.js";
+import { createPlayground, type Playground } from "../agent/playground/playground.js";
+import { callbackTimeFor, type KnowledgeSearch } from "../agent/tools/index.js";
 import { createCalls, type Calls } from "../calls/calls.js";
 import type { OutboundDialer } from "../notify/dialer.js";
 import { createNotify, type Notify } from "../notify/notify.js";
@@ -14,6 +15,8 @@ export interface Features {
   calls: Calls;
   webhooks: Webhooks;
   agents: AgentRegistry;
+  /** The agents' chat playground (console and POST /v1/agents/{name}/chat). */
+  playground: Playground;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface Features {
  *   calls.dialGuards         <- notify.dialGuard        (the do-not-call list, checked before every dial)
  *   notify.dialer            -> calls.deliver / dialLive
  *   voicemail, calls: searchKnowledge -> the knowledge base's search (infrastructure)
+ *   playground: the agents with the live calls' LLM, tool policy, knowledge search and callback rules
  */
 export function createFeatures(infra: Infrastructure): Features {
   const {
@@ -94,5 +98,20 @@ export function createFeatures(infra: Infrastructure): Features {
     onMessage: async (msg) => ({ voicemailId: (await voicemail.ingest(msg)).voicemail.id }),
   });
 
-  return { voicemail, notify, calls, webhooks, agents };
+  // Trying an agent without a phone: the same LLM, tools and callback rules as its calls (nothing is queued or dialled).
+  const playground = createPlayground({
+    agents,
+    llm: (language) => engines.engines(language)?.llm ?? null,
+    toolServices: {
+      outbound: outbound.tools,
+      searchKnowledge,
+      callbackTime: callbackTimeFor((to, at) => notify.callbackTimer(to, at)),
+      timeZone: config.calls.timeZone,
+      now: () => new Date(clock.now()),
+    },
+    logger,
+    clock,
+  });
+
+  return { voicemail, notify, calls, webhooks, agents, playground };
 }

@@ -9,7 +9,7 @@ import { rtpAudio } from "./rtp-audio.js";
 import type { CallsDeps } from "./deps.js";
 import { CallsRepo } from "../store/repos/calls-repo.js";
 import type { CallScript, ScriptedCall } from "./call-script.js";
-import { callbackTimeFor } from "./callback-time.js";
+import { callbackTimeFor } from "../agent/tools/callback-time.js";
 import { SUMMARY_JOB } from "./kinds.js";
 import { takeMessage } from "./message-taker.js";
 import { runSurvey } from "./survey/survey.js";

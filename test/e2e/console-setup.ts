@@ -22,7 +22,7 @@ export interface ConsoleWorld {
 }
 
 /** Runs the built `parley` with stdin: `operators add --password-stdin` reads the password there. */
-function parleyWithStdin(args: string[], input: string): Promise<number | null> {
+export function parleyWithStdin(args: string[], input: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, "bin", "parley.js"), ...args], {
       cwd: repoRoot,

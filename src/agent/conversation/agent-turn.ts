@@ -7,13 +7,14 @@ import type { AfterTurn, ToolContext, ToolOutcome } from "../tools/index.js";
 import type { ToolSet } from "../tools/index.js";
 import type { TurnSource } from "../../store/records/call-turn.js";
 import type { ContextFit, ContextWindow } from "./context-window.js";
-import { playedPart, type Speaker, type Utterance } from "./speaker.js";
+import { playedPart, type TurnVoice, type Utterance } from "./speaker.js";
 import { atStage, failureOf, TurnStageError, type TurnFailure } from "./turn-failure.js";
 
 export interface AgentTurnDeps {
   llm: LlmEngine;
-  speaker: Speaker;
-  tools: ToolSet;
+  /** Where the reply's sentences go: speech on a call, text in the chat playground. */
+  speaker: TurnVoice;
+  tools: Pick<ToolSet, "specs" | "get">;
   toolContext: (signal: AbortSignal) => ToolContext;
   sessionKey: string;
   fillerAfterMs: number;

@@ -16,6 +16,7 @@ import { playedPart, Speaker, voiceOf, type PhraseCache, type Utterance as Spoke
 import type { CacheUse } from "../../engines/tts/cache/index.js";
 import { ReadAhead } from "./read-ahead.js";
 import { Speculation } from "./speculation.js";
+import { systemMessage } from "./system-message.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type {
@@ -121,7 +122,7 @@ export class Conversation {
     this.tools = new ToolSet(d.agent);
     this.window = new ContextWindow(d.engines.llm, this.tools.specs);
     this.failures = new FailureStreak(d.agent.live.messageOfferAfter);
-    this.history.push({ role: "system", content: d.agent.systemPrompt });
+    this.history.push(systemMessage(d.agent));
     const t = (this.turnSettings = d.turn ?? {
       detector: null,
       askAfterMs: null,

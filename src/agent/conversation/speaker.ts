@@ -39,6 +39,9 @@ export function voiceOf(agent: { voice: { speakerId: number; speed: number }; la
   return { ...agent.voice, language: agent.language };
 }
 
+/** What an agent turn says its sentences through: a Speaker on a call, text in the chat playground. */
+export type TurnVoice = Pick<Speaker, "say" | "sayPhrase" | "audioIdle">;
+
 /**
  * Turns sentences into queued 8 kHz audio. Synthesis runs ahead of playback
  * (each sentence is rendered into its own buffer as fast as TTS allows), so

@@ -6,6 +6,7 @@ import type { ToolHandler } from "./types.js";
 
 export type { AfterTurn, KnowledgeSearch, ToolContext, ToolHandler, ToolOutcome, ToolServices } from "./types.js";
 export { parseWhen } from "./when.js";
+export { callbackTimeFor } from "./callback-time.js";
 
 /** The agent's tools, by name, ready to offer to the model and run. */
 export class ToolSet {

@@ -27,7 +27,10 @@ export type KnowledgeSearch = (
 
 /** Services the call layer gives tools: the parts of Parley a live call can reach. */
 export interface ToolServices {
-  /** Queues the hybrid follow-up: an outbound call at `when`, carrying what was said so far. */
+  /**
+   * Queues the hybrid follow-up: an outbound call at `when`, carrying what was said so far. `jobId` null: nothing
+   * was queued (the chat playground shows what would be).
+   */
   scheduleCallback(request: {
     to: string | null;
     when: Date;
@@ -35,7 +38,7 @@ export interface ToolServices {
     summary: string;
     agent: string;
     callId: string;
-  }): Promise<{ jobId: number }>;
+  }): Promise<{ jobId: number | null }>;
   /** The site's time zone (IANA) for reading times like "tomorrow 10:00". */
   timeZone: string;
   now(): Date;

@@ -6,6 +6,7 @@ import { ParleyError } from "../../lib/errors.js";
 import type { ApiDeps } from "../deps.js";
 import { apiRouter, described, documented, route } from "../openapi/route.js";
 import { definitionBody } from "../validate.js";
+import { apiActor } from "./agent-versions.js";
 
 const tags = ["agents"];
 const nameParams = z.object({ name: z.string().describe("the agent's name") });
@@ -103,7 +104,7 @@ export function agentRoutes(services: Pick<ApiDeps, "agents">) {
     const body = await definitionBody(c);
     const name = (body as { name?: unknown } | null)?.name;
     const existed = typeof name === "string" && services.agents.find(name) !== null;
-    const agent = services.agents.save(body);
+    const agent = services.agents.save(body, { by: apiActor(c) });
     return c.json(present({ agent, source: "api" }), existed ? 200 : 201);
   });
 
@@ -116,7 +117,12 @@ export function agentRoutes(services: Pick<ApiDeps, "agents">) {
         { status: 400 },
       );
     }
-    return c.json(present({ agent: services.agents.save({ ...body, name: c.req.param("name") }), source: "api" }));
+    return c.json(
+      present({
+        agent: services.agents.save({ ...body, name: c.req.param("name") }, { by: apiActor(c) }),
+        source: "api",
+      }),
+    );
   });
 
   app.openapi(remove, (c) => {

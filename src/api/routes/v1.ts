@@ -2,6 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiDeps } from "../deps.js";
 import { apiRouter } from "../openapi/route.js";
 import { agentRoutes } from "./agents.js";
+import { agentVersionRoutes } from "./agent-versions.js";
+import { agentChatRoutes } from "./agent-chat.js";
 import { callRoutes } from "./calls.js";
 import { callbackRoutes } from "./callbacks.js";
 import { campaignRoutes } from "./campaigns.js";
@@ -23,6 +25,8 @@ export function v1Routes(services: ApiDeps): OpenAPIHono {
   v1.route("/voicemails", voicemailRoutes(services));
   v1.route("/agents", knowledgeRoutes(services)); // /agents/{name}/knowledge...
   v1.route("/agents", agentRoutes(services));
+  v1.route("/agents", agentVersionRoutes(services)); // /agents/{name}/versions...
+  v1.route("/agents", agentChatRoutes(services)); // /agents/{name}/chat
   v1.route("/calls", callRoutes(services));
   v1.route("/surveys", surveyRoutes(services));
   v1.route("/webhooks", webhookRoutes(services));

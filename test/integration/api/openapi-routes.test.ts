@@ -45,7 +45,10 @@ describe("the OpenAPI document and the routes hono serves", () => {
         const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
         const params = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
         expect(params, `${method} ${path}`).toEqual(inPath);
-        if (["post", "put", "patch"].includes(method) && !/\/(retry|cancel|test|start|pause|resume)$/.test(path))
+        if (
+          ["post", "put", "patch"].includes(method) &&
+          !/\/(retry|cancel|test|start|pause|resume|restore)$/.test(path)
+        )
           expect(op.requestBody?.content, `${method} ${path}`).toBeDefined();
         if (path !== "/v1/openapi.json") expect(op.responses, `${method} ${path}`).toHaveProperty("401");
       }

@@ -2,7 +2,7 @@ import type { VoicemailDeps } from "../../../src/voicemail/deps.js";
 import { describe, expect, it } from "vitest";
 import { builtinTool } from "../../../src/agent/tools/builtin.js";
 import type { ToolContext } from "../../../src/agent/tools/index.js";
-import { callbackTimeFor } from "../../../src/calls/callback-time.js";
+import { callbackTimeFor } from "../../../src/agent/tools/callback-time.js";
 import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
 import { notifySection } from "../../../src/config/sections/notify.js";
 import { callbackRules, callbackTiming } from "../../../src/notify/callbacks/policy.js";

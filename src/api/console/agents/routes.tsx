@@ -7,13 +7,17 @@ import type { ApiDeps } from "../../deps.js";
 import { formField } from "../auth/guard.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
+import { agentChatConsoleRoutes } from "./chat-routes.js";
+import { agentEditRoutes } from "./edit-routes.js";
 import { AgentList, ValidateForm, type ValidationResult } from "./page.js";
 
 const MAX_TEXT = 200_000;
 
 /** Agents: the list, one definition, and validation of a pasted one. */
-export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge">): Hono<ConsoleEnv> {
+export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge" | "playground" | "logger">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
+  app.route("/", agentEditRoutes(services));
+  app.route("/", agentChatConsoleRoutes(services));
 
   const page = async (
     c: Context<ConsoleEnv>,
@@ -53,6 +57,10 @@ export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge">): Ho
         <p>
           <a href="/console/agents">All agents</a> · defined{" "}
           {entry.source === "file" ? "in a YAML file (read-only here)" : "through the API"} ·{" "}
+          <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/edit`}>
+            {entry.source === "file" ? "Definition" : "Edit and history"}
+          </a>{" "}
+          · <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/chat`}>Chat playground</a> ·{" "}
           <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/knowledge`}>
             {`Knowledge base (${services.knowledge.listDocuments(entry.agent.name).length} documents)`}
           </a>

@@ -1,4 +1,4 @@
-import type { ToolServices } from "../agent/tools/index.js";
+import type { ToolServices } from "./types.js";
 
 /** What the callback timer the services carry answers (see notify/callbacks/policy.ts). */
 type CallbackTimer = (
@@ -9,7 +9,8 @@ type CallbackTimer = (
 /**
  * The schedule_callback tool's check, from the callback timer the notify
  * feature gives the services: a time the callback rules allow, or the first
- * one they do and why the asked-for one does not work.
+ * one they do and why the asked-for one does not work. Live calls and the chat
+ * playground check the same way.
  */
 export function callbackTimeFor(timer: CallbackTimer): NonNullable<ToolServices["callbackTime"]> {
   return (to, when) => {
