@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContextWindow } from "../../../src/agent/conversation/context-window.js";
+import { ReadAhead } from "../../../src/agent/conversation/read-ahead.js";
 import { createEngine } from "../../../src/engines/factory.js";
 import type { ChatMessage, LlmDelta, LlmEngine, LlmUsage, ToolSpec } from "../../../src/engines/types.js";
 import { generatedModel, testConfig } from "../../helpers/models.js";
@@ -115,6 +117,34 @@ describe("reading ahead (tiny LLM)", () => {
     const r = await real!;
     // Had it taken another slot, it would have evaluated the whole prompt.
     expect(r.usage.promptTokens).toBeLessThan(llm.countTokens(call(FINAL), TOOLS) / 2);
+  });
+
+  it("a conversation's read-ahead reads as the caller's words grow by a few, and starts again with the next turn", async () => {
+    const errors: unknown[] = [];
+    const ahead = new ReadAhead(llm, new ContextWindow(llm, TOOLS), TOOLS, "words", AbortSignal.timeout(60_000), (e) =>
+      errors.push(e),
+    );
+    // A system prompt no other test uses: no slot holds any of this conversation yet.
+    const florist: ChatMessage = { role: "system", content: "You take orders for a florist. Be brief." };
+    const call = (text: string): ChatMessage[] => [florist, GREETING, { role: "user", content: text }];
+    const words = FINAL.split(" ");
+    const readAfter = async (n: number) => {
+      const before = ahead.tokens;
+      ahead.read(call(words.slice(0, n).join(" ")));
+      await ahead.settled();
+      return ahead.tokens - before;
+    };
+    expect(await readAfter(3)).toBeGreaterThan(0);
+    // One or two more words are not worth a render of the prompt: nothing is read.
+    expect(await readAfter(4)).toBe(0);
+    expect(await readAfter(5)).toBe(0);
+    expect(await readAfter(6)).toBeGreaterThan(0);
+    ahead.cancel(); // the turn is over: the next one starts from no words
+    const before = ahead.tokens;
+    ahead.read(call("Can you also"));
+    await ahead.settled();
+    expect(ahead.tokens).toBeGreaterThan(before);
+    expect(errors).toEqual([]);
   });
 
   it("reading ahead on an aborted signal does nothing", async () => {
