@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -87,12 +88,13 @@ describe("search index (migration 022)", () => {
     const db = openDatabase(join(dir, "parley.db"));
     const vm = seedVoicemail(db, { transcript: "The gate code is broken", summary: "Gate" });
     const call = seedCall(db, ["The parcel never arrived"]);
-    // Forget the index, as a database from before 022 had none, and apply 022 again on reopen.
+    // Forget the index, as a database from before 022 had none, and run 022 again (later migrations exist too,
+    // so it is run by itself rather than by rewinding schema_migrations).
     const triggers = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%fts%'").all();
     for (const t of triggers as { name: string }[])
       if (!t.name.startsWith("knowledge")) db.exec(`DROP TRIGGER ${t.name}`);
-    db.exec(`DROP TABLE voicemails_fts; DROP TABLE calls_fts; DROP VIEW calls_search_text; DROP INDEX call_turns_at;
-      DELETE FROM schema_migrations WHERE version = 22;`);
+    db.exec(`DROP TABLE voicemails_fts; DROP TABLE calls_fts; DROP VIEW calls_search_text; DROP INDEX call_turns_at;`);
+    db.exec(readFileSync(new URL("../../../src/store/migrations/022_search.sql", import.meta.url), "utf8"));
     db.close();
     const again = openDatabase(join(dir, "parley.db"));
     const search = new SearchRepo(again);
