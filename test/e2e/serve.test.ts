@@ -32,9 +32,16 @@ describe("parley serve --profile tiny (real process)", () => {
       const health = await fetch(`${server.baseUrl}/healthz`);
       expect(health.status).toBe(200);
       const ready = await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
-      const body = (await ready.json()) as { status: string; engines: { role: string; status: string }[] };
+      const body = (await ready.json()) as {
+        status: string;
+        engines: { role: string; status: string; language?: string }[];
+      };
       expect(body.status).toBe("ready");
-      expect(body.engines.map((e) => e.role).sort()).toEqual(["asrBatch", "asrStreaming", "llm", "tts", "vad"]);
+      const base = body.engines.filter((e) => e.language === undefined);
+      expect(base.map((e) => e.role).sort()).toEqual(["asrBatch", "asrStreaming", "llm", "tts", "vad"]);
+      // tiny's German entry: its own recognisers, LLM and voice, for German agents.
+      const german = body.engines.filter((e) => e.language === "de");
+      expect(german.map((e) => e.role).sort()).toEqual(["asrBatch", "asrStreaming", "llm", "tts"]);
       expect(body.engines.every((e) => e.status === "ready")).toBe(true);
       const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
       expect(metrics).toMatch(/parley_engine_ready\{role="llm",model="tiny-llm"\} 1/);

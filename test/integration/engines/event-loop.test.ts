@@ -128,8 +128,10 @@ describe("event loop during turn predictions", () => {
 
     // Each main-thread run blocks the loop for about its whole length.
     expect(mainStallMs).toBeGreaterThan((mainMs / RUNS) * 0.8);
-    // The worker path: the worst gap is well under what one main-thread run blocks.
-    expect(workerStallMs).toBeLessThan(mainStallMs / 2);
+    // The worker path: the worst gap is well under what one main-thread run blocks. Not half: with another test
+    // file on the other core, the main thread is sometimes descheduled while the worker computes (57 ms against
+    // a 102 ms main-thread stall was seen; alone it is about 8 against 109).
+    expect(workerStallMs).toBeLessThan(mainStallMs * 0.75);
     console.info(JSON.stringify({ workerMs, workerStallMs, mainMs, mainStallMs }));
   });
 });

@@ -14,14 +14,15 @@ const detector = { threshold: 0.6, windowMs: 8000 } as TurnDetector;
 const agent = (live: Record<string, unknown> = {}) => parseAgent({ name: "a", systemPrompt: "x", live }, "test").live;
 
 describe("live turn settings", () => {
-  it("server defaults: the model asked after 200 ms at its own threshold, the agent's deadline, speculation on", () => {
-    expect(defaults).toEqual({ model: true, askAfterMs: 200, speculative: true });
+  it("server defaults: the model asked after 200 ms at its own threshold, the agent's deadline, speculation and read-ahead on", () => {
+    expect(defaults).toEqual({ model: true, askAfterMs: 200, speculative: true, readAhead: true });
     expect(liveTurnSettings(agent(), defaults, detector)).toEqual({
       detector,
       askAfterMs: 200,
       endpointSilenceMs: 600,
       threshold: 0.6,
       speculative: true,
+      readAhead: true,
     });
   });
 

@@ -10,7 +10,8 @@ const doc = readFileSync(join(repoRoot, "docs", "scale-out.md"), "utf8");
 /** docs/scale-out.md's node configuration is real: the schema accepts it as written, with the values it explains. */
 describe("docs/scale-out.md", () => {
   it("shows a node configuration that Parley's schema accepts", () => {
-    const start = doc.indexOf("```yaml\n") + "```yaml\n".length;
+    // The node configuration is the YAML block that sets up SIP (the doc has smaller ones before it).
+    const start = doc.indexOf("```yaml\nstore:") + "```yaml\n".length;
     const block = doc.slice(start, doc.indexOf("```", start));
     const config = validate(parse(block) as Record<string, unknown>);
     expect(config.sip.allow).toEqual(["10.0.0.5/32"]);
