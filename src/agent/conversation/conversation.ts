@@ -1,10 +1,8 @@
-import type { ChatMessage, EngineSet } from "../../engines/types.js";
+import type { ChatMessage } from "../../engines/types.js";
 import { childController } from "../../lib/abort.js";
 import { Channel } from "../../lib/channel.js";
 import { describeError, isAbortError } from "../../lib/errors.js";
-import type { Logger } from "../../lib/logger.js";
-import type { AgentDefinition } from "../definition.js";
-import { ToolSet, type AfterTurn, type ToolServices } from "../tools/index.js";
+import { ToolSet, type AfterTurn } from "../tools/index.js";
 import { runAgentTurn, type AgentTurnResult } from "./agent-turn.js";
 import { isBackchannel } from "./backchannel.js";
 import { ContextWindow } from "./context-window.js";
@@ -12,54 +10,18 @@ import { DtmfCollector } from "./dtmf-collector.js";
 import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
-import { playedPart, Speaker, voiceOf, type PhraseCache, type Utterance as SpokenText } from "./speaker.js";
+import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
 import type { CacheUse } from "../../engines/tts/cache/index.js";
 import { ReadAhead } from "./read-ahead.js";
 import { Speculation } from "./speculation.js";
 import { systemMessage } from "./system-message.js";
+import type { ConversationDeps } from "./conversation-deps.js";
+import { emptyTurn, turnTiming } from "./turn-results.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
-import type {
-  CallAudio,
-  CallControl,
-  ConversationOutcome,
-  ConversationResult,
-  TurnRecord,
-  TurnTiming,
-} from "./types.js";
+import type { ConversationOutcome, ConversationResult, TurnRecord } from "./types.js";
 
-export interface ConversationDeps {
-  agent: AgentDefinition;
-  engines: Pick<EngineSet, "vad" | "asrStreaming" | "llm" | "tts">;
-  audio: CallAudio;
-  control: CallControl;
-  toolServices: ToolServices;
-  callId: string;
-  caller: string | null;
-  logger: Logger;
-  /** Caller audio this many dB under our own level while we play is echo (see Listener). */
-  echoMarginDb: number;
-  /** Each turn as it completes (call records, metrics). */
-  onTurn?: (turn: TurnRecord) => void;
-  /**
-   * A keypad entry of a sensitive step (agent.live.keypad.sensitive) starts
-   * (first key) or ends (# or the pause after the last key): the call pauses
-   * or silences its recording in between.
-   */
-  onSensitiveKeypad?: (phase: "start" | "end") => void;
-  /**
-   * End of turn and speculative replies (agent/turn-taking/settings.ts); default: silence alone at the agent's
-   * endpointSilenceMs, no speculation.
-   */
-  turn?: LiveTurnSettings;
-  /**
-   * The TTS cache the fixed phrases play from (greeting, filler, fallback line, reprompt, goodbye): rendered once
-   * per voice and text, reused across calls. Without it they are synthesised live, like replies.
-   */
-  phrases?: PhraseCache | null;
-  /** The greeting was made for this call (a callback names its reason): synthesised live, never cached. */
-  greetingMadeForCall?: boolean;
-}
+export type { ConversationDeps } from "./conversation-deps.js";
 
 type Event =
   | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string; recorded?: string }
@@ -477,7 +439,7 @@ export class Conversation {
       ...(result.failure ? { failed: true, failure: result.failure } : {}),
       ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
       ...(result.sources.length ? { sources: result.sources } : {}),
-      ...(u ? { timing: timing(u, result) } : {}),
+      ...(u ? { timing: turnTiming(u, result) } : {}),
       ...(result.contextFit ? { contextFit: result.contextFit } : {}),
     });
     if (result.failure?.stage === "internal" && u !== null && !result.spoken) {
@@ -602,34 +564,4 @@ export class Conversation {
     this.turns.push(t);
     this.d.onTurn?.(t);
   }
-}
-
-function emptyTurn(interrupted: boolean): AgentTurnResult {
-  return {
-    spoken: "",
-    interrupted,
-    messages: [],
-    after: null,
-    toolCalls: [],
-    sources: [],
-    llmFirstTokenAt: null,
-    ttsFirstAudioAt: null,
-    firstRtpAt: null,
-    failure: null,
-    contextFit: null,
-  };
-}
-
-function timing(u: Utterance, r: AgentTurnResult): TurnTiming {
-  const rel = (t: number | null) => (t === null ? null : Math.round(t - u.speechEndAt));
-  return {
-    endpointMs: rel(u.decidedAt),
-    asrFinalMs: Math.max(0, Math.round(u.textAt - u.speechEndAt)),
-    llmFirstTokenMs: rel(r.llmFirstTokenAt),
-    ttsFirstAudioMs: rel(r.ttsFirstAudioAt),
-    firstRtpMs: rel(r.firstRtpAt),
-    endedBy: u.by,
-    ...(u.model ? { turnModel: u.model } : {}),
-    ...(u.speculation ? { speculation: u.speculation } : {}),
-  };
 }

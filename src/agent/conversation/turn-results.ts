@@ -1,0 +1,35 @@
+import type { AgentTurnResult } from "./agent-turn.js";
+import type { Utterance } from "./listener.js";
+import type { TurnTiming } from "./types.js";
+
+/** A turn that produced nothing (it failed before any reply, or was interrupted at once). */
+export function emptyTurn(interrupted: boolean): AgentTurnResult {
+  return {
+    spoken: "",
+    interrupted,
+    messages: [],
+    after: null,
+    toolCalls: [],
+    sources: [],
+    llmFirstTokenAt: null,
+    ttsFirstAudioAt: null,
+    firstRtpAt: null,
+    failure: null,
+    contextFit: null,
+  };
+}
+
+/** Where a turn's time went, measured from the caller's end of speech. */
+export function turnTiming(u: Utterance, r: AgentTurnResult): TurnTiming {
+  const rel = (t: number | null) => (t === null ? null : Math.round(t - u.speechEndAt));
+  return {
+    endpointMs: rel(u.decidedAt),
+    asrFinalMs: Math.max(0, Math.round(u.textAt - u.speechEndAt)),
+    llmFirstTokenMs: rel(r.llmFirstTokenAt),
+    ttsFirstAudioMs: rel(r.ttsFirstAudioAt),
+    firstRtpMs: rel(r.firstRtpAt),
+    endedBy: u.by,
+    ...(u.model ? { turnModel: u.model } : {}),
+    ...(u.speculation ? { speculation: u.speculation } : {}),
+  };
+}
