@@ -58,7 +58,16 @@ export interface AudioInput {
  * silence after `endMs`, so `atMs - endMs` is what the VAD itself costs a turn.
  */
 export type VadEvent =
-  { type: "speech-start"; atMs: number } | { type: "speech-end"; startMs: number; endMs: number; atMs: number };
+  | { type: "speech-start"; atMs: number }
+  | { type: "speech-end"; startMs: number; endMs: number; atMs: number }
+  /**
+   * Early silence (only for a stream opened with `pauseMs`): a second detector, with `pauseMs` of minimum silence,
+   * heard the speech stop at `endMs`, before the segment's own end (its minimum silence is longer). Not an end of
+   * speech: a "resume" or the segment's "speech-end" follows.
+   */
+  | { type: "pause"; endMs: number; atMs: number }
+  /** The early-silence detector hears speech again after a "pause". */
+  | { type: "resume"; atMs: number };
 
 export interface SpeechSegment {
   startMs: number;
@@ -68,8 +77,12 @@ export interface SpeechSegment {
 export interface VadEngine extends Engine, LiveQueue {
   /** The model's rate (16 kHz for silero); `segments` takes audio at this rate. */
   readonly sampleRate: number;
-  /** A stream of audio at `inputRate` (default: the model's rate); the engine resamples off the event loop. */
-  open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent>;
+  /**
+   * A stream of audio at `inputRate` (default: the model's rate); the engine resamples off the event loop.
+   * `pauseMs`: also report "pause" and "resume" (early silence of that length, for the turn model); engines
+   * that cannot leave them out.
+   */
+  open(options: { signal: AbortSignal; inputRate?: number; pauseMs?: number }): EngineStream<Float32Array, VadEvent>;
   /** Speech segments of a whole recording (voicemail trimming): batch work, it yields to live streams as it goes. */
   segments(samples: Float32Array, options: { signal: AbortSignal }): Promise<SpeechSegment[]>;
 }

@@ -46,6 +46,8 @@ export interface AgentTurnResult {
   /** Knowledge chunks the turn's tools gave the model (search_knowledge), in the order it got them. */
   sources: TurnSource[];
   llmFirstTokenAt: number | null;
+  /** When the reply's first chunk (its first clause or sentence) went to TTS. */
+  firstChunkAt: number | null;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
   /** Set when the turn failed (the fallback line was said instead of, or after, what the model produced). */
@@ -76,6 +78,7 @@ export async function runAgentTurn(
   const sources: TurnSource[] = [];
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
+  let firstChunkAt: number | null = null;
   let interrupted = false;
   let failure: TurnFailure | null = null;
   let contextFit: ContextFit | null = null;
@@ -86,7 +89,10 @@ export async function runAgentTurn(
       rounds.push(current);
       // The reply's first words go to TTS at their first clause, so the caller hears them sooner; the rest by sentence.
       const chunker = new SentenceChunker(deps.language, round === 0 ? FIRST_CLAUSE : undefined);
-      const say = (s: string) => current.utterances.push(deps.speaker.say(s, signal));
+      const say = (s: string) => {
+        firstChunkAt ??= performance.now();
+        current.utterances.push(deps.speaker.say(s, signal));
+      };
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>
         deps.window.fit([...history, ...messagesFor(rounds.slice(0, -1))]),
@@ -164,6 +170,7 @@ export async function runAgentTurn(
     toolCalls: toolLog,
     sources,
     llmFirstTokenAt,
+    firstChunkAt,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,
     failure,

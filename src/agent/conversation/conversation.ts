@@ -27,6 +27,7 @@ type Event =
   | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string; recorded?: string }
   | { type: "speech-start"; at: number }
   | { type: "pause"; text: string }
+  | { type: "resume" }
   | { type: "late-text"; text: string }
   | { type: "text"; text: string }
   | { type: "barge-check" }
@@ -88,6 +89,7 @@ export class Conversation {
     const t = (this.turnSettings = d.turn ?? {
       detector: null,
       askAfterMs: null,
+      earlyPauseMs: 0,
       endpointSilenceMs: d.agent.live.endpointSilenceMs,
       threshold: 0.5,
       speculative: false,
@@ -100,7 +102,7 @@ export class Conversation {
         endpointSilenceMs: t.endpointSilenceMs,
         turnModel:
           t.detector && t.askAfterMs !== null
-            ? { detector: t.detector, askAfterMs: t.askAfterMs, threshold: t.threshold }
+            ? { detector: t.detector, askAfterMs: t.askAfterMs, earlyPauseMs: t.earlyPauseMs, threshold: t.threshold }
             : null,
         echoMarginDb: d.echoMarginDb,
         agentLevel: () => ({
@@ -115,6 +117,7 @@ export class Conversation {
         text: (text) => this.events.push({ type: "text", text }),
         utterance: (u) => this.events.push({ type: "utterance", u, source: "speech" }),
         pause: (text) => this.events.push({ type: "pause", text }),
+        resume: () => this.events.push({ type: "resume" }),
         lateText: (text) => this.events.push({ type: "late-text", text }),
         modelError: (err) =>
           d.logger.warn(
@@ -217,6 +220,9 @@ export class Conversation {
         return;
       case "pause":
         this.speculate(e.text);
+        return;
+      case "resume":
+        this.discardSpeculation(); // the caller went on after an early pause: a reply on their words so far is stale
         return;
       case "late-text":
         this.amendLastUserTurn(e.text);

@@ -22,8 +22,8 @@ export interface Utterance {
   textAt: number;
   /** What ended it. */
   by: TurnEndRule;
-  /** The turn model's last verdict in this pause, when it was asked. */
-  model?: { probability: number; ms: number };
+  /** The turn model's last verdict in this pause, when it was asked (see TurnTiming.turnModel). */
+  model?: { probability: number; ms: number; askedAfterMs: number; early: boolean };
   /** Set by the conversation: whether the reply started on the interim transcript was kept, and how many were not. */
   speculation?: { kept: boolean; discarded: number };
 }
@@ -42,8 +42,13 @@ export interface ListenerHandlers {
   /** The recogniser's current text for the utterance in progress (unconsumed part). */
   text(text: string): void;
   utterance(u: Utterance): void;
-  /** The caller paused (VAD speech end) with this text in hand: a reply may start on it (speculation). */
+  /**
+   * The caller paused with this text in hand: a reply may start on it (speculation). At the VAD's speech end, or
+   * when the turn model is asked at the early silence.
+   */
   pause?(text: string): void;
+  /** The caller went on after an early pause, before the VAD's segment ended: a reply started in it is stale. */
+  resume?(): void;
   /** Words that came in after their turn was taken (see LATE_WORDS_MS). */
   lateText?(text: string): void;
   /** The turn model failed (the pause is decided by silence); reported once per listener. */
@@ -55,6 +60,11 @@ export interface ListenerTurnModel {
   detector: TurnDetector;
   /** Silence after the caller's last word before it is asked. */
   askAfterMs: number;
+  /**
+   * The VAD's early-silence detector (VadEngine.open's `pauseMs`): the model is asked after this much silence
+   * even while the VAD's own segment, whose minimum silence is longer, is still open. 0: only at the VAD's pause.
+   */
+  earlyPauseMs: number;
   /** P(complete) above this ends the turn. */
   threshold: number;
 }
@@ -96,15 +106,26 @@ export class Listener {
   private timer: NodeJS.Timeout | null = null;
   private askTimer: NodeJS.Timeout | null = null;
   private prediction: AbortController | null = null;
-  private verdict: TurnPrediction | null = null;
+  private verdict: (TurnPrediction & { askedAt: number; early: boolean }) | null = null;
   /** The model said "complete" in this pause before the recogniser had words: the first words end the turn. */
   private verdictComplete = false;
   /** Counts pauses (and what ends them), so a verdict that arrives after its pause is dropped. */
   private pauseSeq = 0;
+  /** The pause (pauseSeq) the model was asked about, so the VAD's speech-end does not ask it again. */
+  private askedSeq = -1;
+  /**
+   * The early-silence detector heard the caller stop, and the VAD's segment has not ended yet (its minimum silence
+   * is longer): the turn model may be asked, and may end the turn, already.
+   */
+  private quiet = false;
+  /** The caller's last voiced moment before the current early pause (audio ms): voice after it drops a verdict. */
+  private quietFromMs = 0;
   /** When the last turn was taken, while the caller has not spoken since (late words join it). */
   private takenAt: number | null = null;
   private modelFailed = false;
   echoFrames = 0;
+  /** Pauses the early-silence detector reported while the VAD's segment was open (each asks the turn model). */
+  earlyPauses = 0;
 
   constructor(
     private readonly vad: VadEngine,
@@ -118,7 +139,8 @@ export class Listener {
 
   /** Runs until the frames end or the signal fires. */
   async run(frames: AsyncIterable<Frame>, signal: AbortSignal): Promise<void> {
-    const vadStream = this.vad.open({ signal, inputRate: 8000 });
+    const pauseMs = this.o.turnModel?.earlyPauseMs ?? 0;
+    const vadStream = this.vad.open({ signal, inputRate: 8000, ...(pauseMs > 0 ? { pauseMs } : {}) });
     const asrStream = this.asr.open({ signal });
     const vadDone = (async () => {
       for await (const e of vadStream) this.onVad(e);
@@ -171,8 +193,11 @@ export class Listener {
 
   private onVad(e: VadEvent): void {
     const now = performance.now();
+    if (e.type === "pause") return this.onEarlyPause(e.endMs, now);
+    if (e.type === "resume") return this.onResume(now);
     if (e.type === "speech-start") {
       this.speaking = true;
+      this.quiet = false;
       this.takenAt = null;
       this.voiced.speechStarted();
       this.clearTimers();
@@ -180,25 +205,77 @@ export class Listener {
       return;
     }
     this.speaking = false;
-    const seq = ++this.pauseSeq;
-    // The segment ended endMs into the audio; we are audioMs in, so it ended (audioMs - endMs) ago on our side,
-    // and the jitter buffer held that audio a little longer before we saw it. Endpoint silence counts from the
-    // caller's real last word (wire time), so the buffer's delay is not added to every turn.
-    const voicedEndMs = this.voiced.voicedEnd(e.endMs);
-    this.speechEndAt = now - Math.max(0, this.audioMs - voicedEndMs) - (this.o.inputDelayMs?.() ?? 0);
+    // The early-silence detector reported this pause already: same last word, and its question to the model stands.
+    const early = this.quiet;
+    this.quiet = false;
+    if (early && this.takenAt !== null) {
+      this.on.speechEnd(this.speechEndAt); // the model ended the turn at the early silence: nothing left to decide
+      return;
+    }
+    if (!early) {
+      ++this.pauseSeq;
+      this.clearTimers();
+      this.speechEndAt = this.wireTime(this.voiced.voicedEnd(e.endMs), now);
+    }
+    const seq = this.pauseSeq;
     this.on.speechEnd(this.speechEndAt);
-    this.clearTimers();
+    if (this.timer) clearTimeout(this.timer);
     const deadline = this.speechEndAt + this.o.endpointSilenceMs;
     this.timer = setTimeout(() => this.decide("vad"), Math.max(0, deadline - now));
     const model = this.o.turnModel;
-    if (model && !this.modelFailed) {
+    if (model && !this.modelFailed && this.askedSeq !== seq) {
       // The rule of pause-plan.ts on the wall clock: asked askAfterMs after the last word, never before the VAD
       // reported the pause, and only when that is before the silence deadline.
       const askAt = Math.max(this.speechEndAt + model.askAfterMs, now);
-      if (askAt < deadline) this.askTimer = setTimeout(() => void this.ask(model, seq), askAt - now);
+      if (askAt < deadline) this.armAsk(model, seq, askAt - now);
     }
     const text = this.pendingText;
     if (text) this.on.pause?.(text);
+  }
+
+  /**
+   * Audio ms `voicedEndMs` on the wall clock: we are audioMs in, so it was (audioMs - voicedEndMs) ago on our
+   * side, and the jitter buffer held that audio a little longer before we saw it. Endpoint silence counts from
+   * the caller's real last word (wire time), so the buffer's delay is not added to every turn.
+   */
+  private wireTime(voicedEndMs: number, now: number): number {
+    return now - Math.max(0, this.audioMs - voicedEndMs) - (this.o.inputDelayMs?.() ?? 0);
+  }
+
+  /**
+   * The early-silence detector heard the caller stop (`pauseMs` of silence) while the VAD's segment is still
+   * open: the turn model is asked now (askAfterMs after the last word), not after the VAD's longer minimum
+   * silence. The silence deadline still waits for the VAD's speech-end.
+   */
+  private onEarlyPause(endMs: number, now: number): void {
+    const model = this.o.turnModel;
+    if (!this.speaking || this.quiet || !model || this.modelFailed) return;
+    this.quiet = true;
+    this.earlyPauses++;
+    const seq = ++this.pauseSeq;
+    this.clearAsk();
+    this.quietFromMs = this.voiced.voicedEnd(endMs);
+    this.speechEndAt = this.wireTime(this.quietFromMs, now);
+    this.armAsk(model, seq, Math.max(0, this.speechEndAt + model.askAfterMs - now));
+  }
+
+  /** The early-silence detector hears the caller again before the VAD's segment ended. */
+  private onResume(now: number): void {
+    if (!this.quiet) return;
+    this.quiet = false;
+    ++this.pauseSeq;
+    this.clearAsk();
+    if (this.takenAt !== null && this.speaking) {
+      // The model ended the turn in this pause and the caller went on: to the conversation that is new speech
+      // (a barge-in over the reply, a stale speculative reply), as a speech-start after a pause would be.
+      this.takenAt = null;
+      this.on.speechStart(now);
+    } else this.on.resume?.();
+  }
+
+  private armAsk(model: ListenerTurnModel, seq: number, inMs: number): void {
+    this.askedSeq = seq;
+    this.askTimer = setTimeout(() => void this.ask(model, seq), inMs);
   }
 
   /** Asks the turn model about the turn's audio so far; a "complete" that is still current ends the turn. */
@@ -207,13 +284,23 @@ export class Listener {
     if (!this.turnAudio) return;
     const controller = new AbortController();
     this.prediction = controller;
+    const askedAt = performance.now();
+    const early = this.speaking && this.quiet;
+    // The reply may start with the question (its audio is held until the turn ends), not a VAD pause later.
+    const text = early ? this.pendingText : "";
+    if (text) this.on.pause?.(text);
     try {
       const p = await model.detector.predict(
         { samples: this.turnAudio.snapshot(), sampleRate: this.turnAudio.sampleRate },
         { signal: controller.signal },
       );
       if (seq !== this.pauseSeq || controller.signal.aborted) return; // the caller spoke, or the turn was taken
-      this.verdict = p;
+      if (this.speaking && this.quiet && this.voiced.lastVoicedAtMs > this.quietFromMs) {
+        // Asked at the early silence, and the caller's voice is back before any detector said so: not this verdict.
+        this.askedSeq = -1; // the VAD's speech-end, if it comes, asks again
+        return;
+      }
+      this.verdict = { ...p, askedAt, early };
       this.verdictComplete = p.probability > model.threshold;
       if (this.verdictComplete) this.decide("model");
     } catch (err) {
@@ -233,7 +320,7 @@ export class Listener {
       this.textAt = performance.now();
       const pending = this.pendingText;
       if (pending) this.on.text(pending);
-      if (pending && this.verdictComplete && !this.speaking) this.decide("model");
+      if (pending && this.verdictComplete && (!this.speaking || this.quiet)) this.decide("model");
     } else if (e.type === "final") {
       this.current = e.text;
       if (this.absorbLateWords()) return;
@@ -249,7 +336,7 @@ export class Listener {
 
   /** Words for the turn just taken (see LATE_WORDS_MS): they join it instead of starting another. */
   private absorbLateWords(): boolean {
-    if (this.takenAt === null || this.speaking) return false;
+    if (this.takenAt === null || (this.speaking && !this.quiet)) return false;
     if (performance.now() - this.takenAt > LATE_WORDS_MS) {
       this.takenAt = null;
       return false;
@@ -280,7 +367,16 @@ export class Listener {
       decidedAt: now,
       textAt: this.textAt || now,
       by,
-      ...(verdict ? { model: { probability: verdict.probability, ms: Math.round(verdict.ms) } } : {}),
+      ...(verdict
+        ? {
+            model: {
+              probability: verdict.probability,
+              ms: Math.round(verdict.ms),
+              askedAfterMs: Math.round(verdict.askedAt - (this.speechEndAt || now)),
+              early: verdict.early,
+            },
+          }
+        : {}),
     });
   }
 
@@ -291,8 +387,13 @@ export class Listener {
 
   private clearTimers(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.askTimer) clearTimeout(this.askTimer);
     this.timer = null;
+    this.clearAsk();
+  }
+
+  /** Drops the model's question for this pause: not yet asked, in flight (aborted), or answered. */
+  private clearAsk(): void {
+    if (this.askTimer) clearTimeout(this.askTimer);
     this.askTimer = null;
     this.prediction?.abort();
     this.prediction = null;

@@ -9,6 +9,11 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
   detector: TurnDetector | null;
   /** P(complete) above this ends the turn. */
   threshold: number;
+  /**
+   * With a model: the minimum silence of the VAD's early-silence detector (VadEngine.open's `pauseMs`), so the
+   * model is asked `askAfterMs` after the last word even when the VAD's own minimum silence is longer. 0: none.
+   */
+  earlyPauseMs: number;
   /** Start the reply on the interim transcript when the caller pauses. */
   speculative: boolean;
   /** Read the caller's words into the LLM while they speak (engines that can; ReadAhead). */
@@ -21,6 +26,13 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
  * the agent's `endpointSilenceMs`, as before turn models; with one, the
  * agent's `live.turn.endpointSilenceMs` when it sets it.
  */
+/**
+ * The early-silence detector's minimum silence: at most this, and never more than askAfterMs (silero decides
+ * in 32 ms windows and its segment ends a little after the last voiced frame, so it reports 100 ms of silence
+ * about 100-160 ms after the last word).
+ */
+export const EARLY_PAUSE_MAX_MS = 100;
+
 export function liveTurnSettings(
   live: AgentDefinition["live"],
   defaults: CallsConfig["turn"],
@@ -28,9 +40,11 @@ export function liveTurnSettings(
 ): LiveTurnSettings {
   const t = live.turn;
   const use = detector !== null && (t.model ?? defaults.model) ? detector : null;
+  const askAfterMs = use ? (t.askAfterMs ?? defaults.askAfterMs) : null;
   return {
     detector: use,
-    askAfterMs: use ? (t.askAfterMs ?? defaults.askAfterMs) : null,
+    askAfterMs,
+    earlyPauseMs: askAfterMs === null ? 0 : Math.min(EARLY_PAUSE_MAX_MS, askAfterMs),
     endpointSilenceMs: use ? (t.endpointSilenceMs ?? live.endpointSilenceMs) : live.endpointSilenceMs,
     threshold: t.threshold ?? use?.threshold ?? 0.5,
     speculative: t.speculative ?? defaults.speculative,

@@ -6,8 +6,8 @@
  * segment end. A frame is voice when it is within VOICED_BELOW_PEAK_DB of
  * the utterance's loudest frame and above the floor.
  *
- * The same estimate as src/agent/conversation/listener.ts (its constants);
- * the listener is to use this tracker when turn models are wired into calls.
+ * Live calls (src/agent/conversation/listener.ts) and `parley bench turns`
+ * share it.
  */
 import { rmsDbfs } from "../../audio/index.js";
 
@@ -38,6 +38,11 @@ export class VoicedEndTracker {
     return this.lastVoicedMs < vadEndMs && this.lastVoicedMs >= vadEndMs - MAX_EARLIER_MS
       ? this.lastVoicedMs
       : vadEndMs;
+  }
+
+  /** The end of the last voiced frame (audio ms). */
+  get lastVoicedAtMs(): number {
+    return this.lastVoicedMs;
   }
 
   get positionMs(): number {

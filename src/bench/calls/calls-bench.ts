@@ -146,7 +146,14 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const asrFinal: number[] = [];
   const firstToken: number[] = [];
   const tokenToAudio: number[] = [];
+  const tokenToChunk: number[] = [];
+  const chunkToAudio: number[] = [];
+  const modelAsked: number[] = [];
+  const modelMs: number[] = [];
   calls.forEach((c, i) => {
+    const m = timings[i]?.turnModel;
+    if (m?.askedAfterMs !== undefined) modelAsked.push(m.askedAfterMs);
+    if (m) modelMs.push(m.ms);
     const e = timings[i]?.endpointMs;
     const a = timings[i]?.ttsFirstAudioMs;
     if (c.turnLatencyMs === null || e === null || e === undefined || a === null || a === undefined) return;
@@ -161,6 +168,12 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       // The LLM starts at the endpoint decision, or at the final transcript when that comes later.
       firstToken.push(t - Math.max(e, f ?? e));
       tokenToAudio.push(a - t);
+      // Of which: decoding until the first chunk (clause or sentence) closes, then its synthesis to first audio.
+      const k = timings[i]?.firstChunkMs;
+      if (k !== null && k !== undefined) {
+        tokenToChunk.push(k - t);
+        chunkToAudio.push(a - k);
+      }
     }
     // The issue's definition: latency minus the engines' own compute minus the endpointing silence we wait by design
     // (a turn the turn model ended waited for its verdict instead: that wait is the measured endpoint).
@@ -189,6 +202,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     greetingFirstPacketMs: { p50: p(greetings, 50), p95: p(greetings, 95) },
     // What ended each measured turn (silence: "vad", recogniser: "asr", turn model: "model"), and speculative replies.
     turnEnds: countBy(timings.map((t) => t?.endedBy ?? "unknown")),
+    // Turns whose deciding verdict was asked at the early silence, before the VAD's own end of speech.
+    earlyAsks: timings.filter((t) => t?.turnModel?.early).length,
     speculative: {
       kept: timings.filter((t) => t?.speculation?.kept).length,
       discarded: timings.reduce((n, t) => n + (t?.speculation?.discarded ?? 0), 0),
@@ -198,10 +213,15 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
     breakdownMs: {
       endpointP50: p(endpoint, 50),
+      // Within the endpoint, when the turn model ended it: asked this long after the last word, answering in modelMs.
+      turnModelAskedP50: p(modelAsked, 50),
+      turnModelMsP50: p(modelMs, 50),
       engineComputeP50: p(compute, 50),
       asrFinalP50: p(asrFinal, 50),
       llmFirstTokenP50: p(firstToken, 50),
       firstTokenToAudioP50: p(tokenToAudio, 50),
+      firstTokenToChunkP50: p(tokenToChunk, 50),
+      firstChunkToAudioP50: p(chunkToAudio, 50),
       firstAudioToWireP50: p(afterAudio, 50),
       firstAudioToWireP95: p(afterAudio, 95),
       serverFirstAudioToRtpP50: p(audioToRtp, 50),
@@ -231,9 +251,13 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
 
 /** An agent turn's timing as the call record has it (TurnTiming): stages in ms, and how the turn ended. */
 type ServerTiming = Record<
-  "endpointMs" | "asrFinalMs" | "llmFirstTokenMs" | "ttsFirstAudioMs" | "firstRtpMs",
+  "endpointMs" | "asrFinalMs" | "llmFirstTokenMs" | "firstChunkMs" | "ttsFirstAudioMs" | "firstRtpMs",
   number | null | undefined
-> & { endedBy?: string; speculation?: { kept: boolean; discarded: number } };
+> & {
+  endedBy?: string;
+  speculation?: { kept: boolean; discarded: number };
+  turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
+};
 
 /** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {

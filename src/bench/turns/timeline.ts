@@ -38,7 +38,7 @@ export async function pausesOf(u: TurnUtterance, vad: VadEngine, signal: AbortSi
       tracker.speechStarted();
       const open = pauses[pauses.length - 1];
       if (open && open.resumedAtMs === Infinity) open.resumedAtMs = e.atMs;
-    } else {
+    } else if (e.type === "speech-end") {
       pauses.push({ silenceFromMs: tracker.voicedEnd(e.endMs), knownAtMs: e.atMs, resumedAtMs: Infinity });
     }
   };

@@ -55,7 +55,7 @@ export async function detectAnsweringMachine(
       if (e.type === "speech-start") {
         speechStart ??= e.atMs;
         speechEnd = null;
-      } else {
+      } else if (e.type === "speech-end") {
         speechMs += e.endMs - e.startMs;
         speechEnd = e.endMs;
       }

@@ -12,8 +12,13 @@ import { sentenceRulesFor, type SentenceRules } from "./sentence-rules.js";
 const CLOSERS = /[.!?"')\]»“”’]/;
 const SOFT_LIMIT = 180; // characters; longer sentences are split at commas so the first audio is not late
 
-/** Index just past the first sentence end in `text` at or after `from`, or -1. */
-function findBoundary(text: string, from: number, rules: SentenceRules): number {
+/**
+ * Index just past the first sentence end in `text` at or after `from`, or -1. A sentence mark at the very end
+ * of the text is decided when more text comes ("3." may become "3.5"), unless `closeAtEnd`: then it ends the
+ * sentence unless a number or an abbreviation comes before it (the first chunk of a reply does not wait a
+ * token for the space after its period).
+ */
+function findBoundary(text: string, from: number, rules: SentenceRules, closeAtEnd = false): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (c !== "." && c !== "!" && c !== "?" && c !== "\n") continue;
@@ -21,9 +26,11 @@ function findBoundary(text: string, from: number, rules: SentenceRules): number 
     while (end < text.length && CLOSERS.test(text[end] ?? "")) end++;
     // French spacing puts a (narrow) space before the closing guillemet: "« Merci. »".
     if (/^[ \u00a0\u202f]»/.test(text.slice(end, end + 2))) end += 2;
-    if (end >= text.length) return -1; // may continue ("3." then "5"); decided when more text or the end arrives
-    if (!/\s/.test(text[end] ?? "")) continue; // "3.5", "e.g.x"
+    const atEnd = end >= text.length;
+    if (atEnd && !closeAtEnd) return -1; // may continue ("3." then "5"); decided when more text or the end arrives
+    if (!atEnd && !/\s/.test(text[end] ?? "")) continue; // "3.5", "e.g.x"
     if (c === ".") {
+      if (atEnd && /\d$/.test(text.slice(0, i))) return -1; // "3." may be "3.5" or an ordinal: wait
       const word = /([\p{L}.°º]+)\.$/u.exec(text.slice(Math.max(0, i - 8), i + 1))?.[1]?.toLowerCase();
       if (word && (rules.abbreviations.has(word) || rules.abbreviationEndings.some((e) => word.endsWith(e)))) continue;
       if (/\d$/.test(text.slice(0, i)) && /^\s*\d/.test(text.slice(end))) continue; // "version 2. 5"? rare; keep numbers whole
@@ -112,16 +119,16 @@ export class SentenceChunker {
     this.buffer += delta;
     const out: string[] = [];
     if (this.firstClause) {
-      const sentenceEnd = findBoundary(this.buffer, 0, this.rules);
+      const sentenceEnd = findBoundary(this.buffer, 0, this.rules, true);
       const clauseEnd = firstClauseEnd(this.buffer, this.firstClause);
       if (clauseEnd < 0 && sentenceEnd < 0) return out;
       this.firstClause = null;
       // A whole sentence that is already here goes as one: only a clause ahead of its sentence is cut early.
-      if (clauseEnd >= 0 && (sentenceEnd < 0 || clauseEnd < sentenceEnd)) {
-        const clause = this.buffer.slice(0, clauseEnd).trim();
-        this.buffer = this.buffer.slice(clauseEnd);
-        if (/[\p{L}\p{N}]/u.test(clause)) out.push(clause);
-      }
+      const clause = clauseEnd >= 0 && (sentenceEnd < 0 || clauseEnd < sentenceEnd);
+      const end = clause ? clauseEnd : sentenceEnd;
+      const first = this.buffer.slice(0, end).trim();
+      this.buffer = this.buffer.slice(end);
+      if (/[\p{L}\p{N}]/u.test(first)) out.push(...(clause ? [first] : splitLong(first)));
     }
     for (;;) {
       const end = findBoundary(this.buffer, 0, this.rules);

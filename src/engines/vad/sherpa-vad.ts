@@ -77,12 +77,12 @@ export class SherpaVad implements VadEngine {
     return new SherpaVad(workers, info);
   }
 
-  open(options: { signal: AbortSignal; inputRate?: number }): EngineStream<Float32Array, VadEvent> {
+  open(options: { signal: AbortSignal; inputRate?: number; pauseMs?: number }): EngineStream<Float32Array, VadEvent> {
     const i = this.leastBusy();
     this.load[i]!++;
     const session = this.workers[i]!.open<VadEvent>(
       "stream",
-      { inputRate: options.inputRate ?? this.sampleRate },
+      { inputRate: options.inputRate ?? this.sampleRate, ...(options.pauseMs ? { pauseMs: options.pauseMs } : {}) },
       options.signal,
     );
     void session.done.finally(() => this.load[i]!--).catch(() => undefined);

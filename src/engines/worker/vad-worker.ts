@@ -26,11 +26,16 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
   const config = raw as VadWorkerConfig;
   const sherpa = loadSherpa();
   // Creating a detector loads the model again (about 50 ms): finished streams give theirs back, reset.
-  const idle: SherpaVad[] = [new sherpa.Vad(config.sherpa, 60)]; // also fails at load time if the model is unusable
-  const create = () => idle.pop() ?? new sherpa.Vad(config.sherpa, 60);
-  const release = (vad: SherpaVad) => {
+  // Keyed by the minimum silence in ms: 0 for the configured detector, else an early-silence one (`pauseMs`).
+  const idle = new Map<number, SherpaVad[]>([[0, [new sherpa.Vad(config.sherpa, 60)]]]); // fails now if unusable
+  const create = (pauseMs = 0) =>
+    idle.get(pauseMs)?.pop() ??
+    new sherpa.Vad(pauseMs ? earlySilenceConfig(config.sherpa, pauseMs) : config.sherpa, 60);
+  const release = (vad: SherpaVad, pauseMs = 0) => {
     vad.reset();
-    idle.push(vad);
+    const pool = idle.get(pauseMs) ?? [];
+    pool.push(vad);
+    idle.set(pauseMs, pool);
   };
   const rate = config.sampleRate;
   const ms = (samples: number) => Math.round((samples * 1000) / rate);
@@ -69,11 +74,15 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
       }
       if (op === "stream") {
         const vad = create();
+        const o = (args as { inputRate?: number; pauseMs?: number } | null) ?? {};
+        const pauseMs = o.pauseMs ?? 0;
+        const early = pauseMs > 0 ? create(pauseMs) : null;
         // Telephone audio arrives at 8 kHz; upsampling here keeps that work off the main thread.
-        const inputRate = (args as { inputRate?: number } | null)?.inputRate ?? rate;
+        const inputRate = o.inputRate ?? rate;
         const resampler = inputRate === rate ? null : new Resampler(inputRate, rate);
         let total = 0;
         let speaking = false;
+        let earlyPaused = false;
         for await (const chunk of ctx.input) {
           stats.sample(epochNow() - chunk.at);
           const samples = resampler ? resampler.process(chunk.data as Float32Array) : (chunk.data as Float32Array);
@@ -81,6 +90,20 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
             const piece = samples.subarray(i, i + WINDOW);
             vad.acceptWaveform(piece);
             total += piece.length;
+            if (early) {
+              // Reported before the main detector's events for the same window: a pause precedes its speech-end.
+              early.acceptWaveform(piece);
+              if (earlyPaused && early.isDetected()) {
+                ctx.emit({ type: "resume", atMs: ms(total) });
+                earlyPaused = false;
+              }
+              while (!early.isEmpty()) {
+                const seg = early.front(false);
+                ctx.emit({ type: "pause", endMs: ms(seg.start + seg.samples.length), atMs: ms(total) });
+                early.pop();
+                earlyPaused = true;
+              }
+            }
             const detected = vad.isDetected();
             if (detected && !speaking) ctx.emit({ type: "speech-start", atMs: ms(total) });
             speaking = detected;
@@ -92,9 +115,23 @@ export const loadVad: WorkerEngineLoader = (raw, stats) => {
           drain(vad, total, ctx.emit);
         }
         release(vad);
+        if (early) release(early, pauseMs);
         return null;
       }
       throw new UnknownOperationError(op);
     },
   };
 };
+
+/**
+ * The early-silence detector: the same silero, `pauseMs` of minimum silence, and a short minimum speech so that
+ * the caller going on is heard again within about 100 ms (its "resume" only ever cancels a pending question to
+ * the turn model, so a noise taken for speech costs nothing but that question).
+ */
+function earlySilenceConfig(sherpa: Record<string, unknown>, pauseMs: number): Record<string, unknown> {
+  const silero = sherpa["sileroVad"] as Record<string, unknown>;
+  const minSpeech = Math.min(Number(silero["minSpeechDuration"] ?? 0.25), EARLY_MIN_SPEECH_S);
+  return { ...sherpa, sileroVad: { ...silero, minSilenceDuration: pauseMs / 1000, minSpeechDuration: minSpeech } };
+}
+
+const EARLY_MIN_SPEECH_S = 0.064;

@@ -61,6 +61,8 @@ export interface TurnTiming {
   /** When the final text was available. */
   asrFinalMs: number | null;
   llmFirstTokenMs: number | null;
+  /** When the reply's first chunk (first clause or sentence) went to TTS; absent on older records. */
+  firstChunkMs?: number | null;
   ttsFirstAudioMs: number | null;
   firstRtpMs: number | null;
   /**
@@ -68,8 +70,12 @@ export interface TurnTiming {
    * model's verdict ("model"), or keypad digits ("dtmf"). Absent on records from before turn models.
    */
   endedBy?: "vad" | "asr" | "model" | "dtmf";
-  /** The turn model's last verdict in the pause that ended the turn (P(complete), and its wall time in ms). */
-  turnModel?: { probability: number; ms: number };
+  /**
+   * The turn model's last verdict in the pause that ended the turn: P(complete), its wall time in ms, when it was
+   * asked (ms after the caller's last word) and whether the early-silence detector asked it (before the VAD's own
+   * end of speech). The last two are absent on records from before early asks.
+   */
+  turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
   /**
    * Speculative replies: `kept` when the reply heard was started on the interim transcript before the turn
    * ended; `discarded`, how many started during this turn were thrown away unheard (the words changed).

@@ -19,6 +19,7 @@ describe("live turn settings", () => {
     expect(liveTurnSettings(agent(), defaults, detector)).toEqual({
       detector,
       askAfterMs: 200,
+      earlyPauseMs: 100,
       endpointSilenceMs: 600,
       threshold: 0.6,
       speculative: true,
@@ -30,6 +31,7 @@ describe("live turn settings", () => {
     const live = agent({ endpointSilenceMs: 700, turn: { askAfterMs: 150, threshold: 0.8, endpointSilenceMs: 1200 } });
     expect(liveTurnSettings(live, defaults, detector)).toMatchObject({
       askAfterMs: 150,
+      earlyPauseMs: 100,
       threshold: 0.8,
       endpointSilenceMs: 1200,
     });
@@ -37,9 +39,12 @@ describe("live turn settings", () => {
     expect(liveTurnSettings(live, defaults, null)).toMatchObject({
       detector: null,
       askAfterMs: null,
+      earlyPauseMs: 0,
       endpointSilenceMs: 700,
     });
     // The agent turns the model off, or the server does.
+    // The early-silence detector never waits longer than the ask.
+    expect(liveTurnSettings(agent({ turn: { askAfterMs: 60 } }), defaults, detector).earlyPauseMs).toBe(60);
     expect(liveTurnSettings(agent({ turn: { model: false } }), defaults, detector).detector).toBeNull();
     expect(liveTurnSettings(agent(), { ...defaults, model: false }, detector).detector).toBeNull();
     expect(liveTurnSettings(agent({ turn: { speculative: false } }), defaults, detector).speculative).toBe(false);

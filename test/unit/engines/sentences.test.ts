@@ -49,8 +49,27 @@ describe("sentence splitting for speech", () => {
   it("first clause: a whole first sentence goes as one, and a long clause is cut after a few words", () => {
     const whole = new SentenceChunker(undefined, FIRST_CLAUSE);
     expect(whole.push("Thanks for calling. How can I help, today?")).toEqual(["Thanks for calling."]);
+    // The first sentence ends at its period: no token is waited for to see the space after it.
+    const streamed = new SentenceChunker(undefined, FIRST_CLAUSE);
+    expect(streamed.push("Thanks for calling")).toEqual([]);
+    expect(streamed.push(".")).toEqual(["Thanks for calling."]);
+    expect(streamed.push(" How can I help")).toEqual([]);
+    expect(streamed.push(" today?")).toEqual([]); // later sentences wait for what follows, as before
+    expect(streamed.flush()).toEqual(["How can I help today?"]);
     const long = new SentenceChunker(undefined, { minWords: 2, maxWords: 4 });
     expect(long.push("we are open every day of the week")).toEqual(["we are open every"]);
     expect(long.flush()).toEqual(["day of the week"]);
+  });
+
+  it("first clause: a period at the end of the text waits after a number or an abbreviation", () => {
+    const price = new SentenceChunker(undefined, FIRST_CLAUSE);
+    expect(price.push("It is 3.")).toEqual([]); // may be 3.50
+    expect(price.push("50 euros.")).toEqual(["It is 3.50 euros."]);
+    const title = new SentenceChunker(undefined, FIRST_CLAUSE);
+    expect(title.push("Ask Dr.")).toEqual([]);
+    expect(title.push(" Smith. Then")).toEqual(["Ask Dr. Smith."]);
+    const ordinal = new SentenceChunker("de", FIRST_CLAUSE);
+    expect(ordinal.push("Am 3.")).toEqual([]);
+    expect(ordinal.push(" Mai. Gut")).toEqual(["Am 3. Mai."]);
   });
 });

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Listener, type Utterance } from "../../../src/agent/conversation/listener.js";
+import type { Frame } from "../../../src/audio/index.js";
+import { createEngine } from "../../../src/engines/factory.js";
+import type { StreamingAsr, TurnDetector, VadEngine } from "../../../src/engines/types.js";
+import { silencePcm, wait, wavTo8k } from "../../helpers/line.js";
+import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
+import { fliteMissing, speechWav } from "../../helpers/speech.js";
+
+/**
+ * The turn model asked at the early silence: the VAD's early-silence
+ * detector (100 ms) reports the pause long before the VAD's own segment ends
+ * (its minimum silence is 3 s here), so a turn the model calls complete
+ * ends before the VAD's speech-end, and a caller who goes on before the
+ * question is asked is not cut off. tiny-turn calls a turn complete once it
+ * has heard 1.5 s of speech. What happened is read from the order of the
+ * listener's events and the audio fed so far, never from timings.
+ */
+describe.skipIf(fliteMissing)("listener: the turn model asked at the early silence", () => {
+  let vad: VadEngine;
+  let asr: StreamingAsr;
+  let turn: TurnDetector;
+  let sentence: Int16Array;
+  let more: Int16Array;
+
+  beforeAll(async () => {
+    const config = testConfig({ engines: { vad: { minSilenceMs: 3000 } } });
+    vad = await createEngine("vad", sileroRef(), config);
+    // Two words, both out long before the sentence ends, and no recogniser endpoint: text is in hand at any pause.
+    asr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming", { words: ["hello", "there"] }, "-hello-there"),
+      testConfig({ engines: { asr: { endpointIdleMs: 20_000 } } }),
+    );
+    turn = await createEngine("turn", await generatedModel("tiny-turn"), config);
+    sentence = wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow."));
+    more = wavTo8k(speechWav("And a quiet one near the window, please."));
+  }, 240_000);
+  afterAll(async () => Promise.all([vad, asr, turn].map((e) => e?.dispose())));
+
+  /** Feeds the audio in real time (20 ms frames on a fixed schedule) and records what the listener reported. */
+  async function listen(audio: Int16Array, askAfterMs: number, earlyPauseMs: number) {
+    const events: string[] = [];
+    const utterances: (Utterance & { fedMs: number })[] = [];
+    let fedMs = 0;
+    const listener = new Listener(
+      vad,
+      asr,
+      {
+        endpointSilenceMs: 5000,
+        turnModel: { detector: turn, askAfterMs, earlyPauseMs, threshold: 0.5 },
+        echoMarginDb: 15,
+        agentLevel: () => ({ playing: false, levelDb: -120 }),
+      },
+      {
+        speechStart: () => events.push("speech-start"),
+        speechEnd: () => events.push("speech-end"),
+        text: () => undefined,
+        utterance: (u) => {
+          events.push("utterance");
+          utterances.push({ ...u, fedMs });
+        },
+      },
+    );
+    async function* frames(): AsyncGenerator<Frame> {
+      const start = performance.now();
+      for (let i = 0; i < audio.length; i += 160) {
+        yield { pcm: audio.slice(i, i + 160), sampleRate: 8000, ptsMs: fedMs };
+        fedMs += 20;
+        await wait(Math.max(0, start + fedMs - performance.now()));
+      }
+    }
+    await listener.run(frames(), new AbortController().signal);
+    return { events, utterances, earlyPauses: listener.earlyPauses };
+  }
+
+  it("ends a finished sentence on the verdict asked at the early silence, before the VAD's own end of speech", async () => {
+    const r = await listen(concat(sentence, silencePcm(3500)), 150, 100);
+    expect(r.utterances).toHaveLength(1);
+    const u = r.utterances[0]!;
+    expect(u.by).toBe("model");
+    expect(u.model?.early).toBe(true);
+    expect(r.earlyPauses).toBeGreaterThan(0);
+    // The VAD's segment ended (3 s of silence) after the turn was already taken.
+    expect(r.events.indexOf("utterance")).toBeLessThan(r.events.lastIndexOf("speech-end"));
+  }, 60_000);
+
+  it("control: without the early-silence detector the model is asked only at the VAD's end of speech", async () => {
+    // The VAD's end of speech after 3 s of silence, the deadline at 5 s: the verdict has 2 s to arrive in.
+    const r = await listen(concat(sentence, silencePcm(4800)), 150, 0);
+    expect(r.utterances).toHaveLength(1);
+    expect(r.utterances[0]!.by).toBe("model");
+    expect(r.utterances[0]!.model?.early).toBe(false);
+    expect(r.earlyPauses).toBe(0);
+    expect(r.events.indexOf("speech-end")).toBeLessThan(r.events.indexOf("utterance"));
+  }, 60_000);
+
+  it("drops the early question when the caller goes on before it is asked: one turn, after the second part", async () => {
+    // 250 ms between the parts: the early detector hears the pause, the model is to be asked 400 ms after the last
+    // word, and the caller is back first. tiny-turn would have called the first part complete (it is over 1.5 s).
+    const firstPartMs = ((sentence.length + 2000) * 1000) / 8000;
+    const r = await listen(concat(sentence, silencePcm(250), more, silencePcm(3500)), 400, 100);
+    expect(r.earlyPauses).toBeGreaterThan(1);
+    expect(r.utterances).toHaveLength(1);
+    expect(r.utterances[0]!.fedMs).toBeGreaterThan(firstPartMs + 500);
+    expect(r.utterances[0]!.by).toBe("model");
+  }, 60_000);
+});
+
+function concat(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
