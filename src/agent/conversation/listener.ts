@@ -42,10 +42,7 @@ export interface ListenerHandlers {
   /** The recogniser's current text for the utterance in progress (unconsumed part). */
   text(text: string): void;
   utterance(u: Utterance): void;
-  /**
-   * The caller paused with this text in hand: a reply may start on it (speculation). At the VAD's speech end, or
-   * when the turn model is asked at the early silence.
-   */
+  /** The caller paused (VAD speech end) with this text in hand: a reply may start on it (speculation). */
   pause?(text: string): void;
   /** The caller went on after an early pause, before the VAD's segment ended: a reply started in it is stale. */
   resume?(): void;
@@ -285,10 +282,9 @@ export class Listener {
     const controller = new AbortController();
     this.prediction = controller;
     const askedAt = performance.now();
+    // No speculative reply starts here: 200 ms after the last word the recogniser often lacks the last word yet,
+    // and a reply on those words was thrown away at the decision more often than kept (bench calls, load-small).
     const early = this.speaking && this.quiet;
-    // The reply may start with the question (its audio is held until the turn ends), not a VAD pause later.
-    const text = early ? this.pendingText : "";
-    if (text) this.on.pause?.(text);
     try {
       const p = await model.detector.predict(
         { samples: this.turnAudio.snapshot(), sampleRate: this.turnAudio.sampleRate },
