@@ -1,19 +1,18 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSipp, freePort } from "../integration/sip/helpers.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
+import type { RunningParley } from "../helpers/parley-process.js";
+import { dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
-import { sippCall } from "../helpers/sipp-call.js";
+import { sippCall, sippMissing } from "../helpers/sipp-call.js";
 
 /**
  * SIGTERM drains a real `parley serve`: OPTIONS and new INVITEs get 503 and
  * /readyz 503 at once, calls in progress go on for up to calls.drainMs, then
  * the ones still up get a BYE, and the process exits 0.
  */
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 
 describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", () => {
   let dir: string;
@@ -33,27 +32,11 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
         "log: { level: info }",
       ].join("\n"),
     );
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
+    await pullModels(dirArgs(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function serve(): Promise<{ server: RunningParley; sip: string }> {
-    const sipPort = await freePort();
-    const server = await startParley([
-      "--profile",
-      "tiny",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${sipPort}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
-    return { server, sip: `127.0.0.1:${sipPort}` };
-  }
+  const serve = () => serveOnLoopback(dirArgs(dir));
 
   const exited = (server: RunningParley) =>
     new Promise<number | null>((resolve) =>
