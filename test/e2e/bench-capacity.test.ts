@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pullModels } from "../helpers/parley-setup.js";
 import { runParley } from "../helpers/parley-process.js";
 import { fliteMissing } from "../helpers/speech.js";
 
@@ -15,8 +16,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "parley-bench-cap-"));
-    const pulled = await runParley(["models", "pull", "tiny", "--data-dir", dataDir]);
-    expect(pulled.code, pulled.stderr).toBe(0);
+    await pullModels(["--data-dir", dataDir]);
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pullModels } from "../helpers/parley-setup.js";
 import { createApp } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
@@ -85,8 +86,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "parley-crash-"));
-    const pulled = await runParley(["models", "pull", "tiny", "--data-dir", dir]);
-    expect(pulled.code, pulled.stderr).toBe(0);
+    await pullModels(["--data-dir", dir]);
     configFile = join(dir, "parley.yaml");
     writeFileSync(
       configFile,

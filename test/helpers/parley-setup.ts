@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { freePort } from "../integration/sip/helpers.js";
 import { runParley, startParley, waitForStatus, type RunningParley } from "./parley-process.js";
 import { repoRoot } from "./paths.js";
@@ -15,10 +17,39 @@ export function dirArgs(dir: string, withConfig = true): string[] {
   return withConfig ? ["--config", join(dir, "parley.yaml"), "--data-dir", dir] : ["--data-dir", dir];
 }
 
-/** `parley models pull <profile>` into the data dir. */
+/**
+ * `parley models pull <profile>` into the data dir given in `args` (`--data-dir`).
+ *
+ * The tiny profile is the same 25 MB every time, and generating it costs seconds of CPU on each file that serves it.
+ * The first file of a run pulls it for real into the run's own folder (global-setup.ts), and every file copies that
+ * store into its data dir: the same bytes the command writes, made by this run's build, never by an older one.
+ * `parley models pull` itself is tested in e2e/serve.test.ts and integration/models.
+ */
 export async function pullModels(args: string[], profile = "tiny"): Promise<void> {
+  const dataDir = args[args.indexOf("--data-dir") + 1];
+  if (!args.includes("--data-dir") || !dataDir) throw new Error("pullModels needs --data-dir in its arguments");
+  if (profile !== "tiny") return pullInto(profile, args);
+  cpSync(await tinyStore(), join(dataDir, "models"), { recursive: true });
+}
+
+async function pullInto(profile: string, args: string[]): Promise<void> {
   const pulled = await runParley(["models", "pull", profile, ...args]);
   if (pulled.code !== 0) throw new Error(`models pull ${profile} failed (${pulled.code}): ${pulled.stderr}`);
+}
+
+/** The run's pulled tiny store (`<runCache>/tiny/models`), pulled by whichever file asks first. */
+async function tinyStore(): Promise<string> {
+  const done = join(inject("runCache"), "tiny");
+  if (!existsSync(done)) {
+    const tmp = `${done}.tmp-${process.pid}`;
+    await pullInto("tiny", ["--data-dir", tmp]);
+    try {
+      renameSync(tmp, done);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another file's pull finished first: the same bytes
+    }
+  }
+  return join(done, "models");
 }
 
 /** `parley keys create --json`; returns the key. */
