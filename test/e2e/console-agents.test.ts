@@ -142,6 +142,6 @@ describe.skipIf(skip)("agents in the console: edit with history, chat playground
 
     await page.getByRole("button", { name: "Reset" }).click();
     await expect.poll(() => page.locator("#chat-log li").count()).toBe(1); // the greeting stays
-    expect(await page.locator("#chat-status").textContent()).toMatch(/forgotten/);
+    await expect.poll(() => page.locator("#chat-status").textContent()).toMatch(/forgotten/);
   });
 });

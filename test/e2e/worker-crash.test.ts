@@ -202,7 +202,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       mark(
         `webhook attempt 2 arrived at ${(rx.arrivals[1]?.at ?? 0) / 1000} s and was answered 200; delivery job succeeded`,
       );
-      const exit = await c.stop();
+      const exit = await c.stop(60_000); // a loaded 2-core box can take longer than the default 15 s to drain
       mark(`worker C stopped with SIGTERM (exit ${exit.code})`);
       expect(exit).toEqual({ code: 0, signal: null });
 
