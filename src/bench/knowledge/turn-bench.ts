@@ -6,6 +6,7 @@ import type { ParleyConfig } from "../../config/index.js";
 import { createEngine } from "../../engines/factory.js";
 import type { LlmEngine, TtsEngine } from "../../engines/types.js";
 import type { Knowledge } from "../../knowledge/index.js";
+import { median } from "../stats.js";
 import { profileModelRef } from "./profile-model.js";
 import {
   directSample,
@@ -17,7 +18,7 @@ import {
   type Stats,
 } from "./turn-figures.js";
 import { timeTurn, type TurnRig, type TurnTimeline } from "./turn-run.js";
-import { TURN_ANSWER, TURN_FACT, TURN_QUESTION, turnLlm } from "./turn-script.js";
+import { callerSays, TURN_ANSWER, TURN_FACT, TURN_QUESTION, turnLlm } from "./turn-script.js";
 
 export interface KnowledgeTurnOptions {
   config: ParleyConfig;
@@ -60,7 +61,7 @@ export interface KnowledgeTurnReport {
   search: Partial<Record<(typeof SEARCH_KEYS)[number], Stats>>;
   /** search minus direct, run by run (each run does both, back to back). */
   addedMs: { firstToken: Stats; firstAudio: Stats };
-  /** Tokens: what each pass evaluated before answering, and the call's length. */
+  /** Tokens (medians over the runs): what each pass evaluated before answering, and the call's length. */
   tokens: { directPrompt: number; call: number; secondPassPrompt: number };
   /** Fillers said while the tool ran (the search took longer than the agent's fillerAfterMs). */
   fillers: number;
@@ -99,7 +100,8 @@ export async function benchKnowledgeTurn(o: KnowledgeTurnOptions): Promise<Knowl
     // As the server does at start: each agent's opening (system prompt and tool documentation) evaluated once.
     for (const a of [direct, search]) await llm.prepare?.([systemMessage(a)], new ToolSet(a).specs, signal);
     const rig: TurnRig = { llm, tts, knowledge: o.knowledge };
-    const turn = (a: AgentDefinition, key: string) => timeTurn(rig, a, TURN_QUESTION, key, signal);
+    let callers = 0;
+    const turn = (a: AgentDefinition, key: string) => timeTurn(rig, a, callerSays(++callers), key, signal);
     o.log(`turns: "${TURN_QUESTION}" answered directly and through search_knowledge, ${o.runs} runs each`);
     directSample(await turn(direct, "kb-direct-warm"), TURN_ANSWER);
     searchSample(await turn(search, "kb-search-warm"), TURN_ANSWER);
@@ -119,7 +121,6 @@ export async function benchKnowledgeTurn(o: KnowledgeTurnOptions): Promise<Knowl
       fillers += s.fillers + d.fillers;
       samples.push({ direct: directSample(d, TURN_ANSWER), search: searchSample(s, TURN_ANSWER) });
     }
-    const first = samples[0]!;
     const report: KnowledgeTurnReport = {
       llmModel: scripted.ref.model.id,
       llmContextSize: llm.contextSize,
@@ -141,9 +142,9 @@ export async function benchKnowledgeTurn(o: KnowledgeTurnOptions): Promise<Knowl
         firstAudio: stats(samples.map((x) => x.search.firstAudioMs - x.direct.firstAudioMs)),
       },
       tokens: {
-        directPrompt: first.direct.promptTokens,
-        call: first.search.callTokens,
-        secondPassPrompt: first.search.secondPassPromptTokens,
+        directPrompt: median(samples.map((x) => x.direct.promptTokens)),
+        call: median(samples.map((x) => x.search.callTokens)),
+        secondPassPrompt: median(samples.map((x) => x.search.secondPassPromptTokens)),
       },
       fillers,
       samples,

@@ -19,6 +19,14 @@ import { catalogForConfig, type CatalogModel } from "../../models/index.js";
  * difference between the two turns is the search and the pass it adds.
  */
 export const TURN_QUESTION = "Can you validate my parking ticket at Station Square?";
+/**
+ * What caller n says: the question after a line of their own. The engine keeps each sequence's tokens and reuses
+ * the longest prefix a new prompt shares with them, so the same words asked again would cost no prefill; different
+ * callers' words differ, and so do these, from the caller's line on.
+ */
+export function callerSays(n: number): string {
+  return `Hello, this is caller ${n}. ${TURN_QUESTION}`;
+}
 export const TURN_ANSWER = "Please use the railway station car park; we cannot validate tickets there.";
 export const TURN_QUERY = "parking ticket Station Square";
 /** The direct agent's prompt holds the fact, in the FAQ's words. */

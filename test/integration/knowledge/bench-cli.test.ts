@@ -81,7 +81,9 @@ describe("parley bench knowledge", () => {
       expect(search.searchMs).toBeLessThanOrEqual(search.betweenPassesMs + 0.2);
       expect(search.passagesPrefillMs!).toBeLessThanOrEqual(search.secondPassMs);
       expect(search.callTokens).toBeGreaterThan(0);
-      // The second pass reads the call and the passages; the direct turn only the greeting and the question.
+      // Each run's caller says something new, so no run finds its words already in the KV cache; the second pass
+      // reads the call and the passages, the direct turn only the caller's line.
+      expect(direct.promptTokens).toBeGreaterThan(0);
       expect(search.secondPassPromptTokens).toBeGreaterThan(direct.promptTokens);
     }
     const values = (f: (s: (typeof t.samples)[number]) => number) => t.samples.map(f);
@@ -117,10 +119,11 @@ describe("parley bench knowledge", () => {
       t.addedMs.firstAudio,
       values((s) => s.search.firstAudioMs - s.direct.firstAudioMs),
     );
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
     expect(t.tokens).toEqual({
-      directPrompt: t.samples[0]!.direct.promptTokens,
-      call: t.samples[0]!.search.callTokens,
-      secondPassPrompt: t.samples[0]!.search.secondPassPromptTokens,
+      directPrompt: median(values((s) => s.direct.promptTokens)),
+      call: median(values((s) => s.search.callTokens)),
+      secondPassPrompt: median(values((s) => s.search.secondPassPromptTokens)),
     });
     expect(log).toContain('bench: turns: "Can you validate my parking ticket at Station Square?"');
   });
