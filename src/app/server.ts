@@ -68,10 +68,13 @@ export class ParleyServer {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     try {
-      // With store.url, the queue is on PostgreSQL: a start fails here, with the reason, when it cannot be reached.
+      // With store.url, the queue and the shared repositories are on PostgreSQL: a start fails here, with the
+      // reason, when it cannot be reached.
       await infra.queue.open();
+      await infra.sql.open();
     } catch (err) {
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -84,6 +87,7 @@ export class ParleyServer {
         sip = await createSipPort(config.sip, { logger, registry, ...(options.clock ? { clock: options.clock } : {}) });
       } catch (err) {
         await infra.queue.close();
+        await infra.sql.close();
         infra.db.close();
         throw err;
       }
@@ -109,6 +113,7 @@ export class ParleyServer {
     } catch (err) {
       await sip?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -119,6 +124,7 @@ export class ParleyServer {
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sip?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -220,6 +226,7 @@ export class ParleyServer {
     await this.infra.knowledgeHost.stop();
     await this.relay?.close();
     await this.infra.queue.close();
+    await this.infra.sql.close();
     this.infra.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");

@@ -123,7 +123,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     version: "test",
     readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
   });
-  const { key } = createApiKey(services.apiKeys, "test", services.clock);
+  const { key } = await createApiKey(services.apiKeys, "test", services.clock);
   const workers: Worker[] = [];
   return {
     app,
@@ -146,6 +146,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 0 })));
       await services.engines.stop();
       await services.knowledgeHost.stop();
+      await services.sql.close();
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -62,8 +62,10 @@ export const workerCommand: Command = {
     const infra = createInfrastructure({ config, logger, registry: createMetricsRegistry(), models });
     let relay: PostgresEventRelay | null = null;
     try {
-      // With store.url, the queue is on PostgreSQL: fail here, with the reason, when it cannot be reached.
+      // With store.url, the queue and the shared repositories are on PostgreSQL: fail here, with the reason, when
+      // it cannot be reached.
       await infra.queue.open();
+      await infra.sql.open();
       // store.url: the events this worker publishes (a voicemail processed) reach SSE clients on every node.
       relay = startEventRelay(infra, { receive: false });
       const features = createFeatures(infra);
@@ -102,6 +104,7 @@ export const workerCommand: Command = {
       await infra.knowledgeHost.stop();
       await relay?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       await tracing.shutdown();
       logger.flush();
