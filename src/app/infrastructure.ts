@@ -96,7 +96,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
-    const agents = createAgents({ config: o.config, db, clock, logger: o.logger, toolPolicy: outbound.tools });
+    const agents = createAgents({ config: o.config, sql, clock, logger: o.logger, toolPolicy: outbound.tools });
     const engines = new EngineHost(
       o.models.refs,
       o.models.missing,
@@ -149,6 +149,16 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
     db.close();
     throw err;
   }
+}
+
+/**
+ * Waits until the queue and the store are usable (with store.url, PostgreSQL: connected and migrated; a failure
+ * names the reason), then reads the agents made through the API. Before anything looks an agent up.
+ */
+export async function openStores(infra: Pick<Infrastructure, "queue" | "sql" | "agents">): Promise<void> {
+  await infra.queue.open();
+  await infra.sql.open();
+  await infra.agents.reload();
 }
 
 function agentOf(data: unknown): string | null {

@@ -12,7 +12,7 @@ import { silentLogger } from "../lib/logger.js";
 import { createMetricsRegistry } from "../lib/metrics.js";
 import { modelsDirOf } from "../models/paths.js";
 import { resolveProfileModels } from "../app/resolve-models.js";
-import { createInfrastructure, type Infrastructure } from "../app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../app/infrastructure.js";
 import { createFeatures, type Features } from "../app/features.js";
 import { registerAppTasks } from "../app/tasks.js";
 import { VOICEMAIL_JOB } from "../voicemail/ingest.js";
@@ -107,6 +107,7 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
       models,
     });
     try {
+      await openStores(services);
       const features = createFeatures(services);
       registerAppTasks(services, features);
       log(`loading the ${models.profile} profile's engines`);
