@@ -6,6 +6,8 @@ import type { Infrastructure } from "./infrastructure.js";
 export const agentsChannel = (schema: string): string => `parley_agents.${schema}`.slice(0, 63);
 
 export interface AgentSync {
+  /** Resolves once this node listens (tests wait for it). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function startAgentSync(infra: Infrastructure): AgentSync | null {
       );
   });
   return {
+    ready: () => listener.ready(),
     async close() {
       detach();
       unsubscribe();

@@ -147,6 +147,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 0 })));
       await services.engines.stop();
       await services.knowledgeHost.stop();
+      await services.queue.close();
       await services.sql.close();
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -21,12 +21,5 @@ export async function migratePostgresQueue(
   clock: Clock,
   migrations: readonly Migration[] = postgresQueueMigrations(),
 ): Promise<MigrationReport> {
-  // One lock key for every Parley process migrating a queue: nodes started together wait in turn.
-  return migratePostgres(
-    pool,
-    schema,
-    { table: "queue_migrations", lockKey: "parley.jobs.migrate", migrations },
-    where,
-    clock,
-  );
+  return migratePostgres(pool, schema, { table: "queue_migrations", migrations }, where, clock);
 }

@@ -9,10 +9,12 @@ import type { Migration } from "../migration-files.js";
 export interface PostgresMigrationSet {
   /** The table (in the schema) that records applied versions, e.g. `store_migrations`. */
   table: string;
-  /** Names the advisory lock: processes migrating the same set in the same schema wait in turn. */
-  lockKey: string;
   migrations: readonly Migration[];
 }
+
+// One advisory lock per schema for every set: the queue's and the store's migrations both create the schema, and
+// CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent creation (it fails on the unique name instead).
+const LOCK_KEY = "parley.migrate";
 
 /**
  * Brings one set of migrations in `schema` to its last file. The whole run is one transaction (PostgreSQL's DDL is
@@ -30,7 +32,7 @@ export async function migratePostgres(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${set.lockKey}:${schema}`]);
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${LOCK_KEY}:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".${set.table} (
       version INTEGER PRIMARY KEY,

@@ -60,7 +60,6 @@ export function createPostgresSql(config: PostgresStoreConfig, options: Postgres
   pool.on("error", (err) => logger.warn({ err: describeError(err) }, "PostgreSQL connection lost (store pool)"));
   const set = {
     table: "store_migrations",
-    lockKey: "parley.store.migrate",
     migrations: options.migrations ?? postgresStoreMigrations(),
   };
   const ready = migratePostgres(pool, config.schema, set, where, options.clock ?? systemClock).then(
