@@ -83,6 +83,8 @@ const llmSection = z
     prefillChunkTokens: z.number().int().min(8).max(4096).default(128),
     /** Most tokens a batch sequence evaluates per decode step: how long a live turn can wait behind batch work. */
     batchChunkTokens: z.number().int().min(1).max(4096).default(32),
+    /** The same while a live turn is under way: each batch token in a step slows every token of the caller's reply. */
+    batchBesideLiveTokens: z.number().int().min(1).max(4096).default(4),
     /**
      * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
      * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of

@@ -89,6 +89,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           passed: boolean;
           backlogWaiting?: number;
           queueDelayMs: { max: number };
+          rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
         }[];
         voicemailsProcessed: number | null;
       };
@@ -104,8 +105,11 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       // The second pass kept the backlog topped up before each level and the worker drained some of it meanwhile.
       for (const l of report.withBacklog.levels) expect(l.backlogWaiting).toBeGreaterThan(0);
       expect(report.withBacklog.voicemailsProcessed).toBeGreaterThan(0);
-      for (const l of [...report.idle.levels, ...report.withBacklog.levels])
+      for (const l of [...report.idle.levels, ...report.withBacklog.levels]) {
         expect(l.queueDelayMs.max).toBeGreaterThanOrEqual(0);
+        // The caller's own event-loop delay is measured beside its gaps (a late caller hears gaps the server never made).
+        expect(l.rtp.callerLoopDelayMaxMs).toBeGreaterThan(0);
+      }
     },
   );
 });

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -129,6 +130,10 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const underruns0 = await server.metric("parley_rtp_underruns_total");
   let peakRss = rss0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rssMb())), 200);
+  // The caller hears in this process: a late event loop here looks like a gap in the agent's audio. Its own delay,
+  // reported beside the gaps, says whether a gap can be the server's (the server's pacer reports underruns itself).
+  const callerLoop = monitorEventLoopDelay({ resolution: 10 });
+  callerLoop.enable();
   const started = performance.now();
   const target = `sip:receptionist@${server.sip.host}:${server.sip.port}`;
   const controller = new AbortController();
@@ -139,6 +144,7 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     }),
   );
   clearInterval(sampler);
+  callerLoop.disable();
   const wallS = (performance.now() - started) / 1000;
   const cpuS = server.cpuSeconds() - cpu0;
   const timings = await serverTimings(server, key, calls);
@@ -221,6 +227,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       ),
       wireGaps: calls.reduce((n, c) => n + c.gaps, 0),
       serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
+      // Over 40 ms here, the caller itself may have heard late: gaps are not then proof of the server's.
+      callerLoopDelayMaxMs: round(callerLoop.max / 1e6, 1),
     },
     cpu: {
       serverCpuSeconds: round(cpuS, 2),

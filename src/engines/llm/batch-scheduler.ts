@@ -13,7 +13,12 @@
  *   freeze every other caller's speech for a second;
  * - batch work takes at most `batchChunkTokens` per step, always: when a live
  *   turn arrives it waits for one short step at most ("yields within one
- *   inference step"), never for a 512-token batch of someone's voicemail.
+ *   inference step"), never for a 512-token batch of someone's voicemail;
+ * - while a live turn is under way (a reply or a read-ahead), batch work
+ *   takes at most `batchBesideLiveTokens` per step. Every token in a step
+ *   costs the caller: on a 1.5B model on two cores, 32 batch tokens beside a
+ *   reply's one made each of its tokens ~8x slower (a post-call summary made
+ *   the next call's reply 2-3x later). A few tokens keep the batch moving.
  *
  * On CPU a step costs about the same per token from a few dozen tokens up, so
  * the chunks cost little throughput (see the closing figures of `bench llm`).
@@ -29,6 +34,10 @@ export interface BatchSchedulerOptions {
   prefillChunkTokens: number;
   /** Most tokens one batch sequence evaluates per step. */
   batchChunkTokens: number;
+  /** Most tokens one batch sequence evaluates per step while a live turn is under way. */
+  batchBesideLiveTokens: number;
+  /** Whether a live turn is under way now (replies generating, read-ahead prefilling). */
+  liveBusy: () => boolean;
 }
 
 /** Builds the strategy passed as `batching.itemPrioritizationStrategy`. */
@@ -40,7 +49,7 @@ export function liveFirstStrategy(o: BatchSchedulerOptions) {
     let left = size;
     const crowded = items.length > 1;
     left = share(live, left, crowded ? o.prefillChunkTokens : Infinity, out);
-    share(batch, left, o.batchChunkTokens, out);
+    share(batch, left, live.length > 0 || o.liveBusy() ? o.batchBesideLiveTokens : o.batchChunkTokens, out);
     return out;
   };
 }

@@ -94,6 +94,8 @@ export class LlamaEngine implements LlmEngine {
     const threads =
       config.threads > 0 ? config.threads : modelSetting<number>(ref, "threads", 0) || options.physicalCores;
     const sequences = config.parallel + config.batchParallel;
+    // Set below, once the context exists: the scheduler asks it whether a live turn is under way.
+    let liveSlots: SlotPool<LlamaChat> | undefined;
     const context = await model.createContext({
       contextSize,
       sequences,
@@ -103,6 +105,8 @@ export class LlamaEngine implements LlmEngine {
         itemPrioritizationStrategy: liveFirstStrategy({
           prefillChunkTokens: config.prefillChunkTokens,
           batchChunkTokens: config.batchChunkTokens,
+          batchBesideLiveTokens: config.batchBesideLiveTokens,
+          liveBusy: () => (liveSlots?.inUse ?? 0) > 0,
         }),
       },
     });
@@ -124,7 +128,7 @@ export class LlamaEngine implements LlmEngine {
       llama,
       model,
       context,
-      new SlotPool(chats(config.parallel)),
+      (liveSlots = new SlotPool(chats(config.parallel))),
       new SlotPool(chats(config.batchParallel)),
       config,
       info,
@@ -200,6 +204,34 @@ export class LlamaEngine implements LlmEngine {
   }
 
   /**
+   * Reads a batch prompt into its sequence `batchChunkTokens` at a time, each
+   * piece awaited on its own. node-llama-cpp's decode loop holds the context's
+   * lock for as long as any evaluation is queued (it queues a prompt in pieces
+   * of the batch size, 512), and a live reply needs that lock before it starts
+   * (loading the agent's saved opening, fitting its sequence to the prompt).
+   * Behind a voicemail's 512-token piece, read 32 tokens a step, a caller
+   * waited 2.5-4 s for the first word on load-small (0.3-0.55 s with no batch
+   * work); read in awaited pieces, 0.7-1.4 s. Between two pieces the loop
+   * lets go, and the live reply goes first.
+   */
+  private async readInSteps(
+    chat: LlamaChat,
+    messages: ChatMessage[],
+    functions: ChatModelFunctions | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const tokens = this.settledPrefix(messages, functions);
+    // A prompt that does not fit is generateResponse's to shorten (its context shift): read nothing ahead of it.
+    if (tokens.length + this.defaults.maxTokens >= this.context.contextSize) return;
+    await chat.sequence.adaptStateToTokens(tokens, false);
+    for (let at = chat.sequence.nextTokenIndex; at < tokens.length && !signal.aborted;) {
+      const piece = tokens.slice(at, at + this.defaults.batchChunkTokens);
+      await chat.sequence.evaluateWithoutGeneratingNewTokens(piece, { evaluationPriority: BATCH_PRIORITY });
+      at += piece.length;
+    }
+  }
+
+  /**
    * The prompt's tokens that stay the same however the last message goes
    * on: rendered once as it is and once with more words after it, they agree
    * up to where its text ends; the last token before that is left out too,
@@ -262,25 +294,28 @@ export class LlamaEngine implements LlmEngine {
     const prompt = this.states && !grammar && !pool.resumed(chat) ? this.render(messages, functions) : null;
     if (prompt) await this.states?.restore(chat.sequence, prompt).catch(() => 0);
     if (live) this.load.generating++;
-    const run = chat
-      .generateResponse(toLlamaHistory(messages), {
-        signal: options.signal,
-        stopOnAbortSignal: false,
-        evaluationPriority: live ? LIVE_PRIORITY : BATCH_PRIORITY,
-        maxTokens: options.maxTokens ?? this.defaults.maxTokens,
-        temperature: options.temperature ?? this.defaults.temperature,
-        onToken: () => {
-          const now = performance.now();
-          if (live && lastTokenAt !== null) this.load.tokenGap(now - lastTokenAt);
-          lastTokenAt = now;
-        },
-        onTextChunk: (text) => {
-          firstTokenAt ??= performance.now();
-          deltas.push({ type: "text", text });
-        },
-        contextShift: { strategy: dropOldestItemsStrategy(functions) },
-        ...(grammar ? { grammar } : functions ? { functions } : {}),
-      })
+    // Batch work reads its prompt in short awaited pieces first (see readInSteps); generateResponse then finds it read.
+    const run = (live ? Promise.resolve() : this.readInSteps(chat, messages, functions, options.signal))
+      .then(() =>
+        chat.generateResponse(toLlamaHistory(messages), {
+          signal: options.signal,
+          stopOnAbortSignal: false,
+          evaluationPriority: live ? LIVE_PRIORITY : BATCH_PRIORITY,
+          maxTokens: options.maxTokens ?? this.defaults.maxTokens,
+          temperature: options.temperature ?? this.defaults.temperature,
+          onToken: () => {
+            const now = performance.now();
+            if (live && lastTokenAt !== null) this.load.tokenGap(now - lastTokenAt);
+            lastTokenAt = now;
+          },
+          onTextChunk: (text) => {
+            firstTokenAt ??= performance.now();
+            deltas.push({ type: "text", text });
+          },
+          contextShift: { strategy: dropOldestItemsStrategy(functions) },
+          ...(grammar ? { grammar } : functions ? { functions } : {}),
+        }),
+      )
       .then((res) => {
         for (const call of res.functionCalls ?? []) {
           firstTokenAt ??= performance.now();

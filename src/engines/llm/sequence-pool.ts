@@ -24,13 +24,20 @@ export class SlotPool<T> {
   /** Slots handed back to the conversation that used them last (their KV cache is that conversation's). */
   private readonly resumedSlots = new Set<T>();
   private uses = 0;
+  private readonly size: number;
 
   constructor(slots: T[]) {
     this.free = [...slots];
+    this.size = slots.length;
   }
 
   get waiting(): number {
     return this.waiters.length;
+  }
+
+  /** Slots handed out now (work under way on them). */
+  get inUse(): number {
+    return this.size - this.free.length;
   }
 
   acquire(key: string | undefined, signal: AbortSignal): Promise<T> {

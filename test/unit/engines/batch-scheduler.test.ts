@@ -8,7 +8,13 @@ const item = (tokens: number, priority: number): BatchItem =>
     logits: [],
     evaluationPriority: priority,
   }) as unknown as BatchItem;
-const strategy = liveFirstStrategy({ prefillChunkTokens: 128, batchChunkTokens: 32 });
+let liveTurnUnderWay = false;
+const strategy = liveFirstStrategy({
+  prefillChunkTokens: 128,
+  batchChunkTokens: 32,
+  batchBesideLiveTokens: 4,
+  liveBusy: () => liveTurnUnderWay,
+});
 const amounts = (items: BatchItem[], size: number) => {
   const out = strategy({ items, size });
   return items.map((i) => out.find((p) => p.item === i)?.processAmount ?? 0);
@@ -28,7 +34,8 @@ describe("LLM batch scheduler (live first, short steps)", () => {
   it("puts live work before batch work, and never gives batch work more than its chunk", () => {
     const live = item(1, LIVE_PRIORITY);
     const batch = item(900, BATCH_PRIORITY);
-    expect(amounts([batch, live], 512)).toEqual([32, 1]);
+    // Beside a live token, batch work takes only a few: each of them slows the caller's reply.
+    expect(amounts([batch, live], 512)).toEqual([4, 1]);
     // Alone, batch work still takes one short chunk per step: a live turn waits one short step at most.
     expect(amounts([item(900, BATCH_PRIORITY)], 512)).toEqual([32]);
   });
@@ -38,7 +45,19 @@ describe("LLM batch scheduler (live first, short steps)", () => {
     const batch = item(100, BATCH_PRIORITY);
     // 4 live prefills share 512 tokens (128 each, their cap) and leave nothing for batch work.
     expect(amounts([...lives, batch], 512)).toEqual([128, 128, 128, 128, 0]);
-    expect(amounts([...lives, batch], 540)).toEqual([128, 128, 128, 128, 28]);
+    // With room left, still only the few tokens batch work may take beside live ones.
+    expect(amounts([...lives, batch], 540)).toEqual([128, 128, 128, 128, 4]);
+  });
+
+  it("keeps batch steps short while a live turn is under way, even in a step without live tokens", () => {
+    // Between two tokens of a reply (sampling in JavaScript), a step may hold batch work alone.
+    liveTurnUnderWay = true;
+    try {
+      expect(amounts([item(900, BATCH_PRIORITY)], 512)).toEqual([4]);
+    } finally {
+      liveTurnUnderWay = false;
+    }
+    expect(amounts([item(900, BATCH_PRIORITY)], 512)).toEqual([32]);
   });
 
   it("shares a small batch fairly between many live sequences", () => {
