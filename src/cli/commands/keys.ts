@@ -12,7 +12,8 @@ import { CliError, type CliContext, type Command } from "../types.js";
 const USAGE = `Usage: parley keys <create|list|revoke> [options]
 
 Manages the API keys that /v1 requires (Authorization: Bearer <key>). Only a
-hash of each key is stored: the key itself is printed once, by create.
+hash of each key is stored: the key itself is printed once, by create. With
+store.url in the config, the keys are on PostgreSQL, shared by every node.
 
   create [--name NAME]   make a key and print it (name default: "default")
   list                   every key: id, name, created, last used, revoked
