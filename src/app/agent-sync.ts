@@ -46,6 +46,8 @@ export function startAgentSync(infra: Infrastructure): AgentSync | null {
     whileDown: "agents changed on other nodes are read when it is back",
   });
   const unsubscribe = listener.subscribe(() => reload());
+  // A change made between the start's read and the LISTEN would otherwise wait for the next one.
+  const listening = listener.ready().then(() => reload());
   const detach = agents.onChange((change) => {
     if (change.origin !== "local") return;
     sql
@@ -60,6 +62,7 @@ export function startAgentSync(infra: Infrastructure): AgentSync | null {
       detach();
       unsubscribe();
       await listener.close();
+      await listening;
       await reloading;
     },
   };
