@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { verifySignature } from "../../src/lib/signature.js";
-import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../../src/app/infrastructure.js";
 import { createFeatures } from "../../src/app/features.js";
 import { waitFor } from "../integration/jobs/helpers.js";
 import { runParley } from "../helpers/parley-process.js";
@@ -112,6 +112,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       registry: createMetricsRegistry(),
       models: { profile: "tiny", refs: {}, missing: [] },
     });
+    await openStores(services);
     app = createApp({
       deps: { ...services, ...createFeatures(services) },
       version: "test",
@@ -121,6 +122,8 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill9()));
+    await services?.queue.close();
+    await services?.sql.close();
     services?.db.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
