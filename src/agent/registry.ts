@@ -19,6 +19,8 @@ export interface AgentChange {
   name: string;
   entry: AgentEntry | null;
   previous: AgentDefinition | null;
+  /** "local": saved or deleted through this process; "store": found changed by `reload()` (another node did it). */
+  origin: "local" | "store";
 }
 
 /** Which agent handles a message left on a mailbox, and as what. */
@@ -29,8 +31,9 @@ export interface MailboxRoute {
 
 /**
  * All agents: the YAML files (read once at start, read-only through the API)
- * and those created through the API (stored in the database). A name can
- * only be one or the other.
+ * and those created through the API (stored in the database, read by
+ * `reload()`, then kept in memory: lookups stay synchronous on a live call).
+ * A name can only be one or the other.
  */
 export class AgentRegistry {
   private readonly files = new Map<string, AgentDefinition>();
@@ -38,13 +41,15 @@ export class AgentRegistry {
 
   private readonly toolPolicy: OutboundPolicy | null;
   private readonly listeners = new Set<(change: AgentChange) => void>();
+  /** Whether `reload()` ran once: the first read is the starting state, not a change to announce. */
+  private loaded = false;
 
   constructor(
     dir: string,
     private readonly defaultName: string,
     private readonly repo: AgentsRepo,
     private readonly clock: Clock,
-    logger: Logger,
+    private readonly logger: Logger,
     options: { toolPolicy?: OutboundPolicy } = {},
   ) {
     this.toolPolicy = options.toolPolicy ?? null;
@@ -57,14 +62,35 @@ export class AgentRegistry {
           "agent HTTP tool URL is not allowed; calls to it will be refused",
         );
     }
-    for (const row of repo.all()) {
+  }
+
+  /**
+   * Reads the API agents from the store (at start, and again when another node changed one: app/ listens for that
+   * with `store.url`); after the first read, tells the listeners of each agent that changed (`origin: "store"`).
+   */
+  async reload(): Promise<void> {
+    const loaded = new Map<string, AgentDefinition>();
+    for (const row of await this.repo.all()) {
       try {
-        this.stored.set(row.name, parseAgent(row.definition, `database agent '${row.name}'`));
+        loaded.set(row.name, parseAgent(row.definition, `database agent '${row.name}'`));
       } catch (err) {
         // A definition that an older version accepted must not stop the server; it is reported and skipped.
-        logger.error({ agent: row.name, err: (err as Error).message }, "stored agent is invalid; skipped");
+        this.logger.error({ agent: row.name, err: (err as Error).message }, "stored agent is invalid; skipped");
       }
     }
+    const before = new Map(this.stored);
+    this.stored.clear();
+    for (const [name, agent] of loaded) this.stored.set(name, agent);
+    const first = !this.loaded;
+    this.loaded = true;
+    if (first) return;
+    for (const [name, agent] of loaded) {
+      const previous = before.get(name) ?? null;
+      if (previous && JSON.stringify(previous) === JSON.stringify(agent)) continue;
+      this.emit({ name, entry: { agent, source: "api" }, previous, origin: "store" });
+    }
+    for (const [name, previous] of before)
+      if (!loaded.has(name)) this.emit({ name, entry: null, previous, origin: "store" });
   }
 
   list(): AgentEntry[] {
@@ -109,7 +135,7 @@ export class AgentRegistry {
    * Creates or replaces an API agent, keeping the definition as its next version (who saved it: `by`, e.g.
    * "operator ops" or "key 3"); file agents cannot be changed here: their history is the file's.
    */
-  save(input: unknown, options: { by?: string | null; restoredFrom?: number } = {}): AgentDefinition {
+  async save(input: unknown, options: { by?: string | null; restoredFrom?: number } = {}): Promise<AgentDefinition> {
     const parsed = parseAgent(input, "agent");
     if (this.files.has(parsed.name))
       throw new ParleyError("agent_read_only", `agent '${parsed.name}' is defined in a file; edit the YAML instead`, {
@@ -130,12 +156,12 @@ export class AgentRegistry {
       throw new AgentDefinitionError(`agent: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
     }
     const previous = this.stored.get(agent.name) ?? null;
-    this.repo.save(agent.name, agent, this.clock.now(), {
+    await this.repo.save(agent.name, agent, this.clock.now(), {
       by: options.by ?? null,
       restoredFrom: options.restoredFrom ?? null,
     });
     this.stored.set(agent.name, agent);
-    this.emit({ name: agent.name, entry: { agent, source: "api" }, previous });
+    this.emit({ name: agent.name, entry: { agent, source: "api" }, previous, origin: "local" });
     return agent;
   }
 
@@ -165,22 +191,22 @@ export class AgentRegistry {
   }
 
   /** An API agent's saved definitions, newest first (the first is the current one). */
-  versions(name: string): AgentVersionSummary[] {
+  async versions(name: string): Promise<AgentVersionSummary[]> {
     this.editable(name);
     return this.repo.versions(name);
   }
 
   /** One saved definition of an API agent, as stored (auth values included: redact before showing it). */
-  version(name: string, version: number): AgentVersion {
+  async version(name: string, version: number): Promise<AgentVersion> {
     this.editable(name);
-    const v = this.repo.version(name, version);
+    const v = await this.repo.version(name, version);
     if (!v) throw new ParleyError("not_found", `agent '${name}' has no version ${version}`, { status: 404 });
     return v;
   }
 
   /** Saves an old version again, as the newest, through the same validation as any save. */
-  restore(name: string, version: number, by: string | null): AgentDefinition {
-    const v = this.version(name, version);
+  async restore(name: string, version: number, by: string | null): Promise<AgentDefinition> {
+    const v = await this.version(name, version);
     return this.save({ ...(v.definition as object), name }, { by, restoredFrom: version });
   }
 
@@ -195,14 +221,15 @@ export class AgentRegistry {
     if (!this.stored.has(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
   }
 
-  delete(name: string): void {
+  async delete(name: string): Promise<void> {
     if (this.files.has(name))
       throw new ParleyError("agent_read_only", `agent '${name}' is defined in a file; remove the YAML instead`, {
         status: 409,
       });
-    if (!this.repo.delete(name)) throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
+    if (!(await this.repo.delete(name)))
+      throw new ParleyError("agent_unknown", `no agent named '${name}'`, { status: 404 });
     const previous = this.stored.get(name) ?? null;
     this.stored.delete(name);
-    this.emit({ name, entry: null, previous });
+    this.emit({ name, entry: null, previous, origin: "local" });
   }
 }

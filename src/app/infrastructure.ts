@@ -14,6 +14,7 @@ import type { Registry } from "../lib/metrics.js";
 import { openDatabase } from "../store/index.js";
 import { AudioStore } from "../store/audio-store.js";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
+import { openSqlStore, type SqlStore } from "../store/sql/index.js";
 import { EventsRepo } from "../store/repos/events-repo.js";
 import { EngineHost } from "../engines/host/engine-host.js";
 import { audioDir, databaseFile, ttsCacheDir } from "../config/paths.js";
@@ -33,6 +34,11 @@ export interface Infrastructure {
   clock: Clock;
   registry: Registry;
   db: Database;
+  /**
+   * The repositories shared by the nodes (API keys, agents): on PostgreSQL with `store.url`, else on `db`.
+   * `sql.open()` waits until it is usable; `sql.close()` releases its connections.
+   */
+  sql: SqlStore;
   queue: JobQueue;
   /** The job kinds this process runs: the builtin ones, then every feature's (registerAppTasks). */
   tasks: TaskRegistry;
@@ -68,8 +74,10 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
   const startAt = o.config.clock.startAt;
   const clock = o.clock ?? (startAt ? offsetClock(Date.parse(startAt)) : systemClock);
   const db = openDatabase(databaseFile(o.config), { logger: o.logger, clock });
+  // store.url: the repositories on the SQL port (keys, agents) are on PostgreSQL, shared by every node.
+  const sql = openSqlStore(db, o.config.store, { logger: o.logger, clock });
   try {
-    // store.url: postgres://... moves the queue (only the queue, for now) to PostgreSQL, shared by every node.
+    // store.url: postgres://... moves the queue to PostgreSQL too, shared by every node.
     const queue = createJobQueue(db, o.config, { logger: o.logger, clock });
     // Per agent where the payload names one; the agents are looked up when an event is published.
     const privacy = createPrivacyPolicy(o.config.privacy, (name) => agents.find(name)?.agent.privacy);
@@ -88,7 +96,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),
       tools: new OutboundPolicy({ ...o.config.tools, setting: "tools.allowHosts" }),
     };
-    const agents = createAgents({ config: o.config, db, clock, logger: o.logger, toolPolicy: outbound.tools });
+    const agents = createAgents({ config: o.config, sql, clock, logger: o.logger, toolPolicy: outbound.tools });
     const engines = new EngineHost(
       o.models.refs,
       o.models.missing,
@@ -112,6 +120,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       clock,
       registry: o.registry,
       db,
+      sql,
       queue,
       tasks: defaultTaskRegistry(),
       bus,
@@ -119,7 +128,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       privacy,
       audio: new AudioStore(db, audioDir(o.config)),
       engines,
-      apiKeys: new ApiKeysRepo(db),
+      apiKeys: new ApiKeysRepo(sql),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),
       outbound,
       knowledge: knowledgeHost.knowledge,
@@ -136,9 +145,20 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       ),
     };
   } catch (err) {
+    void sql.close();
     db.close();
     throw err;
   }
+}
+
+/**
+ * Waits until the queue and the store are usable (with store.url, PostgreSQL: connected and migrated; a failure
+ * names the reason), then reads the agents made through the API. Before anything looks an agent up.
+ */
+export async function openStores(infra: Pick<Infrastructure, "queue" | "sql" | "agents">): Promise<void> {
+  await infra.queue.open();
+  await infra.sql.open();
+  await infra.agents.reload();
 }
 
 function agentOf(data: unknown): string | null {

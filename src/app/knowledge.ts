@@ -53,6 +53,8 @@ export function createKnowledgeHost(deps: {
   let embedder: EmbedEngine | null = null;
   const stopping = new AbortController();
   let started: Promise<void> | null = null;
+  // A `parley worker` (index: false) leaves indexing to the server beside it, also for agents other nodes changed.
+  let indexing = true;
   // One sync at a time, in order: two saves of one agent in quick succession must not interleave their writes.
   let syncing: Promise<void> = Promise.resolve();
   const queued = (work: () => Promise<void>): Promise<void> => {
@@ -72,10 +74,12 @@ export function createKnowledgeHost(deps: {
   return {
     knowledge,
     start(o) {
+      if (o.index === false) indexing = false;
       started ??= run(o);
       return started;
     },
     sync(change) {
+      if (!indexing && change.origin === "store") return Promise.resolve();
       const entry = change.entry ?? { agent: { name: change.name, knowledge: [] }, source: "api" as const };
       return queued(() =>
         syncAgent(entry, change.previous?.knowledge ?? []).catch((err: unknown) => {

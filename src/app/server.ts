@@ -11,7 +11,8 @@ import { describeError } from "../lib/errors.js";
 import { packageVersion } from "../models/paths.js";
 import { resolveProfileModels } from "./resolve-models.js";
 import { startEventRelay } from "./event-relay.js";
-import { createInfrastructure, type Infrastructure } from "./infrastructure.js";
+import { startAgentSync, type AgentSync } from "./agent-sync.js";
+import { createInfrastructure, openStores, type Infrastructure } from "./infrastructure.js";
 import { createFeatures, type Features } from "./features.js";
 import { registerAppTasks } from "./tasks.js";
 import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
@@ -53,6 +54,7 @@ export class ParleyServer {
     private readonly stopStalls: () => void,
     private readonly intakes: Intakes,
     private readonly relay: PostgresEventRelay | null,
+    private readonly agentSync: AgentSync | null,
   ) {}
 
   static async start(options: StartOptions): Promise<ParleyServer> {
@@ -68,10 +70,12 @@ export class ParleyServer {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     try {
-      // With store.url, the queue is on PostgreSQL: a start fails here, with the reason, when it cannot be reached.
-      await infra.queue.open();
+      // With store.url, the queue and the shared repositories are on PostgreSQL: a start fails here, with the
+      // reason, when it cannot be reached. Then the agents made through the API are read.
+      await openStores(infra);
     } catch (err) {
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -84,6 +88,7 @@ export class ParleyServer {
         sip = await createSipPort(config.sip, { logger, registry, ...(options.clock ? { clock: options.clock } : {}) });
       } catch (err) {
         await infra.queue.close();
+        await infra.sql.close();
         infra.db.close();
         throw err;
       }
@@ -109,6 +114,7 @@ export class ParleyServer {
     } catch (err) {
       await sip?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -119,6 +125,7 @@ export class ParleyServer {
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sip?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       throw err;
     }
@@ -127,6 +134,8 @@ export class ParleyServer {
       : null;
     // store.url: events published on other nodes reach this node's SSE clients, and ours reach theirs.
     const relay = startEventRelay(infra, { receive: true });
+    // store.url: an agent saved or deleted on another node is reloaded here.
+    const agentSync = startAgentSync(infra);
     server = new ParleyServer(
       infra,
       features,
@@ -138,6 +147,7 @@ export class ParleyServer {
       startMainThreadStalls(config.diagnostics.stallMainThread, logger),
       intakes,
       relay,
+      agentSync,
     );
     logger.info({ ...server.address, profile: models.profile, worker: worker !== null }, "http listening");
     if (sip && features.calls.manager) {
@@ -219,7 +229,9 @@ export class ParleyServer {
     await this.infra.engines.stop();
     await this.infra.knowledgeHost.stop();
     await this.relay?.close();
+    await this.agentSync?.close();
     await this.infra.queue.close();
+    await this.infra.sql.close();
     this.infra.db.close();
     await this.tracing.shutdown();
     logger.info("stopped");

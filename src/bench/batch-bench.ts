@@ -12,7 +12,7 @@ import { silentLogger } from "../lib/logger.js";
 import { createMetricsRegistry } from "../lib/metrics.js";
 import { modelsDirOf } from "../models/paths.js";
 import { resolveProfileModels } from "../app/resolve-models.js";
-import { createInfrastructure, type Infrastructure } from "../app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../app/infrastructure.js";
 import { createFeatures, type Features } from "../app/features.js";
 import { registerAppTasks } from "../app/tasks.js";
 import { VOICEMAIL_JOB } from "../voicemail/ingest.js";
@@ -107,6 +107,7 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
       models,
     });
     try {
+      await openStores(services);
       const features = createFeatures(services);
       registerAppTasks(services, features);
       log(`loading the ${models.profile} profile's engines`);
@@ -118,7 +119,8 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
           `engines failed to load: ${JSON.stringify(services.engines.status())}`,
         );
       const engineLoadMs = round(performance.now() - loadStarted, 0);
-      const run = new PipelineRun(services, features, o.signal);
+      const key = (await createApiKey(services.apiKeys, "bench", services.clock)).key;
+      const run = new PipelineRun(services, features, key, o.signal);
       const throughput = await run.throughput(messages, log);
       const triage = await run.triage(messages, o.backlog ?? 200, o.fresh ?? 10, throughput.meanJobMs, log);
       o.signal?.throwIfAborted();
@@ -135,6 +137,7 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
       };
     } finally {
       await services.engines.stop();
+      await services.sql.close();
       services.db.close();
     }
   } finally {
@@ -145,7 +148,6 @@ export async function benchBatch(o: BatchBenchOptions): Promise<BatchBenchReport
 /** The app and a worker on one set of services; uploads go through the HTTP API, as a PBX integration's would. */
 class PipelineRun {
   private readonly app: Hono;
-  private readonly key: string;
   /** When each message's results were saved (the voicemail.processed event), by id. */
   private readonly doneAt = new Map<number, number>();
   private readonly jobMs: number[] = [];
@@ -153,6 +155,7 @@ class PipelineRun {
   constructor(
     private readonly services: Infrastructure,
     features: Features,
+    private readonly key: string,
     private readonly signal: AbortSignal | undefined,
   ) {
     this.app = createApp({
@@ -160,7 +163,6 @@ class PipelineRun {
       version: "bench",
       readiness: { ready: () => true, details: () => ({}) },
     });
-    this.key = createApiKey(services.apiKeys, "bench", services.clock).key;
     services.bus.subscribe((e) => {
       if (e.type === "voicemail.processed")
         this.doneAt.set((e.data as { voicemailId: number }).voicemailId, performance.now());

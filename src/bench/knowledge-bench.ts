@@ -7,10 +7,11 @@ import type { EmbedEngine } from "../engines/types.js";
 import { createKnowledge, ftsQuery, type Knowledge } from "../knowledge/index.js";
 import { systemClock } from "../lib/clock.js";
 import { silentLogger } from "../lib/logger.js";
-import { catalogForConfig, isLocalModel, ModelStore, pullModel } from "../models/index.js";
 import { openDatabase } from "../store/index.js";
 import { KnowledgeIndexRepo } from "../store/repos/knowledge-index-repo.js";
 import { entryQuestion, loadFaq, scoreRetrieval, type FaqSet, type RetrievalScores } from "./knowledge/faq-eval.js";
+import { profileModelRef } from "./knowledge/profile-model.js";
+import { benchKnowledgeTurn, type KnowledgeTurnReport } from "./knowledge/turn-bench.js";
 import { machineFacts, percentile, round } from "./stats.js";
 
 export interface KnowledgeBenchOptions {
@@ -18,6 +19,10 @@ export interface KnowledgeBenchOptions {
   cwd: string;
   /** Passes over the 50 questions for the latency figures (after one warm-up pass). */
   runs: number;
+  /** Timed turns each way for the turn section (0: no turn section). */
+  turnRuns: number;
+  /** Where the turn section's scripted LLM is generated (once). */
+  cacheDir: string;
   log: (line: string) => void;
 }
 
@@ -37,6 +42,8 @@ export interface KnowledgeBenchReport {
   retrieval: { bm25: RetrievalScores; vector: RetrievalScores | null; hybrid: RetrievalScores | null };
   /** What one search costs a live turn, ms: the hybrid search (query embedding included), and BM25 alone. */
   latencyMs: { hybrid: LatencyStats | null; embedQuery: LatencyStats | null; bm25Only: LatencyStats; samples: number };
+  /** What search_knowledge adds to a live turn (null: --turn-runs 0, or a profile whose LLM is a real model). */
+  turn: KnowledgeTurnReport | null;
   machine: Record<string, unknown>;
 }
 
@@ -46,7 +53,8 @@ const AGENT = "bench";
  * `parley bench knowledge`: the generated FAQ (200 entries, 50 paraphrased
  * questions) indexed into a temporary database with the profile's embedding
  * model, then recall@1/@3 and MRR of BM25, vectors and the fusion, and the
- * latency a live turn pays for one search.
+ * latency a live turn pays for one search; then the turn section: the same
+ * question answered directly and through search_knowledge (knowledge/turn-bench.ts).
  */
 export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<KnowledgeBenchReport> {
   const faq = await loadFaq();
@@ -68,6 +76,8 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
     );
     const latencyMs = await measureLatency(faq, hybrid, lexical, embedder, o.runs);
     const { vectorSearch } = hybrid.status(AGENT);
+    const turn =
+      o.turnRuns > 0 ? await benchKnowledgeTurn({ ...o, runs: o.turnRuns, knowledge: hybrid, agent: AGENT }) : null;
     db.close();
     return {
       bench: "knowledge",
@@ -82,6 +92,7 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
       },
       retrieval,
       latencyMs,
+      turn,
       machine: machineFacts(),
     };
   } finally {
@@ -100,18 +111,11 @@ async function loadEmbedder(
   cwd: string,
   log: (line: string) => void,
 ): Promise<EmbedEngine | null> {
-  const catalog = catalogForConfig(config, cwd);
-  const model = catalog.resolveProfile(config.profile).models.embed;
-  if (!model) {
+  const ref = await profileModelRef(config, cwd, "embed", log);
+  if (!ref) {
     log(`profile ${config.profile} has no embedding model: BM25 only`);
     return null;
   }
-  const store = ModelStore.forConfig(config);
-  if (!(await store.get(model.id)) && isLocalModel(model)) {
-    log(`generating ${model.id} (first use)`);
-    await pullModel(model, { catalog, store });
-  }
-  const ref = await store.requireRef(catalog, model.id);
   return createEngine("embed", ref, config);
 }
 

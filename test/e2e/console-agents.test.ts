@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../integration/sip/helpers.js";
-import { repoRoot } from "../helpers/paths.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
-import { OPERATOR, parleyWithStdin, SCREENSHOTS } from "./console-setup.js";
+import { chromiumMissing, launchChromium, signIn } from "./console-browser.js";
+import { AGENTS_LINE, OPERATOR, SCREENSHOTS, startBareConsole, type BareConsole } from "./console-setup.js";
 
 /**
  * Issue 14, items 7 and 9: editing an agent and chatting with it, in Debian's chromium against a real
@@ -16,22 +12,18 @@ import { OPERATOR, parleyWithStdin, SCREENSHOTS } from "./console-setup.js";
  * The tiny scripted LLM calls `schedule_callback` once the conversation says "back" and says goodbye once a tool
  * result says "scheduled" (scripts/test-models/tiny-defaults.ts), so the HTTP tool carries that name.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium); playwright's own browsers are never downloaded`;
+const skip = chromiumMissing;
 if (skip) console.warn(`console agents browser tests skipped: ${skip}`);
 
 const PROMPT = "You are the front desk of a small restaurant.";
 
 describe.skipIf(skip)("agents in the console: edit with history, chat playground", () => {
-  let dir: string;
-  let server: RunningParley;
+  let world: BareConsole;
   let booking: Server;
   const bookings: string[] = [];
   let browser: Browser;
   let page: Page;
-  const url = (path: string) => `${server.baseUrl}${path}`;
+  const url = (path: string) => `${world.server.baseUrl}${path}`;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const editor = () => page.locator("#definition");
 
@@ -48,37 +40,10 @@ describe.skipIf(skip)("agents in the console: edit with history, chat playground
     await new Promise<void>((r) => booking.listen(0, "127.0.0.1", r));
     const bookingUrl = `http://127.0.0.1:${(booking.address() as AddressInfo).port}/book`;
 
-    dir = mkdtempSync(join(tmpdir(), "parley-console-agents-"));
-    writeFileSync(
-      join(dir, "parley.yaml"),
-      [
-        `agents: { dir: ${join(repoRoot, "agents")} }`,
-        'tools: { allowHosts: ["127.0.0.1"] }',
-        "log: { level: warn }",
-      ].join("\n"),
-    );
-    const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
-    const pulled = await runParley(["models", "pull", "tiny", ...common]);
-    if (pulled.code !== 0) throw new Error(`models pull failed: ${pulled.stderr}`);
-    const added = await parleyWithStdin(
-      ["operators", "add", OPERATOR.name, "--password-stdin", ...common],
-      `${OPERATOR.password}\n`,
-    );
-    if (added !== 0) throw new Error("operators add failed");
-    const key = (JSON.parse((await runParley(["keys", "create", "--json", ...common])).stdout) as { key: string }).key;
-    server = await startParley([
-      "--profile",
-      "tiny",
-      ...common,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${await freePort()}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
-    const created = await fetch(`${server.baseUrl}/v1/agents`, {
+    world = await startBareConsole([AGENTS_LINE, 'tools: { allowHosts: ["127.0.0.1"] }']);
+    const created = await fetch(url("/v1/agents"), {
       method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json" },
       body: JSON.stringify({
         name: "desk",
         systemPrompt: PROMPT,
@@ -97,23 +62,15 @@ describe.skipIf(skip)("agents in the console: edit with history, chat playground
     if (created.status !== 201)
       throw new Error(`creating the agent answered ${created.status}: ${await created.text()}`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    await page.goto(url("/console/login"));
-    await page.getByLabel("Name").fill(OPERATOR.name);
-    await page.getByLabel("Password").fill(OPERATOR.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL(/\/console$/); // sign-in lands on the home dashboard
+    await signIn(page, world.server.baseUrl, OPERATOR);
   }, 400_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server) expect(await server.stop()).toBe(0);
+    if (world) expect(await world.stop()).toBe(0);
     await new Promise((r) => (booking ? booking.close(r) : r(undefined)));
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("shows a refused field next to the editor, keeps the text, and saves a good edit as a new version", async () => {
@@ -185,6 +142,6 @@ describe.skipIf(skip)("agents in the console: edit with history, chat playground
 
     await page.getByRole("button", { name: "Reset" }).click();
     await expect.poll(() => page.locator("#chat-log li").count()).toBe(1); // the greeting stays
-    expect(await page.locator("#chat-status").textContent()).toMatch(/forgotten/);
+    await expect.poll(() => page.locator("#chat-status").textContent()).toMatch(/forgotten/);
   });
 });

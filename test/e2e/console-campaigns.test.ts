@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/lib/csv.js";
 import { fliteMissing, soxMissing, speechWavBytes, VOICEMAIL_URGENT } from "../helpers/speech.js";
-import { OPERATOR, SCREENSHOTS, startBareConsole, type BareConsole } from "./console-setup.js";
+import { chromiumMissing, launchChromium, signIn } from "./console-browser.js";
+import { AGENTS_LINE, OPERATOR, SCREENSHOTS, startBareConsole, TRUNK_LINE, type BareConsole } from "./console-setup.js";
 
 /**
  * Campaigns and callbacks in Debian's chromium against a real `parley serve --profile tiny`: a campaign made from
@@ -12,8 +13,6 @@ import { OPERATOR, SCREENSHOTS, startBareConsole, type BareConsole } from "./con
  * rows; callbacks promised by urgent voicemails (the receptionist's routing rule), cancelled and rescheduled.
  * The callback hours are set to leave the present hour out, so the callbacks wait (upcoming) instead of dialling.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = existsSync(CHROMIUM) ? false : `Debian's chromium is not at ${CHROMIUM}`;
 const skip = chromiumMissing || fliteMissing || soxMissing;
 if (skip) console.warn(`campaign console browser tests skipped: ${skip}`);
 
@@ -56,6 +55,8 @@ describe.skipIf(skip)("campaigns and callbacks in the console", () => {
 
   beforeAll(async () => {
     world = await startBareConsole([
+      AGENTS_LINE,
+      TRUNK_LINE,
       `notify: { callbacks: { window: { start: "${WINDOW.start}", end: "${WINDOW.end}" } } }`,
     ]);
     for (const [i, caller] of CALLERS.entries()) {
@@ -74,17 +75,10 @@ describe.skipIf(skip)("campaigns and callbacks in the console", () => {
       if (i > 300) throw new Error(`expected ${CALLERS.length} upcoming callbacks: ${JSON.stringify(list)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, acceptDownloads: true });
     page = await context.newPage();
-    await page.goto(url("/console/login"));
-    await page.getByLabel("Name").fill(OPERATOR.name);
-    await page.getByLabel("Password").fill(OPERATOR.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL(/\/console$/); // sign-in lands on the home dashboard
+    await signIn(page, world.server.baseUrl, OPERATOR);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,17 +1,15 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { humanHello } from "../helpers/callee-audio.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
 import { repoRoot } from "../helpers/paths.js";
+import { sippMissing } from "../helpers/sipp-call.js";
 import { startCallee, type RunningCallee } from "../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing } from "../helpers/speech.js";
 import { startReceiver, type Receiver } from "../integration/api/webhook-receiver.js";
 import { freePort } from "../integration/sip/helpers.js";
-import { OPERATOR, SCREENSHOTS } from "./console-setup.js";
+import { chromiumMissing, launchChromium, signIn } from "./console-browser.js";
+import { OPERATOR, SCREENSHOTS, startBareConsole, type BareConsole } from "./console-setup.js";
 
 /**
  * The compliance, webhooks, templates and notifications pages in Debian's chromium against a real
@@ -19,32 +17,13 @@ import { OPERATOR, SCREENSHOTS } from "./console-setup.js";
  * notification and press 1 (confirm) or 9 (opt out). The service clock starts at 10:00 UTC, inside the
  * London recipients' calling window.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = existsSync(CHROMIUM)
-  ? false
-  : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium)`;
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = chromiumMissing || fliteMissing || soxMissing || sippMissing;
 if (skip) console.warn(`console compliance browser tests skipped: ${skip}`);
 const DTMF_1 = "/usr/share/sip-tester/dtmf_2833_1.pcap";
 const DTMF_9 = "/usr/share/sip-tester/dtmf_2833_9.pcap";
 
-function parleyWithStdin(args: string[], input: string): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "parley.js"), ...args], {
-      cwd: repoRoot,
-      stdio: ["pipe", "ignore", "inherit"],
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve(code));
-    child.stdin.end(input);
-  });
-}
-
 describe.skipIf(skip)("compliance, webhooks, templates and notifications in a real browser", () => {
-  let dir: string;
-  let server: RunningParley;
-  let key: string;
+  let world: BareConsole;
   let rx: Receiver;
   let browser: Browser;
   let page: Page;
@@ -52,12 +31,12 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
   const notes: { confirm: number; optOut: number; optOutTo: string } = { confirm: 0, optOut: 0, optOutTo: "" };
   let flakyId = 0;
   let templateId = 0;
-  const url = (path: string) => `${server.baseUrl}${path}`;
+  const url = (path: string) => `${world.server.baseUrl}${path}`;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const api = async <T>(path: string, body?: unknown): Promise<T> => {
     const res = await fetch(url(path), {
       method: body === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${world.key}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
@@ -65,28 +44,13 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "parley-compliance-e2e-"));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    writeFileSync(
-      join(dir, "parley.yaml"),
-      [
-        `agents: { dir: ${join(repoRoot, "agents")}, default: receptionist }`,
-        'clock: { startAt: "2026-11-25T10:00:00Z" }',
-        "calls: { outbound: { ringTimeoutMs: 5000 } }",
-        "rtp: { ports: { min: 35000, max: 35099 } }",
-        'webhooks: { allowHosts: ["127.0.0.1"], maxAttempts: 1 }',
-        "log: { level: warn }",
-      ].join("\n"),
-    );
-    const common = ["--config", join(dir, "parley.yaml"), "--data-dir", dir];
-    expect((await runParley(["models", "pull", "tiny", ...common])).code).toBe(0);
-    expect(
-      await parleyWithStdin(
-        ["operators", "add", OPERATOR.name, "--password-stdin", ...common],
-        `${OPERATOR.password}\n`,
-      ),
-    ).toBe(0);
-    key = (JSON.parse((await runParley(["keys", "create", "--json", ...common])).stdout) as { key: string }).key;
+    world = await startBareConsole([
+      `agents: { dir: ${join(repoRoot, "agents")}, default: receptionist }`,
+      'clock: { startAt: "2026-11-25T10:00:00Z" }',
+      "calls: { outbound: { ringTimeoutMs: 5000 } }",
+      "rtp: { ports: { min: 35000, max: 35099 } }",
+      'webhooks: { allowHosts: ["127.0.0.1"], maxAttempts: 1 }',
+    ]);
     rx = await startReceiver();
     const hello = humanHello();
     const ports = { confirm: await freePort(), optOut: await freePort() };
@@ -101,16 +65,6 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
         ),
       );
     }
-    server = await startParley([
-      "--profile",
-      "tiny",
-      ...common,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${await freePort()}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
     await api("/v1/webhooks", { name: "ops-desk", url: rx.url("/hook"), events: ["dnc.added"] });
     // One attempt per delivery (webhooks.maxAttempts: 1): the first answer, 503, leaves a dead delivery to retry.
     rx.script("/flaky", [503, 200]);
@@ -133,25 +87,9 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
     notes.optOut = (
       await api<{ id: number }>("/v1/notifications", { to: notes.optOutTo, text: "Your order is ready.", menu })
     ).id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    await page.goto(url("/console/dnc"));
-    await page.getByLabel("Name").fill(OPERATOR.name);
-    await page.getByLabel("Password").fill(OPERATOR.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL(/\/console\/dnc/);
+    await signIn(page, world.server.baseUrl, OPERATOR, "/console/dnc", /\/console\/dnc/);
   }, 240_000);
 
   afterAll(async () => {
@@ -159,8 +97,7 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
     for (const c of callees) c.kill();
     await rx?.close();
     // SIGTERM drains: a call still on the line (a slow run) is ended and recorded first.
-    expect(await server?.stop(60_000)).toBe(0);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (world) expect(await world.stop(60_000)).toBe(0);
   }, 120_000);
 
   it("adds a number, finds it, removes it with a reason and shows both in its audit trail", async () => {

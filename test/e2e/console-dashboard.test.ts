@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sippMissing } from "../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechWavBytes } from "../helpers/speech.js";
+import { chromiumMissing, launchChromium } from "./console-browser.js";
 import { OPERATOR, SCREENSHOTS, startConsoleWorld, type ConsoleWorld } from "./console-setup.js";
 
 /**
@@ -12,11 +12,6 @@ import { OPERATOR, SCREENSHOTS, startConsoleWorld, type ConsoleWorld } from "./c
  * and a SIPp call). One server for the file. Tool calls, keypad turns and survey answers on a call page are checked
  * over app.request (test/integration/console/explain.test.ts).
  */
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = existsSync(CHROMIUM)
-  ? false
-  : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium)`;
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = chromiumMissing || fliteMissing || soxMissing || sippMissing;
 if (skip) console.warn(`console dashboard browser tests skipped: ${skip}`);
 
@@ -37,10 +32,7 @@ describe.skipIf(skip)("the console's home, search and explanations in a real bro
 
   beforeAll(async () => {
     world = await startConsoleWorld();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
   }, 400_000);
   afterAll(async () => {

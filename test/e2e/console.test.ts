@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/paths.js";
+import { sippMissing } from "../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechWavBytes } from "../helpers/speech.js";
+import { chromiumMissing, launchChromium } from "./console-browser.js";
 import { OPERATOR, SCREENSHOTS, startConsoleWorld, type ConsoleWorld } from "./console-setup.js";
 
 /**
@@ -13,11 +14,6 @@ import { OPERATOR, SCREENSHOTS, startConsoleWorld, type ConsoleWorld } from "./c
  * real voicemails and a real SIPp call. Screenshots go to
  * test-results/screenshots (CI keeps them).
  */
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = existsSync(CHROMIUM)
-  ? false
-  : `Debian's chromium is not at ${CHROMIUM} (apt-get install chromium); playwright's own browsers are never downloaded`;
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = chromiumMissing || fliteMissing || soxMissing || sippMissing;
 if (skip) console.warn(`console browser tests skipped: ${skip}`);
 
@@ -32,24 +28,10 @@ describe.skipIf(skip)("the operator console in a real browser", () => {
 
   beforeAll(async () => {
     world = await startConsoleWorld();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // A fresh profile each launch (playwright makes a temp user-data-dir); no background traffic to hosts this machine cannot reach.
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
     page = await context.newPage();
-  }, 150_000);
+  }, 400_000);
   afterAll(async () => {
     await browser?.close();
     expect(await world?.stop()).toBe(0);

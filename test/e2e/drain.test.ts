@@ -1,19 +1,19 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../integration/jobs/helpers.js";
 import { runSipp, freePort } from "../integration/sip/helpers.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
+import type { RunningParley } from "../helpers/parley-process.js";
+import { dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
-import { sippCall } from "../helpers/sipp-call.js";
+import { sippCall, sippMissing } from "../helpers/sipp-call.js";
 
 /**
  * SIGTERM drains a real `parley serve`: OPTIONS and new INVITEs get 503 and
  * /readyz 503 at once, calls in progress go on for up to calls.drainMs, then
  * the ones still up get a BYE, and the process exits 0.
  */
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 
 describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", () => {
   let dir: string;
@@ -33,28 +33,21 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
         "log: { level: info }",
       ].join("\n"),
     );
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
+    await pullModels(dirArgs(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function serve(): Promise<{ server: RunningParley; sip: string }> {
-    const sipPort = await freePort();
-    const server = await startParley([
-      "--profile",
-      "tiny",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${sipPort}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
-    return { server, sip: `127.0.0.1:${sipPort}` };
-  }
+  const serve = () => serveOnLoopback(dirArgs(dir));
 
+  const DRAINING = '"msg":"draining: calls in progress may finish; new calls get 503"';
+  /** The SIPp call is answered and counted (instead of a fixed wait that a loaded machine can outlast). */
+  const callUp = (server: RunningParley) =>
+    waitFor(
+      async () => /^parley_calls_active 1$/m.test(await (await fetch(`${server.baseUrl}/metrics`)).text()),
+      "the call to be up",
+      30_000,
+      100,
+    );
   const exited = (server: RunningParley) =>
     new Promise<number | null>((resolve) =>
       server.child.exitCode !== null
@@ -72,9 +65,9 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
         { holdMs: 3500, hangup: "caller" },
         { sipPort: await freePort(), mediaPort: await freePort() },
       );
-      await new Promise((r) => setTimeout(r, 1000));
+      await callUp(server);
       server.child.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(() => server.stderr().includes(DRAINING), "the server to start draining", 30_000, 50);
       const options = await runSipp({ scenario: "options-503.xml", target: sip });
       expect(options.code, options.errors || options.output).toBe(0);
       const invite = await runSipp({ scenario: "uac-unavailable-503.xml", target: sip });
@@ -83,7 +76,7 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
       const result = await call;
       expect(result.code, result.output + result.errors).toBe(0); // our 200 to its BYE: the call was still up
       expect(await exit).toBe(0);
-      expect(server.stderr()).toMatch(/"msg":"draining: calls in progress may finish; new calls get 503"/);
+      expect(server.stderr()).toContain(DRAINING);
       expect(server.stderr()).not.toMatch(/drain time is up/);
     } finally {
       await server.stop();
@@ -100,7 +93,7 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
         { holdMs: 20_000, hangup: "wait-for-bye" },
         { sipPort: await freePort(), mediaPort: await freePort() },
       ).then((r) => ({ ...r, at: Date.now() }));
-      await new Promise((r) => setTimeout(r, 1000));
+      await callUp(server);
       started.at = Date.now();
       server.child.kill("SIGTERM");
       const result = await call;

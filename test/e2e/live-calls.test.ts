@@ -15,9 +15,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav, parseWav, rms } from "../../src/audio/index.js";
 import { freePort } from "../integration/sip/helpers.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
+import type { RunningParley } from "../helpers/parley-process.js";
+import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
-import { sippCall } from "../helpers/sipp-call.js";
+import { sippCall, sippMissing } from "../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw, speechWav, VOICEMAIL_ROUTINE } from "../helpers/speech.js";
 import { Capture, pcmuAudio, rtpPackets, tcpdumpMissing } from "../helpers/wire.js";
 import { wavTo8k } from "../helpers/line.js";
@@ -26,7 +27,6 @@ import { wavTo8k } from "../helpers/line.js";
  * Live calls end to end: `parley serve --profile tiny` as a real process,
  * SIPp and baresip as callers on 127.0.0.1, audio checked on the wire.
  */
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = sippMissing || fliteMissing || soxMissing;
 const DTMF_PCAP = "/usr/share/sip-tester/dtmf_2833_1.pcap";
 
@@ -111,23 +111,9 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
         "log: { level: warn }",
       ].join("\n"),
     );
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
-    const created = await runParley(["keys", "create", "--name", "e2e", "--data-dir", dir, "--json"]);
-    key = (JSON.parse(created.stdout) as { key: string }).key;
-    sipPort = await freePort();
-    server = await startParley([
-      "--profile",
-      "tiny",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${sipPort}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
+    await pullModels(dirArgs(dir));
+    key = await createKey(["--name", "e2e", ...dirArgs(dir)]);
+    ({ server, sipPort } = await serveOnLoopback(dirArgs(dir)));
   });
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
@@ -425,26 +411,9 @@ describe.skipIf(skip)("the hybrid flow over SIP", () => {
       join(dir, "parley.yaml"),
       `models: { extraCatalogs: [${join(dir, "site-catalog.json")}] }\nagents: { dir: ${join(repoRoot, "agents")} }\ncalls: { timeZone: UTC }\nlog: { level: warn }\n`,
     );
-    expect(
-      (await runParley(["models", "pull", "tiny-callback", "--config", join(dir, "parley.yaml"), "--data-dir", dir]))
-        .code,
-    ).toBe(0);
-    key = (JSON.parse((await runParley(["keys", "create", "--data-dir", dir, "--json"])).stdout) as { key: string })
-      .key;
-    sipPort = await freePort();
-    server = await startParley([
-      "--profile",
-      "tiny-callback",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${sipPort}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
+    await pullModels(dirArgs(dir), "tiny-callback");
+    key = await createKey(dirArgs(dir));
+    ({ server, sipPort } = await serveOnLoopback(dirArgs(dir), { profile: "tiny-callback" }));
   });
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);

@@ -1,11 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/lib/csv.js";
 import { freePort } from "../integration/sip/helpers.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
+import type { RunningParley } from "../helpers/parley-process.js";
+import { sippMissing } from "../helpers/sipp-call.js";
+import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { humanHello, machineGreeting } from "../helpers/callee-audio.js";
 import { repoRoot } from "../helpers/paths.js";
 import { startCallee, type Callee, type RunningCallee } from "../helpers/sipp-callee.js";
@@ -20,7 +21,6 @@ import { fliteMissing, soxMissing } from "../helpers/speech.js";
  * results as CSV. The service clock starts at 10:00 UTC through config, so
  * the London recipients' window is open whenever the test runs.
  */
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const DTMF_1 = "/usr/share/sip-tester/dtmf_2833_1.pcap";
 const DTMF_9 = "/usr/share/sip-tester/dtmf_2833_9.pcap";
 
@@ -62,25 +62,9 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
         "log: { level: warn }",
       ].join("\n"),
     );
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
-    key = (
-      JSON.parse((await runParley(["keys", "create", "--name", "e2e", "--data-dir", dir, "--json"])).stdout) as {
-        key: string;
-      }
-    ).key;
-    server = await startParley([
-      "--profile",
-      "tiny",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${await freePort()}`,
-    ]);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
+    await pullModels(dirArgs(dir));
+    key = await createKey(["--name", "e2e", ...dirArgs(dir)]);
+    ({ server } = await serveOnLoopback(dirArgs(dir)));
   }, 180_000);
   afterAll(async () => {
     for (const c of callees) c.sipp.kill();

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,8 +6,9 @@ import { parseMessageSummary } from "../../src/sip/index.js";
 import { sendMail } from "../integration/intake/mail-helpers.js";
 import { writeMessage } from "../integration/intake/spool-writer.js";
 import { freePort, startSipp, type SippRun } from "../integration/sip/helpers.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
-import { sippCall } from "../helpers/sipp-call.js";
+import type { RunningParley } from "../helpers/parley-process.js";
+import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
+import { sippCall, sippMissing } from "../helpers/sipp-call.js";
 import {
   fliteMissing,
   soxMissing,
@@ -27,7 +27,6 @@ import {
  * caller and source, and the mailbox's phone (SIPp) sees its lamp go on and off.
  * The time from arrival to triage of each is logged (the closing note's figures).
  */
-const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed (apt-get install sip-tester)" : false;
 const skip = sippMissing || fliteMissing || soxMissing;
 
 interface VoicemailJson {
@@ -117,26 +116,10 @@ describe.skipIf(skip)("voicemail from the PBX into parley serve (SIP mailbox, SM
         `    subscribers: [{ mailbox: "2002", uri: "sip:2002@127.0.0.1:${phone.port}", account: "sip:2002@pbx.test" }]`,
       ].join("\n"),
     );
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
-    const created = await runParley(["keys", "create", "--name", "e2e", "--data-dir", dir, "--json"]);
-    key = (JSON.parse(created.stdout) as { key: string }).key;
-    sipPort = await freePort();
-    server = await startParley([
-      "--profile",
-      "tiny",
-      "--config",
-      join(dir, "parley.yaml"),
-      "--data-dir",
-      dir,
-      "--http",
-      "127.0.0.1:0",
-      "--sip",
-      `127.0.0.1:${sipPort}`,
-      "--smtp",
-      `127.0.0.1:${smtpPort}`,
-    ]);
+    await pullModels(dirArgs(dir));
+    key = await createKey(["--name", "e2e", ...dirArgs(dir)]);
+    ({ server, sipPort } = await serveOnLoopback(dirArgs(dir), { extra: ["--smtp", `127.0.0.1:${smtpPort}`] }));
     expect(server.stderr()).toContain(`smtp://127.0.0.1:${smtpPort}`);
-    await waitForStatus(`${server.baseUrl}/readyz`, 200, 90_000);
   });
   afterAll(async () => {
     console.log(`arrival to triage, profile tiny: ${JSON.stringify(timings)}`);

@@ -3,9 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pullModels } from "../helpers/parley-setup.js";
 import { freePort, runSipp, startSipp } from "../integration/sip/helpers.js";
 import { kamailioMissing, startKamailioDispatcher, type Kamailio } from "../helpers/kamailio.js";
-import { runParley, startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
+import { startParley, waitForStatus, type RunningParley } from "../helpers/parley-process.js";
 import { repoRoot } from "../helpers/paths.js";
 
 /**
@@ -35,7 +36,7 @@ describe.skipIf(skip)(`Kamailio in front of three Parley nodes${skip ? ` (skippe
     copyFileSync(join(repoRoot, "agents/receptionist.yaml"), join(agents, "receptionist.yaml"));
     // One models folder for all nodes (as a shared mount would be); each node its own data dir and RTP range.
     const models = join(dir, "models");
-    expect((await runParley(["models", "pull", "tiny", "--data-dir", dir])).code).toBe(0);
+    await pullModels(["--data-dir", dir]);
     nodes = await Promise.all(
       ["a", "b", "c"].map(async (name, i) => {
         const data = join(dir, `node-${name}`);

@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pullModels } from "../helpers/parley-setup.js";
 import { createApp } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
 import { verifySignature } from "../../src/lib/signature.js";
-import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../../src/app/infrastructure.js";
 import { createFeatures } from "../../src/app/features.js";
 import { waitFor } from "../integration/jobs/helpers.js";
 import { runParley } from "../helpers/parley-process.js";
@@ -85,8 +86,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "parley-crash-"));
-    const pulled = await runParley(["models", "pull", "tiny", "--data-dir", dir]);
-    expect(pulled.code, pulled.stderr).toBe(0);
+    await pullModels(["--data-dir", dir]);
     configFile = join(dir, "parley.yaml");
     writeFileSync(
       configFile,
@@ -112,6 +112,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       registry: createMetricsRegistry(),
       models: { profile: "tiny", refs: {}, missing: [] },
     });
+    await openStores(services);
     app = createApp({
       deps: { ...services, ...createFeatures(services) },
       version: "test",
@@ -121,6 +122,8 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill9()));
+    await services?.queue.close();
+    await services?.sql.close();
     services?.db.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -202,7 +205,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       mark(
         `webhook attempt 2 arrived at ${(rx.arrivals[1]?.at ?? 0) / 1000} s and was answered 200; delivery job succeeded`,
       );
-      const exit = await c.stop();
+      const exit = await c.stop(60_000); // a loaded 2-core box can take longer than the default 15 s to drain
       mark(`worker C stopped with SIGTERM (exit ${exit.code})`);
       expect(exit).toEqual({ code: 0, signal: null });
 

@@ -9,7 +9,7 @@ import { Worker } from "../../src/jobs/index.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.js";
 import { createMetricsRegistry } from "../../src/lib/metrics.js";
-import { createInfrastructure, type Infrastructure } from "../../src/app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../../src/app/infrastructure.js";
 import { createFeatures, type Features } from "../../src/app/features.js";
 import { registerAppTasks } from "../../src/app/tasks.js";
 import { appLogger } from "../../src/app/logger.js";
@@ -106,6 +106,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     },
     ...(o.clock ? { clock: o.clock } : {}),
   });
+  await openStores(services);
   const features = createFeatures(services);
   if (o.registerTasks ?? true) registerAppTasks(services, features);
   if (o.engines) {
@@ -123,7 +124,7 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     version: "test",
     readiness: { ready: () => true, details: () => ({ profile: "tiny" }) },
   });
-  const { key } = createApiKey(services.apiKeys, "test", services.clock);
+  const { key } = await createApiKey(services.apiKeys, "test", services.clock);
   const workers: Worker[] = [];
   return {
     app,
@@ -146,6 +147,8 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       await Promise.all(workers.splice(0).map((w) => w.stop({ graceMs: 0 })));
       await services.engines.stop();
       await services.knowledgeHost.stop();
+      await services.queue.close();
+      await services.sql.close();
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,7 +1,12 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** Why SIPp tests skip here, or false when `sipp` runs. */
+export const sippMissing: string | false = spawnSync("sipp", ["-v"]).error
+  ? "sipp is not installed (apt-get install sip-tester)"
+  : false;
 
 /**
  * SIPp as a caller for end-to-end calls, with a scenario written per test:

@@ -20,19 +20,19 @@ export interface CreatedKey {
   createdAt: number;
 }
 
-export function createApiKey(repo: ApiKeysRepo, name: string, clock: Clock): CreatedKey {
+export async function createApiKey(repo: ApiKeysRepo, name: string, clock: Clock): Promise<CreatedKey> {
   const id = randomBytes(8).toString("hex").slice(0, 10);
   const secret = randomBytes(32).toString("base64url");
   const now = clock.now();
-  repo.insert(id, name, sha256(secret), now);
+  await repo.insert(id, name, sha256(secret), now);
   return { id, name, key: `pk_${id}_${secret}`, createdAt: now };
 }
 
 /** The key record a presented key belongs to, or null (unknown, revoked, or wrong secret). */
-export function verifyApiKey(repo: ApiKeysRepo, presented: string): ApiKeyRecord | null {
+export async function verifyApiKey(repo: ApiKeysRepo, presented: string): Promise<ApiKeyRecord | null> {
   const m = KEY.exec(presented.trim());
   if (!m) return null;
-  const record = repo.get(m[1] as string);
+  const record = await repo.get(m[1] as string);
   if (!record || record.revokedAt !== null) return null;
   const given = Buffer.from(sha256(m[2] as string), "hex");
   const stored = Buffer.from(record.secretHash, "hex");

@@ -21,10 +21,10 @@ export function requireApiKey(repo: ApiKeysRepo, clock: Clock): MiddlewareHandle
         ),
         401,
       );
-    const key = verifyApiKey(repo, presented);
+    const key = await verifyApiKey(repo, presented);
     if (!key) return c.json(errorBody("unauthorized", "the API key is unknown or revoked"), 401);
     const now = clock.now();
-    if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) repo.touch(key.id, now);
+    if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) await repo.touch(key.id, now);
     c.set("apiKeyId" as never, key.id as never);
     await next();
   };

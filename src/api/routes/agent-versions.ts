@@ -64,29 +64,30 @@ export function apiActor(c: Context): string {
 export function agentVersionRoutes(services: Pick<ApiDeps, "agents">) {
   const app = apiRouter();
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const name = c.req.param("name");
-    const items = services.agents.versions(name);
+    const items = await services.agents.versions(name);
     return c.json({ items: items.map((v, i) => ({ ...v, current: i === 0 })) });
   });
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     const name = c.req.param("name");
-    const v = services.agents.version(name, idParam(c, "version"));
+    const v = await services.agents.version(name, idParam(c, "version"));
     return c.json({ ...v, definition: redactAgent(v.definition as AgentDefinition) });
   });
 
-  app.openapi(diff, (c) => {
+  app.openapi(diff, async (c) => {
     const name = c.req.param("name");
-    const v = services.agents.version(name, idParam(c, "version"));
+    const v = await services.agents.version(name, idParam(c, "version"));
     const text = diffText(definitionYaml(v.definition), definitionYaml(services.agents.get(name)));
     return c.text(text, 200, { "content-type": "text/plain; charset=utf-8" });
   });
 
-  app.openapi(restore, (c) => {
+  app.openapi(restore, async (c) => {
     const name = c.req.param("name");
-    const agent = services.agents.restore(name, idParam(c, "version"), apiActor(c));
-    return c.json({ ...redactAgent(agent), source: "api", version: services.agents.versions(name)[0]?.version });
+    const agent = await services.agents.restore(name, idParam(c, "version"), apiActor(c));
+    const version = (await services.agents.versions(name))[0]?.version;
+    return c.json({ ...redactAgent(agent), source: "api", version });
   });
   return app;
 }

@@ -104,7 +104,7 @@ export function agentRoutes(services: Pick<ApiDeps, "agents">) {
     const body = await definitionBody(c);
     const name = (body as { name?: unknown } | null)?.name;
     const existed = typeof name === "string" && services.agents.find(name) !== null;
-    const agent = services.agents.save(body, { by: apiActor(c) });
+    const agent = await services.agents.save(body, { by: apiActor(c) });
     return c.json(present({ agent, source: "api" }), existed ? 200 : 201);
   });
 
@@ -117,16 +117,12 @@ export function agentRoutes(services: Pick<ApiDeps, "agents">) {
         { status: 400 },
       );
     }
-    return c.json(
-      present({
-        agent: services.agents.save({ ...body, name: c.req.param("name") }, { by: apiActor(c) }),
-        source: "api",
-      }),
-    );
+    const agent = await services.agents.save({ ...body, name: c.req.param("name") }, { by: apiActor(c) });
+    return c.json(present({ agent, source: "api" }));
   });
 
-  app.openapi(remove, (c) => {
-    services.agents.delete(c.req.param("name"));
+  app.openapi(remove, async (c) => {
+    await services.agents.delete(c.req.param("name"));
     return c.body(null, 204);
   });
   return app;

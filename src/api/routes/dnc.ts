@@ -125,9 +125,9 @@ const presentEntry = <T extends { createdAt: number }>(e: T) => withIsoTimes(e, 
 export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify">) {
   const app = apiRouter();
   /** The API key that made the request, as the audit trail names it. */
-  const caller = (c: { get: (k: never) => unknown }): DncActor => {
+  const caller = async (c: { get: (k: never) => unknown }): Promise<DncActor> => {
     const id = String(c.get("apiKeyId" as never) ?? "");
-    const key = id ? services.apiKeys.get(id) : null;
+    const key = id ? await services.apiKeys.get(id) : null;
     return { actor: key ? `key ${key.name} (${key.id})` : "api" };
   };
   const auditPage = (rows: DncAuditRecord[], limit: number) => {
@@ -147,10 +147,11 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
     return key;
   };
 
-  app.openapi(add, (c) => {
+  app.openapi(add, async (c) => {
     const b = c.req.valid("json");
     keyOf(b.number);
-    const { entry, created } = list().add(b.number, "api", b.reason ?? null, caller(c));
+    const actor = await caller(c);
+    const { entry, created } = list().add(b.number, "api", b.reason ?? null, actor);
     return c.json(presentEntry(entry), created ? 201 : 200);
   });
 
@@ -176,10 +177,11 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
   app.openapi(importCsv, async (c) => {
     if (!CSV_TYPES.test(c.req.header("content-type") ?? ""))
       throw new ParleyError("unsupported_media_type", "send the list as text/csv", { status: 415 });
-    return c.json(importDnc(list(), await c.req.text(), caller(c)));
+    const actor = await caller(c);
+    return c.json(importDnc(list(), await c.req.text(), actor));
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const param = c.req.param("number");
     let raw = param;
     try {
@@ -187,7 +189,9 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
     } catch {
       // already decoded
     }
-    if (!list().remove(keyOf(raw), "api", c.req.valid("query").reason ?? null, caller(c)))
+    const number = keyOf(raw);
+    const actor = await caller(c);
+    if (!list().remove(number, "api", c.req.valid("query").reason ?? null, actor))
       throw new ParleyError("not_found", `${raw} is not on the do-not-call list`, { status: 404 });
     return c.body(null, 204);
   });

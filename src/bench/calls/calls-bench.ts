@@ -13,6 +13,7 @@ import { databaseFile } from "../../config/paths.js";
 import { createSipPort } from "../../sip/index.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo } from "../../store/repos/api-keys-repo.js";
+import { openSqlStore } from "../../store/sql/index.js";
 import { fliteSpeech } from "../flite-speech.js";
 import { machineFacts, percentile, round } from "../stats.js";
 import { benchCall, type CallMeasure } from "./bench-caller.js";
@@ -79,8 +80,14 @@ export async function startCallsHarness(
   const speech = fliteSpeech(LINE);
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
   const db = openDatabase(databaseFile({ ...config, dataDir }));
-  const key = createApiKey(new ApiKeysRepo(db), "bench", systemClock).key;
-  db.close();
+  const sql = openSqlStore(db, config.store);
+  let key: string;
+  try {
+    key = (await createApiKey(new ApiKeysRepo(sql), "bench", systemClock)).key;
+  } finally {
+    await sql.close();
+    db.close();
+  }
   log(`starting parley serve (profile ${config.profile}) for up to ${maxCalls} calls`);
   let server: ServerProcess;
   try {

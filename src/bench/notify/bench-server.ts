@@ -7,7 +7,7 @@ import { silentLogger } from "../../lib/logger.js";
 import { createMetricsRegistry } from "../../lib/metrics.js";
 import { PortPool } from "../../rtp/index.js";
 import { missingModelsMessage, resolveProfileModels } from "../../app/resolve-models.js";
-import { createInfrastructure, type Infrastructure } from "../../app/infrastructure.js";
+import { createInfrastructure, openStores, type Infrastructure } from "../../app/infrastructure.js";
 import { createFeatures, type Features } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
 import { createSipPort, type SipPort } from "../../sip/index.js";
@@ -62,10 +62,13 @@ export class BenchServer {
       registry: createMetricsRegistry({ defaults: false }),
       models,
     });
+    await openStores(services);
     const features = createFeatures(services);
     registerAppTasks(services, features);
     await services.engines.start();
     if (!services.engines.ready) {
+      await services.queue.close();
+      await services.sql.close();
       services.db.close();
       throw new ParleyError(
         "engines_unavailable",
@@ -90,6 +93,8 @@ export class BenchServer {
     await this.features.calls.manager?.stop();
     await this.sip.close();
     await this.infra.engines.stop();
+    await this.infra.queue.close();
+    await this.infra.sql.close();
     this.infra.db.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

@@ -64,8 +64,10 @@ run (ratios), because shared machines are noisy.
              last word to the decision. Needs flite.
   knowledge  the knowledge base on a generated FAQ (200 entries, 50 paraphrased
              questions): recall@1/@3 and MRR of BM25, of the embedding model's
-             vectors and of both fused, and the latency one search adds to a
-             live turn (--runs passes over the questions, default 5)
+             vectors and of both fused, the latency of one search (--runs
+             passes over the questions, default 5), and a live turn: the same
+             question answered directly and through search_knowledge (first
+             token, first audio, the search turn's parts)
   intake     time from arrival to hand-off of the PBX intakes: FreePBX-style
              mails over SMTP (end of DATA to the handler), and recordings
              written into an Asterisk-style spool (.txt to the handler) at the
@@ -107,6 +109,9 @@ turns:
                            the first, silence alone, is the baseline)
   --threshold P            P(complete) above which the model ends the turn (default: the model's)
   --limit N                only the first N lines
+knowledge:
+  --turn-runs N      timed turns each way (default 10; 0 leaves the turn section out)
+  --cache-dir DIR    where the turn's scripted LLM is generated once (default: <data dir>/cache)
 intake:
   --mails N          mails sent (default 20)
   --files N          recordings dropped in the spool (default 5)

@@ -4,6 +4,7 @@ import { isoTime, withIsoTimes } from "../../lib/iso-time.js";
 import { databaseFile } from "../../config/paths.js";
 import { openDatabase } from "../../store/index.js";
 import { ApiKeysRepo, type ApiKeyRecord } from "../../store/repos/api-keys-repo.js";
+import { openSqlStore } from "../../store/sql/index.js";
 import { configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { CliError, type CliContext, type Command } from "../types.js";
@@ -11,7 +12,8 @@ import { CliError, type CliContext, type Command } from "../types.js";
 const USAGE = `Usage: parley keys <create|list|revoke> [options]
 
 Manages the API keys that /v1 requires (Authorization: Bearer <key>). Only a
-hash of each key is stored: the key itself is printed once, by create.
+hash of each key is stored: the key itself is printed once, by create. With
+store.url in the config, the keys are on PostgreSQL, shared by every node.
 
   create [--name NAME]   make a key and print it (name default: "default")
   list                   every key: id, name, created, last used, revoked
@@ -56,30 +58,38 @@ export const keysCommand: Command = {
       );
     const { config } = configFromFlags(ctx, values);
     const db = openDatabase(databaseFile(config));
+    // With store.url the keys are on PostgreSQL, shared by every node: a key made here works on all of them.
+    const sql = openSqlStore(db, config.store);
     try {
-      const repo = new ApiKeysRepo(db);
-      if (sub === "create") return create(ctx, repo, values.name ?? "default", values.json);
-      if (sub === "list") return list(ctx, repo, values.json);
-      return revoke(ctx, repo, rest[0] as string, values.json);
+      await sql.open();
+      const repo = new ApiKeysRepo(sql);
+      if (sub === "create") return await create(ctx, repo, values.name ?? "default", values.json);
+      if (sub === "list") return await list(ctx, repo, values.json);
+      return await revoke(ctx, repo, rest[0] as string, values.json);
     } finally {
+      await sql.close();
       db.close();
     }
   },
 };
 
-function create(ctx: CliContext, repo: ApiKeysRepo, name: string, json: boolean): number {
+async function create(ctx: CliContext, repo: ApiKeysRepo, name: string, json: boolean): Promise<number> {
   if (name.trim() === "" || name.length > 100) throw new CliError("--name must be 1..100 characters", 2);
-  const key = createApiKey(repo, name, systemClock);
+  const key = await createApiKey(repo, name, systemClock);
   if (json) printJson(ctx, { ...key, createdAt: isoTime(key.createdAt), note: NOT_AGAIN });
   else ctx.stdout.write(`Created API key ${key.id} (${key.name}):\n\n  ${key.key}\n\n${NOT_AGAIN}\n`);
   return 0;
 }
 
-function list(ctx: CliContext, repo: ApiKeysRepo, json: boolean): number {
+async function list(ctx: CliContext, repo: ApiKeysRepo, json: boolean): Promise<number> {
   // The hash is of no use to anyone reading the list, and stays in the database.
-  const keys = repo
-    .list()
-    .map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt }));
+  const keys = (await repo.list()).map((k) => ({
+    id: k.id,
+    name: k.name,
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt,
+    revokedAt: k.revokedAt,
+  }));
   if (json)
     printJson(
       ctx,
@@ -97,13 +107,13 @@ function list(ctx: CliContext, repo: ApiKeysRepo, json: boolean): number {
   return 0;
 }
 
-function revoke(ctx: CliContext, repo: ApiKeysRepo, id: string, json: boolean): number {
-  const key: ApiKeyRecord | null = repo.get(id);
+async function revoke(ctx: CliContext, repo: ApiKeysRepo, id: string, json: boolean): Promise<number> {
+  const key: ApiKeyRecord | null = await repo.get(id);
   if (!key) throw new CliError(`no API key with id '${id}'; see parley keys list`);
   if (key.revokedAt !== null)
     throw new CliError(`key ${id} (${key.name}) was already revoked at ${iso(key.revokedAt)}`);
   const now = systemClock.now();
-  repo.revoke(id, now);
+  await repo.revoke(id, now);
   if (json) printJson(ctx, { id, name: key.name, revokedAt: isoTime(now) });
   else ctx.stdout.write(`revoked key ${id} (${key.name})\n`);
   return 0;

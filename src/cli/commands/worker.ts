@@ -6,7 +6,8 @@ import { createMetricsRegistry } from "../../lib/metrics.js";
 import { databaseFile } from "../../config/paths.js";
 import { resolveProfileModels } from "../../app/resolve-models.js";
 import { startEventRelay } from "../../app/event-relay.js";
-import { createInfrastructure } from "../../app/infrastructure.js";
+import { startAgentSync, type AgentSync } from "../../app/agent-sync.js";
+import { createInfrastructure, openStores } from "../../app/infrastructure.js";
 import type { PostgresEventRelay } from "../../events/relay/index.js";
 import { createFeatures } from "../../app/features.js";
 import { registerAppTasks } from "../../app/tasks.js";
@@ -61,9 +62,12 @@ export const workerCommand: Command = {
     const tracing = setupTracing(config.tracing, packageVersion());
     const infra = createInfrastructure({ config, logger, registry: createMetricsRegistry(), models });
     let relay: PostgresEventRelay | null = null;
+    let agentSync: AgentSync | null = null;
     try {
-      // With store.url, the queue is on PostgreSQL: fail here, with the reason, when it cannot be reached.
-      await infra.queue.open();
+      // With store.url, the queue and the shared repositories are on PostgreSQL: fail here, with the reason, when
+      // it cannot be reached. With it, agents changed by any node are reloaded here.
+      await openStores(infra);
+      agentSync = startAgentSync(infra);
       // store.url: the events this worker publishes (a voicemail processed) reach SSE clients on every node.
       relay = startEventRelay(infra, { receive: false });
       const features = createFeatures(infra);
@@ -101,7 +105,9 @@ export const workerCommand: Command = {
       await infra.engines.stop();
       await infra.knowledgeHost.stop();
       await relay?.close();
+      await agentSync?.close();
       await infra.queue.close();
+      await infra.sql.close();
       infra.db.close();
       await tracing.shutdown();
       logger.flush();

@@ -5,9 +5,10 @@ import { z } from "zod";
  * SQLite database `<dataDir>/parley.db`. `url: postgres://user:pass@host/db`
  * moves the job queue to PostgreSQL, so several `parley worker`/`parley serve`
  * processes on several machines share one queue (FOR UPDATE SKIP LOCKED,
- * LISTEN/NOTIFY wake-ups). For now only the queue moves: API keys, calls,
- * voicemails, campaigns and the other repositories stay in each node's SQLite
- * file (docs/scale-out.md says what is and is not shared).
+ * LISTEN/NOTIFY wake-ups), the API keys and the agents made through the API
+ * (the repositories on the SQL port, `store/sql`). Calls, voicemails, campaigns
+ * and the other repositories stay in each node's SQLite file for now
+ * (docs/scale-out.md says what is and is not shared).
  */
 export const storeSection = z
   .object({
@@ -19,12 +20,12 @@ export const storeSection = z
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional(),
-    /** The PostgreSQL schema holding the queue's tables (created when missing); lets installations share a database. */
+    /** The PostgreSQL schema holding the queue's and the shared repositories' tables (created when missing); lets installations share a database. */
     schema: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a schema name is lower-case letters, digits and '_' (at most 63)")
       .default("public"),
-    /** Connections each process keeps open to PostgreSQL for the queue (one more listens for wake-ups). */
+    /** Connections each process keeps open to PostgreSQL for the queue, and as many for the shared repositories (a few more listen for wake-ups, events and agent changes). */
     poolSize: z.number().int().min(1).max(100).default(10),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 export interface ApiKeyRecord {
   id: string;
@@ -27,40 +27,40 @@ const toRecord = (r: Row): ApiKeyRecord => ({
   revokedAt: r.revoked_at,
 });
 
-/** The `api_keys` table; secrets are never stored, only their hashes. */
+/**
+ * The `api_keys` table; secrets are never stored, only their hashes. On the SQL port: with `store.url` every node
+ * reads and writes the same keys, so a key made or revoked on one node is made or revoked on all.
+ */
 export class ApiKeysRepo {
-  private readonly insertStmt: Statement<[string, string, string, number]>;
-  private readonly getStmt: Statement<[string], Row>;
-  private readonly listStmt: Statement<[], Row>;
-  private readonly touchStmt: Statement<[number, string]>;
-  private readonly revokeStmt: Statement<[number, string]>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(db: Database) {
-    this.insertStmt = db.prepare("INSERT INTO api_keys (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)");
-    this.getStmt = db.prepare("SELECT * FROM api_keys WHERE id = ?");
-    this.listStmt = db.prepare("SELECT * FROM api_keys ORDER BY created_at");
-    this.touchStmt = db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
-    this.revokeStmt = db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  async insert(id: string, name: string, secretHash: string, now: number): Promise<void> {
+    await this.sql.run("INSERT INTO api_keys (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)", [
+      id,
+      name,
+      secretHash,
+      now,
+    ]);
   }
 
-  insert(id: string, name: string, secretHash: string, now: number): void {
-    this.insertStmt.run(id, name, secretHash, now);
-  }
-
-  get(id: string): ApiKeyRecord | null {
-    const r = this.getStmt.get(id);
+  async get(id: string): Promise<ApiKeyRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM api_keys WHERE id = ?", [id]);
     return r ? toRecord(r) : null;
   }
 
-  list(): ApiKeyRecord[] {
-    return this.listStmt.all().map(toRecord);
+  async list(): Promise<ApiKeyRecord[]> {
+    return (await this.sql.all<Row>("SELECT * FROM api_keys ORDER BY created_at, id")).map(toRecord);
   }
 
-  touch(id: string, now: number): void {
-    this.touchStmt.run(now, id);
+  async touch(id: string, now: number): Promise<void> {
+    await this.sql.run("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [now, id]);
   }
 
-  revoke(id: string, now: number): boolean {
-    return this.revokeStmt.run(now, id).changes > 0;
+  async revoke(id: string, now: number): Promise<boolean> {
+    const { changes } = await this.sql.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+      now,
+      id,
+    ]);
+    return changes > 0;
   }
 }

@@ -9,7 +9,7 @@ let t: TestApp;
 let keyName: string;
 beforeAll(async () => {
   t = await createTestApp();
-  keyName = t.services.apiKeys.list()[0]?.name ?? "";
+  keyName = (await t.services.apiKeys.list())[0]?.name ?? "";
 }, 120_000);
 afterAll(() => t?.close());
 

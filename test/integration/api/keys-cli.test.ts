@@ -4,15 +4,16 @@ import { verifyApiKey } from "../../../src/api/auth/api-keys.js";
 import { runCliInProcess } from "../../helpers/cli.js";
 import { openDatabase } from "../../../src/store/index.js";
 import { ApiKeysRepo } from "../../../src/store/repos/api-keys-repo.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { tempDir } from "../jobs/helpers.js";
 
 const parley = (...argv: string[]) => runCliInProcess(argv);
 
 /** Whether a key works against the data dir's database, as the API would check it. */
-function works(dir: string, key: string): boolean {
+async function works(dir: string, key: string): Promise<boolean> {
   const db = openDatabase(join(dir, "parley.db"));
   try {
-    return verifyApiKey(new ApiKeysRepo(db), key) !== null;
+    return (await verifyApiKey(new ApiKeysRepo(new SqliteSql(db)), key)) !== null;
   } finally {
     db.close();
   }
@@ -30,7 +31,7 @@ describe("parley keys", () => {
       const created = await parley("keys", "create", "--data-dir", dir, "--json");
       const json = JSON.parse(created.out) as { id: string; name: string; key: string; note: string };
       expect(json).toMatchObject({ name: "default", note: expect.stringContaining("cannot be shown again") });
-      expect(works(dir, json.key)).toBe(true);
+      expect(await works(dir, json.key)).toBe(true);
 
       const list = await parley("keys", "list", "--data-dir", dir, "--json");
       const keys = JSON.parse(list.out) as Array<Record<string, unknown>>;
@@ -42,7 +43,7 @@ describe("parley keys", () => {
 
       const revoked = await parley("keys", "revoke", json.id, "--data-dir", dir);
       expect(revoked).toMatchObject({ code: 0, out: `revoked key ${json.id} (default)\n` });
-      expect(works(dir, json.key)).toBe(false);
+      expect(await works(dir, json.key)).toBe(false);
       const again = await parley("keys", "revoke", json.id, "--data-dir", dir);
       expect(again.code).toBe(1);
       expect(again.err).toMatch(new RegExp(`^parley keys: key ${json.id} \\(default\\) was already revoked at `));

@@ -44,7 +44,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
         engines: "tiny",
         config: { calls: { recordAll: true, outbound: { ringTimeoutMs: 5000 } } },
       });
-      t.services.agents.save({
+      await t.services.agents.save({
         name: "csat",
         description: "Acme Plumbing",
         systemPrompt: "You run a short survey.",

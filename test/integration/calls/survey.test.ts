@@ -47,7 +47,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("voice surveys", () =
       "-survey",
     );
     t = await createTestApp({ engines: { profile: "tiny", llm } });
-    t.services.agents.save({
+    await t.services.agents.save({
       name: "csat",
       description: "Acme Plumbing",
       systemPrompt: "You run a short survey.",

@@ -102,10 +102,10 @@ describe("console sign-in and sessions", () => {
     expect((await op.get("/console/inbox")).status).toBe(303);
 
     const { createApiKey } = await import("../../../src/api/auth/api-keys.js");
-    const key = createApiKey(t.services.apiKeys, "temp", t.services.clock);
+    const key = await createApiKey(t.services.apiKeys, "temp", t.services.clock);
     const k = await consoleClient(t.app, { key: key.key });
     expect((await k.get("/console/inbox")).status).toBe(200);
-    t.services.apiKeys.revoke(key.id, Date.now());
+    await t.services.apiKeys.revoke(key.id, Date.now());
     expect((await k.get("/console/inbox")).status).toBe(303);
   });
 

@@ -31,7 +31,7 @@ describe("documents listed in agent definitions", () => {
       "name: front\nsystemPrompt: You answer questions.\ntools:\n  - type: builtin\n    name: search_knowledge\nknowledge:\n  - ../docs/faq.md\n  - missing.md\n",
     );
     t = await createTestApp({ config: { agents: { dir: agents, default: "front" } } });
-    t.services.agents.save({ name: "sneaky", systemPrompt: "Hi.", knowledge: [join(dir, "outside.md")] });
+    await t.services.agents.save({ name: "sneaky", systemPrompt: "Hi.", knowledge: [join(dir, "outside.md")] });
   });
   afterAll(async () => {
     await Promise.all(hosts.map((h) => h.stop()));

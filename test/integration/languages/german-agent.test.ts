@@ -55,7 +55,7 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
     t = await createTestApp({
       engines: { profile: "tiny", languages: { de: { asrStreaming, asrBatch, llm, tts } } },
     });
-    t.services.agents.save({
+    await t.services.agents.save({
       name: "empfang",
       language: "de",
       description: "Sanitär Huber",

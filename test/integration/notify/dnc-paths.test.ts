@@ -206,7 +206,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     expect(live.status).toBe(403);
     expect(await live.json()).toMatchObject({ error: { code: "rejected_dnc" } });
 
-    t.services.agents.save({
+    await t.services.agents.save({
       name: "csat",
       systemPrompt: "You run a short survey.",
       survey: { name: "after-visit", prompt: "How did we do?", thanks: "Thanks." },

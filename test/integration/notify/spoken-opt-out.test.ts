@@ -102,7 +102,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice 
       engines: { profile: "tiny", asrStreaming },
       config: { clock: { startAt: START }, calls: { outbound: { ringTimeoutMs: 5000 } } },
     });
-    t.services.agents.save({ name: "benachrichtigung", language: "de", systemPrompt: "Du benachrichtigst Kunden." });
+    await t.services.agents.save({
+      name: "benachrichtigung",
+      language: "de",
+      systemPrompt: "Du benachrichtigst Kunden.",
+    });
     detach = await attachSip(t);
     t.startWorker();
   }, 120_000);

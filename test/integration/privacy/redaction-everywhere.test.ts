@@ -113,13 +113,13 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
         },
       },
     });
-    t.services.agents.save({
+    await t.services.agents.save({
       name: "privy",
       description: "Acme",
       systemPrompt: "You answer the phone for Acme.",
       live: { greeting: "Acme, hello.", record: true },
     });
-    t.services.agents.save({
+    await t.services.agents.save({
       name: "keypad",
       description: "Acme payments",
       systemPrompt: "You take payments for Acme.",

@@ -88,10 +88,11 @@ describe("/v1/agents", () => {
     const reloaded = new AgentRegistry(
       join(repoRoot, "agents"),
       "receptionist",
-      new AgentsRepo(t.services.db),
+      new AgentsRepo(t.services.sql),
       t.services.clock,
       silentLogger(),
     );
+    await reloaded.reload();
     expect(reloaded.find("sales")).toMatchObject({ source: "api", agent: { language: "de" } });
 
     // Its mailbox routes uploads to it; an upload can also name it.

@@ -37,6 +37,7 @@ export function agentEditRoutes(services: Pick<ApiDeps, "agents">): Hono<Console
     const file = entry.source === "file";
     const saved = c.req.query("saved");
     const notice = saved ? { kind: "ok" as const, text: `Saved as version ${saved}.` } : null;
+    const versions = file ? [] : await services.agents.versions(name);
     const body = (
       <>
         <p>
@@ -51,7 +52,7 @@ export function agentEditRoutes(services: Pick<ApiDeps, "agents">): Hono<Console
         ) : (
           <>
             <EditForm name={name} csrf={c.get("csrf")} text={text} error={error} />
-            <VersionHistory name={name} csrf={c.get("csrf")} versions={services.agents.versions(name)} />
+            <VersionHistory name={name} csrf={c.get("csrf")} versions={versions} />
           </>
         )}
       </>
@@ -96,7 +97,7 @@ export function agentEditRoutes(services: Pick<ApiDeps, "agents">): Hono<Console
       return render(c, name, text, { message: issue.message, issues: [issue] }, 422);
     }
     try {
-      services.agents.save({ ...value, name }, { by: actor(c) });
+      await services.agents.save({ ...value, name }, { by: actor(c) });
     } catch (err) {
       if (err instanceof ParleyError && err.code === "agent_invalid") {
         const raw = (err.details?.issues ?? []) as { path: string; message: string }[];
@@ -107,15 +108,15 @@ export function agentEditRoutes(services: Pick<ApiDeps, "agents">): Hono<Console
         return render(c, name, text, { message: err.message, issues: [] }, 409);
       throw err;
     }
-    const version = services.agents.versions(name)[0]?.version ?? 0;
+    const version = (await services.agents.versions(name))[0]?.version ?? 0;
     return c.redirect(`/console/agents/${encodeURIComponent(name)}/edit?saved=${version}`, 303);
   });
 
   app.get("/agents/:name/versions/:version", async (c) => {
     const name = c.req.param("name");
     const number = versionParam(c.req.param("version"));
-    const versions = services.agents.versions(name);
-    const v = services.agents.version(name, number);
+    const versions = await services.agents.versions(name);
+    const v = await services.agents.version(name, number);
     const yaml = definitionYaml(v.definition);
     const { definition: _d, ...summary } = v;
     const body = (
@@ -140,17 +141,17 @@ export function agentEditRoutes(services: Pick<ApiDeps, "agents">): Hono<Console
   app.post("/agents/:name/versions/:version/restore", async (c) => {
     const name = c.req.param("name");
     try {
-      services.agents.restore(name, versionParam(c.req.param("version")), actor(c));
+      await services.agents.restore(name, versionParam(c.req.param("version")), actor(c));
     } catch (err) {
       // An old definition the schema no longer accepts: shown in the editor with its errors, nothing saved.
       if (err instanceof ParleyError && err.code === "agent_invalid") {
-        const text = definitionYaml(services.agents.version(name, versionParam(c.req.param("version"))).definition);
+        const text = definitionYaml((await services.agents.version(name, versionParam(c.req.param("version")))).definition);
         const raw = (err.details?.issues ?? []) as { path: string; message: string }[];
         return render(c, name, text, { message: err.message, issues: raw.map((i) => ({ ...i, line: null })) }, 422);
       }
       throw err;
     }
-    const version = services.agents.versions(name)[0]?.version ?? 0;
+    const version = (await services.agents.versions(name))[0]?.version ?? 0;
     return c.redirect(`/console/agents/${encodeURIComponent(name)}/edit?saved=${version}`, 303);
   });
   return app;

@@ -17,7 +17,7 @@ export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv>
   return async (c, next) => {
     const signer = deps.signer();
     const s = signer.verify(getCookie(c, SESSION_COOKIE), deps.services.clock.now());
-    if (!s || !stillValid(deps, s)) {
+    if (!s || !(await stillValid(deps, s))) {
       if (wantsJson(c) || c.req.path === "/console/events")
         return c.json({ error: { code: "unauthorized", message: "sign in to the console again" } }, 401);
       // A form posted after the session ended goes to the login page too; the action itself is not replayed.
@@ -39,9 +39,9 @@ export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv>
   };
 }
 
-function stillValid(deps: ConsoleDeps, s: ConsoleSession): boolean {
+async function stillValid(deps: ConsoleDeps, s: ConsoleSession): Promise<boolean> {
   if (s.kind === "key") {
-    const key = deps.services.apiKeys.get(s.subject);
+    const key = await deps.services.apiKeys.get(s.subject);
     return key !== null && key.revokedAt === null;
   }
   const op = deps.operators.find(s.subject);

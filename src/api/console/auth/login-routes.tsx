@@ -45,7 +45,7 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
         429,
       );
     }
-    const who = method === "key" ? keySession(deps, secret) : await operatorSession(deps, name, secret);
+    const who = method === "key" ? await keySession(deps, secret) : await operatorSession(deps, name, secret);
     if (who === "busy") {
       deps.limiter.refund(client, startedAt);
       metrics.login(method, "busy");
@@ -105,10 +105,10 @@ async function loginPage(
 
 type Who = Omit<ConsoleSession, "sid" | "exp">;
 
-function keySession(deps: ConsoleDeps, presented: string): Who | null {
-  const key = verifyApiKey(deps.services.apiKeys, presented);
+async function keySession(deps: ConsoleDeps, presented: string): Promise<Who | null> {
+  const key = await verifyApiKey(deps.services.apiKeys, presented);
   if (!key) return null;
-  deps.services.apiKeys.touch(key.id, deps.services.clock.now());
+  await deps.services.apiKeys.touch(key.id, deps.services.clock.now());
   return { kind: "key", subject: key.id, label: `key ${key.name}`, stamp: "" };
 }
 
