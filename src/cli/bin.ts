@@ -16,6 +16,13 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     controller.abort(new Error(`received ${sig}`));
   });
 }
+// A child that must not outlive its parent (the benchmarks' `parley serve`): the parent holds our stdin open, and
+// when it dies, even by SIGKILL, the pipe ends and we stop as on SIGTERM. Only with the variable set: an ordinary
+// start's stdin may be /dev/null, which ends at once.
+if (process.env.PARLEY_STOP_WITH_PARENT === "1") {
+  process.stdin.on("end", () => controller.abort(new Error("the parent process is gone (stdin closed)")));
+  process.stdin.resume();
+}
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

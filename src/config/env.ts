@@ -8,7 +8,9 @@ import type { z } from "zod";
  *   PARLEY_HTTP__PORT=9000               -> http.port
  *   PARLEY_ENGINES__LLM__THREADS=4       -> engines.llm.threads
  * Values are read as YAML scalars, so numbers and booleans get their types.
- * PARLEY_CONFIG (the file path) is not a config field and is skipped here.
+ * PARLEY_CONFIG (the file path) and PARLEY_STOP_WITH_PARENT (a child process
+ * that stops when its parent's pipe closes, src/cli/bin.ts) are not config
+ * fields and are skipped here.
  *
  * Only variables that name a setting of the schema are read. Any other
  * PARLEY_ variable (a script's own PARLEY_KEY, say) is left alone and
@@ -24,7 +26,7 @@ export interface EnvConfig {
 }
 
 /** Variables that are about how Parley is run, not settings. */
-const NOT_SETTINGS = new Set(["PARLEY_CONFIG"]);
+const NOT_SETTINGS = new Set(["PARLEY_CONFIG", "PARLEY_STOP_WITH_PARENT"]);
 
 export function readEnvConfig(env: NodeJS.ProcessEnv, schema: z.ZodType): EnvConfig {
   const out: EnvConfig = { values: {}, origins: new Map(), ignored: [] };

@@ -13,10 +13,11 @@ export class ServerProcess {
 
   static async start(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
     const bin = join(packageRoot(), "bin", "parley.js");
+    // Our stdin pipe keeps the server alive: if this process dies (a test timeout's SIGKILL), the server stops too.
     const child = spawn(process.execPath, [bin, "serve", ...args], {
       cwd: packageRoot(),
-      env,
-      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...env, PARLEY_STOP_WITH_PARENT: "1" },
+      stdio: ["pipe", "ignore", "pipe"],
     });
     let err = "";
     const started = await new Promise<{ http: string; host: string; port: number }>((resolve, reject) => {
