@@ -179,10 +179,16 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
       }
     }
     // Pacing: the pacer released deliveries (notify.deliver jobs) no faster than 5 per second, and never more than 12 calls were on at once.
-    const released = (await api<{ items: { createdAt: string }[] }>("/v1/jobs?kind=notify.deliver&limit=200")).items
-      .map((j) => Date.parse(j.createdAt))
-      .sort((a, b) => a - b);
-    expect(released.length).toBe(58); // 50 first attempts and the busy lines' 8 retries
+    const jobs = (
+      await api<{ items: { createdAt: string; result: unknown }[] }>("/v1/jobs?kind=notify.deliver&limit=200")
+    ).items;
+    const released = jobs.map((j) => Date.parse(j.createdAt)).sort((a, b) => a - b);
+    // A delivery that finds the campaign's 12 lines taken goes back to the pacer ({ parked }) and is released again:
+    // on a loaded box calls last longer and that happens (88 releases for 58 calls were seen). Every other release
+    // placed a call: 50 first attempts and the busy lines' 8 retries.
+    const parked = (j: { result: unknown }) =>
+      typeof j.result === "object" && j.result !== null && "parked" in j.result;
+    expect(jobs.filter((j) => !parked(j))).toHaveLength(58);
     for (let i = 5; i < released.length; i++)
       expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
     const list = await api<{ items: { id: number }[] }>(`/v1/notifications?campaignId=${campaign.id}&limit=200`);
