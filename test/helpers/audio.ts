@@ -49,3 +49,14 @@ export function concat(...parts: Float32Array[]): Float32Array {
   }
   return out;
 }
+
+/** The same for 16-bit PCM. */
+export function concatPcm(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

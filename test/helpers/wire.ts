@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { decodeMulaw } from "../../src/audio/index.js";
 import { readPcapUdp } from "../../src/bench/wire/pcap.js";
+import { concatPcm } from "./audio.js";
 
 /**
  * What reaches a SIPp caller on the wire: tcpdump on loopback, filtered to
@@ -68,12 +69,5 @@ export function rtpPackets(file: string): RtpSeen[] {
 
 /** The PCMU audio in the packets, decoded, in arrival order. */
 export function pcmuAudio(packets: RtpSeen[]): Int16Array {
-  const parts = packets.filter((p) => p.payloadType === 0).map((p) => decodeMulaw(new Uint8Array(p.payload)));
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatPcm(...packets.filter((p) => p.payloadType === 0).map((p) => decodeMulaw(new Uint8Array(p.payload))));
 }

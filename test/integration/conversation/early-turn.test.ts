@@ -6,6 +6,7 @@ import type { StreamingAsr, TurnDetector, VadEngine } from "../../../src/engines
 import { silencePcm, wait, wavTo8k } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
+import { concatPcm } from "../../helpers/audio.js";
 
 /**
  * The turn model asked at the early silence: the VAD's early-silence
@@ -76,7 +77,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
   }
 
   it("ends a finished sentence on the verdict asked at the early silence, before the VAD's own end of speech", async () => {
-    const r = await listen(concat(sentence, silencePcm(3500)), 150, 100);
+    const r = await listen(concatPcm(sentence, silencePcm(3500)), 150, 100);
     expect(r.utterances).toHaveLength(1);
     const u = r.utterances[0]!;
     expect(u.by).toBe("model");
@@ -88,7 +89,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
 
   it("control: without the early-silence detector the model is asked only at the VAD's end of speech", async () => {
     // The VAD's end of speech after 3 s of silence, the deadline at 5 s: the verdict has 2 s to arrive in.
-    const r = await listen(concat(sentence, silencePcm(4800)), 150, 0);
+    const r = await listen(concatPcm(sentence, silencePcm(4800)), 150, 0);
     expect(r.utterances).toHaveLength(1);
     expect(r.utterances[0]!.by).toBe("model");
     expect(r.utterances[0]!.model?.early).toBe(false);
@@ -101,7 +102,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     // word, and the caller is back first (heard by the early detector, and by the listener's own voice tracker
     // should the detector's worker lag). tiny-turn would have called the first part complete (it is over 1.5 s).
     const firstPartMs = ((sentence.length + 2000) * 1000) / 8000;
-    const r = await listen(concat(sentence, silencePcm(250), more, silencePcm(3500)), 400, 100);
+    const r = await listen(concatPcm(sentence, silencePcm(250), more, silencePcm(3500)), 400, 100);
     expect(r.earlyPauses).toBeGreaterThan(1);
     expect(r.utterances).toHaveLength(1);
     expect(r.utterances[0]!.fedMs).toBeGreaterThan(firstPartMs + 500);
@@ -114,14 +115,4 @@ function trimmed(pcm: Int16Array): Int16Array {
   const first = pcm.findIndex(loud);
   const last = pcm.findLastIndex(loud);
   return first < 0 ? pcm : pcm.slice(first, last + 1);
-}
-
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -9,6 +9,7 @@ import { silentLogger } from "../../../src/lib/logger.js";
 import { audible, openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
+import { concatPcm } from "../../helpers/audio.js";
 
 const REPLY = "Thanks for calling. How can I help you today?";
 
@@ -44,9 +45,9 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     llm = await createEngine("llm", await generatedModel("tiny-llm"), config);
     tts = await createEngine("tts", await generatedModel("tiny-tts"), config);
     turn = await createEngine("turn", await generatedModel("tiny-turn"), config);
-    sentence = concat(wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow.")), silencePcm(400));
+    sentence = concatPcm(wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow.")), silencePcm(400));
     // Half a second of speech, a pause of 900 ms, then the rest: the caller is not done at the pause.
-    pausing = concat(
+    pausing = concatPcm(
       wavTo8k(speechWav("Hello.")),
       silencePcm(900),
       wavTo8k(speechWav("I would like to book a table for two tomorrow.")),
@@ -180,13 +181,3 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     expect(r.history.filter((m) => m.role === "assistant")).toHaveLength(2);
   });
 });
-
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
