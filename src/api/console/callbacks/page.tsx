@@ -1,5 +1,5 @@
 import type { CallbackRecord } from "../../../store/repos/callbacks-repo.js";
-import { ActionForm, Empty, Time } from "../views/components.js";
+import { ActionForm, Empty, Time, Pager } from "../views/components.js";
 
 /** The tabs of the page: what an operator looks for. */
 export const CALLBACK_TABS = [
@@ -83,11 +83,7 @@ export function CallbacksBody(p: { rows: CallbackRecord[]; status: string | null
           </tbody>
         </table>
       )}
-      {p.next ? (
-        <a class="pager" href={p.next}>
-          Older callbacks
-        </a>
-      ) : null}
+      <Pager href={p.next}>Older callbacks</Pager>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { callOutcomes } from "../../../calls/outcomes.js";
 import type { CallRecord } from "../../../store/repos/calls-repo.js";
-import { Empty, formatDuration, Time } from "../views/components.js";
+import { Empty, formatDuration, Time, Pager } from "../views/components.js";
 import { SearchBox } from "../search/box.js";
 
 export interface CallRow {
@@ -95,11 +95,7 @@ export function CallsBody(p: { rows: CallRow[]; direction?: string; outcome?: st
           </tbody>
         </table>
       )}
-      {p.next ? (
-        <a class="pager" href={p.next}>
-          Older calls
-        </a>
-      ) : null}
+      <Pager href={p.next}>Older calls</Pager>
     </>
   );
 }

@@ -2,7 +2,7 @@ import type { CampaignProgress } from "../../../notify/campaigns/progress.js";
 import type { RejectedRow } from "../../../store/repos/campaign-rejected-rows-repo.js";
 import type { CampaignRecord } from "../../../store/repos/campaigns-repo.js";
 import { notificationStatuses, type NotificationRecord } from "../../../store/repos/notifications-repo.js";
-import { Empty, Facts, Time } from "../views/components.js";
+import { Empty, Facts, Time, Pager } from "../views/components.js";
 import { CampaignActions, Counts } from "./page.js";
 
 export interface CampaignDetailProps {
@@ -139,11 +139,7 @@ export function CampaignDetail(p: CampaignDetailProps) {
             </tbody>
           </table>
         )}
-        {p.next ? (
-          <a class="pager" href={p.next}>
-            Older recipients
-          </a>
-        ) : null}
+        <Pager href={p.next}>Older recipients</Pager>
       </section>
 
       <section aria-labelledby="rej-h">

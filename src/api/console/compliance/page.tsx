@@ -3,7 +3,7 @@ import type { DncImportReport } from "../../../notify/compliance/dnc-import.js";
 import type { CampaignRecord } from "../../../store/repos/campaigns-repo.js";
 import type { DncAuditRecord } from "../../../store/repos/dnc-audit-repo.js";
 import type { DncEntry } from "../../../store/repos/dnc-repo.js";
-import { Empty, Time } from "../views/components.js";
+import { Empty, Time, Pager } from "../views/components.js";
 
 const SOURCE: Record<string, string> = {
   api: "API",
@@ -135,11 +135,7 @@ export function DncList(p: { entries: DncEntry[]; total: number; csrf: string; m
           </tbody>
         </table>
       )}
-      {p.more ? (
-        <a class="pager" href={p.more}>
-          More
-        </a>
-      ) : null}
+      <Pager href={p.more} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { VoicemailRecord } from "../../../store/repos/voicemails-repo.js";
 import { voicemailSources, voicemailStatuses } from "../../../store/repos/voicemails-repo.js";
-import { Empty, statusLabel } from "../views/components.js";
+import { Empty, statusLabel, Pager } from "../views/components.js";
 import { VoicemailDetail } from "./detail.js";
 import { inboxHref, SOURCE_LABELS, type InboxFilter } from "./filter.js";
 import { VoicemailRow } from "./row.js";
@@ -45,11 +45,7 @@ export function InboxBody(p: InboxProps) {
               <VoicemailRow v={v} href={inboxHref(p.filter, { selected: v.id })} selected={v.id === p.selected} />
             ))}
           </ol>
-          {p.nextCursor ? (
-            <a class="pager" href={inboxHref(p.filter, { cursor: p.nextCursor })}>
-              Older messages
-            </a>
-          ) : null}
+          <Pager href={p.nextCursor ? inboxHref(p.filter, { cursor: p.nextCursor }) : null}>Older messages</Pager>
         </section>
         <section class="detail-pane" aria-label="Selected voicemail" id="detail-pane">
           {p.items.length > 0 && p.selected === null ? (

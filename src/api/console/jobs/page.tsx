@@ -1,5 +1,5 @@
 import type { Job, JobCount } from "../../../jobs/index.js";
-import { ActionForm, Empty, Time } from "../views/components.js";
+import { ActionForm, Empty, Time, Pager } from "../views/components.js";
 
 const SHOWN = ["queued", "running", "failed", "dead", "succeeded", "cancelled"] as const;
 
@@ -103,11 +103,7 @@ export function JobList(p: {
           </tbody>
         </table>
       )}
-      {p.more ? (
-        <a class="pager" href={p.more}>
-          More
-        </a>
-      ) : null}
+      <Pager href={p.more} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { notificationStatuses, type NotificationRecord } from "../../../store/repos/notifications-repo.js";
-import { Empty, Time } from "../views/components.js";
+import { Empty, Time, Pager } from "../views/components.js";
 
 export interface NotificationFilter {
   status?: string | undefined;
@@ -95,11 +95,7 @@ export function NotificationTable(p: { rows: NotificationRecord[]; more: string 
           ))}
         </tbody>
       </table>
-      {p.more ? (
-        <a class="pager" href={p.more}>
-          More
-        </a>
-      ) : null}
+      <Pager href={p.more} />
     </>
   );
 }

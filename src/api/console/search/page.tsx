@@ -1,6 +1,6 @@
 import type { SearchHit } from "../../../store/repos/search-repo.js";
 import { snippetParts } from "../../search/present.js";
-import { Empty, statusLabel, Time, UrgencyBadge } from "../views/components.js";
+import { Empty, statusLabel, Time, UrgencyBadge, Pager } from "../views/components.js";
 import { SearchBox } from "./box.js";
 
 export interface SearchProps {
@@ -48,11 +48,7 @@ export function SearchBody(p: SearchProps) {
           ))}
         </ol>
       )}
-      {p.next ? (
-        <a class="pager" href={p.next}>
-          More results
-        </a>
-      ) : null}
+      <Pager href={p.next}>More results</Pager>
     </div>
   );
 }

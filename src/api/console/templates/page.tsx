@@ -1,5 +1,5 @@
 import type { TemplateRecord } from "../../../store/repos/templates-repo.js";
-import { Empty, Time } from "../views/components.js";
+import { Empty, Time, Pager } from "../views/components.js";
 
 /** Form fields carry a template's variables as `v.<name>`, so no variable can clash with another field. */
 export const VAR_PREFIX = "v.";
@@ -48,11 +48,7 @@ export function TemplateList(p: { templates: TemplateRecord[]; more: string | nu
           </li>
         ))}
       </ul>
-      {p.more ? (
-        <a class="pager" href={p.more}>
-          More
-        </a>
-      ) : null}
+      <Pager href={p.more} />
     </>
   );
 }

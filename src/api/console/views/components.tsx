@@ -94,3 +94,13 @@ export function Facts(p: { items: [string, Child | null | undefined][] }) {
 export function Empty(p: { children?: Child }) {
   return <p class="empty">{p.children}</p>;
 }
+
+/** The link to a list's next page, or nothing on its last page. */
+export function Pager(p: { href: string | null | undefined; children?: Child }) {
+  if (!p.href) return null;
+  return (
+    <a class="pager" href={p.href}>
+      {p.children ?? "More"}
+    </a>
+  );
+}

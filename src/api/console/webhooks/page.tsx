@@ -1,5 +1,5 @@
 import type { DeliveryAttempt, WebhookEndpoint } from "../../../webhooks/index.js";
-import { ActionForm, Empty, Facts, Time } from "../views/components.js";
+import { ActionForm, Empty, Facts, Time, Pager } from "../views/components.js";
 
 const STATE: Record<string, string> = {
   queued: "Queued",
@@ -115,11 +115,7 @@ export function EndpointDetail(p: {
             </tbody>
           </table>
         )}
-        {p.more ? (
-          <a class="pager" href={p.more}>
-            More
-          </a>
-        ) : null}
+        <Pager href={p.more} />
       </section>
     </>
   );
