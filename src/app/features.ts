@@ -47,6 +47,7 @@ export function createFeatures(infra: Infrastructure): Features {
     outbound,
     privacy,
     ttsCache,
+    sql,
   } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
@@ -58,7 +59,20 @@ export function createFeatures(infra: Infrastructure): Features {
     deliver: (call) => calls.deliver(call),
     dialLive: (call) => calls.dialLive(call),
   };
-  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache });
+  const notify = createNotify({
+    config,
+    logger,
+    clock,
+    registry,
+    db,
+    sql,
+    queue,
+    bus,
+    agents,
+    privacy,
+    dialer,
+    ttsCache,
+  });
 
   const voicemail = createVoicemail({
     config,

@@ -21,7 +21,7 @@ const listedOn: Record<string, string> = {};
 /** Recipients are SIP URIs at the callee whose user part is the number. */
 const listedAfterFirst = (to: string) =>
   Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
-/** Listed synchronously, inside the event listener: before anything can queue the next attempt. */
+/** Listed inside the event listener (on SQLite within the same turn of the event loop): before the next attempt dials. */
 const listNow = (to: string) => t.features.notify.context().dnc.add(to, "api", "test", { actor: "test" });
 /** A few seconds ahead on the service clock (which started at START through config). */
 const soon = () => t.services.clock.now() + 1500;
@@ -40,10 +40,10 @@ beforeAll(async () => {
       const n = t.services.db.prepare("SELECT to_number FROM notifications WHERE id = ?").get(data.notificationId) as {
         to_number: string;
       };
-      if (listedAfterFirst(n.to_number)) listNow(n.to_number);
+      if (listedAfterFirst(n.to_number)) void listNow(n.to_number);
     }
     if (e.type === "callback.attempted" && data.outcome === "busy" && data.to && listedAfterFirst(data.to))
-      listNow(data.to);
+      void listNow(data.to);
   });
   t.startWorker();
 }, 120_000);
@@ -184,7 +184,9 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
   it("a number listed between the last check and the dial is refused by the call manager and recorded as rejected_dnc", async () => {
     const number = "+442071230009";
     // A dial guard ahead of the do-not-call one lists the number at the last moment, as an operator's click could.
-    const listAtDial = (to: string) => void (to.includes(`${number}@`) && listNow(to));
+    const listAtDial = async (to: string) => {
+      if (to.includes(`${number}@`)) await listNow(to);
+    };
     t.features.calls.dialGuards.unshift(listAtDial);
     try {
       const n = await json<{ id: number }>(

@@ -119,5 +119,35 @@ describe.skipIf(skip)(
       expect((await onA.get("/console/inbox")).status).toBe(303);
       expect((await onB("/console/inbox")).status).toBe(303);
     });
+
+    it("a number listed on node a is refused by node b's dial; removed on b, a no longer lists it; one audit trail", async () => {
+      const [a, b] = [nodes[0]!, nodes[1]!];
+      const json = { "content-type": "application/json" };
+      // b's key: a's was revoked above (keys are shared, so it opens both nodes).
+      const added = await as(a, b.key, "/v1/dnc", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ number: "+1 212 555 0142", reason: "asked on the phone" }),
+      });
+      expect(added.status).toBe(201);
+      const checkOn = async (t: TestApp) =>
+        ((await (await as(t, b.key, "/v1/dnc/check?number=%2B12125550142")).json()) as { listed: boolean }).listed;
+      expect(await checkOn(b)).toBe(true);
+      // What the call manager asks before every INVITE, on the other node.
+      await expect(b.features.notify.dialGuard("sip:+12125550142@pbx.example")).rejects.toMatchObject({
+        code: "rejected_dnc",
+      });
+      const removed = await as(b, b.key, "/v1/dnc/%2B12125550142?reason=wrong%20number", { method: "DELETE" });
+      expect(removed.status).toBe(204);
+      expect(await checkOn(a)).toBe(false);
+      await b.features.notify.dialGuard("sip:+12125550142@pbx.example");
+      const trail = (await (await as(a, b.key, "/v1/dnc/audit?number=%2B12125550142")).json()) as {
+        items: { action: string; reason: string | null }[];
+      };
+      expect(trail.items.map((i) => [i.action, i.reason])).toEqual([
+        ["removed", "wrong number"],
+        ["added", "asked on the phone"],
+      ]);
+    });
   },
 );
