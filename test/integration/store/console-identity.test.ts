@@ -130,7 +130,7 @@ describe.each(await storeEngines())("console operators and sessions on $label", 
   );
 
   it.skipIf(skip || engine !== "sqlite")(
-    "refuses an invalid operators.json with its name and leaves it where it is",
+    "refuses an invalid operators.json with its name, leaves it where it is, and imports it once fixed",
     async () => {
       const s = await store();
       const dir = dataDir();
@@ -141,6 +141,13 @@ describe.each(await storeEngines())("console operators and sessions on $label", 
       await expect(ops.add("bo", "a long passphrase", 1)).rejects.toThrow(/not a valid operators file/);
       expect(readFileSync(file, "utf8")).toContain('"ana"');
       expect(await s.sql.all("SELECT * FROM operators")).toEqual([]);
+      // Fixed, it is imported on the next request, without a new Operators (no restart).
+      const hash = await hashPassword("a long passphrase");
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 1, operators: [{ name: "ana", passwordHash: hash, createdAt: "x" }] }),
+      );
+      expect((await ops.list()).map((o) => o.name)).toEqual(["ana"]);
     },
   );
 });

@@ -76,10 +76,16 @@ export class Operators {
     return op && ok ? op : null;
   }
 
-  /** A SQLite node imports its old operators.json once (a failure, e.g. an invalid file, is reported each time). */
+  /**
+   * A SQLite node imports its old operators.json once. A failure (an invalid file) is reported to the caller and
+   * not kept: once the file is fixed or removed, the next request imports it, with no restart.
+   */
   private ready(): Promise<unknown> {
     if (this.sql.dialect !== "sqlite") return Promise.resolve();
-    this.imported ??= importOperatorsFile(this.sql, this.dataDir);
+    this.imported ??= importOperatorsFile(this.sql, this.dataDir).catch((err: unknown) => {
+      this.imported = null;
+      throw err;
+    });
     return this.imported;
   }
 }
