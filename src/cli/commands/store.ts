@@ -76,9 +76,15 @@ export const storeCommand: Command = {
       const secretFile = join(config.dataDir, "console-secret");
       const secret = existsSync(secretFile) ? loadConsoleSecret(config.dataDir) : null;
       say(`copying ${from.where} into ${to.where}`);
+      // A line per tenth of a table (at least 1000 rows apart), and one when it is done.
+      const shown = new Map<SharedTable, number>();
       const report = await copyToPostgres(from, to, {
         secret,
-        progress: (table: SharedTable, copied, total) => say(`  ${table}: ${copied}/${total}`),
+        progress: (table: SharedTable, copied, total) => {
+          if (copied < total && copied - (shown.get(table) ?? 0) < Math.max(total / 10, 1000)) return;
+          shown.set(table, copied);
+          say(`  ${table}: ${copied}/${total}`);
+        },
       });
       const durationMs = Date.now() - started;
       if (values.json)
