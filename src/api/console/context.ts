@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { ApiDeps } from "../deps.js";
 import { Operators } from "./auth/operators.js";
 import { ConsoleSessionsRepo } from "../../store/repos/console-sessions-repo.js";
@@ -35,6 +37,13 @@ export const SESSION_TTL_MS = 12 * 60 * 60_000;
 export function consoleDeps(services: ConsoleDeps["services"]): ConsoleDeps {
   let signer: Promise<SessionSigner> | null = null;
   const sessions = new ConsoleSessionsRepo(services.sql);
+  // A node moved to store.url with its old accounts file: they are not in the shared store, and nothing reads it.
+  const legacy = join(services.config.dataDir, "operators.json");
+  if (services.sql.dialect === "postgres" && existsSync(legacy))
+    services.logger.warn(
+      { file: legacy },
+      "operators.json is not read with store.url: copy its accounts with `parley store copy-to-postgres` (into an empty store) or add them again with `parley operators add`",
+    );
   const secret = async () =>
     services.sql.dialect === "postgres"
       ? sessions.sharedSecret(services.clock.now())

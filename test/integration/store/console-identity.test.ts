@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
 import { credentialStamp, Operators } from "../../../src/api/console/auth/operators.js";
+import { consoleDeps } from "../../../src/api/console/context.js";
+import { validate } from "../../../src/config/index.js";
+import { systemClock } from "../../../src/lib/clock.js";
+import { createLogger } from "../../../src/lib/logger.js";
+import { ApiKeysRepo } from "../../../src/store/repos/api-keys-repo.js";
 import { hashPassword } from "../../../src/api/console/auth/passwords.js";
 import { ConsoleSessionsRepo } from "../../../src/store/repos/console-sessions-repo.js";
 import { storeEngines, type OpenedStore } from "../../helpers/sql-stores.js";
@@ -94,6 +100,24 @@ describe.each(await storeEngines())("console operators and sessions on $label", 
       expect((await sessions.sharedSecret(2)).equals(a)).toBe(true);
     },
   );
+
+  it.skipIf(skip)("warns when a node on PostgreSQL still has an operators.json nobody reads", async () => {
+    const s = await store();
+    const dir = dataDir();
+    writeFileSync(join(dir, "operators.json"), JSON.stringify({ version: 1, operators: [] }));
+    const logs = new PassThrough();
+    const deps = consoleDeps({
+      apiKeys: new ApiKeysRepo(s.sql),
+      clock: systemClock,
+      config: validate({ dataDir: dir }),
+      logger: createLogger({ level: "warn" }, logs),
+      sql: s.sql,
+    });
+    await deps.operators.list();
+    const said = String(logs.read() ?? "");
+    if (engine === "postgres") expect(said).toContain("operators.json is not read with store.url");
+    else expect(said).toBe(""); // SQLite imports it instead
+  });
 
   it.skipIf(skip || engine !== "sqlite")("has no shared secret on SQLite (the node keeps its file)", async () => {
     await expect(new ConsoleSessionsRepo((await store()).sql).sharedSecret(1)).rejects.toThrow(/only on PostgreSQL/);
