@@ -36,7 +36,10 @@ describe("console sign-in and sessions", () => {
     expect(cookie).not.toMatch(/Secure/);
     const secure = await submitLogin(t.app, { method: "key", key: t.key }, "https://parley.example");
     expect(secure.headers.getSetCookie().find((c) => c.startsWith("parley_session="))).toMatch(/Secure/);
-    expect(statSync(join(t.dataDir, "console-secret")).mode & 0o777).toBe(0o600);
+    // The signing secret: a 0600 file on a SQLite node, the store's one row with store.url (PARLEY_TEST_STORE=postgres).
+    if (t.services.sql.dialect === "sqlite")
+      expect(statSync(join(t.dataDir, "console-secret")).mode & 0o777).toBe(0o600);
+    else expect(await t.services.sql.all("SELECT id FROM console_secret")).toEqual([{ id: 1 }]);
   });
 
   it("signs in an operator; wrong passwords and unknown keys get the form back with a reason", async () => {
