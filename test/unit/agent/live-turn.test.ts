@@ -31,7 +31,7 @@ describe("live turn settings", () => {
     const live = agent({ endpointSilenceMs: 700, turn: { askAfterMs: 150, threshold: 0.8, endpointSilenceMs: 1200 } });
     expect(liveTurnSettings(live, defaults, detector)).toMatchObject({
       askAfterMs: 150,
-      earlyPauseMs: 100,
+      earlyPauseMs: 50,
       threshold: 0.8,
       endpointSilenceMs: 1200,
     });
@@ -43,8 +43,11 @@ describe("live turn settings", () => {
       endpointSilenceMs: 700,
     });
     // The agent turns the model off, or the server does.
-    // The early-silence detector never waits longer than the ask.
-    expect(liveTurnSettings(agent({ turn: { askAfterMs: 60 } }), defaults, detector).earlyPauseMs).toBe(60);
+    // The early-silence detector's pause comes about 100 ms after its minimum silence: askAfterMs less that, within
+    // one silero window (32 ms) and 100 ms.
+    const early = (askAfterMs: number) =>
+      liveTurnSettings(agent({ turn: { askAfterMs } }), defaults, detector).earlyPauseMs;
+    expect([60, 130, 150, 200, 400].map(early)).toEqual([32, 32, 50, 100, 100]);
     expect(liveTurnSettings(agent({ turn: { model: false } }), defaults, detector).detector).toBeNull();
     expect(liveTurnSettings(agent(), { ...defaults, model: false }, detector).detector).toBeNull();
     expect(liveTurnSettings(agent({ turn: { speculative: false } }), defaults, detector).speculative).toBe(false);
