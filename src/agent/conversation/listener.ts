@@ -44,9 +44,10 @@ export interface ListenerHandlers {
   utterance(u: Utterance): void;
   /**
    * The caller paused with this text in hand: a reply may start on it (speculation). Said at the VAD's speech end,
-   * and at the early question to the turn model (again each time the recogniser's words change in that pause).
+   * and at the early question to the turn model (`early`; again each time the recogniser's words change in that
+   * pause).
    */
-  pause?(text: string): void;
+  pause?(text: string, early: boolean): void;
   /** The caller went on after an early pause, before the VAD's segment ended: a reply started in it is stale. */
   resume?(): void;
   /** Words that came in after their turn was taken (see LATE_WORDS_MS). */
@@ -237,7 +238,7 @@ export class Listener {
       if (askAt < deadline) this.armAsk(model, seq, askAt - now);
     }
     const text = this.pendingText;
-    if (text) this.on.pause?.(text);
+    if (text) this.on.pause?.(text, false);
   }
 
   /**
@@ -359,7 +360,7 @@ export class Listener {
     const text = this.pendingText;
     if (!text || text === this.earlyText) return;
     this.earlyText = text;
-    this.on.pause?.(text);
+    this.on.pause?.(text, true);
   }
 
   /** Words for the turn just taken (see LATE_WORDS_MS): they join it instead of starting another. */

@@ -71,7 +71,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
         speechStart: () => events.push("speech-start"),
         speechEnd: () => events.push("speech-end"),
         text: () => undefined,
-        pause: (text) => events.push(`pause:${text}`),
+        pause: (text, early) => events.push(`${early ? "early-pause" : "pause"}:${text}`),
         resume: () => events.push("resume"),
         utterance: (u) => {
           events.push("utterance");
@@ -136,7 +136,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     const vadEnd = r.events.indexOf("speech-end");
     expect(vadEnd).toBeGreaterThan(0);
     const from = r.events.lastIndexOf("resume", vadEnd) + 1;
-    const offers = r.events.slice(from, vadEnd).flatMap((e) => (e.startsWith("pause:") ? [e.slice(6)] : []));
+    const offers = r.events.slice(from, vadEnd).flatMap((e) => (e.startsWith("early-pause:") ? [e.slice(12)] : []));
     // The recogniser decodes a chunk behind the audio: its last word came after the question, and was offered anew.
     expect(offers.length).toBeGreaterThan(1);
     for (let k = 1; k < offers.length; k++) expect(offers[k]).not.toBe(offers[k - 1]);
