@@ -95,6 +95,7 @@ export class Conversation {
       endpointSilenceMs: d.agent.live.endpointSilenceMs,
       threshold: 0.5,
       speculative: false,
+      speculateEarly: false,
       readAhead: false,
     });
     this.listener = new Listener(
@@ -222,8 +223,8 @@ export class Conversation {
         return;
       case "pause":
         // At the early question the reply runs beside the turn model and may be thrown away (a pause mid-sentence,
-        // words still coming): only while the LLM has room, not when it already slows other callers' replies.
-        if (e.early && this.d.engines.llm.liveQueueDelayMs > EARLY_SPECULATION_MAX_LLM_DELAY_MS) return;
+        // words still coming): only where the agent asks for it, and while the LLM has room.
+        if (e.early && !this.earlySpeculation()) return;
         this.speculate(e.text);
         return;
       case "resume":
@@ -336,6 +337,12 @@ export class Conversation {
         this.events.push({ type: "turn-done", result, source: "speech", u: spec.utterance });
     });
     this.spec = spec;
+  }
+
+  private earlySpeculation(): boolean {
+    return (
+      this.turnSettings.speculateEarly && this.d.engines.llm.liveQueueDelayMs <= EARLY_SPECULATION_MAX_LLM_DELAY_MS
+    );
   }
 
   /** The final transcript has the speculative reply's words: it becomes this turn's reply, and its audio plays. */

@@ -16,6 +16,8 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
   earlyPauseMs: number;
   /** Start the reply on the interim transcript when the caller pauses. */
   speculative: boolean;
+  /** Also at the turn model's early question (beside the model), not only at the VAD's pause. */
+  speculateEarly: boolean;
   /** Read the caller's words into the LLM while they speak (engines that can; ReadAhead). */
   readAhead: boolean;
 }
@@ -57,6 +59,7 @@ export function liveTurnSettings(
     endpointSilenceMs: use ? (t.endpointSilenceMs ?? live.endpointSilenceMs) : live.endpointSilenceMs,
     threshold: t.threshold ?? use?.threshold ?? 0.5,
     speculative: t.speculative ?? defaults.speculative,
+    speculateEarly: t.speculateEarly ?? defaults.speculateEarly,
     readAhead: t.readAhead ?? defaults.readAhead,
   };
 }

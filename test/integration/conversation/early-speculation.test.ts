@@ -65,7 +65,7 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
     await line?.close();
   });
 
-  function start() {
+  function start(speculateEarly = true) {
     const agent = parseAgent(
       {
         name: "test",
@@ -91,7 +91,11 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
       caller: null,
       logger: silentLogger(),
       echoMarginDb: 15,
-      turn: liveTurnSettings(agent.live, { model: true, askAfterMs: 200, speculative: true, readAhead: false }, turn),
+      turn: liveTurnSettings(
+        agent.live,
+        { model: true, askAfterMs: 200, speculative: true, speculateEarly, readAhead: false },
+        turn,
+      ),
       onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),
     });
     const result = conversation.run(controller.signal);
@@ -120,6 +124,20 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
       "Hello, you are through to Acme.",
       REPLY,
     ]);
+  });
+
+  it("control: with speculateEarly off (the default) no reply starts at the early question", async () => {
+    line = await openLine();
+    const c = start(false);
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(sentence);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    const reply = replies(c.turns)[0]!;
+    expect(reply.text).toBe(REPLY);
+    expect(reply.timing?.endedBy).toBe("model");
+    expect(reply.timing?.turnModel?.early).toBe(true);
+    // The reply started at the verdict: no speculative reply was kept or discarded.
+    expect(reply.timing?.speculation).toBeUndefined();
   });
 
   it("discards the reply started at an early pause when the caller goes on, and nothing of it is heard", async () => {
