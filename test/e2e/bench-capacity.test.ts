@@ -112,7 +112,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       };
       const report = JSON.parse(r.stdout) as {
         capacity: { idle: number; withBacklog: number };
-        capacityByFactor: { idle: number; withBacklog: number };
+        capacityByFactor: { idle: number | null; withBacklog: number | null };
         rule: string;
         idle: Pass;
         withBacklog: Pass;
@@ -131,7 +131,10 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
             expect(l.withinFactor).toBe(l.turnLatencyMs.p95 <= 1.5 * pass.singleCallP95Ms);
         }
       }
-      expect(report.capacityByFactor.idle).toBeLessThanOrEqual(Math.max(...report.idle.levels.map((l) => l.calls)));
+      // The limit here is laxer than the factor, so the factor's capacity is at most the limit's; none when the single
+      // call itself failed (a wire gap on a loaded box).
+      if (report.idle.levels[0]!.passed) expect(report.capacityByFactor.idle).toBeLessThanOrEqual(report.capacity.idle);
+      else expect(report.capacityByFactor.idle).toBeNull();
       // The second pass kept the backlog topped up before each level and the worker drained some of it meanwhile.
       for (const l of report.withBacklog.levels) expect(l.backlogWaiting).toBeGreaterThan(0);
       expect(report.withBacklog.voicemailsProcessed).toBeGreaterThan(0);
