@@ -26,7 +26,7 @@ export function startEventRelay(infra: Infrastructure, o: { receive: boolean }):
  * Which node an event comes from: its host and database file. A `parley worker` and `parley serve` on one
  * database are one node (the server already reads the worker's events from the database they share).
  */
-function nodeOrigin(infra: Infrastructure): string {
+export function nodeOrigin(infra: Infrastructure): string {
   return createHash("sha256")
     .update(`${hostname()}\n${databaseFile(infra.config)}`)
     .digest("hex")

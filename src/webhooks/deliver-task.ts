@@ -3,7 +3,7 @@ import { eventEnvelope } from "../events/envelope.js";
 import { ParleyError } from "../lib/errors.js";
 import type { TaskDefinition } from "../jobs/tasks/registry.js";
 import { WebhooksRepo } from "../store/repos/webhooks-repo.js";
-import { deliveryKey, type DeliverPayload, type WebhookServices } from "./enqueue.js";
+import { deliveryKey, type DeliverEvent, type DeliverPayload, type WebhookServices } from "./enqueue.js";
 import { deliveryFailed, WebhookError } from "./errors.js";
 import { webhookHeaders } from "./request.js";
 import { postWebhook } from "./send.js";
@@ -12,7 +12,21 @@ export type DeliverResult =
   | { delivered: true; statusCode: number; attempt: number; durationMs: number }
   | { skipped: "endpoint_deleted" | "endpoint_disabled" };
 
-const payloadSchema = z.object({ endpointId: z.number().int().positive(), eventId: z.number().int().positive() });
+const eventSchema = z.object({
+  id: z.number().int().positive(),
+  type: z.string().min(1),
+  subject: z.string().nullable(),
+  data: z.unknown(),
+  createdAt: z.number().int(),
+});
+
+const payloadSchema = z.object({
+  endpointId: z.number().int().positive(),
+  eventId: z.number().int().positive(),
+  // Absent in payloads queued before the event travelled with its delivery.
+  event: eventSchema.optional(),
+  origin: z.string().min(1).nullable().optional(),
+});
 
 // The HTTP timeout fires first; this only stops a run that hangs elsewhere.
 const TASK_MARGIN_MS = 5000;
@@ -25,30 +39,26 @@ const TASK_MARGIN_MS = 5000;
  * which could loop back into a webhook).
  */
 export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPayload, DeliverResult> {
-  const repo = WebhooksRepo.for(s.db);
+  const repo = new WebhooksRepo(s.sql);
   return {
     timeoutMs: s.config.webhooks.timeoutMs + TASK_MARGIN_MS,
     parsePayload: (payload) => {
       const r = payloadSchema.safeParse(payload);
       if (!r.success)
-        throw new ParleyError("job_invalid", "webhook.deliver payload: expected { endpointId, eventId }", {
+        throw new ParleyError("job_invalid", "webhook.deliver payload: expected { endpointId, eventId, event? }", {
           status: 400,
         });
       return r.data;
     },
-    run: async ({ endpointId, eventId }, { job, signal }) => {
+    run: async ({ endpointId, eventId, event: carried, origin }, { job, signal }) => {
       // Deleted or disabled since the job was queued: the operator's latest word wins; nothing to retry.
-      const endpoint = repo.get(endpointId);
+      // The endpoint is read now (not carried), so a secret or URL changed since applies to this attempt.
+      const endpoint = await repo.get(endpointId);
       if (!endpoint) return { skipped: "endpoint_deleted" };
       if (!endpoint.enabled) return { skipped: "endpoint_disabled" };
-      const event = s.bus.get(eventId);
-      if (!event)
-        throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, {
-          status: 404,
-          retryable: false,
-        });
+      const event = carried ?? storedEvent(s, eventId);
       const body = JSON.stringify(eventEnvelope(event));
-      const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId);
+      const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId, origin ?? null);
       const headers = webhookHeaders({
         body,
         eventType: event.type,
@@ -62,9 +72,10 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
         signal,
         policy: s.outbound.webhooks,
       });
-      repo.addDelivery({
+      await repo.addDelivery({
         endpointId,
         eventId,
+        eventType: event.type,
         jobId: job.id,
         idempotencyKey,
         attempt: job.attempts,
@@ -82,4 +93,15 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       };
     },
   };
+}
+
+/** The event of a payload queued before events travelled with their delivery: this node's event log has it. */
+function storedEvent(s: WebhookServices, eventId: number): DeliverEvent {
+  const event = s.bus.get(eventId);
+  if (!event)
+    throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, {
+      status: 404,
+      retryable: false,
+    });
+  return event;
 }

@@ -33,10 +33,10 @@ export class WebhookEndpoints {
   ) {}
 
   /** Creates an endpoint; the secret (given or generated) is returned this once. */
-  create(input: CreateEndpointInput): { endpoint: WebhookEndpoint; secret: string } {
+  async create(input: CreateEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     const secret = input.secret ?? generateSecret();
     try {
-      const record = this.repo.insert({
+      const record = await this.repo.insert({
         name: input.name,
         url: input.url,
         secret,
@@ -51,24 +51,24 @@ export class WebhookEndpoints {
     }
   }
 
-  list(): WebhookEndpoint[] {
-    return this.repo.list().map(publicView);
+  async list(): Promise<WebhookEndpoint[]> {
+    return (await this.repo.list()).map(publicView);
   }
 
-  get(id: number): WebhookEndpoint {
-    return publicView(this.record(id));
+  async get(id: number): Promise<WebhookEndpoint> {
+    return publicView(await this.record(id));
   }
 
   /** The full record, secret included, for sending. */
-  record(id: number): WebhookEndpointRecord {
-    const record = this.repo.get(id);
+  async record(id: number): Promise<WebhookEndpointRecord> {
+    const record = await this.repo.get(id);
     if (!record) throw endpointNotFound(id);
     return record;
   }
 
-  update(id: number, changes: UpdateEndpointInput): WebhookEndpoint {
+  async update(id: number, changes: UpdateEndpointInput): Promise<WebhookEndpoint> {
     try {
-      const record = this.repo.update(id, changes, this.clock.now());
+      const record = await this.repo.update(id, changes, this.clock.now());
       if (!record) throw endpointNotFound(id);
       return publicView(record);
     } catch (err) {
@@ -78,15 +78,15 @@ export class WebhookEndpoints {
   }
 
   /** Deletes the endpoint and its delivery log; deliveries still queued for it finish as skipped. */
-  remove(id: number): void {
-    if (!this.repo.remove(id)) throw endpointNotFound(id);
+  async remove(id: number): Promise<void> {
+    if (!(await this.repo.remove(id))) throw endpointNotFound(id);
   }
 
   /** One page of the delivery log, newest attempt first. */
-  deliveries(id: number, page: { cursor?: number | undefined; limit: number }): DeliveryPage {
-    this.record(id);
+  async deliveries(id: number, page: { cursor?: number | undefined; limit: number }): Promise<DeliveryPage> {
+    await this.record(id);
     // One row more than asked says whether another page exists, without a count query.
-    const rows = this.repo.deliveries(id, page.cursor ?? null, page.limit + 1);
+    const rows = await this.repo.deliveries(id, page.cursor ?? null, page.limit + 1);
     const deliveries = rows.slice(0, page.limit);
     return {
       deliveries,

@@ -8,15 +8,20 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
 import { WebhooksRepo, type WebhookEndpointRecord } from "../store/repos/webhooks-repo.js";
+import type { SqlStore } from "../store/sql/port.js";
 import { endpointDisabled, eventNotFound, unknownEndpointName } from "./errors.js";
 
-import { DELIVER_KIND, type DeliverPayload } from "./kinds.js";
+import { DELIVER_KIND, type DeliverEvent, type DeliverPayload } from "./kinds.js";
 
-export { DELIVER_KIND, type DeliverPayload };
+export { DELIVER_KIND, type DeliverEvent, type DeliverPayload };
 
 /** What the webhooks feature uses, and nothing more (so callers and tests need not build everything). */
 export interface WebhookServices {
   db: Database;
+  /** Where endpoints and the delivery log are: the node's SQLite file, or the shared PostgreSQL store (store.url). */
+  sql: SqlStore;
+  /** This node, as the event relay names it, with store.url (null without): it keeps idempotency keys unique across nodes. */
+  origin: string | null;
   queue: JobQueue;
   bus: EventBus;
   config: ParleyConfig;
@@ -33,30 +38,39 @@ const DELIVERY_PRIORITY = 10;
  * The Idempotency-Key of one event to one endpoint. It is also the job's
  * idempotency key, so the fan-out, a routing rule and any replay of the same
  * event enqueue one job between them, and every attempt sends the same header.
+ * With store.url the nodes share one queue and each numbers its own events, so
+ * the key names the event's origin node too.
  */
-export function deliveryKey(eventId: number, endpointId: number): string {
-  return `event-${eventId}-endpoint-${endpointId}`;
+export function deliveryKey(eventId: number, endpointId: number, origin: string | null = null): string {
+  return origin ? `event-${origin}-${eventId}-endpoint-${endpointId}` : `event-${eventId}-endpoint-${endpointId}`;
 }
 
-export function deliveryJob(endpointId: number, eventId: number, maxAttempts: number): KindedJob<typeof DELIVER_KIND> {
+/** The job that delivers this event to this endpoint; the event travels with it (any node may run the job). */
+export function deliveryJob(
+  s: Pick<WebhookServices, "config" | "origin">,
+  endpointId: number,
+  event: DeliverEvent,
+): KindedJob<typeof DELIVER_KIND> {
+  const { id, type, subject, data, createdAt } = event;
   return {
     kind: DELIVER_KIND,
-    payload: { endpointId, eventId },
+    payload: { endpointId, eventId: id, event: { id, type, subject, data, createdAt }, origin: s.origin },
     priority: DELIVERY_PRIORITY,
-    maxAttempts,
-    idempotencyKey: deliveryKey(eventId, endpointId),
+    maxAttempts: s.config.webhooks.maxAttempts,
+    idempotencyKey: deliveryKey(id, endpointId, s.origin),
   };
 }
 
-/** Enqueues the delivery of a stored event to one endpoint (the event must exist; the endpoint must be enabled). */
+/** Enqueues the delivery of an event this node stored to one endpoint (the event must exist; the endpoint must be enabled). */
 export async function enqueueDelivery(
   s: WebhookServices,
   endpoint: WebhookEndpointRecord,
   eventId: number,
 ): Promise<EnqueueResult<DeliverPayload>> {
   if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
-  if (!s.bus.get(eventId)) throw eventNotFound(eventId);
-  return s.queue.enqueue(deliveryJob(endpoint.id, eventId, s.config.webhooks.maxAttempts));
+  const event = s.bus.get(eventId);
+  if (!event) throw eventNotFound(eventId);
+  return s.queue.enqueue(deliveryJob(s, endpoint.id, event));
 }
 
 /**
@@ -75,7 +89,7 @@ export async function deliverTo(
   endpointName: string,
   eventId: number,
 ): Promise<EnqueueResult<DeliverPayload>> {
-  const endpoint = WebhooksRepo.for(s.db).byName(endpointName);
+  const endpoint = await new WebhooksRepo(s.sql).byName(endpointName);
   if (!endpoint) throw unknownEndpointName(endpointName);
   return enqueueDelivery(s, endpoint, eventId);
 }
@@ -91,6 +105,6 @@ export async function sendTestEvent(
     endpoint: endpoint.name,
     message: "A test delivery from Parley: if you can read this, the endpoint and its signature check work.",
   });
-  const { job } = await s.queue.enqueue(deliveryJob(endpoint.id, event.id, s.config.webhooks.maxAttempts));
+  const { job } = await s.queue.enqueue(deliveryJob(s, endpoint.id, event));
   return { eventId: event.id, job };
 }

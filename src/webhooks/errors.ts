@@ -66,7 +66,9 @@ export function deliveryFailed(
   });
 }
 
-/** SQLite's answer to a second endpoint with the same name. */
+/** The engine's answer to a second endpoint with the same name. */
 export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE";
+  // SQLite's code, or PostgreSQL's SQLSTATE unique_violation.
+  const code = (err as { code?: unknown }).code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
 }

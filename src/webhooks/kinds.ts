@@ -1,7 +1,24 @@
-/** What a `webhook.deliver` job carries: ids only, so a later secret or URL change applies to retries. */
+/** The event a delivery sends, as its origin stored it (already scrubbed by the origin's privacy policy). */
+export interface DeliverEvent {
+  id: number;
+  type: string;
+  subject: string | null;
+  data: unknown;
+  createdAt: number;
+}
+
+/**
+ * What a `webhook.deliver` job carries. The event travels in the payload, so whichever node claims the job
+ * (`store.url`: one queue, each node its own event log) sends the event it was queued for. The endpoint stays an
+ * id, looked up at delivery, so a later secret or URL change applies to retries. `origin` names the node that
+ * published the event (null without store.url). Payloads queued before the event travelled (ids only) are read
+ * back from the event log of the node that runs them.
+ */
 export interface DeliverPayload {
   endpointId: number;
   eventId: number;
+  event?: DeliverEvent | undefined;
+  origin?: string | null | undefined;
 }
 
 /** The webhooks feature's job kind (jobs/kinds.ts: declared once, checked on every enqueue). */

@@ -105,35 +105,35 @@ const retry = route({
 const presentEndpoint = (e: WebhookEndpoint) => withIsoTimes(e, ["createdAt", "updatedAt"]);
 
 /** /v1/webhooks: endpoint CRUD, the delivery log, and a test delivery. */
-export function webhookRoutes(services: Pick<ApiDeps, "clock" | "db" | "outbound" | "webhooks">) {
+export function webhookRoutes(services: Pick<ApiDeps, "clock" | "sql" | "outbound" | "webhooks">) {
   const app = apiRouter();
-  const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
+  const endpoints = new WebhookEndpoints(new WebhooksRepo(services.sql), services.clock);
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const input = c.req.valid("json");
     services.outbound.webhooks.assertUrl(input.url);
-    const { endpoint, secret } = endpoints.create(input);
+    const { endpoint, secret } = await endpoints.create(input);
     return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   });
 
-  app.openapi(list, (c) => c.json({ items: endpoints.list().map(presentEndpoint) }, 200));
+  app.openapi(list, async (c) => c.json({ items: (await endpoints.list()).map(presentEndpoint) }, 200));
 
-  app.openapi(get, (c) => c.json(presentEndpoint(endpoints.get(idParam(c))), 200));
+  app.openapi(get, async (c) => c.json(presentEndpoint(await endpoints.get(idParam(c))), 200));
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const id = idParam(c);
     const changes = c.req.valid("json");
     if (changes.url !== undefined) services.outbound.webhooks.assertUrl(changes.url);
-    return c.json(presentEndpoint(endpoints.update(id, changes)), 200);
+    return c.json(presentEndpoint(await endpoints.update(id, changes)), 200);
   });
 
-  app.openapi(remove, (c) => {
-    endpoints.remove(idParam(c));
+  app.openapi(remove, async (c) => {
+    await endpoints.remove(idParam(c));
     return c.body(null, 204);
   });
 
   app.openapi(deliveries, async (c) => {
-    const page = endpoints.deliveries(idParam(c), c.req.valid("query"));
+    const page = await endpoints.deliveries(idParam(c), c.req.valid("query"));
     const items = (await services.webhooks.deliveryStates(page.deliveries)).map((d) => ({
       ...withIsoTimes(d, ["createdAt"]),
       delivery: d.delivery && withIsoTimes(d.delivery, ["nextAttemptAt"]),
@@ -142,13 +142,13 @@ export function webhookRoutes(services: Pick<ApiDeps, "clock" | "db" | "outbound
   });
 
   app.openapi(test, async (c) => {
-    const endpoint = endpoints.record(idParam(c));
+    const endpoint = await endpoints.record(idParam(c));
     const { eventId, job } = await services.webhooks.sendTest(endpoint);
     return c.json({ eventId, jobId: job.id }, 202);
   });
 
   app.openapi(retry, async (c) => {
-    const endpoint = endpoints.get(idParam(c));
+    const endpoint = await endpoints.get(idParam(c));
     const state = await services.webhooks.retryDelivery(endpoint.id, Number(c.req.param("jobId")));
     return c.json(withIsoTimes(state, ["nextAttemptAt"]), 200);
   });

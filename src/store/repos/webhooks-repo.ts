@@ -1,4 +1,5 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { Database } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 /** A `webhook_endpoints` row. The secret is here because signing needs it; the API never returns it after creation. */
 export interface WebhookEndpointRecord {
@@ -47,7 +48,7 @@ export interface WebhookEndpointChanges {
   enabled?: boolean | undefined;
 }
 
-export type NewWebhookDelivery = Omit<WebhookDeliveryRecord, "id" | "eventType">;
+export type NewWebhookDelivery = Omit<WebhookDeliveryRecord, "id">;
 
 interface EndpointRow {
   id: number;
@@ -55,7 +56,7 @@ interface EndpointRow {
   url: string;
   secret: string;
   events: string;
-  enabled: number;
+  enabled: number | boolean;
   created_at: number;
   updated_at: number;
 }
@@ -74,15 +75,13 @@ interface DeliveryRow {
   created_at: number;
 }
 
-type Params = Record<string, string | number | null>;
-
 const toEndpoint = (r: EndpointRow): WebhookEndpointRecord => ({
   id: r.id,
   name: r.name,
   url: r.url,
   secret: r.secret,
   events: JSON.parse(r.events) as string[],
-  enabled: r.enabled === 1,
+  enabled: r.enabled === 1 || r.enabled === true,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -101,118 +100,104 @@ const toDelivery = (r: DeliveryRow): WebhookDeliveryRecord => ({
   createdAt: r.created_at,
 });
 
-const cache = new WeakMap<Database, WebhooksRepo>();
+const ENABLED = "SELECT * FROM webhook_endpoints WHERE enabled = 1 ORDER BY id";
 
 /**
- * `webhook_endpoints` and `webhook_deliveries`. Inserting a duplicate name
- * throws SQLite's UNIQUE error (SQLITE_CONSTRAINT_UNIQUE); the webhooks
- * module turns it into a 409.
+ * `webhook_endpoints` and `webhook_deliveries`, on the SQL port: with `store.url` every node reads and writes the
+ * same endpoints and one delivery log, so an endpoint made on one node hears the events of all. Inserting a
+ * duplicate name throws the engine's unique violation; the webhooks module turns it into a 409.
+ *
+ * The engines differ in one place, the event type of a logged attempt: SQLite's log references the node's
+ * `events` table and reads the type from it (rows logged before the type was kept have it there only); PostgreSQL's
+ * log cannot reference a node's own events, so each attempt keeps the type of the event it carried.
  */
 export class WebhooksRepo {
-  private readonly s: ReturnType<typeof prepare>;
+  constructor(private readonly sql: SqlStore) {}
 
-  /** One repo per database: the fan-out runs on every event and should not re-prepare statements. */
-  static for(db: Database): WebhooksRepo {
-    let repo = cache.get(db);
-    if (!repo) cache.set(db, (repo = new WebhooksRepo(db)));
-    return repo;
+  /**
+   * The enabled endpoints read synchronously from a node's SQLite handle: the fan-out uses it so that, without
+   * store.url, the deliveries are queued before `publish()` returns (inside the publisher's transaction).
+   */
+  static enabledNow(db: Database): WebhookEndpointRecord[] {
+    return db.prepare<[], EndpointRow>(ENABLED).all().map(toEndpoint);
   }
 
-  constructor(db: Database) {
-    this.s = prepare(db);
-  }
-
-  insert(e: NewWebhookEndpoint): WebhookEndpointRecord {
-    return toEndpoint(
-      this.s.insert.get({
-        name: e.name,
-        url: e.url,
-        secret: e.secret,
-        events: JSON.stringify(e.events),
-        enabled: e.enabled ? 1 : 0,
-        now: e.now,
-      }) as EndpointRow,
+  async insert(e: NewWebhookEndpoint): Promise<WebhookEndpointRecord> {
+    const r = await this.sql.get<EndpointRow>(
+      `INSERT INTO webhook_endpoints (name, url, secret, events, enabled, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [e.name, e.url, e.secret, JSON.stringify(e.events), e.enabled ? 1 : 0, e.now, e.now],
     );
+    return toEndpoint(r as EndpointRow);
   }
 
-  get(id: number): WebhookEndpointRecord | null {
-    const r = this.s.get.get({ id });
+  async get(id: number): Promise<WebhookEndpointRecord | null> {
+    const r = await this.sql.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE id = ?", [id]);
     return r ? toEndpoint(r) : null;
   }
 
-  byName(name: string): WebhookEndpointRecord | null {
-    const r = this.s.byName.get({ name });
+  async byName(name: string): Promise<WebhookEndpointRecord | null> {
+    const r = await this.sql.get<EndpointRow>("SELECT * FROM webhook_endpoints WHERE name = ?", [name]);
     return r ? toEndpoint(r) : null;
   }
 
-  list(): WebhookEndpointRecord[] {
-    return this.s.list.all({}).map(toEndpoint);
+  async list(): Promise<WebhookEndpointRecord[]> {
+    return (await this.sql.all<EndpointRow>("SELECT * FROM webhook_endpoints ORDER BY id")).map(toEndpoint);
   }
 
-  enabled(): WebhookEndpointRecord[] {
-    return this.s.enabled.all({}).map(toEndpoint);
+  async enabled(): Promise<WebhookEndpointRecord[]> {
+    return (await this.sql.all<EndpointRow>(ENABLED)).map(toEndpoint);
   }
 
   /** Applies the given fields; null when no such endpoint. */
-  update(id: number, c: WebhookEndpointChanges, now: number): WebhookEndpointRecord | null {
-    const r = this.s.update.get({
-      id,
-      now,
-      name: c.name ?? null,
-      url: c.url ?? null,
-      secret: c.secret ?? null,
-      events: c.events ? JSON.stringify(c.events) : null,
-      enabled: c.enabled === undefined ? null : c.enabled ? 1 : 0,
-    });
+  async update(id: number, c: WebhookEndpointChanges, now: number): Promise<WebhookEndpointRecord | null> {
+    // NULL means "unchanged": one fixed statement for every PATCH, nothing spliced into SQL.
+    const r = await this.sql.get<EndpointRow>(
+      `UPDATE webhook_endpoints SET name = coalesce(?, name), url = coalesce(?, url), secret = coalesce(?, secret),
+      events = coalesce(?, events), enabled = coalesce(?, enabled), updated_at = ? WHERE id = ? RETURNING *`,
+      [
+        c.name ?? null,
+        c.url ?? null,
+        c.secret ?? null,
+        c.events ? JSON.stringify(c.events) : null,
+        c.enabled === undefined ? null : c.enabled ? 1 : 0,
+        now,
+        id,
+      ],
+    );
     return r ? toEndpoint(r) : null;
   }
 
   /** Deletes the endpoint and (cascade) its delivery log. */
-  remove(id: number): boolean {
-    return this.s.remove.run({ id }).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    return (await this.sql.run("DELETE FROM webhook_endpoints WHERE id = ?", [id])).changes > 0;
   }
 
-  addDelivery(d: NewWebhookDelivery): void {
-    this.s.addDelivery.run({
-      endpointId: d.endpointId,
-      eventId: d.eventId,
-      jobId: d.jobId,
-      key: d.idempotencyKey,
-      attempt: d.attempt,
-      statusCode: d.statusCode,
-      error: d.error,
-      durationMs: d.durationMs,
-      now: d.createdAt,
-    });
+  async addDelivery(d: NewWebhookDelivery): Promise<void> {
+    const common = [d.endpointId, d.eventId, d.jobId, d.idempotencyKey, d.attempt, d.statusCode, d.error, d.durationMs];
+    if (this.sql.dialect === "postgres")
+      await this.sql.run(
+        `INSERT INTO webhook_deliveries (endpoint_id, event_id, job_id, idempotency_key, attempt, status_code, error,
+        duration_ms, created_at, event_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [...common, d.createdAt, d.eventType],
+      );
+    else
+      await this.sql.run(
+        `INSERT INTO webhook_deliveries (endpoint_id, event_id, job_id, idempotency_key, attempt, status_code, error,
+        duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [...common, d.createdAt],
+      );
   }
 
   /** Attempts to one endpoint, newest first, with ids below `beforeId` (the cursor). */
-  deliveries(endpointId: number, beforeId: number | null, limit: number): WebhookDeliveryRecord[] {
-    return this.s.deliveries.all({ endpointId, beforeId: beforeId ?? Number.MAX_SAFE_INTEGER, limit }).map(toDelivery);
+  async deliveries(endpointId: number, beforeId: number | null, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.sql.all<DeliveryRow>(
+      this.sql.dialect === "postgres"
+        ? "SELECT * FROM webhook_deliveries d WHERE d.endpoint_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?"
+        : `SELECT d.*, e.type AS event_type FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id
+        WHERE d.endpoint_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?`,
+      [endpointId, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
+    );
+    return rows.map(toDelivery);
   }
-}
-
-function prepare(db: Database) {
-  const endpoint = (sql: string): Statement<[Params], EndpointRow> => db.prepare<Params, EndpointRow>(sql);
-  return {
-    insert: endpoint(`INSERT INTO webhook_endpoints (name, url, secret, events, enabled, created_at, updated_at)
-      VALUES (@name, @url, @secret, @events, @enabled, @now, @now) RETURNING *`),
-    get: endpoint("SELECT * FROM webhook_endpoints WHERE id = @id"),
-    byName: endpoint("SELECT * FROM webhook_endpoints WHERE name = @name"),
-    list: endpoint("SELECT * FROM webhook_endpoints ORDER BY id"),
-    enabled: endpoint("SELECT * FROM webhook_endpoints WHERE enabled = 1 ORDER BY id"),
-    // NULL means "unchanged": one fixed statement for every PATCH, nothing spliced into SQL.
-    update:
-      endpoint(`UPDATE webhook_endpoints SET name = coalesce(@name, name), url = coalesce(@url, url), secret = coalesce(@secret, secret),
-      events = coalesce(@events, events), enabled = coalesce(@enabled, enabled), updated_at = @now WHERE id = @id RETURNING *`),
-    remove: endpoint("DELETE FROM webhook_endpoints WHERE id = @id"),
-    addDelivery:
-      db.prepare<Params>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, job_id, idempotency_key, attempt, status_code, error, duration_ms, created_at)
-      VALUES (@endpointId, @eventId, @jobId, @key, @attempt, @statusCode, @error, @durationMs, @now)`),
-    deliveries: db.prepare<
-      Params,
-      DeliveryRow
-    >(`SELECT d.*, e.type AS event_type FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id
-      WHERE d.endpoint_id = @endpointId AND d.id < @beforeId ORDER BY d.id DESC LIMIT @limit`),
-  };
 }

@@ -108,11 +108,9 @@ describe("webhook URLs under the outbound policy", () => {
         callbackNumber: null,
         reason: "x",
       });
-      const job = () =>
-        t.services.db.prepare("SELECT status, attempts FROM jobs WHERE kind = 'webhook.deliver'").get() as
-          { status: string; attempts: number } | undefined;
-      await waitFor(() => job()?.status === "dead", "the delivery dead-lettered");
-      expect(job()?.attempts).toBe(1);
+      const job = async () => (await t.services.queue.list({ kind: "webhook.deliver" })).jobs[0];
+      await waitFor(async () => (await job())?.status === "dead", "the delivery dead-lettered");
+      expect((await job())?.attempts).toBe(1);
       expect(rx.requests).toHaveLength(0);
       const log = (await (await t.request(`/v1/webhooks/${endpoint.id}/deliveries`)).json()) as {
         items: Array<{ statusCode: number | null; error: string }>;

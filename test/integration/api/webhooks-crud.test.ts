@@ -71,7 +71,7 @@ describe("/v1/webhooks endpoints", () => {
     const body = (await patched.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ enabled: true, events: ["form.submitted"], name: "crm" });
     expect(body).not.toHaveProperty("secret");
-    expect(t.services.db.prepare("SELECT secret FROM webhook_endpoints WHERE id = ?").get(created.id)).toEqual({
+    expect(await t.services.sql.get("SELECT secret FROM webhook_endpoints WHERE id = ?", [created.id])).toEqual({
       secret: "rotated-secret-abcdefghij",
     });
   });

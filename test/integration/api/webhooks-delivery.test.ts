@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nodeOrigin } from "../../../src/app/event-relay.js";
 import { verifySignature } from "../../../src/lib/signature.js";
+import { deliveryKey } from "../../../src/webhooks/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
 import { startReceiver, type Receiver } from "./webhook-receiver.js";
 
 let t: TestApp;
 let rx: Receiver;
+// Runs on either engine (PARLEY_TEST_STORE=postgres): jobs are read through the queue, the log through the API.
 beforeEach(async () => {
   t = await createTestApp({ config: { webhooks: { maxAttempts: 3, timeoutMs: 500, allowHosts: ["127.0.0.1"] } } });
   rx = await startReceiver();
@@ -38,17 +41,28 @@ const urgent = () =>
     callbackNumber: "+15550100",
     reason: "flooding",
   });
-const jobsOf = (kind: string) =>
-  t.services.db
-    .prepare("SELECT id, status, idempotency_key AS key, attempts FROM jobs WHERE kind = ? ORDER BY id")
-    .all(kind) as Array<{ id: number; status: string; key: string; attempts: number }>;
+const jobsOf = async (kind: string) =>
+  (await t.services.queue.list({ kind, limit: 500 })).jobs
+    .map((j) => ({
+      id: j.id,
+      status: j.status,
+      key: j.idempotencyKey,
+      attempts: j.attempts,
+      payload: j.payload,
+      result: j.result,
+    }))
+    .sort((a, b) => a.id - b.id);
 const settled = () =>
-  waitFor(
-    () =>
-      jobsOf("webhook.deliver").every((j) => ["succeeded", "dead"].includes(j.status)) &&
-      jobsOf("webhook.deliver").length > 0,
-    "webhook jobs settled",
-  );
+  waitFor(async () => {
+    const jobs = await jobsOf("webhook.deliver");
+    return jobs.length > 0 && jobs.every((j) => ["succeeded", "dead"].includes(j.status));
+  }, "webhook jobs settled");
+/** The Idempotency-Key of an event of this node to an endpoint: with store.url it names the node. */
+const keyOf = (eventId: number, endpointId: number) =>
+  deliveryKey(eventId, endpointId, t.services.config.store.url ? nodeOrigin(t.services) : null);
+/** Waits until the fan-out queued `n` deliveries (with store.url it reads the endpoints asynchronously). */
+const queued = (n: number) =>
+  waitFor(async () => (await jobsOf("webhook.deliver")).length >= n, `${n} deliveries queued`);
 
 describe("webhook delivery", () => {
   it("fans an event out by type and '*', skips disabled and unsubscribed endpoints, and signs each body", async () => {
@@ -76,7 +90,7 @@ describe("webhook delivery", () => {
       expect(req?.headers).toMatchObject({
         "content-type": "application/json",
         "parley-event": "voicemail.urgent",
-        "idempotency-key": `event-${event.id}-endpoint-${id}`,
+        "idempotency-key": keyOf(event.id, id),
       });
       expect(req?.headers["parley-delivery"]).toMatch(/^\d+$/);
       expect(req?.headers["user-agent"]).toMatch(/^Parley-Webhooks\//);
@@ -94,7 +108,7 @@ describe("webhook delivery", () => {
     await settled();
     const [first, second] = rx.to("/flaky");
     expect(rx.to("/flaky")).toHaveLength(2);
-    expect(first?.headers["idempotency-key"]).toBe(`event-${event.id}-endpoint-${hook.id}`);
+    expect(first?.headers["idempotency-key"]).toBe(keyOf(event.id, hook.id));
     expect(second?.headers["idempotency-key"]).toBe(first?.headers["idempotency-key"]);
     expect(second?.headers["parley-delivery"]).toBe(first?.headers["parley-delivery"]);
     expect(second?.body).toBe(first?.body);
@@ -106,7 +120,7 @@ describe("webhook delivery", () => {
         Math.floor(Date.now() / 1000),
       ),
     ).toBe(true);
-    expect(jobsOf("webhook.deliver")).toMatchObject([{ status: "succeeded", attempts: 2 }]);
+    expect(await jobsOf("webhook.deliver")).toMatchObject([{ status: "succeeded", attempts: 2 }]);
 
     const page1 = (await (await t.request(`/v1/webhooks/${hook.id}/deliveries?limit=1`)).json()) as {
       items: Array<Record<string, unknown>>;
@@ -140,7 +154,7 @@ describe("webhook delivery", () => {
     t.startWorker();
     urgent();
     const job = await waitFor(
-      () => jobsOf("webhook.deliver").find((j) => j.status === "dead"),
+      async () => (await jobsOf("webhook.deliver")).find((j) => j.status === "dead"),
       "the delivery dead-lettered",
     );
     expect(job).toMatchObject({ attempts: 3 });
@@ -171,17 +185,18 @@ describe("webhook delivery", () => {
     await endpoint("paused", ["*"], { enabled: false });
     t.startWorker();
     const event = urgent();
+    await queued(1);
     const again = await t.features.webhooks.deliverTo("on-call", event.id);
     expect(again.created).toBe(false); // the fan-out got there first, with the same key
     const direct = await t.features.webhooks.deliverTo("pager", event.id);
     expect(direct).toMatchObject({
       created: true,
-      job: { kind: "webhook.deliver", idempotencyKey: `event-${event.id}-endpoint-${direct.job.payload.endpointId}` },
+      job: { kind: "webhook.deliver", idempotencyKey: keyOf(event.id, direct.job.payload.endpointId) },
     });
     await settled();
     expect(rx.to("/on-call")).toHaveLength(1);
     expect(rx.to("/pager")).toHaveLength(1);
-    expect(rx.to("/on-call")[0]?.headers["idempotency-key"]).toBe(`event-${event.id}-endpoint-${onCall.id}`);
+    expect(rx.to("/on-call")[0]?.headers["idempotency-key"]).toBe(keyOf(event.id, onCall.id));
     await expect(t.features.webhooks.deliverTo("no-such-hook", event.id)).rejects.toMatchObject({
       code: "webhook_endpoint_unknown",
       message: expect.stringContaining("no webhook endpoint is named 'no-such-hook'"),
@@ -211,6 +226,37 @@ describe("webhook delivery", () => {
     });
   });
 
+  it("carries the event in the job, and still delivers a job queued with ids only from this node's event log", async () => {
+    const hook = await endpoint("legacy", ["form.submitted"]);
+    const event = urgent(); // no endpoint hears it: nothing queued
+    // A payload as queued before the event travelled with its delivery.
+    const { job: old } = await t.services.queue.enqueue({
+      kind: "webhook.deliver",
+      payload: { endpointId: hook.id, eventId: event.id },
+    });
+    const sent = await t.features.webhooks.deliverTo("legacy", event.id);
+    expect(sent.job.payload).toEqual({
+      endpointId: hook.id,
+      eventId: event.id,
+      event: {
+        id: event.id,
+        type: "voicemail.urgent",
+        subject: "voicemail:7",
+        data: event.data,
+        createdAt: event.createdAt,
+      },
+      origin: t.services.config.store.url ? nodeOrigin(t.services) : null,
+    });
+    t.startWorker();
+    await settled();
+    const received = rx.to("/legacy");
+    expect(received.map((r) => r.headers["parley-delivery"]).sort()).toEqual(
+      [String(old.id), String(sent.job.id)].sort(),
+    );
+    for (const r of received)
+      expect(JSON.parse(r.body)).toMatchObject({ id: event.id, type: "voicemail.urgent", data: event.data });
+  });
+
   it("does not follow redirects, gives up on a silent receiver after the timeout, and skips endpoints deleted or disabled meanwhile", async () => {
     const moved = await endpoint("moved", ["voicemail.urgent"]);
     const silent = await endpoint("silent", ["voicemail.urgent"]);
@@ -219,6 +265,7 @@ describe("webhook delivery", () => {
     rx.script("/moved", [{ status: 302, headers: { location: rx.url("/elsewhere") } }]);
     rx.script("/silent", ["hang"]);
     const event = urgent(); // queued now, no worker yet
+    await queued(4);
     await t.request(`/v1/webhooks/${deleted.id}`, { method: "DELETE" });
     await t.request(`/v1/webhooks/${disabled.id}`, {
       method: "PATCH",
@@ -227,27 +274,26 @@ describe("webhook delivery", () => {
     });
     t.startWorker();
     await waitFor(
-      () => jobsOf("webhook.deliver").filter((j) => j.status === "dead").length === 2,
+      async () => (await jobsOf("webhook.deliver")).filter((j) => j.status === "dead").length === 2,
       "both failing deliveries dead",
       20_000,
     );
     expect(rx.to("/elsewhere")).toHaveLength(0);
-    const log = (id: number) =>
-      t.services.db
-        .prepare("SELECT status_code AS statusCode, error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id")
-        .all(id);
-    expect(log(moved.id)[0]).toEqual({
+    const log = async (id: number) =>
+      (await t.services.sql.all(
+        'SELECT status_code AS "statusCode", error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY id',
+        [id],
+      )) as Array<{ statusCode: number | null; error: string | null }>;
+    expect((await log(moved.id))[0]).toEqual({
       statusCode: 302,
       error: "HTTP 302: redirects are not followed; configure the final URL",
     });
-    expect(log(silent.id)[0]).toEqual({ statusCode: null, error: "no response within 500 ms" });
-    const results = t.services.db
-      .prepare("SELECT payload, result FROM jobs WHERE kind = 'webhook.deliver' AND status = 'succeeded'")
-      .all() as Array<{ payload: string; result: string }>;
-    expect(results.map((r) => [JSON.parse(r.payload), JSON.parse(r.result)])).toEqual(
+    expect((await log(silent.id))[0]).toEqual({ statusCode: null, error: "no response within 500 ms" });
+    const results = (await jobsOf("webhook.deliver")).filter((j) => j.status === "succeeded");
+    expect(results.map((r) => [r.payload, r.result])).toEqual(
       expect.arrayContaining([
-        [{ endpointId: deleted.id, eventId: event.id }, { skipped: "endpoint_deleted" }],
-        [{ endpointId: disabled.id, eventId: event.id }, { skipped: "endpoint_disabled" }],
+        [expect.objectContaining({ endpointId: deleted.id, eventId: event.id }), { skipped: "endpoint_deleted" }],
+        [expect.objectContaining({ endpointId: disabled.id, eventId: event.id }), { skipped: "endpoint_disabled" }],
       ]),
     );
   });

@@ -16,10 +16,10 @@ const positive = (s: string | undefined) => {
 
 /** Webhooks: endpoints, each one's delivery log with its retries, Retry for a failed delivery, and Send a test. */
 export function webhookConsoleRoutes(
-  services: Pick<ApiDeps, "clock" | "db" | "logger" | "webhooks">,
+  services: Pick<ApiDeps, "clock" | "sql" | "logger" | "webhooks">,
 ): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  const endpoints = new WebhookEndpoints(WebhooksRepo.for(services.db), services.clock);
+  const endpoints = new WebhookEndpoints(new WebhooksRepo(services.sql), services.clock);
   const notice = (done: string | undefined) => (done ? { kind: "ok" as const, text: done.slice(0, 200) } : null);
 
   app.get("/webhooks", async (c) =>
@@ -32,7 +32,7 @@ export function webhookConsoleRoutes(
           csrf={c.get("csrf")}
           notice={notice(c.req.query("done"))}
         >
-          <EndpointList endpoints={endpoints.list()} csrf={c.get("csrf")} />
+          <EndpointList endpoints={await endpoints.list()} csrf={c.get("csrf")} />
         </Page>,
       ),
     ),
@@ -40,9 +40,9 @@ export function webhookConsoleRoutes(
 
   app.get("/webhooks/:id", async (c) => {
     const id = positive(c.req.param("id"));
-    const endpoint = endpoints.get(id);
+    const endpoint = await endpoints.get(id);
     const cursor = Number(c.req.query("before")) || undefined;
-    const page = endpoints.deliveries(id, { cursor, limit: PAGE });
+    const page = await endpoints.deliveries(id, { cursor, limit: PAGE });
     const attempts = await services.webhooks.deliveryStates(page.deliveries);
     return c.html(
       await documentHtml(
@@ -65,7 +65,7 @@ export function webhookConsoleRoutes(
   });
 
   app.post("/webhooks/:id/test", async (c) => {
-    const endpoint = endpoints.record(positive(c.req.param("id")));
+    const endpoint = await endpoints.record(positive(c.req.param("id")));
     const { eventId } = await services.webhooks.sendTest(endpoint);
     services.logger.info(
       { endpointId: endpoint.id, by: c.get("session").subject },

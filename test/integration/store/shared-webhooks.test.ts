@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeOrigin } from "../../../src/app/event-relay.js";
+import { createTestApp, type TestApp } from "../../helpers/app.js";
+import { postgresUnavailable, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
+import { startReceiver, type Receiver } from "../api/webhook-receiver.js";
+import { waitFor } from "../jobs/helpers.js";
+
+// Two nodes (each its own SQLite file and event log) on one PostgreSQL store: one set of webhook endpoints, one
+// queue, and every node's events delivered with the event it published, whichever node runs the delivery.
+const skip = await postgresUnavailable();
+
+describe.skipIf(skip)(`webhooks shared by two nodes${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  const nodes: TestApp[] = [];
+  const schema = scratchSchema();
+  let rx: Receiver;
+
+  beforeAll(async () => {
+    rx = await startReceiver();
+    for (let i = 0; i < 2; i++)
+      nodes.push(
+        await createTestApp({
+          config: {
+            store: { url: testPostgresUrl, schema: schema.schema, poolSize: 2 },
+            webhooks: { maxAttempts: 2, timeoutMs: 2000, allowHosts: ["127.0.0.1"] },
+          },
+        }),
+      );
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const t of nodes) await t.close();
+    await rx?.close();
+    await schema.drop();
+  });
+
+  const urgent = (t: TestApp, summary: string) =>
+    t.services.bus.publish("voicemail.urgent", "voicemail:1", {
+      voicemailId: 1,
+      urgency: 5,
+      summary,
+      callbackNumber: null,
+      reason: "test",
+    });
+  /** Publishes an event of a type the endpoint does not hear, to move a node's event ids on. */
+  const pad = (t: TestApp) =>
+    t.services.bus.publish("webhook.test", "webhook:0", { endpointId: 0, endpoint: "none", message: "padding" });
+
+  it("an endpoint made on node a receives node b's event once, with b's event, though a runs the job; same ids on both nodes both arrive", async () => {
+    const [a, b] = [nodes[0]!, nodes[1]!];
+    const created = await a.request("/v1/webhooks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "crm", url: rx.url("/crm"), events: ["voicemail.urgent"] }),
+    });
+    expect(created.status).toBe(201);
+    const { id: endpointId } = (await created.json()) as { id: number };
+    // Node b lists it too: one table.
+    expect(((await (await b.request(`/v1/webhooks/${endpointId}`)).json()) as { name: string }).name).toBe("crm");
+
+    // Each node numbers its own events: bring both to the same next id, so the two events below share it.
+    while (a.services.bus.latestId() < b.services.bus.latestId()) pad(a);
+    while (b.services.bus.latestId() < a.services.bus.latestId()) pad(b);
+    const onB = urgent(b, "published on b");
+    const onA = urgent(a, "published on a");
+    expect(onA.id).toBe(onB.id);
+
+    // Only node a runs jobs: it must send b's event as b stored it, not a's event of the same id.
+    a.startWorker();
+    const jobs = async () => (await a.services.queue.list({ kind: "webhook.deliver" })).jobs;
+    await waitFor(
+      async () => {
+        const all = await jobs();
+        return all.length === 2 && all.every((j) => j.status === "succeeded");
+      },
+      "both deliveries succeeded",
+      30_000,
+    );
+    const bodies = rx.to("/crm").map((r) => JSON.parse(r.body) as { id: number; data: { summary: string } });
+    expect(bodies).toHaveLength(2);
+    expect(bodies.map((x) => x.id)).toEqual([onA.id, onA.id]);
+    expect(bodies.map((x) => x.data.summary).sort()).toEqual(["published on a", "published on b"]);
+    // The idempotency keys name each event's node, so one did not swallow the other as a duplicate.
+    const keys = rx.to("/crm").map((r) => r.headers["idempotency-key"]);
+    expect(new Set(keys)).toEqual(
+      new Set([
+        `event-${nodeOrigin(a.services)}-${onA.id}-endpoint-${endpointId}`,
+        `event-${nodeOrigin(b.services)}-${onB.id}-endpoint-${endpointId}`,
+      ]),
+    );
+    // One delivery log, with each attempt's event type, read through either node.
+    const log = (await (await b.request(`/v1/webhooks/${endpointId}/deliveries`)).json()) as {
+      items: Array<{ eventId: number; eventType: string; statusCode: number; idempotencyKey: string }>;
+    };
+    expect(log.items).toHaveLength(2);
+    expect(log.items.every((d) => d.eventType === "voicemail.urgent" && d.statusCode === 200)).toBe(true);
+    expect(new Set(log.items.map((d) => d.idempotencyKey))).toEqual(new Set(keys));
+  }, 120_000);
+});
