@@ -3,7 +3,7 @@ import { StoreError } from "./errors.js";
 
 /**
  * The tables a node's SQLite database holds that the nodes share on PostgreSQL (issue 12), in the order they are
- * copied, with the columns both engines have. Webhooks, calls, voicemails, campaigns... are not on the SQL port yet,
+ * copied, with the columns both engines have. Calls, voicemails, campaigns... are not on the SQL port yet,
  * so they are not copied (docs/scale-out.md).
  */
 export const SHARED_TABLES = [
@@ -19,6 +19,13 @@ export const SHARED_TABLES = [
     table: "dnc_audit",
     columns: ["id", "number", "action", "source", "actor", "reason", "notification_id", "campaign_id", "created_at"],
     // Ids are copied (the audit pages by id); the identity sequence then starts after the last one.
+    identity: "id",
+  },
+  // Endpoints keep their ids (queued deliveries name them). Their delivery log is not copied: it refers to the
+  // node's own event log, which stays on the node.
+  {
+    table: "webhook_endpoints",
+    columns: ["id", "name", "url", "secret", "events", "enabled", "created_at", "updated_at"],
     identity: "id",
   },
 ] as const;

@@ -23,7 +23,8 @@ The copy is one transaction: if it fails, nothing is written, and running it
 again starts over. It refuses a store that already has rows in any of these
 tables (give store.schema a new name, or drop the schema). Stop the node first:
 rows it writes during the copy make the copy fail (nothing is written then).
-Webhooks, calls, voicemails and campaigns stay in the node's database.
+Webhook endpoints are copied (not their delivery log); calls, voicemails and
+campaigns stay in the node's database.
 
 Options:
   --config FILE     config file with store.url (default: ./parley.yaml when present)

@@ -16,6 +16,7 @@ import { ApiKeysRepo } from "../../../src/store/repos/api-keys-repo.js";
 import { ConsoleSessionsRepo } from "../../../src/store/repos/console-sessions-repo.js";
 import { DncAuditRepo } from "../../../src/store/repos/dnc-audit-repo.js";
 import { DncRepo } from "../../../src/store/repos/dnc-repo.js";
+import { WebhooksRepo } from "../../../src/store/repos/webhooks-repo.js";
 import { createPostgresSql, SqliteSql, type SqlStore } from "../../../src/store/sql/index.js";
 import { postgresUnavailable, queryIn, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
 
@@ -58,6 +59,11 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       await agents.save("sales", { name: "sales", systemPrompt: "v1" }, 1000, { by: "operator ana" });
       await agents.save("sales", { name: "sales", systemPrompt: "v2" }, 2000, { by: "key ci" });
       await new Operators(sql, data).add("bo", "another passphrase", 3000);
+      const hooks = new WebhooksRepo(sql);
+      const hook = { url: "http://127.0.0.1:9/", secret: "whsec_x", events: ["*"], enabled: true, now: 3500 };
+      await hooks.insert({ ...hook, name: "gone" });
+      await hooks.insert({ ...hook, name: "crm", enabled: false });
+      await hooks.remove(1); // so the copy must keep ids, not renumber
       const dnc = new DncRepo(sql);
       const audit = new DncAuditRepo(sql);
       for (let i = 0; i < 1203; i++) {
@@ -92,7 +98,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("copies keys, agents with versions, operators, the do-not-call list and its audit, and the console secret", async () => {
+  it("copies keys, agents with versions, operators, the do-not-call list and its audit, webhook endpoints, and the console secret", async () => {
     const r = await run("copy-to-postgres", "--json");
     expect(r.code, JSON.stringify(r)).toBe(0);
     const summary = JSON.parse(r.out) as { tables: Record<string, number>; secret: string; operatorsFile: unknown };
@@ -103,6 +109,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       operators: 2,
       dnc_numbers: 1203,
       dnc_audit: 1203,
+      webhook_endpoints: 1,
     });
     expect(summary.secret).toBe("copied");
     expect(summary.operatorsFile).toMatchObject({ imported: 1, total: 1 });
@@ -123,6 +130,19 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
     expect(await new DncRepo(pg).count()).toBe(1203);
     expect(await new DncRepo(pg).get("+12125551202")).toMatchObject({ source: "import", createdAt: 5202 });
     expect((await new ConsoleSessionsRepo(pg).sharedSecret(1)).equals(loadConsoleSecret(data))).toBe(true);
+    const hooks = new WebhooksRepo(pg);
+    expect(await hooks.list()).toEqual([
+      expect.objectContaining({ id: 2, name: "crm", enabled: false, events: ["*"] }),
+    ]);
+    const next = await hooks.insert({
+      name: "new",
+      url: "http://127.0.0.1:9/",
+      secret: "s",
+      events: ["*"],
+      enabled: true,
+      now: 1,
+    });
+    expect(next.id).toBe(3);
     // The audit's ids came along, and the next one follows them.
     const audit = new DncAuditRepo(pg);
     const newest = await audit.list({ limit: 1 });
@@ -176,6 +196,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
         "operators",
         "dnc_numbers",
         "dnc_audit",
+        "webhook_endpoints",
         "console_secret",
       ])
         expect((await queryIn<{ n: string }>(other.schema, `SELECT count(*) AS n FROM ${table}`))[0]?.n, table).toBe(
@@ -187,7 +208,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       const out = String(stdout.read() ?? "");
       expect(out).toContain("dnc_numbers: 1000/1203");
       expect(out).toContain("dnc_numbers: 1203/1203");
-      expect(out).toMatch(/copied 2412 rows/);
+      expect(out).toMatch(/copied 2413 rows/);
     } finally {
       await target.close();
       await other.drop();
