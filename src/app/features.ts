@@ -58,7 +58,10 @@ export function createFeatures(infra: Infrastructure): Features {
     deliver: (call) => calls.deliver(call),
     dialLive: (call) => calls.dialLive(call),
   };
-  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache });
+  const notify = createNotify({
+    ...{ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache },
+    sql: infra.sql,
+  });
 
   const voicemail = createVoicemail({
     config,

@@ -105,8 +105,8 @@ describe("/v1/callbacks", () => {
     // What callback.place records when the person answers (ledger.ts): calling, then placed with the call's id.
     const repo = t.features.notify.context().callbacks;
     const now = Date.now();
-    repo.claim(c.callbackId, c.jobId, now);
-    repo.change(c.callbackId, ["calling"], { status: "placed", placedCallId: 9, lastOutcome: "answered" }, now);
+    await repo.claim(c.callbackId, c.jobId, now);
+    await repo.change(c.callbackId, ["calling"], { status: "placed", placedCallId: 9, lastOutcome: "answered" }, now);
     const res = await t.request(`/v1/callbacks/${c.callbackId}/cancel`, { method: "POST" });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({
