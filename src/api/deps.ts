@@ -14,6 +14,7 @@ import type { Knowledge } from "../knowledge/index.js";
 import type { Notify } from "../notify/notify.js";
 import type { AudioStore } from "../store/audio-store.js";
 import type { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
+import type { SqlStore } from "../store/sql/port.js";
 import type { Voicemail } from "../voicemail/voicemail.js";
 import type { Webhooks } from "../webhooks/index.js";
 
@@ -41,6 +42,8 @@ export interface ApiDeps {
   audio: AudioStore;
   engines: EngineHost;
   apiKeys: ApiKeysRepo;
+  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions. */
+  sql: SqlStore;
   /** The agents' knowledge bases (documents, chunks, search). */
   knowledge: Knowledge;
   /** Where webhooks may send requests (config webhooks.*): an endpoint's URL is checked against it. */

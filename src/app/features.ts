@@ -47,6 +47,7 @@ export function createFeatures(infra: Infrastructure): Features {
     outbound,
     privacy,
     ttsCache,
+    sql,
   } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
@@ -59,8 +60,18 @@ export function createFeatures(infra: Infrastructure): Features {
     dialLive: (call) => calls.dialLive(call),
   };
   const notify = createNotify({
-    ...{ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache },
-    sql: infra.sql,
+    config,
+    logger,
+    clock,
+    registry,
+    db,
+    sql,
+    queue,
+    bus,
+    agents,
+    privacy,
+    dialer,
+    ttsCache,
   });
 
   const voicemail = createVoicemail({

@@ -60,7 +60,7 @@ export function notifyContext(services: NotifyDeps): NotifyContext {
   if (!ctx) {
     ctx = {
       ...outboundRepos(services.sql),
-      dnc: new DoNotCallList(services.db, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
+      dnc: new DoNotCallList(services.sql, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
     };
     contexts.set(services, ctx);
   }

@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundDialer } from "./dialer.js";
 import type { TtsCache } from "../engines/tts/cache/index.js";
-import type { SqlStore } from "../store/sql/index.js";
+import type { SqlStore } from "../store/sql/port.js";
 
 /** What the notify feature (notifications, campaigns, callbacks, compliance) uses, and nothing more: app/ gives it these. */
 export interface NotifyDeps {
@@ -18,7 +18,10 @@ export interface NotifyDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
-  /** The outbound tables (campaigns, notifications, attempts, templates, callbacks): shared by the nodes with `store.url`. */
+  /**
+   * The store the nodes share (PostgreSQL with store.url): the outbound tables (campaigns, notifications, attempts,
+   * templates, callbacks) and the do-not-call list with its audit.
+   */
   sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;

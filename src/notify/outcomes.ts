@@ -25,7 +25,7 @@ export async function applyOutcome(
   if (r.outcome === "opted_out") {
     // A key press names a menu option; an opt-out without one was spoken.
     const byKey = [...r.digits].some((d) => n.menu?.options[d] === "opt_out");
-    ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`, {
+    await ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`, {
       actor: `notification ${n.id}`,
       notificationId: n.id,
       campaignId: n.campaignId,
@@ -86,7 +86,7 @@ export async function rejectIfListed(
   n: NotificationRecord,
   jobId: number | null,
 ): Promise<boolean> {
-  const entry = ctx.dnc.listed(n.to);
+  const entry = await ctx.dnc.listed(n.to);
   if (!entry) return false;
   const now = services.clock.now();
   await ctx.attempts.start({
