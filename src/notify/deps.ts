@@ -18,7 +18,10 @@ export interface NotifyDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
-  /** The store the nodes share (PostgreSQL with store.url): the do-not-call list and its audit. */
+  /**
+   * The store the nodes share (PostgreSQL with store.url): the outbound tables (campaigns, notifications, attempts,
+   * templates, callbacks) and the do-not-call list with its audit.
+   */
   sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
