@@ -14,6 +14,7 @@ import type { Knowledge } from "../knowledge/index.js";
 import type { Notify } from "../notify/notify.js";
 import type { AudioStore } from "../store/audio-store.js";
 import type { ApiKeysRepo } from "../store/repos/api-keys-repo.js";
+import type { SqlStore } from "../store/sql/port.js";
 import type { Voicemail } from "../voicemail/voicemail.js";
 import type { Webhooks } from "../webhooks/index.js";
 
@@ -36,6 +37,8 @@ export interface ApiDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
+  /** The tables shared by the nodes with `store.url` (voicemails, calls...), else the node's own database. */
+  sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
   audio: AudioStore;

@@ -38,6 +38,7 @@ export function createFeatures(infra: Infrastructure): Features {
     clock,
     registry,
     db,
+    sql,
     queue,
     bus,
     agents,
@@ -58,13 +59,27 @@ export function createFeatures(infra: Infrastructure): Features {
     deliver: (call) => calls.deliver(call),
     dialLive: (call) => calls.dialLive(call),
   };
-  const notify = createNotify({ config, logger, clock, registry, db, queue, bus, agents, privacy, dialer, ttsCache });
+  const notify = createNotify({
+    config,
+    logger,
+    clock,
+    registry,
+    db,
+    sql,
+    queue,
+    bus,
+    agents,
+    privacy,
+    dialer,
+    ttsCache,
+  });
 
   const voicemail = createVoicemail({
     config,
     logger,
     clock,
     db,
+    sql,
     queue,
     bus,
     agents,
@@ -84,6 +99,7 @@ export function createFeatures(infra: Infrastructure): Features {
     clock,
     registry,
     db,
+    sql,
     queue,
     bus,
     agents,

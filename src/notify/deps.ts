@@ -9,6 +9,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundDialer } from "./dialer.js";
 import type { TtsCache } from "../engines/tts/cache/index.js";
+import type { SqlStore } from "../store/sql/port.js";
 
 /** What the notify feature (notifications, campaigns, callbacks, compliance) uses, and nothing more: app/ gives it these. */
 export interface NotifyDeps {
@@ -17,6 +18,8 @@ export interface NotifyDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
+  /** The tables shared by the nodes with `store.url` (a callback's voicemail), else the node's own database. */
+  sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;

@@ -15,7 +15,7 @@ describe("console: what happened to a message or a call", () => {
 
   it("shows the routing rule that escalated a message and what each action did", async () => {
     const db = t.services.db;
-    const id = seedVoicemail(db, {
+    const id = await seedVoicemail(t.services.sql, {
       transcript: "Gas smell in the hall",
       summary: "Gas smell",
       urgency: 5,
@@ -45,7 +45,7 @@ describe("console: what happened to a message or a call", () => {
 
   it("retries a failed message: its dead job runs again and the message is queued (console and API)", async () => {
     const db = t.services.db;
-    const id = seedVoicemail(db, { transcript: null, summary: null, status: "failed" });
+    const id = await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     const { job } = await t.services.queue.enqueue({ kind: "voicemail.process", payload: { voicemailId: id } });
     db.prepare("UPDATE jobs SET status = 'dead' WHERE id = ?").run(job.id);
     db.prepare("UPDATE voicemails SET job_id = ?, error = 'asr failed' WHERE id = ?").run(job.id, id);
@@ -66,7 +66,7 @@ describe("console: what happened to a message or a call", () => {
     expect((await c.post(`/console/voicemails/${id}/retry`, { _csrf: "forged" })).status).toBe(403);
 
     // A failed message whose job is gone gets a new one.
-    const orphan = seedVoicemail(db, { transcript: null, summary: null, status: "failed" });
+    const orphan = await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     const api = await t.request(`/v1/voicemails/${orphan}/retry`, { method: "POST" });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { status: string; jobId: number };
@@ -76,17 +76,16 @@ describe("console: what happened to a message or a call", () => {
   });
 
   it("shows a call's tool calls, keypad turns and survey answers", async () => {
-    const db = t.services.db;
-    const calls = new CallsRepo(db);
-    const id = seedCall(db, ["What are your opening hours?"]);
-    calls.turn(id, {
+    const calls = new CallsRepo(t.services.sql);
+    const id = await seedCall(t.services.sql, ["What are your opening hours?"]);
+    await calls.turn(id, {
       index: 1,
       role: "agent",
       text: "We open at nine.",
       at: Date.now(),
       toolCalls: [{ name: "lookup_hours", arguments: { day: "monday" }, result: { opens: "09:00" } }],
     });
-    calls.turn(id, { index: 2, role: "user", text: "4", source: "dtmf", at: Date.now() });
+    await calls.turn(id, { index: 2, role: "user", text: "4", source: "dtmf", at: Date.now() });
     t.services.bus.publish("survey.response", `call:${id}`, {
       survey: "after-call",
       agent: "receptionist",

@@ -195,7 +195,7 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
 
   it("deletes a message with its recording; the job is cancelled if it had not run", async () => {
     const before = audioFiles(t).length;
-    const blob = t.services.audio.get(
+    const blob = await t.services.audio.get(
       t.services.db.prepare("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?").pluck().get(silent.id) as string,
     );
     expect(blob && existsSync(blob.path)).toBe(true);
