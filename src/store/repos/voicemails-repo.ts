@@ -132,8 +132,12 @@ export interface VoicemailFilter {
   limit: number;
 }
 
+// Every column but PostgreSQL's search document (voicemails.search), which only search reads.
+const COLUMNS = `id, audio_sha256, agent, kind, mailbox, caller, received_at, status, duration_ms, speech_ms, transcript,
+  summary, caller_name, callback_number, category, tags, urgency, urgency_reason, sentiment, action, form, extraction,
+  routing, error, job_id, created_at, updated_at, processed_at, callback, source`;
 const INSERT = `INSERT INTO voicemails (audio_sha256, agent, kind, mailbox, caller, caller_name, received_at, status, duration_ms, source, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) RETURNING *`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) RETURNING ${COLUMNS}`;
 const SAVE_RESULTS = `UPDATE voicemails SET status = ?, speech_ms = ?, transcript = ?, summary = ?, caller_name = coalesce(?, caller_name),
   callback_number = ?, category = ?, tags = ?, urgency = ?, urgency_reason = ?, sentiment = ?, action = ?, form = ?,
   extraction = ?, routing = ?, error = NULL, processed_at = ?, updated_at = ? WHERE id = ?`;
@@ -180,12 +184,12 @@ export class VoicemailsRepo {
   }
 
   async get(id: number): Promise<VoicemailRecord | null> {
-    const r = await this.sql.get<Row>("SELECT * FROM voicemails WHERE id = ?", [id]);
+    const r = await this.sql.get<Row>(`SELECT ${COLUMNS} FROM voicemails WHERE id = ?`, [id]);
     return r ? toRecord(r) : null;
   }
 
   async byHash(sha256: string): Promise<VoicemailRecord | null> {
-    const r = await this.sql.get<Row>("SELECT * FROM voicemails WHERE audio_sha256 = ?", [sha256]);
+    const r = await this.sql.get<Row>(`SELECT ${COLUMNS} FROM voicemails WHERE audio_sha256 = ?`, [sha256]);
     return r ? toRecord(r) : null;
   }
 
@@ -281,7 +285,7 @@ export class VoicemailsRepo {
           f.after.id,
         );
     } else if (f.after) add("id < ?", f.after.id);
-    const sql = `SELECT * FROM voicemails ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
+    const sql = `SELECT ${COLUMNS} FROM voicemails ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
     return (await this.sql.all<Row>(sql, [...params, f.limit])).map(toRecord);
   }
 }
