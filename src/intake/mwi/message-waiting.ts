@@ -78,9 +78,14 @@ export function startMessageWaiting(config: MwiConfig, deps: MessageWaitingDeps)
     timer = setTimeout(sweep, delayMs);
     timer.unref();
   };
-  const off = deps.bus.subscribe((event) => {
+  const offOwn = deps.bus.subscribe((event) => {
     if (event.type.startsWith("voicemail.")) schedule(config.debounceMs);
   });
+  // With store.url the counts are every node's: a message taken in or handled on another node changes this node's
+  // lamps too. Its events reach here relayed, stored without a type filter (`watch`): any of them recounts, and a
+  // NOTIFY goes out only when a mailbox's counts changed.
+  const offRelayed = deps.bus.watch(() => schedule(config.debounceMs));
+  const off = () => (offOwn(), offRelayed());
   schedule(0);
   return {
     async idle() {
