@@ -18,6 +18,7 @@ import type { LanguageRefs } from "../../src/engines/host/engine-host.js";
 import type { ModelRole } from "../../src/models/catalog-schema.js";
 import { generatedModel, sileroRef } from "./models.js";
 import { repoRoot } from "./paths.js";
+import { scratchSchema, testPostgresUrl } from "./postgres.js";
 
 export interface TestAppOptions {
   /** Merged over the test defaults below (fast polls and retries, a temp dataDir, the repo's agents/). */
@@ -81,9 +82,11 @@ export interface TestApp {
 export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "parley-app-"));
   const input = o.config ?? {};
+  const onPostgres = postgresStore(input);
   const config = validate({
     profile: "tiny",
     ...input,
+    ...(onPostgres ? { store: { url: testPostgresUrl, schema: onPostgres.schema, poolSize: 2, ...input.store } } : {}),
     dataDir,
     log: { level: o.logLevel ?? (o.logTo ? "debug" : "silent") },
     agents: { dir: join(repoRoot, "agents"), ...input.agents },
@@ -151,8 +154,18 @@ export async function createTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       await services.sql.close();
       services.db.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await onPostgres?.drop();
     },
   };
+}
+
+/**
+ * PARLEY_TEST_STORE=postgres runs the app's store and queue on PostgreSQL (a scratch schema of its own, dropped by
+ * close()), so the suites that build apps here run on both engines. A test that names its own `store.url` keeps it.
+ */
+function postgresStore(input: ParleyConfigInput): ReturnType<typeof scratchSchema> | null {
+  if (process.env["PARLEY_TEST_STORE"] !== "postgres" || input.store?.url) return null;
+  return scratchSchema();
 }
 
 /** The tiny profile's five models (generated once, cached under .cache/test-models). */

@@ -59,7 +59,7 @@ describe("agent version history (/v1/agents/{name}/versions and the console edit
       [2, true],
       [1, false],
     ]);
-    const keyId = (t.services.db.prepare("SELECT id FROM api_keys").get() as { id: number | string }).id;
+    const keyId = (await t.services.sql.get<{ id: number | string }>("SELECT id FROM api_keys"))?.id;
     expect(list.every((v) => v.savedBy === `key ${keyId}` && v.savedAt > 0)).toBe(true);
 
     const v1 = await t.request("/v1/agents/desk/versions/1");
@@ -145,7 +145,7 @@ describe("agent version history (/v1/agents/{name}/versions and the console edit
     const next = before[0]!.version + 1;
     expect(saved.headers.get("location")).toBe(`/console/agents/desk/edit?saved=${next}`);
     const list = await versions();
-    const keyId = (t.services.db.prepare("SELECT id FROM api_keys").get() as { id: number | string }).id;
+    const keyId = (await t.services.sql.get<{ id: number | string }>("SELECT id FROM api_keys"))?.id;
     expect(list[0]).toMatchObject({ version: next, savedBy: `key ${keyId}` });
     expect(t.services.agents.get("desk").tools[0]).toMatchObject({ auth: { value: SECRET } });
 

@@ -60,10 +60,10 @@ describe("HTTP tool secrets through /v1/agents", () => {
     const stored = t.services.agents.get("crm-agent");
     expect(stored.description).toBe("CRM desk");
     expect(stored.tools[0]).toMatchObject({ auth: { header: "Authorization", value: SECRET } });
-    const row = t.services.db.prepare("SELECT definition FROM agents WHERE name = 'crm-agent'").get() as {
-      definition: string;
-    };
-    expect(row.definition).toContain(SECRET);
+    const row = await t.services.sql.get<{ definition: string }>(
+      "SELECT definition FROM agents WHERE name = 'crm-agent'",
+    );
+    expect(row?.definition).toContain(SECRET);
 
     // A new value replaces it; a new tool without one is refused, naming the field.
     await t.request("/v1/agents/crm-agent", {

@@ -78,7 +78,7 @@ describe("a worker process that dies mid-job", () => {
         return j?.status === "running" ? j : null;
       },
       "the child to claim the job",
-      30_000,
+      60_000, // a cold tsx start on a loaded 2-core box has taken over 30 s
       50,
     );
     expect(running.lockedBy).toContain(`:${child.pid}:`);
@@ -124,7 +124,7 @@ describe("a worker process that dies mid-job", () => {
     await waitFor(
       async () => (await queue.get(job.id))?.status === "running",
       "the child to claim the job",
-      30_000,
+      60_000, // a cold tsx start on a loaded 2-core box has taken over 30 s
       50,
     );
     child.kill("SIGTERM");

@@ -100,10 +100,8 @@ describe("a voicemail's callback outside the callback hours", () => {
         delay:
           "05:00 is outside the callback hours 08:00-21:00 Europe/London (notify.callbacks.window); placed Wed 25 Nov 08:00 Europe/London",
       });
-      const job = t.services.db.prepare("SELECT run_at AS runAt FROM jobs WHERE kind = ?").get(CALLBACK_JOB) as {
-        runAt: number;
-      };
-      expect(iso(job.runAt)).toBe("2026-11-25T08:00:00.000Z");
+      const [job] = (await t.services.queue.list({ kind: CALLBACK_JOB })).jobs;
+      expect(iso(job?.runAt ?? 0)).toBe("2026-11-25T08:00:00.000Z");
       const scheduled = t.services.bus.since(0, 100).find((e) => e.type === "callback.scheduled");
       expect(scheduled?.data).toMatchObject({ delay: expect.stringContaining("outside the callback hours") });
     } finally {
@@ -167,9 +165,7 @@ describe("the live agent's schedule_callback", () => {
         firstPossibleLocal: "Mon 30 Nov 08:00 Europe/London",
         instruction: "offer the caller the first possible time instead, and schedule it only if they agree",
       });
-      expect(t.services.db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = ?").get(CALLBACK_JOB)).toEqual({
-        n: 0,
-      });
+      expect((await t.services.queue.list({ kind: CALLBACK_JOB })).jobs).toEqual([]);
       const agreed = await run(t, "monday 8am");
       expect(agreed.result).toMatchObject({ status: "scheduled", when: "2026-11-30T08:00:00.000Z" });
     } finally {
