@@ -54,20 +54,30 @@ const SQLITE = {
   WHERE calls_fts MATCH ?`,
 };
 
+// ts_headline's parser takes "<in flat 9>" for a tag and "&amp;" for an entity, and leaves them out of the snippet:
+// the text goes in with those characters swapped for private-use ones, which come back as they were (`shown`).
+const HIDDEN: [string, string][] = [
+  ["<", "\uE000"],
+  [">", "\uE001"],
+  ["&", "\uE002"],
+];
+const hidden = (text: string) => `translate(${text}, '<>&', U&'\\E000\\E001\\E002')`;
+const shown = (snippet: string) => HIDDEN.reduce((s, [c, h]) => s.replaceAll(h, c), snippet);
+
 // PostgreSQL: the tsvector columns of migration 004 (GIN-indexed), ranked by cover density (ts_rank_cd, negated so
 // that lower is better, as BM25's rank is); the snippet is ts_headline's over the same text. Each part takes the
 // tsquery and the headline options.
 const POSTGRES = {
   voicemail: `SELECT 'voicemail' AS kind, v.id AS id, v.received_at AS at, v.caller AS party, v.urgency AS urgency,
     v.status AS state, -ts_rank_cd(v.search, q.query)::float8 AS rank,
-    ts_headline('parley_search', concat_ws(' ', v.transcript, v.summary), q.query, q.options) AS snippet
+    ts_headline('parley_search', ${hidden("concat_ws(' ', v.transcript, v.summary)")}, q.query, q.options) AS snippet
   FROM voicemails v, (SELECT to_tsquery('parley_search', ?) AS query, ?::text AS options) q
   WHERE v.search @@ q.query`,
   call: `SELECT 'call' AS kind, c.id AS id, c.started_at AS at, c.remote_number AS party, NULL::integer AS urgency,
     c.outcome AS state, -ts_rank_cd(c.search, q.query)::float8 AS rank,
-    ts_headline('parley_search', concat_ws(' ',
+    ts_headline('parley_search', ${hidden(`concat_ws(' ',
       (SELECT string_agg(t.text, ' ' ORDER BY t.idx) FROM call_turns t WHERE t.call_id = c.id),
-      CASE WHEN jsonb_typeof(c.summary::jsonb) = 'object' THEN c.summary::jsonb ->> 'summary' END), q.query, q.options) AS snippet
+      CASE WHEN jsonb_typeof(c.summary::jsonb) = 'object' THEN c.summary::jsonb ->> 'summary' END)`)}, q.query, q.options) AS snippet
   FROM calls c, (SELECT to_tsquery('parley_search', ?) AS query, ?::text AS options) q
   WHERE c.search @@ q.query`,
 };
@@ -98,7 +108,8 @@ export class SearchRepo {
         throw new SearchSyntaxError(query, err);
       }
       const part: SqlValue[] = [tsquery, HEADLINE];
-      return this.run(query, kind, POSTGRES, kind === "all" ? [...part, ...part] : part, o);
+      const hits = await this.run(query, kind, POSTGRES, kind === "all" ? [...part, ...part] : part, o);
+      return hits.map((h) => ({ ...h, snippet: shown(h.snippet) }));
     }
     return this.run(query, kind, SQLITE, kind === "all" ? [query, query] : [query], o);
   }

@@ -71,7 +71,7 @@ describe("API consistency", () => {
       code: "audio_invalid",
       message: expect.stringContaining("block align 0"),
     });
-    expect(t.services.db.prepare("SELECT count(*) AS n FROM voicemails").get()).toEqual({ n: 0 });
+    expect(await t.services.sql.get("SELECT count(*) AS n FROM voicemails")).toEqual({ n: 0 });
   });
 });
 

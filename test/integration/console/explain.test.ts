@@ -14,7 +14,6 @@ describe("console: what happened to a message or a call", () => {
   afterAll(() => t?.close());
 
   it("shows the routing rule that escalated a message and what each action did", async () => {
-    const db = t.services.db;
     const id = await seedVoicemail(t.services.sql, {
       transcript: "Gas smell in the hall",
       summary: "Gas smell",
@@ -30,11 +29,11 @@ describe("console: what happened to a message or a call", () => {
         { rule: "gas-emergency", type: "webhook", endpoint: "on-call-pager" },
       ],
     };
-    db.prepare("UPDATE voicemails SET routing = ?, callback = ? WHERE id = ?").run(
+    await t.services.sql.run("UPDATE voicemails SET routing = ?, callback = ? WHERE id = ?", [
       JSON.stringify(routing),
       JSON.stringify({ jobId: 77, requestedAt: at, at, delay: null }),
       id,
-    );
+    ]);
     const html = await (await c.get(`/console/voicemails/${id}`)).text();
     expect(html).toContain('data-rule="gas-emergency"');
     expect(html).toMatch(/Set the status to <strong>escalated<\/strong>/);
@@ -48,7 +47,7 @@ describe("console: what happened to a message or a call", () => {
     const id = await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     const { job } = await t.services.queue.enqueue({ kind: "voicemail.process", payload: { voicemailId: id } });
     db.prepare("UPDATE jobs SET status = 'dead' WHERE id = ?").run(job.id);
-    db.prepare("UPDATE voicemails SET job_id = ?, error = 'asr failed' WHERE id = ?").run(job.id, id);
+    await t.services.sql.run("UPDATE voicemails SET job_id = ?, error = 'asr failed' WHERE id = ?", [job.id, id]);
     const page = await (await c.get(`/console/voicemails/${id}`)).text();
     expect(page).toContain(`action="/console/voicemails/${id}/retry"`);
 
@@ -56,9 +55,9 @@ describe("console: what happened to a message or a call", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/console/voicemails/${id}`);
     expect((await t.services.queue.get(job.id))?.status).toBe("queued");
-    expect((db.prepare("SELECT status FROM voicemails WHERE id = ?").get(id) as { status: string }).status).toBe(
-      "queued",
-    );
+    expect(
+      (await t.services.sql.get<{ status: string }>("SELECT status FROM voicemails WHERE id = ?", [id]))?.status,
+    ).toBe("queued");
 
     // Not failed any more: a second Retry is refused, and nothing is queued twice.
     expect((await t.request(`/v1/voicemails/${id}/retry`, { method: "POST" })).status).toBe(409);

@@ -300,7 +300,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     // Not audio: refused for good, and intake_files keeps its path and why.
     writeFileSync(join(plainSpool, `${VALUES.email[0]} call ${VALUES.phone[1]}.wav`), "not a recording");
     const vm = await waitFor(
-      () => t.services.db.prepare("SELECT caller, caller_name FROM voicemails WHERE source = 'folder'").get(),
+      () => t.services.sql.get("SELECT caller, caller_name FROM voicemails WHERE source = 'folder'"),
       "the spool voicemail",
       60_000,
     );

@@ -73,7 +73,7 @@ describe("GET /v1/search", () => {
   it("follows the rows: an edited transcript is found by its new words, a deleted message is gone", async () => {
     const id = await seedVoicemail(t.services.sql, { transcript: "the parrot escaped", summary: null });
     expect((await get("q=parrot")).body.items.map((h) => h.id)).toEqual([id]);
-    t.services.db.prepare("UPDATE voicemails SET transcript = 'the cat escaped' WHERE id = ?").run(id);
+    await t.services.sql.run("UPDATE voicemails SET transcript = 'the cat escaped' WHERE id = ?", [id]);
     expect((await get("q=parrot")).body.items).toEqual([]);
     expect((await get("q=cat")).body.items.map((h) => h.id)).toEqual([id]);
     const del = await t.request(`/v1/voicemails/${id}`, { method: "DELETE" });

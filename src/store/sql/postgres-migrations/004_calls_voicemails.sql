@@ -11,6 +11,12 @@ CREATE TEXT SEARCH CONFIGURATION parley_search (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION parley_search
   ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH parley_stem;
 
+-- Text as search reads it: PostgreSQL's parser takes "<in flat 9>" for an XML tag and "&amp;" for an entity and
+-- indexes neither; a transcript is plain text, so those characters are read as the spaces they stand between.
+CREATE FUNCTION search_text(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT translate(t, '<>&', '   ')
+$$;
+
 -- Recordings, by the SHA-256 of their bytes: the file lies in the folder the nodes share (files.dir), this row
 -- says where, so the node that processes a message finds the recording another node took in.
 CREATE TABLE audio_blobs (
@@ -55,7 +61,7 @@ CREATE TABLE voicemails (
   source TEXT NOT NULL DEFAULT 'api' CHECK (source IN ('api', 'sip-mailbox', 'smtp', 'folder', 'call')),
   -- What search reads: the stored transcript and summary (nothing redaction scrubbed before storing).
   search tsvector GENERATED ALWAYS AS (
-    to_tsvector('parley_search', coalesce(transcript, '') || ' ' || coalesce(summary, ''))
+    to_tsvector('parley_search', search_text(coalesce(transcript, '') || ' ' || coalesce(summary, '')))
   ) STORED
 );
 CREATE INDEX voicemails_list ON voicemails (status, id);
@@ -110,29 +116,29 @@ CREATE INDEX call_turns_at ON call_turns (at);
 -- A call's search document, as SQLite's calls_search_text view builds it: the turns' words in order, then the
 -- summary's summary, urgency_reason, category and tags (not its keys or token usage).
 CREATE FUNCTION call_search_document(p_call BIGINT) RETURNS tsvector LANGUAGE sql STABLE AS $$
-  SELECT to_tsvector('parley_search', concat_ws(' ',
+  SELECT to_tsvector('parley_search', search_text(concat_ws(' ',
     (SELECT string_agg(t.text, ' ' ORDER BY t.idx) FROM call_turns t WHERE t.call_id = p_call),
     (SELECT CASE WHEN jsonb_typeof(c.summary::jsonb) = 'object' THEN concat_ws(' ',
         c.summary::jsonb ->> 'summary', c.summary::jsonb ->> 'urgency_reason', c.summary::jsonb ->> 'category',
         (SELECT string_agg(tag, ' ') FROM jsonb_array_elements_text(
           CASE WHEN jsonb_typeof(c.summary::jsonb -> 'tags') = 'array' THEN c.summary::jsonb -> 'tags' ELSE '[]'::jsonb END
         ) AS tag))
-      END FROM calls c WHERE c.id = p_call)))
+      END FROM calls c WHERE c.id = p_call))))
 $$;
 
 CREATE FUNCTION calls_search_from_summary() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- Before the write, call_search_document would still read the old summary: this one comes from NEW.
   IF jsonb_typeof(NEW.summary::jsonb) = 'object' THEN
-    NEW.search := to_tsvector('parley_search', concat_ws(' ',
+    NEW.search := to_tsvector('parley_search', search_text(concat_ws(' ',
       (SELECT string_agg(t.text, ' ' ORDER BY t.idx) FROM call_turns t WHERE t.call_id = NEW.id),
       NEW.summary::jsonb ->> 'summary', NEW.summary::jsonb ->> 'urgency_reason', NEW.summary::jsonb ->> 'category',
       (SELECT string_agg(tag, ' ') FROM jsonb_array_elements_text(
         CASE WHEN jsonb_typeof(NEW.summary::jsonb -> 'tags') = 'array' THEN NEW.summary::jsonb -> 'tags' ELSE '[]'::jsonb END
-      ) AS tag)));
+      ) AS tag))));
   ELSE
-    NEW.search := to_tsvector('parley_search',
-      coalesce((SELECT string_agg(t.text, ' ' ORDER BY t.idx) FROM call_turns t WHERE t.call_id = NEW.id), ''));
+    NEW.search := to_tsvector('parley_search', search_text(
+      coalesce((SELECT string_agg(t.text, ' ' ORDER BY t.idx) FROM call_turns t WHERE t.call_id = NEW.id), '')));
   END IF;
   RETURN NEW;
 END $$;
