@@ -44,6 +44,8 @@ export interface ApiDeps {
   audio: AudioStore;
   engines: EngineHost;
   apiKeys: ApiKeysRepo;
+  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions. */
+  sql: SqlStore;
   /** The agents' knowledge bases (documents, chunks, search). */
   knowledge: Knowledge;
   /** Where webhooks may send requests (config webhooks.*): an endpoint's URL is checked against it. */

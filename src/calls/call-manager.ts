@@ -254,7 +254,7 @@ export class CallManager {
         { status: 503, retryable: true, details: { retryAfterS: verdict.retryAfterS } },
       );
     }
-    for (const guard of this.services.dialGuards) guard(uri);
+    for (const guard of this.services.dialGuards) await guard(uri);
     const agent = this.services.agents.get(req.agent);
     const engines = this.services.engines.engines(agent.language) ?? loaded;
     const release = this.takeSlot();

@@ -19,7 +19,7 @@ export interface Calls extends FeatureJobs {
   /** Forgets the manager (a test that stopped its SIP port); calls then fail as where no SIP runs. */
   detach(): void;
   /** Checked right before every outbound dial, whatever asked for it: app/ puts notify's do-not-call guard here. */
-  readonly dialGuards: ((to: string) => void)[];
+  readonly dialGuards: ((to: string) => Promise<void>)[];
   /** One notification call (the notify dialer port): dial, detect a machine, play, take the menu answer. */
   deliver(req: DeliveryRequest): Promise<DeliveryResult>;
   /** A live call for a callback: dialled through the trunk, the agent talks. Throws without SIP. */

@@ -70,7 +70,7 @@ export interface CallsDeps {
   /** Rendered speech (infrastructure): greetings, fillers, fallback lines and mailbox greetings play from it. */
   ttsCache: TtsCache;
   /** Checked right before every outbound dial, whatever asked for it; a guard throws (a ParleyError) to forbid the call. */
-  dialGuards: ((to: string) => void)[];
+  dialGuards: ((to: string) => Promise<void>)[];
   callbackTimer: CallbackTimer;
   /** Promises a callback (the notify feature): the schedule_callback tool's work. */
   scheduleCallback: ScheduleCallback;

@@ -38,7 +38,7 @@ export function notifyContext(services: NotifyDeps): NotifyContext {
       rejectedRows: new CampaignRejectedRowsRepo(db),
       templates: new TemplatesRepo(db),
       callbacks: new CallbacksRepo(db),
-      dnc: new DoNotCallList(db, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
+      dnc: new DoNotCallList(services.sql, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
     };
     contexts.set(services, ctx);
   }

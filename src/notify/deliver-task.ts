@@ -51,7 +51,7 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
   const now = () => services.clock.now();
   const n = current(ctx, p);
   if (!n) return { skipped: "stale" };
-  if (rejectIfListed(services, ctx, n, helpers.job.id)) return { outcome: "rejected_dnc" };
+  if (await rejectIfListed(services, ctx, n, helpers.job.id)) return { outcome: "rejected_dnc" };
   const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
   if (n.campaignId !== null) {
     if (!campaign || campaign.status === "cancelled")
@@ -123,7 +123,7 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
       err instanceof ParleyError &&
       err.code === "rejected_dnc" &&
       fresh &&
-      rejectIfListed(services, ctx, fresh, helpers.job.id)
+      (await rejectIfListed(services, ctx, fresh, helpers.job.id))
     )
       return { outcome: "rejected_dnc" };
     throw err;

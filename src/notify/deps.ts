@@ -18,7 +18,7 @@ export interface NotifyDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
-  /** The tables shared by the nodes with `store.url` (a callback's voicemail), else the node's own database. */
+  /** The store the nodes share (PostgreSQL with store.url): the do-not-call list and its audit, a callback's voicemail. */
   sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;

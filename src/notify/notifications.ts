@@ -140,7 +140,8 @@ export async function createNotification(
     if (existing) return { notification: existing, created: false };
     throw err;
   }
-  if (rejectIfListed(services, ctx, n, null)) return { notification: ctx.notifications.get(n.id) ?? n, created: true };
+  if (await rejectIfListed(services, ctx, n, null))
+    return { notification: ctx.notifications.get(n.id) ?? n, created: true };
   await services.queue.enqueue({
     kind: RENDER_JOB,
     payload: { notificationId: n.id },

@@ -43,7 +43,7 @@ export interface Notify extends FeatureJobs {
   /** When a callback can be placed (windows, daily cap): voicemail routing and live calls ask it through app/. */
   readonly callbackTimer: CallbackTimer;
   /** The do-not-call rule as a dial guard: throws a ParleyError for a listed number (calls check it before dialling). */
-  readonly dialGuard: (to: string) => void;
+  readonly dialGuard: (to: string) => Promise<void>;
 }
 
 /**

@@ -25,7 +25,7 @@ export async function applyOutcome(
   if (r.outcome === "opted_out") {
     // A key press names a menu option; an opt-out without one was spoken.
     const byKey = [...r.digits].some((d) => n.menu?.options[d] === "opt_out");
-    ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`, {
+    await ctx.dnc.add(n.to, byKey ? "opt-out-dtmf" : "opt-out-speech", `opted out during notification ${n.id}`, {
       actor: `notification ${n.id}`,
       notificationId: n.id,
       campaignId: n.campaignId,
@@ -80,13 +80,13 @@ export async function applyOutcome(
 }
 
 /** Refuses to dial a listed number: the notification ends as rejected_dnc with no call placed. True when it was listed. */
-export function rejectIfListed(
+export async function rejectIfListed(
   services: NotifyDeps,
   ctx: NotifyContext,
   n: NotificationRecord,
   jobId: number | null,
-): boolean {
-  const entry = ctx.dnc.listed(n.to);
+): Promise<boolean> {
+  const entry = await ctx.dnc.listed(n.to);
   if (!entry) return false;
   const now = services.clock.now();
   ctx.attempts.start({

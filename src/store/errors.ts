@@ -18,7 +18,9 @@ export type StoreErrorCode =
   | "store_too_new"
   | "store_migration_invalid"
   | "store_migration_changed"
-  | "store_migration_failed";
+  | "store_migration_failed"
+  | "store_not_empty"
+  | "store_copy_failed";
 
 /** errno codes and SQLite result codes that mean "no room left to write". */
 const FULL_CODES = new Set(["ENOSPC", "EDQUOT", "EFBIG", "SQLITE_FULL"]);

@@ -151,26 +151,26 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
     const b = c.req.valid("json");
     keyOf(b.number);
     const actor = await caller(c);
-    const { entry, created } = list().add(b.number, "api", b.reason ?? null, actor);
+    const { entry, created } = await list().add(b.number, "api", b.reason ?? null, actor);
     return c.json(presentEntry(entry), created ? 201 : 200);
   });
 
-  app.openapi(listEntries, (c) => {
+  app.openapi(listEntries, async (c) => {
     const q = c.req.valid("query");
     const prefix = q.prefix ? (q.prefix.startsWith("+") ? q.prefix : `+${q.prefix}`) : undefined;
-    const rows = list().repo.list({ after: q.cursor, prefix, limit: q.limit + 1 });
+    const rows = await list().repo.list({ after: q.cursor, prefix, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
       items: page.map(presentEntry),
-      total: list().repo.count(),
+      total: await list().repo.count(),
       nextCursor: rows.length > q.limit ? (page[page.length - 1]?.number ?? null) : null,
     });
   });
 
-  app.openapi(check, (c) => {
+  app.openapi(check, async (c) => {
     const q = c.req.valid("query");
     const number = keyOf(q.number);
-    const entry = list().listed(q.number);
+    const entry = await list().listed(q.number);
     return c.json({ number, listed: entry !== null, entry: entry && presentEntry(entry) });
   });
 
@@ -178,7 +178,7 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
     if (!CSV_TYPES.test(c.req.header("content-type") ?? ""))
       throw new ParleyError("unsupported_media_type", "send the list as text/csv", { status: 415 });
     const actor = await caller(c);
-    return c.json(importDnc(list(), await c.req.text(), actor));
+    return c.json(await importDnc(list(), await c.req.text(), actor));
   });
 
   app.openapi(remove, async (c) => {
@@ -191,21 +191,21 @@ export function dncRoutes(services: Pick<ApiDeps, "apiKeys" | "clock" | "notify"
     }
     const number = keyOf(raw);
     const actor = await caller(c);
-    if (!list().remove(number, "api", c.req.valid("query").reason ?? null, actor))
+    if (!(await list().remove(number, "api", c.req.valid("query").reason ?? null, actor)))
       throw new ParleyError("not_found", `${raw} is not on the do-not-call list`, { status: 404 });
     return c.body(null, 204);
   });
 
-  app.openapi(audit, (c) => {
+  app.openapi(audit, async (c) => {
     const q = c.req.valid("query");
     const number = q.number === undefined ? undefined : keyOf(q.number);
-    return c.json(auditPage(list().audit.list({ number, before: q.cursor, limit: q.limit + 1 }), q.limit));
+    return c.json(auditPage(await list().audit.list({ number, before: q.cursor, limit: q.limit + 1 }), q.limit));
   });
 
-  app.openapi(optOuts, (c) => {
+  app.openapi(optOuts, async (c) => {
     const q = c.req.valid("query");
     return c.json(
-      auditPage(list().audit.list({ sources: OPT_OUT_SOURCES, before: q.cursor, limit: q.limit + 1 }), q.limit),
+      auditPage(await list().audit.list({ sources: OPT_OUT_SOURCES, before: q.cursor, limit: q.limit + 1 }), q.limit),
     );
   });
   return app;

@@ -6,6 +6,7 @@ import { keysCommand } from "./keys.js";
 import { models } from "./models.js";
 import { operatorsCommand } from "./operators.js";
 import { serveCommand } from "./serve.js";
+import { storeCommand } from "./store.js";
 import { workerCommand } from "./worker.js";
 
 /** Every `parley` verb, in the order `parley --help` lists them. */
@@ -18,4 +19,5 @@ export const commands: Command[] = [
   benchCommand,
   keysCommand,
   operatorsCommand(),
+  storeCommand,
 ];

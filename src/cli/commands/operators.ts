@@ -1,5 +1,9 @@
-import { OperatorStore } from "../../api/console/auth/operators.js";
+import { Operators } from "../../api/console/auth/operators.js";
+import { databaseFile } from "../../config/paths.js";
 import { ParleyError } from "../../lib/errors.js";
+import { isoTime } from "../../lib/iso-time.js";
+import { openDatabase } from "../../store/index.js";
+import { openSqlStore } from "../../store/sql/index.js";
 import { configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { firstLine, promptHidden } from "../password-input.js";
@@ -7,9 +11,10 @@ import { CliError, type CliContext, type Command } from "../types.js";
 
 const USAGE = `Usage: parley operators <add|list|remove> [options]
 
-Operator accounts of the web console (/console). They live in
-<dataDir>/operators.json (0600), passwords hashed with scrypt. An API key
-(parley keys create) also signs in to the console.
+Operator accounts of the web console (/console), passwords hashed with
+scrypt. They live in the store: the node's database, or with store.url the
+PostgreSQL database every node shares (an account added here signs in on all
+of them). An API key (parley keys create) also signs in to the console.
 
   add <name> [--password-stdin]   create an account; the password (10+ characters)
                                   is asked twice without echo, or read from the
@@ -19,7 +24,7 @@ Operator accounts of the web console (/console). They live in
 
 Options:
   --config FILE     config file (default: ./parley.yaml when present)
-  --data-dir DIR    where operators.json lives (default ./data)
+  --data-dir DIR    the node's data directory (default ./data)
   --json            machine-readable output
 `;
 
@@ -57,19 +62,26 @@ export function operatorsCommand(source: PasswordSource = { stdin: process.stdin
           sub === "list" ? `unexpected argument '${rest[0]}'` : `say which operator: parley operators ${sub} <name>`,
           2,
         );
-      const store = OperatorStore.forDataDir(configFromFlags(ctx, values).config.dataDir);
+      const { config } = configFromFlags(ctx, values);
+      const db = openDatabase(databaseFile(config));
+      const sql = openSqlStore(db, config.store);
       try {
-        if (sub === "list") return list(ctx, store, values.json);
+        await sql.open();
+        const store = new Operators(sql, config.dataDir);
+        if (sub === "list") return await list(ctx, store, values.json);
         const name = rest[0] as string;
-        if (sub === "remove") return remove(ctx, store, name, values.json);
+        if (sub === "remove") return await remove(ctx, store, name, values.json);
         const password = values["password-stdin"] ? await firstLine(source.stdin) : await ask(ctx, source.stdin);
-        const op = await store.add(name, password, new Date());
-        if (values.json) printJson(ctx, { name: op.name, createdAt: op.createdAt, file: store.file });
+        const op = await store.add(name, password, Date.now());
+        if (values.json) printJson(ctx, { name: op.name, createdAt: isoTime(op.createdAt), store: store.where });
         else ctx.stdout.write(`added operator ${op.name}; sign in at /console\n`);
         return 0;
       } catch (err) {
         if (err instanceof ParleyError) throw new CliError(err.message, err.status === 409 ? 1 : 2);
         throw err;
+      } finally {
+        await sql.close();
+        db.close();
       }
     },
   };
@@ -83,8 +95,8 @@ async function ask(ctx: CliContext, stdin: NodeJS.ReadStream): Promise<string> {
   return first;
 }
 
-function list(ctx: CliContext, store: OperatorStore, json: boolean): number {
-  const ops = store.list().map((o) => ({ name: o.name, createdAt: o.createdAt }));
+async function list(ctx: CliContext, store: Operators, json: boolean): Promise<number> {
+  const ops = (await store.list()).map((o) => ({ name: o.name, createdAt: isoTime(o.createdAt) }));
   if (json) printJson(ctx, ops);
   else if (ops.length === 0) ctx.stdout.write("no operators; add one with: parley operators add NAME\n");
   else
@@ -95,8 +107,8 @@ function list(ctx: CliContext, store: OperatorStore, json: boolean): number {
   return 0;
 }
 
-function remove(ctx: CliContext, store: OperatorStore, name: string, json: boolean): number {
-  if (!store.remove(name)) throw new CliError(`no operator named '${name}'; see parley operators list`);
+async function remove(ctx: CliContext, store: Operators, name: string, json: boolean): Promise<number> {
+  if (!(await store.remove(name))) throw new CliError(`no operator named '${name}'; see parley operators list`);
   if (json) printJson(ctx, { name, removed: true });
   else ctx.stdout.write(`removed operator ${name}\n`);
   return 0;

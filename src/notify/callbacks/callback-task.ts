@@ -69,7 +69,7 @@ async function attemptCallback(
     root: p.rootJobId ?? helpers.job.id,
   };
   // Checked at dial time: a number listed after the callback was promised is still never called.
-  const listed = ctx.dnc.listed(chain.to);
+  const listed = await ctx.dnc.listed(chain.to);
   if (listed) {
     ctx.attempts.start({
       number: chain.number,

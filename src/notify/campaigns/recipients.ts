@@ -166,7 +166,7 @@ export async function importRecipients(
       continue;
     }
     seen.set(recipient.to, r.row);
-    const listed = ctx.dnc.listed(recipient.to);
+    const listed = await ctx.dnc.listed(recipient.to);
     if (listed)
       report.flagged.push({
         row: r.row,

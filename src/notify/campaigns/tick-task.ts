@@ -92,7 +92,7 @@ async function tick(services: NotifyDeps, p: TickPayload, helpers: TaskHelpers<T
 async function release(services: NotifyDeps, ctx: NotifyContext, id: number, now: number): Promise<boolean> {
   const n = ctx.notifications.get(id);
   if (!n || n.status !== "pending") return false;
-  if (rejectIfListed(services, ctx, n, null)) return false;
+  if (await rejectIfListed(services, ctx, n, null)) return false;
   const slot = nextSlot(services, ctx, n, now);
   if (slot === null) {
     finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month");

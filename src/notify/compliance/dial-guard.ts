@@ -9,9 +9,9 @@ import { notifyContext } from "../context.js";
  * number is never dialled. The outbound tasks check earlier too, so that
  * they can record the refusal as their outcome; this catches every other path.
  */
-export function doNotCallGuard(services: NotifyDeps): (to: string) => void {
-  return (to) => {
-    const entry = notifyContext(services).dnc.listed(to);
+export function doNotCallGuard(services: NotifyDeps): (to: string) => Promise<void> {
+  return async (to) => {
+    const entry = await notifyContext(services).dnc.listed(to);
     if (entry) {
       throw new ParleyError(
         "rejected_dnc",

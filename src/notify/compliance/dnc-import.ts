@@ -16,7 +16,7 @@ const NUMBER_COLUMNS = new Set(["number", "phone", "to", "phone_number"]);
  * `reason` column. Rows whose number is not a number are reported, the rest
  * added in one transaction, each new one audited as `by`'s.
  */
-export function importDnc(list: DoNotCallList, text: string, by: DncActor): DncImportReport {
+export async function importDnc(list: DoNotCallList, text: string, by: DncActor): Promise<DncImportReport> {
   const records = parseUploadedCsv(text);
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const hasHeader = first.some((f) => NUMBER_COLUMNS.has(f)) && !list.key(records[0]?.fields[0] ?? "");
@@ -34,7 +34,7 @@ export function importDnc(list: DoNotCallList, text: string, by: DncActor): DncI
     }
     entries.push({ number: key, reason: reasonAt >= 0 ? r.fields[reasonAt]?.trim() || null : null });
   }
-  report.added = list.addMany(entries, "import", by);
+  report.added = await list.addMany(entries, "import", by);
   report.alreadyListed = entries.length - report.added;
   return report;
 }

@@ -1,9 +1,9 @@
-import type { Database } from "better-sqlite3";
 import type { EventBus } from "../../events/bus.js";
 import type { Clock } from "../../lib/clock.js";
 import { normalizeE164 } from "../../lib/phone.js";
 import { DncAuditRepo } from "../../store/repos/dnc-audit-repo.js";
 import { DncRepo, type DncEntry } from "../../store/repos/dnc-repo.js";
+import type { SqlExecutor, SqlStore } from "../../store/sql/port.js";
 
 export type DncSource = "api" | "console" | "import" | "opt-out-dtmf" | "opt-out-speech";
 
@@ -33,20 +33,22 @@ export function dncKey(to: string, defaultCountryCode: string): string | null {
 /**
  * The do-not-call list. Every path that dials (notify.deliver, the campaign
  * pacer, callback.place) asks `listed()` right before it dials, so a number
- * added after a job was queued is still never called.
+ * added after a job was queued is still never called. On the SQL port: with
+ * `store.url` one list for every node, so a number listed on one node is
+ * refused by all.
  */
 export class DoNotCallList {
   readonly repo: DncRepo;
   readonly audit: DncAuditRepo;
 
   constructor(
-    private readonly db: Database,
+    private readonly sql: SqlStore,
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly defaultCountryCode: string,
   ) {
-    this.repo = new DncRepo(db);
-    this.audit = new DncAuditRepo(db);
+    this.repo = new DncRepo(sql);
+    this.audit = new DncAuditRepo(sql);
   }
 
   key(to: string): string | null {
@@ -54,7 +56,7 @@ export class DoNotCallList {
   }
 
   /** The entry that forbids calling `to`, or null. A recipient we cannot even read is treated as listed under its raw text. */
-  listed(to: string): DncEntry | null {
+  listed(to: string): Promise<DncEntry | null> {
     return this.repo.get(this.key(to) ?? to.trim());
   }
 
@@ -62,60 +64,73 @@ export class DoNotCallList {
    * Adds a number; `created` is false when it was already on the list (then nothing is audited: the first entry
    * stands). Throws nothing: an unreadable number is added as given.
    */
-  add(to: string, source: DncSource, reason: string | null, by: DncActor): { entry: DncEntry; created: boolean } {
+  async add(
+    to: string,
+    source: DncSource,
+    reason: string | null,
+    by: DncActor,
+  ): Promise<{ entry: DncEntry; created: boolean }> {
     const number = this.key(to) ?? to.trim();
-    const created = this.db.transaction(() => {
+    const { entry, created } = await this.sql.transaction(async (tx) => {
       const now = this.clock.now();
-      const added = this.repo.add(number, source, reason, now);
-      if (added) this.recordChange(number, "added", source, reason, by, now);
-      return added;
-    })();
+      const added = await this.repo.add(number, source, reason, now, tx);
+      if (added) await this.recordChange(tx, number, "added", source, reason, by, now);
+      return { entry: (await this.repo.get(number, tx)) as DncEntry, created: added };
+    });
     if (created) this.bus.publish("dnc.added", `dnc:${number}`, { number, source });
-    return { entry: this.repo.get(number) as DncEntry, created };
+    return { entry, created };
   }
 
   /** Adds numbers already in their key form in one transaction, auditing each new one; returns how many were new. */
-  addMany(entries: readonly { number: string; reason: string | null }[], source: DncSource, by: DncActor): number {
-    return this.db.transaction(() => {
+  addMany(
+    entries: readonly { number: string; reason: string | null }[],
+    source: DncSource,
+    by: DncActor,
+  ): Promise<number> {
+    return this.sql.transaction(async (tx) => {
       const now = this.clock.now();
       let added = 0;
       for (const e of entries) {
-        if (!this.repo.add(e.number, source, e.reason, now)) continue;
-        this.recordChange(e.number, "added", source, e.reason, by, now);
+        if (!(await this.repo.add(e.number, source, e.reason, now, tx))) continue;
+        await this.recordChange(tx, e.number, "added", source, e.reason, by, now);
         added++;
       }
       return added;
-    })();
+    });
   }
 
   /** Removes a number and audits who did it and why; false when it was not listed. */
-  remove(to: string, source: DncSource, reason: string | null, by: DncActor): boolean {
+  remove(to: string, source: DncSource, reason: string | null, by: DncActor): Promise<boolean> {
     const number = this.key(to) ?? to.trim();
-    return this.db.transaction(() => {
-      if (!this.repo.remove(number)) return false;
-      this.recordChange(number, "removed", source, reason, by, this.clock.now());
+    return this.sql.transaction(async (tx) => {
+      if (!(await this.repo.remove(number, tx))) return false;
+      await this.recordChange(tx, number, "removed", source, reason, by, this.clock.now());
       return true;
-    })();
+    });
   }
 
   private recordChange(
+    tx: SqlExecutor,
     number: string,
     action: "added" | "removed",
     source: DncSource,
     reason: string | null,
     by: DncActor,
     now: number,
-  ): void {
-    this.audit.add({
-      number,
-      action,
-      source,
-      actor: by.actor,
-      reason,
-      notificationId: by.notificationId ?? null,
-      campaignId: by.campaignId ?? null,
-      createdAt: now,
-    });
+  ): Promise<void> {
+    return this.audit.add(
+      {
+        number,
+        action,
+        source,
+        actor: by.actor,
+        reason,
+        notificationId: by.notificationId ?? null,
+        campaignId: by.campaignId ?? null,
+        createdAt: now,
+      },
+      tx,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor, SqlStore, SqlValue } from "../sql/port.js";
 
 /** One change to the do-not-call list (`dnc_audit`): who added or removed a number, when and why. */
 export interface DncAuditRecord {
@@ -25,46 +25,60 @@ export interface ListDncAudit {
   limit: number;
 }
 
-type Row = Record<string, unknown>;
+interface Row {
+  id: number;
+  number: string;
+  action: DncAuditRecord["action"];
+  source: string;
+  actor: string;
+  reason: string | null;
+  notification_id: number | null;
+  campaign_id: number | null;
+  created_at: number;
+}
+
 const toRecord = (r: Row): DncAuditRecord => ({
-  id: r.id as number,
-  number: r.number as string,
-  action: r.action as DncAuditRecord["action"],
-  source: r.source as string,
-  actor: r.actor as string,
-  reason: r.reason as string | null,
-  notificationId: r.notification_id as number | null,
-  campaignId: r.campaign_id as number | null,
-  createdAt: r.created_at as number,
+  id: r.id,
+  number: r.number,
+  action: r.action,
+  source: r.source,
+  actor: r.actor,
+  reason: r.reason,
+  notificationId: r.notification_id,
+  campaignId: r.campaign_id,
+  createdAt: r.created_at,
 });
 
-/** The `dnc_audit` table: appended to by every change of the list, never updated. */
+/** The `dnc_audit` table: appended to by every change of the list, never updated. On the SQL port, like the list. */
 export class DncAuditRepo {
-  private readonly s: Record<"add" | "list", Statement>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(db: Database) {
-    this.s = {
-      add: db.prepare(`INSERT INTO dnc_audit (number, action, source, actor, reason, notification_id, campaign_id, created_at)
-        VALUES (@number, @action, @source, @actor, @reason, @notificationId, @campaignId, @createdAt)`),
-      // The source filter is a JSON array, so one fixed statement serves every filter.
-      list: db.prepare(`SELECT * FROM dnc_audit WHERE id < @before AND (@number IS NULL OR number = @number)
-        AND (@sources IS NULL OR source IN (SELECT value FROM json_each(@sources))) ORDER BY id DESC LIMIT @limit`),
-    };
-  }
-
-  add(a: NewDncAudit): void {
-    this.s.add.run(a);
+  async add(a: NewDncAudit, on: SqlExecutor = this.sql): Promise<void> {
+    await on.run(
+      `INSERT INTO dnc_audit (number, action, source, actor, reason, notification_id, campaign_id, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [a.number, a.action, a.source, a.actor, a.reason, a.notificationId, a.campaignId, a.createdAt],
+    );
   }
 
   /** Newest first. */
-  list(o: ListDncAudit): DncAuditRecord[] {
-    return (
-      this.s.list.all({
-        before: o.before ?? Number.MAX_SAFE_INTEGER,
-        number: o.number ?? null,
-        sources: o.sources ? JSON.stringify(o.sources) : null,
-        limit: o.limit,
-      }) as Row[]
-    ).map(toRecord);
+  async list(o: ListDncAudit): Promise<DncAuditRecord[]> {
+    // The filters are added as plain `?` conditions (no value is spliced in): one form for both engines.
+    const where = ["id < ?"];
+    const params: SqlValue[] = [o.before ?? Number.MAX_SAFE_INTEGER];
+    if (o.number !== undefined) {
+      where.push("number = ?");
+      params.push(o.number);
+    }
+    if (o.sources) {
+      if (o.sources.length === 0) return [];
+      where.push(`source IN (${o.sources.map(() => "?").join(", ")})`);
+      params.push(...o.sources);
+    }
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM dnc_audit WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
+      [...params, o.limit],
+    );
+    return rows.map(toRecord);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor, SqlStore } from "../sql/port.js";
 
 /** A do-not-call entry. */
 export interface DncEntry {
@@ -8,52 +8,68 @@ export interface DncEntry {
   createdAt: number;
 }
 
-type Row = Record<string, unknown>;
+interface Row {
+  number: string;
+  source: string;
+  reason: string | null;
+  created_at: number;
+}
+
 const toEntry = (r: Row): DncEntry => ({
-  number: r.number as string,
-  source: r.source as string,
-  reason: r.reason as string | null,
-  createdAt: r.created_at as number,
+  number: r.number,
+  source: r.source,
+  reason: r.reason,
+  createdAt: r.created_at,
 });
 
-/** The `dnc_numbers` table. */
+/**
+ * The `dnc_numbers` table. On the SQL port: with `store.url` the nodes share one list, so a number listed on one
+ * node is refused by every node's dial. Writes take the executor of the caller's transaction (`on`), so that a
+ * change and its audit row commit together.
+ */
 export class DncRepo {
-  private readonly s: Record<"add" | "get" | "remove" | "list" | "count", Statement>;
-
-  constructor(db: Database) {
-    this.s = {
-      add: db.prepare(
-        "INSERT OR IGNORE INTO dnc_numbers (number, source, reason, created_at) VALUES (@number, @source, @reason, @now)",
-      ),
-      get: db.prepare("SELECT * FROM dnc_numbers WHERE number = ?"),
-      remove: db.prepare("DELETE FROM dnc_numbers WHERE number = ?"),
-      list: db.prepare(
-        "SELECT * FROM dnc_numbers WHERE number > @after AND (@prefix IS NULL OR number LIKE @prefix || '%') ORDER BY number LIMIT @limit",
-      ),
-      count: db.prepare("SELECT count(*) AS n FROM dnc_numbers"),
-    };
-  }
+  constructor(private readonly sql: SqlStore) {}
 
   /** Adds a number; false when it was already listed (the first entry is kept). */
-  add(number: string, source: string, reason: string | null, now: number): boolean {
-    return this.s.add.run({ number, source, reason, now }).changes > 0;
+  async add(
+    number: string,
+    source: string,
+    reason: string | null,
+    now: number,
+    on: SqlExecutor = this.sql,
+  ): Promise<boolean> {
+    const { changes } = await on.run(
+      "INSERT INTO dnc_numbers (number, source, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
+      [number, source, reason, now],
+    );
+    return changes > 0;
   }
 
-  get(number: string): DncEntry | null {
-    const r = this.s.get.get(number) as Row | undefined;
+  async get(number: string, on: SqlExecutor = this.sql): Promise<DncEntry | null> {
+    const r = await on.get<Row>("SELECT * FROM dnc_numbers WHERE number = ?", [number]);
     return r ? toEntry(r) : null;
   }
 
-  remove(number: string): boolean {
-    return this.s.remove.run(number).changes > 0;
+  async remove(number: string, on: SqlExecutor = this.sql): Promise<boolean> {
+    return (await on.run("DELETE FROM dnc_numbers WHERE number = ?", [number])).changes > 0;
   }
 
-  /** In number order, after `after`, optionally only numbers starting with `prefix`. */
-  list(o: { after?: string | undefined; prefix?: string | undefined; limit: number }): DncEntry[] {
-    return (this.s.list.all({ after: o.after ?? "", prefix: o.prefix ?? null, limit: o.limit }) as Row[]).map(toEntry);
+  /** In number order, after `after`, optionally only numbers starting with `prefix` (digits and a leading +). */
+  async list(o: { after?: string | undefined; prefix?: string | undefined; limit: number }): Promise<DncEntry[]> {
+    // Two fixed statements rather than `? IS NULL OR ...`: PostgreSQL cannot type a parameter only tested for NULL.
+    const rows = o.prefix
+      ? await this.sql.all<Row>(
+          "SELECT * FROM dnc_numbers WHERE number > ? AND number LIKE ? ORDER BY number LIMIT ?",
+          [o.after ?? "", `${o.prefix.replace(/[%_\\]/g, "")}%`, o.limit],
+        )
+      : await this.sql.all<Row>("SELECT * FROM dnc_numbers WHERE number > ? ORDER BY number LIMIT ?", [
+          o.after ?? "",
+          o.limit,
+        ]);
+    return rows.map(toEntry);
   }
 
-  count(): number {
-    return (this.s.count.get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>("SELECT count(*) AS n FROM dnc_numbers"))?.n ?? 0;
   }
 }

@@ -96,7 +96,7 @@ describe("do-not-call audit trail", () => {
 
   it("lists opt-outs with their notification and campaign, apart from operator changes", async () => {
     // What notify/outcomes.ts records when a recipient presses the opt-out key on notification 41 of campaign 7.
-    t.features.notify.context().dnc.add("+12125550177", "opt-out-dtmf", "opted out during notification 41", {
+    await t.features.notify.context().dnc.add("+12125550177", "opt-out-dtmf", "opted out during notification 41", {
       actor: "notification 41",
       notificationId: 41,
       campaignId: 7,

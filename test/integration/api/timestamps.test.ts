@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { OperatorStore } from "../../../src/api/console/auth/operators.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { runCliInProcess } from "../../helpers/cli.js";
+import { withNodeOperators } from "../../helpers/operators.js";
 import { scratchDir } from "../../helpers/scratch.js";
 import { toneWav } from "../voicemail/helpers.js";
 import { readSse } from "./sse-reader.js";
@@ -108,7 +108,7 @@ describe("times in --json output", () => {
       return JSON.parse(r.out) as unknown;
     };
     const created = (await run("keys", "create", "--name", "ci")) as { id: string };
-    await OperatorStore.forDataDir(data).add("ana", "a long passphrase", new Date());
+    await withNodeOperators(data, (ops) => ops.add("ana", "a long passphrase", Date.now()));
     const outputs = {
       "keys create": created,
       "keys list": await run("keys", "list"),

@@ -48,7 +48,7 @@ describe("console: do not call", () => {
     expect(await bad.text()).toContain("is not a phone number or SIP URI");
     const noReason = await c.post("/console/dnc/remove", { number: "+12125550199", reason: " " });
     expect(noReason.status).toBe(400);
-    expect(t.features.notify.context().dnc.listed("+12125550199")).not.toBeNull();
+    expect(await t.features.notify.context().dnc.listed("+12125550199")).not.toBeNull();
   });
 
   it("removes a number with its reason and shows both changes in its audit trail", async () => {

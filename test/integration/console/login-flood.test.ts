@@ -1,7 +1,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OperatorStore } from "../../../src/api/console/auth/operators.js";
+import { Operators } from "../../../src/api/console/auth/operators.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { httpFrom, loginForm, type HttpAnswer } from "../../helpers/http-from.js";
 
@@ -25,7 +25,7 @@ describe("console sign-in under a flood", () => {
   let base: string;
   beforeAll(async () => {
     t = await createTestApp();
-    await OperatorStore.forDataDir(t.dataDir).add(ANA.name, ANA.password, new Date());
+    await new Operators(t.services.sql, t.dataDir).add(ANA.name, ANA.password, Date.now());
     server = serve({ fetch: t.app.fetch, hostname: "127.0.0.1", port: 0 });
     await new Promise<void>((r) => server.once("listening", () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { OperatorStore } from "../../../src/api/console/auth/operators.js";
 import { operatorsCommand } from "../../../src/cli/commands/operators.js";
 import type { CliContext } from "../../../src/cli/types.js";
+import { withNodeOperators } from "../../helpers/operators.js";
 
 /** `parley operators add|list|remove` against a temp data dir, the password piped in as with --password-stdin. */
 describe("parley operators", () => {
@@ -31,13 +31,11 @@ describe("parley operators", () => {
 
   it("adds an operator from stdin, lists it, and removes it", async () => {
     expect((await run(["add", "ana", "--password-stdin"], "a long passphrase\nignored second line\n")).code).toBe(0);
-    const store = OperatorStore.forDataDir(dir);
-    expect(await store.authenticate("ana", "a long passphrase")).not.toBeNull();
-    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+    expect(await withNodeOperators(dir, (ops) => ops.authenticate("ana", "a long passphrase"))).not.toBeNull();
     const listed = await run(["list", "--json"]);
     expect(JSON.parse(listed.out)).toEqual([{ name: "ana", createdAt: expect.any(String) }]);
     expect((await run(["remove", "ana"])).out).toContain("removed operator ana");
-    expect(store.list()).toEqual([]);
+    expect(await withNodeOperators(dir, (ops) => ops.list())).toEqual([]);
   });
 
   it("explains what is wrong: short password, duplicate, no terminal, unknown name", async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PublishedEvent } from "../../../src/events/types.js";
 import { CALLBACK_JOB } from "../../../src/notify/kinds.js";
 import type { TestApp } from "../../helpers/app.js";
 import { json, notifyApp, post, settledJob, waitFor } from "./helpers.js";
@@ -21,7 +20,7 @@ const listedOn: Record<string, string> = {};
 /** Recipients are SIP URIs at the callee whose user part is the number. */
 const listedAfterFirst = (to: string) =>
   Object.entries(listedOn).some(([number, when]) => when === "first-attempt" && to.includes(`${number}@`));
-/** Listed synchronously, inside the event listener: before anything can queue the next attempt. */
+/** Lists a number as an operator would (the API source), through the feature. */
 const listNow = (to: string) => t.features.notify.context().dnc.add(to, "api", "test", { actor: "test" });
 /** A few seconds ahead on the service clock (which started at START through config). */
 const soon = () => t.services.clock.now() + 1500;
@@ -33,17 +32,11 @@ beforeAll(async () => {
   });
   detach = await attachSip(t);
   callee = await startCallee("uas-busy.xml");
-  // After the first attempt at a number chosen below, list it: the retry must not dial.
-  t.services.bus.subscribe((e: PublishedEvent) => {
-    const data = e.data as { outcome?: string; to?: string; notificationId?: number };
-    if (e.type === "notification.attempted" && data.outcome === "busy") {
-      const n = t.services.db.prepare("SELECT to_number FROM notifications WHERE id = ?").get(data.notificationId) as {
-        to_number: string;
-      };
-      if (listedAfterFirst(n.to_number)) listNow(n.to_number);
-    }
-    if (e.type === "callback.attempted" && data.outcome === "busy" && data.to && listedAfterFirst(data.to))
-      listNow(data.to);
+  // After the first attempt at a number chosen below, list it: the retry must not dial. A dial guard after the
+  // do-not-call one lists it as that first attempt dials, and is awaited: the listing is committed before any retry
+  // can run, on PostgreSQL too (a listener on the attempt's event would race the retry there).
+  t.features.calls.dialGuards.push(async (to: string) => {
+    if (listedAfterFirst(to)) await listNow(to);
   });
   t.startWorker();
 }, 120_000);
@@ -184,7 +177,9 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
   it("a number listed between the last check and the dial is refused by the call manager and recorded as rejected_dnc", async () => {
     const number = "+442071230009";
     // A dial guard ahead of the do-not-call one lists the number at the last moment, as an operator's click could.
-    const listAtDial = (to: string) => void (to.includes(`${number}@`) && listNow(to));
+    const listAtDial = async (to: string) => {
+      if (to.includes(`${number}@`)) await listNow(to);
+    };
     t.features.calls.dialGuards.unshift(listAtDial);
     try {
       const n = await json<{ id: number }>(

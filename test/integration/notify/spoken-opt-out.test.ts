@@ -80,7 +80,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
       outcome: "opted_out",
       history: [{ outcome: "opted_out", dialed: true }],
     });
-    expect(t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
+    expect(await t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
     const sipp = await callee.done;
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
   }, 60_000);
@@ -144,7 +144,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice 
       40_000,
     );
     expect(done).toMatchObject({ status: "completed", outcome: "opted_out" });
-    expect(t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
+    expect(await t.features.notify.context().dnc.listed(number)).toMatchObject({ number, source: "opt-out-speech" });
     const sipp = await callee.done;
     expect(sipp.code, sipp.output + sipp.errors).toBe(0);
   }, 60_000);

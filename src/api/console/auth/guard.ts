@@ -15,7 +15,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
-    const signer = deps.signer();
+    const signer = await deps.signer();
     const s = signer.verify(getCookie(c, SESSION_COOKIE), deps.services.clock.now());
     if (!s || !(await stillValid(deps, s))) {
       if (wantsJson(c) || c.req.path === "/console/events")
@@ -40,11 +40,13 @@ export function requireSession(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv>
 }
 
 async function stillValid(deps: ConsoleDeps, s: ConsoleSession): Promise<boolean> {
+  // Logged out, on this node or another one of the same store.
+  if (await deps.sessions.isRevoked(s.sid)) return false;
   if (s.kind === "key") {
     const key = await deps.services.apiKeys.get(s.subject);
     return key !== null && key.revokedAt === null;
   }
-  const op = deps.operators.find(s.subject);
+  const op = await deps.operators.find(s.subject);
   return op !== null && credentialStamp(op) === s.stamp;
 }
 

@@ -22,7 +22,7 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
     const field = (name: string) => formField(c, name);
     const next = safeNext(await field("next"));
     const client = clientAddress(c);
-    if (!sameOrigin(c) || !deps.signer().checkLoginToken(getCookie(c, LOGIN_COOKIE), await field("_csrf"))) {
+    if (!sameOrigin(c) || !(await deps.signer()).checkLoginToken(getCookie(c, LOGIN_COOKIE), await field("_csrf"))) {
       metrics.login("any", "bad_form");
       return c.html(await loginPage(c, deps, next, "The sign-in form expired. Please try again."), 403);
     }
@@ -62,7 +62,7 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
       return c.html(await loginPage(c, deps, next, error, method === "operator" ? name : ""), 401);
     }
     deps.limiter.refund(client, startedAt);
-    const { value } = deps.signer().issue(who, services.clock.now(), deps.sessionTtlMs);
+    const { value } = (await deps.signer()).issue(who, services.clock.now(), deps.sessionTtlMs);
     setCookie(c, SESSION_COOKIE, value, {
       httpOnly: true,
       sameSite: "Strict",
@@ -76,8 +76,9 @@ export function loginRoutes(deps: ConsoleDeps, metrics: ConsoleMetrics): Hono<Co
     return c.redirect(next, 303);
   });
 
-  app.post("/logout", requireSession(deps), (c) => {
-    deps.signer().revoke(c.get("session"), services.clock.now());
+  app.post("/logout", requireSession(deps), async (c) => {
+    const session = c.get("session");
+    await deps.sessions.revoke(session.sid, session.exp, services.clock.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: isHttps(c) });
     return c.redirect("/console/login", 303);
   });
@@ -100,7 +101,9 @@ async function loginPage(
     path: "/console/login",
     maxAge: 3600,
   });
-  return documentHtml(<LoginPage token={deps.signer().loginToken(nonce)} next={next} error={error} name={name} />);
+  return documentHtml(
+    <LoginPage token={(await deps.signer()).loginToken(nonce)} next={next} error={error} name={name} />,
+  );
 }
 
 type Who = Omit<ConsoleSession, "sid" | "exp">;

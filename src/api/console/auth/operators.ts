@@ -1,68 +1,48 @@
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
-import { z } from "zod";
+import { createHash } from "node:crypto";
 import { ParleyError } from "../../../lib/errors.js";
+import { OperatorsRepo, type OperatorRecord } from "../../../store/repos/operators-repo.js";
+import type { SqlStore } from "../../../store/sql/port.js";
+import { importOperatorsFile } from "./operators-file-import.js";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.js";
 
-/** An operator account of the web console. */
-export interface OperatorRecord {
-  name: string;
-  passwordHash: string;
-  createdAt: string;
-}
+export type { OperatorRecord };
 
 export const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export const MIN_PASSWORD = 10;
 
-const fileSchema = z.object({
-  version: z.literal(1),
-  operators: z.array(
-    z.object({ name: z.string().regex(OPERATOR_NAME), passwordHash: z.string().min(1), createdAt: z.string() }),
-  ),
-});
-
 /**
- * Operator accounts in `<dataDir>/operators.json` (no database migration:
- * the accounts are few and managed from the CLI). Every write replaces the
- * file in one rename of a fully written, fsynced, 0600 temp file, so a reader
- * never sees half a file. Reads are cached until the file changes, so a
- * `parley operators remove` takes effect on the next request.
+ * The console's operator accounts, in the store (`operators`): with `store.url` one set for every node. On a SQLite
+ * node, an `operators.json` left by an older Parley is imported on first use (operators-file-import.ts), so an
+ * upgraded install signs in the same operators; on PostgreSQL, `parley store copy-to-postgres` carries them over.
  */
-export class OperatorStore {
-  private cache: { stamp: string; operators: OperatorRecord[] } | null = null;
+export class Operators {
+  private readonly repo: OperatorsRepo;
+  private imported: Promise<unknown> | null = null;
 
-  constructor(readonly file: string) {}
-
-  static forDataDir(dataDir: string): OperatorStore {
-    return new OperatorStore(join(dataDir, "operators.json"));
+  constructor(
+    private readonly sql: SqlStore,
+    /** Where a legacy operators.json may be (SQLite nodes only). */
+    private readonly dataDir: string,
+  ) {
+    this.repo = new OperatorsRepo(sql);
   }
 
-  list(): OperatorRecord[] {
-    let stamp: string;
-    try {
-      const s = statSync(this.file);
-      stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw err;
-    }
-    if (this.cache?.stamp === stamp) return this.cache.operators;
-    const parsed = fileSchema.safeParse(JSON.parse(readFileSync(this.file, "utf8")));
-    if (!parsed.success)
-      throw new ParleyError(
-        "operators_invalid",
-        `${this.file} is not a valid operators file: ${parsed.error.issues[0]?.message ?? "unknown"}`,
-      );
-    this.cache = { stamp, operators: parsed.data.operators };
-    return parsed.data.operators;
+  /** Where the accounts are, for messages. */
+  get where(): string {
+    return this.sql.where;
   }
 
-  find(name: string): OperatorRecord | null {
-    return this.list().find((o) => o.name === name) ?? null;
+  async list(): Promise<OperatorRecord[]> {
+    await this.ready();
+    return this.repo.list();
   }
 
-  async add(name: string, password: string, now: Date): Promise<OperatorRecord> {
+  async find(name: string): Promise<OperatorRecord | null> {
+    await this.ready();
+    return this.repo.find(name);
+  }
+
+  async add(name: string, password: string, now: number): Promise<OperatorRecord> {
     if (!OPERATOR_NAME.test(name))
       throw new ParleyError(
         "operator_name_invalid",
@@ -73,48 +53,40 @@ export class OperatorStore {
       throw new ParleyError("password_too_short", `the password must be at least ${MIN_PASSWORD} characters`, {
         status: 400,
       });
-    if (this.find(name))
+    await this.ready();
+    const record = { name, passwordHash: await hashPassword(password), createdAt: now };
+    if (!(await this.repo.insert(record)))
       throw new ParleyError(
         "operator_exists",
         `operator '${name}' already exists; remove it first to set a new password`,
         { status: 409 },
       );
-    const record = { name, passwordHash: await hashPassword(password), createdAt: now.toISOString() };
-    this.write([...this.list(), record]);
     return record;
   }
 
-  remove(name: string): boolean {
-    const all = this.list();
-    const kept = all.filter((o) => o.name !== name);
-    if (kept.length === all.length) return false;
-    this.write(kept);
-    return true;
+  async remove(name: string): Promise<boolean> {
+    await this.ready();
+    return this.repo.remove(name);
   }
 
   /** The operator when name and password match; null otherwise, in about the same time either way. */
   async authenticate(name: string, password: string): Promise<OperatorRecord | null> {
-    const op = this.find(name);
+    const op = await this.find(name);
     const ok = await verifyPassword(password, op?.passwordHash ?? DUMMY_HASH);
     return op && ok ? op : null;
   }
 
-  private write(operators: OperatorRecord[]): void {
-    const tmp = `${this.file}.${randomBytes(6).toString("hex")}.tmp`;
-    const fd = openSync(tmp, "wx", 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ version: 1, operators }, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(tmp, this.file);
-    } catch (err) {
-      rmSync(tmp, { force: true });
+  /**
+   * A SQLite node imports its old operators.json once. A failure (an invalid file) is reported to the caller and
+   * not kept: once the file is fixed or removed, the next request imports it, with no restart.
+   */
+  private ready(): Promise<unknown> {
+    if (this.sql.dialect !== "sqlite") return Promise.resolve();
+    this.imported ??= importOperatorsFile(this.sql, this.dataDir).catch((err: unknown) => {
+      this.imported = null;
       throw err;
-    }
-    this.cache = null;
+    });
+    return this.imported;
   }
 }
 

@@ -21,14 +21,13 @@ const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64url");
  * Signs and checks console session cookies with HMAC-SHA256 (stateless: the
  * cookie is the session), and derives CSRF tokens bound to a session. Keys for
  * each purpose are derived from the install's secret, so a CSRF token can
- * never pass as a cookie signature or the other way round. Logout revokes a
- * session id in memory until it would have expired anyway (a restart forgets
- * revocations; sessions are short).
+ * never pass as a cookie signature or the other way round. A logout is kept in
+ * the store (ConsoleSessionsRepo), not here, so that it holds on every node and
+ * across restarts; the guard checks both.
  */
 export class SessionSigner {
   private readonly cookieKey: Buffer;
   private readonly csrfKey: Buffer;
-  private readonly revoked = new Map<string, number>();
 
   constructor(secret: Buffer) {
     this.cookieKey = createHmac("sha256", secret).update("parley console session v1").digest();
@@ -45,7 +44,7 @@ export class SessionSigner {
     return { value: `v1.${payload}.${this.mac(this.cookieKey, payload)}`, session };
   }
 
-  /** The session a cookie value carries, or null when it is forged, malformed, expired or logged out. */
+  /** The session a cookie value carries, or null when it is forged, malformed or expired (logouts: the store). */
   verify(value: string | undefined, now: number): ConsoleSession | null {
     const parts = value?.split(".");
     if (!parts || parts.length !== 3 || parts[0] !== "v1") return null;
@@ -57,13 +56,8 @@ export class SessionSigner {
     } catch {
       return null;
     }
-    if (typeof s.exp !== "number" || s.exp <= now || typeof s.sid !== "string" || this.revoked.has(s.sid)) return null;
+    if (typeof s.exp !== "number" || s.exp <= now || typeof s.sid !== "string") return null;
     return s;
-  }
-
-  revoke(s: ConsoleSession, now: number): void {
-    for (const [sid, exp] of this.revoked) if (exp <= now) this.revoked.delete(sid);
-    this.revoked.set(s.sid, s.exp);
   }
 
   /** The CSRF token of a session: forms carry it in `_csrf`, scripts in the X-CSRF-Token header. */

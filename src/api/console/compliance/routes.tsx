@@ -33,7 +33,7 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
     const rawQ = (c.req.query("q") ?? "").trim();
     const q = /^\+?\d{1,15}$/.test(rawQ) ? (rawQ.startsWith("+") ? rawQ : `+${rawQ}`) : "";
     const after = c.req.query("after") ?? undefined;
-    const rows = list().repo.list({ after, prefix: q || undefined, limit: PAGE + 1 });
+    const rows = await list().repo.list({ after, prefix: q || undefined, limit: PAGE + 1 });
     const entries = rows.slice(0, PAGE);
     const more =
       rows.length > PAGE
@@ -47,16 +47,16 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
         <Page title="Do not call" section="dnc" session={c.get("session")} csrf={csrf} notice={notice ?? bad}>
           <DncForms csrf={csrf} q={q} />
           {report ? <ImportReport report={report} /> : null}
-          <DncList entries={entries} total={list().repo.count()} csrf={csrf} more={more} q={q} />
+          <DncList entries={entries} total={await list().repo.count()} csrf={csrf} more={more} q={q} />
           <AuditTable
             id="audit-h"
             title={number ? `Audit trail of ${number}` : "Audit trail"}
-            rows={list().audit.list({ number, limit: TRAIL })}
+            rows={await list().audit.list({ number, limit: TRAIL })}
           />
           <AuditTable
             id="optout-h"
             title="Opt-out log"
-            rows={list().audit.list({ sources: OPT_OUT_SOURCES, limit: TRAIL })}
+            rows={await list().audit.list({ sources: OPT_OUT_SOURCES, limit: TRAIL })}
             optOuts
           />
           <CampaignWindows campaigns={ctx.campaigns.list({ limit: 100 })} config={services.config.notify} />
@@ -77,7 +77,7 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
     const reason = typeof body.reason === "string" && body.reason.trim() ? body.reason.trim().slice(0, 500) : null;
     if (!list().key(raw))
       return render(c, { kind: "error", text: `'${raw.slice(0, 40)}' is not a phone number or SIP URI.` });
-    const { entry, created } = list().add(raw, "console", reason, consoleActor(c.get("session")));
+    const { entry, created } = await list().add(raw, "console", reason, consoleActor(c.get("session")));
     const text = created ? `${entry.number} is on the do-not-call list.` : `${entry.number} was already listed.`;
     return c.redirect(`/console/dnc?done=${encodeURIComponent(text)}`, 303);
   });
@@ -88,7 +88,7 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
     const reason = typeof body.reason === "string" ? body.reason.trim().slice(0, 500) : "";
     if (!reason) return render(c, { kind: "error", text: "Say why the number is removed: the audit trail keeps it." });
     const key = list().key(raw) ?? raw;
-    if (!list().remove(key, "console", reason, consoleActor(c.get("session"))))
+    if (!(await list().remove(key, "console", reason, consoleActor(c.get("session")))))
       return render(c, { kind: "error", text: `${key.slice(0, 60)} is not on the do-not-call list.` });
     services.logger.info({ by: c.get("session").subject }, "do-not-call number removed in the console");
     return c.redirect(`/console/dnc?done=${encodeURIComponent(`${key} was removed.`)}`, 303);
@@ -101,7 +101,7 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
       return render(c, { kind: "error", text: "Choose a CSV file to import." });
     let report: DncImportReport;
     try {
-      report = importDnc(list(), await file.text(), consoleActor(c.get("session")));
+      report = await importDnc(list(), await file.text(), consoleActor(c.get("session")));
     } catch (err) {
       if (err instanceof ParleyError) return render(c, { kind: "error", text: `Nothing imported: ${err.message}.` });
       throw err;
