@@ -37,14 +37,12 @@ export interface ApiDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
-  /** The tables shared by the nodes with `store.url` (voicemails, calls...), else the node's own database. */
-  sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
   audio: AudioStore;
   engines: EngineHost;
   apiKeys: ApiKeysRepo;
-  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions. */
+  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions, voicemails, calls. */
   sql: SqlStore;
   /** The agents' knowledge bases (documents, chunks, search). */
   knowledge: Knowledge;

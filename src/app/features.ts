@@ -48,7 +48,6 @@ export function createFeatures(infra: Infrastructure): Features {
     outbound,
     privacy,
     ttsCache,
-    sql,
   } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
