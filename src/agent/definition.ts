@@ -122,6 +122,8 @@ const liveSchema = z
         endpointSilenceMs: z.number().int().min(150).max(5000).optional(),
         /** Start the reply on the interim transcript when the caller pauses (kept only if the final text matches). */
         speculative: z.boolean().optional(),
+        /** Also start it at the turn model's early question, beside the model (docs/turn-taking.md). */
+        speculateEarly: z.boolean().optional(),
         /** Read the caller's words into the LLM while they speak, so the reply reads only the last ones. */
         readAhead: z.boolean().optional(),
       })

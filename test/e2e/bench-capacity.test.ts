@@ -58,6 +58,17 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
     }
   }, 140_000); // the bench is allowed 120 s: on a loaded 2-core box it can take more than the default minute
 
+  it("bench capacity refuses a p95 limit out of range before starting anything", async () => {
+    const r = await runParley(
+      ["bench", "capacity", "--profile", "tiny", "--data-dir", dataDir, "--p95-limit-ms", "50"],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--p95-limit-ms: expected a whole number 100..60000, got '50'");
+  }, 70_000);
+
   it.skipIf(fliteMissing)(
     "bench capacity --json ramps calls, then does it again behind a voicemail backlog",
     async () => {
@@ -75,6 +86,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           "6",
           "--hold-ms",
           "6000",
+          // The absolute rule, loose enough for any tiny level: the relative rule is still reported per level.
+          "--p95-limit-ms",
+          "60000",
           "--json",
         ],
         { timeoutMs: 300_000 },
@@ -87,6 +101,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           calls: number;
           replied: number;
           passed: boolean;
+          withinFactor: boolean;
+          withinLimit: boolean | null;
+          turnLatencyMs: { p95: number | null };
           backlogWaiting?: number;
           queueDelayMs: { max: number };
           rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
@@ -95,6 +112,8 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       };
       const report = JSON.parse(r.stdout) as {
         capacity: { idle: number; withBacklog: number };
+        capacityByFactor: { idle: number | null; withBacklog: number | null };
+        rule: string;
         idle: Pass;
         withBacklog: Pass;
       };
@@ -102,6 +121,20 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       expect(report.idle.levels[0]?.replied).toBe(1); // one call on the tiny profile always gets its answer
       expect(report.idle.singleCallP95Ms).toBeGreaterThan(0);
       expect(report.capacity.idle).toBe(Math.max(0, ...report.idle.levels.filter((l) => l.passed).map((l) => l.calls)));
+      // Levels pass on the limit; the relative rule is reported beside it, from the same single-call p95.
+      expect(report.rule).toContain("at most 60000 ms");
+      for (const pass of [report.idle, report.withBacklog]) {
+        for (const l of pass.levels) {
+          expect(l.withinLimit).toBe(l.turnLatencyMs.p95 !== null && l.turnLatencyMs.p95 <= 60_000);
+          expect(l.passed).toBe(l.replied === l.calls && l.rtp.wireGaps === 0 && l.withinLimit === true);
+          if (l.turnLatencyMs.p95 !== null && l.calls > 1)
+            expect(l.withinFactor).toBe(l.turnLatencyMs.p95 <= 1.5 * pass.singleCallP95Ms);
+        }
+      }
+      // The limit here is laxer than the factor, so the factor's capacity is at most the limit's; none when the single
+      // call itself failed (a wire gap on a loaded box).
+      if (report.idle.levels[0]!.passed) expect(report.capacityByFactor.idle).toBeLessThanOrEqual(report.capacity.idle);
+      else expect(report.capacityByFactor.idle).toBeNull();
       // The second pass kept the backlog topped up before each level and the worker drained some of it meanwhile.
       for (const l of report.withBacklog.levels) expect(l.backlogWaiting).toBeGreaterThan(0);
       expect(report.withBacklog.voicemailsProcessed).toBeGreaterThan(0);

@@ -26,7 +26,7 @@ export type { ConversationDeps } from "./conversation-deps.js";
 type Event =
   | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string; recorded?: string }
   | { type: "speech-start"; at: number }
-  | { type: "pause"; text: string }
+  | { type: "pause"; text: string; early: boolean }
   | { type: "resume" }
   | { type: "late-text"; text: string }
   | { type: "text"; text: string }
@@ -44,6 +44,8 @@ interface ActiveTurn {
 
 const DTMF_INTER_DIGIT_MS = 1500;
 const BARGE_TEXT_WAIT_MS = 400; // speech over the agent with no words yet: wait this much longer for some
+/** The LLM's live queueing delay (LlmEngine.liveQueueDelayMs) above which no reply starts at an early question. */
+const EARLY_SPECULATION_MAX_LLM_DELAY_MS = 20;
 
 /**
  * A live conversation: greets, listens, answers through the LLM and TTS,
@@ -93,6 +95,7 @@ export class Conversation {
       endpointSilenceMs: d.agent.live.endpointSilenceMs,
       threshold: 0.5,
       speculative: false,
+      speculateEarly: false,
       readAhead: false,
     });
     this.listener = new Listener(
@@ -116,7 +119,7 @@ export class Conversation {
         speechEnd: () => undefined,
         text: (text) => this.events.push({ type: "text", text }),
         utterance: (u) => this.events.push({ type: "utterance", u, source: "speech" }),
-        pause: (text) => this.events.push({ type: "pause", text }),
+        pause: (text, early) => this.events.push({ type: "pause", text, early }),
         resume: () => this.events.push({ type: "resume" }),
         lateText: (text) => this.events.push({ type: "late-text", text }),
         modelError: (err) =>
@@ -219,6 +222,9 @@ export class Conversation {
         this.considerBargeIn();
         return;
       case "pause":
+        // At the early question the reply runs beside the turn model and may be thrown away (a pause mid-sentence,
+        // words still coming): only where the agent asks for it, and while the LLM has room.
+        if (e.early && !this.earlySpeculation()) return;
         this.speculate(e.text);
         return;
       case "resume":
@@ -331,6 +337,12 @@ export class Conversation {
         this.events.push({ type: "turn-done", result, source: "speech", u: spec.utterance });
     });
     this.spec = spec;
+  }
+
+  private earlySpeculation(): boolean {
+    return (
+      this.turnSettings.speculateEarly && this.d.engines.llm.liveQueueDelayMs <= EARLY_SPECULATION_MAX_LLM_DELAY_MS
+    );
   }
 
   /** The final transcript has the speculative reply's words: it becomes this turn's reply, and its audio plays. */

@@ -42,8 +42,12 @@ export interface ListenerHandlers {
   /** The recogniser's current text for the utterance in progress (unconsumed part). */
   text(text: string): void;
   utterance(u: Utterance): void;
-  /** The caller paused (VAD speech end) with this text in hand: a reply may start on it (speculation). */
-  pause?(text: string): void;
+  /**
+   * The caller paused with this text in hand: a reply may start on it (speculation). Said at the VAD's speech end,
+   * and at the early question to the turn model (`early`; again each time the recogniser's words change in that
+   * pause).
+   */
+  pause?(text: string, early: boolean): void;
   /** The caller went on after an early pause, before the VAD's segment ended: a reply started in it is stale. */
   resume?(): void;
   /** Words that came in after their turn was taken (see LATE_WORDS_MS). */
@@ -117,6 +121,11 @@ export class Listener {
   private quiet = false;
   /** The caller's last voiced moment before the current early pause (audio ms): voice after it drops a verdict. */
   private quietFromMs = 0;
+  /**
+   * The words handed to `pause` at the early question in progress (a reply may be under way on them): "" before any
+   * words came, null outside such a pause.
+   */
+  private earlyText: string | null = null;
   /** When the last turn was taken, while the caller has not spoken since (late words join it). */
   private takenAt: number | null = null;
   private modelFailed = false;
@@ -195,6 +204,7 @@ export class Listener {
     if (e.type === "speech-start") {
       this.speaking = true;
       this.quiet = false;
+      this.earlyText = null;
       this.takenAt = null;
       this.voiced.speechStarted();
       this.clearTimers();
@@ -205,6 +215,7 @@ export class Listener {
     // The early-silence detector reported this pause already: same last word, and its question to the model stands.
     const early = this.quiet;
     this.quiet = false;
+    this.earlyText = null;
     if (early && this.takenAt !== null) {
       this.on.speechEnd(this.speechEndAt); // the model ended the turn at the early silence: nothing left to decide
       return;
@@ -227,7 +238,7 @@ export class Listener {
       if (askAt < deadline) this.armAsk(model, seq, askAt - now);
     }
     const text = this.pendingText;
-    if (text) this.on.pause?.(text);
+    if (text) this.on.pause?.(text, false);
   }
 
   /**
@@ -248,6 +259,7 @@ export class Listener {
     const model = this.o.turnModel;
     if (!this.speaking || this.quiet || !model || this.modelFailed) return;
     this.quiet = true;
+    this.earlyText = null;
     this.earlyPauses++;
     const seq = ++this.pauseSeq;
     this.clearAsk();
@@ -260,6 +272,7 @@ export class Listener {
   private onResume(now: number): void {
     if (!this.quiet) return;
     this.quiet = false;
+    this.earlyText = null;
     ++this.pauseSeq;
     this.clearAsk();
     if (this.takenAt !== null && this.speaking) {
@@ -282,9 +295,13 @@ export class Listener {
     const controller = new AbortController();
     this.prediction = controller;
     const askedAt = performance.now();
-    // No speculative reply starts here: 200 ms after the last word the recogniser often lacks the last word yet,
-    // and a reply on those words was thrown away at the decision more often than kept (bench calls, load-small).
     const early = this.speaking && this.quiet;
+    // The reply starts now, beside the model, on the words in hand: when the model says "complete" it is already
+    // under way. Words the recogniser adds before the verdict start it again (onAsr); the caller going on drops it.
+    if (early) {
+      this.earlyText = ""; // none offered yet: the first words that come start it
+      this.offerEarlyWords();
+    }
     try {
       const p = await model.detector.predict(
         { samples: this.turnAudio.snapshot(), sampleRate: this.turnAudio.sampleRate },
@@ -294,6 +311,10 @@ export class Listener {
       if (this.speaking && this.quiet && this.voiced.lastVoicedAtMs > this.quietFromMs) {
         // Asked at the early silence, and the caller's voice is back before any detector said so: not this verdict.
         this.askedSeq = -1; // the VAD's speech-end, if it comes, asks again
+        if (this.earlyText !== null) {
+          this.earlyText = null;
+          this.on.resume?.(); // a reply started on the words so far is stale
+        }
         return;
       }
       this.verdict = { ...p, askedAt, early };
@@ -316,6 +337,7 @@ export class Listener {
       this.textAt = performance.now();
       const pending = this.pendingText;
       if (pending) this.on.text(pending);
+      if (this.earlyText !== null && this.speaking && this.quiet) this.offerEarlyWords();
       if (pending && this.verdictComplete && (!this.speaking || this.quiet)) this.decide("model");
     } else if (e.type === "final") {
       this.current = e.text;
@@ -328,6 +350,17 @@ export class Listener {
       this.consumed = "";
       this.takenAt = null;
     }
+  }
+
+  /**
+   * At the early question, and each time the recogniser's words change before the turn is decided: a reply may
+   * start on them (the conversation starts it again when the words differ from those of the reply under way).
+   */
+  private offerEarlyWords(): void {
+    const text = this.pendingText;
+    if (!text || text === this.earlyText) return;
+    this.earlyText = text;
+    this.on.pause?.(text, true);
   }
 
   /** Words for the turn just taken (see LATE_WORDS_MS): they join it instead of starting another. */
@@ -353,6 +386,7 @@ export class Listener {
     const verdict = this.verdict;
     this.clearTimers();
     this.pauseSeq++;
+    this.earlyText = null;
     this.consumed = this.current;
     const now = performance.now();
     this.takenAt = now;

@@ -16,6 +16,8 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
   earlyPauseMs: number;
   /** Start the reply on the interim transcript when the caller pauses. */
   speculative: boolean;
+  /** Also at the turn model's early question (beside the model), not only at the VAD's pause. */
+  speculateEarly: boolean;
   /** Read the caller's words into the LLM while they speak (engines that can; ReadAhead). */
   readAhead: boolean;
 }
@@ -27,11 +29,20 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
  * agent's `live.turn.endpointSilenceMs` when it sets it.
  */
 /**
- * The early-silence detector's minimum silence: at most this, and never more than askAfterMs (silero decides
- * in 32 ms windows and its segment ends a little after the last voiced frame, so it reports 100 ms of silence
- * about 100-160 ms after the last word).
+ * The early-silence detector's minimum silence (VadEngine.open's `pauseMs`): silero decides in 32 ms windows and
+ * its probability falls slowly after the last voiced frame, so it reports a pause about 100 ms after its minimum
+ * silence (100 ms of silence: about 200 ms after the last word, in `bench calls` on load-small). So it is
+ * `askAfterMs` less that lag, within 32 ms (one window) and 100 ms: with the default askAfterMs of 200 it is 100,
+ * and an askAfterMs of 150 or 130 asks that soon instead of at 200. Longer than needed would only ask late;
+ * shorter makes every short gap between words a pause (each costs a cancelled question, nothing else).
  */
 export const EARLY_PAUSE_MAX_MS = 100;
+export const EARLY_PAUSE_MIN_MS = 32;
+const EARLY_PAUSE_LAG_MS = 100;
+
+export function earlyPauseMsFor(askAfterMs: number): number {
+  return Math.min(EARLY_PAUSE_MAX_MS, Math.max(EARLY_PAUSE_MIN_MS, askAfterMs - EARLY_PAUSE_LAG_MS));
+}
 
 export function liveTurnSettings(
   live: AgentDefinition["live"],
@@ -44,10 +55,11 @@ export function liveTurnSettings(
   return {
     detector: use,
     askAfterMs,
-    earlyPauseMs: askAfterMs === null ? 0 : Math.min(EARLY_PAUSE_MAX_MS, askAfterMs),
+    earlyPauseMs: askAfterMs === null ? 0 : earlyPauseMsFor(askAfterMs),
     endpointSilenceMs: use ? (t.endpointSilenceMs ?? live.endpointSilenceMs) : live.endpointSilenceMs,
     threshold: t.threshold ?? use?.threshold ?? 0.5,
     speculative: t.speculative ?? defaults.speculative,
+    speculateEarly: t.speculateEarly ?? defaults.speculateEarly,
     readAhead: t.readAhead ?? defaults.readAhead,
   };
 }

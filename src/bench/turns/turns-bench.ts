@@ -1,4 +1,5 @@
 import type { ParleyConfig } from "../../config/index.js";
+import { earlyPauseMsFor } from "../../agent/turn-taking/settings.js";
 import { createEngine } from "../../engines/factory.js";
 import type { TurnDetector, VadEngine } from "../../engines/types.js";
 import { TURN_CORPUS, CORPUS_VERSION } from "./corpus.js";
@@ -40,8 +41,9 @@ export async function benchTurns(o: TurnsBenchOptions) {
     limit: o.limit,
     onProgress: (d, n) => (d % 10 === 0 || d === n) && o.log(`  generated ${d}/${n}`),
   });
-  // The VAD reports a pause after its minimum silence: at most the shortest gate, so the model can be asked on time.
-  const minSilenceMs = Math.max(20, Math.min(100, ...o.askAfterMs));
+  // The VAD reports a pause about 100 ms after its minimum silence: the live calls' early-silence detector's setting
+  // for the shortest gate (settings.ts), so the model can be asked on time as it is on a call.
+  const minSilenceMs = earlyPauseMsFor(Math.min(...o.askAfterMs));
   // One stream and one prediction at a time: one worker each.
   const engines = o.config.engines;
   const config = {

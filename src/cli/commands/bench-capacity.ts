@@ -3,7 +3,10 @@ import { commonOptions, configFromFlags, parseFlags } from "../flags.js";
 import { printJson, printTable } from "../output.js";
 import { CliError, type CliContext } from "../types.js";
 
-/** `parley bench capacity`: the most concurrent calls that keep the single-call latency (x1.5) and a clean line. */
+/**
+ * `parley bench capacity`: the most concurrent calls that keep the single-call latency (x1.5), or a p95 under
+ * `--p95-limit-ms`, and a clean line.
+ */
 export async function benchCapacityCommand(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseFlags(
     args,
@@ -12,6 +15,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
       "max-calls": { type: "string" },
       backlog: { type: "string" },
       factor: { type: "string" },
+      "p95-limit-ms": { type: "string" },
       "hold-ms": { type: "string" },
     },
     false,
@@ -23,12 +27,15 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
   const latencyFactor = values.factor === undefined ? 1.5 : Number(values.factor);
   if (!(latencyFactor > 1 && latencyFactor <= 10))
     throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
+  const p95LimitMs =
+    values["p95-limit-ms"] === undefined ? null : wholeNumber(values["p95-limit-ms"], "--p95-limit-ms", 0, 100, 60_000);
   const report = await benchCapacity({
     config,
     configFile: values.config,
     maxCalls,
     backlog,
     latencyFactor,
+    p95LimitMs,
     holdMs,
     log: (line) => ctx.stderr.write(`bench: ${line}\n`),
   });
@@ -41,7 +48,10 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
     [`backlog of ${backlog} voicemails`, report.withBacklog],
   ] as const) {
     if (!pass) continue;
-    ctx.stdout.write(`\n${name}: capacity ${pass.capacity} call(s) (single-call p95 ${pass.singleCallP95Ms} ms)\n`);
+    const byFactor = p95LimitMs === null ? "" : `; ${pass.capacityByFactor ?? 0} by the ${latencyFactor}x rule`;
+    ctx.stdout.write(
+      `\n${name}: capacity ${pass.capacity} call(s)${byFactor} (single-call p95 ${pass.singleCallP95Ms} ms)\n`,
+    );
     printTable(ctx, pass.levels, [
       { header: "calls", value: (l) => l.calls, align: "right" },
       { header: "replied", value: (l) => l.replied, align: "right" },

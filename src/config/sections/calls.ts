@@ -32,13 +32,16 @@ export const callsSection = z
      * End of turn in live calls, the defaults an agent's `live.turn` overrides. `model`: ask the profile's turn
      * model (when it has one) `askAfterMs` into a pause whether the caller has finished; `speculative`: start the
      * reply on the interim transcript when the caller pauses, keep it if the final text matches; `readAhead`: read
-     * the caller's words into the LLM while they speak, so the reply reads only the last ones (docs/turn-taking.md).
+     * the caller's words into the LLM while they speak, so the reply reads only the last ones (docs/turn-taking.md);
+     * `speculateEarly`: start it at the model's early question too, beside the model (off: on a CPU box the reply's
+     * LLM work slows the model's verdict more than it saves).
      */
     turn: z
       .object({
         model: z.boolean().default(true),
         askAfterMs: z.number().int().min(50).max(2000).default(200),
         speculative: z.boolean().default(true),
+        speculateEarly: z.boolean().default(false),
         readAhead: z.boolean().default(true),
       })
       .strict()

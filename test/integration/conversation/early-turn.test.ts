@@ -20,6 +20,7 @@ import { concatPcm } from "../../helpers/audio.js";
 describe.skipIf(fliteMissing)("listener: the turn model asked at the early silence", () => {
   let vad: VadEngine;
   let asr: StreamingAsr;
+  let scriptAsr: StreamingAsr;
   let turn: TurnDetector;
   let sentence: Int16Array;
   let more: Int16Array;
@@ -33,24 +34,36 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
       await generatedModel("tiny-asr-streaming", { words: ["hello", "there"] }, "-hello-there"),
       testConfig({ engines: { asr: { endpointIdleMs: 20_000 } } }),
     );
+    // The whole script (a word per loud 300 ms chunk, decoded a chunk behind the audio): the last words come after
+    // the pause began.
+    scriptAsr = await createEngine(
+      "asr-streaming",
+      await generatedModel("tiny-asr-streaming"),
+      testConfig({ engines: { asr: { endpointIdleMs: 20_000 } } }),
+    );
     turn = await createEngine("turn", await generatedModel("tiny-turn"), config);
     // flite leads and trails its speech with silence: trimmed, so the silences below are the ones between words.
     sentence = trimmed(wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow.")));
     more = trimmed(wavTo8k(speechWav("And a quiet one near the window, please.")));
   }, 240_000);
-  afterAll(async () => Promise.all([vad, asr, turn].map((e) => e?.dispose())));
+  afterAll(async () => Promise.all([vad, asr, scriptAsr, turn].map((e) => e?.dispose())));
 
   /** Feeds the audio in real time (20 ms frames on a fixed schedule) and records what the listener reported. */
-  async function listen(audio: Int16Array, askAfterMs: number, earlyPauseMs: number) {
+  async function listen(
+    audio: Int16Array,
+    askAfterMs: number,
+    earlyPauseMs: number,
+    o: { threshold?: number; recogniser?: StreamingAsr } = {},
+  ) {
     const events: string[] = [];
     const utterances: (Utterance & { fedMs: number })[] = [];
     let fedMs = 0;
     const listener = new Listener(
       vad,
-      asr,
+      o.recogniser ?? asr,
       {
         endpointSilenceMs: 5000,
-        turnModel: { detector: turn, askAfterMs, earlyPauseMs, threshold: 0.5 },
+        turnModel: { detector: turn, askAfterMs, earlyPauseMs, threshold: o.threshold ?? 0.5 },
         echoMarginDb: 15,
         agentLevel: () => ({ playing: false, levelDb: -120 }),
       },
@@ -58,6 +71,8 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
         speechStart: () => events.push("speech-start"),
         speechEnd: () => events.push("speech-end"),
         text: () => undefined,
+        pause: (text, early) => events.push(`${early ? "early-pause" : "pause"}:${text}`),
+        resume: () => events.push("resume"),
         utterance: (u) => {
           events.push("utterance");
           utterances.push({ ...u, fedMs });
@@ -107,6 +122,27 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     expect(r.utterances).toHaveLength(1);
     expect(r.utterances[0]!.fedMs).toBeGreaterThan(firstPartMs + 500);
     expect(r.utterances[0]!.by).toBe("model");
+  }, 60_000);
+
+  it("offers the words at the early question for a reply, and again each time the recogniser's words change", async () => {
+    // The model never says complete (threshold above 1), so the turn is decided by the silence deadline 5 s after
+    // the last word: the whole pause is heard, and every word the recogniser adds in it.
+    const r = await listen(concatPcm(sentence, silencePcm(5500)), 150, 50, { threshold: 1.1, recogniser: scriptAsr });
+    expect(r.utterances).toHaveLength(1);
+    const u = r.utterances[0]!;
+    expect(u.by).toBe("vad");
+    // The offers in the last pause: after the caller last went on (a pause mid-sentence, "Hello, ...", is offered
+    // too, and withdrawn by a resume), before the VAD's own end of speech (3 s of silence), which offers once more.
+    const vadEnd = r.events.indexOf("speech-end");
+    expect(vadEnd).toBeGreaterThan(0);
+    const from = r.events.lastIndexOf("resume", vadEnd) + 1;
+    const offers = r.events.slice(from, vadEnd).flatMap((e) => (e.startsWith("early-pause:") ? [e.slice(12)] : []));
+    // The recogniser decodes a chunk behind the audio: its last word came after the question, and was offered anew.
+    expect(offers.length).toBeGreaterThan(1);
+    for (let k = 1; k < offers.length; k++) expect(offers[k]).not.toBe(offers[k - 1]);
+    // The reply started on the last offer has the turn's words: it is the one kept.
+    expect(offers.at(-1)).toBe(u.text);
+    expect(r.events.slice(vadEnd)).toEqual(["speech-end", `pause:${u.text}`, "utterance"]);
   }, 60_000);
 });
 

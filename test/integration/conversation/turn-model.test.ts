@@ -87,7 +87,7 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
       echoMarginDb: 15,
       turn: liveTurnSettings(
         agent.live,
-        { model: true, askAfterMs: 200, speculative: o.speculative ?? false, readAhead: false },
+        { model: true, askAfterMs: 200, speculative: o.speculative ?? false, speculateEarly: false, readAhead: false },
         turn,
       ),
       onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),

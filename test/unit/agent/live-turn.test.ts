@@ -15,7 +15,13 @@ const agent = (live: Record<string, unknown> = {}) => parseAgent({ name: "a", sy
 
 describe("live turn settings", () => {
   it("server defaults: the model asked after 200 ms at its own threshold, the agent's deadline, speculation and read-ahead on", () => {
-    expect(defaults).toEqual({ model: true, askAfterMs: 200, speculative: true, readAhead: true });
+    expect(defaults).toEqual({
+      model: true,
+      askAfterMs: 200,
+      speculative: true,
+      speculateEarly: false,
+      readAhead: true,
+    });
     expect(liveTurnSettings(agent(), defaults, detector)).toEqual({
       detector,
       askAfterMs: 200,
@@ -23,6 +29,7 @@ describe("live turn settings", () => {
       endpointSilenceMs: 600,
       threshold: 0.6,
       speculative: true,
+      speculateEarly: false,
       readAhead: true,
     });
   });
@@ -31,7 +38,7 @@ describe("live turn settings", () => {
     const live = agent({ endpointSilenceMs: 700, turn: { askAfterMs: 150, threshold: 0.8, endpointSilenceMs: 1200 } });
     expect(liveTurnSettings(live, defaults, detector)).toMatchObject({
       askAfterMs: 150,
-      earlyPauseMs: 100,
+      earlyPauseMs: 50,
       threshold: 0.8,
       endpointSilenceMs: 1200,
     });
@@ -42,12 +49,16 @@ describe("live turn settings", () => {
       earlyPauseMs: 0,
       endpointSilenceMs: 700,
     });
+    // The early-silence detector's pause comes about 100 ms after its minimum silence: askAfterMs less that, within
+    // one silero window (32 ms) and 100 ms.
+    const early = (askAfterMs: number) =>
+      liveTurnSettings(agent({ turn: { askAfterMs } }), defaults, detector).earlyPauseMs;
+    expect([60, 130, 150, 200, 400].map(early)).toEqual([32, 32, 50, 100, 100]);
     // The agent turns the model off, or the server does.
-    // The early-silence detector never waits longer than the ask.
-    expect(liveTurnSettings(agent({ turn: { askAfterMs: 60 } }), defaults, detector).earlyPauseMs).toBe(60);
     expect(liveTurnSettings(agent({ turn: { model: false } }), defaults, detector).detector).toBeNull();
     expect(liveTurnSettings(agent(), { ...defaults, model: false }, detector).detector).toBeNull();
     expect(liveTurnSettings(agent({ turn: { speculative: false } }), defaults, detector).speculative).toBe(false);
+    expect(liveTurnSettings(agent({ turn: { speculateEarly: true } }), defaults, detector).speculateEarly).toBe(true);
   });
 
   it("bad settings are refused with the field named", () => {
