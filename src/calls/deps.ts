@@ -50,7 +50,7 @@ export type ScheduleCallback = (request: {
 export type CallbackTimer = (
   to: string | null,
   requested: number,
-) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
+) => Promise<{ at: number | null; delay: string | null; why: string | null; atLocal: string | null }>;
 
 /** What the calls feature uses, and nothing more: app/ gives it these. */
 export interface CallsDeps {

@@ -9,9 +9,13 @@ import { OutboundAttemptsRepo } from "../store/repos/outbound-attempts-repo.js";
 import { TemplatesRepo } from "../store/repos/templates-repo.js";
 import { DoNotCallList } from "./compliance/dnc.js";
 import type { Voice } from "../engines/tts/cache/index.js";
+import type { SqlExecutor, SqlStore } from "../store/sql/index.js";
 
-/** The outbound side's tables and lists, prepared once per running Parley. */
-export interface NotifyContext {
+/**
+ * The outbound tables, on the SQL port (shared by the nodes with `store.url`): over the store, or inside one of its
+ * transactions.
+ */
+export interface OutboundRepos {
   notifications: NotificationsRepo;
   attempts: OutboundAttemptsRepo;
   campaigns: CampaignsRepo;
@@ -20,7 +24,32 @@ export interface NotifyContext {
   rejectedRows: CampaignRejectedRowsRepo;
   templates: TemplatesRepo;
   callbacks: CallbacksRepo;
+  /**
+   * Runs `fn` in one write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the row locks a repository takes,
+   * such as `campaigns.lock`), handing it these repositories inside it. Inside, use only those and await nothing but
+   * their statements (no jobs, no dialling). Called inside a transaction, it joins it.
+   */
+  atomically<T>(fn: (tx: OutboundRepos) => Promise<T>): Promise<T>;
+}
+
+/** The outbound side's tables and lists, prepared once per running Parley. */
+export interface NotifyContext extends OutboundRepos {
   dnc: DoNotCallList;
+}
+
+/** The outbound repositories over `ex`: the store itself (the default), or one of its transactions. */
+export function outboundRepos(store: SqlStore, ex: SqlExecutor = store): OutboundRepos {
+  const repos: OutboundRepos = {
+    notifications: new NotificationsRepo(ex),
+    attempts: new OutboundAttemptsRepo(ex),
+    campaigns: new CampaignsRepo(ex, store.dialect),
+    recipients: new CampaignRecipientsRepo(ex, store.dialect),
+    rejectedRows: new CampaignRejectedRowsRepo(ex),
+    templates: new TemplatesRepo(ex),
+    callbacks: new CallbacksRepo(ex),
+    atomically: (fn) => (ex === store ? store.transaction((tx) => fn(outboundRepos(store, tx))) : fn(repos)),
+  };
+  return repos;
 }
 
 const contexts = new WeakMap<NotifyDeps, NotifyContext>();
@@ -29,15 +58,8 @@ const contexts = new WeakMap<NotifyDeps, NotifyContext>();
 export function notifyContext(services: NotifyDeps): NotifyContext {
   let ctx = contexts.get(services);
   if (!ctx) {
-    const { db } = services;
     ctx = {
-      notifications: new NotificationsRepo(db),
-      attempts: new OutboundAttemptsRepo(db),
-      campaigns: new CampaignsRepo(db),
-      recipients: new CampaignRecipientsRepo(db),
-      rejectedRows: new CampaignRejectedRowsRepo(db),
-      templates: new TemplatesRepo(db),
-      callbacks: new CallbacksRepo(db),
+      ...outboundRepos(services.sql),
       dnc: new DoNotCallList(services.sql, services.clock, services.bus, services.config.voicemail.defaultCountryCode),
     };
     contexts.set(services, ctx);

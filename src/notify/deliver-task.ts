@@ -3,10 +3,9 @@ import type { DeliveryResult } from "../store/records/outbound.js";
 import type { TaskDefinition, TaskHelpers } from "../jobs/index.js";
 import { describeError, ParleyError } from "../lib/errors.js";
 import type { NotifyDeps } from "./deps.js";
-import type { CampaignRecord } from "../store/repos/campaigns-repo.js";
-import type { NotificationRecord } from "../store/repos/notifications-repo.js";
-import { languageOf, notifyContext, optOutWordsOf, voiceOf, type NotifyContext } from "./context.js";
+import { languageOf, notifyContext, optOutWordsOf, voiceOf } from "./context.js";
 import { applyOutcome, finish, rejectIfListed } from "./outcomes.js";
+import { claimLine, currentDelivery } from "./delivery-line.js";
 import { renderMessage } from "./render.js";
 import { DELIVER_JOB, dialledNumber, nextSlot, parkForPacer, scheduleNext, type DeliverPayload } from "./schedule.js";
 
@@ -36,34 +35,36 @@ export function watchDeliveries(services: NotifyDeps): () => void {
   return services.queue.events.on("job:dead", ({ job, error }) => {
     if (job.kind !== DELIVER_JOB) return;
     const ctx = notifyContext(services);
-    const n = ctx.notifications.get((job.payload as DeliverPayload).notificationId);
-    if (
-      n &&
-      (n.status === "scheduled" || n.status === "calling") &&
-      n.scheduleSeq === (job.payload as DeliverPayload).seq
-    )
-      finish(services, ctx, n, "failed", error.message);
+    const p = job.payload as DeliverPayload;
+    void (async () => {
+      const n = await ctx.notifications.get(p.notificationId);
+      if (n && (n.status === "scheduled" || n.status === "calling") && n.scheduleSeq === p.seq)
+        await finish(services, ctx, n, "failed", error.message);
+    })().catch((err: unknown) =>
+      services.logger.warn({ notificationId: p.notificationId, err: describeError(err) }, "dead delivery not recorded"),
+    );
   });
 }
 
 async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHelpers<DeliverPayload>) {
   const ctx = notifyContext(services);
   const now = () => services.clock.now();
-  const n = current(ctx, p);
+  const n = await currentDelivery(ctx, p);
   if (!n) return { skipped: "stale" };
   if (await rejectIfListed(services, ctx, n, helpers.job.id)) return { outcome: "rejected_dnc" };
-  const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
+  const campaign = n.campaignId === null ? null : await ctx.campaigns.get(n.campaignId);
   if (n.campaignId !== null) {
     if (!campaign || campaign.status === "cancelled")
-      return { skipped: finish(services, ctx, n, "cancelled", null).status };
+      return { skipped: (await finish(services, ctx, n, "cancelled", null)).status };
     // Paused: the recipient waits for the pacer, which resumes with the campaign.
     if (campaign.status !== "running")
-      return { parked: parkForPacer(services, ctx, n, n.nextAttemptAt ?? now()).status };
+      return { parked: (await parkForPacer(services, ctx, n, n.nextAttemptAt ?? now())).status };
   }
-  const slot = nextSlot(services, ctx, n, now());
+  const slot = await nextSlot(services, ctx, n, now());
   if (slot === null)
     return {
-      outcome: finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month").status,
+      outcome: (await finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month"))
+        .status,
     };
   if (slot > now() + SLACK_MS) return { rescheduled: (await scheduleNext(services, ctx, n, slot)).nextAttemptAt };
   const rendered = await renderMessage(
@@ -85,10 +86,10 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
     throw err;
   });
   if (!("parts" in rendered)) return { outcome: rendered.status };
-  const calling = claimLine(services, ctx, p, campaign);
-  if (calling === "full") return { parked: parkForPacer(services, ctx, n, now()).status };
+  const calling = await claimLine(ctx, p, campaign, now());
+  if (calling === "full") return { parked: (await parkForPacer(services, ctx, n, now())).status };
   if (!calling) return { skipped: "stale" };
-  const attempt = ctx.attempts.start({
+  const attempt = await ctx.attempts.start({
     number: dialledNumber(ctx, n.to),
     kind: "notification",
     notificationId: n.id,
@@ -111,14 +112,14 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
   } catch (err) {
     // Not an outcome of the call but a reason it could not be placed (no SIP in this process, engines loading,
     // every line busy): no dial is counted, and the job's own retry tries again.
-    ctx.attempts.abandon(attempt.id, describeError(err));
-    ctx.notifications.atomically(() => {
-      const still = current(ctx, p);
+    await ctx.attempts.abandon(attempt.id, describeError(err));
+    await ctx.atomically(async (tx) => {
+      const still = await currentDelivery(tx, p);
       if (still?.status === "calling")
-        ctx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
+        await tx.notifications.update(n.id, { status: "scheduled", attempts: calling.attempts - 1 }, now());
     });
     // Listed between the check above and the dial: the call manager refused it, and the refusal is this attempt's outcome.
-    const fresh = current(ctx, p);
+    const fresh = await currentDelivery(ctx, p);
     if (
       err instanceof ParleyError &&
       err.code === "rejected_dnc" &&
@@ -136,36 +137,4 @@ async function deliver(services: NotifyDeps, p: DeliverPayload, helpers: TaskHel
     status: saved.status,
     nextAttemptAt: saved.nextAttemptAt,
   };
-}
-
-/** The notification this job is for, or null when the job is stale (rescheduled, cancelled, finished since it was queued). */
-function current(ctx: NotifyContext, p: DeliverPayload): NotificationRecord | null {
-  const n = ctx.notifications.get(p.notificationId);
-  if (!n || n.scheduleSeq !== p.seq || (n.status !== "scheduled" && n.status !== "calling")) return null;
-  return n;
-}
-
-/**
- * Marks the notification as on the line and counts the attempt, in one write
- * transaction; for a campaign only while fewer than its max_concurrent
- * recipients are on the line ("full" otherwise).
- */
-function claimLine(
-  services: NotifyDeps,
-  ctx: NotifyContext,
-  p: DeliverPayload,
-  campaign: CampaignRecord | null,
-): NotificationRecord | "full" | null {
-  return ctx.notifications.atomically(() => {
-    const n = current(ctx, p);
-    if (!n) return null;
-    // A re-run after a crash mid-call already holds its line.
-    if (
-      campaign &&
-      n.status !== "calling" &&
-      ctx.recipients.statusCounts(campaign.id).calling >= campaign.maxConcurrent
-    )
-      return "full";
-    return ctx.notifications.update(n.id, { status: "calling", attempts: n.attempts + 1 }, services.clock.now());
-  });
 }

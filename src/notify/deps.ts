@@ -18,7 +18,10 @@ export interface NotifyDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
-  /** The store the nodes share (PostgreSQL with store.url): the do-not-call list and its audit, a callback's voicemail. */
+  /**
+   * The store the nodes share (PostgreSQL with store.url): the outbound tables (campaigns, notifications, attempts,
+   * templates, callbacks), the do-not-call list with its audit, and a callback's voicemail.
+   */
   sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;

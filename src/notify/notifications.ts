@@ -59,13 +59,13 @@ export const createNotificationSchema = z
 export type CreateNotification = z.infer<typeof createNotificationSchema>;
 
 /** The template text (and its id) a request names. */
-export function templateText(
+export async function templateText(
   ctx: NotifyContext,
   ref: number | string | undefined,
   text: string | undefined,
-): { text: string; templateId: number | null } {
+): Promise<{ text: string; templateId: number | null }> {
   if (ref === undefined) return { text: text ?? "", templateId: null };
-  const t = typeof ref === "number" ? ctx.templates.get(ref) : ctx.templates.byName(ref);
+  const t = typeof ref === "number" ? await ctx.templates.get(ref) : await ctx.templates.byName(ref);
   if (!t) throw new ParleyError("template_unknown", `no template ${JSON.stringify(ref)}`, { status: 422 });
   return { text: t.text, templateId: t.id };
 }
@@ -89,11 +89,11 @@ export async function createNotification(
 ): Promise<{ notification: NotificationRecord; created: boolean }> {
   const ctx = notifyContext(services);
   if (input.idempotencyKey) {
-    const existing = ctx.notifications.byKey(input.idempotencyKey);
+    const existing = await ctx.notifications.byKey(input.idempotencyKey);
     if (existing) return { notification: existing, created: false };
   }
   const agent = agentName(services, input.agent);
-  const { text, templateId } = templateText(ctx, input.templateId, input.text);
+  const { text, templateId } = await templateText(ctx, input.templateId, input.text);
   const template = compileTemplate(text);
   const variables = Object.fromEntries(Object.entries(input.variables).map(([k, v]) => [k, String(v)]));
   const missing = missingVariables(template, variables);
@@ -112,7 +112,7 @@ export async function createNotification(
   const notBefore = Math.max(now, input.runAt ?? now);
   let n: NotificationRecord;
   try {
-    n = ctx.notifications.insert(
+    n = await ctx.notifications.insert(
       {
         campaignId: null,
         rowNo: null,
@@ -136,22 +136,28 @@ export async function createNotification(
     );
   } catch (err) {
     // Two requests with one key at once: the loser returns the winner's notification.
-    const existing = input.idempotencyKey ? ctx.notifications.byKey(input.idempotencyKey) : null;
+    const existing = input.idempotencyKey ? await ctx.notifications.byKey(input.idempotencyKey) : null;
     if (existing) return { notification: existing, created: false };
     throw err;
   }
   if (await rejectIfListed(services, ctx, n, null))
-    return { notification: ctx.notifications.get(n.id) ?? n, created: true };
+    return { notification: (await ctx.notifications.get(n.id)) ?? n, created: true };
   await services.queue.enqueue({
     kind: RENDER_JOB,
     payload: { notificationId: n.id },
     priority: 10,
     idempotencyKey: `notification-${n.id}-render`,
   });
-  const slot = nextSlot(services, ctx, n, notBefore);
+  const slot = await nextSlot(services, ctx, n, notBefore);
   if (slot === null)
     return {
-      notification: finish(services, ctx, n, "failed", "the calling rules leave no time to call in the next month"),
+      notification: await finish(
+        services,
+        ctx,
+        n,
+        "failed",
+        "the calling rules leave no time to call in the next month",
+      ),
       created: true,
     };
   return { notification: await scheduleDelivery(services, ctx, n, slot), created: true };
@@ -160,15 +166,15 @@ export async function createNotification(
 /** Cancels a notification that has not finished: a queued delivery is dropped, a call in progress is ended. */
 export async function cancelNotification(services: NotifyDeps, id: number): Promise<NotificationRecord> {
   const ctx = notifyContext(services);
-  const n = ctx.notifications.get(id);
+  const n = await ctx.notifications.get(id);
   if (!n) throw new ParleyError("not_found", `no notification ${id}`, { status: 404 });
   if (["completed", "failed", "rejected_dnc", "cancelled"].includes(n.status)) {
     throw new ParleyError("notification_finished", `notification ${id} is already ${n.status}`, { status: 409 });
   }
-  const saved = finish(
+  const saved = await finish(
     services,
     ctx,
-    ctx.notifications.update(id, { scheduleSeq: n.scheduleSeq + 1 }, services.clock.now()),
+    await ctx.notifications.update(id, { scheduleSeq: n.scheduleSeq + 1 }, services.clock.now()),
     "cancelled",
     null,
   );

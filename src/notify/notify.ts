@@ -27,7 +27,7 @@ export interface Notify extends FeatureJobs {
   context(): NotifyContext;
   createNotification(input: CreateNotification): ReturnType<typeof createNotification>;
   cancelNotification(id: number): Promise<NotificationRecord>;
-  createCampaign(input: Parameters<typeof createCampaign>[1]): CampaignRecord;
+  createCampaign(input: Parameters<typeof createCampaign>[1]): Promise<CampaignRecord>;
   changeCampaign(id: number, action: CampaignAction): Promise<CampaignRecord>;
   importRecipients(campaign: CampaignRecord, rows: readonly RawRecipient[]): Promise<ImportReport>;
   /** An agent's voice; throws the registry's 404 for an unknown agent. */

@@ -32,7 +32,7 @@ export async function applyOutcome(
     });
   }
   if (r.choice === "callback") await askedForCallback(services, ctx, n);
-  const current = ctx.notifications.get(n.id) ?? n;
+  const current = (await ctx.notifications.get(n.id)) ?? n;
   const heard = {
     outcome: r.outcome,
     choice: r.choice,
@@ -42,22 +42,22 @@ export async function applyOutcome(
   let nextAt: number | null = null;
   let saved: NotificationRecord;
   if (current.status === "cancelled") {
-    saved = ctx.notifications.update(n.id, heard, now);
+    saved = await ctx.notifications.update(n.id, heard, now);
   } else {
     const decision = decideRetry(r.outcome, current.attempts, services.config.notify.retry);
-    nextAt = decision.retry ? nextSlot(services, ctx, current, now + decision.afterMs) : null;
+    nextAt = decision.retry ? await nextSlot(services, ctx, current, now + decision.afterMs) : null;
     if (decision.retry && nextAt !== null) {
-      saved = await scheduleNext(services, ctx, ctx.notifications.update(n.id, heard, now), nextAt);
+      saved = await scheduleNext(services, ctx, await ctx.notifications.update(n.id, heard, now), nextAt);
     } else {
       const status = decision.retry ? "failed" : decision.status;
-      saved = ctx.notifications.update(
+      saved = await ctx.notifications.update(
         n.id,
         { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null },
         now,
       );
     }
   }
-  ctx.attempts.finish(attemptId, {
+  await ctx.attempts.finish(attemptId, {
     outcome: r.outcome,
     choice: r.choice,
     digits: r.digits || null,
@@ -75,7 +75,7 @@ export async function applyOutcome(
     outcome: r.outcome,
     nextAttemptAt: nextAt,
   });
-  settled(services, ctx, saved);
+  await settled(services, ctx, saved);
   return saved;
 }
 
@@ -89,7 +89,7 @@ export async function rejectIfListed(
   const entry = await ctx.dnc.listed(n.to);
   if (!entry) return false;
   const now = services.clock.now();
-  ctx.attempts.start({
+  await ctx.attempts.start({
     number: dialledNumber(ctx, n.to),
     kind: "notification",
     notificationId: n.id,
@@ -99,7 +99,7 @@ export async function rejectIfListed(
     outcome: "rejected_dnc",
     startedAt: now,
   });
-  const saved = ctx.notifications.update(
+  const saved = await ctx.notifications.update(
     n.id,
     {
       status: "rejected_dnc",
@@ -114,25 +114,25 @@ export async function rejectIfListed(
     { notificationId: n.id, source: entry.source },
     "not dialled: the number is on the do-not-call list",
   );
-  settled(services, ctx, saved);
+  await settled(services, ctx, saved);
   return true;
 }
 
 /** Ends a notification with a final status (cancelled, or failed with a reason) outside an attempt. */
-export function finish(
+export async function finish(
   services: NotifyDeps,
   ctx: NotifyContext,
   n: NotificationRecord,
   status: NotificationStatus,
   error: string | null,
-): NotificationRecord {
-  const saved = ctx.notifications.update(n.id, { status, nextAttemptAt: null, error }, services.clock.now());
-  settled(services, ctx, saved);
+): Promise<NotificationRecord> {
+  const saved = await ctx.notifications.update(n.id, { status, nextAttemptAt: null, error }, services.clock.now());
+  await settled(services, ctx, saved);
   return saved;
 }
 
 /** Announces a final status, and moves the campaign's progress along. */
-function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): void {
+async function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
   const final = finalStatuses.includes(n.status);
   if (final)
     services.bus.publish("notification.finished", `notification:${n.id}`, {
@@ -143,14 +143,14 @@ function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord
       attempts: n.attempts,
     });
   if (n.campaignId === null) return;
-  const campaign = ctx.campaigns.get(n.campaignId);
+  const campaign = await ctx.campaigns.get(n.campaignId);
   if (!campaign) return;
-  if (final) publishProgress(services, ctx, campaign);
-  finishIfDone(services, ctx, campaign.id);
+  if (final) await publishProgress(services, ctx, campaign);
+  await finishIfDone(services, ctx, campaign.id);
 }
 
 async function askedForCallback(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
-  const campaign = n.campaignId === null ? null : ctx.campaigns.get(n.campaignId);
+  const campaign = n.campaignId === null ? null : await ctx.campaigns.get(n.campaignId);
   await scheduleCallback(services, {
     payload: {
       to: n.to,

@@ -19,7 +19,7 @@ export function renderTask(services: NotifyDeps): TaskDefinition<z.infer<typeof 
     inference: true,
     timeoutMs: 5 * 60_000,
     run: async (p, helpers) => {
-      const n = notifyContext(services).notifications.get(p.notificationId);
+      const n = await notifyContext(services).notifications.get(p.notificationId);
       if (!n || finalStatuses.includes(n.status)) return { skipped: n?.status ?? "deleted" };
       const r = await renderMessage(
         services.ttsCache,

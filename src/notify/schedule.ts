@@ -18,7 +18,12 @@ export function dialledNumber(ctx: NotifyContext, to: string): string {
  * dials left under notify.maxAttemptsPerDay. Null when the rules forbid
  * every day of the horizon.
  */
-export function nextSlot(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord, from: number): number | null {
+export async function nextSlot(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  n: NotificationRecord,
+  from: number,
+): Promise<number | null> {
   const rules = rulesFor(services.config.notify, n.timeZone, n.window);
   const number = dialledNumber(ctx, n.to);
   return nextCallSlot(from, rules, services.config.notify.maxAttemptsPerDay, (a, b) =>
@@ -37,7 +42,11 @@ export async function scheduleDelivery(
   at: number,
 ): Promise<NotificationRecord> {
   const seq = n.scheduleSeq + 1;
-  ctx.notifications.update(n.id, { status: "scheduled", nextAttemptAt: at, scheduleSeq: seq }, services.clock.now());
+  await ctx.notifications.update(
+    n.id,
+    { status: "scheduled", nextAttemptAt: at, scheduleSeq: seq },
+    services.clock.now(),
+  );
   const { job } = await services.queue.enqueue({
     kind: DELIVER_JOB,
     payload: { notificationId: n.id, seq },
@@ -50,12 +59,12 @@ export async function scheduleDelivery(
 }
 
 /** A campaign recipient goes (back) to the campaign's pacer, due at `at`. */
-export function parkForPacer(
+export async function parkForPacer(
   services: NotifyDeps,
   ctx: NotifyContext,
   n: NotificationRecord,
   at: number,
-): NotificationRecord {
+): Promise<NotificationRecord> {
   return ctx.notifications.update(
     n.id,
     { status: "pending", nextAttemptAt: at, scheduleSeq: n.scheduleSeq + 1, jobId: null },

@@ -17,7 +17,7 @@ export type CallbackTimer = (
   to: string | null,
   requested: number,
   urgency?: number | null,
-) => { at: number | null; delay: string | null };
+) => Promise<{ at: number | null; delay: string | null }>;
 
 /**
  * Promises a callback (the notify feature, wired by app/): queues its callback.place job, records it, and

@@ -25,7 +25,7 @@ export async function applyRouting(
       const requestedAt = services.clock.now() + action.inMinutes * 60_000;
       const to = vm.callbackNumber ?? vm.caller;
       // The callback rules (hours, days, the daily cap) decide when it can really be placed; later is shown on the message.
-      const timing = services.callbackTimer(to, requestedAt, vm.urgency);
+      const timing = await services.callbackTimer(to, requestedAt, vm.urgency);
       const runAt = timing.at ?? requestedAt;
       const { jobId, created } = await services.scheduleCallback({
         payload: {

@@ -82,7 +82,7 @@ export function builtinTool(def: Builtin): ToolHandler {
               result: { status: "error", error: `${when.toISOString()} has passed; ask for a time from now on` },
             };
           // Offer only what can be kept: a time the callback rules forbid is refused with the first time that works.
-          const check = ctx.services.callbackTime?.(ctx.caller, when);
+          const check = await ctx.services.callbackTime?.(ctx.caller, when);
           if (check && !check.ok) {
             return {
               result: {

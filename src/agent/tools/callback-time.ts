@@ -4,7 +4,7 @@ import type { ToolServices } from "./types.js";
 type CallbackTimer = (
   to: string | null,
   requested: number,
-) => { at: number | null; delay: string | null; why: string | null; atLocal: string | null };
+) => Promise<{ at: number | null; delay: string | null; why: string | null; atLocal: string | null }>;
 
 /**
  * The schedule_callback tool's check, from the callback timer the notify
@@ -13,8 +13,8 @@ type CallbackTimer = (
  * playground check the same way.
  */
 export function callbackTimeFor(timer: CallbackTimer): NonNullable<ToolServices["callbackTime"]> {
-  return (to, when) => {
-    const t = timer(to, when.getTime());
+  return async (to, when) => {
+    const t = await timer(to, when.getTime());
     if (t.at !== null && t.delay === null) return { ok: true };
     return {
       ok: false,

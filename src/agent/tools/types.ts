@@ -49,7 +49,7 @@ export interface ToolServices {
   callbackTime?(
     to: string | null,
     when: Date,
-  ): { ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null };
+  ): Promise<{ ok: true } | { ok: false; reason: string; next: Date | null; nextLocal: string | null }>;
   /** The agent's knowledge base (`search_knowledge`); absent: the tool answers that there is none. */
   searchKnowledge?: KnowledgeSearch;
   /** Where HTTP tools may send requests (config tools.*); absent: the defaults (no loopback, link-local or metadata). */

@@ -65,9 +65,9 @@ export function callbackRoutes(services: Pick<ApiDeps, "notify">) {
   const app = apiRouter();
   const desk = services.notify.callbacks;
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = desk.list({ status: q.status, before: q.cursor, limit: q.limit + 1 });
+    const rows = await desk.list({ status: q.status, before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
       items: page.map(presentCallback),
@@ -75,8 +75,8 @@ export function callbackRoutes(services: Pick<ApiDeps, "notify">) {
     });
   });
 
-  app.openapi(get, (c) => {
-    const found = desk.get(idParam(c));
+  app.openapi(get, async (c) => {
+    const found = await desk.get(idParam(c));
     if (!found) throw new ParleyError("not_found", `no callback ${c.req.param("id")}`, { status: 404 });
     return c.json(presentCallback(found));
   });

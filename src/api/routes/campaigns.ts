@@ -121,41 +121,46 @@ const remove = route({
 export function campaignRoutes(services: Pick<ApiDeps, "notify">) {
   const app = apiRouter();
   const ctx = () => services.notify.context();
-  const find = (c: Context) => {
-    const campaign = ctx().campaigns.get(idParam(c));
+  const find = async (c: Context) => {
+    const campaign = await ctx().campaigns.get(idParam(c));
     if (!campaign) throw new ParleyError("not_found", `no campaign ${c.req.param("id")}`, { status: 404 });
     return campaign;
   };
-  const withProgress = (id: number) => ({
-    ...presentCampaign(ctx().campaigns.get(id)!),
-    progress: campaignProgress(ctx(), id),
-  });
+  const withProgress = async (id: number) => {
+    const campaign = await ctx().campaigns.get(id);
+    if (!campaign) throw new ParleyError("not_found", `no campaign ${id}`, { status: 404 });
+    return { ...presentCampaign(campaign), progress: await campaignProgress(ctx(), id) };
+  };
 
-  app.openapi(create, (c) => c.json(withProgress(services.notify.createCampaign(c.req.valid("json")).id), 201));
+  app.openapi(create, async (c) =>
+    c.json(await withProgress((await services.notify.createCampaign(c.req.valid("json"))).id), 201),
+  );
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = ctx().campaigns.list({ status: q.status, before: q.cursor, limit: q.limit + 1 });
+    const rows = await ctx().campaigns.list({ status: q.status, before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
+    const items = [];
+    for (const r of page) items.push(await withProgress(r.id));
     return c.json({
-      items: page.map((r) => withProgress(r.id)),
+      items,
       nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
     });
   });
 
-  app.openapi(get, (c) => c.json(withProgress(find(c).id)));
+  app.openapi(get, async (c) => c.json(await withProgress((await find(c)).id)));
 
   app.openapi(upload, async (c) => {
-    const campaign = find(c);
+    const campaign = await find(c);
     const type = c.req.header("content-type") ?? "";
     const rows = CSV_TYPES.test(type) ? recipientsFromCsv(await c.req.text()) : recipientsFromJson(await jsonBody(c));
     return c.json(await services.notify.importRecipients(campaign, rows));
   });
 
-  app.openapi(recipients, (c) => {
-    const campaign = find(c);
+  app.openapi(recipients, async (c) => {
+    const campaign = await find(c);
     const q = c.req.valid("query");
-    const rows = ctx().notifications.list({
+    const rows = await ctx().notifications.list({
       campaignId: campaign.id,
       status: q.status,
       before: q.cursor,
@@ -168,9 +173,9 @@ export function campaignRoutes(services: Pick<ApiDeps, "notify">) {
     });
   });
 
-  app.openapi(results, (c) => {
-    const campaign = find(c);
-    return c.body(resultsCsv(ctx(), campaign), 200, {
+  app.openapi(results, async (c) => {
+    const campaign = await find(c);
+    return c.body(await resultsCsv(ctx(), campaign), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="campaign-${campaign.id}-results.csv"`,
     });
@@ -179,19 +184,19 @@ export function campaignRoutes(services: Pick<ApiDeps, "notify">) {
   for (const { action, declared } of actions) {
     app.openapi(declared, async (c) => {
       const changed = await services.notify.changeCampaign(idParam(c), action);
-      return c.json(withProgress(changed.id));
+      return c.json(await withProgress(changed.id));
     });
   }
 
-  app.openapi(remove, (c) => {
-    const campaign = find(c);
+  app.openapi(remove, async (c) => {
+    const campaign = await find(c);
     if (campaign.status === "running" || campaign.status === "paused")
       throw new ParleyError(
         "campaign_invalid_state",
         `cancel campaign ${campaign.id} first: it is ${campaign.status}`,
         { status: 409 },
       );
-    ctx().campaigns.remove(campaign.id);
+    await ctx().campaigns.remove(campaign.id);
     return c.body(null, 204);
   });
   return app;

@@ -105,9 +105,9 @@ export function notificationRoutes(services: Pick<ApiDeps, "notify">) {
     return c.json(presentNotification(notification), created ? 201 : 200);
   });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = ctx().notifications.list({
+    const rows = await ctx().notifications.list({
       status: q.status,
       campaignId: q.campaignId,
       to: q.to,
@@ -121,10 +121,13 @@ export function notificationRoutes(services: Pick<ApiDeps, "notify">) {
     });
   });
 
-  app.openapi(get, (c) => {
-    const n = ctx().notifications.get(idParam(c));
+  app.openapi(get, async (c) => {
+    const n = await ctx().notifications.get(idParam(c));
     if (!n) throw new ParleyError("not_found", `no notification ${c.req.param("id")}`, { status: 404 });
-    return c.json({ ...presentNotification(n), history: ctx().attempts.forNotification(n.id).map(presentAttempt) });
+    return c.json({
+      ...presentNotification(n),
+      history: (await ctx().attempts.forNotification(n.id)).map(presentAttempt),
+    });
   });
 
   app.openapi(cancel, async (c) => c.json(presentNotification(await services.notify.cancelNotification(idParam(c)))));

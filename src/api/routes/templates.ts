@@ -11,6 +11,7 @@ import { apiRouter, binary, described, idParams, jsonRequest, route } from "../o
 import { idPageQuery } from "../pagination.js";
 import { idParam } from "../validate.js";
 import { presentTemplate } from "./notify-present.js";
+import { isDuplicateTemplateName } from "../../store/repos/templates-repo.js";
 
 const tags = ["notifications"];
 const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lowercase letters, digits, '-' and '_' (at most 63)");
@@ -127,30 +128,30 @@ export async function templateWav(
 export function templateRoutes(services: Pick<ApiDeps, "clock" | "config" | "notify">) {
   const app = apiRouter();
   const repo = () => services.notify.context().templates;
-  const find = (c: Context) => {
-    const t = repo().get(idParam(c));
+  const find = async (c: Context) => {
+    const t = await repo().get(idParam(c));
     if (!t) throw new ParleyError("not_found", `no template ${c.req.param("id")}`, { status: 404 });
     return t;
   };
-  const unique = <T>(fn: () => T): T => {
+  const unique = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      return fn();
+      return await fn();
     } catch (err) {
-      if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE")
+      if (isDuplicateTemplateName(err))
         throw new ParleyError("template_name_taken", "a template with that name already exists", { status: 409 });
       throw err;
     }
   };
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const b = c.req.valid("json");
     const { variables } = compileTemplate(b.text);
-    return c.json(presentTemplate(unique(() => repo().insert({ ...b, variables }, services.clock.now()))), 201);
+    return c.json(presentTemplate(await unique(() => repo().insert({ ...b, variables }, services.clock.now()))), 201);
   });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = repo().list({ before: q.cursor, limit: q.limit + 1 });
+    const rows = await repo().list({ before: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
       items: page.map(presentTemplate),
@@ -158,32 +159,30 @@ export function templateRoutes(services: Pick<ApiDeps, "clock" | "config" | "not
     });
   });
 
-  app.openapi(get, (c) => c.json(presentTemplate(find(c))));
+  app.openapi(get, async (c) => c.json(presentTemplate(await find(c))));
 
-  app.openapi(update, (c) => {
-    const t = find(c);
+  app.openapi(update, async (c) => {
+    const t = await find(c);
     const b = c.req.valid("json");
     const text = b.text ?? t.text;
     const { variables } = compileTemplate(text);
-    return c.json(
-      presentTemplate(
-        unique(() =>
-          repo().update(
-            { id: t.id, name: b.name ?? t.name, text, variables, description: b.description ?? t.description },
-            services.clock.now(),
-          ),
-        ),
+    const saved = await unique(() =>
+      repo().update(
+        { id: t.id, name: b.name ?? t.name, text, variables, description: b.description ?? t.description },
+        services.clock.now(),
       ),
     );
+    if (!saved) throw new ParleyError("not_found", `no template ${t.id}`, { status: 404 });
+    return c.json(presentTemplate(saved));
   });
 
-  app.openapi(remove, (c) => {
-    repo().remove(find(c).id);
+  app.openapi(remove, async (c) => {
+    await repo().remove((await find(c)).id);
     return c.body(null, 204);
   });
 
   app.openapi(preview, async (c) => {
-    const t = find(c);
+    const t = await find(c);
     const b = c.req.valid("json");
     const r = await templateWav(services, t.text, b, c.req.raw.signal);
     return c.body(r.wav, 200, {

@@ -1,13 +1,11 @@
 import { statfs } from "node:fs/promises";
 import { TRUNK_REGISTERED, trunkAccount } from "../../sip/index.js";
-import { CampaignRecipientsRepo } from "../../store/repos/campaign-recipients-repo.js";
-import { CampaignsRepo } from "../../store/repos/campaigns-repo.js";
 import { DashboardRepo, type UrgencyCounts } from "../../store/repos/dashboard-repo.js";
 import { finalStatuses } from "../../store/repos/notifications-repo.js";
 import type { ApiDeps } from "../deps.js";
 import { bucketize, dayStarts, hourStarts, type Bucket } from "./buckets.js";
 
-export type StatsDeps = Pick<ApiDeps, "db" | "sql" | "queue" | "engines" | "registry" | "config" | "clock">;
+export type StatsDeps = Pick<ApiDeps, "db" | "sql" | "queue" | "engines" | "registry" | "config" | "clock" | "notify">;
 
 /** Everything the home dashboard shows (and GET /v1/stats answers), at one moment. */
 export interface Stats {
@@ -65,7 +63,7 @@ export async function collectStats(services: StatsDeps): Promise<Stats> {
     openEscalations,
     failedVoicemails,
     jobs,
-    campaigns: activeCampaigns(services),
+    campaigns: await activeCampaigns(services),
     series: { hourly: bucketize(hours, raw), daily: bucketize(days, raw) },
     health: {
       engines,
@@ -77,19 +75,21 @@ export async function collectStats(services: StatsDeps): Promise<Stats> {
 }
 
 /** Running and paused campaigns, with how many recipients are done (a final status) of all. */
-function activeCampaigns(services: StatsDeps): Stats["campaigns"] {
-  const campaigns = new CampaignsRepo(services.db);
-  const recipients = new CampaignRecipientsRepo(services.db);
+async function activeCampaigns(services: StatsDeps): Promise<Stats["campaigns"]> {
+  // The outbound tables are on the SQL port (shared by the nodes with store.url): the notify context reads them.
+  const { campaigns, recipients } = services.notify.context();
   const active = [
-    ...campaigns.list({ status: "running", limit: 20 }),
-    ...campaigns.list({ status: "paused", limit: 20 }),
+    ...(await campaigns.list({ status: "running", limit: 20 })),
+    ...(await campaigns.list({ status: "paused", limit: 20 })),
   ];
-  return active.map((c) => {
-    const counts = recipients.statusCounts(c.id);
+  const out: Stats["campaigns"] = [];
+  for (const c of active) {
+    const counts = await recipients.statusCounts(c.id);
     const all = Object.values(counts).reduce((a, b) => a + b, 0);
     const done = finalStatuses.reduce((a, s) => a + counts[s], 0);
-    return { id: c.id, name: c.name, status: c.status, total: all, done };
-  });
+    out.push({ id: c.id, name: c.name, status: c.status, total: all, done });
+  }
+  return out;
 }
 
 async function diskOf(path: string): Promise<Stats["health"]["disk"]> {

@@ -40,7 +40,7 @@ export async function benchRenders(app: BenchApp, pieces: number) {
 
 /** A campaign of `count` busy callees at `rate` calls per second: INVITE arrival times at the callee against the schedule. */
 export async function benchPacing(app: BenchApp, callee: BenchCallee, rate: number, count: number) {
-  const campaign = app.features.notify.createCampaign({
+  const campaign = await app.features.notify.createCampaign({
     name: "bench pacing",
     text: "Hello.",
     window: ANY_TIME,
@@ -59,7 +59,7 @@ export async function benchPacing(app: BenchApp, callee: BenchCallee, rate: numb
   const from = callee.calls.length;
   await app.features.notify.changeCampaign(campaign.id, "start");
   const ctx = app.features.notify.context();
-  for (let i = 0; i < 1200 && ctx.campaigns.get(campaign.id)?.status === "running"; i++)
+  for (let i = 0; i < 1200 && (await ctx.campaigns.get(campaign.id))?.status === "running"; i++)
     await new Promise((r) => setTimeout(r, 100));
   const arrivals = callee.calls
     .slice(from)
@@ -116,11 +116,11 @@ export async function benchCpu(app: BenchApp, callee: BenchCallee, calls: number
     const call = await ended;
     for (
       let w = 0;
-      w < 300 && !["completed", "failed"].includes(ctx.notifications.get(notification.id)?.status ?? "");
+      w < 300 && !["completed", "failed"].includes((await ctx.notifications.get(notification.id))?.status ?? "");
       w++
     )
       await new Promise((r) => setTimeout(r, 50));
-    const n = ctx.notifications.get(notification.id);
+    const n = await ctx.notifications.get(notification.id);
     if (n?.status !== "completed")
       throw new Error(`bench: notification ${notification.id} ended ${n?.status} (${n?.outcome ?? n?.error})`);
     notes.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });

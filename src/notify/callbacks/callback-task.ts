@@ -38,15 +38,15 @@ async function placeCallback(
   helpers: TaskHelpers<CallbackPayload>,
 ): Promise<AttemptResult> {
   const ctx = notifyContext(services);
-  const callback = claimCallback(ctx, p, helpers, services.clock.now());
+  const callback = await claimCallback(ctx, p, helpers, services.clock.now());
   if ("skipped" in callback) return callback;
   const attempt = (p.attempt ?? 0) + 1;
   try {
     const r = await attemptCallback(services, p, helpers);
-    settleCallback(ctx, callback, helpers.job.id, r, attempt, services.clock.now());
+    await settleCallback(ctx, callback, helpers.job.id, r, attempt, services.clock.now());
     return r;
   } catch (err) {
-    attemptThrew(ctx, callback, helpers, err, services.clock.now());
+    await attemptThrew(ctx, callback, helpers, err, services.clock.now());
     throw err;
   }
 }
@@ -71,7 +71,7 @@ async function attemptCallback(
   // Checked at dial time: a number listed after the callback was promised is still never called.
   const listed = await ctx.dnc.listed(chain.to);
   if (listed) {
-    ctx.attempts.start({
+    await ctx.attempts.start({
       number: chain.number,
       kind: "callback",
       notificationId: null,
@@ -92,7 +92,9 @@ async function attemptCallback(
     recipientZone(services.config.notify, chain.to, cc),
     p.urgency ?? null,
   );
-  const timing = callbackTiming(services.config.notify, rules, now, (a, b) => ctx.attempts.dials(chain.number, a, b));
+  const timing = await callbackTiming(services.config.notify, rules, now, (a, b) =>
+    ctx.attempts.dials(chain.number, a, b),
+  );
   if (timing.at === null)
     return { outcome: "failed", reason: "the callback rules leave no time to call in the next month" };
   if (timing.at > now + SLACK_MS) {
@@ -121,7 +123,7 @@ async function attemptCallback(
       retryable: true,
     });
   const topic = callbackTopic(p);
-  const a = ctx.attempts.start({
+  const a = await ctx.attempts.start({
     number: chain.number,
     kind: "callback",
     notificationId: null,
@@ -146,7 +148,7 @@ async function attemptCallback(
       },
       signal: helpers.signal,
     });
-    ctx.attempts.finish(a.id, {
+    await ctx.attempts.finish(a.id, {
       outcome: "answered",
       choice: null,
       digits: null,
@@ -162,7 +164,7 @@ async function attemptCallback(
     const failure = (err as ParleyError).details?.outcome;
     if (failure === undefined) {
       // Not an answer or a refusal but a reason the call could not start (engines loading, no free line): the job retries.
-      ctx.attempts.abandon(a.id, describeError(err));
+      await ctx.attempts.abandon(a.id, describeError(err));
       throw err;
     }
     const outcome = failure === "busy" ? "busy" : failure === "no_answer" ? "no_answer" : "failed";
@@ -187,7 +189,7 @@ async function notAnswered(
   // Out of retries: one more call, in voicemail mode, after the usual wait (at least the same window and cap rules apply).
   const mode = decision.retry ? "live" : "voicemail";
   const runAt = services.clock.now() + wait;
-  ctx.attempts.finish(attemptId, {
+  await ctx.attempts.finish(attemptId, {
     outcome,
     choice: null,
     digits: null,

@@ -14,10 +14,14 @@ const SLACK_MS = 60_000;
 
 /** The promised callbacks as an operator handles them (the API and the console). */
 export interface CallbackDesk {
-  list(o: { status?: CallbackStatus | undefined; before?: number | undefined; limit: number }): CallbackRecord[];
-  get(id: number): CallbackRecord | null;
-  forVoicemail(voicemailId: number): CallbackRecord | null;
-  forCall(callId: number): CallbackRecord | null;
+  list(o: {
+    status?: CallbackStatus | undefined;
+    before?: number | undefined;
+    limit: number;
+  }): Promise<CallbackRecord[]>;
+  get(id: number): Promise<CallbackRecord | null>;
+  forVoicemail(voicemailId: number): Promise<CallbackRecord | null>;
+  forCall(callId: number): Promise<CallbackRecord | null>;
   /** upcoming -> cancelled, its job cancelled; a 409 names the status that forbids it. */
   cancel(id: number): Promise<CallbackRecord>;
   /** Moves an upcoming callback to `at` (inside the callback rules, or a 400 naming the rule and the first possible time). */
@@ -42,8 +46,8 @@ function stateError(c: CallbackRecord, action: string): ParleyError {
 /** The callbacks desk of these services. Changes are conditional on the row, so a job starting meanwhile has one winner. */
 export function callbackDesk(services: NotifyDeps): CallbackDesk {
   const ctx = () => notifyContext(services);
-  const find = (id: number) => {
-    const c = ctx().callbacks.get(id);
+  const find = async (id: number) => {
+    const c = await ctx().callbacks.get(id);
     if (!c) throw new ParleyError("not_found", `no callback ${id}`, { status: 404 });
     return c;
   };
@@ -56,9 +60,9 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
     forCall: (id) => ctx().callbacks.forCall(id),
 
     async cancel(id) {
-      const c = find(id);
-      const cancelled = ctx().callbacks.change(id, ["upcoming"], { status: "cancelled" }, services.clock.now());
-      if (!cancelled) throw stateError(find(id), "cancel");
+      const c = await find(id);
+      const cancelled = await ctx().callbacks.change(id, ["upcoming"], { status: "cancelled" }, services.clock.now());
+      if (!cancelled) throw stateError(await find(id), "cancel");
       // The row decides: a job that starts anyway finds it cancelled and places nothing.
       await services.queue.cancel(c.jobId).catch(() => undefined);
       services.logger.info({ callbackId: id, jobId: c.jobId }, "callback cancelled");
@@ -66,7 +70,7 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
     },
 
     async reschedule(id, at) {
-      const c = find(id);
+      const c = await find(id);
       if (c.status !== "upcoming") throw stateError(c, "reschedule");
       const now = services.clock.now();
       if (at <= now)
@@ -74,7 +78,7 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
       if (at > now + MAX_AHEAD_MS)
         throw new ParleyError("invalid_time", `${iso(at)} is more than 30 days ahead`, { status: 400 });
       const urgency = typeof c.payload.urgency === "number" ? c.payload.urgency : null;
-      const timing = timer(c.to, at, urgency);
+      const timing = await timer(c.to, at, urgency);
       if (timing.at === null || timing.at > at + SLACK_MS)
         throw new ParleyError(
           "outside_callback_window",
@@ -93,7 +97,7 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
         runAt: at,
         idempotencyKey: `callback-${c.rootJobId}-moved-${now}`,
       });
-      const moved = ctx().callbacks.change(
+      const moved = await ctx().callbacks.change(
         id,
         ["upcoming"],
         { status: "upcoming", jobId: job.id, runAt: at },
@@ -102,7 +106,7 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
       );
       if (!moved) {
         await services.queue.cancel(job.id).catch(() => undefined);
-        throw stateError(find(id), "reschedule");
+        throw stateError(await find(id), "reschedule");
       }
       await services.queue.cancel(c.jobId).catch(() => undefined);
       if (c.voicemailId) {

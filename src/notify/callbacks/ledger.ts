@@ -19,21 +19,21 @@ export type AttemptResult =
  * Takes the callback for this job (upcoming -> calling), or says why not: cancelled, rescheduled to another job,
  * or already settled. A job queued without a row (an older build, a test) is given one first.
  */
-export function claimCallback(
+export async function claimCallback(
   ctx: NotifyContext,
   p: CallbackPayload,
   helpers: TaskHelpers<CallbackPayload>,
   now: number,
-): CallbackRecord | { skipped: string } {
+): Promise<CallbackRecord | { skipped: string }> {
   const job = helpers.job;
   const root = p.rootJobId ?? job.id;
-  let row = ctx.callbacks.byRoot(root);
+  let row = await ctx.callbacks.byRoot(root);
   if (!row) {
-    const added = ctx.callbacks.insert(newCallbackRow(p, root, job.runAt), now);
-    row = added && ctx.callbacks.change(added.id, ["upcoming"], { status: "upcoming", jobId: job.id }, now);
+    const added = await ctx.callbacks.insert(newCallbackRow(p, root, job.runAt), now);
+    row = added && (await ctx.callbacks.change(added.id, ["upcoming"], { status: "upcoming", jobId: job.id }, now));
     if (!row) return { skipped: "the callback's record changed as it was made" };
   }
-  const claimed = ctx.callbacks.claim(row.id, job.id, now);
+  const claimed = await ctx.callbacks.claim(row.id, job.id, now);
   if (claimed) return claimed;
   return {
     skipped:
@@ -73,29 +73,29 @@ function changeOf(r: AttemptResult, attempt: number): CallbackChange {
 }
 
 /** Records what this job's attempt did (only while the callback still points at this job). */
-export function settleCallback(
+export async function settleCallback(
   ctx: NotifyContext,
   callback: CallbackRecord,
   jobId: number,
   r: AttemptResult,
   attempt: number,
   now: number,
-): void {
-  ctx.callbacks.change(callback.id, ["calling"], changeOf(r, attempt), now, jobId);
+): Promise<void> {
+  await ctx.callbacks.change(callback.id, ["calling"], changeOf(r, attempt), now, jobId);
 }
 
 /** The attempt threw (the job retries, or dies on its last attempt): the callback waits again, or has failed. */
-export function attemptThrew(
+export async function attemptThrew(
   ctx: NotifyContext,
   callback: CallbackRecord,
   helpers: TaskHelpers<CallbackPayload>,
   err: unknown,
   now: number,
-): void {
+): Promise<void> {
   // The worker's rule: a ParleyError is retried only when it says so, any other error always (until the last attempt).
   const retried = !(err instanceof ParleyError) || err.retryable;
   const last = !retried || helpers.job.attempts >= helpers.job.maxAttempts;
-  ctx.callbacks.change(
+  await ctx.callbacks.change(
     callback.id,
     ["calling"],
     { status: last ? "failed" : "upcoming", error: describeError(err) },

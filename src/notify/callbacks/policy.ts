@@ -43,13 +43,13 @@ export function callbackRules(notify: NotifyConfig, timeZone: string, urgency: n
 }
 
 /** When a callback asked for at `requested` is placed, and why later if it is. */
-export function callbackTiming(
+export async function callbackTiming(
   notify: NotifyConfig,
   rules: WindowRules,
   requested: number,
   attempts: AttemptCounter,
-): CallbackTiming {
-  const at = nextCallSlot(requested, rules, notify.maxAttemptsPerDay, attempts);
+): Promise<CallbackTiming> {
+  const at = await nextCallSlot(requested, rules, notify.maxAttemptsPerDay, attempts);
   if (at === null)
     return {
       at: null,
@@ -101,4 +101,4 @@ export type CallbackTimer = (
   to: string | null,
   requested: number,
   urgency?: number | null,
-) => CallbackTiming & { timeZone: string | null; atLocal: string | null };
+) => Promise<CallbackTiming & { timeZone: string | null; atLocal: string | null }>;

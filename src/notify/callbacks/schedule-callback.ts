@@ -64,8 +64,8 @@ export async function scheduleCallback(services: NotifyDeps, r: CallbackRequest)
     idempotencyKey: r.idempotencyKey,
     priority: r.priority ?? 5,
   });
-  const row = ctx.callbacks.insert(newCallbackRow(r.payload, job.id, r.runAt), services.clock.now());
-  const callback = row ?? (ctx.callbacks.byRoot(job.id) as CallbackRecord);
+  const row = await ctx.callbacks.insert(newCallbackRow(r.payload, job.id, r.runAt), services.clock.now());
+  const callback = row ?? ((await ctx.callbacks.byRoot(job.id)) as CallbackRecord);
   if (row)
     services.bus.publish("callback.scheduled", topicOf(r.payload, job.id), {
       callbackId: row.id,

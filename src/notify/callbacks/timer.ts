@@ -10,7 +10,7 @@ import { callbackRules, callbackTiming, localLabel, type CallbackTimer } from ".
  * rules the callback task applies when it dials.
  */
 export function callbackTimer(services: NotifyDeps): CallbackTimer {
-  return (to, requested, urgency = null) => {
+  return async (to, requested, urgency = null) => {
     const cc = services.config.voicemail.defaultCountryCode;
     const recipient = to ? normaliseRecipient(to, cc) : null;
     if (!recipient || "error" in recipient)
@@ -19,7 +19,9 @@ export function callbackTimer(services: NotifyDeps): CallbackTimer {
     const timeZone = recipientZone(services.config.notify, recipient.to, cc);
     const rules = callbackRules(services.config.notify, timeZone, urgency);
     const number = dialledNumber(ctx, recipient.to);
-    const timing = callbackTiming(services.config.notify, rules, requested, (a, b) => ctx.attempts.dials(number, a, b));
+    const timing = await callbackTiming(services.config.notify, rules, requested, (a, b) =>
+      ctx.attempts.dials(number, a, b),
+    );
     return { ...timing, timeZone, atLocal: timing.at === null ? null : localLabel(timing.at, timeZone) };
   };
 }

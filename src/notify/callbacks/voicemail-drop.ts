@@ -27,7 +27,7 @@ export async function leaveCallbackVoicemail(
     services.config.notify.sentencePauseMs,
     helpers.signal,
   );
-  const a = ctx.attempts.start({
+  const a = await ctx.attempts.start({
     number: chain.number,
     kind: "callback",
     notificationId: null,
@@ -46,10 +46,10 @@ export async function leaveCallbackVoicemail(
       signal: helpers.signal,
     });
   } catch (err) {
-    ctx.attempts.abandon(a.id, describeError(err));
+    await ctx.attempts.abandon(a.id, describeError(err));
     throw err;
   }
-  ctx.attempts.finish(a.id, {
+  await ctx.attempts.finish(a.id, {
     outcome: r.outcome,
     choice: r.choice,
     digits: r.digits || null,

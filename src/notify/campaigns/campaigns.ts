@@ -39,10 +39,13 @@ export const createCampaignSchema = z
   });
 
 /** Creates a campaign in `draft`: upload recipients, then start it. */
-export function createCampaign(services: NotifyDeps, input: z.infer<typeof createCampaignSchema>): CampaignRecord {
+export async function createCampaign(
+  services: NotifyDeps,
+  input: z.infer<typeof createCampaignSchema>,
+): Promise<CampaignRecord> {
   const ctx = notifyContext(services);
   const agent = agentName(services, input.agent);
-  const { text, templateId } = templateText(ctx, input.templateId, input.text);
+  const { text, templateId } = await templateText(ctx, input.templateId, input.text);
   const variables = compileTemplate(text).variables;
   if (input.disclosure) compileTemplate(input.disclosure);
   return ctx.campaigns.insert(
@@ -86,30 +89,34 @@ export async function changeCampaign(
 ): Promise<CampaignRecord> {
   const ctx = notifyContext(services);
   const now = services.clock.now();
-  const changed = ctx.notifications.atomically(() => {
-    const c = ctx.campaigns.get(id);
+  const changed = await ctx.atomically(async (tx) => {
+    // The campaign's row first (PostgreSQL row lock): two nodes changing one campaign do it in turn.
+    await tx.campaigns.lock(id);
+    const c = await tx.campaigns.get(id);
     if (!c) throw new ParleyError("not_found", `no campaign ${id}`, { status: 404 });
     if (!ALLOWED[action].includes(c.status))
       throw new ParleyError("campaign_invalid_state", `cannot ${action} campaign ${id}: it is ${c.status}`, {
         status: 409,
         details: { status: c.status },
       });
-    if (action === "start" && ctx.recipients.statusCounts(id).pending === 0)
+    if (action === "start" && (await tx.recipients.statusCounts(id)).pending === 0)
       throw new ParleyError("campaign_empty", `campaign ${id} has no recipients to call; upload some first`, {
         status: 409,
       });
-    if (action === "pause") return ctx.campaigns.setStatus(id, "paused", now);
+    if (action === "pause") return tx.campaigns.setStatus(id, "paused", now);
     if (action === "cancel") {
-      ctx.recipients.cancelWaiting(id, now);
-      return ctx.campaigns.setStatus(id, "cancelled", now);
+      await tx.recipients.cancelWaiting(id, now);
+      return tx.campaigns.setStatus(id, "cancelled", now);
     }
-    return ctx.campaigns.setStatus(id, "running", now, true);
+    return tx.campaigns.setStatus(id, "running", now, true);
   });
+  // Locked above, so it cannot have gone in between.
+  if (!changed) throw new ParleyError("not_found", `no campaign ${id}`, { status: 404 });
   if (action === "cancel") await endCallsInProgress(services, id);
   if (changed.status === "running") await startTicking(services, changed);
-  publishProgress(services, ctx, changed);
+  await publishProgress(services, ctx, changed);
   if (action === "cancel") {
-    const p = campaignProgress(ctx, id);
+    const p = await campaignProgress(ctx, id);
     services.bus.publish("campaign.finished", `campaign:${id}`, {
       campaignId: id,
       status: "cancelled",
@@ -124,9 +131,9 @@ export async function changeCampaign(
 /** Cancelled campaign: the recipients on the line are marked cancelled, then their delivery jobs aborted (which hangs up). */
 async function endCallsInProgress(services: NotifyDeps, id: number): Promise<void> {
   const ctx = notifyContext(services);
-  const open = ctx.recipients.open(id);
+  const open = await ctx.recipients.open(id);
   for (const n of open)
-    ctx.notifications.update(n.id, { status: "cancelled", scheduleSeq: n.scheduleSeq + 1 }, services.clock.now());
+    await ctx.notifications.update(n.id, { status: "cancelled", scheduleSeq: n.scheduleSeq + 1 }, services.clock.now());
   await Promise.all(
     open.filter((n) => n.jobId !== null).map((n) => services.queue.cancel(n.jobId as number).catch(() => undefined)),
   );

@@ -13,16 +13,20 @@ export interface CampaignProgress {
 }
 
 /** Where a campaign stands, from its recipients' rows. */
-export function campaignProgress(ctx: NotifyContext, campaignId: number): CampaignProgress {
-  const counts = ctx.recipients.statusCounts(campaignId);
+export async function campaignProgress(ctx: NotifyContext, campaignId: number): Promise<CampaignProgress> {
+  const counts = await ctx.recipients.statusCounts(campaignId);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const open = counts.pending + counts.scheduled + counts.calling;
-  return { total, done: total - open, counts, outcomes: ctx.recipients.outcomeCounts(campaignId) };
+  return { total, done: total - open, counts, outcomes: await ctx.recipients.outcomeCounts(campaignId) };
 }
 
 /** Announces a campaign's progress (SSE, webhooks). */
-export function publishProgress(services: NotifyDeps, ctx: NotifyContext, campaign: CampaignRecord): void {
-  const p = campaignProgress(ctx, campaign.id);
+export async function publishProgress(
+  services: NotifyDeps,
+  ctx: NotifyContext,
+  campaign: CampaignRecord,
+): Promise<void> {
+  const p = await campaignProgress(ctx, campaign.id);
   services.bus.publish("campaign.progress", `campaign:${campaign.id}`, {
     campaignId: campaign.id,
     status: campaign.status,
@@ -35,13 +39,14 @@ export function publishProgress(services: NotifyDeps, ctx: NotifyContext, campai
  * line, and announces it; true when it did. Safe to call from the pacer and
  * from each delivery: the status change is conditional, so it happens once.
  */
-export function finishIfDone(services: NotifyDeps, ctx: NotifyContext, campaignId: number): boolean {
-  const p = campaignProgress(ctx, campaignId);
+export async function finishIfDone(services: NotifyDeps, ctx: NotifyContext, campaignId: number): Promise<boolean> {
+  const p = await campaignProgress(ctx, campaignId);
   if (p.counts.pending + p.counts.scheduled + p.counts.calling > 0) return false;
-  const finished = ctx.notifications.atomically(() => {
-    const c = ctx.campaigns.get(campaignId);
+  const finished = await ctx.atomically(async (tx) => {
+    await tx.campaigns.lock(campaignId);
+    const c = await tx.campaigns.get(campaignId);
     if (!c || c.status !== "running") return null;
-    return ctx.campaigns.setStatus(campaignId, "finished", services.clock.now());
+    return tx.campaigns.setStatus(campaignId, "finished", services.clock.now());
   });
   if (!finished) return false;
   services.bus.publish("campaign.finished", `campaign:${campaignId}`, {

@@ -122,7 +122,7 @@ export async function importRecipients(
     );
   }
   const cc = services.config.voicemail.defaultCountryCode;
-  const seen = new Map<string, number>([...ctx.recipients.numbers(campaign.id)].map((n) => [n, 0]));
+  const seen = new Map<string, number>([...(await ctx.recipients.numbers(campaign.id))].map((n) => [n, 0]));
   const report: ImportReport = { received: rows.length, imported: 0, flagged: [], rejected: [] };
   const accepted: NewNotification[] = [];
   for (const r of rows) {
@@ -198,9 +198,13 @@ export async function importRecipients(
       idempotencyKey: null,
     });
   }
-  const ids = ctx.notifications.insertMany(accepted, services.clock.now());
-  // Kept, so the results CSV shows every row of every upload: a rejected one with its reason.
-  ctx.rejectedRows.insertMany(campaign.id, report.rejected, services.clock.now());
+  const now = services.clock.now();
+  const ids = await ctx.atomically(async (tx) => {
+    const inserted = await tx.notifications.insertMany(accepted, now);
+    // Kept, so the results CSV shows every row of every upload: a rejected one with its reason.
+    await tx.rejectedRows.insertMany(campaign.id, report.rejected, now);
+    return inserted;
+  });
   report.imported = accepted.length - report.flagged.length;
   // Rendered ahead of the calls, as bulk work: the first recipient renders the shared pieces, the rest hit the cache.
   const toRender = ids.filter((_, i) => accepted[i]?.status === "pending");

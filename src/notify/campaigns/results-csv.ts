@@ -50,26 +50,26 @@ function rejectedLine(r: RejectedRow, variables: readonly string[]): string {
  * The campaign's per-recipient results as CSV (RFC 4180), in upload order, read a page at a time as the client
  * reads; then the rows the uploads rejected, with their reason, so every row sent appears once.
  */
-export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): ReadableStream<Uint8Array> {
+export async function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   // The template's variables first, in its order, then any other upload columns (a customer id...).
   const variables = [
     ...campaign.variables,
-    ...ctx.recipients.columns(campaign.id).filter((c) => !campaign.variables.includes(c)),
+    ...(await ctx.recipients.columns(campaign.id)).filter((c) => !campaign.variables.includes(c)),
   ];
   let after = 0;
   let rejectedAfter = 0;
   let recipientsDone = false;
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!headerSent) {
         headerSent = true;
         controller.enqueue(encoder.encode(csvRow([...COLUMNS, ...variables])));
         return;
       }
       if (!recipientsDone) {
-        const page = ctx.recipients.page(campaign.id, after, PAGE);
+        const page = await ctx.recipients.page(campaign.id, after, PAGE);
         if (page.length > 0) {
           after = page[page.length - 1]?.id ?? after;
           controller.enqueue(encoder.encode(page.map((n) => line(n, variables)).join("")));
@@ -77,7 +77,7 @@ export function resultsCsv(ctx: NotifyContext, campaign: CampaignRecord): Readab
         }
         recipientsDone = true;
       }
-      const rejected = ctx.rejectedRows.page(campaign.id, rejectedAfter, PAGE);
+      const rejected = await ctx.rejectedRows.page(campaign.id, rejectedAfter, PAGE);
       if (rejected.length === 0) {
         controller.close();
         return;

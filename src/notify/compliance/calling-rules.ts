@@ -65,26 +65,26 @@ export function rulesFor(config: NotifyConfig, timeZone: string, spec?: WindowSp
 }
 
 /** Dials already made to the number between two instants. */
-export type AttemptCounter = (from: number, to: number) => number;
+export type AttemptCounter = (from: number, to: number) => number | Promise<number>;
 
 /**
  * The earliest instant at or after `from` when the number may be dialled:
  * inside the window, and on a local day with fewer than `perDay` dials so far.
  * Null when the rules leave no such time within the horizon.
  */
-export function nextCallSlot(
+export async function nextCallSlot(
   from: number,
   rules: WindowRules,
   perDay: number,
   attempts: AttemptCounter,
-): number | null {
+): Promise<number | null> {
   let t = from;
   for (let i = 0; i <= HORIZON_DAYS; i++) {
     const open = nextOpening(t, rules);
     if (open === null) return null;
     const dayStart = startOfLocalDay(open, rules.timeZone);
     const dayEnd = nextLocalDay(open, rules.timeZone);
-    if (attempts(dayStart, dayEnd) < perDay) return open;
+    if ((await attempts(dayStart, dayEnd)) < perDay) return open;
     t = dayEnd;
   }
   return null;

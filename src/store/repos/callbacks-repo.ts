@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor } from "../sql/port.js";
 
 export const callbackStatuses = ["upcoming", "calling", "placed", "failed", "cancelled"] as const;
 export type CallbackStatus = (typeof callbackStatuses)[number];
@@ -71,125 +71,123 @@ const toCallback = (r: Row): CallbackRecord => ({
   finishedAt: r.finished_at as number | null,
 });
 
-/** The `callbacks` table. Changes are conditional (on the status, and on the job for a task), so a race has one winner. */
-export class CallbacksRepo {
-  private readonly s: Record<
-    "insert" | "get" | "byRoot" | "list" | "claim" | "change" | "forVoicemail" | "forCall",
-    Statement
-  >;
+const CALLBACK_INSERT = `INSERT INTO callbacks (root_job_id, job_id, status, to_number, agent, reason, source, call_id,
+    voicemail_id, notification_id, payload, run_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (root_job_id) DO NOTHING RETURNING *`;
 
-  constructor(private readonly db: Database) {
-    this.s = {
-      insert: db.prepare(`INSERT INTO callbacks (root_job_id, job_id, status, to_number, agent, reason, source, call_id,
-          voicemail_id, notification_id, payload, run_at, created_at, updated_at)
-        VALUES (@rootJobId, @rootJobId, @status, @to, @agent, @reason, @source, @callId, @voicemailId, @notificationId,
-          @payload, @runAt, @now, @now)
-        ON CONFLICT (root_job_id) DO NOTHING RETURNING *`),
-      get: db.prepare("SELECT * FROM callbacks WHERE id = ?"),
-      byRoot: db.prepare("SELECT * FROM callbacks WHERE root_job_id = ?"),
-      list: db.prepare(`SELECT * FROM callbacks WHERE id < @before AND (@status IS NULL OR status = @status)
-        ORDER BY id DESC LIMIT @limit`),
-      claim: db.prepare(`UPDATE callbacks SET status = 'calling', updated_at = @now
-        WHERE id = @id AND job_id = @jobId AND status IN ('upcoming', 'calling') RETURNING *`),
-      change: db.prepare(`UPDATE callbacks SET status = @status, job_id = coalesce(@jobId, job_id),
-          run_at = coalesce(@runAt, run_at), attempts = coalesce(@attempts, attempts),
-          last_outcome = CASE WHEN @setOutcome THEN @lastOutcome ELSE last_outcome END,
-          placed_call_id = CASE WHEN @setPlaced THEN @placedCallId ELSE placed_call_id END,
-          error = CASE WHEN @setError THEN @error ELSE error END,
-          updated_at = @now, finished_at = CASE WHEN @final THEN @now ELSE NULL END
-        WHERE id = @id AND status IN (SELECT value FROM json_each(@from)) AND (@onJob IS NULL OR job_id = @onJob)
-        RETURNING *`),
-      forVoicemail: db.prepare("SELECT * FROM callbacks WHERE voicemail_id = ? ORDER BY id DESC LIMIT 1"),
-      forCall: db.prepare("SELECT * FROM callbacks WHERE call_id = ? ORDER BY id DESC LIMIT 1"),
-    };
-  }
+/**
+ * The `callbacks` table, on the SQL port (shared by the nodes with `store.url`). Changes are conditional (on the
+ * status, and on the job for a task), so a race has one winner, on one node or across several.
+ */
+export class CallbacksRepo {
+  constructor(private readonly sql: SqlExecutor) {}
 
   /** Adds the callback of a new chain; null when its root job already has one (a repeated enqueue). */
-  insert(c: NewCallback, now: number): CallbackRecord | null {
-    const r = this.s.insert.get({
-      ...c,
-      status: c.status ?? "upcoming",
-      payload: JSON.stringify(c.payload),
+  async insert(c: NewCallback, now: number): Promise<CallbackRecord | null> {
+    const r = await this.sql.get<Row>(CALLBACK_INSERT, [
+      c.rootJobId,
+      c.rootJobId,
+      c.status ?? "upcoming",
+      c.to,
+      c.agent,
+      c.reason,
+      c.source,
+      c.callId,
+      c.voicemailId,
+      c.notificationId,
+      JSON.stringify(c.payload),
+      c.runAt,
       now,
-    }) as Row | undefined;
+      now,
+    ]);
     return r ? toCallback(r) : null;
   }
 
-  get(id: number): CallbackRecord | null {
-    const r = this.s.get.get(id) as Row | undefined;
-    return r ? toCallback(r) : null;
+  async get(id: number): Promise<CallbackRecord | null> {
+    return this.one("SELECT * FROM callbacks WHERE id = ?", [id]);
   }
 
-  byRoot(rootJobId: number): CallbackRecord | null {
-    const r = this.s.byRoot.get(rootJobId) as Row | undefined;
-    return r ? toCallback(r) : null;
+  async byRoot(rootJobId: number): Promise<CallbackRecord | null> {
+    return this.one("SELECT * FROM callbacks WHERE root_job_id = ?", [rootJobId]);
   }
 
   /** Newest first. */
-  list(o: { status?: CallbackStatus | undefined; before?: number | undefined; limit: number }): CallbackRecord[] {
-    return (
-      this.s.list.all({
-        status: o.status ?? null,
-        before: o.before ?? Number.MAX_SAFE_INTEGER,
-        limit: o.limit,
-      }) as Row[]
-    ).map(toCallback);
+  async list(o: {
+    status?: CallbackStatus | undefined;
+    before?: number | undefined;
+    limit: number;
+  }): Promise<CallbackRecord[]> {
+    const byStatus = o.status !== undefined;
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM callbacks WHERE id < ?${byStatus ? " AND status = ?" : ""} ORDER BY id DESC LIMIT ?`,
+      [o.before ?? Number.MAX_SAFE_INTEGER, ...(byStatus ? [o.status!] : []), o.limit],
+    );
+    return rows.map(toCallback);
   }
 
   /**
    * upcoming -> calling, only for the job the row points at; null when cancelled, rescheduled or settled. (Calling
    * again is allowed: the same job runs again after its worker died, and a job never runs twice at once.)
    */
-  claim(id: number, jobId: number, now: number): CallbackRecord | null {
-    const r = this.s.claim.get({ id, jobId, now }) as Row | undefined;
-    return r ? toCallback(r) : null;
+  async claim(id: number, jobId: number, now: number): Promise<CallbackRecord | null> {
+    return this.one(
+      `UPDATE callbacks SET status = 'calling', updated_at = ?
+        WHERE id = ? AND job_id = ? AND status IN ('upcoming', 'calling') RETURNING *`,
+      [now, id, jobId],
+    );
   }
 
   /**
    * Moves a callback from one of `from` to `change.status` (and, with `onJob`, only while it points at that job);
    * null when it is no longer in such a state.
    */
-  change(
+  async change(
     id: number,
     from: readonly CallbackStatus[],
     change: CallbackChange,
     now: number,
     onJob: number | null = null,
-  ): CallbackRecord | null {
-    const r = this.s.change.get({
-      id,
-      from: JSON.stringify(from),
-      onJob,
-      status: change.status,
-      jobId: change.jobId ?? null,
-      runAt: change.runAt ?? null,
-      attempts: change.attempts ?? null,
-      setOutcome: change.lastOutcome !== undefined ? 1 : 0,
-      lastOutcome: change.lastOutcome ?? null,
-      setPlaced: change.placedCallId !== undefined ? 1 : 0,
-      placedCallId: change.placedCallId ?? null,
-      setError: change.error !== undefined ? 1 : 0,
-      error: change.error ?? null,
-      final: FINAL.includes(change.status) ? 1 : 0,
-      now,
-    }) as Row | undefined;
-    return r ? toCallback(r) : null;
+  ): Promise<CallbackRecord | null> {
+    if (from.length === 0) return null;
+    // Fields the change leaves out keep their value: each is set only when named (no typed NULL tricks, which the
+    // engines infer differently).
+    const sets: string[] = ["status = ?"];
+    const p: (string | number | null)[] = [change.status];
+    const set = (column: string, value: string | number | null | undefined) => {
+      if (value === undefined) return;
+      sets.push(`${column} = ?`);
+      p.push(value);
+    };
+    set("job_id", change.jobId);
+    set("run_at", change.runAt);
+    set("attempts", change.attempts);
+    set("last_outcome", change.lastOutcome);
+    set("placed_call_id", change.placedCallId);
+    set("error", change.error);
+    set("updated_at", now);
+    set("finished_at", FINAL.includes(change.status) ? now : null);
+    const where = [`id = ?`, `status IN (${from.map(() => "?").join(", ")})`];
+    p.push(id, ...from);
+    if (onJob !== null) {
+      where.push("job_id = ?");
+      p.push(onJob);
+    }
+    return this.one(`UPDATE callbacks SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`, p);
   }
 
   /** The latest callback queued for a voicemail, or null. */
-  forVoicemail(voicemailId: number): CallbackRecord | null {
-    const r = this.s.forVoicemail.get(voicemailId) as Row | undefined;
-    return r ? toCallback(r) : null;
+  async forVoicemail(voicemailId: number): Promise<CallbackRecord | null> {
+    return this.one("SELECT * FROM callbacks WHERE voicemail_id = ? ORDER BY id DESC LIMIT 1", [voicemailId]);
   }
 
   /** The latest callback promised on a call, or null. */
-  forCall(callId: number): CallbackRecord | null {
-    const r = this.s.forCall.get(callId) as Row | undefined;
-    return r ? toCallback(r) : null;
+  async forCall(callId: number): Promise<CallbackRecord | null> {
+    return this.one("SELECT * FROM callbacks WHERE call_id = ? ORDER BY id DESC LIMIT 1", [callId]);
   }
 
-  /** Runs `fn` in one transaction. */
-  atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  private async one(sql: string, params: readonly (string | number | null)[]): Promise<CallbackRecord | null> {
+    const r = await this.sql.get<Row>(sql, params);
+    return r ? toCallback(r) : null;
   }
 }

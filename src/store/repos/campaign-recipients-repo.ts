@@ -1,46 +1,20 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlDialect, SqlExecutor } from "../sql/port.js";
 import { toNotification, type NotificationRecord, type NotificationStatus } from "./notifications-repo.js";
 
-/** Campaign-wide questions over `notifications`: counts for progress, the next recipient due, open rows to cancel. */
-export class CampaignRecipientsRepo {
-  private readonly s: Record<
-    | "statusCounts"
-    | "outcomeCounts"
-    | "nextDue"
-    | "nextPendingAt"
-    | "open"
-    | "cancelOpen"
-    | "page"
-    | "numbers"
-    | "columns",
-    Statement
-  >;
+type Row = Record<string, unknown>;
 
-  constructor(db: Database) {
-    this.s = {
-      statusCounts: db.prepare("SELECT status, count(*) AS n FROM notifications WHERE campaign_id = ? GROUP BY status"),
-      outcomeCounts: db.prepare(
-        "SELECT outcome, count(*) AS n FROM notifications WHERE campaign_id = ? AND outcome IS NOT NULL GROUP BY outcome",
-      ),
-      nextDue:
-        db.prepare(`SELECT * FROM notifications WHERE campaign_id = @id AND status = 'pending' AND coalesce(next_attempt_at, 0) <= @now
-        ORDER BY coalesce(next_attempt_at, 0), row_no, id LIMIT 1`),
-      nextPendingAt: db.prepare(
-        "SELECT min(coalesce(next_attempt_at, 0)) AS at FROM notifications WHERE campaign_id = ? AND status = 'pending'",
-      ),
-      open: db.prepare("SELECT * FROM notifications WHERE campaign_id = ? AND status IN ('scheduled', 'calling')"),
-      cancelOpen: db.prepare(`UPDATE notifications SET status = 'cancelled', updated_at = @now, finished_at = @now
-        WHERE campaign_id = @id AND status IN ('pending', 'scheduled')`),
-      page: db.prepare("SELECT * FROM notifications WHERE campaign_id = @id AND id > @after ORDER BY id LIMIT @limit"),
-      numbers: db.prepare("SELECT to_number AS n FROM notifications WHERE campaign_id = ?"),
-      columns: db.prepare(
-        "SELECT DISTINCT j.key AS k FROM notifications n, json_each(n.variables) j WHERE n.campaign_id = ? ORDER BY j.key",
-      ),
-    };
-  }
+/**
+ * Campaign-wide questions over `notifications`, on the SQL port: counts for progress, the next recipient due, open
+ * rows to cancel.
+ */
+export class CampaignRecipientsRepo {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   /** Recipients per status (every status present, zero when none). */
-  statusCounts(campaignId: number): Record<NotificationStatus, number> {
+  async statusCounts(campaignId: number): Promise<Record<NotificationStatus, number>> {
     const out: Record<NotificationStatus, number> = {
       pending: 0,
       scheduled: 0,
@@ -50,53 +24,87 @@ export class CampaignRecipientsRepo {
       rejected_dnc: 0,
       cancelled: 0,
     };
-    for (const r of this.s.statusCounts.all(campaignId) as { status: NotificationStatus; n: number }[])
-      out[r.status] = r.n;
+    const rows = await this.sql.all<{ status: NotificationStatus; n: number }>(
+      "SELECT status, count(*) AS n FROM notifications WHERE campaign_id = ? GROUP BY status",
+      [campaignId],
+    );
+    for (const r of rows) out[r.status] = r.n;
     return out;
   }
 
   /** Recipients per last outcome. */
-  outcomeCounts(campaignId: number): Record<string, number> {
-    return Object.fromEntries(
-      (this.s.outcomeCounts.all(campaignId) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]),
+  async outcomeCounts(campaignId: number): Promise<Record<string, number>> {
+    const rows = await this.sql.all<{ outcome: string; n: number }>(
+      "SELECT outcome, count(*) AS n FROM notifications WHERE campaign_id = ? AND outcome IS NOT NULL GROUP BY outcome",
+      [campaignId],
     );
+    return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
   }
 
   /** The pending recipient due first (retries by their time, new ones in upload order). */
-  nextDue(campaignId: number, now: number): NotificationRecord | null {
-    const r = this.s.nextDue.get({ id: campaignId, now }) as Record<string, unknown> | undefined;
+  async nextDue(campaignId: number, now: number): Promise<NotificationRecord | null> {
+    const r = await this.sql.get<Row>(
+      `SELECT * FROM notifications WHERE campaign_id = ? AND status = 'pending' AND coalesce(next_attempt_at, 0) <= ?
+        ORDER BY coalesce(next_attempt_at, 0), row_no, id LIMIT 1`,
+      [campaignId, now],
+    );
     return r ? toNotification(r) : null;
   }
 
   /** When the earliest pending recipient becomes due; null when none is pending. */
-  nextPendingAt(campaignId: number): number | null {
-    return (this.s.nextPendingAt.get(campaignId) as { at: number | null }).at;
+  async nextPendingAt(campaignId: number): Promise<number | null> {
+    const r = await this.sql.get<{ at: number | null }>(
+      "SELECT min(coalesce(next_attempt_at, 0)) AS at FROM notifications WHERE campaign_id = ? AND status = 'pending'",
+      [campaignId],
+    );
+    return r?.at ?? null;
   }
 
   /** Recipients whose delivery is queued or on the line. */
-  open(campaignId: number): NotificationRecord[] {
-    return (this.s.open.all(campaignId) as Record<string, unknown>[]).map(toNotification);
+  async open(campaignId: number): Promise<NotificationRecord[]> {
+    const rows = await this.sql.all<Row>(
+      "SELECT * FROM notifications WHERE campaign_id = ? AND status IN ('scheduled', 'calling')",
+      [campaignId],
+    );
+    return rows.map(toNotification);
   }
 
   /** Cancels every recipient not yet on the line; returns how many. */
-  cancelWaiting(campaignId: number, now: number): number {
-    return this.s.cancelOpen.run({ id: campaignId, now }).changes;
+  async cancelWaiting(campaignId: number, now: number): Promise<number> {
+    const r = await this.sql.run(
+      `UPDATE notifications SET status = 'cancelled', updated_at = ?, finished_at = ?
+        WHERE campaign_id = ? AND status IN ('pending', 'scheduled')`,
+      [now, now, campaignId],
+    );
+    return r.changes;
   }
 
   /** Recipients in upload order, a page at a time (results export). */
-  page(campaignId: number, afterId: number, limit: number): NotificationRecord[] {
-    return (this.s.page.all({ id: campaignId, after: afterId, limit }) as Record<string, unknown>[]).map(
-      toNotification,
+  async page(campaignId: number, afterId: number, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.sql.all<Row>(
+      "SELECT * FROM notifications WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?",
+      [campaignId, afterId, limit],
     );
+    return rows.map(toNotification);
   }
 
   /** Every variable name the campaign's recipients carry (template variables and extra upload columns). */
-  columns(campaignId: number): string[] {
-    return (this.s.columns.all(campaignId) as { k: string }[]).map((r) => r.k);
+  async columns(campaignId: number): Promise<string[]> {
+    // The one statement that differs: each engine's own way to list a JSON object's keys (in byte order on both:
+    // COLLATE "C" on PostgreSQL, whose default collation would sort "Alpha" after "alpha").
+    const sql =
+      this.dialect === "postgres"
+        ? `SELECT k FROM (SELECT DISTINCT jsonb_object_keys(variables::jsonb) AS k FROM notifications WHERE campaign_id = ?) keys
+            ORDER BY k COLLATE "C"`
+        : "SELECT DISTINCT j.key AS k FROM notifications n, json_each(n.variables) j WHERE n.campaign_id = ? ORDER BY j.key";
+    return (await this.sql.all<{ k: string }>(sql, [campaignId])).map((r) => r.k);
   }
 
   /** Numbers already in the campaign (duplicate check on upload). */
-  numbers(campaignId: number): Set<string> {
-    return new Set((this.s.numbers.all(campaignId) as { n: string }[]).map((r) => r.n));
+  async numbers(campaignId: number): Promise<Set<string>> {
+    const rows = await this.sql.all<{ n: string }>("SELECT to_number AS n FROM notifications WHERE campaign_id = ?", [
+      campaignId,
+    ]);
+    return new Set(rows.map((r) => r.n));
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor } from "../sql/port.js";
 
 /** An upload row that was not imported, and why (the import report's `rejected`, kept for results.csv). */
 export interface RejectedRow {
@@ -20,34 +20,37 @@ const toRejected = (r: Record<string, unknown>): RejectedRow => ({
   createdAt: r.created_at as number,
 });
 
-/** The `campaign_rejected_rows` table. */
+/** The `campaign_rejected_rows` table, on the SQL port. */
 export class CampaignRejectedRowsRepo {
-  private readonly s: Record<"insert" | "page" | "count", Statement>;
+  constructor(private readonly sql: SqlExecutor) {}
 
-  constructor(private readonly db: Database) {
-    this.s = {
-      insert: db.prepare(`INSERT INTO campaign_rejected_rows (campaign_id, row_no, to_number, reason, created_at)
-        VALUES (@campaignId, @row, @to, @reason, @now)`),
-      page: db.prepare(
-        "SELECT * FROM campaign_rejected_rows WHERE campaign_id = @id AND id > @after ORDER BY id LIMIT @limit",
-      ),
-      count: db.prepare("SELECT count(*) AS n FROM campaign_rejected_rows WHERE campaign_id = ?"),
-    };
-  }
-
-  /** Keeps an upload's rejected rows, in one transaction. */
-  insertMany(campaignId: number, rows: readonly { row: number; to: string | null; reason: string }[], now: number) {
-    this.db.transaction(() => {
-      for (const r of rows) this.s.insert.run({ campaignId, row: r.row, to: r.to, reason: r.reason, now });
-    })();
+  /** Keeps an upload's rejected rows (the caller's transaction makes them one write with the accepted ones). */
+  async insertMany(
+    campaignId: number,
+    rows: readonly { row: number; to: string | null; reason: string }[],
+    now: number,
+  ): Promise<void> {
+    for (const r of rows)
+      await this.sql.run(
+        "INSERT INTO campaign_rejected_rows (campaign_id, row_no, to_number, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+        [campaignId, r.row, r.to, r.reason, now],
+      );
   }
 
   /** In upload order, a page at a time. */
-  page(campaignId: number, afterId: number, limit: number): RejectedRow[] {
-    return (this.s.page.all({ id: campaignId, after: afterId, limit }) as Record<string, unknown>[]).map(toRejected);
+  async page(campaignId: number, afterId: number, limit: number): Promise<RejectedRow[]> {
+    const rows = await this.sql.all<Record<string, unknown>>(
+      "SELECT * FROM campaign_rejected_rows WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?",
+      [campaignId, afterId, limit],
+    );
+    return rows.map(toRejected);
   }
 
-  count(campaignId: number): number {
-    return (this.s.count.get(campaignId) as { n: number }).n;
+  async count(campaignId: number): Promise<number> {
+    const r = await this.sql.get<{ n: number }>(
+      "SELECT count(*) AS n FROM campaign_rejected_rows WHERE campaign_id = ?",
+      [campaignId],
+    );
+    return r?.n ?? 0;
   }
 }

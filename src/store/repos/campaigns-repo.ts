@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlDialect, SqlExecutor } from "../sql/port.js";
 import type { Menu, WindowSpec } from "../records/outbound.js";
 
 export const campaignStatuses = ["draft", "running", "paused", "cancelled", "finished"] as const;
@@ -20,6 +20,8 @@ export interface CampaignRecord {
   amd: boolean;
   status: CampaignStatus;
   tickSeq: number;
+  /** When the pacer may release its next recipient (ms; 0 before the first): see takeReleaseSlot. */
+  nextReleaseAt: number;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;
@@ -28,7 +30,7 @@ export interface CampaignRecord {
 
 export type NewCampaign = Omit<
   CampaignRecord,
-  "id" | "status" | "tickSeq" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt"
+  "id" | "status" | "tickSeq" | "nextReleaseAt" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt"
 >;
 
 type Row = Record<string, unknown>;
@@ -49,67 +51,115 @@ const toCampaign = (r: Row): CampaignRecord => ({
   amd: r.amd === 1,
   status: r.status as CampaignStatus,
   tickSeq: r.tick_seq as number,
+  nextReleaseAt: r.next_release_at as number,
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
   startedAt: r.started_at as number | null,
   finishedAt: r.finished_at as number | null,
 });
 
-/** The `campaigns` table. */
+const FINAL: readonly CampaignStatus[] = ["cancelled", "finished"];
+
+/** The `campaigns` table, on the SQL port (shared by the nodes with `store.url`). */
 export class CampaignsRepo {
-  private readonly s: Record<"insert" | "get" | "list" | "setStatus" | "remove", Statement>;
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly dialect: SqlDialect,
+  ) {}
 
-  constructor(db: Database) {
-    this.s = {
-      insert:
-        db.prepare(`INSERT INTO campaigns (name, template_id, text, variables, agent, window_spec, calls_per_second, max_concurrent, disclosure, menu, amd, status, created_at, updated_at)
-        VALUES (@name, @templateId, @text, @variables, @agent, @window, @callsPerSecond, @maxConcurrent, @disclosure, @menu, @amd, 'draft', @now, @now) RETURNING *`),
-      get: db.prepare("SELECT * FROM campaigns WHERE id = ?"),
-      list: db.prepare(
-        "SELECT * FROM campaigns WHERE id < @before AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit",
-      ),
-      // A start or resume bumps tick_seq: the new generation of tick jobs replaces any older one still sleeping.
-      setStatus: db.prepare(`UPDATE campaigns SET status = @status, updated_at = @now, tick_seq = tick_seq + @bump,
-          started_at = CASE WHEN @status = 'running' THEN coalesce(started_at, @now) ELSE started_at END,
-          finished_at = CASE WHEN @status IN ('cancelled', 'finished') THEN @now ELSE NULL END
-        WHERE id = @id RETURNING *`),
-      remove: db.prepare("DELETE FROM campaigns WHERE id = ?"),
-    };
-  }
-
-  insert(c: NewCampaign, now: number): CampaignRecord {
-    return toCampaign(
-      this.s.insert.get({
-        ...c,
-        variables: JSON.stringify(c.variables),
-        window: c.window ? JSON.stringify(c.window) : null,
-        menu: c.menu ? JSON.stringify(c.menu) : null,
-        amd: c.amd ? 1 : 0,
+  async insert(c: NewCampaign, now: number): Promise<CampaignRecord> {
+    const r = await this.sql.get<Row>(
+      `INSERT INTO campaigns (name, template_id, text, variables, agent, window_spec, calls_per_second, max_concurrent, disclosure, menu, amd, status, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?) RETURNING *`,
+      [
+        c.name,
+        c.templateId,
+        c.text,
+        JSON.stringify(c.variables),
+        c.agent,
+        c.window ? JSON.stringify(c.window) : null,
+        c.callsPerSecond,
+        c.maxConcurrent,
+        c.disclosure,
+        c.menu ? JSON.stringify(c.menu) : null,
+        c.amd ? 1 : 0,
         now,
-      }) as Row,
+        now,
+      ],
     );
+    return toCampaign(r!);
   }
 
-  get(id: number): CampaignRecord | null {
-    const r = this.s.get.get(id) as Row | undefined;
+  async get(id: number): Promise<CampaignRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM campaigns WHERE id = ?", [id]);
     return r ? toCampaign(r) : null;
   }
 
-  list(o: { status?: CampaignStatus | undefined; before?: number | undefined; limit: number }): CampaignRecord[] {
-    return (
-      this.s.list.all({
-        status: o.status ?? null,
-        before: o.before ?? Number.MAX_SAFE_INTEGER,
-        limit: o.limit,
-      }) as Row[]
-    ).map(toCampaign);
+  async list(o: {
+    status?: CampaignStatus | undefined;
+    before?: number | undefined;
+    limit: number;
+  }): Promise<CampaignRecord[]> {
+    const byStatus = o.status !== undefined;
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM campaigns WHERE id < ?${byStatus ? " AND status = ?" : ""} ORDER BY id DESC LIMIT ?`,
+      [o.before ?? Number.MAX_SAFE_INTEGER, ...(byStatus ? [o.status!] : []), o.limit],
+    );
+    return rows.map(toCampaign);
   }
 
-  setStatus(id: number, status: CampaignStatus, now: number, newTickGeneration = false): CampaignRecord {
-    return toCampaign(this.s.setStatus.get({ id, status, now, bump: newTickGeneration ? 1 : 0 }) as Row);
+  /** Null when the campaign is gone. A start or resume (`newTickGeneration`) bumps tick_seq: older tick jobs stop. */
+  async setStatus(
+    id: number,
+    status: CampaignStatus,
+    now: number,
+    newTickGeneration = false,
+  ): Promise<CampaignRecord | null> {
+    const r = await this.sql.get<Row>(
+      `UPDATE campaigns SET status = ?, updated_at = ?, tick_seq = tick_seq + ?,
+          started_at = CASE WHEN ? = 1 THEN coalesce(started_at, ?) ELSE started_at END, finished_at = ?
+        WHERE id = ? RETURNING *`,
+      [
+        status,
+        now,
+        newTickGeneration ? 1 : 0,
+        status === "running" ? 1 : 0,
+        now,
+        FINAL.includes(status) ? now : null,
+        id,
+      ],
+    );
+    return r ? toCampaign(r) : null;
   }
 
-  remove(id: number): boolean {
-    return this.s.remove.run(id).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    return (await this.sql.run("DELETE FROM campaigns WHERE id = ?", [id])).changes > 0;
+  }
+
+  /**
+   * Inside a transaction: holds the campaign's row until it ends, so the nodes take its lines one at a time
+   * (PostgreSQL row lock). SQLite needs none: the transaction (BEGIN IMMEDIATE) already holds the only write lock.
+   */
+  async lock(id: number): Promise<void> {
+    if (this.dialect === "postgres") await this.sql.get("SELECT id FROM campaigns WHERE id = ? FOR UPDATE", [id]);
+  }
+
+  /**
+   * The pacer's shared clock: takes the campaign's next release slot if it is due at `now` and moves it one
+   * interval on: from the slot, or from `now - catchUpMs` when the slot lies further back (a late timer is made up
+   * only within catchUpMs; after a wait, such as every line busy, the schedule starts afresh instead of bursting). One conditional UPDATE, so tick jobs on several nodes never release faster than the rate together.
+   * Returns 0 when a slot was taken, else how many ms until the next one is due.
+   */
+  async takeReleaseSlot(id: number, now: number, intervalMs: number, catchUpMs: number): Promise<number> {
+    const from = Math.round(now - catchUpMs);
+    const taken = await this.sql.run(
+      `UPDATE campaigns SET next_release_at = CASE WHEN next_release_at < ? THEN ? ELSE next_release_at END + ?
+        WHERE id = ? AND next_release_at <= ?`,
+      // Whole milliseconds (the column is an integer on both engines); the interval rounded up, never faster.
+      [from, from, Math.max(1, Math.ceil(intervalMs)), id, now],
+    );
+    if (taken.changes > 0) return 0;
+    const r = await this.sql.get<{ at: number }>("SELECT next_release_at AS at FROM campaigns WHERE id = ?", [id]);
+    return r ? Math.max(1, r.at - now) : 0;
   }
 }

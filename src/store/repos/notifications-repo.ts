@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor } from "../sql/port.js";
 import type { Menu, WindowSpec } from "../records/outbound.js";
 
 export const notificationStatuses = [
@@ -108,49 +108,42 @@ export interface ListNotifications {
   limit: number;
 }
 
-/** The `notifications` table: single rows; campaign-wide queries are in CampaignRecipientsRepo. */
+const isFinal = (s: NotificationStatus) => finalStatuses.includes(s);
+
+const INSERT = `INSERT INTO notifications (campaign_id, row_no, to_number, agent, template_id, text, variables, menu, disclosure,
+    window_spec, time_zone, amd, status, outcome, next_attempt_at, idempotency_key, created_at, updated_at, finished_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+
+/**
+ * The `notifications` table, on the SQL port (shared by the nodes with `store.url`): single rows; campaign-wide
+ * queries are in CampaignRecipientsRepo. Check-then-set changes run in a transaction of the notify context.
+ */
 export class NotificationsRepo {
-  private readonly s: Record<"insert" | "get" | "byKey" | "update", Statement>;
+  constructor(private readonly sql: SqlExecutor) {}
 
-  constructor(private readonly db: Database) {
-    this.s = {
-      insert:
-        db.prepare(`INSERT INTO notifications (campaign_id, row_no, to_number, agent, template_id, text, variables, menu, disclosure, window_spec, time_zone, amd,
-          status, outcome, next_attempt_at, idempotency_key, created_at, updated_at, finished_at)
-        VALUES (@campaignId, @rowNo, @to, @agent, @templateId, @text, @variables, @menu, @disclosure, @window, @timeZone, @amd,
-          @status, CASE WHEN @status = 'rejected_dnc' THEN 'rejected_dnc' END, @nextAttemptAt, @idempotencyKey, @now, @now, CASE WHEN @status IN ('completed', 'failed', 'rejected_dnc', 'cancelled') THEN @now END)
-        RETURNING *`),
-      get: db.prepare("SELECT * FROM notifications WHERE id = ?"),
-      byKey: db.prepare("SELECT * FROM notifications WHERE idempotency_key = ?"),
-      update:
-        db.prepare(`UPDATE notifications SET status = @status, outcome = @outcome, choice = @choice, digits = @digits, attempts = @attempts,
-          next_attempt_at = @nextAttemptAt, schedule_seq = @scheduleSeq, job_id = @jobId, last_call_id = @lastCallId, error = @error,
-          updated_at = @now, finished_at = CASE WHEN @status IN ('completed', 'failed', 'rejected_dnc', 'cancelled') THEN coalesce(finished_at, @now) END
-        WHERE id = @id RETURNING *`),
-    };
+  async insert(n: NewNotification, now: number): Promise<NotificationRecord> {
+    return toNotification((await this.sql.get<Row>(INSERT, params(n, now)))!);
   }
 
-  insert(n: NewNotification, now: number): NotificationRecord {
-    return toNotification(this.s.insert.get(params(n, now)) as Row);
+  /** Inserts many rows (a campaign upload; the caller's transaction makes them one write); their ids in order. */
+  async insertMany(rows: readonly NewNotification[], now: number): Promise<number[]> {
+    const ids: number[] = [];
+    for (const n of rows) ids.push((await this.sql.get<Row>(INSERT, params(n, now)))!.id as number);
+    return ids;
   }
 
-  /** Inserts many rows in one transaction (a campaign upload); returns their ids in order. */
-  insertMany(rows: readonly NewNotification[], now: number): number[] {
-    return this.db.transaction(() => rows.map((n) => (this.s.insert.get(params(n, now)) as Row).id as number))();
-  }
-
-  get(id: number): NotificationRecord | null {
-    const r = this.s.get.get(id) as Row | undefined;
+  async get(id: number): Promise<NotificationRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM notifications WHERE id = ?", [id]);
     return r ? toNotification(r) : null;
   }
 
-  byKey(key: string): NotificationRecord | null {
-    const r = this.s.byKey.get(key) as Row | undefined;
+  async byKey(key: string): Promise<NotificationRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM notifications WHERE idempotency_key = ?", [key]);
     return r ? toNotification(r) : null;
   }
 
   /** Writes the changing fields of a row; returns the stored row. */
-  update(
+  async update(
     id: number,
     patch: Partial<
       Pick<
@@ -168,71 +161,80 @@ export class NotificationsRepo {
       >
     >,
     now: number,
-  ): NotificationRecord {
-    const current = this.get(id);
+  ): Promise<NotificationRecord> {
+    const current = await this.get(id);
     if (!current) throw new Error(`notification ${id} is gone`);
     const next = { ...current, ...patch };
-    return toNotification(
-      this.s.update.get({
-        id,
-        status: next.status,
-        outcome: next.outcome,
-        choice: next.choice,
-        digits: next.digits,
-        attempts: next.attempts,
-        nextAttemptAt: next.nextAttemptAt,
-        scheduleSeq: next.scheduleSeq,
-        jobId: next.jobId,
-        lastCallId: next.lastCallId,
-        error: next.error,
+    const r = await this.sql.get<Row>(
+      `UPDATE notifications SET status = ?, outcome = ?, choice = ?, digits = ?, attempts = ?, next_attempt_at = ?,
+          schedule_seq = ?, job_id = ?, last_call_id = ?, error = ?, updated_at = ?,
+          finished_at = CASE WHEN ? = 1 THEN coalesce(finished_at, ?) END
+        WHERE id = ? RETURNING *`,
+      [
+        next.status,
+        next.outcome,
+        next.choice,
+        next.digits,
+        next.attempts,
+        next.nextAttemptAt,
+        next.scheduleSeq,
+        next.jobId,
+        next.lastCallId,
+        next.error,
         now,
-      }) as Row,
+        isFinal(next.status) ? 1 : 0,
+        now,
+        id,
+      ],
     );
+    if (!r) throw new Error(`notification ${id} is gone`);
+    return toNotification(r);
   }
 
   /** Newest first, filtered. */
-  list(o: ListNotifications): NotificationRecord[] {
-    const where: string[] = ["id < @before"];
-    const p: Record<string, unknown> = { before: o.before ?? Number.MAX_SAFE_INTEGER, limit: o.limit };
+  async list(o: ListNotifications): Promise<NotificationRecord[]> {
+    const where: string[] = ["id < ?"];
+    const p: (string | number)[] = [o.before ?? Number.MAX_SAFE_INTEGER];
     if (o.status?.length) {
-      where.push(`status IN (${o.status.map((_, i) => `@s${i}`).join(", ")})`);
-      o.status.forEach((s, i) => (p[`s${i}`] = s));
+      where.push(`status IN (${o.status.map(() => "?").join(", ")})`);
+      p.push(...o.status);
     }
     if (o.campaignId !== undefined) {
-      where.push("campaign_id = @campaignId");
-      p.campaignId = o.campaignId;
+      where.push("campaign_id = ?");
+      p.push(o.campaignId);
     }
     if (o.to !== undefined) {
-      where.push("to_number = @to");
-      p.to = o.to;
+      where.push("to_number = ?");
+      p.push(o.to);
     }
-    const sql = `SELECT * FROM notifications WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(p) as Row[]).map(toNotification);
-  }
-
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): check-then-set on a row without a race between processes. */
-  atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM notifications WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
+      [...p, o.limit],
+    );
+    return rows.map(toNotification);
   }
 }
 
-function params(n: NewNotification, now: number): Record<string, unknown> {
-  return {
-    campaignId: n.campaignId,
-    rowNo: n.rowNo,
-    to: n.to,
-    agent: n.agent,
-    templateId: n.templateId,
-    text: n.text,
-    variables: JSON.stringify(n.variables),
-    menu: n.menu ? JSON.stringify(n.menu) : null,
-    disclosure: n.disclosure,
-    window: n.window ? JSON.stringify(n.window) : null,
-    timeZone: n.timeZone,
-    amd: n.amd ? 1 : 0,
-    status: n.status,
-    nextAttemptAt: n.nextAttemptAt,
-    idempotencyKey: n.idempotencyKey,
+function params(n: NewNotification, now: number): (string | number | null)[] {
+  return [
+    n.campaignId,
+    n.rowNo,
+    n.to,
+    n.agent,
+    n.templateId,
+    n.text,
+    JSON.stringify(n.variables),
+    n.menu ? JSON.stringify(n.menu) : null,
+    n.disclosure,
+    n.window ? JSON.stringify(n.window) : null,
+    n.timeZone,
+    n.amd ? 1 : 0,
+    n.status,
+    n.status === "rejected_dnc" ? "rejected_dnc" : null,
+    n.nextAttemptAt,
+    n.idempotencyKey,
     now,
-  };
+    now,
+    isFinal(n.status) ? now : null,
+  ];
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor } from "../sql/port.js";
 
 /** One dial (or a refusal to dial) for a notification or a callback. */
 export interface AttemptRecord {
@@ -46,30 +46,12 @@ const toAttempt = (r: Row): AttemptRecord => ({
   error: r.error as string | null,
 });
 
-/** The `outbound_attempts` table: the outcome history, and what the per-day cap counts. */
+/** The `outbound_attempts` table, on the SQL port: the outcome history, and what the per-day cap counts. */
 export class OutboundAttemptsRepo {
-  private readonly s: Record<"insert" | "finish" | "abandon" | "forNotification" | "dials", Statement>;
-
-  constructor(db: Database) {
-    this.s = {
-      insert:
-        db.prepare(`INSERT INTO outbound_attempts (number, kind, notification_id, job_id, attempt, dialed, outcome, started_at)
-        VALUES (@number, @kind, @notificationId, @jobId, @attempt, @dialed, @outcome, @startedAt) RETURNING *`),
-      finish:
-        db.prepare(`UPDATE outbound_attempts SET outcome = @outcome, choice = @choice, digits = @digits, amd = @amd, call_id = @callId,
-        duration_ms = @durationMs, next_attempt_at = @nextAttemptAt, error = @error WHERE id = @id`),
-      abandon: db.prepare(
-        "UPDATE outbound_attempts SET dialed = 0, outcome = 'not_placed', error = @error WHERE id = @id",
-      ),
-      forNotification: db.prepare("SELECT * FROM outbound_attempts WHERE notification_id = ? ORDER BY id"),
-      dials: db.prepare(
-        "SELECT count(*) AS n FROM outbound_attempts WHERE number = ? AND dialed = 1 AND started_at >= ? AND started_at < ?",
-      ),
-    };
-  }
+  constructor(private readonly sql: SqlExecutor) {}
 
   /** Starts an attempt (outcome null until `finish`), or records a refusal with its outcome at once. */
-  start(a: {
+  async start(a: {
     number: string;
     kind: AttemptRecord["kind"];
     notificationId: number | null;
@@ -78,25 +60,52 @@ export class OutboundAttemptsRepo {
     dialed: boolean;
     outcome?: string;
     startedAt: number;
-  }): AttemptRecord {
-    return toAttempt(this.s.insert.get({ ...a, dialed: a.dialed ? 1 : 0, outcome: a.outcome ?? null }) as Row);
+  }): Promise<AttemptRecord> {
+    const r = await this.sql.get<Row>(
+      `INSERT INTO outbound_attempts (number, kind, notification_id, job_id, attempt, dialed, outcome, started_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [a.number, a.kind, a.notificationId, a.jobId, a.attempt, a.dialed ? 1 : 0, a.outcome ?? null, a.startedAt],
+    );
+    return toAttempt(r!);
   }
 
-  finish(id: number, r: AttemptResult): void {
-    this.s.finish.run({ id, ...r, amd: r.amd ? JSON.stringify(r.amd) : null });
+  async finish(id: number, r: AttemptResult): Promise<void> {
+    await this.sql.run(
+      `UPDATE outbound_attempts SET outcome = ?, choice = ?, digits = ?, amd = ?, call_id = ?, duration_ms = ?,
+        next_attempt_at = ?, error = ? WHERE id = ?`,
+      [
+        r.outcome,
+        r.choice,
+        r.digits,
+        r.amd ? JSON.stringify(r.amd) : null,
+        r.callId,
+        r.durationMs,
+        r.nextAttemptAt,
+        r.error,
+        id,
+      ],
+    );
   }
 
   /** The call could not be placed at all (no SIP, engines loading): it does not count as a dial. */
-  abandon(id: number, error: string): void {
-    this.s.abandon.run({ id, error });
+  async abandon(id: number, error: string): Promise<void> {
+    await this.sql.run("UPDATE outbound_attempts SET dialed = 0, outcome = 'not_placed', error = ? WHERE id = ?", [
+      error,
+      id,
+    ]);
   }
 
-  forNotification(id: number): AttemptRecord[] {
-    return (this.s.forNotification.all(id) as Row[]).map(toAttempt);
+  async forNotification(id: number): Promise<AttemptRecord[]> {
+    const rows = await this.sql.all<Row>("SELECT * FROM outbound_attempts WHERE notification_id = ? ORDER BY id", [id]);
+    return rows.map(toAttempt);
   }
 
   /** Calls placed to a number in [from, to). */
-  dials(number: string, from: number, to: number): number {
-    return (this.s.dials.get(number, from, to) as { n: number }).n;
+  async dials(number: string, from: number, to: number): Promise<number> {
+    const r = await this.sql.get<{ n: number }>(
+      "SELECT count(*) AS n FROM outbound_attempts WHERE number = ? AND dialed = 1 AND started_at >= ? AND started_at < ?",
+      [number, from, to],
+    );
+    return r?.n ?? 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor } from "../sql/port.js";
 
 /** A `notify_templates` row. */
 export interface TemplateRecord {
@@ -23,48 +23,61 @@ const toTemplate = (r: Row): TemplateRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-/** The `notify_templates` table. A duplicate name throws SQLite's UNIQUE error; the API turns it into a 409. */
+/** Whether an insert or update failed on the unique name: SQLite's and PostgreSQL's (23505) error codes. */
+export function isDuplicateTemplateName(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/**
+ * The `notify_templates` table, on the SQL port (shared by the nodes with `store.url`). A duplicate name throws the
+ * engine's unique error (`isDuplicateTemplateName`); the API turns it into a 409.
+ */
 export class TemplatesRepo {
-  private readonly s: Record<"insert" | "get" | "byName" | "list" | "update" | "remove", Statement>;
+  constructor(private readonly sql: SqlExecutor) {}
 
-  constructor(db: Database) {
-    this.s = {
-      insert: db.prepare(`INSERT INTO notify_templates (name, text, variables, description, created_at, updated_at)
-        VALUES (@name, @text, @variables, @description, @now, @now) RETURNING *`),
-      get: db.prepare("SELECT * FROM notify_templates WHERE id = ?"),
-      byName: db.prepare("SELECT * FROM notify_templates WHERE name = ?"),
-      list: db.prepare("SELECT * FROM notify_templates WHERE id < @before ORDER BY id DESC LIMIT @limit"),
-      update:
-        db.prepare(`UPDATE notify_templates SET name = @name, text = @text, variables = @variables, description = @description, updated_at = @now
-        WHERE id = @id RETURNING *`),
-      remove: db.prepare("DELETE FROM notify_templates WHERE id = ?"),
-    };
+  async insert(
+    t: { name: string; text: string; variables: string[]; description: string },
+    now: number,
+  ): Promise<TemplateRecord> {
+    const r = await this.sql.get<Row>(
+      `INSERT INTO notify_templates (name, text, variables, description, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      [t.name, t.text, JSON.stringify(t.variables), t.description, now, now],
+    );
+    return toTemplate(r!);
   }
 
-  insert(t: { name: string; text: string; variables: string[]; description: string }, now: number): TemplateRecord {
-    return toTemplate(this.s.insert.get({ ...t, variables: JSON.stringify(t.variables), now }) as Row);
-  }
-
-  get(id: number): TemplateRecord | null {
-    const r = this.s.get.get(id) as Row | undefined;
+  async get(id: number): Promise<TemplateRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM notify_templates WHERE id = ?", [id]);
     return r ? toTemplate(r) : null;
   }
 
-  byName(name: string): TemplateRecord | null {
-    const r = this.s.byName.get(name) as Row | undefined;
+  async byName(name: string): Promise<TemplateRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM notify_templates WHERE name = ?", [name]);
     return r ? toTemplate(r) : null;
   }
 
   /** Newest first, ids below `before`. */
-  list(o: { before?: number | undefined; limit: number }): TemplateRecord[] {
-    return (this.s.list.all({ before: o.before ?? Number.MAX_SAFE_INTEGER, limit: o.limit }) as Row[]).map(toTemplate);
+  async list(o: { before?: number | undefined; limit: number }): Promise<TemplateRecord[]> {
+    const rows = await this.sql.all<Row>("SELECT * FROM notify_templates WHERE id < ? ORDER BY id DESC LIMIT ?", [
+      o.before ?? Number.MAX_SAFE_INTEGER,
+      o.limit,
+    ]);
+    return rows.map(toTemplate);
   }
 
-  update(t: Omit<TemplateRecord, "createdAt" | "updatedAt">, now: number): TemplateRecord {
-    return toTemplate(this.s.update.get({ ...t, variables: JSON.stringify(t.variables), now }) as Row);
+  /** Null when the template is gone. */
+  async update(t: Omit<TemplateRecord, "createdAt" | "updatedAt">, now: number): Promise<TemplateRecord | null> {
+    const r = await this.sql.get<Row>(
+      `UPDATE notify_templates SET name = ?, text = ?, variables = ?, description = ?, updated_at = ?
+        WHERE id = ? RETURNING *`,
+      [t.name, t.text, JSON.stringify(t.variables), t.description, now, t.id],
+    );
+    return r ? toTemplate(r) : null;
   }
 
-  remove(id: number): boolean {
-    return this.s.remove.run(id).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    return (await this.sql.run("DELETE FROM notify_templates WHERE id = ?", [id])).changes > 0;
   }
 }

@@ -35,7 +35,7 @@ describe("console: a campaign from a CSV upload", () => {
     expect(page).toContain("people.csv: no &#39;to&#39; column in the header (name)");
     // What was typed comes back in the form.
     expect(page).toContain('value="x"');
-    expect(campaigns()).toEqual([]);
+    expect(await campaigns()).toEqual([]);
   });
 
   it("creates the draft and shows the report; the campaign page lists recipients and rejected rows", async () => {
@@ -47,7 +47,7 @@ describe("console: a campaign from a CSV upload", () => {
     const report = await res.text();
     expect(report).toContain("4 rows received: 2 imported, 0 on the do-not-call list, 2 rejected.");
     expect(report).toContain("missing variables: name");
-    const [campaign] = campaigns();
+    const [campaign] = await campaigns();
     expect(campaign).toMatchObject({ name: "Orders", status: "draft" });
     const detail = await (await c.get(`/console/campaigns/${campaign!.id}`)).text();
     expect(detail).toContain("Rejected rows (2)");

@@ -17,7 +17,7 @@ describe("console campaigns", () => {
 
   it("shows a campaign's progress and starts, pauses and resumes it", async () => {
     expect(await (await c.get("/console/campaigns")).text()).toContain("No campaigns yet");
-    const campaign = t.features.notify.createCampaign(
+    const campaign = await t.features.notify.createCampaign(
       createCampaignSchema.parse({ name: "Recall <2026>", text: "Hello {name}, your order is ready." }),
     );
     const report = await t.features.notify.importRecipients(

@@ -17,44 +17,47 @@ const none = () => 0;
 
 /** Issue 10, item 22: callbacks people ask for follow notify.callbacks, and a delay is said, not silent. */
 describe("the callback policy", () => {
-  it("has its own hours (08:00-21:00 local) and no quiet days by default, unlike outreach (09:00-20:00, Sundays off)", () => {
+  it("has its own hours (08:00-21:00 local) and no quiet days by default, unlike outreach (09:00-20:00, Sundays off)", async () => {
     const notify = notifySection.parse({});
     expect(notify.quietDays).toEqual(["sun"]);
     const london = callbackRules(notify, "Europe/London");
     // Sunday 29 Nov 2026, 10:00 in London: no outreach, but a callback someone asked for is placed.
-    expect(callbackTiming(notify, london, at("2026-11-29T10:00:00Z"), none)).toEqual({
+    expect(await callbackTiming(notify, london, at("2026-11-29T10:00:00Z"), none)).toEqual({
       at: at("2026-11-29T10:00:00Z"),
       delay: null,
       why: null,
     });
-    const early = callbackTiming(notify, london, at("2026-11-25T05:00:00Z"), none);
+    const early = await callbackTiming(notify, london, at("2026-11-25T05:00:00Z"), none);
     expect(iso(early.at)).toBe("2026-11-25T08:00:00.000Z");
     expect(early.why).toBe("05:00 is outside the callback hours 08:00-21:00 Europe/London (notify.callbacks.window)");
     expect(early.delay).toBe(`${early.why}; placed Wed 25 Nov 08:00 Europe/London`);
   });
 
-  it("names quiet days, holidays and the daily cap when they move a callback, and lets urgent voicemails through when configured", () => {
+  it("names quiet days, holidays and the daily cap when they move a callback, and lets urgent voicemails through when configured", async () => {
     const notify = notifySection.parse({
       holidays: ["2026-12-25"],
       callbacks: { quietDays: ["sun"], observeHolidays: true, anyTimeFromUrgency: 5 },
     });
     const ny = callbackRules(notify, "America/New_York");
-    expect(callbackTiming(notify, ny, at("2026-11-29T15:00:00Z"), none).why).toBe(
+    expect((await callbackTiming(notify, ny, at("2026-11-29T15:00:00Z"), none)).why).toBe(
       "sun is a quiet day for callbacks (notify.callbacks.quietDays)",
     );
-    expect(callbackTiming(notify, ny, at("2026-12-25T15:00:00Z"), none).why).toBe(
+    expect((await callbackTiming(notify, ny, at("2026-12-25T15:00:00Z"), none)).why).toBe(
       "2026-12-25 is a holiday (notify.holidays)",
     );
     const wed = at("2026-11-25T15:00:00Z");
-    const capped = callbackTiming(notify, ny, wed, (from, to) => (from <= wed && wed < to ? 3 : 0));
+    const capped = await callbackTiming(notify, ny, wed, (from, to) => (from <= wed && wed < to ? 3 : 0));
     expect(capped.why).toBe("this number has had 3 calls today, the most allowed (notify.maxAttemptsPerDay)");
     expect(iso(capped.at)).toBe("2026-11-26T13:00:00.000Z"); // Thursday 08:00 in New York
     // 03:00 in New York: urgency 5 is called at once, urgency 4 waits for 08:00.
     expect(
-      callbackTiming(notify, callbackRules(notify, "America/New_York", 5), at("2026-11-25T08:00:00Z"), none),
+      await callbackTiming(notify, callbackRules(notify, "America/New_York", 5), at("2026-11-25T08:00:00Z"), none),
     ).toMatchObject({ at: at("2026-11-25T08:00:00Z"), delay: null });
     expect(
-      iso(callbackTiming(notify, callbackRules(notify, "America/New_York", 4), at("2026-11-25T08:00:00Z"), none).at),
+      iso(
+        (await callbackTiming(notify, callbackRules(notify, "America/New_York", 4), at("2026-11-25T08:00:00Z"), none))
+          .at,
+      ),
     ).toBe("2026-11-25T13:00:00.000Z");
   });
 });

@@ -84,13 +84,13 @@ describe("attempts per recipient per day", () => {
   const dials: number[] = [];
   const counter = (from: number, to: number) => dials.filter((t) => t >= from && t < to).length;
 
-  it("moves to the next calling day once the local day's cap is used", () => {
+  it("moves to the next calling day once the local day's cap is used", async () => {
     dials.push(at("2026-01-15T14:05:00Z"), at("2026-01-15T15:00:00Z"));
-    expect(iso(nextCallSlot(at("2026-01-15T16:00:00Z"), ny, 3, counter))).toBe("2026-01-15T16:00:00.000Z");
+    expect(iso(await nextCallSlot(at("2026-01-15T16:00:00Z"), ny, 3, counter))).toBe("2026-01-15T16:00:00.000Z");
     dials.push(at("2026-01-15T16:00:00Z"));
-    expect(iso(nextCallSlot(at("2026-01-15T16:30:00Z"), ny, 3, counter))).toBe("2026-01-16T14:00:00.000Z");
+    expect(iso(await nextCallSlot(at("2026-01-15T16:30:00Z"), ny, 3, counter))).toBe("2026-01-16T14:00:00.000Z");
     // The day is the recipient's: 02:00Z on the 16th is still the 15th in New York.
-    expect(iso(nextCallSlot(at("2026-01-16T02:00:00Z"), ny, 3, counter))).toBe("2026-01-16T14:00:00.000Z");
+    expect(iso(await nextCallSlot(at("2026-01-16T02:00:00Z"), ny, 3, counter))).toBe("2026-01-16T14:00:00.000Z");
     // A dial at 23:00 local on the 15th counts for the 15th, not the 16th.
     expect(counter(zonedTimeToUtc({ year: 2026, month: 1, day: 16 }, 0, "America/New_York"), Infinity)).toBe(0);
   });

@@ -24,12 +24,16 @@ export function callbackConsoleRoutes(services: Pick<ApiDeps, "logger" | "notify
     let next: string | null = null;
     // A voicemail's or a call's callback (the links on their pages), else one status, upcoming first.
     if (Number.isSafeInteger(voicemail) && voicemail > 0)
-      rows = [desk.forVoicemail(voicemail)].filter((r) => r !== null);
-    else if (Number.isSafeInteger(call) && call > 0) rows = [desk.forCall(call)].filter((r) => r !== null);
+      rows = [await desk.forVoicemail(voicemail)].filter((r) => r !== null);
+    else if (Number.isSafeInteger(call) && call > 0) rows = [await desk.forCall(call)].filter((r) => r !== null);
     else {
       status = (callbackStatuses as readonly string[]).includes(asked ?? "") ? (asked as CallbackStatus) : "upcoming";
       const cursor = Number(c.req.query("cursor") ?? NaN);
-      const found = desk.list({ status, before: Number.isSafeInteger(cursor) ? cursor : undefined, limit: PAGE + 1 });
+      const found = await desk.list({
+        status,
+        before: Number.isSafeInteger(cursor) ? cursor : undefined,
+        limit: PAGE + 1,
+      });
       rows = found.slice(0, PAGE);
       const last = rows[rows.length - 1];
       if (found.length > PAGE && last) next = `/console/callbacks?status=${status}&cursor=${last.id}`;

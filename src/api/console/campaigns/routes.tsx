@@ -46,9 +46,9 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
       ),
       status,
     );
-  const campaignOf = (c: Context<ConsoleEnv>) => {
+  const campaignOf = async (c: Context<ConsoleEnv>) => {
     const id = Number(c.req.param("id"));
-    const campaign = Number.isSafeInteger(id) && id > 0 ? ctx().campaigns.get(id) : null;
+    const campaign = Number.isSafeInteger(id) && id > 0 ? await ctx().campaigns.get(id) : null;
     if (!campaign) throw new ParleyError("not_found", `There is no campaign ${c.req.param("id")}.`, { status: 404 });
     return campaign;
   };
@@ -60,22 +60,25 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
   };
 
   app.get("/campaigns", async (c) => {
-    const rows = ctx()
-      .campaigns.list({ limit: 100 })
-      .map((campaign) => ({ campaign, progress: campaignProgress(ctx(), campaign.id) }));
+    const rows = [];
+    for (const campaign of await ctx().campaigns.list({ limit: 100 }))
+      rows.push({ campaign, progress: await campaignProgress(ctx(), campaign.id) });
     return render(c, "Campaigns", <CampaignsBody rows={rows} csrf={c.get("csrf")} />, doneNotice(c));
   });
 
-  const newForm = (c: Context<ConsoleEnv>, values: NewCampaignValues, notice: Notice, status: 200 | 400 | 413 = 200) =>
+  const newForm = async (
+    c: Context<ConsoleEnv>,
+    values: NewCampaignValues,
+    notice: Notice,
+    status: 200 | 400 | 413 = 200,
+  ) =>
     render(
       c,
       "New campaign",
       <NewCampaignForm
         csrf={c.get("csrf")}
         agents={services.agents.list().map((e) => e.agent.name)}
-        templates={ctx()
-          .templates.list({ limit: 200 })
-          .map((t) => ({ id: t.id, name: t.name }))}
+        templates={(await ctx().templates.list({ limit: 200 })).map((t) => ({ id: t.id, name: t.name }))}
         values={values}
       />,
       notice,
@@ -122,7 +125,7 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
         err.status === 413 ? 413 : 400,
       );
     }
-    const campaign = services.notify.createCampaign(input.data);
+    const campaign = await services.notify.createCampaign(input.data);
     const report = await services.notify.importRecipients(campaign, rows);
     services.logger.info(
       {
@@ -141,14 +144,14 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
   });
 
   app.get("/campaigns/:id{[0-9]+}", async (c) => {
-    const campaign = campaignOf(c);
+    const campaign = await campaignOf(c);
     const q = z
       .object({
         status: z.enum(notificationStatuses).optional().catch(undefined),
         cursor: z.coerce.number().int().positive().optional().catch(undefined),
       })
       .parse({ status: c.req.query("status") || undefined, cursor: c.req.query("cursor") || undefined });
-    const rows = ctx().notifications.list({
+    const rows = await ctx().notifications.list({
       campaignId: campaign.id,
       status: q.status ? [q.status as NotificationStatus] : undefined,
       before: q.cursor,
@@ -165,10 +168,10 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
       campaign.name,
       <CampaignDetail
         campaign={campaign}
-        progress={campaignProgress(ctx(), campaign.id)}
+        progress={await campaignProgress(ctx(), campaign.id)}
         recipients={page}
-        rejected={ctx().rejectedRows.page(campaign.id, 0, REJECTED_SHOWN)}
-        rejectedTotal={ctx().rejectedRows.count(campaign.id)}
+        rejected={await ctx().rejectedRows.page(campaign.id, 0, REJECTED_SHOWN)}
+        rejectedTotal={await ctx().rejectedRows.count(campaign.id)}
         status={q.status}
         next={next}
         csrf={c.get("csrf")}
@@ -177,9 +180,9 @@ export function campaignRoutes(services: Pick<ApiDeps, "logger" | "notify" | "ag
     );
   });
 
-  app.get("/campaigns/:id{[0-9]+}/results.csv", (c) => {
-    const campaign = campaignOf(c);
-    return c.body(resultsCsv(ctx(), campaign), 200, {
+  app.get("/campaigns/:id{[0-9]+}/results.csv", async (c) => {
+    const campaign = await campaignOf(c);
+    return c.body(await resultsCsv(ctx(), campaign), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="campaign-${campaign.id}-results.csv"`,
     });

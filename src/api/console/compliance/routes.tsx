@@ -59,7 +59,7 @@ export function complianceRoutes(services: Pick<ApiDeps, "config" | "logger" | "
             rows={await list().audit.list({ sources: OPT_OUT_SOURCES, limit: TRAIL })}
             optOuts
           />
-          <CampaignWindows campaigns={ctx.campaigns.list({ limit: 100 })} config={services.config.notify} />
+          <CampaignWindows campaigns={await ctx.campaigns.list({ limit: 100 })} config={services.config.notify} />
         </Page>,
       ),
       notice?.kind === "error" ? 400 : 200,

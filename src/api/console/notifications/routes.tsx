@@ -22,7 +22,7 @@ export function notificationConsoleRoutes(services: Pick<ApiDeps, "notify">): Ho
     const to = rawTo ? (ctx.dnc.key(rawTo) ?? rawTo) : undefined;
     const filter: NotificationFilter = { status, campaignId, to };
     const before = Number(c.req.query("before")) || undefined;
-    const rows = ctx.notifications.list({
+    const rows = await ctx.notifications.list({
       status: status ? [status] : undefined,
       campaignId,
       to,

@@ -15,7 +15,7 @@ export function templateConsoleRoutes(services: Pick<ApiDeps, "config" | "notify
 
   app.get("/templates", async (c) => {
     const before = Number(c.req.query("before")) || undefined;
-    const rows = repo().list({ before, limit: PAGE + 1 });
+    const rows = await repo().list({ before, limit: PAGE + 1 });
     const page = rows.slice(0, PAGE);
     const more = rows.length > PAGE ? `/console/templates?before=${page[page.length - 1]?.id}` : null;
     return c.html(
@@ -38,7 +38,7 @@ export function templateConsoleRoutes(services: Pick<ApiDeps, "config" | "notify
    * rendered before is read from it, not synthesised again); X-Cache-Hits and X-Cache-Misses say which.
    */
   app.get("/templates/:id/audio.wav", async (c) => {
-    const t = repo().get(Number(c.req.param("id")) || 0);
+    const t = await repo().get(Number(c.req.param("id")) || 0);
     if (!t) throw new ParleyError("not_found", `no template ${c.req.param("id").slice(0, 20)}`, { status: 404 });
     const variables: Record<string, string> = {};
     for (const [k, v] of Object.entries(c.req.queries())) {
