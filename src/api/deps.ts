@@ -42,7 +42,7 @@ export interface ApiDeps {
   audio: AudioStore;
   engines: EngineHost;
   apiKeys: ApiKeysRepo;
-  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions. */
+  /** The store the nodes share (PostgreSQL with store.url, else the node's SQLite file): console operators, sessions, voicemails, calls. */
   sql: SqlStore;
   /** The agents' knowledge bases (documents, chunks, search). */
   knowledge: Knowledge;

@@ -39,6 +39,7 @@ export function createFeatures(infra: Infrastructure): Features {
     clock,
     registry,
     db,
+    sql,
     queue,
     bus,
     agents,
@@ -48,7 +49,6 @@ export function createFeatures(infra: Infrastructure): Features {
     outbound,
     privacy,
     ttsCache,
-    sql,
   } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
@@ -82,6 +82,7 @@ export function createFeatures(infra: Infrastructure): Features {
     logger,
     clock,
     db,
+    sql,
     queue,
     bus,
     agents,
@@ -101,6 +102,7 @@ export function createFeatures(infra: Infrastructure): Features {
     clock,
     registry,
     db,
+    sql,
     queue,
     bus,
     agents,

@@ -35,7 +35,7 @@ export interface Infrastructure {
   registry: Registry;
   db: Database;
   /**
-   * The repositories shared by the nodes (API keys, agents): on PostgreSQL with `store.url`, else on `db`.
+   * The repositories shared by the nodes (API keys, agents, voicemails, calls): on PostgreSQL with `store.url`, else on `db`.
    * `sql.open()` waits until it is usable; `sql.close()` releases its connections.
    */
   sql: SqlStore;
@@ -126,7 +126,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       bus,
       agents,
       privacy,
-      audio: new AudioStore(db, audioDir(o.config)),
+      audio: new AudioStore(sql, audioDir(o.config)),
       engines,
       apiKeys: new ApiKeysRepo(sql),
       ffmpeg: findFfmpeg(o.config.voicemail.ffmpeg),

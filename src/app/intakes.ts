@@ -90,5 +90,5 @@ function mwiFor(config: ParleyConfig, services: Infrastructure, sip: SipPort | n
     );
     return null;
   }
-  return startMessageWaiting(config.intake.mwi, { db: services.db, bus: services.bus, sip, logger: services.logger });
+  return startMessageWaiting(config.intake.mwi, { sql: services.sql, bus: services.bus, sip, logger: services.logger });
 }

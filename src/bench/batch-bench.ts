@@ -19,6 +19,8 @@ import { VOICEMAIL_JOB } from "../voicemail/ingest.js";
 import { padded, speakMessages, type SpokenMessage } from "./batch-voicemails.js";
 import { benchQueue, type QueueBenchReport } from "./queue-bench.js";
 import { machineFacts, percentile, round } from "./stats.js";
+import { VoicemailStatsRepo } from "../store/repos/voicemail-stats-repo.js";
+import { VoicemailsRepo } from "../store/repos/voicemails-repo.js";
 
 export interface BatchBenchOptions {
   /** The configuration to measure (profile, engines, jobs lanes); its data dir is not touched. */
@@ -192,10 +194,9 @@ class PipelineRun {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const audioMs = messages.reduce((n, m) => n + m.durationMs, 0);
     const statuses: Record<string, number> = {};
-    for (const r of this.services.db
-      .prepare("SELECT status, count(*) AS n FROM voicemails GROUP BY status")
-      .all() as Array<{ status: string; n: number }>)
-      statuses[r.status] = r.n;
+    // The voicemails are where the repositories are: the node's SQLite file, or PostgreSQL with store.url.
+    for (const r of await new VoicemailStatsRepo(this.services.sql).counts())
+      statuses[r.status] = (statuses[r.status] ?? 0) + r.count;
     const meanJobMs = round(this.jobMs.reduce((a, b) => a + b, 0) / Math.max(1, this.jobMs.length), 0);
     log(`${messages.length} voicemails in ${round(wallMs / 1000, 1)} s (${round(cpuMs / 1000, 1)} s CPU)`);
     return {
@@ -227,7 +228,7 @@ class PipelineRun {
     try {
       await sleep(Math.min(2000, meanJobMs * 2), this.signal); // let the backlog get going, as a new message would find it
       for (let i = 0; i < fresh; i++) {
-        waiting.push(this.pending());
+        waiting.push(await this.pending());
         const started = performance.now();
         // Fresh audio: padded past anything in the backlog, so it is never a duplicate.
         const id = await this.upload(padded(messages[(i * 7) % messages.length] as SpokenMessage, 10 + backlog + i), {
@@ -268,12 +269,9 @@ class PipelineRun {
     return w;
   }
 
-  private pending(): number {
-    return (
-      this.services.db
-        .prepare("SELECT count(*) AS n FROM voicemails WHERE status IN ('queued', 'processing')")
-        .get() as { n: number }
-    ).n;
+  private async pending(): Promise<number> {
+    const counts = await new VoicemailStatsRepo(this.services.sql).counts();
+    return counts.filter((c) => c.status === "queued" || c.status === "processing").reduce((n, c) => n + c.count, 0);
   }
 
   private async upload(bytes: Uint8Array, fields: Record<string, string>): Promise<number> {
@@ -290,9 +288,13 @@ class PipelineRun {
 
   /** Until every id has its results (or failed); a job's own timeout bounds each, this bounds the lot. */
   private async settled(ids: number[], timeoutMs = 60 * 60_000): Promise<void> {
-    const get = this.services.db.prepare("SELECT status FROM voicemails WHERE id = ?").pluck();
+    const repo = new VoicemailsRepo(this.services.sql);
+    const waiting = async () => {
+      for (const id of ids) if (["queued", "processing"].includes((await repo.get(id))?.status ?? "")) return true;
+      return false;
+    };
     const deadline = performance.now() + timeoutMs;
-    while (ids.some((id) => ["queued", "processing"].includes(get.get(id) as string))) {
+    while (await waiting()) {
       if (performance.now() > deadline) throw new Error(`voicemails still unprocessed after ${timeoutMs / 60_000} min`);
       await sleep(10, this.signal);
     }

@@ -85,7 +85,7 @@ export class CallManager {
     private readonly pool: PortPool,
   ) {
     this.metrics = new CallMetrics(services.registry, { slots: () => this.slots, ports: () => pool.allocated });
-    this.repo = new CallsRepo(services.db);
+    this.repo = new CallsRepo(services.sql);
     this.admission = new Admission(
       services.config.calls.admission,
       () => services.engines.engines(),
@@ -121,6 +121,13 @@ export class CallManager {
     this.sip.onInvite((call) => this.answer(call));
   }
 
+  /** A call record's write that the call does not wait for: a failure is logged, the call goes on. */
+  private background(write: Promise<void>, callId: number): void {
+    write.catch((err: unknown) =>
+      this.services.logger.warn({ callId, err: describeError(err) }, "call record not updated"),
+    );
+  }
+
   /** Takes a call slot; the returned function frees it (once). */
   private takeSlot(): () => void {
     this.slots++;
@@ -153,7 +160,8 @@ export class CallManager {
       if (suppressed !== null) log.warn({ err: describeError(err), suppressed }, "no RTP port for the call");
       return call.reject(err instanceof PortsExhaustedError ? 503 : 500);
     }
-    const record = this.repo.start({
+    // Awaited: the call needs its id. Before the answer, never between a caller's words and the agent's reply.
+    const record = await this.repo.start({
       sipCallId: call.callId,
       direction: "inbound",
       fromUri: call.from.uri,
@@ -176,7 +184,7 @@ export class CallManager {
       release();
       // Only the caller's CANCEL is "cancelled"; an ACK that never came or our own refusal is a failed call.
       const cancelled = (call.signal.reason as CallEnded | undefined)?.endReason === "cancelled";
-      this.repo.end(record.id, {
+      await this.repo.end(record.id, {
         endedAt: this.services.clock.now(),
         outcome: cancelled ? "cancelled" : "failed",
         recordingPath: null,
@@ -186,7 +194,8 @@ export class CallManager {
       if (suppressed !== null) log.info({ err: describeError(err), suppressed }, "call not answered");
       return;
     }
-    this.repo.answered(record.id, this.services.clock.now());
+    // Not awaited: the caller's audio starts now, whatever the store's latency.
+    this.background(this.repo.answered(record.id, this.services.clock.now()), record.id);
     rtp.start(rtpMedia(call.media));
     log.info({ callId: record.id, codec: call.media.codec.name, delayedOffer: !call.offerSdp }, "call answered");
     const placed: PlacedCall = { record, call, rtp, engines, ...(await this.media(record.id, agent, rtp)) };
@@ -259,7 +268,7 @@ export class CallManager {
     const outbound = this.services.config.calls.outbound;
     // Without calls.outbound.from: the trunk account; without a trunk account, the driver's own (sip:parley@<us>).
     const from = outbound.from ?? trunkAccount(this.services.config.sip);
-    const record = this.repo.start({
+    const record = await this.repo.start({
       sipCallId: "",
       direction: "outbound",
       fromUri: from ?? "",
@@ -284,7 +293,12 @@ export class CallManager {
       await rtp.close();
       release();
       const outcome = dialFailure(err);
-      this.repo.end(record.id, { endedAt: this.services.clock.now(), outcome, recordingPath: null, rtpStats: null });
+      await this.repo.end(record.id, {
+        endedAt: this.services.clock.now(),
+        outcome,
+        recordingPath: null,
+        rtpStats: null,
+      });
       this.metrics.ended("outbound", outcome, { bargeIns: 0, underruns: 0, late: 0 });
       throw new ParleyError(`dial_${outcome}`, `the call to ${req.to} was not answered: ${describeError(err)}`, {
         status: 502,
@@ -292,8 +306,13 @@ export class CallManager {
         details: { outcome },
       });
     }
-    this.repo.setSipIdentity(record.id, call.callId, call.from.uri);
-    this.repo.answered(record.id, this.services.clock.now());
+    // Not awaited: the answered call's media starts now, whatever the store's latency.
+    this.background(
+      this.repo
+        .setSipIdentity(record.id, call.callId, call.from.uri)
+        .then(() => this.repo.answered(record.id, this.services.clock.now())),
+      record.id,
+    );
     rtp.start(rtpMedia(call.media));
     this.placedSlots.set(record.id, release);
     const { recorder, gate, fanout } = await this.media(record.id, agent, rtp);

@@ -131,7 +131,10 @@ export async function runOnCall<R>(
     await dtmf;
     await placed.fanout.finished().catch(() => undefined);
     const recording = placed.recorder ? await placed.recorder.close().catch(() => null) : null;
-    host.repo.end(record.id, { endedAt: host.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats });
+    // After the BYE: the call is over for the caller; a store that cannot write it fails loudly but ends nothing.
+    await host.repo
+      .end(record.id, { endedAt: host.now(), outcome, recordingPath: recording?.path ?? null, rtpStats: stats })
+      .catch((err: unknown) => o.logger.error({ callId: record.id, err: describeError(err) }, "call end not recorded"));
     const bargeIns = script.bargeIns?.() ?? 0;
     host.metrics.ended(sip.direction, outcome, { bargeIns, underruns: stats.underruns, late: stats.late }, stats);
     await script.ended?.(record.id).catch((err: unknown) => {

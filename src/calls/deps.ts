@@ -12,6 +12,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Registry } from "../lib/metrics.js";
 import type { OutboundPolicy } from "../lib/outbound/index.js";
+import type { SqlStore } from "../store/sql/port.js";
 
 /**
  * A message a caller left (WAV bytes): on a live call (take_message) or in a
@@ -58,6 +59,8 @@ export interface CallsDeps {
   clock: Clock;
   registry: Registry;
   db: Database;
+  /** The call log (and the voicemails a call links to): the node's database, or PostgreSQL shared by the nodes. */
+  sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;

@@ -35,21 +35,29 @@ export function liveConversation(d: LiveConversationDeps): CallScript<Conversati
   let outcome: ConversationOutcome = "failed";
   let bargeIns = 0;
   const { services } = d;
-  const repo = new CallsRepo(services.db);
+  const repo = new CallsRepo(services.sql);
+  // The turns' writes, in order, never awaited during the conversation: the reply does not wait for the store.
+  let turnsWritten: Promise<void> = Promise.resolve();
+  const writeTurn = (callId: number, t: TurnRecord, logger: ScriptedCall["logger"]) => {
+    turnsWritten = turnsWritten
+      .then(() => repo.turn(callId, t))
+      .catch((err: unknown) => logger.warn({ callId, turn: t.index, err: describeError(err) }, "turn not recorded"));
+  };
   return {
     source: "live",
     outcome: () => outcome,
     bargeIns: () => bargeIns,
     run: async (call) => {
       const audio = rtpAudio(call.placed.rtp, call.placed.fanout.attach());
-      const result = await converse(d, call, audio);
+      const result = await converse(d, call, audio, writeTurn);
       outcome = result.outcome;
       bargeIns = result.bargeIns;
       if (outcome === "message_taken") await recordMessage(services, call, audio);
       return outcome;
     },
     ended: async (callId) => {
-      if (!repo.turns(callId).some((t) => t.role === "user")) return;
+      await turnsWritten;
+      if (!(await repo.turns(callId)).some((t) => t.role === "user")) return;
       await services.queue.enqueue({
         kind: SUMMARY_JOB,
         payload: { callId },
@@ -63,12 +71,12 @@ async function converse(
   d: LiveConversationDeps,
   call: ScriptedCall,
   audio: CallAudio,
+  writeTurn: (callId: number, t: TurnRecord, logger: ScriptedCall["logger"]) => void,
 ): Promise<{ outcome: ConversationOutcome; bargeIns: number }> {
   const { services } = d;
   const { placed, digits } = call;
   const { call: sip, rtp, fanout, record, engines, gate } = placed;
   const agent = d.greeting ? { ...call.agent, live: { ...call.agent.live, greeting: d.greeting } } : call.agent;
-  const repo = new CallsRepo(services.db);
   const conversation = new Conversation({
     agent,
     engines,
@@ -129,7 +137,7 @@ async function converse(
     greetingMadeForCall: Boolean(d.greeting),
     onSensitiveKeypad: (phase) => (phase === "start" ? gate?.pause("sensitive keypad entry") : gate?.resume()),
     onTurn: (t) => {
-      repo.turn(record.id, services.privacy.scrub(agent.name, t));
+      writeTurn(record.id, services.privacy.scrub(agent.name, t), call.logger);
       d.metrics.turn(t);
       traceTurn(t, call.span);
     },
@@ -169,7 +177,7 @@ async function recordMessage(services: CallsDeps, call: ScriptedCall, audio: Cal
     receivedAt: services.clock.now(),
     source: "call",
   });
-  new CallsRepo(services.db).linkVoicemail(placed.record.id, voicemailId);
+  await new CallsRepo(services.sql).linkVoicemail(placed.record.id, voicemailId);
 }
 
 /** A turn as a span under its call: from the caller's last word to the turn's end, with the latency stages as attributes. */

@@ -12,16 +12,15 @@ const payload = z.object({ callId: z.number().int().positive() });
  * call's transcript, stored with the call.
  */
 export function summaryTask(services: CallsDeps): TaskDefinition<z.infer<typeof payload>, unknown> {
-  const repo = new CallsRepo(services.db);
+  const repo = new CallsRepo(services.sql);
   return {
     parsePayload: (raw) => payload.parse(raw),
     inference: true,
     timeoutMs: 5 * 60_000,
     run: async (p, helpers) => {
-      const call = repo.get(p.callId);
+      const call = await repo.get(p.callId);
       if (!call) return { callId: p.callId, skipped: "deleted" };
-      const transcript = repo
-        .turns(call.id)
+      const transcript = (await repo.turns(call.id))
         .filter((t) => t.text)
         .map((t) => `${t.role === "user" ? "Caller" : "Agent"}: ${t.text}`)
         .join("\n");
@@ -37,7 +36,7 @@ export function summaryTask(services: CallsDeps): TaskDefinition<z.infer<typeof 
           defaultCountryCode: services.config.voicemail.defaultCountryCode,
         },
       );
-      repo.setSummary(call.id, services.privacy.scrub(call.agent, { ...x.data, usage: x.usage }));
+      await repo.setSummary(call.id, services.privacy.scrub(call.agent, { ...x.data, usage: x.usage }));
       return { callId: call.id, urgency: x.data.urgency };
     },
   };

@@ -20,7 +20,7 @@ export interface NotifyDeps {
   db: Database;
   /**
    * The store the nodes share (PostgreSQL with store.url): the outbound tables (campaigns, notifications, attempts,
-   * templates, callbacks) and the do-not-call list with its audit.
+   * templates, callbacks), the do-not-call list with its audit, and a callback's voicemail.
    */
   sql: SqlStore;
   queue: JobQueue;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Database, Statement } from "better-sqlite3";
 import { writeFileAtomic } from "./files/index.js";
+import type { SqlExecutor, SqlStore } from "./sql/port.js";
 
 export interface AudioBlob {
   sha256: string;
@@ -41,27 +41,17 @@ const toBlob = (r: Row): AudioBlob => ({
  * either; `sweepTempFiles` at start removes what a crash left).
  */
 export class AudioStore {
-  private readonly getStmt: Statement<[string], Row>;
-  private readonly insertStmt: Statement<[string, string, number, string, number, number]>;
-  private readonly deleteStmt: Statement<[string]>;
-
   constructor(
-    db: Database,
+    private readonly sql: SqlStore,
     private readonly root: string,
-  ) {
-    this.getStmt = db.prepare("SELECT * FROM audio_blobs WHERE sha256 = ?");
-    this.insertStmt = db.prepare(
-      "INSERT OR IGNORE INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
-    this.deleteStmt = db.prepare("DELETE FROM audio_blobs WHERE sha256 = ?");
-  }
+  ) {}
 
   static hash(bytes: Uint8Array): string {
     return createHash("sha256").update(bytes).digest("hex");
   }
 
-  get(sha256: string): AudioBlob | null {
-    const r = this.getStmt.get(sha256);
+  async get(sha256: string): Promise<AudioBlob | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM audio_blobs WHERE sha256 = ?", [sha256]);
     return r ? toBlob(r) : null;
   }
 
@@ -78,13 +68,18 @@ export class AudioStore {
     return path;
   }
 
-  record(blob: AudioBlob): void {
-    this.insertStmt.run(blob.sha256, blob.path, blob.bytes, blob.contentType, blob.durationMs, blob.createdAt);
+  async record(blob: AudioBlob, on: SqlExecutor = this.sql): Promise<void> {
+    // Both engines accept ON CONFLICT DO NOTHING: the same recording recorded twice (two nodes, two uploads) is one row.
+    await on.run(
+      `INSERT INTO audio_blobs (sha256, path, bytes, content_type, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sha256) DO NOTHING`,
+      [blob.sha256, blob.path, blob.bytes, blob.contentType, blob.durationMs, blob.createdAt],
+    );
   }
 
   /** Removes the row (inside the caller's transaction) ... */
-  forget(sha256: string): void {
-    this.deleteStmt.run(sha256);
+  async forget(sha256: string, on: SqlExecutor = this.sql): Promise<void> {
+    await on.run("DELETE FROM audio_blobs WHERE sha256 = ?", [sha256]);
   }
 
   /** ... and then the file. */

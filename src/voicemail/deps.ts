@@ -10,6 +10,7 @@ import type { JobKinds } from "../jobs/kinds.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { AudioStore } from "../store/audio-store.js";
+import type { SqlStore } from "../store/sql/port.js";
 
 /** When a callback can be placed (the notify feature's policy, handed over by app/): voicemail routing asks it. */
 export type CallbackTimer = (
@@ -37,6 +38,8 @@ export interface VoicemailDeps {
   logger: Logger;
   clock: Clock;
   db: Database;
+  /** The voicemails and their recordings: the node's database, or PostgreSQL shared by the nodes (`store.url`). */
+  sql: SqlStore;
   queue: JobQueue;
   bus: EventBus;
   agents: AgentRegistry;

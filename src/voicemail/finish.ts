@@ -27,6 +27,10 @@ export interface FormAnnouncement {
  * Saves a message's results and publishes its events in one transaction, so
  * a crash leaves either nothing (the job runs again from the start) or both;
  * the webhook fan-out queues its deliveries inside the same transaction.
+ * With `store.url` the results are on PostgreSQL and the events in the node's
+ * own log: the events are published inside the PostgreSQL transaction, before
+ * its commit, so a failed commit can repeat them (at least once) but a saved
+ * result always has its events.
  * Routing actions (a named webhook, a callback job) follow; they are
  * idempotent, and a re-run after a crash here completes them (`resumeRouting`).
  */
@@ -38,10 +42,10 @@ export async function finishMessage(
 ): Promise<ProcessOutcome> {
   results = scrubResults(services, vm, results);
   if (form) form = services.privacy.scrub(vm.agent, form);
-  const repo = new VoicemailsRepo(services.db);
+  const repo = new VoicemailsRepo(services.sql);
   const subject = `voicemail:${vm.id}`;
-  const triggerEventId = services.db.transaction(() => {
-    repo.saveResults(vm.id, results, services.clock.now());
+  const triggerEventId = await services.sql.transaction(async (tx) => {
+    await repo.saveResults(vm.id, results, services.clock.now(), tx);
     if (form) services.bus.publish("form.submitted", subject, { voicemailId: vm.id, ...form });
     const processed = services.bus.publish("voicemail.processed", subject, {
       voicemailId: vm.id,
@@ -58,9 +62,9 @@ export async function finishMessage(
       callbackNumber: results.callbackNumber,
       reason: results.urgencyReason,
     }).id;
-  })();
+  });
   const decision = results.routing as RoutingDecision | null;
-  if (decision) await applyRouting(services, repo.get(vm.id) ?? vm, decision, triggerEventId);
+  if (decision) await applyRouting(services, (await repo.get(vm.id)) ?? vm, decision, triggerEventId);
   return outcome(vm.id, results.status, results.speechMs, results.transcript, results.urgency);
 }
 

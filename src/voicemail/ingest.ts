@@ -41,9 +41,9 @@ const clean = (v: string | null | undefined, max = 128): string | null => {
  * removes it again, so nothing is ever half-stored.
  */
 export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMessage): Promise<IngestResult> {
-  const repo = new VoicemailsRepo(services.db);
+  const repo = new VoicemailsRepo(services.sql);
   const sha256 = AudioStore.hash(msg.bytes);
-  const existing = repo.byHash(sha256);
+  const existing = await repo.byHash(sha256);
   if (existing) return { voicemail: existing, created: false };
 
   const decoded = await decodeUpload(msg.bytes, {
@@ -61,33 +61,39 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
   const now = services.clock.now();
   let voicemail: VoicemailRecord;
   try {
-    voicemail = services.db.transaction(() => {
-      services.audio.record({
-        sha256,
-        path,
-        bytes: msg.bytes.length,
-        contentType: isWav ? "audio/wav" : "application/octet-stream",
-        durationMs,
-        createdAt: now,
-      });
-      return repo.insert({
-        audioSha256: sha256,
-        agent: route.agent.name,
-        kind: route.kind,
-        mailbox,
-        caller: clean(msg.caller),
-        // Free text from the PBX or the mail (an intake's caller name can be an address or a number): masked under
-        // the agent's rules before it is stored. `caller` stays exact: a callback dials it (docs/privacy.md).
-        callerName: services.privacy.scrub(route.agent.name, clean(msg.callerName)),
-        source: msg.source ?? "api",
-        receivedAt: msg.receivedAt ?? now,
-        durationMs,
-        now,
-      });
-    })();
+    voicemail = await services.sql.transaction(async (tx) => {
+      await services.audio.record(
+        {
+          sha256,
+          path,
+          bytes: msg.bytes.length,
+          contentType: isWav ? "audio/wav" : "application/octet-stream",
+          durationMs,
+          createdAt: now,
+        },
+        tx,
+      );
+      return repo.insert(
+        {
+          audioSha256: sha256,
+          agent: route.agent.name,
+          kind: route.kind,
+          mailbox,
+          caller: clean(msg.caller),
+          // Free text from the PBX or the mail (an intake's caller name can be an address or a number): masked under
+          // the agent's rules before it is stored. `caller` stays exact: a callback dials it (docs/privacy.md).
+          callerName: services.privacy.scrub(route.agent.name, clean(msg.callerName)),
+          source: msg.source ?? "api",
+          receivedAt: msg.receivedAt ?? now,
+          durationMs,
+          now,
+        },
+        tx,
+      );
+    });
   } catch (err) {
     // Lost a race with an identical upload: that one stands, ours was never stored.
-    const winner = repo.byHash(sha256);
+    const winner = await repo.byHash(sha256);
     if (winner) return { voicemail: winner, created: false };
     await services.audio.removeFile(path);
     throw err;
@@ -100,7 +106,7 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     caller: voicemail.caller,
     source: voicemail.source,
   });
-  return { voicemail: repo.get(voicemail.id) ?? voicemail, created: true };
+  return { voicemail: (await repo.get(voicemail.id)) ?? voicemail, created: true };
 }
 
 /** Queues (or finds) the processing job; the idempotency key makes this safe to repeat. */
@@ -110,7 +116,7 @@ export async function queueProcessing(services: VoicemailDeps, voicemail: Voicem
     payload: { voicemailId: voicemail.id },
     idempotencyKey: `voicemail-${voicemail.id}`,
   });
-  new VoicemailsRepo(services.db).setJob(voicemail.id, job.id);
+  await new VoicemailsRepo(services.sql).setJob(voicemail.id, job.id);
   return job.id;
 }
 
@@ -121,8 +127,8 @@ export async function queueProcessing(services: VoicemailDeps, voicemail: Voicem
  * process was not listening) is marked failed instead of waiting for ever.
  */
 export async function requeueUnfinished(services: VoicemailDeps): Promise<number> {
-  const repo = new VoicemailsRepo(services.db);
-  const pending = repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
+  const repo = new VoicemailsRepo(services.sql);
+  const pending = await repo.list({ status: ["queued", "processing"], sort: "newest", limit: 100_000 });
   let queued = 0;
   for (const v of pending) {
     const { job } = await services.queue.enqueue({
@@ -130,9 +136,9 @@ export async function requeueUnfinished(services: VoicemailDeps): Promise<number
       payload: { voicemailId: v.id },
       idempotencyKey: `voicemail-${v.id}`,
     });
-    repo.setJob(v.id, job.id);
+    await repo.setJob(v.id, job.id);
     if (job.status === "dead" || job.status === "cancelled") {
-      repo.markFailed(
+      await repo.markFailed(
         v.id,
         job.lastError?.message ?? `processing job ${job.id} was ${job.status}`,
         services.clock.now(),

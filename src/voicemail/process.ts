@@ -32,20 +32,20 @@ export async function processVoicemail(
 ): Promise<ProcessOutcome | { voicemailId: number; skipped: string }> {
   // Each stage is a child span of the job's (no-ops unless tracing is on).
   const stage = <T>(name: string, fn: () => Promise<T>) => inSpan(name, { "voicemail.id": voicemailId }, fn, span);
-  const repo = new VoicemailsRepo(services.db);
-  const vm = repo.get(voicemailId);
+  const repo = new VoicemailsRepo(services.sql);
+  const vm = await repo.get(voicemailId);
   if (!vm) return { voicemailId, skipped: "deleted" };
   // Results saved but the job never completed: the worker died in between. Finish, do not process twice.
   if (vm.processedAt !== null && (FINISHED_STATUSES as readonly string[]).includes(vm.status))
     return resumeRouting(services, vm);
   if (!["queued", "processing", "failed"].includes(vm.status)) return { voicemailId, skipped: `already ${vm.status}` };
-  repo.markProcessing(vm.id, services.clock.now());
+  await repo.markProcessing(vm.id, services.clock.now());
 
   // The agent's language picks the profile's models for it (a languages entry), where there is one, and the
   // language a multilingual Whisper transcribes the message in.
   const language = services.agents.find(vm.agent)?.agent.language;
   const engines = await services.engines.whenReady(signal, language);
-  const blob = services.audio.get(vm.audioSha256);
+  const blob = await services.audio.get(vm.audioSha256);
   if (!blob)
     throw new ParleyError("audio_missing", `the recording of voicemail ${vm.id} is missing from the store`, {
       retryable: false,

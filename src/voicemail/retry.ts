@@ -12,8 +12,8 @@ const RETRYABLE = new Set(["dead", "failed", "cancelled"]);
  * queued. The message is queued again at once and `voicemail.updated` says so.
  */
 export async function retryVoicemail(services: VoicemailDeps, id: number): Promise<VoicemailRecord> {
-  const repo = new VoicemailsRepo(services.db);
-  const vm = repo.get(id);
+  const repo = new VoicemailsRepo(services.sql);
+  const vm = await repo.get(id);
   if (!vm) throw new ParleyError("not_found", `no voicemail ${id}`, { status: 404 });
   if (vm.status !== "failed")
     throw new ParleyError("conflict", `voicemail ${id} is ${vm.status}; only a failed message can be retried`, {
@@ -27,10 +27,10 @@ export async function retryVoicemail(services: VoicemailDeps, id: number): Promi
       payload: { voicemailId: id },
       idempotencyKey: `voicemail-${id}-retry-${services.clock.now()}`,
     });
-    repo.setJob(id, fresh.id);
+    await repo.setJob(id, fresh.id);
   }
-  repo.setStatus(id, "queued", services.clock.now());
+  await repo.setStatus(id, "queued", services.clock.now());
   services.bus.publish("voicemail.updated", `voicemail:${id}`, { voicemailId: id, status: "queued" });
   services.logger.info({ voicemailId: id, jobId: job?.id ?? null }, "voicemail retried");
-  return repo.get(id) ?? vm;
+  return (await repo.get(id)) ?? vm;
 }

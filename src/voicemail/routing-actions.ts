@@ -44,7 +44,12 @@ export async function applyRouting(
       });
       // Announced once (by scheduleCallback): a re-run of the routing (after a crash) finds the callback by its key.
       if (created)
-        new VoicemailsRepo(services.db).setCallback(vm.id, { jobId, requestedAt, at: timing.at, delay: timing.delay });
+        await new VoicemailsRepo(services.sql).setCallback(vm.id, {
+          jobId,
+          requestedAt,
+          at: timing.at,
+          delay: timing.delay,
+        });
     }
   }
 }

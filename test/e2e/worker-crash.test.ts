@@ -294,7 +294,7 @@ describe.skipIf(fliteMissing)("kill -9 of parley worker mid-job (real processes)
       expect(all("SELECT attempt, status_code FROM webhook_deliveries")).toEqual([{ attempt: 2, status_code: 200 }]);
 
       // Nothing lost: the row, the recording (on disk and through the API).
-      const blob = services.audio.get(
+      const blob = await services.audio.get(
         row<{ sha: string }>("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?", id).sha,
       );
       expect(blob && existsSync(blob.path)).toBe(true);

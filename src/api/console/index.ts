@@ -38,7 +38,7 @@ const MAX_BODY = 256 * 1024;
  */
 export function consoleRoutes(services: ApiDeps): Hono<ConsoleEnv> {
   const deps = consoleDeps(services);
-  const metrics = consoleMetrics(services.registry, services.db);
+  const metrics = consoleMetrics(services.registry, services.sql);
   const app = new Hono<ConsoleEnv>();
   app.use("*", securityHeaders());
   const formLimit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorPage(c, 413, "The form is too large.") });

@@ -107,18 +107,23 @@ function present(c: CallRecord) {
 }
 
 /** /v1/calls: the live calls' records, turns with their latency breakdown, recordings; and placing a call. */
-export function callRoutes(services: Pick<ApiDeps, "agents" | "calls" | "config" | "db">) {
+export function callRoutes(services: Pick<ApiDeps, "agents" | "calls" | "config" | "sql">) {
   const app = apiRouter();
-  const repo = new CallsRepo(services.db);
-  const find = (c: Context) => {
-    const call = repo.get(idParam(c));
+  const repo = new CallsRepo(services.sql);
+  const find = async (c: Context) => {
+    const call = await repo.get(idParam(c));
     if (!call) throw new ParleyError("not_found", `no call ${c.req.param("id")}`, { status: 404 });
     return call;
   };
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = repo.list({ outcome: q.outcome, direction: q.direction, beforeId: q.cursor, limit: q.limit + 1 });
+    const rows = await repo.list({
+      outcome: q.outcome,
+      direction: q.direction,
+      beforeId: q.cursor,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     return c.json({
       items: page.map(present),
@@ -126,17 +131,17 @@ export function callRoutes(services: Pick<ApiDeps, "agents" | "calls" | "config"
     });
   });
 
-  app.openapi(get, (c) => {
-    const call = find(c);
+  app.openapi(get, async (c) => {
+    const call = await find(c);
     return c.json({
       ...present(call),
       rtp: call.rtpStats,
-      turns: repo.turns(call.id).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
+      turns: (await repo.turns(call.id)).map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
     });
   });
 
   app.openapi(recording, async (c) => {
-    const call = find(c);
+    const call = await find(c);
     if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
     // The folder may be shared with other nodes: serve only a WAV that is whole.
     await checkWavFile(call.recordingPath);

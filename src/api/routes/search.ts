@@ -43,15 +43,15 @@ const search = route({
 });
 
 /** GET /v1/search: ranked hits with highlighted snippets (store/repos/search-repo.ts does the FTS5 work). */
-export function searchRoutes(services: Pick<ApiDeps, "db">): OpenAPIHono {
+export function searchRoutes(services: Pick<ApiDeps, "sql">): OpenAPIHono {
   const app = apiRouter();
-  const repo = new SearchRepo(services.db);
-  app.openapi(search, (c) => {
+  const repo = new SearchRepo(services.sql);
+  app.openapi(search, async (c) => {
     const q = c.req.valid("query");
     const match = toMatchQuery(q.q);
     if (!match) throw new ParleyError("invalid_query", "q has no words to search for", { status: 400 });
     const offset = q.cursor ?? 0;
-    const rows = repo.search(match, { kind: q.kind, limit: q.limit + 1, offset });
+    const rows = await repo.search(match, { kind: q.kind, limit: q.limit + 1, offset });
     const items = rows.slice(0, q.limit).map(presentHit);
     return c.json({ items, nextCursor: rows.length > q.limit ? offset + q.limit : null });
   });

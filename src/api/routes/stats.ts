@@ -29,7 +29,7 @@ const stats = route({
 
 /** GET /v1/stats: what the console's home page shows, for scripts. */
 export function statsRoutes(
-  services: Pick<ApiDeps, "db" | "queue" | "engines" | "registry" | "config" | "clock" | "notify">,
+  services: Pick<ApiDeps, "db" | "sql" | "queue" | "engines" | "registry" | "config" | "clock" | "notify">,
 ): OpenAPIHono {
   const app = apiRouter();
   app.openapi(stats, async (c) => c.json(presentStats(await collectStats(services))));

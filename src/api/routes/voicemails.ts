@@ -143,11 +143,11 @@ const retry = route({
 });
 
 /** /v1/voicemails: upload, list, get, audio, status, retry, delete. */
-export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "queue" | "voicemail">) {
+export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock" | "sql" | "queue" | "voicemail">) {
   const app = apiRouter();
-  const repo = new VoicemailsRepo(services.db);
-  const find = (c: Context) => {
-    const v = repo.get(idParam(c));
+  const repo = new VoicemailsRepo(services.sql);
+  const find = async (c: Context) => {
+    const v = await repo.get(idParam(c));
     if (!v) throw new ParleyError("not_found", `no voicemail ${c.req.param("id")}`, { status: 404 });
     return v;
   };
@@ -197,11 +197,11 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     rejectInvalid("fields"),
   );
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after === null) throw new ParleyError("invalid_request", "invalid cursor", { status: 400 });
-    const items = repo.list({
+    const items = await repo.list({
       status: q.status,
       minUrgency: q.urgency,
       tag: q.tag,
@@ -223,48 +223,49 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     });
   });
 
-  app.openapi(get, (c) => c.json(presentVoicemail(find(c))));
+  app.openapi(get, async (c) => c.json(presentVoicemail(await find(c))));
 
   app.openapi(audio, async (c) => {
-    const v = find(c);
-    const blob = services.audio.get(v.audioSha256);
+    const v = await find(c);
+    const blob = await services.audio.get(v.audioSha256);
     if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
     // The folder may be shared with other nodes: serve only the file of the size that was stored.
     await checkFileSize(blob.path, blob.bytes);
     return sendFile(c, blob.path, blob.contentType);
   });
 
-  app.openapi(update, (c) => {
-    const v = find(c);
+  app.openapi(update, async (c) => {
+    const v = await find(c);
     const body = c.req.valid("json");
     if (v.status === "queued" || v.status === "processing")
       throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
-    repo.setStatus(v.id, body.status, services.clock.now());
+    await repo.setStatus(v.id, body.status, services.clock.now());
     services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
-    return c.json(presentVoicemail(repo.get(v.id) ?? v));
+    return c.json(presentVoicemail((await repo.get(v.id)) ?? v));
   });
 
-  app.openapi(retry, async (c) => c.json(presentVoicemail(await services.voicemail.retry(find(c).id))));
+  app.openapi(retry, async (c) => c.json(presentVoicemail(await services.voicemail.retry((await find(c)).id))));
 
   app.openapi(remove, async (c) => {
-    const v = find(c);
-    const blob = services.audio.get(v.audioSha256);
-    const forget = services.db.transaction(() => {
-      repo.delete(v.id);
-      if (repo.usersOfAudio(v.audioSha256) === 0) services.audio.forget(v.audioSha256);
-    });
+    const v = await find(c);
+    const blob = await services.audio.get(v.audioSha256);
+    const forget = () =>
+      services.sql.transaction(async (tx) => {
+        await repo.delete(v.id, tx);
+        if ((await repo.usersOfAudio(v.audioSha256, tx)) === 0) await services.audio.forget(v.audioSha256, tx);
+      });
     try {
-      forget();
+      await forget();
     } catch (err) {
       // A full disk: SQLite cannot even log the delete. Deleting is how space is freed, so the recording goes
       // first (when no other message shares it), then the row, in the room it left.
-      if (!isDiskFull(err) || !blob || repo.usersOfAudio(v.audioSha256) > 1) throw err;
+      if (!isDiskFull(err) || !blob || (await repo.usersOfAudio(v.audioSha256)) > 1) throw err;
       await services.audio.removeFile(blob.path);
-      forget();
+      await forget();
     }
     // After the row is gone, so a running job stops without announcing anything (it finds no message).
     if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
-    if (blob && !services.audio.get(v.audioSha256)) await services.audio.removeFile(blob.path);
+    if (blob && !(await services.audio.get(v.audioSha256))) await services.audio.removeFile(blob.path);
     services.bus.publish("voicemail.deleted", `voicemail:${v.id}`, { voicemailId: v.id });
     return c.body(null, 204);
   });

@@ -5,7 +5,7 @@ import { finalStatuses } from "../../store/repos/notifications-repo.js";
 import type { ApiDeps } from "../deps.js";
 import { bucketize, dayStarts, hourStarts, type Bucket } from "./buckets.js";
 
-export type StatsDeps = Pick<ApiDeps, "db" | "queue" | "engines" | "registry" | "config" | "clock" | "notify">;
+export type StatsDeps = Pick<ApiDeps, "db" | "sql" | "queue" | "engines" | "registry" | "config" | "clock" | "notify">;
 
 /** Everything the home dashboard shows (and GET /v1/stats answers), at one moment. */
 export interface Stats {
@@ -31,16 +31,23 @@ const total = (c: UrgencyCounts) => Object.values(c).reduce((a, b) => a + b, 0);
 /** Reads the stats; each part is one indexed query, the plots one scan of the last 14 days' times. */
 export async function collectStats(services: StatsDeps): Promise<Stats> {
   const now = services.clock.now();
-  const repo = new DashboardRepo(services.db);
+  const repo = new DashboardRepo(services.sql);
   const midnight = new Date(now);
   midnight.setHours(0, 0, 0, 0);
   const since = midnight.getTime();
   const hours = hourStarts(now, 24);
   const days = dayStarts(now, 14);
   const from = Math.min(hours[0]!, days[0]!);
-  const raw = { calls: repo.callTimes(from), voicemails: repo.voicemailTimes(from), turns: repo.turnLatencies(from) };
-  const voicemails = repo.voicemailsByUrgency(since);
-  const calls = repo.callsByUrgency(since);
+  const [callTimes, voicemailTimes, turns, voicemails, calls, openEscalations, failedVoicemails] = await Promise.all([
+    repo.callTimes(from),
+    repo.voicemailTimes(from),
+    repo.turnLatencies(from),
+    repo.voicemailsByUrgency(since),
+    repo.callsByUrgency(since),
+    repo.openEscalations(),
+    repo.failedVoicemails(),
+  ]);
+  const raw = { calls: callTimes, voicemails: voicemailTimes, turns };
   const jobs = { queued: 0, running: 0, failed: 0, dead: 0 };
   for (const c of await services.queue.stats()) if (c.status in jobs) jobs[c.status as keyof typeof jobs] += c.count;
   const engines = services.engines.status().map((s) => ({
@@ -53,8 +60,8 @@ export async function collectStats(services: StatsDeps): Promise<Stats> {
   return {
     generatedAt: now,
     today: { since, voicemails: { ...voicemails, total: total(voicemails) }, calls: { ...calls, total: total(calls) } },
-    openEscalations: repo.openEscalations(),
-    failedVoicemails: repo.failedVoicemails(),
+    openEscalations,
+    failedVoicemails,
     jobs,
     campaigns: await activeCampaigns(services),
     series: { hourly: bucketize(hours, raw), daily: bucketize(days, raw) },

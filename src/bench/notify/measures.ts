@@ -182,9 +182,9 @@ async function liveCalls(
       await dialed.finished;
       rows.push({ cpu: cpuSeconds(cpu0), seconds: ((call.endedAt ?? 0) - (call.answeredAt ?? 0)) / 1000 });
       // Whether the interaction happened: the agent's answers to the person.
-      agentReplies += new CallsRepo(app.infra.db)
-        .turns(dialed.callId)
-        .filter((t) => t.role === "agent" && t.source === "speech").length;
+      agentReplies += (await new CallsRepo(app.infra.sql).turns(dialed.callId)).filter(
+        (t) => t.role === "agent" && t.source === "speech",
+      ).length;
     }
   } finally {
     callee.holdMs = null;

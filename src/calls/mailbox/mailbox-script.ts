@@ -86,7 +86,7 @@ async function leaveMessage(d: MailboxScriptDeps, call: ScriptedCall): Promise<n
     receivedAt: placed.record.startedAt,
     source: "sip-mailbox",
   });
-  new CallsRepo(services.db).linkVoicemail(placed.record.id, voicemailId);
+  await new CallsRepo(services.sql).linkVoicemail(placed.record.id, voicemailId);
   if (!call.signal.aborted)
     await speaker.sayPhrase(settings.goodbye, "mailbox", call.signal).playback.done.catch(() => undefined);
   return voicemailId;

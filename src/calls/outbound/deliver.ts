@@ -3,6 +3,7 @@ import type { EngineSet } from "../../engines/types.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { PlacingDeps } from "./deps.js";
 import { CallsRepo } from "../../store/repos/calls-repo.js";
+import type { TurnRecord } from "../../store/records/call-turn.js";
 import { runCallScript, type CallScript } from "../call-script.js";
 import { dialTarget } from "../dial-target.js";
 import type { PlacedCall } from "../call-manager.js";
@@ -55,17 +56,25 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
     run: async (call) => {
       const { placed, signal } = call;
       digits = call.digits;
-      const repo = new CallsRepo(services.db);
+      const repo = new CallsRepo(services.sql);
       const frames = placed.fanout.attach()[Symbol.asyncIterator]();
       let turn = 0;
-      const say = (text: string, role: "agent" | "user" = "agent") =>
-        repo.turn(placed.record.id, {
+      // The transcript's lines, written in order without holding up the call; all written before the script ends.
+      let written: Promise<void> = Promise.resolve();
+      const say = (text: string, role: "agent" | "user" = "agent") => {
+        const t: TurnRecord = {
           index: turn++,
           role,
           text,
           at: services.clock.now(),
           source: role === "user" ? "dtmf" : "speech",
-        });
+        };
+        written = written
+          .then(() => repo.turn(placed.record.id, t))
+          .catch((err: unknown) =>
+            services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "turn not recorded"),
+          );
+      };
       try {
         if (req.amd)
           amd = await detectAnsweringMachine(
@@ -116,6 +125,8 @@ export async function deliverNotification(services: PlacingDeps, req: DeliveryRe
       } catch (err) {
         if (!signal.aborted)
           services.logger.warn({ callId: placed.record.id, err: describeError(err) }, "notification call failed");
+      } finally {
+        await written;
       }
     },
   };

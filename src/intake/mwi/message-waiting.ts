@@ -1,13 +1,13 @@
-import type { Database } from "better-sqlite3";
 import type { MwiConfig, MwiSubscriber } from "../../config/sections/intake.js";
 import type { EventBus } from "../../events/bus.js";
 import { describeError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { sendMessageWaiting, type SipPort } from "../../sip/index.js";
 import { VoicemailsRepo } from "../../store/repos/voicemails-repo.js";
+import type { SqlStore } from "../../store/sql/port.js";
 
 export interface MessageWaitingDeps {
-  db: Database;
+  sql: SqlStore;
   bus: EventBus;
   sip: SipPort;
   logger: Logger;
@@ -27,10 +27,10 @@ export interface MessageWaiting {
  * on exactly while something waits. Every subscriber is told once at start
  * (the lamp is right after a restart); a NOTIFY that fails is tried again
  * after `retryMs` and on the next change.
- * @example const mwi = startMessageWaiting(config.intake.mwi, { db, bus, sip, logger })
+ * @example const mwi = startMessageWaiting(config.intake.mwi, { sql, bus, sip, logger })
  */
 export function startMessageWaiting(config: MwiConfig, deps: MessageWaitingDeps): MessageWaiting {
-  const repo = new VoicemailsRepo(deps.db);
+  const repo = new VoicemailsRepo(deps.sql);
   /** What each subscriber was last told ("open/handled"), by index; absent until a NOTIFY succeeded. */
   const told = new Map<number, string>();
   let timer: NodeJS.Timeout | null = null;
@@ -39,7 +39,7 @@ export function startMessageWaiting(config: MwiConfig, deps: MessageWaitingDeps)
   let closed = false;
 
   const notify = async (s: MwiSubscriber, i: number): Promise<boolean> => {
-    const counts = repo.mailboxCounts(s.mailbox);
+    const counts = await repo.mailboxCounts(s.mailbox);
     const key = `${counts.open}/${counts.handled}`;
     if (told.get(i) === key) return true;
     try {
@@ -78,9 +78,14 @@ export function startMessageWaiting(config: MwiConfig, deps: MessageWaitingDeps)
     timer = setTimeout(sweep, delayMs);
     timer.unref();
   };
-  const off = deps.bus.subscribe((event) => {
+  const offOwn = deps.bus.subscribe((event) => {
     if (event.type.startsWith("voicemail.")) schedule(config.debounceMs);
   });
+  // With store.url the counts are every node's: a message taken in or handled on another node changes this node's
+  // lamps too. Its events reach here relayed, stored without a type filter (`watch`): any of them recounts, and a
+  // NOTIFY goes out only when a mailbox's counts changed.
+  const offRelayed = deps.bus.watch(() => schedule(config.debounceMs));
+  const off = () => (offOwn(), offRelayed());
   schedule(0);
   return {
     async idle() {

@@ -106,10 +106,10 @@ async function attemptCallback(
     });
     // Moved at dial time (the daily cap filled meanwhile, say): the voicemail shows the new time and why.
     if (p.voicemailId) {
-      const repo = new VoicemailsRepo(services.db);
-      repo.setCallback(p.voicemailId, {
+      const repo = new VoicemailsRepo(services.sql);
+      await repo.setCallback(p.voicemailId, {
         jobId: job.id,
-        requestedAt: repo.get(p.voicemailId)?.callback?.requestedAt ?? now,
+        requestedAt: (await repo.get(p.voicemailId))?.callback?.requestedAt ?? now,
         at: timing.at,
         delay: timing.delay,
       });

@@ -110,9 +110,14 @@ export function callbackDesk(services: NotifyDeps): CallbackDesk {
       }
       await services.queue.cancel(c.jobId).catch(() => undefined);
       if (c.voicemailId) {
-        const repo = new VoicemailsRepo(services.db);
-        const before = repo.get(c.voicemailId)?.callback;
-        repo.setCallback(c.voicemailId, { jobId: job.id, requestedAt: before?.requestedAt ?? at, at, delay: null });
+        const repo = new VoicemailsRepo(services.sql);
+        const before = (await repo.get(c.voicemailId))?.callback;
+        await repo.setCallback(c.voicemailId, {
+          jobId: job.id,
+          requestedAt: before?.requestedAt ?? at,
+          at,
+          delay: null,
+        });
       }
       services.logger.info({ callbackId: id, jobId: job.id, runAt: at }, "callback rescheduled");
       return moved;

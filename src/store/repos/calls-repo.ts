@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore, SqlValue } from "../sql/port.js";
 import type { TurnRecord } from "../records/call-turn.js";
 
 export interface CallRecord {
@@ -61,39 +61,34 @@ function toCall(r: Row): CallRecord {
   };
 }
 
-/** The `calls` and `call_turns` tables. */
+// Every column but PostgreSQL's search document (calls.search), which nothing outside search reads.
+const CALL_COLUMNS = `id, sip_call_id, direction, from_uri, to_uri, remote_number, agent, started_at, answered_at, ended_at,
+  outcome, recording_path, rtp_stats, summary, context, voicemail_id`;
+const INSERT = `INSERT INTO calls (sip_call_id, direction, from_uri, to_uri, remote_number, agent, started_at, context)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${CALL_COLUMNS}`;
+// A turn written again (its final text, its timing) replaces the first write. SQLite keeps INSERT OR REPLACE: an
+// upsert there would fire the BEFORE INSERT and the UPDATE triggers of the FTS5 index (migration 022) both, removing
+// the call's document twice, which corrupts an external-content index. PostgreSQL has no REPLACE; its upsert fires
+// the search trigger once per write.
+const TURN_COLUMNS = `call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, sources, timing, context_fit`;
+const TURN = {
+  sqlite: `INSERT OR REPLACE INTO call_turns (${TURN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  postgres: `INSERT INTO call_turns (${TURN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (call_id, idx) DO UPDATE SET role = excluded.role, text = excluded.text, source = excluded.source,
+      at = excluded.at, interrupted = excluded.interrupted, failed = excluded.failed, failure = excluded.failure,
+      tool_calls = excluded.tool_calls, sources = excluded.sources, timing = excluded.timing,
+      context_fit = excluded.context_fit`,
+};
+
+/**
+ * The `calls` and `call_turns` tables. On the SQL port: with `store.url` every node's calls are in one log that any
+ * node lists. A live call writes here without waiting: the call's own code never awaits these writes between the
+ * caller's last word and the agent's reply (see calls/call-log.ts).
+ */
 export class CallsRepo {
-  private readonly insertStmt: Statement;
-  private readonly answeredStmt: Statement<[number, number]>;
-  private readonly endStmt: Statement;
-  private readonly turnStmt: Statement;
-  private readonly getStmt: Statement<[number], Row>;
-  private readonly turnsStmt: Statement<[number], Row>;
-  private readonly summaryStmt: Statement<[string, number]>;
-  private readonly voicemailStmt: Statement<[number, number]>;
-  private readonly sipIdStmt: Statement<[string, string, number]>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(private readonly db: Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO calls (sip_call_id, direction, from_uri, to_uri, remote_number, agent, started_at, context)
-       VALUES (@sipCallId, @direction, @fromUri, @toUri, @remoteNumber, @agent, @startedAt, @context) RETURNING *`,
-    );
-    this.answeredStmt = db.prepare("UPDATE calls SET answered_at = ? WHERE id = ?");
-    this.endStmt = db.prepare(
-      "UPDATE calls SET ended_at = @endedAt, outcome = @outcome, recording_path = @recordingPath, rtp_stats = @rtpStats WHERE id = @id",
-    );
-    this.turnStmt = db.prepare(
-      `INSERT OR REPLACE INTO call_turns (call_id, idx, role, text, source, at, interrupted, failed, failure, tool_calls, sources, timing, context_fit)
-       VALUES (@callId, @idx, @role, @text, @source, @at, @interrupted, @failed, @failure, @toolCalls, @sources, @timing, @contextFit)`,
-    );
-    this.getStmt = db.prepare("SELECT * FROM calls WHERE id = ?");
-    this.turnsStmt = db.prepare("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx");
-    this.summaryStmt = db.prepare("UPDATE calls SET summary = ? WHERE id = ?");
-    this.voicemailStmt = db.prepare("UPDATE calls SET voicemail_id = ? WHERE id = ?");
-    this.sipIdStmt = db.prepare("UPDATE calls SET sip_call_id = ?, from_uri = ? WHERE id = ?");
-  }
-
-  start(c: {
+  async start(c: {
     sipCallId: string;
     direction: "inbound" | "outbound";
     fromUri: string;
@@ -102,45 +97,63 @@ export class CallsRepo {
     agent: string;
     startedAt: number;
     context?: unknown;
-  }): CallRecord {
-    return toCall(
-      this.insertStmt.get({ ...c, context: c.context === undefined ? null : JSON.stringify(c.context) }) as Row,
-    );
+  }): Promise<CallRecord> {
+    const row = await this.sql.get<Row>(INSERT, [
+      c.sipCallId,
+      c.direction,
+      c.fromUri,
+      c.toUri,
+      c.remoteNumber,
+      c.agent,
+      c.startedAt,
+      c.context === undefined ? null : JSON.stringify(c.context),
+    ]);
+    return toCall(row as Row);
   }
 
-  answered(id: number, at: number): void {
-    this.answeredStmt.run(at, id);
+  async answered(id: number, at: number): Promise<void> {
+    await this.sql.run("UPDATE calls SET answered_at = ? WHERE id = ?", [at, id]);
   }
 
-  end(id: number, e: { endedAt: number; outcome: string; recordingPath: string | null; rtpStats: unknown }): void {
-    this.endStmt.run({ ...e, rtpStats: e.rtpStats === null ? null : JSON.stringify(e.rtpStats), id });
+  async end(
+    id: number,
+    e: { endedAt: number; outcome: string; recordingPath: string | null; rtpStats: unknown },
+  ): Promise<void> {
+    await this.sql.run("UPDATE calls SET ended_at = ?, outcome = ?, recording_path = ?, rtp_stats = ? WHERE id = ?", [
+      e.endedAt,
+      e.outcome,
+      e.recordingPath,
+      e.rtpStats === null ? null : JSON.stringify(e.rtpStats),
+      id,
+    ]);
   }
 
-  turn(callId: number, t: TurnRecord): void {
-    this.turnStmt.run({
+  async turn(callId: number, t: TurnRecord): Promise<void> {
+    await this.sql.run(TURN[this.sql.dialect], [
       callId,
-      idx: t.index,
-      role: t.role,
-      text: t.text,
-      source: t.source ?? null,
-      at: t.at,
-      interrupted: t.interrupted ? 1 : 0,
-      failed: t.failed ? 1 : 0,
-      failure: t.failure ? JSON.stringify(t.failure) : null,
-      toolCalls: t.toolCalls ? JSON.stringify(t.toolCalls) : null,
-      sources: t.sources?.length ? JSON.stringify(t.sources) : null,
-      timing: t.timing ? JSON.stringify(t.timing) : null,
-      contextFit: t.contextFit ? JSON.stringify(t.contextFit) : null,
-    });
+      t.index,
+      t.role,
+      t.text,
+      t.source ?? null,
+      t.at,
+      t.interrupted ? 1 : 0,
+      t.failed ? 1 : 0,
+      t.failure ? JSON.stringify(t.failure) : null,
+      t.toolCalls ? JSON.stringify(t.toolCalls) : null,
+      t.sources?.length ? JSON.stringify(t.sources) : null,
+      t.timing ? JSON.stringify(t.timing) : null,
+      t.contextFit ? JSON.stringify(t.contextFit) : null,
+    ]);
   }
 
-  get(id: number): CallRecord | null {
-    const r = this.getStmt.get(id);
+  async get(id: number): Promise<CallRecord | null> {
+    const r = await this.sql.get<Row>(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = ?`, [id]);
     return r ? toCall(r) : null;
   }
 
-  turns(id: number): CallTurnRow[] {
-    return this.turnsStmt.all(id).map((r) => ({
+  async turns(id: number): Promise<CallTurnRow[]> {
+    const rows = await this.sql.all<Row>("SELECT * FROM call_turns WHERE call_id = ? ORDER BY idx", [id]);
+    return rows.map((r) => ({
       idx: r.idx as number,
       role: r.role as "user" | "agent",
       text: r.text as string,
@@ -156,33 +169,32 @@ export class CallsRepo {
     }));
   }
 
-  setSummary(id: number, summary: unknown): void {
-    this.summaryStmt.run(JSON.stringify(summary), id);
+  async setSummary(id: number, summary: unknown): Promise<void> {
+    await this.sql.run("UPDATE calls SET summary = ? WHERE id = ?", [JSON.stringify(summary), id]);
   }
 
-  /** Outbound calls learn their SIP Call-ID once dialled. */
   /** An outbound call was answered: its SIP Call-ID and the From we actually sent. */
-  setSipIdentity(id: number, sipCallId: string, fromUri: string): void {
-    this.sipIdStmt.run(sipCallId, fromUri, id);
+  async setSipIdentity(id: number, sipCallId: string, fromUri: string): Promise<void> {
+    await this.sql.run("UPDATE calls SET sip_call_id = ?, from_uri = ? WHERE id = ?", [sipCallId, fromUri, id]);
   }
 
-  linkVoicemail(id: number, voicemailId: number): void {
-    this.voicemailStmt.run(voicemailId, id);
+  async linkVoicemail(id: number, voicemailId: number): Promise<void> {
+    await this.sql.run("UPDATE calls SET voicemail_id = ? WHERE id = ?", [voicemailId, id]);
   }
 
   /** Newest first; `beforeId` is the cursor (the last id of the previous page). */
-  list(o: {
+  async list(o: {
     outcome?: string | undefined;
     direction?: string | undefined;
     beforeId?: number | undefined;
     limit: number;
-  }): CallRecord[] {
+  }): Promise<CallRecord[]> {
     const where: string[] = [];
-    const params: Record<string, string | number> = { limit: o.limit };
-    if (o.outcome) (where.push("outcome = @outcome"), (params.outcome = o.outcome));
-    if (o.direction) (where.push("direction = @direction"), (params.direction = o.direction));
-    if (o.beforeId) (where.push("id < @before"), (params.before = o.beforeId));
-    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as Row[]).map(toCall);
+    const params: SqlValue[] = [];
+    if (o.outcome) (where.push("outcome = ?"), params.push(o.outcome));
+    if (o.direction) (where.push("direction = ?"), params.push(o.direction));
+    if (o.beforeId) (where.push("id < ?"), params.push(o.beforeId));
+    const sql = `SELECT ${CALL_COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    return (await this.sql.all<Row>(sql, [...params, o.limit])).map(toCall);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 /** Counts by urgency: "1".."5", and "untriaged" for messages or calls without one yet. */
 export type UrgencyCounts = Record<"1" | "2" | "3" | "4" | "5" | "untriaged", number>;
@@ -14,64 +14,82 @@ function urgencyCounts(rows: { urgency: number | null; n: number }[]): UrgencyCo
   return out;
 }
 
+// The JSON the plots read, in each engine's own JSON functions (the columns are JSON text on both).
+const JSON_READS = {
+  sqlite: {
+    callUrgency: "CASE WHEN json_valid(summary) THEN json_extract(summary, '$.urgency') END",
+    latency: `json_extract(timing, '$.firstRtpMs') AS ms FROM call_turns
+      WHERE at >= ? AND timing IS NOT NULL AND json_valid(timing) AND json_type(timing, '$.firstRtpMs') IN ('integer', 'real')`,
+  },
+  postgres: {
+    callUrgency:
+      "CASE WHEN jsonb_typeof(summary::jsonb -> 'urgency') = 'number' THEN (summary::jsonb ->> 'urgency')::float8 END",
+    latency: `(timing::jsonb ->> 'firstRtpMs')::float8 AS ms FROM call_turns
+      WHERE at >= ? AND timing IS NOT NULL AND jsonb_typeof(timing::jsonb -> 'firstRtpMs') = 'number'`,
+  },
+} as const;
+
 /**
  * What the home dashboard reads from the voicemails and calls tables: counts since a time, open escalations, and
- * the raw times (and per-turn reply latency) that the plots bucket. SQLite, like every repository.
+ * the raw times (and per-turn reply latency) that the plots bucket. On the SQL port: with `store.url` the
+ * dashboard of any node counts every node's messages and calls.
  */
 export class DashboardRepo {
-  private readonly s: Record<string, Statement>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(db: Database) {
-    this.s = {
-      voicemailUrgency: db.prepare(
+  async voicemailsByUrgency(since: number): Promise<UrgencyCounts> {
+    return urgencyCounts(
+      await this.sql.all<{ urgency: number | null; n: number }>(
         "SELECT urgency, count(*) AS n FROM voicemails WHERE received_at >= ? GROUP BY urgency",
+        [since],
       ),
-      callUrgency: db.prepare(
-        `SELECT CASE WHEN json_valid(summary) THEN json_extract(summary, '$.urgency') END AS urgency, count(*) AS n
-         FROM calls WHERE started_at >= ? GROUP BY 1`,
-      ),
-      escalated: db.prepare("SELECT count(*) AS n FROM voicemails WHERE status = 'escalated'"),
-      failedVoicemails: db.prepare("SELECT count(*) AS n FROM voicemails WHERE status = 'failed'"),
-      voicemailTimes: db.prepare("SELECT received_at AS t FROM voicemails WHERE received_at >= ? ORDER BY received_at"),
-      callTimes: db.prepare("SELECT started_at AS t FROM calls WHERE started_at >= ? ORDER BY started_at"),
-      // The reply latency of a turn: from the caller's last word to the first packet of the answer (firstRtpMs).
-      latencies: db.prepare(
-        `SELECT at AS t, json_extract(timing, '$.firstRtpMs') AS ms FROM call_turns
-         WHERE at >= ? AND timing IS NOT NULL AND json_valid(timing) AND json_type(timing, '$.firstRtpMs') IN ('integer', 'real')
-         ORDER BY at`,
-      ),
-    };
-  }
-
-  voicemailsByUrgency(since: number): UrgencyCounts {
-    return urgencyCounts(this.s.voicemailUrgency!.all(since) as { urgency: number | null; n: number }[]);
+    );
   }
 
   /** Calls by the urgency their summary gave (call.summarize); untriaged before the summary is written. */
-  callsByUrgency(since: number): UrgencyCounts {
-    return urgencyCounts(this.s.callUrgency!.all(since) as { urgency: number | null; n: number }[]);
+  async callsByUrgency(since: number): Promise<UrgencyCounts> {
+    const urgency = JSON_READS[this.sql.dialect].callUrgency;
+    return urgencyCounts(
+      await this.sql.all<{ urgency: number | null; n: number }>(
+        `SELECT ${urgency} AS urgency, count(*) AS n FROM calls WHERE started_at >= ? GROUP BY 1`,
+        [since],
+      ),
+    );
   }
 
-  openEscalations(): number {
-    return (this.s.escalated!.get() as { n: number }).n;
+  async openEscalations(): Promise<number> {
+    return (
+      (await this.sql.get<{ n: number }>("SELECT count(*) AS n FROM voicemails WHERE status = 'escalated'"))?.n ?? 0
+    );
   }
 
-  failedVoicemails(): number {
-    return (this.s.failedVoicemails!.get() as { n: number }).n;
+  async failedVoicemails(): Promise<number> {
+    return (await this.sql.get<{ n: number }>("SELECT count(*) AS n FROM voicemails WHERE status = 'failed'"))?.n ?? 0;
   }
 
   /** When each voicemail since `since` was received, oldest first. */
-  voicemailTimes(since: number): number[] {
-    return (this.s.voicemailTimes!.all(since) as { t: number }[]).map((r) => r.t);
+  async voicemailTimes(since: number): Promise<number[]> {
+    const rows = await this.sql.all<{ t: number }>(
+      "SELECT received_at AS t FROM voicemails WHERE received_at >= ? ORDER BY received_at",
+      [since],
+    );
+    return rows.map((r) => r.t);
   }
 
   /** When each call since `since` started, oldest first. */
-  callTimes(since: number): number[] {
-    return (this.s.callTimes!.all(since) as { t: number }[]).map((r) => r.t);
+  async callTimes(since: number): Promise<number[]> {
+    const rows = await this.sql.all<{ t: number }>(
+      "SELECT started_at AS t FROM calls WHERE started_at >= ? ORDER BY started_at",
+      [since],
+    );
+    return rows.map((r) => r.t);
   }
 
-  /** Every timed turn since `since`: when it was and its reply latency in ms, oldest first. */
-  turnLatencies(since: number): { t: number; ms: number }[] {
-    return this.s.latencies!.all(since) as { t: number; ms: number }[];
+  /** Every timed turn since `since`: when it was and its reply latency in ms (from the caller's last word to the first packet of the answer), oldest first. */
+  async turnLatencies(since: number): Promise<{ t: number; ms: number }[]> {
+    return this.sql.all<{ t: number; ms: number }>(
+      `SELECT at AS t, ${JSON_READS[this.sql.dialect].latency} ORDER BY at`,
+      [since],
+    );
   }
 }

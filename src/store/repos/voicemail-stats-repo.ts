@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 export interface VoicemailCount {
   status: string;
@@ -7,32 +7,34 @@ export interface VoicemailCount {
   count: number;
 }
 
-/** Counts over `voicemails` for dashboards and metrics (the inbox backlog by status and urgency). */
+/**
+ * Counts over `voicemails` for dashboards and metrics (the inbox backlog by status and urgency). On the SQL port:
+ * with `store.url` they count every node's messages.
+ */
 export class VoicemailStatsRepo {
-  private readonly countsStmt: Statement<[], { status: string; urgency: number | null; n: number }>;
-  private readonly tagsStmt: Statement<[number], { tag: string; n: number }>;
-  private readonly mailboxesStmt: Statement<[], { mailbox: string }>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(db: Database) {
-    this.countsStmt = db.prepare("SELECT status, urgency, count(*) AS n FROM voicemails GROUP BY status, urgency");
-    this.tagsStmt = db.prepare(
-      "SELECT value AS tag, count(*) AS n FROM voicemails, json_each(voicemails.tags) GROUP BY value ORDER BY n DESC, value LIMIT ?",
+  async counts(): Promise<VoicemailCount[]> {
+    const rows = await this.sql.all<{ status: string; urgency: number | null; n: number }>(
+      "SELECT status, urgency, count(*) AS n FROM voicemails GROUP BY status, urgency",
     );
-    this.mailboxesStmt = db.prepare(
-      "SELECT DISTINCT mailbox FROM voicemails WHERE mailbox IS NOT NULL ORDER BY mailbox LIMIT 200",
-    );
-  }
-
-  counts(): VoicemailCount[] {
-    return this.countsStmt.all().map((r) => ({ status: r.status, urgency: r.urgency, count: r.n }));
+    return rows.map((r) => ({ status: r.status, urgency: r.urgency, count: r.n }));
   }
 
   /** The most used tags, for the inbox's tag suggestions. */
-  topTags(limit = 50): string[] {
-    return this.tagsStmt.all(limit).map((r) => r.tag);
+  async topTags(limit = 50): Promise<string[]> {
+    // Tags are a JSON array of text; each engine has its own way to read its elements.
+    const tags =
+      this.sql.dialect === "postgres"
+        ? "SELECT t.value AS tag, count(*) AS n FROM voicemails, jsonb_array_elements_text(voicemails.tags::jsonb) AS t (value) GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
+        : "SELECT value AS tag, count(*) AS n FROM voicemails, json_each(voicemails.tags) GROUP BY value ORDER BY n DESC, value LIMIT ?";
+    return (await this.sql.all<{ tag: string }>(tags, [limit])).map((r) => r.tag);
   }
 
-  mailboxes(): string[] {
-    return this.mailboxesStmt.all().map((r) => r.mailbox);
+  async mailboxes(): Promise<string[]> {
+    const rows = await this.sql.all<{ mailbox: string }>(
+      "SELECT DISTINCT mailbox FROM voicemails WHERE mailbox IS NOT NULL ORDER BY mailbox LIMIT 200",
+    );
+    return rows.map((r) => r.mailbox);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor, SqlStore, SqlValue } from "../sql/port.js";
 
 export const voicemailStatuses = [
   "queued",
@@ -132,142 +132,160 @@ export interface VoicemailFilter {
   limit: number;
 }
 
-/** The `voicemails` table. Filters are fixed SQL fragments with bound values; nothing from input is spliced into SQL. */
+// Every column but PostgreSQL's search document (voicemails.search), which only search reads.
+const COLUMNS = `id, audio_sha256, agent, kind, mailbox, caller, received_at, status, duration_ms, speech_ms, transcript,
+  summary, caller_name, callback_number, category, tags, urgency, urgency_reason, sentiment, action, form, extraction,
+  routing, error, job_id, created_at, updated_at, processed_at, callback, source`;
+const INSERT = `INSERT INTO voicemails (audio_sha256, agent, kind, mailbox, caller, caller_name, received_at, status, duration_ms, source, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) RETURNING ${COLUMNS}`;
+const SAVE_RESULTS = `UPDATE voicemails SET status = ?, speech_ms = ?, transcript = ?, summary = ?, caller_name = coalesce(?, caller_name),
+  callback_number = ?, category = ?, tags = ?, urgency = ?, urgency_reason = ?, sentiment = ?, action = ?, form = ?,
+  extraction = ?, routing = ?, error = NULL, processed_at = ?, updated_at = ? WHERE id = ?`;
+const jsonText = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/**
+ * The `voicemails` table. Filters are fixed SQL fragments with bound values; nothing from input is spliced into SQL.
+ * On the SQL port: with `store.url` every node reads and writes one inbox, so a message taken in on one node is
+ * processed on whichever node's worker claims its job and shows on every node. `insert` and `saveResults` take
+ * the executor of the caller's transaction when they are part of one.
+ */
 export class VoicemailsRepo {
-  private readonly insertStmt: Statement;
-  private readonly getStmt: Statement<[number], Row>;
-  private readonly byHashStmt: Statement<[string], Row>;
-  private readonly setJobStmt: Statement<[number, number]>;
-  private readonly setStatusStmt: Statement<[string, number, number]>;
-  private readonly claimStmt: Statement<[number, number]>;
-  private readonly resultsStmt: Statement;
-  private readonly failStmt: Statement<[string, number, number]>;
-  private readonly deleteStmt: Statement<[number]>;
-  private readonly countByHashStmt: Statement<[string], { n: number }>;
-  private readonly mailboxCountsStmt: Statement<[string], { open: number | null; handled: number | null }>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(private readonly db: Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO voicemails (audio_sha256, agent, kind, mailbox, caller, caller_name, received_at, status, duration_ms, source, created_at, updated_at)
-       VALUES (@audioSha256, @agent, @kind, @mailbox, @caller, @callerName, @receivedAt, 'queued', @durationMs, @source, @now, @now) RETURNING *`,
-    );
-    this.getStmt = db.prepare("SELECT * FROM voicemails WHERE id = ?");
-    this.byHashStmt = db.prepare("SELECT * FROM voicemails WHERE audio_sha256 = ?");
-    this.setJobStmt = db.prepare("UPDATE voicemails SET job_id = ? WHERE id = ?");
-    this.setStatusStmt = db.prepare("UPDATE voicemails SET status = ?, updated_at = ? WHERE id = ?");
-    this.claimStmt = db.prepare(
-      "UPDATE voicemails SET status = 'processing', error = NULL, updated_at = ? WHERE id = ?",
-    );
-    this.resultsStmt = db.prepare(
-      `UPDATE voicemails SET status = @status, speech_ms = @speechMs, transcript = @transcript, summary = @summary, caller_name = coalesce(@callerName, caller_name),
-       callback_number = @callbackNumber, category = @category, tags = @tags, urgency = @urgency, urgency_reason = @urgencyReason,
-       sentiment = @sentiment, action = @action, form = @form, extraction = @extraction, routing = @routing, error = NULL,
-       processed_at = @now, updated_at = @now WHERE id = @id`,
-    );
-    this.failStmt = db.prepare("UPDATE voicemails SET status = 'failed', error = ?, updated_at = ? WHERE id = ?");
-    this.deleteStmt = db.prepare("DELETE FROM voicemails WHERE id = ?");
-    this.countByHashStmt = db.prepare("SELECT count(*) AS n FROM voicemails WHERE audio_sha256 = ?");
-    this.mailboxCountsStmt = db.prepare(
-      `SELECT sum(status IN ('queued', 'processing', 'processed', 'escalated', 'failed')) AS open,
-              sum(status = 'handled') AS handled
-       FROM voicemails WHERE mailbox = ?`,
-    );
-  }
-
-  insert(v: NewVoicemail): VoicemailRecord {
-    return toRecord(this.insertStmt.get({ source: "api", callerName: null, ...v }) as Row);
+  async insert(v: NewVoicemail, on: SqlExecutor = this.sql): Promise<VoicemailRecord> {
+    const row = await on.get<Row>(INSERT, [
+      v.audioSha256,
+      v.agent,
+      v.kind,
+      v.mailbox,
+      v.caller,
+      v.callerName ?? null,
+      v.receivedAt,
+      v.durationMs,
+      v.source ?? "api",
+      v.now,
+      v.now,
+    ]);
+    return toRecord(row as Row);
   }
 
   /**
    * A mailbox's messages for its lamp: open (still needs someone: queued to
    * escalated, and failed) and handled. Silent and archived ones count as neither.
    */
-  mailboxCounts(mailbox: string): { open: number; handled: number } {
-    const r = this.mailboxCountsStmt.get(mailbox);
+  async mailboxCounts(mailbox: string): Promise<{ open: number; handled: number }> {
+    const r = await this.sql.get<{ open: number; handled: number }>(
+      `SELECT count(*) FILTER (WHERE status IN ('queued', 'processing', 'processed', 'escalated', 'failed')) AS open,
+              count(*) FILTER (WHERE status = 'handled') AS handled
+       FROM voicemails WHERE mailbox = ?`,
+      [mailbox],
+    );
     return { open: r?.open ?? 0, handled: r?.handled ?? 0 };
   }
 
-  get(id: number): VoicemailRecord | null {
-    const r = this.getStmt.get(id);
+  async get(id: number): Promise<VoicemailRecord | null> {
+    const r = await this.sql.get<Row>(`SELECT ${COLUMNS} FROM voicemails WHERE id = ?`, [id]);
     return r ? toRecord(r) : null;
   }
 
-  byHash(sha256: string): VoicemailRecord | null {
-    const r = this.byHashStmt.get(sha256);
+  async byHash(sha256: string): Promise<VoicemailRecord | null> {
+    const r = await this.sql.get<Row>(`SELECT ${COLUMNS} FROM voicemails WHERE audio_sha256 = ?`, [sha256]);
     return r ? toRecord(r) : null;
   }
 
   /** Records (or updates, when the callback is moved at dial time) the voicemail's callback. */
-  setCallback(id: number, callback: VoicemailCallback): void {
-    this.db.prepare("UPDATE voicemails SET callback = ? WHERE id = ?").run(JSON.stringify(callback), id);
+  async setCallback(id: number, callback: VoicemailCallback): Promise<void> {
+    await this.sql.run("UPDATE voicemails SET callback = ? WHERE id = ?", [JSON.stringify(callback), id]);
   }
 
-  setJob(id: number, jobId: number): void {
-    this.setJobStmt.run(jobId, id);
+  async setJob(id: number, jobId: number): Promise<void> {
+    await this.sql.run("UPDATE voicemails SET job_id = ? WHERE id = ?", [jobId, id]);
   }
 
-  setStatus(id: number, status: VoicemailStatus, now: number): void {
-    this.setStatusStmt.run(status, now, id);
+  async setStatus(id: number, status: VoicemailStatus, now: number): Promise<void> {
+    await this.sql.run("UPDATE voicemails SET status = ?, updated_at = ? WHERE id = ?", [status, now, id]);
   }
 
-  markProcessing(id: number, now: number): void {
-    this.claimStmt.run(now, id);
-  }
-
-  saveResults(id: number, r: VoicemailResults, now: number): void {
-    this.resultsStmt.run({
-      ...r,
-      tags: JSON.stringify(r.tags),
-      form: r.form === null || r.form === undefined ? null : JSON.stringify(r.form),
-      extraction: r.extraction === null || r.extraction === undefined ? null : JSON.stringify(r.extraction),
-      routing: r.routing === null || r.routing === undefined ? null : JSON.stringify(r.routing),
-      id,
+  async markProcessing(id: number, now: number): Promise<void> {
+    await this.sql.run("UPDATE voicemails SET status = 'processing', error = NULL, updated_at = ? WHERE id = ?", [
       now,
-    });
+      id,
+    ]);
   }
 
-  markFailed(id: number, error: string, now: number): void {
-    this.failStmt.run(error, now, id);
+  async saveResults(id: number, r: VoicemailResults, now: number, on: SqlExecutor = this.sql): Promise<void> {
+    await on.run(SAVE_RESULTS, [
+      r.status,
+      r.speechMs,
+      r.transcript,
+      r.summary,
+      r.callerName,
+      r.callbackNumber,
+      r.category,
+      JSON.stringify(r.tags),
+      r.urgency,
+      r.urgencyReason,
+      r.sentiment,
+      r.action,
+      jsonText(r.form),
+      jsonText(r.extraction),
+      jsonText(r.routing),
+      now,
+      now,
+      id,
+    ]);
   }
 
-  delete(id: number): boolean {
-    return this.deleteStmt.run(id).changes > 0;
+  async markFailed(id: number, error: string, now: number): Promise<void> {
+    await this.sql.run("UPDATE voicemails SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", [
+      error,
+      now,
+      id,
+    ]);
+  }
+
+  async delete(id: number, on: SqlExecutor = this.sql): Promise<boolean> {
+    return (await on.run("DELETE FROM voicemails WHERE id = ?", [id])).changes > 0;
   }
 
   /** Other messages still pointing at this audio (none, normally: audio is unique per message). */
-  usersOfAudio(sha256: string): number {
-    return (this.countByHashStmt.get(sha256) as { n: number }).n;
+  async usersOfAudio(sha256: string, on: SqlExecutor = this.sql): Promise<number> {
+    const r = await on.get<{ n: number }>("SELECT count(*) AS n FROM voicemails WHERE audio_sha256 = ?", [sha256]);
+    return r?.n ?? 0;
   }
 
-  list(f: VoicemailFilter): VoicemailRecord[] {
+  async list(f: VoicemailFilter): Promise<VoicemailRecord[]> {
     const where: string[] = [];
-    const params: Record<string, string | number> = { limit: f.limit };
-    if (f.status?.length) {
-      where.push(`status IN (${f.status.map((_, i) => `@s${i}`).join(", ")})`);
-      f.status.forEach((s, i) => (params[`s${i}`] = s));
-    }
-    if (f.minUrgency !== undefined) (where.push("urgency >= @minUrgency"), (params.minUrgency = f.minUrgency));
+    const params: SqlValue[] = [];
+    const add = (clause: string, ...values: SqlValue[]) => (where.push(clause), params.push(...values));
+    if (f.status?.length) add(`status IN (${f.status.map(() => "?").join(", ")})`, ...f.status);
+    if (f.minUrgency !== undefined) add("urgency >= ?", f.minUrgency);
+    // Tags are a JSON array of text on both engines; each has its own way to look inside one.
     if (f.tag !== undefined)
-      (where.push("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = @tag)"), (params.tag = f.tag.toLowerCase()));
-    if (f.mailbox !== undefined) (where.push("mailbox = @mailbox"), (params.mailbox = f.mailbox));
-    if (f.agent !== undefined) (where.push("agent = @agent"), (params.agent = f.agent));
-    if (f.kind !== undefined) (where.push("kind = @kind"), (params.kind = f.kind));
-    if (f.source !== undefined) (where.push("source = @source"), (params.source = f.source));
-    if (f.receivedFrom !== undefined) (where.push("received_at >= @from"), (params.from = f.receivedFrom));
-    if (f.receivedTo !== undefined) (where.push("received_at < @to"), (params.to = f.receivedTo));
+      add(
+        this.sql.dialect === "postgres"
+          ? "EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags::jsonb) AS t (value) WHERE t.value = ?)"
+          : "EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)",
+        f.tag.toLowerCase(),
+      );
+    if (f.mailbox !== undefined) add("mailbox = ?", f.mailbox);
+    if (f.agent !== undefined) add("agent = ?", f.agent);
+    if (f.kind !== undefined) add("kind = ?", f.kind);
+    if (f.source !== undefined) add("source = ?", f.source);
+    if (f.receivedFrom !== undefined) add("received_at >= ?", f.receivedFrom);
+    if (f.receivedTo !== undefined) add("received_at < ?", f.receivedTo);
     let order = "id DESC";
     if (f.sort === "urgency") {
       order = "coalesce(urgency, 0) DESC, id DESC";
-      if (f.after) {
-        where.push("(coalesce(urgency, 0) < @au OR (coalesce(urgency, 0) = @au AND id < @aid))");
-        params.au = f.after.urgency;
-        params.aid = f.after.id;
-      }
-    } else if (f.after) {
-      where.push("id < @aid");
-      params.aid = f.after.id;
-    }
-    const sql = `SELECT * FROM voicemails ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as Row[]).map(toRecord);
+      if (f.after)
+        add(
+          "(coalesce(urgency, 0) < ? OR (coalesce(urgency, 0) = ? AND id < ?))",
+          f.after.urgency,
+          f.after.urgency,
+          f.after.id,
+        );
+    } else if (f.after) add("id < ?", f.after.id);
+    const sql = `SELECT ${COLUMNS} FROM voicemails ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
+    return (await this.sql.all<Row>(sql, [...params, f.limit])).map(toRecord);
   }
 }

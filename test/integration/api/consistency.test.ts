@@ -71,7 +71,7 @@ describe("API consistency", () => {
       code: "audio_invalid",
       message: expect.stringContaining("block align 0"),
     });
-    expect(t.services.db.prepare("SELECT count(*) AS n FROM voicemails").get()).toEqual({ n: 0 });
+    expect(await t.services.sql.get("SELECT count(*) AS n FROM voicemails")).toEqual({ n: 0 });
   });
 });
 
@@ -158,8 +158,8 @@ describe("agent definitions through the API (issue 10, item 24)", () => {
   });
 
   it("filters calls by snake_case outcome, still accepts the old hyphenated spelling, and names the known ones for a typo", async () => {
-    const calls = new CallsRepo(t.services.db);
-    const call = calls.start({
+    const calls = new CallsRepo(t.services.sql);
+    const call = await calls.start({
       sipCallId: "x-1",
       direction: "inbound",
       fromUri: "sip:a@b",
@@ -168,7 +168,7 @@ describe("agent definitions through the API (issue 10, item 24)", () => {
       agent: "receptionist",
       startedAt: Date.now(),
     });
-    calls.end(call.id, { endedAt: Date.now(), outcome: "caller_hangup", recordingPath: null, rtpStats: null });
+    await calls.end(call.id, { endedAt: Date.now(), outcome: "caller_hangup", recordingPath: null, rtpStats: null });
     for (const q of ["caller_hangup", "caller-hangup"]) {
       const body = (await (await t.request(`/v1/calls?outcome=${q}`)).json()) as {
         items: { id: number; outcome: string }[];

@@ -47,9 +47,9 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
   });
 
   const settled = async (): Promise<CallRecord> => {
-    const repo = new CallsRepo(t.services.db);
+    const repo = new CallsRepo(t.services.sql);
     for (let i = 0; i < 100; i++) {
-      const call = repo.list({ direction: "inbound", limit: 1 })[0];
+      const call = (await repo.list({ direction: "inbound", limit: 1 }))[0];
       if (call?.outcome) return call;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -67,7 +67,7 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();
     expect(call.outcome).toBe("caller_hangup");
-    const turns = new CallsRepo(t.services.db).turns(call.id);
+    const turns = await new CallsRepo(t.services.sql).turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toMatch(/^hello i would like/);
     const rtp = call.rtpStats as { latched: { port: number } | null; audioPacketsOut: number };
     expect(rtp.latched?.port).toBe(mediaPort);
@@ -82,8 +82,7 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();
-    const keys = new CallsRepo(t.services.db)
-      .turns(call.id)
+    const keys = (await new CallsRepo(t.services.sql).turns(call.id))
       .filter((x) => x.source === "dtmf")
       .map((x) => x.text);
     // The RFC 4733 "1" from the pcap and "7" as SIP INFO 300 ms later (one keypad turn, or two under load).

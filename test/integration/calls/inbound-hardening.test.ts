@@ -58,9 +58,9 @@ async function teardown(s: Setup | undefined): Promise<void> {
 
 /** The newest inbound call record (from 127.0.0.1 unless told) once its session has written the outcome. */
 async function settled(t: TestApp, from = "@127.0.0.1"): Promise<CallRecord> {
-  const repo = new CallsRepo(t.services.db);
+  const repo = new CallsRepo(t.services.sql);
   for (let i = 0; i < 100; i++) {
-    const call = repo.list({ direction: "inbound", limit: 500 }).find((c) => c.sipCallId.endsWith(from));
+    const call = (await repo.list({ direction: "inbound", limit: 500 })).find((c) => c.sipCallId.endsWith(from));
     if (call?.outcome) return call;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -91,7 +91,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
     expect(call.outcome).toBe("caller_hangup");
-    const turns = new CallsRepo(s.t.services.db).turns(call.id);
+    const turns = await new CallsRepo(s.t.services.sql).turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toMatch(/^hello i would like/);
     const rtp = call.rtpStats as {
       codec: string;
@@ -113,7 +113,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
-    const turns = new CallsRepo(s.t.services.db).turns(call.id);
+    const turns = await new CallsRepo(s.t.services.sql).turns(call.id);
     expect(turns.find((x) => x.role === "user")).toMatchObject({
       source: "dtmf",
       text: "(The caller pressed 1 on the keypad.)",

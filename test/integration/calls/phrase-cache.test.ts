@@ -80,7 +80,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
 
   /** One silent call to `service`, hung up by the caller; resolves with its settled record. */
   async function call(service: string, inviteHeaders: string[] = []): Promise<CallRecord> {
-    const before = new CallsRepo(t.services.db).list({ direction: "inbound", limit: 500 }).length;
+    const before = (await new CallsRepo(t.services.sql).list({ direction: "inbound", limit: 500 })).length;
     const r = await sippCall(
       `127.0.0.1:${sip.local.port}`,
       { holdMs: 3500, hangup: "caller", inviteHeaders },
@@ -88,7 +88,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     );
     expect(r.code, r.output + r.errors).toBe(0);
     for (let i = 0; i < 100; i++) {
-      const list = new CallsRepo(t.services.db).list({ direction: "inbound", limit: 500 });
+      const list = await new CallsRepo(t.services.sql).list({ direction: "inbound", limit: 500 });
       const newest = list[0];
       if (list.length > before && newest?.outcome) return newest;
       await new Promise((res) => setTimeout(res, 100));

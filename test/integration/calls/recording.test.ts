@@ -62,9 +62,9 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
       await t?.close();
     });
 
-    const expectRecorded = (callId: number | null) => {
+    const expectRecorded = async (callId: number | null) => {
       expect(callId).not.toBeNull();
-      const call = new CallsRepo(t.services.db).get(callId!);
+      const call = await new CallsRepo(t.services.sql).get(callId!);
       // A globally unique name (nodes sharing files.dir number their calls independently).
       expect(call?.recordingPath?.startsWith(join(t.dataDir, "recordings", `call-${callId}-`))).toBe(true);
       expect(call?.recordingPath).toMatch(/-[0-9a-f-]{36}\.wav$/);
@@ -100,7 +100,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
       });
       await c.done;
       expect(result.outcome).toBe("delivered_human");
-      expectRecorded(result.callId);
+      await expectRecorded(result.callId);
     });
 
     it("a survey call is recorded", async () => {
@@ -123,7 +123,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
       });
       await c.done;
       expect(r.answer.rating).toBe(4);
-      expectRecorded(r.callId);
+      await expectRecorded(r.callId);
     });
   },
 );

@@ -14,8 +14,7 @@ describe("console: what happened to a message or a call", () => {
   afterAll(() => t?.close());
 
   it("shows the routing rule that escalated a message and what each action did", async () => {
-    const db = t.services.db;
-    const id = seedVoicemail(db, {
+    const id = await seedVoicemail(t.services.sql, {
       transcript: "Gas smell in the hall",
       summary: "Gas smell",
       urgency: 5,
@@ -30,11 +29,11 @@ describe("console: what happened to a message or a call", () => {
         { rule: "gas-emergency", type: "webhook", endpoint: "on-call-pager" },
       ],
     };
-    db.prepare("UPDATE voicemails SET routing = ?, callback = ? WHERE id = ?").run(
+    await t.services.sql.run("UPDATE voicemails SET routing = ?, callback = ? WHERE id = ?", [
       JSON.stringify(routing),
       JSON.stringify({ jobId: 77, requestedAt: at, at, delay: null }),
       id,
-    );
+    ]);
     const html = await (await c.get(`/console/voicemails/${id}`)).text();
     expect(html).toContain('data-rule="gas-emergency"');
     expect(html).toMatch(/Set the status to <strong>escalated<\/strong>/);
@@ -45,10 +44,10 @@ describe("console: what happened to a message or a call", () => {
 
   it("retries a failed message: its dead job runs again and the message is queued (console and API)", async () => {
     const db = t.services.db;
-    const id = seedVoicemail(db, { transcript: null, summary: null, status: "failed" });
+    const id = await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     const { job } = await t.services.queue.enqueue({ kind: "voicemail.process", payload: { voicemailId: id } });
     db.prepare("UPDATE jobs SET status = 'dead' WHERE id = ?").run(job.id);
-    db.prepare("UPDATE voicemails SET job_id = ?, error = 'asr failed' WHERE id = ?").run(job.id, id);
+    await t.services.sql.run("UPDATE voicemails SET job_id = ?, error = 'asr failed' WHERE id = ?", [job.id, id]);
     const page = await (await c.get(`/console/voicemails/${id}`)).text();
     expect(page).toContain(`action="/console/voicemails/${id}/retry"`);
 
@@ -56,9 +55,9 @@ describe("console: what happened to a message or a call", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/console/voicemails/${id}`);
     expect((await t.services.queue.get(job.id))?.status).toBe("queued");
-    expect((db.prepare("SELECT status FROM voicemails WHERE id = ?").get(id) as { status: string }).status).toBe(
-      "queued",
-    );
+    expect(
+      (await t.services.sql.get<{ status: string }>("SELECT status FROM voicemails WHERE id = ?", [id]))?.status,
+    ).toBe("queued");
 
     // Not failed any more: a second Retry is refused, and nothing is queued twice.
     expect((await t.request(`/v1/voicemails/${id}/retry`, { method: "POST" })).status).toBe(409);
@@ -66,7 +65,7 @@ describe("console: what happened to a message or a call", () => {
     expect((await c.post(`/console/voicemails/${id}/retry`, { _csrf: "forged" })).status).toBe(403);
 
     // A failed message whose job is gone gets a new one.
-    const orphan = seedVoicemail(db, { transcript: null, summary: null, status: "failed" });
+    const orphan = await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     const api = await t.request(`/v1/voicemails/${orphan}/retry`, { method: "POST" });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { status: string; jobId: number };
@@ -76,17 +75,16 @@ describe("console: what happened to a message or a call", () => {
   });
 
   it("shows a call's tool calls, keypad turns and survey answers", async () => {
-    const db = t.services.db;
-    const calls = new CallsRepo(db);
-    const id = seedCall(db, ["What are your opening hours?"]);
-    calls.turn(id, {
+    const calls = new CallsRepo(t.services.sql);
+    const id = await seedCall(t.services.sql, ["What are your opening hours?"]);
+    await calls.turn(id, {
       index: 1,
       role: "agent",
       text: "We open at nine.",
       at: Date.now(),
       toolCalls: [{ name: "lookup_hours", arguments: { day: "monday" }, result: { opens: "09:00" } }],
     });
-    calls.turn(id, { index: 2, role: "user", text: "4", source: "dtmf", at: Date.now() });
+    await calls.turn(id, { index: 2, role: "user", text: "4", source: "dtmf", at: Date.now() });
     t.services.bus.publish("survey.response", `call:${id}`, {
       survey: "after-call",
       agent: "receptionist",

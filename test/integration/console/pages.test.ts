@@ -81,7 +81,7 @@ describe("console pages", () => {
   });
 
   it("shows a call with its latency waterfall and transcript", async () => {
-    const call = seedCall(t.services);
+    const call = await seedCall(t.services);
     const list = await html("/console/calls");
     expect(list).toContain(`href="/console/calls/${call.id}"`);
     expect(list).toContain("880 ms");

@@ -20,7 +20,7 @@ export async function seedVoicemail(
   const sha = AudioStore.hash(bytes);
   const path = await services.audio.writeFile(sha, bytes, "wav");
   const now = services.clock.now();
-  services.audio.record({
+  await services.audio.record({
     sha256: sha,
     path,
     bytes: bytes.length,
@@ -28,8 +28,8 @@ export async function seedVoicemail(
     durationMs: 1000,
     createdAt: now,
   });
-  const repo = new VoicemailsRepo(services.db);
-  const v = repo.insert({
+  const repo = new VoicemailsRepo(services.sql);
+  const v = await repo.insert({
     audioSha256: sha,
     agent: "receptionist",
     kind: "voicemail",
@@ -39,7 +39,7 @@ export async function seedVoicemail(
     durationMs: 1000,
     now,
   });
-  repo.saveResults(
+  await repo.saveResults(
     v.id,
     {
       status: "processed",
@@ -61,13 +61,13 @@ export async function seedVoicemail(
     },
     now,
   );
-  return repo.get(v.id)!;
+  return (await repo.get(v.id))!;
 }
 
-export function seedCall(services: Infrastructure) {
-  const calls = new CallsRepo(services.db);
+export async function seedCall(services: Infrastructure) {
+  const calls = new CallsRepo(services.sql);
   const now = services.clock.now();
-  const call = calls.start({
+  const call = await calls.start({
     sipCallId: "seed-1",
     direction: "inbound",
     fromUri: "sip:+15550100@pbx",
@@ -76,10 +76,16 @@ export function seedCall(services: Infrastructure) {
     agent: "receptionist",
     startedAt: now - 60_000,
   });
-  calls.answered(call.id, now - 59_000);
-  calls.turn(call.id, { index: 0, role: "agent", text: "Thanks for calling.", at: now - 58_000, source: "greeting" });
-  calls.turn(call.id, { index: 1, role: "user", text: "I need a <plumber>", at: now - 50_000, source: "speech" });
-  calls.turn(call.id, {
+  await calls.answered(call.id, now - 59_000);
+  await calls.turn(call.id, {
+    index: 0,
+    role: "agent",
+    text: "Thanks for calling.",
+    at: now - 58_000,
+    source: "greeting",
+  });
+  await calls.turn(call.id, { index: 1, role: "user", text: "I need a <plumber>", at: now - 50_000, source: "speech" });
+  await calls.turn(call.id, {
     index: 2,
     role: "agent",
     text: "Sure.",
@@ -87,8 +93,8 @@ export function seedCall(services: Infrastructure) {
     source: "speech",
     timing: { endpointMs: 600, asrFinalMs: 640, llmFirstTokenMs: 790, ttsFirstAudioMs: 850, firstRtpMs: 880 },
   });
-  calls.turn(call.id, { index: 3, role: "user", text: "And tomorrow?", at: now - 45_000, source: "speech" });
-  calls.turn(call.id, {
+  await calls.turn(call.id, { index: 3, role: "user", text: "And tomorrow?", at: now - 45_000, source: "speech" });
+  await calls.turn(call.id, {
     index: 4,
     role: "agent",
     text: "Sorry, I didn't catch that. Could you say it again?",
@@ -103,7 +109,7 @@ export function seedCall(services: Infrastructure) {
       trimmed: { tokensBefore: 1930, leftOut: 12, keptToolResults: 1 },
     },
   });
-  calls.end(call.id, {
+  await calls.end(call.id, {
     endedAt: now - 30_000,
     outcome: "caller_hangup",
     recordingPath: null,

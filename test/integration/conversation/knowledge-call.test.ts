@@ -12,6 +12,7 @@ import { systemClock } from "../../../src/lib/clock.js";
 import { silentLogger } from "../../../src/lib/logger.js";
 import { openDatabase, type Database } from "../../../src/store/index.js";
 import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
@@ -138,8 +139,8 @@ describe.skipIf(fliteMissing)("a live call answered from the knowledge base", ()
     expect(chunk?.text).toContain("Free parking is behind the clinic");
 
     // The calls table keeps the sources with the turn (migration's column), as the transcript shows them.
-    const calls = new CallsRepo(db);
-    const call = calls.start({
+    const calls = new CallsRepo(new SqliteSql(db));
+    const call = await calls.start({
       sipCallId: "knowledge-call",
       direction: "inbound",
       fromUri: "sip:+14155550100@127.0.0.1",
@@ -148,9 +149,9 @@ describe.skipIf(fliteMissing)("a live call answered from the knowledge base", ()
       agent: "dental",
       startedAt: Date.now(),
     });
-    for (const t of turns) calls.turn(call.id, t);
-    const stored = calls.turns(call.id).find((t) => t.idx === answer.index)!;
+    for (const t of turns) await calls.turn(call.id, t);
+    const stored = (await calls.turns(call.id)).find((t) => t.idx === answer.index)!;
     expect(stored.sources).toEqual(answer.sources);
-    expect(calls.turns(call.id).find((t) => t.source === "greeting")?.sources).toBeNull();
+    expect((await calls.turns(call.id)).find((t) => t.source === "greeting")?.sources).toBeNull();
   });
 });

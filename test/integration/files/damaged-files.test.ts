@@ -23,10 +23,10 @@ describe("serving files from the shared folder", () => {
 
   const wav = () => encodeWav({ channels: [new Int16Array(8000).fill(300)], sampleRate: 8000 });
 
-  function callRecordedAt(path: string): number {
-    const calls = new CallsRepo(t.services.db);
+  async function callRecordedAt(path: string): Promise<number> {
+    const calls = new CallsRepo(t.services.sql);
     const now = Date.now();
-    const call = calls.start({
+    const call = await calls.start({
       sipCallId: `rec-${path}`,
       direction: "inbound",
       fromUri: "sip:+15550100@pbx",
@@ -35,26 +35,26 @@ describe("serving files from the shared folder", () => {
       agent: "receptionist",
       startedAt: now - 5000,
     });
-    calls.end(call.id, { endedAt: now, outcome: "caller_hangup", recordingPath: path, rtpStats: null });
+    await calls.end(call.id, { endedAt: now, outcome: "caller_hangup", recordingPath: path, rtpStats: null });
     return call.id;
   }
 
   it("a call recording: whole is served, cut short is a 500 naming the damage, gone is a 404", async () => {
     const whole = join(t.dataDir, "whole.wav");
     writeFileSync(whole, wav());
-    const ok = await t.request(`/v1/calls/${callRecordedAt(whole)}/recording`);
+    const ok = await t.request(`/v1/calls/${await callRecordedAt(whole)}/recording`);
     expect(ok.status).toBe(200);
     expect(Buffer.from(await ok.arrayBuffer()).length).toBe(44 + 16000);
 
     const cut = join(t.dataDir, "cut.wav");
     writeFileSync(cut, wav().subarray(0, 6000));
-    const damaged = await t.request(`/v1/calls/${callRecordedAt(cut)}/recording`);
+    const damaged = await t.request(`/v1/calls/${await callRecordedAt(cut)}/recording`);
     expect(damaged.status).toBe(500);
     const body = (await damaged.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("file_damaged");
     expect(body.error.message).toContain("declares 16000 bytes but 5956 are present");
 
-    const gone = await t.request(`/v1/calls/${callRecordedAt(join(t.dataDir, "gone.wav"))}/recording`);
+    const gone = await t.request(`/v1/calls/${await callRecordedAt(join(t.dataDir, "gone.wav"))}/recording`);
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { error: { code: string } }).error.code).toBe("file_missing");
   });
@@ -64,7 +64,7 @@ describe("serving files from the shared folder", () => {
     const sha = AudioStore.hash(bytes);
     const path = await t.services.audio.writeFile(sha, bytes, "wav");
     const now = Date.now();
-    t.services.audio.record({
+    await t.services.audio.record({
       sha256: sha,
       path,
       bytes: bytes.length,
@@ -72,7 +72,7 @@ describe("serving files from the shared folder", () => {
       durationMs: 1000,
       createdAt: now,
     });
-    const v = new VoicemailsRepo(t.services.db).insert({
+    const v = await new VoicemailsRepo(t.services.sql).insert({
       audioSha256: sha,
       agent: "receptionist",
       kind: "voicemail",

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { CallRecorder } from "../../../src/calls/recorder.js";
 import { AudioStore } from "../../../src/store/audio-store.js";
 import { openDatabase } from "../../../src/store/database.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { recordingFile } from "../../../src/store/files/index.js";
 
 const FRAME = 160;
@@ -36,13 +37,13 @@ function content(seed: string): Buffer {
 
 async function audio(sharedDir: string, nodeDir: string, seed: string, count: number): Promise<void> {
   const db = openDatabase(join(nodeDir, "parley.db"));
-  const store = new AudioStore(db, sharedDir);
+  const store = new AudioStore(new SqliteSql(db), sharedDir);
   for (let i = 0; i < count; i++) {
     const bytes = content(i % 2 === 0 ? `shared-${i}` : `${seed}-${i}`);
     const sha256 = AudioStore.hash(bytes);
     const path = await store.writeFile(sha256, bytes, "bin");
     const now = Date.now();
-    store.record({
+    await store.record({
       sha256,
       path,
       bytes: bytes.length,

@@ -99,14 +99,15 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
       { sipPort: await freePort(), mediaPort: await freePort(), service: "empfang" },
     );
     expect(r.code, r.output + r.errors).toBe(0);
-    const repo = new CallsRepo(t.services.db);
+    const repo = new CallsRepo(t.services.sql);
     const call = await waitFor(
-      () => repo.list({ direction: "inbound", limit: 10 }).find((c) => c.agent === "empfang" && c.outcome),
+      async () =>
+        (await repo.list({ direction: "inbound", limit: 10 })).find((c) => c.agent === "empfang" && c.outcome),
       "the call's record",
       20_000,
     );
     expect(call.outcome).toBe("silence_timeout");
-    const turns = repo.turns(call.id);
+    const turns = await repo.turns(call.id);
     const said = (source: string) => turns.find((x) => x.role === "agent" && x.source === source)?.text;
     expect(said("greeting")).toBe(de.live.greeting);
     expect(said("reprompt")).toBe(de.live.reprompt);

@@ -65,8 +65,8 @@ describe("the callback policy", () => {
 async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Record<string, unknown>> {
   const res = await uploadRaw(t, toneWav(urgency), { caller: "+442071230100" });
   const { voicemail } = (await res.json()) as { voicemail: { id: number } };
-  const repo = new VoicemailsRepo(t.services.db);
-  const vm = { ...repo.get(voicemail.id)!, urgency, callbackNumber: "+442071230100" };
+  const repo = new VoicemailsRepo(t.services.sql);
+  const vm = { ...(await repo.get(voicemail.id))!, urgency, callbackNumber: "+442071230100" };
   const event = t.services.bus.publish("voicemail.urgent", `voicemail:${vm.id}`, {
     voicemailId: vm.id,
     urgency,

@@ -47,8 +47,8 @@ afterAll(async () => {
 });
 
 /** Calls placed to a number (the calls table: one row per INVITE sent). */
-const callsTo = (number: string) =>
-  (t.services.db.prepare("SELECT count(*) AS n FROM calls WHERE to_uri LIKE ?").get(`%${number}@%`) as { n: number }).n;
+const callsTo = async (number: string) =>
+  (await t.services.sql.get<{ n: number }>("SELECT count(*) AS n FROM calls WHERE to_uri LIKE ?", [`%${number}@%`]))!.n;
 const finished = (id: number) =>
   waitFor(
     async () => {
@@ -75,7 +75,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       outcome: "rejected_dnc",
       history: [{ outcome: "rejected_dnc", dialed: false }],
     });
-    expect(callsTo(number)).toBe(0);
+    expect(await callsTo(number)).toBe(0);
   });
 
   it("a retry after a busy first attempt is not dialled once the number is listed", async () => {
@@ -92,7 +92,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       ["busy", true],
       ["rejected_dnc", false],
     ]);
-    expect(callsTo(number)).toBe(1);
+    expect(await callsTo(number)).toBe(1);
   });
 
   it("a campaign never dials a listed recipient, new or on retry", async () => {
@@ -134,7 +134,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       result.progress.counts,
       JSON.stringify(await json(t.request(`/v1/notifications?campaignId=${c.id}`))),
     ).toMatchObject({ rejected_dnc: 2, failed: 1 });
-    expect([callsTo(listedBefore), callsTo(listedOnRetry), callsTo(free)]).toEqual([0, 1, 3]);
+    expect([await callsTo(listedBefore), await callsTo(listedOnRetry), await callsTo(free)]).toEqual([0, 1, 3]);
   });
 
   it("a callback queued before its number was listed, or retried after it was, is not dialled", async () => {
@@ -157,7 +157,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     const { job: first } = await queue(before, soon());
     await t.request("/v1/dnc", post({ number: before }));
     expect((await settledJob(t, first.id)).result).toEqual({ outcome: "rejected_dnc" });
-    expect(callsTo(before)).toBe(0);
+    expect(await callsTo(before)).toBe(0);
 
     const { job } = await queue(onRetry, 0);
     expect((await settledJob(t, job.id)).result).toMatchObject({ outcome: "busy", next: "live" });
@@ -171,7 +171,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       "the retry",
     );
     expect(retried.result).toEqual({ outcome: "rejected_dnc" });
-    expect(callsTo(onRetry)).toBe(1);
+    expect(await callsTo(onRetry)).toBe(1);
   });
 
   it("a number listed between the last check and the dial is refused by the call manager and recorded as rejected_dnc", async () => {
@@ -188,7 +188,7 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
       const done = await finished(n.id);
       expect(done, JSON.stringify(done)).toMatchObject({ status: "rejected_dnc", outcome: "rejected_dnc" });
       expect(done.history.filter((h) => h.dialed)).toEqual([]);
-      expect(callsTo(number)).toBe(0);
+      expect(await callsTo(number)).toBe(0);
     } finally {
       t.features.calls.dialGuards.splice(t.features.calls.dialGuards.indexOf(listAtDial), 1);
     }
@@ -211,6 +211,6 @@ describe.skipIf(sippMissing)("the do-not-call list on every path", () => {
     expect(await survey.json()).toMatchObject({
       error: { code: "rejected_dnc", message: expect.stringContaining(number) },
     });
-    expect(callsTo(number)).toBe(0);
+    expect(await callsTo(number)).toBe(0);
   });
 });

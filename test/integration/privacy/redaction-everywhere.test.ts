@@ -158,9 +158,9 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
   const target = () => `127.0.0.1:${sip.local.port}`;
 
   async function endedCall(agent: string): Promise<CallRecord> {
-    const repo = new CallsRepo(t.services.db);
+    const repo = new CallsRepo(t.services.sql);
     return waitFor(
-      () => repo.list({ direction: "inbound", limit: 50 }).find((c) => c.agent === agent && c.outcome),
+      async () => (await repo.list({ direction: "inbound", limit: 50 })).find((c) => c.agent === agent && c.outcome),
       `the ${agent} call's record`,
       20_000,
     );
@@ -178,16 +178,16 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await endedCall("privy");
-    const repo = new CallsRepo(t.services.db);
-    const turns = repo.turns(call.id);
+    const repo = new CallsRepo(t.services.sql);
+    const turns = await repo.turns(call.id);
     expect(turns.find((x) => x.role === "user")?.text).toBe(
       "hello giraffe my card is [card] my id is [national id] mail [email] phone [phone] thanks",
     );
     expect(turns.find((x) => x.role === "agent" && x.source === "speech")?.text).toBe(
       "Noted: card [card], ID [national id], mail [email], phone [phone]. zebra",
     );
-    await waitFor(() => repo.get(call.id)?.summary != null, "the call summary", 30_000);
-    const summary = repo.get(call.id)?.summary as { summary: string; urgency_reason: string };
+    await waitFor(async () => (await repo.get(call.id))?.summary != null, "the call summary", 30_000);
+    const summary = (await repo.get(call.id))?.summary as { summary: string; urgency_reason: string };
     expect(summary.summary).toBe("Anna gave card [card], ID [national id], mail [email], phone [phone].");
     expect(summary.urgency_reason).toBe("Card [card] needs a check.");
   });
@@ -224,7 +224,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await endedCall("keypad");
-    const turns = new CallsRepo(t.services.db).turns(call.id);
+    const turns = await new CallsRepo(t.services.sql).turns(call.id);
     expect(turns.find((x) => x.role === "user")).toMatchObject({
       source: "dtmf",
       text: "(The caller keyed in 8 digits: [sensitive dtmf].)",
@@ -300,7 +300,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     // Not audio: refused for good, and intake_files keeps its path and why.
     writeFileSync(join(plainSpool, `${VALUES.email[0]} call ${VALUES.phone[1]}.wav`), "not a recording");
     const vm = await waitFor(
-      () => t.services.db.prepare("SELECT caller, caller_name FROM voicemails WHERE source = 'folder'").get(),
+      () => t.services.sql.get("SELECT caller, caller_name FROM voicemails WHERE source = 'folder'"),
       "the spool voicemail",
       60_000,
     );

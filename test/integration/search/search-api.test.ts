@@ -14,13 +14,15 @@ describe("GET /v1/search", () => {
   let call: number;
   beforeAll(async () => {
     t = await createTestApp();
-    const db = t.services.db;
-    boiler = seedVoicemail(db, {
+    boiler = await seedVoicemail(t.services.sql, {
       transcript: "The boiler <in flat 9> is leaking, the boiler is old",
       summary: "Boiler leak",
     });
-    invoice = seedVoicemail(db, { transcript: "A question about the boiler invoice", summary: "Invoice" });
-    call = seedCall(db, ["My boiler makes a noise", "I can send an engineer tomorrow"]);
+    invoice = await seedVoicemail(t.services.sql, {
+      transcript: "A question about the boiler invoice",
+      summary: "Invoice",
+    });
+    call = await seedCall(t.services.sql, ["My boiler makes a noise", "I can send an engineer tomorrow"]);
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -69,9 +71,9 @@ describe("GET /v1/search", () => {
   });
 
   it("follows the rows: an edited transcript is found by its new words, a deleted message is gone", async () => {
-    const id = seedVoicemail(t.services.db, { transcript: "the parrot escaped", summary: null });
+    const id = await seedVoicemail(t.services.sql, { transcript: "the parrot escaped", summary: null });
     expect((await get("q=parrot")).body.items.map((h) => h.id)).toEqual([id]);
-    t.services.db.prepare("UPDATE voicemails SET transcript = 'the cat escaped' WHERE id = ?").run(id);
+    await t.services.sql.run("UPDATE voicemails SET transcript = 'the cat escaped' WHERE id = ?", [id]);
     expect((await get("q=parrot")).body.items).toEqual([]);
     expect((await get("q=cat")).body.items.map((h) => h.id)).toEqual([id]);
     const del = await t.request(`/v1/voicemails/${id}`, { method: "DELETE" });

@@ -29,26 +29,33 @@ describe("GET /v1/stats and the console's home page", () => {
   let c: ConsoleClient;
   beforeAll(async () => {
     t = await createTestApp();
-    const db = t.services.db;
     const now = Date.now();
-    seedVoicemail(db, { transcript: "Water everywhere in the basement", summary: "Flood", urgency: 5 });
-    seedVoicemail(db, { transcript: "Please send the brochure", summary: "Brochure", urgency: 2 });
-    seedVoicemail(db, { transcript: "Call me back", summary: null, urgency: 2, status: "escalated" });
-    seedVoicemail(db, { transcript: null, summary: null, status: "failed" });
+    await seedVoicemail(t.services.sql, {
+      transcript: "Water everywhere in the basement",
+      summary: "Flood",
+      urgency: 5,
+    });
+    await seedVoicemail(t.services.sql, { transcript: "Please send the brochure", summary: "Brochure", urgency: 2 });
+    await seedVoicemail(t.services.sql, { transcript: "Call me back", summary: null, urgency: 2, status: "escalated" });
+    await seedVoicemail(t.services.sql, { transcript: null, summary: null, status: "failed" });
     // Two days ago: in the 14-day plot, not in today's counts nor the 24-hour plot.
-    seedVoicemail(db, { transcript: "old", summary: null, urgency: 4, receivedAt: now - 2 * 86_400_000 });
-    const calls = new CallsRepo(db);
-    const call = seedCall(db, ["Hello"]);
-    LATENCIES.forEach((ms, i) =>
-      calls.turn(call, {
+    await seedVoicemail(t.services.sql, {
+      transcript: "old",
+      summary: null,
+      urgency: 4,
+      receivedAt: now - 2 * 86_400_000,
+    });
+    const calls = new CallsRepo(t.services.sql);
+    const call = await seedCall(t.services.sql, ["Hello"]);
+    for (const [i, ms] of LATENCIES.entries())
+      await calls.turn(call, {
         index: i + 1,
         role: "agent",
         text: `answer ${i}`,
         at: now,
         timing: { endpointMs: 200, asrFinalMs: 250, llmFirstTokenMs: 400, ttsFirstAudioMs: 500, firstRtpMs: ms },
-      }),
-    );
-    calls.setSummary(call, { summary: "a question", urgency: 3 });
+      });
+    await calls.setSummary(call, { summary: "a question", urgency: 3 });
     c = await consoleClient(t.app, { key: t.key });
   }, 120_000);
   afterAll(() => t?.close());

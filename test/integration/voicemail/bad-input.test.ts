@@ -159,7 +159,7 @@ describe("bad input to /v1/voicemails", () => {
 
   it("refuses invalid JSON and bad fields on PATCH, and bad list parameters", async () => {
     const v = await upload(t, valid);
-    t.services.db.prepare("UPDATE voicemails SET status = 'processed' WHERE id = ?").run(v.id);
+    await t.services.sql.run("UPDATE voicemails SET status = 'processed' WHERE id = ?", [v.id]);
     const patch =
       (body: string, type = "application/json") =>
       () =>

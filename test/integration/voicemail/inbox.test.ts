@@ -195,8 +195,10 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
 
   it("deletes a message with its recording; the job is cancelled if it had not run", async () => {
     const before = audioFiles(t).length;
-    const blob = t.services.audio.get(
-      t.services.db.prepare("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?").pluck().get(silent.id) as string,
+    const blob = await t.services.audio.get(
+      (await t.services.sql.get<{ sha: string }>("SELECT audio_sha256 AS sha FROM voicemails WHERE id = ?", [
+        silent.id,
+      ]))!.sha,
     );
     expect(blob && existsSync(blob.path)).toBe(true);
     const res = await t.request(`/v1/voicemails/${silent.id}`, { method: "DELETE" });
@@ -205,9 +207,7 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect((await t.request(silent.audioUrl)).status).toBe(404);
     expect(existsSync(blob?.path ?? "")).toBe(false);
     expect(audioFiles(t).length).toBe(before - 1);
-    expect(t.services.db.prepare("SELECT count(*) FROM audio_blobs WHERE sha256 = ?").pluck().get(blob?.sha256)).toBe(
-      0,
-    );
+    expect(await t.services.audio.get(blob!.sha256)).toBeNull();
     expect(eventsOf(t, "voicemail.deleted").map((e) => e.data)).toEqual([{ voicemailId: silent.id }]);
     expect((await t.request(`/v1/voicemails/${silent.id}`, { method: "DELETE" })).status).toBe(404);
 

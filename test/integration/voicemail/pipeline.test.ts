@@ -205,7 +205,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
           routing: null,
         });
         expect(v.speechMs).toBeLessThan(t.services.config.voicemail.minSpeechMs);
-        const row = new VoicemailsRepo(t.services.db).get(v.id);
+        const row = await new VoicemailsRepo(t.services.sql).get(v.id);
         expect(row?.extraction).toBeNull();
         const job = jobsOf(t, "voicemail.process").find((j) => j.id === v.jobId);
         expect(JSON.parse(job?.result ?? "")).toMatchObject({
@@ -259,30 +259,29 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
   it("re-queues at start a message stored without its job (a crash between insert and enqueue)", async () => {
     const bytes = toneWav(2, 400);
     const sha = AudioStore.hash(bytes);
-    const repo = new VoicemailsRepo(t.services.db);
+    const repo = new VoicemailsRepo(t.services.sql);
     // What ingest does up to the crash: the file and the rows, but no job.
     const path = await t.services.audio.writeFile(sha, bytes, "wav");
     const now = Date.now();
-    const orphan = t.services.db.transaction(() => {
-      t.services.audio.record({
-        sha256: sha,
-        path,
-        bytes: bytes.length,
-        contentType: "audio/wav",
-        durationMs: 400,
-        createdAt: now,
-      });
-      return repo.insert({
-        audioSha256: sha,
-        agent: "receptionist",
-        kind: "voicemail",
-        mailbox: "100",
-        caller: null,
-        receivedAt: now,
-        durationMs: 400,
-        now,
-      });
-    })();
+    const orphan = await t.services.sql.transaction(async (tx) => {
+      await t.services.audio.record(
+        { sha256: sha, path, bytes: bytes.length, contentType: "audio/wav", durationMs: 400, createdAt: now },
+        tx,
+      );
+      return repo.insert(
+        {
+          audioSha256: sha,
+          agent: "receptionist",
+          kind: "voicemail",
+          mailbox: "100",
+          caller: null,
+          receivedAt: now,
+          durationMs: 400,
+          now,
+        },
+        tx,
+      );
+    });
     expect(orphan.jobId).toBeNull();
     expect(await t.features.voicemail.requeueUnfinished()).toBe(1);
     const v = await settled(t, orphan.id);

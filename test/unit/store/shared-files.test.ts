@@ -7,6 +7,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { audioDir, databaseFile, recordingsDir, ttsCacheDir } from "../../../src/config/paths.js";
 import { AudioStore } from "../../../src/store/audio-store.js";
 import { openDatabase } from "../../../src/store/database.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { checkWavFile, isTempName, readVerified, recordingFile } from "../../../src/store/files/index.js";
 import { scratchDir } from "../../helpers/scratch.js";
 
@@ -75,7 +76,7 @@ describe("writing a shared file", () => {
   it("the audio store writes past another node's temporary file and replaces a file of the wrong size", async () => {
     const dir = scratchDir("parley-audio-shared");
     const db = openDatabase(join(dir, "parley.db"));
-    const store = new AudioStore(db, join(dir, "audio"));
+    const store = new AudioStore(new SqliteSql(db), join(dir, "audio"));
     const bytes = wav(1600);
     const sha = AudioStore.hash(bytes);
     const final = join(dir, "audio", sha.slice(0, 2), `${sha}.wav`);

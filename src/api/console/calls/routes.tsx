@@ -13,12 +13,12 @@ import { CallsBody } from "./list.js";
 const PAGE = 50;
 
 /** Calls: the list, one call with its waterfall, and its recording. */
-export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
+export function callRoutes(services: Pick<ApiDeps, "db" | "sql">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  const repo = new CallsRepo(services.db);
-  const find = (c: Context) => {
+  const repo = new CallsRepo(services.sql);
+  const find = async (c: Context) => {
     const id = Number(c.req.param("id"));
-    const call = Number.isSafeInteger(id) && id > 0 ? repo.get(id) : null;
+    const call = Number.isSafeInteger(id) && id > 0 ? await repo.get(id) : null;
     if (!call) throw new ParleyError("not_found", `no call ${c.req.param("id")}`, { status: 404 });
     return call;
   };
@@ -29,17 +29,19 @@ export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
       : undefined;
     const outcome = parseCallOutcome(c.req.query("outcome") ?? "") ?? undefined;
     const before = Number(c.req.query("before"));
-    const rows = repo.list({
+    const rows = await repo.list({
       direction,
       outcome,
       beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined,
       limit: PAGE + 1,
     });
-    const page = rows.slice(0, PAGE).map((call) => {
-      const turns = repo.turns(call.id);
-      const replies = turns.map((t) => t.timing?.firstRtpMs).filter((v): v is number => typeof v === "number");
-      return { call, turns: turns.length, replyP50: median(replies) };
-    });
+    const page = await Promise.all(
+      rows.slice(0, PAGE).map(async (call) => {
+        const turns = await repo.turns(call.id);
+        const replies = turns.map((t) => t.timing?.firstRtpMs).filter((v): v is number => typeof v === "number");
+        return { call, turns: turns.length, replyP50: median(replies) };
+      }),
+    );
     const last = page[page.length - 1];
     const q = new URLSearchParams({
       ...(direction ? { direction } : {}),
@@ -58,9 +60,10 @@ export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
   });
 
   app.get("/calls/:id", async (c) => {
-    const call = find(c);
+    const call = await find(c);
+    // The call's events from this node's log: with several nodes, those relayed from the node that took the call.
     const events = new EventsRepo(services.db).bySubject(`call:${call.id}`);
-    const body = <CallBody call={call} turns={repo.turns(call.id)} events={events} />;
+    const body = <CallBody call={call} turns={await repo.turns(call.id)} events={events} />;
     return c.html(
       await documentHtml(
         <Page title={`Call #${call.id}`} section="calls" session={c.get("session")} csrf={c.get("csrf")}>
@@ -70,8 +73,8 @@ export function callRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
     );
   });
 
-  app.get("/calls/:id/recording", (c) => {
-    const call = find(c);
+  app.get("/calls/:id/recording", async (c) => {
+    const call = await find(c);
     if (!call.recordingPath) throw new ParleyError("not_found", `call ${call.id} was not recorded`, { status: 404 });
     return sendFile(c, call.recordingPath, "audio/wav");
   });

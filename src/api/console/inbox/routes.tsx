@@ -19,14 +19,14 @@ const SETTABLE = new Set<VoicemailStatus>(["handled", "archived", "escalated", "
 
 /** The voicemail inbox: the page, one message as a fragment (live updates), its audio, and status changes. */
 export function inboxRoutes(
-  services: Pick<ApiDeps, "audio" | "bus" | "clock" | "db" | "logger" | "voicemail">,
+  services: Pick<ApiDeps, "audio" | "bus" | "clock" | "sql" | "logger" | "voicemail">,
 ): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  const repo = new VoicemailsRepo(services.db);
-  const stats = new VoicemailStatsRepo(services.db);
-  const find = (c: Context) => {
+  const repo = new VoicemailsRepo(services.sql);
+  const stats = new VoicemailStatsRepo(services.sql);
+  const find = async (c: Context) => {
     const id = Number(c.req.param("id"));
-    const v = Number.isSafeInteger(id) && id > 0 ? repo.get(id) : null;
+    const v = Number.isSafeInteger(id) && id > 0 ? await repo.get(id) : null;
     if (!v) throw new ParleyError("not_found", `no voicemail ${c.req.param("id")}`, { status: 404 });
     return v;
   };
@@ -35,7 +35,7 @@ export function inboxRoutes(
     const q = c.req.query();
     const filter = parseFilter(q);
     const after = q.cursor ? (decodeCursor(q.cursor) ?? undefined) : undefined;
-    const rows = repo.list({
+    const rows = await repo.list({
       status: statusesOf(filter),
       minUrgency: filter.urgency,
       tag: filter.tag,
@@ -49,6 +49,7 @@ export function inboxRoutes(
     const last = items[items.length - 1];
     const wanted = Number(q.selected);
     const selected = items.find((v) => v.id === wanted)?.id ?? null;
+    const [tags, mailboxes] = await Promise.all([stats.topTags(), stats.mailboxes()]);
     const body = (
       <InboxBody
         filter={filter}
@@ -56,8 +57,8 @@ export function inboxRoutes(
         selected={selected}
         nextCursor={rows.length > PAGE && last ? encodeCursor(last) : null}
         csrf={c.get("csrf")}
-        tags={stats.topTags()}
-        mailboxes={stats.mailboxes()}
+        tags={tags}
+        mailboxes={mailboxes}
       />
     );
     return c.html(
@@ -77,7 +78,7 @@ export function inboxRoutes(
 
   // One message as list row + detail, for a page that heard about it over SSE; X-Inbox-Match says whether it fits that page's filter.
   app.get("/inbox/items/:id", async (c) => {
-    const v = find(c);
+    const v = await find(c);
     const filter = parseFilter(c.req.query());
     const html = (
       <div>
@@ -90,7 +91,7 @@ export function inboxRoutes(
 
   // One message on its own page (search results link here: the inbox shows only its first page of a filter).
   app.get("/voicemails/:id", async (c) => {
-    const v = find(c);
+    const v = await find(c);
     const back = `/console/voicemails/${v.id}`;
     return c.html(
       await documentHtml(
@@ -105,22 +106,22 @@ export function inboxRoutes(
   });
 
   app.get("/voicemails/:id/audio", async (c) => {
-    const v = find(c);
-    const blob = services.audio.get(v.audioSha256);
+    const v = await find(c);
+    const blob = await services.audio.get(v.audioSha256);
     if (!blob) throw new ParleyError("not_found", `the recording of voicemail ${v.id} is missing`, { status: 404 });
     return sendFile(c, blob.path, blob.contentType);
   });
 
   // Retry a failed message: the same operation as POST /v1/voicemails/{id}/retry.
   app.post("/voicemails/:id/retry", async (c) => {
-    const v = await services.voicemail.retry(find(c).id);
+    const v = await services.voicemail.retry((await find(c)).id);
     services.logger.info({ voicemailId: v.id, by: c.get("session").subject }, "voicemail retried in the console");
     if (wantsJson(c)) return c.json({ id: v.id, status: v.status });
     return c.redirect(safeNext(await formField(c, "next")), 303);
   });
 
   app.post("/voicemails/:id/status", async (c) => {
-    const v = find(c);
+    const v = await find(c);
     const status = (await formField(c, "status")) as VoicemailStatus | undefined;
     if (!status || !SETTABLE.has(status))
       throw new ParleyError("invalid_request", "status must be handled, archived, escalated or processed", {
@@ -129,7 +130,7 @@ export function inboxRoutes(
     // Same rule as PATCH /v1/voicemails/{id}: a message still being processed would have its status overwritten by the job.
     if (v.status === "queued" || v.status === "processing")
       throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
-    repo.setStatus(v.id, status, services.clock.now());
+    await repo.setStatus(v.id, status, services.clock.now());
     services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status });
     services.logger.info(
       { voicemailId: v.id, status, by: c.get("session").subject },

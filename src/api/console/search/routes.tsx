@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { ParleyError } from "../../../lib/errors.js";
-import { SearchRepo, toMatchQuery, type SearchKind } from "../../../store/repos/search-repo.js";
+import { SearchRepo, toMatchQuery, type SearchHit, type SearchKind } from "../../../store/repos/search-repo.js";
 import type { ApiDeps } from "../../deps.js";
 import type { ConsoleEnv } from "../context.js";
 import { documentHtml, Page } from "../views/layout.js";
@@ -9,23 +9,23 @@ import { SearchBody } from "./page.js";
 const PAGE = 25;
 
 /** /console/search: the results page of the search box (the same index and ranking as GET /v1/search). */
-export function searchConsoleRoutes(services: Pick<ApiDeps, "db">): Hono<ConsoleEnv> {
+export function searchConsoleRoutes(services: Pick<ApiDeps, "sql">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  const repo = new SearchRepo(services.db);
+  const repo = new SearchRepo(services.sql);
   app.get("/search", async (c) => {
     const q = (c.req.query("q") ?? "").slice(0, 500).trim();
     const kindParam = c.req.query("kind");
     const kind: SearchKind | undefined = kindParam === "voicemail" || kindParam === "call" ? kindParam : undefined;
     const offsetParam = Number(c.req.query("offset") ?? 0);
     const offset = Number.isSafeInteger(offsetParam) && offsetParam > 0 && offsetParam < 1e6 ? offsetParam : 0;
-    let hits: ReturnType<SearchRepo["search"]> = [];
+    let hits: SearchHit[] = [];
     let error: string | null = null;
     let status: 200 | 400 = 200;
     if (q) {
       const match = toMatchQuery(q);
       try {
         if (!match) throw new ParleyError("invalid_query", `“${q}” has no words to search for.`, { status: 400 });
-        hits = repo.search(match, { kind, limit: PAGE + 1, offset });
+        hits = await repo.search(match, { kind, limit: PAGE + 1, offset });
       } catch (err) {
         if (!(err instanceof ParleyError) || err.status !== 400) throw err;
         ((error = err.message), (status = 400));
