@@ -3,6 +3,7 @@ import { nodeOrigin } from "../../../src/app/event-relay.js";
 import { verifySignature } from "../../../src/lib/signature.js";
 import { deliveryKey } from "../../../src/webhooks/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
+import { jobsOf as jobsOfApp } from "../../helpers/jobs.js";
 import { waitFor } from "../jobs/helpers.js";
 import { startReceiver, type Receiver } from "./webhook-receiver.js";
 
@@ -41,17 +42,7 @@ const urgent = () =>
     callbackNumber: "+15550100",
     reason: "flooding",
   });
-const jobsOf = async (kind: string) =>
-  (await t.services.queue.list({ kind, limit: 500 })).jobs
-    .map((j) => ({
-      id: j.id,
-      status: j.status,
-      key: j.idempotencyKey,
-      attempts: j.attempts,
-      payload: j.payload,
-      result: j.result,
-    }))
-    .sort((a, b) => a.id - b.id);
+const jobsOf = (kind: string) => jobsOfApp(t, kind);
 const settled = () =>
   waitFor(async () => {
     const jobs = await jobsOf("webhook.deliver");

@@ -184,10 +184,10 @@ describe("/v1/agents", () => {
   });
 
   it("answers 422 to an upload naming an unknown agent, and stores nothing", async () => {
-    const before = storage(t);
+    const before = await storage(t);
     const res = await uploadRaw(t, toneWav(3), { agent: "nobody" });
     expect(res.status).toBe(422);
     expect(await errorOf(res)).toEqual({ code: "agent_unknown", message: "no agent named 'nobody'" });
-    expect(storage(t)).toEqual(before);
+    expect(await storage(t)).toEqual(before);
   });
 });

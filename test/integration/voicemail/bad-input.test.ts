@@ -21,13 +21,13 @@ describe("bad input to /v1/voicemails", () => {
 
   /** Sends a request that must be refused with `status`, and checks that nothing was stored. */
   async function refused(send: () => Promise<Response>, status: number, code: string, message: RegExp): Promise<void> {
-    const before = storage(t);
+    const before = await storage(t);
     const res = await send();
     expect(res.status, `${code}: ${await res.clone().text()}`).toBe(status);
     const error = await errorOf(res);
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
-    expect(storage(t), `nothing stored by a ${code}`).toEqual(before);
+    expect(await storage(t), `nothing stored by a ${code}`).toEqual(before);
   }
 
   it("refuses broken WAV files with 400 and says what is wrong", async () => {
@@ -217,7 +217,7 @@ describe("bad input to /v1/voicemails", () => {
       JSON.stringify([...statuses]),
     ).toBe(true);
     // Whatever was accepted is a whole, stored message with its job; nothing else was left behind.
-    const s = storage(t);
+    const s = await storage(t);
     expect(s.files).toBe(s.blobs);
     expect(s.voicemails).toBe(s.blobs);
   });
@@ -234,12 +234,12 @@ describe("random bytes with ffmpeg installed", () => {
     expect(t.services.ffmpeg).not.toBeNull();
     const rnd = prng(7);
     for (let i = 0; i < 6; i++) {
-      const before = storage(t);
+      const before = await storage(t);
       const bytes = new Uint8Array(2000 + i * 500).map(() => Math.floor(rnd() * 256));
       const res = await uploadRaw(t, bytes, {}, "application/octet-stream");
       expect(res.status, await res.clone().text()).toBe(415);
       expect((await errorOf(res)).message).toMatch(/^the audio could not be decoded: /);
-      expect(storage(t)).toEqual(before);
+      expect(await storage(t)).toEqual(before);
     }
   });
 });

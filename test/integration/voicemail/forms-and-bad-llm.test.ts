@@ -106,9 +106,9 @@ describe.skipIf(fliteMissing)("voice forms and LLM output that fails validation"
     expect(v.error).toMatch(/^the model's reply failed validation: urgency: urgency must be 1\.\.5/);
     expect(v.urgency).toBeNull();
 
-    const [job] = jobsOf(t, "voicemail.process").filter((j) => j.id === v.jobId);
+    const [job] = (await jobsOf(t, "voicemail.process")).filter((j) => j.id === v.jobId);
     expect(job).toMatchObject({ status: "dead", attempts: 2 });
-    expect(JSON.parse(job?.lastError ?? "")).toMatchObject({
+    expect(job?.lastError).toMatchObject({
       code: "extraction_invalid",
       retryable: true,
       message: v.error,

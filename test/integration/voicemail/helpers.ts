@@ -98,22 +98,26 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
   return ((await res.json()) as { error: { code: string; message: string } }).error;
 }
 
-/** What a test can see of storage: audio files on disk and rows in the tables a bad upload must not touch. */
-export function storage(t: TestApp): {
+/**
+ * What a test can see of storage: audio files on disk and rows in the tables a bad upload must not touch. Voicemails,
+ * blobs and jobs are read through the store (PostgreSQL with PARLEY_TEST_STORE=postgres); events stay in the node's
+ * own log.
+ */
+export async function storage(t: TestApp): Promise<{
   files: number;
   voicemails: number;
   blobs: number;
   jobs: number;
   events: number;
-} {
-  const count = (table: string) =>
-    (t.services.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}> {
+  const count = async (table: string) =>
+    (await t.services.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
   return {
     files: audioFiles(t).length,
-    voicemails: count("voicemails"),
-    blobs: count("audio_blobs"),
-    jobs: count("jobs"),
-    events: count("events"),
+    voicemails: await count("voicemails"),
+    blobs: await count("audio_blobs"),
+    jobs: await count("jobs"),
+    events: (t.services.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n,
   };
 }
 
@@ -147,20 +151,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export const jobsOf = (t: TestApp, kind: string) =>
-  t.services.db
-    .prepare(
-      "SELECT id, status, attempts, idempotency_key AS key, payload, result, last_error AS lastError FROM jobs WHERE kind = ? ORDER BY id",
-    )
-    .all(kind) as Array<{
-    id: number;
-    status: string;
-    attempts: number;
-    key: string | null;
-    payload: string;
-    result: string | null;
-    lastError: string | null;
-  }>;
+export { jobsOf } from "../../helpers/jobs.js";
 
 export const eventsOf = (t: TestApp, type: string) =>
   (
