@@ -12,12 +12,12 @@ export type DeliverResult =
   | { delivered: true; statusCode: number; attempt: number; durationMs: number }
   | { skipped: "endpoint_deleted" | "endpoint_disabled" };
 
+// The event's envelope, as the body sends it (enqueue.ts: deliveryJob).
 const eventSchema = z.object({
   id: z.number().int().positive(),
   type: z.string().min(1),
-  subject: z.string().nullable(),
+  createdAt: z.string().min(1),
   data: z.unknown(),
-  createdAt: z.number().int(),
 });
 
 const payloadSchema = z.object({
@@ -56,8 +56,8 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       const endpoint = await repo.get(endpointId);
       if (!endpoint) return { skipped: "endpoint_deleted" };
       if (!endpoint.enabled) return { skipped: "endpoint_disabled" };
-      const event = carried ?? storedEvent(s, eventId);
-      const body = JSON.stringify(eventEnvelope(event));
+      const event = carried ?? eventEnvelope(storedEvent(s, eventId));
+      const body = JSON.stringify(event);
       const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId, origin ?? null);
       const headers = webhookHeaders({
         body,

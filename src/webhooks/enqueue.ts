@@ -1,3 +1,4 @@
+import { eventEnvelope } from "../events/envelope.js";
 import type { KindedJob } from "../jobs/kinds.js";
 import type { EnqueueResult } from "../jobs/types.js";
 import type { Database } from "better-sqlite3";
@@ -51,10 +52,10 @@ export function deliveryJob(
   endpointId: number,
   event: DeliverEvent,
 ): KindedJob<typeof DELIVER_KIND> {
-  const { id, type, subject, data, createdAt } = event;
+  const id = event.id;
   return {
     kind: DELIVER_KIND,
-    payload: { endpointId, eventId: id, event: { id, type, subject, data, createdAt }, origin: s.origin },
+    payload: { endpointId, eventId: id, event: eventEnvelope(event), origin: s.origin },
     priority: DELIVERY_PRIORITY,
     maxAttempts: s.config.webhooks.maxAttempts,
     idempotencyKey: deliveryKey(id, endpointId, s.origin),

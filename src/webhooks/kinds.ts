@@ -1,4 +1,6 @@
-/** The event a delivery sends, as its origin stored it (already scrubbed by the origin's privacy policy). */
+import type { EventEnvelope } from "../events/envelope.js";
+
+/** An event as its origin stored it (already scrubbed by the origin's privacy policy). */
 export interface DeliverEvent {
   id: number;
   type: string;
@@ -17,7 +19,8 @@ export interface DeliverEvent {
 export interface DeliverPayload {
   endpointId: number;
   eventId: number;
-  event?: DeliverEvent | undefined;
+  /** The event as the webhook body carries it (ISO times, like every time Parley shows: /v1/jobs lists payloads). */
+  event?: EventEnvelope | undefined;
   origin?: string | null | undefined;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nodeOrigin } from "../../../src/app/event-relay.js";
+import { isoTime } from "../../../src/lib/iso-time.js";
 import { verifySignature } from "../../../src/lib/signature.js";
 import { deliveryKey } from "../../../src/webhooks/index.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
@@ -229,13 +230,7 @@ describe("webhook delivery", () => {
     expect(sent.job.payload).toEqual({
       endpointId: hook.id,
       eventId: event.id,
-      event: {
-        id: event.id,
-        type: "voicemail.urgent",
-        subject: "voicemail:7",
-        data: event.data,
-        createdAt: event.createdAt,
-      },
+      event: { id: event.id, type: "voicemail.urgent", data: event.data, createdAt: isoTime(event.createdAt) },
       origin: t.services.config.store.url ? nodeOrigin(t.services) : null,
     });
     t.startWorker();

@@ -250,11 +250,18 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     const v = await upload(t, toneWav(1, 400), { mailbox: "100" });
     const cancel = await t.request(`/v1/jobs/${v.jobId}/cancel`, { method: "POST" });
     expect(cancel.status).toBe(200);
-    const failed = await getJson<VoicemailJson>(t, `/v1/voicemails/${v.id}`);
+    // The message follows its job's events; on PostgreSQL the handler's write lands a moment after the answer.
+    const failed = await waitFor(async () => {
+      const got = await getJson<VoicemailJson>(t, `/v1/voicemails/${v.id}`);
+      return got.status === "failed" ? got : null;
+    }, "the message failed by the cancel");
     expect(failed).toMatchObject({ status: "failed", error: `processing was cancelled (job ${v.jobId})` });
     const retry = await t.request(`/v1/jobs/${v.jobId}/retry`, { method: "POST" });
     expect(retry.status).toBe(200);
-    expect((await getJson<VoicemailJson>(t, `/v1/voicemails/${v.id}`)).status).toBe("queued");
+    await waitFor(
+      async () => (await getJson<VoicemailJson>(t, `/v1/voicemails/${v.id}`)).status === "queued",
+      "the message queued again by the retry",
+    );
     worker = t.startWorker();
     expect((await settled(t, v.id)).status).toMatch(/^(silent|processed)$/);
   });
