@@ -335,6 +335,8 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
       ...files.map((f) => ({ name: f, text: readFileSync(f).toString("latin1") })),
       { name: "logs", text: logLines.join("\n") },
       ...rx.requests.map((q, i) => ({ name: `webhook body ${i}`, text: q.body })),
+      // With the store on PostgreSQL (PARLEY_TEST_STORE=postgres) its rows are not in the data dir: read them all.
+      ...(t.services.sql.dialect === "postgres" ? [{ name: "postgres store", text: await storeRows(t) }] : []),
     ];
     const found: string[] = [];
     for (const { name, text } of sources)
@@ -342,10 +344,23 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
         if (text.includes(value)) found.push(`${value} in ${name}`);
     expect(found).toEqual([]);
     // And the scan looked at the right things: the masks are there where the values were.
-    const db = sources.find((s) => s.name.endsWith("parley.db"))?.text ?? "";
+    const db = sources
+      .filter((s) => s.name.endsWith("parley.db") || s.name === "postgres store")
+      .map((s) => s.text)
+      .join("\n");
     for (const mask of ["[card]", "[national id]", "[email]", "[phone]", "[sensitive dtmf]"])
       expect(db).toContain(mask);
     expect(logLines.find((l) => l.includes("careless log line"))).toContain("[card]");
     expect(rx.requests.length).toBeGreaterThan(0);
   });
 });
+
+/** Every row of every table of the app's PostgreSQL schema, as JSON text (what the scan reads there). */
+async function storeRows(t: TestApp): Promise<string> {
+  const tables = await t.services.sql.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+  );
+  const parts: string[] = [];
+  for (const { name } of tables) parts.push(JSON.stringify(await t.services.sql.all(`SELECT * FROM "${name}"`)));
+  return parts.join("\n");
+}
