@@ -118,12 +118,13 @@ describe.skipIf(skip !== null)(`a campaign across two nodes${skip ? ` (skipped: 
     );
     expect(list.items.map((n) => n.status)).toEqual(Array<string>(RECIPIENTS).fill("completed"));
 
-    // Both nodes placed calls (each node's calls are still in its own database).
-    const placed = await Promise.all(
-      [0, 1].map(
-        async (n) => (await api<{ items: unknown[] }>(n, "/v1/calls?direction=outbound&limit=100")).items.length,
-      ),
-    );
+    // Every node lists every call (the calls are in the shared store too)...
+    for (const n of [0, 1])
+      expect((await api<{ items: unknown[] }>(n, "/v1/calls?direction=outbound&limit=100")).items).toHaveLength(
+        RECIPIENTS,
+      );
+    // ...and each node's own counter says which placed them: both did.
+    const placed = await Promise.all([0, 1].map((n) => outboundCallsCounted(nodes[n]!.baseUrl)));
     expect(placed[0]! + placed[1]!).toBe(RECIPIENTS);
     expect(placed[0], `calls per node: ${placed.join(", ")}`).toBeGreaterThan(0);
     expect(placed[1], `calls per node: ${placed.join(", ")}`).toBeGreaterThan(0);
@@ -160,3 +161,11 @@ describe.skipIf(skip !== null)(`a campaign across two nodes${skip ? ` (skipped: 
     expect(r.code, `${r.output.slice(-1500)}${r.errors}`).toBe(0);
   }, 240_000);
 });
+
+/** The outbound calls a node finished, by its own parley_calls_total counter (every outcome). */
+async function outboundCallsCounted(baseUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  return [...metrics.matchAll(/^parley_calls_total\{([^}]*)\} (\S+)$/gm)]
+    .filter((m) => /direction="outbound"/.test(m[1] ?? ""))
+    .reduce((sum, m) => sum + Number(m[2]), 0);
+}
