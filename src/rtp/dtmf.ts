@@ -4,8 +4,9 @@
  * A DTMF key press arrives as several packets sharing one RTP timestamp (the
  * event's start): a first one (marker bit set), updates with a growing
  * duration, and usually three copies of the end packet (E bit). Packets may
- * be lost, duplicated or reordered, so events are identified by timestamp
- * and remembered for a while. The digit is reported at the FIRST packet seen
+ * be lost, duplicated or reordered, so events are identified by SSRC,
+ * timestamp and code, and remembered for a while (the SSRC because a sender
+ * may switch sources, or send events on an SSRC beside its audio's). The digit is reported at the FIRST packet seen
  * of an event (whichever it is): the agent reacts to a key without waiting
  * for the caller to release it, and one lost end packet cannot swallow a
  * digit. The end (with the final duration) is reported separately, once.
@@ -72,6 +73,7 @@ const MEMORY = 8;
 
 /** Turns telephone-event packets into one start and one end per key press. */
 export class DtmfReceiver {
+  private readonly ssrc = new Float64Array(MEMORY).fill(-1);
   private readonly ts = new Float64Array(MEMORY);
   private readonly code = new Int16Array(MEMORY).fill(-1);
   private readonly ended = new Uint8Array(MEMORY);
@@ -85,7 +87,7 @@ export class DtmfReceiver {
   ignored = 0;
 
   /** Feeds one packet; answers a mix of DTMF_STARTED and DTMF_ENDED (0: nothing new), details in `last`. */
-  onPacket(timestamp: number, buf: Uint8Array, offset: number, length: number): number {
+  onPacket(ssrc: number, timestamp: number, buf: Uint8Array, offset: number, length: number): number {
     const e = this.scratch;
     if (!parseTelephoneEventInto(buf, offset, length, e)) {
       this.malformed++;
@@ -97,7 +99,7 @@ export class DtmfReceiver {
     }
     let slot = -1;
     for (let i = 0; i < MEMORY; i++) {
-      if (this.code[i] === e.event && this.ts[i] === timestamp) {
+      if (this.code[i] === e.event && this.ts[i] === timestamp && this.ssrc[i] === ssrc) {
         slot = i;
         break;
       }
@@ -106,6 +108,7 @@ export class DtmfReceiver {
     if (slot < 0) {
       slot = this.next;
       this.next = (this.next + 1) % MEMORY;
+      this.ssrc[slot] = ssrc;
       this.ts[slot] = timestamp;
       this.code[slot] = e.event;
       this.ended[slot] = 0;
@@ -124,11 +127,5 @@ export class DtmfReceiver {
       this.lastTimestamp = timestamp;
     }
     return answer;
-  }
-
-  /** Forgets remembered events (a new source). */
-  reset(): void {
-    this.code.fill(-1);
-    this.ended.fill(0);
   }
 }

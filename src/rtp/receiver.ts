@@ -114,6 +114,15 @@ export class RtpReceiver {
       this.dropped.not_receiving++;
       return;
     }
+    // Some senders (SIPp's pcap replay, some gateways) send telephone-events
+    // with an SSRC of their own beside the audio. Such a packet is a side
+    // stream, not a new source: treating it as one would reset the audio's
+    // sequence state at every alternation. The DTMF receiver keys events by
+    // SSRC and timestamp, so it needs no sequence check of its own.
+    if (!isAudio && this.remoteSsrc !== -1 && h.ssrc !== this.remoteSsrc) {
+      this.onEvent(h.ssrc, nowMs, buf);
+      return;
+    }
     if (h.ssrc !== this.remoteSsrc) this.newSource(h.ssrc, nowMs);
     const s = this.seq.observe(h.sequence);
     if (s === "duplicate") return;
@@ -132,7 +141,12 @@ export class RtpReceiver {
       else if (r === "too_early") this.dropped.too_early++;
       return;
     }
-    const answer = this.dtmf.onPacket(h.timestamp, buf, h.payloadOffset, h.payloadLength);
+    this.onEvent(h.ssrc, nowMs, buf);
+  }
+
+  private onEvent(ssrc: number, nowMs: number, buf: Uint8Array): void {
+    const h = this.header;
+    const answer = this.dtmf.onPacket(ssrc, h.timestamp, buf, h.payloadOffset, h.payloadLength);
     if (answer !== 0) this.emitDtmf(answer, h.timestamp, nowMs);
   }
 
@@ -151,7 +165,6 @@ export class RtpReceiver {
     if (this.remoteSsrc !== -1) {
       this.ssrcChanges++;
       this.seq.reset();
-      this.dtmf.reset();
       this.sink.event({ type: "rtp:ssrc-changed", ssrc, atMs: nowMs });
     }
     this.remoteSsrc = ssrc;

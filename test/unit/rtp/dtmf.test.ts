@@ -44,7 +44,7 @@ const event = (ts: number, seq: number, code: number, end: boolean, duration: nu
 function feed(rx: DtmfReceiver, packets: { ts: number; payload: Uint8Array }[]) {
   const seen: string[] = [];
   for (const p of packets) {
-    const a = rx.onPacket(p.ts, p.payload, 0, p.payload.length);
+    const a = rx.onPacket(1, p.ts, p.payload, 0, p.payload.length);
     if (a & DTMF_STARTED) seen.push(`start ${dtmfKey(rx.last.event)}`);
     if (a & DTMF_ENDED) seen.push(`end ${dtmfKey(rx.last.event)} ${rx.last.duration}`);
   }
@@ -96,7 +96,7 @@ describe("DtmfReceiver", () => {
   it("ignores non-DTMF events and short payloads", () => {
     const rx = new DtmfReceiver();
     expect(feed(rx, [event(1, 1, 16, false, 160)])).toEqual([]);
-    expect(rx.onPacket(5, new Uint8Array(3), 0, 3)).toBe(0);
+    expect(rx.onPacket(1, 5, new Uint8Array(3), 0, 3)).toBe(0);
     expect([rx.ignored, rx.malformed]).toEqual([1, 1]);
   });
 });
@@ -154,7 +154,7 @@ describe("DtmfSender", () => {
     for (let tick = 0; tick < 20; tick++) {
       const n = tx.writeTick(tick * 160, buf, 0);
       if (n === 0) continue;
-      const a = rx.onPacket(tx.timestamp, buf, 0, n);
+      const a = rx.onPacket(1, tx.timestamp, buf, 0, n);
       if (a & DTMF_STARTED) seen.push(`start ${dtmfKey(rx.last.event)}`);
       if (a & DTMF_ENDED) seen.push(`end ${rx.last.duration}`);
     }
@@ -175,7 +175,7 @@ describe.skipIf(!existsSync(SIPP_DIR))(`SIPp's RFC 2833 pcaps (${SIPP_DIR})`, ()
       for (const d of datagrams) {
         expect(parseRtpInto(d, h)).toBeNull();
         expect(h.payloadType).toBe(101);
-        const a = rx.onPacket(h.timestamp, d, h.payloadOffset, h.payloadLength);
+        const a = rx.onPacket(h.ssrc, h.timestamp, d, h.payloadOffset, h.payloadLength);
         if (a & DTMF_STARTED) seen.push(`start ${dtmfKey(rx.last.event)}`);
         if (a & DTMF_ENDED) seen.push(`end ${dtmfKey(rx.last.event)} ${rx.last.duration / 8} ms`);
       }
@@ -208,7 +208,7 @@ describe("crafted like SIPp's pcap (runs everywhere)", () => {
     });
     for (const d of [...packets, end, end, end]) {
       expect(parseRtpInto(d, h)).toBeNull();
-      const a = rx.onPacket(h.timestamp, d, h.payloadOffset, h.payloadLength);
+      const a = rx.onPacket(h.ssrc, h.timestamp, d, h.payloadOffset, h.payloadLength);
       if (a & DTMF_STARTED) seen.push(`start ${dtmfKey(rx.last.event)}`);
       if (a & DTMF_ENDED) seen.push(`end ${rx.last.duration}`);
     }
