@@ -7,7 +7,7 @@ import { sippMissing } from "../helpers/sipp-call.js";
 import { startCallee, type RunningCallee } from "../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing } from "../helpers/speech.js";
 import { startReceiver, type Receiver } from "../integration/api/webhook-receiver.js";
-import { freePort } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import { chromiumMissing, launchChromium, signIn } from "./console-browser.js";
 import { OPERATOR, SCREENSHOTS, startBareConsole, type BareConsole } from "./console-setup.js";
 
@@ -61,7 +61,7 @@ describe.skipIf(skip)("compliance, webhooks, templates and notifications in a re
       callees.push(
         startCallee(
           { kind: "answer", audio: hello, dtmfPcap: pcap, dtmfAfterMs: 6000, holdMs: 20_000 },
-          { port, mediaPort: await freePort(), calls: 1, timeoutS: 150 },
+          { port, mediaPort: await freeMediaPort(), calls: 1, timeoutS: 150 },
         ),
       );
     }

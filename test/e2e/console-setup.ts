@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { addOperator, createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
@@ -87,7 +87,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     const call = await sippCall(
       world.sip,
       { audio, holdMs: 8000, hangup: "caller" },
-      { sipPort: await freePort(), mediaPort: await freePort(), service: "receptionist" },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service: "receptionist" },
     );
     if (call.code !== 0) throw new Error(`the SIPp call failed: ${call.output}${call.errors}`);
     await settled(base, world.key, [routineId, urgentId]);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../integration/jobs/helpers.js";
-import { runSipp, freePort } from "../integration/sip/helpers.js";
+import { runSipp, freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
@@ -63,7 +63,7 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
       const call = sippCall(
         sip,
         { holdMs: 3500, hangup: "caller" },
-        { sipPort: await freePort(), mediaPort: await freePort() },
+        { sipPort: await freePort(), mediaPort: await freeMediaPort() },
       );
       await callUp(server);
       server.child.kill("SIGTERM");
@@ -91,7 +91,7 @@ describe.skipIf(sippMissing)("SIGTERM drains live calls (parley serve, SIPp)", (
       const call = sippCall(
         sip,
         { holdMs: 20_000, hangup: "wait-for-bye" },
-        { sipPort: await freePort(), mediaPort: await freePort() },
+        { sipPort: await freePort(), mediaPort: await freeMediaPort() },
       ).then((r) => ({ ...r, at: Date.now() }));
       await callUp(server);
       started.at = Date.now();

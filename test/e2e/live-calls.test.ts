@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav, parseWav, rms } from "../../src/audio/index.js";
-import { freePort } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { repoRoot } from "../helpers/paths.js";
@@ -76,7 +76,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
   const call = async (script: Parameters<typeof sippCall>[1], service = "receptionist") => {
     const r = await sippCall(`127.0.0.1:${sipPort}`, script, {
       sipPort: await freePort(),
-      mediaPort: await freePort(),
+      mediaPort: await freeMediaPort(),
       service,
     });
     return r;
@@ -332,7 +332,7 @@ describe.skipIf(skip)("live calls against parley serve (SIPp, baresip)", () => {
         "-p",
         String(uasPort),
         "-mp",
-        String(await freePort()),
+        String(await freeMediaPort()),
         "-m",
         "1",
         "-nostdin",
@@ -425,7 +425,7 @@ describe.skipIf(skip)("the hybrid flow over SIP", () => {
     const r = await sippCall(
       `127.0.0.1:${sipPort}`,
       { audio, holdMs: 20_000, hangup: "wait-for-bye" },
-      { sipPort: await freePort(), mediaPort: await freePort() },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort() },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const headers = { authorization: `Bearer ${key}` };

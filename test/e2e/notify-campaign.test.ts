@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/lib/csv.js";
-import { freePort } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { sippMissing } from "../helpers/sipp-call.js";
 import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
@@ -118,7 +118,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
       const port = await freePort();
       callees.push({
         group,
-        sipp: startCallee(group.callee, { port, mediaPort: await freePort(), calls: group.calls, timeoutS: 150 }),
+        sipp: startCallee(group.callee, { port, mediaPort: await freeMediaPort(), calls: group.calls, timeoutS: 150 }),
       });
       for (let i = 0; i < group.count; i++)
         rows.push(`sip:+44207946${String(1000 + n++)}@127.0.0.1:${port},Customer ${n},${group.name}`);

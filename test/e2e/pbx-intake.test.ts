@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMessageSummary } from "../../src/sip/index.js";
 import { sendMail } from "../integration/intake/mail-helpers.js";
 import { writeMessage } from "../integration/intake/spool-writer.js";
-import { freePort, startSipp, type SippRun } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort, startSipp, type SippRun } from "../integration/sip/helpers.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { createKey, dirArgs, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
 import { sippCall, sippMissing } from "../helpers/sipp-call.js";
@@ -142,7 +142,7 @@ describe.skipIf(skip)("voicemail from the PBX into parley serve (SIP mailbox, SM
           'P-Asserted-Identity: "Alice Smith" <sip:+15551234567@pbx.test>',
         ],
       },
-      { sipPort: await freePort(), mediaPort: await freePort(), service: "vm" },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service: "vm" },
     );
     // The mailbox hangs up itself (silence after the message): SIPp got our BYE.
     expect(r.code, r.output + r.errors).toBe(0);

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../integration/sip/helpers.js";
+import { freePort, freeMediaPort } from "../integration/sip/helpers.js";
 import { humanHello } from "../helpers/callee-audio.js";
 import type { RunningParley } from "../helpers/parley-process.js";
 import { createKey, pullModels, serveOnLoopback } from "../helpers/parley-setup.js";
@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)(`a campaign across two nodes${skip ? ` (skipped: 
     const port = await freePort();
     callee = startCallee(
       { kind: "answer", audio: humanHello(), holdMs: 3000 },
-      { port, mediaPort: await freePort(), calls: RECIPIENTS, timeoutS: 150 },
+      { port, mediaPort: await freeMediaPort(), calls: RECIPIENTS, timeoutS: 150 },
     );
     await new Promise((r) => setTimeout(r, 500)); // SIPp binds its ports
     const campaign = await api<{ id: number }>(0, "/v1/campaigns", {

@@ -9,7 +9,7 @@ import { silentLogger } from "../../../src/lib/logger.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { startCallee } from "../../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing, speechWav } from "../../helpers/speech.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 import { cacheDir } from "../../helpers/paths.js";
 
 /**
@@ -109,7 +109,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("notification deliver
 
   const deliver = async (callee: Parameters<typeof startCallee>[0], extra: { amd?: boolean } = {}) => {
     const port = await freePort();
-    const c = startCallee(callee, { port, mediaPort: await freePort(), timeoutS: 30 });
+    const c = startCallee(callee, { port, mediaPort: await freeMediaPort(), timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 400));
     const result = await t.features.calls.deliver({
       to: `sip:customer@127.0.0.1:${port}`,

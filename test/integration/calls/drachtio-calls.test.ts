@@ -9,7 +9,7 @@ import { drachtioMissing, startDrachtio, type DrachtioServer } from "../../helpe
 import { sippCall } from "../../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw } from "../../helpers/speech.js";
 import { sippMissing } from "../notify/sip.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 
 /**
  * Live calls with audio over the drachtio driver: SIPp calls a real
@@ -78,7 +78,7 @@ describe.skipIf(skip)(`calls over drachtio-server with the tiny engines${skip ? 
     const r = await sippCall(
       `127.0.0.1:${server.sipPort}`,
       { dtmfPcap: DTMF_PCAP, infoDigits: "7", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" },
-      { sipPort: await freePort(), mediaPort: await freePort() },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort() },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled();

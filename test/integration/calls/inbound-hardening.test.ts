@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { sippCall } from "../../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw } from "../../helpers/speech.js";
 import { sippMissing } from "../notify/sip.js";
-import { captureLogger, freePort, runSipp } from "../sip/helpers.js";
+import { captureLogger, freePort, freeMediaPort, runSipp } from "../sip/helpers.js";
 
 /**
  * Inbound calls through the call manager with the tiny engines, from SIPp on
@@ -109,7 +109,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
     const r = await sippCall(
       target(),
       { infoDigits: "1", audioDelayMs: 1500, holdMs: 5000, hangup: "caller" },
-      { sipPort: await freePort(), mediaPort: await freePort() },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort() },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await settled(s.t);
@@ -150,7 +150,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
       const r = await sippCall(
         target(),
         { audio, audioDelayMs: 2500, holdMs: 5000, hangup: "caller" },
-        { sipPort: await freePort(), mediaPort: await freePort() },
+        { sipPort: await freePort(), mediaPort: await freeMediaPort() },
       );
       expect(r.code, r.output + r.errors).toBe(0);
     } finally {
@@ -190,7 +190,7 @@ describe.skipIf(skip)("inbound calls through the call manager (tiny engines, SIP
       const normal = await sippCall(
         target(),
         { holdMs: 2000, hangup: "caller" },
-        { sipPort: await freePort(), mediaPort: await freePort() },
+        { sipPort: await freePort(), mediaPort: await freeMediaPort() },
       );
       expect(normal.code, normal.output + normal.errors).toBe(0);
       const call = await settled(s.t);

@@ -10,7 +10,7 @@ import { CallsRepo, type CallRecord } from "../../../src/store/repos/calls-repo.
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { sippCall } from "../../helpers/sipp-call.js";
 import { sippMissing } from "../notify/sip.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 
 /**
  * Live calls' fixed phrases from the TTS cache, on real calls: SIPp callers
@@ -84,7 +84,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     const r = await sippCall(
       `127.0.0.1:${sip.local.port}`,
       { holdMs: 3500, hangup: "caller", inviteHeaders },
-      { sipPort: await freePort(), mediaPort: await freePort(), service },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     for (let i = 0; i < 100; i++) {

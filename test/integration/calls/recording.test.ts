@@ -12,7 +12,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { cacheDir } from "../../helpers/paths.js";
 import { startCallee } from "../../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing, speechWav } from "../../helpers/speech.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 
 /**
  * calls.recordAll records every call, not only live conversations: a
@@ -85,7 +85,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
           dtmfAfterMs: 4000,
           holdMs: 20_000,
         },
-        { port, mediaPort: await freePort(), timeoutS: 30 },
+        { port, mediaPort: await freeMediaPort(), timeoutS: 30 },
       );
       await new Promise((r) => setTimeout(r, 400));
       const message = float32ToInt16(sine(440, { sampleRate: 8000, durationMs: 1500, amplitude: 0.3 }));
@@ -113,7 +113,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)(
           dtmfAfterMs: 5000,
           holdMs: 20_000,
         },
-        { port, mediaPort: await freePort(), timeoutS: 30 },
+        { port, mediaPort: await freeMediaPort(), timeoutS: 30 },
       );
       await new Promise((r) => setTimeout(r, 400));
       const r = await t.features.calls.survey({

@@ -10,7 +10,7 @@ import { generatedModel } from "../../helpers/models.js";
 import { cacheDir } from "../../helpers/paths.js";
 import { startCallee } from "../../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing, speechWav } from "../../helpers/speech.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 
 /** Voice surveys: an outbound CSAT call answered by keypad or by voice, and the aggregate results. */
 const sippMissing = spawnSync("sipp", ["-v"]).error ? "sipp is not installed" : false;
@@ -69,7 +69,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("voice surveys", () =
 
   const call = async (callee: Parameters<typeof startCallee>[0]) => {
     const port = await freePort();
-    const c = startCallee(callee, { port, mediaPort: await freePort(), timeoutS: 30 });
+    const c = startCallee(callee, { port, mediaPort: await freeMediaPort(), timeoutS: 30 });
     await new Promise((r) => setTimeout(r, 400));
     const result = await t.features.calls.survey({
       to: `sip:customer@127.0.0.1:${port}`,

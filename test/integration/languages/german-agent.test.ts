@@ -15,7 +15,7 @@ import { sippCall } from "../../helpers/sipp-call.js";
 import { fliteMissing, soxMissing, speechUlaw, speechWavBytes } from "../../helpers/speech.js";
 import { waitFor } from "../jobs/helpers.js";
 import { sippMissing } from "../notify/sip.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 import { settled, uploadRaw, type VoicemailJson } from "../voicemail/helpers.js";
 
 /**
@@ -96,7 +96,7 @@ describe.skipIf(skip)("a German agent end to end (tiny models with a de entry)",
     const r = await sippCall(
       `127.0.0.1:${sip.local.port}`,
       { audio, holdMs: 30_000, hangup: "wait-for-bye" },
-      { sipPort: await freePort(), mediaPort: await freePort(), service: "empfang" },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service: "empfang" },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const repo = new CallsRepo(t.services.sql);

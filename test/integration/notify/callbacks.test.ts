@@ -5,7 +5,7 @@ import type { TestApp } from "../../helpers/app.js";
 import { machineGreeting } from "../../helpers/callee-audio.js";
 import { startCallee } from "../../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing, speechUlaw } from "../../helpers/speech.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 import { json, notifyApp, settledJob, waitFor } from "./helpers.js";
 import { attachSip } from "./sip.js";
 
@@ -40,7 +40,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("scheduled callbacks"
     // Quiet while the agent greets (a "Hello?" over the greeting would barge in), then a word.
     const callee = startCallee(
       { kind: "answer", audio: speechUlaw("Hello?", { leadSilenceS: 4, tailSilenceS: 20 }), holdMs: 60_000 },
-      { port, mediaPort: await freePort(), timeoutS: 60 },
+      { port, mediaPort: await freeMediaPort(), timeoutS: 60 },
     );
     await new Promise((r) => setTimeout(r, 400));
     try {

@@ -4,7 +4,7 @@ import { sipSection } from "../../../src/config/sections/sip.js";
 import { PortPool } from "../../../src/rtp/index.js";
 import type { TestApp } from "../../helpers/app.js";
 import { createSipPort } from "../../../src/sip/index.js";
-import { freePort, scenarios } from "../sip/helpers.js";
+import { freePort, freeMediaPort, scenarios } from "../sip/helpers.js";
 
 export const sippMissing = spawnSync("sipp", ["-v"]).error
   ? "sipp is not installed (apt-get install sip-tester)"
@@ -35,7 +35,7 @@ export interface Callee {
 
 export async function startCallee(scenario: string): Promise<Callee> {
   const port = await freePort();
-  const mediaPort = await freePort();
+  const mediaPort = await freeMediaPort();
   const source = scenario.endsWith(".xml") ? ["-sf", join(scenarios, scenario)] : ["-sn", scenario];
   const child: ChildProcess = spawn(
     "sipp",

@@ -6,7 +6,7 @@ import { generatedModel } from "../../helpers/models.js";
 import { cacheDir } from "../../helpers/paths.js";
 import { startCallee } from "../../helpers/sipp-callee.js";
 import { fliteMissing, soxMissing, speechWav } from "../../helpers/speech.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 import { json, post, START, waitFor } from "./helpers.js";
 import { attachSip, sippMissing } from "./sip.js";
 
@@ -51,7 +51,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice"
     const port = await freePort();
     const callee = startCallee(
       { kind: "answer", audio: helloThenStop(), holdMs: 25_000 },
-      { port, mediaPort: await freePort(), timeoutS: 40 },
+      { port, mediaPort: await freeMediaPort(), timeoutS: 40 },
     );
     await new Promise((r) => setTimeout(r, 400));
     const number = "+442071239001";
@@ -120,7 +120,7 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("opting out by voice 
     const port = await freePort();
     const callee = startCallee(
       { kind: "answer", audio: helloThenStop(), holdMs: 25_000 },
-      { port, mediaPort: await freePort(), timeoutS: 40 },
+      { port, mediaPort: await freeMediaPort(), timeoutS: 40 },
     );
     await new Promise((r) => setTimeout(r, 400));
     const number = "+442071239002";

@@ -17,7 +17,7 @@ import { fliteMissing, soxMissing, speechUlaw, speechWavBytes } from "../../help
 import { startReceiver, type Receiver } from "../api/webhook-receiver.js";
 import { waitFor } from "../jobs/helpers.js";
 import { sippMissing } from "../notify/sip.js";
-import { freePort } from "../sip/helpers.js";
+import { freePort, freeMediaPort } from "../sip/helpers.js";
 import { settled, uploadRaw, type VoicemailJson } from "../voicemail/helpers.js";
 import { writeMessage } from "../intake/spool-writer.js";
 
@@ -174,7 +174,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     const r = await sippCall(
       target(),
       { audio, holdMs: 16_000, hangup: "caller" },
-      { sipPort: await freePort(), mediaPort: await freePort(), service: "privy" },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service: "privy" },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await endedCall("privy");
@@ -220,7 +220,7 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     const r = await sippCall(
       target(),
       { infoDigits: KEYED, audioDelayMs: 1500, holdMs: 9000, hangup: "caller" },
-      { sipPort: await freePort(), mediaPort: await freePort(), service: "keypad" },
+      { sipPort: await freePort(), mediaPort: await freeMediaPort(), service: "keypad" },
     );
     expect(r.code, r.output + r.errors).toBe(0);
     const call = await endedCall("keypad");

@@ -2,15 +2,16 @@ import { spawn } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { createServer } from "node:net";
 import { sipSection } from "../../../src/config/sections/sip.js";
 import { createLogger, type Logger } from "../../../src/lib/logger.js";
 import { createSipPort, type SipPort } from "../../../src/sip/index.js";
 import { parseDatagram } from "../../../src/sip/embedded/parser.js";
 import type { SipMessage } from "../../../src/sip/embedded/message.js";
 import { repoRoot } from "../../helpers/paths.js";
+import { freeMediaPort, freePort } from "../../helpers/free-port.js";
 
 export const scenarios = join(repoRoot, "test/fixtures/sipp");
 
@@ -38,23 +39,7 @@ export async function startUa(config: Record<string, unknown> = {}, logger?: Log
   return createSipPort(parsed, { logger: logger ?? captureLogger("silent").logger });
 }
 
-/** A port free for both UDP and TCP on `host` right now (SIPp needs a fixed one). */
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  for (;;) {
-    const udp = createSocket("udp4");
-    const port = await new Promise<number>((resolve) => udp.bind(0, host, () => resolve(udp.address().port)));
-    const tcp = createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      tcp.once("error", () => resolve(false));
-      tcp.listen(port, host, () => resolve(true));
-    });
-    await new Promise<void>((r) => udp.close(() => r()));
-    if (ok) {
-      await new Promise<void>((r) => tcp.close(() => r()));
-      return port;
-    }
-  }
-}
+export { freePort, freeMediaPort } from "../../helpers/free-port.js";
 
 export interface SippOptions {
   /** Scenario file under test/fixtures/sipp, or a built-in (-sn). */
@@ -98,7 +83,7 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
   const dir = mkdtempSync(join(tmpdir(), "parley-sipp-"));
   const localIp = options.localIp ?? "127.0.0.1";
   const port = options.port ?? (await freePort(localIp));
-  const mediaPort = await freePort(localIp);
+  const mediaPort = await freeMediaPort(localIp);
   const args = [
     ...(options.target ? [options.target] : []),
     ...(options.builtin ? ["-sn", options.builtin] : ["-sf", join(scenarios, options.scenario ?? "")]),
