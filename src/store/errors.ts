@@ -20,7 +20,8 @@ export type StoreErrorCode =
   | "store_migration_changed"
   | "store_migration_failed"
   | "store_not_empty"
-  | "store_copy_failed";
+  | "store_copy_failed"
+  | "store_jobs_unfinished";
 
 /** errno codes and SQLite result codes that mean "no room left to write". */
 const FULL_CODES = new Set(["ENOSPC", "EDQUOT", "EFBIG", "SQLITE_FULL"]);
