@@ -98,7 +98,7 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     await services.audio.removeFile(path);
     throw err;
   }
-  await queueProcessing(services, voicemail);
+  const jobId = await queueProcessing(services, voicemail);
   services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, {
     voicemailId: voicemail.id,
     agent: voicemail.agent,
@@ -106,7 +106,9 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     caller: voicemail.caller,
     source: voicemail.source,
   });
-  return { voicemail: (await repo.get(voicemail.id)) ?? voicemail, created: true };
+  // The message as this upload left it: queued, with its job. Read again, it would be whatever a worker has made of it
+  // meanwhile (with store.url, NOTIFY wakes a worker at once: often `processing` already).
+  return { voicemail: { ...voicemail, jobId }, created: true };
 }
 
 /** Queues (or finds) the processing job; the idempotency key makes this safe to repeat. */
