@@ -13,6 +13,8 @@ export const SHARED_TABLES = [
   { table: "agents" },
   { table: "agent_versions" },
   { table: "operators" },
+  // Signed-out console sessions: the signing secret is copied, so without these their cookies would work again.
+  { table: "console_revocations" },
   { table: "dnc_numbers" },
   // Ids are copied where other rows, the API or queued work name them; the identity sequence then starts after the
   // last one copied.

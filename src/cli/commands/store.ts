@@ -21,7 +21,7 @@ ids: API keys, agents made through the API with their versions, console operator
 trail, webhook endpoints (not their delivery log), templates, campaigns with their
 recipients and rejected rows, notifications, outbound attempts, callbacks,
 voicemails with their recordings' rows, calls with their turns, and the console's
-signing secret (so signed-in operators stay signed in).
+signing secret (so signed-in operators stay signed in) with its signed-out sessions.
 
 The copy is one transaction: if it fails, nothing is written, and running it
 again starts over. It refuses a store that already has rows in any of these

@@ -59,6 +59,8 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       await agents.save("sales", { name: "sales", systemPrompt: "v1" }, 1000, { by: "operator ana" });
       await agents.save("sales", { name: "sales", systemPrompt: "v2" }, 2000, { by: "key ci" });
       await new Operators(sql, data).add("bo", "another passphrase", 3000);
+      // An operator who signed out: that cookie must stay refused on the new store, which signs with the same secret.
+      await new ConsoleSessionsRepo(sql).revoke("signed-out-sid", Date.now() + 3_600_000, Date.now());
       const hooks = new WebhooksRepo(sql);
       const hook = { url: "http://127.0.0.1:9/", secret: "whsec_x", events: ["*"], enabled: true, now: 3500 };
       await hooks.insert({ ...hook, name: "gone" });
@@ -107,6 +109,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       agents: 1,
       agent_versions: 2,
       operators: 2,
+      console_revocations: 1,
       dnc_numbers: 1203,
       dnc_audit: 1203,
       webhook_endpoints: 1,
@@ -141,6 +144,8 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
     expect(await new DncRepo(pg).count()).toBe(1203);
     expect(await new DncRepo(pg).get("+12125551202")).toMatchObject({ source: "import", createdAt: 5202 });
     expect((await new ConsoleSessionsRepo(pg).sharedSecret(1)).equals(loadConsoleSecret(data))).toBe(true);
+    expect(await new ConsoleSessionsRepo(pg).isRevoked("signed-out-sid")).toBe(true);
+    expect(await new ConsoleSessionsRepo(pg).isRevoked("another-sid")).toBe(false);
     const hooks = new WebhooksRepo(pg);
     expect(await hooks.list()).toEqual([
       expect.objectContaining({ id: 2, name: "crm", enabled: false, events: ["*"] }),
@@ -205,6 +210,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
         "agents",
         "agent_versions",
         "operators",
+        "console_revocations",
         "dnc_numbers",
         "dnc_audit",
         "webhook_endpoints",
@@ -219,7 +225,7 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       const out = String(stdout.read() ?? "");
       expect(out).toContain("dnc_numbers: 1000/1203");
       expect(out).toContain("dnc_numbers: 1203/1203");
-      expect(out).toMatch(/copied 2413 rows/);
+      expect(out).toMatch(/copied 2414 rows/);
     } finally {
       await target.close();
       await other.drop();
