@@ -60,7 +60,10 @@ export class EventBus {
     this.tellWatchers("here");
   }
 
-  /** Events published by this node (webhook fan-out, the relay to other nodes): each is acted on once, where it happened. */
+  /**
+   * Events published by this process (webhook fan-out, MWI): each is acted on once, where it happened. Told at once,
+   * inside the publisher's transaction when it has one (the SQLite fan-out queues its jobs in it).
+   */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
 import { openDatabase } from "../../../src/store/index.js";
 import { EventsRepo } from "../../../src/store/repos/events-repo.js";
-import { SqliteSql } from "../../../src/store/sql/index.js";
+import { createPostgresSql, SqliteSql, type SqlStore } from "../../../src/store/sql/index.js";
 import { databaseFile } from "../../../src/config/paths.js";
 import { readSse, type SseMessage, type SseReader } from "./sse-reader.js";
 
@@ -96,26 +96,23 @@ describe("GET /v1/events (SSE)", () => {
   it("picks up events another process stored in the same database, in order with local ones", async () => {
     const sse = await open();
     const local = await publish(1);
-    // A separate `parley worker` has its own connection and its own bus: only the table is shared.
-    const other = openDatabase(databaseFile(t.services.config));
+    // A separate process (`parley worker`, or another node with store.url) has its own connection and its own bus:
+    // only the table is shared.
+    const { store } = t.services.config;
+    const handle = store.url ? null : openDatabase(databaseFile(t.services.config));
+    const other: SqlStore = handle
+      ? new SqliteSql(handle)
+      : createPostgresSql({ url: store.url!, schema: store.schema, poolSize: 1 });
     try {
-      const remote = await new EventsRepo(new SqliteSql(other)).insert(
-        "voicemail.processed",
-        "voicemail:2",
-        { voicemailId: 2 },
-        Date.now(),
-      );
+      const events = new EventsRepo(other);
+      const remote = await events.insert("voicemail.processed", "voicemail:2", { voicemailId: 2 }, Date.now());
       const after = await publish(3);
       expect(ids(await sse.next(3))).toEqual([local.id, remote.id, after.id]);
-      const lone = await new EventsRepo(new SqliteSql(other)).insert(
-        "voicemail.processed",
-        "voicemail:4",
-        { voicemailId: 4 },
-        Date.now(),
-      );
+      const lone = await events.insert("voicemail.processed", "voicemail:4", { voicemailId: 4 }, Date.now());
       expect(ids(await sse.next(1, { timeoutMs: 5000 }))).toEqual([lone.id]); // found by the poll, with nothing published here
     } finally {
-      other.close();
+      await other.close();
+      handle?.close();
     }
   });
 
