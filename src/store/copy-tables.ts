@@ -5,8 +5,8 @@
  * copy, which then writes nothing).
  *
  * Not copied: the job queue (each engine has its own; copy-to-postgres refuses a node with unfinished jobs unless
- * told to leave them), the webhook delivery log and the event log (they refer to the node's own event log), and
- * what stays on each node's SQLite file (intake files, survey results, the TTS-cache index, knowledge).
+ * told to leave them), the event log and the webhook delivery log (history, whose event ids the store's own log
+ * reuses), and what stays on each node's SQLite file (intake files, survey results, the TTS-cache index, knowledge).
  */
 export const SHARED_TABLES = [
   { table: "api_keys" },
