@@ -134,7 +134,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       knowledge: knowledgeHost.knowledge,
       knowledgeHost,
       ttsCache: new TtsCache(
-        db,
+        sql,
         ttsCacheDir(o.config),
         {
           modelId: () => engines.status().find((s) => s.role === "tts" && !s.language)?.modelId ?? null,
