@@ -17,7 +17,7 @@ export interface NewSurveyResponse {
   rating: number | null;
   comment: string | null;
   channel: string;
-  /** The `survey.response` event that announced it, in the event log of the node that ran the survey. */
+  /** The `survey.response` event that announced it. */
   eventId: number | null;
   at: number;
 }

@@ -58,7 +58,7 @@ CREATE TABLE survey_responses (
   rating INTEGER,
   comment TEXT,
   channel TEXT NOT NULL,
-  -- The survey.response event that announced it, in the log of the node that ran the survey.
+  -- The survey.response event that announced it.
   event_id BIGINT,
   created_at BIGINT NOT NULL
 );
