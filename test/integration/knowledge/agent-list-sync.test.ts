@@ -37,7 +37,9 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
     headers: { "content-type": "application/json" },
   });
   const docs = async () => (await t.services.knowledge.listDocuments("desk")).map((d) => d.name);
-  const count = (sql: string, ...args: unknown[]) => (t.services.db.prepare(sql).get(...args) as { n: number }).n;
+  // Through the store (the node's SQLite file, or PostgreSQL with PARLEY_TEST_STORE=postgres).
+  const count = async (sql: string, ...args: number[]) =>
+    Number((await t.services.sql.get<{ n: number }>(sql, args))!.n);
 
   it("indexes the listed files when the agent is created through the API", async () => {
     const res = await t.request(
@@ -68,15 +70,19 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
     await waitFor(async () => !(await docs()).includes("prices.md"), "prices.md removed", 60_000);
     expect(await docs()).toEqual(["faq.md", "notes.md"]);
     const id = prices.document.id;
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?", id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?", id)).toBe(0);
     expect(
-      count(
+      await count(
         "SELECT count(*) AS n FROM knowledge_vectors WHERE chunk_id IN (" +
           prices.chunks.map((c) => c.id).join(",") +
           ")",
       ),
     ).toBe(0);
-    expect(count("SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH 'xylophonic'")).toBe(0);
+    const fullText =
+      t.services.sql.dialect === "sqlite"
+        ? "SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH 'xylophonic'"
+        : "SELECT count(*) AS n FROM knowledge_chunks WHERE search @@ to_tsquery('parley_search', 'xylophonic')";
+    expect(await count(fullText)).toBe(0);
     expect((await t.services.knowledge.search("desk", "cleaning xylophonic")).hits).toEqual([]);
   });
 
@@ -96,27 +102,42 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
 
   it("removal is all or nothing: a delete that fails half-way leaves every document and chunk in place", async () => {
     const kb = t.services.knowledge;
-    const db = t.services.db;
+    const sql = t.services.sql;
     for (const name of ["a.txt", "b.txt"]) {
-      db.prepare(
+      await sql.run(
         "INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at) VALUES ('atomic', ?, 'text', ?, 1, 1, 1, 0, 0)",
-      ).run(name, name[0]!.repeat(64));
-      db.prepare(
+        [name, name[0]!.repeat(64)],
+      );
+      await sql.run(
         "INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) SELECT id, agent, 0, '', 'chunk of ' || name FROM knowledge_documents WHERE agent = 'atomic' AND name = ?",
-      ).run(name);
+        [name],
+      );
     }
     // The second document's deletion fails (as a full disk or a crash would): the first must come back too.
-    db.exec(
-      "CREATE TEMP TRIGGER refuse_b BEFORE DELETE ON knowledge_documents WHEN old.name = 'b.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END",
-    );
+    const [refuse, allow] =
+      sql.dialect === "sqlite"
+        ? [
+            [
+              "CREATE TEMP TRIGGER refuse_b BEFORE DELETE ON knowledge_documents WHEN old.name = 'b.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            ],
+            ["DROP TRIGGER temp.refuse_b"],
+          ]
+        : [
+            [
+              "CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+              "CREATE TRIGGER refuse_b BEFORE DELETE ON knowledge_documents FOR EACH ROW WHEN (old.name = 'b.txt') EXECUTE FUNCTION refuse_b()",
+            ],
+            ["DROP TRIGGER refuse_b ON knowledge_documents", "DROP FUNCTION refuse_b()"],
+          ];
+    for (const statement of refuse) await sql.run(statement);
     try {
       await expect(kb.removeDocuments("atomic", ["a.txt", "b.txt"])).rejects.toThrow(/refused/);
     } finally {
-      db.exec("DROP TRIGGER temp.refuse_b");
+      for (const statement of allow) await sql.run(statement);
     }
     expect((await kb.listDocuments("atomic")).map((d) => d.name)).toEqual(["a.txt", "b.txt"]);
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(2);
     expect(await kb.removeDocuments("atomic", ["a.txt", "missing.txt"])).toEqual(["a.txt"]);
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(1);
   });
 });
