@@ -71,7 +71,10 @@ export async function hybridSearch(
   const lists: RankedList[] = [{ name: "bm25", ids: bm25.map((r) => r.chunkId) }];
   if (embedder) lists.push({ name: "vector", ids: vectors.map((r) => r.chunkId) });
   const fused = reciprocalRankFusion(lists, settings.rrfK).slice(0, k);
-  const chunks = new Map((await index.chunksByIds(fused.map((f) => f.id))).map((c) => [c.id, c]));
+  // The full-text list brought its chunks; only the vector list's other hits are fetched (often none).
+  const chunks = new Map(bm25.map((r) => [r.chunkId, r.chunk]));
+  const missing = fused.map((f) => f.id).filter((id) => !chunks.has(id));
+  if (missing.length > 0) for (const c of await index.chunksByIds(missing)) chunks.set(c.id, c);
   const bm25Score = new Map(bm25.map((r) => [r.chunkId, r.score]));
   const distance = new Map(vectors.map((r) => [r.chunkId, r.score]));
   const hits = fused.flatMap((f) => {

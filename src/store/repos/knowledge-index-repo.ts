@@ -13,6 +13,11 @@ export interface RankedChunk {
   score: number;
 }
 
+/** A full-text match: its rank, and the chunk itself (a search then fetches only the vector list's other hits). */
+export interface MatchedChunk extends RankedChunk {
+  chunk: KnowledgeChunk;
+}
+
 export interface KnowledgeIndexOptions {
   /**
    * The SQLite handle behind `sql`, to load sqlite-vec on (SQLite only; without it, or on PostgreSQL, vectors are
@@ -27,15 +32,15 @@ type Row = Record<string, unknown>;
 
 const SQL = {
   // SQLite: heading words (an FAQ's question) weigh twice the body's. bm25() is lower for better matches: negated.
-  bm25: `SELECT f.rowid AS id, -bm25(knowledge_fts, 2.0, 1.0) AS score FROM knowledge_fts f
-    JOIN knowledge_chunks c ON c.id = f.rowid
-    WHERE knowledge_fts MATCH ? AND c.agent = ? ORDER BY score DESC, f.rowid LIMIT ?`,
+  bm25: `SELECT ${CHUNK_COLUMNS}, -bm25(knowledge_fts, 2.0, 1.0) AS score FROM knowledge_fts f
+    JOIN knowledge_chunks c ON c.id = f.rowid JOIN knowledge_documents d ON d.id = c.document_id
+    WHERE knowledge_fts MATCH ? AND c.agent = ? ORDER BY score DESC, c.id LIMIT ?`,
   // PostgreSQL: ts_rank over the generated tsvector (migration 006), heading (A) weighing 1.0 and text (B) 0.5, the
   // same two to one; higher is better, as the negated BM25 above. Normalization 1 divides by 1 + log(length), so a
   // long chunk does not win by length alone (BM25 normalizes length too). Unlike BM25 it has no IDF: a word found
   // in most chunks counts as much as a rare one, so the order of the hits can differ from SQLite's.
-  tsRank: `SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.5, 1.0}', c.search, q.query, 1)::float8 AS score
-    FROM knowledge_chunks c, to_tsquery('parley_search', ?) AS q(query)
+  tsRank: `SELECT ${CHUNK_COLUMNS}, ts_rank('{0.1, 0.2, 0.5, 1.0}', c.search, q.query, 1)::float8 AS score
+    FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id, to_tsquery('parley_search', ?) AS q(query)
     WHERE c.search @@ q.query AND c.agent = ? ORDER BY score DESC, c.id LIMIT ?`,
   vectors: `SELECT v.chunk_id AS id, v.vector FROM knowledge_vectors v JOIN knowledge_chunks c ON c.id = v.chunk_id
     WHERE c.agent = ? AND v.model = ?`,
@@ -66,8 +71,9 @@ const SQL = {
  * PostgreSQL), and nearest vectors of one embedding model. Vectors are compared by sqlite-vec's
  * `vec_distance_cosine` when the extension loads on the SQLite connection, else (and always on PostgreSQL) in
  * JavaScript over the same rows: same order, more time. Both are exact scans, which at an agent's few thousand
- * chunks take milliseconds. Each method is one statement: a search costs one for the text, one for the vectors
- * and one for the chunks it returns (`chunksByIds`), whatever the number of hits.
+ * chunks take milliseconds. Each method is one statement: a search costs one for the text (which brings its
+ * chunks along), one for the vectors, and one more (`chunksByIds`) only when a hit it returns came from the vector
+ * list alone, whatever the number of hits.
  */
 export class KnowledgeIndexRepo {
   readonly vectorSupport: VectorSupport;
@@ -88,14 +94,15 @@ export class KnowledgeIndexRepo {
 
   /**
    * Best full-text matches of an FTS5 query (see knowledge/fts-query.ts for how one is built from a question),
-   * higher score first. On PostgreSQL the query is read as a tsquery (search-tsquery.ts: quoted words, OR).
+   * higher score first, each with its chunk. On PostgreSQL the query is read as a tsquery (search-tsquery.ts:
+   * quoted words, OR).
    */
-  async bm25(agent: string, match: string, limit: number): Promise<RankedChunk[]> {
+  async bm25(agent: string, match: string, limit: number): Promise<MatchedChunk[]> {
     const rows =
       this.sql.dialect === "postgres"
         ? await this.sql.all<Row>(SQL.tsRank, [toTsQuery(match), agent, limit])
         : await this.sql.all<Row>(SQL.bm25, [match, agent, limit]);
-    return rows.map((r) => ({ chunkId: Number(r.id), score: Number(r.score) }));
+    return rows.map((r) => ({ chunkId: Number(r.id), score: Number(r.score), chunk: toChunk(r) }));
   }
 
   /** The `limit` chunks whose vectors (of `model`) are nearest the query's, by cosine distance. */

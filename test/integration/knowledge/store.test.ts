@@ -108,8 +108,11 @@ describe.each(await storeEngines())("knowledge repositories on $label", ({ skip,
     const { docs, index } = await repos();
     await docs.replace(version(1, { model: "m", dims: 4 }), 1);
     await docs.replace({ ...version(1, { model: "m", dims: 4 }), agent: "sales" }, 1);
-    const ids = (await index.bm25("sales", '"boilers"', 10)).map((r) => r.chunkId);
+    const matched = await index.bm25("sales", '"boilers"', 10);
+    const ids = matched.map((r) => r.chunkId);
     expect(ids).toHaveLength(3);
+    // Each match brings its chunk along: the same one chunksByIds reads.
+    expect(matched.map((r) => r.chunk)).toEqual(await index.chunksByIds(ids));
     expect((await index.chunksByIds(ids)).every((c) => c.agent === "sales")).toBe(true);
     const near = await index.nearest("sales", "m", new Float32Array([1, 0, 0, 0]), 10);
     expect(near).toHaveLength(3);
