@@ -1,17 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseAgent } from "../../../src/agent/load.js";
-import { Conversation } from "../../../src/agent/conversation/conversation.js";
-import type { ConversationResult, TurnRecord } from "../../../src/agent/conversation/types.js";
 import { liveTurnSettings } from "../../../src/agent/turn-taking/settings.js";
 import { createEngine } from "../../../src/engines/factory.js";
 import type { LlmEngine, StreamingAsr, TtsEngine, TurnDetector, VadEngine } from "../../../src/engines/types.js";
-import { silentLogger } from "../../../src/lib/logger.js";
 import { audible, openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
 import { concatPcm } from "../../helpers/audio.js";
-
-const REPLY = "Thanks for calling. How can I help you today?";
+import { TINY_REPLY as REPLY, assistantLines, conversations, replies } from "../../helpers/live-conversation.js";
 
 /**
  * The speculative reply started at the turn model's early question, on a
@@ -56,55 +51,26 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
     );
   }, 240_000);
   afterAll(async () => Promise.all([vad, asr, llm, tts, turn].map((e) => e?.dispose())));
-  const running: { end: () => void; result: Promise<ConversationResult> }[] = [];
+  const calls = conversations();
   afterEach(async () => {
-    for (const c of running.splice(0)) {
-      c.end();
-      await c.result.catch(() => undefined);
-    }
+    await calls.stopAll();
     await line?.close();
   });
 
   function start(speculateEarly = true) {
-    const agent = parseAgent(
-      {
-        name: "test",
-        systemPrompt: "You are a helpful receptionist.",
-        // A 5 s deadline while the model is in use: only its early verdict ends these turns sooner.
-        live: {
-          greeting: "Hello, you are through to Acme.",
-          silenceTimeoutMs: 20_000,
-          turn: { endpointSilenceMs: 5000 },
-        },
-      },
-      "test",
-    );
-    const turns: (TurnRecord & { heardAt: number })[] = [];
-    const controller = new AbortController();
-    const conversation = new Conversation({
-      agent,
+    // A 5 s deadline while the model is in use: only its early verdict ends these turns sooner.
+    return calls.start(line, {
+      live: { turn: { endpointSilenceMs: 5000 } },
       engines: { vad, asrStreaming: asr, llm, tts },
-      audio: line.agent,
-      control: { hangup: async () => controller.abort(), transfer: async () => ({ status: 503, reason: "none" }) },
-      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }) },
       callId: "early-speculation-test",
-      caller: null,
-      logger: silentLogger(),
-      echoMarginDb: 15,
-      turn: liveTurnSettings(
-        agent.live,
-        { model: true, askAfterMs: 200, speculative: true, speculateEarly, readAhead: false },
-        turn,
-      ),
-      onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),
+      turn: (agent) =>
+        liveTurnSettings(
+          agent.live,
+          { model: true, askAfterMs: 200, speculative: true, speculateEarly, readAhead: false },
+          turn,
+        ),
     });
-    const result = conversation.run(controller.signal);
-    const end = () => controller.abort();
-    running.push({ end, result });
-    return { turns, result, end };
   }
-
-  const replies = (turns: TurnRecord[]) => turns.filter((t) => t.role === "agent" && t.source === "speech");
 
   it("starts the reply at the early question and keeps it when the model says complete", async () => {
     line = await openLine();
@@ -120,10 +86,7 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
     expect(reply.timing?.speculation).toEqual({ kept: true, discarded: 0 });
     c.end();
     const r = await c.result;
-    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
-      "Hello, you are through to Acme.",
-      REPLY,
-    ]);
+    expect(assistantLines(r)).toEqual(["Hello, you are through to Acme.", REPLY]);
   });
 
   it("control: with speculateEarly off (the default) no reply starts at the early question", async () => {
@@ -161,9 +124,6 @@ describe.skipIf(fliteMissing)("live conversation: the speculative reply at the e
     await until(() => audible(line.heard, user[0]!.heardAt) > 20, 10_000, "the reply's audio");
     c.end();
     const r = await c.result;
-    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
-      "Hello, you are through to Acme.",
-      REPLY,
-    ]);
+    expect(assistantLines(r)).toEqual(["Hello, you are through to Acme.", REPLY]);
   });
 });

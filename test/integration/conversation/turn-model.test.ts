@@ -1,17 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseAgent } from "../../../src/agent/load.js";
-import { Conversation } from "../../../src/agent/conversation/conversation.js";
-import type { ConversationResult, TurnRecord } from "../../../src/agent/conversation/types.js";
 import { liveTurnSettings } from "../../../src/agent/turn-taking/settings.js";
 import { createEngine } from "../../../src/engines/factory.js";
 import type { LlmEngine, StreamingAsr, TtsEngine, TurnDetector, VadEngine } from "../../../src/engines/types.js";
-import { silentLogger } from "../../../src/lib/logger.js";
 import { audible, openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
 import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
 import { concatPcm } from "../../helpers/audio.js";
-
-const REPLY = "Thanks for calling. How can I help you today?";
+import { TINY_REPLY as REPLY, assistantLines, conversations, replies } from "../../helpers/live-conversation.js";
 
 /**
  * End of turn with the turn model, and speculative replies, in a live
@@ -55,50 +50,31 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     );
   });
   afterAll(async () => Promise.all([vad, asr, shortAsr, llm, tts, turn].map((e) => e?.dispose())));
-  const running: { end: () => void; result: Promise<ConversationResult> }[] = [];
+  const calls = conversations();
   afterEach(async () => {
-    for (const c of running.splice(0)) {
-      c.end();
-      await c.result.catch(() => undefined);
-    }
+    await calls.stopAll();
     await line?.close();
   });
 
   function start(o: { live: Record<string, unknown>; streaming?: StreamingAsr; speculative?: boolean }) {
-    const agent = parseAgent(
-      {
-        name: "test",
-        systemPrompt: "You are a helpful receptionist.",
-        live: { greeting: "Hello, you are through to Acme.", silenceTimeoutMs: 20_000, ...o.live },
-      },
-      "test",
-    );
-    const turns: (TurnRecord & { heardAt: number })[] = [];
-    const controller = new AbortController();
-    const conversation = new Conversation({
-      agent,
+    return calls.start(line, {
+      live: o.live,
       engines: { vad, asrStreaming: o.streaming ?? asr, llm, tts },
-      audio: line.agent,
-      control: { hangup: async () => controller.abort(), transfer: async () => ({ status: 503, reason: "none" }) },
-      toolServices: { timeZone: "UTC", now: () => new Date(), scheduleCallback: async () => ({ jobId: 1 }) },
       callId: "turn-test",
-      caller: null,
-      logger: silentLogger(),
-      echoMarginDb: 15,
-      turn: liveTurnSettings(
-        agent.live,
-        { model: true, askAfterMs: 200, speculative: o.speculative ?? false, speculateEarly: false, readAhead: false },
-        turn,
-      ),
-      onTurn: (t) => turns.push({ ...t, heardAt: performance.now() }),
+      turn: (agent) =>
+        liveTurnSettings(
+          agent.live,
+          {
+            model: true,
+            askAfterMs: 200,
+            speculative: o.speculative ?? false,
+            speculateEarly: false,
+            readAhead: false,
+          },
+          turn,
+        ),
     });
-    const result = conversation.run(controller.signal);
-    const end = () => controller.abort();
-    running.push({ end, result });
-    return { turns, result, end };
   }
-
-  const replies = (turns: TurnRecord[]) => turns.filter((t) => t.role === "agent" && t.source === "speech");
 
   it("ends a finished sentence on the model's verdict, long before the silence deadline", async () => {
     line = await openLine();
@@ -153,10 +129,7 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     expect(reply.timing?.speculation).toEqual({ kept: true, discarded: 0 });
     c.end();
     const r = await c.result;
-    expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
-      "Hello, you are through to Acme.",
-      REPLY,
-    ]);
+    expect(assistantLines(r)).toEqual(["Hello, you are through to Acme.", REPLY]);
   });
 
   it("discards a speculative reply when the caller goes on, and nothing of it is heard", async () => {
@@ -178,6 +151,6 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     await until(() => audible(line.heard, user.heardAt) > 20, 10_000, "the reply's audio");
     c.end();
     const r = await c.result;
-    expect(r.history.filter((m) => m.role === "assistant")).toHaveLength(2);
+    expect(assistantLines(r)).toHaveLength(2);
   });
 });
