@@ -35,7 +35,7 @@ const SQL = {
   bm25: `SELECT ${CHUNK_COLUMNS}, -bm25(knowledge_fts, 2.0, 1.0) AS score FROM knowledge_fts f
     JOIN knowledge_chunks c ON c.id = f.rowid JOIN knowledge_documents d ON d.id = c.document_id
     WHERE knowledge_fts MATCH ? AND c.agent = ? ORDER BY score DESC, c.id LIMIT ?`,
-  // PostgreSQL: ts_rank over the generated tsvector (migration 006), heading (A) weighing 1.0 and text (B) 0.5, the
+  // PostgreSQL: ts_rank over the generated tsvector (postgres-migrations/*_knowledge.sql), heading (A) weighing 1.0 and text (B) 0.5, the
   // same two to one; higher is better, as the negated BM25 above. Normalization 1 divides by 1 + log(length), so a
   // long chunk does not win by length alone (BM25 normalizes length too). Unlike BM25 it has no IDF: a word found
   // in most chunks counts as much as a rare one, so the order of the hits can differ from SQLite's.
