@@ -5,10 +5,10 @@ import { PostgresEventRelay } from "../events/relay/index.js";
 import type { Infrastructure } from "./infrastructure.js";
 
 /**
- * With the queue on PostgreSQL (store.url), the nodes also relay their domain
- * events to each other, so SSE clients on any node hear every node. Only
- * `parley serve` stores other nodes' events (`receive`); a `parley worker`
- * beside it shares its database and only sends. Null without store.url.
+ * With the store on PostgreSQL (store.url), the nodes share one event log and
+ * wake each other's SSE streams when they store an event, so SSE clients on
+ * any node hear every node at once. Only `parley serve` listens (`receive`);
+ * a `parley worker` has no streams and only sends. Null without store.url.
  */
 export function startEventRelay(infra: Infrastructure, o: { receive: boolean }): PostgresEventRelay | null {
   const { url, schema } = infra.config.store;
@@ -16,15 +16,14 @@ export function startEventRelay(infra: Infrastructure, o: { receive: boolean }):
   return new PostgresEventRelay(infra.bus, {
     url,
     schema,
-    origin: nodeOrigin(infra),
     receive: o.receive,
     logger: infra.logger,
   });
 }
 
 /**
- * Which node an event comes from: its host and database file. A `parley worker` and `parley serve` on one
- * database are one node (the server already reads the worker's events from the database they share).
+ * Which node this is: its host and database file (a `parley worker` and `parley serve` on one database are one node).
+ * Webhook delivery jobs carry it, for the delivery log.
  */
 export function nodeOrigin(infra: Infrastructure): string {
   return createHash("sha256")

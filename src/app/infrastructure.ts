@@ -8,6 +8,7 @@ import { ToolSet } from "../agent/tools/index.js";
 import { EventBus } from "../events/bus.js";
 import { createJobQueue, defaultTaskRegistry, type JobQueue, type TaskRegistry } from "../jobs/index.js";
 import { offsetClock, systemClock, type Clock } from "../lib/clock.js";
+import { describeError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { OutboundPolicy } from "../lib/outbound/index.js";
 import type { Registry } from "../lib/metrics.js";
@@ -81,16 +82,20 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
     const queue = createJobQueue(db, o.config, { logger: o.logger, clock });
     // Per agent where the payload names one; the agents are looked up when an event is published.
     const privacy = createPrivacyPolicy(o.config.privacy, (name) => agents.find(name)?.agent.privacy);
-    const bus = new EventBus(new EventsRepo(db), clock, o.logger, (data) => privacy.scrub(agentOf(data), data));
+    const bus = new EventBus(new EventsRepo(sql), clock, o.logger, (data) => privacy.scrub(agentOf(data), data));
     // A job that used up its attempts is an event operators and webhooks hear about.
     queue.events.on("job:dead", ({ job, error }) => {
       if (job.kind === "webhook.deliver") return; // a dead webhook announcing itself by webhook would loop
-      bus.publish("job.dead", `job:${job.id}`, {
-        jobId: job.id,
-        kind: job.kind,
-        error: error.message,
-        attempts: job.attempts,
-      });
+      bus
+        .publish("job.dead", `job:${job.id}`, {
+          jobId: job.id,
+          kind: job.kind,
+          error: error.message,
+          attempts: job.attempts,
+        })
+        .catch((err: unknown) =>
+          o.logger.error({ err: describeError(err), jobId: job.id }, "could not publish job.dead"),
+        );
     });
     const outbound = {
       webhooks: new OutboundPolicy({ ...o.config.webhooks, setting: "webhooks.allowHosts" }),

@@ -68,7 +68,7 @@ export async function applyOutcome(
     error: null,
   });
   notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: r.outcome });
-  services.bus.publish("notification.attempted", `notification:${n.id}`, {
+  await services.bus.publish("notification.attempted", `notification:${n.id}`, {
     notificationId: n.id,
     campaignId: n.campaignId,
     attempt: current.attempts,
@@ -135,7 +135,7 @@ export async function finish(
 async function settled(services: NotifyDeps, ctx: NotifyContext, n: NotificationRecord): Promise<void> {
   const final = finalStatuses.includes(n.status);
   if (final)
-    services.bus.publish("notification.finished", `notification:${n.id}`, {
+    await services.bus.publish("notification.finished", `notification:${n.id}`, {
       notificationId: n.id,
       campaignId: n.campaignId,
       status: n.status,

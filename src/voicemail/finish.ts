@@ -1,6 +1,5 @@
 import type { RoutingDecision } from "../agent/routing.js";
 import type { VoicemailDeps } from "./deps.js";
-import { EventsRepo } from "../store/repos/events-repo.js";
 import { VoicemailsRepo, type VoicemailRecord, type VoicemailResults } from "../store/repos/voicemails-repo.js";
 import { applyRouting } from "./routing-actions.js";
 
@@ -27,10 +26,8 @@ export interface FormAnnouncement {
  * Saves a message's results and publishes its events in one transaction, so
  * a crash leaves either nothing (the job runs again from the start) or both;
  * the webhook fan-out queues its deliveries inside the same transaction.
- * With `store.url` the results are on PostgreSQL and the events in the node's
- * own log: the events are published inside the PostgreSQL transaction, before
- * its commit, so a failed commit can repeat them (at least once) but a saved
- * result always has its events.
+ * The events are stored in that transaction too (the one log of every node
+ * with `store.url`), and the event streams are woken once it commits.
  * Routing actions (a named webhook, a callback job) follow; they are
  * idempotent, and a re-run after a crash here completes them (`resumeRouting`).
  */
@@ -46,23 +43,35 @@ export async function finishMessage(
   const subject = `voicemail:${vm.id}`;
   const triggerEventId = await services.sql.transaction(async (tx) => {
     await repo.saveResults(vm.id, results, services.clock.now(), tx);
-    if (form) services.bus.publish("form.submitted", subject, { voicemailId: vm.id, ...form });
-    const processed = services.bus.publish("voicemail.processed", subject, {
-      voicemailId: vm.id,
-      status: results.status,
-      urgency: results.urgency,
-      category: results.category,
-      summary: results.summary,
-    });
+    if (form) await services.bus.publish("form.submitted", subject, { voicemailId: vm.id, ...form }, tx);
+    const processed = await services.bus.publish(
+      "voicemail.processed",
+      subject,
+      {
+        voicemailId: vm.id,
+        status: results.status,
+        urgency: results.urgency,
+        category: results.category,
+        summary: results.summary,
+      },
+      tx,
+    );
     if (results.urgency === null || results.urgency < 4) return processed.id;
-    return services.bus.publish("voicemail.urgent", subject, {
-      voicemailId: vm.id,
-      urgency: results.urgency,
-      summary: results.summary,
-      callbackNumber: results.callbackNumber,
-      reason: results.urgencyReason,
-    }).id;
+    const urgent = await services.bus.publish(
+      "voicemail.urgent",
+      subject,
+      {
+        voicemailId: vm.id,
+        urgency: results.urgency,
+        summary: results.summary,
+        callbackNumber: results.callbackNumber,
+        reason: results.urgencyReason,
+      },
+      tx,
+    );
+    return urgent.id;
   });
+  services.bus.committed();
   const decision = results.routing as RoutingDecision | null;
   if (decision) await applyRouting(services, (await repo.get(vm.id)) ?? vm, decision, triggerEventId);
   return outcome(vm.id, results.status, results.speechMs, results.transcript, results.urgency);
@@ -84,7 +93,7 @@ function scrubResults(services: VoicemailDeps, vm: VoicemailRecord, results: Voi
  * second webhook or callback job impossible).
  */
 export async function resumeRouting(services: VoicemailDeps, vm: VoicemailRecord): Promise<ProcessOutcome> {
-  const events = new EventsRepo(services.db).bySubject(`voicemail:${vm.id}`);
+  const events = await services.bus.bySubject(`voicemail:${vm.id}`);
   const trigger =
     events.filter((e) => e.type === "voicemail.urgent").pop() ??
     events.filter((e) => e.type === "voicemail.processed").pop();

@@ -99,7 +99,7 @@ export async function ingestVoicemail(services: VoicemailDeps, msg: IncomingMess
     throw err;
   }
   await queueProcessing(services, voicemail);
-  services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, {
+  await services.bus.publish("voicemail.received", `voicemail:${voicemail.id}`, {
     voicemailId: voicemail.id,
     agent: voicemail.agent,
     mailbox: voicemail.mailbox,

@@ -30,7 +30,7 @@ export async function retryVoicemail(services: VoicemailDeps, id: number): Promi
     await repo.setJob(id, fresh.id);
   }
   await repo.setStatus(id, "queued", services.clock.now());
-  services.bus.publish("voicemail.updated", `voicemail:${id}`, { voicemailId: id, status: "queued" });
+  await services.bus.publish("voicemail.updated", `voicemail:${id}`, { voicemailId: id, status: "queued" });
   services.logger.info({ voicemailId: id, jobId: job?.id ?? null }, "voicemail retried");
   return (await repo.get(id)) ?? vm;
 }

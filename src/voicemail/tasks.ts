@@ -35,7 +35,7 @@ export function watchVoicemailJobs(services: VoicemailDeps): () => void {
     if (!vm) return;
     // The message stays, with its audio and the reason, for an operator to retry or read.
     await repo.markFailed(vm.id, reason, services.clock.now());
-    services.bus.publish("voicemail.updated", `voicemail:${vm.id}`, { voicemailId: vm.id, status: "failed" });
+    await services.bus.publish("voicemail.updated", `voicemail:${vm.id}`, { voicemailId: vm.id, status: "failed" });
   };
   const requeued = async (job: Job) => {
     const vm = await pending(job);

@@ -56,7 +56,7 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
       const endpoint = await repo.get(endpointId);
       if (!endpoint) return { skipped: "endpoint_deleted" };
       if (!endpoint.enabled) return { skipped: "endpoint_disabled" };
-      const event = carried ?? eventEnvelope(storedEvent(s, eventId));
+      const event = carried ?? eventEnvelope(await storedEvent(s, eventId));
       const body = JSON.stringify(event);
       const idempotencyKey = job.idempotencyKey ?? deliveryKey(eventId, endpointId, origin ?? null);
       const headers = webhookHeaders({
@@ -95,9 +95,9 @@ export function webhookDeliverTask(s: WebhookServices): TaskDefinition<DeliverPa
   };
 }
 
-/** The event of a payload queued before events travelled with their delivery: this node's event log has it. */
-function storedEvent(s: WebhookServices, eventId: number): DeliverEvent {
-  const event = s.bus.get(eventId);
+/** The event of a payload queued before events travelled with their delivery: the event log has it. */
+async function storedEvent(s: WebhookServices, eventId: number): Promise<DeliverEvent> {
+  const event = await s.bus.get(eventId);
   if (!event)
     throw new WebhookError("webhook_event_not_found", `event ${eventId} does not exist; nothing to deliver`, {
       status: 404,

@@ -69,7 +69,7 @@ export async function enqueueDelivery(
   eventId: number,
 ): Promise<EnqueueResult<DeliverPayload>> {
   if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
-  const event = s.bus.get(eventId);
+  const event = await s.bus.get(eventId);
   if (!event) throw eventNotFound(eventId);
   return s.queue.enqueue(deliveryJob(s, endpoint.id, event));
 }
@@ -101,7 +101,7 @@ export async function sendTestEvent(
   endpoint: WebhookEndpointRecord,
 ): Promise<{ eventId: number; job: EnqueueResult<DeliverPayload>["job"] }> {
   if (!endpoint.enabled) throw endpointDisabled(endpoint.name);
-  const event = s.bus.publish("webhook.test", `webhook:${endpoint.id}`, {
+  const event = await s.bus.publish("webhook.test", `webhook:${endpoint.id}`, {
     endpointId: endpoint.id,
     endpoint: endpoint.name,
     message: "A test delivery from Parley: if you can read this, the endpoint and its signature check work.",

@@ -52,9 +52,9 @@ const stream = route({
 /** /v1/events: the live stream of domain events (Server-Sent Events), resumable by event id. */
 export function eventRoutes(services: Pick<ApiDeps, "bus" | "logger">, o: EventRouteOptions = {}) {
   const app = apiRouter();
-  app.openapi(stream, (c) => {
+  app.openapi(stream, async (c) => {
     const q = c.req.valid("query");
-    const after = resumeFrom(c) ?? q.since ?? services.bus.latestId();
+    const after = resumeFrom(c) ?? q.since ?? (await services.bus.latestId());
     const only = q.types?.length ? new Set(q.types) : null;
     c.header("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream
     return streamSSE(

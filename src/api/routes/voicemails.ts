@@ -240,7 +240,7 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     if (v.status === "queued" || v.status === "processing")
       throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
     await repo.setStatus(v.id, body.status, services.clock.now());
-    services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
+    await services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status: body.status });
     return c.json(presentVoicemail((await repo.get(v.id)) ?? v));
   });
 
@@ -266,7 +266,7 @@ export function voicemailRoutes(services: Pick<ApiDeps, "audio" | "bus" | "clock
     // After the row is gone, so a running job stops without announcing anything (it finds no message).
     if (v.jobId) await services.queue.cancel(v.jobId).catch(() => undefined); // already finished: nothing to cancel
     if (blob && !(await services.audio.get(v.audioSha256))) await services.audio.removeFile(blob.path);
-    services.bus.publish("voicemail.deleted", `voicemail:${v.id}`, { voicemailId: v.id });
+    await services.bus.publish("voicemail.deleted", `voicemail:${v.id}`, { voicemailId: v.id });
     return c.body(null, 204);
   });
   return app;

@@ -60,7 +60,7 @@ export async function streamEvents(stream: SSEStreamingApi, o: EventStreamOption
 async function drain(stream: SSEStreamingApi, o: EventStreamOptions, cursor: number): Promise<number> {
   const pageSize = o.pageSize ?? 500;
   for (;;) {
-    const batch = o.bus.since(cursor, pageSize);
+    const batch = await o.bus.since(cursor, pageSize);
     for (const e of batch) {
       if (stream.aborted) return cursor;
       // The cursor passes filtered-out events too, so they are not read again.

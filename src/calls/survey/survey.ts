@@ -52,7 +52,7 @@ export async function runSurvey(
   // The comment is the caller's own words: masked under the agent's rules before it is published (stored as the
   // survey.response event, sent to webhooks) or handed back to the API.
   const published: SurveyAnswer = { ...read, comment: services.privacy.scrub(agent.name, read.comment) };
-  services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
+  await services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
     survey: survey.name,
     agent: agent.name,
     callId,

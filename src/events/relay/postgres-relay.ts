@@ -4,16 +4,12 @@ import { WakeConnection } from "../../jobs/postgres/wake-listener.js";
 import { describeError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { EventBus } from "../bus.js";
-import type { PublishedEvent } from "../types.js";
-import { encodePieces, parsePiece, Reassembler } from "./codec.js";
 
 export interface EventRelayOptions {
   /** postgres://... (store.url) and the schema whose name the channel carries (store.schema). */
   url: string;
   schema: string;
-  /** This node: the same for every process on one database (a `parley worker` beside `parley serve`), unique otherwise. */
-  origin: string;
-  /** Store and announce other nodes' events here (`parley serve`); a worker only sends its own. */
+  /** Wake this node's SSE streams for other processes' events (`parley serve`); a worker only sends. */
   receive: boolean;
   logger: Logger;
 }
@@ -22,27 +18,31 @@ export interface EventRelayOptions {
 export const eventsChannel = (schema: string): string => `parley_events.${schema}`.slice(0, 63);
 
 /**
- * Carries domain events between the nodes of one installation through
- * PostgreSQL NOTIFY, so an SSE client on any node hears what happened on
- * every node. Each event this node publishes is sent on the channel (after
- * it was stored and scrubbed here); each event another node sent is stored in
- * this node's event log and announced to its SSE streams, never to its
- * webhooks (the origin delivers those). A node ignores its own echoes.
+ * Wakes the SSE streams of every node of one installation when an event is
+ * stored. With store.url the nodes share one event log in PostgreSQL (ids
+ * from one identity), so an event travels by the table, not by this relay:
+ * the NOTIFY only says "process <session> stored events" (one for a burst),
+ * and each node's streams read what they have not sent yet from the log, in
+ * id order.
+ * A process ignores its own notifications (its bus told its streams already;
+ * a `parley worker` beside `parley serve` is another process), and
+ * its webhooks never hear another node's events (the origin delivers those).
  *
- * Sending is in publish order, one at a time; a failure is logged and the
- * event stays in its origin's log only. The listening connection reconnects
- * with backoff like the queue's wake-ups; what was sent while it was down is
- * not replayed (a client that must not miss anything reads the origin node).
+ * Nothing is lost when a notification is: a stream also reads the log on a
+ * timer (`pollMs` of the SSE route), so a failed NOTIFY or a listening
+ * connection that is down only delays other nodes' events by that much. The
+ * listening connection reconnects with backoff like the queue's wake-ups.
  */
 export class PostgresEventRelay {
   private readonly pool: pg.Pool;
   private readonly listener: WakeConnection | null;
   private readonly channel: string;
-  private readonly reassembler = new Reassembler();
   private readonly unsubscribe: () => void;
   private sending: Promise<void> = Promise.resolve();
-  private sequence = 0;
-  private readonly session = randomBytes(4).toString("hex");
+  /** A NOTIFY is queued and not yet sent: events stored meanwhile ride on it. */
+  private queued = false;
+  /** This process, to drop its own echoes (a `parley worker` beside the server is another). */
+  private readonly session = randomBytes(6).toString("hex");
 
   constructor(
     private readonly bus: EventBus,
@@ -53,7 +53,10 @@ export class PostgresEventRelay {
     this.pool.on("error", (err) =>
       o.logger.warn({ err: describeError(err) }, "PostgreSQL connection lost (event relay)"),
     );
-    this.unsubscribe = bus.subscribe((event) => this.send(event));
+    // Watchers, not subscribers: an event published inside a transaction wakes the others once it commits.
+    this.unsubscribe = bus.watch((from) => {
+      if (from === "here") this.send();
+    });
     if (o.receive) {
       this.listener = new WakeConnection(
         { connectionString: o.url, application_name: "parley-events" },
@@ -61,7 +64,7 @@ export class PostgresEventRelay {
         o.logger,
         {
           name: "event relay",
-          whileDown: "events of other nodes do not reach this node's SSE clients until it is back",
+          whileDown: "other nodes' events reach this node's SSE clients at each stream's poll instead of at once",
         },
       );
       this.listener.subscribe((payload) => {
@@ -77,7 +80,7 @@ export class PostgresEventRelay {
     await this.listener?.ready();
   }
 
-  /** Resolves once every event published so far was sent (or failed). */
+  /** Resolves once every event published so far was announced (or the attempt failed). */
   async flushed(): Promise<void> {
     await this.sending;
   }
@@ -89,54 +92,26 @@ export class PostgresEventRelay {
     await this.pool.end();
   }
 
-  private send(event: PublishedEvent): void {
-    const messageId = `${this.session}.${++this.sequence}`;
-    const pieces = encodePieces(this.o.origin, messageId, {
-      type: event.type,
-      subject: event.subject,
-      data: event.data,
-      createdAt: event.createdAt,
+  private send(): void {
+    if (this.queued) return;
+    this.queued = true;
+    this.sending = this.sending.then(() => {
+      this.queued = false;
+      return this.pool.query("SELECT pg_notify($1, $2)", [this.channel, this.session]).then(
+        () => undefined,
+        (err: unknown) => {
+          this.o.logger.warn(
+            { err: describeError(err) },
+            "could not wake the other nodes' event streams (they read the new events at their next poll)",
+          );
+        },
+      );
     });
-    this.sending = this.sending.then(() =>
-      this.notify(pieces).catch((err: unknown) => {
-        this.o.logger.warn(
-          { err: describeError(err), event: event.type, id: event.id },
-          "could not relay an event to the other nodes",
-        );
-      }),
-    );
-  }
-
-  /** One transaction: the pieces of an event reach every listener together, in order. */
-  private async notify(pieces: string[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      if (pieces.length === 1) {
-        await client.query("SELECT pg_notify($1, $2)", [this.channel, pieces[0]]);
-        return;
-      }
-      await client.query("BEGIN");
-      try {
-        for (const p of pieces) await client.query("SELECT pg_notify($1, $2)", [this.channel, p]);
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      }
-    } finally {
-      client.release();
-    }
   }
 
   private receive(payload: string): void {
-    const piece = parsePiece(payload);
-    if (!piece || piece.origin === this.o.origin) return;
-    const event = this.reassembler.add(piece, Date.now());
-    if (!event) return;
-    try {
-      this.bus.storeRelayed(event);
-    } catch (err) {
-      this.o.logger.warn({ err: describeError(err), event: event.type }, "could not store an event of another node");
-    }
+    // The sender's session; anything else on the channel (another program, an older node) wakes the streams too.
+    if (payload === this.session) return;
+    this.bus.announce();
   }
 }

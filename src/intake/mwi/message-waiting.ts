@@ -82,8 +82,8 @@ export function startMessageWaiting(config: MwiConfig, deps: MessageWaitingDeps)
     if (event.type.startsWith("voicemail.")) schedule(config.debounceMs);
   });
   // With store.url the counts are every node's: a message taken in or handled on another node changes this node's
-  // lamps too. Its events reach here relayed, stored without a type filter (`watch`): any of them recounts, and a
-  // NOTIFY goes out only when a mailbox's counts changed.
+  // lamps too. The relay says when other nodes stored events, without their types (`watch`): any of them recounts,
+  // and a NOTIFY goes out only when a mailbox's counts changed.
   const offRelayed = deps.bus.watch(() => schedule(config.debounceMs));
   const off = () => (offOwn(), offRelayed());
   schedule(0);

@@ -81,7 +81,7 @@ async function attemptCallback(
       outcome: "rejected_dnc",
       startedAt: now,
     });
-    announce(services, helpers.job.id, chain, "rejected_dnc", null, null);
+    await announce(services, helpers.job.id, chain, "rejected_dnc", null, null);
     return { outcome: "rejected_dnc" };
   }
   const agent = services.agents.find(p.agent) ? p.agent : services.config.agents.default;
@@ -158,7 +158,7 @@ async function attemptCallback(
       nextAttemptAt: null,
       error: null,
     });
-    announce(services, helpers.job.id, chain, "answered", call.callId, null);
+    await announce(services, helpers.job.id, chain, "answered", call.callId, null);
     return { outcome: "answered", callId: call.callId };
   } catch (err) {
     const failure = (err as ParleyError).details?.outcome;
@@ -207,6 +207,6 @@ async function notAnswered(
     runAt,
     idempotencyKey: `callback-${chain.root}-${chain.attempt}`,
   });
-  announce(services, jobId, chain, outcome, null, runAt);
+  await announce(services, jobId, chain, outcome, null, runAt);
   return { outcome, next: mode, nextJobId: next.id, nextAttemptAt: runAt };
 }

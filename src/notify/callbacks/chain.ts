@@ -21,16 +21,16 @@ export function callbackGreeting(agent: string, topic: string, language = "en"):
 }
 
 /** Counts and announces an attempt's outcome (callback.attempted). */
-export function announce(
+export async function announce(
   services: NotifyDeps,
   jobId: number,
   chain: Chain,
   outcome: string,
   callId: number | null,
   nextAttemptAt: number | null,
-): void {
+): Promise<void> {
   notifyMetrics(services.registry).attempts.inc({ kind: "callback", outcome });
-  services.bus.publish("callback.attempted", `job:${chain.root}`, {
+  await services.bus.publish("callback.attempted", `job:${chain.root}`, {
     jobId,
     to: chain.to,
     attempt: chain.attempt,

@@ -67,7 +67,7 @@ export async function scheduleCallback(services: NotifyDeps, r: CallbackRequest)
   const row = await ctx.callbacks.insert(newCallbackRow(r.payload, job.id, r.runAt), services.clock.now());
   const callback = row ?? ((await ctx.callbacks.byRoot(job.id)) as CallbackRecord);
   if (row)
-    services.bus.publish("callback.scheduled", topicOf(r.payload, job.id), {
+    await services.bus.publish("callback.scheduled", topicOf(r.payload, job.id), {
       callbackId: row.id,
       jobId: job.id,
       to: r.payload.to,

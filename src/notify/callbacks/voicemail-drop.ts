@@ -59,6 +59,6 @@ export async function leaveCallbackVoicemail(
     nextAttemptAt: null,
     error: null,
   });
-  announce(services, helpers.job.id, chain, r.outcome, r.callId, null);
+  await announce(services, helpers.job.id, chain, r.outcome, r.callId, null);
   return { outcome: r.outcome, callId: r.callId, voicemail: true as const };
 }

@@ -117,7 +117,7 @@ export async function changeCampaign(
   await publishProgress(services, ctx, changed);
   if (action === "cancel") {
     const p = await campaignProgress(ctx, id);
-    services.bus.publish("campaign.finished", `campaign:${id}`, {
+    await services.bus.publish("campaign.finished", `campaign:${id}`, {
       campaignId: id,
       status: "cancelled",
       total: p.total,

@@ -27,7 +27,7 @@ export async function publishProgress(
   campaign: CampaignRecord,
 ): Promise<void> {
   const p = await campaignProgress(ctx, campaign.id);
-  services.bus.publish("campaign.progress", `campaign:${campaign.id}`, {
+  await services.bus.publish("campaign.progress", `campaign:${campaign.id}`, {
     campaignId: campaign.id,
     status: campaign.status,
     ...p,
@@ -49,7 +49,7 @@ export async function finishIfDone(services: NotifyDeps, ctx: NotifyContext, cam
     return tx.campaigns.setStatus(campaignId, "finished", services.clock.now());
   });
   if (!finished) return false;
-  services.bus.publish("campaign.finished", `campaign:${campaignId}`, {
+  await services.bus.publish("campaign.finished", `campaign:${campaignId}`, {
     campaignId,
     status: finished.status,
     total: p.total,

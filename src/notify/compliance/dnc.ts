@@ -77,7 +77,7 @@ export class DoNotCallList {
       if (added) await this.recordChange(tx, number, "added", source, reason, by, now);
       return { entry: (await this.repo.get(number, tx)) as DncEntry, created: added };
     });
-    if (created) this.bus.publish("dnc.added", `dnc:${number}`, { number, source });
+    if (created) await this.bus.publish("dnc.added", `dnc:${number}`, { number, source });
     return { entry, created };
   }
 

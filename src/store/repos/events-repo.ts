@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor, SqlStore } from "../sql/port.js";
 
 export interface EventRecord {
   id: number;
@@ -17,51 +17,74 @@ interface EventRow {
 }
 
 const toRecord = (r: EventRow): EventRecord => ({
-  id: r.id,
+  id: Number(r.id),
   type: r.type,
   subject: r.subject,
   data: JSON.parse(r.data) as unknown,
-  createdAt: r.created_at,
+  createdAt: Number(r.created_at),
 });
 
-/** The `events` table: append-only domain events. */
+const INSERT = "INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?) RETURNING *";
+
+/**
+ * PostgreSQL hands out identity values when a row is inserted, not when it commits: without this lock, a reader
+ * could see id 12 committed, move its cursor there, and never read id 11 committing a moment later. Appending under
+ * one transaction-scoped lock per schema (two int4 keys: a space of their own, apart from the migration lock's
+ * bigint) makes ids commit in order. Events are few (domain events, not media), so serialising appends costs nothing
+ * that matters. SQLite has one writer at a time, so its ids commit in order already.
+ */
+const APPEND_LOCK = "SELECT pg_advisory_xact_lock(hashtext('parley.events'), hashtext(current_schema())) AS locked";
+
+/** The `events` table: append-only domain events, one log for every node with store.url. */
 export class EventsRepo {
-  private readonly insertStmt: Statement<[string, string | null, string, number], EventRow>;
-  private readonly sinceStmt: Statement<[number, number], EventRow>;
-  private readonly bySubjectStmt: Statement<[string, number], EventRow>;
-  private readonly getStmt: Statement<[number], EventRow>;
-  private readonly latestStmt: Statement<[], { id: number | null }>;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(db: Database) {
-    this.insertStmt = db.prepare(
-      "INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
-    );
-    this.sinceStmt = db.prepare("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?");
-    this.bySubjectStmt = db.prepare("SELECT * FROM events WHERE subject = ? ORDER BY id LIMIT ?");
-    this.getStmt = db.prepare("SELECT * FROM events WHERE id = ?");
-    this.latestStmt = db.prepare("SELECT max(id) AS id FROM events");
-  }
-
-  insert(type: string, subject: string | null, data: unknown, now: number): EventRecord {
-    return toRecord(this.insertStmt.get(type, subject, JSON.stringify(data ?? null), now) as EventRow);
+  /**
+   * Appends an event; inside the caller's transaction when `tx` is given (then, on PostgreSQL, the append lock is
+   * held until that transaction ends, and the event is visible to readers once it commits).
+   */
+  async insert(
+    type: string,
+    subject: string | null,
+    data: unknown,
+    now: number,
+    tx?: SqlExecutor,
+  ): Promise<EventRecord> {
+    const params = [type, subject, JSON.stringify(data ?? null), now];
+    const append = async (on: SqlExecutor): Promise<EventRecord> => {
+      if (this.sql.dialect === "postgres") await on.get(APPEND_LOCK);
+      return toRecord((await on.get<EventRow>(INSERT, params)) as EventRow);
+    };
+    if (tx) return append(tx);
+    // One statement on SQLite; on PostgreSQL the lock needs a transaction of its own.
+    return this.sql.dialect === "sqlite" ? append(this.sql) : this.sql.transaction(append);
   }
 
   /** Events after `afterId`, oldest first (SSE resume, webhook catch-up). */
-  since(afterId: number, limit = 500): EventRecord[] {
-    return this.sinceStmt.all(afterId, limit).map(toRecord);
+  async since(afterId: number, limit = 500): Promise<EventRecord[]> {
+    const rows = await this.sql.all<EventRow>("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", [
+      afterId,
+      limit,
+    ]);
+    return rows.map(toRecord);
   }
 
-  bySubject(subject: string, limit = 200): EventRecord[] {
-    return this.bySubjectStmt.all(subject, limit).map(toRecord);
+  async bySubject(subject: string, limit = 200): Promise<EventRecord[]> {
+    const rows = await this.sql.all<EventRow>("SELECT * FROM events WHERE subject = ? ORDER BY id LIMIT ?", [
+      subject,
+      limit,
+    ]);
+    return rows.map(toRecord);
   }
 
-  get(id: number): EventRecord | null {
-    const r = this.getStmt.get(id);
+  async get(id: number): Promise<EventRecord | null> {
+    const r = await this.sql.get<EventRow>("SELECT * FROM events WHERE id = ?", [id]);
     return r ? toRecord(r) : null;
   }
 
   /** The id of the newest event, 0 when there is none (where a live-only SSE stream starts). */
-  latestId(): number {
-    return this.latestStmt.get()?.id ?? 0;
+  async latestId(): Promise<number> {
+    const r = await this.sql.get<{ id: number | string | null }>("SELECT max(id) AS id FROM events");
+    return Number(r?.id ?? 0);
   }
 }

@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { waitFor } from "../jobs/helpers.js";
 import { openDatabase } from "../../../src/store/index.js";
 import { EventsRepo } from "../../../src/store/repos/events-repo.js";
+import { createPostgresSql, SqliteSql, type SqlStore } from "../../../src/store/sql/index.js";
 import { databaseFile } from "../../../src/config/paths.js";
 import { readSse, type SseMessage, type SseReader } from "./sse-reader.js";
 
@@ -35,10 +36,10 @@ const ids = (messages: SseMessage[]) => messages.map((m) => Number(m.id));
 
 describe("GET /v1/events (SSE)", () => {
   it("streams events as they are published: id, event type and the JSON envelope", async () => {
-    publish(0); // before the connection: not replayed without since / Last-Event-ID
+    await publish(0); // before the connection: not replayed without since / Last-Event-ID
     const sse = await open();
-    const a = publish(1);
-    const b = t.services.bus.publish("voicemail.urgent", "voicemail:2", {
+    const a = await publish(1);
+    const b = await t.services.bus.publish("voicemail.urgent", "voicemail:2", {
       voicemailId: 2,
       urgency: 5,
       summary: "help",
@@ -62,28 +63,28 @@ describe("GET /v1/events (SSE)", () => {
 
   it("filters by ?types", async () => {
     const sse = await open("?types=voicemail.urgent,job.dead");
-    publish(1);
-    const dead = t.services.bus.publish("job.dead", "job:9", { jobId: 9, kind: "noop", error: "x", attempts: 1 });
-    publish(2);
+    await publish(1);
+    const dead = await t.services.bus.publish("job.dead", "job:9", { jobId: 9, kind: "noop", error: "x", attempts: 1 });
+    await publish(2);
     expect(await sse.next(1)).toEqual([expect.objectContaining({ id: String(dead.id), event: "job.dead" })]);
   });
 
   it("resumes after Last-Event-ID with no gap and no duplicate, across replay pages and events published meanwhile", async () => {
-    const first = publish(0);
-    for (let i = 1; i < 1200; i++) publish(i); // more than one replay page (500)
+    const first = await publish(0);
+    for (let i = 1; i < 1200; i++) await publish(i); // more than one replay page (500)
     const sse = await open("", { "last-event-id": String(first.id) });
     // Published while the replay is being read: must come after it, once each.
-    const live = [publish(5000), publish(5001)];
+    const live = [await publish(5000), await publish(5001)];
     const got = await sse.next(1201, { timeoutMs: 15_000 });
     const expected = Array.from({ length: 1199 }, (_, i) => first.id + 1 + i).concat(live.map((e) => e.id));
     expect(ids(got)).toEqual(expected);
-    const later = publish(6000);
+    const later = await publish(6000);
     expect(ids(await sse.next(1))).toEqual([later.id]);
     expect(sse.pending()).toEqual([]);
   });
 
   it("resumes with ?since, and a reconnect's Last-Event-ID wins over the ?since of the first connection", async () => {
-    const e = [publish(1), publish(2), publish(3)];
+    const e = [await publish(1), await publish(2), await publish(3)];
     const bySince = await open(`?since=${e[0]?.id}`);
     expect(ids(await bySince.next(2))).toEqual([e[1]?.id, e[2]?.id]);
     const reconnect = await open(`?since=${e[0]?.id}`, { "last-event-id": String(e[1]?.id) });
@@ -94,17 +95,24 @@ describe("GET /v1/events (SSE)", () => {
 
   it("picks up events another process stored in the same database, in order with local ones", async () => {
     const sse = await open();
-    const local = publish(1);
-    // A separate `parley worker` has its own connection and its own bus: only the table is shared.
-    const other = openDatabase(databaseFile(t.services.config));
+    const local = await publish(1);
+    // A separate process (`parley worker`, or another node with store.url) has its own connection and its own bus:
+    // only the table is shared.
+    const { store } = t.services.config;
+    const handle = store.url ? null : openDatabase(databaseFile(t.services.config));
+    const other: SqlStore = handle
+      ? new SqliteSql(handle)
+      : createPostgresSql({ url: store.url!, schema: store.schema, poolSize: 1 });
     try {
-      const remote = new EventsRepo(other).insert("voicemail.processed", "voicemail:2", { voicemailId: 2 }, Date.now());
-      const after = publish(3);
+      const events = new EventsRepo(other);
+      const remote = await events.insert("voicemail.processed", "voicemail:2", { voicemailId: 2 }, Date.now());
+      const after = await publish(3);
       expect(ids(await sse.next(3))).toEqual([local.id, remote.id, after.id]);
-      const lone = new EventsRepo(other).insert("voicemail.processed", "voicemail:4", { voicemailId: 4 }, Date.now());
+      const lone = await events.insert("voicemail.processed", "voicemail:4", { voicemailId: 4 }, Date.now());
       expect(ids(await sse.next(1, { timeoutMs: 5000 }))).toEqual([lone.id]); // found by the poll, with nothing published here
     } finally {
-      other.close();
+      await other.close();
+      handle?.close();
     }
   });
 
@@ -128,7 +136,7 @@ describe("GET /v1/events (SSE)", () => {
     const before = t.services.bus.listenerCount;
     const sse = await open();
     await waitFor(() => t.services.bus.listenerCount === before + 1, "the stream subscribed");
-    publish(1);
+    await publish(1);
     await sse.next(1);
     await sse.close();
     await waitFor(() => t.services.bus.listenerCount === before, "the stream unsubscribed");
@@ -152,7 +160,7 @@ describe("GET /v1/events (SSE)", () => {
     );
     readers.push(sse);
     await waitFor(() => t.services.bus.listenerCount === before + 1, "the stream subscribed");
-    const e = publish(1);
+    const e = await publish(1);
     expect(ids(await sse.next(1))).toEqual([e.id]);
     // What ParleyServer.stop does.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

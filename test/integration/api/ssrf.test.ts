@@ -101,7 +101,7 @@ describe("webhook URLs under the outbound policy", () => {
       expect(created.status).toBe(201);
       const endpoint = (await created.json()) as { id: number };
       t.startWorker();
-      t.services.bus.publish("voicemail.urgent", "voicemail:1", {
+      await t.services.bus.publish("voicemail.urgent", "voicemail:1", {
         voicemailId: 1,
         urgency: 5,
         summary: "x",
@@ -138,7 +138,7 @@ describe("listing a host in webhooks.allowHosts", () => {
       });
       expect(res.status).toBe(201);
       t.startWorker();
-      t.services.bus.publish("voicemail.urgent", "voicemail:1", {
+      await t.services.bus.publish("voicemail.urgent", "voicemail:1", {
         voicemailId: 1,
         urgency: 5,
         summary: "x",

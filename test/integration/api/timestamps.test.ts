@@ -57,7 +57,7 @@ describe("times in API answers", () => {
     await post("/v1/dnc", { number: "+442079460009", reason: "asked" });
     await post("/v1/agents", { name: "surveyor", systemPrompt: "You ask.", survey: { name: "checkout" } });
     await post("/v1/voicemails?mailbox=100&caller=%2B442079460002", toneWav(3), "audio/wav");
-    t.services.bus.publish("callback.scheduled", "job:1", {
+    await t.services.bus.publish("callback.scheduled", "job:1", {
       callbackId: 1,
       jobId: 1,
       to: "+442079460002",
@@ -76,7 +76,7 @@ describe("times in API answers", () => {
     }
     // The stored events as the SSE stream replays them (and as webhooks carry them).
     const sse = readSse(await t.request("/v1/events?since=0"));
-    const stored = t.services.bus.since(0, 1000).length;
+    const stored = (await t.services.bus.since(0, 1000)).length;
     (await sse.next(stored, { timeoutMs: 5000 })).forEach((m, i) =>
       answers.set(`SSE ${i} ${m.event}`, JSON.parse(m.data ?? "null")),
     );

@@ -85,7 +85,7 @@ describe("console: what happened to a message or a call", () => {
       toolCalls: [{ name: "lookup_hours", arguments: { day: "monday" }, result: { opens: "09:00" } }],
     });
     await calls.turn(id, { index: 2, role: "user", text: "4", source: "dtmf", at: Date.now() });
-    t.services.bus.publish("survey.response", `call:${id}`, {
+    await t.services.bus.publish("survey.response", `call:${id}`, {
       survey: "after-call",
       agent: "receptionist",
       callId: id,

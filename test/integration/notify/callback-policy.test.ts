@@ -67,7 +67,7 @@ async function voicemailWithCallback(t: TestApp, urgency: number): Promise<Recor
   const { voicemail } = (await res.json()) as { voicemail: { id: number } };
   const repo = new VoicemailsRepo(t.services.sql);
   const vm = { ...(await repo.get(voicemail.id))!, urgency, callbackNumber: "+442071230100" };
-  const event = t.services.bus.publish("voicemail.urgent", `voicemail:${vm.id}`, {
+  const event = await t.services.bus.publish("voicemail.urgent", `voicemail:${vm.id}`, {
     voicemailId: vm.id,
     urgency,
     summary: "Burst pipe",
@@ -105,7 +105,7 @@ describe("a voicemail's callback outside the callback hours", () => {
       });
       const [job] = (await t.services.queue.list({ kind: CALLBACK_JOB })).jobs;
       expect(iso(job?.runAt ?? 0)).toBe("2026-11-25T08:00:00.000Z");
-      const scheduled = t.services.bus.since(0, 100).find((e) => e.type === "callback.scheduled");
+      const scheduled = (await t.services.bus.since(0, 100)).find((e) => e.type === "callback.scheduled");
       expect(scheduled?.data).toMatchObject({ delay: expect.stringContaining("outside the callback hours") });
     } finally {
       await t.close();

@@ -50,7 +50,8 @@ describe.each(engines)("/v1/callbacks on $label", ({ skip, postgres }) => {
       runAt: at(runAt),
       idempotencyKey: `test-${++seq}`,
     });
-  const scheduledEvents = () => t.services.bus.since(0, 10_000).filter((e) => e.type === "callback.scheduled");
+  const scheduledEvents = async () =>
+    (await t.services.bus.since(0, 10_000)).filter((e) => e.type === "callback.scheduled");
   const job = (id: number) => json<JobJson>(t.request(`/v1/jobs/${id}`));
 
   it.skipIf(skip)("lists and gets callbacks, filters by status, pages, and answers 404 and 400 clearly", async () => {
@@ -84,7 +85,7 @@ describe.each(engines)("/v1/callbacks on $label", ({ skip, postgres }) => {
   });
 
   it.skipIf(skip)("sends callback.scheduled once per callback, however often it is asked for", async () => {
-    const before = scheduledEvents().length;
+    const before = (await scheduledEvents()).length;
     const request = {
       payload: { to: LONDON, agent: "receptionist", topic: "twice", callId: 77 },
       runAt: at("2026-11-25T12:00:00Z"),
@@ -93,7 +94,7 @@ describe.each(engines)("/v1/callbacks on $label", ({ skip, postgres }) => {
     const first = await t.features.notify.scheduleCallback(request);
     const again = await t.features.notify.scheduleCallback(request);
     expect(again).toEqual({ ...first, created: false });
-    const sent = scheduledEvents().slice(before);
+    const sent = (await scheduledEvents()).slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
       subject: "call:77",
@@ -166,7 +167,7 @@ describe.each(engines)("/v1/callbacks on $label", ({ skip, postgres }) => {
     beforeAll(() => void t?.startWorker());
 
     it.skipIf(skip)("a callback moved at dial time (outside the hours) is not announced again", async () => {
-      const before = scheduledEvents().length;
+      const before = (await scheduledEvents()).length;
       // Due now, 05:00 in London: the job finds the hours closed and queues itself for 08:00.
       const c = await promise(START);
       const first = await waitFor(async () => {
@@ -177,7 +178,7 @@ describe.each(engines)("/v1/callbacks on $label", ({ skip, postgres }) => {
       const row = await json<CallbackJson>(t.request(`/v1/callbacks/${c.callbackId}`));
       expect(row).toMatchObject({ status: "upcoming", runAt: "2026-11-25T08:00:00.000Z" });
       expect(row.jobId).toBe((first.result as { jobId: number }).jobId);
-      expect(scheduledEvents().slice(before)).toHaveLength(1);
+      expect((await scheduledEvents()).slice(before)).toHaveLength(1);
     });
 
     it.skipIf(skip)("a job whose callback was cancelled places nothing, even when it runs", async () => {

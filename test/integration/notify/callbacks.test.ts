@@ -105,13 +105,12 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("scheduled callbacks"
       const result = (
         await settledJob(t, last.id, 45_000).catch(async (err: unknown) => {
           throw new Error(
-            `${String(err)}: ${JSON.stringify(await json(t.request(`/v1/jobs/${last.id}`)))} ${JSON.stringify(t.services.bus.since(0, 1000).slice(-5))}`,
+            `${String(err)}: ${JSON.stringify(await json(t.request(`/v1/jobs/${last.id}`)))} ${JSON.stringify((await t.services.bus.since(0, 1000)).slice(-5))}`,
           );
         })
       ).result;
       expect(result).toMatchObject({ outcome: "delivered_voicemail", voicemail: true });
-      const events = t.services.bus
-        .since(0, 1000)
+      const events = (await t.services.bus.since(0, 1000))
         .filter((e) => e.type === "callback.attempted")
         .map((e) => e.data as { outcome: string; attempt: number });
       expect(events.slice(-2).map((e) => [e.attempt, e.outcome])).toEqual([

@@ -175,7 +175,7 @@ describe.each(engines)("campaigns on $label", ({ skip, postgres }) => {
         ["campaign.progress", "cancelled"],
       ]);
       const finished = await json<{ items: { type: string; data: { status: string; total: number } }[] }>(
-        Promise.resolve(new Response(JSON.stringify({ items: t.services.bus.since(0, 500) }))),
+        Promise.resolve(new Response(JSON.stringify({ items: await t.services.bus.since(0, 500) }))),
       );
       expect(finished.items.filter((e) => e.type === "campaign.finished").map((e) => e.data)).toEqual([
         expect.objectContaining({ status: "cancelled", total: 5 }),

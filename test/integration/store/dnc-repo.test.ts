@@ -76,7 +76,7 @@ describe.each(await storeEngines())("the do-not-call list on $label", ({ skip, o
   it.skipIf(skip)("adds, imports and removes through the list with their audit rows in one transaction", async () => {
     const s = await store();
     const clock = new ManualClock(10_000);
-    const bus = new EventBus(new EventsRepo(s.db), clock, silentLogger());
+    const bus = new EventBus(new EventsRepo(s.sql), clock, silentLogger());
     const heard: PublishedEvent[] = [];
     bus.subscribe((e) => void heard.push(e));
     const list = new DoNotCallList(s.sql, clock, bus, "1");

@@ -65,7 +65,7 @@ describe.each(await storeEngines())("webhook endpoints and deliveries on $label"
       const { repo, s } = await store();
       const hook = await repo.insert(endpoint("crm"));
       // SQLite's log references the node's events table; PostgreSQL's keeps the type the payload carried.
-      const event = new EventsRepo(s.db).insert("voicemail.urgent", "voicemail:1", {}, 500);
+      const event = await new EventsRepo(s.sql).insert("voicemail.urgent", "voicemail:1", {}, 500);
       for (const attempt of [1, 2, 3])
         await repo.addDelivery({
           endpointId: hook.id,

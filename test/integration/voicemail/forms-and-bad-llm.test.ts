@@ -78,7 +78,7 @@ describe.skipIf(fliteMissing)("voice forms and LLM output that fails validation"
       missing: ["order_number"],
       invalid: [{ field: "delivery_date", value: "next friday", reason: "not a date as YYYY-MM-DD" }],
     });
-    const submitted = eventsOf(t, "form.submitted").filter((e) => e.subject === `voicemail:${v.id}`);
+    const submitted = (await eventsOf(t, "form.submitted")).filter((e) => e.subject === `voicemail:${v.id}`);
     expect(submitted.map((e) => e.data)).toEqual([
       { voicemailId: v.id, agent: "receptionist", values: v.form?.values, missing: ["order_number"] },
     ]);
@@ -115,7 +115,7 @@ describe.skipIf(fliteMissing)("voice forms and LLM output that fails validation"
     });
     const trail = await getJson<{ events: Array<{ type: string }> }>(t, `/v1/jobs/${v.jobId}`);
     expect(trail.events.map((e) => e.type)).toEqual(["enqueued", "claimed", "failed", "claimed", "dead"]);
-    expect(eventsOf(t, "job.dead").map((e) => e.data)).toEqual([
+    expect((await eventsOf(t, "job.dead")).map((e) => e.data)).toEqual([
       expect.objectContaining({ jobId: v.jobId, kind: "voicemail.process", attempts: 2, error: v.error }),
     ]);
 

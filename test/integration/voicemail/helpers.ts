@@ -99,9 +99,8 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
 }
 
 /**
- * What a test can see of storage: audio files on disk and rows in the tables a bad upload must not touch. Voicemails,
- * blobs and jobs are read through the store (PostgreSQL with PARLEY_TEST_STORE=postgres); events stay in the node's
- * own log.
+ * What a test can see of storage: audio files on disk and rows in the tables a bad upload must not touch, read
+ * through the store (PostgreSQL with PARLEY_TEST_STORE=postgres).
  */
 export async function storage(t: TestApp): Promise<{
   files: number;
@@ -117,7 +116,7 @@ export async function storage(t: TestApp): Promise<{
     voicemails: await count("voicemails"),
     blobs: await count("audio_blobs"),
     jobs: await count("jobs"),
-    events: (t.services.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n,
+    events: await count("events"),
   };
 }
 
@@ -153,11 +152,11 @@ export function prng(seed: number): () => number {
 
 export { jobsOf } from "../../helpers/jobs.js";
 
-export const eventsOf = (t: TestApp, type: string) =>
+/** The stored events of a type, oldest first, read through the store (the shared log with store.url). */
+export const eventsOf = async (t: TestApp, type: string) =>
   (
-    t.services.db.prepare("SELECT id, subject, data FROM events WHERE type = ? ORDER BY id").all(type) as Array<{
-      id: number;
-      subject: string;
-      data: string;
-    }>
-  ).map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }));
+    await t.services.sql.all<{ id: number; subject: string; data: string }>(
+      "SELECT id, subject, data FROM events WHERE type = ? ORDER BY id",
+      [type],
+    )
+  ).map((e) => ({ ...e, id: Number(e.id), data: JSON.parse(e.data) as Record<string, unknown> }));

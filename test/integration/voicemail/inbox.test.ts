@@ -167,7 +167,7 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect(await handled.json()).toMatchObject({ id: urgent.id, status: "handled", urgency: 5 });
     expect((await patch(routine.id, JSON.stringify({ status: "archived" }))).status).toBe(200);
     expect(await ids("status=handled,archived")).toEqual([urgent.id, routine.id]);
-    expect(eventsOf(t, "voicemail.updated").map((e) => e.data)).toEqual(
+    expect((await eventsOf(t, "voicemail.updated")).map((e) => e.data)).toEqual(
       expect.arrayContaining([
         { voicemailId: urgent.id, status: "handled" },
         { voicemailId: routine.id, status: "archived" },
@@ -208,14 +208,14 @@ describe.skipIf(fliteMissing)("listing and managing voicemails", () => {
     expect(existsSync(blob?.path ?? "")).toBe(false);
     expect(audioFiles(t).length).toBe(before - 1);
     expect(await t.services.audio.get(blob!.sha256)).toBeNull();
-    expect(eventsOf(t, "voicemail.deleted").map((e) => e.data)).toEqual([{ voicemailId: silent.id }]);
+    expect((await eventsOf(t, "voicemail.deleted")).map((e) => e.data)).toEqual([{ voicemailId: silent.id }]);
     expect((await t.request(`/v1/voicemails/${silent.id}`, { method: "DELETE" })).status).toBe(404);
 
     await worker.stop({ graceMs: 5000 });
     const waiting = await upload(t, toneWav(51, 200));
     expect((await t.request(`/v1/voicemails/${waiting.id}`, { method: "DELETE" })).status).toBe(204);
     expect(await t.services.queue.get(waiting.jobId ?? 0)).toMatchObject({ status: "cancelled" });
-    expect(eventsOf(t, "voicemail.updated").filter((e) => e.data.voicemailId === waiting.id)).toEqual([]);
+    expect((await eventsOf(t, "voicemail.updated")).filter((e) => e.data.voicemailId === waiting.id)).toEqual([]);
     worker = t.startWorker();
   });
 

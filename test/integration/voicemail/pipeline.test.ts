@@ -79,7 +79,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     });
     expect(v.speechMs).toBeGreaterThan(1000);
     expect(v.transcript).not.toMatch(/urgent/);
-    const [processed] = eventsOf(t, "voicemail.processed").filter((e) => e.subject === `voicemail:${v.id}`);
+    const [processed] = (await eventsOf(t, "voicemail.processed")).filter((e) => e.subject === `voicemail:${v.id}`);
     expect(processed?.data).toEqual({
       voicemailId: v.id,
       status: "processed",
@@ -87,7 +87,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
       category: "orders",
       summary: v.summary,
     });
-    expect(eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`)).toEqual([]);
+    expect((await eventsOf(t, "voicemail.urgent")).filter((e) => e.subject === `voicemail:${v.id}`)).toEqual([]);
   });
 
   it("uploads multipart; an urgent message is escalated, announced, webhooked to on-call and queues a callback", async () => {
@@ -127,7 +127,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
       routing: { matched: ["emergencies-to-on-call"] },
     });
 
-    const [urgent] = eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`);
+    const [urgent] = (await eventsOf(t, "voicemail.urgent")).filter((e) => e.subject === `voicemail:${v.id}`);
     expect(urgent?.data).toEqual({
       voicemailId: v.id,
       urgency: 5,
@@ -168,7 +168,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
       rule: "emergencies-to-on-call",
     });
     expect(
-      eventsOf(t, "callback.scheduled")
+      (await eventsOf(t, "callback.scheduled"))
         .filter((e) => e.subject === `voicemail:${v.id}`)
         .map((e) => e.data.jobId),
     ).toEqual([callbacks[0]?.id]);
@@ -176,10 +176,10 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     // A second run of the same job (its worker died after saving) completes the routing and repeats nothing.
     const again = await t.features.voicemail.process(v.id, AbortSignal.timeout(10_000));
     expect(again).toMatchObject({ voicemailId: v.id, status: "escalated", urgency: 5, resumed: true });
-    expect(eventsOf(t, "voicemail.urgent").filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
-    expect(eventsOf(t, "voicemail.processed").filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
+    expect((await eventsOf(t, "voicemail.urgent")).filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
+    expect((await eventsOf(t, "voicemail.processed")).filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
     expect((await jobsOf(t, "callback.place")).filter((j) => j.key === `voicemail-${v.id}-callback`)).toHaveLength(1);
-    expect(eventsOf(t, "callback.scheduled").filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
+    expect((await eventsOf(t, "callback.scheduled")).filter((e) => e.subject === `voicemail:${v.id}`)).toHaveLength(1);
     expect((await jobsOf(t, "webhook.deliver")).filter((j) => j.key?.endsWith(`-endpoint-${endpointId}`))).toHaveLength(
       1,
     );
@@ -242,7 +242,9 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     await settled(t, first.id);
     expect((await jobsOf(t, "voicemail.process")).length).toBe(jobsBefore + 1);
     expect(audioFiles(t).length).toBe(filesBefore + 1);
-    expect(eventsOf(t, "voicemail.received").filter((e) => e.subject === `voicemail:${first.id}`)).toHaveLength(1);
+    expect((await eventsOf(t, "voicemail.received")).filter((e) => e.subject === `voicemail:${first.id}`)).toHaveLength(
+      1,
+    );
   });
 
   it("keeps a message's status in step with its job when an operator cancels and retries it", async () => {

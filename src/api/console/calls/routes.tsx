@@ -13,7 +13,7 @@ import { CallsBody } from "./list.js";
 const PAGE = 50;
 
 /** Calls: the list, one call with its waterfall, and its recording. */
-export function callRoutes(services: Pick<ApiDeps, "db" | "sql">): Hono<ConsoleEnv> {
+export function callRoutes(services: Pick<ApiDeps, "sql">): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const repo = new CallsRepo(services.sql);
   const find = async (c: Context) => {
@@ -61,8 +61,8 @@ export function callRoutes(services: Pick<ApiDeps, "db" | "sql">): Hono<ConsoleE
 
   app.get("/calls/:id", async (c) => {
     const call = await find(c);
-    // The call's events from this node's log: with several nodes, those relayed from the node that took the call.
-    const events = new EventsRepo(services.db).bySubject(`call:${call.id}`);
+    // The call's events, from the log every node shares with store.url (whichever node took the call).
+    const events = await new EventsRepo(services.sql).bySubject(`call:${call.id}`);
     const body = <CallBody call={call} turns={await repo.turns(call.id)} events={events} />;
     return c.html(
       await documentHtml(

@@ -131,7 +131,7 @@ export function inboxRoutes(
     if (v.status === "queued" || v.status === "processing")
       throw new ParleyError("conflict", `voicemail ${v.id} is still ${v.status}`, { status: 409 });
     await repo.setStatus(v.id, status, services.clock.now());
-    services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status });
+    await services.bus.publish("voicemail.updated", `voicemail:${v.id}`, { voicemailId: v.id, status });
     services.logger.info(
       { voicemailId: v.id, status, by: c.get("session").subject },
       "voicemail status set in the console",

@@ -29,9 +29,9 @@ export function liveRoutes(
   o: { heartbeatMs?: number; pollMs?: number } = {},
 ): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  app.get("/events", (c) => {
+  app.get("/events", async (c) => {
     const last = c.req.header("last-event-id")?.trim();
-    const after = last && /^\d{1,15}$/.test(last) ? Number(last) : services.bus.latestId();
+    const after = last && /^\d{1,15}$/.test(last) ? Number(last) : await services.bus.latestId();
     c.header("X-Accel-Buffering", "no");
     return streamSSE(
       c,
