@@ -1,5 +1,5 @@
 -- Which process is handing a recording of a watched folder on now (src/intake/folders). One node alone never
--- contends for a claim; on PostgreSQL (store.url, src/store/sql/postgres-migrations/007) nodes watching one shared
+-- contends for a claim; on PostgreSQL (store.url, src/store/sql/postgres-migrations/008) nodes watching one shared
 -- spool do, and the claim makes exactly one of them take each recording. A claim whose lease ran out (its node
 -- died mid hand-off) may be taken over; a hand-off that ends drops its claim.
 CREATE TABLE intake_claims (
@@ -8,7 +8,7 @@ CREATE TABLE intake_claims (
   expires_at INTEGER NOT NULL
 ) STRICT;
 
--- Survey answers (src/calls/survey), each stored by the node that ran the survey (on PostgreSQL, 007, in the store
+-- Survey answers (src/calls/survey), each stored by the node that ran the survey (on PostgreSQL, 008, in the store
 -- all nodes share). They were read from the survey.response events by JSON queries until now; a table of their
 -- own is read the same way on both engines, by an index. The answers given so far are copied from the events,
 -- under their event ids.
