@@ -116,7 +116,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       o.models.turn ?? null,
       o.models.languages,
     );
-    const knowledgeHost = createKnowledgeHost({ db, config: o.config, clock, logger: o.logger });
+    const knowledgeHost = createKnowledgeHost({ sql, db, config: o.config, clock, logger: o.logger });
     // An agent saved through the API gets its `knowledge:` list indexed now, not at the next start.
     agents.onChange((change) => void knowledgeHost.sync(change));
     return {
@@ -139,7 +139,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
       knowledge: knowledgeHost.knowledge,
       knowledgeHost,
       ttsCache: new TtsCache(
-        db,
+        sql,
         ttsCacheDir(o.config),
         {
           modelId: () => engines.status().find((s) => s.role === "tts" && !s.language)?.modelId ?? null,

@@ -49,8 +49,8 @@ export async function startIntakes(
   };
   const folders =
     config.intake.folders.length > 0
-      ? startFolderIntake(config.intake.folders, {
-          db: services.db,
+      ? await startFolderIntake(config.intake.folders, {
+          sql: services.sql,
           onVoicemail,
           recordings,
           logger,

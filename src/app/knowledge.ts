@@ -10,6 +10,7 @@ import { createKnowledge, type Knowledge } from "../knowledge/index.js";
 import type { Clock } from "../lib/clock.js";
 import { describeError, isAbortError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import type { SqlStore } from "../store/sql/index.js";
 import { catalogForConfig, isLocalModel, ModelStore, pullModel } from "../models/index.js";
 
 /**
@@ -42,13 +43,22 @@ export interface StartOptions {
 }
 
 export function createKnowledgeHost(deps: {
+  /** Where the knowledge base is (PostgreSQL with store.url: shared by the nodes). */
+  sql: SqlStore;
+  /** The node's SQLite database: sqlite-vec is loaded on it when `sql` is that database. */
   db: Database;
   config: ParleyConfig;
   clock: Clock;
   logger: Logger;
 }): KnowledgeHost {
   const { config, logger } = deps;
-  const base = { db: deps.db, clock: deps.clock, logger, settings: config.knowledge };
+  const base = {
+    sql: deps.sql,
+    ...(deps.sql.dialect === "sqlite" ? { sqlite: deps.db } : {}),
+    clock: deps.clock,
+    logger,
+    settings: config.knowledge,
+  };
   let current = createKnowledge({ ...base, embedder: null });
   let embedder: EmbedEngine | null = null;
   const stopping = new AbortController();
@@ -132,7 +142,7 @@ export function createKnowledgeHost(deps: {
     // document keeps the file's name: an entry dropped whose name another entry still gives stays.
     const kept = new Set(agent.knowledge.map((p) => basename(p)));
     const dropped = [...new Set(before.map((p) => basename(p)))].filter((name) => !kept.has(name));
-    if (dropped.length > 0) knowledge.removeDocuments(agent.name, dropped);
+    if (dropped.length > 0) await knowledge.removeDocuments(agent.name, dropped);
     if (embedder && !stopping.signal.aborted)
       await knowledge.reindex(agent.name, { signal: stopping.signal }).catch((err: unknown) => {
         if (!isAbortError(err))

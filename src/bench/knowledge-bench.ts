@@ -8,6 +8,7 @@ import { createKnowledge, ftsQuery, type Knowledge } from "../knowledge/index.js
 import { systemClock } from "../lib/clock.js";
 import { silentLogger } from "../lib/logger.js";
 import { openDatabase } from "../store/index.js";
+import { openSqlStore } from "../store/sql/index.js";
 import { KnowledgeIndexRepo } from "../store/repos/knowledge-index-repo.js";
 import { entryQuestion, loadFaq, scoreRetrieval, type FaqSet, type RetrievalScores } from "./knowledge/faq-eval.js";
 import { profileModelRef } from "./knowledge/profile-model.js";
@@ -35,6 +36,8 @@ interface LatencyStats {
 export interface KnowledgeBenchReport {
   bench: "knowledge";
   profile: string;
+  /** Where the index was: a temporary SQLite file, or a temporary schema of PostgreSQL (with store.url). */
+  store: "sqlite" | "postgres";
   embedModel: string | null;
   vectorSearch: string;
   faq: { entries: number; questions: number; chunks: number; indexMs: number };
@@ -60,28 +63,33 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
   const faq = await loadFaq();
   const embedder = await loadEmbedder(o.config, o.cwd, o.log);
   const dir = await mkdtemp(join(tmpdir(), "parley-bench-knowledge-"));
+  const db = openDatabase(join(dir, "parley.db"));
+  // With store.url, a schema of its own in that database, dropped at the end: the retrieval a shared node pays.
+  const schema = `bench_knowledge_${process.pid}_${Date.now()}`;
+  const sql = openSqlStore(db, { ...o.config.store, schema });
   try {
-    const db = openDatabase(join(dir, "parley.db"));
-    const deps = { db, clock: systemClock, logger: silentLogger(), settings: o.config.knowledge };
+    await sql.open();
+    const sqlite = sql.dialect === "sqlite" ? { sqlite: db } : {};
+    const deps = { sql, ...sqlite, clock: systemClock, logger: silentLogger(), settings: o.config.knowledge };
     const hybrid = createKnowledge({ ...deps, embedder });
     const lexical = createKnowledge({ ...deps, embedder: null });
     const started = performance.now();
     const added = await hybrid.addDocument(AGENT, { name: "brightwater-faq.md", data: faq.markdown });
     const indexMs = performance.now() - started;
     o.log(`indexed ${faq.entries.length} entries as ${added.document.chunkCount} chunks in ${Math.round(indexMs)} ms`);
-    const index = new KnowledgeIndexRepo(db);
+    const index = new KnowledgeIndexRepo(sql, sqlite);
     const retrieval = await scoreAll(faq, index, hybrid, embedder);
     o.log(
       `recall@3: BM25 ${retrieval.bm25.recallAt3}${retrieval.hybrid ? `, vectors ${retrieval.vector?.recallAt3}, hybrid ${retrieval.hybrid.recallAt3}` : ""}`,
     );
     const latencyMs = await measureLatency(faq, hybrid, lexical, embedder, o.runs);
-    const { vectorSearch } = hybrid.status(AGENT);
+    const { vectorSearch } = await hybrid.status(AGENT);
     const turn =
       o.turnRuns > 0 ? await benchKnowledgeTurn({ ...o, runs: o.turnRuns, knowledge: hybrid, agent: AGENT }) : null;
-    db.close();
     return {
       bench: "knowledge",
       profile: o.config.profile,
+      store: sql.dialect,
       embedModel: embedder?.info.modelId ?? null,
       vectorSearch,
       faq: {
@@ -96,6 +104,9 @@ export async function benchKnowledge(o: KnowledgeBenchOptions): Promise<Knowledg
       machine: machineFacts(),
     };
   } finally {
+    if (sql.dialect === "postgres") await sql.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await sql.close();
+    db.close();
     await embedder?.dispose();
     await rm(dir, { recursive: true, force: true });
   }
@@ -125,16 +136,16 @@ async function scoreAll(
   kb: Knowledge,
   embedder: EmbedEngine | null,
 ): Promise<KnowledgeBenchReport["retrieval"]> {
-  const headings = (ids: number[]) => index.chunksByIds(ids).map((c) => entryQuestion(c.heading));
-  const bm25 = await scoreRetrieval(faq, (q) => {
+  const headings = async (ids: number[]) => (await index.chunksByIds(ids)).map((c) => entryQuestion(c.heading));
+  const bm25 = await scoreRetrieval(faq, async (q) => {
     const match = ftsQuery(q);
-    return match ? headings(index.bm25(AGENT, match, 10).map((r) => r.chunkId)) : [];
+    return match ? headings((await index.bm25(AGENT, match, 10)).map((r) => r.chunkId)) : [];
   });
   if (!embedder) return { bm25, vector: null, hybrid: null };
   const signal = new AbortController().signal;
   const vector = await scoreRetrieval(faq, async (q) => {
     const [v] = await embedder.embed([q], { purpose: "query", signal });
-    return v ? headings(index.nearest(AGENT, embedder.info.modelId, v, 10).map((r) => r.chunkId)) : [];
+    return v ? headings((await index.nearest(AGENT, embedder.info.modelId, v, 10)).map((r) => r.chunkId)) : [];
   });
   const hybrid = await scoreRetrieval(faq, async (q) =>
     (await kb.search(AGENT, q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)),

@@ -5,6 +5,7 @@ import { isAbortError } from "../lib/errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Database } from "../store/index.js";
+import type { SqlStore } from "../store/sql/index.js";
 import {
   KnowledgeDocumentsRepo,
   type KnowledgeChunk,
@@ -19,7 +20,10 @@ import { checkAgent, checkDocumentName } from "./names.js";
 import { hybridSearch, type KnowledgeSearchResult } from "./search.js";
 
 export interface KnowledgeDeps {
-  db: Database;
+  /** Where the documents and their index are: the node's SQLite file, or PostgreSQL (`store.url`) shared by the nodes. */
+  sql: SqlStore;
+  /** The SQLite handle behind `sql`, on which sqlite-vec is loaded (leave out on PostgreSQL: vectors compare in JavaScript). */
+  sqlite?: Database;
   /** The profile's embedding model; null: retrieval is BM25 alone. */
   embedder: EmbedEngine | null;
   clock: Clock;
@@ -52,7 +56,7 @@ export interface KnowledgeStatus {
   /** Chunks with a vector of the current embedding model. */
   vectors: number;
   embedModel: string | null;
-  /** How vectors are compared: "sqlite-vec v0.1.9", "javascript (why)", or "off". */
+  /** How vectors are compared: "sqlite-vec v0.1.9", "javascript (why)" (always on PostgreSQL), or "off". */
   vectorSearch: string;
 }
 
@@ -63,16 +67,16 @@ export interface Knowledge {
     input: DocumentInput,
     options?: { signal?: AbortSignal; onProgress?: (embedded: number, total: number) => void },
   ): Promise<AddDocumentResult>;
-  removeDocument(agent: string, name: string): boolean;
+  removeDocument(agent: string, name: string): Promise<boolean>;
   /** Deletes the named documents (with their chunks) in one transaction: all or none; returns those that existed. */
-  removeDocuments(agent: string, names: readonly string[]): string[];
-  listDocuments(agent: string): KnowledgeDocument[];
+  removeDocuments(agent: string, names: readonly string[]): Promise<string[]>;
+  listDocuments(agent: string): Promise<KnowledgeDocument[]>;
   /** A document with its chunks, in order; null when the agent has no such document. */
-  getDocument(agent: string, name: string): { document: KnowledgeDocument; chunks: KnowledgeChunk[] } | null;
+  getDocument(agent: string, name: string): Promise<{ document: KnowledgeDocument; chunks: KnowledgeChunk[] } | null>;
   search(agent: string, query: string, options?: { k?: number; signal?: AbortSignal }): Promise<KnowledgeSearchResult>;
   /** Embeds the agent's chunks that lack a vector of the current model (a new profile, an older database). */
   reindex(agent: string, options?: { signal?: AbortSignal }): Promise<{ embedded: number }>;
-  status(agent: string): KnowledgeStatus;
+  status(agent: string): Promise<KnowledgeStatus>;
 }
 
 const EMBED_BATCH = 16;
@@ -87,8 +91,8 @@ const EMBED_BATCH = 16;
  */
 export function createKnowledge(deps: KnowledgeDeps): Knowledge {
   const settings = deps.settings ?? knowledgeSection.parse({});
-  const documents = new KnowledgeDocumentsRepo(deps.db);
-  const index = new KnowledgeIndexRepo(deps.db);
+  const documents = new KnowledgeDocumentsRepo(deps.sql);
+  const index = new KnowledgeIndexRepo(deps.sql, deps.sqlite ? { sqlite: deps.sqlite } : {});
   const { embedder, clock, logger } = deps;
   const neverAborted = new AbortController().signal;
 
@@ -122,9 +126,13 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       const signal = options.signal ?? neverAborted;
       const data = typeof input.data === "string" ? Buffer.from(input.data, "utf8") : input.data;
       const sha256 = createHash("sha256").update(data).digest("hex");
-      const existing = documents.get(agent, name);
+      const existing = await documents.get(agent, name);
       const model = embedder?.info.modelId ?? null;
-      if (existing && existing.sha256 === sha256 && (!model || index.missingInDocument(existing.id, model) === 0)) {
+      if (
+        existing &&
+        existing.sha256 === sha256 &&
+        (!model || (await index.missingInDocument(existing.id, model)) === 0)
+      ) {
         return {
           document: existing,
           outcome: "unchanged",
@@ -152,7 +160,7 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       const extracted_ = performance.now();
       const vectors = await embedAll(chunks.map(embeddingText), signal, options.onProgress);
       const embedded_ = performance.now();
-      const document = documents.replace(
+      const document = await documents.replace(
         {
           agent,
           name,
@@ -184,23 +192,23 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       return { document, outcome: existing ? "replaced" : "created", embedded: model !== null, timings };
     },
 
-    removeDocument(agent, name) {
-      const removed = documents.remove(checkAgent(agent), checkDocumentName(name));
+    async removeDocument(agent, name) {
+      const removed = await documents.remove(checkAgent(agent), checkDocumentName(name));
       if (removed) logger.info({ agent, document: name }, "knowledge document removed");
       return removed;
     },
 
-    removeDocuments(agent, names) {
-      const removed = documents.removeMany(checkAgent(agent), names.map(checkDocumentName));
+    async removeDocuments(agent, names) {
+      const removed = await documents.removeMany(checkAgent(agent), names.map(checkDocumentName));
       for (const name of removed) logger.info({ agent, document: name }, "knowledge document removed");
       return removed;
     },
 
-    listDocuments: (agent) => documents.list(checkAgent(agent)),
+    listDocuments: async (agent) => documents.list(checkAgent(agent)),
 
-    getDocument(agent, name) {
-      const document = documents.get(checkAgent(agent), checkDocumentName(name));
-      return document ? { document, chunks: documents.chunks(document.id) } : null;
+    async getDocument(agent, name) {
+      const document = await documents.get(checkAgent(agent), checkDocumentName(name));
+      return document ? { document, chunks: await documents.chunks(document.id) } : null;
     },
 
     search(agent, query, options = {}) {
@@ -221,10 +229,10 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       const model = embedder.info.modelId;
       let embedded = 0;
       for (;;) {
-        const missing = index.missingVectors(agent, model, EMBED_BATCH * 4);
+        const missing = await index.missingVectors(agent, model, EMBED_BATCH * 4);
         if (missing.length === 0) break;
         const vectors = await embedAll(missing.map(embeddingText), options.signal ?? neverAborted);
-        const stored = index.putVectors(
+        const stored = await index.putVectors(
           model,
           missing.map((c, i) => ({ chunkId: c.id, vector: vectors[i]! })),
         );
@@ -235,9 +243,9 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge {
       return { embedded };
     },
 
-    status(agent) {
+    async status(agent) {
       const model = embedder?.info.modelId ?? null;
-      const counts = index.counts(checkAgent(agent), model ?? "");
+      const counts = await index.counts(checkAgent(agent), model ?? "");
       const support = index.vectorSupport;
       const vectorSearch = !embedder
         ? "off"

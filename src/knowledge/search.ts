@@ -53,7 +53,7 @@ export async function hybridSearch(
   const started = performance.now();
   const { index, embedder, settings } = deps;
   const match = ftsQuery(query);
-  const bm25 = match ? index.bm25(agent, match, settings.candidates) : [];
+  const bm25 = match ? await index.bm25(agent, match, settings.candidates) : [];
   const bm25Done = performance.now();
 
   let vectors: { chunkId: number; score: number }[] = [];
@@ -64,14 +64,17 @@ export async function hybridSearch(
     const embedded = performance.now();
     embedMs = embedded - bm25Done;
     if (vector && vector.some((x) => x !== 0))
-      vectors = index.nearest(agent, embedder.info.modelId, vector, settings.candidates);
+      vectors = await index.nearest(agent, embedder.info.modelId, vector, settings.candidates);
     vectorMs = performance.now() - embedded;
   }
 
   const lists: RankedList[] = [{ name: "bm25", ids: bm25.map((r) => r.chunkId) }];
   if (embedder) lists.push({ name: "vector", ids: vectors.map((r) => r.chunkId) });
   const fused = reciprocalRankFusion(lists, settings.rrfK).slice(0, k);
-  const chunks = new Map(index.chunksByIds(fused.map((f) => f.id)).map((c) => [c.id, c]));
+  // The full-text list brought its chunks; only the vector list's other hits are fetched (often none).
+  const chunks = new Map(bm25.map((r) => [r.chunkId, r.chunk]));
+  const missing = fused.map((f) => f.id).filter((id) => !chunks.has(id));
+  if (missing.length > 0) for (const c of await index.chunksByIds(missing)) chunks.set(c.id, c);
   const bm25Score = new Map(bm25.map((r) => [r.chunkId, r.score]));
   const distance = new Map(vectors.map((r) => [r.chunkId, r.score]));
   const hits = fused.flatMap((f) => {

@@ -148,12 +148,12 @@ export function knowledgeRoutes(services: KnowledgeApiDeps) {
     );
   };
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const agent = agentOf(c.req.valid("param").name);
     return c.json({
       agent,
-      status: services.knowledge.status(agent),
-      items: services.knowledge.listDocuments(agent).map(presentDocument),
+      status: await services.knowledge.status(agent),
+      items: (await services.knowledge.listDocuments(agent)).map(presentDocument),
     });
   });
 
@@ -172,10 +172,10 @@ export function knowledgeRoutes(services: KnowledgeApiDeps) {
     return c.json(r, 200);
   });
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     const { name, document } = c.req.valid("param");
     const agent = agentOf(name);
-    const found = services.knowledge.getDocument(agent, document);
+    const found = await services.knowledge.getDocument(agent, document);
     if (!found) throw notFound(agent, document);
     return c.json(
       {
@@ -192,10 +192,10 @@ export function knowledgeRoutes(services: KnowledgeApiDeps) {
     return store(c, agent, { ...(await readUpload(c, document)), name: document });
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { name, document } = c.req.valid("param");
     const agent = agentOf(name);
-    if (!services.knowledge.removeDocument(agent, document)) throw notFound(agent, document);
+    if (!(await services.knowledge.removeDocument(agent, document))) throw notFound(agent, document);
     return c.body(null, 204);
   });
   return app;

@@ -61,20 +61,20 @@ const call = route({
 });
 
 /** /v1/surveys: aggregate results per survey, the responses, and outbound survey calls. */
-export function surveyRoutes(services: Pick<ApiDeps, "agents" | "calls" | "db">) {
+export function surveyRoutes(services: Pick<ApiDeps, "agents" | "calls" | "sql">) {
   const app = apiRouter();
-  const repo = new SurveyResultsRepo(services.db);
+  const repo = new SurveyResultsRepo(services.sql);
   const known = () => new Set(services.agents.list().flatMap((e) => (e.agent.survey ? [e.agent.survey.name] : [])));
 
-  app.openapi(list, (c) => {
-    const counts = new Map(repo.names().map((n) => [n.survey, n.responses]));
+  app.openapi(list, async (c) => {
+    const counts = new Map((await repo.names()).map((n) => [n.survey, n.responses]));
     const names = new Set([...known(), ...counts.keys()]);
     return c.json({ items: [...names].sort().map((name) => ({ survey: name, responses: counts.get(name) ?? 0 })) });
   });
 
   /** A survey exists when an agent defines it or responses were stored under its name (an agent removed since). */
-  const existing = (name: string) => {
-    if (!known().has(name) && !repo.names().some((n) => n.survey === name)) {
+  const existing = async (name: string) => {
+    if (!known().has(name) && !(await repo.names()).some((n) => n.survey === name)) {
       throw new ParleyError("not_found", `no survey named '${name}': no agent defines it and it has no responses`, {
         status: 404,
       });
@@ -82,16 +82,16 @@ export function surveyRoutes(services: Pick<ApiDeps, "agents" | "calls" | "db">)
     return name;
   };
 
-  app.openapi(summary, (c) => c.json(repo.summary(existing(c.req.param("name")))));
+  app.openapi(summary, async (c) => c.json(await repo.summary(await existing(c.req.param("name")))));
 
-  app.openapi(responses, (c) => {
-    const name = existing(c.req.param("name"));
+  app.openapi(responses, async (c) => {
+    const name = await existing(c.req.param("name"));
     const q = c.req.valid("query");
-    const rows = repo.responses(name, q.cursor ?? Number.MAX_SAFE_INTEGER, q.limit + 1);
+    const rows = await repo.responses(name, q.cursor ?? Number.MAX_SAFE_INTEGER, q.limit + 1);
     const page = rows.slice(0, q.limit);
     return c.json({
       items: page.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
-      nextCursor: rows.length > q.limit ? (page[page.length - 1]?.eventId ?? null) : null,
+      nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
     });
   });
 

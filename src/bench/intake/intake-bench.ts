@@ -10,6 +10,7 @@ import type { VoicemailHandler } from "../../intake/types.js";
 import { sleep } from "../../lib/abort.js";
 import { silentLogger } from "../../lib/logger.js";
 import { openDatabase } from "../../store/index.js";
+import { SqliteSql } from "../../store/sql/index.js";
 import { machineFacts, median, percentile, round } from "../stats.js";
 import { deliver } from "./smtp-client.js";
 
@@ -104,8 +105,8 @@ async function benchFolders(
   const folder = configSchema.parse({ intake: { folders: [{ path: root, ...pick(options) }] } }).intake.folders[0]!;
   const db = openDatabase(join(dir, "parley.db"));
   const calledAt: number[] = [];
-  const intake = startFolderIntake([folder], {
-    db,
+  const intake = await startFolderIntake([folder], {
+    sql: new SqliteSql(db),
     recordings: { ffmpeg: options.ffmpeg ?? null },
     logger: silentLogger(),
     onVoicemail: async () => {

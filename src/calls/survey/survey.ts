@@ -4,6 +4,7 @@ import { int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
 import type { Speaker } from "../../agent/conversation/speaker.js";
 import type { AgentDefinition, SurveyDefinition } from "../../agent/definition.js";
 import type { EngineSet, LlmEngine } from "../../engines/types.js";
+import { SurveyResultsRepo } from "../../store/repos/survey-results-repo.js";
 import type { CallsDeps } from "../deps.js";
 
 export interface SurveyAnswer {
@@ -31,11 +32,11 @@ const MAX_SPEECH_MS = 20_000;
  * A short CSAT: "rate us 1 to 5, or leave a short note". A key 1-5 is the
  * rating; speech is recorded until the caller stops, transcribed, and the
  * rating and comment read from it by the LLM under a JSON schema. The answer
- * is published as a `survey.response` event (the aggregates are computed from
- * those events).
+ * is published as a `survey.response` event and stored in `survey_responses`
+ * (the listing and aggregates read the table).
  */
 export async function runSurvey(
-  services: Pick<CallsDeps, "bus" | "privacy">,
+  services: Pick<CallsDeps, "bus" | "privacy" | "sql">,
   engines: EngineSet,
   agent: AgentDefinition,
   survey: SurveyDefinition,
@@ -52,11 +53,23 @@ export async function runSurvey(
   // The comment is the caller's own words: masked under the agent's rules before it is published (stored as the
   // survey.response event, sent to webhooks) or handed back to the API.
   const published: SurveyAnswer = { ...read, comment: services.privacy.scrub(agent.name, read.comment) };
-  await services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
+  const event = await services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
     survey: survey.name,
     agent: agent.name,
     callId,
     ...published,
+  });
+  // Stored as published (masked): with store.url, in the store every node lists the answers from.
+  const d = event.data;
+  await new SurveyResultsRepo(services.sql).record({
+    survey: d.survey,
+    agent: d.agent,
+    callId: d.callId,
+    rating: d.rating,
+    comment: d.comment,
+    channel: d.channel,
+    eventId: event.id,
+    at: event.createdAt,
   });
   if (!io.signal.aborted) await io.speaker.sayPhrase(survey.thanks, "phrase", io.signal).playback.done;
   return published;

@@ -1,15 +1,20 @@
-import type { Database } from "better-sqlite3";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { FolderIntakeConfig } from "../../config/sections/intake.js";
 import { systemClock, type Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { IntakeFilesRepo } from "../../store/repos/intake-files-repo.js";
+import type { SqlStore } from "../../store/sql/port.js";
 import type { RecordingLimits } from "../recording.js";
 import type { VoicemailHandler } from "../types.js";
 import { FolderWatcher } from "./folder-watcher.js";
 
 export interface FolderIntakeDeps {
-  /** The database that records what was taken (table intake_files, migration 018). */
-  db: Database;
+  /**
+   * The store that records what was taken (intake_files, intake_folders, intake_claims): the node's SQLite file, or
+   * with store.url the PostgreSQL store that every node watching the same spool shares.
+   */
+  sql: SqlStore;
   /** Where each voicemail goes (the voicemail feature's ingest, in the app). */
   onVoicemail: VoicemailHandler;
   /** ffmpeg and the voicemail limits: a recording that does not decode is refused before the handler sees it. */
@@ -27,24 +32,31 @@ export interface FolderIntake {
 
 /**
  * Watched spool folders: one watcher per configured folder, each handing new
- * recordings on exactly once (see FolderWatcher). One Parley process should
- * watch a given folder; two would both hand the same recording on (the
- * handler's content-hash deduplication would still store it once).
- * @example const folders = startFolderIntake(config.intake.folders, { db, onVoicemail, recordings, logger })
+ * recordings on exactly once (see FolderWatcher). Processes sharing one store
+ * may watch the same folder (nodes on one shared spool): each recording is
+ * claimed in the store before it is handed on, so only one of them takes it.
+ * Resolves once every folder's record and baseline are loaded.
+ * @example const folders = await startFolderIntake(config.intake.folders, { sql, onVoicemail, recordings, logger })
  */
-export function startFolderIntake(folders: readonly FolderIntakeConfig[], deps: FolderIntakeDeps): FolderIntake {
-  const repo = new IntakeFilesRepo(deps.db, deps.scrub);
+export async function startFolderIntake(
+  folders: readonly FolderIntakeConfig[],
+  deps: FolderIntakeDeps,
+): Promise<FolderIntake> {
+  const repo = new IntakeFilesRepo(deps.sql, deps.scrub);
+  // Whose claims these are: readable in the table, unique per process.
+  const owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const watchers = folders.map(
     (folder) =>
       new FolderWatcher(folder, {
         repo,
+        owner,
         onVoicemail: deps.onVoicemail,
         recordings: deps.recordings,
         logger: deps.logger,
         clock: deps.clock ?? systemClock,
       }),
   );
-  for (const w of watchers) w.start();
+  await Promise.all(watchers.map((w) => w.start()));
   return {
     async close() {
       await Promise.all(watchers.map((w) => w.close()));

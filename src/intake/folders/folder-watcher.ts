@@ -18,6 +18,8 @@ import { wavStillGrowing } from "./wav-growth.js";
 
 export interface FolderWatcherDeps {
   repo: IntakeFilesRepo;
+  /** Names this process in the claims it takes (nodes sharing one spool each have their own). */
+  owner: string;
   onVoicemail: VoicemailHandler;
   recordings: RecordingLimits;
   logger: Logger;
@@ -38,6 +40,12 @@ interface Ready {
 /** Recordings written this long before the folder was first watched still count as new. */
 const BASELINE_MARGIN_MS = 1000;
 
+/**
+ * How long a claim on a recording holds. A hand-off (decode and store the recording, queue its job) takes seconds;
+ * a node that dies holding a claim delays that recording by this much, when another node takes it over.
+ */
+const CLAIM_MS = 5 * 60_000;
+
 /** The longest wait before a recording whose hand-off failed for now is tried again. */
 const MAX_RETRY_MS = 5 * 60_000;
 
@@ -49,6 +57,9 @@ const MAX_RETRY_MS = 5 * 60_000;
  * on is recorded by content hash in the database after the handler resolves,
  * so a restart neither repeats nor loses a recording; a crash between the two
  * repeats one hand-off, which the handler's content-hash deduplication absorbs.
+ * Before handing a recording on, the watcher claims it in the store: nodes
+ * watching one shared spool (store.url) each see every file, and only the
+ * one whose claim succeeds hands it on; the others find it recorded later.
  */
 export class FolderWatcher {
   private readonly tracker: StabilityTracker;
@@ -70,12 +81,13 @@ export class FolderWatcher {
   }
 
   /** Loads what was taken before, fixes the folder's baseline the first time it is watched, and starts scanning. */
-  start(): void {
-    for (const seen of this.deps.repo.known(this.config.path)) this.known.add(key(seen.path, seen.size, seen.mtimeMs));
+  async start(): Promise<void> {
+    for (const seen of await this.deps.repo.known(this.config.path))
+      this.known.add(key(seen.path, seen.size, seen.mtimeMs));
     // Filesystem time, not the service clock: it is compared with file mtimes, which the kernel stamps from a
     // coarse clock that can lag Date.now() by a tick; the margin keeps a recording written just now from looking old.
     const proposed = this.config.backfill ? 0 : Date.now() - BASELINE_MARGIN_MS;
-    this.baseline = this.deps.repo.baseline(this.config.path, proposed, this.deps.clock.now());
+    this.baseline = await this.deps.repo.baseline(this.config.path, proposed, this.deps.clock.now());
     this.deps.logger.info(
       {
         folder: this.config.path,
@@ -166,13 +178,12 @@ export class FolderWatcher {
     if (!ready.vouched && wavStillGrowing(bytes) && Date.now() - ready.completeAt < this.config.metadataWaitMs) return;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const seenKey = key(path, ready.size, ready.mtimeMs);
-    const before = this.deps.repo.get(sha256);
-    if (before) {
-      // Renumbered (msg0001 became msg0000), or the same recording in another folder: already taken.
-      if (before.path !== path) this.deps.repo.seenAt(sha256, { path, size: ready.size, mtimeMs: ready.mtimeMs });
-      this.known.add(seenKey);
-      return;
-    }
+    if (await this.alreadyTaken(sha256, path, ready)) return;
+    const { repo, owner } = this.deps;
+    // Another node watching the same spool is taking it now: it will be recorded, and known at a later scan.
+    if (!(await repo.claim(sha256, owner, this.deps.clock.now(), CLAIM_MS))) return;
+    // Taken and recorded by another node between the look above and the claim.
+    if (await this.alreadyTaken(sha256, path, ready)) return repo.release(sha256, owner);
     const signal = this.stopping.signal;
     let candidate: VoicemailCandidate;
     try {
@@ -186,16 +197,19 @@ export class FolderWatcher {
     } catch (err) {
       return this.failed(ready, sha256, err, classifyFailure(err).permanent);
     }
-    this.deps.repo.record({
-      sha256,
-      folder: this.config.path,
-      path,
-      size: ready.size,
-      mtimeMs: ready.mtimeMs,
-      status: "handed",
-      error: null,
-      takenAt: this.deps.clock.now(),
-    });
+    await repo.record(
+      {
+        sha256,
+        folder: this.config.path,
+        path,
+        size: ready.size,
+        mtimeMs: ready.mtimeMs,
+        status: "handed",
+        error: null,
+        takenAt: this.deps.clock.now(),
+      },
+      owner,
+    );
     this.known.add(seenKey);
     this.retries.delete(path);
     this.deps.logger.info(
@@ -210,6 +224,16 @@ export class FolderWatcher {
       "folder intake: voicemail handed on",
     );
     if (this.config.deleteAfter) await this.remove(entry);
+  }
+
+  /** Known already (taken here or by another node): noted where it sits now, and skipped. */
+  private async alreadyTaken(sha256: string, path: string, ready: Ready): Promise<boolean> {
+    const before = await this.deps.repo.get(sha256);
+    if (!before) return false;
+    // Renumbered (msg0001 became msg0000), or the same recording in another folder: already taken.
+    if (before.path !== path) await this.deps.repo.seenAt(sha256, { path, size: ready.size, mtimeMs: ready.mtimeMs });
+    this.known.add(key(path, ready.size, ready.mtimeMs));
+    return true;
   }
 
   private async candidate(
@@ -241,21 +265,27 @@ export class FolderWatcher {
     };
   }
 
-  /** A permanent failure is recorded (never offered again); a temporary one is retried with a growing wait. */
-  private failed(ready: Ready, sha256: string, err: unknown, permanent: boolean): void {
+  /**
+   * A permanent failure is recorded (never offered again); a temporary one gives the claim up and is retried with a
+   * growing wait (by whichever node scans it first then).
+   */
+  private async failed(ready: Ready, sha256: string, err: unknown, permanent: boolean): Promise<void> {
     const path = ready.entry.audioPath;
     const message = describeError(err);
     if (permanent) {
-      this.deps.repo.record({
-        sha256,
-        folder: this.config.path,
-        path,
-        size: ready.size,
-        mtimeMs: ready.mtimeMs,
-        status: "rejected",
-        error: message,
-        takenAt: this.deps.clock.now(),
-      });
+      await this.deps.repo.record(
+        {
+          sha256,
+          folder: this.config.path,
+          path,
+          size: ready.size,
+          mtimeMs: ready.mtimeMs,
+          status: "rejected",
+          error: message,
+          takenAt: this.deps.clock.now(),
+        },
+        this.deps.owner,
+      );
       this.known.add(key(path, ready.size, ready.mtimeMs));
       this.deps.logger.warn(
         { folder: this.config.path, path, err: message },
@@ -263,6 +293,7 @@ export class FolderWatcher {
       );
       return;
     }
+    await this.deps.repo.release(sha256, this.deps.owner);
     const attempts = (this.retries.get(path)?.attempts ?? 0) + 1;
     const waitMs = Math.min(this.config.pollMs * 2 ** attempts, MAX_RETRY_MS);
     this.retries.set(path, { at: performance.now() + waitMs, attempts });

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 /** A recording a watched folder took (or refused for good). */
 export interface IntakeFileRecord {
@@ -19,86 +19,131 @@ export interface IntakeFileSeen {
   mtimeMs: number;
 }
 
-type Row = Record<string, unknown>;
+interface Row {
+  sha256: string;
+  folder: string;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  status: IntakeFileRecord["status"];
+  error: string | null;
+  taken_at: number;
+}
+
 const toRecord = (r: Row): IntakeFileRecord => ({
-  sha256: r.sha256 as string,
-  folder: r.folder as string,
-  path: r.path as string,
-  size: r.size as number,
-  mtimeMs: r.mtime_ms as number,
-  status: r.status as IntakeFileRecord["status"],
-  error: r.error as string | null,
-  takenAt: r.taken_at as number,
+  sha256: r.sha256,
+  folder: r.folder,
+  path: r.path,
+  size: r.size,
+  mtimeMs: r.mtime_ms,
+  status: r.status,
+  error: r.error,
+  takenAt: r.taken_at,
 });
 
-/** The `intake_files` and `intake_folders` tables: what the folder intake has taken, and since when it watches. */
+/**
+ * The `intake_files`, `intake_folders` and `intake_claims` tables, on the SQL port: what the folder intake has
+ * taken, since when it watches each folder, and which node is taking a recording now. With `store.url` the nodes
+ * watching one shared spool read and write the same rows, so a recording taken by one is known to all, and the
+ * claim (one row per recording, taken by one statement) lets exactly one node hand it on.
+ */
 export class IntakeFilesRepo {
-  private readonly s: Record<"get" | "insert" | "seen" | "known" | "baseline" | "setBaseline", Statement>;
-
   /**
    * `scrub` masks what is written of a recording's path and refusal (a PBX may name files after the caller's
    * number; docs/privacy.md): the content hash, not the path, is what makes a recording known, so a masked path
    * only costs a scan reading that file again after a restart.
    */
   constructor(
-    db: Database,
+    private readonly sql: SqlStore,
     private readonly scrub: (text: string) => string = (text) => text,
-  ) {
-    this.s = {
-      get: db.prepare("SELECT * FROM intake_files WHERE sha256 = ?"),
-      insert:
-        db.prepare(`INSERT OR IGNORE INTO intake_files (sha256, folder, path, size, mtime_ms, status, error, taken_at)
-        VALUES (@sha256, @folder, @path, @size, @mtimeMs, @status, @error, @takenAt)`),
-      seen: db.prepare(
-        "UPDATE intake_files SET path = @path, size = @size, mtime_ms = @mtimeMs WHERE sha256 = @sha256",
-      ),
-      known: db.prepare("SELECT path, size, mtime_ms FROM intake_files WHERE folder = ?"),
-      baseline: db.prepare("SELECT baseline_ms FROM intake_folders WHERE folder = ?"),
-      setBaseline: db.prepare(
-        "INSERT OR IGNORE INTO intake_folders (folder, baseline_ms, created_at) VALUES (?, ?, ?)",
-      ),
-    };
-  }
+  ) {}
 
-  get(sha256: string): IntakeFileRecord | null {
-    const r = this.s.get.get(sha256) as Row | undefined;
+  async get(sha256: string): Promise<IntakeFileRecord | null> {
+    const r = await this.sql.get<Row>("SELECT * FROM intake_files WHERE sha256 = ?", [sha256]);
     return r ? toRecord(r) : null;
   }
 
-  /** Records a recording as taken; false when it was already (the first record stands). */
-  record(r: IntakeFileRecord): boolean {
-    return (
-      this.s.insert.run({
-        ...r,
-        path: this.scrub(r.path),
-        error: r.error === null ? null : this.scrub(r.error),
-        mtimeMs: Math.trunc(r.mtimeMs),
-      }).changes > 0
+  /**
+   * Claims a recording for `owner` until `now + leaseMs`: true when no one holds it, or the holder's lease ran out
+   * (a node that died mid hand-off). One statement, so of two nodes claiming together exactly one gets it: on
+   * PostgreSQL the second insert waits for the first to commit, then finds its row unexpired and changes nothing.
+   */
+  async claim(sha256: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const { changes } = await this.sql.run(
+      `INSERT INTO intake_claims (sha256, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (sha256) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE intake_claims.expires_at <= ?`,
+      [sha256, owner, now + leaseMs, now],
     );
+    return changes > 0;
+  }
+
+  /** Gives a claim up (a hand-off that failed for now, or a recording found already taken). */
+  async release(sha256: string, owner: string): Promise<void> {
+    await this.sql.run("DELETE FROM intake_claims WHERE sha256 = ? AND owner = ?", [sha256, owner]);
+  }
+
+  /**
+   * Records a recording as taken and drops the claim on it, in one transaction; false when it was recorded already
+   * (the first record stands).
+   */
+  async record(r: IntakeFileRecord, owner: string | null = null): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const { changes } = await tx.run(
+        `INSERT INTO intake_files (sha256, folder, path, size, mtime_ms, status, error, taken_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+        [
+          r.sha256,
+          r.folder,
+          this.scrub(r.path),
+          r.size,
+          Math.trunc(r.mtimeMs),
+          r.status,
+          r.error === null ? null : this.scrub(r.error),
+          r.takenAt,
+        ],
+      );
+      if (owner !== null) await tx.run("DELETE FROM intake_claims WHERE sha256 = ? AND owner = ?", [r.sha256, owner]);
+      return changes > 0;
+    });
   }
 
   /** A known recording seen at another path (renumbered, moved between folders). */
-  seenAt(sha256: string, at: IntakeFileSeen): void {
-    this.s.seen.run({ sha256, path: this.scrub(at.path), size: at.size, mtimeMs: Math.trunc(at.mtimeMs) });
+  async seenAt(sha256: string, at: IntakeFileSeen): Promise<void> {
+    await this.sql.run("UPDATE intake_files SET path = ?, size = ?, mtime_ms = ? WHERE sha256 = ?", [
+      this.scrub(at.path),
+      at.size,
+      Math.trunc(at.mtimeMs),
+      sha256,
+    ]);
   }
 
   /** Where this folder's known recordings were last seen. */
-  known(folder: string): IntakeFileSeen[] {
-    return (this.s.known.all(folder) as Row[]).map((r) => ({
-      path: r.path as string,
-      size: r.size as number,
-      mtimeMs: r.mtime_ms as number,
-    }));
+  async known(folder: string): Promise<IntakeFileSeen[]> {
+    const rows = await this.sql.all<Pick<Row, "path" | "size" | "mtime_ms">>(
+      "SELECT path, size, mtime_ms FROM intake_files WHERE folder = ?",
+      [folder],
+    );
+    return rows.map((r) => ({ path: r.path, size: r.size, mtimeMs: r.mtime_ms }));
   }
 
   /** The folder's baseline, if one was fixed. */
-  storedBaseline(folder: string): number | null {
-    return (this.s.baseline.get(folder) as { baseline_ms: number } | undefined)?.baseline_ms ?? null;
+  async storedBaseline(folder: string): Promise<number | null> {
+    const r = await this.sql.get<{ baseline_ms: number }>("SELECT baseline_ms FROM intake_folders WHERE folder = ?", [
+      folder,
+    ]);
+    return r?.baseline_ms ?? null;
   }
 
-  /** The folder's baseline (ms since the epoch), set to `proposed` the first time it is asked for. */
-  baseline(folder: string, proposed: number, now: number): number {
-    this.s.setBaseline.run(folder, Math.trunc(proposed), now);
-    return (this.s.baseline.get(folder) as { baseline_ms: number }).baseline_ms;
+  /**
+   * The folder's baseline (ms since the epoch), set to `proposed` the first time it is asked for: the first node
+   * to watch a shared folder fixes it for all.
+   */
+  async baseline(folder: string, proposed: number, now: number): Promise<number> {
+    await this.sql.run(
+      "INSERT INTO intake_folders (folder, baseline_ms, created_at) VALUES (?, ?, ?) ON CONFLICT (folder) DO NOTHING",
+      [folder, Math.trunc(proposed), now],
+    );
+    return (await this.storedBaseline(folder)) as number;
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlExecutor, SqlStore } from "../sql/port.js";
 
 export const knowledgeFormats = ["markdown", "text", "html", "pdf", "docx"] as const;
 export type KnowledgeFormat = (typeof knowledgeFormats)[number];
@@ -82,104 +82,129 @@ export const toChunk = (r: Row): KnowledgeChunk => ({
 export const CHUNK_COLUMNS =
   "c.id, c.document_id, c.agent, c.position, c.heading, c.text, d.name AS document_name, d.version AS document_version";
 
-/** Float32 vector as the BLOB sqlite-vec reads (little-endian on every platform Node runs on). */
+/** Float32 vector as stored (BLOB, BYTEA) and as sqlite-vec reads it: little-endian on every platform Node runs on. */
 export const vectorBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
+/** A stored vector back as floats; copied when the bytes do not start on a 4-byte boundary (a pooled Buffer). */
+export function blobVector(blob: Uint8Array): Float32Array {
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+  return new Float32Array(blob.slice().buffer, 0, blob.byteLength / 4);
+}
+
+/** Rows per INSERT: 100 chunks of 5 values stay far below both engines' limits on parameters. */
+const WRITE_BATCH = 100;
+/** `(?, ?), (?, ?)`: `count` rows of `width` parameters. */
+const rows = (count: number, width: number) =>
+  Array.from({ length: count }, () => `(${Array.from({ length: width }, () => "?").join(", ")})`).join(", ");
+
+const SQL = {
+  get: "SELECT * FROM knowledge_documents WHERE agent = ? AND name = ?",
+  list: "SELECT * FROM knowledge_documents WHERE agent = ? ORDER BY name",
+  // The column named with its table: PostgreSQL reads a bare `version` in DO UPDATE as ambiguous.
+  upsert: `INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (agent, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
+      chars = excluded.chars, chunk_count = excluded.chunk_count, version = knowledge_documents.version + 1,
+      updated_at = excluded.updated_at
+    RETURNING *`,
+  dropChunks: "DELETE FROM knowledge_chunks WHERE document_id = ?",
+  chunkIds: "SELECT id, position FROM knowledge_chunks WHERE document_id = ?",
+  remove: "DELETE FROM knowledge_documents WHERE agent = ? AND name = ?",
+  chunks: `SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
+    WHERE c.document_id = ? ORDER BY c.position`,
+};
+
 /**
- * The knowledge base's documents and their chunks. A document is written
- * whole: `replace` swaps its chunks, their full-text entries (triggers) and
- * their vectors in one transaction, so a reader sees the old version or the
- * new one, never a mix.
+ * The knowledge base's documents and their chunks, on the SQL port: the node's SQLite file, or PostgreSQL
+ * (`store.url`) shared by every node. A document is written whole: `replace` swaps its chunks, their full-text
+ * entries (FTS5 triggers on SQLite, a generated tsvector column on PostgreSQL) and their vectors in one
+ * transaction, so a reader sees the old version or the new one, never a mix.
  */
 export class KnowledgeDocumentsRepo {
-  private readonly s: Record<
-    "get" | "list" | "upsert" | "dropChunks" | "insertChunk" | "insertVector" | "remove" | "chunks",
-    Statement
-  >;
+  constructor(private readonly sql: SqlStore) {}
 
-  constructor(private readonly db: Database) {
-    this.s = {
-      get: db.prepare("SELECT * FROM knowledge_documents WHERE agent = ? AND name = ?"),
-      list: db.prepare("SELECT * FROM knowledge_documents WHERE agent = ? ORDER BY name"),
-      upsert:
-        db.prepare(`INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at)
-        VALUES (@agent, @name, @format, @sha256, @bytes, @chars, @chunkCount, @now, @now)
-        ON CONFLICT (agent, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
-          chars = excluded.chars, chunk_count = excluded.chunk_count, version = version + 1, updated_at = excluded.updated_at
-        RETURNING *`),
-      dropChunks: db.prepare("DELETE FROM knowledge_chunks WHERE document_id = ?"),
-      insertChunk: db.prepare(
-        "INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) VALUES (?, ?, ?, ?, ?)",
-      ),
-      insertVector: db.prepare("INSERT INTO knowledge_vectors (chunk_id, model, dims, vector) VALUES (?, ?, ?, ?)"),
-      remove: db.prepare("DELETE FROM knowledge_documents WHERE agent = ? AND name = ?"),
-      chunks:
-        db.prepare(`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
-        WHERE c.document_id = ? ORDER BY c.position`),
-    };
+  async get(agent: string, name: string): Promise<KnowledgeDocument | null> {
+    return this.getOn(this.sql, agent, name);
   }
 
-  get(agent: string, name: string): KnowledgeDocument | null {
-    const r = this.s.get.get(agent, name) as Row | undefined;
-    return r ? toDocument(r) : null;
-  }
-
-  list(agent: string): KnowledgeDocument[] {
-    return (this.s.list.all(agent) as Row[]).map(toDocument);
+  async list(agent: string): Promise<KnowledgeDocument[]> {
+    return (await this.sql.all<Row>(SQL.list, [agent])).map(toDocument);
   }
 
   /** Creates the document or replaces it (version + 1), with all its chunks and vectors, atomically. */
-  replace(input: ReplaceDocumentInput, now: number): KnowledgeDocument {
+  async replace(input: ReplaceDocumentInput, now: number): Promise<KnowledgeDocument> {
     const { vectors } = input;
     if (vectors && vectors.vectors.length !== input.chunks.length) {
       throw new Error(`${vectors.vectors.length} vectors for ${input.chunks.length} chunks`);
     }
-    const write = this.db.transaction(() => {
-      const doc = toDocument(this.s.upsert.get({ ...input, chunkCount: input.chunks.length, now }) as Row);
-      // Chunks go, and with them (cascade and trigger) their vectors and full-text entries.
-      this.s.dropChunks.run(doc.id);
-      input.chunks.forEach((chunk, i) => {
-        const id = Number(
-          this.s.insertChunk.run(doc.id, doc.agent, chunk.position, chunk.heading, chunk.text).lastInsertRowid,
+    // SQLite: BEGIN IMMEDIATE takes the write lock before reading; PostgreSQL: the upsert locks the document's row
+    // until COMMIT. Either way two uploads of one name cannot interleave.
+    return this.sql.transaction(async (tx) => {
+      const row = await tx.get<Row>(SQL.upsert, [
+        input.agent,
+        input.name,
+        input.format,
+        input.sha256,
+        input.bytes,
+        input.chars,
+        input.chunks.length,
+        now,
+        now,
+      ]);
+      const doc = toDocument(row!);
+      // Chunks go, and with them (cascade, trigger or generated column) their vectors and full-text entries.
+      await tx.run(SQL.dropChunks, [doc.id]);
+      // Written in batches of rows (a few statements a document, not two a chunk: each is a round trip to PostgreSQL).
+      for (let i = 0; i < input.chunks.length; i += WRITE_BATCH) {
+        const batch = input.chunks.slice(i, i + WRITE_BATCH);
+        await tx.run(
+          `INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) VALUES ${rows(batch.length, 5)}`,
+          batch.flatMap((c) => [doc.id, doc.agent, c.position, c.heading, c.text]),
         );
-        const vector = vectors?.vectors[i];
-        if (vectors && vector) this.s.insertVector.run(id, vectors.model, vectors.dims, vectorBlob(vector));
-      });
+      }
+      if (vectors) {
+        const ids = new Map(
+          (await tx.all<{ id: number; position: number }>(SQL.chunkIds, [doc.id])).map((r) => [r.position, r.id]),
+        );
+        const entries = input.chunks.map((c, i) => [ids.get(c.position)!, vectors.vectors[i]!] as const);
+        for (let i = 0; i < entries.length; i += WRITE_BATCH) {
+          const batch = entries.slice(i, i + WRITE_BATCH);
+          await tx.run(
+            `INSERT INTO knowledge_vectors (chunk_id, model, dims, vector) VALUES ${rows(batch.length, 4)}`,
+            batch.flatMap(([id, v]) => [id, vectors.model, vectors.dims, vectorBlob(v)]),
+          );
+        }
+      }
       return doc;
     });
-    // IMMEDIATE: take the write lock before reading, so two uploads of one name cannot interleave.
-    return write.immediate();
   }
 
   /** Deletes a document with its chunks, vectors and full-text entries; false when there was none. */
-  remove(agent: string, name: string): boolean {
-    const remove = this.db.transaction(() => {
-      const doc = this.get(agent, name);
-      if (!doc) return false;
-      this.s.dropChunks.run(doc.id);
-      this.s.remove.run(agent, name);
-      return true;
-    });
-    return remove.immediate();
+  async remove(agent: string, name: string): Promise<boolean> {
+    return (await this.removeMany(agent, [name])).length === 1;
   }
 
-  chunks(documentId: number): KnowledgeChunk[] {
-    return (this.s.chunks.all(documentId) as Row[]).map(toChunk);
+  async chunks(documentId: number): Promise<KnowledgeChunk[]> {
+    return (await this.sql.all<Row>(SQL.chunks, [documentId])).map(toChunk);
   }
 
   /** Deletes the named documents with their chunks, vectors and full-text entries in one transaction; returns those that existed. */
-  removeMany(agent: string, names: readonly string[]): string[] {
-    const remove = this.db.transaction(() => {
+  async removeMany(agent: string, names: readonly string[]): Promise<string[]> {
+    return this.sql.transaction(async (tx) => {
       const gone: string[] = [];
       for (const name of names) {
-        const doc = this.get(agent, name);
+        const doc = await this.getOn(tx, agent, name);
         if (!doc) continue;
-        this.s.dropChunks.run(doc.id);
-        this.s.remove.run(agent, name);
+        await tx.run(SQL.dropChunks, [doc.id]);
+        await tx.run(SQL.remove, [agent, name]);
         gone.push(name);
       }
       return gone;
     });
-    return remove.immediate();
+  }
+
+  private async getOn(on: SqlExecutor, agent: string, name: string): Promise<KnowledgeDocument | null> {
+    const r = await on.get<Row>(SQL.get, [agent, name]);
+    return r ? toDocument(r) : null;
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { SqlStore } from "../sql/port.js";
 
 export interface SurveySummary {
   survey: string;
@@ -9,8 +9,23 @@ export interface SurveySummary {
   byChannel: Record<string, number>;
 }
 
+/** One answer, as the node that ran the survey stored it. */
+export interface NewSurveyResponse {
+  survey: string;
+  agent: string;
+  callId: number | null;
+  rating: number | null;
+  comment: string | null;
+  channel: string;
+  /** The `survey.response` event that announced it. */
+  eventId: number | null;
+  at: number;
+}
+
 export interface SurveyResponseRow {
-  eventId: number;
+  /** The response's own id (the cursor of the listing). */
+  id: number;
+  eventId: number | null;
   at: number;
   rating: number | null;
   comment: string | null;
@@ -19,32 +34,47 @@ export interface SurveyResponseRow {
   agent: string;
 }
 
-/** Survey results, read from the `survey.response` events (the responses are events; no table of their own). */
-export class SurveyResultsRepo {
-  private readonly summaryStmt: Statement<[string], { rating: number | null; channel: string; n: number }>;
-  private readonly listStmt: Statement<[string, number, number], { id: number; created_at: number; data: string }>;
-  private readonly namesStmt: Statement<[], { survey: string; n: number }>;
+interface Row {
+  id: number;
+  survey: string;
+  agent: string;
+  call_id: number | null;
+  rating: number | null;
+  comment: string | null;
+  channel: string;
+  event_id: number | null;
+  created_at: number;
+}
 
-  constructor(db: Database) {
-    this.summaryStmt = db.prepare(
-      `SELECT json_extract(data, '$.rating') AS rating, json_extract(data, '$.channel') AS channel, count(*) AS n
-       FROM events WHERE type = 'survey.response' AND json_extract(data, '$.survey') = ? GROUP BY 1, 2`,
+/**
+ * The `survey_responses` table, on the SQL port: each answer is stored by the node that ran the call (and
+ * announced as a `survey.response` event), so with `store.url` the listing and the aggregates of any node show
+ * every node's answers. Responses given before the table existed were copied from the SQLite event log
+ * (migration 028).
+ */
+export class SurveyResultsRepo {
+  constructor(private readonly sql: SqlStore) {}
+
+  async record(r: NewSurveyResponse): Promise<number> {
+    const row = await this.sql.get<{ id: number }>(
+      `INSERT INTO survey_responses (survey, agent, call_id, rating, comment, channel, event_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [r.survey, r.agent, r.callId, r.rating, r.comment, r.channel, r.eventId, r.at],
     );
-    this.listStmt = db.prepare(
-      `SELECT id, created_at, data FROM events WHERE type = 'survey.response' AND json_extract(data, '$.survey') = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    );
-    this.namesStmt = db.prepare(
-      `SELECT json_extract(data, '$.survey') AS survey, count(*) AS n FROM events WHERE type = 'survey.response' GROUP BY 1 ORDER BY 1`,
-    );
+    return (row as { id: number }).id;
   }
 
-  summary(survey: string): SurveySummary {
+  async summary(survey: string): Promise<SurveySummary> {
     const distribution = { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
     const byChannel: Record<string, number> = {};
     let responses = 0;
     let rated = 0;
     let sum = 0;
-    for (const row of this.summaryStmt.all(survey)) {
+    const rows = await this.sql.all<{ rating: number | null; channel: string; n: number }>(
+      "SELECT rating, channel, count(*) AS n FROM survey_responses WHERE survey = ? GROUP BY rating, channel",
+      [survey],
+    );
+    for (const row of rows) {
       responses += row.n;
       byChannel[row.channel] = (byChannel[row.channel] ?? 0) + row.n;
       if (row.rating !== null && row.rating >= 1 && row.rating <= 5) {
@@ -63,28 +93,29 @@ export class SurveyResultsRepo {
     };
   }
 
-  responses(survey: string, beforeId: number, limit: number): SurveyResponseRow[] {
-    return this.listStmt.all(survey, beforeId, limit).map((r) => {
-      const d = JSON.parse(r.data) as {
-        rating: number | null;
-        comment: string | null;
-        channel: string;
-        callId: number | null;
-        agent: string;
-      };
-      return {
-        eventId: r.id,
-        at: r.created_at,
-        rating: d.rating,
-        comment: d.comment,
-        channel: d.channel,
-        callId: d.callId,
-        agent: d.agent,
-      };
-    });
+  /** A survey's answers, newest first, with ids below `beforeId`. */
+  async responses(survey: string, beforeId: number, limit: number): Promise<SurveyResponseRow[]> {
+    const rows = await this.sql.all<Row>(
+      "SELECT * FROM survey_responses WHERE survey = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      [survey, beforeId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      at: r.created_at,
+      rating: r.rating,
+      comment: r.comment,
+      channel: r.channel,
+      callId: r.call_id,
+      agent: r.agent,
+    }));
   }
 
-  names(): { survey: string; responses: number }[] {
-    return this.namesStmt.all().map((r) => ({ survey: r.survey, responses: r.n }));
+  /** Every survey that has answers, with their counts. */
+  async names(): Promise<{ survey: string; responses: number }[]> {
+    const rows = await this.sql.all<{ survey: string; n: number }>(
+      "SELECT survey, count(*) AS n FROM survey_responses GROUP BY survey ORDER BY survey",
+    );
+    return rows.map((r) => ({ survey: r.survey, responses: r.n }));
   }
 }

@@ -10,7 +10,8 @@
  * - Each engine has its own migrations: SQLite's in `store/migrations/` (applied when the file opens),
  *   PostgreSQL's in `store/sql/postgres-migrations/` (applied when the pool first connects).
  */
-export type SqlValue = string | number | null;
+/** A Uint8Array (a Buffer) is a BLOB on SQLite and a BYTEA on PostgreSQL; both give a Buffer back. */
+export type SqlValue = string | number | null | Uint8Array;
 
 export interface SqlRunResult {
   /** Rows inserted, updated or deleted. */

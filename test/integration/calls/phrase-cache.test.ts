@@ -68,9 +68,10 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     rmSync(agentsDir, { recursive: true, force: true });
   });
 
-  const rows = (): CacheRow[] =>
-    t.services.db.prepare("SELECT key, text, path, samples FROM tts_cache ORDER BY created_at").all() as CacheRow[];
-  const rowFor = (text: string) => rows().find((r) => r.text === text);
+  // Through the SQL port: the index is in the shared store when the app runs on PostgreSQL.
+  const rows = (): Promise<CacheRow[]> =>
+    t.services.sql.all<CacheRow>("SELECT key, text, path, samples FROM tts_cache ORDER BY created_at, key");
+  const rowFor = async (text: string) => (await rows()).find((r) => r.text === text);
   /** Every synthesis the profile's TTS engine has made in this process. */
   const ttsRenders = async (): Promise<number> => {
     const text = await (await t.app.request("/metrics")).text();
@@ -102,13 +103,13 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     const first = await t.features.calls.warmPhrases(AbortSignal.timeout(120_000));
     expect(first).toMatchObject({ agents: 3, failed: 0 });
     // Lines two agents share (the default filler, in the same voice) are one render: the second finds it cached.
-    expect(rows()).toHaveLength(first.rendered);
+    expect(await rows()).toHaveLength(first.rendered);
     for (const greeting of [
       "Good morning, front desk.",
       "Please leave a message for 2002.",
       "Please leave a message for 3003.",
     ])
-      expect(rows().filter((r) => r.text === greeting)).toHaveLength(1);
+      expect((await rows()).filter((r) => r.text === greeting)).toHaveLength(1);
     // Every phrase rendered once, through the engine: one synthesis each.
     expect(await ttsRenders()).toBe(before + first.rendered);
     expect(t.services.ttsCache.stats("warmup")).toMatchObject({ misses: first.rendered, hits: first.cached });
@@ -127,7 +128,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     const r0 = await ttsRenders();
     const c1 = await call("later");
     expect(await ttsRenders()).toBe(r0 + 1);
-    expect(rowFor(LIVE_GREETING)).toBeDefined();
+    expect(await rowFor(LIVE_GREETING)).toBeDefined();
     const c2 = await call("later");
     expect(await ttsRenders()).toBe(r0 + 1); // no second synthesis
     expect(t.services.ttsCache.stats("greeting")).toEqual({ hits: 1, misses: 1, hitRate: 0.5 });
@@ -137,7 +138,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
   });
 
   it("a cached greeting cut short on disk is rendered again on the next call, never played", async () => {
-    const row = rowFor(LIVE_GREETING)!;
+    const row = (await rowFor(LIVE_GREETING))!;
     const file = join(t.dataDir, "tts-cache", row.path);
     const whole = statSync(file).size;
     truncateSync(file, Math.floor(whole / 2));
@@ -146,7 +147,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     const r0 = await ttsRenders();
     await call("later");
     expect(await ttsRenders()).toBe(r0 + 1);
-    const again = rowFor(LIVE_GREETING)!;
+    const again = (await rowFor(LIVE_GREETING))!;
     expect(again.samples).toBe(row.samples);
     const files = readdirSync(join(t.dataDir, "tts-cache", row.key.slice(0, 2))).filter((f) => f.startsWith(row.key));
     expect(files.map((f) => statSync(join(t.dataDir, "tts-cache", row.key.slice(0, 2), f)).size)).toEqual([whole]);
@@ -161,7 +162,7 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
     expect(packetsOut(known)).toBeGreaterThan(20);
     const stranger = await call("vm", ["Diversion: <sip:7777@pbx.test>;reason=no-answer;counter=1"]);
     expect(await ttsRenders()).toBe(r0 + 1);
-    expect(rowFor("Please leave a message for 7777.")).toBeUndefined();
+    expect(await rowFor("Please leave a message for 7777.")).toBeUndefined();
     expect(t.services.ttsCache.stats("mailbox")).toEqual({ hits: 1, misses: 0, hitRate: 1 });
     expect(packetsOut(stranger)).toBeGreaterThan(20);
   });

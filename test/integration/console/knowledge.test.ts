@@ -41,16 +41,16 @@ describe("console knowledge page", () => {
     const page = await broken.text();
     expect(page).toMatch(/class="notice error" role="alert">[^<]*broken\.pdf/);
     expect(page).not.toContain('<th scope="row">broken.pdf</th>');
-    expect(t.services.knowledge.listDocuments("receptionist").map((d) => d.name)).toEqual(["hours.md"]);
+    expect((await t.services.knowledge.listDocuments("receptionist")).map((d) => d.name)).toEqual(["hours.md"]);
   });
 
   it("deletes a document (a form without the CSRF token is refused)", async () => {
     const action = `${PAGE}/hours.md/delete`;
     expect((await c.post(action, { _csrf: "forged" })).status).toBe(403);
-    expect(t.services.knowledge.listDocuments("receptionist")).toHaveLength(1);
+    expect(await t.services.knowledge.listDocuments("receptionist")).toHaveLength(1);
     const res = await c.post(action, {});
     expect(res.status).toBe(303);
     expect(await (await c.get(res.headers.get("location")!)).text()).toContain("hours.md: deleted.");
-    expect(t.services.knowledge.listDocuments("receptionist")).toHaveLength(0);
+    expect(await t.services.knowledge.listDocuments("receptionist")).toHaveLength(0);
   });
 });

@@ -68,7 +68,7 @@ describe.skipIf(fliteMissing)("a live call answered from the knowledge base", ()
     embedder = await createEngine("embed", await generatedModel("tiny-embed"), config);
     dir = mkdtempSync(join(tmpdir(), "parley-knowledge-call-"));
     db = openDatabase(join(dir, "parley.db"));
-    kb = createKnowledge({ db, embedder, clock: systemClock, logger: silentLogger() });
+    kb = createKnowledge({ sql: new SqliteSql(db), sqlite: db, embedder, clock: systemClock, logger: silentLogger() });
     await kb.addDocument("dental", { name: "clinic-faq.md", data: FAQ });
   });
   afterAll(async () => {
@@ -135,7 +135,7 @@ describe.skipIf(fliteMissing)("a live call answered from the knowledge base", ()
     });
     expect(source?.excerpt).toContain("Harbour Street");
     // The cited chunk is the one the knowledge base holds under that id.
-    const chunk = kb.getDocument("dental", "clinic-faq.md")!.chunks.find((c) => c.id === source!.chunkId);
+    const chunk = (await kb.getDocument("dental", "clinic-faq.md"))!.chunks.find((c) => c.id === source!.chunkId);
     expect(chunk?.text).toContain("Free parking is behind the clinic");
 
     // The calls table keeps the sources with the turn (migration's column), as the transcript shows them.

@@ -9,6 +9,7 @@ import type { VoicemailCandidate } from "../../../src/intake/types.js";
 import { ParleyError } from "../../../src/lib/errors.js";
 import { openDatabase, type Database } from "../../../src/store/index.js";
 import { IntakeFilesRepo } from "../../../src/store/repos/intake-files-repo.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { scratchDir } from "../../helpers/scratch.js";
 import { captureLogger } from "../sip/helpers.js";
 import { createLogger } from "../../../src/lib/logger.js";
@@ -50,13 +51,13 @@ function setup() {
   let run = 0;
   let current: { intake: FolderIntake; db: Database } | null = null;
   let behave: (c: VoicemailCandidate) => Promise<void> = async () => {};
-  const start = (folder: Partial<FolderIntakeConfig> = {}) => {
+  const start = async (folder: Partial<FolderIntakeConfig> = {}) => {
     run += 1;
     const thisRun = run;
     const db = openDatabase(dbFile);
     const [config] = validate({ intake: { folders: [{ path: root, ...FAST, ...folder }] } }).intake.folders;
-    const intake = startFolderIntake([config!], {
-      db,
+    const intake = await startFolderIntake([config!], {
+      sql: new SqliteSql(db),
       onVoicemail: async (candidate) => {
         const at = Date.now();
         await behave(candidate);
@@ -88,12 +89,22 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000, what = "conditi
   }
 }
 
+/** What the intake recorded of a recording, read from its SQLite file once the intake has stopped. */
+async function readRecord(dbFile: string, sha: string) {
+  const db = openDatabase(dbFile);
+  try {
+    return await new IntakeFilesRepo(new SqliteSql(db)).get(sha);
+  } finally {
+    db.close();
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("watched spool folders", () => {
   it("takes a recording written the Asterisk way only once its .txt is there, with mailbox, caller and origtime from it", async () => {
     const s = setup();
-    s.start();
+    await s.start();
     const wav = toneWav(2000);
     const origtime = Math.floor(Date.now() / 1000) - 30;
     const { audioPaths, txtPath } = await writeMessage(s.root, {
@@ -138,7 +149,7 @@ describe("watched spool folders", () => {
     s.setBehaviour(async () => {
       await sleep(40);
     });
-    s.start();
+    await s.start();
     const messages = Array.from({ length: 8 }, (_, i) => ({
       mailbox: i % 2 === 0 ? "1001" : "1002",
       n: Math.floor(i / 2),
@@ -156,7 +167,7 @@ describe("watched spool folders", () => {
     await s.stop();
     const firstRun = s.handed.length;
     await writer;
-    s.start();
+    await s.start();
     await waitFor(() => s.handed.length >= messages.length, 20_000, "all hand-offs");
     await sleep(FAST.stableMs * 3);
     expect(firstRun).toBeLessThan(messages.length);
@@ -175,7 +186,7 @@ describe("watched spool folders", () => {
 
   it("does not take a message again when Asterisk renumbers it (msg0001 becomes msg0000)", async () => {
     const s = setup();
-    s.start();
+    await s.start();
     const first = await writeMessage(s.root, {
       mailbox: "1001",
       n: 0,
@@ -198,7 +209,7 @@ describe("watched spool folders", () => {
     await sleep(FAST.stableMs * 4);
     expect(s.handed).toHaveLength(2);
     await s.stop();
-    const seen = new IntakeFilesRepo(openDatabase(s.dbFile)).get(s.handed[1]!.sha);
+    const seen = await readRecord(s.dbFile, s.handed[1]!.sha);
     expect(seen?.path).toBe(first.audioPaths[0]);
   });
 
@@ -213,11 +224,11 @@ describe("watched spool folders", () => {
     });
     // Older than the baseline's 1 s margin for the file system's coarse clock.
     await sleep(1200);
-    s.start();
+    await s.start();
     await sleep(FAST.stableMs * 3);
     expect(s.handed).toHaveLength(0);
     await s.stop();
-    s.start({ backfill: true });
+    await s.start({ backfill: true });
     await writeMessage(s.root, {
       mailbox: "1001",
       n: 1,
@@ -238,13 +249,13 @@ describe("watched spool folders", () => {
       origtime: 1_796_000_000,
     });
     await sleep(30);
-    fresh.start({ backfill: true });
+    await fresh.start({ backfill: true });
     await waitFor(() => fresh.handed.length === 1, 10_000, "the backfilled message");
   });
 
   it("refuses audio that does not decode for good: the handler never sees it, it is not retried, the file stays", async () => {
     const s = setup();
-    s.start();
+    await s.start();
     const bad = await writeMessage(s.root, {
       mailbox: "1001",
       n: 0,
@@ -261,11 +272,10 @@ describe("watched spool folders", () => {
     });
     await waitFor(() => s.handed.length === 1, 10_000, "the good message");
     await s.stop();
-    const repo = new IntakeFilesRepo(openDatabase(s.dbFile));
-    const record = repo.get(sha256(readFileSync(bad.audioPaths[0]!)));
+    const record = await readRecord(s.dbFile, sha256(readFileSync(bad.audioPaths[0]!)));
     expect(record).toMatchObject({ status: "rejected", path: bad.audioPaths[0] });
     expect(record?.error).toMatch(/invalid WAV/);
-    s.start();
+    await s.start();
     await sleep(FAST.stableMs * 3);
     expect(s.handed.map((h) => h.candidate.origin)).toEqual([good.audioPaths[0]]);
     expect(existsSync(bad.audioPaths[0]!)).toBe(true);
@@ -282,7 +292,7 @@ describe("watched spool folders", () => {
       }
       if (failures-- > 0) throw new Error("database is locked");
     });
-    s.start();
+    await s.start();
     await writeMessage(s.root, {
       mailbox: "1001",
       n: 0,
@@ -308,7 +318,7 @@ describe("watched spool folders", () => {
     "with deleteAfter, removes every format of a message and its .txt once handed on; prefers PCM msg0000.wav over wav49 msg0000.WAV",
     async () => {
       const s = setup();
-      s.start({ deleteAfter: true });
+      await s.start({ deleteAfter: true });
       const gsm = gsmWav(scratchDir("folder-gsm"), 1000);
       const pcm = toneWav(1000);
       const { audioPaths, txtPath } = await writeMessage(s.root, {
@@ -326,7 +336,7 @@ describe("watched spool folders", () => {
 
   it.skipIf(noFfmpeg)("hands on a wav49-only message (GSM in a WAV) as PCM WAV", async () => {
     const s = setup();
-    s.start();
+    await s.start();
     await writeMessage(s.root, {
       mailbox: "1001",
       n: 0,
@@ -341,7 +351,7 @@ describe("watched spool folders", () => {
 
   it("plain layout: takes any audio file once its size and mtime hold, whole, with the configured mailbox; ignores dot files", async () => {
     const s = setup();
-    s.start({ layout: "plain", mailbox: "sales" });
+    await s.start({ layout: "plain", mailbox: "sales" });
     const wav = toneWav(1500);
     const path = join(s.root, "vm-20261205-1630.wav");
     writeFileSync(join(s.root, ".vm-partial.wav.XyZ12"), wav.subarray(0, 100));
@@ -362,7 +372,7 @@ describe("watched spool folders", () => {
   it("keeps watching a folder that is missing at start (an unmounted share) and takes what appears", async () => {
     const s = setup();
     rmSync(s.root, { recursive: true });
-    s.start();
+    await s.start();
     await sleep(FAST.pollMs * 4);
     mkdirSync(inbox(s.root, "1001"), { recursive: true });
     await writeMessage(s.root, {

@@ -42,6 +42,7 @@ describe("documents listed in agent definitions", () => {
   /** What `parley serve` does once its engines are up, as a fresh start over the same database. */
   const restart = async () => {
     const host = createKnowledgeHost({
+      sql: t.services.sql,
       db: t.services.db,
       config: t.services.config,
       clock: t.services.clock,
@@ -55,19 +56,19 @@ describe("documents listed in agent definitions", () => {
   it("indexes them at start with vectors, skips a missing file and an API agent's file outside agents.dir", async () => {
     await t.services.knowledgeHost.start({ cwd: repoRoot, agents: () => t.services.agents.list() });
     const kb = t.services.knowledge;
-    expect(kb.listDocuments("front").map((d) => [d.name, d.version])).toEqual([["faq.md", 1]]);
-    const status = kb.status("front");
+    expect((await kb.listDocuments("front")).map((d) => [d.name, d.version])).toEqual([["faq.md", 1]]);
+    const status = await kb.status("front");
     expect(status).toMatchObject({ documents: 1, embedModel: "tiny-embed" });
     expect(status.vectors).toBe(status.chunks);
     expect((await kb.search("front", "when are you open")).mode).toBe("hybrid");
-    expect(kb.listDocuments("sneaky")).toEqual([]);
+    expect(await kb.listDocuments("sneaky")).toEqual([]);
   });
 
   it("indexes a document again only when its bytes changed", async () => {
-    expect((await restart()).listDocuments("front").map((d) => d.version)).toEqual([1]);
+    expect((await (await restart()).listDocuments("front")).map((d) => d.version)).toEqual([1]);
     writeFileSync(join(dir, "docs", "faq.md"), FAQ.replace("8 to 18", "7 to 19"));
     const kb = await restart();
-    expect(kb.listDocuments("front").map((d) => d.version)).toEqual([2]);
+    expect((await kb.listDocuments("front")).map((d) => d.version)).toEqual([2]);
     expect((await kb.search("front", "open weekdays")).hits[0]?.text).toContain("7 to 19");
   });
 });

@@ -36,8 +36,10 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
     body: JSON.stringify(body),
     headers: { "content-type": "application/json" },
   });
-  const docs = () => t.services.knowledge.listDocuments("desk").map((d) => d.name);
-  const count = (sql: string, ...args: unknown[]) => (t.services.db.prepare(sql).get(...args) as { n: number }).n;
+  const docs = async () => (await t.services.knowledge.listDocuments("desk")).map((d) => d.name);
+  // Through the store (the node's SQLite file, or PostgreSQL with PARLEY_TEST_STORE=postgres).
+  const count = async (sql: string, ...args: number[]) =>
+    Number((await t.services.sql.get<{ n: number }>(sql, args))!.n);
 
   it("indexes the listed files when the agent is created through the API", async () => {
     const res = await t.request(
@@ -45,8 +47,8 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
       json("POST", { name: "desk", systemPrompt: "You answer questions.", knowledge: ["faq.md", "prices.md"] }),
     );
     expect(res.status, await res.clone().text()).toBe(201);
-    await waitFor(() => docs().length === 2, "the listed documents indexed", 60_000);
-    expect(docs()).toEqual(["faq.md", "prices.md"]);
+    await waitFor(async () => (await docs()).length === 2, "the listed documents indexed", 60_000);
+    expect(await docs()).toEqual(["faq.md", "prices.md"]);
     // An upload beside them, which no list may delete.
     const up = await t.request("/v1/agents/desk/knowledge?name=notes.md", {
       method: "POST",
@@ -58,25 +60,29 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
   });
 
   it("a path taken out of the list deletes that document and its chunks; the upload stays", async () => {
-    const prices = t.services.knowledge.getDocument("desk", "prices.md")!;
+    const prices = (await t.services.knowledge.getDocument("desk", "prices.md"))!;
     expect(prices.chunks.length).toBeGreaterThan(0);
     const res = await t.request(
       "/v1/agents/desk",
       json("PUT", { systemPrompt: "You answer questions.", knowledge: ["faq.md"] }),
     );
     expect(res.status, await res.clone().text()).toBe(200);
-    await waitFor(() => !docs().includes("prices.md"), "prices.md removed", 60_000);
-    expect(docs()).toEqual(["faq.md", "notes.md"]);
+    await waitFor(async () => !(await docs()).includes("prices.md"), "prices.md removed", 60_000);
+    expect(await docs()).toEqual(["faq.md", "notes.md"]);
     const id = prices.document.id;
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?", id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE document_id = ?", id)).toBe(0);
     expect(
-      count(
+      await count(
         "SELECT count(*) AS n FROM knowledge_vectors WHERE chunk_id IN (" +
           prices.chunks.map((c) => c.id).join(",") +
           ")",
       ),
     ).toBe(0);
-    expect(count("SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH 'xylophonic'")).toBe(0);
+    const fullText =
+      t.services.sql.dialect === "sqlite"
+        ? "SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH 'xylophonic'"
+        : "SELECT count(*) AS n FROM knowledge_chunks WHERE search @@ to_tsquery('parley_search', 'xylophonic')";
+    expect(await count(fullText)).toBe(0);
     expect((await t.services.knowledge.search("desk", "cleaning xylophonic")).hits).toEqual([]);
   });
 
@@ -84,39 +90,54 @@ describe("an API agent's knowledge list, kept in step when the agent is saved", 
     writeFileSync(join(dir, "agents", "faq.md"), FAQ.replace("8 to 18", "7 to 19"));
     await t.request("/v1/agents/desk", json("PUT", { systemPrompt: "You answer briefly.", knowledge: ["faq.md"] }));
     await waitFor(
-      () => t.services.knowledge.getDocument("desk", "faq.md")?.document.version === 2,
+      async () => (await t.services.knowledge.getDocument("desk", "faq.md"))?.document.version === 2,
       "faq.md version 2",
       60_000,
     );
     const del = await t.request("/v1/agents/desk", { method: "DELETE" });
     expect(del.status).toBe(204);
-    await waitFor(() => docs().length === 1, "the listed documents removed", 60_000);
-    expect(docs()).toEqual(["notes.md"]);
+    await waitFor(async () => (await docs()).length === 1, "the listed documents removed", 60_000);
+    expect(await docs()).toEqual(["notes.md"]);
   });
 
-  it("removal is all or nothing: a delete that fails half-way leaves every document and chunk in place", () => {
+  it("removal is all or nothing: a delete that fails half-way leaves every document and chunk in place", async () => {
     const kb = t.services.knowledge;
-    const db = t.services.db;
+    const sql = t.services.sql;
     for (const name of ["a.txt", "b.txt"]) {
-      db.prepare(
+      await sql.run(
         "INSERT INTO knowledge_documents (agent, name, format, sha256, bytes, chars, chunk_count, created_at, updated_at) VALUES ('atomic', ?, 'text', ?, 1, 1, 1, 0, 0)",
-      ).run(name, name[0]!.repeat(64));
-      db.prepare(
+        [name, name[0]!.repeat(64)],
+      );
+      await sql.run(
         "INSERT INTO knowledge_chunks (document_id, agent, position, heading, text) SELECT id, agent, 0, '', 'chunk of ' || name FROM knowledge_documents WHERE agent = 'atomic' AND name = ?",
-      ).run(name);
+        [name],
+      );
     }
     // The second document's deletion fails (as a full disk or a crash would): the first must come back too.
-    db.exec(
-      "CREATE TEMP TRIGGER refuse_b BEFORE DELETE ON knowledge_documents WHEN old.name = 'b.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END",
-    );
+    const [refuse, allow] =
+      sql.dialect === "sqlite"
+        ? [
+            [
+              "CREATE TEMP TRIGGER refuse_b BEFORE DELETE ON knowledge_documents WHEN old.name = 'b.txt' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            ],
+            ["DROP TRIGGER temp.refuse_b"],
+          ]
+        : [
+            [
+              "CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+              "CREATE TRIGGER refuse_b BEFORE DELETE ON knowledge_documents FOR EACH ROW WHEN (old.name = 'b.txt') EXECUTE FUNCTION refuse_b()",
+            ],
+            ["DROP TRIGGER refuse_b ON knowledge_documents", "DROP FUNCTION refuse_b()"],
+          ];
+    for (const statement of refuse) await sql.run(statement);
     try {
-      expect(() => kb.removeDocuments("atomic", ["a.txt", "b.txt"])).toThrow(/refused/);
+      await expect(kb.removeDocuments("atomic", ["a.txt", "b.txt"])).rejects.toThrow(/refused/);
     } finally {
-      db.exec("DROP TRIGGER temp.refuse_b");
+      for (const statement of allow) await sql.run(statement);
     }
-    expect(kb.listDocuments("atomic").map((d) => d.name)).toEqual(["a.txt", "b.txt"]);
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(2);
-    expect(kb.removeDocuments("atomic", ["a.txt", "missing.txt"])).toEqual(["a.txt"]);
-    expect(count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(1);
+    expect((await kb.listDocuments("atomic")).map((d) => d.name)).toEqual(["a.txt", "b.txt"]);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(2);
+    expect(await kb.removeDocuments("atomic", ["a.txt", "missing.txt"])).toEqual(["a.txt"]);
+    expect(await count("SELECT count(*) AS n FROM knowledge_chunks WHERE agent = 'atomic'")).toBe(1);
   });
 });

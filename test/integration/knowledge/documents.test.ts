@@ -14,6 +14,7 @@ import { createKnowledge, KnowledgeError, type Knowledge } from "../../../src/kn
 import { ManualClock } from "../../../src/lib/clock.js";
 import { silentLogger } from "../../../src/lib/logger.js";
 import { openDatabase, type Database } from "../../../src/store/index.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { docxDocument, pdfDocument } from "../../helpers/documents.js";
 
 const dir = mkdtempSync(join(tmpdir(), "parley-knowledge-docs-"));
@@ -27,7 +28,14 @@ let kb: Knowledge;
 let n = 0;
 beforeEach(() => {
   db = openDatabase(join(dir, `d${++n}.db`));
-  kb = createKnowledge({ db, embedder: null, clock: new ManualClock(1_000), logger: silentLogger(), settings });
+  kb = createKnowledge({
+    sql: new SqliteSql(db),
+    sqlite: db,
+    embedder: null,
+    clock: new ManualClock(1_000),
+    logger: silentLogger(),
+    settings,
+  });
   return () => db.close();
 });
 
@@ -64,7 +72,7 @@ describe("documents in every format", () => {
       bm25: { rank: 1 },
     });
     expect(hits[0]!.vector).toBeUndefined();
-    expect(kb.getDocument("reception", "faq.md")?.chunks.map((c) => c.position)).toEqual([0, 1]);
+    expect((await kb.getDocument("reception", "faq.md"))?.chunks.map((c) => c.position)).toEqual([0, 1]);
   });
 
   it("plain text with Q:/A: pairs, HTML with definition lists", async () => {
@@ -79,7 +87,7 @@ describe("documents in every format", () => {
     });
     expect(await topHeading("boilers")).toBe("Do you fix boilers?");
     expect(await topHeading("mowing the lawn")).toBe("Garden service > Do you mow lawns?");
-    expect(kb.listDocuments("reception").map((d) => [d.name, d.format])).toEqual([
+    expect((await kb.listDocuments("reception")).map((d) => [d.name, d.format])).toEqual([
       ["notes.txt", "text"],
       ["page.html", "html"],
     ]);
@@ -102,7 +110,7 @@ describe("documents in every format", () => {
     ]);
     const added = await kb.addDocument("reception", { name: "faq.pdf", data: pdf });
     expect(added.document).toMatchObject({ format: "pdf", chunkCount: 3 });
-    const chunks = kb.getDocument("reception", "faq.pdf")!.chunks;
+    const chunks = (await kb.getDocument("reception", "faq.pdf"))!.chunks;
     expect(chunks.map((c) => [c.heading, c.text])).toEqual([
       [
         "Acme Plumbing FAQ > What areas do you cover?",
@@ -123,7 +131,7 @@ describe("documents in every format", () => {
       { text: "Two days a week, agreed with your manager." },
     ]);
     await kb.addDocument("reception", { name: "handbook.docx", data: docx });
-    expect(kb.getDocument("reception", "handbook.docx")!.chunks.map((c) => c.heading)).toEqual([
+    expect((await kb.getDocument("reception", "handbook.docx"))!.chunks.map((c) => c.heading)).toEqual([
       "Staff handbook > Holidays",
       "Staff handbook > Can I work from home?",
     ]);
@@ -157,10 +165,10 @@ describe("re-uploading", () => {
       kb.addDocument("reception", { name: "faq.pdf", data: Buffer.from("%PDF-1.4\ngarbage that is no PDF") }),
     );
     expect(err.code).toBe("knowledge_document_unreadable");
-    expect(kb.getDocument("reception", "faq.pdf")).toMatchObject({ document: { version: 1, chunkCount: 1 } });
+    expect(await kb.getDocument("reception", "faq.pdf")).toMatchObject({ document: { version: 1, chunkCount: 1 } });
     expect((await kb.search("reception", "boilers serviced")).hits).toHaveLength(1);
-    expect(kb.removeDocument("reception", "faq.pdf")).toBe(true);
-    expect(kb.getDocument("reception", "faq.pdf")).toBeNull();
+    expect(await kb.removeDocument("reception", "faq.pdf")).toBe(true);
+    expect(await kb.getDocument("reception", "faq.pdf")).toBeNull();
   });
 });
 
@@ -240,8 +248,13 @@ describe("refusals", () => {
       expect([err.code, err.status], err.message).toEqual([code, status]);
       expect(err.message).toMatch(message);
     }
-    expect(kb.listDocuments("reception")).toEqual([]);
-    expect(kb.status("reception")).toMatchObject({ documents: 0, chunks: 0, vectorSearch: "off", embedModel: null });
+    expect(await kb.listDocuments("reception")).toEqual([]);
+    expect(await kb.status("reception")).toMatchObject({
+      documents: 0,
+      chunks: 0,
+      vectorSearch: "off",
+      embedModel: null,
+    });
   });
 
   it("refuses a DOCX that would unpack past the limit before inflating it", async () => {

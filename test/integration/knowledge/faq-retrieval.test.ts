@@ -19,6 +19,7 @@ import { isAbortError } from "../../../src/lib/errors.js";
 import { silentLogger } from "../../../src/lib/logger.js";
 import { openDatabase, type Database } from "../../../src/store/index.js";
 import { KnowledgeIndexRepo } from "../../../src/store/repos/knowledge-index-repo.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 import { generatedModel, testConfig } from "../../helpers/models.js";
 
 const faq = buildFaq();
@@ -27,11 +28,12 @@ let embedder: EmbedEngine;
 let db: Database;
 let kb: Knowledge;
 const deps = () => ({ clock: systemClock, logger: silentLogger() });
+const on = (db: Database) => ({ sql: new SqliteSql(db), sqlite: db });
 
 beforeAll(async () => {
   embedder = await createEngine("embed", await generatedModel("tiny-embed"), testConfig());
   db = openDatabase(join(dir, "faq.db"));
-  kb = createKnowledge({ db, embedder, ...deps() });
+  kb = createKnowledge({ ...on(db), embedder, ...deps() });
   await kb.addDocument("dental", { name: "faq.md", data: faq.markdown });
 }, 120_000);
 
@@ -51,28 +53,28 @@ describe("the generated FAQ", () => {
 });
 
 describe("hybrid retrieval on tiny", () => {
-  it("indexes each FAQ entry as one chunk with a vector", () => {
-    expect(kb.status("dental")).toEqual({
+  it("indexes each FAQ entry as one chunk with a vector", async () => {
+    expect(await kb.status("dental")).toEqual({
       documents: 1,
       chunks: 200,
       vectors: 200,
       embedModel: "tiny-embed",
       vectorSearch: expect.stringMatching(/^sqlite-vec v/),
     });
-    const chunks = kb.getDocument("dental", "faq.md")!.chunks;
+    const chunks = (await kb.getDocument("dental", "faq.md"))!.chunks;
     expect(chunks.map((c) => entryQuestion(c.heading))).toEqual(faq.entries.map((e) => e.question));
   });
 
   it("finds the right entry in the top 3 for most questions: BM25, vectors and the fusion each", async () => {
-    const index = new KnowledgeIndexRepo(db);
-    const headings = (ids: number[]) => index.chunksByIds(ids).map((c) => entryQuestion(c.heading));
+    const index = new KnowledgeIndexRepo(new SqliteSql(db), { sqlite: db });
+    const headings = async (ids: number[]) => (await index.chunksByIds(ids)).map((c) => entryQuestion(c.heading));
     const signal = new AbortController().signal;
-    const bm25 = await scoreRetrieval(faq, (q) =>
-      headings(index.bm25("dental", ftsQuery(q) ?? '""', 10).map((r) => r.chunkId)),
+    const bm25 = await scoreRetrieval(faq, async (q) =>
+      headings((await index.bm25("dental", ftsQuery(q) ?? '""', 10)).map((r) => r.chunkId)),
     );
     const vector = await scoreRetrieval(faq, async (q) => {
       const [v] = await embedder.embed([q], { purpose: "query", signal });
-      return headings(index.nearest("dental", "tiny-embed", v!, 10).map((r) => r.chunkId));
+      return headings((await index.nearest("dental", "tiny-embed", v!, 10)).map((r) => r.chunkId));
     });
     const hybrid = await scoreRetrieval(faq, async (q) =>
       (await kb.search("dental", q, { k: 10 })).hits.map((h) => entryQuestion(h.heading)),
@@ -98,7 +100,7 @@ describe("hybrid retrieval on tiny", () => {
     expect(top.vector?.rank).toBeGreaterThanOrEqual(1);
     expect(top.vector!.similarity).toBeGreaterThan(0);
     expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
-    expect(kb.getDocument("dental", "faq.md")!.chunks[top.position]!.id).toBe(top.chunkId);
+    expect((await kb.getDocument("dental", "faq.md"))!.chunks[top.position]!.id).toBe(top.chunkId);
     expect(timings.embedMs).toBeGreaterThan(0);
     expect(timings.totalMs).toBeGreaterThanOrEqual(timings.bm25Ms + timings.embedMs);
   });
@@ -114,12 +116,12 @@ describe("vectors for documents added without a model", () => {
   it("reindex embeds exactly the chunks that lack a vector of the current model", async () => {
     const other = openDatabase(join(dir, "reindex.db"));
     try {
-      const lexical = createKnowledge({ db: other, embedder: null, ...deps() });
+      const lexical = createKnowledge({ ...on(other), embedder: null, ...deps() });
       await lexical.addDocument("dental", { name: "faq.md", data: faq.markdown });
-      const hybrid = createKnowledge({ db: other, embedder, ...deps() });
-      expect(hybrid.status("dental")).toMatchObject({ chunks: 200, vectors: 0 });
+      const hybrid = createKnowledge({ ...on(other), embedder, ...deps() });
+      expect(await hybrid.status("dental")).toMatchObject({ chunks: 200, vectors: 0 });
       expect(await hybrid.reindex("dental")).toEqual({ embedded: 200 });
-      expect(hybrid.status("dental")).toMatchObject({ chunks: 200, vectors: 200 });
+      expect(await hybrid.status("dental")).toMatchObject({ chunks: 200, vectors: 200 });
       expect(await hybrid.reindex("dental")).toEqual({ embedded: 0 });
       // The same bytes again, now fully embedded: nothing to do.
       expect((await hybrid.addDocument("dental", { name: "faq.md", data: faq.markdown })).outcome).toBe("unchanged");
@@ -131,7 +133,7 @@ describe("vectors for documents added without a model", () => {
   it("an upload cancelled while embedding stores nothing", async () => {
     const other = openDatabase(join(dir, "abort.db"));
     try {
-      const hybrid = createKnowledge({ db: other, embedder, ...deps() });
+      const hybrid = createKnowledge({ ...on(other), embedder, ...deps() });
       const controller = new AbortController();
       const upload = hybrid.addDocument(
         "dental",
@@ -139,8 +141,8 @@ describe("vectors for documents added without a model", () => {
         { signal: controller.signal, onProgress: () => controller.abort() },
       );
       await expect(upload).rejects.toSatisfy(isAbortError);
-      expect(hybrid.listDocuments("dental")).toEqual([]);
-      expect(hybrid.status("dental")).toMatchObject({ chunks: 0, vectors: 0 });
+      expect(await hybrid.listDocuments("dental")).toEqual([]);
+      expect(await hybrid.status("dental")).toMatchObject({ chunks: 0, vectors: 0 });
     } finally {
       other.close();
     }

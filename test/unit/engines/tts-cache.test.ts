@@ -19,6 +19,7 @@ import { createMetricsRegistry } from "../../../src/lib/metrics.js";
 import { PcmLru } from "../../../src/engines/tts/cache/pcm-lru.js";
 import { TtsCache, type TtsSource } from "../../../src/engines/tts/cache/index.js";
 import { openDatabase } from "../../../src/store/index.js";
+import { SqliteSql } from "../../../src/store/sql/index.js";
 
 /** A TTS test double: 100 ms of tone per character at 16 kHz, counting its syntheses. */
 function toneEngine(modelId = "tone-tts") {
@@ -47,11 +48,12 @@ function setup() {
   const dir = mkdtempSync(join(tmpdir(), "parley-tts-cache-"));
   dirs.push(dir);
   const db = openDatabase(join(dir, "parley.db"));
+  const sql = new SqliteSql(db);
   const engine = toneEngine();
   const source: TtsSource = { modelId: () => engine.info.modelId, engine: async () => engine as unknown as TtsEngine };
   const open = () =>
-    new TtsCache(db, join(dir, "tts-cache"), source, systemClock, createMetricsRegistry({ defaults: false }));
-  return { dir, db, engine, source, open };
+    new TtsCache(sql, join(dir, "tts-cache"), source, systemClock, createMetricsRegistry({ defaults: false }));
+  return { dir, db, sql, engine, source, open };
 }
 
 const voice = { speakerId: 0, speed: 1 };
@@ -131,7 +133,7 @@ describe("TtsCache", () => {
     const s = setup();
     const other = toneEngine("other-tts");
     const registry = createMetricsRegistry({ defaults: false });
-    const cache = new TtsCache(s.db, join(s.dir, "tts-cache"), s.source, systemClock, registry);
+    const cache = new TtsCache(s.sql, join(s.dir, "tts-cache"), s.source, systemClock, registry);
     const own = await cache.render("Welcome", voice, signal(), {
       use: "greeting",
       engine: other as unknown as TtsEngine,

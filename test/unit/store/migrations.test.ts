@@ -142,3 +142,56 @@ describe("migration 019: phone numbers stored by the old normalisation (issue 11
     db.close();
   });
 });
+
+describe("migration 028: survey answers get a table of their own (issue 12)", () => {
+  it("copies the survey.response events under their ids, leaving other events, and numbers new answers after them", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const { migrate } = await import("../../../src/store/migrate.js");
+    const all = loadMigrations();
+    const db = new Database(":memory:");
+    const clock = { now: () => 0 } as Parameters<typeof migrate>[3];
+    migrate(
+      db,
+      all.filter((m) => m.version <= 27),
+      ":memory:",
+      clock,
+    );
+    const event = db.prepare("INSERT INTO events (type, subject, data, created_at) VALUES (?, ?, ?, ?)");
+    const answer = (o: object) => JSON.stringify({ survey: "csat", agent: "desk", callId: null, comment: null, ...o });
+    event.run("call.started", "call:1", "{}", 1);
+    event.run("survey.response", "call:7", answer({ callId: 7, rating: 4, channel: "dtmf" }), 2);
+    event.run("survey.response", null, answer({ rating: null, comment: "too slow", channel: "voice" }), 3);
+
+    migrate(db, all, ":memory:", clock);
+
+    expect(db.prepare("SELECT * FROM survey_responses ORDER BY id").all()).toEqual([
+      {
+        id: 2,
+        survey: "csat",
+        agent: "desk",
+        call_id: 7,
+        rating: 4,
+        comment: null,
+        channel: "dtmf",
+        event_id: 2,
+        created_at: 2,
+      },
+      {
+        id: 3,
+        survey: "csat",
+        agent: "desk",
+        call_id: null,
+        rating: null,
+        comment: "too slow",
+        channel: "voice",
+        event_id: 3,
+        created_at: 3,
+      },
+    ]);
+    db.prepare(
+      "INSERT INTO survey_responses (survey, agent, channel, created_at) VALUES ('csat', 'desk', 'none', 4)",
+    ).run();
+    expect(db.prepare("SELECT max(id) AS id FROM survey_responses").get()).toEqual({ id: 4 });
+    db.close();
+  });
+});

@@ -52,6 +52,7 @@ export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge" | "pl
   app.get("/agents/:name", async (c) => {
     const entry = services.agents.find(c.req.param("name"));
     if (!entry) throw new ParleyError("not_found", `no agent named '${c.req.param("name")}'`, { status: 404 });
+    const documents = (await services.knowledge.listDocuments(entry.agent.name)).length;
     const body = (
       <>
         <p>
@@ -62,7 +63,7 @@ export function agentRoutes(services: Pick<ApiDeps, "agents" | "knowledge" | "pl
           </a>{" "}
           · <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/chat`}>Chat playground</a> ·{" "}
           <a href={`/console/agents/${encodeURIComponent(entry.agent.name)}/knowledge`}>
-            {`Knowledge base (${services.knowledge.listDocuments(entry.agent.name).length} documents)`}
+            {`Knowledge base (${documents} documents)`}
           </a>
         </p>
         <pre class="definition">{stringify(redact(entry.agent))}</pre>

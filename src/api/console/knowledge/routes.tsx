@@ -33,8 +33,8 @@ export function knowledgeConsoleRoutes(services: Pick<ApiDeps, "agents" | "knowl
         >
           <KnowledgeBody
             agent={agent}
-            status={services.knowledge.status(agent)}
-            documents={services.knowledge.listDocuments(agent)}
+            status={await services.knowledge.status(agent)}
+            documents={await services.knowledge.listDocuments(agent)}
             csrf={c.get("csrf")}
           />
         </Page>,
@@ -75,10 +75,10 @@ export function knowledgeConsoleRoutes(services: Pick<ApiDeps, "agents" | "knowl
     }
   });
 
-  app.post("/agents/:name/knowledge/:document/delete", (c) => {
+  app.post("/agents/:name/knowledge/:document/delete", async (c) => {
     const agent = agentOf(c);
     const name = c.req.param("document");
-    const removed = services.knowledge.removeDocument(agent, name);
+    const removed = await services.knowledge.removeDocument(agent, name);
     return c.redirect(back(agent, removed ? `${name}: deleted.` : `${name} was already gone.`), 303);
   });
   return app;

@@ -14,7 +14,7 @@ export class CacheMetrics {
   private readonly misses: Counter<"use">;
   private readonly counts = new Map<CacheUse, { hits: number; misses: number }>();
 
-  constructor(registry: Registry, entries: () => number) {
+  constructor(registry: Registry, entries: () => Promise<number>) {
     this.hits = new Counter({
       name: "parley_tts_cache_hits_total",
       help: "TTS renders served from the cache, by use",
@@ -42,8 +42,8 @@ export class CacheMetrics {
       name: "parley_tts_cache_entries",
       help: "Renders held in the TTS cache",
       registers: [registry],
-      collect() {
-        this.set(entries());
+      async collect() {
+        this.set(await entries());
       },
     });
   }

@@ -1,10 +1,10 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Database } from "better-sqlite3";
 import { concatFloat32, float32ToInt16, resample } from "../../../audio/index.js";
 import type { Clock } from "../../../lib/clock.js";
 import type { Registry } from "../../../lib/metrics.js";
 import { TtsCacheRepo } from "../../../store/repos/tts-cache-repo.js";
+import type { SqlStore } from "../../../store/sql/port.js";
 import type { TtsEngine, WorkPriority } from "../../types.js";
 import { readRender, writeRender } from "./cache-file.js";
 import { CACHE_RATE, cacheKey, normaliseText, type Voice } from "./cache-key.js";
@@ -46,7 +46,10 @@ export interface RenderOptions {
  * mailbox greetings) alike. A key is rendered once: concurrent requests for
  * it share one render, later ones read the file. A row whose file went
  * missing or is damaged (cut short, changed) is rendered again, never played,
- * and counted a miss.
+ * and counted a miss. With `store.url` the rows are in the shared store and
+ * the folder is the shared files.dir's, so a render made on one node is a hit
+ * on all; two nodes rendering one key at the same moment both synthesise it
+ * (each counts its miss), and the first row stands (see `synthesize`).
  */
 export class TtsCache {
   private readonly repo: TtsCacheRepo;
@@ -57,15 +60,15 @@ export class TtsCache {
   private readonly metrics: CacheMetrics;
 
   constructor(
-    db: Database,
+    sql: SqlStore,
     private readonly dir: string,
     private readonly source: TtsSource,
     private readonly clock: Clock,
     registry: Registry,
   ) {
-    this.repo = new TtsCacheRepo(db);
+    this.repo = new TtsCacheRepo(sql);
     const repo = this.repo;
-    this.metrics = new CacheMetrics(registry, () => repo.size().entries);
+    this.metrics = new CacheMetrics(registry, async () => (await repo.size()).entries);
   }
 
   /** Hits and misses since start: all uses, or one. */
@@ -90,7 +93,7 @@ export class TtsCache {
       this.touch(key);
       return { key, pcm: held, hit: true };
     }
-    const entry = this.repo.get(key);
+    const entry = await this.repo.get(key);
     if (entry) {
       const pcm = await readRender(this.dir, entry.path, entry.samples).catch(() => null);
       if (pcm) {
@@ -100,7 +103,7 @@ export class TtsCache {
         return { key, pcm, hit: true };
       }
       // The file is gone, cut short or changed: it goes (a new render may carry another digest), and is made again.
-      this.repo.remove(key);
+      await this.repo.remove(key, entry.path);
       await rm(join(this.dir, entry.path), { force: true }).catch(() => undefined);
     }
     const pending = this.inflight.get(key);
@@ -115,13 +118,17 @@ export class TtsCache {
     return { key, pcm: await work, hit: false };
   }
 
-  /** Records use (hits, last_used_at) at most once a minute per key: a campaign's shared pieces are hit thousands of times. */
+  /**
+   * Records use (hits, last_used_at) at most once a minute per key: a campaign's shared pieces are hit thousands of
+   * times. Not awaited: a hit is not made to wait for the store (a shared one is a network round trip away), and a
+   * count that fails to be written (the store closing) costs only statistics.
+   */
   private touch(key: string): void {
     const now = this.clock.now();
     if (now - (this.touched.get(key) ?? -Infinity) < TOUCH_EVERY_MS) return;
     this.touched.set(key, now);
     if (this.touched.size > 10_000) this.touched.clear();
-    this.repo.touch(key, now);
+    this.repo.touch(key, now).catch(() => undefined);
   }
 
   private async synthesize(
@@ -150,7 +157,7 @@ export class TtsCache {
     // The row is written after the file is whole: a crash leaves no row for half a render.
     const path = await writeRender(this.dir, key, pcm);
     this.memory.set(key, pcm);
-    this.repo.insert(
+    const standing = await this.repo.insert(
       {
         key,
         modelId: engine.info.modelId,
@@ -166,6 +173,9 @@ export class TtsCache {
       },
       this.clock.now(),
     );
+    // Another process indexed this key first with a file of other bytes (same speech, another digest): its row
+    // stands, and our file, which no row names, goes. Same bytes are the same file, which stays.
+    if (standing.path !== path) await rm(join(this.dir, path), { force: true }).catch(() => undefined);
     return pcm;
   }
 }
