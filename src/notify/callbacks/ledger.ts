@@ -1,9 +1,14 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { TaskHelpers } from "../../jobs/index.js";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import type { CallbackChange, CallbackRecord } from "../../store/repos/callbacks-repo.js";
 import type { NotifyContext } from "../context.js";
 import type { CallbackPayload } from "./payload.js";
 import { newCallbackRow } from "./schedule-callback.js";
+
+/** How long a new attempt waits for the attempt before it to hand the callback over, and how often it looks. */
+const SETTLE_WAIT_MS = 10_000;
+const SETTLE_POLL_MS = 50;
 
 /** What one callback.place run did, as callback-task.ts returns it. */
 export type AttemptResult =
@@ -33,8 +38,21 @@ export async function claimCallback(
     row = added && (await ctx.callbacks.change(added.id, ["upcoming"], { status: "upcoming", jobId: job.id }, now));
     if (!row) return { skipped: "the callback's record changed as it was made" };
   }
-  const claimed = await ctx.callbacks.claim(row.id, job.id, now);
-  if (claimed) return claimed;
+  for (let waited = 0; ; waited += SETTLE_POLL_MS) {
+    const claimed = await ctx.callbacks.claim(row.id, job.id, now);
+    if (claimed) return claimed;
+    const current = await ctx.callbacks.byRoot(root);
+    if (!current) break;
+    row = current;
+    // The attempt before this one hands the callback over to this job only once its own run returns, and a queue
+    // that wakes workers at once (PostgreSQL's NOTIFY) can start this job before that. While another job is still
+    // calling, wait for it to settle (bounded: a job that died holding it is taken over by its lease) before
+    // deciding the callback moved.
+    if (waited >= SETTLE_WAIT_MS) break;
+    const handedOver = current.status === "upcoming" && current.jobId === job.id;
+    if (!handedOver && (current.status !== "calling" || current.jobId === job.id)) break;
+    if (!handedOver) await sleep(SETTLE_POLL_MS);
+  }
   return {
     skipped:
       row.jobId !== job.id
