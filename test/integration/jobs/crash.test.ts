@@ -160,7 +160,7 @@ describe.skipIf(pgSkip !== null)(
           return running.length > 0 ? running : null;
         },
         "the child to claim jobs",
-        30_000,
+        60_000, // a cold tsx start on a loaded 2-core box has taken over 30 s
         50,
       );
       expect(held.every((j) => j.lockedBy?.includes(`:${child.pid}:`))).toBe(true);
@@ -223,6 +223,6 @@ describe.skipIf(pgSkip !== null)(
         "SELECT count(*)::int AS n FROM job_events WHERE type = 'succeeded'",
       );
       expect(successes).toEqual([{ n }]);
-    });
+    }, 150_000);
   },
 );
