@@ -5,8 +5,8 @@
  * copy, which then writes nothing).
  *
  * Not copied: the job queue (each engine has its own; copy-to-postgres refuses a node with unfinished jobs unless
- * told to leave them), the event log and the webhook delivery log (history, whose event ids the store's own log
- * reuses), and what stays on each node's SQLite file (intake files, survey results, the TTS-cache index, knowledge).
+ * told to leave them), the webhook delivery log (history of attempts), intake claims (leases of a moment) and the
+ * TTS-cache index (a cache: a phrase is rendered once more, and its files' relative paths may not be in files.dir).
  */
 export const SHARED_TABLES = [
   { table: "api_keys" },
@@ -31,6 +31,16 @@ export const SHARED_TABLES = [
   { table: "calls", identity: "id" },
   // A call's turns after the call; its search document is built once at the end (copy-to-postgres.ts).
   { table: "call_turns" },
+  // The event log with its ids (the store's log goes on after them: SSE clients and survey answers name them).
+  { table: "events", identity: "id" },
+  { table: "survey_responses", identity: "id" },
+  // Knowledge bases: PostgreSQL builds each chunk's full-text column itself (a generated column).
+  { table: "knowledge_documents", identity: "id" },
+  { table: "knowledge_chunks", identity: "id" },
+  { table: "knowledge_vectors" },
+  // Which spool recordings were already taken, so a node on the store does not take them again.
+  { table: "intake_folders" },
+  { table: "intake_files" },
 ] as const satisfies readonly { table: string; identity?: string }[];
 
 export type SharedTable = (typeof SHARED_TABLES)[number]["table"];

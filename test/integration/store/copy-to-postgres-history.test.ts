@@ -15,6 +15,10 @@ import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
 import type { NewNotification } from "../../../src/store/repos/notifications-repo.js";
 import { SearchRepo } from "../../../src/store/repos/search-repo.js";
 import { VoicemailsRepo } from "../../../src/store/repos/voicemails-repo.js";
+import { EventsRepo } from "../../../src/store/repos/events-repo.js";
+import { IntakeFilesRepo } from "../../../src/store/repos/intake-files-repo.js";
+import { KnowledgeDocumentsRepo } from "../../../src/store/repos/knowledge-documents-repo.js";
+import { SurveyResultsRepo } from "../../../src/store/repos/survey-results-repo.js";
 import { createPostgresSql, SqliteSql, type SqlStore } from "../../../src/store/sql/index.js";
 import { postgresUnavailable, queryIn, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
 
@@ -206,6 +210,48 @@ async function fill(sql: SqlStore, data: string): Promise<void> {
     },
     1900,
   );
+  // The event log (ids kept: a survey answer names its event), a knowledge base with vectors, a spool's record.
+  const events = new EventsRepo(sql);
+  await events.insert("voicemail.received", `voicemail:${vm.id}`, { id: vm.id }, 2000);
+  const said = await events.insert("survey.response", `call:${call.id}`, { survey: "nps", rating: 9 }, 2100);
+  await new SurveyResultsRepo(sql).record({
+    survey: "nps",
+    agent: "receptionist",
+    callId: call.id,
+    rating: 9,
+    comment: "quick",
+    channel: "call",
+    eventId: said.id,
+    at: 2100,
+  });
+  await new KnowledgeDocumentsRepo(sql).replace(
+    {
+      agent: "receptionist",
+      name: "hours.md",
+      format: "markdown",
+      sha256: "a".repeat(64),
+      bytes: 40,
+      chars: 40,
+      chunks: [
+        { position: 0, heading: "Hours", text: "We open at nine." },
+        { position: 1, heading: "Hours > Weekend", text: "Closed on Sundays." },
+      ],
+      vectors: { model: "embed", dims: 2, vectors: [Float32Array.of(1, 0), Float32Array.of(0.5, 0.5)] },
+    },
+    2200,
+  );
+  const intake = new IntakeFilesRepo(sql);
+  await intake.baseline("/spool", 1500, 1500);
+  await intake.record({
+    sha256: "b".repeat(64),
+    folder: "/spool",
+    path: "/spool/msg1.wav",
+    size: 1234,
+    mtimeMs: 1600,
+    status: "handed",
+    error: null,
+    takenAt: 1700,
+  });
 }
 
 /** Everything the copied tables hold, as the repositories read it (the same calls on either engine). */
@@ -218,6 +264,8 @@ async function snapshot(sql: SqlStore) {
   const notifications = await r.notifications.list({ limit: 100 });
   const voicemails = await vms.list({ sort: "newest", limit: 100 });
   const callList = await calls.list({ limit: 100 });
+  const knowledge = new KnowledgeDocumentsRepo(sql);
+  const intake = new IntakeFilesRepo(sql);
   return {
     templates: await r.templates.list({ limit: 100 }),
     campaigns,
@@ -230,6 +278,12 @@ async function snapshot(sql: SqlStore) {
     blobs: await Promise.all(voicemails.map((v) => audio.get(v.audioSha256))),
     calls: callList,
     turns: await Promise.all(callList.map((c) => calls.turns(c.id))),
+    events: await new EventsRepo(sql).since(0),
+    survey: await new SurveyResultsRepo(sql).responses("nps", 0, 100),
+    documents: await knowledge.list("receptionist"),
+    chunks: await Promise.all((await knowledge.list("receptionist")).map(async (d) => knowledge.chunks(d.id))),
+    vectors: await sql.all("SELECT chunk_id, model, dims, vector FROM knowledge_vectors ORDER BY chunk_id"),
+    intake: { files: await intake.known("/spool"), baseline: await intake.storedBaseline("/spool") },
   };
 }
 
@@ -311,6 +365,13 @@ describe.skipIf(skip)(`copy-to-postgres with a node's history${skip ? ` (skipped
       voicemails: 1,
       calls: 2,
       call_turns: 3,
+      events: 2,
+      survey_responses: 1,
+      knowledge_documents: 1,
+      knowledge_chunks: 2,
+      knowledge_vectors: 2,
+      intake_folders: 1,
+      intake_files: 1,
     });
     // What a node on the store reads: the same records, the recordings' paths now in files.dir.
     const moved = (p: string | null) => p && p.replace(`${data}/`, `${shared}/`);

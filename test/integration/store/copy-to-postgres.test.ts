@@ -124,6 +124,13 @@ describe.skipIf(skip)(`parley store copy-to-postgres${skip ? ` (skipped: ${skip}
       voicemails: 0,
       calls: 0,
       call_turns: 0,
+      events: 0,
+      survey_responses: 0,
+      knowledge_documents: 0,
+      knowledge_chunks: 0,
+      knowledge_vectors: 0,
+      intake_folders: 0,
+      intake_files: 0,
     });
     expect(summary.secret).toBe("copied");
     expect(summary.operatorsFile).toMatchObject({ imported: 1, total: 1 });
