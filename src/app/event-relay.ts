@@ -1,6 +1,3 @@
-import { createHash } from "node:crypto";
-import { hostname } from "node:os";
-import { databaseFile } from "../config/paths.js";
 import { PostgresEventRelay } from "../events/relay/index.js";
 import type { Infrastructure } from "./infrastructure.js";
 
@@ -19,15 +16,4 @@ export function startEventRelay(infra: Infrastructure, o: { receive: boolean }):
     receive: o.receive,
     logger: infra.logger,
   });
-}
-
-/**
- * Which node this is: its host and database file (a `parley worker` and `parley serve` on one database are one node).
- * Webhook delivery jobs carry it, for the delivery log.
- */
-export function nodeOrigin(infra: Infrastructure): string {
-  return createHash("sha256")
-    .update(`${hostname()}\n${databaseFile(infra.config)}`)
-    .digest("hex")
-    .slice(0, 16);
 }

@@ -6,7 +6,6 @@ import type { OutboundDialer } from "../notify/dialer.js";
 import { createNotify, type Notify } from "../notify/notify.js";
 import { createVoicemail, type Voicemail } from "../voicemail/voicemail.js";
 import { createWebhooks, type Webhooks } from "../webhooks/index.js";
-import { nodeOrigin } from "./event-relay.js";
 import type { Infrastructure } from "./infrastructure.js";
 
 /** The features of a running Parley, each a small facade: what the API, the CLI and the worker use. */
@@ -52,9 +51,7 @@ export function createFeatures(infra: Infrastructure): Features {
   } = infra;
   // Retrieval for live calls' search_knowledge tool and voicemail extraction's context.
   const searchKnowledge: KnowledgeSearch = (agent, query, options) => infra.knowledge.search(agent, query, options);
-  // With store.url, deliveries name their node in their idempotency keys (the nodes share one queue).
-  const origin = config.store.url ? nodeOrigin(infra) : null;
-  const webhooks = createWebhooks({ config, logger, clock, db, sql, origin, queue, bus, outbound });
+  const webhooks = createWebhooks({ config, logger, clock, db, sql, queue, bus, outbound });
 
   // Notify dials through the calls feature, which is built below (it needs notify's callback timer and guard).
   const dialer: OutboundDialer = {

@@ -21,8 +21,6 @@ export interface WebhookServices {
   db: Database;
   /** Where endpoints and the delivery log are: the node's SQLite file, or the shared PostgreSQL store (store.url). */
   sql: SqlStore;
-  /** This node, as the event relay names it, with store.url (null without): it keeps idempotency keys unique across nodes. */
-  origin: string | null;
   queue: JobQueue;
   bus: EventBus;
   config: ParleyConfig;
@@ -38,9 +36,10 @@ const DELIVERY_PRIORITY = 10;
 /**
  * The Idempotency-Key of one event to one endpoint. It is also the job's
  * idempotency key, so the fan-out, a routing rule and any replay of the same
- * event enqueue one job between them, and every attempt sends the same header.
- * With store.url the nodes share one queue and each numbers its own events, so
- * the key names the event's origin node too.
+ * event enqueue one job between them, on whichever node (with store.url the
+ * nodes share one event log, so an event's id is the same everywhere), and
+ * every attempt sends the same header. `origin` is only for jobs queued by
+ * builds whose nodes numbered their events each on their own.
  */
 export function deliveryKey(eventId: number, endpointId: number, origin: string | null = null): string {
   return origin ? `event-${origin}-${eventId}-endpoint-${endpointId}` : `event-${eventId}-endpoint-${endpointId}`;
@@ -48,17 +47,17 @@ export function deliveryKey(eventId: number, endpointId: number, origin: string 
 
 /** The job that delivers this event to this endpoint; the event travels with it (any node may run the job). */
 export function deliveryJob(
-  s: Pick<WebhookServices, "config" | "origin">,
+  s: Pick<WebhookServices, "config">,
   endpointId: number,
   event: DeliverEvent,
 ): KindedJob<typeof DELIVER_KIND> {
   const id = event.id;
   return {
     kind: DELIVER_KIND,
-    payload: { endpointId, eventId: id, event: eventEnvelope(event), origin: s.origin },
+    payload: { endpointId, eventId: id, event: eventEnvelope(event) },
     priority: DELIVERY_PRIORITY,
     maxAttempts: s.config.webhooks.maxAttempts,
-    idempotencyKey: deliveryKey(id, endpointId, s.origin),
+    idempotencyKey: deliveryKey(id, endpointId),
   };
 }
 

@@ -10,11 +10,11 @@ export interface DeliverEvent {
 }
 
 /**
- * What a `webhook.deliver` job carries. The event travels in the payload, so whichever node claims the job
- * (`store.url`: one queue, each node its own event log) sends the event it was queued for. The endpoint stays an
- * id, looked up at delivery, so a later secret or URL change applies to retries. `origin` names the node that
- * published the event (null without store.url). Payloads queued before the event travelled (ids only) are read
- * back from the event log of the node that runs them.
+ * What a `webhook.deliver` job carries. The event travels in the payload, so whichever node claims the job sends
+ * the event it was queued for. The endpoint stays an id, looked up at delivery, so a later secret or URL change
+ * applies to retries. `origin` named the publishing node when nodes numbered their events each on their own (jobs
+ * queued by such a build still carry it, and keep their keys). Payloads queued before the event travelled (ids
+ * only) are read back from the event log.
  */
 export interface DeliverPayload {
   endpointId: number;
