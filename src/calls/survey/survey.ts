@@ -53,24 +53,31 @@ export async function runSurvey(
   // The comment is the caller's own words: masked under the agent's rules before it is published (stored as the
   // survey.response event, sent to webhooks) or handed back to the API.
   const published: SurveyAnswer = { ...read, comment: services.privacy.scrub(agent.name, read.comment) };
-  const event = await services.bus.publish("survey.response", callId ? `call:${callId}` : null, {
-    survey: survey.name,
-    agent: agent.name,
-    callId,
-    ...published,
+  // Stored as published (masked), with its event in one transaction (an answer is never without its event, nor
+  // the event without its row): with store.url, in the store every node lists the answers from.
+  await services.sql.transaction(async (tx) => {
+    const event = await services.bus.publish(
+      "survey.response",
+      callId ? `call:${callId}` : null,
+      { survey: survey.name, agent: agent.name, callId, ...published },
+      tx,
+    );
+    const d = event.data;
+    await new SurveyResultsRepo(services.sql).record(
+      {
+        survey: d.survey,
+        agent: d.agent,
+        callId: d.callId,
+        rating: d.rating,
+        comment: d.comment,
+        channel: d.channel,
+        eventId: event.id,
+        at: event.createdAt,
+      },
+      tx,
+    );
   });
-  // Stored as published (masked): with store.url, in the store every node lists the answers from.
-  const d = event.data;
-  await new SurveyResultsRepo(services.sql).record({
-    survey: d.survey,
-    agent: d.agent,
-    callId: d.callId,
-    rating: d.rating,
-    comment: d.comment,
-    channel: d.channel,
-    eventId: event.id,
-    at: event.createdAt,
-  });
+  services.bus.committed();
   if (!io.signal.aborted) await io.speaker.sayPhrase(survey.thanks, "phrase", io.signal).playback.done;
   return published;
 }

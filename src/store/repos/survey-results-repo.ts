@@ -1,4 +1,4 @@
-import type { SqlStore } from "../sql/port.js";
+import type { SqlExecutor, SqlStore } from "../sql/port.js";
 
 export interface SurveySummary {
   survey: string;
@@ -55,8 +55,9 @@ interface Row {
 export class SurveyResultsRepo {
   constructor(private readonly sql: SqlStore) {}
 
-  async record(r: NewSurveyResponse): Promise<number> {
-    const row = await this.sql.get<{ id: number }>(
+  /** Stores an answer; inside the caller's transaction when `tx` is given (with the event that announces it). */
+  async record(r: NewSurveyResponse, tx?: SqlExecutor): Promise<number> {
+    const row = await (tx ?? this.sql).get<{ id: number }>(
       `INSERT INTO survey_responses (survey, agent, call_id, rating, comment, channel, event_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [r.survey, r.agent, r.callId, r.rating, r.comment, r.channel, r.eventId, r.at],
