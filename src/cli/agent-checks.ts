@@ -6,10 +6,26 @@ import type { ParleyConfig } from "../config/index.js";
 import { describeError } from "../lib/errors.js";
 import { listenChecks } from "../doctor/ports.js";
 import type { CheckResult } from "../doctor/types.js";
+import { createPostgresSql } from "../store/sql/index.js";
 
-/** Names of agents created through the API, read from the database without changing it (none when it does not exist yet). */
-function storedAgentNames(dataDir: string): string[] {
-  const file = join(dataDir, "parley.db");
+/**
+ * Names of agents created through the API, read from the store without changing it: the shared PostgreSQL store
+ * with store.url (none when it is not migrated yet), else the node's database (none when it does not exist yet).
+ */
+async function storedAgentNames(config: ParleyConfig): Promise<string[]> {
+  const { url, schema } = config.store;
+  if (url) {
+    const sql = createPostgresSql({ url, schema, poolSize: 1 });
+    try {
+      return (await sql.all<{ name: string }>("SELECT name FROM agents ORDER BY name")).map((r) => r.name);
+    } catch (err) {
+      if ((err as { code?: string }).code === "42P01") return []; // undefined_table: not migrated yet
+      throw err;
+    } finally {
+      await sql.close();
+    }
+  }
+  const file = join(config.dataDir, "parley.db");
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -26,7 +42,7 @@ function storedAgentNames(dataDir: string): string[] {
  * database) and the default one: without them every upload, call and
  * notification is refused, and /readyz stays 503.
  */
-export function agentChecks(config: ParleyConfig): CheckResult[] {
+export async function agentChecks(config: ParleyConfig): Promise<CheckResult[]> {
   const { dir, default: defaultName, allowNone } = config.agents;
   let files: string[];
   try {
@@ -45,9 +61,9 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
   let stored: string[] = [];
   let storedNote = "";
   try {
-    stored = storedAgentNames(config.dataDir);
+    stored = await storedAgentNames(config);
   } catch (err) {
-    storedNote = ` (database not readable: ${describeError(err)})`;
+    storedNote = ` (${config.store.url ? "store" : "database"} not readable: ${describeError(err)})`;
   }
   const all = [...new Set([...files, ...stored])];
   const results: CheckResult[] = [];
@@ -56,7 +72,7 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
       group: "agents",
       name: "files",
       status: allowNone ? "warn" : "fail",
-      detail: `no agents: ${dir} ${existsSync(dir) ? "holds no *.yaml" : "does not exist"}, and the database has none${storedNote}`,
+      detail: `no agents: ${dir} ${existsSync(dir) ? "holds no *.yaml" : "does not exist"}, and the ${config.store.url ? "store" : "database"} has none${storedNote}`,
       fix: allowNone
         ? "create one with POST /v1/agents"
         : "set agents.dir (relative paths in parley.yaml are relative to the file), or agents.allowNone: true to create agents through the API",
@@ -85,5 +101,5 @@ export function agentChecks(config: ParleyConfig): CheckResult[] {
 
 /** What `parley config check` checks beyond the schema (and `parley doctor` too): agent files, and that the listen ports are free. */
 export async function configChecks(config: ParleyConfig): Promise<CheckResult[]> {
-  return [...agentChecks(config), ...(await listenChecks(config))];
+  return [...(await agentChecks(config)), ...(await listenChecks(config))];
 }

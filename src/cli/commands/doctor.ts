@@ -17,7 +17,7 @@ Exits 1 when a check fails (warnings are optional features).`,
     const { values } = parseFlags(args, commonOptions, false);
     const { config } = configFromFlags(ctx, values);
     // The agents are this command's to check (the console's doctor page runs runChecks alone).
-    const results = [...(await runChecks(config, ctx.cwd)), ...agentChecks(config)];
+    const results = [...(await runChecks(config, ctx.cwd)), ...(await agentChecks(config))];
     const failed = results.filter((r) => r.status === "fail").length;
     const warned = results.filter((r) => r.status === "warn").length;
     if (values.json) {

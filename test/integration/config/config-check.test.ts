@@ -7,6 +7,10 @@ import { freePort } from "../sip/helpers.js";
 import { runCliInProcess } from "../../helpers/cli.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { scratchDir } from "../../helpers/scratch.js";
+import { createTestApp } from "../../helpers/app.js";
+import { postgresUnavailable, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
+
+const pgSkip = await postgresUnavailable();
 
 interface Check {
   group: string;
@@ -68,6 +72,42 @@ describe("parley config check", () => {
     expect(allowed.code).toBe(0);
     expect(find(allowed.checks, "agents", "files")?.status).toBe("warn");
   });
+
+  it.skipIf(pgSkip !== null)(
+    `with store.url, counts the agents made through the API in the shared store${pgSkip ? ` (skipped: ${pgSkip})` : ""}`,
+    async () => {
+      const { schema, drop } = scratchSchema();
+      try {
+        const store = `store: { url: ${JSON.stringify(testPostgresUrl)}, schema: ${schema} }`;
+        const dir = site([`http: { port: 0 }`, "sip: { enabled: false }", store], {});
+        // Not migrated yet: no agents from the API, and none in files.
+        expect(find((await check(dir)).checks, "agents", "files")).toMatchObject({
+          status: "fail",
+          detail: expect.stringContaining("and the store has none"),
+        });
+        const node = await createTestApp({ config: { store: { url: testPostgresUrl, schema } } });
+        try {
+          const created = await node.request("/v1/agents", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ name: "front-desk", systemPrompt: "You answer the phone." }),
+          });
+          expect(created.status).toBe(201);
+        } finally {
+          await node.close();
+        }
+        const r = await check(dir);
+        expect(find(r.checks, "agents", "files")).toMatchObject({
+          status: "ok",
+          detail: expect.stringContaining("1 from the API"),
+        });
+        expect(find(r.checks, "agents", "files")?.detail).toContain("0 in");
+      } finally {
+        await drop();
+      }
+    },
+    120_000,
+  );
 
   it("fails on an invalid agent file, naming the file and the field", async () => {
     const dir = site(["http: { port: 0 }", "sip: { enabled: false }"], {
