@@ -192,14 +192,30 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
     for (let i = 5; i < released.length; i++)
       expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
     const list = await api<{ items: { id: number }[] }>(`/v1/notifications?campaignId=${campaign.id}&limit=200`);
-    const attempts = (
+    const history = (
       await Promise.all(
         list.items.map((x) =>
-          api<{ history: { startedAt: string; durationMs: number }[] }>(`/v1/notifications/${x.id}`),
+          api<{
+            history: {
+              startedAt: string;
+              durationMs: number;
+              dialed: boolean;
+              outcome: string;
+              error: string | null;
+            }[];
+          }>(`/v1/notifications/${x.id}`),
         ),
       )
-    ).flatMap((x) => x.history.map((h) => ({ startedAt: Date.parse(h.startedAt), durationMs: h.durationMs })));
-    expect(attempts).toHaveLength(58);
+    ).flatMap((x) => x.history);
+    // A delivery that could not be placed at all (on a loaded box: no line free yet as the calls before it end) is
+    // in the history too, as not dialled, and its job tries again: CI saw 2 of those beside the 58 calls.
+    const notPlaced = history.filter((h) => !h.dialed);
+    for (const h of notPlaced)
+      expect(h, JSON.stringify(notPlaced)).toMatchObject({ outcome: "not_placed", error: expect.any(String) });
+    const attempts = history
+      .filter((h) => h.dialed)
+      .map((h) => ({ startedAt: Date.parse(h.startedAt), durationMs: h.durationMs }));
+    expect(attempts, JSON.stringify(notPlaced)).toHaveLength(58);
     const overlap = Math.max(
       ...attempts.map(
         (a) => attempts.filter((b) => b.startedAt <= a.startedAt && a.startedAt < b.startedAt + b.durationMs).length,
