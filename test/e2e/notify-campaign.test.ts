@@ -207,8 +207,9 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
         ),
       )
     ).flatMap((x) => x.history);
-    // A delivery that could not be placed at all (on a loaded box: no line free yet as the calls before it end) is
-    // in the history too, as not dialled, and its job tries again: CI saw 2 of those beside the 58 calls.
+    // A delivery that could not be placed at all (on a loaded box, e.g. the call manager's admission control refuses a
+    // call while the engines' queueing delay is high: `overloaded`, retryable) is in the history too, as not
+    // dialled, and its job tries again: CI saw 2 such entries beside the 58 calls.
     const notPlaced = history.filter((h) => !h.dialed);
     for (const h of notPlaced)
       expect(h, JSON.stringify(notPlaced)).toMatchObject({ outcome: "not_placed", error: expect.any(String) });
