@@ -120,7 +120,7 @@ describe("request and field size limits", () => {
       expect(body.error.message).toContain(`${field}:`);
     }
     expect((await t.request("/v1/agents/big")).status).toBe(404);
-    expect(t.services.db.prepare("select count(*) as n from agents").get()).toEqual({ n: 0 });
+    expect(await t.services.sql.get("select count(*) as n from agents")).toEqual({ n: 0 });
   });
 
   it("bounds the variables of a notification and the lists of a calling window (400 naming the field)", async () => {

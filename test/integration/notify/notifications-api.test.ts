@@ -174,7 +174,7 @@ describe("a phone number with no trunk to call it through (issue 10, item 23)", 
             "no SIP trunk is configured (sip.trunk.uri), so +442079460000 cannot be called: configure the trunk, or give a sip: URI",
         },
       });
-      expect(bare.services.db.prepare("SELECT count(*) AS n FROM notifications").get()).toEqual({ n: 0 });
+      expect(await bare.services.sql.get("SELECT count(*) AS n FROM notifications")).toEqual({ n: 0 });
       expect(
         (
           await bare.request(

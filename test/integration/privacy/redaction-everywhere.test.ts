@@ -306,12 +306,11 @@ describe.skipIf(skip)("privacy: nothing unmasked is stored, logged or sent", () 
     );
     expect(vm).toEqual({ caller: "+14155550100", caller_name: "[email]" });
     const rows = await waitFor(
-      () => {
-        const all = t.services.db.prepare("SELECT path, status, error FROM intake_files ORDER BY path").all() as {
-          path: string;
-          status: string;
-          error: string | null;
-        }[];
+      async () => {
+        // Through the store: with store.url the spool's record is in PostgreSQL.
+        const all = await t.services.sql.all<{ path: string; status: string; error: string | null }>(
+          "SELECT path, status, error FROM intake_files ORDER BY path",
+        );
         return all.some((f) => f.status === "rejected") ? all : null;
       },
       "the refused file recorded",

@@ -140,8 +140,7 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     await waitFor(
       async () =>
         (await jobsOf(t, "webhook.deliver")).find(
-          // With store.url the key names the event's node too: event-<origin>-<id>-endpoint-<id>.
-          (j) => j.key?.endsWith(`-${urgent?.id}-endpoint-${endpointId}`) && j.status === "succeeded",
+          (j) => j.key === `event-${urgent?.id}-endpoint-${endpointId}` && j.status === "succeeded",
         ),
       "the on-call webhook delivered",
     );
@@ -159,7 +158,12 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
     ).toBe(true);
 
     // The callback job itself (placing the call) needs SIP, which this app does not run: only its queueing is ours.
-    const callbacks = (await jobsOf(t, "callback.place")).filter((j) => j.key === `voicemail-${v.id}-callback`);
+    // Routing runs after the results are saved (the status the test waited for), so its steps may still be under way.
+    const callbacks = await waitFor(async () => {
+      const jobs = (await jobsOf(t, "callback.place")).filter((j) => j.key === `voicemail-${v.id}-callback`);
+      const announced = (await eventsOf(t, "callback.scheduled")).some((e) => e.subject === `voicemail:${v.id}`);
+      return jobs.length > 0 && announced ? jobs : null;
+    }, "the routing's callback");
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]?.payload).toMatchObject({
       to: "+14155550123",
@@ -210,8 +214,12 @@ describe.skipIf(fliteMissing)("voicemail pipeline on the tiny profile", () => {
         expect(v.speechMs).toBeLessThan(t.services.config.voicemail.minSpeechMs);
         const row = await new VoicemailsRepo(t.services.sql).get(v.id);
         expect(row?.extraction).toBeNull();
-        const job = (await jobsOf(t, "voicemail.process")).find((j) => j.id === v.jobId);
-        expect(job?.result).toMatchObject({
+        // The job's result is written when the job completes, just after the message's status.
+        const job = await waitFor(
+          async () => (await jobsOf(t, "voicemail.process")).find((j) => j.id === v.jobId && j.status === "succeeded"),
+          "the voicemail's job to complete",
+        );
+        expect(job.result).toMatchObject({
           voicemailId: v.id,
           status: "silent",
           transcriptChars: 0,
