@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CallsRepo } from "../../../src/store/repos/calls-repo.js";
-import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { postgresUnavailable, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
+import { postgresUnavailable } from "../../helpers/postgres.js";
 import { toneWav, uploadRaw } from "../voicemail/helpers.js";
+import { nodesOnOneSchema } from "../../helpers/shared-nodes.js";
 
 // Two nodes (each its own data dir and SQLite file) on one PostgreSQL store: any node's API lists, reads, searches
 // and counts every node's voicemails and calls.
 const skip = await postgresUnavailable();
 
 describe.skipIf(skip)(`voicemails and calls shared by two nodes${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  const nodes: TestApp[] = [];
-  const schema = scratchSchema();
-
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await createTestApp({ config: { store: { url: testPostgresUrl, schema: schema.schema, poolSize: 2 } } }),
-      );
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const t of nodes) await t.close();
-    await schema.drop();
-  });
+  const nodes = nodesOnOneSchema(2);
 
   const json = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
     const r = await res;

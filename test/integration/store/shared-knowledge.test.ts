@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { postgresUnavailable, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
+import { describe, expect, it } from "vitest";
+import { type TestApp } from "../../helpers/app.js";
+import { postgresUnavailable } from "../../helpers/postgres.js";
+import { nodesOnOneSchema } from "../../helpers/shared-nodes.js";
 
 // Two nodes (each its own data dir and SQLite file) on one PostgreSQL store: a document uploaded to one node is
 // what an agent on the other finds, at the version the last upload made, and a delete on either is seen by both.
@@ -11,20 +12,7 @@ const V1 = "# Hours\n\n## When are you open on Saturday?\n\nOn Saturday we are o
 const V2 = "# Hours\n\n## When are you open on Saturday?\n\nOn Saturday we are closed since March.\n";
 
 describe.skipIf(skip)(`knowledge shared by two nodes${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  const nodes: TestApp[] = [];
-  const schema = scratchSchema();
-
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await createTestApp({ config: { store: { url: testPostgresUrl, schema: schema.schema, poolSize: 2 } } }),
-      );
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const t of nodes) await t.close();
-    await schema.drop();
-  });
+  const nodes = nodesOnOneSchema(2);
 
   const json = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
     const r = await res;

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { SurveyResultsRepo, type NewSurveyResponse } from "../../../src/store/repos/survey-results-repo.js";
-import { createTestApp, type TestApp } from "../../helpers/app.js";
-import { postgresUnavailable, scratchSchema, testPostgresUrl } from "../../helpers/postgres.js";
+import { postgresUnavailable } from "../../helpers/postgres.js";
 import { storeEngines, type OpenedStore } from "../../helpers/sql-stores.js";
+import { nodesOnOneSchema } from "../../helpers/shared-nodes.js";
 
 const opened: OpenedStore[] = [];
 afterEach(async () => {
@@ -70,20 +70,7 @@ const pgSkip = await postgresUnavailable();
 // Two nodes (each its own SQLite file) on one PostgreSQL store: answers stored by either node are
 // listed and aggregated by both.
 describe.skipIf(pgSkip)(`survey answers shared by two nodes${pgSkip ? ` (skipped: ${pgSkip})` : ""}`, () => {
-  const nodes: TestApp[] = [];
-  const schema = scratchSchema();
-
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await createTestApp({ config: { store: { url: testPostgresUrl, schema: schema.schema, poolSize: 2 } } }),
-      );
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const t of nodes) await t.close();
-    await schema.drop();
-  });
+  const nodes = nodesOnOneSchema(2);
 
   it("answers stored on each node (as its survey calls store them) are listed and counted on both", async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
