@@ -71,6 +71,12 @@ const llmSection = z
   .object({
     /** CPU threads for llama.cpp; 0 picks the number of physical cores. Never left to the library (see MODELS.md). */
     threads: z.number().int().min(0).max(256).default(0),
+    /**
+     * Map the GGUF file instead of reading it into the process's memory. Off by default: a mapped model's first
+     * decode after a pause of a second or less ran 2-7x slower (its pages faulted back in), on every reply's first
+     * token (docs/turn-taking.md, "The model in memory"). On lets processes share one copy in the page cache.
+     */
+    mmap: z.boolean().default(false),
     contextSize: z.number().int().min(256).max(131072).default(4096),
     /**
      * Live conversations decoded side by side: sequences of one shared context, each keeping its call's KV cache
@@ -112,6 +118,8 @@ const embedSection = z
   .object({
     /** CPU threads for the embedding model; 0: what the catalog entry suggests, else the physical cores. */
     threads: z.number().int().min(0).max(256).default(0),
+    /** Map the GGUF file instead of reading it into memory (see engines.llm.mmap: a live turn's search embeds the question). */
+    mmap: z.boolean().default(false),
     gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
   })
   .strict();

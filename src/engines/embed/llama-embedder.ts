@@ -47,6 +47,7 @@ export class LlamaEmbedder implements EmbedEngine {
     try {
       model = await llama.loadModel({
         modelPath: modelFile(ref, "file"),
+        useMmap: options.config.mmap,
         ...(options.config.gpu === false ? { gpuLayers: 0 } : {}),
       });
     } catch (err) {

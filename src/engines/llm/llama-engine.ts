@@ -78,6 +78,7 @@ export class LlamaEngine implements LlmEngine {
     try {
       model = await llama.loadModel({
         modelPath: modelFile(ref, "file"),
+        useMmap: config.mmap,
         ...(config.gpu === false ? { gpuLayers: 0 } : {}),
       });
     } catch (err) {
