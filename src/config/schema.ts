@@ -73,8 +73,9 @@ const llmSection = z
     threads: z.number().int().min(0).max(256).default(0),
     /**
      * Map the GGUF file instead of reading it into the process's memory. Off by default: a mapped model's first
-     * decode after a pause of a second or less ran 2-7x slower (its pages faulted back in), on every reply's first
-     * token (docs/turn-taking.md, "The model in memory"). On lets processes share one copy in the page cache.
+     * decode after a pause of half a second to a second ran 2-7x slower than back to back, and every reply's first
+     * token comes after one (docs/turn-taking.md, "The model in memory"). On lets processes share one copy in the
+     * page cache.
      */
     mmap: z.boolean().default(false),
     contextSize: z.number().int().min(256).max(131072).default(4096),
