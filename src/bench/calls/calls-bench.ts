@@ -247,7 +247,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       ),
       wireGaps: calls.reduce((n, c) => n + c.gaps, 0),
       serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
-      // Over 40 ms here, the caller itself may have heard late: gaps are not then proof of the server's.
+      // Over 20 ms here, the caller itself may have heard late (a packet read more than 20 ms late comes more than
+      // 40 ms after the one before, which counts as a gap): gaps are not then proof of the server's.
       callerLoopDelayMaxMs: round(callerLoop.max / 1e6, 1),
     },
     cpu: {
