@@ -32,6 +32,17 @@ describe.skipIf(skip)(`webhooks shared by two nodes${skip ? ` (skipped: ${skip})
     await schema.drop();
   });
 
+  /** An endpoint made through node t's API; its id. */
+  const createEndpoint = async (t: TestApp, name: string, events: string[]): Promise<number> => {
+    const created = await t.request("/v1/webhooks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name, url: rx.url(`/${name}`), events }),
+    });
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { id: number }).id;
+  };
+
   const urgent = (t: TestApp, summary: string) =>
     t.services.bus.publish("voicemail.urgent", "voicemail:1", {
       voicemailId: 1,
@@ -43,13 +54,7 @@ describe.skipIf(skip)(`webhooks shared by two nodes${skip ? ` (skipped: ${skip})
 
   it("an endpoint made on node a receives node b's event once, with b's event, though a runs the job; each with its own id from the one log", async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
-    const created = await a.request("/v1/webhooks", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "crm", url: rx.url("/crm"), events: ["voicemail.urgent"] }),
-    });
-    expect(created.status).toBe(201);
-    const { id: endpointId } = (await created.json()) as { id: number };
+    const endpointId = await createEndpoint(a, "crm", ["voicemail.urgent"]);
     // Node b lists it too: one table.
     expect(((await (await b.request(`/v1/webhooks/${endpointId}`)).json()) as { name: string }).name).toBe("crm");
 
@@ -93,12 +98,7 @@ describe.skipIf(skip)(`webhooks shared by two nodes${skip ? ` (skipped: ${skip})
 
   it("one event sent to a named endpoint from both nodes (a routing step run again elsewhere after a crash) is one delivery", async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
-    const created = await b.request("/v1/webhooks", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "on-call", url: rx.url("/on-call"), events: ["voicemail.received"] }),
-    });
-    expect(created.status).toBe(201);
+    await createEndpoint(b, "on-call", ["voicemail.received"]);
     const event = await urgent(a, "routed twice");
     const first = await a.features.webhooks.deliverTo("on-call", event.id);
     const again = await b.features.webhooks.deliverTo("on-call", event.id);
