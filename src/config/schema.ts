@@ -98,6 +98,12 @@ const llmSection = z
      * tens of MB (the KV cache of those tokens).
      */
     promptStates: z.number().int().min(0).max(64).default(8),
+    /**
+     * Longest pause of the LLM's decoding while a reply's first words are synthesised, so the TTS has the cores (only
+     * when no other caller waits on the LLM for theirs; docs/turn-taking.md, "First words before the rest"); 0 never
+     * pauses.
+     */
+    firstWordsHoldMs: z.number().int().min(0).max(2000).default(300),
     /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
     gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
     maxTokens: z.number().int().min(1).max(8192).default(256),

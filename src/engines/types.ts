@@ -194,6 +194,15 @@ export interface LlmEngine extends Engine, LiveQueue {
    * longer than one short evaluation. Returns the tokens it evaluated.
    */
   prefill?(messages: ChatMessage[], options: PrefillOptions): Promise<number>;
+  /**
+   * The live reply of `sessionKey` has handed its first words to TTS, and
+   * `speaking` settles when they are audio: the engine may pause its
+   * decoding until then (bounded), so the TTS has the cores, unless another
+   * caller's reply is still waiting on the LLM for its own first words.
+   * Returns whether it paused. Optional: an engine on its own hardware (a
+   * GPU, a remote server) does not compete with the TTS.
+   */
+  yieldToSpeech?(sessionKey: string, speaking: Promise<unknown>): boolean;
 }
 
 export interface PrefillOptions {

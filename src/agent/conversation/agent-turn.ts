@@ -48,6 +48,8 @@ export interface AgentTurnResult {
   llmFirstTokenAt: number | null;
   /** When the reply's first chunk (its first clause or sentence) went to TTS. */
   firstChunkAt: number | null;
+  /** The LLM paused its decoding while that chunk was synthesised (no other caller waited on it). */
+  firstWordsPaused: boolean;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
   /** Set when the turn failed (the fallback line was said instead of, or after, what the model produced). */
@@ -79,6 +81,7 @@ export async function runAgentTurn(
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
   let firstChunkAt: number | null = null;
+  let firstWordsPaused = false;
   let interrupted = false;
   let failure: TurnFailure | null = null;
   let contextFit: ContextFit | null = null;
@@ -90,8 +93,12 @@ export async function runAgentTurn(
       // The reply's first words go to TTS at their first clause, so the caller hears them sooner; the rest by sentence.
       const chunker = new SentenceChunker(deps.language, round === 0 ? FIRST_CLAUSE : undefined);
       const say = (s: string) => {
+        const first = firstChunkAt === null;
         firstChunkAt ??= performance.now();
-        current.utterances.push(deps.speaker.say(s, signal));
+        const utterance = deps.speaker.say(s, signal);
+        current.utterances.push(utterance);
+        // The rest of the reply can wait while these words are made: the caller hears nothing until they are.
+        if (first) firstWordsPaused = deps.llm.yieldToSpeech?.(deps.sessionKey, utterance.firstAudio) ?? false;
       };
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>
@@ -171,6 +178,7 @@ export async function runAgentTurn(
     sources,
     llmFirstTokenAt,
     firstChunkAt,
+    firstWordsPaused,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,
     failure,

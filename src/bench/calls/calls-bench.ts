@@ -221,6 +221,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       kept: timings.filter((t) => t?.speculation?.kept).length,
       discarded: timings.reduce((n, t) => n + (t?.speculation?.discarded ?? 0), 0),
     },
+    // Turns whose first words were synthesised with the LLM paused (engines.llm.firstWordsHoldMs).
+    firstWordsPaused: timings.filter((t) => t?.firstWordsPaused).length,
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
@@ -271,6 +273,7 @@ type ServerTiming = Record<
   number | null | undefined
 > & {
   endedBy?: string;
+  firstWordsPaused?: true;
   speculation?: { kept: boolean; discarded: number };
   turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
 };

@@ -27,6 +27,7 @@ import type {
 } from "../types.js";
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
 import { dropOldestItemsStrategy } from "./context-shift.js";
+import { DecodeGate, FirstWordsYield } from "./decode-gate.js";
 import { toFunctions, toLlamaHistory } from "./history.js";
 import { LlmLoad } from "./llm-load.js";
 import { countHistoryTokens, historyTokens } from "./prompt-tokens.js";
@@ -68,6 +69,8 @@ export class LlamaEngine implements LlmEngine {
     private readonly chatWrapper: ChatWrapper,
     /** Saved KV states of prompts calls share (the agent's system prompt and tools); null when turned off. */
     private readonly states: PromptStates | null,
+    /** Pauses decoding while a reply's first words are synthesised (decode-gate.ts). */
+    private readonly firstWords: FirstWordsYield,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -97,12 +100,14 @@ export class LlamaEngine implements LlmEngine {
     const sequences = config.parallel + config.batchParallel;
     // Set below, once the context exists: the scheduler asks it whether a live turn is under way.
     let liveSlots: SlotPool<LlamaChat> | undefined;
+    const gate = new DecodeGate();
     const context = await model.createContext({
       contextSize,
       sequences,
       threads,
       batchSize: Math.min(512, contextSize),
       batching: {
+        dispatchSchedule: (dispatch) => gate.schedule(dispatch),
         itemPrioritizationStrategy: liveFirstStrategy({
           prefillChunkTokens: config.prefillChunkTokens,
           batchChunkTokens: config.batchChunkTokens,
@@ -135,6 +140,7 @@ export class LlamaEngine implements LlmEngine {
       info,
       chatWrapper,
       states,
+      new FirstWordsYield(gate, config.firstWordsHoldMs),
     );
   }
 
@@ -273,12 +279,16 @@ export class LlamaEngine implements LlmEngine {
     const started = performance.now();
     const live = (options.priority ?? "live") === "live";
     const pool = live ? this.liveSlots : this.batchSlots;
+    // Before anything is taken (a slot, the conversation's turn): a schema llama.cpp cannot compile fails here alone.
+    const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
+    const replied = live ? this.firstWords.begin(options.sessionKey) : () => undefined;
     // After the conversation's earlier work (a discarded speculative reply, a read-ahead) so its slot comes back.
     const leave = await this.order.enter(options.sessionKey);
     let chat: LlamaChat;
     try {
       chat = await pool.acquire(options.sessionKey, options.signal);
     } catch (err) {
+      replied();
       leave();
       throw err;
     }
@@ -286,8 +296,8 @@ export class LlamaEngine implements LlmEngine {
     const deltas = new Channel<LlmDelta>();
     let firstTokenAt: number | null = null;
     let lastTokenAt: number | null = null;
+    let holdsAtLastToken = this.firstWords.holds;
     const meterBefore = chat.sequence.tokenMeter.getState();
-    const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
     const functions = !grammar && options.tools?.length ? toFunctions(options.tools) : undefined;
     // A shared opening already evaluated (the agent's prompt and tools): load it rather than prefill it again. A
     // conversation back on its own sequence already holds its opening, so its later turns skip the rendering
@@ -306,8 +316,11 @@ export class LlamaEngine implements LlmEngine {
           temperature: options.temperature ?? this.defaults.temperature,
           onToken: () => {
             const now = performance.now();
-            if (live && lastTokenAt !== null) this.load.tokenGap(now - lastTokenAt);
+            // A gap across a first-words pause is not a slow step: the load measure (admission) skips it.
+            const paused = this.firstWords.holds !== holdsAtLastToken;
+            if (live && lastTokenAt !== null && !paused) this.load.tokenGap(now - lastTokenAt);
             lastTokenAt = now;
+            holdsAtLastToken = this.firstWords.holds;
           },
           onTextChunk: (text) => {
             firstTokenAt ??= performance.now();
@@ -359,6 +372,7 @@ export class LlamaEngine implements LlmEngine {
       )
       .finally(() => {
         if (live) this.load.generating--;
+        replied();
         pool.release(chat);
         leave();
       });
@@ -370,6 +384,10 @@ export class LlamaEngine implements LlmEngine {
     } finally {
       await run;
     }
+  }
+
+  yieldToSpeech(sessionKey: string, speaking: Promise<unknown>): boolean {
+    return this.firstWords.yieldTo(sessionKey, speaking);
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {
@@ -385,6 +403,7 @@ export class LlamaEngine implements LlmEngine {
   }
 
   async dispose(): Promise<void> {
+    this.firstWords.release();
     await this.states?.dispose();
     await this.context.dispose();
     await this.model.dispose();

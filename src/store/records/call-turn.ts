@@ -63,6 +63,8 @@ export interface TurnTiming {
   llmFirstTokenMs: number | null;
   /** When the reply's first chunk (first clause or sentence) went to TTS; absent on older records. */
   firstChunkMs?: number | null;
+  /** The LLM paused its decoding while the first chunk was synthesised (engines.llm.firstWordsHoldMs); absent when not. */
+  firstWordsPaused?: true;
   ttsFirstAudioMs: number | null;
   firstRtpMs: number | null;
   /**

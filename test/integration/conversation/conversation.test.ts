@@ -121,6 +121,8 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
       expect(t[k]).not.toBeNull();
     expect(t.llmFirstTokenMs!).toBeGreaterThanOrEqual(t.endpointMs!);
     expect(t.firstRtpMs!).toBeGreaterThanOrEqual(t.ttsFirstAudioMs!);
+    // The only caller: the LLM paused the rest of the reply while its first words were synthesised.
+    expect(t.firstWordsPaused).toBe(true);
     // The reply's audio reached the caller after they stopped talking.
     expect(audible(line.heard, saidAt + 2000)).toBeGreaterThan(25);
     c.end();
