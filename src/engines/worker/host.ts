@@ -1,4 +1,5 @@
-import { Worker, type TransferListItem } from "node:worker_threads";
+import type { TransferListItem, Worker } from "node:worker_threads";
+import { spawnWorker } from "../../lib/spawn-worker.js";
 import { Channel } from "../../lib/channel.js";
 import { AbortError, ParleyError } from "../../lib/errors.js";
 import { assertOnnxIntact, onnxPathsIn } from "../onnx-check.js";
@@ -50,7 +51,7 @@ export class EngineWorker {
   static async start(kind: WorkerEngineKind, config: unknown, modelId: string): Promise<EngineWorker> {
     // A damaged ONNX file would abort the process from native code: check it first.
     for (const path of onnxPathsIn(config)) await assertOnnxIntact(path, modelId);
-    const worker = spawnWorker();
+    const worker = spawnWorker(import.meta.url, "./entry");
     const stats = createLiveStatsBuffer();
     const sampleRate = await new Promise<number>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
@@ -200,17 +201,4 @@ export class EngineWorker {
 
 function toError(e: SerializedError, fallbackCode: string): ParleyError {
   return new ParleyError(e.code ?? fallbackCode, e.message, { status: 500 });
-}
-
-/**
- * Under the compiled build the worker entry is plain JS. Under tsx/vitest
- * (TypeScript sources) a plain worker cannot load .ts, so a tiny bootstrap
- * registers tsx's loader inside the worker first.
- */
-function spawnWorker(): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./entry.ts" : "./entry.js", import.meta.url);
-  if (!fromSource) return new Worker(entry);
-  const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
 }

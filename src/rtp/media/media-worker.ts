@@ -10,7 +10,8 @@
  * end as "failed", and the pool starts a fresh thread for the next call.
  */
 import { readFileSync } from "node:fs";
-import { Worker, type TransferListItem } from "node:worker_threads";
+import type { TransferListItem, Worker } from "node:worker_threads";
+import { spawnWorker } from "../../lib/spawn-worker.js";
 import { RtpError } from "../errors.js";
 import { SharedFigures } from "../shared-figures.js";
 import {
@@ -59,7 +60,10 @@ export class MediaWorker {
   constructor(priority: MediaThreadPriority) {
     this.priority = { asked: priority, got: "normal", error: "not started yet" };
     this.plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS);
-    this.worker = spawnMediaWorker(this.plane.buffer, priority);
+    this.worker = spawnWorker(import.meta.url, "./entry", {
+      workerData: { plane: this.plane.buffer, priority },
+      name: "parley-media",
+    });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromMedia) => {
@@ -225,18 +229,4 @@ export class MediaWorker {
     this.sessions.clear();
     for (const s of sessions) s.fail(failure);
   }
-}
-
-/**
- * Under the compiled build the entry is plain JS. Under tsx/vitest
- * (TypeScript sources) a plain worker cannot load .ts, so a tiny bootstrap
- * registers tsx's loader inside the worker first.
- */
-function spawnMediaWorker(plane: SharedArrayBuffer, priority: MediaThreadPriority): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./entry.ts" : "./entry.js", import.meta.url);
-  const options = { workerData: { plane, priority }, name: "parley-media" };
-  if (!fromSource) return new Worker(entry, options);
-  const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
 }
