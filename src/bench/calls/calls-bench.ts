@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,6 +16,7 @@ import { openSqlStore } from "../../store/sql/index.js";
 import { fliteSpeech } from "../flite-speech.js";
 import { machineFacts, percentile, round } from "../stats.js";
 import { benchCall, type CallMeasure } from "./bench-caller.js";
+import { CallerThread } from "./caller-thread.js";
 import { ServerProcess } from "./server-process.js";
 
 export interface CallsBenchOptions {
@@ -66,6 +66,8 @@ export interface CallsHarness {
   sip: Awaited<ReturnType<typeof createSipPort>>;
   key: string;
   speech: Int16Array;
+  /** The callers' RTP endpoints, on a thread of their own (caller-thread-entry.ts). */
+  caller: CallerThread;
   close(): Promise<void>;
 }
 
@@ -109,12 +111,19 @@ export async function startCallsHarness(
     sipSection.parse({ listen: { host: "127.0.0.1", port: 0 }, rateLimit: { perSecond: 0 } }),
     { logger: silentLogger() },
   );
+  const caller = await CallerThread.start();
+  if (caller.priority.got !== "realtime")
+    log(
+      `the caller thread runs at ${caller.priority.got} priority (${caller.priority.error}): a loaded box can delay what it hears`,
+    );
   return {
     server,
     sip,
     key,
     speech,
+    caller,
     async close() {
+      await caller.terminate();
       await sip.close();
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -124,27 +133,26 @@ export async function startCallsHarness(
 
 /** K concurrent calls, each speaking the line once and holding `holdMs`: latency on the wire, overhead, RTP, CPU, memory. */
 export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
-  const { server, sip, speech, key } = h;
+  const { server, sip, speech, key, caller } = h;
   const cpu0 = server.cpuSeconds();
   const rss0 = server.rssMb();
   const underruns0 = await server.metric("parley_rtp_underruns_total");
   let peakRss = rss0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rssMb())), 200);
-  // The caller hears in this process: a late event loop here looks like a gap in the agent's audio. Its own delay,
-  // reported beside the gaps, says whether a gap can be the server's (the server's pacer reports underruns itself).
-  const callerLoop = monitorEventLoopDelay({ resolution: 10 });
-  callerLoop.enable();
+  // The caller hears on its own thread: a late event loop there looks like a gap in the agent's audio. Its worst
+  // delay, reported beside the gaps, says whether a gap can be the server's (the server's pacer reports underruns).
+  await caller.loopDelayMaxMs();
   const started = performance.now();
   const target = `sip:receptionist@${server.sip.host}:${server.sip.port}`;
   const controller = new AbortController();
   const calls = await Promise.all(
     Array.from({ length: k }, async (_, i) => {
       await new Promise((r) => setTimeout(r, i * 40)); // a realistic arrival spread, not one burst
-      return benchCall(sip, target, speech, { holdMs, signal: controller.signal });
+      return benchCall(sip, caller, target, speech, { holdMs, signal: controller.signal });
     }),
   );
   clearInterval(sampler);
-  callerLoop.disable();
+  const callerLoopMaxMs = await caller.loopDelayMaxMs();
   const wallS = (performance.now() - started) / 1000;
   const cpuS = server.cpuSeconds() - cpu0;
   const timings = await serverTimings(server, key, calls);
@@ -251,7 +259,7 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
       // Over 20 ms here, the caller itself may have heard late (a packet read more than 20 ms late comes more than
       // 40 ms after the one before, which counts as a gap): gaps are not then proof of the server's.
-      callerLoopDelayMaxMs: round(callerLoop.max / 1e6, 1),
+      callerLoopDelayMaxMs: round(callerLoopMaxMs, 1),
     },
     cpu: {
       serverCpuSeconds: round(cpuS, 2),
