@@ -106,6 +106,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           turnLatencyMs: { p95: number | null };
           backlogWaiting?: number;
           queueDelayMs: { max: number };
+          settledMs: number;
           rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
         }[];
         voicemailsProcessed: number | null;
@@ -126,6 +127,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       for (const pass of [report.idle, report.withBacklog]) {
         for (const l of pass.levels) {
           expect(l.withinLimit).toBe(l.turnLatencyMs.p95 !== null && l.turnLatencyMs.p95 <= 60_000);
+          // Each level waited for the last one's load to fade, at most 20 s (a poll can overrun it by one request).
+          expect(l.settledMs).toBeGreaterThanOrEqual(0);
+          expect(l.settledMs).toBeLessThan(25_000);
           expect(l.passed).toBe(l.replied === l.calls && l.rtp.wireGaps === 0 && l.withinLimit === true);
           if (l.turnLatencyMs.p95 !== null && l.calls > 1)
             expect(l.withinFactor).toBe(l.turnLatencyMs.p95 <= 1.5 * pass.singleCallP95Ms);

@@ -134,6 +134,7 @@ export async function startCallsHarness(
 /** K concurrent calls, each speaking the line once and holding `holdMs`: latency on the wire, overhead, RTP, CPU, memory. */
 export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const { server, sip, speech, key, caller } = h;
+  const settledMs = await quietServer(server);
   const cpu0 = server.cpuSeconds();
   const rss0 = server.rssMb();
   const underruns0 = await server.metric("parley_rtp_underruns_total");
@@ -212,6 +213,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const p = (xs: number[], q: number) => (xs.length ? round(percentile(xs, q), 1) : null);
   return {
     calls: k,
+    // How long the level waited for the server's queueing delay to fade from the level before.
+    settledMs,
     answered: calls.filter((c) => c.answered).length,
     replied: latencies.length,
     errors: calls
@@ -273,6 +276,27 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
       target: 10,
     },
   };
+}
+
+/** A level starts once the server's live queueing delay (what admission reads) is below this. */
+const QUIET_MS = 50;
+/** ... or after this long. */
+const SETTLE_LIMIT_MS = 20_000;
+
+/**
+ * Waits until the load of the level before has faded from the server's live
+ * queueing delay (half-life 5 s), so each level is measured on its own: run
+ * back to back after a slow level, admission refused every call of the next
+ * two with 503. Returns how long it waited.
+ */
+async function quietServer(server: ServerProcess): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < SETTLE_LIMIT_MS) {
+    const delayS = await server.metric("parley_calls_queue_delay_seconds").catch(() => 0);
+    if (delayS * 1000 <= QUIET_MS) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return Math.round(performance.now() - started);
 }
 
 /** An agent turn's timing as the call record has it (TurnTiming): stages in ms, and how the turn ended. */
