@@ -95,16 +95,20 @@ export class ParleyServer {
       features.calls.attach(sip, new PortPool(config.rtp.ports));
     }
     let server: ParleyServer | null = null;
+    // Where calls are taken, ready waits for every agent's greeting in the TTS cache (GREETINGS_WAIT_MS at most):
+    // else the first caller after a start hears silence while it is rendered (about a second on CPU voices).
+    let greetingsCached = !features.calls.manager;
     const app = createApp({
       deps: { ...infra, ...features },
       version: packageVersion(),
       readiness: {
         // Not ready while draining (a balancer stops sending us work; SIP says the same with 503s) or with no agent.
-        ready: () => infra.engines.ready && !server?.draining && agentsReady(infra),
+        ready: () => infra.engines.ready && greetingsCached && !server?.draining && agentsReady(infra),
         details: () => ({
           profile: models.profile,
           engines: infra.engines.status(),
           agents: agentsStatus(infra),
+          ...(features.calls.manager ? { greetings: greetingsCached ? "cached" : "rendering" } : {}),
         }),
       },
     });
@@ -165,10 +169,25 @@ export class ParleyServer {
       if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
       // Where calls are taken, every agent's greeting and fixed phrases go into the TTS cache before the first caller.
       if (features.calls.manager && infra.engines.ready) {
-        const report = await features.calls.warmPhrases(warmup).catch((err: unknown) => {
-          logger.warn({ err: describeError(err) }, "phrase warm-up failed: the first calls render their phrases");
-          return null;
-        });
+        const cached = () => (greetingsCached = true);
+        const cap = setTimeout(() => {
+          if (!greetingsCached) logger.warn({ waitedMs: GREETINGS_WAIT_MS }, "ready before every greeting is cached");
+          cached();
+        }, GREETINGS_WAIT_MS);
+        cap.unref();
+        const report = await features.calls
+          .warmPhrases(warmup, (soFar) => {
+            logger.info(soFar, "greetings cached");
+            cached();
+          })
+          .catch((err: unknown) => {
+            logger.warn({ err: describeError(err) }, "phrase warm-up failed: the first calls render their phrases");
+            return null;
+          })
+          .finally(() => {
+            clearTimeout(cap);
+            cached();
+          });
         if (report && !warmup.aborted) logger.info(report, "phrase warm-up done");
       }
       // After the call engines: the embedding model and the agents' documents do not compete with them for the CPU.
@@ -280,6 +299,8 @@ function warnAboutAgents(infra: Infrastructure): void {
 }
 
 const SWEEP_EVERY_MS = 3 * STALE_TEMP_MS;
+/** Longest that readiness waits for the greetings once the engines are loaded (a site with many mailbox greetings). */
+const GREETINGS_WAIT_MS = 60_000;
 
 /**
  * Temporary files a crash left in the files folder (half-written uploads, renders, recordings of calls cut by a

@@ -26,8 +26,11 @@ export interface Calls extends FeatureJobs {
   dialLive(req: DialRequest): Promise<{ callId: number }>;
   /** An outbound survey call. */
   survey(req: Parameters<typeof surveyCall>[1]): ReturnType<typeof surveyCall>;
-  /** Renders every agent's greeting and fixed phrases into the TTS cache (at start, once the engines are loaded). */
-  warmPhrases(signal: AbortSignal): Promise<WarmupReport>;
+  /**
+   * Renders every agent's greeting and fixed phrases into the TTS cache (at start, once the engines are loaded);
+   * `onGreetings` is told when the greetings are done (readiness waits for them), before the other phrases.
+   */
+  warmPhrases(signal: AbortSignal, onGreetings?: (soFar: WarmupReport) => void): Promise<WarmupReport>;
 }
 
 /**
@@ -57,7 +60,7 @@ export function createCalls(deps: CallsDeps): Calls {
       return { callId };
     },
     survey: (req) => surveyCall(placing(), req),
-    warmPhrases: (signal) => warmPhrases(deps, signal),
+    warmPhrases: (signal, onGreetings) => warmPhrases(deps, signal, onGreetings),
     tasks: { [SUMMARY_JOB]: summaryTask(deps) },
     watch: () => () => {},
   };

@@ -26,10 +26,32 @@ export interface WarmupReport {
 export async function warmPhrases(
   deps: Pick<CallsDeps, "agents" | "engines" | "ttsCache" | "logger">,
   signal: AbortSignal,
+  onGreetings: (soFar: WarmupReport) => void = () => undefined,
 ): Promise<WarmupReport> {
-  const started = performance.now();
   const agents = deps.agents.list().map((e) => e.agent);
   const report: WarmupReport = { agents: agents.length, rendered: 0, cached: 0, failed: 0, ms: 0 };
+  let told = false;
+  const greetingsDone = () => {
+    if (told) return;
+    told = true;
+    onGreetings({ ...report });
+  };
+  try {
+    return await warm(deps, signal, agents, report, greetingsDone);
+  } finally {
+    // Also when it stopped early (no engines, shutting down): readiness must not wait for greetings that never come.
+    greetingsDone();
+  }
+}
+
+async function warm(
+  deps: Pick<CallsDeps, "agents" | "engines" | "ttsCache" | "logger">,
+  signal: AbortSignal,
+  agents: AgentDefinition[],
+  report: WarmupReport,
+  greetingsDone: () => void,
+): Promise<WarmupReport> {
+  const started = performance.now();
   const engineOf = new Map<string, TtsEngine>();
   try {
     for (const agent of agents) engineOf.set(agent.name, (await deps.engines.whenReady(signal, agent.language)).tts);
@@ -39,7 +61,8 @@ export async function warmPhrases(
     return report;
   }
   const known = (box: MailboxSettings) => knownMailboxes(deps.agents, box);
-  for (const pass of [greetingsOf, otherPhrasesOf]) {
+  for (const [i, pass] of [greetingsOf, otherPhrasesOf].entries()) {
+    if (i === 1) greetingsDone();
     for (const agent of agents) {
       const engine = engineOf.get(agent.name) as TtsEngine;
       for (const text of new Set(pass(agent, known))) {

@@ -35,8 +35,11 @@ describe("parley serve --profile tiny (real process)", () => {
       const body = (await ready.json()) as {
         status: string;
         engines: { role: string; status: string; language?: string }[];
+        greetings?: string;
       };
       expect(body.status).toBe("ready");
+      // SIP is on: ready waited for the agents' greetings in the TTS cache, so the first caller hears one at once.
+      expect(body.greetings).toBe("cached");
       const base = body.engines.filter((e) => e.language === undefined);
       expect(base.map((e) => e.role).sort()).toEqual(["asrBatch", "asrStreaming", "llm", "tts", "vad"]);
       // tiny's German entry: its own recognisers, LLM and voice, for German agents.

@@ -100,8 +100,13 @@ describe.skipIf(sippMissing)("fixed phrases of live calls from the TTS cache (ti
 
   it("warm-up at start renders each agent's greeting once (a mailbox's for each known mailbox), and again renders nothing", async () => {
     const before = await ttsRenders();
-    const first = await t.features.calls.warmPhrases(AbortSignal.timeout(120_000));
+    let atGreetings: { rendered: number; failed: number } | null = null;
+    const first = await t.features.calls.warmPhrases(AbortSignal.timeout(120_000), (r) => (atGreetings = r));
     expect(first).toMatchObject({ agents: 3, failed: 0 });
+    // Readiness waits for this moment: the four greetings rendered (front's, desk's default one, and the mailbox
+    // agent's for 2002 and 3003), the other phrases not yet.
+    expect(atGreetings).toMatchObject({ rendered: 4, failed: 0 });
+    expect(first.rendered).toBeGreaterThan(4);
     // Lines two agents share (the default filler, in the same voice) are one render: the second finds it cached.
     expect(await rows()).toHaveLength(first.rendered);
     for (const greeting of [
