@@ -6,10 +6,9 @@
  * not the server's. Here, at realtime priority like the server's own media
  * thread, it hears packets when they arrive.
  */
-import { readlinkSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
-import { applyThreadPriority } from "../../rtp/media/thread-priority.js";
+import { applyThreadPriority, currentThreadId } from "../../rtp/media/thread-priority.js";
 import { CallerEndpoint } from "./caller-endpoint.js";
 import type { FromCaller, ToCaller } from "./caller-protocol.js";
 
@@ -54,14 +53,4 @@ port.on("message", (m: ToCaller) => {
   }
 });
 
-send({ t: "ready", priority: applyThreadPriority(threadId(), "realtime") });
-
-/** This thread's Linux id, for its scheduling; null elsewhere. */
-function threadId(): number | null {
-  try {
-    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    return Number.isInteger(tid) ? tid : null;
-  } catch {
-    return null;
-  }
-}
+send({ t: "ready", priority: applyThreadPriority(currentThreadId("parley-caller"), "realtime") });

@@ -4,9 +4,8 @@
  * callback, SQLite write or HTTP request on the main thread can delay a
  * packet.
  */
-import { readlinkSync, writeFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { type MediaThreadPriority, applyThreadPriority } from "./thread-priority.js";
+import { type MediaThreadPriority, applyThreadPriority, currentThreadId } from "./thread-priority.js";
 import { SharedFigures } from "../shared-figures.js";
 import { realTimers } from "../timer-source.js";
 import { MediaHost } from "./media-host.js";
@@ -18,21 +17,10 @@ const data = workerData as { plane: SharedArrayBuffer; priority: MediaThreadPrio
 const plane = new SharedFigures(PLANE_COUNTERS, PLANE_HISTOGRAMS, data.plane);
 const host = new MediaHost((m, transfer) => port.postMessage(m, transfer), realTimers, plane);
 port.on("message", (m: ToMedia) => host.handle(m));
-const tid = linuxThreadId();
+const tid = currentThreadId("parley-media");
 port.postMessage({
   t: "ready",
   timeOrigin: performance.timeOrigin,
   tid,
   priority: applyThreadPriority(tid, data.priority),
 } satisfies FromMedia);
-
-/** This thread's Linux id (for its CPU figures in /proc), named so `top -H` shows it; null elsewhere. */
-function linuxThreadId(): number | null {
-  try {
-    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    writeFileSync("/proc/thread-self/comm", "parley-media");
-    return Number.isInteger(tid) ? tid : null;
-  } catch {
-    return null;
-  }
-}

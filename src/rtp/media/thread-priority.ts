@@ -5,6 +5,7 @@
  * are saturated (the engines of this process, or other services on the box).
  */
 import { execFileSync } from "node:child_process";
+import { readlinkSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 
 export type MediaThreadPriority = "normal" | "high" | "realtime";
@@ -52,4 +53,18 @@ function firstLine(err: unknown): string {
   const e = err as { stderr?: Buffer; message?: string };
   const text = e.stderr?.toString().trim() || e.message || String(err);
   return text.split("\n")[0]!;
+}
+
+/**
+ * The calling thread's Linux id (for its scheduling and its CPU figures in /proc), named `name` when given so
+ * `top -H` shows it; null elsewhere.
+ */
+export function currentThreadId(name?: string): number | null {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (name) writeFileSync("/proc/thread-self/comm", name);
+    return Number.isInteger(tid) ? tid : null;
+  } catch {
+    return null;
+  }
 }
