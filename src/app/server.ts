@@ -18,7 +18,7 @@ import { registerAppTasks } from "./tasks.js";
 import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
 import { STALE_TEMP_MS, sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
-import { PortPool } from "../rtp/index.js";
+import { keepMediaThreads, PortPool, releaseMediaThreads } from "../rtp/index.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
@@ -165,6 +165,16 @@ export class ParleyServer {
     warnAboutAgents(infra);
     worker?.start();
     const warmup = server.warmup.signal;
+    if (sip) {
+      // Before the engines load: a media thread started later forks the process (chrt) with the models in memory.
+      await keepMediaThreads({
+        threads: config.rtp.mediaThreads,
+        priority: config.rtp.mediaThreadPriority,
+        logger,
+      }).catch((err: unknown) =>
+        logger.warn({ err: describeError(err) }, "media threads did not start: the first call starts them"),
+      );
+    }
     void infra.engines.start().then(async () => {
       if (infra.engines.ready) logger.info({ profile: models.profile }, "all engines loaded: ready");
       // Where calls are taken, every agent's greeting and fixed phrases go into the TTS cache before the first caller.
@@ -241,6 +251,7 @@ export class ParleyServer {
     // Calls first: each says goodbye (BYE) and writes its record while the engines are still there.
     await calls?.stop();
     await this.sip?.close();
+    if (this.sip) releaseMediaThreads();
     if (this.worker) {
       const report = await this.worker.stop({ graceMs: this.infra.config.jobs.shutdownGraceMs });
       logger.info(report, "worker stopped");

@@ -5,7 +5,8 @@
  * the session itself (socket, 20 ms pacer, sender, receiver and jitter
  * buffer, DTMF both ways, the agent audio about to be sent) lives in a media
  * worker thread (`rtp.mediaThreads`, one by default), started with the first
- * session and ended a few seconds after the last. Caller frames and events
+ * session and ended a few seconds after the last (a server starts them before
+ * its engines load and keeps them: `keepMediaThreads`). Caller frames and events
  * come back batched once per tick; agent audio goes over as it is produced,
  * pulled up to 2 s ahead; counters and timing histograms are shared memory,
  * so `stats()` is synchronous and never more than a tick old.
@@ -22,6 +23,7 @@ export type { ItemStream, RtpDirection, RtpDropReason, RtpMedia, RtpSessionEvent
 export type { Playback, PlaybackEndReason, PlaybackResult, PlaybackSource } from "./playback-queue.js";
 export type { DtmfSendOptions } from "./dtmf-sender.js";
 export { PortPool, type PortRange } from "./port-pool.js";
+export { keepMediaThreads, releaseMediaThreads } from "./media/media-pool.js";
 export { PortsExhaustedError, RtpError } from "./errors.js";
 export { type TimerSource, realTimers } from "./timer-source.js";
 export { Pacer, type PacerClient, type PacerOptions } from "./pacer.js";

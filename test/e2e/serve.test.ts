@@ -54,6 +54,10 @@ describe("parley serve --profile tiny (real process)", () => {
       expect(code).toBe(0);
     }
     expect(server.stderr()).toMatch(/"msg":"stopped"/);
+    // The media thread started before any engine loaded: starting it later forks the process with the models in it.
+    const log = server.stderr();
+    expect(log).toMatch(/"msg":"media thread (started|runs below)/);
+    expect(log.search(/"msg":"media thread (started|runs below)/)).toBeLessThan(log.indexOf('"msg":"engine loaded"'));
   });
 
   it("refuses to start without models that must be downloaded, and says which are missing and how to get them", async () => {

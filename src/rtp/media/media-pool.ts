@@ -5,6 +5,12 @@
  * seconds after its last session closed (so a burst of short calls, or a
  * test file, reuses it) and never holds the process open on its own.
  *
+ * A server starts its threads before its engines load and keeps them
+ * (`keep`). Starting one later costs the whole process: asking for realtime
+ * scheduling runs `chrt`, a fork, and after a fork every page the engines
+ * write again faults once (copy-on-write). With the models loaded that was
+ * 20,000 faults and +300 ms on the next TTS sentence on a 2-core VM.
+ *
  * The pool also answers for the whole media plane's timing (`/metrics`):
  * its threads' shared figures, plus those of threads already gone.
  */
@@ -46,6 +52,8 @@ export interface ThreadOptions {
 
 class MediaPool {
   private workers: MediaWorker[] = [];
+  /** Threads stay after their last session (a server, from `keep` to `release`). */
+  private keeping = false;
   private readonly idle = new Map<MediaWorker, NodeJS.Timeout>();
   private readonly retired = {
     ticks: 0,
@@ -63,22 +71,7 @@ class MediaPool {
     const live = this.workers.filter((w) => w.available); // not one that is dying or being stopped
     let pick: MediaWorker | undefined;
     if (live.length < o.threads) {
-      const w = new MediaWorker(o.priority);
-      w.onExit = () => this.forget(w);
-      void w.ready.then(
-        () => {
-          const p = w.priority;
-          if (p.got !== p.asked)
-            o.logger?.warn(
-              { asked: p.asked, got: p.got, reason: p.error },
-              "media thread runs below the priority asked (rtp.mediaThreadPriority): packets may be late when the CPUs are saturated",
-            );
-          else o.logger?.info({ priority: p.got }, "media thread started");
-        },
-        () => undefined,
-      );
-      this.workers.push(w);
-      pick = w;
+      pick = this.start(o);
     } else {
       pick = live.reduce((a, b) => (b.load < a.load ? b : a));
     }
@@ -88,9 +81,28 @@ class MediaPool {
     return pick;
   }
 
-  /** A session of `w` is gone: an empty thread ends after a grace period. */
+  /**
+   * Starts the threads `o` allows now and keeps every thread until `release`: a server calls it before its
+   * engines load, while a fork of the process is still cheap. Rejects if a thread cannot start.
+   */
+  async keep(o: ThreadOptions): Promise<void> {
+    this.keeping = true;
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
+    const live = () => this.workers.filter((w) => w.available);
+    while (live().length < o.threads) this.start(o);
+    await Promise.all(live().map((w) => w.ready));
+  }
+
+  /** Ends `keep`: empty threads end after the grace period, as without it. */
+  release(): void {
+    this.keeping = false;
+    for (const w of this.workers) this.released(w);
+  }
+
+  /** A session of `w` is gone: an empty thread ends after a grace period (unless the pool keeps its threads). */
   released(w: MediaWorker): void {
-    if (w.load > 0 || !w.available || this.idle.has(w)) return;
+    if (this.keeping || w.load > 0 || !w.available || this.idle.has(w)) return;
     const timer = setTimeout(() => {
       this.idle.delete(w);
       if (w.load > 0) return;
@@ -101,6 +113,25 @@ class MediaPool {
     }, IDLE_MS);
     timer.unref();
     this.idle.set(w, timer);
+  }
+
+  private start(o: ThreadOptions): MediaWorker {
+    const w = new MediaWorker(o.priority);
+    w.onExit = () => this.forget(w);
+    void w.ready.then(
+      () => {
+        const p = w.priority;
+        if (p.got !== p.asked)
+          o.logger?.warn(
+            { asked: p.asked, got: p.got, reason: p.error },
+            "media thread runs below the priority asked (rtp.mediaThreadPriority): packets may be late when the CPUs are saturated",
+          );
+        else o.logger?.info({ priority: p.got }, "media thread started");
+      },
+      () => undefined,
+    );
+    this.workers.push(w);
+    return w;
   }
 
   /** The live threads (tests, diagnostics). */
@@ -167,6 +198,16 @@ class MediaPool {
 
 /** The process's media threads. */
 export const mediaPool = new MediaPool();
+
+/** Starts the media threads now and keeps them (a server, before its engines load: see the pool). */
+export function keepMediaThreads(o: ThreadOptions): Promise<void> {
+  return mediaPool.keep(o);
+}
+
+/** The media threads end when idle again, as without `keepMediaThreads`. */
+export function releaseMediaThreads(): void {
+  mediaPool.release();
+}
 
 /** The whole media plane's send timing (for /metrics). */
 export function mediaPlaneFigures(): MediaPlaneFigures {

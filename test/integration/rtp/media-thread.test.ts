@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CallMetrics } from "../../../src/calls/metrics.js";
 import { createMetricsRegistry } from "../../../src/lib/metrics.js";
-import { mediaPool } from "../../../src/rtp/media/media-pool.js";
+import { keepMediaThreads, mediaPool, releaseMediaThreads } from "../../../src/rtp/media/media-pool.js";
 import type { RtpSession } from "../../../src/rtp/session.js";
 import { readFileSync } from "node:fs";
 import { RawPeer, collect, media, openPair, openSession, rtpConfig, sleep, tonePcm } from "./helpers.js";
@@ -68,6 +68,22 @@ describe("the media thread", () => {
     const again = track(await openSession());
     expect(again.localPort).toBeGreaterThan(0);
     expect(mediaPool.threads()).toHaveLength(1);
+  });
+
+  it("kept threads (a server's) start before any session and stay after the last one until released", async () => {
+    await sleep(3500); // the threads of the tests before are gone
+    expect(mediaPool.threads()).toHaveLength(0);
+    await keepMediaThreads({ threads: 2, priority: "normal" });
+    const kept = [...mediaPool.threads()];
+    expect(kept).toHaveLength(2);
+    const sessions = await Promise.all([0, 1, 2].map(() => openSession()));
+    expect(mediaPool.threads()).toEqual(kept); // no thread started for a call
+    await Promise.all(sessions.map((s) => s.close()));
+    await sleep(3500); // past the idle grace period
+    expect(mediaPool.threads()).toEqual(kept);
+    releaseMediaThreads();
+    await sleep(3500);
+    expect(mediaPool.threads()).toHaveLength(0);
   });
 
   it("a media thread that dies fails its sessions loudly; the next session gets a fresh thread", async () => {
