@@ -7,6 +7,7 @@ import type { ModelRef } from "../model-ref.js";
 import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec, TurnDetector } from "../types.js";
 import { roleKinds, modelRoles, type ModelRole } from "../../models/catalog-schema.js";
 import { EngineMetrics } from "./engine-metrics.js";
+import { warmUpLlm, warmUpTurn } from "./warm-up.js";
 
 /** The openings live conversations will share (each agent's system prompt and tools), evaluated once at start. */
 export type SharedPrompts = () => { messages: ChatMessage[]; tools: ToolSpec[] }[];
@@ -101,7 +102,10 @@ export class EngineHost {
         const engine = await createEngine(roleKinds[role], ref, this.config);
         // The LLM counts as loaded once the agents' prompts are evaluated: before that a call's first turn
         // would prefill them itself (seconds on CPU).
-        if (role === "llm") await this.prepare(engine as LlmEngine);
+        if (role === "llm") {
+          await this.prepare(engine as LlmEngine);
+          await this.warmUp("llm", (signal) => warmUpLlm(engine as LlmEngine, this.sharedPrompts()[0], signal));
+        }
         this.loaded[role] = this.metrics.instrument(role, engine);
         this.update(role, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
         this.logger.info({ role, model: ref.model.id, loadMs: Math.round(engine.info.loadMs) }, "engine loaded");
@@ -163,6 +167,7 @@ export class EngineHost {
     }
     try {
       const engine = await createEngine("turn", t.ref, this.config);
+      await this.warmUp("turn", (signal) => warmUpTurn(engine, signal));
       this.turn = engine;
       this.logger.info(
         { role: "turn", model: t.ref.model.id, loadMs: Math.round(engine.info.loadMs) },
@@ -193,6 +198,17 @@ export class EngineHost {
         { agents: prompts.length, ms: Math.round(performance.now() - started) },
         "agent prompts evaluated ahead of calls",
       );
+  }
+
+  /** A first run at start (see warm-up.ts); one that fails leaves the first call to pay it, as before. */
+  private async warmUp(role: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await run(AbortSignal.timeout(60_000));
+      this.logger.info({ role, ms: Math.round(performance.now() - started) }, "engine warmed up");
+    } catch (err) {
+      this.logger.warn({ role, err: describeError(err) }, "engine warm-up failed: the first call pays its first run");
+    }
   }
 
   private update(role: ModelRole, patch: Partial<RoleState>): void {

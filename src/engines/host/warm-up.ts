@@ -1,0 +1,30 @@
+import type { ChatMessage, LlmEngine, ToolSpec, TurnDetector } from "../types.js";
+
+/**
+ * First runs after a load are slow: onnxruntime grows its memory arena on the
+ * first two runs of a shape, llama.cpp and node-llama-cpp set up what a reply
+ * needs (and V8 compiles that code) on the first one. On `load-small` the
+ * first call after a start took 50 ms longer in the turn model and 140–200 ms
+ * longer to the LLM's first token than the calls after it. These runs pay that
+ * at start, through the same path a call takes, on the raw engines (before
+ * their metrics are attached, so they count nowhere).
+ */
+
+/** Runs the turn model on silence, twice (its input is always one window long, so one shape). */
+export async function warmUpTurn(turn: TurnDetector, signal: AbortSignal): Promise<void> {
+  const audio = { samples: new Float32Array((turn.sampleRate * turn.windowMs) / 1000), sampleRate: turn.sampleRate };
+  for (let i = 0; i < 2; i++) await turn.predict(audio, { signal });
+}
+
+/** A throwaway live reply of a few tokens to an agent's prompt (its prepared opening), as a caller's first turn. */
+export async function warmUpLlm(
+  llm: LlmEngine,
+  prompt: { messages: ChatMessage[]; tools: ToolSpec[] } | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const messages: ChatMessage[] = [...(prompt?.messages ?? []), { role: "user", content: "Hello, are you there?" }];
+  const tools = prompt?.tools.length ? { tools: prompt.tools } : {};
+  for await (const delta of llm.chat(messages, { signal, maxTokens: 4, ...tools })) {
+    if (delta.type === "done") break;
+  }
+}
