@@ -19,6 +19,7 @@ import { audioDir, recordingsDir, ttsCacheDir } from "../config/paths.js";
 import { STALE_TEMP_MS, sweepTempFiles } from "../store/files/index.js";
 import { setupTracing, type TracingHandle } from "../lib/tracing.js";
 import { keepMediaThreads, PortPool, releaseMediaThreads } from "../rtp/index.js";
+import { commandHelperPid, startCommandHelper, stopCommandHelper } from "../lib/commands/helper.js";
 import { createSipPort, type SipPort } from "../sip/index.js";
 import { startMainThreadStalls } from "./main-thread-stalls.js";
 import { startIntakes, type Intakes } from "./intakes.js";
@@ -165,6 +166,13 @@ export class ParleyServer {
     warnAboutAgents(infra);
     worker?.start();
     const warmup = server.warmup.signal;
+    // Before the engines load: commands (ffmpeg) start from a helper process, so this one never forks with the
+    // models in memory (see lib/commands/helper.ts).
+    await startCommandHelper().then(
+      () => logger.info({ pid: commandHelperPid() }, "command helper started"),
+      (err: unknown) =>
+        logger.warn({ err: describeError(err) }, "command helper did not start: commands run from this process"),
+    );
     if (sip) {
       // Before the engines load: a media thread started later forks the process (chrt) with the models in memory.
       await keepMediaThreads({
@@ -257,6 +265,7 @@ export class ParleyServer {
       logger.info(report, "worker stopped");
     }
     await this.infra.engines.stop();
+    stopCommandHelper();
     await this.infra.knowledgeHost.stop();
     await this.relay?.close();
     await this.agentSync?.close();

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runCommand } from "../lib/commands/helper.js";
 import { ParleyError } from "../lib/errors.js";
 import { parseWav, type WavLimits } from "./wav.js";
 import type { DecodedWav } from "./wav-format.js";
@@ -55,7 +55,7 @@ export async function decodeUpload(bytes: Uint8Array, o: DecodeOptions): Promise
 }
 
 /** ffmpeg reads stdin, writes WAV to stdout; no shell, arguments are fixed, so nothing in the upload reaches a command line. */
-function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise<Buffer> {
+async function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise<Buffer> {
   const args = [
     "-hide_banner",
     "-loglevel",
@@ -74,21 +74,12 @@ function transcode(ffmpeg: string, input: Uint8Array, o: DecodeOptions): Promise
   // One second past the limit is enough to know the recording is too long, without decoding all of it.
   if (o.maxDurationMs !== undefined) args.push("-t", String(o.maxDurationMs / 1000 + 1));
   args.push("-f", "wav", "pipe:1");
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ["pipe", "pipe", "pipe"], ...(o.signal ? { signal: o.signal } : {}) });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-    child.on("error", (e) =>
-      reject(new ParleyError("audio_decode_failed", `ffmpeg could not run: ${e.message}`, { status: 500, cause: e })),
-    );
-    child.on("close", (code) => {
-      if (code === 0 && out.length > 0) return resolve(Buffer.concat(out));
-      const reason = err.trim().split("\n").pop() || `ffmpeg exited with ${code}`;
-      reject(new ParleyError("audio_unsupported", `the audio could not be decoded: ${reason}`, { status: 415 }));
-    });
-    child.stdin.on("error", () => undefined); // ffmpeg may stop reading early on a bad file; its exit code tells us
-    child.stdin.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
-  });
+  // Through the server's command helper where it runs (a fork of the server would stall its live calls).
+  const r = await runCommand(ffmpeg, args, { input, ...(o.signal ? { signal: o.signal } : {}) });
+  if (r.spawnError !== null && r.code === null) {
+    throw new ParleyError("audio_decode_failed", `ffmpeg could not run: ${r.spawnError}`, { status: 500 });
+  }
+  if (r.code === 0 && r.stdout.length > 0) return r.stdout;
+  const reason = r.stderr.trim().split("\n").pop() || `ffmpeg exited with ${r.code ?? r.signal}`;
+  throw new ParleyError("audio_unsupported", `the audio could not be decoded: ${reason}`, { status: 415 });
 }

@@ -58,6 +58,9 @@ describe("parley serve --profile tiny (real process)", () => {
     const log = server.stderr();
     expect(log).toMatch(/"msg":"media thread (started|runs below)/);
     expect(log.search(/"msg":"media thread (started|runs below)/)).toBeLessThan(log.indexOf('"msg":"engine loaded"'));
+    // So did the command helper (ffmpeg forks from it, not from the server).
+    expect(log.indexOf('"msg":"command helper started"')).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf('"msg":"command helper started"')).toBeLessThan(log.indexOf('"msg":"engine loaded"'));
   });
 
   it("refuses to start without models that must be downloaded, and says which are missing and how to get them", async () => {
