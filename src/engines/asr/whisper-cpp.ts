@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -6,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ParleyConfig } from "../../config/index.js";
 import { encodeWav } from "../../audio/index.js";
+import { runCommand } from "../../lib/commands/helper.js";
 import { AbortError, ModelError, ParleyError } from "../../lib/errors.js";
 import { modelFile, type ModelRef } from "../model-ref.js";
 import type { AudioInput, BatchAsr, EngineInfo, Transcript } from "../types.js";
@@ -111,18 +111,11 @@ export function findWhisperCli(): string | null {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-function run(file: string, args: string[], signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { signal, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
-      if (signal.aborted) return reject(new AbortError(signal.reason));
-      reject(
-        new ParleyError(
-          "engine_error",
-          `whisper-cli failed: ${stderr.split("\n").filter(Boolean).pop() ?? err.message}`,
-          { retryable: true },
-        ),
-      );
-    });
-  });
+/** Through the server's command helper where it runs: a fork of a server holding models stalls its live calls. */
+async function run(file: string, args: string[], signal: AbortSignal): Promise<void> {
+  const r = await runCommand(file, args, { signal });
+  if (r.code === 0) return;
+  if (signal.aborted) throw new AbortError(signal.reason);
+  const reason = r.stderr.split("\n").filter(Boolean).pop() ?? r.spawnError ?? `exit ${r.code ?? r.signal}`;
+  throw new ParleyError("engine_error", `whisper-cli failed: ${reason}`, { retryable: true });
 }
