@@ -75,35 +75,32 @@ describe("decoding uploaded recordings", () => {
     },
   );
 
-  it.skipIf(noFfmpeg)(
-    "through a server's command helper: the same decoding and the same errors",
-    async () => {
-      await startCommandHelper();
-      try {
-        expect(commandHelperPid()).not.toBeNull();
-        const dir = scratchDir("upload-helper");
-        const { writeFileSync } = await import("node:fs");
-        const pcm = join(dir, "in.wav");
-        writeFileSync(
-          pcm,
-          encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }),
-        );
-        execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
-        const d = await decodeUpload(readFileSync(join(dir, "wav49.wav")), { ffmpeg: FFMPEG });
-        expect(Math.abs(d.durationMs - 2000)).toBeLessThan(100);
-        await expect(
-          decodeUpload(Buffer.from("garbage that is not audio at all".repeat(20)), { ffmpeg: FFMPEG }),
-        ).rejects.toMatchObject({ status: 415, code: "audio_unsupported" });
-        await expect(
-          decodeUpload(Buffer.from("ID3\x04 not a wav"), { ffmpeg: "/nonexistent/ffmpeg" }),
-        ).rejects.toMatchObject({
-          status: 500,
-          code: "audio_decode_failed",
-          message: expect.stringContaining("ENOENT"),
-        });
-      } finally {
-        stopCommandHelper();
-      }
-    },
-  );
+  it.skipIf(noFfmpeg)("through a server's command helper: the same decoding and the same errors", async () => {
+    await startCommandHelper();
+    try {
+      expect(commandHelperPid()).not.toBeNull();
+      const dir = scratchDir("upload-helper");
+      const { writeFileSync } = await import("node:fs");
+      const pcm = join(dir, "in.wav");
+      writeFileSync(
+        pcm,
+        encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }),
+      );
+      execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
+      const d = await decodeUpload(readFileSync(join(dir, "wav49.wav")), { ffmpeg: FFMPEG });
+      expect(Math.abs(d.durationMs - 2000)).toBeLessThan(100);
+      await expect(
+        decodeUpload(Buffer.from("garbage that is not audio at all".repeat(20)), { ffmpeg: FFMPEG }),
+      ).rejects.toMatchObject({ status: 415, code: "audio_unsupported" });
+      await expect(
+        decodeUpload(Buffer.from("ID3\x04 not a wav"), { ffmpeg: "/nonexistent/ffmpeg" }),
+      ).rejects.toMatchObject({
+        status: 500,
+        code: "audio_decode_failed",
+        message: expect.stringContaining("ENOENT"),
+      });
+    } finally {
+      stopCommandHelper();
+    }
+  });
 });
