@@ -185,6 +185,11 @@ export interface LlmEngine extends Engine, LiveQueue {
    */
   prepare?(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void>;
   /**
+   * A throwaway live reply to `messages`, made at start so the first call does not pay the engine's first-run
+   * costs; it leaves no trace in the live queueing figures. Optional.
+   */
+  warmUp?(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void>;
+  /**
    * Reads ahead the part of a live conversation's next prompt that can no
    * longer change (the history and the caller's words so far, less the last
    * word), into the KV cache of the conversation's `sessionKey`, while the

@@ -7,7 +7,10 @@ import type { ChatMessage, LlmEngine, ToolSpec, TurnDetector } from "../types.js
  * first call after a start took 50 ms longer in the turn model and 140–200 ms
  * longer to the LLM's first token than the calls after it. These runs pay that
  * at start, through the same path a call takes, on the raw engines (before
- * their metrics are attached, so they count nowhere).
+ * their metrics are attached). The LLM then forgets its run's waits, so call
+ * admission starts from an idle LLM; the turn model's runs leave only their
+ * hand-over time (about a millisecond, fading within seconds) in its own
+ * queueing figure, which admission does not read.
  */
 
 /** Runs the turn model on silence, twice (its input is always one window long, so one shape). */
@@ -16,15 +19,12 @@ export async function warmUpTurn(turn: TurnDetector, signal: AbortSignal): Promi
   for (let i = 0; i < 2; i++) await turn.predict(audio, { signal });
 }
 
-/** A throwaway live reply of a few tokens to an agent's prompt (its prepared opening), as a caller's first turn. */
+/** A caller's first turn to an agent (its prepared opening), as the LLM's own warm-up; nothing without one. */
 export async function warmUpLlm(
   llm: LlmEngine,
   prompt: { messages: ChatMessage[]; tools: ToolSpec[] } | undefined,
   signal: AbortSignal,
 ): Promise<void> {
   const messages: ChatMessage[] = [...(prompt?.messages ?? []), { role: "user", content: "Hello, are you there?" }];
-  const tools = prompt?.tools.length ? { tools: prompt.tools } : {};
-  for await (const delta of llm.chat(messages, { signal, maxTokens: 4, ...tools })) {
-    if (delta.type === "done") break;
-  }
+  await llm.warmUp?.(messages, prompt?.tools ?? [], signal);
 }

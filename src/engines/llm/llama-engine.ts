@@ -55,7 +55,8 @@ export interface LlamaEngineOptions {
  */
 export class LlamaEngine implements LlmEngine {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-  private readonly load = new LlmLoad();
+  /** Live queueing figures; replaced after the warm-up, so they start from the first call. */
+  private load = new LlmLoad();
   private readonly order = new SessionOrder();
 
   private constructor(
@@ -182,6 +183,17 @@ export class LlamaEngine implements LlmEngine {
     } finally {
       this.liveSlots.release(chat);
     }
+  }
+
+  /**
+   * A throwaway live reply of a few tokens, through the path a caller's first turn takes (the saved opening loaded,
+   * the new words evaluated, tokens sampled), so that path's first-run costs are paid at start. Its waits and token
+   * gaps are then forgotten: admission and /metrics see no load from it.
+   */
+  async warmUp(messages: ChatMessage[], tools: ToolSpec[], signal: AbortSignal): Promise<void> {
+    for await (const delta of this.chat(messages, { signal, maxTokens: 4, ...(tools.length ? { tools } : {}) }))
+      if (delta.type === "done") break;
+    this.load = new LlmLoad();
   }
 
   async prefill(messages: ChatMessage[], options: PrefillOptions): Promise<number> {

@@ -49,8 +49,10 @@ describe("engine warm-up at start (tiny engines)", () => {
     const before = await registry.getSingleMetricAsString("parley_llm_first_token_seconds");
     expect(before).toMatch(/parley_llm_first_token_seconds_count\{[^}]*\} 0|^(?![\s\S]*_count)/);
 
-    // Nothing held: a live reply with the agent's prompt runs to the end at once.
+    // Admission reads an idle LLM: the warm-up's waits and token gaps are forgotten.
     const engines = host.engines()!;
+    expect(engines.llm.liveQueueDelayMs).toBe(0);
+    // Nothing held: a live reply with the agent's prompt runs to the end at once.
     expect(engines.turn).toBeDefined();
     let text = "";
     let done = false;
