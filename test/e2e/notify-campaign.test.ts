@@ -189,8 +189,11 @@ describe.skipIf(sippMissing || fliteMissing || soxMissing)("a 50-recipient campa
     const parked = (j: { result: unknown }) =>
       typeof j.result === "object" && j.result !== null && "parked" in j.result;
     expect(jobs.filter((j) => !parked(j))).toHaveLength(58);
+    // A job's createdAt comes after the release's own database writes, whose time varies with the box's load
+    // (CI: 967 ms for 5 releases once): the margin is for that. A pacer that let a burst through (5 releases
+    // within a few ms) or ran at 6 a second (833 ms) would still fail.
     for (let i = 5; i < released.length; i++)
-      expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(970);
+      expect(released[i]! - released[i - 5]!, `releases ${i - 5}..${i}`).toBeGreaterThanOrEqual(900);
     const list = await api<{ items: { id: number }[] }>(`/v1/notifications?campaignId=${campaign.id}&limit=200`);
     const history = (
       await Promise.all(
