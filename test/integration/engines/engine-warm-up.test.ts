@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EngineHost } from "../../../src/engines/host/engine-host.js";
 import { createMetricsRegistry } from "../../../src/lib/metrics.js";
-import { generatedModel, sileroRef, testConfig } from "../../helpers/models.js";
+import { generatedModel, testConfig, tinyEngineRefs } from "../../helpers/models.js";
 import { captureLogger } from "../sip/helpers.js";
 
 /**
@@ -21,13 +21,7 @@ describe("engine warm-up at start (tiny engines)", () => {
     const registry = createMetricsRegistry({ defaults: false });
     const agentPrompt = [{ role: "system" as const, content: "You are a helpful receptionist for Acme Plumbing." }];
     host = new EngineHost(
-      {
-        vad: sileroRef(),
-        asrStreaming: await generatedModel("tiny-asr-streaming"),
-        asrBatch: await generatedModel("tiny-asr-batch"),
-        llm: await generatedModel("tiny-llm"),
-        tts: await generatedModel("tiny-tts"),
-      },
+      await tinyEngineRefs(),
       [],
       testConfig(),
       log.logger,

@@ -9,6 +9,16 @@ import { decodeUpload, encodeWav, sine } from "../../../src/audio/index.js";
 const FFMPEG = existsSync("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
 const noFfmpeg = FFMPEG ? false : "ffmpeg is not installed (apt-get install ffmpeg)";
 
+/** 2 s of a tone as Asterisk's wav49 (GSM 6.10 in a WAV), made by ffmpeg. */
+async function wav49(scratch: string): Promise<Buffer> {
+  const dir = scratchDir(scratch);
+  const { writeFileSync } = await import("node:fs");
+  const pcm = join(dir, "in.wav");
+  writeFileSync(pcm, encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }));
+  execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
+  return readFileSync(join(dir, "wav49.wav"));
+}
+
 describe("decoding uploaded recordings", () => {
   it("reads WAV in process", async () => {
     const wav = encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 500 })], sampleRate: 8000 });
@@ -56,15 +66,7 @@ describe("decoding uploaded recordings", () => {
   it.skipIf(noFfmpeg)(
     "decodes a WAV whose codec is not read in process (GSM 6.10, Asterisk's wav49) through ffmpeg; without ffmpeg it is a 415 naming the codec",
     async () => {
-      const dir = scratchDir("upload-gsm");
-      const { writeFileSync } = await import("node:fs");
-      const pcm = join(dir, "in.wav");
-      writeFileSync(
-        pcm,
-        encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }),
-      );
-      execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
-      const gsm = readFileSync(join(dir, "wav49.wav"));
+      const gsm = await wav49("upload-gsm");
       expect(gsm.subarray(20, 22).readUInt16LE(0)).toBe(0x31);
       const d = await decodeUpload(gsm, { ffmpeg: FFMPEG });
       expect(Math.abs(d.durationMs - 2000)).toBeLessThan(100);
@@ -79,15 +81,7 @@ describe("decoding uploaded recordings", () => {
     await startCommandHelper();
     try {
       expect(commandHelperPid()).not.toBeNull();
-      const dir = scratchDir("upload-helper");
-      const { writeFileSync } = await import("node:fs");
-      const pcm = join(dir, "in.wav");
-      writeFileSync(
-        pcm,
-        encodeWav({ channels: [sine(440, { sampleRate: 8000, durationMs: 2000 })], sampleRate: 8000 }),
-      );
-      execFileSync(FFMPEG!, ["-loglevel", "error", "-i", pcm, "-c:a", "gsm_ms", join(dir, "wav49.wav")]);
-      const d = await decodeUpload(readFileSync(join(dir, "wav49.wav")), { ffmpeg: FFMPEG });
+      const d = await decodeUpload(await wav49("upload-helper"), { ffmpeg: FFMPEG });
       expect(Math.abs(d.durationMs - 2000)).toBeLessThan(100);
       await expect(
         decodeUpload(Buffer.from("garbage that is not audio at all".repeat(20)), { ffmpeg: FFMPEG }),
