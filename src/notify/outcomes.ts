@@ -39,24 +39,10 @@ export async function applyOutcome(
     digits: r.digits || null,
     lastCallId: r.callId ?? current.lastCallId,
   };
-  let nextAt: number | null = null;
-  let saved: NotificationRecord;
-  if (current.status === "cancelled") {
-    saved = await ctx.notifications.update(n.id, heard, now);
-  } else {
-    const decision = decideRetry(r.outcome, current.attempts, services.config.notify.retry);
-    nextAt = decision.retry ? await nextSlot(services, ctx, current, now + decision.afterMs) : null;
-    if (decision.retry && nextAt !== null) {
-      saved = await scheduleNext(services, ctx, await ctx.notifications.update(n.id, heard, now), nextAt);
-    } else {
-      const status = decision.retry ? "failed" : decision.status;
-      saved = await ctx.notifications.update(
-        n.id,
-        { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null },
-        now,
-      );
-    }
-  }
+  const cancelled = current.status === "cancelled";
+  const decision = cancelled ? null : decideRetry(r.outcome, current.attempts, services.config.notify.retry);
+  const nextAt = decision?.retry ? await nextSlot(services, ctx, current, now + decision.afterMs) : null;
+  // The attempt is recorded before the notification's new status: whoever sees it completed sees its outcome too.
   await ctx.attempts.finish(attemptId, {
     outcome: r.outcome,
     choice: r.choice,
@@ -67,6 +53,19 @@ export async function applyOutcome(
     nextAttemptAt: nextAt,
     error: null,
   });
+  let saved: NotificationRecord;
+  if (decision === null) {
+    saved = await ctx.notifications.update(n.id, heard, now);
+  } else if (decision.retry && nextAt !== null) {
+    saved = await scheduleNext(services, ctx, await ctx.notifications.update(n.id, heard, now), nextAt);
+  } else {
+    const status = decision.retry ? "failed" : decision.status;
+    saved = await ctx.notifications.update(
+      n.id,
+      { ...heard, status, nextAttemptAt: null, error: decision.retry ? "no calling window left for a retry" : null },
+      now,
+    );
+  }
   notifyMetrics(services.registry).attempts.inc({ kind: "notification", outcome: r.outcome });
   await services.bus.publish("notification.attempted", `notification:${n.id}`, {
     notificationId: n.id,
