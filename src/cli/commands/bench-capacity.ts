@@ -17,6 +17,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
       factor: { type: "string" },
       "p95-limit-ms": { type: "string" },
       "hold-ms": { type: "string" },
+      "single-calls": { type: "string" },
     },
     false,
   );
@@ -24,6 +25,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
   const maxCalls = wholeNumber(values["max-calls"], "--max-calls", 64, 1, 500);
   const backlog = wholeNumber(values.backlog, "--backlog", 200, 0, 5000);
   const holdMs = wholeNumber(values["hold-ms"], "--hold-ms", 15_000, 3000, 600_000);
+  const singleCalls = wholeNumber(values["single-calls"], "--single-calls", 3, 1, 20);
   const latencyFactor = values.factor === undefined ? 1.5 : Number(values.factor);
   if (!(latencyFactor > 1 && latencyFactor <= 10))
     throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
@@ -35,6 +37,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
     maxCalls,
     backlog,
     latencyFactor,
+    singleCalls,
     p95LimitMs,
     holdMs,
     log: (line) => ctx.stderr.write(`bench: ${line}\n`),

@@ -97,6 +97,7 @@ capacity:
   --max-calls N      most calls to try (default 64)
   --backlog N        voicemails kept waiting in the second pass (default 200; 0 skips it)
   --factor F         latency allowed over the single call (default 1.5)
+  --single-calls N   single calls, one after another, for that baseline p95 (default 3)
   --p95-limit-ms MS  pass while p95 is at most MS instead (the factor's capacity is still reported)
   --hold-ms MS       how long each call stays up (default 15000)
 llm:
