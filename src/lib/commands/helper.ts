@@ -31,10 +31,6 @@ class CommandHelper {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  get running(): boolean {
-    return this.child !== null;
-  }
-
   /** The helper's process id, while it runs (tests, diagnostics). */
   get pid(): number | null {
     return this.child?.pid ?? null;
