@@ -110,6 +110,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           queueDelayMs: { max: number };
           settledMs: number;
           rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
+          turnEnds: Record<string, number>;
         }[];
         voicemailsProcessed: number | null;
       };
@@ -159,6 +160,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
         expect(l.queueDelayMs.max).toBeGreaterThanOrEqual(0);
         // The caller's own event-loop delay is measured beside its gaps (a late caller hears gaps the server never made).
         expect(l.rtp.callerLoopDelayMaxMs).toBeGreaterThan(0);
+        // Every answered turn has the server's timings beside it (what ended it, the breakdown): none unaccounted.
+        expect(Object.values(l.turnEnds).reduce((a, b) => a + b, 0)).toBe(l.calls);
+        expect(l.turnEnds.unknown ?? 0).toBeLessThanOrEqual(l.calls - l.replied);
       }
     },
     320_000, // the bench is allowed 300 s

@@ -313,22 +313,37 @@ type ServerTiming = Record<
 /** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
   const headers = { authorization: `Bearer ${key}` };
-  await new Promise((r) => setTimeout(r, 500)); // records are written as each call's session ends
-  const list = (await (await fetch(`${server.http}/v1/calls?limit=200`, { headers })).json()) as {
-    items: { id: number; sipCallId: string }[];
+  const timingOf = async (id: number) => {
+    const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as {
+      turns: { role: string; source: string | null; timing: ServerTiming | null }[];
+    };
+    return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
   };
-  const byCallId = new Map(list.items.map((c) => [c.sipCallId, c.id]));
-  return Promise.all(
-    calls.map(async (c) => {
-      const id = byCallId.get(c.sipCallId);
-      if (!id) return null;
-      const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as {
-        turns: { role: string; source: string | null; timing: ServerTiming | null }[];
-      };
-      return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
-    }),
-  );
+  // Records are written as each call's session ends, which a loaded server can do seconds after the BYE (one
+  // `load-default` call went unaccounted after a fixed 500 ms wait): poll for the ones not there yet, up to 10 s.
+  const found = new Map<string, ServerTiming>();
+  const deadline = performance.now() + RECORDS_WAIT_MS;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const list = (await (await fetch(`${server.http}/v1/calls?limit=200`, { headers })).json()) as {
+      items: { id: number; sipCallId: string }[];
+    };
+    const byCallId = new Map(list.items.map((c) => [c.sipCallId, c.id]));
+    await Promise.all(
+      calls.map(async (c) => {
+        const id = byCallId.get(c.sipCallId);
+        if (found.has(c.sipCallId) || id === undefined) return;
+        const timing = await timingOf(id);
+        if (timing) found.set(c.sipCallId, timing);
+      }),
+    );
+    if (calls.every((c) => found.has(c.sipCallId) || c.turnLatencyMs === null) || performance.now() > deadline) break;
+  }
+  return calls.map((c) => found.get(c.sipCallId) ?? null);
 }
+
+/** How long the bench waits for the server to write a level's call records. */
+const RECORDS_WAIT_MS = 10_000;
 
 function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
