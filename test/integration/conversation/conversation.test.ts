@@ -135,11 +135,12 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
 
   it("stops talking within a frame when the caller barges in, and keeps only what was played", async () => {
     line = await openLine();
+    const greetingText =
+      "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening, and on weekends from ten until four. Our kitchen takes the last orders half an hour before we close, and tables for six or more are booked by phone.";
     // A long greeting: on a loaded machine the caller's words may take seconds to be recognised, and there must still be greeting left to stop.
     const c = start({
       live: {
-        greeting:
-          "Hello, you are through to Acme. We are open every day from nine in the morning until six in the evening, and on weekends from ten until four. Our kitchen takes the last orders half an hour before we close, and tables for six or more are booked by phone.",
+        greeting: greetingText,
         bargeInMinMs: 300,
       },
     });
@@ -161,8 +162,12 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     // What went into the history is the part that was played.
     const r = (c.end(), await c.result);
     const said = r.history.find((m) => m.role === "assistant")?.content ?? "";
+    // The played part, word by word (how much played before the barge-in was heard depends on the box's load: 138
+    // characters were kept once on a busy 2-core box), and far from the whole greeting.
     expect(said.endsWith("...")).toBe(true);
-    expect(said.length).toBeLessThan("Hello, you are through to Acme. We are open every day".length + 80);
+    expect(said.length).toBeGreaterThan(3);
+    expect(greetingText.startsWith(said.slice(0, -3))).toBe(true);
+    expect(said.length).toBeLessThan(greetingText.length * 0.75);
     expect(r.bargeIns).toBeGreaterThanOrEqual(1);
   });
 
