@@ -34,8 +34,12 @@ export async function claimCallback(
   const root = p.rootJobId ?? job.id;
   let row = await ctx.callbacks.byRoot(root);
   if (!row) {
+    // scheduleCallback queues the job, then records the callback: a worker woken at once (PostgreSQL's NOTIFY) can
+    // get here between the two. Whichever insert comes second finds the other's row, the same callback.
     const added = await ctx.callbacks.insert(newCallbackRow(p, root, job.runAt), now);
-    row = added && (await ctx.callbacks.change(added.id, ["upcoming"], { status: "upcoming", jobId: job.id }, now));
+    row = added
+      ? await ctx.callbacks.change(added.id, ["upcoming"], { status: "upcoming", jobId: job.id }, now)
+      : await ctx.callbacks.byRoot(root);
     if (!row) return { skipped: "the callback's record changed as it was made" };
   }
   for (let waited = 0; ; waited += SETTLE_POLL_MS) {

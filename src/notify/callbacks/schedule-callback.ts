@@ -51,13 +51,16 @@ export function newCallbackRow(p: CallbackPayload, rootJobId: number, runAt: num
 /**
  * Promises a callback: queues its first callback.place job and records the
  * callback. callback.scheduled is published here and only here, once per
- * callback: the row's insert is the guard (a repeated request finds the job
- * by its key and the row by its job), so retries, moves at dial time and
- * repeated requests announce nothing new.
+ * callback: by the request that queued the job or recorded the callback (a
+ * repeated request finds the job by its key and the row by its job), so
+ * retries, moves at dial time and repeated requests announce nothing new.
+ * The job can run before its row is written here (due now, a worker woken at
+ * once): the worker then writes the row (ledger.ts), and this request still
+ * announces it.
  */
 export async function scheduleCallback(services: NotifyDeps, r: CallbackRequest): Promise<ScheduledCallback> {
   const ctx = notifyContext(services);
-  const { job } = await services.queue.enqueue({
+  const { job, created: queued } = await services.queue.enqueue({
     kind: CALLBACK_JOB,
     payload: r.payload,
     runAt: r.runAt,
@@ -66,14 +69,14 @@ export async function scheduleCallback(services: NotifyDeps, r: CallbackRequest)
   });
   const row = await ctx.callbacks.insert(newCallbackRow(r.payload, job.id, r.runAt), services.clock.now());
   const callback = row ?? ((await ctx.callbacks.byRoot(job.id)) as CallbackRecord);
-  if (row)
+  if (row || queued)
     await services.bus.publish("callback.scheduled", topicOf(r.payload, job.id), {
-      callbackId: row.id,
+      callbackId: callback.id,
       jobId: job.id,
       to: r.payload.to,
       runAt: r.runAt,
-      reason: r.reason ?? row.reason,
+      reason: r.reason ?? callback.reason,
       ...(r.delay ? { delay: r.delay } : {}),
     });
-  return { callbackId: callback.id, jobId: job.id, created: row !== null };
+  return { callbackId: callback.id, jobId: job.id, created: row !== null || queued };
 }
