@@ -230,6 +230,11 @@ export interface SynthesizeOptions {
   signal: AbortSignal;
   /** "live" (default) sentences are rendered before queued "batch" ones. */
   priority?: WorkPriority;
+  /**
+   * Asked as each sentence is queued: whether the caller hears silence until it is ready (nothing of this call
+   * plays). Such a live sentence goes before live sentences queued behind audio that is still playing.
+   */
+  urgent?: () => boolean;
   speakerId?: number;
   speed?: number;
   /** BCP 47 tag of the text: picks the sentence rules and how dates, times, money and numbers are read aloud. */

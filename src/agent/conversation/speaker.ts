@@ -132,6 +132,8 @@ export class Speaker {
         signal,
         speakerId: this.voice.speakerId,
         speed: this.voice.speed,
+        // A reply's first words, or any sentence once the audio before it has run out: the caller hears silence.
+        urgent: () => !this.audio.playing,
         ...(this.voice.language ? { language: this.voice.language } : {}),
       })) {
         if (first) {

@@ -54,6 +54,7 @@ export class SherpaTts implements TtsEngine {
             sid: options.speakerId ?? this.defaults.speakerId,
             speed: options.speed ?? this.defaults.speed,
             priority: options.priority ?? "live",
+            urgent: options.urgent?.() ?? false,
           },
           {
             signal: options.signal,

@@ -1,14 +1,16 @@
 /**
  * Admits work to an engine a few at a time, live work first: a queued live
- * request goes before every queued batch request, and requests of the same
- * priority keep their arrival order. Used where a worker's model runs
+ * request goes before every queued batch request, an urgent live one (a
+ * caller hears silence until it is done) before the other live ones, and
+ * requests of the same rank keep their arrival order. Used where a worker's model runs
  * asynchronously (TTS renders on sherpa-onnx's own threads), so that the
  * order of work is ours to decide rather than the thread pool's.
  */
 import type { WorkPriority } from "../types.js";
 
 interface Waiter {
-  live: boolean;
+  /** 2: urgent live, 1: live, 0: batch. */
+  rank: number;
   arrivedAt: number;
   start: (waitedMs: number) => void;
   fail: (err: unknown) => void;
@@ -23,7 +25,7 @@ export class PriorityGate {
   constructor(private readonly concurrency: number) {}
 
   /** Resolves with the time waited once the work may start; call the returned `done` when it ends. */
-  enter(priority: WorkPriority, signal: AbortSignal): Promise<{ waitedMs: number; done: () => void }> {
+  enter(priority: WorkPriority, signal: AbortSignal, urgent = false): Promise<{ waitedMs: number; done: () => void }> {
     const arrivedAt = performance.now();
     const done = once(() => {
       this.running--;
@@ -36,7 +38,7 @@ export class PriorityGate {
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        live: priority === "live",
+        rank: priority === "live" ? (urgent ? 2 : 1) : 0,
         arrivedAt,
         signal,
         start: (waitedMs) => resolve({ waitedMs, done }),
@@ -48,8 +50,8 @@ export class PriorityGate {
         },
       };
       signal.addEventListener("abort", waiter.onAbort, { once: true });
-      // Live requests line up behind other live ones, ahead of every batch request.
-      const at = waiter.live ? this.queue.findIndex((w) => !w.live) : -1;
+      // Each request lines up behind those of its rank and above, ahead of every lower one.
+      const at = this.queue.findIndex((w) => w.rank < waiter.rank);
       if (at < 0) this.queue.push(waiter);
       else this.queue.splice(at, 0, waiter);
     });

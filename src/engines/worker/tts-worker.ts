@@ -16,7 +16,8 @@ export interface TtsWorkerConfig {
  * them (models that stream call onProgress several times); a cancelled call
  * tells the model to stop at its next progress callback. Sentences wait their
  * turn by priority: a caller's next sentence goes before any queued
- * notification render.
+ * notification render, and a sentence a caller waits for in silence (a
+ * reply's first words) before one that queues behind audio still playing.
  */
 export const loadTts: WorkerEngineLoader = (raw, stats) => {
   const config = raw as TtsWorkerConfig;
@@ -26,13 +27,14 @@ export const loadTts: WorkerEngineLoader = (raw, stats) => {
     sampleRate: tts.sampleRate,
     async run(op: string, args: unknown, ctx: CallContext) {
       if (op !== "synthesize") throw new UnknownOperationError(op);
-      const { text, sid, speed, priority } = args as {
+      const { text, sid, speed, priority, urgent } = args as {
         text: string;
         sid: number;
         speed: number;
         priority?: WorkPriority;
+        urgent?: boolean;
       };
-      const { waitedMs, done } = await gate.enter(priority ?? "live", ctx.signal);
+      const { waitedMs, done } = await gate.enter(priority ?? "live", ctx.signal, urgent === true);
       if ((priority ?? "live") === "live") stats.sample(waitedMs);
       try {
         let emitted = 0;

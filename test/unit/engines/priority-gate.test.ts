@@ -18,6 +18,32 @@ describe("engine priority gate", () => {
     expect(order).toEqual(["live-1", "live-2", "batch-1", "batch-2"]);
   });
 
+  it("starts a live request the caller waits for in silence (urgent) before other live ones, still after none of its rank", async () => {
+    const gate = new PriorityGate(1);
+    const order: string[] = [];
+    const first = await gate.enter("live", never());
+    const run = (priority: "live" | "batch", name: string, urgent = false) =>
+      gate.enter(priority, never(), urgent).then((t) => (order.push(name), t.done()));
+    const runs = [
+      run("batch", "batch"),
+      run("live", "next-sentence-a"),
+      run("live", "first-words-b", true),
+      run("live", "next-sentence-c"),
+      run("live", "first-words-d", true),
+      run("batch", "batch-urgent-flag-ignored", true),
+    ];
+    first.done();
+    await Promise.all(runs);
+    expect(order).toEqual([
+      "first-words-b",
+      "first-words-d",
+      "next-sentence-a",
+      "next-sentence-c",
+      "batch",
+      "batch-urgent-flag-ignored",
+    ]);
+  });
+
   it("reports how long a request waited, and runs up to its concurrency at once", async () => {
     const gate = new PriorityGate(2);
     const a = await gate.enter("live", never());
