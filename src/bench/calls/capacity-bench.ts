@@ -4,12 +4,13 @@
  * wire stays within `latencyFactor` (1.5) times the single-call p95, and no
  * RTP gap reached the caller. The single-call p95 comes from `singleCalls`
  * calls made one after another (3 by default): from one call it was one
- * sample, and one call's luck moved every later level's bound by as much. With `p95LimitMs`, the latency rule is that
- * absolute bound instead: the relative rule reads a fast single call as a
- * strict one (a single-call p95 of 740 ms allows 1,110 ms), so a box that got
- * faster could report fewer calls. Each level still says whether it met the
- * relative rule, and the report gives the capacity by each. Levels ramp up (1, 2, 4, 6, 8, 12, 16, ...)
- * until one fails, then the space between the last pass and the first failure
+ * sample, and one call's luck moved every later level's bound by as much.
+ * With `p95LimitMs`, the latency rule is that absolute bound instead: the
+ * relative rule reads a fast single call as a strict one (a single-call p95
+ * of 740 ms allows 1,110 ms), so a box that got faster could report fewer
+ * calls. Each level still says whether it met the relative rule, and the
+ * report gives the capacity by each. Levels ramp up (1, 2, 4, 6, 8, 12, 16,
+ * ...) until one fails, then the space between the last pass and the first failure
  * is bisected. It runs twice: with idle batch engines, and while a backlog of
  * voicemails drains through the same engines (kept topped up before each
  * level), which is what a box behind a PBX sees on a Monday morning.

@@ -2,8 +2,8 @@
  * Admits work to an engine a few at a time, live work first: a queued live
  * request goes before every queued batch request, an urgent live one (a
  * caller hears silence until it is done) before the other live ones, and
- * requests of the same rank keep their arrival order. Used where a worker's model runs
- * asynchronously (TTS renders on sherpa-onnx's own threads), so that the
+ * requests of the same rank keep their arrival order. Used where a worker's
+ * model runs asynchronously (TTS renders on sherpa-onnx's own threads), so that the
  * order of work is ours to decide rather than the thread pool's.
  */
 import type { WorkPriority } from "../types.js";
