@@ -111,6 +111,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           settledMs: number;
           rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
           turnEnds: Record<string, number>;
+          replyPromptTokens: { p50: number | null; max: number | null };
         }[];
         voicemailsProcessed: number | null;
       };
@@ -163,6 +164,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
         // Every answered turn has the server's timings beside it (what ended it, the breakdown): none unaccounted.
         expect(Object.values(l.turnEnds).reduce((a, b) => a + b, 0)).toBe(l.calls);
         expect(l.turnEnds.unknown ?? 0).toBeLessThanOrEqual(l.calls - l.replied);
+        // What each reply still had to read at the turn's end: at least the reply's own opening.
+        if (l.replied > 0) expect(l.replyPromptTokens.p50).toBeGreaterThan(0);
+        if (l.replied > 0) expect(l.replyPromptTokens.max).toBeGreaterThanOrEqual(l.replyPromptTokens.p50!);
       }
     },
     320_000, // the bench is allowed 300 s

@@ -46,6 +46,11 @@ export interface AgentTurnResult {
   /** Knowledge chunks the turn's tools gave the model (search_knowledge), in the order it got them. */
   sources: TurnSource[];
   llmFirstTokenAt: number | null;
+  /**
+   * Prompt tokens the turn's first LLM call evaluated before the one its first token is sampled from (llama.cpp's
+   * input count): what the saved opening and the read-ahead left it.
+   */
+  llmPromptTokens: number | null;
   /** When the reply's first chunk (its first clause or sentence) went to TTS. */
   firstChunkAt: number | null;
   /** The LLM paused its decoding while that chunk was synthesised (no other caller waited on it). */
@@ -80,6 +85,7 @@ export async function runAgentTurn(
   const sources: TurnSource[] = [];
   let after: AfterTurn | null = null;
   let llmFirstTokenAt: number | null = null;
+  let llmPromptTokens: number | null = null;
   let firstChunkAt: number | null = null;
   let firstWordsPaused = false;
   let interrupted = false;
@@ -118,7 +124,7 @@ export async function runAgentTurn(
           } else if (d.type === "tool_call") {
             llmFirstTokenAt ??= performance.now();
             current.calls.push(d.call);
-          }
+          } else if (d.type === "done") llmPromptTokens ??= d.usage.promptTokens;
         }
       });
       for (const s of chunker.flush()) say(s);
@@ -177,6 +183,7 @@ export async function runAgentTurn(
     toolCalls: toolLog,
     sources,
     llmFirstTokenAt,
+    llmPromptTokens,
     firstChunkAt,
     firstWordsPaused,
     ttsFirstAudioAt: firstAudio,

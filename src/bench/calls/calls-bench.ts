@@ -234,6 +234,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
     },
     // Turns whose first words were synthesised with the LLM paused (engines.llm.firstWordsHoldMs).
     firstWordsPaused: timings.filter((t) => t?.firstWordsPaused).length,
+    // Prompt tokens each reply evaluated before its first token's: what the read-ahead left it.
+    replyPromptTokens: tokenStats(timings.map((t) => t?.llmPromptTokens)),
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
@@ -306,6 +308,7 @@ type ServerTiming = Record<
 > & {
   endedBy?: string;
   firstWordsPaused?: true;
+  llmPromptTokens?: number;
   speculation?: { kept: boolean; discarded: number };
   turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
 };
@@ -344,6 +347,12 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
 
 /** How long the bench waits for the server to write a level's call records. */
 const RECORDS_WAIT_MS = 10_000;
+
+/** The median and the largest of the figures the records have (older servers: none). */
+function tokenStats(xs: (number | undefined)[]): { p50: number | null; max: number | null } {
+  const have = xs.filter((x): x is number => x !== undefined);
+  return { p50: have.length ? percentile(have, 50) : null, max: have.length ? Math.max(...have) : null };
+}
 
 function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};

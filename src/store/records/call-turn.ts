@@ -61,6 +61,11 @@ export interface TurnTiming {
   /** When the final text was available. */
   asrFinalMs: number | null;
   llmFirstTokenMs: number | null;
+  /**
+   * Prompt tokens the reply evaluated before the one its first token is sampled from (what reading ahead left it:
+   * the caller's last word and the reply's opening, when it kept up); absent on older records.
+   */
+  llmPromptTokens?: number;
   /** When the reply's first chunk (first clause or sentence) went to TTS; absent on older records. */
   firstChunkMs?: number | null;
   /** The LLM paused its decoding while the first chunk was synthesised (engines.llm.firstWordsHoldMs); absent when not. */

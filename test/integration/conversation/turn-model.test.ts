@@ -56,7 +56,12 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     await line?.close();
   });
 
-  function start(o: { live: Record<string, unknown>; streaming?: StreamingAsr; speculative?: boolean }) {
+  function start(o: {
+    live: Record<string, unknown>;
+    streaming?: StreamingAsr;
+    speculative?: boolean;
+    readAhead?: boolean;
+  }) {
     return calls.start(line, {
       live: o.live,
       engines: { vad, asrStreaming: o.streaming ?? asr, llm, tts },
@@ -69,7 +74,7 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
             askAfterMs: 200,
             speculative: o.speculative ?? false,
             speculateEarly: false,
-            readAhead: false,
+            readAhead: o.readAhead ?? false,
           },
           turn,
         ),
@@ -87,6 +92,28 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     expect(reply.text).toBe(REPLY);
     expect(reply.timing?.endedBy).toBe("model");
     expect(reply.timing?.turnModel?.probability).toBeGreaterThan(0.5);
+    // Nothing was read ahead: the reply read the caller's words itself.
+    expect(reply.timing?.llmPromptTokens).toBeGreaterThan(2);
+  });
+
+  it("reads the caller's words into the LLM while they speak: the reply is left fewer of them to read", async () => {
+    const promptTokens = async (readAhead: boolean) => {
+      line = await openLine();
+      const c = start({ live: { endpointSilenceMs: 3000 }, readAhead });
+      await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+      await line.say(sentence);
+      await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+      const reply = replies(c.turns)[0]!;
+      expect(reply.text).toBe(REPLY);
+      await calls.stopAll();
+      await line.close();
+      return reply.timing?.llmPromptTokens;
+    };
+    const without = await promptTokens(false);
+    const withReads = await promptTokens(true);
+    expect(without).toBeGreaterThan(5);
+    // What the reply read at the turn's end: the last words and its own opening, against the caller's whole sentence.
+    expect(withReads).toBeLessThan(without! / 2);
   });
 
   it("does not cut in on a pause the model calls unfinished", async () => {
