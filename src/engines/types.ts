@@ -273,6 +273,8 @@ export interface TurnDetector extends Engine, LiveQueue {
   readonly threshold: number;
   /** The verdict on `audio`: the caller's turn so far, ending now (typically after a short silence). */
   predict(audio: AudioInput, options: { signal: AbortSignal }): Promise<TurnPrediction>;
+  /** How long a prediction has taken lately (the median of the last few, as `TurnPrediction.ms`); 0 before any. */
+  readonly recentMs?: number;
 }
 
 // ---------- text embeddings ----------

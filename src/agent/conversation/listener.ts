@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { int16ToFloat32, rmsDbfs, type Frame } from "../../audio/index.js";
 import type { AsrEvent, StreamingAsr, TurnDetector, TurnPrediction, VadEngine, VadEvent } from "../../engines/types.js";
 import { isAbortError } from "../../lib/errors.js";
+import { askAheadOf } from "../turn-taking/pause-plan.js";
 import { TurnAudio } from "../turn-taking/turn-audio.js";
 import { VoicedEndTracker } from "../turn-taking/voiced-end.js";
 
@@ -283,18 +285,29 @@ export class Listener {
     } else this.on.resume?.();
   }
 
+  /**
+   * The model's verdict on this pause, due `inMs` from now: asked ahead of that by the time its predictions take
+   * lately, so that it is in hand when due (pause-plan.ts).
+   */
   private armAsk(model: ListenerTurnModel, seq: number, inMs: number): void {
     this.askedSeq = seq;
-    this.askTimer = setTimeout(() => void this.ask(model, seq), inMs);
+    const now = performance.now();
+    const dueAt = now + inMs;
+    const askAt = askAheadOf(dueAt, now, model.detector.recentMs ?? 0);
+    this.askTimer = setTimeout(() => void this.ask(model, seq, dueAt), askAt - now);
   }
 
-  /** Asks the turn model about the turn's audio so far; a "complete" that is still current ends the turn. */
-  private async ask(model: ListenerTurnModel, seq: number): Promise<void> {
+  /**
+   * Asks the turn model about the turn's audio so far, the pause made up to `dueAt` (pause-plan.ts); a "complete"
+   * that is still current at dueAt ends the turn.
+   */
+  private async ask(model: ListenerTurnModel, seq: number, dueAt: number): Promise<void> {
     this.askTimer = null;
     if (!this.turnAudio) return;
     const controller = new AbortController();
     this.prediction = controller;
     const askedAt = performance.now();
+    const aheadMs = Math.max(0, dueAt - askedAt);
     const early = this.speaking && this.quiet;
     // The reply starts now, beside the model, on the words in hand: when the model says "complete" it is already
     // under way. Words the recogniser adds before the verdict start it again (onAsr); the caller going on drops it.
@@ -304,10 +317,13 @@ export class Listener {
     }
     try {
       const p = await model.detector.predict(
-        { samples: this.turnAudio.snapshot(), sampleRate: this.turnAudio.sampleRate },
+        { samples: this.turnAudio.snapshot(aheadMs), sampleRate: this.turnAudio.sampleRate },
         { signal: controller.signal },
       );
       if (seq !== this.pauseSeq || controller.signal.aborted) return; // the caller spoke, or the turn was taken
+      const waitMs = dueAt - performance.now();
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal: controller.signal }); // the silence it was told of
+      if (seq !== this.pauseSeq || controller.signal.aborted) return;
       if (this.speaking && this.quiet && this.voiced.lastVoicedAtMs > this.quietFromMs) {
         // Asked at the early silence, and the caller's voice is back before any detector said so: not this verdict.
         this.askedSeq = -1; // the VAD's speech-end, if it comes, asks again

@@ -26,15 +26,19 @@ export class TurnAudio {
     this.filled = Math.min(n, this.filled + src.length);
   }
 
-  /** The held audio, oldest first (a copy: it travels to the model's worker). */
-  snapshot(): Float32Array {
+  /**
+   * The held audio, oldest first (a copy: it travels to the model's worker). With `extendMs`, that much more
+   * follows it: a copy of its own last `extendMs` (at most all of it), so a pause can be heard as a little longer
+   * than it has lasted yet, its own background standing in for what is still to come.
+   */
+  snapshot(extendMs = 0): Float32Array {
     const n = this.ring.length;
     const out = new Float32Array(this.filled);
     const start = (this.write - this.filled + n) % n;
     const first = Math.min(this.filled, n - start);
     out.set(this.ring.subarray(start, start + first), 0);
     if (first < this.filled) out.set(this.ring.subarray(0, this.filled - first), first);
-    return out;
+    return extendMs > 0 ? withPauseMadeLonger(out, this.sampleRate, extendMs) : out;
   }
 
   get durationMs(): number {
@@ -46,4 +50,16 @@ export class TurnAudio {
     this.write = 0;
     this.filled = 0;
   }
+}
+
+/**
+ * `samples` (the audio of a turn in a pause) followed by a copy of their own last `extendMs` (at most all of them):
+ * the pause heard as that much longer, its own background standing in for what is still to come (pause-plan.ts).
+ */
+export function withPauseMadeLonger(samples: Float32Array, sampleRate: number, extendMs: number): Float32Array {
+  const extra = Math.min(samples.length, Math.max(0, Math.round((extendMs * sampleRate) / 1000)));
+  const out = new Float32Array(samples.length + extra);
+  out.set(samples, 0);
+  out.set(samples.subarray(samples.length - extra), samples.length);
+  return out;
 }

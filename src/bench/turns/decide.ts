@@ -14,15 +14,27 @@ export interface Verdict {
   modelMs: number;
 }
 
-/** Asks the turn model about the utterance's audio up to `atMs`; the bench caches one verdict per ask time. */
-export type AskModel = (atMs: number) => Promise<Verdict>;
+/**
+ * Asks the turn model about the utterance's audio up to `atMs`, the pause made up to `dueMs` (pause-plan.ts); the
+ * bench caches one verdict per pair.
+ */
+export type AskModel = (atMs: number, dueMs: number) => Promise<Verdict>;
 
-/** When the turn ended under `setting`, walking the utterance's pauses in order; null when the audio ran out first. */
-export async function decideTurn(setting: TurnSetting, pauses: readonly HeardPause[], ask: AskModel): Promise<TurnEnd> {
+/**
+ * When the turn ended under `setting`, walking the utterance's pauses in order; null when the audio ran out first.
+ * `leadMs`: how long the model's predictions take lately (it is asked that far ahead of its verdict's due time).
+ */
+export async function decideTurn(
+  setting: TurnSetting,
+  pauses: readonly HeardPause[],
+  ask: AskModel,
+  leadMs = 0,
+): Promise<TurnEnd> {
   for (const pause of pauses) {
-    const plan = planPause(setting, pause);
+    const plan = planPause(setting, pause, leadMs);
     // A caller heard again before the ask cancels it: no prediction is made.
-    const verdict = plan.askAtMs !== null && plan.askAtMs < pause.resumedAtMs ? await ask(plan.askAtMs) : null;
+    const asked = plan.askAtMs !== null && plan.askedAtMs !== null && plan.askedAtMs < pause.resumedAtMs;
+    const verdict = asked ? await ask(plan.askedAtMs!, plan.askAtMs!) : null;
     const end = resolvePause(plan, verdict, pause.resumedAtMs);
     if (end) return end;
   }

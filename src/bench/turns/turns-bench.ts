@@ -1,5 +1,6 @@
 import type { ParleyConfig } from "../../config/index.js";
 import { earlyPauseMsFor } from "../../agent/turn-taking/settings.js";
+import { withPauseMadeLonger } from "../../agent/turn-taking/turn-audio.js";
 import { createEngine } from "../../engines/factory.js";
 import type { TurnDetector, VadEngine } from "../../engines/types.js";
 import { TURN_CORPUS, CORPUS_VERSION } from "./corpus.js";
@@ -62,7 +63,7 @@ export async function benchTurns(o: TurnsBenchOptions) {
       const pauses = await pausesOf(u, vad, signal);
       const ask = cachedAsk(u, turn, threshold, signal, verdicts);
       for (const setting of settings) {
-        const end = await decideTurn(setting, pauses, ask);
+        const end = await decideTurn(setting, pauses, ask, turn.recentMs ?? 0);
         outcomes.push(outcome(u, setting, end));
       }
       if ((i + 1) % 10 === 0 || i + 1 === corpus.length) o.log(`  decided ${i + 1}/${corpus.length}`);
@@ -145,24 +146,23 @@ function settingsOf(o: TurnsBenchOptions): TurnSetting[] {
 
 /** One prediction per ask time of an utterance, whatever the settings that ask then: they see the same verdict. */
 function cachedAsk(u: TurnUtterance, turn: TurnDetector, threshold: number, signal: AbortSignal, all: Verdict[]) {
-  const cache = new Map<number, Promise<Verdict>>();
-  return (atMs: number): Promise<Verdict> => {
-    const key = Math.round(atMs);
+  const cache = new Map<string, Promise<Verdict>>();
+  return (atMs: number, dueMs: number): Promise<Verdict> => {
+    const key = `${Math.round(atMs)}:${Math.round(dueMs)}`;
     let verdict = cache.get(key);
     if (!verdict) {
-      const end = Math.min(u.samples.length, Math.round((key * u.sampleRate) / 1000));
-      verdict = turn
-        .predict({ samples: u.samples.subarray(0, end), sampleRate: u.sampleRate }, { signal })
-        .then((p) => {
-          const v: Verdict = {
-            complete: p.probability > threshold,
-            probability: p.probability,
-            ms: p.ms,
-            modelMs: p.modelMs,
-          };
-          all.push(v);
-          return v;
-        });
+      const end = Math.min(u.samples.length, Math.round((Math.round(atMs) * u.sampleRate) / 1000));
+      const samples = withPauseMadeLonger(u.samples.subarray(0, end), u.sampleRate, Math.round(dueMs - atMs));
+      verdict = turn.predict({ samples, sampleRate: u.sampleRate }, { signal }).then((p) => {
+        const v: Verdict = {
+          complete: p.probability > threshold,
+          probability: p.probability,
+          ms: p.ms,
+          modelMs: p.modelMs,
+        };
+        all.push(v);
+        return v;
+      });
       cache.set(key, verdict);
     }
     return verdict;

@@ -15,10 +15,15 @@ import { SMART_TURN_SECONDS, SMART_TURN_THRESHOLD } from "../worker/smart-turn-i
  * prediction goes to the least busy worker, so two calls pausing at the same
  * moment do not wait for each other on a box with cores to spare.
  */
+/** How many of the last predictions recentMs is the median of (the warm-up's two count: a fresh engine has one). */
+const RECENT_PREDICTIONS = 7;
+
 export class SmartTurnDetector implements TurnDetector {
   readonly sampleRate: number;
   readonly windowMs = SMART_TURN_SECONDS * 1000;
   private readonly busy: number[];
+  /** The last few predictions' wall times (recentMs). */
+  private readonly recent: number[] = [];
 
   private constructor(
     private readonly workers: EngineWorker[],
@@ -61,15 +66,19 @@ export class SmartTurnDetector implements TurnDetector {
     try {
       const args: TurnPredictArgs = { samples: audio.samples, sampleRate: audio.sampleRate, at: epochNow() };
       const r = await this.workers[i]!.call<TurnPredictResult>("predict", args, { signal: options.signal });
-      return {
-        complete: r.probability > this.threshold,
-        probability: r.probability,
-        ms: performance.now() - started,
-        modelMs: r.modelMs,
-      };
+      const ms = performance.now() - started;
+      this.recent.push(ms);
+      if (this.recent.length > RECENT_PREDICTIONS) this.recent.shift();
+      return { complete: r.probability > this.threshold, probability: r.probability, ms, modelMs: r.modelMs };
     } finally {
       this.busy[i]!--;
     }
+  }
+
+  get recentMs(): number {
+    if (this.recent.length === 0) return 0;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
   }
 
   /** The worst of the workers: a prediction on the busiest one waits that long. */

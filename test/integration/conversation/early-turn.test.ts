@@ -102,6 +102,21 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     expect(r.events.indexOf("utterance")).toBeLessThan(r.events.lastIndexOf("speech-end"));
   }, 60_000);
 
+  it("asks the model ahead by the time its predictions take, and still ends the turn no sooner than askAfterMs", async () => {
+    // A prediction first, so the detector knows how long one takes (a server's warm-up does this at start).
+    const window = new Float32Array((turn.sampleRate * turn.windowMs) / 1000);
+    await turn.predict({ samples: window, sampleRate: turn.sampleRate }, { signal: AbortSignal.timeout(30_000) });
+    expect(turn.recentMs).toBeGreaterThan(0);
+    const r = await listen(concatPcm(sentence, silencePcm(3500)), 300, 100);
+    expect(r.utterances).toHaveLength(1);
+    const u = r.utterances[0]!;
+    expect(u.by).toBe("model");
+    // Asked before 300 ms of silence, on the pause made up to 300 ms; decided once it had really lasted that long.
+    expect(u.model!.askedAfterMs).toBeLessThan(300);
+    expect(u.model!.askedAfterMs).toBeGreaterThanOrEqual(200); // at most MAX_ASK_LEAD_MS ahead
+    expect(u.decidedAt - u.speechEndAt).toBeGreaterThanOrEqual(299); // timers may fire a millisecond early
+  }, 60_000);
+
   it("control: without the early-silence detector the model is asked only at the VAD's end of speech", async () => {
     // The VAD's end of speech after 3 s of silence, the deadline at 5 s: the verdict has 2 s to arrive in.
     const r = await listen(concatPcm(sentence, silencePcm(4800)), 150, 0);

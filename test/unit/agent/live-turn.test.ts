@@ -82,6 +82,19 @@ describe("turn audio", () => {
     a.push(Float32Array.from([1]));
     expect([...a.snapshot()]).toEqual([1]);
   });
+
+  it("made longer at the end by a copy of its own last part, never by more than it holds", () => {
+    const a = new TurnAudio(1000, 5); // 1 sample per ms
+    a.push(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    expect([...a.snapshot(2)]).toEqual([2, 3, 4, 5, 6, 5, 6]);
+    expect([...a.snapshot(0)]).toEqual([2, 3, 4, 5, 6]);
+    expect([...a.snapshot(1.4)]).toEqual([2, 3, 4, 5, 6, 6]);
+    a.reset();
+    a.push(Float32Array.from([7, 8]));
+    expect([...a.snapshot(10)]).toEqual([7, 8, 7, 8]);
+    // The held audio itself is untouched.
+    expect([...a.snapshot()]).toEqual([7, 8]);
+  });
 });
 
 describe("speculative replies", () => {

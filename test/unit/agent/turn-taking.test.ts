@@ -6,18 +6,50 @@ describe("pause plan", () => {
   const pause = { silenceFromMs: 1000, knownAtMs: 1120 };
 
   it("with silence alone: the deadline is endpointSilenceMs after the last voiced moment, never before the VAD knew", () => {
-    expect(planPause({ endpointSilenceMs: 600, askAfterMs: null }, pause)).toEqual({ askAtMs: null, deadlineMs: 1600 });
-    expect(planPause({ endpointSilenceMs: 100, askAfterMs: null }, pause)).toEqual({ askAtMs: null, deadlineMs: 1120 });
+    const none = { askAtMs: null, askedAtMs: null };
+    expect(planPause({ endpointSilenceMs: 600, askAfterMs: null }, pause)).toEqual({ ...none, deadlineMs: 1600 });
+    expect(planPause({ endpointSilenceMs: 100, askAfterMs: null }, pause)).toEqual({ ...none, deadlineMs: 1120 });
   });
 
-  it("with a model: asks askAfterMs into the silence (not before the pause is known), and not when the deadline comes first", () => {
-    expect(planPause({ endpointSilenceMs: 1500, askAfterMs: 200 }, pause)).toEqual({ askAtMs: 1200, deadlineMs: 2500 });
-    expect(planPause({ endpointSilenceMs: 1500, askAfterMs: 50 }, pause)).toEqual({ askAtMs: 1120, deadlineMs: 2500 });
-    expect(planPause({ endpointSilenceMs: 200, askAfterMs: 300 }, pause)).toEqual({ askAtMs: null, deadlineMs: 1200 });
+  it("with a model: due askAfterMs into the silence (not before the pause is known), and not when the deadline comes first", () => {
+    const plan = (s: { endpointSilenceMs: number; askAfterMs: number }) => planPause(s, pause);
+    expect(plan({ endpointSilenceMs: 1500, askAfterMs: 200 })).toEqual({
+      askAtMs: 1200,
+      askedAtMs: 1200,
+      deadlineMs: 2500,
+    });
+    expect(plan({ endpointSilenceMs: 1500, askAfterMs: 50 })).toEqual({
+      askAtMs: 1120,
+      askedAtMs: 1120,
+      deadlineMs: 2500,
+    });
+    expect(plan({ endpointSilenceMs: 200, askAfterMs: 300 })).toEqual({
+      askAtMs: null,
+      askedAtMs: null,
+      deadlineMs: 1200,
+    });
+  });
+
+  it("asked ahead of its due time by the time predictions take, at most 100 ms and never before the pause is known", () => {
+    const s = { endpointSilenceMs: 1500, askAfterMs: 200 };
+    const askedAt = (lead: number, known = pause) => planPause(s, known, lead).askedAtMs;
+    expect(askedAt(45)).toBe(1155);
+    expect(askedAt(400)).toBe(1120); // the pause was known at 1120
+    expect(askedAt(400, { silenceFromMs: 1000, knownAtMs: 1050 })).toBe(1100); // at most 100 ms ahead
+    expect(askedAt(-5)).toBe(1200);
+    expect(planPause(s, pause, 45).askAtMs).toBe(1200); // still due at askAfterMs
+  });
+
+  it("a verdict asked ahead counts from its due time: never sooner than askAfterMs into the silence", () => {
+    const plan = { askAtMs: 1200, askedAtMs: 1150, deadlineMs: 2500 };
+    expect(resolvePause(plan, { complete: true, ms: 40 }, Infinity)).toEqual({ atMs: 1200, by: "model" });
+    expect(resolvePause(plan, { complete: true, ms: 70 }, Infinity)).toEqual({ atMs: 1220, by: "model" });
+    // The caller spoke after the ask and before the verdict was due: dropped, as if asked when due.
+    expect(resolvePause(plan, { complete: true, ms: 20 }, 1190)).toBeNull();
   });
 
   it("a complete verdict ends the turn when it arrives, if the caller is still silent and the deadline has not passed", () => {
-    const plan = { askAtMs: 1200, deadlineMs: 2500 };
+    const plan = { askAtMs: 1200, askedAtMs: 1200, deadlineMs: 2500 };
     expect(resolvePause(plan, { complete: true, ms: 40 }, Infinity)).toEqual({ atMs: 1240, by: "model" });
     // The caller spoke again while the model thought: its answer is dropped; the caller resumed before the deadline too.
     expect(resolvePause(plan, { complete: true, ms: 40 }, 1230)).toBeNull();
@@ -26,10 +58,11 @@ describe("pause plan", () => {
   });
 
   it("an incomplete verdict (or none) leaves the silence deadline, which speech before it cancels", () => {
-    const plan = { askAtMs: 1200, deadlineMs: 2500 };
+    const plan = { askAtMs: 1200, askedAtMs: 1200, deadlineMs: 2500 };
     expect(resolvePause(plan, { complete: false, ms: 40 }, Infinity)).toEqual({ atMs: 2500, by: "silence" });
     expect(resolvePause(plan, { complete: false, ms: 40 }, 2000)).toBeNull();
-    expect(resolvePause({ askAtMs: null, deadlineMs: 1600 }, null, 1700)).toEqual({ atMs: 1600, by: "silence" });
+    const none = { askAtMs: null, askedAtMs: null, deadlineMs: 1600 };
+    expect(resolvePause(none, null, 1700)).toEqual({ atMs: 1600, by: "silence" });
   });
 });
 
