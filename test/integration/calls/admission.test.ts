@@ -65,15 +65,14 @@ describe("admission from measured load", () => {
   it("refuses an INVITE with 503 and Retry-After when live work queues on the engines", async () => {
     const llm: LlmEngine = t.services.engines.engines()!.llm;
     const signal = AbortSignal.timeout(30_000);
-    // A reply read at a caller's pace (`paceMs` after each delta) holds its sequence that much longer.
-    const reply = async (content: string, paceMs = 0) => {
-      for await (const _ of llm.chat([{ role: "user", content }], { signal }))
-        if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
+    const reply = async (content: string) => {
+      for await (const _ of llm.chat([{ role: "user", content }], { signal })) continue;
     };
-    // One live sequence and two callers speaking at once: the second waits for the whole first reply. The figure
-    // weighs a wait by the time it stands for (a tenth at least), so a bare tiny reply of ~10 ms (the engine is warmed
-    // up at start) made it 0.99 ms in CI; read slowly, the first reply makes the second wait 100 ms or more.
-    await Promise.all([reply("Hello one", 40), reply("Hello two")]);
+    // One live sequence and six callers speaking at once: each waits for the replies before it. The figure weighs a
+    // wait by the time it stands for (a tenth at least), and a tiny reply takes ~10 ms once the engine is warmed up:
+    // with two callers it came to 0.9-0.99 ms in CI, against the 1 ms limit. With six it is about 1.3 replies' time.
+    // (The sequence is held while a reply is generated, not while its reader reads: a slow reader does not help.)
+    await Promise.all(["one", "two", "three", "four", "five", "six"].map((n) => reply(`Hello ${n}`)));
     expect(llm.liveQueueDelayMs).toBeGreaterThan(1);
 
     peer.received.length = 0;
