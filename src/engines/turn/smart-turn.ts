@@ -9,15 +9,15 @@ import { EngineWorker } from "../worker/host.js";
 import type { TurnPredictArgs, TurnPredictResult, TurnWorkerConfig } from "../worker/turn-worker.js";
 import { SMART_TURN_SECONDS, SMART_TURN_THRESHOLD } from "../worker/smart-turn-input.js";
 
+/** How many of the last predictions recentMs is the median of (the warm-up's two count: a fresh engine has one). */
+const RECENT_PREDICTIONS = 7;
+
 /**
  * Smart Turn v3.x (and its test doubles, which keep its input/output
  * contract) on onnxruntime-node. Each worker thread holds one session; a
  * prediction goes to the least busy worker, so two calls pausing at the same
  * moment do not wait for each other on a box with cores to spare.
  */
-/** How many of the last predictions recentMs is the median of (the warm-up's two count: a fresh engine has one). */
-const RECENT_PREDICTIONS = 7;
-
 export class SmartTurnDetector implements TurnDetector {
   readonly sampleRate: number;
   readonly windowMs = SMART_TURN_SECONDS * 1000;
