@@ -69,18 +69,21 @@ export type TurnEnd = { atMs: number; by: "model" | "silence" } | null;
 /**
  * The outcome of one pause: the turn ends at the model's verdict (asked at
  * `askedAtMs`, answering `verdict.ms` later, counted from `askAtMs` on) when
- * it says complete before both the caller's next speech and the silence
- * deadline; else at the deadline if the caller is still silent then; else
- * not at all (the caller resumed).
+ * it says complete before both the caller's voice is back and the silence
+ * deadline; else at the deadline if the VAD has not heard the caller again
+ * by then; else not at all (the caller resumed). `voiceBackAtMs`: when the
+ * listener knows the voice is back, which can be before the VAD's
+ * speech-start (the early-silence detector, a voiced frame).
  */
 export function resolvePause(
   plan: PausePlan,
   verdict: { complete: boolean; ms: number } | null,
   resumedAtMs: number,
+  voiceBackAtMs = resumedAtMs,
 ): TurnEnd {
   if (plan.askAtMs !== null && plan.askedAtMs !== null && verdict?.complete) {
     const at = Math.max(plan.askAtMs, plan.askedAtMs + verdict.ms);
-    if (at < resumedAtMs && at < plan.deadlineMs) return { atMs: at, by: "model" };
+    if (at < Math.min(voiceBackAtMs, resumedAtMs) && at < plan.deadlineMs) return { atMs: at, by: "model" };
   }
   return plan.deadlineMs < resumedAtMs ? { atMs: plan.deadlineMs, by: "silence" } : null;
 }

@@ -33,9 +33,9 @@ export async function decideTurn(
   for (const pause of pauses) {
     const plan = planPause(setting, pause, leadMs);
     // A caller heard again before the ask cancels it: no prediction is made.
-    const asked = plan.askAtMs !== null && plan.askedAtMs !== null && plan.askedAtMs < pause.resumedAtMs;
+    const asked = plan.askAtMs !== null && plan.askedAtMs !== null && plan.askedAtMs < pause.voiceBackAtMs;
     const verdict = asked ? await ask(plan.askedAtMs!, plan.askAtMs!) : null;
-    const end = resolvePause(plan, verdict, pause.resumedAtMs);
+    const end = resolvePause(plan, verdict, pause.resumedAtMs, pause.voiceBackAtMs);
     if (end) return end;
   }
   return null;

@@ -42,14 +42,14 @@ export async function benchTurns(o: TurnsBenchOptions) {
     limit: o.limit,
     onProgress: (d, n) => (d % 10 === 0 || d === n) && o.log(`  generated ${d}/${n}`),
   });
-  // The VAD reports a pause about 100 ms after its minimum silence: the live calls' early-silence detector's setting
-  // for the shortest gate (settings.ts), so the model can be asked on time as it is on a call.
-  const minSilenceMs = earlyPauseMsFor(Math.min(...o.askAfterMs));
+  // The VAD is opened as a live call opens it: its own minimum silence and speech for the silence deadline, and the
+  // early-silence detector at the calls' setting for the shortest ask time (settings.ts), where the model is asked.
+  const earlyPauseMs = earlyPauseMsFor(Math.min(...o.askAfterMs));
   // One stream and one prediction at a time: one worker each.
   const engines = o.config.engines;
   const config = {
     ...o.config,
-    engines: { ...engines, vad: { ...engines.vad, minSilenceMs, workers: 1 }, turn: { ...engines.turn, workers: 1 } },
+    engines: { ...engines, vad: { ...engines.vad, workers: 1 }, turn: { ...engines.turn, workers: 1 } },
   };
   const vad = await createEngine("vad", models.vad, config);
   let turn: TurnDetector | null = null;
@@ -60,10 +60,11 @@ export async function benchTurns(o: TurnsBenchOptions) {
     const outcomes: UtteranceOutcome[] = [];
     const verdicts: Verdict[] = [];
     for (const [i, u] of corpus.entries()) {
-      const pauses = await pausesOf(u, vad, signal);
+      const pauses = await pausesOf(u, vad, earlyPauseMs, signal);
       const ask = cachedAsk(u, turn, threshold, signal, verdicts);
       for (const setting of settings) {
-        const end = await decideTurn(setting, pauses, ask, turn.recentMs ?? 0);
+        const heard = setting.askAfterMs === null ? pauses.silence : pauses.early;
+        const end = await decideTurn(setting, heard, ask, turn.recentMs ?? 0);
         outcomes.push(outcome(u, setting, end));
       }
       if ((i + 1) % 10 === 0 || i + 1 === corpus.length) o.log(`  decided ${i + 1}/${corpus.length}`);
@@ -87,8 +88,9 @@ export async function benchTurns(o: TurnsBenchOptions) {
       },
       vad: {
         id: models.vad.model.id,
-        minSilenceMs,
+        minSilenceMs: config.engines.vad.minSilenceMs,
         minSpeechMs: config.engines.vad.minSpeechMs,
+        earlyPauseMs,
         threshold: config.engines.vad.threshold,
       },
       corpus: {

@@ -72,7 +72,7 @@ export async function benchTurnsCommand(args: string[], ctx: CliContext): Promis
   ctx.stdout.write(
     `\nturn model ${report.turnModel.id}${report.turnModel.standsInFor ? ` (a double of ${report.turnModel.standsInFor})` : ""}, threshold ${report.turnModel.threshold}: ` +
       `${p.count} predictions, ${p.msP50} ms p50 / ${p.msP95} ms p95 each (model alone ${p.modelMsP50} / ${p.modelMsP95})\n` +
-      `VAD ${report.vad.id}, minimum silence ${report.vad.minSilenceMs} ms; ${report.corpus.lines} lines (${report.corpus.paused} with a mid-sentence pause), ${report.corpus.telephone}\n` +
+      `VAD ${report.vad.id}, minimum silence ${report.vad.minSilenceMs} ms (early silence ${report.vad.earlyPauseMs} ms); ${report.corpus.lines} lines (${report.corpus.paused} with a mid-sentence pause), ${report.corpus.telephone}\n` +
       "latency: ms from the caller's last word to the end-of-turn decision; a cut-in is a decision before the last word.\n",
   );
   return 0;

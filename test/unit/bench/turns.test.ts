@@ -62,8 +62,8 @@ describe("turn corpus", () => {
 
 describe("deciding a turn over its pauses", () => {
   const pauses: HeardPause[] = [
-    { silenceFromMs: 1000, knownAtMs: 1110, resumedAtMs: 1700 }, // a mid-sentence pause of ~700 ms
-    { silenceFromMs: 3000, knownAtMs: 3110, resumedAtMs: Infinity }, // the end
+    { silenceFromMs: 1000, knownAtMs: 1110, resumedAtMs: 1700, voiceBackAtMs: 1700 }, // a mid-sentence pause of ~700 ms
+    { silenceFromMs: 3000, knownAtMs: 3110, resumedAtMs: Infinity, voiceBackAtMs: Infinity }, // the end
   ];
   const asked: number[] = [];
   const ask =
@@ -99,6 +99,34 @@ describe("deciding a turn over its pauses", () => {
     );
     expect(end).toEqual({ atMs: 3230, by: "model" });
     expect(asked).toEqual([1200, 3200]);
+  });
+
+  it("drops a verdict due after the caller's voice is back; the silence deadline waits for the VAD to hear it", async () => {
+    // Voice back at 1190 (the early-silence detector, a voiced frame); the VAD's speech-start only at 1750.
+    const heard: HeardPause[] = [
+      { silenceFromMs: 1000, knownAtMs: 1100, resumedAtMs: 1750, voiceBackAtMs: 1190 },
+      { silenceFromMs: 3000, knownAtMs: 3100, resumedAtMs: Infinity, voiceBackAtMs: Infinity },
+    ];
+    const setting = { name: "m", askAfterMs: 200, endpointSilenceMs: 600 };
+    // Asked 100 ms ahead (at 1100), "complete" due at 1200: the voice came back first.
+    expect(
+      await decideTurn(
+        setting,
+        heard,
+        ask(() => true),
+        100,
+      ),
+    ).toEqual({ atMs: 1600, by: "silence" });
+    // Had the voice come back after 1200, the verdict would have ended the turn there.
+    const later = [{ ...heard[0]!, voiceBackAtMs: 1210 }, heard[1]!];
+    expect(
+      await decideTurn(
+        setting,
+        later,
+        ask(() => true),
+        100,
+      ),
+    ).toEqual({ atMs: 1200, by: "model" });
   });
 
   it("does not ask when the caller spoke again before the ask time", async () => {
