@@ -42,7 +42,7 @@ describe.skipIf(fliteMissing)("parley bench turns (real process)", () => {
       profile: "tiny",
       turnModel: { id: "tiny-turn", threshold: 0.5 },
       // Opened as a live call opens it: its own minimum silence, and the early-silence detector for the model.
-      vad: { id: "silero-vad-v4-npm", minSilenceMs: 300, earlyPauseMs: 100 },
+      vad: { id: "silero-vad-v4-npm", minSilenceMs: 300, earlyPauseMs: 50 },
       corpus: { lines: 4, paused: 2 },
     });
     expect(report.settings.map((s) => s.name)).toEqual(["vad 600", "vad 1500", "model@200 600", "model@200 1500"]);

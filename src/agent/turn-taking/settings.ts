@@ -30,15 +30,17 @@ export interface LiveTurnSettings extends EndOfTurnSettings {
  */
 /**
  * The early-silence detector's minimum silence (VadEngine.open's `pauseMs`): silero decides in 32 ms windows and
- * its probability falls slowly after the last voiced frame, so it reports a pause about 100 ms after its minimum
- * silence (100 ms of silence: about 200 ms after the last word, in `bench calls` on load-small). So it is
- * `askAfterMs` less that lag, within 32 ms (one window) and 100 ms: with the default askAfterMs of 200 it is 100,
- * and an askAfterMs of 150 or 130 asks that soon instead of at 200. Longer than needed would only ask late;
- * shorter makes every short gap between words a pause (each costs a cancelled question, nothing else).
+ * its probability falls slowly after the last voiced frame, so it reports a pause some 60-100 ms after its minimum
+ * silence. The turn model is then asked ahead of its verdict's due time (`askAfterMs` into the silence) by the time
+ * its predictions take, up to 100 ms (pause-plan.ts), so the pause must be known that much before askAfterMs. So it
+ * is `askAfterMs` less 150 ms, within 32 ms (one window) and 100 ms: with the default askAfterMs of 200 it is 50,
+ * and the pause is known about 130 ms after the last word (`bench calls` on load-small). Longer only asks late;
+ * shorter makes more short gaps between words a pause, each costing a question to the model that is cancelled
+ * when the caller goes on (`parley bench turns` counts the same false cut-ins at 50 ms as at 100).
  */
 export const EARLY_PAUSE_MAX_MS = 100;
 export const EARLY_PAUSE_MIN_MS = 32;
-const EARLY_PAUSE_LAG_MS = 100;
+const EARLY_PAUSE_LAG_MS = 150;
 
 export function earlyPauseMsFor(askAfterMs: number): number {
   return Math.min(EARLY_PAUSE_MAX_MS, Math.max(EARLY_PAUSE_MIN_MS, askAfterMs - EARLY_PAUSE_LAG_MS));

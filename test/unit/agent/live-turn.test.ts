@@ -25,7 +25,7 @@ describe("live turn settings", () => {
     expect(liveTurnSettings(agent(), defaults, detector)).toEqual({
       detector,
       askAfterMs: 200,
-      earlyPauseMs: 100,
+      earlyPauseMs: 50,
       endpointSilenceMs: 600,
       threshold: 0.6,
       speculative: true,
@@ -38,7 +38,7 @@ describe("live turn settings", () => {
     const live = agent({ endpointSilenceMs: 700, turn: { askAfterMs: 150, threshold: 0.8, endpointSilenceMs: 1200 } });
     expect(liveTurnSettings(live, defaults, detector)).toMatchObject({
       askAfterMs: 150,
-      earlyPauseMs: 50,
+      earlyPauseMs: 32,
       threshold: 0.8,
       endpointSilenceMs: 1200,
     });
@@ -49,11 +49,11 @@ describe("live turn settings", () => {
       earlyPauseMs: 0,
       endpointSilenceMs: 700,
     });
-    // The early-silence detector's pause comes about 100 ms after its minimum silence: askAfterMs less that, within
-    // one silero window (32 ms) and 100 ms.
+    // The early-silence detector's pause comes 60-100 ms after its minimum silence, and the model is asked ahead of
+    // its due time by up to 100: askAfterMs less 150, within one silero window (32 ms) and 100 ms.
     const early = (askAfterMs: number) =>
       liveTurnSettings(agent({ turn: { askAfterMs } }), defaults, detector).earlyPauseMs;
-    expect([60, 130, 150, 200, 400].map(early)).toEqual([32, 32, 50, 100, 100]);
+    expect([60, 150, 180, 200, 230, 250, 400].map(early)).toEqual([32, 32, 32, 50, 80, 100, 100]);
     // The agent turns the model off, or the server does.
     expect(liveTurnSettings(agent({ turn: { model: false } }), defaults, detector).detector).toBeNull();
     expect(liveTurnSettings(agent(), { ...defaults, model: false }, detector).detector).toBeNull();
