@@ -124,6 +124,11 @@ export class Listener {
   /** The caller's last voiced moment before the current early pause (audio ms): voice after it drops a verdict. */
   private quietFromMs = 0;
   /**
+   * The early-silence detector heard the caller again after the VAD's segment ended, and the VAD has not yet (its
+   * minimum speech is longer: a short answer, digits one by one): see heardBeforeTheVad.
+   */
+  private heardAgain = false;
+  /**
    * The words handed to `pause` at the early question in progress (a reply may be under way on them): "" before any
    * words came, null outside such a pause.
    */
@@ -206,6 +211,7 @@ export class Listener {
     if (e.type === "speech-start") {
       this.speaking = true;
       this.quiet = false;
+      this.heardAgain = false;
       this.earlyText = null;
       this.takenAt = null;
       this.voiced.speechStarted();
@@ -227,6 +233,14 @@ export class Listener {
       this.clearTimers();
       this.speechEndAt = this.wireTime(this.voiced.voicedEnd(e.endMs), now);
     }
+    this.pauseHeard(now);
+  }
+
+  /**
+   * The caller stopped at speechEndAt: the silence deadline, the model's question (unless it was asked in this pause
+   * already), and a reply started on the words so far.
+   */
+  private pauseHeard(now: number): void {
     const seq = this.pauseSeq;
     this.on.speechEnd(this.speechEndAt);
     if (this.timer) clearTimeout(this.timer);
@@ -258,6 +272,14 @@ export class Listener {
    * silence. The silence deadline still waits for the VAD's speech-end.
    */
   private onEarlyPause(endMs: number, now: number): void {
+    if (this.heardAgain && !this.speaking) {
+      // The end of speech the VAD did not hear: its pause is decided as the VAD's own would be.
+      this.heardAgain = false;
+      ++this.pauseSeq;
+      this.clearTimers();
+      this.speechEndAt = this.wireTime(this.voiced.voicedEnd(endMs), now);
+      return this.pauseHeard(now);
+    }
     const model = this.o.turnModel;
     if (!this.speaking || this.quiet || !model || this.modelFailed) return;
     this.quiet = true;
@@ -270,9 +292,12 @@ export class Listener {
     this.armAsk(model, seq, Math.max(0, this.speechEndAt + model.askAfterMs - now));
   }
 
-  /** The early-silence detector hears the caller again before the VAD's segment ended. */
+  /** The early-silence detector hears the caller again (before the VAD's segment ended, or after it: see below). */
   private onResume(now: number): void {
-    if (!this.quiet) return;
+    if (!this.quiet) {
+      if (!this.speaking && this.timer !== null) this.heardBeforeTheVad();
+      return;
+    }
     this.quiet = false;
     this.earlyText = null;
     ++this.pauseSeq;
@@ -283,6 +308,21 @@ export class Listener {
       this.takenAt = null;
       this.on.speechStart(now);
     } else this.on.resume?.();
+  }
+
+  /**
+   * The caller speaks again after the VAD's segment ended, and only the early-silence detector has heard it yet: the
+   * VAD starts a segment after its minimum speech (200 ms by default), and a short answer or digits said one by one
+   * can stay under it for a second or more. The silence deadline of the pause before no longer stands: silence counts
+   * again from now, and from the end of this speech once the early detector reports it (onEarlyPause), so the turn
+   * is not taken while the caller talks. The VAD's own speech start, when it comes, goes on as usual.
+   */
+  private heardBeforeTheVad(): void {
+    this.heardAgain = true;
+    ++this.pauseSeq;
+    this.clearTimers();
+    this.timer = setTimeout(() => this.decide("vad"), this.o.endpointSilenceMs);
+    this.on.resume?.(); // a reply started on the words before is stale
   }
 
   /**

@@ -5,7 +5,10 @@ import type { TurnUtterance } from "./utterances.js";
 
 /** A pause as the listener would have seen it, and when the caller was heard again. */
 export interface HeardPause extends Pause {
-  /** The VAD's next speech-start (audio ms): the silence deadline stands until then. Infinity: never. */
+  /**
+   * When the silence deadline stops standing, the caller heard again (audio ms): the VAD's next speech start, or for
+   * the early detector's pauses its "resume" when that is sooner (the listener's rule). Infinity: never.
+   */
   resumedAtMs: number;
   /**
    * When a call would know the caller's voice is back, which drops the turn model's verdict: the early-silence
@@ -53,7 +56,6 @@ export async function pausesOf(
   const silence: HeardPause[] = [];
   const early: HeardPause[] = [];
   let quiet = null as HeardPause | null; // the early pause the caller has not come back from
-  let quietSegmentEnded = false; // ... and the VAD ended its segment in it: only its speech-start lifts the deadline
   let next = 0;
   const heard = (silenceFromMs: number, knownAtMs: number): HeardPause => ({
     silenceFromMs,
@@ -65,14 +67,14 @@ export async function pausesOf(
     if (e.type === "pause") {
       if (quiet) return;
       quiet = heard(tracker.voicedEnd(e.endMs), e.atMs);
-      quietSegmentEnded = false;
       early.push(quiet);
     } else if (e.type === "resume") {
       if (!quiet) return;
+      // The listener drops the verdict, and the silence deadline too when the VAD's segment had ended (it has not
+      // heard the caller yet): the next pause is the early detector's next one.
       quiet.voiceBackAtMs = Math.min(quiet.voiceBackAtMs, e.atMs);
-      // Without the VAD's speech-end no deadline was set: coming back is all there is to it.
-      if (!quietSegmentEnded) quiet.resumedAtMs = e.atMs;
-      quiet = quietSegmentEnded ? quiet : null;
+      quiet.resumedAtMs = Math.min(quiet.resumedAtMs, e.atMs);
+      quiet = null;
     } else if (e.type === "speech-start") {
       tracker.speechStarted();
       const open = silence[silence.length - 1];
@@ -85,8 +87,7 @@ export async function pausesOf(
     } else {
       const pause = heard(tracker.voicedEnd(e.endMs), e.atMs);
       silence.push(pause);
-      if (quiet) quietSegmentEnded = true;
-      else early.push(pause); // no early pause before it: the listener asks the model at the speech-end
+      if (!quiet) early.push(pause); // no early pause before it: the listener asks the model at the speech-end
     }
   };
   for (let i = 0; i < u.samples.length; i += frame) {

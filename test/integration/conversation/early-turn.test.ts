@@ -19,15 +19,23 @@ import { concatPcm } from "../../helpers/audio.js";
  */
 describe.skipIf(fliteMissing)("listener: the turn model asked at the early silence", () => {
   let vad: VadEngine;
+  let slowStartVad: VadEngine;
   let asr: StreamingAsr;
   let scriptAsr: StreamingAsr;
   let turn: TurnDetector;
   let sentence: Int16Array;
   let more: Int16Array;
+  let shortAnswer: Int16Array;
 
   beforeAll(async () => {
     const config = testConfig({ engines: { vad: { minSilenceMs: 3000 } } });
     vad = await createEngine("vad", sileroRef(), config);
+    // A segment starts only after 500 ms of speech: a short answer after a pause is never the VAD's speech.
+    slowStartVad = await createEngine(
+      "vad",
+      sileroRef(),
+      testConfig({ engines: { vad: { minSilenceMs: 300, minSpeechMs: 500 } } }),
+    );
     // Two words, both out long before the sentence ends, and no recogniser endpoint: text is in hand at any pause.
     asr = await createEngine(
       "asr-streaming",
@@ -45,24 +53,25 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     // flite leads and trails its speech with silence: trimmed, so the silences below are the ones between words.
     sentence = trimmed(wavTo8k(speechWav("Hello, I would like to book a table for two tomorrow.")));
     more = trimmed(wavTo8k(speechWav("And a quiet one near the window, please.")));
+    shortAnswer = trimmed(wavTo8k(speechWav("Yes.")));
   }, 240_000);
-  afterAll(async () => Promise.all([vad, asr, scriptAsr, turn].map((e) => e?.dispose())));
+  afterAll(async () => Promise.all([vad, slowStartVad, asr, scriptAsr, turn].map((e) => e?.dispose())));
 
   /** Feeds the audio in real time (20 ms frames on a fixed schedule) and records what the listener reported. */
   async function listen(
     audio: Int16Array,
     askAfterMs: number,
     earlyPauseMs: number,
-    o: { threshold?: number; recogniser?: StreamingAsr } = {},
+    o: { threshold?: number; recogniser?: StreamingAsr; vad?: VadEngine; endpointSilenceMs?: number } = {},
   ) {
     const events: string[] = [];
     const utterances: (Utterance & { fedMs: number })[] = [];
     let fedMs = 0;
     const listener = new Listener(
-      vad,
+      o.vad ?? vad,
       o.recogniser ?? asr,
       {
-        endpointSilenceMs: 5000,
+        endpointSilenceMs: o.endpointSilenceMs ?? 5000,
         turnModel: { detector: turn, askAfterMs, earlyPauseMs, threshold: o.threshold ?? 0.5 },
         echoMarginDb: 15,
         agentLevel: () => ({ playing: false, levelDb: -120 }),
@@ -158,6 +167,26 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     // The reply started on the last offer has the turn's words: it is the one kept.
     expect(offers.at(-1)).toBe(u.text);
     expect(r.events.slice(vadEnd)).toEqual(["speech-end", `pause:${u.text}`, "utterance"]);
+  }, 60_000);
+
+  it("does not take the turn while the caller speaks again unheard by the VAD: silence counts from their new words", async () => {
+    // The model never says complete (threshold 1): the silence deadline, 1 s, decides. After the sentence the VAD's
+    // segment ends; 600 ms later the caller says "Yes.", too short for this VAD to start a segment. The early-silence
+    // detector hears it: the deadline set after the sentence must not take the turn; the silence after "Yes." does.
+    const sentenceMs = (sentence.length * 1000) / 8000;
+    const answerEndMs = sentenceMs + 600 + (shortAnswer.length * 1000) / 8000;
+    const r = await listen(concatPcm(sentence, silencePcm(600), shortAnswer, silencePcm(2500)), 200, 50, {
+      vad: slowStartVad,
+      endpointSilenceMs: 1000,
+      threshold: 1,
+    });
+    expect(r.events.filter((e) => e === "speech-start")).toHaveLength(1); // the VAD never heard the answer
+    expect(r.events).toContain("resume");
+    expect(r.utterances).toHaveLength(1);
+    expect(r.utterances[0]!.by).toBe("vad");
+    // A second of silence after the answer (less its soft end); the deadline of the pause before it came ~900 ms
+    // sooner, about when the answer ended.
+    expect(r.utterances[0]!.fedMs).toBeGreaterThan(answerEndMs + 600);
   }, 60_000);
 });
 
