@@ -107,26 +107,18 @@ describe("deciding a turn over its pauses", () => {
       { silenceFromMs: 1000, knownAtMs: 1100, resumedAtMs: 1750, voiceBackAtMs: 1190 },
       { silenceFromMs: 3000, knownAtMs: 3100, resumedAtMs: Infinity, voiceBackAtMs: Infinity },
     ];
-    const setting = { name: "m", askAfterMs: 200, endpointSilenceMs: 600 };
-    // Asked 100 ms ahead (at 1100), "complete" due at 1200: the voice came back first.
-    expect(
-      await decideTurn(
-        setting,
-        heard,
+    // Asked 100 ms ahead (at 1100) with a silence deadline of 600 ms; the verdict, "complete", is due at 1200.
+    const decide = (pauses: HeardPause[]) =>
+      decideTurn(
+        { name: "m", askAfterMs: 200, endpointSilenceMs: 600 },
+        pauses,
         ask(() => true),
         100,
-      ),
-    ).toEqual({ atMs: 1600, by: "silence" });
+      );
+    // The voice came back first: the deadline decides, at the VAD's pace.
+    expect(await decide(heard)).toEqual({ atMs: 1600, by: "silence" });
     // Had the voice come back after 1200, the verdict would have ended the turn there.
-    const later = [{ ...heard[0]!, voiceBackAtMs: 1210 }, heard[1]!];
-    expect(
-      await decideTurn(
-        setting,
-        later,
-        ask(() => true),
-        100,
-      ),
-    ).toEqual({ atMs: 1200, by: "model" });
+    expect(await decide([{ ...heard[0]!, voiceBackAtMs: 1210 }, heard[1]!])).toEqual({ atMs: 1200, by: "model" });
   });
 
   it("does not ask when the caller spoke again before the ask time", async () => {
