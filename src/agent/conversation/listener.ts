@@ -443,6 +443,7 @@ export class Listener {
     this.clearTimers();
     this.pauseSeq++;
     this.earlyText = null;
+    this.heardAgain = false; // speech after a taken turn is the next turn's
     this.consumed = this.current;
     const now = performance.now();
     this.takenAt = now;
