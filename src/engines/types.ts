@@ -94,9 +94,19 @@ export type AsrEvent =
   /** The recogniser decided the utterance is over (trailing silence); a final precedes it when text was heard. */
   | { type: "endpoint"; audioMs: number };
 
+/** A call's recognition stream. */
+export interface AsrStream extends EngineStream<AudioInput, AsrEvent> {
+  /**
+   * The caller's turn is over: decode what the recogniser still holds back (a streaming model waits for a whole
+   * chunk and its look-ahead, a few hundred ms of audio after the last word) as if silence followed, report it as a
+   * final, then an endpoint, and start a fresh utterance. Taken in order after the audio pushed before it.
+   */
+  finalize(): void;
+}
+
 export interface StreamingAsr extends Engine, LiveQueue {
   readonly sampleRate: number;
-  open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent>;
+  open(options: { signal: AbortSignal }): AsrStream;
 }
 
 export interface Transcript {

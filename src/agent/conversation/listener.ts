@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { int16ToFloat32, rmsDbfs, type Frame } from "../../audio/index.js";
-import type { AsrEvent, StreamingAsr, TurnDetector, TurnPrediction, VadEngine, VadEvent } from "../../engines/types.js";
+import type {
+  AsrEvent,
+  AsrStream,
+  StreamingAsr,
+  TurnDetector,
+  TurnPrediction,
+  VadEngine,
+  VadEvent,
+} from "../../engines/types.js";
 import { isAbortError } from "../../lib/errors.js";
 import { askAheadOf } from "../turn-taking/pause-plan.js";
 import { TurnAudio } from "../turn-taking/turn-audio.js";
@@ -37,6 +45,14 @@ export interface Utterance {
  * caught up), not a new turn.
  */
 const LATE_WORDS_MS = 1000;
+
+/**
+ * How long a turn taken by the model or the silence deadline waits for the
+ * recogniser's last words (AsrStream.finalize): a decode of its held-back
+ * audio, tens of ms, unless its queue is behind. Past this the turn is taken
+ * with the words in hand, and later ones join it as late words.
+ */
+const FINALIZE_WAIT_MS = 300;
 
 export interface ListenerHandlers {
   speechStart(at: number): void;
@@ -136,6 +152,10 @@ export class Listener {
   /** When the last turn was taken, while the caller has not spoken since (late words join it). */
   private takenAt: number | null = null;
   private modelFailed = false;
+  /** The call's recognition stream, while run() runs. */
+  private asrStream: AsrStream | null = null;
+  /** The turn is over, and the recogniser was asked for its last words: what ended it, and since when. */
+  private finalizing: { by: Exclude<TurnEndRule, "dtmf">; at: number; timer: NodeJS.Timeout } | null = null;
   echoFrames = 0;
   /** Pauses the early-silence detector reported while the VAD's segment was open (each asks the turn model). */
   earlyPauses = 0;
@@ -155,6 +175,7 @@ export class Listener {
     const pauseMs = this.o.turnModel?.earlyPauseMs ?? 0;
     const vadStream = this.vad.open({ signal, inputRate: 8000, ...(pauseMs > 0 ? { pauseMs } : {}) });
     const asrStream = this.asr.open({ signal });
+    this.asrStream = asrStream;
     const vadDone = (async () => {
       for await (const e of vadStream) this.onVad(e);
     })();
@@ -181,6 +202,9 @@ export class Listener {
     } finally {
       signal.removeEventListener("abort", stop);
       this.clearTimers();
+      if (this.finalizing) clearTimeout(this.finalizing.timer);
+      this.finalizing = null;
+      this.asrStream = null;
       vadStream.close();
       asrStream.close();
       await Promise.allSettled([vadDone, asrDone]);
@@ -399,8 +423,10 @@ export class Listener {
       this.current = e.text;
       if (this.absorbLateWords()) return;
       this.textAt = performance.now();
+      if (this.finalizing) return this.finalized();
       if (!this.speaking) this.decide("asr");
     } else {
+      if (this.finalizing) this.finalized(); // finalize found no words beyond those in hand
       // The recogniser starts a fresh utterance after its endpoint: what it hears next is new speech.
       this.current = "";
       this.consumed = "";
@@ -432,7 +458,29 @@ export class Listener {
     return true;
   }
 
+  /**
+   * The turn is over by `by`. Unless the recogniser said so itself, it is asked first for the words it still holds
+   * back: a streaming model decodes a chunk of audio (and its look-ahead) at a time, so a turn model deciding 200 ms
+   * after the last word is ahead of it, and the reply would miss the caller's last word.
+   */
   private decide(by: Exclude<TurnEndRule, "dtmf">): void {
+    if (this.finalizing) return; // being taken already
+    if (by === "asr" || !this.asrStream) return this.take(by, performance.now());
+    const at = performance.now();
+    this.finalizing = { by, at, timer: setTimeout(() => this.finalized(), FINALIZE_WAIT_MS) };
+    this.asrStream.finalize();
+  }
+
+  /** The recogniser's final after a finalize (or its wait ran out): the turn is taken with the words now in hand. */
+  private finalized(): void {
+    const f = this.finalizing;
+    if (!f) return;
+    this.finalizing = null;
+    clearTimeout(f.timer);
+    this.take(f.by, f.at);
+  }
+
+  private take(by: Exclude<TurnEndRule, "dtmf">, decidedAt: number): void {
     const text = this.pendingText;
     // The model may say "complete" before the recogniser has any words: the silence deadline then decides.
     if (!text) {
@@ -451,7 +499,7 @@ export class Listener {
     this.on.utterance({
       text,
       speechEndAt: this.speechEndAt || now,
-      decidedAt: now,
+      decidedAt,
       textAt: this.textAt || now,
       by,
       ...(verdict

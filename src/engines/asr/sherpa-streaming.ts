@@ -2,7 +2,7 @@ import type { ParleyConfig } from "../../config/index.js";
 import type { ModelRef } from "../model-ref.js";
 import { onlineRecognizerConfig } from "../sherpa-config.js";
 import { sessionStream } from "../stream.js";
-import type { AsrEvent, AudioInput, EngineInfo, EngineStream, StreamingAsr } from "../types.js";
+import type { AsrEvent, AsrStream, AudioInput, EngineInfo, StreamingAsr } from "../types.js";
 import { EngineWorker } from "../worker/host.js";
 
 /** Streaming ASR on sherpa-onnx's OnlineRecognizer, decoding in a worker thread. */
@@ -33,12 +33,13 @@ export class SherpaStreamingAsr implements StreamingAsr {
     });
   }
 
-  open(options: { signal: AbortSignal }): EngineStream<AudioInput, AsrEvent> {
+  open(options: { signal: AbortSignal }): AsrStream {
     const session = this.worker.open<AsrEvent>("stream", null, options.signal);
     // sherpa resamples internally, so audio may arrive at any rate (8 kHz straight from RTP).
-    return sessionStream(session, (audio: AudioInput) => ({
+    const stream = sessionStream(session, (audio: AudioInput) => ({
       data: { samples: audio.samples, sampleRate: audio.sampleRate },
     }));
+    return { ...stream, finalize: () => session.push({ finalize: true }) };
   }
 
   get liveQueueDelayMs(): number {

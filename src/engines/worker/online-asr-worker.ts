@@ -12,7 +12,9 @@ export interface OnlineAsrWorkerConfig {
 /**
  * Streaming recognition: one recognizer per model, one stream per call, all
  * streams decoded together in batches (stream-batcher.ts), endpoint rules
- * from config.
+ * from config. A finalize (the caller's turn is over) pads the stream with
+ * silence, so the last word comes out now rather than with the next chunk of
+ * audio, and ends the utterance there.
  */
 export const loadOnlineAsr: WorkerEngineLoader = (raw, stats) => {
   const config = raw as OnlineAsrWorkerConfig;
@@ -28,7 +30,9 @@ export const loadOnlineAsr: WorkerEngineLoader = (raw, stats) => {
         const text = recognizer.getResult(entry.stream).text.trim();
         if (text !== last && text) ctx.emit({ type: "partial", text, audioMs: entry.audioMs });
         last = text;
-        if (recognizer.isEndpoint(entry.stream)) {
+        const finalized = entry.finalized;
+        entry.finalized = false;
+        if (finalized || recognizer.isEndpoint(entry.stream)) {
           if (text) ctx.emit({ type: "final", text, audioMs: entry.audioMs });
           ctx.emit({ type: "endpoint", audioMs: entry.audioMs });
           recognizer.reset(entry.stream);
@@ -37,17 +41,17 @@ export const loadOnlineAsr: WorkerEngineLoader = (raw, stats) => {
       });
       try {
         for await (const chunk of ctx.input) {
-          const { samples, sampleRate } = chunk.data as { samples: Float32Array; sampleRate: number };
-          entry.accept(samples, sampleRate, chunk.at);
+          const data = chunk.data as { samples: Float32Array; sampleRate: number } | { finalize: true };
+          if ("finalize" in data) entry.finalize(chunk.at);
+          else entry.accept(data.samples, data.sampleRate, chunk.at);
         }
       } finally {
         batcher.close(entry);
       }
       if (ctx.signal.aborted) return null;
       // The end of the call's audio: what is still queued is decoded at once, outside the batches.
-      for (const c of entry.queue.splice(0)) {
-        entry.stream.acceptWaveform({ samples: c.samples, sampleRate: c.sampleRate });
-        entry.audioMs += (c.samples.length * 1000) / c.sampleRate;
+      while (entry.queue.length > 0) {
+        entry.feedNext();
         while (recognizer.isReady(entry.stream)) recognizer.decode(entry.stream);
         entry.onDecoded();
       }

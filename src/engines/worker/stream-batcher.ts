@@ -19,13 +19,26 @@ interface Chunk {
   samples: Float32Array;
   sampleRate: number;
   sentAt: number;
+  /** Silence after the caller's last word, to make the recogniser decode what it holds back (finalize). */
+  padding?: true;
 }
+
+/**
+ * Silence a finalize feeds the recogniser: enough to complete the chunk the last word fell in and the look-ahead
+ * its decoding waits for (streaming zipformer: 32 feature frames a chunk plus 7 of look-ahead, about 400 ms; the
+ * T-one double: a 300 ms chunk, decoded one chunk behind, up to 600 ms).
+ */
+export const FINALIZE_PADDING_MS = 600;
 
 /** One call's stream inside the batcher. */
 export class BatchedStream {
   readonly queue: Chunk[] = [];
-  /** Audio fed to the model so far. */
+  /** Audio fed to the model so far (not counting finalize's padding). */
   audioMs = 0;
+  /** The rate of the call's audio: sherpa's resampler must not see another one on this stream. */
+  private sampleRate: number | null = null;
+  /** A finalize's padding was decoded in the last pass: the result is the utterance's final. */
+  finalized = false;
 
   constructor(
     readonly stream: SherpaOnlineStream,
@@ -36,7 +49,26 @@ export class BatchedStream {
 
   /** Queues audio; it is decoded with the next batch. */
   accept(samples: Float32Array, sampleRate: number, sentAt: number): void {
+    this.sampleRate = sampleRate;
     this.queue.push({ samples, sampleRate, sentAt });
+    this.batcher.wake(this);
+  }
+
+  /** Feeds the stream its next queued chunk (there must be one). */
+  feedNext(): Chunk {
+    const chunk = this.queue.shift()!;
+    if (chunk.samples.length > 0) this.stream.acceptWaveform({ samples: chunk.samples, sampleRate: chunk.sampleRate });
+    if (chunk.padding) this.finalized = true;
+    else this.audioMs += (chunk.samples.length * 1000) / chunk.sampleRate;
+    return chunk;
+  }
+
+  /** Queues the padding that makes the recogniser give up what it holds (after the audio queued before it). */
+  finalize(sentAt: number): void {
+    // No audio yet: nothing held back, but the caller still waits for the final's answer (an endpoint alone).
+    const rate = this.sampleRate ?? 8000;
+    const samples = new Float32Array(this.sampleRate === null ? 0 : Math.round((rate * FINALIZE_PADDING_MS) / 1000));
+    this.queue.push({ samples, sampleRate: rate, sentAt, padding: true });
     this.batcher.wake(this);
   }
 }
@@ -75,10 +107,7 @@ export class StreamBatcher {
       const step = [...this.pending];
       const now = epochNow();
       for (const s of step) {
-        const chunk = s.queue.shift()!;
-        this.stats.sample(now - chunk.sentAt);
-        s.stream.acceptWaveform({ samples: chunk.samples, sampleRate: chunk.sampleRate });
-        s.audioMs += (chunk.samples.length * 1000) / chunk.sampleRate;
+        this.stats.sample(now - s.feedNext().sentAt);
         if (s.queue.length === 0) this.pending.delete(s);
       }
       let ready = step.filter((s) => recognizer.isReady(s.stream));

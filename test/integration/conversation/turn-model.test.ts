@@ -77,12 +77,13 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
   function start(o: {
     live: Record<string, unknown>;
     streaming?: StreamingAsr;
+    llm?: LlmEngine;
     speculative?: boolean;
     readAhead?: boolean;
   }) {
     return calls.start(line, {
       live: o.live,
-      engines: { vad, asrStreaming: o.streaming ?? asr, llm, tts },
+      engines: { vad, asrStreaming: o.streaming ?? asr, llm: o.llm ?? llm, tts },
       callId: "turn-test",
       turn: (agent) =>
         liveTurnSettings(
@@ -114,10 +115,32 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
     expect(reply.timing?.llmPromptTokens).toBeGreaterThan(2);
   });
 
+  it("takes the caller's last word with the turn, though the recogniser decodes it only after the model's verdict", async () => {
+    line = await openLine();
+    // The full script: its last word comes a chunk of audio behind the speech, about 215 ms after it, and the model
+    // decides at 200 ms. The listener asks the recogniser for it (finalize) before the turn is taken.
+    const c = start({ live: { endpointSilenceMs: 3000 } });
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(sentence);
+    await until(() => replies(c.turns).length > 0, 15_000, "the reply");
+    expect(replies(c.turns)[0]!.timing?.endedBy).toBe("model");
+    const users = c.turns.filter((t) => t.role === "user");
+    expect(users).toHaveLength(1);
+    // A word for each loud 300 ms chunk of the sentence: "evening" too when its last chunk is loud enough, which
+    // depends on where the chunks fall.
+    expect(users[0]!.text).toMatch(/^hello i would like to book a table for two tomorrow( evening)?$/);
+    c.end();
+    // No words came after the turn was taken (they would have joined it in the history as late words).
+    const history = (await c.result).history.filter((m) => m.role === "user").map((m) => m.content);
+    expect(history).toEqual([users[0]!.text]);
+  });
+
   it("reads the caller's words into the LLM while they speak: the reply is left fewer of them to read", async () => {
     const promptTokens = async (readAhead: boolean) => {
+      // An LLM of its own for each run: no sequence holds the caller's words from another conversation beforehand.
+      const ownLlm = await createEngine("llm", await generatedModel("tiny-llm"), testConfig());
       line = await openLine();
-      const c = start({ live: { endpointSilenceMs: 3000 }, streaming: earlyWordsAsr, readAhead });
+      const c = start({ live: { endpointSilenceMs: 3000 }, streaming: earlyWordsAsr, llm: ownLlm, readAhead });
       await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
       await line.say(longSentence);
       await until(() => replies(c.turns).length > 0, 15_000, "the reply");
@@ -126,6 +149,7 @@ describe.skipIf(fliteMissing)("live conversation: turn model and speculative rep
       expect(c.turns.find((t) => t.role === "user")?.text).toBe(NINE_WORDS);
       await calls.stopAll();
       await line.close();
+      await ownLlm.dispose();
       return reply.timing?.llmPromptTokens;
     };
     const without = await promptTokens(false);

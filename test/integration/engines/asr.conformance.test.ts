@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEngine } from "../../../src/engines/factory.js";
-import type { AsrEvent, BatchAsr, StreamingAsr } from "../../../src/engines/types.js";
+import type { AsrEvent, AsrStream, BatchAsr, StreamingAsr } from "../../../src/engines/types.js";
 import { Resampler } from "../../../src/audio/index.js";
 import { concat, frames, silence, toneBursts } from "../../helpers/audio.js";
 import { generatedModel, testConfig } from "../../helpers/models.js";
@@ -33,6 +33,15 @@ async function drive(
   stream.end();
   await reader;
   return events;
+}
+
+/** Reads a stream's events as they come. */
+function collect(stream: AsrStream): { events: AsrEvent[]; done: Promise<void> } {
+  const events: AsrEvent[] = [];
+  const done = (async () => {
+    for await (const e of stream) events.push(e);
+  })();
+  return { events, done };
 }
 
 describe("streaming ASR conformance: tiny scripted model", () => {
@@ -71,6 +80,37 @@ describe("streaming ASR conformance: tiny scripted model", () => {
   it("hears nothing in silence", async () => {
     const events = await drive(asr, silence(RATE, 3000), RATE);
     expect(events.filter((e) => e.type !== "endpoint")).toEqual([]);
+  });
+
+  it("finalize gives up the word it holds back, as a final and an endpoint, with no more audio; a fresh utterance follows", async () => {
+    // Four bursts, the last one ending the audio: decoded a chunk behind, its word waits for audio that never comes.
+    const speech = toneBursts({ sampleRate: 8000, bursts: 4, burstMs: 300, gapMs: 300 }).subarray(0, 8 * 2100);
+    const stream = asr.open({ signal: AbortSignal.timeout(30_000) });
+    const { events, done } = collect(stream);
+    const endpoints = () => events.filter((e) => e.type === "endpoint");
+    for (let round = 1; round <= 2; round++) {
+      for (const f of frames(speech, 160)) stream.push({ samples: f, sampleRate: 8000 });
+      stream.finalize();
+      await vi.waitFor(() => expect(endpoints()).toHaveLength(round), { timeout: 20_000 });
+    }
+    stream.end();
+    await done;
+    // Each round's final has all four words; the script starts again after the first (a fresh utterance).
+    expect(events.filter((e) => e.type === "final").map((e) => (e as { text: string }).text)).toEqual([
+      STREAMING_SCRIPT.join(" "),
+      STREAMING_SCRIPT.join(" "),
+    ]);
+    // The padding is not the caller's audio: the endpoints are at the ends of the audio pushed (2.1 s, 4.2 s).
+    expect(endpoints().map((e) => e.audioMs)).toEqual([2100, 4200, 4200]);
+  });
+
+  it("finalize before any audio answers with an endpoint alone", async () => {
+    const stream = asr.open({ signal: AbortSignal.timeout(30_000) });
+    const { events, done } = collect(stream);
+    stream.finalize();
+    await vi.waitFor(() => expect(events).toEqual([{ type: "endpoint", audioMs: 0 }]), { timeout: 20_000 });
+    stream.end();
+    await done;
   });
 
   it("stops when aborted and emits nothing after", async () => {
