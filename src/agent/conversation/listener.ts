@@ -156,9 +156,13 @@ export class Listener {
   private asrStream: AsrStream | null = null;
   /** The turn is over, and the recogniser was asked for its last words: what ended it, and since when. */
   private finalizing: { by: Exclude<TurnEndRule, "dtmf">; at: number; timer: NodeJS.Timeout } | null = null;
+  /** A finalize was asked for and its endpoint has not come yet (see onAsr). */
+  private finalizeEndpointDue = false;
   echoFrames = 0;
   /** Pauses the early-silence detector reported while the VAD's segment was open (each asks the turn model). */
   earlyPauses = 0;
+  /** Questions put to the turn model (diagnostics, tests). */
+  modelQuestions = 0;
 
   constructor(
     private readonly vad: VadEngine,
@@ -370,6 +374,7 @@ export class Listener {
     if (!this.turnAudio) return;
     const controller = new AbortController();
     this.prediction = controller;
+    this.modelQuestions++;
     const askedAt = performance.now();
     const aheadMs = Math.max(0, dueAt - askedAt);
     const early = this.speaking && this.quiet;
@@ -430,7 +435,10 @@ export class Listener {
       // The recogniser starts a fresh utterance after its endpoint: what it hears next is new speech.
       this.current = "";
       this.consumed = "";
-      this.takenAt = null;
+      // Not after a finalize: the turn it was asked for was taken just now, and the VAD's end of that speech (still to
+      // come when the model decided at the early silence) must find it taken, not ask about the pause again.
+      if (!this.finalizeEndpointDue) this.takenAt = null;
+      this.finalizeEndpointDue = false;
     }
   }
 
@@ -468,6 +476,7 @@ export class Listener {
     if (by === "asr" || !this.asrStream) return this.take(by, performance.now());
     const at = performance.now();
     this.finalizing = { by, at, timer: setTimeout(() => this.finalized(), FINALIZE_WAIT_MS) };
+    this.finalizeEndpointDue = true;
     this.asrStream.finalize();
   }
 

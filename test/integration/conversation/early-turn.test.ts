@@ -65,7 +65,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     o: { threshold?: number; recogniser?: StreamingAsr; vad?: VadEngine; endpointSilenceMs?: number } = {},
   ) {
     const events: string[] = [];
-    const utterances: (Utterance & { fedMs: number })[] = [];
+    const utterances: (Utterance & { fedMs: number; questionsBefore: number })[] = [];
     let fedMs = 0;
     const listener = new Listener(
       o.vad ?? vad,
@@ -84,7 +84,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
         resume: () => events.push("resume"),
         utterance: (u) => {
           events.push("utterance");
-          utterances.push({ ...u, fedMs });
+          utterances.push({ ...u, fedMs, questionsBefore: listener.modelQuestions });
         },
       },
     );
@@ -97,7 +97,7 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
       }
     }
     await listener.run(frames(), new AbortController().signal);
-    return { events, utterances, earlyPauses: listener.earlyPauses };
+    return { events, utterances, earlyPauses: listener.earlyPauses, modelQuestions: listener.modelQuestions };
   }
 
   it("ends a finished sentence on the verdict asked at the early silence, before the VAD's own end of speech", async () => {
@@ -107,8 +107,10 @@ describe.skipIf(fliteMissing)("listener: the turn model asked at the early silen
     expect(u.by).toBe("model");
     expect(u.model?.early).toBe(true);
     expect(r.earlyPauses).toBeGreaterThan(0);
-    // The VAD's segment ended (3 s of silence) after the turn was already taken.
+    // The VAD's segment ended (3 s of silence) after the turn was already taken, and asked nothing more: the
+    // recogniser's endpoint after the turn's finalize does not make that pause a new one.
     expect(r.events.indexOf("utterance")).toBeLessThan(r.events.lastIndexOf("speech-end"));
+    expect(r.modelQuestions).toBe(u.questionsBefore);
   }, 60_000);
 
   it("asks the model ahead by the time its predictions take, and still ends the turn no sooner than askAfterMs", async () => {
