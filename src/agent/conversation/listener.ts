@@ -155,7 +155,13 @@ export class Listener {
   /** The call's recognition stream, while run() runs. */
   private asrStream: AsrStream | null = null;
   /** The turn is over, and the recogniser was asked for its last words: what ended it, and since when. */
-  private finalizing: { by: Exclude<TurnEndRule, "dtmf">; at: number; timer: NodeJS.Timeout } | null = null;
+  private finalizing: {
+    by: Exclude<TurnEndRule, "dtmf">;
+    at: number;
+    timer: NodeJS.Timeout;
+    /** VAD events that came meanwhile: handled once the turn is taken (a caller going on barges in on it). */
+    heldVad: VadEvent[];
+  } | null = null;
   /** A finalize was asked for and its endpoint has not come yet (see onAsr). */
   private finalizeEndpointDue = false;
   echoFrames = 0;
@@ -233,6 +239,11 @@ export class Listener {
   }
 
   private onVad(e: VadEvent): void {
+    // What the caller does while the turn is being taken comes after it, as it would have without the finalize.
+    if (this.finalizing) {
+      this.finalizing.heldVad.push(e);
+      return;
+    }
     const now = performance.now();
     if (e.type === "pause") return this.onEarlyPause(e.endMs, now);
     if (e.type === "resume") return this.onResume(now);
@@ -475,7 +486,7 @@ export class Listener {
     if (this.finalizing) return; // being taken already
     if (by === "asr" || !this.asrStream) return this.take(by, performance.now());
     const at = performance.now();
-    this.finalizing = { by, at, timer: setTimeout(() => this.finalized(), FINALIZE_WAIT_MS) };
+    this.finalizing = { by, at, timer: setTimeout(() => this.finalized(), FINALIZE_WAIT_MS), heldVad: [] };
     this.finalizeEndpointDue = true;
     this.asrStream.finalize();
   }
@@ -487,6 +498,7 @@ export class Listener {
     this.finalizing = null;
     clearTimeout(f.timer);
     this.take(f.by, f.at);
+    for (const e of f.heldVad) this.onVad(e);
   }
 
   private take(by: Exclude<TurnEndRule, "dtmf">, decidedAt: number): void {
