@@ -170,8 +170,8 @@ describe("UAS verification", () => {
     expect(verifier.verify([header], "INVITE", "sip:agent@127.0.0.1")).toMatchObject({ ok: false, stale: true });
     expect(nonces.check("AAAA")).toBe("invalid");
     const good = nonces.issue();
-    // One bit of the MAC flipped. (Rewriting the text's last two characters as "BA", or "AA" after an "A", left a
-    // nonce that ended in "BA" unchanged: about one in 1,024, and CI met one.)
+    // One bit of the MAC flipped. (Rewriting the text's last two characters as "BA" when it ended in "A", else "AA",
+    // left a nonce that ended in "BA" unchanged: about one in 1,024, and CI met one.)
     const raw = Buffer.from(good, "base64url");
     raw[20]! ^= 1;
     const forged = raw.toString("base64url");
