@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 /**
- * Postinstall: one change to node-llama-cpp 3.21.1 (pinned exactly), so a
+ * Postinstall: two changes to node-llama-cpp 3.21.1 (pinned exactly), so a
  * caller's reply is not held back by other callers' replies.
  *
- * node-llama-cpp decodes every sequence of a context in one loop that holds
- * the context's lock for as long as any evaluation is queued. Each reply
- * needs that lock before it starts (fitting its sequence to the prompt,
- * loading the agent's saved opening). While other callers' replies are being
- * decoded, something is almost always queued, so a new reply waited 1-2 s on
- * load-small with three other replies running, against 5 ms alone.
- *
- * The change: the loop decodes one batch per turn of the lock and schedules
- * the next batch, so whoever waits for the lock gets it between two steps.
- * A step costs tens of milliseconds on CPU; the extra scheduling costs
- * microseconds.
+ * 1. The decode loop. node-llama-cpp decodes every sequence of a context in
+ *    one loop that holds the context's lock for as long as any evaluation is
+ *    queued. Each reply needs that lock before it starts (fitting its sequence
+ *    to the prompt, loading the agent's saved opening). While other callers'
+ *    replies are being decoded, something is almost always queued, so a new
+ *    reply waited 1-2 s on load-small with three other replies running,
+ *    against 5 ms alone. The change: the loop decodes one batch per turn of the
+ *    lock and schedules the next batch, so whoever waits for the lock gets it
+ *    between two steps. A step costs tens of milliseconds on CPU; the extra
+ *    scheduling costs microseconds.
+ * 2. Whose item is whose. The batch prioritisation strategy is handed each
+ *    queued evaluation as its tokens and priority only, so it cannot tell one
+ *    sequence's from another's. The change adds the sequence's token meter
+ *    (the object `LlamaContextSequence.tokenMeter` returns) to each item, so
+ *    Parley's scheduler can let the reply first in line for its first words
+ *    decode alone (src/engines/llm/batch-scheduler.ts).
  *
  * The file is rewritten atomically (a new file renamed over the old one, so a
  * hard-linked node_modules elsewhere keeps its own copy). Run again, it sees
- * its marker and does nothing. Another node-llama-cpp version, or a file that
- * no longer has the expected lines, stops the install with the reason: the
- * change must then be looked at again, not silently skipped.
+ * each change's marker and does nothing. Another node-llama-cpp version, or a
+ * file that no longer has the expected lines, stops the install with the
+ * reason: the change must then be looked at again, not silently skipped.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -27,14 +32,31 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const VERSION = "3.21.1";
-export const MARKER = "/* parley: one batch per turn of the context lock */";
-export const ORIGINAL = `                        await decodeTokenBatchItems(currentBatchItems, currentBatchSize);
-                        shouldHaveAnotherLoop = this._queuedDecodes.length > 0;`;
-export const PATCHED = `                        await decodeTokenBatchItems(currentBatchItems, currentBatchSize);
-                        ${MARKER}
+
+/** Each change: a marker that says it is in, the lines it expects, and what replaces them. */
+export const CHANGES = [
+  {
+    name: "decode loop: one batch per turn of the context lock",
+    marker: "/* parley: one batch per turn of the context lock */",
+    original: `                        await decodeTokenBatchItems(currentBatchItems, currentBatchSize);
+                        shouldHaveAnotherLoop = this._queuedDecodes.length > 0;`,
+    patched: `                        await decodeTokenBatchItems(currentBatchItems, currentBatchSize);
+                        /* parley: one batch per turn of the context lock */
                         shouldHaveAnotherLoop = false;
                         if (this._queuedDecodes.length > 0)
-                            this._scheduleDecode();`;
+                            this._scheduleDecode();`,
+  },
+  {
+    name: "batch items: the sequence's token meter",
+    marker: "/* parley: the sequence's token meter */",
+    original: `                        evaluationPriority: queuedDecode.evaluationPriority
+                    };`,
+    patched: `                        evaluationPriority: queuedDecode.evaluationPriority,
+                        /* parley: the sequence's token meter */
+                        tokenMeter: queuedDecode.tokenMeter
+                    };`,
+  },
+];
 
 /** node-llama-cpp's folder as Node resolves it from here (hoisted or not). */
 export function packageDir() {
@@ -55,7 +77,7 @@ export function contextFile(dir) {
   return join(dir, "dist", "evaluator", "LlamaContext", "LlamaContext.js");
 }
 
-/** Applies the change to the package in `dir`; returns what it did ("patched", "already") or throws with the reason. */
+/** Applies the changes to the package in `dir`; returns what it did ("patched", "already") or throws with the reason. */
 export function patchNodeLlamaCpp(dir) {
   const pkg = join(dir, "package.json");
   if (!existsSync(pkg)) throw new Error(`node-llama-cpp is not installed in ${dir}`);
@@ -63,14 +85,20 @@ export function patchNodeLlamaCpp(dir) {
   if (version !== VERSION)
     throw new Error(
       `node-llama-cpp ${version} is installed; scripts/patch-node-llama-cpp.mjs was written for ${VERSION}. ` +
-        "Check whether the new version still holds the context lock across decode steps, then update the script.",
+        "Check whether the new version still needs each change (see the script's comment), then update the script.",
     );
   const file = contextFile(dir);
-  const text = readFileSync(file, "utf8");
-  if (text.includes(MARKER)) return "already";
-  if (text.split(ORIGINAL).length !== 2)
-    throw new Error(`${file} does not have the decode loop this script expects: update the script`);
-  writeFileSync(`${file}.parley-tmp`, text.replace(ORIGINAL, PATCHED));
+  let text = readFileSync(file, "utf8");
+  let changed = false;
+  for (const change of CHANGES) {
+    if (text.includes(change.marker)) continue;
+    if (text.split(change.original).length !== 2)
+      throw new Error(`${file} does not have the lines this script expects for "${change.name}": update the script`);
+    text = text.replace(change.original, change.patched);
+    changed = true;
+  }
+  if (!changed) return "already";
+  writeFileSync(`${file}.parley-tmp`, text);
   renameSync(`${file}.parley-tmp`, file);
   return "patched";
 }
@@ -78,7 +106,7 @@ export function patchNodeLlamaCpp(dir) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const done = patchNodeLlamaCpp(packageDir());
-    console.log(`node-llama-cpp: context lock yielded between decode steps (${done})`);
+    console.log(`node-llama-cpp: ${CHANGES.map((c) => c.name).join("; ")} (${done})`);
   } catch (err) {
     console.error(`postinstall: ${err.message}`);
     process.exit(1);

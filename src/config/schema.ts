@@ -104,6 +104,12 @@ const llmSection = z
      * pauses.
      */
     firstWordsHoldMs: z.number().int().min(0).max(2000).default(300),
+    /**
+     * Replies take turns for their first words: the one that started first decodes alone until its first clause,
+     * then the next, rather than all slowly at once (docs/turn-taking.md, "Replies in turn"). "auto": on CPU, where
+     * a step that decodes two replies costs what two steps cost; not on a GPU, where it costs little more than one.
+     */
+    firstWordsInTurns: z.union([z.literal("auto"), z.boolean()]).default("auto"),
     /** "auto" uses a GPU when llama.cpp finds one; false forces CPU. */
     gpu: z.union([z.literal(false), z.literal("auto")]).default(false),
     maxTokens: z.number().int().min(1).max(8192).default(256),

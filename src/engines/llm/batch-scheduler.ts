@@ -14,6 +14,9 @@
  * - batch work takes at most `batchChunkTokens` per step, always: when a live
  *   turn arrives it waits for one short step at most ("yields within one
  *   inference step"), never for a 512-token batch of someone's voicemail;
+ * - the reply first in line for its first words (FirstWordsYield; on CPU,
+ *   where a step of two replies costs what two steps cost) goes alone:
+ *   other replies, read-aheads and batch work wait until it has them;
  * - while a live turn is under way (a reply or a read-ahead), batch work
  *   takes at most `batchBesideLiveTokens` per step. Every token in a step
  *   costs the caller: on a 1.5B model on two cores, 32 batch tokens beside a
@@ -38,13 +41,50 @@ export interface BatchSchedulerOptions {
   batchBesideLiveTokens: number;
   /** Whether a live turn is under way now (replies generating, read-ahead prefilling). */
   liveBusy: () => boolean;
+  /** The sequence (its token meter) whose reply is first in line for its first words (FirstWordsYield), or null. */
+  firstInLine?: () => object | null;
+  /** A step was left empty to wait for the reply first in line (DecodeGate.retrySoon). */
+  waiting?: () => void;
+  /** The clock (tests); performance.now by default. */
+  now?: () => number;
 }
+
+/**
+ * A queued item as the patched node-llama-cpp hands it over: with its sequence's token meter, the one object of the
+ * sequence it has (scripts/patch-node-llama-cpp.mjs).
+ */
+type SequenceItem = BatchItem & { readonly tokenMeter?: object };
+
+/**
+ * Longest the scheduler waits for the reply first in line to queue its next token before other work may go. It
+ * samples and reads its last token in between (a millisecond or two), or loads its saved opening before its first
+ * step; the limit is a safety net, so that a reply held up elsewhere (a stalled process) cannot stop the LLM.
+ */
+export const FIRST_IN_LINE_WAIT_MS = 200;
 
 /** Builds the strategy passed as `batching.itemPrioritizationStrategy`. */
 export function liveFirstStrategy(o: BatchSchedulerOptions) {
+  const now = o.now ?? (() => performance.now());
+  /** Since when the reply first in line has had nothing queued while others had (null: it has, or there is none). */
+  let missingSince: number | null = null;
   return ({ items, size }: { items: readonly BatchItem[]; size: number }): PrioritizedBatchItem[] => {
-    const live = items.filter((i) => i.evaluationPriority >= LIVE_PRIORITY);
-    const batch = items.filter((i) => i.evaluationPriority < LIVE_PRIORITY);
+    let live = items.filter((i) => i.evaluationPriority >= LIVE_PRIORITY);
+    let batch = items.filter((i) => i.evaluationPriority < LIVE_PRIORITY);
+    // The reply first in line for its first words decodes alone; when its next token is not queued yet, the step
+    // waits for it (briefly), so the others do not take the step it is about to need.
+    const first = o.firstInLine?.() ?? null;
+    if (first === null) missingSince = null;
+    else {
+      const its = live.filter((i) => (i as SequenceItem).tokenMeter === first);
+      if (its.length > 0) {
+        missingSince = null;
+        live = its;
+        batch = [];
+      } else if (now() - (missingSince ??= now()) < FIRST_IN_LINE_WAIT_MS) {
+        o.waiting?.();
+        return [];
+      }
+    }
     const out: PrioritizedBatchItem[] = [];
     let left = size;
     const crowded = items.length > 1;

@@ -36,6 +36,14 @@ import { llamaRuntime } from "./runtime.js";
 import { SessionOrder } from "./session-order.js";
 import { SlotPool } from "./sequence-pool.js";
 
+/**
+ * Whether replies take turns for their first words (FirstWordsYield): "auto" on CPU, where two replies in one step
+ * cost what two steps do, and not on a GPU, where they cost little more than one.
+ */
+function inTurns(config: ParleyConfig["engines"]["llm"], llama: Llama): boolean {
+  return config.firstWordsInTurns === "auto" ? llama.gpu === false : config.firstWordsInTurns;
+}
+
 export interface LlamaEngineOptions {
   config: ParleyConfig["engines"]["llm"];
   /** Used when config.threads is 0. */
@@ -102,6 +110,7 @@ export class LlamaEngine implements LlmEngine {
     // Set below, once the context exists: the scheduler asks it whether a live turn is under way.
     let liveSlots: SlotPool<LlamaChat> | undefined;
     const gate = new DecodeGate();
+    const firstWords = new FirstWordsYield(gate, config.firstWordsHoldMs, inTurns(config, llama));
     const context = await model.createContext({
       contextSize,
       sequences,
@@ -114,6 +123,8 @@ export class LlamaEngine implements LlmEngine {
           batchChunkTokens: config.batchChunkTokens,
           batchBesideLiveTokens: config.batchBesideLiveTokens,
           liveBusy: () => (liveSlots?.inUse ?? 0) > 0,
+          firstInLine: () => firstWords.firstInLine(),
+          waiting: () => gate.retrySoon(),
         }),
       },
     });
@@ -141,7 +152,7 @@ export class LlamaEngine implements LlmEngine {
       info,
       chatWrapper,
       states,
-      new FirstWordsYield(gate, config.firstWordsHoldMs),
+      firstWords,
     );
   }
 
@@ -293,18 +304,19 @@ export class LlamaEngine implements LlmEngine {
     const pool = live ? this.liveSlots : this.batchSlots;
     // Before anything is taken (a slot, the conversation's turn): a schema llama.cpp cannot compile fails here alone.
     const grammar = options.schema ? await this.grammarFor(options.schema) : undefined;
-    const replied = live ? this.firstWords.begin(options.sessionKey) : () => undefined;
+    const reply = live ? this.firstWords.begin(options.sessionKey) : null;
     // After the conversation's earlier work (a discarded speculative reply, a read-ahead) so its slot comes back.
     const leave = await this.order.enter(options.sessionKey);
     let chat: LlamaChat;
     try {
       chat = await pool.acquire(options.sessionKey, options.signal);
     } catch (err) {
-      replied();
+      reply?.end();
       leave();
       throw err;
     }
     if (live) this.load.slotWaited(performance.now() - started);
+    reply?.bind(chat.sequence.tokenMeter);
     const deltas = new Channel<LlmDelta>();
     let firstTokenAt: number | null = null;
     let lastTokenAt: number | null = null;
@@ -343,6 +355,8 @@ export class LlamaEngine implements LlmEngine {
         }),
       )
       .then((res) => {
+        // Its decoding is over: the reply next in line does not wait for the opening saved below.
+        reply?.end();
         for (const call of res.functionCalls ?? []) {
           firstTokenAt ??= performance.now();
           deltas.push({
@@ -384,7 +398,7 @@ export class LlamaEngine implements LlmEngine {
       )
       .finally(() => {
         if (live) this.load.generating--;
-        replied();
+        reply?.end();
         pool.release(chat);
         leave();
       });

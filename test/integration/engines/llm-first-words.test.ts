@@ -92,4 +92,24 @@ describe("LLM engine: the first words before the rest of the reply", () => {
     expect(ra.deltas.at(-1)?.type).toBe("done");
     expect(ra.doneAt - heldAt).toBeLessThan(LIMIT_MS);
   });
+
+  it("lets the reply that started first decode alone until its first words, then the next (replies in turn)", async () => {
+    // On CPU (these tests' engine) replies take turns for their first words: B's prompt is not read beside A's
+    // steps, so B's first text comes only after A has handed its first words over (here: at its third text).
+    const AT = 3;
+    const events: string[] = [];
+    const run = async (key: string, wordsAt: number) => {
+      let texts = 0;
+      for await (const d of llm.chat(history(key.length), { signal: AbortSignal.timeout(30_000), sessionKey: key })) {
+        if (d.type !== "text") continue;
+        events.push(`${key}:${++texts}`);
+        if (texts === wordsAt) llm.yieldToSpeech?.(key, Promise.resolve());
+      }
+      return texts;
+    };
+    const [a, b] = await Promise.all([run("caller-a4", AT), run("caller-b4", 1)]);
+    expect(a).toBeGreaterThan(AT);
+    expect(b).toBeGreaterThan(0);
+    expect(events.indexOf("caller-b4:1")).toBeGreaterThan(events.indexOf(`caller-a4:${AT}`));
+  });
 });

@@ -3,21 +3,21 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  CHANGES,
   contextFile,
-  MARKER,
-  ORIGINAL,
-  PATCHED,
   packageDir,
   patchNodeLlamaCpp,
   VERSION,
 } from "../../../scripts/patch-node-llama-cpp.mjs";
 
 /**
- * The postinstall change to node-llama-cpp (scripts/patch-node-llama-cpp.mjs):
+ * The postinstall changes to node-llama-cpp (scripts/patch-node-llama-cpp.mjs):
  * its decode loop takes one batch per turn of the context lock, so a caller's
- * reply is not held behind other callers' replies. What it saves is measured
- * with the load profiles (closing notes of issue 9); here: it is installed,
- * and the script does what it says on a copy of the file.
+ * reply is not held behind other callers' replies, and each batch item
+ * carries its sequence's token meter, so the batch scheduler can tell whose it
+ * is. What they save is measured with the load profiles (closing notes of
+ * issues 9 and 13); here: they are installed, and the script does what it
+ * says on a copy of the file.
  */
 const scratch = mkdtempSync(join(tmpdir(), "parley-nlc-patch-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -30,22 +30,31 @@ function fakePackage(name: string, version: string, text: string): string {
   return dir;
 }
 
-describe("the node-llama-cpp decode-loop change", () => {
+describe("the node-llama-cpp changes", () => {
   const installed = readFileSync(contextFile(packageDir()), "utf8");
-  const pristine = installed.replace(PATCHED, ORIGINAL);
+  const pristine = CHANGES.reduce((text, c) => text.replace(c.patched, c.original), installed);
 
-  it("is in the installed node-llama-cpp (npm ci ran the postinstall)", () => {
-    expect(installed.split(MARKER).length).toBe(2);
+  it("are in the installed node-llama-cpp (npm ci ran the postinstall)", () => {
+    for (const c of CHANGES) expect(installed.split(c.marker).length, c.name).toBe(2);
   });
 
-  it("changes the loop once, and a second run leaves the file alone", () => {
+  it("change the file once each, and a second run leaves it alone", () => {
     const dir = fakePackage("twice", VERSION, pristine);
     expect(patchNodeLlamaCpp(dir)).toBe("patched");
     const once = readFileSync(contextFile(dir), "utf8");
     expect(once).toContain("shouldHaveAnotherLoop = false;");
-    expect(once).not.toContain(ORIGINAL);
+    expect(once).toContain("tokenMeter: queuedDecode.tokenMeter");
+    for (const c of CHANGES) expect(once).not.toContain(c.original);
     expect(patchNodeLlamaCpp(dir)).toBe("already");
     expect(readFileSync(contextFile(dir), "utf8")).toBe(once);
+  });
+
+  it("adds a change that is missing to a file that has the other (an install patched by an older script)", () => {
+    const older = pristine.replace(CHANGES[0]!.original, CHANGES[0]!.patched);
+    const dir = fakePackage("older", VERSION, older);
+    expect(patchNodeLlamaCpp(dir)).toBe("patched");
+    const text = readFileSync(contextFile(dir), "utf8");
+    for (const c of CHANGES) expect(text.split(c.marker).length, c.name).toBe(2);
   });
 
   it("stops with the reason on another version or an unexpected file", () => {
@@ -53,7 +62,7 @@ describe("the node-llama-cpp decode-loop change", () => {
       /3\.22\.0 is installed.*3\.21\.1/,
     );
     expect(() => patchNodeLlamaCpp(fakePackage("changed", VERSION, "export class LlamaContext {}"))).toThrow(
-      /does not have the decode loop/,
+      /does not have the lines this script expects for "decode loop/,
     );
   });
 });

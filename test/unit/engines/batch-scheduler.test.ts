@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { BatchItem } from "node-llama-cpp";
-import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "../../../src/engines/llm/batch-scheduler.js";
+import {
+  BATCH_PRIORITY,
+  FIRST_IN_LINE_WAIT_MS,
+  LIVE_PRIORITY,
+  liveFirstStrategy,
+} from "../../../src/engines/llm/batch-scheduler.js";
 
 const item = (tokens: number, priority: number): BatchItem =>
   ({
@@ -65,5 +70,71 @@ describe("LLM batch scheduler (live first, short steps)", () => {
     const got = amounts(lives, 64);
     expect(got.reduce((a, b) => a + b, 0)).toBe(64);
     expect(Math.max(...got) - Math.min(...got)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("LLM batch scheduler: the reply first in line for its first words goes alone", () => {
+  /** An item of a sequence, known by its token meter as the patched node-llama-cpp hands it over. */
+  const of = (sequence: object, tokens: number, priority = LIVE_PRIORITY): BatchItem =>
+    ({ ...item(tokens, priority), tokenMeter: sequence }) as unknown as BatchItem;
+  const setup = () => {
+    const clock = { now: 0 };
+    const line: { first: object | null } = { first: null };
+    let waits = 0;
+    const inTurns = liveFirstStrategy({
+      prefillChunkTokens: 128,
+      batchChunkTokens: 32,
+      batchBesideLiveTokens: 4,
+      liveBusy: () => true,
+      firstInLine: () => line.first,
+      waiting: () => waits++,
+      now: () => clock.now,
+    });
+    const step = (items: BatchItem[]) => {
+      const out = inTurns({ items, size: 512 });
+      return items.map((i) => out.find((p) => p.item === i)?.processAmount ?? 0);
+    };
+    return { clock, line, step, waits: () => waits };
+  };
+
+  it("decodes the first in line alone: other callers' prompts, read-aheads and batch work wait", () => {
+    const { line, step } = setup();
+    const a = {};
+    const b = {};
+    line.first = a;
+    // A decodes its next token; B's prompt, C's read-ahead and a voicemail's prompt wait for A's first words.
+    expect(step([of(b, 8), of(a, 1), of({}, 4), of({}, 300, BATCH_PRIORITY)])).toEqual([0, 1, 0, 0]);
+    // Once A has them, B is first in line and goes alone in its turn.
+    line.first = b;
+    expect(step([of(a, 1), of(b, 8)])).toEqual([0, 8]);
+    // Nobody in line: every live sequence shares the step, as before.
+    line.first = null;
+    expect(step([of(a, 1), of(b, 1)])).toEqual([1, 1]);
+  });
+
+  it("leaves a step empty while the first in line reads its last token, and asks again soon", () => {
+    const { clock, line, step, waits } = setup();
+    const a = {};
+    line.first = a;
+    const b = of({}, 8);
+    expect(step([b])).toEqual([0]);
+    clock.now = FIRST_IN_LINE_WAIT_MS - 1;
+    expect(step([b])).toEqual([0]);
+    expect(waits()).toBe(2);
+    // A's token comes: it goes alone, and the wait starts afresh next time.
+    expect(step([b, of(a, 1)])).toEqual([0, 1]);
+    clock.now += FIRST_IN_LINE_WAIT_MS - 1;
+    expect(step([b])).toEqual([0]);
+  });
+
+  it("lets the others go when the first in line queues nothing for too long (a reply held up elsewhere)", () => {
+    const { clock, line, step, waits } = setup();
+    line.first = {};
+    const b = of({}, 8);
+    const c = of({}, 1);
+    expect(step([b, c])).toEqual([0, 0]);
+    clock.now = FIRST_IN_LINE_WAIT_MS;
+    expect(step([b, c])).toEqual([8, 1]);
+    expect(waits()).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DecodeGate, FirstWordsYield } from "../../../src/engines/llm/decode-gate.js";
 
 /** A dispatch that counts its runs, as node-llama-cpp's would start a decode step. */
@@ -115,14 +115,14 @@ describe("FirstWordsYield: the LLM steps aside only when no other caller waits o
   it("holds when the only live reply reaches its first words", async () => {
     const gate = new DecodeGate();
     const policy = new FirstWordsYield(gate, 300);
-    const end = policy.begin("call-a");
+    const reply = policy.begin("call-a");
     const words = deferred();
     expect(policy.yieldTo("call-a", words.promise)).toBe(true);
     expect(gate.held).toBe(true);
     words.resolve();
     await sleep(5);
     expect(gate.held).toBe(false);
-    end();
+    reply.end();
   });
 
   it("does not hold while another caller's reply is still before its first words", () => {
@@ -156,8 +156,8 @@ describe("FirstWordsYield: the LLM steps aside only when no other caller waits o
     const gate = new DecodeGate();
     const policy = new FirstWordsYield(gate, 300);
     policy.begin("call-a");
-    const endB = policy.begin("call-b");
-    endB();
+    const replyB = policy.begin("call-b");
+    replyB.end();
     expect(policy.yieldTo("call-a", new Promise(() => undefined))).toBe(true);
     policy.release();
   });
@@ -168,5 +168,58 @@ describe("FirstWordsYield: the LLM steps aside only when no other caller waits o
     policy.begin("call-a");
     expect(policy.yieldTo("call-a", new Promise(() => undefined))).toBe(false);
     expect(gate.held).toBe(false);
+  });
+});
+
+describe("FirstWordsYield: replies take turns for their first words", () => {
+  it("puts first in line the earliest started reply that has its sequence, until it has its first words", () => {
+    const policy = new FirstWordsYield(new DecodeGate(), 300, true);
+    const [seqA, seqB, seqC] = [{}, {}, {}];
+    const a = policy.begin("call-a");
+    const b = policy.begin("call-b");
+    const c = policy.begin("call-c");
+    expect(policy.firstInLine()).toBeNull();
+    // B has its sequence first; A, which started earlier, still waits for one: B goes meanwhile.
+    b.bind(seqB);
+    c.bind(seqC);
+    expect(policy.firstInLine()).toBe(seqB);
+    a.bind(seqA);
+    expect(policy.firstInLine()).toBe(seqA);
+    // A's first clause goes to TTS: B is next; B's reply ends without words (a tool call): C is next.
+    policy.yieldTo("call-a", new Promise(() => undefined));
+    expect(policy.firstInLine()).toBe(seqB);
+    b.end();
+    expect(policy.firstInLine()).toBe(seqC);
+    c.end();
+    expect(policy.firstInLine()).toBeNull();
+    policy.release();
+  });
+
+  it("has nobody in line when replies decode side by side (a GPU, or turned off)", () => {
+    const policy = new FirstWordsYield(new DecodeGate(), 300, false);
+    policy.begin("call-a").bind({});
+    expect(policy.firstInLine()).toBeNull();
+  });
+});
+
+describe("DecodeGate: a step left empty is asked again after a millisecond, not in a spin", () => {
+  it("runs the next dispatch on a timer once, then on the next turn again", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "setImmediate"] });
+    try {
+      const gate = new DecodeGate();
+      const c = counter();
+      gate.retrySoon();
+      gate.schedule(c.dispatch);
+      // What is due now (the next turn's setImmediate) has run; the retry waits for its millisecond.
+      vi.advanceTimersByTime(0);
+      expect(c.runs()).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(c.runs()).toBe(1);
+      gate.schedule(c.dispatch);
+      vi.advanceTimersByTime(0);
+      expect(c.runs()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
