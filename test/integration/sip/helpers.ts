@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { sipSection } from "../../../src/config/sections/sip.js";
@@ -116,8 +115,10 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
   child.stdout.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   child.stderr.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   const killer = setTimeout(() => child.kill("SIGKILL"), ((options.timeoutS ?? 15) + 5) * 1000);
+  let exited = false;
   const done = new Promise<SippResult>((resolve) => {
     child.on("exit", (code) => {
+      exited = true;
       clearTimeout(killer);
       const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "");
       const result = {
@@ -131,7 +132,10 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
       resolve(result);
     });
   });
-  return { port, done, ready: waitBound(localIp, port, options.transport === "t1") };
+  const ready = waitBound({ pid: child.pid ?? -1, host: localIp, port, tcp: options.transport === "t1" }, () =>
+    exited ? output : null,
+  );
+  return { port, done, ready };
 }
 
 /** Runs SIPp to completion. */
@@ -139,23 +143,58 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
   return (await startSipp(options)).done;
 }
 
-async function waitBound(host: string, port: number, tcp: boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const inUse = await new Promise<boolean>((resolve) => {
-      if (tcp) {
-        const server = createServer();
-        server.once("error", () => resolve(true));
-        server.listen(port, host, () => server.close(() => resolve(false)));
-      } else {
-        const s = createSocket("udp4");
-        s.once("error", () => resolve(true));
-        s.bind(port, host, () => s.close(() => resolve(false)));
-      }
-    });
-    if (inUse) return;
+/**
+ * Waits until SIPp has bound its port, by reading Linux's socket tables. It used to try to bind the port itself and
+ * take "in use" as the answer, and a SIPp whose own bind came while that probe held the port would fail; CI once
+ * saw a SIPp never bound within 5 s (which of the two, a slow start or that race, the log did not say). Now it looks
+ * without binding, for a socket of SIPp's own process, up to 15 s, and fails at once, with SIPp's output, when SIPp
+ * exits first.
+ */
+async function waitBound(
+  sipp: { pid: number; host: string; port: number; tcp: boolean },
+  exitOutput: () => string | null,
+): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const output = exitOutput();
+    if (output !== null)
+      throw new Error(`sipp exited before it bound ${sipp.host}:${sipp.port}:\n${output.slice(-2000)}`);
+    if (boundBy(sipp)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`sipp did not bind ${host}:${port}`);
+  throw new Error(`sipp did not bind ${sipp.host}:${sipp.port}`);
+}
+
+/**
+ * Whether process `pid` has a socket bound to host:port (UDP) or listening on it (TCP): the socket's inode from
+ * /proc/net/udp or /proc/net/tcp, among the process's open files.
+ */
+function boundBy(s: { pid: number; host: string; port: number; tcp: boolean }): boolean {
+  // The table writes an IPv4 address as the hex of its 32 bits in host order (little-endian here), then the port.
+  const ip = s.host
+    .split(".")
+    .map((b) => Number(b).toString(16).toUpperCase().padStart(2, "0"))
+    .reverse()
+    .join("");
+  const local = `${ip}:${s.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const LISTEN = "0A";
+  const inodes = readFileSync(s.tcp ? "/proc/net/tcp" : "/proc/net/udp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1] === local && (!s.tcp || f[3] === LISTEN))
+    .map((f) => `socket:[${f[9]}]`);
+  if (inodes.length === 0) return false;
+  try {
+    return readdirSync(`/proc/${s.pid}/fd`).some((fd) => {
+      try {
+        return inodes.includes(readlinkSync(`/proc/${s.pid}/fd/${fd}`));
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false; // the process is gone: exitOutput says so next
+  }
 }
 
 /** A bare UDP peer for hand-written SIP (malformed input, floods, missing ACKs). */
