@@ -72,7 +72,8 @@ export function liveFirstStrategy(o: BatchSchedulerOptions) {
     let batch = items.filter((i) => i.evaluationPriority < LIVE_PRIORITY);
     // The reply first in line for its first words decodes alone; when its next token is not queued yet, the step
     // waits for it (briefly), so the others do not take the step it is about to need.
-    const first = o.firstInLine?.() ?? null;
+    // Items without a token meter come from an install that missed the postinstall change: no one can be told apart.
+    const first = items.some((i) => (i as SequenceItem).tokenMeter === undefined) ? null : (o.firstInLine?.() ?? null);
     if (first === null) missingSince = null;
     else {
       const its = live.filter((i) => (i as SequenceItem).tokenMeter === first);

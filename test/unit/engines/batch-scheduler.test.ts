@@ -127,6 +127,13 @@ describe("LLM batch scheduler: the reply first in line for its first words goes 
     expect(step([b])).toEqual([0]);
   });
 
+  it("shares every step as before when the items carry no token meter (node-llama-cpp without the install change)", () => {
+    const { line, step, waits } = setup();
+    line.first = {};
+    expect(step([item(8, LIVE_PRIORITY), item(1, LIVE_PRIORITY)])).toEqual([8, 1]);
+    expect(waits()).toBe(0);
+  });
+
   it("lets the others go when the first in line queues nothing for too long (a reply held up elsewhere)", () => {
     const { clock, line, step, waits } = setup();
     line.first = {};
