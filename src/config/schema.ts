@@ -93,6 +93,11 @@ const llmSection = z
     /** The same while a live turn is under way: each batch token in a step slows every token of the caller's reply. */
     batchBesideLiveTokens: z.number().int().min(1).max(4096).default(4),
     /**
+     * The same while a live call is connected and no turn of it is under way: a caller's turn may end at any moment,
+     * and the reply waits for the step in progress. Between the two above: shorter steps cost batch throughput.
+     */
+    batchBesideCallsTokens: z.number().int().min(1).max(4096).default(16),
+    /**
      * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
      * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of
      * tens of MB (the KV cache of those tokens).

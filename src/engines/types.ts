@@ -218,6 +218,13 @@ export interface LlmEngine extends Engine, LiveQueue {
    * GPU, a remote server) does not compete with the TTS.
    */
   yieldToSpeech?(sessionKey: string, speaking: Promise<unknown>): boolean;
+  /**
+   * A live call of `sessionKey` is connected until the returned function is called: its caller's turn may end at any
+   * moment, and the reply then waits for the decode step under way, so batch work keeps its steps short for as long
+   * as any call is connected, not only while a reply runs. Optional: an engine whose batch work never holds up a
+   * reply has nothing to do.
+   */
+  liveCall?(sessionKey: string): () => void;
 }
 
 export interface PrefillOptions {

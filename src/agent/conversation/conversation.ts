@@ -176,6 +176,8 @@ export class Conversation {
         life.signal,
         (err) => this.d.logger.warn({ callId: this.d.callId, err: describeError(err) }, "reading ahead failed"),
       );
+    // While the call is up, batch work on the LLM keeps its steps short: this caller's turn may end at any moment.
+    const disconnect = this.d.engines.llm.liveCall?.(this.d.callId);
     const stop = () => this.events.close();
     life.signal.addEventListener("abort", stop, { once: true });
     try {
@@ -193,6 +195,7 @@ export class Conversation {
       this.spec?.discard();
       this.active?.controller.abort();
       life.abort();
+      disconnect?.();
       await listening;
     }
     return {

@@ -1,4 +1,6 @@
+import { benchBesideBatch } from "../../bench/llm-beside-batch.js";
 import { benchLlmConcurrency } from "../../bench/llm-concurrency.js";
+import { createEngine } from "../../engines/factory.js";
 import { machineFacts } from "../../bench/stats.js";
 import { runtimeFacts } from "../../config/index.js";
 import { modelFile, modelSetting } from "../../engines/model-ref.js";
@@ -18,6 +20,8 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
       prompt: { type: "string" },
       tokens: { type: "string" },
       threads: { type: "string" },
+      "beside-batch": { type: "string" },
+      caps: { type: "string" },
     },
     false,
   );
@@ -25,6 +29,10 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
   const sequences = (values.sequences ?? "1,4,8").split(",").map(Number);
   if (sequences.some((n) => !Number.isInteger(n) || n < 1 || n > 64))
     throw new CliError(`--sequences: expected whole numbers 1..64, got '${values.sequences}'`, 2);
+  const besideRounds = values["beside-batch"] === undefined ? 0 : count(values["beside-batch"], "--beside-batch", 1);
+  const caps = (values.caps ?? "4,16,32").split(",").map(Number);
+  if (caps.some((n) => !Number.isInteger(n) || n < 1 || n > 4096))
+    throw new CliError(`--caps: expected whole numbers 1..4096, got '${values.caps}'`, 2);
   const promptTokens = count(values.prompt, "--prompt", 128);
   const generateTokens = count(values.tokens, "--tokens", 64);
   const models = await resolveProfileModels(config, ctx.cwd);
@@ -43,7 +51,27 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
     generateTokens,
     log: (line) => ctx.stderr.write(`bench: ${line}\n`),
   });
-  const out = { bench: "llm", profile: models.profile, model: ref.model.id, machine: machineFacts(), ...report };
+  const besideBatch =
+    besideRounds > 0
+      ? await benchBesideBatch({
+          caps,
+          rounds: besideRounds,
+          load: (cap) =>
+            createEngine("llm", ref, {
+              ...config,
+              engines: { ...config.engines, llm: { ...config.engines.llm, threads, batchBesideCallsTokens: cap } },
+            }),
+          log: (line) => ctx.stderr.write(`bench: ${line}\n`),
+        })
+      : undefined;
+  const out = {
+    bench: "llm",
+    profile: models.profile,
+    model: ref.model.id,
+    machine: machineFacts(),
+    ...report,
+    ...(besideBatch ? { besideBatch } : {}),
+  };
   if (values.json) {
     printJson(ctx, out);
     return 0;
@@ -57,6 +85,19 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
   ctx.stdout.write(
     `\n${ref.model.id}, ${threads} thread(s); ${report.promptTokens} prompt tokens and ${report.generateTokens} generated per sequence\n`,
   );
+  if (besideBatch) {
+    ctx.stdout.write(
+      `\nA live reply's first token while a call summary runs, a call connected (${besideRounds} rounds):\n`,
+    );
+    printTable(ctx, besideBatch, [
+      { header: "batch step beside calls", value: (b) => b.cap, align: "right" },
+      { header: "replies", value: (b) => b.replies, align: "right" },
+      { header: "first token p50", value: (b) => b.firstTokenMs.p50, align: "right" },
+      { header: "p95", value: (b) => b.firstTokenMs.p95, align: "right" },
+      { header: "max", value: (b) => b.firstTokenMs.max, align: "right" },
+      { header: "summary ms p50", value: (b) => b.batchMsP50, align: "right" },
+    ]);
+  }
   return 0;
 }
 

@@ -39,7 +39,10 @@ run (ratios), because shared machines are noisy.
              measured with idle batch engines and again while a backlog of
              voicemails drains on the same engines (needs flite)
   llm        the profile's LLM with 1, 4, 8 sequences decoded together:
-             prefill and aggregate / per-caller tokens per second
+             prefill and aggregate / per-caller tokens per second; with
+             --beside-batch ROUNDS, a live reply's first token while a call
+             summary runs on the same LLM, for each batch step size beside a
+             connected call (--caps 4,16,32: engines.llm.batchBesideCallsTokens)
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the

@@ -17,6 +17,9 @@
  * - the reply first in line for its first words (FirstWordsYield; on CPU,
  *   where a step of two replies costs what two steps cost) goes alone:
  *   other replies, read-aheads and batch work wait until it has them;
+ * - while a live call is connected (LlmEngine.liveCall), between its
+ *   turns, batch work takes at most `batchBesideCallsTokens` per step: the
+ *   caller's turn may end during a step, and the reply waits for it;
  * - while a live turn is under way (a reply or a read-ahead), batch work
  *   takes at most `batchBesideLiveTokens` per step. Every token in a step
  *   costs the caller: on a 1.5B model on two cores, 32 batch tokens beside a
@@ -41,6 +44,10 @@ export interface BatchSchedulerOptions {
   batchBesideLiveTokens: number;
   /** Whether a live turn is under way now (replies generating, read-ahead prefilling). */
   liveBusy: () => boolean;
+  /** Most tokens one batch sequence evaluates per step while a live call is connected, between its turns. */
+  batchBesideCallsTokens?: number;
+  /** Whether a live call is connected now (LlmEngine.liveCall). */
+  callsConnected?: () => boolean;
   /** The sequence (its token meter) whose reply is first in line for its first words (FirstWordsYield), or null. */
   firstInLine?: () => object | null;
   /** A step was left empty to wait for the reply first in line (DecodeGate.retrySoon). */
@@ -90,9 +97,16 @@ export function liveFirstStrategy(o: BatchSchedulerOptions) {
     let left = size;
     const crowded = items.length > 1;
     left = share(live, left, crowded ? o.prefillChunkTokens : Infinity, out);
-    share(batch, left, live.length > 0 || o.liveBusy() ? o.batchBesideLiveTokens : o.batchChunkTokens, out);
+    share(batch, left, batchCap(o, live.length > 0), out);
     return out;
   };
+}
+
+/** How many tokens a batch sequence may take in this step. */
+function batchCap(o: BatchSchedulerOptions, liveInStep: boolean): number {
+  if (liveInStep || o.liveBusy()) return o.batchBesideLiveTokens;
+  if (o.callsConnected?.()) return Math.min(o.batchChunkTokens, o.batchBesideCallsTokens ?? o.batchChunkTokens);
+  return o.batchChunkTokens;
 }
 
 /**

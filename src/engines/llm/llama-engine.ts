@@ -28,6 +28,7 @@ import type {
 import { BATCH_PRIORITY, LIVE_PRIORITY, liveFirstStrategy } from "./batch-scheduler.js";
 import { dropOldestItemsStrategy } from "./context-shift.js";
 import { DecodeGate, FirstWordsYield } from "./decode-gate.js";
+import { LiveCalls } from "./live-calls.js";
 import { toFunctions, toLlamaHistory } from "./history.js";
 import { LlmLoad } from "./llm-load.js";
 import { countHistoryTokens, historyTokens } from "./prompt-tokens.js";
@@ -80,6 +81,7 @@ export class LlamaEngine implements LlmEngine {
     private readonly states: PromptStates | null,
     /** Pauses decoding while a reply's first words are synthesised (decode-gate.ts). */
     private readonly firstWords: FirstWordsYield,
+    private readonly calls: LiveCalls,
   ) {}
 
   static async load(ref: ModelRef, options: LlamaEngineOptions): Promise<LlamaEngine> {
@@ -109,6 +111,7 @@ export class LlamaEngine implements LlmEngine {
     const sequences = config.parallel + config.batchParallel;
     // Set below, once the context exists: the scheduler asks it whether a live turn is under way.
     let liveSlots: SlotPool<LlamaChat> | undefined;
+    const calls = new LiveCalls();
     const gate = new DecodeGate();
     const firstWords = new FirstWordsYield(gate, config.firstWordsHoldMs, inTurns(config, llama));
     const context = await model.createContext({
@@ -123,6 +126,8 @@ export class LlamaEngine implements LlmEngine {
           batchChunkTokens: config.batchChunkTokens,
           batchBesideLiveTokens: config.batchBesideLiveTokens,
           liveBusy: () => (liveSlots?.inUse ?? 0) > 0,
+          batchBesideCallsTokens: config.batchBesideCallsTokens,
+          callsConnected: () => calls.connected > 0,
           firstInLine: () => firstWords.firstInLine(),
           waiting: () => gate.retrySoon(),
         }),
@@ -153,6 +158,7 @@ export class LlamaEngine implements LlmEngine {
       chatWrapper,
       states,
       firstWords,
+      calls,
     );
   }
 
@@ -293,9 +299,14 @@ export class LlamaEngine implements LlmEngine {
     return this.load.queueDelayMs;
   }
 
-  /** The parts of the live queueing delay (metrics, diagnostics). */
-  loadSnapshot(): ReturnType<LlmLoad["snapshot"]> & { queuedLive: number; queuedBatch: number } {
-    return { ...this.load.snapshot(), queuedLive: this.liveSlots.waiting, queuedBatch: this.batchSlots.waiting };
+  /** The parts of the live queueing delay, and the live calls connected (metrics, diagnostics). */
+  loadSnapshot(): ReturnType<LlmLoad["snapshot"]> & { queuedLive: number; queuedBatch: number; liveCalls: number } {
+    return {
+      ...this.load.snapshot(),
+      queuedLive: this.liveSlots.waiting,
+      queuedBatch: this.batchSlots.waiting,
+      liveCalls: this.calls.connected,
+    };
   }
 
   async *chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<LlmDelta> {
@@ -414,6 +425,10 @@ export class LlamaEngine implements LlmEngine {
 
   yieldToSpeech(sessionKey: string, speaking: Promise<unknown>): boolean {
     return this.firstWords.yieldTo(sessionKey, speaking);
+  }
+
+  liveCall(): () => void {
+    return this.calls.open();
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {

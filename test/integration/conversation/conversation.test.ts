@@ -125,8 +125,12 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     expect(t.firstWordsPaused).toBe(true);
     // The reply's audio reached the caller after they stopped talking.
     expect(audible(line.heard, saidAt + 2000)).toBeGreaterThan(25);
+    // The LLM knows the call is connected (batch work keeps its steps short) until it ends.
+    const liveCalls = () => (llm as unknown as { loadSnapshot(): { liveCalls: number } }).loadSnapshot().liveCalls;
+    expect(liveCalls()).toBe(1);
     c.end();
     const r = await c.result;
+    expect(liveCalls()).toBe(0);
     expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
       "Hello, you are through to Acme.",
       "Thanks for calling. How can I help you today?",

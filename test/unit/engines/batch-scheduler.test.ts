@@ -65,6 +65,43 @@ describe("LLM batch scheduler (live first, short steps)", () => {
     expect(amounts([item(900, BATCH_PRIORITY)], 512)).toEqual([32]);
   });
 
+  it("keeps batch steps shorter while a call is connected between its turns, and short beside a turn", () => {
+    let connected = true;
+    let turn = false;
+    const beside = liveFirstStrategy({
+      prefillChunkTokens: 128,
+      batchChunkTokens: 32,
+      batchBesideLiveTokens: 4,
+      batchBesideCallsTokens: 16,
+      liveBusy: () => turn,
+      callsConnected: () => connected,
+    });
+    const step = (items: BatchItem[]) =>
+      items.map((i) => beside({ items, size: 512 }).find((p) => p.item === i)?.processAmount ?? 0);
+    // The caller speaks: their turn may end at any moment, and the reply would wait for this step.
+    expect(step([item(900, BATCH_PRIORITY)])).toEqual([16]);
+    turn = true;
+    expect(step([item(900, BATCH_PRIORITY)])).toEqual([4]);
+    expect(step([item(900, BATCH_PRIORITY), item(1, LIVE_PRIORITY)])).toEqual([4, 1]);
+    turn = false;
+    connected = false;
+    // No call: batch work has the LLM to itself, one chunk a step.
+    expect(step([item(900, BATCH_PRIORITY)])).toEqual([32]);
+  });
+
+  it("never lets batch steps beside calls outgrow the chunk", () => {
+    const wide = liveFirstStrategy({
+      prefillChunkTokens: 128,
+      batchChunkTokens: 32,
+      batchBesideLiveTokens: 4,
+      batchBesideCallsTokens: 64,
+      liveBusy: () => false,
+      callsConnected: () => true,
+    });
+    const batch = item(900, BATCH_PRIORITY);
+    expect(wide({ items: [batch], size: 512 })).toEqual([{ item: batch, processAmount: 32 }]);
+  });
+
   it("shares a small batch fairly between many live sequences", () => {
     const lives = Array.from({ length: 5 }, () => item(50, LIVE_PRIORITY));
     const got = amounts(lives, 64);

@@ -1,0 +1,134 @@
+/**
+ * `parley bench llm --beside-batch N`: how long a live reply waits for its
+ * first token while batch work (a post-call summary's long prompt and its
+ * output) runs on the same LLM, for each `batchBesideCallsTokens` setting,
+ * and what each costs the batch work. A call is connected throughout
+ * (LlmEngine.liveCall), so between the caller's turns batch work takes steps
+ * of the setting's size; a reply arriving meanwhile waits for the step under
+ * way. The settings take turns round by round, so a box whose speed drifts
+ * shifts them all alike.
+ */
+import type { ChatMessage, LlmEngine } from "../engines/types.js";
+import { median, percentile, round } from "./stats.js";
+
+export interface BesideBatchOptions {
+  /** Loads Parley's LLM engine with batch steps of at most `cap` tokens while a call is connected. */
+  load: (cap: number) => Promise<LlmEngine>;
+  caps: number[];
+  rounds: number;
+  log: (line: string) => void;
+}
+
+export interface BesideBatchFigures {
+  /** engines.llm.batchBesideCallsTokens. */
+  cap: number;
+  replies: number;
+  firstTokenMs: { p50: number; p95: number; mean: number; max: number };
+  /** The batch job from start to end, its median over the rounds (the live turns beside it are the same for every cap). */
+  batchMsP50: number;
+}
+
+/** The caller's turns during one batch job: gaps (ms) before each, as a caller's turns come a few hundred ms apart. */
+const TURN_GAPS_MS = [350, 520, 410, 630];
+const SESSION = "bench-beside-batch";
+const OPENING: ChatMessage[] = [
+  { role: "system", content: "You are the receptionist of a dental practice. Answer in one short sentence." },
+  { role: "assistant", content: "Hello, you are through to the practice." },
+];
+/** A finished call to summarise: some 900 prompt tokens on Qwen2.5's tokenizer. */
+const TRANSCRIPT = Array.from(
+  { length: 60 },
+  (_, i) => `The caller mentioned point ${i + 1} about their appointment, the invoice and the parking.`,
+).join(" ");
+
+export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBatchFigures[]> {
+  const engines = new Map<number, LlmEngine>();
+  try {
+    for (const cap of o.caps) {
+      o.log(`loading the LLM with batch steps of ${cap} token(s) beside a connected call`);
+      const llm = await o.load(cap);
+      engines.set(cap, llm);
+      await firstTokenMs(llm, "Hello."); // the session's opening, read once
+    }
+    const waits = new Map<number, number[]>(o.caps.map((c) => [c, []]));
+    const batchMs = new Map<number, number[]>(o.caps.map((c) => [c, []]));
+    for (let round = 0; round < o.rounds; round++) {
+      // Alternate the order so no setting always runs first (after the box's idle gap) or last.
+      const order = round % 2 === 0 ? o.caps : [...o.caps].reverse();
+      for (const cap of order) {
+        const llm = engines.get(cap)!;
+        const r = await oneRound(llm, round);
+        waits.get(cap)!.push(...r.firstTokenMs);
+        batchMs.get(cap)!.push(r.batchMs);
+        o.log(
+          `round ${round + 1}, ${cap} token(s): first tokens ${r.firstTokenMs.map((x) => Math.round(x)).join(", ")} ms; batch ${Math.round(r.batchMs)} ms`,
+        );
+      }
+    }
+    return o.caps.map((cap) => {
+      const xs = waits.get(cap)!;
+      return {
+        cap,
+        replies: xs.length,
+        firstTokenMs: {
+          p50: round(percentile(xs, 50), 1),
+          p95: round(percentile(xs, 95), 1),
+          mean: round(xs.reduce((a, b) => a + b, 0) / xs.length, 1),
+          max: round(Math.max(...xs), 1),
+        },
+        batchMsP50: round(median(batchMs.get(cap)!), 1),
+      };
+    });
+  } finally {
+    for (const llm of engines.values()) await llm.dispose();
+  }
+}
+
+/** One summary as batch work, and the caller's turns beside it, a call connected throughout. */
+async function oneRound(llm: LlmEngine, round: number): Promise<{ firstTokenMs: number[]; batchMs: number }> {
+  const disconnect = llm.liveCall?.(SESSION);
+  try {
+    const started = performance.now();
+    const summary: ChatMessage[] = [
+      { role: "system", content: "Summarise the call in two sentences." },
+      { role: "user", content: `Call ${round}. ${TRANSCRIPT}` },
+    ];
+    const batch = drain(llm, summary, { priority: "batch", maxTokens: 200 }).then(() => performance.now() - started);
+    const waits: number[] = [];
+    for (const [i, gap] of TURN_GAPS_MS.entries()) {
+      await new Promise((r) => setTimeout(r, gap));
+      waits.push(await firstTokenMs(llm, `I would like to book appointment ${round}-${i}, please.`));
+    }
+    return { firstTokenMs: waits, batchMs: await batch };
+  } finally {
+    disconnect?.();
+  }
+}
+
+/** A live reply's first token, from the request, on the connected call's session. */
+async function firstTokenMs(llm: LlmEngine, words: string): Promise<number> {
+  const started = performance.now();
+  let first: number | null = null;
+  await drain(llm, [...OPENING, { role: "user", content: words }], {
+    sessionKey: SESSION,
+    maxTokens: 4,
+    onText: () => (first ??= performance.now() - started),
+  });
+  if (first === null) throw new Error("the live reply produced no text");
+  return first;
+}
+
+async function drain(
+  llm: LlmEngine,
+  messages: ChatMessage[],
+  o: { priority?: "batch"; sessionKey?: string; maxTokens: number; onText?: () => void },
+): Promise<void> {
+  const stream = llm.chat(messages, {
+    signal: AbortSignal.timeout(300_000),
+    maxTokens: o.maxTokens,
+    temperature: 0,
+    ...(o.priority ? { priority: o.priority } : {}),
+    ...(o.sessionKey ? { sessionKey: o.sessionKey } : {}),
+  });
+  for await (const d of stream) if (d.type === "text") o.onText?.();
+}
