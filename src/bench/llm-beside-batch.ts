@@ -6,7 +6,8 @@
  * (LlmEngine.liveCall), so between the caller's turns batch work takes steps
  * of the setting's size; a reply arriving meanwhile waits for the step under
  * way. The settings take turns round by round, so a box whose speed drifts
- * shifts them all alike.
+ * shifts them all alike. Each setting loads its own copy of the model (the
+ * setting is fixed when the engine loads): memory for several at once.
  */
 import type { ChatMessage, LlmEngine } from "../engines/types.js";
 import { median, percentile, round } from "./stats.js";
@@ -52,16 +53,16 @@ export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBat
     }
     const waits = new Map<number, number[]>(o.caps.map((c) => [c, []]));
     const batchMs = new Map<number, number[]>(o.caps.map((c) => [c, []]));
-    for (let round = 0; round < o.rounds; round++) {
+    for (let n = 0; n < o.rounds; n++) {
       // Alternate the order so no setting always runs first (after the box's idle gap) or last.
-      const order = round % 2 === 0 ? o.caps : [...o.caps].reverse();
+      const order = n % 2 === 0 ? o.caps : [...o.caps].reverse();
       for (const cap of order) {
         const llm = engines.get(cap)!;
-        const r = await oneRound(llm, round);
+        const r = await oneRound(llm, n);
         waits.get(cap)!.push(...r.firstTokenMs);
         batchMs.get(cap)!.push(r.batchMs);
         o.log(
-          `round ${round + 1}, ${cap} token(s): first tokens ${r.firstTokenMs.map((x) => Math.round(x)).join(", ")} ms; batch ${Math.round(r.batchMs)} ms`,
+          `round ${n + 1}, ${cap} token(s): first tokens ${r.firstTokenMs.map((x) => Math.round(x)).join(", ")} ms; batch ${Math.round(r.batchMs)} ms`,
         );
       }
     }
@@ -85,19 +86,19 @@ export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBat
 }
 
 /** One summary as batch work, and the caller's turns beside it, a call connected throughout. */
-async function oneRound(llm: LlmEngine, round: number): Promise<{ firstTokenMs: number[]; batchMs: number }> {
+async function oneRound(llm: LlmEngine, n: number): Promise<{ firstTokenMs: number[]; batchMs: number }> {
   const disconnect = llm.liveCall?.(SESSION);
   try {
     const started = performance.now();
     const summary: ChatMessage[] = [
       { role: "system", content: "Summarise the call in two sentences." },
-      { role: "user", content: `Call ${round}. ${TRANSCRIPT}` },
+      { role: "user", content: `Call ${n}. ${TRANSCRIPT}` },
     ];
     const batch = drain(llm, summary, { priority: "batch", maxTokens: 200 }).then(() => performance.now() - started);
     const waits: number[] = [];
     for (const [i, gap] of TURN_GAPS_MS.entries()) {
       await new Promise((r) => setTimeout(r, gap));
-      waits.push(await firstTokenMs(llm, `I would like to book appointment ${round}-${i}, please.`));
+      waits.push(await firstTokenMs(llm, `I would like to book appointment ${n}-${i}, please.`));
     }
     return { firstTokenMs: waits, batchMs: await batch };
   } finally {

@@ -42,7 +42,8 @@ run (ratios), because shared machines are noisy.
              prefill and aggregate / per-caller tokens per second; with
              --beside-batch ROUNDS, a live reply's first token while a call
              summary runs on the same LLM, for each batch step size beside a
-             connected call (--caps 4,16,32: engines.llm.batchBesideCallsTokens)
+             connected call (--caps 4,16,32: engines.llm.batchBesideCallsTokens;
+             each size loads its own copy of the model)
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the
