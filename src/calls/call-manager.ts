@@ -6,6 +6,7 @@ import { describeError, ParleyError } from "../lib/errors.js";
 import { LogThrottle } from "../lib/log-throttle.js";
 import { PortsExhaustedError, RtpSession, type PortPool, type RtpMedia } from "../rtp/index.js";
 import type { CallsDeps } from "./deps.js";
+import { once } from "../lib/once.js";
 import { recordingsDir } from "../config/paths.js";
 import {
   buildAnswer,
@@ -131,12 +132,7 @@ export class CallManager {
   /** Takes a call slot; the returned function frees it (once). */
   private takeSlot(): () => void {
     this.slots++;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      this.slots--;
-    };
+    return once(() => this.slots--);
   }
 
   private async answer(call: InboundCall): Promise<void> {

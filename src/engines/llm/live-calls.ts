@@ -1,3 +1,5 @@
+import { once } from "../../lib/once.js";
+
 /**
  * The live calls connected to one LLM (LlmEngine.liveCall). A caller's turn
  * can end at any moment, and its reply then waits for the decode step under
@@ -14,11 +16,6 @@ export class LiveCalls {
   /** A call is connected; the returned function, called once or more, says it is gone. */
   open(): () => void {
     this.count++;
-    let open = true;
-    return () => {
-      if (!open) return;
-      open = false;
-      this.count--;
-    };
+    return once(() => this.count--);
   }
 }

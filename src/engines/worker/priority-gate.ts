@@ -6,6 +6,7 @@
  * model runs asynchronously (TTS renders on sherpa-onnx's own threads), so that the
  * order of work is ours to decide rather than the thread pool's.
  */
+import { once } from "../../lib/once.js";
 import type { WorkPriority } from "../types.js";
 
 interface Waiter {
@@ -70,13 +71,4 @@ export class PriorityGate {
       w.start(performance.now() - w.arrivedAt);
     }
   }
-}
-
-function once(fn: () => void): () => void {
-  let called = false;
-  return () => {
-    if (called) return;
-    called = true;
-    fn();
-  };
 }

@@ -1,3 +1,5 @@
+import { once } from "../../lib/once.js";
+
 /**
  * Answered calls whose ACK has not come yet, counted per source address.
  * Each holds an RTP port and retransmits our 2xx; a source that answers
@@ -26,14 +28,11 @@ export class UnacknowledgedDialogs {
   hold(address: string): () => void {
     this.bySource.set(address, (this.bySource.get(address) ?? 0) + 1);
     this.count++;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
+    return once(() => {
       this.count--;
       const left = (this.bySource.get(address) ?? 1) - 1;
       if (left > 0) this.bySource.set(address, left);
       else this.bySource.delete(address);
-    };
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   FIRST_IN_LINE_WAIT_MS,
   LIVE_PRIORITY,
   liveFirstStrategy,
+  type BatchSchedulerOptions,
 } from "../../../src/engines/llm/batch-scheduler.js";
 
 const item = (tokens: number, priority: number): BatchItem =>
@@ -20,6 +21,9 @@ const strategy = liveFirstStrategy({
   batchBesideLiveTokens: 4,
   liveBusy: () => liveTurnUnderWay,
 });
+/** The strategy as the engine builds it, with a call-connected step size and its own view of calls and turns. */
+const withCalls = (o: Pick<BatchSchedulerOptions, "batchBesideCallsTokens" | "liveBusy" | "callsConnected">) =>
+  liveFirstStrategy({ prefillChunkTokens: 128, batchChunkTokens: 32, batchBesideLiveTokens: 4, ...o });
 const amounts = (items: BatchItem[], size: number) => {
   const out = strategy({ items, size });
   return items.map((i) => out.find((p) => p.item === i)?.processAmount ?? 0);
@@ -68,14 +72,7 @@ describe("LLM batch scheduler (live first, short steps)", () => {
   it("keeps batch steps shorter while a call is connected between its turns, and short beside a turn", () => {
     let connected = true;
     let turn = false;
-    const beside = liveFirstStrategy({
-      prefillChunkTokens: 128,
-      batchChunkTokens: 32,
-      batchBesideLiveTokens: 4,
-      batchBesideCallsTokens: 16,
-      liveBusy: () => turn,
-      callsConnected: () => connected,
-    });
+    const beside = withCalls({ batchBesideCallsTokens: 16, liveBusy: () => turn, callsConnected: () => connected });
     const step = (items: BatchItem[]) =>
       items.map((i) => beside({ items, size: 512 }).find((p) => p.item === i)?.processAmount ?? 0);
     // The caller speaks: their turn may end at any moment, and the reply would wait for this step.
@@ -90,14 +87,7 @@ describe("LLM batch scheduler (live first, short steps)", () => {
   });
 
   it("never lets batch steps beside calls outgrow the chunk", () => {
-    const wide = liveFirstStrategy({
-      prefillChunkTokens: 128,
-      batchChunkTokens: 32,
-      batchBesideLiveTokens: 4,
-      batchBesideCallsTokens: 64,
-      liveBusy: () => false,
-      callsConnected: () => true,
-    });
+    const wide = withCalls({ batchBesideCallsTokens: 64, liveBusy: () => false, callsConnected: () => true });
     const batch = item(900, BATCH_PRIORITY);
     expect(wide({ items: [batch], size: 512 })).toEqual([{ item: batch, processAmount: 32 }]);
   });
