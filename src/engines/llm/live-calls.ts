@@ -4,7 +4,7 @@ import { once } from "../../lib/once.js";
  * The live calls connected to one LLM (LlmEngine.liveCall). A caller's turn
  * can end at any moment, and its reply then waits for the decode step under
  * way: while any call is connected, the batch scheduler keeps batch work's
- * steps short (batchBesideLiveTokens), not only while a reply runs.
+ * steps short (batchBesideCallsTokens), not only while a reply runs.
  */
 export class LiveCalls {
   private count = 0;
