@@ -98,6 +98,12 @@ const llmSection = z
      */
     batchBesideCallsTokens: z.number().int().min(1).max(4096).default(16),
     /**
+     * Batch work takes no decode step from a caller's pause (the turn model's question) until the reply's first words
+     * are audio or the caller goes on, at most this long: the turn model, the recogniser and the reply then have the
+     * cores, and the reply waits for no batch step. 0 never holds batch work.
+     */
+    batchHoldMs: z.number().int().min(0).max(10_000).default(3000),
+    /**
      * Saved KV states of the prompts calls share (each agent's system prompt and tool documentation), loaded into a
      * new call's sequence instead of prefilling them (seconds on CPU); 0 turns it off. Each is a temporary file of
      * tens of MB (the KV cache of those tokens).

@@ -225,6 +225,12 @@ export interface LlmEngine extends Engine, LiveQueue {
    * reply has nothing to do.
    */
   liveCall?(sessionKey: string): () => void;
+  /**
+   * The caller of `sessionKey` has paused and their turn may be ending: batch work takes no decode step until the
+   * returned function is called (once or more), the reply's first words are audio (yieldToSpeech), or a few seconds
+   * pass. Live work goes on. Optional, like liveCall.
+   */
+  holdBatch?(sessionKey: string): () => void;
 }
 
 export interface PrefillOptions {

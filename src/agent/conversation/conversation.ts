@@ -77,6 +77,8 @@ export class Conversation {
   private spec: Speculation | null = null;
   /** Reads the caller's words into the LLM while they speak (settings.readAhead). */
   private readAhead: ReadAhead | null = null;
+  /** Ends the hold on the LLM's batch work taken at the caller's pause (holdBatch), or null when none. */
+  private batchHold: (() => void) | null = null;
   /** Speculative replies discarded during the caller's turn in progress. */
   private discarded = 0;
   /** The speaker of the last kept speculative reply: the echo gate hears its level too. */
@@ -196,6 +198,7 @@ export class Conversation {
       this.active?.controller.abort();
       life.abort();
       disconnect?.();
+      this.releaseBatch();
       await listening;
     }
     return {
@@ -210,6 +213,7 @@ export class Conversation {
     switch (e.type) {
       case "speech-start":
         // The caller goes on: a reply started on their words so far is stale.
+        this.releaseBatch();
         this.discardSpeculation();
         this.clearSilence();
         if (this.active && this.bargeWatchSince === null) {
@@ -225,12 +229,14 @@ export class Conversation {
         this.considerBargeIn();
         return;
       case "pause":
+        this.holdBatch();
         // At the early question the reply runs beside the turn model and may be thrown away (a pause mid-sentence,
         // words still coming): only where the agent asks for it, and while the LLM has room.
         if (e.early && !this.earlySpeculation()) return;
         this.speculate(e.text);
         return;
       case "resume":
+        this.releaseBatch();
         this.discardSpeculation(); // the caller went on after an early pause: a reply on their words so far is stale
         return;
       case "late-text":
@@ -239,6 +245,7 @@ export class Conversation {
       case "utterance":
         return this.onUtterance(e.u, e.source, e.digits, e.recorded);
       case "turn-done":
+        this.releaseBatch();
         return this.onTurnDone(e.result, e.source, e.u);
       case "silence":
         return await this.onSilence();
@@ -320,6 +327,21 @@ export class Conversation {
   private readCallerWords(text: string): void {
     if (!this.readAhead || this.active || this.spec || this.offering || this.outcome !== null) return;
     this.readAhead.read([...this.history, { role: "user", content: text }]);
+  }
+
+  /**
+   * The caller paused and their turn may be ending: batch work on the LLM waits until the reply's first words are
+   * audio (the engine ends the hold then), or the caller goes on, so the turn model, the recogniser and the reply
+   * have the cores.
+   */
+  private holdBatch(): void {
+    if (this.batchHold !== null || this.active || this.outcome !== null) return;
+    this.batchHold = this.d.engines.llm.holdBatch?.(this.d.callId) ?? null;
+  }
+
+  private releaseBatch(): void {
+    this.batchHold?.();
+    this.batchHold = null;
   }
 
   /** The caller paused with words in hand: start the reply on them, its audio held until the turn is over. */

@@ -20,6 +20,10 @@
  * - while a live call is connected (LlmEngine.liveCall), between its
  *   turns, batch work takes at most `batchBesideCallsTokens` per step: the
  *   caller's turn may end during a step, and the reply waits for it;
+ * - from a caller's pause until their reply's first words are audio (a
+ *   hold, LlmEngine.holdBatch), batch work takes no step at all: the turn
+ *   model, the recogniser and the reply have the cores, and the reply does
+ *   not wait for a batch step that started in the pause;
  * - while a live turn is under way (a reply or a read-ahead), batch work
  *   takes at most `batchBesideLiveTokens` per step. Every token in a step
  *   costs the caller: on a 1.5B model on two cores, 32 batch tokens beside a
@@ -48,6 +52,8 @@ export interface BatchSchedulerOptions {
   batchBesideCallsTokens?: number;
   /** Whether a live call is connected now (LlmEngine.liveCall). */
   callsConnected?: () => boolean;
+  /** Whether batch work is held now: a caller has paused and their turn may be ending (LlmEngine.holdBatch). */
+  batchHeld?: () => boolean;
   /** The sequence (its token meter) whose reply is first in line for its first words (FirstWordsYield), or null. */
   firstInLine?: () => object | null;
   /** A step was left empty to wait for the reply first in line (DecodeGate.retrySoon). */
@@ -89,6 +95,15 @@ export function liveFirstStrategy(o: BatchSchedulerOptions) {
         live = its;
         batch = [];
       } else if (now() - (missingSince ??= now()) < FIRST_IN_LINE_WAIT_MS) {
+        o.waiting?.();
+        return [];
+      }
+    }
+    if (batch.length > 0 && o.batchHeld?.()) {
+      // Batch work waits for the hold to end; with nothing live queued the step stays empty and is asked again soon,
+      // since a reply (or a read-ahead) may queue its tokens any moment.
+      batch = [];
+      if (live.length === 0) {
         o.waiting?.();
         return [];
       }

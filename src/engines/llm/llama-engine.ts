@@ -111,7 +111,7 @@ export class LlamaEngine implements LlmEngine {
     const sequences = config.parallel + config.batchParallel;
     // Set below, once the context exists: the scheduler asks it whether a live turn is under way.
     let liveSlots: SlotPool<LlamaChat> | undefined;
-    const calls = new LiveCalls();
+    const calls = new LiveCalls(config.batchHoldMs);
     const gate = new DecodeGate();
     const firstWords = new FirstWordsYield(gate, config.firstWordsHoldMs, inTurns(config, llama));
     const context = await model.createContext({
@@ -128,6 +128,7 @@ export class LlamaEngine implements LlmEngine {
           liveBusy: () => (liveSlots?.inUse ?? 0) > 0,
           batchBesideCallsTokens: config.batchBesideCallsTokens,
           callsConnected: () => calls.connected > 0,
+          batchHeld: () => calls.holds.held,
           firstInLine: () => firstWords.firstInLine(),
           waiting: () => gate.retrySoon(),
         }),
@@ -300,12 +301,20 @@ export class LlamaEngine implements LlmEngine {
   }
 
   /** The parts of the live queueing delay, and the live calls connected (metrics, diagnostics). */
-  loadSnapshot(): ReturnType<LlmLoad["snapshot"]> & { queuedLive: number; queuedBatch: number; liveCalls: number } {
+  loadSnapshot(): ReturnType<LlmLoad["snapshot"]> & {
+    queuedLive: number;
+    queuedBatch: number;
+    liveCalls: number;
+    batchHeld: boolean;
+    batchHoldsTaken: number;
+  } {
     return {
       ...this.load.snapshot(),
       queuedLive: this.liveSlots.waiting,
       queuedBatch: this.batchSlots.waiting,
       liveCalls: this.calls.connected,
+      batchHeld: this.calls.holds.held,
+      batchHoldsTaken: this.calls.holds.taken,
     };
   }
 
@@ -424,11 +433,18 @@ export class LlamaEngine implements LlmEngine {
   }
 
   yieldToSpeech(sessionKey: string, speaking: Promise<unknown>): boolean {
+    // The reply's first words are on their way: batch work held for this caller's turn may go once they are audio.
+    const release = this.calls.holds.releaseOf(sessionKey);
+    void speaking.then(release, release);
     return this.firstWords.yieldTo(sessionKey, speaking);
   }
 
   liveCall(): () => void {
     return this.calls.open();
+  }
+
+  holdBatch(sessionKey: string): () => void {
+    return this.defaults.batchHoldMs > 0 ? this.calls.holds.hold(sessionKey) : () => {};
   }
 
   private grammarFor(schema: JsonSchema): Promise<LlamaGrammar> {

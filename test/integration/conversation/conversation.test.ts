@@ -103,6 +103,11 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
 
   it("greets, hears the caller, and answers with audio the caller hears", async () => {
     line = await openLine();
+    const snapshot = () =>
+      (
+        llm as unknown as { loadSnapshot(): { liveCalls: number; batchHeld: boolean; batchHoldsTaken: number } }
+      ).loadSnapshot();
+    const holdsBefore = snapshot().batchHoldsTaken;
     const c = start();
     await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
     expect(audible(line.heard)).toBeGreaterThan(20); // about a second and a half of greeting tones
@@ -126,11 +131,13 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     // The reply's audio reached the caller after they stopped talking.
     expect(audible(line.heard, saidAt + 2000)).toBeGreaterThan(25);
     // The LLM knows the call is connected (batch work keeps its steps short) until it ends.
-    const liveCalls = () => (llm as unknown as { loadSnapshot(): { liveCalls: number } }).loadSnapshot().liveCalls;
-    expect(liveCalls()).toBe(1);
+    expect(snapshot().liveCalls).toBe(1);
+    // The caller's pause held batch work until the reply's first words were audio; nothing holds it now.
+    expect(snapshot().batchHoldsTaken).toBeGreaterThan(holdsBefore);
+    expect(snapshot().batchHeld).toBe(false);
     c.end();
     const r = await c.result;
-    expect(liveCalls()).toBe(0);
+    expect(snapshot().liveCalls).toBe(0);
     expect(r.history.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual([
       "Hello, you are through to Acme.",
       "Thanks for calling. How can I help you today?",

@@ -92,6 +92,32 @@ describe("LLM batch scheduler (live first, short steps)", () => {
     expect(wide({ items: [batch], size: 512 })).toEqual([{ item: batch, processAmount: 32 }]);
   });
 
+  it("gives batch work no step while a caller's turn may be ending, and live work goes on", () => {
+    let held = true;
+    let waits = 0;
+    const hold = liveFirstStrategy({
+      prefillChunkTokens: 128,
+      batchChunkTokens: 32,
+      batchBesideLiveTokens: 4,
+      batchBesideCallsTokens: 16,
+      liveBusy: () => false,
+      callsConnected: () => true,
+      batchHeld: () => held,
+      waiting: () => waits++,
+    });
+    const batch = item(900, BATCH_PRIORITY);
+    const live = item(6, LIVE_PRIORITY);
+    // Batch work alone: the step is left empty and asked again soon (a reply may start any moment).
+    expect(hold({ items: [batch], size: 512 })).toEqual([]);
+    expect(waits).toBe(1);
+    // The reply's prompt comes: it goes, without the batch tokens it would otherwise have beside it.
+    expect(hold({ items: [batch, live], size: 512 })).toEqual([{ item: live, processAmount: 6 }]);
+    expect(waits).toBe(1);
+    // The hold ends: batch work takes its steps again.
+    held = false;
+    expect(hold({ items: [batch], size: 512 })).toEqual([{ item: batch, processAmount: 16 }]);
+  });
+
   it("shares a small batch fairly between many live sequences", () => {
     const lives = Array.from({ length: 5 }, () => item(50, LIVE_PRIORITY));
     const got = amounts(lives, 64);

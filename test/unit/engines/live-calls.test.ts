@@ -3,7 +3,7 @@ import { LiveCalls } from "../../../src/engines/llm/live-calls.js";
 
 describe("live calls connected to the LLM", () => {
   it("counts each call from open to close, and a close said twice counts once", () => {
-    const calls = new LiveCalls();
+    const calls = new LiveCalls(3000);
     expect(calls.connected).toBe(0);
     const first = calls.open();
     const second = calls.open();
