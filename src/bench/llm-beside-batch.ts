@@ -8,6 +8,12 @@
  * way. The settings take turns round by round, so a box whose speed drifts
  * shifts them all alike. Each setting loads its own copy of the model (the
  * setting is fixed when the engine loads): memory for several at once.
+ *
+ * Each setting runs its rounds twice, in turns: as before, and with batch
+ * work held from the caller's pause (LlmEngine.holdBatch), which in a call
+ * comes about 70 ms before the reply starts (the early-silence detector hears
+ * the pause some 130 ms after the last word, and the turn model ends the turn
+ * at 200: agent/turn-taking/settings.ts), until the reply's first token.
  */
 import type { ChatMessage, LlmEngine } from "../engines/types.js";
 import { median, percentile, round } from "./stats.js";
@@ -23,6 +29,8 @@ export interface BesideBatchOptions {
 export interface BesideBatchFigures {
   /** engines.llm.batchBesideCallsTokens. */
   cap: number;
+  /** Batch work held from the caller's pause to the reply's first token (engines.llm.batchHoldMs). */
+  held: boolean;
   replies: number;
   firstTokenMs: { p50: number; p95: number; mean: number; max: number };
   /** The batch job from start to end, its median over the rounds (the live turns beside it are the same for every cap). */
@@ -31,6 +39,8 @@ export interface BesideBatchFigures {
 
 /** The caller's turns during one batch job: gaps (ms) before each, as a caller's turns come a few hundred ms apart. */
 const TURN_GAPS_MS = [350, 520, 410, 630];
+/** How long before the reply starts the caller's pause is known, and a hold taken (see above). */
+const PAUSE_LEAD_MS = 70;
 const SESSION = "bench-beside-batch";
 const OPENING: ChatMessage[] = [
   { role: "system", content: "You are the receptionist of a dental practice. Answer in one short sentence." },
@@ -51,25 +61,27 @@ export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBat
       engines.set(cap, llm);
       await firstTokenMs(llm, "Hello."); // the session's opening, read once
     }
-    const waits = new Map<number, number[]>(o.caps.map((c) => [c, []]));
-    const batchMs = new Map<number, number[]>(o.caps.map((c) => [c, []]));
+    const runs = o.caps.flatMap((cap) => [false, true].map((held) => ({ cap, held })));
+    const waits = runs.map(() => [] as number[]);
+    const batchMs = runs.map(() => [] as number[]);
     for (let n = 0; n < o.rounds; n++) {
       // Alternate the order so no setting always runs first (after the box's idle gap) or last.
-      const order = n % 2 === 0 ? o.caps : [...o.caps].reverse();
-      for (const cap of order) {
-        const llm = engines.get(cap)!;
-        const r = await oneRound(llm, n);
-        waits.get(cap)!.push(...r.firstTokenMs);
-        batchMs.get(cap)!.push(r.batchMs);
+      const order = n % 2 === 0 ? runs : [...runs].reverse();
+      for (const run of order) {
+        const i = runs.indexOf(run);
+        const r = await oneRound(engines.get(run.cap)!, `${n}-${i}`, run.held);
+        waits[i]!.push(...r.firstTokenMs);
+        batchMs[i]!.push(r.batchMs);
         o.log(
-          `round ${n + 1}, ${cap} token(s): first tokens ${r.firstTokenMs.map((x) => Math.round(x)).join(", ")} ms; batch ${Math.round(r.batchMs)} ms`,
+          `round ${n + 1}, ${run.cap} token(s)${run.held ? ", held at the pause" : ""}: first tokens ${r.firstTokenMs.map((x) => Math.round(x)).join(", ")} ms; batch ${Math.round(r.batchMs)} ms`,
         );
       }
     }
-    return o.caps.map((cap) => {
-      const xs = waits.get(cap)!;
+    return runs.map(({ cap, held }, i) => {
+      const xs = waits[i]!;
       return {
         cap,
+        held,
         replies: xs.length,
         firstTokenMs: {
           p50: round(percentile(xs, 50), 1),
@@ -77,7 +89,7 @@ export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBat
           mean: round(xs.reduce((a, b) => a + b, 0) / xs.length, 1),
           max: round(Math.max(...xs), 1),
         },
-        batchMsP50: round(median(batchMs.get(cap)!), 1),
+        batchMsP50: round(median(batchMs[i]!), 1),
       };
     });
   } finally {
@@ -85,8 +97,16 @@ export async function benchBesideBatch(o: BesideBatchOptions): Promise<BesideBat
   }
 }
 
-/** One summary as batch work, and the caller's turns beside it, a call connected throughout. */
-async function oneRound(llm: LlmEngine, n: number): Promise<{ firstTokenMs: number[]; batchMs: number }> {
+/**
+ * One summary as batch work, and the caller's turns beside it, a call connected throughout; `held`: each turn holds
+ * batch work from its pause to the reply's first token. `n` names the run: each run's summary starts differently, so
+ * none finds another's prompt in its engine's KV cache (the held and unheld runs share one engine).
+ */
+async function oneRound(
+  llm: LlmEngine,
+  n: string,
+  held: boolean,
+): Promise<{ firstTokenMs: number[]; batchMs: number }> {
   const disconnect = llm.liveCall?.(SESSION);
   try {
     const started = performance.now();
@@ -97,14 +117,22 @@ async function oneRound(llm: LlmEngine, n: number): Promise<{ firstTokenMs: numb
     const batch = drain(llm, summary, { priority: "batch", maxTokens: 200 }).then(() => performance.now() - started);
     const waits: number[] = [];
     for (const [i, gap] of TURN_GAPS_MS.entries()) {
-      await new Promise((r) => setTimeout(r, gap));
-      waits.push(await firstTokenMs(llm, `I would like to book appointment ${n}-${i}, please.`));
+      await sleep(gap - PAUSE_LEAD_MS);
+      const release = held ? llm.holdBatch?.(SESSION) : undefined;
+      await sleep(PAUSE_LEAD_MS);
+      try {
+        waits.push(await firstTokenMs(llm, `I would like to book appointment ${n}-${i}, please.`));
+      } finally {
+        release?.();
+      }
     }
     return { firstTokenMs: waits, batchMs: await batch };
   } finally {
     disconnect?.();
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A live reply's first token, from the request, on the connected call's session. */
 async function firstTokenMs(llm: LlmEngine, words: string): Promise<number> {

@@ -91,6 +91,7 @@ export async function benchLlmCommand(args: string[], ctx: CliContext): Promise<
     );
     printTable(ctx, besideBatch, [
       { header: "batch step beside calls", value: (b) => b.cap, align: "right" },
+      { header: "held at the pause", value: (b) => (b.held ? "yes" : "no") },
       { header: "replies", value: (b) => b.replies, align: "right" },
       { header: "first token p50", value: (b) => b.firstTokenMs.p50, align: "right" },
       { header: "p95", value: (b) => b.firstTokenMs.p95, align: "right" },

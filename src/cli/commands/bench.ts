@@ -43,7 +43,9 @@ run (ratios), because shared machines are noisy.
              --beside-batch ROUNDS, a live reply's first token while a call
              summary runs on the same LLM, for each batch step size beside a
              connected call (--caps 4,16,32: engines.llm.batchBesideCallsTokens;
-             each size loads its own copy of the model)
+             each size loads its own copy of the model), each with and
+             without batch work held from the caller's pause to the reply's
+             first token (engines.llm.batchHoldMs)
   batch      flite-spoken voicemails of varied length through the whole
              pipeline on a temporary data dir: voicemails per minute, audio
              minutes per CPU minute, time to triage behind a backlog; then the

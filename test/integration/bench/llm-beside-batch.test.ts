@@ -18,7 +18,7 @@ describe("bench llm --beside-batch (tiny LLM)", () => {
     for (const llm of loaded) await llm.dispose().catch(() => undefined);
   });
 
-  it("measures each batch step size's live first tokens and summary time, and leaves no call connected", async () => {
+  it("measures each batch step size's live first tokens and summary time, held and not, and leaves nothing behind", async () => {
     const model = await generatedModel("tiny-llm");
     const caps: number[] = [];
     const figures = await benchBesideBatch({
@@ -33,7 +33,12 @@ describe("bench llm --beside-batch (tiny LLM)", () => {
       log: () => undefined,
     });
     expect(caps).toEqual([4, 32]);
-    expect(figures.map((f) => f.cap)).toEqual([4, 32]);
+    expect(figures.map((f) => [f.cap, f.held])).toEqual([
+      [4, false],
+      [4, true],
+      [32, false],
+      [32, true],
+    ]);
     for (const f of figures) {
       expect(f.replies).toBe(8); // 4 caller turns a round, 2 rounds
       expect(f.firstTokenMs.p50).toBeGreaterThan(0);
@@ -41,8 +46,13 @@ describe("bench llm --beside-batch (tiny LLM)", () => {
       expect(f.firstTokenMs.p95).toBeGreaterThanOrEqual(f.firstTokenMs.p50);
       expect(f.batchMsP50).toBeGreaterThan(0);
     }
+    type Snapshot = { liveCalls: number; batchHeld: boolean; batchHoldsTaken: number };
     for (const llm of loaded) {
-      expect((llm as unknown as { loadSnapshot(): { liveCalls: number } }).loadSnapshot().liveCalls).toBe(0);
+      const s = (llm as unknown as { loadSnapshot(): Snapshot }).loadSnapshot();
+      expect(s.liveCalls).toBe(0);
+      // The held rounds took a hold at each of their 8 pauses, and released every one.
+      expect(s.batchHoldsTaken).toBe(8);
+      expect(s.batchHeld).toBe(false);
     }
   });
 
