@@ -6,8 +6,9 @@ import { ToolSet, type AfterTurn } from "../tools/index.js";
 import { runAgentTurn, type AgentTurnResult } from "./agent-turn.js";
 import { isBackchannel } from "./backchannel.js";
 import { ContextWindow } from "./context-window.js";
-import { DtmfCollector } from "./dtmf-collector.js";
-import { KEYED_MASK, KeypadSecrets } from "./keypad-secrets.js";
+import type { DtmfCollector } from "./dtmf-collector.js";
+import { keypadInput } from "./keypad-input.js";
+import { KeypadSecrets } from "./keypad-secrets.js";
 import { Listener, type Utterance } from "./listener.js";
 import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
@@ -42,7 +43,6 @@ interface ActiveTurn {
   offersMessage?: boolean;
 }
 
-const DTMF_INTER_DIGIT_MS = 1500;
 const BARGE_TEXT_WAIT_MS = 400; // speech over the agent with no words yet: wait this much longer for some
 /** The LLM's live queueing delay (LlmEngine.liveQueueDelayMs) above which no reply starts at an early question. */
 const EARLY_SPECULATION_MAX_LLM_DELAY_MS = 20;
@@ -131,28 +131,8 @@ export class Conversation {
           ),
       },
     );
-    const sensitive = d.agent.live.keypad.sensitive;
-    this.dtmfCollector = new DtmfCollector(
-      DTMF_INTER_DIGIT_MS,
-      (digits) => {
-        const now = performance.now();
-        const text = `(The caller pressed ${[...digits].join(" ")} on the keypad.)`;
-        if (sensitive) {
-          this.keyed.add(digits);
-          d.onSensitiveKeypad?.("end");
-        }
-        this.events.push({
-          type: "utterance",
-          u: { text, speechEndAt: now, decidedAt: now, textAt: now, by: "dtmf" },
-          source: "dtmf",
-          digits,
-          // The model hears the digits for this call; the record and the logs never do.
-          ...(sensitive ? { recorded: `(The caller keyed in ${digits.length} digits: ${KEYED_MASK}.)` } : {}),
-        });
-      },
-      () => {
-        if (sensitive) d.onSensitiveKeypad?.("start");
-      },
+    this.dtmfCollector = keypadInput(d, this.keyed, (e) =>
+      this.events.push({ type: "utterance", source: "dtmf", ...e }),
     );
   }
 
