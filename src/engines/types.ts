@@ -227,8 +227,8 @@ export interface LlmEngine extends Engine, LiveQueue {
   liveCall?(sessionKey: string): () => void;
   /**
    * The caller of `sessionKey` has paused and their turn may be ending: batch work takes no decode step until the
-   * returned function is called (once or more), the reply's first words are audio (yieldToSpeech), or a few seconds
-   * pass. Live work goes on. Optional, like liveCall.
+   * returned function is called (once or more: the conversation does when the reply the caller hears has its first
+   * words in audio, or the caller goes on) or a few seconds pass. Live work goes on. Optional, like liveCall.
    */
   holdBatch?(sessionKey: string): () => void;
 }

@@ -33,6 +33,8 @@ export interface AgentTurnDeps {
    * world (hang up, transfer, book), and a discarded reply must leave no trace. Its signal aborts when discarded.
    */
   untilKept?: Promise<void>;
+  /** The reply handed its first words to the speaker; `audio` settles when they are audio (or cannot be). */
+  firstWords?: (audio: Promise<unknown>) => void;
 }
 
 export interface AgentTurnResult {
@@ -104,7 +106,10 @@ export async function runAgentTurn(
         const utterance = deps.speaker.say(s, signal);
         current.utterances.push(utterance);
         // The rest of the reply can wait while these words are made: the caller hears nothing until they are.
-        if (first) firstWordsPaused = deps.llm.yieldToSpeech?.(deps.sessionKey, utterance.firstAudio) ?? false;
+        if (first) {
+          deps.firstWords?.(utterance.firstAudio);
+          firstWordsPaused = deps.llm.yieldToSpeech?.(deps.sessionKey, utterance.firstAudio) ?? false;
+        }
       };
       const withTools = round < MAX_TOOL_ROUNDS && deps.tools.specs.length > 0;
       const fitted = await atStage("context", signal, async () =>

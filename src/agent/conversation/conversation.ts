@@ -14,6 +14,7 @@ import { FailureStreak, readOfferAnswer } from "./message-offer.js";
 import { playedPart, Speaker, voiceOf, type Utterance as SpokenText } from "./speaker.js";
 import type { CacheUse } from "../../engines/tts/cache/index.js";
 import { ReadAhead } from "./read-ahead.js";
+import { TurnBatchHold } from "./turn-batch-hold.js";
 import { Speculation } from "./speculation.js";
 import { systemMessage } from "./system-message.js";
 import type { ConversationDeps } from "./conversation-deps.js";
@@ -77,8 +78,8 @@ export class Conversation {
   private spec: Speculation | null = null;
   /** Reads the caller's words into the LLM while they speak (settings.readAhead). */
   private readAhead: ReadAhead | null = null;
-  /** Ends the hold on the LLM's batch work taken at the caller's pause (holdBatch), or null when none. */
-  private batchHold: (() => void) | null = null;
+  /** The hold on the LLM's batch work, from the caller's pause until the reply they hear has its first words. */
+  private readonly batchHold = new TurnBatchHold(() => this.d.engines.llm.holdBatch?.(this.d.callId) ?? null);
   /** Speculative replies discarded during the caller's turn in progress. */
   private discarded = 0;
   /** The speaker of the last kept speculative reply: the echo gate hears its level too. */
@@ -178,7 +179,7 @@ export class Conversation {
       this.active?.controller.abort();
       life.abort();
       disconnect?.();
-      this.releaseBatch();
+      this.batchHold.end();
       await listening;
     }
     return {
@@ -193,7 +194,7 @@ export class Conversation {
     switch (e.type) {
       case "speech-start":
         // The caller goes on: a reply started on their words so far is stale.
-        this.releaseBatch();
+        this.batchHold.end();
         this.discardSpeculation();
         this.clearSilence();
         if (this.active && this.bargeWatchSince === null) {
@@ -216,7 +217,7 @@ export class Conversation {
         this.speculate(e.text);
         return;
       case "resume":
-        this.releaseBatch();
+        this.batchHold.end();
         this.discardSpeculation(); // the caller went on after an early pause: a reply on their words so far is stale
         return;
       case "late-text":
@@ -225,7 +226,7 @@ export class Conversation {
       case "utterance":
         return this.onUtterance(e.u, e.source, e.digits, e.recorded);
       case "turn-done":
-        this.releaseBatch();
+        this.batchHold.end();
         return this.onTurnDone(e.result, e.source, e.u);
       case "silence":
         return await this.onSilence();
@@ -310,18 +311,12 @@ export class Conversation {
   }
 
   /**
-   * The caller paused and their turn may be ending: batch work on the LLM waits until the reply's first words are
-   * audio (the engine ends the hold then), or the caller goes on, so the turn model, the recogniser and the reply
-   * have the cores.
+   * The caller paused and their turn may be ending: batch work on the LLM waits until the reply they hear has its
+   * first words in audio, or the caller goes on, so the turn model, the recogniser and the reply have the cores.
    */
   private holdBatch(): void {
-    if (this.batchHold !== null || this.active || this.outcome !== null) return;
-    this.batchHold = this.d.engines.llm.holdBatch?.(this.d.callId) ?? null;
-  }
-
-  private releaseBatch(): void {
-    this.batchHold?.();
-    this.batchHold = null;
+    if (this.active || this.outcome !== null) return;
+    this.batchHold.hold();
   }
 
   /** The caller paused with words in hand: start the reply on them, its audio held until the turn is over. */
@@ -331,7 +326,11 @@ export class Conversation {
     this.discardSpeculation();
     const spec = new Speculation(text, this.d.engines.tts, this.d.audio, voiceOf(this.d.agent), this.d.phrases ?? null);
     const offersMessage = this.failures.offerOnNextFailure;
-    const deps = { ...this.turnDeps(offersMessage, spec.speaker), untilKept: spec.kept };
+    const deps = {
+      ...this.turnDeps(offersMessage, spec.speaker),
+      untilKept: spec.kept,
+      firstWords: (audio: Promise<unknown>) => spec.firstWords(audio),
+    };
     spec.offersMessage = offersMessage;
     spec.result = runAgentTurn(deps, [...this.history, { role: "user", content: text }], spec.controller.signal).catch(
       (err: unknown) => ({ ...emptyTurn(false), failure: failureOf(new TurnStageError("internal", err)) }),
@@ -358,6 +357,7 @@ export class Conversation {
     spec.utterance = { ...u, speculation: { kept: true, discarded: this.discarded } };
     this.discarded = 0;
     spec.keep();
+    this.batchHold.endWhenAudio(spec.firstWordsHeard);
     if (spec.done) this.events.push({ type: "turn-done", result: spec.done, source: "speech", u: spec.utterance });
   }
 
@@ -385,7 +385,10 @@ export class Conversation {
     this.bargeWatchSince = null;
     if (this.discarded > 0) u = { ...u, speculation: { kept: false, discarded: this.discarded } };
     this.discarded = 0;
-    const deps = this.turnDeps(offersMessage, this.speaker);
+    const deps = {
+      ...this.turnDeps(offersMessage, this.speaker),
+      firstWords: (audio: Promise<unknown>) => this.batchHold.endWhenAudio(audio),
+    };
     void runAgentTurn(deps, [...this.history], controller.signal).then(
       (result) => this.events.push({ type: "turn-done", result, source: "speech", u }),
       (err: unknown) => {

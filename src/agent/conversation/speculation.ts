@@ -42,6 +42,13 @@ export class Speculation {
   utterance: Utterance | null = null;
   /** The reply offers to take a message if it fails (decided when it started). */
   offersMessage = false;
+  private firstWordsAudio: Promise<unknown> | null = null;
+  private markFirstWordsHeard: () => void = () => undefined;
+  /**
+   * Settles once the reply is kept and its first words are audio (held until then): the caller hears them. Never
+   * settles for a discarded reply, whose words nobody hears.
+   */
+  readonly firstWordsHeard = new Promise<void>((r) => (this.markFirstWordsHeard = r));
 
   constructor(
     readonly text: string,
@@ -58,11 +65,23 @@ export class Speculation {
     return sameWords(this.text, finalText);
   }
 
+  /** The reply handed its first words to TTS; `audio` settles when they are audio (AgentTurnDeps.firstWords). */
+  firstWords(audio: Promise<unknown>): void {
+    this.firstWordsAudio = audio;
+    if (this.state === "kept") this.heardOnceAudio();
+  }
+
   keep(): void {
     if (this.state !== "pending") return;
     this.state = "kept";
     this.held.release();
     this.markKept();
+    if (this.firstWordsAudio) this.heardOnceAudio();
+  }
+
+  private heardOnceAudio(): void {
+    const heard = () => this.markFirstWordsHeard();
+    void this.firstWordsAudio?.then(heard, heard);
   }
 
   discard(): void {

@@ -36,12 +36,6 @@ export class BatchHolds {
     return release;
   }
 
-  /** The release of the hold `sessionKey` has now (a no-op when none): its reply's first words wait on it. */
-  releaseOf(sessionKey: string): () => void {
-    const current = this.holds.get(sessionKey);
-    return current === undefined ? () => {} : this.releaser(sessionKey, current.id);
-  }
-
   /** Ends hold `id` of `sessionKey` if it is still the one on: a later pause's hold is not an earlier one's to end. */
   private releaser(sessionKey: string, id: symbol): () => void {
     return () => {

@@ -433,9 +433,6 @@ export class LlamaEngine implements LlmEngine {
   }
 
   yieldToSpeech(sessionKey: string, speaking: Promise<unknown>): boolean {
-    // The reply's first words are on their way: batch work held for this caller's turn may go once they are audio.
-    const release = this.calls.holds.releaseOf(sessionKey);
-    void speaking.then(release, release);
     return this.firstWords.yieldTo(sessionKey, speaking);
   }
 

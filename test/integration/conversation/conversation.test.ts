@@ -114,6 +114,12 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     const saidAt = performance.now();
     await line.say(wavTo8k(speechWav("Hello, I would like to book a table.")));
     await line.say(silencePcm(300));
+    const spokenAt = performance.now();
+    await until(() => audible(line.heard, spokenAt) > 2, 15_000, "the reply's first audio");
+    // The reply plays on (its turn is not over), and its first words being audio ended the hold of the caller's pause.
+    expect(c.turns.some((t) => t.role === "agent" && t.source === "speech")).toBe(false);
+    expect(snapshot().batchHoldsTaken).toBeGreaterThan(holdsBefore);
+    expect(snapshot().batchHeld).toBe(false);
     await until(() => c.turns.some((t) => t.role === "agent" && t.source === "speech"), 15_000, "the agent's reply");
     const user = c.turns.find((t) => t.role === "user");
     expect(user?.text).toMatch(/^hello i would like/);
@@ -132,9 +138,6 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     expect(audible(line.heard, saidAt + 2000)).toBeGreaterThan(25);
     // The LLM knows the call is connected (batch work keeps its steps short) until it ends.
     expect(snapshot().liveCalls).toBe(1);
-    // The caller's pause held batch work until the reply's first words were audio; nothing holds it now.
-    expect(snapshot().batchHoldsTaken).toBeGreaterThan(holdsBefore);
-    expect(snapshot().batchHeld).toBe(false);
     c.end();
     const r = await c.result;
     expect(snapshot().liveCalls).toBe(0);

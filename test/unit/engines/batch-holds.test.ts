@@ -26,21 +26,6 @@ describe("holds on batch work while a caller's turn may be ending", () => {
     expect(holds.held).toBe(false);
   });
 
-  it("hands out the release of the hold on now, for the reply's first words to end", () => {
-    const holds = new BatchHolds(3000);
-    expect(holds.releaseOf("call-a")).not.toThrow(); // no hold: nothing to end
-    holds.hold("call-a");
-    const atFirstWords = holds.releaseOf("call-a");
-    atFirstWords();
-    expect(holds.held).toBe(false);
-    // A release handed out for an earlier hold (its reply's first words came late) leaves a later pause's hold alone.
-    holds.hold("call-a");
-    const late = holds.releaseOf("call-a");
-    holds.hold("call-a");
-    late();
-    expect(holds.held).toBe(true);
-  });
-
   it("ends a hold nobody released after its longest time, so batch work cannot stop for good", () => {
     vi.useFakeTimers();
     const holds = new BatchHolds(3000);
