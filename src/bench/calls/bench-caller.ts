@@ -10,8 +10,10 @@ export interface CallMeasure {
   turnLatencyMs: number | null;
   /** The call answered (200 OK in hand) -> the greeting's first audible packet received (ms). */
   greetingFirstPacketMs: number | null;
-  /** Agent packets per 20 ms slot that never came (gaps > 40 ms in the agent stream while it talked). */
+  /** 20 ms slots of the agent's speech a phone would have had nothing to play for (EndpointMeasure.gaps). */
   gaps: number;
+  /** Intervals over 40 ms between the agent's packets while it talked, in slots (EndpointMeasure.intervalGaps). */
+  intervalGaps: number;
   /** RFC 3550 interarrival jitter of the agent stream, ms. */
   jitterMs: number;
   error?: string;
@@ -50,6 +52,7 @@ export async function benchCall(
         m.firstAudibleAfterSpeech === null || m.speechEndAt === null ? null : m.firstAudibleAfterSpeech - m.speechEndAt,
       greetingFirstPacketMs: m.firstAudibleAt === null ? null : m.firstAudibleAt - answeredAt,
       gaps: m.gaps,
+      intervalGaps: m.intervalGaps,
       jitterMs: m.jitterMs,
     };
   } catch (err) {
@@ -59,6 +62,7 @@ export async function benchCall(
       turnLatencyMs: null,
       greetingFirstPacketMs: null,
       gaps: 0,
+      intervalGaps: 0,
       jitterMs: 0,
       error: (err as Error).message,
     };

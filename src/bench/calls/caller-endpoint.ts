@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { decodeMulaw, encodeMulaw, rms } from "../../audio/index.js";
 import { parseRtp, serializeRtp } from "../../rtp/packet.js";
+import { StreamGaps } from "./stream-gaps.js";
 
 /** What the caller's RTP endpoint measured on one call; times are epoch ms (comparable across threads). */
 export interface EndpointMeasure {
@@ -10,8 +11,10 @@ export interface EndpointMeasure {
   firstAudibleAfterSpeech: number | null;
   /** The first audible agent packet of the call (the greeting's). */
   firstAudibleAt: number | null;
-  /** Agent packets per 20 ms slot that never came (gaps > 40 ms in the agent stream while it talked). */
+  /** Slots of the agent's speech a phone would have had nothing to play for (StreamGaps.gaps). */
   gaps: number;
+  /** Intervals over 40 ms between the agent's packets while it talked, in 20 ms slots (StreamGaps.intervalGaps). */
+  intervalGaps: number;
   /** RFC 3550 interarrival jitter of the agent stream, ms. */
   jitterMs: number;
 }
@@ -36,10 +39,7 @@ export class CallerEndpoint {
     lastAudibleAt: 0,
     firstAudibleAfterSpeech: null as number | null,
     speechEndAt: null as number | null,
-    lastArrival: 0,
-    lastTransit: 0,
-    jitter: 0,
-    gaps: 0,
+    stream: new StreamGaps(),
     talking: false,
     heardGreeting: false,
     firstAudibleAt: null as number | null,
@@ -81,8 +81,9 @@ export class CallerEndpoint {
       speechEndAt: s.speechEndAt,
       firstAudibleAfterSpeech: s.firstAudibleAfterSpeech,
       firstAudibleAt: s.firstAudibleAt,
-      gaps: s.gaps,
-      jitterMs: s.jitter,
+      gaps: s.stream.gaps,
+      intervalGaps: s.stream.intervalGaps,
+      jitterMs: s.stream.jitterMs,
     };
   }
 
@@ -104,12 +105,7 @@ export class CallerEndpoint {
     if (!parsed.ok || parsed.packet.payloadType !== 0) return;
     const pcm = decodeMulaw(parsed.packet.payload);
     const loud = rms(pcm) > AUDIBLE;
-    // Jitter (RFC 3550 A.8) on the 20 ms media clock.
-    const transit = now - parsed.packet.timestamp / 8;
-    if (s.lastArrival) s.jitter += (Math.abs(transit - s.lastTransit) - s.jitter) / 16;
-    if (s.talking && s.lastArrival && now - s.lastArrival > 40) s.gaps += Math.round((now - s.lastArrival) / 20) - 1;
-    s.lastArrival = now;
-    s.lastTransit = transit;
+    s.stream.packet(now, parsed.packet.ssrc, parsed.packet.timestamp, s.talking);
     s.talking = loud;
     if (loud) {
       s.heardGreeting = true;

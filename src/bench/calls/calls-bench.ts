@@ -260,10 +260,13 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
         calls.map((c) => c.jitterMs),
         95,
       ),
+      // Slots a phone with a 40 ms playout delay would have had nothing to play for (caller-endpoint.ts).
       wireGaps: calls.reduce((n, c) => n + c.gaps, 0),
+      // Intervals over 40 ms between packets: a packet this caller read more than 20 ms late counts here.
+      intervalGaps: calls.reduce((n, c) => n + c.intervalGaps, 0),
       serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
-      // Over 20 ms here, the caller itself may have heard late (a packet read more than 20 ms late comes more than
-      // 40 ms after the one before, which counts as a gap): gaps are not then proof of the server's.
+      // Over 40 ms here, the caller itself may have read a packet after its slot: a gap is not then proof of the
+      // server's.
       callerLoopDelayMaxMs: round(callerLoopMaxMs, 1),
     },
     cpu: {
