@@ -91,6 +91,9 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           // The absolute rule, loose enough for any tiny level: the relative rule is still reported per level.
           "--p95-limit-ms",
           "60000",
+          // The second caller of a level says its line 300 ms after the first (the report says so).
+          "--turn-offset",
+          "300",
           "--json",
         ],
         { timeoutMs: 300_000 },
@@ -119,6 +122,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
         capacity: { idle: number; withBacklog: number };
         capacityByFactor: { idle: number | null; withBacklog: number | null };
         rule: string;
+        turnOffsetMs: number;
         idle: Pass;
         withBacklog: Pass;
       };
@@ -139,6 +143,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
       );
       // Levels pass on the limit; the relative rule is reported beside it, from the same single-call p95.
       expect(report.rule).toContain("at most 60000 ms");
+      expect(report.turnOffsetMs).toBe(300);
       for (const pass of [report.idle, report.withBacklog]) {
         for (const l of pass.levels) {
           expect(l.withinLimit).toBe(l.turnLatencyMs.p95 !== null && l.turnLatencyMs.p95 <= 60_000);

@@ -29,7 +29,7 @@ export async function benchCall(
   caller: CallerThread,
   target: string,
   speech: Int16Array,
-  o: { holdMs: number; signal: AbortSignal },
+  o: { holdMs: number; speakAfterMs?: number; signal: AbortSignal },
 ): Promise<CallMeasure> {
   const endpoint = await caller.open();
   let call: OutboundCall | null = null;
@@ -44,7 +44,10 @@ export async function benchCall(
     });
     const answeredAt = epochNow();
     const { address, port } = call.media.remote;
-    const m = await caller.run(endpoint.id, { address, port }, speech, o.holdMs);
+    const m = await caller.run(endpoint.id, { address, port }, speech, {
+      holdMs: o.holdMs,
+      ...(o.speakAfterMs ? { speakAfterMs: o.speakAfterMs } : {}),
+    });
     return {
       sipCallId: call.callId,
       answered: true,

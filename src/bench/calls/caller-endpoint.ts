@@ -19,6 +19,13 @@ export interface EndpointMeasure {
   jitterMs: number;
 }
 
+export interface RunOptions {
+  /** How long the call stays up after the caller's line, waiting for the answer and hearing it. */
+  holdMs: number;
+  /** How much longer than the greeting's end the caller waits before its line (bench capacity --turn-offset). */
+  speakAfterMs?: number;
+}
+
 const AUDIBLE = 0.02;
 const FRAME = 160;
 
@@ -62,7 +69,7 @@ export class CallerEndpoint {
   }
 
   /** The call is up: sends from now on, says `speech` after the greeting, and measures the answer. */
-  async run(remote: { address: string; port: number }, speech: Int16Array, holdMs: number): Promise<EndpointMeasure> {
+  async run(remote: { address: string; port: number }, speech: Int16Array, o: RunOptions): Promise<EndpointMeasure> {
     const s = this.state;
     this.sender = new Sender(this.socket, remote.address, remote.port);
     this.sender.start();
@@ -70,9 +77,10 @@ export class CallerEndpoint {
     const deadline = epochNow() + 15_000;
     while (!(s.heardGreeting && epochNow() - s.lastAudibleAt > 500) && epochNow() < deadline && !this.stopped)
       await sleep(20);
+    if (o.speakAfterMs && !this.stopped) await sleep(o.speakAfterMs);
     if (!this.stopped) {
       s.speechEndAt = await this.sender.say(speech);
-      const answerBy = epochNow() + holdMs;
+      const answerBy = epochNow() + o.holdMs;
       while (s.firstAudibleAfterSpeech === null && epochNow() < answerBy && !this.stopped) await sleep(10);
       if (!this.stopped) await sleep(1500); // hear the reply for the gap and jitter figures
     }

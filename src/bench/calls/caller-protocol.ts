@@ -1,10 +1,10 @@
 import type { PriorityOutcome } from "../../rtp/media/thread-priority.js";
-import type { EndpointMeasure } from "./caller-endpoint.js";
+import type { EndpointMeasure, RunOptions } from "./caller-endpoint.js";
 
 /** Messages to the bench's caller thread (caller-thread-entry.ts). */
 export type ToCaller =
   | { t: "open"; id: number }
-  | { t: "run"; id: number; remote: { address: string; port: number }; speech: Int16Array; holdMs: number }
+  | { t: "run"; id: number; remote: { address: string; port: number }; speech: Int16Array; options: RunOptions }
   | { t: "stop"; id: number }
   | { t: "close"; id: number }
   /** The thread's worst event-loop delay since the last ask (ms), then a fresh count. */

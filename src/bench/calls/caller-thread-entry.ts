@@ -33,7 +33,7 @@ port.on("message", (m: ToCaller) => {
     case "run": {
       const e = endpoints.get(m.id);
       if (!e) return send({ t: "failed", id: m.id, error: "no such endpoint" });
-      e.run(m.remote, m.speech, m.holdMs).then(
+      e.run(m.remote, m.speech, m.options).then(
         (measure) => send({ t: "measured", id: m.id, measure }),
         (err: Error) => send({ t: "failed", id: m.id, error: err.message }),
       );

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { spawnWorker } from "../../lib/spawn-worker.js";
 import type { PriorityOutcome } from "../../rtp/media/thread-priority.js";
-import type { EndpointMeasure } from "./caller-endpoint.js";
+import type { EndpointMeasure, RunOptions } from "./caller-endpoint.js";
 import type { FromCaller, ToCaller } from "./caller-protocol.js";
 
 type Waiter = { resolve: (m: FromCaller) => void; reject: (err: Error) => void };
@@ -52,9 +52,9 @@ export class CallerThread {
     id: number,
     remote: { address: string; port: number },
     speech: Int16Array,
-    holdMs: number,
+    options: RunOptions,
   ): Promise<EndpointMeasure> {
-    const m = await this.ask({ t: "run", id, remote, speech, holdMs }, `measured:${id}`);
+    const m = await this.ask({ t: "run", id, remote, speech, options }, `measured:${id}`);
     return (m as Extract<FromCaller, { t: "measured" }>).measure;
   }
 

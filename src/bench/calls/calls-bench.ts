@@ -131,8 +131,12 @@ export async function startCallsHarness(
   };
 }
 
-/** K concurrent calls, each speaking the line once and holding `holdMs`: latency on the wire, overhead, RTP, CPU, memory. */
-export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
+/**
+ * K concurrent calls, each speaking the line once and holding `holdMs`: latency on the wire, overhead, RTP, CPU,
+ * memory. Call i says its line `i * turnOffsetMs` after its greeting ends (0: all together, the hardest case).
+ */
+export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number; turnOffsetMs?: number } = {}) {
+  const holdMs = o.holdMs ?? 15_000;
   const { server, sip, speech, key, caller } = h;
   const settledMs = await quietServer(server);
   const cpu0 = server.cpuSeconds();
@@ -149,7 +153,8 @@ export async function runLevel(k: number, h: CallsHarness, holdMs = 15_000) {
   const calls = await Promise.all(
     Array.from({ length: k }, async (_, i) => {
       await new Promise((r) => setTimeout(r, i * 40)); // a realistic arrival spread, not one burst
-      return benchCall(sip, caller, target, speech, { holdMs, signal: controller.signal });
+      const speakAfterMs = i * (o.turnOffsetMs ?? 0);
+      return benchCall(sip, caller, target, speech, { holdMs, speakAfterMs, signal: controller.signal });
     }),
   );
   clearInterval(sampler);

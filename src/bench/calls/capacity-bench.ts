@@ -43,6 +43,12 @@ export interface CapacityBenchOptions {
   p95LimitMs?: number | null | undefined;
   /** How long each call stays up (its one turn must fit). */
   holdMs: number;
+  /**
+   * Call i of a level says its line this much later than call 0 (after its greeting). 0: every caller's turn ends
+   * at once, so the replies compete for the cores (the hardest case, and the default); a second or more: no two
+   * turns end together, as at a quieter moment with as many calls up.
+   */
+  turnOffsetMs: number;
   log: (line: string) => void;
 }
 
@@ -83,6 +89,7 @@ export async function benchCapacity(o: CapacityBenchOptions) {
       profile: o.config.profile,
       machine: machineFacts(),
       rule: ruleOf(o),
+      turnOffsetMs: o.turnOffsetMs,
       capacity: { idle: idle.capacity, withBacklog: withBacklog?.capacity ?? null },
       capacityByFactor: { idle: idle.capacityByFactor, withBacklog: withBacklog?.capacityByFactor ?? null },
       idle,
@@ -101,7 +108,7 @@ async function search(h: CallsHarness, o: CapacityBenchOptions, backlog: Backlog
     const waiting = backlog ? await backlog.topUp() : undefined;
     o.log(`${label}: ${k} concurrent call(s)${waiting !== undefined ? ` (${waiting} voicemails waiting)` : ""}`);
     const sampler = new QueueDelaySampler(h);
-    const level = await runLevel(k, h, o.holdMs);
+    const level = await runLevel(k, h, { holdMs: o.holdMs, turnOffsetMs: o.turnOffsetMs });
     const queueDelayMs = sampler.stop();
     const p95 = level.turnLatencyMs.p95;
     const limit = o.p95LimitMs ?? null;

@@ -18,6 +18,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
       "p95-limit-ms": { type: "string" },
       "hold-ms": { type: "string" },
       "single-calls": { type: "string" },
+      "turn-offset": { type: "string" },
     },
     false,
   );
@@ -26,6 +27,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
   const backlog = wholeNumber(values.backlog, "--backlog", 200, 0, 5000);
   const holdMs = wholeNumber(values["hold-ms"], "--hold-ms", 15_000, 3000, 600_000);
   const singleCalls = wholeNumber(values["single-calls"], "--single-calls", 3, 1, 20);
+  const turnOffsetMs = wholeNumber(values["turn-offset"], "--turn-offset", 0, 0, 10_000);
   const latencyFactor = values.factor === undefined ? 1.5 : Number(values.factor);
   if (!(latencyFactor > 1 && latencyFactor <= 10))
     throw new CliError(`--factor: expected a number above 1 (at most 10), got '${values.factor}'`, 2);
@@ -40,6 +42,7 @@ export async function benchCapacityCommand(args: string[], ctx: CliContext): Pro
     singleCalls,
     p95LimitMs,
     holdMs,
+    turnOffsetMs,
     log: (line) => ctx.stderr.write(`bench: ${line}\n`),
   });
   if (values.json) {

@@ -106,6 +106,8 @@ capacity:
   --single-calls N   single calls, one after another, for that baseline p95 (default 3)
   --p95-limit-ms MS  pass while p95 is at most MS instead (the factor's capacity is still reported)
   --hold-ms MS       how long each call stays up (default 15000)
+  --turn-offset MS   call i of a level says its line i x MS later (default 0: every turn ends at once,
+                     the hardest case; 1000 or more: no two turns end together)
 llm:
   --sequences LIST   sequences decoded together (default 1,4,8)
   --prompt N         prompt tokens per sequence (default 128)

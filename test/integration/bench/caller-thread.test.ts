@@ -17,6 +17,8 @@ const LOUD = tone(8000);
 const QUIET = new Int16Array(FRAME);
 const ANSWER_AFTER_MS = 200;
 const HOLE_PACKETS = 5;
+/** The caller waits this much longer than the greeting's end (and its 500 ms of quiet) before its line. */
+const SPEAK_AFTER_MS = 400;
 
 /** Sends `frames` every 20 ms, leaving out the packets whose index is in `skip`. */
 async function play(socket: Socket, to: { port: number }, frames: Int16Array[], skip = new Set<number>()) {
@@ -73,13 +75,19 @@ describe("bench caller thread: the caller's RTP on a thread of its own", () => {
     // The greeting (300 ms), then quiet packets as a phone keeps sending.
     const greeting = play(a, caller, [...Array<Int16Array>(15).fill(LOUD), ...Array<Int16Array>(5).fill(QUIET)]);
     const line = Int16Array.from({ length: FRAME * 10 }, (_, i) => LOUD[i % FRAME]!);
-    const measured = thread.run(endpoint.id, { address: "127.0.0.1", port: a.address().port }, line, 5000);
+    const measured = thread.run(endpoint.id, { address: "127.0.0.1", port: a.address().port }, line, {
+      holdMs: 5000,
+      speakAfterMs: SPEAK_AFTER_MS,
+    });
     await greeting;
     const m = await measured;
     thread.close(endpoint.id);
     expect(speechEndSeenAt).toBeGreaterThan(0);
     expect(m.speechEndAt).not.toBeNull();
     expect(m.firstAudibleAt).not.toBeNull();
+    // The caller said its line SPEAK_AFTER_MS after the greeting's 300 ms and the 500 ms of quiet it waits for, and
+    // the line lasts 200 ms: its last packet went 1,380 ms after the greeting's first at the earliest (less a frame).
+    expect(m.speechEndAt! - m.firstAudibleAt!).toBeGreaterThanOrEqual(300 + 500 + SPEAK_AFTER_MS + 200 - 40);
     // The answer came after the agent's pause, measured from the caller's own last speech packet.
     const latency = m.firstAudibleAfterSpeech! - m.speechEndAt!;
     expect(latency).toBeGreaterThanOrEqual(ANSWER_AFTER_MS);
@@ -94,8 +102,8 @@ describe("bench caller thread: the caller's RTP on a thread of its own", () => {
 
   it("a run on an endpoint it never opened fails with a reason", async () => {
     thread = await CallerThread.start();
-    await expect(thread.run(999, { address: "127.0.0.1", port: 9 }, new Int16Array(FRAME), 100)).rejects.toThrow(
-      "no such endpoint",
-    );
+    await expect(
+      thread.run(999, { address: "127.0.0.1", port: 9 }, new Int16Array(FRAME), { holdMs: 100 }),
+    ).rejects.toThrow("no such endpoint");
   });
 });
