@@ -115,6 +115,8 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
           turnEnds: Record<string, number>;
           replyPromptTokens: { p50: number | null; max: number | null };
+          turnLatenciesMs: number[];
+          perCall: { turnLatencyMs: number | null; endpointMs: number | null; ttsFirstAudioMs: number | null }[];
         }[];
         voicemailsProcessed: number | null;
       };
@@ -172,6 +174,12 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
         // What each reply still had to read at the turn's end: at least the reply's own opening.
         if (l.replied > 0) expect(l.replyPromptTokens.p50).toBeGreaterThan(0);
         if (l.replied > 0) expect(l.replyPromptTokens.max).toBeGreaterThanOrEqual(l.replyPromptTokens.p50!);
+        // Each call's own figures: its latency is one of the level's, and the server timed its turn in order.
+        expect(l.perCall).toHaveLength(l.calls);
+        const byCall = l.perCall.map((c) => c.turnLatencyMs).filter((x): x is number => x !== null);
+        expect(byCall.sort((a, b) => a - b)).toEqual([...l.turnLatenciesMs].sort((a, b) => a - b));
+        for (const c of l.perCall.filter((c) => c.turnLatencyMs !== null))
+          expect(c.ttsFirstAudioMs!).toBeGreaterThanOrEqual(c.endpointMs!);
       }
     },
     320_000, // the bench is allowed 300 s

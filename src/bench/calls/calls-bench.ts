@@ -243,6 +243,9 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
     replyPromptTokens: tokenStats(timings.map((t) => t?.llmPromptTokens)),
     // Every answered turn, for the histogram in `parley bench report`.
     turnLatenciesMs: latencies.map((x) => round(x, 1)),
+    // Each call's turn on the wire beside the server's timings of it, in the order the calls were placed (the first
+    // PER_CALL_MAX): a p50 of two calls is the faster one's, and these say where the slower one's time went.
+    perCall: calls.slice(0, PER_CALL_MAX).map((c, i) => perCallFigures(c, timings[i] ?? null)),
     frameworkOverheadMs: { p50: p(overhead, 50), p95: p(overhead, 95), target: 20 },
     breakdownMs: {
       endpointP50: p(endpoint, 50),
@@ -320,6 +323,25 @@ type ServerTiming = Record<
   speculation?: { kept: boolean; discarded: number };
   turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
 };
+
+/** How many calls of a level `perCall` lists. */
+const PER_CALL_MAX = 16;
+
+/** One call's latency on the wire and the server's timing of the turn (ms from its estimate of the last word). */
+function perCallFigures(c: CallMeasure, t: ServerTiming | null) {
+  const ms = (x: number | null | undefined) => (x === null || x === undefined ? null : round(x, 1));
+  return {
+    turnLatencyMs: ms(c.turnLatencyMs),
+    endedBy: t?.endedBy ?? null,
+    turnModelMs: ms(t?.turnModel?.ms),
+    endpointMs: ms(t?.endpointMs),
+    asrFinalMs: ms(t?.asrFinalMs),
+    llmFirstTokenMs: ms(t?.llmFirstTokenMs),
+    firstChunkMs: ms(t?.firstChunkMs),
+    ttsFirstAudioMs: ms(t?.ttsFirstAudioMs),
+    firstRtpMs: ms(t?.firstRtpMs),
+  };
+}
 
 /** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
