@@ -205,8 +205,9 @@ export interface LlmEngine extends Engine, LiveQueue {
    * word), into the KV cache of the conversation's `sessionKey`, while the
    * caller is still speaking. The reply that follows then evaluates only the
    * rest. Best effort: it does nothing (returns 0) when the conversation's
-   * LLM work is under way or no slot is free, and never makes a reply wait
-   * longer than one short evaluation. Returns the tokens it evaluated.
+   * LLM work is under way, no slot is free, or another caller's turn may be
+   * ending (holdBatch), and never makes a reply wait longer than one short
+   * evaluation. Returns the tokens it evaluated.
    */
   prefill?(messages: ChatMessage[], options: PrefillOptions): Promise<number>;
   /**

@@ -24,6 +24,11 @@ export class BatchHolds {
     return this.holds.size > 0;
   }
 
+  /** Whether a caller other than `sessionKey` has paused and their turn may be ending. */
+  heldByOthers(sessionKey: string): boolean {
+    return this.holds.size > (this.holds.has(sessionKey) ? 1 : 0);
+  }
+
   /** Holds batch work for `sessionKey` until the returned function is called (once or more) or maxMs passes. */
   hold(sessionKey: string): () => void {
     this.end(sessionKey);

@@ -218,6 +218,7 @@ export class LlamaEngine implements LlmEngine {
     const key = options.sessionKey;
     // A reply or read-ahead of this conversation is under way: its prompt is newer than ours, or will be.
     if (options.signal.aborted || this.order.busy(key)) return 0;
+    if (this.anotherTurnEnding(key)) return 0;
     const leave = await this.order.enter(key);
     const chat = this.liveSlots.tryAcquire(key);
     if (!chat) {
@@ -231,7 +232,7 @@ export class LlamaEngine implements LlmEngine {
       // Keep what the slot holds of these tokens (the call's earlier turns), drop what departs from them.
       await chat.sequence.adaptStateToTokens(tokens, false);
       const rest = tokens.slice(chat.sequence.nextTokenIndex);
-      if (rest.length === 0 || options.signal.aborted) return 0;
+      if (rest.length === 0 || options.signal.aborted || this.anotherTurnEnding(key)) return 0;
       await chat.sequence.evaluateWithoutGeneratingNewTokens(rest, { evaluationPriority: LIVE_PRIORITY });
       return rest.length;
     } finally {
@@ -438,6 +439,15 @@ export class LlamaEngine implements LlmEngine {
 
   liveCall(): () => void {
     return this.calls.open();
+  }
+
+  /**
+   * Another caller has paused and their turn may be ending (their batch hold is on): a read-ahead waits for the next
+   * words. Its step would go before their reply's prompt if it started first, and a call's first read-ahead loads
+   * the saved opening (about 100 ms on `load-small`) holding the whole context, every call's decoding with it.
+   */
+  private anotherTurnEnding(sessionKey: string): boolean {
+    return this.calls.holds.heldByOthers(sessionKey);
   }
 
   holdBatch(sessionKey: string): () => void {

@@ -59,6 +59,19 @@ describe("reading ahead (tiny LLM)", () => {
     await llm?.dispose();
   });
 
+  it("waits while another caller's turn may be ending (their hold is on), and reads once it is over", async () => {
+    const signal = AbortSignal.timeout(60_000);
+    const words = turn("I would like to know your opening");
+    const other = llm.holdBatch!("other-caller");
+    // Another caller paused: this caller's words wait for the next read, after their reply's first words.
+    expect(await llm.prefill!(words, { sessionKey: "beside", tools: TOOLS, signal })).toBe(0);
+    // This caller's own pause does not stop its own read-ahead.
+    const own = llm.holdBatch!("beside");
+    other();
+    expect(await llm.prefill!(words, { sessionKey: "beside", tools: TOOLS, signal })).toBeGreaterThan(0);
+    own();
+  });
+
   it("the reply after a read-ahead evaluates only the words that followed it, and says the same", async () => {
     const signal = AbortSignal.timeout(60_000);
     const cold = await reply(llm, turn(FINAL), "cold");

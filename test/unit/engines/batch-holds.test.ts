@@ -11,9 +11,12 @@ describe("holds on batch work while a caller's turn may be ending", () => {
     const b = holds.hold("call-b");
     a();
     expect(holds.held).toBe(true); // call b's turn may still be ending
+    expect(holds.heldByOthers("call-b")).toBe(false); // only b's own hold: b's read-ahead may go on
+    expect(holds.heldByOthers("call-c")).toBe(true);
     b();
     b(); // said again (the conversation's end path): nothing else changes
     expect(holds.held).toBe(false);
+    expect(holds.heldByOthers("call-c")).toBe(false);
   });
 
   it("lets a new pause of the same caller replace the hold before it, which can no longer end the new one", () => {
