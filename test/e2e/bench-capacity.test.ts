@@ -112,7 +112,7 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
           backlogWaiting?: number;
           queueDelayMs: { max: number };
           settledMs: number;
-          rtp: { wireGaps: number; callerLoopDelayMaxMs: number };
+          rtp: { wireGaps: number; callerLoopDelayMaxMs: number; serverSkippedSlots: number };
           turnEnds: Record<string, number>;
           replyPromptTokens: { p50: number | null; max: number | null };
           turnLatenciesMs: number[];
@@ -168,6 +168,8 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
         expect(l.queueDelayMs.max).toBeGreaterThanOrEqual(0);
         // The caller's own event-loop delay is measured beside its gaps (a late caller hears gaps the server never made).
         expect(l.rtp.callerLoopDelayMaxMs).toBeGreaterThan(0);
+        // And the server's own sender: slots it skipped after a stall (a count, none on a quiet box).
+        expect(l.rtp.serverSkippedSlots).toBeGreaterThanOrEqual(0);
         // Every answered turn has the server's timings beside it (what ended it, the breakdown): none unaccounted.
         expect(Object.values(l.turnEnds).reduce((a, b) => a + b, 0)).toBe(l.calls);
         expect(l.turnEnds.unknown ?? 0).toBeLessThanOrEqual(l.calls - l.replied);

@@ -142,6 +142,7 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
   const cpu0 = server.cpuSeconds();
   const rss0 = server.rssMb();
   const underruns0 = await server.metric("parley_rtp_underruns_total");
+  const skipped0 = await server.metric("parley_rtp_send_skipped_frames_total");
   let peakRss = rss0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rssMb())), 200);
   // The caller hears on its own thread: a late event loop there looks like a gap in the agent's audio. Its worst
@@ -273,6 +274,9 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
       // Intervals over 40 ms between packets: a packet this caller read more than 20 ms late counts here.
       intervalGaps: calls.reduce((n, c) => n + c.intervalGaps, 0),
       serverUnderruns: (await server.metric("parley_rtp_underruns_total")) - underruns0,
+      // Slots the server's media thread skipped after a stall of over 40 ms (on any call, talking or not): beside a
+      // wire gap with no underrun, whether the server's sender was late.
+      serverSkippedSlots: (await server.metric("parley_rtp_send_skipped_frames_total")) - skipped0,
       // Over 40 ms here, the caller itself may have read a packet after its slot: a gap is not then proof of the
       // server's.
       callerLoopDelayMaxMs: round(callerLoopMaxMs, 1),
