@@ -99,6 +99,8 @@ export class ParleyServer {
     // Where calls are taken, ready waits for every agent's greeting in the TTS cache (GREETINGS_WAIT_MS at most):
     // else the first caller after a start hears silence while it is rendered (about a second on CPU voices).
     let greetingsCached = !features.calls.manager;
+    // The rest of the fixed phrases render after the greetings, as batch work; readiness does not wait for them.
+    let phrasesDone = !features.calls.manager;
     const app = createApp({
       deps: { ...infra, ...features },
       version: packageVersion(),
@@ -109,7 +111,9 @@ export class ParleyServer {
           profile: models.profile,
           engines: infra.engines.status(),
           agents: agentsStatus(infra),
-          ...(features.calls.manager ? { greetings: greetingsCached ? "cached" : "rendering" } : {}),
+          ...(features.calls.manager
+            ? { greetings: greetingsCached ? "cached" : "rendering", phrases: phrasesDone ? "done" : "rendering" }
+            : {}),
         }),
       },
     });
@@ -205,6 +209,7 @@ export class ParleyServer {
           .finally(() => {
             clearTimeout(cap);
             cached();
+            phrasesDone = true;
           });
         if (report && !warmup.aborted) logger.info(report, "phrase warm-up done");
       }

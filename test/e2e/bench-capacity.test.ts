@@ -186,4 +186,24 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
     },
     320_000, // the bench is allowed 300 s
   );
+
+  it.skipIf(fliteMissing)(
+    "bench calls --restarted calls a server restarted on a data dir that holds its phrases",
+    async () => {
+      const r = await runParley(
+        ["bench", "calls", "--profile", "tiny", "--data-dir", dataDir, "--calls", "1", "--restarted", "--json"],
+        { timeoutMs: 180_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        restarted: boolean;
+        levels: { calls: number; replied: number; turnLatenciesMs: number[] }[];
+      };
+      expect(report.restarted).toBe(true);
+      expect(report.levels.map((l) => [l.calls, l.replied])).toEqual([[1, 1]]);
+      expect(report.levels[0]!.turnLatenciesMs).toHaveLength(1);
+      expect(r.stderr).toMatch(/then again on the same data dir/);
+    },
+    200_000, // the bench is allowed 180 s: two server starts and a call
+  );
 });

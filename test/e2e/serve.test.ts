@@ -36,10 +36,22 @@ describe("parley serve --profile tiny (real process)", () => {
         status: string;
         engines: { role: string; status: string; language?: string }[];
         greetings?: string;
+        phrases?: string;
       };
       expect(body.status).toBe("ready");
       // SIP is on: ready waited for the agents' greetings in the TTS cache, so the first caller hears one at once.
       expect(body.greetings).toBe("cached");
+      // The other fixed phrases follow as batch work; /readyz says when they are done (`bench calls --restarted`).
+      expect(["rendering", "done"]).toContain(body.phrases);
+      const phrasesDone = async () => {
+        for (let i = 0; i < 240; i++) {
+          const r = (await (await fetch(`${server.baseUrl}/readyz`)).json()) as { phrases?: string };
+          if (r.phrases === "done") return true;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        return false;
+      };
+      expect(await phrasesDone()).toBe(true);
       const base = body.engines.filter((e) => e.language === undefined);
       expect(base.map((e) => e.role).sort()).toEqual(["asrBatch", "asrStreaming", "llm", "tts", "vad"]);
       // tiny's German entry: its own recognisers, LLM and voice, for German agents.

@@ -25,6 +25,8 @@ export interface CallsBenchOptions {
   configFile?: string | undefined;
   /** Concurrency levels, e.g. [1, 10, 50]. */
   levels: number[];
+  /** Calls go to a server restarted on a data dir that holds its phrases (startCallsHarness). */
+  restarted?: boolean;
   log: (line: string) => void;
 }
 
@@ -40,7 +42,7 @@ const ENDPOINT_SILENCE_MS = 600; // the receptionist's live.endpointSilenceMs: t
  */
 export async function benchCalls(o: CallsBenchOptions) {
   const max = Math.max(...o.levels);
-  const harness = await startCallsHarness(o.config, max, {}, o.log, o.configFile);
+  const harness = await startCallsHarness(o.config, max, {}, o.log, o.configFile, o.restarted === true);
   const levels = [];
   try {
     for (const k of o.levels) {
@@ -56,6 +58,7 @@ export async function benchCalls(o: CallsBenchOptions) {
     machine: machineFacts(),
     line: LINE,
     endpointSilenceMs: ENDPOINT_SILENCE_MS,
+    restarted: o.restarted === true,
     levels,
   };
 }
@@ -71,13 +74,19 @@ export interface CallsHarness {
   close(): Promise<void>;
 }
 
-/** Starts the harness for up to `maxCalls` concurrent calls; `env` adds PARLEY_* settings for the server. */
+/**
+ * Starts the harness for up to `maxCalls` concurrent calls; `env` adds PARLEY_* settings for the server.
+ * `restarted`: the server is started once, left to render its fixed phrases into the TTS cache, stopped, and
+ * started again on the same data dir, so the calls meet a server as it is after every restart of a site: with its
+ * phrases on disk, no render made since the start.
+ */
 export async function startCallsHarness(
   config: ParleyConfig,
   maxCalls: number,
   env: Record<string, string>,
   log: (line: string) => void,
   configFile?: string,
+  restarted = false,
 ): Promise<CallsHarness> {
   const speech = fliteSpeech(LINE);
   const dataDir = mkdtempSync(join(tmpdir(), "parley-bench-calls-"));
@@ -94,15 +103,26 @@ export async function startCallsHarness(
   let server: ServerProcess;
   try {
     const args = ["--profile", config.profile, "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"];
-    server = await ServerProcess.start(configFile ? [...args, "--config", resolve(configFile)] : args, {
-      ...processEnvWithout("PARLEY_"),
-      PARLEY_MODELS__DIR: modelsDirOf(config),
-      PARLEY_CALLS__MAX_CALLS: String(maxCalls + 5),
-      PARLEY_RTP__PORTS__MIN: "40000",
-      PARLEY_RTP__PORTS__MAX: String(40000 + 4 * maxCalls + 100),
-      PARLEY_LOG__LEVEL: "warn",
-      ...env,
-    });
+    const start = (settled?: (ready: Record<string, unknown>) => boolean) =>
+      ServerProcess.start(
+        configFile ? [...args, "--config", resolve(configFile)] : args,
+        {
+          ...processEnvWithout("PARLEY_"),
+          PARLEY_MODELS__DIR: modelsDirOf(config),
+          PARLEY_CALLS__MAX_CALLS: String(maxCalls + 5),
+          PARLEY_RTP__PORTS__MIN: "40000",
+          PARLEY_RTP__PORTS__MAX: String(40000 + 4 * maxCalls + 100),
+          PARLEY_LOG__LEVEL: "warn",
+          ...env,
+        },
+        settled,
+      );
+    if (restarted) {
+      log("starting it once to cache its phrases, then again on the same data dir (--restarted)");
+      const first = await start((ready) => ready.phrases === "done");
+      await first.stop();
+    }
+    server = await start();
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;

@@ -11,7 +11,15 @@ export class ServerProcess {
     readonly sip: { host: string; port: number },
   ) {}
 
-  static async start(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  /**
+   * Starts `parley serve` and waits until /readyz is 200 and, where `settled` is given, until it also says yes to
+   * /readyz's body (the phrase warm-up done, say).
+   */
+  static async start(
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    settled: (ready: Record<string, unknown>) => boolean = () => true,
+  ): Promise<ServerProcess> {
     const bin = join(packageRoot(), "bin", "parley.js");
     // Our stdin pipe keeps the server alive: if this process dies (a test timeout's SIGKILL), the server stops too.
     const child = spawn(process.execPath, [bin, "serve", ...args], {
@@ -37,7 +45,7 @@ export class ServerProcess {
     // over a minute to load on a busy 2-core box.
     for (let i = 0; i < 1800; i++) {
       const ok = await fetch(`${started.http}/readyz`).then(
-        (r) => r.ok,
+        async (r) => r.ok && settled((await r.json()) as Record<string, unknown>),
         () => false,
       );
       if (ok) return server;

@@ -5,7 +5,11 @@ import { CliError, type CliContext } from "../types.js";
 
 /** `parley bench calls`: concurrent live calls against a real `parley serve`, measured on the wire. */
 export async function benchCallsCommand(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseFlags(args, { ...commonOptions, calls: { type: "string" } }, false);
+  const { values } = parseFlags(
+    args,
+    { ...commonOptions, calls: { type: "string" }, restarted: { type: "boolean" } },
+    false,
+  );
   const { config } = configFromFlags(ctx, values);
   const levels = (values.calls ?? "1,10,50").split(",").map(Number);
   if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 500))
@@ -14,6 +18,7 @@ export async function benchCallsCommand(args: string[], ctx: CliContext): Promis
     config,
     configFile: values.config,
     levels,
+    restarted: values.restarted === true,
     log: (line) => ctx.stderr.write(`bench: ${line}\n`),
   });
   if (values.json) {

@@ -28,7 +28,8 @@ run (ratios), because shared machines are noisy.
   calls      K concurrent live calls against a real parley serve, from our own
              UAC: turn latency on the wire (p50/p95/p99), the framework's own
              overhead, RTP gaps and underruns, CPU and memory per call
-             (--calls 1,10,50; needs flite)
+             (--calls 1,10,50; needs flite; --restarted: to a server restarted
+             on a data dir that holds its phrases, as after a site's restart)
   rtp        the media plane alone: N loopback RTP sessions in the media
              thread, playing and hearing audio: send lag and intervals, stalls,
              media-thread CPU per session, the main thread's event-loop delay

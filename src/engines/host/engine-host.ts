@@ -4,10 +4,11 @@ import { Gauge, type Registry } from "prom-client";
 import { describeError, ParleyError } from "../../lib/errors.js";
 import { createEngine, disposeEngineSet } from "../factory.js";
 import type { ModelRef } from "../model-ref.js";
-import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec, TurnDetector } from "../types.js";
+import type { ChatMessage, Engine, EngineSet, LlmEngine, ToolSpec, TtsEngine, TurnDetector } from "../types.js";
 import { roleKinds, modelRoles, type ModelRole } from "../../models/catalog-schema.js";
 import { EngineMetrics } from "./engine-metrics.js";
-import { warmUpLlm, warmUpTurn } from "./warm-up.js";
+import { llamaRuntime } from "../llm/runtime.js";
+import { warmUpLlm, warmUpTts, warmUpTurn } from "./warm-up.js";
 
 /** The openings live conversations will share (each agent's system prompt and tools), evaluated once at start. */
 export type SharedPrompts = () => { messages: ChatMessage[]; tools: ToolSpec[] }[];
@@ -93,6 +94,7 @@ export class EngineHost {
   }
 
   private async loadAll(): Promise<void> {
+    await this.startLlamaRuntime();
     // One at a time: loading is disk and memory heavy, and the first error is the clearest.
     for (const role of ["vad", "asrStreaming", "asrBatch", "tts", "llm"] as const) {
       const ref = this.refs[role];
@@ -106,6 +108,7 @@ export class EngineHost {
           await this.prepare(engine as LlmEngine);
           await this.warmUp("llm", (signal) => warmUpLlm(engine as LlmEngine, this.sharedPrompts()[0], signal));
         }
+        if (role === "tts") await this.warmUp("tts", (signal) => warmUpTts(engine as TtsEngine, signal));
         this.loaded[role] = this.metrics.instrument(role, engine);
         this.update(role, { status: "ready", loadMs: Math.round(engine.info.loadMs) });
         this.logger.info({ role, model: ref.model.id, loadMs: Math.round(engine.info.loadMs) }, "engine loaded");
@@ -118,6 +121,22 @@ export class EngineHost {
     for (const s of this.languageStates) await this.loadLanguageEngine(s);
   }
 
+  /**
+   * node-llama-cpp starts its runtime by testing its binary in a forked child. After a fork, the first write to each
+   * page of the server faults once more, and a warmed engine is slow again: on `load-small`, a TTS voice warmed
+   * before the LLM loaded took 580-770 ms for its next sentence instead of about 100 (and the first caller after a
+   * restart heard the agent 300-500 ms later). So the runtime starts before any engine loads; a runtime that fails
+   * to start is left to the LLM's own load, which reports it.
+   */
+  private async startLlamaRuntime(): Promise<void> {
+    if (this.refs.llm?.model.engine !== "llama-cpp") return;
+    const started = performance.now();
+    await llamaRuntime(this.config.engines.llm.gpu).then(
+      () => this.logger.info({ ms: Math.round(performance.now() - started) }, "llama.cpp runtime started"),
+      () => undefined,
+    );
+  }
+
   /** One engine of a language entry: it stands in for the base role's engine for that language's agents. */
   private async loadLanguageEngine(s: RoleState): Promise<void> {
     const language = s.language as string;
@@ -126,6 +145,7 @@ export class EngineHost {
     s.status = "loading";
     try {
       const engine = await createEngine(roleKinds[s.role], ref, this.config);
+      if (s.role === "tts") await this.warmUp(`tts:${language}`, (signal) => warmUpTts(engine as TtsEngine, signal));
       const engines = this.byLanguage.get(language) ?? {};
       engines[s.role] = this.metrics.instrument(s.role, engine);
       this.byLanguage.set(language, engines);

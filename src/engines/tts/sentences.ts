@@ -10,7 +10,8 @@ import { sentenceRulesFor, type SentenceRules } from "./sentence-rules.js";
 
 // Quotes and brackets that may close a sentence after its punctuation, in the four languages' conventions.
 const CLOSERS = /[.!?"')\]»“”’]/;
-const SOFT_LIMIT = 180; // characters; longer sentences are split at commas so the first audio is not late
+/** Characters; longer sentences are split at commas so the first audio is not late. */
+export const SENTENCE_SOFT_LIMIT = 180;
 
 /**
  * Index just past the first sentence end in `text` at or after `from`, or -1. A sentence mark at the very end
@@ -48,16 +49,16 @@ function findBoundary(text: string, from: number, rules: SentenceRules, closeAtE
 }
 
 function splitLong(sentence: string): string[] {
-  if (sentence.length <= SOFT_LIMIT) return [sentence];
+  if (sentence.length <= SENTENCE_SOFT_LIMIT) return [sentence];
   const parts: string[] = [];
   let rest = sentence;
-  while (rest.length > SOFT_LIMIT) {
+  while (rest.length > SENTENCE_SOFT_LIMIT) {
     const cut = Math.max(
-      rest.lastIndexOf(", ", SOFT_LIMIT),
-      rest.lastIndexOf("; ", SOFT_LIMIT),
-      rest.lastIndexOf(": ", SOFT_LIMIT),
+      rest.lastIndexOf(", ", SENTENCE_SOFT_LIMIT),
+      rest.lastIndexOf("; ", SENTENCE_SOFT_LIMIT),
+      rest.lastIndexOf(": ", SENTENCE_SOFT_LIMIT),
     );
-    const at = cut > 20 ? cut + 1 : rest.lastIndexOf(" ", SOFT_LIMIT);
+    const at = cut > 20 ? cut + 1 : rest.lastIndexOf(" ", SENTENCE_SOFT_LIMIT);
     if (at <= 0) break;
     parts.push(rest.slice(0, at).trim());
     rest = rest.slice(at).trim();

@@ -5,7 +5,7 @@ import { generatedModel, testConfig, tinyEngineRefs } from "../../helpers/models
 import { captureLogger } from "../sip/helpers.js";
 
 /**
- * The first runs of the LLM and the turn model are paid at start (warm-up.ts),
+ * The first runs of the LLM, the TTS and the turn model are paid at start (warm-up.ts),
  * before the engines count as loaded, through the path a call takes, and they
  * leave nothing behind: no metrics, no slot held.
  */
@@ -16,7 +16,7 @@ describe("engine warm-up at start (tiny engines)", () => {
     host = null;
   });
 
-  it("runs the LLM and the turn model once before they count as loaded, uncounted, and the first call's reply follows", async () => {
+  it("runs the LLM, the TTS and the turn model before they count as loaded, uncounted, and the first call's reply follows", async () => {
     const log = captureLogger("info");
     const registry = createMetricsRegistry({ defaults: false });
     const agentPrompt = [{ role: "system" as const, content: "You are a helpful receptionist for Acme Plumbing." }];
@@ -33,15 +33,21 @@ describe("engine warm-up at start (tiny engines)", () => {
 
     const msgs = log.lines.map((l) => ({ msg: l.msg as string, role: l.role as string | undefined }));
     const at = (msg: string, role: string) => msgs.findIndex((m) => m.msg === msg && m.role === role);
-    for (const role of ["llm", "turn"]) {
+    for (const role of ["llm", "tts", "turn"]) {
       expect(at("engine warmed up", role), role).toBeGreaterThanOrEqual(0);
       expect(at("engine warmed up", role), role).toBeLessThan(at("engine loaded", role));
     }
     expect(msgs.some((m) => m.msg.startsWith("engine warm-up failed"))).toBe(false);
+    // llama.cpp's runtime forks a child as it starts, which would undo the warm-up of engines loaded before it.
+    const runtime = msgs.findIndex((m) => m.msg === "llama.cpp runtime started");
+    expect(runtime).toBeGreaterThanOrEqual(0);
+    expect(runtime).toBeLessThan(msgs.findIndex((m) => m.msg === "engine loaded"));
 
-    // Uncounted: the LLM's first-token histogram has no sample yet.
+    // Uncounted: the LLM's first-token histogram and the TTS's real-time factor have no sample yet.
     const before = await registry.getSingleMetricAsString("parley_llm_first_token_seconds");
     expect(before).toMatch(/parley_llm_first_token_seconds_count\{[^}]*\} 0|^(?![\s\S]*_count)/);
+    const rtf = await registry.getSingleMetricAsString("parley_engine_rtf");
+    expect(rtf).not.toMatch(/parley_engine_rtf_count\{[^}]*role="tts"[^}]*\} [1-9]/);
 
     // Admission reads an idle LLM: the warm-up's waits and token gaps are forgotten.
     const engines = host.engines()!;
@@ -61,5 +67,11 @@ describe("engine warm-up at start (tiny engines)", () => {
     expect(text.length).toBeGreaterThan(0);
     const after = await registry.getSingleMetricAsString("parley_llm_first_token_seconds");
     expect(after).toMatch(/parley_llm_first_token_seconds_count(\{[^}]*\})? 1\b/);
+    // And the TTS's first counted render is the call's.
+    for await (const chunk of engines.tts.synthesize("Yes, we can.", { signal: AbortSignal.timeout(30_000) }))
+      void chunk;
+    expect(await registry.getSingleMetricAsString("parley_engine_rtf")).toMatch(
+      /parley_engine_rtf_count\{[^}]*role="tts"[^}]*\} 1\b/,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FIRST_CLAUSE, SentenceChunker, splitSentences } from "../../../src/engines/tts/sentences.js";
+import { TTS_WARM_UP_SENTENCE } from "../../../src/engines/host/warm-up.js";
+import {
+  FIRST_CLAUSE,
+  SENTENCE_SOFT_LIMIT,
+  SentenceChunker,
+  splitSentences,
+} from "../../../src/engines/tts/sentences.js";
 
 describe("sentence splitting for speech", () => {
   it("splits on sentence punctuation and keeps it", () => {
@@ -11,6 +17,13 @@ describe("sentence splitting for speech", () => {
       "Dr. Smith will see you at 3.30 today.",
       "Bring e.g. your card.",
     ]);
+  });
+
+  it("lets the TTS warm-up's sentence through whole, as long as any sentence a reply hands the TTS", () => {
+    // The warm-up (warm-up.ts) grows the voice's memory to fit the longest sentence it will be given.
+    expect(splitSentences(TTS_WARM_UP_SENTENCE)).toEqual([TTS_WARM_UP_SENTENCE]);
+    expect(TTS_WARM_UP_SENTENCE.length).toBeGreaterThan(SENTENCE_SOFT_LIMIT - 10);
+    expect(splitSentences(`${TTS_WARM_UP_SENTENCE.slice(0, -1)} and two.`).length).toBeGreaterThan(1);
   });
 
   it("splits very long sentences at commas so the first audio is not late", () => {
