@@ -35,7 +35,9 @@ type Event =
   | { type: "barge-check" }
   | { type: "turn-done"; result: AgentTurnResult; source: TurnRecord["source"]; u: Utterance | null }
   | { type: "silence" }
-  | { type: "max-duration" };
+  | { type: "max-duration" }
+  /** The call ended (the signal): events queued before it are still handled in order. */
+  | { type: "ended" };
 
 interface ActiveTurn {
   controller: AbortController;
@@ -44,6 +46,8 @@ interface ActiveTurn {
   offersMessage?: boolean;
 }
 
+/** How long the end of a call waits for the reply it cut off to settle, so that what was played of it is recorded. */
+const CUT_TURN_WAIT_MS = 2000;
 const BARGE_TEXT_WAIT_MS = 400; // speech over the agent with no words yet: wait this much longer for some
 /** The LLM's live queueing delay (LlmEngine.liveQueueDelayMs) above which no reply starts at an early question. */
 const EARLY_SPECULATION_MAX_LLM_DELAY_MS = 20;
@@ -161,13 +165,13 @@ export class Conversation {
       );
     // While the call is up, batch work on the LLM keeps its steps short: this caller's turn may end at any moment.
     const disconnect = this.d.engines.llm.liveCall?.(this.d.callId);
-    const stop = () => this.events.close();
+    const stop = () => this.events.push({ type: "ended" });
     life.signal.addEventListener("abort", stop, { once: true });
     try {
       this.startScripted(this.d.agent.live.greeting, "greeting");
       for (;;) {
         const e = await this.events.next();
-        if (e === undefined || this.outcome !== null) break;
+        if (e === undefined || e.type === "ended" || this.outcome !== null) break;
         await this.handle(e);
         if (this.outcome !== null) break;
       }
@@ -176,10 +180,14 @@ export class Conversation {
       this.clearSilence();
       this.dtmfCollector.stop();
       this.spec?.discard();
-      this.active?.controller.abort();
+      const cut = this.active;
+      cut?.controller.abort();
       life.abort();
       disconnect?.();
       this.batchHold.end();
+      // A reply the end of the call cut off (the caller hung up while it played) is recorded as any interrupted one.
+      if (cut) await this.recordCutTurn();
+      this.events.close();
       await listening;
     }
     return {
@@ -454,6 +462,44 @@ export class Conversation {
     const turn = this.active;
     this.active = null;
     this.bargeWatchSince = null;
+    this.recordAgentTurn(result, source, u, turn);
+    if (result.failure?.stage === "internal" && u !== null && !result.spoken) {
+      this.startScripted(this.offering ? this.d.agent.live.messageOffer : this.d.agent.live.fallback, "fallback");
+      return;
+    }
+    if (result.after) await this.afterTurn(result.after);
+    else if (this.outcome === null) this.armSilence();
+  }
+
+  /**
+   * After the call ended with a turn under way (aborted): waits for its result, at most CUT_TURN_WAIT_MS, and
+   * records it; nothing follows it (no timers, no next step).
+   */
+  private async recordCutTurn(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), CUT_TURN_WAIT_MS)));
+    try {
+      for (;;) {
+        const e = await Promise.race([this.events.next(), timeout]);
+        if (e === undefined) return;
+        if (e.type !== "turn-done") continue;
+        const turn = this.active;
+        this.active = null;
+        this.recordAgentTurn(e.result, e.source, e.u, turn);
+        return;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Records an agent turn that has ended, and puts what was said of it in the history. */
+  private recordAgentTurn(
+    result: AgentTurnResult,
+    source: TurnRecord["source"],
+    u: Utterance | null,
+    turn: ActiveTurn | null,
+  ): void {
     this.history.push(...result.messages);
     if (u !== null) this.countFailures(result, turn?.offersMessage === true);
     this.record({
@@ -468,12 +514,6 @@ export class Conversation {
       ...(u ? { timing: turnTiming(u, result) } : {}),
       ...(result.contextFit ? { contextFit: result.contextFit } : {}),
     });
-    if (result.failure?.stage === "internal" && u !== null && !result.spoken) {
-      this.startScripted(this.offering ? this.d.agent.live.messageOffer : this.d.agent.live.fallback, "fallback");
-      return;
-    }
-    if (result.after) await this.afterTurn(result.after);
-    else if (this.outcome === null) this.armSilence();
   }
 
   /** LLM turns: failures in a row lead to the message offer; a turn the model answered starts the count again. */
@@ -578,6 +618,10 @@ export class Conversation {
     while (this.active) {
       const e = await this.events.next();
       if (e === undefined) break;
+      if (e.type === "ended") {
+        later.push(e);
+        break;
+      }
       if (e.type === "turn-done") await this.onTurnDone(e.result, e.source, e.u);
       else later.push(e);
     }

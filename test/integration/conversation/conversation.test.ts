@@ -147,6 +147,30 @@ describe.skipIf(fliteMissing)("live conversation on an RTP line", () => {
     ]);
   });
 
+  it("records the reply the caller hung up on, interrupted, with what was played of it", async () => {
+    line = await openLine();
+    const c = start();
+    await until(() => c.turns.some((t) => t.source === "greeting"), 10_000, "the greeting");
+    await line.say(wavTo8k(speechWav("Hello, I would like to book a table.")));
+    await line.say(silencePcm(300));
+    const spokenAt = performance.now();
+    // Some of the reply has been heard (about 300 ms), and it plays on.
+    await until(() => audible(line.heard, spokenAt) > 15, 15_000, "the reply under way");
+    expect(c.turns.some((t) => t.role === "agent" && t.source === "speech")).toBe(false);
+    c.end(); // the caller hangs up
+    const r = await c.result;
+    const reply = r.turns.find((t) => t.role === "agent" && t.source === "speech");
+    expect(reply, "the cut reply has a record").toBeDefined();
+    expect(reply!.interrupted).toBe(true);
+    expect(reply!.timing!.ttsFirstAudioMs).not.toBeNull();
+    // What was played of it, to the nearest word, and only that, in the record and the history alike.
+    const full = "Thanks for calling. How can I help you today?";
+    expect(reply!.text).not.toBe(full);
+    expect(full.startsWith(reply!.text.replace(/\.\.\.$/, ""))).toBe(true);
+    const said = r.history.filter((m) => m.role === "assistant").map((m) => m.content);
+    expect(said.slice(1)).toEqual(reply!.text ? [reply!.text] : []);
+  });
+
   it("stops talking within a frame when the caller barges in, and keeps only what was played", async () => {
     line = await openLine();
     const greetingText =
