@@ -147,6 +147,7 @@ export function createInfrastructure(o: CreateInfrastructureOptions): Infrastruc
         },
         clock,
         o.registry,
+        o.config.engines.tts.openingsMb * 1024 * 1024,
       ),
     };
   } catch (err) {

@@ -135,6 +135,12 @@ const ttsSection = z
     concurrency: z.union([z.literal("auto"), z.number().int().min(1).max(32)]).default("auto"),
     speed: z.number().min(0.5).max(2).default(1),
     speakerId: z.number().int().min(0).default(0),
+    /**
+     * Memory (MB) for replies' openings as calls played them: a reply that opens with words its voice said before
+     * ("Of course.") plays them at once instead of synthesising them. In memory only, never on disk, since they may
+     * hold what a caller said (docs/calls.md, "Reply openings from memory"); 0 keeps none.
+     */
+    openingsMb: z.number().int().min(0).max(1024).default(4),
   })
   .strict();
 

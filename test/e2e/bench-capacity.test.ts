@@ -191,19 +191,32 @@ describe("parley bench llm and bench capacity (tiny, real processes)", () => {
     "bench calls --restarted calls a server restarted on a data dir that holds its phrases",
     async () => {
       const r = await runParley(
-        ["bench", "calls", "--profile", "tiny", "--data-dir", dataDir, "--calls", "1", "--restarted", "--json"],
+        ["bench", "calls", "--profile", "tiny", "--data-dir", dataDir, "--calls", "1,1", "--restarted", "--json"],
         { timeoutMs: 180_000 },
       );
       expect(r.code, r.stderr).toBe(0);
       const report = JSON.parse(r.stdout) as {
         restarted: boolean;
-        levels: { calls: number; replied: number; turnLatenciesMs: number[] }[];
+        levels: {
+          calls: number;
+          replied: number;
+          turnLatenciesMs: number[];
+          openingsRecalled: number;
+          perCall: { openingRecalled: boolean }[];
+        }[];
       };
       expect(report.restarted).toBe(true);
-      expect(report.levels.map((l) => [l.calls, l.replied])).toEqual([[1, 1]]);
+      expect(report.levels.map((l) => [l.calls, l.replied])).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       expect(report.levels[0]!.turnLatenciesMs).toHaveLength(1);
       expect(r.stderr).toMatch(/then again on the same data dir/);
+      // Both callers get the same reply. Its opening is kept in memory only, so the restarted server synthesises it for
+      // the first call, and the second call plays it from memory.
+      expect(report.levels.map((l) => l.openingsRecalled)).toEqual([0, 1]);
+      expect(report.levels.map((l) => l.perCall[0]!.openingRecalled)).toEqual([false, true]);
     },
-    200_000, // the bench is allowed 180 s: two server starts and a call
+    200_000, // the bench is allowed 180 s: two server starts and two calls
   );
 });

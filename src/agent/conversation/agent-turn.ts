@@ -57,6 +57,8 @@ export interface AgentTurnResult {
   firstChunkAt: number | null;
   /** The LLM paused its decoding while that chunk was synthesised (no other caller waited on it). */
   firstWordsPaused: boolean;
+  /** The reply's first words played from memory: the agent's voice said the same words before (Speaker.say). */
+  openingRecalled: boolean;
   ttsFirstAudioAt: number | null;
   firstRtpAt: number | null;
   /** Set when the turn failed (the fallback line was said instead of, or after, what the model produced). */
@@ -90,6 +92,7 @@ export async function runAgentTurn(
   let llmPromptTokens: number | null = null;
   let firstChunkAt: number | null = null;
   let firstWordsPaused = false;
+  let openingRecalled = false;
   let interrupted = false;
   let failure: TurnFailure | null = null;
   let contextFit: ContextFit | null = null;
@@ -103,10 +106,11 @@ export async function runAgentTurn(
       const say = (s: string) => {
         const first = firstChunkAt === null;
         firstChunkAt ??= performance.now();
-        const utterance = deps.speaker.say(s, signal);
+        const utterance = deps.speaker.say(s, signal, { opening: first });
         current.utterances.push(utterance);
         // The rest of the reply can wait while these words are made: the caller hears nothing until they are.
         if (first) {
+          openingRecalled = utterance.recalled === true;
           deps.firstWords?.(utterance.firstAudio);
           firstWordsPaused = deps.llm.yieldToSpeech?.(deps.sessionKey, utterance.firstAudio) ?? false;
         }
@@ -191,6 +195,7 @@ export async function runAgentTurn(
     llmPromptTokens,
     firstChunkAt,
     firstWordsPaused,
+    openingRecalled,
     ttsFirstAudioAt: firstAudio,
     firstRtpAt: firstRtp,
     failure,

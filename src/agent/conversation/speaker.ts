@@ -1,4 +1,4 @@
-import { float32ToInt16, int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
+import { concatInt16, float32ToInt16, int16ToFloat32, Resampler, rmsDbfs } from "../../audio/index.js";
 import type { CacheUse, TtsCache } from "../../engines/tts/cache/index.js";
 import type { TtsEngine } from "../../engines/types.js";
 import { Channel } from "../../lib/channel.js";
@@ -14,6 +14,8 @@ export interface Utterance {
   ttsError: Promise<unknown>;
   /** Set when the call's media refused the audio (closed): nothing was played or synthesized. */
   mediaError?: unknown;
+  /** A reply's opening played from memory: this voice said the same words before (TtsCache.recallOpening). */
+  recalled?: true;
 }
 
 function unplayed(): PlaybackHandle {
@@ -31,8 +33,19 @@ export interface SpeakerVoice {
   language?: string;
 }
 
-/** Where a call's fixed phrases come from: the TTS cache (rendered once per voice, text and rate, reused across calls). */
-export type PhraseCache = Pick<TtsCache, "render">;
+/**
+ * Where a call's fixed phrases come from: the TTS cache (rendered once per voice, text and rate, reused across
+ * calls); and where replies' openings are kept, in memory.
+ */
+export type PhraseCache = Pick<TtsCache, "render" | "recallOpening" | "keepOpening" | "keepsOpening">;
+
+export interface SayOptions {
+  /**
+   * The reply's first words: played from memory when this voice said the same words before (a hit costs no
+   * synthesis, so the caller hears them at once and the cores go to the rest), else synthesised live and kept.
+   */
+  opening?: boolean;
+}
 
 /** The voice of an agent definition. */
 export function voiceOf(agent: { voice: { speakerId: number; speed: number }; language: string }): SpeakerVoice {
@@ -64,9 +77,23 @@ export class Speaker {
     return !this.audio.playing;
   }
 
-  /** Speaks text made for this moment (a reply), synthesised live: its first sentence plays while the rest is made. */
-  say(text: string, signal: AbortSignal): Utterance {
-    return this.speak(text, signal, (out, markFirst) => this.render(text, out, signal, markFirst));
+  /**
+   * Speaks text made for this moment (a reply), synthesised live: its first sentence plays while the rest is made.
+   * A reply's opening (`o.opening`) said before in this voice plays from memory instead (PhraseCache.recallOpening).
+   */
+  say(text: string, signal: AbortSignal, o: SayOptions = {}): Utterance {
+    const openings = o.opening && this.phrases?.keepsOpening(text) ? this.phrases : null;
+    if (!openings) return this.speak(text, signal, (out, markFirst) => this.render(text, out, signal, markFirst));
+    const recalled = openings.recallOpening(text, this.voice, this.tts);
+    if (recalled) {
+      const utterance = this.speak(text, signal, async (out, markFirst) => {
+        this.queuePcm(recalled, out, markFirst);
+        return undefined;
+      });
+      return { ...utterance, recalled: true };
+    }
+    const keep = (pcm: Int16Array) => openings.keepOpening(text, this.voice, this.tts, pcm);
+    return this.speak(text, signal, (out, markFirst) => this.render(text, out, signal, markFirst, keep));
   }
 
   /**
@@ -91,12 +118,17 @@ export class Speaker {
         }
         return this.render(text, out, signal, markFirst);
       }
-      markFirst(performance.now());
-      this.levelDb = Math.max(this.levelDb - 1, rmsDbfs(int16ToFloat32(pcm)));
-      out.push(pcm);
-      out.close();
+      this.queuePcm(pcm, out, markFirst);
       return undefined;
     });
+  }
+
+  /** Queues speech made before (a cached phrase, a recalled opening), whole. */
+  private queuePcm(pcm: Int16Array, out: Channel<Int16Array>, markFirst: (t: number | null) => void): void {
+    markFirst(performance.now());
+    this.levelDb = Math.max(this.levelDb - 1, rmsDbfs(int16ToFloat32(pcm)));
+    out.push(pcm);
+    out.close();
   }
 
   private speak(
@@ -124,9 +156,16 @@ export class Speaker {
     out: Channel<Int16Array>,
     signal: AbortSignal,
     markFirst: (t: number | null) => void,
+    /** Given the whole render, as queued, when it completed (an opening kept for the next reply). */
+    keep?: (pcm: Int16Array) => void,
   ): Promise<unknown> {
     let resampler: Resampler | null = null;
     let first = true;
+    const rendered: Int16Array[] = [];
+    const queue = (pcm: Int16Array) => {
+      if (keep) rendered.push(pcm);
+      out.push(pcm);
+    };
     try {
       for await (const chunk of this.tts.synthesize(text, {
         signal,
@@ -143,10 +182,11 @@ export class Speaker {
         resampler ??= new Resampler(chunk.sampleRate, 8000);
         const samples = chunk.sampleRate === 8000 ? chunk.samples : resampler.process(chunk.samples);
         this.levelDb = Math.max(this.levelDb - 1, rmsDbfs(samples));
-        out.push(float32ToInt16(samples));
+        queue(float32ToInt16(samples));
       }
-      if (resampler) out.push(float32ToInt16(resampler.flush()));
+      if (resampler) queue(float32ToInt16(resampler.flush()));
       out.close();
+      if (keep && !signal.aborted) keep(concatInt16(rendered));
       return undefined;
     } catch (err) {
       out.fail(err);

@@ -182,7 +182,7 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
   const callerLoopMaxMs = await caller.loopDelayMaxMs();
   const wallS = (performance.now() - started) / 1000;
   const cpuS = server.cpuSeconds() - cpu0;
-  const timings = await serverTimings(server, key, calls);
+  const { timings, unmatched } = await serverTimings(server, key, calls);
   const latencies = calls.map((c) => c.turnLatencyMs).filter((x): x is number => x !== null);
   const greetings = calls.map((c) => c.greetingFirstPacketMs).filter((x): x is number => x !== null);
   const overhead: number[] = [];
@@ -252,6 +252,7 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
     greetingFirstPacketMs: { p50: p(greetings, 50), p95: p(greetings, 95) },
     // What ended each measured turn (silence: "vad", recogniser: "asr", turn model: "model"), and speculative replies.
     turnEnds: countBy(timings.map((t) => t?.endedBy ?? "unknown")),
+    ...(unmatched.length > 0 ? { unmatched } : {}),
     // Turns whose deciding verdict was asked at the early silence, before the VAD's own end of speech.
     earlyAsks: timings.filter((t) => t?.turnModel?.early).length,
     speculative: {
@@ -260,6 +261,9 @@ export async function runLevel(k: number, h: CallsHarness, o: { holdMs?: number;
     },
     // Turns whose first words were synthesised with the LLM paused (engines.llm.firstWordsHoldMs).
     firstWordsPaused: timings.filter((t) => t?.firstWordsPaused).length,
+    // Turns whose first words played from memory (engines.tts.openingsMb): the bench's caller gets the same reply each
+    // call, so after the first call these are all of them; a real caller's replies open alike less often.
+    openingsRecalled: timings.filter((t) => t?.openingRecalled).length,
     // Prompt tokens each reply evaluated before its first token's: what the read-ahead left it.
     replyPromptTokens: tokenStats(timings.map((t) => t?.llmPromptTokens)),
     // Every answered turn, for the histogram in `parley bench report`.
@@ -343,6 +347,7 @@ type ServerTiming = Record<
 > & {
   endedBy?: string;
   firstWordsPaused?: true;
+  openingRecalled?: true;
   llmPromptTokens?: number;
   speculation?: { kept: boolean; discarded: number };
   turnModel?: { probability: number; ms: number; askedAfterMs?: number; early?: boolean };
@@ -364,17 +369,26 @@ function perCallFigures(c: CallMeasure, t: ServerTiming | null) {
     firstChunkMs: ms(t?.firstChunkMs),
     ttsFirstAudioMs: ms(t?.ttsFirstAudioMs),
     firstRtpMs: ms(t?.firstRtpMs),
+    openingRecalled: t?.openingRecalled === true,
   };
 }
 
 /** The server's own timing of each call's first answered turn, matched by SIP Call-ID. */
 async function serverTimings(server: ServerProcess, key: string, calls: CallMeasure[]) {
   const headers = { authorization: `Bearer ${key}` };
-  const timingOf = async (id: number) => {
+  /** What the server recorded of calls that have no answered turn (yet): their turns, as `role:source[:failure]`. */
+  const unmatched = new Map<string, string>();
+  const timingOf = async (id: number, sipCallId: string) => {
     const detail = (await (await fetch(`${server.http}/v1/calls/${id}`, { headers })).json()) as {
-      turns: { role: string; source: string | null; timing: ServerTiming | null }[];
+      turns: { role: string; source: string | null; timing: ServerTiming | null; failure?: { stage: string } }[];
     };
-    return detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
+    const timing = detail.turns.find((t) => t.role === "agent" && t.source === "speech")?.timing ?? null;
+    if (timing === null)
+      unmatched.set(
+        sipCallId,
+        detail.turns.map((t) => [t.role, t.source ?? "?", ...(t.failure ? [t.failure.stage] : [])].join(":")).join(" "),
+      );
+    return timing;
   };
   // Records are written as each call's session ends, which a loaded server can do seconds after the BYE (one
   // `load-default` call went unaccounted after a fixed 500 ms wait): poll for the ones not there yet, up to 10 s.
@@ -390,13 +404,22 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
       calls.map(async (c) => {
         const id = byCallId.get(c.sipCallId);
         if (found.has(c.sipCallId) || id === undefined) return;
-        const timing = await timingOf(id);
+        const timing = await timingOf(id, c.sipCallId);
         if (timing) found.set(c.sipCallId, timing);
       }),
     );
     if (calls.every((c) => found.has(c.sipCallId) || c.turnLatencyMs === null) || performance.now() > deadline) break;
   }
-  return calls.map((c) => found.get(c.sipCallId) ?? null);
+  return {
+    timings: calls.map((c) => found.get(c.sipCallId) ?? null),
+    // Calls the caller heard an answer on that the server has no answered turn for (a failed reply's fallback line):
+    // what it recorded instead, in the order the calls were placed.
+    unmatched: calls.flatMap((c, i) =>
+      c.turnLatencyMs !== null && !found.has(c.sipCallId)
+        ? [`call ${i + 1}: ${unmatched.get(c.sipCallId) ?? "no record"}`]
+        : [],
+    ),
+  };
 }
 
 /** How long the bench waits for the server to write a level's call records. */

@@ -70,6 +70,8 @@ export interface TurnTiming {
   firstChunkMs?: number | null;
   /** The LLM paused its decoding while the first chunk was synthesised (engines.llm.firstWordsHoldMs); absent when not. */
   firstWordsPaused?: true;
+  /** The first chunk played from memory (the voice said the same words before): it took no synthesis; absent when not. */
+  openingRecalled?: true;
   ttsFirstAudioMs: number | null;
   firstRtpMs: number | null;
   /**

@@ -10,6 +10,7 @@ import { readRender, writeRender } from "./cache-file.js";
 import { CACHE_RATE, cacheKey, normaliseText, type Voice } from "./cache-key.js";
 import { CacheMetrics, type CacheUse } from "./cache-metrics.js";
 import { PcmLru } from "./pcm-lru.js";
+import { ReplyOpenings } from "./reply-openings.js";
 
 /** Where the cache gets its TTS: the model's id is known before the engine has loaded. */
 export interface TtsSource {
@@ -58,6 +59,8 @@ export class TtsCache {
   private readonly memory = new PcmLru(MEMORY_BYTES);
   private readonly touched = new Map<string, number>();
   private readonly metrics: CacheMetrics;
+  /** Replies' first clauses, as calls played them: in memory only (ReplyOpenings). */
+  readonly openings: ReplyOpenings;
 
   constructor(
     sql: SqlStore,
@@ -65,7 +68,10 @@ export class TtsCache {
     private readonly source: TtsSource,
     private readonly clock: Clock,
     registry: Registry,
+    /** Memory for reply openings (engines.tts.openingsMb); 0 keeps none. */
+    openingsBytes = 0,
   ) {
+    this.openings = new ReplyOpenings(registry, openingsBytes);
     this.repo = new TtsCacheRepo(sql);
     const repo = this.repo;
     this.metrics = new CacheMetrics(registry, async () => (await repo.size()).entries);
@@ -116,6 +122,24 @@ export class TtsCache {
     const work = this.synthesize(key, text, voice, signal, o).finally(() => this.inflight.delete(key));
     this.inflight.set(key, work);
     return { key, pcm: await work, hit: false };
+  }
+
+  /**
+   * A reply opening (its first clause) that `engine` said before in `voice`, as 8 kHz PCM16, or undefined: the
+   * caller then hears it at once instead of after its synthesis (ReplyOpenings).
+   */
+  recallOpening(text: string, voice: Voice, engine: TtsEngine): Int16Array | undefined {
+    return this.openings.recall(text, voice, engine.info.modelId);
+  }
+
+  /** Keeps a reply opening synthesised live for the next reply that opens with the same words (memory only). */
+  keepOpening(text: string, voice: Voice, engine: TtsEngine, pcm: Int16Array): void {
+    this.openings.keep(text, voice, engine.info.modelId, pcm);
+  }
+
+  /** Whether openings are kept at all, and this one is short enough. */
+  keepsOpening(text: string): boolean {
+    return this.openings.keeps(text);
   }
 
   /**
