@@ -412,8 +412,8 @@ async function serverTimings(server: ServerProcess, key: string, calls: CallMeas
   }
   return {
     timings: calls.map((c) => found.get(c.sipCallId) ?? null),
-    // Calls the caller heard an answer on that the server has no answered turn for (a failed reply's fallback line):
-    // what it recorded instead, in the order the calls were placed.
+    // Calls the caller heard an answer on that the server has no answered turn for (its words recorded and no reply,
+    // say): what it recorded instead, in the order the calls were placed.
     unmatched: calls.flatMap((c, i) =>
       c.turnLatencyMs !== null && !found.has(c.sipCallId)
         ? [`call ${i + 1}: ${unmatched.get(c.sipCallId) ?? "no record"}`]
