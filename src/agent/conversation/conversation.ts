@@ -18,36 +18,19 @@ import { TurnBatchHold } from "./turn-batch-hold.js";
 import { Speculation } from "./speculation.js";
 import { systemMessage } from "./system-message.js";
 import type { ConversationDeps } from "./conversation-deps.js";
-import { emptyTurn, turnTiming } from "./turn-results.js";
+import { agentTurnRecord, emptyTurn } from "./turn-results.js";
+import {
+  type ActiveTurn,
+  CUT_TURN_WAIT_MS,
+  type ConversationEvent as Event,
+  nextTurnDone,
+} from "./conversation-events.js";
 import type { LiveTurnSettings } from "../turn-taking/settings.js";
 import { failureOf, TurnStageError } from "./turn-failure.js";
 import type { ConversationOutcome, ConversationResult, TurnRecord } from "./types.js";
 
 export type { ConversationDeps } from "./conversation-deps.js";
 
-type Event =
-  | { type: "utterance"; u: Utterance; source: "speech" | "dtmf"; digits?: string; recorded?: string }
-  | { type: "speech-start"; at: number }
-  | { type: "pause"; text: string; early: boolean }
-  | { type: "resume" }
-  | { type: "late-text"; text: string }
-  | { type: "text"; text: string }
-  | { type: "barge-check" }
-  | { type: "turn-done"; result: AgentTurnResult; source: TurnRecord["source"]; u: Utterance | null }
-  | { type: "silence" }
-  | { type: "max-duration" }
-  /** The call ended (the signal): events queued before it are still handled in order. */
-  | { type: "ended" };
-
-interface ActiveTurn {
-  controller: AbortController;
-  source: TurnRecord["source"];
-  /** This turn says the message offer, not the fallback line, if it fails. */
-  offersMessage?: boolean;
-}
-
-/** How long the end of a call waits for the reply it cut off to settle, so that what was played of it is recorded. */
-const CUT_TURN_WAIT_MS = 2000;
 const BARGE_TEXT_WAIT_MS = 400; // speech over the agent with no words yet: wait this much longer for some
 /** The LLM's live queueing delay (LlmEngine.liveQueueDelayMs) above which no reply starts at an early question. */
 const EARLY_SPECULATION_MAX_LLM_DELAY_MS = 20;
@@ -471,26 +454,13 @@ export class Conversation {
     else if (this.outcome === null) this.armSilence();
   }
 
-  /**
-   * After the call ended with a turn under way (aborted): waits for its result, at most CUT_TURN_WAIT_MS, and
-   * records it; nothing follows it (no timers, no next step).
-   */
+  /** After the call ended with a turn under way (aborted): records its result when it comes in time; nothing follows. */
   private async recordCutTurn(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), CUT_TURN_WAIT_MS)));
-    try {
-      for (;;) {
-        const e = await Promise.race([this.events.next(), timeout]);
-        if (e === undefined) return;
-        if (e.type !== "turn-done") continue;
-        const turn = this.active;
-        this.active = null;
-        this.recordAgentTurn(e.result, e.source, e.u, turn);
-        return;
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    const done = await nextTurnDone(this.events, CUT_TURN_WAIT_MS);
+    if (!done) return;
+    const turn = this.active;
+    this.active = null;
+    this.recordAgentTurn(done.result, done.source, done.u, turn);
   }
 
   /** Records an agent turn that has ended, and puts what was said of it in the history. */
@@ -502,18 +472,7 @@ export class Conversation {
   ): void {
     this.history.push(...result.messages);
     if (u !== null) this.countFailures(result, turn?.offersMessage === true);
-    this.record({
-      role: "agent",
-      text: result.spoken,
-      source,
-      at: Date.now(),
-      ...(result.interrupted ? { interrupted: true } : {}),
-      ...(result.failure ? { failed: true, failure: result.failure } : {}),
-      ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
-      ...(result.sources.length ? { sources: result.sources } : {}),
-      ...(u ? { timing: turnTiming(u, result) } : {}),
-      ...(result.contextFit ? { contextFit: result.contextFit } : {}),
-    });
+    this.record(agentTurnRecord(result, source, u));
   }
 
   /** LLM turns: failures in a row lead to the message offer; a turn the model answered starts the count again. */

@@ -1,6 +1,6 @@
 import type { AgentTurnResult } from "./agent-turn.js";
 import type { Utterance } from "./listener.js";
-import type { TurnTiming } from "./types.js";
+import type { TurnRecord, TurnTiming } from "./types.js";
 
 /** A turn that produced nothing (it failed before any reply, or was interrupted at once). */
 export function emptyTurn(interrupted: boolean): AgentTurnResult {
@@ -39,5 +39,25 @@ export function turnTiming(u: Utterance, r: AgentTurnResult): TurnTiming {
     endedBy: u.by,
     ...(u.model ? { turnModel: u.model } : {}),
     ...(u.speculation ? { speculation: u.speculation } : {}),
+  };
+}
+
+/** The record of an agent turn that has ended: what was played of it, how it ended, and its timing when it answered the caller. */
+export function agentTurnRecord(
+  result: AgentTurnResult,
+  source: TurnRecord["source"],
+  u: Utterance | null,
+): Omit<TurnRecord, "index"> {
+  return {
+    role: "agent",
+    text: result.spoken,
+    source,
+    at: Date.now(),
+    ...(result.interrupted ? { interrupted: true } : {}),
+    ...(result.failure ? { failed: true, failure: result.failure } : {}),
+    ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
+    ...(result.sources.length ? { sources: result.sources } : {}),
+    ...(u ? { timing: turnTiming(u, result) } : {}),
+    ...(result.contextFit ? { contextFit: result.contextFit } : {}),
   };
 }
